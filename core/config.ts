@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors';
+
+/**
+ * The only module that reads process.env. Everything else receives the frozen Config.
+ * Defaults live here with their units.
+ */
+const DEFAULTS = {
+  PORT: 3978,
+  DATABASE_URL: path.join('data', 'crm.sqlite'),
+  LOG_LEVEL: 'info',
+  SESSION_TTL_SECONDS: 8 * 3600, // agent session lifetime, seconds
+  STORE_TIMEOUT_MS: 2000, // readiness probe and mongo server selection, milliseconds
+  NLU_MAX_CHARS: 2000, // text beyond this is not given to the recognizer, characters
+  ESCALATE_AFTER_FAILURES: 2, // consecutive not-understood turns before handoff
+  OFFER_TIMEOUT_SECONDS: 60, // an offered chat goes to the next agent after this, seconds
+  SQLITE_SYNCHRONOUS: 'full',
+} as const;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().min(1).default(DEFAULTS.DATABASE_URL),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(DEFAULTS.LOG_LEVEL),
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.SESSION_TTL_SECONDS),
+  STORE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULTS.STORE_TIMEOUT_MS),
+  SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default(DEFAULTS.SQLITE_SYNCHRONOUS),
+  NLU_MAX_CHARS: z.coerce.number().int().positive().default(DEFAULTS.NLU_MAX_CHARS),
+  NLU_MODEL_CACHE: z.string().optional(),
+  ESCALATE_AFTER_FAILURES: z.coerce.number().int().min(1).default(DEFAULTS.ESCALATE_AFTER_FAILURES),
+  OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
+  CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
+  DEMO_ACCOUNTS: bool.optional(),
+});
+
+export type StoreConfig =
+  | { kind: 'mongo'; uri: string; timeoutMs: number }
+  | { kind: 'sqlite'; file: string; synchronous: 'full' | 'normal'; timeoutMs: number };
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl?: string;
+  readonly logLevel: string;
+  readonly store: StoreConfig;
+  readonly bot: {
+    readonly appId?: string;
+    readonly appPassword?: string;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly tenantId?: string;
+    /** True when no app id is set: activities are accepted without a token (local use only). */
+    readonly anonymous: boolean;
+  };
+  readonly session: { readonly secret: string; readonly ttlSeconds: number };
+  readonly nlu: { readonly maxChars: number; readonly modelCache?: string };
+  readonly handoff: { readonly escalateAfterFailures: number; readonly offerTimeoutSeconds: number };
+  readonly console: { readonly allowedOrigins: readonly string[] };
+  readonly demoAccounts: boolean;
+}
+
+export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeoutMs: number): StoreConfig {
+  if (/^mongodb(\+srv)?:\/\//.test(url)) return { kind: 'mongo', uri: url, timeoutMs };
+  const file = url.startsWith('file:') ? url.slice('file:'.length).replace(/^\/\/(?=\/)/, '') : url;
+  return { kind: 'sqlite', file, synchronous, timeoutMs };
+}
+
+/** Parses an environment (process.env by default) into a frozen Config, or throws listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+  }
+  const e = parsed.success ? parsed.data : undefined;
+  if (e && e.NODE_ENV === 'production') {
+    if (!e.MicrosoftAppId) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
+    if (!e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI')
+      problems.push('MicrosoftAppPassword: required in production');
+    if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId)
+      problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+  }
+  if (problems.length > 0 || !e) {
+    throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: problems });
+  }
+  const secret = e.SESSION_SECRET ?? `dev-only-session-secret-${e.NODE_ENV}-not-for-production`;
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    store: parseStoreUrl(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS, e.STORE_TIMEOUT_MS),
+    bot: {
+      appId: e.MicrosoftAppId || undefined,
+      appPassword: e.MicrosoftAppPassword || undefined,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId || undefined,
+      anonymous: !e.MicrosoftAppId,
+    },
+    session: { secret, ttlSeconds: e.SESSION_TTL_SECONDS },
+    nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE },
+    handoff: { escalateAfterFailures: e.ESCALATE_AFTER_FAILURES, offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS },
+    console: {
+      allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
+    demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** The MongoDB used by the contract suite; unset means that run is skipped (and says so). */
+export function mongoTestUri(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.MONGODB_URI || undefined;
+}

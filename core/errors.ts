@@ -1,0 +1,64 @@
+/**
+ * The one error catalogue. Every error that crosses a boundary (HTTP, socket, bot turn)
+ * carries a stable code from here; clients branch on `code`, never on `message`.
+ */
+export const ErrorCatalogue = {
+  CONFIG_INVALID: { status: 500, message: 'Configuration is invalid' },
+  VALIDATION_FAILED: { status: 400, message: 'Request payload is invalid' },
+  BODY_TOO_LARGE: { status: 413, message: 'Request body is too large' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  AUTH_REQUIRED: { status: 401, message: 'Authentication required' },
+  AUTH_INVALID: { status: 401, message: 'Credentials or token are invalid' },
+  AUTH_EXPIRED: { status: 401, message: 'Session has expired' },
+  AUTH_REVOKED: { status: 401, message: 'Session was revoked' },
+  AUTH_RATE_LIMITED: { status: 429, message: 'Too many sign-in attempts; try later' },
+  AUTH_ORIGIN_FORBIDDEN: { status: 403, message: 'Origin is not allowed' },
+  FORBIDDEN: { status: 403, message: 'Your role may not do this' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The store is not answering' },
+  STORE_CONFLICT: { status: 409, message: 'A record with that key already exists' },
+  STORE_ETAG_CONFLICT: { status: 412, message: 'The record changed since it was read' },
+  STORE_INVALID_QUERY: { status: 400, message: 'A query value is not a plain value' },
+  BOT_ACTIVITY_INVALID: { status: 400, message: 'The activity is malformed' },
+  BOT_TURN_FAILED: { status: 500, message: 'The bot could not process the activity' },
+  HANDOFF_NOT_FOUND: { status: 404, message: 'No such conversation' },
+  HANDOFF_INVALID_TRANSITION: { status: 409, message: 'The conversation is not in a state that allows this' },
+  HANDOFF_ALREADY_CLAIMED: { status: 409, message: 'Another agent already took this conversation' },
+  HANDOFF_NOT_OWNER: { status: 403, message: 'You do not own this conversation' },
+  HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
+  HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
+  HANDOFF_DELIVERY_FAILED: { status: 502, message: 'The message could not be delivered to the channel' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ErrorCatalogue;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: unknown }) {
+    super(message ?? ErrorCatalogue[code].message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ErrorCatalogue[code].status;
+    this.details = options?.details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: unknown } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}
+
+/** Normalizes anything thrown into an AppError, keeping the original as `cause`. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  return new AppError('INTERNAL', undefined, { cause: err });
+}

@@ -1,0 +1,208 @@
+/**
+ * The records the system keeps. Plain data, no framework imports: both stores map to and
+ * from these shapes, and every service speaks them.
+ */
+
+export type ContactType = 'email' | 'phone';
+
+export interface ChannelIdentity {
+  channelId: string;
+  userId: string;
+  /** True when the channel (or a signed website token) vouches for the identity. */
+  verified: boolean;
+  name?: string;
+  addedAt: string;
+}
+
+export interface ContactPoint {
+  type: ContactType;
+  /** Emails lower-cased, phones in E.164. */
+  value: string;
+  verified: boolean;
+  /** Where it came from: 'channel', 'signed_token', 'chat', 'agent', 'import'. */
+  source: string;
+  addedAt: string;
+}
+
+export type ConsentPurpose = 'service' | 'proactive' | 'marketing';
+
+export interface ConsentEvent {
+  purpose: ConsentPurpose;
+  /** A channel id, or '*' for every channel. */
+  channel: string;
+  granted: boolean;
+  at: string;
+  /** Where it was given: a channel id, 'console', 'import'. */
+  source: string;
+  /** How: 'chat', 'agent', 'form', 'import'. */
+  method: string;
+}
+
+export interface SentimentPoint {
+  at: string;
+  /** -1 (very negative) to 1 (very positive). */
+  score: number;
+  conversationId?: string;
+}
+
+export interface Customer {
+  id: string;
+  displayName?: string;
+  identities: ChannelIdentity[];
+  contacts: ContactPoint[];
+  language?: string;
+  timeZone?: string;
+  preferences: Record<string, unknown>;
+  /** Full history; the current state per purpose and channel is the latest event. */
+  consent: ConsentEvent[];
+  sentiment: SentimentPoint[];
+  engagement: { conversations: number; messages: number; lastContactAt?: string; score: number };
+  reach: { followers: number; score: number; source?: string };
+  lifetimeValue: number;
+  segments: string[];
+  tags: string[];
+  attributes: Record<string, unknown>;
+  /** Set when this profile was merged into another; lookups follow it. */
+  mergedInto?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  version: number;
+}
+
+export type NewCustomer = Partial<Omit<Customer, 'id' | 'version'>> & { id?: string };
+
+/** Fields a caller may change; id and version are the store's. */
+export type CustomerPatch = Partial<Omit<Customer, 'id' | 'version' | 'firstSeenAt'>>;
+
+/** The Bot Framework conversation reference needed to write back (botbuilder's ConversationReference shape). */
+export interface ChannelReference {
+  channelId: string;
+  serviceUrl: string;
+  conversation: { id: string; isGroup?: boolean; conversationType?: string; tenantId?: string; name?: string };
+  user?: { id: string; name?: string; role?: string };
+  bot?: { id: string; name?: string; role?: string };
+  locale?: string;
+  activityId?: string;
+}
+
+/** Closed set; the transition rules live in handoff/handoffStatus.ts. */
+export type ConversationState = 'bot' | 'queued' | 'agent' | 'external' | 'closed';
+
+export interface Conversation {
+  id: string;
+  channelId: string;
+  /** The channel's own conversation id; unique together with channelId. */
+  channelConversationId: string;
+  reference: ChannelReference;
+  customerId: string;
+  state: ConversationState;
+  agentId: string | null;
+  priority: number;
+  skill?: string;
+  language?: string;
+  tags: string[];
+  handoffReason?: string;
+  queuedAt?: string;
+  assignedAt?: string;
+  firstAgentReplyAt?: string;
+  closedAt?: string;
+  satisfaction?: { score: number; comment?: string; at: string };
+  /** Highest sequence number handed out for this conversation. */
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export type NewConversation = Pick<Conversation, 'channelId' | 'channelConversationId' | 'reference' | 'customerId'> &
+  Partial<Pick<Conversation, 'state' | 'priority' | 'skill' | 'language' | 'tags'>> & { id?: string };
+
+export type ConversationPatch = Partial<
+  Omit<Conversation, 'id' | 'channelId' | 'channelConversationId' | 'customerId' | 'createdAt' | 'version' | 'lastSeq'>
+>;
+
+/** Compare-and-set expectations; every given field must match for the update to apply. */
+export interface ConversationExpectation {
+  states?: readonly ConversationState[];
+  agentId?: string | null;
+  version?: number;
+}
+
+export type AuthorRole = 'customer' | 'bot' | 'agent' | 'system';
+/** 'message' is visible to the customer; 'note' and 'whisper' are internal; 'event' records a state change. */
+export type MessageKind = 'message' | 'note' | 'whisper' | 'event';
+
+export interface AttachmentMeta {
+  contentType: string;
+  name?: string;
+  contentUrl?: string;
+  size?: number;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** 1, 2, 3… per conversation, no gaps. */
+  seq: number;
+  role: AuthorRole;
+  kind: MessageKind;
+  authorId?: string;
+  text: string;
+  attachments: AttachmentMeta[];
+  intent?: string;
+  score?: number;
+  sentiment?: number;
+  language?: string;
+  /** The channel activity id; a retried activity with the same id is stored once. */
+  activityId?: string;
+  /** For kind 'event': what changed. */
+  data?: Record<string, unknown>;
+  createdAt: string;
+}
+
+export type NewMessage = Omit<Message, 'id' | 'seq' | 'createdAt' | 'attachments' | 'kind'> &
+  Partial<Pick<Message, 'attachments' | 'kind' | 'createdAt'>>;
+
+export type UserRole = 'agent' | 'supervisor' | 'admin';
+export type Presence = 'online' | 'away' | 'offline';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  skills: string[];
+  languages: string[];
+  /** Maximum concurrent chats. */
+  capacity: number;
+  presence: Presence;
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewUser = Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'presence'> & { id?: string; presence?: Presence };
+export type UserPatch = Partial<Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'email'>>;
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId?: string;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface StateEntry {
+  value: Record<string, unknown>;
+  etag: string;
+}

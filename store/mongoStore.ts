@@ -1,0 +1,535 @@
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { AppError } from '../core/errors';
+import type {
+  AuditEntry,
+  ContactType,
+  Conversation,
+  ConversationExpectation,
+  ConversationPatch,
+  ConversationState,
+  Customer,
+  CustomerPatch,
+  Message,
+  NewConversation,
+  NewCustomer,
+  NewMessage,
+  NewUser,
+  Session,
+  StateEntry,
+  User,
+  UserPatch,
+} from '../models/records';
+import { registerModels, type MongoModels } from '../models/mongoSchemas';
+import { buildConversation, buildCustomer, buildMessage, buildUser, mergeCustomer } from './recordBuilders';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, IdentityKey, MessagePage, Store } from './store';
+import { MAX_PAGE } from './store';
+import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
+
+const t = mongoose.trusted;
+
+function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
+
+function duplicateOn(err: unknown, field: string): boolean {
+  const e = err as { keyPattern?: Record<string, unknown>; message?: string };
+  return isDuplicateKey(err) && (e.keyPattern ? field in e.keyPattern : String(e.message).includes(field));
+}
+
+/**
+ * The production store: MongoDB through mongoose. sanitizeFilter is on, so any operator object that
+ * reaches a filter from input is neutralized to $eq; our own operators are marked trusted.
+ * bufferCommands is off so an outage fails fast instead of queueing.
+ */
+export class MongoStore implements Store {
+  readonly kind = 'mongo' as const;
+  private conn!: Connection;
+  private m!: MongoModels;
+
+  constructor(
+    private readonly uri: string,
+    private readonly options: { timeoutMs?: number; dbName?: string } = {},
+  ) {}
+
+  async init(): Promise<void> {
+    const timeoutMs = this.options.timeoutMs ?? 2000;
+    this.conn = mongoose.createConnection(this.uri, {
+      bufferCommands: false,
+      autoIndex: false,
+      serverSelectionTimeoutMS: timeoutMs,
+      socketTimeoutMS: 30000,
+      dbName: this.options.dbName,
+    });
+    this.conn.set('sanitizeFilter', true);
+    this.conn.set('strictQuery', true);
+    await this.conn.asPromise();
+    this.m = registerModels(this.conn);
+    await Promise.all(Object.values(this.m).map((model) => model.createIndexes()));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      const db = this.conn?.db;
+      if (!db || this.conn.readyState !== 1) throw new Error('not connected');
+      await db.admin().command({ ping: 1 }, { timeoutMS: this.options.timeoutMs ?? 2000 } as object);
+    } catch (err) {
+      throw new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.conn?.close();
+  }
+
+  /** Test helper: drops every collection of this store's database. */
+  async dropAll(): Promise<void> {
+    await this.conn.dropDatabase();
+    await Promise.all(Object.values(this.m).map((model) => model.createIndexes()));
+  }
+
+  private async wrap<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (isDuplicateKey(err)) throw new AppError('STORE_CONFLICT', undefined, { cause: err });
+      const name = (err as Error)?.name ?? '';
+      if (name === 'MongooseError' && /not allowed with sanitizeFilter/.test((err as Error).message)) {
+        throw new AppError('STORE_INVALID_QUERY', (err as Error).message, { cause: err });
+      }
+      throw new AppError('STORE_UNAVAILABLE', (err as Error)?.message, { cause: err });
+    }
+  }
+
+  // ---- customers
+
+  private customerDoc(c: Customer) {
+    return {
+      _id: c.id,
+      doc: c,
+      version: c.version,
+      keys: customerKeys(c),
+      contacts: c.contacts.map((p) => identityKeyString({ kind: p.type, value: p.value })),
+    };
+  }
+
+  async createCustomer(input: NewCustomer): Promise<Customer> {
+    const c = buildCustomer(input);
+    return this.wrap(async () => {
+      try {
+        await this.m.Customer.create(this.customerDoc(c));
+      } catch (err) {
+        if (duplicateOn(err, 'keys')) throw new AppError('STORE_CONFLICT', 'an identity belongs to another customer', { cause: err });
+        throw err;
+      }
+      return c;
+    });
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    plain(id, 'id');
+    return this.wrap(async () => ((await this.m.Customer.findOne({ _id: id }).lean()) as any)?.doc ?? null);
+  }
+
+  async findCustomerByKey(key: IdentityKey): Promise<Customer | null> {
+    const k = identityKeyString(key);
+    return this.wrap(async () => ((await this.m.Customer.findOne({ keys: k }).lean()) as any)?.doc ?? null);
+  }
+
+  async findCustomersByContact(type: ContactType, value: string): Promise<Customer[]> {
+    const k = identityKeyString(type === 'email' ? { kind: 'email', value } : { kind: 'phone', value });
+    return this.wrap(async () => {
+      const docs = (await this.m.Customer.find({ contacts: k }).sort({ _id: 1 }).lean()) as any[];
+      return docs.map((d) => d.doc as Customer);
+    });
+  }
+
+  async updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number): Promise<Customer> {
+    plain(id, 'id');
+    if (expectedVersion !== undefined) plainNumber(expectedVersion, 'expectedVersion');
+    return this.wrap(async () => {
+      // Optimistic loop: read, merge, write only if the version is still the one read.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const row = (await this.m.Customer.findOne({ _id: id }).lean()) as any;
+        if (!row) throw new AppError('NOT_FOUND', 'customer not found');
+        const current = row.doc as Customer;
+        if (expectedVersion !== undefined && current.version !== expectedVersion) {
+          throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+        }
+        const next = mergeCustomer(current, patch);
+        const { _id, ...set } = this.customerDoc(next);
+        try {
+          const res = await this.m.Customer.updateOne({ _id: id, version: current.version }, { $set: set });
+          if (res.matchedCount === 1) return next;
+        } catch (err) {
+          if (duplicateOn(err, 'keys')) throw new AppError('STORE_CONFLICT', 'an identity belongs to another customer', { cause: err });
+          throw err;
+        }
+        if (expectedVersion !== undefined) throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+      }
+      throw new AppError('STORE_ETAG_CONFLICT', 'customer kept changing; gave up');
+    });
+  }
+
+  // ---- conversations
+
+  private toConversation(row: any): Conversation {
+    return { ...(row.doc as Conversation), lastSeq: row.lastSeq };
+  }
+
+  private conversationDoc(c: Conversation) {
+    return {
+      channelId: c.channelId,
+      channelConversationId: c.channelConversationId,
+      customerId: c.customerId,
+      state: c.state,
+      agentId: c.agentId,
+      priority: c.priority,
+      version: c.version,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      doc: c,
+    };
+  }
+
+  async getOrCreateConversation(input: NewConversation): Promise<{ conversation: Conversation; created: boolean }> {
+    plain(input.channelId, 'channelId');
+    plain(input.channelConversationId, 'channelConversationId');
+    plain(input.customerId, 'customerId');
+    return this.wrap(async () => {
+      const existing = await this.findConversationByChannel(input.channelId, input.channelConversationId);
+      if (existing) return { conversation: existing, created: false };
+      const c = buildConversation(input);
+      try {
+        await this.m.Conversation.create({ _id: c.id, lastSeq: 0, ...this.conversationDoc(c) });
+        return { conversation: c, created: true };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const winner = await this.findConversationByChannel(input.channelId, input.channelConversationId);
+        if (!winner) throw err;
+        return { conversation: winner, created: false };
+      }
+    });
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    plain(id, 'id');
+    return this.wrap(async () => {
+      const row = await this.m.Conversation.findOne({ _id: id }).lean();
+      return row ? this.toConversation(row) : null;
+    });
+  }
+
+  async findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {
+    plain(channelId, 'channelId');
+    plain(channelConversationId, 'channelConversationId');
+    return this.wrap(async () => {
+      const row = await this.m.Conversation.findOne({ channelId, channelConversationId }).lean();
+      return row ? this.toConversation(row) : null;
+    });
+  }
+
+  async listConversations(query: ConversationQuery): Promise<Conversation[]> {
+    const filter: Record<string, unknown> = {};
+    if (query.states) {
+      if (query.states.length === 0) return [];
+      filter.state = t({ $in: query.states.map((s) => plain(s, 'state')) });
+    }
+    if (query.agentId !== undefined) filter.agentId = plain(query.agentId, 'agentId');
+    if (query.customerId !== undefined) filter.customerId = plain(query.customerId, 'customerId');
+    const limit = clampLimit(query.limit, 100, MAX_PAGE);
+    return this.wrap(async () => {
+      const rows = await this.m.Conversation.find(filter).sort({ priority: -1, createdAt: 1, _id: 1 }).limit(limit).lean();
+      return rows.map((r) => this.toConversation(r));
+    });
+  }
+
+  private expectationFilter(id: string, expect?: ConversationExpectation): Record<string, unknown> {
+    const f: Record<string, unknown> = { _id: id };
+    if (expect?.states) f.state = t({ $in: [...expect.states] });
+    if (expect?.agentId !== undefined) f.agentId = expect.agentId;
+    if (expect?.version !== undefined) f.version = expect.version;
+    return f;
+  }
+
+  /** CAS on the version read, so the stored doc and the indexed fields always move together. */
+  private async casConversation(
+    id: string,
+    expect: ConversationExpectation | undefined,
+    build: (current: Conversation) => Conversation,
+  ): Promise<{ before: Conversation; after: Conversation } | null> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const row = await this.m.Conversation.findOne(this.expectationFilter(id, expect)).lean();
+      if (!row) return null;
+      const before = this.toConversation(row);
+      const after = build(before);
+      const { doc, ...fields } = this.conversationDoc(after);
+      const res = await this.m.Conversation.updateOne(
+        { _id: id, version: before.version },
+        { $set: { ...fields, doc } },
+      );
+      if (res.matchedCount === 1) return { before, after };
+    }
+    throw new AppError('STORE_ETAG_CONFLICT', 'conversation kept changing; gave up');
+  }
+
+  private async releaseSlot(agentId: string, conversationId: string): Promise<void> {
+    await this.m.AgentSlots.updateOne({ _id: agentId }, { $pull: { conversations: conversationId } });
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch, expect?: ConversationExpectation): Promise<Conversation | null> {
+    plain(id, 'id');
+    validateExpectation(expect);
+    return this.wrap(async () => {
+      const res = await this.casConversation(id, expect, (c) => ({
+        ...c,
+        ...patch,
+        version: c.version + 1,
+        updatedAt: new Date().toISOString(),
+      }));
+      if (!res) return null;
+      const { before, after } = res;
+      const held = (c: Conversation) => (c.state === 'agent' ? c.agentId : null);
+      if (held(before) && held(before) !== held(after)) await this.releaseSlot(held(before)!, id);
+      if (held(after) && held(before) !== held(after)) {
+        await this.m.AgentSlots.updateOne({ _id: held(after) }, { $addToSet: { conversations: id } }, { upsert: true });
+      }
+      return this.getConversation(id);
+    });
+  }
+
+  async claimConversation(input: {
+    conversationId: string;
+    agentId: string;
+    fromStates: readonly ConversationState[];
+    expectedAgentId?: string | null;
+    maxActive: number;
+    patch?: ConversationPatch;
+  }): Promise<ClaimResult> {
+    const { conversationId, agentId } = input;
+    plain(conversationId, 'conversationId');
+    plain(agentId, 'agentId');
+    const maxActive = plainNumber(input.maxActive, 'maxActive');
+    return this.wrap(async (): Promise<ClaimResult> => {
+      if (!(await this.m.Conversation.exists({ _id: conversationId }))) return { ok: false, reason: 'not_found' };
+      // Reserve a slot first: the array-length guard makes "fewer than maxActive" atomic per agent.
+      let reserved = false;
+      if (maxActive < 1) return { ok: false, reason: 'capacity' };
+      try {
+        const r = await this.m.AgentSlots.updateOne(
+          { _id: agentId, conversations: t({ $ne: conversationId }), [`conversations.${maxActive - 1}`]: t({ $exists: false }) },
+          { $push: { conversations: conversationId } },
+          { upsert: true },
+        );
+        reserved = r.modifiedCount === 1 || r.upsertedCount === 1;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const alreadyHeld = !reserved && !!(await this.m.AgentSlots.exists({ _id: agentId, conversations: conversationId }));
+      if (!reserved && !alreadyHeld) return { ok: false, reason: 'capacity' };
+      const res = await this.casConversation(conversationId, { states: input.fromStates, agentId: input.expectedAgentId }, (c) => ({
+        ...c,
+        ...input.patch,
+        state: 'agent',
+        agentId,
+        version: c.version + 1,
+        updatedAt: new Date().toISOString(),
+      }));
+      if (!res) {
+        if (reserved) await this.releaseSlot(agentId, conversationId);
+        return { ok: false, reason: 'state' };
+      }
+      if (res.before.state === 'agent' && res.before.agentId && res.before.agentId !== agentId) {
+        await this.releaseSlot(res.before.agentId, conversationId);
+      }
+      const conversation = await this.getConversation(conversationId);
+      return { ok: true, conversation: conversation! };
+    });
+  }
+
+  async countActiveChats(agentId: string): Promise<number> {
+    plain(agentId, 'agentId');
+    return this.wrap(() => this.m.Conversation.countDocuments({ agentId, state: 'agent' }));
+  }
+
+  // ---- messages
+
+  async appendMessage(input: NewMessage): Promise<AppendResult> {
+    plain(input.conversationId, 'conversationId');
+    if (input.activityId !== undefined) plain(input.activityId, 'activityId');
+    const conversationId = input.conversationId;
+    return this.wrap(async (): Promise<AppendResult> => {
+      if (!(await this.m.Conversation.exists({ _id: conversationId }))) throw new AppError('NOT_FOUND', 'conversation not found');
+      // Optimistic, gap-free: take max(seq)+1 and let the unique (conversationId, seq) index pick one
+      // winner; a duplicate activity id hits its own unique index and returns the stored message.
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        if (input.activityId !== undefined) {
+          const existing = (await this.m.Message.findOne({ conversationId, activityId: input.activityId }).lean()) as any;
+          if (existing) return { message: existing.doc as Message, created: false };
+        }
+        const last = (await this.m.Message.findOne({ conversationId }).sort({ seq: -1 }).select({ seq: 1 }).lean()) as any;
+        const m = buildMessage(input, (last?.seq ?? 0) + 1);
+        try {
+          await this.m.Message.create({
+            _id: m.id,
+            conversationId,
+            seq: m.seq,
+            activityId: m.activityId,
+            role: m.role,
+            kind: m.kind,
+            text: m.text,
+            createdAt: m.createdAt,
+            doc: m,
+          });
+        } catch (err) {
+          if (duplicateOn(err, 'activityId') || duplicateOn(err, 'seq')) continue;
+          throw err;
+        }
+        await this.m.Conversation.updateOne({ _id: conversationId }, { $max: { lastSeq: m.seq }, $set: { updatedAt: m.createdAt } });
+        return { message: m, created: true };
+      }
+      throw new AppError('STORE_UNAVAILABLE', 'could not append after many attempts');
+    });
+  }
+
+  async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
+    plain(conversationId, 'conversationId');
+    const after = page.afterSeq === undefined ? 0 : plainNumber(page.afterSeq, 'afterSeq');
+    const limit = clampLimit(page.limit, MAX_PAGE, MAX_PAGE);
+    return this.wrap(async () => {
+      const rows = (await this.m.Message.find({ conversationId, seq: t({ $gt: after }) }).sort({ seq: 1 }).limit(limit).lean()) as any[];
+      return rows.map((r) => r.doc as Message);
+    });
+  }
+
+  async findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
+    plain(conversationId, 'conversationId');
+    plain(activityId, 'activityId');
+    return this.wrap(async () => ((await this.m.Message.findOne({ conversationId, activityId }).lean()) as any)?.doc ?? null);
+  }
+
+  // ---- users
+
+  async createUser(input: NewUser): Promise<User> {
+    const u = buildUser(input);
+    return this.wrap(async () => {
+      await this.m.User.create({ _id: u.id, email: u.email, doc: u });
+      return u;
+    });
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    plain(id, 'id');
+    return this.wrap(async () => ((await this.m.User.findOne({ _id: id }).lean()) as any)?.doc ?? null);
+  }
+
+  async getUserByEmail(email: string): Promise<User | null> {
+    const e = normalizeEmail(plain(email, 'email'));
+    return this.wrap(async () => ((await this.m.User.findOne({ email: e }).lean()) as any)?.doc ?? null);
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.wrap(async () => ((await this.m.User.find({}).sort({ email: 1 }).lean()) as any[]).map((r) => r.doc as User));
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<User | null> {
+    plain(id, 'id');
+    return this.wrap(async () => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const row = (await this.m.User.findOne({ _id: id }).lean()) as any;
+        if (!row) return null;
+        const current = row.doc as User;
+        const next: User = { ...current, ...patch, id, updatedAt: new Date().toISOString() };
+        const res = await this.m.User.updateOne({ _id: id, 'doc.updatedAt': current.updatedAt }, { $set: { doc: next } });
+        if (res.matchedCount === 1) return next;
+      }
+      throw new AppError('STORE_ETAG_CONFLICT', 'user kept changing; gave up');
+    });
+  }
+
+  // ---- sessions
+
+  async createSession(session: Session): Promise<Session> {
+    plain(session.id, 'id');
+    return this.wrap(async () => {
+      await this.m.Session.create({ _id: session.id, userId: session.userId, doc: session });
+      return session;
+    });
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    plain(id, 'id');
+    return this.wrap(async () => ((await this.m.Session.findOne({ _id: id }).lean()) as any)?.doc ?? null);
+  }
+
+  async revokeSession(id: string, at: string): Promise<boolean> {
+    plain(id, 'id');
+    return this.wrap(async () => {
+      const row = (await this.m.Session.findOne({ _id: id }).lean()) as any;
+      if (!row) return false;
+      if (row.doc.revokedAt) return true;
+      await this.m.Session.updateOne({ _id: id, 'doc.revokedAt': t({ $exists: false }) }, { $set: { 'doc.revokedAt': at } });
+      return true;
+    });
+  }
+
+  // ---- audit
+
+  async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry> {
+    const e: AuditEntry = { ...entry, id: randomUUID(), at: entry.at ?? new Date().toISOString() };
+    plain(e.action, 'action');
+    return this.wrap(async () => {
+      await this.m.Audit.create({ _id: e.id, at: e.at, actorId: e.actorId, action: e.action, targetId: e.targetId, doc: e });
+      return e;
+    });
+  }
+
+  async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const f: Record<string, unknown> = {};
+    if (query.actorId !== undefined) f.actorId = plain(query.actorId, 'actorId');
+    if (query.action !== undefined) f.action = plain(query.action, 'action');
+    if (query.targetId !== undefined) f.targetId = plain(query.targetId, 'targetId');
+    const limit = clampLimit(query.limit, 100, MAX_PAGE);
+    return this.wrap(async () => ((await this.m.Audit.find(f).sort({ at: -1, _id: -1 }).limit(limit).lean()) as any[]).map((r) => r.doc as AuditEntry));
+  }
+
+  // ---- bot state
+
+  async readState(keys: readonly string[]): Promise<Record<string, StateEntry>> {
+    const ids = keys.map((k) => plain(k, 'key'));
+    return this.wrap(async () => {
+      const rows = (await this.m.BotState.find({ _id: t({ $in: ids }) }).lean()) as any[];
+      const out: Record<string, StateEntry> = {};
+      for (const r of rows) out[r._id] = { etag: r.etag, value: r.value };
+      return out;
+    });
+  }
+
+  async writeState(key: string, value: Record<string, unknown>, expectedEtag?: string): Promise<string> {
+    plain(key, 'key');
+    if (expectedEtag !== undefined) plain(expectedEtag, 'eTag');
+    const etag = randomUUID();
+    return this.wrap(async () => {
+      if (expectedEtag === undefined || expectedEtag === '*') {
+        await this.m.BotState.updateOne({ _id: key }, { $set: { etag, value } }, { upsert: true });
+        return etag;
+      }
+      const res = await this.m.BotState.updateOne({ _id: key, etag: expectedEtag }, { $set: { etag, value } });
+      if (res.matchedCount === 1) return etag;
+      if (await this.m.BotState.exists({ _id: key })) throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
+      try {
+        await this.m.BotState.create({ _id: key, etag, value });
+        return etag;
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
+        throw err;
+      }
+    });
+  }
+
+  async deleteState(keys: readonly string[]): Promise<void> {
+    const ids = keys.map((k) => plain(k, 'key'));
+    await this.wrap(() => this.m.BotState.deleteMany({ _id: t({ $in: ids }) }));
+  }
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../core/errors';
+import type { Conversation, Customer, CustomerPatch, Message, NewConversation, NewCustomer, NewMessage, NewUser, User } from '../models/records';
+import { normalizeEmail, normalizePhone, plain } from './storeGuards';
+
+/** Defaults and normalization shared by both stores, so they build identical records. */
+
+export function buildCustomer(input: NewCustomer): Customer {
+  const now = new Date().toISOString();
+  return normalizeCustomer({
+    id: input.id ?? randomUUID(),
+    displayName: input.displayName,
+    identities: input.identities ?? [],
+    contacts: input.contacts ?? [],
+    language: input.language,
+    timeZone: input.timeZone,
+    preferences: input.preferences ?? {},
+    consent: input.consent ?? [],
+    sentiment: input.sentiment ?? [],
+    engagement: input.engagement ?? { conversations: 0, messages: 0, score: 0 },
+    reach: input.reach ?? { followers: 0, score: 0 },
+    lifetimeValue: input.lifetimeValue ?? 0,
+    segments: input.segments ?? [],
+    tags: input.tags ?? [],
+    attributes: input.attributes ?? {},
+    mergedInto: input.mergedInto,
+    firstSeenAt: input.firstSeenAt ?? now,
+    lastSeenAt: input.lastSeenAt ?? now,
+    version: 1,
+  });
+}
+
+function normalizeCustomer(c: Customer): Customer {
+  for (const i of c.identities) {
+    plain(i.channelId, 'identity.channelId');
+    plain(i.userId, 'identity.userId');
+  }
+  const seen = new Set<string>();
+  const contacts = [];
+  for (const p of c.contacts) {
+    if (p.type !== 'email' && p.type !== 'phone') throw new AppError('STORE_INVALID_QUERY', 'contact type must be email or phone');
+    const value = p.type === 'email' ? normalizeEmail(plain(p.value, 'contact.value')) : normalizePhone(plain(p.value, 'contact.value'));
+    const key = `${p.type}:${value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    contacts.push({ ...p, value });
+  }
+  return { ...c, contacts };
+}
+
+export function mergeCustomer(current: Customer, patch: CustomerPatch): Customer {
+  const next = { ...current, ...stripUndefined(patch), id: current.id, firstSeenAt: current.firstSeenAt, version: current.version + 1 };
+  return normalizeCustomer(next);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function buildConversation(input: NewConversation): Conversation {
+  const now = new Date().toISOString();
+  return {
+    id: input.id ?? randomUUID(),
+    channelId: input.channelId,
+    channelConversationId: input.channelConversationId,
+    reference: input.reference,
+    customerId: input.customerId,
+    state: input.state ?? 'bot',
+    agentId: null,
+    priority: input.priority ?? 0,
+    skill: input.skill,
+    language: input.language,
+    tags: input.tags ?? [],
+    lastSeq: 0,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
+
+export function buildMessage(input: NewMessage, seq: number): Message {
+  const m: Message = {
+    id: randomUUID(),
+    conversationId: input.conversationId,
+    seq,
+    role: input.role,
+    kind: input.kind ?? 'message',
+    authorId: input.authorId,
+    text: typeof input.text === 'string' ? input.text : '',
+    attachments: input.attachments ?? [],
+    intent: input.intent,
+    score: input.score,
+    sentiment: input.sentiment,
+    language: input.language,
+    activityId: input.activityId,
+    data: input.data,
+    createdAt: input.createdAt ?? new Date().toISOString(),
+  };
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as Message;
+}
+
+export function buildUser(input: NewUser): User {
+  const now = new Date().toISOString();
+  return {
+    id: input.id ?? randomUUID(),
+    email: normalizeEmail(plain(input.email, 'email')),
+    name: input.name,
+    role: input.role,
+    skills: input.skills,
+    languages: input.languages,
+    capacity: input.capacity,
+    presence: input.presence ?? 'offline',
+    passwordHash: input.passwordHash,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,522 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../core/errors';
+import type {
+  AuditEntry,
+  ContactType,
+  Conversation,
+  ConversationExpectation,
+  ConversationPatch,
+  Customer,
+  CustomerPatch,
+  Message,
+  NewConversation,
+  NewCustomer,
+  NewMessage,
+  NewUser,
+  Session,
+  StateEntry,
+  User,
+  UserPatch,
+} from '../models/records';
+import { buildConversation, buildCustomer, buildMessage, buildUser, mergeCustomer } from './recordBuilders';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, IdentityKey, MessagePage, Store } from './store';
+import { MAX_PAGE } from './store';
+import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS customers (
+  id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_keys (
+  key TEXT PRIMARY KEY, customer_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS customer_keys_customer ON customer_keys(customer_id);
+CREATE TABLE IF NOT EXISTS customer_contacts (
+  customer_id TEXT NOT NULL, contact TEXT NOT NULL, PRIMARY KEY (customer_id, contact));
+CREATE INDEX IF NOT EXISTS customer_contacts_contact ON customer_contacts(contact);
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL, channel_conversation_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL, state TEXT NOT NULL, agent_id TEXT,
+  priority INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, doc TEXT NOT NULL,
+  UNIQUE (channel_id, channel_conversation_id));
+CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state, priority DESC, created_at);
+CREATE INDEX IF NOT EXISTS conversations_agent ON conversations(agent_id, state);
+CREATE INDEX IF NOT EXISTS conversations_customer ON conversations(customer_id, created_at);
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  activity_id TEXT, role TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+  created_at TEXT NOT NULL, doc TEXT NOT NULL,
+  UNIQUE (conversation_id, seq), UNIQUE (conversation_id, activity_id));
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='rowid');
+CREATE TRIGGER IF NOT EXISTS messages_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text); END;
+CREATE TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text); END;
+CREATE TRIGGER IF NOT EXISTS messages_au AFTER UPDATE OF text ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text); END;
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+  id TEXT PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, action TEXT NOT NULL, target_id TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
+CREATE TABLE IF NOT EXISTS bot_state (
+  key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL);
+`;
+
+type Row = Record<string, unknown>;
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** The embedded default store: one SQLite file, WAL journal, every multi-step write in one IMMEDIATE transaction. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private db!: Database.Database;
+  private closed = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: { synchronous?: 'full' | 'normal' } = {},
+  ) {}
+
+  async init(): Promise<void> {
+    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    this.db = new Database(this.file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged write survives power loss, not just a process crash.
+    this.db.pragma(`synchronous = ${this.options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  /** For tests and benchmarks that simulate an outage or need raw access. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      if (this.closed) throw new Error('store is closed');
+      this.db.prepare('SELECT 1').get();
+    } catch (err) {
+      throw new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db?.close();
+  }
+
+  private tx<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (isUniqueViolation(err)) throw new AppError('STORE_CONFLICT', undefined, { cause: err });
+      throw new AppError('STORE_UNAVAILABLE', (err as Error).message, { cause: err });
+    }
+  }
+
+  private run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (isUniqueViolation(err)) throw new AppError('STORE_CONFLICT', undefined, { cause: err });
+      throw new AppError('STORE_UNAVAILABLE', (err as Error).message, { cause: err });
+    }
+  }
+
+  // ---- customers
+
+  private writeCustomerKeys(c: Customer): void {
+    this.db.prepare('DELETE FROM customer_keys WHERE customer_id = ?').run(c.id);
+    this.db.prepare('DELETE FROM customer_contacts WHERE customer_id = ?').run(c.id);
+    const insKey = this.db.prepare('INSERT INTO customer_keys (key, customer_id) VALUES (?, ?)');
+    for (const k of customerKeys(c)) {
+      try {
+        insKey.run(k, c.id);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('STORE_CONFLICT', `identity ${k.split(':')[0]} belongs to another customer`, { cause: err, details: { key: k } });
+        throw err;
+      }
+    }
+    const insContact = this.db.prepare('INSERT OR IGNORE INTO customer_contacts (customer_id, contact) VALUES (?, ?)');
+    for (const p of c.contacts) insContact.run(c.id, identityKeyString({ kind: p.type, value: p.value }));
+  }
+
+  async createCustomer(input: NewCustomer): Promise<Customer> {
+    const c = buildCustomer(input);
+    return this.tx(() => {
+      this.db.prepare('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
+      this.writeCustomerKeys(c);
+      return c;
+    });
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    plain(id, 'id');
+    const row = this.run(() => this.db.prepare('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined);
+    return row ? (JSON.parse(row.doc as string) as Customer) : null;
+  }
+
+  async findCustomerByKey(key: IdentityKey): Promise<Customer | null> {
+    const k = identityKeyString(key);
+    const row = this.run(
+      () =>
+        this.db
+          .prepare('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?')
+          .get(k) as Row | undefined,
+    );
+    return row ? (JSON.parse(row.doc as string) as Customer) : null;
+  }
+
+  async findCustomersByContact(type: ContactType, value: string): Promise<Customer[]> {
+    const k = identityKeyString(type === 'email' ? { kind: 'email', value } : { kind: 'phone', value });
+    const rows = this.run(
+      () =>
+        this.db
+          .prepare('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id')
+          .all(k) as Row[],
+    );
+    return rows.map((r) => JSON.parse(r.doc as string) as Customer);
+  }
+
+  async updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number): Promise<Customer> {
+    plain(id, 'id');
+    if (expectedVersion !== undefined) plainNumber(expectedVersion, 'expectedVersion');
+    return this.tx(() => {
+      const row = this.db.prepare('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined;
+      if (!row) throw new AppError('NOT_FOUND', 'customer not found');
+      const current = JSON.parse(row.doc as string) as Customer;
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+      }
+      const next = mergeCustomer(current, patch);
+      this.db.prepare('UPDATE customers SET version = ?, doc = ? WHERE id = ?').run(next.version, JSON.stringify(next), id);
+      this.writeCustomerKeys(next);
+      return next;
+    });
+  }
+
+  // ---- conversations
+
+  private rowToConversation(row: Row): Conversation {
+    const doc = JSON.parse(row.doc as string) as Conversation;
+    return { ...doc, lastSeq: row.last_seq as number };
+  }
+
+  async getOrCreateConversation(input: NewConversation): Promise<{ conversation: Conversation; created: boolean }> {
+    plain(input.channelId, 'channelId');
+    plain(input.channelConversationId, 'channelConversationId');
+    plain(input.customerId, 'customerId');
+    return this.tx(() => {
+      const row = this.db
+        .prepare('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
+        .get(input.channelId, input.channelConversationId) as Row | undefined;
+      if (row) return { conversation: this.rowToConversation(row), created: false };
+      const c = buildConversation(input);
+      this.db
+        .prepare(
+          `INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, doc)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(c.id, c.channelId, c.channelConversationId, c.customerId, c.state, c.agentId, c.priority, c.version, c.lastSeq, c.createdAt, c.updatedAt, JSON.stringify(c));
+      return { conversation: c, created: true };
+    });
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    plain(id, 'id');
+    const row = this.run(() => this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
+    return row ? this.rowToConversation(row) : null;
+  }
+
+  async findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {
+    plain(channelId, 'channelId');
+    plain(channelConversationId, 'channelConversationId');
+    const row = this.run(
+      () =>
+        this.db
+          .prepare('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
+          .get(channelId, channelConversationId) as Row | undefined,
+    );
+    return row ? this.rowToConversation(row) : null;
+  }
+
+  async listConversations(query: ConversationQuery): Promise<Conversation[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.states) {
+      if (query.states.length === 0) return [];
+      query.states.forEach((s) => plain(s, 'state'));
+      where.push(`state IN (${query.states.map(() => '?').join(',')})`);
+      args.push(...query.states);
+    }
+    if (query.agentId !== undefined) {
+      where.push('agent_id = ?');
+      args.push(plain(query.agentId, 'agentId'));
+    }
+    if (query.customerId !== undefined) {
+      where.push('customer_id = ?');
+      args.push(plain(query.customerId, 'customerId'));
+    }
+    const limit = clampLimit(query.limit, 100, MAX_PAGE);
+    const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY priority DESC, created_at ASC, id ASC LIMIT ?`;
+    const rows = this.run(() => this.db.prepare(sql).all(...args, limit) as Row[]);
+    return rows.map((r) => this.rowToConversation(r));
+  }
+
+  private writeConversation(next: Conversation): void {
+    this.db
+      .prepare('UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?')
+      .run(next.state, next.agentId, next.priority, next.version, next.updatedAt, JSON.stringify(next), next.id);
+  }
+
+  private expectationHolds(c: Conversation, expect?: ConversationExpectation): boolean {
+    if (!expect) return true;
+    if (expect.states && !expect.states.includes(c.state)) return false;
+    if (expect.agentId !== undefined && c.agentId !== expect.agentId) return false;
+    if (expect.version !== undefined && c.version !== expect.version) return false;
+    return true;
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch, expect?: ConversationExpectation): Promise<Conversation | null> {
+    plain(id, 'id');
+    validateExpectation(expect);
+    return this.tx(() => {
+      const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return null;
+      const current = this.rowToConversation(row);
+      if (!this.expectationHolds(current, expect)) return null;
+      const next: Conversation = { ...current, ...patch, version: current.version + 1, updatedAt: new Date().toISOString() };
+      this.writeConversation(next);
+      return next;
+    });
+  }
+
+  async claimConversation(input: {
+    conversationId: string;
+    agentId: string;
+    fromStates: readonly import('../models/records').ConversationState[];
+    expectedAgentId?: string | null;
+    maxActive: number;
+    patch?: ConversationPatch;
+  }): Promise<ClaimResult> {
+    plain(input.conversationId, 'conversationId');
+    plain(input.agentId, 'agentId');
+    plainNumber(input.maxActive, 'maxActive');
+    return this.tx((): ClaimResult => {
+      const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      const current = this.rowToConversation(row);
+      if (!this.expectationHolds(current, { states: input.fromStates, agentId: input.expectedAgentId })) return { ok: false, reason: 'state' };
+      const active = this.db
+        .prepare("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?")
+        .get(input.agentId, input.conversationId) as { n: number };
+      if (active.n >= input.maxActive) return { ok: false, reason: 'capacity' };
+      const now = new Date().toISOString();
+      const next: Conversation = {
+        ...current,
+        ...input.patch,
+        state: 'agent',
+        agentId: input.agentId,
+        version: current.version + 1,
+        updatedAt: now,
+      };
+      this.writeConversation(next);
+      return { ok: true, conversation: next };
+    });
+  }
+
+  async countActiveChats(agentId: string): Promise<number> {
+    plain(agentId, 'agentId');
+    const r = this.run(
+      () => this.db.prepare("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number },
+    );
+    return r.n;
+  }
+
+  // ---- messages
+
+  async appendMessage(input: NewMessage): Promise<AppendResult> {
+    plain(input.conversationId, 'conversationId');
+    if (input.activityId !== undefined) plain(input.activityId, 'activityId');
+    return this.tx((): AppendResult => {
+      const conv = this.db.prepare('SELECT last_seq FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
+      if (input.activityId !== undefined) {
+        const existing = this.db
+          .prepare('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?')
+          .get(input.conversationId, input.activityId) as Row | undefined;
+        if (existing) return { message: JSON.parse(existing.doc as string) as Message, created: false };
+      }
+      const seq = (conv.last_seq as number) + 1;
+      const m = buildMessage(input, seq);
+      this.db
+        .prepare('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(m.id, m.conversationId, m.seq, m.activityId ?? null, m.role, m.kind, m.text, m.createdAt, JSON.stringify(m));
+      this.db.prepare('UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?').run(seq, m.createdAt, m.conversationId);
+      return { message: m, created: true };
+    });
+  }
+
+  async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
+    plain(conversationId, 'conversationId');
+    const after = page.afterSeq === undefined ? 0 : plainNumber(page.afterSeq, 'afterSeq');
+    const limit = clampLimit(page.limit, MAX_PAGE, MAX_PAGE);
+    const rows = this.run(
+      () =>
+        this.db
+          .prepare('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?')
+          .all(conversationId, after, limit) as Row[],
+    );
+    return rows.map((r) => JSON.parse(r.doc as string) as Message);
+  }
+
+  async findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
+    plain(conversationId, 'conversationId');
+    plain(activityId, 'activityId');
+    const row = this.run(
+      () =>
+        this.db
+          .prepare('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?')
+          .get(conversationId, activityId) as Row | undefined,
+    );
+    return row ? (JSON.parse(row.doc as string) as Message) : null;
+  }
+
+  // ---- users
+
+  async createUser(input: NewUser): Promise<User> {
+    const u = buildUser(input);
+    this.run(() => this.db.prepare('INSERT INTO users (id, email, doc) VALUES (?, ?, ?)').run(u.id, u.email, JSON.stringify(u)));
+    return u;
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    plain(id, 'id');
+    const row = this.run(() => this.db.prepare('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined);
+    return row ? (JSON.parse(row.doc as string) as User) : null;
+  }
+
+  async getUserByEmail(email: string): Promise<User | null> {
+    const e = normalizeEmail(plain(email, 'email'));
+    const row = this.run(() => this.db.prepare('SELECT doc FROM users WHERE email = ?').get(e) as Row | undefined);
+    return row ? (JSON.parse(row.doc as string) as User) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const rows = this.run(() => this.db.prepare('SELECT doc FROM users ORDER BY email').all() as Row[]);
+    return rows.map((r) => JSON.parse(r.doc as string) as User);
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<User | null> {
+    plain(id, 'id');
+    return this.tx(() => {
+      const row = this.db.prepare('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return null;
+      const next: User = { ...(JSON.parse(row.doc as string) as User), ...patch, id, updatedAt: new Date().toISOString() };
+      this.db.prepare('UPDATE users SET doc = ? WHERE id = ?').run(JSON.stringify(next), id);
+      return next;
+    });
+  }
+
+  // ---- sessions
+
+  async createSession(session: Session): Promise<Session> {
+    plain(session.id, 'id');
+    this.run(() => this.db.prepare('INSERT INTO sessions (id, user_id, doc) VALUES (?, ?, ?)').run(session.id, session.userId, JSON.stringify(session)));
+    return session;
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    plain(id, 'id');
+    const row = this.run(() => this.db.prepare('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined);
+    return row ? (JSON.parse(row.doc as string) as Session) : null;
+  }
+
+  async revokeSession(id: string, at: string): Promise<boolean> {
+    plain(id, 'id');
+    return this.tx(() => {
+      const row = this.db.prepare('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return false;
+      const s = JSON.parse(row.doc as string) as Session;
+      if (s.revokedAt) return true;
+      this.db.prepare('UPDATE sessions SET doc = ? WHERE id = ?').run(JSON.stringify({ ...s, revokedAt: at }), id);
+      return true;
+    });
+  }
+
+  // ---- audit
+
+  async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry> {
+    const e: AuditEntry = { ...entry, id: randomUUID(), at: entry.at ?? new Date().toISOString() };
+    this.run(() =>
+      this.db
+        .prepare('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(e.id, e.at, e.actorId ?? null, plain(e.action, 'action'), e.targetId ?? null, JSON.stringify(e)),
+    );
+    return e;
+  }
+
+  async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.actorId !== undefined) (where.push('actor_id = ?'), args.push(plain(query.actorId, 'actorId')));
+    if (query.action !== undefined) (where.push('action = ?'), args.push(plain(query.action, 'action')));
+    if (query.targetId !== undefined) (where.push('target_id = ?'), args.push(plain(query.targetId, 'targetId')));
+    const limit = clampLimit(query.limit, 100, MAX_PAGE);
+    const sql = `SELECT doc FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ?`;
+    const rows = this.run(() => this.db.prepare(sql).all(...args, limit) as Row[]);
+    return rows.map((r) => JSON.parse(r.doc as string) as AuditEntry);
+  }
+
+  // ---- bot state
+
+  async readState(keys: readonly string[]): Promise<Record<string, StateEntry>> {
+    const out: Record<string, StateEntry> = {};
+    const stmt = this.db.prepare('SELECT etag, value FROM bot_state WHERE key = ?');
+    this.run(() => {
+      for (const key of keys) {
+        const row = stmt.get(plain(key, 'key')) as Row | undefined;
+        if (row) out[key] = { etag: row.etag as string, value: JSON.parse(row.value as string) };
+      }
+    });
+    return out;
+  }
+
+  async writeState(key: string, value: Record<string, unknown>, expectedEtag?: string): Promise<string> {
+    plain(key, 'key');
+    if (expectedEtag !== undefined) plain(expectedEtag, 'eTag');
+    return this.tx(() => {
+      const row = this.db.prepare('SELECT etag FROM bot_state WHERE key = ?').get(key) as Row | undefined;
+      if (row && expectedEtag !== undefined && expectedEtag !== '*' && row.etag !== expectedEtag) {
+        throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
+      }
+      const etag = randomUUID();
+      this.db
+        .prepare('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value')
+        .run(key, etag, JSON.stringify(value));
+      return etag;
+    });
+  }
+
+  async deleteState(keys: readonly string[]): Promise<void> {
+    this.tx(() => {
+      const stmt = this.db.prepare('DELETE FROM bot_state WHERE key = ?');
+      for (const key of keys) stmt.run(plain(key, 'key'));
+    });
+  }
+}
+

@@ -1,0 +1,129 @@
+import type {
+  AuditEntry,
+  ContactType,
+  Conversation,
+  ConversationExpectation,
+  ConversationPatch,
+  ConversationState,
+  Customer,
+  CustomerPatch,
+  Message,
+  NewConversation,
+  NewCustomer,
+  NewMessage,
+  NewUser,
+  Session,
+  StateEntry,
+  User,
+  UserPatch,
+} from '../models/records';
+
+/** Identity keys are unique across customers: a channel identity, or a verified contact point. */
+export type IdentityKey =
+  | { kind: 'channel'; channelId: string; userId: string }
+  | { kind: 'email'; value: string }
+  | { kind: 'phone'; value: string };
+
+export type ClaimResult =
+  | { ok: true; conversation: Conversation }
+  | { ok: false; reason: 'not_found' | 'state' | 'capacity' };
+
+export interface AppendResult {
+  message: Message;
+  /** False when a message with the same channel activity id was already stored. */
+  created: boolean;
+}
+
+export interface MessagePage {
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface ConversationQuery {
+  states?: readonly ConversationState[];
+  agentId?: string;
+  customerId?: string;
+  limit?: number;
+}
+
+export interface AuditQuery {
+  actorId?: string;
+  action?: string;
+  targetId?: string;
+  limit?: number;
+}
+
+/**
+ * Everything the system keeps, behind one interface. Two implementations (SQLite, MongoDB)
+ * pass the same contract suite in test/contract. Every method validates that query values
+ * are plain strings/numbers so request input can never smuggle an operator into a filter.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  init(): Promise<void>;
+  /** Resolves when the store answers; rejects with STORE_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // Customers: the social profile
+  createCustomer(input: NewCustomer): Promise<Customer>;
+  getCustomer(id: string): Promise<Customer | null>;
+  findCustomerByKey(key: IdentityKey): Promise<Customer | null>;
+  /** Every customer holding this contact point, verified or not. */
+  findCustomersByContact(type: ContactType, value: string): Promise<Customer[]>;
+  /** Applies the patch; fails with STORE_CONFLICT when an identity key would belong to two customers,
+   * STORE_ETAG_CONFLICT when expectedVersion is given and differs. */
+  updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number): Promise<Customer>;
+
+  // Conversations
+  /** Returns the conversation for this channel conversation, creating it atomically if absent. */
+  getOrCreateConversation(input: NewConversation): Promise<{ conversation: Conversation; created: boolean }>;
+  getConversation(id: string): Promise<Conversation | null>;
+  findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null>;
+  listConversations(query: ConversationQuery): Promise<Conversation[]>;
+  /** Compare-and-set: applies the patch only if every expectation holds; null otherwise (or if absent). */
+  updateConversation(id: string, patch: ConversationPatch, expect?: ConversationExpectation): Promise<Conversation | null>;
+  /**
+   * Atomically gives a conversation to an agent: its state must be one of fromStates (and its agent
+   * expectedAgentId when given), and the agent must hold fewer than maxActive conversations in state 'agent'.
+   */
+  claimConversation(input: {
+    conversationId: string;
+    agentId: string;
+    fromStates: readonly ConversationState[];
+    expectedAgentId?: string | null;
+    maxActive: number;
+    patch?: ConversationPatch;
+  }): Promise<ClaimResult>;
+  countActiveChats(agentId: string): Promise<number>;
+
+  // Messages
+  /** Appends exactly once per (channel, conversation, activityId) with the next gap-free seq. */
+  appendMessage(input: NewMessage): Promise<AppendResult>;
+  listMessages(conversationId: string, page?: MessagePage): Promise<Message[]>;
+  findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null>;
+
+  // Agents and users
+  createUser(input: NewUser): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  getUserByEmail(email: string): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+  updateUser(id: string, patch: UserPatch): Promise<User | null>;
+
+  // Sessions
+  createSession(session: Session): Promise<Session>;
+  getSession(id: string): Promise<Session | null>;
+  revokeSession(id: string, at: string): Promise<boolean>;
+
+  // Audit log (append-only)
+  appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+
+  // Bot state for botbuilder's Storage, with eTag concurrency
+  readState(keys: readonly string[]): Promise<Record<string, StateEntry>>;
+  /** Writes when expectedEtag is undefined or '*' or equal to the stored eTag; else STORE_ETAG_CONFLICT. Returns the new eTag. */
+  writeState(key: string, value: Record<string, unknown>, expectedEtag?: string): Promise<string>;
+  deleteState(keys: readonly string[]): Promise<void>;
+}
+
+export const MAX_PAGE = 1000;

@@ -1,0 +1,69 @@
+import { AppError } from '../core/errors';
+import type { ConversationExpectation } from '../models/records';
+import type { IdentityKey } from './store';
+
+/**
+ * Query values that reach a store must be plain scalars. An object such as {"$ne": null}
+ * coming from request input is refused here, before any driver sees it.
+ */
+export function plain(value: unknown, name: string): string {
+  if (typeof value !== 'string') {
+    throw new AppError('STORE_INVALID_QUERY', `${name} must be a string`, { details: { field: name } });
+  }
+  return value;
+}
+
+export function plainNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new AppError('STORE_INVALID_QUERY', `${name} must be a finite number`, { details: { field: name } });
+  }
+  return value;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Keeps a leading '+' and the digits: "+1 (555) 010-2000" → "+15550102000". */
+export function normalizePhone(phone: string): string {
+  const trimmed = phone.trim();
+  const digits = trimmed.replace(/\D/g, '');
+  return trimmed.startsWith('+') ? `+${digits}` : digits;
+}
+
+export function identityKeyString(key: IdentityKey): string {
+  switch (key.kind) {
+    case 'channel':
+      return `channel:${plain(key.channelId, 'channelId')}:${plain(key.userId, 'userId')}`;
+    case 'email':
+      return `email:${normalizeEmail(plain(key.value, 'email'))}`;
+    case 'phone':
+      return `phone:${normalizePhone(plain(key.value, 'phone'))}`;
+    default:
+      throw new AppError('STORE_INVALID_QUERY', 'unknown identity key kind');
+  }
+}
+
+/** The unique keys a customer holds: every channel identity and every verified contact point. */
+export function customerKeys(c: {
+  identities: { channelId: string; userId: string }[];
+  contacts: { type: 'email' | 'phone'; value: string; verified: boolean }[];
+}): string[] {
+  const keys = new Set<string>();
+  for (const i of c.identities) keys.add(identityKeyString({ kind: 'channel', channelId: i.channelId, userId: i.userId }));
+  for (const p of c.contacts) if (p.verified) keys.add(identityKeyString({ kind: p.type, value: p.value }));
+  return [...keys];
+}
+
+export function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined) return fallback;
+  plainNumber(limit, 'limit');
+  return Math.max(1, Math.min(max, Math.floor(limit)));
+}
+
+export function validateExpectation(expect?: ConversationExpectation): void {
+  if (!expect) return;
+  expect.states?.forEach((s) => plain(s, 'state'));
+  if (expect.agentId !== undefined && expect.agentId !== null) plain(expect.agentId, 'agentId');
+  if (expect.version !== undefined) plainNumber(expect.version, 'version');
+}

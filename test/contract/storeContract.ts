@@ -1,0 +1,292 @@
+import { isAppError } from '../../core/errors';
+import type { Store } from '../../store/store';
+
+/**
+ * The contract every Store implementation passes (test/contract/*.test.ts run it per store).
+ * `make` returns a fresh, initialized, empty store; `dispose` closes it.
+ */
+export function storeContract(make: () => Promise<Store>, dispose: (s: Store) => Promise<void>): void {
+  let store: Store;
+  beforeEach(async () => {
+    store = await make();
+  });
+  afterEach(async () => {
+    await dispose(store);
+  });
+
+  let n = 0;
+  const uniq = (p: string) => `${p}-${Date.now().toString(36)}-${++n}`;
+
+  async function newConversation(state: 'bot' | 'queued' = 'bot') {
+    const customer = await store.createCustomer({ identities: [{ channelId: 'test', userId: uniq('u'), verified: false, addedAt: new Date().toISOString() }] });
+    const { conversation } = await store.getOrCreateConversation({
+      channelId: 'test',
+      channelConversationId: uniq('conv'),
+      customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'http://localhost', conversation: { id: 'c' } },
+      state,
+    });
+    return conversation;
+  }
+
+  async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+    const err = await p.then(
+      () => new Error('expected a rejection'),
+      (e: unknown) => e,
+    );
+    expect(isAppError(err) ? err.code : err).toBe(code);
+  }
+
+  describe('customers', () => {
+    test('lookup by channel identity, verified email and phone; unverified contacts are not keys', async () => {
+      const at = new Date().toISOString();
+      const c = await store.createCustomer({
+        displayName: 'Ana',
+        identities: [{ channelId: 'facebook', userId: 'fb-1', verified: true, addedAt: at }],
+        contacts: [
+          { type: 'email', value: 'Ana@Example.COM ', verified: true, source: 'signed_token', addedAt: at },
+          { type: 'phone', value: '+34 600 11 22 33', verified: true, source: 'channel', addedAt: at },
+          { type: 'email', value: 'ana.typed@example.com', verified: false, source: 'chat', addedAt: at },
+        ],
+      });
+      expect((await store.findCustomerByKey({ kind: 'channel', channelId: 'facebook', userId: 'fb-1' }))?.id).toBe(c.id);
+      expect((await store.findCustomerByKey({ kind: 'email', value: 'ana@example.com' }))?.id).toBe(c.id);
+      expect((await store.findCustomerByKey({ kind: 'phone', value: '+34600112233' }))?.id).toBe(c.id);
+      expect(await store.findCustomerByKey({ kind: 'email', value: 'ana.typed@example.com' })).toBeNull();
+      expect((await store.findCustomersByContact('email', 'ANA.TYPED@example.com')).map((x) => x.id)).toEqual([c.id]);
+      expect(await store.findCustomerByKey({ kind: 'channel', channelId: 'facebook', userId: 'fb-2' })).toBeNull();
+      expect((await store.getCustomer(c.id))?.displayName).toBe('Ana');
+    });
+
+    test('an identity key cannot belong to two customers; the failed update changes nothing', async () => {
+      const at = new Date().toISOString();
+      const a = await store.createCustomer({ identities: [{ channelId: 'slack', userId: 'U1', verified: true, addedAt: at }] });
+      const b = await store.createCustomer({ identities: [{ channelId: 'slack', userId: 'U2', verified: true, addedAt: at }] });
+      await expectCode(store.createCustomer({ identities: [{ channelId: 'slack', userId: 'U1', verified: true, addedAt: at }] }), 'STORE_CONFLICT');
+      await expectCode(
+        store.updateCustomer(b.id, { identities: [...b.identities, { channelId: 'slack', userId: 'U1', verified: true, addedAt: at }] }),
+        'STORE_CONFLICT',
+      );
+      const bAfter = await store.getCustomer(b.id);
+      expect(bAfter?.identities).toHaveLength(1);
+      expect(bAfter?.version).toBe(b.version);
+      expect((await store.findCustomerByKey({ kind: 'channel', channelId: 'slack', userId: 'U1' }))?.id).toBe(a.id);
+    });
+
+    test('update with a stale version is refused; keys follow the update', async () => {
+      const c = await store.createCustomer({ displayName: 'X' });
+      const updated = await store.updateCustomer(c.id, {
+        displayName: 'Y',
+        contacts: [{ type: 'email', value: 'y@example.com', verified: true, source: 'agent', addedAt: new Date().toISOString() }],
+      }, c.version);
+      expect(updated.version).toBe(c.version + 1);
+      await expectCode(store.updateCustomer(c.id, { displayName: 'Z' }, c.version), 'STORE_ETAG_CONFLICT');
+      expect((await store.findCustomerByKey({ kind: 'email', value: 'y@example.com' }))?.displayName).toBe('Y');
+      await store.updateCustomer(c.id, { contacts: [] });
+      expect(await store.findCustomerByKey({ kind: 'email', value: 'y@example.com' })).toBeNull();
+    });
+  });
+
+  describe('conversations and messages', () => {
+    test('getOrCreateConversation under 10 concurrent calls creates one', async () => {
+      const customer = await store.createCustomer({});
+      const id = uniq('chan-conv');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.getOrCreateConversation({
+            channelId: 'webchat',
+            channelConversationId: id,
+            customerId: customer.id,
+            reference: { channelId: 'webchat', serviceUrl: 'http://x', conversation: { id } },
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+      expect((await store.findConversationByChannel('webchat', id))?.id).toBe(results[0].conversation.id);
+    });
+
+    test('exactly-once append under 20 concurrent duplicates of one activity', async () => {
+      const conv = await newConversation();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'hello', activityId: 'act-1' })),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+      const msgs = await store.listMessages(conv.id);
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0]).toMatchObject({ seq: 1, text: 'hello', activityId: 'act-1', role: 'customer', kind: 'message' });
+      expect((await store.findMessageByActivity(conv.id, 'act-1'))?.id).toBe(msgs[0].id);
+    });
+
+    test('gap-free sequence numbers under concurrent appends, duplicates included', async () => {
+      const conv = await newConversation();
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        store.appendMessage({ conversationId: conv.id, role: i % 2 ? 'bot' : 'customer', text: `m${i % 30}`, activityId: i % 2 ? undefined : `a${i % 30}` }),
+      );
+      await Promise.all(writes);
+      const msgs = await store.listMessages(conv.id);
+      expect(msgs.map((m) => m.seq)).toEqual(Array.from({ length: msgs.length }, (_, i) => i + 1));
+      const activityIds = msgs.filter((m) => m.activityId).map((m) => m.activityId);
+      expect(new Set(activityIds).size).toBe(activityIds.length);
+      expect((await store.getConversation(conv.id))?.lastSeq).toBe(msgs.length);
+      expect((await store.listMessages(conv.id, { afterSeq: 5, limit: 3 })).map((m) => m.seq)).toEqual([6, 7, 8]);
+    });
+
+    test('appending to an unknown conversation fails and stores nothing', async () => {
+      await expectCode(store.appendMessage({ conversationId: 'nope', role: 'customer', text: 'x' }), 'NOT_FOUND');
+    });
+
+    test('compare-and-set claim: 5 concurrent claimers, exactly one winner, 200 rounds', async () => {
+      for (let round = 0; round < 200; round++) {
+        const conv = await newConversation('queued');
+        const results = await Promise.all(
+          Array.from({ length: 5 }, (_, a) =>
+            store.claimConversation({ conversationId: conv.id, agentId: `agent-${round}-${a}`, fromStates: ['queued'], maxActive: 3 }),
+          ),
+        );
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'state')).toBe(true);
+        const stored = await store.getConversation(conv.id);
+        expect(stored?.state).toBe('agent');
+        expect(stored?.agentId).toBe(winners[0].ok && winners[0].conversation.agentId);
+      }
+    });
+
+    test('an agent with capacity 3 never holds a fourth chat, even when claiming concurrently', async () => {
+      const agentId = uniq('agent');
+      const convs = await Promise.all(Array.from({ length: 6 }, () => newConversation('queued')));
+      const results = await Promise.all(
+        convs.map((c) => store.claimConversation({ conversationId: c.id, agentId, fromStates: ['queued'], maxActive: 3 })),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(3);
+      expect(results.filter((r) => !r.ok && r.reason === 'capacity')).toHaveLength(3);
+      expect(await store.countActiveChats(agentId)).toBe(3);
+      // Releasing one chat frees a slot.
+      const held = results.find((r) => r.ok)!;
+      if (!held.ok) throw new Error('unreachable');
+      await store.updateConversation(held.conversation.id, { state: 'closed', agentId: null }, { states: ['agent'], agentId });
+      const free = convs.find((c) => !results[convs.indexOf(c)].ok)!;
+      expect((await store.claimConversation({ conversationId: free.id, agentId, fromStates: ['queued'], maxActive: 3 })).ok).toBe(true);
+      expect(await store.countActiveChats(agentId)).toBe(3);
+    });
+
+    test('claim reports not_found and state; a transfer needs the expected owner', async () => {
+      expect(await store.claimConversation({ conversationId: 'missing', agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({ ok: false, reason: 'not_found' });
+      const conv = await newConversation('bot');
+      expect(await store.claimConversation({ conversationId: conv.id, agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({ ok: false, reason: 'state' });
+      await store.updateConversation(conv.id, { state: 'queued' });
+      expect((await store.claimConversation({ conversationId: conv.id, agentId: 'a1', fromStates: ['queued'], maxActive: 1 })).ok).toBe(true);
+      const wrongOwner = await store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['agent'], expectedAgentId: 'someone-else', maxActive: 1 });
+      expect(wrongOwner).toEqual({ ok: false, reason: 'state' });
+      const transfer = await store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['agent'], expectedAgentId: 'a1', maxActive: 1 });
+      expect(transfer.ok).toBe(true);
+      expect(await store.countActiveChats('a1')).toBe(0);
+      expect(await store.countActiveChats('a2')).toBe(1);
+    });
+
+    test('updateConversation applies only when every expectation holds', async () => {
+      const conv = await newConversation('bot');
+      expect(await store.updateConversation(conv.id, { priority: 5 }, { states: ['queued'] })).toBeNull();
+      expect(await store.updateConversation(conv.id, { priority: 5 }, { version: conv.version + 7 })).toBeNull();
+      const ok = await store.updateConversation(conv.id, { priority: 5, handoffReason: 'asked_for_human' }, { states: ['bot'], version: conv.version });
+      expect(ok).toMatchObject({ priority: 5, handoffReason: 'asked_for_human', version: conv.version + 1 });
+      expect(await store.updateConversation('missing', { priority: 1 })).toBeNull();
+      const queued = await store.updateConversation(conv.id, { state: 'queued' });
+      expect((await store.listConversations({ states: ['queued'] })).map((c) => c.id)).toContain(queued!.id);
+    });
+  });
+
+  describe('request input never becomes an operator', () => {
+    const operators: unknown[] = [{ $ne: null }, { $gt: '' }, { $where: 'return true' }, { $regex: '.*' }];
+    test.each(operators)('%j is refused by every lookup and matches nothing', async (op) => {
+      await store.createCustomer({ contacts: [{ type: 'email', value: 'victim@example.com', verified: true, source: 'x', addedAt: 'x' }] });
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'secret', activityId: 'a' });
+      await store.createUser({ email: uniq('u') + '@example.com', name: 'U', role: 'agent', skills: [], languages: [], capacity: 1, passwordHash: 'h' });
+      const lookups: Array<() => Promise<unknown>> = [
+        () => store.findCustomerByKey({ kind: 'email', value: op as string }),
+        () => store.findCustomersByContact('email', op as string),
+        () => store.getCustomer(op as string),
+        () => store.getConversation(op as string),
+        () => store.listMessages(op as string),
+        () => store.findMessageByActivity(conv.id, op as string),
+        () => store.getUserByEmail(op as string),
+        () => store.getSession(op as string),
+        () => store.listConversations({ agentId: op as string }),
+        () => store.readState([op as string]),
+      ];
+      for (const lookup of lookups) {
+        let result: unknown;
+        let error: unknown;
+        try {
+          result = await lookup();
+        } catch (e) {
+          error = e;
+        }
+        if (error) expect(isAppError(error) && error.code).toBe('STORE_INVALID_QUERY');
+        else expect(result === null || (Array.isArray(result) && result.length === 0) || (typeof result === 'object' && Object.keys(result as object).length === 0)).toBe(true);
+      }
+    });
+  });
+
+  describe('users, sessions, audit', () => {
+    test('users are unique by email, case-insensitively', async () => {
+      const email = uniq('agent') + '@Example.com';
+      const u = await store.createUser({ email, name: 'A', role: 'agent', skills: ['billing'], languages: ['en'], capacity: 3, passwordHash: 'h' });
+      expect((await store.getUserByEmail(email.toUpperCase()))?.id).toBe(u.id);
+      await expectCode(store.createUser({ email: email.toLowerCase(), name: 'B', role: 'agent', skills: [], languages: [], capacity: 1, passwordHash: 'h' }), 'STORE_CONFLICT');
+      expect((await store.updateUser(u.id, { presence: 'online' }))?.presence).toBe('online');
+      expect((await store.getUser(u.id))?.presence).toBe('online');
+      expect((await store.listUsers()).some((x) => x.id === u.id)).toBe(true);
+    });
+
+    test('sessions can be revoked', async () => {
+      const s = await store.createSession({ id: uniq('s'), userId: 'u', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 1000).toISOString() });
+      expect((await store.getSession(s.id))?.revokedAt).toBeUndefined();
+      expect(await store.revokeSession(s.id, '2026-01-01T00:00:00.000Z')).toBe(true);
+      expect((await store.getSession(s.id))?.revokedAt).toBe('2026-01-01T00:00:00.000Z');
+      expect(await store.revokeSession('missing', 'x')).toBe(false);
+    });
+
+    test('audit entries are listed newest first and filterable', async () => {
+      const actor = uniq('sup');
+      await store.appendAudit({ actorId: actor, action: 'transcript.view', targetId: 't1', at: '2026-01-01T00:00:00.000Z' });
+      await store.appendAudit({ actorId: actor, action: 'chat.takeover', targetId: 't2', at: '2026-01-02T00:00:00.000Z' });
+      const all = await store.listAudit({ actorId: actor });
+      expect(all.map((a) => a.action)).toEqual(['chat.takeover', 'transcript.view']);
+      expect((await store.listAudit({ actorId: actor, action: 'transcript.view' })).map((a) => a.targetId)).toEqual(['t1']);
+    });
+  });
+
+  describe('bot state', () => {
+    test('eTag concurrency: a stale eTag is refused, "*" and absent eTags overwrite', async () => {
+      const key = uniq('conv/state');
+      const e1 = await store.writeState(key, { step: 1 });
+      const read = await store.readState([key, 'absent']);
+      expect(read[key]).toEqual({ value: { step: 1 }, etag: e1 });
+      expect(read.absent).toBeUndefined();
+      const e2 = await store.writeState(key, { step: 2 }, e1);
+      expect(e2).not.toBe(e1);
+      await expectCode(store.writeState(key, { step: 3 }, e1), 'STORE_ETAG_CONFLICT');
+      expect((await store.readState([key]))[key].value).toEqual({ step: 2 });
+      await store.writeState(key, { step: 4 }, '*');
+      expect((await store.readState([key]))[key].value).toEqual({ step: 4 });
+      await store.deleteState([key]);
+      expect(await store.readState([key])).toEqual({});
+    });
+
+    test('two writers with the same eTag: exactly one wins', async () => {
+      const key = uniq('race');
+      const e = await store.writeState(key, { v: 0 });
+      const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.writeState(key, { v: i + 1 }, e)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected').every((r) => r.status === 'rejected' && isAppError(r.reason, 'STORE_ETAG_CONFLICT'))).toBe(true);
+    });
+  });
+
+  test('ping answers while open', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+}
