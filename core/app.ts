@@ -1,16 +1,48 @@
 import type { Server as HttpServer } from 'node:http';
+import { ConversationState as BotConversationState } from 'botbuilder';
 import restify from 'restify';
 import { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
 import { AppError } from './errors';
 import { route, sendError, withTimeout } from './http';
 import type { Logger } from './logger';
+import { BotChannel } from '../bot/botChannel';
+import { registerBotEndpoint } from '../bot/botEndpoint';
+import { DemoCommerceBackend } from '../bot/demoCommerceBackend';
+import type { CommerceBackend } from '../bot/commerceBackend';
+import { SupportAdapter } from '../bot/supportAdapter';
+import { SupportBot } from '../bot/supportBot';
+import { loadKnowledge } from '../dialogs/knowledge';
+import { MainDialog } from '../dialogs/mainDialog';
+import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
+import { HandoffEvents } from '../handoff/handoffEvents';
+import { HandoffService, type CustomerChannel } from '../handoff/handoffService';
+import { loadShippedCorpus } from '../nlu/corpus';
+import { NlpRecognizer } from '../nlu/nlpRecognizer';
+import type { Recognizer } from '../nlu/recognizer';
+import { ProfileService } from '../profile/profileService';
+import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import type { Store } from '../store/store';
 
 export interface AppDeps {
   /** Overrides the store built from config (tests inject a failing or shared one). */
   store?: Store;
+  /** A trained recognizer (tests share one per process instead of training per app). */
+  recognizer?: Recognizer;
+  /** The company's order/account connector; the demo backend otherwise. */
+  backend?: CommerceBackend;
+  /** How customers are reached outside a turn; the Bot Framework connector otherwise. */
+  customerChannel?: CustomerChannel;
+}
+
+export interface AppServices {
+  readonly profiles: ProfileService;
+  readonly handoff: HandoffService;
+  readonly events: HandoffEvents;
+  readonly recognizer: Recognizer;
+  readonly backend: CommerceBackend;
+  readonly adapter: SupportAdapter;
 }
 
 export interface App {
@@ -19,11 +51,18 @@ export interface App {
   readonly httpServer: HttpServer;
   readonly io: IoServer;
   readonly store: Store;
+  readonly services: AppServices;
   /** Stops accepting, finishes in-flight requests, closes sockets and the store. Idempotent. */
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 256 * 1024; // a Bot Framework activity is far smaller; bigger bodies are refused with 413
+const MAX_BODY_BYTES = 256 * 1024; // an activity with a 100,000-character text fits; bigger bodies get 413
+
+export async function trainRecognizer(config: Config): Promise<NlpRecognizer> {
+  const r = new NlpRecognizer(loadShippedCorpus(), { maxChars: config.nlu.maxChars, cacheFile: config.nlu.modelCache });
+  await r.train();
+  return r;
+}
 
 /**
  * The composition root: builds every part with explicit arguments and wires them, without listening.
@@ -32,6 +71,35 @@ const MAX_BODY_BYTES = 256 * 1024; // a Bot Framework activity is far smaller; b
 export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}): Promise<App> {
   const store = deps.store ?? createStore(config.store);
   await store.init();
+  const recognizer = deps.recognizer ?? (await trainRecognizer(config));
+
+  const backend = deps.backend ?? new DemoCommerceBackend(store);
+  if (backend instanceof DemoCommerceBackend) await backend.seed();
+  const profiles = new ProfileService(store);
+  const events = new HandoffEvents();
+  const adapter = new SupportAdapter(config.bot, log);
+  const customerChannel = deps.customerChannel ?? new BotChannel(adapter, config.bot.appId);
+  const handoff = new HandoffService(store, events, customerChannel);
+
+  const conversationState = new BotConversationState(new BotStateStorage(store));
+  const mainDialog = new MainDialog(conversationState.createProperty('dialogState'), {
+    backend,
+    profiles,
+    satisfaction: { record: (id, score, comment) => handoff.recordSatisfaction(id, score, comment) },
+  }, loadKnowledge(config.knowledgeFile));
+  const bot = new SupportBot({
+    store,
+    recognizer,
+    profiles,
+    handoff,
+    mainDialog,
+    conversationState,
+    failures: conversationState.createProperty<number>('consecutiveFailures'),
+    policy: { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures },
+    nluMaxChars: config.nlu.maxChars,
+    log,
+    externalHandoffChannels: config.handoff.externalChannels,
+  });
 
   const server = restify.createServer({ name: 'social-crm-bot', handleUncaughtExceptions: false });
   server.pre((req, res, next) => {
@@ -45,8 +113,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   });
   // Errors raised by restify itself (unknown route, body too large, bad JSON) get the same coded shape.
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: any, cb: () => void) => {
-    const code = err?.statusCode === 404 ? 'ROUTE_NOT_FOUND' : err?.statusCode === 413 ? 'BODY_TOO_LARGE' : err?.statusCode === 405 ? 'ROUTE_NOT_FOUND' : 'VALIDATION_FAILED';
     const status = typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    const code = status === 404 || status === 405 ? 'ROUTE_NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : 'VALIDATION_FAILED';
     const appErr = status >= 500 ? new AppError('INTERNAL', undefined, { cause: err }) : new AppError(code, err?.message || undefined);
     err.toJSON = () => ({ error: appErr.toJSON() });
     err.toString = () => JSON.stringify({ error: appErr.toJSON() });
@@ -67,6 +135,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       res.json({ status: 'unavailable', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } });
     }
   }));
+  registerBotEndpoint(server, adapter, bot, log);
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
@@ -84,5 +153,5 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       await store.close();
     })());
 
-  return { config, server, httpServer, io, store, close };
+  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter }, close };
 }

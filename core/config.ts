@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   ESCALATE_AFTER_FAILURES: z.coerce.number().int().min(1).default(DEFAULTS.ESCALATE_AFTER_FAILURES),
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
+  EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
+  KNOWLEDGE_FILE: z.string().optional(),
   DEMO_ACCOUNTS: bool.optional(),
 });
 
@@ -65,8 +67,9 @@ export interface Config {
     readonly anonymous: boolean;
   };
   readonly session: { readonly secret: string; readonly ttlSeconds: number };
-  readonly nlu: { readonly maxChars: number; readonly modelCache?: string };
-  readonly handoff: { readonly escalateAfterFailures: number; readonly offerTimeoutSeconds: number };
+  readonly nlu: { readonly maxChars: number; readonly modelCache: string };
+  readonly handoff: { readonly escalateAfterFailures: number; readonly offerTimeoutSeconds: number; readonly externalChannels: readonly string[] };
+  readonly knowledgeFile?: string;
   readonly console: { readonly allowedOrigins: readonly string[] };
   readonly demoAccounts: boolean;
 }
@@ -112,17 +115,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymous: !e.MicrosoftAppId,
     },
     session: { secret, ttlSeconds: e.SESSION_TTL_SECONDS },
-    nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE },
-    handoff: { escalateAfterFailures: e.ESCALATE_AFTER_FAILURES, offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS },
-    console: {
-      allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    },
+    nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE ?? path.join('data', 'nlu-model.json') },
+    handoff: { escalateAfterFailures: e.ESCALATE_AFTER_FAILURES, offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS, externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS) },
+    knowledgeFile: e.KNOWLEDGE_FILE,
+    console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS) },
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
   };
   return deepFreeze(config);
+}
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function deepFreeze<T>(o: T): T {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildApp, type App, type AppDeps } from '../../core/app';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
+import { sharedRecognizer } from './sharedRecognizer';
 
 export interface RunningApp {
   app: App;
@@ -26,7 +27,7 @@ export async function startTestApp(env: Record<string, string> = {}, deps: AppDe
     HOST: '127.0.0.1',
     ...env,
   });
-  const app = await buildApp(config, createLogger(config.logLevel), deps);
+  const app = await buildApp(config, createLogger(config.logLevel), { recognizer: await sharedRecognizer(), ...deps });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const port = (app.httpServer.address() as AddressInfo).port;
   return {

@@ -1,0 +1,31 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+
+/**
+ * CloudAdapter with our error policy. Without MicrosoftAppId it accepts unauthenticated activities (local use;
+ * config refuses that in production); with it every incoming token is validated before any logic runs.
+ */
+export class SupportAdapter extends CloudAdapter {
+  constructor(bot: Config['bot'], log: Logger) {
+    super(
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: bot.appId ?? '',
+        MicrosoftAppPassword: bot.appPassword ?? '',
+        MicrosoftAppType: bot.appType,
+        MicrosoftAppTenantId: bot.tenantId ?? '',
+      }),
+    );
+    // The one onTurnError: log and rethrow, so a failed write becomes a 5xx and the channel retries.
+    // (The sample handler that swallows errors would turn it into a 200.)
+    this.onTurnError = async (context: TurnContext, error: Error) => {
+      log.error({ err: error, activityId: context.activity?.id, channelId: context.activity?.channelId }, 'bot turn failed');
+      throw error;
+    };
+  }
+
+  /** Runs one activity through authentication, middleware and the bot; returns the invoke/expectReplies response. */
+  handle(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}

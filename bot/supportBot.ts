@@ -1,0 +1,256 @@
+import { ActivityTypes, TurnContext, type ConversationState as BotConversationState, type StatePropertyAccessor, type Activity } from 'botbuilder';
+import type { Logger } from '../core/logger';
+import { MainDialog } from '../dialogs/mainDialog';
+import { t } from '../dialogs/replies';
+import { setTurnInfo } from '../dialogs/turnInfo';
+import { parseRating } from '../dialogs/feedbackDialog';
+import { decideEscalation, type EscalationDecision, type EscalationPolicyConfig } from '../handoff/escalationPolicy';
+import { formatWait, notice, type HandoffService } from '../handoff/handoffService';
+import type { AttachmentMeta, ChannelReference, Conversation, Customer } from '../models/records';
+import type { Recognition, Recognizer } from '../nlu/recognizer';
+import type { ProfileService } from '../profile/profileService';
+import type { Store } from '../store/store';
+
+export interface SupportBotDeps {
+  store: Store;
+  recognizer: Recognizer;
+  profiles: ProfileService;
+  handoff: HandoffService;
+  mainDialog: MainDialog;
+  conversationState: BotConversationState;
+  failures: StatePropertyAccessor<number>;
+  policy: EscalationPolicyConfig;
+  nluMaxChars: number;
+  log: Logger;
+  /** Channels whose contact centre takes over through the Bot Framework handoff protocol instead of our console. */
+  externalHandoffChannels: readonly string[];
+}
+
+const MAX_ATTACHMENTS = 20;
+
+/**
+ * One turn: store the customer's message first (exactly once per activity id), then either relay it to the
+ * agent who owns the chat, or recognize it, update the profile, escalate or answer with dialogs. Every bot
+ * message is stored before it is sent (see storeOutgoing).
+ */
+export class SupportBot {
+  constructor(private readonly d: SupportBotDeps) {}
+
+  async onTurn(context: TurnContext): Promise<void> {
+    switch (context.activity.type) {
+      case ActivityTypes.Message:
+        return this.onMessage(context);
+      case ActivityTypes.ConversationUpdate:
+        return this.onConversationUpdate(context);
+      case ActivityTypes.Typing:
+        return this.onTyping(context);
+      case ActivityTypes.Event:
+        return this.onEvent(context);
+      default:
+        // Bot Framework asks bots to ignore activity types they do not handle.
+        return;
+    }
+  }
+
+  private async ingestConversation(context: TurnContext): Promise<{ customer: Customer; conversation: Conversation; created: boolean }> {
+    const a = context.activity;
+    const customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale });
+    const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
+    const { conversation, created } = await this.d.store.getOrCreateConversation({
+      channelId: a.channelId,
+      channelConversationId: a.conversation.id,
+      customerId: customer.id,
+      reference,
+      language: customer.language,
+    });
+    // The channel may move the conversation (new serviceUrl); keep the reference we write back with current.
+    if (!created && conversation.reference.serviceUrl !== reference.serviceUrl) {
+      const updated = await this.d.store.updateConversation(conversation.id, { reference });
+      if (updated) return { customer, conversation: updated, created };
+    }
+    return { customer, conversation, created };
+  }
+
+  private storeOutgoing(context: TurnContext, conversation: Conversation): void {
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const act of activities) {
+        if (act.type !== ActivityTypes.Message) continue;
+        await this.d.store.appendMessage({
+          conversationId: conversation.id,
+          role: 'bot',
+          kind: 'message',
+          text: typeof act.text === 'string' ? act.text : '',
+          data: act.replyToId ? { replyToId: act.replyToId } : undefined,
+        });
+      }
+      return next();
+    });
+  }
+
+  private async onMessage(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const { customer, conversation, created: newConversation } = await this.ingestConversation(context);
+    const activityId = typeof a.id === 'string' && a.id ? a.id : undefined;
+    // A retried activity is not recognized, stored or answered again.
+    if (activityId && (await this.d.store.findMessageByActivity(conversation.id, activityId))) return;
+
+    const text = typeof a.text === 'string' ? a.text : '';
+    const attachments = attachmentMeta(a);
+    const recognition = await this.d.recognizer.recognize(text, { language: customer.language });
+    const { message, created } = await this.d.store.appendMessage({
+      conversationId: conversation.id,
+      role: 'customer',
+      kind: 'message',
+      authorId: customer.id,
+      text,
+      attachments,
+      activityId,
+      intent: recognition.intent,
+      score: round(recognition.score),
+      sentiment: round(recognition.sentiment),
+      language: recognition.language,
+    });
+    if (!created) return;
+    const recentSentiment = customer.sentiment.slice(-5).map((s) => s.score);
+    const profile = await this.d.profiles.recordMessage(customer.id, {
+      sentiment: recognition.sentiment,
+      language: recognition.language,
+      conversationId: conversation.id,
+      at: message.createdAt,
+      newConversation,
+    });
+
+    if (conversation.state === 'agent' || conversation.state === 'queued') {
+      this.d.handoff.relayCustomerMessage(conversation, message);
+      return;
+    }
+    if (conversation.state === 'external') return;
+
+    this.storeOutgoing(context, conversation);
+    let current = conversation;
+    if (conversation.state === 'closed') {
+      const rating = conversation.tags.includes('survey_pending') ? parseRating(text) : undefined;
+      if (rating !== undefined) {
+        await this.d.handoff.recordSatisfaction(conversation.id, rating, text.replace(/\b[1-5]\b/, '').trim().slice(0, 1000) || undefined);
+        await context.sendActivity(t(profile.language ?? recognition.language, 'thanksFeedback'));
+        return;
+      }
+      const reopened = await this.d.store.updateConversation(conversation.id, { state: 'bot', tags: conversation.tags.filter((x) => x !== 'survey_pending') }, { states: ['closed'] });
+      if (reopened) current = reopened;
+    }
+
+    const language = this.replyLanguage(profile, recognition);
+    setTurnInfo(context, { recognition, customer: profile, conversation: current, language });
+
+    if (text.trim() === '' && attachments.length === 0) {
+      await context.sendActivity(t(language, 'emptyMessage'));
+      return this.d.conversationState.saveChanges(context);
+    }
+    if (text.trim() === '' && attachments.length > 0) {
+      await context.sendActivity(t(language, 'attachmentReceived', { name: attachments[0].name ?? attachments[0].contentType }));
+      return this.d.conversationState.saveChanges(context);
+    }
+
+    let failures = await this.d.failures.get(context, 0);
+    const decision = decideEscalation({ recognition, failures, customer: profile, recentSentiment }, this.d.policy);
+    if (decision) return this.escalate(context, current, decision, language);
+
+    if (text.length > this.d.nluMaxChars) await context.sendActivity(t(language, 'longMessage'));
+    const outcome = await this.d.mainDialog.run(context);
+    failures = outcome.kind === 'not_understood' ? failures + 1 : 0;
+    await this.d.failures.set(context, failures);
+    if (outcome.kind === 'not_understood') {
+      const again = decideEscalation({ recognition, failures, customer: profile, recentSentiment }, this.d.policy);
+      if (again) return this.escalate(context, current, again, language);
+      await context.sendActivity({ type: ActivityTypes.Message, text: t(language, 'notUnderstood'), suggestedActions: suggestions(language) });
+    }
+    await this.d.conversationState.saveChanges(context);
+  }
+
+  /** The customer's chosen language wins; otherwise the language of this message. */
+  private replyLanguage(profile: Customer, r: Recognition): string {
+    const chosen = profile.preferences?.language;
+    return typeof chosen === 'string' ? chosen : r.language || profile.language || 'en';
+  }
+
+  private async escalate(context: TurnContext, conversation: Conversation, decision: EscalationDecision, language: string): Promise<void> {
+    await this.d.mainDialog.cancelAll(context);
+    await this.d.failures.set(context, 0);
+    await this.d.conversationState.saveChanges(context);
+    if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
+    const ticket = await this.d.handoff.escalate(conversation.id, decision);
+    if (ticket.agentsOnline === 0) {
+      await context.sendActivity(notice(language, 'offline'));
+      return;
+    }
+    await context.sendActivity(t(language, 'escalating', { reasonText: '' }).trim());
+    await context.sendActivity(notice(language, 'queued', { position: ticket.position, wait: formatWait(ticket.estimatedWaitSeconds, language) }));
+  }
+
+  /** Bot Framework handoff protocol: a handoff.initiate event with the transcript and context. */
+  private async initiateExternalHandoff(context: TurnContext, conversation: Conversation, decision: EscalationDecision): Promise<void> {
+    const transcript = await this.d.store.listMessages(conversation.id, { limit: 200 });
+    const moved = await this.d.store.updateConversation(conversation.id, { state: 'external', handoffReason: decision.reason }, { states: ['bot'] });
+    if (!moved) return;
+    await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'state', data: { type: 'state', from: 'bot', to: 'external', reason: decision.reason } });
+    const customer = await this.d.profiles.get(conversation.customerId);
+    await context.sendActivity({
+      type: ActivityTypes.Event,
+      name: 'handoff.initiate',
+      value: { reason: decision.reason, detail: decision.detail, profile: { name: customer.displayName, language: customer.language, segments: customer.segments } },
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.activity.transcript',
+          content: transcript.filter((m) => m.kind === 'message').map((m) => ({ type: 'message', text: m.text, from: { role: m.role === 'customer' ? 'user' : 'bot' }, timestamp: m.createdAt })),
+        },
+      ],
+    });
+  }
+
+  private async onConversationUpdate(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const added = (a.membersAdded ?? []).filter((m) => m.id !== a.recipient?.id);
+    if (added.length === 0 || !a.from?.id) return;
+    const { customer, conversation } = await this.ingestConversation(context);
+    if (conversation.lastSeq > 0 || conversation.state !== 'bot') return;
+    this.storeOutgoing(context, conversation);
+    await context.sendActivity(customer.displayName ? t(customer.language, 'welcomeKnown', { name: customer.displayName.split(' ')[0] }) : t(customer.language, 'welcome'));
+  }
+
+  private async onTyping(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const conversation = await this.d.store.findConversationByChannel(a.channelId, a.conversation.id);
+    if (conversation?.state === 'agent') this.d.handoff.customerTyping(conversation);
+  }
+
+  /** handoff.status from a contact centre that took over through the protocol. */
+  private async onEvent(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    if (a.name !== 'handoff.status') return;
+    const conversation = await this.d.store.findConversationByChannel(a.channelId, a.conversation.id);
+    const state = (a.value as { state?: unknown } | undefined)?.state;
+    if (!conversation || conversation.state !== 'external' || typeof state !== 'string') return;
+    if (state === 'completed' || state === 'failed') {
+      const next = await this.d.store.updateConversation(conversation.id, { state: state === 'completed' ? 'closed' : 'bot' }, { states: ['external'] });
+      if (next) await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'state', data: { type: 'state', from: 'external', to: next.state, handoffStatus: state } });
+    }
+  }
+}
+
+function attachmentMeta(a: Activity): AttachmentMeta[] {
+  return (a.attachments ?? []).slice(0, MAX_ATTACHMENTS).map((x) => ({
+    contentType: String(x.contentType ?? 'application/octet-stream').slice(0, 200),
+    name: typeof x.name === 'string' ? x.name.slice(0, 255) : undefined,
+    contentUrl: typeof x.contentUrl === 'string' && x.contentUrl.length < 2048 ? x.contentUrl : undefined,
+  }));
+}
+
+function suggestions(language: string) {
+  const es = language === 'es';
+  const titles = es ? ['Seguir mi pedido', 'Quiero un reembolso', 'Hablar con una persona'] : ['Track my order', 'I want a refund', 'Talk to a person'];
+  return { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,46 @@
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { ProfileActions } from './dialogServices';
+import { t } from './replies';
+import { turnInfo } from './turnInfo';
+
+const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+const PHONE_RE = /\+\d[\d\s().-]{6,18}\d/;
+
+export function extractContact(text: string): { type: 'email' | 'phone'; value: string } | undefined {
+  const email = text.match(EMAIL_RE)?.[0];
+  if (email) return { type: 'email', value: email.toLowerCase() };
+  const phone = text.match(PHONE_RE)?.[0];
+  if (phone) return { type: 'phone', value: `+${phone.replace(/\D/g, '')}` };
+  return undefined;
+}
+
+/** Records a new email or phone, typed in chat and so unverified (issue 6 turns it into a merge suggestion). */
+export class ContactDetailsDialog extends ComponentDialog {
+  static readonly id = 'contactDetails';
+
+  constructor(private readonly profiles: ProfileActions) {
+    super(ContactDetailsDialog.id);
+    this.addDialog(new TextPrompt('contact', async (p) => !!extractContact(p.recognized.value ?? '') || p.attemptCount >= 3));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.save(s)]));
+    this.initialDialogId = 'main';
+  }
+
+  private async ask(step: WaterfallStepContext) {
+    const { recognition, language } = turnInfo(step.context);
+    const given = extractContact(recognition.text);
+    if (given) return step.next(recognition.text);
+    return step.prompt('contact', { prompt: t(language, 'askNewContact'), retryPrompt: t(language, 'retryContact') });
+  }
+
+  private async save(step: WaterfallStepContext) {
+    const { customer, language } = turnInfo(step.context);
+    const contact = extractContact(String(step.result ?? ''));
+    if (!contact) {
+      await step.context.sendActivity(t(language, 'notUnderstood'));
+      return step.endDialog({ resolved: false });
+    }
+    await this.profiles.addContact(customer.id, contact, 'chat');
+    await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
+    return step.endDialog({ resolved: true });
+  }
+}

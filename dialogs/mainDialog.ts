@@ -1,0 +1,121 @@
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState, type Dialog } from 'botbuilder-dialogs';
+import { CancelOrderDialog } from './cancelOrderDialog';
+import { ContactDetailsDialog } from './contactDetailsDialog';
+import type { DialogServices } from './dialogServices';
+import { FeedbackDialog } from './feedbackDialog';
+import { answer, type Knowledge } from './knowledge';
+import { PasswordResetDialog } from './passwordResetDialog';
+import { RefundDialog, RefundStatusDialog } from './refundDialog';
+import { t } from './replies';
+import { ReturnDialog } from './returnDialog';
+import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
+import { turnInfo } from './turnInfo';
+import { entity, OUT_OF_SCOPE } from '../nlu/recognizer';
+
+export type RouteOutcome = { kind: 'answered' } | { kind: 'not_understood' };
+
+/** Intent → dialog that takes it. Intents answered from the knowledge file are not listed. */
+const DIALOG_FOR_INTENT: Record<string, string> = {
+  'order.track': TrackOrderDialog.id,
+  'order.cancel': CancelOrderDialog.id,
+  'refund.request': RefundDialog.id,
+  'refund.status': RefundStatusDialog.id,
+  'return.request': ReturnDialog.id,
+  'password.recover': PasswordResetDialog.id,
+  'feedback.review': FeedbackDialog.id,
+  'contact.change': ContactDetailsDialog.id,
+};
+
+/**
+ * The router: continues an active dialog, or starts the one the intent asks for, or answers from the
+ * knowledge file, or reports that it did not understand (the bot counts those for escalation).
+ */
+export class MainDialog {
+  private readonly dialogs: DialogSet;
+
+  constructor(
+    dialogState: StatePropertyAccessor<DialogState>,
+    private readonly services: DialogServices,
+    private readonly knowledge: Knowledge,
+  ) {
+    this.dialogs = new DialogSet(dialogState);
+    const children: Dialog[] = [
+      new TrackOrderDialog(services.backend),
+      new CancelOrderDialog(services.backend),
+      new RefundDialog(services.backend),
+      new RefundStatusDialog(services.backend),
+      new ReturnDialog(services.backend),
+      new PasswordResetDialog(services.backend),
+      new FeedbackDialog(services.satisfaction),
+      new ContactDetailsDialog(services.profiles),
+    ];
+    for (const d of children) this.dialogs.add(d);
+  }
+
+  async cancelAll(context: TurnContext): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    await dc.cancelAllDialogs();
+  }
+
+  async hasActiveDialog(context: TurnContext): Promise<boolean> {
+    const dc = await this.dialogs.createContext(context);
+    return !!dc.activeDialog;
+  }
+
+  async run(context: TurnContext): Promise<RouteOutcome> {
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) {
+      const result = await dc.continueDialog();
+      if (result.status !== DialogTurnStatus.empty) return { kind: 'answered' };
+    }
+    const info = turnInfo(context);
+    const { recognition: r, language, customer } = info;
+    const dialogId = DIALOG_FOR_INTENT[r.intent];
+    if (dialogId) {
+      await dc.beginDialog(dialogId, { orderNumber: entity(r, 'orderNumber')?.value });
+      return { kind: 'answered' };
+    }
+    const faq = answer(this.knowledge, r.intent, language) ?? (r.intent === 'return.request' ? answer(this.knowledge, 'return.policy', language) : undefined);
+    if (faq) {
+      await context.sendActivity(faq);
+      return { kind: 'answered' };
+    }
+    switch (r.intent) {
+      case 'greeting':
+        await context.sendActivity(await this.greeting(info.customer.displayName, customer.contacts.find((c) => c.type === 'email' && c.verified)?.value, language));
+        return { kind: 'answered' };
+      case 'goodbye':
+      case 'thanks':
+      case 'help':
+        await context.sendActivity(t(language, r.intent));
+        return { kind: 'answered' };
+      case 'language.change': {
+        const target = /spanish|español|espanol|castellano/i.test(r.text) ? 'es' : /english|inglés|ingles/i.test(r.text) ? 'en' : language;
+        await this.services.profiles.setLanguage(customer.id, target);
+        info.language = target;
+        await context.sendActivity(t(target, 'languageSet'));
+        return { kind: 'answered' };
+      }
+      case 'consent.change':
+      case 'newsletter.subscribe': {
+        const grant = r.intent === 'newsletter.subscribe' || /again|otra vez|de nuevo|ya pod/i.test(r.text);
+        await this.services.profiles.setConsent(customer.id, 'marketing', grant, { channel: info.conversation.channelId, method: 'chat' });
+        await context.sendActivity(t(language, grant ? 'marketingGranted' : 'marketingWithdrawn'));
+        return { kind: 'answered' };
+      }
+      case OUT_OF_SCOPE:
+      default:
+        return { kind: 'not_understood' };
+    }
+  }
+
+  private async greeting(name: string | undefined, email: string | undefined, language: string): Promise<string> {
+    if (!name) return t(language, 'welcome');
+    const open = email ? (await this.services.backend.openOrdersFor(email))[0] : undefined;
+    if (open) return t(language, 'welcomeOpenOrder', { name: name.split(' ')[0], order: open.number, status: t(language, open.status === 'shipped' ? 'status_shipped' : 'status_processing') });
+    return t(language, 'welcomeKnown', { name: name.split(' ')[0] });
+  }
+}
+
+export { orderStatusText };

@@ -1,0 +1,41 @@
+import { ComponentDialog, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { t } from './replies';
+import { turnInfo } from './turnInfo';
+
+export const ORDER_PROMPT = 'orderNumberPrompt';
+const ORDER_RE = /#?\b(\d{5,10})\b/;
+
+export function extractOrderNumber(text: string | undefined): string | undefined {
+  return text?.match(ORDER_RE)?.[1];
+}
+
+export interface OrderDialogOptions {
+  orderNumber?: string;
+}
+
+/** Base of every dialog that needs an order number: takes it from the utterance or asks, re-asking on bad input. */
+export abstract class OrderDialog extends ComponentDialog {
+  constructor(id: string) {
+    super(id);
+    this.addDialog(
+      new TextPrompt(ORDER_PROMPT, async (p: PromptValidatorContext<string>) => {
+        const n = extractOrderNumber(p.recognized.value);
+        if (n) return true;
+        // Two bad answers in a row end the prompt; the dialog then gives up gracefully.
+        return p.attemptCount >= 3;
+      }),
+    );
+  }
+
+  protected async askOrderNumber(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const given = (step.options as OrderDialogOptions | undefined)?.orderNumber;
+    if (given) return step.next(given);
+    const language = turnInfo(step.context).language;
+    return step.prompt(ORDER_PROMPT, { prompt: t(language, 'askOrderNumber'), retryPrompt: t(language, 'retryOrderNumber') });
+  }
+
+  /** The order number from the previous step, or undefined when the customer never gave one. */
+  protected orderNumberFrom(step: WaterfallStepContext): string | undefined {
+    return extractOrderNumber(String(step.result ?? ''));
+  }
+}

@@ -1,0 +1,39 @@
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { CommerceBackend } from '../bot/commerceBackend';
+import { t } from './replies';
+import { turnInfo } from './turnInfo';
+
+const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+
+/** Sends a reset link to the account email: the verified one on the profile, or one the customer types. */
+export class PasswordResetDialog extends ComponentDialog {
+  static readonly id = 'passwordReset';
+
+  constructor(private readonly backend: CommerceBackend) {
+    super(PasswordResetDialog.id);
+    this.addDialog(new TextPrompt('email', async (p) => EMAIL_RE.test(p.recognized.value ?? '') || p.attemptCount >= 3));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.askEmail(s), (s) => this.send(s)]));
+    this.initialDialogId = 'main';
+  }
+
+  private async askEmail(step: WaterfallStepContext) {
+    const { customer, recognition, language } = turnInfo(step.context);
+    const typed = recognition.entities.find((e) => e.type === 'email')?.value;
+    const known = customer.contacts.find((c) => c.type === 'email' && c.verified)?.value;
+    if (typed || known) return step.next(String(typed ?? known));
+    return step.prompt('email', { prompt: t(language, 'askEmail'), retryPrompt: t(language, 'retryEmail') });
+  }
+
+  private async send(step: WaterfallStepContext) {
+    const language = turnInfo(step.context).language;
+    const email = String(step.result ?? '').match(EMAIL_RE)?.[0]?.toLowerCase();
+    if (!email) {
+      await step.context.sendActivity(t(language, 'notUnderstood'));
+      return step.endDialog({ resolved: false });
+    }
+    // Same answer whether or not the account exists, so the bot cannot be used to probe emails.
+    await this.backend.sendPasswordReset(email);
+    await step.context.sendActivity(t(language, 'passwordResetSent', { email }));
+    return step.endDialog({ resolved: true });
+  }
+}

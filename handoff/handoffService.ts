@@ -1,0 +1,267 @@
+import { AppError } from '../core/errors';
+import type { Conversation, ConversationState, Message, User } from '../models/records';
+import type { Store } from '../store/store';
+import type { EscalationDecision } from './escalationPolicy';
+import type { HandoffEvents } from './handoffEvents';
+import { sourcesOf } from './handoffStatus';
+
+/** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
+export interface CustomerChannel {
+  send(conversation: Conversation, message: { kind: 'message' | 'typing'; text?: string }): Promise<void>;
+}
+
+export interface QueueTicket {
+  position: number;
+  estimatedWaitSeconds: number;
+  agentsOnline: number;
+}
+
+export interface HandoffOptions {
+  /** Handling time assumed before any chat was closed, seconds. */
+  defaultHandleSeconds: number;
+}
+
+const NOTICES = {
+  assigned: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },
+  transferred: { en: 'I am passing you to a colleague who can help better.', es: 'Te paso con un compañero que te puede ayudar mejor.' },
+  returned: { en: 'You are back with the assistant. Anything else I can do?', es: 'Vuelves a estar con el asistente. ¿Algo más en que te pueda ayudar?' },
+  survey: { en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.', es: 'El chat ha terminado. ¿Cómo lo valorarías del 1 (mal) al 5 (genial)? Puedes añadir un comentario tras el número.' },
+  queued: { en: 'You are number {position} in the queue. Estimated wait: {wait}.', es: 'Eres el número {position} en la cola. Espera estimada: {wait}.' },
+  offline: { en: 'No agent is online right now. Leave your message here and we will answer as soon as someone is back, or keep chatting with me.', es: 'Ahora no hay agentes conectados. Deja tu mensaje aquí y te responderemos en cuanto vuelvan, o sigue hablando conmigo.' },
+} as const;
+
+export function notice(language: string | undefined, key: keyof typeof NOTICES, vars: Record<string, string | number> = {}): string {
+  const tpl: string = NOTICES[key][language === 'es' ? 'es' : 'en'];
+  return tpl.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+export function formatWait(seconds: number, language: string | undefined): string {
+  const es = language === 'es';
+  if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
+  const m = Math.round(seconds / 60);
+  return es ? `unos ${m} minutos` : `about ${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/**
+ * Bot ↔ agent handoff: queue, claim, relay, transfer, return, close. No transport imports: the console
+ * gateway subscribes to HandoffEvents and calls these methods; customers are reached through CustomerChannel.
+ */
+export class HandoffService {
+  constructor(
+    private readonly store: Store,
+    private readonly events: HandoffEvents,
+    private readonly channel: CustomerChannel,
+    private readonly options: HandoffOptions = { defaultHandleSeconds: 300 },
+  ) {}
+
+  private async conversation(id: string): Promise<Conversation> {
+    if (typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'conversationId must be a string');
+    const c = await this.store.getConversation(id);
+    if (!c) throw new AppError('HANDOFF_NOT_FOUND');
+    return c;
+  }
+
+  private async agent(id: string): Promise<User> {
+    const u = typeof id === 'string' ? await this.store.getUser(id) : null;
+    if (!u) throw new AppError('HANDOFF_UNKNOWN_AGENT');
+    return u;
+  }
+
+  /** Records a state change in the transcript, in sequence with the messages. */
+  private async recordEvent(c: Conversation, data: Record<string, unknown>, authorId?: string): Promise<Message> {
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'event', text: String(data.type ?? 'event'), data, authorId });
+    this.events.emit('message.created', { conversation: c, message });
+    return message;
+  }
+
+  private async tell(c: Conversation, text: string): Promise<void> {
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'message', text });
+    this.events.emit('message.created', { conversation: c, message });
+    // A notice is in the transcript already; failing to deliver it must not undo the state change it reports.
+    await this.channel.send(c, { kind: 'message', text }).catch(() => undefined);
+  }
+
+  /** Bot → queue. Returns the ticket the bot tells the customer. Idempotent for an already-queued chat. */
+  async escalate(conversationId: string, decision: EscalationDecision): Promise<QueueTicket> {
+    const c = await this.conversation(conversationId);
+    if (c.state === 'queued') return this.ticket(c);
+    const now = new Date().toISOString();
+    const online = await this.onlineAgents();
+    const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
+    const queued = await this.store.updateConversation(
+      c.id,
+      { state: 'queued', handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, agentId: null, tags },
+      { states: sourcesOf('queued').filter((s) => s !== 'agent'), version: c.version },
+    );
+    if (!queued) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${c.state}`);
+    await this.recordEvent(queued, { type: 'state', from: c.state, to: 'queued', reason: decision.reason, detail: decision.detail });
+    const ticket = await this.ticket(queued);
+    this.events.emit('conversation.queued', { conversation: queued, reason: decision.reason, detail: decision.detail, position: ticket.position, estimatedWaitSeconds: ticket.estimatedWaitSeconds });
+    const best = this.pickAgent(queued, online);
+    if (best) this.events.emit('conversation.offered', { conversation: queued, agentId: best.id });
+    return ticket;
+  }
+
+  /** Position, honest wait estimate (free capacity and recent handling times) and agents online. */
+  async ticket(c: Conversation): Promise<QueueTicket> {
+    const queue = await this.queue();
+    const position = Math.max(1, queue.findIndex((q) => q.id === c.id) + 1);
+    const online = await this.onlineAgents();
+    const capacity = online.reduce((n, a) => n + a.capacity, 0);
+    let busy = 0;
+    for (const a of online) busy += await this.store.countActiveChats(a.id);
+    const free = Math.max(0, capacity - busy);
+    const handle = await this.averageHandleSeconds();
+    // Free slots take a chat at once; beyond them, each full round of capacity takes one handling time.
+    const estimatedWaitSeconds = online.length === 0 ? -1 : position <= free ? 30 : Math.ceil((position - free) / Math.max(1, capacity)) * handle;
+    return { position, estimatedWaitSeconds, agentsOnline: online.length };
+  }
+
+  async queue(): Promise<Conversation[]> {
+    return this.store.listConversations({ states: ['queued'], limit: 1000 });
+  }
+
+  private async onlineAgents(): Promise<User[]> {
+    return (await this.store.listUsers()).filter((u) => u.presence === 'online' && u.capacity > 0);
+  }
+
+  private async averageHandleSeconds(): Promise<number> {
+    const closed = await this.store.listConversations({ states: ['closed'], limit: 200 });
+    const times = closed.filter((c) => c.assignedAt && c.closedAt).map((c) => (Date.parse(c.closedAt!) - Date.parse(c.assignedAt!)) / 1000);
+    if (times.length === 0) return this.options.defaultHandleSeconds;
+    times.sort((a, b) => a - b);
+    return Math.max(30, times[Math.floor(times.length / 2)]);
+  }
+
+  /** Routing: skill and language match first, then the least busy agent under capacity. */
+  private pickAgent(c: Conversation, online: User[]): User | undefined {
+    const fits = online.filter((a) => (!c.skill || a.skills.includes(c.skill)) && (!c.language || a.languages.length === 0 || a.languages.includes(c.language)));
+    return fits.sort((a, b) => a.capacity - b.capacity)[0];
+  }
+
+  /** An agent takes a queued chat. Compare-and-set in the store: two agents never both win. */
+  async claim(agentId: string, conversationId: string): Promise<Conversation> {
+    const agent = await this.agent(agentId);
+    const before = await this.conversation(conversationId);
+    const now = new Date().toISOString();
+    const r = await this.store.claimConversation({ conversationId, agentId, fromStates: ['queued'], maxActive: agent.capacity, patch: { assignedAt: now } });
+    if (!r.ok) throw this.claimError(r.reason, before.state, before.agentId, agentId);
+    await this.recordEvent(r.conversation, { type: 'state', from: 'queued', to: 'agent', agentId, agentName: agent.name }, agentId);
+    this.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
+    await this.tell(r.conversation, notice(r.conversation.language, 'assigned', { name: agent.name }));
+    return r.conversation;
+  }
+
+  private claimError(reason: 'not_found' | 'state' | 'capacity', state: ConversationState, owner: string | null, agentId: string): AppError {
+    if (reason === 'not_found') return new AppError('HANDOFF_NOT_FOUND');
+    if (reason === 'capacity') return new AppError('HANDOFF_AT_CAPACITY');
+    if (state === 'agent' && owner !== agentId) return new AppError('HANDOFF_ALREADY_CLAIMED');
+    return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${state}`);
+  }
+
+  private async owned(agentId: string, conversationId: string): Promise<Conversation> {
+    const c = await this.conversation(conversationId);
+    if (c.state !== 'agent' || c.agentId !== agentId) throw new AppError('HANDOFF_NOT_OWNER');
+    return c;
+  }
+
+  /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
+  async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
+    const c = await this.owned(agentId, conversationId);
+    const { message, created } = await this.store.appendMessage({
+      conversationId: c.id,
+      role: 'agent',
+      kind: 'message',
+      authorId: agentId,
+      text,
+      activityId: clientMessageId ? `agent:${agentId}:${clientMessageId}` : undefined,
+    });
+    if (!created) return message;
+    if (!c.firstAgentReplyAt) await this.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
+    this.events.emit('message.created', { conversation: c, message });
+    try {
+      await this.channel.send(c, { kind: 'message', text });
+    } catch (err) {
+      throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
+    }
+    return message;
+  }
+
+  /** An internal note on the transcript; the customer never sees it. */
+  async note(authorId: string, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+    const c = await this.conversation(conversationId);
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId, text });
+    this.events.emit('message.created', { conversation: c, message });
+    return message;
+  }
+
+  async typing(agentId: string, conversationId: string): Promise<void> {
+    const c = await this.owned(agentId, conversationId);
+    this.events.emit('typing', { conversation: c, from: 'agent', agentId });
+    await this.channel.send(c, { kind: 'typing' }).catch(() => undefined);
+  }
+
+  /** To another agent (compare-and-set on the current owner, respecting the target's capacity) or back to the queue for a skill group. */
+  async transfer(agentId: string, conversationId: string, to: { agentId?: string; skill?: string; note?: string }): Promise<Conversation> {
+    const c = await this.owned(agentId, conversationId);
+    let next: Conversation;
+    if (to.agentId) {
+      const target = await this.agent(to.agentId);
+      const r = await this.store.claimConversation({ conversationId, agentId: target.id, fromStates: ['agent'], expectedAgentId: agentId, maxActive: target.capacity, patch: { assignedAt: new Date().toISOString() } });
+      if (!r.ok) throw r.reason === 'capacity' ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity') : new AppError('HANDOFF_NOT_OWNER');
+      next = r.conversation;
+    } else if (to.skill) {
+      const r = await this.store.updateConversation(conversationId, { state: 'queued', agentId: null, skill: to.skill, queuedAt: new Date().toISOString() }, { states: ['agent'], agentId });
+      if (!r) throw new AppError('HANDOFF_NOT_OWNER');
+      next = r;
+    } else {
+      throw new AppError('VALIDATION_FAILED', 'transfer needs an agentId or a skill');
+    }
+    await this.recordEvent(next, { type: 'state', from: 'agent', to: next.state, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill }, agentId);
+    if (to.note) await this.note(agentId, conversationId, to.note);
+    this.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
+    if (next.state === 'agent') this.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
+    else this.events.emit('conversation.queued', { conversation: next, reason: 'dialog_decided', detail: `transferred to ${to.skill}`, position: (await this.ticket(next)).position, estimatedWaitSeconds: (await this.ticket(next)).estimatedWaitSeconds });
+    await this.tell(next, notice(next.language, 'transferred'));
+    return next;
+  }
+
+  /** Agent → bot; the bot picks up with a welcome back. */
+  async returnToBot(agentId: string, conversationId: string): Promise<Conversation> {
+    await this.owned(agentId, conversationId);
+    const next = await this.store.updateConversation(conversationId, { state: 'bot', agentId: null }, { states: ['agent'], agentId });
+    if (!next) throw new AppError('HANDOFF_NOT_OWNER');
+    await this.recordEvent(next, { type: 'state', from: 'agent', to: 'bot', agentId }, agentId);
+    this.events.emit('conversation.returned', { conversation: next, byAgentId: agentId });
+    await this.tell(next, notice(next.language, 'returned'));
+    return next;
+  }
+
+  /** Closes and asks the customer for a 1–5 rating; the next customer message with a number is stored as the rating. */
+  async close(agentId: string, conversationId: string): Promise<Conversation> {
+    await this.owned(agentId, conversationId);
+    const next = await this.store.updateConversation(conversationId, { state: 'closed', agentId: null, closedAt: new Date().toISOString(), tags: [] }, { states: ['agent'], agentId });
+    if (!next) throw new AppError('HANDOFF_NOT_OWNER');
+    const withSurvey = (await this.store.updateConversation(next.id, { tags: [...next.tags, 'survey_pending'] })) ?? next;
+    await this.recordEvent(withSurvey, { type: 'state', from: 'agent', to: 'closed', agentId }, agentId);
+    this.events.emit('conversation.closed', { conversation: withSurvey, byAgentId: agentId });
+    await this.tell(withSurvey, notice(withSurvey.language, 'survey'));
+    return withSurvey;
+  }
+
+  async recordSatisfaction(conversationId: string, score: number, comment?: string): Promise<void> {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw new AppError('VALIDATION_FAILED', 'score must be 1 to 5');
+    const c = await this.conversation(conversationId);
+    const next = await this.store.updateConversation(c.id, { satisfaction: { score, comment, at: new Date().toISOString() }, tags: c.tags.filter((t) => t !== 'survey_pending') });
+    if (next) await this.recordEvent(next, { type: 'satisfaction', score, comment });
+  }
+
+  /** A stored customer message on a chat owned by an agent: relay it (the console gets it through the event). */
+  relayCustomerMessage(c: Conversation, message: Message): void {
+    this.events.emit('message.created', { conversation: c, message });
+  }
+
+  customerTyping(c: Conversation): void {
+    this.events.emit('typing', { conversation: c, from: 'customer' });
+  }
+}

@@ -1,0 +1,30 @@
+/** What dialogs know of the NLU. They never import node-nlp. */
+export type EntityType = 'orderNumber' | 'email' | 'phone' | 'date' | 'amount' | 'number';
+
+export interface Entity {
+  type: EntityType;
+  text: string;
+  value: string | number;
+}
+
+export interface Recognition {
+  text: string;
+  /** An intent from the corpus, or OUT_OF_SCOPE. */
+  intent: string;
+  score: number;
+  entities: Entity[];
+  /** -1 (very negative) … 1 (very positive). */
+  sentiment: number;
+  language: string;
+}
+
+export const OUT_OF_SCOPE = 'none';
+
+export interface Recognizer {
+  readonly languages: readonly string[];
+  recognize(text: string, hint?: { language?: string }): Promise<Recognition>;
+}
+
+export function entity(r: Recognition, type: EntityType): Entity | undefined {
+  return r.entities.find((e) => e.type === type);
+}

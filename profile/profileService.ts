@@ -1,0 +1,120 @@
+import { AppError, isAppError } from '../core/errors';
+import type { ConsentPurpose, Customer } from '../models/records';
+import type { Store } from '../store/store';
+import type { ProfileActions } from '../dialogs/dialogServices';
+
+const MAX_SENTIMENT_POINTS = 200;
+
+export interface ChannelUser {
+  channelId: string;
+  userId: string;
+  name?: string;
+  locale?: string;
+}
+
+/**
+ * The social profile: one person behind many channel identities and contact points. Framework-free;
+ * the bot and the console call it.
+ */
+export class ProfileService implements ProfileActions {
+  constructor(private readonly store: Store) {}
+
+  /** The customer behind a channel identity, created on first contact. Safe under concurrent first messages. */
+  async resolve(user: ChannelUser): Promise<Customer> {
+    const key = { kind: 'channel' as const, channelId: user.channelId, userId: user.userId };
+    const found = await this.follow(await this.store.findCustomerByKey(key));
+    if (found) return found;
+    const now = new Date().toISOString();
+    try {
+      return await this.store.createCustomer({
+        displayName: cleanName(user.name),
+        identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name: cleanName(user.name), addedAt: now }],
+        language: user.locale?.slice(0, 2).toLowerCase(),
+      });
+    } catch (err) {
+      // Another request created it first.
+      if (isAppError(err, 'STORE_CONFLICT')) {
+        const winner = await this.store.findCustomerByKey(key);
+        if (winner) return winner;
+      }
+      throw err;
+    }
+  }
+
+  /** A merged profile points at the one it was merged into. */
+  private async follow(c: Customer | null): Promise<Customer | null> {
+    let cur = c;
+    for (let i = 0; cur?.mergedInto && i < 5; i++) cur = await this.store.getCustomer(cur.mergedInto);
+    return cur;
+  }
+
+  async get(id: string): Promise<Customer> {
+    const c = await this.follow(await this.store.getCustomer(id));
+    if (!c) throw new AppError('NOT_FOUND', 'customer not found');
+    return c;
+  }
+
+  /** Records a customer message on the profile: sentiment history, engagement, language, last seen. */
+  async recordMessage(customerId: string, m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean }): Promise<Customer> {
+    return this.update(customerId, (c) => ({
+      sentiment: [...c.sentiment, { at: m.at, score: round(m.sentiment), conversationId: m.conversationId }].slice(-MAX_SENTIMENT_POINTS),
+      engagement: {
+        ...c.engagement,
+        messages: c.engagement.messages + 1,
+        conversations: c.engagement.conversations + (m.newConversation ? 1 : 0),
+        lastContactAt: m.at,
+      },
+      language: c.language ?? m.language,
+      lastSeenAt: m.at,
+    }));
+  }
+
+  async addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string, verified = false): Promise<void> {
+    await this.update(customerId, (c) => {
+      const exists = c.contacts.some((p) => p.type === contact.type && p.value.toLowerCase() === contact.value.toLowerCase());
+      if (exists) return {};
+      return { contacts: [...c.contacts, { ...contact, verified, source, addedAt: new Date().toISOString() }] };
+    });
+  }
+
+  async setLanguage(customerId: string, language: string): Promise<void> {
+    await this.update(customerId, () => ({ language }));
+  }
+
+  async setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string }): Promise<void> {
+    const at = new Date().toISOString();
+    await this.update(customerId, (c) => ({ consent: [...c.consent, { purpose, channel: '*', granted, at, source: where.channel, method: where.method }] }));
+  }
+
+  /** Current consent for a purpose on a channel: the latest event for that channel or '*'. Service messages default to granted. */
+  static consentFor(c: Customer, purpose: ConsentPurpose, channel: string): boolean {
+    const events = c.consent.filter((e) => e.purpose === purpose && (e.channel === channel || e.channel === '*'));
+    const last = events[events.length - 1];
+    return last ? last.granted : purpose === 'service';
+  }
+
+  /** Read-modify-write with the version as compare-and-set, retried on a concurrent change. */
+  private async update(customerId: string, change: (c: Customer) => Partial<Customer>): Promise<Customer> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const c = await this.get(customerId);
+      const patch = change(c);
+      if (Object.keys(patch).length === 0) return c;
+      try {
+        return await this.store.updateCustomer(c.id, patch, c.version);
+      } catch (err) {
+        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
+      }
+    }
+    throw new AppError('STORE_ETAG_CONFLICT', 'profile kept changing');
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Channel-supplied names are kept as text, trimmed and bounded; never interpreted. */
+function cleanName(name: string | undefined): string | undefined {
+  const n = name?.replace(/[\u0000-\u001f]/g, '').trim().slice(0, 120);
+  return n ? n : undefined;
+}
