@@ -77,8 +77,9 @@ export class ProfileService implements ProfileActions {
     });
   }
 
+  /** An explicit choice: it also wins over the language each message is written in. */
   async setLanguage(customerId: string, language: string): Promise<void> {
-    await this.update(customerId, () => ({ language }));
+    await this.update(customerId, (c) => ({ language, preferences: { ...c.preferences, language } }));
   }
 
   async setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string }): Promise<void> {
