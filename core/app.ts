@@ -6,6 +6,10 @@ import type { Config } from './config';
 import { AppError } from './errors';
 import { route, sendError, withTimeout } from './http';
 import type { Logger } from './logger';
+import { registerAuthRoutes } from '../agent-console/server/authRoutes';
+import { ConsoleGateway } from '../agent-console/server/consoleGateway';
+import { AuthService } from '../auth/authService';
+import { ensureDemoAccounts } from '../auth/demoAccounts';
 import { BotChannel } from '../bot/botChannel';
 import { registerBotEndpoint } from '../bot/botEndpoint';
 import { DemoCommerceBackend } from '../bot/demoCommerceBackend';
@@ -43,6 +47,7 @@ export interface AppServices {
   readonly recognizer: Recognizer;
   readonly backend: CommerceBackend;
   readonly adapter: SupportAdapter;
+  readonly auth: AuthService;
 }
 
 export interface App {
@@ -80,6 +85,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const adapter = new SupportAdapter(config.bot, log);
   const customerChannel = deps.customerChannel ?? new BotChannel(adapter, config.bot.appId);
   const handoff = new HandoffService(store, events, customerChannel);
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds);
+  if (config.demoAccounts) await ensureDemoAccounts(store, auth, log);
 
   const conversationState = new BotConversationState(new BotStateStorage(store));
   const mainDialog = new MainDialog(conversationState.createProperty('dialogState'), {
@@ -136,13 +143,17 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     }
   }));
   registerBotEndpoint(server, adapter, bot, log);
+  registerAuthRoutes(server, auth, log);
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
+  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, log, allowedOrigins: config.console.allowedOrigins });
+  gateway.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      gateway.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {
@@ -153,5 +164,5 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       await store.close();
     })());
 
-  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter }, close };
+  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter, auth }, close };
 }

@@ -6,7 +6,7 @@ export type Knowledge = Record<string, { en: string; es: string }>;
 
 /** The FAQ file; the source copy is used from dist/ too, so edits need no rebuild. */
 export function loadKnowledge(file?: string): Knowledge {
-  const candidates = file ? [file] : [path.join(__dirname, 'knowledge.json'), path.join(__dirname, '..', '..', 'dialogs', 'knowledge.json')];
+  const candidates = file ? [file] : [path.join(__dirname, 'faq.json'), path.join(__dirname, '..', '..', 'dialogs', 'faq.json')];
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) return {};
   const raw = JSON.parse(fs.readFileSync(found, 'utf8')) as Record<string, unknown>;

@@ -145,7 +145,11 @@ export class HandoffService {
     const before = await this.conversation(conversationId);
     const now = new Date().toISOString();
     const r = await this.store.claimConversation({ conversationId, agentId, fromStates: ['queued'], maxActive: agent.capacity, patch: { assignedAt: now } });
-    if (!r.ok) throw this.claimError(r.reason, before.state, before.agentId, agentId);
+    if (!r.ok) {
+      // Judge a refusal by the state after the race, not the one read before it.
+      const after = r.reason === 'state' ? await this.store.getConversation(conversationId) : before;
+      throw this.claimError(r.reason, after?.state ?? before.state, after?.agentId ?? null, agentId);
+    }
     await this.recordEvent(r.conversation, { type: 'state', from: 'queued', to: 'agent', agentId, agentName: agent.name }, agentId);
     this.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
     await this.tell(r.conversation, notice(r.conversation.language, 'assigned', { name: agent.name }));
@@ -163,6 +167,18 @@ export class HandoffService {
     const c = await this.conversation(conversationId);
     if (c.state !== 'agent' || c.agentId !== agentId) throw new AppError('HANDOFF_NOT_OWNER');
     return c;
+  }
+
+  /** A supervisor takes a live or queued chat; the previous agent is released. Audited. */
+  async takeover(supervisorId: string, conversationId: string): Promise<Conversation> {
+    const sup = await this.agent(supervisorId);
+    const before = await this.conversation(conversationId);
+    const r = await this.store.claimConversation({ conversationId, agentId: sup.id, fromStates: ['queued', 'agent'], expectedAgentId: before.agentId, maxActive: Number.MAX_SAFE_INTEGER, patch: { assignedAt: new Date().toISOString() } });
+    if (!r.ok) throw this.claimError(r.reason, before.state, before.agentId, sup.id);
+    await this.store.appendAudit({ actorId: sup.id, action: 'chat.takeover', targetType: 'conversation', targetId: conversationId, data: { previousAgentId: before.agentId } });
+    await this.recordEvent(r.conversation, { type: 'state', from: before.state, to: 'agent', agentId: sup.id, takeover: true, previousAgentId: before.agentId }, sup.id);
+    this.events.emit('conversation.assigned', { conversation: r.conversation, agentId: sup.id, previousAgentId: before.agentId });
+    return r.conversation;
   }
 
   /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { ErrorCode } from '../../core/errors';
+import type { Conversation, Customer, Message, Presence } from '../../models/records';
+
+/**
+ * The agent console's Socket.IO protocol, typed once. agent-console/PROTOCOL.md documents it.
+ * Client → server events carry a payload validated by the schema of the same name, and an ack callback.
+ */
+const id = z.string().min(1).max(200);
+const text = z.string().min(1).max(10_000);
+
+export const ClientSchemas = {
+  'presence:set': z.object({ presence: z.enum(['online', 'away', 'offline']) }).strict(),
+  'queue:list': z.object({}).strict(),
+  'conversation:claim': z.object({ conversationId: id }).strict(),
+  'conversation:join': z.object({ conversationId: id, afterSeq: z.number().int().min(0).optional() }).strict(),
+  'conversation:leave': z.object({ conversationId: id }).strict(),
+  'conversation:transfer': z
+    .object({ conversationId: id, toAgentId: id.optional(), skill: z.string().min(1).max(100).optional(), note: z.string().max(2000).optional() })
+    .strict()
+    .refine((v) => !!v.toAgentId !== !!v.skill, 'give exactly one of toAgentId or skill'),
+  'conversation:return': z.object({ conversationId: id }).strict(),
+  'conversation:close': z.object({ conversationId: id }).strict(),
+  'conversation:takeover': z.object({ conversationId: id }).strict(),
+  'message:send': z.object({ conversationId: id, text, clientMessageId: z.string().min(1).max(100) }).strict(),
+  'note:add': z.object({ conversationId: id, text, whisper: z.boolean().optional() }).strict(),
+  'typing:start': z.object({ conversationId: id }).strict(),
+  'sync': z.object({ cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 cursors') }).strict(),
+  'agents:list': z.object({}).strict(),
+} as const;
+
+export type ClientEventName = keyof typeof ClientSchemas;
+export type ClientPayload<K extends ClientEventName> = z.infer<(typeof ClientSchemas)[K]>;
+
+export type Ack<T> = (res: { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } }) => void;
+
+export interface ConversationView extends Conversation {
+  customerName?: string;
+  waitingSeconds?: number;
+}
+
+export interface AgentView {
+  id: string;
+  name: string;
+  role: string;
+  presence: Presence;
+  skills: string[];
+  languages: string[];
+  capacity: number;
+  activeChats: number;
+}
+
+export interface ClientToServerEvents {
+  'presence:set': (p: ClientPayload<'presence:set'>, ack: Ack<{ presence: Presence }>) => void;
+  'queue:list': (p: ClientPayload<'queue:list'>, ack: Ack<{ queue: ConversationView[]; mine: ConversationView[] }>) => void;
+  'conversation:claim': (p: ClientPayload<'conversation:claim'>, ack: Ack<{ conversation: ConversationView }>) => void;
+  'conversation:join': (p: ClientPayload<'conversation:join'>, ack: Ack<{ conversation: ConversationView; messages: Message[]; customer: Customer; history: { conversation: Conversation; messages: Message[] }[] }>) => void;
+  'conversation:leave': (p: ClientPayload<'conversation:leave'>, ack: Ack<Record<string, never>>) => void;
+  'conversation:transfer': (p: ClientPayload<'conversation:transfer'>, ack: Ack<{ conversation: ConversationView }>) => void;
+  'conversation:return': (p: ClientPayload<'conversation:return'>, ack: Ack<{ conversation: ConversationView }>) => void;
+  'conversation:close': (p: ClientPayload<'conversation:close'>, ack: Ack<{ conversation: ConversationView }>) => void;
+  'conversation:takeover': (p: ClientPayload<'conversation:takeover'>, ack: Ack<{ conversation: ConversationView }>) => void;
+  'message:send': (p: ClientPayload<'message:send'>, ack: Ack<{ message: Message }>) => void;
+  'note:add': (p: ClientPayload<'note:add'>, ack: Ack<{ message: Message }>) => void;
+  'typing:start': (p: ClientPayload<'typing:start'>, ack: Ack<Record<string, never>>) => void;
+  'sync': (p: ClientPayload<'sync'>, ack: Ack<{ messages: Message[] }>) => void;
+  'agents:list': (p: ClientPayload<'agents:list'>, ack: Ack<{ agents: AgentView[] }>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** The whole queue, after any change to it. */
+  'queue:updated': (p: { queue: ConversationView[] }) => void;
+  /** A conversation this agent now owns (claimed, offered and taken, or transferred to them). */
+  'conversation:assigned': (p: { conversation: ConversationView }) => void;
+  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over). */
+  'conversation:released': (p: { conversationId: string; reason: 'transferred' | 'returned' | 'closed' | 'taken_over' }) => void;
+  'conversation:offered': (p: { conversation: ConversationView }) => void;
+  /** Every stored message of a conversation the socket may see; `message.seq` orders and dedupes them. */
+  'message:new': (p: { conversationId: string; message: Message }) => void;
+  'typing': (p: { conversationId: string; from: 'customer' | 'agent' }) => void;
+  'agents:updated': (p: { agents: AgentView[] }) => void;
+  'session:ended': (p: { code: ErrorCode }) => void;
+}
+
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+  role: 'agent' | 'supervisor' | 'admin';
+}

@@ -1,0 +1,142 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { AppError } from '../core/errors';
+import type { Session, User, UserRole } from '../models/records';
+import type { Store } from '../store/store';
+import { hashPassword, verifyPassword } from './passwords';
+
+export interface AuthContext {
+  user: User;
+  session: Session;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  skills: string[];
+  languages: string[];
+  capacity: number;
+  presence: User['presence'];
+}
+
+export function publicUser(u: User): PublicUser {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, presence: u.presence };
+}
+
+/** Failed sign-ins per key (email and client address) within the window before refusing. */
+const MAX_FAILURES = 5;
+const WINDOW_MS = 15 * 60 * 1000;
+
+/**
+ * Accounts and sessions. A token is "<sessionId>.<HMAC(sessionId)>": the signature stops forgery without a
+ * store read, and the stored session makes revocation and expiry real.
+ */
+export class AuthService {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  readonly events = new EventEmitter();
+
+  constructor(
+    private readonly store: Store,
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private sign(id: string): string {
+    return createHmac('sha256', this.secret).update(id).digest('base64url');
+  }
+
+  private limited(key: string): boolean {
+    const f = this.failures.get(key);
+    if (!f) return false;
+    if (this.now() - f.since > WINDOW_MS) {
+      this.failures.delete(key);
+      return false;
+    }
+    return f.count >= MAX_FAILURES;
+  }
+
+  private fail(key: string): void {
+    const f = this.failures.get(key);
+    if (!f || this.now() - f.since > WINDOW_MS) this.failures.set(key, { count: 1, since: this.now() });
+    else f.count++;
+  }
+
+  async signIn(email: string, password: string, client: string): Promise<{ token: string; user: PublicUser; expiresAt: string }> {
+    const keys = [`email:${email.toLowerCase()}`, `client:${client}`];
+    if (keys.some((k) => this.limited(k))) throw new AppError('AUTH_RATE_LIMITED');
+    const user = await this.store.getUserByEmail(email);
+    // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
+    const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+    if (!user || !ok) {
+      keys.forEach((k) => this.fail(k));
+      throw new AppError('AUTH_INVALID', 'Email or password is wrong');
+    }
+    keys.forEach((k) => this.failures.delete(k));
+    const session = await this.issue(user.id);
+    await this.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id });
+    return { token: `${session.id}.${this.sign(session.id)}`, user: publicUser(user), expiresAt: session.expiresAt };
+  }
+
+  async issue(userId: string): Promise<Session> {
+    const created = this.now();
+    const session: Session = {
+      id: randomBytes(18).toString('base64url'),
+      userId,
+      createdAt: new Date(created).toISOString(),
+      expiresAt: new Date(created + this.ttlSeconds * 1000).toISOString(),
+    };
+    return this.store.createSession(session);
+  }
+
+  tokenFor(session: Session): string {
+    return `${session.id}.${this.sign(session.id)}`;
+  }
+
+  /** The user and session behind a bearer token, or AUTH_* errors. */
+  async verify(token: unknown): Promise<AuthContext> {
+    if (typeof token !== 'string' || token.length === 0) throw new AppError('AUTH_REQUIRED');
+    const [id, sig] = token.replace(/^Bearer\s+/i, '').split('.');
+    if (!id || !sig) throw new AppError('AUTH_INVALID');
+    const expected = Buffer.from(this.sign(id));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('AUTH_INVALID');
+    const session = await this.store.getSession(id);
+    if (!session) throw new AppError('AUTH_INVALID');
+    if (session.revokedAt) throw new AppError('AUTH_REVOKED');
+    if (Date.parse(session.expiresAt) <= this.now()) throw new AppError('AUTH_EXPIRED');
+    const user = await this.store.getUser(session.userId);
+    if (!user) throw new AppError('AUTH_INVALID');
+    return { user, session };
+  }
+
+  async revoke(sessionId: string, actorId?: string): Promise<void> {
+    await this.store.revokeSession(sessionId, new Date(this.now()).toISOString());
+    await this.store.appendAudit({ actorId, action: 'auth.sign_out', targetType: 'session', targetId: sessionId });
+    this.events.emit('revoked', sessionId);
+  }
+
+  async createUser(input: { email: string; name: string; password: string; role: UserRole; skills?: string[]; languages?: string[]; capacity?: number }, actorId?: string): Promise<PublicUser> {
+    if (input.password.length < 10) throw new AppError('VALIDATION_FAILED', 'password must have at least 10 characters');
+    const user = await this.store.createUser({
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      skills: input.skills ?? [],
+      languages: input.languages ?? ['en'],
+      capacity: input.capacity ?? 3,
+      passwordHash: await hashPassword(input.password),
+    });
+    await this.store.appendAudit({ actorId, action: 'user.create', targetType: 'user', targetId: user.id, data: { role: user.role } });
+    return publicUser(user);
+  }
+}
+
+// A valid scrypt hash of a random password, for constant-time failure on unknown emails.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export function requireRole(ctx: AuthContext, roles: readonly UserRole[]): void {
+  if (!roles.includes(ctx.user.role)) throw new AppError('FORBIDDEN');
+}

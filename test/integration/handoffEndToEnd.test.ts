@@ -1,0 +1,129 @@
+import type { Socket } from 'socket.io-client';
+import type { Message } from '../../models/records';
+import { messageActivity, post } from '../helpers/activities';
+import { ChannelServer } from '../helpers/channelServer';
+import { createStaff, nextEvent, online, request } from '../helpers/consoleClient';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+/** Customer on a real channel (local serviceUrl), agents on real Socket.IO clients, the real app on port 0. */
+describe('handoff end to end', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    running = await startTestApp();
+    channel = await new ChannelServer().start();
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    await running.stop();
+    await channel.stop();
+  });
+
+  const customerSays = (conv: string, text: string) =>
+    post(running.url, messageActivity({ conversation: { id: conv }, from: { id: `cust-${conv}`, name: 'Carla Customer' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+
+  test('ask for a person → queued with position → accept → both ways → transfer → return to bot → bot answers; transcript complete', async () => {
+    const a = await createStaff(running.app, { name: 'Alice' });
+    const b = await createStaff(running.app, { name: 'Bob' });
+    const sa = await online(running.app, running.url, a);
+    const sb = await online(running.app, running.url, b);
+    sockets.push(sa, sb);
+    const conv = 'e2e-1';
+
+    const queuedSeen = nextEvent<{ queue: { id: string }[] }>(sb, 'queue:updated', (p) => p.queue.length > 0);
+    expect((await customerSays(conv, 'I want to talk to a human')).status).toBe(200);
+    await channel.waitForText(conv, /number 1 in the queue/);
+    const conversation = (await running.app.store.findConversationByChannel('test', conv))!;
+    expect(conversation).toMatchObject({ state: 'queued', handoffReason: 'customer_asked' });
+    expect((await queuedSeen).queue.map((q) => q.id)).toContain(conversation.id);
+
+    // A accepts; B's queue no longer shows it.
+    const goneForB = nextEvent<{ queue: { id: string }[] }>(sb, 'queue:updated', (p) => !p.queue.some((q) => q.id === conversation.id));
+    const claim = await request(sa, 'conversation:claim', { conversationId: conversation.id });
+    expect(claim.ok).toBe(true);
+    await goneForB;
+    await channel.waitForText(conv, /Alice from our team has joined/);
+
+    // Customer → agent in real time; the bot stays silent.
+    const seenByA = nextEvent<{ message: Message }>(sa, 'message:new', (p) => p.message.text === 'my parcel is late');
+    const sentBefore = channel.texts(conv).length;
+    await customerSays(conv, 'my parcel is late');
+    expect((await seenByA).message).toMatchObject({ role: 'customer', conversationId: conversation.id });
+    expect(channel.texts(conv).length).toBe(sentBefore);
+
+    // Agent → customer through the connector.
+    const send = await request(sa, 'message:send', { conversationId: conversation.id, text: 'Hi Carla, let me check.', clientMessageId: 'm1' });
+    expect(send.ok).toBe(true);
+    await channel.waitForText(conv, /^Hi Carla, let me check\.$/);
+    // A retried send (same clientMessageId) is stored and delivered once.
+    await request(sa, 'message:send', { conversationId: conversation.id, text: 'Hi Carla, let me check.', clientMessageId: 'm1' });
+    expect(channel.texts(conv).filter((t) => t === 'Hi Carla, let me check.')).toHaveLength(1);
+
+    // Transfer to B with a note.
+    const assignedB = nextEvent<{ conversation: { id: string } }>(sb, 'conversation:assigned');
+    const releasedA = nextEvent<{ reason: string }>(sa, 'conversation:released');
+    const transfer = await request(sa, 'conversation:transfer', { conversationId: conversation.id, toAgentId: b.id, note: 'Late parcel, order unknown' });
+    expect(transfer.ok).toBe(true);
+    expect((await assignedB).conversation.id).toBe(conversation.id);
+    expect((await releasedA).reason).toBe('transferred');
+    const bJoin = await request(sb, 'conversation:join', { conversationId: conversation.id });
+    expect(bJoin.data.messages.some((m: Message) => m.kind === 'note' && m.text === 'Late parcel, order unknown')).toBe(true);
+
+    // B returns it to the bot; the bot answers again.
+    expect((await request(sb, 'conversation:return', { conversationId: conversation.id })).ok).toBe(true);
+    await channel.waitForText(conv, /back with the assistant/);
+    await customerSays(conv, 'where is my order 12345');
+    await channel.waitForText(conv, /12345 has shipped/);
+
+    const transcript = await running.app.store.listMessages(conversation.id);
+    expect(transcript.map((m) => m.seq)).toEqual(transcript.map((_, i) => i + 1));
+    const states = transcript.filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => `${m.data!.from}>${m.data!.to}`);
+    expect(states).toEqual(['bot>queued', 'queued>agent', 'agent>agent', 'agent>bot']);
+    const customerTexts = transcript.filter((m) => m.role === 'customer').map((m) => m.text);
+    expect(customerTexts).toEqual(['I want to talk to a human', 'my parcel is late', 'where is my order 12345']);
+    expect(transcript.filter((m) => m.role === 'agent' && m.kind === 'message').map((m) => m.text)).toEqual(['Hi Carla, let me check.']);
+    const queuedEvent = transcript.find((m) => m.data?.to === 'queued')!;
+    expect(queuedEvent.data).toMatchObject({ reason: 'customer_asked' });
+    const at = (pred: (m: Message) => boolean) => transcript.findIndex(pred);
+    const queuedAt = at((m) => m.kind === 'event' && m.data?.to === 'queued');
+    const parcelAt = at((m) => m.role === 'customer' && m.text === 'my parcel is late');
+    const replyAt = at((m) => m.role === 'agent' && m.kind === 'message');
+    expect(queuedAt).toBeGreaterThan(-1);
+    expect(queuedAt).toBeLessThan(parcelAt);
+    expect(parcelAt).toBeLessThan(replyAt);
+  });
+
+  test('while an agent owns the chat the bot sends no answer of its own, whatever the customer writes', async () => {
+    const a = await createStaff(running.app);
+    const sa = await online(running.app, running.url, a);
+    sockets.push(sa);
+    const conv = 'silent-1';
+    await customerSays(conv, 'agent please');
+    const c = (await running.app.store.findConversationByChannel('test', conv))!;
+    expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
+    const before = (await running.app.store.listMessages(c.id)).filter((m) => m.role === 'bot').length;
+    const sentBefore = channel.texts(conv).length;
+    for (const text of ['hello', 'where is my order 12345', 'talk to a human', 'I hate this, terrible!', 'blorp', '']) await customerSays(conv, text);
+    const after = await running.app.store.listMessages(c.id);
+    expect(after.filter((m) => m.role === 'bot').length).toBe(before);
+    expect(channel.texts(conv).length).toBe(sentBefore);
+    expect(after.filter((m) => m.role === 'customer').length).toBe(7);
+  });
+
+  test('close asks for a rating; the rating and comment are stored', async () => {
+    const a = await createStaff(running.app);
+    const sa = await online(running.app, running.url, a);
+    sockets.push(sa);
+    const conv = 'close-1';
+    await customerSays(conv, 'talk to a human');
+    const c = (await running.app.store.findConversationByChannel('test', conv))!;
+    await request(sa, 'conversation:claim', { conversationId: c.id });
+    expect((await request(sa, 'conversation:close', { conversationId: c.id })).ok).toBe(true);
+    await channel.waitForText(conv, /rate it from 1/);
+    await customerSays(conv, '5 very helpful');
+    await channel.waitForText(conv, /Thank you for your feedback/);
+    const closed = await running.app.store.getConversation(c.id);
+    expect(closed).toMatchObject({ state: 'closed', satisfaction: { score: 5, comment: 'very helpful' } });
+  });
+});
