@@ -16,6 +16,7 @@ import { DemoCommerceBackend } from '../bot/demoCommerceBackend';
 import type { CommerceBackend } from '../bot/commerceBackend';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
+import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
 import { loadKnowledge } from '../dialogs/knowledge';
 import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
@@ -62,6 +63,13 @@ export interface App {
 }
 
 const MAX_BODY_BYTES = 256 * 1024; // an activity with a 100,000-character text fits; bigger bodies get 413
+
+const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Social CRM support bot</title>
+<style>body{font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;line-height:1.5}a{display:block;margin:8px 0}</style></head>
+<body><h1>Social CRM support bot</h1>
+<a href="/chat">Web chat: talk to the bot as a customer</a>
+<a href="/console">Agent console: take over chats (agents and supervisors)</a>
+<a href="/healthz">Health</a></body></html>`;
 
 export async function trainRecognizer(config: Config): Promise<NlpRecognizer> {
   const r = new NlpRecognizer(loadShippedCorpus(), { maxChars: config.nlu.maxChars, cacheFile: config.nlu.modelCache });
@@ -144,6 +152,13 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   }));
   registerBotEndpoint(server, adapter, bot, log);
   registerAuthRoutes(server, auth, log);
+  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl });
+  server.get('/', route(log, async (_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.writeHead(200);
+    res.end(HOME_PAGE);
+  }));
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });

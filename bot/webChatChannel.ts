@@ -1,0 +1,171 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type restify from 'restify';
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+import { parseOrThrow, route } from '../core/http';
+import type { Logger } from '../core/logger';
+import type { Message } from '../models/records';
+import type { Store } from '../store/store';
+import { ActivitySchema } from './botEndpoint';
+import type { SupportAdapter } from './supportAdapter';
+import type { SupportBot } from './supportBot';
+
+/**
+ * The built-in web chat channel: a Direct Line 3.0–compatible subset (polling) that the official Web Chat
+ * component talks to, so no Azure service is needed. Customer activities run through the same adapter and bot
+ * as any channel; bot and agent messages go out through the Bot Framework connector to this channel's own
+ * serviceUrl (/webchat/connector), and the page reads the conversation back from the shared history store,
+ * using the message sequence number as the Direct Line watermark.
+ */
+export const WEBCHAT_CHANNEL = 'webchat';
+const TOKEN_TTL_SECONDS = 24 * 3600;
+
+interface ChatToken {
+  userId: string;
+  conversationId: string;
+  exp: number;
+}
+
+export class WebChatTokens {
+  constructor(private readonly secret: string) {}
+
+  private sig(body: string): string {
+    return createHmac('sha256', `webchat:${this.secret}`).update(body).digest('base64url');
+  }
+
+  issue(t: Omit<ChatToken, 'exp'>, now = Date.now()): string {
+    const body = Buffer.from(JSON.stringify({ ...t, exp: Math.floor(now / 1000) + TOKEN_TTL_SECONDS })).toString('base64url');
+    return `${body}.${this.sig(body)}`;
+  }
+
+  verify(header: string | undefined): ChatToken {
+    const token = header?.replace(/^Bearer\s+/i, '') ?? '';
+    const [body, sig] = token.split('.');
+    if (!body || !sig) throw new AppError('AUTH_REQUIRED');
+    const a = Buffer.from(sig);
+    const b = Buffer.from(this.sig(body));
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('AUTH_INVALID');
+    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatToken;
+    if (t.exp * 1000 < Date.now()) throw new AppError('AUTH_EXPIRED');
+    return t;
+  }
+}
+
+const Session = z.object({ locale: z.string().max(32).optional() }).strict();
+const PostedActivity = z
+  .object({
+    type: z.enum(['message', 'typing', 'event']),
+    text: z.string().max(200_000).optional(),
+    locale: z.string().max(32).optional(),
+    from: z.object({ id: z.string().max(200).optional(), name: z.string().max(200).optional() }).passthrough().optional(),
+    attachments: z.array(z.object({ contentType: z.string().max(256), name: z.string().max(255).optional(), contentUrl: z.string().max(2048).optional() }).passthrough()).max(20).optional(),
+    channelData: z.object({ clientActivityID: z.string().max(200).optional() }).passthrough().optional(),
+    name: z.string().max(200).optional(),
+    value: z.unknown().optional(),
+  })
+  .passthrough();
+
+// The package's exports map hides package.json; find its folder from the main entry.
+const WEBCHAT_MAIN = require.resolve('botframework-webchat');
+const WEBCHAT_BUNDLE = path.join(WEBCHAT_MAIN.slice(0, WEBCHAT_MAIN.lastIndexOf('botframework-webchat') + 'botframework-webchat'.length), 'dist', 'webchat.js');
+const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '..', 'bot', 'webchat')].find((d) => fs.existsSync(path.join(d, 'chat.html')))!;
+
+/** Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'. */
+const CHAT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
+function toActivity(m: Message, userId: string): Record<string, unknown> {
+  const fromCustomer = m.role === 'customer';
+  return {
+    type: 'message',
+    id: fromCustomer && m.activityId ? m.activityId : `${m.conversationId}|${m.seq}`,
+    timestamp: m.createdAt,
+    channelId: WEBCHAT_CHANNEL,
+    from: fromCustomer ? { id: userId, role: 'user' } : { id: 'bot', name: m.role === 'agent' ? 'Agent' : 'Support', role: 'bot' },
+    text: m.text,
+    ...(fromCustomer && m.activityId ? { channelData: { clientActivityID: m.activityId } } : {}),
+  };
+}
+
+export function registerWebChatChannel(server: restify.Server, deps: { store: Store; adapter: SupportAdapter; bot: SupportBot; tokens: WebChatTokens; log: Logger; publicUrl?: string }): void {
+  const { store, adapter, bot, tokens, log } = deps;
+  const base = (req: restify.Request) => deps.publicUrl ?? `http://${req.headers.host}`;
+
+  const sendFile = (res: restify.Response, file: string, type: string, csp?: string) => {
+    res.setHeader('content-type', type);
+    res.setHeader('cache-control', 'no-cache');
+    if (csp) res.setHeader('content-security-policy', csp);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.writeHead(200);
+    res.end(fs.readFileSync(file));
+  };
+  server.get('/chat', route(log, async (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.html'), 'text/html; charset=utf-8', CHAT_CSP)));
+  server.get('/chat/chat.js', route(log, async (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.js'), 'application/javascript; charset=utf-8')));
+  server.get('/chat/webchat.js', route(log, async (_req, res) => sendFile(res, WEBCHAT_BUNDLE, 'application/javascript; charset=utf-8')));
+
+  /** A new visitor: an anonymous web identity and its conversation, in a signed token the page keeps. */
+  server.post('/chat/session', route(log, async (req, res) => {
+    parseOrThrow(Session, req.body ?? {}, 'session');
+    const userId = `web-${randomUUID()}`;
+    const conversationId = `wc-${randomUUID()}`;
+    res.json({ token: tokens.issue({ userId, conversationId }), userId, conversationId });
+  }));
+
+  const dl = '/v3/directline';
+  const conversationOf = (req: restify.Request) => {
+    const t = tokens.verify(req.header('authorization'));
+    const asked = req.params?.conversationId;
+    // Same answer for someone else's conversation and a missing one.
+    if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
+    return t;
+  };
+  const started = (t: ChatToken) => ({ conversationId: t.conversationId, token: tokens.issue({ userId: t.userId, conversationId: t.conversationId }), expires_in: TOKEN_TTL_SECONDS });
+
+  server.post(`${dl}/conversations`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
+  server.get(`${dl}/conversations/:conversationId`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
+  server.post(`${dl}/tokens/refresh`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
+
+  server.post(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
+    const t = conversationOf(req);
+    const posted = parseOrThrow(PostedActivity, req.body, 'activity');
+    const id = posted.channelData?.clientActivityID ?? randomUUID();
+    const activity = {
+      ...posted,
+      id,
+      timestamp: new Date().toISOString(),
+      channelId: WEBCHAT_CHANNEL,
+      serviceUrl: `${base(req)}/webchat/connector`,
+      conversation: { id: t.conversationId },
+      from: { id: t.userId, name: posted.from?.name, role: 'user' },
+      recipient: { id: 'bot', name: 'Support', role: 'bot' },
+      deliveryMode: 'normal',
+    };
+    const checked = ActivitySchema.safeParse(activity);
+    if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
+    // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
+    await adapter.handleTrusted(checked.data as never, (ctx) => bot.onTurn(ctx));
+    res.json({ id });
+  }));
+
+  server.get(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
+    const t = conversationOf(req);
+    const watermark = Number((req.query as { watermark?: string })?.watermark ?? 0);
+    if (!Number.isInteger(watermark) || watermark < 0) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
+    const conv = await store.findConversationByChannel(WEBCHAT_CHANNEL, t.conversationId);
+    if (!conv) return res.json({ activities: [], watermark: String(watermark) });
+    const messages = await store.listMessages(conv.id, { afterSeq: watermark, limit: 200 });
+    const visible = messages.filter((m) => m.kind === 'message');
+    const last = messages.length ? messages[messages.length - 1].seq : watermark;
+    res.json({ activities: visible.map((m) => toActivity(m, t.userId)), watermark: String(last) });
+  }));
+
+  /** This channel's connector (the serviceUrl the bot writes back to). What it receives is already in the store. */
+  const ack = route(log, async (req, res) => {
+    const t = req.params?.conversationId;
+    if (typeof t !== 'string' || !(await store.findConversationByChannel(WEBCHAT_CHANNEL, t))) throw new AppError('NOT_FOUND');
+    res.json({ id: randomUUID() });
+  });
+  server.post('/webchat/connector/v3/conversations/:conversationId/activities', ack);
+  server.post('/webchat/connector/v3/conversations/:conversationId/activities/:replyToId', ack);
+}
