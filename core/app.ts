@@ -8,6 +8,8 @@ import { route, sendError, withTimeout } from './http';
 import type { Logger } from './logger';
 import { registerAuthRoutes } from '../agent-console/server/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
+import { registerConsoleRoutes } from '../agent-console/server/consoleRoutes';
+import { TeamsSsoValidator } from '../auth/teamsSso';
 import { AuthService } from '../auth/authService';
 import { ensureDemoAccounts } from '../auth/demoAccounts';
 import { BotChannel } from '../bot/botChannel';
@@ -152,6 +154,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   }));
   registerBotEndpoint(server, adapter, bot, log);
   registerAuthRoutes(server, auth, log);
+  registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
   registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl });
   server.get('/', route(log, async (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');

@@ -44,6 +44,10 @@ const EnvSchema = z.object({
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
   EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
   KNOWLEDGE_FILE: z.string().optional(),
+  TEAMS_APP_ID: z.string().optional(),
+  TEAMS_APP_URI: z.string().optional(),
+  TEAMS_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  TEAMS_ISSUERS: z.string().default('https://login.microsoftonline.com/{tenantid}/v2.0,https://sts.windows.net/{tenantid}/'),
   DEMO_ACCOUNTS: bool.optional(),
 });
 
@@ -70,6 +74,8 @@ export interface Config {
   readonly nlu: { readonly maxChars: number; readonly modelCache: string };
   readonly handoff: { readonly escalateAfterFailures: number; readonly offerTimeoutSeconds: number; readonly externalChannels: readonly string[] };
   readonly knowledgeFile?: string;
+  /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. */
+  readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[] };
   readonly console: { readonly allowedOrigins: readonly string[] };
   readonly demoAccounts: boolean;
 }
@@ -118,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE ?? path.join('data', 'nlu-model.json') },
     handoff: { escalateAfterFailures: e.ESCALATE_AFTER_FAILURES, offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS, externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS) },
     knowledgeFile: e.KNOWLEDGE_FILE,
+    teams: e.TEAMS_APP_ID
+      ? { appId: e.TEAMS_APP_ID, jwksUrl: e.TEAMS_JWKS_URL, issuers: list(e.TEAMS_ISSUERS), audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)] }
+      : undefined,
     console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS) },
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
   };

@@ -1,0 +1,87 @@
+import type { Browser, Page } from 'playwright-core';
+import { messageActivity, post } from '../helpers/activities';
+import { artifact, describeBrowser, launch } from '../helpers/browser';
+import { ChannelServer } from '../helpers/channelServer';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+const PASSWORD = 'correct horse battery';
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const XSS_TEXT = '<script>alert("pwned")</script> my order is late';
+
+describeBrowser('agent console in headless Chromium', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  let browser: Browser;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    running = await startTestApp();
+    channel = await new ChannelServer().start();
+    browser = await launch();
+    for (const [email, name] of [['alice@test.local', 'Alice Agent'], ['bob@test.local', 'Bob Agent']]) {
+      await running.app.services.auth.createUser({ email, name, password: PASSWORD, role: 'agent', capacity: 3, languages: ['en'] });
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await channel?.stop();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${running.url}/console`);
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    await page.locator('#queue').waitFor();
+    return page;
+  }
+
+  const customer = (conv: string, text: string) =>
+    post(running.url, messageActivity({ conversation: { id: conv }, from: { id: 'xss-customer', name: XSS_NAME }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+
+  test('sign in, see the chat arrive, accept, read history and profile, answer with a canned response; the other agent sees it leave the queue', async () => {
+    // An earlier conversation of the same customer, for the history view.
+    await customer('console-old', 'where is my order 12345');
+    const alice = await signIn('alice@test.local');
+    const bob = await signIn('bob@test.local');
+
+    await customer('console-1', 'I want to talk to a human');
+    const item = alice.locator('#queue [data-kind="queue"]').first();
+    await item.waitFor();
+    await bob.locator('#queue [data-kind="queue"]').first().waitFor();
+    await alice.screenshot({ path: artifact('console-queue.png') });
+    await item.click();
+    await alice.click('#accept');
+    await alice.locator('#mine [data-kind="mine"]').first().waitFor();
+    await bob.locator('#queue .empty').waitFor();
+
+    await customer('console-1', XSS_TEXT);
+    await alice.getByText(XSS_TEXT).waitFor();
+    await alice.getByText('where is my order 12345').waitFor(); // history of the past conversation
+    await alice.locator('#profile-name', { hasText: XSS_NAME }).waitFor();
+
+    await alice.fill('#canned-search', 'patience');
+    await alice.selectOption('#canned', 'wait');
+    await alice.click('#send');
+    const received = await channel.waitForText('console-1', /Thanks for your patience/);
+    expect(received.activity.text).toBe('Thanks for your patience, <img. One moment please.');
+    await alice.screenshot({ path: artifact('console-chat.png'), fullPage: true });
+    await bob.screenshot({ path: artifact('console-second-agent.png') });
+
+    // Customer-supplied markup is text: no element was created from it, no script ran, no dialog opened.
+    expect(await alice.locator('#messages img, #profile img, #messages script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    const headers = (await alice.request.get(`${running.url}/console`)).headers();
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['content-security-policy']).toContain('frame-ancestors');
+    expect(headers['content-security-policy']).toContain('https://teams.microsoft.com');
+  });
+});
