@@ -84,4 +84,25 @@ describeBrowser('agent console in headless Chromium', () => {
     expect(headers['content-security-policy']).toContain('frame-ancestors');
     expect(headers['content-security-policy']).toContain('https://teams.microsoft.com');
   });
+
+  test('the console connection drops while 3 messages arrive; after it comes back each shows once, in order, without a reload', async () => {
+    await running.app.services.auth.createUser({ email: 'carol@test.local', name: 'Carol Agent', password: PASSWORD, role: 'agent', capacity: 3 });
+    const carol = await signIn('carol@test.local');
+    await customer('console-2', 'talk to a human');
+    await carol.locator('#queue [data-kind="queue"]').first().click();
+    await carol.click('#accept');
+    await carol.locator('#mine [data-kind="mine"]').first().waitFor();
+    let navigations = 0;
+    carol.on('framenavigated', () => navigations++);
+    // Cut the transport from the server side; the client reconnects by itself.
+    const user = await running.app.store.getUserByEmail('carol@test.local');
+    for (const s of await running.app.io.in(`agent:${user!.id}`).fetchSockets()) (running.app.io.sockets.sockets.get(s.id) as any)?.conn.close();
+    for (const text of ['first while away', 'second while away', 'third while away']) await customer('console-2', text);
+    for (const text of ['first while away', 'second while away', 'third while away']) await carol.getByText(text).waitFor();
+    const texts = await carol.locator('#messages .msg').allInnerTexts();
+    const away = texts.filter((t) => t.includes('while away')).map((t) => t.split('\n').pop());
+    expect(away).toEqual(['first while away', 'second while away', 'third while away']);
+    expect(navigations).toBe(0);
+    await carol.screenshot({ path: artifact('console-after-reconnect.png') });
+  });
 });

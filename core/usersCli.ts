@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { AuthService } from '../auth/authService';
+import { loadConfig } from './config';
+import { isAppError } from './errors';
+import { createStore } from '../store/createStore';
+import type { UserRole } from '../models/records';
+
+/**
+ * `npm run users -- add --email a@b.com --name "A B" --role agent [--skills orders,billing] [--languages en,es] [--capacity 3] [--password …]`
+ * `npm run users -- list`
+ * `npm run users -- update --email a@b.com [--role supervisor] [--skills …] [--languages …] [--capacity …]`
+ * Works on the store named by DATABASE_URL, like the service.
+ */
+const USAGE = 'usage: users add --email E --name N --role agent|supervisor|admin [--skills a,b] [--languages en,es] [--capacity 3] [--password P]\n       users list\n       users update --email E [--role R] [--skills a,b] [--languages en,es] [--capacity N]\n';
+
+function opts(argv: string[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) if (argv[i].startsWith('--')) o[argv[i].slice(2)] = argv[i + 1] ?? '';
+  return o;
+}
+
+const ROLES: UserRole[] = ['agent', 'supervisor', 'admin'];
+const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<number> {
+  const [command, ...rest] = argv;
+  const o = opts(rest);
+  const config = loadConfig(env);
+  const store = createStore(config.store);
+  await store.init();
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds);
+  try {
+    if (command === 'list') {
+      for (const u of await store.listUsers()) out(`${u.email}\t${u.role}\t${u.name}\tskills=${u.skills.join(',')}\tlanguages=${u.languages.join(',')}\tcapacity=${u.capacity}\n`);
+      return 0;
+    }
+    if (command === 'add') {
+      const role = o.role as UserRole;
+      if (!o.email || !o.name || !ROLES.includes(role)) return out(USAGE), 2;
+      const password = o.password || randomBytes(12).toString('base64url');
+      const capacity = o.capacity ? Number(o.capacity) : undefined;
+      if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 0)) return out('capacity must be a whole number\n'), 2;
+      const u = await auth.createUser({ email: o.email, name: o.name, role, password, skills: list(o.skills), languages: list(o.languages), capacity }, 'cli');
+      out(`added ${u.email} (${u.role})${o.password ? '' : `; password: ${password}`}\n`);
+      return 0;
+    }
+    if (command === 'update') {
+      const u = o.email ? await store.getUserByEmail(o.email) : null;
+      if (!u) return out('no such user\n'), 2;
+      if (o.role && !ROLES.includes(o.role as UserRole)) return out(USAGE), 2;
+      const updated = await store.updateUser(u.id, {
+        ...(o.role ? { role: o.role as UserRole } : {}),
+        ...(o.skills !== undefined ? { skills: list(o.skills) ?? [] } : {}),
+        ...(o.languages !== undefined ? { languages: list(o.languages) ?? [] } : {}),
+        ...(o.capacity !== undefined ? { capacity: Number(o.capacity) } : {}),
+      });
+      if (o.role && o.role !== u.role) await store.appendAudit({ actorId: 'cli', action: 'user.role_change', targetType: 'user', targetId: u.id, data: { from: u.role, to: o.role } });
+      out(`updated ${updated!.email} (${updated!.role})\n`);
+      return 0;
+    }
+    out(USAGE);
+    return 2;
+  } catch (err) {
+    out(`${isAppError(err) ? `${err.code}: ${err.message}` : String(err)}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  void runUsersCli(process.argv.slice(2), process.env, (s) => process.stdout.write(s)).then((code) => process.exit(code));
+}
