@@ -3,9 +3,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 // node-nlp ships no types; this file is the only one that touches it.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { NlpManager } = require('node-nlp');
+const { NlpManager, Language } = require('node-nlp');
+
+/**
+ * node-nlp's language guesser (trigram profiles). nlp.js adds every training sentence to these profiles, which
+ * are shared by all instances, so after training they lean toward the trained corpus; short support messages are
+ * therefore decided by function words first, and by trigrams only when those say nothing.
+ */
+const guesser = new Language();
+
+const FUNCTION_WORDS: Record<string, Set<string>> = {
+  en: new Set('the a an is are am was my me i you your to of and in on for with this that it where what when how why can could would want need please not no do does did have has be from at by our we they'.split(' ')),
+  es: new Set('el la los las un una de del que y en mi mis me tu te es son está estoy por para con no sí quiero necesito dónde donde cómo como cuándo cuando qué por favor hola su sus al lo se nos ya pero muy'.split(' ')),
+};
+
+export function functionWordGuess(text: string, languages: readonly string[]): string | undefined {
+  const words = text.toLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
+  let best: string | undefined;
+  let bestScore = 0;
+  let tie = false;
+  for (const lang of languages) {
+    const set = FUNCTION_WORDS[lang];
+    if (!set) continue;
+    const score = words.filter((w) => set.has(w)).length;
+    if (score > bestScore) (best = lang), (bestScore = score), (tie = false);
+    else if (score === bestScore && score > 0) tie = true;
+  }
+  return tie ? undefined : best;
+}
 import type { Example, LanguageCorpus } from './corpus';
 import { examplesOf } from './corpus';
+import { IntentPipeline, OOS_LABEL, type LabeledText, type PipelineJson } from './intentPipeline';
 import type { Entity, Recognition, Recognizer } from './recognizer';
 import { OUT_OF_SCOPE } from './recognizer';
 import { scoreSentiment } from './sentiment';
@@ -19,7 +47,7 @@ export interface NlpRecognizerOptions {
   threshold?: number;
 }
 
-type Manager = { addDocument: Function; train: Function; process: Function; export: Function; import: Function; addRegexEntity: Function; guessLanguage?: unknown };
+type Manager = { addRegexEntity: Function; extractEntities: Function };
 
 function newManager(languages: string[]): Manager {
   const m = new NlpManager({ languages, forceNER: true, autoSave: false, nlu: { log: false, useNoneFeature: true }, ner: { threshold: 0.9 } });
@@ -42,22 +70,10 @@ function split(examples: Example[]): { train: Example[]; held: Example[] } {
   return { train, held };
 }
 
-/** Picks the threshold that best separates correct in-scope answers from out-of-scope ones. */
-export function chooseThreshold(inScope: { correct: boolean; score: number }[], outOfScope: number[]): number {
-  const candidates = [...new Set([...inScope.map((s) => s.score), ...outOfScope, 0])].sort((a, b) => a - b);
-  let best = { t: 0.5, acc: -1 };
-  for (const t of candidates) {
-    const ok = inScope.filter((s) => s.correct && s.score >= t).length + outOfScope.filter((s) => s < t).length;
-    const acc = ok / (inScope.length + outOfScope.length);
-    if (acc > best.acc) best = { t, acc };
-  }
-  return best.t;
-}
-
 export class NlpRecognizer implements Recognizer {
   readonly languages: string[];
-  private manager!: Manager;
-  private threshold = 0.5;
+  private ner!: Manager;
+  private pipeline!: IntentPipeline;
 
   constructor(
     private readonly corpora: LanguageCorpus[],
@@ -67,57 +83,49 @@ export class NlpRecognizer implements Recognizer {
   }
 
   get outOfScopeThreshold(): number {
-    return this.threshold;
+    return this.pipeline.threshold;
   }
 
   private hash(): string {
-    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v1').digest('hex').slice(0, 16);
+    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v2').digest('hex').slice(0, 16);
   }
 
-  private async trainOn(examples: Example[]): Promise<Manager> {
-    const m = newManager(this.languages);
-    for (const e of examples) m.addDocument(e.language, e.text, e.intent);
-    await m.train();
-    return m;
-  }
-
-  /** Trains (or loads the cached model) and chooses the out-of-scope threshold on held-out data. */
+  /**
+   * Trains (or loads the cached model). The mixing weight of node-nlp and the linear model and the
+   * out-of-scope threshold are chosen on a held-out fifth of the corpus, then everything is retrained on all of it.
+   */
   async train(): Promise<void> {
     const hash = this.hash();
     const cache = this.options.cacheFile;
+    this.ner = newManager(this.languages);
     if (cache && fs.existsSync(cache)) {
       try {
-        const saved = JSON.parse(fs.readFileSync(cache, 'utf8')) as { hash: string; threshold: number; model: string };
+        const saved = JSON.parse(fs.readFileSync(cache, 'utf8')) as { hash: string; pipeline: PipelineJson };
         if (saved.hash === hash) {
-          this.manager = newManager(this.languages);
-          this.manager.import(saved.model);
-          this.threshold = this.options.threshold ?? saved.threshold;
+          this.pipeline = IntentPipeline.import(saved.pipeline);
+          if (this.options.threshold !== undefined) this.pipeline.threshold = this.options.threshold;
           return;
         }
       } catch {
         // A corrupt cache is retrained below.
       }
     }
-    const all = examplesOf(this.corpora);
-    if (this.options.threshold === undefined) {
-      const { train, held } = split(all);
-      const probe = await this.trainOn(train);
-      const inScope: { correct: boolean; score: number }[] = [];
-      for (const e of held) {
-        const r = await probe.process(e.language, e.text);
-        inScope.push({ correct: r.intent === e.intent, score: r.score });
-      }
-      const oos: number[] = [];
-      for (const c of this.corpora) for (const t of c.outOfScope) oos.push((await probe.process(c.language, t)).score);
-      this.threshold = chooseThreshold(inScope, oos);
-    } else {
-      this.threshold = this.options.threshold;
-    }
-    this.manager = await this.trainOn(all);
+    const all: LabeledText[] = [
+      ...examplesOf(this.corpora).map((e) => ({ text: e.text, label: e.intent, language: e.language })),
+      ...this.corpora.flatMap((c) => c.outOfScope.map((text) => ({ text, label: OOS_LABEL, language: c.language }))),
+    ];
+    const { train, held } = split(all.map((e) => ({ text: e.text, intent: e.label, language: e.language }))) as unknown as { train: LabeledText[]; held: LabeledText[] };
+    const probe = new IntentPipeline();
+    await probe.train(train.map(fromExample));
+    const chosen = await probe.calibrate(held.map(fromExample));
+    this.pipeline = new IntentPipeline();
+    await this.pipeline.train(all);
+    this.pipeline.alpha = chosen.alpha;
+    this.pipeline.threshold = this.options.threshold ?? chosen.threshold;
     if (cache) {
       fs.mkdirSync(path.dirname(cache), { recursive: true });
       const tmp = `${cache}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify({ hash, threshold: this.threshold, model: this.manager.export(true) }));
+      fs.writeFileSync(tmp, JSON.stringify({ hash, pipeline: this.pipeline.export() }));
       fs.renameSync(tmp, cache);
     }
   }
@@ -128,38 +136,31 @@ export class NlpRecognizer implements Recognizer {
       return { text, intent: OUT_OF_SCOPE, score: 0, entities: [], sentiment: 0, language: hint.language ?? this.languages[0] };
     }
     const language = this.pickLanguage(text, hint.language);
-    const r = await this.manager.process(language, text);
-    const intent = r.intent === 'None' || r.score < this.threshold ? OUT_OF_SCOPE : r.intent;
+    const [p, found] = await Promise.all([this.pipeline.predict(text, language), this.ner.extractEntities(language, text)]);
     return {
       text,
-      intent,
-      score: r.score,
-      entities: mapEntities(r.entities ?? [], language),
+      intent: p.label === OOS_LABEL ? OUT_OF_SCOPE : p.label,
+      score: p.confidence,
+      entities: mapEntities((found as { entities?: unknown[] })?.entities ?? (found as unknown[]) ?? [], language),
       sentiment: scoreSentiment(text, language),
       language,
     };
   }
 
-  /** node-nlp's guess, unless the text is too short to tell and the profile knows the customer's language. */
+  /** Function words of the message, then the customer's known language, then node-nlp's trigram guess. */
   private pickLanguage(text: string, preferred?: string): string {
-    const words = text.trim().split(/\s+/).length;
-    const guess = this.guess(text);
-    if (preferred && this.languages.includes(preferred) && (words < 3 || !guess)) return preferred;
-    return guess ?? preferred ?? this.languages[0];
-  }
-
-  private guess(text: string): string | undefined {
-    // Spanish-only characters settle it at once.
     if (/[ñ¿¡áéíóú]/i.test(text) && this.languages.includes('es')) return 'es';
-    const g = (this.manager as any).container?.get?.('Language') ?? (this.manager as any).nlp?.guess;
-    try {
-      const found = (this.manager as any).guessLanguage ? (this.manager as any).guessLanguage(text) : g?.guessBest?.(text, this.languages);
-      const code = typeof found === 'string' ? found : found?.alpha2;
-      return code && this.languages.includes(code) ? code : undefined;
-    } catch {
-      return undefined;
-    }
+    const byWords = functionWordGuess(text, this.languages);
+    if (byWords) return byWords;
+    if (preferred && this.languages.includes(preferred)) return preferred;
+    const best = (guesser.guess(text, this.languages) as { alpha2: string }[])[0];
+    return best && this.languages.includes(best.alpha2) ? best.alpha2 : this.languages[0];
   }
+}
+
+function fromExample(e: unknown): LabeledText {
+  const x = e as { text: string; intent?: string; label?: string; language: string };
+  return { text: x.text, label: x.label ?? x.intent ?? OOS_LABEL, language: x.language };
 }
 
 function mapEntities(raw: any[], language: string): Entity[] {

@@ -1,0 +1,192 @@
+/**
+ * A complementary intent classifier: multinomial logistic regression over word unigrams and bigrams and
+ * character 3–4-grams (TF-IDF weighted, L2-normalized), trained with AdaGrad. Small, fast (well under a
+ * millisecond per utterance) and strong on short texts; combined with node-nlp in supportClassifier.ts.
+ */
+export interface LinearOptions {
+  epochs: number;
+  learningRate: number;
+  /** Character n-grams seen fewer times than this are dropped (keeps the model small). */
+  minCharCount: number;
+  seed: number;
+  /** Character n-gram lengths, inclusive. */
+  charMin: number;
+  charMax: number;
+}
+
+export const DEFAULT_LINEAR: LinearOptions = { epochs: 12, learningRate: 0.5, minCharCount: 2, seed: 7, charMin: 3, charMax: 4 };
+
+export function normalize(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function rawFeatures(text: string, charMin = 3, charMax = 4): string[] {
+  const norm = normalize(text);
+  const words = norm.split(' ').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    out.push(`w:${words[i]}`);
+    if (i > 0) out.push(`b:${words[i - 1]}_${words[i]}`);
+  }
+  if (words.length) out.push(`b:^_${words[0]}`);
+  for (const w of words) {
+    const padded = `<${w}>`;
+    for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
+  }
+  return out;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface SparseVec {
+  idx: Int32Array;
+  val: Float32Array;
+}
+
+export interface LinearModelJson {
+  labels: string[];
+  features: string[];
+  idf: number[];
+  weights: number[];
+  bias: number[];
+}
+
+export class LinearClassifier {
+  labels: string[] = [];
+  private featureIndex = new Map<string, number>();
+  private idf = new Float32Array(0);
+  private weights = new Float32Array(0); // feature-major: weights[f * C + c]
+  private bias = new Float32Array(0);
+
+  constructor(private readonly options: LinearOptions = DEFAULT_LINEAR) {}
+
+  private vectorize(text: string): SparseVec {
+    const counts = new Map<number, number>();
+    for (const f of rawFeatures(text, this.options.charMin, this.options.charMax)) {
+      const i = this.featureIndex.get(f);
+      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+    }
+    const idx = new Int32Array(counts.size);
+    const val = new Float32Array(counts.size);
+    let k = 0;
+    let norm = 0;
+    for (const [i, c] of counts) {
+      const v = (1 + Math.log(c)) * this.idf[i];
+      idx[k] = i;
+      val[k] = v;
+      norm += v * v;
+      k++;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < val.length; j++) val[j] /= norm;
+    return { idx, val };
+  }
+
+  train(examples: { text: string; label: string }[]): void {
+    const labels = [...new Set(examples.map((e) => e.label))].sort();
+    this.labels = labels;
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    // Vocabulary and document frequencies.
+    const df = new Map<string, number>();
+    const total = new Map<string, number>();
+    for (const e of examples) {
+      const feats = rawFeatures(e.text, this.options.charMin, this.options.charMax);
+      for (const f of feats) total.set(f, (total.get(f) ?? 0) + 1);
+      for (const f of new Set(feats)) df.set(f, (df.get(f) ?? 0) + 1);
+    }
+    this.featureIndex = new Map();
+    const idf: number[] = [];
+    for (const [f, d] of df) {
+      if (f.startsWith('c:') && (total.get(f) ?? 0) < this.options.minCharCount) continue;
+      this.featureIndex.set(f, idf.length);
+      idf.push(Math.log((1 + examples.length) / (1 + d)) + 1);
+    }
+    this.idf = Float32Array.from(idf);
+    const C = labels.length;
+    const F = idf.length;
+    this.weights = new Float32Array(F * C);
+    this.bias = new Float32Array(C);
+    const gw = new Float32Array(F * C).fill(1e-8);
+    const gb = new Float32Array(C).fill(1e-8);
+    const data = examples.map((e) => ({ x: this.vectorize(e.text), y: labelIndex.get(e.label)! }));
+    const rand = mulberry32(this.options.seed);
+    const order = data.map((_, i) => i);
+    const scores = new Float64Array(C);
+    const lr = this.options.learningRate;
+    for (let epoch = 0; epoch < this.options.epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      for (const o of order) {
+        const { x, y } = data[o];
+        this.scoresInto(x, scores);
+        softmaxInPlace(scores);
+        for (let c = 0; c < C; c++) {
+          const g = scores[c] - (c === y ? 1 : 0);
+          if (Math.abs(g) < 1e-4) continue;
+          gb[c] += g * g;
+          this.bias[c] -= (lr * g) / Math.sqrt(gb[c]);
+          for (let k = 0; k < x.idx.length; k++) {
+            const w = x.idx[k] * C + c;
+            const gr = g * x.val[k];
+            gw[w] += gr * gr;
+            this.weights[w] -= (lr * gr) / Math.sqrt(gw[w]);
+          }
+        }
+      }
+    }
+  }
+
+  private scoresInto(x: SparseVec, out: Float64Array): void {
+    const C = this.labels.length;
+    for (let c = 0; c < C; c++) out[c] = this.bias[c];
+    for (let k = 0; k < x.idx.length; k++) {
+      const base = x.idx[k] * C;
+      const v = x.val[k];
+      for (let c = 0; c < C; c++) out[c] += this.weights[base + c] * v;
+    }
+  }
+
+  /** Probabilities per label, in `labels` order. */
+  predict(text: string): Float64Array {
+    const out = new Float64Array(this.labels.length);
+    this.scoresInto(this.vectorize(text), out);
+    softmaxInPlace(out);
+    return out;
+  }
+
+  toJSON(): LinearModelJson {
+    return { labels: this.labels, features: [...this.featureIndex.keys()], idf: Array.from(this.idf), weights: Array.from(this.weights, (w) => Math.round(w * 1e5) / 1e5), bias: Array.from(this.bias) };
+  }
+
+  static fromJSON(j: LinearModelJson, options: LinearOptions = DEFAULT_LINEAR): LinearClassifier {
+    const m = new LinearClassifier(options);
+    m.labels = j.labels;
+    m.featureIndex = new Map(j.features.map((f, i) => [f, i]));
+    m.idf = Float32Array.from(j.idf);
+    m.weights = Float32Array.from(j.weights);
+    m.bias = Float32Array.from(j.bias);
+    return m;
+  }
+}
+
+function softmaxInPlace(a: Float64Array): void {
+  let max = -Infinity;
+  for (const v of a) if (v > max) max = v;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    a[i] = Math.exp(a[i] - max);
+    sum += a[i];
+  }
+  for (let i = 0; i < a.length; i++) a[i] /= sum;
+}
