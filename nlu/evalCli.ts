@@ -172,7 +172,8 @@ export function loadSplits(argv: string[]): Splits {
 
 async function main(argv: string[]): Promise<void> {
   const splits = loadSplits(argv);
-  const options: PipelineOptions = { ...DEFAULT_PIPELINE, useNodeNlp: !argv.includes('--no-nodenlp') };
+  const nodeNlp = arg(argv, 'nodenlp-settings');
+  const options: PipelineOptions = { ...DEFAULT_PIPELINE, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) } : {}) };
   process.stdout.write(`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}\n`);
   const r = await evaluate(splits, options);
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);

@@ -15,6 +15,8 @@ export interface PipelineOptions {
   linear: LinearOptions;
   /** Train node-nlp's classifier too and let validation decide its weight. */
   useNodeNlp: boolean;
+  /** node-nlp neural network settings (its defaults stop early on larger corpora: deltaErrorThresh). */
+  nodeNlp?: Record<string, number>;
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = { linear: { ...DEFAULT_LINEAR, charMin: 2, charMax: 5, epochs: 10, learningRate: 0.3 }, useNodeNlp: true };
@@ -45,7 +47,7 @@ export class IntentPipeline {
     if (!this.options.useNodeNlp) return;
     const languages = [...new Set(examples.map((e) => e.language))];
     for (const lang of languages) {
-      const m = new NlpManager({ languages: [lang], autoSave: false, nlu: { log: false } });
+      const m = new NlpManager({ languages: [lang], autoSave: false, nlu: { log: false, ...this.options.nodeNlp } });
       for (const e of examples) if (e.language === lang) m.addDocument(lang, e.text, e.label);
       await m.train();
       this.managers.set(lang, m);

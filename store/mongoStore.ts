@@ -22,7 +22,7 @@ import type {
 } from '../models/records';
 import { registerModels, type MongoModels } from '../models/mongoSchemas';
 import { buildConversation, buildCustomer, buildMessage, buildUser, mergeCustomer } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, IdentityKey, MessagePage, Store } from './store';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, MessagePage, SearchHit, StatsQuery, Store } from './store';
 import { MAX_PAGE } from './store';
 import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
@@ -407,6 +407,42 @@ export class MongoStore implements Store {
     plain(conversationId, 'conversationId');
     plain(activityId, 'activityId');
     return this.wrap(async () => ((await this.m.Message.findOne({ conversationId, activityId }).lean()) as any)?.doc ?? null);
+  }
+
+  async searchMessages(query: string, limit?: number): Promise<SearchHit[]> {
+    const words = plain(query, 'query').normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (!words.length) return [];
+    const n = clampLimit(limit, 50, MAX_PAGE);
+    return this.wrap(async () => {
+      // A quoted phrase: $text treats it as a phrase, not as operators.
+      const rows = (await this.m.Message.find({ $text: t({ $search: `"${words.slice(0, 20).join(' ')}"` }) } as never).sort({ createdAt: -1 }).limit(n).lean()) as any[];
+      return rows.map((r) => ({ conversationId: r.conversationId, seq: r.seq, role: r.role, text: r.text, createdAt: r.createdAt }));
+    });
+  }
+
+  async conversationStats(q: StatsQuery): Promise<ConversationStats> {
+    const match: Record<string, unknown> = { createdAt: t({ $gte: plain(q.from, 'from'), $lt: plain(q.to, 'to') }) };
+    if (q.channelId !== undefined) match.channelId = plain(q.channelId, 'channelId');
+    return this.wrap(async () => {
+      const [facets] = await this.m.Conversation.aggregate([
+        { $match: match },
+        {
+          $facet: {
+            perDay: [{ $group: { _id: { day: { $substrBytes: ['$createdAt', 0, 10] }, channelId: '$channelId' }, count: { $sum: 1 } } }, { $sort: { '_id.day': 1, '_id.channelId': 1 } }],
+            totals: [{ $group: { _id: null, total: { $sum: 1 }, botOnly: { $sum: { $cond: [{ $and: [{ $eq: [{ $ifNull: ['$doc.handoffReason', null] }, null] }, { $ne: ['$state', 'external'] }] }, 1, 0] } } } }],
+            reasons: [{ $match: { 'doc.handoffReason': t({ $type: 'string' }) } }, { $group: { _id: '$doc.handoffReason', count: { $sum: 1 } } }, { $sort: { count: -1 } }],
+            satisfaction: [{ $match: { 'doc.satisfaction.score': t({ $type: 'number' }) } }, { $group: { _id: '$doc.satisfaction.score', count: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+          },
+        },
+      ]);
+      return {
+        perDay: facets.perDay.map((r: any) => ({ day: r._id.day, channelId: r._id.channelId, count: r.count })),
+        total: facets.totals[0]?.total ?? 0,
+        botOnly: facets.totals[0]?.botOnly ?? 0,
+        handoffReasons: facets.reasons.map((r: any) => ({ reason: r._id, count: r.count })),
+        satisfaction: facets.satisfaction.map((r: any) => ({ score: r._id, count: r.count })),
+      };
+    });
   }
 
   // ---- users

@@ -22,7 +22,7 @@ import type {
   UserPatch,
 } from '../models/records';
 import { buildConversation, buildCustomer, buildMessage, buildUser, mergeCustomer } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, IdentityKey, MessagePage, Store } from './store';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, MessagePage, SearchHit, StatsQuery, Store } from './store';
 import { MAX_PAGE } from './store';
 import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state, priority DESC, created_at);
 CREATE INDEX IF NOT EXISTS conversations_agent ON conversations(agent_id, state);
 CREATE INDEX IF NOT EXISTS conversations_customer ON conversations(customer_id, created_at);
+CREATE INDEX IF NOT EXISTS conversations_created ON conversations(created_at, channel_id);
 CREATE TABLE IF NOT EXISTS messages (
   id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL,
   activity_id TEXT, role TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
@@ -396,6 +397,45 @@ export class SqliteStore implements Store {
     return row ? (JSON.parse(row.doc as string) as Message) : null;
   }
 
+  async searchMessages(query: string, limit?: number): Promise<SearchHit[]> {
+    const match = ftsPhrase(plain(query, 'query'));
+    if (!match) return [];
+    const n = clampLimit(limit, 50, MAX_PAGE);
+    return this.run(
+      () =>
+        this.db
+          .prepare(
+            `SELECT m.conversation_id AS conversationId, m.seq, m.role, m.text, m.created_at AS createdAt
+             FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+             WHERE messages_fts MATCH ? ORDER BY m.rowid DESC LIMIT ?`,
+          )
+          .all(match, n) as SearchHit[],
+    );
+  }
+
+  async conversationStats(q: StatsQuery): Promise<ConversationStats> {
+    const from = plain(q.from, 'from');
+    const to = plain(q.to, 'to');
+    const channel = q.channelId === undefined ? null : plain(q.channelId, 'channelId');
+    const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
+    const args = [from, to, channel, channel];
+    return this.run(() => {
+      const perDay = this.db
+        .prepare(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
+        .all(...args) as ConversationStats['perDay'];
+      const totals = this.db
+        .prepare(`SELECT COUNT(*) AS total, SUM(CASE WHEN json_extract(doc, '$.handoffReason') IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
+        .get(...args) as { total: number; botOnly: number | null };
+      const handoffReasons = this.db
+        .prepare(`SELECT json_extract(doc, '$.handoffReason') AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND reason IS NOT NULL GROUP BY reason ORDER BY count DESC`)
+        .all(...args) as ConversationStats['handoffReasons'];
+      const satisfaction = this.db
+        .prepare(`SELECT json_extract(doc, '$.satisfaction.score') AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND score IS NOT NULL GROUP BY score ORDER BY score`)
+        .all(...args) as ConversationStats['satisfaction'];
+      return { perDay, total: totals.total, botOnly: totals.botOnly ?? 0, handoffReasons, satisfaction };
+    });
+  }
+
   // ---- users
 
   async createUser(input: NewUser): Promise<User> {
@@ -520,3 +560,8 @@ export class SqliteStore implements Store {
   }
 }
 
+/** Request text as an FTS5 phrase of plain words: no column filters, operators or prefix syntax get through. */
+export function ftsPhrase(query: string): string {
+  const words = query.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? `"${words.slice(0, 20).join(' ')}"` : '';
+}

@@ -102,6 +102,10 @@ export interface Store {
   appendMessage(input: NewMessage): Promise<AppendResult>;
   listMessages(conversationId: string, page?: MessagePage): Promise<Message[]>;
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null>;
+  /** Full-text search over message texts (the store's own index), newest first; the query is taken as words, never as syntax. */
+  searchMessages(query: string, limit?: number): Promise<SearchHit[]>;
+  /** Dashboard figures computed by the store (aggregation), not by loading records. */
+  conversationStats(query: StatsQuery): Promise<ConversationStats>;
 
   // Agents and users
   createUser(input: NewUser): Promise<User>;
@@ -127,3 +131,28 @@ export interface Store {
 }
 
 export const MAX_PAGE = 1000;
+
+export interface SearchHit {
+  conversationId: string;
+  seq: number;
+  role: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface StatsQuery {
+  /** ISO dates, inclusive from, exclusive to. */
+  from: string;
+  to: string;
+  channelId?: string;
+}
+
+export interface ConversationStats {
+  /** Conversations created per day (YYYY-MM-DD) and channel. */
+  perDay: { day: string; channelId: string; count: number }[];
+  total: number;
+  /** Conversations that never left the bot (containment). */
+  botOnly: number;
+  handoffReasons: { reason: string; count: number }[];
+  satisfaction: { score: number; count: number }[];
+}

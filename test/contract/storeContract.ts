@@ -198,6 +198,32 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
     });
   });
 
+  describe('search and dashboard figures', () => {
+    test('full-text search finds a phrase a customer wrote; search syntax in the query is taken as words', async () => {
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'My blue umbrella arrived broken' });
+      await store.appendMessage({ conversationId: conv.id, role: 'bot', text: 'Sorry to hear that' });
+      const hits = await store.searchMessages('blue umbrella');
+      expect(hits.map((h) => [h.conversationId, h.seq, h.role])).toEqual([[conv.id, 1, 'customer']]);
+      expect(await store.searchMessages('umbrella blue')).toEqual([]);
+      for (const q of ['text:blue', 'blue OR sorry', '"unbalanced', 'NEAR(blue sorry)', '*', '']) expect(Array.isArray(await store.searchMessages(q))).toBe(true);
+      expect((await store.searchMessages('blue OR sorry')).length).toBe(0);
+    });
+
+    test('conversation figures per day and channel, containment, handoff reasons and ratings come from the store', async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      await store.updateConversation(b.id, { handoffReason: 'customer_asked', satisfaction: { score: 4, at: 'x' } });
+      const day = a.createdAt.slice(0, 10);
+      const stats = await store.conversationStats({ from: `${day}T00:00:00.000Z`, to: `${day}T23:59:59.999Z`, channelId: 'test' });
+      expect(stats.total).toBeGreaterThanOrEqual(2);
+      expect(stats.perDay.find((r) => r.day === day && r.channelId === 'test')?.count).toBe(stats.total);
+      expect(stats.handoffReasons.find((r) => r.reason === 'customer_asked')?.count).toBeGreaterThanOrEqual(1);
+      expect(stats.satisfaction.find((r) => r.score === 4)?.count).toBeGreaterThanOrEqual(1);
+      expect(stats.botOnly).toBe(stats.total - stats.handoffReasons.reduce((n, r) => n + r.count, 0));
+    });
+  });
+
   describe('request input never becomes an operator', () => {
     const operators: unknown[] = [{ $ne: null }, { $gt: '' }, { $where: 'return true' }, { $regex: '.*' }];
     test.each(operators)('%j is refused by every lookup and matches nothing', async (op) => {
@@ -216,6 +242,7 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
         () => store.getSession(op as string),
         () => store.listConversations({ agentId: op as string }),
         () => store.readState([op as string]),
+        () => store.searchMessages(op as string),
       ];
       for (const lookup of lookups) {
         let result: unknown;
