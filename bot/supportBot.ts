@@ -9,14 +9,22 @@ import { formatWait, notice, type HandoffService } from '../handoff/handoffServi
 import type { AttachmentMeta, ChannelReference, Conversation, Customer } from '../models/records';
 import type { Recognition, Recognizer } from '../nlu/recognizer';
 import type { ProfileService } from '../profile/profileService';
+import type { IdentityResolution } from '../profile/identityResolution';
+import type { SiteIdentity } from '../auth/siteToken';
+
+/** Turn state key under which our own web chat channel passes a visitor identity its signed site token proved. */
+export const VERIFIED_IDENTITY = Symbol.for('crm.verifiedIdentity');
 import type { Store } from '../store/store';
 
 export interface SupportBotDeps {
   store: Store;
   recognizer: Recognizer;
   profiles: ProfileService;
+  identity: IdentityResolution;
   handoff: HandoffService;
   mainDialog: MainDialog;
+  /** Stores a 1–5 rating on the conversation and the profile. */
+  recordSatisfaction(conversationId: string, score: number, comment?: string): Promise<void>;
   conversationState: BotConversationState;
   failures: StatePropertyAccessor<number>;
   policy: EscalationPolicyConfig;
@@ -54,7 +62,13 @@ export class SupportBot {
 
   private async ingestConversation(context: TurnContext): Promise<{ customer: Customer; conversation: Conversation; created: boolean }> {
     const a = context.activity;
-    const customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale });
+    let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale });
+    const verified = context.turnState.get(VERIFIED_IDENTITY) as SiteIdentity | undefined;
+    if (verified?.email && !customer.contacts.some((p) => p.type === 'email' && p.value === verified.email && p.verified)) {
+      // May merge this visitor into the profile that already holds the verified email.
+      customer = await this.d.identity.applyVerifiedContact(customer.id, { type: 'email', value: verified.email }, 'signed_token');
+    }
+    if (verified?.name && !customer.displayName) customer = await this.d.profiles.update(customer.id, () => ({ displayName: verified.name }));
     const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
     const { conversation, created } = await this.d.store.getOrCreateConversation({
       channelId: a.channelId,
@@ -131,7 +145,7 @@ export class SupportBot {
     if (conversation.state === 'closed') {
       const rating = conversation.tags.includes('survey_pending') ? parseRating(text) : undefined;
       if (rating !== undefined) {
-        await this.d.handoff.recordSatisfaction(conversation.id, rating, text.replace(/\b[1-5]\b/, '').trim().slice(0, 1000) || undefined);
+        await this.d.recordSatisfaction(conversation.id, rating, text.replace(/\b[1-5]\b/, '').trim().slice(0, 1000) || undefined);
         await context.sendActivity(t(profile.language ?? recognition.language, 'thanksFeedback'));
         return;
       }

@@ -11,6 +11,8 @@ import type { Store } from '../store/store';
 import { ActivitySchema } from './botEndpoint';
 import type { SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
+import { VERIFIED_IDENTITY } from './supportBot';
+import { verifySiteToken, type SiteIdentity } from '../auth/siteToken';
 
 /**
  * The built-in web chat channel: a Direct Line 3.0–compatible subset (polling) that the official Web Chat
@@ -26,6 +28,8 @@ interface ChatToken {
   userId: string;
   conversationId: string;
   exp: number;
+  /** Present when the company's site vouched for the visitor with a signed token. */
+  verified?: SiteIdentity;
 }
 
 export class WebChatTokens {
@@ -36,6 +40,7 @@ export class WebChatTokens {
   }
 
   issue(t: Omit<ChatToken, 'exp'>, now = Date.now()): string {
+    if (!t.verified) delete (t as Partial<ChatToken>).verified;
     const body = Buffer.from(JSON.stringify({ ...t, exp: Math.floor(now / 1000) + TOKEN_TTL_SECONDS })).toString('base64url');
     return `${body}.${this.sig(body)}`;
   }
@@ -53,7 +58,7 @@ export class WebChatTokens {
   }
 }
 
-const Session = z.object({ locale: z.string().max(32).optional() }).strict();
+const Session = z.object({ locale: z.string().max(32).optional(), siteToken: z.string().max(4096).optional() }).strict();
 const PostedActivity = z
   .object({
     type: z.enum(['message', 'typing', 'event']),
@@ -88,7 +93,7 @@ function toActivity(m: Message, userId: string): Record<string, unknown> {
   };
 }
 
-export function registerWebChatChannel(server: restify.Server, deps: { store: Store; adapter: SupportAdapter; bot: SupportBot; tokens: WebChatTokens; log: Logger; publicUrl?: string }): void {
+export function registerWebChatChannel(server: restify.Server, deps: { store: Store; adapter: SupportAdapter; bot: SupportBot; tokens: WebChatTokens; log: Logger; publicUrl?: string; siteTokenSecret?: string }): void {
   const { store, adapter, bot, tokens, log } = deps;
   const base = (req: restify.Request) => deps.publicUrl ?? `http://${req.headers.host}`;
 
@@ -106,10 +111,16 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
 
   /** A new visitor: an anonymous web identity and its conversation, in a signed token the page keeps. */
   server.post('/chat/session', route(log, async (req, res) => {
-    parseOrThrow(Session, req.body ?? {}, 'session');
-    const userId = `web-${randomUUID()}`;
+    const body = parseOrThrow(Session, req.body ?? {}, 'session');
+    let verified: SiteIdentity | undefined;
+    if (body.siteToken) {
+      if (!deps.siteTokenSecret) throw new AppError('AUTH_INVALID', 'signed visitors are not configured (SITE_TOKEN_SECRET)');
+      verified = verifySiteToken(body.siteToken, deps.siteTokenSecret);
+    }
+    // A verified visitor keeps one web identity across sessions and devices: their site user id.
+    const userId = verified ? `site-${verified.sub}` : `web-${randomUUID()}`;
     const conversationId = `wc-${randomUUID()}`;
-    res.json({ token: tokens.issue({ userId, conversationId }), userId, conversationId });
+    res.json({ token: tokens.issue({ userId, conversationId, verified }), userId, conversationId });
   }));
 
   const dl = '/v3/directline';
@@ -120,7 +131,7 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
     if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
     return t;
   };
-  const started = (t: ChatToken) => ({ conversationId: t.conversationId, token: tokens.issue({ userId: t.userId, conversationId: t.conversationId }), expires_in: TOKEN_TTL_SECONDS });
+  const started = (t: ChatToken) => ({ conversationId: t.conversationId, token: tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified }), expires_in: TOKEN_TTL_SECONDS });
 
   server.post(`${dl}/conversations`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
   server.get(`${dl}/conversations/:conversationId`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
@@ -144,7 +155,11 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
     const checked = ActivitySchema.safeParse(activity);
     if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
     // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
-    await adapter.handleTrusted(checked.data as never, (ctx) => bot.onTurn(ctx));
+    await adapter.handleTrusted(checked.data as never, (ctx) => {
+      // Only this in-process channel can say who the visitor is; channelData from clients is never trusted.
+      if (t.verified) ctx.turnState.set(VERIFIED_IDENTITY, t.verified);
+      return bot.onTurn(ctx);
+    });
     res.json({ id });
   }));
 

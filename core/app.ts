@@ -27,7 +27,11 @@ import { HandoffService, type CustomerChannel } from '../handoff/handoffService'
 import { loadShippedCorpus } from '../nlu/corpus';
 import { NlpRecognizer } from '../nlu/nlpRecognizer';
 import type { Recognizer } from '../nlu/recognizer';
+import { IdentityResolution } from '../profile/identityResolution';
+import { OutboundService } from '../profile/outboundService';
+import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
+import { registerCrmRoutes } from '../agent-console/server/crmRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import type { Store } from '../store/store';
@@ -51,6 +55,9 @@ export interface AppServices {
   readonly backend: CommerceBackend;
   readonly adapter: SupportAdapter;
   readonly auth: AuthService;
+  readonly identity: IdentityResolution;
+  readonly outbound: OutboundService;
+  readonly privacy: PrivacyService;
 }
 
 export interface App {
@@ -95,21 +102,36 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const adapter = new SupportAdapter(config.bot, log);
   const customerChannel = deps.customerChannel ?? new BotChannel(adapter, config.bot.appId);
   const handoff = new HandoffService(store, events, customerChannel);
+  const identity = new IdentityResolution(store, profiles);
+  const outbound = new OutboundService(store, profiles, customerChannel);
+  const privacy = new PrivacyService(store, profiles);
+  const recordSatisfaction = async (conversationId: string, score: number, comment?: string) => {
+    await handoff.recordSatisfaction(conversationId, score, comment);
+    const c = await store.getConversation(conversationId);
+    if (c) await profiles.recordRating(c.customerId, score);
+  };
   const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds);
   if (config.demoAccounts) await ensureDemoAccounts(store, auth, log);
 
   const conversationState = new BotConversationState(new BotStateStorage(store));
   const mainDialog = new MainDialog(conversationState.createProperty('dialogState'), {
     backend,
-    profiles,
-    satisfaction: { record: (id, score, comment) => handoff.recordSatisfaction(id, score, comment) },
+    profiles: {
+      // A contact typed in chat is unverified: stored, and a merge suggestion where another profile has it.
+      addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
+      setLanguage: (id, language) => profiles.setLanguage(id, language),
+      setConsent: (id, purpose, granted, where) => profiles.setConsent(id, purpose, granted, where),
+    },
+    satisfaction: { record: recordSatisfaction },
   }, loadKnowledge(config.knowledgeFile));
   const bot = new SupportBot({
     store,
     recognizer,
     profiles,
+    identity,
     handoff,
     mainDialog,
+    recordSatisfaction,
     conversationState,
     failures: conversationState.createProperty<number>('consecutiveFailures'),
     policy: { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures },
@@ -155,7 +177,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerBotEndpoint(server, adapter, bot, log);
   registerAuthRoutes(server, auth, log);
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
-  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl });
+  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
+  registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, log });
   server.get('/', route(log, async (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
@@ -182,5 +205,5 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       await store.close();
     })());
 
-  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter, auth }, close };
+  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy }, close };
 }

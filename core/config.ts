@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
   EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
   KNOWLEDGE_FILE: z.string().optional(),
+  SITE_TOKEN_SECRET: z.string().min(32, 'SITE_TOKEN_SECRET must be at least 32 characters').optional(),
   TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_URI: z.string().optional(),
   TEAMS_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
@@ -74,6 +75,8 @@ export interface Config {
   readonly nlu: { readonly maxChars: number; readonly modelCache: string };
   readonly handoff: { readonly escalateAfterFailures: number; readonly offerTimeoutSeconds: number; readonly externalChannels: readonly string[] };
   readonly knowledgeFile?: string;
+  /** Verifies the company website's signed visitor tokens (web chat); absent: no visitor is verified. */
+  readonly siteTokenSecret?: string;
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. */
   readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[] };
   readonly console: { readonly allowedOrigins: readonly string[] };
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE ?? path.join('data', 'nlu-model.json') },
     handoff: { escalateAfterFailures: e.ESCALATE_AFTER_FAILURES, offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS, externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS) },
     knowledgeFile: e.KNOWLEDGE_FILE,
+    siteTokenSecret: e.SITE_TOKEN_SECRET,
     teams: e.TEAMS_APP_ID
       ? { appId: e.TEAMS_APP_ID, jwksUrl: e.TEAMS_JWKS_URL, issuers: list(e.TEAMS_ISSUERS), audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)] }
       : undefined,

@@ -7,27 +7,18 @@ import { turnInfo } from './turnInfo';
 export class CancelOrderDialog extends OrderDialog {
   static readonly id = 'cancelOrder';
 
-  constructor(private readonly backend: CommerceBackend) {
-    super(CancelOrderDialog.id);
+  constructor(backend: CommerceBackend) {
+    super(CancelOrderDialog.id, backend);
     this.addDialog(new ConfirmPrompt('confirm'));
     this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.confirm(s), (s) => this.cancel(s)]));
     this.initialDialogId = 'main';
   }
 
   private async confirm(step: WaterfallStepContext) {
-    const language = turnInfo(step.context).language;
-    const number = this.orderNumberFrom(step);
-    if (!number) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
-    }
-    const order = await this.backend.getOrder(number);
-    if (!order) {
-      await step.context.sendActivity(t(language, 'orderNotFound', { order: number }));
-      return step.endDialog({ resolved: false });
-    }
-    (step.values as Record<string, string>).order = number;
-    return step.prompt('confirm', { prompt: t(language, 'confirmCancel', { order: number }) }, );
+    const order = await this.orderOrExplain(step);
+    if (!order) return step.endDialog({ resolved: false });
+    (step.values as Record<string, string>).order = order.number;
+    return step.prompt('confirm', { prompt: t(turnInfo(step.context).language, 'confirmCancel', { order: order.number }) });
   }
 
   private async cancel(step: WaterfallStepContext) {

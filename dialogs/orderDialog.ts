@@ -1,4 +1,5 @@
 import { ComponentDialog, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { CommerceBackend, Order } from '../bot/commerceBackend';
 import { t } from './replies';
 import { turnInfo } from './turnInfo';
 
@@ -15,7 +16,10 @@ export interface OrderDialogOptions {
 
 /** Base of every dialog that needs an order number: takes it from the utterance or asks, re-asking on bad input. */
 export abstract class OrderDialog extends ComponentDialog {
-  constructor(id: string) {
+  constructor(
+    id: string,
+    protected readonly backend: CommerceBackend,
+  ) {
     super(id);
     this.addDialog(
       new TextPrompt(ORDER_PROMPT, async (p: PromptValidatorContext<string>) => {
@@ -37,5 +41,18 @@ export abstract class OrderDialog extends ComponentDialog {
   /** The order number from the previous step, or undefined when the customer never gave one. */
   protected orderNumberFrom(step: WaterfallStepContext): string | undefined {
     return extractOrderNumber(String(step.result ?? ''));
+  }
+
+  /** The order named in the previous step; when there is none, tells the customer why and returns undefined. */
+  protected async orderOrExplain(step: WaterfallStepContext): Promise<Order | undefined> {
+    const language = turnInfo(step.context).language;
+    const number = this.orderNumberFrom(step);
+    if (!number) {
+      await step.context.sendActivity(t(language, 'notUnderstood'));
+      return undefined;
+    }
+    const order = await this.backend.getOrder(number);
+    if (!order) await step.context.sendActivity(t(language, 'orderNotFound', { order: number }));
+    return order ?? undefined;
   }
 }

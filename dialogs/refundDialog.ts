@@ -8,26 +8,18 @@ import { turnInfo } from './turnInfo';
 export class RefundDialog extends OrderDialog {
   static readonly id = 'refundRequest';
 
-  constructor(private readonly backend: CommerceBackend) {
-    super(RefundDialog.id);
+  constructor(backend: CommerceBackend) {
+    super(RefundDialog.id, backend);
     this.addDialog(new TextPrompt('reason'));
     this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.askReason(s), (s) => this.request(s)]));
     this.initialDialogId = 'main';
   }
 
   private async askReason(step: WaterfallStepContext) {
-    const language = turnInfo(step.context).language;
-    const number = this.orderNumberFrom(step);
-    if (!number) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
-    }
-    if (!(await this.backend.getOrder(number))) {
-      await step.context.sendActivity(t(language, 'orderNotFound', { order: number }));
-      return step.endDialog({ resolved: false });
-    }
-    (step.values as Record<string, string>).order = number;
-    return step.prompt('reason', { prompt: t(language, 'askRefundReason') });
+    const order = await this.orderOrExplain(step);
+    if (!order) return step.endDialog({ resolved: false });
+    (step.values as Record<string, string>).order = order.number;
+    return step.prompt('reason', { prompt: t(turnInfo(step.context).language, 'askRefundReason') });
   }
 
   private async request(step: WaterfallStepContext) {
@@ -47,8 +39,8 @@ export class RefundDialog extends OrderDialog {
 export class RefundStatusDialog extends OrderDialog {
   static readonly id = 'refundStatus';
 
-  constructor(private readonly backend: CommerceBackend) {
-    super(RefundStatusDialog.id);
+  constructor(backend: CommerceBackend) {
+    super(RefundStatusDialog.id, backend);
     this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.answer(s)]));
     this.initialDialogId = 'main';
   }

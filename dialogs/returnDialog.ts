@@ -7,25 +7,18 @@ import { turnInfo } from './turnInfo';
 export class ReturnDialog extends OrderDialog {
   static readonly id = 'returnRequest';
 
-  constructor(private readonly backend: CommerceBackend) {
-    super(ReturnDialog.id);
+  constructor(backend: CommerceBackend) {
+    super(ReturnDialog.id, backend);
     this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.open(s)]));
     this.initialDialogId = 'main';
   }
 
   private async open(step: WaterfallStepContext) {
+    const order = await this.orderOrExplain(step);
+    if (!order) return step.endDialog({ resolved: false });
     const language = turnInfo(step.context).language;
-    const number = this.orderNumberFrom(step);
-    if (!number) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
-    }
-    if (!(await this.backend.getOrder(number))) {
-      await step.context.sendActivity(t(language, 'orderNotFound', { order: number }));
-      return step.endDialog({ resolved: false });
-    }
-    const ret = await this.backend.startReturn(number);
-    await step.context.sendActivity(ret ? t(language, 'returnStarted', { ret: ret.returnId, label: ret.labelUrl }) : t(language, 'returnImpossible', { order: number }));
+    const ret = await this.backend.startReturn(order.number);
+    await step.context.sendActivity(ret ? t(language, 'returnStarted', { ret: ret.returnId, label: ret.labelUrl }) : t(language, 'returnImpossible', { order: order.number }));
     return step.endDialog({ resolved: !!ret });
   }
 }

@@ -11,21 +11,15 @@ export function orderStatusText(language: string, o: Order): string {
 export class TrackOrderDialog extends OrderDialog {
   static readonly id = 'trackOrder';
 
-  constructor(private readonly backend: CommerceBackend) {
-    super(TrackOrderDialog.id);
+  constructor(backend: CommerceBackend) {
+    super(TrackOrderDialog.id, backend);
     this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.answer(s)]));
     this.initialDialogId = 'main';
   }
 
   private async answer(step: WaterfallStepContext) {
-    const language = turnInfo(step.context).language;
-    const number = this.orderNumberFrom(step);
-    if (!number) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
-    }
-    const order = await this.backend.getOrder(number);
-    await step.context.sendActivity(order ? orderStatusText(language, order) : t(language, 'orderNotFound', { order: number }));
+    const order = await this.orderOrExplain(step);
+    if (order) await step.context.sendActivity(orderStatusText(turnInfo(step.context).language, order));
     return step.endDialog({ resolved: !!order });
   }
 }

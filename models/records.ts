@@ -62,8 +62,10 @@ export interface Customer {
   segments: string[];
   tags: string[];
   attributes: Record<string, unknown>;
-  /** Set when this profile was merged into another; lookups follow it. */
-  mergedInto?: string;
+  /** Set when this profile was merged into another; lookups follow it. Null after an unmerge. */
+  mergedInto?: string | null;
+  /** Set when the customer's data was erased; nothing personal remains. */
+  erasedAt?: string;
   firstSeenAt: string;
   lastSeenAt: string;
   version: number;

@@ -2,6 +2,7 @@ import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import type { Store } from '../store/store';
 import type { ProfileActions } from '../dialogs/dialogServices';
+import { engagementScore, evaluateSegments, reachScore } from './segments';
 
 const MAX_SENTIMENT_POINTS = 200;
 
@@ -94,14 +95,31 @@ export class ProfileService implements ProfileActions {
     return last ? last.granted : purpose === 'service';
   }
 
-  /** Read-modify-write with the version as compare-and-set, retried on a concurrent change. */
-  private async update(customerId: string, change: (c: Customer) => Partial<Customer>): Promise<Customer> {
+  async recordRating(customerId: string, score: number): Promise<void> {
+    await this.update(customerId, (c) => ({ attributes: { ...c.attributes, lastRating: score } }));
+  }
+
+  async setReach(customerId: string, followers: number, source: string): Promise<Customer> {
+    return this.update(customerId, (c) => ({ reach: { ...c.reach, followers: Math.max(c.reach.followers, Math.floor(followers)), source } }));
+  }
+
+  /**
+   * Read-modify-write with the version as compare-and-set, retried on a concurrent change. Derived fields
+   * (segments, engagement and reach scores) are recomputed on every change.
+   */
+  async update(customerId: string, change: (c: Customer) => Partial<Customer>): Promise<Customer> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const c = await this.get(customerId);
       const patch = change(c);
       if (Object.keys(patch).length === 0) return c;
+      const merged = { ...c, ...patch } as Customer;
+      const derived = {
+        segments: evaluateSegments(merged),
+        engagement: { ...merged.engagement, score: engagementScore(merged) },
+        reach: { ...merged.reach, score: reachScore(merged.reach.followers) },
+      };
       try {
-        return await this.store.updateCustomer(c.id, patch, c.version);
+        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version);
       } catch (err) {
         if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
       }

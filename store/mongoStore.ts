@@ -21,7 +21,7 @@ import type {
   UserPatch,
 } from '../models/records';
 import { registerModels, type MongoModels } from '../models/mongoSchemas';
-import { buildConversation, buildCustomer, buildMessage, buildUser, mergeCustomer } from './recordBuilders';
+import { buildConversation, buildCustomer, buildMessage, buildUser, erasedMessage, mergeCustomer } from './recordBuilders';
 import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, MessagePage, SearchHit, StatsQuery, Store } from './store';
 import { MAX_PAGE } from './store';
 import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
@@ -245,6 +245,25 @@ export class MongoStore implements Store {
     });
   }
 
+  async moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]> {
+    plain(fromCustomerId, 'fromCustomerId');
+    plain(toCustomerId, 'toCustomerId');
+    onlyIds?.forEach((id) => plain(id, 'conversationId'));
+    return this.wrap(async () => {
+      const rows = (await this.m.Conversation.find({ customerId: fromCustomerId }).lean()) as any[];
+      const moved: string[] = [];
+      for (const row of rows) {
+        if (onlyIds && !onlyIds.includes(row._id)) continue;
+        const res = await this.casConversation(row._id, undefined, (c) => ({ ...c, customerId: toCustomerId, version: c.version + 1, updatedAt: new Date().toISOString() }));
+        if (res) {
+          await this.m.Conversation.updateOne({ _id: row._id }, { $set: { customerId: toCustomerId } });
+          moved.push(row._id);
+        }
+      }
+      return moved;
+    });
+  }
+
   private expectationFilter(id: string, expect?: ConversationExpectation): Record<string, unknown> {
     const f: Record<string, unknown> = { _id: id };
     if (expect?.states) f.state = t({ $in: [...expect.states] });
@@ -407,6 +426,15 @@ export class MongoStore implements Store {
     plain(conversationId, 'conversationId');
     plain(activityId, 'activityId');
     return this.wrap(async () => ((await this.m.Message.findOne({ conversationId, activityId }).lean()) as any)?.doc ?? null);
+  }
+
+  async eraseMessages(conversationId: string): Promise<number> {
+    plain(conversationId, 'conversationId');
+    return this.wrap(async () => {
+      const rows = (await this.m.Message.find({ conversationId }).lean()) as any[];
+      for (const r of rows) await this.m.Message.updateOne({ _id: r._id }, { $set: { text: '', doc: erasedMessage(r.doc as Message) } });
+      return rows.length;
+    });
   }
 
   async searchMessages(query: string, limit?: number): Promise<SearchHit[]> {

@@ -115,3 +115,8 @@ export function buildUser(input: NewUser): User {
     updatedAt: now,
   };
 }
+
+/** What stays of a message after erasure: its place in the transcript, nothing personal or derived. */
+export function erasedMessage(m: Message): Message {
+  return { id: m.id, conversationId: m.conversationId, seq: m.seq, role: m.role, kind: m.kind, text: '', attachments: [], createdAt: m.createdAt, ...(m.kind === 'event' && m.data ? { data: { type: m.data.type, from: m.data.from, to: m.data.to } } : {}) };
+}

@@ -21,7 +21,7 @@ import type {
   User,
   UserPatch,
 } from '../models/records';
-import { buildConversation, buildCustomer, buildMessage, buildUser, mergeCustomer } from './recordBuilders';
+import { buildConversation, buildCustomer, buildMessage, buildUser, erasedMessage, mergeCustomer } from './recordBuilders';
 import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, MessagePage, SearchHit, StatsQuery, Store } from './store';
 import { MAX_PAGE } from './store';
 import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
@@ -278,6 +278,24 @@ export class SqliteStore implements Store {
     return rows.map((r) => this.rowToConversation(r));
   }
 
+  async moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]> {
+    plain(fromCustomerId, 'fromCustomerId');
+    plain(toCustomerId, 'toCustomerId');
+    onlyIds?.forEach((id) => plain(id, 'conversationId'));
+    return this.tx(() => {
+      const rows = this.db.prepare('SELECT * FROM conversations WHERE customer_id = ?').all(fromCustomerId) as Row[];
+      const moved: string[] = [];
+      for (const row of rows) {
+        const c = this.rowToConversation(row);
+        if (onlyIds && !onlyIds.includes(c.id)) continue;
+        const next = { ...c, customerId: toCustomerId, version: c.version + 1, updatedAt: new Date().toISOString() };
+        this.db.prepare('UPDATE conversations SET customer_id = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?').run(toCustomerId, next.version, next.updatedAt, JSON.stringify(next), c.id);
+        moved.push(c.id);
+      }
+      return moved;
+    });
+  }
+
   private writeConversation(next: Conversation): void {
     this.db
       .prepare('UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?')
@@ -395,6 +413,16 @@ export class SqliteStore implements Store {
           .get(conversationId, activityId) as Row | undefined,
     );
     return row ? (JSON.parse(row.doc as string) as Message) : null;
+  }
+
+  async eraseMessages(conversationId: string): Promise<number> {
+    plain(conversationId, 'conversationId');
+    return this.tx(() => {
+      const rows = this.db.prepare('SELECT id, doc FROM messages WHERE conversation_id = ?').all(conversationId) as Row[];
+      const upd = this.db.prepare("UPDATE messages SET text = '', doc = ? WHERE id = ?");
+      for (const r of rows) upd.run(JSON.stringify(erasedMessage(JSON.parse(r.doc as string) as Message)), r.id);
+      return rows.length;
+    });
   }
 
   async searchMessages(query: string, limit?: number): Promise<SearchHit[]> {

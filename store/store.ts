@@ -81,6 +81,8 @@ export interface Store {
   getConversation(id: string): Promise<Conversation | null>;
   findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null>;
   listConversations(query: ConversationQuery): Promise<Conversation[]>;
+  /** Re-points conversations to another customer (profile merge and unmerge); returns the ids moved. */
+  moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]>;
   /** Compare-and-set: applies the patch only if every expectation holds; null otherwise (or if absent). */
   updateConversation(id: string, patch: ConversationPatch, expect?: ConversationExpectation): Promise<Conversation | null>;
   /**
@@ -102,6 +104,8 @@ export interface Store {
   appendMessage(input: NewMessage): Promise<AppendResult>;
   listMessages(conversationId: string, page?: MessagePage): Promise<Message[]>;
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null>;
+  /** Privacy erasure: blanks text, attachments and derived data (intent, sentiment, language) of every message of a conversation; sequence and roles stay. */
+  eraseMessages(conversationId: string): Promise<number>;
   /** Full-text search over message texts (the store's own index), newest first; the query is taken as words, never as syntax. */
   searchMessages(query: string, limit?: number): Promise<SearchHit[]>;
   /** Dashboard figures computed by the store (aggregation), not by loading records. */

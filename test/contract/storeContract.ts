@@ -224,6 +224,29 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
     });
   });
 
+  describe('profile merges and erasure', () => {
+    test('conversations move between customers, all or only the named ones', async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      const target = await store.createCustomer({});
+      expect(await store.moveConversations(a.customerId, target.id)).toEqual([a.id]);
+      expect((await store.getConversation(a.id))?.customerId).toBe(target.id);
+      expect(await store.moveConversations(b.customerId, target.id, ['someone-else'])).toEqual([]);
+      expect((await store.listConversations({ customerId: target.id })).map((c) => c.id)).toEqual([a.id]);
+    });
+
+    test('erasing a conversation blanks texts and derived data, keeps the sequence, and search no longer finds it', async () => {
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'my secret zebra address', intent: 'contact.change', sentiment: -0.5, activityId: 'z1' });
+      await store.appendMessage({ conversationId: conv.id, role: 'bot', text: 'noted zebra' });
+      expect((await store.searchMessages('secret zebra')).length).toBe(1);
+      expect(await store.eraseMessages(conv.id)).toBe(2);
+      const msgs = await store.listMessages(conv.id);
+      expect(msgs.map((m) => [m.seq, m.role, m.text, m.intent, m.sentiment])).toEqual([[1, 'customer', '', undefined, undefined], [2, 'bot', '', undefined, undefined]]);
+      expect(await store.searchMessages('zebra')).toEqual([]);
+    });
+  });
+
   describe('request input never becomes an operator', () => {
     const operators: unknown[] = [{ $ne: null }, { $gt: '' }, { $where: 'return true' }, { $regex: '.*' }];
     test.each(operators)('%j is refused by every lookup and matches nothing', async (op) => {

@@ -1,0 +1,98 @@
+import type restify from 'restify';
+import { z } from 'zod';
+import { requireRole, type AuthService } from '../../auth/authService';
+import { AppError } from '../../core/errors';
+import { parseOrThrow, route } from '../../core/http';
+import type { Logger } from '../../core/logger';
+import type { IdentityResolution } from '../../profile/identityResolution';
+import type { OutboundService } from '../../profile/outboundService';
+import type { PrivacyService } from '../../profile/privacyService';
+import type { ProfileService } from '../../profile/profileService';
+import type { Store } from '../../store/store';
+import { authenticate } from './authRoutes';
+
+const STAFF = ['agent', 'supervisor', 'admin'] as const;
+const LEADS = ['supervisor', 'admin'] as const;
+const Id = z.string().min(1).max(200);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be an ISO date such as 2026-11-01');
+
+/** REST for the social profile, merges, outbound messages, privacy, transcript search and figures; every route checks the role. */
+export function registerCrmRoutes(
+  server: restify.Server,
+  d: { auth: AuthService; store: Store; profiles: ProfileService; identity: IdentityResolution; outbound: OutboundService; privacy: PrivacyService; log: Logger },
+): void {
+  const { log } = d;
+  const params = (req: restify.Request) => parseOrThrow(z.object({ id: Id }).passthrough(), req.params ?? {}, 'path');
+  const customer = async (id: string) => {
+    const c = await d.store.getCustomer(id);
+    if (!c || c.erasedAt) throw new AppError('NOT_FOUND', 'no such customer');
+    return c;
+  };
+
+  server.get('/api/customers/:id', route(log, async (req, res) => {
+    requireRole(await authenticate(d.auth, req), STAFF);
+    res.json({ customer: await d.profiles.get((await customer(params(req).id)).id) });
+  }));
+
+  server.get('/api/merge-suggestions', route(log, async (req, res) => {
+    requireRole(await authenticate(d.auth, req), STAFF);
+    res.json({ suggestions: await d.identity.suggestions('open') });
+  }));
+
+  server.post('/api/merge-suggestions/:id', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, STAFF);
+    const body = parseOrThrow(z.object({ confirm: z.boolean() }).strict(), req.body, 'decision');
+    res.json(await d.identity.decide(params(req).id, body.confirm, ctx.user.id));
+  }));
+
+  server.post('/api/merges/:id/undo', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, LEADS);
+    res.json(await d.identity.unmerge(params(req).id, ctx.user.id));
+  }));
+
+  server.post('/api/customers/:id/messages', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, LEADS);
+    const body = parseOrThrow(z.object({ text: z.string().min(1).max(5000), purpose: z.enum(['service', 'proactive', 'marketing']), channelId: z.string().max(100).optional() }).strict(), req.body, 'message');
+    const c = await customer(params(req).id);
+    const r = await d.outbound.send({ customerId: c.id, ...body, actorId: ctx.user.id });
+    res.status(r.sent ? 201 : 409);
+    res.json(r);
+  }));
+
+  server.get('/api/customers/:id/export', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, LEADS);
+    res.json(await d.privacy.export((await customer(params(req).id)).id, ctx.user.id));
+  }));
+
+  server.post('/api/customers/:id/erase', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, ['admin']);
+    res.json(await d.privacy.erase((await customer(params(req).id)).id, ctx.user.id));
+  }));
+
+  server.get('/api/transcripts/search', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, LEADS);
+    const q = parseOrThrow(z.object({ q: z.string().min(1).max(200), limit: z.coerce.number().int().min(1).max(200).optional() }).strict(), req.query ?? {}, 'query');
+    await d.store.appendAudit({ actorId: ctx.user.id, action: 'transcript.search', data: { length: q.q.length } });
+    res.json({ hits: await d.store.searchMessages(q.q, q.limit ?? 50) });
+  }));
+
+  server.get('/api/stats', route(log, async (req, res) => {
+    requireRole(await authenticate(d.auth, req), LEADS);
+    const q = parseOrThrow(z.object({ from: IsoDate, to: IsoDate, channel: z.string().max(100).optional() }).strict(), req.query ?? {}, 'query');
+    const iso = (s: string) => (s.length === 10 ? `${s}T00:00:00.000Z` : s);
+    if (iso(q.from) >= iso(q.to)) throw new AppError('VALIDATION_FAILED', 'from must be before to');
+    res.json(await d.store.conversationStats({ from: iso(q.from), to: iso(q.to), channelId: q.channel }));
+  }));
+
+  server.get('/api/audit', route(log, async (req, res) => {
+    requireRole(await authenticate(d.auth, req), ['admin']);
+    const q = parseOrThrow(z.object({ action: z.string().max(100).optional(), actor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(), req.query ?? {}, 'query');
+    res.json({ entries: await d.store.listAudit({ action: q.action, actorId: q.actor, limit: q.limit }) });
+  }));
+}

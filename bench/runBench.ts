@@ -1,0 +1,368 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import restify from 'restify';
+import { Server as IoServer } from 'socket.io';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { buildApp, trainRecognizer, type App } from '../core/app';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
+import { evaluate, loadBraun, loadClinc } from '../nlu/evalCli';
+import { lexiconSentiment, nodeNlpSentiment } from '../nlu/sentiment';
+import { SqliteStore } from '../store/sqliteStore';
+
+/**
+ * `npm run bench [-- --skip-nlu] [--data ../shared/data]`: every figure beside a baseline measured in the same
+ * run, on loopback only, bounded in time. Prints a table; the last line is the whole result as one JSON object,
+ * also written to bench/results/latest.json.
+ */
+const argv = process.argv.slice(2);
+const DATA = (() => {
+  const i = argv.indexOf('--data');
+  return i >= 0 ? argv[i + 1] : path.join(__dirname, '..', '..', '..', 'shared', 'data');
+})();
+const log = createLogger('silent');
+const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}` };
+const rows: [string, string, string][] = [];
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+function summary(lat: number[]) {
+  const s = [...lat].sort((a, b) => a - b);
+  return { p50: round(pct(s, 50)), p95: round(pct(s, 95)), p99: round(pct(s, 99)), n: s.length };
+}
+function round(n: number, d = 2): number {
+  return Math.round(n * 10 ** d) / 10 ** d;
+}
+const section = (name: string) => process.stdout.write(`\n== ${name}\n`);
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function child(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
+async function load(url: string, concurrency: number, total: number) {
+  await child('loadGen.js', [url, String(concurrency), String(Math.min(200, total))]); // warm-up
+  const r = JSON.parse((await child('loadGen.js', [url, String(concurrency), String(total)])).trim()) as { latencies: number[]; seconds: number; failures: number };
+  return { turnsPerSecond: round(r.latencies.length / r.seconds, 1), ...summary(r.latencies), failures: r.failures };
+}
+
+async function appOn(dir: string, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: path.join(dir, 'bench.sqlite'), NLU_MODEL_CACHE: path.join(dir, 'nlu.json'), ...env });
+  const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
+  return { app, url: await listen(app.httpServer) };
+}
+
+async function botThroughput(dir: string) {
+  section('bot turns, 50 concurrent customers (expectReplies over HTTP)');
+  const echo = restify.createServer();
+  echo.use(restify.plugins.bodyParser({ mapParams: false }));
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  echo.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, async (ctx) => {
+      if (ctx.activity.type === 'message') await ctx.sendActivity(`echo: ${ctx.activity.text}`);
+    });
+  });
+  const echoUrl = await listen(echo.server);
+  const echoResult = await load(echoUrl, 50, 3000);
+  echo.close();
+  const { app, url } = await appOn(dir);
+  const full = await load(url, 50, 3000);
+  await app.close();
+  const ratio = round(full.turnsPerSecond / echoResult.turnsPerSecond, 2);
+  rows.push(['bot turns/s (full pipeline vs echo bot)', `${full.turnsPerSecond} vs ${echoResult.turnsPerSecond} (ratio ${ratio})`, 'ratio ≥ 0.5']);
+  rows.push(['bot latency ms p50/p95/p99 (full)', `${full.p50}/${full.p95}/${full.p99}`, 'p99 < 50']);
+  rows.push(['bot latency ms p50/p95/p99 (echo)', `${echoResult.p50}/${echoResult.p95}/${echoResult.p99}`, 'baseline']);
+  results.bot = { full, echo: echoResult, ratio };
+}
+
+async function relayLatency(dir: string) {
+  section('handoff relay, 200 conversations held by agents');
+  // Baseline: a bare Socket.IO round trip on the same machine.
+  const bare = http.createServer();
+  const bareIo = new IoServer(bare);
+  bareIo.on('connection', (s) => s.on('ping', (x: number, ack: (x: number) => void) => ack(x)));
+  const bareUrl = await listen(bare);
+  const c = ioClient(bareUrl, { transports: ['websocket'] });
+  await new Promise<void>((r) => c.once('connect', () => r()));
+  const rtt: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const t = process.hrtime.bigint();
+    await c.emitWithAck('ping', i);
+    rtt.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  c.disconnect();
+  bareIo.close();
+
+  // A local channel that receives what the connector sends to serviceUrl.
+  const waiting = new Map<string, (t: bigint) => void>();
+  const channel = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const a = JSON.parse(body || '{}') as { text?: string };
+      waiting.get(String(a.text))?.(process.hrtime.bigint());
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x"}');
+    });
+  });
+  const channelUrl = await listen(channel);
+  const { app, url } = await appOn(dir, { DATABASE_URL: path.join(dir, 'relay.sqlite') });
+  const agents: { id: string; socket: Socket }[] = [];
+  for (let i = 0; i < 67; i++) {
+    const user = await app.services.auth.createUser({ email: `bench${i}@bench.local`, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', capacity: 3 });
+    const session = await app.services.auth.issue(user.id);
+    const socket = ioClient(url, { auth: { token: app.services.auth.tokenFor(session) }, transports: ['websocket'] });
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    await socket.emitWithAck('presence:set', { presence: 'online' });
+    agents.push({ id: user.id, socket });
+  }
+  const post = (conv: string, text: string) =>
+    fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', id: `${conv}-${text}`, channelId: 'bench', serviceUrl: channelUrl, conversation: { id: conv }, from: { id: `u-${conv}` }, recipient: { id: 'bot' }, text }),
+    }).then((r) => r.arrayBuffer());
+  const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
+  for (let i = 0; i < 200; i++) {
+    const conv = `relay-${i}`;
+    await post(conv, 'talk to a human');
+    const c2 = await app.store.findConversationByChannel('bench', conv);
+    const agent = agents[i % agents.length];
+    const r = await agent.socket.emitWithAck('conversation:claim', { conversationId: c2!.id });
+    if (!r.ok) throw new Error(`claim failed: ${JSON.stringify(r.error)}`);
+    held.push({ conv, id: c2!.id, agent });
+  }
+  const inbound: number[] = [];
+  const outbound: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const h of held) {
+      const text = `status please ${round}`;
+      const t = process.hrtime.bigint();
+      const seen = new Promise<bigint>((resolve) => {
+        const fn = (p: { conversationId: string; message: { text: string } }) => {
+          if (p.conversationId === h.id && p.message.text === text) (h.agent.socket.off('message:new', fn), resolve(process.hrtime.bigint()));
+        };
+        h.agent.socket.on('message:new', fn);
+      });
+      await post(h.conv, text);
+      inbound.push(Number((await seen) - t) / 1e6);
+      const reply = `reply ${h.conv} ${round}`;
+      const delivered = new Promise<bigint>((resolve) => waiting.set(reply, resolve));
+      const t2 = process.hrtime.bigint();
+      await h.agent.socket.emitWithAck('message:send', { conversationId: h.id, text: reply, clientMessageId: `${h.conv}-${round}` });
+      outbound.push(Number((await delivered) - t2) / 1e6);
+    }
+  }
+  agents.forEach((a) => a.socket.disconnect());
+  await app.close();
+  channel.close();
+  bare.close();
+  const r = { customerToAgent: summary(inbound), agentToChannel: summary(outbound), bareSocketIoRoundTrip: summary(rtt) };
+  rows.push(['relay customer → agent socket ms p50/p99', `${r.customerToAgent.p50}/${r.customerToAgent.p99}`, `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p99}`]);
+  rows.push(['relay agent → channel callback ms p50/p99', `${r.agentToChannel.p50}/${r.agentToChannel.p99}`, 'same baseline']);
+  results.relay = r;
+}
+
+async function recognizer() {
+  section('intent recognition (trained on train, threshold on validation, measured on test)');
+  const clincFile = path.join(DATA, 'clinc150', 'data_full.json');
+  const out: Record<string, unknown> = {};
+  if (fs.existsSync(clincFile)) {
+    const r = await evaluate(loadClinc(clincFile));
+    out.clinc150 = { accuracy: round(r.accuracy * 100, 1), oosRecall: round((r.oosRecall ?? 0) * 100, 1), oosPrecision: round((r.oosPrecision ?? 0) * 100, 1), msPerUtterance: round(r.msPerUtterance, 3), trainSeconds: round(r.trainSeconds, 1) };
+    rows.push(['CLINC150 in-scope acc / OOS recall', `${round(r.accuracy * 100, 1)} % / ${round((r.oosRecall ?? 0) * 100, 1)} %, ${round(r.msPerUtterance, 2)} ms/utt`, 'SVM 91.0/14.5 (18.0 thr), Rasa 91.5/45.3, DialogFlow 91.7/14.0, BERT 96.2/52.3; node-nlp default 85.4/4–16']);
+  } else {
+    process.stdout.write(`CLINC150 SKIPPED: ${clincFile} not found (pass --data DIR)\n`);
+  }
+  const braun: Record<string, number> = {};
+  let correct = 0;
+  let total = 0;
+  for (const name of ['ChatbotCorpus', 'AskUbuntuCorpus', 'WebApplicationsCorpus']) {
+    const file = path.join(DATA, 'braun2017', `${name}.json`);
+    if (!fs.existsSync(file)) {
+      process.stdout.write(`${name} SKIPPED: ${file} not found\n`);
+      continue;
+    }
+    const r = await evaluate(loadBraun(file));
+    braun[name] = round(r.accuracy, 3);
+    correct += Math.round(r.accuracy * r.inScope);
+    total += r.inScope;
+  }
+  if (total) {
+    braun.overall = round(correct / total, 3);
+    out.braun = braun;
+    rows.push(['Braun F1 (micro) chatbot/askubuntu/webapps/overall', `${braun.ChatbotCorpus}/${braun.AskUbuntuCorpus}/${braun.WebApplicationsCorpus}/${braun.overall}`, 'Watson .97/.92/.83/.92, LUIS .98/.90/.81/.91, nlp.js .99/.94/.80/.93']);
+  }
+  results.recognizer = out;
+}
+
+async function sentiment() {
+  section('sentiment on a labelled set (our own short support sentences, written here)');
+  const labelled: [string, 'en' | 'es', -1 | 0 | 1][] = [
+    ['this is terrible service', 'en', -1], ['I am not happy at all', 'en', -1], ['not good, very disappointed', 'en', -1], ['worst purchase ever', 'en', -1], ['I hate waiting this long', 'en', -1], ['the package never arrived and nobody answers', 'en', -1],
+    ['great, thank you so much', 'en', 1], ['excellent, it works perfectly', 'en', 1], ['I love the new jacket', 'en', 1], ['not bad at all, happy with it', 'en', 1],
+    ['where is my order', 'en', 0], ['I need an invoice', 'en', 0], ['change my address please', 'en', 0],
+    ['el servicio es pésimo', 'es', -1], ['no estoy nada contento', 'es', -1], ['muy decepcionado con el pedido', 'es', -1], ['odio esperar tanto', 'es', -1],
+    ['genial, muchas gracias', 'es', 1], ['excelente atención', 'es', 1], ['me encanta, perfecto', 'es', 1],
+    ['dónde está mi pedido', 'es', 0], ['necesito una factura', 'es', 0],
+  ];
+  const sign = (x: number) => (x > 0.05 ? 1 : x < -0.05 ? -1 : 0);
+  let before = 0;
+  let after = 0;
+  for (const [text, lang, gold] of labelled) {
+    if (sign(await nodeNlpSentiment(text, lang)) === gold) before++;
+    if (sign(lexiconSentiment(text, lang)) === gold) after++;
+  }
+  const r = { n: labelled.length, nodeNlp: round((before / labelled.length) * 100, 1), ours: round((after / labelled.length) * 100, 1) };
+  rows.push(['sentiment accuracy (3 classes)', `ours ${r.ours} %`, `node-nlp ${r.nodeNlp} % on the same ${r.n}`]);
+  results.sentiment = r;
+}
+
+async function storeFigures(dir: string) {
+  section('embedded store: appends, then search and dashboard at 1,000,000 messages');
+  const out: Record<string, unknown> = {};
+  for (const sync of ['full', 'normal'] as const) {
+    const s = new SqliteStore(path.join(dir, `append-${sync}.sqlite`), { synchronous: sync });
+    await s.init();
+    const c = await s.createCustomer({});
+    const { conversation } = await s.getOrCreateConversation({ channelId: 'b', channelConversationId: 'b', customerId: c.id, reference: { channelId: 'b', serviceUrl: 'x', conversation: { id: 'b' } } });
+    const n = 3000;
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await s.appendMessage({ conversationId: conversation.id, role: 'customer', text: `message ${i}`, activityId: `a${i}` });
+    out[`appendsPerSecond_${sync}`] = round(n / (Number(process.hrtime.bigint() - t) / 1e9), 0);
+    await s.close();
+  }
+  const file = path.join(dir, 'history.sqlite');
+  const s = new SqliteStore(file, { synchronous: 'normal' });
+  await s.init();
+  const t0 = Date.now();
+  await generateHistory(s, 100_000, 10);
+  out.generateSeconds = round((Date.now() - t0) / 1000, 1);
+  const queries = ['refund for my order', 'blue umbrella', 'never arrived', 'wrong size', 'invoice'];
+  const searchMs: number[] = [];
+  for (let r = 0; r < 4; r++) for (const q of queries) {
+    const t = process.hrtime.bigint();
+    await s.searchMessages(q, 50);
+    searchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  const statsMs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = process.hrtime.bigint();
+    await s.conversationStats({ from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+    statsMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  out.search = summary(searchMs);
+  out.dashboard = summary(statsMs);
+  await s.close();
+  rows.push(['store appends/s (sync full / normal)', `${out.appendsPerSecond_full} / ${out.appendsPerSecond_normal}`, 'one transaction per append']);
+  rows.push(['full-text search at 1M messages ms p50/p95', `${(out.search as any).p50}/${(out.search as any).p95}`, 'well under 1000']);
+  rows.push(['dashboard aggregation at 100k conversations ms p50', `${(out.dashboard as any).p50}`, 'well under 1000']);
+  results.store = out;
+}
+
+/** Bulk history for benchmarks: conversations with `perConversation` messages each, in big transactions. */
+export async function generateHistory(s: SqliteStore, conversations: number, perConversation: number): Promise<void> {
+  const db = s.database;
+  const words = ['order', 'refund', 'delivery', 'invoice', 'blue', 'umbrella', 'jacket', 'size', 'wrong', 'never', 'arrived', 'broken', 'payment', 'card', 'address', 'thanks', 'please', 'help', 'account', 'password'];
+  const insConv = db.prepare('INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, NULL, 0, 1, ?, ?, ?, ?)');
+  const insMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)');
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const channels = ['webchat', 'msteams', 'facebook', 'whatsapp'];
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const id = `gen-${i}`;
+      const created = new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 300) * 86400000 + i).toISOString();
+      const handoff = rand() < 0.2 ? 'customer_asked' : undefined;
+      const doc = { id, channelId: channels[i % 4], channelConversationId: id, customerId: `cust-${i % 30000}`, state: 'closed', agentId: null, priority: 0, tags: [], handoffReason: handoff, satisfaction: handoff ? { score: 1 + Math.floor(rand() * 5), at: created } : undefined, lastSeq: perConversation, createdAt: created, updatedAt: created, version: 1, reference: { channelId: channels[i % 4], serviceUrl: 'x', conversation: { id } } };
+      insConv.run(id, doc.channelId, id, doc.customerId, 'closed', perConversation, created, created, JSON.stringify(doc));
+      for (let m = 1; m <= perConversation; m++) {
+        const text = Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ');
+        const role = m % 2 ? 'customer' : 'bot';
+        insMsg.run(`${id}-${m}`, id, m, role, 'message', text, created, JSON.stringify({ id: `${id}-${m}`, conversationId: id, seq: m, role, kind: 'message', text, attachments: [], createdAt: created }));
+      }
+    }
+  });
+  for (let i = 0; i < conversations; i += 5000) batch(i, Math.min(conversations, i + 5000));
+}
+
+async function connections(dir: string) {
+  section('memory per connection (server process, heap + external)');
+  const { app, url } = await appOn(dir, { DATABASE_URL: path.join(dir, 'conn.sqlite') });
+  const user = await app.services.auth.createUser({ email: 'conn@bench.local', name: 'Conn', password: 'bench-password-1', role: 'agent' });
+  const token = app.services.auth.tokenFor(await app.services.auth.issue(user.id));
+  const mem = () => {
+    global.gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const out: Record<string, number> = {};
+  for (const n of [1000, 5000]) {
+    const before = mem();
+    const p = spawn(process.execPath, [path.join(__dirname, 'socketClients.js'), url, token, String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => p.stdout.on('data', (d) => String(d).includes('connected') && resolve()));
+    await new Promise((r) => setTimeout(r, 500));
+    out[`agentSocketBytes_${n}`] = Math.round((mem() - before) / n);
+    p.stdin.end();
+    await new Promise((r) => p.on('exit', r));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // Web chat customers poll; the server keeps no per-customer connection state between polls.
+  for (const n of [1000, 5000]) {
+    const before = mem();
+    for (let i = 0; i < n; i += 100) {
+      await Promise.all(Array.from({ length: Math.min(100, n - i) }, async () => {
+        const s = (await (await fetch(`${url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string; conversationId: string };
+        await (await fetch(`${url}/v3/directline/conversations/${s.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${s.token}` } })).arrayBuffer();
+      }));
+    }
+    out[`webchatCustomerBytes_${n}`] = Math.round((mem() - before) / n);
+  }
+  await app.close();
+  rows.push(['memory per agent socket at 1k/5k (bytes)', `${out.agentSocketBytes_1000} / ${out.agentSocketBytes_5000}`, 'server heap+external']);
+  rows.push(['memory per web chat customer at 1k/5k (bytes)', `${out.webchatCustomerBytes_1000} / ${out.webchatCustomerBytes_5000}`, 'polling: no per-customer state']);
+  results.connections = out;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
+  const started = Date.now();
+  try {
+    await botThroughput(dir);
+    await relayLatency(dir);
+    await storeFigures(dir);
+    await connections(dir);
+    await sentiment();
+    if (!argv.includes('--skip-nlu')) await recognizer();
+    else process.stdout.write('\nrecognizer SKIPPED (--skip-nlu)\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  results.totalSeconds = round((Date.now() - started) / 1000, 1);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(`\n${'figure'.padEnd(w)} | measured | baseline / target\n`);
+  for (const [a, b, c] of rows) process.stdout.write(`${a.padEnd(w)} | ${b} | ${c}\n`);
+  const outDir = path.join(__dirname, '..', '..', 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+  process.exit(0);
+}
+
+void main();

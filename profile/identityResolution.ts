@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, isAppError } from '../core/errors';
+import type { ContactType, Customer } from '../models/records';
+import type { Store } from '../store/store';
+import { normalizeEmail, normalizePhone } from '../store/storeGuards';
+import type { ProfileService } from './profileService';
+
+export interface MergeSuggestion {
+  id: string;
+  customerId: string;
+  candidateId: string;
+  /** 0–1: how likely the two profiles are one person. */
+  score: number;
+  evidence: string[];
+  status: 'open' | 'confirmed' | 'rejected';
+  createdAt: string;
+}
+
+interface MergeRecord {
+  id: string;
+  absorbed: Customer;
+  survivor: Customer;
+  movedConversations: string[];
+  at: string;
+  undone?: string;
+}
+
+const SUGGESTIONS = 'crm/merge-suggestions';
+const MERGE = (id: string) => `crm/merges/${id}`;
+
+/**
+ * One person behind many contact points. A contact point vouched for (by the channel or a signed site token)
+ * merges profiles at once; one typed in chat only raises a suggestion for a person to confirm. Every merge
+ * keeps both profiles as they were, so unmerge restores them exactly. Merges and unmerges are audited.
+ */
+export class IdentityResolution {
+  constructor(
+    private readonly store: Store,
+    private readonly profiles: ProfileService,
+  ) {}
+
+  private norm(type: ContactType, value: string): string {
+    return type === 'email' ? normalizeEmail(value) : normalizePhone(value);
+  }
+
+  /** A verified contact point for this customer: merges with the profile that already holds it, if any. Returns the surviving profile. */
+  async applyVerifiedContact(customerId: string, contact: { type: ContactType; value: string }, source: string, actorId?: string): Promise<Customer> {
+    const value = this.norm(contact.type, contact.value);
+    const owner = await this.store.findCustomerByKey(contact.type === 'email' ? { kind: 'email', value } : { kind: 'phone', value });
+    const me = await this.profiles.get(customerId);
+    if (owner && owner.id !== me.id) return this.merge(me.id, owner.id, `verified ${contact.type} from ${source}`, actorId);
+    await this.profiles.update(me.id, (c) => {
+      const others = c.contacts.filter((p) => !(p.type === contact.type && p.value === value));
+      return { contacts: [...others, { type: contact.type, value, verified: true, source, addedAt: new Date().toISOString() }] };
+    });
+    return this.profiles.get(me.id);
+  }
+
+  /** A contact typed in chat: stored unverified, and a suggestion for every other profile that has it. */
+  async applyUnverifiedContact(customerId: string, contact: { type: ContactType; value: string }, source: string): Promise<MergeSuggestion[]> {
+    await this.profiles.addContact(customerId, contact, source, false);
+    const me = await this.profiles.get(customerId);
+    const value = this.norm(contact.type, contact.value);
+    const others = (await this.store.findCustomersByContact(contact.type, value)).filter((c) => c.id !== me.id && !c.mergedInto && !c.erasedAt);
+    const made: MergeSuggestion[] = [];
+    for (const other of others) {
+      const evidence = [`same ${contact.type} ${value}${other.contacts.some((p) => p.type === contact.type && p.value === value && p.verified) ? ' (verified on the other profile)' : ''}`];
+      let score = 0.6;
+      if (me.displayName && other.displayName && me.displayName.toLowerCase() === other.displayName.toLowerCase()) (score += 0.25), evidence.push(`same name ${other.displayName}`);
+      if (me.language && me.language === other.language) (score += 0.05), evidence.push(`same language ${me.language}`);
+      made.push(await this.addSuggestion({ customerId: me.id, candidateId: other.id, score: Math.min(1, score), evidence }));
+    }
+    return made;
+  }
+
+  private async readSuggestions(): Promise<{ items: MergeSuggestion[]; etag?: string }> {
+    const r = (await this.store.readState([SUGGESTIONS]))[SUGGESTIONS];
+    return { items: (r?.value.items as MergeSuggestion[] | undefined) ?? [], etag: r?.etag };
+  }
+
+  private async changeSuggestions(fn: (items: MergeSuggestion[]) => MergeSuggestion[]): Promise<MergeSuggestion[]> {
+    for (let i = 0; i < 20; i++) {
+      const { items, etag } = await this.readSuggestions();
+      const next = fn(items);
+      try {
+        await this.store.writeState(SUGGESTIONS, { items: next }, etag);
+        return next;
+      } catch (err) {
+        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
+      }
+    }
+    throw new AppError('STORE_ETAG_CONFLICT', 'suggestions kept changing');
+  }
+
+  private async addSuggestion(s: Omit<MergeSuggestion, 'id' | 'status' | 'createdAt'>): Promise<MergeSuggestion> {
+    let made!: MergeSuggestion;
+    await this.changeSuggestions((items) => {
+      const same = items.find((x) => x.status === 'open' && ((x.customerId === s.customerId && x.candidateId === s.candidateId) || (x.customerId === s.candidateId && x.candidateId === s.customerId)));
+      if (same) return (made = same), items;
+      made = { ...s, id: randomUUID(), status: 'open', createdAt: new Date().toISOString() };
+      return [...items, made];
+    });
+    return made;
+  }
+
+  async suggestions(status: MergeSuggestion['status'] = 'open'): Promise<MergeSuggestion[]> {
+    return (await this.readSuggestions()).items.filter((s) => s.status === status);
+  }
+
+  /** An agent or supervisor confirms (merge) or rejects a suggestion. */
+  async decide(suggestionId: string, confirm: boolean, actorId: string): Promise<{ suggestion: MergeSuggestion; survivor?: Customer }> {
+    const s = (await this.readSuggestions()).items.find((x) => x.id === suggestionId);
+    if (!s) throw new AppError('NOT_FOUND', 'no such suggestion');
+    if (s.status !== 'open') throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${s.status}`);
+    await this.changeSuggestions((items) => items.map((x) => (x.id === s.id ? { ...x, status: confirm ? 'confirmed' : 'rejected' } : x)));
+    await this.store.appendAudit({ actorId, action: confirm ? 'profile.suggestion_confirm' : 'profile.suggestion_reject', targetType: 'customer', targetId: s.customerId, data: { candidateId: s.candidateId } });
+    if (!confirm) return { suggestion: { ...s, status: 'rejected' } };
+    return { suggestion: { ...s, status: 'confirmed' }, survivor: await this.merge(s.customerId, s.candidateId, 'confirmed suggestion', actorId) };
+  }
+
+  /** Folds `absorbedId` into `survivorId`: identities, contacts, consent and sentiment history, tags, conversations. */
+  async merge(absorbedId: string, survivorId: string, reason: string, actorId?: string): Promise<Customer> {
+    const absorbed = await this.profiles.get(absorbedId);
+    const survivor = await this.profiles.get(survivorId);
+    if (absorbed.id === survivor.id) return survivor;
+    const record: MergeRecord = { id: randomUUID(), absorbed, survivor, movedConversations: [], at: new Date().toISOString() };
+    // Free the absorbed profile's keys first: an identity key belongs to one profile at a time.
+    await this.store.updateCustomer(absorbed.id, { identities: [], contacts: [], mergedInto: survivor.id });
+    const byKey = <T>(items: T[], key: (x: T) => string) => [...new Map(items.map((x) => [key(x), x])).values()];
+    await this.profiles.update(survivor.id, (c) => ({
+      displayName: c.displayName ?? absorbed.displayName,
+      language: c.language ?? absorbed.language,
+      timeZone: c.timeZone ?? absorbed.timeZone,
+      identities: byKey([...c.identities, ...absorbed.identities], (i) => `${i.channelId}:${i.userId}`),
+      contacts: byKey([...c.contacts, ...absorbed.contacts], (p) => `${p.type}:${p.value}`).map((p) => ({ ...p, verified: [...c.contacts, ...absorbed.contacts].some((q) => q.type === p.type && q.value === p.value && q.verified) })),
+      consent: [...c.consent, ...absorbed.consent].sort((a, b) => a.at.localeCompare(b.at)),
+      sentiment: [...c.sentiment, ...absorbed.sentiment].sort((a, b) => a.at.localeCompare(b.at)).slice(-200),
+      tags: [...new Set([...c.tags, ...absorbed.tags])],
+      engagement: { ...c.engagement, conversations: c.engagement.conversations + absorbed.engagement.conversations, messages: c.engagement.messages + absorbed.engagement.messages },
+      reach: { ...c.reach, followers: Math.max(c.reach.followers, absorbed.reach.followers) },
+      lifetimeValue: c.lifetimeValue + absorbed.lifetimeValue,
+      firstSeenAt: c.firstSeenAt < absorbed.firstSeenAt ? c.firstSeenAt : absorbed.firstSeenAt,
+    }));
+    record.movedConversations = await this.store.moveConversations(absorbed.id, survivor.id);
+    await this.store.writeState(MERGE(record.id), { record });
+    await this.store.appendAudit({ actorId, action: 'profile.merge', targetType: 'customer', targetId: survivor.id, data: { absorbedId: absorbed.id, mergeId: record.id, reason } });
+    return this.profiles.get(survivor.id);
+  }
+
+  async mergesOf(customerId: string): Promise<string[]> {
+    return (await this.store.listAudit({ action: 'profile.merge', targetId: customerId })).map((a) => String(a.data?.mergeId));
+  }
+
+  /** Restores both profiles as they were before the merge and gives the absorbed one its conversations back. */
+  async unmerge(mergeId: string, actorId?: string): Promise<{ absorbed: Customer; survivor: Customer }> {
+    const entry = (await this.store.readState([MERGE(mergeId)]))[MERGE(mergeId)];
+    const record = entry?.value.record as MergeRecord | undefined;
+    if (!record) throw new AppError('NOT_FOUND', 'no such merge');
+    if (record.undone) throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
+    const restore = (c: Customer) => {
+      const { id: _id, version: _v, firstSeenAt: _f, ...rest } = c;
+      return { ...rest, mergedInto: null };
+    };
+    await this.store.updateCustomer(record.survivor.id, restore(record.survivor));
+    await this.store.updateCustomer(record.absorbed.id, restore(record.absorbed));
+    await this.store.moveConversations(record.survivor.id, record.absorbed.id, record.movedConversations);
+    await this.store.writeState(MERGE(mergeId), { record: { ...record, undone: new Date().toISOString() } }, entry!.etag);
+    await this.store.appendAudit({ actorId, action: 'profile.unmerge', targetType: 'customer', targetId: record.survivor.id, data: { absorbedId: record.absorbed.id, mergeId } });
+    return { absorbed: (await this.store.getCustomer(record.absorbed.id))!, survivor: (await this.store.getCustomer(record.survivor.id))! };
+  }
+}
