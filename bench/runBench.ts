@@ -280,7 +280,7 @@ async function storeFigures(dir: string) {
 export async function generateHistory(s: SqliteStore, conversations: number, perConversation: number): Promise<void> {
   const db = s.database;
   const words = ['order', 'refund', 'delivery', 'invoice', 'blue', 'umbrella', 'jacket', 'size', 'wrong', 'never', 'arrived', 'broken', 'payment', 'card', 'address', 'thanks', 'please', 'help', 'account', 'password'];
-  const insConv = db.prepare('INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, NULL, 0, 1, ?, ?, ?, ?)');
+  const insConv = db.prepare('INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, handoff_reason, satisfaction, doc) VALUES (?, ?, ?, ?, ?, NULL, 0, 1, ?, ?, ?, ?, ?, ?)');
   const insMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)');
   let seed = 1;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -291,7 +291,7 @@ export async function generateHistory(s: SqliteStore, conversations: number, per
       const created = new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 300) * 86400000 + i).toISOString();
       const handoff = rand() < 0.2 ? 'customer_asked' : undefined;
       const doc = { id, channelId: channels[i % 4], channelConversationId: id, customerId: `cust-${i % 30000}`, state: 'closed', agentId: null, priority: 0, tags: [], handoffReason: handoff, satisfaction: handoff ? { score: 1 + Math.floor(rand() * 5), at: created } : undefined, lastSeq: perConversation, createdAt: created, updatedAt: created, version: 1, reference: { channelId: channels[i % 4], serviceUrl: 'x', conversation: { id } } };
-      insConv.run(id, doc.channelId, id, doc.customerId, 'closed', perConversation, created, created, JSON.stringify(doc));
+      insConv.run(id, doc.channelId, id, doc.customerId, 'closed', perConversation, created, created, handoff ?? null, doc.satisfaction?.score ?? null, JSON.stringify(doc));
       for (let m = 1; m <= perConversation; m++) {
         const text = Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ');
         const role = m % 2 ? 'customer' : 'bot';
@@ -365,4 +365,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-void main();
+if (require.main === module) void main();

@@ -70,6 +70,9 @@ function split(examples: Example[]): { train: Example[]; held: Example[] } {
   return { train, held };
 }
 
+/** Digits, '@', or a relative-date word: the only texts an order number, email, phone, amount or date can be in. */
+const MAY_HOLD_ENTITY = /[0-9@]|\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|hoy|mañana|ayer|lunes|martes|miércoles|jueves|viernes|sábado|domingo|semana|mes)\b/i;
+
 export class NlpRecognizer implements Recognizer {
   readonly languages: string[];
   private ner!: Manager;
@@ -136,15 +139,27 @@ export class NlpRecognizer implements Recognizer {
       return { text, intent: OUT_OF_SCOPE, score: 0, entities: [], sentiment: 0, language: hint.language ?? this.languages[0] };
     }
     const language = this.pickLanguage(text, hint.language);
-    const [p, found] = await Promise.all([this.pipeline.predict(text, language), this.ner.extractEntities(language, text)]);
+    // Entity extraction (Microsoft recognizers inside node-nlp) is the costliest step; skip it for text that cannot hold one.
+    const [p, found] = await Promise.all([this.pipeline.predict(text, language), this.entities(text, language)]);
     return {
       text,
       intent: p.label === OOS_LABEL ? OUT_OF_SCOPE : p.label,
       score: p.confidence,
-      entities: mapEntities((found as { entities?: unknown[] })?.entities ?? (found as unknown[]) ?? [], language),
+      entities: mapEntities((found as { entities?: any[] }).entities ?? [], language),
       sentiment: scoreSentiment(text, language),
       language,
     };
+  }
+
+  /** node-nlp's extraction, unless the only thing the text can hold is an order number (the common case). */
+  private async entities(text: string, language: string): Promise<{ entities: unknown[] }> {
+    if (!MAY_HOLD_ENTITY.test(text)) return { entities: [] };
+    const withoutOrders = text.replace(/#?\b\d{5,10}\b/g, '');
+    if (!MAY_HOLD_ENTITY.test(withoutOrders)) {
+      const found = [...text.matchAll(/#?\b\d{5,10}\b/g)].map((m) => ({ entity: 'orderNumber', sourceText: m[0] }));
+      return { entities: found };
+    }
+    return this.ner.extractEntities(language, text);
   }
 
   /** Function words of the message, then the customer's known language, then node-nlp's trigram guess. */

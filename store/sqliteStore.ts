@@ -96,6 +96,18 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${this.options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Columns added after the first release; a file made by an older version gets them filled from its documents. */
+  private migrate(): void {
+    const cols = new Set((this.db.prepare('PRAGMA table_info(conversations)').all() as { name: string }[]).map((c) => c.name));
+    if (!cols.has('handoff_reason')) {
+      this.db.exec(`ALTER TABLE conversations ADD COLUMN handoff_reason TEXT;
+        ALTER TABLE conversations ADD COLUMN satisfaction INTEGER;
+        UPDATE conversations SET handoff_reason = json_extract(doc, '$.handoffReason'), satisfaction = json_extract(doc, '$.satisfaction.score');`);
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS conversations_stats ON conversations(created_at, channel_id, handoff_reason, satisfaction, state)');
   }
 
   /** For tests and benchmarks that simulate an outage or need raw access. */
@@ -106,7 +118,7 @@ export class SqliteStore implements Store {
   async ping(): Promise<void> {
     try {
       if (this.closed) throw new Error('store is closed');
-      this.db.prepare('SELECT 1').get();
+      this.stmt('SELECT 1').get();
     } catch (err) {
       throw new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
     }
@@ -116,6 +128,15 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.db?.close();
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: preparing on every call cost more than running the query. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
   }
 
   private tx<T>(fn: () => T): T {
@@ -141,9 +162,9 @@ export class SqliteStore implements Store {
   // ---- customers
 
   private writeCustomerKeys(c: Customer): void {
-    this.db.prepare('DELETE FROM customer_keys WHERE customer_id = ?').run(c.id);
-    this.db.prepare('DELETE FROM customer_contacts WHERE customer_id = ?').run(c.id);
-    const insKey = this.db.prepare('INSERT INTO customer_keys (key, customer_id) VALUES (?, ?)');
+    this.stmt('DELETE FROM customer_keys WHERE customer_id = ?').run(c.id);
+    this.stmt('DELETE FROM customer_contacts WHERE customer_id = ?').run(c.id);
+    const insKey = this.stmt('INSERT INTO customer_keys (key, customer_id) VALUES (?, ?)');
     for (const k of customerKeys(c)) {
       try {
         insKey.run(k, c.id);
@@ -152,14 +173,14 @@ export class SqliteStore implements Store {
         throw err;
       }
     }
-    const insContact = this.db.prepare('INSERT OR IGNORE INTO customer_contacts (customer_id, contact) VALUES (?, ?)');
+    const insContact = this.stmt('INSERT OR IGNORE INTO customer_contacts (customer_id, contact) VALUES (?, ?)');
     for (const p of c.contacts) insContact.run(c.id, identityKeyString({ kind: p.type, value: p.value }));
   }
 
   async createCustomer(input: NewCustomer): Promise<Customer> {
     const c = buildCustomer(input);
     return this.tx(() => {
-      this.db.prepare('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
+      this.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
       this.writeCustomerKeys(c);
       return c;
     });
@@ -167,7 +188,7 @@ export class SqliteStore implements Store {
 
   async getCustomer(id: string): Promise<Customer | null> {
     plain(id, 'id');
-    const row = this.run(() => this.db.prepare('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined);
+    const row = this.run(() => this.stmt('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined);
     return row ? (JSON.parse(row.doc as string) as Customer) : null;
   }
 
@@ -175,8 +196,8 @@ export class SqliteStore implements Store {
     const k = identityKeyString(key);
     const row = this.run(
       () =>
-        this.db
-          .prepare('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?')
+        this
+          .stmt('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?')
           .get(k) as Row | undefined,
     );
     return row ? (JSON.parse(row.doc as string) as Customer) : null;
@@ -186,8 +207,8 @@ export class SqliteStore implements Store {
     const k = identityKeyString(type === 'email' ? { kind: 'email', value } : { kind: 'phone', value });
     const rows = this.run(
       () =>
-        this.db
-          .prepare('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id')
+        this
+          .stmt('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id')
           .all(k) as Row[],
     );
     return rows.map((r) => JSON.parse(r.doc as string) as Customer);
@@ -197,15 +218,18 @@ export class SqliteStore implements Store {
     plain(id, 'id');
     if (expectedVersion !== undefined) plainNumber(expectedVersion, 'expectedVersion');
     return this.tx(() => {
-      const row = this.db.prepare('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined;
+      const row = this.stmt('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined;
       if (!row) throw new AppError('NOT_FOUND', 'customer not found');
       const current = JSON.parse(row.doc as string) as Customer;
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
       }
       const next = mergeCustomer(current, patch);
-      this.db.prepare('UPDATE customers SET version = ?, doc = ? WHERE id = ?').run(next.version, JSON.stringify(next), id);
-      this.writeCustomerKeys(next);
+      this.stmt('UPDATE customers SET version = ?, doc = ? WHERE id = ?').run(next.version, JSON.stringify(next), id);
+      // Most updates (sentiment, engagement) leave identities alone; rewrite the key tables only when they changed.
+      if (next.identities !== current.identities || next.contacts !== current.contacts) {
+        if (JSON.stringify([customerKeys(next), next.contacts]) !== JSON.stringify([customerKeys(current), current.contacts])) this.writeCustomerKeys(next);
+      }
       return next;
     });
   }
@@ -222,13 +246,13 @@ export class SqliteStore implements Store {
     plain(input.channelConversationId, 'channelConversationId');
     plain(input.customerId, 'customerId');
     return this.tx(() => {
-      const row = this.db
-        .prepare('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
+      const row = this
+        .stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
         .get(input.channelId, input.channelConversationId) as Row | undefined;
       if (row) return { conversation: this.rowToConversation(row), created: false };
       const c = buildConversation(input);
-      this.db
-        .prepare(
+      this
+        .stmt(
           `INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, doc)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -239,7 +263,7 @@ export class SqliteStore implements Store {
 
   async getConversation(id: string): Promise<Conversation | null> {
     plain(id, 'id');
-    const row = this.run(() => this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
+    const row = this.run(() => this.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
     return row ? this.rowToConversation(row) : null;
   }
 
@@ -248,8 +272,8 @@ export class SqliteStore implements Store {
     plain(channelConversationId, 'channelConversationId');
     const row = this.run(
       () =>
-        this.db
-          .prepare('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
+        this
+          .stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
           .get(channelId, channelConversationId) as Row | undefined,
     );
     return row ? this.rowToConversation(row) : null;
@@ -274,7 +298,7 @@ export class SqliteStore implements Store {
     }
     const limit = clampLimit(query.limit, 100, MAX_PAGE);
     const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY priority DESC, created_at ASC, id ASC LIMIT ?`;
-    const rows = this.run(() => this.db.prepare(sql).all(...args, limit) as Row[]);
+    const rows = this.run(() => this.stmt(sql).all(...args, limit) as Row[]);
     return rows.map((r) => this.rowToConversation(r));
   }
 
@@ -283,13 +307,13 @@ export class SqliteStore implements Store {
     plain(toCustomerId, 'toCustomerId');
     onlyIds?.forEach((id) => plain(id, 'conversationId'));
     return this.tx(() => {
-      const rows = this.db.prepare('SELECT * FROM conversations WHERE customer_id = ?').all(fromCustomerId) as Row[];
+      const rows = this.stmt('SELECT * FROM conversations WHERE customer_id = ?').all(fromCustomerId) as Row[];
       const moved: string[] = [];
       for (const row of rows) {
         const c = this.rowToConversation(row);
         if (onlyIds && !onlyIds.includes(c.id)) continue;
         const next = { ...c, customerId: toCustomerId, version: c.version + 1, updatedAt: new Date().toISOString() };
-        this.db.prepare('UPDATE conversations SET customer_id = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?').run(toCustomerId, next.version, next.updatedAt, JSON.stringify(next), c.id);
+        this.stmt('UPDATE conversations SET customer_id = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?').run(toCustomerId, next.version, next.updatedAt, JSON.stringify(next), c.id);
         moved.push(c.id);
       }
       return moved;
@@ -297,9 +321,8 @@ export class SqliteStore implements Store {
   }
 
   private writeConversation(next: Conversation): void {
-    this.db
-      .prepare('UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?')
-      .run(next.state, next.agentId, next.priority, next.version, next.updatedAt, JSON.stringify(next), next.id);
+    this.stmt('UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, handoff_reason = ?, satisfaction = ?, doc = ? WHERE id = ?')
+      .run(next.state, next.agentId, next.priority, next.version, next.updatedAt, next.handoffReason ?? null, next.satisfaction?.score ?? null, JSON.stringify(next), next.id);
   }
 
   private expectationHolds(c: Conversation, expect?: ConversationExpectation): boolean {
@@ -314,7 +337,7 @@ export class SqliteStore implements Store {
     plain(id, 'id');
     validateExpectation(expect);
     return this.tx(() => {
-      const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined;
+      const row = this.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined;
       if (!row) return null;
       const current = this.rowToConversation(row);
       if (!this.expectationHolds(current, expect)) return null;
@@ -336,12 +359,12 @@ export class SqliteStore implements Store {
     plain(input.agentId, 'agentId');
     plainNumber(input.maxActive, 'maxActive');
     return this.tx((): ClaimResult => {
-      const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      const row = this.stmt('SELECT * FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!row) return { ok: false, reason: 'not_found' };
       const current = this.rowToConversation(row);
       if (!this.expectationHolds(current, { states: input.fromStates, agentId: input.expectedAgentId })) return { ok: false, reason: 'state' };
-      const active = this.db
-        .prepare("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?")
+      const active = this
+        .stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?")
         .get(input.agentId, input.conversationId) as { n: number };
       if (active.n >= input.maxActive) return { ok: false, reason: 'capacity' };
       const now = new Date().toISOString();
@@ -361,7 +384,7 @@ export class SqliteStore implements Store {
   async countActiveChats(agentId: string): Promise<number> {
     plain(agentId, 'agentId');
     const r = this.run(
-      () => this.db.prepare("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number },
+      () => this.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number },
     );
     return r.n;
   }
@@ -372,20 +395,20 @@ export class SqliteStore implements Store {
     plain(input.conversationId, 'conversationId');
     if (input.activityId !== undefined) plain(input.activityId, 'activityId');
     return this.tx((): AppendResult => {
-      const conv = this.db.prepare('SELECT last_seq FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      const conv = this.stmt('SELECT last_seq FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
       if (input.activityId !== undefined) {
-        const existing = this.db
-          .prepare('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?')
+        const existing = this
+          .stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?')
           .get(input.conversationId, input.activityId) as Row | undefined;
         if (existing) return { message: JSON.parse(existing.doc as string) as Message, created: false };
       }
       const seq = (conv.last_seq as number) + 1;
       const m = buildMessage(input, seq);
-      this.db
-        .prepare('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      this
+        .stmt('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(m.id, m.conversationId, m.seq, m.activityId ?? null, m.role, m.kind, m.text, m.createdAt, JSON.stringify(m));
-      this.db.prepare('UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?').run(seq, m.createdAt, m.conversationId);
+      this.stmt('UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?').run(seq, m.createdAt, m.conversationId);
       return { message: m, created: true };
     });
   }
@@ -396,8 +419,8 @@ export class SqliteStore implements Store {
     const limit = clampLimit(page.limit, MAX_PAGE, MAX_PAGE);
     const rows = this.run(
       () =>
-        this.db
-          .prepare('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?')
+        this
+          .stmt('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?')
           .all(conversationId, after, limit) as Row[],
     );
     return rows.map((r) => JSON.parse(r.doc as string) as Message);
@@ -408,8 +431,8 @@ export class SqliteStore implements Store {
     plain(activityId, 'activityId');
     const row = this.run(
       () =>
-        this.db
-          .prepare('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?')
+        this
+          .stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?')
           .get(conversationId, activityId) as Row | undefined,
     );
     return row ? (JSON.parse(row.doc as string) as Message) : null;
@@ -418,8 +441,8 @@ export class SqliteStore implements Store {
   async eraseMessages(conversationId: string): Promise<number> {
     plain(conversationId, 'conversationId');
     return this.tx(() => {
-      const rows = this.db.prepare('SELECT id, doc FROM messages WHERE conversation_id = ?').all(conversationId) as Row[];
-      const upd = this.db.prepare("UPDATE messages SET text = '', doc = ? WHERE id = ?");
+      const rows = this.stmt('SELECT id, doc FROM messages WHERE conversation_id = ?').all(conversationId) as Row[];
+      const upd = this.stmt("UPDATE messages SET text = '', doc = ? WHERE id = ?");
       for (const r of rows) upd.run(JSON.stringify(erasedMessage(JSON.parse(r.doc as string) as Message)), r.id);
       return rows.length;
     });
@@ -431,8 +454,8 @@ export class SqliteStore implements Store {
     const n = clampLimit(limit, 50, MAX_PAGE);
     return this.run(
       () =>
-        this.db
-          .prepare(
+        this
+          .stmt(
             `SELECT m.conversation_id AS conversationId, m.seq, m.role, m.text, m.created_at AS createdAt
              FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
              WHERE messages_fts MATCH ? ORDER BY m.rowid DESC LIMIT ?`,
@@ -448,17 +471,17 @@ export class SqliteStore implements Store {
     const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
     const args = [from, to, channel, channel];
     return this.run(() => {
-      const perDay = this.db
-        .prepare(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
+      const perDay = this
+        .stmt(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
         .all(...args) as ConversationStats['perDay'];
-      const totals = this.db
-        .prepare(`SELECT COUNT(*) AS total, SUM(CASE WHEN json_extract(doc, '$.handoffReason') IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
+      const totals = this
+        .stmt(`SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
         .get(...args) as { total: number; botOnly: number | null };
-      const handoffReasons = this.db
-        .prepare(`SELECT json_extract(doc, '$.handoffReason') AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND reason IS NOT NULL GROUP BY reason ORDER BY count DESC`)
+      const handoffReasons = this
+        .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC`)
         .all(...args) as ConversationStats['handoffReasons'];
-      const satisfaction = this.db
-        .prepare(`SELECT json_extract(doc, '$.satisfaction.score') AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND score IS NOT NULL GROUP BY score ORDER BY score`)
+      const satisfaction = this
+        .stmt(`SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`)
         .all(...args) as ConversationStats['satisfaction'];
       return { perDay, total: totals.total, botOnly: totals.botOnly ?? 0, handoffReasons, satisfaction };
     });
@@ -468,34 +491,34 @@ export class SqliteStore implements Store {
 
   async createUser(input: NewUser): Promise<User> {
     const u = buildUser(input);
-    this.run(() => this.db.prepare('INSERT INTO users (id, email, doc) VALUES (?, ?, ?)').run(u.id, u.email, JSON.stringify(u)));
+    this.run(() => this.stmt('INSERT INTO users (id, email, doc) VALUES (?, ?, ?)').run(u.id, u.email, JSON.stringify(u)));
     return u;
   }
 
   async getUser(id: string): Promise<User | null> {
     plain(id, 'id');
-    const row = this.run(() => this.db.prepare('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined);
+    const row = this.run(() => this.stmt('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined);
     return row ? (JSON.parse(row.doc as string) as User) : null;
   }
 
   async getUserByEmail(email: string): Promise<User | null> {
     const e = normalizeEmail(plain(email, 'email'));
-    const row = this.run(() => this.db.prepare('SELECT doc FROM users WHERE email = ?').get(e) as Row | undefined);
+    const row = this.run(() => this.stmt('SELECT doc FROM users WHERE email = ?').get(e) as Row | undefined);
     return row ? (JSON.parse(row.doc as string) as User) : null;
   }
 
   async listUsers(): Promise<User[]> {
-    const rows = this.run(() => this.db.prepare('SELECT doc FROM users ORDER BY email').all() as Row[]);
+    const rows = this.run(() => this.stmt('SELECT doc FROM users ORDER BY email').all() as Row[]);
     return rows.map((r) => JSON.parse(r.doc as string) as User);
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {
     plain(id, 'id');
     return this.tx(() => {
-      const row = this.db.prepare('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined;
+      const row = this.stmt('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined;
       if (!row) return null;
       const next: User = { ...(JSON.parse(row.doc as string) as User), ...patch, id, updatedAt: new Date().toISOString() };
-      this.db.prepare('UPDATE users SET doc = ? WHERE id = ?').run(JSON.stringify(next), id);
+      this.stmt('UPDATE users SET doc = ? WHERE id = ?').run(JSON.stringify(next), id);
       return next;
     });
   }
@@ -504,24 +527,24 @@ export class SqliteStore implements Store {
 
   async createSession(session: Session): Promise<Session> {
     plain(session.id, 'id');
-    this.run(() => this.db.prepare('INSERT INTO sessions (id, user_id, doc) VALUES (?, ?, ?)').run(session.id, session.userId, JSON.stringify(session)));
+    this.run(() => this.stmt('INSERT INTO sessions (id, user_id, doc) VALUES (?, ?, ?)').run(session.id, session.userId, JSON.stringify(session)));
     return session;
   }
 
   async getSession(id: string): Promise<Session | null> {
     plain(id, 'id');
-    const row = this.run(() => this.db.prepare('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined);
+    const row = this.run(() => this.stmt('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined);
     return row ? (JSON.parse(row.doc as string) as Session) : null;
   }
 
   async revokeSession(id: string, at: string): Promise<boolean> {
     plain(id, 'id');
     return this.tx(() => {
-      const row = this.db.prepare('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined;
+      const row = this.stmt('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined;
       if (!row) return false;
       const s = JSON.parse(row.doc as string) as Session;
       if (s.revokedAt) return true;
-      this.db.prepare('UPDATE sessions SET doc = ? WHERE id = ?').run(JSON.stringify({ ...s, revokedAt: at }), id);
+      this.stmt('UPDATE sessions SET doc = ? WHERE id = ?').run(JSON.stringify({ ...s, revokedAt: at }), id);
       return true;
     });
   }
@@ -531,8 +554,8 @@ export class SqliteStore implements Store {
   async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry> {
     const e: AuditEntry = { ...entry, id: randomUUID(), at: entry.at ?? new Date().toISOString() };
     this.run(() =>
-      this.db
-        .prepare('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES (?, ?, ?, ?, ?, ?)')
+      this
+        .stmt('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES (?, ?, ?, ?, ?, ?)')
         .run(e.id, e.at, e.actorId ?? null, plain(e.action, 'action'), e.targetId ?? null, JSON.stringify(e)),
     );
     return e;
@@ -546,7 +569,7 @@ export class SqliteStore implements Store {
     if (query.targetId !== undefined) (where.push('target_id = ?'), args.push(plain(query.targetId, 'targetId')));
     const limit = clampLimit(query.limit, 100, MAX_PAGE);
     const sql = `SELECT doc FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ?`;
-    const rows = this.run(() => this.db.prepare(sql).all(...args, limit) as Row[]);
+    const rows = this.run(() => this.stmt(sql).all(...args, limit) as Row[]);
     return rows.map((r) => JSON.parse(r.doc as string) as AuditEntry);
   }
 
@@ -554,7 +577,7 @@ export class SqliteStore implements Store {
 
   async readState(keys: readonly string[]): Promise<Record<string, StateEntry>> {
     const out: Record<string, StateEntry> = {};
-    const stmt = this.db.prepare('SELECT etag, value FROM bot_state WHERE key = ?');
+    const stmt = this.stmt('SELECT etag, value FROM bot_state WHERE key = ?');
     this.run(() => {
       for (const key of keys) {
         const row = stmt.get(plain(key, 'key')) as Row | undefined;
@@ -568,13 +591,13 @@ export class SqliteStore implements Store {
     plain(key, 'key');
     if (expectedEtag !== undefined) plain(expectedEtag, 'eTag');
     return this.tx(() => {
-      const row = this.db.prepare('SELECT etag FROM bot_state WHERE key = ?').get(key) as Row | undefined;
+      const row = this.stmt('SELECT etag FROM bot_state WHERE key = ?').get(key) as Row | undefined;
       if (row && expectedEtag !== undefined && expectedEtag !== '*' && row.etag !== expectedEtag) {
         throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
       }
       const etag = randomUUID();
-      this.db
-        .prepare('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value')
+      this
+        .stmt('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value')
         .run(key, etag, JSON.stringify(value));
       return etag;
     });
@@ -582,7 +605,7 @@ export class SqliteStore implements Store {
 
   async deleteState(keys: readonly string[]): Promise<void> {
     this.tx(() => {
-      const stmt = this.db.prepare('DELETE FROM bot_state WHERE key = ?');
+      const stmt = this.stmt('DELETE FROM bot_state WHERE key = ?');
       for (const key of keys) stmt.run(plain(key, 'key'));
     });
   }
