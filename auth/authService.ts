@@ -25,8 +25,8 @@ export function publicUser(u: User): PublicUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, presence: u.presence };
 }
 
-/** Failed sign-ins per key (email and client address) within the window before refusing. */
-const MAX_FAILURES = 5;
+/** Failed sign-ins within the window before refusing: per email, and per client address (higher: offices share one). */
+const MAX_FAILURES = { email: 5, client: 50 };
 const WINDOW_MS = 15 * 60 * 1000;
 
 /**
@@ -55,7 +55,7 @@ export class AuthService {
       this.failures.delete(key);
       return false;
     }
-    return f.count >= MAX_FAILURES;
+    return f.count >= (key.startsWith('email:') ? MAX_FAILURES.email : MAX_FAILURES.client);
   }
 
   private fail(key: string): void {

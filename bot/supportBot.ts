@@ -194,7 +194,7 @@ export class SupportBot {
     if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
     const ticket = await this.d.handoff.escalate(conversation.id, decision);
     if (ticket.agentsOnline === 0) {
-      await context.sendActivity(notice(language, 'offline'));
+      await context.sendActivity(notice(language, this.d.handoff.isOpen() ? 'offline' : 'closedHours'));
       return;
     }
     await context.sendActivity(t(language, 'escalating', { reasonText: '' }).trim());

@@ -101,7 +101,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const events = new HandoffEvents();
   const adapter = new SupportAdapter(config.bot, log);
   const customerChannel = deps.customerChannel ?? new BotChannel(adapter, config.bot.appId);
-  const handoff = new HandoffService(store, events, customerChannel);
+  const handoff = new HandoffService(store, events, customerChannel, { defaultHandleSeconds: 300, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, businessHours: config.handoff.businessHours });
+  const sweeper = setInterval(() => handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
+  sweeper.unref();
   const identity = new IdentityResolution(store, profiles);
   const outbound = new OutboundService(store, profiles, customerChannel);
   const privacy = new PrivacyService(store, profiles);
@@ -134,7 +136,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     recordSatisfaction,
     conversationState,
     failures: conversationState.createProperty<number>('consecutiveFailures'),
-    policy: { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures },
+    policy: { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments },
     nluMaxChars: config.nlu.maxChars,
     log,
     externalHandoffChannels: config.handoff.externalChannels,
@@ -194,6 +196,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      clearInterval(sweeper);
       gateway.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) {

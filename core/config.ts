@@ -43,6 +43,11 @@ const EnvSchema = z.object({
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
   EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
+  BUSINESS_HOURS: z.string().regex(/^[1-7](-[1-7])? \d{2}:\d{2}-\d{2}:\d{2}$/, 'BUSINESS_HOURS looks like "1-5 09:00-18:00" (days 1=Monday…7, local times)').optional(),
+  BUSINESS_TIMEZONE: z.string().default('UTC'),
+  ALWAYS_HUMAN_INTENTS: z.string().default('complaint,account.delete'),
+  VIP_SEGMENTS: z.string().default('vip'),
+  QUEUE_SWEEP_SECONDS: z.coerce.number().int().positive().default(15),
   KNOWLEDGE_FILE: z.string().optional(),
   SITE_TOKEN_SECRET: z.string().min(32, 'SITE_TOKEN_SECRET must be at least 32 characters').optional(),
   TEAMS_APP_ID: z.string().optional(),
@@ -73,7 +78,16 @@ export interface Config {
   };
   readonly session: { readonly secret: string; readonly ttlSeconds: number };
   readonly nlu: { readonly maxChars: number; readonly modelCache: string };
-  readonly handoff: { readonly escalateAfterFailures: number; readonly offerTimeoutSeconds: number; readonly externalChannels: readonly string[] };
+  readonly handoff: {
+    readonly escalateAfterFailures: number;
+    readonly offerTimeoutSeconds: number;
+    readonly externalChannels: readonly string[];
+    readonly businessHours?: { readonly days: number[]; readonly open: string; readonly close: string; readonly timeZone: string };
+    readonly alwaysHumanIntents: readonly string[];
+    readonly vipSegments: readonly string[];
+    /** How often the queue is swept for unaccepted offers and changed waits, seconds. */
+    readonly sweepSeconds: number;
+  };
   readonly knowledgeFile?: string;
   /** Verifies the company website's signed visitor tokens (web chat); absent: no visitor is verified. */
   readonly siteTokenSecret?: string;
@@ -105,6 +119,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
     if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
   }
+  if (e?.BUSINESS_TIMEZONE) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
+    } catch {
+      problems.push(`BUSINESS_TIMEZONE: unknown time zone ${e.BUSINESS_TIMEZONE}`);
+    }
+  }
   if (problems.length > 0 || !e) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: problems });
   }
@@ -125,7 +146,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     session: { secret, ttlSeconds: e.SESSION_TTL_SECONDS },
     nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE ?? path.join('data', 'nlu-model.json') },
-    handoff: { escalateAfterFailures: e.ESCALATE_AFTER_FAILURES, offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS, externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS) },
+    handoff: {
+      escalateAfterFailures: e.ESCALATE_AFTER_FAILURES,
+      offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS,
+      externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS),
+      businessHours: e.BUSINESS_HOURS ? parseBusinessHours(e.BUSINESS_HOURS, e.BUSINESS_TIMEZONE) : undefined,
+      alwaysHumanIntents: list(e.ALWAYS_HUMAN_INTENTS),
+      vipSegments: list(e.VIP_SEGMENTS),
+      sweepSeconds: e.QUEUE_SWEEP_SECONDS,
+    },
     knowledgeFile: e.KNOWLEDGE_FILE,
     siteTokenSecret: e.SITE_TOKEN_SECRET,
     teams: e.TEAMS_APP_ID
@@ -135,6 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
   };
   return deepFreeze(config);
+}
+
+function parseBusinessHours(spec: string, timeZone: string) {
+  const [days, window] = spec.split(' ');
+  const [from, to] = days.split('-').map(Number);
+  const [open, close] = window.split('-');
+  return { days: Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i), open, close, timeZone };
 }
 
 function list(v: string | undefined): string[] {

@@ -19,6 +19,28 @@ export interface QueueTicket {
 export interface HandoffOptions {
   /** Handling time assumed before any chat was closed, seconds. */
   defaultHandleSeconds: number;
+  /** A chat offered to an agent and not accepted within this many seconds goes to the next agent, one priority higher. */
+  offerTimeoutSeconds: number;
+  /** When agents work; outside these hours customers are offered to leave a message. */
+  businessHours?: BusinessHours;
+}
+
+/** Days 1 (Monday) to 7 (Sunday), and a daily window in a time zone. */
+export interface BusinessHours {
+  days: number[];
+  open: string;
+  close: string;
+  timeZone: string;
+}
+
+export function withinBusinessHours(h: BusinessHours | undefined, at: Date): boolean {
+  if (!h) return true;
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: h.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
+  const minutes = Number(get('hour')) * 60 + Number(get('minute'));
+  const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return h.days.includes(day) && minutes >= m(h.open) && minutes < m(h.close);
 }
 
 const NOTICES = {
@@ -28,6 +50,7 @@ const NOTICES = {
   survey: { en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.', es: 'El chat ha terminado. ¿Cómo lo valorarías del 1 (mal) al 5 (genial)? Puedes añadir un comentario tras el número.' },
   queued: { en: 'You are number {position} in the queue. Estimated wait: {wait}.', es: 'Eres el número {position} en la cola. Espera estimada: {wait}.' },
   offline: { en: 'No agent is online right now. Leave your message here and we will answer as soon as someone is back, or keep chatting with me.', es: 'Ahora no hay agentes conectados. Deja tu mensaje aquí y te responderemos en cuanto vuelvan, o sigue hablando conmigo.' },
+  closedHours: { en: 'Our team is away now (outside business hours). Leave your message here and we will answer when we are back, or keep chatting with me.', es: 'Nuestro equipo no está ahora (fuera del horario de atención). Deja tu mensaje y te responderemos al volver, o sigue hablando conmigo.' },
 } as const;
 
 export function notice(language: string | undefined, key: keyof typeof NOTICES, vars: Record<string, string | number> = {}): string {
@@ -51,8 +74,12 @@ export class HandoffService {
     private readonly store: Store,
     private readonly events: HandoffEvents,
     private readonly channel: CustomerChannel,
-    private readonly options: HandoffOptions = { defaultHandleSeconds: 300 },
+    private readonly options: HandoffOptions = { defaultHandleSeconds: 300, offerTimeoutSeconds: 60 },
   ) {}
+
+  isOpen(at = new Date()): boolean {
+    return withinBusinessHours(this.options.businessHours, at);
+  }
 
   private async conversation(id: string): Promise<Conversation> {
     if (typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'conversationId must be a string');
@@ -86,7 +113,7 @@ export class HandoffService {
     const c = await this.conversation(conversationId);
     if (c.state === 'queued') return this.ticket(c);
     const now = new Date().toISOString();
-    const online = await this.onlineAgents();
+    const online = this.isOpen() ? await this.onlineAgents() : [];
     const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
     const queued = await this.store.updateConversation(
       c.id,
@@ -97,8 +124,8 @@ export class HandoffService {
     await this.recordEvent(queued, { type: 'state', from: c.state, to: 'queued', reason: decision.reason, detail: decision.detail });
     const ticket = await this.ticket(queued);
     this.events.emit('conversation.queued', { conversation: queued, reason: decision.reason, detail: decision.detail, position: ticket.position, estimatedWaitSeconds: ticket.estimatedWaitSeconds });
-    const best = this.pickAgent(queued, online);
-    if (best) this.events.emit('conversation.offered', { conversation: queued, agentId: best.id });
+    await this.store.updateConversation(queued.id, { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } }, { states: ['queued'] });
+    await this.offer(queued.id);
     return ticket;
   }
 
@@ -106,7 +133,8 @@ export class HandoffService {
   async ticket(c: Conversation): Promise<QueueTicket> {
     const queue = await this.queue();
     const position = Math.max(1, queue.findIndex((q) => q.id === c.id) + 1);
-    const online = await this.onlineAgents();
+    // Outside business hours nobody counts as available, whatever their presence says.
+    const online = this.isOpen() ? await this.onlineAgents() : [];
     const capacity = online.reduce((n, a) => n + a.capacity, 0);
     let busy = 0;
     for (const a of online) busy += await this.store.countActiveChats(a.id);
@@ -133,10 +161,63 @@ export class HandoffService {
     return Math.max(30, times[Math.floor(times.length / 2)]);
   }
 
-  /** Routing: skill and language match first, then the least busy agent under capacity. */
-  private pickAgent(c: Conversation, online: User[]): User | undefined {
-    const fits = online.filter((a) => (!c.skill || a.skills.includes(c.skill)) && (!c.language || a.languages.length === 0 || a.languages.includes(c.language)));
-    return fits.sort((a, b) => a.capacity - b.capacity)[0];
+  /**
+   * Routing: among online agents under capacity who were not offered this chat yet, those with the skill and
+   * language first, then the least busy (fewest active chats relative to capacity).
+   */
+  async pickAgent(c: Conversation, exclude: readonly string[] = []): Promise<User | undefined> {
+    const candidates = [];
+    for (const a of await this.onlineAgents()) {
+      if (exclude.includes(a.id) || a.role === 'admin') continue;
+      const active = await this.store.countActiveChats(a.id);
+      if (active >= a.capacity) continue;
+      const fit = (!c.skill || a.skills.includes(c.skill) ? 0 : 2) + (!c.language || a.languages.length === 0 || a.languages.includes(c.language) ? 0 : 1);
+      candidates.push({ a, fit, load: active / a.capacity });
+    }
+    candidates.sort((x, y) => x.fit - y.fit || x.load - y.load);
+    return candidates[0]?.a;
+  }
+
+  /** Offers a queued chat to the best agent who has not had it yet; returns who, if anyone. */
+  async offer(conversationId: string): Promise<string | undefined> {
+    const c = await this.store.getConversation(conversationId);
+    if (!c || c.state !== 'queued') return undefined;
+    const offeredTo = c.queueInfo?.offeredTo ?? [];
+    const best = await this.pickAgent(c, offeredTo);
+    if (!best) return undefined;
+    const next = await this.store.updateConversation(c.id, { queueInfo: { ...c.queueInfo, offeredTo: [...offeredTo, best.id], offeredAt: new Date().toISOString() } }, { states: ['queued'], version: c.version });
+    if (!next) return undefined;
+    this.events.emit('conversation.offered', { conversation: next, agentId: best.id });
+    return best.id;
+  }
+
+  /**
+   * Runs periodically: a chat whose offer was not accepted in time goes one priority up and to the next agent;
+   * customers whose position or wait changed meaningfully are told again.
+   */
+  async sweep(now = new Date()): Promise<{ reoffered: string[]; notified: string[] }> {
+    const reoffered: string[] = [];
+    const notified: string[] = [];
+    for (const c of await this.queue()) {
+      const offeredAt = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : c.queuedAt ? Date.parse(c.queuedAt) : now.getTime();
+      if (now.getTime() - offeredAt >= this.options.offerTimeoutSeconds * 1000) {
+        const raised = await this.store.updateConversation(c.id, { priority: c.priority + 1 }, { states: ['queued'], version: c.version });
+        if (raised && (await this.offer(c.id))) reoffered.push(c.id);
+        else if (raised) await this.store.updateConversation(c.id, { queueInfo: { ...raised.queueInfo, offeredTo: raised.queueInfo?.offeredTo ?? [], offeredAt: now.toISOString() } }, { states: ['queued'] });
+      }
+      const fresh = await this.store.getConversation(c.id);
+      if (!fresh || fresh.state !== 'queued') continue;
+      const t = await this.ticket(fresh);
+      const last = fresh.queueInfo?.lastNotice;
+      // Meaningful: a better position, or a wait that moved by at least a minute and a quarter of what was said.
+      const moved = !last || t.position < last.position || Math.abs(t.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
+      if (moved && t.agentsOnline > 0) {
+        await this.store.updateConversation(fresh.id, { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: t.position, waitSeconds: t.estimatedWaitSeconds } } }, { states: ['queued'] });
+        await this.tell(fresh, notice(fresh.language, 'queued', { position: t.position, wait: formatWait(t.estimatedWaitSeconds, fresh.language) }));
+        notified.push(fresh.id);
+      }
+    }
+    return { reoffered, notified };
   }
 
   /** An agent takes a queued chat. Compare-and-set in the store: two agents never both win. */

@@ -109,6 +109,8 @@ export interface Conversation {
   firstAgentReplyAt?: string;
   closedAt?: string;
   satisfaction?: { score: number; comment?: string; at: string };
+  /** Routing state while queued: who was offered the chat, when, and what the customer was last told. */
+  queueInfo?: { offeredTo: string[]; offeredAt?: string; lastNotice?: { position: number; waitSeconds: number } };
   /** Highest sequence number handed out for this conversation. */
   lastSeq: number;
   createdAt: string;

@@ -8,6 +8,7 @@ import type { LanguageCorpus } from './corpus';
  * `npm run nlu:eval -- --format braun --data ../shared/data/braun2017/ChatbotCorpus.json`
  * `npm run nlu:eval -- --format csv --train train.csv --test test.csv`
  * `npm run nlu:eval -- --format corpus --train nlu/corpus/en.json --test other.json`
+ * `npm run nlu:eval -- --cv nlu/corpus/es.json` (5-fold cross-validation of one corpus file)
  * Options: --no-nodenlp (linear model only). The last line printed is one JSON object.
  */
 export interface Splits {
@@ -170,7 +171,39 @@ export function loadSplits(argv: string[]): Splits {
   }
 }
 
+/** k-fold cross-validation of one corpus file: every fifth example per intent is test data once. */
+export async function crossValidate(examples: LabeledText[], k = 5, options: PipelineOptions = DEFAULT_PIPELINE): Promise<{ accuracy: number; oosRecall: number | null; folds: number[] }> {
+  const seen = new Map<string, number>();
+  const fold = examples.map((e) => {
+    const n = (seen.get(e.label) ?? 0) + 1;
+    seen.set(e.label, n);
+    return n % k;
+  });
+  const folds: number[] = [];
+  let correct = 0;
+  let inScope = 0;
+  let oosHit = 0;
+  let oosTotal = 0;
+  for (let f = 0; f < k; f++) {
+    const train = examples.filter((_, i) => fold[i] !== f);
+    const test = examples.filter((_, i) => fold[i] === f);
+    const r = await evaluate({ ...holdBack(train), test }, options);
+    folds.push(r.accuracy);
+    correct += r.accuracy * r.inScope;
+    inScope += r.inScope;
+    if (r.oosRecall !== null) (oosHit += r.oosRecall * r.outOfScope), (oosTotal += r.outOfScope);
+  }
+  return { accuracy: correct / inScope, oosRecall: oosTotal ? oosHit / oosTotal : null, folds };
+}
+
 async function main(argv: string[]): Promise<void> {
+  const cv = arg(argv, 'cv');
+  if (cv) {
+    const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8'))));
+    process.stdout.write(`5-fold cross-validation of ${cv}: in-scope accuracy ${(r.accuracy * 100).toFixed(1)} %, out-of-scope recall ${r.oosRecall === null ? 'n/a' : `${(r.oosRecall * 100).toFixed(1)} %`}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}\n`);
+    process.stdout.write(`${JSON.stringify({ accuracy: r.accuracy, oosRecall: r.oosRecall, folds: r.folds, data: path.basename(cv) })}\n`);
+    return;
+  }
   const splits = loadSplits(argv);
   const nodeNlp = arg(argv, 'nodenlp-settings');
   const options: PipelineOptions = { ...DEFAULT_PIPELINE, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) } : {}) };

@@ -174,6 +174,19 @@ export class ConsoleGateway {
       await this.d.handoff.typing(user.id, p.conversationId);
       return {};
     });
+    this.on(socket, 'customer:update', async (user, p) => {
+      // Whoever may read one of the customer's chats may tag the customer and add notes.
+      const chats = await this.d.store.listConversations({ customerId: p.customerId, limit: 1000 });
+      if (!chats.some((c) => canRead(user, c))) throw new AppError('NOT_FOUND', 'no such customer');
+      const customer = await this.d.profiles.update(p.customerId, (c) => ({
+        ...(p.tags ? { tags: [...new Set(p.tags as string[])] } : {}),
+        ...(p.addNote
+          ? { attributes: { ...c.attributes, notes: [...((c.attributes.notes as unknown[]) ?? []), { by: user.name, byId: user.id, at: new Date().toISOString(), text: p.addNote }] } }
+          : {}),
+      }));
+      await this.d.store.appendAudit({ actorId: user.id, action: 'customer.update', targetType: 'customer', targetId: p.customerId, data: { tags: !!p.tags, note: !!p.addNote } });
+      return { customer };
+    });
     this.on(socket, 'sync', async (user, p) => {
       const messages = [];
       for (const [conversationId, afterSeq] of Object.entries(p.cursors as Record<string, number>)) {

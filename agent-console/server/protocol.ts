@@ -27,6 +27,10 @@ export const ClientSchemas = {
   'typing:start': z.object({ conversationId: id }).strict(),
   'sync': z.object({ cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 cursors') }).strict(),
   'agents:list': z.object({}).strict(),
+  'customer:update': z
+    .object({ customerId: id, tags: z.array(z.string().trim().min(1).max(40)).max(50).optional(), addNote: z.string().trim().min(1).max(2000).optional() })
+    .strict()
+    .refine((v) => v.tags !== undefined || v.addNote !== undefined, 'give tags or addNote'),
 } as const;
 
 export type ClientEventName = keyof typeof ClientSchemas;
@@ -65,6 +69,7 @@ export interface ClientToServerEvents {
   'typing:start': (p: ClientPayload<'typing:start'>, ack: Ack<Record<string, never>>) => void;
   'sync': (p: ClientPayload<'sync'>, ack: Ack<{ messages: Message[] }>) => void;
   'agents:list': (p: ClientPayload<'agents:list'>, ack: Ack<{ agents: AgentView[] }>) => void;
+  'customer:update': (p: ClientPayload<'customer:update'>, ack: Ack<{ customer: Customer }>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -372,6 +372,13 @@ function chatView(): HTMLElement {
   );
 }
 
+async function saveCustomer(payload: { customerId: string; tags?: string[]; addNote?: string }): Promise<void> {
+  const r = await request<{ customer: Customer }>('customer:update', payload);
+  if (r.ok && r.data) state.customers.set(r.data.customer.id, r.data.customer);
+  else state.error = `${r.error?.code}: ${r.error?.message}`;
+  render();
+}
+
 function sparkline(points: number[]): SVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
@@ -412,6 +419,17 @@ function profileView(): HTMLElement {
       h('dt', {}, tr('engagement')), h('dd', {}, `${p.engagement.conversations} ${tr('conversations')} · ${p.engagement.messages} ${tr('messages')}`),
       h('dt', {}, tr('reach')), h('dd', {}, `${p.reach.followers} ${tr('followers')}`),
     ),
+    h('h2', {}, tr('tags')),
+    (() => {
+      const input = h('input', { id: 'tags-input', 'aria-label': tr('tags'), value: p.tags.join(', ') });
+      return h('div', {}, input, ' ', h('button', { id: 'tags-save', onclick: () => void saveCustomer({ customerId: p.id, tags: input.value.split(',').map((x) => x.trim()).filter(Boolean) }) }, tr('save')));
+    })(),
+    h('h2', {}, tr('notes')),
+    h('div', { id: 'notes' }, ...(((p.attributes.notes as { by: string; at: string; text: string }[] | undefined) ?? []).map((n) => h('div', { class: 'item' }, h('div', { class: 'meta' }, `${n.by} · ${n.at.slice(0, 16).replace('T', ' ')}`), n.text)))),
+    (() => {
+      const box = h('textarea', { id: 'note-input', 'aria-label': tr('notes') });
+      return h('div', {}, box, h('button', { id: 'note-save', onclick: () => void saveCustomer({ customerId: p.id, addNote: box.value }) }, tr('addNote')));
+    })(),
     h('h2', {}, tr('sentimentTrend')),
     sparkline(p.sentiment.slice(-20).map((s) => s.score)),
     h('h2', {}, tr('pastConversations')),

@@ -67,6 +67,13 @@ describeBrowser('agent console in headless Chromium', () => {
     await alice.getByText('where is my order 12345').waitFor(); // history of the past conversation
     await alice.locator('#profile-name', { hasText: XSS_NAME }).waitFor();
 
+    await alice.fill('#tags-input', 'late-delivery, <b>bold</b>');
+    await alice.click('#tags-save');
+    await alice.fill('#note-input', 'Prefers email follow-up <script>x</script>');
+    await alice.click('#note-save');
+    await alice.locator('#notes', { hasText: 'Prefers email follow-up <script>x</script>' }).waitFor();
+    const profile = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
+    expect(profile?.tags).toEqual(['late-delivery', '<b>bold</b>']);
     await alice.fill('#canned-search', 'patience');
     await alice.selectOption('#canned', 'wait');
     await alice.click('#send');
@@ -76,7 +83,7 @@ describeBrowser('agent console in headless Chromium', () => {
     await bob.screenshot({ path: artifact('console-second-agent.png') });
 
     // Customer-supplied markup is text: no element was created from it, no script ran, no dialog opened.
-    expect(await alice.locator('#messages img, #profile img, #messages script').count()).toBe(0);
+    expect(await alice.locator('#messages img, #profile img, #messages script, #profile script, #profile b').count()).toBe(0);
     expect(dialogs).toEqual([]);
     const headers = (await alice.request.get(`${running.url}/console`)).headers();
     expect(headers['content-security-policy']).toContain("script-src 'self'");

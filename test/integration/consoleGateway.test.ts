@@ -43,6 +43,15 @@ describe('console gateway security', () => {
     expect(await refusal(open(agent.token))).toBe('connected');
   });
 
+  test('sign-in is rate limited per email after repeated failures', async () => {
+    const login = (password: string) => fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'limited@test.local', password }) });
+    await running.app.services.auth.createUser({ email: 'limited@test.local', name: 'L', password: 'right password 123', role: 'agent' });
+    for (let i = 0; i < 5; i++) expect((await login('wrong')).status).toBe(401);
+    const blocked = await login('right password 123');
+    expect(blocked.status).toBe(429);
+    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('AUTH_RATE_LIMITED');
+  });
+
   test('revoking a connected session disconnects its socket at once', async () => {
     const agent = await createStaff(running.app);
     const s = open(agent.token);
