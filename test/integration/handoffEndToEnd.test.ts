@@ -126,4 +126,29 @@ describe('handoff end to end', () => {
     const closed = await running.app.store.getConversation(c.id);
     expect(closed).toMatchObject({ state: 'closed', satisfaction: { score: 5, comment: 'very helpful' } });
   });
+
+  test('typing goes both ways, and a transfer to a skill group puts the chat back in the queue for that skill', async () => {
+    const a = await createStaff(running.app, { skills: ['orders'] });
+    const billing = await createStaff(running.app, { skills: ['billing'] });
+    const sa = await online(running.app, running.url, a);
+    const sb = await online(running.app, running.url, billing);
+    sockets.push(sa, sb);
+    const conv = 'skill-1';
+    await customerSays(conv, 'talk to a human');
+    const c = (await running.app.store.findConversationByChannel('test', conv))!;
+    expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
+    // Customer typing reaches the agent; agent typing reaches the channel as a typing activity.
+    const typingSeen = nextEvent<{ conversationId: string; from: string }>(sa, 'typing');
+    await post(running.url, messageActivity({ type: 'typing', conversation: { id: conv }, from: { id: `cust-${conv}` }, serviceUrl: channel.url, text: undefined, deliveryMode: undefined }));
+    expect(await typingSeen).toEqual({ conversationId: c.id, from: 'customer' });
+    expect((await request(sa, 'typing:start', { conversationId: c.id })).ok).toBe(true);
+    await channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');
+    // Transfer to the billing group: queued again with that skill, offered to the billing agent.
+    const offered = nextEvent<{ conversation: { id: string } }>(sb, 'queue:updated' as never, (p: any) => p.queue.some((q: { id: string }) => q.id === c.id));
+    const r = await request(sa, 'conversation:transfer', { conversationId: c.id, skill: 'billing', note: 'invoice question' });
+    expect(r.ok).toBe(true);
+    await offered;
+    expect(await running.app.store.getConversation(c.id)).toMatchObject({ state: 'queued', skill: 'billing', agentId: null });
+    expect(await running.app.services.handoff.pickAgent((await running.app.store.getConversation(c.id))!)).toMatchObject({ id: billing.id });
+  });
 });
