@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineOptions } from './intentPipeline';
 import type { LanguageCorpus } from './corpus';
+import { parseCsv } from '../core/csv';
 
 /**
  * `npm run nlu:eval -- --format clinc150 --data ../shared/data/clinc150/data_full.json`
@@ -45,30 +46,6 @@ function holdBack(all: LabeledText[]): { train: LabeledText[]; validation: Label
     (n % 5 === 0 ? validation : train).push(e);
   }
   return { train, validation, heldBack: true };
-}
-
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      if (row.some((c) => c !== '')) rows.push(row);
-      (row = []), (cell = '');
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) (row.push(cell), rows.push(row));
-  return rows;
 }
 
 export function loadCsv(file: string): LabeledText[] {
