@@ -28,6 +28,7 @@ import { loadShippedCorpus } from '../nlu/corpus';
 import { NlpRecognizer } from '../nlu/nlpRecognizer';
 import type { Recognizer } from '../nlu/recognizer';
 import { IdentityResolution } from '../profile/identityResolution';
+import { MentionService } from '../profile/mentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
@@ -107,6 +108,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const identity = new IdentityResolution(store, profiles);
   const outbound = new OutboundService(store, profiles, customerChannel);
   const privacy = new PrivacyService(store, profiles);
+  const policy = { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments };
+  const mentions = new MentionService(store, profiles, handoff, policy);
   const recordSatisfaction = async (conversationId: string, score: number, comment?: string) => {
     await handoff.recordSatisfaction(conversationId, score, comment);
     const c = await store.getConversation(conversationId);
@@ -136,7 +139,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     recordSatisfaction,
     conversationState,
     failures: conversationState.createProperty<number>('consecutiveFailures'),
-    policy: { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments },
+    policy,
     nluMaxChars: config.nlu.maxChars,
     log,
     externalHandoffChannels: config.handoff.externalChannels,
@@ -180,7 +183,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerAuthRoutes(server, auth, log);
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
   registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
-  registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, log });
+  registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
   server.get('/', route(log, async (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");

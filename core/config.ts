@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   VIP_SEGMENTS: z.string().default('vip'),
   QUEUE_SWEEP_SECONDS: z.coerce.number().int().positive().default(15),
   KNOWLEDGE_FILE: z.string().optional(),
+  MENTIONS_API_KEY: z.string().min(24, 'MENTIONS_API_KEY must be at least 24 characters').optional(),
   SITE_TOKEN_SECRET: z.string().min(32, 'SITE_TOKEN_SECRET must be at least 32 characters').optional(),
   TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_URI: z.string().optional(),
@@ -91,6 +92,8 @@ export interface Config {
   readonly knowledgeFile?: string;
   /** Verifies the company website's signed visitor tokens (web chat); absent: no visitor is verified. */
   readonly siteTokenSecret?: string;
+  /** Key the social listening tool sends (x-api-key) to POST /api/mentions; absent: the endpoint is off. */
+  readonly mentionsApiKey?: string;
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. */
   readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[] };
   readonly console: { readonly allowedOrigins: readonly string[] };
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     knowledgeFile: e.KNOWLEDGE_FILE,
     siteTokenSecret: e.SITE_TOKEN_SECRET,
+    mentionsApiKey: e.MENTIONS_API_KEY,
     teams: e.TEAMS_APP_ID
       ? { appId: e.TEAMS_APP_ID, jwksUrl: e.TEAMS_JWKS_URL, issuers: list(e.TEAMS_ISSUERS), audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)] }
       : undefined,

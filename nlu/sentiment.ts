@@ -25,19 +25,22 @@ export function lexiconSentiment(text: string, language: string): number {
   const lex = STRONG[language] ?? STRONG.en;
   const neg = NEGATORS[language] ?? NEGATORS.en;
   const intens = INTENSIFIERS[language] ?? INTENSIFIERS.en;
-  const tokens = text.toLowerCase().replace(/n't\b/g, " n't").split(/[^\p{L}']+/u).filter(Boolean);
   let sum = 0;
   let hits = 0;
-  tokens.forEach((tok, i) => {
-    const base = lex[tok];
-    if (base === undefined) return;
-    const window = tokens.slice(Math.max(0, i - 3), i);
-    let v = base;
-    if (window.some((w) => neg.includes(w))) v = -v * 0.7; // "not good" is mildly negative, not the mirror of "good"
-    if (window.some((w) => intens.includes(w))) v *= 1.3;
-    sum += v;
-    hits++;
-  });
+  // Negation and intensifiers reach only within their own clause: "never arrived. Worst shop" is not "never worst".
+  for (const clause of text.toLowerCase().replace(/n't\b/g, " n't").split(/[.,;:!?¡¿\n]+/)) {
+    const tokens = clause.split(/[^\p{L}']+/u).filter(Boolean);
+    tokens.forEach((tok, i) => {
+      const base = lex[tok];
+      if (base === undefined) return;
+      const window = tokens.slice(Math.max(0, i - 3), i);
+      let v = base;
+      if (window.some((w) => neg.includes(w))) v = -v * 0.7; // "not good" is mildly negative, not the mirror of "good"
+      if (window.some((w) => intens.includes(w))) v *= 1.3;
+      sum += v;
+      hits++;
+    });
+  }
   if (text.includes('!') && sum < 0) sum *= 1.1;
   if (hits === 0) return 0;
   return Math.max(-1, Math.min(1, sum / Math.sqrt(hits)));

@@ -4,7 +4,9 @@ import { requireRole, type AuthService } from '../../auth/authService';
 import { AppError } from '../../core/errors';
 import { parseOrThrow, route } from '../../core/http';
 import type { Logger } from '../../core/logger';
+import { timingSafeEqual } from 'node:crypto';
 import type { IdentityResolution } from '../../profile/identityResolution';
+import type { MentionService } from '../../profile/mentionService';
 import type { OutboundService } from '../../profile/outboundService';
 import type { PrivacyService } from '../../profile/privacyService';
 import type { ProfileService } from '../../profile/profileService';
@@ -19,7 +21,7 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be an 
 /** REST for the social profile, merges, outbound messages, privacy, transcript search and figures; every route checks the role. */
 export function registerCrmRoutes(
   server: restify.Server,
-  d: { auth: AuthService; store: Store; profiles: ProfileService; identity: IdentityResolution; outbound: OutboundService; privacy: PrivacyService; log: Logger },
+  d: { auth: AuthService; store: Store; profiles: ProfileService; identity: IdentityResolution; outbound: OutboundService; privacy: PrivacyService; mentions: MentionService; mentionsApiKey?: string; log: Logger },
 ): void {
   const { log } = d;
   const params = (req: restify.Request) => parseOrThrow(z.object({ id: Id }).passthrough(), req.params ?? {}, 'path');
@@ -88,6 +90,28 @@ export function registerCrmRoutes(
     const iso = (s: string) => (s.length === 10 ? `${s}T00:00:00.000Z` : s);
     if (iso(q.from) >= iso(q.to)) throw new AppError('VALIDATION_FAILED', 'from must be before to');
     res.json(await d.store.conversationStats({ from: iso(q.from), to: iso(q.to), channelId: q.channel }));
+  }));
+
+  const Mention = z
+    .object({
+      network: z.string().min(1).max(40).regex(/^[a-z0-9_.-]+$/i),
+      handle: z.string().min(1).max(100),
+      text: z.string().min(1).max(5000),
+      reach: z.number().int().min(0).max(1e10).optional(),
+      url: z.string().url().max(2048).optional(),
+      language: z.string().regex(/^[a-z]{2}$/).optional(),
+      postedAt: z.string().max(40).optional(),
+    })
+    .strict();
+  /** For the social listening tool: authenticated by MENTIONS_API_KEY in x-api-key. */
+  server.post('/api/mentions', route(log, async (req, res) => {
+    const key = req.header('x-api-key') ?? '';
+    const expected = d.mentionsApiKey ?? '';
+    if (!expected) throw new AppError('NOT_FOUND', 'mentions are not configured (MENTIONS_API_KEY)');
+    if (key.length !== expected.length || !timingSafeEqual(Buffer.from(key), Buffer.from(expected))) throw new AppError('AUTH_INVALID', 'bad API key');
+    const m = parseOrThrow(Mention, req.body, 'mention');
+    res.status(201);
+    res.json(await d.mentions.ingest(m));
   }));
 
   server.get('/api/audit', route(log, async (req, res) => {
