@@ -29,6 +29,7 @@ import { NlpRecognizer } from '../nlu/nlpRecognizer';
 import type { Recognizer } from '../nlu/recognizer';
 import { IdentityResolution } from '../profile/identityResolution';
 import { MentionService } from '../profile/mentionService';
+import { WebhookNotifier } from '../profile/webhookNotifier';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
@@ -59,6 +60,7 @@ export interface AppServices {
   readonly identity: IdentityResolution;
   readonly outbound: OutboundService;
   readonly privacy: PrivacyService;
+  readonly webhook?: WebhookNotifier;
 }
 
 export interface App {
@@ -105,9 +107,12 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const handoff = new HandoffService(store, events, customerChannel, { defaultHandleSeconds: 300, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, businessHours: config.handoff.businessHours });
   const sweeper = setInterval(() => handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
   sweeper.unref();
-  const identity = new IdentityResolution(store, profiles);
+  const webhook = config.webhook ? new WebhookNotifier(config.webhook.url, config.webhook.secret, log) : undefined;
+  webhook?.subscribe(events);
+  const notify = (type: Parameters<WebhookNotifier['notify']>[0], data: Record<string, unknown>) => webhook?.notify(type, data);
+  const identity = new IdentityResolution(store, profiles, notify);
   const outbound = new OutboundService(store, profiles, customerChannel);
-  const privacy = new PrivacyService(store, profiles);
+  const privacy = new PrivacyService(store, profiles, notify);
   const policy = { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments };
   const mentions = new MentionService(store, profiles, handoff, policy);
   const recordSatisfaction = async (conversationId: string, score: number, comment?: string) => {
@@ -200,6 +205,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      webhook?.stop();
       gateway.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) {
@@ -211,5 +217,5 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       await store.close();
     })());
 
-  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy }, close };
+  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy, webhook }, close };
 }

@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   VIP_SEGMENTS: z.string().default('vip'),
   QUEUE_SWEEP_SECONDS: z.coerce.number().int().positive().default(15),
   KNOWLEDGE_FILE: z.string().optional(),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z.string().min(32, 'WEBHOOK_SECRET must be at least 32 characters').optional(),
   MENTIONS_API_KEY: z.string().min(24, 'MENTIONS_API_KEY must be at least 24 characters').optional(),
   SITE_TOKEN_SECRET: z.string().min(32, 'SITE_TOKEN_SECRET must be at least 32 characters').optional(),
   TEAMS_APP_ID: z.string().optional(),
@@ -94,6 +96,8 @@ export interface Config {
   readonly siteTokenSecret?: string;
   /** Key the social listening tool sends (x-api-key) to POST /api/mentions; absent: the endpoint is off. */
   readonly mentionsApiKey?: string;
+  /** Where profile and conversation events are sent, signed; absent: no webhook. */
+  readonly webhook?: { readonly url: string; readonly secret: string };
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. */
   readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[] };
   readonly console: { readonly allowedOrigins: readonly string[] };
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
     if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
   }
+  if (e && !!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET) problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
   if (e?.BUSINESS_TIMEZONE) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
@@ -161,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     knowledgeFile: e.KNOWLEDGE_FILE,
     siteTokenSecret: e.SITE_TOKEN_SECRET,
     mentionsApiKey: e.MENTIONS_API_KEY,
+    webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     teams: e.TEAMS_APP_ID
       ? { appId: e.TEAMS_APP_ID, jwksUrl: e.TEAMS_JWKS_URL, issuers: list(e.TEAMS_ISSUERS), audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)] }
       : undefined,

@@ -37,6 +37,7 @@ export class IdentityResolution {
   constructor(
     private readonly store: Store,
     private readonly profiles: ProfileService,
+    private readonly notify: (type: 'customer.merged' | 'customer.unmerged', data: Record<string, unknown>) => void = () => undefined,
   ) {}
 
   private norm(type: ContactType, value: string): string {
@@ -144,6 +145,7 @@ export class IdentityResolution {
     record.movedConversations = await this.store.moveConversations(absorbed.id, survivor.id);
     await this.store.writeState(MERGE(record.id), { record });
     await this.store.appendAudit({ actorId, action: 'profile.merge', targetType: 'customer', targetId: survivor.id, data: { absorbedId: absorbed.id, mergeId: record.id, reason } });
+    this.notify('customer.merged', { customerId: survivor.id, absorbedId: absorbed.id, mergeId: record.id });
     return this.profiles.get(survivor.id);
   }
 
@@ -166,6 +168,7 @@ export class IdentityResolution {
     await this.store.moveConversations(record.survivor.id, record.absorbed.id, record.movedConversations);
     await this.store.writeState(MERGE(mergeId), { record: { ...record, undone: new Date().toISOString() } }, entry!.etag);
     await this.store.appendAudit({ actorId, action: 'profile.unmerge', targetType: 'customer', targetId: record.survivor.id, data: { absorbedId: record.absorbed.id, mergeId } });
+    this.notify('customer.unmerged', { customerId: record.survivor.id, restoredId: record.absorbed.id, mergeId });
     return { absorbed: (await this.store.getCustomer(record.absorbed.id))!, survivor: (await this.store.getCustomer(record.survivor.id))! };
   }
 }

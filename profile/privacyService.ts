@@ -8,6 +8,7 @@ export class PrivacyService {
   constructor(
     private readonly store: Store,
     private readonly profiles: ProfileService,
+    private readonly notify: (type: 'customer.erased', data: Record<string, unknown>) => void = () => undefined,
   ) {}
 
   async export(customerId: string, actorId?: string): Promise<{ profile: Customer; conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[] }> {
@@ -49,6 +50,7 @@ export class PrivacyService {
       erasedAt,
     });
     await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: c.id, data: { conversations: conversations.length, messages } });
+    this.notify('customer.erased', { customerId: c.id });
     return { conversations: conversations.length, messages };
   }
 }
