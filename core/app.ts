@@ -30,6 +30,7 @@ import type { Recognizer } from '../nlu/recognizer';
 import { IdentityResolution } from '../profile/identityResolution';
 import { MentionService } from '../profile/mentionService';
 import { WebhookNotifier } from '../profile/webhookNotifier';
+import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
@@ -105,6 +106,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const adapter = new SupportAdapter(config.bot, log);
   const customerChannel = deps.customerChannel ?? new BotChannel(adapter, config.bot.appId);
   const handoff = new HandoffService(store, events, customerChannel, { defaultHandleSeconds: 300, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, businessHours: config.handoff.businessHours });
+  const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
+  const retentionTimer = retention ? setInterval(() => retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000) : undefined;
+  retentionTimer?.unref();
   const sweeper = setInterval(() => handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
   sweeper.unref();
   const webhook = config.webhook ? new WebhookNotifier(config.webhook.url, config.webhook.secret, log) : undefined;
@@ -205,6 +209,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      clearInterval(retentionTimer);
       webhook?.stop();
       gateway.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   VIP_SEGMENTS: z.string().default('vip'),
   QUEUE_SWEEP_SECONDS: z.coerce.number().int().positive().default(15),
   KNOWLEDGE_FILE: z.string().optional(),
+  RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: z.string().min(32, 'WEBHOOK_SECRET must be at least 32 characters').optional(),
   MENTIONS_API_KEY: z.string().min(24, 'MENTIONS_API_KEY must be at least 24 characters').optional(),
@@ -96,6 +97,8 @@ export interface Config {
   readonly siteTokenSecret?: string;
   /** Key the social listening tool sends (x-api-key) to POST /api/mentions; absent: the endpoint is off. */
   readonly mentionsApiKey?: string;
+  /** Closed conversations untouched this many days are deleted (unless tagged legal_hold); absent: kept. */
+  readonly retentionDays?: number;
   /** Where profile and conversation events are sent, signed; absent: no webhook. */
   readonly webhook?: { readonly url: string; readonly secret: string };
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. */
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     knowledgeFile: e.KNOWLEDGE_FILE,
     siteTokenSecret: e.SITE_TOKEN_SECRET,
     mentionsApiKey: e.MENTIONS_API_KEY,
+    retentionDays: e.RETENTION_DAYS,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     teams: e.TEAMS_APP_ID
       ? { appId: e.TEAMS_APP_ID, jwksUrl: e.TEAMS_JWKS_URL, issuers: list(e.TEAMS_ISSUERS), audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)] }

@@ -238,10 +238,21 @@ export class MongoStore implements Store {
     }
     if (query.agentId !== undefined) filter.agentId = plain(query.agentId, 'agentId');
     if (query.customerId !== undefined) filter.customerId = plain(query.customerId, 'customerId');
+    if (query.updatedBefore !== undefined) filter.updatedAt = t({ $lt: plain(query.updatedBefore, 'updatedBefore') });
     const limit = clampLimit(query.limit, 100, MAX_PAGE);
     return this.wrap(async () => {
       const rows = await this.m.Conversation.find(filter).sort({ priority: -1, createdAt: 1, _id: 1 }).limit(limit).lean();
       return rows.map((r) => this.toConversation(r));
+    });
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    plain(id, 'id');
+    return this.wrap(async () => {
+      await this.m.Message.deleteMany({ conversationId: id });
+      const row = (await this.m.Conversation.findOne({ _id: id }).lean()) as any;
+      if (row?.state === 'agent' && row.agentId) await this.releaseSlot(row.agentId, id);
+      return (await this.m.Conversation.deleteOne({ _id: id })).deletedCount === 1;
     });
   }
 

@@ -296,10 +296,22 @@ export class SqliteStore implements Store {
       where.push('customer_id = ?');
       args.push(plain(query.customerId, 'customerId'));
     }
+    if (query.updatedBefore !== undefined) {
+      where.push('updated_at < ?');
+      args.push(plain(query.updatedBefore, 'updatedBefore'));
+    }
     const limit = clampLimit(query.limit, 100, MAX_PAGE);
     const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY priority DESC, created_at ASC, id ASC LIMIT ?`;
     const rows = this.run(() => this.stmt(sql).all(...args, limit) as Row[]);
     return rows.map((r) => this.rowToConversation(r));
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    plain(id, 'id');
+    return this.tx(() => {
+      this.stmt('DELETE FROM messages WHERE conversation_id = ?').run(id);
+      return this.stmt('DELETE FROM conversations WHERE id = ?').run(id).changes > 0;
+    });
   }
 
   async moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]> {

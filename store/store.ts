@@ -41,6 +41,8 @@ export interface MessagePage {
 
 export interface ConversationQuery {
   states?: readonly ConversationState[];
+  /** Only conversations last changed before this ISO time. */
+  updatedBefore?: string;
   agentId?: string;
   customerId?: string;
   limit?: number;
@@ -81,6 +83,8 @@ export interface Store {
   getConversation(id: string): Promise<Conversation | null>;
   findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null>;
   listConversations(query: ConversationQuery): Promise<Conversation[]>;
+  /** Deletes a conversation and its messages (retention); returns whether it existed. */
+  deleteConversation(id: string): Promise<boolean>;
   /** Re-points conversations to another customer (profile merge and unmerge); returns the ids moved. */
   moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]>;
   /** Compare-and-set: applies the patch only if every expectation holds; null otherwise (or if absent). */

@@ -247,6 +247,21 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
     });
   });
 
+  describe('retention', () => {
+    test('conversations can be listed by last change and deleted with their messages', async () => {
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'old quokka story' });
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect((await store.listConversations({ updatedBefore: future, limit: 1000 })).map((c) => c.id)).toContain(conv.id);
+      expect((await store.listConversations({ updatedBefore: '2000-01-01T00:00:00.000Z' })).map((c) => c.id)).not.toContain(conv.id);
+      expect(await store.deleteConversation(conv.id)).toBe(true);
+      expect(await store.getConversation(conv.id)).toBeNull();
+      expect(await store.listMessages(conv.id)).toEqual([]);
+      expect(await store.searchMessages('quokka')).toEqual([]);
+      expect(await store.deleteConversation(conv.id)).toBe(false);
+    });
+  });
+
   describe('request input never becomes an operator', () => {
     const operators: unknown[] = [{ $ne: null }, { $gt: '' }, { $where: 'return true' }, { $regex: '.*' }];
     test.each(operators)('%j is refused by every lookup and matches nothing', async (op) => {
