@@ -5,7 +5,7 @@ import type { ConsentPurpose } from '../models/records';
 export interface ProfileActions {
   addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string): Promise<void>;
   setLanguage(customerId: string, language: string): Promise<void>;
-  setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string }): Promise<void>;
+  setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string }): Promise<unknown>;
 }
 
 /** Escalation as dialogs see it: the bot wires it to the handoff service. */

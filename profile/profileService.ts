@@ -83,9 +83,10 @@ export class ProfileService implements ProfileActions {
     await this.update(customerId, (c) => ({ language, preferences: { ...c.preferences, language } }));
   }
 
-  async setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string }): Promise<void> {
+  /** Appends to the consent history; `scope` is one channel id or '*' for every channel (what a customer says in chat). */
+  async setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<Customer> {
     const at = new Date().toISOString();
-    await this.update(customerId, (c) => ({ consent: [...c.consent, { purpose, channel: '*', granted, at, source: where.channel, method: where.method }] }));
+    return this.update(customerId, (c) => ({ consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method }] }));
   }
 
   /** Current consent for a purpose on a channel: the latest event for that channel or '*'. Service messages default to granted. */

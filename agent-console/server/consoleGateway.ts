@@ -174,10 +174,14 @@ export class ConsoleGateway {
       await this.d.handoff.typing(user.id, p.conversationId);
       return {};
     });
+    this.on(socket, 'customer:consent', async (user, p) => {
+      await this.customerReadable(user, p.customerId);
+      const customer = await this.d.profiles.setConsent(p.customerId, p.purpose, p.granted, { channel: 'console', method: 'agent', scope: p.channel });
+      await this.d.store.appendAudit({ actorId: user.id, action: 'customer.consent', targetType: 'customer', targetId: p.customerId, data: { purpose: p.purpose, channel: p.channel, granted: p.granted } });
+      return { customer };
+    });
     this.on(socket, 'customer:update', async (user, p) => {
-      // Whoever may read one of the customer's chats may tag the customer and add notes.
-      const chats = await this.d.store.listConversations({ customerId: p.customerId, limit: 1000 });
-      if (!chats.some((c) => canRead(user, c))) throw new AppError('NOT_FOUND', 'no such customer');
+      await this.customerReadable(user, p.customerId);
       const customer = await this.d.profiles.update(p.customerId, (c) => ({
         ...(p.tags ? { tags: [...new Set(p.tags as string[])] } : {}),
         ...(p.addNote
@@ -237,6 +241,12 @@ export class ConsoleGateway {
         reply({ ok: false, error: { code: e.code, message: e.message } });
       }
     });
+  }
+
+  /** Whoever may read one of the customer's chats may change the customer's tags, notes and consent. */
+  private async customerReadable(user: User, customerId: string): Promise<void> {
+    const chats = await this.d.store.listConversations({ customerId, limit: 1000 });
+    if (!chats.some((c) => canRead(user, c))) throw new AppError('NOT_FOUND', 'no such customer');
   }
 
   private async readable(user: User, conversationId: string): Promise<Conversation> {

@@ -27,6 +27,7 @@ export const ClientSchemas = {
   'typing:start': z.object({ conversationId: id }).strict(),
   'sync': z.object({ cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 cursors') }).strict(),
   'agents:list': z.object({}).strict(),
+  'customer:consent': z.object({ customerId: id, purpose: z.enum(['service', 'proactive', 'marketing']), channel: z.string().min(1).max(100), granted: z.boolean() }).strict(),
   'customer:update': z
     .object({ customerId: id, tags: z.array(z.string().trim().min(1).max(40)).max(50).optional(), addNote: z.string().trim().min(1).max(2000).optional() })
     .strict()
@@ -70,6 +71,7 @@ export interface ClientToServerEvents {
   'sync': (p: ClientPayload<'sync'>, ack: Ack<{ messages: Message[] }>) => void;
   'agents:list': (p: ClientPayload<'agents:list'>, ack: Ack<{ agents: AgentView[] }>) => void;
   'customer:update': (p: ClientPayload<'customer:update'>, ack: Ack<{ customer: Customer }>) => void;
+  'customer:consent': (p: ClientPayload<'customer:consent'>, ack: Ack<{ customer: Customer }>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -52,6 +52,8 @@ const STRINGS = {
   notes: { en: 'Notes', es: 'Notas' },
   addNote: { en: 'Add note', es: 'Añadir nota' },
   save: { en: 'Save', es: 'Guardar' },
+  grant: { en: 'Grant', es: 'Conceder' },
+  withdraw: { en: 'Withdraw', es: 'Retirar' },
   engagement: { en: 'Engagement', es: 'Actividad' },
   conversations: { en: 'conversations', es: 'conversaciones' },
   messages: { en: 'messages', es: 'mensajes' },

@@ -372,6 +372,14 @@ function chatView(): HTMLElement {
   );
 }
 
+/** The consent in force for a purpose on a channel: the latest event for that channel or for every channel. */
+const ProfileConsent = {
+  current(p: Customer, purpose: string, channel: string): boolean {
+    const last = [...p.consent].reverse().find((e) => e.purpose === purpose && (e.channel === channel || e.channel === '*'));
+    return last ? last.granted : purpose === 'service';
+  },
+};
+
 async function saveCustomer(payload: { customerId: string; tags?: string[]; addNote?: string }): Promise<void> {
   const r = await request<{ customer: Customer }>('customer:update', payload);
   if (r.ok && r.data) state.customers.set(r.data.customer.id, r.data.customer);
@@ -399,10 +407,7 @@ function profileView(): HTMLElement {
   const c = state.current ? state.conversations.get(state.current) : undefined;
   const p = c ? state.customers.get(c.customerId) : undefined;
   if (!p) return h('aside', { class: 'profile' }, h('div', { class: 'empty' }, tr('noProfile')));
-  const consent = ['service', 'proactive', 'marketing'].map((purpose) => {
-    const last = [...p.consent].reverse().find((e) => e.purpose === purpose);
-    return `${purpose}: ${last ? (last.granted ? '✓' : '✗') : purpose === 'service' ? '✓' : '—'}`;
-  });
+  const consent = ['service', 'proactive', 'marketing'].map((purpose) => `${purpose}: ${ProfileConsent.current(p, purpose, c!.channelId) ? '✓' : '✗'}`);
   const past = state.history.get(c!.id) ?? [];
   return h(
     'aside',
@@ -413,7 +418,10 @@ function profileView(): HTMLElement {
       h('dt', {}, tr('language')), h('dd', {}, p.language ?? '—'),
       h('dt', {}, tr('identities')), h('dd', {}, ...p.identities.map((i) => h('div', {}, `${i.channelId}: ${i.userId}${i.verified ? ' ✓' : ''}`))),
       h('dt', {}, tr('contacts')), h('dd', {}, ...(p.contacts.length ? p.contacts.map((x) => h('div', {}, `${x.type}: ${x.value}${x.verified ? ' ✓' : ` (${tr('unverified')})`}`)) : ['—'])),
-      h('dt', {}, tr('consent')), h('dd', {}, consent.join(' · ')),
+      h('dt', {}, tr('consent')), h('dd', {}, consent.join(' · '), ...(['proactive', 'marketing'] as const).map((purpose) => {
+        const granted = ProfileConsent.current(p, purpose, c!.channelId);
+        return h('button', { id: `consent-${purpose}`, onclick: () => void request<{ customer: Customer }>('customer:consent', { customerId: p.id, purpose, channel: c!.channelId, granted: !granted }).then((r) => (r.ok && r.data ? state.customers.set(p.id, r.data.customer) : (state.error = r.error?.message ?? ''), render())) }, `${granted ? tr('withdraw') : tr('grant')} ${purpose} (${c!.channelId})`);
+      })),
       h('dt', {}, tr('segments')), h('dd', {}, p.segments.join(', ') || '—'),
       h('dt', {}, tr('tags')), h('dd', {}, p.tags.join(', ') || '—'),
       h('dt', {}, tr('engagement')), h('dd', {}, `${p.engagement.conversations} ${tr('conversations')} · ${p.engagement.messages} ${tr('messages')}`),

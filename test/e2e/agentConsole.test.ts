@@ -74,6 +74,10 @@ describeBrowser('agent console in headless Chromium', () => {
     await alice.locator('#notes', { hasText: 'Prefers email follow-up <script>x</script>' }).waitFor();
     const profile = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
     expect(profile?.tags).toEqual(['late-delivery', '<b>bold</b>']);
+    await alice.click('#consent-marketing');
+    await alice.locator('#consent-marketing', { hasText: 'Withdraw marketing' }).waitFor();
+    const consented = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
+    expect(consented?.consent.at(-1)).toMatchObject({ purpose: 'marketing', channel: 'test', granted: true, method: 'agent' });
     await alice.fill('#canned-search', 'patience');
     await alice.selectOption('#canned', 'wait');
     await alice.click('#send');
