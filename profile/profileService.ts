@@ -2,7 +2,10 @@ import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import type { Store } from '../store/store';
 import type { ProfileActions } from '../dialogs/dialogServices';
-import { engagementScore, evaluateSegments, reachScore } from './segments';
+import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
+
+const RULES_KEY = 'crm/segment-rules';
+const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
 
 const MAX_SENTIMENT_POINTS = 200;
 
@@ -18,7 +21,24 @@ export interface ChannelUser {
  * the bot and the console call it.
  */
 export class ProfileService implements ProfileActions {
+  private rules: { at: number; rules: SegmentRule[] } | undefined;
+
   constructor(private readonly store: Store) {}
+
+  async segmentRules(): Promise<SegmentRule[]> {
+    if (this.rules && Date.now() - this.rules.at < RULES_TTL_MS) return this.rules.rules;
+    const stored = (await this.store.readState([RULES_KEY]))[RULES_KEY];
+    const parsed = stored ? SegmentRulesSchema.safeParse(stored.value.rules) : undefined;
+    const rules = parsed?.success ? parsed.data : DEFAULT_SEGMENTS;
+    this.rules = { at: Date.now(), rules };
+    return rules;
+  }
+
+  /** Replaces the segment rules (validated by the caller); they apply from each profile's next change. */
+  async setSegmentRules(rules: SegmentRule[]): Promise<void> {
+    await this.store.writeState(RULES_KEY, { rules });
+    this.rules = { at: Date.now(), rules };
+  }
 
   /** The customer behind a channel identity, created on first contact. Safe under concurrent first messages. */
   async resolve(user: ChannelUser): Promise<Customer> {
@@ -115,7 +135,7 @@ export class ProfileService implements ProfileActions {
       if (Object.keys(patch).length === 0) return c;
       const merged = { ...c, ...patch } as Customer;
       const derived = {
-        segments: evaluateSegments(merged),
+        segments: evaluateSegments(merged, await this.segmentRules()),
         engagement: { ...merged.engagement, score: engagementScore(merged) },
         reach: { ...merged.reach, score: reachScore(merged.reach.followers) },
       };

@@ -1,14 +1,27 @@
 import type { Customer } from '../models/records';
 
+import { z } from 'zod';
+
 /**
- * Segments: named rules over profile fields and scores, evaluated whenever a profile changes. The defaults
- * below are the shipped set; routing priority (handoff/escalationPolicy.ts) uses 'vip'.
+ * Segments: named rules over profile fields and scores, evaluated whenever a profile changes and used by
+ * routing priority (VIP_SEGMENTS). A rule matches when any of its groups matches, and a group when all of its
+ * conditions hold. Supervisors edit the rules (GET/PUT /api/segments); these are the defaults.
  */
-export interface SegmentRule {
-  name: string;
-  description: string;
-  matches(c: Customer, now: number): boolean;
-}
+export const SEGMENT_FIELDS = ['lifetimeValue', 'followers', 'engagementScore', 'reachScore', 'avgSentiment', 'lastRating', 'conversations', 'daysSinceFirstSeen', 'tag', 'language'] as const;
+
+const Condition = z.object({ field: z.enum(SEGMENT_FIELDS), op: z.enum(['>=', '<=', '>', '<', '==', 'has']), value: z.union([z.number(), z.string().max(100)]) }).strict();
+export const SegmentRuleSchema = z
+  .object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower case letters, digits and _'), description: z.string().max(300).optional(), any: z.array(z.array(Condition).min(1).max(10)).min(1).max(10) })
+  .strict();
+export const SegmentRulesSchema = z.array(SegmentRuleSchema).max(50).refine((rules) => new Set(rules.map((r) => r.name)).size === rules.length, 'rule names must be unique');
+export type SegmentRule = z.infer<typeof SegmentRuleSchema>;
+
+export const DEFAULT_SEGMENTS: SegmentRule[] = [
+  { name: 'vip', description: 'lifetime value ≥ 5,000 or tagged vip', any: [[{ field: 'lifetimeValue', op: '>=', value: 5000 }], [{ field: 'tag', op: 'has', value: 'vip' }]] },
+  { name: 'influencer', description: 'reach ≥ 10,000 followers', any: [[{ field: 'followers', op: '>=', value: 10_000 }]] },
+  { name: 'at_risk', description: 'average sentiment of the last 5 messages ≤ −0.3, or last rating ≤ 2', any: [[{ field: 'avgSentiment', op: '<=', value: -0.3 }], [{ field: 'lastRating', op: '<=', value: 2 }]] },
+  { name: 'new_customer', description: 'first seen in the last 30 days, at most one conversation', any: [[{ field: 'daysSinceFirstSeen', op: '<=', value: 30 }, { field: 'conversations', op: '<=', value: 1 }]] },
+];
 
 const DAY = 86_400_000;
 
@@ -17,22 +30,45 @@ export function averageRecentSentiment(c: Customer, n = 5): number | undefined {
   return recent.length ? recent.reduce((a, p) => a + p.score, 0) / recent.length : undefined;
 }
 
-export const DEFAULT_SEGMENTS: SegmentRule[] = [
-  { name: 'vip', description: 'lifetime value ≥ 5,000 or tagged vip', matches: (c) => c.lifetimeValue >= 5000 || c.tags.includes('vip') },
-  { name: 'influencer', description: 'reach ≥ 10,000 followers', matches: (c) => c.reach.followers >= 10_000 },
-  {
-    name: 'at_risk',
-    description: 'average sentiment of the last 5 messages ≤ −0.3, or last rating ≤ 2',
-    matches: (c) => (averageRecentSentiment(c) ?? 0) <= -0.3 || (typeof c.attributes.lastRating === 'number' && c.attributes.lastRating <= 2),
-  },
-  { name: 'new_customer', description: 'first seen in the last 30 days, at most one conversation', matches: (c, now) => now - Date.parse(c.firstSeenAt) <= 30 * DAY && c.engagement.conversations <= 1 },
-];
+function fieldValue(c: Customer, field: (typeof SEGMENT_FIELDS)[number], now: number): number | string | string[] | undefined {
+  switch (field) {
+    case 'lifetimeValue':
+      return c.lifetimeValue;
+    case 'followers':
+      return c.reach.followers;
+    case 'engagementScore':
+      return c.engagement.score;
+    case 'reachScore':
+      return c.reach.score;
+    case 'avgSentiment':
+      return averageRecentSentiment(c);
+    case 'lastRating':
+      return typeof c.attributes.lastRating === 'number' ? c.attributes.lastRating : undefined;
+    case 'conversations':
+      return c.engagement.conversations;
+    case 'daysSinceFirstSeen':
+      return (now - Date.parse(c.firstSeenAt)) / DAY;
+    case 'tag':
+      return c.tags;
+    case 'language':
+      return c.language;
+  }
+}
+
+function holds(c: Customer, cond: SegmentRule['any'][number][number], now: number): boolean {
+  const v = fieldValue(c, cond.field, now);
+  if (v === undefined) return false;
+  if (Array.isArray(v)) return cond.op === 'has' && v.includes(String(cond.value));
+  if (cond.op === 'has' || cond.op === '==') return v === cond.value;
+  if (typeof v !== 'number' || typeof cond.value !== 'number') return false;
+  return cond.op === '>=' ? v >= cond.value : cond.op === '<=' ? v <= cond.value : cond.op === '>' ? v > cond.value : v < cond.value;
+}
 
 export function evaluateSegments(c: Customer, rules: readonly SegmentRule[] = DEFAULT_SEGMENTS, now = Date.now()): string[] {
   // Segments set by hand (not one of the rules) are kept.
   const ruleNames = new Set(rules.map((r) => r.name));
-  const manual = c.segments.filter((s) => !ruleNames.has(s));
-  return [...manual, ...rules.filter((r) => r.matches(c, now)).map((r) => r.name)];
+  const manual = c.segments.filter((s) => !ruleNames.has(s) && !DEFAULT_SEGMENTS.some((d) => d.name === s));
+  return [...manual, ...rules.filter((r) => r.any.some((group) => group.every((cond) => holds(c, cond, now)))).map((r) => r.name)];
 }
 
 /**

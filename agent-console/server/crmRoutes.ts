@@ -10,6 +10,7 @@ import type { MentionService } from '../../profile/mentionService';
 import type { OutboundService } from '../../profile/outboundService';
 import type { PrivacyService } from '../../profile/privacyService';
 import type { ProfileService } from '../../profile/profileService';
+import { SegmentRulesSchema } from '../../profile/segments';
 import type { Store } from '../../store/store';
 import { authenticate } from './authRoutes';
 
@@ -112,6 +113,20 @@ export function registerCrmRoutes(
     const m = parseOrThrow(Mention, req.body, 'mention');
     res.status(201);
     res.json(await d.mentions.ingest(m));
+  }));
+
+  server.get('/api/segments', route(log, async (req, res) => {
+    requireRole(await authenticate(d.auth, req), STAFF);
+    res.json({ rules: await d.profiles.segmentRules() });
+  }));
+
+  server.put('/api/segments', route(log, async (req, res) => {
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, LEADS);
+    const { rules } = parseOrThrow(z.object({ rules: SegmentRulesSchema }).strict(), req.body, 'segment rules');
+    await d.profiles.setSegmentRules(rules);
+    await d.store.appendAudit({ actorId: ctx.user.id, action: 'segments.update', data: { names: rules.map((r) => r.name) } });
+    res.json({ rules });
   }));
 
   server.get('/api/audit', route(log, async (req, res) => {

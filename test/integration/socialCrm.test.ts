@@ -149,4 +149,21 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     expect(stats.status).toBe(200);
     expect(((await stats.json()) as { total: number }).total).toBeGreaterThan(0);
   });
+
+  test('supervisors define and edit segment rules; agents may not; they apply on the next profile change', async () => {
+    const agent = await createStaff(running.app);
+    const sup = await createStaff(running.app, { role: 'supervisor' });
+    const put = (token: string, body: unknown) => fetch(`${running.url}/api/segments`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const current = (await (await fetch(`${running.url}/api/segments`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as { rules: { name: string }[] };
+    expect(current.rules.map((r) => r.name)).toEqual(['vip', 'influencer', 'at_risk', 'new_customer']);
+    const spanishFans = { name: 'spanish_fans', description: 'Spanish speakers with 500+ followers', any: [[{ field: 'language', op: '==', value: 'es' }, { field: 'followers', op: '>=', value: 500 }]] };
+    expect((await put(agent.token, { rules: [...current.rules, spanishFans] })).status).toBe(403);
+    expect((await put(sup.token, { rules: [{ name: 'x', any: [[{ field: 'salary', op: '>=', value: 1 }]] }] })).status).toBe(400);
+    expect((await put(sup.token, { rules: [...current.rules, spanishFans] })).status).toBe(200);
+    const c = await running.app.store.createCustomer({ language: 'es' });
+    const updated = await running.app.services.profiles.setReach(c.id, 800, 'import');
+    expect(updated.segments).toContain('spanish_fans');
+    expect(updated.segments).not.toContain('influencer');
+    expect((await running.app.store.listAudit({ action: 'segments.update' })).length).toBe(1);
+  });
 });
