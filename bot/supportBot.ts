@@ -167,7 +167,10 @@ export class SupportBot {
 
     let failures = await this.d.failures.get(context, 0);
     const decision = decideEscalation({ recognition, failures, customer: profile, recentSentiment }, this.d.policy);
-    if (decision) return this.escalate(context, current, decision, language);
+    // While a dialog waits for an answer (an order number, an email), the text's intent is noise: only an explicit
+    // request for a person or strong negative feeling interrupts it.
+    const interrupts = decision && (!(await this.d.mainDialog.hasActiveDialog(context)) || decision.reason === 'customer_asked' || decision.reason === 'negative_sentiment');
+    if (decision && interrupts) return this.escalate(context, current, decision, language);
 
     if (text.length > this.d.nluMaxChars) await context.sendActivity(t(language, 'longMessage'));
     const outcome = await this.d.mainDialog.run(context);

@@ -134,6 +134,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       // A contact typed in chat is unverified: stored, and a merge suggestion where another profile has it.
       addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
       setLanguage: (id, language) => profiles.setLanguage(id, language),
+      setName: (id, name) => profiles.setName(id, name),
       setConsent: (id, purpose, granted, where) => profiles.setConsent(id, purpose, granted, where),
     },
     satisfaction: { record: recordSatisfaction },

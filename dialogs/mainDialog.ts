@@ -13,6 +13,8 @@ import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { turnInfo } from './turnInfo';
 import { entity, OUT_OF_SCOPE } from '../nlu/recognizer';
 
+const NAME_RE = /\b(call me|my name is|llámame|llamame|me llamo)\s+([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*){0,2})/iu;
+
 export type RouteOutcome = { kind: 'answered' } | { kind: 'not_understood' };
 
 /** Intent → dialog that takes it. Intents answered from the knowledge file are not listed. */
@@ -71,6 +73,14 @@ export class MainDialog {
     }
     const info = turnInfo(context);
     const { recognition: r, language, customer } = info;
+    // "call me Maria" / "llámame María": a preference, not an intent the classifier needs to learn.
+    const named = r.text.match(NAME_RE);
+    if (named) {
+      const name = named[2].trim().replace(/\s+/g, ' ').slice(0, 60);
+      await this.services.profiles.setName(customer.id, name);
+      await context.sendActivity(t(language, 'nameSet', { name }));
+      return { kind: 'answered' };
+    }
     const dialogId = DIALOG_FOR_INTENT[r.intent];
     if (dialogId) {
       await dc.beginDialog(dialogId, { orderNumber: entity(r, 'orderNumber')?.value });

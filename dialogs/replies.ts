@@ -36,6 +36,7 @@ const REPLIES = {
   askNewContact: { en: 'Please type your new email address or phone number.', es: 'Escribe tu nuevo correo electrónico o número de teléfono.' },
   retryContact: { en: 'I need an email address or a phone number with country code, like +34 600 000 000.', es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.' },
   contactSaved: { en: 'Saved {contact}. We will confirm it before using it.', es: 'He guardado {contact}. Lo confirmaremos antes de usarlo.' },
+  nameSet: { en: 'Nice to meet you, {name}! I will call you that from now on.', es: '¡Encantado, {name}! Te llamaré así a partir de ahora.' },
   languageSet: { en: 'From now on I will answer in English.', es: 'A partir de ahora te responderé en español.' },
   marketingWithdrawn: { en: 'Done: you will not receive offers from us any more. Service messages about your orders continue.', es: 'Hecho: ya no recibirás ofertas. Seguirás recibiendo los mensajes de servicio sobre tus pedidos.' },
   marketingGranted: { en: 'Done: you will receive our news and offers. Say "stop sending me offers" at any time.', es: 'Hecho: recibirás nuestras novedades y ofertas. Di "deja de enviarme ofertas" cuando quieras.' },

@@ -98,6 +98,11 @@ export class ProfileService implements ProfileActions {
     });
   }
 
+  /** What the customer asks to be called ("call me Maria"). */
+  async setName(customerId: string, name: string): Promise<Customer> {
+    return this.update(customerId, (c) => ({ displayName: name, preferences: { ...c.preferences, preferredName: name } }));
+  }
+
   /** An explicit choice: it also wins over the language each message is written in. */
   async setLanguage(customerId: string, language: string): Promise<void> {
     await this.update(customerId, (c) => ({ language, preferences: { ...c.preferences, language } }));

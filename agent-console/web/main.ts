@@ -22,6 +22,8 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 }
 
 interface Me { id: string; name: string; role: string; email: string }
+/** What GET /api/merge-suggestions returns (profile/identityResolution.ts). */
+interface Suggestion { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }
 interface Ack<T> { ok: boolean; data?: T; error?: { code: string; message: string } }
 
 const CANNED = [
@@ -47,6 +49,7 @@ const state = {
   typing: new Map<string, number>(),
   presence: 'online',
   error: '',
+  suggestions: [] as Suggestion[],
 };
 
 const app = document.getElementById('app')!;
@@ -192,6 +195,19 @@ async function signOut(): Promise<void> {
   signOutLocal('');
 }
 
+async function loadSuggestions(): Promise<void> {
+  const res = await fetch('/api/merge-suggestions', { headers: { authorization: `Bearer ${state.token}` } });
+  if (res.ok) state.suggestions = ((await res.json()) as { suggestions: Suggestion[] }).suggestions;
+}
+
+async function decideSuggestion(id: string, confirm: boolean): Promise<void> {
+  const res = await fetch(`/api/merge-suggestions/${encodeURIComponent(id)}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${state.token}` }, body: JSON.stringify({ confirm }) });
+  if (!res.ok) state.error = ((await res.json()) as { error?: { message?: string } }).error?.message ?? tr('signInFailed');
+  await loadSuggestions();
+  if (state.current) await open(state.current);
+  else render();
+}
+
 async function open(conversationId: string): Promise<void> {
   state.current = conversationId;
   state.unread.delete(conversationId);
@@ -201,6 +217,7 @@ async function open(conversationId: string): Promise<void> {
     merge(conversationId, r.data.messages);
     state.customers.set(r.data.conversation.customerId, r.data.customer);
     state.history.set(conversationId, r.data.history);
+    await loadSuggestions();
   } else state.error = r.error?.message ?? '';
   render();
 }
@@ -427,6 +444,17 @@ function profileView(): HTMLElement {
       h('dt', {}, tr('engagement')), h('dd', {}, `${p.engagement.conversations} ${tr('conversations')} · ${p.engagement.messages} ${tr('messages')}`),
       h('dt', {}, tr('reach')), h('dd', {}, `${p.reach.followers} ${tr('followers')}`),
     ),
+    ...(() => {
+      const mine = state.suggestions.filter((x) => x.customerId === p.id || x.candidateId === p.id);
+      if (!mine.length) return [];
+      return [
+        h('h2', {}, tr('samePerson')),
+        h('div', { id: 'suggestions' }, ...mine.map((x) => h('div', { class: 'item' },
+          h('div', {}, `${Math.round(x.score * 100)} % · `, x.evidence.join('; ')),
+          h('button', { class: 'primary', 'data-confirm': x.id, onclick: () => void decideSuggestion(x.id, true) }, tr('merge')), ' ',
+          h('button', { 'data-reject': x.id, onclick: () => void decideSuggestion(x.id, false) }, tr('notSame'))))),
+      ];
+    })(),
     h('h2', {}, tr('tags')),
     (() => {
       const input = h('input', { id: 'tags-input', 'aria-label': tr('tags'), value: p.tags.join(', ') });

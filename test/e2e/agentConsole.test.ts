@@ -116,4 +116,22 @@ describeBrowser('agent console in headless Chromium', () => {
     expect(navigations).toBe(0);
     await carol.screenshot({ path: artifact('console-after-reconnect.png') });
   });
+
+  test('a merge suggestion shows in the customer sidebar and the agent confirms it there', async () => {
+    await running.app.services.auth.createUser({ email: 'dana@test.local', name: 'Dana Agent', password: PASSWORD, role: 'agent', capacity: 3 });
+    const known = await running.app.store.createCustomer({ displayName: 'Lena Known', contacts: [{ type: 'email', value: 'lena@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] });
+    const dana = await signIn('dana@test.local');
+    const says = (text: string) => post(running.url, messageActivity({ conversation: { id: 'suggest-1' }, from: { id: 'lena-fb', name: 'Lena Known' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    await says('change my email');
+    await says('lena@example.com');
+    await says('talk to a human');
+    await dana.locator('#queue [data-kind="queue"]').first().click();
+    await dana.click('#accept');
+    await dana.locator('#suggestions', { hasText: 'same email lena@example.com' }).waitFor();
+    await dana.screenshot({ path: artifact('console-suggestion.png') });
+    await dana.locator('#suggestions [data-confirm]').click();
+    await dana.locator('#suggestions').waitFor({ state: 'detached' });
+    const conv = await running.app.store.findConversationByChannel('test', 'suggest-1');
+    expect(conv?.customerId).toBe(known.id);
+  });
 });

@@ -23,6 +23,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'password reset with email in text': { steps: [['reset my password, my email is ana@example.com', /reset link to ana@example\.com/]] },
   'feedback with comment': { steps: [['I want to leave feedback', /1 \(bad\) to 5/], ['4', /add/], ['friendly bot', /Thank you for your feedback/]] },
   'feedback, bad rating': { steps: [['leave a review', /1 \(bad\) to 5/], ['great', /number from 1 to 5/], ['5', /add/], ['no', /Thank you/]] },
+  'a prompt answer is not taken as a new request': { steps: [['change my email', /new email address or phone/], ['this is unacceptable@example.com', /Saved unacceptable@example\.com/]] },
+  'asking for a person interrupts a dialog': { steps: [['track my package', /order number/], ['I want to talk to a human', /No agent is online|queue/]] },
   'contact change': { steps: [['change my email', /new email address or phone/], ['new.me@example.com', /Saved new\.me@example\.com/]] },
   'FAQ: delivery options': { steps: [['how long does shipping take', /3-5 working days/]] },
   'FAQ: payment methods': { steps: [['can I pay with paypal', /PayPal/]] },
@@ -30,6 +32,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'greeting, thanks, goodbye': { steps: [['hello', /support assistant|How can I help/], ['thanks', /welcome/], ['bye', /Goodbye/]] },
   'consent withdrawn in chat': { steps: [['stop sending me offers', /not receive offers/]] },
   'language change': { steps: [['answer in Spanish', /español/], ['where is my order 12345', /El pedido 12345/]] },
+  'name change': { steps: [['please call me Maria', /Nice to meet you, Maria/], ['hello', /Hi Maria/]] },
+  'Spanish name change': { locale: 'es-ES', steps: [['llámame María José', /Encantado, María José/]] },
   'misunderstanding, once': { steps: [['flibber jabber', /did not understand/]] },
   'Spanish refund': { locale: 'es-ES', steps: [['quiero un reembolso del pedido 67890', /por qué/], ['llegó roto', /reembolso R-[A-Z0-9]+ de 59 EUR/]] },
 };
