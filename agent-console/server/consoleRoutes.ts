@@ -7,6 +7,7 @@ import { publicUser } from '../../auth/authService';
 import type { TeamsSsoValidator } from '../../auth/teamsSso';
 import { AppError } from '../../core/errors';
 import { parseOrThrow, route } from '../../core/http';
+import { OPENAPI } from './openapi';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../store/store';
 
@@ -49,6 +50,10 @@ export function registerConsoleRoutes(server: restify.Server, deps: { auth: Auth
       res.end(fs.readFileSync(path.join(BUNDLE_DIR, file)));
     }));
   }
+
+  server.get('/api/openapi.json', route(log, async (_req, res) => {
+    res.json(OPENAPI);
+  }));
 
   /** Teams SSO: a validated Entra ID token becomes a console session for the account with that email. */
   server.post('/api/auth/teams', route(log, async (req, res) => {

@@ -1,0 +1,18 @@
+import { openApiPath } from '../../agent-console/server/openapi';
+import { startTestApp } from '../helpers/testApp';
+
+test('/api/openapi.json describes every /api route the server registers, with its method', async () => {
+  const running = await startTestApp();
+  try {
+    const res = await fetch(`${running.url}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const registered = running.app.server.getDebugInfo().routes.filter((r: { path: string }) => String(r.path).startsWith('/api/'));
+    expect(registered.length).toBeGreaterThan(15);
+    const missing = registered.filter((r: { method: string; path: string }) => !doc.paths[openApiPath(String(r.path))]?.[r.method.toLowerCase()]).map((r: { method: string; path: string }) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+  } finally {
+    await running.stop();
+  }
+});
