@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors';
+import { decodeJwt } from './jwt';
 
 export interface SiteIdentity {
   /** The user's id on the company's website. */
@@ -13,16 +14,7 @@ export interface SiteIdentity {
  * (claims: sub, email, name, exp). Only a token that verifies is trusted; an unsigned claim never is.
  */
 export function verifySiteToken(token: string, secret: string, now = Date.now()): SiteIdentity {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new AppError('AUTH_INVALID', 'site token is not a JWT');
-  let header: { alg?: string };
-  let claims: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString());
-    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString());
-  } catch {
-    throw new AppError('AUTH_INVALID', 'site token is not a JWT');
-  }
+  const { header, claims, parts } = decodeJwt(token, 'site token');
   if (header.alg !== 'HS256') throw new AppError('AUTH_INVALID', 'site token must be HS256');
   const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
   const given = Buffer.from(parts[2], 'base64url');

@@ -1,5 +1,6 @@
 import { createPublicKey, createVerify, type JsonWebKey } from 'node:crypto';
 import { AppError } from '../core/errors';
+import { decodeJwt } from './jwt';
 
 export interface TeamsSsoConfig {
   /** Where Entra ID publishes its signing keys (JWKS). */
@@ -40,17 +41,7 @@ export class TeamsSsoValidator {
   }
 
   async validate(token: unknown): Promise<{ email: string; name?: string; tenantId?: string }> {
-    if (typeof token !== 'string') throw new AppError('AUTH_REQUIRED');
-    const parts = token.split('.');
-    if (parts.length !== 3) throw new AppError('AUTH_INVALID', 'not a JWT');
-    let header: { alg?: string; kid?: string };
-    let claims: Record<string, unknown>;
-    try {
-      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString());
-      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString());
-    } catch {
-      throw new AppError('AUTH_INVALID', 'not a JWT');
-    }
+    const { header, claims, parts } = decodeJwt(token, 'Teams token');
     if (header.alg !== 'RS256' || !header.kid) throw new AppError('AUTH_INVALID', 'unexpected token algorithm');
     const jwk = await this.key(header.kid);
     const ok = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(parts[2], 'base64url'));

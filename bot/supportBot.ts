@@ -5,7 +5,7 @@ import { t } from '../dialogs/replies';
 import { setTurnInfo } from '../dialogs/turnInfo';
 import { parseRating } from '../dialogs/feedbackDialog';
 import { decideEscalation, type EscalationDecision, type EscalationPolicyConfig } from '../handoff/escalationPolicy';
-import { formatWait, notice, type HandoffService } from '../handoff/handoffService';
+import { formatWait, type HandoffService } from '../handoff/handoffService';
 import type { AttachmentMeta, ChannelReference, Conversation, Customer } from '../models/records';
 import type { Recognition, Recognizer } from '../nlu/recognizer';
 import type { ProfileService } from '../profile/profileService';
@@ -197,11 +197,11 @@ export class SupportBot {
     if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
     const ticket = await this.d.handoff.escalate(conversation.id, decision);
     if (ticket.agentsOnline === 0) {
-      await context.sendActivity(notice(language, this.d.handoff.isOpen() ? 'offline' : 'closedHours'));
+      await context.sendActivity(t(language, this.d.handoff.isOpen() ? 'noAgentOnline' : 'outsideHours'));
       return;
     }
     await context.sendActivity(t(language, 'escalating', { reasonText: '' }).trim());
-    await context.sendActivity(notice(language, 'queued', { position: ticket.position, wait: formatWait(ticket.estimatedWaitSeconds, language) }));
+    await context.sendActivity(t(language, 'queuePosition', { position: ticket.position, wait: formatWait(ticket.estimatedWaitSeconds, language) }));
   }
 
   /** Bot Framework handoff protocol: a handoff.initiate event with the transcript and context. */

@@ -1,4 +1,4 @@
-/** Every sentence the bot says, per language. Placeholders are {name}. */
+/** Every sentence customers read from us (bot and handoff notices), per language. Placeholders are {name}. No imports: any layer may use it. */
 const REPLIES = {
   welcome: { en: 'Hi! I am the support assistant. I can track orders, handle refunds and returns, help with your account, or get you a person.', es: '¡Hola! Soy el asistente de soporte. Puedo seguir pedidos, gestionar reembolsos y devoluciones, ayudarte con tu cuenta o pasarte con una persona.' },
   welcomeKnown: { en: 'Hi {name}! How can I help you today?', es: '¡Hola, {name}! ¿En qué te puedo ayudar hoy?' },
@@ -45,6 +45,13 @@ const REPLIES = {
   attachmentReceived: { en: 'Thanks, I received your file ({name}). An agent can look at it; what is it about?', es: 'Gracias, he recibido tu archivo ({name}). Un agente puede revisarlo; ¿de qué se trata?' },
   longMessage: { en: 'Your message is long; I read the beginning.', es: 'Tu mensaje es largo; he leído el principio.' },
   escalating: { en: 'I am connecting you with a person. {reasonText}', es: 'Te paso con una persona. {reasonText}' },
+  agentJoined: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },
+  transferred: { en: 'I am passing you to a colleague who can help better.', es: 'Te paso con un compañero que te puede ayudar mejor.' },
+  returnedToBot: { en: 'You are back with the assistant. Anything else I can do?', es: 'Vuelves a estar con el asistente. ¿Algo más en que te pueda ayudar?' },
+  survey: { en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.', es: 'El chat ha terminado. ¿Cómo lo valorarías del 1 (mal) al 5 (genial)? Puedes añadir un comentario tras el número.' },
+  queuePosition: { en: 'You are number {position} in the queue. Estimated wait: {wait}.', es: 'Eres el número {position} en la cola. Espera estimada: {wait}.' },
+  noAgentOnline: { en: 'No agent is online right now. Leave your message here and we will answer as soon as someone is back, or keep chatting with me.', es: 'Ahora no hay agentes conectados. Deja tu mensaje aquí y te responderemos en cuanto vuelvan, o sigue hablando conmigo.' },
+  outsideHours: { en: 'Our team is away now (outside business hours). Leave your message here and we will answer when we are back, or keep chatting with me.', es: 'Nuestro equipo no está ahora (fuera del horario de atención). Deja tu mensaje y te responderemos al volver, o sigue hablando conmigo.' },
   yes: { en: 'yes', es: 'sí' },
   no: { en: 'no', es: 'no' },
 } as const satisfies Record<string, { en: string; es: string }>;

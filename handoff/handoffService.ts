@@ -4,6 +4,7 @@ import type { Store } from '../store/store';
 import type { EscalationDecision } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
 import { sourcesOf } from './handoffStatus';
+import { t } from '../dialogs/replies';
 
 /** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
 export interface CustomerChannel {
@@ -41,21 +42,6 @@ export function withinBusinessHours(h: BusinessHours | undefined, at: Date): boo
   const minutes = Number(get('hour')) * 60 + Number(get('minute'));
   const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   return h.days.includes(day) && minutes >= m(h.open) && minutes < m(h.close);
-}
-
-const NOTICES = {
-  assigned: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },
-  transferred: { en: 'I am passing you to a colleague who can help better.', es: 'Te paso con un compañero que te puede ayudar mejor.' },
-  returned: { en: 'You are back with the assistant. Anything else I can do?', es: 'Vuelves a estar con el asistente. ¿Algo más en que te pueda ayudar?' },
-  survey: { en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.', es: 'El chat ha terminado. ¿Cómo lo valorarías del 1 (mal) al 5 (genial)? Puedes añadir un comentario tras el número.' },
-  queued: { en: 'You are number {position} in the queue. Estimated wait: {wait}.', es: 'Eres el número {position} en la cola. Espera estimada: {wait}.' },
-  offline: { en: 'No agent is online right now. Leave your message here and we will answer as soon as someone is back, or keep chatting with me.', es: 'Ahora no hay agentes conectados. Deja tu mensaje aquí y te responderemos en cuanto vuelvan, o sigue hablando conmigo.' },
-  closedHours: { en: 'Our team is away now (outside business hours). Leave your message here and we will answer when we are back, or keep chatting with me.', es: 'Nuestro equipo no está ahora (fuera del horario de atención). Deja tu mensaje y te responderemos al volver, o sigue hablando conmigo.' },
-} as const;
-
-export function notice(language: string | undefined, key: keyof typeof NOTICES, vars: Record<string, string | number> = {}): string {
-  const tpl: string = NOTICES[key][language === 'es' ? 'es' : 'en'];
-  return tpl.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 
 export function formatWait(seconds: number, language: string | undefined): string {
@@ -207,13 +193,13 @@ export class HandoffService {
       }
       const fresh = await this.store.getConversation(c.id);
       if (!fresh || fresh.state !== 'queued') continue;
-      const t = await this.ticket(fresh);
+      const ticket = await this.ticket(fresh);
       const last = fresh.queueInfo?.lastNotice;
       // Meaningful: a better position, or a wait that moved by at least a minute and a quarter of what was said.
-      const moved = !last || t.position < last.position || Math.abs(t.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
-      if (moved && t.agentsOnline > 0) {
-        await this.store.updateConversation(fresh.id, { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: t.position, waitSeconds: t.estimatedWaitSeconds } } }, { states: ['queued'] });
-        await this.tell(fresh, notice(fresh.language, 'queued', { position: t.position, wait: formatWait(t.estimatedWaitSeconds, fresh.language) }));
+      const moved = !last || ticket.position < last.position || Math.abs(ticket.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
+      if (moved && ticket.agentsOnline > 0) {
+        await this.store.updateConversation(fresh.id, { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } }, { states: ['queued'] });
+        await this.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWait(ticket.estimatedWaitSeconds, fresh.language) }));
         notified.push(fresh.id);
       }
     }
@@ -233,7 +219,7 @@ export class HandoffService {
     }
     await this.recordEvent(r.conversation, { type: 'state', from: 'queued', to: 'agent', agentId, agentName: agent.name }, agentId);
     this.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
-    await this.tell(r.conversation, notice(r.conversation.language, 'assigned', { name: agent.name }));
+    await this.tell(r.conversation, t(r.conversation.language, 'agentJoined', { name: agent.name }));
     return r.conversation;
   }
 
@@ -319,7 +305,7 @@ export class HandoffService {
     this.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
     if (next.state === 'agent') this.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
     else this.events.emit('conversation.queued', { conversation: next, reason: 'dialog_decided', detail: `transferred to ${to.skill}`, position: (await this.ticket(next)).position, estimatedWaitSeconds: (await this.ticket(next)).estimatedWaitSeconds });
-    await this.tell(next, notice(next.language, 'transferred'));
+    await this.tell(next, t(next.language, 'transferred'));
     return next;
   }
 
@@ -330,7 +316,7 @@ export class HandoffService {
     if (!next) throw new AppError('HANDOFF_NOT_OWNER');
     await this.recordEvent(next, { type: 'state', from: 'agent', to: 'bot', agentId }, agentId);
     this.events.emit('conversation.returned', { conversation: next, byAgentId: agentId });
-    await this.tell(next, notice(next.language, 'returned'));
+    await this.tell(next, t(next.language, 'returnedToBot'));
     return next;
   }
 
@@ -342,7 +328,7 @@ export class HandoffService {
     const withSurvey = (await this.store.updateConversation(next.id, { tags: [...next.tags, 'survey_pending'] })) ?? next;
     await this.recordEvent(withSurvey, { type: 'state', from: 'agent', to: 'closed', agentId }, agentId);
     this.events.emit('conversation.closed', { conversation: withSurvey, byAgentId: agentId });
-    await this.tell(withSurvey, notice(withSurvey.language, 'survey'));
+    await this.tell(withSurvey, t(withSurvey.language, 'survey'));
     return withSurvey;
   }
 

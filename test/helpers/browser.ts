@@ -29,8 +29,7 @@ export function describeBrowser(name: string, fn: () => void): void {
       return;
     }
     console.warn(`${name}: SKIPPED because chromium is not installed (apt-get install -y chromium); CI=true makes this a failure.`);
-    // Reported by jest as skipped, with the line above saying why.
-    describe.skip(name, fn);
+    describe.skip(name, fn); // reason: no chromium outside CI; jest reports it as skipped and the warning above says why
     return;
   }
   describe(name, fn);
