@@ -322,10 +322,15 @@ export class HandoffService {
 
   /** Closes and asks the customer for a 1–5 rating; the next customer message with a number is stored as the rating. */
   async close(agentId: string, conversationId: string): Promise<Conversation> {
-    await this.owned(agentId, conversationId);
-    const next = await this.store.updateConversation(conversationId, { state: 'closed', agentId: null, closedAt: new Date().toISOString(), tags: [] }, { states: ['agent'], agentId });
+    // Tags stay: supervisors review closed chats by them ('offline_message', their own tags).
+    const current = await this.owned(agentId, conversationId);
+    const next = await this.store.updateConversation(
+      conversationId,
+      { state: 'closed', agentId: null, closedAt: new Date().toISOString(), tags: [...new Set([...current.tags, 'survey_pending'])] },
+      { states: ['agent'], agentId },
+    );
     if (!next) throw new AppError('HANDOFF_NOT_OWNER');
-    const withSurvey = (await this.store.updateConversation(next.id, { tags: [...next.tags, 'survey_pending'] })) ?? next;
+    const withSurvey = next;
     await this.recordEvent(withSurvey, { type: 'state', from: 'agent', to: 'closed', agentId }, agentId);
     this.events.emit('conversation.closed', { conversation: withSurvey, byAgentId: agentId });
     await this.tell(withSurvey, t(withSurvey.language, 'survey'));

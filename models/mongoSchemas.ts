@@ -16,11 +16,14 @@ export const CustomerSchema = new Schema(
     keys: { type: [String], default: [] },
     /** Every contact point, verified or not, for suggestion lookups. */
     contacts: { type: [String], default: [] },
+    /** The customer's current segments, for review filters and figures. */
+    segments: { type: [String], default: [] },
   },
   opts,
 );
 CustomerSchema.index({ keys: 1 }, { unique: true, partialFilterExpression: { 'keys.0': { $exists: true } } });
 CustomerSchema.index({ contacts: 1 });
+CustomerSchema.index({ segments: 1 });
 
 export const ConversationSchema = new Schema(
   {
@@ -35,6 +38,17 @@ export const ConversationSchema = new Schema(
     lastSeq: { type: Number, required: true },
     createdAt: { type: String, required: true },
     updatedAt: { type: String, required: true },
+    // Indexed facts for transcript review and the dashboard (store/recordBuilders.ts conversationFacts).
+    handoffReason: { type: String, default: null },
+    satisfaction: { type: Number, default: null },
+    tags: { type: [String], default: [] },
+    handledBy: { type: [String], default: [] },
+    waitMs: { type: Number, default: null },
+    firstResponseMs: { type: Number, default: null },
+    handleMs: { type: Number, default: null },
+    /** Running sum and count of customer message sentiment, moved by $inc on append. */
+    sentimentSum: { type: Number, default: 0 },
+    sentimentN: { type: Number, default: 0 },
     doc: { type: Schema.Types.Mixed, required: true },
   },
   opts,
@@ -43,6 +57,10 @@ ConversationSchema.index({ channelId: 1, channelConversationId: 1 }, { unique: t
 ConversationSchema.index({ state: 1, priority: -1, createdAt: 1 });
 ConversationSchema.index({ agentId: 1, state: 1 });
 ConversationSchema.index({ customerId: 1, createdAt: 1 });
+ConversationSchema.index({ createdAt: -1, _id: -1 });
+ConversationSchema.index({ createdAt: 1, channelId: 1, handoffReason: 1, satisfaction: 1 });
+ConversationSchema.index({ tags: 1 });
+ConversationSchema.index({ handledBy: 1 });
 
 export const MessageSchema = new Schema(
   {
@@ -54,6 +72,10 @@ export const MessageSchema = new Schema(
     kind: { type: String, required: true },
     text: { type: String, default: '' },
     createdAt: { type: String, required: true },
+    /** Customer messages only: recognized intent and sentiment, and the conversation's channel for figures. */
+    intent: { type: String },
+    sentiment: { type: Number },
+    channelId: { type: String },
     doc: { type: Schema.Types.Mixed, required: true },
   },
   opts,
@@ -62,6 +84,8 @@ MessageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // Exactly-once per channel activity; messages without an activity id (bot, agent, events) are not constrained.
 MessageSchema.index({ conversationId: 1, activityId: 1 }, { unique: true, partialFilterExpression: { activityId: { $type: 'string' } } });
 MessageSchema.index({ text: 'text' }, { default_language: 'none' });
+MessageSchema.index({ role: 1, createdAt: 1, channelId: 1, intent: 1 });
+MessageSchema.index({ intent: 1, conversationId: 1 }, { partialFilterExpression: { role: 'customer' } });
 
 export const UserSchema = new Schema(
   { _id: String, email: { type: String, required: true, unique: true }, doc: { type: Schema.Types.Mixed, required: true } },

@@ -111,6 +111,8 @@ export interface Conversation {
   satisfaction?: { score: number; comment?: string; at: string };
   /** Routing state while queued: who was offered the chat, when, and what the customer was last told. */
   queueInfo?: { offeredTo: string[]; offeredAt?: string; lastNotice?: { position: number; waitSeconds: number } };
+  /** Every agent who has held the conversation, in order; kept by the store whenever agentId is set. */
+  handledBy?: string[];
   /** Highest sequence number handed out for this conversation. */
   lastSeq: number;
   createdAt: string;
@@ -122,7 +124,7 @@ export type NewConversation = Pick<Conversation, 'channelId' | 'channelConversat
   Partial<Pick<Conversation, 'state' | 'priority' | 'skill' | 'language' | 'tags'>> & { id?: string };
 
 export type ConversationPatch = Partial<
-  Omit<Conversation, 'id' | 'channelId' | 'channelConversationId' | 'customerId' | 'createdAt' | 'version' | 'lastSeq'>
+  Omit<Conversation, 'id' | 'channelId' | 'channelConversationId' | 'customerId' | 'createdAt' | 'version' | 'lastSeq' | 'handledBy'>
 >;
 
 /** Compare-and-set expectations; every given field must match for the update to apply. */
@@ -131,6 +133,9 @@ export interface ConversationExpectation {
   agentId?: string | null;
   version?: number;
 }
+
+/** The intent of a customer message the recognizer did not understand (out of scope). */
+export const UNRECOGNIZED_INTENT = 'none';
 
 export type AuthorRole = 'customer' | 'bot' | 'agent' | 'system';
 /** 'message' is visible to the customer; 'note' and 'whisper' are internal; 'event' records a state change. */

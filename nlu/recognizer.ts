@@ -18,7 +18,7 @@ export interface Recognition {
   language: string;
 }
 
-export const OUT_OF_SCOPE = 'none';
+export { UNRECOGNIZED_INTENT as OUT_OF_SCOPE } from '../models/records';
 
 export interface Recognizer {
   readonly languages: readonly string[];

@@ -20,10 +20,11 @@ import type {
   User,
   UserPatch,
 } from '../models/records';
+import { UNRECOGNIZED_INTENT } from '../models/records';
 import { registerModels, type MongoModels } from '../models/mongoSchemas';
-import { buildConversation, buildCustomer, buildMessage, buildUser, erasedMessage, mergeCustomer } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, MessagePage, SearchHit, StatsQuery, Store } from './store';
-import { MAX_PAGE } from './store';
+import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
+import { MAX_PAGE, UNRECOGNIZED_TOP, decodeCursor, encodeCursor, rankIndex } from './store';
 import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
 const t = mongoose.trusted;
@@ -111,6 +112,7 @@ export class MongoStore implements Store {
       version: c.version,
       keys: customerKeys(c),
       contacts: c.contacts.map((p) => identityKeyString({ kind: p.type, value: p.value })),
+      segments: c.segments,
     };
   }
 
@@ -179,7 +181,15 @@ export class MongoStore implements Store {
   }
 
   private conversationDoc(c: Conversation) {
+    const f = conversationFacts(c);
     return {
+      handoffReason: c.handoffReason ?? null,
+      satisfaction: c.satisfaction?.score ?? null,
+      tags: c.tags,
+      handledBy: c.handledBy ?? [],
+      waitMs: f.waitMs,
+      firstResponseMs: f.firstResponseMs,
+      handleMs: f.handleMs,
       channelId: c.channelId,
       channelConversationId: c.channelConversationId,
       customerId: c.customerId,
@@ -265,7 +275,7 @@ export class MongoStore implements Store {
       const moved: string[] = [];
       for (const row of rows) {
         if (onlyIds && !onlyIds.includes(row._id)) continue;
-        const res = await this.casConversation(row._id, undefined, (c) => ({ ...c, customerId: toCustomerId, version: c.version + 1, updatedAt: new Date().toISOString() }));
+        const res = await this.casConversation(row._id, undefined, (c) => ({ ...patchConversation(c, {}), customerId: toCustomerId }));
         if (res) {
           await this.m.Conversation.updateOne({ _id: row._id }, { $set: { customerId: toCustomerId } });
           moved.push(row._id);
@@ -312,12 +322,7 @@ export class MongoStore implements Store {
     plain(id, 'id');
     validateExpectation(expect);
     return this.wrap(async () => {
-      const res = await this.casConversation(id, expect, (c) => ({
-        ...c,
-        ...patch,
-        version: c.version + 1,
-        updatedAt: new Date().toISOString(),
-      }));
+      const res = await this.casConversation(id, expect, (c) => patchConversation(c, patch));
       if (!res) return null;
       const { before, after } = res;
       const held = (c: Conversation) => (c.state === 'agent' ? c.agentId : null);
@@ -358,14 +363,9 @@ export class MongoStore implements Store {
       }
       const alreadyHeld = !reserved && !!(await this.m.AgentSlots.exists({ _id: agentId, conversations: conversationId }));
       if (!reserved && !alreadyHeld) return { ok: false, reason: 'capacity' };
-      const res = await this.casConversation(conversationId, { states: input.fromStates, agentId: input.expectedAgentId }, (c) => ({
-        ...c,
-        ...input.patch,
-        state: 'agent',
-        agentId,
-        version: c.version + 1,
-        updatedAt: new Date().toISOString(),
-      }));
+      const res = await this.casConversation(conversationId, { states: input.fromStates, agentId: input.expectedAgentId }, (c) =>
+        patchConversation(c, { ...input.patch, state: 'agent', agentId }),
+      );
       if (!res) {
         if (reserved) await this.releaseSlot(agentId, conversationId);
         return { ok: false, reason: 'state' };
@@ -390,7 +390,8 @@ export class MongoStore implements Store {
     if (input.activityId !== undefined) plain(input.activityId, 'activityId');
     const conversationId = input.conversationId;
     return this.wrap(async (): Promise<AppendResult> => {
-      if (!(await this.m.Conversation.exists({ _id: conversationId }))) throw new AppError('NOT_FOUND', 'conversation not found');
+      const conv = (await this.m.Conversation.findOne({ _id: conversationId }).select({ channelId: 1 }).lean()) as any;
+      if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
       // Optimistic, gap-free: take max(seq)+1 and let the unique (conversationId, seq) index pick one
       // winner; a duplicate activity id hits its own unique index and returns the stored message.
       for (let attempt = 0; attempt < 1000; attempt++) {
@@ -401,26 +402,38 @@ export class MongoStore implements Store {
         const last = (await this.m.Message.findOne({ conversationId }).sort({ seq: -1 }).select({ seq: 1 }).lean()) as any;
         const m = buildMessage(input, (last?.seq ?? 0) + 1);
         try {
-          await this.m.Message.create({
-            _id: m.id,
-            conversationId,
-            seq: m.seq,
-            activityId: m.activityId,
-            role: m.role,
-            kind: m.kind,
-            text: m.text,
-            createdAt: m.createdAt,
-            doc: m,
-          });
+          await this.m.Message.create(this.messageDoc(m, conv.channelId));
         } catch (err) {
           if (duplicateOn(err, 'activityId') || duplicateOn(err, 'seq')) continue;
           throw err;
         }
-        await this.m.Conversation.updateOne({ _id: conversationId }, { $max: { lastSeq: m.seq }, $set: { updatedAt: m.createdAt } });
+        const scored = m.role === 'customer' && typeof m.sentiment === 'number';
+        await this.m.Conversation.updateOne(
+          { _id: conversationId },
+          { $max: { lastSeq: m.seq }, $set: { updatedAt: m.createdAt }, ...(scored ? { $inc: { sentimentSum: m.sentiment, sentimentN: 1 } } : {}) },
+        );
         return { message: m, created: true };
       }
       throw new AppError('STORE_UNAVAILABLE', 'could not append after many attempts');
     });
+  }
+
+  private messageDoc(m: Message, channelId: string) {
+    const customer = m.role === 'customer';
+    return {
+      _id: m.id,
+      conversationId: m.conversationId,
+      seq: m.seq,
+      activityId: m.activityId,
+      role: m.role,
+      kind: m.kind,
+      text: m.text,
+      createdAt: m.createdAt,
+      channelId,
+      ...(customer && m.intent !== undefined ? { intent: m.intent } : {}),
+      ...(customer && m.sentiment !== undefined ? { sentiment: m.sentiment } : {}),
+      doc: m,
+    };
   }
 
   async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
@@ -443,7 +456,8 @@ export class MongoStore implements Store {
     plain(conversationId, 'conversationId');
     return this.wrap(async () => {
       const rows = (await this.m.Message.find({ conversationId }).lean()) as any[];
-      for (const r of rows) await this.m.Message.updateOne({ _id: r._id }, { $set: { text: '', doc: erasedMessage(r.doc as Message) } });
+      for (const r of rows) await this.m.Message.updateOne({ _id: r._id }, { $set: { text: '', doc: erasedMessage(r.doc as Message) }, $unset: { intent: 1, sentiment: 1 } });
+      await this.m.Conversation.updateOne({ _id: conversationId }, { $set: { sentimentSum: 0, sentimentN: 0 } });
       return rows.length;
     });
   }
@@ -460,27 +474,171 @@ export class MongoStore implements Store {
   }
 
   async conversationStats(q: StatsQuery): Promise<ConversationStats> {
-    const match: Record<string, unknown> = { createdAt: t({ $gte: plain(q.from, 'from'), $lt: plain(q.to, 'to') }) };
+    const range = t({ $gte: plain(q.from, 'from'), $lt: plain(q.to, 'to') });
+    const match: Record<string, unknown> = { createdAt: range };
     if (q.channelId !== undefined) match.channelId = plain(q.channelId, 'channelId');
+    const messageMatch: Record<string, unknown> = { role: 'customer', createdAt: range };
+    if (q.channelId !== undefined) messageMatch.channelId = q.channelId;
+    const number = t({ $type: 'number' });
     return this.wrap(async () => {
       const [facets] = await this.m.Conversation.aggregate([
         { $match: match },
         {
           $facet: {
             perDay: [{ $group: { _id: { day: { $substrBytes: ['$createdAt', 0, 10] }, channelId: '$channelId' }, count: { $sum: 1 } } }, { $sort: { '_id.day': 1, '_id.channelId': 1 } }],
-            totals: [{ $group: { _id: null, total: { $sum: 1 }, botOnly: { $sum: { $cond: [{ $and: [{ $eq: [{ $ifNull: ['$doc.handoffReason', null] }, null] }, { $ne: ['$state', 'external'] }] }, 1, 0] } } } }],
-            reasons: [{ $match: { 'doc.handoffReason': t({ $type: 'string' }) } }, { $group: { _id: '$doc.handoffReason', count: { $sum: 1 } } }, { $sort: { count: -1 } }],
-            satisfaction: [{ $match: { 'doc.satisfaction.score': t({ $type: 'number' }) } }, { $group: { _id: '$doc.satisfaction.score', count: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+            totals: [{ $group: { _id: null, total: { $sum: 1 }, botOnly: { $sum: { $cond: [{ $and: [{ $eq: [{ $ifNull: ['$handoffReason', null] }, null] }, { $ne: ['$state', 'external'] }] }, 1, 0] } } } }],
+            reasons: [{ $match: { handoffReason: t({ $type: 'string' }) } }, { $group: { _id: '$handoffReason', count: { $sum: 1 } } }, { $sort: { count: -1, _id: 1 } }],
+            satisfaction: [{ $match: { satisfaction: number } }, { $group: { _id: '$satisfaction', count: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+            sentiment: [
+              { $match: { sentimentN: t({ $gt: 0 }) } },
+              { $group: { _id: { $substrBytes: ['$createdAt', 0, 10] }, sum: { $sum: '$sentimentSum' }, n: { $sum: '$sentimentN' } } },
+            ],
+            sentimentBySegment: [
+              { $match: { sentimentN: t({ $gt: 0 }) } },
+              { $lookup: { from: 'customers', localField: 'customerId', foreignField: '_id', as: 'customer', pipeline: [{ $project: { segments: 1 } }] } },
+              { $unwind: '$customer' },
+              { $unwind: '$customer.segments' },
+              { $group: { _id: { day: { $substrBytes: ['$createdAt', 0, 10] }, segment: '$customer.segments' }, sum: { $sum: '$sentimentSum' }, n: { $sum: '$sentimentN' } } },
+            ],
           },
         },
       ]);
+      // Nearest rank, like the embedded store: count, then skip to the rank in an index-ordered scan.
+      const percentiles = async (field: string): Promise<Percentiles> => {
+        const f = { ...match, [field]: number };
+        const n = await this.m.Conversation.countDocuments(f);
+        const at = async (p: number) => {
+          if (n === 0) return null;
+          const [row] = (await this.m.Conversation.find(f).sort({ [field]: 1 }).skip(rankIndex(n, p)).limit(1).select({ [field]: 1 }).lean()) as any[];
+          return row[field] / 1000;
+        };
+        return { p50: await at(0.5), p90: await at(0.9), n };
+      };
+      const intents = (await this.m.Message.aggregate([
+        { $match: { ...messageMatch, intent: t({ $type: 'string' }) } },
+        { $group: { _id: '$intent', count: { $sum: 1 } } },
+        { $sort: { count: -1, _id: 1 } },
+      ])) as any[];
+      const unrecognized = (await this.m.Message.aggregate([
+        { $match: { ...messageMatch, intent: UNRECOGNIZED_INTENT, text: t({ $ne: '' }) } },
+        { $group: { _id: { $toLower: { $trim: { input: '$text' } } }, text: { $min: '$text' }, count: { $sum: 1 }, conversationId: { $max: '$conversationId' } } },
+        { $sort: { count: -1, text: 1 } },
+        { $limit: UNRECOGNIZED_TOP },
+      ])) as any[];
+      const avg = (sum: number, n: number) => Math.round((sum / n) * 1000) / 1000;
+      const sentiment = [
+        ...facets.sentiment.map((r: any) => ({ day: r._id, segment: '*', average: avg(r.sum, r.n), n: r.n })),
+        ...facets.sentimentBySegment.map((r: any) => ({ day: r._id.day, segment: r._id.segment, average: avg(r.sum, r.n), n: r.n })),
+      ].sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : x.segment < y.segment ? -1 : x.segment > y.segment ? 1 : 0));
       return {
         perDay: facets.perDay.map((r: any) => ({ day: r._id.day, channelId: r._id.channelId, count: r.count })),
         total: facets.totals[0]?.total ?? 0,
         botOnly: facets.totals[0]?.botOnly ?? 0,
         handoffReasons: facets.reasons.map((r: any) => ({ reason: r._id, count: r.count })),
         satisfaction: facets.satisfaction.map((r: any) => ({ score: r._id, count: r.count })),
+        times: { waiting: await percentiles('waitMs'), firstResponse: await percentiles('firstResponseMs'), handling: await percentiles('handleMs') },
+        intents: intents.map((r) => ({ intent: r._id, count: r.count })),
+        unrecognized: unrecognized.map((r) => ({ text: r.text, count: r.count, conversationId: r.conversationId })),
+        sentiment,
       };
+    });
+  }
+
+  async searchTranscripts(filter: TranscriptFilter, page: TranscriptPage = {}): Promise<TranscriptResults> {
+    const f = filter;
+    const and: Record<string, unknown>[] = [];
+    const created: Record<string, string> = {};
+    if (f.from !== undefined) created.$gte = plain(f.from, 'from');
+    if (f.to !== undefined) created.$lt = plain(f.to, 'to');
+    if (Object.keys(created).length) and.push({ createdAt: t(created) });
+    if (f.channelId !== undefined) and.push({ channelId: plain(f.channelId, 'channelId') });
+    if (f.customerId !== undefined) and.push({ customerId: plain(f.customerId, 'customerId') });
+    if (f.agentId !== undefined) and.push({ handledBy: plain(f.agentId, 'agentId') });
+    if (f.state !== undefined) and.push({ state: plain(f.state, 'state') });
+    if (f.handoffReason !== undefined) and.push({ handoffReason: plain(f.handoffReason, 'handoffReason') });
+    if (f.tag !== undefined) and.push({ tags: plain(f.tag, 'tag') });
+    const score: Record<string, number> = {};
+    if (f.satisfactionMin !== undefined) score.$gte = plainNumber(f.satisfactionMin, 'satisfactionMin');
+    if (f.satisfactionMax !== undefined) score.$lte = plainNumber(f.satisfactionMax, 'satisfactionMax');
+    if (Object.keys(score).length) and.push({ satisfaction: t(score) });
+    const average = { $divide: ['$sentimentSum', '$sentimentN'] };
+    if (f.sentimentMin !== undefined) and.push({ sentimentN: t({ $gt: 0 }), $expr: t({ $gte: [average, plainNumber(f.sentimentMin, 'sentimentMin')] }) });
+    if (f.sentimentMax !== undefined) and.push({ sentimentN: t({ $gt: 0 }), $expr: t({ $lte: [average, plainNumber(f.sentimentMax, 'sentimentMax')] }) });
+    if (page.cursor !== undefined) {
+      const k = decodeCursor(plain(page.cursor, 'cursor'));
+      and.push({ $or: t([{ createdAt: t({ $lt: k.createdAt }) }, { createdAt: k.createdAt, _id: t({ $lt: k.id }) }]) });
+    }
+    const limit = clampLimit(page.limit, 50, MAX_PAGE);
+    return this.wrap(async () => {
+      // Filters that live in other collections become id sets first (text: the messages' $text index).
+      if (f.text !== undefined) {
+        const words = plain(f.text, 'text').normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+        if (!words.length) return { items: [], nextCursor: null };
+        const ids = await this.m.Message.distinct('conversationId', { $text: t({ $search: `"${words.slice(0, 20).join(' ')}"` }) } as never);
+        and.push({ _id: t({ $in: ids }) });
+      }
+      if (f.intent !== undefined) and.push({ _id: t({ $in: await this.m.Message.distinct('conversationId', { role: 'customer', intent: plain(f.intent, 'intent') }) }) });
+      if (f.segment !== undefined) and.push({ customerId: t({ $in: await this.m.Customer.distinct('_id', { segments: plain(f.segment, 'segment') }) }) });
+      const rows = (await this.m.Conversation.find(and.length ? { $and: t(and) } : {}).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).lean()) as any[];
+      const pageRows = rows.slice(0, limit);
+      const ids = pageRows.map((r) => r._id);
+      const customers = (await this.m.Customer.find({ _id: t({ $in: pageRows.map((r) => r.customerId) }) }).select({ 'doc.displayName': 1 }).lean()) as any[];
+      const names = new Map(customers.map((c) => [c._id, c.doc?.displayName]));
+      const counts = (await this.m.Message.aggregate([{ $match: { conversationId: t({ $in: ids }), role: 'customer' } }, { $group: { _id: '$conversationId', n: { $sum: 1 } } }])) as any[];
+      const perConversation = new Map(counts.map((c) => [c._id, c.n]));
+      const items = pageRows.map((r) => ({
+        conversation: this.toConversation(r),
+        ...(typeof names.get(r.customerId) === 'string' ? { customerName: names.get(r.customerId) as string } : {}),
+        sentiment: r.sentimentN > 0 ? Math.round((r.sentimentSum / r.sentimentN) * 1000) / 1000 : null,
+        customerMessages: perConversation.get(r._id) ?? 0,
+      }));
+      return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].conversation) : null };
+    });
+  }
+
+  async listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
+    if (conversationIds.length === 0) return [];
+    if (conversationIds.length > MAX_PAGE) throw new AppError('STORE_INVALID_QUERY', `at most ${MAX_PAGE} conversations at once`);
+    conversationIds.forEach((id) => plain(id, 'conversationId'));
+    const order = new Map(conversationIds.map((id, i) => [id, i]));
+    return this.wrap(async () => {
+      const rows = (await this.m.Message.find({ conversationId: t({ $in: [...conversationIds] }) }).sort({ conversationId: 1, seq: 1 }).lean()) as any[];
+      return rows.map((r) => r.doc as Message).sort((a, b) => order.get(a.conversationId)! - order.get(b.conversationId)! || a.seq - b.seq);
+    });
+  }
+
+  async importRecords(batch: ImportBatch): Promise<void> {
+    await this.wrap(async () => {
+      const sentiment = new Map<string, { sum: number; n: number }>();
+      for (const m of batch.messages ?? []) {
+        if (m.role !== 'customer' || typeof m.sentiment !== 'number') continue;
+        const s = sentiment.get(m.conversationId) ?? { sum: 0, n: 0 };
+        sentiment.set(m.conversationId, { sum: s.sum + m.sentiment, n: s.n + 1 });
+      }
+      if (batch.customers?.length) await this.m.Customer.insertMany(batch.customers.map((c) => this.customerDoc(c)), { ordered: true });
+      const channels = new Map<string, string>();
+      if (batch.conversations?.length) {
+        await this.m.Conversation.insertMany(
+          batch.conversations.map((c) => {
+            channels.set(c.id, c.channelId);
+            const s = sentiment.get(c.id) ?? { sum: 0, n: 0 };
+            sentiment.delete(c.id);
+            return { _id: c.id, lastSeq: c.lastSeq, sentimentSum: s.sum, sentimentN: s.n, ...this.conversationDoc(c) };
+          }),
+          { ordered: true },
+        );
+        const held = batch.conversations.filter((c) => c.state === 'agent' && c.agentId);
+        for (const c of held) await this.m.AgentSlots.updateOne({ _id: c.agentId }, { $addToSet: { conversations: c.id } }, { upsert: true });
+      }
+      const missing = [...new Set((batch.messages ?? []).map((m) => m.conversationId).filter((id) => !channels.has(id)))];
+      if (missing.length) {
+        const rows = (await this.m.Conversation.find({ _id: t({ $in: missing }) }).select({ channelId: 1 }).lean()) as any[];
+        for (const r of rows) channels.set(r._id, r.channelId);
+        const unknown = missing.find((id) => !channels.has(id));
+        if (unknown) throw new AppError('NOT_FOUND', `conversation ${unknown} not found`);
+      }
+      if (batch.messages?.length) await this.m.Message.insertMany(batch.messages.map((m) => this.messageDoc(m, channels.get(m.conversationId)!)), { ordered: true });
+      for (const [id, s] of sentiment) await this.m.Conversation.updateOne({ _id: id }, { $inc: { sentimentSum: s.sum, sentimentN: s.n } });
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
-import type { Conversation, Customer, CustomerPatch, Message, NewConversation, NewCustomer, NewMessage, NewUser, User } from '../models/records';
+import type { Conversation, ConversationPatch, Customer, CustomerPatch, Message, NewConversation, NewCustomer, NewMessage, NewUser, User } from '../models/records';
 import { normalizeEmail, normalizePhone, plain } from './storeGuards';
 
 /** Defaults and normalization shared by both stores, so they build identical records. */
@@ -75,6 +75,37 @@ export function buildConversation(input: NewConversation): Conversation {
     createdAt: now,
     updatedAt: now,
     version: 1,
+  };
+}
+
+/** The next version of a conversation after a patch; both stores build it the same way. */
+export function patchConversation(current: Conversation, patch: ConversationPatch): Conversation {
+  const next: Conversation = { ...current, ...patch, version: current.version + 1, updatedAt: new Date().toISOString() };
+  const handledBy = current.handledBy ?? [];
+  if (next.agentId && !handledBy.includes(next.agentId)) next.handledBy = [...handledBy, next.agentId];
+  return next;
+}
+
+/** Indexed facts of a conversation for review filters and figures, derived from the record alone. */
+export function conversationFacts(c: Conversation): {
+  tags: string;
+  handledBy: string;
+  waitMs: number | null;
+  firstResponseMs: number | null;
+  handleMs: number | null;
+} {
+  // A span whose end is older than its start belongs to an earlier round (re-queued later): not a sample.
+  const span = (from?: string, to?: string) => {
+    const ms = from && to ? Date.parse(to) - Date.parse(from) : NaN;
+    return ms >= 0 ? ms : null;
+  };
+  return {
+    // Delimited on both sides so one instr() finds a whole tag.
+    tags: c.tags.length ? `|${c.tags.join('|')}|` : '',
+    handledBy: c.handledBy?.length ? `|${c.handledBy.join('|')}|` : '',
+    waitMs: span(c.queuedAt, c.assignedAt),
+    firstResponseMs: span(c.queuedAt, c.firstAgentReplyAt),
+    handleMs: c.state === 'closed' ? span(c.assignedAt, c.closedAt) : null,
   };
 }
 

@@ -21,9 +21,10 @@ import type {
   User,
   UserPatch,
 } from '../models/records';
-import { buildConversation, buildCustomer, buildMessage, buildUser, erasedMessage, mergeCustomer } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, MessagePage, SearchHit, StatsQuery, Store } from './store';
-import { MAX_PAGE } from './store';
+import { UNRECOGNIZED_INTENT } from '../models/records';
+import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
+import { MAX_PAGE, UNRECOGNIZED_TOP, decodeCursor, encodeCursor, rankIndex } from './store';
 import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
 const SCHEMA = `
@@ -101,13 +102,44 @@ export class SqliteStore implements Store {
 
   /** Columns added after the first release; a file made by an older version gets them filled from its documents. */
   private migrate(): void {
-    const cols = new Set((this.db.prepare('PRAGMA table_info(conversations)').all() as { name: string }[]).map((c) => c.name));
-    if (!cols.has('handoff_reason')) {
+    const columns = (table: string) => new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    const conv = columns('conversations');
+    if (!conv.has('handoff_reason')) {
       this.db.exec(`ALTER TABLE conversations ADD COLUMN handoff_reason TEXT;
         ALTER TABLE conversations ADD COLUMN satisfaction INTEGER;
         UPDATE conversations SET handoff_reason = json_extract(doc, '$.handoffReason'), satisfaction = json_extract(doc, '$.satisfaction.score');`);
     }
-    this.db.exec('CREATE INDEX IF NOT EXISTS conversations_stats ON conversations(created_at, channel_id, handoff_reason, satisfaction, state)');
+    // Review filters and figures (issue 5): indexed facts derived from each record, kept by every write.
+    if (!conv.has('tags')) {
+      this.db.transaction(() => {
+        this.db.exec(`ALTER TABLE conversations ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+          ALTER TABLE conversations ADD COLUMN handled_by TEXT NOT NULL DEFAULT '';
+          ALTER TABLE conversations ADD COLUMN wait_ms INTEGER;
+          ALTER TABLE conversations ADD COLUMN first_response_ms INTEGER;
+          ALTER TABLE conversations ADD COLUMN handle_ms INTEGER;
+          ALTER TABLE conversations ADD COLUMN sentiment_sum REAL NOT NULL DEFAULT 0;
+          ALTER TABLE conversations ADD COLUMN sentiment_n INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE messages ADD COLUMN intent TEXT;
+          ALTER TABLE messages ADD COLUMN sentiment REAL;
+          ALTER TABLE messages ADD COLUMN channel_id TEXT;
+          CREATE TABLE IF NOT EXISTS customer_segments (customer_id TEXT NOT NULL, segment TEXT NOT NULL, PRIMARY KEY (customer_id, segment));
+          CREATE INDEX IF NOT EXISTS customer_segments_segment ON customer_segments(segment, customer_id);
+          UPDATE messages SET intent = json_extract(doc, '$.intent'), sentiment = json_extract(doc, '$.sentiment'),
+            channel_id = (SELECT channel_id FROM conversations c WHERE c.id = messages.conversation_id);
+          INSERT OR IGNORE INTO customer_segments (customer_id, segment) SELECT c.id, j.value FROM customers c, json_each(c.doc, '$.segments') j;`);
+        const upd = this.db.prepare('UPDATE conversations SET tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, sentiment_sum = ?, sentiment_n = ? WHERE id = ?');
+        for (const row of this.db.prepare('SELECT * FROM conversations').iterate() as Iterable<Row>) {
+          const c = this.rowToConversation(row);
+          const f = conversationFacts(c);
+          const s = this.db.prepare("SELECT COALESCE(SUM(sentiment), 0) AS sum, COUNT(sentiment) AS n FROM messages WHERE conversation_id = ? AND role = 'customer'").get(c.id) as { sum: number; n: number };
+          upd.run(f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, s.sum, s.n, c.id);
+        }
+      })();
+    }
+    this.db.exec(`CREATE INDEX IF NOT EXISTS conversations_stats ON conversations(created_at, channel_id, handoff_reason, satisfaction, state);
+      CREATE INDEX IF NOT EXISTS conversations_keyset ON conversations(created_at, id);
+      CREATE INDEX IF NOT EXISTS messages_customer_day ON messages(created_at, channel_id, intent) WHERE role = 'customer';
+      CREATE INDEX IF NOT EXISTS messages_customer_intent ON messages(intent, conversation_id) WHERE role = 'customer';`);
   }
 
   /** For tests and benchmarks that simulate an outage or need raw access. */
@@ -177,11 +209,22 @@ export class SqliteStore implements Store {
     for (const p of c.contacts) insContact.run(c.id, identityKeyString({ kind: p.type, value: p.value }));
   }
 
+  private writeSegments(c: Customer): void {
+    this.stmt('DELETE FROM customer_segments WHERE customer_id = ?').run(c.id);
+    const ins = this.stmt('INSERT OR IGNORE INTO customer_segments (customer_id, segment) VALUES (?, ?)');
+    for (const seg of c.segments) ins.run(c.id, seg);
+  }
+
+  private insertCustomer(c: Customer): void {
+    this.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
+    this.writeCustomerKeys(c);
+    if (c.segments.length) this.writeSegments(c);
+  }
+
   async createCustomer(input: NewCustomer): Promise<Customer> {
     const c = buildCustomer(input);
     return this.tx(() => {
-      this.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
-      this.writeCustomerKeys(c);
+      this.insertCustomer(c);
       return c;
     });
   }
@@ -230,6 +273,7 @@ export class SqliteStore implements Store {
       if (next.identities !== current.identities || next.contacts !== current.contacts) {
         if (JSON.stringify([customerKeys(next), next.contacts]) !== JSON.stringify([customerKeys(current), current.contacts])) this.writeCustomerKeys(next);
       }
+      if (next.segments.join('\n') !== current.segments.join('\n')) this.writeSegments(next);
       return next;
     });
   }
@@ -251,14 +295,21 @@ export class SqliteStore implements Store {
         .get(input.channelId, input.channelConversationId) as Row | undefined;
       if (row) return { conversation: this.rowToConversation(row), created: false };
       const c = buildConversation(input);
-      this
-        .stmt(
-          `INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, doc)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(c.id, c.channelId, c.channelConversationId, c.customerId, c.state, c.agentId, c.priority, c.version, c.lastSeq, c.createdAt, c.updatedAt, JSON.stringify(c));
+      this.insertConversation(c);
       return { conversation: c, created: true };
     });
+  }
+
+  private insertConversation(c: Conversation, sentiment = { sum: 0, n: 0 }): void {
+    const f = conversationFacts(c);
+    this
+      .stmt(
+        `INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at,
+           handoff_reason, satisfaction, tags, handled_by, wait_ms, first_response_ms, handle_ms, sentiment_sum, sentiment_n, doc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(c.id, c.channelId, c.channelConversationId, c.customerId, c.state, c.agentId, c.priority, c.version, c.lastSeq, c.createdAt, c.updatedAt,
+        c.handoffReason ?? null, c.satisfaction?.score ?? null, f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, sentiment.sum, sentiment.n, JSON.stringify(c));
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
@@ -324,7 +375,7 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         const c = this.rowToConversation(row);
         if (onlyIds && !onlyIds.includes(c.id)) continue;
-        const next = { ...c, customerId: toCustomerId, version: c.version + 1, updatedAt: new Date().toISOString() };
+        const next = { ...patchConversation(c, {}), customerId: toCustomerId };
         this.stmt('UPDATE conversations SET customer_id = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?').run(toCustomerId, next.version, next.updatedAt, JSON.stringify(next), c.id);
         moved.push(c.id);
       }
@@ -333,8 +384,14 @@ export class SqliteStore implements Store {
   }
 
   private writeConversation(next: Conversation): void {
-    this.stmt('UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, handoff_reason = ?, satisfaction = ?, doc = ? WHERE id = ?')
-      .run(next.state, next.agentId, next.priority, next.version, next.updatedAt, next.handoffReason ?? null, next.satisfaction?.score ?? null, JSON.stringify(next), next.id);
+    const f = conversationFacts(next);
+    this
+      .stmt(
+        `UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, handoff_reason = ?, satisfaction = ?,
+           tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, doc = ? WHERE id = ?`,
+      )
+      .run(next.state, next.agentId, next.priority, next.version, next.updatedAt, next.handoffReason ?? null, next.satisfaction?.score ?? null,
+        f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, JSON.stringify(next), next.id);
   }
 
   private expectationHolds(c: Conversation, expect?: ConversationExpectation): boolean {
@@ -353,7 +410,7 @@ export class SqliteStore implements Store {
       if (!row) return null;
       const current = this.rowToConversation(row);
       if (!this.expectationHolds(current, expect)) return null;
-      const next: Conversation = { ...current, ...patch, version: current.version + 1, updatedAt: new Date().toISOString() };
+      const next = patchConversation(current, patch);
       this.writeConversation(next);
       return next;
     });
@@ -379,15 +436,7 @@ export class SqliteStore implements Store {
         .stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?")
         .get(input.agentId, input.conversationId) as { n: number };
       if (active.n >= input.maxActive) return { ok: false, reason: 'capacity' };
-      const now = new Date().toISOString();
-      const next: Conversation = {
-        ...current,
-        ...input.patch,
-        state: 'agent',
-        agentId: input.agentId,
-        version: current.version + 1,
-        updatedAt: now,
-      };
+      const next = patchConversation(current, { ...input.patch, state: 'agent', agentId: input.agentId });
       this.writeConversation(next);
       return { ok: true, conversation: next };
     });
@@ -407,7 +456,7 @@ export class SqliteStore implements Store {
     plain(input.conversationId, 'conversationId');
     if (input.activityId !== undefined) plain(input.activityId, 'activityId');
     return this.tx((): AppendResult => {
-      const conv = this.stmt('SELECT last_seq FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      const conv = this.stmt('SELECT last_seq, channel_id FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
       if (input.activityId !== undefined) {
         const existing = this
@@ -417,12 +466,20 @@ export class SqliteStore implements Store {
       }
       const seq = (conv.last_seq as number) + 1;
       const m = buildMessage(input, seq);
+      this.insertMessage(m, conv.channel_id as string);
+      const scored = m.role === 'customer' && typeof m.sentiment === 'number';
       this
-        .stmt('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(m.id, m.conversationId, m.seq, m.activityId ?? null, m.role, m.kind, m.text, m.createdAt, JSON.stringify(m));
-      this.stmt('UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?').run(seq, m.createdAt, m.conversationId);
+        .stmt('UPDATE conversations SET last_seq = ?, updated_at = ?, sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?')
+        .run(seq, m.createdAt, scored ? m.sentiment : 0, scored ? 1 : 0, m.conversationId);
       return { message: m, created: true };
     });
+  }
+
+  private insertMessage(m: Message, channelId: string): void {
+    this
+      .stmt('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, intent, sentiment, channel_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(m.id, m.conversationId, m.seq, m.activityId ?? null, m.role, m.kind, m.text, m.createdAt,
+        m.role === 'customer' ? (m.intent ?? null) : null, m.role === 'customer' ? (m.sentiment ?? null) : null, channelId, JSON.stringify(m));
   }
 
   async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
@@ -454,8 +511,9 @@ export class SqliteStore implements Store {
     plain(conversationId, 'conversationId');
     return this.tx(() => {
       const rows = this.stmt('SELECT id, doc FROM messages WHERE conversation_id = ?').all(conversationId) as Row[];
-      const upd = this.stmt("UPDATE messages SET text = '', doc = ? WHERE id = ?");
+      const upd = this.stmt("UPDATE messages SET text = '', intent = NULL, sentiment = NULL, doc = ? WHERE id = ?");
       for (const r of rows) upd.run(JSON.stringify(erasedMessage(JSON.parse(r.doc as string) as Message)), r.id);
+      this.stmt('UPDATE conversations SET sentiment_sum = 0, sentiment_n = 0 WHERE id = ?').run(conversationId);
       return rows.length;
     });
   }
@@ -490,12 +548,135 @@ export class SqliteStore implements Store {
         .stmt(`SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
         .get(...args) as { total: number; botOnly: number | null };
       const handoffReasons = this
-        .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC`)
+        .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`)
         .all(...args) as ConversationStats['handoffReasons'];
       const satisfaction = this
         .stmt(`SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`)
         .all(...args) as ConversationStats['satisfaction'];
-      return { perDay, total: totals.total, botOnly: totals.botOnly ?? 0, handoffReasons, satisfaction };
+      const percentiles = (column: string): Percentiles => {
+        const { n } = this.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
+        const at = (p: number) =>
+          n === 0 ? null : ((this.stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`).get(...args, rankIndex(n, p)) as { v: number }).v / 1000);
+        return { p50: at(0.5), p90: at(0.9), n };
+      };
+      const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
+      const intents = this
+        .stmt(`SELECT intent, COUNT(*) AS count FROM messages WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`)
+        .all(...args) as ConversationStats['intents'];
+      const unrecognized = this
+        .stmt(
+          `SELECT MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages
+           WHERE ${messageWhere} AND intent = ? AND text != '' GROUP BY lower(trim(text)) ORDER BY count DESC, text LIMIT ?`,
+        )
+        .all(...args, UNRECOGNIZED_INTENT, UNRECOGNIZED_TOP) as ConversationStats['unrecognized'];
+      const sentiment = this
+        .stmt(
+          `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, ROUND(SUM(sentiment_sum) / SUM(sentiment_n), 3) AS average, SUM(sentiment_n) AS n
+             FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
+           UNION ALL
+           SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, ROUND(SUM(c.sentiment_sum) / SUM(c.sentiment_n), 3) AS average, SUM(c.sentiment_n) AS n
+             FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
+             WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment
+           ORDER BY day, segment`,
+        )
+        .all(...args, ...args) as ConversationStats['sentiment'];
+      return {
+        perDay,
+        total: totals.total,
+        botOnly: totals.botOnly ?? 0,
+        handoffReasons,
+        satisfaction,
+        times: { waiting: percentiles('wait_ms'), firstResponse: percentiles('first_response_ms'), handling: percentiles('handle_ms') },
+        intents,
+        unrecognized,
+        sentiment,
+      };
+    });
+  }
+
+  async searchTranscripts(filter: TranscriptFilter, page: TranscriptPage = {}): Promise<TranscriptResults> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => (where.push(sql), args.push(...values));
+    const f = filter;
+    if (f.text !== undefined) {
+      const match = ftsPhrase(plain(f.text, 'text'));
+      if (!match) return { items: [], nextCursor: null };
+      add('c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)', match);
+    }
+    if (f.from !== undefined) add('c.created_at >= ?', plain(f.from, 'from'));
+    if (f.to !== undefined) add('c.created_at < ?', plain(f.to, 'to'));
+    if (f.channelId !== undefined) add('c.channel_id = ?', plain(f.channelId, 'channelId'));
+    if (f.customerId !== undefined) add('c.customer_id = ?', plain(f.customerId, 'customerId'));
+    if (f.agentId !== undefined) add("instr(c.handled_by, '|' || ? || '|') > 0", plain(f.agentId, 'agentId'));
+    if (f.state !== undefined) add('c.state = ?', plain(f.state, 'state'));
+    if (f.handoffReason !== undefined) add('c.handoff_reason = ?', plain(f.handoffReason, 'handoffReason'));
+    if (f.intent !== undefined) add("c.id IN (SELECT conversation_id FROM messages WHERE role = 'customer' AND intent = ?)", plain(f.intent, 'intent'));
+    if (f.sentimentMin !== undefined) add('c.sentiment_n > 0 AND c.sentiment_sum / c.sentiment_n >= ?', plainNumber(f.sentimentMin, 'sentimentMin'));
+    if (f.sentimentMax !== undefined) add('c.sentiment_n > 0 AND c.sentiment_sum / c.sentiment_n <= ?', plainNumber(f.sentimentMax, 'sentimentMax'));
+    if (f.satisfactionMin !== undefined) add('c.satisfaction >= ?', plainNumber(f.satisfactionMin, 'satisfactionMin'));
+    if (f.satisfactionMax !== undefined) add('c.satisfaction <= ?', plainNumber(f.satisfactionMax, 'satisfactionMax'));
+    if (f.tag !== undefined) add("instr(c.tags, '|' || ? || '|') > 0", plain(f.tag, 'tag'));
+    if (f.segment !== undefined) add('c.customer_id IN (SELECT customer_id FROM customer_segments WHERE segment = ?)', plain(f.segment, 'segment'));
+    if (page.cursor !== undefined) {
+      const k = decodeCursor(plain(page.cursor, 'cursor'));
+      add('(c.created_at < ? OR (c.created_at = ? AND c.id < ?))', k.createdAt, k.createdAt, k.id);
+    }
+    const limit = clampLimit(page.limit, 50, MAX_PAGE);
+    const sql = `SELECT c.*, json_extract(cu.doc, '$.displayName') AS customer_name,
+        (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer') AS customer_messages
+      FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`;
+    const rows = this.run(() => this.stmt(sql).all(...args, limit + 1) as Row[]);
+    const items = rows.slice(0, limit).map((r) => ({
+      conversation: this.rowToConversation(r),
+      ...(typeof r.customer_name === 'string' ? { customerName: r.customer_name } : {}),
+      sentiment: (r.sentiment_n as number) > 0 ? Math.round(((r.sentiment_sum as number) / (r.sentiment_n as number)) * 1000) / 1000 : null,
+      customerMessages: r.customer_messages as number,
+    }));
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].conversation) : null };
+  }
+
+  async listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
+    if (conversationIds.length === 0) return [];
+    if (conversationIds.length > MAX_PAGE) throw new AppError('STORE_INVALID_QUERY', `at most ${MAX_PAGE} conversations at once`);
+    conversationIds.forEach((id) => plain(id, 'conversationId'));
+    const order = new Map(conversationIds.map((id, i) => [id, i]));
+    const rows = this.run(() =>
+      this.db
+        .prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`)
+        .all(...conversationIds) as Row[],
+    );
+    const messages = rows.map((r) => JSON.parse(r.doc as string) as Message);
+    return messages.sort((a, b) => order.get(a.conversationId)! - order.get(b.conversationId)! || a.seq - b.seq);
+  }
+
+  async importRecords(batch: ImportBatch): Promise<void> {
+    this.tx(() => {
+      for (const c of batch.customers ?? []) this.insertCustomer(c);
+      const sentiment = new Map<string, { sum: number; n: number }>();
+      for (const m of batch.messages ?? []) {
+        if (m.role !== 'customer' || typeof m.sentiment !== 'number') continue;
+        const s = sentiment.get(m.conversationId) ?? { sum: 0, n: 0 };
+        sentiment.set(m.conversationId, { sum: s.sum + m.sentiment, n: s.n + 1 });
+      }
+      const channels = new Map<string, string>();
+      for (const c of batch.conversations ?? []) {
+        this.insertConversation(c, sentiment.get(c.id));
+        sentiment.delete(c.id);
+        channels.set(c.id, c.channelId);
+      }
+      for (const m of batch.messages ?? []) {
+        let channel = channels.get(m.conversationId);
+        if (channel === undefined) {
+          const row = this.stmt('SELECT channel_id FROM conversations WHERE id = ?').get(m.conversationId) as Row | undefined;
+          if (!row) throw new AppError('NOT_FOUND', `conversation ${m.conversationId} not found`);
+          channels.set(m.conversationId, (channel = row.channel_id as string));
+        }
+        this.insertMessage(m, channel);
+      }
+      // Messages added to conversations stored earlier: their running sentiment moves too.
+      for (const [id, s] of sentiment) this.stmt('UPDATE conversations SET sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?').run(s.sum, s.n, id);
     });
   }
 

@@ -17,6 +17,7 @@ import type {
   User,
   UserPatch,
 } from '../models/records';
+import { AppError } from '../core/errors';
 
 /** Identity keys are unique across customers: a channel identity, or a verified contact point. */
 export type IdentityKey =
@@ -114,6 +115,12 @@ export interface Store {
   searchMessages(query: string, limit?: number): Promise<SearchHit[]>;
   /** Dashboard figures computed by the store (aggregation), not by loading records. */
   conversationStats(query: StatsQuery): Promise<ConversationStats>;
+  /** Transcript review: conversations matching every given filter, newest first, in keyset pages. */
+  searchTranscripts(filter: TranscriptFilter, page?: TranscriptPage): Promise<TranscriptResults>;
+  /** Every message of these conversations (at most MAX_PAGE ids), grouped by conversation in the given order, then by seq. */
+  listMessagesOf(conversationIds: readonly string[]): Promise<Message[]>;
+  /** Bulk load for the history generator and imports: records are written as given, in one batch. */
+  importRecords(batch: ImportBatch): Promise<void>;
 
   // Agents and users
   createUser(input: NewUser): Promise<User>;
@@ -139,6 +146,13 @@ export interface Store {
 }
 
 export const MAX_PAGE = 1000;
+/** How many not-understood messages the dashboard lists. */
+export const UNRECOGNIZED_TOP = 20;
+
+/** Nearest-rank percentile: the index of the p-th value among n sorted values. */
+export function rankIndex(n: number, p: number): number {
+  return Math.max(0, Math.ceil(p * n) - 1);
+}
 
 export interface SearchHit {
   conversationId: string;
@@ -155,6 +169,13 @@ export interface StatsQuery {
   channelId?: string;
 }
 
+export interface Percentiles {
+  /** Seconds; null when there is no sample. */
+  p50: number | null;
+  p90: number | null;
+  n: number;
+}
+
 export interface ConversationStats {
   /** Conversations created per day (YYYY-MM-DD) and channel. */
   perDay: { day: string; channelId: string; count: number }[];
@@ -163,4 +184,77 @@ export interface ConversationStats {
   botOnly: number;
   handoffReasons: { reason: string; count: number }[];
   satisfaction: { score: number; count: number }[];
+  /** Queued → taken by an agent; queued → first agent reply; taken → closed. */
+  times: { waiting: Percentiles; firstResponse: Percentiles; handling: Percentiles };
+  /** Customer messages per recognized intent (UNRECOGNIZED_INTENT included). */
+  intents: { intent: string; count: number }[];
+  /** The customer messages the bot understood least often, most frequent first (text compared case-insensitively). */
+  unrecognized: { text: string; count: number; conversationId: string }[];
+  /** Average customer sentiment per day of conversation, overall (segment '*') and per customer segment. */
+  sentiment: { day: string; segment: string; average: number; n: number }[];
+}
+
+/** Every field narrows the result; text is matched as words in any message of the conversation. */
+export interface TranscriptFilter {
+  text?: string;
+  /** ISO times on the conversation's start: inclusive from, exclusive to. */
+  from?: string;
+  to?: string;
+  channelId?: string;
+  customerId?: string;
+  agentId?: string;
+  state?: ConversationState;
+  handoffReason?: string;
+  /** Some customer message of the conversation was recognized as this intent. */
+  intent?: string;
+  /** Bounds on the conversation's average customer sentiment (-1…1). */
+  sentimentMin?: number;
+  sentimentMax?: number;
+  /** Bounds on the satisfaction rating (1…5); conversations without one never match. */
+  satisfactionMin?: number;
+  satisfactionMax?: number;
+  tag?: string;
+  /** A segment the customer is in now. */
+  segment?: string;
+}
+
+export interface TranscriptPage {
+  limit?: number;
+  /** Opaque, from the previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface TranscriptSummary {
+  conversation: Conversation;
+  customerName?: string;
+  /** Average sentiment of the customer's messages; null when none was scored. */
+  sentiment: number | null;
+  customerMessages: number;
+}
+
+export interface TranscriptResults {
+  items: TranscriptSummary[];
+  nextCursor: string | null;
+}
+
+export interface ImportBatch {
+  customers?: Customer[];
+  conversations?: Conversation[];
+  /** Messages of conversations in this batch or already stored; seq and lastSeq are taken as given. */
+  messages?: Message[];
+}
+
+/** The keyset cursor of transcript pages: the last item's start time and id. */
+export function encodeCursor(c: Pick<Conversation, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
+  } catch {
+    /* fall through */
+  }
+  throw new AppError('STORE_INVALID_QUERY', 'cursor is not one this server gave out');
 }

@@ -1,4 +1,6 @@
 import { isAppError } from '../../core/errors';
+import type { Conversation, Message } from '../../models/records';
+import { buildConversation, buildCustomer, buildMessage } from '../../store/recordBuilders';
 import type { Store } from '../../store/store';
 
 /**
@@ -221,6 +223,120 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       expect(stats.handoffReasons.find((r) => r.reason === 'customer_asked')?.count).toBeGreaterThanOrEqual(1);
       expect(stats.satisfaction.find((r) => r.score === 4)?.count).toBeGreaterThanOrEqual(1);
       expect(stats.botOnly).toBe(stats.total - stats.handoffReasons.reduce((n, r) => n + r.count, 0));
+    });
+  });
+
+  describe('transcript review and figures', () => {
+    const ref = (id: string) => ({ channelId: 'x', serviceUrl: 'http://localhost', conversation: { id } });
+    /** Three conversations in March 2025 with known times, intents, sentiment, ratings, tags and segments. */
+    async function history() {
+      const ana = { ...buildCustomer({ displayName: 'Ana', segments: ['vip'] }), id: uniq('ana') };
+      const ben = { ...buildCustomer({ displayName: 'Ben' }), id: uniq('ben') };
+      const conv = (id: string, channelId: string, customerId: string, createdAt: string, extra: Partial<Conversation>): Conversation => ({
+        ...buildConversation({ channelId, channelConversationId: uniq(id), customerId, reference: ref(id) }),
+        id: uniq(id), createdAt, updatedAt: createdAt, ...extra,
+      });
+      const k1 = conv('k1', 'webchat', ana.id, '2025-03-01T10:00:00.000Z', {
+        state: 'closed', handoffReason: 'customer_asked', handledBy: ['agent-1'], queuedAt: '2025-03-01T10:01:00.000Z', assignedAt: '2025-03-01T10:03:00.000Z',
+        firstAgentReplyAt: '2025-03-01T10:04:00.000Z', closedAt: '2025-03-01T10:13:00.000Z', satisfaction: { score: 5, at: '2025-03-01T10:14:00.000Z' }, tags: ['vip-care'], lastSeq: 3,
+      });
+      const k2 = conv('k2', 'facebook', ben.id, '2025-03-02T09:00:00.000Z', { state: 'closed', lastSeq: 3 });
+      const k3 = conv('k3', 'webchat', ben.id, '2025-03-02T12:00:00.000Z', {
+        state: 'agent', agentId: 'agent-2', handledBy: ['agent-2'], handoffReason: 'negative_sentiment', queuedAt: '2025-03-02T12:01:00.000Z', assignedAt: '2025-03-02T12:11:00.000Z', lastSeq: 1,
+      });
+      const msg = (c: Conversation, seq: number, role: Message['role'], text: string, intent?: string, sentiment?: number): Message =>
+        ({ ...buildMessage({ conversationId: c.id, role, text, intent, sentiment, createdAt: c.createdAt }, seq) });
+      const messages = [
+        msg(k1, 1, 'customer', 'where is my parcel', 'order.track', 0.5),
+        msg(k1, 2, 'bot', 'It is on its way.'),
+        msg(k1, 3, 'customer', 'I want a person', 'agent.request', -0.5),
+        msg(k2, 1, 'customer', 'blorp the flux capacitor', 'none', -0.2),
+        msg(k2, 2, 'customer', 'BLORP the flux capacitor ', 'none', -0.2),
+        msg(k2, 3, 'customer', 'refund please', 'refund.request', 0),
+        msg(k3, 1, 'customer', 'this is terrible', 'complaint', -0.9),
+      ];
+      await store.importRecords({ customers: [ana, ben], conversations: [k1, k2, k3], messages });
+      return { ana, ben, k1, k2, k3 };
+    }
+    const ids = (r: { items: { conversation: Conversation }[] }) => r.items.map((i) => i.conversation.id);
+
+    test('every filter narrows the set; results are newest first in keyset pages with summaries', async () => {
+      const { ana, ben, k1, k2, k3 } = await history();
+      expect(ids(await store.searchTranscripts({}))).toEqual([k3.id, k2.id, k1.id]);
+      const first = await store.searchTranscripts({}, { limit: 2 });
+      expect(ids(first)).toEqual([k3.id, k2.id]);
+      const second = await store.searchTranscripts({}, { limit: 2, cursor: first.nextCursor! });
+      expect([ids(second), second.nextCursor]).toEqual([[k1.id], null]);
+      const cases: [Parameters<Store['searchTranscripts']>[0], string[]][] = [
+        [{ text: 'flux capacitor' }, [k2.id]],
+        [{ text: 'PARCEL' }, [k1.id]],
+        [{ text: 'parcel OR NEAR(' }, []],
+        [{ channelId: 'webchat' }, [k3.id, k1.id]],
+        [{ customerId: ben.id }, [k3.id, k2.id]],
+        [{ agentId: 'agent-1' }, [k1.id]],
+        [{ state: 'closed' }, [k2.id, k1.id]],
+        [{ handoffReason: 'negative_sentiment' }, [k3.id]],
+        [{ intent: 'order.track' }, [k1.id]],
+        [{ sentimentMax: -0.5 }, [k3.id]],
+        [{ sentimentMin: 0 }, [k1.id]],
+        [{ satisfactionMin: 4 }, [k1.id]],
+        [{ satisfactionMax: 3 }, []],
+        [{ tag: 'vip-care' }, [k1.id]],
+        [{ tag: 'vip' }, []],
+        [{ segment: 'vip' }, [k1.id]],
+        [{ from: '2025-03-02T00:00:00.000Z' }, [k3.id, k2.id]],
+        [{ to: '2025-03-02T00:00:00.000Z' }, [k1.id]],
+        [{ channelId: 'webchat', state: 'agent' }, [k3.id]],
+        [{ text: 'refund', customerId: ana.id }, []],
+      ];
+      for (const [filter, expected] of cases) expect([filter, ids(await store.searchTranscripts(filter))]).toEqual([filter, expected]);
+      const [item] = (await store.searchTranscripts({ customerId: ana.id })).items;
+      expect([item.customerName, item.sentiment, item.customerMessages, item.conversation.satisfaction?.score]).toEqual(['Ana', 0, 2, 5]);
+      await expectCode(store.searchTranscripts({}, { cursor: 'not-a-cursor' }), 'STORE_INVALID_QUERY');
+      await expectCode(store.searchTranscripts({ channelId: { $ne: null } as unknown as string }), 'STORE_INVALID_QUERY');
+      await expectCode(store.searchTranscripts({ sentimentMin: '0' as unknown as number }), 'STORE_INVALID_QUERY');
+    });
+
+    test('figures: times as nearest-rank percentiles, intents, not-understood messages and sentiment per segment', async () => {
+      const { k2 } = await history();
+      const stats = await store.conversationStats({ from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z' });
+      expect([stats.total, stats.botOnly]).toEqual([3, 1]);
+      expect(stats.handoffReasons).toEqual([{ reason: 'customer_asked', count: 1 }, { reason: 'negative_sentiment', count: 1 }]);
+      expect(stats.satisfaction).toEqual([{ score: 5, count: 1 }]);
+      expect(stats.times).toEqual({ waiting: { p50: 120, p90: 600, n: 2 }, firstResponse: { p50: 180, p90: 180, n: 1 }, handling: { p50: 600, p90: 600, n: 1 } });
+      expect(stats.intents).toEqual([
+        { intent: 'none', count: 2 }, { intent: 'agent.request', count: 1 }, { intent: 'complaint', count: 1 }, { intent: 'order.track', count: 1 }, { intent: 'refund.request', count: 1 },
+      ]);
+      expect(stats.unrecognized).toEqual([{ text: 'BLORP the flux capacitor ', count: 2, conversationId: k2.id }]);
+      expect(stats.sentiment).toEqual([
+        { day: '2025-03-01', segment: '*', average: 0, n: 2 },
+        { day: '2025-03-01', segment: 'vip', average: 0, n: 2 },
+        { day: '2025-03-02', segment: '*', average: -0.325, n: 4 },
+      ]);
+      const facebook = await store.conversationStats({ from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z', channelId: 'facebook' });
+      expect([facebook.total, facebook.intents.map((i) => i.intent), facebook.times.waiting]).toEqual([1, ['none', 'refund.request'], { p50: null, p90: null, n: 0 }]);
+    });
+
+    test('messages of many conversations come grouped in the given order', async () => {
+      const { k1, k3 } = await history();
+      expect((await store.listMessagesOf([k3.id, k1.id])).map((m) => `${m.conversationId === k3.id ? 'k3' : 'k1'}:${m.seq}`)).toEqual(['k3:1', 'k1:1', 'k1:2', 'k1:3']);
+      expect(await store.listMessagesOf([])).toEqual([]);
+    });
+
+    test('live writes keep the indexed facts: running sentiment, every agent who held the chat, tags', async () => {
+      const conv = await newConversation('queued');
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'bad', sentiment: -1, activityId: 's1' });
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'worse', sentiment: -0.5, activityId: 's2' });
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'worse', sentiment: -0.5, activityId: 's2' });
+      const only = async (f: Parameters<Store['searchTranscripts']>[0]) => (await store.searchTranscripts({ customerId: conv.customerId, ...f })).items;
+      expect((await only({}))[0].sentiment).toBe(-0.75);
+      expect((await store.claimConversation({ conversationId: conv.id, agentId: 'ag-a', fromStates: ['queued'], maxActive: 3 })).ok).toBe(true);
+      expect((await store.claimConversation({ conversationId: conv.id, agentId: 'ag-b', fromStates: ['agent'], expectedAgentId: 'ag-a', maxActive: 3 })).ok).toBe(true);
+      const closed = await store.updateConversation(conv.id, { state: 'closed', agentId: null, tags: ['reviewed'] });
+      expect(closed?.handledBy).toEqual(['ag-a', 'ag-b']);
+      expect((await only({ agentId: 'ag-a', tag: 'reviewed' })).length).toBe(1);
+      await store.eraseMessages(conv.id);
+      expect((await only({}))[0].sentiment).toBeNull();
     });
   });
 
