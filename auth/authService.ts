@@ -112,6 +112,26 @@ export class AuthService {
     return { user, session };
   }
 
+  /**
+   * A short-lived ticket that authorizes one URL (path and query) for this session: lets the browser
+   * download a streamed export by plain navigation, without putting the session token in a URL.
+   */
+  ticketFor(ctx: AuthContext, url: string, ttlSeconds = 60): string {
+    const exp = Math.floor(this.now() / 1000) + ttlSeconds;
+    return `${ctx.session.id}.${exp}.${this.sign(`ticket:${ctx.session.id}.${exp}:${url}`)}`;
+  }
+
+  /** The session behind a ticket for exactly this URL; AUTH_* errors otherwise. */
+  async verifyTicket(ticket: string, url: string): Promise<AuthContext> {
+    const [id, exp, sig] = ticket.split('.');
+    if (!id || !exp || !sig || !/^\d+$/.test(exp)) throw new AppError('AUTH_INVALID');
+    const expected = Buffer.from(this.sign(`ticket:${id}.${exp}:${url}`));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('AUTH_INVALID');
+    if (Number(exp) * 1000 <= this.now()) throw new AppError('AUTH_EXPIRED');
+    return this.verify(this.tokenFor({ id } as Session));
+  }
+
   async revoke(sessionId: string, actorId?: string): Promise<void> {
     await this.store.revokeSession(sessionId, new Date(this.now()).toISOString());
     await this.store.appendAudit({ actorId, action: 'auth.sign_out', targetType: 'session', targetId: sessionId });

@@ -24,7 +24,10 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
 import { HandoffEvents } from '../handoff/handoffEvents';
 import { HandoffService, type CustomerChannel } from '../handoff/handoffService';
-import { loadShippedCorpus } from '../nlu/corpus';
+import { loadShippedCorpus, type LanguageCorpus } from '../nlu/corpus';
+import { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
+import { registerReviewRoutes } from '../agent-console/server/reviewRoutes';
+import { ReviewService } from '../review/reviewService';
 import { NlpRecognizer } from '../nlu/nlpRecognizer';
 import type { Recognizer } from '../nlu/recognizer';
 import { IdentityResolution } from '../profile/identityResolution';
@@ -84,8 +87,8 @@ const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <a href="/console">Agent console: take over chats (agents and supervisors)</a>
 <a href="/healthz">Health</a></body></html>`;
 
-export async function trainRecognizer(config: Config): Promise<NlpRecognizer> {
-  const r = new NlpRecognizer(loadShippedCorpus(), { maxChars: config.nlu.maxChars, cacheFile: config.nlu.modelCache });
+export async function trainRecognizer(config: Config, corpora: LanguageCorpus[] = loadShippedCorpus()): Promise<NlpRecognizer> {
+  const r = new NlpRecognizer(corpora, { maxChars: config.nlu.maxChars, cacheFile: config.nlu.modelCache });
   await r.train();
   return r;
 }
@@ -97,7 +100,18 @@ export async function trainRecognizer(config: Config): Promise<NlpRecognizer> {
 export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}): Promise<App> {
   const store = deps.store ?? createStore(config.store);
   await store.init();
-  const recognizer = deps.recognizer ?? (await trainRecognizer(config));
+  // The shipped corpus plus what supervisors added from the not-understood list; retrained on request.
+  const shipped = loadShippedCorpus();
+  const corpus = new CorpusAdditions(store, shipped);
+  const added = await corpus.list();
+  const recognizer = new LiveRecognizer(
+    deps.recognizer ?? (await trainRecognizer(config, CorpusAdditions.apply(shipped, added))),
+    async () => {
+      const items = await corpus.list();
+      return { recognizer: await trainRecognizer(config, CorpusAdditions.apply(shipped, items)), additions: items.length };
+    },
+    deps.recognizer ? 0 : added.length,
+  );
 
   const backend = deps.backend ?? new DemoCommerceBackend(store);
   if (backend instanceof DemoCommerceBackend) await backend.seed();
@@ -194,6 +208,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
   registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
   registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
+  registerReviewRoutes(server, { auth, store, review: new ReviewService(store), corpus, recognizer, log });
   server.get('/', route(log, async (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");

@@ -27,7 +27,7 @@ export function sendError(log: Logger, req: Request, res: Response, err: unknown
 }
 
 /** Parses a payload with a schema or throws VALIDATION_FAILED listing every problem. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what = 'payload'): T {
+export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown, what = 'payload'): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);

@@ -723,6 +723,10 @@ export class MongoStore implements Store {
     if (query.actorId !== undefined) f.actorId = plain(query.actorId, 'actorId');
     if (query.action !== undefined) f.action = plain(query.action, 'action');
     if (query.targetId !== undefined) f.targetId = plain(query.targetId, 'targetId');
+    if (query.cursor !== undefined) {
+      const k = decodeCursor(plain(query.cursor, 'cursor'));
+      f.$or = t([{ at: t({ $lt: k.createdAt }) }, { at: k.createdAt, _id: t({ $lt: k.id }) }]);
+    }
     const limit = clampLimit(query.limit, 100, MAX_PAGE);
     return this.wrap(async () => ((await this.m.Audit.find(f).sort({ at: -1, _id: -1 }).limit(limit).lean()) as any[]).map((r) => r.doc as AuditEntry));
   }

@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   id TEXT PRIMARY KEY, user_id TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
   id TEXT PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, action TEXT NOT NULL, target_id TEXT, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at, id);
 CREATE TABLE IF NOT EXISTS bot_state (
   key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL);
 `;
@@ -760,8 +760,13 @@ export class SqliteStore implements Store {
     if (query.actorId !== undefined) (where.push('actor_id = ?'), args.push(plain(query.actorId, 'actorId')));
     if (query.action !== undefined) (where.push('action = ?'), args.push(plain(query.action, 'action')));
     if (query.targetId !== undefined) (where.push('target_id = ?'), args.push(plain(query.targetId, 'targetId')));
+    if (query.cursor !== undefined) {
+      const k = decodeCursor(plain(query.cursor, 'cursor'));
+      where.push('(at < ? OR (at = ? AND id < ?))');
+      args.push(k.createdAt, k.createdAt, k.id);
+    }
     const limit = clampLimit(query.limit, 100, MAX_PAGE);
-    const sql = `SELECT doc FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ?`;
+    const sql = `SELECT doc FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
     const rows = this.run(() => this.stmt(sql).all(...args, limit) as Row[]);
     return rows.map((r) => JSON.parse(r.doc as string) as AuditEntry);
   }

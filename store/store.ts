@@ -54,6 +54,8 @@ export interface AuditQuery {
   action?: string;
   targetId?: string;
   limit?: number;
+  /** Opaque, from encodeCursor of the last entry of the previous page (newest first). */
+  cursor?: string;
 }
 
 /**

@@ -17,7 +17,6 @@ import { authenticate } from './authRoutes';
 const STAFF = ['agent', 'supervisor', 'admin'] as const;
 const LEADS = ['supervisor', 'admin'] as const;
 const Id = z.string().min(1).max(200);
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'must be an ISO date such as 2026-11-01');
 
 /** REST for the social profile, merges, outbound messages, privacy, transcript search and figures; every route checks the role. */
 export function registerCrmRoutes(
@@ -85,14 +84,6 @@ export function registerCrmRoutes(
     res.json({ hits: await d.store.searchMessages(q.q, q.limit ?? 50) });
   }));
 
-  server.get('/api/stats', route(log, async (req, res) => {
-    requireRole(await authenticate(d.auth, req), LEADS);
-    const q = parseOrThrow(z.object({ from: IsoDate, to: IsoDate, channel: z.string().max(100).optional() }).strict(), req.query ?? {}, 'query');
-    const iso = (s: string) => (s.length === 10 ? `${s}T00:00:00.000Z` : s);
-    if (iso(q.from) >= iso(q.to)) throw new AppError('VALIDATION_FAILED', 'from must be before to');
-    res.json(await d.store.conversationStats({ from: iso(q.from), to: iso(q.to), channelId: q.channel }));
-  }));
-
   const Mention = z
     .object({
       network: z.string().min(1).max(40).regex(/^[a-z0-9_.-]+$/i),
@@ -129,9 +120,4 @@ export function registerCrmRoutes(
     res.json({ rules });
   }));
 
-  server.get('/api/audit', route(log, async (req, res) => {
-    requireRole(await authenticate(d.auth, req), ['admin']);
-    const q = parseOrThrow(z.object({ action: z.string().max(100).optional(), actor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(), req.query ?? {}, 'query');
-    res.json({ entries: await d.store.listAudit({ action: q.action, actorId: q.actor, limit: q.limit }) });
-  }));
 }

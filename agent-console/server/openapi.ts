@@ -7,6 +7,13 @@ const err = { $ref: '#/components/responses/Error' };
 const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } }];
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ok = (description: string) => ({ description, ...json({ type: 'object' }) });
+const q = (name: string, schema: object = { type: 'string' }, required = false) => ({ name, in: 'query', required, schema });
+/** Transcript filters, shared by search and export. */
+const FILTERS = [
+  q('q', { type: 'string', maxLength: 200 }), q('from', { type: 'string', format: 'date' }), q('to', { type: 'string', format: 'date' }), q('channel'), q('customer'), q('agent'),
+  q('state', { enum: ['bot', 'queued', 'agent', 'external', 'closed'] }), q('reason'), q('intent'), q('sentimentMin', { type: 'number', minimum: -1, maximum: 1 }),
+  q('sentimentMax', { type: 'number', minimum: -1, maximum: 1 }), q('ratingMin', { type: 'integer', minimum: 1, maximum: 5 }), q('ratingMax', { type: 'integer', minimum: 1, maximum: 5 }), q('tag'), q('segment'),
+];
 const guarded = (roles: string) => ({ security: bearer, description: `Roles: ${roles}.`, responses: { 200: ok('OK'), 400: err, 401: err, 403: err, 404: err } });
 
 export const OPENAPI = {
@@ -34,8 +41,19 @@ export const OPENAPI = {
       put: { summary: 'Replace segment rules', requestBody: json({ type: 'object', required: ['rules'] }), ...guarded('supervisor, admin') },
     },
     '/api/transcripts/search': { get: { summary: 'Full-text search over every message (audited)', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }], ...guarded('supervisor, admin') } },
-    '/api/stats': { get: { summary: 'Dashboard figures computed by the store', parameters: ['from', 'to'].map((n) => ({ name: n, in: 'query', required: true, schema: { type: 'string', format: 'date' } })).concat([{ name: 'channel', in: 'query', required: false, schema: { type: 'string' } } as never]), ...guarded('supervisor, admin') } },
-    '/api/audit': { get: { summary: 'Audit log', parameters: ['action', 'actor', 'limit'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })), ...guarded('admin') } },
+    '/api/stats': { get: { summary: 'Dashboard figures computed by the store: conversations per day and channel, containment, handoff reasons, ratings, waiting/first response/handling p50 and p90, intents, not-understood messages, sentiment per day and segment. A date alone covers that whole day.', parameters: [q('from', { type: 'string', format: 'date' }, true), q('to', { type: 'string', format: 'date' }, true), q('channel')], ...guarded('supervisor, admin') } },
+    '/api/transcripts': { get: { summary: 'Transcript search with filters, newest first, in keyset pages (audited)', parameters: [...FILTERS, q('limit', { type: 'integer', minimum: 1, maximum: 200 }), q('cursor')], ...guarded('supervisor, admin') } },
+    '/api/transcripts/export': { get: { summary: 'The filtered transcripts, streamed: CSV (one line per message) or JSON (conversations with their messages). Bearer token, or a ticket from export-link (audited)', parameters: [...FILTERS, q('format', { enum: ['csv', 'json'] }, true), q('ticket')], security: [{ bearer: [] }, {}], responses: { 200: { description: 'The export', content: { 'text/csv': {}, 'application/json': {} } }, 400: err, 401: err, 403: err } } },
+    '/api/transcripts/export-link': { post: { summary: 'A one-minute download URL for an export with these filters (for plain browser downloads)', requestBody: json({ type: 'object', required: ['format'], description: 'The export query parameters as strings' }), ...guarded('supervisor, admin') } },
+    '/api/transcripts/{id}': { get: { summary: 'One transcript: every message with intent and sentiment, notes, whispers, state changes, handoff reason, rating (audited). Agents see only chats they held; others get the same 404 as a missing id', parameters: id, ...guarded('agent, supervisor, admin') } },
+    '/api/transcripts/{id}/tags': { put: { summary: 'Replace the tags of a transcript (audited)', parameters: id, requestBody: json({ type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string', maxLength: 40 }, maxItems: 50 } } }), ...guarded('supervisor, admin') } },
+    '/api/transcripts/{id}/annotations': { post: { summary: 'Annotate a transcript: an internal note the customer never sees (audited)', parameters: id, requestBody: json({ type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 5000 } } }), ...guarded('supervisor, admin'), responses: { 201: ok('The note'), 400: err, 401: err, 403: err, 404: err } } },
+    '/api/nlu/corpus': { get: { summary: 'Intents per language, utterances added from the dashboard, and which of them the running model was trained with', ...guarded('supervisor, admin') } },
+    '/api/nlu/utterances': { post: { summary: 'Add an utterance to an intent (or "none": out of scope); trained at the next retrain or restart', requestBody: json({ type: 'object', required: ['text', 'intent', 'language'], properties: { text: { type: 'string', maxLength: 500 }, intent: { type: 'string' }, language: { type: 'string', pattern: '^[a-z]{2}$' } } }), ...guarded('supervisor, admin'), responses: { 200: ok('Already there'), 201: ok('Added'), 400: err, 401: err, 403: err } } },
+    '/api/nlu/retrain': { post: { summary: 'Retrain the recognizer with the additions in the background; the bot keeps answering with the current model until the new one is ready', ...guarded('supervisor, admin'), responses: { 202: ok('Started'), 401: err, 403: err } } },
+    '/api/audit': { get: { summary: 'Audit log, newest first, in keyset pages', parameters: [q('action'), q('actor'), q('target'), q('limit', { type: 'integer', minimum: 1, maximum: 1000 }), q('cursor')], ...guarded('admin') } },
+    '/api/audit/export': { get: { summary: 'The audit log, streamed as CSV or JSON (bearer token or ticket; audited)', parameters: [q('action'), q('actor'), q('target'), q('format', { enum: ['csv', 'json'] }, true), q('ticket')], security: [{ bearer: [] }, {}], responses: { 200: { description: 'The export', content: { 'text/csv': {}, 'application/json': {} } }, 400: err, 401: err, 403: err } } },
+    '/api/audit/export-link': { post: { summary: 'A one-minute download URL for an audit export', requestBody: json({ type: 'object', required: ['format'] }), ...guarded('admin') } },
     '/api/mentions': { post: { summary: 'A public mention from a social listening tool', security: [{ listeningKey: [] }], requestBody: json({ type: 'object', required: ['network', 'handle', 'text'] }), responses: { 201: ok('Attached'), 400: err, 401: err, 404: err } } },
     '/api/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } } },
   },

@@ -1,0 +1,123 @@
+import { AppError, isAppError } from '../core/errors';
+import { UNRECOGNIZED_INTENT } from '../models/records';
+import type { Store } from '../store/store';
+import type { LanguageCorpus } from './corpus';
+import type { Recognition, Recognizer } from './recognizer';
+
+const KEY = 'nlu/corpus-additions';
+
+export interface CorpusAddition {
+  text: string;
+  /** An intent of the corpus, or UNRECOGNIZED_INTENT for an out-of-scope example. */
+  intent: string;
+  language: string;
+  by: string;
+  at: string;
+}
+
+/**
+ * Utterances people add from the dashboard's not-understood list. They live in the store (so every
+ * instance and every restart sees them) and are trained together with the shipped corpus.
+ */
+export class CorpusAdditions {
+  constructor(
+    private readonly store: Store,
+    private readonly shipped: readonly LanguageCorpus[],
+  ) {}
+
+  /** What may be added to: each language with its intents (UNRECOGNIZED_INTENT means "not something we handle"). */
+  catalogue(): { language: string; intents: string[] }[] {
+    return this.shipped.map((c) => ({ language: c.language, intents: [...Object.keys(c.intents).sort(), UNRECOGNIZED_INTENT] }));
+  }
+
+  async list(): Promise<CorpusAddition[]> {
+    const entry = (await this.store.readState([KEY]))[KEY];
+    return (entry?.value.items as CorpusAddition[] | undefined) ?? [];
+  }
+
+  async add(input: { text: string; intent: string; language: string }, actorId: string): Promise<{ addition: CorpusAddition; added: boolean }> {
+    const text = input.text.trim().replace(/\s+/g, ' ');
+    const corpus = this.shipped.find((c) => c.language === input.language);
+    if (!corpus) throw new AppError('VALIDATION_FAILED', `language must be one of ${this.shipped.map((c) => c.language).join(', ')}`);
+    if (input.intent !== UNRECOGNIZED_INTENT && !(input.intent in corpus.intents)) throw new AppError('VALIDATION_FAILED', `unknown intent ${input.intent} for ${input.language}`);
+    const addition: CorpusAddition = { text, intent: input.intent, language: input.language, by: actorId, at: new Date().toISOString() };
+    // eTag loop: two people adding at once both keep their utterance.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const entry = (await this.store.readState([KEY]))[KEY];
+      const items = (entry?.value.items as CorpusAddition[] | undefined) ?? [];
+      const same = items.find((i) => i.language === addition.language && i.text.toLowerCase() === text.toLowerCase());
+      if (same) return { addition: same, added: false };
+      try {
+        await this.store.writeState(KEY, { items: [...items, addition] }, entry?.etag ?? '*');
+        await this.store.appendAudit({ actorId, action: 'nlu.utterance_add', data: { intent: addition.intent, language: addition.language } });
+        return { addition, added: true };
+      } catch (err) {
+        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
+      }
+    }
+    throw new AppError('STORE_ETAG_CONFLICT', 'the corpus kept changing; try again');
+  }
+
+  /** The shipped corpus with the additions in it (duplicates of shipped examples dropped). */
+  static apply(corpora: readonly LanguageCorpus[], additions: readonly CorpusAddition[]): LanguageCorpus[] {
+    return corpora.map((c) => {
+      const mine = additions.filter((a) => a.language === c.language);
+      if (!mine.length) return c;
+      const intents = Object.fromEntries(Object.entries(c.intents).map(([k, v]) => [k, [...v]]));
+      const outOfScope = [...c.outOfScope];
+      const known = new Set([...Object.values(intents).flat(), ...outOfScope].map((t) => t.toLowerCase()));
+      for (const a of mine) {
+        if (known.has(a.text.toLowerCase())) continue;
+        known.add(a.text.toLowerCase());
+        if (a.intent === UNRECOGNIZED_INTENT) outOfScope.push(a.text);
+        else intents[a.intent]?.push(a.text);
+      }
+      return { ...c, intents, outOfScope };
+    });
+  }
+}
+
+/**
+ * The recognizer the bot uses: delegates to the current model and swaps in a retrained one when it is
+ * ready, so retraining never stops the bot answering.
+ */
+export class LiveRecognizer implements Recognizer {
+  private training: Promise<void> | undefined;
+  private trainedWith: number;
+
+  constructor(
+    private current: Recognizer,
+    private readonly retrain: () => Promise<{ recognizer: Recognizer; additions: number }>,
+    additions: number,
+  ) {
+    this.trainedWith = additions;
+  }
+
+  get languages(): readonly string[] {
+    return this.current.languages;
+  }
+
+  recognize(text: string, hint?: { language?: string }): Promise<Recognition> {
+    return this.current.recognize(text, hint);
+  }
+
+  status(): { training: boolean; trainedWithAdditions: number } {
+    return { training: !!this.training, trainedWithAdditions: this.trainedWith };
+  }
+
+  /** Starts a retrain unless one runs; resolves when the new model is in use. */
+  retrainNow(onError: (err: unknown) => void): Promise<void> {
+    this.training ??= this.retrain().then(
+      ({ recognizer, additions }) => {
+        this.current = recognizer;
+        this.trainedWith = additions;
+        this.training = undefined;
+      },
+      (err: unknown) => {
+        this.training = undefined;
+        onError(err);
+      },
+    );
+    return this.training;
+  }
+}

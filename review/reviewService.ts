@@ -1,0 +1,157 @@
+import { AppError } from '../core/errors';
+import type { Conversation, Message, UserRole } from '../models/records';
+import type { ConversationStats, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
+
+/** Who is asking; the review rules depend on the role only. */
+export interface Actor {
+  id: string;
+  role: UserRole;
+}
+
+export interface Transcript {
+  conversation: Conversation;
+  customer: { id: string; displayName?: string; language?: string; segments: string[] } | null;
+  /** Every message, note, whisper and state change, in order. */
+  messages: Message[];
+  /** Names of the staff who appear in the transcript, by id. */
+  staff: Record<string, string>;
+}
+
+export type ExportFormat = 'csv' | 'json';
+
+const EXPORT_PAGE = 500;
+export const CSV_COLUMNS = [
+  'conversation_id', 'channel', 'customer_id', 'customer_name', 'state', 'handoff_reason', 'rating', 'tags', 'conversation_started_at',
+  'seq', 'at', 'role', 'kind', 'author_id', 'text', 'intent', 'sentiment',
+] as const;
+
+/** Supervisors and admins see every transcript; an agent sees the ones they held. */
+export function canSee(actor: Actor, c: Conversation): boolean {
+  if (actor.role === 'supervisor' || actor.role === 'admin') return true;
+  return c.agentId === actor.id || (c.handledBy ?? []).includes(actor.id);
+}
+
+/** One CSV cell: quoted when needed; a leading = + - @ is neutralized so spreadsheets do not run it as a formula. */
+export function csvCell(value: unknown): string {
+  let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: unknown[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/**
+ * Transcript review for supervisors: search with filters, one transcript with everything that happened,
+ * tags and annotations, streamed exports, and the dashboard figures. Every view and export is audited.
+ * No transport here: routes hand in an Actor and get records or text chunks back.
+ */
+export class ReviewService {
+  constructor(private readonly store: Store) {}
+
+  async search(filter: TranscriptFilter, page: TranscriptPage, actor: Actor): Promise<TranscriptResults> {
+    const result = await this.store.searchTranscripts(filter, page);
+    await this.store.appendAudit({ actorId: actor.id, action: 'transcript.search', data: { filters: Object.keys(filter), results: result.items.length } });
+    return result;
+  }
+
+  /** The same NOT_FOUND for a conversation that does not exist and one the actor may not see. */
+  private async visible(id: string, actor: Actor): Promise<Conversation> {
+    const c = await this.store.getConversation(id);
+    if (!c || !canSee(actor, c)) throw new AppError('NOT_FOUND', 'no such conversation');
+    return c;
+  }
+
+  async transcript(id: string, actor: Actor): Promise<Transcript> {
+    const conversation = await this.visible(id, actor);
+    const messages: Message[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.store.listMessages(id, { afterSeq: after });
+      messages.push(...page);
+      if (page.length === 0 || page[page.length - 1].seq >= conversation.lastSeq) break;
+      after = page[page.length - 1].seq;
+    }
+    const customer = await this.store.getCustomer(conversation.customerId);
+    const staffIds = new Set<string>([...(conversation.handledBy ?? []), ...messages.filter((m) => m.role === 'agent' && m.authorId).map((m) => m.authorId!)]);
+    const staff: Record<string, string> = {};
+    for (const sid of staffIds) {
+      const u = await this.store.getUser(sid);
+      if (u) staff[sid] = u.name;
+    }
+    await this.store.appendAudit({ actorId: actor.id, action: 'transcript.view', targetType: 'conversation', targetId: id });
+    return {
+      conversation,
+      customer: customer && !customer.erasedAt ? { id: customer.id, displayName: customer.displayName, language: customer.language, segments: customer.segments } : null,
+      messages,
+      staff,
+    };
+  }
+
+  async setTags(id: string, tags: string[], actor: Actor): Promise<Conversation> {
+    const c = await this.visible(id, actor);
+    const next = await this.store.updateConversation(c.id, { tags: [...new Set(tags)] });
+    if (!next) throw new AppError('NOT_FOUND', 'no such conversation');
+    await this.store.appendAudit({ actorId: actor.id, action: 'transcript.tag', targetType: 'conversation', targetId: id, data: { tags: next.tags } });
+    return next;
+  }
+
+  /** A reviewer's annotation: an internal note in the transcript, never sent to the customer. */
+  async annotate(id: string, text: string, actor: Actor): Promise<Message> {
+    const c = await this.visible(id, actor);
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind: 'note', authorId: actor.id, text, data: { annotation: true } });
+    await this.store.appendAudit({ actorId: actor.id, action: 'transcript.annotate', targetType: 'conversation', targetId: id, data: { seq: message.seq } });
+    return message;
+  }
+
+  figures(q: StatsQuery): Promise<ConversationStats> {
+    return this.store.conversationStats(q);
+  }
+
+  /**
+   * The filtered set as text chunks, one store page (EXPORT_PAGE conversations and their messages) at a time:
+   * memory stays flat however large the export. CSV has one line per message; JSON is one object with a
+   * `conversations` array, each with its messages.
+   */
+  async *export(filter: TranscriptFilter, format: ExportFormat, actor: Actor): AsyncGenerator<string> {
+    await this.store.appendAudit({ actorId: actor.id, action: 'transcript.export', data: { format, filters: Object.keys(filter) } });
+    if (format === 'csv') yield csvLine([...CSV_COLUMNS]);
+    else yield `{"exportedAt":${JSON.stringify(new Date().toISOString())},"filter":${JSON.stringify(filter)},"conversations":[`;
+    let first = true;
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.searchTranscripts(filter, { limit: EXPORT_PAGE, cursor });
+      cursor = page.nextCursor ?? undefined;
+      if (page.items.length === 0) break;
+      const messages = await this.store.listMessagesOf(page.items.map((i) => i.conversation.id));
+      const byConversation = new Map<string, Message[]>();
+      for (const m of messages) {
+        const list = byConversation.get(m.conversationId);
+        if (list) list.push(m);
+        else byConversation.set(m.conversationId, [m]);
+      }
+      const chunk: string[] = [];
+      for (const item of page.items) {
+        const msgs = byConversation.get(item.conversation.id) ?? [];
+        if (format === 'csv') for (const m of msgs) chunk.push(csvLine(csvRow(item, m)));
+        else {
+          chunk.push(`${first ? '' : ','}${JSON.stringify(exportedConversation(item, msgs))}`);
+          first = false;
+        }
+      }
+      yield chunk.join('');
+    } while (cursor);
+    if (format === 'json') yield ']}';
+  }
+}
+
+function csvRow(item: TranscriptSummary, m: Message): unknown[] {
+  const c = item.conversation;
+  const text = m.kind === 'event' ? JSON.stringify(m.data ?? {}) : m.text;
+  return [c.id, c.channelId, c.customerId, item.customerName, c.state, c.handoffReason, c.satisfaction?.score, c.tags.join(' '), c.createdAt, m.seq, m.createdAt, m.role, m.kind, m.authorId, text, m.intent, m.sentiment];
+}
+
+function exportedConversation(item: TranscriptSummary, messages: Message[]) {
+  const { reference: _reference, queueInfo: _queueInfo, ...conversation } = item.conversation;
+  return { ...conversation, customerName: item.customerName, averageSentiment: item.sentiment, messages };
+}
