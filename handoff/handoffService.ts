@@ -248,6 +248,13 @@ export class HandoffService {
     return r.conversation;
   }
 
+  private readonly lastReply = new Map<string, string>();
+
+  /** When the agent last answered a customer (since this process started): the live board shows it. */
+  lastReplyAt(agentId: string): string | undefined {
+    return this.lastReply.get(agentId);
+  }
+
   /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
   async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
     const c = await this.owned(agentId, conversationId);
@@ -260,6 +267,7 @@ export class HandoffService {
       activityId: clientMessageId ? `agent:${agentId}:${clientMessageId}` : undefined,
     });
     if (!created) return message;
+    this.lastReply.set(agentId, message.createdAt);
     if (!c.firstAgentReplyAt) await this.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
     this.events.emit('message.created', { conversation: c, message });
     try {

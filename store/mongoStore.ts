@@ -24,8 +24,8 @@ import { UNRECOGNIZED_INTENT } from '../models/records';
 import { registerModels, type MongoModels } from '../models/mongoSchemas';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
 import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
-import { MAX_PAGE, UNRECOGNIZED_TOP, decodeCursor, encodeCursor, rankIndex } from './store';
-import { clampLimit, customerKeys, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
+import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
+import { clampLimit, customerKeys, decodeCursor, encodeCursor, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
 const t = mongoose.trusted;
 

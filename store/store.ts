@@ -17,7 +17,6 @@ import type {
   User,
   UserPatch,
 } from '../models/records';
-import { AppError } from '../core/errors';
 
 /** Identity keys are unique across customers: a channel identity, or a verified contact point. */
 export type IdentityKey =
@@ -244,19 +243,4 @@ export interface ImportBatch {
   conversations?: Conversation[];
   /** Messages of conversations in this batch or already stored; seq and lastSeq are taken as given. */
   messages?: Message[];
-}
-
-/** The keyset cursor of transcript pages: the last item's start time and id. */
-export function encodeCursor(c: Pick<Conversation, 'createdAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
-  } catch {
-    /* fall through */
-  }
-  throw new AppError('STORE_INVALID_QUERY', 'cursor is not one this server gave out');
 }

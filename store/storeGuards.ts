@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import type { ConversationExpectation } from '../models/records';
+import type { Conversation, ConversationExpectation } from '../models/records';
 import type { IdentityKey } from './store';
 
 /**
@@ -66,4 +66,19 @@ export function validateExpectation(expect?: ConversationExpectation): void {
   expect.states?.forEach((s) => plain(s, 'state'));
   if (expect.agentId !== undefined && expect.agentId !== null) plain(expect.agentId, 'agentId');
   if (expect.version !== undefined) plainNumber(expect.version, 'version');
+}
+
+/** The keyset cursor of transcript pages: the last item's start time and id. */
+export function encodeCursor(c: Pick<Conversation, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
+  } catch {
+    /* fall through */
+  }
+  throw new AppError('STORE_INVALID_QUERY', 'cursor is not one this server gave out');
 }

@@ -79,6 +79,7 @@ export class ConsoleGateway {
     this.stopped = true;
     this.unsubscribe.forEach((u) => u());
     clearTimeout(this.queueTimer);
+    clearTimeout(this.agentsTimer);
     for (const t of this.offlineTimers.values()) clearTimeout(t);
   }
 
@@ -268,7 +269,7 @@ export class ConsoleGateway {
   private async agentViews(): Promise<AgentView[]> {
     const users = await this.d.store.listUsers();
     return Promise.all(
-      users.map(async (u) => ({ id: u.id, name: u.name, role: u.role, presence: u.presence, skills: u.skills, languages: u.languages, capacity: u.capacity, activeChats: await this.d.store.countActiveChats(u.id) })),
+      users.map(async (u) => ({ id: u.id, name: u.name, role: u.role, presence: u.presence, skills: u.skills, languages: u.languages, capacity: u.capacity, activeChats: await this.d.store.countActiveChats(u.id), lastReplyAt: this.d.handoff.lastReplyAt(u.id) })),
     );
   }
 
@@ -280,6 +281,17 @@ export class ConsoleGateway {
     } catch (err) {
       this.d.log.warn({ err }, 'agents broadcast failed');
     }
+  }
+
+  private agentsTimer: NodeJS.Timeout | undefined;
+
+  /** Agents' last replies move often: at most one board snapshot a second. */
+  private scheduleAgentsBroadcast(): void {
+    if (this.agentsTimer || this.stopped) return;
+    this.agentsTimer = setTimeout(() => {
+      this.agentsTimer = undefined;
+      void this.broadcastAgents();
+    }, 1000);
   }
 
   /** Coalesces bursts of queue changes into one snapshot. */
@@ -299,6 +311,7 @@ export class ConsoleGateway {
     const e = this.d.events;
     this.unsubscribe.push(
       e.on('message.created', ({ conversation, message }) => {
+        if (message.role === 'agent' && message.kind === 'message') this.scheduleAgentsBroadcast();
         const rooms = [convRoom(conversation.id)];
         if (conversation.agentId) rooms.push(agentRoom(conversation.agentId));
         this.io.to(rooms).emit('message:new', { conversationId: conversation.id, message });

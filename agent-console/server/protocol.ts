@@ -53,6 +53,8 @@ export interface AgentView {
   languages: string[];
   capacity: number;
   activeChats: number;
+  /** When the agent last answered a customer; absent when not since the server started. */
+  lastReplyAt?: string;
 }
 
 export interface ClientToServerEvents {

@@ -7,7 +7,8 @@ import type { Logger } from '../../core/logger';
 import type { AuditEntry } from '../../models/records';
 import type { CorpusAdditions, LiveRecognizer } from '../../nlu/corpusAdditions';
 import { csvLine, type ExportFormat, type ReviewService } from '../../review/reviewService';
-import { encodeCursor, type Store, type TranscriptFilter } from '../../store/store';
+import type { Store, TranscriptFilter } from '../../store/store';
+import { encodeCursor } from '../../store/storeGuards';
 import { authenticate } from './authRoutes';
 
 const STAFF = ['agent', 'supervisor', 'admin'] as const;

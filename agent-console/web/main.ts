@@ -3,24 +3,14 @@ import type { AgentView, ConversationView } from '../server/protocol';
 import type { Customer, Message } from '../../models/records';
 import { startTeams } from './teams';
 import { tr, setLocale, locale, type Key } from './i18n';
+import { h } from './dom';
+import { ReviewPane, type ReviewTab } from './review';
 
 /**
  * The agent console. All customer-supplied text reaches the page through textContent only (see h()),
  * never as HTML: safe by construction. Messages are kept per conversation by sequence number, so live
  * pushes and replays after a reconnect merge without duplicates or gaps.
  */
-type Child = Node | string | number | null | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | ((e: Event) => void)> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, ''), v);
-    else if (v === true) el.setAttribute(k, '');
-    else if (v !== false) el.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
-  return el;
-}
-
 interface Me { id: string; name: string; role: string; email: string }
 /** What GET /api/merge-suggestions returns (profile/identityResolution.ts). */
 interface Suggestion { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }
@@ -50,6 +40,8 @@ const state = {
   presence: 'online',
   error: '',
   suggestions: [] as Suggestion[],
+  view: 'chats' as 'chats' | ReviewTab,
+  review: undefined as ReviewPane | undefined,
 };
 
 const app = document.getElementById('app')!;
@@ -185,6 +177,8 @@ function signOutLocal(message: string): void {
   state.socket = undefined;
   state.token = '';
   state.me = undefined;
+  state.review = undefined;
+  state.view = 'chats';
   sessionStorage.removeItem('console-token');
   state.error = message;
   render();
@@ -289,21 +283,40 @@ function conversationItem(c: ConversationView, kind: 'queue' | 'mine'): HTMLElem
   );
 }
 
-function mainView(): HTMLElement {
+function ago(iso: string | undefined): string {
+  if (!iso) return '';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return `${tr('lastReply')} ${s < 120 ? `${s} s` : `${Math.round(s / 60)} min`}`;
+}
+
+function topbar(): HTMLElement {
+  const lead = state.me!.role !== 'agent';
+  const tabs: ['chats' | ReviewTab, Key][] = [['chats', 'tabChats'], ['transcripts', 'tabTranscripts'], ['dashboard', 'tabDashboard'], ...(state.me!.role === 'admin' ? [['audit', 'tabAudit'] as ['audit', Key]] : [])];
   const presence = h('select', { id: 'presence', 'aria-label': tr('presence'), onchange: (e: Event) => ((state.presence = (e.target as HTMLSelectElement).value), void request('presence:set', { presence: state.presence })) },
     h('option', { value: 'online' }, tr('online')), h('option', { value: 'away' }, tr('away')), h('option', { value: 'offline' }, tr('offline')));
   presence.value = state.presence;
+  return h('div', { class: 'topbar' }, h('strong', {}, tr('consoleTitle')),
+    lead ? h('nav', { class: 'tabs' }, ...tabs.map(([v, k]) => h('button', { id: `tab-${v}`, class: state.view === v ? 'active' : '', 'aria-pressed': state.view === v ? 'true' : 'false', onclick: () => ((state.view = v), render()) }, tr(k)))) : null,
+    presence, h('span', { class: 'spacer' }), state.error ? h('span', { role: 'alert', id: 'error' }, state.error) : null, h('span', {}, `${state.me!.name} (${state.me!.role})`), languagePicker(), h('button', { onclick: () => void signOut() }, tr('signOut')));
+}
+
+function mainView(): HTMLElement {
+  if (state.view !== 'chats' && state.me!.role !== 'agent') {
+    state.review ??= new ReviewPane(() => state.token, state.me!.role);
+    state.review.show(state.view);
+    return h('div', { class: 'page' }, topbar(), state.review.el);
+  }
   return h(
     'div',
     { class: 'layout' },
-    h('div', { class: 'topbar' }, h('strong', {}, tr('consoleTitle')), presence, h('span', { class: 'spacer' }), state.error ? h('span', { role: 'alert', id: 'error' }, state.error) : null, h('span', {}, `${state.me!.name} (${state.me!.role})`), languagePicker(), h('button', { onclick: () => void signOut() }, tr('signOut'))),
+    topbar(),
     h('aside', { class: 'side' },
       h('h2', {}, `${tr('queue')} (${state.queue.length})`),
       h('div', { id: 'queue' }, ...(state.queue.length ? state.queue.map((c) => conversationItem(c, 'queue')) : [h('div', { class: 'empty' }, tr('queueEmpty'))])),
       h('h2', {}, tr('myChats')),
       h('div', { id: 'mine' }, ...state.mine.map((c) => conversationItem(c, 'mine'))),
       state.me!.role !== 'agent' ? h('h2', {}, tr('agents')) : null,
-      state.me!.role !== 'agent' ? h('div', { id: 'agents' }, ...state.agents.filter((a) => a.role !== 'admin').map((a) => h('div', { class: 'item' }, h('strong', {}, a.name), h('div', { class: 'meta' }, `${tr(a.presence)} · ${a.activeChats}/${a.capacity}`)))) : null,
+      state.me!.role !== 'agent' ? h('div', { id: 'agents' }, ...state.agents.filter((a) => a.role !== 'admin').map((a) => h('div', { class: 'item' }, h('strong', {}, a.name), h('div', { class: 'meta' }, [`${tr(a.presence)} · ${a.activeChats}/${a.capacity}`, ago(a.lastReplyAt)].filter(Boolean).join(' · '))))) : null,
     ),
     chatView(),
     profileView(),

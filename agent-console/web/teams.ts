@@ -1,4 +1,3 @@
-import { app, authentication } from '@microsoft/teams-js';
 
 /**
  * Inside a Microsoft Teams tab: initialize teams-js, take the SSO token and exchange it for a console session.
@@ -6,6 +5,8 @@ import { app, authentication } from '@microsoft/teams-js';
  */
 export async function startTeams(onSession: (token: string) => void, onError: (message: string) => void): Promise<boolean> {
   if (window.parent === window) return false;
+  // Loaded only inside a frame: teams-js fetches its list of valid Teams hosts as soon as it is evaluated.
+  const { app, authentication } = await import('@microsoft/teams-js');
   try {
     await Promise.race([app.initialize(), new Promise((_, reject) => setTimeout(() => reject(new Error('not in Teams')), 3000))]);
   } catch {

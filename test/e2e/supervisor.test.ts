@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import type { Socket } from 'socket.io-client';
+import type { Browser, Page } from 'playwright-core';
+import type { Conversation } from '../../models/records';
+import { artifact, describeBrowser, launch } from '../helpers/browser';
+import { ChannelServer } from '../helpers/channelServer';
+import { createStaff, online } from '../helpers/consoleClient';
+import { ratedHandoff } from '../helpers/journeys';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+const PASSWORD = 'correct horse battery';
+
+describeBrowser('supervisor pages in headless Chromium', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  let browser: Browser;
+  let agentSocket: Socket;
+  let chat: Conversation;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    running = await startTestApp();
+    channel = await new ChannelServer().start();
+    browser = await launch();
+    await running.app.services.auth.createUser({ email: 'sue@test.local', name: 'Sue Supervisor', password: PASSWORD, role: 'supervisor', capacity: 3 });
+    const agent = await createStaff(running.app, { name: 'Alice Agent' });
+    agentSocket = await online(running.app, running.url, agent);
+    chat = await ratedHandoff(running, channel, agentSocket, {
+      conv: 'sup-1',
+      customerName: 'Karl Kettle',
+      lines: ['my purple kettle is leaking', 'zorbly wimwam flux'],
+      agentReply: 'Sorry Karl, a new kettle is on its way.',
+      rating: 4,
+    });
+  });
+  afterAll(async () => {
+    agentSocket?.disconnect();
+    await browser?.close();
+    await running?.stop();
+    await channel?.stop();
+  });
+
+  async function signIn(): Promise<Page> {
+    const page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } })).newPage();
+    // CSP violations and script errors show up here; the pages must have none.
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(`${running.url}/console`);
+    await page.fill('#email', 'sue@test.local');
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    await page.locator('#queue').waitFor();
+    return page;
+  }
+
+  test('a supervisor searches a phrase the customer wrote, opens the transcript with its reason and rating, exports it, and sees the dashboard drawn', async () => {
+    const page = await signIn();
+    await page.click('#tab-transcripts');
+    await page.fill('#f-q', 'purple kettle');
+    await page.click('#search');
+    const row = page.locator(`#results tr[data-conversation="${chat.id}"]`);
+    await row.waitFor();
+    expect(await page.locator('#results tbody tr').count()).toBe(1);
+    await row.click();
+    await page.locator('#t-reason').waitFor();
+    expect(await page.textContent('#t-reason')).toBe('asked for a person');
+    expect(await page.textContent('#t-rating')).toMatch(/^4\/5/);
+    expect(await page.locator('#t-messages').textContent()).toContain('my purple kettle is leaking');
+    expect(await page.locator('#t-messages').textContent()).toContain('Sorry Karl, a new kettle is on its way.');
+    await page.screenshot({ path: artifact('supervisor-transcript.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^conversation_id,channel,customer_id/);
+    expect(csv).toContain('my purple kettle is leaking');
+    expect(csv).not.toContain('zzz-not-in-this-chat');
+    expect((await running.app.store.listAudit({ action: 'transcript.export' })).length).toBe(1);
+
+    await page.click('#tab-dashboard');
+    await page.locator('#review[data-charts="5"]').waitFor();
+    // Counts painted pixels of every chart canvas (a string: the test project has no DOM types).
+    const drawn = (await page.evaluate(`Array.from(document.querySelectorAll('#review canvas')).map((c) => {
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) painted++;
+      return { id: c.id, width: c.width, painted };
+    })`)) as { id: string; width: number; painted: number }[];
+    expect(drawn.map((d) => d.id)).toEqual(['chart-per-day', 'chart-reasons', 'chart-ratings', 'chart-intents', 'chart-sentiment']);
+    for (const d of drawn) expect({ id: d.id, drawn: d.width > 0 && d.painted > 500 }).toEqual({ id: d.id, drawn: true });
+    expect(Number(await page.textContent('#k-total .value'))).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent('#k-rating .value')).toBe('4.00');
+    await page.screenshot({ path: artifact('supervisor-dashboard.png'), fullPage: true });
+
+    // The not-understood message, added to an intent with one click.
+    const gibberish = page.locator('#unrecognized tr', { hasText: 'zorbly wimwam flux' });
+    await gibberish.waitFor();
+    await gibberish.locator('select[data-intent-for]').selectOption('none');
+    await gibberish.locator('button[data-add]').click();
+    await gibberish.getByText('added ✓').waitFor();
+    const corpus = (await running.app.store.readState(['nlu/corpus-additions']))['nlu/corpus-additions'];
+    expect(corpus.value.items).toEqual([expect.objectContaining({ text: 'zorbly wimwam flux', intent: 'none', language: 'en' })]);
+    expect(problems).toEqual([]);
+  });
+});
