@@ -14,6 +14,7 @@ import { createLogger } from '../core/logger';
 import { evaluate, loadBraun, loadClinc } from '../nlu/evalCli';
 import { lexiconSentiment, nodeNlpSentiment } from '../nlu/sentiment';
 import { SqliteStore } from '../store/sqliteStore';
+import { generateHistory } from './generateHistory';
 
 /**
  * `npm run bench [-- --skip-nlu] [--data ../shared/data]`: every figure beside a baseline measured in the same
@@ -252,54 +253,80 @@ async function storeFigures(dir: string) {
   const s = new SqliteStore(file, { synchronous: 'normal' });
   await s.init();
   const t0 = Date.now();
-  await generateHistory(s, 100_000, 10);
+  const generated = await generateHistory(s, { conversations: 100_000, messages: 1_000_000 });
+  out.generated = generated;
   out.generateSeconds = round((Date.now() - t0) / 1000, 1);
-  const queries = ['refund for my order', 'blue umbrella', 'never arrived', 'wrong size', 'invoice'];
-  const searchMs: number[] = [];
-  for (let r = 0; r < 4; r++) for (const q of queries) {
-    const t = process.hrtime.bigint();
-    await s.searchMessages(q, 50);
-    searchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  const statsMs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t = process.hrtime.bigint();
-    await s.conversationStats({ from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
-    statsMs.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  out.search = summary(searchMs);
-  out.dashboard = summary(statsMs);
+  const timed = async (runs: number, fn: (i: number) => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = process.hrtime.bigint();
+      await fn(i);
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return summary(ms);
+  };
+  const phrases = ['blue umbrella', 'refund', 'never arrived', 'wrong size', 'invoice', 'purple kettle', 'charged twice', 'worst service ever'];
+  const day = 86_400_000;
+  const lastMonth = { from: new Date(Date.now() - 30 * day).toISOString(), to: new Date(Date.now() + day).toISOString() };
+  const lastYear = { from: new Date(Date.now() - 366 * day).toISOString(), to: lastMonth.to };
+  out.messageSearch = await timed(16, (i) => s.searchMessages(phrases[i % phrases.length], 50));
+  out.transcriptSearchText = await timed(16, (i) => s.searchTranscripts({ text: phrases[i % phrases.length] }, { limit: 50 }));
+  out.transcriptSearchTextAndFilters = await timed(16, (i) => s.searchTranscripts({ text: phrases[i % phrases.length], channelId: 'webchat', ...lastMonth }, { limit: 50 }));
+  out.transcriptSearchFilters = await timed(16, (i) => s.searchTranscripts([{ handoffReason: 'negative_sentiment', satisfactionMax: 2 }, { segment: 'vip', sentimentMax: -0.3 }, { intent: 'payment.problem' }, { tag: 'billing', channelId: 'slack' }][i % 4], { limit: 50 }));
+  out.dashboardMonth = await timed(6, () => s.conversationStats(lastMonth));
+  out.dashboardYear = await timed(6, () => s.conversationStats(lastYear));
   await s.close();
+  out.export = await exportFigures(file, path.join(dir, 'nlu.json'));
+  const p = (k: string) => `${(out[k] as any).p50}/${(out[k] as any).p95}`;
   rows.push(['store appends/s (sync full / normal)', `${out.appendsPerSecond_full} / ${out.appendsPerSecond_normal}`, 'one transaction per append']);
-  rows.push(['full-text search at 1M messages ms p50/p95', `${(out.search as any).p50}/${(out.search as any).p95}`, 'well under 1000']);
-  rows.push(['dashboard aggregation at 100k conversations ms p50', `${(out.dashboard as any).p50}`, 'well under 1000']);
+  rows.push([`generate 100k conversations / ${generated.messages} messages (s)`, `${out.generateSeconds}`, 'npm run generate']);
+  rows.push(['message full-text search at 1M ms p50/p95', p('messageSearch'), 'well under 1000']);
+  rows.push(['transcript search, words ms p50/p95', p('transcriptSearchText'), 'well under 1000']);
+  rows.push(['transcript search, words + channel + month ms p50/p95', p('transcriptSearchTextAndFilters'), 'well under 1000']);
+  rows.push(['transcript search, filters only ms p50/p95', p('transcriptSearchFilters'), 'well under 1000']);
+  rows.push(['dashboard, last 30 days ms p50/p95', p('dashboardMonth'), 'well under 1000']);
+  rows.push(['dashboard, whole year (100k conv.) ms p50/p95', p('dashboardYear'), 'well under 1000']);
+  const e = out.export as Record<string, number>;
+  rows.push(['export 100k conversations CSV / JSON: MB', `${e.csvMegabytes} / ${e.jsonMegabytes}`, `in ${e.csvSeconds} s / ${e.jsonSeconds} s, streamed`]);
+  rows.push(['server RSS during both exports: peak MB', `${e.peakRssMegabytes}`, `${e.rssBeforeMegabytes} MB before; "a few hundred" max`]);
   results.store = out;
 }
 
-/** Bulk history for benchmarks: conversations with `perConversation` messages each, in big transactions. */
-export async function generateHistory(s: SqliteStore, conversations: number, perConversation: number): Promise<void> {
-  const db = s.database;
-  const words = ['order', 'refund', 'delivery', 'invoice', 'blue', 'umbrella', 'jacket', 'size', 'wrong', 'never', 'arrived', 'broken', 'payment', 'card', 'address', 'thanks', 'please', 'help', 'account', 'password'];
-  const insConv = db.prepare('INSERT INTO conversations (id, channel_id, channel_conversation_id, customer_id, state, agent_id, priority, version, last_seq, created_at, updated_at, handoff_reason, satisfaction, doc) VALUES (?, ?, ?, ?, ?, NULL, 0, 1, ?, ?, ?, ?, ?, ?)');
-  const insMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, doc) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)');
-  let seed = 1;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const channels = ['webchat', 'msteams', 'facebook', 'whatsapp'];
-  const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const id = `gen-${i}`;
-      const created = new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 300) * 86400000 + i).toISOString();
-      const handoff = rand() < 0.2 ? 'customer_asked' : undefined;
-      const doc = { id, channelId: channels[i % 4], channelConversationId: id, customerId: `cust-${i % 30000}`, state: 'closed', agentId: null, priority: 0, tags: [], handoffReason: handoff, satisfaction: handoff ? { score: 1 + Math.floor(rand() * 5), at: created } : undefined, lastSeq: perConversation, createdAt: created, updatedAt: created, version: 1, reference: { channelId: channels[i % 4], serviceUrl: 'x', conversation: { id } } };
-      insConv.run(id, doc.channelId, id, doc.customerId, 'closed', perConversation, created, created, handoff ?? null, doc.satisfaction?.score ?? null, JSON.stringify(doc));
-      for (let m = 1; m <= perConversation; m++) {
-        const text = Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ');
-        const role = m % 2 ? 'customer' : 'bot';
-        insMsg.run(`${id}-${m}`, id, m, role, 'message', text, created, JSON.stringify({ id: `${id}-${m}`, conversationId: id, seq: m, role, kind: 'message', text, attachments: [], createdAt: created }));
-      }
+/** Streams the whole history out of the real app (a child process) as CSV, then JSON, reading as it arrives. */
+async function exportFigures(file: string, modelCache: string): Promise<Record<string, number>> {
+  const p = spawn(process.execPath, [path.join(__dirname, 'exportServer.js'), file, modelCache], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let buffered = '';
+  const waiters: (() => void)[] = [];
+  p.stdout.on('data', (d) => {
+    buffered += String(d);
+    let i;
+    while ((i = buffered.indexOf('\n')) >= 0) {
+      lines.push(buffered.slice(0, i));
+      buffered = buffered.slice(i + 1);
+      waiters.splice(0).forEach((w) => w());
     }
   });
-  for (let i = 0; i < conversations; i += 5000) batch(i, Math.min(conversations, i + 5000));
+  const nextLine = async () => {
+    while (!lines.length) await new Promise<void>((r) => waiters.push(r));
+    return lines.shift()!;
+  };
+  const [, url, token, before] = (await nextLine()).split(' ');
+  const out: Record<string, number> = { rssBeforeMegabytes: round(Number(before) / 2 ** 20, 0) };
+  for (const format of ['csv', 'json']) {
+    const t = Date.now();
+    const res = await fetch(`${url}/api/transcripts/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    out[`${format}Megabytes`] = round(bytes / 2 ** 20, 0);
+    out[`${format}Seconds`] = round((Date.now() - t) / 1000, 1);
+  }
+  p.stdin.write('stop\n');
+  const mem = JSON.parse(await nextLine()) as { peakRssBytes: number; maxRssBytes: number };
+  out.peakRssMegabytes = round(mem.peakRssBytes / 2 ** 20, 0);
+  out.maxRssMegabytes = round(mem.maxRssBytes / 2 ** 20, 0);
+  await new Promise((r) => p.on('exit', r));
+  return out;
 }
 
 async function connections(dir: string) {
@@ -344,13 +371,16 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
   const started = Date.now();
   try {
-    await botThroughput(dir);
-    await relayLatency(dir);
-    await storeFigures(dir);
-    await connections(dir);
-    await sentiment();
-    if (!argv.includes('--skip-nlu')) await recognizer();
-    else process.stdout.write('\nrecognizer SKIPPED (--skip-nlu)\n');
+    // --only bot,relay,store,connections,sentiment,nlu runs a subset (for development; the README figures are a full run).
+    const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : undefined;
+    const want = (name: string) => !only || only.has(name);
+    if (want('bot')) await botThroughput(dir);
+    if (want('relay')) await relayLatency(dir);
+    if (want('store')) await storeFigures(dir);
+    if (want('connections')) await connections(dir);
+    if (want('sentiment')) await sentiment();
+    if (want('nlu') && !argv.includes('--skip-nlu')) await recognizer();
+    else process.stdout.write('\nrecognizer SKIPPED\n');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

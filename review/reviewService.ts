@@ -19,7 +19,7 @@ export interface Transcript {
 
 export type ExportFormat = 'csv' | 'json';
 
-const EXPORT_PAGE = 500;
+const EXPORT_PAGE = 100;
 export const CSV_COLUMNS = [
   'conversation_id', 'channel', 'customer_id', 'customer_name', 'state', 'handoff_reason', 'rating', 'tags', 'conversation_started_at',
   'seq', 'at', 'role', 'kind', 'author_id', 'text', 'intent', 'sentiment',

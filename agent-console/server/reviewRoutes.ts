@@ -112,7 +112,13 @@ export function registerReviewRoutes(
     res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     for await (const chunk of chunks) {
       if (res.destroyed) return;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => (res.off('drain', done), res.off('close', done), resolve());
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
     }
     res.end();
   }
