@@ -169,7 +169,10 @@ export class ConsoleGateway {
     this.on(socket, 'message:send', async (user, p) => ({ message: await this.d.handoff.agentMessage(user.id, p.conversationId, p.text, p.clientMessageId) }));
     this.on(socket, 'note:add', async (user, p) => {
       await this.readable(user, p.conversationId);
-      return { message: await this.d.handoff.note(user.id, p.conversationId, p.text, p.whisper ? 'whisper' : 'note') };
+      const message = await this.d.handoff.note(user.id, p.conversationId, p.text, p.whisper ? 'whisper' : 'note');
+      // Supervisors' actions on chats are audited; an agent's own notes are part of their work.
+      if (user.role !== 'agent') await this.d.store.appendAudit({ actorId: user.id, action: p.whisper ? 'chat.whisper' : 'chat.note', targetType: 'conversation', targetId: p.conversationId, data: { seq: message.seq } });
+      return { message };
     });
     this.on(socket, 'typing:start', async (user, p) => {
       await this.d.handoff.typing(user.id, p.conversationId);

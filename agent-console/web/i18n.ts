@@ -35,7 +35,7 @@ const STRINGS = {
   send: { en: 'Send', es: 'Enviar' },
   message: { en: 'Message', es: 'Mensaje' },
   typeMessage: { en: 'Type a reply…', es: 'Escribe una respuesta…' },
-  noteOnly: { en: 'Internal note (the customer does not see it)…', es: 'Nota interna (el cliente no la ve)…' },
+  whisperOnly: { en: 'Whisper to the agent (the customer does not see it)…', es: 'Susurro al agente (el cliente no lo ve)…' },
   customerTyping: { en: 'The customer is typing…', es: 'El cliente está escribiendo…' },
   pastConversation: { en: 'Past conversation', es: 'Conversación anterior' },
   pastConversations: { en: 'Past conversations', es: 'Conversaciones anteriores' },

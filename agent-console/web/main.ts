@@ -363,7 +363,9 @@ function chatView(): HTMLElement {
     const box = document.getElementById('composer-text') as HTMLTextAreaElement;
     const text = box.value.trim();
     if (!text) return;
-    const ok = asNote.checked
+    // A supervisor writing into someone else's chat whispers to its agent; the customer never sees it.
+    const ok = !mineNow ? await act('note:add', { conversationId: c.id, text, whisper: true })
+      : asNote.checked
       ? await act('note:add', { conversationId: c.id, text })
       : await act('message:send', { conversationId: c.id, text, clientMessageId: crypto.randomUUID() });
     if (ok) (document.getElementById('composer-text') as HTMLTextAreaElement).value = '';
@@ -392,7 +394,7 @@ function chatView(): HTMLElement {
     h('div', { class: 'typing', id: 'typing' }, typingAt && Date.now() - typingAt < 4000 ? tr('customerTyping') : ''),
     mineNow || state.me!.role !== 'agent'
       ? h('div', { class: 'composer' },
-          h('textarea', { id: 'composer-text', 'aria-label': tr('message'), placeholder: mineNow ? tr('typeMessage') : tr('noteOnly'), oninput: () => void (mineNow && request('typing:start', { conversationId: c.id })), onkeydown: (e: Event) => {
+          h('textarea', { id: 'composer-text', 'aria-label': tr('message'), placeholder: mineNow ? tr('typeMessage') : tr('whisperOnly'), oninput: () => void (mineNow && request('typing:start', { conversationId: c.id })), onkeydown: (e: Event) => {
             const k = e as KeyboardEvent;
             if (k.key === 'Enter' && !k.shiftKey) (k.preventDefault(), void send());
           } }),

@@ -103,12 +103,18 @@ describe('console gateway security', () => {
       expect(read.ok).toBe(true);
       expect(read.data.messages.some((m: Message) => m.text === 'talk to a human')).toBe(true);
       expect((await request(ss, 'message:send', { conversationId: c.id, text: 'hi', clientMessageId: 'y' })).error?.code).toBe('HANDOFF_NOT_OWNER');
+      // A whisper reaches the owning agent, never the customer, and is audited.
+      const sentBefore = channel.texts('private-1').length;
+      const heard = nextEvent<{ message: Message }>(so, 'message:new', (p) => p.message.kind === 'whisper');
+      expect((await request(ss, 'note:add', { conversationId: c.id, text: 'Offer the voucher', whisper: true })).ok).toBe(true);
+      expect((await heard).message).toMatchObject({ text: 'Offer the voucher', authorId: sup.id });
+      expect(channel.texts('private-1').length).toBe(sentBefore);
       const released = nextEvent<{ reason: string }>(so, 'conversation:released');
       expect((await request(ss, 'conversation:takeover', { conversationId: c.id })).ok).toBe(true);
       expect((await released).reason).toBe('transferred');
       expect((await request(ss, 'message:send', { conversationId: c.id, text: 'Supervisor here.', clientMessageId: 'z' })).ok).toBe(true);
       await channel.waitForText('private-1', /Supervisor here/);
-      expect((await running.app.store.listAudit({ actorId: sup.id })).map((e) => e.action)).toEqual(expect.arrayContaining(['chat.takeover', 'transcript.view']));
+      expect((await running.app.store.listAudit({ actorId: sup.id })).map((e) => e.action)).toEqual(expect.arrayContaining(['chat.takeover', 'transcript.view', 'chat.whisper']));
       expect((await request(sx, 'conversation:takeover', { conversationId: c.id })).error?.code).toBe('FORBIDDEN');
     } finally {
       await channel.stop();
