@@ -12,6 +12,8 @@ export interface LinearOptions {
   /** Character n-gram lengths, inclusive. */
   charMin: number;
   charMax: number;
+  /** Word unigram and bigram features (off: a character-only view). */
+  words?: boolean;
 }
 
 export const DEFAULT_LINEAR: LinearOptions = { epochs: 12, learningRate: 0.5, minCharCount: 2, seed: 7, charMin: 3, charMax: 4 };
@@ -20,15 +22,17 @@ export function normalize(text: string): string {
   return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
-function rawFeatures(text: string, charMin = 3, charMax = 4): string[] {
+function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true): string[] {
   const norm = normalize(text);
   const words = norm.split(' ').filter(Boolean);
   const out: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    out.push(`w:${words[i]}`);
-    if (i > 0) out.push(`b:${words[i - 1]}_${words[i]}`);
+  if (withWords) {
+    for (let i = 0; i < words.length; i++) {
+      out.push(`w:${words[i]}`);
+      if (i > 0) out.push(`b:${words[i - 1]}_${words[i]}`);
+    }
+    if (words.length) out.push(`b:^_${words[0]}`);
   }
-  if (words.length) out.push(`b:^_${words[0]}`);
   for (const w of words) {
     const padded = `<${w}>`;
     for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
@@ -71,7 +75,7 @@ export class LinearClassifier {
 
   private vectorize(text: string): SparseVec {
     const counts = new Map<number, number>();
-    for (const f of rawFeatures(text, this.options.charMin, this.options.charMax)) {
+    for (const f of rawFeatures(text, this.options.charMin, this.options.charMax, this.options.words !== false)) {
       const i = this.featureIndex.get(f);
       if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
     }
@@ -99,7 +103,7 @@ export class LinearClassifier {
     const df = new Map<string, number>();
     const total = new Map<string, number>();
     for (const e of examples) {
-      const feats = rawFeatures(e.text, this.options.charMin, this.options.charMax);
+      const feats = rawFeatures(e.text, this.options.charMin, this.options.charMax, this.options.words !== false);
       for (const f of feats) total.set(f, (total.get(f) ?? 0) + 1);
       for (const f of new Set(feats)) df.set(f, (df.get(f) ?? 0) + 1);
     }

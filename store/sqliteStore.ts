@@ -72,6 +72,15 @@ CREATE TABLE IF NOT EXISTS bot_state (
 
 type Row = Record<string, unknown>;
 
+/** Writes committed together at most; keeps one flush from holding the event loop too long. */
+const MAX_BATCH = 256;
+
+function storeError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isUniqueViolation(err)) return new AppError('STORE_CONFLICT', undefined, { cause: err });
+  return new AppError('STORE_UNAVAILABLE', (err as Error)?.message, { cause: err });
+}
+
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -162,6 +171,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes already queued are committed (or fail) before the file closes.
+    while (this.pending.length && this.db) this.flush();
     this.closed = true;
     this.db?.close();
   }
@@ -175,14 +186,66 @@ export class SqliteStore implements Store {
     return st;
   }
 
-  private tx<T>(fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      if (isUniqueViolation(err)) throw new AppError('STORE_CONFLICT', undefined, { cause: err });
-      throw new AppError('STORE_UNAVAILABLE', (err as Error).message, { cause: err });
+  private pending: { fn: () => unknown; resolve: (value: any) => void; reject: (err: unknown) => void }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Group commit. Every write is a function run inside its own savepoint; the writes queued while the event
+   * loop was busy run together in one IMMEDIATE transaction with one commit (one fsync under synchronous=FULL).
+   * Each caller's promise settles only after that commit, so an acknowledged write is durable; a write that
+   * throws is rolled back to its savepoint and fails alone. Semantics are those of serial transactions:
+   * better-sqlite3 runs them one after another, and nothing else runs in between.
+   */
+  private tx<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    if (this.pending.length) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    try {
+      if (this.closed) throw new Error('store is closed');
+      this.stmt('BEGIN IMMEDIATE').run();
+      for (const op of batch) {
+        this.stmt('SAVEPOINT op').run();
+        try {
+          const value = op.fn();
+          this.stmt('RELEASE op').run();
+          outcomes.push({ ok: true, value });
+        } catch (err) {
+          this.stmt('ROLLBACK TO op').run();
+          this.stmt('RELEASE op').run();
+          outcomes.push({ ok: false, err: storeError(err) });
+        }
+      }
+      this.stmt('COMMIT').run();
+    } catch (err) {
+      try {
+        if (this.db?.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        /* the original error is the one to report */
+      }
+      const e = storeError(err);
+      for (const op of batch) op.reject(e);
+      return;
+    }
+    batch.forEach((op, i) => {
+      const o = outcomes[i];
+      if (o.ok) op.resolve(o.value);
+      else op.reject(o.err);
+    });
   }
 
   private run<T>(fn: () => T): T {
@@ -659,7 +722,7 @@ export class SqliteStore implements Store {
   }
 
   async importRecords(batch: ImportBatch): Promise<void> {
-    this.tx(() => {
+    await this.tx(() => {
       for (const c of batch.customers ?? []) this.insertCustomer(c);
       const sentiment = new Map<string, { sum: number; n: number }>();
       for (const m of batch.messages ?? []) {
@@ -691,7 +754,7 @@ export class SqliteStore implements Store {
 
   async createUser(input: NewUser): Promise<User> {
     const u = buildUser(input);
-    this.run(() => this.stmt('INSERT INTO users (id, email, doc) VALUES (?, ?, ?)').run(u.id, u.email, JSON.stringify(u)));
+    await this.tx(() => this.stmt('INSERT INTO users (id, email, doc) VALUES (?, ?, ?)').run(u.id, u.email, JSON.stringify(u)));
     return u;
   }
 
@@ -727,7 +790,7 @@ export class SqliteStore implements Store {
 
   async createSession(session: Session): Promise<Session> {
     plain(session.id, 'id');
-    this.run(() => this.stmt('INSERT INTO sessions (id, user_id, doc) VALUES (?, ?, ?)').run(session.id, session.userId, JSON.stringify(session)));
+    await this.tx(() => this.stmt('INSERT INTO sessions (id, user_id, doc) VALUES (?, ?, ?)').run(session.id, session.userId, JSON.stringify(session)));
     return session;
   }
 
@@ -753,7 +816,8 @@ export class SqliteStore implements Store {
 
   async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry> {
     const e: AuditEntry = { ...entry, id: randomUUID(), at: entry.at ?? new Date().toISOString() };
-    this.run(() =>
+    plain(e.action, 'action');
+    await this.tx(() =>
       this
         .stmt('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES (?, ?, ?, ?, ?, ?)')
         .run(e.id, e.at, e.actorId ?? null, plain(e.action, 'action'), e.targetId ?? null, JSON.stringify(e)),
@@ -809,7 +873,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteState(keys: readonly string[]): Promise<void> {
-    this.tx(() => {
+    await this.tx(() => {
       const stmt = this.stmt('DELETE FROM bot_state WHERE key = ?');
       for (const key of keys) stmt.run(plain(key, 'key'));
     });
