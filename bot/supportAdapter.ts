@@ -2,6 +2,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, t
 import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
+import { CachingBotFrameworkAuthentication } from './cachingAuthentication';
 
 /**
  * CloudAdapter with our error policy. Without MicrosoftAppId it accepts unauthenticated activities (local use;
@@ -9,15 +10,17 @@ import type { Logger } from '../core/logger';
  */
 export class SupportAdapter extends CloudAdapter {
   private readonly appId: string;
-  private readonly auth: ConfigurationBotFrameworkAuthentication;
+  private readonly auth: CachingBotFrameworkAuthentication;
 
   constructor(bot: Config['bot'], log: Logger) {
-    const auth = new ConfigurationBotFrameworkAuthentication({
+    const auth = new CachingBotFrameworkAuthentication(
+      new ConfigurationBotFrameworkAuthentication({
         MicrosoftAppId: bot.appId ?? '',
         MicrosoftAppPassword: bot.appPassword ?? '',
         MicrosoftAppType: bot.appType,
         MicrosoftAppTenantId: bot.tenantId ?? '',
-      });
+      }),
+    );
     super(auth);
     this.auth = auth;
     this.appId = bot.appId ?? '';

@@ -356,6 +356,9 @@ export class SqliteStore implements Store {
     plain(input.channelId, 'channelId');
     plain(input.channelConversationId, 'channelConversationId');
     plain(input.customerId, 'customerId');
+    // Nearly every call finds the conversation: read first, and queue a write only to create it.
+    const existing = await this.findConversationByChannel(input.channelId, input.channelConversationId);
+    if (existing) return { conversation: existing, created: false };
     return this.tx(() => {
       const row = this
         .stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
