@@ -73,6 +73,7 @@ export interface EvalResult {
   msPerUtterance: number;
   trainSeconds: number;
   alpha: number;
+  beta: number;
   threshold: number;
   inScope: number;
   outOfScope: number;
@@ -83,7 +84,7 @@ export async function evaluate(splits: Splits, options: PipelineOptions = DEFAUL
   const pipeline = new IntentPipeline(options);
   const t0 = Date.now();
   await pipeline.train(splits.train);
-  const { alpha, threshold } = await pipeline.calibrate(splits.validation);
+  const { alpha, beta, threshold } = await pipeline.calibrate(splits.validation);
   if (splits.heldBack) await pipeline.train([...splits.train, ...splits.validation]);
   const trainSeconds = (Date.now() - t0) / 1000;
   const t1 = process.hrtime.bigint();
@@ -110,6 +111,7 @@ export async function evaluate(splits: Splits, options: PipelineOptions = DEFAUL
     msPerUtterance,
     trainSeconds,
     alpha,
+    beta,
     threshold,
     inScope: inScope.length,
     outOfScope: oos.length,
@@ -192,7 +194,7 @@ async function main(argv: string[]): Promise<void> {
       `in-scope accuracy   ${pct(r.accuracy)}  (${r.inScope} utterances)`,
       `macro F1            ${r.macroF1.toFixed(3)}`,
       `out-of-scope recall ${pct(r.oosRecall)}  precision ${pct(r.oosPrecision)}  (${r.outOfScope} utterances)`,
-      `chosen on validation: linear weight ${r.alpha}, threshold ${r.threshold.toFixed(2)}`,
+      `chosen on validation: linear weight ${r.alpha} (word+char view ${r.beta}, word view ${Math.round((1 - r.beta) * 100) / 100}), threshold ${r.threshold.toFixed(2)}`,
       `training            ${r.trainSeconds.toFixed(1)} s`,
       `per utterance       ${r.msPerUtterance.toFixed(3)} ms`,
       'most confused (gold → predicted):',

@@ -14,6 +14,8 @@ export interface LinearOptions {
   charMax: number;
   /** Word unigram and bigram features (off: a character-only view). */
   words?: boolean;
+  /** Character n-gram features (off: a word-only view). */
+  chars?: boolean;
 }
 
 export const DEFAULT_LINEAR: LinearOptions = { epochs: 12, learningRate: 0.5, minCharCount: 2, seed: 7, charMin: 3, charMax: 4 };
@@ -22,7 +24,7 @@ export function normalize(text: string): string {
   return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
-function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true): string[] {
+function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true, withChars = true): string[] {
   const norm = normalize(text);
   const words = norm.split(' ').filter(Boolean);
   const out: string[] = [];
@@ -33,7 +35,7 @@ function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true): 
     }
     if (words.length) out.push(`b:^_${words[0]}`);
   }
-  for (const w of words) {
+  if (withChars) for (const w of words) {
     const padded = `<${w}>`;
     for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
   }
@@ -75,7 +77,7 @@ export class LinearClassifier {
 
   private vectorize(text: string): SparseVec {
     const counts = new Map<number, number>();
-    for (const f of rawFeatures(text, this.options.charMin, this.options.charMax, this.options.words !== false)) {
+    for (const f of rawFeatures(text, this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false)) {
       const i = this.featureIndex.get(f);
       if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
     }
@@ -103,7 +105,7 @@ export class LinearClassifier {
     const df = new Map<string, number>();
     const total = new Map<string, number>();
     for (const e of examples) {
-      const feats = rawFeatures(e.text, this.options.charMin, this.options.charMax, this.options.words !== false);
+      const feats = rawFeatures(e.text, this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false);
       for (const f of feats) total.set(f, (total.get(f) ?? 0) + 1);
       for (const f of new Set(feats)) df.set(f, (df.get(f) ?? 0) + 1);
     }

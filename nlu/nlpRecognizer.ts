@@ -90,7 +90,7 @@ export class NlpRecognizer implements Recognizer {
   }
 
   private hash(): string {
-    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v2').digest('hex').slice(0, 16);
+    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v3').digest('hex').slice(0, 16);
   }
 
   /**
@@ -124,6 +124,7 @@ export class NlpRecognizer implements Recognizer {
     this.pipeline = new IntentPipeline();
     await this.pipeline.train(all);
     this.pipeline.alpha = chosen.alpha;
+    this.pipeline.beta = chosen.beta;
     this.pipeline.threshold = this.options.threshold ?? chosen.threshold;
     if (cache) {
       fs.mkdirSync(path.dirname(cache), { recursive: true });
