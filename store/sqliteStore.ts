@@ -106,7 +106,10 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (default 2 MiB): indexes of a large history stay in memory, inserts stop thrashing.
     this.db.pragma('cache_size = -65536');
+    const hadFts = !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").get();
     this.db.exec(SCHEMA);
+    // A file from before the full-text index: index what it already holds.
+    if (!hadFts) this.db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
     this.migrate();
   }
 
@@ -138,11 +141,18 @@ export class SqliteStore implements Store {
             channel_id = (SELECT channel_id FROM conversations c WHERE c.id = messages.conversation_id);
           INSERT OR IGNORE INTO customer_segments (customer_id, segment) SELECT c.id, j.value FROM customers c, json_each(c.doc, '$.segments') j;`);
         const upd = this.db.prepare('UPDATE conversations SET tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, sentiment_sum = ?, sentiment_n = ? WHERE id = ?');
-        for (const row of this.db.prepare('SELECT * FROM conversations').iterate() as Iterable<Row>) {
-          const c = this.rowToConversation(row);
-          const f = conversationFacts(c);
-          const s = this.db.prepare("SELECT COALESCE(SUM(sentiment), 0) AS sum, COUNT(sentiment) AS n FROM messages WHERE conversation_id = ? AND role = 'customer'").get(c.id) as { sum: number; n: number };
-          upd.run(f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, s.sum, s.n, c.id);
+        const sums = this.db.prepare("SELECT COALESCE(SUM(sentiment), 0) AS sum, COUNT(sentiment) AS n FROM messages WHERE conversation_id = ? AND role = 'customer'");
+        const page = this.db.prepare('SELECT rowid AS r, * FROM conversations WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+        for (let after = 0; ; ) {
+          const rows = page.all(after) as Row[];
+          if (!rows.length) break;
+          for (const row of rows) {
+            const c = this.rowToConversation(row);
+            const f = conversationFacts(c);
+            const s = sums.get(c.id) as { sum: number; n: number };
+            upd.run(f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, s.sum, s.n, c.id);
+          }
+          after = rows[rows.length - 1].r as number;
         }
       })();
     }
