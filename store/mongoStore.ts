@@ -25,7 +25,7 @@ import { registerModels, type MongoModels } from '../models/mongoSchemas';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
 import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
 import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
-import { clampLimit, customerKeys, decodeCursor, encodeCursor, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
+import { averageSentiment, byConversationThenSeq, clampLimit, conversationOrder, customerKeys, decodeCursor, encodeCursor, sentimentSums, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
 const t = mongoose.trusted;
 
@@ -525,7 +525,7 @@ export class MongoStore implements Store {
         { $sort: { count: -1, text: 1 } },
         { $limit: UNRECOGNIZED_TOP },
       ])) as any[];
-      const avg = (sum: number, n: number) => Math.round((sum / n) * 1000) / 1000;
+      const avg = (sum: number, n: number) => averageSentiment(sum, n) ?? 0;
       const sentiment = [
         ...facets.sentiment.map((r: any) => ({ day: r._id, segment: '*', average: avg(r.sum, r.n), n: r.n })),
         ...facets.sentimentBySegment.map((r: any) => ({ day: r._id.day, segment: r._id.segment, average: avg(r.sum, r.n), n: r.n })),
@@ -589,7 +589,7 @@ export class MongoStore implements Store {
       const items = pageRows.map((r) => ({
         conversation: this.toConversation(r),
         ...(typeof names.get(r.customerId) === 'string' ? { customerName: names.get(r.customerId) as string } : {}),
-        sentiment: r.sentimentN > 0 ? Math.round((r.sentimentSum / r.sentimentN) * 1000) / 1000 : null,
+        sentiment: averageSentiment(r.sentimentSum, r.sentimentN),
         customerMessages: perConversation.get(r._id) ?? 0,
       }));
       return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].conversation) : null };
@@ -598,23 +598,16 @@ export class MongoStore implements Store {
 
   async listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
     if (conversationIds.length === 0) return [];
-    if (conversationIds.length > MAX_PAGE) throw new AppError('STORE_INVALID_QUERY', `at most ${MAX_PAGE} conversations at once`);
-    conversationIds.forEach((id) => plain(id, 'conversationId'));
-    const order = new Map(conversationIds.map((id, i) => [id, i]));
+    const order = conversationOrder(conversationIds, MAX_PAGE);
     return this.wrap(async () => {
       const rows = (await this.m.Message.find({ conversationId: t({ $in: [...conversationIds] }) }).sort({ conversationId: 1, seq: 1 }).lean()) as any[];
-      return rows.map((r) => r.doc as Message).sort((a, b) => order.get(a.conversationId)! - order.get(b.conversationId)! || a.seq - b.seq);
+      return rows.map((r) => r.doc as Message).sort(byConversationThenSeq(order));
     });
   }
 
   async importRecords(batch: ImportBatch): Promise<void> {
     await this.wrap(async () => {
-      const sentiment = new Map<string, { sum: number; n: number }>();
-      for (const m of batch.messages ?? []) {
-        if (m.role !== 'customer' || typeof m.sentiment !== 'number') continue;
-        const s = sentiment.get(m.conversationId) ?? { sum: 0, n: 0 };
-        sentiment.set(m.conversationId, { sum: s.sum + m.sentiment, n: s.n + 1 });
-      }
+      const sentiment = sentimentSums(batch.messages ?? []);
       if (batch.customers?.length) await this.m.Customer.insertMany(batch.customers.map((c) => this.customerDoc(c)), { ordered: true });
       const channels = new Map<string, string>();
       if (batch.conversations?.length) {

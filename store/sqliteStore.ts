@@ -25,7 +25,7 @@ import { UNRECOGNIZED_INTENT } from '../models/records';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
 import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
 import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
-import { clampLimit, customerKeys, decodeCursor, encodeCursor, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
+import { averageSentiment, byConversationThenSeq, clampLimit, conversationOrder, customerKeys, decodeCursor, encodeCursor, sentimentSums, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS customers (
@@ -714,7 +714,7 @@ export class SqliteStore implements Store {
     const items = rows.slice(0, limit).map((r) => ({
       conversation: this.rowToConversation(r),
       ...(typeof r.customer_name === 'string' ? { customerName: r.customer_name } : {}),
-      sentiment: (r.sentiment_n as number) > 0 ? Math.round(((r.sentiment_sum as number) / (r.sentiment_n as number)) * 1000) / 1000 : null,
+      sentiment: averageSentiment(r.sentiment_sum as number, r.sentiment_n as number),
       customerMessages: r.customer_messages as number,
     }));
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].conversation) : null };
@@ -722,27 +722,20 @@ export class SqliteStore implements Store {
 
   async listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
     if (conversationIds.length === 0) return [];
-    if (conversationIds.length > MAX_PAGE) throw new AppError('STORE_INVALID_QUERY', `at most ${MAX_PAGE} conversations at once`);
-    conversationIds.forEach((id) => plain(id, 'conversationId'));
-    const order = new Map(conversationIds.map((id, i) => [id, i]));
+    const order = conversationOrder(conversationIds, MAX_PAGE);
     const rows = this.run(() =>
       this.db
         .prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`)
         .all(...conversationIds) as Row[],
     );
     const messages = rows.map((r) => JSON.parse(r.doc as string) as Message);
-    return messages.sort((a, b) => order.get(a.conversationId)! - order.get(b.conversationId)! || a.seq - b.seq);
+    return messages.sort(byConversationThenSeq(order));
   }
 
   async importRecords(batch: ImportBatch): Promise<void> {
     await this.tx(() => {
       for (const c of batch.customers ?? []) this.insertCustomer(c);
-      const sentiment = new Map<string, { sum: number; n: number }>();
-      for (const m of batch.messages ?? []) {
-        if (m.role !== 'customer' || typeof m.sentiment !== 'number') continue;
-        const s = sentiment.get(m.conversationId) ?? { sum: 0, n: 0 };
-        sentiment.set(m.conversationId, { sum: s.sum + m.sentiment, n: s.n + 1 });
-      }
+      const sentiment = sentimentSums(batch.messages ?? []);
       const channels = new Map<string, string>();
       for (const c of batch.conversations ?? []) {
         this.insertConversation(c, sentiment.get(c.id));

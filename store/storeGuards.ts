@@ -82,3 +82,30 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
   }
   throw new AppError('STORE_INVALID_QUERY', 'cursor is not one this server gave out');
 }
+
+/** Guards a batch of conversation ids and gives each its place, for returning messages in the caller's order. */
+export function conversationOrder(conversationIds: readonly string[], max: number): Map<string, number> {
+  if (conversationIds.length > max) throw new AppError('STORE_INVALID_QUERY', `at most ${max} conversations at once`);
+  conversationIds.forEach((id) => plain(id, 'conversationId'));
+  return new Map(conversationIds.map((id, i) => [id, i]));
+}
+
+export function byConversationThenSeq(order: Map<string, number>): (a: { conversationId: string; seq: number }, b: { conversationId: string; seq: number }) => number {
+  return (a, b) => order.get(a.conversationId)! - order.get(b.conversationId)! || a.seq - b.seq;
+}
+
+/** A conversation's average customer sentiment from its running sum, to three decimals; null when none was scored. */
+export function averageSentiment(sum: number, n: number): number | null {
+  return n > 0 ? Math.round((sum / n) * 1000) / 1000 : null;
+}
+
+/** Running sentiment sums per conversation of a batch of imported messages (customer messages with a score). */
+export function sentimentSums(messages: readonly { conversationId: string; role: string; sentiment?: number }[]): Map<string, { sum: number; n: number }> {
+  const out = new Map<string, { sum: number; n: number }>();
+  for (const m of messages) {
+    if (m.role !== 'customer' || typeof m.sentiment !== 'number') continue;
+    const s = out.get(m.conversationId) ?? { sum: 0, n: 0 };
+    out.set(m.conversationId, { sum: s.sum + m.sentiment, n: s.n + 1 });
+  }
+  return out;
+}
