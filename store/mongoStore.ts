@@ -574,8 +574,9 @@ export class MongoStore implements Store {
       if (f.text !== undefined) {
         const words = plain(f.text, 'text').normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
         if (!words.length) return { items: [], nextCursor: null };
-        const ids = await this.m.Message.distinct('conversationId', { $text: t({ $search: `"${words.slice(0, 20).join(' ')}"` }) } as never);
-        and.push({ _id: t({ $in: ids }) });
+        // $text may only open an aggregation ($match first), so the ids come from a group, not distinct().
+        const groups = (await this.m.Message.aggregate([{ $match: { $text: { $search: `"${words.slice(0, 20).join(' ')}"` } } }, { $group: { _id: '$conversationId' } }])) as { _id: string }[];
+        and.push({ _id: t({ $in: groups.map((g) => g._id) }) });
       }
       if (f.intent !== undefined) and.push({ _id: t({ $in: await this.m.Message.distinct('conversationId', { role: 'customer', intent: plain(f.intent, 'intent') }) }) });
       if (f.segment !== undefined) and.push({ customerId: t({ $in: await this.m.Customer.distinct('_id', { segments: plain(f.segment, 'segment') }) }) });
