@@ -6,4 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
   maxWorkers: 2,
+  // Says loudly when the MongoDB contract run is skipped (jest hides console output of all-skipped files).
+  globalSetup: '<rootDir>/test/skippedNotice.ts',
+  globalTeardown: '<rootDir>/test/skippedNotice.ts',
 };
