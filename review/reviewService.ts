@@ -115,8 +115,8 @@ export class ReviewService {
    */
   async *export(filter: TranscriptFilter, format: ExportFormat, actor: Actor): AsyncGenerator<string> {
     await this.store.appendAudit({ actorId: actor.id, action: 'transcript.export', data: { format, filters: Object.keys(filter) } });
-    if (format === 'csv') yield csvLine([...CSV_COLUMNS]);
-    else yield `{"exportedAt":${JSON.stringify(new Date().toISOString())},"filter":${JSON.stringify(filter)},"conversations":[`;
+    // The header goes out with the first page, so a store that fails at once fails before anything is sent.
+    let pending = format === 'csv' ? csvLine([...CSV_COLUMNS]) : `{"exportedAt":${JSON.stringify(new Date().toISOString())},"filter":${JSON.stringify(filter)},"conversations":[`;
     let first = true;
     let cursor: string | undefined;
     do {
@@ -130,7 +130,8 @@ export class ReviewService {
         if (list) list.push(m);
         else byConversation.set(m.conversationId, [m]);
       }
-      const chunk: string[] = [];
+      const chunk: string[] = [pending];
+      pending = '';
       for (const item of page.items) {
         const msgs = byConversation.get(item.conversation.id) ?? [];
         if (format === 'csv') for (const m of msgs) chunk.push(csvLine(csvRow(item, m)));
@@ -141,6 +142,7 @@ export class ReviewService {
       }
       yield chunk.join('');
     } while (cursor);
+    if (pending) yield pending;
     if (format === 'json') yield ']}';
   }
 }

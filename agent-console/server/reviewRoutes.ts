@@ -107,20 +107,34 @@ export function registerReviewRoutes(
   const params = (req: restify.Request) => parseOrThrow(z.object({ id: Id }).passthrough(), req.params ?? {}, 'path');
   const query = (req: restify.Request) => (req.query ?? {}) as Record<string, unknown>;
 
-  /** Streams chunks with backpressure; stops when the client goes away. */
+  /**
+   * Streams chunks with backpressure; stops when the client goes away. The first chunk is produced before the
+   * 200 goes out, so a store that fails at once gets a coded error; one that fails later breaks the transfer
+   * (the client sees an incomplete download, never a file that looks whole).
+   */
   async function stream(res: restify.Response, type: string, filename: string, chunks: AsyncIterable<string>): Promise<void> {
+    const it = chunks[Symbol.asyncIterator]();
+    let next = await it.next();
     res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    for await (const chunk of chunks) {
-      if (res.destroyed) return;
-      if (!res.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = () => (res.off('drain', done), res.off('close', done), resolve());
-          res.on('drain', done);
-          res.on('close', done);
-        });
+    try {
+      for (; !next.done; next = await it.next()) {
+        if (res.destroyed) {
+          await it.return?.();
+          return;
+        }
+        if (!res.write(next.value)) {
+          await new Promise<void>((resolve) => {
+            const done = () => (res.off('drain', done), res.off('close', done), resolve());
+            res.on('drain', done);
+            res.on('close', done);
+          });
+        }
       }
+      res.end();
+    } catch (err) {
+      res.destroy(err as Error);
+      throw err;
     }
-    res.end();
   }
 
   /** Bearer token, or a ticket bound to this exact URL. */
