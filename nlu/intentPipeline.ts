@@ -2,6 +2,7 @@
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { NlpManager } = require('node-nlp');
 import { DEFAULT_LINEAR, LinearClassifier, type LinearOptions } from './linearClassifier';
+import { DEFAULT_MLP, MlpClassifier, type MlpOptions } from './mlpClassifier';
 
 export interface LabeledText {
   text: string;
@@ -13,8 +14,8 @@ export const OOS_LABEL = 'oos';
 
 export interface PipelineOptions {
   linear: LinearOptions;
-  /** A second linear model over words only: a different view whose errors differ; validation sets its weight. */
-  wordView?: LinearOptions;
+  /** A small neural network over words and word pairs: a different view whose errors differ; validation sets its weight. */
+  wordView?: MlpOptions;
   /** Train node-nlp's classifier too and let validation decide its weight. */
   useNodeNlp: boolean;
   /** node-nlp neural network settings (its defaults stop early on larger corpora: deltaErrorThresh). */
@@ -23,7 +24,7 @@ export interface PipelineOptions {
 
 export const DEFAULT_PIPELINE: PipelineOptions = {
   linear: { ...DEFAULT_LINEAR, charMin: 2, charMax: 5, epochs: 10, learningRate: 0.3 },
-  wordView: { ...DEFAULT_LINEAR, chars: false, epochs: 15, learningRate: 0.3 },
+  wordView: DEFAULT_MLP,
   useNodeNlp: true,
 };
 
@@ -39,14 +40,15 @@ export interface Prediction {
 }
 
 /**
- * Intent classification: node-nlp's neural classifier and a linear n-gram model, their probabilities mixed
- * with a weight chosen on validation data, then an out-of-scope threshold also chosen on validation data.
+ * Intent classification: node-nlp's neural classifier, a linear model over word and character n-grams and a
+ * small network over words (mlpClassifier.ts), their probabilities mixed with weights chosen on validation
+ * data, then an out-of-scope threshold also chosen on validation data.
  * Out-of-scope examples in training become their own class (OOS_LABEL).
  */
 export class IntentPipeline {
   private linear!: LinearClassifier;
-  private words: LinearClassifier | undefined;
-  /** Weight of the word+character model within the linear part (1 − beta for the word-only view). */
+  private words: MlpClassifier | undefined;
+  /** Weight of the word+character linear model within the n-gram part (1 − beta for the word network). */
   beta = 1;
   private managers = new Map<string, { process: Function }>();
   /** Weight of the linear model (1 − weight for node-nlp). */
@@ -60,7 +62,7 @@ export class IntentPipeline {
     this.linear.train(examples);
     this.words = undefined;
     if (this.options.wordView) {
-      this.words = new LinearClassifier(this.options.wordView);
+      this.words = new MlpClassifier(this.options.wordView);
       this.words.train(examples);
     }
     this.managers.clear();
@@ -77,7 +79,7 @@ export class IntentPipeline {
   /** Per-label probabilities from each model, in the linear model's label order. */
   async scores(text: string, language: string): Promise<Scores> {
     const linear = this.linear.predict(text);
-    // Both linear models are trained on the same examples, so their labels come in the same (sorted) order.
+    // Both n-gram models are trained on the same examples, so their labels come in the same (sorted) order.
     const words = this.words?.predict(text);
     const m = this.managers.get(language) ?? this.managers.values().next().value;
     if (!m) return { linear, words };
@@ -110,33 +112,32 @@ export class IntentPipeline {
   }
 
   /**
-   * Chooses the mixing weight and the threshold on validation data: the weight by in-scope accuracy, the
-   * threshold by accuracy over all validation examples (out-of-scope ones count as right when refused).
+   * Chooses the mixing weights and the threshold together on validation data, by accuracy over all validation
+   * examples (an out-of-scope one counts as right when refused). Together, because the weights also shape the
+   * confidence the threshold cuts: weights chosen by in-scope accuracy alone measured well on in-scope data and
+   * then needed a threshold that refused too little or too much. Without out-of-scope examples the threshold
+   * stays 0 and this is plain in-scope accuracy.
    */
   async calibrate(validation: LabeledText[]): Promise<{ alpha: number; beta: number; threshold: number }> {
     const scored = await Promise.all(validation.map(async (v) => ({ v, s: await this.scores(v.text, v.language) })));
     const alphas = this.managers.size ? [0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 1] : [1];
-    const betas = this.words ? [1, 0.7, 0.5, 0.3] : [1];
-    const inScope = scored.filter((x) => x.v.label !== OOS_LABEL);
-    let bestMix = { alpha: 1, beta: 1, acc: -1 };
+    const betas = this.words ? [1, 0.7, 0.6, 0.5, 0.4, 0.3] : [1];
+    const hasOos = scored.some((x) => x.v.label === OOS_LABEL);
+    const thresholds = hasOos ? Array.from({ length: 101 }, (_, i) => i / 100) : [0];
+    let best = { alpha: 1, beta: 1, threshold: 0, right: -1 };
     for (const beta of betas) {
       for (const alpha of alphas) {
-        const acc = inScope.filter((x) => this.combine(x.s, alpha, beta).label === x.v.label).length / Math.max(1, inScope.length);
-        if (acc > bestMix.acc) bestMix = { alpha, beta, acc };
+        const preds = scored.map((x) => ({ gold: x.v.label, p: this.combine(x.s, alpha, beta) }));
+        for (const t of thresholds) {
+          let right = 0;
+          for (const { gold, p } of preds) if (gold === OOS_LABEL ? p.label === OOS_LABEL || p.confidence < t : p.label === gold && p.confidence >= t) right++;
+          if (right > best.right) best = { alpha, beta, threshold: t, right };
+        }
       }
     }
-    this.alpha = bestMix.alpha;
-    this.beta = bestMix.beta;
-    const preds = scored.map((x) => ({ gold: x.v.label, p: this.combine(x.s) }));
-    const hasOos = preds.some((p) => p.gold === OOS_LABEL);
-    let best = { t: 0, acc: -1 };
-    if (hasOos) {
-      for (let t = 0; t <= 1.0001; t += 0.01) {
-        const ok = preds.filter((p) => (p.gold === OOS_LABEL ? p.p.label === OOS_LABEL || p.p.confidence < t : p.p.label === p.gold && p.p.confidence >= t)).length;
-        if (ok / preds.length > best.acc) best = { t, acc: ok / preds.length };
-      }
-    }
-    this.threshold = hasOos ? best.t : 0;
+    this.alpha = best.alpha;
+    this.beta = best.beta;
+    this.threshold = best.threshold;
     return { alpha: this.alpha, beta: this.beta, threshold: this.threshold };
   }
 
@@ -155,7 +156,7 @@ export class IntentPipeline {
     p.alpha = j.alpha;
     p.threshold = j.threshold;
     p.linear = LinearClassifier.fromJSON(j.linear, options.linear);
-    if (j.words && options.wordView) p.words = LinearClassifier.fromJSON(j.words, options.wordView);
+    if (j.words && options.wordView) p.words = MlpClassifier.fromJSON(j.words, options.wordView);
     p.beta = p.words ? (j.beta ?? 1) : 1;
     for (const [lang, model] of Object.entries(j.managers)) {
       const m = new NlpManager({ languages: [lang], autoSave: false, nlu: { log: false } });
@@ -169,7 +170,7 @@ export class IntentPipeline {
 export interface PipelineJson {
   alpha: number;
   beta?: number;
-  words?: import('./linearClassifier').LinearModelJson;
+  words?: import('./mlpClassifier').MlpModelJson;
   threshold: number;
   linear: import('./linearClassifier').LinearModelJson;
   managers: Record<string, string>;

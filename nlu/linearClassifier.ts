@@ -1,7 +1,7 @@
 /**
  * A complementary intent classifier: multinomial logistic regression over word unigrams and bigrams and
  * character 3–4-grams (TF-IDF weighted, L2-normalized), trained with AdaGrad. Small, fast (well under a
- * millisecond per utterance) and strong on short texts; combined with node-nlp in supportClassifier.ts.
+ * millisecond per utterance) and strong on short texts; combined with node-nlp in intentPipeline.ts.
  */
 export interface LinearOptions {
   epochs: number;
@@ -42,7 +42,7 @@ function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true, w
   return out;
 }
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -53,7 +53,14 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-interface SparseVec {
+export function shuffle(order: number[], rand: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+}
+
+export interface SparseVec {
   idx: Int32Array;
   val: Float32Array;
 }
@@ -66,18 +73,42 @@ export interface LinearModelJson {
   bias: number[];
 }
 
-export class LinearClassifier {
-  labels: string[] = [];
+/** Sparse TF-IDF vectors (sublinear counts, L2-normalized) over a vocabulary fixed when fitted. */
+export class Featurizer {
   private featureIndex = new Map<string, number>();
   private idf = new Float32Array(0);
-  private weights = new Float32Array(0); // feature-major: weights[f * C + c]
-  private bias = new Float32Array(0);
 
-  constructor(private readonly options: LinearOptions = DEFAULT_LINEAR) {}
+  constructor(private readonly options: Pick<LinearOptions, 'charMin' | 'charMax' | 'minCharCount' | 'words' | 'chars'>) {}
 
-  private vectorize(text: string): SparseVec {
+  get size(): number {
+    return this.idf.length;
+  }
+
+  private raw(text: string): string[] {
+    return rawFeatures(text, this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false);
+  }
+
+  fit(texts: string[]): void {
+    const df = new Map<string, number>();
+    const total = new Map<string, number>();
+    for (const t of texts) {
+      const feats = this.raw(t);
+      for (const f of feats) total.set(f, (total.get(f) ?? 0) + 1);
+      for (const f of new Set(feats)) df.set(f, (df.get(f) ?? 0) + 1);
+    }
+    this.featureIndex = new Map();
+    const idf: number[] = [];
+    for (const [f, d] of df) {
+      if (f.startsWith('c:') && (total.get(f) ?? 0) < this.options.minCharCount) continue;
+      this.featureIndex.set(f, idf.length);
+      idf.push(Math.log((1 + texts.length) / (1 + d)) + 1);
+    }
+    this.idf = Float32Array.from(idf);
+  }
+
+  vectorize(text: string): SparseVec {
     const counts = new Map<number, number>();
-    for (const f of rawFeatures(text, this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false)) {
+    for (const f of this.raw(text)) {
       const i = this.featureIndex.get(f);
       if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
     }
@@ -97,42 +128,45 @@ export class LinearClassifier {
     return { idx, val };
   }
 
+  toJSON(): { features: string[]; idf: number[] } {
+    return { features: [...this.featureIndex.keys()], idf: Array.from(this.idf) };
+  }
+
+  load(j: { features: string[]; idf: number[] }): this {
+    this.featureIndex = new Map(j.features.map((f, i) => [f, i]));
+    this.idf = Float32Array.from(j.idf);
+    return this;
+  }
+}
+
+export class LinearClassifier {
+  labels: string[] = [];
+  private readonly featurizer: Featurizer;
+  private weights = new Float32Array(0); // feature-major: weights[f * C + c]
+  private bias = new Float32Array(0);
+
+  constructor(private readonly options: LinearOptions = DEFAULT_LINEAR) {
+    this.featurizer = new Featurizer(options);
+  }
+
   train(examples: { text: string; label: string }[]): void {
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     this.labels = labels;
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
-    // Vocabulary and document frequencies.
-    const df = new Map<string, number>();
-    const total = new Map<string, number>();
-    for (const e of examples) {
-      const feats = rawFeatures(e.text, this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false);
-      for (const f of feats) total.set(f, (total.get(f) ?? 0) + 1);
-      for (const f of new Set(feats)) df.set(f, (df.get(f) ?? 0) + 1);
-    }
-    this.featureIndex = new Map();
-    const idf: number[] = [];
-    for (const [f, d] of df) {
-      if (f.startsWith('c:') && (total.get(f) ?? 0) < this.options.minCharCount) continue;
-      this.featureIndex.set(f, idf.length);
-      idf.push(Math.log((1 + examples.length) / (1 + d)) + 1);
-    }
-    this.idf = Float32Array.from(idf);
+    this.featurizer.fit(examples.map((e) => e.text));
     const C = labels.length;
-    const F = idf.length;
+    const F = this.featurizer.size;
     this.weights = new Float32Array(F * C);
     this.bias = new Float32Array(C);
     const gw = new Float32Array(F * C).fill(1e-8);
     const gb = new Float32Array(C).fill(1e-8);
-    const data = examples.map((e) => ({ x: this.vectorize(e.text), y: labelIndex.get(e.label)! }));
+    const data = examples.map((e) => ({ x: this.featurizer.vectorize(e.text), y: labelIndex.get(e.label)! }));
     const rand = mulberry32(this.options.seed);
     const order = data.map((_, i) => i);
     const scores = new Float64Array(C);
     const lr = this.options.learningRate;
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      shuffle(order, rand);
       for (const o of order) {
         const { x, y } = data[o];
         this.scoresInto(x, scores);
@@ -166,27 +200,26 @@ export class LinearClassifier {
   /** Probabilities per label, in `labels` order. */
   predict(text: string): Float64Array {
     const out = new Float64Array(this.labels.length);
-    this.scoresInto(this.vectorize(text), out);
+    this.scoresInto(this.featurizer.vectorize(text), out);
     softmaxInPlace(out);
     return out;
   }
 
   toJSON(): LinearModelJson {
-    return { labels: this.labels, features: [...this.featureIndex.keys()], idf: Array.from(this.idf), weights: Array.from(this.weights, (w) => Math.round(w * 1e5) / 1e5), bias: Array.from(this.bias) };
+    return { labels: this.labels, ...this.featurizer.toJSON(), weights: Array.from(this.weights, (w) => Math.round(w * 1e5) / 1e5), bias: Array.from(this.bias) };
   }
 
   static fromJSON(j: LinearModelJson, options: LinearOptions = DEFAULT_LINEAR): LinearClassifier {
     const m = new LinearClassifier(options);
     m.labels = j.labels;
-    m.featureIndex = new Map(j.features.map((f, i) => [f, i]));
-    m.idf = Float32Array.from(j.idf);
+    m.featurizer.load(j);
     m.weights = Float32Array.from(j.weights);
     m.bias = Float32Array.from(j.bias);
     return m;
   }
 }
 
-function softmaxInPlace(a: Float64Array): void {
+export function softmaxInPlace(a: Float64Array): void {
   let max = -Infinity;
   for (const v of a) if (v > max) max = v;
   let sum = 0;

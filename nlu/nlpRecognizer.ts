@@ -90,7 +90,7 @@ export class NlpRecognizer implements Recognizer {
   }
 
   private hash(): string {
-    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v3').digest('hex').slice(0, 16);
+    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v4').digest('hex').slice(0, 16);
   }
 
   /**

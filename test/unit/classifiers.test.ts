@@ -1,0 +1,84 @@
+import { Featurizer, DEFAULT_LINEAR } from '../../nlu/linearClassifier';
+import { DEFAULT_MLP, MlpClassifier } from '../../nlu/mlpClassifier';
+import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText } from '../../nlu/intentPipeline';
+
+const TRAIN: { text: string; label: string }[] = [
+  ...['where is my parcel', 'track my order', 'has my package shipped', 'when will my order arrive', 'where is the delivery'].map((text) => ({ text, label: 'track' })),
+  ...['i forgot my password', 'reset my password', 'cannot log in to my account', 'locked out of my account', 'change my login password'].map((text) => ({ text, label: 'password' })),
+  ...['i want my money back', 'refund my purchase', 'give me a refund please', 'return the money for this order', 'how do i get reimbursed'].map((text) => ({ text, label: 'refund' })),
+];
+
+const argmax = (p: Float64Array) => p.indexOf(Math.max(...p));
+
+describe('Featurizer', () => {
+  it('gives L2-normalized vectors and ignores features it never saw', () => {
+    const f = new Featurizer({ ...DEFAULT_LINEAR });
+    f.fit(TRAIN.map((e) => e.text));
+    const v = f.vectorize('track my parcel');
+    expect(v.idx.length).toBeGreaterThan(0);
+    expect(Math.hypot(...v.val)).toBeCloseTo(1, 5);
+    expect(f.vectorize('zzz qqq').idx.length).toBe(0);
+  });
+});
+
+describe('MlpClassifier', () => {
+  const small = { ...DEFAULT_MLP, hidden: 16, epochs: 40 };
+
+  it('learns the training intents and generalizes to a paraphrase', () => {
+    const m = new MlpClassifier(small);
+    m.train(TRAIN);
+    for (const e of TRAIN) expect(m.labels[argmax(m.predict(e.text))]).toBe(e.label);
+    expect(m.labels[argmax(m.predict('my password does not work, please reset it'))]).toBe('password');
+    const p = m.predict('anything at all');
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('is deterministic for a seed and survives a JSON round trip', () => {
+    const a = new MlpClassifier(small);
+    const b = new MlpClassifier(small);
+    a.train(TRAIN);
+    b.train(TRAIN);
+    expect(Array.from(a.predict('refund my order'))).toEqual(Array.from(b.predict('refund my order')));
+    const c = MlpClassifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())), small);
+    const pa = a.predict('where is my order');
+    const pc = c.predict('where is my order');
+    pa.forEach((x, i) => expect(pc[i]).toBeCloseTo(x, 3));
+  });
+});
+
+describe('IntentPipeline.calibrate', () => {
+  const options = { ...DEFAULT_PIPELINE, useNodeNlp: false, wordView: { ...DEFAULT_MLP, hidden: 16, epochs: 40 } };
+  const withLang = (xs: { text: string; label: string }[]): LabeledText[] => xs.map((x) => ({ ...x, language: 'en' }));
+
+  it('keeps no threshold when validation has no out-of-scope examples', async () => {
+    const p = new IntentPipeline(options);
+    await p.train(withLang(TRAIN));
+    const r = await p.calibrate(withLang([{ text: 'where is my package', label: 'track' }, { text: 'reset the password', label: 'password' }]));
+    expect(r.threshold).toBe(0);
+  });
+
+  it('chooses a threshold that refuses out-of-scope validation examples the models are unsure of', async () => {
+    const p = new IntentPipeline(options);
+    await p.train(withLang(TRAIN));
+    const validation = withLang([
+      { text: 'where is my package', label: 'track' },
+      { text: 'track the order please', label: 'track' },
+      { text: 'reset the password', label: 'password' },
+      { text: 'i want a refund', label: 'refund' },
+      { text: 'what is the capital of peru', label: OOS_LABEL },
+      { text: 'sing me a song about whales', label: OOS_LABEL },
+    ]);
+    const r = await p.calibrate(validation);
+    const right = async () => {
+      let n = 0;
+      for (const v of validation) if ((await p.predict(v.text, 'en')).label === v.label) n++;
+      return n;
+    };
+    const calibrated = await right();
+    expect(r.threshold).toBeGreaterThan(0);
+    p.threshold = 0;
+    // The toy training data has no out-of-scope class, so without a threshold nothing is ever refused.
+    expect(await right()).toBe(4);
+    expect(calibrated).toBeGreaterThan(4);
+  });
+});
