@@ -47,3 +47,51 @@ test('SIGKILL loses nothing that was acknowledged', async () => {
   expect(acked.length).toBeGreaterThanOrEqual(200);
   expect(acked.filter((a) => !stored.has(a))).toEqual([]);
 });
+
+/**
+ * The store fsyncs the WAL itself, off the event loop, and acknowledges a write only after that fsync. When one
+ * fails, the write is refused, and so is every later write (after a failed fsync the kernel may have dropped the
+ * pages, so nothing written can be vouched for again); readiness reports the store down.
+ */
+describe('a failed fsync', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('refuses the write it was for and every later one, and the store reports itself down', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
+    const store = new SqliteStore(path.join(dir, 'crm.sqlite'));
+    await store.init();
+    const customer = await store.createCustomer({});
+    const { conversation } = await store.getOrCreateConversation({
+      channelId: 'test', channelConversationId: 'fsync', customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: 'fsync' } },
+    });
+    const ok = await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'before', activityId: 'a1' });
+    expect(ok.created).toBe(true);
+
+    const realFsync = fs.fsync;
+    const calls = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    await expect(store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'lost?', activityId: 'a2' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(calls).toHaveBeenCalled();
+    calls.mockImplementation(realFsync);
+    await expect(store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'after', activityId: 'a3' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await store.close();
+  });
+
+  it('acknowledges a write after an fsync of the WAL, and the write is in the file when reopened', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
+    const file = path.join(dir, 'crm.sqlite');
+    const store = new SqliteStore(file);
+    await store.init();
+    const synced = jest.spyOn(fs, 'fsync');
+    const customer = await store.createCustomer({});
+    // Every acknowledged write waited for an fsync of the WAL.
+    expect(synced).toHaveBeenCalled();
+    await store.close();
+    const again = new SqliteStore(file);
+    await again.init();
+    expect(await again.getCustomer(customer.id)).toMatchObject({ id: customer.id });
+    await again.close();
+  });
+});
