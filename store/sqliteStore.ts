@@ -243,13 +243,19 @@ export class SqliteStore implements Store {
     try {
       if (this.closed) throw new Error('store is closed');
       this.stmt('BEGIN IMMEDIATE').run();
+      // A lone write needs no savepoint: if it fails, the whole transaction is rolled back (and nothing synced).
+      const lone = batch.length === 1;
       for (const op of batch) {
-        this.stmt('SAVEPOINT op').run();
+        if (!lone) this.stmt('SAVEPOINT op').run();
         try {
           const value = op.fn();
-          this.stmt('RELEASE op').run();
+          if (!lone) this.stmt('RELEASE op').run();
           outcomes.push({ ok: true, value });
         } catch (err) {
+          if (lone) {
+            this.stmt('ROLLBACK').run();
+            return op.reject(storeError(err));
+          }
           this.stmt('ROLLBACK TO op').run();
           this.stmt('RELEASE op').run();
           outcomes.push({ ok: false, err: storeError(err) });
