@@ -132,7 +132,7 @@ export class SupportBot {
       conversationId: conversation.id,
       at: message.createdAt,
       newConversation,
-    });
+    }, customer);
 
     if (conversation.state === 'agent' || conversation.state === 'queued') {
       this.d.handoff.relayCustomerMessage(conversation, message);

@@ -75,8 +75,12 @@ export class ProfileService implements ProfileActions {
     return c;
   }
 
-  /** Records a customer message on the profile: sentiment history, engagement, language, last seen. */
-  async recordMessage(customerId: string, m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean }): Promise<Customer> {
+  /**
+   * Records a customer message on the profile: sentiment history, engagement, language, last seen. `known` is the
+   * profile as the caller just read it (a bot turn has it): the first attempt starts from it instead of reading
+   * again, and the version check still catches any change made in between.
+   */
+  async recordMessage(customerId: string, m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean }, known?: Customer): Promise<Customer> {
     return this.update(customerId, (c) => ({
       sentiment: [...c.sentiment, { at: m.at, score: round(m.sentiment), conversationId: m.conversationId }].slice(-MAX_SENTIMENT_POINTS),
       engagement: {
@@ -87,7 +91,7 @@ export class ProfileService implements ProfileActions {
       },
       language: c.language ?? m.language,
       lastSeenAt: m.at,
-    }));
+    }), known);
   }
 
   async addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string, verified = false): Promise<void> {
@@ -133,9 +137,9 @@ export class ProfileService implements ProfileActions {
    * Read-modify-write with the version as compare-and-set, retried on a concurrent change. Derived fields
    * (segments, engagement and reach scores) are recomputed on every change.
    */
-  async update(customerId: string, change: (c: Customer) => Partial<Customer>): Promise<Customer> {
+  async update(customerId: string, change: (c: Customer) => Partial<Customer>, known?: Customer): Promise<Customer> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const c = await this.get(customerId);
+      const c = attempt === 0 && known?.id === customerId && !known.mergedInto ? known : await this.get(customerId);
       const patch = change(c);
       if (Object.keys(patch).length === 0) return c;
       const merged = { ...c, ...patch } as Customer;
