@@ -14,7 +14,7 @@ export const OOS_LABEL = 'oos';
 
 export interface PipelineOptions {
   linear: LinearOptions;
-  /** A small neural network over words and word pairs: a different view whose errors differ; validation sets its weight. */
+  /** A small neural network over words and adjacent word pairs: a different view whose errors differ; validation sets its weight. */
   wordView?: MlpOptions;
   /** Train node-nlp's classifier too and let validation decide its weight. */
   useNodeNlp: boolean;

@@ -1,9 +1,10 @@
 import { DEFAULT_LINEAR, Featurizer, mulberry32, shuffle, softmaxInPlace, type LinearOptions } from './linearClassifier';
 
 /**
- * A one-hidden-layer network over the same sparse TF-IDF features as the linear model: it learns a small
- * dense representation of words and word pairs (ReLU, dropout), so utterances that share no n-gram with the
- * training data but share its combinations still land near it. Measured on CLINC150 over words only it is
+ * A one-hidden-layer network over the same sparse TF-IDF features as the linear model (words and adjacent word
+ * pairs by default). Its hidden layer is a small learned representation in which words that play the same part
+ * in training utterances end up close, and it can weigh combinations of words, which a linear model over the
+ * same features cannot. Measured on CLINC150 over words only it is
  * about one point better than the linear model over the same features, and its errors differ from those of
  * the word + character linear model, which is what the mix in intentPipeline.ts needs.
  * Sparse AdaGrad: only the rows of features present in an example are touched.
