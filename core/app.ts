@@ -4,7 +4,7 @@ import restify from 'restify';
 import { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
 import { AppError } from './errors';
-import { route, sendError, withTimeout } from './http';
+import { bodyParser, route, sendError, withTimeout } from './http';
 import type { Logger } from './logger';
 import { registerAuthRoutes } from '../agent-console/server/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
@@ -175,7 +175,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false }));
+  server.use(bodyParser(log, MAX_BODY_BYTES, restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false }) as unknown as Parameters<typeof bodyParser>[2]));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });

@@ -80,17 +80,35 @@ export interface EvalResult {
   confused: { gold: string; predicted: string; count: number }[];
 }
 
-export async function evaluate(splits: Splits, options: PipelineOptions = DEFAULT_PIPELINE): Promise<EvalResult> {
+export interface PreparedEvaluation {
+  pipeline: IntentPipeline;
+  alpha: number;
+  beta: number;
+  threshold: number;
+  trainSeconds: number;
+}
+
+/** Training and the choices made on validation data: everything before the test data is touched. */
+export async function prepareEvaluation(splits: Splits, options: PipelineOptions = DEFAULT_PIPELINE): Promise<PreparedEvaluation> {
   const pipeline = new IntentPipeline(options);
   const t0 = Date.now();
   await pipeline.train(splits.train);
   const { alpha, beta, threshold } = await pipeline.calibrate(splits.validation);
   if (splits.heldBack) await pipeline.train([...splits.train, ...splits.validation]);
-  const trainSeconds = (Date.now() - t0) / 1000;
+  return { pipeline, alpha, beta, threshold, trainSeconds: (Date.now() - t0) / 1000 };
+}
+
+export async function evaluate(splits: Splits, options: PipelineOptions = DEFAULT_PIPELINE): Promise<EvalResult> {
+  return measureEvaluation(await prepareEvaluation(splits, options), splits.test);
+}
+
+/** Predictions on the test data, timed, and the figures. */
+export async function measureEvaluation(prepared: PreparedEvaluation, test: LabeledText[]): Promise<EvalResult> {
+  const { pipeline, alpha, beta, threshold, trainSeconds } = prepared;
   const t1 = process.hrtime.bigint();
   const preds: { gold: string; pred: string }[] = [];
-  for (const e of splits.test) preds.push({ gold: e.label, pred: (await pipeline.predict(e.text, e.language)).label });
-  const msPerUtterance = Number(process.hrtime.bigint() - t1) / 1e6 / Math.max(1, splits.test.length);
+  for (const e of test) preds.push({ gold: e.label, pred: (await pipeline.predict(e.text, e.language)).label });
+  const msPerUtterance = Number(process.hrtime.bigint() - t1) / 1e6 / Math.max(1, test.length);
   const inScope = preds.filter((p) => p.gold !== OOS_LABEL);
   const oos = preds.filter((p) => p.gold === OOS_LABEL);
   const labels = [...new Set(inScope.map((p) => p.gold))];

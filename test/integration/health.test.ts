@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { SqliteStore } from '../../store/sqliteStore';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
@@ -12,6 +13,29 @@ describe('health endpoints over real HTTP', () => {
     const r = await fetch(`${running.url}/readyz`);
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ status: 'ready', store: 'sqlite' });
+  });
+
+  /** A JSON body sent in chunks, without Content-Length: read whole, or refused once it passes the limit. */
+  function postChunked(url: string, path: string, pieces: string[]): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      for (const p of pieces) req.write(p);
+      req.end();
+    });
+  }
+
+  test('a chunked JSON body is read whole; one over 256 KB gets a coded 413', async () => {
+    running = await startTestApp();
+    const login = await postChunked(running.url, '/api/auth/login', ['{"email":"nobody@example.com",', '"password":"wrong-password"}']);
+    expect(login.status).toBe(401);
+    const big = await postChunked(running.url, '/api/auth/login', ['{"email":"', 'x'.repeat(200_000), 'x'.repeat(200_000), '"}']);
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body).error.code).toBe('BODY_TOO_LARGE');
   });
 
   test('an unknown route gets a coded 404, a malformed JSON body a coded 400', async () => {
