@@ -210,7 +210,6 @@ export class SqliteStore implements Store {
   }
 
   private pending: { fn: () => unknown; resolve: (value: any) => void; reject: (err: unknown) => void }[] = [];
-
   private flushScheduled = false;
 
   /**
@@ -312,9 +311,9 @@ export class SqliteStore implements Store {
     const fd = this.walFd;
     const p = new Promise<void>((resolve, reject) =>
       fs.fsync(fd, (err) => {
-        if (err) this.syncFailure ??= err;
-        if (err) reject(err);
-        else resolve();
+        if (!err) return resolve();
+        this.syncFailure ??= err;
+        reject(err);
       }),
     ).finally(() => this.syncing.delete(p));
     this.syncing.add(p);
