@@ -8,7 +8,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import restify from 'restify';
 import { Server as IoServer } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { buildApp, trainRecognizer, type App } from '../core/app';
+import { buildApp, MAX_BODY_BYTES, trainRecognizer, type App } from '../core/app';
 import { loadConfig } from '../core/config';
 import { bodyParser } from '../core/http';
 import { createLogger } from '../core/logger';
@@ -74,7 +74,7 @@ async function botThroughput(dir: string) {
   section('bot turns, 50 concurrent customers (expectReplies over HTTP)');
   const echo = restify.createServer();
   // The same body reading as the app (core/http.ts), so the ratio is the cost of the pipeline alone.
-  echo.use(bodyParser(log, 256 * 1024, restify.plugins.bodyParser({ mapParams: false }) as unknown as Parameters<typeof bodyParser>[2]));
+  echo.use(bodyParser(log, MAX_BODY_BYTES, restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES })));
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   echo.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, async (ctx) => {

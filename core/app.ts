@@ -78,7 +78,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 256 * 1024; // an activity with a 100,000-character text fits; bigger bodies get 413
+export const MAX_BODY_BYTES = 256 * 1024; // an activity with a 100,000-character text fits; bigger bodies get 413
 
 const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Social CRM support bot</title>
 <style>body{font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;line-height:1.5}a{display:block;margin:8px 0}</style></head>
@@ -175,7 +175,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(bodyParser(log, MAX_BODY_BYTES, restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false }) as unknown as Parameters<typeof bodyParser>[2]));
+  server.use(bodyParser(log, MAX_BODY_BYTES, restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false })));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });

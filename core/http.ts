@@ -1,4 +1,4 @@
-import type { Request, Response, Next } from 'restify';
+import type { Request, RequestHandler, Response, Next } from 'restify';
 import { z } from 'zod';
 import { AppError, toAppError } from './errors';
 import type { Logger } from './logger';
@@ -49,7 +49,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * site of that (a stack walk) for the first 10,000 requests after every start: a few percent of a bot turn.
  * Limits and errors are the same: over `maxBytes` is 413 BODY_TOO_LARGE, unparsable JSON 400 VALIDATION_FAILED.
  */
-export function bodyParser(log: Logger, maxBytes: number, others: ((req: Request, res: Response, next: Next) => void)[]) {
+export function bodyParser(log: Logger, maxBytes: number, others: RequestHandler[]) {
   return (req: Request, res: Response, next: Next): void => {
     if (req.contentType() !== 'application/json') {
       const run = (i: number): void => {

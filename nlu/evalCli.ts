@@ -212,7 +212,7 @@ async function main(argv: string[]): Promise<void> {
       `in-scope accuracy   ${pct(r.accuracy)}  (${r.inScope} utterances)`,
       `macro F1            ${r.macroF1.toFixed(3)}`,
       `out-of-scope recall ${pct(r.oosRecall)}  precision ${pct(r.oosPrecision)}  (${r.outOfScope} utterances)`,
-      `chosen on validation: linear weight ${r.alpha} (word+char view ${r.beta}, word view ${Math.round((1 - r.beta) * 100) / 100}), threshold ${r.threshold.toFixed(2)}`,
+      `chosen on validation: linear weight ${r.alpha} (word+char model ${r.beta}, word network ${Math.round((1 - r.beta) * 100) / 100}), threshold ${r.threshold.toFixed(2)}`,
       `training            ${r.trainSeconds.toFixed(1)} s`,
       `per utterance       ${r.msPerUtterance.toFixed(3)} ms`,
       'most confused (gold → predicted):',
