@@ -141,7 +141,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds);
   if (config.demoAccounts) await ensureDemoAccounts(store, auth, log);
 
-  const conversationState = new BotConversationState(new BotStateStorage(store));
+  // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
+  const conversationState = new BotConversationState(new BotStateStorage(store, { deferSync: true }));
   const mainDialog = new MainDialog(conversationState.createProperty('dialogState'), {
     backend,
     profiles: {

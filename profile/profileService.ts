@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
-import type { Store } from '../store/store';
+import type { Store, WriteOptions } from '../store/store';
 import type { ProfileActions } from '../dialogs/dialogServices';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
@@ -80,7 +80,8 @@ export class ProfileService implements ProfileActions {
    * profile as the caller just read it (a bot turn has it): the first attempt starts from it instead of reading
    * again, and the version check still catches any change made in between.
    */
-  async recordMessage(customerId: string, m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean }, known?: Customer): Promise<Customer> {
+  /** `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging the message. */
+  async recordMessage(customerId: string, m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean }, known?: Customer, options?: WriteOptions): Promise<Customer> {
     return this.update(customerId, (c) => ({
       sentiment: [...c.sentiment, { at: m.at, score: round(m.sentiment), conversationId: m.conversationId }].slice(-MAX_SENTIMENT_POINTS),
       engagement: {
@@ -91,7 +92,7 @@ export class ProfileService implements ProfileActions {
       },
       language: c.language ?? m.language,
       lastSeenAt: m.at,
-    }), known);
+    }), known, options);
   }
 
   async addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string, verified = false): Promise<void> {
@@ -137,7 +138,7 @@ export class ProfileService implements ProfileActions {
    * Read-modify-write with the version as compare-and-set, retried on a concurrent change. Derived fields
    * (segments, engagement and reach scores) are recomputed on every change.
    */
-  async update(customerId: string, change: (c: Customer) => Partial<Customer>, known?: Customer): Promise<Customer> {
+  async update(customerId: string, change: (c: Customer) => Partial<Customer>, known?: Customer, options?: WriteOptions): Promise<Customer> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const c = attempt === 0 && known?.id === customerId && !known.mergedInto ? known : await this.get(customerId);
       const patch = change(c);
@@ -149,7 +150,7 @@ export class ProfileService implements ProfileActions {
         reach: { ...merged.reach, score: reachScore(merged.reach.followers) },
       };
       try {
-        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version);
+        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version, options);
       } catch (err) {
         if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
       }

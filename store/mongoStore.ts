@@ -83,6 +83,15 @@ export class MongoStore implements Store {
     await this.conn?.close();
   }
 
+  /**
+   * Every write here resolves only once the server acknowledged it under the connection's write concern (set
+   * `w=majority&journal=true` in MONGODB_URI for writes that survive a failover and a power loss), so `deferSync`
+   * changes nothing and there is never anything left to wait for.
+   */
+  async sync(): Promise<void> {
+    if (!this.conn || this.conn.readyState !== 1) throw new AppError('STORE_UNAVAILABLE', 'not connected');
+  }
+
   /** Test helper: drops every collection of this store's database. */
   async dropAll(): Promise<void> {
     await this.conn.dropDatabase();

@@ -23,7 +23,7 @@ import type {
 } from '../models/records';
 import { UNRECOGNIZED_INTENT } from '../models/records';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, WriteOptions } from './store';
 import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
 import { averageSentiment, byConversationThenSeq, clampLimit, conversationOrder, customerKeys, decodeCursor, encodeCursor, sentimentSums, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
@@ -52,13 +52,7 @@ CREATE TABLE IF NOT EXISTS messages (
   created_at TEXT NOT NULL, doc TEXT NOT NULL,
   UNIQUE (conversation_id, seq), UNIQUE (conversation_id, activity_id));
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='rowid');
-CREATE TRIGGER IF NOT EXISTS messages_ai AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text); END;
-CREATE TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON messages BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text); END;
-CREATE TRIGGER IF NOT EXISTS messages_au AFTER UPDATE OF text ON messages BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-  INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text); END;
+CREATE TABLE IF NOT EXISTS messages_fts_pending (message_rowid INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
@@ -74,6 +68,35 @@ type Row = Record<string, unknown>;
 
 /** Writes committed together at most; keeps one flush from holding the event loop too long. */
 const MAX_BATCH = 256;
+
+/**
+ * The full-text index is kept in bulk: a new message only queues its rowid (a one-row insert), and indexPending
+ * indexes the queue every second and before every full-text query, so a search always sees every message. FTS5
+ * writes a segment whenever a transaction or savepoint ends with terms in memory, which, per message, cost more
+ * than the rest of the insert. Replaced on every start (an older file has the per-message triggers).
+ */
+const FTS_TRIGGERS = `DROP TRIGGER IF EXISTS messages_ai; DROP TRIGGER IF EXISTS messages_ad; DROP TRIGGER IF EXISTS messages_au;
+CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, text) SELECT 'delete', old.rowid, old.text
+    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid);
+  DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid; END;
+CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages
+  WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid) BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text); END;`;
+/** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
+const INDEX_CHUNK = 2000;
+
+/** One group-commit transaction: how many writes it holds, and the promise of its commit reaching the disk. */
+interface Batch {
+  writes: number;
+  /** Waits for the running fsync to end before it commits. */
+  afterSync?: boolean;
+  durable: Promise<void>;
+  settle: { resolve: () => void; reject: (e: unknown) => void };
+}
 
 function storeError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -119,7 +142,25 @@ export class SqliteStore implements Store {
     this.db.exec(SCHEMA);
     // A file from before the full-text index: index what it already holds.
     if (!hadFts) this.db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
+    this.db.exec(FTS_TRIGGERS);
     this.migrate();
+    // A failure here is a failed write like any other: the next search, which indexes first, reports it.
+    this.indexTimer = setInterval(() => void this.indexPending(INDEX_CHUNK).catch(() => undefined), 1000).unref();
+  }
+
+  private indexTimer: NodeJS.Timeout | undefined;
+
+  /** Adds queued messages to the full-text index (at most `limit`, else all); applied at once, like a deferSync write. */
+  private indexPending(limit = -1): Promise<void> {
+    if (this.closed || !this.stmt('SELECT 1 FROM messages_fts_pending LIMIT 1').get()) return Promise.resolve();
+    return this.tx(() => this.indexQueued(limit), { deferSync: true });
+  }
+
+  private indexQueued(limit: number): void {
+    const last = limit < 0 ? undefined : (this.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
+    const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
+    this.stmt('INSERT INTO messages_fts(rowid, text) SELECT m.rowid, m.text FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid').run(upTo);
+    this.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
   }
 
   /** Columns added after the first release; a file made by an older version gets them filled from its documents. */
@@ -192,7 +233,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     // Writes already queued are committed (or fail) before the file closes.
-    while (this.pending.length && this.db) this.flush();
+    clearInterval(this.indexTimer);
+    if (this.batch) this.commit(this.batch);
     while (this.syncing.size) await Promise.allSettled([...this.syncing]);
     this.closed = true;
     if (this.walFd !== undefined) fs.closeSync(this.walFd);
@@ -209,57 +251,91 @@ export class SqliteStore implements Store {
     return st;
   }
 
-  private pending: { fn: () => unknown; resolve: (value: any) => void; reject: (err: unknown) => void }[] = [];
-  private flushScheduled = false;
+  /** The transaction writes are applied in, until it commits (see tx). */
+  private batch: Batch | undefined;
+  /** Durability of the last committed batch: what sync() waits for when no transaction is open. */
+  private lastDurable: Promise<void> = Promise.resolve();
 
   /**
-   * Group commit. Every write is a function run inside its own savepoint; the writes queued while the event
-   * loop was busy run together in one IMMEDIATE transaction with one commit (one fsync under synchronous=FULL).
-   * Each caller's promise settles only after that commit, so an acknowledged write is durable; a write that
-   * throws is rolled back to its savepoint and fails alone. Semantics are those of serial transactions:
-   * better-sqlite3 runs them one after another, and nothing else runs in between.
+   * Group commit. A write runs at once, inside the open IMMEDIATE transaction (begun by the first write since the
+   * last commit), in its own savepoint: one that throws is rolled back and fails alone. The transaction commits on
+   * the next turn of the event loop, or, while the previous commit's fsync is still running, when it ends (or at
+   * MAX_BATCH writes): every write made meanwhile, by any caller, shares one commit and one fsync, and the busier
+   * the disk, the bigger the groups. A write resolves once that commit is durable, or, with `deferSync`, at once: then
+   * its caller awaits sync() before acknowledging it. Semantics are those of serial transactions: better-sqlite3
+   * runs them one after another, and nothing else runs in between.
    */
-  private tx<T>(fn: () => T): Promise<T> {
+  private tx<T>(fn: () => T, options?: WriteOptions): Promise<T> {
     if (this.syncFailure) return Promise.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: this.syncFailure }));
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    if (this.pending.length) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    let batch = this.batch;
     try {
       if (this.closed) throw new Error('store is closed');
-      this.stmt('BEGIN IMMEDIATE').run();
-      // A lone write needs no savepoint: if it fails, the whole transaction is rolled back (and nothing synced).
-      const lone = batch.length === 1;
-      for (const op of batch) {
-        if (!lone) this.stmt('SAVEPOINT op').run();
-        try {
-          const value = op.fn();
-          if (!lone) this.stmt('RELEASE op').run();
-          outcomes.push({ ok: true, value });
-        } catch (err) {
-          if (lone) {
-            this.stmt('ROLLBACK').run();
-            return op.reject(storeError(err));
-          }
-          this.stmt('ROLLBACK TO op').run();
-          this.stmt('RELEASE op').run();
-          outcomes.push({ ok: false, err: storeError(err) });
-        }
+      if (!batch) batch = this.begin();
+    } catch (err) {
+      return Promise.reject(storeError(err));
+    }
+    // The first write of a transaction needs no savepoint: if it fails, the whole transaction is rolled back.
+    const first = batch.writes === 0;
+    let value: T;
+    try {
+      if (!first) this.stmt('SAVEPOINT op').run();
+      value = fn();
+      if (!first) this.stmt('RELEASE op').run();
+    } catch (err) {
+      const e = storeError(err);
+      this.undo(batch, first, e);
+      return Promise.reject(e);
+    }
+    batch.writes++;
+    const result = options?.deferSync ? Promise.resolve(value) : batch.durable.then(() => value);
+    if (batch.writes >= MAX_BATCH) this.commit(batch);
+    return result;
+  }
+
+  private begin(): Batch {
+    this.stmt('BEGIN IMMEDIATE').run();
+    let settle!: { resolve: () => void; reject: (e: unknown) => void };
+    const durable = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    // Nobody may be waiting when a batch fails (its writes already failed, or its failure is reported by sync()).
+    durable.catch(() => undefined);
+    const batch: Batch = { writes: 0, durable, settle };
+    this.batch = batch;
+    setImmediate(() => {
+      if (this.batch !== batch) return;
+      if (this.syncing.size) batch.afterSync = true;
+      else this.commit(batch);
+    });
+    return batch;
+  }
+
+  /** A write threw: roll back its savepoint, or the transaction when it was the first write or SQLite already did. */
+  private undo(batch: Batch, first: boolean, err: AppError): void {
+    try {
+      if (!first && this.db.inTransaction) {
+        this.stmt('ROLLBACK TO op').run();
+        this.stmt('RELEASE op').run();
+        return;
       }
+    } catch {
+      /* handled below as a lost transaction */
+    }
+    if (this.db.inTransaction) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        /* the original error is the one to report */
+      }
+    }
+    this.batch = undefined;
+    // Writes already applied in this transaction are gone (on some errors SQLite rolls back on its own).
+    if (!first) this.fail(batch, err);
+    else batch.settle.resolve();
+  }
+
+  private commit(batch: Batch): void {
+    if (this.batch !== batch) return;
+    this.batch = undefined;
+    try {
       this.stmt('COMMIT').run();
     } catch (err) {
       try {
@@ -267,24 +343,29 @@ export class SqliteStore implements Store {
       } catch {
         /* the original error is the one to report */
       }
-      const e = storeError(err);
-      for (const op of batch) op.reject(e);
-      return;
+      return this.fail(batch, storeError(err));
     }
-    const settle = (op: (typeof batch)[number], i: number) => {
-      const o = outcomes[i];
-      if (o.ok) op.resolve(o.value);
-      else op.reject(o.err);
-    };
-    if (this.options.synchronous === 'normal' || this.file === ':memory:') return batch.forEach(settle);
-    // Acknowledged only once on disk; meanwhile the event loop runs the next batch.
-    this.syncWal().then(
-      () => batch.forEach(settle),
-      (err) => {
-        const e = new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
-        for (const op of batch) op.reject(e);
-      },
-    );
+    this.lastDurable = batch.durable;
+    if (this.options.synchronous === 'normal' || this.file === ':memory:') return batch.settle.resolve();
+    // Acknowledged only once on disk; meanwhile the event loop goes on, and the next transaction begins.
+    this.syncWal().then(batch.settle.resolve, (err) => batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err }))).finally(() => {
+      const next = this.batch;
+      if (next?.afterSync && !this.syncing.size) this.commit(next);
+    });
+  }
+
+  /**
+   * A transaction whose writes were applied (and readable, and some perhaps already acknowledged to `deferSync`
+   * callers) could not be committed: like a failed fsync, nothing is acknowledged again until a restart.
+   */
+  private fail(batch: Batch, err: AppError): void {
+    this.syncFailure ??= err;
+    batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err }));
+  }
+
+  async sync(): Promise<void> {
+    if (this.syncFailure) throw new AppError('STORE_UNAVAILABLE', undefined, { cause: this.syncFailure });
+    await (this.batch?.durable ?? this.lastDurable);
   }
 
   /**
@@ -396,7 +477,7 @@ export class SqliteStore implements Store {
     return rows.map((r) => JSON.parse(r.doc as string) as Customer);
   }
 
-  async updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number): Promise<Customer> {
+  async updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: WriteOptions): Promise<Customer> {
     plain(id, 'id');
     if (expectedVersion !== undefined) plainNumber(expectedVersion, 'expectedVersion');
     return this.tx(() => {
@@ -414,7 +495,7 @@ export class SqliteStore implements Store {
       }
       if (next.segments.join('\n') !== current.segments.join('\n')) this.writeSegments(next);
       return next;
-    });
+    }, options);
   }
 
   // ---- conversations
@@ -594,7 +675,7 @@ export class SqliteStore implements Store {
 
   // ---- messages
 
-  async appendMessage(input: NewMessage): Promise<AppendResult> {
+  async appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult> {
     plain(input.conversationId, 'conversationId');
     if (input.activityId !== undefined) plain(input.activityId, 'activityId');
     return this.tx((): AppendResult => {
@@ -614,7 +695,7 @@ export class SqliteStore implements Store {
         .stmt('UPDATE conversations SET last_seq = ?, updated_at = ?, sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?')
         .run(seq, m.createdAt, scored ? m.sentiment : 0, scored ? 1 : 0, m.conversationId);
       return { message: m, created: true };
-    });
+    }, options);
   }
 
   private insertMessage(m: Message, channelId: string): void {
@@ -664,6 +745,7 @@ export class SqliteStore implements Store {
     const match = ftsPhrase(plain(query, 'query'));
     if (!match) return [];
     const n = clampLimit(limit, 50, MAX_PAGE);
+    await this.indexPending();
     return this.run(
       () =>
         this
@@ -744,6 +826,7 @@ export class SqliteStore implements Store {
     if (f.text !== undefined) {
       const match = ftsPhrase(plain(f.text, 'text'));
       if (!match) return { items: [], nextCursor: null };
+      await this.indexPending();
       add('c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)', match);
     }
     if (f.from !== undefined) add('c.created_at >= ?', plain(f.from, 'from'));
@@ -815,6 +898,8 @@ export class SqliteStore implements Store {
       }
       // Messages added to conversations stored earlier: their running sentiment moves too.
       for (const [id, s] of sentiment) this.stmt('UPDATE conversations SET sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?').run(s.sum, s.n, id);
+      // A bulk load indexes its own messages, so the queue never grows by more than a second of live traffic.
+      this.indexQueued(-1);
     });
   }
 
@@ -924,7 +1009,7 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  async writeState(key: string, value: Record<string, unknown>, expectedEtag?: string): Promise<string> {
+  async writeState(key: string, value: Record<string, unknown>, expectedEtag?: string, options?: WriteOptions): Promise<string> {
     plain(key, 'key');
     if (expectedEtag !== undefined) plain(expectedEtag, 'eTag');
     return this.tx(() => {
@@ -937,7 +1022,7 @@ export class SqliteStore implements Store {
         .stmt('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value')
         .run(key, etag, JSON.stringify(value));
       return etag;
-    });
+    }, options);
   }
 
   async deleteState(keys: readonly string[]): Promise<void> {

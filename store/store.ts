@@ -57,6 +57,16 @@ export interface AuditQuery {
   cursor?: string;
 }
 
+/** How a write is acknowledged. */
+export interface WriteOptions {
+  /**
+   * Resolve once the write is applied (every later read sees it), not once it is durable: the caller awaits
+   * `sync()` before anything outside the process learns of it. A bot turn's writes then share one commit and one
+   * disk flush instead of one each. Without it, a write resolves only when durable.
+   */
+  deferSync?: boolean;
+}
+
 /**
  * Everything the system keeps, behind one interface. Two implementations (SQLite, MongoDB)
  * pass the same contract suite in test/contract. Every method validates that query values
@@ -68,6 +78,11 @@ export interface Store {
   /** Resolves when the store answers; rejects with STORE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Resolves once every write that resolved before this call is durable; rejects with STORE_UNAVAILABLE when
+   * that can no longer be promised. What a caller of a `deferSync` write awaits before acknowledging it.
+   */
+  sync(): Promise<void>;
 
   // Customers: the social profile
   createCustomer(input: NewCustomer): Promise<Customer>;
@@ -77,7 +92,7 @@ export interface Store {
   findCustomersByContact(type: ContactType, value: string): Promise<Customer[]>;
   /** Applies the patch; fails with STORE_CONFLICT when an identity key would belong to two customers,
    * STORE_ETAG_CONFLICT when expectedVersion is given and differs. */
-  updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number): Promise<Customer>;
+  updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: WriteOptions): Promise<Customer>;
 
   // Conversations
   /** Returns the conversation for this channel conversation, creating it atomically if absent. */
@@ -107,7 +122,7 @@ export interface Store {
 
   // Messages
   /** Appends exactly once per (channel, conversation, activityId) with the next gap-free seq. */
-  appendMessage(input: NewMessage): Promise<AppendResult>;
+  appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult>;
   listMessages(conversationId: string, page?: MessagePage): Promise<Message[]>;
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null>;
   /** Privacy erasure: blanks text, attachments and derived data (intent, sentiment, language) of every message of a conversation; sequence and roles stay. */
@@ -142,7 +157,7 @@ export interface Store {
   // Bot state for botbuilder's Storage, with eTag concurrency
   readState(keys: readonly string[]): Promise<Record<string, StateEntry>>;
   /** Writes when expectedEtag is undefined or '*' or equal to the stored eTag; else STORE_ETAG_CONFLICT. Returns the new eTag. */
-  writeState(key: string, value: Record<string, unknown>, expectedEtag?: string): Promise<string>;
+  writeState(key: string, value: Record<string, unknown>, expectedEtag?: string, options?: WriteOptions): Promise<string>;
   deleteState(keys: readonly string[]): Promise<void>;
 }
 

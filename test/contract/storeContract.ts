@@ -363,6 +363,46 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
     });
   });
 
+  describe('the full-text index follows every change', () => {
+    test('messages erased or deleted before or after a search are never found again; new ones always are', async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      await store.appendMessage({ conversationId: a.id, role: 'customer', text: 'walrus before any search' });
+      await store.eraseMessages(a.id);
+      await store.appendMessage({ conversationId: b.id, role: 'customer', text: 'walrus in a kept chat' });
+      expect((await store.searchMessages('walrus')).map((h) => h.conversationId)).toEqual([b.id]);
+      const c = await newConversation();
+      await store.appendMessage({ conversationId: c.id, role: 'customer', text: 'narwhal deleted soon' });
+      expect((await store.searchMessages('narwhal')).map((h) => h.conversationId)).toEqual([c.id]);
+      await store.deleteConversation(c.id);
+      await store.deleteConversation(b.id);
+      expect(await store.searchMessages('narwhal')).toEqual([]);
+      expect(await store.searchMessages('walrus')).toEqual([]);
+      await store.appendMessage({ conversationId: a.id, role: 'customer', text: 'walrus again' });
+      expect((await store.searchTranscripts({ text: 'walrus' })).items.map((t) => t.conversation.id)).toEqual([a.id]);
+    });
+  });
+
+  describe('deferred durability', () => {
+    test('a deferSync write is applied at once (every read sees it), and sync() then resolves', async () => {
+      const conv = await newConversation();
+      const { message, created } = await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'deferred hello', activityId: 'd1' }, { deferSync: true });
+      expect(created).toBe(true);
+      expect((await store.findMessageByActivity(conv.id, 'd1'))?.id).toBe(message.id);
+      // Still exactly once per activity id.
+      expect((await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'deferred hello', activityId: 'd1' }, { deferSync: true })).created).toBe(false);
+      const before = (await store.getCustomer(conv.customerId))!;
+      const updated = await store.updateCustomer(conv.customerId, { displayName: 'Deferred Dana' }, before.version, { deferSync: true });
+      expect((await store.getCustomer(conv.customerId))?.displayName).toBe('Deferred Dana');
+      await expectCode(store.updateCustomer(conv.customerId, { displayName: 'Stale' }, before.version, { deferSync: true }), 'STORE_ETAG_CONFLICT');
+      const etag = await store.writeState('deferred/state', { step: 1 }, undefined, { deferSync: true });
+      expect((await store.readState(['deferred/state']))['deferred/state']).toEqual({ value: { step: 1 }, etag });
+      await store.sync();
+      expect((await store.getCustomer(conv.customerId))?.version).toBe(updated.version);
+      expect((await store.listMessages(conv.id)).map((m) => m.text)).toEqual(['deferred hello']);
+    });
+  });
+
   describe('retention', () => {
     test('conversations can be listed by last change and deleted with their messages', async () => {
       const conv = await newConversation();

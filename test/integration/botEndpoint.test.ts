@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AppError } from '../../core/errors';
 import type { NewMessage } from '../../models/records';
 import { SqliteStore } from '../../store/sqliteStore';
@@ -102,6 +105,23 @@ describe('durable before acknowledged', () => {
       expect(r.status).toBeGreaterThanOrEqual(500);
       expect(r.body.error.code).toBe('STORE_UNAVAILABLE');
     } finally {
+      await running.stop();
+    }
+  });
+  test('a turn whose writes cannot be made durable (fsync fails) answers 503, never 200', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-turn-fsync-'));
+    const running = await startTestApp({}, { store: new SqliteStore(path.join(dir, 'crm.sqlite')) });
+    // The customer and the conversation exist: this turn's own writes are all deferSync, made durable by its end.
+    expect((await say(running.url, 'fsync-fails', 'hello')).status).toBe(200);
+    const fsync = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    try {
+      const r = await say(running.url, 'fsync-fails', 'what payment methods do you accept');
+      expect(fsync).toHaveBeenCalled();
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('STORE_UNAVAILABLE');
+    } finally {
+      fsync.mockRestore();
       await running.stop();
     }
   });

@@ -6,9 +6,10 @@ import { SqliteStore } from '../../store/sqliteStore';
 
 /**
  * A child process appends messages and prints each acknowledgement; we SIGKILL it mid-stream and
- * check that every acknowledged message is in the file (synchronous=FULL, the production default).
+ * check that every acknowledged message is in the file (synchronous=FULL, the production default), both for
+ * writes that resolve once durable and for deferSync writes acknowledged after store.sync().
  */
-test('SIGKILL loses nothing that was acknowledged', async () => {
+test.each(['durable', 'deferred'])('SIGKILL loses nothing that was acknowledged (%s writes)', async (mode) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-kill-'));
   const file = path.join(dir, 'crm.sqlite');
   const setup = new SqliteStore(file);
@@ -20,7 +21,7 @@ test('SIGKILL loses nothing that was acknowledged', async () => {
   });
   await setup.close();
 
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, 'helpers', 'appendForever.ts'), file, conversation.id], {
+  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, 'helpers', 'appendForever.ts'), file, conversation.id, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const acked: string[] = [];
@@ -53,6 +54,32 @@ test('SIGKILL loses nothing that was acknowledged', async () => {
  * fails, the write is refused, and so is every later write (after a failed fsync the kernel may have dropped the
  * pages, so nothing written can be vouched for again); readiness reports the store down.
  */
+/**
+ * Writes are applied at once, inside a transaction that commits on the next turn of the event loop. When that
+ * commit fails, writes already applied (and readable, and perhaps reported applied to deferSync callers) are
+ * gone: the store then refuses everything, like after a failed fsync. The commit is made to fail with a
+ * deferred foreign key, which SQLite checks only at COMMIT.
+ */
+test('a failed commit fails the writes it held and sync(), and the store acknowledges nothing after it', async () => {
+  const store = new SqliteStore(':memory:');
+  await store.init();
+  const customer = await store.createCustomer({});
+  const db = store.database;
+  db.pragma('foreign_keys = ON');
+  db.exec(`CREATE TABLE trap_parent (id INTEGER PRIMARY KEY);
+    CREATE TABLE trap (parent INTEGER REFERENCES trap_parent(id) DEFERRABLE INITIALLY DEFERRED);
+    CREATE TRIGGER trap_poison AFTER UPDATE ON customers WHEN json_extract(new.doc, '$.displayName') = 'poison' BEGIN INSERT INTO trap VALUES (42); END;`);
+  const deferred = store.updateCustomer(customer.id, { displayName: 'poison' }, undefined, { deferSync: true });
+  const durable = store.writeState('same/transaction', { x: 1 });
+  await expect(deferred).resolves.toMatchObject({ displayName: 'poison' });
+  await expect(durable).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  await expect(store.sync()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  await expect(store.writeState('after', { x: 2 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  expect((await store.getCustomer(customer.id))?.displayName).toBeUndefined();
+  await store.close();
+});
+
 describe('a failed fsync', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -75,6 +102,22 @@ describe('a failed fsync', () => {
     expect(calls).toHaveBeenCalled();
     calls.mockImplementation(realFsync);
     await expect(store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'after', activityId: 'a3' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await store.close();
+  });
+
+  it('fails sync() after deferSync writes it could not make durable, and everything after', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
+    const store = new SqliteStore(path.join(dir, 'crm.sqlite'));
+    await store.init();
+    const customer = await store.createCustomer({});
+    jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    // Applied at once (readable), but never acknowledged: sync() is what the caller waits for.
+    const updated = await store.updateCustomer(customer.id, { displayName: 'Applied' }, undefined, { deferSync: true });
+    expect(updated.displayName).toBe('Applied');
+    await expect(store.sync()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.updateCustomer(customer.id, { displayName: 'Later' }, undefined, { deferSync: true })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await store.close();
   });
