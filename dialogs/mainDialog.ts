@@ -37,7 +37,7 @@ export class MainDialog {
   private readonly dialogs: DialogSet;
 
   constructor(
-    dialogState: StatePropertyAccessor<DialogState>,
+    private readonly dialogState: StatePropertyAccessor<DialogState>,
     private readonly services: DialogServices,
     private readonly knowledge: Knowledge,
   ) {
@@ -55,19 +55,40 @@ export class MainDialog {
     for (const d of children) this.dialogs.add(d);
   }
 
-  async cancelAll(context: TurnContext): Promise<void> {
+  /**
+   * botbuilder-dialogs builds its memory configuration (a dependency container of memory scopes and path
+   * resolvers, checked with zod) once per turn and keeps it in turn state under this key; the scopes are
+   * stateless, so we build it once and hand it to every turn: a few percent of a bot turn's CPU.
+   */
+  private static readonly MEMORY_CONFIGURATION = 'DialogStateManagerConfiguration';
+  private memoryConfiguration: unknown;
+
+  private async createContext(context: TurnContext) {
+    if (this.memoryConfiguration) context.turnState.set(MainDialog.MEMORY_CONFIGURATION, this.memoryConfiguration);
     const dc = await this.dialogs.createContext(context);
+    this.memoryConfiguration ??= context.turnState.get(MainDialog.MEMORY_CONFIGURATION);
+    return dc;
+  }
+
+  /**
+   * Whether a dialog is waiting for an answer, read from the dialog state itself: most turns start no dialog
+   * (FAQ answers, greetings), and a DialogContext (with its memory scopes) is only built for those that do.
+   */
+  async hasActiveDialog(context: TurnContext): Promise<boolean> {
+    // The same default DialogSet.createContext uses, so both read one state object.
+    const state = await this.dialogState.get(context, { dialogStack: [] });
+    return state.dialogStack.length > 0;
+  }
+
+  async cancelAll(context: TurnContext): Promise<void> {
+    if (!(await this.hasActiveDialog(context))) return;
+    const dc = await this.createContext(context);
     await dc.cancelAllDialogs();
   }
 
-  async hasActiveDialog(context: TurnContext): Promise<boolean> {
-    const dc = await this.dialogs.createContext(context);
-    return !!dc.activeDialog;
-  }
-
   async run(context: TurnContext): Promise<RouteOutcome> {
-    const dc = await this.dialogs.createContext(context);
-    if (dc.activeDialog) {
+    if (await this.hasActiveDialog(context)) {
+      const dc = await this.createContext(context);
       const result = await dc.continueDialog();
       if (result.status !== DialogTurnStatus.empty) return { kind: 'answered' };
     }
@@ -83,6 +104,7 @@ export class MainDialog {
     }
     const dialogId = DIALOG_FOR_INTENT[r.intent];
     if (dialogId) {
+      const dc = await this.createContext(context);
       await dc.beginDialog(dialogId, { orderNumber: entity(r, 'orderNumber')?.value });
       return { kind: 'answered' };
     }
