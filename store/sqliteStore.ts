@@ -22,6 +22,7 @@ import type {
   UserPatch,
 } from '../models/records';
 import { UNRECOGNIZED_INTENT } from '../models/records';
+import { WalCheckpointer } from './walCheckpointer';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
 import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, WriteOptions } from './store';
 import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
@@ -138,6 +139,11 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (default 2 MiB): indexes of a large history stay in memory, inserts stop thrashing.
     this.db.pragma('cache_size = -65536');
+    if (this.file !== ':memory:') {
+      // Checkpoints happen off the event loop (see WalCheckpointer); SQLite's own only past about 80 MB of WAL.
+      this.db.pragma('wal_autocheckpoint = 20000');
+      this.checkpointer = new WalCheckpointer(this.file);
+    }
     const hadFts = !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").get();
     this.db.exec(SCHEMA);
     // A file from before the full-text index: index what it already holds.
@@ -149,6 +155,7 @@ export class SqliteStore implements Store {
   }
 
   private indexTimer: NodeJS.Timeout | undefined;
+  private checkpointer: WalCheckpointer | undefined;
 
   /** Adds queued messages to the full-text index (at most `limit`, else all); applied at once, like a deferSync write. */
   private indexPending(limit = -1): Promise<void> {
@@ -237,6 +244,7 @@ export class SqliteStore implements Store {
     if (this.batch) this.commit(this.batch);
     while (this.syncing.size) await Promise.allSettled([...this.syncing]);
     this.closed = true;
+    await this.checkpointer?.close();
     if (this.walFd !== undefined) fs.closeSync(this.walFd);
     this.walFd = undefined;
     this.db?.close();

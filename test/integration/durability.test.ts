@@ -138,3 +138,31 @@ describe('a failed fsync', () => {
     await again.close();
   });
 });
+
+/**
+ * The WAL is copied back into the database file by a worker thread (WalCheckpointer), not inside a commit on the
+ * event loop; SQLite's own checkpoint only starts at 20,000 pages. A few hundred pages written here reach the main
+ * file only through the worker.
+ */
+test('checkpoints happen off the event loop: the database file takes in what the WAL holds', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-ckpt-'));
+  const file = path.join(dir, 'crm.sqlite');
+  const store = new SqliteStore(file);
+  await store.init();
+  const customer = await store.createCustomer({});
+  const { conversation } = await store.getOrCreateConversation({
+    channelId: 'test', channelConversationId: 'ckpt', customerId: customer.id,
+    reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: 'ckpt' } },
+  });
+  const before = fs.statSync(file).size;
+  const text = 'x'.repeat(2000);
+  for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 25 }, () => store.appendMessage({ conversationId: conversation.id, role: 'customer', text })));
+  const deadline = Date.now() + 20_000;
+  while (fs.statSync(file).size < before + 500 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(fs.statSync(file).size).toBeGreaterThanOrEqual(before + 500 * 2000);
+  await store.close();
+  const again = new SqliteStore(file);
+  await again.init();
+  expect((await again.listMessages(conversation.id, { limit: 1000 })).length).toBe(500);
+  await again.close();
+});

@@ -82,3 +82,18 @@ describe('IntentPipeline.calibrate', () => {
     expect(calibrated).toBeGreaterThan(4);
   });
 });
+
+describe('IntentPipeline with node-nlp', () => {
+  it("scores each text with exactly the classifications of node-nlp's own NlpManager.process", async () => {
+    const p = new IntentPipeline({ ...DEFAULT_PIPELINE, wordView: { ...DEFAULT_MLP, hidden: 16, epochs: 10 } });
+    await p.train(TRAIN.map((x) => ({ ...x, language: 'en' })));
+    const manager = (p as unknown as { managers: Map<string, { process(l: string, t: string): Promise<{ classifications: { intent: string; score: number }[] }> }> }).managers.get('en')!;
+    for (const text of ['where is my parcel now', 'reset password', 'money back please', 'completely unrelated words']) {
+      const own = (await manager.process('en', text)).classifications.filter((c) => c.score > 0);
+      const sum = own.reduce((s, c) => s + c.score, 0);
+      const { nlp } = await p.scores(text, 'en');
+      const labels = ['password', 'refund', 'track']; // the pipeline's (sorted) label order
+      expect(labels.map((l) => nlp![labels.indexOf(l)])).toEqual(labels.map((l) => expect.closeTo(sum > 0 ? (own.find((c) => c.intent === l)?.score ?? 0) / sum : 0, 12)));
+    }
+  });
+});
