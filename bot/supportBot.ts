@@ -44,7 +44,8 @@ const DEFERRED = { deferSync: true } as const;
  * agent who owns the chat, or recognize it, update the profile, escalate or answer with dialogs. Every bot
  * message is stored before it is sent (see storeOutgoing).
  *
- * The turn's routine writes (the customer's message, the profile, the bot's replies, the dialog state) are made
+ * The turn's routine writes (a first contact's customer and conversation, the customer's message, the profile, the
+ * bot's replies, the dialog state) are made
  * with `deferSync` and made durable together: before a reply leaves the process, before a message is relayed to
  * an agent, and before the turn ends (and with it the HTTP answer). On the embedded store that is one commit
  * and one fsync per turn instead of one per write.
@@ -75,7 +76,7 @@ export class SupportBot {
 
   private async ingestConversation(context: TurnContext): Promise<{ customer: Customer; conversation: Conversation; created: boolean }> {
     const a = context.activity;
-    let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale });
+    let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale }, DEFERRED);
     const verified = context.turnState.get(VERIFIED_IDENTITY) as SiteIdentity | undefined;
     if (verified?.email && !customer.contacts.some((p) => p.type === 'email' && p.value === verified.email && p.verified)) {
       // May merge this visitor into the profile that already holds the verified email.
@@ -89,7 +90,7 @@ export class SupportBot {
       customerId: customer.id,
       reference,
       language: customer.language,
-    });
+    }, DEFERRED);
     // The channel may move the conversation (new serviceUrl); keep the reference we write back with current.
     if (!created && conversation.reference.serviceUrl !== reference.serviceUrl) {
       const updated = await this.d.store.updateConversation(conversation.id, { reference });

@@ -40,8 +40,11 @@ export class ProfileService implements ProfileActions {
     this.rules = { at: Date.now(), rules };
   }
 
-  /** The customer behind a channel identity, created on first contact. Safe under concurrent first messages. */
-  async resolve(user: ChannelUser): Promise<Customer> {
+  /**
+   * The customer behind a channel identity, created on first contact. Safe under concurrent first messages.
+   * `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging anything.
+   */
+  async resolve(user: ChannelUser, options?: WriteOptions): Promise<Customer> {
     const key = { kind: 'channel' as const, channelId: user.channelId, userId: user.userId };
     const found = await this.follow(await this.store.findCustomerByKey(key));
     if (found) return found;
@@ -51,7 +54,7 @@ export class ProfileService implements ProfileActions {
         displayName: cleanName(user.name),
         identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name: cleanName(user.name), addedAt: now }],
         language: user.locale?.slice(0, 2).toLowerCase(),
-      });
+      }, options);
     } catch (err) {
       // Another request created it first.
       if (isAppError(err, 'STORE_CONFLICT')) {

@@ -449,12 +449,12 @@ export class SqliteStore implements Store {
     if (c.segments.length) this.writeSegments(c);
   }
 
-  async createCustomer(input: NewCustomer): Promise<Customer> {
+  async createCustomer(input: NewCustomer, options?: WriteOptions): Promise<Customer> {
     const c = buildCustomer(input);
     return this.tx(() => {
       this.insertCustomer(c);
       return c;
-    });
+    }, options);
   }
 
   async getCustomer(id: string): Promise<Customer | null> {
@@ -513,7 +513,7 @@ export class SqliteStore implements Store {
     return { ...doc, lastSeq: row.last_seq as number };
   }
 
-  async getOrCreateConversation(input: NewConversation): Promise<{ conversation: Conversation; created: boolean }> {
+  async getOrCreateConversation(input: NewConversation, options?: WriteOptions): Promise<{ conversation: Conversation; created: boolean }> {
     plain(input.channelId, 'channelId');
     plain(input.channelConversationId, 'channelConversationId');
     plain(input.customerId, 'customerId');
@@ -528,7 +528,7 @@ export class SqliteStore implements Store {
       const c = buildConversation(input);
       this.insertConversation(c);
       return { conversation: c, created: true };
-    });
+    }, options);
   }
 
   private insertConversation(c: Conversation, sentiment = { sum: 0, n: 0 }): void {

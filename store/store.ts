@@ -85,7 +85,7 @@ export interface Store {
   sync(): Promise<void>;
 
   // Customers: the social profile
-  createCustomer(input: NewCustomer): Promise<Customer>;
+  createCustomer(input: NewCustomer, options?: WriteOptions): Promise<Customer>;
   getCustomer(id: string): Promise<Customer | null>;
   findCustomerByKey(key: IdentityKey): Promise<Customer | null>;
   /** Every customer holding this contact point, verified or not. */
@@ -96,7 +96,7 @@ export interface Store {
 
   // Conversations
   /** Returns the conversation for this channel conversation, creating it atomically if absent. */
-  getOrCreateConversation(input: NewConversation): Promise<{ conversation: Conversation; created: boolean }>;
+  getOrCreateConversation(input: NewConversation, options?: WriteOptions): Promise<{ conversation: Conversation; created: boolean }>;
   getConversation(id: string): Promise<Conversation | null>;
   findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null>;
   listConversations(query: ConversationQuery): Promise<Conversation[]>;

@@ -125,6 +125,22 @@ describe('durable before acknowledged', () => {
       await running.stop();
     }
   });
+
+  test('a first contact (new customer and conversation, also written deferSync) whose fsync fails answers 503, never 200', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-first-fsync-'));
+    const running = await startTestApp({}, { store: new SqliteStore(path.join(dir, 'crm.sqlite')) });
+    const fsync = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    try {
+      const r = await say(running.url, 'first-contact-fsync', 'hello');
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('STORE_UNAVAILABLE');
+      expect(fsync).toHaveBeenCalled();
+    } finally {
+      fsync.mockRestore();
+      await running.stop();
+    }
+  });
 });
 
 describe('Bot Framework authentication', () => {
