@@ -4,6 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../../store/sqliteStore';
 
+async function newConversation(store: SqliteStore, id: string) {
+  const customer = await store.createCustomer({});
+  const { conversation } = await store.getOrCreateConversation({
+    channelId: 'test', channelConversationId: id, customerId: customer.id,
+    reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id } },
+  });
+  return conversation;
+}
+
 /**
  * A child process appends messages and prints each acknowledgement; we SIGKILL it mid-stream and
  * check that every acknowledged message is in the file (synchronous=FULL, the production default), both for
@@ -14,11 +23,7 @@ test.each(['durable', 'deferred'])('SIGKILL loses nothing that was acknowledged 
   const file = path.join(dir, 'crm.sqlite');
   const setup = new SqliteStore(file);
   await setup.init();
-  const customer = await setup.createCustomer({});
-  const { conversation } = await setup.getOrCreateConversation({
-    channelId: 'test', channelConversationId: 'kill', customerId: customer.id,
-    reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: 'kill' } },
-  });
+  const conversation = await newConversation(setup, 'kill');
   await setup.close();
 
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, 'helpers', 'appendForever.ts'), file, conversation.id, mode], {
@@ -87,11 +92,7 @@ describe('a failed fsync', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
     const store = new SqliteStore(path.join(dir, 'crm.sqlite'));
     await store.init();
-    const customer = await store.createCustomer({});
-    const { conversation } = await store.getOrCreateConversation({
-      channelId: 'test', channelConversationId: 'fsync', customerId: customer.id,
-      reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: 'fsync' } },
-    });
+    const conversation = await newConversation(store, 'fsync');
     const ok = await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'before', activityId: 'a1' });
     expect(ok.created).toBe(true);
 
@@ -149,11 +150,7 @@ test('checkpoints happen off the event loop: the database file takes in what the
   const file = path.join(dir, 'crm.sqlite');
   const store = new SqliteStore(file);
   await store.init();
-  const customer = await store.createCustomer({});
-  const { conversation } = await store.getOrCreateConversation({
-    channelId: 'test', channelConversationId: 'ckpt', customerId: customer.id,
-    reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: 'ckpt' } },
-  });
+  const conversation = await newConversation(store, 'ckpt');
   const before = fs.statSync(file).size;
   const text = 'x'.repeat(2000);
   for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 25 }, () => store.appendMessage({ conversationId: conversation.id, role: 'customer', text })));
