@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
  * Copies the WAL back into the database file from a worker thread with its own connection, so the event loop
  * never waits for it. SQLite otherwise checkpoints inside a COMMIT once the WAL reaches 1,000 pages: the
  * committing connection copies the pages and fsyncs the database file, holding a bot's event loop for several
- * milliseconds every few commits (measured: three quarters of the time spent committing). PASSIVE never waits
+ * milliseconds every few commits (measured: about 70 % of the time spent committing). PASSIVE never waits
  * for readers or the writer; the writer restarts the WAL from its beginning once everything was copied back.
  * SQLite's own checkpoint stays on at a high mark, as a safety net should this thread fall behind or fail.
  */
