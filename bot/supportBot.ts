@@ -45,10 +45,9 @@ const DEFERRED = { deferSync: true } as const;
  * message is stored before it is sent (see storeOutgoing).
  *
  * The turn's routine writes (a first contact's customer and conversation, the customer's message, the profile, the
- * bot's replies, the dialog state) are made
- * with `deferSync` and made durable together: before a reply leaves the process, before a message is relayed to
- * an agent, and before the turn ends (and with it the HTTP answer). On the embedded store that is one commit
- * and one fsync per turn instead of one per write.
+ * bot's replies, the dialog state) are made with `deferSync` and made durable together: before a reply leaves the
+ * process, before a message is relayed to an agent, and before the turn ends (and with it the HTTP answer). On the
+ * embedded store that is one commit and one fsync per turn instead of one per write.
  */
 export class SupportBot {
   constructor(private readonly d: SupportBotDeps) {}

@@ -58,7 +58,8 @@ export class MainDialog {
   /**
    * botbuilder-dialogs builds its memory configuration (a dependency container of memory scopes and path
    * resolvers, checked with zod) once per turn and keeps it in turn state under this key; the scopes are
-   * stateless, so we build it once and hand it to every turn: a few percent of a bot turn's CPU.
+   * stateless, so we build it once and hand it to every turn: a few percent of a bot turn's CPU. The key is
+   * internal to botbuilder-dialogs; should it change, this only stops saving that work.
    */
   private static readonly MEMORY_CONFIGURATION = 'DialogStateManagerConfiguration';
   private memoryConfiguration: unknown;

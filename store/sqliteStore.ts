@@ -241,8 +241,11 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     // Writes already queued are committed (or fail) before the file closes.
     clearInterval(this.indexTimer);
-    if (this.batch) this.commit(this.batch);
-    while (this.syncing.size) await Promise.allSettled([...this.syncing]);
+    // A write made while an fsync is awaited here opens another transaction: commit that one too.
+    while (this.batch || this.syncing.size) {
+      if (this.batch) this.commit(this.batch);
+      await Promise.allSettled([...this.syncing]);
+    }
     this.closed = true;
     await this.checkpointer?.close();
     if (this.walFd !== undefined) fs.closeSync(this.walFd);
