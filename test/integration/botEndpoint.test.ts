@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { AppError } from '../../core/errors';
 import type { NewMessage } from '../../models/records';
 import { SqliteStore } from '../../store/sqliteStore';
 import { messageActivity, post, say } from '../helpers/activities';
+import { failFsync, tempStoreFile } from '../helpers/storeFiles';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 describe('POST /api/messages with real activities', () => {
@@ -109,12 +107,10 @@ describe('durable before acknowledged', () => {
     }
   });
   test('a turn whose writes cannot be made durable (fsync fails) answers 503, never 200', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-turn-fsync-'));
-    const running = await startTestApp({}, { store: new SqliteStore(path.join(dir, 'crm.sqlite')) });
+    const running = await startTestApp({}, { store: new SqliteStore(tempStoreFile('turn-fsync')) });
     // The customer and the conversation exist: this turn's own writes are all deferSync, made durable by its end.
     expect((await say(running.url, 'fsync-fails', 'hello')).status).toBe(200);
-    const fsync = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    const fsync = failFsync();
     try {
       const r = await say(running.url, 'fsync-fails', 'what payment methods do you accept');
       expect(fsync).toHaveBeenCalled();
@@ -127,10 +123,8 @@ describe('durable before acknowledged', () => {
   });
 
   test('a first contact (new customer and conversation, also written deferSync) whose fsync fails answers 503, never 200', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-first-fsync-'));
-    const running = await startTestApp({}, { store: new SqliteStore(path.join(dir, 'crm.sqlite')) });
-    const fsync = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    const running = await startTestApp({}, { store: new SqliteStore(tempStoreFile('first-fsync')) });
+    const fsync = failFsync();
     try {
       const r = await say(running.url, 'first-contact-fsync', 'hello');
       expect(r.status).toBe(503);

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../../store/sqliteStore';
+import { failFsync, tempStoreFile } from '../helpers/storeFiles';
 
 async function newConversation(store: SqliteStore, id: string) {
   const customer = await store.createCustomer({});
@@ -19,8 +19,7 @@ async function newConversation(store: SqliteStore, id: string) {
  * writes that resolve once durable and for deferSync writes acknowledged after store.sync().
  */
 test.each(['durable', 'deferred'])('SIGKILL loses nothing that was acknowledged (%s writes)', async (mode) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-kill-'));
-  const file = path.join(dir, 'crm.sqlite');
+  const file = tempStoreFile('kill');
   const setup = new SqliteStore(file);
   await setup.init();
   const conversation = await newConversation(setup, 'kill');
@@ -49,7 +48,7 @@ test.each(['durable', 'deferred'])('SIGKILL loses nothing that was acknowledged 
   await after.init();
   const stored = new Set((await after.listMessages(conversation.id)).map((m) => m.activityId));
   await after.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
   expect(acked.length).toBeGreaterThanOrEqual(200);
   expect(acked.filter((a) => !stored.has(a))).toEqual([]);
 });
@@ -89,16 +88,14 @@ describe('a failed fsync', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('refuses the write it was for and every later one, and the store reports itself down', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
-    const store = new SqliteStore(path.join(dir, 'crm.sqlite'));
+    const store = new SqliteStore(tempStoreFile('fsync'));
     await store.init();
     const conversation = await newConversation(store, 'fsync');
     const ok = await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'before', activityId: 'a1' });
     expect(ok.created).toBe(true);
 
     const realFsync = fs.fsync;
-    const calls = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    const calls = failFsync();
     await expect(store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'lost?', activityId: 'a2' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(calls).toHaveBeenCalled();
     calls.mockImplementation(realFsync);
@@ -108,12 +105,10 @@ describe('a failed fsync', () => {
   });
 
   it('fails sync() after deferSync writes it could not make durable, and everything after', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
-    const store = new SqliteStore(path.join(dir, 'crm.sqlite'));
+    const store = new SqliteStore(tempStoreFile('fsync'));
     await store.init();
     const customer = await store.createCustomer({});
-    jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))) as typeof fs.fsync);
+    failFsync();
     // Applied at once (readable), but never acknowledged: sync() is what the caller waits for.
     const updated = await store.updateCustomer(customer.id, { displayName: 'Applied' }, undefined, { deferSync: true });
     expect(updated.displayName).toBe('Applied');
@@ -124,8 +119,7 @@ describe('a failed fsync', () => {
   });
 
   it('acknowledges a write after an fsync of the WAL, and the write is in the file when reopened', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-fsync-'));
-    const file = path.join(dir, 'crm.sqlite');
+    const file = tempStoreFile('fsync');
     const store = new SqliteStore(file);
     await store.init();
     const synced = jest.spyOn(fs, 'fsync');
@@ -146,8 +140,7 @@ describe('a failed fsync', () => {
  * file only through the worker.
  */
 test('checkpoints happen off the event loop: the database file takes in what the WAL holds', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-ckpt-'));
-  const file = path.join(dir, 'crm.sqlite');
+  const file = tempStoreFile('ckpt');
   const store = new SqliteStore(file);
   await store.init();
   const conversation = await newConversation(store, 'ckpt');
