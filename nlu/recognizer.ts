@@ -16,6 +16,13 @@ export interface Recognition {
   /** -1 (very negative) … 1 (very positive). */
   sentiment: number;
   language: string;
+  /** The likeliest intents, best first (the top one included), at most three; absent when the recognizer cannot rank. */
+  alternatives?: Alternative[];
+}
+
+export interface Alternative {
+  intent: string;
+  score: number;
 }
 
 export { UNRECOGNIZED_INTENT as OUT_OF_SCOPE } from '../models/records';
