@@ -20,7 +20,7 @@ export type Decision =
   | { kind: 'clarify'; options: string[] }
   | { kind: 'unknown' };
 
-/** Intents the bot may never act on without asking, whatever the score: they are only offered as options. */
+/** Answer only when the top intent is sure and clearly ahead; in between, offer the likely ones; below, nothing fits. */
 export function decide(r: Recognition, policy: ConfidencePolicy = DEFAULT_CONFIDENCE): Decision {
   const ranked = (r.alternatives && r.alternatives.length > 0 ? r.alternatives : [{ intent: r.intent, score: r.score }]).filter(
     (a) => a.intent !== OUT_OF_SCOPE,
