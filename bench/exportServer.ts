@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { buildApp, trainRecognizer } from '../core/app';
+import { buildApp, trainRecognizer } from '../app/app';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
 

@@ -8,7 +8,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import restify from 'restify';
 import { Server as IoServer } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { buildApp, MAX_BODY_BYTES, trainRecognizer, type App } from '../core/app';
+import { buildApp, MAX_BODY_BYTES, trainRecognizer, type App } from '../app/app';
 import { loadConfig } from '../core/config';
 import { bodyParser } from '../core/http';
 import { createLogger } from '../core/logger';

@@ -1,7 +1,7 @@
 import { ActivityTypes, DeliveryModes, TurnContext, type ConversationState as BotConversationState, type StatePropertyAccessor, type Activity } from 'botbuilder';
 import type { Logger } from '../core/logger';
 import { MainDialog } from '../dialogs/mainDialog';
-import { t } from '../dialogs/replies';
+import { t } from '../locale/replies';
 import { setTurnInfo } from '../dialogs/turnInfo';
 import { parseRating } from '../dialogs/feedbackDialog';
 import { decideEscalation, type EscalationDecision, type EscalationPolicyConfig } from '../handoff/escalationPolicy';

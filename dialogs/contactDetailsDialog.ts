@@ -1,6 +1,6 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ProfileActions } from './dialogServices';
-import { t } from './replies';
+import { t } from '../locale/replies';
 import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;

@@ -1,6 +1,6 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { SatisfactionSink } from './dialogServices';
-import { t } from './replies';
+import { t } from '../locale/replies';
 import { turnInfo } from './turnInfo';
 
 export function parseRating(text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lang } from './replies';
+import { lang } from '../locale/replies';
 
 export type Knowledge = Record<string, { en: string; es: string }>;
 

@@ -7,7 +7,7 @@ import { FeedbackDialog } from './feedbackDialog';
 import { answer, type Knowledge } from './knowledge';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
-import { t } from './replies';
+import { t } from '../locale/replies';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { turnInfo } from './turnInfo';

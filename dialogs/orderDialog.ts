@@ -1,6 +1,6 @@
 import { ComponentDialog, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { CommerceBackend, Order } from '../bot/commerceBackend';
-import { t } from './replies';
+import type { CommerceBackend, Order } from '../commerce/commerceBackend';
+import { t } from '../locale/replies';
 import { turnInfo } from './turnInfo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';

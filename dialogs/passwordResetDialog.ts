@@ -1,6 +1,6 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend } from '../bot/commerceBackend';
-import { t } from './replies';
+import type { CommerceBackend } from '../commerce/commerceBackend';
+import { t } from '../locale/replies';
 import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;

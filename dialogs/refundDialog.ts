@@ -1,7 +1,7 @@
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend } from '../bot/commerceBackend';
+import type { CommerceBackend } from '../commerce/commerceBackend';
 import { OrderDialog } from './orderDialog';
-import { t } from './replies';
+import { t } from '../locale/replies';
 import { turnInfo } from './turnInfo';
 
 /** Asks for a refund: order number, then a reason. */

@@ -1,7 +1,7 @@
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend, Order } from '../bot/commerceBackend';
+import type { CommerceBackend, Order } from '../commerce/commerceBackend';
 import { OrderDialog } from './orderDialog';
-import { t } from './replies';
+import { t } from '../locale/replies';
 import { turnInfo } from './turnInfo';
 
 export function orderStatusText(language: string, o: Order): string {

@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import type { EscalationDecision } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
 import { sourcesOf } from './handoffStatus';
-import { t } from '../dialogs/replies';
+import { t } from '../locale/replies';
 
 /** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
 export interface CustomerChannel {

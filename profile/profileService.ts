@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import type { Store, WriteOptions } from '../store/store';
-import type { ProfileActions } from '../dialogs/dialogServices';
+import type { ProfileActions } from './profileActions';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
 const RULES_KEY = 'crm/segment-rules';

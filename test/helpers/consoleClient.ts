@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { App } from '../../core/app';
+import type { App } from '../../app/app';
 import type { UserRole } from '../../models/records';
 
 export interface Staff {

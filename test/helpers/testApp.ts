@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, type App, type AppDeps } from '../../core/app';
+import { buildApp, type App, type AppDeps } from '../../app/app';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { sharedRecognizer } from './sharedRecognizer';

@@ -168,7 +168,7 @@ describe('delivery to agents survives lost connections', () => {
     const down = new Promise((r) => s.once('disconnect', r));
     await first.app.close();
     await down;
-    const { buildApp } = await import('../../core/app');
+    const { buildApp } = await import('../../app/app');
     const { loadConfig } = await import('../../core/config');
     const { createLogger } = await import('../../core/logger');
     const { sharedRecognizer } = await import('../helpers/sharedRecognizer');

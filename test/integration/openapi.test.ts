@@ -1,4 +1,4 @@
-import { openApiPath } from '../../agent-console/server/openapi';
+import { openApiPath } from '../../api/openapi';
 import { startTestApp } from '../helpers/testApp';
 
 test('/api/openapi.json describes every /api route the server registers, with its method', async () => {

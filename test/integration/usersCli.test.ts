@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runUsersCli } from '../../core/usersCli';
+import { runUsersCli } from '../../app/usersCli';
 
 test('users CLI adds, lists and updates accounts in the configured store', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-cli-'));

@@ -1,7 +1,7 @@
 import { CorpusAdditions, LiveRecognizer } from '../../nlu/corpusAdditions';
 import type { Recognition, Recognizer } from '../../nlu/recognizer';
 import { canSee, csvCell } from '../../review/reviewService';
-import { canonicalUrl, rangeEnd, rangeStart } from '../../agent-console/server/reviewRoutes';
+import { canonicalUrl, rangeEnd, rangeStart } from '../../api/reviewRoutes';
 import type { Conversation } from '../../models/records';
 
 const fixed = (intent: string): Recognizer => ({ languages: ['en'], recognize: async (text) => ({ text, intent, score: 1, entities: [], sentiment: 0, language: 'en' }) as Recognition });

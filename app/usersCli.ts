@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../auth/authService';
-import { loadConfig } from './config';
-import { isAppError } from './errors';
+import { loadConfig } from '../core/config';
+import { isAppError } from '../core/errors';
 import { createStore } from '../store/createStore';
 import type { UserRole } from '../models/records';
 

@@ -1,17 +1,17 @@
 import type restify from 'restify';
 import { z } from 'zod';
-import { requireRole, type AuthService } from '../../auth/authService';
-import { AppError } from '../../core/errors';
-import { parseOrThrow, route } from '../../core/http';
-import type { Logger } from '../../core/logger';
+import { requireRole, type AuthService } from '../auth/authService';
+import { AppError } from '../core/errors';
+import { parseOrThrow, route } from '../core/http';
+import type { Logger } from '../core/logger';
 import { timingSafeEqual } from 'node:crypto';
-import type { IdentityResolution } from '../../profile/identityResolution';
-import type { MentionService } from '../../profile/mentionService';
-import type { OutboundService } from '../../profile/outboundService';
-import type { PrivacyService } from '../../profile/privacyService';
-import type { ProfileService } from '../../profile/profileService';
-import { SegmentRulesSchema } from '../../profile/segments';
-import type { Store } from '../../store/store';
+import type { IdentityResolution } from '../profile/identityResolution';
+import type { MentionService } from '../profile/mentionService';
+import type { OutboundService } from '../profile/outboundService';
+import type { PrivacyService } from '../profile/privacyService';
+import type { ProfileService } from '../profile/profileService';
+import { SegmentRulesSchema } from '../profile/segments';
+import type { Store } from '../store/store';
 import { authenticate } from './authRoutes';
 
 const STAFF = ['agent', 'supervisor', 'admin'] as const;

@@ -2,20 +2,20 @@ import type { Server as HttpServer } from 'node:http';
 import { ConversationState as BotConversationState } from 'botbuilder';
 import restify from 'restify';
 import { Server as IoServer } from 'socket.io';
-import type { Config } from './config';
-import { AppError } from './errors';
-import { bodyParser, route, sendError, withTimeout } from './http';
-import type { Logger } from './logger';
-import { registerAuthRoutes } from '../agent-console/server/authRoutes';
+import type { Config } from '../core/config';
+import { AppError } from '../core/errors';
+import { bodyParser, route, sendError, withTimeout } from '../core/http';
+import type { Logger } from '../core/logger';
+import { registerAuthRoutes } from '../api/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
-import { registerConsoleRoutes } from '../agent-console/server/consoleRoutes';
+import { registerConsoleRoutes } from '../api/consoleRoutes';
 import { TeamsSsoValidator } from '../auth/teamsSso';
 import { AuthService } from '../auth/authService';
 import { ensureDemoAccounts } from '../auth/demoAccounts';
 import { BotChannel } from '../bot/botChannel';
 import { registerBotEndpoint } from '../bot/botEndpoint';
-import { DemoCommerceBackend } from '../bot/demoCommerceBackend';
-import type { CommerceBackend } from '../bot/commerceBackend';
+import { DemoCommerceBackend } from '../commerce/demoCommerceBackend';
+import type { CommerceBackend } from '../commerce/commerceBackend';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
 import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
@@ -26,7 +26,7 @@ import { HandoffEvents } from '../handoff/handoffEvents';
 import { HandoffService, type CustomerChannel } from '../handoff/handoffService';
 import { loadShippedCorpus, type LanguageCorpus } from '../nlu/corpus';
 import { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
-import { registerReviewRoutes } from '../agent-console/server/reviewRoutes';
+import { registerReviewRoutes } from '../api/reviewRoutes';
 import { ReviewService } from '../review/reviewService';
 import { NlpRecognizer } from '../nlu/nlpRecognizer';
 import type { Recognizer } from '../nlu/recognizer';
@@ -37,7 +37,7 @@ import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
-import { registerCrmRoutes } from '../agent-console/server/crmRoutes';
+import { registerCrmRoutes } from '../api/crmRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import type { Store } from '../store/store';
@@ -95,7 +95,7 @@ export async function trainRecognizer(config: Config, corpora: LanguageCorpus[] 
 
 /**
  * The composition root: builds every part with explicit arguments and wires them, without listening.
- * core/main.ts listens and handles signals; tests call buildApp and listen on port 0.
+ * app/main.ts listens and handles signals; tests call buildApp and listen on port 0.
  */
 export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}): Promise<App> {
   const store = deps.store ?? createStore(config.store);

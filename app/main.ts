@@ -1,7 +1,7 @@
 import { buildApp } from './app';
-import { loadConfig } from './config';
-import { isAppError } from './errors';
-import { createLogger } from './logger';
+import { loadConfig } from '../core/config';
+import { isAppError } from '../core/errors';
+import { createLogger } from '../core/logger';
 
 /** Entry point: load config, build, listen, and shut down cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -1,14 +1,14 @@
 import type restify from 'restify';
 import { z } from 'zod';
-import { requireRole, type AuthContext, type AuthService } from '../../auth/authService';
-import { AppError } from '../../core/errors';
-import { parseOrThrow, route } from '../../core/http';
-import type { Logger } from '../../core/logger';
-import type { AuditEntry } from '../../models/records';
-import type { CorpusAdditions, LiveRecognizer } from '../../nlu/corpusAdditions';
-import { csvLine, type ExportFormat, type ReviewService } from '../../review/reviewService';
-import type { Store, TranscriptFilter } from '../../store/store';
-import { encodeCursor } from '../../store/storeGuards';
+import { requireRole, type AuthContext, type AuthService } from '../auth/authService';
+import { AppError } from '../core/errors';
+import { parseOrThrow, route } from '../core/http';
+import type { Logger } from '../core/logger';
+import type { AuditEntry } from '../models/records';
+import type { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
+import { csvLine, type ExportFormat, type ReviewService } from '../review/reviewService';
+import type { Store, TranscriptFilter } from '../store/store';
+import { encodeCursor } from '../store/storeGuards';
 import { authenticate } from './authRoutes';
 
 const STAFF = ['agent', 'supervisor', 'admin'] as const;

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type restify from 'restify';
 import { z } from 'zod';
-import type { AuthService } from '../../auth/authService';
-import { publicUser } from '../../auth/authService';
-import type { TeamsSsoValidator } from '../../auth/teamsSso';
-import { AppError } from '../../core/errors';
-import { parseOrThrow, route } from '../../core/http';
+import type { AuthService } from '../auth/authService';
+import { publicUser } from '../auth/authService';
+import type { TeamsSsoValidator } from '../auth/teamsSso';
+import { AppError } from '../core/errors';
+import { parseOrThrow, route } from '../core/http';
 import { OPENAPI } from './openapi';
-import type { Logger } from '../../core/logger';
-import type { Store } from '../../store/store';
+import type { Logger } from '../core/logger';
+import type { Store } from '../store/store';
 
 /** Teams loads tabs from these hosts; nobody else may frame the console. */
 export const TEAMS_FRAME_ANCESTORS = ["'self'", 'https://teams.microsoft.com', 'https://*.teams.microsoft.com', 'https://*.teams.microsoft.us', 'https://*.skype.com', 'https://*.office.com', 'https://*.cloud.microsoft'];
@@ -28,7 +28,7 @@ export const CONSOLE_CSP = [
   `frame-ancestors ${TEAMS_FRAME_ANCESTORS.join(' ')}`,
 ].join('; ');
 
-const BUNDLE_DIR = [path.join(__dirname, '..', '..', 'console'), path.join(__dirname, '..', '..', 'dist', 'console')].find((d) => fs.existsSync(path.join(d, 'app.js')));
+const BUNDLE_DIR = [path.join(__dirname, '..', 'console'), path.join(__dirname, '..', 'dist', 'console')].find((d) => fs.existsSync(path.join(d, 'app.js')));
 
 const FILES: Record<string, string> = {
   '/console': 'index.html',

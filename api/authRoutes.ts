@@ -1,10 +1,10 @@
 import type restify from 'restify';
 import { z } from 'zod';
-import type { AuthService, AuthContext } from '../../auth/authService';
-import { publicUser } from '../../auth/authService';
-import { AppError } from '../../core/errors';
-import { parseOrThrow, route } from '../../core/http';
-import type { Logger } from '../../core/logger';
+import type { AuthService, AuthContext } from '../auth/authService';
+import { publicUser } from '../auth/authService';
+import { AppError } from '../core/errors';
+import { parseOrThrow, route } from '../core/http';
+import type { Logger } from '../core/logger';
 
 const Login = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(1000) }).strict();
 
