@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import readline from 'node:readline';
+import { parseArgs } from 'node:util';
 
 /**
  * `npm run chat [-- --url http://localhost:3978] [--locale es-ES]`: a terminal customer that talks to a running
  * bot through POST /api/messages with deliveryMode expectReplies (local, unauthenticated bots only).
  */
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
 async function main(): Promise<void> {
-  const url = arg('url', 'http://localhost:3978').replace(/\/$/, '');
-  const locale = arg('locale', 'en-US');
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string', default: 'http://localhost:3978' },
+      locale: { type: 'string', default: 'en-US' },
+      user: { type: 'string', default: `cli-user-${os.userInfo().username}` },
+      name: { type: 'string', default: 'Terminal Customer' },
+    },
+  });
+  const url = values.url.replace(/\/$/, '');
+  const locale = values.locale;
   const conversation = { id: `cli-${randomUUID()}` };
-  const from = { id: arg('user', `cli-user-${process.env.USER ?? 'me'}`), name: arg('name', 'Terminal Customer') };
+  const from = { id: values.user, name: values.name };
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
   process.stdout.write(`Talking to ${url}/api/messages as ${from.id} (Ctrl-D to quit)\n`);
   rl.prompt();

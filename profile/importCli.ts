@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
 import { isAppError } from '../core/errors';
 import { createStore } from '../store/createStore';
@@ -7,8 +8,15 @@ import { ProfileService } from './profileService';
 
 /** `npm run import -- --file customers.csv [--dry-run]`: imports into the store named by DATABASE_URL; prints the report as JSON. */
 async function main(argv: string[]): Promise<number> {
-  const i = argv.indexOf('--file');
-  const file = i >= 0 ? argv[i + 1] : undefined;
+  let file: string | undefined;
+  let dryRun = false;
+  try {
+    const { values } = parseArgs({ args: argv, options: { file: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+    file = values.file;
+    dryRun = values['dry-run'];
+  } catch {
+    file = undefined;
+  }
   if (!file || !fs.existsSync(file)) {
     process.stderr.write('usage: npm run import -- --file customers.csv [--dry-run]\n');
     return 2;
@@ -16,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const store = createStore(loadConfig().store);
   await store.init();
   try {
-    const report = await new CustomerImport(store, new ProfileService(store)).run(fs.readFileSync(file, 'utf8'), { dryRun: argv.includes('--dry-run'), actorId: 'cli' });
+    const report = await new CustomerImport(store, new ProfileService(store)).run(fs.readFileSync(file, 'utf8'), { dryRun, actorId: 'cli' });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return report.errors.length ? 1 : 0;
   } catch (err) {
