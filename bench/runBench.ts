@@ -58,10 +58,21 @@ function child(script: string, args: string[]): Promise<string> {
   });
 }
 
-async function load(url: string, concurrency: number, total: number, thinkMs = 0) {
+interface Load {
+  turnsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  n: number;
+  failures: number;
+  latencies: number[];
+  seconds: number;
+}
+
+async function load(url: string, concurrency: number, total: number, thinkMs = 0): Promise<Load> {
   await child('loadGen.js', [url, String(concurrency), String(Math.min(200, total))]); // warm-up
   const r = JSON.parse((await child('loadGen.js', [url, String(concurrency), String(total), String(thinkMs)])).trim()) as { latencies: number[]; seconds: number; failures: number };
-  return { turnsPerSecond: round(r.latencies.length / r.seconds, 1), ...summary(r.latencies), failures: r.failures };
+  return { turnsPerSecond: round(r.latencies.length / r.seconds, 1), ...summary(r.latencies), failures: r.failures, latencies: r.latencies, seconds: r.seconds };
 }
 
 async function appOn(dir: string, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
@@ -82,21 +93,49 @@ async function botThroughput(dir: string) {
     });
   });
   const echoUrl = await listen(echo.server);
-  // Saturation: 50 customers each sending the next message as soon as the reply arrives (a closed loop).
-  const echoResult = await load(echoUrl, 50, 3000);
-  // Human pace: the same 50 customers thinking about a second (exponential, mean 1 s) between messages.
-  const echoPaced = await load(echoUrl, 50, 1000, 1000);
-  echo.close();
   const { app, url } = await appOn(dir);
-  const full = await load(url, 50, 3000);
-  const fullPaced = await load(url, 50, 1000, 1000);
+  // Both bots stay up and are measured in alternating short rounds (echo, full, full, echo, …), so a phase of the
+  // shared machine weighs on both alike; the ratio reported is the median of the per-round ratios, with its spread.
+  const ROUNDS = 6;
+  const saturated = { echo: [] as Load[], full: [] as Load[] };
+  const paced = { echo: [] as Load[], full: [] as Load[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? (['echo', 'full'] as const) : (['full', 'echo'] as const);
+    for (const which of order) {
+      const target = which === 'echo' ? echoUrl : url;
+      // Saturation: 50 customers each sending the next message as soon as the reply arrives (a closed loop).
+      saturated[which].push(await load(target, 50, 600));
+      // Human pace: the same 50 customers thinking about a second (exponential, mean 1 s) between messages.
+      if (r < 3) paced[which].push(await load(target, 50, 300, 1000));
+    }
+  }
+  echo.close();
   await app.close();
-  const ratio = round(full.turnsPerSecond / echoResult.turnsPerSecond, 2);
-  rows.push(['bot turns/s at saturation (full vs echo bot)', `${full.turnsPerSecond} vs ${echoResult.turnsPerSecond} (ratio ${ratio})`, 'ratio ≥ 0.5']);
+  const ratios = saturated.full.map((f, i) => f.turnsPerSecond / saturated.echo[i].turnsPerSecond).sort((a, b) => a - b);
+  const ratio = round(median(ratios), 2);
+  const spread = `${round(ratios[0], 2)}–${round(ratios[ratios.length - 1], 2)}`;
+  const full = pooled(saturated.full);
+  const echoResult = pooled(saturated.echo);
+  const fullPaced = pooled(paced.full);
+  const echoPaced = pooled(paced.echo);
+  rows.push(['bot turns/s at saturation (full vs echo bot)', `${full.turnsPerSecond} vs ${echoResult.turnsPerSecond} (ratio ${ratio}, rounds ${spread})`, `median of ${ROUNDS} alternating rounds; ratio ≥ 0.8`]);
   rows.push(['bot latency ms p50/p95/p99 at saturation (full)', `${full.p50}/${full.p95}/${full.p99}`, `echo ${echoResult.p50}/${echoResult.p95}/${echoResult.p99}; 50 in flight`]);
-  rows.push(['bot latency ms p50/p95/p99, 50 customers at 1 s pace (full)', `${fullPaced.p50}/${fullPaced.p95}/${fullPaced.p99} at ${fullPaced.turnsPerSecond}/s`, 'p99 < 50']);
+  rows.push(['bot latency ms p50/p95/p99, 50 customers at 1 s pace (full)', `${fullPaced.p50}/${fullPaced.p95}/${fullPaced.p99} at ${fullPaced.turnsPerSecond}/s`, `p99 ≤ 2 × echo (${round(2 * echoPaced.p99)})`]);
   rows.push(['bot latency ms p50/p95/p99, 50 customers at 1 s pace (echo)', `${echoPaced.p50}/${echoPaced.p95}/${echoPaced.p99} at ${echoPaced.turnsPerSecond}/s`, 'baseline']);
-  results.bot = { full, echo: echoResult, ratio, fullPaced, echoPaced, thinkMs: 1000 };
+  const strip = ({ latencies: _l, ...rest }: Load) => rest;
+  results.bot = { full: strip(full), echo: strip(echoResult), ratio, ratios: ratios.map((r) => round(r, 3)), fullPaced: strip(fullPaced), echoPaced: strip(echoPaced), thinkMs: 1000 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Rounds of one bot as one measurement: latencies pooled, throughput over the rounds' summed time. */
+function pooled(rounds: Load[]): Load {
+  const latencies = rounds.flatMap((r) => r.latencies);
+  const seconds = rounds.reduce((a, r) => a + r.seconds, 0);
+  return { turnsPerSecond: round(latencies.length / seconds, 1), ...summary(latencies), failures: rounds.reduce((a, r) => a + r.failures, 0), latencies: [], seconds };
 }
 
 async function relayLatency(dir: string) {
