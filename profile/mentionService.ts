@@ -66,7 +66,7 @@ export class MentionService {
     await this.profiles.recordMessage(customer.id, { sentiment, language, conversationId: conversation.id, at: message.createdAt, newConversation: created });
     const reach = Math.max(customer.reach.followers, m.reach ?? 0);
     if (sentiment <= NEGATIVE && reach >= this.policy.reachThreshold && (conversation.state === 'bot' || conversation.state === 'closed')) {
-      if (conversation.state === 'closed') await this.store.updateConversation(conversation.id, { state: 'bot' }, { states: ['closed'] });
+      if (conversation.state === 'closed') await this.handoff.reopen(conversation.id);
       await this.handoff.escalate(conversation.id, { reason: 'social_mention', detail: `negative mention (${sentiment.toFixed(2)}) by @${handle} with ${reach} followers on ${m.network}`, priorityBoost: 5 });
       return { customerId: customer.id, sentiment, conversationId: conversation.id };
     }

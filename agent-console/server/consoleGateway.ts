@@ -2,7 +2,7 @@ import type { Server as IoServer, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
 import { AppError, toAppError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { HandoffEvents } from '../../handoff/handoffEvents';
+import type { HandoffEvents, TransitionCause } from '../../handoff/handoffEvents';
 import type { HandoffService } from '../../handoff/handoffService';
 import type { Conversation, User } from '../../models/records';
 import type { ProfileService } from '../../profile/profileService';
@@ -16,6 +16,14 @@ const STAFF = 'staff';
 const SUPERVISORS = 'supervisors';
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
+/** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
+const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over'>> = {
+  transferred: 'transferred',
+  requeued: 'transferred',
+  taken_over: 'taken_over',
+  returned: 'returned',
+  closed: 'closed',
+};
 const OFFLINE_GRACE_MS = 10_000; // a flaky connection that comes back within this keeps its presence
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -331,26 +339,25 @@ export class ConsoleGateway {
           (err) => this.d.log.warn({ err }, 'offer push failed'),
         );
       }),
-      e.on('conversation.assigned', ({ conversation, agentId, previousAgentId }) => {
+      e.on('conversation.changed', ({ conversation, previous, cause }) => {
+        // The agent who held the chat and no longer does is told why.
+        const released = previous.state === 'agent' && previous.agentId && previous.agentId !== conversation.agentId ? previous.agentId : undefined;
+        if (released) this.io.to(agentRoom(released)).emit('conversation:released', { conversationId: conversation.id, reason: RELEASE_REASON[cause] ?? 'transferred' });
+      }),
+      e.on('conversation.assigned', ({ conversation, agentId }) => {
         this.scheduleQueueBroadcast();
         void this.broadcastAgents();
-        if (previousAgentId && previousAgentId !== agentId) this.io.to(agentRoom(previousAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'transferred' });
         this.view(conversation).then(
           (view) => this.io.to(agentRoom(agentId)).emit('conversation:assigned', { conversation: view }),
           (err) => this.d.log.warn({ err }, 'assignment push failed'),
         );
       }),
-      e.on('conversation.transferred', ({ conversation, fromAgentId, toAgentId }) => {
-        if (!toAgentId) this.io.to(agentRoom(fromAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'transferred' });
-        this.scheduleQueueBroadcast();
-      }),
-      e.on('conversation.returned', ({ conversation, byAgentId }) => {
-        this.io.to(agentRoom(byAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'returned' });
+      e.on('conversation.transferred', () => this.scheduleQueueBroadcast()),
+      e.on('conversation.returned', () => {
         this.scheduleQueueBroadcast();
         void this.broadcastAgents();
       }),
-      e.on('conversation.closed', ({ conversation, byAgentId }) => {
-        if (byAgentId) this.io.to(agentRoom(byAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'closed' });
+      e.on('conversation.closed', () => {
         this.scheduleQueueBroadcast();
         void this.broadcastAgents();
       }),
