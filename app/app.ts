@@ -209,7 +209,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
   registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
   registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
-  registerReviewRoutes(server, { auth, store, review: new ReviewService(store), corpus, recognizer, log });
+  const review = new ReviewService(store);
+  registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
   server.get('/', route(log, async (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
@@ -219,7 +220,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
-  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, log, allowedOrigins: config.console.allowedOrigins });
+  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: config.console.allowedOrigins });
   gateway.start();
 
   let closing: Promise<void> | undefined;

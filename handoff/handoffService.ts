@@ -301,11 +301,15 @@ export class HandoffService {
     return message;
   }
 
-  /** An internal note on the transcript; the customer never sees it. */
-  async note(authorId: string, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+  /**
+   * An internal note on the transcript; the customer never sees it. A supervisor's or admin's note or whisper on a
+   * chat is audited; an agent's own notes are part of their work.
+   */
+  async note(author: { id: string; role: string }, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
     const c = await this.conversation(conversationId);
-    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId, text });
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
     this.events.emit('message.created', { conversation: c, message });
+    if (author.role !== 'agent') await this.store.appendAudit({ actorId: author.id, action: kind === 'whisper' ? 'chat.whisper' : 'chat.note', targetType: 'conversation', targetId: c.id, data: { seq: message.seq } });
     return message;
   }
 
@@ -333,7 +337,7 @@ export class HandoffService {
     } else {
       throw new AppError('VALIDATION_FAILED', 'transfer needs an agentId or a skill');
     }
-    if (to.note) await this.note(agentId, conversationId, to.note);
+    if (to.note) await this.note({ id: agentId, role: 'agent' }, conversationId, to.note);
     this.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
     if (next.state === 'agent') this.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
     else this.events.emit('conversation.queued', { conversation: next, reason: 'dialog_decided', detail: `transferred to ${to.skill}`, position: (await this.ticket(next)).position, estimatedWaitSeconds: (await this.ticket(next)).estimatedWaitSeconds });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../core/errors';
 import type { ContactType, Customer } from '../models/records';
+import type { Actor } from '../review/accessPolicy';
 import type { Store } from '../store/store';
 import { normalizeEmail, normalizePhone } from '../store/storeGuards';
 import type { ProfileService } from './profileService';
@@ -108,10 +109,30 @@ export class IdentityResolution {
     return (await this.readSuggestions()).items.filter((s) => s.status === status);
   }
 
-  /** An agent or supervisor confirms (merge) or rejects a suggestion. */
-  async decide(suggestionId: string, confirm: boolean, actorId: string): Promise<{ suggestion: MergeSuggestion; survivor?: Customer }> {
+  /** Open suggestions between two customers the actor may both see (need-to-know: the evidence holds contact points). */
+  async suggestionsFor(actor: Actor): Promise<MergeSuggestion[]> {
+    const visible = this.visibility(actor);
+    const out: MergeSuggestion[] = [];
+    for (const s of await this.suggestions('open')) if ((await visible(s.customerId)) && (await visible(s.candidateId))) out.push(s);
+    return out;
+  }
+
+  /** Whether the actor may see a customer, each asked once. */
+  private visibility(actor: Actor): (customerId: string) => Promise<boolean> {
+    const seen = new Map<string, Promise<boolean>>();
+    return (id) => {
+      let v = seen.get(id);
+      if (!v) seen.set(id, (v = this.profiles.visibleTo(actor, id).then((c) => !!c)));
+      return v;
+    };
+  }
+
+  /** Someone who may see both customers confirms (merge) or rejects a suggestion; for anyone else it does not exist. */
+  async decide(suggestionId: string, confirm: boolean, actor: Actor): Promise<{ suggestion: MergeSuggestion; survivor?: Customer }> {
+    const actorId = actor.id;
     const s = (await this.readSuggestions()).items.find((x) => x.id === suggestionId);
-    if (!s) throw new AppError('NOT_FOUND', 'no such suggestion');
+    const visible = this.visibility(actor);
+    if (!s || !(await visible(s.customerId)) || !(await visible(s.candidateId))) throw new AppError('NOT_FOUND', 'no such suggestion');
     if (s.status !== 'open') throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${s.status}`);
     await this.changeSuggestions((items) => items.map((x) => (x.id === s.id ? { ...x, status: confirm ? 'confirmed' : 'rejected' } : x)));
     await this.store.appendAudit({ actorId, action: confirm ? 'profile.suggestion_confirm' : 'profile.suggestion_reject', targetType: 'customer', targetId: s.customerId, data: { candidateId: s.candidateId } });

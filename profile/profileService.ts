@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
-import type { Store, WriteOptions } from '../store/store';
+import { canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
+import { MAX_PAGE, type Store, type WriteOptions } from '../store/store';
 import type { ProfileActions } from './profileActions';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
@@ -76,6 +77,25 @@ export class ProfileService implements ProfileActions {
     const c = await this.follow(await this.store.getCustomer(id));
     if (!c) throw new AppError('NOT_FOUND', 'customer not found');
     return c;
+  }
+
+  /**
+   * A profile as staff read it (REST, console). Need-to-know (review/accessPolicy.ts): whoever may read none of the
+   * customer's conversations gets exactly the answer for a customer that does not exist. A reviewer's read is
+   * audited here, whatever door it came through (`via`).
+   */
+  async read(customerId: string, actor: Actor, via: 'api' | 'console'): Promise<Customer> {
+    const c = await this.visibleTo(actor, customerId);
+    if (!c) throw new AppError('NOT_FOUND', 'no such customer');
+    if (isReviewer(actor)) await this.store.appendAudit({ actorId: actor.id, action: 'customer.view', targetType: 'customer', targetId: c.id, data: { via } });
+    return c;
+  }
+
+  /** The customer (merges followed) when the actor may see them; null otherwise, or when there is none. */
+  async visibleTo(actor: Actor, customerId: string): Promise<Customer | null> {
+    const c = await this.follow(await this.store.getCustomer(customerId));
+    if (!c || isReviewer(actor)) return c;
+    return canSeeCustomer(actor, await this.store.listConversations({ customerId: c.id, limit: MAX_PAGE })) ? c : null;
   }
 
   /**
