@@ -130,7 +130,12 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const notify = (type: Parameters<WebhookNotifier['notify']>[0], data: Record<string, unknown>) => webhook?.notify(type, data);
   const identity = new IdentityResolution(store, profiles, notify);
   const outbound = new OutboundService(store, profiles, customerChannel);
-  const privacy = new PrivacyService(store, profiles, notify);
+  const privacy = new PrivacyService(store, profiles, identity, {
+    notify,
+    corpus,
+    // The model was trained with what the erased person wrote: train it again without.
+    onCorpusChanged: () => void recognizer.retrainNow((err) => log.error({ err }, 'retraining the recognizer after an erasure failed')),
+  });
   const policy = { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments };
   const mentions = new MentionService(store, profiles, handoff, policy);
   const recordSatisfaction = async (conversationId: string, score: number, comment?: string) => {
