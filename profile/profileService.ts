@@ -142,6 +142,25 @@ export class ProfileService implements ProfileActions {
     return this.update(customerId, (c) => ({ consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method }] }));
   }
 
+  /** Consent recorded by staff in the console on the customer's behalf (method 'agent'); audited. */
+  async consentByStaff(customerId: string, actor: { id: string }, purpose: ConsentPurpose, granted: boolean, channel: string): Promise<Customer> {
+    const customer = await this.setConsent(customerId, purpose, granted, { channel: 'console', method: 'agent', scope: channel });
+    await this.store.appendAudit({ actorId: actor.id, action: 'customer.consent', targetType: 'customer', targetId: customerId, data: { purpose, channel, granted } });
+    return customer;
+  }
+
+  /** Staff replace a customer's tags or add a note from the console; audited. */
+  async updateByStaff(customerId: string, actor: { id: string; name: string }, change: { tags?: string[]; addNote?: string }): Promise<Customer> {
+    const customer = await this.update(customerId, (c) => ({
+      ...(change.tags ? { tags: [...new Set(change.tags)] } : {}),
+      ...(change.addNote
+        ? { attributes: { ...c.attributes, notes: [...((c.attributes.notes as unknown[]) ?? []), { by: actor.name, byId: actor.id, at: new Date().toISOString(), text: change.addNote }] } }
+        : {}),
+    }));
+    await this.store.appendAudit({ actorId: actor.id, action: 'customer.update', targetType: 'customer', targetId: customerId, data: { tags: !!change.tags, note: !!change.addNote } });
+    return customer;
+  }
+
   /** Current consent for a purpose on a channel: the latest event for that channel or '*'. Service messages default to granted. */
   static consentFor(c: Customer, purpose: ConsentPurpose, channel: string): boolean {
     const events = c.consent.filter((e) => e.purpose === purpose && (e.channel === channel || e.channel === '*'));

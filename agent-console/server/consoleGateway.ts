@@ -181,20 +181,11 @@ export class ConsoleGateway {
     });
     this.on(socket, 'customer:consent', async (user, p) => {
       await this.customerReadable(user, p.customerId);
-      const customer = await this.d.profiles.setConsent(p.customerId, p.purpose, p.granted, { channel: 'console', method: 'agent', scope: p.channel });
-      await this.d.store.appendAudit({ actorId: user.id, action: 'customer.consent', targetType: 'customer', targetId: p.customerId, data: { purpose: p.purpose, channel: p.channel, granted: p.granted } });
-      return { customer };
+      return { customer: await this.d.profiles.consentByStaff(p.customerId, user, p.purpose, p.granted, p.channel) };
     });
     this.on(socket, 'customer:update', async (user, p) => {
       await this.customerReadable(user, p.customerId);
-      const customer = await this.d.profiles.update(p.customerId, (c) => ({
-        ...(p.tags ? { tags: [...new Set(p.tags as string[])] } : {}),
-        ...(p.addNote
-          ? { attributes: { ...c.attributes, notes: [...((c.attributes.notes as unknown[]) ?? []), { by: user.name, byId: user.id, at: new Date().toISOString(), text: p.addNote }] } }
-          : {}),
-      }));
-      await this.d.store.appendAudit({ actorId: user.id, action: 'customer.update', targetType: 'customer', targetId: p.customerId, data: { tags: !!p.tags, note: !!p.addNote } });
-      return { customer };
+      return { customer: await this.d.profiles.updateByStaff(p.customerId, user, { tags: p.tags, addNote: p.addNote }) };
     });
     this.on(socket, 'sync', async (user, p) => {
       const { conversations, messages } = await this.d.review.syncLive(p.cursors as Record<string, number>, user);
