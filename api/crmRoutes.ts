@@ -1,6 +1,6 @@
 import type restify from 'restify';
 import { z } from 'zod';
-import { requireRole, type AuthService } from '../auth/authService';
+import { requireRole, type AuthContext, type AuthService } from '../auth/authService';
 import { AppError } from '../core/errors';
 import { parseOrThrow, route } from '../core/http';
 import type { Logger } from '../core/logger';
@@ -11,12 +11,14 @@ import type { OutboundService } from '../profile/outboundService';
 import type { PrivacyService } from '../profile/privacyService';
 import type { ProfileService } from '../profile/profileService';
 import { SegmentRulesSchema } from '../profile/segments';
+import type { Actor } from '../review/accessPolicy';
 import type { Store } from '../store/store';
 import { authenticate } from './authRoutes';
 
 const STAFF = ['agent', 'supervisor', 'admin'] as const;
 const LEADS = ['supervisor', 'admin'] as const;
 const Id = z.string().min(1).max(200);
+const actorOf = (ctx: AuthContext): Actor => ({ id: ctx.user.id, role: ctx.user.role });
 
 /** REST for the social profile, merges, outbound messages, privacy, transcript search and figures; every route checks the role. */
 export function registerCrmRoutes(
@@ -31,21 +33,24 @@ export function registerCrmRoutes(
     return c;
   };
 
+  // Need-to-know (review/accessPolicy.ts) is applied, and reviewers' reads audited, by the services.
   server.get('/api/customers/:id', route(log, async (req, res) => {
-    requireRole(await authenticate(d.auth, req), STAFF);
-    res.json({ customer: await d.profiles.get((await customer(params(req).id)).id) });
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, STAFF);
+    res.json({ customer: await d.profiles.read((await customer(params(req).id)).id, actorOf(ctx), 'api') });
   }));
 
   server.get('/api/merge-suggestions', route(log, async (req, res) => {
-    requireRole(await authenticate(d.auth, req), STAFF);
-    res.json({ suggestions: await d.identity.suggestions('open') });
+    const ctx = await authenticate(d.auth, req);
+    requireRole(ctx, STAFF);
+    res.json({ suggestions: await d.identity.suggestionsFor(actorOf(ctx)) });
   }));
 
   server.post('/api/merge-suggestions/:id', route(log, async (req, res) => {
     const ctx = await authenticate(d.auth, req);
     requireRole(ctx, STAFF);
     const body = parseOrThrow(z.object({ confirm: z.boolean() }).strict(), req.body, 'decision');
-    res.json(await d.identity.decide(params(req).id, body.confirm, ctx.user.id));
+    res.json(await d.identity.decide(params(req).id, body.confirm, actorOf(ctx)));
   }));
 
   server.post('/api/merges/:id/undo', route(log, async (req, res) => {

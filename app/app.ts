@@ -130,7 +130,12 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const notify = (type: Parameters<WebhookNotifier['notify']>[0], data: Record<string, unknown>) => webhook?.notify(type, data);
   const identity = new IdentityResolution(store, profiles, notify);
   const outbound = new OutboundService(store, profiles, customerChannel);
-  const privacy = new PrivacyService(store, profiles, notify);
+  const privacy = new PrivacyService(store, profiles, identity, {
+    notify,
+    corpus,
+    // The model was trained with what the erased person wrote: train it again without.
+    onCorpusChanged: () => void recognizer.retrainNow((err) => log.error({ err }, 'retraining the recognizer after an erasure failed')),
+  });
   const policy = { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments };
   const mentions = new MentionService(store, profiles, handoff, policy);
   const recordSatisfaction = async (conversationId: string, score: number, comment?: string) => {
@@ -209,7 +214,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
   registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
   registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
-  registerReviewRoutes(server, { auth, store, review: new ReviewService(store), corpus, recognizer, log });
+  const review = new ReviewService(store);
+  registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
   server.get('/', route(log, async (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
@@ -219,7 +225,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
-  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, log, allowedOrigins: config.console.allowedOrigins });
+  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: config.console.allowedOrigins });
   gateway.start();
 
   let closing: Promise<void> | undefined;

@@ -166,7 +166,7 @@ export class SupportBot {
         await context.sendActivity(t(profile.language ?? recognition.language, 'thanksFeedback'));
         return;
       }
-      const reopened = await this.d.store.updateConversation(conversation.id, { state: 'bot', tags: conversation.tags.filter((x) => x !== 'survey_pending') }, { states: ['closed'] });
+      const reopened = await this.d.handoff.reopen(conversation.id);
       if (reopened) current = reopened;
     }
 
@@ -224,9 +224,8 @@ export class SupportBot {
   /** Bot Framework handoff protocol: a handoff.initiate event with the transcript and context. */
   private async initiateExternalHandoff(context: TurnContext, conversation: Conversation, decision: EscalationDecision): Promise<void> {
     const transcript = await this.d.store.listMessages(conversation.id, { limit: 200 });
-    const moved = await this.d.store.updateConversation(conversation.id, { state: 'external', handoffReason: decision.reason }, { states: ['bot'] });
+    const moved = await this.d.handoff.startExternal(conversation.id, decision);
     if (!moved) return;
-    await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'state', data: { type: 'state', from: 'bot', to: 'external', reason: decision.reason } });
     const customer = await this.d.profiles.get(conversation.customerId);
     await context.sendActivity({
       type: ActivityTypes.Event,
@@ -265,8 +264,7 @@ export class SupportBot {
     const state = (a.value as { state?: unknown } | undefined)?.state;
     if (!conversation || conversation.state !== 'external' || typeof state !== 'string') return;
     if (state === 'completed' || state === 'failed') {
-      const next = await this.d.store.updateConversation(conversation.id, { state: state === 'completed' ? 'closed' : 'bot' }, { states: ['external'] });
-      if (next) await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'state', data: { type: 'state', from: 'external', to: next.state, handoffStatus: state } });
+      await this.d.handoff.endExternal(conversation.id, state);
     }
   }
 }

@@ -28,6 +28,7 @@ export const ErrorCatalogue = {
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
   HANDOFF_DELIVERY_FAILED: { status: 502, message: 'The message could not be delivered to the channel' },
+  PROFILE_ERASED: { status: 409, message: 'A profile this needs was erased; it cannot be restored' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

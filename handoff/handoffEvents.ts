@@ -2,8 +2,27 @@ import { EventEmitter } from 'node:events';
 import type { Conversation, Message } from '../models/records';
 import type { EscalationReason } from './escalationPolicy';
 
+/** Why a conversation changed state; recorded in its state event and carried by `conversation.changed`. */
+export type TransitionCause =
+  | 'escalated' // bot → queued
+  | 'claimed' // queued → agent
+  | 'taken_over' // queued or agent → a supervisor
+  | 'transferred' // agent → another agent
+  | 'requeued' // agent → queued (a transfer to a skill group)
+  | 'returned' // agent → bot
+  | 'closed' // agent → closed
+  | 'reopened' // closed → bot (the customer wrote again, or a mention arrived)
+  | 'external_started' // bot → external (Bot Framework handoff protocol)
+  | 'external_ended'; // external → bot or closed (handoff.status failed or completed)
+
 /** Domain events; the agent console gateway and analytics subscribe. The handoff service never imports a transport. */
 export interface HandoffEventMap {
+  /**
+   * Every change of state or owner, emitted by transition() once the change is stored and recorded, before the
+   * more specific events below. `previous` is the conversation as it was: whoever could see it then and cannot now
+   * must stop receiving it.
+   */
+  'conversation.changed': { conversation: Conversation; previous: Conversation; cause: TransitionCause; actorId?: string };
   'conversation.queued': { conversation: Conversation; reason: EscalationReason; detail: string; position: number; estimatedWaitSeconds: number };
   'conversation.offered': { conversation: Conversation; agentId: string };
   'conversation.assigned': { conversation: Conversation; agentId: string; previousAgentId?: string | null };

@@ -1,9 +1,9 @@
 import { AppError } from '../core/errors';
-import type { Conversation, ConversationState, Message, User } from '../models/records';
+import type { Conversation, Message, User } from '../models/records';
 import type { Store } from '../store/store';
 import type { EscalationDecision } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
-import { sourcesOf } from './handoffStatus';
+import { sourcesOf, transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
 import { t } from '../locale/replies';
 
 /** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
@@ -80,7 +80,12 @@ export class HandoffService {
     return u;
   }
 
-  /** Records a state change in the transcript, in sequence with the messages. */
+  /** Every change of state goes through the state machine's transition(): table, compare-and-set, record, event. */
+  private move(req: TransitionRequest): Promise<TransitionResult> {
+    return transition(this.store, this.events, req);
+  }
+
+  /** Records a fact (not a change of state) in the transcript, in sequence with the messages. */
   private async recordEvent(c: Conversation, data: Record<string, unknown>, authorId?: string): Promise<Message> {
     const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'event', text: String(data.type ?? 'event'), data, authorId });
     this.events.emit('message.created', { conversation: c, message });
@@ -101,13 +106,18 @@ export class HandoffService {
     const now = new Date().toISOString();
     const online = this.isOpen() ? await this.onlineAgents() : [];
     const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
-    const queued = await this.store.updateConversation(
-      c.id,
-      { state: 'queued', handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, agentId: null, tags },
-      { states: sourcesOf('queued').filter((s) => s !== 'agent'), version: c.version },
-    );
-    if (!queued) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${c.state}`);
-    await this.recordEvent(queued, { type: 'state', from: c.state, to: 'queued', reason: decision.reason, detail: decision.detail });
+    // An agent's chat goes back to the queue only by a transfer to a skill group.
+    const r = await this.move({
+      conversationId: c.id,
+      to: 'queued',
+      cause: 'escalated',
+      from: sourcesOf('queued').filter((s) => s !== 'agent'),
+      expectedVersion: c.version,
+      patch: { handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, tags },
+      detail: { reason: decision.reason, detail: decision.detail },
+    });
+    if (!r.ok) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${r.current?.state ?? c.state}`);
+    const queued = r.conversation;
     const ticket = await this.ticket(queued);
     this.events.emit('conversation.queued', { conversation: queued, reason: decision.reason, detail: decision.detail, position: ticket.position, estimatedWaitSeconds: ticket.estimatedWaitSeconds });
     await this.store.updateConversation(queued.id, { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } }, { states: ['queued'] });
@@ -209,25 +219,29 @@ export class HandoffService {
   /** An agent takes a queued chat. Compare-and-set in the store: two agents never both win. */
   async claim(agentId: string, conversationId: string): Promise<Conversation> {
     const agent = await this.agent(agentId);
-    const before = await this.conversation(conversationId);
-    const now = new Date().toISOString();
-    const r = await this.store.claimConversation({ conversationId, agentId, fromStates: ['queued'], maxActive: agent.capacity, patch: { assignedAt: now } });
-    if (!r.ok) {
-      // Judge a refusal by the state after the race, not the one read before it.
-      const after = r.reason === 'state' ? await this.store.getConversation(conversationId) : before;
-      throw this.claimError(r.reason, after?.state ?? before.state, after?.agentId ?? null, agentId);
-    }
-    await this.recordEvent(r.conversation, { type: 'state', from: 'queued', to: 'agent', agentId, agentName: agent.name }, agentId);
+    await this.conversation(conversationId);
+    const r = await this.move({
+      conversationId,
+      to: 'agent',
+      cause: 'claimed',
+      from: ['queued'],
+      agent: { id: agentId, maxActive: agent.capacity },
+      patch: { assignedAt: new Date().toISOString() },
+      actorId: agentId,
+      detail: { agentName: agent.name },
+    });
+    if (!r.ok) throw this.claimError(r, agentId);
     this.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
     await this.tell(r.conversation, t(r.conversation.language, 'agentJoined', { name: agent.name }));
     return r.conversation;
   }
 
-  private claimError(reason: 'not_found' | 'state' | 'capacity', state: ConversationState, owner: string | null, agentId: string): AppError {
-    if (reason === 'not_found') return new AppError('HANDOFF_NOT_FOUND');
-    if (reason === 'capacity') return new AppError('HANDOFF_AT_CAPACITY');
-    if (state === 'agent' && owner !== agentId) return new AppError('HANDOFF_ALREADY_CLAIMED');
-    return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${state}`);
+  /** A refused claim or takeover, judged by the state after the race (transition() reads it again), not before. */
+  private claimError(r: Extract<TransitionResult, { ok: false }>, agentId: string): AppError {
+    if (r.reason === 'not_found' || !r.current) return new AppError('HANDOFF_NOT_FOUND');
+    if (r.reason === 'capacity') return new AppError('HANDOFF_AT_CAPACITY');
+    if (r.current.state === 'agent' && r.current.agentId !== agentId) return new AppError('HANDOFF_ALREADY_CLAIMED');
+    return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${r.current.state}`);
   }
 
   private async owned(agentId: string, conversationId: string): Promise<Conversation> {
@@ -240,11 +254,20 @@ export class HandoffService {
   async takeover(supervisorId: string, conversationId: string): Promise<Conversation> {
     const sup = await this.agent(supervisorId);
     const before = await this.conversation(conversationId);
-    const r = await this.store.claimConversation({ conversationId, agentId: sup.id, fromStates: ['queued', 'agent'], expectedAgentId: before.agentId, maxActive: Number.MAX_SAFE_INTEGER, patch: { assignedAt: new Date().toISOString() } });
-    if (!r.ok) throw this.claimError(r.reason, before.state, before.agentId, sup.id);
-    await this.store.appendAudit({ actorId: sup.id, action: 'chat.takeover', targetType: 'conversation', targetId: conversationId, data: { previousAgentId: before.agentId } });
-    await this.recordEvent(r.conversation, { type: 'state', from: before.state, to: 'agent', agentId: sup.id, takeover: true, previousAgentId: before.agentId }, sup.id);
-    this.events.emit('conversation.assigned', { conversation: r.conversation, agentId: sup.id, previousAgentId: before.agentId });
+    const r = await this.move({
+      conversationId,
+      to: 'agent',
+      cause: 'taken_over',
+      from: ['queued', 'agent'],
+      expectedAgentId: before.agentId,
+      agent: { id: sup.id, maxActive: Number.MAX_SAFE_INTEGER },
+      patch: { assignedAt: new Date().toISOString() },
+      actorId: sup.id,
+      detail: { takeover: true },
+    });
+    if (!r.ok) throw this.claimError(r, sup.id);
+    await this.store.appendAudit({ actorId: sup.id, action: 'chat.takeover', targetType: 'conversation', targetId: conversationId, data: { previousAgentId: r.previous.agentId } });
+    this.events.emit('conversation.assigned', { conversation: r.conversation, agentId: sup.id, previousAgentId: r.previous.agentId });
     return r.conversation;
   }
 
@@ -278,11 +301,15 @@ export class HandoffService {
     return message;
   }
 
-  /** An internal note on the transcript; the customer never sees it. */
-  async note(authorId: string, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+  /**
+   * An internal note on the transcript; the customer never sees it. A supervisor's or admin's note or whisper on a
+   * chat is audited; an agent's own notes are part of their work.
+   */
+  async note(author: { id: string; role: string }, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
     const c = await this.conversation(conversationId);
-    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId, text });
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
     this.events.emit('message.created', { conversation: c, message });
+    if (author.role !== 'agent') await this.store.appendAudit({ actorId: author.id, action: kind === 'whisper' ? 'chat.whisper' : 'chat.note', targetType: 'conversation', targetId: c.id, data: { seq: message.seq } });
     return message;
   }
 
@@ -294,22 +321,23 @@ export class HandoffService {
 
   /** To another agent (compare-and-set on the current owner, respecting the target's capacity) or back to the queue for a skill group. */
   async transfer(agentId: string, conversationId: string, to: { agentId?: string; skill?: string; note?: string }): Promise<Conversation> {
-    const c = await this.owned(agentId, conversationId);
+    await this.owned(agentId, conversationId);
+    const now = new Date().toISOString();
+    const detail = { fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill };
     let next: Conversation;
     if (to.agentId) {
       const target = await this.agent(to.agentId);
-      const r = await this.store.claimConversation({ conversationId, agentId: target.id, fromStates: ['agent'], expectedAgentId: agentId, maxActive: target.capacity, patch: { assignedAt: new Date().toISOString() } });
+      const r = await this.move({ conversationId, to: 'agent', cause: 'transferred', from: ['agent'], expectedAgentId: agentId, agent: { id: target.id, maxActive: target.capacity }, patch: { assignedAt: now }, actorId: agentId, detail });
       if (!r.ok) throw r.reason === 'capacity' ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity') : new AppError('HANDOFF_NOT_OWNER');
       next = r.conversation;
     } else if (to.skill) {
-      const r = await this.store.updateConversation(conversationId, { state: 'queued', agentId: null, skill: to.skill, queuedAt: new Date().toISOString() }, { states: ['agent'], agentId });
-      if (!r) throw new AppError('HANDOFF_NOT_OWNER');
-      next = r;
+      const r = await this.move({ conversationId, to: 'queued', cause: 'requeued', from: ['agent'], expectedAgentId: agentId, patch: { skill: to.skill, queuedAt: now }, actorId: agentId, detail });
+      if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
+      next = r.conversation;
     } else {
       throw new AppError('VALIDATION_FAILED', 'transfer needs an agentId or a skill');
     }
-    await this.recordEvent(next, { type: 'state', from: 'agent', to: next.state, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill }, agentId);
-    if (to.note) await this.note(agentId, conversationId, to.note);
+    if (to.note) await this.note({ id: agentId, role: 'agent' }, conversationId, to.note);
     this.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
     if (next.state === 'agent') this.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
     else this.events.emit('conversation.queued', { conversation: next, reason: 'dialog_decided', detail: `transferred to ${to.skill}`, position: (await this.ticket(next)).position, estimatedWaitSeconds: (await this.ticket(next)).estimatedWaitSeconds });
@@ -320,9 +348,9 @@ export class HandoffService {
   /** Agent → bot; the bot picks up with a welcome back. */
   async returnToBot(agentId: string, conversationId: string): Promise<Conversation> {
     await this.owned(agentId, conversationId);
-    const next = await this.store.updateConversation(conversationId, { state: 'bot', agentId: null }, { states: ['agent'], agentId });
-    if (!next) throw new AppError('HANDOFF_NOT_OWNER');
-    await this.recordEvent(next, { type: 'state', from: 'agent', to: 'bot', agentId }, agentId);
+    const r = await this.move({ conversationId, to: 'bot', cause: 'returned', from: ['agent'], expectedAgentId: agentId, actorId: agentId });
+    if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
+    const next = r.conversation;
     this.events.emit('conversation.returned', { conversation: next, byAgentId: agentId });
     await this.tell(next, t(next.language, 'returnedToBot'));
     return next;
@@ -332,17 +360,42 @@ export class HandoffService {
   async close(agentId: string, conversationId: string): Promise<Conversation> {
     // Tags stay: supervisors review closed chats by them ('offline_message', their own tags).
     const current = await this.owned(agentId, conversationId);
-    const next = await this.store.updateConversation(
+    const r = await this.move({
       conversationId,
-      { state: 'closed', agentId: null, closedAt: new Date().toISOString(), tags: [...new Set([...current.tags, 'survey_pending'])] },
-      { states: ['agent'], agentId },
-    );
-    if (!next) throw new AppError('HANDOFF_NOT_OWNER');
-    const withSurvey = next;
-    await this.recordEvent(withSurvey, { type: 'state', from: 'agent', to: 'closed', agentId }, agentId);
+      to: 'closed',
+      cause: 'closed',
+      from: ['agent'],
+      expectedAgentId: agentId,
+      patch: { closedAt: new Date().toISOString(), tags: [...new Set([...current.tags, 'survey_pending'])] },
+      actorId: agentId,
+    });
+    if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
+    const withSurvey = r.conversation;
     this.events.emit('conversation.closed', { conversation: withSurvey, byAgentId: agentId });
     await this.tell(withSurvey, t(withSurvey.language, 'survey'));
     return withSurvey;
+  }
+
+  /**
+   * closed → bot: the customer wrote again, or a social mention arrived. A survey still pending is dropped. Returns
+   * the reopened conversation, or null when it was no longer closed.
+   */
+  async reopen(conversationId: string): Promise<Conversation | null> {
+    const c = await this.conversation(conversationId);
+    const r = await this.move({ conversationId, to: 'bot', cause: 'reopened', from: ['closed'], patch: { tags: c.tags.filter((x) => x !== 'survey_pending') } });
+    return r.ok ? r.conversation : null;
+  }
+
+  /** bot → external: a contact centre takes over through the Bot Framework handoff protocol. Null when the bot no longer had it. */
+  async startExternal(conversationId: string, decision: EscalationDecision): Promise<Conversation | null> {
+    const r = await this.move({ conversationId, to: 'external', cause: 'external_started', from: ['bot'], patch: { handoffReason: decision.reason }, detail: { reason: decision.reason } });
+    return r.ok ? r.conversation : null;
+  }
+
+  /** external → closed (the contact centre completed) or bot (it failed), from its handoff.status event. */
+  async endExternal(conversationId: string, status: 'completed' | 'failed'): Promise<Conversation | null> {
+    const r = await this.move({ conversationId, to: status === 'completed' ? 'closed' : 'bot', cause: 'external_ended', from: ['external'], detail: { handoffStatus: status } });
+    return r.ok ? r.conversation : null;
   }
 
   async recordSatisfaction(conversationId: string, score: number, comment?: string): Promise<void> {

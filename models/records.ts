@@ -123,8 +123,12 @@ export interface Conversation {
 export type NewConversation = Pick<Conversation, 'channelId' | 'channelConversationId' | 'reference' | 'customerId'> &
   Partial<Pick<Conversation, 'state' | 'priority' | 'skill' | 'language' | 'tags'>> & { id?: string };
 
+/**
+ * Fields a caller may change with updateConversation. State and owner are not among them: they change only through
+ * handoff's transition() (handoff/handoffStatus.ts), which checks the transition table, records and emits.
+ */
 export type ConversationPatch = Partial<
-  Omit<Conversation, 'id' | 'channelId' | 'channelConversationId' | 'customerId' | 'createdAt' | 'version' | 'lastSeq' | 'handledBy'>
+  Omit<Conversation, 'id' | 'channelId' | 'channelConversationId' | 'customerId' | 'createdAt' | 'version' | 'lastSeq' | 'handledBy' | 'state' | 'agentId'>
 >;
 
 /** Compare-and-set expectations; every given field must match for the update to apply. */

@@ -58,6 +58,28 @@ export class CorpusAdditions {
     throw new AppError('STORE_ETAG_CONFLICT', 'the corpus kept changing; try again');
   }
 
+  /**
+   * Privacy erasure: removes every addition whose text is one of these (what an erased person wrote), compared as
+   * add() stores them, case-insensitively. Returns how many went.
+   */
+  async removeTexts(texts: readonly string[]): Promise<number> {
+    const gone = new Set(texts.map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()).filter(Boolean));
+    if (gone.size === 0) return 0;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const entry = (await this.store.readState([KEY]))[KEY];
+      const items = (entry?.value.items as CorpusAddition[] | undefined) ?? [];
+      const kept = items.filter((i) => !gone.has(i.text.toLowerCase()));
+      if (kept.length === items.length) return 0;
+      try {
+        await this.store.writeState(KEY, { items: kept }, entry!.etag);
+        return items.length - kept.length;
+      } catch (err) {
+        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
+      }
+    }
+    throw new AppError('STORE_ETAG_CONFLICT', 'the corpus kept changing; try again');
+  }
+
   /** The shipped corpus with the additions in it (duplicates of shipped examples dropped). */
   static apply(corpora: readonly LanguageCorpus[], additions: readonly CorpusAddition[]): LanguageCorpus[] {
     return corpora.map((c) => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../core/errors';
 import type { ContactType, Customer } from '../models/records';
-import type { Store } from '../store/store';
-import { normalizeEmail, normalizePhone } from '../store/storeGuards';
+import type { Actor } from '../review/accessPolicy';
+import { MAX_PAGE, type Store } from '../store/store';
+import { encodeCursor, normalizeEmail, normalizePhone } from '../store/storeGuards';
 import type { ProfileService } from './profileService';
 
 export interface MergeSuggestion {
@@ -23,6 +24,12 @@ interface MergeRecord {
   movedConversations: string[];
   at: string;
   undone?: string;
+}
+
+/** What remains of a merge once a person in it was erased: no snapshot, and undo is refused. */
+interface ErasedMerge {
+  id: string;
+  erasedAt: string;
 }
 
 const SUGGESTIONS = 'crm/merge-suggestions';
@@ -108,10 +115,30 @@ export class IdentityResolution {
     return (await this.readSuggestions()).items.filter((s) => s.status === status);
   }
 
-  /** An agent or supervisor confirms (merge) or rejects a suggestion. */
-  async decide(suggestionId: string, confirm: boolean, actorId: string): Promise<{ suggestion: MergeSuggestion; survivor?: Customer }> {
+  /** Open suggestions between two customers the actor may both see (need-to-know: the evidence holds contact points). */
+  async suggestionsFor(actor: Actor): Promise<MergeSuggestion[]> {
+    const visible = this.visibility(actor);
+    const out: MergeSuggestion[] = [];
+    for (const s of await this.suggestions('open')) if ((await visible(s.customerId)) && (await visible(s.candidateId))) out.push(s);
+    return out;
+  }
+
+  /** Whether the actor may see a customer, each asked once. */
+  private visibility(actor: Actor): (customerId: string) => Promise<boolean> {
+    const seen = new Map<string, Promise<boolean>>();
+    return (id) => {
+      let v = seen.get(id);
+      if (!v) seen.set(id, (v = this.profiles.visibleTo(actor, id).then((c) => !!c)));
+      return v;
+    };
+  }
+
+  /** Someone who may see both customers confirms (merge) or rejects a suggestion; for anyone else it does not exist. */
+  async decide(suggestionId: string, confirm: boolean, actor: Actor): Promise<{ suggestion: MergeSuggestion; survivor?: Customer }> {
+    const actorId = actor.id;
     const s = (await this.readSuggestions()).items.find((x) => x.id === suggestionId);
-    if (!s) throw new AppError('NOT_FOUND', 'no such suggestion');
+    const visible = this.visibility(actor);
+    if (!s || !(await visible(s.customerId)) || !(await visible(s.candidateId))) throw new AppError('NOT_FOUND', 'no such suggestion');
     if (s.status !== 'open') throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${s.status}`);
     await this.changeSuggestions((items) => items.map((x) => (x.id === s.id ? { ...x, status: confirm ? 'confirmed' : 'rejected' } : x)));
     await this.store.appendAudit({ actorId, action: confirm ? 'profile.suggestion_confirm' : 'profile.suggestion_reject', targetType: 'customer', targetId: s.customerId, data: { candidateId: s.candidateId } });
@@ -156,8 +183,14 @@ export class IdentityResolution {
   /** Restores both profiles as they were before the merge and gives the absorbed one its conversations back. */
   async unmerge(mergeId: string, actorId?: string): Promise<{ absorbed: Customer; survivor: Customer }> {
     const entry = (await this.store.readState([MERGE(mergeId)]))[MERGE(mergeId)];
-    const record = entry?.value.record as MergeRecord | undefined;
-    if (!record) throw new AppError('NOT_FOUND', 'no such merge');
+    const stored = entry?.value.record as MergeRecord | ErasedMerge | undefined;
+    if (!stored) throw new AppError('NOT_FOUND', 'no such merge');
+    if ('erasedAt' in stored) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
+    const record = stored;
+    // Belt and braces: a side erased by any other path is never brought back either.
+    for (const side of [record.survivor.id, record.absorbed.id]) {
+      if ((await this.store.getCustomer(side))?.erasedAt) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
+    }
     if (record.undone) throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
     const restore = (c: Customer) => {
       const { id: _id, version: _v, firstSeenAt: _f, ...rest } = c;
@@ -170,5 +203,54 @@ export class IdentityResolution {
     await this.store.appendAudit({ actorId, action: 'profile.unmerge', targetType: 'customer', targetId: record.survivor.id, data: { absorbedId: record.absorbed.id, mergeId } });
     this.notify('customer.unmerged', { customerId: record.survivor.id, restoredId: record.absorbed.id, mergeId });
     return { absorbed: (await this.store.getCustomer(record.absorbed.id))!, survivor: (await this.store.getCustomer(record.survivor.id))! };
+  }
+
+  /** Every merge on record, from the audit log (each merge writes one entry, undone or not). */
+  private async mergeEntries(): Promise<{ mergeId: string; survivorId: string; absorbedId: string }[]> {
+    const out: { mergeId: string; survivorId: string; absorbedId: string }[] = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.store.listAudit({ action: 'profile.merge', limit: MAX_PAGE, cursor });
+      for (const e of page) out.push({ mergeId: String(e.data?.mergeId), survivorId: String(e.targetId), absorbedId: String(e.data?.absorbedId) });
+      if (page.length < MAX_PAGE) return out;
+      cursor = encodeCursor({ createdAt: page[page.length - 1].at, id: page[page.length - 1].id });
+    }
+  }
+
+  /**
+   * The profiles that are one person with `customerId` (merges followed): the profile everything was merged into,
+   * and every profile merged into it, however long ago. What privacy erasure erases.
+   */
+  async personOf(customerId: string): Promise<Customer[]> {
+    const root = await this.profiles.get(customerId);
+    const merges = await this.mergeEntries();
+    const person = new Map<string, Customer>([[root.id, root]]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const m of merges) {
+        if (!person.has(m.survivorId) || person.has(m.absorbedId)) continue;
+        const absorbed = await this.store.getCustomer(m.absorbedId);
+        // Still merged (not undone since): its pointer leads into this person.
+        if (absorbed?.mergedInto && person.has(absorbed.mergedInto)) person.set(absorbed.id, absorbed), (grew = true);
+      }
+    }
+    return [...person.values()];
+  }
+
+  /**
+   * Privacy erasure: merge suggestions involving any of these profiles go (their evidence holds contact points), and
+   * every merge involving one keeps only a tombstone (the snapshots hold the whole profiles), so undo is refused.
+   */
+  async forget(customerIds: readonly string[]): Promise<{ suggestions: number; merges: number }> {
+    const ids = new Set(customerIds);
+    let suggestions = 0;
+    await this.changeSuggestions((items) => {
+      const kept = items.filter((x) => !ids.has(x.customerId) && !ids.has(x.candidateId));
+      suggestions = items.length - kept.length;
+      return kept;
+    });
+    const erasedAt = new Date().toISOString();
+    const involved = [...new Set((await this.mergeEntries()).filter((m) => ids.has(m.survivorId) || ids.has(m.absorbedId)).map((m) => m.mergeId))];
+    for (const mergeId of involved) await this.store.writeState(MERGE(mergeId), { record: { id: mergeId, erasedAt } satisfies ErasedMerge });
+    return { suggestions, merges: involved.length };
   }
 }

@@ -45,12 +45,14 @@ export class MentionService {
     if (m.reach !== undefined) customer = await this.profiles.setReach(customer.id, m.reach, m.network);
     const language = m.language ?? customer.language ?? 'en';
     const sentiment = scoreSentiment(m.text, language);
+    // One conversation per author, keyed by their profile's opaque id: a handle in a conversation id or reference
+    // would outlive an erasure of the profile (the erasure replaces the key; nothing else would).
     const { conversation, created } = await this.store.getOrCreateConversation({
       channelId,
-      channelConversationId: `${handle}`,
+      channelConversationId: customer.id,
       customerId: customer.id,
       // Public posts cannot be answered through a Bot Framework connector: agents reply on the network itself.
-      reference: { channelId, serviceUrl: m.url ?? '', conversation: { id: handle } },
+      reference: { channelId, serviceUrl: m.url ?? '', conversation: { id: customer.id } },
       language,
     });
     const { message } = await this.store.appendMessage({
@@ -66,7 +68,7 @@ export class MentionService {
     await this.profiles.recordMessage(customer.id, { sentiment, language, conversationId: conversation.id, at: message.createdAt, newConversation: created });
     const reach = Math.max(customer.reach.followers, m.reach ?? 0);
     if (sentiment <= NEGATIVE && reach >= this.policy.reachThreshold && (conversation.state === 'bot' || conversation.state === 'closed')) {
-      if (conversation.state === 'closed') await this.store.updateConversation(conversation.id, { state: 'bot' }, { states: ['closed'] });
+      if (conversation.state === 'closed') await this.handoff.reopen(conversation.id);
       await this.handoff.escalate(conversation.id, { reason: 'social_mention', detail: `negative mention (${sentiment.toFixed(2)}) by @${handle} with ${reach} followers on ${m.network}`, priorityBoost: 5 });
       return { customerId: customer.id, sentiment, conversationId: conversation.id };
     }

@@ -1,14 +1,42 @@
-import { AppError } from '../core/errors';
+import { randomUUID } from 'node:crypto';
 import type { Customer, Message } from '../models/records';
 import type { Store } from '../store/store';
+import type { IdentityResolution } from './identityResolution';
 import type { ProfileService } from './profileService';
+
+/** Corpus additions made from customers' messages (nlu/corpusAdditions.ts). */
+export interface CorpusEraser {
+  /** Removes the additions whose text is one of these; returns how many went. */
+  removeTexts(texts: readonly string[]): Promise<number>;
+}
+
+export interface PrivacyOptions {
+  notify?: (type: 'customer.erased', data: Record<string, unknown>) => void;
+  corpus?: CorpusEraser;
+  /** Called when erasure removed corpus additions: the model trained with them is retrained without them. */
+  onCorpusChanged?: () => void;
+}
+
+export interface ErasureReport {
+  conversations: number;
+  messages: number;
+  /** The profiles erased: the person's profile and every profile merged into it. */
+  profiles: number;
+  mergeSuggestions: number;
+  merges: number;
+  corpusAdditions: number;
+}
+
+/** botbuilder's ConversationState storage key (dialog state of one channel conversation; namespace ''). */
+const dialogStateKey = (channelId: string, channelConversationId: string) => `${channelId}/conversations/${channelConversationId}/`;
 
 /** Export everything known about a customer; erase it, keeping only an audit record without personal data. */
 export class PrivacyService {
   constructor(
     private readonly store: Store,
     private readonly profiles: ProfileService,
-    private readonly notify: (type: 'customer.erased', data: Record<string, unknown>) => void = () => undefined,
+    private readonly identity: IdentityResolution,
+    private readonly options: PrivacyOptions = {},
   ) {}
 
   async export(customerId: string, actorId?: string): Promise<{ profile: Customer; conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[] }> {
@@ -20,37 +48,55 @@ export class PrivacyService {
     return { profile, conversations: out };
   }
 
-  /** Removes identities, contact points, profile fields, message texts and derived data (intent, sentiment). */
-  async erase(customerId: string, actorId?: string): Promise<{ conversations: number; messages: number }> {
-    const c = await this.store.getCustomer(customerId);
-    if (!c) throw new AppError('NOT_FOUND', 'customer not found');
-    const conversations = await this.store.listConversations({ customerId: c.id, limit: 1000 });
+  /**
+   * Erasure, complete and final. The person is the profile (merges followed) and every profile merged into it.
+   * Gone: identities, contact points, profile fields, message texts and derived data (intent, sentiment); the
+   * channel keys of their conversations, which may carry a handle or user id (replaced by opaque ones: conversation
+   * id, reference, service URL); the dialog state of those conversations; merge suggestions involving them; merge
+   * snapshots (a tombstone refuses undo with PROFILE_ERASED); NLU corpus additions made from their messages. Then
+   * the store scrubs its own files. Only an audit record without personal data remains.
+   */
+  async erase(customerId: string, actorId?: string): Promise<ErasureReport> {
+    const person = await this.identity.personOf(customerId);
+    const ids = person.map((p) => p.id);
+    const conversations = (await Promise.all(ids.map((id) => this.store.listConversations({ customerId: id, limit: 1000 })))).flat();
+    // What they wrote, read before it is blanked: corpus additions made from it go too.
+    const texts: string[] = [];
+    for (const c of conversations) for (const m of await this.store.listMessages(c.id)) if (m.role === 'customer' && m.text) texts.push(m.text);
     let messages = 0;
-    for (const conv of conversations) {
-      messages += await this.store.eraseMessages(conv.id);
-      // The reference holds the channel's user id and name: keep only what the transcript's shape needs.
-      await this.store.updateConversation(conv.id, { reference: { channelId: conv.channelId, serviceUrl: conv.reference.serviceUrl, conversation: { id: conv.reference.conversation.id } }, tags: [], satisfaction: undefined });
+    for (const c of conversations) {
+      await this.store.deleteState([dialogStateKey(c.channelId, c.channelConversationId)]);
+      messages += await this.store.eraseConversation(c.id, `erased-${randomUUID()}`);
     }
     const erasedAt = new Date().toISOString();
-    await this.store.updateCustomer(c.id, {
-      displayName: '',
-      identities: [],
-      contacts: [],
-      language: undefined,
-      timeZone: '',
-      preferences: {},
-      consent: [],
-      sentiment: [],
-      engagement: { conversations: 0, messages: 0, score: 0 },
-      reach: { followers: 0, score: 0 },
-      lifetimeValue: 0,
-      segments: [],
-      tags: [],
-      attributes: {},
-      erasedAt,
-    });
-    await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: c.id, data: { conversations: conversations.length, messages } });
-    this.notify('customer.erased', { customerId: c.id });
-    return { conversations: conversations.length, messages };
+    for (const p of person) {
+      await this.store.updateCustomer(p.id, {
+        displayName: '',
+        identities: [],
+        contacts: [],
+        language: undefined,
+        timeZone: '',
+        preferences: {},
+        consent: [],
+        sentiment: [],
+        engagement: { conversations: 0, messages: 0, score: 0 },
+        reach: { followers: 0, score: 0 },
+        lifetimeValue: 0,
+        segments: [],
+        tags: [],
+        attributes: {},
+        erasedAt,
+      });
+    }
+    const forgotten = await this.identity.forget(ids);
+    const corpusAdditions = (await this.options.corpus?.removeTexts(texts)) ?? 0;
+    if (corpusAdditions > 0) this.options.onCorpusChanged?.();
+    const root = person[0].id;
+    const report: ErasureReport = { conversations: conversations.length, messages, profiles: person.length, mergeSuggestions: forgotten.suggestions, merges: forgotten.merges, corpusAdditions };
+    await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: root, data: { ...report } });
+    // Freed pages zeroed, full-text index merged, WAL truncated: the files hold no trace (SQLite; MongoDB: README).
+    await this.store.scrub();
+    this.options.notify?.('customer.erased', { customerId: root });
+    return report;
   }
 }

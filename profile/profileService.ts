@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
-import type { Store, WriteOptions } from '../store/store';
+import { canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
+import { MAX_PAGE, type Store, type WriteOptions } from '../store/store';
 import type { ProfileActions } from './profileActions';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
@@ -79,6 +80,25 @@ export class ProfileService implements ProfileActions {
   }
 
   /**
+   * A profile as staff read it (REST, console). Need-to-know (review/accessPolicy.ts): whoever may read none of the
+   * customer's conversations gets exactly the answer for a customer that does not exist. A reviewer's read is
+   * audited here, whatever door it came through (`via`).
+   */
+  async read(customerId: string, actor: Actor, via: 'api' | 'console'): Promise<Customer> {
+    const c = await this.visibleTo(actor, customerId);
+    if (!c) throw new AppError('NOT_FOUND', 'no such customer');
+    if (isReviewer(actor)) await this.store.appendAudit({ actorId: actor.id, action: 'customer.view', targetType: 'customer', targetId: c.id, data: { via } });
+    return c;
+  }
+
+  /** The customer (merges followed) when the actor may see them; null otherwise, or when there is none. */
+  async visibleTo(actor: Actor, customerId: string): Promise<Customer | null> {
+    const c = await this.follow(await this.store.getCustomer(customerId));
+    if (!c || isReviewer(actor)) return c;
+    return canSeeCustomer(actor, await this.store.listConversations({ customerId: c.id, limit: MAX_PAGE })) ? c : null;
+  }
+
+  /**
    * Records a customer message on the profile: sentiment history, engagement, language, last seen. `known` is the
    * profile as the caller just read it (a bot turn has it): the first attempt starts from it instead of reading
    * again, and the version check still catches any change made in between.
@@ -120,6 +140,25 @@ export class ProfileService implements ProfileActions {
   async setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<Customer> {
     const at = new Date().toISOString();
     return this.update(customerId, (c) => ({ consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method }] }));
+  }
+
+  /** Consent recorded by staff in the console on the customer's behalf (method 'agent'); audited. */
+  async consentByStaff(customerId: string, actor: { id: string }, purpose: ConsentPurpose, granted: boolean, channel: string): Promise<Customer> {
+    const customer = await this.setConsent(customerId, purpose, granted, { channel: 'console', method: 'agent', scope: channel });
+    await this.store.appendAudit({ actorId: actor.id, action: 'customer.consent', targetType: 'customer', targetId: customerId, data: { purpose, channel, granted } });
+    return customer;
+  }
+
+  /** Staff replace a customer's tags or add a note from the console; audited. */
+  async updateByStaff(customerId: string, actor: { id: string; name: string }, change: { tags?: string[]; addNote?: string }): Promise<Customer> {
+    const customer = await this.update(customerId, (c) => ({
+      ...(change.tags ? { tags: [...new Set(change.tags)] } : {}),
+      ...(change.addNote
+        ? { attributes: { ...c.attributes, notes: [...((c.attributes.notes as unknown[]) ?? []), { by: actor.name, byId: actor.id, at: new Date().toISOString(), text: change.addNote }] } }
+        : {}),
+    }));
+    await this.store.appendAudit({ actorId: actor.id, action: 'customer.update', targetType: 'customer', targetId: customerId, data: { tags: !!change.tags, note: !!change.addNote } });
+    return customer;
   }
 
   /** Current consent for a purpose on a channel: the latest event for that channel or '*'. Service messages default to granted. */

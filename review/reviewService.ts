@@ -1,12 +1,9 @@
 import { AppError } from '../core/errors';
-import type { Conversation, Message, UserRole } from '../models/records';
+import type { Conversation, Message } from '../models/records';
 import type { ConversationStats, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
+import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
 
-/** Who is asking; the review rules depend on the role only. */
-export interface Actor {
-  id: string;
-  role: UserRole;
-}
+export { canSee, type Actor } from './accessPolicy';
 
 export interface Transcript {
   conversation: Conversation;
@@ -24,12 +21,6 @@ export const CSV_COLUMNS = [
   'conversation_id', 'channel', 'customer_id', 'customer_name', 'state', 'handoff_reason', 'rating', 'tags', 'conversation_started_at',
   'seq', 'at', 'role', 'kind', 'author_id', 'text', 'intent', 'sentiment',
 ] as const;
-
-/** Supervisors and admins see every transcript; an agent sees the ones they held. */
-export function canSee(actor: Actor, c: Conversation): boolean {
-  if (actor.role === 'supervisor' || actor.role === 'admin') return true;
-  return c.agentId === actor.id || (c.handledBy ?? []).includes(actor.id);
-}
 
 /** One CSV cell: quoted when needed; a leading = + - @ is neutralized so spreadsheets do not run it as a formula. */
 export function csvCell(value: unknown): string {
@@ -61,6 +52,58 @@ export class ReviewService {
     const c = await this.store.getConversation(id);
     if (!c || !canSee(actor, c)) throw new AppError('NOT_FOUND', 'no such conversation');
     return c;
+  }
+
+  /** Reviewers' reads of chats they do not hold are audited, whatever the door (REST, console open, sync, history). */
+  private async auditRead(actor: Actor, c: Conversation, data: Record<string, unknown>): Promise<void> {
+    if (isReviewer(actor) && c.agentId !== actor.id) {
+      await this.store.appendAudit({ actorId: actor.id, action: 'transcript.view', targetType: 'conversation', targetId: c.id, data });
+    }
+  }
+
+  /** The live rule, with the same HANDOFF_NOT_FOUND for a chat that does not exist and one the actor may not watch. */
+  async watchable(id: string, actor: Actor): Promise<Conversation> {
+    const c = await this.store.getConversation(id);
+    if (!c || !canWatch(actor, c)) throw new AppError('HANDOFF_NOT_FOUND');
+    return c;
+  }
+
+  /**
+   * A live chat as the console opens it: its messages after `afterSeq`, and the customer's last five other chats
+   * (the agent serving a customer sees their history). Every chat shown to a reviewer is an audited read.
+   */
+  async openLive(id: string, actor: Actor, afterSeq = 0): Promise<{ conversation: Conversation; messages: Message[]; history: { conversation: Conversation; messages: Message[] }[] }> {
+    const conversation = await this.watchable(id, actor);
+    await this.auditRead(actor, conversation, { via: 'console', live: conversation.state === 'agent' });
+    const [messages, past] = await Promise.all([
+      this.store.listMessages(conversation.id, { afterSeq }),
+      this.store.listConversations({ customerId: conversation.customerId, limit: 20 }),
+    ]);
+    const history = [];
+    for (const x of past.filter((p) => p.id !== conversation.id).slice(-5)) {
+      await this.auditRead(actor, x, { via: 'history', of: conversation.id });
+      history.push({ conversation: x, messages: await this.store.listMessages(x.id, { limit: 200 }) });
+    }
+    return { conversation, messages, history };
+  }
+
+  /**
+   * What a console missed while disconnected: every message after each cursor, of the chats the actor may watch
+   * (others are skipped, as if they did not exist). A reviewer's read of messages of a chat they do not hold is
+   * audited. Returns the chats read, so the console can follow them live.
+   */
+  async syncLive(cursors: Record<string, number>, actor: Actor): Promise<{ conversations: Conversation[]; messages: Message[] }> {
+    const conversations: Conversation[] = [];
+    const messages: Message[] = [];
+    for (const [conversationId, afterSeq] of Object.entries(cursors)) {
+      const c = await this.store.getConversation(conversationId);
+      if (!c || !canWatch(actor, c)) continue;
+      const page = await this.store.listMessages(c.id, { afterSeq });
+      if (page.length) await this.auditRead(actor, c, { via: 'sync', afterSeq, messages: page.length });
+      conversations.push(c);
+      messages.push(...page);
+    }
+    return { conversations, messages };
   }
 
   async transcript(id: string, actor: Actor): Promise<Transcript> {

@@ -23,7 +23,7 @@ import type {
 import { UNRECOGNIZED_INTENT } from '../models/records';
 import { registerModels, type MongoModels } from '../models/mongoSchemas';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults } from './store';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, StateChange } from './store';
 import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
 import { averageSentiment, byConversationThenSeq, clampLimit, conversationOrder, customerKeys, decodeCursor, encodeCursor, sentimentSums, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
@@ -390,6 +390,40 @@ export class MongoStore implements Store {
   async countActiveChats(agentId: string): Promise<number> {
     plain(agentId, 'agentId');
     return this.wrap(() => this.m.Conversation.countDocuments({ agentId, state: 'agent' }));
+  }
+
+  // ---- conversation state (handoff's transition() is the one caller) and privacy erasure
+
+  async setConversationState(input: StateChange): Promise<ClaimResult> {
+    plain(input.conversationId, 'conversationId');
+    plain(input.to, 'to');
+    const expect = { states: input.fromStates, agentId: input.expectedAgentId, version: input.expectedVersion };
+    validateExpectation(expect);
+    return this.wrap(async (): Promise<ClaimResult> => {
+      if (!(await this.m.Conversation.exists({ _id: input.conversationId }))) return { ok: false, reason: 'not_found' };
+      const res = await this.casConversation(input.conversationId, expect, (c) => patchConversation(c, { ...input.patch, state: input.to, agentId: null }));
+      if (!res) return { ok: false, reason: 'state' };
+      if (res.before.state === 'agent' && res.before.agentId) await this.releaseSlot(res.before.agentId, input.conversationId);
+      return { ok: true, conversation: (await this.getConversation(input.conversationId))! };
+    });
+  }
+
+  async eraseConversation(id: string, channelConversationId: string): Promise<number> {
+    plain(id, 'id');
+    plain(channelConversationId, 'channelConversationId');
+    const messages = await this.eraseMessages(id);
+    await this.wrap(() =>
+      this.casConversation(id, undefined, (c) => ({
+        ...patchConversation(c, { reference: { channelId: c.channelId, serviceUrl: '', conversation: { id: channelConversationId } }, tags: [], satisfaction: undefined }),
+        channelConversationId,
+      })),
+    );
+    return messages;
+  }
+
+  /** MongoDB keeps deleted documents in its files until compaction, and in every backup: README says what the operator does. */
+  async scrub(): Promise<void> {
+    await this.ping();
   }
 
   // ---- messages

@@ -79,7 +79,10 @@ export function buildConversation(input: NewConversation): Conversation {
 }
 
 /** The next version of a conversation after a patch; both stores build it the same way. */
-export function patchConversation(current: Conversation, patch: ConversationPatch): Conversation {
+/** A patch the store itself applies: it may also move the state and owner (setConversationState, claimConversation). */
+export type OwnerPatch = ConversationPatch & Partial<Pick<Conversation, 'state' | 'agentId'>>;
+
+export function patchConversation(current: Conversation, patch: OwnerPatch): Conversation {
   const next: Conversation = { ...current, ...patch, version: current.version + 1, updatedAt: new Date().toISOString() };
   const handledBy = current.handledBy ?? [];
   if (next.agentId && !handledBy.includes(next.agentId)) next.handledBy = [...handledBy, next.agentId];

@@ -24,7 +24,7 @@ import type {
 import { UNRECOGNIZED_INTENT } from '../models/records';
 import { WalCheckpointer } from './walCheckpointer';
 import { buildConversation, buildCustomer, buildMessage, buildUser, conversationFacts, erasedMessage, mergeCustomer, patchConversation } from './recordBuilders';
-import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, WriteOptions } from './store';
+import type { AppendResult, AuditQuery, ClaimResult, ConversationQuery, ConversationStats, IdentityKey, ImportBatch, MessagePage, Percentiles, SearchHit, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, StateChange, WriteOptions } from './store';
 import { MAX_PAGE, UNRECOGNIZED_TOP, rankIndex } from './store';
 import { averageSentiment, byConversationThenSeq, clampLimit, conversationOrder, customerKeys, decodeCursor, encodeCursor, sentimentSums, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
 
@@ -137,6 +137,8 @@ export class SqliteStore implements Store {
     // blocking the event loop for the fsync of every commit, which held each bot turn about 1 ms per write.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Deleted and overwritten content is zeroed in the file (privacy erasure; scrub() then truncates the WAL).
+    this.db.pragma('secure_delete = ON');
     // 64 MiB of page cache (default 2 MiB): indexes of a large history stay in memory, inserts stop thrashing.
     this.db.pragma('cache_size = -65536');
     if (this.file !== ':memory:') {
@@ -682,6 +684,61 @@ export class SqliteStore implements Store {
       () => this.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number },
     );
     return r.n;
+  }
+
+  // ---- conversation state (handoff's transition() is the one caller) and privacy erasure
+
+  async setConversationState(input: StateChange): Promise<ClaimResult> {
+    plain(input.conversationId, 'conversationId');
+    plain(input.to, 'to');
+    const expect = { states: input.fromStates, agentId: input.expectedAgentId, version: input.expectedVersion };
+    validateExpectation(expect);
+    return this.tx((): ClaimResult => {
+      const row = this.stmt('SELECT * FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      const current = this.rowToConversation(row);
+      if (!this.expectationHolds(current, expect)) return { ok: false, reason: 'state' };
+      const next = patchConversation(current, { ...input.patch, state: input.to, agentId: null });
+      this.writeConversation(next);
+      return { ok: true, conversation: next };
+    });
+  }
+
+  async eraseConversation(id: string, channelConversationId: string): Promise<number> {
+    plain(id, 'id');
+    plain(channelConversationId, 'channelConversationId');
+    return this.tx(() => {
+      const row = this.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return 0;
+      const current = this.rowToConversation(row);
+      const rows = this.stmt('SELECT id, doc FROM messages WHERE conversation_id = ?').all(id) as Row[];
+      const upd = this.stmt("UPDATE messages SET text = '', intent = NULL, sentiment = NULL, doc = ? WHERE id = ?");
+      for (const r of rows) upd.run(JSON.stringify(erasedMessage(JSON.parse(r.doc as string) as Message)), r.id);
+      const next = {
+        ...patchConversation(current, { reference: { channelId: current.channelId, serviceUrl: '', conversation: { id: channelConversationId } }, tags: [], satisfaction: undefined }),
+        channelConversationId,
+      };
+      this.writeConversation(next);
+      this.stmt('UPDATE conversations SET channel_conversation_id = ?, sentiment_sum = 0, sentiment_n = 0 WHERE id = ?').run(channelConversationId, id);
+      return rows.length;
+    });
+  }
+
+  async scrub(): Promise<void> {
+    await this.sync();
+    // FTS5 keeps the terms of erased texts in older index segments until they are merged into one.
+    await this.indexPending();
+    await this.tx(() => this.stmt("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')").run());
+    await this.sync();
+    if (this.file === ':memory:') return;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      // Synchronous from here to the checkpoint: no other write can open a transaction in between.
+      if (this.batch) this.commit(this.batch);
+      const [r] = this.run(() => this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]);
+      if (r.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new AppError('STORE_UNAVAILABLE', 'the WAL could not be truncated: readers kept it busy');
   }
 
   // ---- messages

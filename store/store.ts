@@ -34,6 +34,16 @@ export interface AppendResult {
   created: boolean;
 }
 
+/** A change of state for setConversationState; `patch` is applied in the same write. */
+export interface StateChange {
+  conversationId: string;
+  to: Exclude<ConversationState, 'agent'>;
+  fromStates: readonly ConversationState[];
+  expectedAgentId?: string | null;
+  expectedVersion?: number;
+  patch?: ConversationPatch;
+}
+
 export interface MessagePage {
   afterSeq?: number;
   limit?: number;
@@ -119,6 +129,27 @@ export interface Store {
     patch?: ConversationPatch;
   }): Promise<ClaimResult>;
   countActiveChats(agentId: string): Promise<number>;
+
+  // Conversation state and privacy erasure (issue 14 item 3, issue 15 item 4)
+  /**
+   * Compare-and-set of a conversation's state to anything but 'agent' (claimConversation gives one to an agent);
+   * the conversation is left without an owner. Applies only if the state is one of fromStates, and the owner and
+   * version are the expected ones when given. Only handoff's transition() calls it: it checks the transition table,
+   * records the change and emits the domain event.
+   */
+  setConversationState(input: StateChange): Promise<ClaimResult>;
+  /**
+   * Privacy erasure of one conversation in one step: every message blanked as eraseMessages does, the channel
+   * conversation id replaced by `channelConversationId` (an opaque one: channel ids may carry a handle or user id),
+   * the reference cut to the channel id, no tags, no rating. Returns the number of messages.
+   */
+  eraseConversation(id: string, channelConversationId: string): Promise<number>;
+  /**
+   * Makes what was erased unrecoverable from the store's own files, once every write before the call is durable.
+   * SQLite (secure_delete on, so freed pages are zeroed): merges the full-text index, then checkpoints and truncates
+   * the WAL. MongoDB: nothing the driver can do (the operator compacts and rotates backups; see README).
+   */
+  scrub(): Promise<void>;
 
   // Messages
   /** Appends exactly once per (channel, conversation, activityId) with the next gap-free seq. */

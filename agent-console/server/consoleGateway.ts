@@ -1,21 +1,32 @@
-import type { Server as IoServer, Socket } from 'socket.io';
+import type { Server as IoServer, RemoteSocket, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
 import { AppError, toAppError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { HandoffEvents } from '../../handoff/handoffEvents';
+import type { HandoffEvents, TransitionCause } from '../../handoff/handoffEvents';
 import type { HandoffService } from '../../handoff/handoffService';
 import type { Conversation, User } from '../../models/records';
 import type { ProfileService } from '../../profile/profileService';
+import { canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
+import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
 import { ClientSchemas, type AgentView, type ClientEventName, type ClientToServerEvents, type ConversationView, type ServerToClientEvents, type SocketData } from './protocol';
 
 type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type Recipient = RemoteSocket<ServerToClientEvents, SocketData>;
 
 const STAFF = 'staff';
 const SUPERVISORS = 'supervisors';
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
+/** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
+const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over'>> = {
+  transferred: 'transferred',
+  requeued: 'transferred',
+  taken_over: 'taken_over',
+  returned: 'returned',
+  closed: 'closed',
+};
 const OFFLINE_GRACE_MS = 10_000; // a flaky connection that comes back within this keeps its presence
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -25,30 +36,32 @@ export interface GatewayDeps {
   handoff: HandoffService;
   events: HandoffEvents;
   profiles: ProfileService;
+  /** Who may read which chat, live (review/accessPolicy.ts), and the audited reads. */
+  review: ReviewService;
   log: Logger;
   /** Origins allowed besides the server's own. */
   allowedOrigins: readonly string[];
 }
 
-function isStaffReader(u: { role: string }): boolean {
-  return u.role === 'supervisor' || u.role === 'admin';
-}
-
-/** May this user read the conversation? Agents: their own chats and the queue. Supervisors and admins: all. */
-export function canRead(user: { id: string; role: string }, c: Conversation): boolean {
-  return isStaffReader(user) || c.agentId === user.id || c.state === 'queued';
-}
+/** The socket's user as the access rules see them. */
+const viewerOf = (data: SocketData): Actor => ({ id: data.userId, role: data.role });
 
 /**
  * The Socket.IO edge of the agent console: authenticates, validates every payload, calls the handoff service,
  * and pushes handoff events to the sockets allowed to see them. Delivery does not rely on Socket.IO buffers:
  * messages carry their sequence number and clients `sync` from the store on every (re)connect.
+ *
+ * A socket receives a chat's events only while its user may watch the chat (review/accessPolicy.ts canWatch):
+ * every push is checked against the conversation as stored when it is sent, and on every change of owner the
+ * sockets that may no longer watch leave the chat's room.
  */
 export class ConsoleGateway {
   private queueTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
+  /** Pushes under way per conversation: each waits for the one before, so a chat's events keep their order. */
+  private readonly pushes = new Map<string, Promise<void>>();
 
   constructor(
     private readonly io: ConsoleServer,
@@ -136,19 +149,10 @@ export class ConsoleGateway {
       return { conversation: await this.view(c) };
     });
     this.on(socket, 'conversation:join', async (user, p) => {
-      const c = await this.readable(user, p.conversationId);
-      if (isStaffReader(user) && c.agentId !== user.id) {
-        await this.d.store.appendAudit({ actorId: user.id, action: 'transcript.view', targetType: 'conversation', targetId: c.id, data: { live: c.state === 'agent' } });
-      }
+      // The services check the live rule and audit reviewers' reads (the chat, its history, the profile).
+      const { conversation: c, messages, history } = await this.d.review.openLive(p.conversationId, user, p.afterSeq ?? 0);
       void socket.join(convRoom(c.id));
-      const [messages, customer, past] = await Promise.all([
-        this.d.store.listMessages(c.id, { afterSeq: p.afterSeq ?? 0 }),
-        this.d.profiles.get(c.customerId),
-        this.d.store.listConversations({ customerId: c.customerId, limit: 20 }),
-      ]);
-      const history = await Promise.all(
-        past.filter((x) => x.id !== c.id).slice(-5).map(async (x) => ({ conversation: x, messages: await this.d.store.listMessages(x.id, { limit: 200 }) })),
-      );
+      const customer = await this.d.profiles.read(c.customerId, user, 'console');
       return { conversation: await this.view(c), messages, customer, history };
     });
     this.on(socket, 'conversation:leave', async (_user, p) => {
@@ -161,18 +165,15 @@ export class ConsoleGateway {
     this.on(socket, 'conversation:return', async (user, p) => ({ conversation: await this.view(await this.d.handoff.returnToBot(user.id, p.conversationId)) }));
     this.on(socket, 'conversation:close', async (user, p) => ({ conversation: await this.view(await this.d.handoff.close(user.id, p.conversationId)) }));
     this.on(socket, 'conversation:takeover', async (user, p) => {
-      if (!isStaffReader(user)) throw new AppError('FORBIDDEN');
+      if (!isReviewer(user)) throw new AppError('FORBIDDEN');
       const c = await this.d.handoff.takeover(user.id, p.conversationId);
       void socket.join(convRoom(c.id));
       return { conversation: await this.view(c) };
     });
     this.on(socket, 'message:send', async (user, p) => ({ message: await this.d.handoff.agentMessage(user.id, p.conversationId, p.text, p.clientMessageId) }));
     this.on(socket, 'note:add', async (user, p) => {
-      await this.readable(user, p.conversationId);
-      const message = await this.d.handoff.note(user.id, p.conversationId, p.text, p.whisper ? 'whisper' : 'note');
-      // Supervisors' actions on chats are audited; an agent's own notes are part of their work.
-      if (user.role !== 'agent') await this.d.store.appendAudit({ actorId: user.id, action: p.whisper ? 'chat.whisper' : 'chat.note', targetType: 'conversation', targetId: p.conversationId, data: { seq: message.seq } });
-      return { message };
+      await this.d.review.watchable(p.conversationId, user);
+      return { message: await this.d.handoff.note(user, p.conversationId, p.text, p.whisper ? 'whisper' : 'note') };
     });
     this.on(socket, 'typing:start', async (user, p) => {
       await this.d.handoff.typing(user.id, p.conversationId);
@@ -180,29 +181,15 @@ export class ConsoleGateway {
     });
     this.on(socket, 'customer:consent', async (user, p) => {
       await this.customerReadable(user, p.customerId);
-      const customer = await this.d.profiles.setConsent(p.customerId, p.purpose, p.granted, { channel: 'console', method: 'agent', scope: p.channel });
-      await this.d.store.appendAudit({ actorId: user.id, action: 'customer.consent', targetType: 'customer', targetId: p.customerId, data: { purpose: p.purpose, channel: p.channel, granted: p.granted } });
-      return { customer };
+      return { customer: await this.d.profiles.consentByStaff(p.customerId, user, p.purpose, p.granted, p.channel) };
     });
     this.on(socket, 'customer:update', async (user, p) => {
       await this.customerReadable(user, p.customerId);
-      const customer = await this.d.profiles.update(p.customerId, (c) => ({
-        ...(p.tags ? { tags: [...new Set(p.tags as string[])] } : {}),
-        ...(p.addNote
-          ? { attributes: { ...c.attributes, notes: [...((c.attributes.notes as unknown[]) ?? []), { by: user.name, byId: user.id, at: new Date().toISOString(), text: p.addNote }] } }
-          : {}),
-      }));
-      await this.d.store.appendAudit({ actorId: user.id, action: 'customer.update', targetType: 'customer', targetId: p.customerId, data: { tags: !!p.tags, note: !!p.addNote } });
-      return { customer };
+      return { customer: await this.d.profiles.updateByStaff(p.customerId, user, { tags: p.tags, addNote: p.addNote }) };
     });
     this.on(socket, 'sync', async (user, p) => {
-      const messages = [];
-      for (const [conversationId, afterSeq] of Object.entries(p.cursors as Record<string, number>)) {
-        const c = await this.d.store.getConversation(conversationId);
-        if (!c || !canRead(user, c)) continue;
-        void socket.join(convRoom(c.id));
-        messages.push(...(await this.d.store.listMessages(c.id, { afterSeq })));
-      }
+      const { conversations, messages } = await this.d.review.syncLive(p.cursors as Record<string, number>, user);
+      void socket.join(conversations.map((c) => convRoom(c.id)));
       return { messages };
     });
   }
@@ -237,6 +224,8 @@ export class ConsoleGateway {
         }
         const user = await this.d.store.getUser(socket.data.userId);
         if (!user) throw new AppError('AUTH_INVALID');
+        // A role changed since the handshake applies to this socket's pushes too.
+        socket.data.role = user.role;
         reply({ ok: true, data: await fn(user, parsed.data) });
       } catch (err) {
         const e = toAppError(err);
@@ -247,17 +236,10 @@ export class ConsoleGateway {
     });
   }
 
-  /** Whoever may read one of the customer's chats may change the customer's tags, notes and consent. */
+  /** Whoever may watch one of the customer's chats (serves them now, or may take them from the queue) may change their tags, notes and consent. */
   private async customerReadable(user: User, customerId: string): Promise<void> {
     const chats = await this.d.store.listConversations({ customerId, limit: 1000 });
-    if (!chats.some((c) => canRead(user, c))) throw new AppError('NOT_FOUND', 'no such customer');
-  }
-
-  private async readable(user: User, conversationId: string): Promise<Conversation> {
-    const c = await this.d.store.getConversation(conversationId);
-    // The same answer for "does not exist" and "not yours to see", so ids cannot be probed.
-    if (!c || !canRead(user, c)) throw new AppError('HANDOFF_NOT_FOUND');
-    return c;
+    if (!chats.some((c) => canWatch(user, c))) throw new AppError('NOT_FOUND', 'no such customer');
   }
 
   private async view(c: Conversation): Promise<ConversationView> {
@@ -310,19 +292,47 @@ export class ConsoleGateway {
     }, 25);
   }
 
+  /**
+   * Sends one of a chat's events to the sockets that may watch it now: those in its room and, when `owner`, the
+   * owner's sockets, each checked against the conversation as stored at this moment (not as the event carried it:
+   * a change of owner a moment ago counts). Never rejects; a failed push is logged, and the console's sync on its
+   * next reconnect replays messages from the store.
+   */
+  private push(conversationId: string, owner: boolean, send: (s: Recipient) => void): void {
+    this.serially(conversationId, async () => {
+      const c = await this.d.store.getConversation(conversationId);
+      if (!c) return;
+      const rooms = [convRoom(c.id)];
+      if (owner && c.state === 'agent' && c.agentId) rooms.push(agentRoom(c.agentId));
+      for (const s of await this.io.in(rooms).fetchSockets()) if (canWatch(viewerOf(s.data), c)) send(s);
+    });
+  }
+
+  /** After a change of owner: sockets that may no longer watch the chat leave its room. */
+  private evict(conversationId: string): void {
+    this.serially(conversationId, async () => {
+      const c = await this.d.store.getConversation(conversationId);
+      for (const s of await this.io.in(convRoom(conversationId)).fetchSockets()) if (!c || !canWatch(viewerOf(s.data), c)) s.leave(convRoom(conversationId));
+    });
+  }
+
+  private serially(conversationId: string, fn: () => Promise<void>): void {
+    const next = (this.pushes.get(conversationId) ?? Promise.resolve()).then(fn).catch((err) => this.d.log.warn({ err, conversationId }, 'console push failed'));
+    this.pushes.set(conversationId, next);
+    void next.then(() => {
+      if (this.pushes.get(conversationId) === next) this.pushes.delete(conversationId);
+    });
+  }
+
   private subscribe(): void {
     const e = this.d.events;
     this.unsubscribe.push(
       e.on('message.created', ({ conversation, message }) => {
         if (message.role === 'agent' && message.kind === 'message') this.scheduleAgentsBroadcast();
-        const rooms = [convRoom(conversation.id)];
-        if (conversation.agentId) rooms.push(agentRoom(conversation.agentId));
-        this.io.to(rooms).emit('message:new', { conversationId: conversation.id, message });
+        this.push(conversation.id, true, (s) => s.emit('message:new', { conversationId: conversation.id, message }));
       }),
       e.on('typing', ({ conversation, from }) => {
-        const rooms = [convRoom(conversation.id)];
-        if (conversation.agentId && from === 'customer') rooms.push(agentRoom(conversation.agentId));
-        this.io.to(rooms).emit('typing', { conversationId: conversation.id, from });
+        this.push(conversation.id, from === 'customer', (s) => s.emit('typing', { conversationId: conversation.id, from }));
       }),
       e.on('conversation.queued', () => this.scheduleQueueBroadcast()),
       e.on('conversation.offered', ({ conversation, agentId }) => {
@@ -331,26 +341,26 @@ export class ConsoleGateway {
           (err) => this.d.log.warn({ err }, 'offer push failed'),
         );
       }),
-      e.on('conversation.assigned', ({ conversation, agentId, previousAgentId }) => {
+      e.on('conversation.changed', ({ conversation, previous, cause }) => {
+        // The agent who held the chat and no longer does is told why.
+        const released = previous.state === 'agent' && previous.agentId && previous.agentId !== conversation.agentId ? previous.agentId : undefined;
+        if (released) this.io.to(agentRoom(released)).emit('conversation:released', { conversationId: conversation.id, reason: RELEASE_REASON[cause] ?? 'transferred' });
+        this.evict(conversation.id);
+      }),
+      e.on('conversation.assigned', ({ conversation, agentId }) => {
         this.scheduleQueueBroadcast();
         void this.broadcastAgents();
-        if (previousAgentId && previousAgentId !== agentId) this.io.to(agentRoom(previousAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'transferred' });
         this.view(conversation).then(
           (view) => this.io.to(agentRoom(agentId)).emit('conversation:assigned', { conversation: view }),
           (err) => this.d.log.warn({ err }, 'assignment push failed'),
         );
       }),
-      e.on('conversation.transferred', ({ conversation, fromAgentId, toAgentId }) => {
-        if (!toAgentId) this.io.to(agentRoom(fromAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'transferred' });
-        this.scheduleQueueBroadcast();
-      }),
-      e.on('conversation.returned', ({ conversation, byAgentId }) => {
-        this.io.to(agentRoom(byAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'returned' });
+      e.on('conversation.transferred', () => this.scheduleQueueBroadcast()),
+      e.on('conversation.returned', () => {
         this.scheduleQueueBroadcast();
         void this.broadcastAgents();
       }),
-      e.on('conversation.closed', ({ conversation, byAgentId }) => {
-        if (byAgentId) this.io.to(agentRoom(byAgentId)).emit('conversation:released', { conversationId: conversation.id, reason: 'closed' });
+      e.on('conversation.closed', () => {
         this.scheduleQueueBroadcast();
         void this.broadcastAgents();
       }),

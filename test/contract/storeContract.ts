@@ -168,7 +168,7 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       // Releasing one chat frees a slot.
       const held = results.find((r) => r.ok)!;
       if (!held.ok) throw new Error('unreachable');
-      await store.updateConversation(held.conversation.id, { state: 'closed', agentId: null }, { states: ['agent'], agentId });
+      expect((await store.setConversationState({ conversationId: held.conversation.id, to: 'closed', fromStates: ['agent'], expectedAgentId: agentId })).ok).toBe(true);
       const free = convs.find((c) => !results[convs.indexOf(c)].ok)!;
       expect((await store.claimConversation({ conversationId: free.id, agentId, fromStates: ['queued'], maxActive: 3 })).ok).toBe(true);
       expect(await store.countActiveChats(agentId)).toBe(3);
@@ -178,7 +178,7 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       expect(await store.claimConversation({ conversationId: 'missing', agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({ ok: false, reason: 'not_found' });
       const conv = await newConversation('bot');
       expect(await store.claimConversation({ conversationId: conv.id, agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({ ok: false, reason: 'state' });
-      await store.updateConversation(conv.id, { state: 'queued' });
+      expect((await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['bot'] })).ok).toBe(true);
       expect((await store.claimConversation({ conversationId: conv.id, agentId: 'a1', fromStates: ['queued'], maxActive: 1 })).ok).toBe(true);
       const wrongOwner = await store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['agent'], expectedAgentId: 'someone-else', maxActive: 1 });
       expect(wrongOwner).toEqual({ ok: false, reason: 'state' });
@@ -195,8 +195,25 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       const ok = await store.updateConversation(conv.id, { priority: 5, handoffReason: 'asked_for_human' }, { states: ['bot'], version: conv.version });
       expect(ok).toMatchObject({ priority: 5, handoffReason: 'asked_for_human', version: conv.version + 1 });
       expect(await store.updateConversation('missing', { priority: 1 })).toBeNull();
-      const queued = await store.updateConversation(conv.id, { state: 'queued' });
-      expect((await store.listConversations({ states: ['queued'] })).map((c) => c.id)).toContain(queued!.id);
+      const queued = await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['bot'] });
+      expect((await store.listConversations({ states: ['queued'] })).map((c) => c.id)).toContain(queued.ok && queued.conversation.id);
+    });
+
+    test('setConversationState applies only when state, owner and version are the expected ones, and leaves no owner', async () => {
+      expect(await store.setConversationState({ conversationId: 'missing', to: 'queued', fromStates: ['bot'] })).toEqual({ ok: false, reason: 'not_found' });
+      const conv = await newConversation('queued');
+      expect(await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'] })).toEqual({ ok: false, reason: 'state' });
+      expect(await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['queued'], expectedVersion: conv.version + 1 })).toEqual({ ok: false, reason: 'state' });
+      const claimed = await store.claimConversation({ conversationId: conv.id, agentId: 'owner-1', fromStates: ['queued'], maxActive: 1 });
+      expect(claimed.ok).toBe(true);
+      expect(await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'owner-2' })).toEqual({ ok: false, reason: 'state' });
+      expect((await store.getConversation(conv.id))).toMatchObject({ state: 'agent', agentId: 'owner-1' });
+      const requeued = await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'owner-1', patch: { skill: 'billing' } });
+      expect(requeued.ok && requeued.conversation).toMatchObject({ state: 'queued', agentId: null, skill: 'billing', handledBy: ['owner-1'] });
+      expect(await store.getConversation(conv.id)).toMatchObject({ state: 'queued', agentId: null, skill: 'billing' });
+      // The agent's slot is free again.
+      expect(await store.countActiveChats('owner-1')).toBe(0);
+      expect((await store.claimConversation({ conversationId: (await newConversation('queued')).id, agentId: 'owner-1', fromStates: ['queued'], maxActive: 1 })).ok).toBe(true);
     });
   });
 
@@ -332,8 +349,8 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       expect((await only({}))[0].sentiment).toBe(-0.75);
       expect((await store.claimConversation({ conversationId: conv.id, agentId: 'ag-a', fromStates: ['queued'], maxActive: 3 })).ok).toBe(true);
       expect((await store.claimConversation({ conversationId: conv.id, agentId: 'ag-b', fromStates: ['agent'], expectedAgentId: 'ag-a', maxActive: 3 })).ok).toBe(true);
-      const closed = await store.updateConversation(conv.id, { state: 'closed', agentId: null, tags: ['reviewed'] });
-      expect(closed?.handledBy).toEqual(['ag-a', 'ag-b']);
+      const closed = await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'], patch: { tags: ['reviewed'] } });
+      expect(closed.ok && closed.conversation.handledBy).toEqual(['ag-a', 'ag-b']);
       expect((await only({ agentId: 'ag-a', tag: 'reviewed' })).length).toBe(1);
       await store.eraseMessages(conv.id);
       expect((await only({}))[0].sentiment).toBeNull();
@@ -360,6 +377,30 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       const msgs = await store.listMessages(conv.id);
       expect(msgs.map((m) => [m.seq, m.role, m.text, m.intent, m.sentiment])).toEqual([[1, 'customer', '', undefined, undefined], [2, 'bot', '', undefined, undefined]]);
       expect(await store.searchMessages('zebra')).toEqual([]);
+    });
+
+    test('eraseConversation blanks the messages and replaces channel keys that may carry an identifier; scrub() then resolves', async () => {
+      const conv = await newConversation();
+      const handleKey = uniq('@handle');
+      const { conversation: keyed } = await store.getOrCreateConversation({ channelId: 'mention:x', channelConversationId: handleKey, customerId: conv.customerId, reference: { channelId: 'mention:x', serviceUrl: 'https://x.example/handle/1', conversation: { id: handleKey }, user: { id: handleKey, name: 'Handle' } } });
+      await store.updateConversation(keyed.id, { tags: ['vip'], satisfaction: { score: 2, at: new Date().toISOString() } });
+      await store.appendMessage({ conversationId: keyed.id, role: 'customer', text: 'my secret ocelot', sentiment: -0.5, activityId: 'o1' });
+      const opaque = uniq('erased');
+      expect(await store.eraseConversation(keyed.id, opaque)).toBe(1);
+      const after = await store.getConversation(keyed.id);
+      expect(after).toMatchObject({ channelConversationId: opaque, reference: { channelId: 'mention:x', serviceUrl: '', conversation: { id: opaque } }, tags: [] });
+      expect(after?.satisfaction).toBeUndefined();
+      expect(JSON.stringify(after)).not.toContain(handleKey);
+      expect(await store.findConversationByChannel('mention:x', handleKey)).toBeNull();
+      expect((await store.findConversationByChannel('mention:x', opaque))?.id).toBe(keyed.id);
+      expect((await store.listMessages(keyed.id)).map((m) => m.text)).toEqual(['']);
+      expect(await store.searchMessages('ocelot')).toEqual([]);
+      expect((await store.searchTranscripts({ customerId: conv.customerId, tag: 'vip' })).items).toEqual([]);
+      expect(await store.eraseConversation('missing', uniq('erased'))).toBe(0);
+      await store.scrub();
+      // The store goes on working after a scrub.
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'after scrub' });
+      expect((await store.searchMessages('after scrub')).map((h) => h.conversationId)).toEqual([conv.id]);
     });
   });
 

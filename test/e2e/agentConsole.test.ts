@@ -117,8 +117,10 @@ describeBrowser('agent console in headless Chromium', () => {
     await carol.screenshot({ path: artifact('console-after-reconnect.png') });
   });
 
-  test('a merge suggestion shows in the customer sidebar and the agent confirms it there', async () => {
-    await running.app.services.auth.createUser({ email: 'dana@test.local', name: 'Dana Agent', password: PASSWORD, role: 'agent', capacity: 3 });
+  test('a merge suggestion shows in the customer sidebar and the supervisor confirms it there', async () => {
+    // Need-to-know: an agent sees a suggestion only when they may see both profiles; the imported one has no chat
+    // any agent held, so a supervisor decides (T21 tests the agents' side).
+    await running.app.services.auth.createUser({ email: 'dana@test.local', name: 'Dana Supervisor', password: PASSWORD, role: 'supervisor', capacity: 3 });
     const known = await running.app.store.createCustomer({ displayName: 'Lena Known', contacts: [{ type: 'email', value: 'lena@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] });
     const dana = await signIn('dana@test.local');
     const says = (text: string) => post(running.url, messageActivity({ conversation: { id: 'suggest-1' }, from: { id: 'lena-fb', name: 'Lena Known' }, text, serviceUrl: channel.url, deliveryMode: undefined }));

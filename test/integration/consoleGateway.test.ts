@@ -111,7 +111,7 @@ describe('console gateway security', () => {
       expect(channel.texts('private-1').length).toBe(sentBefore);
       const released = nextEvent<{ reason: string }>(so, 'conversation:released');
       expect((await request(ss, 'conversation:takeover', { conversationId: c.id })).ok).toBe(true);
-      expect((await released).reason).toBe('transferred');
+      expect((await released).reason).toBe('taken_over');
       expect((await request(ss, 'message:send', { conversationId: c.id, text: 'Supervisor here.', clientMessageId: 'z' })).ok).toBe(true);
       await channel.waitForText('private-1', /Supervisor here/);
       expect((await running.app.store.listAudit({ actorId: sup.id })).map((e) => e.action)).toEqual(expect.arrayContaining(['chat.takeover', 'transcript.view', 'chat.whisper']));

@@ -86,6 +86,8 @@ describe('Bot Framework handoff protocol', () => {
   test('an external contact centre channel gets handoff.initiate with transcript and context, and handoff.status ends it', async () => {
     const running = await startTestApp({ EXTERNAL_HANDOFF_CHANNELS: 'contactcentre' });
     try {
+      const changes: string[] = [];
+      running.app.services.events.on('conversation.changed', (e) => changes.push(`${e.previous.state}>${e.conversation.state}:${e.cause}`));
       const over = { channelId: 'contactcentre', conversation: { id: 'cc-1' }, from: { id: 'cc-user' } };
       await post(running.url, messageActivity({ ...over, text: 'where is my order 12345' }));
       const r = await post(running.url, messageActivity({ ...over, text: 'I want to talk to a human' }));
@@ -101,6 +103,14 @@ describe('Bot Framework handoff protocol', () => {
       expect(silent.replies).toEqual([]);
       await post(running.url, messageActivity({ ...over, type: 'event', name: 'handoff.status', value: { state: 'completed' }, text: undefined }));
       expect((await running.app.store.getConversation(c!.id))?.state).toBe('closed');
+      // Both changes went through the state machine: recorded in the transcript and announced as domain events.
+      const recorded = (await running.app.store.listMessages(c!.id)).filter((m) => m.kind === 'event' && m.data?.type === 'state');
+      expect(recorded.map((m) => `${m.data!.from}>${m.data!.to}`)).toEqual(['bot>external', 'external>closed']);
+      expect(changes).toEqual(['bot>external:external_started', 'external>closed:external_ended']);
+      // The customer writing again reopens it with the bot, through the state machine too.
+      await post(running.url, messageActivity({ ...over, text: 'one more thing' }));
+      expect(changes[2]).toBe('closed>bot:reopened');
+      expect((await running.app.store.getConversation(c!.id))?.state).toBe('bot');
     } finally {
       await running.stop();
     }

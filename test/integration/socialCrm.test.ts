@@ -78,7 +78,8 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     const typed = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'facebook', userId: 'fb-ben' }))!;
     expect(typed.id).not.toBe(verified.id);
     expect(typed.contacts).toEqual([expect.objectContaining({ value: 'ben@example.com', verified: false })]);
-    const agent = await createStaff(running.app);
+    // Need-to-know: no agent holds a chat of the imported profile, so only a supervisor sees this suggestion (T21 tests the agents' side).
+    const agent = await createStaff(running.app, { role: 'supervisor' });
     const list = (await (await fetch(`${running.url}/api/merge-suggestions`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as { suggestions: { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }[] };
     const s = list.suggestions.find((x) => x.customerId === typed.id)!;
     expect(s).toMatchObject({ candidateId: verified.id });

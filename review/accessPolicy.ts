@@ -1,0 +1,39 @@
+import type { Conversation, UserRole } from '../models/records';
+
+/**
+ * Who may see what: the one place the rules live. Services apply them (and audit reads); the REST routes and the
+ * console gateway never decide on their own. A conversation or customer someone may not see answers exactly like
+ * one that does not exist.
+ */
+export interface Actor {
+  id: string;
+  role: UserRole;
+}
+
+/** Supervisors and admins oversee every chat; their reads of other people's chats and of profiles are audited. */
+export function isReviewer(actor: { role: string }): boolean {
+  return actor.role === 'supervisor' || actor.role === 'admin';
+}
+
+/** The transcript rule (REST): reviewers see every transcript; an agent the chats they hold or held. */
+export function canSee(actor: Actor, c: Conversation): boolean {
+  if (isReviewer(actor)) return true;
+  return c.agentId === actor.id || (c.handledBy ?? []).includes(actor.id);
+}
+
+/**
+ * The live rule (console sockets): reviewers watch every chat; an agent the chats they own now, and the queue (any
+ * agent may take a queued chat, so may look at it first). A socket receives a chat's events only while this holds.
+ */
+export function canWatch(actor: Actor, c: Conversation): boolean {
+  if (isReviewer(actor)) return true;
+  return (c.state === 'agent' && c.agentId === actor.id) || c.state === 'queued';
+}
+
+/**
+ * Need-to-know for profiles: a customer is visible to whoever may read one of their conversations, by either rule
+ * (an agent serving or about to serve them, or who served them). Everyone else gets "no such customer".
+ */
+export function canSeeCustomer(actor: Actor, conversations: readonly Conversation[]): boolean {
+  return isReviewer(actor) || conversations.some((c) => canSee(actor, c) || canWatch(actor, c));
+}
