@@ -1,17 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineOptions } from './intentPipeline';
-import type { LanguageCorpus } from './corpus';
+import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineOptions, type Ranking } from './intentPipeline';
+import { CORPUS_DIR, loadShippedCorpus, type LanguageCorpus } from './corpus';
+import { DEFAULT_CONFIDENCE, decide, type ConfidencePolicy } from './confidencePolicy';
+import { perIntentTable, requestMetrics, type JudgedRequest, type RequestMetrics } from './evalMetrics';
+import { intentOf, NlpRecognizer } from './nlpRecognizer';
+import { OUT_OF_SCOPE, type Recognition } from './recognizer';
 import { parseCsv } from '../core/csv';
 
-/**
- * `npm run nlu:eval -- --format clinc150 --data ../shared/data/clinc150/data_full.json`
- * `npm run nlu:eval -- --format braun --data ../shared/data/braun2017/ChatbotCorpus.json`
- * `npm run nlu:eval -- --format csv --train train.csv --test test.csv`
- * `npm run nlu:eval -- --format corpus --train nlu/corpus/en.json --test other.json`
- * `npm run nlu:eval -- --cv nlu/corpus/es.json` (5-fold cross-validation of one corpus file)
- * Options: --no-nodenlp (linear model only). The last line printed is one JSON object.
- */
+export const USAGE = `Intent recognition evaluation. The last line printed is one JSON object.
+
+  npm run nlu:eval -- --testset [DIR]
+      train on the shipped corpus (nlu/corpus/en.json, es.json) exactly as the bot does, evaluate on
+      nlu/testset/en.json and es.json (or DIR/en.json, DIR/es.json; same format as the corpus)
+  npm run nlu:eval -- --cv nlu/corpus/en.json
+      5-fold cross-validation of one corpus file
+  npm run nlu:eval -- --calibrate
+      5-fold cross-validation of the shipped corpus (both languages together, as the bot trains), then the
+      confidence policy (answerAt, clarifyAt, margin) that answers most requests right with at most
+      3 % of them answered wrong (--target 0.03)
+  npm run nlu:eval -- --format corpus --train nlu/corpus/en.json --test other.json
+  npm run nlu:eval -- --format clinc150 --data ../shared/data/clinc150/data_full.json
+  npm run nlu:eval -- --format braun --data ../shared/data/braun2017/ChatbotCorpus.json
+  npm run nlu:eval -- --format csv --train train.csv --test test.csv
+
+Corpus and test set evaluations also print out-of-scope recall, how the confidence policy
+(nlu/confidencePolicy.ts) decides (answered wrong, clarify, unknown) and a per-intent table.
+Options: --no-nodenlp (linear model only), --nodenlp-settings JSON.
+`;
+
 export interface Splits {
   train: LabeledText[];
   /** Used only to choose the mixing weight and the out-of-scope threshold. */
@@ -88,6 +105,12 @@ export interface PreparedEvaluation {
   trainSeconds: number;
 }
 
+/** A test item and the pipeline's ranking of it. */
+export interface Outcome {
+  item: LabeledText;
+  ranking: Ranking;
+}
+
 /** Training and the choices made on validation data: everything before the test data is touched. */
 export async function prepareEvaluation(splits: Splits, options: PipelineOptions = DEFAULT_PIPELINE): Promise<PreparedEvaluation> {
   const pipeline = new IntentPipeline(options);
@@ -104,11 +127,17 @@ export async function evaluate(splits: Splits, options: PipelineOptions = DEFAUL
 
 /** Predictions on the test data, timed, and the figures. */
 export async function measureEvaluation(prepared: PreparedEvaluation, test: LabeledText[]): Promise<EvalResult> {
+  return (await measureWithOutcomes(prepared, test)).result;
+}
+
+/** The figures and every test item's ranking (for the confidence policy's figures). */
+export async function measureWithOutcomes(prepared: PreparedEvaluation, test: LabeledText[]): Promise<{ result: EvalResult; outcomes: Outcome[] }> {
   const { pipeline, alpha, beta, threshold, trainSeconds } = prepared;
   const t1 = process.hrtime.bigint();
-  const preds: { gold: string; pred: string }[] = [];
-  for (const e of test) preds.push({ gold: e.label, pred: (await pipeline.predict(e.text, e.language)).label });
+  const outcomes: Outcome[] = [];
+  for (const item of test) outcomes.push({ item, ranking: await pipeline.rank(item.text, item.language) });
   const msPerUtterance = Number(process.hrtime.bigint() - t1) / 1e6 / Math.max(1, test.length);
+  const preds = outcomes.map((o) => ({ gold: o.item.label, pred: o.ranking.prediction.label }));
   const inScope = preds.filter((p) => p.gold !== OOS_LABEL);
   const oos = preds.filter((p) => p.gold === OOS_LABEL);
   const labels = [...new Set(inScope.map((p) => p.gold))];
@@ -121,7 +150,7 @@ export async function measureEvaluation(prepared: PreparedEvaluation, test: Labe
   const predictedOos = preds.filter((p) => p.pred === OOS_LABEL);
   const pairs = new Map<string, number>();
   for (const p of preds) if (p.gold !== p.pred) pairs.set(`${p.gold}\u0000${p.pred}`, (pairs.get(`${p.gold}\u0000${p.pred}`) ?? 0) + 1);
-  return {
+  const result: EvalResult = {
     accuracy: inScope.filter((p) => p.pred === p.gold).length / Math.max(1, inScope.length),
     macroF1: f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length),
     oosRecall: oos.length ? oos.filter((p) => p.pred === OOS_LABEL).length / oos.length : null,
@@ -135,6 +164,17 @@ export async function measureEvaluation(prepared: PreparedEvaluation, test: Labe
     outOfScope: oos.length,
     confused: [...pairs].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, count]) => ({ gold: k.split('\u0000')[0], predicted: k.split('\u0000')[1], count })),
   };
+  return { result, outcomes };
+}
+
+/** What the recognizer would return for a ranked item (entities and sentiment do not matter to the policy). */
+function recognitionOf(o: Outcome): Recognition {
+  return { text: o.item.text, ...intentOf(o.ranking), entities: [], sentiment: 0, language: o.item.language };
+}
+
+/** The confidence policy's decision for every outcome; out-of-scope gold items are labelled OUT_OF_SCOPE like predictions. */
+export function judge(outcomes: readonly { gold: string; recognition: Recognition }[], policy: ConfidencePolicy = DEFAULT_CONFIDENCE): JudgedRequest[] {
+  return outcomes.map((o) => ({ gold: o.gold === OOS_LABEL ? OUT_OF_SCOPE : o.gold, predicted: o.recognition.intent, decision: decide(o.recognition, policy) }));
 }
 
 function arg(argv: string[], name: string): string | undefined {
@@ -168,8 +208,16 @@ export function loadSplits(argv: string[]): Splits {
   }
 }
 
-/** k-fold cross-validation of one corpus file: every fifth example per intent is test data once. */
-export async function crossValidate(examples: LabeledText[], k = 5, options: PipelineOptions = DEFAULT_PIPELINE): Promise<{ accuracy: number; oosRecall: number | null; folds: number[] }> {
+export interface CrossValidation {
+  accuracy: number;
+  oosRecall: number | null;
+  folds: number[];
+  /** Every example once, ranked by a model that did not see it. */
+  outcomes: Outcome[];
+}
+
+/** k-fold cross-validation: every k-th example per intent is test data once. */
+export async function crossValidate(examples: LabeledText[], k = 5, options: PipelineOptions = DEFAULT_PIPELINE): Promise<CrossValidation> {
   const seen = new Map<string, number>();
   const fold = examples.map((e) => {
     const n = (seen.get(e.label) ?? 0) + 1;
@@ -177,6 +225,7 @@ export async function crossValidate(examples: LabeledText[], k = 5, options: Pip
     return n % k;
   });
   const folds: number[] = [];
+  const outcomes: Outcome[] = [];
   let correct = 0;
   let inScope = 0;
   let oosHit = 0;
@@ -184,48 +233,170 @@ export async function crossValidate(examples: LabeledText[], k = 5, options: Pip
   for (let f = 0; f < k; f++) {
     const train = examples.filter((_, i) => fold[i] !== f);
     const test = examples.filter((_, i) => fold[i] === f);
-    const r = await evaluate({ ...holdBack(train), test }, options);
+    const { result: r, outcomes: mine } = await measureWithOutcomes(await prepareEvaluation({ ...holdBack(train), test }, options), test);
+    outcomes.push(...mine);
     folds.push(r.accuracy);
     correct += r.accuracy * r.inScope;
     inScope += r.inScope;
     if (r.oosRecall !== null) (oosHit += r.oosRecall * r.outOfScope), (oosTotal += r.outOfScope);
   }
-  return { accuracy: correct / inScope, oosRecall: oosTotal ? oosHit / oosTotal : null, folds };
+  return { accuracy: correct / inScope, oosRecall: oosTotal ? oosHit / oosTotal : null, folds, outcomes };
 }
 
-async function main(argv: string[]): Promise<void> {
+export interface PolicyChoice {
+  policy: ConfidencePolicy;
+  metrics: RequestMetrics;
+}
+
+/**
+ * The confidence policy that answers the most in-scope requests right while at most `target` of all requests
+ * are answered with a wrong intent; among equals, the one whose remaining decisions are most useful (a
+ * clarifying question that offers the right intent, "not understood" for an out-of-scope request).
+ */
+export function choosePolicy(outcomes: readonly { gold: string; recognition: Recognition }[], target = 0.03): PolicyChoice | undefined {
+  const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
+  let best: (PolicyChoice & { useful: number }) | undefined;
+  for (const answerAt of grid(0.2, 0.95, 0.025)) {
+    for (const margin of grid(0, 0.4, 0.05)) {
+      for (const clarifyAt of grid(0.05, answerAt, 0.025)) {
+        const policy = { answerAt, clarifyAt, margin };
+        const judged = judge(outcomes, policy);
+        const metrics = requestMetrics(judged, OUT_OF_SCOPE);
+        if (metrics.confidentWrong > target) continue;
+        const useful = judged.filter((j) => (j.gold === OUT_OF_SCOPE ? j.decision.kind === 'unknown' : j.decision.kind === 'clarify' && j.decision.options.includes(j.gold))).length;
+        const better = !best || metrics.answeredRight > best.metrics.answeredRight + 1e-12 || (Math.abs(metrics.answeredRight - best.metrics.answeredRight) < 1e-12 && useful > best.useful);
+        if (better) best = { policy, metrics, useful };
+      }
+    }
+  }
+  return best && { policy: best.policy, metrics: best.metrics };
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+
+/** The lines every corpus and test set evaluation prints. */
+export function describe(m: RequestMetrics, policy: ConfidencePolicy = DEFAULT_CONFIDENCE): string[] {
+  return [
+    `in-scope accuracy   ${pct(m.accuracy)}  (${m.inScope} requests)`,
+    `out-of-scope recall ${pct(m.oosRecall)}  (${m.outOfScope} requests)`,
+    `confidence policy   answerAt ${policy.answerAt}, clarifyAt ${policy.clarifyAt}, margin ${policy.margin}:`,
+    `  answered wrong    ${pct(m.confidentWrong)} of all requests (out-of-scope ones answered as an intent included)`,
+    `  answered right    ${pct(m.answeredRight)} of in-scope requests`,
+    `  clarify           ${pct(m.clarify)} of all requests (the right intent offered in ${pct(m.clarifyOffersGold)} of in-scope ones)`,
+    `  unknown           ${pct(m.unknown)} of all requests`,
+    ...perIntentTable(m.perIntent),
+  ];
+}
+
+function summary(m: RequestMetrics): Record<string, number | null> {
+  return { accuracy: m.accuracy, oosRecall: m.oosRecall, confidentWrong: m.confidentWrong, answeredRight: m.answeredRight, clarify: m.clarify, unknown: m.unknown, inScope: m.inScope, outOfScope: m.outOfScope };
+}
+
+const write = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
+
+function fromOutcomes(outcomes: readonly Outcome[]): { gold: string; recognition: Recognition }[] {
+  return outcomes.map((o) => ({ gold: o.item.label, recognition: recognitionOf(o) }));
+}
+
+/** The test set: trained like the bot (NlpRecognizer on the shipped corpus), then the bot's own recognize(). */
+async function runTestset(dirArg: string | undefined): Promise<number> {
+  const dir = dirArg ?? path.join(path.dirname(CORPUS_DIR), 'testset');
+  const shipped = loadShippedCorpus();
+  const files = shipped.map((c) => path.join(dir, `${c.language}.json`));
+  const missing = files.filter((f) => !fs.existsSync(f));
+  if (missing.length) {
+    const where = dirArg ?? 'nlu/testset';
+    process.stderr.write(`nlu:eval: no test set: ${missing.map((f) => path.join(where, path.basename(f))).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing (the corpus format: {language, intents: {label: [texts]}, outOfScope: [texts]})\n`);
+    return 1;
+  }
+  const recognizer = new NlpRecognizer(shipped, { maxChars: 2000 });
+  const t0 = Date.now();
+  await recognizer.train();
+  write([`trained on the shipped corpus (${shipped.map((c) => c.language).join(', ')}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; out-of-scope threshold ${recognizer.outOfScopeThreshold.toFixed(2)}`]);
+  const all: { gold: string; recognition: Recognition }[] = [];
+  const byLanguage: Record<string, Record<string, number | null>> = {};
+  for (const file of files) {
+    const test = corpusExamples(JSON.parse(fs.readFileSync(file, 'utf8')) as LanguageCorpus);
+    const mine: { gold: string; recognition: Recognition }[] = [];
+    for (const t of test) mine.push({ gold: t.label, recognition: await recognizer.recognize(t.text, { language: t.language }) });
+    const m = requestMetrics(judge(mine), OUT_OF_SCOPE);
+    write(['', `${path.basename(file)}: ${test.length} requests`, ...describe(m)]);
+    byLanguage[path.basename(file, '.json')] = summary(m);
+    all.push(...mine);
+  }
+  const m = requestMetrics(judge(all), OUT_OF_SCOPE);
+  write(['', `all languages: ${all.length} requests`, ...describe(m).slice(0, 7)]);
+  write([JSON.stringify({ ...summary(m), languages: byLanguage, policy: DEFAULT_CONFIDENCE, data: 'testset' })]);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (argv.includes('--testset')) {
+    const next = arg(argv, 'testset');
+    return runTestset(next && !next.startsWith('--') ? next : undefined);
+  }
   const cv = arg(argv, 'cv');
   if (cv) {
     const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8'))));
-    process.stdout.write(`5-fold cross-validation of ${cv}: in-scope accuracy ${(r.accuracy * 100).toFixed(1)} %, out-of-scope recall ${r.oosRecall === null ? 'n/a' : `${(r.oosRecall * 100).toFixed(1)} %`}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}\n`);
-    process.stdout.write(`${JSON.stringify({ accuracy: r.accuracy, oosRecall: r.oosRecall, folds: r.folds, data: path.basename(cv) })}\n`);
-    return;
+    const m = requestMetrics(judge(fromOutcomes(r.outcomes)), OUT_OF_SCOPE);
+    write([`5-fold cross-validation of ${cv}: in-scope accuracy ${pct(r.accuracy)}, out-of-scope recall ${pct(r.oosRecall)}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}`, ...describe(m)]);
+    write([JSON.stringify({ ...summary(m), folds: r.folds, data: path.basename(cv) })]);
+    return 0;
+  }
+  if (argv.includes('--calibrate')) {
+    const target = Number(arg(argv, 'target') ?? 0.03);
+    const shipped = loadShippedCorpus();
+    const r = await crossValidate(shipped.flatMap(corpusExamples));
+    const outcomes = fromOutcomes(r.outcomes);
+    const current = requestMetrics(judge(outcomes), OUT_OF_SCOPE);
+    write([`5-fold cross-validation of the shipped corpus (${shipped.map((c) => c.language).join(' + ')}, trained together), with the current policy:`, ...describe(current).slice(0, 7)]);
+    const chosen = choosePolicy(outcomes, target);
+    if (!chosen) {
+      write([`no policy keeps wrong answers at or under ${pct(target)}`, JSON.stringify({ target, policy: null })]);
+      return 1;
+    }
+    write(['', `chosen for at most ${pct(target)} answered wrong:`, ...describe(chosen.metrics, chosen.policy)]);
+    write([JSON.stringify({ target, policy: chosen.policy, ...summary(chosen.metrics) })]);
+    return 0;
   }
   const splits = loadSplits(argv);
   const nodeNlp = arg(argv, 'nodenlp-settings');
   const options: PipelineOptions = { ...DEFAULT_PIPELINE, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) } : {}) };
-  process.stdout.write(`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}\n`);
-  const r = await evaluate(splits, options);
-  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
-  process.stdout.write(
-    [
-      `in-scope accuracy   ${pct(r.accuracy)}  (${r.inScope} utterances)`,
-      `macro F1            ${r.macroF1.toFixed(3)}`,
-      `out-of-scope recall ${pct(r.oosRecall)}  precision ${pct(r.oosPrecision)}  (${r.outOfScope} utterances)`,
-      `chosen on validation: linear weight ${r.alpha} (word+char model ${r.beta}, word network ${Math.round((1 - r.beta) * 100) / 100}), threshold ${r.threshold.toFixed(2)}`,
-      `training            ${r.trainSeconds.toFixed(1)} s`,
-      `per utterance       ${r.msPerUtterance.toFixed(3)} ms`,
-      'most confused (gold → predicted):',
-      ...r.confused.map((c) => `  ${c.count}× ${c.gold} → ${c.predicted}`),
-    ].join('\n') + '\n',
-  );
-  const { confused, ...summary } = r;
-  process.stdout.write(`${JSON.stringify({ ...summary, confused: confused.slice(0, 5), data: path.basename(arg(argv, 'data') ?? arg(argv, 'test') ?? '') })}\n`);
+  write([`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}`]);
+  const { result: r, outcomes } = await measureWithOutcomes(await prepareEvaluation(splits, options), splits.test);
+  write([
+    `in-scope accuracy   ${pct(r.accuracy)}  (${r.inScope} utterances)`,
+    `macro F1            ${r.macroF1.toFixed(3)}`,
+    `out-of-scope recall ${pct(r.oosRecall)}  precision ${pct(r.oosPrecision)}  (${r.outOfScope} utterances)`,
+    `chosen on validation: linear weight ${r.alpha} (word+char model ${r.beta}, word network ${Math.round((1 - r.beta) * 100) / 100}), threshold ${r.threshold.toFixed(2)}`,
+    `training            ${r.trainSeconds.toFixed(1)} s`,
+    `per utterance       ${r.msPerUtterance.toFixed(3)} ms`,
+    'most confused (gold → predicted):',
+    ...r.confused.map((c) => `  ${c.count}× ${c.gold} → ${c.predicted}`),
+  ]);
+  const { confused, ...rest } = r;
+  let policyFigures: Record<string, number | null> = {};
+  if (arg(argv, 'format') === 'corpus') {
+    const m = requestMetrics(judge(fromOutcomes(outcomes)), OUT_OF_SCOPE);
+    write(describe(m).slice(2));
+    policyFigures = summary(m);
+  }
+  write([JSON.stringify({ ...rest, ...policyFigures, confused: confused.slice(0, 5), data: path.basename(arg(argv, 'data') ?? arg(argv, 'test') ?? '') })]);
+  return 0;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err) => {
-    process.stderr.write(`nlu:eval: ${(err as Error).message}\n`);
-    process.exit(2);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`nlu:eval: ${(err as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    },
+  );
 }

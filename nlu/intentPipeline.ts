@@ -45,6 +45,12 @@ export interface Prediction {
   confidence: number;
 }
 
+export interface Ranking {
+  prediction: Prediction;
+  /** The likeliest labels, best first; the same mixed probabilities as the prediction's confidence. */
+  ranked: Prediction[];
+}
+
 /**
  * Intent classification: node-nlp's neural classifier, a linear model over word and character n-grams and a
  * small network over words (mlpClassifier.ts), their probabilities mixed with weights chosen on validation
@@ -106,20 +112,38 @@ export class IntentPipeline {
     return { linear, words, nlp };
   }
 
-  combine(s: Scores, alpha = this.alpha, beta = this.beta): Prediction {
-    let best = 0;
-    let bestScore = -1;
+  /** The mixed probability of every label, in `labels` order. */
+  mix(s: Scores, alpha = this.alpha, beta = this.beta): Float64Array {
+    const out = new Float64Array(s.linear.length);
     for (let i = 0; i < s.linear.length; i++) {
       const lin = s.words ? beta * s.linear[i] + (1 - beta) * s.words[i] : s.linear[i];
-      const v = s.nlp ? alpha * lin + (1 - alpha) * s.nlp[i] : lin;
-      if (v > bestScore) (bestScore = v), (best = i);
+      out[i] = s.nlp ? alpha * lin + (1 - alpha) * s.nlp[i] : lin;
     }
-    return { label: this.linear.labels[best], confidence: bestScore };
+    return out;
+  }
+
+  combine(s: Scores, alpha = this.alpha, beta = this.beta): Prediction {
+    const mixed = this.mix(s, alpha, beta);
+    let best = 0;
+    for (let i = 1; i < mixed.length; i++) if (mixed[i] > mixed[best]) best = i;
+    return { label: this.linear.labels[best], confidence: mixed[best] };
   }
 
   async predict(text: string, language: string): Promise<Prediction> {
-    const p = this.combine(await this.scores(text, language));
-    return p.confidence < this.threshold ? { label: OOS_LABEL, confidence: p.confidence } : p;
+    return (await this.rank(text, language)).prediction;
+  }
+
+  /**
+   * The prediction (OOS_LABEL when the best label scores under the threshold) and the `top` likeliest labels,
+   * best first, with their mixed probabilities (the out-of-scope class among them when it ranks).
+   */
+  async rank(text: string, language: string, top = 3): Promise<Ranking> {
+    const mixed = this.mix(await this.scores(text, language));
+    const order = Array.from(mixed.keys()).sort((a, b) => mixed[b] - mixed[a]);
+    const ranked = order.slice(0, top).map((i) => ({ label: this.linear.labels[i], confidence: mixed[i] }));
+    const best = ranked[0];
+    const prediction = best.confidence < this.threshold ? { label: OOS_LABEL, confidence: best.confidence } : best;
+    return { prediction, ranked };
   }
 
   /**

@@ -33,7 +33,7 @@ export function functionWordGuess(text: string, languages: readonly string[]): s
 }
 import type { Example, LanguageCorpus } from './corpus';
 import { examplesOf } from './corpus';
-import { IntentPipeline, OOS_LABEL, type LabeledText, type PipelineJson } from './intentPipeline';
+import { IntentPipeline, OOS_LABEL, type LabeledText, type PipelineJson, type Ranking } from './intentPipeline';
 import type { Entity, Recognition, Recognizer } from './recognizer';
 import { OUT_OF_SCOPE } from './recognizer';
 import { scoreSentiment } from './sentiment';
@@ -141,11 +141,10 @@ export class NlpRecognizer implements Recognizer {
     }
     const language = this.pickLanguage(text, hint.language);
     // Entity extraction (Microsoft recognizers inside node-nlp) is the costliest step; skip it for text that cannot hold one.
-    const [p, found] = await Promise.all([this.pipeline.predict(text, language), this.entities(text, language)]);
+    const [ranking, found] = await Promise.all([this.pipeline.rank(text, language), this.entities(text, language)]);
     return {
       text,
-      intent: p.label === OOS_LABEL ? OUT_OF_SCOPE : p.label,
-      score: p.confidence,
+      ...intentOf(ranking),
       entities: mapEntities((found as { entities?: any[] }).entities ?? [], language),
       sentiment: scoreSentiment(text, language),
       language,
@@ -172,6 +171,20 @@ export class NlpRecognizer implements Recognizer {
     const best = (guesser.guess(text, this.languages) as { alpha2: string }[])[0];
     return best && this.languages.includes(best.alpha2) ? best.alpha2 : this.languages[0];
   }
+}
+
+/**
+ * The recognized intent and its ranked alternatives (at most three, scores on the same scale as `score`). The
+ * alternatives are the classifier's ranking: when the best intent scored under the out-of-scope threshold, the
+ * intent is OUT_OF_SCOPE and the alternatives still name what came closest, for a clarifying question.
+ */
+export function intentOf(ranking: Ranking): Pick<Recognition, 'intent' | 'score' | 'alternatives'> {
+  const name = (label: string) => (label === OOS_LABEL ? OUT_OF_SCOPE : label);
+  return {
+    intent: name(ranking.prediction.label),
+    score: ranking.prediction.confidence,
+    alternatives: ranking.ranked.slice(0, 3).map((p) => ({ intent: name(p.label), score: p.confidence })),
+  };
 }
 
 function fromExample(e: unknown): LabeledText {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { loadShippedCorpus } from '../../nlu/corpus';
@@ -5,10 +6,15 @@ import { NlpRecognizer } from '../../nlu/nlpRecognizer';
 
 let shared: Promise<NlpRecognizer> | undefined;
 
-/** One trained recognizer per jest worker; the model cache in the temp dir is shared across workers and runs. */
+/**
+ * One trained recognizer per jest worker; the model cache in the temp dir is shared across workers and runs.
+ * Its name carries the corpus's hash, so checkouts with different corpora on one machine do not retrain in turn.
+ */
 export function sharedRecognizer(): Promise<NlpRecognizer> {
   shared ??= (async () => {
-    const r = new NlpRecognizer(loadShippedCorpus(), { maxChars: 2000, cacheFile: path.join(os.tmpdir(), 'crm-test-nlu-model.json') });
+    const corpus = loadShippedCorpus();
+    const tag = createHash('sha256').update(JSON.stringify(corpus)).digest('hex').slice(0, 12);
+    const r = new NlpRecognizer(corpus, { maxChars: 2000, cacheFile: path.join(os.tmpdir(), `crm-test-nlu-model-${tag}.json`) });
     await r.train();
     return r;
   })();
