@@ -173,6 +173,7 @@ const STRINGS = {
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
   chatReleased_closed: { en: 'This chat is closed.', es: 'Este chat está cerrado.' },
   chatReleased_taken_over: { en: 'A supervisor took over this chat.', es: 'Un supervisor tomó este chat.' },
+  takenElsewhere: { en: 'This chat left the queue: a colleague took it, or it went back to the bot.', es: 'Este chat salió de la cola: lo tomó un colega o volvió al bot.' },
   reply: { en: 'Reply', es: 'Responder' },
   composerMode: { en: 'Write a reply or an internal note', es: 'Escribe una respuesta o una nota interna' },
   typeNote: { en: 'Internal note, only for the team…', es: 'Nota interna, solo para el equipo…' },
@@ -215,8 +216,8 @@ const STRINGS = {
   slaFirst: { en: 'First response within (s)', es: 'Primera respuesta en (s)' },
   slaNext: { en: 'Next response within (s)', es: 'Siguiente respuesta en (s)' },
   saved: { en: 'Saved', es: 'Guardado' },
-  engagementCounts: { en: '{c} conversations · {m} messages', es: '{c} conversaciones · {m} mensajes' },
-  reachCounts: { en: '{f} followers', es: '{f} seguidores' },
+  engagementCounts: { en: 'conversations: {c} · messages: {m}', es: 'conversaciones: {c} · mensajes: {m}' },
+  reachCounts: { en: 'followers: {f}', es: 'seguidores: {f}' },
   someone: { en: 'a colleague', es: 'un colega' },
   you: { en: 'you', es: 'tú' },
   openChats: { en: 'Open chats', es: 'Chats abiertos' },
@@ -227,6 +228,7 @@ const STRINGS = {
   state_closed: { en: 'closed', es: 'cerrado' },
   customerHint: { en: 'name or id', es: 'nombre o id' },
   chatWith: { en: 'chat with', es: 'chat con' },
+  aConversation: { en: 'a conversation', es: 'una conversación' },
   // Errors, by code (core/errors.ts), as sentences
   err_VALIDATION_FAILED: { en: 'Something in the request was not valid. Check what you typed and try again.', es: 'Algo de la petición no es válido. Revisa lo que escribiste e inténtalo de nuevo.' },
   err_AUTH_REQUIRED: { en: 'Please sign in.', es: 'Inicia sesión.' },
@@ -246,6 +248,7 @@ const STRINGS = {
   err_HANDOFF_UNKNOWN_AGENT: { en: 'That colleague no longer exists.', es: 'Ese colega ya no existe.' },
   err_HANDOFF_DELIVERY_FAILED: { en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.', es: 'El mensaje se guardó pero el canal del cliente no lo aceptó. Usa Reintentar en el mensaje.' },
   err_TIMEOUT: { en: 'The service did not answer in time. Check your connection and try again.', es: 'El servicio no respondió a tiempo. Revisa tu conexión e inténtalo de nuevo.' },
+  err_TEAMS_FAILED: { en: 'Signing in through Teams did not work. Sign in with your email and password.', es: 'No se pudo entrar con Teams. Entra con tu correo y contraseña.' },
   err_OTHER: { en: 'Something went wrong. Try again.', es: 'Algo salió mal. Inténtalo de nuevo.' },
 } as const;
 

@@ -11,7 +11,7 @@ render(<App />, document.getElementById('app')!);
 
 void startTeams(
   (token) => state.useToken(token),
-  (message) => (state.error.value = message),
+  () => (state.error.value = 'TEAMS_FAILED'),
 ).then((inTeams) => {
   if (!inTeams && state.token.value) state.useToken(state.token.value);
 });

@@ -23,8 +23,9 @@ export interface PastConversation { conversation: Conversation; messages: Messag
 export const token = signal(sessionStorage.getItem('console-token') ?? '');
 export const me = signal<Me | undefined>(undefined);
 export const connected = signal(false);
-/** The one error line in the top bar: always a sentence from errorText(), never a raw code. */
+/** The error code behind the one error line ('' for none); shown as errorText(code), so in the current language. */
 export const error = signal('');
+export const errorMessage = computed(() => (error.value ? errorText(error.value) : ''));
 export const presence = signal<'online' | 'away' | 'offline'>('online');
 export const page = signal<'chats' | ReviewTab>('chats');
 export const inboxView = signal<InboxView>('mine');
@@ -55,6 +56,8 @@ export const undelivered = signal<ReadonlySet<string>>(new Set(JSON.parse(sessio
 export const resent = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-resent') ?? '[]') as string[]));
 export const sending = signal<ReadonlySet<string>>(new Set());
 export const suggestions = signal<readonly Suggestion[]>([]);
+/** Queued chats this console saw leave the queue to someone else: no longer acceptable here. */
+export const takenElsewhere = signal<ReadonlySet<string>>(new Set());
 
 const messageSignals = new Map<string, Signal<readonly Message[]>>();
 let socket: ConsoleSocket | undefined;
@@ -172,7 +175,7 @@ function cursors(): Record<string, number> {
 }
 
 function showError(e: WireError | undefined): void {
-  error.value = errorText(e?.code);
+  error.value = e?.code ?? 'INTERNAL';
 }
 
 async function call<K extends EmitName>(event: K, payload: EmitPayload<K>): Promise<Result<K>> {
@@ -197,7 +200,7 @@ export async function signIn(email: string, password: string): Promise<void> {
   const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { code?: string } };
   if (!res.ok || !body.token) {
-    error.value = errorText(body.error?.code ?? 'AUTH_INVALID');
+    error.value = body.error?.code ?? 'AUTH_INVALID';
     return;
   }
   useToken(body.token);
@@ -218,15 +221,22 @@ async function connect(): Promise<void> {
   s.on('connect', () => void onConnected());
   s.on('disconnect', () => (connected.value = false));
   s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-    if (err.data?.code?.startsWith('AUTH_')) signOutLocal(errorText(err.data.code));
+    if (err.data?.code?.startsWith('AUTH_')) signOutLocal(err.data.code);
   });
-  s.on('session:ended', ({ code }) => signOutLocal(errorText(code)));
+  s.on('session:ended', ({ code }) => signOutLocal(code));
   s.on('queue:updated', ({ queue }) => {
+    const ids = new Set(queue.map((q) => q.id));
+    // Chats that left the queue and did not come to me went to a colleague (or back to the bot).
+    const left = queueIds.value.filter((id) => !ids.has(id) && !mineIds.value.includes(id) && !claiming.has(id));
     batch(() => {
       upsert(queue);
       queueIds.value = queue.map((q) => q.id);
+      for (const id of left) addTo(takenElsewhere, id);
     });
-    if (isLead.value) refreshAll();
+    if (isLead.value) {
+      refreshAll();
+      if (current.value && left.includes(current.value)) void loadChat(current.value);
+    }
   });
   s.on('conversation:offered', ({ conversation }) => {
     batch(() => {
@@ -278,7 +288,7 @@ const claiming = new Set<string>();
 /** On every (re)connect: presence, the queue, settings, and everything missed since the sequence numbers we hold. */
 async function onConnected(): Promise<void> {
   const who = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
-  if (!who?.ok) return signOutLocal(errorText('AUTH_EXPIRED'));
+  if (!who?.ok) return signOutLocal('AUTH_EXPIRED');
   me.value = ((await who.json()) as { user: Me }).user;
   await call('presence:set', { presence: presence.value });
   const [q, st, a] = await Promise.all([call('queue:list', {}), call('settings:get', {}), call('agents:list', {})]);
@@ -321,7 +331,7 @@ function refreshAll(): void {
   }, 500);
 }
 
-export function signOutLocal(message: string): void {
+export function signOutLocal(code: string): void {
   socket?.disconnect();
   socket = undefined;
   batch(() => {
@@ -330,7 +340,7 @@ export function signOutLocal(message: string): void {
     connected.value = false;
     page.value = 'chats';
     current.value = undefined;
-    error.value = message;
+    error.value = code;
   });
   sessionStorage.removeItem('console-token');
 }
@@ -498,7 +508,7 @@ export async function loadSuggestions(): Promise<void> {
 
 export async function decideSuggestion(id: string, confirm: boolean): Promise<void> {
   const res = await fetch(`/api/merge-suggestions/${encodeURIComponent(id)}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.value}` }, body: JSON.stringify({ confirm }) });
-  if (!res.ok) error.value = errorText(((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code);
+  if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? 'INTERNAL';
   await loadSuggestions();
   if (current.value) await loadChat(current.value);
 }

@@ -5,7 +5,7 @@ import { channelName, dateTime, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
   agentName, agents, claim, closeChat, conversations, current, customerTypingAt, decline, displayName, draftOf, history, isLead, me, messagesOf, now, offerSecondsLeft, offeredToMe, pane,
-  refreshAgents, released, resent, retry, returnToBot, sending, takenOverBy, takeover, transfer, transferOf, undelivered,
+  queueIds, refreshAgents, released, resent, retry, returnToBot, sending, takenElsewhere, takenOverBy, takeover, transfer, transferOf, undelivered,
 } from '../state';
 import { Clocks } from './Inbox';
 import { Composer } from './Composer';
@@ -23,6 +23,7 @@ function ChatView({ c }: { c: ConversationView }) {
   const user = me.value!;
   const mineNow = c.state === 'agent' && c.agentId === user.id;
   const offer = offeredToMe(c);
+  const gone = c.state === 'queued' && takenElsewhere.value.has(c.id) && !queueIds.value.includes(c.id);
   return (
     <>
       <header class="chat-header">
@@ -35,7 +36,7 @@ function ChatView({ c }: { c: ConversationView }) {
           <Clocks c={c} />
         </div>
         <div class="actions" role="group" aria-label={tr('chatActions')}>
-          {c.state === 'queued' ? <button class="primary" id="accept" onClick={() => void claim(c.id)}>{tr('accept')}</button> : null}
+          {c.state === 'queued' && !gone ? <button class="primary" id="accept" onClick={() => void claim(c.id)}>{tr('accept')}</button> : null}
           {offer ? <button id="decline" onClick={() => void decline(c.id)}>{tr('decline')}</button> : null}
           {!mineNow && isLead.value && (c.state === 'agent' || c.state === 'queued') ? <button id="takeover" onClick={() => void takeover(c.id)}>{tr('takeover')}</button> : null}
           {mineNow ? <TransferMenu c={c} /> : null}
@@ -44,7 +45,7 @@ function ChatView({ c }: { c: ConversationView }) {
           <button class="to-profile" id="show-profile" onClick={() => (pane.value = 'profile')}>{tr('showProfile')}</button>
         </div>
       </header>
-      <Banners c={c} offer={offer} mineNow={mineNow} />
+      <Banners c={c} offer={offer} mineNow={mineNow} gone={gone} />
       <MessageList c={c} />
       <TypingLine id={c.id} />
       {mineNow || isLead.value ? <Composer c={c} mineNow={mineNow} /> : null}
@@ -52,7 +53,7 @@ function ChatView({ c }: { c: ConversationView }) {
   );
 }
 
-function Banners({ c, offer, mineNow }: { c: ConversationView; offer: boolean; mineNow: boolean }) {
+function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: boolean; mineNow: boolean; gone: boolean }) {
   const why = released.value.get(c.id);
   const transfer = mineNow ? transferOf(c.id) : undefined;
   const by = !mineNow ? takenOverBy(c.id) : undefined;
@@ -69,6 +70,7 @@ function Banners({ c, offer, mineNow }: { c: ConversationView; offer: boolean; m
           {transfer.note ? <div class="meta">{tr('noteFromTransfer', { note: transfer.note })}</div> : null}
         </div>
       ) : null}
+      {gone ? <div class="banner muted" id="gone-banner">{tr('takenElsewhere')}</div> : null}
       {why && !mineNow ? <div class="banner muted" id="released-banner">{by ? tr('takenOverBy', { name: agentName(by) }) : tr(`chatReleased_${why}`)}</div> : null}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { tr } from '../i18n';
-import { error, signIn } from '../state';
+import { error, errorMessage, signIn } from '../state';
 import { LanguagePicker } from './LanguagePicker';
 
 export function Login() {
@@ -19,7 +19,7 @@ export function Login() {
           <input id="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
         <button class="primary" type="submit" id="sign-in">{tr('signIn')}</button>
-        {error.value ? <div class="error" role="alert">{error.value}</div> : null}
+        {error.value ? <div class="error" role="alert">{errorMessage.value}</div> : null}
         <LanguagePicker />
       </form>
     </main>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AuditEntry, Conversation, Message } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
 import { channelName, customerLabel, dateTime, timeOfDay } from '../format';
-import { download } from '../http';
+import { ApiError, download } from '../http';
 import { errorText, tr, type Key } from '../i18n';
 import { agents, conversations, customers, me, type ReviewTab } from '../state';
 import { call, reasonText } from './reviewShared';
@@ -15,10 +15,10 @@ import { Dashboard } from './Dashboard';
  */
 export function Review({ tab }: { tab: ReviewTab }) {
   const [message, setMessage] = useState('');
-  const fail = (err: unknown) => setMessage(err instanceof Error ? err.message : errorText(undefined));
+  const fail = (err: unknown) => setMessage(err instanceof ApiError ? err.code : 'INTERNAL');
   return (
     <main class="review" id="review" tabIndex={-1}>
-      {message ? <div class="error" role="alert" id="review-error">{message}</div> : null}
+      {message ? <div class="error" role="alert" id="review-error">{errorText(message)}</div> : null}
       {tab === 'transcripts' ? <Transcripts fail={fail} /> : tab === 'dashboard' ? <Dashboard fail={fail} /> : <Audit fail={fail} />}
     </main>
   );
@@ -270,7 +270,8 @@ function Audit({ fail }: { fail: (e: unknown) => void }) {
     if (e.targetType === 'customer') return names.get(e.targetId) ?? customerLabel(undefined, e.targetId);
     if (e.targetType === 'conversation') {
       const c = conversations.value.get(e.targetId);
-      return `${tr('chatWith')} ${c ? customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId) : customerLabel(undefined, e.targetId)}`;
+      // A chat this console has not loaded is named by what it is, never by its id.
+      return c ? `${tr('chatWith')} ${customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId)}` : tr('aConversation');
     }
     return e.targetType ?? '';
   };

@@ -1,6 +1,6 @@
 import { tr, type Key } from '../i18n';
 import { askNotificationPermission, notificationPermission } from '../notify';
-import { error, helpOpen, isLead, me, page, presence, setPresence, signOut, type ReviewTab } from '../state';
+import { error, errorMessage, helpOpen, isLead, me, page, presence, setPresence, signOut, type ReviewTab } from '../state';
 import { LanguagePicker } from './LanguagePicker';
 
 export function TopBar() {
@@ -33,7 +33,7 @@ export function TopBar() {
       <button id="sign-out" onClick={() => void signOut()}>{tr('signOut')}</button>
       {error.value ? (
         <div class="alert" role="alert" id="error">
-          <span>{error.value}</span>
+          <span>{errorMessage.value}</span>
           <button class="link" onClick={() => (error.value = '')}>{tr('dismiss')}</button>
         </div>
       ) : null}
