@@ -8,6 +8,7 @@ import { bodyParser, route, sendError, withTimeout } from '../core/http';
 import type { Logger } from '../core/logger';
 import { registerAuthRoutes } from '../api/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
+import { registerInboxGateway } from '../agent-console/server/inboxGateway';
 import { registerConsoleRoutes } from '../api/consoleRoutes';
 import { TeamsSsoValidator } from '../auth/teamsSso';
 import { AuthService } from '../auth/authService';
@@ -227,6 +228,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
   const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: config.console.allowedOrigins });
   gateway.start();
+  registerInboxGateway(io as never, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -1,4 +1,4 @@
-// Bundles the agent console (agent-console/web, TypeScript) into dist/console with esbuild.
+// Bundles the agent console (agent-console/web: Preact and TypeScript) into dist/console with esbuild.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,15 +7,24 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'console');
 mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [join(root, 'agent-console', 'web', 'main.ts')],
+const result = await build({
+  entryPoints: [join(root, 'agent-console', 'web', 'main.tsx')],
   bundle: true,
   outfile: join(out, 'app.js'),
   format: 'iife',
   target: 'es2020',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
   minify: true,
   sourcemap: true,
+  metafile: true,
   logLevel: 'warning',
 });
+// The browser shares the server's wire types only: a value import of a server module would pull it in.
+const serverCode = Object.keys(result.metafile.inputs).filter((f) => /node_modules\/zod\/|agent-console\/server\/|^(core|store|handoff)\//.test(f));
+if (serverCode.length) {
+  console.error(`the console bundle must not contain server code, found: ${serverCode.join(', ')}`);
+  process.exit(1);
+}
 for (const f of ['index.html', 'app.css']) copyFileSync(join(root, 'agent-console', 'web', f), join(out, f));
-console.log('console bundle written to dist/console');
+console.log(`console bundle written to dist/console (${Math.round(result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes / 1024)} KB)`);

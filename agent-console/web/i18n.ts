@@ -1,3 +1,5 @@
+import { signal } from '@preact/signals';
+
 const STRINGS = {
   consoleTitle: { en: 'Agent console', es: 'Consola de agentes' },
   email: { en: 'Email', es: 'Correo' },
@@ -144,21 +146,139 @@ const STRINGS = {
   target: { en: 'Target', es: 'Objeto' },
   details: { en: 'Details', es: 'Detalles' },
   lastReply: { en: 'last reply', es: 'última respuesta' },
+  // Inbox
+  inbox: { en: 'Inbox', es: 'Bandeja' },
+  viewMine: { en: 'Mine', es: 'Míos' },
+  viewOffered: { en: 'Offered to me', es: 'Ofrecidos a mí' },
+  viewUnassigned: { en: 'Unassigned', es: 'Sin asignar' },
+  viewAll: { en: 'All', es: 'Todos' },
+  inboxViews: { en: 'Inbox views', es: 'Vistas de la bandeja' },
+  inboxSearch: { en: 'Search the inbox', es: 'Buscar en la bandeja' },
+  nothingHere: { en: 'No chats here.', es: 'No hay chats aquí.' },
+  offeredToYou: { en: 'Offered to you', es: 'Ofrecido a ti' },
+  decline: { en: 'Decline', es: 'Rechazar' },
+  offerEndsIn: { en: 'offer ends in {s} s', es: 'la oferta termina en {s} s' },
+  offerEnded: { en: 'offer ended', es: 'oferta terminada' },
+  waitingFor: { en: 'waiting {t}', es: 'esperando {t}' },
+  lastCustomer: { en: 'customer wrote {t} ago', es: 'el cliente escribió hace {t}' },
+  answered: { en: 'answered', es: 'respondido' },
+  sla_ok: { en: 'on time', es: 'a tiempo' },
+  sla_warn: { en: 'due soon', es: 'vence pronto' },
+  sla_breach: { en: 'overdue', es: 'vencido' },
+  transferredBy: { en: 'Transferred to you by {name}', es: 'Te lo transfirió {name}' },
+  transferredToGroup: { en: 'Transferred by {name} to the group {skill}', es: 'Transferido por {name} al grupo {skill}' },
+  noteFromTransfer: { en: 'Their note: {note}', es: 'Su nota: {note}' },
+  takenOverBy: { en: 'Taken over by {name}', es: 'Lo tomó {name}' },
+  chatReleased_transferred: { en: 'This chat was transferred.', es: 'Este chat se transfirió.' },
+  chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
+  chatReleased_closed: { en: 'This chat is closed.', es: 'Este chat está cerrado.' },
+  chatReleased_taken_over: { en: 'A supervisor took over this chat.', es: 'Un supervisor tomó este chat.' },
+  takenElsewhere: { en: 'This chat left the queue: a colleague took it, or it went back to the bot.', es: 'Este chat salió de la cola: lo tomó un colega o volvió al bot.' },
+  reply: { en: 'Reply', es: 'Responder' },
+  composerMode: { en: 'Write a reply or an internal note', es: 'Escribe una respuesta o una nota interna' },
+  typeNote: { en: 'Internal note, only for the team…', es: 'Nota interna, solo para el equipo…' },
+  addNoteButton: { en: 'Add note', es: 'Añadir nota' },
+  sending: { en: 'sending…', es: 'enviando…' },
+  notDelivered: { en: 'Not delivered', es: 'No entregado' },
+  retry: { en: 'Retry', es: 'Reintentar' },
+  sentAgain: { en: 'sent again', es: 'reenviado' },
+  dismiss: { en: 'Dismiss', es: 'Cerrar aviso' },
+  chatActions: { en: 'Chat actions', es: 'Acciones del chat' },
+  backToList: { en: 'Back to the list', es: 'Volver a la lista' },
+  showProfile: { en: 'Customer profile', es: 'Perfil del cliente' },
+  navigation: { en: 'Sections', es: 'Secciones' },
+  navList: { en: 'Chats', es: 'Chats' },
+  navChat: { en: 'Conversation', es: 'Conversación' },
+  navProfile: { en: 'Customer', es: 'Cliente' },
+  visitor: { en: 'Visitor', es: 'Visitante' },
+  outOf100: { en: '{n} of 100', es: '{n} de 100' },
+  sentimentLatest: { en: 'latest {v} · {n} messages', es: 'último {v} · {n} mensajes' },
+  sentimentNone: { en: 'No messages scored yet', es: 'Aún no hay mensajes puntuados' },
+  presenceOf: { en: '{name}: {presence}, {active} of {capacity} chats', es: '{name}: {presence}, {active} de {capacity} chats' },
+  atCapacity: { en: 'full', es: 'completo' },
+  notifyOn: { en: 'Turn on desktop notifications', es: 'Activar notificaciones de escritorio' },
+  offerNotice: { en: 'Chat offered to you', es: 'Chat ofrecido a ti' },
+  unreadMessages: { en: 'unread messages', es: 'mensajes sin leer' },
+  shortcuts: { en: 'Keyboard shortcuts', es: 'Atajos de teclado' },
+  sc_next: { en: 'Next chat in this view', es: 'Siguiente chat de esta vista' },
+  sc_prev: { en: 'Previous chat', es: 'Chat anterior' },
+  sc_accept: { en: 'Accept the offered or open chat', es: 'Aceptar el chat ofrecido o abierto' },
+  sc_send: { en: 'Send (Shift+Enter: new line)', es: 'Enviar (Mayús+Intro: nueva línea)' },
+  sc_canned: { en: 'Canned replies (type / in an empty reply)', es: 'Respuestas rápidas (escribe / en una respuesta vacía)' },
+  sc_note: { en: 'Write an internal note', es: 'Escribir una nota interna' },
+  sc_reply: { en: 'Write a reply', es: 'Escribir una respuesta' },
+  sc_close: { en: 'Close the chat', es: 'Cerrar el chat' },
+  sc_search: { en: 'Search the inbox', es: 'Buscar en la bandeja' },
+  sc_help: { en: 'Show this help', es: 'Mostrar esta ayuda' },
+  closeHelp: { en: 'Close', es: 'Cerrar' },
+  cannedMenu: { en: 'Canned replies: arrows to choose, Enter to insert, Esc to leave', es: 'Respuestas rápidas: flechas para elegir, Intro para insertar, Esc para salir' },
+  serviceLevels: { en: 'Service levels', es: 'Niveles de servicio' },
+  slaFirst: { en: 'First response within (s)', es: 'Primera respuesta en (s)' },
+  slaNext: { en: 'Next response within (s)', es: 'Siguiente respuesta en (s)' },
+  saved: { en: 'Saved', es: 'Guardado' },
+  engagementCounts: { en: 'conversations: {c} · messages: {m}', es: 'conversaciones: {c} · mensajes: {m}' },
+  reachCounts: { en: 'followers: {f}', es: 'seguidores: {f}' },
+  someone: { en: 'a colleague', es: 'un colega' },
+  you: { en: 'you', es: 'tú' },
+  openChats: { en: 'Open chats', es: 'Chats abiertos' },
+  state_bot: { en: 'with the bot', es: 'con el bot' },
+  state_queued: { en: 'waiting', es: 'en espera' },
+  state_agent: { en: 'with an agent', es: 'con un agente' },
+  state_external: { en: 'contact centre', es: 'centro de contacto' },
+  state_closed: { en: 'closed', es: 'cerrado' },
+  customerHint: { en: 'name or id', es: 'nombre o id' },
+  chatWith: { en: 'chat with', es: 'chat con' },
+  aConversation: { en: 'a conversation', es: 'una conversación' },
+  // Errors, by code (core/errors.ts), as sentences
+  err_VALIDATION_FAILED: { en: 'Something in the request was not valid. Check what you typed and try again.', es: 'Algo de la petición no es válido. Revisa lo que escribiste e inténtalo de nuevo.' },
+  err_AUTH_REQUIRED: { en: 'Please sign in.', es: 'Inicia sesión.' },
+  err_AUTH_INVALID: { en: 'The email or password is not right.', es: 'El correo o la contraseña no son correctos.' },
+  err_AUTH_EXPIRED: { en: 'Your session ended. Please sign in again.', es: 'Tu sesión terminó. Vuelve a entrar.' },
+  err_AUTH_REVOKED: { en: 'You were signed out. Please sign in again.', es: 'Se cerró tu sesión. Vuelve a entrar.' },
+  err_AUTH_RATE_LIMITED: { en: 'Too many sign-in attempts. Wait a few minutes and try again.', es: 'Demasiados intentos. Espera unos minutos y vuelve a probar.' },
+  err_AUTH_ORIGIN_FORBIDDEN: { en: 'The console may not be used from this address.', es: 'La consola no se puede usar desde esta dirección.' },
+  err_FORBIDDEN: { en: 'Your role does not allow this.', es: 'Tu rol no permite hacer esto.' },
+  err_NOT_FOUND: { en: 'That could not be found; it may have been removed.', es: 'No se encontró; puede que se haya eliminado.' },
+  err_STORE_UNAVAILABLE: { en: 'The service cannot reach its database right now. Try again in a moment.', es: 'El servicio no puede acceder a su base de datos ahora. Inténtalo en un momento.' },
+  err_HANDOFF_NOT_FOUND: { en: 'This chat is no longer available to you.', es: 'Este chat ya no está disponible para ti.' },
+  err_HANDOFF_ALREADY_CLAIMED: { en: 'Another agent has already taken this chat.', es: 'Otro agente ya tomó este chat.' },
+  err_HANDOFF_INVALID_TRANSITION: { en: 'This chat has changed state, so that is no longer possible.', es: 'Este chat cambió de estado y eso ya no es posible.' },
+  err_HANDOFF_NOT_OWNER: { en: 'This chat is no longer yours.', es: 'Este chat ya no es tuyo.' },
+  err_HANDOFF_AT_CAPACITY: { en: 'You already have as many chats as you can take. Close one first.', es: 'Ya tienes el máximo de chats. Cierra uno antes.' },
+  err_HANDOFF_UNKNOWN_AGENT: { en: 'That colleague no longer exists.', es: 'Ese colega ya no existe.' },
+  err_HANDOFF_DELIVERY_FAILED: { en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.', es: 'El mensaje se guardó pero el canal del cliente no lo aceptó. Usa Reintentar en el mensaje.' },
+  err_TIMEOUT: { en: 'The service did not answer in time. Check your connection and try again.', es: 'El servicio no respondió a tiempo. Revisa tu conexión e inténtalo de nuevo.' },
+  err_TEAMS_FAILED: { en: 'Signing in through Teams did not work. Sign in with your email and password.', es: 'No se pudo entrar con Teams. Entra con tu correo y contraseña.' },
+  err_OTHER: { en: 'Something went wrong. Try again.', es: 'Algo salió mal. Inténtalo de nuevo.' },
 } as const;
 
 export type Key = keyof typeof STRINGS;
-let current: 'en' | 'es' = (localStorage.getItem('console-locale') as 'en' | 'es') ?? (navigator.language.startsWith('es') ? 'es' : 'en');
+/** A signal: components that translate re-render when the agent switches language. */
+const lang = signal<'en' | 'es'>((localStorage.getItem('console-locale') as 'en' | 'es' | null) ?? (navigator.language.startsWith('es') ? 'es' : 'en'));
+document.documentElement.lang = lang.peek();
 
 export function locale(): 'en' | 'es' {
-  return current;
+  return lang.value;
 }
 
 export function setLocale(l: string): void {
-  current = l === 'es' ? 'es' : 'en';
-  localStorage.setItem('console-locale', current);
-  document.documentElement.lang = current;
+  lang.value = l === 'es' ? 'es' : 'en';
+  localStorage.setItem('console-locale', lang.value);
+  document.documentElement.lang = lang.value;
 }
 
-export function tr(key: Key): string {
-  return STRINGS[key]?.[current] ?? String(key);
+export function tr(key: Key, vars?: Record<string, string | number>): string {
+  const text: string = STRINGS[key]?.[lang.value] ?? String(key);
+  return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
+}
+
+/** A coded error as a sentence in the console's language; the server's own words only for codes we do not know. */
+export function errorText(code: string | undefined): string {
+  const key = `err_${code}`;
+  return key in STRINGS ? tr(key as Key) : tr('err_OTHER');
+}
+
+/** Numbers and times in the console's language. */
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat(lang.value).format(n);
 }

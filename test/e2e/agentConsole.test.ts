@@ -39,8 +39,22 @@ describeBrowser('agent console in headless Chromium', () => {
     await page.fill('#email', email);
     await page.fill('#password', PASSWORD);
     await page.click('#sign-in');
-    await page.locator('#queue').waitFor();
+    await page.locator('#inbox').waitFor();
     return page;
+  }
+
+  /**
+   * Routing offers a new chat to one agent: it is under "Offered to me" for them and "Unassigned" for the
+   * others. Opens the inbox view where this agent finds the chat and returns its item.
+   */
+  async function queuedItem(page: Page, email: string, channelConversation: string) {
+    const conv = await running.app.store.findConversationByChannel('test', channelConversation);
+    const user = await running.app.store.getUserByEmail(email);
+    const view = conv?.queueInfo?.offeredTo.at(-1) === user?.id ? 'offered' : 'unassigned';
+    await page.click(`#view-${view}`);
+    const item = page.locator(`#inbox-list [data-conversation="${conv?.id}"]`);
+    await item.waitFor();
+    return item;
   }
 
   const customer = (conv: string, text: string) =>
@@ -53,14 +67,13 @@ describeBrowser('agent console in headless Chromium', () => {
     const bob = await signIn('bob@test.local');
 
     await customer('console-1', 'I want to talk to a human');
-    const item = alice.locator('#queue [data-kind="queue"]').first();
-    await item.waitFor();
-    await bob.locator('#queue [data-kind="queue"]').first().waitFor();
+    const item = await queuedItem(alice, 'alice@test.local', 'console-1');
+    await queuedItem(bob, 'bob@test.local', 'console-1');
     await alice.screenshot({ path: artifact('console-queue.png') });
-    await item.click();
+    await item.locator('.item-open').click();
     await alice.click('#accept');
-    await alice.locator('#mine [data-kind="mine"]').first().waitFor();
-    await bob.locator('#queue .empty').waitFor();
+    await alice.locator('#inbox-list[data-view="mine"] [data-kind="mine"]').first().waitFor();
+    await bob.locator('#inbox-list .empty').waitFor();
 
     await customer('console-1', XSS_TEXT);
     await alice.getByText(XSS_TEXT).waitFor();
@@ -78,8 +91,11 @@ describeBrowser('agent console in headless Chromium', () => {
     await alice.locator('#consent-marketing', { hasText: 'Withdraw marketing' }).waitFor();
     const consented = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
     expect(consented?.consent.at(-1)).toMatchObject({ purpose: 'marketing', channel: 'test', granted: true, method: 'agent' });
-    await alice.fill('#canned-search', 'patience');
-    await alice.selectOption('#canned', 'wait');
+    // Canned replies: "/" and a word in an empty reply, Enter inserts the match.
+    await alice.fill('#composer-text', '/patience');
+    await alice.locator('#canned-menu [data-canned="wait"]').waitFor();
+    await alice.press('#composer-text', 'Enter');
+    expect(await alice.inputValue('#composer-text')).toBe('Thanks for your patience, <img. One moment please.');
     await alice.click('#send');
     const received = await channel.waitForText('console-1', /Thanks for your patience/);
     expect(received.activity.text).toBe('Thanks for your patience, <img. One moment please.');
@@ -100,9 +116,9 @@ describeBrowser('agent console in headless Chromium', () => {
     await running.app.services.auth.createUser({ email: 'carol@test.local', name: 'Carol Agent', password: PASSWORD, role: 'agent', capacity: 3 });
     const carol = await signIn('carol@test.local');
     await customer('console-2', 'talk to a human');
-    await carol.locator('#queue [data-kind="queue"]').first().click();
+    await (await queuedItem(carol, 'carol@test.local', 'console-2')).locator('.item-open').click();
     await carol.click('#accept');
-    await carol.locator('#mine [data-kind="mine"]').first().waitFor();
+    await carol.locator('#inbox-list[data-view="mine"] [data-kind="mine"]').first().waitFor();
     let navigations = 0;
     carol.on('framenavigated', () => navigations++);
     // Cut the transport from the server side; the client reconnects by itself.
@@ -127,7 +143,7 @@ describeBrowser('agent console in headless Chromium', () => {
     await says('change my email');
     await says('lena@example.com');
     await says('talk to a human');
-    await dana.locator('#queue [data-kind="queue"]').first().click();
+    await (await queuedItem(dana, 'dana@test.local', 'suggest-1')).locator('.item-open').click();
     await dana.click('#accept');
     await dana.locator('#suggestions', { hasText: 'same email lena@example.com' }).waitFor();
     await dana.screenshot({ path: artifact('console-suggestion.png') });

@@ -49,7 +49,7 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     await page.fill('#email', 'sue@test.local');
     await page.fill('#password', PASSWORD);
     await page.click('#sign-in');
-    await page.locator('#queue').waitFor();
+    await page.locator('#inbox').waitFor();
     return page;
   }
 

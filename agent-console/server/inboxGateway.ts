@@ -1,0 +1,81 @@
+import type { Server as IoServer, Socket } from 'socket.io';
+import { AppError, toAppError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { HandoffService } from '../../handoff/handoffService';
+import type { Conversation, User } from '../../models/records';
+import type { Store } from '../../store/store';
+import { DEFAULT_SERVICE_LEVELS, InboxClientSchemas, type InboxClientToServerEvents, type InboxEventName, type InboxPayload, type InboxServerToClientEvents, type InboxSettings, type ServiceLevels } from './inboxProtocol';
+import type { ConversationView, SocketData } from './protocol';
+
+/**
+ * Serves inboxProtocol.ts: declining an offered chat (routing moves on at once instead of after
+ * OFFER_TIMEOUT_SECONDS), the supervisors' list of every open chat, and the inbox settings (offer timeout,
+ * service levels). Sockets are authenticated by the console gateway's middleware before any handler runs.
+ */
+const SETTINGS_KEY = 'console/settings';
+const OPEN_CHATS_LIMIT = 2000;
+
+type InboxServer = IoServer<InboxClientToServerEvents, InboxServerToClientEvents, Record<string, never>, SocketData>;
+type InboxSocket = Socket<InboxClientToServerEvents, InboxServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface InboxDeps {
+  store: Store;
+  handoff: HandoffService;
+  log: Logger;
+  offerTimeoutSeconds: number;
+}
+
+export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
+  const settings = async (): Promise<InboxSettings> => {
+    const saved = (await d.store.readState([SETTINGS_KEY]))[SETTINGS_KEY]?.value.serviceLevels as Partial<ServiceLevels> | undefined;
+    return { offerTimeoutSeconds: d.offerTimeoutSeconds, serviceLevels: { ...DEFAULT_SERVICE_LEVELS, ...saved } };
+  };
+  const view = async (c: Conversation): Promise<ConversationView> => {
+    const customer = await d.store.getCustomer(c.customerId);
+    return { ...c, customerName: customer?.displayName, waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined };
+  };
+
+  io.on('connection', (socket: InboxSocket) => {
+    on(socket, d, 'offer:decline', async (user, p) => {
+      const c = await d.store.getConversation(p.conversationId);
+      // Only the agent holding the offer may pass it on; anything else looks like a chat that does not exist.
+      if (!c || c.state !== 'queued' || c.queueInfo?.offeredTo.at(-1) !== user.id) throw new AppError('HANDOFF_NOT_FOUND');
+      return { offeredTo: (await d.handoff.offer(c.id)) ?? null };
+    });
+    on(socket, d, 'inbox:all', async (user) => {
+      if (user.role === 'agent') throw new AppError('FORBIDDEN');
+      const open = await d.store.listConversations({ states: ['queued', 'agent'], limit: OPEN_CHATS_LIMIT });
+      return { conversations: await Promise.all(open.map(view)) };
+    });
+    on(socket, d, 'settings:get', () => settings());
+    on(socket, d, 'settings:set', async (user, p) => {
+      if (user.role === 'agent') throw new AppError('FORBIDDEN');
+      await d.store.writeState(SETTINGS_KEY, { serviceLevels: p.serviceLevels });
+      await d.store.appendAudit({ actorId: user.id, action: 'console.settings', targetType: 'settings', targetId: SETTINGS_KEY, data: { ...p.serviceLevels } });
+      const next = await settings();
+      io.emit('settings:updated', next);
+      return next;
+    });
+  });
+}
+
+/** Validates the payload, loads the caller fresh and acks a coded result, like the gateway's handlers. */
+function on<K extends InboxEventName, T>(socket: InboxSocket, d: InboxDeps, name: K, fn: (user: User, payload: InboxPayload<K>) => Promise<T>): void {
+  const listener = async (payload: unknown, ack: unknown): Promise<void> => {
+    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+    try {
+      const parsed = InboxClientSchemas[name].safeParse(payload ?? {});
+      if (!parsed.success) throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
+      const user = await d.store.getUser(socket.data.userId);
+      if (!user) throw new AppError('AUTH_INVALID');
+      reply({ ok: true, data: await fn(user, parsed.data as InboxPayload<K>) });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) d.log.error({ err: e.cause ?? e, event: name }, 'inbox handler failed');
+      else d.log.info({ code: e.code, event: name }, 'inbox request refused');
+      reply({ ok: false, error: { code: e.code, message: e.message } });
+    }
+  };
+  // The maps type each listener with its ack; this one generic listener serves every event of the table.
+  (socket as unknown as { on(event: string, l: (payload: unknown, ack: unknown) => Promise<void>): void }).on(name, listener);
+}

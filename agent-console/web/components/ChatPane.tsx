@@ -1,0 +1,196 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { Message } from '../../../models/records';
+import type { ConversationView } from '../../server/protocol';
+import { channelName, dateTime, timeOfDay } from '../format';
+import { tr, type Key } from '../i18n';
+import {
+  agentName, agents, claim, closeChat, conversations, current, customerTypingAt, decline, displayName, draftOf, history, isLead, me, messagesOf, now, offerSecondsLeft, offeredToMe, pane,
+  queueIds, refreshAgents, released, resent, retry, returnToBot, sending, takenElsewhere, takenOverBy, takeover, transfer, transferOf, undelivered,
+} from '../state';
+import { Clocks } from './Inbox';
+import { Composer } from './Composer';
+
+export function ChatPane() {
+  const c = current.value ? conversations.value.get(current.value) : undefined;
+  return (
+    <main class="chat" id="main" tabIndex={-1} aria-label={c ? displayName(c) : tr('navChat')}>
+      {c ? <ChatView key={c.id} c={c} /> : <div class="empty">{tr('pickChat')}</div>}
+    </main>
+  );
+}
+
+function ChatView({ c }: { c: ConversationView }) {
+  const user = me.value!;
+  const mineNow = c.state === 'agent' && c.agentId === user.id;
+  const offer = offeredToMe(c);
+  const gone = c.state === 'queued' && takenElsewhere.value.has(c.id) && !queueIds.value.includes(c.id);
+  return (
+    <>
+      <header class="chat-header">
+        <button class="back" id="back-to-list" aria-label={tr('backToList')} onClick={() => (pane.value = 'list')}>←</button>
+        <div class="chat-title">
+          <h1 id="chat-title">{displayName(c)}</h1>
+          <span class="meta">
+            {[tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.state === 'agent' && !mineNow ? agentName(c.agentId) : tr(('state_' + c.state) as Key)].join(' · ')}
+          </span>
+          <Clocks c={c} />
+        </div>
+        <div class="actions" role="group" aria-label={tr('chatActions')}>
+          {c.state === 'queued' && !gone ? <button class="primary" id="accept" onClick={() => void claim(c.id)}>{tr('accept')}</button> : null}
+          {offer ? <button id="decline" onClick={() => void decline(c.id)}>{tr('decline')}</button> : null}
+          {!mineNow && isLead.value && (c.state === 'agent' || c.state === 'queued') ? <button id="takeover" onClick={() => void takeover(c.id)}>{tr('takeover')}</button> : null}
+          {mineNow ? <TransferMenu c={c} /> : null}
+          {mineNow ? <button id="return" onClick={() => void returnToBot(c.id)}>{tr('returnToBot')}</button> : null}
+          {mineNow ? <button id="close" onClick={() => void closeChat(c.id)}>{tr('close')}</button> : null}
+          <button class="to-profile" id="show-profile" onClick={() => (pane.value = 'profile')}>{tr('showProfile')}</button>
+        </div>
+      </header>
+      <Banners c={c} offer={offer} mineNow={mineNow} gone={gone} />
+      <MessageList c={c} />
+      <TypingLine id={c.id} />
+      {mineNow || isLead.value ? <Composer c={c} mineNow={mineNow} /> : null}
+    </>
+  );
+}
+
+function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: boolean; mineNow: boolean; gone: boolean }) {
+  const why = released.value.get(c.id);
+  const transfer = mineNow ? transferOf(c.id) : undefined;
+  const by = !mineNow ? takenOverBy(c.id) : undefined;
+  return (
+    <div class="banners" aria-live="polite">
+      {offer ? (
+        <div class="banner offer" id="offer-banner">
+          <strong>{tr('offeredToYou')}</strong> · <span role="timer">{tr('offerEndsIn', { s: offerSecondsLeft(c, now.value) })}</span>
+        </div>
+      ) : null}
+      {transfer ? (
+        <div class="banner" id="transfer-banner">
+          {tr('transferredBy', { name: agentName(transfer.fromAgentId) })}
+          {transfer.note ? <div class="meta">{tr('noteFromTransfer', { note: transfer.note })}</div> : null}
+        </div>
+      ) : null}
+      {gone ? <div class="banner muted" id="gone-banner">{tr('takenElsewhere')}</div> : null}
+      {why && !mineNow ? <div class="banner muted" id="released-banner">{by ? tr('takenOverBy', { name: agentName(by) }) : tr(`chatReleased_${why}`)}</div> : null}
+    </div>
+  );
+}
+
+function TransferMenu({ c }: { c: ConversationView }) {
+  const [openMenu, setOpen] = useState(false);
+  const [target, setTarget] = useState('');
+  const draft = draftOf(c.id);
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!openMenu) return;
+    void refreshAgents();
+    panel.current?.querySelector('select')?.focus();
+  }, [openMenu]);
+  const colleagues = agents.value.filter((a) => a.id !== me.value?.id && a.role !== 'admin');
+  const skills = [...new Set(['orders', 'billing', ...agents.value.flatMap((a) => a.skills)])];
+  return (
+    <div class="menu-wrap">
+      <button id="transfer-open" aria-expanded={openMenu} aria-controls="transfer-panel" onClick={() => setOpen(!openMenu)}>{tr('transfer')}…</button>
+      {openMenu ? (
+        <div class="menu" id="transfer-panel" ref={panel} role="group" aria-label={tr('transfer')} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          <label>
+            {tr('transferTo')}
+            <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+              <option value="">{tr('transferTo')}</option>
+              {colleagues.map((a) => (
+                <option key={a.id} value={`agent:${a.id}`} data-presence={a.presence}>
+                  {`${a.name} · ${tr(a.presence)} · ${a.activeChats}/${a.capacity}${a.activeChats >= a.capacity ? ` (${tr('atCapacity')})` : ''}`}
+                </option>
+              ))}
+              {skills.map((s) => <option key={s} value={`skill:${s}`}>{`${tr('skill')}: ${s}`}</option>)}
+            </select>
+          </label>
+          <label>
+            {tr('transferNote')}
+            <input id="transfer-note" value={draft.transferNote.value} onInput={(e) => (draft.transferNote.value = e.currentTarget.value)} />
+          </label>
+          <button class="primary" id="transfer" disabled={!target} onClick={() => void transfer(c.id, target).then((ok) => ok && setOpen(false))}>{tr('transfer')}</button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Keeps the reader's place: follows new messages only when already at the bottom. */
+function MessageList({ c }: { c: ConversationView }) {
+  const list = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const msgs = messagesOf(c.id).value;
+  const past = history.value.get(c.id) ?? [];
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [msgs.length, past.length]);
+  return (
+    <div
+      class="messages"
+      id="messages"
+      ref={list}
+      role="log"
+      aria-label={tr('messages')}
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+    >
+      {past.map((p) => (
+        <section class="history" key={p.conversation.id} aria-label={tr('pastConversation')}>
+          <div class="msg event">{`${tr('pastConversation')} · ${channelName(p.conversation.channelId)} · ${dateTime(p.conversation.createdAt)}`}</div>
+          {p.messages.map((m) => <MessageItem key={m.seq} m={m} c={p.conversation} />)}
+        </section>
+      ))}
+      {msgs.map((m) => <MessageItem key={m.seq} m={m} c={c} />)}
+    </div>
+  );
+}
+
+function eventText(m: Message): string {
+  const d = m.data ?? {};
+  if (d.type === 'state') {
+    const reason = d.reason ? ` (${tr(('reason_' + String(d.reason)) as Key)})` : '';
+    const who = d.takeover ? ` · ${tr('takenOverBy', { name: agentName(String(d.agentId)) })}` : d.toAgentId ? ` · ${agentName(String(d.toAgentId))}` : d.agentId ? ` · ${agentName(String(d.agentId))}` : '';
+    return `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${reason}${who}`;
+  }
+  if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`;
+  return m.text;
+}
+
+function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customerId' | 'customerName' | 'channelId'> }) {
+  if (m.kind === 'event') return <div class="msg event" data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${eventText(m)}`}</div>;
+  const who =
+    m.role === 'customer' ? displayName(c)
+    : m.role === 'agent' ? `${agentName(m.authorId)}${m.kind === 'note' ? ` · ${tr('note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`
+    : m.role === 'bot' ? 'Bot' : tr('system');
+  const detail = m.role === 'customer' && m.intent ? ` · ${m.intent} · ${tr('sentiment')} ${(m.sentiment ?? 0).toFixed(2)}` : '';
+  const key = m.activityId ?? m.id;
+  const failed = m.role === 'agent' && m.kind === 'message' && undelivered.value.has(key);
+  const pending = m.role === 'agent' && sending.value.has(key);
+  return (
+    <div class={`msg ${m.kind === 'message' ? m.role : m.kind}${failed ? ' failed' : ''}`} data-seq={m.seq}>
+      <div class="who">
+        {`${who} · ${timeOfDay(m.createdAt)}${detail}`}
+        {pending ? <span class="status"> · {tr('sending')}</span> : null}
+        {failed ? (
+          <span class="status failed" data-undelivered>
+            {' · '}⚠ {tr('notDelivered')}
+            {resent.value.has(key) ? ` · ${tr('sentAgain')}` : <button class="link" data-retry={m.seq} onClick={() => void retry(m)}>{tr('retry')}</button>}
+          </span>
+        ) : null}
+      </div>
+      {(m.attachments ?? []).map((a, i) => <div class="who" key={i}>{`📎 ${a.name ?? a.contentType}`}</div>)}
+      {m.text}
+    </div>
+  );
+}
+
+function TypingLine({ id }: { id: string }) {
+  const at = customerTypingAt.value.get(id);
+  const on = at !== undefined && now.value - at < 4000;
+  return <div class="typing" id="typing" aria-live="polite">{on ? tr('customerTyping') : ''}</div>;
+}

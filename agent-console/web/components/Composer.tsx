@@ -1,0 +1,130 @@
+import { useRef, useState } from 'preact/hooks';
+import type { ConversationView } from '../../server/protocol';
+import { CANNED, type Canned } from '../canned';
+import { locale, tr } from '../i18n';
+import { addNote, draftOf, fillTemplate, sendReply, typing } from '../state';
+
+/**
+ * Reply and internal note, each with its own draft (state.ts keeps them per chat, so pushes, chat switches and
+ * narrow-screen navigation never lose them). "/" at the start of an empty reply opens the canned replies.
+ */
+export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean }) {
+  const draft = draftOf(c.id);
+  const mode = draft.mode.value;
+  const [menu, setMenu] = useState<{ query: string; active: number } | undefined>(undefined);
+  const reply = useRef<HTMLTextAreaElement>(null);
+  const note = useRef<HTMLTextAreaElement>(null);
+  // A supervisor writing into someone else's chat whispers to its agent; the customer never sees it.
+  const whisper = !mineNow;
+  const options = menu ? CANNED.filter((x) => text(x).toLowerCase().includes(menu.query.toLowerCase()) || x.id.startsWith(menu.query.toLowerCase())) : [];
+
+  function text(x: Canned): string {
+    return fillTemplate(locale() === 'es' ? x.es : x.en, c);
+  }
+  function insert(x: Canned): void {
+    draft.reply.value = text(x);
+    setMenu(undefined);
+    reply.current?.focus();
+  }
+  async function submit(): Promise<void> {
+    if (mode === 'note') {
+      const body = draft.note.value;
+      if (await addNote(c.id, body)) draft.note.value = draft.note.value === body ? '' : draft.note.value;
+      return;
+    }
+    const body = draft.reply.value;
+    const ok = whisper ? await addNote(c.id, body, true) : await sendReply(c.id, body);
+    // Only what was sent is cleared: text typed while the request ran stays.
+    if (ok && draft.reply.value === body) draft.reply.value = '';
+  }
+  function setMode(m: 'reply' | 'note'): void {
+    draft.mode.value = m;
+    setMenu(undefined);
+    (m === 'note' ? note : reply).current?.focus();
+  }
+
+  return (
+    <form class="composer" id="composer" data-mode={mode} onSubmit={(e) => (e.preventDefault(), void submit())}>
+      <div class="modes" role="tablist" aria-label={tr('composerMode')}>
+        <button type="button" role="tab" id="mode-reply" aria-selected={mode === 'reply'} aria-controls="composer-text" onClick={() => setMode('reply')}>{whisper ? tr('whisper') : tr('reply')}</button>
+        <button type="button" role="tab" id="mode-note" aria-selected={mode === 'note'} aria-controls="note-text" onClick={() => setMode('note')}>{tr('internalNote')}</button>
+      </div>
+      <div class="editor">
+        <textarea
+          id="composer-text"
+          ref={reply}
+          hidden={mode !== 'reply'}
+          aria-label={whisper ? tr('whisper') : tr('message')}
+          placeholder={whisper ? tr('whisperOnly') : tr('typeMessage')}
+          value={draft.reply.value}
+          aria-controls={menu ? 'canned-menu' : undefined}
+          aria-autocomplete="list"
+          aria-activedescendant={menu && options[menu.active] ? `canned-${options[menu.active].id}` : undefined}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            draft.reply.value = v;
+            if (!whisper) typing(c.id);
+            setMenu(v.startsWith('/') ? { query: v.slice(1), active: 0 } : undefined);
+          }}
+          onKeyDown={(e) => {
+            if (menu && options.length) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                const step = e.key === 'ArrowDown' ? 1 : options.length - 1;
+                setMenu({ ...menu, active: (menu.active + step) % options.length });
+                return;
+              }
+              if (e.key === 'Enter' || e.key === 'Tab') {
+                e.preventDefault();
+                insert(options[Math.min(menu.active, options.length - 1)]);
+                return;
+              }
+            }
+            if (menu && e.key === 'Escape') {
+              e.preventDefault();
+              e.stopPropagation();
+              setMenu(undefined);
+              return;
+            }
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+        <textarea
+          id="note-text"
+          ref={note}
+          hidden={mode !== 'note'}
+          aria-label={tr('internalNote')}
+          placeholder={tr('typeNote')}
+          value={draft.note.value}
+          onInput={(e) => (draft.note.value = e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+        {menu && mode === 'reply' ? (
+          <ul class="canned-menu" id="canned-menu" role="listbox" aria-label={tr('cannedMenu')}>
+            {options.length ? options.map((x, i) => (
+              <li key={x.id} id={`canned-${x.id}`} role="option" data-canned={x.id} aria-selected={i === menu.active} class={i === menu.active ? 'active' : ''} onMouseDown={(e) => (e.preventDefault(), insert(x))}>
+                {text(x)}
+              </li>
+            )) : <li class="empty" role="option" aria-disabled="true" aria-selected={false}>{tr('noResults')}</li>}
+          </ul>
+        ) : null}
+      </div>
+      <div class="composer-actions">
+        {mode === 'reply' && !whisper ? (
+          <button type="button" id="canned-open" aria-controls="canned-menu" aria-expanded={menu !== undefined} onClick={() => (menu ? setMenu(undefined) : (setMenu({ query: '', active: 0 }), reply.current?.focus()))}>
+            {tr('canned')}
+          </button>
+        ) : null}
+        <button class="primary" type="submit" id="send">{mode === 'note' ? tr('addNoteButton') : tr('send')}</button>
+      </div>
+    </form>
+  );
+}

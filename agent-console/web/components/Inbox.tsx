@@ -1,0 +1,105 @@
+import type { ConversationView } from '../../server/protocol';
+import { channelName, duration, secondsSince, slaState } from '../format';
+import { tr, type Key } from '../i18n';
+import {
+  agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredToMe, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
+} from '../state';
+
+const VIEWS: [InboxView, Key][] = [['mine', 'viewMine'], ['offered', 'viewOffered'], ['unassigned', 'viewUnassigned'], ['all', 'viewAll']];
+
+export function Inbox() {
+  const shown = VIEWS.filter(([v]) => v !== 'all' || isLead.value);
+  const counts = views.value;
+  return (
+    <aside class="side" id="inbox" aria-label={tr('inbox')}>
+      <div class="views" role="tablist" aria-label={tr('inboxViews')}>
+        {shown.map(([v, k]) => (
+          <button
+            key={v}
+            role="tab"
+            id={`view-${v}`}
+            aria-selected={inboxView.value === v}
+            aria-controls="inbox-list"
+            class={inboxView.value === v ? 'active' : ''}
+            onClick={() => (inboxView.value = v)}
+          >
+            {tr(k)} <span class={`count${v === 'offered' && counts.offered.length ? ' hot' : ''}`}>{counts[v].length}</span>
+          </button>
+        ))}
+      </div>
+      <input id="inbox-search" type="search" placeholder={tr('inboxSearch')} aria-label={tr('inboxSearch')} value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
+      <ul id="inbox-list" role="tabpanel" aria-labelledby={`view-${inboxView.value}`} data-view={inboxView.value}>
+        {visible.value.length ? visible.value.map((c) => <InboxItem key={c.id} c={c} />) : <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
+      </ul>
+      {isLead.value ? <AgentBoard /> : null}
+    </aside>
+  );
+}
+
+function InboxItem({ c }: { c: ConversationView }) {
+  const offer = offeredToMe(c);
+  const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
+  const count = unread.value.get(c.id);
+  const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
+  const name = displayName(c);
+  return (
+    <li class={`item${current.value === c.id ? ' active' : ''}${offer ? ' offer' : ''}`} data-conversation={c.id} data-kind={kind}>
+      <button class="item-open" aria-current={current.value === c.id ? 'true' : undefined} onClick={() => void open(c.id)}>
+        <span class="item-title">
+          <strong>{name}</strong>
+          {count ? <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>{count}</span> : null}
+          {transfer ? <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span> : null}
+        </span>
+        <span class="meta">{[tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.language ?? '', c.priority ? `${tr('priority')} ${c.priority}` : '', ...c.tags.filter((t) => t !== 'survey_pending')].filter(Boolean).join(' · ')}</span>
+        <Clocks c={c} />
+      </button>
+      {offer ? (
+        <div class="offer-actions">
+          <span class="countdown" role="timer">{tr('offerEndsIn', { s: offerSecondsLeft(c) })}</span>
+          <button class="primary" data-accept={c.id} onClick={() => void claim(c.id)}>{tr('accept')}</button>
+          <button data-decline={c.id} onClick={() => void decline(c.id)}>{tr('decline')}</button>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/** Waiting time for a queued chat (first response), time since the customer's unanswered message for a held one. */
+export function Clocks({ c }: { c: ConversationView }) {
+  const t = now.value;
+  const levels = settings.value.serviceLevels;
+  if (c.state === 'queued') {
+    const waited = secondsSince(c.queuedAt, t);
+    if (waited === null) return null;
+    const s = slaState(waited, levels.firstResponseSeconds);
+    return <span class={`clock sla-${s}`} data-sla={s}>{tr('waitingFor', { t: duration(waited) })} · {tr(`sla_${s}`)}</span>;
+  }
+  const since = unansweredSince(c.id);
+  const waited = secondsSince(since, t);
+  if (waited === null) {
+    const last = secondsSince(lastCustomerAt(c.id), t);
+    return last === null ? null : <span class="clock" data-sla="none">{tr('lastCustomer', { t: duration(last) })} · {tr('answered')}</span>;
+  }
+  const limit = c.firstAgentReplyAt ? levels.nextResponseSeconds : levels.firstResponseSeconds;
+  const s = slaState(waited, limit);
+  return <span class={`clock sla-${s}`} data-sla={s}>{tr('lastCustomer', { t: duration(waited) })} · {tr(`sla_${s}`)}</span>;
+}
+
+function AgentBoard() {
+  return (
+    <section class="board" aria-labelledby="agents-title">
+      <h2 id="agents-title">{tr('agents')}</h2>
+      <ul id="agents">
+        {agents.value.filter((a) => a.role !== 'admin').map((a) => (
+          <li key={a.id} class="item" data-agent={a.id}>
+            <strong>{a.name}</strong> <span class={`presence presence-${a.presence}`}>{tr(a.presence)}</span>
+            <div class="meta">
+              <meter min={0} max={a.capacity} value={a.activeChats} aria-label={tr('presenceOf', { name: a.name, presence: tr(a.presence), active: a.activeChats, capacity: a.capacity })} /> {a.activeChats}/{a.capacity}
+              {a.lastReplyAt ? ` · ${tr('lastReply')} ${duration(secondsSince(a.lastReplyAt, now.value))}` : ''}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,342 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { AuditEntry, Conversation, Message } from '../../../models/records';
+import type { TranscriptSummary } from '../../../store/store';
+import { channelName, customerLabel, dateTime, timeOfDay } from '../format';
+import { ApiError, download } from '../http';
+import { errorText, tr, type Key } from '../i18n';
+import { agents, conversations, customers, me, type ReviewTab } from '../state';
+import { call, reasonText } from './reviewShared';
+import { Dashboard } from './Dashboard';
+
+/**
+ * Supervisor pages: transcript review (search, filters, one transcript with tags and annotations, exports),
+ * the dashboard, and the audit log for admins. People are named everywhere: staff by the board's names,
+ * customers by name or their visitor label.
+ */
+export function Review({ tab }: { tab: ReviewTab }) {
+  const [message, setMessage] = useState('');
+  const fail = (err: unknown) => setMessage(err instanceof ApiError ? err.code : 'INTERNAL');
+  return (
+    <main class="review" id="review" tabIndex={-1}>
+      {message ? <div class="error" role="alert" id="review-error">{errorText(message)}</div> : null}
+      {tab === 'transcripts' ? <Transcripts fail={fail} /> : tab === 'dashboard' ? <Dashboard fail={fail} /> : <Audit fail={fail} />}
+    </main>
+  );
+}
+
+
+interface Transcript {
+  conversation: Conversation;
+  customer: { id: string; displayName?: string; language?: string; segments: string[] } | null;
+  messages: Message[];
+  staff: Record<string, string>;
+}
+
+const FILTERS = ['q', 'from', 'to', 'channel', 'state', 'reason', 'intent', 'sentimentMin', 'sentimentMax', 'ratingMin', 'ratingMax', 'tag', 'segment', 'agent', 'customer'] as const;
+type Filter = (typeof FILTERS)[number];
+const REASONS = ['customer_asked', 'not_understood', 'negative_sentiment', 'important_customer', 'policy_intent', 'social_mention', 'dialog_decided'];
+const STATES = ['bot', 'queued', 'agent', 'external', 'closed'];
+
+/** Transcript search keeps its filters and results while the supervisor moves between pages. */
+const remembered: { filters: Partial<Record<Filter, string>>; results: TranscriptSummary[]; nextCursor: string | null; loaded: boolean } = { filters: {}, results: [], nextCursor: null, loaded: false };
+
+function Transcripts({ fail }: { fail: (e: unknown) => void }) {
+  const [filters, setFilters] = useState(remembered.filters);
+  const [results, setResults] = useState(remembered.results);
+  const [nextCursor, setNext] = useState(remembered.nextCursor);
+  const [openT, setOpen] = useState<Transcript | undefined>(undefined);
+  const set = (k: Filter, v: string) => setFilters((f) => (remembered.filters = { ...f, [k]: v }));
+  // Customers seen in results, so the customer filter takes a name.
+  const customerIds = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const r of results) m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId), r.conversation.customerId);
+    return m;
+  }, [results]);
+
+  const query = (extra: Record<string, string> = {}) => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...filters, ...extra })) {
+      const value = (k === 'customer' ? customerIds.get(v ?? '') ?? v : v)?.trim();
+      if (value) p.set(k, value);
+    }
+    return p;
+  };
+  const search = async (more: boolean) => {
+    try {
+      const p = query({ limit: '50', ...(more && nextCursor ? { cursor: nextCursor } : {}) });
+      const r = await call<{ items: TranscriptSummary[]; nextCursor: string | null }>(`/api/transcripts?${p}`);
+      const items = more ? [...results, ...r.items] : r.items;
+      Object.assign(remembered, { results: items, nextCursor: r.nextCursor, loaded: true });
+      setResults(items);
+      setNext(r.nextCursor);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  useEffect(() => {
+    if (!remembered.loaded) void search(false);
+  }, []);
+  const openTranscript = (id: string) => call<Transcript>(`/api/transcripts/${encodeURIComponent(id)}`).then(setOpen, fail);
+  const exportAs = async (format: 'csv' | 'json') => {
+    try {
+      const body = Object.fromEntries([...query().entries(), ['format', format]]);
+      const { url } = await call<{ url: string }>('/api/transcripts/export-link', { method: 'POST', body });
+      download(url, `transcripts.${format}`);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const input = (name: Filter, attrs: Record<string, string> = {}) => (
+    <label>
+      {tr(('f_' + name) as Key)}
+      <input id={`f-${name}`} name={name} value={filters[name] ?? ''} onInput={(e) => set(name, e.currentTarget.value)} {...attrs} />
+    </label>
+  );
+  const select = (name: Filter, options: [string, string][]) => (
+    <label>
+      {tr(('f_' + name) as Key)}
+      <select id={`f-${name}`} value={filters[name] ?? ''} onChange={(e) => set(name, e.currentTarget.value)}>
+        <option value="">{tr('any')}</option>
+        {options.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+      </select>
+    </label>
+  );
+  const staff = agents.value.map((a) => [a.id, a.name] as [string, string]);
+  return (
+    <div class="review-split">
+      <section class="review-list" aria-label={tr('tabTranscripts')}>
+        <form class="filters" id="filters" onSubmit={(e) => (e.preventDefault(), void search(false))}>
+          {input('q', { type: 'search', placeholder: tr('searchWords'), class: 'wide' })}
+          {input('from', { type: 'date' })}
+          {input('to', { type: 'date' })}
+          {input('channel', { placeholder: 'webchat, msteams…' })}
+          {select('state', STATES.map((s) => [s, tr(('state_' + s) as Key)]))}
+          {select('reason', REASONS.map((r) => [r, reasonText(r)]))}
+          {input('intent', { placeholder: 'order.track' })}
+          {input('sentimentMin', { type: 'number', min: '-1', max: '1', step: '0.1' })}
+          {input('sentimentMax', { type: 'number', min: '-1', max: '1', step: '0.1' })}
+          {input('ratingMin', { type: 'number', min: '1', max: '5', step: '1' })}
+          {input('ratingMax', { type: 'number', min: '1', max: '5', step: '1' })}
+          {input('tag')}
+          {input('segment', { placeholder: 'vip' })}
+          {select('agent', staff)}
+          {input('customer', { list: 'customer-names', placeholder: tr('customerHint') })}
+          <datalist id="customer-names">{[...customerIds.keys()].map((n) => <option key={n} value={n} />)}</datalist>
+          <div class="actions">
+            <button class="primary" type="submit" id="search">{tr('search')}</button>
+            <button type="button" id="export-csv" onClick={() => void exportAs('csv')}>{tr('exportCsv')}</button>
+            <button type="button" id="export-json" onClick={() => void exportAs('json')}>{tr('exportJson')}</button>
+          </div>
+        </form>
+        {results.length ? (
+          <div class="table-scroll">
+            <table class="grid" id="results">
+              <thead>
+                <tr>{(['started', 'channel', 'customer', 'state', 'reason', 'rating', 'sentiment', 'messagesCol', 'tags'] as Key[]).map((k) => <th key={k} scope="col">{tr(k)}</th>)}</tr>
+              </thead>
+              <tbody>
+                {results.map((i) => (
+                  <tr key={i.conversation.id} data-conversation={i.conversation.id} class={openT?.conversation.id === i.conversation.id ? 'active' : ''} onClick={() => void openTranscript(i.conversation.id)}>
+                    <td>
+                      <button class="link" onClick={(e) => (e.stopPropagation(), void openTranscript(i.conversation.id))}>{dateTime(i.conversation.createdAt)}</button>
+                    </td>
+                    <td>{channelName(i.conversation.channelId)}</td>
+                    <td>{customerLabel(i.customerName, i.conversation.customerId)}</td>
+                    <td>{tr(('state_' + i.conversation.state) as Key)}</td>
+                    <td>{reasonText(i.conversation.handoffReason)}</td>
+                    <td>{i.conversation.satisfaction ? `${i.conversation.satisfaction.score}/5` : '—'}</td>
+                    <td>{i.sentiment === null ? '—' : i.sentiment.toFixed(2)}</td>
+                    <td>{i.customerMessages}</td>
+                    <td>{i.conversation.tags.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : <div class="empty" id="no-results">{tr('noResults')}</div>}
+        {nextCursor ? <button id="more" onClick={() => void search(true)}>{tr('more')}</button> : null}
+      </section>
+      <section class="review-detail" id="transcript" aria-label={tr('pickTranscript')}>
+        {openT ? <TranscriptView key={openT.conversation.id} t={openT} fail={fail} onChange={(t) => {
+          setOpen(t);
+          setResults((rs) => (remembered.results = rs.map((i) => (i.conversation.id === t.conversation.id ? { ...i, conversation: t.conversation } : i))));
+        }} /> : <div class="empty">{tr('pickTranscript')}</div>}
+      </section>
+    </div>
+  );
+}
+
+function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknown) => void; onChange: (t: Transcript) => void }) {
+  const c = t.conversation;
+  const [tags, setTags] = useState(c.tags.join(', '));
+  const [note, setNote] = useState('');
+  const customer = customerLabel(t.customer?.displayName, c.customerId, c.channelId);
+  const staffName = (id?: string) => (id ? t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone') : tr('someone'));
+  const who = (m: Message) => {
+    if (m.role === 'customer') return customer;
+    if (m.role === 'bot') return 'Bot';
+    if (m.role === 'agent') return `${staffName(m.authorId)}${m.kind === 'note' ? ` · ${tr(m.data?.annotation ? 'annotation' : 'note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`;
+    return tr('system');
+  };
+  const line = (m: Message) => {
+    if (m.kind === 'event') {
+      const d = m.data ?? {};
+      const text = d.type === 'state'
+        ? `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${d.reason ? ` (${reasonText(String(d.reason))})` : ''}${d.agentId || d.toAgentId ? ` · ${staffName(String(d.toAgentId ?? d.agentId))}` : ''}`
+        : d.type === 'satisfaction' ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}` : m.text;
+      return <div class="msg event" key={m.seq} data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${text}`}</div>;
+    }
+    const detail = m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${m.sentiment.toFixed(2)}` : ''}` : '';
+    return (
+      <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
+        <div class="who">{`${timeOfDay(m.createdAt)} · ${who(m)}${detail}`}</div>
+        {m.text}
+      </div>
+    );
+  };
+  const saveTags = () =>
+    call<{ conversation: Conversation }>(`/api/transcripts/${encodeURIComponent(c.id)}/tags`, { method: 'PUT', body: { tags: tags.split(',').map((x) => x.trim()).filter(Boolean) } }).then((r) => onChange({ ...t, conversation: r.conversation }), fail);
+  const annotate = () => {
+    if (!note.trim()) return;
+    void call<{ message: Message }>(`/api/transcripts/${encodeURIComponent(c.id)}/annotations`, { method: 'POST', body: { text: note } }).then((r) => {
+      setNote('');
+      onChange({ ...t, messages: [...t.messages, r.message] });
+    }, fail);
+  };
+  return (
+    <div>
+      <h2>{`${customer} · ${channelName(c.channelId)} · ${dateTime(c.createdAt)}`}</h2>
+      <dl class="facts">
+        <dt>{tr('f_reason')}</dt>
+        <dd id="t-reason">{reasonText(c.handoffReason)}</dd>
+        <dt>{tr('rating')}</dt>
+        <dd id="t-rating">{c.satisfaction ? `${c.satisfaction.score}/5${c.satisfaction.comment ? ` “${c.satisfaction.comment}”` : ''}` : '—'}</dd>
+        <dt>{tr('f_state')}</dt>
+        <dd>{tr(('state_' + c.state) as Key)}</dd>
+        <dt>{tr('agents')}</dt>
+        <dd id="t-agents">{(c.handledBy ?? []).map((a) => staffName(a)).join(', ') || '—'}</dd>
+        <dt>{tr('segments')}</dt>
+        <dd>{t.customer?.segments.join(', ') || '—'}</dd>
+      </dl>
+      <form class="row" onSubmit={(e) => (e.preventDefault(), void saveTags())}>
+        <input id="t-tags" aria-label={tr('tags')} value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
+        <button id="t-tags-save" type="submit">{tr('saveTags')}</button>
+      </form>
+      <div class="messages" id="t-messages">{t.messages.map(line)}</div>
+      <form class="row" onSubmit={(e) => (e.preventDefault(), annotate())}>
+        <textarea id="t-note" aria-label={tr('annotate')} placeholder={tr('annotateHint')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <button id="t-note-add" type="submit">{tr('annotate')}</button>
+      </form>
+    </div>
+  );
+}
+
+// ---- audit (admins)
+
+const AUDIT_ACTIONS = ['auth.sign_in', 'transcript.view', 'transcript.search', 'transcript.export', 'chat.takeover', 'chat.whisper', 'chat.note', 'customer.update', 'customer.consent', 'customer.merge', 'customer.unmerge', 'customer.erase', 'console.settings'];
+
+function Audit({ fail }: { fail: (e: unknown) => void }) {
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [action, setAction] = useState('');
+  const [actor, setActor] = useState('');
+  const names = useCustomerNames(entries);
+  const load = async (more: boolean) => {
+    try {
+      const p = new URLSearchParams({ limit: '100' });
+      if (action) p.set('action', action);
+      if (actor) p.set('actor', actor);
+      if (more && cursor) p.set('cursor', cursor);
+      const r = await call<{ entries: AuditEntry[]; nextCursor: string | null }>(`/api/audit?${p}`);
+      setEntries(more ? [...entries, ...r.entries] : r.entries);
+      setCursor(r.nextCursor);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  useEffect(() => void load(false), []);
+  const exportCsv = async () => {
+    try {
+      const { url } = await call<{ url: string }>('/api/audit/export-link', { method: 'POST', body: { format: 'csv', ...(action ? { action } : {}) } });
+      download(url, 'audit.csv');
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const staff = (id?: string) => (id ? agents.value.find((a) => a.id === id)?.name ?? (id === me.value?.id ? me.value.name : undefined) : undefined);
+  const target = (e: AuditEntry) => {
+    if (!e.targetId) return '';
+    if (e.targetType === 'user') return staff(e.targetId) ?? tr('someone');
+    if (e.targetType === 'customer') return names.get(e.targetId) ?? customerLabel(undefined, e.targetId);
+    if (e.targetType === 'conversation') {
+      const c = conversations.value.get(e.targetId);
+      // A chat this console has not loaded is named by what it is, never by its id.
+      return c ? `${tr('chatWith')} ${customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId)}` : tr('aConversation');
+    }
+    return e.targetType ?? '';
+  };
+  const details = (e: AuditEntry) =>
+    Object.entries(e.data ?? {})
+      .map(([k, v]) => `${k}: ${/agentid$|actorid$|userid$/i.test(k) && typeof v === 'string' ? staff(v) ?? tr('someone') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(' · ');
+  return (
+    <div>
+      <form class="filters" onSubmit={(e) => (e.preventDefault(), void load(false))}>
+        <label>
+          {tr('action')}
+          <input id="a-action" list="audit-actions" value={action} placeholder="transcript.view" onInput={(e) => setAction(e.currentTarget.value)} />
+          <datalist id="audit-actions">{AUDIT_ACTIONS.map((a) => <option key={a} value={a} />)}</datalist>
+        </label>
+        <label>
+          {tr('actor')}
+          <select id="a-actor" value={actor} onChange={(e) => setActor(e.currentTarget.value)}>
+            <option value="">{tr('any')}</option>
+            {agents.value.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          </select>
+        </label>
+        <div class="actions">
+          <button class="primary" type="submit" id="audit-search">{tr('search')}</button>
+          <button type="button" id="audit-export" onClick={() => void exportCsv()}>{tr('exportCsv')}</button>
+        </div>
+      </form>
+      <div class="table-scroll">
+        <table class="grid" id="audit">
+          <thead>
+            <tr>{(['at', 'actor', 'action', 'target', 'details'] as Key[]).map((k) => <th key={k} scope="col">{tr(k)}</th>)}</tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} data-audit={e.id}>
+                <td>{dateTime(e.at)}</td>
+                <td class="actor">{staff(e.actorId) ?? '—'}</td>
+                <td>{e.action}</td>
+                <td class="target">{target(e)}</td>
+                <td>{details(e)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {cursor ? <button id="audit-more" onClick={() => void load(true)}>{tr('more')}</button> : null}
+    </div>
+  );
+}
+
+/** Names of the customers an audit page mentions, fetched once each (GET /api/customers/:id). */
+function useCustomerNames(entries: AuditEntry[]): ReadonlyMap<string, string> {
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    const ids = [...new Set(entries.filter((e) => e.targetType === 'customer' && e.targetId).map((e) => e.targetId!))].filter((id) => !asked.current.has(id));
+    ids.forEach((id) => asked.current.add(id));
+    if (!ids.length) return;
+    void Promise.all(ids.map((id) => call<{ customer: { id: string; displayName?: string } }>(`/api/customers/${encodeURIComponent(id)}`).then((r) => [id, customerLabel(r.customer.displayName, id)] as const, () => undefined))).then((found) => {
+      setNames((prev) => {
+        const next = new Map(prev);
+        for (const f of found) if (f) next.set(f[0], f[1]);
+        return next;
+      });
+    });
+  }, [entries]);
+  return names;
+}

@@ -1,0 +1,71 @@
+import { locale, tr } from './i18n';
+
+/** How people call the channels; an unknown channel id is shown as it is. */
+const CHANNELS: Record<string, { en: string; es: string }> = {
+  webchat: { en: 'web chat', es: 'chat web' },
+  directline: { en: 'web chat', es: 'chat web' },
+  msteams: { en: 'Teams', es: 'Teams' },
+  facebook: { en: 'Facebook', es: 'Facebook' },
+  instagram: { en: 'Instagram', es: 'Instagram' },
+  whatsapp: { en: 'WhatsApp', es: 'WhatsApp' },
+  twitter: { en: 'X', es: 'X' },
+  telegram: { en: 'Telegram', es: 'Telegram' },
+  slack: { en: 'Slack', es: 'Slack' },
+  email: { en: 'email', es: 'correo' },
+  sms: { en: 'SMS', es: 'SMS' },
+  emulator: { en: 'Emulator', es: 'Emulator' },
+};
+
+export function channelName(channelId: string): string {
+  return CHANNELS[channelId]?.[locale()] ?? channelId;
+}
+
+/** A stable four-digit number from an id (FNV-1a), so one visitor keeps one label everywhere. */
+export function visitorNumber(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return 1000 + (h % 9000);
+}
+
+/** "Ana López", or for someone who never gave a name "Visitor 4821 · web chat". */
+export function customerLabel(name: string | undefined, customerId: string, channelId?: string): string {
+  if (name?.trim()) return name;
+  const base = `${tr('visitor')} ${visitorNumber(customerId)}`;
+  return channelId ? `${base} · ${channelName(channelId)}` : base;
+}
+
+/** "45 s", "4 min", "2 h 5 min" */
+export function duration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  const h = Math.floor(s / 3600);
+  const m = Math.round((s % 3600) / 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+export type SlaState = 'ok' | 'warn' | 'breach';
+
+/** Against a service level: due soon from three quarters of it, overdue past it. */
+export function slaState(elapsedSeconds: number, limitSeconds: number): SlaState {
+  if (elapsedSeconds >= limitSeconds) return 'breach';
+  return elapsedSeconds >= limitSeconds * 0.75 ? 'warn' : 'ok';
+}
+
+export function secondsSince(iso: string | undefined, now: number): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? Math.max(0, (now - t) / 1000) : null;
+}
+
+export function dateTime(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+export function timeOfDay(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { timeStyle: 'short' }).format(new Date(iso));
+}

@@ -1,0 +1,29 @@
+import { errorText } from './i18n';
+
+/** A refused REST call: the coded error, shown to people through errorText(). */
+export class ApiError extends Error {
+  constructor(readonly code: string) {
+    super(errorText(code));
+  }
+}
+
+/** JSON over fetch with the session token. */
+export async function api<T>(token: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  }).catch(() => undefined);
+  if (!res) throw new ApiError('TIMEOUT');
+  const body = res.status === 204 ? undefined : await res.json().catch(() => undefined);
+  if (!res.ok) throw new ApiError((body as { error?: { code?: string } } | undefined)?.error?.code ?? 'INTERNAL');
+  return body as T;
+}
+
+/** Starts a download of a same-origin link without leaving the page. */
+export function download(url: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+}

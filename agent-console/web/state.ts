@@ -1,0 +1,578 @@
+import { batch, computed, effect, signal, type Signal } from '@preact/signals';
+import type { Conversation, Customer, Message, User } from '../../models/records';
+import type { InboxSettings } from '../server/inboxProtocol';
+import type { AgentView, ConversationView } from '../server/protocol';
+import { errorText, locale, tr } from './i18n';
+import { customerLabel } from './format';
+import { alertOffer, askNotificationPermission, notify } from './notify';
+import { openSocket, request, type ConsoleSocket, type Data, type EmitName, type EmitPayload, type Result, type WireError } from './wire';
+
+/**
+ * The console's state, as signals: components read what they show and re-render alone when it changes, so a
+ * push never rebuilds the page (typed text, focus, selection, scroll and open menus stay). Messages are kept
+ * per conversation by sequence number: live pushes and replays after a reconnect merge without duplicates.
+ */
+export type Me = Pick<User, 'id' | 'email' | 'name' | 'role' | 'skills' | 'languages' | 'capacity'>;
+export type ReviewTab = 'transcripts' | 'dashboard' | 'audit';
+export type InboxView = 'mine' | 'offered' | 'unassigned' | 'all';
+export type Pane = 'list' | 'chat' | 'profile';
+/** What GET /api/merge-suggestions returns (profile/identityResolution.ts). */
+export interface Suggestion { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }
+export interface PastConversation { conversation: Conversation; messages: Message[] }
+
+export const token = signal(sessionStorage.getItem('console-token') ?? '');
+export const me = signal<Me | undefined>(undefined);
+export const connected = signal(false);
+/** The error code behind the one error line ('' for none); shown as errorText(code), so in the current language. */
+export const error = signal('');
+export const errorMessage = computed(() => (error.value ? errorText(error.value) : ''));
+export const presence = signal<'online' | 'away' | 'offline'>('online');
+export const page = signal<'chats' | ReviewTab>('chats');
+export const inboxView = signal<InboxView>('mine');
+export const search = signal('');
+export const current = signal<string | undefined>(undefined);
+export const pane = signal<Pane>('list');
+export const helpOpen = signal(false);
+/** The server's answer to settings:get replaces these on every connect. */
+export const settings = signal<InboxSettings>({ offerTimeoutSeconds: 60, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 } });
+/** Ticks once a second; only what shows a clock (waits, countdowns) reads it. */
+export const now = signal(Date.now());
+
+export const conversations = signal<ReadonlyMap<string, ConversationView>>(new Map());
+export const queueIds = signal<readonly string[]>([]);
+export const mineIds = signal<readonly string[]>([]);
+/** Supervisors: every open chat (inbox:all), refreshed when the board changes. */
+export const allIds = signal<readonly string[]>([]);
+export const customers = signal<ReadonlyMap<string, Customer>>(new Map());
+export const history = signal<ReadonlyMap<string, PastConversation[]>>(new Map());
+export const agents = signal<readonly AgentView[]>([]);
+export const unread = signal<ReadonlyMap<string, number>>(new Map());
+export const customerTypingAt = signal<ReadonlyMap<string, number>>(new Map());
+export const declined = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-declined') ?? '[]') as string[]));
+/** Why a chat left this agent, for the banner in its view. */
+export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over'>>(new Map());
+/** Agent messages the channel refused (activity ids), and those already sent again. */
+export const undelivered = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-undelivered') ?? '[]') as string[]));
+export const resent = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-resent') ?? '[]') as string[]));
+export const sending = signal<ReadonlySet<string>>(new Set());
+export const suggestions = signal<readonly Suggestion[]>([]);
+/** Queued chats this console saw leave the queue to someone else: no longer acceptable here. */
+export const takenElsewhere = signal<ReadonlySet<string>>(new Set());
+
+const messageSignals = new Map<string, Signal<readonly Message[]>>();
+let socket: ConsoleSocket | undefined;
+
+export function messagesOf(conversationId: string): Signal<readonly Message[]> {
+  let s = messageSignals.get(conversationId);
+  if (!s) messageSignals.set(conversationId, (s = signal<readonly Message[]>([])));
+  return s;
+}
+
+/** What the agent is writing, per chat: survives pushes, chat switches and view changes. */
+export interface Draft { reply: Signal<string>; note: Signal<string>; mode: Signal<'reply' | 'note'>; transferNote: Signal<string>; profileNote: Signal<string> }
+const drafts = new Map<string, Draft>();
+export function draftOf(conversationId: string): Draft {
+  let d = drafts.get(conversationId);
+  if (!d) drafts.set(conversationId, (d = { reply: signal(''), note: signal(''), mode: signal('reply'), transferNote: signal(''), profileNote: signal('') }));
+  return d;
+}
+
+// ---- derived
+
+export const isLead = computed(() => me.value !== undefined && me.value.role !== 'agent');
+
+export function offeredToMe(c: ConversationView | undefined, at = now.value): boolean {
+  const info = c?.queueInfo;
+  if (!c || c.state !== 'queued' || !info?.offeredAt || info.offeredTo.at(-1) !== me.value?.id || declined.value.has(c.id)) return false;
+  return offerSecondsLeft(c, at) > 0;
+}
+
+export function offerSecondsLeft(c: ConversationView, at = now.value): number {
+  const offeredAt = Date.parse(c.queueInfo?.offeredAt ?? '');
+  return Number.isFinite(offeredAt) ? Math.ceil(settings.value.offerTimeoutSeconds - (at - offeredAt) / 1000) : 0;
+}
+
+function pick(ids: readonly string[]): ConversationView[] {
+  const map = conversations.value;
+  return ids.map((id) => map.get(id)).filter((c): c is ConversationView => c !== undefined);
+}
+
+export const queued = computed(() => pick(queueIds.value).filter((c) => c.state === 'queued'));
+export const offered = computed(() => queued.value.filter((c) => offeredToMe(c)));
+export const views = computed<Record<InboxView, ConversationView[]>>(() => {
+  const offers = new Set(offered.value.map((c) => c.id));
+  const mine = pick(mineIds.value).filter((c) => c.state === 'agent' && c.agentId === me.value?.id);
+  return {
+    mine,
+    offered: offered.value,
+    unassigned: queued.value.filter((c) => !offers.has(c.id)),
+    all: isLead.value ? pick(allIds.value) : [],
+  };
+});
+
+/** The chats of the current view that match the inbox search (customer, reason, channel, tags, last message). */
+export const visible = computed(() => {
+  const q = search.value.trim().toLowerCase();
+  const list = views.value[inboxView.value];
+  if (!q) return list;
+  return list.filter((c) => {
+    const last = messagesOf(c.id).value.at(-1)?.text ?? '';
+    return [displayName(c), c.channelId, c.handoffReason ?? '', c.tags.join(' '), c.skill ?? '', last].join(' ').toLowerCase().includes(q);
+  });
+});
+
+export const unreadTotal = computed(() => [...unread.value.values()].reduce((n, x) => n + x, 0) + offered.value.length);
+
+export function displayName(c: Pick<ConversationView, 'customerName' | 'customerId' | 'channelId'>): string {
+  return customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId);
+}
+
+export function agentName(id: string | null | undefined): string {
+  if (!id) return tr('someone');
+  if (id === me.value?.id) return me.value.name;
+  return agents.value.find((a) => a.id === id)?.name ?? tr('someone');
+}
+
+// ---- updates
+
+function upsert(list: readonly ConversationView[]): void {
+  if (!list.length) return;
+  const next = new Map(conversations.value);
+  for (const c of list) {
+    const known = next.get(c.id);
+    // Snapshots computed at different moments may arrive out of order: the higher version wins.
+    if (!known || c.version >= known.version) next.set(c.id, c);
+  }
+  conversations.value = next;
+}
+
+function setIn<K, V>(s: Signal<ReadonlyMap<K, V>>, key: K, value: V | undefined): void {
+  const next = new Map(s.value);
+  if (value === undefined) next.delete(key);
+  else next.set(key, value);
+  s.value = next;
+}
+
+function addTo(s: Signal<ReadonlySet<string>>, value: string, persistAs?: string): void {
+  if (s.value.has(value)) return;
+  const next = new Set(s.value).add(value);
+  s.value = next;
+  if (persistAs) sessionStorage.setItem(persistAs, JSON.stringify([...next].slice(-500)));
+}
+
+export function merge(conversationId: string, msgs: readonly Message[]): void {
+  if (!msgs.length) return;
+  const s = messagesOf(conversationId);
+  const bySeq = new Map(s.value.map((m) => [m.seq, m]));
+  for (const m of msgs) bySeq.set(m.seq, m);
+  s.value = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function cursors(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [id, s] of messageSignals) out[id] = s.value.at(-1)?.seq ?? 0;
+  return out;
+}
+
+function showError(e: WireError | undefined): void {
+  error.value = e?.code ?? 'INTERNAL';
+}
+
+async function call<K extends EmitName>(event: K, payload: EmitPayload<K>): Promise<Result<K>> {
+  if (!socket) return { ok: false, error: { code: 'TIMEOUT', message: 'not connected' } };
+  return request(socket, event, payload);
+}
+
+/** A request whose failure the agent should read about; returns the data, or undefined after showing why. */
+async function act<K extends EmitName>(event: K, payload: EmitPayload<K>): Promise<Data<K> | undefined> {
+  const r = await call(event, payload);
+  if (!r.ok) {
+    showError(r.error);
+    return undefined;
+  }
+  error.value = '';
+  return r.data as Data<K>;
+}
+
+// ---- session
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { code?: string } };
+  if (!res.ok || !body.token) {
+    error.value = body.error?.code ?? 'AUTH_INVALID';
+    return;
+  }
+  useToken(body.token);
+}
+
+export function useToken(t: string): void {
+  token.value = t;
+  sessionStorage.setItem('console-token', t);
+  error.value = '';
+  void connect();
+}
+
+async function connect(): Promise<void> {
+  const res = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  if (!res?.ok) return signOutLocal('');
+  const s = openSocket(token.value);
+  socket = s;
+  s.on('connect', () => void onConnected());
+  s.on('disconnect', () => (connected.value = false));
+  s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    if (err.data?.code?.startsWith('AUTH_')) signOutLocal(err.data.code);
+  });
+  s.on('session:ended', ({ code }) => signOutLocal(code));
+  s.on('queue:updated', ({ queue }) => {
+    const ids = new Set(queue.map((q) => q.id));
+    // Chats that left the queue and did not come to me went to a colleague (or back to the bot).
+    const left = queueIds.value.filter((id) => !ids.has(id) && !mineIds.value.includes(id) && !claiming.has(id));
+    batch(() => {
+      upsert(queue);
+      queueIds.value = queue.map((q) => q.id);
+      for (const id of left) addTo(takenElsewhere, id);
+    });
+    if (isLead.value) {
+      refreshAll();
+      if (current.value && left.includes(current.value)) void loadChat(current.value);
+    }
+  });
+  s.on('conversation:offered', ({ conversation }) => {
+    batch(() => {
+      upsert([conversation]);
+      if (!queueIds.value.includes(conversation.id)) queueIds.value = [...queueIds.value, conversation.id];
+    });
+    alertOffer(displayName(conversation), tr(('reason_' + (conversation.handoffReason ?? 'none')) as never));
+  });
+  s.on('conversation:assigned', ({ conversation }) => {
+    const claimedHere = claiming.has(conversation.id);
+    batch(() => {
+      upsert([conversation]);
+      mineIds.value = [...mineIds.value.filter((id) => id !== conversation.id), conversation.id];
+      queueIds.value = queueIds.value.filter((id) => id !== conversation.id);
+      setIn(released, conversation.id, undefined);
+    });
+    // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
+    if (!claimedHere) void loadChat(conversation.id).then(() => notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)));
+  });
+  s.on('conversation:released', ({ conversationId, reason }) => {
+    batch(() => {
+      mineIds.value = mineIds.value.filter((id) => id !== conversationId);
+      setIn(released, conversationId, reason);
+      const c = conversations.value.get(conversationId);
+      if (c && reason === 'closed') upsert([{ ...c, state: 'closed', agentId: null, version: c.version + 1 }]);
+    });
+  });
+  s.on('message:new', ({ conversationId, message }) => {
+    merge(conversationId, [message]);
+    if (message.role === 'customer') {
+      setIn(customerTypingAt, conversationId, undefined);
+      const mine = mineIds.value.includes(conversationId);
+      if (conversationId !== current.value || document.hidden) setIn(unread, conversationId, (unread.value.get(conversationId) ?? 0) + 1);
+      if (mine && document.hidden) notify(displayName(conversations.value.get(conversationId) ?? { customerId: conversationId, channelId: '' }), message.text);
+    }
+  });
+  s.on('typing', ({ conversationId, from }) => {
+    if (from === 'customer') setIn(customerTypingAt, conversationId, Date.now());
+  });
+  s.on('agents:updated', ({ agents: list }) => {
+    agents.value = list;
+    if (isLead.value) refreshAll();
+  });
+  s.on('settings:updated', (next) => (settings.value = next));
+}
+
+const claiming = new Set<string>();
+
+/** On every (re)connect: presence, the queue, settings, and everything missed since the sequence numbers we hold. */
+async function onConnected(): Promise<void> {
+  const who = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  if (!who?.ok) return signOutLocal('AUTH_EXPIRED');
+  me.value = ((await who.json()) as { user: Me }).user;
+  await call('presence:set', { presence: presence.value });
+  const [q, st, a] = await Promise.all([call('queue:list', {}), call('settings:get', {}), call('agents:list', {})]);
+  if (st.ok) settings.value = st.data;
+  if (a.ok) agents.value = a.data.agents;
+  if (q.ok) {
+    batch(() => {
+      upsert([...q.data.queue, ...q.data.mine]);
+      queueIds.value = q.data.queue.map((c) => c.id);
+      mineIds.value = q.data.mine.map((c) => c.id);
+    });
+    for (const c of q.data.mine) messagesOf(c.id);
+  }
+  const s = await call('sync', { cursors: cursors() });
+  if (s.ok) {
+    const by = new Map<string, Message[]>();
+    for (const m of s.data.messages) by.set(m.conversationId, [...(by.get(m.conversationId) ?? []), m]);
+    batch(() => by.forEach((msgs, id) => merge(id, msgs)));
+  }
+  if (isLead.value) refreshAll();
+  connected.value = true;
+  // Customers of my chats, for names and the profile.
+  for (const id of mineIds.value) if (!customers.value.has(conversations.value.get(id)?.customerId ?? '')) void loadChat(id);
+  askNotificationPermission();
+}
+
+let allTimer: ReturnType<typeof setTimeout> | undefined;
+/** Supervisors' "All" view: one fresh list at most every half second, after board or queue changes. */
+function refreshAll(): void {
+  if (allTimer) return;
+  allTimer = setTimeout(async () => {
+    allTimer = undefined;
+    const r = await call('inbox:all', {});
+    if (r.ok) {
+      batch(() => {
+        upsert(r.data.conversations);
+        allIds.value = r.data.conversations.map((c) => c.id);
+      });
+    }
+  }, 500);
+}
+
+export function signOutLocal(code: string): void {
+  socket?.disconnect();
+  socket = undefined;
+  batch(() => {
+    token.value = '';
+    me.value = undefined;
+    connected.value = false;
+    page.value = 'chats';
+    current.value = undefined;
+    error.value = code;
+  });
+  sessionStorage.removeItem('console-token');
+}
+
+export async function signOut(): Promise<void> {
+  await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  signOutLocal('');
+}
+
+export function setPresence(p: 'online' | 'away' | 'offline'): void {
+  presence.value = p;
+  void act('presence:set', { presence: p });
+}
+
+/** Agents only get the board at connect; the transfer list asks again when it opens, so presence is current. */
+export async function refreshAgents(): Promise<void> {
+  const r = await call('agents:list', {});
+  if (r.ok) agents.value = r.data.agents;
+}
+
+// ---- chats
+
+async function loadChat(conversationId: string): Promise<boolean> {
+  const r = await call('conversation:join', { conversationId });
+  if (!r.ok) {
+    showError(r.error);
+    return false;
+  }
+  batch(() => {
+    upsert([r.data.conversation]);
+    merge(conversationId, r.data.messages);
+    setIn(customers, r.data.conversation.customerId, r.data.customer);
+    setIn(history, conversationId, r.data.history);
+  });
+  return true;
+}
+
+export async function open(conversationId: string): Promise<void> {
+  batch(() => {
+    current.value = conversationId;
+    pane.value = 'chat';
+    setIn(unread, conversationId, undefined);
+  });
+  if (await loadChat(conversationId)) void loadSuggestions();
+}
+
+export async function claim(conversationId: string): Promise<void> {
+  claiming.add(conversationId);
+  const data = await act('conversation:claim', { conversationId });
+  claiming.delete(conversationId);
+  if (!data) return;
+  batch(() => {
+    upsert([data.conversation]);
+    if (!mineIds.value.includes(conversationId)) mineIds.value = [...mineIds.value, conversationId];
+    queueIds.value = queueIds.value.filter((id) => id !== conversationId);
+    inboxView.value = 'mine';
+  });
+  if (current.value !== conversationId) await open(conversationId);
+  else await loadChat(conversationId);
+}
+
+export async function decline(conversationId: string): Promise<void> {
+  addTo(declined, conversationId, 'console-declined');
+  await act('offer:decline', { conversationId });
+}
+
+export async function takeover(conversationId: string): Promise<void> {
+  const data = await act('conversation:takeover', { conversationId });
+  if (!data) return;
+  batch(() => {
+    upsert([data.conversation]);
+    mineIds.value = [...mineIds.value.filter((id) => id !== conversationId), conversationId];
+  });
+}
+
+async function lifecycle(event: 'conversation:return' | 'conversation:close', conversationId: string): Promise<void> {
+  const data = await act(event, { conversationId });
+  if (data) batch(() => {
+    upsert([data.conversation]);
+    mineIds.value = mineIds.value.filter((id) => id !== conversationId);
+  });
+}
+export const returnToBot = (id: string) => lifecycle('conversation:return', id);
+export const closeChat = (id: string) => lifecycle('conversation:close', id);
+
+export async function transfer(conversationId: string, target: string): Promise<boolean> {
+  const [kind, id] = target.split(':');
+  if (!id) return false;
+  const note = draftOf(conversationId).transferNote.value.trim();
+  const data = await act('conversation:transfer', { conversationId, ...(kind === 'agent' ? { toAgentId: id } : { skill: id }), ...(note ? { note } : {}) });
+  if (!data) return false;
+  batch(() => {
+    upsert([data.conversation]);
+    mineIds.value = mineIds.value.filter((x) => x !== conversationId);
+    draftOf(conversationId).transferNote.value = '';
+  });
+  return true;
+}
+
+/** The id an agent message of this console carries in the store (handoff service: agent:<agent>:<client id>). */
+const activityIdOf = (clientMessageId: string) => `agent:${me.value?.id}:${clientMessageId}`;
+/** A send that got no answer keeps its client id: sending the same text again is stored and delivered once. */
+const unanswered = new Map<string, { text: string; clientMessageId: string }>();
+
+export async function sendReply(conversationId: string, text: string): Promise<boolean> {
+  const body = text.trim();
+  if (!body) return false;
+  const again = unanswered.get(conversationId);
+  const clientMessageId = again?.text === body ? again.clientMessageId : crypto.randomUUID();
+  addTo(sending, activityIdOf(clientMessageId));
+  const r = await call('message:send', { conversationId, text: body, clientMessageId });
+  sending.value = new Set([...sending.value].filter((x) => x !== activityIdOf(clientMessageId)));
+  if (r.ok) {
+    unanswered.delete(conversationId);
+    error.value = '';
+    return true;
+  }
+  if (r.error.code === 'HANDOFF_DELIVERY_FAILED') {
+    // Stored, not delivered: the message itself says so and offers a retry; the draft has done its work.
+    unanswered.delete(conversationId);
+    addTo(undelivered, activityIdOf(clientMessageId), 'console-undelivered');
+    return true;
+  }
+  if (r.error.code === 'TIMEOUT') unanswered.set(conversationId, { text: body, clientMessageId });
+  showError(r.error);
+  return false;
+}
+
+/** Sends an undelivered message's text again, as a new message; the first stays in the transcript, marked. */
+export async function retry(message: Message): Promise<void> {
+  if (await sendReply(message.conversationId, message.text)) addTo(resent, message.activityId ?? message.id, 'console-resent');
+}
+
+export async function addNote(conversationId: string, text: string, whisper = false): Promise<boolean> {
+  const body = text.trim();
+  if (!body) return false;
+  return (await act('note:add', { conversationId, text: body, ...(whisper ? { whisper: true } : {}) })) !== undefined;
+}
+
+let lastTyping = 0;
+/** At most one typing signal every 3 s: the channel shows it for a few seconds. */
+export function typing(conversationId: string): void {
+  if (Date.now() - lastTyping < 3000) return;
+  lastTyping = Date.now();
+  void call('typing:start', { conversationId });
+}
+
+// ---- customer
+
+export async function saveCustomer(payload: EmitPayload<'customer:update'>): Promise<boolean> {
+  const data = await act('customer:update', payload);
+  if (data) setIn(customers, data.customer.id, data.customer);
+  return data !== undefined;
+}
+
+export async function setConsent(payload: EmitPayload<'customer:consent'>): Promise<void> {
+  const data = await act('customer:consent', payload);
+  if (data) setIn(customers, data.customer.id, data.customer);
+}
+
+export async function loadSuggestions(): Promise<void> {
+  const res = await fetch('/api/merge-suggestions', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  if (res?.ok) suggestions.value = ((await res.json()) as { suggestions: Suggestion[] }).suggestions;
+}
+
+export async function decideSuggestion(id: string, confirm: boolean): Promise<void> {
+  const res = await fetch(`/api/merge-suggestions/${encodeURIComponent(id)}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.value}` }, body: JSON.stringify({ confirm }) });
+  if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? 'INTERNAL';
+  await loadSuggestions();
+  if (current.value) await loadChat(current.value);
+}
+
+export async function saveServiceLevels(firstResponseSeconds: number, nextResponseSeconds: number): Promise<boolean> {
+  const data = await act('settings:set', { serviceLevels: { firstResponseSeconds, nextResponseSeconds } });
+  if (data) settings.value = data;
+  return data !== undefined;
+}
+
+// ---- what the transcript says
+
+/** The transfer that brought this chat to me, if that is how it came: who sent it, and their note. */
+export function transferOf(conversationId: string): { fromAgentId?: string; note?: string } | undefined {
+  const msgs = messagesOf(conversationId).value;
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const m = msgs[i];
+    if (m.kind !== 'event' || m.data?.type !== 'state') continue;
+    if (m.data.to !== 'agent') return undefined;
+    if (!m.data.fromAgentId || m.data.toAgentId !== me.value?.id) return undefined;
+    const note = msgs.slice(i + 1).find((n) => n.kind === 'note' && n.authorId === m.data?.fromAgentId);
+    return { fromAgentId: String(m.data.fromAgentId), note: note?.text };
+  }
+  return undefined;
+}
+
+/** Who took the chat over, when a supervisor did after this agent held it. */
+export function takenOverBy(conversationId: string): string | undefined {
+  const last = [...messagesOf(conversationId).value].reverse().find((m) => m.kind === 'event' && m.data?.type === 'state');
+  return last?.data?.takeover && last.data.agentId !== me.value?.id ? String(last.data.agentId) : undefined;
+}
+
+/** When the customer's latest message still waits for an agent's answer (next-response service level). */
+export function unansweredSince(conversationId: string): string | undefined {
+  const msgs = messagesOf(conversationId).value;
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const m = msgs[i];
+    if (m.kind === 'message' && m.role === 'agent') return undefined;
+    if (m.kind === 'message' && m.role === 'customer') {
+      let first = m;
+      for (let j = i - 1; j >= 0 && !(msgs[j].kind === 'message' && msgs[j].role === 'agent'); j--) if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
+      return first.createdAt;
+    }
+  }
+  return undefined;
+}
+
+export function lastCustomerAt(conversationId: string): string | undefined {
+  return [...messagesOf(conversationId).value].reverse().find((m) => m.role === 'customer' && m.kind === 'message')?.createdAt;
+}
+
+// ---- clock, title
+
+setInterval(() => (now.value = Date.now()), 1000);
+
+effect(() => {
+  const n = unreadTotal.value;
+  const title = tr('consoleTitle');
+  document.title = n > 0 ? `(${n}) ${title}` : title;
+});
+
+/** The language of fill-ins in canned replies. */
+export function fillTemplate(template: string, c: ConversationView | undefined): string {
+  const customer = c ? customers.value.get(c.customerId) : undefined;
+  const firstName = (customer?.displayName ?? c?.customerName ?? '').split(' ')[0] || (locale() === 'es' ? 'cliente' : 'there');
+  return template.replace(/\{firstName\}/g, firstName).replace(/\{agentName\}/g, me.value?.name.split(' ')[0] ?? '');
+}

@@ -1,0 +1,176 @@
+import type { Browser, Page } from 'playwright-core';
+import { messageActivity, post } from '../helpers/activities';
+import { artifact, describeBrowser, launch } from '../helpers/browser';
+import { ChannelServer } from '../helpers/channelServer';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+const PASSWORD = 'correct horse battery';
+
+/**
+ * Records what the console does to get attention: beeps (oscillators started) and desktop notifications,
+ * with notification permission granted. Runs in the page before the console's script.
+ */
+const RECORD_ALERTS = `
+  window.__alerts = { beeps: 0, notifications: [] };
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...a) { window.__alerts.beeps++; return start.apply(this, a); };
+  class RecordingNotification { constructor(title, o) { window.__alerts.notifications.push({ title, body: o && o.body }); } }
+  RecordingNotification.permission = 'granted';
+  RecordingNotification.requestPermission = () => Promise.resolve('granted');
+  window.Notification = RecordingNotification;
+`;
+
+/** Polls an expression in the page (waitForFunction compiles strings with eval, which the console's CSP forbids). */
+async function until(page: Page, expression: string): Promise<void> {
+  while (!(await page.evaluate(expression))) await new Promise((r) => setTimeout(r, 25));
+}
+
+describeBrowser('console inbox in headless Chromium', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '300' });
+    channel = await new ChannelServer().start();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await channel?.stop();
+  });
+
+  async function agent(email: string, name: string): Promise<{ page: Page; id: string }> {
+    const user = await running.app.services.auth.createUser({ email, name, password: PASSWORD, role: 'agent', capacity: 3, languages: ['en'] });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 640 } })).newPage();
+    await page.addInitScript(RECORD_ALERTS);
+    await page.goto(`${running.url}/console`);
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    await page.locator('#inbox').waitFor();
+    return { page, id: user.id };
+  }
+
+  const says = (conv: string, text: string, name = 'Rita Reader') =>
+    post(running.url, messageActivity({ conversation: { id: conv }, from: { id: `u-${conv}`, name }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+  const conversation = async (conv: string) => (await running.app.store.findConversationByChannel('test', conv))!;
+  const signOut = async (...agents: { page: Page; id: string }[]) => {
+    for (const { page: p, id } of agents) {
+      // Offline first: a closed socket keeps its presence for a grace period, and routing would still pick them.
+      await p.selectOption('#presence', 'offline');
+      while ((await running.app.store.getUser(id))?.presence !== 'offline') await new Promise((r) => setTimeout(r, 20));
+      await p.click('#sign-out');
+      await p.context().close();
+    }
+  };
+
+  test('with two agents online the chat is offered to the routed one (countdown, beep, notification, title), who accepts it; the other sees it only under Unassigned; a decline moves the offer on', async () => {
+    const ann = await agent('ann@test.local', 'Ann Agent');
+    const ben = await agent('ben@test.local', 'Ben Agent');
+    await says('route-1', 'I want to talk to a human');
+    const c = await conversation('route-1');
+    const routedId = c.queueInfo!.offeredTo.at(-1);
+    const [routed, other] = routedId === ann.id ? [ann.page, ben.page] : [ben.page, ann.page];
+
+    await routed.click('#view-offered');
+    const offer = routed.locator(`#inbox-list [data-conversation="${c.id}"][data-kind="offered"]`);
+    await offer.waitFor();
+    await offer.locator('.countdown', { hasText: /offer ends in \d+ s/ }).waitFor();
+    await offer.locator(`[data-decline="${c.id}"]`).waitFor();
+    await until(routed, 'document.title.startsWith("(1) ")');
+    const alerts = (await routed.evaluate('window.__alerts')) as { beeps: number; notifications: { title: string; body: string }[] };
+    expect(alerts.beeps).toBeGreaterThanOrEqual(1);
+    expect(alerts.notifications).toContainEqual({ title: 'Chat offered to you', body: 'Rita Reader · asked for a person' });
+    await routed.screenshot({ path: artifact('inbox-offer.png') });
+
+    // The other agent: not offered to them, so under Unassigned only, and no alert.
+    await other.click('#view-unassigned');
+    await other.locator(`#inbox-list [data-conversation="${c.id}"][data-kind="queue"]`).waitFor();
+    await other.click('#view-offered');
+    await other.locator('#inbox-list .empty').waitFor();
+    expect(await other.locator(`[data-conversation="${c.id}"]`).count()).toBe(0);
+    expect(((await other.evaluate('window.__alerts')) as { notifications: unknown[] }).notifications).toEqual([]);
+    expect(await other.title()).toBe('Agent console');
+
+    await offer.locator(`[data-accept="${c.id}"]`).click();
+    await routed.locator(`#inbox-list[data-view="mine"] [data-conversation="${c.id}"][data-kind="mine"]`).waitFor();
+    await routed.locator('#chat-title', { hasText: 'Rita Reader' }).waitFor();
+    expect((await conversation('route-1')).agentId).toBe(routedId);
+    await other.click('#view-unassigned');
+    await other.locator('#inbox-list .empty').waitFor();
+    await until(routed, 'document.title === "Agent console"');
+
+    // A second chat: the routed agent declines, and the offer goes to the other agent at once.
+    await says('route-2', 'I want to talk to a human', 'Dora Decline');
+    const d = await conversation('route-2');
+    const first = d.queueInfo!.offeredTo.at(-1) === ann.id ? ann.page : ben.page;
+    const second = first === ann.page ? ben.page : ann.page;
+    await first.click('#view-offered');
+    await first.locator(`[data-decline="${d.id}"]`).click();
+    await second.click('#view-offered');
+    await second.locator(`#inbox-list [data-conversation="${d.id}"][data-kind="offered"]`).waitFor();
+    await first.click('#view-unassigned');
+    await first.locator(`#inbox-list [data-conversation="${d.id}"][data-kind="queue"]`).waitFor();
+    expect((await conversation('route-2')).queueInfo!.offeredTo).toHaveLength(2);
+    await signOut(ann, ben);
+  });
+
+  test('a reply and a note half-typed survive three customer messages and a queue change: text, focus, selection, scroll position and an open menu stay', async () => {
+    const cleo = await agent('cleo@test.local', 'Cleo Agent');
+    const page = cleo.page;
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    for (let i = 1; i <= 12; i++) await says('keep-1', `line ${i} of my long story about order ${1000 + i}`, 'Kim Keeper');
+    await says('keep-1', 'I want to talk to a human', 'Kim Keeper');
+    const c = await conversation('keep-1');
+    await page.click('#view-offered');
+    await page.locator(`[data-accept="${c.id}"]`).click();
+    await page.locator('#composer-text').waitFor();
+
+    await page.fill('#composer-text', 'Hi Kim, I am checking your ord');
+    await page.click('#mode-note');
+    await page.fill('#note-text', 'Customer was charged twice, refund');
+    await page.click('#transfer-open');
+    await page.locator('#transfer-panel').waitFor();
+    await page.fill('#note-input', 'Prefers phone calls in the morni');
+    // Mark the elements: a re-render that replaced them would lose the marks.
+    await page.evaluate(`for (const id of ['composer-text', 'note-text', 'note-input', 'messages', 'transfer-panel']) document.getElementById(id).dataset.mark = 'kept'`);
+    // The reader scrolled up to read the history; the note has focus and a selection.
+    await page.evaluate(`document.getElementById('messages').scrollTop = 0`);
+    await page.focus('#note-text');
+    await page.evaluate(`document.getElementById('note-text').setSelectionRange(9, 16)`);
+
+    for (const text of ['are you there?', 'hello??', 'it was charged twice']) {
+      await says('keep-1', text, 'Kim Keeper');
+      await page.locator('#messages .msg', { hasText: text }).waitFor();
+    }
+    // A queue change: someone else asks for a person, and the inbox counts it.
+    const waiting = `Number(document.querySelector('#view-offered .count').textContent) + Number(document.querySelector('#view-unassigned .count').textContent)`;
+    const before = (await page.evaluate(waiting)) as number;
+    await says('keep-2', 'I want to talk to a human', 'Queue Changer');
+    await until(page, `${waiting} === ${before + 1}`);
+
+    expect(await page.inputValue('#composer-text')).toBe('Hi Kim, I am checking your ord');
+    expect(await page.inputValue('#note-text')).toBe('Customer was charged twice, refund');
+    expect(await page.inputValue('#note-input')).toBe('Prefers phone calls in the morni');
+    expect(await page.evaluate(`document.activeElement.id`)).toBe('note-text');
+    expect(await page.evaluate(`[document.activeElement.selectionStart, document.activeElement.selectionEnd]`)).toEqual([9, 16]);
+    expect(await page.evaluate(`['composer-text', 'note-text', 'note-input', 'messages', 'transfer-panel'].map((id) => document.getElementById(id)?.dataset.mark)`)).toEqual(['kept', 'kept', 'kept', 'kept', 'kept']);
+    expect(await page.evaluate(`document.getElementById('messages').scrollTop`)).toBe(0);
+    expect(await page.isVisible('#transfer-panel')).toBe(true);
+    await page.screenshot({ path: artifact('inbox-drafts-kept.png') });
+
+    // Sending the note clears only the note; the reply is still there.
+    await page.press('#note-text', 'End');
+    await page.type('#note-text', ' issued');
+    await page.press('#note-text', 'Enter');
+    await page.locator('#messages .msg.note', { hasText: 'Customer was charged twice, refund issued' }).waitFor();
+    expect(await page.inputValue('#note-text')).toBe('');
+    await page.click('#mode-reply');
+    expect(await page.inputValue('#composer-text')).toBe('Hi Kim, I am checking your ord');
+    expect(problems).toEqual([]);
+    await signOut(cleo);
+  });
+});
