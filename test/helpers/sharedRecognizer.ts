@@ -12,11 +12,15 @@ let shared: Promise<NlpRecognizer> | undefined;
  */
 export function sharedRecognizer(): Promise<NlpRecognizer> {
   shared ??= (async () => {
-    const corpus = loadShippedCorpus();
-    const tag = createHash('sha256').update(JSON.stringify(corpus)).digest('hex').slice(0, 12);
-    const r = new NlpRecognizer(corpus, { maxChars: 2000, cacheFile: path.join(os.tmpdir(), `crm-test-nlu-model-${tag}.json`) });
+    const r = new NlpRecognizer(loadShippedCorpus(), { maxChars: 2000, cacheFile: sharedModelCache() });
     await r.train();
     return r;
   })();
   return shared;
+}
+
+/** The model cache file of the shipped corpus, for tests whose app retrains (it then finds this model). */
+export function sharedModelCache(): string {
+  const tag = createHash('sha256').update(JSON.stringify(loadShippedCorpus())).digest('hex').slice(0, 12);
+  return path.join(os.tmpdir(), `crm-test-nlu-model-${tag}.json`);
 }

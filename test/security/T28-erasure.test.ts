@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Customer } from '../../models/records';
 import { messageActivity, post } from '../helpers/activities';
 import { createStaff, type Staff } from '../helpers/consoleClient';
+import { sharedModelCache } from '../helpers/sharedRecognizer';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
@@ -48,7 +48,7 @@ describe('T28 erasure is complete and final', () => {
 
   beforeAll(async () => {
     // A retrain after the erasure finds the shipped corpus's model in the shared test cache.
-    running = await startTestApp({ MENTIONS_API_KEY: KEY, NLU_MODEL_CACHE: path.join(os.tmpdir(), 'crm-test-nlu-model.json') });
+    running = await startTestApp({ MENTIONS_API_KEY: KEY, NLU_MODEL_CACHE: sharedModelCache() });
     sup = await createStaff(running.app, { role: 'supervisor' });
     admin = await createStaff(running.app, { role: 'admin' });
   });
