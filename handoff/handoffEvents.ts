@@ -9,6 +9,8 @@ export interface HandoffEventMap {
   'conversation.assigned': { conversation: Conversation; agentId: string; previousAgentId?: string | null };
   'conversation.transferred': { conversation: Conversation; fromAgentId: string; toAgentId?: string; skill?: string; note?: string };
   'conversation.returned': { conversation: Conversation; byAgentId: string };
+  /** The customer withdrew their request for a person before anyone took it. */
+  'conversation.withdrawn': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation; byAgentId?: string };
   'message.created': { conversation: Conversation; message: Message };
   'typing': { conversation: Conversation; from: 'customer' | 'agent'; agentId?: string };
