@@ -17,6 +17,7 @@ import { BotChannel } from '../bot/botChannel';
 import { registerBotEndpoint } from '../bot/botEndpoint';
 import { DemoCommerceBackend } from '../commerce/demoCommerceBackend';
 import type { CommerceBackend } from '../commerce/commerceBackend';
+import { OrderService } from '../commerce/orderService';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
 import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
@@ -115,7 +116,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   );
 
   const backend = deps.backend ?? new DemoCommerceBackend(store);
-  if (backend instanceof DemoCommerceBackend) await backend.seed();
+  // The demo shop's customers (owners of its orders) exist wherever the demo accounts do.
+  if (backend instanceof DemoCommerceBackend) await backend.seed({ customers: config.demoAccounts });
+  const orders = new OrderService(backend, store);
   const profiles = new ProfileService(store);
   const events = new HandoffEvents();
   const adapter = new SupportAdapter(config.bot, log);
@@ -149,17 +152,22 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
 
   // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
   const conversationState = new BotConversationState(new BotStateStorage(store, { deferSync: true }));
-  const mainDialog = new MainDialog(conversationState.createProperty('dialogState'), {
-    backend,
-    profiles: {
-      // A contact typed in chat is unverified: stored, and a merge suggestion where another profile has it.
-      addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
-      setLanguage: (id, language) => profiles.setLanguage(id, language),
-      setName: (id, name) => profiles.setName(id, name),
-      setConsent: (id, purpose, granted, where) => profiles.setConsent(id, purpose, granted, where),
+  const mainDialog = new MainDialog({
+    state: conversationState,
+    services: {
+      orders,
+      profiles: {
+        // A contact typed in chat is unverified: stored, and a merge suggestion where another profile has it.
+        addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
+        setLanguage: (id, language) => profiles.setLanguage(id, language),
+        setName: (id, name) => profiles.setName(id, name),
+        setConsent: (id, purpose, granted, where) => profiles.setConsent(id, purpose, granted, where),
+      },
+      satisfaction: { record: recordSatisfaction },
     },
-    satisfaction: { record: recordSatisfaction },
-  }, loadKnowledge(config.knowledgeFile));
+    knowledge: loadKnowledge(config.knowledgeFile),
+    recognizer,
+  });
   const bot = new SupportBot({
     store,
     recognizer,
@@ -174,6 +182,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     nluMaxChars: config.nlu.maxChars,
     log,
     externalHandoffChannels: config.handoff.externalChannels,
+    askEmailChannels: config.handoff.askEmailChannels,
   });
 
   const server = restify.createServer({ name: 'social-crm-bot', handleUncaughtExceptions: false });

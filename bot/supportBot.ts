@@ -1,20 +1,23 @@
-import { ActivityTypes, DeliveryModes, TurnContext, type ConversationState as BotConversationState, type StatePropertyAccessor, type Activity } from 'botbuilder';
+import { ActivityTypes, DeliveryModes, MessageFactory, TurnContext, type ConversationState as BotConversationState, type StatePropertyAccessor, type Activity } from 'botbuilder';
 import type { Logger } from '../core/logger';
-import { MainDialog } from '../dialogs/mainDialog';
+import { MainDialog, type RouteOutcome } from '../dialogs/mainDialog';
 import { t } from '../locale/replies';
-import { setTurnInfo } from '../dialogs/turnInfo';
-import { parseRating } from '../dialogs/feedbackDialog';
-import { decideEscalation, type EscalationDecision, type EscalationPolicyConfig } from '../handoff/escalationPolicy';
-import { formatWait, type HandoffService } from '../handoff/handoffService';
+import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
+import { parseRatingWithComment } from '../dialogs/ratingParser';
+import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
+import { replyLanguage, supported } from '../dialogs/languagePolicy';
+import { readYesNo } from '../dialogs/yesNo';
+import { decideEscalation, offerPerson, type EscalationDecision, type EscalationPolicyConfig } from '../handoff/escalationPolicy';
+import { formatWaitRange, type HandoffService } from '../handoff/handoffService';
 import type { AttachmentMeta, ChannelReference, Conversation, Customer } from '../models/records';
-import type { Recognition, Recognizer } from '../nlu/recognizer';
+import { OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
 import type { ProfileService } from '../profile/profileService';
 import type { IdentityResolution } from '../profile/identityResolution';
 import type { SiteIdentity } from '../auth/siteToken';
+import type { Store } from '../store/store';
 
 /** Turn state key under which our own web chat channel passes a visitor identity its signed site token proved. */
 export const VERIFIED_IDENTITY = Symbol.for('crm.verifiedIdentity');
-import type { Store } from '../store/store';
 
 export interface SupportBotDeps {
   store: Store;
@@ -32,17 +35,46 @@ export interface SupportBotDeps {
   log: Logger;
   /** Channels whose contact centre takes over through the Bot Framework handoff protocol instead of our console. */
   externalHandoffChannels: readonly string[];
+  /** Channels that cannot reach a customer later (web chat): taking a message there asks for an e-mail to answer to. */
+  askEmailChannels: readonly string[];
 }
 
 const MAX_ATTACHMENTS = 20;
+const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+/** Follow-up conversations of one channel conversation are looked up one by one; past this many, the last one is used. */
+const MAX_FOLLOW_UPS = 50;
 
 /** A turn's own writes resolve once applied; the turn makes them durable (store.sync) before anyone learns of them. */
 const DEFERRED = { deferSync: true } as const;
 
+/** The store id of the n-th conversation (n ≥ 2) held in one channel conversation: a customer writing after a close. */
+export function followUpId(channelConversationId: string, n: number): string {
+  return n <= 1 ? channelConversationId : `${channelConversationId}#${n}`;
+}
+
+/**
+ * Every stored conversation of one channel conversation, oldest first: the first one, then the follow-ups started
+ * when the customer wrote again after a close. The web chat reads its history through this.
+ */
+export async function channelConversations(store: Store, channelId: string, channelConversationId: string): Promise<Conversation[]> {
+  const out: Conversation[] = [];
+  for (let n = 1; n <= MAX_FOLLOW_UPS; n++) {
+    const c = await store.findConversationByChannel(channelId, followUpId(channelConversationId, n));
+    if (!c) break;
+    out.push(c);
+    if (c.state !== 'closed') break;
+  }
+  return out;
+}
+
+/** What a message to a closed conversation is: its survey answer, a polite close, or the start of something new. */
+type ClosedReply = { kind: 'rating'; score: number; comment?: string } | { kind: 'decline' } | { kind: 'smalltalk' } | { kind: 'new' };
+
 /**
  * One turn: store the customer's message first (exactly once per activity id), then either relay it to the
  * agent who owns the chat, or recognize it, update the profile, escalate or answer with dialogs. Every bot
- * message is stored before it is sent (see storeOutgoing).
+ * message is stored before it is sent (see storeOutgoing). Every customer message gets an answer unless a person
+ * owns the chat: while the chat waits in the queue (or for a team that is away) the bot keeps answering too.
  *
  * The turn's routine writes (a first contact's customer and conversation, the customer's message, the profile, the
  * bot's replies, the dialog state) are made with `deferSync` and made durable together: before a reply leaves the
@@ -73,6 +105,12 @@ export class SupportBot {
     }
   }
 
+  /** The conversation a channel conversation is in now: the first one, or its latest follow-up. */
+  private async currentConversation(channelId: string, channelConversationId: string): Promise<Conversation | null> {
+    const all = await channelConversations(this.d.store, channelId, channelConversationId);
+    return all[all.length - 1] ?? null;
+  }
+
   private async ingestConversation(context: TurnContext): Promise<{ customer: Customer; conversation: Conversation; created: boolean }> {
     const a = context.activity;
     let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale }, DEFERRED);
@@ -83,29 +121,32 @@ export class SupportBot {
     }
     if (verified?.name && !customer.displayName) customer = await this.d.profiles.update(customer.id, () => ({ displayName: verified.name }));
     const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
-    const { conversation, created } = await this.d.store.getOrCreateConversation({
+    const got = await this.d.store.getOrCreateConversation({
       channelId: a.channelId,
       channelConversationId: a.conversation.id,
       customerId: customer.id,
       reference,
-      language: customer.language,
+      // The channel's locale first, then the customer's explicit choice; otherwise settled by the first clear message.
+      language: supported(a.locale) ?? supported(customer.preferences?.language as string | undefined),
     }, DEFERRED);
+    let { conversation } = got;
+    if (!got.created && conversation.state === 'closed') conversation = (await this.currentConversation(a.channelId, a.conversation.id)) ?? conversation;
     // The channel may move the conversation (new serviceUrl); keep the reference we write back with current.
-    if (!created && conversation.reference.serviceUrl !== reference.serviceUrl) {
+    if (!got.created && conversation.reference.serviceUrl !== reference.serviceUrl) {
       const updated = await this.d.store.updateConversation(conversation.id, { reference });
-      if (updated) return { customer, conversation: updated, created };
+      if (updated) return { customer, conversation: updated, created: false };
     }
-    return { customer, conversation, created };
+    return { customer, conversation, created: got.created };
   }
 
-  private storeOutgoing(context: TurnContext, conversation: Conversation): void {
+  private storeOutgoing(context: TurnContext, conversation: () => Conversation): void {
     // With expectReplies, replies are only buffered until the turn's answer, which waits for sync() anyway.
     const buffered = context.activity.deliveryMode === DeliveryModes.ExpectReplies;
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const act of activities) {
         if (act.type !== ActivityTypes.Message) continue;
         await this.d.store.appendMessage({
-          conversationId: conversation.id,
+          conversationId: conversation().id,
           role: 'bot',
           kind: 'message',
           text: typeof act.text === 'string' ? act.text : '',
@@ -119,14 +160,26 @@ export class SupportBot {
 
   private async onMessage(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const { customer, conversation, created: newConversation } = await this.ingestConversation(context);
+    const ingested = await this.ingestConversation(context);
+    const { customer } = ingested;
+    let conversation = ingested.conversation;
+    let newConversation = ingested.created;
     const activityId = typeof a.id === 'string' && a.id ? a.id : undefined;
     // A retried activity is not recognized, stored or answered again.
     if (activityId && (await this.d.store.findMessageByActivity(conversation.id, activityId))) return;
 
     const text = typeof a.text === 'string' ? a.text : '';
     const attachments = attachmentMeta(a);
-    const recognition = await this.d.recognizer.recognize(text, { language: customer.language });
+    const hint = conversation.language ?? supported(customer.preferences?.language as string | undefined) ?? supported(a.locale);
+    const recognition = await this.d.recognizer.recognize(text, { language: hint });
+
+    // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
+    const closedReply = conversation.state === 'closed' ? this.readClosedReply(conversation, text, recognition) : undefined;
+    if (closedReply?.kind === 'new') {
+      conversation = await this.startFollowUpConversation(context, conversation);
+      newConversation = true;
+    }
+
     const { message, created } = await this.d.store.appendMessage({
       conversationId: conversation.id,
       role: 'customer',
@@ -150,61 +203,230 @@ export class SupportBot {
       newConversation,
     }, customer, DEFERRED);
 
-    if (conversation.state === 'agent' || conversation.state === 'queued') {
+    if (conversation.state === 'agent') {
       await this.d.store.sync();
       this.d.handoff.relayCustomerMessage(conversation, message);
       return;
     }
     if (conversation.state === 'external') return;
-
-    this.storeOutgoing(context, conversation);
-    let current = conversation;
-    if (conversation.state === 'closed') {
-      const rating = conversation.tags.includes('survey_pending') ? parseRating(text) : undefined;
-      if (rating !== undefined) {
-        await this.d.recordSatisfaction(conversation.id, rating, text.replace(/\b[1-5]\b/, '').trim().slice(0, 1000) || undefined);
-        await context.sendActivity(t(profile.language ?? recognition.language, 'thanksFeedback'));
-        return;
-      }
-      const reopened = await this.d.handoff.reopen(conversation.id);
-      if (reopened) current = reopened;
+    if (conversation.state === 'queued') {
+      // The agents see it at once; the bot still answers (nobody owns the chat yet).
+      await this.d.store.sync();
+      this.d.handoff.relayCustomerMessage(conversation, message);
     }
 
-    const language = this.replyLanguage(profile, recognition);
-    setTurnInfo(context, { recognition, customer: profile, conversation: current, language });
+    let current = conversation;
+    this.storeOutgoing(context, () => current);
+    const language = await this.settleLanguage(context, profile, current, text);
+    if (language.conversation) current = language.conversation;
+    setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
+    // Whatever the bot asked last turn is answered by this message or not at all.
+    await this.d.mainDialog.lastQuestion(context);
+
+    if (closedReply && closedReply.kind !== 'new') return this.answerClosed(context, current, closedReply);
 
     if (text.trim() === '' && attachments.length === 0) {
-      await context.sendActivity(t(language, 'emptyMessage'));
-      return this.d.conversationState.saveChanges(context);
+      await context.sendActivity(t(language.language, 'emptyMessage'));
+      return this.endTurn(context, current);
     }
     if (text.trim() === '' && attachments.length > 0) {
-      await context.sendActivity(t(language, 'attachmentReceived', { name: attachments[0].name ?? attachments[0].contentType }));
-      return this.d.conversationState.saveChanges(context);
+      await context.sendActivity(t(language.language, 'attachmentReceived', { name: attachments[0].name ?? attachments[0].contentType }));
+      return this.endTurn(context, current);
     }
-
-    let failures = await this.d.failures.get(context, 0);
-    const decision = decideEscalation({ recognition, failures, customer: profile, recentSentiment }, this.d.policy);
-    // While a dialog waits for an answer (an order number, an email), the text's intent is noise: only an explicit
-    // request for a person or strong negative feeling interrupts it.
-    const interrupts = decision && (!(await this.d.mainDialog.hasActiveDialog(context)) || decision.reason === 'customer_asked' || decision.reason === 'negative_sentiment');
-    if (decision && interrupts) return this.escalate(context, current, decision, language);
-
-    if (text.length > this.d.nluMaxChars) await context.sendActivity(t(language, 'longMessage'));
-    const outcome = await this.d.mainDialog.run(context);
-    failures = outcome.kind === 'not_understood' ? failures + 1 : 0;
-    await this.d.failures.set(context, failures);
-    if (outcome.kind === 'not_understood') {
-      const again = decideEscalation({ recognition, failures, customer: profile, recentSentiment }, this.d.policy);
-      if (again) return this.escalate(context, current, again, language);
-      await context.sendActivity({ type: ActivityTypes.Message, text: t(language, 'notUnderstood'), suggestedActions: suggestions(language) });
-    }
-    await this.d.conversationState.saveChanges(context);
+    if (current.state === 'queued') return this.whileQueued(context, current, profile);
+    return this.withBot(context, current, profile, recentSentiment);
   }
 
-  /** The customer's chosen language wins; otherwise the language of this message. */
-  private replyLanguage(profile: Customer, r: Recognition): string {
-    const chosen = profile.preferences?.language;
-    return typeof chosen === 'string' ? chosen : r.language || profile.language || 'en';
+  /**
+   * The turn of a conversation the bot owns: an explicit request for a person wins wherever it stands in the message;
+   * otherwise the escalation policy on what the bot is sure of, then the dialogs; not-understood turns are counted.
+   */
+  private async withBot(context: TurnContext, conversation: Conversation, profile: Customer, recentSentiment: number[]): Promise<void> {
+    const { recognition, language } = turnInfo(context);
+    const text = recognition.text;
+    const decision = this.d.mainDialog.decision(recognition);
+    const sure: Recognition = { ...recognition, intent: decision.kind === 'answer' ? decision.intent : OUT_OF_SCOPE };
+    let failures = await this.d.failures.get(context, 0);
+
+    const human = findHumanRequest(text);
+    if (human || sure.intent === 'human.request') {
+      // "I need a human please, my card was charged twice": the quick part is answered first, then the queue.
+      if (human?.rest) await this.d.mainDialog.quickAnswer(context, human.rest);
+      const asked = decideEscalation({ recognition: { ...sure, intent: 'human.request' }, failures: 0, customer: profile, recentSentiment }, this.d.policy)!;
+      return this.escalate(context, conversation, asked, language);
+    }
+    // Failures are counted after routing; here only the message itself can escalate.
+    const before = decideEscalation({ recognition: sure, failures: 0, customer: profile, recentSentiment }, this.d.policy);
+    // While a dialog waits for an answer (an order number, an email), the text's intent is noise: only strong
+    // negative feeling interrupts it (and a request for a person, above).
+    const interrupts = before && (!(await this.d.mainDialog.hasActiveDialog(context)) || before.reason === 'negative_sentiment');
+    if (before && interrupts) return this.escalate(context, conversation, before, language);
+
+    if (String(context.activity.text ?? '').length > this.d.nluMaxChars) await context.sendActivity(t(language, 'longMessage'));
+    const outcome = await this.d.mainDialog.run(context);
+    if (outcome.kind === 'escalate') {
+      return this.escalate(context, conversation, { reason: outcome.reason, detail: outcome.detail, priorityBoost: (before?.priorityBoost ?? 0) + (outcome.reason === 'policy_intent' ? 2 : 0) }, turnInfo(context).language);
+    }
+    if (outcome.kind === 'answered') failures = 0;
+    if (outcome.kind === 'not_understood') failures += 1;
+    await this.d.failures.set(context, failures);
+    const lang = turnInfo(context).language;
+    if (outcome.kind === 'not_understood') {
+      const again = decideEscalation({ recognition: sure, failures, customer: profile, recentSentiment }, this.d.policy);
+      if (again) return this.escalate(context, conversation, again, lang);
+      await context.sendActivity({ type: ActivityTypes.Message, text: t(lang, 'notUnderstood'), suggestedActions: suggestions(lang) });
+    }
+    if (outcome.kind === 'answered') await this.maybeOfferPerson(context, profile);
+    return this.endTurn(context, conversation);
+  }
+
+  /** An important customer whose routine question was answered is offered a person, once per conversation. */
+  private async maybeOfferPerson(context: TurnContext, profile: Customer): Promise<void> {
+    if (await this.d.mainDialog.hasActiveDialog(context)) return;
+    const memory = await this.d.mainDialog.memory.get(context, {});
+    if (memory.personOffered || !memory.topic || !offerPerson(profile, memory.topic, this.d.policy)) return;
+    memory.personOffered = true;
+    const language = turnInfo(context).language;
+    await context.sendActivity(MessageFactory.suggestedActions([t(language, 'talkToPerson')], t(language, 'offerPerson')));
+  }
+
+  /**
+   * Queued, or waiting for a team that is away: the bot keeps answering what it can, reminds the customer that their
+   * request stands and where they are, lets them withdraw it, and takes their message (with an e-mail to answer to
+   * where the channel cannot reach them later).
+   */
+  private async whileQueued(context: TurnContext, conversation: Conversation, profile: Customer): Promise<void> {
+    const { recognition, language } = turnInfo(context);
+    const text = recognition.text;
+    if (isWithdrawRequest(text)) {
+      const back = await this.withdrawHandoffRequest(conversation);
+      if (back) {
+        await this.d.mainDialog.cancelAll(context);
+        await this.d.failures.set(context, 0);
+        await context.sendActivity(t(language, 'withdrawn'));
+        return this.endTurn(context, back);
+      }
+    }
+    const memory = await this.d.mainDialog.memory.get(context, {});
+    const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
+    if (memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email)) {
+      await this.d.identity.applyUnverifiedContact(profile.id, { type: 'email', value: email }, 'chat');
+      await context.sendActivity(t(language, 'emailForReplySaved', { email }));
+      return this.remindQueued(context, conversation, profile, true);
+    }
+    const decision = this.d.mainDialog.decision(recognition);
+    const askedAgain = !!findHumanRequest(text) || (decision.kind === 'answer' && decision.intent === 'human.request');
+    if (!askedAgain) {
+      const outcome = await this.d.mainDialog.run(context);
+      // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.
+      if (outcome.kind === 'not_understood') await context.sendActivity(t(turnInfo(context).language, 'waitingNotUnderstood'));
+    }
+    return this.remindQueued(context, conversation, profile, false);
+  }
+
+  /** "Your request for a person stands: number 2 in the queue…", with a button to withdraw it. */
+  private async remindQueued(context: TurnContext, conversation: Conversation, profile: Customer, emailJustGiven: boolean): Promise<void> {
+    const language = turnInfo(context).language;
+    const ticket = await this.d.handoff.ticket(conversation);
+    const text = ticket.agentsOnline > 0
+      ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })
+      : t(language, this.d.handoff.isOpen() ? 'offlineReminder' : 'outsideHoursReminder');
+    await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], text));
+    if (!emailJustGiven && ticket.agentsOnline === 0) await this.askReplyEmail(context, conversation, profile);
+    return this.endTurn(context, conversation);
+  }
+
+  /** Where the channel cannot reach the customer later and we have no e-mail of theirs, ask for one (once). */
+  private async askReplyEmail(context: TurnContext, conversation: Conversation, profile: Customer): Promise<void> {
+    if (!this.d.askEmailChannels.includes(conversation.channelId)) return;
+    if (profile.contacts.some((c) => c.type === 'email')) return;
+    const memory = await this.d.mainDialog.memory.get(context, {});
+    if (memory.replyEmailAsked) return;
+    memory.replyEmailAsked = true;
+    await context.sendActivity(t(turnInfo(context).language, 'askEmailForReply'));
+  }
+
+  /**
+   * The customer withdraws their request for a person while queued: back to the bot. The one place this bot changes
+   * a queued conversation's state (through the handoff service).
+   */
+  private async withdrawHandoffRequest(conversation: Conversation): Promise<Conversation | null> {
+    return this.d.handoff.withdraw(conversation.id);
+  }
+
+  /**
+   * A message to a closed conversation. Its survey answer (a rating in digits, stars or words, in either language)
+   * and polite closings ("no", "thanks", "bye") stay in it, so it stays closed and counts in handling times; anything
+   * else is new business and starts a new conversation (startFollowUpConversation).
+   */
+  private readClosedReply(conversation: Conversation, text: string, r: Recognition): ClosedReply {
+    const decision = this.d.mainDialog.decision(r);
+    const closing = readYesNo(text) !== undefined || (decision.kind === 'answer' && ['thanks', 'goodbye'].includes(decision.intent));
+    if (conversation.tags.includes('survey_pending')) {
+      const rating = parseRatingWithComment(text);
+      if (rating) return { kind: 'rating', score: rating.score, comment: rating.comment };
+      if (closing) return { kind: 'decline' };
+      return { kind: 'new' };
+    }
+    return closing ? { kind: 'smalltalk' } : { kind: 'new' };
+  }
+
+  private async answerClosed(context: TurnContext, conversation: Conversation, reply: Exclude<ClosedReply, { kind: 'new' }>): Promise<void> {
+    const { language, recognition } = turnInfo(context);
+    if (reply.kind === 'rating') {
+      await this.d.recordSatisfaction(conversation.id, reply.score, reply.comment);
+      await context.sendActivity(t(language, 'thanksFeedback'));
+    } else if (reply.kind === 'decline') {
+      await this.d.store.updateConversation(conversation.id, { tags: conversation.tags.filter((x) => x !== 'survey_pending') }, { states: ['closed'] });
+      await context.sendActivity(t(language, 'surveyDeclined'));
+    } else {
+      const yesNo = readYesNo(recognition.text);
+      await context.sendActivity(t(language, yesNo === 'no' ? 'anythingElseNo' : yesNo === 'yes' ? 'anythingElseYes' : recognition.intent === 'goodbye' ? 'goodbye' : 'surveyDeclined'));
+    }
+    return this.endTurn(context, conversation);
+  }
+
+  /**
+   * The customer writes again after their conversation was closed: a new conversation for the same profile, on the
+   * same channel conversation, that says which one it follows. The closed one keeps its rating and its times.
+   */
+  private async startFollowUpConversation(context: TurnContext, closed: Conversation): Promise<Conversation> {
+    const a = context.activity;
+    const all = await channelConversations(this.d.store, a.channelId, a.conversation.id);
+    const { conversation, created } = await this.d.store.getOrCreateConversation({
+      channelId: a.channelId,
+      channelConversationId: followUpId(a.conversation.id, all.length + 1),
+      customerId: closed.customerId,
+      reference: TurnContext.getConversationReference(a) as unknown as ChannelReference,
+      language: closed.language,
+    }, DEFERRED);
+    if (created) {
+      await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'follows', data: { type: 'follows', conversationId: closed.id } }, DEFERRED);
+      // The conversation's memory (dialogs, counters, what was asked) belongs to the one that closed.
+      await this.d.mainDialog.cancelAll(context);
+      await this.d.failures.set(context, 0);
+      await this.d.mainDialog.memory.set(context, {});
+    }
+    return conversation;
+  }
+
+  /**
+   * The language of this turn's answer (dialogs/languagePolicy.ts); a conversation's language, once settled, is kept
+   * on it (handoff notices and routing use it too).
+   */
+  private async settleLanguage(context: TurnContext, profile: Customer, conversation: Conversation, text: string): Promise<{ language: string; conversation?: Conversation }> {
+    const chosen = profile.preferences?.language as string | undefined;
+    const { language, settled } = replyLanguage({ conversation: conversation.language, channelLocale: context.activity.locale, chosen, text });
+    if (!settled || language === conversation.language) return { language };
+    const updated = await this.d.store.updateConversation(conversation.id, { language });
+    return { language, conversation: updated ?? undefined };
+  }
+
+  /** Saves the dialog state, and the conversation's language when the customer changed it in this turn. */
+  private async endTurn(context: TurnContext, conversation: Conversation): Promise<void> {
+    const language = turnInfo(context).language;
+    if (language !== conversation.language) await this.d.store.updateConversation(conversation.id, { language });
+    await this.d.conversationState.saveChanges(context);
   }
 
   private async escalate(context: TurnContext, conversation: Conversation, decision: EscalationDecision, language: string): Promise<void> {
@@ -214,11 +436,13 @@ export class SupportBot {
     if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
     const ticket = await this.d.handoff.escalate(conversation.id, decision);
     if (ticket.agentsOnline === 0) {
-      await context.sendActivity(t(language, this.d.handoff.isOpen() ? 'noAgentOnline' : 'outsideHours'));
+      await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], t(language, this.d.handoff.isOpen() ? 'noAgentOnline' : 'outsideHours')));
+      await this.askReplyEmail(context, conversation, turnInfo(context).customer);
+      await this.d.conversationState.saveChanges(context);
       return;
     }
     await context.sendActivity(t(language, 'escalating', { reasonText: '' }).trim());
-    await context.sendActivity(t(language, 'queuePosition', { position: ticket.position, wait: formatWait(ticket.estimatedWaitSeconds, language) }));
+    await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], t(language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, language) })));
   }
 
   /** Bot Framework handoff protocol: a handoff.initiate event with the transcript and context. */
@@ -246,13 +470,14 @@ export class SupportBot {
     if (added.length === 0 || !a.from?.id) return;
     const { customer, conversation } = await this.ingestConversation(context);
     if (conversation.lastSeq > 0 || conversation.state !== 'bot') return;
-    this.storeOutgoing(context, conversation);
-    await context.sendActivity(customer.displayName ? t(customer.language, 'welcomeKnown', { name: customer.displayName.split(' ')[0] }) : t(customer.language, 'welcome'));
+    this.storeOutgoing(context, () => conversation);
+    const language = conversation.language ?? 'en';
+    await context.sendActivity(customer.displayName ? t(language, 'welcomeKnown', { name: customer.displayName.split(' ')[0] }) : t(language, 'welcome'));
   }
 
   private async onTyping(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const conversation = await this.d.store.findConversationByChannel(a.channelId, a.conversation.id);
+    const conversation = await this.currentConversation(a.channelId, a.conversation.id);
     if (conversation?.state === 'agent') this.d.handoff.customerTyping(conversation);
   }
 
@@ -260,7 +485,7 @@ export class SupportBot {
   private async onEvent(context: TurnContext): Promise<void> {
     const a = context.activity;
     if (a.name !== 'handoff.status') return;
-    const conversation = await this.d.store.findConversationByChannel(a.channelId, a.conversation.id);
+    const conversation = await this.currentConversation(a.channelId, a.conversation.id);
     const state = (a.value as { state?: unknown } | undefined)?.state;
     if (!conversation || conversation.state !== 'external' || typeof state !== 'string') return;
     if (state === 'completed' || state === 'failed') {

@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import { ActivitySchema } from './botEndpoint';
 import type { SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
-import { VERIFIED_IDENTITY } from './supportBot';
+import { channelConversations, VERIFIED_IDENTITY } from './supportBot';
 import { verifySiteToken, type SiteIdentity } from '../auth/siteToken';
 
 /**
@@ -165,14 +165,24 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
 
   server.get(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
     const t = conversationOf(req);
-    const watermark = Number((req.query as { watermark?: string })?.watermark ?? 0);
-    if (!Number.isInteger(watermark) || watermark < 0) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
-    const conv = await store.findConversationByChannel(WEBCHAT_CHANNEL, t.conversationId);
-    if (!conv) return res.json({ activities: [], watermark: String(watermark) });
-    const messages = await store.listMessages(conv.id, { afterSeq: watermark, limit: 200 });
-    const visible = messages.filter((m) => m.kind === 'message');
-    const last = messages.length ? messages[messages.length - 1].seq : watermark;
-    res.json({ activities: visible.map((m) => toActivity(m, t.userId)), watermark: String(last) });
+    // The watermark is the last sequence number seen; "n.seq" once the customer wrote again after a close and the
+    // chat went on in its n-th follow-up conversation (each numbers its messages from 1).
+    const raw = String((req.query as { watermark?: string })?.watermark ?? '0');
+    const mark = /^(?:(\d{1,4})\.)?(\d{1,15})$/.exec(raw);
+    if (!mark) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
+    const from = Number(mark[1] ?? 0);
+    const watermark = Number(mark[2]);
+    const convs = await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId);
+    if (convs.length === 0) return res.json({ activities: [], watermark: raw });
+    const activities: Record<string, unknown>[] = [];
+    let last = { n: from, seq: watermark };
+    for (let n = from; n < convs.length && activities.length < 200; n++) {
+      const messages = await store.listMessages(convs[n].id, { afterSeq: n === from ? watermark : 0, limit: 200 - activities.length });
+      activities.push(...messages.filter((m) => m.kind === 'message').map((m) => toActivity(m, t.userId)));
+      if (messages.length) last = { n, seq: messages[messages.length - 1].seq };
+      else if (n > from) last = { n, seq: 0 };
+    }
+    res.json({ activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
   }));
 
   /** This channel's connector (the serviceUrl the bot writes back to). What it receives is already in the store. */

@@ -1,6 +1,9 @@
 /**
  * What dialogs ask of the company's systems. The demo implementation (demoCommerceBackend.ts) keeps
  * its data in the store; a company plugs in its own connector with the same interface.
+ *
+ * Every call names who is asking (CustomerIdentity): a connector answers only about that customer's own orders,
+ * so an order number alone never shows or changes anything.
  */
 export type OrderStatus = 'processing' | 'shipped' | 'delivered' | 'cancelled';
 
@@ -15,6 +18,7 @@ export interface Order {
   eta?: string;
   carrier?: string;
   trackingCode?: string;
+  /** The e-mail the order was placed with: whoever holds it owns the order. */
   customerEmail?: string;
 }
 
@@ -28,14 +32,44 @@ export interface Refund {
   requestedAt: string;
 }
 
+/** Who is asking, as far as we can vouch for it. */
+export interface CustomerIdentity {
+  /** Our profile id (for the connector's own records and audit). */
+  customerId: string;
+  /** E-mails a channel or the company website's signed token vouched for (lower-cased). */
+  verifiedEmails: readonly string[];
+  /**
+   * Orders an unverified visitor proved in this conversation by naming the order number together with the e-mail
+   * on the order. Only the pair proves anything: the e-mail alone gives no access to other orders.
+   */
+  proofs: readonly { orderNumber: string; email: string }[];
+}
+
+/** Why an order is not shown or changed. `not_owner`: it exists but is not this customer's. */
+export type OrderRefusal = 'not_found' | 'not_owner';
+
+export type OrderResult<T> = { ok: true; value: T } | { ok: false; reason: OrderRefusal };
+
+export type CancelResult = { ok: true } | { ok: false; reason: OrderRefusal | 'already_shipped' | 'already_cancelled' };
+
 export interface CommerceBackend {
-  getOrder(orderNumber: string): Promise<Order | null>;
-  /** Fails with a reason when the order has already shipped or does not exist. */
-  cancelOrder(orderNumber: string): Promise<{ ok: true } | { ok: false; reason: 'not_found' | 'already_shipped' | 'already_cancelled' }>;
-  requestRefund(orderNumber: string, reason: string): Promise<Refund | null>;
-  getRefund(orderNumber: string): Promise<Refund | null>;
-  startReturn(orderNumber: string): Promise<{ returnId: string; labelUrl: string } | null>;
-  sendPasswordReset(email: string): Promise<void>;
-  /** Orders of this customer email that are still open, for personalized greetings. */
-  openOrdersFor(email: string): Promise<Order[]>;
+  getOrder(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Order>>;
+  /** Fails with a reason when the order has already shipped, is not this customer's, or does not exist. */
+  cancelOrder(who: CustomerIdentity, orderNumber: string): Promise<CancelResult>;
+  requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<OrderResult<Refund>>;
+  /** The refund of one of this customer's orders; `value` is null when none was requested. */
+  getRefund(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Refund | null>>;
+  startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>>;
+  /** Sends a reset link to the account with this e-mail, if there is one (the answer is the same either way). */
+  sendPasswordReset(who: CustomerIdentity, email: string): Promise<void>;
+  /** This customer's orders that are still open (verified e-mails only), for personalized greetings. */
+  openOrdersFor(who: CustomerIdentity): Promise<Order[]>;
+}
+
+/** Whether this identity may see and act on this order: a verified e-mail on it, or a proof naming it. */
+export function owns(who: CustomerIdentity, order: Order): boolean {
+  const email = order.customerEmail?.toLowerCase();
+  if (!email) return false;
+  if (who.verifiedEmails.some((e) => e.toLowerCase() === email)) return true;
+  return who.proofs.some((p) => p.orderNumber === order.number && p.email.toLowerCase() === email);
 }

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store';
-import type { CommerceBackend, Order, Refund } from './commerceBackend';
+import { owns, type CancelResult, type CommerceBackend, type CustomerIdentity, type Order, type OrderResult, type Refund } from './commerceBackend';
 
 const KEY = (n: string) => `demo/orders/${n}`;
 const REFUND_KEY = (n: string) => `demo/refunds/${n}`;
+
+/** The demo shop's customers: every sample order belongs to one of them (by the e-mail it was placed with). */
+export const DEMO_CUSTOMERS = [
+  { email: 'ana@example.com', name: 'Ana García', language: 'es' },
+  { email: 'ben@example.com', name: 'Ben Carter', language: 'en' },
+] as const;
 
 /** Sample orders so the demo works end to end; written once, never overwritten. */
 export const SAMPLE_ORDERS: Order[] = [
@@ -18,62 +24,90 @@ export class DemoCommerceBackend implements CommerceBackend {
 
   constructor(private readonly store: Store) {}
 
-  async seed(): Promise<void> {
+  /**
+   * Writes the sample orders once. With `customers`, also the demo customers they belong to (profiles with the
+   * order e-mail as a verified contact), so a signed-in demo visitor sees their own orders.
+   */
+  async seed(options: { customers?: boolean } = {}): Promise<void> {
     const existing = await this.store.readState(SAMPLE_ORDERS.map((o) => KEY(o.number)));
     for (const o of SAMPLE_ORDERS) if (!existing[KEY(o.number)]) await this.store.writeState(KEY(o.number), { order: o });
     await this.store.writeState('demo/index', { orders: SAMPLE_ORDERS.map((o) => o.number) }, '*');
+    if (!options.customers) return;
+    for (const c of DEMO_CUSTOMERS) {
+      if (await this.store.findCustomerByKey({ kind: 'email', value: c.email })) continue;
+      const now = new Date().toISOString();
+      try {
+        await this.store.createCustomer({ displayName: c.name, language: c.language, contacts: [{ type: 'email', value: c.email, verified: true, source: 'import', addedAt: now }], tags: ['demo'] });
+      } catch {
+        // Another instance seeded it first.
+      }
+    }
   }
 
-  async getOrder(orderNumber: string): Promise<Order | null> {
-    const found = await this.store.readState([KEY(orderNumber)]);
-    return (found[KEY(orderNumber)]?.value.order as Order | undefined) ?? null;
+  private async read(orderNumber: string) {
+    return (await this.store.readState([KEY(orderNumber)]))[KEY(orderNumber)];
   }
 
-  private async save(order: Order, etag: string): Promise<void> {
-    await this.store.writeState(KEY(order.number), { order }, etag);
-  }
-
-  async cancelOrder(orderNumber: string) {
-    const found = await this.store.readState([KEY(orderNumber)]);
-    const entry = found[KEY(orderNumber)];
-    if (!entry) return { ok: false as const, reason: 'not_found' as const };
+  /** The order if this identity owns it; otherwise why not. */
+  private async owned(who: CustomerIdentity, orderNumber: string): Promise<{ ok: true; order: Order; etag: string } | { ok: false; reason: 'not_found' | 'not_owner' }> {
+    const entry = await this.read(orderNumber);
+    if (!entry) return { ok: false, reason: 'not_found' };
     const order = entry.value.order as Order;
-    if (order.status === 'cancelled') return { ok: false as const, reason: 'already_cancelled' as const };
-    if (order.status !== 'processing') return { ok: false as const, reason: 'already_shipped' as const };
-    await this.save({ ...order, status: 'cancelled', eta: undefined }, entry.etag);
-    return { ok: true as const };
+    if (!owns(who, order)) return { ok: false, reason: 'not_owner' };
+    return { ok: true, order, etag: entry.etag };
   }
 
-  async requestRefund(orderNumber: string, reason: string): Promise<Refund | null> {
-    const order = await this.getOrder(orderNumber);
-    if (!order) return null;
-    const existing = await this.getRefund(orderNumber);
-    if (existing) return existing;
-    const refund: Refund = { id: `R-${randomUUID().slice(0, 8).toUpperCase()}`, orderNumber, status: 'requested', amount: order.total, currency: order.currency, reason, requestedAt: new Date().toISOString() };
+  async getOrder(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Order>> {
+    const r = await this.owned(who, orderNumber);
+    return r.ok ? { ok: true, value: r.order } : r;
+  }
+
+  async cancelOrder(who: CustomerIdentity, orderNumber: string): Promise<CancelResult> {
+    const r = await this.owned(who, orderNumber);
+    if (!r.ok) return r;
+    if (r.order.status === 'cancelled') return { ok: false, reason: 'already_cancelled' };
+    if (r.order.status !== 'processing') return { ok: false, reason: 'already_shipped' };
+    await this.store.writeState(KEY(orderNumber), { order: { ...r.order, status: 'cancelled', eta: undefined } }, r.etag);
+    return { ok: true };
+  }
+
+  async requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<OrderResult<Refund>> {
+    const r = await this.owned(who, orderNumber);
+    if (!r.ok) return r;
+    const existing = await this.refundOf(orderNumber);
+    if (existing) return { ok: true, value: existing };
+    const refund: Refund = { id: `R-${randomUUID().slice(0, 8).toUpperCase()}`, orderNumber, status: 'requested', amount: r.order.total, currency: r.order.currency, reason, requestedAt: new Date().toISOString() };
     await this.store.writeState(REFUND_KEY(orderNumber), { refund });
-    return refund;
+    return { ok: true, value: refund };
   }
 
-  async getRefund(orderNumber: string): Promise<Refund | null> {
+  private async refundOf(orderNumber: string): Promise<Refund | null> {
     const found = await this.store.readState([REFUND_KEY(orderNumber)]);
     return (found[REFUND_KEY(orderNumber)]?.value.refund as Refund | undefined) ?? null;
   }
 
-  async startReturn(orderNumber: string) {
-    const order = await this.getOrder(orderNumber);
-    if (!order || order.status === 'cancelled') return null;
-    const returnId = `RT-${randomUUID().slice(0, 8).toUpperCase()}`;
-    return { returnId, labelUrl: `https://returns.example.com/label/${returnId}` };
+  async getRefund(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Refund | null>> {
+    const r = await this.owned(who, orderNumber);
+    return r.ok ? { ok: true, value: await this.refundOf(orderNumber) } : r;
   }
 
-  async sendPasswordReset(email: string): Promise<void> {
+  async startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>> {
+    const r = await this.owned(who, orderNumber);
+    if (!r.ok) return r;
+    if (r.order.status === 'cancelled') return { ok: true, value: null };
+    const returnId = `RT-${randomUUID().slice(0, 8).toUpperCase()}`;
+    return { ok: true, value: { returnId, labelUrl: `https://returns.example.com/label/${returnId}` } };
+  }
+
+  async sendPasswordReset(_who: CustomerIdentity, email: string): Promise<void> {
     this.passwordResets.push(email);
   }
 
-  async openOrdersFor(email: string): Promise<Order[]> {
+  async openOrdersFor(who: CustomerIdentity): Promise<Order[]> {
+    if (who.verifiedEmails.length === 0) return [];
     const index = await this.store.readState(['demo/index']);
     const numbers = (index['demo/index']?.value.orders as string[] | undefined) ?? [];
-    const orders = await Promise.all(numbers.map((n) => this.getOrder(n)));
-    return orders.filter((o): o is Order => !!o && o.customerEmail === email && (o.status === 'processing' || o.status === 'shipped'));
+    const orders = await Promise.all(numbers.map(async (n) => (await this.read(n))?.value.order as Order | undefined));
+    return orders.filter((o): o is Order => !!o && owns(who, o) && (o.status === 'processing' || o.status === 'shipped'));
   }
 }

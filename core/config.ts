@@ -48,6 +48,7 @@ const EnvSchema = z.object({
   ALWAYS_HUMAN_INTENTS: z.string().default('complaint,account.delete'),
   VIP_SEGMENTS: z.string().default('vip'),
   QUEUE_SWEEP_SECONDS: z.coerce.number().int().positive().default(15),
+  ASK_EMAIL_CHANNELS: z.string().regex(/^[\w.-]*(,\s*[\w.-]+)*$/, 'ASK_EMAIL_CHANNELS is a comma-separated list of channel ids').default('webchat,directline,emulator'),
   KNOWLEDGE_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   WEBHOOK_URL: z.string().url().optional(),
@@ -91,6 +92,8 @@ export interface Config {
     readonly vipSegments: readonly string[];
     /** How often the queue is swept for unaccepted offers and changed waits, seconds. */
     readonly sweepSeconds: number;
+    /** Channels that cannot reach a customer later: when nobody can answer now, the bot asks for an e-mail there. */
+    readonly askEmailChannels: readonly string[];
   };
   readonly knowledgeFile?: string;
   /** Verifies the company website's signed visitor tokens (web chat); absent: no visitor is verified. */
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alwaysHumanIntents: list(e.ALWAYS_HUMAN_INTENTS),
       vipSegments: list(e.VIP_SEGMENTS),
       sweepSeconds: e.QUEUE_SWEEP_SECONDS,
+      askEmailChannels: list(e.ASK_EMAIL_CHANNELS),
     },
     knowledgeFile: e.KNOWLEDGE_FILE,
     siteTokenSecret: e.SITE_TOKEN_SECRET,

@@ -1,36 +1,38 @@
-import { ConfirmPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend } from '../commerce/commerceBackend';
-import { OrderDialog } from './orderDialog';
+import type { StatePropertyAccessor } from 'botbuilder';
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
+import { answerOf, askYesNo, end } from './dialogResult';
+import { describeItems, OrderDialog, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
+/** Cancels one of the customer's orders after a yes to a question naming it and what is in it. */
 export class CancelOrderDialog extends OrderDialog {
   static readonly id = 'cancelOrder';
 
-  constructor(backend: CommerceBackend) {
-    super(CancelOrderDialog.id, backend);
-    this.addDialog(new ConfirmPrompt('confirm'));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.confirm(s), (s) => this.cancel(s)]));
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
+    super(CancelOrderDialog.id, orders, proofs);
+    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.confirm(s), (s) => this.cancel(s)]));
     this.initialDialogId = 'main';
   }
 
   private async confirm(step: WaterfallStepContext) {
-    const order = await this.orderOrExplain(step);
-    if (!order) return step.endDialog({ resolved: false });
-    (step.values as Record<string, string>).order = order.number;
-    return step.prompt('confirm', { prompt: t(turnInfo(step.context).language, 'confirmCancel', { order: order.number }) });
+    const order = this.keepOrder(step);
+    const language = turnInfo(step.context).language;
+    return askYesNo(step, language, t(language, 'confirmCancel', { order: order.number, items: describeItems(order, language) }));
   }
 
   private async cancel(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
-    const number = (step.values as Record<string, string>).order;
-    if (step.result !== true) {
-      await step.context.sendActivity(t(language, 'cancelKept'));
-      return step.endDialog({ resolved: true });
+    const order = this.keptOrder(step);
+    const answer = answerOf(step);
+    if (answer !== 'yes') {
+      await step.context.sendActivity(t(language, 'cancelKept', { order: order.number }));
+      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
-    const r = await this.backend.cancelOrder(number);
+    const r = await this.orders.cancelOrder(await this.identity(step.context), order.number, this.callContext(step.context));
     const key = r.ok ? 'cancelled' : r.reason === 'already_cancelled' ? 'cancelAlreadyCancelled' : r.reason === 'already_shipped' ? 'cancelAlreadyShipped' : 'orderNotFound';
-    await step.context.sendActivity(t(language, key, { order: number }));
-    return step.endDialog({ resolved: r.ok });
+    await step.context.sendActivity(t(language, key, { order: order.number }));
+    return end(step, { outcome: { kind: 'answered' } });
   }
 }

@@ -1,6 +1,7 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
+import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
@@ -14,14 +15,18 @@ export function extractContact(text: string): { type: 'email' | 'phone'; value: 
   return undefined;
 }
 
-/** Records a new email or phone, typed in chat and so unverified (issue 6 turns it into a merge suggestion). */
+/**
+ * Records a new email or phone, typed in chat and so unverified (a merge suggestion where another profile has it),
+ * after a yes to a question naming it.
+ */
 export class ContactDetailsDialog extends ComponentDialog {
   static readonly id = 'contactDetails';
 
   constructor(private readonly profiles: ProfileActions) {
     super(ContactDetailsDialog.id);
     this.addDialog(new TextPrompt('contact', async (p) => !!extractContact(p.recognized.value ?? '') || p.attemptCount >= 3));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.save(s)]));
+    this.addDialog(new TextPrompt(YES_NO_PROMPT));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.save(s)]));
     this.initialDialogId = 'main';
   }
 
@@ -32,15 +37,28 @@ export class ContactDetailsDialog extends ComponentDialog {
     return step.prompt('contact', { prompt: t(language, 'askNewContact'), retryPrompt: t(language, 'retryContact') });
   }
 
-  private async save(step: WaterfallStepContext) {
-    const { customer, language } = turnInfo(step.context);
+  private async confirm(step: WaterfallStepContext) {
+    const { language } = turnInfo(step.context);
     const contact = extractContact(String(step.result ?? ''));
     if (!contact) {
       await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
+      return end(step, { outcome: { kind: 'not_understood' } });
+    }
+    (step.values as Record<string, unknown>).contact = contact;
+    const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
+    return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }));
+  }
+
+  private async save(step: WaterfallStepContext) {
+    const { customer, language } = turnInfo(step.context);
+    const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
+    const answer = answerOf(step);
+    if (answer !== 'yes') {
+      await step.context.sendActivity(t(language, 'contactKept'));
+      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
     await this.profiles.addContact(customer.id, contact, 'chat');
     await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
-    return step.endDialog({ resolved: true });
+    return answered(step);
   }
 }

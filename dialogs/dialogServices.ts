@@ -1,19 +1,15 @@
-import type { CommerceBackend } from '../commerce/commerceBackend';
+import type { OrderService } from '../commerce/orderService';
 import type { ProfileActions } from '../profile/profileActions';
 
 export type { ProfileActions };
-
-/** Escalation as dialogs see it: the bot wires it to the handoff service. */
-export interface Escalator {
-  escalate(conversationId: string, reason: string, detail?: Record<string, unknown>): Promise<void>;
-}
 
 export interface SatisfactionSink {
   record(conversationId: string, score: number, comment?: string): Promise<void>;
 }
 
 export interface DialogServices {
-  backend: CommerceBackend;
+  /** Orders, always asked for with the customer's identity; refusals are audited there. */
+  orders: OrderService;
   profiles: ProfileActions;
   satisfaction: SatisfactionSink;
 }

@@ -1,14 +1,14 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { SatisfactionSink } from './dialogServices';
 import { t } from '../locale/replies';
+import { answered, end } from './dialogResult';
+import { parseRating, parseRatingWithComment } from './ratingParser';
 import { turnInfo } from './turnInfo';
+import { readYesNo } from './yesNo';
 
-export function parseRating(text: string | undefined): number | undefined {
-  const m = (text ?? '').match(/\b([1-5])\b/);
-  return m ? Number(m[1]) : undefined;
-}
+export { parseRating, parseRatingWithComment };
 
-/** Feedback and the satisfaction survey: a 1–5 rating and an optional comment. */
+/** Feedback asked for by the customer: a 1–5 rating (digits, stars or words) and an optional comment. */
 export class FeedbackDialog extends ComponentDialog {
   static readonly id = 'feedback';
 
@@ -27,21 +27,21 @@ export class FeedbackDialog extends ComponentDialog {
 
   private async askComment(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
-    const rating = parseRating(String(step.result ?? ''));
+    const rating = parseRatingWithComment(String(step.result ?? ''));
     if (rating === undefined) {
       await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
+      return end(step, { outcome: { kind: 'not_understood' } });
     }
-    (step.values as Record<string, number>).rating = rating;
+    (step.values as Record<string, number>).rating = rating.score;
     return step.prompt('comment', { prompt: t(language, 'askComment') });
   }
 
   private async save(step: WaterfallStepContext) {
     const { language, conversation } = turnInfo(step.context);
     const raw = String(step.result ?? '').trim();
-    const comment = /^(no|nope|nothing|nada|non?)\.?$/i.test(raw) || raw === '' ? undefined : raw.slice(0, 1000);
+    const comment = raw === '' || readYesNo(raw) === 'no' ? undefined : raw.slice(0, 1000);
     await this.sink.record(conversation.id, (step.values as Record<string, number>).rating, comment);
     await step.context.sendActivity(t(language, 'thanksFeedback'));
-    return step.endDialog({ resolved: true });
+    return answered(step);
   }
 }

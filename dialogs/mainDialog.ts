@@ -1,21 +1,30 @@
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState, type Dialog } from 'botbuilder-dialogs';
+import { MessageFactory, type ConversationState as BotConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
+import { t } from '../locale/replies';
+import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
+import { entity, OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { CancelOrderDialog } from './cancelOrderDialog';
+import { ChangeConsentDialog } from './changeConsentDialog';
+import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
+import { readConsentWish } from './consentWish';
 import { ContactDetailsDialog } from './contactDetailsDialog';
+import { DeleteAccountDialog } from './deleteAccountDialog';
+import type { DialogEnd, RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
+import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
-import { answer, type Knowledge } from './knowledge';
+import type { KnowledgeBase } from './knowledge';
+import type { OrderProofs } from './orderDialog';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
-import { t } from '../locale/replies';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { turnInfo } from './turnInfo';
-import { entity, OUT_OF_SCOPE } from '../nlu/recognizer';
+import { readYesNo } from './yesNo';
+
+export type { RouteOutcome };
 
 const NAME_RE = /\b(call me|my name is|llámame|llamame|me llamo)\s+([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*){0,2})/iu;
-
-export type RouteOutcome = { kind: 'answered' } | { kind: 'not_understood' };
 
 /** Intent → dialog that takes it. Intents answered from the knowledge file are not listed. */
 const DIALOG_FOR_INTENT: Record<string, string> = {
@@ -27,32 +36,66 @@ const DIALOG_FOR_INTENT: Record<string, string> = {
   'password.recover': PasswordResetDialog.id,
   'feedback.review': FeedbackDialog.id,
   'contact.change': ContactDetailsDialog.id,
+  'consent.change': ChangeConsentDialog.id,
+  'newsletter.subscribe': ChangeConsentDialog.id,
+  'account.delete': DeleteAccountDialog.id,
 };
 
+/** What the router remembers between turns besides the dialog stack. */
+export interface RouterMemory {
+  /** The bot's last message asked "Anything else?": a bare no then closes politely. */
+  lastQuestion?: 'anythingElse';
+  /** An important customer was offered a person in this conversation already. */
+  personOffered?: boolean;
+  /** The last request the bot acted on (an intent), for the offer of a person once it is answered. */
+  topic?: string;
+  /** Nobody could answer and the channel cannot reach the customer later: we asked for an e-mail to answer to. */
+  replyEmailAsked?: boolean;
+}
+
+export interface MainDialogDeps {
+  /** The bot's conversation state: the dialog stack, order proofs and the router's memory live in it. */
+  state: BotConversationState;
+  services: DialogServices;
+  knowledge: KnowledgeBase;
+  /** The recognizer, for the quick part of a message that also asks for a person. */
+  recognizer: Recognizer;
+  /** When to answer, ask back or search; nlu/confidencePolicy.ts's calibrated default otherwise. */
+  confidence?: ConfidencePolicy;
+}
+
 /**
- * The router: continues an active dialog, or starts the one the intent asks for, or answers from the
- * knowledge file, or reports that it did not understand (the bot counts those for escalation).
+ * The router: continues an active dialog, or acts on what the customer asked when the recognizer is sure, asks which
+ * of the likely intents they meant when it is not, offers the best FAQ article when nothing fits, or reports that it
+ * did not understand (the bot counts those for escalation). Bare yes/no answers never reach the intent model.
  */
 export class MainDialog {
   private readonly dialogs: DialogSet;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  readonly memory: StatePropertyAccessor<RouterMemory>;
+  private readonly proofs: StatePropertyAccessor<OrderProofs>;
 
-  constructor(
-    private readonly dialogState: StatePropertyAccessor<DialogState>,
-    private readonly services: DialogServices,
-    private readonly knowledge: Knowledge,
-  ) {
-    this.dialogs = new DialogSet(dialogState);
+  constructor(private readonly d: MainDialogDeps) {
+    this.dialogState = d.state.createProperty<DialogState>('dialogState');
+    this.memory = d.state.createProperty<RouterMemory>('routerMemory');
+    this.proofs = d.state.createProperty<OrderProofs>('orderProofs');
+    this.dialogs = new DialogSet(this.dialogState);
+    const { services } = d;
     const children: Dialog[] = [
-      new TrackOrderDialog(services.backend),
-      new CancelOrderDialog(services.backend),
-      new RefundDialog(services.backend),
-      new RefundStatusDialog(services.backend),
-      new ReturnDialog(services.backend),
-      new PasswordResetDialog(services.backend),
+      new TrackOrderDialog(services.orders, this.proofs),
+      new CancelOrderDialog(services.orders, this.proofs),
+      new RefundDialog(services.orders, this.proofs),
+      new RefundStatusDialog(services.orders, this.proofs),
+      new ReturnDialog(services.orders, this.proofs),
+      new PasswordResetDialog(services.orders),
       new FeedbackDialog(services.satisfaction),
       new ContactDetailsDialog(services.profiles),
+      new ChangeConsentDialog(services.profiles),
+      new DeleteAccountDialog(),
+      new ClarifyDialog(),
+      new FaqOfferDialog((step) => this.askedAnythingElse(step.context)),
     ];
-    for (const d of children) this.dialogs.add(d);
+    for (const x of children) this.dialogs.add(x);
   }
 
   /**
@@ -87,65 +130,185 @@ export class MainDialog {
     await dc.cancelAllDialogs();
   }
 
+  /** What the recognition means for acting: an intent the bot is sure of, a question back, or nothing that fits. */
+  decision(r: Recognition): Decision {
+    return decide(r, this.d.confidence);
+  }
+
+  /** An active dialog or the router, whichever takes this message. */
   async run(context: TurnContext): Promise<RouteOutcome> {
-    if (await this.hasActiveDialog(context)) {
-      const dc = await this.createContext(context);
-      const result = await dc.continueDialog();
-      if (result.status !== DialogTurnStatus.empty) return { kind: 'answered' };
+    return (await this.continueActive(context)) ?? this.route(context);
+  }
+
+  /**
+   * Gives the message to the dialog waiting for an answer. Undefined when there is none, or when the message was no
+   * answer to its question but a new request (the dialog changed nothing and ended): the caller routes it.
+   */
+  async continueActive(context: TurnContext): Promise<RouteOutcome | undefined> {
+    await this.lastQuestion(context);
+    if (!(await this.hasActiveDialog(context))) return undefined;
+    const dc = await this.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) return undefined;
+    const ended = result.status === DialogTurnStatus.complete ? (result.result as DialogEnd | undefined) : undefined;
+    if (ended?.pick) {
+      // The customer picked one of the clarifying question's options: act on it as if it had been understood.
+      const info = turnInfo(context);
+      info.recognition = { ...info.recognition, text: ended.pick.text, intent: ended.pick.intent, score: 1, alternatives: undefined };
+      return this.runIntent(context, ended.pick.intent, { dc, orderNumber: ended.pick.orderNumber });
     }
+    if (ended?.reroute) return undefined;
+    return this.outcomeOf(result);
+  }
+
+  private outcomeOf(result: DialogTurnResult): RouteOutcome {
+    if (result.status === DialogTurnStatus.complete) return (result.result as DialogEnd | undefined)?.outcome ?? { kind: 'answered' };
+    // A dialog that asks its next question has understood this message.
+    return { kind: 'answered' };
+  }
+
+  /** A new request: yes/no in context, a name to use, then what the recognizer is sure of, unsure of, or nothing. */
+  async route(context: TurnContext): Promise<RouteOutcome> {
     const info = turnInfo(context);
     const { recognition: r, language, customer } = info;
+    const asked = await this.lastQuestion(context);
+
+    const yesNo = readYesNo(r.text);
+    if (yesNo) {
+      // Nobody asked anything that a bare yes or no could answer now: it never goes to the intent model.
+      if (asked === 'anythingElse') {
+        await context.sendActivity(t(language, yesNo === 'no' ? 'anythingElseNo' : 'anythingElseYes'));
+        return { kind: 'answered' };
+      }
+      await context.sendActivity(t(language, yesNo === 'no' ? 'bareNo' : 'bareYes'));
+      return { kind: 'neutral' };
+    }
     // "call me Maria" / "llámame María": a preference, not an intent the classifier needs to learn.
     const named = r.text.match(NAME_RE);
     if (named) {
       const name = named[2].trim().replace(/\s+/g, ' ').slice(0, 60);
-      await this.services.profiles.setName(customer.id, name);
+      await this.d.services.profiles.setName(customer.id, name);
       await context.sendActivity(t(language, 'nameSet', { name }));
       return { kind: 'answered' };
     }
-    const dialogId = DIALOG_FOR_INTENT[r.intent];
-    if (dialogId) {
+    // "I want to cancel my newsletter subscription" reads like a subscription to the classifier: any message about news
+    // and offers that stops or refuses something is a withdrawal, honoured at once, however sure the classifier is.
+    const aboutConsent = [r.intent, ...(r.alternatives ?? []).map((x) => x.intent)].some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+    if (aboutConsent && readConsentWish(r.text) === 'withdraw') return this.runIntent(context, 'consent.change');
+    const decision = this.decision(r);
+    if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
+    if (decision.kind === 'clarify') {
       const dc = await this.createContext(context);
-      await dc.beginDialog(dialogId, { orderNumber: entity(r, 'orderNumber')?.value });
-      return { kind: 'answered' };
+      const options: ClarifyOptions = { options: decision.options, text: r.text, orderNumber: entity(r, 'orderNumber')?.value as string | undefined };
+      await dc.beginDialog(ClarifyDialog.id, options);
+      return { kind: 'neutral' };
     }
-    const faq = answer(this.knowledge, r.intent, language) ?? (r.intent === 'return.request' ? answer(this.knowledge, 'return.policy', language) : undefined);
+    const hit = this.d.knowledge.best(r.text, language);
+    if (hit) {
+      const dc = await this.createContext(context);
+      const options: FaqOfferOptions = { text: hit.article.answer[language === 'es' ? 'es' : 'en'], articleId: hit.article.id };
+      await dc.beginDialog(FaqOfferDialog.id, options);
+      return { kind: 'neutral' };
+    }
+    return { kind: 'not_understood' };
+  }
+
+  /** Acts on an intent the bot is sure of (or the customer picked). */
+  async runIntent(context: TurnContext, intent: string, o: { dc?: DialogContext; orderNumber?: string } = {}): Promise<RouteOutcome> {
+    const info = turnInfo(context);
+    const { recognition: r, language, customer } = info;
+    (await this.memory.get(context, {})).topic = intent;
+    const dialogId = DIALOG_FOR_INTENT[intent];
+    if (dialogId) {
+      const dc = o.dc ?? (await this.createContext(context));
+      const wish = dialogId === ChangeConsentDialog.id ? readConsentWish(r.text) : undefined;
+      const result = await dc.beginDialog(dialogId, { orderNumber: o.orderNumber ?? entity(r, 'orderNumber')?.value, wish });
+      return this.outcomeOf(result);
+    }
+    const faq = this.d.knowledge.answer(intent, language) ?? (intent === 'return.request' ? this.d.knowledge.answer('return.policy', language) : undefined);
     if (faq) {
       await context.sendActivity(faq);
       return { kind: 'answered' };
     }
-    switch (r.intent) {
+    switch (intent) {
       case 'greeting':
-        await context.sendActivity(await this.greeting(info.customer.displayName, customer.contacts.find((c) => c.type === 'email' && c.verified)?.value, language));
+        await context.sendActivity(await this.greeting(context));
+        return { kind: 'answered' };
+      case 'thanks':
+        await context.sendActivity(t(language, 'thanks'));
+        await this.askedAnythingElse(context);
         return { kind: 'answered' };
       case 'goodbye':
-      case 'thanks':
-      case 'help':
-        await context.sendActivity(t(language, r.intent));
+        await context.sendActivity(t(language, 'goodbye'));
         return { kind: 'answered' };
+      case 'help':
+        // What the bot can do, as buttons; asking for help is no sign of being understood, so the counter stays.
+        await context.sendActivity(MessageFactory.suggestedActions(
+          [t(language, 'help_track'), t(language, 'help_cancel'), t(language, 'help_refund'), t(language, 'help_return'), t(language, 'help_password'), t(language, 'talkToPerson')],
+          t(language, 'help'),
+        ));
+        return { kind: 'neutral' };
       case 'language.change': {
         const target = /spanish|español|espanol|castellano/i.test(r.text) ? 'es' : /english|inglés|ingles/i.test(r.text) ? 'en' : language;
-        await this.services.profiles.setLanguage(customer.id, target);
+        await this.d.services.profiles.setLanguage(customer.id, target);
         info.language = target;
         await context.sendActivity(t(target, 'languageSet'));
         return { kind: 'answered' };
       }
-      case 'consent.change':
-      case 'newsletter.subscribe': {
-        const grant = r.intent === 'newsletter.subscribe' || /again|otra vez|de nuevo|ya pod/i.test(r.text);
-        await this.services.profiles.setConsent(customer.id, 'marketing', grant, { channel: info.conversation.channelId, method: 'chat' });
-        await context.sendActivity(t(language, grant ? 'marketingGranted' : 'marketingWithdrawn'));
-        return { kind: 'answered' };
-      }
+      case 'human.request':
+        return { kind: 'escalate', reason: 'customer_asked', detail: `asked for a person: "${r.text.slice(0, 80)}"` };
+      case 'complaint':
+        return { kind: 'escalate', reason: 'policy_intent', detail: 'intent complaint is always handled by people' };
       case OUT_OF_SCOPE:
       default:
         return { kind: 'not_understood' };
     }
   }
 
-  private async greeting(name: string | undefined, email: string | undefined, language: string): Promise<string> {
+  /**
+   * The quick part of a message that also asks for a person ("I need a human, my card was charged twice"): when the
+   * recognizer is sure of it and the FAQ answers it, that answer goes first. Nothing else (no dialog) starts.
+   */
+  async quickAnswer(context: TurnContext, text: string): Promise<boolean> {
+    if (text.trim().length < 3) return false;
+    const { language } = turnInfo(context);
+    const r = await this.d.recognizer.recognize(text, { language });
+    const decision = this.decision(r);
+    if (decision.kind !== 'answer') return false;
+    const faq = this.d.knowledge.answer(decision.intent, language);
+    if (!faq) return false;
+    await context.sendActivity(faq);
+    return true;
+  }
+
+  private static readonly ASKED = Symbol('crm.lastQuestion');
+
+  /**
+   * What the bot's previous message asked, read once per turn (a question is answered by the next message only):
+   * taken out of the router's memory on the turn's first call.
+   */
+  async lastQuestion(context: TurnContext): Promise<RouterMemory['lastQuestion']> {
+    if (context.turnState.has(MainDialog.ASKED)) return context.turnState.get(MainDialog.ASKED);
+    const memory = await this.memory.get(context, {});
+    const asked = memory.lastQuestion;
+    delete memory.lastQuestion;
+    context.turnState.set(MainDialog.ASKED, asked);
+    return asked;
+  }
+
+  /** The bot's last message asked "Anything else?". */
+  async askedAnythingElse(context: TurnContext): Promise<void> {
+    await this.lastQuestion(context);
+    const memory = await this.memory.get(context, {});
+    memory.lastQuestion = 'anythingElse';
+  }
+
+  private async greeting(context: TurnContext): Promise<string> {
+    const { customer, language } = turnInfo(context);
+    const name = customer.displayName;
     if (!name) return t(language, 'welcome');
-    const open = email ? (await this.services.backend.openOrdersFor(email))[0] : undefined;
+    const verifiedEmails = customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value);
+    const open = verifiedEmails.length > 0 ? (await this.d.services.orders.openOrdersFor({ customerId: customer.id, verifiedEmails, proofs: [] }))[0] : undefined;
     if (open) return t(language, 'welcomeOpenOrder', { name: name.split(' ')[0], order: open.number, status: t(language, open.status === 'shipped' ? 'status_shipped' : 'status_processing') });
     return t(language, 'welcomeKnown', { name: name.split(' ')[0] });
   }

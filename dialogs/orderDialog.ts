@@ -1,10 +1,18 @@
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { CommerceBackend, Order } from '../commerce/commerceBackend';
+import type { CustomerIdentity, Order } from '../commerce/commerceBackend';
+import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
+import { end, YES_NO_PROMPT } from './dialogResult';
 import { turnInfo } from './turnInfo';
+import { words } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
+const ORDER_EMAIL_PROMPT = 'orderEmailPrompt';
 const ORDER_RE = /#?\b(\d{5,10})\b/;
+const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+/** Wrong e-mails offered as proof in one conversation before the bot stops checking (each one is audited). */
+export const MAX_FAILED_PROOFS = 3;
 
 export function extractOrderNumber(text: string | undefined): string | undefined {
   return text?.match(ORDER_RE)?.[1];
@@ -14,11 +22,28 @@ export interface OrderDialogOptions {
   orderNumber?: string;
 }
 
-/** Base of every dialog that needs an order number: takes it from the utterance or asks, re-asking on bad input. */
+/** Orders this conversation's visitor proved (order number with the e-mail on it), and wrong tries so far. */
+export interface OrderProofs {
+  proofs: { orderNumber: string; email: string }[];
+  failed: number;
+}
+
+/** "Rain jacket and 3 × Wool socks". */
+export function describeItems(order: Order, language: string): string {
+  const names = order.items.map((i) => (i.quantity > 1 ? `${i.quantity} × ${i.name}` : i.name));
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${t(language, 'and')} ${names[names.length - 1]}`;
+}
+
+/**
+ * Base of every dialog about one order. Its first steps take the order number (from the utterance or asked), then
+ * the order itself, but only if it is this customer's: a verified e-mail on it, or, for a visitor nobody vouched
+ * for, the e-mail on the order given now. The steps after those receive the Order as the step result.
+ */
 export abstract class OrderDialog extends ComponentDialog {
   constructor(
     id: string,
-    protected readonly backend: CommerceBackend,
+    protected readonly orders: OrderService,
+    private readonly proofState: StatePropertyAccessor<OrderProofs>,
   ) {
     super(id);
     this.addDialog(
@@ -29,6 +54,28 @@ export abstract class OrderDialog extends ComponentDialog {
         return p.attemptCount >= 3;
       }),
     );
+    this.addDialog(new TextPrompt(ORDER_EMAIL_PROMPT));
+    this.addDialog(new TextPrompt(YES_NO_PROMPT));
+  }
+
+  /** The first three steps of every order dialog: number, ownership, proof. */
+  protected orderSteps() {
+    return [(s: WaterfallStepContext) => this.askOrderNumber(s), (s: WaterfallStepContext) => this.checkOwnership(s), (s: WaterfallStepContext) => this.proveOwnership(s)];
+  }
+
+  protected async identity(context: TurnContext): Promise<CustomerIdentity> {
+    const { customer } = turnInfo(context);
+    const state = await this.proofState.get(context, { proofs: [], failed: 0 });
+    return {
+      customerId: customer.id,
+      verifiedEmails: customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value.toLowerCase()),
+      proofs: state.proofs,
+    };
+  }
+
+  protected callContext(context: TurnContext) {
+    const { conversation } = turnInfo(context);
+    return { conversationId: conversation.id, channelId: conversation.channelId };
   }
 
   protected async askOrderNumber(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -38,21 +85,60 @@ export abstract class OrderDialog extends ComponentDialog {
     return step.prompt(ORDER_PROMPT, { prompt: t(language, 'askOrderNumber'), retryPrompt: t(language, 'retryOrderNumber') });
   }
 
-  /** The order number from the previous step, or undefined when the customer never gave one. */
-  protected orderNumberFrom(step: WaterfallStepContext): string | undefined {
-    return extractOrderNumber(String(step.result ?? ''));
-  }
-
-  /** The order named in the previous step; when there is none, tells the customer why and returns undefined. */
-  protected async orderOrExplain(step: WaterfallStepContext): Promise<Order | undefined> {
+  private async checkOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const language = turnInfo(step.context).language;
-    const number = this.orderNumberFrom(step);
+    const number = extractOrderNumber(String(step.result ?? ''));
     if (!number) {
       await step.context.sendActivity(t(language, 'notUnderstood'));
-      return undefined;
+      return end(step, { outcome: { kind: 'not_understood' } });
     }
-    const order = await this.backend.getOrder(number);
-    if (!order) await step.context.sendActivity(t(language, 'orderNotFound', { order: number }));
-    return order ?? undefined;
+    (step.values as Record<string, string>).orderNumber = number;
+    const who = await this.identity(step.context);
+    const proven = who.proofs.some((p) => p.orderNumber === number);
+    // Nobody vouched for this visitor: ask for the proof first instead of trying (and auditing) a lookup bound to fail.
+    if (who.verifiedEmails.length > 0 || proven) {
+      const r = await this.orders.getOrder(who, number, this.callContext(step.context));
+      if (r.ok) return step.next(r.value);
+    }
+    if ((await this.proofState.get(step.context, { proofs: [], failed: 0 })).failed >= MAX_FAILED_PROOFS) {
+      await step.context.sendActivity(t(language, 'orderProofLimit'));
+      return end(step, { outcome: { kind: 'answered' } });
+    }
+    const ask = who.verifiedEmails.length > 0 ? 'askOrderEmailVerified' : 'askOrderEmail';
+    return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }) });
+  }
+
+  private async proveOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result && typeof step.result === 'object') return step.next(step.result);
+    const language = turnInfo(step.context).language;
+    const number = (step.values as Record<string, string>).orderNumber;
+    const text = String(step.result ?? '');
+    const email = text.match(EMAIL_RE)?.[0];
+    if (!email) {
+      await step.context.sendActivity(t(language, 'orderNeedsEmail', { order: number }));
+      // A longer answer is probably a new request: the router gets it.
+      return end(step, words(text).length > 3 ? { reroute: true } : { outcome: { kind: 'answered' } });
+    }
+    const who = await this.identity(step.context);
+    const r = await this.orders.prove(who, number, email, this.callContext(step.context));
+    const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
+    if (!r.ok) {
+      await this.proofState.set(step.context, { ...state, failed: state.failed + 1 });
+      await step.context.sendActivity(t(language, 'orderProofFailed', { order: number }));
+      return end(step, { outcome: { kind: 'answered' } });
+    }
+    await this.proofState.set(step.context, { ...state, proofs: [...state.proofs.filter((p) => p.orderNumber !== number), r.proof] });
+    return step.next(r.order);
+  }
+
+  /** The order the ownership steps produced (the result of the step right after them), kept for later steps. */
+  protected keepOrder(step: WaterfallStepContext): Order {
+    const order = step.result as Order;
+    (step.values as Record<string, unknown>).order = order;
+    return order;
+  }
+
+  protected keptOrder(step: WaterfallStepContext): Order {
+    return (step.values as Record<string, unknown>).order as Order;
   }
 }

@@ -1,6 +1,7 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend } from '../commerce/commerceBackend';
+import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
+import { answered, end } from './dialogResult';
 import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
@@ -9,7 +10,7 @@ const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 export class PasswordResetDialog extends ComponentDialog {
   static readonly id = 'passwordReset';
 
-  constructor(private readonly backend: CommerceBackend) {
+  constructor(private readonly shop: OrderService) {
     super(PasswordResetDialog.id);
     this.addDialog(new TextPrompt('email', async (p) => EMAIL_RE.test(p.recognized.value ?? '') || p.attemptCount >= 3));
     this.addDialog(new WaterfallDialog('main', [(s) => this.askEmail(s), (s) => this.send(s)]));
@@ -18,22 +19,23 @@ export class PasswordResetDialog extends ComponentDialog {
 
   private async askEmail(step: WaterfallStepContext) {
     const { customer, recognition, language } = turnInfo(step.context);
-    const typed = recognition.entities.find((e) => e.type === 'email')?.value;
+    const typed = recognition.entities.find((e) => e.type === 'email')?.value ?? recognition.text.match(EMAIL_RE)?.[0];
     const known = customer.contacts.find((c) => c.type === 'email' && c.verified)?.value;
     if (typed || known) return step.next(String(typed ?? known));
     return step.prompt('email', { prompt: t(language, 'askEmail'), retryPrompt: t(language, 'retryEmail') });
   }
 
   private async send(step: WaterfallStepContext) {
-    const language = turnInfo(step.context).language;
+    const { language, customer } = turnInfo(step.context);
     const email = String(step.result ?? '').match(EMAIL_RE)?.[0]?.toLowerCase();
     if (!email) {
       await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
+      return end(step, { outcome: { kind: 'not_understood' } });
     }
     // Same answer whether or not the account exists, so the bot cannot be used to probe emails.
-    await this.backend.sendPasswordReset(email);
+    const verifiedEmails = customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value);
+    await this.shop.sendPasswordReset({ customerId: customer.id, verifiedEmails, proofs: [] }, email);
     await step.context.sendActivity(t(language, 'passwordResetSent', { email }));
-    return step.endDialog({ resolved: true });
+    return answered(step);
   }
 }

@@ -1,37 +1,50 @@
+import type { StatePropertyAccessor } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend } from '../commerce/commerceBackend';
-import { OrderDialog } from './orderDialog';
+import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
+import { answered, answerOf, askYesNo, end } from './dialogResult';
+import { describeItems, OrderDialog, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
-/** Asks for a refund: order number, then a reason. */
+/** Asks for a refund: order number, a reason, then a yes to a question naming the order and the amount. */
 export class RefundDialog extends OrderDialog {
   static readonly id = 'refundRequest';
 
-  constructor(backend: CommerceBackend) {
-    super(RefundDialog.id, backend);
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
+    super(RefundDialog.id, orders, proofs);
     this.addDialog(new TextPrompt('reason'));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.askReason(s), (s) => this.request(s)]));
+    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.askReason(s), (s) => this.confirm(s), (s) => this.request(s)]));
     this.initialDialogId = 'main';
   }
 
   private async askReason(step: WaterfallStepContext) {
-    const order = await this.orderOrExplain(step);
-    if (!order) return step.endDialog({ resolved: false });
-    (step.values as Record<string, string>).order = order.number;
+    this.keepOrder(step);
     return step.prompt('reason', { prompt: t(turnInfo(step.context).language, 'askRefundReason') });
+  }
+
+  private async confirm(step: WaterfallStepContext) {
+    (step.values as Record<string, string>).reason = String(step.result ?? '').slice(0, 500);
+    const language = turnInfo(step.context).language;
+    const order = this.keptOrder(step);
+    return askYesNo(step, language, t(language, 'confirmRefund', { amount: order.total, currency: order.currency, order: order.number, items: describeItems(order, language) }));
   }
 
   private async request(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
-    const number = (step.values as Record<string, string>).order;
-    const refund = await this.backend.requestRefund(number, String(step.result ?? '').slice(0, 500));
-    if (!refund) {
-      await step.context.sendActivity(t(language, 'orderNotFound', { order: number }));
-      return step.endDialog({ resolved: false });
+    const order = this.keptOrder(step);
+    const answer = answerOf(step);
+    if (answer !== 'yes') {
+      await step.context.sendActivity(t(language, 'refundKept', { order: order.number }));
+      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
-    await step.context.sendActivity(t(language, 'refundRequested', { refund: refund.id, amount: refund.amount, currency: refund.currency, order: number }));
-    return step.endDialog({ resolved: true });
+    const r = await this.orders.requestRefund(await this.identity(step.context), order.number, (step.values as Record<string, string>).reason, this.callContext(step.context));
+    if (!r.ok) {
+      await step.context.sendActivity(t(language, 'orderNotFound', { order: order.number }));
+      return answered(step);
+    }
+    const refund = r.value;
+    await step.context.sendActivity(t(language, 'refundRequested', { refund: refund.id, amount: refund.amount, currency: refund.currency, order: order.number }));
+    return answered(step);
   }
 }
 
@@ -39,23 +52,20 @@ export class RefundDialog extends OrderDialog {
 export class RefundStatusDialog extends OrderDialog {
   static readonly id = 'refundStatus';
 
-  constructor(backend: CommerceBackend) {
-    super(RefundStatusDialog.id, backend);
-    this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.answer(s)]));
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
+    super(RefundStatusDialog.id, orders, proofs);
+    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.answer(s)]));
     this.initialDialogId = 'main';
   }
 
   private async answer(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
-    const number = this.orderNumberFrom(step);
-    if (!number) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
-      return step.endDialog({ resolved: false });
-    }
-    const refund = await this.backend.getRefund(number);
+    const order = this.keepOrder(step);
+    const r = await this.orders.getRefund(await this.identity(step.context), order.number, this.callContext(step.context));
+    const refund = r.ok ? r.value : null;
     await step.context.sendActivity(
-      refund ? t(language, 'refundStatus', { refund: refund.id, order: number, status: refund.status }) : t(language, 'noRefund', { order: number }),
+      refund ? t(language, 'refundStatus', { refund: refund.id, order: order.number, status: refund.status }) : t(language, 'noRefund', { order: order.number }),
     );
-    return step.endDialog({ resolved: true });
+    return answered(step);
   }
 }

@@ -1,24 +1,42 @@
+import type { StatePropertyAccessor } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend } from '../commerce/commerceBackend';
-import { OrderDialog } from './orderDialog';
+import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
+import { answered, answerOf, askYesNo, end } from './dialogResult';
+import { describeItems, OrderDialog, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
+/** Opens a return for one of the customer's orders after a yes to a question naming it. */
 export class ReturnDialog extends OrderDialog {
   static readonly id = 'returnRequest';
 
-  constructor(backend: CommerceBackend) {
-    super(ReturnDialog.id, backend);
-    this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.open(s)]));
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
+    super(ReturnDialog.id, orders, proofs);
+    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.confirm(s), (s) => this.open(s)]));
     this.initialDialogId = 'main';
   }
 
-  private async open(step: WaterfallStepContext) {
-    const order = await this.orderOrExplain(step);
-    if (!order) return step.endDialog({ resolved: false });
+  private async confirm(step: WaterfallStepContext) {
+    const order = this.keepOrder(step);
     const language = turnInfo(step.context).language;
-    const ret = await this.backend.startReturn(order.number);
+    if (order.status === 'cancelled') {
+      await step.context.sendActivity(t(language, 'returnImpossible', { order: order.number }));
+      return answered(step);
+    }
+    return askYesNo(step, language, t(language, 'confirmReturn', { order: order.number, items: describeItems(order, language) }));
+  }
+
+  private async open(step: WaterfallStepContext) {
+    const language = turnInfo(step.context).language;
+    const order = this.keptOrder(step);
+    const answer = answerOf(step);
+    if (answer !== 'yes') {
+      await step.context.sendActivity(t(language, 'returnKept', { order: order.number }));
+      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
+    }
+    const r = await this.orders.startReturn(await this.identity(step.context), order.number, this.callContext(step.context));
+    const ret = r.ok ? r.value : null;
     await step.context.sendActivity(ret ? t(language, 'returnStarted', { ret: ret.returnId, label: ret.labelUrl }) : t(language, 'returnImpossible', { order: order.number }));
-    return step.endDialog({ resolved: !!ret });
+    return answered(step);
   }
 }

@@ -1,7 +1,10 @@
+import type { StatePropertyAccessor } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CommerceBackend, Order } from '../commerce/commerceBackend';
-import { OrderDialog } from './orderDialog';
+import type { Order } from '../commerce/commerceBackend';
+import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
+import { answered } from './dialogResult';
+import { OrderDialog, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
 export function orderStatusText(language: string, o: Order): string {
@@ -11,15 +14,15 @@ export function orderStatusText(language: string, o: Order): string {
 export class TrackOrderDialog extends OrderDialog {
   static readonly id = 'trackOrder';
 
-  constructor(backend: CommerceBackend) {
-    super(TrackOrderDialog.id, backend);
-    this.addDialog(new WaterfallDialog('main', [(s) => this.askOrderNumber(s), (s) => this.answer(s)]));
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
+    super(TrackOrderDialog.id, orders, proofs);
+    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.answer(s)]));
     this.initialDialogId = 'main';
   }
 
   private async answer(step: WaterfallStepContext) {
-    const order = await this.orderOrExplain(step);
-    if (order) await step.context.sendActivity(orderStatusText(turnInfo(step.context).language, order));
-    return step.endDialog({ resolved: !!order });
+    const order = this.keepOrder(step);
+    await step.context.sendActivity(orderStatusText(turnInfo(step.context).language, order));
+    return answered(step);
   }
 }

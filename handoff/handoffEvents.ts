@@ -10,6 +10,7 @@ export type TransitionCause =
   | 'transferred' // agent → another agent
   | 'requeued' // agent → queued (a transfer to a skill group)
   | 'returned' // agent → bot
+  | 'withdrawn' // queued → bot (the customer no longer wants a person)
   | 'closed' // agent → closed
   | 'reopened' // closed → bot (the customer wrote again, or a mention arrived)
   | 'external_started' // bot → external (Bot Framework handoff protocol)
@@ -28,6 +29,8 @@ export interface HandoffEventMap {
   'conversation.assigned': { conversation: Conversation; agentId: string; previousAgentId?: string | null };
   'conversation.transferred': { conversation: Conversation; fromAgentId: string; toAgentId?: string; skill?: string; note?: string };
   'conversation.returned': { conversation: Conversation; byAgentId: string };
+  /** The customer withdrew their request for a person before anyone took it. */
+  'conversation.withdrawn': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation; byAgentId?: string };
   'message.created': { conversation: Conversation; message: Message };
   'typing': { conversation: Conversation; from: 'customer' | 'agent'; agentId?: string };

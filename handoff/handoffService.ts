@@ -13,7 +13,10 @@ export interface CustomerChannel {
 
 export interface QueueTicket {
   position: number;
+  /** The likeliest wait, seconds; -1 when nobody can take the chat now. */
   estimatedWaitSeconds: number;
+  /** What the estimate may turn out to be, seconds (absent when nobody can take the chat now). */
+  waitRange?: { low: number; high: number };
   agentsOnline: number;
 }
 
@@ -49,6 +52,19 @@ export function formatWait(seconds: number, language: string | undefined): strin
   if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
   const m = Math.round(seconds / 60);
   return es ? `unos ${m} minutos` : `about ${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */
+export function formatWaitRange(ticket: Pick<QueueTicket, 'estimatedWaitSeconds' | 'waitRange'>, language: string | undefined): string {
+  const r = ticket.waitRange;
+  if (!r) return formatWait(ticket.estimatedWaitSeconds, language);
+  const low = Math.floor(r.low / 60);
+  const high = Math.max(low, Math.ceil(r.high / 60));
+  if (high <= 1) return formatWait(Math.min(r.high, 59), language);
+  if (high - low <= Math.max(1, Math.round(high * 0.2))) return formatWait((r.low + r.high) / 2, language);
+  const es = language === 'es';
+  if (low < 1) return es ? `hasta ${high} minutos` : `up to ${high} minutes`;
+  return es ? `entre ${low} y ${high} minutos` : `${low} to ${high} minutes`;
 }
 
 /**
@@ -125,20 +141,55 @@ export class HandoffService {
     return ticket;
   }
 
-  /** Position, honest wait estimate (free capacity and recent handling times) and agents online. */
-  async ticket(c: Conversation): Promise<QueueTicket> {
+  /**
+   * The customer withdraws their request for a person while still queued (no agent took it yet): back to the bot.
+   * Returns null when the chat was no longer queued (an agent took it meanwhile).
+   */
+  async withdraw(conversationId: string): Promise<Conversation | null> {
+    const c = await this.conversation(conversationId);
+    const r = await this.move({ conversationId, to: 'bot', cause: 'withdrawn', from: ['queued'], expectedVersion: c.version, patch: { tags: c.tags.filter((x) => x !== 'offline_message') } });
+    if (!r.ok) return null;
+    this.events.emit('conversation.withdrawn', { conversation: r.conversation });
+    return r.conversation;
+  }
+
+
+  /**
+   * Position and an honest wait, from the real queue: the chats ahead (and how long they have waited already), the
+   * free capacity of online agents, and the handling times of recent chats. Never below what the chats ahead have
+   * already waited (a queue that has not moved for them will not move faster for this one); a range when the
+   * handling times spread or are few.
+   */
+  async ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
     const queue = await this.queue();
-    const position = Math.max(1, queue.findIndex((q) => q.id === c.id) + 1);
+    const index = queue.findIndex((q) => q.id === c.id);
+    const ahead = index >= 0 ? queue.slice(0, index) : queue;
+    const position = ahead.length + 1;
     // Outside business hours nobody counts as available, whatever their presence says.
-    const online = this.isOpen() ? await this.onlineAgents() : [];
+    const online = this.isOpen(new Date(now)) ? await this.onlineAgents() : [];
+    if (online.length === 0) return { position, estimatedWaitSeconds: -1, agentsOnline: 0 };
     const capacity = online.reduce((n, a) => n + a.capacity, 0);
     let busy = 0;
     for (const a of online) busy += await this.store.countActiveChats(a.id);
     const free = Math.max(0, capacity - busy);
-    const handle = await this.averageHandleSeconds();
-    // Free slots take a chat at once; beyond them, each full round of capacity takes one handling time.
-    const estimatedWaitSeconds = online.length === 0 ? -1 : position <= free ? 30 : Math.ceil((position - free) / Math.max(1, capacity)) * handle;
-    return { position, estimatedWaitSeconds, agentsOnline: online.length };
+    const handle = await this.handlingTimes();
+    const waitedAhead = Math.max(0, ...ahead.map((q) => (now - Date.parse(q.queuedAt ?? q.updatedAt)) / 1000));
+    let low: number;
+    let mid: number;
+    let high: number;
+    if (position <= free) {
+      // A free slot takes the chat as soon as an agent accepts the offer.
+      [low, mid, high] = [0, 30, 60];
+    } else {
+      // Each chat beyond the free slots waits for one to free up: with every slot busy, one frees up every
+      // handling time ÷ capacity on average.
+      const slots = position - free;
+      [low, mid, high] = [handle.low, handle.median, handle.high].map((h) => (slots * h) / Math.max(1, capacity)) as [number, number, number];
+    }
+    low = Math.max(low, waitedAhead);
+    mid = Math.max(mid, waitedAhead);
+    high = Math.max(high, mid, waitedAhead * 1.5);
+    return { position, estimatedWaitSeconds: Math.round(mid), waitRange: { low: Math.round(low), high: Math.round(high) }, agentsOnline: online.length };
   }
 
   async queue(): Promise<Conversation[]> {
@@ -149,12 +200,20 @@ export class HandoffService {
     return (await this.store.listUsers()).filter((u) => u.presence === 'online' && u.capacity > 0);
   }
 
-  private async averageHandleSeconds(): Promise<number> {
+  /**
+   * Handling time (accepted → closed) of the last 200 closed chats: median and quartiles, seconds. With fewer than
+   * five, the configured default with a wide range (half to double): the estimate is a guess and says so.
+   */
+  private async handlingTimes(): Promise<{ low: number; median: number; high: number }> {
     const closed = await this.store.listConversations({ states: ['closed'], limit: 200 });
-    const times = closed.filter((c) => c.assignedAt && c.closedAt).map((c) => (Date.parse(c.closedAt!) - Date.parse(c.assignedAt!)) / 1000);
-    if (times.length === 0) return this.options.defaultHandleSeconds;
+    const times = closed.filter((c) => c.assignedAt && c.closedAt).map((c) => Math.max(30, (Date.parse(c.closedAt!) - Date.parse(c.assignedAt!)) / 1000));
     times.sort((a, b) => a - b);
-    return Math.max(30, times[Math.floor(times.length / 2)]);
+    const at = (p: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(p * times.length) - 1))];
+    if (times.length < 5) {
+      const median = times.length > 0 ? at(0.5) : this.options.defaultHandleSeconds;
+      return { low: median / 2, median, high: median * 2 };
+    }
+    return { low: at(0.25), median: at(0.5), high: at(0.75) };
   }
 
   /**
@@ -209,7 +268,7 @@ export class HandoffService {
       const moved = !last || ticket.position < last.position || Math.abs(ticket.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
       if (moved && ticket.agentsOnline > 0) {
         await this.store.updateConversation(fresh.id, { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } }, { states: ['queued'] });
-        await this.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWait(ticket.estimatedWaitSeconds, fresh.language) }));
+        await this.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
         notified.push(fresh.id);
       }
     }

@@ -5,5 +5,5 @@ export interface ProfileActions {
   addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string): Promise<void>;
   setLanguage(customerId: string, language: string): Promise<void>;
   setName(customerId: string, name: string): Promise<unknown>;
-  setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string }): Promise<unknown>;
+  setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<unknown>;
 }

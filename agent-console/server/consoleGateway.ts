@@ -335,6 +335,7 @@ export class ConsoleGateway {
         this.push(conversation.id, from === 'customer', (s) => s.emit('typing', { conversationId: conversation.id, from }));
       }),
       e.on('conversation.queued', () => this.scheduleQueueBroadcast()),
+      e.on('conversation.withdrawn', () => this.scheduleQueueBroadcast()),
       e.on('conversation.offered', ({ conversation, agentId }) => {
         this.view(conversation).then(
           (view) => this.io.to(agentRoom(agentId)).emit('conversation:offered', { conversation: view }),

@@ -24,6 +24,10 @@ describeBrowser('web chat in headless Chromium', () => {
     await input.waitFor({ timeout: 30_000 });
     await input.fill('where is my order 12345');
     await input.press('Enter');
+    // Orders belong to customers: an anonymous visitor proves this one with the e-mail it was placed with.
+    await page.getByText(/e-mail address the order was placed with/).first().waitFor({ timeout: 30_000 });
+    await input.fill('ana@example.com');
+    await input.press('Enter');
     await page.getByText(/12345 has shipped with DHL/).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: artifact('webchat.png') });
     expect(errors).toEqual([]);
@@ -32,6 +36,8 @@ describeBrowser('web chat in headless Chromium', () => {
     const stored = await running.app.store.listMessages(conv!.id);
     expect(stored.map((m) => [m.role, m.text.slice(0, 23)])).toEqual([
       ['customer', 'where is my order 12345'],
+      ['bot', 'To show you order 12345'],
+      ['customer', 'ana@example.com'],
       ['bot', 'Order 12345 has shipped'],
     ]);
   });

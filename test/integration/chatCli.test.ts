@@ -11,6 +11,15 @@ test('npm run chat talks to a running bot through /api/messages', async () => {
     child.stdin.write('where is my order 12345\n');
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
+        if (/bot> .*e-mail address the order was placed with/.test(out)) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 50);
+    });
+    child.stdin.write('ana@example.com\n');
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
         if (/bot> Order 12345 has shipped/.test(out)) {
           clearInterval(t);
           resolve();

@@ -75,6 +75,8 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     const verified = await running.app.store.createCustomer({ displayName: 'Ben Ortiz', contacts: [{ type: 'email', value: 'ben@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] });
     await post(running.url, messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'change my email' }));
     await post(running.url, messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'ben@example.com' }));
+    // A contact change is saved only after a yes to a question naming it.
+    await post(running.url, messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'yes' }));
     const typed = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'facebook', userId: 'fb-ben' }))!;
     expect(typed.id).not.toBe(verified.id);
     expect(typed.contacts).toEqual([expect.objectContaining({ value: 'ben@example.com', verified: false })]);

@@ -1,0 +1,83 @@
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { channelName } from '../locale/intentLabels';
+import { t } from '../locale/replies';
+import { ProfileService } from '../profile/profileService';
+import type { ConsentWish } from './consentWish';
+import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import type { ProfileActions } from './dialogServices';
+import { turnInfo } from './turnInfo';
+import { readYesNo } from './yesNo';
+
+export interface ChangeConsentOptions {
+  /** What the customer's message asked for; undefined when it said neither (the dialog then asks about the current state). */
+  wish?: ConsentWish;
+}
+
+/**
+ * News and offers (the marketing purpose). A withdrawal is honoured at once and confirmed back, on every channel.
+ * A grant is only ever made after an explicit yes ("yes", "sí", not "ok") to a question naming the purpose and the
+ * channel it applies to; any other answer changes nothing.
+ */
+export class ChangeConsentDialog extends ComponentDialog {
+  static readonly id = 'changeConsent';
+
+  constructor(private readonly profiles: ProfileActions) {
+    super(ChangeConsentDialog.id);
+    this.addDialog(new TextPrompt(YES_NO_PROMPT));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.start(s), (s) => this.decide(s), (s) => this.decideStrict(s)]));
+    this.initialDialogId = 'main';
+  }
+
+  private async withdraw(step: WaterfallStepContext) {
+    const { customer, conversation, language } = turnInfo(step.context);
+    // Withdrawal applies everywhere ('*'): stopping offers on one channel only is never what someone asking to stop means.
+    await this.profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
+    await step.context.sendActivity(t(language, 'marketingWithdrawn'));
+    return answered(step);
+  }
+
+  private async start(step: WaterfallStepContext) {
+    const { customer, conversation, language } = turnInfo(step.context);
+    const wish = (step.options as ChangeConsentOptions | undefined)?.wish;
+    if (wish === 'withdraw') return this.withdraw(step);
+    const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
+    (step.values as Record<string, string>).asked = !wish && receiving ? 'stop' : 'grant';
+    if (!wish && receiving) return askYesNo(step, language, t(language, 'confirmMarketingStop'));
+    return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelName(conversation.channelId, language) }));
+  }
+
+  private async grant(step: WaterfallStepContext) {
+    const { customer, conversation, language } = turnInfo(step.context);
+    await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope: conversation.channelId });
+    await step.context.sendActivity(t(language, 'marketingGranted', { channel: channelName(conversation.channelId, language) }));
+    return answered(step);
+  }
+
+  private async unchanged(step: WaterfallStepContext, reroute: boolean) {
+    await step.context.sendActivity(t(turnInfo(step.context).language, 'consentUnchanged'));
+    return end(step, reroute ? { reroute: true } : { outcome: { kind: 'answered' } });
+  }
+
+  private async decide(step: WaterfallStepContext) {
+    const { conversation, language } = turnInfo(step.context);
+    const asked = (step.values as Record<string, string>).asked;
+    if (asked === 'stop') {
+      const answer = answerOf(step);
+      if (answer === 'yes') return this.withdraw(step);
+      return this.unchanged(step, answer === undefined);
+    }
+    const strict = answerOf(step, { strict: true });
+    if (strict === 'yes') return this.grant(step);
+    // "ok", "vale": agreement, but not the explicit yes a grant needs; ask once more in so many words.
+    if (strict === undefined && answerOf(step) === 'yes') {
+      return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel: channelName(conversation.channelId, language) }));
+    }
+    return this.unchanged(step, strict === undefined);
+  }
+
+  private async decideStrict(step: WaterfallStepContext) {
+    const answer = readYesNo(typeof step.result === 'string' ? step.result : undefined, { strict: true });
+    if (answer === 'yes') return this.grant(step);
+    return this.unchanged(step, answer === undefined && answerOf(step) !== 'yes');
+  }
+}

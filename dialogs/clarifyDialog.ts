@@ -1,0 +1,54 @@
+import { MessageFactory } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { intentLabel, intentLabels } from '../locale/intentLabels';
+import { REPLY_LANGUAGES, t } from '../locale/replies';
+import { end } from './dialogResult';
+import { turnInfo } from './turnInfo';
+import { readYesNo } from './yesNo';
+
+export interface ClarifyOptions {
+  /** The likely intents, best first (two or three). */
+  options: string[];
+  /** What the customer wrote, kept for the intent they pick (an order number or an e-mail in it still counts). */
+  text: string;
+  orderNumber?: string;
+}
+
+const CHOICE_PROMPT = 'clarifyChoice';
+
+function normalize(s: string): string {
+  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * "Did you mean: Track my order / Cancel an order / None of these": asked instead of guessing when the recognizer is
+ * unsure. A pick runs that intent (understood); "none of these" is not understood; anything else is a new request.
+ */
+export class ClarifyDialog extends ComponentDialog {
+  static readonly id = 'clarify';
+
+  constructor() {
+    super(ClarifyDialog.id);
+    this.addDialog(new TextPrompt(CHOICE_PROMPT));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.read(s)]));
+    this.initialDialogId = 'main';
+  }
+
+  private async ask(step: WaterfallStepContext) {
+    const language = turnInfo(step.context).language;
+    const { options } = step.options as ClarifyOptions;
+    const buttons = [...options.map((o) => intentLabel(o, language)), t(language, 'noneOfThese')];
+    return step.prompt(CHOICE_PROMPT, { prompt: MessageFactory.suggestedActions(buttons, t(language, 'clarify')) });
+  }
+
+  private async read(step: WaterfallStepContext) {
+    const o = step.options as ClarifyOptions;
+    const answer = normalize(String(step.result ?? ''));
+    const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : -1;
+    const picked = index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
+    if (picked) return end(step, { pick: { intent: picked, text: o.text, orderNumber: o.orderNumber } });
+    const none = REPLY_LANGUAGES.some((l) => normalize(t(l, 'noneOfThese')) === answer) || readYesNo(answer) === 'no';
+    if (none) return end(step, { outcome: { kind: 'not_understood' } });
+    return end(step, { reroute: true });
+  }
+}

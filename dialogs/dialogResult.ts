@@ -1,0 +1,44 @@
+import { MessageFactory, type Activity } from 'botbuilder';
+import type { WaterfallStepContext } from 'botbuilder-dialogs';
+import { t } from '../locale/replies';
+import { readYesNo, type YesNo } from './yesNo';
+
+/**
+ * What a turn of the router amounts to, for the bot's not-understood counter and escalation:
+ * answered resets the counter, neutral (help, a question back) leaves it, not_understood adds one, escalate hands
+ * the chat to a person with the reason the agent reads.
+ */
+export type RouteOutcome =
+  | { kind: 'answered' }
+  | { kind: 'neutral' }
+  | { kind: 'not_understood' }
+  | { kind: 'escalate'; reason: 'policy_intent' | 'customer_asked'; detail: string };
+
+/**
+ * How a dialog ends. `reroute`: the answer to its question was not an answer but a new request, which the router
+ * then handles like any message (the dialog changed nothing). `pick`: a clarifying question's chosen intent.
+ */
+export interface DialogEnd {
+  outcome?: RouteOutcome;
+  reroute?: boolean;
+  pick?: { intent: string; text: string; orderNumber?: string };
+}
+
+export const end = (step: WaterfallStepContext, result: DialogEnd) => step.endDialog(result);
+export const answered = (step: WaterfallStepContext) => end(step, { outcome: { kind: 'answered' } });
+
+/** The prompt every yes/no question uses: free text, read by readYesNo in the next step. */
+export const YES_NO_PROMPT = 'yesNo';
+
+export function yesNoActivity(language: string, text: string): Partial<Activity> {
+  return MessageFactory.suggestedActions([t(language, 'yesButton'), t(language, 'noButton')], text);
+}
+
+export function askYesNo(step: WaterfallStepContext, language: string, text: string) {
+  return step.prompt(YES_NO_PROMPT, { prompt: yesNoActivity(language, text) });
+}
+
+/** The answer to the yes/no question of the previous step. */
+export function answerOf(step: WaterfallStepContext, options: { strict?: boolean } = {}): YesNo | undefined {
+  return readYesNo(typeof step.result === 'string' ? step.result : undefined, options);
+}

@@ -1,0 +1,71 @@
+import { words } from './yesNo';
+
+/**
+ * Which language the bot answers in. A conversation starts in the channel's locale, else the customer's explicit
+ * choice (profile), else the language of a first message long and clear enough to tell, else the default; it then
+ * keeps that language unless the customer asks for another one or clearly writes in another one. Short or mixed
+ * messages ("ok", "order 12345", "refund por favor") never switch it: guessing from them answered one English
+ * request in ten in Spanish.
+ */
+export const SUPPORTED = ['en', 'es'] as const;
+export type Supported = (typeof SUPPORTED)[number];
+export const DEFAULT_LANGUAGE: Supported = 'en';
+
+/** Words that are common in one language and are not words of the other (so "no", "me", "a", "son" are in neither). */
+const MARKERS: Record<Supported, Set<string>> = {
+  en: new Set(
+    'the is are am was were my your you i to of and with for from this that where what when how why can could would should will want need please have has had do does did not be been it its our we they there here order refund account password help hi hello thanks thank get got just which who some any about would like still yet already'.split(' '),
+  ),
+  es: new Set(
+    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún'.split(' '),
+  ),
+};
+
+/** Letters and marks that only Spanish uses among the supported languages. */
+const SPANISH_ONLY = /[ñ¿¡]|[áéíóú]/i;
+
+export interface LanguageEvidence {
+  language: Supported;
+  /** How many marker words of that language, and of the other one. */
+  own: number;
+  other: number;
+}
+
+/** The language a message is clearly written in, or undefined when it is too short or too mixed to tell. */
+export function clearLanguage(text: string): Supported | undefined {
+  const w = words(text);
+  const count = (l: Supported) => w.filter((x) => MARKERS[l].has(x)).length;
+  const en = count('en');
+  const es = count('es') + (SPANISH_ONLY.test(text) ? 1 : 0);
+  // Long and clear: at least three words, two markers of one language, and at least three times as many as of the other.
+  if (w.length < 3) return undefined;
+  if (en >= 2 && en >= 3 * es) return 'en';
+  if (es >= 2 && es >= 3 * en) return 'es';
+  return undefined;
+}
+
+export function supported(code: string | undefined): Supported | undefined {
+  const two = code?.slice(0, 2).toLowerCase();
+  return (SUPPORTED as readonly string[]).includes(two ?? '') ? (two as Supported) : undefined;
+}
+
+export interface LanguageInput {
+  /** The language this conversation already speaks, if it was settled. */
+  conversation?: string;
+  /** The activity's locale from the channel. */
+  channelLocale?: string;
+  /** The customer's explicit choice ("answer in Spanish"), kept on the profile. */
+  chosen?: string;
+  text: string;
+}
+
+/** The language to answer this message in, and whether it is settled (to keep for the conversation). */
+export function replyLanguage(i: LanguageInput): { language: Supported; settled: boolean } {
+  const clear = clearLanguage(i.text);
+  const current = supported(i.conversation);
+  // After an explicit choice only another request ("answer in English") changes the language, not the words used.
+  if (current) return { language: supported(i.chosen) === current ? current : (clear ?? current), settled: true };
+  const start = supported(i.channelLocale) ?? supported(i.chosen) ?? clear;
+  if (start) return { language: start, settled: true };
+  return { language: DEFAULT_LANGUAGE, settled: false };
+}

@@ -1,0 +1,83 @@
+import { words } from './yesNo';
+
+/**
+ * A 1–5 satisfaction rating from what customers actually write to a survey: a digit ("4", "4/5", "4 stars",
+ * "4 de 5"), stars ("★★★★"), a number word ("four", "cuatro") or a verdict in English or Spanish ("great",
+ * "terrible", "genial", "fatal"), with "not"/"no" turning a verdict around ("not good" is a 2).
+ */
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5,
+  uno: 1, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5,
+};
+
+const VERDICTS: Record<string, number> = {
+  // English
+  terrible: 1, awful: 1, horrible: 1, worst: 1, useless: 1, appalling: 1, dreadful: 1, disgraceful: 1, pathetic: 1,
+  bad: 2, poor: 2, disappointing: 2, disappointed: 2, unhelpful: 2, mediocre: 2, meh: 3,
+  ok: 3, okay: 3, fine: 3, average: 3, decent: 3, 'so-so': 3, acceptable: 3, alright: 3,
+  good: 4, nice: 4, helpful: 4, satisfied: 4, pleased: 4, happy: 4, solid: 4,
+  great: 5, excellent: 5, perfect: 5, amazing: 5, fantastic: 5, awesome: 5, brilliant: 5, outstanding: 5, superb: 5, wonderful: 5, exceptional: 5, flawless: 5,
+  // Spanish
+  fatal: 1, pésimo: 1, pesimo: 1, pésima: 1, pesima: 1, malísimo: 1, malisimo: 1, horroroso: 1, nefasto: 1, lamentable: 1, penoso: 1, inútil: 1, inutil: 1,
+  mal: 2, malo: 2, mala: 2, flojo: 2, decepcionante: 2, decepcionado: 2, decepcionada: 2,
+  regular: 3, normal: 3, aceptable: 3, pasable: 3, correcto: 3,
+  bien: 4, bueno: 4, buena: 4, útil: 4, util: 4, contento: 4, contenta: 4, satisfecho: 4, satisfecha: 4,
+  genial: 5, excelente: 5, perfecto: 5, perfecta: 5, estupendo: 5, estupenda: 5, fantástico: 5, fantastico: 5, increíble: 5, increible: 5, buenísimo: 5, buenisimo: 5, maravilloso: 5, espectacular: 5, inmejorable: 5,
+};
+const VERY = new Set(['very', 'really', 'super', 'so', 'extremely', 'muy', 'súper', 'realmente', 'bastante']);
+const NOT = new Set(['not', "wasn't", "isn't", 'no', 'nada', 'never', 'ni']);
+const TIME_UNITS = /^\s*(h|hr|hrs|hours?|min|mins|minutes?|days?|weeks?|horas?|minutos?|días?|dias?|semanas?)\b/i;
+
+export interface ParsedRating {
+  score: number;
+  /** What the customer wrote besides the rating itself (the comment), or undefined. */
+  comment?: string;
+}
+
+export function parseRatingWithComment(text: string | undefined): ParsedRating | undefined {
+  const raw = (text ?? '').trim();
+  if (!raw) return undefined;
+  const stars = (raw.match(/[★⭐🌟]/gu) ?? []).length;
+  if (stars >= 1 && stars <= 5) return { score: stars, comment: rest(raw.replace(/[★⭐🌟☆]/gu, '')) };
+  const outOf = raw.match(/\b(\d{1,2})\s*(?:\/|out of|de|sobre)\s*(5|10)\b/i);
+  if (outOf) {
+    const n = Number(outOf[1]);
+    const max = Number(outOf[2]);
+    const score = max === 10 ? Math.round(n / 2) : n;
+    if (score >= 1 && score <= 5 && n <= max) return { score, comment: rest(raw.replace(outOf[0], '')) };
+  }
+  for (const m of raw.matchAll(/(^|[^\d.,])([1-5])(?![\d.,]\d)/g)) {
+    const after = raw.slice((m.index ?? 0) + m[0].length);
+    if (TIME_UNITS.test(after)) continue;
+    const without = raw.slice(0, (m.index ?? 0) + m[1].length) + raw.slice((m.index ?? 0) + m[0].length);
+    return { score: Number(m[2]), comment: rest(without.replace(/^\s*(stars?|estrellas?)\b/i, '')) };
+  }
+  const w = words(raw);
+  for (let i = 0; i < w.length; i++) {
+    const n = NUMBER_WORDS[w[i]];
+    // "one" and "una" only count alone or with "star(s)"/"estrella(s)": "one more thing" is no rating.
+    if (n !== undefined && (w.length === 1 || /^(stars?|estrellas?)$/.test(w[i + 1] ?? '') || n > 1)) return { score: n, comment: undefined };
+  }
+  for (let i = 0; i < w.length; i++) {
+    const v = VERDICTS[w[i]];
+    if (v === undefined) continue;
+    const negated = NOT.has(w[i - 1] ?? '') || (VERY.has(w[i - 1] ?? '') && NOT.has(w[i - 2] ?? ''));
+    const intensified = VERY.has(w[i - 1] ?? '');
+    let score = v;
+    if (negated) score = v >= 4 ? 2 : v <= 2 ? 3 : 2;
+    else if (intensified) score = v >= 4 ? 5 : v <= 2 ? 1 : v;
+    return { score, comment: raw.slice(0, 1000) };
+  }
+  if (/👍|😀|😊|🙂|😃/u.test(raw)) return { score: 4, comment: undefined };
+  if (/👎|😡|😠|🤬/u.test(raw)) return { score: 1, comment: undefined };
+  return undefined;
+}
+
+export function parseRating(text: string | undefined): number | undefined {
+  return parseRatingWithComment(text)?.score;
+}
+
+function rest(s: string): string | undefined {
+  const r = s.replace(/^[\s,.;:!\-–—]+|[\s,.;:\-–—]+$/g, '').replace(/\s+/g, ' ').trim();
+  return r ? r.slice(0, 1000) : undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * Reading a yes or a no, in English and Spanish, the way the prompt that asked reads it: never through the intent
+ * model (which once read a bare "no" as a wish to withdraw consent). Only short answers count; anything longer is a
+ * new request and goes back to the router, so an answer that is not clearly yes changes nothing.
+ */
+export type YesNo = 'yes' | 'no';
+
+const YES = new Set(['yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'sure', 'ok', 'okay', 'okey', 'k', 'y', 'correct', 'right', 'confirm', 'confirmed', 'absolutely', 'definitely', 'affirmative', 'si', 'sí', 'claro', 'vale', 'dale', 'correcto', 'exacto', 'venga', 'adelante', 'confirmo', 'afirmativo', 'perfecto', '👍']);
+/** What counts as an explicit yes where the answer grants something (consent): no "ok", "vale", "k" or thumbs. */
+const STRICT_YES = new Set(['yes', 'yeah', 'yep', 'yup', 'sure', 'confirm', 'confirmed', 'absolutely', 'definitely', 'si', 'sí', 'claro', 'confirmo', 'afirmativo']);
+const YES_PHRASES = ['of course', 'go ahead', 'do it', 'please do', 'por supuesto', 'de acuerdo', 'hazlo', 'desde luego'];
+const NO = new Set(['no', 'nope', 'nah', 'nay', 'n', 'not', "don't", 'dont', 'never', 'negative', 'nothing', 'nunca', 'tampoco', 'negativo', 'nada', 'olvídalo', 'olvidalo', 'déjalo', 'dejalo', 'nein', 'non', '👎']);
+const NO_PHRASES = ['never mind', 'nevermind', 'no thanks', 'no thank you', 'not now', 'not really', 'no gracias', 'ahora no', 'para nada', 'mejor no', 'en absoluto', 'de ninguna manera', 'i changed my mind', 'he cambiado de opinión', 'he cambiado de opinion', "that's all", 'that is all', "i'm good", "i'm fine", 'all good', 'eso es todo', 'nada más', 'nada mas', 'estoy bien', 'es todo'];
+/** Words that may surround a bare answer without making it a new request. */
+const FILLER = new Set(['please', 'pls', 'plz', 'thanks', 'thank', 'you', 'thx', 'ty', 'por', 'favor', 'gracias', 'muchas', 'it', 'that', 'this', 'is', 'all', 'fine', 'just', 'so', 'well', 'oh', 'um', 'uh', 'hmm', 'eso', 'es', 'todo', 'lo', 'the', 'i', 'am', "i'm", 'im', 'we', 'are', 'good', 'bien', 'estoy', 'then', 'entonces', 'pues', 'bueno', 'vale', 'ok', 'okay', 'go', 'ahead', 'do', 'thing', 'sir', 'señor', 'señora', 'much', 'very', 'bye', 'adiós', 'adios', 'chao', 'gracias.', 'for', 'now', 'más', 'mas', 'more', 'nothing', 'else', 'anything', 'nada']);
+
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[’`]/g, "'")
+    .split(/[^\p{L}\p{N}'👍👎]+/u)
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter(Boolean);
+}
+
+/**
+ * 'yes', 'no', or undefined when the text is not a bare answer (a new request, or both at once). `strict`: only an
+ * explicit yes counts as yes (consent).
+ */
+export function readYesNo(text: string | undefined, options: { strict?: boolean } = {}): YesNo | undefined {
+  const w = words(text ?? '');
+  if (w.length === 0 || w.length > 7) return undefined;
+  const joined = ` ${w.join(' ')} `;
+  const yesSet = options.strict ? STRICT_YES : YES;
+  const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES.some((p) => joined.includes(` ${p} `));
+  const hasYes = yesSet.has(w[0]) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
+  // "sure, no problem" is not a refusal; everything else with a negation in it is not a yes.
+  const noProblem = /\bno (problem|worries|problema)\b/.test(joined);
+  if (hasYes && (!hasNo || noProblem)) {
+    const rest = w.filter((x) => !yesSet.has(x) && !YES.has(x) && !FILLER.has(x) && !YES_PHRASES.some((p) => p.split(' ').includes(x)));
+    // "yes, cancel it", "sí, cancélalo": the confirmed action may be named again; more than that is a new request.
+    return rest.length <= 2 ? 'yes' : undefined;
+  }
+  if (hasNo && !hasYes) {
+    const rest = w.filter((x) => !NO.has(x) && !FILLER.has(x) && !NO_PHRASES.some((p) => p.split(' ').includes(x)));
+    return rest.length <= 2 ? 'no' : undefined;
+  }
+  return undefined;
+}

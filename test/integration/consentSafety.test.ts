@@ -1,0 +1,111 @@
+import type { ConsentEvent } from '../../models/records';
+import { ChannelServer } from '../helpers/channelServer';
+import { Chat } from '../helpers/chat';
+import { createStaff, type Staff } from '../helpers/consoleClient';
+import { ScriptedRecognizer } from '../helpers/scriptedRecognizer';
+import { sharedRecognizer } from '../helpers/sharedRecognizer';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+/**
+ * Must hold: nothing grants consent but an explicit yes to a question naming purpose and channel. Every phrasing
+ * below (negations, unsubscribe and cancel wordings, bare no's) is said in every prompt context the bot has, in a
+ * conversation of its own, through /api/messages; afterwards consent is as it was (granted or not) or withdrawn.
+ */
+const PHRASINGS = [
+  // Bare answers
+  'no', 'No.', 'nope', 'nah', 'no thanks', 'no thank you', 'not now', 'never mind', 'no gracias', 'mejor no', 'ahora no', 'para nada', 'no, gracias',
+  // Negations
+  "I don't want any offers", "don't send me anything", 'I do not want the newsletter', 'not interested', 'I never subscribed to this', "I don't want to subscribe",
+  'no quiero ofertas', 'no me mandéis publicidad', 'no me interesa', 'no quiero suscribirme', 'nunca pedí recibir esto',
+  // Unsubscribe and cancel wordings
+  'unsubscribe', 'unsubscribe me', 'I want to cancel my newsletter subscription', 'where can I unsubscribe from the newsletter?', 'stop sending me offers', 'stop the emails',
+  'cancel my subscription', 'opt me out of marketing', 'remove me from your mailing list', 'no more promotions please',
+  'darme de baja', 'quiero darme de baja del boletín', 'cancelar suscripción', 'deja de enviarme ofertas', 'ya no quiero recibir correos', 'quitadme de la lista', 'no más publicidad', 'dejad de mandarme promociones',
+];
+
+/** Borderline texts whose recognition is scripted, so the contexts they open do not depend on the corpus's scores. */
+const UNSURE = 'I have a question about my order';
+const NOTHING_FITS = 'my headlamp stopped working after a month';
+
+type Setup = (chat: Chat, ctx: { running: RunningApp; agent: Staff }) => Promise<void>;
+
+async function expectReply(chat: Chat, text: string, pattern: RegExp): Promise<void> {
+  const turn = await chat.say(text);
+  expect({ text, replies: turn.replies.join(' | ') }).toEqual({ text, replies: expect.stringMatching(pattern) });
+}
+
+async function closedWithSurvey(chat: Chat, { running, agent }: { running: RunningApp; agent: Staff }): Promise<void> {
+  await expectReply(chat, 'I want to talk to a human', /No agent is online|queue/);
+  const c = await chat.conversation();
+  await running.app.services.handoff.claim(agent.id, c.id);
+  await running.app.services.handoff.close(agent.id, c.id);
+}
+
+const CONTEXTS: [string, Setup][] = [
+  ['no question pending', async () => undefined],
+  ['after "Anything else?"', (c) => expectReply(c, 'thanks', /Anything else\?/)],
+  ['at the confirmation of a subscription', (c) => expectReply(c, 'sign me up for the newsletter', /receive news and offers \(marketing messages\)/)],
+  ['at the confirmation of an order cancellation', async (c) => {
+    await expectReply(c, 'cancel my order 55555', /e-mail address/);
+    await expectReply(c, 'ana@example.com', /Cancel order 55555/);
+  }],
+  ['at the confirmation of a contact change', async (c) => {
+    await expectReply(c, 'change my email', /new email address or phone/);
+    await expectReply(c, 'new.address@example.com', /Save new\.address@example\.com/);
+  }],
+  ['at the order number prompt', (c) => expectReply(c, 'track my package', /order number/)],
+  ['at the e-mail-on-the-order prompt', (c) => expectReply(c, 'where is my order 12345', /e-mail address the order was placed with/)],
+  ['at a clarifying question', (c) => expectReply(c, UNSURE, /Did you mean/)],
+  ['at "Did this answer your question?"', (c) => expectReply(c, NOTHING_FITS, /Did this answer your question\?/)],
+  ['while queued for a person', (c) => expectReply(c, 'I want to talk to a human', /No agent is online/)],
+  ['at the satisfaction survey', closedWithSurvey],
+  ['after the survey was answered', async (c, ctx) => {
+    await closedWithSurvey(c, ctx);
+    await expectReply(c, '5', /Thank you for your feedback/);
+  }],
+];
+
+describe('must hold: no phrasing grants consent, in any prompt context', () => {
+  let running: RunningApp;
+  let agent: Staff;
+  let channel: ChannelServer;
+  beforeAll(async () => {
+    channel = await new ChannelServer().start();
+    const recognizer = new ScriptedRecognizer(await sharedRecognizer(), {
+      [UNSURE]: { intent: 'order.track', score: 0.5, alternatives: [{ intent: 'order.track', score: 0.5 }, { intent: 'order.cancel', score: 0.45 }, { intent: 'refund.request', score: 0.35 }] },
+      [NOTHING_FITS]: { intent: 'none', score: 0.1 },
+    });
+    running = await startTestApp({}, { recognizer });
+    agent = await createStaff(running.app, { capacity: 1_000_000 });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await channel.stop();
+  });
+
+  test('the table has at least 40 phrasings in English and Spanish, and every prompt context', () => {
+    expect(PHRASINGS.length).toBeGreaterThanOrEqual(40);
+    expect(CONTEXTS.length).toBeGreaterThanOrEqual(12);
+  });
+
+  describe.each(CONTEXTS)('%s', (_context, setup) => {
+    test.each(PHRASINGS.map((p, i) => [p, i % 2 === 0] as const))('%j (consent granted before: %s)', async (phrasing, grantedBefore) => {
+      const chat = new Chat(running, { serviceUrl: channel.url });
+      await chat.say('hello');
+      const before = await chat.customer();
+      if (grantedBefore) await running.app.services.profiles.setConsent(before.id, 'marketing', true, { channel: 'test', method: 'form' });
+      const history = (await chat.customer()).consent.length;
+      await setup(chat, { running, agent });
+      const turn = await chat.say(phrasing);
+      // Never silent either: the phrasing got an answer.
+      expect(turn.replies.length).toBeGreaterThan(0);
+      const after = await chat.customer();
+      const added: ConsentEvent[] = after.consent.slice(history);
+      expect(added.filter((e) => e.granted)).toEqual([]);
+      const marketing = after.consent.filter((e) => e.purpose === 'marketing');
+      const now = marketing.length ? marketing[marketing.length - 1].granted : false;
+      // As it was, or withdrawn.
+      expect(now === grantedBefore || now === false).toBe(true);
+    });
+  });
+});
