@@ -147,7 +147,7 @@ export class HandoffService {
    */
   async withdraw(conversationId: string): Promise<Conversation | null> {
     const c = await this.conversation(conversationId);
-    const r = await this.move({ conversationId, to: 'bot', cause: 'withdrawn', from: ['queued'], expectedVersion: c.version, patch: { tags: c.tags.filter((x) => x !== 'offline_message') } });
+    const r = await this.move({ conversationId, to: 'bot', cause: 'withdrawn', from: ['queued'], expectedVersion: c.version, patch: { tags: c.tags.filter((x) => x !== 'offline_message') }, detail: { reason: 'customer_withdrew' } });
     if (!r.ok) return null;
     this.events.emit('conversation.withdrawn', { conversation: r.conversation });
     return r.conversation;
