@@ -157,7 +157,7 @@ const STRINGS = {
   nothingHere: { en: 'No chats here.', es: 'No hay chats aquí.' },
   offeredToYou: { en: 'Offered to you', es: 'Ofrecido a ti' },
   decline: { en: 'Decline', es: 'Rechazar' },
-  offerEndsIn: { en: 'offer ends in {s} s', es: 'la oferta termina en {s} s' },
+  offerEndsIn: { en: 'offer ends in {t}', es: 'la oferta termina en {t}' },
   offerEnded: { en: 'offer ended', es: 'oferta terminada' },
   waitingFor: { en: 'waiting {t}', es: 'esperando {t}' },
   lastCustomer: { en: 'customer wrote {t} ago', es: 'el cliente escribió hace {t}' },

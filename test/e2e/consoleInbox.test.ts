@@ -77,7 +77,7 @@ describeBrowser('console inbox in headless Chromium', () => {
     await routed.click('#view-offered');
     const offer = routed.locator(`#inbox-list [data-conversation="${c.id}"][data-kind="offered"]`);
     await offer.waitFor();
-    await offer.locator('.countdown', { hasText: /offer ends in \d+ s/ }).waitFor();
+    await offer.locator('.countdown', { hasText: /offer ends in \d+:\d\d/ }).waitFor();
     await offer.locator(`[data-decline="${c.id}"]`).waitFor();
     await until(routed, 'document.title.startsWith("(1) ")');
     const alerts = (await routed.evaluate('window.__alerts')) as { beeps: number; notifications: { title: string; body: string }[] };

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
-import { channelName, dateTime, timeOfDay } from '../format';
+import { channelName, clock, dateTime, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
   agentName, agents, claim, closeChat, conversations, current, customerTypingAt, decline, displayName, draftOf, history, isLead, me, messagesOf, now, offerSecondsLeft, offeredToMe, pane,
@@ -61,7 +61,7 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
     <div class="banners" aria-live="polite">
       {offer ? (
         <div class="banner offer" id="offer-banner">
-          <strong>{tr('offeredToYou')}</strong> · <span role="timer">{tr('offerEndsIn', { s: offerSecondsLeft(c, now.value) })}</span>
+          <strong>{tr('offeredToYou')}</strong> · <span role="timer">{tr('offerEndsIn', { t: clock(offerSecondsLeft(c, now.value)) })}</span>
         </div>
       ) : null}
       {transfer ? (

@@ -1,5 +1,5 @@
 import type { ConversationView } from '../../server/protocol';
-import { channelName, duration, secondsSince, slaState } from '../format';
+import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
 import {
   agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredToMe, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
@@ -19,7 +19,7 @@ export function Inbox() {
             role="tab"
             id={`view-${v}`}
             aria-selected={inboxView.value === v}
-            aria-controls="inbox-list"
+            aria-controls="inbox-panel"
             class={inboxView.value === v ? 'active' : ''}
             onClick={() => (inboxView.value = v)}
           >
@@ -28,9 +28,11 @@ export function Inbox() {
         ))}
       </div>
       <input id="inbox-search" type="search" placeholder={tr('inboxSearch')} aria-label={tr('inboxSearch')} value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
-      <ul id="inbox-list" role="tabpanel" aria-labelledby={`view-${inboxView.value}`} data-view={inboxView.value}>
-        {visible.value.length ? visible.value.map((c) => <InboxItem key={c.id} c={c} />) : <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
-      </ul>
+      <div id="inbox-panel" role="tabpanel" aria-labelledby={`view-${inboxView.value}`}>
+        <ul id="inbox-list" data-view={inboxView.value}>
+          {visible.value.length ? visible.value.map((c) => <InboxItem key={c.id} c={c} />) : <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
+        </ul>
+      </div>
       {isLead.value ? <AgentBoard /> : null}
     </aside>
   );
@@ -55,7 +57,7 @@ function InboxItem({ c }: { c: ConversationView }) {
       </button>
       {offer ? (
         <div class="offer-actions">
-          <span class="countdown" role="timer">{tr('offerEndsIn', { s: offerSecondsLeft(c) })}</span>
+          <span class="countdown" role="timer">{tr('offerEndsIn', { t: clock(offerSecondsLeft(c)) })}</span>
           <button class="primary" data-accept={c.id} onClick={() => void claim(c.id)}>{tr('accept')}</button>
           <button data-decline={c.id} onClick={() => void decline(c.id)}>{tr('decline')}</button>
         </div>
