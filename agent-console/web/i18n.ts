@@ -145,7 +145,8 @@ const STRINGS = {
   actor: { en: 'Who', es: 'Quién' },
   target: { en: 'Target', es: 'Objeto' },
   details: { en: 'Details', es: 'Detalles' },
-  lastReply: { en: 'last reply', es: 'última respuesta' },
+  lastReplyAgo: { en: 'last reply {t} ago', es: 'última respuesta hace {t}' },
+  heldBy: { en: 'with {name}', es: 'con {name}' },
   // Inbox
   inbox: { en: 'Inbox', es: 'Bandeja' },
   viewMine: { en: 'Mine', es: 'Míos' },

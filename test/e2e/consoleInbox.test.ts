@@ -3,6 +3,7 @@ import { messageActivity, post } from '../helpers/activities';
 import { artifact, describeBrowser, launch } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { shot } from './screenshots';
 
 const PASSWORD = 'correct horse battery';
 
@@ -83,7 +84,7 @@ describeBrowser('console inbox in headless Chromium', () => {
     const alerts = (await routed.evaluate('window.__alerts')) as { beeps: number; notifications: { title: string; body: string }[] };
     expect(alerts.beeps).toBeGreaterThanOrEqual(1);
     expect(alerts.notifications).toContainEqual({ title: 'Chat offered to you', body: 'Rita Reader · asked for a person' });
-    await routed.screenshot({ path: artifact('inbox-offer.png') });
+    await shot(routed, 'desktop-offer');
 
     // The other agent: not offered to them, so under Unassigned only, and no alert.
     await other.click('#view-unassigned');

@@ -1,26 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { messageActivity, post } from '../helpers/activities';
-import { artifact, describeBrowser, launch } from '../helpers/browser';
+import { describeBrowser, launch } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { shot } from './screenshots';
 
 const PASSWORD = 'correct horse battery';
-const DOCS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
-
-/**
- * A screenshot for test-artifacts/, and with DOCS_SCREENSHOTS=1 also for README (docs/screenshots/, committed):
- * only on request, so an ordinary test run leaves the working tree clean.
- */
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.screenshot({ path: artifact(`${name}.png`), fullPage });
-  if (process.env.DOCS_SCREENSHOTS === '1') {
-    fs.mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: path.join(DOCS, `${name}.png`), fullPage });
-  }
-}
 
 /** Serious and critical axe-core findings (WCAG 2.1 A and AA rules) on the page as it is now. */
 async function accessibilityProblems(page: Page): Promise<string[]> {

@@ -2,7 +2,7 @@ import type { ConversationView } from '../../server/protocol';
 import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
 import {
-  agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredToMe, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
+  agentName, agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredToMe, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
 } from '../state';
 
 const VIEWS: [InboxView, Key][] = [['mine', 'viewMine'], ['offered', 'viewOffered'], ['unassigned', 'viewUnassigned'], ['all', 'viewAll']];
@@ -52,7 +52,7 @@ function InboxItem({ c }: { c: ConversationView }) {
           {count ? <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>{count}</span> : null}
           {transfer ? <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span> : null}
         </span>
-        <span class="meta">{[tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.language ?? '', c.priority ? `${tr('priority')} ${c.priority}` : '', ...c.tags.filter((t) => t !== 'survey_pending')].filter(Boolean).join(' · ')}</span>
+        <span class="meta">{[kind === 'held' ? tr('heldBy', { name: agentName(c.agentId) }) : '', tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.language ?? '', c.priority ? `${tr('priority')} ${c.priority}` : '', ...c.tags.filter((t) => t !== 'survey_pending')].filter(Boolean).join(' · ')}</span>
         <Clocks c={c} />
       </button>
       {offer ? (
@@ -97,7 +97,7 @@ function AgentBoard() {
             <strong>{a.name}</strong> <span class={`presence presence-${a.presence}`}>{tr(a.presence)}</span>
             <div class="meta">
               <meter min={0} max={a.capacity} value={a.activeChats} aria-label={tr('presenceOf', { name: a.name, presence: tr(a.presence), active: a.activeChats, capacity: a.capacity })} /> {a.activeChats}/{a.capacity}
-              {a.lastReplyAt ? ` · ${tr('lastReply')} ${duration(secondsSince(a.lastReplyAt, now.value))}` : ''}
+              {a.lastReplyAt ? ` · ${tr('lastReplyAgo', { t: duration(secondsSince(a.lastReplyAt, now.value)) })}` : ''}
             </div>
           </li>
         ))}
