@@ -22,7 +22,7 @@ const STRINGS = {
   note: { en: 'Internal note', es: 'Nota interna' },
   whisper: { en: 'Whisper', es: 'Susurro' },
   priority: { en: 'priority', es: 'prioridad' },
-  pickChat: { en: 'Pick a chat from the queue or your chats.', es: 'Elige un chat de la cola o de tus chats.' },
+  pickChat: { en: 'Pick a chat from the inbox.', es: 'Elige un chat de la bandeja.' },
   accept: { en: 'Accept', es: 'Aceptar' },
   takeover: { en: 'Take over', es: 'Tomar el chat' },
   transfer: { en: 'Transfer', es: 'Transferir' },

@@ -127,10 +127,17 @@ export function displayName(c: Pick<ConversationView, 'customerName' | 'customer
   return customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId);
 }
 
+const askedFor = new Set<string>();
 export function agentName(id: string | null | undefined): string {
   if (!id) return tr('someone');
   if (id === me.value?.id) return me.value.name;
-  return agents.value.find((a) => a.id === id)?.name ?? tr('someone');
+  const known = agents.value.find((a) => a.id === id)?.name;
+  // Agents get the staff list once at connect: someone added since is looked up once, then named.
+  if (!known && !askedFor.has(id) && connected.value) {
+    askedFor.add(id);
+    queueMicrotask(() => void refreshAgents());
+  }
+  return known ?? tr('someone');
 }
 
 // ---- updates
@@ -260,8 +267,9 @@ async function connect(): Promise<void> {
     batch(() => {
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
       setIn(released, conversationId, reason);
+      // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
       const c = conversations.value.get(conversationId);
-      if (c && reason === 'closed') upsert([{ ...c, state: 'closed', agentId: null, version: c.version + 1 }]);
+      if (c) upsert([{ ...c, agentId: null, ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}), version: c.version + 1 }]);
     });
   });
   s.on('message:new', ({ conversationId, message }) => {
