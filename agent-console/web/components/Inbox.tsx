@@ -2,7 +2,7 @@ import type { ConversationView } from '../../server/protocol';
 import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
 import {
-  agentName, agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredToMe, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
+  agentName, agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredIds, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
 } from '../state';
 
 const VIEWS: [InboxView, Key][] = [['mine', 'viewMine'], ['offered', 'viewOffered'], ['unassigned', 'viewUnassigned'], ['all', 'viewAll']];
@@ -39,7 +39,7 @@ export function Inbox() {
 }
 
 function InboxItem({ c }: { c: ConversationView }) {
-  const offer = offeredToMe(c);
+  const offer = offeredIds.value.has(c.id);
   const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
   const count = unread.value.get(c.id);
   const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
@@ -57,13 +57,18 @@ function InboxItem({ c }: { c: ConversationView }) {
       </button>
       {offer ? (
         <div class="offer-actions">
-          <span class="countdown" role="timer">{tr('offerEndsIn', { t: clock(offerSecondsLeft(c)) })}</span>
+          <Countdown c={c} />
           <button class="primary" data-accept={c.id} onClick={() => void claim(c.id)}>{tr('accept')}</button>
           <button data-decline={c.id} onClick={() => void decline(c.id)}>{tr('decline')}</button>
         </div>
       ) : null}
     </li>
   );
+}
+
+/** The only part of an offer that changes every second. */
+export function Countdown({ c }: { c: ConversationView }) {
+  return <span class="countdown" role="timer">{tr('offerEndsIn', { t: clock(offerSecondsLeft(c, now.value)) })}</span>;
 }
 
 /** Waiting time for a queued chat (first response), time since the customer's unanswered message for a held one. */
