@@ -13,6 +13,7 @@ import type { SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
 import { channelConversations, VERIFIED_IDENTITY } from './supportBot';
 import { verifySiteToken, type SiteIdentity } from '../auth/siteToken';
+import { registerWebChatBundle } from './webchat/webChatAssets';
 
 /**
  * The built-in web chat channel: a Direct Line 3.0–compatible subset (polling) that the official Web Chat
@@ -72,9 +73,6 @@ const PostedActivity = z
   })
   .passthrough();
 
-// The package's exports map hides package.json; find its folder from the main entry.
-const WEBCHAT_MAIN = require.resolve('botframework-webchat');
-const WEBCHAT_BUNDLE = path.join(WEBCHAT_MAIN.slice(0, WEBCHAT_MAIN.lastIndexOf('botframework-webchat') + 'botframework-webchat'.length), 'dist', 'webchat.js');
 const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '..', 'bot', 'webchat')].find((d) => fs.existsSync(path.join(d, 'chat.html')))!;
 
 /** Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'. */
@@ -107,7 +105,7 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
   };
   server.get('/chat', route(log, async (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.html'), 'text/html; charset=utf-8', CHAT_CSP)));
   server.get('/chat/chat.js', route(log, async (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.js'), 'application/javascript; charset=utf-8')));
-  server.get('/chat/webchat.js', route(log, async (_req, res) => sendFile(res, WEBCHAT_BUNDLE, 'application/javascript; charset=utf-8')));
+  registerWebChatBundle(server, log);
 
   /** A new visitor: an anonymous web identity and its conversation, in a signed token the page keeps. */
   server.post('/chat/session', route(log, async (req, res) => {

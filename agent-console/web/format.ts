@@ -48,6 +48,12 @@ export function duration(seconds: number | null): string {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
+/** A countdown: "0:42", "9:52". */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
 export type SlaState = 'ok' | 'warn' | 'breach';
 
 /** Against a service level: due soon from three quarters of it, overdue past it. */

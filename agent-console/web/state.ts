@@ -99,12 +99,15 @@ function pick(ids: readonly string[]): ConversationView[] {
 
 export const queued = computed(() => pick(queueIds.value).filter((c) => c.state === 'queued'));
 export const offered = computed(() => queued.value.filter((c) => offeredToMe(c)));
+/** The offers as a set that changes only when an offer comes or goes (offered itself is recomputed every second). */
+const offeredKey = computed(() => offered.value.map((c) => c.id).join('\n'));
+export const offeredIds = computed<ReadonlySet<string>>(() => new Set(offeredKey.value ? offeredKey.value.split('\n') : []));
 export const views = computed<Record<InboxView, ConversationView[]>>(() => {
-  const offers = new Set(offered.value.map((c) => c.id));
+  const offers = offeredIds.value;
   const mine = pick(mineIds.value).filter((c) => c.state === 'agent' && c.agentId === me.value?.id);
   return {
     mine,
-    offered: offered.value,
+    offered: queued.value.filter((c) => offers.has(c.id)),
     unassigned: queued.value.filter((c) => !offers.has(c.id)),
     all: isLead.value ? pick(allIds.value) : [],
   };
@@ -116,21 +119,28 @@ export const visible = computed(() => {
   const list = views.value[inboxView.value];
   if (!q) return list;
   return list.filter((c) => {
-    const last = messagesOf(c.id).value.at(-1)?.text ?? '';
+    const last = messageSignals.get(c.id)?.value.at(-1)?.text ?? '';
     return [displayName(c), c.channelId, c.handoffReason ?? '', c.tags.join(' '), c.skill ?? '', last].join(' ').toLowerCase().includes(q);
   });
 });
 
-export const unreadTotal = computed(() => [...unread.value.values()].reduce((n, x) => n + x, 0) + offered.value.length);
+export const unreadTotal = computed(() => [...unread.value.values()].reduce((n, x) => n + x, 0) + offeredIds.value.size);
 
 export function displayName(c: Pick<ConversationView, 'customerName' | 'customerId' | 'channelId'>): string {
   return customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId);
 }
 
+const askedFor = new Set<string>();
 export function agentName(id: string | null | undefined): string {
   if (!id) return tr('someone');
   if (id === me.value?.id) return me.value.name;
-  return agents.value.find((a) => a.id === id)?.name ?? tr('someone');
+  const known = agents.value.find((a) => a.id === id)?.name;
+  // Agents get the staff list once at connect: someone added since is looked up once, then named.
+  if (!known && !askedFor.has(id) && connected.value) {
+    askedFor.add(id);
+    queueMicrotask(() => void refreshAgents());
+  }
+  return known ?? tr('someone');
 }
 
 // ---- updates
@@ -168,10 +178,12 @@ export function merge(conversationId: string, msgs: readonly Message[]): void {
   s.value = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/** What we hold of each chat we follow (the server takes up to 500): my chats first, then the most recently active. */
 function cursors(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [id, s] of messageSignals) out[id] = s.value.at(-1)?.seq ?? 0;
-  return out;
+  const mine = new Set(mineIds.value);
+  const held = [...messageSignals].filter(([id, s]) => mine.has(id) || s.value.length > 0);
+  held.sort(([a, x], [b, y]) => Number(mine.has(b)) - Number(mine.has(a)) || (y.value.at(-1)?.createdAt ?? '').localeCompare(x.value.at(-1)?.createdAt ?? ''));
+  return Object.fromEntries(held.slice(0, 500).map(([id, s]) => [id, s.value.at(-1)?.seq ?? 0]));
 }
 
 function showError(e: WireError | undefined): void {
@@ -260,8 +272,9 @@ async function connect(): Promise<void> {
     batch(() => {
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
       setIn(released, conversationId, reason);
+      // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
       const c = conversations.value.get(conversationId);
-      if (c && reason === 'closed') upsert([{ ...c, state: 'closed', agentId: null, version: c.version + 1 }]);
+      if (c) upsert([{ ...c, agentId: null, ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}), version: c.version + 1 }]);
     });
   });
   s.on('message:new', ({ conversationId, message }) => {

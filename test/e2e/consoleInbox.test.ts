@@ -3,6 +3,7 @@ import { messageActivity, post } from '../helpers/activities';
 import { artifact, describeBrowser, launch } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { shot } from './screenshots';
 
 const PASSWORD = 'correct horse battery';
 
@@ -77,13 +78,13 @@ describeBrowser('console inbox in headless Chromium', () => {
     await routed.click('#view-offered');
     const offer = routed.locator(`#inbox-list [data-conversation="${c.id}"][data-kind="offered"]`);
     await offer.waitFor();
-    await offer.locator('.countdown', { hasText: /offer ends in \d+ s/ }).waitFor();
+    await offer.locator('.countdown', { hasText: /offer ends in \d+:\d\d/ }).waitFor();
     await offer.locator(`[data-decline="${c.id}"]`).waitFor();
     await until(routed, 'document.title.startsWith("(1) ")');
     const alerts = (await routed.evaluate('window.__alerts')) as { beeps: number; notifications: { title: string; body: string }[] };
     expect(alerts.beeps).toBeGreaterThanOrEqual(1);
     expect(alerts.notifications).toContainEqual({ title: 'Chat offered to you', body: 'Rita Reader · asked for a person' });
-    await routed.screenshot({ path: artifact('inbox-offer.png') });
+    await shot(routed, 'desktop-offer');
 
     // The other agent: not offered to them, so under Unassigned only, and no alert.
     await other.click('#view-unassigned');
@@ -172,5 +173,40 @@ describeBrowser('console inbox in headless Chromium', () => {
     expect(await page.inputValue('#composer-text')).toBe('Hi Kim, I am checking your ord');
     expect(problems).toEqual([]);
     await signOut(cleo);
+  });
+
+  test('a supervisor opens a held chat from All, whispers to its agent (the customer never sees it) and takes it over; the agent reads who took it', async () => {
+    const dan = await agent('dan@test.local', 'Dan Agent');
+    await running.app.services.auth.createUser({ email: 'sue@test.local', name: 'Sue Supervisor', password: PASSWORD, role: 'supervisor', capacity: 3 });
+    await says('live-1', 'I want to talk to a human', 'Lena Live');
+    const c = await conversation('live-1');
+    await running.app.services.handoff.claim(dan.id, c.id);
+    await dan.page.locator(`#inbox-list[data-view="mine"] [data-conversation="${c.id}"] .item-open`).click();
+    await dan.page.locator('#chat-title', { hasText: 'Lena Live' }).waitFor();
+
+    const sue = await (await browser.newContext({ viewport: { width: 1280, height: 640 } })).newPage();
+    await sue.goto(`${running.url}/console`);
+    await sue.fill('#email', 'sue@test.local');
+    await sue.fill('#password', PASSWORD);
+    await sue.click('#sign-in');
+    await sue.click('#view-all');
+    const held = sue.locator(`#inbox-list [data-conversation="${c.id}"][data-kind="held"]`);
+    await held.locator('.meta', { hasText: 'with Dan Agent' }).waitFor();
+    await held.locator('.item-open').click();
+    await sue.locator('#chat-title', { hasText: 'Lena Live' }).waitFor();
+    await sue.fill('#composer-text', 'Offer her the express replacement');
+    await sue.press('#composer-text', 'Enter');
+    await dan.page.locator('#messages .msg.whisper', { hasText: 'Offer her the express replacement' }).waitFor();
+    expect(channel.texts('live-1')).not.toContain('Offer her the express replacement');
+
+    await sue.click('#takeover');
+    await sue.locator(`#inbox-list[data-view="all"] [data-conversation="${c.id}"][data-kind="mine"]`).waitFor();
+    await dan.page.locator('#released-banner', { hasText: 'Taken over by Sue Supervisor' }).waitFor();
+    expect(await dan.page.locator(`#inbox-list[data-view="mine"] [data-conversation="${c.id}"]`).count()).toBe(0);
+    await sue.fill('#composer-text', 'Hi Lena, I am Sue and I will finish this for you.');
+    await sue.press('#composer-text', 'Enter');
+    await channel.waitForText('live-1', /I am Sue and I will finish this/);
+    await signOut(dan);
+    await sue.context().close();
   });
 });

@@ -4,10 +4,10 @@ import type { ConversationView } from '../../server/protocol';
 import { channelName, dateTime, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
-  agentName, agents, claim, closeChat, conversations, current, customerTypingAt, decline, displayName, draftOf, history, isLead, me, messagesOf, now, offerSecondsLeft, offeredToMe, pane,
+  agentName, agents, claim, closeChat, conversations, current, customerTypingAt, decline, displayName, draftOf, history, isLead, me, messagesOf, now, offeredIds, pane,
   queueIds, refreshAgents, released, resent, retry, returnToBot, sending, takenElsewhere, takenOverBy, takeover, transfer, transferOf, undelivered,
 } from '../state';
-import { Clocks } from './Inbox';
+import { Clocks, Countdown } from './Inbox';
 import { Composer } from './Composer';
 
 export function ChatPane() {
@@ -22,7 +22,7 @@ export function ChatPane() {
 function ChatView({ c }: { c: ConversationView }) {
   const user = me.value!;
   const mineNow = c.state === 'agent' && c.agentId === user.id;
-  const offer = offeredToMe(c);
+  const offer = offeredIds.value.has(c.id);
   const gone = c.state === 'queued' && takenElsewhere.value.has(c.id) && !queueIds.value.includes(c.id);
   return (
     <>
@@ -61,7 +61,7 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
     <div class="banners" aria-live="polite">
       {offer ? (
         <div class="banner offer" id="offer-banner">
-          <strong>{tr('offeredToYou')}</strong> · <span role="timer">{tr('offerEndsIn', { s: offerSecondsLeft(c, now.value) })}</span>
+          <strong>{tr('offeredToYou')}</strong> · <Countdown c={c} />
         </div>
       ) : null}
       {transfer ? (

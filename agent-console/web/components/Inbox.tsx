@@ -1,8 +1,8 @@
 import type { ConversationView } from '../../server/protocol';
-import { channelName, duration, secondsSince, slaState } from '../format';
+import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
 import {
-  agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredToMe, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
+  agentName, agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredIds, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
 } from '../state';
 
 const VIEWS: [InboxView, Key][] = [['mine', 'viewMine'], ['offered', 'viewOffered'], ['unassigned', 'viewUnassigned'], ['all', 'viewAll']];
@@ -19,7 +19,7 @@ export function Inbox() {
             role="tab"
             id={`view-${v}`}
             aria-selected={inboxView.value === v}
-            aria-controls="inbox-list"
+            aria-controls="inbox-panel"
             class={inboxView.value === v ? 'active' : ''}
             onClick={() => (inboxView.value = v)}
           >
@@ -28,16 +28,18 @@ export function Inbox() {
         ))}
       </div>
       <input id="inbox-search" type="search" placeholder={tr('inboxSearch')} aria-label={tr('inboxSearch')} value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
-      <ul id="inbox-list" role="tabpanel" aria-labelledby={`view-${inboxView.value}`} data-view={inboxView.value}>
-        {visible.value.length ? visible.value.map((c) => <InboxItem key={c.id} c={c} />) : <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
-      </ul>
+      <div id="inbox-panel" role="tabpanel" aria-labelledby={`view-${inboxView.value}`}>
+        <ul id="inbox-list" data-view={inboxView.value}>
+          {visible.value.length ? visible.value.map((c) => <InboxItem key={c.id} c={c} />) : <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
+        </ul>
+      </div>
       {isLead.value ? <AgentBoard /> : null}
     </aside>
   );
 }
 
 function InboxItem({ c }: { c: ConversationView }) {
-  const offer = offeredToMe(c);
+  const offer = offeredIds.value.has(c.id);
   const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
   const count = unread.value.get(c.id);
   const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
@@ -50,18 +52,23 @@ function InboxItem({ c }: { c: ConversationView }) {
           {count ? <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>{count}</span> : null}
           {transfer ? <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span> : null}
         </span>
-        <span class="meta">{[tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.language ?? '', c.priority ? `${tr('priority')} ${c.priority}` : '', ...c.tags.filter((t) => t !== 'survey_pending')].filter(Boolean).join(' · ')}</span>
+        <span class="meta">{[kind === 'held' ? tr('heldBy', { name: agentName(c.agentId) }) : '', tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.language ?? '', c.priority ? `${tr('priority')} ${c.priority}` : '', ...c.tags.filter((t) => t !== 'survey_pending')].filter(Boolean).join(' · ')}</span>
         <Clocks c={c} />
       </button>
       {offer ? (
         <div class="offer-actions">
-          <span class="countdown" role="timer">{tr('offerEndsIn', { s: offerSecondsLeft(c) })}</span>
+          <Countdown c={c} />
           <button class="primary" data-accept={c.id} onClick={() => void claim(c.id)}>{tr('accept')}</button>
           <button data-decline={c.id} onClick={() => void decline(c.id)}>{tr('decline')}</button>
         </div>
       ) : null}
     </li>
   );
+}
+
+/** The only part of an offer that changes every second. */
+export function Countdown({ c }: { c: ConversationView }) {
+  return <span class="countdown" role="timer">{tr('offerEndsIn', { t: clock(offerSecondsLeft(c, now.value)) })}</span>;
 }
 
 /** Waiting time for a queued chat (first response), time since the customer's unanswered message for a held one. */
@@ -95,7 +102,7 @@ function AgentBoard() {
             <strong>{a.name}</strong> <span class={`presence presence-${a.presence}`}>{tr(a.presence)}</span>
             <div class="meta">
               <meter min={0} max={a.capacity} value={a.activeChats} aria-label={tr('presenceOf', { name: a.name, presence: tr(a.presence), active: a.activeChats, capacity: a.capacity })} /> {a.activeChats}/{a.capacity}
-              {a.lastReplyAt ? ` · ${tr('lastReply')} ${duration(secondsSince(a.lastReplyAt, now.value))}` : ''}
+              {a.lastReplyAt ? ` · ${tr('lastReplyAgo', { t: duration(secondsSince(a.lastReplyAt, now.value)) })}` : ''}
             </div>
           </li>
         ))}
