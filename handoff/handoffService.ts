@@ -182,8 +182,11 @@ export class HandoffService {
     return { position, estimatedWaitSeconds: Math.round(mid), waitRange: { low: Math.round(low), high: Math.round(high) }, agentsOnline: online.length };
   }
 
+  /** Queued chats in the order they are served: priority first, then who asked for a person first. */
   async queue(): Promise<Conversation[]> {
-    return this.store.listConversations({ states: ['queued'], limit: 1000 });
+    const queued = await this.store.listConversations({ states: ['queued'], limit: 1000 });
+    const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
+    return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
   }
 
   private async onlineAgents(): Promise<User[]> {
