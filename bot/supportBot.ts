@@ -150,7 +150,7 @@ export class SupportBot {
           role: 'bot',
           kind: 'message',
           text: typeof act.text === 'string' ? act.text : '',
-          data: act.replyToId ? { replyToId: act.replyToId } : undefined,
+          data: outgoingData(act),
         }, DEFERRED);
       }
       if (!buffered) await this.d.store.sync();
@@ -502,6 +502,15 @@ function attachmentMeta(a: Activity): AttachmentMeta[] {
     name: typeof x.name === 'string' ? x.name.slice(0, 255) : undefined,
     contentUrl: typeof x.contentUrl === 'string' && x.contentUrl.length < 2048 ? x.contentUrl : undefined,
   }));
+}
+
+/** What a stored bot message keeps besides its text: what it replied to, and its buttons (web chat shows them again). */
+function outgoingData(act: Partial<Activity>): Record<string, unknown> | undefined {
+  const buttons = (act.suggestedActions?.actions ?? [])
+    .filter((x) => typeof x.title === 'string' && (typeof x.value === 'string' || x.value === undefined))
+    .map((x) => ({ title: String(x.title).slice(0, 200), value: String(x.value ?? x.title).slice(0, 200) }));
+  if (!act.replyToId && buttons.length === 0) return undefined;
+  return { ...(act.replyToId ? { replyToId: act.replyToId } : {}), ...(buttons.length ? { suggestedActions: buttons } : {}) };
 }
 
 function suggestions(language: string) {
