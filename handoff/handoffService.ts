@@ -139,7 +139,7 @@ export class HandoffService {
     const c = await this.conversation(conversationId);
     const next = await this.store.updateConversation(c.id, { state: 'bot', agentId: null, tags: c.tags.filter((x) => x !== 'offline_message') }, { states: ['queued'], version: c.version });
     if (!next) return null;
-    await this.recordEvent(next, { type: 'state', from: 'queued', to: 'bot', reason: 'customer_withdrew' });
+    await this.recordEvent(next, { type: 'state', from: 'queued', to: 'bot', withdrawnBy: 'customer' });
     this.events.emit('conversation.withdrawn', { conversation: next });
     return next;
   }
