@@ -124,6 +124,7 @@ describeBrowser('agent console in headless Chromium', () => {
     const says = (text: string) => post(running.url, messageActivity({ conversation: { id: 'suggest-1' }, from: { id: 'lena-fb', name: 'Lena Known' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
     await says('change my email');
     await says('lena@example.com');
+    await says('yes'); // a contact change is saved after a yes to a question naming it
     await says('talk to a human');
     await dana.locator('#queue [data-kind="queue"]').first().click();
     await dana.click('#accept');
