@@ -9,7 +9,7 @@ import { replyLanguage, supported } from '../dialogs/languagePolicy';
 import { readYesNo } from '../dialogs/yesNo';
 import { decideEscalation, offerPerson, type EscalationDecision, type EscalationPolicyConfig } from '../handoff/escalationPolicy';
 import { formatWaitRange, type HandoffService } from '../handoff/handoffService';
-import type { AttachmentMeta, ChannelReference, Conversation, Customer } from '../models/records';
+import type { AttachmentMeta, ChannelReference, Conversation, Customer, Message } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
 import type { ProfileService } from '../profile/profileService';
 import type { IdentityResolution } from '../profile/identityResolution';
@@ -43,6 +43,9 @@ const MAX_ATTACHMENTS = 20;
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 /** Follow-up conversations of one channel conversation are looked up one by one; past this many, the last one is used. */
 const MAX_FOLLOW_UPS = 50;
+
+/** Turn state key: bot replies of a queued chat, shown to agents once the turn's writes are durable. */
+const SHOW_AGENTS = Symbol('crm.showAgents');
 
 /** A turn's own writes resolve once applied; the turn makes them durable (store.sync) before anyone learns of them. */
 const DEFERRED = { deferSync: true } as const;
@@ -87,6 +90,9 @@ export class SupportBot {
   async onTurn(context: TurnContext): Promise<void> {
     await this.route(context);
     await this.d.store.sync();
+    // Replies the bot gave in a queued chat reach the agents' screens once durable, like everything else.
+    const shown = context.turnState.get(SHOW_AGENTS) as { conversation: Conversation; message: Message }[] | undefined;
+    for (const r of shown ?? []) this.d.handoff.relayCustomerMessage(r.conversation, r.message);
   }
 
   private async route(context: TurnContext): Promise<void> {
@@ -145,13 +151,18 @@ export class SupportBot {
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const act of activities) {
         if (act.type !== ActivityTypes.Message) continue;
-        await this.d.store.appendMessage({
-          conversationId: conversation().id,
+        const c = conversation();
+        const { message } = await this.d.store.appendMessage({
+          conversationId: c.id,
           role: 'bot',
           kind: 'message',
           text: typeof act.text === 'string' ? act.text : '',
-          data: act.replyToId ? { replyToId: act.replyToId } : undefined,
+          data: outgoingData(act),
         }, DEFERRED);
+        if (c.state === 'queued') {
+          const shown = (context.turnState.get(SHOW_AGENTS) as { conversation: Conversation; message: Message }[] | undefined) ?? [];
+          context.turnState.set(SHOW_AGENTS, [...shown, { conversation: c, message }]);
+        }
       }
       if (!buffered) await this.d.store.sync();
       return next();
@@ -401,7 +412,7 @@ export class SupportBot {
       language: closed.language,
     }, DEFERRED);
     if (created) {
-      await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'follows', data: { type: 'follows', conversationId: closed.id } }, DEFERRED);
+      await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: `follows conversation ${closed.id}`, data: { type: 'follows', conversationId: closed.id } }, DEFERRED);
       // The conversation's memory (dialogs, counters, what was asked) belongs to the one that closed.
       await this.d.mainDialog.cancelAll(context);
       await this.d.failures.set(context, 0);
@@ -500,6 +511,15 @@ function attachmentMeta(a: Activity): AttachmentMeta[] {
     name: typeof x.name === 'string' ? x.name.slice(0, 255) : undefined,
     contentUrl: typeof x.contentUrl === 'string' && x.contentUrl.length < 2048 ? x.contentUrl : undefined,
   }));
+}
+
+/** What a stored bot message keeps besides its text: what it replied to, and its buttons (web chat shows them again). */
+function outgoingData(act: Partial<Activity>): Record<string, unknown> | undefined {
+  const buttons = (act.suggestedActions?.actions ?? [])
+    .filter((x) => typeof x.title === 'string' && (typeof x.value === 'string' || x.value === undefined))
+    .map((x) => ({ title: String(x.title).slice(0, 200), value: String(x.value ?? x.title).slice(0, 200) }));
+  if (!act.replyToId && buttons.length === 0) return undefined;
+  return { ...(act.replyToId ? { replyToId: act.replyToId } : {}), ...(buttons.length ? { suggestedActions: buttons } : {}) };
 }
 
 function suggestions(language: string) {

@@ -88,6 +88,7 @@ function toActivity(m: Message, userId: string): Record<string, unknown> {
     from: fromCustomer ? { id: userId, role: 'user' } : { id: 'bot', name: m.role === 'agent' ? 'Agent' : 'Support', role: 'bot' },
     text: m.text,
     ...(fromCustomer && m.activityId ? { channelData: { clientActivityID: m.activityId } } : {}),
+    ...(!fromCustomer && Array.isArray(m.data?.suggestedActions) ? { suggestedActions: { to: [userId], actions: (m.data.suggestedActions as { title: string; value: string }[]).map((a) => ({ type: 'imBack', title: a.title, value: a.value })) } } : {}),
   };
 }
 
@@ -165,7 +166,7 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
     const t = conversationOf(req);
     // The watermark is the last sequence number seen; "n.seq" once the customer wrote again after a close and the
     // chat went on in its n-th follow-up conversation (each numbers its messages from 1).
-    const raw = String((req.query as { watermark?: string })?.watermark ?? '0');
+    const raw = String((req.query as { watermark?: string })?.watermark || '0');
     const mark = /^(?:(\d{1,4})\.)?(\d{1,15})$/.exec(raw);
     if (!mark) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
     const from = Number(mark[1] ?? 0);

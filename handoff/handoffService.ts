@@ -147,7 +147,7 @@ export class HandoffService {
    */
   async withdraw(conversationId: string): Promise<Conversation | null> {
     const c = await this.conversation(conversationId);
-    const r = await this.move({ conversationId, to: 'bot', cause: 'withdrawn', from: ['queued'], expectedVersion: c.version, patch: { tags: c.tags.filter((x) => x !== 'offline_message') }, detail: { reason: 'customer_withdrew' } });
+    const r = await this.move({ conversationId, to: 'bot', cause: 'withdrawn', from: ['queued'], expectedVersion: c.version, patch: { tags: c.tags.filter((x) => x !== 'offline_message') }, detail: { withdrawnBy: 'customer' } });
     if (!r.ok) return null;
     this.events.emit('conversation.withdrawn', { conversation: r.conversation });
     return r.conversation;
@@ -192,8 +192,11 @@ export class HandoffService {
     return { position, estimatedWaitSeconds: Math.round(mid), waitRange: { low: Math.round(low), high: Math.round(high) }, agentsOnline: online.length };
   }
 
+  /** Queued chats in the order they are served: priority first, then who asked for a person first. */
   async queue(): Promise<Conversation[]> {
-    return this.store.listConversations({ states: ['queued'], limit: 1000 });
+    const queued = await this.store.listConversations({ states: ['queued'], limit: 1000 });
+    const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
+    return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
   }
 
   private async onlineAgents(): Promise<User[]> {

@@ -115,3 +115,8 @@ export function t(language: string | undefined, key: ReplyKey, vars: Record<stri
   const template: string = REPLIES[key][lang(language)];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));
 }
+
+/** Every sentence of one language as written, placeholders included (tests check which language a reply is in). */
+export function templates(language: ReplyLanguage): string[] {
+  return Object.values(REPLIES).map((r) => r[language]);
+}

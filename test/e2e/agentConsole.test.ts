@@ -142,6 +142,7 @@ describeBrowser('agent console in headless Chromium', () => {
     const says = (text: string) => post(running.url, messageActivity({ conversation: { id: 'suggest-1' }, from: { id: 'lena-fb', name: 'Lena Known' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
     await says('change my email');
     await says('lena@example.com');
+    await says('yes'); // a contact change is saved after a yes to a question naming it
     await says('talk to a human');
     await (await queuedItem(dana, 'dana@test.local', 'suggest-1')).locator('.item-open').click();
     await dana.click('#accept');

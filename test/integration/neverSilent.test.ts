@@ -78,8 +78,13 @@ describe.each(Object.entries(LANGUAGES))('never silent (%s)', (_language, L) => 
     await offlineAll();
     const chat = new Chat(running, { locale: L.locale, serviceUrl: channel.url });
     await chat.say(L.ask);
+    const shownToAgents: string[] = [];
+    const off = running.app.services.events.on('message.created', ({ message }) => void (message.role === 'bot' && shownToAgents.push(message.text)));
     const faq = await chat.say(L.followUps[2]);
+    off();
     expect(faq.replies.join(' ')).toMatch(/3-5/);
+    // The agents' screens show the bot's answers in a queued chat too.
+    expect(shownToAgents).toEqual(faq.replies);
     const order = await chat.say(L.followUps[0]);
     expect(order.replies.join(' ')).toMatch(/e-mail|correo/);
   });
@@ -110,8 +115,8 @@ describe.each(Object.entries(LANGUAGES))('never silent (%s)', (_language, L) => 
     expect(withdrawn.replies.join(' ')).toMatch(L.withdrawn);
     expect((await chat.conversation()).state).toBe('bot');
     expect((await running.app.services.handoff.queue()).map((q) => q.id)).not.toContain(c.id);
-    const events = (await running.app.store.listMessages(c.id)).filter((m) => m.kind === 'event').map((m) => `${m.data?.from}>${m.data?.to}:${m.data?.reason ?? ''}`);
-    expect(events).toEqual([expect.stringMatching(/^bot>queued/), 'queued>bot:customer_withdrew']);
+    const events = (await running.app.store.listMessages(c.id)).filter((m) => m.kind === 'event').map((m) => `${m.data?.from}>${m.data?.to}:${m.data?.withdrawnBy ?? ''}`);
+    expect(events).toEqual(['bot>queued:', 'queued>bot:customer']);
     const after = await chat.say(L.followUps[2]);
     expect(after.replies.join(' ')).toMatch(/3-5/);
     expect(after.replies.join(' ')).not.toMatch(L.stands);
