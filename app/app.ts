@@ -19,6 +19,8 @@ import type { CommerceBackend } from '../commerce/commerceBackend';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
 import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
+import { WebChatStream } from '../bot/webChatStream';
+import { applySocketBackpressure } from '../agent-console/server/socketBackpressure';
 import { loadKnowledge } from '../dialogs/knowledge';
 import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
@@ -207,7 +209,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerBotEndpoint(server, adapter, bot, log);
   registerAuthRoutes(server, auth, log);
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
-  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
+  const stream = WebChatStream.fromConfig(config, store, log);
+  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret, stream });
   registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
   registerReviewRoutes(server, { auth, store, review: new ReviewService(store), corpus, recognizer, log });
   server.get('/', route(log, async (_req, res) => {
@@ -219,6 +222,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
+  applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
+  stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
   const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, log, allowedOrigins: config.console.allowedOrigins });
   gateway.start();
 
@@ -229,6 +234,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       clearInterval(retentionTimer);
       webhook?.stop();
       gateway.stop();
+      stream?.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {

@@ -28,6 +28,7 @@ export const ErrorCatalogue = {
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
   HANDOFF_DELIVERY_FAILED: { status: 502, message: 'The message could not be delivered to the channel' },
+  STREAM_LIMIT: { status: 503, message: 'Too many open streams; poll or retry later' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
