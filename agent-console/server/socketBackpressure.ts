@@ -54,10 +54,10 @@ export function applySocketBackpressure(io: IoServer, o: SocketBackpressureOptio
       const info = { id: conn.id, bufferedBytes: queued, packets: conn.writeBuffer.length + 1 };
       o.log.info(info, 'console socket cut: client not reading');
       o.onCut?.(info);
-      // close() would wait for the buffer to drain, and a WebSocket close handshake would queue behind what the
-      // client is not reading: drop the connection (the socket disconnects with "transport close").
-      if (conn.transport.socket?.terminate) conn.transport.socket.terminate();
-      else conn.close(true);
+      // Closed without waiting for the buffer to drain (the socket disconnects with "forced close"); the WebSocket is
+      // dropped too, since its close handshake would wait 30 s behind what the client is not reading.
+      conn.close(true);
+      conn.transport.socket?.terminate?.();
     });
     conn.on('flush', () => void (queued = 0));
   };
