@@ -70,6 +70,14 @@ interface Connection {
 const CONNECTION = Symbol('connection');
 type Tagged = WebSocket & { [CONNECTION]?: Connection };
 
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
 function onPong(this: Tagged): void {
   const c = this[CONNECTION];
   if (c) c.alive = true;
@@ -153,7 +161,7 @@ export class WebChatStream implements WebChatStreamHook {
       if (this.closed) throw new AppError('STREAM_LIMIT', 'the server is shutting down');
       const grant = this.tokens.verify(new URL(url, 'http://stream').searchParams.get('t'));
       // The same answer for someone else's conversation and a missing one, as over HTTP.
-      if (grant.conversationId !== decodeURIComponent(m[1])) throw new AppError('NOT_FOUND');
+      if (grant.conversationId !== safeDecode(m[1])) throw new AppError('NOT_FOUND');
       if (this.count >= this.options.maxConnections) throw new AppError('STREAM_LIMIT');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, grant));
     } catch (err) {
