@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { WebChatStream } from '../../bot/webChatStream';
 import { createLogger } from '../../core/logger';
 import { SqliteStore } from '../../store/sqliteStore';
+import { createStaff, online, request } from '../helpers/consoleClient';
 import { say, startConversation, StreamClient, webChatSession, type WebChatSession } from '../helpers/directLineStream';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
@@ -44,6 +45,25 @@ describe('web chat over a Direct Line stream', () => {
     // What the stream pushed is exactly what polling reads.
     expect(stream.activities.map((a) => a.id)).toEqual((await polled(s)).map((a) => a.id));
     await stream.close();
+  });
+
+  test("an agent's message after a handoff is pushed to the customer's stream", async () => {
+    const s = await webChatSession(running.url);
+    const stream = await open(s);
+    await say(running.url, s, 'I want to talk to a human');
+    const agent = await createStaff(running.app, { name: 'Streaming Agent' });
+    const socket = await online(running.app, running.url, agent);
+    try {
+      const c = (await running.app.store.findConversationByChannel('webchat', s.conversationId))!;
+      expect((await request(socket, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
+      expect((await request(socket, 'message:send', { conversationId: c.id, text: 'Hi, this is Ana from support.', clientMessageId: 'a1' })).ok).toBe(true);
+      await stream.until(() => stream.texts().includes('Hi, this is Ana from support.'), "the agent's message");
+      expect(stream.activities.find((a) => a.text === 'Hi, this is Ana from support.')).toMatchObject({ from: { id: 'bot', role: 'bot' } });
+      expect(stream.activities.map((a) => a.id)).toEqual((await polled(s)).map((a) => a.id));
+    } finally {
+      socket.disconnect();
+      await stream.close();
+    }
   });
 
   test('a stream dropped and resumed with its watermark, again and again while the customer writes, loses and repeats nothing', async () => {
