@@ -21,6 +21,8 @@ import { OrderService } from '../commerce/orderService';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
 import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
+import { WebChatStream } from '../bot/webChatStream';
+import { applySocketBackpressure } from '../agent-console/server/socketBackpressure';
 import { loadKnowledge } from '../dialogs/knowledge';
 import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
@@ -222,7 +224,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerBotEndpoint(server, adapter, bot, log);
   registerAuthRoutes(server, auth, log);
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
-  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret });
+  const stream = WebChatStream.fromConfig(config, store, log);
+  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret, stream });
   registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
   const review = new ReviewService(store);
   registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
@@ -235,6 +238,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
 
   const httpServer = server.server as HttpServer;
   const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
+  applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
+  stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
   const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: config.console.allowedOrigins });
   gateway.start();
   registerInboxGateway(io as never, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
@@ -246,6 +251,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       clearInterval(retentionTimer);
       webhook?.stop();
       gateway.stop();
+      stream?.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {

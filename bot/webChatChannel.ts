@@ -14,6 +14,7 @@ import type { SupportBot } from './supportBot';
 import { channelConversations, VERIFIED_IDENTITY } from './supportBot';
 import { verifySiteToken, type SiteIdentity } from '../auth/siteToken';
 import { registerWebChatBundle } from './webchat/webChatAssets';
+import type { WebChatStreamHook } from './webChatStream';
 
 /**
  * The built-in web chat channel: a Direct Line 3.0–compatible subset (polling) that the official Web Chat
@@ -78,7 +79,7 @@ const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '.
 /** Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'. */
 const CHAT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
-function toActivity(m: Message, userId: string): Record<string, unknown> {
+export function toActivity(m: Message, userId: string): Record<string, unknown> {
   const fromCustomer = m.role === 'customer';
   return {
     type: 'message',
@@ -92,7 +93,7 @@ function toActivity(m: Message, userId: string): Record<string, unknown> {
   };
 }
 
-export function registerWebChatChannel(server: restify.Server, deps: { store: Store; adapter: SupportAdapter; bot: SupportBot; tokens: WebChatTokens; log: Logger; publicUrl?: string; siteTokenSecret?: string }): void {
+export function registerWebChatChannel(server: restify.Server, deps: { store: Store; adapter: SupportAdapter; bot: SupportBot; tokens: WebChatTokens; log: Logger; publicUrl?: string; siteTokenSecret?: string; stream?: WebChatStreamHook }): void {
   const { store, adapter, bot, tokens, log } = deps;
   const base = (req: restify.Request) => deps.publicUrl ?? `http://${req.headers.host}`;
 
@@ -130,10 +131,12 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
     if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
     return t;
   };
-  const started = (t: ChatToken) => ({ conversationId: t.conversationId, token: tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified }), expires_in: TOKEN_TTL_SECONDS });
+  // Direct Line 3.0 streaming (bot/webChatStream.ts): a reconnect's stream resumes after the client's watermark.
+  const streamOf = (t: ChatToken, req?: restify.Request) => (req && deps.stream ? { streamUrl: deps.stream.streamUrl(base(req), t, (req.query as { watermark?: string })?.watermark) } : {});
+  const started = (t: ChatToken, req?: restify.Request) => ({ conversationId: t.conversationId, token: tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified }), expires_in: TOKEN_TTL_SECONDS, ...streamOf(t, req) });
 
-  server.post(`${dl}/conversations`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
-  server.get(`${dl}/conversations/:conversationId`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
+  server.post(`${dl}/conversations`, route(log, async (req, res) => res.json(started(conversationOf(req), req))));
+  server.get(`${dl}/conversations/:conversationId`, route(log, async (req, res) => res.json(started(conversationOf(req), req))));
   server.post(`${dl}/tokens/refresh`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
 
   server.post(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
@@ -159,6 +162,7 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
       if (t.verified) ctx.turnState.set(VERIFIED_IDENTITY, t.verified);
       return bot.onTurn(ctx);
     });
+    deps.stream?.notify(t.conversationId);
     res.json({ id });
   }));
 
@@ -188,6 +192,7 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
   const ack = route(log, async (req, res) => {
     const t = req.params?.conversationId;
     if (typeof t !== 'string' || !(await store.findConversationByChannel(WEBCHAT_CHANNEL, t))) throw new AppError('NOT_FOUND');
+    deps.stream?.notify(t);
     res.json({ id: randomUUID() });
   });
   server.post('/webchat/connector/v3/conversations/:conversationId/activities', ack);

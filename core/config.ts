@@ -16,6 +16,10 @@ const DEFAULTS = {
   ESCALATE_AFTER_FAILURES: 2, // consecutive not-understood turns before handoff
   OFFER_TIMEOUT_SECONDS: 60, // an offered chat goes to the next agent after this, seconds
   SQLITE_SYNCHRONOUS: 'full',
+  WEBCHAT_STREAM_KEEPALIVE_SECONDS: 30, // ping interval of web chat streams; a client silent for two is closed, seconds
+  WEBCHAT_STREAM_MAX_BUFFER_BYTES: 256 * 1024, // bytes queued for one web chat stream; past it, writing waits for the client
+  WEBCHAT_STREAM_MAX_CONNECTIONS: 20_000, // open web chat streams per process; beyond it pages poll
+  CONSOLE_SOCKET_MAX_BUFFER_BYTES: 4 * 1024 * 1024, // bytes queued for one console socket before it is disconnected
 } as const;
 
 const bool = z
@@ -60,6 +64,11 @@ const EnvSchema = z.object({
   TEAMS_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   TEAMS_ISSUERS: z.string().default('https://login.microsoftonline.com/{tenantid}/v2.0,https://sts.windows.net/{tenantid}/'),
   DEMO_ACCOUNTS: bool.optional(),
+  WEBCHAT_STREAM: bool.default('true'),
+  WEBCHAT_STREAM_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULTS.WEBCHAT_STREAM_KEEPALIVE_SECONDS),
+  WEBCHAT_STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().min(16 * 1024).default(DEFAULTS.WEBCHAT_STREAM_MAX_BUFFER_BYTES),
+  WEBCHAT_STREAM_MAX_CONNECTIONS: z.coerce.number().int().min(0).default(DEFAULTS.WEBCHAT_STREAM_MAX_CONNECTIONS),
+  CONSOLE_SOCKET_MAX_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(DEFAULTS.CONSOLE_SOCKET_MAX_BUFFER_BYTES),
 });
 
 export type StoreConfig =
@@ -108,6 +117,16 @@ export interface Config {
   readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[] };
   readonly console: { readonly allowedOrigins: readonly string[] };
   readonly demoAccounts: boolean;
+  /** Web chat over Direct Line 3.0 WebSocket streams, and the outbound bounds of every pushed connection. */
+  readonly streams: {
+    /** False: no streamUrl is offered and the page polls. */
+    readonly webChat: boolean;
+    readonly webChatKeepAliveSeconds: number;
+    readonly webChatMaxBufferedBytes: number;
+    readonly webChatMaxConnections: number;
+    /** Bytes queued for one console socket (not yet accepted by its transport) before it is disconnected. */
+    readonly consoleMaxBufferedBytes: number;
+  };
 }
 
 export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeoutMs: number): StoreConfig {
@@ -180,6 +199,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS) },
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
+    streams: {
+      webChat: e.WEBCHAT_STREAM,
+      webChatKeepAliveSeconds: e.WEBCHAT_STREAM_KEEPALIVE_SECONDS,
+      webChatMaxBufferedBytes: e.WEBCHAT_STREAM_MAX_BUFFER_BYTES,
+      webChatMaxConnections: e.WEBCHAT_STREAM_MAX_CONNECTIONS,
+      consoleMaxBufferedBytes: e.CONSOLE_SOCKET_MAX_BUFFER_BYTES,
+    },
   };
   return deepFreeze(config);
 }

@@ -29,6 +29,7 @@ export const ErrorCatalogue = {
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
   HANDOFF_DELIVERY_FAILED: { status: 502, message: 'The message could not be delivered to the channel' },
   PROFILE_ERASED: { status: 409, message: 'A profile this needs was erased; it cannot be restored' },
+  STREAM_LIMIT: { status: 503, message: 'Too many open streams; poll or retry later' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

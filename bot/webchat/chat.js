@@ -28,9 +28,35 @@
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') dispatch({ type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', payload: { activity: greeting } });
     return result;
   });
-  const directLine = window.WebChat.createDirectLine({ token: session.token, domain: location.origin + '/v3/directline', webSocket: false, pollingInterval: 500 });
+  const directLine = window.WebChat.createDirectLine(await directLineOptions(session.token, location.origin + '/v3/directline'));
   window.WebChat.renderWebChat(
     { directLine, store, userID: session.userId, locale: navigator.language || 'en-US', sendTypingIndicator: true, styleOptions: { suggestedActionLayout: 'flow' } },
     document.getElementById('webchat'),
   );
 })();
+
+/**
+ * Direct Line 3.0 streaming (the server pushes activity sets over a WebSocket) when the browser and the network
+ * allow one; polling otherwise (no WebSocket, streaming turned off on the server, or a proxy that refuses the
+ * upgrade). The stream is tried once here, because Direct Line's client retries a failing stream forever instead
+ * of falling back; the started conversation and its streamUrl (valid a minute) are handed over, so it is not
+ * started twice.
+ */
+async function directLineOptions(token, domain) {
+  const polling = { token, domain, webSocket: false, pollingInterval: 500 };
+  if (typeof WebSocket === 'undefined') return polling;
+  try {
+    const res = await fetch(domain + '/conversations', { method: 'POST', headers: { authorization: 'Bearer ' + token } });
+    const started = res.ok ? await res.json() : {};
+    if (!started.streamUrl) return polling;
+    const opens = await new Promise((resolve) => {
+      const ws = new WebSocket(started.streamUrl);
+      const timer = setTimeout(() => (ws.close(), resolve(false)), 5000);
+      ws.onopen = () => (clearTimeout(timer), ws.close(), resolve(true));
+      ws.onerror = () => (clearTimeout(timer), resolve(false));
+    });
+    return opens ? { token: started.token, domain, webSocket: true, conversationId: started.conversationId, streamUrl: started.streamUrl } : polling;
+  } catch {
+    return polling;
+  }
+}

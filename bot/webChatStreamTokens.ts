@@ -1,0 +1,64 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../core/errors';
+
+/** What a stream token grants: one conversation's activities after a watermark, read-only. */
+export interface StreamGrant {
+  /** The web chat (channel) conversation id. */
+  conversationId: string;
+  /** The visitor, so their own messages come back with their id (Web Chat matches its echoes by it). */
+  userId: string;
+  /** Push activities after this message sequence number. */
+  watermark: number;
+  /** When the conversation token the stream was asked with expires, epoch seconds: the stream ends then. */
+  until: number;
+}
+
+interface Signed {
+  c: string;
+  u: string;
+  w: number;
+  until: number;
+  exp: number;
+}
+
+export const STREAM_TOKEN_TTL_SECONDS = 60; // a streamUrl must be opened within this, as with Direct Line's
+
+/**
+ * Short-lived tokens carried in a Direct Line `streamUrl` (`?t=`). A browser cannot set headers on a WebSocket,
+ * so the URL carries a token of its own, valid for a minute and for one conversation only, instead of the
+ * day-long conversation token (URLs end up in logs). Its key is derived apart from the conversation tokens', so
+ * neither kind is accepted as the other.
+ */
+export class StreamTokens {
+  private readonly key: string;
+
+  constructor(secret: string) {
+    this.key = `webchat-stream:${secret}`;
+  }
+
+  private sig(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
+  }
+
+  issue(g: StreamGrant, now = Date.now()): string {
+    const signed: Signed = { c: g.conversationId, u: g.userId, w: g.watermark, until: g.until, exp: Math.min(g.until, Math.floor(now / 1000) + STREAM_TOKEN_TTL_SECONDS) };
+    const body = Buffer.from(JSON.stringify(signed)).toString('base64url');
+    return `${body}.${this.sig(body)}`;
+  }
+
+  verify(token: string | null | undefined, now = Date.now()): StreamGrant {
+    const [body, sig, extra] = (token ?? '').split('.');
+    if (!body || !sig || extra !== undefined) throw new AppError('AUTH_REQUIRED');
+    const a = Buffer.from(sig);
+    const b = Buffer.from(this.sig(body));
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('AUTH_INVALID');
+    let t: Signed;
+    try {
+      t = JSON.parse(Buffer.from(body, 'base64url').toString()) as Signed;
+    } catch {
+      throw new AppError('AUTH_INVALID');
+    }
+    if (typeof t.exp !== 'number' || t.exp * 1000 < now) throw new AppError('AUTH_EXPIRED');
+    return { conversationId: t.c, userId: t.u, watermark: t.w, until: t.until };
+  }
+}
