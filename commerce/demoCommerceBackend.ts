@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../store/store';
+import type { BotStateStore } from '../store/store';
 import type { CommerceBackend, Order, Refund } from './commerceBackend';
 
 const KEY = (n: string) => `demo/orders/${n}`;
@@ -16,7 +16,7 @@ export const SAMPLE_ORDERS: Order[] = [
 export class DemoCommerceBackend implements CommerceBackend {
   readonly passwordResets: string[] = [];
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: BotStateStore) {}
 
   async seed(): Promise<void> {
     const existing = await this.store.readState(SAMPLE_ORDERS.map((o) => KEY(o.number)));

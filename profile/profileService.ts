@@ -1,10 +1,9 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
-import type { Store, WriteOptions } from '../store/store';
+import type { CustomerStore, SegmentRuleStore, WriteOptions } from '../store/store';
 import type { ProfileActions } from './profileActions';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
-const RULES_KEY = 'crm/segment-rules';
 const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
 
 const MAX_SENTIMENT_POINTS = 200;
@@ -23,12 +22,12 @@ export interface ChannelUser {
 export class ProfileService implements ProfileActions {
   private rules: { at: number; rules: SegmentRule[] } | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: CustomerStore & SegmentRuleStore) {}
 
   async segmentRules(): Promise<SegmentRule[]> {
     if (this.rules && Date.now() - this.rules.at < RULES_TTL_MS) return this.rules.rules;
-    const stored = (await this.store.readState([RULES_KEY]))[RULES_KEY];
-    const parsed = stored ? SegmentRulesSchema.safeParse(stored.value.rules) : undefined;
+    const stored = await this.store.readSegmentRules();
+    const parsed = stored ? SegmentRulesSchema.safeParse(stored.rules) : undefined;
     const rules = parsed?.success ? parsed.data : DEFAULT_SEGMENTS;
     this.rules = { at: Date.now(), rules };
     return rules;
@@ -36,7 +35,7 @@ export class ProfileService implements ProfileActions {
 
   /** Replaces the segment rules (validated by the caller); they apply from each profile's next change. */
   async setSegmentRules(rules: SegmentRule[]): Promise<void> {
-    await this.store.writeState(RULES_KEY, { rules });
+    await this.store.writeSegmentRules(rules);
     this.rules = { at: Date.now(), rules };
   }
 

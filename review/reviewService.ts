@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
 import type { Conversation, Message, UserRole } from '../models/records';
-import type { ConversationStats, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
+import type { AuditStore, ConversationStats, ConversationStore, CustomerStore, MessageStore, ReviewQueries, StaffStore, StatsQuery, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
 
 /** Who is asking; the review rules depend on the role only. */
 export interface Actor {
@@ -48,7 +48,7 @@ export function csvLine(cells: unknown[]): string {
  * No transport here: routes hand in an Actor and get records or text chunks back.
  */
 export class ReviewService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: ReviewQueries & ConversationStore & MessageStore & CustomerStore & StaffStore & AuditStore) {}
 
   async search(filter: TranscriptFilter, page: TranscriptPage, actor: Actor): Promise<TranscriptResults> {
     const result = await this.store.searchTranscripts(filter, page);

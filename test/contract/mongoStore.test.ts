@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mongoTestUri } from '../../core/config';
-import { MongoStore } from '../../store/mongoStore';
+import { MongoStore } from '../../store/mongo/mongoStore';
 import { storeContract } from './storeContract';
 
 const uri = mongoTestUri();
@@ -14,7 +14,7 @@ if (!uri) {
 (uri ? describe : describe.skip)('Store contract: MongoDB (mongoose)', () => {
   storeContract(
     async () => {
-      const s = new MongoStore(uri!, { timeoutMs: 5000, dbName: `crm_contract_${randomUUID().slice(0, 8)}` });
+      const s = new MongoStore(uri!, { timeoutMs: 5000, dbName: `crm_contract_${randomUUID().slice(0, 8)}`, migrateOnStart: true, repairEveryMs: 0 });
       await s.init();
       return s;
     },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../../store/sqliteStore';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { storeContract } from './storeContract';
 
 describe('Store contract: embedded SQLite', () => {

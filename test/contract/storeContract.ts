@@ -383,6 +383,69 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
     });
   });
 
+  describe('merge suggestions, merges, segment rules and corpus additions (their own tables)', () => {
+    test('one open suggestion per pair, either way round; deciding is compare-and-set', async () => {
+      const [a, b, c] = [uniq('ca'), uniq('cb'), uniq('cc')];
+      const first = await store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.6, evidence: ['same email'] });
+      expect(first).toMatchObject({ customerId: a, candidateId: b, score: 0.6, evidence: ['same email'], status: 'open' });
+      const again = await Promise.all([store.addMergeSuggestion({ customerId: b, candidateId: a, score: 0.9, evidence: [] }), store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.9, evidence: [] })]);
+      expect(again.map((s) => s.id)).toEqual([first.id, first.id]);
+      const other = await store.addMergeSuggestion({ customerId: c, candidateId: a, score: 0.7, evidence: [] });
+      expect((await store.listMergeSuggestions({ status: 'open' })).map((s) => s.id).sort()).toEqual([first.id, other.id].sort());
+      expect((await store.listMergeSuggestions({ status: 'open', customerId: b })).map((s) => s.id)).toEqual([first.id]);
+      expect(await store.decideMergeSuggestion(first.id, 'confirmed')).toMatchObject({ id: first.id, status: 'confirmed' });
+      expect(await store.decideMergeSuggestion(first.id, 'rejected')).toBeNull();
+      expect((await store.getMergeSuggestion(first.id))?.status).toBe('confirmed');
+      expect((await store.listMergeSuggestions({ status: 'confirmed' })).map((s) => s.id)).toEqual([first.id]);
+      // Decided, the pair may be suggested again.
+      expect((await store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.6, evidence: [] })).id).not.toBe(first.id);
+      await expectCode(store.listMergeSuggestions({ status: { $ne: null } as unknown as 'open' }), 'STORE_INVALID_QUERY');
+    });
+
+    test('a merge snapshot is kept whole and undone once', async () => {
+      const absorbed = buildCustomer({ displayName: 'Absorbed' });
+      const survivor = buildCustomer({ displayName: 'Survivor' });
+      const record = { id: uniq('merge'), absorbed, survivor, movedConversations: ['k1'], at: '2026-01-01T00:00:00.000Z' };
+      await store.saveMerge(record);
+      expect(await store.getMerge(record.id)).toEqual(record);
+      expect(await store.markMergeUndone(record.id, '2026-01-02T00:00:00.000Z')).toBe(true);
+      expect(await store.markMergeUndone(record.id, '2026-01-03T00:00:00.000Z')).toBe(false);
+      expect((await store.getMerge(record.id))?.undone).toBe('2026-01-02T00:00:00.000Z');
+      expect(await store.getMerge('missing')).toBeNull();
+    });
+
+    test('segment rules are absent until set, then replaced whole', async () => {
+      expect(await store.readSegmentRules()).toBeNull();
+      await store.writeSegmentRules([{ name: 'a', any: [] }]);
+      const set = await store.writeSegmentRules([]);
+      expect(await store.readSegmentRules()).toEqual({ rules: [], updatedAt: set.updatedAt });
+    });
+
+    test('a corpus addition is kept once per text (any case) and language, oldest first', async () => {
+      const add = (text: string, language = 'en') => store.addCorpusAddition({ text, intent: 'none', language, by: 'sup', at: new Date().toISOString() });
+      expect((await add('Zorbly wimwam')).added).toBe(true);
+      const dup = await add('zorbly WIMWAM');
+      expect([dup.added, dup.addition.text]).toEqual([false, 'Zorbly wimwam']);
+      expect((await add('zorbly wimwam', 'es')).added).toBe(true);
+      expect((await store.listCorpusAdditions()).map((a) => [a.text, a.language])).toEqual([['Zorbly wimwam', 'en'], ['zorbly wimwam', 'es']]);
+    });
+
+    test('forgetting a customer removes the suggestions, merges and corpus additions derived from them', async () => {
+      const conv = await newConversation();
+      const me = conv.customerId;
+      const [other, third] = [uniq('other'), uniq('third')];
+      await store.addMergeSuggestion({ customerId: other, candidateId: me, score: 0.6, evidence: ['same email ana@example.com'] });
+      const kept = await store.addMergeSuggestion({ customerId: other, candidateId: third, score: 0.6, evidence: [] });
+      await store.saveMerge({ id: uniq('merge'), absorbed: buildCustomer({ id: me }), survivor: buildCustomer({ id: other }), movedConversations: [], at: 'x' });
+      await store.addCorpusAddition({ text: 'my card number is 5555', intent: 'none', language: 'en', by: 'sup', at: 'x', conversationId: conv.id });
+      await store.addCorpusAddition({ text: 'unrelated words', intent: 'none', language: 'en', by: 'sup', at: 'x' });
+      expect(await store.forgetCustomer(me)).toEqual({ mergeSuggestions: 1, merges: 1, corpusAdditions: 1 });
+      expect((await store.listMergeSuggestions({ status: 'open' })).map((s) => s.id)).toEqual([kept.id]);
+      expect((await store.listCorpusAdditions()).map((a) => a.text)).toEqual(['unrelated words']);
+      expect(await store.forgetCustomer(me)).toEqual({ mergeSuggestions: 0, merges: 0, corpusAdditions: 0 });
+    });
+  });
+
   describe('deferred durability', () => {
     test('a deferSync write is applied at once (every read sees it), and sync() then resolves', async () => {
       const conv = await newConversation();
