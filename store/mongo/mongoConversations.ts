@@ -41,6 +41,11 @@ export function conversationDoc(c: Conversation, sentiment = { sum: 0, n: 0 }): 
   return { _id: c.id, ...conversationFields(c), lastSeq: c.lastSeq, sentimentSum: sentiment.sum, sentimentN: sentiment.n, sentimentAvg: sentiment.n > 0 ? sentiment.sum / sentiment.n : null };
 }
 
+/** The agent's slot document, if it does not list the conversation yet and has fewer than maxActive entries. */
+export function slotGuard(agentId: string, conversationId: string, maxActive: number) {
+  return { _id: agentId, conversations: t({ $ne: conversationId }), [`conversations.${Math.floor(maxActive) - 1}`]: t({ $exists: false }) };
+}
+
 /** The agent holding a conversation, as capacity counts it. */
 const holder = (c: Conversation) => (c.state === 'agent' ? c.agentId : null);
 
@@ -175,10 +180,7 @@ export class MongoConversations implements EngineConversations {
   async reserveSlot(agentId: string, conversationId: string, maxActive: number): Promise<'reserved' | 'held' | 'full'> {
     if (maxActive < 1) return 'full';
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await this.x.m.AgentSlots.updateOne(
-        { _id: agentId, conversations: t({ $ne: conversationId }), [`conversations.${Math.floor(maxActive) - 1}`]: t({ $exists: false }) },
-        { $push: { conversations: conversationId } },
-      );
+      const r = await this.x.m.AgentSlots.updateOne(slotGuard(agentId, conversationId, maxActive), { $push: { conversations: conversationId } });
       if (r.modifiedCount === 1) return 'reserved';
       const slots = await this.x.m.AgentSlots.findOne({ _id: agentId }).lean();
       if (slots) return slots.conversations.includes(conversationId) ? 'held' : 'full';

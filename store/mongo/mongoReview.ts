@@ -15,7 +15,8 @@ import { toConversation } from './mongoConversations';
  */
 export function phraseFilter(words: readonly string[]) {
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return { $text: { $search: `"${words.join(' ')}"` }, searchText: new RegExp(`(?:^| )${escaped.join(' ')}(?: |$)`, 'u') };
+  // $text is our own operator: trusted, or sanitizeFilter refuses it.
+  return { $text: t({ $search: `"${words.join(' ')}"` }), searchText: new RegExp(`(?:^| )${escaped.join(' ')}(?: |$)`, 'u') };
 }
 
 /** The fields of the figures, all in the covering index { createdAt, channelId, state, … } (models/mongoSchemas.ts). */
@@ -42,7 +43,7 @@ export class MongoReview implements EngineReview {
 
   searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
     return this.x.wrap(async () => {
-      const rows = await this.x.m.Message.find(t(phraseFilter(words))).sort({ createdAt: -1, _id: -1 }).limit(limit).select({ conversationId: 1, seq: 1, role: 1, text: 1, createdAt: 1 }).lean();
+      const rows = await this.x.m.Message.find(phraseFilter(words)).sort({ createdAt: -1, _id: -1 }).limit(limit).select({ conversationId: 1, seq: 1, role: 1, text: 1, createdAt: 1 }).lean();
       return rows.map((r) => ({ conversationId: r.conversationId, seq: r.seq, role: r.role, text: r.text, createdAt: r.createdAt }));
     });
   }

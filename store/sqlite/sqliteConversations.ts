@@ -4,6 +4,7 @@ import { buildConversation, buildMessage, conversationFacts, erasedMessage, patc
 import type { ClaimInput } from '../store';
 import type { EngineConversations, EngineMessages } from '../storeEngine';
 import type { AppendResult, ClaimResult, ConversationQuery, WriteOptions } from '../storeTypes';
+import { noFaults, type FaultHook } from '../faults';
 import type { GroupCommit } from './groupCommit';
 
 type Row = Record<string, unknown>;
@@ -12,6 +13,9 @@ export function rowToConversation(row: Row): Conversation {
   const doc = JSON.parse(row.doc as string) as Conversation;
   return { ...doc, lastSeq: row.last_seq as number };
 }
+
+/** The agent holding a conversation, as capacity counts it. */
+const holder = (c: Conversation) => (c.state === 'agent' ? c.agentId : null);
 
 function expectationHolds(c: Conversation, expect?: ConversationExpectation): boolean {
   if (!expect) return true;
@@ -23,7 +27,10 @@ function expectationHolds(c: Conversation, expect?: ConversationExpectation): bo
 
 /** Conversations: state and owner by compare-and-set in one transaction, capacity counted in the same one. */
 export class SqliteConversations implements EngineConversations {
-  constructor(private readonly gc: GroupCommit) {}
+  constructor(
+    private readonly gc: GroupCommit,
+    private readonly faults: FaultHook = noFaults,
+  ) {}
 
   /** Inside a transaction (also used by the bulk import, with the running sentiment of its messages). */
   insert(c: Conversation, sentiment = { sum: 0, n: 0 }, upsert = false): void {
@@ -125,6 +132,8 @@ export class SqliteConversations implements EngineConversations {
       if (!expectationHolds(current, expect)) return null;
       const next = patchConversation(current, patch);
       this.write(next);
+      // Capacity is counted from the conversations themselves: a fault here rolls the whole change back.
+      if (holder(current) !== holder(next)) this.faults('conversation.afterWrite');
       return next;
     });
   }
@@ -137,8 +146,10 @@ export class SqliteConversations implements EngineConversations {
       if (!expectationHolds(current, { states: input.fromStates, agentId: input.expectedAgentId })) return { ok: false, reason: 'state' };
       const active = this.gc.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?").get(input.agentId, input.conversationId) as { n: number };
       if (active.n >= input.maxActive) return { ok: false, reason: 'capacity' };
+      this.faults('claim.afterReserve');
       const next = patchConversation(current, { ...input.patch, state: 'agent', agentId: input.agentId });
       this.write(next);
+      if (holder(current) && holder(current) !== input.agentId) this.faults('conversation.afterWrite');
       return { ok: true, conversation: next };
     });
   }
@@ -150,7 +161,10 @@ export class SqliteConversations implements EngineConversations {
 
 /** Messages: appended in the conversation's transaction, which hands out the next sequence number. */
 export class SqliteMessages implements EngineMessages {
-  constructor(private readonly gc: GroupCommit) {}
+  constructor(
+    private readonly gc: GroupCommit,
+    private readonly faults: FaultHook = noFaults,
+  ) {}
 
   /** Inside a transaction (also used by the bulk import). */
   insert(m: Message, channelId: string, upsert = false): void {
@@ -179,6 +193,7 @@ export class SqliteMessages implements EngineMessages {
       const seq = (conv.last_seq as number) + 1;
       const m = buildMessage(input, seq);
       this.insert(m, conv.channel_id as string);
+      this.faults('message.afterInsert');
       const scored = m.role === 'customer' && typeof m.sentiment === 'number';
       this.gc
         .stmt('UPDATE conversations SET last_seq = ?, updated_at = ?, sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?')

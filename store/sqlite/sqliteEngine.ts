@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors';
+import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
 import { GroupCommit, type GroupCommitOptions } from './groupCommit';
@@ -6,9 +7,11 @@ import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
 import { INDEX_CHUNK, SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
-import { SCHEMA_VERSION, applySchema, schemaVersion } from './sqliteSchema';
+import { SCHEMA_VERSION, applySchema, registerFunctions, schemaVersion } from './sqliteSchema';
 
 export interface SqliteOptions extends GroupCommitOptions {
+  /** Tests only: fails the store between two writes that belong together (store/faults.ts). */
+  faults?: FaultHook;
   /** Apply pending schema upgrades at start (default true); otherwise a file behind this release is refused. */
   migrateOnStart?: boolean;
 }
@@ -38,8 +41,8 @@ export class SqliteEngine implements StoreEngine {
   ) {
     const gc = (this.gc = new GroupCommit(file, options));
     this.customers = new SqliteCustomers(gc);
-    this.conversations = new SqliteConversations(gc);
-    this.messages = new SqliteMessages(gc);
+    this.conversations = new SqliteConversations(gc, options.faults);
+    this.messages = new SqliteMessages(gc, options.faults);
     this.fullText = new SqliteFullText(gc);
     this.review = new SqliteReview(gc, this.fullText);
     this.imports = new SqliteImport(gc, { customers: this.customers, conversations: this.conversations, messages: this.messages, fullText: this.fullText });
@@ -53,6 +56,7 @@ export class SqliteEngine implements StoreEngine {
 
   async init(): Promise<void> {
     this.gc.open();
+    registerFunctions(this.gc.db);
     if (this.options.migrateOnStart !== false) applySchema(this.gc.db);
     else {
       const version = schemaVersion(this.gc.db);

@@ -13,7 +13,7 @@ type Row = Record<string, unknown>;
 /** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
 export const INDEX_CHUNK = 2000;
 
-/** The words of a phrase as an FTS5 phrase query: only letters and digits reach it, so no syntax gets through. */
+/** The words of a phrase (store/searchText.ts) as an FTS5 phrase query: only letters and digits, so no syntax gets through. */
 function ftsPhrase(words: readonly string[]): string {
   return `"${words.join(' ')}"`;
 }
@@ -32,7 +32,7 @@ export class SqliteFullText {
   indexQueued(limit: number): void {
     const last = limit < 0 ? undefined : (this.gc.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
-    this.gc.stmt('INSERT INTO messages_fts(rowid, text) SELECT m.rowid, m.text FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid').run(upTo);
+    this.gc.stmt('INSERT INTO messages_fts(rowid, text) SELECT m.rowid, search_form(m.text) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid').run(upTo);
     this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
   }
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
+import { searchForm } from '../searchText';
 
 /**
  * The embedded store's schema and its upgrades. `applySchema` is idempotent: a new file gets every table; a file
@@ -33,7 +34,6 @@ CREATE TABLE IF NOT EXISTS messages (
   activity_id TEXT, role TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
   created_at TEXT NOT NULL, doc TEXT NOT NULL,
   UNIQUE (conversation_id, seq), UNIQUE (conversation_id, activity_id));
-CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='rowid');
 CREATE TABLE IF NOT EXISTS messages_fts_pending (message_rowid INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
@@ -68,30 +68,42 @@ CREATE INDEX IF NOT EXISTS corpus_additions_conversation ON corpus_additions(con
 `;
 
 /**
- * The full-text index is kept in bulk: a new message only queues its rowid (a one-row insert), and indexing runs
+ * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
+ * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
+ * contentless (the form is computed in JavaScript, by the `search_form` function, only when indexing) with
+ * contentless_delete, so a deleted or erased message leaves it by rowid alone.
+ */
+const FTS_TABLE = "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')";
+
+/**
+ * The index is kept in bulk: a new or changed message only queues its rowid (a one-row insert), and indexing runs
  * every second and before every full-text query (sqliteReview.ts), so a search always sees every message. FTS5
  * writes a segment whenever a transaction or savepoint ends with terms in memory, which, per message, cost more
- * than the rest of the insert. Replaced on every start (an older file has the per-message triggers).
+ * than the rest of the insert. Replaced on every start (older files have other triggers).
  */
 const FTS_TRIGGERS = `DROP TRIGGER IF EXISTS messages_ai; DROP TRIGGER IF EXISTS messages_ad; DROP TRIGGER IF EXISTS messages_au;
 CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
   INSERT INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;
 CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, text) SELECT 'delete', old.rowid, old.text
-    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid);
+  DELETE FROM messages_fts WHERE rowid = old.rowid;
   DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid; END;
-CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages
-  WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid) BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-  INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text); END;`;
+CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.rowid;
+  INSERT OR IGNORE INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;`;
+
+/** The SQL functions the schema and the indexing use; registered on the store's connection before anything runs. */
+export function registerFunctions(db: Database.Database): void {
+  db.function('search_form', { deterministic: true }, (text: unknown) => searchForm(typeof text === 'string' ? text : ''));
+}
 
 type Row = Record<string, unknown>;
 
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
- * suggestions, merges, segment rules and corpus additions in their own tables.
+ * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
+ * search form.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -101,12 +113,19 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 export function applySchema(db: Database.Database): void {
-  const hadFts = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").get();
+  registerFunctions(db);
   db.exec(SCHEMA);
-  // A file from before the full-text index: index what it already holds.
-  if (!hadFts) db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
-  db.exec(FTS_TRIGGERS);
   addReviewColumns(db);
+  const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
+  if (!fts?.sql.includes('contentless_delete')) {
+    // A new file, one from before the full-text index, or one whose index held raw texts: index every message's
+    // search form now (the migration step; a large history takes a while once).
+    db.transaction(() => {
+      db.exec(`DROP TABLE IF EXISTS messages_fts; ${FTS_TABLE}; DELETE FROM messages_fts_pending;`);
+      db.exec('INSERT INTO messages_fts(rowid, text) SELECT rowid, search_form(text) FROM messages');
+    })();
+  }
+  db.exec(FTS_TRIGGERS);
   db.transaction(() => {
     db.exec(PROFILE_RECORDS);
     moveProfileRecordsOutOfBotState(db);

@@ -7,11 +7,11 @@ import { storeContract } from './storeContract';
 describe('Store contract: embedded SQLite', () => {
   const dirs: string[] = [];
   storeContract(
-    async () => {
+    async ({ faults }) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-store-'));
       dirs.push(dir);
       // synchronous=NORMAL keeps the 200-round claim test quick; durability under FULL is tested separately.
-      const s = new SqliteStore(path.join(dir, 'crm.sqlite'), { synchronous: 'normal' });
+      const s = new SqliteStore(path.join(dir, 'crm.sqlite'), { synchronous: 'normal', faults });
       await s.init();
       return s;
     },

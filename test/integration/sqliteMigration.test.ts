@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../../store/sqliteStore';
+import { runMigrate } from '../../store/migrateCli';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
 
 /** A file written by the first release (no review columns) opens with its history searchable and counted. */
 test('an older data file gains the review columns, filled from its documents', async () => {
@@ -96,6 +97,41 @@ test('records an older file kept in the bot-state table move to their own tables
     await again.close();
   } finally {
     await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A file whose full-text index held raw texts (before the shared search form) is indexed again by the migration
+ * step; a release that may not migrate at start refuses such a file, and `npm run migrate` brings it up to date.
+ */
+test('the migration step re-indexes an older full-text index; without it a file behind the release is refused', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'old.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  const customer = await fresh.createCustomer({});
+  const { conversation } = await fresh.getOrCreateConversation({ channelId: 'x', channelConversationId: 'x1', customerId: customer.id, reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: 'x1' } } });
+  await fresh.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'ﬁle not found' });
+  await fresh.close();
+  // Back to the index and version of the release before: raw texts, FTS5's own tokens.
+  const old = new Database(file);
+  old.exec(`DROP TABLE messages_fts; CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
+    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); UPDATE store_meta SET value = '2' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('npm run migrate') });
+    const out: string[] = [];
+    expect(await runMigrate({ NODE_ENV: 'test', DATABASE_URL: file, MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' }, (s) => out.push(s))).toBe(0);
+    expect(out.join('')).toMatch(/up to date/);
+    const store = new SqliteStore(file, { migrateOnStart: false });
+    await store.init();
+    expect((await store.searchMessages('file not found')).map((h) => h.text)).toEqual(['ﬁle not found']);
+    await store.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'still no ﬁle' });
+    expect((await store.searchMessages('no file')).map((h) => h.seq)).toEqual([2]);
+    await store.close();
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
