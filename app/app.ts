@@ -142,7 +142,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   if (config.demoAccounts) await ensureDemoAccounts(store, auth, log);
 
   // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
-  const conversationState = new BotConversationState(new BotStateStorage(store, { deferSync: true }));
+  const stateStorage = new BotStateStorage(store, { deferSync: true });
+  const conversationState = new BotConversationState(stateStorage);
   const mainDialog = new MainDialog(conversationState.createProperty('dialogState'), {
     backend,
     profiles: {
@@ -168,6 +169,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     nluMaxChars: config.nlu.maxChars,
     log,
     externalHandoffChannels: config.handoff.externalChannels,
+    stateStorage,
   });
 
   const server = restify.createServer({ name: 'social-crm-bot', handleUncaughtExceptions: false });

@@ -43,9 +43,10 @@ export class ProfileService implements ProfileActions {
    * The customer behind a channel identity, created on first contact. Safe under concurrent first messages.
    * `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging anything.
    */
-  async resolve(user: ChannelUser, options?: WriteOptions): Promise<Customer> {
+  async resolve(user: ChannelUser, options?: WriteOptions, read?: Customer | null): Promise<Customer> {
     const key = { kind: 'channel' as const, channelId: user.channelId, userId: user.userId };
-    const found = await this.follow(await this.store.findCustomerByKey(key));
+    // `read`: the lookup by this key, when the caller already made it (a bot turn's readTurn).
+    const found = await this.follow(read !== undefined ? read : await this.store.findCustomerByKey(key));
     if (found) return found;
     const now = new Date().toISOString();
     try {
@@ -152,7 +153,8 @@ export class ProfileService implements ProfileActions {
         reach: { ...merged.reach, score: reachScore(merged.reach.followers) },
       };
       try {
-        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version, options);
+        // `base`: the store writes only what changed against the profile as read (one small write per message).
+        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version, { ...options, base: c });
       } catch (err) {
         if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
       }

@@ -45,6 +45,8 @@ import type {
   TranscriptFilter,
   TranscriptPage,
   TranscriptResults,
+  TurnRead,
+  TurnSnapshot,
   UpdateCustomerOptions,
   WriteOptions,
 } from './storeTypes';
@@ -375,6 +377,17 @@ export class GuardedStore implements Store {
     for (const name of ['text', 'intent', 'language', 'by', 'at'] as const) plain(addition[name], name);
     if (addition.conversationId !== undefined) plain(addition.conversationId, 'conversationId');
     return this.engine.corpus.addCorpusAddition(addition);
+  }
+
+  // ---- a bot turn's reads
+
+  async readTurn(input: TurnRead): Promise<TurnSnapshot> {
+    const key = identityKeyString(input.key);
+    plain(input.channelId, 'channelId');
+    plain(input.channelConversationId, 'channelConversationId');
+    const stateKeys = input.stateKeys ?? [];
+    stateKeys.forEach((k) => plain(k, 'key'));
+    return this.engine.turns.readTurn(key, input.channelId, input.channelConversationId, stateKeys);
   }
 
   // ---- privacy

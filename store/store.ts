@@ -38,6 +38,8 @@ import type {
   TranscriptFilter,
   TranscriptPage,
   TranscriptResults,
+  TurnRead,
+  TurnSnapshot,
   UpdateCustomerOptions,
   WriteOptions,
 } from './storeTypes';
@@ -209,6 +211,15 @@ export interface PrivacyStore {
   forgetCustomer(customerId: string): Promise<ForgetResult>;
 }
 
+/** What a bot turn reads, in one round trip. */
+export interface TurnStore {
+  /**
+   * The customer behind a channel identity, the conversation, and the conversation's dialog state, read at once:
+   * a bot turn's reads in one round trip instead of three (README, Lean turns).
+   */
+  readTurn(input: TurnRead): Promise<TurnSnapshot>;
+}
+
 /** Everything the system keeps: the intersection of the ports. */
 export interface Store
   extends StoreLifecycle,
@@ -223,4 +234,5 @@ export interface Store
     MergeStore,
     SegmentRuleStore,
     CorpusStore,
-    PrivacyStore {}
+    PrivacyStore,
+    TurnStore {}

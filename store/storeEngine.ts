@@ -30,6 +30,7 @@ import type {
   StatsQuery,
   TranscriptFilter,
   TranscriptResults,
+  TurnSnapshot,
   UpdateCustomerOptions,
   WriteOptions,
 } from './storeTypes';
@@ -131,7 +132,13 @@ export interface EngineCorpus {
   addCorpusAddition(addition: CorpusAddition): Promise<{ addition: CorpusAddition; added: boolean }>;
 }
 
+export interface EngineTurns {
+  /** `key` as identityKeyString gives it. */
+  readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]): Promise<TurnSnapshot>;
+}
+
 export interface StoreEngine extends StoreLifecycle {
+  readonly turns: EngineTurns;
   readonly customers: EngineCustomers;
   readonly conversations: EngineConversations;
   readonly messages: EngineMessages;

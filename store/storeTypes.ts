@@ -1,4 +1,4 @@
-import type { Conversation, ConversationState, Customer, Message } from '../models/records';
+import type { Conversation, ConversationState, Customer, Message, StateEntry } from '../models/records';
 
 /** The query and result shapes of the store's ports (store/store.ts), shared by both engines. */
 
@@ -179,4 +179,21 @@ export interface ForgetResult {
   mergeSuggestions: number;
   merges: number;
   corpusAdditions: number;
+}
+
+/** What a bot turn reads at once (store.readTurn). */
+export interface TurnRead {
+  /** The customer holding this channel identity (not followed to the profile it was merged into). */
+  key: IdentityKey;
+  channelId: string;
+  channelConversationId: string;
+  /** Key-value state entries the turn will load (its dialog state). */
+  stateKeys?: readonly string[];
+}
+
+export interface TurnSnapshot {
+  customer: Customer | null;
+  conversation: Conversation | null;
+  /** The requested state entries that exist. */
+  state: Record<string, StateEntry>;
 }

@@ -13,6 +13,7 @@ import { migrate, requireCurrentSchema } from './mongoMigrations';
 import { MongoAudit, MongoCorpus, MongoMerges, MongoSettings, MongoStaff, MongoState } from './mongoRecords';
 import { MongoRepair } from './mongoRepair';
 import { MongoReview } from './mongoReview';
+import { MongoTurns } from './mongoTurns';
 
 export interface MongoOptions {
   /** Server selection and probe timeout, milliseconds. */
@@ -50,6 +51,7 @@ export class MongoEngine implements StoreEngine {
     settings: MongoSettings;
     corpus: MongoCorpus;
     repair: MongoRepair;
+    turns: MongoTurns;
   };
   private repairTimer: NodeJS.Timeout | undefined;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
@@ -92,6 +94,9 @@ export class MongoEngine implements StoreEngine {
   get corpus() {
     return this.parts.corpus;
   }
+  get turns() {
+    return this.parts.turns;
+  }
 
   async init(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 2000;
@@ -122,6 +127,7 @@ export class MongoEngine implements StoreEngine {
       settings: new MongoSettings(x),
       corpus: new MongoCorpus(x),
       repair: new MongoRepair(x, messages, this.options.repairConfirmMs),
+      turns: new MongoTurns(x, messages),
     };
     if (this.options.migrateOnStart) await migrate(this.m);
     else await requireCurrentSchema(this.m);
@@ -170,11 +176,12 @@ export class MongoEngine implements StoreEngine {
 
   /**
    * Every write here resolves only once the server acknowledged it under the connection's write concern (set
-   * `w=majority&journal=true` in the URI for writes that survive a failover and a power loss), so `deferSync`
-   * changes nothing and there is never anything left to wait for.
+   * `w=majority&journal=true` in the URI for writes that survive a failover and a power loss). What is left for
+   * sync() is the counting step of deferSync appends (mongoMessages.ts), which runs while the turn goes on.
    */
   async sync(): Promise<void> {
     if (!this.conn || this.conn.readyState !== 1) throw new AppError('STORE_UNAVAILABLE', 'not connected');
+    await this.wrapAdmin(() => this.parts.messages.settle());
   }
 
   /** Test helper: drops this store's database and builds its schema again. */

@@ -4,7 +4,7 @@ import type { Message, NewMessage } from '../../models/records';
 import { buildMessage, erasedMessage } from '../recordBuilders';
 import { searchForm } from '../searchText';
 import type { EngineMessages } from '../storeEngine';
-import type { AppendResult } from '../storeTypes';
+import type { AppendResult, WriteOptions } from '../storeTypes';
 import { duplicateOn, t, type MongoContext } from './mongoContext';
 
 export function messageDoc(m: Message, channelId: string): MessageDoc {
@@ -62,11 +62,26 @@ const MAX_HINTS = 10_000;
  * then the conversation's counters advance by countStep. When the second write fails, the next append to that
  * conversation (its insert collides with the uncounted message), the retry of the same activity, or the periodic
  * repair advances them (`advance`): the counters are never left behind for good and never count a message twice.
+ *
+ * A `deferSync` append (a bot turn's) waits only for its insert; its counting step runs meanwhile, chained after
+ * the conversation's earlier ones, and `sync()` (settle) waits for it before the turn answers, so a turn's appends
+ * cost it one round trip each. An append also starts from the lastSeq this process last saw (a hint, primed by the
+ * turn's read): a stale hint only makes the insert collide and the append count and try again.
  */
 export class MongoMessages implements EngineMessages {
   private readonly hints = new Map<string, SeqHint>();
+  /** Counting steps of deferSync appends still running, per conversation, each chained after the previous one. */
+  private readonly counting = new Map<string, Promise<void>>();
+  /** Conversations whose deferred counting failed since the last settle. */
+  private readonly uncounted = new Set<string>();
 
   constructor(private readonly x: MongoContext) {}
+
+  /** What a read of the conversation showed (readTurn): where its next append starts, unless this process knows more. */
+  prime(conversationId: string, lastSeq: number, channelId: string): void {
+    const known = this.hints.get(conversationId);
+    if (!known || known.lastSeq < lastSeq) this.remember(conversationId, { lastSeq, channelId });
+  }
 
   private remember(conversationId: string, hint: SeqHint): void {
     this.hints.delete(conversationId);
@@ -113,7 +128,40 @@ export class MongoMessages implements EngineMessages {
     throw new AppError('STORE_UNAVAILABLE', 'could not count the messages of a conversation');
   }
 
-  appendMessage(input: NewMessage): Promise<AppendResult> {
+  /** Counts message `m` (usually one step; advance when an earlier one is missing). Null: the conversation is gone. */
+  private async count(conversationId: string, m: Counted): Promise<number | null> {
+    const r = await this.x.m.Conversation.updateOne({ _id: conversationId, lastSeq: m.seq - 1 }, countStep(m));
+    return r.matchedCount === 1 ? m.seq : this.advance(conversationId);
+  }
+
+  /** A deferSync append's counting, chained after the conversation's previous one; settle() waits for it. */
+  private countLater(conversationId: string, m: Message): void {
+    const step = (this.counting.get(conversationId) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        if ((await this.count(conversationId, m)) === null) await this.x.m.Message.deleteOne({ _id: m.id });
+      })
+      .catch((err: unknown) => {
+        this.uncounted.add(conversationId);
+        throw err;
+      });
+    this.counting.set(conversationId, step);
+    void step.finally(() => this.counting.get(conversationId) === step && this.counting.delete(conversationId)).catch(() => undefined);
+  }
+
+  /**
+   * Waits for every deferred counting step started so far; one that failed is done again by advance (which throws
+   * if the store still fails: then sync() fails and the turn does not answer).
+   */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.counting.values()]);
+    for (const conversationId of [...this.uncounted]) {
+      await this.advance(conversationId);
+      this.uncounted.delete(conversationId);
+    }
+  }
+
+  appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult> {
     const conversationId = input.conversationId;
     return this.x.wrap(async (): Promise<AppendResult> => {
       const hint = this.hints.get(conversationId) ?? (await this.readHint(conversationId));
@@ -131,6 +179,7 @@ export class MongoMessages implements EngineMessages {
           }
           if (duplicateOn(err, 'seq')) {
             // Another writer took this seq, or an earlier message is not counted yet: count, then try the next one.
+            await (this.counting.get(conversationId) ?? Promise.resolve()).catch(() => undefined);
             const last = await this.advance(conversationId);
             if (last === null) throw new AppError('NOT_FOUND', 'conversation not found');
             hint.lastSeq = Math.max(last, hint.lastSeq + 1);
@@ -139,8 +188,14 @@ export class MongoMessages implements EngineMessages {
           throw err;
         }
         this.x.fault('message.afterInsert');
-        const r = await this.x.m.Conversation.updateOne({ _id: conversationId, lastSeq: m.seq - 1 }, countStep(m));
-        const last = r.matchedCount === 1 ? m.seq : await this.advance(conversationId);
+        if (options?.deferSync) {
+          this.countLater(conversationId, m);
+          hint.lastSeq = m.seq;
+          this.remember(conversationId, hint);
+          return { message: m, created: true };
+        }
+        await (this.counting.get(conversationId) ?? Promise.resolve()).catch(() => undefined);
+        const last = await this.count(conversationId, m);
         if (last === null) {
           // The conversation was deleted meanwhile (a stale hint): leave no message behind it.
           this.forget(conversationId);

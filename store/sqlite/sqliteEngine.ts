@@ -33,6 +33,14 @@ export class SqliteEngine implements StoreEngine {
   readonly settings: SqliteSettings;
   readonly corpus: SqliteCorpus;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
+  /** In-process reads: one call, three indexed lookups. */
+  readonly turns = {
+    readTurn: async (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]) => ({
+      customer: await this.customers.findCustomerByKey(key),
+      conversation: await this.conversations.findConversationByChannel(channelId, channelConversationId),
+      state: stateKeys.length ? await this.state.readState(stateKeys) : {},
+    }),
+  };
   private indexTimer: NodeJS.Timeout | undefined;
 
   constructor(
