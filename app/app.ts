@@ -194,7 +194,11 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   });
 
   server.get('/healthz', route(log, async (_req, res) => {
-    res.json({ status: 'ok' });
+    // Liveness fails only when the store cannot recover by itself (a failed fsync): a restart is what helps.
+    const health = store.health();
+    if (health.status === 'failed') log.error({ reason: health.reason }, 'liveness: the store needs a restart');
+    res.status(health.status === 'failed' ? 503 : 200);
+    res.json(health.status === 'failed' ? { status: 'failed', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } } : { status: 'ok' });
   }));
   server.get('/readyz', route(log, async (_req, res) => {
     try {

@@ -49,6 +49,7 @@ export class PrivacyService {
       attributes: {},
       erasedAt,
     });
+    await this.store.forgetCustomer(c.id);
     await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: c.id, data: { conversations: conversations.length, messages } });
     this.notify('customer.erased', { customerId: c.id });
     return { conversations: conversations.length, messages };

@@ -29,6 +29,12 @@ export function storeError(err: unknown): AppError {
   return new AppError('STORE_UNAVAILABLE', (err as Error)?.message, { cause: err });
 }
 
+/** The disk refused a write (full, or an I/O error): not the write's own fault, and it may pass. */
+function isDiskError(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR');
+}
+
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -36,7 +42,16 @@ export function isUniqueViolation(err: unknown): boolean {
 
 export interface GroupCommitOptions {
   synchronous?: 'full' | 'normal';
+  /**
+   * Milliseconds writes stay refused after a batch of applied writes was rolled back (a full disk at commit), before
+   * a probe may find the store writable again: longer than any bot turn takes between a deferSync write and its
+   * sync(), so a turn whose write was lost learns it from sync() instead of syncing after the recovery.
+   */
+  recoveryHoldMs?: number;
 }
+
+/** Default of recoveryHoldMs, milliseconds. */
+const RECOVERY_HOLD_MS = 30_000;
 
 export class GroupCommit {
   private database!: Database.Database;
@@ -45,8 +60,16 @@ export class GroupCommit {
   private walFd: number | undefined;
   /** fsyncs under way; close() waits for them. */
   private syncing = new Set<Promise<void>>();
-  /** Set when an fsync failed: what the disk holds is unknown, so no write is acknowledged again (restart). */
-  private syncFailure: Error | undefined;
+  /**
+   * Set when an fsync failed (or a transaction could not even be rolled back): what the disk holds is unknown, so
+   * no write is acknowledged again; health() says `failed` and liveness fails, so the process is restarted.
+   */
+  private fatal: Error | undefined;
+  /**
+   * Set when writes failed for a reason that may pass (a full disk) and were cleanly rolled back: writes are refused
+   * until `until`, then a probe write (ping) or the next write shows whether the disk takes writes again.
+   */
+  private degraded: { error: Error; until: number } | undefined;
   private checkpointer: WalCheckpointer | undefined;
   /** The transaction writes are applied in, until it commits (see tx). */
   private batch: Batch | undefined;
@@ -77,6 +100,9 @@ export class GroupCommit {
     // blocking the event loop for the fsync of every commit, which held each bot turn about 1 ms per write.
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma('busy_timeout = 5000');
+    // Deleted and overwritten content is zeroed, so an erased text or e-mail address leaves no trace in free
+    // pages (the WAL's old frames are truncated after an erasure: checkpointTruncate).
+    this.database.pragma('secure_delete = ON');
     // 64 MiB of page cache (default 2 MiB): indexes of a large history stay in memory, inserts stop thrashing.
     this.database.pragma('cache_size = -65536');
     if (this.file !== ':memory:') {
@@ -112,7 +138,8 @@ export class GroupCommit {
    * runs them one after another, and nothing else runs in between.
    */
   tx<T>(fn: () => T, options?: WriteOptions): Promise<T> {
-    if (this.syncFailure) return Promise.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: this.syncFailure }));
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
     let batch = this.batch;
     try {
       if (this.closed) throw new Error('store is closed');
@@ -129,6 +156,8 @@ export class GroupCommit {
       if (!first) this.stmt('RELEASE op').run();
     } catch (err) {
       const e = storeError(err);
+      // A full disk fails this write alone, but readiness must show it until the disk takes writes again.
+      if (isDiskError(err)) this.degrade(e, 0);
       this.undo(batch, first, e);
       return Promise.reject(e);
     }
@@ -168,13 +197,13 @@ export class GroupCommit {
     if (this.database.inTransaction) {
       try {
         this.database.exec('ROLLBACK');
-      } catch {
-        /* the original error is the one to report */
+      } catch (rollbackError) {
+        this.fatal ??= rollbackError as Error;
       }
     }
     this.batch = undefined;
     // Writes already applied in this transaction are gone (on some errors SQLite rolls back on its own).
-    if (!first) this.fail(batch, err);
+    if (!first) this.lose(batch, err);
     else batch.settle.resolve();
   }
 
@@ -186,10 +215,10 @@ export class GroupCommit {
     } catch (err) {
       try {
         if (this.database?.open && this.database.inTransaction) this.database.exec('ROLLBACK');
-      } catch {
-        /* the original error is the one to report */
+      } catch (rollbackError) {
+        this.fatal ??= rollbackError as Error;
       }
-      return this.fail(batch, storeError(err));
+      return this.lose(batch, storeError(err));
     }
     this.lastDurable = batch.durable;
     if (this.options.synchronous === 'normal' || this.file === ':memory:') return batch.settle.resolve();
@@ -201,16 +230,30 @@ export class GroupCommit {
   }
 
   /**
-   * A transaction whose writes were applied (and readable, and some perhaps already acknowledged to `deferSync`
-   * callers) could not be committed: like a failed fsync, nothing is acknowledged again until a restart.
+   * A transaction whose writes were applied (and readable, and some perhaps already reported applied to `deferSync`
+   * callers) was rolled back: its writes fail, and every write and sync() is refused for the recovery hold, so a
+   * caller whose deferred write was in it learns of it from sync(). Then the store may recover (see ping).
    */
-  private fail(batch: Batch, err: AppError): void {
-    this.syncFailure ??= err;
+  private lose(batch: Batch, err: AppError): void {
+    this.degrade(err, this.options.recoveryHoldMs ?? RECOVERY_HOLD_MS);
     batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err }));
   }
 
+  private degrade(error: Error, holdMs: number): void {
+    const until = Date.now() + holdMs;
+    this.degraded = { error, until: Math.max(until, this.degraded?.until ?? 0) };
+  }
+
+  /** Why a write or sync() is refused now, if it is. */
+  private refusal(): AppError | undefined {
+    if (this.fatal) return new AppError('STORE_UNAVAILABLE', undefined, { cause: this.fatal });
+    if (this.degraded && Date.now() < this.degraded.until) return new AppError('STORE_UNAVAILABLE', undefined, { cause: this.degraded.error });
+    return undefined;
+  }
+
   async sync(): Promise<void> {
-    if (this.syncFailure) throw new AppError('STORE_UNAVAILABLE', undefined, { cause: this.syncFailure });
+    const refused = this.refusal();
+    if (refused) throw refused;
     await (this.batch?.durable ?? this.lastDurable);
   }
 
@@ -239,7 +282,7 @@ export class GroupCommit {
     const p = new Promise<void>((resolve, reject) =>
       fs.fsync(fd, (err) => {
         if (!err) return resolve();
-        this.syncFailure ??= err;
+        this.fatal ??= err;
         reject(err);
       }),
     ).finally(() => this.syncing.delete(p));
@@ -247,19 +290,53 @@ export class GroupCommit {
     return p;
   }
 
-  ping(): void {
+  /**
+   * Answers when the store takes writes. While degraded (after the hold), a probe write made durable like any
+   * other shows whether the disk takes writes again; if it does, the store is ready again.
+   */
+  async ping(): Promise<void> {
     try {
       if (this.closed) throw new Error('store is closed');
-      if (this.syncFailure) throw this.syncFailure;
-      this.stmt('SELECT 1').get();
+      const refused = this.refusal();
+      if (refused) throw refused;
+      const degraded = this.degraded;
+      if (!degraded) {
+        this.stmt('SELECT 1').get();
+        return;
+      }
+      // A write that needs new pages, as real ones do (a row rewritten in place might still fit on a full disk).
+      await this.tx(() => {
+        this.stmt('INSERT INTO store_probe (x) VALUES (zeroblob(16384))').run();
+        this.stmt('DELETE FROM store_probe').run();
+      });
+      if (this.degraded === degraded) this.degraded = undefined;
     } catch (err) {
       throw new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
     }
   }
 
   health(): StoreHealth {
-    if (this.syncFailure) return { status: 'failed', reason: this.syncFailure.message };
+    if (this.fatal) return { status: 'failed', reason: this.fatal.message };
+    if (this.degraded) return { status: 'degraded', reason: this.degraded.error.message };
     return { status: 'ok' };
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it to zero bytes, so old page images (an erased message's
+   * text among them) are gone from the raw files. Waits for the writes so far to be durable, and runs between
+   * transactions (nothing else runs on this connection meanwhile).
+   */
+  async checkpointTruncate(): Promise<void> {
+    if (this.file === ':memory:') return;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await this.sync();
+      if (this.batch || this.database.inTransaction) continue;
+      const [result] = this.database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (!result?.busy) return;
+      // The checkpointer thread was copying at that moment: let it finish.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new AppError('STORE_UNAVAILABLE', 'the write-ahead log could not be truncated');
   }
 
   async close(): Promise<void> {

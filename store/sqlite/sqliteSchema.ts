@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_at ON audit(at, id);
 CREATE TABLE IF NOT EXISTS bot_state (
   key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS store_probe (x BLOB);
 `;
 
 /** Tables added after the first release for what used to be kept in bot_state (issue 14): one row per record. */
