@@ -91,7 +91,11 @@ export class MongoReview implements EngineReview {
         ? ((await this.x.m.Conversation.aggregate<Record<string, { v: number }[]>>([{ $match: match }, { $project: FACTS }, { $facet: ranked }], { allowDiskUse: true }))[0] ?? {})
         : {};
       const percentiles = (field: (typeof TIMES)[number]): Percentiles => {
-        const at = (p: number) => (counts[field] ? values[`${field}_${p * 100}`][0].v / 1000 : null);
+        // A value counted by the first pipeline may be gone by the second (a conversation deleted meanwhile).
+        const at = (p: number) => {
+          const v = values[`${field}_${p * 100}`]?.[0]?.v;
+          return typeof v === 'number' ? v / 1000 : null;
+        };
         return { p50: at(0.5), p90: at(0.9), n: counts[field] };
       };
       const intents = await this.x.m.Message.aggregate<Grouped<string>>([
