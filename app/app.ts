@@ -153,7 +153,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   if (config.demoAccounts) await ensureDemoAccounts(store, auth, log);
 
   // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
-  const conversationState = new BotConversationState(new BotStateStorage(store, { deferSync: true }));
+  const stateStorage = new BotStateStorage(store, { deferSync: true });
+  const conversationState = new BotConversationState(stateStorage);
   const mainDialog = new MainDialog({
     state: conversationState,
     services: {
@@ -185,6 +186,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     log,
     externalHandoffChannels: config.handoff.externalChannels,
     askEmailChannels: config.handoff.askEmailChannels,
+    stateStorage,
   });
 
   const server = restify.createServer({ name: 'social-crm-bot', handleUncaughtExceptions: false });
@@ -209,7 +211,11 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   });
 
   server.get('/healthz', route(log, async (_req, res) => {
-    res.json({ status: 'ok' });
+    // Liveness fails only when the store cannot recover by itself (a failed fsync): a restart is what helps.
+    const health = store.health();
+    if (health.status === 'failed') log.error({ reason: health.reason }, 'liveness: the store needs a restart');
+    res.status(health.status === 'failed' ? 503 : 200);
+    res.json(health.status === 'failed' ? { status: 'failed', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } } : { status: 'ok' });
   }));
   server.get('/readyz', route(log, async (_req, res) => {
     try {

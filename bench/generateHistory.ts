@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const mongo = arg('mongo', '');
-  const store = mongo ? new MongoStore(mongo) : new SqliteStore(arg('db', 'data/history.sqlite'), { synchronous: 'normal' });
+  const store = mongo ? new MongoStore(mongo, { migrateOnStart: true }) : new SqliteStore(arg('db', 'data/history.sqlite'), { synchronous: 'normal' });
   await store.init();
   const started = Date.now();
   const r = await generateHistory(store, { conversations, messages, seed: Number(arg('seed', '42')), onProgress: (n) => process.stderr.write(`\r${n} / ${conversations} conversations`) });

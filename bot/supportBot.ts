@@ -14,6 +14,7 @@ import { OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recogniz
 import type { ProfileService } from '../profile/profileService';
 import type { IdentityResolution } from '../profile/identityResolution';
 import type { SiteIdentity } from '../auth/siteToken';
+import type { BotStateStorage } from '../store/botStateStorage';
 import type { Store } from '../store/store';
 
 /** Turn state key under which our own web chat channel passes a visitor identity its signed site token proved. */
@@ -37,6 +38,8 @@ export interface SupportBotDeps {
   externalHandoffChannels: readonly string[];
   /** Channels that cannot reach a customer later (web chat): taking a message there asks for an e-mail to answer to. */
   askEmailChannels: readonly string[];
+  /** conversationState's storage: given the dialog state each turn reads with its other reads (store.readTurn). */
+  stateStorage?: BotStateStorage;
 }
 
 const MAX_ATTACHMENTS = 20;
@@ -119,7 +122,15 @@ export class SupportBot {
 
   private async ingestConversation(context: TurnContext): Promise<{ customer: Customer; conversation: Conversation; created: boolean }> {
     const a = context.activity;
-    let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale }, DEFERRED);
+    // The customer, the conversation and the dialog state in one store round trip; the state is handed to
+    // botbuilder's storage and loaded at once, so loading it later costs nothing.
+    const stateKey = this.d.stateStorage ? this.d.conversationState.getStorageKey(context) : undefined;
+    const read = await this.d.store.readTurn({ key: { kind: 'channel', channelId: a.channelId, userId: a.from.id }, channelId: a.channelId, channelConversationId: a.conversation.id, stateKeys: stateKey ? [stateKey] : [] });
+    if (stateKey) {
+      this.d.stateStorage!.prime(stateKey, read.state[stateKey]);
+      await this.d.conversationState.load(context);
+    }
+    let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale }, DEFERRED, read.customer);
     const verified = context.turnState.get(VERIFIED_IDENTITY) as SiteIdentity | undefined;
     if (verified?.email && !customer.contacts.some((p) => p.type === 'email' && p.value === verified.email && p.verified)) {
       // May merge this visitor into the profile that already holds the verified email.
@@ -127,7 +138,7 @@ export class SupportBot {
     }
     if (verified?.name && !customer.displayName) customer = await this.d.profiles.update(customer.id, () => ({ displayName: verified.name }));
     const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
-    const got = await this.d.store.getOrCreateConversation({
+    const got = read.conversation ? { conversation: read.conversation, created: false } : await this.d.store.getOrCreateConversation({
       channelId: a.channelId,
       channelConversationId: a.conversation.id,
       customerId: customer.id,
@@ -176,8 +187,6 @@ export class SupportBot {
     let conversation = ingested.conversation;
     let newConversation = ingested.created;
     const activityId = typeof a.id === 'string' && a.id ? a.id : undefined;
-    // A retried activity is not recognized, stored or answered again.
-    if (activityId && (await this.d.store.findMessageByActivity(conversation.id, activityId))) return;
 
     const text = typeof a.text === 'string' ? a.text : '';
     const attachments = attachmentMeta(a);
@@ -204,6 +213,7 @@ export class SupportBot {
       sentiment: round(recognition.sentiment),
       language: recognition.language,
     }, DEFERRED);
+    // A retried activity is stored once (the store's exactly-once append) and not answered again.
     if (!created) return;
     const recentSentiment = customer.sentiment.slice(-5).map((s) => s.score);
     const profile = await this.d.profiles.recordMessage(customer.id, {

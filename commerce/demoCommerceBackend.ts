@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../store/store';
+import type { BotStateStore, CustomerStore } from '../store/store';
 import { owns, type CancelResult, type CommerceBackend, type CustomerIdentity, type Order, type OrderResult, type Refund } from './commerceBackend';
 
 const KEY = (n: string) => `demo/orders/${n}`;
@@ -22,7 +22,7 @@ export const SAMPLE_ORDERS: Order[] = [
 export class DemoCommerceBackend implements CommerceBackend {
   readonly passwordResets: string[] = [];
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: BotStateStore & CustomerStore) {}
 
   /**
    * Writes the sample orders once. With `customers`, also the demo customers they belong to (profiles with the

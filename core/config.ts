@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.SESSION_TTL_SECONDS),
   STORE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULTS.STORE_TIMEOUT_MS),
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default(DEFAULTS.SQLITE_SYNCHRONOUS),
+  MIGRATE_ON_START: bool.optional(),
   NLU_MAX_CHARS: z.coerce.number().int().positive().default(DEFAULTS.NLU_MAX_CHARS),
   NLU_MODEL_CACHE: z.string().optional(),
   ESCALATE_AFTER_FAILURES: z.coerce.number().int().min(1).default(DEFAULTS.ESCALATE_AFTER_FAILURES),
@@ -71,9 +72,10 @@ const EnvSchema = z.object({
   CONSOLE_SOCKET_MAX_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(DEFAULTS.CONSOLE_SOCKET_MAX_BUFFER_BYTES),
 });
 
+/** `migrateOnStart`: apply pending store migrations at start (default: yes for the embedded store, no for MongoDB). */
 export type StoreConfig =
-  | { kind: 'mongo'; uri: string; timeoutMs: number }
-  | { kind: 'sqlite'; file: string; synchronous: 'full' | 'normal'; timeoutMs: number };
+  | { kind: 'mongo'; uri: string; timeoutMs: number; migrateOnStart: boolean }
+  | { kind: 'sqlite'; file: string; synchronous: 'full' | 'normal'; timeoutMs: number; migrateOnStart: boolean };
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -129,10 +131,10 @@ export interface Config {
   };
 }
 
-export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeoutMs: number): StoreConfig {
-  if (/^mongodb(\+srv)?:\/\//.test(url)) return { kind: 'mongo', uri: url, timeoutMs };
+export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeoutMs: number, migrateOnStart?: boolean): StoreConfig {
+  if (/^mongodb(\+srv)?:\/\//.test(url)) return { kind: 'mongo', uri: url, timeoutMs, migrateOnStart: migrateOnStart ?? false };
   const file = url.startsWith('file:') ? url.slice('file:'.length).replace(/^\/\/(?=\/)/, '') : url;
-  return { kind: 'sqlite', file, synchronous, timeoutMs };
+  return { kind: 'sqlite', file, synchronous, timeoutMs, migrateOnStart: migrateOnStart ?? true };
 }
 
 /** Parses an environment (process.env by default) into a frozen Config, or throws listing every problem. */
@@ -169,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
-    store: parseStoreUrl(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS, e.STORE_TIMEOUT_MS),
+    store: parseStoreUrl(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS, e.STORE_TIMEOUT_MS, e.MIGRATE_ON_START),
     bot: {
       appId: e.MicrosoftAppId || undefined,
       appPassword: e.MicrosoftAppPassword || undefined,

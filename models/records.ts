@@ -219,3 +219,43 @@ export interface StateEntry {
   value: Record<string, unknown>;
   etag: string;
 }
+
+/** Two profiles that may be one person, for a person to confirm or reject (raised by a contact typed in chat). */
+export interface MergeSuggestion {
+  id: string;
+  customerId: string;
+  candidateId: string;
+  /** 0–1: how likely the two profiles are one person. */
+  score: number;
+  evidence: string[];
+  status: 'open' | 'confirmed' | 'rejected';
+  createdAt: string;
+}
+
+/** A merge, with both profiles as they were before it, so an unmerge restores them exactly. */
+export interface MergeRecord {
+  id: string;
+  absorbed: Customer;
+  survivor: Customer;
+  movedConversations: string[];
+  at: string;
+  undone?: string;
+}
+
+/** An utterance added to the NLU corpus from the dashboard's not-understood list. */
+export interface CorpusAddition {
+  text: string;
+  /** An intent of the corpus, or UNRECOGNIZED_INTENT for an out-of-scope example. */
+  intent: string;
+  language: string;
+  by: string;
+  at: string;
+  /** The conversation the utterance was taken from, when known: erasing its customer removes the addition. */
+  conversationId?: string;
+}
+
+/** The segment rules supervisors set (validated by profile/segments.ts; opaque to the store). */
+export interface SegmentRuleSet {
+  rules: Record<string, unknown>[];
+  updatedAt: string;
+}

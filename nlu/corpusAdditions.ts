@@ -1,19 +1,10 @@
-import { AppError, isAppError } from '../core/errors';
-import { UNRECOGNIZED_INTENT } from '../models/records';
-import type { Store } from '../store/store';
+import { AppError } from '../core/errors';
+import { UNRECOGNIZED_INTENT, type CorpusAddition } from '../models/records';
+import type { AuditStore, CorpusStore } from '../store/store';
 import type { LanguageCorpus } from './corpus';
 import type { Recognition, Recognizer } from './recognizer';
 
-const KEY = 'nlu/corpus-additions';
-
-export interface CorpusAddition {
-  text: string;
-  /** An intent of the corpus, or UNRECOGNIZED_INTENT for an out-of-scope example. */
-  intent: string;
-  language: string;
-  by: string;
-  at: string;
-}
+export type { CorpusAddition };
 
 /**
  * Utterances people add from the dashboard's not-understood list. They live in the store (so every
@@ -21,7 +12,7 @@ export interface CorpusAddition {
  */
 export class CorpusAdditions {
   constructor(
-    private readonly store: Store,
+    private readonly store: CorpusStore & AuditStore,
     private readonly shipped: readonly LanguageCorpus[],
   ) {}
 
@@ -31,8 +22,7 @@ export class CorpusAdditions {
   }
 
   async list(): Promise<CorpusAddition[]> {
-    const entry = (await this.store.readState([KEY]))[KEY];
-    return (entry?.value.items as CorpusAddition[] | undefined) ?? [];
+    return this.store.listCorpusAdditions();
   }
 
   async add(input: { text: string; intent: string; language: string }, actorId: string): Promise<{ addition: CorpusAddition; added: boolean }> {
@@ -41,21 +31,10 @@ export class CorpusAdditions {
     if (!corpus) throw new AppError('VALIDATION_FAILED', `language must be one of ${this.shipped.map((c) => c.language).join(', ')}`);
     if (input.intent !== UNRECOGNIZED_INTENT && !(input.intent in corpus.intents)) throw new AppError('VALIDATION_FAILED', `unknown intent ${input.intent} for ${input.language}`);
     const addition: CorpusAddition = { text, intent: input.intent, language: input.language, by: actorId, at: new Date().toISOString() };
-    // eTag loop: two people adding at once both keep their utterance.
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const entry = (await this.store.readState([KEY]))[KEY];
-      const items = (entry?.value.items as CorpusAddition[] | undefined) ?? [];
-      const same = items.find((i) => i.language === addition.language && i.text.toLowerCase() === text.toLowerCase());
-      if (same) return { addition: same, added: false };
-      try {
-        await this.store.writeState(KEY, { items: [...items, addition] }, entry?.etag ?? '*');
-        await this.store.appendAudit({ actorId, action: 'nlu.utterance_add', data: { intent: addition.intent, language: addition.language } });
-        return { addition, added: true };
-      } catch (err) {
-        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
-      }
-    }
-    throw new AppError('STORE_ETAG_CONFLICT', 'the corpus kept changing; try again');
+    // The store keeps one per text and language, however many people add it at once.
+    const stored = await this.store.addCorpusAddition(addition);
+    if (stored.added) await this.store.appendAudit({ actorId, action: 'nlu.utterance_add', data: { intent: addition.intent, language: addition.language } });
+    return stored;
   }
 
   /**
@@ -63,21 +42,7 @@ export class CorpusAdditions {
    * add() stores them, case-insensitively. Returns how many went.
    */
   async removeTexts(texts: readonly string[]): Promise<number> {
-    const gone = new Set(texts.map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()).filter(Boolean));
-    if (gone.size === 0) return 0;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const entry = (await this.store.readState([KEY]))[KEY];
-      const items = (entry?.value.items as CorpusAddition[] | undefined) ?? [];
-      const kept = items.filter((i) => !gone.has(i.text.toLowerCase()));
-      if (kept.length === items.length) return 0;
-      try {
-        await this.store.writeState(KEY, { items: kept }, entry!.etag);
-        return items.length - kept.length;
-      } catch (err) {
-        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
-      }
-    }
-    throw new AppError('STORE_ETAG_CONFLICT', 'the corpus kept changing; try again');
+    return this.store.removeCorpusAdditions(texts.map((t) => t.trim()).filter(Boolean));
   }
 
   /** The shipped corpus with the additions in it (duplicates of shipped examples dropped). */

@@ -1,7 +1,7 @@
 import { parseCsvWithLines } from '../core/csv';
 import { AppError } from '../core/errors';
 import type { ConsentEvent, ContactPoint, Customer } from '../models/records';
-import type { Store } from '../store/store';
+import type { AuditStore, CustomerStore } from '../store/store';
 import { normalizeEmail, normalizePhone } from '../store/storeGuards';
 import type { ProfileService } from './profileService';
 
@@ -111,7 +111,7 @@ export function parseImport(text: string): { rows: Row[]; errors: ImportReport['
 
 export class CustomerImport {
   constructor(
-    private readonly store: Store,
+    private readonly store: CustomerStore & AuditStore,
     private readonly profiles: ProfileService,
   ) {}
 

@@ -1,39 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppError } from '../core/errors';
-import type { ContactType, Customer } from '../models/records';
+import { AppError } from '../core/errors';
+import type { ContactType, Customer, MergeRecord, MergeSuggestion } from '../models/records';
 import type { Actor } from '../review/accessPolicy';
-import { MAX_PAGE, type Store } from '../store/store';
+import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type MergeStore } from '../store/store';
 import { encodeCursor, normalizeEmail, normalizePhone } from '../store/storeGuards';
 import type { ProfileService } from './profileService';
 
-export interface MergeSuggestion {
-  id: string;
-  customerId: string;
-  candidateId: string;
-  /** 0–1: how likely the two profiles are one person. */
-  score: number;
-  evidence: string[];
-  status: 'open' | 'confirmed' | 'rejected';
-  createdAt: string;
-}
-
-interface MergeRecord {
-  id: string;
-  absorbed: Customer;
-  survivor: Customer;
-  movedConversations: string[];
-  at: string;
-  undone?: string;
-}
-
-/** What remains of a merge once a person in it was erased: no snapshot, and undo is refused. */
-interface ErasedMerge {
-  id: string;
-  erasedAt: string;
-}
-
-const SUGGESTIONS = 'crm/merge-suggestions';
-const MERGE = (id: string) => `crm/merges/${id}`;
+export type { MergeSuggestion };
 
 /**
  * One person behind many contact points. A contact point vouched for (by the channel or a signed site token)
@@ -42,7 +15,7 @@ const MERGE = (id: string) => `crm/merges/${id}`;
  */
 export class IdentityResolution {
   constructor(
-    private readonly store: Store,
+    private readonly store: CustomerStore & ConversationStore & MergeStore & AuditStore,
     private readonly profiles: ProfileService,
     private readonly notify: (type: 'customer.merged' | 'customer.unmerged', data: Record<string, unknown>) => void = () => undefined,
   ) {}
@@ -81,38 +54,13 @@ export class IdentityResolution {
     return made;
   }
 
-  private async readSuggestions(): Promise<{ items: MergeSuggestion[]; etag?: string }> {
-    const r = (await this.store.readState([SUGGESTIONS]))[SUGGESTIONS];
-    return { items: (r?.value.items as MergeSuggestion[] | undefined) ?? [], etag: r?.etag };
-  }
-
-  private async changeSuggestions(fn: (items: MergeSuggestion[]) => MergeSuggestion[]): Promise<MergeSuggestion[]> {
-    for (let i = 0; i < 20; i++) {
-      const { items, etag } = await this.readSuggestions();
-      const next = fn(items);
-      try {
-        await this.store.writeState(SUGGESTIONS, { items: next }, etag);
-        return next;
-      } catch (err) {
-        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
-      }
-    }
-    throw new AppError('STORE_ETAG_CONFLICT', 'suggestions kept changing');
-  }
-
-  private async addSuggestion(s: Omit<MergeSuggestion, 'id' | 'status' | 'createdAt'>): Promise<MergeSuggestion> {
-    let made!: MergeSuggestion;
-    await this.changeSuggestions((items) => {
-      const same = items.find((x) => x.status === 'open' && ((x.customerId === s.customerId && x.candidateId === s.candidateId) || (x.customerId === s.candidateId && x.candidateId === s.customerId)));
-      if (same) return (made = same), items;
-      made = { ...s, id: randomUUID(), status: 'open', createdAt: new Date().toISOString() };
-      return [...items, made];
-    });
-    return made;
+  private addSuggestion(s: Omit<MergeSuggestion, 'id' | 'status' | 'createdAt'>): Promise<MergeSuggestion> {
+    // The store keeps at most one open suggestion per pair and returns it when asked again.
+    return this.store.addMergeSuggestion(s);
   }
 
   async suggestions(status: MergeSuggestion['status'] = 'open'): Promise<MergeSuggestion[]> {
-    return (await this.readSuggestions()).items.filter((s) => s.status === status);
+    return this.store.listMergeSuggestions({ status });
   }
 
   /** Open suggestions between two customers the actor may both see (need-to-know: the evidence holds contact points). */
@@ -136,11 +84,12 @@ export class IdentityResolution {
   /** Someone who may see both customers confirms (merge) or rejects a suggestion; for anyone else it does not exist. */
   async decide(suggestionId: string, confirm: boolean, actor: Actor): Promise<{ suggestion: MergeSuggestion; survivor?: Customer }> {
     const actorId = actor.id;
-    const s = (await this.readSuggestions()).items.find((x) => x.id === suggestionId);
+    const s = await this.store.getMergeSuggestion(suggestionId);
     const visible = this.visibility(actor);
     if (!s || !(await visible(s.customerId)) || !(await visible(s.candidateId))) throw new AppError('NOT_FOUND', 'no such suggestion');
-    if (s.status !== 'open') throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${s.status}`);
-    await this.changeSuggestions((items) => items.map((x) => (x.id === s.id ? { ...x, status: confirm ? 'confirmed' : 'rejected' } : x)));
+    if (s.status !== 'open' || !(await this.store.decideMergeSuggestion(s.id, confirm ? 'confirmed' : 'rejected'))) {
+      throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${(await this.store.getMergeSuggestion(s.id))?.status ?? s.status}`);
+    }
     await this.store.appendAudit({ actorId, action: confirm ? 'profile.suggestion_confirm' : 'profile.suggestion_reject', targetType: 'customer', targetId: s.customerId, data: { candidateId: s.candidateId } });
     if (!confirm) return { suggestion: { ...s, status: 'rejected' } };
     return { suggestion: { ...s, status: 'confirmed' }, survivor: await this.merge(s.customerId, s.candidateId, 'confirmed suggestion', actorId) };
@@ -170,7 +119,7 @@ export class IdentityResolution {
       firstSeenAt: c.firstSeenAt < absorbed.firstSeenAt ? c.firstSeenAt : absorbed.firstSeenAt,
     }));
     record.movedConversations = await this.store.moveConversations(absorbed.id, survivor.id);
-    await this.store.writeState(MERGE(record.id), { record });
+    await this.store.saveMerge(record);
     await this.store.appendAudit({ actorId, action: 'profile.merge', targetType: 'customer', targetId: survivor.id, data: { absorbedId: absorbed.id, mergeId: record.id, reason } });
     this.notify('customer.merged', { customerId: survivor.id, absorbedId: absorbed.id, mergeId: record.id });
     return this.profiles.get(survivor.id);
@@ -182,11 +131,12 @@ export class IdentityResolution {
 
   /** Restores both profiles as they were before the merge and gives the absorbed one its conversations back. */
   async unmerge(mergeId: string, actorId?: string): Promise<{ absorbed: Customer; survivor: Customer }> {
-    const entry = (await this.store.readState([MERGE(mergeId)]))[MERGE(mergeId)];
-    const stored = entry?.value.record as MergeRecord | ErasedMerge | undefined;
-    if (!stored) throw new AppError('NOT_FOUND', 'no such merge');
-    if ('erasedAt' in stored) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
-    const record = stored;
+    const record = await this.store.getMerge(mergeId);
+    if (!record) {
+      // Erasure removes the snapshots of every merge involving the person; the audit log still knows the merge.
+      if ((await this.mergeEntries()).some((m) => m.mergeId === mergeId)) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
+      throw new AppError('NOT_FOUND', 'no such merge');
+    }
     // Belt and braces: a side erased by any other path is never brought back either.
     for (const side of [record.survivor.id, record.absorbed.id]) {
       if ((await this.store.getCustomer(side))?.erasedAt) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
@@ -199,7 +149,7 @@ export class IdentityResolution {
     await this.store.updateCustomer(record.survivor.id, restore(record.survivor));
     await this.store.updateCustomer(record.absorbed.id, restore(record.absorbed));
     await this.store.moveConversations(record.survivor.id, record.absorbed.id, record.movedConversations);
-    await this.store.writeState(MERGE(mergeId), { record: { ...record, undone: new Date().toISOString() } }, entry!.etag);
+    if (!(await this.store.markMergeUndone(mergeId, new Date().toISOString()))) throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
     await this.store.appendAudit({ actorId, action: 'profile.unmerge', targetType: 'customer', targetId: record.survivor.id, data: { absorbedId: record.absorbed.id, mergeId } });
     this.notify('customer.unmerged', { customerId: record.survivor.id, restoredId: record.absorbed.id, mergeId });
     return { absorbed: (await this.store.getCustomer(record.absorbed.id))!, survivor: (await this.store.getCustomer(record.survivor.id))! };
@@ -234,23 +184,5 @@ export class IdentityResolution {
       }
     }
     return [...person.values()];
-  }
-
-  /**
-   * Privacy erasure: merge suggestions involving any of these profiles go (their evidence holds contact points), and
-   * every merge involving one keeps only a tombstone (the snapshots hold the whole profiles), so undo is refused.
-   */
-  async forget(customerIds: readonly string[]): Promise<{ suggestions: number; merges: number }> {
-    const ids = new Set(customerIds);
-    let suggestions = 0;
-    await this.changeSuggestions((items) => {
-      const kept = items.filter((x) => !ids.has(x.customerId) && !ids.has(x.candidateId));
-      suggestions = items.length - kept.length;
-      return kept;
-    });
-    const erasedAt = new Date().toISOString();
-    const involved = [...new Set((await this.mergeEntries()).filter((m) => ids.has(m.survivorId) || ids.has(m.absorbedId)).map((m) => m.mergeId))];
-    for (const mergeId of involved) await this.store.writeState(MERGE(mergeId), { record: { id: mergeId, erasedAt } satisfies ErasedMerge });
-    return { suggestions, merges: involved.length };
   }
 }

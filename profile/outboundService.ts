@@ -1,6 +1,6 @@
 import type { CustomerChannel } from '../handoff/handoffService';
 import type { ConsentPurpose, Conversation, Customer } from '../models/records';
-import type { Store } from '../store/store';
+import type { AuditStore, ConversationStore, MessageStore } from '../store/store';
 import { ProfileService } from './profileService';
 
 export type OutboundRefusal = 'consent_withdrawn' | 'quiet_hours' | 'channel_window_closed' | 'no_channel' | 'erased';
@@ -45,7 +45,7 @@ export function inQuietHours(c: Customer, at: Date): boolean {
  */
 export class OutboundService {
   constructor(
-    private readonly store: Store,
+    private readonly store: ConversationStore & MessageStore & AuditStore,
     private readonly profiles: ProfileService,
     private readonly channel: CustomerChannel,
   ) {}

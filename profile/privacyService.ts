@@ -88,14 +88,22 @@ export class PrivacyService {
         erasedAt,
       });
     }
-    const forgotten = await this.identity.forget(ids);
-    const corpusAdditions = (await this.options.corpus?.removeTexts(texts)) ?? 0;
+    // Corpus additions made through the dashboard carry no conversation: they are matched by text.
+    const removedByText = (await this.options.corpus?.removeTexts(texts)) ?? 0;
+    // Last: merge snapshots and suggestions involving them, corpus additions from their conversations, and the
+    // store's own files scrubbed (freed pages zeroed, full-text index merged, WAL truncated; MongoDB: README).
+    const forgotten = { mergeSuggestions: 0, merges: 0, corpusAdditions: removedByText };
+    for (const id of ids) {
+      const f = await this.store.forgetCustomer(id);
+      forgotten.mergeSuggestions += f.mergeSuggestions;
+      forgotten.merges += f.merges;
+      forgotten.corpusAdditions += f.corpusAdditions;
+    }
+    const corpusAdditions = forgotten.corpusAdditions;
     if (corpusAdditions > 0) this.options.onCorpusChanged?.();
     const root = person[0].id;
-    const report: ErasureReport = { conversations: conversations.length, messages, profiles: person.length, mergeSuggestions: forgotten.suggestions, merges: forgotten.merges, corpusAdditions };
+    const report: ErasureReport = { conversations: conversations.length, messages, profiles: person.length, mergeSuggestions: forgotten.mergeSuggestions, merges: forgotten.merges, corpusAdditions };
     await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: root, data: { ...report } });
-    // Freed pages zeroed, full-text index merged, WAL truncated: the files hold no trace (SQLite; MongoDB: README).
-    await this.store.scrub();
     this.options.notify?.('customer.erased', { customerId: root });
     return report;
   }

@@ -1,11 +1,10 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import { canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
-import { MAX_PAGE, type Store, type WriteOptions } from '../store/store';
+import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import type { ProfileActions } from './profileActions';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
-const RULES_KEY = 'crm/segment-rules';
 const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
 
 const MAX_SENTIMENT_POINTS = 200;
@@ -24,12 +23,12 @@ export interface ChannelUser {
 export class ProfileService implements ProfileActions {
   private rules: { at: number; rules: SegmentRule[] } | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: CustomerStore & SegmentRuleStore & AuditStore & ConversationStore) {}
 
   async segmentRules(): Promise<SegmentRule[]> {
     if (this.rules && Date.now() - this.rules.at < RULES_TTL_MS) return this.rules.rules;
-    const stored = (await this.store.readState([RULES_KEY]))[RULES_KEY];
-    const parsed = stored ? SegmentRulesSchema.safeParse(stored.value.rules) : undefined;
+    const stored = await this.store.readSegmentRules();
+    const parsed = stored ? SegmentRulesSchema.safeParse(stored.rules) : undefined;
     const rules = parsed?.success ? parsed.data : DEFAULT_SEGMENTS;
     this.rules = { at: Date.now(), rules };
     return rules;
@@ -37,7 +36,7 @@ export class ProfileService implements ProfileActions {
 
   /** Replaces the segment rules (validated by the caller); they apply from each profile's next change. */
   async setSegmentRules(rules: SegmentRule[]): Promise<void> {
-    await this.store.writeState(RULES_KEY, { rules });
+    await this.store.writeSegmentRules(rules);
     this.rules = { at: Date.now(), rules };
   }
 
@@ -45,9 +44,10 @@ export class ProfileService implements ProfileActions {
    * The customer behind a channel identity, created on first contact. Safe under concurrent first messages.
    * `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging anything.
    */
-  async resolve(user: ChannelUser, options?: WriteOptions): Promise<Customer> {
+  async resolve(user: ChannelUser, options?: WriteOptions, read?: Customer | null): Promise<Customer> {
     const key = { kind: 'channel' as const, channelId: user.channelId, userId: user.userId };
-    const found = await this.follow(await this.store.findCustomerByKey(key));
+    // `read`: the lookup by this key, when the caller already made it (a bot turn's readTurn).
+    const found = await this.follow(read !== undefined ? read : await this.store.findCustomerByKey(key));
     if (found) return found;
     const now = new Date().toISOString();
     try {
@@ -192,7 +192,8 @@ export class ProfileService implements ProfileActions {
         reach: { ...merged.reach, score: reachScore(merged.reach.followers) },
       };
       try {
-        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version, options);
+        // `base`: the store writes only what changed against the profile as read (one small write per message).
+        return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version, { ...options, base: c });
       } catch (err) {
         if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
       }

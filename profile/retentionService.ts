@@ -1,4 +1,4 @@
-import type { Store } from '../store/store';
+import type { AuditStore, ConversationStore } from '../store/store';
 
 export const LEGAL_HOLD_TAG = 'legal_hold';
 
@@ -8,7 +8,7 @@ export const LEGAL_HOLD_TAG = 'legal_hold';
  */
 export class RetentionService {
   constructor(
-    private readonly store: Store,
+    private readonly store: ConversationStore & AuditStore,
     private readonly days: number,
   ) {}
 

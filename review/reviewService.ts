@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
 import type { Conversation, Message } from '../models/records';
-import type { ConversationStats, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
+import type { AuditStore, ConversationStats, ConversationStore, CustomerStore, MessageStore, ReviewQueries, StaffStore, StatsQuery, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
 
 export { canSee, type Actor } from './accessPolicy';
@@ -39,7 +39,7 @@ export function csvLine(cells: unknown[]): string {
  * No transport here: routes hand in an Actor and get records or text chunks back.
  */
 export class ReviewService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: ReviewQueries & ConversationStore & MessageStore & CustomerStore & StaffStore & AuditStore) {}
 
   async search(filter: TranscriptFilter, page: TranscriptPage, actor: Actor): Promise<TranscriptResults> {
     const result = await this.store.searchTranscripts(filter, page);

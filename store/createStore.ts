@@ -1,10 +1,10 @@
 import type { StoreConfig } from '../core/config';
-import { MongoStore } from './mongoStore';
-import { SqliteStore } from './sqliteStore';
+import { MongoStore } from './mongo/mongoStore';
+import { SqliteStore } from './sqlite/sqliteStore';
 import type { Store } from './store';
 
 export function createStore(config: StoreConfig): Store {
   return config.kind === 'mongo'
-    ? new MongoStore(config.uri, { timeoutMs: config.timeoutMs })
-    : new SqliteStore(config.file, { synchronous: config.synchronous });
+    ? new MongoStore(config.uri, { timeoutMs: config.timeoutMs, migrateOnStart: config.migrateOnStart })
+    : new SqliteStore(config.file, { synchronous: config.synchronous, migrateOnStart: config.migrateOnStart });
 }

@@ -154,3 +154,13 @@ export function buildUser(input: NewUser): User {
 export function erasedMessage(m: Message): Message {
   return { id: m.id, conversationId: m.conversationId, seq: m.seq, role: m.role, kind: m.kind, text: '', attachments: [], createdAt: m.createdAt, ...(m.kind === 'event' && m.data ? { data: { type: m.data.type, from: m.data.from, to: m.data.to } } : {}) };
 }
+
+/** The key of a pair of customers, the same whichever way round: at most one open merge suggestion per pair. */
+export function suggestionPair(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** The uniqueness key of a corpus addition's text (compared case-insensitively, per language). */
+export function corpusTextKey(text: string): string {
+  return text.toLowerCase();
+}

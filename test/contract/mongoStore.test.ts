@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mongoTestUri } from '../../core/config';
-import { MongoStore } from '../../store/mongoStore';
+import { MongoStore } from '../../store/mongo/mongoStore';
 import { storeContract } from './storeContract';
 
 const uri = mongoTestUri();
@@ -13,8 +13,8 @@ if (!uri) {
 // Skipped only when no MongoDB is configured; see the warning above.
 (uri ? describe : describe.skip)('Store contract: MongoDB (mongoose)', () => {
   storeContract(
-    async () => {
-      const s = new MongoStore(uri!, { timeoutMs: 5000, dbName: `crm_contract_${randomUUID().slice(0, 8)}` });
+    async ({ faults }) => {
+      const s = new MongoStore(uri!, { timeoutMs: 5000, dbName: `crm_contract_${randomUUID().slice(0, 8)}`, migrateOnStart: true, repairEveryMs: 0, repairConfirmMs: 50, faults });
       await s.init();
       return s;
     },

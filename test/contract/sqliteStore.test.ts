@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../../store/sqliteStore';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { storeContract } from './storeContract';
 
 describe('Store contract: embedded SQLite', () => {
   const dirs: string[] = [];
   storeContract(
-    async () => {
+    async ({ faults }) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-store-'));
       dirs.push(dir);
       // synchronous=NORMAL keeps the 200-round claim test quick; durability under FULL is tested separately.
-      const s = new SqliteStore(path.join(dir, 'crm.sqlite'), { synchronous: 'normal' });
+      const s = new SqliteStore(path.join(dir, 'crm.sqlite'), { synchronous: 'normal', faults });
       await s.init();
       return s;
     },

@@ -1,16 +1,26 @@
 import { isAppError } from '../../core/errors';
 import type { Conversation, Message } from '../../models/records';
+import type { FaultHook, FaultPoint } from '../../store/faults';
 import { buildConversation, buildCustomer, buildMessage } from '../../store/recordBuilders';
 import type { Store } from '../../store/store';
 
 /**
  * The contract every Store implementation passes (test/contract/*.test.ts run it per store).
- * `make` returns a fresh, initialized, empty store; `dispose` closes it.
+ * `make` returns a fresh, initialized, empty store that calls `faults` where two writes belong together
+ * (store/faults.ts); `dispose` closes it.
  */
-export function storeContract(make: () => Promise<Store>, dispose: (s: Store) => Promise<void>): void {
+export function storeContract(make: (options: { faults: FaultHook }) => Promise<Store>, dispose: (s: Store) => Promise<void>): void {
   let store: Store;
+  /** The next failure to inject, once. */
+  let failAt: FaultPoint | undefined;
+  const faults: FaultHook = (point) => {
+    if (point !== failAt) return;
+    failAt = undefined;
+    throw new Error(`injected failure at ${point}`);
+  };
   beforeEach(async () => {
-    store = await make();
+    failAt = undefined;
+    store = await make({ faults });
   });
   afterEach(async () => {
     await dispose(store);
@@ -397,7 +407,7 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       expect(await store.searchMessages('ocelot')).toEqual([]);
       expect((await store.searchTranscripts({ customerId: conv.customerId, tag: 'vip' })).items).toEqual([]);
       expect(await store.eraseConversation('missing', uniq('erased'))).toBe(0);
-      await store.scrub();
+      await store.forgetCustomer(uniq('nobody'));
       // The store goes on working after a scrub.
       await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'after scrub' });
       expect((await store.searchMessages('after scrub')).map((h) => h.conversationId)).toEqual([conv.id]);
@@ -421,6 +431,250 @@ export function storeContract(make: () => Promise<Store>, dispose: (s: Store) =>
       expect(await store.searchMessages('walrus')).toEqual([]);
       await store.appendMessage({ conversationId: a.id, role: 'customer', text: 'walrus again' });
       expect((await store.searchTranscripts({ text: 'walrus' })).items.map((t) => t.conversation.id)).toEqual([a.id]);
+    });
+  });
+
+  describe('a phrase means the same on both stores (store/searchText.ts)', () => {
+    test.each([
+      ["can't log in", ['apostrophe']],
+      ['CAN T LOG IN', ['apostrophe']],
+      ['cant log in', []],
+      ['log in', ['apostrophe']],
+      ['e-mail', ['hyphen', 'spaced']],
+      ['E-Mail address', ['hyphen']],
+      ['123-456', ['digits']],
+      ['123 456', ['digits']],
+      ['123456', []],
+      ['line second', ['break']],
+      ['cafe creme', ['accents']],
+      ['crème', ['accents']],
+      ['in since', ['apostrophe']],
+      ['since in', []],
+      ['c course', ['symbols']],
+      ['50 refund', ['symbols']],
+      ['file not found', ['compatibility']],
+    ])('%j finds %j', async (query, expected) => {
+      const conv = await newConversation();
+      const texts: Record<string, string> = {
+        apostrophe: "I can't log in since Tuesday",
+        hyphen: 'Please update my e-mail address',
+        spaced: 'e mail me please',
+        digits: 'Order 123-456 arrived broken',
+        break: 'first line\nsecond line',
+        accents: 'Café crème',
+        substring: 'I read a blog inside the app',
+        symbols: 'C++ course: £50 refund?',
+        compatibility: 'ﬁle not found',
+      };
+      const seqOf: Record<number, string> = {};
+      for (const [name, text] of Object.entries(texts)) seqOf[(await store.appendMessage({ conversationId: conv.id, role: 'customer', text })).message.seq] = name;
+      const hits = (await store.searchMessages(query)).filter((h) => h.conversationId === conv.id);
+      expect(hits.map((h) => seqOf[h.seq]).sort()).toEqual([...expected].sort());
+      const transcripts = (await store.searchTranscripts({ text: query, customerId: conv.customerId })).items.map((i) => i.conversation.id);
+      expect(transcripts).toEqual(expected.length ? [conv.id] : []);
+    });
+  });
+
+  describe('two writes that belong together: a failure between them is repaired', () => {
+    test('a failed count after an append: the retry and the repair leave lastSeq and sentiment right, gap-free', async () => {
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'bad', sentiment: -1, activityId: 'r1' });
+      failAt = 'message.afterInsert';
+      await expect(store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'good', sentiment: 1, activityId: 'r2' })).rejects.toThrow();
+      // The channel retries the activity: stored once, counted once.
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'good', sentiment: 1, activityId: 'r2' });
+      await store.repair();
+      await store.repair();
+      const third = await store.appendMessage({ conversationId: conv.id, role: 'bot', text: 'noted' });
+      expect(third.message.seq).toBe(3);
+      expect((await store.listMessages(conv.id)).map((m) => [m.seq, m.text])).toEqual([[1, 'bad'], [2, 'good'], [3, 'noted']]);
+      expect((await store.getConversation(conv.id))?.lastSeq).toBe(3);
+      expect((await store.searchTranscripts({ customerId: conv.customerId })).items[0].sentiment).toBe(0);
+      expect((await store.searchTranscripts({ customerId: conv.customerId, sentimentMin: 0, sentimentMax: 0 })).items).toHaveLength(1);
+    });
+
+    test('a failed count that nobody retries: the repair alone brings lastSeq and sentiment to what is stored', async () => {
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'meh', sentiment: -0.5, activityId: 'q1' });
+      failAt = 'message.afterInsert';
+      await expect(store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'fine', sentiment: 0.5, activityId: 'q2' })).rejects.toThrow();
+      await store.repair();
+      const stored = await store.listMessages(conv.id);
+      expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
+      expect((await store.getConversation(conv.id))?.lastSeq).toBe(stored.length);
+      const scores = stored.map((m) => m.sentiment!);
+      expect((await store.searchTranscripts({ customerId: conv.customerId })).items[0].sentiment).toBe(scores.reduce((a, b) => a + b, 0) / scores.length);
+    });
+
+    test('a close that failed after its first write: capacity is whole again after the repair', async () => {
+      const agentId = uniq('agent');
+      const conv = await newConversation('queued');
+      expect((await store.claimConversation({ conversationId: conv.id, agentId, fromStates: ['queued'], maxActive: 1 })).ok).toBe(true);
+      failAt = 'conversation.afterWrite';
+      const close = () => store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'], expectedAgentId: agentId });
+      await expect(close()).rejects.toThrow();
+      await close();
+      await store.repair();
+      expect((await store.getConversation(conv.id))?.state).toBe('closed');
+      expect(await store.countActiveChats(agentId)).toBe(0);
+      const next = await newConversation('queued');
+      expect(await store.claimConversation({ conversationId: next.id, agentId, fromStates: ['queued'], maxActive: 1 })).toMatchObject({ ok: true });
+    });
+
+    test('a transfer that failed after its first write: neither agent keeps a phantom chat after the repair', async () => {
+      const [from, to] = [uniq('from'), uniq('to')];
+      const conv = await newConversation('queued');
+      await store.claimConversation({ conversationId: conv.id, agentId: from, fromStates: ['queued'], maxActive: 1 });
+      failAt = 'conversation.afterWrite';
+      await store.claimConversation({ conversationId: conv.id, agentId: to, fromStates: ['agent'], expectedAgentId: from, maxActive: 1 }).catch(() => undefined);
+      await store.repair();
+      const owner = (await store.getConversation(conv.id))?.agentId;
+      const other = owner === from ? to : from;
+      expect([await store.countActiveChats(owner!), await store.countActiveChats(other)]).toEqual([1, 0]);
+      const next = await newConversation('queued');
+      expect(await store.claimConversation({ conversationId: next.id, agentId: other, fromStates: ['queued'], maxActive: 1 })).toMatchObject({ ok: true });
+    });
+
+    test('a claim that failed after reserving capacity: the agent can take a chat after the repair', async () => {
+      const agentId = uniq('agent');
+      const conv = await newConversation('queued');
+      failAt = 'claim.afterReserve';
+      await expect(store.claimConversation({ conversationId: conv.id, agentId, fromStates: ['queued'], maxActive: 1 })).rejects.toThrow();
+      await store.repair();
+      expect((await store.getConversation(conv.id))?.state).toBe('queued');
+      const other = await newConversation('queued');
+      expect(await store.claimConversation({ conversationId: other.id, agentId, fromStates: ['queued'], maxActive: 1 })).toMatchObject({ ok: true });
+      expect(await store.countActiveChats(agentId)).toBe(1);
+    });
+  });
+
+  test("an agent's first claims, made at once, are all granted while capacity lasts", async () => {
+    for (let round = 0; round < 20; round++) {
+      const agentId = uniq('first-claims');
+      const convs = await Promise.all(Array.from({ length: 4 }, () => newConversation('queued')));
+      const results = await Promise.all(convs.map((c) => store.claimConversation({ conversationId: c.id, agentId, fromStates: ['queued'], maxActive: 4 })));
+      expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
+      expect(await store.countActiveChats(agentId)).toBe(4);
+    }
+  });
+
+  describe('filters stay exact across keyset pages, and a bulk load can run twice', () => {
+    /** Twelve conversations an hour apart; every third by a VIP, every other one with the intent, some with the phrase. */
+    async function many() {
+      const vip = { ...buildCustomer({ displayName: 'V', segments: ['vip'] }), id: uniq('vip') };
+      const plain = { ...buildCustomer({ displayName: 'P' }), id: uniq('plain') };
+      const conversations: Conversation[] = [];
+      const messages: Message[] = [];
+      for (let i = 0; i < 12; i++) {
+        const at = new Date(Date.UTC(2025, 5, 1, i)).toISOString();
+        const c: Conversation = { ...buildConversation({ channelId: 'x', channelConversationId: uniq('many'), customerId: i % 3 === 0 ? vip.id : plain.id, reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: 'm' } } }), id: uniq(`many${i}`), createdAt: at, updatedAt: at, lastSeq: 2 };
+        conversations.push(c);
+        messages.push({ ...buildMessage({ conversationId: c.id, role: 'customer', text: i % 4 === 0 ? 'my parcel-tracking code' : 'hello there', intent: i % 2 === 0 ? 'order.track' : 'greeting', sentiment: i % 5 === 0 ? undefined : 0.2, createdAt: at }, 1) });
+        messages.push({ ...buildMessage({ conversationId: c.id, role: 'bot', text: 'parcel tracking is here', createdAt: at }, 2) });
+      }
+      return { batch: { customers: [vip, plain], conversations, messages }, conversations };
+    }
+
+    test('paging two at a time through intent, segment, text and sentiment filters returns every match once, newest first', async () => {
+      const { batch, conversations } = await many();
+      await store.importRecords(batch);
+      const newestFirst = [...conversations].reverse();
+      const mine = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-02T00:00:00.000Z' };
+      const cases: [Parameters<Store['searchTranscripts']>[0], Conversation[]][] = [
+        [{ ...mine, intent: 'order.track' }, newestFirst.filter((_, k) => (11 - k) % 2 === 0)],
+        [{ ...mine, segment: 'vip' }, newestFirst.filter((_, k) => (11 - k) % 3 === 0)],
+        [{ ...mine, intent: 'order.track', segment: 'vip' }, newestFirst.filter((_, k) => (11 - k) % 6 === 0)],
+        [{ ...mine, text: 'parcel tracking' }, newestFirst],
+        [{ ...mine, text: 'parcel tracking code', intent: 'order.track' }, newestFirst.filter((_, k) => (11 - k) % 4 === 0)],
+        [{ ...mine, sentimentMin: -1 }, newestFirst.filter((_, k) => (11 - k) % 5 !== 0)],
+        [{ ...mine, sentimentMax: 1, segment: 'vip' }, newestFirst.filter((_, k) => (11 - k) % 3 === 0 && (11 - k) % 5 !== 0)],
+      ];
+      for (const [filter, expected] of cases) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.searchTranscripts(filter, { limit: 2, cursor });
+          seen.push(...page.items.map((i) => i.conversation.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect([filter, seen]).toEqual([filter, expected.map((c) => c.id)]);
+      }
+    });
+
+    test('importing the same batch again changes nothing', async () => {
+      const { batch } = await many();
+      await store.importRecords(batch);
+      const filter = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-02T00:00:00.000Z' };
+      const before = await store.searchTranscripts(filter, { limit: 100 });
+      const statsBefore = await store.conversationStats(filter);
+      await store.importRecords(batch);
+      expect(await store.searchTranscripts(filter, { limit: 100 })).toEqual(before);
+      expect(await store.conversationStats(filter)).toEqual(statsBefore);
+      expect((await store.searchMessages('parcel tracking code')).length).toBe(3);
+      expect((await store.listMessagesOf(batch.conversations.map((c) => c.id))).length).toBe(24);
+    });
+  });
+
+  describe('merge suggestions, merges, segment rules and corpus additions (their own tables)', () => {
+    test('one open suggestion per pair, either way round; deciding is compare-and-set', async () => {
+      const [a, b, c] = [uniq('ca'), uniq('cb'), uniq('cc')];
+      const first = await store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.6, evidence: ['same email'] });
+      expect(first).toMatchObject({ customerId: a, candidateId: b, score: 0.6, evidence: ['same email'], status: 'open' });
+      const again = await Promise.all([store.addMergeSuggestion({ customerId: b, candidateId: a, score: 0.9, evidence: [] }), store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.9, evidence: [] })]);
+      expect(again.map((s) => s.id)).toEqual([first.id, first.id]);
+      const other = await store.addMergeSuggestion({ customerId: c, candidateId: a, score: 0.7, evidence: [] });
+      expect((await store.listMergeSuggestions({ status: 'open' })).map((s) => s.id).sort()).toEqual([first.id, other.id].sort());
+      expect((await store.listMergeSuggestions({ status: 'open', customerId: b })).map((s) => s.id)).toEqual([first.id]);
+      expect(await store.decideMergeSuggestion(first.id, 'confirmed')).toMatchObject({ id: first.id, status: 'confirmed' });
+      expect(await store.decideMergeSuggestion(first.id, 'rejected')).toBeNull();
+      expect((await store.getMergeSuggestion(first.id))?.status).toBe('confirmed');
+      expect((await store.listMergeSuggestions({ status: 'confirmed' })).map((s) => s.id)).toEqual([first.id]);
+      // Decided, the pair may be suggested again.
+      expect((await store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.6, evidence: [] })).id).not.toBe(first.id);
+      await expectCode(store.listMergeSuggestions({ status: { $ne: null } as unknown as 'open' }), 'STORE_INVALID_QUERY');
+    });
+
+    test('a merge snapshot is kept whole and undone once', async () => {
+      const absorbed = buildCustomer({ displayName: 'Absorbed' });
+      const survivor = buildCustomer({ displayName: 'Survivor' });
+      const record = { id: uniq('merge'), absorbed, survivor, movedConversations: ['k1'], at: '2026-01-01T00:00:00.000Z' };
+      await store.saveMerge(record);
+      expect(await store.getMerge(record.id)).toEqual(record);
+      expect(await store.markMergeUndone(record.id, '2026-01-02T00:00:00.000Z')).toBe(true);
+      expect(await store.markMergeUndone(record.id, '2026-01-03T00:00:00.000Z')).toBe(false);
+      expect((await store.getMerge(record.id))?.undone).toBe('2026-01-02T00:00:00.000Z');
+      expect(await store.getMerge('missing')).toBeNull();
+    });
+
+    test('segment rules are absent until set, then replaced whole', async () => {
+      expect(await store.readSegmentRules()).toBeNull();
+      await store.writeSegmentRules([{ name: 'a', any: [] }]);
+      const set = await store.writeSegmentRules([]);
+      expect(await store.readSegmentRules()).toEqual({ rules: [], updatedAt: set.updatedAt });
+    });
+
+    test('a corpus addition is kept once per text (any case) and language, oldest first', async () => {
+      const add = (text: string, language = 'en') => store.addCorpusAddition({ text, intent: 'none', language, by: 'sup', at: new Date().toISOString() });
+      expect((await add('Zorbly wimwam')).added).toBe(true);
+      const dup = await add('zorbly WIMWAM');
+      expect([dup.added, dup.addition.text]).toEqual([false, 'Zorbly wimwam']);
+      expect((await add('zorbly wimwam', 'es')).added).toBe(true);
+      expect((await store.listCorpusAdditions()).map((a) => [a.text, a.language])).toEqual([['Zorbly wimwam', 'en'], ['zorbly wimwam', 'es']]);
+    });
+
+    test('forgetting a customer removes the suggestions, merges and corpus additions derived from them', async () => {
+      const conv = await newConversation();
+      const me = conv.customerId;
+      const [other, third] = [uniq('other'), uniq('third')];
+      await store.addMergeSuggestion({ customerId: other, candidateId: me, score: 0.6, evidence: ['same email ana@example.com'] });
+      const kept = await store.addMergeSuggestion({ customerId: other, candidateId: third, score: 0.6, evidence: [] });
+      await store.saveMerge({ id: uniq('merge'), absorbed: buildCustomer({ id: me }), survivor: buildCustomer({ id: other }), movedConversations: [], at: 'x' });
+      await store.addCorpusAddition({ text: 'my card number is 5555', intent: 'none', language: 'en', by: 'sup', at: 'x', conversationId: conv.id });
+      await store.addCorpusAddition({ text: 'unrelated words', intent: 'none', language: 'en', by: 'sup', at: 'x' });
+      expect(await store.forgetCustomer(me)).toEqual({ mergeSuggestions: 1, merges: 1, corpusAdditions: 1 });
+      expect((await store.listMergeSuggestions({ status: 'open' })).map((s) => s.id)).toEqual([kept.id]);
+      expect((await store.listCorpusAdditions()).map((a) => a.text)).toEqual(['unrelated words']);
+      expect(await store.forgetCustomer(me)).toEqual({ mergeSuggestions: 0, merges: 0, corpusAdditions: 0 });
     });
   });
 

@@ -97,8 +97,7 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     await gibberish.locator('select[data-intent-for]').selectOption('none');
     await gibberish.locator('button[data-add]').click();
     await gibberish.getByText('added ✓').waitFor();
-    const corpus = (await running.app.store.readState(['nlu/corpus-additions']))['nlu/corpus-additions'];
-    expect(corpus.value.items).toEqual([expect.objectContaining({ text: 'zorbly wimwam flux', intent: 'none', language: 'en' })]);
+    expect(await running.app.store.listCorpusAdditions()).toEqual([expect.objectContaining({ text: 'zorbly wimwam flux', intent: 'none', language: 'en' })]);
     expect(problems).toEqual([]);
   });
 });

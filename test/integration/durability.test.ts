@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SqliteStore } from '../../store/sqliteStore';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { failFsync, tempStoreFile } from '../helpers/storeFiles';
 
 async function newConversation(store: SqliteStore, id: string) {
@@ -61,10 +61,11 @@ test.each(['durable', 'deferred'])('SIGKILL loses nothing that was acknowledged 
 /**
  * Writes are applied at once, inside a transaction that commits on the next turn of the event loop. When that
  * commit fails, writes already applied (and readable, and perhaps reported applied to deferSync callers) are
- * gone: the store then refuses everything, like after a failed fsync. The commit is made to fail with a
- * deferred foreign key, which SQLite checks only at COMMIT.
+ * gone: the store then refuses everything for the recovery hold (30 s by default, longer than a turn takes from a
+ * deferred write to its sync()), so a caller whose deferred write was lost learns it from sync(). The commit is made
+ * to fail with a deferred foreign key, which SQLite checks only at COMMIT.
  */
-test('a failed commit fails the writes it held and sync(), and the store acknowledges nothing after it', async () => {
+test('a failed commit fails the writes it held and sync(), and the store acknowledges nothing after it during the recovery hold', async () => {
   const store = new SqliteStore(':memory:');
   await store.init();
   const customer = await store.createCustomer({});
@@ -81,6 +82,32 @@ test('a failed commit fails the writes it held and sync(), and the store acknowl
   await expect(store.writeState('after', { x: 2 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   expect((await store.getCustomer(customer.id))?.displayName).toBeUndefined();
+  await store.close();
+});
+
+/**
+ * The same failed commit, with no recovery hold: the batch's writes and sync() fail, the store reports itself
+ * degraded (not failed: SQLite rolled the transaction back cleanly), and the next probe finds it writable again.
+ */
+test('after a commit that was rolled back cleanly, a probe write brings the store back; nothing of the lost batch remains', async () => {
+  const store = new SqliteStore(':memory:', { recoveryHoldMs: 0 });
+  await store.init();
+  const customer = await store.createCustomer({});
+  const db = store.database;
+  db.pragma('foreign_keys = ON');
+  db.exec(`CREATE TABLE trap_parent (id INTEGER PRIMARY KEY);
+    CREATE TABLE trap (parent INTEGER REFERENCES trap_parent(id) DEFERRABLE INITIALLY DEFERRED);
+    CREATE TRIGGER trap_poison AFTER UPDATE ON customers WHEN json_extract(new.doc, '$.displayName') = 'poison' BEGIN INSERT INTO trap VALUES (42); END;`);
+  const deferred = store.updateCustomer(customer.id, { displayName: 'poison' }, undefined, { deferSync: true });
+  const durable = store.writeState('same/transaction', { x: 1 });
+  await expect(deferred).resolves.toMatchObject({ displayName: 'poison' });
+  await expect(durable).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  expect(store.health()).toMatchObject({ status: 'degraded' });
+  await expect(store.ping()).resolves.toBeUndefined();
+  expect(store.health()).toEqual({ status: 'ok' });
+  expect(await store.writeState('after', { x: 2 })).toEqual(expect.any(String));
+  await store.sync();
+  expect([(await store.getCustomer(customer.id))?.displayName, Object.keys(await store.readState(['same/transaction', 'after']))]).toEqual([undefined, ['after']]);
   await store.close();
 });
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../../store/sqliteStore';
+import { runMigrate } from '../../store/migrateCli';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
 
 /** A file written by the first release (no review columns) opens with its history searchable and counted. */
 test('an older data file gains the review columns, filled from its documents', async () => {
@@ -42,6 +43,95 @@ test('an older data file gains the review columns, filled from its documents', a
     expect((await store.searchTranscripts({ text: 'still lost' })).items.map((i) => i.sentiment)).toEqual([-0.333]);
   } finally {
     await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A file from before merge suggestions, merges, segment rules and corpus additions had their own tables (they were
+ * JSON lists in the bot-state table) opens with every record in its table, and gone from the bot state.
+ */
+test('records an older file kept in the bot-state table move to their own tables', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'old.sqlite');
+  const old = new Database(file);
+  old.exec('CREATE TABLE bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL)');
+  const at = '2025-06-01T10:00:00.000Z';
+  const customer = (id: string) => ({ id, displayName: id, identities: [], contacts: [], preferences: {}, consent: [], sentiment: [], engagement: { conversations: 0, messages: 0, score: 0 }, reach: { followers: 0, score: 0 }, lifetimeValue: 0, segments: [], tags: [], attributes: {}, firstSeenAt: at, lastSeenAt: at, version: 1 });
+  const suggestions = [
+    { id: 's1', customerId: 'c1', candidateId: 'c2', score: 0.6, evidence: ['same email'], status: 'open', createdAt: at },
+    { id: 's2', customerId: 'c3', candidateId: 'c1', score: 0.85, evidence: [], status: 'rejected', createdAt: at },
+  ];
+  const merge = { id: 'm1', absorbed: customer('c4'), survivor: customer('c5'), movedConversations: ['k9'], at, undone: '2025-06-02T00:00:00.000Z' };
+  const rules = [{ name: 'big_spender', any: [[{ field: 'lifetimeValue', op: '>=', value: 100 }]] }];
+  const additions = [
+    { text: 'where is my parcel', intent: 'order.track', language: 'en', by: 'sup', at },
+    { text: 'zorbly', intent: 'none', language: 'en', by: 'sup', at },
+  ];
+  const put = old.prepare('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?)');
+  put.run('crm/merge-suggestions', 'e1', JSON.stringify({ items: suggestions }));
+  put.run('crm/merges/m1', 'e2', JSON.stringify({ record: merge }));
+  put.run('crm/segment-rules', 'e3', JSON.stringify({ rules }));
+  put.run('nlu/corpus-additions', 'e4', JSON.stringify({ items: additions }));
+  put.run('webchat/conversations/x', 'e5', JSON.stringify({ dialogState: { step: 1 } }));
+  old.close();
+
+  const store = new SqliteStore(file);
+  await store.init();
+  try {
+    expect(await store.listMergeSuggestions({ status: 'open' })).toEqual([suggestions[0]]);
+    expect(await store.listMergeSuggestions({ status: 'rejected', customerId: 'c1' })).toEqual([suggestions[1]]);
+    expect(await store.getMerge('m1')).toEqual(merge);
+    expect(await store.markMergeUndone('m1', 'later')).toBe(false);
+    expect((await store.readSegmentRules())?.rules).toEqual(rules);
+    expect(await store.listCorpusAdditions()).toEqual(additions);
+    // Only the dialog state stays a key-value entry.
+    const state = await store.readState(['crm/merge-suggestions', 'crm/merges/m1', 'crm/segment-rules', 'nlu/corpus-additions', 'webchat/conversations/x']);
+    expect(Object.keys(state)).toEqual(['webchat/conversations/x']);
+    // Opening it again changes nothing.
+    await store.close();
+    const again = new SqliteStore(file);
+    await again.init();
+    expect((await again.listCorpusAdditions()).length).toBe(2);
+    expect((await again.listMergeSuggestions({ status: 'open' })).length).toBe(1);
+    await again.close();
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A file whose full-text index held raw texts (before the shared search form) is indexed again by the migration
+ * step; a release that may not migrate at start refuses such a file, and `npm run migrate` brings it up to date.
+ */
+test('the migration step re-indexes an older full-text index; without it a file behind the release is refused', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'old.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  const customer = await fresh.createCustomer({});
+  const { conversation } = await fresh.getOrCreateConversation({ channelId: 'x', channelConversationId: 'x1', customerId: customer.id, reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: 'x1' } } });
+  await fresh.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'ﬁle not found' });
+  await fresh.close();
+  // Back to the index and version of the release before: raw texts, FTS5's own tokens.
+  const old = new Database(file);
+  old.exec(`DROP TABLE messages_fts; CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
+    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); UPDATE store_meta SET value = '2' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('npm run migrate') });
+    const out: string[] = [];
+    expect(await runMigrate({ NODE_ENV: 'test', DATABASE_URL: file, MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' }, (s) => out.push(s))).toBe(0);
+    expect(out.join('')).toMatch(/up to date/);
+    const store = new SqliteStore(file, { migrateOnStart: false });
+    await store.init();
+    expect((await store.searchMessages('file not found')).map((h) => h.text)).toEqual(['ﬁle not found']);
+    await store.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'still no ﬁle' });
+    expect((await store.searchMessages('no file')).map((h) => h.seq)).toEqual([2]);
+    await store.close();
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,126 @@
+import { AppError } from '../../core/errors';
+import type { CustomerDoc } from '../../models/mongoSchemas';
+import type { Customer, CustomerPatch } from '../../models/records';
+import { mergeCustomer } from '../recordBuilders';
+import type { EngineCustomers } from '../storeEngine';
+import { customerKeys, identityKeyString } from '../storeGuards';
+import type { UpdateCustomerOptions } from '../storeTypes';
+import { duplicateOn, t, type MongoContext } from './mongoContext';
+
+/** The queried fields of a customer document, derived from the record. */
+export function customerFields(c: Customer): Omit<CustomerDoc, '_id' | 'doc'> {
+  return {
+    version: c.version,
+    keys: customerKeys(c),
+    contacts: c.contacts.map((p) => identityKeyString({ kind: p.type, value: p.value })),
+    segments: c.segments,
+  };
+}
+
+export function customerDoc(c: Customer): CustomerDoc {
+  return { _id: c.id, doc: c, ...customerFields(c) };
+}
+
+/**
+ * A lookup by identity key. The unique index on `keys` is partial (customers without keys must not collide), and
+ * MongoDB uses a partial index only for a query that contains its filter expression: hence the second condition,
+ * true of every customer that holds a key.
+ */
+export function byKey(key: string) {
+  return { keys: key, 'keys.0': t({ $exists: true }) };
+}
+
+const identityConflict = (err: unknown) => new AppError('STORE_CONFLICT', 'an identity belongs to another customer', { cause: err });
+
+/**
+ * The update of a customer, as the smallest write: the fields the patch changed, and a sentiment history that only
+ * grew at its end (the usual per-message change) as a $push of the new points trimmed to the history's length.
+ */
+export function customerUpdate(base: Customer, next: Customer): { $set: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, 1> } {
+  const set: Record<string, unknown> = { version: next.version };
+  const unset: Record<string, 1> = {};
+  let push: Record<string, unknown> | undefined;
+  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  for (const key of Object.keys(next) as (keyof Customer)[]) {
+    if (same(base[key], next[key])) continue;
+    if (key === 'sentiment') {
+      const added = appendedTail(base.sentiment, next.sentiment);
+      if (added) {
+        push = { 'doc.sentiment': { $each: added, $slice: -next.sentiment.length } };
+        continue;
+      }
+    }
+    set[`doc.${key}`] = next[key];
+  }
+  for (const key of Object.keys(base)) if (!(key in next)) unset[`doc.${key}`] = 1;
+  const fields = customerFields(next);
+  if (!same(fields.keys, customerKeys(base))) set.keys = fields.keys;
+  if (!same(base.contacts, next.contacts)) set.contacts = fields.contacts;
+  if (!same(base.segments, next.segments)) set.segments = fields.segments;
+  return { $set: set, ...(push ? { $push: push } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) };
+}
+
+/** The points `next` added at the end of `base` (which may have lost some at its start), if that is all that changed. */
+function appendedTail<T>(base: T[], next: T[]): T[] | undefined {
+  for (let k = 1; k <= Math.min(5, next.length); k++) {
+    const kept = next.slice(0, next.length - k);
+    if (kept.length <= base.length && JSON.stringify(kept) === JSON.stringify(base.slice(base.length - kept.length))) return next.slice(next.length - k);
+  }
+  return undefined;
+}
+
+export class MongoCustomers implements EngineCustomers {
+  constructor(private readonly x: MongoContext) {}
+
+  insertCustomer(c: Customer): Promise<Customer> {
+    return this.x.wrap(async () => {
+      try {
+        await this.x.m.Customer.create(customerDoc(c));
+      } catch (err) {
+        if (duplicateOn(err, 'keys')) throw identityConflict(err);
+        throw err;
+      }
+      return c;
+    });
+  }
+
+  getCustomer(id: string): Promise<Customer | null> {
+    return this.x.wrap(async () => (await this.x.m.Customer.findOne({ _id: id }).lean())?.doc ?? null);
+  }
+
+  findCustomerByKey(key: string): Promise<Customer | null> {
+    return this.x.wrap(async () => (await this.x.m.Customer.findOne(byKey(key)).lean())?.doc ?? null);
+  }
+
+  findCustomersByContact(contact: string): Promise<Customer[]> {
+    return this.x.wrap(async () => (await this.x.m.Customer.find({ contacts: contact }).sort({ _id: 1 }).lean()).map((d) => d.doc));
+  }
+
+  updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer> {
+    return this.x.wrap(async () => {
+      // Optimistic: merge into the version read (the caller's, when given), write only if it is still the stored one.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        let current = attempt === 0 ? options?.base : undefined;
+        if (!current) {
+          const row = await this.x.m.Customer.findOne({ _id: id }).lean();
+          if (!row) throw new AppError('NOT_FOUND', 'customer not found');
+          current = row.doc;
+          if (expectedVersion !== undefined && current.version !== expectedVersion) throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+        }
+        const next = mergeCustomer(current, patch);
+        try {
+          const res = await this.x.m.Customer.updateOne({ _id: id, version: current.version }, customerUpdate(current, next));
+          if (res.matchedCount === 1) return next;
+        } catch (err) {
+          if (duplicateOn(err, 'keys')) throw identityConflict(err);
+          throw err;
+        }
+        if (expectedVersion !== undefined) {
+          if (!(await this.x.m.Customer.exists({ _id: id }))) throw new AppError('NOT_FOUND', 'customer not found');
+          throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+        }
+      }
+      throw new AppError('STORE_ETAG_CONFLICT', 'customer kept changing; gave up');
+    });
+  }
+}

@@ -1,0 +1,204 @@
+import mongoose, { type Connection } from 'mongoose';
+import { AppError } from '../../core/errors';
+import { registerModels, type MongoModels } from '../../models/mongoSchemas';
+import type { FaultHook } from '../faults';
+import type { StoreEngine } from '../storeEngine';
+import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
+import { MongoContext, t } from './mongoContext';
+import { MongoConversations } from './mongoConversations';
+import { MongoCustomers } from './mongoCustomers';
+import { MongoImport } from './mongoImport';
+import { MongoMessages } from './mongoMessages';
+import { migrate, requireCurrentSchema } from './mongoMigrations';
+import { MongoAudit, MongoCorpus, MongoMerges, MongoSettings, MongoStaff, MongoState } from './mongoRecords';
+import { MongoRepair } from './mongoRepair';
+import { MongoReview } from './mongoReview';
+import { MongoTurns } from './mongoTurns';
+
+export interface MongoOptions {
+  /** Server selection and probe timeout, milliseconds. */
+  timeoutMs?: number;
+  dbName?: string;
+  /** Apply pending migrations at start (default false: `npm run migrate` is a deployment step). */
+  migrateOnStart?: boolean;
+  /** How often the repair runs, milliseconds (0: only at start and when asked). */
+  repairEveryMs?: number;
+  /** Tests only: fails the store between two writes that belong together (store/faults.ts). */
+  faults?: FaultHook;
+  /** How long a repair waits before freeing an orphaned capacity slot, milliseconds. */
+  repairConfirmMs?: number;
+}
+
+/**
+ * The production engine: MongoDB through mongoose, on a replica set (MongoDB 5.0 or later: see store/README.md).
+ * sanitizeFilter is on, so an operator object that reaches a filter is neutralized to $eq (our own operators are
+ * marked trusted); bufferCommands is off, so an outage fails fast instead of queueing.
+ */
+export class MongoEngine implements StoreEngine {
+  readonly kind = 'mongo' as const;
+  private conn!: Connection;
+  private m!: MongoModels;
+  private parts!: {
+    customers: MongoCustomers;
+    conversations: MongoConversations;
+    messages: MongoMessages;
+    review: MongoReview;
+    imports: MongoImport;
+    staff: MongoStaff;
+    audit: MongoAudit;
+    state: MongoState;
+    merges: MongoMerges;
+    settings: MongoSettings;
+    corpus: MongoCorpus;
+    repair: MongoRepair;
+    turns: MongoTurns;
+  };
+  private repairTimer: NodeJS.Timeout | undefined;
+  readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
+
+  constructor(
+    private readonly uri: string,
+    private readonly options: MongoOptions = {},
+  ) {}
+
+  get customers() {
+    return this.parts.customers;
+  }
+  get conversations() {
+    return this.parts.conversations;
+  }
+  get messages() {
+    return this.parts.messages;
+  }
+  get review() {
+    return this.parts.review;
+  }
+  get imports() {
+    return this.parts.imports;
+  }
+  get staff() {
+    return this.parts.staff;
+  }
+  get audit() {
+    return this.parts.audit;
+  }
+  get state() {
+    return this.parts.state;
+  }
+  get merges() {
+    return this.parts.merges;
+  }
+  get settings() {
+    return this.parts.settings;
+  }
+  get corpus() {
+    return this.parts.corpus;
+  }
+  get turns() {
+    return this.parts.turns;
+  }
+
+  async init(): Promise<void> {
+    const timeoutMs = this.options.timeoutMs ?? 2000;
+    this.conn = mongoose.createConnection(this.uri, {
+      bufferCommands: false,
+      autoIndex: false,
+      autoCreate: false,
+      serverSelectionTimeoutMS: timeoutMs,
+      socketTimeoutMS: 30000,
+      dbName: this.options.dbName,
+    });
+    this.conn.set('sanitizeFilter', true);
+    this.conn.set('strictQuery', true);
+    await this.conn.asPromise();
+    this.m = registerModels(this.conn);
+    const x = new MongoContext(this.m, this.options.faults);
+    const messages = new MongoMessages(x);
+    this.parts = {
+      customers: new MongoCustomers(x),
+      conversations: new MongoConversations(x),
+      messages,
+      review: new MongoReview(x),
+      imports: new MongoImport(x),
+      staff: new MongoStaff(x),
+      audit: new MongoAudit(x),
+      state: new MongoState(x),
+      merges: new MongoMerges(x),
+      settings: new MongoSettings(x),
+      corpus: new MongoCorpus(x),
+      repair: new MongoRepair(x, messages, this.options.repairConfirmMs),
+      turns: new MongoTurns(x, messages),
+    };
+    if (this.options.migrateOnStart) await migrate(this.m);
+    else await requireCurrentSchema(this.m);
+    // The repair runs at start (in the background: a slot it frees waits a moment first) and then periodically.
+    void this.parts.repair.run().catch(() => undefined);
+    const every = this.options.repairEveryMs ?? 60_000;
+    if (every > 0) this.repairTimer = setInterval(() => void this.parts.repair.run().catch(() => undefined), every).unref();
+  }
+
+  async migrate(): Promise<void> {
+    await this.wrapAdmin(() => migrate(this.m));
+  }
+
+  repair(): Promise<RepairReport> {
+    return this.wrapAdmin(() => this.parts.repair.run());
+  }
+
+  private async wrapAdmin<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('STORE_UNAVAILABLE', (err as Error)?.message, { cause: err });
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      const db = this.conn?.db;
+      if (!db || this.conn.readyState !== 1) throw new Error('not connected');
+      await db.admin().command({ ping: 1 }, { timeoutMS: this.options.timeoutMs ?? 2000 } as object);
+    } catch (err) {
+      throw new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
+    }
+  }
+
+  /** The driver reconnects by itself: an unreachable server is a readiness matter, never a reason to restart. */
+  health(): StoreHealth {
+    return { status: 'ok' };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.repairTimer);
+    await this.conn?.close();
+  }
+
+  /**
+   * Every write here resolves only once the server acknowledged it under the connection's write concern (set
+   * `w=majority&journal=true` in the URI for writes that survive a failover and a power loss). What is left for
+   * sync() is the counting step of deferSync appends (mongoMessages.ts), which runs while the turn goes on.
+   */
+  async sync(): Promise<void> {
+    if (!this.conn || this.conn.readyState !== 1) throw new AppError('STORE_UNAVAILABLE', 'not connected');
+    await this.wrapAdmin(() => this.parts.messages.settle());
+  }
+
+  /** Test helper: drops this store's database and builds its schema again. */
+  async dropAll(): Promise<void> {
+    await this.conn.dropDatabase();
+    await migrate(this.m);
+  }
+
+  private forgetCustomer(customerId: string): Promise<ForgetResult> {
+    return this.wrapAdmin(async () => {
+      const mergeSuggestions = (await this.m.MergeSuggestion.deleteMany({ $or: t([{ customerId }, { candidateId: customerId }]) })).deletedCount;
+      const merges = (await this.m.Merge.deleteMany({ $or: t([{ absorbedId: customerId }, { survivorId: customerId }]) })).deletedCount;
+      const conversations = await this.m.Conversation.find({ customerId }).select({ _id: 1, channelId: 1, channelConversationId: 1 }).lean();
+      const corpusAdditions = conversations.length ? (await this.m.CorpusAddition.deleteMany({ conversationId: t({ $in: conversations.map((c) => c._id) }) })).deletedCount : 0;
+      // Their conversations' dialog state (botbuilder's ConversationState keys): what they typed into a dialog.
+      if (conversations.length) await this.m.BotState.deleteMany({ _id: t({ $in: conversations.map((c) => `${c.channelId}/conversations/${c.channelConversationId}`) }) });
+      return { mergeSuggestions, merges, corpusAdditions };
+    });
+  }
+}

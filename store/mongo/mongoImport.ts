@@ -1,0 +1,57 @@
+import { AppError } from '../../core/errors';
+import type { ImportBatch } from '../storeTypes';
+import { t, type MongoContext } from './mongoContext';
+import { conversationDoc } from './mongoConversations';
+import { customerDoc } from './mongoCustomers';
+import { messageDoc } from './mongoMessages';
+
+/**
+ * The bulk load, as upserts by id in the order customers, conversations, messages: not atomic (a batch spans many
+ * documents), but idempotent, so rerunning a batch that failed half-way completes it and rerunning one that
+ * succeeded changes nothing. Each touched conversation's running sentiment is then recounted from its messages.
+ */
+export class MongoImport {
+  constructor(private readonly x: MongoContext) {}
+
+  importRecords(batch: ImportBatch): Promise<void> {
+    const { m } = this.x;
+    return this.x.wrap(async () => {
+      if (batch.customers?.length) {
+        await m.Customer.bulkWrite(batch.customers.map((c) => ({ replaceOne: { filter: { _id: c.id }, replacement: customerDoc(c), upsert: true } })));
+      }
+      const channels = new Map<string, string>();
+      if (batch.conversations?.length) {
+        await m.Conversation.bulkWrite(
+          batch.conversations.map((c) => {
+            channels.set(c.id, c.channelId);
+            return { replaceOne: { filter: { _id: c.id }, replacement: conversationDoc(c), upsert: true } };
+          }),
+        );
+        const held = batch.conversations.filter((c) => c.state === 'agent' && c.agentId);
+        if (held.length) await m.AgentSlots.bulkWrite(held.map((c) => ({ updateOne: { filter: { _id: c.agentId! }, update: { $addToSet: { conversations: c.id } }, upsert: true } })));
+      }
+      const missing = [...new Set((batch.messages ?? []).map((msg) => msg.conversationId).filter((id) => !channels.has(id)))];
+      if (missing.length) {
+        for (const r of await m.Conversation.find({ _id: t({ $in: missing }) }).select({ channelId: 1 }).lean()) channels.set(r._id, r.channelId);
+        const unknown = missing.find((id) => !channels.has(id));
+        if (unknown) throw new AppError('NOT_FOUND', `conversation ${unknown} not found`);
+      }
+      if (batch.messages?.length) {
+        await m.Message.bulkWrite(batch.messages.map((msg) => ({ replaceOne: { filter: { _id: msg.id }, replacement: messageDoc(msg, channels.get(msg.conversationId)!), upsert: true } })));
+      }
+      const touched = [...new Set([...(batch.conversations ?? []).map((c) => c.id), ...(batch.messages ?? []).map((msg) => msg.conversationId)])];
+      if (!touched.length) return;
+      const sums = await m.Message.aggregate<{ _id: string; sum: number; n: number }>([
+        { $match: { conversationId: { $in: touched }, role: 'customer', sentiment: { $type: 'number' } } },
+        { $group: { _id: '$conversationId', sum: { $sum: '$sentiment' }, n: { $sum: 1 } } },
+      ]);
+      const byId = new Map(sums.map((s) => [s._id, s]));
+      await m.Conversation.bulkWrite(
+        touched.map((id) => {
+          const s = byId.get(id) ?? { sum: 0, n: 0 };
+          return { updateOne: { filter: { _id: id }, update: { $set: { sentimentSum: s.sum, sentimentN: s.n, sentimentAvg: s.n > 0 ? s.sum / s.n : null } } } };
+        }),
+      );
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import type { Model } from 'mongoose';
+import { AppError } from '../../core/errors';
+import type { MessageDoc, MongoModels } from '../../models/mongoSchemas';
+import type { CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
+import { corpusTextKey, suggestionPair } from '../recordBuilders';
+import { searchForm } from '../searchText';
+import { t } from './mongoContext';
+
+/**
+ * The MongoDB store's migration step: index builds and data changes, recorded as a schema version in `store_meta`.
+ * It runs from `npm run migrate` (a deployment step), or at start when MIGRATE_ON_START allows; a start whose
+ * database is behind and may not migrate refuses to serve (the unique indexes are what make appends exactly-once).
+ * Building indexes at every start blocked start-up whenever a voting member of the replica set was down.
+ *
+ * Versions: 1 — the first release (indexes built at start); 2 — search form and its text index, the stored
+ * sentiment average, profile records in their own collections, indexes that serve every hot query.
+ */
+export const SCHEMA_VERSION = 2;
+const META_ID = 'schema';
+
+export async function schemaVersion(m: MongoModels): Promise<number> {
+  return (await m.StoreMeta.findOne({ _id: META_ID }).lean())?.version ?? 0;
+}
+
+export async function requireCurrentSchema(m: MongoModels): Promise<void> {
+  const version = await schemaVersion(m);
+  if (version < SCHEMA_VERSION) {
+    throw new AppError('STORE_UNAVAILABLE', `the database is at schema version ${version}, this release needs ${SCHEMA_VERSION}: run npm run migrate (or start once with MIGRATE_ON_START=true)`);
+  }
+}
+
+export async function migrate(m: MongoModels): Promise<void> {
+  const from = await schemaVersion(m);
+  for (const model of Object.values(m) as Model<unknown>[]) await model.createCollection().catch(ignoreExists);
+  if (from < 2) await toVersion2(m);
+  // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
+  // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
+  for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
+  await m.StoreMeta.updateOne({ _id: META_ID }, { $set: { version: Math.max(from, SCHEMA_VERSION), at: new Date().toISOString() } }, { upsert: true });
+}
+
+function ignoreExists(err: unknown): void {
+  // 48: NamespaceExists.
+  if ((err as { code?: number }).code !== 48) throw err;
+}
+
+async function toVersion2(m: MongoModels): Promise<void> {
+  // Every message's search form (store/searchText.ts), in batches.
+  for (;;) {
+    const rows = await m.Message.find({ searchText: t({ $exists: false }) }).select({ text: 1 }).limit(1000).lean<Pick<MessageDoc, '_id' | 'text'>[]>();
+    if (!rows.length) break;
+    await m.Message.bulkWrite(rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { searchText: searchForm(r.text ?? '') } } } })), { ordered: false });
+  }
+  // The stored average the sentiment filters use.
+  await m.Conversation.updateMany({ sentimentAvg: t({ $exists: false }) }, [
+    { $set: { sentimentAvg: { $cond: [{ $gt: ['$sentimentN', 0] }, { $divide: ['$sentimentSum', { $max: ['$sentimentN', 1] }] }, null] } } },
+  ]);
+  // Records an earlier version kept in bot_state move to their own collections.
+  const legacy = async (id: string) => (await m.BotState.findOne({ _id: id }).lean())?.value;
+  const suggestions = ((await legacy('crm/merge-suggestions'))?.items ?? []) as MergeSuggestion[];
+  for (const s of suggestions) {
+    await m.MergeSuggestion.updateOne(
+      { _id: s.id },
+      { $setOnInsert: { customerId: s.customerId, candidateId: s.candidateId, pair: suggestionPair(s.customerId, s.candidateId), status: s.status, createdAt: s.createdAt, doc: s } },
+      { upsert: true },
+    );
+  }
+  for (const row of await m.BotState.find({ _id: t({ $regex: '^crm/merges/' }) }).lean()) {
+    const r = row.value.record as MergeRecord;
+    await m.Merge.updateOne({ _id: r.id }, { $setOnInsert: { absorbedId: r.absorbed.id, survivorId: r.survivor.id, at: r.at, undoneAt: r.undone ?? null, doc: r } }, { upsert: true });
+  }
+  const rules = (await legacy('crm/segment-rules'))?.rules;
+  if (Array.isArray(rules)) await m.SegmentRules.updateOne({ _id: 'current' }, { $setOnInsert: { rules, updatedAt: new Date().toISOString() } }, { upsert: true });
+  const additions = ((await legacy('nlu/corpus-additions'))?.items ?? []) as CorpusAddition[];
+  for (const [i, a] of additions.entries()) {
+    await m.CorpusAddition.updateOne(
+      { language: a.language, textKey: corpusTextKey(a.text) },
+      // Ids that sort before every ObjectId (the order of later additions), in the order they were added.
+      { $setOnInsert: { _id: String(i).padStart(24, '0'), conversationId: a.conversationId ?? null, at: a.at, doc: a } },
+      { upsert: true },
+    );
+  }
+  await m.BotState.deleteMany({ $or: t([{ _id: t({ $in: ['crm/merge-suggestions', 'crm/segment-rules', 'nlu/corpus-additions'] }) }, { _id: t({ $regex: '^crm/merges/' }) }]) });
+}

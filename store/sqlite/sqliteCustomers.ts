@@ -1,0 +1,99 @@
+import { AppError } from '../../core/errors';
+import type { Customer, CustomerPatch } from '../../models/records';
+import { mergeCustomer } from '../recordBuilders';
+import type { EngineCustomers } from '../storeEngine';
+import { customerKeys, identityKeyString } from '../storeGuards';
+import type { UpdateCustomerOptions, WriteOptions } from '../storeTypes';
+import { isUniqueViolation, type GroupCommit } from './groupCommit';
+
+type Row = Record<string, unknown>;
+
+/** Customers: the document, its unique identity keys, every contact point, its segments (for review filters). */
+export class SqliteCustomers implements EngineCustomers {
+  constructor(private readonly gc: GroupCommit) {}
+
+  private writeKeys(c: Customer): void {
+    this.gc.stmt('DELETE FROM customer_keys WHERE customer_id = ?').run(c.id);
+    this.gc.stmt('DELETE FROM customer_contacts WHERE customer_id = ?').run(c.id);
+    const insKey = this.gc.stmt('INSERT INTO customer_keys (key, customer_id) VALUES (?, ?)');
+    for (const k of customerKeys(c)) {
+      try {
+        insKey.run(k, c.id);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('STORE_CONFLICT', `identity ${k.split(':')[0]} belongs to another customer`, { cause: err, details: { key: k } });
+        throw err;
+      }
+    }
+    const insContact = this.gc.stmt('INSERT OR IGNORE INTO customer_contacts (customer_id, contact) VALUES (?, ?)');
+    for (const p of c.contacts) insContact.run(c.id, identityKeyString({ kind: p.type, value: p.value }));
+  }
+
+  private writeSegments(c: Customer): void {
+    this.gc.stmt('DELETE FROM customer_segments WHERE customer_id = ?').run(c.id);
+    const ins = this.gc.stmt('INSERT OR IGNORE INTO customer_segments (customer_id, segment) VALUES (?, ?)');
+    for (const seg of c.segments) ins.run(c.id, seg);
+  }
+
+  /** Inside a transaction (also used by the bulk import). */
+  insert(c: Customer): void {
+    this.gc.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
+    this.writeKeys(c);
+    if (c.segments.length) this.writeSegments(c);
+  }
+
+  /** Inside a transaction: the import's upsert, written as given. */
+  upsert(c: Customer): void {
+    this.gc.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, doc = excluded.doc').run(c.id, c.version, JSON.stringify(c));
+    this.writeKeys(c);
+    this.writeSegments(c);
+  }
+
+  insertCustomer(c: Customer, options?: WriteOptions): Promise<Customer> {
+    return this.gc.tx(() => {
+      this.insert(c);
+      return c;
+    }, options);
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    const row = this.gc.run(() => this.gc.stmt('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined);
+    return row ? (JSON.parse(row.doc as string) as Customer) : null;
+  }
+
+  async findCustomerByKey(key: string): Promise<Customer | null> {
+    const row = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?').get(key) as Row | undefined);
+    return row ? (JSON.parse(row.doc as string) as Customer) : null;
+  }
+
+  async findCustomersByContact(contact: string): Promise<Customer[]> {
+    const rows = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id').all(contact) as Row[]);
+    return rows.map((r) => JSON.parse(r.doc as string) as Customer);
+  }
+
+  updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer> {
+    return this.gc.tx(() => {
+      let current = options?.base;
+      if (current) {
+        // The caller's read is the stored document when the version still matches: no need to read and parse it.
+        const row = this.gc.stmt('SELECT version FROM customers WHERE id = ?').get(id) as Row | undefined;
+        if (!row) throw new AppError('NOT_FOUND', 'customer not found');
+        if (row.version !== current.version) throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+      } else {
+        const row = this.gc.stmt('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined;
+        if (!row) throw new AppError('NOT_FOUND', 'customer not found');
+        current = JSON.parse(row.doc as string) as Customer;
+        if (expectedVersion !== undefined && current.version !== expectedVersion) {
+          throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+        }
+      }
+      const next = mergeCustomer(current, patch);
+      this.gc.stmt('UPDATE customers SET version = ?, doc = ? WHERE id = ?').run(next.version, JSON.stringify(next), id);
+      // Most updates (sentiment, engagement) leave identities alone; rewrite the key tables only when they changed.
+      if (next.identities !== current.identities || next.contacts !== current.contacts) {
+        if (JSON.stringify([customerKeys(next), next.contacts]) !== JSON.stringify([customerKeys(current), current.contacts])) this.writeKeys(next);
+      }
+      if (next.segments.join('\n') !== current.segments.join('\n')) this.writeSegments(next);
+      return next;
+    }, options);
+  }
+}

@@ -1,0 +1,123 @@
+import { AppError } from '../../core/errors';
+import type { FaultHook } from '../faults';
+import type { StoreEngine } from '../storeEngine';
+import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
+import { GroupCommit, type GroupCommitOptions } from './groupCommit';
+import { SqliteConversations, SqliteMessages } from './sqliteConversations';
+import { SqliteCustomers } from './sqliteCustomers';
+import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
+import { INDEX_CHUNK, SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
+import { SCHEMA_VERSION, applySchema, registerFunctions, schemaVersion } from './sqliteSchema';
+
+export interface SqliteOptions extends GroupCommitOptions {
+  /** Tests only: fails the store between two writes that belong together (store/faults.ts). */
+  faults?: FaultHook;
+  /** Apply pending schema upgrades at start (default true); otherwise a file behind this release is refused. */
+  migrateOnStart?: boolean;
+}
+
+/** The embedded engine: one SQLite file through one connection (groupCommit.ts), one object per aggregate. */
+export class SqliteEngine implements StoreEngine {
+  readonly kind = 'sqlite' as const;
+  readonly gc: GroupCommit;
+  readonly customers: SqliteCustomers;
+  readonly conversations: SqliteConversations;
+  readonly messages: SqliteMessages;
+  readonly fullText: SqliteFullText;
+  readonly review: SqliteReview;
+  readonly imports: SqliteImport;
+  readonly staff: SqliteStaff;
+  readonly audit: SqliteAudit;
+  readonly state: SqliteState;
+  readonly merges: SqliteMerges;
+  readonly settings: SqliteSettings;
+  readonly corpus: SqliteCorpus;
+  readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
+  /** In-process reads: one call, three indexed lookups. */
+  readonly turns = {
+    readTurn: async (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]) => ({
+      customer: await this.customers.findCustomerByKey(key),
+      conversation: await this.conversations.findConversationByChannel(channelId, channelConversationId),
+      state: stateKeys.length ? await this.state.readState(stateKeys) : {},
+    }),
+  };
+  private indexTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    file: string,
+    private readonly options: SqliteOptions = {},
+  ) {
+    const gc = (this.gc = new GroupCommit(file, options));
+    this.customers = new SqliteCustomers(gc);
+    this.conversations = new SqliteConversations(gc, options.faults);
+    this.messages = new SqliteMessages(gc, options.faults);
+    this.fullText = new SqliteFullText(gc);
+    this.review = new SqliteReview(gc, this.fullText);
+    this.imports = new SqliteImport(gc, { customers: this.customers, conversations: this.conversations, messages: this.messages, fullText: this.fullText });
+    this.staff = new SqliteStaff(gc);
+    this.audit = new SqliteAudit(gc);
+    this.state = new SqliteState(gc);
+    this.merges = new SqliteMerges(gc);
+    this.settings = new SqliteSettings(gc);
+    this.corpus = new SqliteCorpus(gc);
+  }
+
+  async init(): Promise<void> {
+    this.gc.open();
+    registerFunctions(this.gc.db);
+    if (this.options.migrateOnStart !== false) applySchema(this.gc.db);
+    else {
+      const version = schemaVersion(this.gc.db);
+      if (version < SCHEMA_VERSION) {
+        await this.gc.close();
+        throw new AppError('STORE_UNAVAILABLE', `the data file is at schema version ${version}, this release needs ${SCHEMA_VERSION}: run npm run migrate`);
+      }
+    }
+    // A failure here is a failed write like any other: the next search, which indexes first, reports it.
+    this.indexTimer = setInterval(() => void this.fullText.indexPending(INDEX_CHUNK).catch(() => undefined), 1000).unref();
+  }
+
+  async migrate(): Promise<void> {
+    applySchema(this.gc.db);
+  }
+
+  /** Every multi-row invariant is kept inside one transaction here: nothing can disagree. */
+  async repair(): Promise<RepairReport> {
+    return { slots: 0, counters: 0 };
+  }
+
+  ping(): Promise<void> {
+    return this.gc.ping();
+  }
+
+  health(): StoreHealth {
+    return this.gc.health();
+  }
+
+  sync(): Promise<void> {
+    return this.gc.sync();
+  }
+
+  async close(): Promise<void> {
+    // Writes already queued are committed (or fail) before the file closes.
+    clearInterval(this.indexTimer);
+    await this.gc.close();
+  }
+
+  private async forgetCustomer(customerId: string): Promise<ForgetResult> {
+    const gc = this.gc;
+    const result = await gc.tx(() => {
+      const mergeSuggestions = gc.stmt('DELETE FROM merge_suggestions WHERE customer_id = ? OR candidate_id = ?').run(customerId, customerId).changes;
+      const merges = gc.stmt('DELETE FROM merges WHERE absorbed_id = ? OR survivor_id = ?').run(customerId, customerId).changes;
+      const corpusAdditions = gc.stmt('DELETE FROM corpus_additions WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)').run(customerId).changes;
+      // Their conversations' dialog state (botbuilder's ConversationState keys): what they typed into a dialog.
+      gc.stmt("DELETE FROM bot_state WHERE key IN (SELECT channel_id || '/conversations/' || channel_conversation_id FROM conversations WHERE customer_id = ?)").run(customerId);
+      // Erased texts left the full-text index as tombstones over segments that still hold their words: merging
+      // every segment into one drops them (and secure_delete zeroes the pages the old segments leave).
+      gc.stmt("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')").run();
+      return { mergeSuggestions, merges, corpusAdditions };
+    });
+    await gc.checkpointTruncate();
+    return result;
+  }
+}

@@ -1,0 +1,205 @@
+import { AppError } from '../../core/errors';
+import type { Message } from '../../models/records';
+import { UNRECOGNIZED_INTENT } from '../../models/records';
+import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
+import { averageSentiment, encodeCursor, sentimentSums } from '../storeGuards';
+import { UNRECOGNIZED_TOP, rankIndex, type ConversationStats, type ImportBatch, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
+import type { GroupCommit } from './groupCommit';
+import type { SqliteCustomers } from './sqliteCustomers';
+import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
+
+type Row = Record<string, unknown>;
+
+/** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
+export const INDEX_CHUNK = 2000;
+
+/** The words of a phrase (store/searchText.ts) as an FTS5 phrase query: only letters and digits, so no syntax gets through. */
+function ftsPhrase(words: readonly string[]): string {
+  return `"${words.join(' ')}"`;
+}
+
+/** The full-text index, kept in bulk from a queue (see sqliteSchema.ts). */
+export class SqliteFullText {
+  constructor(private readonly gc: GroupCommit) {}
+
+  /** Adds queued messages to the index (at most `limit`, else all); applied at once, like a deferSync write. */
+  indexPending(limit = -1): Promise<void> {
+    if (this.gc.isClosed || !this.gc.stmt('SELECT 1 FROM messages_fts_pending LIMIT 1').get()) return Promise.resolve();
+    return this.gc.tx(() => this.indexQueued(limit), { deferSync: true });
+  }
+
+  /** Inside a transaction. */
+  indexQueued(limit: number): void {
+    const last = limit < 0 ? undefined : (this.gc.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
+    const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
+    this.gc.stmt('INSERT INTO messages_fts(rowid, text) SELECT m.rowid, search_form(m.text) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid').run(upTo);
+    this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
+  }
+}
+
+/** Transcript review and dashboard figures, read from covering indexes; the bulk import. */
+export class SqliteReview implements EngineReview {
+  constructor(
+    private readonly gc: GroupCommit,
+    private readonly fullText: SqliteFullText,
+  ) {}
+
+  async searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
+    await this.fullText.indexPending();
+    return this.gc.run(
+      () =>
+        this.gc
+          .stmt(
+            `SELECT m.conversation_id AS conversationId, m.seq, m.role, m.text, m.created_at AS createdAt
+             FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+             WHERE messages_fts MATCH ? ORDER BY m.rowid DESC LIMIT ?`,
+          )
+          .all(ftsPhrase(words), limit) as SearchHit[],
+    );
+  }
+
+  async conversationStats(q: StatsQuery): Promise<ConversationStats> {
+    const channel = q.channelId ?? null;
+    const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
+    const args = [q.from, q.to, channel, channel];
+    return this.gc.run(() => {
+      const perDay = this.gc
+        .stmt(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
+        .all(...args) as ConversationStats['perDay'];
+      const totals = this.gc
+        .stmt(`SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
+        .get(...args) as { total: number; botOnly: number | null };
+      const handoffReasons = this.gc
+        .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`)
+        .all(...args) as ConversationStats['handoffReasons'];
+      const satisfaction = this.gc
+        .stmt(`SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`)
+        .all(...args) as ConversationStats['satisfaction'];
+      const percentiles = (column: string): Percentiles => {
+        const { n } = this.gc.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
+        const at = (p: number) =>
+          n === 0 ? null : (this.gc.stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`).get(...args, rankIndex(n, p)) as { v: number }).v / 1000;
+        return { p50: at(0.5), p90: at(0.9), n };
+      };
+      const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
+      const intents = this.gc
+        .stmt(`SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`)
+        .all(...args) as ConversationStats['intents'];
+      const unrecognized = this.gc
+        .stmt(
+          `SELECT MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
+           WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text)) ORDER BY count DESC, text LIMIT ?`,
+        )
+        .all(...args, UNRECOGNIZED_TOP) as ConversationStats['unrecognized'];
+      const sentiment = this.gc
+        .stmt(
+          `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, ROUND(SUM(sentiment_sum) / SUM(sentiment_n), 3) AS average, SUM(sentiment_n) AS n
+             FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
+           UNION ALL
+           SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, ROUND(SUM(c.sentiment_sum) / SUM(c.sentiment_n), 3) AS average, SUM(c.sentiment_n) AS n
+             FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
+             WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment
+           ORDER BY day, segment`,
+        )
+        .all(...args, ...args) as ConversationStats['sentiment'];
+      return {
+        perDay,
+        total: totals.total,
+        botOnly: totals.botOnly ?? 0,
+        handoffReasons,
+        satisfaction,
+        times: { waiting: percentiles('wait_ms'), firstResponse: percentiles('first_response_ms'), handling: percentiles('handle_ms') },
+        intents,
+        unrecognized,
+        sentiment,
+      };
+    });
+  }
+
+  async searchTranscripts(f: EngineTranscriptFilter, page: { limit: number; after?: Keyset }): Promise<TranscriptResults> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => (where.push(sql), args.push(...values));
+    if (f.words !== undefined) {
+      await this.fullText.indexPending();
+      add('c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)', ftsPhrase(f.words));
+    }
+    if (f.from !== undefined) add('c.created_at >= ?', f.from);
+    if (f.to !== undefined) add('c.created_at < ?', f.to);
+    if (f.channelId !== undefined) add('c.channel_id = ?', f.channelId);
+    if (f.customerId !== undefined) add('c.customer_id = ?', f.customerId);
+    if (f.agentId !== undefined) add("instr(c.handled_by, '|' || ? || '|') > 0", f.agentId);
+    if (f.state !== undefined) add('c.state = ?', f.state);
+    if (f.handoffReason !== undefined) add('c.handoff_reason = ?', f.handoffReason);
+    if (f.intent !== undefined) add("c.id IN (SELECT conversation_id FROM messages WHERE role = 'customer' AND intent = ?)", f.intent);
+    if (f.sentimentMin !== undefined) add('c.sentiment_n > 0 AND c.sentiment_sum / c.sentiment_n >= ?', f.sentimentMin);
+    if (f.sentimentMax !== undefined) add('c.sentiment_n > 0 AND c.sentiment_sum / c.sentiment_n <= ?', f.sentimentMax);
+    if (f.satisfactionMin !== undefined) add('c.satisfaction >= ?', f.satisfactionMin);
+    if (f.satisfactionMax !== undefined) add('c.satisfaction <= ?', f.satisfactionMax);
+    if (f.tag !== undefined) add("instr(c.tags, '|' || ? || '|') > 0", f.tag);
+    if (f.segment !== undefined) add('c.customer_id IN (SELECT customer_id FROM customer_segments WHERE segment = ?)', f.segment);
+    if (page.after) add('(c.created_at < ? OR (c.created_at = ? AND c.id < ?))', page.after.createdAt, page.after.createdAt, page.after.id);
+    // With words, walk conversations newest first and stop at the page: otherwise SQLite sorts every match
+    // of a common word (hundreds of thousands) before taking fifty.
+    const keysetScan = 'INDEXED BY conversations_keyset';
+    const sql = `SELECT c.*, json_extract(cu.doc, '$.displayName') AS customer_name,
+        (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer') AS customer_messages
+      FROM conversations c ${f.words !== undefined ? keysetScan : ''} LEFT JOIN customers cu ON cu.id = c.customer_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`;
+    const rows = this.gc.run(() => this.gc.stmt(sql).all(...args, page.limit + 1) as Row[]);
+    const items = rows.slice(0, page.limit).map((r) => ({
+      conversation: rowToConversation(r),
+      ...(typeof r.customer_name === 'string' ? { customerName: r.customer_name } : {}),
+      sentiment: averageSentiment(r.sentiment_sum as number, r.sentiment_n as number),
+      customerMessages: r.customer_messages as number,
+    }));
+    return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].conversation) : null };
+  }
+
+  async listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
+    const rows = this.gc.run(
+      () => this.gc.db.prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`).all(...conversationIds) as Row[],
+    );
+    return rows.map((r) => JSON.parse(r.doc as string) as Message);
+  }
+}
+
+/** The bulk load: one transaction, records written as given (an existing id is overwritten, so a rerun changes nothing). */
+export class SqliteImport {
+  constructor(
+    private readonly gc: GroupCommit,
+    private readonly parts: { customers: SqliteCustomers; conversations: SqliteConversations; messages: SqliteMessages; fullText: SqliteFullText },
+  ) {}
+
+  importRecords(batch: ImportBatch): Promise<void> {
+    const { customers, conversations, messages, fullText } = this.parts;
+    return this.gc.tx(() => {
+      for (const c of batch.customers ?? []) customers.upsert(c);
+      const sentiment = sentimentSums(batch.messages ?? []);
+      const channels = new Map<string, string>();
+      for (const c of batch.conversations ?? []) {
+        conversations.insert(c, sentiment.get(c.id), true);
+        channels.set(c.id, c.channelId);
+      }
+      for (const m of batch.messages ?? []) {
+        let channel = channels.get(m.conversationId);
+        if (channel === undefined) {
+          const row = this.gc.stmt('SELECT channel_id FROM conversations WHERE id = ?').get(m.conversationId) as Row | undefined;
+          if (!row) throw new AppError('NOT_FOUND', `conversation ${m.conversationId} not found`);
+          channels.set(m.conversationId, (channel = row.channel_id as string));
+        }
+        messages.insert(m, channel, true);
+      }
+      // The running sentiment of every conversation a message went to, recounted from its messages: the same
+      // whether the batch ran before or not.
+      const touched = new Set((batch.messages ?? []).map((m) => m.conversationId));
+      const recount = this.gc.stmt(
+        `UPDATE conversations SET (sentiment_sum, sentiment_n) = (SELECT COALESCE(SUM(sentiment), 0), COUNT(sentiment) FROM messages
+           WHERE conversation_id = conversations.id AND role = 'customer') WHERE id = ?`,
+      );
+      for (const id of touched) recount.run(id);
+      // A bulk load indexes its own messages, so the queue never grows by more than a second of live traffic.
+      fullText.indexQueued(-1);
+    });
+  }
+}

@@ -1,0 +1,214 @@
+import type Database from 'better-sqlite3';
+import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
+import { UNRECOGNIZED_INTENT } from '../../models/records';
+import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
+import { searchForm } from '../searchText';
+
+/**
+ * The embedded store's schema and its upgrades. `applySchema` is idempotent: a new file gets every table; a file
+ * made by an older version gets what was added since, filled from what it already holds (tested by
+ * test/integration/sqliteMigration.test.ts from a first-release file and from one that kept merge suggestions,
+ * merges, segment rules and corpus additions in the bot-state table).
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS customers (
+  id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_keys (
+  key TEXT PRIMARY KEY, customer_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS customer_keys_customer ON customer_keys(customer_id);
+CREATE TABLE IF NOT EXISTS customer_contacts (
+  customer_id TEXT NOT NULL, contact TEXT NOT NULL, PRIMARY KEY (customer_id, contact));
+CREATE INDEX IF NOT EXISTS customer_contacts_contact ON customer_contacts(contact);
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL, channel_conversation_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL, state TEXT NOT NULL, agent_id TEXT,
+  priority INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, doc TEXT NOT NULL,
+  UNIQUE (channel_id, channel_conversation_id));
+CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state, priority DESC, created_at);
+CREATE INDEX IF NOT EXISTS conversations_agent ON conversations(agent_id, state);
+CREATE INDEX IF NOT EXISTS conversations_customer ON conversations(customer_id, created_at);
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  activity_id TEXT, role TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+  created_at TEXT NOT NULL, doc TEXT NOT NULL,
+  UNIQUE (conversation_id, seq), UNIQUE (conversation_id, activity_id));
+CREATE TABLE IF NOT EXISTS messages_fts_pending (message_rowid INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+  id TEXT PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, action TEXT NOT NULL, target_id TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at, id);
+CREATE TABLE IF NOT EXISTS bot_state (
+  key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS store_probe (x BLOB);
+`;
+
+/** Tables added after the first release for what used to be kept in bot_state (issue 14): one row per record. */
+const PROFILE_RECORDS = `
+CREATE TABLE IF NOT EXISTS merge_suggestions (
+  id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, candidate_id TEXT NOT NULL,
+  pair TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS merge_suggestions_open_pair ON merge_suggestions(pair) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS merge_suggestions_status ON merge_suggestions(status, created_at);
+CREATE INDEX IF NOT EXISTS merge_suggestions_customer ON merge_suggestions(customer_id);
+CREATE INDEX IF NOT EXISTS merge_suggestions_candidate ON merge_suggestions(candidate_id);
+CREATE TABLE IF NOT EXISTS merges (
+  id TEXT PRIMARY KEY, absorbed_id TEXT NOT NULL, survivor_id TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS merges_absorbed ON merges(absorbed_id);
+CREATE INDEX IF NOT EXISTS merges_survivor ON merges(survivor_id);
+CREATE TABLE IF NOT EXISTS segment_rules (
+  id INTEGER PRIMARY KEY CHECK (id = 1), rules TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus_additions (
+  id INTEGER PRIMARY KEY, language TEXT NOT NULL, text_key TEXT NOT NULL, conversation_id TEXT, doc TEXT NOT NULL,
+  UNIQUE (language, text_key));
+CREATE INDEX IF NOT EXISTS corpus_additions_conversation ON corpus_additions(conversation_id) WHERE conversation_id IS NOT NULL;
+`;
+
+/**
+ * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
+ * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
+ * contentless (the form is computed in JavaScript, by the `search_form` function, only when indexing) with
+ * contentless_delete, so a deleted or erased message leaves it by rowid alone.
+ */
+const FTS_TABLE = "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')";
+
+/**
+ * The index is kept in bulk: a new or changed message only queues its rowid (a one-row insert), and indexing runs
+ * every second and before every full-text query (sqliteReview.ts), so a search always sees every message. FTS5
+ * writes a segment whenever a transaction or savepoint ends with terms in memory, which, per message, cost more
+ * than the rest of the insert. Replaced on every start (older files have other triggers).
+ */
+const FTS_TRIGGERS = `DROP TRIGGER IF EXISTS messages_ai; DROP TRIGGER IF EXISTS messages_ad; DROP TRIGGER IF EXISTS messages_au;
+CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.rowid;
+  DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid; END;
+CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.rowid;
+  INSERT OR IGNORE INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;`;
+
+/** The SQL functions the schema and the indexing use; registered on the store's connection before anything runs. */
+export function registerFunctions(db: Database.Database): void {
+  db.function('search_form', { deterministic: true }, (text: unknown) => searchForm(typeof text === 'string' ? text : ''));
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
+ * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
+ * search form.
+ */
+export const SCHEMA_VERSION = 3;
+
+export function schemaVersion(db: Database.Database): number {
+  const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
+  if (!hasMeta) return 0;
+  const row = db.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as Row | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+export function applySchema(db: Database.Database): void {
+  registerFunctions(db);
+  db.exec(SCHEMA);
+  addReviewColumns(db);
+  const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
+  if (!fts?.sql.includes('contentless_delete')) {
+    // A new file, one from before the full-text index, or one whose index held raw texts: index every message's
+    // search form now (the migration step; a large history takes a while once).
+    db.transaction(() => {
+      db.exec(`DROP TABLE IF EXISTS messages_fts; ${FTS_TABLE}; DELETE FROM messages_fts_pending;`);
+      db.exec('INSERT INTO messages_fts(rowid, text) SELECT rowid, search_form(text) FROM messages');
+    })();
+  }
+  db.exec(FTS_TRIGGERS);
+  db.transaction(() => {
+    db.exec(PROFILE_RECORDS);
+    moveProfileRecordsOutOfBotState(db);
+    db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
+  })();
+}
+
+/** Columns added after the first release; a file made by an older version gets them filled from its documents. */
+function addReviewColumns(db: Database.Database): void {
+  const columns = (table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+  const conv = columns('conversations');
+  if (!conv.has('handoff_reason')) {
+    db.exec(`ALTER TABLE conversations ADD COLUMN handoff_reason TEXT;
+      ALTER TABLE conversations ADD COLUMN satisfaction INTEGER;
+      UPDATE conversations SET handoff_reason = json_extract(doc, '$.handoffReason'), satisfaction = json_extract(doc, '$.satisfaction.score');`);
+  }
+  // Review filters and figures (issue 5): indexed facts derived from each record, kept by every write.
+  if (!conv.has('tags')) {
+    db.transaction(() => {
+      db.exec(`ALTER TABLE conversations ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conversations ADD COLUMN handled_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conversations ADD COLUMN wait_ms INTEGER;
+        ALTER TABLE conversations ADD COLUMN first_response_ms INTEGER;
+        ALTER TABLE conversations ADD COLUMN handle_ms INTEGER;
+        ALTER TABLE conversations ADD COLUMN sentiment_sum REAL NOT NULL DEFAULT 0;
+        ALTER TABLE conversations ADD COLUMN sentiment_n INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN intent TEXT;
+        ALTER TABLE messages ADD COLUMN sentiment REAL;
+        ALTER TABLE messages ADD COLUMN channel_id TEXT;
+        CREATE TABLE IF NOT EXISTS customer_segments (customer_id TEXT NOT NULL, segment TEXT NOT NULL, PRIMARY KEY (customer_id, segment));
+        CREATE INDEX IF NOT EXISTS customer_segments_segment ON customer_segments(segment, customer_id);
+        UPDATE messages SET intent = json_extract(doc, '$.intent'), sentiment = json_extract(doc, '$.sentiment'),
+          channel_id = (SELECT channel_id FROM conversations c WHERE c.id = messages.conversation_id);
+        INSERT OR IGNORE INTO customer_segments (customer_id, segment) SELECT c.id, j.value FROM customers c, json_each(c.doc, '$.segments') j;`);
+      const upd = db.prepare('UPDATE conversations SET tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, sentiment_sum = ?, sentiment_n = ? WHERE id = ?');
+      const sums = db.prepare("SELECT COALESCE(SUM(sentiment), 0) AS sum, COUNT(sentiment) AS n FROM messages WHERE conversation_id = ? AND role = 'customer'");
+      const page = db.prepare('SELECT rowid AS r, * FROM conversations WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+      for (let after = 0; ; ) {
+        const rows = page.all(after) as Row[];
+        if (!rows.length) break;
+        for (const row of rows) {
+          const c = { ...(JSON.parse(row.doc as string) as Conversation), lastSeq: row.last_seq as number };
+          const f = conversationFacts(c);
+          const s = sums.get(c.id) as { sum: number; n: number };
+          upd.run(f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, s.sum, s.n, c.id);
+        }
+        after = rows[rows.length - 1].r as number;
+      }
+    })();
+  }
+  // Figures read covering indexes only: a range of conversations never touches their (large) documents.
+  db.exec(`DROP INDEX IF EXISTS conversations_stats; DROP INDEX IF EXISTS conversations_created;
+    DROP INDEX IF EXISTS messages_customer_day; DROP INDEX IF EXISTS messages_customer_intent;
+    CREATE INDEX IF NOT EXISTS conversations_facts ON conversations(created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms, handle_ms, sentiment_sum, sentiment_n, customer_id);
+    CREATE INDEX IF NOT EXISTS conversations_keyset ON conversations(created_at, id);
+    CREATE INDEX IF NOT EXISTS messages_intent ON messages(intent, created_at, channel_id, conversation_id) WHERE role = 'customer';
+    CREATE INDEX IF NOT EXISTS messages_unrecognized ON messages(created_at, channel_id, text, conversation_id) WHERE role = 'customer' AND intent = '${UNRECOGNIZED_INTENT}';`);
+}
+
+/** The bot-state keys an older version kept these records under. */
+export const LEGACY_KEYS = { suggestions: 'crm/merge-suggestions', mergePrefix: 'crm/merges/', segmentRules: 'crm/segment-rules', corpus: 'nlu/corpus-additions' } as const;
+
+/** A file from before the profile-record tables: moves its records into them and out of bot_state (once). */
+function moveProfileRecordsOutOfBotState(db: Database.Database): void {
+  const value = (key: string) => {
+    const row = db.prepare('SELECT value FROM bot_state WHERE key = ?').get(key) as Row | undefined;
+    return row ? (JSON.parse(row.value as string) as Record<string, unknown>) : undefined;
+  };
+  const suggestions = value(LEGACY_KEYS.suggestions)?.items as MergeSuggestion[] | undefined;
+  const insSuggestion = db.prepare('INSERT OR IGNORE INTO merge_suggestions (id, customer_id, candidate_id, pair, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const s of suggestions ?? []) insSuggestion.run(s.id, s.customerId, s.candidateId, suggestionPair(s.customerId, s.candidateId), s.status, s.createdAt, JSON.stringify(s));
+  const merges = db.prepare('SELECT key, value FROM bot_state WHERE key >= ? AND key < ?').all(LEGACY_KEYS.mergePrefix, `${LEGACY_KEYS.mergePrefix}\uffff`) as Row[];
+  const insMerge = db.prepare('INSERT OR IGNORE INTO merges (id, absorbed_id, survivor_id, at, undone_at, doc) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const row of merges) {
+    const r = (JSON.parse(row.value as string) as { record: MergeRecord }).record;
+    insMerge.run(r.id, r.absorbed.id, r.survivor.id, r.at, r.undone ?? null, JSON.stringify(r));
+  }
+  const rules = value(LEGACY_KEYS.segmentRules)?.rules;
+  if (Array.isArray(rules)) db.prepare('INSERT OR IGNORE INTO segment_rules (id, rules, updated_at) VALUES (1, ?, ?)').run(JSON.stringify(rules), new Date().toISOString());
+  const additions = value(LEGACY_KEYS.corpus)?.items as CorpusAddition[] | undefined;
+  const insAddition = db.prepare('INSERT OR IGNORE INTO corpus_additions (language, text_key, conversation_id, doc) VALUES (?, ?, ?, ?)');
+  for (const a of additions ?? []) insAddition.run(a.language, corpusTextKey(a.text), a.conversationId ?? null, JSON.stringify(a));
+  db.prepare('DELETE FROM bot_state WHERE key IN (?, ?, ?) OR (key >= ? AND key < ?)').run(LEGACY_KEYS.suggestions, LEGACY_KEYS.segmentRules, LEGACY_KEYS.corpus, LEGACY_KEYS.mergePrefix, `${LEGACY_KEYS.mergePrefix}\uffff`);
+}

@@ -1,0 +1,199 @@
+import type { Conversation, ConversationState, Customer, Message, StateEntry } from '../models/records';
+
+/** The query and result shapes of the store's ports (store/store.ts), shared by both engines. */
+
+/** Identity keys are unique across customers: a channel identity, or a verified contact point. */
+export type IdentityKey =
+  | { kind: 'channel'; channelId: string; userId: string }
+  | { kind: 'email'; value: string }
+  | { kind: 'phone'; value: string };
+
+export type ClaimResult =
+  | { ok: true; conversation: Conversation }
+  | { ok: false; reason: 'not_found' | 'state' | 'capacity' };
+
+export interface AppendResult {
+  message: Message;
+  /** False when a message with the same channel activity id was already stored. */
+  created: boolean;
+}
+
+export interface MessagePage {
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface ConversationQuery {
+  states?: readonly ConversationState[];
+  /** Only conversations last changed before this ISO time. */
+  updatedBefore?: string;
+  agentId?: string;
+  customerId?: string;
+  limit?: number;
+}
+
+export interface AuditQuery {
+  actorId?: string;
+  action?: string;
+  targetId?: string;
+  limit?: number;
+  /** Opaque, from encodeCursor of the last entry of the previous page (newest first). */
+  cursor?: string;
+}
+
+/** How a write is acknowledged. */
+export interface WriteOptions {
+  /**
+   * Resolve once the write is applied (every later read sees it), not once it is durable: the caller awaits
+   * `sync()` before anything outside the process learns of it. A bot turn's writes then share one commit and one
+   * disk flush instead of one each. Without it, a write resolves only when durable.
+   */
+  deferSync?: boolean;
+}
+
+export const MAX_PAGE = 1000;
+/** How many not-understood messages the dashboard lists. */
+export const UNRECOGNIZED_TOP = 20;
+
+/** Nearest-rank percentile: the index of the p-th value among n sorted values. */
+export function rankIndex(n: number, p: number): number {
+  return Math.max(0, Math.ceil(p * n) - 1);
+}
+
+export interface SearchHit {
+  conversationId: string;
+  seq: number;
+  role: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface StatsQuery {
+  /** ISO dates, inclusive from, exclusive to. */
+  from: string;
+  to: string;
+  channelId?: string;
+}
+
+export interface Percentiles {
+  /** Seconds; null when there is no sample. */
+  p50: number | null;
+  p90: number | null;
+  n: number;
+}
+
+export interface ConversationStats {
+  /** Conversations created per day (YYYY-MM-DD) and channel. */
+  perDay: { day: string; channelId: string; count: number }[];
+  total: number;
+  /** Conversations that never left the bot (containment). */
+  botOnly: number;
+  handoffReasons: { reason: string; count: number }[];
+  satisfaction: { score: number; count: number }[];
+  /** Queued → taken by an agent; queued → first agent reply; taken → closed. */
+  times: { waiting: Percentiles; firstResponse: Percentiles; handling: Percentiles };
+  /** Customer messages per recognized intent (UNRECOGNIZED_INTENT included). */
+  intents: { intent: string; count: number }[];
+  /** The customer messages the bot understood least often, most frequent first (text compared case-insensitively). */
+  unrecognized: { text: string; count: number; conversationId: string }[];
+  /** Average customer sentiment per day of conversation, overall (segment '*') and per customer segment. */
+  sentiment: { day: string; segment: string; average: number; n: number }[];
+}
+
+/** Every field narrows the result; text is matched as words in any message of the conversation. */
+export interface TranscriptFilter {
+  text?: string;
+  /** ISO times on the conversation's start: inclusive from, exclusive to. */
+  from?: string;
+  to?: string;
+  channelId?: string;
+  customerId?: string;
+  agentId?: string;
+  state?: ConversationState;
+  handoffReason?: string;
+  /** Some customer message of the conversation was recognized as this intent. */
+  intent?: string;
+  /** Bounds on the conversation's average customer sentiment (-1…1). */
+  sentimentMin?: number;
+  sentimentMax?: number;
+  /** Bounds on the satisfaction rating (1…5); conversations without one never match. */
+  satisfactionMin?: number;
+  satisfactionMax?: number;
+  tag?: string;
+  /** A segment the customer is in now. */
+  segment?: string;
+}
+
+export interface TranscriptPage {
+  limit?: number;
+  /** Opaque, from the previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface TranscriptSummary {
+  conversation: Conversation;
+  customerName?: string;
+  /** Average sentiment of the customer's messages; null when none was scored. */
+  sentiment: number | null;
+  customerMessages: number;
+}
+
+export interface TranscriptResults {
+  items: TranscriptSummary[];
+  nextCursor: string | null;
+}
+
+export interface ImportBatch {
+  customers?: Customer[];
+  conversations?: Conversation[];
+  /** Messages of conversations in this batch or already stored; seq and lastSeq are taken as given. */
+  messages?: Message[];
+}
+
+/** How `updateCustomer` compares and writes. */
+export interface UpdateCustomerOptions extends WriteOptions {
+  /**
+   * The customer exactly as the caller read it, at the expected version: the store then writes only what the
+   * patch changes (a sentiment point appended, a few fields set) instead of the whole document.
+   */
+  base?: Customer;
+}
+
+/**
+ * What a store can still do. `ok`; `degraded`: a write was refused and cleanly rolled back (a full disk), writes
+ * are refused until a probe succeeds, then it is `ok` again; `failed`: it can no longer vouch for what it wrote (a
+ * failed fsync), and only a restart helps — liveness fails so an orchestrator restarts the process.
+ */
+export type StoreHealth = { status: 'ok' } | { status: 'degraded' | 'failed'; reason: string };
+
+/** What a repair found and fixed (MongoDB keeps some facts in more than one document; see store/README.md). */
+export interface RepairReport {
+  /** Agents whose capacity slots disagreed with the conversations they hold. */
+  slots: number;
+  /** Conversations whose sequence counter or running sentiment lagged behind their messages. */
+  counters: number;
+}
+
+/** What `forgetCustomer` removed. */
+export interface ForgetResult {
+  mergeSuggestions: number;
+  merges: number;
+  corpusAdditions: number;
+}
+
+/** What a bot turn reads at once (store.readTurn). */
+export interface TurnRead {
+  /** The customer holding this channel identity (not followed to the profile it was merged into). */
+  key: IdentityKey;
+  channelId: string;
+  channelConversationId: string;
+  /** Key-value state entries the turn will load (its dialog state). */
+  stateKeys?: readonly string[];
+}
+
+export interface TurnSnapshot {
+  customer: Customer | null;
+  conversation: Conversation | null;
+  /** The requested state entries that exist. */
+  state: Record<string, StateEntry>;
+}

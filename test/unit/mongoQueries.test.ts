@@ -1,0 +1,94 @@
+import mongoose from 'mongoose';
+import { registerModels } from '../../models/mongoSchemas';
+import { slotGuard } from '../../store/mongo/mongoConversations';
+import { byKey, customerUpdate } from '../../store/mongo/mongoCustomers';
+import { phraseFilter } from '../../store/mongo/mongoReview';
+import { buildCustomer, mergeCustomer } from '../../store/recordBuilders';
+import { phraseWords, searchForm } from '../../store/searchText';
+
+/**
+ * The MongoDB engine cannot run here (no server); these are the parts of its queries that do not need one: what
+ * its phrase filter keeps (the regular expression over the search form that follows $text), and the smallest
+ * update it sends for a changed customer.
+ */
+describe('MongoDB phrase filter', () => {
+  const texts = ["I can't log in", 'I read a blog inside the app', 'Order 123-456 arrived', 'first line\nsecond line', 'e mail me', 'Please update my e-mail'];
+  test.each([
+    ['log in', ["I can't log in"]],
+    ["can't log in", ["I can't log in"]],
+    ['e-mail', ['e mail me', 'Please update my e-mail']],
+    ['123-456', ['Order 123-456 arrived']],
+    ['line second', ['first line\nsecond line']],
+    ['in the', []],
+    ['blog', ['I read a blog inside the app']],
+    ['lo', []],
+  ])('%j keeps %j', (query, expected) => {
+    const { $text, searchText } = phraseFilter(phraseWords(query));
+    expect($text.$search).toBe(`"${phraseWords(query).join(' ')}"`);
+    expect(texts.filter((t) => searchText.test(searchForm(t)))).toEqual(expected);
+  });
+});
+
+describe('MongoDB customer update', () => {
+  const point = (i: number) => ({ at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, score: i / 100 });
+
+  test('a message appends a sentiment point and sets a few small fields; the history is pushed, not rewritten', () => {
+    const base = { ...buildCustomer({ displayName: 'Ana', sentiment: Array.from({ length: 200 }, (_, i) => point(i)) }), version: 7 };
+    const next = mergeCustomer(base, { sentiment: [...base.sentiment, point(99)].slice(-200), lastSeenAt: '2026-02-01T00:00:00.000Z', segments: ['at_risk'] });
+    const update = customerUpdate(base, next);
+    expect(update.$push).toEqual({ 'doc.sentiment': { $each: [point(99)], $slice: -200 } });
+    expect(update.$set).toEqual({ version: 8, 'doc.version': 8, 'doc.lastSeenAt': '2026-02-01T00:00:00.000Z', 'doc.segments': ['at_risk'], segments: ['at_risk'] });
+    expect(JSON.stringify(update).length).toBeLessThan(JSON.stringify(next).length / 10);
+  });
+
+  test('identity keys and contacts are rewritten only when identities or contacts change', () => {
+    const base = buildCustomer({ identities: [{ channelId: 'web', userId: 'u1', verified: true, addedAt: 'x' }] });
+    const renamed = customerUpdate(base, mergeCustomer(base, { displayName: 'B' }));
+    expect(Object.keys(renamed.$set).sort()).toEqual(['doc.displayName', 'doc.version', 'version']);
+    const withEmail = customerUpdate(base, mergeCustomer(base, { contacts: [{ type: 'email', value: 'A@Example.com', verified: true, source: 'agent', addedAt: 'x' }] }));
+    expect(withEmail.$set).toMatchObject({ keys: ['channel:web:u1', 'email:a@example.com'], contacts: ['email:a@example.com'] });
+    expect(withEmail.$push).toBeUndefined();
+  });
+
+  test('a history changed elsewhere than at its end is set whole', () => {
+    const base = buildCustomer({ sentiment: Array.from({ length: 10 }, (_, i) => point(i)) });
+    const changed = base.sentiment.map((p, i) => (i === 3 ? point(50) : p));
+    const update = customerUpdate(base, mergeCustomer(base, { sentiment: changed }));
+    expect([update.$set['doc.sentiment'], update.$push]).toEqual([changed, undefined]);
+  });
+});
+
+describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as the driver would receive them)', () => {
+  // A connection never opened: models cast queries without a server.
+  const conn = mongoose.createConnection();
+  conn.set('sanitizeFilter', true);
+  conn.set('strictQuery', true);
+  const m = registerModels(conn);
+  const cast = (q: { _castConditions(): void; error(): unknown; getFilter(): unknown }) => {
+    q._castConditions();
+    // What the driver serializes (symbol keys such as mongoose's "trusted" mark are not).
+    return { error: q.error(), filter: structuredClone(q.getFilter()) };
+  };
+  type Castable = Parameters<typeof cast>[0];
+
+  test('a lookup by identity key keeps the partial index filter expression', () => {
+    expect(cast(m.Customer.findOne(byKey('email:a@example.com')) as unknown as Castable)).toEqual({ error: undefined, filter: { keys: 'email:a@example.com', 'keys.0': { $exists: true } } });
+  });
+
+  test('the phrase filter keeps $text and the whole-word expression', () => {
+    const { error, filter } = cast(m.Message.find(phraseFilter(['log', 'in'])) as unknown as Castable);
+    expect(error).toBeUndefined();
+    expect(filter).toEqual({ $text: { $search: '"log in"' }, searchText: /(?:^| )log in(?: |$)/u });
+  });
+
+  test('the capacity guard keeps its array-length condition', () => {
+    expect(cast(m.AgentSlots.updateOne(slotGuard('agent-1', 'c1', 3), { $push: { conversations: 'c1' } }) as unknown as Castable)).toEqual({
+      error: undefined,
+      filter: { _id: 'agent-1', conversations: { $ne: 'c1' }, 'conversations.2': { $exists: false } },
+    });
+  });
+
+  test('an operator object that got past the guards would be compared as a value, not obeyed', () => {
+    expect(cast(m.User.findOne({ email: { $ne: null } }) as unknown as Castable).filter).toEqual({ email: { $eq: { $ne: null } } });
+  });
+});
