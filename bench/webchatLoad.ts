@@ -1,3 +1,4 @@
+import { transition } from '../handoff/handoffStatus';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -130,8 +131,11 @@ async function holdChats(app: App, url: string, sessions: { conversationId: stri
           const reference = { channelId: 'webchat', serviceUrl: `${url}/webchat/connector`, conversation: { id: s.conversationId }, user: { id: s.userId }, bot: { id: 'bot' } };
           const { conversation } = await app.store.getOrCreateConversation({ channelId: 'webchat', channelConversationId: s.conversationId, customerId: customer.id, reference: reference as never }, DEFERRED);
           const agent = held[(i + k) % held.length];
-          const r = await app.store.claimConversation({ conversationId: conversation.id, agentId: agent.id, fromStates: ['bot', 'queued'], maxActive: capacity });
-          if (!r.ok) throw new Error(`bench claim failed: ${JSON.stringify(r)}`);
+          // Through the state machine, like every change of owner: queued, then claimed by its agent.
+          const { store, services } = app;
+          await transition(store, services.events, { conversationId: conversation.id, to: 'queued', cause: 'escalated', from: ['bot'] });
+          const r = await transition(store, services.events, { conversationId: conversation.id, to: 'agent', cause: 'claimed', from: ['queued'], agent: { id: agent.id, maxActive: capacity } });
+          if (!r.ok) throw new Error(`bench claim failed: ${r.reason}`);
           return conversation.id;
         }),
       )),

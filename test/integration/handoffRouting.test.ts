@@ -1,3 +1,4 @@
+import { channelConversations } from '../../bot/supportBot';
 import { withinBusinessHours } from '../../handoff/handoffService';
 import { messageActivity, post, say } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
@@ -107,10 +108,13 @@ describe('Bot Framework handoff protocol', () => {
       const recorded = (await running.app.store.listMessages(c!.id)).filter((m) => m.kind === 'event' && m.data?.type === 'state');
       expect(recorded.map((m) => `${m.data!.from}>${m.data!.to}`)).toEqual(['bot>external', 'external>closed']);
       expect(changes).toEqual(['bot>external:external_started', 'external>closed:external_ended']);
-      // The customer writing again reopens it with the bot, through the state machine too.
+      // The customer writing again does not reopen it: a follow-up conversation with the bot starts, and the closed
+      // one keeps its times (no state change, so nothing is recorded or announced on it).
       await post(running.url, messageActivity({ ...over, text: 'one more thing' }));
-      expect(changes[2]).toBe('closed>bot:reopened');
-      expect((await running.app.store.getConversation(c!.id))?.state).toBe('bot');
+      expect(changes).toHaveLength(2);
+      expect((await running.app.store.getConversation(c!.id))?.state).toBe('closed');
+      const chain = await channelConversations(running.app.store, 'contactcentre', 'cc-1');
+      expect(chain.map((x) => x.state)).toEqual(['closed', 'bot']);
     } finally {
       await running.stop();
     }
