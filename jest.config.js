@@ -7,6 +7,6 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   // Says loudly when the MongoDB contract run is skipped (jest hides console output of all-skipped files).
-  globalSetup: '<rootDir>/test/skippedNotice.ts',
+  globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/skippedNotice.ts',
 };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineOptions, type Ranking } from './intentPipeline';
+import { CORPUS_PIPELINE, DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineOptions, type Ranking } from './intentPipeline';
 import { CORPUS_DIR, loadShippedCorpus, type LanguageCorpus } from './corpus';
 import { DEFAULT_CONFIDENCE, decide, type ConfidencePolicy } from './confidencePolicy';
 import { perIntentTable, requestMetrics, type JudgedRequest, type RequestMetrics } from './evalMetrics';
@@ -341,7 +341,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const cv = arg(argv, 'cv');
   if (cv) {
-    const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8'))));
+    const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8'))), 5, CORPUS_PIPELINE);
     const m = requestMetrics(judge(fromOutcomes(r.outcomes)), OUT_OF_SCOPE);
     write([`5-fold cross-validation of ${cv}: in-scope accuracy ${pct(r.accuracy)}, out-of-scope recall ${pct(r.oosRecall)}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}`, ...describe(m)]);
     write([JSON.stringify({ ...summary(m), folds: r.folds, data: path.basename(cv) })]);
@@ -350,7 +350,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes('--calibrate')) {
     const target = Number(arg(argv, 'target') ?? 0.03);
     const shipped = loadShippedCorpus();
-    const r = await crossValidate(shipped.flatMap(corpusExamples));
+    const r = await crossValidate(shipped.flatMap(corpusExamples), 5, CORPUS_PIPELINE);
     const outcomes = fromOutcomes(r.outcomes);
     const current = requestMetrics(judge(outcomes), OUT_OF_SCOPE);
     write([`5-fold cross-validation of the shipped corpus (${shipped.map((c) => c.language).join(' + ')}, trained together), with the current policy:`, ...describe(current).slice(0, 7)]);
@@ -365,7 +365,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const splits = loadSplits(argv);
   const nodeNlp = arg(argv, 'nodenlp-settings');
-  const options: PipelineOptions = { ...DEFAULT_PIPELINE, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) } : {}) };
+  // Our own corpus format is evaluated as the bot trains on it; the public benchmarks with the default pipeline.
+  const base = arg(argv, 'format') === 'corpus' ? CORPUS_PIPELINE : DEFAULT_PIPELINE;
+  const options: PipelineOptions = { ...base, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) } : {}) };
   write([`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}`]);
   const { result: r, outcomes } = await measureWithOutcomes(await prepareEvaluation(splits, options), splits.test);
   write([

@@ -33,7 +33,7 @@ export function functionWordGuess(text: string, languages: readonly string[]): s
 }
 import type { Example, LanguageCorpus } from './corpus';
 import { examplesOf } from './corpus';
-import { IntentPipeline, OOS_LABEL, type LabeledText, type PipelineJson, type Ranking } from './intentPipeline';
+import { CORPUS_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineJson, type Ranking } from './intentPipeline';
 import type { Entity, Recognition, Recognizer } from './recognizer';
 import { OUT_OF_SCOPE } from './recognizer';
 import { scoreSentiment } from './sentiment';
@@ -89,8 +89,9 @@ export class NlpRecognizer implements Recognizer {
     return this.pipeline.threshold;
   }
 
-  private hash(): string {
-    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v4').digest('hex').slice(0, 16);
+  /** Names the corpus and the training code: a cached model with another hash is retrained. */
+  hash(): string {
+    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v5').digest('hex').slice(0, 16);
   }
 
   /**
@@ -105,7 +106,7 @@ export class NlpRecognizer implements Recognizer {
       try {
         const saved = JSON.parse(fs.readFileSync(cache, 'utf8')) as { hash: string; pipeline: PipelineJson };
         if (saved.hash === hash) {
-          this.pipeline = IntentPipeline.import(saved.pipeline);
+          this.pipeline = IntentPipeline.import(saved.pipeline, CORPUS_PIPELINE);
           if (this.options.threshold !== undefined) this.pipeline.threshold = this.options.threshold;
           return;
         }
@@ -118,10 +119,10 @@ export class NlpRecognizer implements Recognizer {
       ...this.corpora.flatMap((c) => c.outOfScope.map((text) => ({ text, label: OOS_LABEL, language: c.language }))),
     ];
     const { train, held } = split(all.map((e) => ({ text: e.text, intent: e.label, language: e.language }))) as unknown as { train: LabeledText[]; held: LabeledText[] };
-    const probe = new IntentPipeline();
+    const probe = new IntentPipeline(CORPUS_PIPELINE);
     await probe.train(train.map(fromExample));
     const chosen = await probe.calibrate(held.map(fromExample));
-    this.pipeline = new IntentPipeline();
+    this.pipeline = new IntentPipeline(CORPUS_PIPELINE);
     await this.pipeline.train(all);
     this.pipeline.alpha = chosen.alpha;
     this.pipeline.beta = chosen.beta;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadShippedCorpus } from '../../nlu/corpus';
@@ -7,20 +7,39 @@ import { NlpRecognizer } from '../../nlu/nlpRecognizer';
 let shared: Promise<NlpRecognizer> | undefined;
 
 /**
- * One trained recognizer per jest worker; the model cache in the temp dir is shared across workers and runs.
- * Its name carries the corpus's hash, so checkouts with different corpora on one machine do not retrain in turn.
+ * The model cache in the temp dir, shared across workers and runs. Its name carries the model's hash, so
+ * checkouts with different corpora on one machine do not retrain in turn.
  */
+function newRecognizer(): { recognizer: NlpRecognizer; cacheFile: string } {
+  const corpus = loadShippedCorpus();
+  const probe = new NlpRecognizer(corpus, { maxChars: 2000 });
+  const cacheFile = path.join(os.tmpdir(), `crm-test-nlu-model-${probe.hash()}.json`);
+  return { recognizer: new NlpRecognizer(corpus, { maxChars: 2000, cacheFile }), cacheFile };
+}
+
+/** One trained recognizer per jest worker. */
 export function sharedRecognizer(): Promise<NlpRecognizer> {
   shared ??= (async () => {
-    const r = new NlpRecognizer(loadShippedCorpus(), { maxChars: 2000, cacheFile: sharedModelCache() });
-    await r.train();
-    return r;
+    const { recognizer } = newRecognizer();
+    await recognizer.train();
+    return recognizer;
   })();
   return shared;
 }
 
 /** The model cache file of the shipped corpus, for tests whose app retrains (it then finds this model). */
 export function sharedModelCache(): string {
-  const tag = createHash('sha256').update(JSON.stringify(loadShippedCorpus())).digest('hex').slice(0, 12);
-  return path.join(os.tmpdir(), `crm-test-nlu-model-${tag}.json`);
+  return newRecognizer().cacheFile;
+}
+
+/**
+ * Trains the cached model before the workers start when there is none for this corpus (jest's globalSetup):
+ * training takes tens of seconds on a busy machine, longer than a test's hook may wait, and the workers would
+ * each train it at once.
+ */
+export async function warmRecognizerCache(): Promise<void> {
+  const { recognizer, cacheFile } = newRecognizer();
+  if (fs.existsSync(cacheFile)) return;
+  process.stderr.write('\nTraining the NLU model for the tests (the corpus or the training code changed)…\n');
+  await recognizer.train();
 }
