@@ -1,33 +1,59 @@
 import type restify from 'restify';
 import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
-import { AppError, toAppError } from '../core/errors';
+import { AppError, toAppError, type ErrorCode } from '../core/errors';
 import { route } from '../core/http';
 import type { Logger } from '../core/logger';
-import type { SupportAdapter } from './supportAdapter';
+import type { RateLimits } from '../core/rateLimits';
+import { SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
 
-const Account = z.object({ id: z.string().min(1).max(512), name: z.string().max(1024).optional(), role: z.string().max(64).optional() }).passthrough();
+// Every field the bot reads from an account is typed here, so a malformed one is refused before anything is stored
+// (a non-string aadObjectId used to fail the turn after the customer's message was written).
+const Account = z
+  .object({
+    id: z.string().min(1).max(512),
+    name: z.string().max(1024).optional(),
+    role: z.string().max(64).optional(),
+    aadObjectId: z.string().max(128).optional(),
+  })
+  .passthrough();
 
-/** What we require of an incoming activity before any bot logic runs; other fields pass through. */
+/**
+ * What we require of an incoming activity before any bot logic runs; other fields pass through. The text is
+ * bounded by the body limit here and by the message limit in the endpoint (a coded MESSAGE_TOO_LONG).
+ */
 export const ActivitySchema = z
   .object({
     type: z.string().min(1).max(64),
     id: z.string().max(512).optional(),
     channelId: z.string().min(1).max(128),
     serviceUrl: z.string().min(1).max(2048),
-    conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+    conversation: z.object({ id: z.string().min(1).max(1024), tenantId: z.string().max(128).optional() }).passthrough(),
     from: Account,
     recipient: Account.optional(),
-    text: z.string().max(200_000).optional(),
+    text: z.string().optional(),
     locale: z.string().max(32).optional(),
     attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(50).optional(),
     deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
   })
   .passthrough();
 
-/** POST /api/messages: validate, authenticate (CloudAdapter), run the turn; never 200 for an unstored message. */
-export function registerBotEndpoint(server: restify.Server, adapter: SupportAdapter, bot: SupportBot, log: Logger): void {
+export interface BotEndpointDeps {
+  adapter: SupportAdapter;
+  bot: SupportBot;
+  log: Logger;
+  limits: RateLimits;
+  maxMessageChars: number;
+}
+
+/**
+ * POST /api/messages: validate, authenticate (CloudAdapter), limit, run the turn; never 200 for an unstored message.
+ * Bot Framework traffic comes from the channel service's own addresses, so it is limited per conversation, not per
+ * address.
+ */
+export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps): void {
+  const { adapter, bot, log, limits } = d;
   server.post(
     '/api/messages',
     route(log, async (req, res) => {
@@ -35,20 +61,47 @@ export function registerBotEndpoint(server: restify.Server, adapter: SupportAdap
       if (!parsed.success) {
         throw new AppError('BOT_ACTIVITY_INVALID', `Invalid activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
       }
+      const activity = parsed.data;
+      if (typeof activity.text === 'string' && activity.text.length > d.maxMessageChars) {
+        throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
+      }
+      // A reply goes to the activity's serviceUrl: one we would refuse to send to is refused before anything is stored.
+      if (activity.deliveryMode !== 'expectReplies' && !adapter.isTrustedServiceUrl(activity.serviceUrl) && !SupportAdapter.isOwnWebChat(activity)) {
+        log.warn({ code: 'OUTBOUND_URL_UNTRUSTED', channelId: activity.channelId }, 'activity refused: its service URL is not on the trusted list');
+        throw new AppError('OUTBOUND_URL_UNTRUSTED', 'the activity\'s serviceUrl is not on the trusted list (TRUSTED_SERVICE_URLS)');
+      }
       const auth = req.header('authorization') ?? '';
       let invoke;
       try {
-        invoke = await adapter.handle(auth, parsed.data as never, (ctx) => bot.onTurn(ctx));
+        invoke = await adapter.handle(auth, activity as never, async (ctx) => {
+          // After authentication: a forged request must not spend a real conversation's budget.
+          if (ctx.activity.type === 'message') await limits.consume('conversationMessages', `${ctx.activity.channelId}|${ctx.activity.conversation.id}`);
+          return bot.onTurn(ctx);
+        });
       } catch (err) {
-        if (err instanceof AuthenticationError || (err as { statusCode?: number })?.statusCode === 401) {
-          throw new AppError('AUTH_INVALID', 'Bot Framework token missing or invalid', { cause: err });
-        }
+        if (isAuthFailure(err)) throw new AppError('AUTH_INVALID', 'Bot Framework token missing or invalid', { cause: err });
         const e = toAppError(err);
-        throw e.status >= 500 ? e : new AppError('BOT_TURN_FAILED', undefined, { cause: err });
+        throw e.status >= 500 || PASSED_THROUGH.has(e.code) ? e : new AppError('BOT_TURN_FAILED', undefined, { cause: err });
       }
       res.status(invoke?.status ?? 200);
       if (invoke?.body !== undefined) res.json(invoke.body);
       else res.end();
     }),
   );
+}
+
+/** Refusals a turn may end with that the channel should see as they are (the rest of 4xx are the bot's own failure). */
+const PASSED_THROUGH = new Set<ErrorCode>(['RATE_LIMITED', 'OUTBOUND_URL_UNTRUSTED', 'MESSAGE_TOO_LONG']);
+
+/**
+ * botframework-connector rejects a bad token in many shapes: AuthenticationError, an error with statusCode 401,
+ * and, for a token it cannot even decode or whose algorithm it refuses (alg "none", HS256), a plain Error from
+ * jsonwebtoken or its own checks. Every one of them is a 401, never a 500.
+ */
+function isAuthFailure(err: unknown): boolean {
+  if (err instanceof AuthenticationError) return true;
+  const e = err as { statusCode?: unknown; name?: unknown; message?: unknown } | undefined;
+  if (e?.statusCode === 401 || e?.statusCode === 403) return true;
+  if (e?.name === 'JsonWebTokenError' || e?.name === 'TokenExpiredError' || e?.name === 'NotBeforeError') return true;
+  return typeof e?.message === 'string' && /token|jwt|signature|unauthori[sz]ed|issuer|audience|endorse|signing key/i.test(e.message) && !(err instanceof AppError);
 }

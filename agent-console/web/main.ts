@@ -114,6 +114,8 @@ function connect(): void {
         if (err.data?.code?.startsWith('AUTH_')) signOutLocal(tr('sessionEnded'));
       });
       socket.on('session:ended', () => signOutLocal(tr('sessionEnded')));
+      // A server that is shutting down disconnects on purpose; Socket.IO does not retry that by itself, so we do (another instance answers).
+      socket.on('server:shutdown', () => socket.once('disconnect', () => setTimeout(() => socket.connect(), 500 + Math.random() * 1500)));
       socket.on('queue:updated', ({ queue }: { queue: ConversationView[] }) => {
         const known = new Set(state.queue.map((q) => q.id));
         for (const q of queue) if (!known.has(q.id)) notifyNewChat(q);
