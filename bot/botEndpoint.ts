@@ -5,6 +5,7 @@ import { AppError, toAppError, type ErrorCode } from '../core/errors';
 import { route } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { RateLimits } from '../core/rateLimits';
+import { TrustedServiceUrls } from '../core/serviceUrls';
 import { SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
 
@@ -65,17 +66,19 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
       if (typeof activity.text === 'string' && activity.text.length > d.maxMessageChars) {
         throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
       }
-      // A reply goes to the activity's serviceUrl: one we would refuse to send to is refused before anything is stored.
-      if (activity.deliveryMode !== 'expectReplies' && !adapter.isTrustedServiceUrl(activity.serviceUrl) && !SupportAdapter.isOwnWebChat(activity)) {
-        log.warn({ code: 'OUTBOUND_URL_UNTRUSTED', channelId: activity.channelId }, 'activity refused: its service URL is not on the trusted list');
-        throw new AppError('OUTBOUND_URL_UNTRUSTED', 'the activity\'s serviceUrl is not on the trusted list (TRUSTED_SERVICE_URLS)');
-      }
       const auth = req.header('authorization') ?? '';
       let invoke;
       try {
         invoke = await adapter.handle(auth, activity as never, async (ctx) => {
-          // After authentication: a forged request must not spend a real conversation's budget.
-          if (ctx.activity.type === 'message') await limits.consume('conversationMessages', `${ctx.activity.channelId}|${ctx.activity.conversation.id}`);
+          // After authentication (an unauthenticated request is a 401 whatever it says), before anything is stored.
+          const a = ctx.activity;
+          // Replies go to the activity's serviceUrl: one we would refuse to send to is refused now.
+          if (a.deliveryMode !== 'expectReplies' && !adapter.isTrustedServiceUrl(a.serviceUrl) && !SupportAdapter.isOwnWebChat(a)) {
+            log.warn({ code: 'OUTBOUND_URL_UNTRUSTED', target: TrustedServiceUrls.describe(a.serviceUrl), channelId: a.channelId }, 'activity refused: its service URL is not on the trusted list');
+            throw new AppError('OUTBOUND_URL_UNTRUSTED', "the activity's serviceUrl is not on the trusted list (TRUSTED_SERVICE_URLS)");
+          }
+          // A forged request must not spend a real conversation's budget: limited after authentication.
+          if (a.type === 'message') await limits.consume('conversationMessages', `${a.channelId}|${a.conversation.id}`);
           return bot.onTurn(ctx);
         });
       } catch (err) {

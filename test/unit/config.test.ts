@@ -1,6 +1,7 @@
 import { loadConfig, parseStoreUrl } from '../../core/config';
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../../core/errors';
+import { TrustedServiceUrls } from '../../core/serviceUrls';
 
 const STRONG = 'q7Vd0rX2kP9mZs4LwT8yBn3HcJ6fGa1E';
 
@@ -108,5 +109,25 @@ describe('config', () => {
 
   test('a random secret passes the entropy check', () => {
     expect(problems({ SESSION_SECRET: randomBytes(24).toString('base64'), MENTIONS_API_KEY: randomBytes(18).toString('base64url') })).toEqual([]);
+  });
+
+  test.each([
+    ['https://smba.trafficmanager.net/emea/', true],
+    ['https://webchat.botframework.com/', true],
+    ['https://europe.directline.botframework.com/v3/', true],
+    ['https://botframework.com/', false], // "*." means a subdomain
+    ['http://webchat.botframework.com/', false], // scheme is part of the pattern
+    ['https://webchat.botframework.com:8443/', false], // so is the port
+    ['https://smba.trafficmanager.net@evil.example/', false],
+    ['https://user:pw@smba.trafficmanager.net/', false],
+    ['https://smba.trafficmanager.net.evil.example/', false],
+    ['https://evilbotframework.com/', false],
+    ['https://channel.example/bot/v3/conversations', true],
+    ['https://channel.example/botnet', false], // a path prefix ends at a segment boundary
+    ['http://localhost:3979/', false], // loopback only when listed
+    ['not a url', false],
+  ])('TRUSTED_SERVICE_URLS: %s trusted: %s', (url, trusted) => {
+    const list = loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', PUBLIC_URL: 'https://bot.example', TRUSTED_SERVICE_URLS: 'default,https://channel.example/bot' }).trustedServiceUrls;
+    expect(new TrustedServiceUrls(list).isTrusted(url)).toBe(trusted);
   });
 });

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { buildApp, type App, type AppDeps } from '../../app/app';
+import { loadConfig } from '../../core/config';
+import { createLogger } from '../../core/logger';
+import { sharedRecognizer } from '../helpers/sharedRecognizer';
+
+export interface SecurityApp {
+  app: App;
+  url: string;
+  port: number;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** Every log line as written (to scan for leaked secrets). */
+  rawLogs: string[];
+  stop(): Promise<void>;
+}
+
+/** The real app on a fresh embedded store, listening on port 0, its log captured (info and above). */
+export async function startSecurityApp(env: Record<string, string> = {}, deps: AppDeps = {}): Promise<SecurityApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-sec-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: path.join(dir, 'crm.sqlite'), SQLITE_SYNCHRONOUS: 'normal', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env });
+  const rawLogs: string[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        rawLogs.push(line);
+        logs.push(JSON.parse(line));
+      }
+      cb();
+    },
+  });
+  const app = await buildApp(config, createLogger(config.logLevel, sink), { recognizer: await sharedRecognizer(), ...deps });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const port = (app.httpServer.address() as AddressInfo).port;
+  return {
+    app,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    rawLogs,
+    async stop() {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TrapHit {
+  method?: string;
+  url?: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * A host the attacker controls, on another loopback address (127.0.0.2): records every connection and request
+ * it gets, and answers 200 like a channel would, so nothing it receives could look like a failure upstream.
+ */
+export class Trap {
+  readonly hits: TrapHit[] = [];
+  connections = 0;
+  private server!: http.Server;
+  url = '';
+  host = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.hits.push({ method: req.method, url: req.url, headers: req.headers });
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"trapped"}');
+    });
+    this.server.on('connection', () => this.connections++);
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.2', r));
+    this.host = `127.0.0.2:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://${this.host}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+/** One HTTP request with exactly the headers given (fetch would not let us set Host), body as JSON or raw. */
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string | Buffer } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const headers: Record<string, string> = { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
+    if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+    const req = http.request(url, { method: options.method ?? (payload === undefined ? 'GET' : 'POST'), headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        let body: any = text;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** A web chat visitor: a session, and a way to post activities (with extra headers, as an attacker would). */
+export async function webChatVisitor(url: string, body: Record<string, unknown> = {}) {
+  const s = await request(`${url}/chat/session`, { body });
+  if (s.status !== 200) throw new Error(`session: ${s.status} ${JSON.stringify(s.body)}`);
+  const { token, conversationId, userId } = s.body as { token: string; conversationId: string; userId: string };
+  return {
+    token,
+    conversationId,
+    userId,
+    say: (text: string, headers: Record<string, string> = {}) =>
+      request(`${url}/v3/directline/conversations/${conversationId}/activities`, { body: { type: 'message', text }, headers: { authorization: `Bearer ${token}`, ...headers } }),
+  };
+}
+
+/** Waits until pred holds, checking on every turn of the event loop's timers; fails after the jest timeout. */
+export async function until(pred: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await pred())) await new Promise((r) => setTimeout(r, 20));
+}
