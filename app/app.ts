@@ -308,8 +308,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       // Console sockets: told why, then a server disconnect (their clients reconnect to another instance).
       io.emit('server:shutdown', { code: 'SERVER_SHUTTING_DOWN' });
       io.disconnectSockets(true);
+      await drain.stopAccepting();
       log.info({ inFlight: drain.inFlight }, 'shutdown: no longer accepting; finishing requests');
-      const forcedConnections = await drain.drain(config.shutdown.graceSeconds * 1000);
+      const forcedConnections = await drain.finish(config.shutdown.graceSeconds * 1000);
       if (forcedConnections > 0) log.warn({ forcedConnections }, 'shutdown: grace period over; connections cut');
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

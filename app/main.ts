@@ -1,4 +1,3 @@
-import { buildApp } from './app';
 import { loadConfig } from '../core/config';
 import { isAppError } from '../core/errors';
 import { createLogger } from '../core/logger';
@@ -15,6 +14,8 @@ async function main(): Promise<void> {
     process.exit(EX_CONFIG);
   }
   const log = createLogger(config.logLevel);
+  // Loaded only once the configuration is known to be valid: a bad one exits at once, before any of it loads.
+  const { buildApp } = await import('./app');
   const app = await buildApp(config, log);
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
   const addr = app.httpServer.address();

@@ -209,48 +209,55 @@ export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeo
 
 /** Parses an environment (process.env by default) into a frozen Config, or throws listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // Each setting is parsed on its own, so the checks between settings still run (and report) when one is invalid.
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+  const failed = new Set<string>();
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(EnvSchema.shape) as [string, z.ZodTypeAny][]) {
+    const r = schema.safeParse(env[name]);
+    if (r.success) values[name] = r.data;
+    else {
+      failed.add(name);
+      for (const issue of r.error.issues) problems.push(`${[name, ...issue.path].join('.')}: ${issue.message}`);
+    }
   }
-  const e = parsed.success ? parsed.data : undefined;
-  if (e && e.NODE_ENV === 'production') {
-    if (!e.MicrosoftAppId) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
-    if (!e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI')
+  const e = values as z.output<typeof EnvSchema>;
+  /** A setting that is absent (and not merely invalid, which is reported already). */
+  const missing = (name: keyof typeof e) => !e[name] && !failed.has(name);
+  if (e.NODE_ENV === 'production') {
+    if (missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
+    if (missing('MicrosoftAppPassword') && e.MicrosoftAppType !== 'UserAssignedMSI')
       problems.push('MicrosoftAppPassword: required in production');
-    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
-    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the service\'s own https address)');
-    else if (!e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
+    if (missing('SESSION_SECRET')) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+    if (missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production (the service\'s own https address)');
+    else if (e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
     if (e.DEMO_ACCOUNTS) problems.push('DEMO_ACCOUNTS: refused in production (their password is public)');
   }
-  if (e) {
-    if (e.MicrosoftAppId && !e.PUBLIC_URL) problems.push('PUBLIC_URL: required when MicrosoftAppId is set (the web chat\'s service URL must never come from a request)');
-    if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && !e.MicrosoftAppTenantId)
-      problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${e.MicrosoftAppType}`);
-    if (e.MicrosoftAppType === 'UserAssignedMSI' && !e.MicrosoftAppId) problems.push('MicrosoftAppId: required when MicrosoftAppType is UserAssignedMSI (the managed identity\'s client id)');
-    if (e.MicrosoftAppPassword && !e.MicrosoftAppId) problems.push('MicrosoftAppPassword: set without MicrosoftAppId');
-    for (const t of trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId)) {
-      const p = parseServiceUrlPattern(t);
-      if (typeof p === 'string') problems.push(`TRUSTED_SERVICE_URLS: ${p}`);
-      else if (e.NODE_ENV === 'production' && isCleartextRemote(t)) problems.push(`TRUSTED_SERVICE_URLS: "${t}" is plain http to another host; production sends only over https`);
-    }
-    if (e.TEAMS_APP_ID && list(e.TEAMS_ALLOWED_TENANTS).length === 0)
-      problems.push('TEAMS_ALLOWED_TENANTS: required when TEAMS_APP_ID is set (the Entra ID tenant ids whose users may sign in)');
-    for (const tid of list(e.TEAMS_ALLOWED_TENANTS)) {
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tid)) problems.push(`TEAMS_ALLOWED_TENANTS: "${tid}" is not a tenant id (a GUID)`);
-    }
-    if (e.WEBCHAT_TOKEN_SECONDS > e.WEBCHAT_SESSION_MAX_SECONDS) problems.push('WEBCHAT_TOKEN_SECONDS: longer than WEBCHAT_SESSION_MAX_SECONDS');
+  if (e.MicrosoftAppId && missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required when MicrosoftAppId is set (the web chat\'s service URL must never come from a request)');
+  if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && missing('MicrosoftAppTenantId'))
+    problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${e.MicrosoftAppType}`);
+  if (e.MicrosoftAppType === 'UserAssignedMSI' && missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required when MicrosoftAppType is UserAssignedMSI (the managed identity\'s client id)');
+  if (e.MicrosoftAppPassword && !e.MicrosoftAppId) problems.push('MicrosoftAppPassword: set without MicrosoftAppId');
+  for (const t of trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId)) {
+    const p = parseServiceUrlPattern(t);
+    if (typeof p === 'string') problems.push(`TRUSTED_SERVICE_URLS: ${p}`);
+    else if (e.NODE_ENV === 'production' && isCleartextRemote(t)) problems.push(`TRUSTED_SERVICE_URLS: "${t}" is plain http to another host; production sends only over https`);
   }
-  if (e && !!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET) problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
-  if (e?.BUSINESS_TIMEZONE) {
+  if (e.TEAMS_APP_ID && list(e.TEAMS_ALLOWED_TENANTS).length === 0 && !failed.has('TEAMS_ALLOWED_TENANTS'))
+    problems.push('TEAMS_ALLOWED_TENANTS: required when TEAMS_APP_ID is set (the Entra ID tenant ids whose users may sign in)');
+  for (const tid of list(e.TEAMS_ALLOWED_TENANTS)) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tid)) problems.push(`TEAMS_ALLOWED_TENANTS: "${tid}" is not a tenant id (a GUID)`);
+  }
+  if (e.WEBCHAT_TOKEN_SECONDS !== undefined && e.WEBCHAT_SESSION_MAX_SECONDS !== undefined && e.WEBCHAT_TOKEN_SECONDS > e.WEBCHAT_SESSION_MAX_SECONDS) problems.push('WEBCHAT_TOKEN_SECONDS: longer than WEBCHAT_SESSION_MAX_SECONDS');
+  if (!!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET && !failed.has('WEBHOOK_URL') && !failed.has('WEBHOOK_SECRET')) problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
+  if (e.BUSINESS_TIMEZONE) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
     } catch {
       problems.push(`BUSINESS_TIMEZONE: unknown time zone ${e.BUSINESS_TIMEZONE}`);
     }
   }
-  if (problems.length > 0 || !e) {
+  if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: problems });
   }
   const secret = e.SESSION_SECRET ?? `dev-only-session-secret-${e.NODE_ENV}-not-for-production`;

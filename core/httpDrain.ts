@@ -6,8 +6,9 @@ import type { Socket } from 'node:net';
  * accepting; `closeIdleConnections()` also closes connections whose request has not been parsed yet (a client
  * that connected just before may lose its request). Here, once draining:
  * - every response says `Connection: close`, so each connection ends cleanly after its current request;
- * - `drain()` stops accepting and waits until every connection has ended by itself (idle keep-alive connections
- *   end at the server's keepAliveTimeout), or until the grace period is over, and only then destroys the rest.
+ * - `stopAccepting()` closes the listener; `finish()` waits until every connection has ended by itself (idle
+ *   keep-alive connections end at the server's keepAliveTimeout), or until the grace period is over, and only then
+ *   destroys the rest.
  */
 export class HttpDrain {
   private readonly connections = new Map<Socket, { active: number }>();
@@ -51,15 +52,20 @@ export class HttpDrain {
     return n;
   }
 
-  /**
-   * Stops accepting, then resolves when every connection has ended, or after graceMs, destroying whatever is
-   * left; resolves with how many connections had to be destroyed.
-   */
-  async drain(graceMs: number): Promise<number> {
+  /** Stops accepting new connections; those already accepted (with or without a request yet) go on. */
+  async stopAccepting(): Promise<void> {
     this.begin();
     // Close from the check phase, right after the poll phase accepted every connection the kernel had queued.
     await new Promise((r) => setImmediate(r));
+    // Closes the listening socket at once (its close callback, which waits for every connection, is not needed).
     if (this.server.listening) this.server.close();
+  }
+
+  /**
+   * Resolves when every connection has ended, or after graceMs, destroying whatever is left; resolves with how
+   * many connections had to be destroyed.
+   */
+  async finish(graceMs: number): Promise<number> {
     if (this.connections.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);

@@ -107,6 +107,13 @@ describe('config', () => {
     expect(loadConfig({ TRUSTED_SERVICE_URLS: 'default,https://channel.example' }).trustedServiceUrls).toEqual(expect.arrayContaining(['https://*.botframework.com', 'https://channel.example']));
   });
 
+  test('an invalid setting does not hide the problems between settings', () => {
+    const found = problems({ NODE_ENV: 'production', SESSION_SECRET: ' '.repeat(32), MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'id', TEAMS_APP_ID: 'tab' });
+    for (const setting of ['SESSION_SECRET', 'MicrosoftAppTenantId', 'PUBLIC_URL', 'TEAMS_ALLOWED_TENANTS']) expect(found.some((p) => p.startsWith(setting))).toBe(true);
+    // The invalid secret is reported as invalid, not also as missing.
+    expect(found.filter((p) => p.includes('required in production') && p.startsWith('SESSION_SECRET'))).toEqual([]);
+  });
+
   test('a random secret passes the entropy check', () => {
     expect(problems({ SESSION_SECRET: randomBytes(24).toString('base64'), MENTIONS_API_KEY: randomBytes(18).toString('base64url') })).toEqual([]);
   });
