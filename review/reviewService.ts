@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors';
 import type { Conversation, Message, UserRole } from '../models/records';
 import type { ConversationStats, StatsQuery, Store, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
+import { csvCell, csvLine } from '../core/csv';
 
 /** Who is asking; the review rules depend on the role only. */
 export interface Actor {
@@ -31,16 +32,8 @@ export function canSee(actor: Actor, c: Conversation): boolean {
   return c.agentId === actor.id || (c.handledBy ?? []).includes(actor.id);
 }
 
-/** One CSV cell: quoted when needed; a leading = + - @ is neutralized so spreadsheets do not run it as a formula. */
-export function csvCell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(cells: unknown[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
+/** CSV cells and lines, with formula neutralization: core/csv.ts. */
+export { csvCell, csvLine };
 
 /**
  * Transcript review for supervisors: search with filters, one transcript with everything that happened,
