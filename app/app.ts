@@ -236,7 +236,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       res.json({ status: 'unavailable', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } });
     }
   }));
-  registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars });
+  registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
   registerAuthRoutes(server, { auth, teamsLinks, log, trustProxy: config.trustProxy });
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
   registerWebChatChannel(server, {

@@ -46,6 +46,8 @@ export interface BotEndpointDeps {
   log: Logger;
   limits: RateLimits;
   maxMessageChars: number;
+  /** No app credentials: activities without a token are accepted (local use only). */
+  anonymous: boolean;
 }
 
 /**
@@ -67,6 +69,8 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
         throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
       }
       const auth = req.header('authorization') ?? '';
+      // Refused before any key lookup: what no channel ever signs (no token, alg none, HMAC, no key id).
+      if ((auth !== '' || !d.anonymous) && !plausibleChannelToken(auth)) throw new AppError('AUTH_INVALID', 'Bot Framework token missing or invalid');
       let invoke;
       try {
         invoke = await adapter.handle(auth, activity as never, async (ctx) => {
@@ -82,6 +86,10 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
           return bot.onTurn(ctx);
         });
       } catch (err) {
+        if (isKeyOutage(err)) {
+          log.warn({ code: 'AUTH_KEYS_UNAVAILABLE', err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'Bot Framework signing keys unavailable; activity refused');
+          throw new AppError('AUTH_KEYS_UNAVAILABLE', undefined, { cause: err });
+        }
         if (isAuthFailure(err)) throw new AppError('AUTH_INVALID', 'Bot Framework token missing or invalid', { cause: err });
         const e = toAppError(err);
         throw e.status >= 500 || PASSED_THROUGH.has(e.code) ? e : new AppError('BOT_TURN_FAILED', undefined, { cause: err });
@@ -95,6 +103,26 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
 
 /** Refusals a turn may end with that the channel should see as they are (the rest of 4xx are the bot's own failure). */
 const PASSED_THROUGH = new Set<ErrorCode>(['RATE_LIMITED', 'OUTBOUND_URL_UNTRUSTED', 'MESSAGE_TOO_LONG']);
+
+/** Bot Framework channels sign with RSA keys they publish under a key id. */
+function plausibleChannelToken(header: string): boolean {
+  const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header);
+  if (!m) return false;
+  try {
+    const h = JSON.parse(Buffer.from(m[1], 'base64url').toString()) as { alg?: unknown; kid?: unknown };
+    return (h.alg === 'RS256' || h.alg === 'RS384' || h.alg === 'RS512') && typeof h.kid === 'string' && h.kid.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The signing keys could not be fetched (network error, or the metadata endpoint failing): nobody can be verified. */
+function isKeyOutage(err: unknown): boolean {
+  const e = err as { name?: unknown; statusCode?: unknown; message?: unknown } | undefined;
+  if (e?.name === 'FetchError') return true;
+  if (err instanceof AuthenticationError && typeof e?.statusCode === 'number' && e.statusCode >= 500) return true;
+  return typeof e?.message === 'string' && /Failed to load (openID config|Keys)/.test(e.message);
+}
 
 /**
  * botframework-connector rejects a bad token in many shapes: AuthenticationError, an error with statusCode 401,

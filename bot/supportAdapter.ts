@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type Activity,
@@ -46,6 +47,18 @@ export class SupportAdapter extends CloudAdapter {
         MicrosoftAppPassword: bot.appPassword ?? '',
         MicrosoftAppType: bot.appType,
         MicrosoftAppTenantId: bot.tenantId ?? '',
+        // botbuilder takes its public-cloud defaults only when none of these is given: give them all, with our keys' URL.
+        ...(bot.openIdMetadataUrl
+          ? {
+              ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl,
+              ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+              ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+              ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+              OAuthUrl: AuthenticationConstants.OAuthUrl,
+              ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+              CallerId: CallerIdConstants.PublicAzureChannel,
+            }
+          : {}),
       }),
     );
     super(auth);

@@ -88,6 +88,7 @@ const EnvSchema = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().optional(),
+  BOT_OPENID_METADATA_URL: z.string().url().optional(),
   SESSION_SECRET: secret('SESSION_SECRET', 32).optional(),
   SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.SESSION_TTL_SECONDS),
   STORE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULTS.STORE_TIMEOUT_MS),
@@ -154,6 +155,8 @@ export interface Config {
     readonly tenantId?: string;
     /** True when no app id is set: activities are accepted without a token (local use only). */
     readonly anonymous: boolean;
+    /** Where channel token signing keys are published; absent: Bot Framework's public cloud. */
+    readonly openIdMetadataUrl?: string;
   };
   readonly session: { readonly secret: string; readonly ttlSeconds: number };
   readonly nlu: { readonly maxChars: number; readonly modelCache: string };
@@ -232,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production (the service\'s own https address)');
     else if (e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
     if (e.DEMO_ACCOUNTS) problems.push('DEMO_ACCOUNTS: refused in production (their password is public)');
+    if (e.BOT_OPENID_METADATA_URL && !e.BOT_OPENID_METADATA_URL.startsWith('https://')) problems.push('BOT_OPENID_METADATA_URL: must be https:// in production');
   }
   if (e.MicrosoftAppId && missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required when MicrosoftAppId is set (the web chat\'s service URL must never come from a request)');
   if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && missing('MicrosoftAppTenantId'))
@@ -274,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId || undefined,
       anonymous: !e.MicrosoftAppId,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
     },
     session: { secret, ttlSeconds: e.SESSION_TTL_SECONDS },
     nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE ?? path.join('data', 'nlu-model.json') },

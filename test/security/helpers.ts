@@ -1,3 +1,4 @@
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -137,4 +138,56 @@ export async function webChatVisitor(url: string, body: Record<string, unknown> 
 /** Waits until pred holds, checking on every turn of the event loop's timers; fails after the jest timeout. */
 export async function until(pred: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await pred())) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * A local stand-in for the Bot Framework's token signing key publication (OpenID metadata and its key set), the
+ * one service we cannot run: channel tokens signed here are real RS256 JWTs that botbuilder validates. `up`
+ * false makes both documents answer 503, as an outage would.
+ */
+export class BotFrameworkKeys {
+  readonly keyPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  up = true;
+  fetches = 0;
+  private server!: http.Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.fetches++;
+      if (!this.up) {
+        res.writeHead(503);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url === '/keys') res.end(JSON.stringify({ keys: [{ ...this.keyPair.publicKey.export({ format: 'jwk' }), kid: 'bf-1', use: 'sig', endorsements: ['test', 'webchat', 'msteams'] }] }));
+      else res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${this.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  get metadataUrl(): string {
+    return `${this.url}/v1/.well-known/openidconfiguration`;
+  }
+
+  /** A channel token as the Bot Framework signs it (claims overridable; `key` and `kid` to forge). */
+  token(claims: Record<string, unknown>, options: { key?: KeyObject; kid?: string; alg?: string } = {}): string {
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const body = `${enc({ alg: options.alg ?? 'RS256', typ: 'JWT', kid: options.kid ?? 'bf-1' })}.${enc(claims)}`;
+    return `${body}.${createSign('RSA-SHA256').update(body).sign(options.key ?? this.keyPair.privateKey).toString('base64url')}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+/** Claims of a valid channel token for this app and service URL. */
+export function channelClaims(appId: string, serviceUrl: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: 'https://api.botframework.com', aud: appId, serviceurl: serviceUrl, nbf: now - 10, exp: now + 600, ...over };
 }

@@ -85,6 +85,7 @@ describe('config', () => {
     ['an allowed tenant that is not a GUID', { TEAMS_APP_ID: 'app', TEAMS_ALLOWED_TENANTS: 'contoso.com' }, 'TEAMS_ALLOWED_TENANTS'],
     ['a trusted service URL that is not a pattern', { TRUSTED_SERVICE_URLS: 'default,smba.trafficmanager.net' }, 'TRUSTED_SERVICE_URLS'],
     ['a plain-http trusted service URL in production', { ...PROD, TRUSTED_SERVICE_URLS: 'default,http://channel.example' }, 'TRUSTED_SERVICE_URLS'],
+    ['plain-http channel signing keys in production', { ...PROD, BOT_OPENID_METADATA_URL: 'http://keys.example/openid' }, 'BOT_OPENID_METADATA_URL'],
     ['a rate that is not points/seconds', { RATE_LIMIT_IP_MESSAGES: 'fast' }, 'RATE_LIMIT_IP_MESSAGES'],
     ['a zero rate', { RATE_LIMIT_SOCKET_PRESENCE: '0/10' }, 'RATE_LIMIT_SOCKET_PRESENCE'],
     ['a message limit of zero', { MAX_MESSAGE_CHARS: '0' }, 'MAX_MESSAGE_CHARS'],
