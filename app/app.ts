@@ -272,7 +272,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     publicOrigin: config.publicUrl ? new URL(config.publicUrl).origin : undefined,
     allowedOrigins: config.console.allowedOrigins,
   });
-  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, log, allowedOrigins: config.console.allowedOrigins });
+  // The guards above already compared the Origin with scheme; the gateway's own check must also accept PUBLIC_URL's.
+  const consoleOrigins = [...config.console.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])];
+  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, log, allowedOrigins: consoleOrigins });
   gateway.start();
   // After Socket.IO attached itself, so its requests count too.
   const drain = new HttpDrain(httpServer);
