@@ -11,9 +11,21 @@ import type { SupportBot } from './supportBot';
 
 // Every field the bot reads from an account is typed here, so a malformed one is refused before anything is stored
 // (a non-string aadObjectId used to fail the turn after the customer's message was written).
+/**
+ * Ids travel into connector URLs and store keys: control characters (NUL, line breaks) and unpaired surrogates
+ * (which no URL can encode) are never part of one.
+ */
+const idString = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+    .refine((v) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v), 'must be well-formed text');
+
 const Account = z
   .object({
-    id: z.string().min(1).max(512),
+    id: idString(512),
     name: z.string().max(1024).optional(),
     role: z.string().max(64).optional(),
     aadObjectId: z.string().max(128).optional(),
@@ -27,16 +39,24 @@ const Account = z
 export const ActivitySchema = z
   .object({
     type: z.string().min(1).max(64),
-    id: z.string().max(512).optional(),
-    channelId: z.string().min(1).max(128),
+    id: idString(512).optional(),
+    channelId: idString(128),
     serviceUrl: z.string().min(1).max(2048),
-    conversation: z.object({ id: z.string().min(1).max(1024), tenantId: z.string().max(128).optional() }).passthrough(),
+    // The connector sends it back in a header (x-ms-conversation-id): printable ASCII, as every channel's ids are.
+    conversation: z.object({ id: idString(1024).refine((v) => /^[\x20-\x7e]+$/.test(v), 'must be printable ASCII'), tenantId: z.string().max(128).optional() }).passthrough(),
     from: Account,
     recipient: Account.optional(),
     text: z.string().optional(),
     locale: z.string().max(32).optional(),
     attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(50).optional(),
     deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
+    membersAdded: z.array(Account).max(100).optional(),
+    membersRemoved: z.array(Account).max(100).optional(),
+    entities: z.array(z.object({ type: z.string().max(256).optional() }).passthrough()).max(50).optional(),
+    channelData: z.object({}).passthrough().optional(),
+    replyToId: idString(512).optional(),
+    name: z.string().max(256).optional(),
+    timestamp: z.string().max(64).optional(),
   })
   .passthrough();
 
