@@ -5,7 +5,6 @@
  * the listener closes (a new connection is refused) while those requests are still open, every one of them then
  * finishes with 200 and is stored, console sockets are told and get a server disconnect, and the exit code is 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -14,9 +13,7 @@ import { io, type Socket } from 'socket.io-client';
 import { AuthService } from '../../auth/authService';
 import { SqliteStore } from '../../store/sqliteStore';
 import { sharedRecognizer } from '../helpers/sharedRecognizer';
-
-const REGISTER_TS = path.join(__dirname, '..', 'integration', 'helpers', 'registerTs.js');
-const MAIN = path.join(__dirname, '..', '..', 'app', 'main.ts');
+import { startServiceProcess } from './helpers';
 
 /** A raw HTTP/1.1 connection: we decide when each byte goes out. */
 class RawConnection {
@@ -72,37 +69,6 @@ function activityBody(i: number): string {
 }
 const head = (body: string) => `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
 
-/** Lines the child logs, and a way to wait for one. */
-function logLines(child: ChildProcess) {
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    for (const p of parts) {
-      let line: Record<string, unknown>;
-      try {
-        line = JSON.parse(p);
-      } catch {
-        continue;
-      }
-      lines.push(line);
-      for (const w of waiters.filter((x) => x.pred(line))) w.resolve(line);
-    }
-  });
-  return {
-    lines,
-    waitFor: (pred: (l: Record<string, unknown>) => boolean) =>
-      new Promise<Record<string, unknown>>((resolve) => {
-        const found = lines.find(pred);
-        if (found) return resolve(found);
-        waiters.push({ pred, resolve });
-      }),
-  };
-}
-
 test('T12 SIGTERM with 20 requests in flight: not ready at once, stops accepting, all 20 finish and are stored, sockets told, exit 0', async () => {
   await sharedRecognizer(); // its model cache lets the child start without training
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-t12-'));
@@ -116,17 +82,9 @@ test('T12 SIGTERM with 20 requests in flight: not ready at once, stops accepting
   const { token } = await auth.signIn('t12@test.local', 'correct horse battery', 'test');
   await setup.close();
 
-  const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: file, LOG_LEVEL: 'info', SESSION_SECRET: secret,
-      NLU_MODEL_CACHE: path.join(os.tmpdir(), 'crm-test-nlu-model.json'), SHUTDOWN_DELAY_SECONDS: '1', SHUTDOWN_GRACE_SECONDS: '120',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const log = logLines(child);
-  const port = Number((await log.waitFor((l) => typeof l.port === 'number')).port);
+  const service = await startServiceProcess({ DATABASE_URL: file, SESSION_SECRET: secret, SHUTDOWN_DELAY_SECONDS: '1', SHUTDOWN_GRACE_SECONDS: '120' });
+  const { child, port, exited } = service;
+  const log = service;
 
   let agent: Socket | undefined;
   try {

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -190,4 +191,56 @@ export class BotFrameworkKeys {
 export function channelClaims(appId: string, serviceUrl: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return { iss: 'https://api.botframework.com', aud: appId, serviceurl: serviceUrl, nbf: now - 10, exp: now + 600, ...over };
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  port: number;
+  /** Every JSON log line so far. */
+  lines: Record<string, unknown>[];
+  /** Resolves with the first log line (past or future) matching pred. */
+  waitFor(pred: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+const REGISTER_TS = path.join(__dirname, '..', 'integration', 'helpers', 'registerTs.js');
+const MAIN = path.join(__dirname, '..', '..', 'app', 'main.ts');
+
+/**
+ * The real service (app/main.ts) in a child process, on port 0 of 127.0.0.1, with the test recognizer's model
+ * cache (call sharedRecognizer() first so it exists) and the given environment; resolves once it listens.
+ */
+export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
+    env: { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NLU_MODEL_CACHE: path.join(os.tmpdir(), 'crm-test-nlu-model.json'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    for (const p of parts) {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(p);
+      } catch {
+        continue;
+      }
+      lines.push(line);
+      for (const w of waiters.filter((x) => x.pred(line))) w.resolve(line);
+    }
+  });
+  const waitFor = (pred: (l: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const found = lines.find(pred);
+      if (found) return resolve(found);
+      waiters.push({ pred, resolve });
+      void exited.then((code) => reject(new Error(`service exited (${code}) before the awaited log line`)));
+    });
+  const port = Number((await waitFor((l) => typeof l.port === 'number')).port);
+  return { child, port, lines, waitFor, exited };
 }
