@@ -60,6 +60,8 @@ export interface AppDeps {
   social?: SocialNetworkAdapter;
   /** Builds the rate limiters; in memory by default (one instance), a shared store's when several run. */
   limiters?: LimiterFactory;
+  /** The clock of sessions and sign-in delays (tests move it instead of waiting). */
+  clock?: () => number;
 }
 
 export interface AppServices {
@@ -161,7 +163,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     const c = await store.getConversation(conversationId);
     if (c) await profiles.recordRating(c.customerId, score);
   };
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, Date.now, { passwordMinLength: config.passwordMinLength });
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, deps.clock ?? Date.now, { passwordMinLength: config.passwordMinLength });
   const teamsLinks = new TeamsLinks(store);
   // Config refuses DEMO_ACCOUNTS in production; checked again here because their password is public.
   if (config.demoAccounts && config.env !== 'production') await ensureDemoAccounts(store, auth, log);

@@ -5,6 +5,10 @@
  * attempt gets a 401 (or the same 404 as a missing resource) and nothing is stored.
  */
 import { generateKeyPairSync, createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runUsersCli } from '../../app/usersCli';
 import { OPENAPI } from '../../api/openapi';
 import { messageActivity, post } from '../helpers/activities';
 import { connect } from '../helpers/consoleClient';
@@ -125,4 +129,27 @@ describe('T01 REST, web chat and console without valid credentials', () => {
       expect(code).toMatch(/^AUTH_(REQUIRED|INVALID)$/);
     }
   });
+});
+
+test.each([
+  ['short', 'Tr0ub4dor&3'],
+  ['a digit run', '1234567890123'],
+  ['a common password', 'password12345'],
+  ['the account\'s own e-mail', 'eva.lopez@example.com'],
+  ['a keyboard walk', 'qwertyuiopasdf'],
+])('T01 a new account with a weak password (%s) is refused, and no account exists', async (_name, password) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-t01-'));
+  const env = { NODE_ENV: 'test', DATABASE_URL: path.join(dir, 'crm.sqlite') };
+  let out = '';
+  try {
+    expect(await runUsersCli(['add', '--email', 'eva.lopez@example.com', '--name', 'Eva Lopez', '--role', 'admin', '--password', password], env, (s) => void (out += s))).toBe(1);
+    expect(out).toContain('AUTH_PASSWORD_WEAK');
+    out = '';
+    await runUsersCli(['list'], env, (s) => void (out += s));
+    expect(out).toBe('');
+    // A strong one is taken.
+    expect(await runUsersCli(['add', '--email', 'eva.lopez@example.com', '--name', 'Eva Lopez', '--role', 'admin', '--password', 'violet orbit lantern 42'], env, () => undefined)).toBe(0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

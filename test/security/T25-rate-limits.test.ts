@@ -155,3 +155,34 @@ describe('T25 handshakes and broadcasts', () => {
     }
   });
 });
+
+test('T25 sign-in: failures lock one (account, address) pair with growing delays; other addresses and accounts are not locked', async () => {
+  let now = Date.now();
+  const s = await startSecurityApp({ TRUST_PROXY: '1' }, { clock: () => now });
+  try {
+    for (const email of ['t25-a@test.local', 't25-b@test.local']) await s.app.services.auth.createUser({ email, name: 'T25', password: 'correct horse battery', role: 'agent' });
+    const login = (email: string, password: string, from: string) => request(`${s.url}/api/auth/login`, { body: { email, password }, headers: { 'x-forwarded-for': from } });
+    for (let i = 0; i < 5; i++) expect((await login('t25-a@test.local', `wrong ${i}`, '203.0.113.5')).status).toBe(401);
+    const locked = await login('t25-a@test.local', 'correct horse battery', '203.0.113.5');
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('AUTH_RATE_LIMITED');
+    const first = Number(locked.headers['retry-after']);
+    expect(first).toBeGreaterThan(0);
+    // The owner elsewhere, and another account from the same address, sign in.
+    expect((await login('t25-a@test.local', 'correct horse battery', '198.51.100.8')).status).toBe(200);
+    expect((await login('t25-b@test.local', 'correct horse battery', '203.0.113.5')).status).toBe(200);
+    // After the delay, one more failure locks the pair for longer.
+    now += (first + 1) * 1000;
+    expect((await login('t25-a@test.local', 'wrong again', '203.0.113.5')).status).toBe(401);
+    const longer = await login('t25-a@test.local', 'correct horse battery', '203.0.113.5');
+    expect(longer.status).toBe(429);
+    expect(Number(longer.headers['retry-after'])).toBeGreaterThan(first);
+    // Once it passes, the right password works and the count starts over.
+    now += (Number(longer.headers['retry-after']) + 1) * 1000;
+    expect((await login('t25-a@test.local', 'correct horse battery', '203.0.113.5')).status).toBe(200);
+    expect((await login('t25-a@test.local', 'wrong once', '203.0.113.5')).status).toBe(401);
+    expect((await login('t25-a@test.local', 'correct horse battery', '203.0.113.5')).status).toBe(200);
+  } finally {
+    await s.stop();
+  }
+});

@@ -100,3 +100,23 @@ test('T27 1,000 generated activities: no crash, no 5xx, every 2xx message stored
     await channel.stop();
   }
 });
+
+test.each([
+  ['a non-string from.aadObjectId', { from: { id: 'u', aadObjectId: 42 } }],
+  ['an object from.name', { from: { id: 'u', name: { first: 'x' } } }],
+  ['a numeric from.id', { from: { id: 7 } }],
+  ['membersAdded that is not a list', { type: 'conversationUpdate', membersAdded: {} }],
+  ['a conversation id with a NUL', { conversation: { id: 'a\u0000b' } }],
+])('T27 %s is refused with 400 before anything is stored', async (_name, over) => {
+  const s = await startSecurityApp();
+  try {
+    const body = { type: 'message', id: 'bad-from', channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', conversation: { id: 't27-bad' }, from: { id: 'u' }, text: 'hello', ...over };
+    const r = await request(`${s.url}/api/messages`, { body });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('BOT_ACTIVITY_INVALID');
+    expect(await s.app.store.findConversationByChannel('test', 't27-bad')).toBeNull();
+    expect(await s.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'u' })).toBeNull();
+  } finally {
+    await s.stop();
+  }
+});
