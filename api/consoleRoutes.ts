@@ -4,6 +4,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import type { AuthService } from '../auth/authService';
 import { publicUser } from '../auth/authService';
+import type { TeamsLinks } from '../auth/teamsLinks';
 import type { TeamsSsoValidator } from '../auth/teamsSso';
 import { AppError } from '../core/errors';
 import { parseOrThrow, route } from '../core/http';
@@ -37,7 +38,7 @@ const FILES: Record<string, string> = {
 };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-export function registerConsoleRoutes(server: restify.Server, deps: { auth: AuthService; store: Store; teams?: TeamsSsoValidator; log: Logger }): void {
+export function registerConsoleRoutes(server: restify.Server, deps: { auth: AuthService; store: Store; teams?: TeamsSsoValidator; teamsLinks: TeamsLinks; log: Logger }): void {
   const { log } = deps;
   for (const [url, file] of Object.entries(FILES)) {
     server.get(url, route(log, async (_req, res) => {
@@ -56,13 +57,21 @@ export function registerConsoleRoutes(server: restify.Server, deps: { auth: Auth
     res.json(OPENAPI);
   }));
 
-  /** Teams SSO: a validated Entra ID token becomes a console session for the account with that email. */
+  /**
+   * Teams SSO: a validated Entra ID token from an allowed tenant becomes a console session for the account an admin
+   * linked to that (tenant id, object id). An unlinked Teams account gets 403 AUTH_TEAMS_NOT_LINKED: nobody is
+   * matched by an e-mail claim.
+   */
   server.post('/api/auth/teams', route(log, async (req, res) => {
     if (!deps.teams) throw new AppError('NOT_FOUND', 'Teams sign-in is not configured (TEAMS_APP_ID)');
     const { token } = parseOrThrow(z.object({ token: z.string().min(1).max(10_000) }).strict(), req.body, 'Teams sign-in');
     const identity = await deps.teams.validate(token);
-    const user = await deps.store.getUserByEmail(identity.email);
-    if (!user) throw new AppError('AUTH_INVALID', 'no console account for this Teams user');
+    const userId = await deps.teamsLinks.userFor(identity);
+    const user = userId ? await deps.store.getUser(userId) : null;
+    if (!user) {
+      await deps.store.appendAudit({ action: 'auth.teams_unlinked', data: { tenantId: identity.tenantId } });
+      throw new AppError('AUTH_TEAMS_NOT_LINKED');
+    }
     const session = await deps.auth.issue(user.id);
     await deps.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id, data: { via: 'teams', tenantId: identity.tenantId } });
     res.json({ token: deps.auth.tokenFor(session), user: publicUser(user), expiresAt: session.expiresAt });

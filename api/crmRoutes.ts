@@ -23,7 +23,7 @@ const actorOf = (ctx: AuthContext): Actor => ({ id: ctx.user.id, role: ctx.user.
 /** REST for the social profile, merges, outbound messages, privacy, transcript search and figures; every route checks the role. */
 export function registerCrmRoutes(
   server: restify.Server,
-  d: { auth: AuthService; store: Store; profiles: ProfileService; identity: IdentityResolution; outbound: OutboundService; privacy: PrivacyService; mentions: MentionService; mentionsApiKey?: string; log: Logger },
+  d: { auth: AuthService; store: Store; profiles: ProfileService; identity: IdentityResolution; outbound: OutboundService; privacy: PrivacyService; mentions: MentionService; mentionsApiKey?: string; maxMessageChars: number; log: Logger },
 ): void {
   const { log } = d;
   const params = (req: restify.Request) => parseOrThrow(z.object({ id: Id }).passthrough(), req.params ?? {}, 'path');
@@ -93,7 +93,7 @@ export function registerCrmRoutes(
     .object({
       network: z.string().min(1).max(40).regex(/^[a-z0-9_.-]+$/i),
       handle: z.string().min(1).max(100),
-      text: z.string().min(1).max(5000),
+      text: z.string().min(1),
       reach: z.number().int().min(0).max(1e10).optional(),
       url: z.string().url().max(2048).optional(),
       language: z.string().regex(/^[a-z]{2}$/).optional(),
@@ -107,6 +107,7 @@ export function registerCrmRoutes(
     if (!expected) throw new AppError('NOT_FOUND', 'mentions are not configured (MENTIONS_API_KEY)');
     if (key.length !== expected.length || !timingSafeEqual(Buffer.from(key), Buffer.from(expected))) throw new AppError('AUTH_INVALID', 'bad API key');
     const m = parseOrThrow(Mention, req.body, 'mention');
+    if (m.text.length > d.maxMessageChars) throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
     res.status(201);
     res.json(await d.mentions.ingest(m));
   }));

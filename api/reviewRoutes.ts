@@ -2,7 +2,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import { requireRole, type AuthContext, type AuthService } from '../auth/authService';
 import { AppError } from '../core/errors';
-import { parseOrThrow, route } from '../core/http';
+import { isoDate, parseOrThrow, route } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { AuditEntry } from '../models/records';
 import type { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
@@ -17,10 +17,8 @@ const MAX_RESULTS = 200;
 
 const Id = z.string().min(1).max(200);
 const Name = z.string().trim().min(1).max(100);
-const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'must be an ISO date such as 2026-11-01 or 2026-11-01T09:30:00Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date');
+/** Dates that exist on the calendar (Date.parse takes 2020-02-30 for March 1st): core/http.ts. */
+const IsoDate = isoDate;
 /** Query values arrive as strings; "" or "1e3" or "abc" are refused rather than coerced. */
 const num = (min: number, max: number, integer = false) =>
   z

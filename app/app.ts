@@ -4,16 +4,21 @@ import restify from 'restify';
 import { Server as IoServer } from 'socket.io';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
-import { bodyParser, route, sendError, withTimeout } from '../core/http';
+import { apiHeaders, bodyParser, route, sendError, withTimeout } from '../core/http';
+import { HttpDrain } from '../core/httpDrain';
+import { RateLimits, type LimiterFactory } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
 import { registerAuthRoutes } from '../api/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
 import { registerInboxGateway } from '../agent-console/server/inboxGateway';
+import { installSocketGuards } from '../agent-console/server/socketGuards';
 import { registerConsoleRoutes } from '../api/consoleRoutes';
 import { TeamsSsoValidator } from '../auth/teamsSso';
 import { AuthService } from '../auth/authService';
+import { TeamsLinks } from '../auth/teamsLinks';
 import { ensureDemoAccounts } from '../auth/demoAccounts';
-import { BotChannel } from '../bot/botChannel';
+import { BotChannel, CustomerChannels } from '../bot/botChannel';
+import { RecordingSocialAdapter, SocialChannel, type SocialNetworkAdapter } from '../bot/socialChannel';
 import { registerBotEndpoint } from '../bot/botEndpoint';
 import { DemoCommerceBackend } from '../commerce/demoCommerceBackend';
 import type { CommerceBackend } from '../commerce/commerceBackend';
@@ -53,8 +58,14 @@ export interface AppDeps {
   recognizer?: Recognizer;
   /** The company's order/account connector; the demo backend otherwise. */
   backend?: CommerceBackend;
-  /** How customers are reached outside a turn; the Bot Framework connector otherwise. */
+  /** How customers are reached outside a turn; the Bot Framework connector otherwise (mentions: the social port). */
   customerChannel?: CustomerChannel;
+  /** Answers public mentions on their network; by default replies are recorded for a person to post. */
+  social?: SocialNetworkAdapter;
+  /** Builds the rate limiters; in memory by default (one instance), a shared store's when several run. */
+  limiters?: LimiterFactory;
+  /** The clock of sessions and sign-in delays (tests move it instead of waiting). */
+  clock?: () => number;
 }
 
 export interface AppServices {
@@ -78,11 +89,24 @@ export interface App {
   readonly io: IoServer;
   readonly store: Store;
   readonly services: AppServices;
-  /** Stops accepting, finishes in-flight requests, closes sockets and the store. Idempotent. */
+  /** True once shutdown began: /readyz answers 503 while requests are still served. */
+  readonly draining: boolean;
+  /**
+   * Graceful stop (SIGTERM): /readyz answers 503 at once; requests are still served for
+   * SHUTDOWN_DELAY_SECONDS (load balancers stop sending); then the server stops accepting, every request already
+   * received finishes (up to SHUTDOWN_GRACE_SECONDS), console sockets are told why and disconnected, and the store
+   * is closed. Resolves with how many connections had to be cut at the end of the grace period. Idempotent.
+   */
+  shutdown(): Promise<{ forcedConnections: number }>;
+  /** Stops at once (tests): stops accepting, finishes in-flight requests, closes sockets and the store. Idempotent. */
   close(): Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 256 * 1024; // an activity with a 100,000-character text fits; bigger bodies get 413
+/** One console request: room for the longest message in UTF-8 (4 bytes a character at most) and its envelope, bytes. */
+const socketMaxBytes = (maxMessageChars: number) => Math.max(64 * 1024, maxMessageChars * 4 + 4096);
+/** Pages that set their own content type, CSP and caching; every other answer gets the API headers. */
+const PAGES = new Set(['/', '/chat', '/chat/chat.js', '/chat/webchat.js', '/console', '/console/app.js', '/console/app.css']);
 
 const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Social CRM support bot</title>
 <style>body{font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;line-height:1.5}a{display:block;margin:8px 0}</style></head>
@@ -123,8 +147,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const orders = new OrderService(backend, store);
   const profiles = new ProfileService(store);
   const events = new HandoffEvents();
-  const adapter = new SupportAdapter(config.bot, log);
-  const customerChannel = deps.customerChannel ?? new BotChannel(adapter, config.bot.appId);
+  const adapter = new SupportAdapter(config.bot, log, config.trustedServiceUrls);
+  const customerChannel = deps.customerChannel ?? new CustomerChannels(new BotChannel(adapter, config.bot.appId), new SocialChannel(deps.social ?? new RecordingSocialAdapter(store)));
+  const limits = new RateLimits(config.rateLimits, deps.limiters);
   const handoff = new HandoffService(store, events, customerChannel, { defaultHandleSeconds: 300, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, businessHours: config.handoff.businessHours });
   const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
   const retentionTimer = retention ? setInterval(() => retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000) : undefined;
@@ -149,8 +174,10 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     const c = await store.getConversation(conversationId);
     if (c) await profiles.recordRating(c.customerId, score);
   };
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds);
-  if (config.demoAccounts) await ensureDemoAccounts(store, auth, log);
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, deps.clock ?? Date.now, { passwordMinLength: config.passwordMinLength });
+  const teamsLinks = new TeamsLinks(store);
+  // Config refuses DEMO_ACCOUNTS in production; checked again here because their password is public.
+  if (config.demoAccounts && config.env !== 'production') await ensureDemoAccounts(store, auth, log);
 
   // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
   const stateStorage = new BotStateStorage(store, { deferSync: true });
@@ -190,12 +217,15 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   });
 
   const server = restify.createServer({ name: 'social-crm-bot', handleUncaughtExceptions: false });
+  const httpsOnly = !!config.publicUrl?.startsWith('https://');
   server.pre((req, res, next) => {
     res.setHeader('x-request-id', req.id());
+    // Every answer but the pages' own (which set their CSP and caching) is data: never sniffed, never cached.
+    if (!PAGES.has(req.path())) apiHeaders(res, httpsOnly);
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(bodyParser(log, MAX_BODY_BYTES, restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false })));
+  server.use(bodyParser(log, MAX_BODY_BYTES));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });
@@ -218,6 +248,10 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     res.json(health.status === 'failed' ? { status: 'failed', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } } : { status: 'ok' });
   }));
   server.get('/readyz', route(log, async (_req, res) => {
+    if (drain?.draining) {
+      res.status(503);
+      return res.json({ status: 'draining', store: store.kind, error: { code: 'SERVER_SHUTTING_DOWN' } });
+    }
     try {
       await withTimeout(store.ping(), config.store.timeoutMs);
       res.json({ status: 'ready', store: store.kind });
@@ -227,12 +261,26 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       res.json({ status: 'unavailable', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } });
     }
   }));
-  registerBotEndpoint(server, adapter, bot, log);
-  registerAuthRoutes(server, auth, log);
-  registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined });
+  registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
+  registerAuthRoutes(server, { auth, teamsLinks, log, trustProxy: config.trustProxy });
+  registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
   const stream = WebChatStream.fromConfig(config, store, log);
-  registerWebChatChannel(server, { store, adapter, bot, tokens: new WebChatTokens(config.session.secret), log, publicUrl: config.publicUrl, siteTokenSecret: config.siteTokenSecret, stream });
-  registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, log });
+  if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
+  registerWebChatChannel(server, {
+    store,
+    adapter,
+    bot,
+    tokens: new WebChatTokens(config.session.secret, config.webChat),
+    log,
+    ownBaseUrl: () => ownBaseUrl(config, server.server as HttpServer),
+    siteTokenSecret: config.siteTokenSecret,
+    siteToken: config.siteToken,
+    maxMessageChars: config.maxMessageChars,
+    limits,
+    trustProxy: config.trustProxy,
+    stream,
+  });
+  registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, maxMessageChars: config.maxMessageChars, log });
   const review = new ReviewService(store);
   registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
   server.get('/', route(log, async (_req, res) => {
@@ -243,21 +291,38 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   }));
 
   const httpServer = server.server as HttpServer;
-  const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false });
+  const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
+  // Before the gateway's own middleware and handlers: origin, handshake and per-socket limits come first.
+  installSocketGuards(io, {
+    limits,
+    log,
+    trustProxy: config.trustProxy,
+    maxMessageChars: config.maxMessageChars,
+    publicOrigin: config.publicUrl ? new URL(config.publicUrl).origin : undefined,
+    allowedOrigins: config.console.allowedOrigins,
+  });
+  // The guards above already compared the Origin with scheme; the gateway's own check must also accept PUBLIC_URL's.
+  const consoleOrigins = [...config.console.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])];
   applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
   stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
-  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: config.console.allowedOrigins });
+  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
   gateway.start();
   registerInboxGateway(io as never, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
+  // After Socket.IO attached itself, so its requests count too.
+  const drain = new HttpDrain(httpServer);
+
+  const stopTimers = () => {
+    clearInterval(sweeper);
+    clearInterval(retentionTimer);
+    webhook?.stop();
+    gateway.stop();
+    stream?.close();
+  };
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      clearInterval(sweeper);
-      clearInterval(retentionTimer);
-      webhook?.stop();
-      gateway.stop();
-      stream?.close();
+      stopTimers();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {
@@ -268,5 +333,48 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       await store.close();
     })());
 
-  return { config, server, httpServer, io, store, services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy, webhook }, close };
+  let shuttingDown: Promise<{ forcedConnections: number }> | undefined;
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      drain.begin();
+      log.info({ delaySeconds: config.shutdown.delaySeconds, graceSeconds: config.shutdown.graceSeconds }, 'shutdown: not ready; still serving');
+      await new Promise((r) => setTimeout(r, config.shutdown.delaySeconds * 1000));
+      stopTimers();
+      // Console sockets: told why, then a server disconnect (their clients reconnect to another instance).
+      io.emit('server:shutdown', { code: 'SERVER_SHUTTING_DOWN' });
+      io.disconnectSockets(true);
+      await drain.stopAccepting();
+      log.info({ inFlight: drain.inFlight }, 'shutdown: no longer accepting; finishing requests');
+      const forcedConnections = await drain.finish(config.shutdown.graceSeconds * 1000);
+      if (forcedConnections > 0) log.warn({ forcedConnections }, 'shutdown: grace period over; connections cut');
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await store.close();
+      log.info('shutdown: done');
+      return { forcedConnections };
+    })());
+
+  return {
+    config,
+    server,
+    httpServer,
+    io,
+    store,
+    services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy, webhook },
+    get draining() {
+      return drain.draining;
+    },
+    shutdown,
+    close,
+  };
+}
+
+/** This service's own base URL: PUBLIC_URL, or the address it listens on. Never a request's Host header. */
+function ownBaseUrl(config: Config, httpServer: HttpServer): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const a = httpServer.address();
+  if (a && typeof a === 'object') {
+    const host = a.address === '0.0.0.0' || a.address === '::' ? 'localhost' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return `http://${host}:${a.port}`;
+  }
+  return `http://localhost:${config.port}`;
 }

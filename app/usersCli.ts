@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../auth/authService';
+import { TeamsLinks } from '../auth/teamsLinks';
 import { loadConfig } from '../core/config';
 import { isAppError } from '../core/errors';
 import { createStore } from '../store/createStore';
@@ -9,9 +10,11 @@ import type { UserRole } from '../models/records';
  * `npm run users -- add --email a@b.com --name "A B" --role agent [--skills orders,billing] [--languages en,es] [--capacity 3] [--password …]`
  * `npm run users -- list`
  * `npm run users -- update --email a@b.com [--role supervisor] [--skills …] [--languages …] [--capacity …]`
+ * `npm run users -- link-teams --email a@b.com --tenant <tenant id> --object-id <object id>` (and `unlink-teams`):
+ *   binds the staff account to one Entra ID account for Teams sign-in.
  * Works on the store named by DATABASE_URL, like the service.
  */
-const USAGE = 'usage: users add --email E --name N --role agent|supervisor|admin [--skills a,b] [--languages en,es] [--capacity 3] [--password P]\n       users list\n       users update --email E [--role R] [--skills a,b] [--languages en,es] [--capacity N]\n';
+const USAGE = 'usage: users add --email E --name N --role agent|supervisor|admin [--skills a,b] [--languages en,es] [--capacity 3] [--password P]\n       users list\n       users update --email E [--role R] [--skills a,b] [--languages en,es] [--capacity N]\n       users link-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n       users unlink-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n';
 
 function opts(argv: string[]): Record<string, string> {
   const o: Record<string, string> = {};
@@ -28,7 +31,7 @@ export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (
   const config = loadConfig(env);
   const store = createStore(config.store);
   await store.init();
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds);
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, Date.now, { passwordMinLength: config.passwordMinLength });
   try {
     if (command === 'list') {
       for (const u of await store.listUsers()) out(`${u.email}\t${u.role}\t${u.name}\tskills=${u.skills.join(',')}\tlanguages=${u.languages.join(',')}\tcapacity=${u.capacity}\n`);
@@ -56,6 +59,17 @@ export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (
       });
       if (o.role && o.role !== u.role) await store.appendAudit({ actorId: 'cli', action: 'user.role_change', targetType: 'user', targetId: u.id, data: { from: u.role, to: o.role } });
       out(`updated ${updated!.email} (${updated!.role})\n`);
+      return 0;
+    }
+    if (command === 'link-teams' || command === 'unlink-teams') {
+      const u = o.email ? await store.getUserByEmail(o.email) : null;
+      if (!u) return out('no such user\n'), 2;
+      if (!o.tenant || !o['object-id']) return out(USAGE), 2;
+      const identity = TeamsLinks.parse(o.tenant, o['object-id']);
+      const links = new TeamsLinks(store);
+      if (command === 'link-teams') await links.link(u.id, identity, 'cli');
+      else await links.unlink(u.id, identity, 'cli');
+      out(`${command === 'link-teams' ? 'linked' : 'unlinked'} ${u.email} ${command === 'link-teams' ? 'to' : 'from'} Teams account ${identity.objectId} of tenant ${identity.tenantId}\n`);
       return 0;
     }
     out(USAGE);

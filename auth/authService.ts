@@ -1,8 +1,9 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../core/errors';
 import type { Session, User, UserRole } from '../models/records';
 import type { Store } from '../store/store';
+import { checkPassword } from './passwordPolicy';
 import { hashPassword, verifyPassword } from './passwords';
 
 export interface AuthContext {
@@ -25,16 +26,34 @@ export function publicUser(u: User): PublicUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, presence: u.presence };
 }
 
-/** Failed sign-ins within the window before refusing: per email, and per client address (higher: offices share one). */
-const MAX_FAILURES = { email: 5, client: 50 };
-const WINDOW_MS = 15 * 60 * 1000;
+/**
+ * Failed sign-ins are counted per (account, client address) pair, in the store (they survive restarts and are
+ * shared by instances on one store). The first FREE_FAILURES cost nothing; each one after locks that pair for a
+ * delay that doubles, up to MAX_DELAY. Someone guessing from one address never locks the account for its owner
+ * elsewhere, nor everyone behind the same address out of their own accounts.
+ */
+const FREE_FAILURES = 4;
+const FIRST_DELAY_MS = 30_000;
+const MAX_DELAY_MS = 15 * 60 * 1000;
+/** A pair's count is forgotten after this long without failures. */
+const FORGET_MS = 24 * 3600 * 1000;
+
+interface Failures {
+  count: number;
+  lastAt: number;
+  lockedUntil: number;
+}
+
+export interface AuthPolicy {
+  /** Minimum password length, characters (PASSWORD_MIN_LENGTH). */
+  passwordMinLength: number;
+}
 
 /**
  * Accounts and sessions. A token is "<sessionId>.<HMAC(sessionId)>": the signature stops forgery without a
  * store read, and the stored session makes revocation and expiry real.
  */
 export class AuthService {
-  private readonly failures = new Map<string, { count: number; since: number }>();
   readonly events = new EventEmitter();
 
   constructor(
@@ -42,39 +61,58 @@ export class AuthService {
     private readonly secret: string,
     private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
+    private readonly policy: AuthPolicy = { passwordMinLength: 12 },
   ) {}
 
   private sign(id: string): string {
     return createHmac('sha256', this.secret).update(id).digest('base64url');
   }
 
-  private limited(key: string): boolean {
-    const f = this.failures.get(key);
-    if (!f) return false;
-    if (this.now() - f.since > WINDOW_MS) {
-      this.failures.delete(key);
-      return false;
+  /** The state key of an (account, client address) pair: hashed, so the store holds no address or e-mail. */
+  private failureKey(email: string, client: string): string {
+    return `crm/signin-failures/${createHash('sha256').update(`${email.toLowerCase()}\u0000${client}`).digest('base64url')}`;
+  }
+
+  private async failures(key: string): Promise<Failures | undefined> {
+    const f = (await this.store.readState([key]))[key]?.value as unknown as Failures | undefined;
+    if (!f || typeof f.count !== 'number' || this.now() - f.lastAt > FORGET_MS) return undefined;
+    return f;
+  }
+
+  /**
+   * Attempts on one pair run one after another: parallel guesses would otherwise all read the same count before
+   * any of them wrote it.
+   */
+  private readonly pending = new Map<string, Promise<unknown>>();
+
+  signIn(email: string, password: string, client: string): Promise<{ token: string; user: PublicUser; expiresAt: string }> {
+    const key = this.failureKey(email, client);
+    const previous = this.pending.get(key) ?? Promise.resolve();
+    const attempt = previous.catch(() => undefined).then(() => this.attempt(key, email, password));
+    this.pending.set(key, attempt);
+    const clear = () => {
+      if (this.pending.get(key) === attempt) this.pending.delete(key);
+    };
+    attempt.then(clear, clear);
+    return attempt;
+  }
+
+  private async attempt(key: string, email: string, password: string): Promise<{ token: string; user: PublicUser; expiresAt: string }> {
+    const before = await this.failures(key);
+    if (before && before.lockedUntil > this.now()) {
+      throw new AppError('AUTH_RATE_LIMITED', undefined, { details: { retryAfterSeconds: Math.ceil((before.lockedUntil - this.now()) / 1000) } });
     }
-    return f.count >= (key.startsWith('email:') ? MAX_FAILURES.email : MAX_FAILURES.client);
-  }
-
-  private fail(key: string): void {
-    const f = this.failures.get(key);
-    if (!f || this.now() - f.since > WINDOW_MS) this.failures.set(key, { count: 1, since: this.now() });
-    else f.count++;
-  }
-
-  async signIn(email: string, password: string, client: string): Promise<{ token: string; user: PublicUser; expiresAt: string }> {
-    const keys = [`email:${email.toLowerCase()}`, `client:${client}`];
-    if (keys.some((k) => this.limited(k))) throw new AppError('AUTH_RATE_LIMITED');
     const user = await this.store.getUserByEmail(email);
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
     if (!user || !ok) {
-      keys.forEach((k) => this.fail(k));
+      const count = (before?.count ?? 0) + 1;
+      const delay = count > FREE_FAILURES ? Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (count - FREE_FAILURES - 1)) : 0;
+      const next: Failures = { count, lastAt: this.now(), lockedUntil: this.now() + delay };
+      await this.store.writeState(key, { ...next });
       throw new AppError('AUTH_INVALID', 'Email or password is wrong');
     }
-    keys.forEach((k) => this.failures.delete(k));
+    if (before) await this.store.deleteState([key]);
     const session = await this.issue(user.id);
     await this.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id });
     return { token: `${session.id}.${this.sign(session.id)}`, user: publicUser(user), expiresAt: session.expiresAt };
@@ -139,7 +177,7 @@ export class AuthService {
   }
 
   async createUser(input: { email: string; name: string; password: string; role: UserRole; skills?: string[]; languages?: string[]; capacity?: number }, actorId?: string): Promise<PublicUser> {
-    if (input.password.length < 10) throw new AppError('VALIDATION_FAILED', 'password must have at least 10 characters');
+    checkPassword(input.password, { minLength: this.policy.passwordMinLength, userInputs: [input.email, input.name] });
     const user = await this.store.createUser({
       email: input.email,
       name: input.name,

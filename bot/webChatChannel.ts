@@ -4,50 +4,65 @@ import path from 'node:path';
 import type restify from 'restify';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
-import { parseOrThrow, route } from '../core/http';
+import { clientAddress, parseOrThrow, route } from '../core/http';
+import type { RateLimits } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
 import type { Message } from '../models/records';
 import type { Store } from '../store/store';
 import { ActivitySchema } from './botEndpoint';
-import type { SupportAdapter } from './supportAdapter';
+import { WEBCHAT_CHANNEL, WEBCHAT_CONNECTOR_PATH, type SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
 import { channelConversations, VERIFIED_IDENTITY } from './supportBot';
-import { verifySiteToken, type SiteIdentity } from '../auth/siteToken';
+import { verifySiteToken, type SiteIdentity, type SiteTokenRules } from '../auth/siteToken';
 import { registerWebChatBundle } from './webchat/webChatAssets';
 import type { WebChatStreamHook } from './webChatStream';
 
 /**
  * The built-in web chat channel: a Direct Line 3.0–compatible subset (polling) that the official Web Chat
  * component talks to, so no Azure service is needed. Customer activities run through the same adapter and bot
- * as any channel; bot and agent messages go out through the Bot Framework connector to this channel's own
- * serviceUrl (/webchat/connector), and the page reads the conversation back from the shared history store,
- * using the message sequence number as the Direct Line watermark.
+ * as any channel; the page reads the conversation back from the shared history store, using the message sequence
+ * number as the Direct Line watermark. Bot and agent messages for this channel never leave the process: the
+ * adapter recognizes the channel's own service URL (PUBLIC_URL, or the address the server listens on; never a
+ * request header) and answers them in-process, since they are in the store already.
  */
-export const WEBCHAT_CHANNEL = 'webchat';
-const TOKEN_TTL_SECONDS = 24 * 3600;
+export { WEBCHAT_CHANNEL };
 
 interface ChatToken {
   userId: string;
   conversationId: string;
+  /** This token's end, seconds since the epoch. */
   exp: number;
+  /** The session's absolute end: no refresh goes past it (and for a verified visitor, not past their site token). */
+  max: number;
   /** Present when the company's site vouched for the visitor with a signed token. */
   verified?: SiteIdentity;
 }
 
 export class WebChatTokens {
-  constructor(private readonly secret: string) {}
+  constructor(
+    private readonly secret: string,
+    private readonly lifetime: { tokenSeconds: number; sessionMaxSeconds: number } = { tokenSeconds: 3600, sessionMaxSeconds: 24 * 3600 },
+  ) {}
 
   private sig(body: string): string {
     return createHmac('sha256', `webchat:${this.secret}`).update(body).digest('base64url');
   }
 
+  /** A new session's first token; `until` caps it further (a verified visitor's site token expiry, seconds). */
+  start(t: Pick<ChatToken, 'userId' | 'conversationId' | 'verified'>, until?: number, now = Date.now()): string {
+    const max = Math.min(Math.floor(now / 1000) + this.lifetime.sessionMaxSeconds, until ?? Number.MAX_SAFE_INTEGER);
+    return this.issue({ ...t, max }, now);
+  }
+
+  /** A token for an existing session: a fresh lifetime, never past the session's absolute end. */
   issue(t: Omit<ChatToken, 'exp'>, now = Date.now()): string {
-    if (!t.verified) delete (t as Partial<ChatToken>).verified;
-    const body = Buffer.from(JSON.stringify({ ...t, exp: Math.floor(now / 1000) + TOKEN_TTL_SECONDS })).toString('base64url');
+    const claims: ChatToken = { userId: t.userId, conversationId: t.conversationId, max: t.max, exp: Math.min(Math.floor(now / 1000) + this.lifetime.tokenSeconds, t.max) };
+    if (t.verified) claims.verified = t.verified;
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.sig(body)}`;
   }
 
-  verify(header: string | undefined): ChatToken {
+  verify(header: string | undefined, now = Date.now()): ChatToken {
     const token = header?.replace(/^Bearer\s+/i, '') ?? '';
     const [body, sig] = token.split('.');
     if (!body || !sig) throw new AppError('AUTH_REQUIRED');
@@ -55,8 +70,14 @@ export class WebChatTokens {
     const b = Buffer.from(this.sig(body));
     if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('AUTH_INVALID');
     const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatToken;
-    if (t.exp * 1000 < Date.now()) throw new AppError('AUTH_EXPIRED');
+    if (typeof t.exp !== 'number' || typeof t.max !== 'number' || t.exp * 1000 <= now || t.max * 1000 <= now) throw new AppError('AUTH_EXPIRED');
     return t;
+  }
+
+  /** Seconds a token has left. */
+  static remaining(token: string, now = Date.now()): number {
+    const t = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as ChatToken;
+    return Math.max(0, t.exp - Math.floor(now / 1000));
   }
 }
 
@@ -64,7 +85,8 @@ const Session = z.object({ locale: z.string().max(32).optional(), siteToken: z.s
 const PostedActivity = z
   .object({
     type: z.enum(['message', 'typing', 'event']),
-    text: z.string().max(200_000).optional(),
+    // Bounded by the body limit here and by the message limit below (a coded MESSAGE_TOO_LONG, not a schema error).
+    text: z.string().optional(),
     locale: z.string().max(32).optional(),
     from: z.object({ id: z.string().max(200).optional(), name: z.string().max(200).optional() }).passthrough().optional(),
     attachments: z.array(z.object({ contentType: z.string().max(256), name: z.string().max(255).optional(), contentUrl: z.string().max(2048).optional() }).passthrough()).max(20).optional(),
@@ -93,9 +115,26 @@ export function toActivity(m: Message, userId: string): Record<string, unknown> 
   };
 }
 
-export function registerWebChatChannel(server: restify.Server, deps: { store: Store; adapter: SupportAdapter; bot: SupportBot; tokens: WebChatTokens; log: Logger; publicUrl?: string; siteTokenSecret?: string; stream?: WebChatStreamHook }): void {
-  const { store, adapter, bot, tokens, log } = deps;
-  const base = (req: restify.Request) => deps.publicUrl ?? `http://${req.headers.host}`;
+export interface WebChatDeps {
+  store: Store;
+  adapter: SupportAdapter;
+  bot: SupportBot;
+  tokens: WebChatTokens;
+  log: Logger;
+  /** This service's own base URL (PUBLIC_URL, or the listening address): never taken from a request. */
+  ownBaseUrl: () => string;
+  siteTokenSecret?: string;
+  siteToken: SiteTokenRules;
+  maxMessageChars: number;
+  limits: RateLimits;
+  trustProxy: number;
+  /** Direct Line 3.0 streams (bot/webChatStream.ts); absent: the page polls. */
+  stream?: WebChatStreamHook;
+}
+
+export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps): void {
+  const { store, adapter, bot, tokens, log, limits } = deps;
+  const client = (req: restify.Request) => clientAddress(req, deps.trustProxy);
 
   const sendFile = (res: restify.Response, file: string, type: string, csp?: string) => {
     res.setHeader('content-type', type);
@@ -112,15 +151,19 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
   /** A new visitor: an anonymous web identity and its conversation, in a signed token the page keeps. */
   server.post('/chat/session', route(log, async (req, res) => {
     const body = parseOrThrow(Session, req.body ?? {}, 'session');
-    let verified: SiteIdentity | undefined;
+    let verified: (SiteIdentity & { exp: number }) | undefined;
     if (body.siteToken) {
       if (!deps.siteTokenSecret) throw new AppError('AUTH_INVALID', 'signed visitors are not configured (SITE_TOKEN_SECRET)');
-      verified = verifySiteToken(body.siteToken, deps.siteTokenSecret);
+      verified = verifySiteToken(body.siteToken, deps.siteTokenSecret, deps.siteToken);
     }
+    await limits.consume('ipWebChatSessions', client(req));
     // A verified visitor keeps one web identity across sessions and devices: their site user id.
     const userId = verified ? `site-${verified.sub}` : `web-${randomUUID()}`;
     const conversationId = `wc-${randomUUID()}`;
-    res.json({ token: tokens.issue({ userId, conversationId, verified }), userId, conversationId });
+    const identity = verified ? { sub: verified.sub, email: verified.email, name: verified.name } : undefined;
+    // A verified session ends with the site token that proved it.
+    const token = tokens.start({ userId, conversationId, verified: identity }, verified?.exp);
+    res.json({ token, userId, conversationId, expires_in: WebChatTokens.remaining(token) });
   }));
 
   const dl = '/v3/directline';
@@ -132,8 +175,11 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
     return t;
   };
   // Direct Line 3.0 streaming (bot/webChatStream.ts): a reconnect's stream resumes after the client's watermark.
-  const streamOf = (t: ChatToken, req?: restify.Request) => (req && deps.stream ? { streamUrl: deps.stream.streamUrl(base(req), t, (req.query as { watermark?: string })?.watermark) } : {});
-  const started = (t: ChatToken, req?: restify.Request) => ({ conversationId: t.conversationId, token: tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified }), expires_in: TOKEN_TTL_SECONDS, ...streamOf(t, req) });
+  const streamOf = (t: ChatToken, req?: restify.Request) => (req && deps.stream ? { streamUrl: deps.stream.streamUrl(deps.ownBaseUrl(), t, (req.query as { watermark?: string })?.watermark) } : {});
+  const started = (t: ChatToken, req?: restify.Request) => {
+    const token = tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max });
+    return { conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), ...streamOf(t, req) };
+  };
 
   server.post(`${dl}/conversations`, route(log, async (req, res) => res.json(started(conversationOf(req), req))));
   server.get(`${dl}/conversations/:conversationId`, route(log, async (req, res) => res.json(started(conversationOf(req), req))));
@@ -142,13 +188,20 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
   server.post(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
     const t = conversationOf(req);
     const posted = parseOrThrow(PostedActivity, req.body, 'activity');
+    if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
+      throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
+    }
+    if (posted.type === 'message') {
+      await limits.consume('ipMessages', client(req));
+      await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
+    }
     const id = posted.channelData?.clientActivityID ?? randomUUID();
     const activity = {
       ...posted,
       id,
       timestamp: new Date().toISOString(),
       channelId: WEBCHAT_CHANNEL,
-      serviceUrl: `${base(req)}/webchat/connector`,
+      serviceUrl: `${deps.ownBaseUrl()}${WEBCHAT_CONNECTOR_PATH}`,
       conversation: { id: t.conversationId },
       from: { id: t.userId, name: posted.from?.name, role: 'user' },
       recipient: { id: 'bot', name: 'Support', role: 'bot' },
@@ -187,14 +240,4 @@ export function registerWebChatChannel(server: restify.Server, deps: { store: St
     }
     res.json({ activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
   }));
-
-  /** This channel's connector (the serviceUrl the bot writes back to). What it receives is already in the store. */
-  const ack = route(log, async (req, res) => {
-    const t = req.params?.conversationId;
-    if (typeof t !== 'string' || !(await store.findConversationByChannel(WEBCHAT_CHANNEL, t))) throw new AppError('NOT_FOUND');
-    deps.stream?.notify(t);
-    res.json({ id: randomUUID() });
-  });
-  server.post('/webchat/connector/v3/conversations/:conversationId/activities', ack);
-  server.post('/webchat/connector/v3/conversations/:conversationId/activities/:replyToId', ack);
 }

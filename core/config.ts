@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
+import { BOT_FRAMEWORK_SERVICE_URLS, LOCAL_SERVICE_URLS, isCleartextRemote, parseServiceUrlPattern } from './serviceUrls';
 
 /**
  * The only module that reads process.env. Everything else receives the frozen Config.
@@ -20,7 +21,61 @@ const DEFAULTS = {
   WEBCHAT_STREAM_MAX_BUFFER_BYTES: 256 * 1024, // bytes queued for one web chat stream; past it, writing waits for the client
   WEBCHAT_STREAM_MAX_CONNECTIONS: 20_000, // open web chat streams per process; beyond it pages poll
   CONSOLE_SOCKET_MAX_BUFFER_BYTES: 4 * 1024 * 1024, // bytes queued for one console socket before it is disconnected
+  MAX_MESSAGE_CHARS: 10_000, // longest customer or agent message accepted on any intake path, characters
+  TRUST_PROXY: 0, // reverse proxies in front of the service whose X-Forwarded-For is believed, hops
+  SHUTDOWN_DELAY_SECONDS: 5, // after SIGTERM, /readyz answers 503 while requests are still served, seconds
+  SHUTDOWN_GRACE_SECONDS: 25, // then requests already received get this long to finish, seconds
+  PASSWORD_MIN_LENGTH: 12, // staff passwords, characters (and a strength estimate, see auth/passwordPolicy.ts)
+  WEBCHAT_TOKEN_SECONDS: 3600, // a web chat token's life; refreshed by the page, seconds
+  WEBCHAT_SESSION_MAX_SECONDS: 24 * 3600, // no refresh extends a web chat session past this, seconds
+  SITE_TOKEN_AUDIENCE: 'social-crm-webchat',
+  SITE_TOKEN_ISSUER: 'company-website',
+  SITE_TOKEN_MAX_SECONDS: 3600, // longest lifetime (exp − iat, or exp − now) a site token may claim, seconds
+  // Rate limits: "points/seconds" (that many in any window of that many seconds, per key).
+  RATE_LIMIT_CONVERSATION_MESSAGES: '30/60', // customer messages per conversation (every channel)
+  RATE_LIMIT_IP_MESSAGES: '120/60', // web chat messages per client address
+  RATE_LIMIT_IP_WEBCHAT_SESSIONS: '20/600', // new web chat sessions per client address
+  RATE_LIMIT_IP_HANDSHAKES: '60/60', // console socket connections per client address
+  RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per socket
+  RATE_LIMIT_SOCKET_TYPING: '20/10', // typing signals per socket
+  RATE_LIMIT_SOCKET_MESSAGES: '30/10', // messages and notes per socket
+  RATE_LIMIT_SOCKET_OTHER: '120/10', // every other console request per socket
 } as const;
+
+/** Secrets that sign or authenticate: long, and not made of a few repeated characters. */
+const MIN_SECRET_BITS = 72;
+
+/** Shannon entropy of the string's own character distribution, times its length: a floor check, not a proof. */
+export function secretBits(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  const n = [...s].length;
+  for (const c of counts.values()) bits -= (c / n) * Math.log2(c / n) * n;
+  return bits;
+}
+
+function secret(name: string, minLength: number) {
+  return z
+    .string()
+    .refine((v) => v.trim().length >= minLength, `${name} must be at least ${minLength} characters (not counting spaces)`)
+    .refine((v) => secretBits(v) >= MIN_SECRET_BITS, `${name} is guessable (too few different characters); use random bytes, e.g. openssl rand -base64 32`);
+}
+
+/** "points/seconds", e.g. "30/60". */
+const rate = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,7}$/, 'a rate looks like "30/60" (at most 30 in any 60 seconds)')
+  .transform((v) => {
+    const [points, seconds] = v.split('/').map(Number);
+    return { points, seconds };
+  })
+  .refine((r) => r.points > 0 && r.seconds > 0, 'both numbers of a rate must be positive');
+
+export interface Rate {
+  readonly points: number;
+  readonly seconds: number;
+}
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -37,7 +92,8 @@ const EnvSchema = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().optional(),
-  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  BOT_OPENID_METADATA_URL: z.string().url().optional(),
+  SESSION_SECRET: secret('SESSION_SECRET', 32).optional(),
   SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.SESSION_TTL_SECONDS),
   STORE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULTS.STORE_TIMEOUT_MS),
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default(DEFAULTS.SQLITE_SYNCHRONOUS),
@@ -57,13 +113,33 @@ const EnvSchema = z.object({
   KNOWLEDGE_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   WEBHOOK_URL: z.string().url().optional(),
-  WEBHOOK_SECRET: z.string().min(32, 'WEBHOOK_SECRET must be at least 32 characters').optional(),
-  MENTIONS_API_KEY: z.string().min(24, 'MENTIONS_API_KEY must be at least 24 characters').optional(),
-  SITE_TOKEN_SECRET: z.string().min(32, 'SITE_TOKEN_SECRET must be at least 32 characters').optional(),
+  WEBHOOK_SECRET: secret('WEBHOOK_SECRET', 32).optional(),
+  MENTIONS_API_KEY: secret('MENTIONS_API_KEY', 24).optional(),
+  SITE_TOKEN_SECRET: secret('SITE_TOKEN_SECRET', 32).optional(),
+  SITE_TOKEN_AUDIENCE: z.string().min(1).max(200).default(DEFAULTS.SITE_TOKEN_AUDIENCE),
+  SITE_TOKEN_ISSUER: z.string().min(1).max(200).default(DEFAULTS.SITE_TOKEN_ISSUER),
+  SITE_TOKEN_MAX_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULTS.SITE_TOKEN_MAX_SECONDS),
+  WEBCHAT_TOKEN_SECONDS: z.coerce.number().int().min(60).max(24 * 3600).default(DEFAULTS.WEBCHAT_TOKEN_SECONDS),
+  WEBCHAT_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(DEFAULTS.WEBCHAT_SESSION_MAX_SECONDS),
+  TRUSTED_SERVICE_URLS: z.string().optional(),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(DEFAULTS.TRUST_PROXY),
+  MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.MAX_MESSAGE_CHARS),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULTS.SHUTDOWN_DELAY_SECONDS),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(DEFAULTS.SHUTDOWN_GRACE_SECONDS),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(DEFAULTS.PASSWORD_MIN_LENGTH),
+  RATE_LIMIT_CONVERSATION_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_CONVERSATION_MESSAGES),
+  RATE_LIMIT_IP_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_IP_MESSAGES),
+  RATE_LIMIT_IP_WEBCHAT_SESSIONS: rate.default(DEFAULTS.RATE_LIMIT_IP_WEBCHAT_SESSIONS),
+  RATE_LIMIT_IP_HANDSHAKES: rate.default(DEFAULTS.RATE_LIMIT_IP_HANDSHAKES),
+  RATE_LIMIT_SOCKET_PRESENCE: rate.default(DEFAULTS.RATE_LIMIT_SOCKET_PRESENCE),
+  RATE_LIMIT_SOCKET_TYPING: rate.default(DEFAULTS.RATE_LIMIT_SOCKET_TYPING),
+  RATE_LIMIT_SOCKET_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_SOCKET_MESSAGES),
+  RATE_LIMIT_SOCKET_OTHER: rate.default(DEFAULTS.RATE_LIMIT_SOCKET_OTHER),
   TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_URI: z.string().optional(),
   TEAMS_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   TEAMS_ISSUERS: z.string().default('https://login.microsoftonline.com/{tenantid}/v2.0,https://sts.windows.net/{tenantid}/'),
+  TEAMS_ALLOWED_TENANTS: z.string().optional(),
   DEMO_ACCOUNTS: bool.optional(),
   WEBCHAT_STREAM: bool.default('true'),
   WEBCHAT_STREAM_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULTS.WEBCHAT_STREAM_KEEPALIVE_SECONDS),
@@ -91,6 +167,8 @@ export interface Config {
     readonly tenantId?: string;
     /** True when no app id is set: activities are accepted without a token (local use only). */
     readonly anonymous: boolean;
+    /** Where channel token signing keys are published; absent: Bot Framework's public cloud. */
+    readonly openIdMetadataUrl?: string;
   };
   readonly session: { readonly secret: string; readonly ttlSeconds: number };
   readonly nlu: { readonly maxChars: number; readonly modelCache: string };
@@ -115,8 +193,12 @@ export interface Config {
   readonly retentionDays?: number;
   /** Where profile and conversation events are sent, signed; absent: no webhook. */
   readonly webhook?: { readonly url: string; readonly secret: string };
-  /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. */
-  readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[] };
+  /** How the company website's signed visitor tokens must look besides their signature. */
+  readonly siteToken: { readonly audience: string; readonly issuer: string; readonly maxSeconds: number };
+  /** Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`. */
+  readonly webChat: { readonly tokenSeconds: number; readonly sessionMaxSeconds: number };
+  /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. Only tokens of allowedTenants are accepted. */
+  readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[]; readonly allowedTenants: readonly string[] };
   readonly console: { readonly allowedOrigins: readonly string[] };
   readonly demoAccounts: boolean;
   /** Web chat over Direct Line 3.0 WebSocket streams, and the outbound bounds of every pushed connection. */
@@ -129,6 +211,21 @@ export interface Config {
     /** Bytes queued for one console socket (not yet accepted by its transport) before it is disconnected. */
     readonly consoleMaxBufferedBytes: number;
   };
+  /** Service URL patterns the bot may send to (core/serviceUrls.ts); everything else is refused, nothing sent. */
+  readonly trustedServiceUrls: readonly string[];
+  /** Longest message text accepted on any intake path (Bot Framework, web chat, console, mentions), characters. */
+  readonly maxMessageChars: number;
+  /** Reverse proxies in front of the service: the client address is read that many hops from the right of X-Forwarded-For. */
+  readonly trustProxy: number;
+  readonly shutdown: { readonly delaySeconds: number; readonly graceSeconds: number };
+  readonly passwordMinLength: number;
+  readonly rateLimits: {
+    readonly conversationMessages: Rate;
+    readonly ipMessages: Rate;
+    readonly ipWebChatSessions: Rate;
+    readonly ipHandshakes: Rate;
+    readonly socket: { readonly presence: Rate; readonly typing: Rate; readonly messages: Rate; readonly other: Rate };
+  };
 }
 
 export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeoutMs: number, migrateOnStart?: boolean): StoreConfig {
@@ -139,29 +236,56 @@ export function parseStoreUrl(url: string, synchronous: 'full' | 'normal', timeo
 
 /** Parses an environment (process.env by default) into a frozen Config, or throws listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // Each setting is parsed on its own, so the checks between settings still run (and report) when one is invalid.
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+  const failed = new Set<string>();
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(EnvSchema.shape) as [string, z.ZodTypeAny][]) {
+    const r = schema.safeParse(env[name]);
+    if (r.success) values[name] = r.data;
+    else {
+      failed.add(name);
+      for (const issue of r.error.issues) problems.push(`${[name, ...issue.path].join('.')}: ${issue.message}`);
+    }
   }
-  const e = parsed.success ? parsed.data : undefined;
-  if (e && e.NODE_ENV === 'production') {
-    if (!e.MicrosoftAppId) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
-    if (!e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI')
+  const e = values as z.output<typeof EnvSchema>;
+  /** A setting that is absent (and not merely invalid, which is reported already). */
+  const missing = (name: keyof typeof e) => !e[name] && !failed.has(name);
+  if (e.NODE_ENV === 'production') {
+    if (missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
+    if (missing('MicrosoftAppPassword') && e.MicrosoftAppType !== 'UserAssignedMSI')
       problems.push('MicrosoftAppPassword: required in production');
-    if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId)
-      problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
-    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+    if (missing('SESSION_SECRET')) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+    if (missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production (the service\'s own https address)');
+    else if (e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
+    if (e.DEMO_ACCOUNTS) problems.push('DEMO_ACCOUNTS: refused in production (their password is public)');
+    if (e.BOT_OPENID_METADATA_URL && !e.BOT_OPENID_METADATA_URL.startsWith('https://')) problems.push('BOT_OPENID_METADATA_URL: must be https:// in production');
   }
-  if (e && !!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET) problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
-  if (e?.BUSINESS_TIMEZONE) {
+  if (e.MicrosoftAppId && missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required when MicrosoftAppId is set (the web chat\'s service URL must never come from a request)');
+  if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && missing('MicrosoftAppTenantId'))
+    problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${e.MicrosoftAppType}`);
+  if (e.MicrosoftAppType === 'UserAssignedMSI' && missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required when MicrosoftAppType is UserAssignedMSI (the managed identity\'s client id)');
+  if (e.MicrosoftAppPassword && !e.MicrosoftAppId) problems.push('MicrosoftAppPassword: set without MicrosoftAppId');
+  for (const t of trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId)) {
+    const p = parseServiceUrlPattern(t);
+    if (typeof p === 'string') problems.push(`TRUSTED_SERVICE_URLS: ${p}`);
+    else if (e.NODE_ENV === 'production' && isCleartextRemote(t)) problems.push(`TRUSTED_SERVICE_URLS: "${t}" is plain http to another host; production sends only over https`);
+  }
+  if (e.TEAMS_APP_ID && list(e.TEAMS_ALLOWED_TENANTS).length === 0 && !failed.has('TEAMS_ALLOWED_TENANTS'))
+    problems.push('TEAMS_ALLOWED_TENANTS: required when TEAMS_APP_ID is set (the Entra ID tenant ids whose users may sign in)');
+  for (const tid of list(e.TEAMS_ALLOWED_TENANTS)) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tid)) problems.push(`TEAMS_ALLOWED_TENANTS: "${tid}" is not a tenant id (a GUID)`);
+  }
+  if (e.WEBCHAT_TOKEN_SECONDS !== undefined && e.WEBCHAT_SESSION_MAX_SECONDS !== undefined && e.WEBCHAT_TOKEN_SECONDS > e.WEBCHAT_SESSION_MAX_SECONDS) problems.push('WEBCHAT_TOKEN_SECONDS: longer than WEBCHAT_SESSION_MAX_SECONDS');
+  if (!!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET && !failed.has('WEBHOOK_URL') && !failed.has('WEBHOOK_SECRET')) problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
+  if (e.BUSINESS_TIMEZONE) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
     } catch {
       problems.push(`BUSINESS_TIMEZONE: unknown time zone ${e.BUSINESS_TIMEZONE}`);
     }
   }
-  if (problems.length > 0 || !e) {
+  if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: problems });
   }
   const secret = e.SESSION_SECRET ?? `dev-only-session-secret-${e.NODE_ENV}-not-for-production`;
@@ -178,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId || undefined,
       anonymous: !e.MicrosoftAppId,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
     },
     session: { secret, ttlSeconds: e.SESSION_TTL_SECONDS },
     nlu: { maxChars: e.NLU_MAX_CHARS, modelCache: e.NLU_MODEL_CACHE ?? path.join('data', 'nlu-model.json') },
@@ -196,8 +321,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mentionsApiKey: e.MENTIONS_API_KEY,
     retentionDays: e.RETENTION_DAYS,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+    siteToken: { audience: e.SITE_TOKEN_AUDIENCE, issuer: e.SITE_TOKEN_ISSUER, maxSeconds: e.SITE_TOKEN_MAX_SECONDS },
+    webChat: { tokenSeconds: e.WEBCHAT_TOKEN_SECONDS, sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS },
     teams: e.TEAMS_APP_ID
-      ? { appId: e.TEAMS_APP_ID, jwksUrl: e.TEAMS_JWKS_URL, issuers: list(e.TEAMS_ISSUERS), audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)] }
+      ? {
+          appId: e.TEAMS_APP_ID,
+          jwksUrl: e.TEAMS_JWKS_URL,
+          issuers: list(e.TEAMS_ISSUERS),
+          audiences: [e.TEAMS_APP_ID, ...list(e.TEAMS_APP_URI)],
+          allowedTenants: list(e.TEAMS_ALLOWED_TENANTS).map((t) => t.toLowerCase()),
+        }
       : undefined,
     console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS) },
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
@@ -208,6 +341,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webChatMaxConnections: e.WEBCHAT_STREAM_MAX_CONNECTIONS,
       consoleMaxBufferedBytes: e.CONSOLE_SOCKET_MAX_BUFFER_BYTES,
     },
+    trustedServiceUrls: trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId),
+    maxMessageChars: e.MAX_MESSAGE_CHARS,
+    trustProxy: e.TRUST_PROXY,
+    shutdown: { delaySeconds: e.SHUTDOWN_DELAY_SECONDS, graceSeconds: e.SHUTDOWN_GRACE_SECONDS },
+    passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    rateLimits: {
+      conversationMessages: e.RATE_LIMIT_CONVERSATION_MESSAGES,
+      ipMessages: e.RATE_LIMIT_IP_MESSAGES,
+      ipWebChatSessions: e.RATE_LIMIT_IP_WEBCHAT_SESSIONS,
+      ipHandshakes: e.RATE_LIMIT_IP_HANDSHAKES,
+      socket: { presence: e.RATE_LIMIT_SOCKET_PRESENCE, typing: e.RATE_LIMIT_SOCKET_TYPING, messages: e.RATE_LIMIT_SOCKET_MESSAGES, other: e.RATE_LIMIT_SOCKET_OTHER },
+    },
   };
   return deepFreeze(config);
 }
@@ -217,6 +362,17 @@ function parseBusinessHours(spec: string, timeZone: string) {
   const [from, to] = days.split('-').map(Number);
   const [open, close] = window.split('-');
   return { days: Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i), open, close, timeZone };
+}
+
+/**
+ * TRUSTED_SERVICE_URLS replaces the list; the word `default` in it stands for the Bot Framework channel services,
+ * plus this machine's loopback addresses when the bot has no credentials (the Emulator; no token exists to leak).
+ */
+function trustedList(v: string | undefined, anonymous: boolean): string[] {
+  const defaults = [...BOT_FRAMEWORK_SERVICE_URLS, ...(anonymous ? LOCAL_SERVICE_URLS : [])];
+  const given = list(v);
+  if (given.length === 0) return defaults;
+  return [...new Set(given.flatMap((t) => (t === 'default' ? defaults : [t])))];
 }
 
 function list(v: string | undefined): string[] {

@@ -38,3 +38,24 @@ export function parseCsvWithLines(text: string): { line: number; cells: string[]
   if (cell !== '' || row.length) push();
   return out;
 }
+
+/**
+ * Characters that make a spreadsheet read a cell as a formula when it starts with one: = + - @ (OWASP's CSV
+ * injection list), their full-width forms (＝ ＋ － ＠) and small forms (﹦ ﹢ ﹣ ﹫), which spreadsheets in CJK locales
+ * normalize to the ASCII ones, and tab and carriage return.
+ */
+const FORMULA_START = /^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b]|^[\t\r]/;
+
+/**
+ * One CSV cell: quoted when needed. A cell that would start a formula, even after leading spaces, no-break spaces
+ * or other blanks that spreadsheets skip, is neutralized with a leading apostrophe.
+ */
+export function csvCell(value: unknown): string {
+  let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+  if (FORMULA_START.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: unknown[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response, Next } from 'restify';
+import type { Request, Response, Next } from 'restify';
 import { z } from 'zod';
 import { AppError, toAppError } from './errors';
 import type { Logger } from './logger';
@@ -22,6 +22,8 @@ export function sendError(log: Logger, req: Request, res: Response, err: unknown
   if (e.status >= 500) log.error(line, e.message);
   else log.info(line, e.message);
   if (res.headersSent) return;
+  const retry = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retry === 'number') res.setHeader('retry-after', String(retry));
   res.status(e.status);
   res.json({ error: e.toJSON() });
 }
@@ -43,29 +45,33 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Keys that reach an object's prototype when merged with Object.assign or a naive deep merge. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * Request bodies: JSON (every API and Bot Framework body) is read here; anything else goes through restify's
- * bodyParser. restify's reader starts each body with the deprecated `new Buffer(0)`, and Node checks the call
- * site of that (a stack walk) for the first 10,000 requests after every start: a few percent of a bot turn.
- * Limits and errors are the same: over `maxBytes` is 413 BODY_TOO_LARGE, unparsable JSON 400 VALIDATION_FAILED.
+ * Request bodies are JSON or nothing: there is no multipart, form or text parsing anywhere (restify's body parser
+ * wrote every multipart upload to the temporary directory, unauthenticated). JSON is read here rather than by
+ * restify's reader, which starts each body with the deprecated `new Buffer(0)` (Node checks its call site, a stack
+ * walk, for the first 10,000 requests after a start). Over `maxBytes` is 413 BODY_TOO_LARGE, another content type
+ * 415 BODY_UNSUPPORTED_TYPE, unparsable JSON or a prototype key (`__proto__`, `constructor`, `prototype`, in the
+ * body or the query) 400 VALIDATION_FAILED.
  */
-export function bodyParser(log: Logger, maxBytes: number, others: RequestHandler[]) {
+export function bodyParser(log: Logger, maxBytes: number) {
   return (req: Request, res: Response, next: Next): void => {
-    if (req.contentType() !== 'application/json') {
-      const run = (i: number): void => {
-        if (i >= others.length) return next();
-        others[i](req, res, ((err?: unknown) => (err !== undefined && err !== null ? next(err as Error) : run(i + 1))) as Next);
-      };
-      return run(0);
-    }
-    const declared = Number(req.headers['content-length'] ?? NaN);
     const fail = (e: AppError) => {
       sendError(log, req, res, e);
       req.resume();
       next(false);
     };
+    const query = req.getQuery?.() ?? '';
+    if (typeof query === 'string' && query !== '' && prototypeKeyInQuery(query)) {
+      return fail(new AppError('VALIDATION_FAILED', 'prototype keys (__proto__, constructor, prototype) are refused'));
+    }
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    const hasBody = declared > 0 || (Number.isNaN(declared) && req.headers['transfer-encoding'] !== undefined);
+    if (!hasBody) return next();
+    if (req.contentType() !== 'application/json') return fail(new AppError('BODY_UNSUPPORTED_TYPE'));
     if (declared > maxBytes) return fail(new AppError('BODY_TOO_LARGE'));
-    if (declared === 0) return next();
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
@@ -88,12 +94,70 @@ export function bodyParser(log: Logger, maxBytes: number, others: RequestHandler
       done = true;
       const text = Buffer.concat(chunks, size).toString('utf8');
       if (text.trim() === '') return next();
+      let prototypeKey = false;
       try {
-        req.body = JSON.parse(text);
+        req.body = JSON.parse(text, function (key, value) {
+          if (PROTOTYPE_KEYS.has(key)) prototypeKey = true;
+          return value;
+        });
       } catch {
         return fail(new AppError('VALIDATION_FAILED', 'The body is not valid JSON'));
+      }
+      if (prototypeKey) {
+        req.body = undefined;
+        return fail(new AppError('VALIDATION_FAILED', 'prototype keys (__proto__, constructor, prototype) are refused'));
       }
       next();
     });
   };
+}
+
+function prototypeKeyInQuery(query: string): boolean {
+  try {
+    for (const key of new URLSearchParams(query).keys()) {
+      if (key.split(/[[\].]/).some((part) => PROTOTYPE_KEYS.has(part))) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The client's address: the peer, or, behind `trustProxy` reverse proxies, the address that many hops from the
+ * right of X-Forwarded-For (each proxy appends the address it received the request from; anything further left
+ * is what the client claimed and is never believed).
+ */
+export function clientAddress(req: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }, trustProxy: number): string {
+  const peer = req.socket?.remoteAddress ?? 'unknown';
+  if (trustProxy <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+  return hops[hops.length - trustProxy] ?? hops[0] ?? peer;
+}
+
+/** Headers on every API answer: never sniffed into HTML, never cached (they carry personal data and tokens). */
+export function apiHeaders(res: Response, httpsOnly: boolean): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('referrer-policy', 'no-referrer');
+  if (httpsOnly) res.setHeader('strict-transport-security', 'max-age=31536000');
+}
+
+/**
+ * An ISO date (2026-11-01) or UTC time (2026-11-01T09:30:00Z) that exists on the calendar: Date.parse accepts
+ * 2020-02-30 and quietly means March 1st.
+ */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'must be an ISO date such as 2026-11-01 or 2026-11-01T09:30:00Z')
+  .refine(isRealDate, 'is not a real date');
+
+export function isRealDate(s: string): boolean {
+  const [y, mo, d] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return false;
+  if (s.length === 10) return true;
+  const [h, mi, sec] = [Number(s.slice(11, 13)), Number(s.slice(14, 16)), s.length > 17 ? Number(s.slice(17, 19)) : 0];
+  return h < 24 && mi < 60 && sec < 60;
 }

@@ -51,8 +51,9 @@ export class MentionService {
       channelId,
       channelConversationId: customer.id,
       customerId: customer.id,
-      // Public posts cannot be answered through a Bot Framework connector: agents reply on the network itself.
-      reference: { channelId, serviceUrl: m.url ?? '', conversation: { id: customer.id } },
+      // Public posts are answered through the social network port (bot/socialChannel.ts), never a Bot Framework
+      // connector: the post's URL is a web page anyone can name, so it is never a service URL.
+      reference: { channelId, serviceUrl: '', conversation: { id: customer.id } },
       language,
     });
     const { message } = await this.store.appendMessage({

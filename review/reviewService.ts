@@ -2,6 +2,7 @@ import { AppError } from '../core/errors';
 import type { Conversation, Message } from '../models/records';
 import type { AuditStore, ConversationStats, ConversationStore, CustomerStore, MessageStore, ReviewQueries, StaffStore, StatsQuery, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
+import { csvCell, csvLine } from '../core/csv';
 
 export { canSee, type Actor } from './accessPolicy';
 
@@ -22,16 +23,8 @@ export const CSV_COLUMNS = [
   'seq', 'at', 'role', 'kind', 'author_id', 'text', 'intent', 'sentiment',
 ] as const;
 
-/** One CSV cell: quoted when needed; a leading = + - @ is neutralized so spreadsheets do not run it as a formula. */
-export function csvCell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(cells: unknown[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
+/** CSV cells and lines, with formula neutralization: core/csv.ts. */
+export { csvCell, csvLine };
 
 /**
  * Transcript review for supervisors: search with filters, one transcript with everything that happened,

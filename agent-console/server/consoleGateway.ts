@@ -134,7 +134,8 @@ export class ConsoleGateway {
 
     this.on(socket, 'presence:set', async (user, p) => {
       const updated = await this.d.store.updateUser(user.id, { presence: p.presence });
-      void this.broadcastAgents();
+      // Coalesced: a burst of presence changes is one board snapshot a second, not one each.
+      this.scheduleAgentsBroadcast();
       this.scheduleQueueBroadcast();
       return { presence: updated!.presence };
     });

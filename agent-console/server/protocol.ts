@@ -89,6 +89,8 @@ export interface ServerToClientEvents {
   'typing': (p: { conversationId: string; from: 'customer' | 'agent' }) => void;
   'agents:updated': (p: { agents: AgentView[] }) => void;
   'session:ended': (p: { code: ErrorCode }) => void;
+  /** The server is shutting down (SIGTERM); a server disconnect follows. Reconnect: another instance answers. */
+  'server:shutdown': (p: { code: 'SERVER_SHUTTING_DOWN' }) => void;
 }
 
 export interface SocketData {

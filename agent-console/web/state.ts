@@ -236,6 +236,8 @@ async function connect(): Promise<void> {
     if (err.data?.code?.startsWith('AUTH_')) signOutLocal(err.data.code);
   });
   s.on('session:ended', ({ code }) => signOutLocal(code));
+  // A server that is shutting down disconnects on purpose; Socket.IO does not retry that by itself, so we do (another instance answers).
+  s.on('server:shutdown', () => void s.once('disconnect', () => setTimeout(() => s.connect(), 500 + Math.random() * 1500)));
   s.on('queue:updated', ({ queue }) => {
     const ids = new Set(queue.map((q) => q.id));
     // Chats that left the queue and did not come to me went to a colleague (or back to the bot).

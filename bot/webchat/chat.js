@@ -1,13 +1,18 @@
 // Starts the official Web Chat against this service's own Direct Line–compatible endpoint.
 (async function () {
   const KEY = 'crm-webchat-session';
-  let session = JSON.parse(localStorage.getItem(KEY) || 'null');
-  if (!session) {
+  const newSession = async () => {
     const res = await fetch('/chat/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ locale: navigator.language }) });
-    session = await res.json();
-    session.startedAt = new Date().toISOString();
-    localStorage.setItem(KEY, JSON.stringify(session));
+    return { ...(await res.json()), startedAt: new Date().toISOString() };
+  };
+  let session = JSON.parse(localStorage.getItem(KEY) || 'null');
+  if (session) {
+    // A session has an absolute lifetime: refresh the stored token, or start over once the session is over.
+    const res = await fetch('/v3/directline/tokens/refresh', { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
+    session = res.ok ? { ...session, token: (await res.json()).token } : null;
   }
+  if (!session) session = await newSession();
+  localStorage.setItem(KEY, JSON.stringify(session));
   const es = (navigator.language || '').toLowerCase().startsWith('es');
   // The page greets with what the bot can do; the buttons send their words as the customer's message.
   // Shown by this page only (not stored), stamped with the session's start so it stays first after a reload.

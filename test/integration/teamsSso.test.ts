@@ -1,6 +1,7 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TeamsLinks } from '../../auth/teamsLinks';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 /** A local stand-in for Entra ID's key endpoint: the only mock, at the boundary we cannot run. */
@@ -30,12 +31,15 @@ describe('Teams tab single sign-on', () => {
   let keys: { url: string; close: () => Promise<void> };
   let running: RunningApp;
   const now = () => Math.floor(Date.now() / 1000);
-  const good = () => ({ iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: appId, tid, exp: now() + 600, nbf: now() - 10, preferred_username: 'Teams.Agent@Contoso.com', name: 'Teams Agent' });
+  const oid = '99999999-8888-7777-6666-555555555555';
+  const good = () => ({ iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: appId, tid, oid, exp: now() + 600, nbf: now() - 10, preferred_username: 'Teams.Agent@Contoso.com', name: 'Teams Agent' });
 
   beforeAll(async () => {
     keys = await keyServer({ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' });
-    running = await startTestApp({ TEAMS_APP_ID: appId, TEAMS_JWKS_URL: keys.url });
-    await running.app.services.auth.createUser({ email: 'teams.agent@contoso.com', name: 'Teams Agent', password: 'correct horse battery', role: 'agent' });
+    running = await startTestApp({ TEAMS_APP_ID: appId, TEAMS_JWKS_URL: keys.url, TEAMS_ALLOWED_TENANTS: tid });
+    const user = await running.app.services.auth.createUser({ email: 'teams.agent@contoso.com', name: 'Teams Agent', password: 'correct horse battery', role: 'agent' });
+    // An admin links the account once to the Entra ID account (tenant id, object id); e-mail claims decide nothing.
+    await new TeamsLinks(running.app.store).link(user.id, { tenantId: tid, objectId: oid }, 'test');
   });
   afterAll(async () => {
     await running.stop();
@@ -44,7 +48,7 @@ describe('Teams tab single sign-on', () => {
 
   const exchange = (token: string) => fetch(`${running.url}/api/auth/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
 
-  test('a valid Entra ID token maps to the agent account by email and yields a working session', async () => {
+  test('a valid Entra ID token maps to the agent account linked to its tenant and object id, and yields a working session', async () => {
     const res = await exchange(sign(privateKey, 'k1', good()));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; user: { email: string } };
@@ -59,7 +63,6 @@ describe('Teams tab single sign-on', () => {
     ['another audience', () => sign(privateKey, 'k1', { ...good(), aud: 'api://other' })],
     ['another issuer', () => sign(privateKey, 'k1', { ...good(), iss: 'https://evil.example/v2.0' })],
     ['expired', () => sign(privateKey, 'k1', { ...good(), exp: now() - 3600 })],
-    ['no account for the email', () => sign(privateKey, 'k1', { ...good(), preferred_username: 'stranger@contoso.com' })],
     ['not a JWT', () => 'abc'],
   ])('a token %s is refused with 401', async (_name, make) => {
     const res = await exchange(make());

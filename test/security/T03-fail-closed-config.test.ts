@@ -1,0 +1,61 @@
+/**
+ * T03: an invalid configuration never starts the service. The real entry point (app/main.ts) runs in a child
+ * process: it must exit with code 78 (EX_CONFIG) before listening, name every problem at once on stderr, print no
+ * stack trace, and echo no secret it was given.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+
+const REGISTER_TS = path.join(__dirname, '..', 'integration', 'helpers', 'registerTs.js');
+const MAIN = path.join(__dirname, '..', '..', 'app', 'main.ts');
+
+function run(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
+      // Only what we give: nothing from the test runner's environment may make the configuration valid.
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: path.join(os.tmpdir(), 'crm-t03-never-created.sqlite'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    child.on('exit', (code) => resolve({ code, stderr, stdout }));
+  });
+}
+
+const SECRET_SPACES = ' '.repeat(32);
+const PASSWORD = 'bot-app-password-that-must-not-leak';
+
+test('T03 production with every classic mistake at once: exit 78, every problem named, nothing else printed', async () => {
+  const r = await run({
+    NODE_ENV: 'production',
+    MicrosoftAppType: 'UserAssignedMSI',
+    MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+    MicrosoftAppPassword: PASSWORD,
+    SESSION_SECRET: SECRET_SPACES,
+    DEMO_ACCOUNTS: 'true',
+    TEAMS_APP_ID: 'tab-app',
+    TRUSTED_SERVICE_URLS: 'default,http://channel.example',
+    WEBHOOK_URL: 'https://hooks.example/crm',
+  });
+  expect(r.code).toBe(78);
+  for (const setting of ['MicrosoftAppTenantId', 'SESSION_SECRET', 'PUBLIC_URL', 'DEMO_ACCOUNTS', 'TEAMS_ALLOWED_TENANTS', 'TRUSTED_SERVICE_URLS', 'WEBHOOK_URL']) {
+    expect(r.stderr).toContain(setting);
+  }
+  expect(r.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
+  expect(r.stderr).not.toContain(PASSWORD);
+  expect(r.stdout).not.toContain('listening');
+});
+
+test.each([
+  ['UserAssignedMSI without a tenant (development)', { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', PUBLIC_URL: 'https://bot.example' }, 'MicrosoftAppTenantId'],
+  ['Bot Framework credentials without PUBLIC_URL (development)', { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: PASSWORD }, 'PUBLIC_URL'],
+])('T03 %s: exit 78', async (_name, env, setting) => {
+  const r = await run(env);
+  expect(r.code).toBe(78);
+  expect(r.stderr).toContain(setting);
+  expect(r.stderr).not.toContain(PASSWORD);
+  expect(r.stdout).not.toContain('listening');
+});
