@@ -191,10 +191,9 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
       throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
     }
-    if (posted.type === 'message') {
-      await limits.consume('ipMessages', client(req));
-      await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
-    }
+    // Every activity a visitor posts counts against their address (typing and events reach agents' consoles too).
+    await limits.consume('ipMessages', client(req));
+    if (posted.type === 'message') await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
     const id = posted.channelData?.clientActivityID ?? randomUUID();
     const activity = {
       ...posted,

@@ -33,7 +33,7 @@ const DEFAULTS = {
   SITE_TOKEN_MAX_SECONDS: 3600, // longest lifetime (exp − iat, or exp − now) a site token may claim, seconds
   // Rate limits: "points/seconds" (that many in any window of that many seconds, per key).
   RATE_LIMIT_CONVERSATION_MESSAGES: '30/60', // customer messages per conversation (every channel)
-  RATE_LIMIT_IP_MESSAGES: '120/60', // web chat messages per client address
+  RATE_LIMIT_IP_MESSAGES: '120/60', // web chat activities (messages, typing, events) per client address
   RATE_LIMIT_IP_WEBCHAT_SESSIONS: '20/600', // new web chat sessions per client address
   RATE_LIMIT_IP_HANDSHAKES: '60/60', // console socket connections per client address
   RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per socket
