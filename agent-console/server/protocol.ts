@@ -82,7 +82,8 @@ export interface ServerToClientEvents {
   /** A conversation this agent now owns (claimed, offered and taken, or transferred to them). */
   'conversation:assigned': (p: { conversation: ConversationView }) => void;
   /** A conversation this agent no longer owns (transferred away, returned, closed, taken over). */
-  'conversation:released': (p: { conversationId: string; reason: 'transferred' | 'returned' | 'closed' | 'taken_over' }) => void;
+  /** `takenOverBy`: the supervisor who took the chat (taken_over only): the released agent no longer sees its events. */
+  'conversation:released': (p: { conversationId: string; reason: 'transferred' | 'returned' | 'closed' | 'taken_over'; takenOverBy?: string }) => void;
   'conversation:offered': (p: { conversation: ConversationView }) => void;
   /** Every stored message of a conversation the socket may see; `message.seq` orders and dedupes them. */
   'message:new': (p: { conversationId: string; message: Message }) => void;

@@ -50,6 +50,8 @@ export const unread = signal<ReadonlyMap<string, number>>(new Map());
 export const customerTypingAt = signal<ReadonlyMap<string, number>>(new Map());
 export const declined = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-declined') ?? '[]') as string[]));
 /** Why a chat left this agent, for the banner in its view. */
+/** Who took over a chat this agent held (from the release itself: the agent no longer receives its events). */
+export const releasedTo = signal<ReadonlyMap<string, string>>(new Map());
 export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over'>>(new Map());
 /** Agent messages the channel refused (activity ids), and those already sent again. */
 export const undelivered = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-undelivered') ?? '[]') as string[]));
@@ -270,8 +272,9 @@ async function connect(): Promise<void> {
     // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
     if (!claimedHere) void loadChat(conversation.id).then(() => notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)));
   });
-  s.on('conversation:released', ({ conversationId, reason }) => {
+  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by }) => {
     batch(() => {
+      if (by) setIn(releasedTo, conversationId, by);
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
       setIn(released, conversationId, reason);
       // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
@@ -552,6 +555,8 @@ export function transferOf(conversationId: string): { fromAgentId?: string; note
 
 /** Who took the chat over, when a supervisor did after this agent held it. */
 export function takenOverBy(conversationId: string): string | undefined {
+  const told = releasedTo.value.get(conversationId);
+  if (told) return told;
   const last = [...messagesOf(conversationId).value].reverse().find((m) => m.kind === 'event' && m.data?.type === 'state');
   return last?.data?.takeover && last.data.agentId !== me.value?.id ? String(last.data.agentId) : undefined;
 }

@@ -28,7 +28,7 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     chat = await ratedHandoff(running, channel, agentSocket, {
       conv: 'sup-1',
       customerName: 'Karl Kettle',
-      lines: ['my purple kettle is leaking', 'zorbly wimwam flux'],
+      lines: ['my purple kettle is leaking'],
       agentReply: 'Sorry Karl, a new kettle is on its way.',
       rating: 4,
     });

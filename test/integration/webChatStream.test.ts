@@ -38,7 +38,8 @@ describe('web chat over a Direct Line stream', () => {
     const s = await webChatSession(running.url);
     const stream = await open(s);
     expect(await say(running.url, s, 'where is my order 12345', 'client-1')).toBe(200);
-    await stream.until(() => stream.texts().some((t) => /12345 has shipped/.test(t)), 'the bot reply');
+    // An anonymous visitor is first asked to prove the order (orders belong to customers).
+    await stream.until(() => stream.texts().some((t) => /e-mail address the order was placed with/.test(t)), 'the bot reply');
     const [echo, reply] = stream.activities;
     expect(echo).toMatchObject({ type: 'message', text: 'where is my order 12345', from: { id: s.userId, role: 'user' }, channelData: { clientActivityID: 'client-1' } });
     expect(reply).toMatchObject({ type: 'message', from: { id: 'bot', role: 'bot' } });
