@@ -48,7 +48,7 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'name change': { steps: [['please call me Maria', /Nice to meet you, Maria/], ['hello', /Hi Maria/]] },
   'Spanish name change': { locale: 'es-ES', steps: [['llámame María José', /Encantado, María José/]] },
   'misunderstanding, once': { steps: [['flibber jabber', /did not understand/]] },
-  'no intent fits: the best FAQ article, then "Did this answer your question?"': { steps: [['my item stopped working after a month', /2-year warranty.*Did this answer your question\?/], ['yes', /Glad it helped/]] },
+  'no intent fits: the best FAQ article, then "Did this answer your question?"': { steps: [['what warranty do your products have', /2-year warranty.*Did this answer your question\?/], ['yes', /Glad it helped/]] },
   'Spanish refund': { locale: 'es-ES', steps: [['quiero un reembolso del pedido 67890', /correo electrónico con el que se hizo/], ['ben@example.com', /por qué/], ['llegó roto', /¿Solicito el reembolso de 59 EUR del pedido 67890 \(Backpack 30L\)\?/], ['sí', /reembolso R-[A-Z0-9]+ de 59 EUR/]] },
 };
 

@@ -106,7 +106,7 @@ describe('T15 ownership after every change of owner', () => {
     await deliveredTo(agent, 't15-takeover', 'hello agent');
     const released = nextEvent<{ conversationId: string; reason: string }>(agent.socket, 'conversation:released');
     expect((await request(sup.socket, 'conversation:takeover', { conversationId: id })).ok).toBe(true);
-    expect(await released).toEqual({ conversationId: id, reason: 'taken_over' });
+    expect(await released).toEqual({ conversationId: id, reason: 'taken_over', takenOverBy: sup.id });
     const note = nextEvent<{ message: Message }>(sup.socket, 'message:new', (p) => p.message.kind === 'note');
     expect((await request(sup.socket, 'note:add', { conversationId: id, text: 'internal: possible card fraud' })).ok).toBe(true);
     expect((await note).message.text).toBe('internal: possible card fraud');
