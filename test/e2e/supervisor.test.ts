@@ -28,7 +28,7 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     chat = await ratedHandoff(running, channel, agentSocket, {
       conv: 'sup-1',
       customerName: 'Karl Kettle',
-      lines: ['my purple kettle is leaking'],
+      lines: ['my purple kettle is leaking', 'hello', 'zorbly wimwam flux'],
       agentReply: 'Sorry Karl, a new kettle is on its way.',
       rating: 4,
     });

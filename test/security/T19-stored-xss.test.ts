@@ -56,7 +56,7 @@ describeBrowser('T19 stored XSS in every console and supervisor view and in web 
     await p.fill('#email', email);
     await p.fill('#password', PASSWORD);
     await p.click('#sign-in');
-    await p.locator('#queue').waitFor();
+    await p.locator('#inbox').waitFor();
     return p;
   }
   async function untouched(p: Page, selector = BUILT): Promise<void> {
@@ -69,9 +69,12 @@ describeBrowser('T19 stored XSS in every console and supervisor view and in web 
     const customer = (text: string) => post(s.url, messageActivity({ conversation: { id: 't19' }, from: { id: 't19-customer', name: NAME }, text, serviceUrl: channel.url, deliveryMode: undefined }));
     const agent = await signInConsole('xss-agent@test.local');
     await customer('I want to talk to a human');
-    await agent.locator('#queue [data-kind="queue"]').first().click();
+    // The only agent online: the chat is offered to them.
+    await agent.click('#view-offered');
+    await agent.locator('#inbox-list [data-conversation] .item-open').first().click();
     await agent.click('#accept');
-    await agent.locator('#mine [data-kind="mine"]').first().waitFor();
+    await agent.click('#view-mine');
+    await agent.locator('#inbox-list[data-view="mine"] [data-conversation]').first().waitFor();
     await customer(PAYLOAD);
     await agent.getByText(PAYLOAD).waitFor();
     await agent.locator('#profile-name', { hasText: NAME }).waitFor();

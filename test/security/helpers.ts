@@ -1,3 +1,4 @@
+import { sharedModelCache } from '../helpers/sharedRecognizer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
@@ -212,7 +213,7 @@ const MAIN = path.join(__dirname, '..', '..', 'app', 'main.ts');
  */
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
-    env: { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NLU_MODEL_CACHE: path.join(os.tmpdir(), 'crm-test-nlu-model.json'), ...env },
+    env: { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NLU_MODEL_CACHE: sharedModelCache(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
