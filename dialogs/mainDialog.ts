@@ -9,7 +9,7 @@ import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { readConsentWish } from './consentWish';
 import { ContactDetailsDialog } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
-import type { DialogEnd, RouteOutcome } from './dialogResult';
+import { YES_NO_PROMPT, type DialogEnd, type RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
@@ -69,6 +69,12 @@ export interface MainDialogDeps {
  * of the likely intents they meant when it is not, offers the best FAQ article when nothing fits, or reports that it
  * did not understand (the bot counts those for escalation). Bare yes/no answers never reach the intent model.
  */
+/**
+ * Prompts that judge a new request themselves: free text (any sentence is an answer: a refund reason, a survey
+ * comment), yes/no (the dialog says what it did not do, then the request is routed) and the clarifying choice.
+ */
+const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, 'clarifyChoice']);
+
 export class MainDialog {
   private readonly dialogs: DialogSet;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
@@ -148,6 +154,11 @@ export class MainDialog {
     await this.lastQuestion(context);
     if (!(await this.hasActiveDialog(context))) return undefined;
     const dc = await this.createContext(context);
+    if (this.leavesQuestion(context, dc)) {
+      // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
+      await dc.cancelAllDialogs();
+      return undefined;
+    }
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) return undefined;
     const ended = result.status === DialogTurnStatus.complete ? (result.result as DialogEnd | undefined) : undefined;
@@ -159,6 +170,22 @@ export class MainDialog {
     }
     if (ended?.reroute) return undefined;
     return this.outcomeOf(result);
+  }
+
+  /**
+   * Whether the message leaves the pending question for something else: the recognizer is sure of an intent, the
+   * message is a sentence (four words or more), it carries nothing the questions ask for (an e-mail, an order number,
+   * a phone number), and the question is not one that judges new requests itself.
+   */
+  private leavesQuestion(context: TurnContext, dc: DialogContext): boolean {
+    let inner = dc;
+    while (inner.child) inner = inner.child;
+    if (SELF_JUDGING_PROMPTS.has(inner.activeDialog?.id ?? '')) return false;
+    const { recognition } = turnInfo(context);
+    if (recognition.text.trim().split(/\s+/).length < 4) return false;
+    if (recognition.entities.some((e) => e.type === 'email' || e.type === 'orderNumber' || e.type === 'phone')) return false;
+    const d = decide(recognition, this.d.confidence);
+    return d.kind === 'answer' && recognition.score >= 0.9;
   }
 
   private outcomeOf(result: DialogTurnResult): RouteOutcome {
