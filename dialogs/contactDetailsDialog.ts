@@ -24,7 +24,7 @@ export class ContactDetailsDialog extends ComponentDialog {
 
   constructor(private readonly profiles: ProfileActions) {
     super(ContactDetailsDialog.id);
-    this.addDialog(new TextPrompt('contact', async (p) => !!extractContact(p.recognized.value ?? '') || p.attemptCount >= 3));
+    this.addDialog(new TextPrompt('contact', (p) => Promise.resolve(!!extractContact(p.recognized.value ?? '') || p.attemptCount >= 3)));
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
     this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.save(s)]));
     this.initialDialogId = 'main';

@@ -14,7 +14,7 @@ export class FeedbackDialog extends ComponentDialog {
 
   constructor(private readonly sink: SatisfactionSink) {
     super(FeedbackDialog.id);
-    this.addDialog(new TextPrompt('rating', async (p) => parseRating(p.recognized.value) !== undefined || p.attemptCount >= 3));
+    this.addDialog(new TextPrompt('rating', (p) => Promise.resolve(parseRating(p.recognized.value) !== undefined || p.attemptCount >= 3)));
     this.addDialog(new TextPrompt('comment'));
     this.addDialog(new WaterfallDialog('main', [(s) => this.askRating(s), (s) => this.askComment(s), (s) => this.save(s)]));
     this.initialDialogId = 'main';

@@ -47,11 +47,11 @@ export abstract class OrderDialog extends ComponentDialog {
   ) {
     super(id);
     this.addDialog(
-      new TextPrompt(ORDER_PROMPT, async (p: PromptValidatorContext<string>) => {
+      new TextPrompt(ORDER_PROMPT, (p: PromptValidatorContext<string>) => {
         const n = extractOrderNumber(p.recognized.value);
-        if (n) return true;
+        if (n) return Promise.resolve(true);
         // Two bad answers in a row end the prompt; the dialog then gives up gracefully.
-        return p.attemptCount >= 3;
+        return Promise.resolve(p.attemptCount >= 3);
       }),
     );
     this.addDialog(new TextPrompt(ORDER_EMAIL_PROMPT));

@@ -12,7 +12,7 @@ export class PasswordResetDialog extends ComponentDialog {
 
   constructor(private readonly shop: OrderService) {
     super(PasswordResetDialog.id);
-    this.addDialog(new TextPrompt('email', async (p) => EMAIL_RE.test(p.recognized.value ?? '') || p.attemptCount >= 3));
+    this.addDialog(new TextPrompt('email', (p) => Promise.resolve(EMAIL_RE.test(p.recognized.value ?? '') || p.attemptCount >= 3)));
     this.addDialog(new WaterfallDialog('main', [(s) => this.askEmail(s), (s) => this.send(s)]));
     this.initialDialogId = 'main';
   }

@@ -17,7 +17,7 @@ export function setTurnInfo(context: TurnContext, info: TurnInfo): void {
 }
 
 export function turnInfo(context: TurnContext): TurnInfo {
-  const info = context.turnState.get(KEY) as TurnInfo | undefined;
+  const info = context.turnState.get<TurnInfo | undefined>(KEY);
   if (!info) throw new Error('turn info missing: the bot sets it before running dialogs');
   return info;
 }

@@ -102,8 +102,8 @@ export class HandoffService {
   }
 
   /** Records a fact (not a change of state) in the transcript, in sequence with the messages. */
-  private async recordEvent(c: Conversation, data: Record<string, unknown>, authorId?: string): Promise<Message> {
-    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'event', text: String(data.type ?? 'event'), data, authorId });
+  private async recordEvent(c: Conversation, data: { type: string; [field: string]: unknown }, authorId?: string): Promise<Message> {
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'event', text: data.type, data, authorId });
     this.events.emit('message.created', { conversation: c, message });
     return message;
   }

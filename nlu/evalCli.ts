@@ -200,8 +200,8 @@ export function loadSplits(argv: string[]): Splits {
       return { ...split, test: loadCsv(need('test')) };
     }
     case 'corpus': {
-      const train = corpusExamples(JSON.parse(fs.readFileSync(need('train'), 'utf8')));
-      return { ...holdBack(train), test: corpusExamples(JSON.parse(fs.readFileSync(need('test'), 'utf8'))) };
+      const train = corpusExamples(JSON.parse(fs.readFileSync(need('train'), 'utf8')) as LanguageCorpus);
+      return { ...holdBack(train), test: corpusExamples(JSON.parse(fs.readFileSync(need('test'), 'utf8')) as LanguageCorpus) };
     }
     default:
       throw new Error('--format must be corpus, csv, clinc150 or braun');
@@ -238,7 +238,10 @@ export async function crossValidate(examples: LabeledText[], k = 5, options: Pip
     folds.push(r.accuracy);
     correct += r.accuracy * r.inScope;
     inScope += r.inScope;
-    if (r.oosRecall !== null) (oosHit += r.oosRecall * r.outOfScope), (oosTotal += r.outOfScope);
+    if (r.oosRecall !== null) {
+      oosHit += r.oosRecall * r.outOfScope;
+      oosTotal += r.outOfScope;
+    }
   }
   return { accuracy: correct / inScope, oosRecall: oosTotal ? oosHit / oosTotal : null, folds, outcomes };
 }
@@ -341,7 +344,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const cv = arg(argv, 'cv');
   if (cv) {
-    const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8'))), 5, CORPUS_PIPELINE);
+    const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8')) as LanguageCorpus), 5, CORPUS_PIPELINE);
     const m = requestMetrics(judge(fromOutcomes(r.outcomes)), OUT_OF_SCOPE);
     write([`5-fold cross-validation of ${cv}: in-scope accuracy ${pct(r.accuracy)}, out-of-scope recall ${pct(r.oosRecall)}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}`, ...describe(m)]);
     write([JSON.stringify({ ...summary(m), folds: r.folds, data: path.basename(cv) })]);
@@ -367,7 +370,7 @@ async function main(argv: string[]): Promise<number> {
   const nodeNlp = arg(argv, 'nodenlp-settings');
   // Our own corpus format is evaluated as the bot trains on it; the public benchmarks with the default pipeline.
   const base = arg(argv, 'format') === 'corpus' ? CORPUS_PIPELINE : DEFAULT_PIPELINE;
-  const options: PipelineOptions = { ...base, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) } : {}) };
+  const options: PipelineOptions = { ...base, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) as PipelineOptions['nodeNlp'] } : {}) };
   write([`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}`]);
   const { result: r, outcomes } = await measureWithOutcomes(await prepareEvaluation(splits, options), splits.test);
   write([

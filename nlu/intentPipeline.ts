@@ -1,12 +1,5 @@
-// node-nlp ships no types.
-/** The part of node-nlp's Nlp (NlpManager.nlp) the pipeline calls. */
-interface NodeNlp {
-  nluManager: { process(input: object): Promise<{ classifications?: unknown[] }> };
-  settings: { nlu?: object };
-  applySettings(target: object, settings?: object): object;
-}
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { NlpManager } = require('node-nlp');
+// node-nlp ships no types: node-nlp.d.ts types the part of it used here.
+import { NlpManager } from 'node-nlp';
 import { DEFAULT_LINEAR, LinearClassifier, type LinearOptions } from './linearClassifier';
 import { DEFAULT_MLP, MlpClassifier, type MlpOptions } from './mlpClassifier';
 import { augmentWithTypos, DEFAULT_TYPOS, type TypoOptions } from './typoAugment';
@@ -77,7 +70,7 @@ export class IntentPipeline {
   private words: MlpClassifier | undefined;
   /** Weight of the word+character linear model within the n-gram part (1 − beta for the word network). */
   beta = 1;
-  private managers = new Map<string, { process: Function }>();
+  private managers = new Map<string, NlpManager>();
   private labelIndex: Map<string, number> | undefined;
   /** Weight of the linear model (1 − weight for node-nlp). */
   alpha = 1;
@@ -116,14 +109,17 @@ export class IntentPipeline {
     if (!m) return { linear, words };
     // node-nlp's classifier alone: NlpManager.process also runs its context manager, entity extraction, answers,
     // actions and sentiment, none of which the mix reads (same classifications, a third of the time).
-    const nlp0 = (m as unknown as { nlp: NodeNlp }).nlp;
+    const nlp0 = m.nlp;
     const r = await nlp0.nluManager.process({ locale: language, utterance: text, context: {}, settings: nlp0.applySettings({}, nlp0.settings.nlu) });
     const nlp = new Float64Array(linear.length);
     const index = (this.labelIndex ??= new Map(this.linear.labels.map((l, i) => [l, i])));
     let sum = 0;
-    for (const c of (r.classifications ?? []) as { intent: string; score: number }[]) {
+    for (const c of r.classifications ?? []) {
       const i = index.get(c.intent);
-      if (i !== undefined && c.score > 0) (nlp[i] = c.score), (sum += c.score);
+      if (i !== undefined && c.score > 0) {
+        nlp[i] = c.score;
+        sum += c.score;
+      }
     }
     if (sum > 0) for (let i = 0; i < nlp.length; i++) nlp[i] /= sum;
     return { linear, words, nlp };
@@ -199,7 +195,7 @@ export class IntentPipeline {
 
   export(): PipelineJson {
     const managers: Record<string, string> = {};
-    for (const [lang, m] of this.managers) managers[lang] = (m as unknown as { export(min: boolean): string }).export(true);
+    for (const [lang, m] of this.managers) managers[lang] = m.export(true);
     return { alpha: this.alpha, beta: this.beta, threshold: this.threshold, linear: this.linear.toJSON(), words: this.words?.toJSON(), managers };
   }
 

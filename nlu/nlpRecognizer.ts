@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-// node-nlp ships no types; this file is the only one that touches it.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { NlpManager, Language } = require('node-nlp');
+// node-nlp ships no types: node-nlp.d.ts types the part of it used here.
+import { Language, NlpManager, type ExtractedEntity } from 'node-nlp';
 
 /**
  * node-nlp's language guesser (trigram profiles). nlp.js adds every training sentence to these profiles, which
@@ -26,8 +25,11 @@ export function functionWordGuess(text: string, languages: readonly string[]): s
     const set = FUNCTION_WORDS[lang];
     if (!set) continue;
     const score = words.filter((w) => set.has(w)).length;
-    if (score > bestScore) (best = lang), (bestScore = score), (tie = false);
-    else if (score === bestScore && score > 0) tie = true;
+    if (score > bestScore) {
+      best = lang;
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore && score > 0) tie = true;
   }
   return tie ? undefined : best;
 }
@@ -47,9 +49,7 @@ export interface NlpRecognizerOptions {
   threshold?: number;
 }
 
-type Manager = { addRegexEntity: Function; extractEntities: Function };
-
-function newManager(languages: string[]): Manager {
+function newManager(languages: string[]): NlpManager {
   const m = new NlpManager({ languages, forceNER: true, autoSave: false, nlu: { log: false, useNoneFeature: true }, ner: { threshold: 0.9 } });
   // Order numbers: 5–10 digits, optionally after '#'.
   m.addRegexEntity('orderNumber', languages, /#?\b\d{5,10}\b/gi);
@@ -75,7 +75,7 @@ const MAY_HOLD_ENTITY = /[0-9@]|\b(today|tomorrow|yesterday|monday|tuesday|wedne
 
 export class NlpRecognizer implements Recognizer {
   readonly languages: string[];
-  private ner!: Manager;
+  private ner!: NlpManager;
   private pipeline!: IntentPipeline;
 
   constructor(
@@ -146,19 +146,19 @@ export class NlpRecognizer implements Recognizer {
     return {
       text,
       ...intentOf(ranking),
-      entities: mapEntities((found as { entities?: any[] }).entities ?? [], language),
+      entities: mapEntities(found.entities ?? [], language),
       sentiment: scoreSentiment(text, language),
       language,
     };
   }
 
   /** node-nlp's extraction, unless the only thing the text can hold is an order number (the common case). */
-  private async entities(text: string, language: string): Promise<{ entities: unknown[] }> {
-    if (!MAY_HOLD_ENTITY.test(text)) return { entities: [] };
+  private entities(text: string, language: string): Promise<{ entities?: ExtractedEntity[] }> {
+    if (!MAY_HOLD_ENTITY.test(text)) return Promise.resolve({ entities: [] });
     const withoutOrders = text.replace(/#?\b\d{5,10}\b/g, '');
     if (!MAY_HOLD_ENTITY.test(withoutOrders)) {
       const found = [...text.matchAll(/#?\b\d{5,10}\b/g)].map((m) => ({ entity: 'orderNumber', sourceText: m[0] }));
-      return { entities: found };
+      return Promise.resolve({ entities: found });
     }
     return this.ner.extractEntities(language, text);
   }
@@ -169,7 +169,7 @@ export class NlpRecognizer implements Recognizer {
     const byWords = functionWordGuess(text, this.languages);
     if (byWords) return byWords;
     if (preferred && this.languages.includes(preferred)) return preferred;
-    const best = (guesser.guess(text, this.languages) as { alpha2: string }[])[0];
+    const best = guesser.guess(text, this.languages)[0];
     return best && this.languages.includes(best.alpha2) ? best.alpha2 : this.languages[0];
   }
 }
@@ -193,7 +193,7 @@ function fromExample(e: unknown): LabeledText {
   return { text: x.text, label: x.label ?? x.intent ?? OOS_LABEL, language: x.language };
 }
 
-function mapEntities(raw: any[], language: string): Entity[] {
+function mapEntities(raw: readonly ExtractedEntity[], language: string): Entity[] {
   const out: Entity[] = [];
   for (const e of raw) {
     const text = String(e.sourceText ?? e.utteranceText ?? '');

@@ -1,6 +1,5 @@
-// node-nlp ships no types.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { SentimentAnalyzer } = require('node-nlp');
+// node-nlp ships no types: node-nlp.d.ts types the part of it used here.
+import { SentimentAnalyzer } from 'node-nlp';
 
 const analyzers = new Map<string, { getSentiment(text: string): Promise<{ score: number }> }>();
 
@@ -51,8 +50,8 @@ export async function nodeNlpSentiment(text: string, language: string): Promise<
   let a = analyzers.get(language);
   if (!a) {
     a = new SentimentAnalyzer({ language });
-    analyzers.set(language, a!);
+    analyzers.set(language, a);
   }
-  const r = await a!.getSentiment(text);
+  const r = await a.getSentiment(text);
   return Math.max(-1, Math.min(1, r.score));
 }

@@ -47,8 +47,14 @@ export class IdentityResolution {
     for (const other of others) {
       const evidence = [`same ${contact.type} ${value}${other.contacts.some((p) => p.type === contact.type && p.value === value && p.verified) ? ' (verified on the other profile)' : ''}`];
       let score = 0.6;
-      if (me.displayName && other.displayName && me.displayName.toLowerCase() === other.displayName.toLowerCase()) (score += 0.25), evidence.push(`same name ${other.displayName}`);
-      if (me.language && me.language === other.language) (score += 0.05), evidence.push(`same language ${me.language}`);
+      if (me.displayName && other.displayName && me.displayName.toLowerCase() === other.displayName.toLowerCase()) {
+        score += 0.25;
+        evidence.push(`same name ${other.displayName}`);
+      }
+      if (me.language && me.language === other.language) {
+        score += 0.05;
+        evidence.push(`same language ${me.language}`);
+      }
       made.push(await this.addSuggestion({ customerId: me.id, candidateId: other.id, score: Math.min(1, score), evidence }));
     }
     return made;
@@ -180,7 +186,10 @@ export class IdentityResolution {
         if (!person.has(m.survivorId) || person.has(m.absorbedId)) continue;
         const absorbed = await this.store.getCustomer(m.absorbedId);
         // Still merged (not undone since): its pointer leads into this person.
-        if (absorbed?.mergedInto && person.has(absorbed.mergedInto)) person.set(absorbed.id, absorbed), (grew = true);
+        if (absorbed?.mergedInto && person.has(absorbed.mergedInto)) {
+          person.set(absorbed.id, absorbed);
+          grew = true;
+        }
       }
     }
     return [...person.values()];

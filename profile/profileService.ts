@@ -185,7 +185,7 @@ export class ProfileService implements ProfileActions {
       const c = attempt === 0 && known?.id === customerId && !known.mergedInto ? known : await this.get(customerId);
       const patch = change(c);
       if (Object.keys(patch).length === 0) return c;
-      const merged = { ...c, ...patch } as Customer;
+      const merged: Customer = { ...c, ...patch };
       const derived = {
         segments: evaluateSegments(merged, await this.segmentRules()),
         engagement: { ...merged.engagement, score: engagementScore(merged) },

@@ -75,7 +75,7 @@ export function encodeCursor(c: Pick<Conversation, 'createdAt' | 'id'>): string 
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
   } catch {
     /* fall through */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { loadConfig } from '../core/config';
 
 /**
  * `npm run teams:package`: fills teams/manifest.json with TEAMS_APP_ID and PUBLIC_URL and writes
@@ -72,8 +73,6 @@ export function buildTeamsPackage(appId: string, publicUrl: string, dir = [path.
 
 if (require.main === module) {
   // The config module is the one reader of the environment.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { loadConfig } = require('../core/config') as typeof import('../core/config');
   const config = loadConfig();
   if (!config.teams || !config.publicUrl) {
     process.stderr.write('Set TEAMS_APP_ID (the Entra app id of the tab) and PUBLIC_URL (https://your-host) first.\n');

@@ -157,8 +157,8 @@ export class MongoEngine implements StoreEngine {
   async ping(): Promise<void> {
     try {
       const db = this.conn?.db;
-      if (!db || this.conn.readyState !== 1) throw new Error('not connected');
-      await db.admin().command({ ping: 1 }, { timeoutMS: this.options.timeoutMs ?? 2000 } as object);
+      if (!db || this.conn.readyState !== mongoose.ConnectionStates.connected) throw new Error('not connected');
+      await db.admin().command({ ping: 1 }, { timeoutMS: this.options.timeoutMs ?? 2000 });
     } catch (err) {
       throw new AppError('STORE_UNAVAILABLE', undefined, { cause: err });
     }
@@ -180,7 +180,7 @@ export class MongoEngine implements StoreEngine {
    * sync() is the counting step of deferSync appends (mongoMessages.ts), which runs while the turn goes on.
    */
   async sync(): Promise<void> {
-    if (!this.conn || this.conn.readyState !== 1) throw new AppError('STORE_UNAVAILABLE', 'not connected');
+    if (!this.conn || this.conn.readyState !== mongoose.ConnectionStates.connected) throw new AppError('STORE_UNAVAILABLE', 'not connected');
     await this.wrapAdmin(() => this.parts.messages.settle());
   }
 

@@ -23,6 +23,14 @@ interface Batch {
   settle: { resolve: () => void; reject: (e: unknown) => void };
 }
 
+/**
+ * Runs a synchronous read now and hands its value over as a promise, the way an async function would: a throw
+ * becomes a rejected promise, never an exception at the call.
+ */
+export function promised<T>(read: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(read()));
+}
+
 export function storeError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isUniqueViolation(err)) return new AppError('STORE_CONFLICT', undefined, { cause: err });
@@ -275,7 +283,8 @@ export class GroupCommit {
           fs.closeSync(dir);
         }
       } catch (err) {
-        return Promise.reject(err);
+        // fs's synchronous calls throw Errors (ErrnoExceptions) only: the wrapping never happens.
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     }
     const fd = this.walFd;

@@ -5,7 +5,7 @@ import type { ClaimInput, StateChange } from '../store';
 import type { EngineConversations, EngineMessages } from '../storeEngine';
 import type { AppendResult, ClaimResult, ConversationQuery, WriteOptions } from '../storeTypes';
 import { noFaults, type FaultHook } from '../faults';
-import type { GroupCommit } from './groupCommit';
+import { promised, type GroupCommit } from './groupCommit';
 
 type Row = Record<string, unknown>;
 
@@ -77,29 +77,44 @@ export class SqliteConversations implements EngineConversations {
     }, options);
   }
 
-  async getConversation(id: string): Promise<Conversation | null> {
-    const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
-    return row ? rowToConversation(row) : null;
+  getConversation(id: string): Promise<Conversation | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
+      return row ? rowToConversation(row) : null;
+    });
   }
 
-  async findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {
-    const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?').get(channelId, channelConversationId) as Row | undefined);
-    return row ? rowToConversation(row) : null;
+  findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?').get(channelId, channelConversationId) as Row | undefined);
+      return row ? rowToConversation(row) : null;
+    });
   }
 
-  async listConversations(query: ConversationQuery & { limit: number }): Promise<Conversation[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (query.states) {
-      where.push(`state IN (${query.states.map(() => '?').join(',')})`);
-      args.push(...query.states);
-    }
-    if (query.agentId !== undefined) (where.push('agent_id = ?'), args.push(query.agentId));
-    if (query.customerId !== undefined) (where.push('customer_id = ?'), args.push(query.customerId));
-    if (query.updatedBefore !== undefined) (where.push('updated_at < ?'), args.push(query.updatedBefore));
-    const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY priority DESC, created_at ASC, id ASC LIMIT ?`;
-    const rows = this.gc.run(() => this.gc.stmt(sql).all(...args, query.limit) as Row[]);
-    return rows.map(rowToConversation);
+  listConversations(query: ConversationQuery & { limit: number }): Promise<Conversation[]> {
+    return promised(() => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (query.states) {
+        where.push(`state IN (${query.states.map(() => '?').join(',')})`);
+        args.push(...query.states);
+      }
+      if (query.agentId !== undefined) {
+        where.push('agent_id = ?');
+        args.push(query.agentId);
+      }
+      if (query.customerId !== undefined) {
+        where.push('customer_id = ?');
+        args.push(query.customerId);
+      }
+      if (query.updatedBefore !== undefined) {
+        where.push('updated_at < ?');
+        args.push(query.updatedBefore);
+      }
+      const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY priority DESC, created_at ASC, id ASC LIMIT ?`;
+      const rows = this.gc.run(() => this.gc.stmt(sql).all(...args, query.limit) as Row[]);
+      return rows.map(rowToConversation);
+    });
   }
 
   deleteConversation(id: string): Promise<boolean> {
@@ -181,8 +196,8 @@ export class SqliteConversations implements EngineConversations {
     });
   }
 
-  async countActiveChats(agentId: string): Promise<number> {
-    return this.gc.run(() => (this.gc.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number }).n);
+  countActiveChats(agentId: string): Promise<number> {
+    return promised(() => this.gc.run(() => (this.gc.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number }).n));
   }
 }
 
@@ -229,14 +244,18 @@ export class SqliteMessages implements EngineMessages {
     }, options);
   }
 
-  async listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]> {
-    const rows = this.gc.run(() => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?').all(conversationId, page.afterSeq, page.limit) as Row[]);
-    return rows.map((r) => JSON.parse(r.doc as string) as Message);
+  listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]> {
+    return promised(() => {
+      const rows = this.gc.run(() => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?').all(conversationId, page.afterSeq, page.limit) as Row[]);
+      return rows.map((r) => JSON.parse(r.doc as string) as Message);
+    });
   }
 
-  async findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
-    const row = this.gc.run(() => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(conversationId, activityId) as Row | undefined);
-    return row ? (JSON.parse(row.doc as string) as Message) : null;
+  findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(conversationId, activityId) as Row | undefined);
+      return row ? (JSON.parse(row.doc as string) as Message) : null;
+    });
   }
 
   eraseMessages(conversationId: string): Promise<number> {

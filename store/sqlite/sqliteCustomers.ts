@@ -4,7 +4,7 @@ import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
 import { customerKeys, identityKeyString } from '../storeGuards';
 import type { UpdateCustomerOptions, WriteOptions } from '../storeTypes';
-import { isUniqueViolation, type GroupCommit } from './groupCommit';
+import { isUniqueViolation, promised, type GroupCommit } from './groupCommit';
 
 type Row = Record<string, unknown>;
 
@@ -55,19 +55,25 @@ export class SqliteCustomers implements EngineCustomers {
     }, options);
   }
 
-  async getCustomer(id: string): Promise<Customer | null> {
-    const row = this.gc.run(() => this.gc.stmt('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined);
-    return row ? (JSON.parse(row.doc as string) as Customer) : null;
+  getCustomer(id: string): Promise<Customer | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT doc FROM customers WHERE id = ?').get(id) as Row | undefined);
+      return row ? (JSON.parse(row.doc as string) as Customer) : null;
+    });
   }
 
-  async findCustomerByKey(key: string): Promise<Customer | null> {
-    const row = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?').get(key) as Row | undefined);
-    return row ? (JSON.parse(row.doc as string) as Customer) : null;
+  findCustomerByKey(key: string): Promise<Customer | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?').get(key) as Row | undefined);
+      return row ? (JSON.parse(row.doc as string) as Customer) : null;
+    });
   }
 
-  async findCustomersByContact(contact: string): Promise<Customer[]> {
-    const rows = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id').all(contact) as Row[]);
-    return rows.map((r) => JSON.parse(r.doc as string) as Customer);
+  findCustomersByContact(contact: string): Promise<Customer[]> {
+    return promised(() => {
+      const rows = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id').all(contact) as Row[]);
+      return rows.map((r) => JSON.parse(r.doc as string) as Customer);
+    });
   }
 
   updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer> {

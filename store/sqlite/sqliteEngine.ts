@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors';
 import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
-import { GroupCommit, type GroupCommitOptions } from './groupCommit';
+import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
@@ -77,13 +77,15 @@ export class SqliteEngine implements StoreEngine {
     this.indexTimer = setInterval(() => void this.fullText.indexPending(INDEX_CHUNK).catch(() => undefined), 1000).unref();
   }
 
-  async migrate(): Promise<void> {
-    applySchema(this.gc.db);
+  migrate(): Promise<void> {
+    return promised(() => {
+      applySchema(this.gc.db);
+    });
   }
 
   /** Every multi-row invariant is kept inside one transaction here: nothing can disagree. */
-  async repair(): Promise<RepairReport> {
-    return { slots: 0, counters: 0 };
+  repair(): Promise<RepairReport> {
+    return Promise.resolve({ slots: 0, counters: 0 });
   }
 
   ping(): Promise<void> {

@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors';
 import type { AuditEntry, CorpusAddition, MergeRecord, MergeSuggestion, SegmentRuleSet, Session, StateEntry, User, UserPatch } from '../../models/records';
 import type { EngineAudit, EngineCorpus, EngineMerges, EngineSettings, EngineStaff, EngineState, Keyset } from '../storeEngine';
 import type { AuditQuery, WriteOptions } from '../storeTypes';
-import type { GroupCommit } from './groupCommit';
+import { promised, type GroupCommit } from './groupCommit';
 import { corpusTextKey, suggestionPair } from '../recordBuilders';
 
 type Row = Record<string, unknown>;
@@ -19,16 +19,16 @@ export class SqliteStaff implements EngineStaff {
     return u;
   }
 
-  async getUser(id: string): Promise<User | null> {
-    return parse<User>(this.gc.run(() => this.gc.stmt('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined));
+  getUser(id: string): Promise<User | null> {
+    return promised(() => parse<User>(this.gc.run(() => this.gc.stmt('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined)));
   }
 
-  async getUserByEmail(email: string): Promise<User | null> {
-    return parse<User>(this.gc.run(() => this.gc.stmt('SELECT doc FROM users WHERE email = ?').get(email) as Row | undefined));
+  getUserByEmail(email: string): Promise<User | null> {
+    return promised(() => parse<User>(this.gc.run(() => this.gc.stmt('SELECT doc FROM users WHERE email = ?').get(email) as Row | undefined)));
   }
 
-  async listUsers(): Promise<User[]> {
-    return this.gc.run(() => this.gc.stmt('SELECT doc FROM users ORDER BY email').all() as Row[]).map((r) => parse<User>(r)!);
+  listUsers(): Promise<User[]> {
+    return promised(() => this.gc.run(() => this.gc.stmt('SELECT doc FROM users ORDER BY email').all() as Row[]).map((r) => parse<User>(r)!));
   }
 
   updateUser(id: string, patch: UserPatch): Promise<User | null> {
@@ -46,8 +46,8 @@ export class SqliteStaff implements EngineStaff {
     return session;
   }
 
-  async getSession(id: string): Promise<Session | null> {
-    return parse<Session>(this.gc.run(() => this.gc.stmt('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined));
+  getSession(id: string): Promise<Session | null> {
+    return promised(() => parse<Session>(this.gc.run(() => this.gc.stmt('SELECT doc FROM sessions WHERE id = ?').get(id) as Row | undefined)));
   }
 
   revokeSession(id: string, at: string): Promise<boolean> {
@@ -71,15 +71,29 @@ export class SqliteAudit implements EngineAudit {
     return e;
   }
 
-  async listAudit(query: Omit<AuditQuery, 'cursor'> & { limit: number; after?: Keyset }): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (query.actorId !== undefined) (where.push('actor_id = ?'), args.push(query.actorId));
-    if (query.action !== undefined) (where.push('action = ?'), args.push(query.action));
-    if (query.targetId !== undefined) (where.push('target_id = ?'), args.push(query.targetId));
-    if (query.after) (where.push('(at < ? OR (at = ? AND id < ?))'), args.push(query.after.createdAt, query.after.createdAt, query.after.id));
-    const sql = `SELECT doc FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
-    return this.gc.run(() => this.gc.stmt(sql).all(...args, query.limit) as Row[]).map((r) => parse<AuditEntry>(r)!);
+  listAudit(query: Omit<AuditQuery, 'cursor'> & { limit: number; after?: Keyset }): Promise<AuditEntry[]> {
+    return promised(() => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (query.actorId !== undefined) {
+        where.push('actor_id = ?');
+        args.push(query.actorId);
+      }
+      if (query.action !== undefined) {
+        where.push('action = ?');
+        args.push(query.action);
+      }
+      if (query.targetId !== undefined) {
+        where.push('target_id = ?');
+        args.push(query.targetId);
+      }
+      if (query.after) {
+        where.push('(at < ? OR (at = ? AND id < ?))');
+        args.push(query.after.createdAt, query.after.createdAt, query.after.id);
+      }
+      const sql = `SELECT doc FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
+      return this.gc.run(() => this.gc.stmt(sql).all(...args, query.limit) as Row[]).map((r) => parse<AuditEntry>(r)!);
+    });
   }
 }
 
@@ -87,16 +101,18 @@ export class SqliteAudit implements EngineAudit {
 export class SqliteState implements EngineState {
   constructor(private readonly gc: GroupCommit) {}
 
-  async readState(keys: readonly string[]): Promise<Record<string, StateEntry>> {
-    const out: Record<string, StateEntry> = {};
-    const stmt = this.gc.stmt('SELECT etag, value FROM bot_state WHERE key = ?');
-    this.gc.run(() => {
-      for (const key of keys) {
-        const row = stmt.get(key) as Row | undefined;
-        if (row) out[key] = { etag: row.etag as string, value: JSON.parse(row.value as string) };
-      }
+  readState(keys: readonly string[]): Promise<Record<string, StateEntry>> {
+    return promised(() => {
+      const out: Record<string, StateEntry> = {};
+      const stmt = this.gc.stmt('SELECT etag, value FROM bot_state WHERE key = ?');
+      this.gc.run(() => {
+        for (const key of keys) {
+          const row = stmt.get(key) as Row | undefined;
+          if (row) out[key] = { etag: row.etag as string, value: JSON.parse(row.value as string) as StateEntry['value'] };
+        }
+      });
+      return out;
     });
-    return out;
   }
 
   writeState(key: string, value: Record<string, unknown>, expectedEtag?: string, options?: WriteOptions): Promise<string> {
@@ -133,17 +149,19 @@ export class SqliteMerges implements EngineMerges {
     });
   }
 
-  async getMergeSuggestion(id: string): Promise<MergeSuggestion | null> {
-    return parse<MergeSuggestion>(this.gc.run(() => this.gc.stmt('SELECT doc FROM merge_suggestions WHERE id = ?').get(id) as Row | undefined));
+  getMergeSuggestion(id: string): Promise<MergeSuggestion | null> {
+    return promised(() => parse<MergeSuggestion>(this.gc.run(() => this.gc.stmt('SELECT doc FROM merge_suggestions WHERE id = ?').get(id) as Row | undefined)));
   }
 
-  async listMergeSuggestions(query: { status: MergeSuggestion['status']; customerId?: string }): Promise<MergeSuggestion[]> {
-    const rows = this.gc.run(() =>
-      query.customerId === undefined
-        ? (this.gc.stmt('SELECT doc FROM merge_suggestions WHERE status = ? ORDER BY created_at, id').all(query.status) as Row[])
-        : (this.gc.stmt('SELECT doc FROM merge_suggestions WHERE status = ? AND (customer_id = ? OR candidate_id = ?) ORDER BY created_at, id').all(query.status, query.customerId, query.customerId) as Row[]),
-    );
-    return rows.map((r) => parse<MergeSuggestion>(r)!);
+  listMergeSuggestions(query: { status: MergeSuggestion['status']; customerId?: string }): Promise<MergeSuggestion[]> {
+    return promised(() => {
+      const rows = this.gc.run(() =>
+        query.customerId === undefined
+          ? (this.gc.stmt('SELECT doc FROM merge_suggestions WHERE status = ? ORDER BY created_at, id').all(query.status) as Row[])
+          : (this.gc.stmt('SELECT doc FROM merge_suggestions WHERE status = ? AND (customer_id = ? OR candidate_id = ?) ORDER BY created_at, id').all(query.status, query.customerId, query.customerId) as Row[]),
+      );
+      return rows.map((r) => parse<MergeSuggestion>(r)!);
+    });
   }
 
   decideMergeSuggestion(id: string, status: 'confirmed' | 'rejected'): Promise<MergeSuggestion | null> {
@@ -160,8 +178,8 @@ export class SqliteMerges implements EngineMerges {
     await this.gc.tx(() => this.gc.stmt('INSERT INTO merges (id, absorbed_id, survivor_id, at, undone_at, doc) VALUES (?, ?, ?, ?, ?, ?)').run(r.id, r.absorbed.id, r.survivor.id, r.at, r.undone ?? null, JSON.stringify(r)));
   }
 
-  async getMerge(id: string): Promise<MergeRecord | null> {
-    return parse<MergeRecord>(this.gc.run(() => this.gc.stmt('SELECT doc FROM merges WHERE id = ?').get(id) as Row | undefined));
+  getMerge(id: string): Promise<MergeRecord | null> {
+    return promised(() => parse<MergeRecord>(this.gc.run(() => this.gc.stmt('SELECT doc FROM merges WHERE id = ?').get(id) as Row | undefined)));
   }
 
   markMergeUndone(id: string, at: string): Promise<boolean> {
@@ -177,9 +195,11 @@ export class SqliteMerges implements EngineMerges {
 export class SqliteSettings implements EngineSettings {
   constructor(private readonly gc: GroupCommit) {}
 
-  async readSegmentRules(): Promise<SegmentRuleSet | null> {
-    const row = this.gc.run(() => this.gc.stmt('SELECT rules, updated_at FROM segment_rules WHERE id = 1').get() as Row | undefined);
-    return row ? { rules: JSON.parse(row.rules as string) as SegmentRuleSet['rules'], updatedAt: row.updated_at as string } : null;
+  readSegmentRules(): Promise<SegmentRuleSet | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT rules, updated_at FROM segment_rules WHERE id = 1').get() as Row | undefined);
+      return row ? { rules: JSON.parse(row.rules as string) as SegmentRuleSet['rules'], updatedAt: row.updated_at as string } : null;
+    });
   }
 
   async writeSegmentRules(set: SegmentRuleSet): Promise<SegmentRuleSet> {
@@ -193,8 +213,8 @@ export class SqliteSettings implements EngineSettings {
 export class SqliteCorpus implements EngineCorpus {
   constructor(private readonly gc: GroupCommit) {}
 
-  async listCorpusAdditions(): Promise<CorpusAddition[]> {
-    return this.gc.run(() => this.gc.stmt('SELECT doc FROM corpus_additions ORDER BY id').all() as Row[]).map((r) => parse<CorpusAddition>(r)!);
+  listCorpusAdditions(): Promise<CorpusAddition[]> {
+    return promised(() => this.gc.run(() => this.gc.stmt('SELECT doc FROM corpus_additions ORDER BY id').all() as Row[]).map((r) => parse<CorpusAddition>(r)!));
   }
 
   removeCorpusAdditions(texts: readonly string[]): Promise<number> {

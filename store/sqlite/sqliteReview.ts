@@ -4,7 +4,7 @@ import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
 import { averageSentiment, encodeCursor, sentimentSums } from '../storeGuards';
 import { UNRECOGNIZED_TOP, rankIndex, type ConversationStats, type ImportBatch, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
-import type { GroupCommit } from './groupCommit';
+import { promised, type GroupCommit } from './groupCommit';
 import type { SqliteCustomers } from './sqliteCustomers';
 import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
 
@@ -58,61 +58,63 @@ export class SqliteReview implements EngineReview {
     );
   }
 
-  async conversationStats(q: StatsQuery): Promise<ConversationStats> {
-    const channel = q.channelId ?? null;
-    const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
-    const args = [q.from, q.to, channel, channel];
-    return this.gc.run(() => {
-      const perDay = this.gc
-        .stmt(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
-        .all(...args) as ConversationStats['perDay'];
-      const totals = this.gc
-        .stmt(`SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
-        .get(...args) as { total: number; botOnly: number | null };
-      const handoffReasons = this.gc
-        .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`)
-        .all(...args) as ConversationStats['handoffReasons'];
-      const satisfaction = this.gc
-        .stmt(`SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`)
-        .all(...args) as ConversationStats['satisfaction'];
-      const percentiles = (column: string): Percentiles => {
-        const { n } = this.gc.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
-        const at = (p: number) =>
-          n === 0 ? null : (this.gc.stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`).get(...args, rankIndex(n, p)) as { v: number }).v / 1000;
-        return { p50: at(0.5), p90: at(0.9), n };
-      };
-      const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
-      const intents = this.gc
-        .stmt(`SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`)
-        .all(...args) as ConversationStats['intents'];
-      const unrecognized = this.gc
-        .stmt(
-          `SELECT MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
-           WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text)) ORDER BY count DESC, text LIMIT ?`,
-        )
-        .all(...args, UNRECOGNIZED_TOP) as ConversationStats['unrecognized'];
-      const sentiment = this.gc
-        .stmt(
-          `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, ROUND(SUM(sentiment_sum) / SUM(sentiment_n), 3) AS average, SUM(sentiment_n) AS n
-             FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
-           UNION ALL
-           SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, ROUND(SUM(c.sentiment_sum) / SUM(c.sentiment_n), 3) AS average, SUM(c.sentiment_n) AS n
-             FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
-             WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment
-           ORDER BY day, segment`,
-        )
-        .all(...args, ...args) as ConversationStats['sentiment'];
-      return {
-        perDay,
-        total: totals.total,
-        botOnly: totals.botOnly ?? 0,
-        handoffReasons,
-        satisfaction,
-        times: { waiting: percentiles('wait_ms'), firstResponse: percentiles('first_response_ms'), handling: percentiles('handle_ms') },
-        intents,
-        unrecognized,
-        sentiment,
-      };
+  conversationStats(q: StatsQuery): Promise<ConversationStats> {
+    return promised(() => {
+      const channel = q.channelId ?? null;
+      const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
+      const args = [q.from, q.to, channel, channel];
+      return this.gc.run(() => {
+        const perDay = this.gc
+          .stmt(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
+          .all(...args) as ConversationStats['perDay'];
+        const totals = this.gc
+          .stmt(`SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
+          .get(...args) as { total: number; botOnly: number | null };
+        const handoffReasons = this.gc
+          .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`)
+          .all(...args) as ConversationStats['handoffReasons'];
+        const satisfaction = this.gc
+          .stmt(`SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`)
+          .all(...args) as ConversationStats['satisfaction'];
+        const percentiles = (column: string): Percentiles => {
+          const { n } = this.gc.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
+          const at = (p: number) =>
+            n === 0 ? null : (this.gc.stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`).get(...args, rankIndex(n, p)) as { v: number }).v / 1000;
+          return { p50: at(0.5), p90: at(0.9), n };
+        };
+        const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
+        const intents = this.gc
+          .stmt(`SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`)
+          .all(...args) as ConversationStats['intents'];
+        const unrecognized = this.gc
+          .stmt(
+            `SELECT MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
+             WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text)) ORDER BY count DESC, text LIMIT ?`,
+          )
+          .all(...args, UNRECOGNIZED_TOP) as ConversationStats['unrecognized'];
+        const sentiment = this.gc
+          .stmt(
+            `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, ROUND(SUM(sentiment_sum) / SUM(sentiment_n), 3) AS average, SUM(sentiment_n) AS n
+               FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
+             UNION ALL
+             SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, ROUND(SUM(c.sentiment_sum) / SUM(c.sentiment_n), 3) AS average, SUM(c.sentiment_n) AS n
+               FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
+               WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment
+             ORDER BY day, segment`,
+          )
+          .all(...args, ...args) as ConversationStats['sentiment'];
+        return {
+          perDay,
+          total: totals.total,
+          botOnly: totals.botOnly ?? 0,
+          handoffReasons,
+          satisfaction,
+          times: { waiting: percentiles('wait_ms'), firstResponse: percentiles('first_response_ms'), handling: percentiles('handle_ms') },
+          intents,
+          unrecognized,
+          sentiment,
+        };
+      });
     });
   }
 
@@ -156,11 +158,13 @@ export class SqliteReview implements EngineReview {
     return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].conversation) : null };
   }
 
-  async listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
-    const rows = this.gc.run(
-      () => this.gc.db.prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`).all(...conversationIds) as Row[],
-    );
-    return rows.map((r) => JSON.parse(r.doc as string) as Message);
+  listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
+    return promised(() => {
+      const rows = this.gc.run(
+        () => this.gc.db.prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`).all(...conversationIds) as Row[],
+      );
+      return rows.map((r) => JSON.parse(r.doc as string) as Message);
+    });
   }
 }
 
