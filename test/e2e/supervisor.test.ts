@@ -70,7 +70,7 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     await page.screenshot({ path: artifact('supervisor-transcript.png') });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    const csv = fs.readFileSync(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^conversation_id,channel,customer_id/);
     expect(csv).toContain('my purple kettle is leaking');
     expect(csv).not.toContain('zzz-not-in-this-chat');

@@ -52,7 +52,7 @@ export class StreamClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const text = String(data);
+      const text = data.toString();
       if (!text) this.emptyFrames++;
       else {
         const set = JSON.parse(text) as { activities: StreamActivity[]; watermark?: string };
