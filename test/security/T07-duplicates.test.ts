@@ -35,7 +35,7 @@ test('T07 an agent message retried five times at once is stored and sent once', 
     expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
     const answers = await Promise.all(Array.from({ length: 5 }, () => ask<{ message: { seq: number } }>(socket, 'message:send', { conversationId: conv.id, text: 'Once only', clientMessageId: 'same' })));
     expect(answers.every((a) => a.ok)).toBe(true);
-    expect(new Set(answers.map((a) => a.data?.message.seq)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.data!.message.seq)).size).toBe(1);
     expect((await s.app.store.listMessages(conv.id)).filter((m) => m.text === 'Once only')).toHaveLength(1);
     await channel.waitForText('t07', /Once only/);
     expect(channel.texts('t07').filter((t) => t === 'Once only')).toHaveLength(1);
