@@ -560,7 +560,7 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
 
   describe('filters stay exact across keyset pages, and a bulk load can run twice', () => {
     /** Twelve conversations an hour apart; every third by a VIP, every other one with the intent, some with the phrase. */
-    async function many() {
+    function many() {
       const vip = { ...buildCustomer({ displayName: 'V', segments: ['vip'] }), id: uniq('vip') };
       const plain = { ...buildCustomer({ displayName: 'P' }), id: uniq('plain') };
       const conversations: Conversation[] = [];
@@ -576,7 +576,7 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     }
 
     test('paging two at a time through intent, segment, text and sentiment filters returns every match once, newest first', async () => {
-      const { batch, conversations } = await many();
+      const { batch, conversations } = many();
       await store.importRecords(batch);
       const newestFirst = [...conversations].reverse();
       const mine = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-02T00:00:00.000Z' };
@@ -602,7 +602,7 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     });
 
     test('importing the same batch again changes nothing', async () => {
-      const { batch } = await many();
+      const { batch } = many();
       await store.importRecords(batch);
       const filter = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-02T00:00:00.000Z' };
       const before = await store.searchTranscripts(filter, { limit: 100 });
@@ -742,7 +742,7 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
           error = e;
         }
         if (error) expect(isAppError(error) && error.code).toBe('STORE_INVALID_QUERY');
-        else expect(result === null || (Array.isArray(result) && result.length === 0) || (typeof result === 'object' && Object.keys(result as object).length === 0)).toBe(true);
+        else expect(result === null || (Array.isArray(result) && result.length === 0) || (typeof result === 'object' && Object.keys(result).length === 0)).toBe(true);
       }
     });
   });

@@ -123,7 +123,7 @@ describeBrowser('agent console in headless Chromium', () => {
     carol.on('framenavigated', () => navigations++);
     // Cut the transport from the server side; the client reconnects by itself.
     const user = await running.app.store.getUserByEmail('carol@test.local');
-    for (const s of await running.app.io.in(`agent:${user!.id}`).fetchSockets()) (running.app.io.sockets.sockets.get(s.id) as any)?.conn.close();
+    for (const s of await running.app.io.in(`agent:${user!.id}`).fetchSockets()) running.app.io.sockets.sockets.get(s.id)?.conn.close();
     for (const text of ['first while away', 'second while away', 'third while away']) await customer('console-2', text);
     for (const text of ['first while away', 'second while away', 'third while away']) await carol.getByText(text).waitFor();
     const texts = await carol.locator('#messages .msg').allInnerTexts();

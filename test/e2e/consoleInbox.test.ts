@@ -81,7 +81,7 @@ describeBrowser('console inbox in headless Chromium', () => {
     await offer.locator('.countdown', { hasText: /offer ends in \d+:\d\d/ }).waitFor();
     await offer.locator(`[data-decline="${c.id}"]`).waitFor();
     await until(routed, 'document.title.startsWith("(1) ")');
-    const alerts = (await routed.evaluate('window.__alerts')) as { beeps: number; notifications: { title: string; body: string }[] };
+    const alerts = await routed.evaluate<{ beeps: number; notifications: { title: string; body: string }[] }>('window.__alerts');
     expect(alerts.beeps).toBeGreaterThanOrEqual(1);
     expect(alerts.notifications).toContainEqual({ title: 'Chat offered to you', body: 'Rita Reader · asked for a person' });
     await shot(routed, 'desktop-offer');
@@ -92,7 +92,7 @@ describeBrowser('console inbox in headless Chromium', () => {
     await other.click('#view-offered');
     await other.locator('#inbox-list .empty').waitFor();
     expect(await other.locator(`[data-conversation="${c.id}"]`).count()).toBe(0);
-    expect(((await other.evaluate('window.__alerts')) as { notifications: unknown[] }).notifications).toEqual([]);
+    expect((await other.evaluate<{ notifications: unknown[] }>('window.__alerts')).notifications).toEqual([]);
     expect(await other.title()).toBe('Agent console');
 
     await offer.locator(`[data-accept="${c.id}"]`).click();
@@ -149,7 +149,7 @@ describeBrowser('console inbox in headless Chromium', () => {
     }
     // A queue change: someone else asks for a person, and the inbox counts it.
     const waiting = `Number(document.querySelector('#view-offered .count').textContent) + Number(document.querySelector('#view-unassigned .count').textContent)`;
-    const before = (await page.evaluate(waiting)) as number;
+    const before = await page.evaluate<number>(waiting);
     await says('keep-2', 'I want to talk to a human', 'Queue Changer');
     await until(page, `${waiting} === ${before + 1}`);
 

@@ -23,7 +23,7 @@ async function until(page: Page, expression: string): Promise<void> {
 
 /** No horizontal scrolling: the document is never wider than the viewport. */
 async function horizontalOverflow(page: Page): Promise<number> {
-  return (await page.evaluate('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth')) as number;
+  return await page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth');
 }
 
 describeBrowser('console at every size, by keyboard, accessible (axe-core), in headless Chromium', () => {

@@ -70,7 +70,7 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     await page.screenshot({ path: artifact('supervisor-transcript.png') });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    const csv = fs.readFileSync(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^conversation_id,channel,customer_id/);
     expect(csv).toContain('my purple kettle is leaking');
     expect(csv).not.toContain('zzz-not-in-this-chat');
@@ -79,12 +79,12 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     await page.click('#tab-dashboard');
     await page.locator('#review[data-charts="5"]').waitFor();
     // Counts painted pixels of every chart canvas (a string: the test project has no DOM types).
-    const drawn = (await page.evaluate(`Array.from(document.querySelectorAll('#review canvas')).map((c) => {
+    const drawn = await page.evaluate<{ id: string; width: number; painted: number }[]>(`Array.from(document.querySelectorAll('#review canvas')).map((c) => {
       const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let painted = 0;
       for (let i = 3; i < px.length; i += 4) if (px[i] > 0) painted++;
       return { id: c.id, width: c.width, painted };
-    })`)) as { id: string; width: number; painted: number }[];
+    })`);
     expect(drawn.map((d) => d.id)).toEqual(['chart-per-day', 'chart-reasons', 'chart-ratings', 'chart-intents', 'chart-sentiment']);
     for (const d of drawn) expect({ id: d.id, drawn: d.width > 0 && d.painted > 500 }).toEqual({ id: d.id, drawn: true });
     expect(Number(await page.textContent('#k-total .value'))).toBeGreaterThanOrEqual(1);

@@ -1,8 +1,27 @@
 import { randomUUID } from 'node:crypto';
 
+/** An activity the bot answered with (the fields tests read). */
+export interface ReplyActivity {
+  type: string;
+  name?: string;
+  text?: string;
+  value?: unknown;
+  attachments?: { contentType: string; content: unknown }[];
+  suggestedActions?: { actions?: { title?: string }[] };
+}
+
+/**
+ * The answer's JSON: the replies (expectReplies), or a coded error. The body is the raw text when the answer is
+ * not JSON, undefined when it is empty.
+ */
+export interface PostBody {
+  activities?: ReplyActivity[];
+  error?: { code: string; message: string; details?: unknown };
+}
+
 export interface PostResult {
   status: number;
-  body: any;
+  body: PostBody;
   replies: string[];
 }
 
@@ -30,13 +49,14 @@ export async function post(url: string, activity: unknown, headers: Record<strin
     body: typeof activity === 'string' ? activity : JSON.stringify(activity),
   });
   const text = await res.text();
-  let body: any;
+  let parsed: unknown;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    body = text;
+    parsed = text;
   }
-  const replies = ((body?.activities ?? []) as any[]).filter((a) => a.type === 'message').map((a) => String(a.text ?? ''));
+  const body = parsed as PostBody;
+  const replies = ((body as PostBody | undefined)?.activities ?? []).filter((a) => a.type === 'message').map((a) => String(a.text ?? ''));
   return { status: res.status, body, replies };
 }
 

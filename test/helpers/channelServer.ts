@@ -28,7 +28,7 @@ export class ChannelServer {
           res.end();
           return;
         }
-        const entry = { conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}') };
+        const entry = { conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}') as ReceivedActivity['activity'] };
         this.received.push(entry);
         this.waiters = this.waiters.filter((w) => (w.pred(entry) ? (w.resolve(entry), false) : true));
         res.writeHead(200, { 'content-type': 'application/json' });

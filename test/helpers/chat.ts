@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Customer } from '../../models/records';
-import { messageActivity, post } from './activities';
+import { messageActivity, post, type PostBody } from './activities';
 import type { RunningApp } from './testApp';
 
 export interface Turn {
@@ -35,7 +35,7 @@ export class Chat {
     const activity = messageActivity(over);
     if (over.locale === undefined) delete activity.locale;
     const r = await post(this.running.url, activity);
-    const acts = ((r.body?.activities ?? []) as { type: string; suggestedActions?: { actions?: { title?: string }[] } }[]).filter((a) => a.type === 'message');
+    const acts = ((r.body as PostBody | undefined)?.activities ?? []).filter((a) => a.type === 'message');
     return { status: r.status, replies: r.replies, buttons: acts.flatMap((a) => (a.suggestedActions?.actions ?? []).map((x) => String(x.title ?? ''))) };
   }
 
@@ -49,7 +49,7 @@ export class Chat {
   async customer(): Promise<Customer> {
     const c = await this.running.app.store.findCustomerByKey({ kind: 'channel', channelId: this.o.channelId ?? 'test', userId: this.userId });
     if (!c) throw new Error('no customer yet: say something first');
-    return (await this.running.app.services.profiles.get(c.id))!;
+    return await this.running.app.services.profiles.get(c.id);
   }
 
   /** The conversation this chat is in now (the latest follow-up after a close). */

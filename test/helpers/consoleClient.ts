@@ -32,11 +32,11 @@ export function connected(socket: Socket): Promise<void> {
 }
 
 /** Emits with an ack and resolves with the server's { ok, data | error } answer. */
-export function request<T = any>(socket: Socket, event: string, payload: unknown): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }> {
+export function request<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }> {
   return socket.timeout(10_000).emitWithAck(event, payload);
 }
 
-export function nextEvent<T = any>(socket: Socket, event: string, pred: (p: T) => boolean = () => true): Promise<T> {
+export function nextEvent<T = unknown>(socket: Socket, event: string, pred: (p: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve) => {
     const h = (p: T) => {
       if (!pred(p)) return;

@@ -52,7 +52,7 @@ export class StreamClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const text = String(data);
+      const text = (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
       if (!text) this.emptyFrames++;
       else {
         const set = JSON.parse(text) as { activities: StreamActivity[]; watermark?: string };

@@ -98,11 +98,11 @@ describe('console gateway security', () => {
       const denied = await request(sx, 'conversation:join', { conversationId: c.id });
       expect(denied.error?.code).toBe('HANDOFF_NOT_FOUND');
       expect((await request(sx, 'conversation:join', { conversationId: 'no-such-id' })).error?.code).toBe('HANDOFF_NOT_FOUND');
-      expect((await request(sx, 'sync', { cursors: { [c.id]: 0 } })).data.messages).toEqual([]);
+      expect((await request<{ messages: Message[] }>(sx, 'sync', { cursors: { [c.id]: 0 } })).data?.messages).toEqual([]);
       expect((await request(sx, 'message:send', { conversationId: c.id, text: 'hi', clientMessageId: 'x' })).error?.code).toBe('HANDOFF_NOT_OWNER');
-      const read = await request(ss, 'conversation:join', { conversationId: c.id });
+      const read = await request<{ messages: Message[] }>(ss, 'conversation:join', { conversationId: c.id });
       expect(read.ok).toBe(true);
-      expect(read.data.messages.some((m: Message) => m.text === 'talk to a human')).toBe(true);
+      expect(read.data?.messages.some((m) => m.text === 'talk to a human')).toBe(true);
       expect((await request(ss, 'message:send', { conversationId: c.id, text: 'hi', clientMessageId: 'y' })).error?.code).toBe('HANDOFF_NOT_OWNER');
       // A whisper reaches the owning agent, never the customer, and is audited.
       const sentBefore = channel.texts('private-1').length;
@@ -133,9 +133,9 @@ describe('delivery to agents survives lost connections', () => {
       await post(running.url, messageActivity({ conversation: { id: 'flaky-1' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
       const c = (await running.app.store.findConversationByChannel('test', 'flaky-1'))!;
       await request(s, 'conversation:claim', { conversationId: c.id });
-      const joined = await request(s, 'conversation:join', { conversationId: c.id });
+      const joined = await request<{ messages: Message[] }>(s, 'conversation:join', { conversationId: c.id });
       // What the console keeps: messages by sequence number, so replays and live pushes merge without duplicates.
-      const bySeq = new Map<number, Message>((joined.data.messages as Message[]).map((m) => [m.seq, m]));
+      const bySeq = new Map<number, Message>(joined.data!.messages.map((m) => [m.seq, m]));
       const known = new Set(bySeq.keys());
       s.on('message:new', (p: { message: Message }) => bySeq.set(p.message.seq, p.message));
       const down = new Promise((r) => s.once('disconnect', r));
@@ -144,8 +144,8 @@ describe('delivery to agents survives lost connections', () => {
       for (const text of ['one', 'two', 'three']) await post(running.url, messageActivity({ conversation: { id: 'flaky-1' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
       if (!s.connected) await new Promise<void>((r) => s.once('connect', () => r()));
       // What the console does on every (re)connect: tell the server the last sequence number it has.
-      const sync = await request(s, 'sync', { cursors: { [c.id]: Math.max(...known) } });
-      for (const m of sync.data.messages as Message[]) bySeq.set(m.seq, m);
+      const sync = await request<{ messages: Message[] }>(s, 'sync', { cursors: { [c.id]: Math.max(...known) } });
+      for (const m of sync.data!.messages) bySeq.set(m.seq, m);
       const fresh = [...bySeq.values()].filter((m) => !known.has(m.seq)).sort((a, b) => a.seq - b.seq);
       expect(fresh.filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['one', 'two', 'three']);
       expect(fresh.map((m) => m.seq)).toEqual(fresh.map((_, i) => Math.max(...known) + i + 1));
@@ -179,8 +179,8 @@ describe('delivery to agents survives lost connections', () => {
     try {
       for (const text of ['a', 'b', 'c']) await post(`http://127.0.0.1:${port}`, messageActivity({ conversation: { id: 'restart-2' }, text }));
       if (!s.connected) await new Promise<void>((r) => s.once('connect', () => r()));
-      const sync = await request(s, 'sync', { cursors: { [c.id]: lastSeq } });
-      expect((sync.data.messages as Message[]).filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['a', 'b', 'c']);
+      const sync = await request<{ messages: Message[] }>(s, 'sync', { cursors: { [c.id]: lastSeq } });
+      expect(sync.data!.messages.filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['a', 'b', 'c']);
     } finally {
       s.disconnect();
       await second.close();

@@ -67,8 +67,8 @@ describe('handoff end to end', () => {
     expect(transfer.ok).toBe(true);
     expect((await assignedB).conversation.id).toBe(conversation.id);
     expect((await releasedA).reason).toBe('transferred');
-    const bJoin = await request(sb, 'conversation:join', { conversationId: conversation.id });
-    expect(bJoin.data.messages.some((m: Message) => m.kind === 'note' && m.text === 'Late parcel, order unknown')).toBe(true);
+    const bJoin = await request<{ messages: Message[] }>(sb, 'conversation:join', { conversationId: conversation.id });
+    expect(bJoin.data!.messages.some((m) => m.kind === 'note' && m.text === 'Late parcel, order unknown')).toBe(true);
 
     // B returns it to the bot; the bot answers again.
     expect((await request(sb, 'conversation:return', { conversationId: conversation.id })).ok).toBe(true);
@@ -78,7 +78,7 @@ describe('handoff end to end', () => {
 
     const transcript = await running.app.store.listMessages(conversation.id);
     expect(transcript.map((m) => m.seq)).toEqual(transcript.map((_, i) => i + 1));
-    const states = transcript.filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => `${m.data!.from}>${m.data!.to}`);
+    const states = transcript.filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => `${m.data!.from as string}>${m.data!.to as string}`);
     expect(states).toEqual(['bot>queued', 'queued>agent', 'agent>agent', 'agent>bot']);
     const customerTexts = transcript.filter((m) => m.role === 'customer').map((m) => m.text);
     expect(customerTexts).toEqual(['I want to talk to a human', 'my parcel is late', 'how long does shipping take']);
@@ -144,7 +144,7 @@ describe('handoff end to end', () => {
     expect((await request(sa, 'typing:start', { conversationId: c.id })).ok).toBe(true);
     await channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');
     // Transfer to the billing group: queued again with that skill, offered to the billing agent.
-    const offered = nextEvent<{ conversation: { id: string } }>(sb, 'queue:updated' as never, (p: any) => p.queue.some((q: { id: string }) => q.id === c.id));
+    const offered = nextEvent<{ queue: { id: string }[] }>(sb, 'queue:updated', (p) => p.queue.some((q) => q.id === c.id));
     const r = await request(sa, 'conversation:transfer', { conversationId: c.id, skill: 'billing', note: 'invoice question' });
     expect(r.ok).toBe(true);
     await offered;

@@ -92,11 +92,11 @@ describe('Bot Framework handoff protocol', () => {
       const over = { channelId: 'contactcentre', conversation: { id: 'cc-1' }, from: { id: 'cc-user' } };
       await post(running.url, messageActivity({ ...over, text: 'where is my order 12345' }));
       const r = await post(running.url, messageActivity({ ...over, text: 'I want to talk to a human' }));
-      const initiate = (r.body.activities as any[]).find((a) => a.type === 'event' && a.name === 'handoff.initiate');
-      expect(initiate.value).toMatchObject({ reason: 'customer_asked' });
-      const transcript = initiate.attachments[0];
+      const initiate = r.body.activities?.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+      expect(initiate?.value).toMatchObject({ reason: 'customer_asked' });
+      const transcript = initiate!.attachments![0];
       expect(transcript.contentType).toBe('application/vnd.microsoft.activity.transcript');
-      expect(transcript.content.map((a: any) => a.text)).toEqual(expect.arrayContaining(['where is my order 12345', 'I want to talk to a human']));
+      expect((transcript.content as { text?: string }[]).map((a) => a.text)).toEqual(expect.arrayContaining(['where is my order 12345', 'I want to talk to a human']));
       const c = await running.app.store.findConversationByChannel('contactcentre', 'cc-1');
       expect(c?.state).toBe('external');
       // The bot says nothing while the contact centre has the customer.
@@ -106,7 +106,7 @@ describe('Bot Framework handoff protocol', () => {
       expect((await running.app.store.getConversation(c!.id))?.state).toBe('closed');
       // Both changes went through the state machine: recorded in the transcript and announced as domain events.
       const recorded = (await running.app.store.listMessages(c!.id)).filter((m) => m.kind === 'event' && m.data?.type === 'state');
-      expect(recorded.map((m) => `${m.data!.from}>${m.data!.to}`)).toEqual(['bot>external', 'external>closed']);
+      expect(recorded.map((m) => `${m.data!.from as string}>${m.data!.to as string}`)).toEqual(['bot>external', 'external>closed']);
       expect(changes).toEqual(['bot>external:external_started', 'external>closed:external_ended']);
       // The customer writing again does not reopen it: a follow-up conversation with the bot starts, and the closed
       // one keeps its times (no state change, so nothing is recorded or announced on it).

@@ -40,7 +40,7 @@ describe('handoff rules through the handoff service', () => {
       const results = await Promise.allSettled(agents.map((a) => handoff.claim(a.id, id)));
       const winners = results.filter((r) => r.status === 'fulfilled');
       expect(winners).toHaveLength(1);
-      for (const r of results) if (r.status === 'rejected') expect(r.reason.code).toBe('HANDOFF_ALREADY_CLAIMED');
+      for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('HANDOFF_ALREADY_CLAIMED');
     }
   }, 240_000);
 
@@ -49,7 +49,7 @@ describe('handoff rules through the handoff service', () => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => queuedConversation()));
     const results = await Promise.allSettled(ids.map((id) => running.app.services.handoff.claim(agent.id, id)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(results.filter((r) => r.status === 'rejected' && r.reason.code === 'HANDOFF_AT_CAPACITY')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'HANDOFF_AT_CAPACITY')).toHaveLength(3);
     expect(await running.app.store.countActiveChats(agent.id)).toBe(3);
   });
 

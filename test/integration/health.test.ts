@@ -35,7 +35,7 @@ describe('health endpoints over real HTTP', () => {
     expect(login.status).toBe(401);
     const big = await postChunked(running.url, '/api/auth/login', ['{"email":"', 'x'.repeat(200_000), 'x'.repeat(200_000), '"}']);
     expect(big.status).toBe(413);
-    expect(JSON.parse(big.body).error.code).toBe('BODY_TOO_LARGE');
+    expect((JSON.parse(big.body) as { error: { code: string } }).error.code).toBe('BODY_TOO_LARGE');
   });
 
   test('an unknown route gets a coded 404, a malformed JSON body a coded 400', async () => {

@@ -35,7 +35,7 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
     const refused = await request(other.socket, 'offer:decline', { conversationId: c.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'HANDOFF_NOT_FOUND' } });
 
-    const offered = nextEvent(other.socket, 'conversation:offered', (p) => p.conversation.id === c.id);
+    const offered = nextEvent<{ conversation: { id: string; queueInfo: { offeredTo: string[] } } }>(other.socket, 'conversation:offered', (p) => p.conversation.id === c.id);
     const declined = await request(holder.socket, 'offer:decline', { conversationId: c.id });
     expect(declined).toEqual({ ok: true, data: { offeredTo: other.id } });
     expect((await offered).conversation.queueInfo.offeredTo).toEqual([holder.id, other.id]);
@@ -51,8 +51,8 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
     expect((await request(agent.socket, 'conversation:claim', { conversationId: held.id })).ok).toBe(true);
 
     expect((await request(agent.socket, 'inbox:all', {})).error?.code).toBe('FORBIDDEN');
-    const all = await request(sup.socket, 'inbox:all', {});
-    const byId = new Map(all.data.conversations.map((x: { id: string }) => [x.id, x]));
+    const all = await request<{ conversations: { id: string }[] }>(sup.socket, 'inbox:all', {});
+    const byId = new Map(all.data!.conversations.map((x) => [x.id, x]));
     expect(byId.get(held.id)).toMatchObject({ state: 'agent', agentId: agent.id, customerName: 'Held Hilda' });
     expect(byId.get((await running.app.store.findConversationByChannel('test', 'all-1'))!.id)).toMatchObject({ state: 'queued' });
   });
@@ -65,11 +65,11 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
     expect((await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 1, nextResponseSeconds: 90 } })).error?.code).toBe('VALIDATION_FAILED');
     expect((await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 }, extra: 1 })).error?.code).toBe('VALIDATION_FAILED');
 
-    const pushed = nextEvent(agent.socket, 'settings:updated');
-    const saved = await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 } });
-    expect(saved.data.serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
+    const pushed = nextEvent<{ serviceLevels: unknown }>(agent.socket, 'settings:updated');
+    const saved = await request<{ serviceLevels: unknown }>(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 } });
+    expect(saved.data?.serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
     expect((await pushed).serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
-    expect((await request(agent.socket, 'settings:get', {})).data.serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
+    expect((await request<{ serviceLevels: unknown }>(agent.socket, 'settings:get', {})).data?.serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
     expect(await running.app.store.listAudit({ action: 'console.settings' })).toEqual([expect.objectContaining({ actorId: sup.id })]);
   });
 });

@@ -69,7 +69,7 @@ describe.each(Object.entries(LANGUAGES))('never silent (%s)', (_language, L) => 
     expect((await chat.customer()).contacts).toEqual([expect.objectContaining({ type: 'email', value: 'me@example.com', verified: false })]);
     // The request still stands, with every message kept for the agents.
     const c = await chat.conversation();
-    expect(c).toMatchObject({ state: 'queued', tags: expect.arrayContaining(['offline_message']) });
+    expect(c).toMatchObject({ state: 'queued', tags: expect.arrayContaining(['offline_message']) as unknown });
     const customerMessages = (await running.app.store.listMessages(c.id)).filter((m) => m.role === 'customer').map((m) => m.text);
     expect(customerMessages).toEqual([L.ask, ...L.followUps, 'me@example.com']);
   });
@@ -115,7 +115,7 @@ describe.each(Object.entries(LANGUAGES))('never silent (%s)', (_language, L) => 
     expect(withdrawn.replies.join(' ')).toMatch(L.withdrawn);
     expect((await chat.conversation()).state).toBe('bot');
     expect((await running.app.services.handoff.queue()).map((q) => q.id)).not.toContain(c.id);
-    const events = (await running.app.store.listMessages(c.id)).filter((m) => m.kind === 'event').map((m) => `${m.data?.from}>${m.data?.to}:${m.data?.withdrawnBy ?? ''}`);
+    const events = (await running.app.store.listMessages(c.id)).filter((m) => m.kind === 'event').map((m) => `${m.data?.from as string | undefined}>${m.data?.to as string | undefined}:${(m.data?.withdrawnBy as string | undefined) ?? ''}`);
     expect(events).toEqual(['bot>queued:', 'queued>bot:customer']);
     const after = await chat.say(L.followUps[2]);
     expect(after.replies.join(' ')).toMatch(/3-5/);

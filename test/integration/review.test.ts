@@ -56,8 +56,8 @@ describe('transcript review, exports and figures', () => {
     const t = (await res.json()) as { messages: Message[]; staff: Record<string, string>; conversation: Conversation };
     expect(t.messages.map((m) => m.seq)).toEqual(t.messages.map((_, i) => i + 1));
     const first = t.messages.find((m) => m.text === 'my blue umbrella never arrived')!;
-    expect(first).toMatchObject({ role: 'customer', intent: expect.any(String), sentiment: expect.any(Number) });
-    const states = t.messages.filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => `${m.data!.from}→${m.data!.to}`);
+    expect(first).toMatchObject({ role: 'customer', intent: expect.any(String) as unknown, sentiment: expect.any(Number) as unknown });
+    const states = t.messages.filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => `${m.data!.from as string}→${m.data!.to as string}`);
     expect(states).toEqual(['bot→queued', 'queued→agent', 'agent→closed']);
     expect(t.messages.find((m) => m.data?.type === 'state' && m.data.to === 'queued')?.data?.reason).toBe('customer_asked');
     expect(t.messages.find((m) => m.data?.type === 'satisfaction')?.data?.score).toBe(5);
@@ -183,13 +183,19 @@ describe('transcript review, exports and figures', () => {
 
   test('figures through the API: containment, rating, times, and the not-understood message; one click adds it to an intent', async () => {
     const day = chat.createdAt.slice(0, 10);
-    const stats = (await (await get(`/api/stats?from=${day}&to=${day}&channel=test`, sup)).json()) as any;
+    type Times = { n: number; p50: number };
+    const stats = (await (await get(`/api/stats?from=${day}&to=${day}&channel=test`, sup)).json()) as {
+      handoffReasons: unknown;
+      satisfaction: unknown;
+      times: { waiting: Times; handling: Times; firstResponse: Times };
+      unrecognized: { text: string }[];
+    };
     expect(stats.handoffReasons).toEqual([{ reason: 'customer_asked', count: 1 }]);
     expect(stats.satisfaction).toEqual([{ score: 5, count: 1 }]);
     expect(stats.times.waiting.n).toBe(1);
     expect(stats.times.handling.n).toBe(1);
     expect(stats.times.firstResponse.p50).toBeGreaterThanOrEqual(stats.times.waiting.p50);
-    expect(stats.unrecognized.map((u: { text: string }) => u.text)).toContain('flibber jabber wocky');
+    expect(stats.unrecognized.map((u) => u.text)).toContain('flibber jabber wocky');
 
     const add = (body: unknown) => send('POST', '/api/nlu/utterances', sup, body);
     expect((await add({ text: 'flibber jabber wocky', intent: 'none', language: 'en' })).status).toBe(201);

@@ -43,7 +43,7 @@ describe('console socket back-pressure', () => {
     ss.on('message:new', (p: { message: Message }) => p.message.conversationId === c.id && toSupervisor.push(p.message.seq));
     const toAgent: number[] = [];
     sa.on('message:new', (p: { message: Message }) => p.message.conversationId === c.id && toAgent.push(p.message.seq));
-    const serverSide = [...running.app.io.sockets.sockets.values()].find((s) => s.data.userId === agent.id)!;
+    const serverSide = [...running.app.io.sockets.sockets.values()].find((s) => (s.data as { userId?: string }).userId === agent.id)!;
     const cut = new Promise<string>((resolve) => serverSide.once('disconnect', resolve));
 
     tcpOf(sa).pause();
@@ -67,9 +67,9 @@ describe('console socket back-pressure', () => {
     await new Promise<void>((resolve) => sa.once('disconnect', () => resolve()));
     await connected(sa);
     const last = toAgent.length ? Math.max(...toAgent) : firstSeq;
-    const synced = await request(sa, 'sync', { cursors: { [c.id]: last } });
+    const synced = await request<{ messages: Message[] }>(sa, 'sync', { cursors: { [c.id]: last } });
     expect(synced.ok).toBe(true);
-    const all = [...new Set([...toAgent, ...synced.data.messages.map((m: Message) => m.seq)])].sort((a, b) => a - b);
+    const all = [...new Set([...toAgent, ...synced.data!.messages.map((m) => m.seq)])].sort((a, b) => a - b);
     expect(all.filter((s) => s > firstSeq)).toEqual(expected);
     expect(toAgent.length).toBeLessThan(N);
   });

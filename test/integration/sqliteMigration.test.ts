@@ -121,7 +121,7 @@ test('the migration step re-indexes an older full-text index; without it a file 
   old.close();
   try {
     const refused = new SqliteStore(file, { migrateOnStart: false });
-    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('npm run migrate') });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('npm run migrate') as unknown });
     const out: string[] = [];
     expect(await runMigrate({ NODE_ENV: 'test', DATABASE_URL: file, MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' }, (s) => out.push(s))).toBe(0);
     expect(out.join('')).toMatch(/up to date/);

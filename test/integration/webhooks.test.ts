@@ -16,7 +16,7 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; events:
       state.attempts++;
       const status = statuses.shift() ?? 200;
       // Only correctly signed bodies count.
-      if (status === 200 && req.headers['x-crm-signature'] === signWebhook(body, SECRET)) state.events.push(JSON.parse(body));
+      if (status === 200 && req.headers['x-crm-signature'] === signWebhook(body, SECRET)) state.events.push(JSON.parse(body) as WebhookEvent);
       res.writeHead(status);
       res.end();
     });

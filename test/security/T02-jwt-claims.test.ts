@@ -63,8 +63,8 @@ describe('T02 Teams sign-in claim matrix', () => {
     const adminEmail = (await s.app.store.getUser(admin.id))!.email;
     const r = await exchange(rs256(privateKey, 'k1', claims({ preferred_username: adminEmail, upn: adminEmail, email: adminEmail })));
     expect(r.status).toBe(200);
-    expect(r.body.user.id).toBe(agent.id);
-    expect(r.body.user.role).toBe('agent');
+    expect(r.body.user?.id).toBe(agent.id);
+    expect(r.body.user?.role).toBe('agent');
     expect((await request(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${r.body.token}` } })).status).toBe(200);
   });
 
@@ -87,7 +87,7 @@ describe('T02 Teams sign-in claim matrix', () => {
     const before = await signIns();
     const r = await exchange(make());
     expect(r.status).toBe(401);
-    expect(r.body.error.code).toMatch(/^AUTH_/);
+    expect(r.body.error?.code).toMatch(/^AUTH_/);
     expect(r.body.token).toBeUndefined();
     expect(await signIns()).toBe(before);
   });
@@ -97,7 +97,7 @@ describe('T02 Teams sign-in claim matrix', () => {
     const before = await signIns();
     const r = await exchange(rs256(privateKey, 'k1', claims({ oid: strangerOid, preferred_username: agentEmail, upn: agentEmail, email: agentEmail })));
     expect(r.status).toBe(403);
-    expect(r.body.error.code).toBe('AUTH_TEAMS_NOT_LINKED');
+    expect(r.body.error?.code).toBe('AUTH_TEAMS_NOT_LINKED');
     expect(await signIns()).toBe(before);
   });
 
@@ -131,7 +131,7 @@ describe('T02 site token claim matrix (web chat visitor identity)', () => {
     const r = await session(hs('HS256', SECRET, base({ exp })));
     expect(r.status).toBe(200);
     expect(r.body.userId).toBe('site-site-7');
-    const claims = JSON.parse(Buffer.from(r.body.token.split('.')[0], 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(r.body.token!.split('.')[0], 'base64url').toString()) as { max: number; exp: number };
     expect(claims.max).toBe(exp);
     expect(claims.exp).toBeLessThanOrEqual(exp);
     expect(r.body.expires_in).toBeLessThanOrEqual(600);

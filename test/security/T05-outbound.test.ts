@@ -59,7 +59,7 @@ describe.each([
     expect(texts).toContain('Hi, I am here to help');
     // The page reads it from the store, as it reads every bot message.
     const page = await request(`${s.url}/v3/directline/conversations/${visitor.conversationId}/activities`, { headers: { authorization: `Bearer ${visitor.token}` } });
-    expect(page.body.activities.map((a: { text: string }) => a.text)).toContain('Hi, I am here to help');
+    expect(page.body.activities!.map((a) => a.text)).toContain('Hi, I am here to help');
   });
 
   test('a social mention whose url is the attacker\'s page is answered through the social port, never by HTTP', async () => {
@@ -71,7 +71,7 @@ describe.each([
       body: { network: 'x', handle: '@loud', text: 'Terrible service, my order never arrived. Worst shop ever!', reach: 500_000, url: `${trap.url}/status/1` },
     });
     expect(r.status).toBe(201);
-    const conv = (await s.app.store.getConversation(r.body.conversationId))!;
+    const conv = (await s.app.store.getConversation(r.body.conversationId!))!;
     expect(conv.reference.serviceUrl).toBe('');
     expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
     expect((await ask(socket, 'message:send', { conversationId: conv.id, text: 'Sorry to hear that, we are on it', clientMessageId: 'm1' })).ok).toBe(true);
@@ -110,7 +110,7 @@ describe.each([
     const conv = (await s.app.store.findConversationByChannel('test', 't05-stored'))!;
     const r = await request(`${s.url}/api/customers/${conv.customerId}/messages`, { headers: { authorization: `Bearer ${lead.token}` }, body: { text: 'Your order shipped', purpose: 'service' } });
     expect(r.status).toBe(502);
-    expect(r.body.error.code).toBe('HANDOFF_DELIVERY_FAILED');
+    expect(r.body.error?.code).toBe('HANDOFF_DELIVERY_FAILED');
   });
 
   test.each([
@@ -123,7 +123,7 @@ describe.each([
     const r = await post(s.url, messageActivity({ conversation: { id }, text: 'hello', serviceUrl: target(trap), deliveryMode: undefined }));
     // With credentials the token check comes first (no token: 401); either way nothing is stored or sent.
     expect(r.status).toBe('MicrosoftAppId' in env ? 401 : 403);
-    if (!('MicrosoftAppId' in env)) expect(r.body.error.code).toBe('OUTBOUND_URL_UNTRUSTED');
+    if (!('MicrosoftAppId' in env)) expect(r.body.error?.code).toBe('OUTBOUND_URL_UNTRUSTED');
     expect(await s.app.store.findConversationByChannel('test', id)).toBeNull();
   });
 });

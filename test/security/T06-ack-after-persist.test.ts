@@ -47,7 +47,7 @@ test('T06 with writes failing, no intake path answers 2xx', async () => {
     const agentMessage = await ask(socket, 'message:send', { conversationId: conv.id, text: 'are you there?', clientMessageId: 't06' });
     expect(agentMessage.ok).toBe(false);
     expect(agentMessage.error?.code).toBe('STORE_UNAVAILABLE');
-    for (const r of [bf, web, mention]) expect(r.body.error.code).toBe('STORE_UNAVAILABLE');
+    for (const r of [bf, web, mention]) expect(r.body.error?.code).toBe('STORE_UNAVAILABLE');
     socket.disconnect();
   } finally {
     store.failing = false;

@@ -28,16 +28,16 @@ test('T13 reconnect and sync: exactly the missed messages, in order, only for wh
 
     const again = connect(s.url, agent.token, { reconnection: false });
     await connected(again);
-    const synced = await ask(again, 'sync', { cursors: { [conv.id]: cursor } });
+    const synced = await ask<{ messages: Message[] }>(again, 'sync', { cursors: { [conv.id]: cursor } });
     expect(synced.ok).toBe(true);
-    const texts = (synced.data.messages as Message[]).filter((m) => m.role === 'customer').map((m) => m.text);
+    const texts = synced.data!.messages.filter((m) => m.role === 'customer').map((m) => m.text);
     expect(texts).toEqual(['missed one', 'missed two', 'missed three']);
-    const seqs = (synced.data.messages as Message[]).map((m) => m.seq);
+    const seqs = synced.data!.messages.map((m) => m.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(seqs.every((q) => q > cursor)).toBe(true);
 
     const spy = await online(s.app, s.url, outsider);
-    expect((await ask(spy, 'sync', { cursors: { [conv.id]: 0 } })).data.messages).toEqual([]);
+    expect((await ask<{ messages: Message[] }>(spy, 'sync', { cursors: { [conv.id]: 0 } })).data?.messages).toEqual([]);
     again.disconnect();
     spy.disconnect();
   } finally {

@@ -35,7 +35,7 @@ describe('T17 console sessions', () => {
     expect(await gone).toBe('io server disconnect');
     const me = await request(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${agent.token}` } });
     expect(me.status).toBe(401);
-    expect(me.body.error.code).toBe('AUTH_REVOKED');
+    expect(me.body.error?.code).toBe('AUTH_REVOKED');
     const again = connect(s.url, agent.token, { reconnection: false });
     expect(await refusal(again)).toBe('AUTH_REVOKED');
     again.disconnect();
@@ -46,7 +46,7 @@ describe('T17 console sessions', () => {
     const old = await s.app.store.createSession({ id: 't17-expired', userId: agent.id, createdAt: '2020-01-01T00:00:00Z', expiresAt: '2020-01-01T08:00:00Z' });
     const token = s.app.services.auth.tokenFor(old);
     const me = await request(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(me.body.error.code).toBe('AUTH_EXPIRED');
+    expect(me.body.error?.code).toBe('AUTH_EXPIRED');
     const socket = connect(s.url, token, { reconnection: false });
     expect(await refusal(socket)).toBe('AUTH_EXPIRED');
     socket.disconnect();
@@ -61,7 +61,7 @@ test('T17 a connected socket is ended when its session expires', async () => {
     const ended = nextEvent<{ code: string }>(socket, 'session:ended');
     await connected(socket).catch(() => undefined);
     expect((await ended).code).toBe('AUTH_EXPIRED');
-    expect((await request(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${agent.token}` } })).body.error.code).toBe('AUTH_EXPIRED');
+    expect((await request(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${agent.token}` } })).body.error?.code).toBe('AUTH_EXPIRED');
   } finally {
     await s.stop();
   }
@@ -77,13 +77,13 @@ describe('T17 web chat tokens', () => {
 
   test('refreshing gives a fresh token but never moves the session\'s absolute end', async () => {
     const first = (await request(`${s.url}/chat/session`, { body: {} })).body;
-    const start = claimsOf(first.token);
+    const start = claimsOf(first.token!);
     expect(start.max - start.exp).toBeGreaterThan(0);
     let token = first.token as string;
     for (let i = 0; i < 3; i++) {
       const r = await refresh(token);
       expect(r.status).toBe(200);
-      token = r.body.token;
+      token = r.body.token!;
       expect(claimsOf(token).max).toBe(start.max);
       expect(claimsOf(token).exp).toBeLessThanOrEqual(start.max);
     }
@@ -98,7 +98,7 @@ describe('T17 web chat tokens', () => {
     for (const t of [stale, refreshedLate]) {
       const r = await refresh(t);
       expect(r.status).toBe(401);
-      expect(r.body.error.code).toBe('AUTH_EXPIRED');
+      expect(r.body.error?.code).toBe('AUTH_EXPIRED');
       const post = await request(`${s.url}/v3/directline/conversations/wc-stale/activities`, { headers: { authorization: `Bearer ${t}` }, body: { type: 'message', text: 'still me?' } });
       expect(post.status).toBe(401);
     }
@@ -109,9 +109,9 @@ describe('T17 web chat tokens', () => {
     const siteExp = Math.floor(Date.now() / 1000) + 120;
     const r = await request(`${s.url}/chat/session`, { body: { siteToken: signSiteToken({ sub: 'site-17', email: 'v17@example.com', exp: siteExp }, SITE_SECRET) } });
     expect(r.status).toBe(200);
-    expect(claimsOf(r.body.token).max).toBe(siteExp);
-    const refreshed = await refresh(r.body.token);
-    expect(claimsOf(refreshed.body.token).exp).toBeLessThanOrEqual(siteExp);
+    expect(claimsOf(r.body.token!).max).toBe(siteExp);
+    const refreshed = await refresh(r.body.token!);
+    expect(claimsOf(refreshed.body.token!).exp).toBeLessThanOrEqual(siteExp);
     // The same session two minutes on (issued by this server, as a refresh would have been): over.
     const tokens = new WebChatTokens(SECRET, { tokenSeconds: 600, sessionMaxSeconds: 3600 });
     const verifiedThen = tokens.start({ userId: 'site-site-17', conversationId: 'wc-verified-old', verified: { sub: 'site-17', email: 'v17@example.com' } }, Math.floor(Date.now() / 1000) - 1, Date.now() - 120_000);

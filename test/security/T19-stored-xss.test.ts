@@ -61,7 +61,7 @@ describeBrowser('T19 stored XSS in every console and supervisor view and in web 
   }
   async function untouched(p: Page, selector = BUILT): Promise<void> {
     expect(await p.title()).not.toBe('pwned');
-    expect(await p.locator(selector).evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200)))).toEqual([]);
+    expect(await p.locator(selector).evaluateAll((els: { outerHTML: string }[]) => els.map((e) => e.outerHTML.slice(0, 200)))).toEqual([]);
     expect(dialogs).toEqual([]);
   }
 

@@ -130,7 +130,7 @@ describe('T21 IDOR matrix and audit of reviewers\' reads', () => {
   });
 
   test('every supervisor and admin read of a chat or a profile is audited, by REST and by socket', async () => {
-    const reads = async (actorId: string) => (await running.app.store.listAudit({ actorId, limit: 1000 })).map((a) => `${a.action}:${a.targetId}:${String(a.data?.via ?? '')}`);
+    const reads = async (actorId: string) => (await running.app.store.listAudit({ actorId, limit: 1000 })).map((a) => `${a.action}:${a.targetId}:${(a.data?.via as string | undefined) ?? ''}`);
     expect((await get(`/api/customers/${ids.zoe}`, admin)).status).toBe(200);
     expect((await get(`/api/transcripts/${ids.zoeChat}`, admin)).status).toBe(200);
     expect(await reads(admin.id)).toEqual(expect.arrayContaining([`customer.view:${ids.zoe}:api`, `transcript.view:${ids.zoeChat}:`]));

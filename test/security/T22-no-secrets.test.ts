@@ -106,7 +106,7 @@ test('T22 an error from inside a turn answers a code, never its message or stack
   try {
     const r = await post(s.url, messageActivity({ conversation: { id: 't22-fail' } }));
     expect(r.status).toBe(503);
-    expect(r.body).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.any(String) } });
+    expect(r.body).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.any(String) as unknown } });
     expect(JSON.stringify(r.body)).not.toMatch(/\.ts:\d+|node_modules/);
   } finally {
     await s.stop();

@@ -49,7 +49,7 @@ describe('T23 headers and CSRF', () => {
     for (const body of ['{"__proto__":{"admin":true},"email":"a@b.co","password":"x"}', '{"email":"a@b.co","password":"x","constructor":{"prototype":{"admin":true}}}']) {
       const r = await request(`${s.url}/api/auth/login`, { raw: body, headers: { 'content-type': 'application/json' } });
       expect(r.status).toBe(400);
-      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error?.code).toBe('VALIDATION_FAILED');
     }
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });

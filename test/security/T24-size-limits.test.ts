@@ -38,7 +38,7 @@ describe('T24 size limits on every intake path', () => {
       const { raw, type } = multipart(2 * 1024 * 1024);
       const r = await request(`${s.url}${path}`, { raw, headers: { 'content-type': type, 'x-api-key': KEY } });
       expect(r.status).toBe(path === '/nope' ? 404 : 415);
-      if (path !== '/nope') expect(r.body.error.code).toBe('BODY_UNSUPPORTED_TYPE');
+      if (path !== '/nope') expect(r.body.error?.code).toBe('BODY_UNSUPPORTED_TYPE');
       expect([...tmpFiles()].filter((f) => !before.has(f))).toEqual([]);
     },
   );
@@ -50,19 +50,19 @@ describe('T24 size limits on every intake path', () => {
   ])('%s is not parsed (415)', async (_what, type, raw) => {
     const r = await request(`${s.url}/chat/session`, { raw, headers: { 'content-type': type } });
     expect(r.status).toBe(415);
-    expect(r.body.error.code).toBe('BODY_UNSUPPORTED_TYPE');
+    expect(r.body.error?.code).toBe('BODY_UNSUPPORTED_TYPE');
   });
 
   test.each(['/chat/session', '/api/auth/login', '/api/mentions', '/api/messages'])('a JSON body over 256 KB to %s gets 413 BODY_TOO_LARGE', async (path) => {
     const r = await request(`${s.url}${path}`, { body: { text: 'x'.repeat(300_000) }, headers: { 'x-api-key': KEY } });
     expect(r.status).toBe(413);
-    expect(r.body.error.code).toBe('BODY_TOO_LARGE');
+    expect(r.body.error?.code).toBe('BODY_TOO_LARGE');
   });
 
   test('Bot Framework: a text one character over the limit is refused (413 MESSAGE_TOO_LONG) and stored nowhere; at the limit it is taken', async () => {
     const over = await post(s.url, messageActivity({ conversation: { id: 't24-bf-over' }, text: 'a'.repeat(LIMIT + 1) }));
     expect(over.status).toBe(413);
-    expect(over.body.error.code).toBe('MESSAGE_TOO_LONG');
+    expect(over.body.error?.code).toBe('MESSAGE_TOO_LONG');
     expect(await s.app.store.findConversationByChannel('test', 't24-bf-over')).toBeNull();
     expect(await s.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'user-1' })).toBeNull();
     const at = await post(s.url, messageActivity({ conversation: { id: 't24-bf-at' }, text: 'a'.repeat(LIMIT) }));
@@ -75,7 +75,7 @@ describe('T24 size limits on every intake path', () => {
     const visitor = await webChatVisitor(s.url);
     const r = await visitor.say('a'.repeat(LIMIT + 1));
     expect(r.status).toBe(413);
-    expect(r.body.error.code).toBe('MESSAGE_TOO_LONG');
+    expect(r.body.error?.code).toBe('MESSAGE_TOO_LONG');
     expect(await s.app.store.findConversationByChannel('webchat', visitor.conversationId)).toBeNull();
     expect((await visitor.say('a'.repeat(LIMIT))).status).toBe(200);
   });
@@ -83,7 +83,7 @@ describe('T24 size limits on every intake path', () => {
   test('mentions: over the limit is refused and nobody is created', async () => {
     const r = await request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: '@longwinded', text: 'a'.repeat(LIMIT + 1) } });
     expect(r.status).toBe(413);
-    expect(r.body.error.code).toBe('MESSAGE_TOO_LONG');
+    expect(r.body.error?.code).toBe('MESSAGE_TOO_LONG');
     expect(await s.app.store.findCustomerByKey({ kind: 'channel', channelId: 'mention:x', userId: 'longwinded' })).toBeNull();
   });
 
@@ -117,9 +117,9 @@ describe('T24 one setting for every path', () => {
   test('MAX_MESSAGE_CHARS=50 bounds Bot Framework, web chat and mentions alike', async () => {
     const s = await startSecurityApp({ MAX_MESSAGE_CHARS: '50', MENTIONS_API_KEY: KEY });
     try {
-      expect((await post(s.url, messageActivity({ conversation: { id: 't24-small' }, text: 'a'.repeat(51) }))).body.error.code).toBe('MESSAGE_TOO_LONG');
-      expect((await (await webChatVisitor(s.url)).say('a'.repeat(51))).body.error.code).toBe('MESSAGE_TOO_LONG');
-      expect((await request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: 'h', text: 'a'.repeat(51) } })).body.error.code).toBe('MESSAGE_TOO_LONG');
+      expect((await post(s.url, messageActivity({ conversation: { id: 't24-small' }, text: 'a'.repeat(51) }))).body.error?.code).toBe('MESSAGE_TOO_LONG');
+      expect((await (await webChatVisitor(s.url)).say('a'.repeat(51))).body.error?.code).toBe('MESSAGE_TOO_LONG');
+      expect((await request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: 'h', text: 'a'.repeat(51) } })).body.error?.code).toBe('MESSAGE_TOO_LONG');
       expect((await post(s.url, messageActivity({ conversation: { id: 't24-small' }, text: 'a'.repeat(50) }))).status).toBe(200);
     } finally {
       await s.stop();

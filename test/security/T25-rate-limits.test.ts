@@ -30,8 +30,8 @@ describe('T25 rate limits', () => {
     for (let i = 0; i < 3; i++) expect((await post(s.url, messageActivity({ conversation: { id: 't25-conv' }, text: `hello ${i}` }))).status).toBe(200);
     const r = await post(s.url, messageActivity({ conversation: { id: 't25-conv' }, text: 'hello 3' }));
     expect(r.status).toBe(429);
-    expect(r.body.error.code).toBe('RATE_LIMITED');
-    expect(r.body.error.details).toMatchObject({ limit: 'conversationMessages' });
+    expect(r.body.error?.code).toBe('RATE_LIMITED');
+    expect(r.body.error?.details).toMatchObject({ limit: 'conversationMessages' });
     const conv = (await s.app.store.findConversationByChannel('test', 't25-conv'))!;
     expect((await s.app.store.listMessages(conv.id)).filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['hello 0', 'hello 1', 'hello 2']);
     // Another conversation has its own budget.
@@ -46,7 +46,7 @@ describe('T25 rate limits', () => {
     expect(fourth.status).toBe(200);
     const fifth = await request(`${s.url}/chat/session`, { body: {}, headers: { 'x-forwarded-for': '198.51.100.9' } });
     expect(fifth.status).toBe(429);
-    expect(fifth.body.error.code).toBe('RATE_LIMITED');
+    expect(fifth.body.error?.code).toBe('RATE_LIMITED');
     expect(Number(fifth.headers['retry-after'])).toBeGreaterThan(0);
 
     // Messages: 8 per address across conversations (each conversation also has its own 3).
@@ -56,7 +56,7 @@ describe('T25 rate limits', () => {
       const v = visitors[i % 3];
       const r = await v.say(`web ${i}`);
       if (r.status === 200) accepted++;
-      else refused.push(`${r.status} ${r.body.error.code}`);
+      else refused.push(`${r.status} ${r.body.error?.code}`);
     }
     expect(accepted).toBe(8);
     expect(refused).toEqual(['429 RATE_LIMITED']);
@@ -165,7 +165,7 @@ test('T25 sign-in: failures lock one (account, address) pair with growing delays
     for (let i = 0; i < 5; i++) expect((await login('t25-a@test.local', `wrong ${i}`, '203.0.113.5')).status).toBe(401);
     const locked = await login('t25-a@test.local', 'correct horse battery', '203.0.113.5');
     expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('AUTH_RATE_LIMITED');
+    expect(locked.body.error?.code).toBe('AUTH_RATE_LIMITED');
     const first = Number(locked.headers['retry-after']);
     expect(first).toBeGreaterThan(0);
     // The owner elsewhere, and another account from the same address, sign in.

@@ -113,7 +113,7 @@ test.each([
     const body = { type: 'message', id: 'bad-from', channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', conversation: { id: 't27-bad' }, from: { id: 'u' }, text: 'hello', ...over };
     const r = await request(`${s.url}/api/messages`, { body });
     expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('BOT_ACTIVITY_INVALID');
+    expect(r.body.error?.code).toBe('BOT_ACTIVITY_INVALID');
     expect(await s.app.store.findConversationByChannel('test', 't27-bad')).toBeNull();
     expect(await s.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'u' })).toBeNull();
   } finally {

@@ -30,7 +30,7 @@ describe('T28 erasure is complete and final', () => {
   };
   const send = async (method: string, p: string, s: Staff, body?: unknown) => {
     const r = await fetch(`${running.url}${p}`, { method, headers: auth(s, true), body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, json: (await r.json()) as Record<string, any> };
+    return { status: r.status, json: (await r.json()) as Record<string, unknown> };
   };
   const says = (channelId: string, user: string, conv: string, text: string) =>
     post(running.url, messageActivity({ channelId, conversation: { id: conv }, from: { id: user, name: 'Eve Erasable' }, text }));
@@ -111,13 +111,13 @@ describe('T28 erasure is complete and final', () => {
       expect((await get(`/api/customers/${id}/export`, sup)).status).toBe(404);
     }
     const undo = await send('POST', `/api/merges/${mergeId}/undo`, sup);
-    expect(undo).toEqual({ status: 409, json: { error: expect.objectContaining({ code: 'PROFILE_ERASED' }) } });
+    expect(undo).toEqual({ status: 409, json: { error: expect.objectContaining({ code: 'PROFILE_ERASED' }) as unknown } });
     expect((await store.getCustomer(tst.id))?.erasedAt).toBeDefined();
     expect((await store.getCustomer(tst.id))?.identities).toEqual([]);
     expect((await suggestions()).filter((s) => [s.customerId, s.candidateId].some((id) => [fb.id, tst.id, mentioned.customerId].includes(id)))).toEqual([]);
     expect((await corpus()).additions.map((a) => a.text)).not.toContain(PARCEL);
     expect(await store.readState([dialogKey])).toEqual({});
-    for (const q of ['zanzibarquill', '5555', HANDLE]) expect(JSON.parse((await get(`/api/transcripts/search?q=${q}`, sup)).text).hits).toEqual([]);
+    for (const q of ['zanzibarquill', '5555', HANDLE]) expect((JSON.parse((await get(`/api/transcripts/search?q=${q}`, sup)).text) as { hits: unknown[] }).hits).toEqual([]);
     const listed = JSON.parse((await get(`/api/transcripts?customer=${fb.id}`, sup)).text) as { items: { conversation: { id: string } }[] };
     expect(listed.items.length).toBe(3);
     for (const { conversation } of listed.items) {

@@ -33,7 +33,7 @@ export async function startSecurityApp(env: Record<string, string> = {}, deps: A
     write(chunk, _enc, cb) {
       for (const line of String(chunk).split('\n').filter(Boolean)) {
         rawLogs.push(line);
-        logs.push(JSON.parse(line));
+        logs.push(JSON.parse(line) as Record<string, unknown>);
       }
       cb();
     },
@@ -91,10 +91,26 @@ export class Trap {
   }
 }
 
+/**
+ * The fields of the app's JSON answers that these tests read (each endpoint sends only its own, so all are
+ * optional). The body is the raw text when the answer is not JSON, undefined when it is empty.
+ */
+export interface AnswerBody {
+  error?: { code: string; message: string; details?: unknown };
+  token?: string;
+  expires_in?: number;
+  user?: { id: string; role: string };
+  userId?: string;
+  conversationId?: string;
+  id?: string;
+  activities?: { type: string; text?: string }[];
+  hits?: unknown[];
+}
+
 export interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: any;
+  body: AnswerBody;
 }
 
 /** One HTTP request with exactly the headers given (fetch would not let us set Host), body as JSON or raw. */
@@ -108,13 +124,13 @@ export function request(url: string, options: { method?: string; headers?: Recor
       res.setEncoding('utf8');
       res.on('data', (d) => (text += d));
       res.on('end', () => {
-        let body: any = text;
+        let body: unknown = text;
         try {
           body = text ? JSON.parse(text) : undefined;
         } catch {
           /* not JSON */
         }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body as AnswerBody });
       });
     });
     req.on('error', reject);
@@ -220,14 +236,14 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   const lines: Record<string, unknown>[] = [];
   const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
     const parts = buf.split('\n');
     buf = parts.pop() ?? '';
     for (const p of parts) {
       let line: Record<string, unknown>;
       try {
-        line = JSON.parse(p);
+        line = JSON.parse(p) as Record<string, unknown>;
       } catch {
         continue;
       }

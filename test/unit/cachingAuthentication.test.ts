@@ -6,27 +6,27 @@ class CountingAuth extends BotFrameworkAuthentication {
   built = 0;
   authenticated = 0;
   private factory(): ConnectorFactory {
-    const outer = this;
+    const onBuild = () => this.built++;
     return new (class extends ConnectorFactory {
-      async create(serviceUrl: string): Promise<ConnectorClient> {
-        outer.built++;
-        return { serviceUrl } as unknown as ConnectorClient;
+      create(serviceUrl: string): Promise<ConnectorClient> {
+        onBuild();
+        return Promise.resolve({ serviceUrl } as unknown as ConnectorClient);
       }
     })();
   }
-  async authenticateRequest(_activity: unknown, authHeader: string) {
+  authenticateRequest(_activity: unknown, authHeader: string) {
     this.authenticated++;
-    if (authHeader !== 'Bearer good') throw new Error('unauthorized');
-    return { claimsIdentity: new ClaimsIdentity([{ type: 'aud', value: 'app-1' }], true), audience: 'a', callerId: '', connectorFactory: this.factory() };
+    if (authHeader !== 'Bearer good') return Promise.reject(new Error('unauthorized'));
+    return Promise.resolve({ claimsIdentity: new ClaimsIdentity([{ type: 'aud', value: 'app-1' }], true), audience: 'a', callerId: '', connectorFactory: this.factory() });
   }
-  async authenticateStreamingRequest(): Promise<never> {
-    throw new Error('not used');
+  authenticateStreamingRequest(): Promise<never> {
+    return Promise.reject(new Error('not used'));
   }
   createConnectorFactory(): ConnectorFactory {
     return this.factory();
   }
-  async createUserTokenClient(): Promise<never> {
-    throw new Error('not used');
+  createUserTokenClient(): Promise<never> {
+    return Promise.reject(new Error('not used'));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Featurizer, DEFAULT_LINEAR } from '../../nlu/linearClassifier';
-import { DEFAULT_MLP, MlpClassifier } from '../../nlu/mlpClassifier';
+import { DEFAULT_MLP, MlpClassifier, type MlpModelJson } from '../../nlu/mlpClassifier';
 import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText } from '../../nlu/intentPipeline';
 
 const TRAIN: { text: string; label: string }[] = [
@@ -39,7 +39,7 @@ describe('MlpClassifier', () => {
     a.train(TRAIN);
     b.train(TRAIN);
     expect(Array.from(a.predict('refund my order'))).toEqual(Array.from(b.predict('refund my order')));
-    const c = MlpClassifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())), small);
+    const c = MlpClassifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as MlpModelJson, small);
     const pa = a.predict('where is my order');
     const pc = c.predict('where is my order');
     pa.forEach((x, i) => expect(pc[i]).toBeCloseTo(x, 3));
@@ -93,7 +93,7 @@ describe('IntentPipeline with node-nlp', () => {
       const sum = own.reduce((s, c) => s + c.score, 0);
       const { nlp } = await p.scores(text, 'en');
       const labels = ['password', 'refund', 'track']; // the pipeline's (sorted) label order
-      expect(labels.map((l) => nlp![labels.indexOf(l)])).toEqual(labels.map((l) => expect.closeTo(sum > 0 ? (own.find((c) => c.intent === l)?.score ?? 0) / sum : 0, 12)));
+      expect(labels.map((l) => nlp![labels.indexOf(l)])).toEqual(labels.map((l) => expect.closeTo(sum > 0 ? (own.find((c) => c.intent === l)?.score ?? 0) / sum : 0, 12) as unknown));
     }
   });
 });

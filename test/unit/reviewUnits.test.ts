@@ -1,10 +1,10 @@
 import { CorpusAdditions, LiveRecognizer } from '../../nlu/corpusAdditions';
-import type { Recognition, Recognizer } from '../../nlu/recognizer';
+import type { Recognizer } from '../../nlu/recognizer';
 import { canSee, csvCell } from '../../review/reviewService';
 import { canonicalUrl, rangeEnd, rangeStart } from '../../api/reviewRoutes';
 import type { Conversation } from '../../models/records';
 
-const fixed = (intent: string): Recognizer => ({ languages: ['en'], recognize: async (text) => ({ text, intent, score: 1, entities: [], sentiment: 0, language: 'en' }) as Recognition });
+const fixed = (intent: string): Recognizer => ({ languages: ['en'], recognize: (text) => Promise.resolve({ text, intent, score: 1, entities: [], sentiment: 0, language: 'en' }) });
 
 test('the live recognizer answers with the old model while retraining and swaps when the new one is ready', async () => {
   let finish!: (r: { recognizer: Recognizer; additions: number }) => void;

@@ -36,7 +36,10 @@ function topLevel(args: string): string[] {
     const ch = args[i];
     if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) out.push(args.slice(start, i)), (start = i + 1);
+    else if (ch === ',' && depth === 0) {
+      out.push(args.slice(start, i));
+      start = i + 1;
+    }
   }
   out.push(args.slice(start));
   return out;
@@ -59,17 +62,17 @@ export function stateWrites(text: string): string[] {
   const found: string[] = [];
   const line = (i: number) => text.slice(0, i).split('\n').length;
   // The store's compare-and-set methods for state: transition() is their one caller.
-  for (const m of text.matchAll(/\.\s*(setConversationState|claimConversation)\s*\(/g)) found.push(`${line(m.index!)}: ${m[1]}`);
+  for (const m of text.matchAll(/\.\s*(setConversationState|claimConversation)\s*\(/g)) found.push(`${line(m.index)}: ${m[1]}`);
   // Writes that take a conversation's fields (updateConversation's patch is its second argument): none may carry
   // a state or an owner.
   for (const m of text.matchAll(/\.\s*(updateConversation|getOrCreateConversation|importRecords)\s*\(/g)) {
-    const args = topLevel(argumentsAt(text, m.index! + m[0].length - 1));
+    const args = topLevel(argumentsAt(text, m.index + m[0].length - 1));
     const fields = m[1] === 'updateConversation' ? args[1] : args[0];
-    if (/\b(state|agentId)\s*:/.test(fields ?? '') || spreadsIntoObject(fields ?? '')) found.push(`${line(m.index!)}: ${m[1]} with a state or owner`);
+    if (/\b(state|agentId)\s*:/.test(fields ?? '') || spreadsIntoObject(fields ?? '')) found.push(`${line(m.index)}: ${m[1]} with a state or owner`);
   }
   // A cast around the patch type, raw SQL, or the Mongo model reached directly.
   for (const m of text.matchAll(/\bas\s+(ConversationPatch|OwnerPatch)\b|UPDATE\s+conversations|\.Conversation\s*\.\s*(updateOne|updateMany|findOneAndUpdate|replaceOne|bulkWrite)/gi)) {
-    found.push(`${line(m.index!)}: ${m[0]}`);
+    found.push(`${line(m.index)}: ${m[0]}`);
   }
   return found;
 }
