@@ -84,11 +84,14 @@ export interface AppServices {
   readonly webhook?: WebhookNotifier;
 }
 
+/** The console's Socket.IO server: the gateway's and the inbox's events (protocol.ts, inboxProtocol.ts). */
+export type ConsoleIoServer = IoServer<ClientToServerEvents & InboxClientToServerEvents, ServerToClientEvents & InboxServerToClientEvents, Record<string, never>, SocketData>;
+
 export interface App {
   readonly config: Config;
   readonly server: restify.Server;
   readonly httpServer: HttpServer;
-  readonly io: IoServer;
+  readonly io: ConsoleIoServer;
   readonly store: Store;
   readonly services: AppServices;
   /** True once shutdown began: /readyz answers 503 while requests are still served. */
@@ -294,7 +297,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   }));
 
   const httpServer = server.server as HttpServer;
-  const io = new IoServer<ClientToServerEvents & InboxClientToServerEvents, ServerToClientEvents & InboxServerToClientEvents, Record<string, never>, SocketData>(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
+  const io: ConsoleIoServer = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
   // Before the gateway's own middleware and handlers: origin, handshake and per-socket limits come first.
   installSocketGuards(io, {
     limits,
