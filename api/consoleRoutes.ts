@@ -41,7 +41,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export function registerConsoleRoutes(server: restify.Server, deps: { auth: AuthService; store: Store; teams?: TeamsSsoValidator; teamsLinks: TeamsLinks; log: Logger }): void {
   const { log } = deps;
   for (const [url, file] of Object.entries(FILES)) {
-    server.get(url, route(log, async (_req, res) => {
+    server.get(url, route(log, (_req, res) => {
       if (!BUNDLE_DIR) throw new AppError('NOT_FOUND', 'the console is not built: run npm run build');
       res.setHeader('content-type', TYPES[path.extname(file)]);
       res.setHeader('content-security-policy', CONSOLE_CSP);
@@ -53,7 +53,7 @@ export function registerConsoleRoutes(server: restify.Server, deps: { auth: Auth
     }));
   }
 
-  server.get('/api/openapi.json', route(log, async (_req, res) => {
+  server.get('/api/openapi.json', route(log, (_req, res) => {
     res.json(OPENAPI);
   }));
 

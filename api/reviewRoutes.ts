@@ -6,7 +6,7 @@ import { isoDate, parseOrThrow, route } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { AuditEntry } from '../models/records';
 import type { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
-import { csvLine, type ExportFormat, type ReviewService } from '../review/reviewService';
+import { csvLine, type ReviewService } from '../review/reviewService';
 import type { Store, TranscriptFilter } from '../store/store';
 import { encodeCursor } from '../store/storeGuards';
 import { authenticate } from './authRoutes';
@@ -80,7 +80,7 @@ function toFilter(q: z.infer<typeof ExportQuery> | z.infer<typeof TranscriptQuer
   if (f.from && f.to && f.from >= f.to) throw new AppError('VALIDATION_FAILED', 'from must be before to');
   if (q.sentimentMin !== undefined && q.sentimentMax !== undefined && q.sentimentMin > q.sentimentMax) throw new AppError('VALIDATION_FAILED', 'sentimentMin must not exceed sentimentMax');
   if (q.ratingMin !== undefined && q.ratingMax !== undefined && q.ratingMin > q.ratingMax) throw new AppError('VALIDATION_FAILED', 'ratingMin must not exceed ratingMax');
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as TranscriptFilter;
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
 }
 
 /** The URL a download ticket is bound to: path and sorted query, without the ticket. */
@@ -171,7 +171,7 @@ export function registerReviewRoutes(
     const ctx = await downloader(req, '/api/transcripts/export');
     requireRole(ctx, LEADS);
     const q = parseOrThrow(ExportQuery, query(req), 'export');
-    const format = q.format as ExportFormat;
+    const format = q.format;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
     await stream(res, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', `transcripts-${stamp}.${format}`, d.review.export(toFilter(q), format, actorOf(ctx)));
   }));

@@ -11,6 +11,8 @@ import type { Logger } from '../core/logger';
 import { registerAuthRoutes } from '../api/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
 import { registerInboxGateway } from '../agent-console/server/inboxGateway';
+import type { InboxClientToServerEvents, InboxServerToClientEvents } from '../agent-console/server/inboxProtocol';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../agent-console/server/protocol';
 import { installSocketGuards } from '../agent-console/server/socketGuards';
 import { registerConsoleRoutes } from '../api/consoleRoutes';
 import { TeamsSsoValidator } from '../auth/teamsSso';
@@ -82,11 +84,14 @@ export interface AppServices {
   readonly webhook?: WebhookNotifier;
 }
 
+/** The console's Socket.IO server: the gateway's and the inbox's events (protocol.ts, inboxProtocol.ts). */
+export type ConsoleIoServer = IoServer<ClientToServerEvents & InboxClientToServerEvents, ServerToClientEvents & InboxServerToClientEvents, Record<string, never>, SocketData>;
+
 export interface App {
   readonly config: Config;
   readonly server: restify.Server;
   readonly httpServer: HttpServer;
-  readonly io: IoServer;
+  readonly io: ConsoleIoServer;
   readonly store: Store;
   readonly services: AppServices;
   /** True once shutdown began: /readyz answers 503 while requests are still served. */
@@ -152,9 +157,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const limits = new RateLimits(config.rateLimits, deps.limiters);
   const handoff = new HandoffService(store, events, customerChannel, { defaultHandleSeconds: 300, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, businessHours: config.handoff.businessHours });
   const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
-  const retentionTimer = retention ? setInterval(() => retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000) : undefined;
+  const retentionTimer = retention ? setInterval(() => void retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000) : undefined;
   retentionTimer?.unref();
-  const sweeper = setInterval(() => handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
+  const sweeper = setInterval(() => void handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
   sweeper.unref();
   const webhook = config.webhook ? new WebhookNotifier(config.webhook.url, config.webhook.secret, log) : undefined;
   webhook?.subscribe(events);
@@ -230,7 +235,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });
   // Errors raised by restify itself (unknown route, body too large, bad JSON) get the same coded shape.
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: any, cb: () => void) => {
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: unknown; toJSON?: () => unknown }, cb: () => void) => {
     const status = typeof err?.statusCode === 'number' ? err.statusCode : 500;
     const code = status === 404 || status === 405 ? 'ROUTE_NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : 'VALIDATION_FAILED';
     const appErr = status >= 500 ? new AppError('INTERNAL', undefined, { cause: err }) : new AppError(code, err?.message || undefined);
@@ -240,7 +245,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     cb();
   });
 
-  server.get('/healthz', route(log, async (_req, res) => {
+  server.get('/healthz', route(log, (_req, res) => {
     // Liveness fails only when the store cannot recover by itself (a failed fsync): a restart is what helps.
     const health = store.health();
     if (health.status === 'failed') log.error({ reason: health.reason }, 'liveness: the store needs a restart');
@@ -250,7 +255,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   server.get('/readyz', route(log, async (_req, res) => {
     if (drain?.draining) {
       res.status(503);
-      return res.json({ status: 'draining', store: store.kind, error: { code: 'SERVER_SHUTTING_DOWN' } });
+      res.json({ status: 'draining', store: store.kind, error: { code: 'SERVER_SHUTTING_DOWN' } });
+      return;
     }
     try {
       await withTimeout(store.ping(), config.store.timeoutMs);
@@ -272,7 +278,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     bot,
     tokens: new WebChatTokens(config.session.secret, config.webChat),
     log,
-    ownBaseUrl: () => ownBaseUrl(config, server.server as HttpServer),
+    ownBaseUrl: () => ownBaseUrl(config, server.server),
     siteTokenSecret: config.siteTokenSecret,
     siteToken: config.siteToken,
     maxMessageChars: config.maxMessageChars,
@@ -283,7 +289,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, maxMessageChars: config.maxMessageChars, log });
   const review = new ReviewService(store);
   registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
-  server.get('/', route(log, async (_req, res) => {
+  server.get('/', route(log, (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.writeHead(200);
@@ -291,7 +297,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   }));
 
   const httpServer = server.server as HttpServer;
-  const io = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
+  const io: ConsoleIoServer = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
   // Before the gateway's own middleware and handlers: origin, handshake and per-socket limits come first.
   installSocketGuards(io, {
     limits,
@@ -305,9 +311,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const consoleOrigins = [...config.console.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])];
   applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
   stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
-  const gateway = new ConsoleGateway(io as never, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
+  const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
   gateway.start();
-  registerInboxGateway(io as never, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
+  registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
   // After Socket.IO attached itself, so its requests count too.
   const drain = new HttpDrain(httpServer);
 
@@ -323,7 +329,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopTimers();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
@@ -347,7 +353,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       log.info({ inFlight: drain.inFlight }, 'shutdown: no longer accepting; finishing requests');
       const forcedConnections = await drain.finish(config.shutdown.graceSeconds * 1000);
       if (forcedConnections > 0) log.warn({ forcedConnections }, 'shutdown: grace period over; connections cut');
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       await store.close();
       log.info('shutdown: done');
       return { forcedConnections };

@@ -49,12 +49,13 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   // Anything that rejects the configuration while building (a library's own check) is a configuration error too.
   if (isAppError(err, 'CONFIG_INVALID')) {
     process.stderr.write(`${err.message}\n`);
     process.exit(EX_CONFIG);
   }
-  process.stderr.write(`fatal: ${err?.stack ?? err}\n`);
+  const stack = (err as { stack?: unknown } | null | undefined)?.stack;
+  process.stderr.write(`fatal: ${String(stack ?? err)}\n`);
   process.exit(1);
 });

@@ -7,8 +7,8 @@ export function decodeJwt(token: unknown, what: string): { header: { alg?: strin
   if (parts.length !== 3) throw new AppError('AUTH_INVALID', `${what} is not a JWT`);
   try {
     return {
-      header: JSON.parse(Buffer.from(parts[0], 'base64url').toString()),
-      claims: JSON.parse(Buffer.from(parts[1], 'base64url').toString()),
+      header: JSON.parse(Buffer.from(parts[0], 'base64url').toString()) as { alg?: string; kid?: string },
+      claims: JSON.parse(Buffer.from(parts[1], 'base64url').toString()) as Record<string, unknown>,
       parts: parts as [string, string, string],
     };
   } catch {

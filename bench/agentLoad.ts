@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     sockets.push(s);
     await new Promise<void>((resolve, reject) => (s.once('connect', () => resolve()), s.once('connect_error', reject)));
     for (const conversationId of spec.join ?? []) {
-      const r = await s.timeout(30_000).emitWithAck('conversation:join', { conversationId });
+      const r = (await s.timeout(30_000).emitWithAck('conversation:join', { conversationId })) as { ok: boolean; error?: unknown };
       if (!r.ok) throw new Error(`join failed: ${JSON.stringify(r.error)}`);
     }
     if (spec.stall) {

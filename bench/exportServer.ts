@@ -20,12 +20,11 @@ async function main(): Promise<void> {
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   process.stdout.write(`ready http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port} ${token} ${before}\n`);
-  process.stdin.on('data', async (d) => {
+  process.stdin.on('data', (d) => {
     if (!String(d).includes('stop')) return;
     clearInterval(sampler);
     process.stdout.write(`${JSON.stringify({ rssBeforeBytes: before, peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
-    await app.close();
-    process.exit(0);
+    void app.close().then(() => process.exit(0));
   });
 }
 

@@ -156,7 +156,7 @@ async function relayLatency(dir: string) {
     rtt.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   c.disconnect();
-  bareIo.close();
+  void bareIo.close();
 
   // A local channel that receives what the connector sends to serviceUrl.
   const waiting = new Map<string, (t: bigint) => void>();
@@ -193,7 +193,7 @@ async function relayLatency(dir: string) {
     await post(conv, 'talk to a human');
     const c2 = await app.store.findConversationByChannel('bench', conv);
     const agent = agents[i % agents.length];
-    const r = await agent.socket.emitWithAck('conversation:claim', { conversationId: c2!.id });
+    const r = (await agent.socket.emitWithAck('conversation:claim', { conversationId: c2!.id })) as { ok: boolean; error?: unknown };
     if (!r.ok) throw new Error(`claim failed: ${JSON.stringify(r.error)}`);
     held.push({ conv, id: c2!.id, agent });
   }
@@ -205,7 +205,10 @@ async function relayLatency(dir: string) {
       const t = process.hrtime.bigint();
       const seen = new Promise<bigint>((resolve) => {
         const fn = (p: { conversationId: string; message: { text: string } }) => {
-          if (p.conversationId === h.id && p.message.text === text) (h.agent.socket.off('message:new', fn), resolve(process.hrtime.bigint()));
+          if (p.conversationId === h.id && p.message.text === text) {
+            h.agent.socket.off('message:new', fn);
+            resolve(process.hrtime.bigint());
+          }
         };
         h.agent.socket.on('message:new', fn);
       });
@@ -263,7 +266,7 @@ function startNluChild(): NluChild {
     async go() {
       await ready;
       p.stdin.write('go\n');
-      return JSON.parse(await result);
+      return JSON.parse(await result) as Awaited<ReturnType<NluChild['go']>>;
     },
   };
 }
@@ -371,9 +374,9 @@ async function storeFigures(dir: string, alongside?: () => Promise<void>) {
   out.dashboardYear = await timed(6, () => s.conversationStats(lastYear));
   await s.close();
   out.export = await exportFigures(file, path.join(dir, 'nlu.json'));
-  const p = (k: string) => `${(out[k] as any).p50}/${(out[k] as any).p95}`;
-  rows.push(['store appends/s (sync full / normal)', `${out.appendsPerSecond_full} / ${out.appendsPerSecond_normal}`, 'one transaction per append']);
-  rows.push([`generate 100k conversations / ${generated.messages} messages (s)`, `${out.generateSeconds}`, 'npm run generate']);
+  const p = (k: string) => `${(out[k] as { p50: number; p95: number }).p50}/${(out[k] as { p50: number; p95: number }).p95}`;
+  rows.push(['store appends/s (sync full / normal)', `${String(out.appendsPerSecond_full)} / ${String(out.appendsPerSecond_normal)}`, 'one transaction per append']);
+  rows.push([`generate 100k conversations / ${generated.messages} messages (s)`, String(out.generateSeconds), 'npm run generate']);
   rows.push(['message full-text search at 1M ms p50/p95', p('messageSearch'), 'well under 1000']);
   rows.push(['transcript search, words ms p50/p95', p('transcriptSearchText'), 'well under 1000']);
   rows.push(['transcript search, words + channel + month ms p50/p95', p('transcriptSearchTextAndFilters'), 'well under 1000']);

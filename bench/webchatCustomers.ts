@@ -45,12 +45,15 @@ async function main(): Promise<void> {
     const ws = new WebSocket(started.streamUrl, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
     ws.on('message', (data) => {
-      const set = JSON.parse(String(data)) as { activities: { channelData?: { clientActivityID?: string } }[] };
+      const set = JSON.parse((data as Buffer).toString()) as { activities: { channelData?: { clientActivityID?: string } }[] };
       const at = wallMs();
       for (const a of set.activities) {
         const id = a.channelData?.clientActivityID;
         const sent = id && c.pending.get(id);
-        if (sent) echo.push(at - sent), c.pending.delete(id);
+        if (sent) {
+          echo.push(at - sent);
+          c.pending.delete(id);
+        }
       }
     });
     ws.on('error', () => streamErrors++);
@@ -111,14 +114,15 @@ async function main(): Promise<void> {
       };
       setTimeout(tick, (i / customers.length) * intervalMs);
     });
-    setTimeout(async () => {
+    const report = async () => {
       // Answers still missing 20 s after the last send count as failures (the report must not wait for a backlog).
       await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 20_000))]);
       await new Promise((r) => setTimeout(r, 1000)); // the last echoes
       const unechoed = customers.reduce((a, c) => a + c.pending.size, 0);
       const unanswered = sent - failures - post.length;
       process.stdout.write(`${JSON.stringify({ sent, failures: failures + unanswered, unanswered, post, echo, unechoed, streamErrors, closedStreams, seconds: (wallMs() - start) / 1000 })}\n`);
-    }, seconds * 1000 + 50);
+    };
+    setTimeout(() => void report(), seconds * 1000 + 50);
   };
 }
 

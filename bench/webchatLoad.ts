@@ -129,7 +129,7 @@ async function holdChats(app: App, url: string, sessions: { conversationId: stri
         part.map(async (s, k) => {
           const customer = await app.services.profiles.resolve({ channelId: 'webchat', userId: s.userId, name: 'Bench Customer' }, DEFERRED);
           const reference = { channelId: 'webchat', serviceUrl: `${url}/webchat/connector`, conversation: { id: s.conversationId }, user: { id: s.userId }, bot: { id: 'bot' } };
-          const { conversation } = await app.store.getOrCreateConversation({ channelId: 'webchat', channelConversationId: s.conversationId, customerId: customer.id, reference: reference as never }, DEFERRED);
+          const { conversation } = await app.store.getOrCreateConversation({ channelId: 'webchat', channelConversationId: s.conversationId, customerId: customer.id, reference }, DEFERRED);
           const agent = held[(i + k) % held.length];
           // Through the state machine, like every change of owner: queued, then claimed by its agent.
           const { store, services } = app;

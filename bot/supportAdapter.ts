@@ -67,11 +67,11 @@ export class SupportAdapter extends CloudAdapter {
     this.trusted = new TrustedServiceUrls(trustedServiceUrls);
     // The one onTurnError: log and rethrow, so a failed write becomes a 5xx and the channel retries.
     // (The sample handler that swallows errors would turn it into a 200.)
-    this.onTurnError = async (context: TurnContext, error: Error) => {
+    this.onTurnError = (context: TurnContext, error: Error) => {
       const line = { err: error, activityId: context.activity?.id, channelId: context.activity?.channelId };
       if (isAppError(error) && error.status < 500) log.info({ ...line, err: undefined, code: error.code }, 'bot turn refused');
       else log.error(line, 'bot turn failed');
-      throw error;
+      return Promise.reject(error);
     };
   }
 
@@ -107,7 +107,7 @@ export class SupportAdapter extends CloudAdapter {
     const result: AuthenticateRequestResult = {
       claimsIdentity,
       audience: AuthenticationConstants.ToChannelFromBotOAuthScope,
-      callerId: undefined as unknown as string,
+      callerId: undefined,
       connectorFactory: this.auth.createConnectorFactory(claimsIdentity),
     };
     return this.processActivity(result, activity, logic);
@@ -138,7 +138,7 @@ export class SupportAdapter extends CloudAdapter {
 
   /** The URL the turn's connector client was built for (it is what receives the token), and the activity's own. */
   private checkTarget(context: TurnContext): void {
-    const client = context.turnState.get(this.ConnectorClientKey) as { baseUri?: unknown } | undefined;
+    const client = context.turnState.get<{ baseUri?: unknown } | undefined>(this.ConnectorClientKey);
     const targets = [context.activity?.serviceUrl, client?.baseUri].filter((t) => t !== undefined);
     const bad = targets.length === 0 ? '(none)' : targets.find((t) => !this.trusted.isTrusted(t));
     if (bad === undefined) return;

@@ -1,6 +1,6 @@
 import { ActivityTypes, DeliveryModes, MessageFactory, TurnContext, type ConversationState as BotConversationState, type StatePropertyAccessor, type Activity } from 'botbuilder';
 import type { Logger } from '../core/logger';
-import { MainDialog, type RouteOutcome } from '../dialogs/mainDialog';
+import { MainDialog } from '../dialogs/mainDialog';
 import { t } from '../locale/replies';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { parseRatingWithComment } from '../dialogs/ratingParser';
@@ -94,12 +94,13 @@ export class SupportBot {
     await this.route(context);
     await this.d.store.sync();
     // Replies the bot gave in a queued chat reach the agents' screens once durable, like everything else.
-    const shown = context.turnState.get(SHOW_AGENTS) as { conversation: Conversation; message: Message }[] | undefined;
+    const shown = context.turnState.get<{ conversation: Conversation; message: Message }[] | undefined>(SHOW_AGENTS);
     for (const r of shown ?? []) this.d.handoff.relayCustomerMessage(r.conversation, r.message);
   }
 
   private async route(context: TurnContext): Promise<void> {
-    switch (context.activity.type) {
+    // Any other type a channel sends falls to the default case.
+    switch (context.activity.type as ActivityTypes) {
       case ActivityTypes.Message:
         return this.onMessage(context);
       case ActivityTypes.ConversationUpdate:
@@ -131,7 +132,7 @@ export class SupportBot {
       await this.d.conversationState.load(context);
     }
     let customer = await this.d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale }, DEFERRED, read.customer);
-    const verified = context.turnState.get(VERIFIED_IDENTITY) as SiteIdentity | undefined;
+    const verified = context.turnState.get<SiteIdentity | undefined>(VERIFIED_IDENTITY);
     if (verified?.email && !customer.contacts.some((p) => p.type === 'email' && p.value === verified.email && p.verified)) {
       // May merge this visitor into the profile that already holds the verified email.
       customer = await this.d.identity.applyVerifiedContact(customer.id, { type: 'email', value: verified.email }, 'signed_token');
@@ -171,7 +172,7 @@ export class SupportBot {
           data: outgoingData(act),
         }, DEFERRED);
         if (c.state === 'queued') {
-          const shown = (context.turnState.get(SHOW_AGENTS) as { conversation: Conversation; message: Message }[] | undefined) ?? [];
+          const shown = context.turnState.get<{ conversation: Conversation; message: Message }[] | undefined>(SHOW_AGENTS) ?? [];
           context.turnState.set(SHOW_AGENTS, [...shown, { conversation: c, message }]);
         }
       }

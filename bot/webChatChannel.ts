@@ -144,8 +144,8 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     res.writeHead(200);
     res.end(fs.readFileSync(file));
   };
-  server.get('/chat', route(log, async (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.html'), 'text/html; charset=utf-8', CHAT_CSP)));
-  server.get('/chat/chat.js', route(log, async (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.js'), 'application/javascript; charset=utf-8')));
+  server.get('/chat', route(log, (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.html'), 'text/html; charset=utf-8', CHAT_CSP)));
+  server.get('/chat/chat.js', route(log, (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.js'), 'application/javascript; charset=utf-8')));
   registerWebChatBundle(server, log);
 
   /** A new visitor: an anonymous web identity and its conversation, in a signed token the page keeps. */
@@ -169,7 +169,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
   const dl = '/v3/directline';
   const conversationOf = (req: restify.Request) => {
     const t = tokens.verify(req.header('authorization'));
-    const asked = req.params?.conversationId;
+    const asked = (req.params as { conversationId?: string } | undefined)?.conversationId;
     // Same answer for someone else's conversation and a missing one.
     if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
     return t;
@@ -181,9 +181,15 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     return { conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), ...streamOf(t, req) };
   };
 
-  server.post(`${dl}/conversations`, route(log, async (req, res) => res.json(started(conversationOf(req), req))));
-  server.get(`${dl}/conversations/:conversationId`, route(log, async (req, res) => res.json(started(conversationOf(req), req))));
-  server.post(`${dl}/tokens/refresh`, route(log, async (req, res) => res.json(started(conversationOf(req)))));
+  server.post(`${dl}/conversations`, route(log, (req, res) => {
+    res.json(started(conversationOf(req), req));
+  }));
+  server.get(`${dl}/conversations/:conversationId`, route(log, (req, res) => {
+    res.json(started(conversationOf(req), req));
+  }));
+  server.post(`${dl}/tokens/refresh`, route(log, (req, res) => {
+    res.json(started(conversationOf(req)));
+  }));
 
   server.post(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
     const t = conversationOf(req);
@@ -228,7 +234,10 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     const from = Number(mark[1] ?? 0);
     const watermark = Number(mark[2]);
     const convs = await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId);
-    if (convs.length === 0) return res.json({ activities: [], watermark: raw });
+    if (convs.length === 0) {
+      res.json({ activities: [], watermark: raw });
+      return;
+    }
     const activities: Record<string, unknown>[] = [];
     let last = { n: from, seq: watermark };
     for (let n = from; n < convs.length && activities.length < 200; n++) {

@@ -99,8 +99,9 @@ export class DemoCommerceBackend implements CommerceBackend {
     return { ok: true, value: { returnId, labelUrl: `https://returns.example.com/label/${returnId}` } };
   }
 
-  async sendPasswordReset(_who: CustomerIdentity, email: string): Promise<void> {
+  sendPasswordReset(_who: CustomerIdentity, email: string): Promise<void> {
     this.passwordResets.push(email);
+    return Promise.resolve();
   }
 
   async openOrdersFor(who: CustomerIdentity): Promise<Order[]> {

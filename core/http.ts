@@ -3,16 +3,21 @@ import { z } from 'zod';
 import { AppError, toAppError } from './errors';
 import type { Logger } from './logger';
 
-/** Wraps an async restify handler: one place where errors become coded JSON answers. */
-export function route(log: Logger, handler: (req: Request, res: Response) => Promise<void>) {
+/** Wraps a restify handler (async or not): one place where errors become coded JSON answers. */
+export function route(log: Logger, handler: (req: Request, res: Response) => Promise<void> | void) {
   return (req: Request, res: Response, next: Next): void => {
-    handler(req, res).then(
-      () => next(),
-      (err: unknown) => {
-        sendError(log, req, res, err);
-        next(false);
-      },
-    );
+    const fail = (err: unknown) => {
+      sendError(log, req, res, err);
+      next(false);
+    };
+    // A synchronous handler's throw is answered like an async handler's rejection.
+    let done: Promise<void> | void;
+    try {
+      done = handler(req, res);
+    } catch (err) {
+      return fail(err);
+    }
+    Promise.resolve(done).then(() => next(), fail);
   };
 }
 
@@ -31,7 +36,7 @@ export function sendError(log: Logger, req: Request, res: Response, err: unknown
 /** Parses a payload with a schema or throws VALIDATION_FAILED listing every problem. */
 export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown, what = 'payload'): z.output<S> {
   const r = schema.safeParse(value);
-  if (r.success) return r.data;
+  if (r.success) return r.data as z.output<S>;
   const issues = r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
   throw new AppError('VALIDATION_FAILED', `Invalid ${what}: ${issues.join('; ')}`, { details: issues });
 }
@@ -96,10 +101,10 @@ export function bodyParser(log: Logger, maxBytes: number) {
       if (text.trim() === '') return next();
       let prototypeKey = false;
       try {
-        req.body = JSON.parse(text, function (key, value) {
+        req.body = JSON.parse(text, function (key: string, value: unknown) {
           if (PROTOTYPE_KEYS.has(key)) prototypeKey = true;
           return value;
-        });
+        }) as unknown;
       } catch {
         return fail(new AppError('VALIDATION_FAILED', 'The body is not valid JSON'));
       }

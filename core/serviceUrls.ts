@@ -78,7 +78,7 @@ export class TrustedServiceUrls {
     // Credentials in a URL are a classic way to dress one host up as another.
     if (u.username || u.password || (u.protocol !== 'http:' && u.protocol !== 'https:')) return false;
     const host = u.hostname.toLowerCase();
-    const port = u.port || DEFAULT_PORT[u.protocol as 'http:' | 'https:'];
+    const port = u.port || DEFAULT_PORT[u.protocol];
     return this.patterns.some(
       (p) =>
         p.scheme === u.protocol &&

@@ -9,11 +9,13 @@ import type { ProfileService } from '../../profile/profileService';
 import { canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
-import { ClientSchemas, type AgentView, type ClientEventName, type ClientToServerEvents, type ConversationView, type ServerToClientEvents, type SocketData } from './protocol';
+import { ClientSchemas, type Ack, type AgentView, type ClientEventName, type ClientPayload, type ClientToServerEvents, type ConversationView, type ServerToClientEvents, type SocketData } from './protocol';
 
 type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Recipient = RemoteSocket<ServerToClientEvents, SocketData>;
+/** What a request's ack carries when it succeeds (protocol.ts). */
+type AckData<K extends ClientEventName> = Parameters<ClientToServerEvents[K]>[1] extends Ack<infer T> ? T : never;
 
 const STAFF = 'staff';
 const SUPERVISORS = 'supervisors';
@@ -129,7 +131,10 @@ export class ConsoleGateway {
     const { userId, role } = socket.data;
     void socket.join([STAFF, agentRoom(userId), ...(role === 'agent' ? [] : [SUPERVISORS])]);
     const pending = this.offlineTimers.get(userId);
-    if (pending) clearTimeout(pending), this.offlineTimers.delete(userId);
+    if (pending) {
+      clearTimeout(pending);
+      this.offlineTimers.delete(userId);
+    }
     socket.on('disconnect', () => this.onDisconnect(userId));
 
     this.on(socket, 'presence:set', async (user, p) => {
@@ -156,9 +161,9 @@ export class ConsoleGateway {
       const customer = await this.d.profiles.read(c.customerId, user, 'console');
       return { conversation: await this.view(c), messages, customer, history };
     });
-    this.on(socket, 'conversation:leave', async (_user, p) => {
+    this.on(socket, 'conversation:leave', (_user, p) => {
       void socket.leave(convRoom(p.conversationId));
-      return {};
+      return Promise.resolve({});
     });
     this.on(socket, 'conversation:transfer', async (user, p) => ({
       conversation: await this.view(await this.d.handoff.transfer(user.id, p.conversationId, { agentId: p.toAgentId, skill: p.skill, note: p.note })),
@@ -189,7 +194,7 @@ export class ConsoleGateway {
       return { customer: await this.d.profiles.updateByStaff(p.customerId, user, { tags: p.tags, addNote: p.addNote }) };
     });
     this.on(socket, 'sync', async (user, p) => {
-      const { conversations, messages } = await this.d.review.syncLive(p.cursors as Record<string, number>, user);
+      const { conversations, messages } = await this.d.review.syncLive(p.cursors, user);
       void socket.join(conversations.map((c) => convRoom(c.id)));
       return { messages };
     });
@@ -197,26 +202,29 @@ export class ConsoleGateway {
 
   private onDisconnect(userId: string): void {
     if (this.stopped || this.offlineTimers.has(userId)) return;
-    const t = setTimeout(async () => {
-      this.offlineTimers.delete(userId);
-      if (this.stopped) return;
-      try {
-        const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
-        if (!still) {
-          await this.d.store.updateUser(userId, { presence: 'offline' });
-          await this.broadcastAgents();
-        }
-      } catch (err) {
-        this.d.log.warn({ err, userId }, 'could not mark agent offline');
-      }
-    }, OFFLINE_GRACE_MS);
+    const t = setTimeout(() => void this.markOffline(userId), OFFLINE_GRACE_MS);
     t.unref();
     this.offlineTimers.set(userId, t);
   }
 
+  /** The agent is marked offline unless they came back within the grace period. Never rejects. */
+  private async markOffline(userId: string): Promise<void> {
+    this.offlineTimers.delete(userId);
+    if (this.stopped) return;
+    try {
+      const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
+      if (!still) {
+        await this.d.store.updateUser(userId, { presence: 'offline' });
+        await this.broadcastAgents();
+      }
+    } catch (err) {
+      this.d.log.warn({ err, userId }, 'could not mark agent offline');
+    }
+  }
+
   /** Registers a handler: validates the payload, loads the caller fresh (role changes apply at once), acks a coded result. */
-  private on<K extends ClientEventName>(socket: ConsoleSocket, name: K, fn: (user: User, payload: any) => Promise<unknown>): void {
-    (socket as any).on(name, async (payload: unknown, ack: unknown) => {
+  private on<K extends ClientEventName>(socket: ConsoleSocket, name: K, fn: (user: User, payload: ClientPayload<K>) => Promise<AckData<K>>): void {
+    const listener = async (payload: unknown, ack: unknown): Promise<void> => {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
       try {
         const parsed = ClientSchemas[name].safeParse(payload ?? {});
@@ -234,7 +242,9 @@ export class ConsoleGateway {
         else this.d.log.info({ code: e.code, event: name }, 'console request refused');
         reply({ ok: false, error: { code: e.code, message: e.message } });
       }
-    });
+    };
+    // The map types each listener with its own payload and ack; this one generic listener serves every event of it.
+    (socket as unknown as { on(event: string, l: (payload: unknown, ack: unknown) => Promise<void>): void }).on(name, listener);
   }
 
   /** Whoever may watch one of the customer's chats (serves them now, or may take them from the queue) may change their tags, notes and consent. */
@@ -283,14 +293,19 @@ export class ConsoleGateway {
   /** Coalesces bursts of queue changes into one snapshot. */
   private scheduleQueueBroadcast(): void {
     if (this.queueTimer || this.stopped) return;
-    this.queueTimer = setTimeout(async () => {
+    this.queueTimer = setTimeout(() => {
       this.queueTimer = undefined;
-      try {
-        this.io.to(STAFF).emit('queue:updated', { queue: await this.views(await this.d.handoff.queue()) });
-      } catch (err) {
-        this.d.log.warn({ err }, 'queue broadcast failed');
-      }
+      void this.broadcastQueue();
     }, 25);
+  }
+
+  /** Never rejects: a failed snapshot is logged and the next change sends a fresh one. */
+  private async broadcastQueue(): Promise<void> {
+    try {
+      this.io.to(STAFF).emit('queue:updated', { queue: await this.views(await this.d.handoff.queue()) });
+    } catch (err) {
+      this.d.log.warn({ err }, 'queue broadcast failed');
+    }
   }
 
   /**

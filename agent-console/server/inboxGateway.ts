@@ -68,7 +68,7 @@ function on<K extends InboxEventName, T>(socket: InboxSocket, d: InboxDeps, name
       if (!parsed.success) throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
       const user = await d.store.getUser(socket.data.userId);
       if (!user) throw new AppError('AUTH_INVALID');
-      reply({ ok: true, data: await fn(user, parsed.data as InboxPayload<K>) });
+      reply({ ok: true, data: await fn(user, parsed.data) });
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500) d.log.error({ err: e.cause ?? e, event: name }, 'inbox handler failed');

@@ -1,8 +1,9 @@
-import type { Server as IoServer, Socket } from 'socket.io';
+import type { DefaultEventsMap, Server as IoServer, Socket } from 'socket.io';
 import { AppError, toAppError, type ErrorCode } from '../../core/errors';
 import { clientAddress } from '../../core/http';
 import type { Logger } from '../../core/logger';
 import type { LimitName, RateLimits } from '../../core/rateLimits';
+import type { SocketData } from './protocol';
 
 export interface SocketGuardDeps {
   limits: RateLimits;
@@ -38,7 +39,7 @@ function refusal(e: AppError): Error & { data: { code: ErrorCode; retryAfterSeco
  * of request (presence, typing, messages, the rest) and the message length limit. A refused request gets its ack
  * `{ ok: false, error: { code } }` and its handler never runs, so nothing is stored or broadcast.
  */
-export function installSocketGuards(io: IoServer, d: SocketGuardDeps): void {
+export function installSocketGuards(io: IoServer<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>, d: SocketGuardDeps): void {
   io.use((socket, next) => {
     const origin = socket.handshake.headers.origin;
     if (origin !== undefined && !originAllowed(origin, socket, d)) {
@@ -55,7 +56,7 @@ export function installSocketGuards(io: IoServer, d: SocketGuardDeps): void {
   io.on('connection', (socket) => {
     socket.use((packet, next) => {
       const [event, payload] = packet as [string, unknown];
-      const last = packet[packet.length - 1];
+      const last: unknown = packet[packet.length - 1];
       const ack = typeof last === 'function' ? (last as (r: unknown) => void) : () => undefined;
       const refuse = (e: AppError) => {
         d.log.info({ code: e.code, event, userId: socket.data?.userId }, 'console request refused');

@@ -15,7 +15,7 @@ export async function api<T>(token: string, path: string, init: { method?: strin
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
   }).catch(() => undefined);
   if (!res) throw new ApiError('TIMEOUT');
-  const body = res.status === 204 ? undefined : await res.json().catch(() => undefined);
+  const body: unknown = res.status === 204 ? undefined : await res.json().catch(() => undefined);
   if (!res.ok) throw new ApiError((body as { error?: { code?: string } } | undefined)?.error?.code ?? 'INTERNAL');
   return body as T;
 }

@@ -205,7 +205,7 @@ async function act<K extends EmitName>(event: K, payload: EmitPayload<K>): Promi
     return undefined;
   }
   error.value = '';
-  return r.data as Data<K>;
+  return r.data;
 }
 
 // ---- session
@@ -545,10 +545,12 @@ export function transferOf(conversationId: string): { fromAgentId?: string; note
   for (let i = msgs.length - 1; i >= 0; i--) {
     const m = msgs[i];
     if (m.kind !== 'event' || m.data?.type !== 'state') continue;
-    if (m.data.to !== 'agent') return undefined;
-    if (!m.data.fromAgentId || m.data.toAgentId !== me.value?.id) return undefined;
-    const note = msgs.slice(i + 1).find((n) => n.kind === 'note' && n.authorId === m.data?.fromAgentId);
-    return { fromAgentId: String(m.data.fromAgentId), note: note?.text };
+    // A state event's agent ids are strings (the server writes them).
+    const data: Record<string, unknown> & { fromAgentId?: string } = m.data;
+    if (data.to !== 'agent') return undefined;
+    if (!data.fromAgentId || data.toAgentId !== me.value?.id) return undefined;
+    const note = msgs.slice(i + 1).find((n) => n.kind === 'note' && n.authorId === data.fromAgentId);
+    return { fromAgentId: String(data.fromAgentId), note: note?.text };
   }
   return undefined;
 }

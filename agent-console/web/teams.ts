@@ -15,10 +15,10 @@ export async function startTeams(onSession: (token: string) => void, onError: (m
   try {
     const ssoToken = await authentication.getAuthToken();
     const res = await fetch('/api/auth/teams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ssoToken }) });
-    const body = await res.json();
+    const body = (await res.json()) as { token: string; error?: { message?: string } };
     if (!res.ok) throw new Error(body.error?.message ?? 'Teams sign-in failed');
     onSession(body.token);
-    app.notifySuccess();
+    void app.notifySuccess();
   } catch (err) {
     onError((err as Error).message);
   }

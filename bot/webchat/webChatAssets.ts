@@ -31,7 +31,7 @@ export function registerWebChatBundle(server: restify.Server, log: Logger): void
     (err) => log.warn({ err }, 'web chat bundle: gzip failed, serving identity'),
   );
 
-  server.get('/chat/webchat.js', route(log, async (req, res) => {
+  server.get('/chat/webchat.js', route(log, (req, res) => {
     res.setHeader('content-type', 'application/javascript; charset=utf-8');
     res.setHeader('cache-control', `public, max-age=${MAX_AGE_SECONDS}`);
     res.setHeader('etag', etag);

@@ -151,7 +151,8 @@ function MessageList({ c }: { c: ConversationView }) {
 }
 
 function eventText(m: Message): string {
-  const d = m.data ?? {};
+  // What the server writes in state and satisfaction events (ids, reasons and comments are strings).
+  const d: Record<string, unknown> & { reason?: string; agentId?: string; toAgentId?: string; comment?: string } = m.data ?? {};
   if (d.type === 'state') {
     const reason = d.reason ? ` (${tr(('reason_' + String(d.reason)) as Key)})` : '';
     const who = d.takeover ? ` · ${tr('takenOverBy', { name: agentName(String(d.agentId)) })}` : d.toAgentId ? ` · ${agentName(String(d.toAgentId))}` : d.agentId ? ` · ${agentName(String(d.agentId))}` : '';

@@ -32,8 +32,8 @@ interface Transcript {
   staff: Record<string, string>;
 }
 
-const FILTERS = ['q', 'from', 'to', 'channel', 'state', 'reason', 'intent', 'sentimentMin', 'sentimentMax', 'ratingMin', 'ratingMax', 'tag', 'segment', 'agent', 'customer'] as const;
-type Filter = (typeof FILTERS)[number];
+const _FILTERS = ['q', 'from', 'to', 'channel', 'state', 'reason', 'intent', 'sentimentMin', 'sentimentMax', 'ratingMin', 'ratingMax', 'tag', 'segment', 'agent', 'customer'] as const;
+type Filter = (typeof _FILTERS)[number];
 const REASONS = ['customer_asked', 'not_understood', 'negative_sentiment', 'important_customer', 'policy_intent', 'social_mention', 'dialog_decided'];
 const STATES = ['bot', 'queued', 'agent', 'external', 'closed'];
 
@@ -180,7 +180,8 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   };
   const line = (m: Message) => {
     if (m.kind === 'event') {
-      const d = m.data ?? {};
+      // What the server writes in state and satisfaction events (ids, reasons and comments are strings).
+      const d: Record<string, unknown> & { reason?: string; agentId?: string; toAgentId?: string; comment?: string } = m.data ?? {};
       const text = d.type === 'state'
         ? `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${d.reason ? ` (${reasonText(String(d.reason))})` : ''}${d.agentId || d.toAgentId ? ` · ${staffName(String(d.toAgentId ?? d.agentId))}` : ''}`
         : d.type === 'satisfaction' ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}` : m.text;
@@ -277,7 +278,7 @@ function Audit({ fail }: { fail: (e: unknown) => void }) {
   };
   const details = (e: AuditEntry) =>
     Object.entries(e.data ?? {})
-      .map(([k, v]) => `${k}: ${/agentid$|actorid$|userid$/i.test(k) && typeof v === 'string' ? staff(v) ?? tr('someone') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .map(([k, v]) => `${k}: ${/agentid$|actorid$|userid$/i.test(k) && typeof v === 'string' ? staff(v) ?? tr('someone') : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean | bigint | symbol | undefined)}`)
       .join(' · ');
   return (
     <div>
