@@ -35,39 +35,54 @@ export interface AuthRouteDeps {
  */
 export function registerAuthRoutes(server: restify.Server, d: AuthRouteDeps): void {
   const { auth, log } = d;
-  server.post('/api/auth/login', route(log, async (req, res) => {
-    const body = parseOrThrow(Login, req.body, 'sign-in');
-    res.json(await auth.signIn(body.email, body.password, clientAddress(req, d.trustProxy)));
-  }));
-  server.post('/api/auth/logout', route(log, async (req, res) => {
-    const ctx = await authenticate(auth, req);
-    await auth.revoke(ctx.session.id, ctx.user.id);
-    res.status(204);
-    res.end();
-  }));
-  server.get('/api/auth/me', route(log, async (req, res) => {
-    const ctx = await authenticate(auth, req);
-    res.json({ user: publicUser(ctx.user), expiresAt: ctx.session.expiresAt });
-  }));
+  server.post(
+    '/api/auth/login',
+    route(log, async (req, res) => {
+      const body = parseOrThrow(Login, req.body, 'sign-in');
+      res.json(await auth.signIn(body.email, body.password, clientAddress(req, d.trustProxy)));
+    }),
+  );
+  server.post(
+    '/api/auth/logout',
+    route(log, async (req, res) => {
+      const ctx = await authenticate(auth, req);
+      await auth.revoke(ctx.session.id, ctx.user.id);
+      res.status(204);
+      res.end();
+    }),
+  );
+  server.get(
+    '/api/auth/me',
+    route(log, async (req, res) => {
+      const ctx = await authenticate(auth, req);
+      res.json({ user: publicUser(ctx.user), expiresAt: ctx.session.expiresAt });
+    }),
+  );
 
   const linkOf = (req: restify.Request) => {
     const body = parseOrThrow(TeamsLink, req.method === 'DELETE' ? (req.query ?? {}) : req.body, 'Teams link');
     return TeamsLinks.parse(body.tenantId, body.objectId);
   };
   const userId = (req: restify.Request) => parseOrThrow(z.object({ id: z.string().min(1).max(200) }).passthrough(), req.params ?? {}, 'path').id;
-  server.post('/api/users/:id/teams-link', route(log, async (req, res) => {
-    const ctx = await authenticate(auth, req);
-    requireRole(ctx, ['admin']);
-    const identity = linkOf(req);
-    await d.teamsLinks.link(userId(req), identity, ctx.user.id);
-    res.status(201);
-    res.json({ userId: userId(req), ...identity });
-  }));
-  server.del('/api/users/:id/teams-link', route(log, async (req, res) => {
-    const ctx = await authenticate(auth, req);
-    requireRole(ctx, ['admin']);
-    await d.teamsLinks.unlink(userId(req), linkOf(req), ctx.user.id);
-    res.status(204);
-    res.end();
-  }));
+  server.post(
+    '/api/users/:id/teams-link',
+    route(log, async (req, res) => {
+      const ctx = await authenticate(auth, req);
+      requireRole(ctx, ['admin']);
+      const identity = linkOf(req);
+      await d.teamsLinks.link(userId(req), identity, ctx.user.id);
+      res.status(201);
+      res.json({ userId: userId(req), ...identity });
+    }),
+  );
+  server.del(
+    '/api/users/:id/teams-link',
+    route(log, async (req, res) => {
+      const ctx = await authenticate(auth, req);
+      requireRole(ctx, ['admin']);
+      await d.teamsLinks.unlink(userId(req), linkOf(req), ctx.user.id);
+      res.status(204);
+      res.end();
+    }),
+  );
 }

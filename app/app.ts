@@ -85,7 +85,12 @@ export interface AppServices {
 }
 
 /** The console's Socket.IO server: the gateway's and the inbox's events (protocol.ts, inboxProtocol.ts). */
-export type ConsoleIoServer = IoServer<ClientToServerEvents & InboxClientToServerEvents, ServerToClientEvents & InboxServerToClientEvents, Record<string, never>, SocketData>;
+export type ConsoleIoServer = IoServer<
+  ClientToServerEvents & InboxClientToServerEvents,
+  ServerToClientEvents & InboxServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export interface App {
   readonly config: Config;
@@ -153,11 +158,19 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const profiles = new ProfileService(store);
   const events = new HandoffEvents();
   const adapter = new SupportAdapter(config.bot, log, config.trustedServiceUrls);
-  const customerChannel = deps.customerChannel ?? new CustomerChannels(new BotChannel(adapter, config.bot.appId), new SocialChannel(deps.social ?? new RecordingSocialAdapter(store)));
+  const customerChannel =
+    deps.customerChannel ??
+    new CustomerChannels(new BotChannel(adapter, config.bot.appId), new SocialChannel(deps.social ?? new RecordingSocialAdapter(store)));
   const limits = new RateLimits(config.rateLimits, deps.limiters);
-  const handoff = new HandoffService(store, events, customerChannel, { defaultHandleSeconds: 300, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, businessHours: config.handoff.businessHours });
+  const handoff = new HandoffService(store, events, customerChannel, {
+    defaultHandleSeconds: 300,
+    offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
+    businessHours: config.handoff.businessHours,
+  });
   const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
-  const retentionTimer = retention ? setInterval(() => void retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000) : undefined;
+  const retentionTimer = retention
+    ? setInterval(() => void retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000)
+    : undefined;
   retentionTimer?.unref();
   const sweeper = setInterval(() => void handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
   sweeper.unref();
@@ -172,14 +185,21 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     // The model was trained with what the erased person wrote: train it again without.
     onCorpusChanged: () => void recognizer.retrainNow((err) => log.error({ err }, 'retraining the recognizer after an erasure failed')),
   });
-  const policy = { ...DEFAULT_ESCALATION_POLICY, failuresBeforeHandoff: config.handoff.escalateAfterFailures, alwaysHumanIntents: config.handoff.alwaysHumanIntents, importantSegments: config.handoff.vipSegments };
+  const policy = {
+    ...DEFAULT_ESCALATION_POLICY,
+    failuresBeforeHandoff: config.handoff.escalateAfterFailures,
+    alwaysHumanIntents: config.handoff.alwaysHumanIntents,
+    importantSegments: config.handoff.vipSegments,
+  };
   const mentions = new MentionService(store, profiles, handoff, policy);
   const recordSatisfaction = async (conversationId: string, score: number, comment?: string) => {
     await handoff.recordSatisfaction(conversationId, score, comment);
     const c = await store.getConversation(conversationId);
     if (c) await profiles.recordRating(c.customerId, score);
   };
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, deps.clock ?? Date.now, { passwordMinLength: config.passwordMinLength });
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, deps.clock ?? Date.now, {
+    passwordMinLength: config.passwordMinLength,
+  });
   const teamsLinks = new TeamsLinks(store);
   // Config refuses DEMO_ACCOUNTS in production; checked again here because their password is public.
   if (config.demoAccounts && config.env !== 'production') await ensureDemoAccounts(store, auth, log);
@@ -245,28 +265,34 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     cb();
   });
 
-  server.get('/healthz', route(log, (_req, res) => {
-    // Liveness fails only when the store cannot recover by itself (a failed fsync): a restart is what helps.
-    const health = store.health();
-    if (health.status === 'failed') log.error({ reason: health.reason }, 'liveness: the store needs a restart');
-    res.status(health.status === 'failed' ? 503 : 200);
-    res.json(health.status === 'failed' ? { status: 'failed', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } } : { status: 'ok' });
-  }));
-  server.get('/readyz', route(log, async (_req, res) => {
-    if (drain?.draining) {
-      res.status(503);
-      res.json({ status: 'draining', store: store.kind, error: { code: 'SERVER_SHUTTING_DOWN' } });
-      return;
-    }
-    try {
-      await withTimeout(store.ping(), config.store.timeoutMs);
-      res.json({ status: 'ready', store: store.kind });
-    } catch (err) {
-      log.warn({ err }, 'readiness: store not answering');
-      res.status(503);
-      res.json({ status: 'unavailable', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } });
-    }
-  }));
+  server.get(
+    '/healthz',
+    route(log, (_req, res) => {
+      // Liveness fails only when the store cannot recover by itself (a failed fsync): a restart is what helps.
+      const health = store.health();
+      if (health.status === 'failed') log.error({ reason: health.reason }, 'liveness: the store needs a restart');
+      res.status(health.status === 'failed' ? 503 : 200);
+      res.json(health.status === 'failed' ? { status: 'failed', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } } : { status: 'ok' });
+    }),
+  );
+  server.get(
+    '/readyz',
+    route(log, async (_req, res) => {
+      if (drain?.draining) {
+        res.status(503);
+        res.json({ status: 'draining', store: store.kind, error: { code: 'SERVER_SHUTTING_DOWN' } });
+        return;
+      }
+      try {
+        await withTimeout(store.ping(), config.store.timeoutMs);
+        res.json({ status: 'ready', store: store.kind });
+      } catch (err) {
+        log.warn({ err }, 'readiness: store not answering');
+        res.status(503);
+        res.json({ status: 'unavailable', store: store.kind, error: { code: 'STORE_UNAVAILABLE' } });
+      }
+    }),
+  );
   registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
   registerAuthRoutes(server, { auth, teamsLinks, log, trustProxy: config.trustProxy });
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
@@ -286,15 +312,29 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     trustProxy: config.trustProxy,
     stream,
   });
-  registerCrmRoutes(server, { auth, store, profiles, identity, outbound, privacy, mentions, mentionsApiKey: config.mentionsApiKey, maxMessageChars: config.maxMessageChars, log });
+  registerCrmRoutes(server, {
+    auth,
+    store,
+    profiles,
+    identity,
+    outbound,
+    privacy,
+    mentions,
+    mentionsApiKey: config.mentionsApiKey,
+    maxMessageChars: config.maxMessageChars,
+    log,
+  });
   const review = new ReviewService(store);
   registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
-  server.get('/', route(log, (_req, res) => {
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.writeHead(200);
-    res.end(HOME_PAGE);
-  }));
+  server.get(
+    '/',
+    route(log, (_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+      res.writeHead(200);
+      res.end(HOME_PAGE);
+    }),
+  );
 
   const httpServer = server.server as HttpServer;
   const io: ConsoleIoServer = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });

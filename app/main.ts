@@ -31,10 +31,13 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     // A last resort if something hangs past the delay and the grace period.
-    const force = setTimeout(() => {
-      log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, (config.shutdown.delaySeconds + config.shutdown.graceSeconds + 10) * 1000);
+    const force = setTimeout(
+      () => {
+        log.error('shutdown took too long; exiting');
+        process.exit(1);
+      },
+      (config.shutdown.delaySeconds + config.shutdown.graceSeconds + 10) * 1000,
+    );
     force.unref();
     app.shutdown().then(
       () => process.exit(0),

@@ -14,7 +14,8 @@ import type { UserRole } from '../models/records';
  *   binds the staff account to one Entra ID account for Teams sign-in.
  * Works on the store named by DATABASE_URL, like the service.
  */
-const USAGE = 'usage: users add --email E --name N --role agent|supervisor|admin [--skills a,b] [--languages en,es] [--capacity 3] [--password P]\n       users list\n       users update --email E [--role R] [--skills a,b] [--languages en,es] [--capacity N]\n       users link-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n       users unlink-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n';
+const USAGE =
+  'usage: users add --email E --name N --role agent|supervisor|admin [--skills a,b] [--languages en,es] [--capacity 3] [--password P]\n       users list\n       users update --email E [--role R] [--skills a,b] [--languages en,es] [--capacity N]\n       users link-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n       users unlink-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n';
 
 function opts(argv: string[]): Record<string, string> {
   const o: Record<string, string> = {};
@@ -23,7 +24,13 @@ function opts(argv: string[]): Record<string, string> {
 }
 
 const ROLES: UserRole[] = ['agent', 'supervisor', 'admin'];
-const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (v?: string) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<number> {
   const [command, ...rest] = argv;
@@ -34,42 +41,46 @@ export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (
   const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, Date.now, { passwordMinLength: config.passwordMinLength });
   try {
     if (command === 'list') {
-      for (const u of await store.listUsers()) out(`${u.email}\t${u.role}\t${u.name}\tskills=${u.skills.join(',')}\tlanguages=${u.languages.join(',')}\tcapacity=${u.capacity}\n`);
+      for (const u of await store.listUsers())
+        out(`${u.email}\t${u.role}\t${u.name}\tskills=${u.skills.join(',')}\tlanguages=${u.languages.join(',')}\tcapacity=${u.capacity}\n`);
       return 0;
     }
     if (command === 'add') {
       const role = o.role as UserRole;
-      if (!o.email || !o.name || !ROLES.includes(role)) return out(USAGE), 2;
+      if (!o.email || !o.name || !ROLES.includes(role)) return (out(USAGE), 2);
       const password = o.password || randomBytes(12).toString('base64url');
       const capacity = o.capacity ? Number(o.capacity) : undefined;
-      if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 0)) return out('capacity must be a whole number\n'), 2;
+      if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 0)) return (out('capacity must be a whole number\n'), 2);
       const u = await auth.createUser({ email: o.email, name: o.name, role, password, skills: list(o.skills), languages: list(o.languages), capacity }, 'cli');
       out(`added ${u.email} (${u.role})${o.password ? '' : `; password: ${password}`}\n`);
       return 0;
     }
     if (command === 'update') {
       const u = o.email ? await store.getUserByEmail(o.email) : null;
-      if (!u) return out('no such user\n'), 2;
-      if (o.role && !ROLES.includes(o.role as UserRole)) return out(USAGE), 2;
+      if (!u) return (out('no such user\n'), 2);
+      if (o.role && !ROLES.includes(o.role as UserRole)) return (out(USAGE), 2);
       const updated = await store.updateUser(u.id, {
         ...(o.role ? { role: o.role as UserRole } : {}),
         ...(o.skills !== undefined ? { skills: list(o.skills) ?? [] } : {}),
         ...(o.languages !== undefined ? { languages: list(o.languages) ?? [] } : {}),
         ...(o.capacity !== undefined ? { capacity: Number(o.capacity) } : {}),
       });
-      if (o.role && o.role !== u.role) await store.appendAudit({ actorId: 'cli', action: 'user.role_change', targetType: 'user', targetId: u.id, data: { from: u.role, to: o.role } });
+      if (o.role && o.role !== u.role)
+        await store.appendAudit({ actorId: 'cli', action: 'user.role_change', targetType: 'user', targetId: u.id, data: { from: u.role, to: o.role } });
       out(`updated ${updated!.email} (${updated!.role})\n`);
       return 0;
     }
     if (command === 'link-teams' || command === 'unlink-teams') {
       const u = o.email ? await store.getUserByEmail(o.email) : null;
-      if (!u) return out('no such user\n'), 2;
-      if (!o.tenant || !o['object-id']) return out(USAGE), 2;
+      if (!u) return (out('no such user\n'), 2);
+      if (!o.tenant || !o['object-id']) return (out(USAGE), 2);
       const identity = TeamsLinks.parse(o.tenant, o['object-id']);
       const links = new TeamsLinks(store);
       if (command === 'link-teams') await links.link(u.id, identity, 'cli');
       else await links.unlink(u.id, identity, 'cli');
-      out(`${command === 'link-teams' ? 'linked' : 'unlinked'} ${u.email} ${command === 'link-teams' ? 'to' : 'from'} Teams account ${identity.objectId} of tenant ${identity.tenantId}\n`);
+      out(
+        `${command === 'link-teams' ? 'linked' : 'unlinked'} ${u.email} ${command === 'link-teams' ? 'to' : 'from'} Teams account ${identity.objectId} of tenant ${identity.tenantId}\n`,
+      );
       return 0;
     }
     out(USAGE);

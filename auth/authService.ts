@@ -176,7 +176,10 @@ export class AuthService {
     this.events.emit('revoked', sessionId);
   }
 
-  async createUser(input: { email: string; name: string; password: string; role: UserRole; skills?: string[]; languages?: string[]; capacity?: number }, actorId?: string): Promise<PublicUser> {
+  async createUser(
+    input: { email: string; name: string; password: string; role: UserRole; skills?: string[]; languages?: string[]; capacity?: number },
+    actorId?: string,
+  ): Promise<PublicUser> {
     checkPassword(input.password, { minLength: this.policy.passwordMinLength, userInputs: [input.email, input.name] });
     const user = await this.store.createUser({
       email: input.email,

@@ -1,7 +1,10 @@
 import { AppError } from '../core/errors';
 
 /** Splits and decodes a compact JWT without verifying it; callers verify the signature with parts[0..1]. */
-export function decodeJwt(token: unknown, what: string): { header: { alg?: string; kid?: string }; claims: Record<string, unknown>; parts: [string, string, string] } {
+export function decodeJwt(
+  token: unknown,
+  what: string,
+): { header: { alg?: string; kid?: string }; claims: Record<string, unknown>; parts: [string, string, string] } {
   if (typeof token !== 'string') throw new AppError('AUTH_REQUIRED');
   const parts = token.split('.');
   if (parts.length !== 3) throw new AppError('AUTH_INVALID', `${what} is not a JWT`);

@@ -21,7 +21,10 @@ function zxcvbn(): ZxcvbnFactory {
 export function checkPassword(password: string, rules: { minLength: number; userInputs?: string[] }): void {
   if ([...password].length < rules.minLength) throw new AppError('AUTH_PASSWORD_WEAK', `passwords have at least ${rules.minLength} characters`);
   // The estimator's cost grows with length; past 100 characters a password is long enough by itself.
-  const r = zxcvbn().check(password.slice(0, 100), rules.userInputs?.flatMap((s) => [s, ...s.split(/[@.\s]+/)]).filter((s) => s.length >= 3));
+  const r = zxcvbn().check(
+    password.slice(0, 100),
+    rules.userInputs?.flatMap((s) => [s, ...s.split(/[@.\s]+/)]).filter((s) => s.length >= 3),
+  );
   if (r.score < MIN_SCORE) {
     const advice = [r.feedback.warning, ...r.feedback.suggestions].filter(Boolean).join(' ');
     throw new AppError('AUTH_PASSWORD_WEAK', `this password is too easy to guess${advice ? `: ${advice}` : ''}`);

@@ -27,7 +27,12 @@ const SKEW_SECONDS = 60; // clock difference tolerated between the website and u
  * for this chat (audience), and lives no longer than the configured maximum is trusted; an unsigned claim never
  * is. Returns the identity and the token's expiry (the verified web chat session ends with it).
  */
-export function verifySiteToken(token: string, secret: string, rules: SiteTokenRules = DEFAULT_SITE_TOKEN_RULES, now = Date.now()): SiteIdentity & { exp: number } {
+export function verifySiteToken(
+  token: string,
+  secret: string,
+  rules: SiteTokenRules = DEFAULT_SITE_TOKEN_RULES,
+  now = Date.now(),
+): SiteIdentity & { exp: number } {
   const { header, claims, parts } = decodeJwt(token, 'site token');
   if (header.alg !== 'HS256') throw new AppError('AUTH_INVALID', 'site token must be HS256');
   const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
@@ -38,7 +43,8 @@ export function verifySiteToken(token: string, secret: string, rules: SiteTokenR
   if (claims.iss !== rules.issuer) throw new AppError('AUTH_INVALID', 'site token from another issuer');
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.includes(rules.audience)) throw new AppError('AUTH_INVALID', 'site token for another audience');
-  if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > seconds + SKEW_SECONDS)) throw new AppError('AUTH_INVALID', 'site token issued in the future');
+  if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > seconds + SKEW_SECONDS))
+    throw new AppError('AUTH_INVALID', 'site token issued in the future');
   if (typeof claims.nbf === 'number' && claims.nbf > seconds + SKEW_SECONDS) throw new AppError('AUTH_INVALID', 'site token not valid yet');
   const start = typeof claims.iat === 'number' ? claims.iat : seconds;
   if (claims.exp - start > rules.maxSeconds) throw new AppError('AUTH_INVALID', `site token lives longer than ${rules.maxSeconds} s`);
@@ -52,7 +58,11 @@ export function verifySiteToken(token: string, secret: string, rules: SiteTokenR
 }
 
 /** For tests and for companies wiring their site: signs a site token (iss, aud and iat default to the usual ones). */
-export function signSiteToken(identity: SiteIdentity & { exp: number; iss?: string; aud?: string; iat?: number }, secret: string, rules: Pick<SiteTokenRules, 'issuer' | 'audience'> = DEFAULT_SITE_TOKEN_RULES): string {
+export function signSiteToken(
+  identity: SiteIdentity & { exp: number; iss?: string; aud?: string; iat?: number },
+  secret: string,
+  rules: Pick<SiteTokenRules, 'issuer' | 'audience'> = DEFAULT_SITE_TOKEN_RULES,
+): string {
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const claims = { iss: rules.issuer, aud: rules.audience, iat: Math.floor(Date.now() / 1000), ...identity };
   const body = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(claims)}`;

@@ -30,7 +30,10 @@ export class TeamsSsoValidator {
   private keys = new Map<string, Jwk>();
   private fetchedAt = 0;
 
-  constructor(private readonly config: TeamsSsoConfig, private readonly fetchImpl: typeof fetch = fetch) {}
+  constructor(
+    private readonly config: TeamsSsoConfig,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
 
   private async key(kid: string): Promise<Jwk> {
     const stale = Date.now() - this.fetchedAt > KEY_TTL_MS;
@@ -59,7 +62,9 @@ export class TeamsSsoValidator {
     const jwk = await this.key(header.kid);
     let ok = false;
     try {
-      ok = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(parts[2], 'base64url'));
+      ok = createVerify('RSA-SHA256')
+        .update(`${parts[0]}.${parts[1]}`)
+        .verify(createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(parts[2], 'base64url'));
     } catch {
       ok = false;
     }
@@ -69,7 +74,8 @@ export class TeamsSsoValidator {
     if (typeof claims.exp !== 'number' || claims.exp + skew < now) throw new AppError('AUTH_EXPIRED');
     if (typeof claims.nbf === 'number' && claims.nbf - skew > now) throw new AppError('AUTH_INVALID', 'token not yet valid');
     const tid = typeof claims.tid === 'string' ? claims.tid.toLowerCase() : undefined;
-    if (!tid || !this.config.allowedTenants.includes(tid)) throw new AppError('AUTH_INVALID', 'token from a tenant that is not allowed (TEAMS_ALLOWED_TENANTS)');
+    if (!tid || !this.config.allowedTenants.includes(tid))
+      throw new AppError('AUTH_INVALID', 'token from a tenant that is not allowed (TEAMS_ALLOWED_TENANTS)');
     const issuers = this.config.issuers.map((i) => i.replace('{tenantid}', tid).toLowerCase());
     if (typeof claims.iss !== 'string' || !issuers.includes(claims.iss.toLowerCase())) throw new AppError('AUTH_INVALID', 'token from an unexpected issuer');
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];

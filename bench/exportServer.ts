@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: file, NLU_MODEL_CACHE: modelCache, SQLITE_SYNCHRONOUS: 'normal' });
   const app = await buildApp(config, createLogger('silent'), { recognizer: await trainRecognizer(config) });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const user = await app.services.auth.createUser({ email: `export-${Date.now()}@bench.local`, name: 'Bench Supervisor', password: 'bench-password-1', role: 'supervisor' });
+  const user = await app.services.auth.createUser({
+    email: `export-${Date.now()}@bench.local`,
+    name: 'Bench Supervisor',
+    password: 'bench-password-1',
+    role: 'supervisor',
+  });
   const token = app.services.auth.tokenFor(await app.services.auth.issue(user.id));
   global.gc?.();
   const before = process.memoryUsage().rss;

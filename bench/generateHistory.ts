@@ -21,11 +21,72 @@ export interface HistoryOptions {
   onProgress?: (done: number) => void;
 }
 
-const CHANNELS: [string, number][] = [['webchat', 40], ['msteams', 20], ['facebook', 15], ['whatsapp', 15], ['slack', 10]];
-const REASONS: [string, number][] = [['customer_asked', 45], ['not_understood', 25], ['negative_sentiment', 15], ['important_customer', 10], ['policy_intent', 5]];
-const NAMES = ['Ana', 'Ben', 'Chen', 'Dara', 'Emil', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jo', 'Kemal', 'Lena', 'Mateo', 'Nia', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sami', 'Tess'];
-const SURNAMES = ['Alvarez', 'Brown', 'Costa', 'Dubois', 'Evans', 'Fischer', 'Garcia', 'Hill', 'Ito', 'Jensen', 'Khan', 'Lopez', 'Moreau', 'Novak', 'Okafor', 'Park'];
-const PRODUCTS = ['blue umbrella', 'purple kettle', 'rain jacket', 'running shoes', 'desk lamp', 'travel backpack', 'wireless headphones', 'coffee grinder', 'yoga mat', 'wool scarf'];
+const CHANNELS: [string, number][] = [
+  ['webchat', 40],
+  ['msteams', 20],
+  ['facebook', 15],
+  ['whatsapp', 15],
+  ['slack', 10],
+];
+const REASONS: [string, number][] = [
+  ['customer_asked', 45],
+  ['not_understood', 25],
+  ['negative_sentiment', 15],
+  ['important_customer', 10],
+  ['policy_intent', 5],
+];
+const NAMES = [
+  'Ana',
+  'Ben',
+  'Chen',
+  'Dara',
+  'Emil',
+  'Fatima',
+  'Gus',
+  'Hana',
+  'Ivan',
+  'Jo',
+  'Kemal',
+  'Lena',
+  'Mateo',
+  'Nia',
+  'Omar',
+  'Pia',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tess',
+];
+const SURNAMES = [
+  'Alvarez',
+  'Brown',
+  'Costa',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Hill',
+  'Ito',
+  'Jensen',
+  'Khan',
+  'Lopez',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Park',
+];
+const PRODUCTS = [
+  'blue umbrella',
+  'purple kettle',
+  'rain jacket',
+  'running shoes',
+  'desk lamp',
+  'travel backpack',
+  'wireless headphones',
+  'coffee grinder',
+  'yoga mat',
+  'wool scarf',
+];
 /** intent → [templates, sentiment]; {p} a product, {n} an order number. */
 const INTENTS: Record<string, [string[], number]> = {
   'order.track': [['where is my order {n}', 'my {p} has not arrived yet', 'can you track order {n} please', 'when will the {p} be delivered'], 0],
@@ -43,12 +104,23 @@ const INTENTS: Record<string, [string[], number]> = {
   'human.request': [['I want to talk to a person', 'agent please', 'can I speak to a human'], -0.2],
 };
 const UNKNOWN = ['zorbly wimwam flux', 'do you sell tractors', 'what is the meaning of life', 'sing me a song', 'is the {p} vegan', 'blorp the flux capacitor'];
-const BOT = ['Let me check that for you.', 'Your order is on its way and should arrive in two days.', 'I have started the refund; you will get an email.', 'Here is how returns work: you have 30 days.', 'Sorry, I did not understand. You can ask about orders, refunds, returns or your account.'];
-const AGENT = ['Hi, I am looking at your case now.', 'I have sent a replacement today.', 'Sorry about that, I refunded the difference.', 'Is there anything else I can help with?'];
+const BOT = [
+  'Let me check that for you.',
+  'Your order is on its way and should arrive in two days.',
+  'I have started the refund; you will get an email.',
+  'Here is how returns work: you have 30 days.',
+  'Sorry, I did not understand. You can ask about orders, refunds, returns or your account.',
+];
+const AGENT = [
+  'Hi, I am looking at your case now.',
+  'I have sent a replacement today.',
+  'Sorry about that, I refunded the difference.',
+  'Is there anything else I can help with?',
+];
 
 export async function generateHistory(store: Store, o: HistoryOptions): Promise<{ customers: number; conversations: number; messages: number }> {
   let seed = o.seed ?? 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const weighted = (xs: [string, number][]) => {
     const total = xs.reduce((n, [, w]) => n + w, 0);
@@ -68,7 +140,10 @@ export async function generateHistory(store: Store, o: HistoryOptions): Promise<
   for (let i = 0; i < customerCount; i++) {
     const r = rand();
     const segments = r < 0.05 ? ['vip'] : r < 0.15 ? ['at_risk'] : r < 0.35 ? ['new_customer'] : [];
-    customers.push({ ...buildCustomer({ displayName: `${pick(NAMES)} ${pick(SURNAMES)}`, segments, language: rand() < 0.8 ? 'en' : 'es' }), id: `gen-cust-${i}` });
+    customers.push({
+      ...buildCustomer({ displayName: `${pick(NAMES)} ${pick(SURNAMES)}`, segments, language: rand() < 0.8 ? 'en' : 'es' }),
+      id: `gen-cust-${i}`,
+    });
   }
   for (let i = 0; i < customers.length; i += 5000) await store.importRecords({ customers: customers.slice(i, i + 5000) });
 
@@ -94,7 +169,19 @@ export async function generateHistory(store: Store, o: HistoryOptions): Promise<
         n = base + carry;
         carry = 0;
       }
-      const c: Conversation = { ...buildConversation({ channelId, channelConversationId: id, customerId: customer.id, reference: { channelId, serviceUrl: 'https://example.invalid', conversation: { id } } }), id, createdAt: iso(created), updatedAt: iso(created), state: 'closed', lastSeq: n };
+      const c: Conversation = {
+        ...buildConversation({
+          channelId,
+          channelConversationId: id,
+          customerId: customer.id,
+          reference: { channelId, serviceUrl: 'https://example.invalid', conversation: { id } },
+        }),
+        id,
+        createdAt: iso(created),
+        updatedAt: iso(created),
+        state: 'closed',
+        lastSeq: n,
+      };
       let t = created;
       const at = () => iso((t += 5_000 + Math.floor(rand() * 40_000)));
       const handoffAt = escalated ? Math.max(1, Math.floor(n / 3)) : n + 1;
@@ -105,9 +192,28 @@ export async function generateHistory(store: Store, o: HistoryOptions): Promise<
           const assignedAt = queuedAt + Math.round(exp(90_000));
           const firstReply = assignedAt + 5_000 + Math.round(exp(20_000));
           const closedAt = firstReply + Math.round(exp(480_000));
-          Object.assign(c, { handoffReason: weighted(REASONS), queuedAt: iso(queuedAt), assignedAt: iso(assignedAt), firstAgentReplyAt: iso(firstReply), closedAt: iso(closedAt), handledBy: [agent] });
+          Object.assign(c, {
+            handoffReason: weighted(REASONS),
+            queuedAt: iso(queuedAt),
+            assignedAt: iso(assignedAt),
+            firstAgentReplyAt: iso(firstReply),
+            closedAt: iso(closedAt),
+            handledBy: [agent],
+          });
           t = assignedAt;
-          messages.push(buildMessage({ conversationId: id, role: 'system', kind: 'event', text: '', data: { type: 'state', from: 'bot', to: 'queued', reason: c.handoffReason }, createdAt: iso(queuedAt) }, seq));
+          messages.push(
+            buildMessage(
+              {
+                conversationId: id,
+                role: 'system',
+                kind: 'event',
+                text: '',
+                data: { type: 'state', from: 'bot', to: 'queued', reason: c.handoffReason },
+                createdAt: iso(queuedAt),
+              },
+              seq,
+            ),
+          );
           continue;
         }
         const afterHandoff = seq > handoffAt;
@@ -117,7 +223,22 @@ export async function generateHistory(store: Store, o: HistoryOptions): Promise<
           const intent = unknown ? 'none' : pick(intents);
           const [templates, mood] = unknown ? [UNKNOWN, 0] : INTENTS[intent];
           const sentiment = Math.max(-1, Math.min(1, Math.round((mood + (rand() - 0.5) * 0.6) * 100) / 100));
-          messages.push(buildMessage({ conversationId: id, role: 'customer', authorId: customer.id, text: fill(pick(templates)), intent, score: 0.9, sentiment, language: customer.language, createdAt: at() }, seq));
+          messages.push(
+            buildMessage(
+              {
+                conversationId: id,
+                role: 'customer',
+                authorId: customer.id,
+                text: fill(pick(templates)),
+                intent,
+                score: 0.9,
+                sentiment,
+                language: customer.language,
+                createdAt: at(),
+              },
+              seq,
+            ),
+          );
         } else if (afterHandoff) {
           messages.push(buildMessage({ conversationId: id, role: 'agent', authorId: c.handledBy![0], text: pick(AGENT), createdAt: at() }, seq));
         } else {
@@ -125,7 +246,8 @@ export async function generateHistory(store: Store, o: HistoryOptions): Promise<
         }
       }
       const rated = escalated ? rand() < 0.6 : rand() < 0.15;
-      if (rated) c.satisfaction = { score: Math.min(5, Math.max(1, Math.round(escalated ? 3.6 + (rand() - 0.5) * 4 : 4.2 + (rand() - 0.5) * 2))), at: iso(t + 60_000) };
+      if (rated)
+        c.satisfaction = { score: Math.min(5, Math.max(1, Math.round(escalated ? 3.6 + (rand() - 0.5) * 4 : 4.2 + (rand() - 0.5) * 2))), at: iso(t + 60_000) };
       if (rand() < 0.05) c.tags = ['follow-up'];
       else if (rand() < 0.03) c.tags = ['billing'];
       c.closedAt ??= iso(t + 60_000);
@@ -157,12 +279,18 @@ async function main(): Promise<void> {
   const store = mongo ? new MongoStore(mongo, { migrateOnStart: true }) : new SqliteStore(arg('db', 'data/history.sqlite'), { synchronous: 'normal' });
   await store.init();
   const started = Date.now();
-  const r = await generateHistory(store, { conversations, messages, seed: Number(arg('seed', '42')), onProgress: (n) => process.stderr.write(`\r${n} / ${conversations} conversations`) });
+  const r = await generateHistory(store, {
+    conversations,
+    messages,
+    seed: Number(arg('seed', '42')),
+    onProgress: (n) => process.stderr.write(`\r${n} / ${conversations} conversations`),
+  });
   await store.close();
   process.stdout.write(`\n${JSON.stringify({ ...r, seconds: Math.round((Date.now() - started) / 100) / 10 })}\n`);
 }
 
-if (require.main === module) void main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  void main().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });

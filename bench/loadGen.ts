@@ -23,7 +23,18 @@ async function main(): Promise<void> {
       const from = { id: `bench-user-${process.pid}-${c}`, name: `Bench ${c}` };
       for (let i = next++; i < total; i = next++) {
         await think();
-        const body = JSON.stringify({ type: 'message', id: randomUUID(), channelId: 'bench', serviceUrl: 'http://127.0.0.1:9', conversation, from, recipient: { id: 'bot' }, text: TEXTS[i % TEXTS.length], locale: 'en-US', deliveryMode: 'expectReplies' });
+        const body = JSON.stringify({
+          type: 'message',
+          id: randomUUID(),
+          channelId: 'bench',
+          serviceUrl: 'http://127.0.0.1:9',
+          conversation,
+          from,
+          recipient: { id: 'bot' },
+          text: TEXTS[i % TEXTS.length],
+          locale: 'en-US',
+          deliveryMode: 'expectReplies',
+        });
         const t = process.hrtime.bigint();
         const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         await res.arrayBuffer();

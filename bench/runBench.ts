@@ -29,7 +29,10 @@ const DATA = (() => {
   return i >= 0 ? argv[i + 1] : path.join(__dirname, '..', '..', '..', 'shared', 'data');
 })();
 const log = createLogger('silent');
-const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}` };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+};
 const rows: [string, string, string][] = [];
 
 function pct(sorted: number[], p: number): number {
@@ -72,13 +75,33 @@ interface Load {
 
 async function load(url: string, concurrency: number, total: number, thinkMs = 0): Promise<Load> {
   await child('loadGen.js', [url, String(concurrency), String(Math.min(200, total))]); // warm-up
-  const r = JSON.parse((await child('loadGen.js', [url, String(concurrency), String(total), String(thinkMs)])).trim()) as { latencies: number[]; seconds: number; failures: number };
-  return { turnsPerSecond: round(r.latencies.length / r.seconds, 1), ...summary(r.latencies), failures: r.failures, latencies: r.latencies, seconds: r.seconds };
+  const r = JSON.parse((await child('loadGen.js', [url, String(concurrency), String(total), String(thinkMs)])).trim()) as {
+    latencies: number[];
+    seconds: number;
+    failures: number;
+  };
+  return {
+    turnsPerSecond: round(r.latencies.length / r.seconds, 1),
+    ...summary(r.latencies),
+    failures: r.failures,
+    latencies: r.latencies,
+    seconds: r.seconds,
+  };
 }
 
 async function appOn(dir: string, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
   // Load generators send far faster than people: the per-conversation limit would refuse most of their turns.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: path.join(dir, 'bench.sqlite'), NLU_MODEL_CACHE: path.join(dir, 'nlu.json'), RATE_LIMIT_CONVERSATION_MESSAGES: '1000000/1', RATE_LIMIT_IP_MESSAGES: '1000000/1', RATE_LIMIT_IP_WEBCHAT_SESSIONS: '1000000/1', RATE_LIMIT_IP_HANDSHAKES: '1000000/1', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: path.join(dir, 'bench.sqlite'),
+    NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
+    RATE_LIMIT_CONVERSATION_MESSAGES: '1000000/1',
+    RATE_LIMIT_IP_MESSAGES: '1000000/1',
+    RATE_LIMIT_IP_WEBCHAT_SESSIONS: '1000000/1',
+    RATE_LIMIT_IP_HANDSHAKES: '1000000/1',
+    ...env,
+  });
   const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
   return { app, url: await listen(app.httpServer) };
 }
@@ -120,12 +143,36 @@ async function botThroughput(dir: string) {
   const echoResult = pooled(saturated.echo);
   const fullPaced = pooled(paced.full);
   const echoPaced = pooled(paced.echo);
-  rows.push(['bot turns/s at saturation (full vs echo bot)', `${full.turnsPerSecond} vs ${echoResult.turnsPerSecond} (ratio ${ratio}, rounds ${spread})`, `median of ${ROUNDS} alternating rounds; ratio ≥ 0.8`]);
-  rows.push(['bot latency ms p50/p95/p99 at saturation (full)', `${full.p50}/${full.p95}/${full.p99}`, `echo ${echoResult.p50}/${echoResult.p95}/${echoResult.p99}; 50 in flight`]);
-  rows.push(['bot latency ms p50/p95/p99, 50 customers at 1 s pace (full)', `${fullPaced.p50}/${fullPaced.p95}/${fullPaced.p99} at ${fullPaced.turnsPerSecond}/s`, `p99 ≤ 2 × echo (${round(2 * echoPaced.p99)})`]);
-  rows.push(['bot latency ms p50/p95/p99, 50 customers at 1 s pace (echo)', `${echoPaced.p50}/${echoPaced.p95}/${echoPaced.p99} at ${echoPaced.turnsPerSecond}/s`, 'baseline']);
+  rows.push([
+    'bot turns/s at saturation (full vs echo bot)',
+    `${full.turnsPerSecond} vs ${echoResult.turnsPerSecond} (ratio ${ratio}, rounds ${spread})`,
+    `median of ${ROUNDS} alternating rounds; ratio ≥ 0.8`,
+  ]);
+  rows.push([
+    'bot latency ms p50/p95/p99 at saturation (full)',
+    `${full.p50}/${full.p95}/${full.p99}`,
+    `echo ${echoResult.p50}/${echoResult.p95}/${echoResult.p99}; 50 in flight`,
+  ]);
+  rows.push([
+    'bot latency ms p50/p95/p99, 50 customers at 1 s pace (full)',
+    `${fullPaced.p50}/${fullPaced.p95}/${fullPaced.p99} at ${fullPaced.turnsPerSecond}/s`,
+    `p99 ≤ 2 × echo (${round(2 * echoPaced.p99)})`,
+  ]);
+  rows.push([
+    'bot latency ms p50/p95/p99, 50 customers at 1 s pace (echo)',
+    `${echoPaced.p50}/${echoPaced.p95}/${echoPaced.p99} at ${echoPaced.turnsPerSecond}/s`,
+    'baseline',
+  ]);
   const strip = ({ latencies: _l, ...rest }: Load) => rest;
-  results.bot = { full: strip(full), echo: strip(echoResult), ratio, ratios: ratios.map((r) => round(r, 3)), fullPaced: strip(fullPaced), echoPaced: strip(echoPaced), thinkMs: 1000 };
+  results.bot = {
+    full: strip(full),
+    echo: strip(echoResult),
+    ratio,
+    ratios: ratios.map((r) => round(r, 3)),
+    fullPaced: strip(fullPaced),
+    echoPaced: strip(echoPaced),
+    thinkMs: 1000,
+  };
 }
 
 function median(xs: number[]): number {
@@ -137,7 +184,13 @@ function median(xs: number[]): number {
 function pooled(rounds: Load[]): Load {
   const latencies = rounds.flatMap((r) => r.latencies);
   const seconds = rounds.reduce((a, r) => a + r.seconds, 0);
-  return { turnsPerSecond: round(latencies.length / seconds, 1), ...summary(latencies), failures: rounds.reduce((a, r) => a + r.failures, 0), latencies: [], seconds };
+  return {
+    turnsPerSecond: round(latencies.length / seconds, 1),
+    ...summary(latencies),
+    failures: rounds.reduce((a, r) => a + r.failures, 0),
+    latencies: [],
+    seconds,
+  };
 }
 
 async function relayLatency(dir: string) {
@@ -174,7 +227,13 @@ async function relayLatency(dir: string) {
   const { app, url } = await appOn(dir, { DATABASE_URL: path.join(dir, 'relay.sqlite') });
   const agents: { id: string; socket: Socket }[] = [];
   for (let i = 0; i < 67; i++) {
-    const user = await app.services.auth.createUser({ email: `bench${i}@bench.local`, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', capacity: 3 });
+    const user = await app.services.auth.createUser({
+      email: `bench${i}@bench.local`,
+      name: `Agent ${i}`,
+      password: 'bench-password-1',
+      role: 'agent',
+      capacity: 3,
+    });
     const session = await app.services.auth.issue(user.id);
     const socket = ioClient(url, { auth: { token: app.services.auth.tokenFor(session) }, transports: ['websocket'] });
     await new Promise<void>((r) => socket.once('connect', () => r()));
@@ -185,7 +244,16 @@ async function relayLatency(dir: string) {
     fetch(`${url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', id: `${conv}-${text}`, channelId: 'bench', serviceUrl: channelUrl, conversation: { id: conv }, from: { id: `u-${conv}` }, recipient: { id: 'bot' }, text }),
+      body: JSON.stringify({
+        type: 'message',
+        id: `${conv}-${text}`,
+        channelId: 'bench',
+        serviceUrl: channelUrl,
+        conversation: { id: conv },
+        from: { id: `u-${conv}` },
+        recipient: { id: 'bot' },
+        text,
+      }),
     }).then((r) => r.arrayBuffer());
   const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
   for (let i = 0; i < 200; i++) {
@@ -226,7 +294,11 @@ async function relayLatency(dir: string) {
   channel.close();
   bare.close();
   const r = { customerToAgent: summary(inbound), agentToChannel: summary(outbound), bareSocketIoRoundTrip: summary(rtt) };
-  rows.push(['relay customer → agent socket ms p50/p99', `${r.customerToAgent.p50}/${r.customerToAgent.p99}`, `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p99}`]);
+  rows.push([
+    'relay customer → agent socket ms p50/p99',
+    `${r.customerToAgent.p50}/${r.customerToAgent.p99}`,
+    `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p99}`,
+  ]);
   rows.push(['relay agent → channel callback ms p50/p99', `${r.agentToChannel.p50}/${r.agentToChannel.p99}`, 'same baseline']);
   results.relay = r;
 }
@@ -277,8 +349,18 @@ async function recognizer(child: NluChild) {
   const out: Record<string, unknown> = {};
   const { clinc150: r, braun: corpora } = await child.go();
   if (r) {
-    out.clinc150 = { accuracy: round(r.accuracy * 100, 1), oosRecall: round((r.oosRecall ?? 0) * 100, 1), oosPrecision: round((r.oosPrecision ?? 0) * 100, 1), msPerUtterance: round(r.msPerUtterance, 3), trainSeconds: round(r.trainSeconds, 1) };
-    rows.push(['CLINC150 in-scope acc / OOS recall', `${round(r.accuracy * 100, 1)} % / ${round((r.oosRecall ?? 0) * 100, 1)} %, ${round(r.msPerUtterance, 2)} ms/utt`, 'SVM 91.0/14.5 (18.0 thr), Rasa 91.5/45.3, DialogFlow 91.7/14.0, BERT 96.2/52.3; node-nlp default 85.4/4–16']);
+    out.clinc150 = {
+      accuracy: round(r.accuracy * 100, 1),
+      oosRecall: round((r.oosRecall ?? 0) * 100, 1),
+      oosPrecision: round((r.oosPrecision ?? 0) * 100, 1),
+      msPerUtterance: round(r.msPerUtterance, 3),
+      trainSeconds: round(r.trainSeconds, 1),
+    };
+    rows.push([
+      'CLINC150 in-scope acc / OOS recall',
+      `${round(r.accuracy * 100, 1)} % / ${round((r.oosRecall ?? 0) * 100, 1)} %, ${round(r.msPerUtterance, 2)} ms/utt`,
+      'SVM 91.0/14.5 (18.0 thr), Rasa 91.5/45.3, DialogFlow 91.7/14.0, BERT 96.2/52.3; node-nlp default 85.4/4–16',
+    ]);
   } else {
     process.stdout.write(`CLINC150 SKIPPED: ${clincFile} not found (pass --data DIR)\n`);
   }
@@ -298,7 +380,11 @@ async function recognizer(child: NluChild) {
   if (total) {
     braun.overall = round(correct / total, 3);
     out.braun = braun;
-    rows.push(['Braun F1 (micro) chatbot/askubuntu/webapps/overall', `${braun.ChatbotCorpus}/${braun.AskUbuntuCorpus}/${braun.WebApplicationsCorpus}/${braun.overall}`, 'Watson .97/.92/.83/.92, LUIS .98/.90/.81/.91, nlp.js .99/.94/.80/.93']);
+    rows.push([
+      'Braun F1 (micro) chatbot/askubuntu/webapps/overall',
+      `${braun.ChatbotCorpus}/${braun.AskUbuntuCorpus}/${braun.WebApplicationsCorpus}/${braun.overall}`,
+      'Watson .97/.92/.83/.92, LUIS .98/.90/.81/.91, nlp.js .99/.94/.80/.93',
+    ]);
   }
   results.recognizer = out;
 }
@@ -306,12 +392,28 @@ async function recognizer(child: NluChild) {
 async function sentiment() {
   section('sentiment on a labelled set (our own short support sentences, written here)');
   const labelled: [string, 'en' | 'es', -1 | 0 | 1][] = [
-    ['this is terrible service', 'en', -1], ['I am not happy at all', 'en', -1], ['not good, very disappointed', 'en', -1], ['worst purchase ever', 'en', -1], ['I hate waiting this long', 'en', -1], ['the package never arrived and nobody answers', 'en', -1],
-    ['great, thank you so much', 'en', 1], ['excellent, it works perfectly', 'en', 1], ['I love the new jacket', 'en', 1], ['not bad at all, happy with it', 'en', 1],
-    ['where is my order', 'en', 0], ['I need an invoice', 'en', 0], ['change my address please', 'en', 0],
-    ['el servicio es pésimo', 'es', -1], ['no estoy nada contento', 'es', -1], ['muy decepcionado con el pedido', 'es', -1], ['odio esperar tanto', 'es', -1],
-    ['genial, muchas gracias', 'es', 1], ['excelente atención', 'es', 1], ['me encanta, perfecto', 'es', 1],
-    ['dónde está mi pedido', 'es', 0], ['necesito una factura', 'es', 0],
+    ['this is terrible service', 'en', -1],
+    ['I am not happy at all', 'en', -1],
+    ['not good, very disappointed', 'en', -1],
+    ['worst purchase ever', 'en', -1],
+    ['I hate waiting this long', 'en', -1],
+    ['the package never arrived and nobody answers', 'en', -1],
+    ['great, thank you so much', 'en', 1],
+    ['excellent, it works perfectly', 'en', 1],
+    ['I love the new jacket', 'en', 1],
+    ['not bad at all, happy with it', 'en', 1],
+    ['where is my order', 'en', 0],
+    ['I need an invoice', 'en', 0],
+    ['change my address please', 'en', 0],
+    ['el servicio es pésimo', 'es', -1],
+    ['no estoy nada contento', 'es', -1],
+    ['muy decepcionado con el pedido', 'es', -1],
+    ['odio esperar tanto', 'es', -1],
+    ['genial, muchas gracias', 'es', 1],
+    ['excelente atención', 'es', 1],
+    ['me encanta, perfecto', 'es', 1],
+    ['dónde está mi pedido', 'es', 0],
+    ['necesito una factura', 'es', 0],
   ];
   const sign = (x: number) => (x > 0.05 ? 1 : x < -0.05 ? -1 : 0);
   let before = 0;
@@ -336,7 +438,12 @@ async function storeFigures(dir: string, alongside?: () => Promise<void>) {
     const s = new SqliteStore(path.join(dir, `append-${sync}.sqlite`), { synchronous: sync });
     await s.init();
     const c = await s.createCustomer({});
-    const { conversation } = await s.getOrCreateConversation({ channelId: 'b', channelConversationId: 'b', customerId: c.id, reference: { channelId: 'b', serviceUrl: 'x', conversation: { id: 'b' } } });
+    const { conversation } = await s.getOrCreateConversation({
+      channelId: 'b',
+      channelConversationId: 'b',
+      customerId: c.id,
+      reference: { channelId: 'b', serviceUrl: 'x', conversation: { id: 'b' } },
+    });
     const n = 3000;
     const t = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await s.appendMessage({ conversationId: conversation.id, role: 'customer', text: `message ${i}`, activityId: `a${i}` });
@@ -368,14 +475,30 @@ async function storeFigures(dir: string, alongside?: () => Promise<void>) {
   const lastYear = { from: new Date(Date.now() - 366 * day).toISOString(), to: lastMonth.to };
   out.messageSearch = await timed(16, (i) => s.searchMessages(phrases[i % phrases.length], 50));
   out.transcriptSearchText = await timed(16, (i) => s.searchTranscripts({ text: phrases[i % phrases.length] }, { limit: 50 }));
-  out.transcriptSearchTextAndFilters = await timed(16, (i) => s.searchTranscripts({ text: phrases[i % phrases.length], channelId: 'webchat', ...lastMonth }, { limit: 50 }));
-  out.transcriptSearchFilters = await timed(16, (i) => s.searchTranscripts([{ handoffReason: 'negative_sentiment', satisfactionMax: 2 }, { segment: 'vip', sentimentMax: -0.3 }, { intent: 'payment.problem' }, { tag: 'billing', channelId: 'slack' }][i % 4], { limit: 50 }));
+  out.transcriptSearchTextAndFilters = await timed(16, (i) =>
+    s.searchTranscripts({ text: phrases[i % phrases.length], channelId: 'webchat', ...lastMonth }, { limit: 50 }),
+  );
+  out.transcriptSearchFilters = await timed(16, (i) =>
+    s.searchTranscripts(
+      [
+        { handoffReason: 'negative_sentiment', satisfactionMax: 2 },
+        { segment: 'vip', sentimentMax: -0.3 },
+        { intent: 'payment.problem' },
+        { tag: 'billing', channelId: 'slack' },
+      ][i % 4],
+      { limit: 50 },
+    ),
+  );
   out.dashboardMonth = await timed(6, () => s.conversationStats(lastMonth));
   out.dashboardYear = await timed(6, () => s.conversationStats(lastYear));
   await s.close();
   out.export = await exportFigures(file, path.join(dir, 'nlu.json'));
   const p = (k: string) => `${(out[k] as { p50: number; p95: number }).p50}/${(out[k] as { p50: number; p95: number }).p95}`;
-  rows.push(['store appends/s (sync full / normal)', `${String(out.appendsPerSecond_full)} / ${String(out.appendsPerSecond_normal)}`, 'one transaction per append']);
+  rows.push([
+    'store appends/s (sync full / normal)',
+    `${String(out.appendsPerSecond_full)} / ${String(out.appendsPerSecond_normal)}`,
+    'one transaction per append',
+  ]);
   rows.push([`generate 100k conversations / ${generated.messages} messages (s)`, String(out.generateSeconds), 'npm run generate']);
   rows.push(['message full-text search at 1M ms p50/p95', p('messageSearch'), 'well under 1000']);
   rows.push(['transcript search, words ms p50/p95', p('transcriptSearchText'), 'well under 1000']);
@@ -452,16 +575,27 @@ async function connections(dir: string) {
   for (const n of [1000, 5000]) {
     const before = mem();
     for (let i = 0; i < n; i += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, n - i) }, async () => {
-        const s = (await (await fetch(`${url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string; conversationId: string };
-        await (await fetch(`${url}/v3/directline/conversations/${s.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${s.token}` } })).arrayBuffer();
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(100, n - i) }, async () => {
+          const s = (await (await fetch(`${url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+            token: string;
+            conversationId: string;
+          };
+          await (
+            await fetch(`${url}/v3/directline/conversations/${s.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${s.token}` } })
+          ).arrayBuffer();
+        }),
+      );
     }
     out[`webchatCustomerBytes_${n}`] = Math.round((mem() - before) / n);
   }
   await app.close();
   rows.push(['memory per agent socket at 1k/5k (bytes)', `${out.agentSocketBytes_1000} / ${out.agentSocketBytes_5000}`, 'server heap+external']);
-  rows.push(['memory per web chat customer at 1k/5k (bytes)', `${out.webchatCustomerBytes_1000} / ${out.webchatCustomerBytes_5000}`, 'polling: no per-customer state']);
+  rows.push([
+    'memory per web chat customer at 1k/5k (bytes)',
+    `${out.webchatCustomerBytes_1000} / ${out.webchatCustomerBytes_5000}`,
+    'polling: no per-customer state',
+  ]);
   results.connections = out;
 }
 

@@ -27,7 +27,14 @@ interface Customer {
 }
 
 async function main(): Promise<void> {
-  const [url, count, intervalMs, seconds, bigEvery, sessionsFile] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]), Number(process.argv[6]), process.argv[7]];
+  const [url, count, intervalMs, seconds, bigEvery, sessionsFile] = [
+    process.argv[2],
+    Number(process.argv[3]),
+    Number(process.argv[4]),
+    Number(process.argv[5]),
+    Number(process.argv[6]),
+    process.argv[7],
+  ];
   const http = httpClient(128);
   const customers: Customer[] = [];
   const echo: number[] = [];
@@ -40,7 +47,10 @@ async function main(): Promise<void> {
 
   const connect = async (): Promise<void> => {
     const s = JSON.parse((await http.request('POST', `${url}/chat/session`, {}, '{}')).body) as { token: string; conversationId: string; userId: string };
-    const started = JSON.parse((await http.request('POST', `${url}/v3/directline/conversations`, { authorization: `Bearer ${s.token}` })).body) as { token: string; streamUrl: string };
+    const started = JSON.parse((await http.request('POST', `${url}/v3/directline/conversations`, { authorization: `Bearer ${s.token}` })).body) as {
+      token: string;
+      streamUrl: string;
+    };
     const c: Customer = { conversationId: s.conversationId, userId: s.userId, token: started.token, pending: new Map() };
     const ws = new WebSocket(started.streamUrl, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
@@ -78,7 +88,14 @@ async function main(): Promise<void> {
   const post: number[] = [];
   let sent = 0;
   let failures = 0;
-  const TEXTS = ['my parcel is late, can you check please', 'the item arrived broken', 'can I change the delivery address', 'thanks, that helps a lot', 'is there any news about my refund', 'the size is wrong, what should I do'];
+  const TEXTS = [
+    'my parcel is late, can you check please',
+    'the item arrived broken',
+    'can I change the delivery address',
+    'thanks, that helps a lot',
+    'is there any news about my refund',
+    'the size is wrong, what should I do',
+  ];
   const sentence = 'my parcel did not arrive and I am still waiting for the delivery, please tell me what happened to it. ';
   const big = sentence.repeat(Math.ceil(20_000 / sentence.length)).slice(0, 20_000);
   const send = async (c: Customer) => {
@@ -88,7 +105,12 @@ async function main(): Promise<void> {
     const text = bigEvery > 0 && n % bigEvery === bigEvery - 1 ? big : TEXTS[n % TEXTS.length];
     c.pending.set(id, t);
     try {
-      const r = await http.request('POST', `${url}/v3/directline/conversations/${c.conversationId}/activities`, { authorization: `Bearer ${c.token}` }, JSON.stringify({ type: 'message', text, from: { id: c.userId }, channelData: { clientActivityID: id } }));
+      const r = await http.request(
+        'POST',
+        `${url}/v3/directline/conversations/${c.conversationId}/activities`,
+        { authorization: `Bearer ${c.token}` },
+        JSON.stringify({ type: 'message', text, from: { id: c.userId }, channelData: { clientActivityID: id } }),
+      );
       if (r.status !== 200) failures++;
       post.push(wallMs() - t);
     } catch {
@@ -120,7 +142,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000)); // the last echoes
       const unechoed = customers.reduce((a, c) => a + c.pending.size, 0);
       const unanswered = sent - failures - post.length;
-      process.stdout.write(`${JSON.stringify({ sent, failures: failures + unanswered, unanswered, post, echo, unechoed, streamErrors, closedStreams, seconds: (wallMs() - start) / 1000 })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ sent, failures: failures + unanswered, unanswered, post, echo, unechoed, streamErrors, closedStreams, seconds: (wallMs() - start) / 1000 })}\n`,
+      );
     };
     setTimeout(() => void report(), seconds * 1000 + 50);
   };

@@ -99,7 +99,12 @@ class Child {
 }
 
 async function startApp(dir: string, name: string): Promise<{ app: App; url: string }> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: path.join(dir, `${name}.sqlite`), NLU_MODEL_CACHE: path.join(dir, 'nlu.json') });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: path.join(dir, `${name}.sqlite`),
+    NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
+  });
   const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
   await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
   return { app, url: `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}` };
@@ -109,7 +114,16 @@ async function startApp(dir: string, name: string): Promise<{ app: App; url: str
 async function agents(app: App, n: number, capacity: number, role: 'agent' | 'supervisor' = 'agent'): Promise<{ id: string; token: string }[]> {
   const out: { id: string; token: string }[] = [];
   for (let i = 0; i < n; i++) {
-    const u = await app.store.createUser({ email: `${role}${i}-${Date.now()}@bench.local`, name: `${role} ${i}`, role, skills: [], languages: ['en'], capacity, passwordHash: 'none', presence: 'online' });
+    const u = await app.store.createUser({
+      email: `${role}${i}-${Date.now()}@bench.local`,
+      name: `${role} ${i}`,
+      role,
+      skills: [],
+      languages: ['en'],
+      capacity,
+      passwordHash: 'none',
+      presence: 'online',
+    });
     out.push({ id: u.id, token: app.services.auth.tokenFor(await app.services.auth.issue(u.id)) });
   }
   return out;
@@ -119,7 +133,13 @@ async function agents(app: App, n: number, capacity: number, role: 'agent' | 'su
  * Each web chat customer's conversation held by an agent (round robin), written as the bot and a claim would
  * (profile by channel identity, conversation with this channel's serviceUrl), without running a handoff per chat.
  */
-async function holdChats(app: App, url: string, sessions: { conversationId: string; userId: string }[], held: { id: string }[], capacity: number): Promise<string[]> {
+async function holdChats(
+  app: App,
+  url: string,
+  sessions: { conversationId: string; userId: string }[],
+  held: { id: string }[],
+  capacity: number,
+): Promise<string[]> {
   const ids: string[] = [];
   const DEFERRED = { deferSync: true } as const;
   for (let i = 0; i < sessions.length; i += 200) {
@@ -128,13 +148,28 @@ async function holdChats(app: App, url: string, sessions: { conversationId: stri
       ...(await Promise.all(
         part.map(async (s, k) => {
           const customer = await app.services.profiles.resolve({ channelId: 'webchat', userId: s.userId, name: 'Bench Customer' }, DEFERRED);
-          const reference = { channelId: 'webchat', serviceUrl: `${url}/webchat/connector`, conversation: { id: s.conversationId }, user: { id: s.userId }, bot: { id: 'bot' } };
-          const { conversation } = await app.store.getOrCreateConversation({ channelId: 'webchat', channelConversationId: s.conversationId, customerId: customer.id, reference }, DEFERRED);
+          const reference = {
+            channelId: 'webchat',
+            serviceUrl: `${url}/webchat/connector`,
+            conversation: { id: s.conversationId },
+            user: { id: s.userId },
+            bot: { id: 'bot' },
+          };
+          const { conversation } = await app.store.getOrCreateConversation(
+            { channelId: 'webchat', channelConversationId: s.conversationId, customerId: customer.id, reference },
+            DEFERRED,
+          );
           const agent = held[(i + k) % held.length];
           // Through the state machine, like every change of owner: queued, then claimed by its agent.
           const { store, services } = app;
           await transition(store, services.events, { conversationId: conversation.id, to: 'queued', cause: 'escalated', from: ['bot'] });
-          const r = await transition(store, services.events, { conversationId: conversation.id, to: 'agent', cause: 'claimed', from: ['queued'], agent: { id: agent.id, maxActive: capacity } });
+          const r = await transition(store, services.events, {
+            conversationId: conversation.id,
+            to: 'agent',
+            cause: 'claimed',
+            from: ['queued'],
+            agent: { id: agent.id, maxActive: capacity },
+          });
           if (!r.ok) throw new Error(`bench claim failed: ${r.reason}`);
           return conversation.id;
         }),
@@ -206,7 +241,15 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
     const c0 = process.cpuUsage();
     const w0 = wallMs();
     buyers.send('go');
-    const r = JSON.parse(await buyers.line()) as { sent: number; failures: number; post: number[]; echo: number[]; unechoed: number; closedStreams: number; seconds: number };
+    const r = JSON.parse(await buyers.line()) as {
+      sent: number;
+      failures: number;
+      post: number[];
+      echo: number[];
+      unechoed: number;
+      closedStreams: number;
+      seconds: number;
+    };
     await settle(500);
     staff.send('report');
     const a = JSON.parse(await staff.line()) as { latencies: number[] };
@@ -240,12 +283,36 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
     };
     b.results.webchat = out;
     const sized = `${connected} customers + ${agentCount} agents`;
-    b.rows.push([`web chat on streams, ${sized}: memory per customer connection`, `${(out.bytesPerCustomer / 1024).toFixed(1)} KB (RSS ${(out.rssBytesPerCustomer / 1024).toFixed(1)} KB)`, 'target < 20 KB; heap + external after GC']);
-    b.rows.push([`  memory per agent socket`, `${(out.bytesPerAgent / 1024).toFixed(1)} KB (RSS ${(out.rssBytesPerAgent / 1024).toFixed(1)} KB)`, 'server heap + external after GC']);
-    b.rows.push([`  server CPU at idle, everything connected`, `${out.idleCpuPercent} % of a core`, `${out.idleCpuPercentNoConnections} % with nothing connected`]);
-    b.rows.push([`  delivery customer → agent ms p50/p99 at ${out.messagesPerSecond} msg/s`, `${delivery.p50} / ${delivery.p99} (${delivery.n} of ${r.sent}, ${r.failures} failed)`, 'target p99 < 100']);
-    b.rows.push([`  event-loop delay ms p99 (max) under that load`, `${out.eventLoopDelay.p99} (${out.eventLoopDelay.max})`, `target p99 < 50; idle ${out.idleEventLoopDelayP99}`]);
-    b.rows.push([`  customer's own message back on its stream ms p50/p99`, `${out.echoOverStream.p50} / ${out.echoOverStream.p99}`, `post answered ${out.postAnswer.p50} / ${out.postAnswer.p99}`]);
+    b.rows.push([
+      `web chat on streams, ${sized}: memory per customer connection`,
+      `${(out.bytesPerCustomer / 1024).toFixed(1)} KB (RSS ${(out.rssBytesPerCustomer / 1024).toFixed(1)} KB)`,
+      'target < 20 KB; heap + external after GC',
+    ]);
+    b.rows.push([
+      `  memory per agent socket`,
+      `${(out.bytesPerAgent / 1024).toFixed(1)} KB (RSS ${(out.rssBytesPerAgent / 1024).toFixed(1)} KB)`,
+      'server heap + external after GC',
+    ]);
+    b.rows.push([
+      `  server CPU at idle, everything connected`,
+      `${out.idleCpuPercent} % of a core`,
+      `${out.idleCpuPercentNoConnections} % with nothing connected`,
+    ]);
+    b.rows.push([
+      `  delivery customer → agent ms p50/p99 at ${out.messagesPerSecond} msg/s`,
+      `${delivery.p50} / ${delivery.p99} (${delivery.n} of ${r.sent}, ${r.failures} failed)`,
+      'target p99 < 100',
+    ]);
+    b.rows.push([
+      `  event-loop delay ms p99 (max) under that load`,
+      `${out.eventLoopDelay.p99} (${out.eventLoopDelay.max})`,
+      `target p99 < 50; idle ${out.idleEventLoopDelayP99}`,
+    ]);
+    b.rows.push([
+      `  customer's own message back on its stream ms p50/p99`,
+      `${out.echoOverStream.p50} / ${out.echoOverStream.p99}`,
+      `post answered ${out.postAnswer.p50} / ${out.postAnswer.p99}`,
+    ]);
   } finally {
     for (const c of children) await c.stop().catch(() => undefined);
     await app.close();
@@ -255,7 +322,9 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
 export async function outsideLoad(b: BenchSink): Promise<void> {
   const customers = 50;
   const seconds = arg(b.argv, '--outside-seconds', 30);
-  process.stdout.write(`\n== outside load: ${customers} customers × 2 messages/s (every fifth 20 KB) for ${seconds} s, 9 agents, 1 stalled console socket watching every chat\n`);
+  process.stdout.write(
+    `\n== outside load: ${customers} customers × 2 messages/s (every fifth 20 KB) for ${seconds} s, 9 agents, 1 stalled console socket watching every chat\n`,
+  );
   const { app, url } = await startApp(b.dir, 'outside');
   const children: Child[] = [];
   try {
@@ -304,15 +373,39 @@ export async function outsideLoad(b: BenchSink): Promise<void> {
       echoOverStream: percentiles(r.echo),
       eventLoopDelay: { p99: round(eld.percentile(99) / 1e6), max: round(eld.max / 1e6) },
       idleEventLoopDelayP99: quiet.eldP99,
-      stalledSocket: { cutAfterSeconds: cut.at && pausedAt ? round((cut.at - pausedAt) / 1000) : null, reason: cut.reason ?? 'still connected', messagesItRead: a.stalled[0]?.received ?? 0 },
-      memoryMegabytes: { liveStart: round(start.live / 2 ** 20), liveEnd: round(end.live / 2 ** 20), rssStart: round(start.rss / 2 ** 20), rssEnd: round(end.rss / 2 ** 20), rssPeak: round(peakRss / 2 ** 20) },
+      stalledSocket: {
+        cutAfterSeconds: cut.at && pausedAt ? round((cut.at - pausedAt) / 1000) : null,
+        reason: cut.reason ?? 'still connected',
+        messagesItRead: a.stalled[0]?.received ?? 0,
+      },
+      memoryMegabytes: {
+        liveStart: round(start.live / 2 ** 20),
+        liveEnd: round(end.live / 2 ** 20),
+        rssStart: round(start.rss / 2 ** 20),
+        rssEnd: round(end.rss / 2 ** 20),
+        rssPeak: round(peakRss / 2 ** 20),
+      },
     };
     b.results.outside = out;
     const m = out.memoryMegabytes;
-    b.rows.push([`outside load ${out.messagesPerSecond} msg/s, 9 agents + 1 stalled socket: delivery ms p95/p99`, `${delivery.p95} / ${delivery.p99} (${delivery.n} of ${r.sent}, ${r.failures} failed)`, 'target p95 < 100, p99 < 250']);
+    b.rows.push([
+      `outside load ${out.messagesPerSecond} msg/s, 9 agents + 1 stalled socket: delivery ms p95/p99`,
+      `${delivery.p95} / ${delivery.p99} (${delivery.n} of ${r.sent}, ${r.failures} failed)`,
+      'target p95 < 100, p99 < 250',
+    ]);
     b.rows.push(['  event-loop delay ms p99 (max)', `${out.eventLoopDelay.p99} (${out.eventLoopDelay.max})`, `idle ${out.idleEventLoopDelayP99}`]);
-    b.rows.push(['  memory MB at start → end (heap + external; RSS, peak)', `${m.liveStart} → ${m.liveEnd}; ${m.rssStart} → ${m.rssEnd}, peak ${m.rssPeak}`, 'target flat']);
-    b.rows.push(['  the stalled socket', out.stalledSocket.cutAfterSeconds !== null ? `cut after ${out.stalledSocket.cutAfterSeconds} s (${out.stalledSocket.reason})` : 'still connected at the end', 'before: dropped only by the ping timeout (45 s)']);
+    b.rows.push([
+      '  memory MB at start → end (heap + external; RSS, peak)',
+      `${m.liveStart} → ${m.liveEnd}; ${m.rssStart} → ${m.rssEnd}, peak ${m.rssPeak}`,
+      'target flat',
+    ]);
+    b.rows.push([
+      '  the stalled socket',
+      out.stalledSocket.cutAfterSeconds !== null
+        ? `cut after ${out.stalledSocket.cutAfterSeconds} s (${out.stalledSocket.reason})`
+        : 'still connected at the end',
+      'before: dropped only by the ping timeout (45 s)',
+    ]);
   } finally {
     for (const c of children) await c.stop().catch(() => undefined);
     await app.close();

@@ -43,16 +43,24 @@ export const ActivitySchema = z
     channelId: idString(128),
     serviceUrl: z.string().min(1).max(2048),
     // The connector sends it back in a header (x-ms-conversation-id): printable ASCII, as every channel's ids are.
-    conversation: z.object({ id: idString(1024).refine((v) => /^[\x20-\x7e]+$/.test(v), 'must be printable ASCII'), tenantId: z.string().max(128).optional() }).passthrough(),
+    conversation: z
+      .object({ id: idString(1024).refine((v) => /^[\x20-\x7e]+$/.test(v), 'must be printable ASCII'), tenantId: z.string().max(128).optional() })
+      .passthrough(),
     from: Account,
     recipient: Account.optional(),
     text: z.string().optional(),
     locale: z.string().max(32).optional(),
-    attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(50).optional(),
+    attachments: z
+      .array(z.object({ contentType: z.string().max(256) }).passthrough())
+      .max(50)
+      .optional(),
     deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
     membersAdded: z.array(Account).max(100).optional(),
     membersRemoved: z.array(Account).max(100).optional(),
-    entities: z.array(z.object({ type: z.string().max(256).optional() }).passthrough()).max(50).optional(),
+    entities: z
+      .array(z.object({ type: z.string().max(256).optional() }).passthrough())
+      .max(50)
+      .optional(),
     channelData: z.object({}).passthrough().optional(),
     replyToId: idString(512).optional(),
     name: z.string().max(256).optional(),
@@ -82,7 +90,10 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
     route(log, async (req, res) => {
       const parsed = ActivitySchema.safeParse(req.body);
       if (!parsed.success) {
-        throw new AppError('BOT_ACTIVITY_INVALID', `Invalid activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+        throw new AppError(
+          'BOT_ACTIVITY_INVALID',
+          `Invalid activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+        );
       }
       const activity = parsed.data;
       if (typeof activity.text === 'string' && activity.text.length > d.maxMessageChars) {
@@ -98,7 +109,10 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
           const a = ctx.activity;
           // Replies go to the activity's serviceUrl: one we would refuse to send to is refused now.
           if (a.deliveryMode !== 'expectReplies' && !adapter.isTrustedServiceUrl(a.serviceUrl) && !SupportAdapter.isOwnWebChat(a)) {
-            log.warn({ code: 'OUTBOUND_URL_UNTRUSTED', target: TrustedServiceUrls.describe(a.serviceUrl), channelId: a.channelId }, 'activity refused: its service URL is not on the trusted list');
+            log.warn(
+              { code: 'OUTBOUND_URL_UNTRUSTED', target: TrustedServiceUrls.describe(a.serviceUrl), channelId: a.channelId },
+              'activity refused: its service URL is not on the trusted list',
+            );
             throw new AppError('OUTBOUND_URL_UNTRUSTED', "the activity's serviceUrl is not on the trusted list (TRUSTED_SERVICE_URLS)");
           }
           // A forged request must not spend a real conversation's budget: limited after authentication.
@@ -107,7 +121,10 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
         });
       } catch (err) {
         if (isKeyOutage(err)) {
-          log.warn({ code: 'AUTH_KEYS_UNAVAILABLE', err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'Bot Framework signing keys unavailable; activity refused');
+          log.warn(
+            { code: 'AUTH_KEYS_UNAVAILABLE', err: { name: (err as Error)?.name, message: (err as Error)?.message } },
+            'Bot Framework signing keys unavailable; activity refused',
+          );
           throw new AppError('AUTH_KEYS_UNAVAILABLE', undefined, { cause: err });
         }
         if (isAuthFailure(err)) throw new AppError('AUTH_INVALID', 'Bot Framework token missing or invalid', { cause: err });
@@ -154,5 +171,7 @@ function isAuthFailure(err: unknown): boolean {
   const e = err as { statusCode?: unknown; name?: unknown; message?: unknown } | undefined;
   if (e?.statusCode === 401 || e?.statusCode === 403) return true;
   if (e?.name === 'JsonWebTokenError' || e?.name === 'TokenExpiredError' || e?.name === 'NotBeforeError') return true;
-  return typeof e?.message === 'string' && /token|jwt|signature|unauthori[sz]ed|issuer|audience|endorse|signing key/i.test(e.message) && !(err instanceof AppError);
+  return (
+    typeof e?.message === 'string' && /token|jwt|signature|unauthori[sz]ed|issuer|audience|endorse|signing key/i.test(e.message) && !(err instanceof AppError)
+  );
 }

@@ -30,7 +30,18 @@ async function main(): Promise<void> {
         const res = await fetch(`${url}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'message', id: randomUUID(), channelId: 'cli', serviceUrl: `${url}/cli-no-callback`, conversation, from, recipient: { id: 'bot' }, text, locale, deliveryMode: 'expectReplies' }),
+          body: JSON.stringify({
+            type: 'message',
+            id: randomUUID(),
+            channelId: 'cli',
+            serviceUrl: `${url}/cli-no-callback`,
+            conversation,
+            from,
+            recipient: { id: 'bot' },
+            text,
+            locale,
+            deliveryMode: 'expectReplies',
+          }),
         });
         const body = (await res.json().catch(() => ({}))) as { activities?: { type: string; text?: string }[]; error?: { code: string; message: string } };
         if (!res.ok) process.stdout.write(`[${res.status} ${body.error?.code ?? ''}] ${body.error?.message ?? ''}\n`);

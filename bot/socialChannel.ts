@@ -27,7 +27,12 @@ export class RecordingSocialAdapter implements SocialNetworkAdapter {
   constructor(private readonly store: Store) {}
 
   async reply(target: SocialReplyTarget, text: string): Promise<void> {
-    await this.store.appendAudit({ action: 'social.reply_pending', targetType: 'conversation', targetId: target.conversationId, data: { network: target.network, length: text.length } });
+    await this.store.appendAudit({
+      action: 'social.reply_pending',
+      targetType: 'conversation',
+      targetId: target.conversationId,
+      data: { network: target.network, length: text.length },
+    });
   }
 }
 

@@ -40,7 +40,11 @@ export class SupportAdapter extends CloudAdapter {
   private readonly auth: CachingBotFrameworkAuthentication;
   private readonly trusted: TrustedServiceUrls;
 
-  constructor(bot: Config['bot'], private readonly log: Logger, trustedServiceUrls: readonly string[]) {
+  constructor(
+    bot: Config['bot'],
+    private readonly log: Logger,
+    trustedServiceUrls: readonly string[],
+  ) {
     const auth = new CachingBotFrameworkAuthentication(
       new ConfigurationBotFrameworkAuthentication({
         MicrosoftAppId: bot.appId ?? '',
@@ -143,7 +147,12 @@ export class SupportAdapter extends CloudAdapter {
     const bad = targets.length === 0 ? '(none)' : targets.find((t) => !this.trusted.isTrusted(t));
     if (bad === undefined) return;
     this.log.warn(
-      { code: 'OUTBOUND_URL_UNTRUSTED', target: TrustedServiceUrls.describe(bad), channelId: context.activity?.channelId, conversationId: context.activity?.conversation?.id },
+      {
+        code: 'OUTBOUND_URL_UNTRUSTED',
+        target: TrustedServiceUrls.describe(bad),
+        channelId: context.activity?.channelId,
+        conversationId: context.activity?.conversation?.id,
+      },
       'outbound refused: the service URL is not on the trusted list; nothing was sent',
     );
     throw new AppError('OUTBOUND_URL_UNTRUSTED', undefined, { details: { target: TrustedServiceUrls.describe(bad) } });

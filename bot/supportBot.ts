@@ -1,4 +1,12 @@
-import { ActivityTypes, DeliveryModes, MessageFactory, TurnContext, type ConversationState as BotConversationState, type StatePropertyAccessor, type Activity } from 'botbuilder';
+import {
+  ActivityTypes,
+  DeliveryModes,
+  MessageFactory,
+  TurnContext,
+  type ConversationState as BotConversationState,
+  type StatePropertyAccessor,
+  type Activity,
+} from 'botbuilder';
 import type { Logger } from '../core/logger';
 import { MainDialog } from '../dialogs/mainDialog';
 import { t } from '../locale/replies';
@@ -126,7 +134,12 @@ export class SupportBot {
     // The customer, the conversation and the dialog state in one store round trip; the state is handed to
     // botbuilder's storage and loaded at once, so loading it later costs nothing.
     const stateKey = this.d.stateStorage ? this.d.conversationState.getStorageKey(context) : undefined;
-    const read = await this.d.store.readTurn({ key: { kind: 'channel', channelId: a.channelId, userId: a.from.id }, channelId: a.channelId, channelConversationId: a.conversation.id, stateKeys: stateKey ? [stateKey] : [] });
+    const read = await this.d.store.readTurn({
+      key: { kind: 'channel', channelId: a.channelId, userId: a.from.id },
+      channelId: a.channelId,
+      channelConversationId: a.conversation.id,
+      stateKeys: stateKey ? [stateKey] : [],
+    });
     if (stateKey) {
       this.d.stateStorage!.prime(stateKey, read.state[stateKey]);
       await this.d.conversationState.load(context);
@@ -139,14 +152,19 @@ export class SupportBot {
     }
     if (verified?.name && !customer.displayName) customer = await this.d.profiles.update(customer.id, () => ({ displayName: verified.name }));
     const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
-    const got = read.conversation ? { conversation: read.conversation, created: false } : await this.d.store.getOrCreateConversation({
-      channelId: a.channelId,
-      channelConversationId: a.conversation.id,
-      customerId: customer.id,
-      reference,
-      // The channel's locale first, then the customer's explicit choice; otherwise settled by the first clear message.
-      language: supported(a.locale) ?? supported(customer.preferences?.language as string | undefined),
-    }, DEFERRED);
+    const got = read.conversation
+      ? { conversation: read.conversation, created: false }
+      : await this.d.store.getOrCreateConversation(
+          {
+            channelId: a.channelId,
+            channelConversationId: a.conversation.id,
+            customerId: customer.id,
+            reference,
+            // The channel's locale first, then the customer's explicit choice; otherwise settled by the first clear message.
+            language: supported(a.locale) ?? supported(customer.preferences?.language as string | undefined),
+          },
+          DEFERRED,
+        );
     let { conversation } = got;
     if (!got.created && conversation.state === 'closed') conversation = (await this.currentConversation(a.channelId, a.conversation.id)) ?? conversation;
     // The channel may move the conversation (new serviceUrl); keep the reference we write back with current.
@@ -164,13 +182,16 @@ export class SupportBot {
       for (const act of activities) {
         if (act.type !== ActivityTypes.Message) continue;
         const c = conversation();
-        const { message } = await this.d.store.appendMessage({
-          conversationId: c.id,
-          role: 'bot',
-          kind: 'message',
-          text: typeof act.text === 'string' ? act.text : '',
-          data: outgoingData(act),
-        }, DEFERRED);
+        const { message } = await this.d.store.appendMessage(
+          {
+            conversationId: c.id,
+            role: 'bot',
+            kind: 'message',
+            text: typeof act.text === 'string' ? act.text : '',
+            data: outgoingData(act),
+          },
+          DEFERRED,
+        );
         if (c.state === 'queued') {
           const shown = context.turnState.get<{ conversation: Conversation; message: Message }[] | undefined>(SHOW_AGENTS) ?? [];
           context.turnState.set(SHOW_AGENTS, [...shown, { conversation: c, message }]);
@@ -201,29 +222,37 @@ export class SupportBot {
       newConversation = true;
     }
 
-    const { message, created } = await this.d.store.appendMessage({
-      conversationId: conversation.id,
-      role: 'customer',
-      kind: 'message',
-      authorId: customer.id,
-      text,
-      attachments,
-      activityId,
-      intent: recognition.intent,
-      score: round(recognition.score),
-      sentiment: round(recognition.sentiment),
-      language: recognition.language,
-    }, DEFERRED);
+    const { message, created } = await this.d.store.appendMessage(
+      {
+        conversationId: conversation.id,
+        role: 'customer',
+        kind: 'message',
+        authorId: customer.id,
+        text,
+        attachments,
+        activityId,
+        intent: recognition.intent,
+        score: round(recognition.score),
+        sentiment: round(recognition.sentiment),
+        language: recognition.language,
+      },
+      DEFERRED,
+    );
     // A retried activity is stored once (the store's exactly-once append) and not answered again.
     if (!created) return;
     const recentSentiment = customer.sentiment.slice(-5).map((s) => s.score);
-    const profile = await this.d.profiles.recordMessage(customer.id, {
-      sentiment: recognition.sentiment,
-      language: recognition.language,
-      conversationId: conversation.id,
-      at: message.createdAt,
-      newConversation,
-    }, customer, DEFERRED);
+    const profile = await this.d.profiles.recordMessage(
+      customer.id,
+      {
+        sentiment: recognition.sentiment,
+        language: recognition.language,
+        conversationId: conversation.id,
+        at: message.createdAt,
+        newConversation,
+      },
+      customer,
+      DEFERRED,
+    );
 
     if (conversation.state === 'agent') {
       await this.d.store.sync();
@@ -287,7 +316,12 @@ export class SupportBot {
     if (String(context.activity.text ?? '').length > this.d.nluMaxChars) await context.sendActivity(t(language, 'longMessage'));
     const outcome = await this.d.mainDialog.run(context);
     if (outcome.kind === 'escalate') {
-      return this.escalate(context, conversation, { reason: outcome.reason, detail: outcome.detail, priorityBoost: (before?.priorityBoost ?? 0) + (outcome.reason === 'policy_intent' ? 2 : 0) }, turnInfo(context).language);
+      return this.escalate(
+        context,
+        conversation,
+        { reason: outcome.reason, detail: outcome.detail, priorityBoost: (before?.priorityBoost ?? 0) + (outcome.reason === 'policy_intent' ? 2 : 0) },
+        turnInfo(context).language,
+      );
     }
     if (outcome.kind === 'answered') failures = 0;
     if (outcome.kind === 'not_understood') failures += 1;
@@ -350,9 +384,10 @@ export class SupportBot {
   private async remindQueued(context: TurnContext, conversation: Conversation, profile: Customer, emailJustGiven: boolean): Promise<void> {
     const language = turnInfo(context).language;
     const ticket = await this.d.handoff.ticket(conversation);
-    const text = ticket.agentsOnline > 0
-      ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })
-      : t(language, this.d.handoff.isOpen() ? 'offlineReminder' : 'outsideHoursReminder');
+    const text =
+      ticket.agentsOnline > 0
+        ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })
+        : t(language, this.d.handoff.isOpen() ? 'offlineReminder' : 'outsideHoursReminder');
     await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], text));
     if (!emailJustGiven && ticket.agentsOnline === 0) await this.askReplyEmail(context, conversation, profile);
     return this.endTurn(context, conversation);
@@ -403,7 +438,9 @@ export class SupportBot {
       await context.sendActivity(t(language, 'surveyDeclined'));
     } else {
       const yesNo = readYesNo(recognition.text);
-      await context.sendActivity(t(language, yesNo === 'no' ? 'anythingElseNo' : yesNo === 'yes' ? 'anythingElseYes' : recognition.intent === 'goodbye' ? 'goodbye' : 'surveyDeclined'));
+      await context.sendActivity(
+        t(language, yesNo === 'no' ? 'anythingElseNo' : yesNo === 'yes' ? 'anythingElseYes' : recognition.intent === 'goodbye' ? 'goodbye' : 'surveyDeclined'),
+      );
     }
     return this.endTurn(context, conversation);
   }
@@ -415,15 +452,27 @@ export class SupportBot {
   private async startFollowUpConversation(context: TurnContext, closed: Conversation): Promise<Conversation> {
     const a = context.activity;
     const all = await channelConversations(this.d.store, a.channelId, a.conversation.id);
-    const { conversation, created } = await this.d.store.getOrCreateConversation({
-      channelId: a.channelId,
-      channelConversationId: followUpId(a.conversation.id, all.length + 1),
-      customerId: closed.customerId,
-      reference: TurnContext.getConversationReference(a) as unknown as ChannelReference,
-      language: closed.language,
-    }, DEFERRED);
+    const { conversation, created } = await this.d.store.getOrCreateConversation(
+      {
+        channelId: a.channelId,
+        channelConversationId: followUpId(a.conversation.id, all.length + 1),
+        customerId: closed.customerId,
+        reference: TurnContext.getConversationReference(a) as unknown as ChannelReference,
+        language: closed.language,
+      },
+      DEFERRED,
+    );
     if (created) {
-      await this.d.store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: `follows conversation ${closed.id}`, data: { type: 'follows', conversationId: closed.id } }, DEFERRED);
+      await this.d.store.appendMessage(
+        {
+          conversationId: conversation.id,
+          role: 'system',
+          kind: 'event',
+          text: `follows conversation ${closed.id}`,
+          data: { type: 'follows', conversationId: closed.id },
+        },
+        DEFERRED,
+      );
       // The conversation's memory (dialogs, counters, what was asked) belongs to the one that closed.
       await this.d.mainDialog.cancelAll(context);
       await this.d.failures.set(context, 0);
@@ -436,7 +485,12 @@ export class SupportBot {
    * The language of this turn's answer (dialogs/languagePolicy.ts); a conversation's language, once settled, is kept
    * on it (handoff notices and routing use it too).
    */
-  private async settleLanguage(context: TurnContext, profile: Customer, conversation: Conversation, text: string): Promise<{ language: string; conversation?: Conversation }> {
+  private async settleLanguage(
+    context: TurnContext,
+    profile: Customer,
+    conversation: Conversation,
+    text: string,
+  ): Promise<{ language: string; conversation?: Conversation }> {
     const chosen = profile.preferences?.language as string | undefined;
     const { language, settled } = replyLanguage({ conversation: conversation.language, channelLocale: context.activity.locale, chosen, text });
     if (!settled || language === conversation.language) return { language };
@@ -458,13 +512,20 @@ export class SupportBot {
     if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
     const ticket = await this.d.handoff.escalate(conversation.id, decision);
     if (ticket.agentsOnline === 0) {
-      await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], t(language, this.d.handoff.isOpen() ? 'noAgentOnline' : 'outsideHours')));
+      await context.sendActivity(
+        MessageFactory.suggestedActions([t(language, 'withdrawButton')], t(language, this.d.handoff.isOpen() ? 'noAgentOnline' : 'outsideHours')),
+      );
       await this.askReplyEmail(context, conversation, turnInfo(context).customer);
       await this.d.conversationState.saveChanges(context);
       return;
     }
     await context.sendActivity(t(language, 'escalating', { reasonText: '' }).trim());
-    await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], t(language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, language) })));
+    await context.sendActivity(
+      MessageFactory.suggestedActions(
+        [t(language, 'withdrawButton')],
+        t(language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, language) }),
+      ),
+    );
   }
 
   /** Bot Framework handoff protocol: a handoff.initiate event with the transcript and context. */
@@ -476,11 +537,17 @@ export class SupportBot {
     await context.sendActivity({
       type: ActivityTypes.Event,
       name: 'handoff.initiate',
-      value: { reason: decision.reason, detail: decision.detail, profile: { name: customer.displayName, language: customer.language, segments: customer.segments } },
+      value: {
+        reason: decision.reason,
+        detail: decision.detail,
+        profile: { name: customer.displayName, language: customer.language, segments: customer.segments },
+      },
       attachments: [
         {
           contentType: 'application/vnd.microsoft.activity.transcript',
-          content: transcript.filter((m) => m.kind === 'message').map((m) => ({ type: 'message', text: m.text, from: { role: m.role === 'customer' ? 'user' : 'bot' }, timestamp: m.createdAt })),
+          content: transcript
+            .filter((m) => m.kind === 'message')
+            .map((m) => ({ type: 'message', text: m.text, from: { role: m.role === 'customer' ? 'user' : 'bot' }, timestamp: m.createdAt })),
         },
       ],
     });

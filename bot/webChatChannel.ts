@@ -56,7 +56,12 @@ export class WebChatTokens {
 
   /** A token for an existing session: a fresh lifetime, never past the session's absolute end. */
   issue(t: Omit<ChatToken, 'exp'>, now = Date.now()): string {
-    const claims: ChatToken = { userId: t.userId, conversationId: t.conversationId, max: t.max, exp: Math.min(Math.floor(now / 1000) + this.lifetime.tokenSeconds, t.max) };
+    const claims: ChatToken = {
+      userId: t.userId,
+      conversationId: t.conversationId,
+      max: t.max,
+      exp: Math.min(Math.floor(now / 1000) + this.lifetime.tokenSeconds, t.max),
+    };
     if (t.verified) claims.verified = t.verified;
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.sig(body)}`;
@@ -88,9 +93,18 @@ const PostedActivity = z
     // Bounded by the body limit here and by the message limit below (a coded MESSAGE_TOO_LONG, not a schema error).
     text: z.string().optional(),
     locale: z.string().max(32).optional(),
-    from: z.object({ id: z.string().max(200).optional(), name: z.string().max(200).optional() }).passthrough().optional(),
-    attachments: z.array(z.object({ contentType: z.string().max(256), name: z.string().max(255).optional(), contentUrl: z.string().max(2048).optional() }).passthrough()).max(20).optional(),
-    channelData: z.object({ clientActivityID: z.string().max(200).optional() }).passthrough().optional(),
+    from: z
+      .object({ id: z.string().max(200).optional(), name: z.string().max(200).optional() })
+      .passthrough()
+      .optional(),
+    attachments: z
+      .array(z.object({ contentType: z.string().max(256), name: z.string().max(255).optional(), contentUrl: z.string().max(2048).optional() }).passthrough())
+      .max(20)
+      .optional(),
+    channelData: z
+      .object({ clientActivityID: z.string().max(200).optional() })
+      .passthrough()
+      .optional(),
     name: z.string().max(200).optional(),
     value: z.unknown().optional(),
   })
@@ -99,7 +113,8 @@ const PostedActivity = z
 const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '..', 'bot', 'webchat')].find((d) => fs.existsSync(path.join(d, 'chat.html')))!;
 
 /** Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'. */
-const CHAT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+const CHAT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 export function toActivity(m: Message, userId: string): Record<string, unknown> {
   const fromCustomer = m.role === 'customer';
@@ -111,7 +126,14 @@ export function toActivity(m: Message, userId: string): Record<string, unknown> 
     from: fromCustomer ? { id: userId, role: 'user' } : { id: 'bot', name: m.role === 'agent' ? 'Agent' : 'Support', role: 'bot' },
     text: m.text,
     ...(fromCustomer && m.activityId ? { channelData: { clientActivityID: m.activityId } } : {}),
-    ...(!fromCustomer && Array.isArray(m.data?.suggestedActions) ? { suggestedActions: { to: [userId], actions: (m.data.suggestedActions as { title: string; value: string }[]).map((a) => ({ type: 'imBack', title: a.title, value: a.value })) } } : {}),
+    ...(!fromCustomer && Array.isArray(m.data?.suggestedActions)
+      ? {
+          suggestedActions: {
+            to: [userId],
+            actions: (m.data.suggestedActions as { title: string; value: string }[]).map((a) => ({ type: 'imBack', title: a.title, value: a.value })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -144,27 +166,36 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     res.writeHead(200);
     res.end(fs.readFileSync(file));
   };
-  server.get('/chat', route(log, (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.html'), 'text/html; charset=utf-8', CHAT_CSP)));
-  server.get('/chat/chat.js', route(log, (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.js'), 'application/javascript; charset=utf-8')));
+  server.get(
+    '/chat',
+    route(log, (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.html'), 'text/html; charset=utf-8', CHAT_CSP)),
+  );
+  server.get(
+    '/chat/chat.js',
+    route(log, (_req, res) => sendFile(res, path.join(PAGE_DIR, 'chat.js'), 'application/javascript; charset=utf-8')),
+  );
   registerWebChatBundle(server, log);
 
   /** A new visitor: an anonymous web identity and its conversation, in a signed token the page keeps. */
-  server.post('/chat/session', route(log, async (req, res) => {
-    const body = parseOrThrow(Session, req.body ?? {}, 'session');
-    let verified: (SiteIdentity & { exp: number }) | undefined;
-    if (body.siteToken) {
-      if (!deps.siteTokenSecret) throw new AppError('AUTH_INVALID', 'signed visitors are not configured (SITE_TOKEN_SECRET)');
-      verified = verifySiteToken(body.siteToken, deps.siteTokenSecret, deps.siteToken);
-    }
-    await limits.consume('ipWebChatSessions', client(req));
-    // A verified visitor keeps one web identity across sessions and devices: their site user id.
-    const userId = verified ? `site-${verified.sub}` : `web-${randomUUID()}`;
-    const conversationId = `wc-${randomUUID()}`;
-    const identity = verified ? { sub: verified.sub, email: verified.email, name: verified.name } : undefined;
-    // A verified session ends with the site token that proved it.
-    const token = tokens.start({ userId, conversationId, verified: identity }, verified?.exp);
-    res.json({ token, userId, conversationId, expires_in: WebChatTokens.remaining(token) });
-  }));
+  server.post(
+    '/chat/session',
+    route(log, async (req, res) => {
+      const body = parseOrThrow(Session, req.body ?? {}, 'session');
+      let verified: (SiteIdentity & { exp: number }) | undefined;
+      if (body.siteToken) {
+        if (!deps.siteTokenSecret) throw new AppError('AUTH_INVALID', 'signed visitors are not configured (SITE_TOKEN_SECRET)');
+        verified = verifySiteToken(body.siteToken, deps.siteTokenSecret, deps.siteToken);
+      }
+      await limits.consume('ipWebChatSessions', client(req));
+      // A verified visitor keeps one web identity across sessions and devices: their site user id.
+      const userId = verified ? `site-${verified.sub}` : `web-${randomUUID()}`;
+      const conversationId = `wc-${randomUUID()}`;
+      const identity = verified ? { sub: verified.sub, email: verified.email, name: verified.name } : undefined;
+      // A verified session ends with the site token that proved it.
+      const token = tokens.start({ userId, conversationId, verified: identity }, verified?.exp);
+      res.json({ token, userId, conversationId, expires_in: WebChatTokens.remaining(token) });
+    }),
+  );
 
   const dl = '/v3/directline';
   const conversationOf = (req: restify.Request) => {
@@ -175,77 +206,93 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     return t;
   };
   // Direct Line 3.0 streaming (bot/webChatStream.ts): a reconnect's stream resumes after the client's watermark.
-  const streamOf = (t: ChatToken, req?: restify.Request) => (req && deps.stream ? { streamUrl: deps.stream.streamUrl(deps.ownBaseUrl(), t, (req.query as { watermark?: string })?.watermark) } : {});
+  const streamOf = (t: ChatToken, req?: restify.Request) =>
+    req && deps.stream ? { streamUrl: deps.stream.streamUrl(deps.ownBaseUrl(), t, (req.query as { watermark?: string })?.watermark) } : {};
   const started = (t: ChatToken, req?: restify.Request) => {
     const token = tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max });
     return { conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), ...streamOf(t, req) };
   };
 
-  server.post(`${dl}/conversations`, route(log, (req, res) => {
-    res.json(started(conversationOf(req), req));
-  }));
-  server.get(`${dl}/conversations/:conversationId`, route(log, (req, res) => {
-    res.json(started(conversationOf(req), req));
-  }));
-  server.post(`${dl}/tokens/refresh`, route(log, (req, res) => {
-    res.json(started(conversationOf(req)));
-  }));
+  server.post(
+    `${dl}/conversations`,
+    route(log, (req, res) => {
+      res.json(started(conversationOf(req), req));
+    }),
+  );
+  server.get(
+    `${dl}/conversations/:conversationId`,
+    route(log, (req, res) => {
+      res.json(started(conversationOf(req), req));
+    }),
+  );
+  server.post(
+    `${dl}/tokens/refresh`,
+    route(log, (req, res) => {
+      res.json(started(conversationOf(req)));
+    }),
+  );
 
-  server.post(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
-    const t = conversationOf(req);
-    const posted = parseOrThrow(PostedActivity, req.body, 'activity');
-    if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
-      throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
-    }
-    // Every activity a visitor posts counts against their address (typing and events reach agents' consoles too).
-    await limits.consume('ipMessages', client(req));
-    if (posted.type === 'message') await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
-    const id = posted.channelData?.clientActivityID ?? randomUUID();
-    const activity = {
-      ...posted,
-      id,
-      timestamp: new Date().toISOString(),
-      channelId: WEBCHAT_CHANNEL,
-      serviceUrl: `${deps.ownBaseUrl()}${WEBCHAT_CONNECTOR_PATH}`,
-      conversation: { id: t.conversationId },
-      from: { id: t.userId, name: posted.from?.name, role: 'user' },
-      recipient: { id: 'bot', name: 'Support', role: 'bot' },
-      deliveryMode: 'normal',
-    };
-    const checked = ActivitySchema.safeParse(activity);
-    if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
-    // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
-    await adapter.handleTrusted(checked.data as never, (ctx) => {
-      // Only this in-process channel can say who the visitor is; channelData from clients is never trusted.
-      if (t.verified) ctx.turnState.set(VERIFIED_IDENTITY, t.verified);
-      return bot.onTurn(ctx);
-    });
-    deps.stream?.notify(t.conversationId);
-    res.json({ id });
-  }));
+  server.post(
+    `${dl}/conversations/:conversationId/activities`,
+    route(log, async (req, res) => {
+      const t = conversationOf(req);
+      const posted = parseOrThrow(PostedActivity, req.body, 'activity');
+      if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
+        throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
+      }
+      // Every activity a visitor posts counts against their address (typing and events reach agents' consoles too).
+      await limits.consume('ipMessages', client(req));
+      if (posted.type === 'message') await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
+      const id = posted.channelData?.clientActivityID ?? randomUUID();
+      const activity = {
+        ...posted,
+        id,
+        timestamp: new Date().toISOString(),
+        channelId: WEBCHAT_CHANNEL,
+        serviceUrl: `${deps.ownBaseUrl()}${WEBCHAT_CONNECTOR_PATH}`,
+        conversation: { id: t.conversationId },
+        from: { id: t.userId, name: posted.from?.name, role: 'user' },
+        recipient: { id: 'bot', name: 'Support', role: 'bot' },
+        deliveryMode: 'normal',
+      };
+      const checked = ActivitySchema.safeParse(activity);
+      if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
+      // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
+      await adapter.handleTrusted(checked.data as never, (ctx) => {
+        // Only this in-process channel can say who the visitor is; channelData from clients is never trusted.
+        if (t.verified) ctx.turnState.set(VERIFIED_IDENTITY, t.verified);
+        return bot.onTurn(ctx);
+      });
+      deps.stream?.notify(t.conversationId);
+      res.json({ id });
+    }),
+  );
 
-  server.get(`${dl}/conversations/:conversationId/activities`, route(log, async (req, res) => {
-    const t = conversationOf(req);
-    // The watermark is the last sequence number seen; "n.seq" once the customer wrote again after a close and the
-    // chat went on in its n-th follow-up conversation (each numbers its messages from 1).
-    const raw = String((req.query as { watermark?: string })?.watermark || '0');
-    const mark = /^(?:(\d{1,4})\.)?(\d{1,15})$/.exec(raw);
-    if (!mark) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
-    const from = Number(mark[1] ?? 0);
-    const watermark = Number(mark[2]);
-    const convs = await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId);
-    if (convs.length === 0) {
-      res.json({ activities: [], watermark: raw });
-      return;
-    }
-    const activities: Record<string, unknown>[] = [];
-    let last = { n: from, seq: watermark };
-    for (let n = from; n < convs.length && activities.length < 200; n++) {
-      const messages = await store.listMessages(convs[n].id, { afterSeq: n === from ? watermark : 0, limit: 200 - activities.length });
-      activities.push(...messages.filter((m) => m.kind === 'message').map((m) => toActivity(m, t.userId)));
-      if (messages.length) last = { n, seq: messages[messages.length - 1].seq };
-      else if (n > from) last = { n, seq: 0 };
-    }
-    res.json({ activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
-  }));
+  server.get(
+    `${dl}/conversations/:conversationId/activities`,
+    route(log, async (req, res) => {
+      const t = conversationOf(req);
+      // The watermark is the last sequence number seen; "n.seq" once the customer wrote again after a close and the
+      // chat went on in its n-th follow-up conversation (each numbers its messages from 1).
+      const raw = String((req.query as { watermark?: string })?.watermark || '0');
+      const mark = /^(?:(\d{1,4})\.)?(\d{1,15})$/.exec(raw);
+      if (!mark) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
+      const from = Number(mark[1] ?? 0);
+      const watermark = Number(mark[2]);
+      const convs = await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId);
+      if (convs.length === 0) {
+        res.json({ activities: [], watermark: raw });
+        return;
+      }
+      const activities: Record<string, unknown>[] = [];
+      let last = { n: from, seq: watermark };
+      for (let n = from; n < convs.length && activities.length < 200; n++) {
+        const messages = await store.listMessages(convs[n].id, { afterSeq: n === from ? watermark : 0, limit: 200 - activities.length });
+        activities.push(...messages.filter((m) => m.kind === 'message').map((m) => toActivity(m, t.userId)));
+        if (messages.length) last = { n, seq: messages[messages.length - 1].seq };
+        else if (n > from) last = { n, seq: 0 };
+      }
+      res.json({ activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
+    }),
+  );
 }

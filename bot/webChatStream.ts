@@ -112,7 +112,10 @@ export class WebChatStream implements WebChatStreamHook {
   static fromConfig(config: Config, store: Store, log: Logger): WebChatStream | undefined {
     const s = config.streams;
     if (!s.webChat) return undefined;
-    return new WebChatStream({ store, secret: config.session.secret, log }, { keepAliveMs: s.webChatKeepAliveSeconds * 1000, maxBufferedBytes: s.webChatMaxBufferedBytes, maxConnections: s.webChatMaxConnections });
+    return new WebChatStream(
+      { store, secret: config.session.secret, log },
+      { keepAliveMs: s.webChatKeepAliveSeconds * 1000, maxBufferedBytes: s.webChatMaxBufferedBytes, maxConnections: s.webChatMaxConnections },
+    );
   }
 
   /** Handles upgrades on the stream path; every other upgrade (Socket.IO's /socket.io) is left to its owner. */
@@ -170,13 +173,25 @@ export class WebChatStream implements WebChatStreamHook {
       else this.d.log.info({ code: e.code }, 'web chat stream refused');
       const body = JSON.stringify({ error: e.toJSON() });
       socket.on('error', () => socket.destroy());
-      socket.end(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     }
   };
 
   private open(ws: WebSocket, g: { conversationId: string; userId: string; watermark: number; until: number }): void {
     if (this.closed) return void ws.terminate();
-    const c: Connection = { ws, conversationId: g.conversationId, userId: g.userId, until: g.until * 1000, watermark: g.watermark, alive: true, pumping: false, again: false, bucket: this.nextBucket++ % this.buckets.length };
+    const c: Connection = {
+      ws,
+      conversationId: g.conversationId,
+      userId: g.userId,
+      until: g.until * 1000,
+      watermark: g.watermark,
+      alive: true,
+      pumping: false,
+      again: false,
+      bucket: this.nextBucket++ % this.buckets.length,
+    };
     (ws as Tagged)[CONNECTION] = c;
     let set = this.byConversation.get(c.conversationId);
     if (!set) this.byConversation.set(c.conversationId, (set = new Set()));

@@ -41,7 +41,13 @@ export class StreamTokens {
   }
 
   issue(g: StreamGrant, now = Date.now()): string {
-    const signed: Signed = { c: g.conversationId, u: g.userId, w: g.watermark, until: g.until, exp: Math.min(g.until, Math.floor(now / 1000) + STREAM_TOKEN_TTL_SECONDS) };
+    const signed: Signed = {
+      c: g.conversationId,
+      u: g.userId,
+      w: g.watermark,
+      until: g.until,
+      exp: Math.min(g.until, Math.floor(now / 1000) + STREAM_TOKEN_TTL_SECONDS),
+    };
     const body = Buffer.from(JSON.stringify(signed)).toString('base64url');
     return `${body}.${this.sig(body)}`;
   }

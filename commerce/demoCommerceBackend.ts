@@ -13,10 +13,51 @@ export const DEMO_CUSTOMERS = [
 
 /** Sample orders so the demo works end to end; written once, never overwritten. */
 export const SAMPLE_ORDERS: Order[] = [
-  { number: '12345', status: 'shipped', items: [{ name: 'Trail running shoes', quantity: 1 }], total: 89.9, currency: 'EUR', placedAt: '2026-11-15', eta: '2026-11-25', carrier: 'DHL', trackingCode: 'DH123456789', customerEmail: 'ana@example.com' },
-  { number: '55555', status: 'processing', items: [{ name: 'Rain jacket', quantity: 1 }, { name: 'Wool socks', quantity: 3 }], total: 124.5, currency: 'EUR', placedAt: '2026-11-20', eta: '2026-11-27', customerEmail: 'ana@example.com' },
-  { number: '67890', status: 'delivered', items: [{ name: 'Backpack 30L', quantity: 1 }], total: 59, currency: 'EUR', placedAt: '2026-10-30', carrier: 'UPS', trackingCode: '1Z999AA10123456784', customerEmail: 'ben@example.com' },
-  { number: '24680', status: 'cancelled', items: [{ name: 'Headlamp', quantity: 2 }], total: 40, currency: 'EUR', placedAt: '2026-11-01', customerEmail: 'ben@example.com' },
+  {
+    number: '12345',
+    status: 'shipped',
+    items: [{ name: 'Trail running shoes', quantity: 1 }],
+    total: 89.9,
+    currency: 'EUR',
+    placedAt: '2026-11-15',
+    eta: '2026-11-25',
+    carrier: 'DHL',
+    trackingCode: 'DH123456789',
+    customerEmail: 'ana@example.com',
+  },
+  {
+    number: '55555',
+    status: 'processing',
+    items: [
+      { name: 'Rain jacket', quantity: 1 },
+      { name: 'Wool socks', quantity: 3 },
+    ],
+    total: 124.5,
+    currency: 'EUR',
+    placedAt: '2026-11-20',
+    eta: '2026-11-27',
+    customerEmail: 'ana@example.com',
+  },
+  {
+    number: '67890',
+    status: 'delivered',
+    items: [{ name: 'Backpack 30L', quantity: 1 }],
+    total: 59,
+    currency: 'EUR',
+    placedAt: '2026-10-30',
+    carrier: 'UPS',
+    trackingCode: '1Z999AA10123456784',
+    customerEmail: 'ben@example.com',
+  },
+  {
+    number: '24680',
+    status: 'cancelled',
+    items: [{ name: 'Headlamp', quantity: 2 }],
+    total: 40,
+    currency: 'EUR',
+    placedAt: '2026-11-01',
+    customerEmail: 'ben@example.com',
+  },
 ];
 
 export class DemoCommerceBackend implements CommerceBackend {
@@ -37,7 +78,12 @@ export class DemoCommerceBackend implements CommerceBackend {
       if (await this.store.findCustomerByKey({ kind: 'email', value: c.email })) continue;
       const now = new Date().toISOString();
       try {
-        await this.store.createCustomer({ displayName: c.name, language: c.language, contacts: [{ type: 'email', value: c.email, verified: true, source: 'import', addedAt: now }], tags: ['demo'] });
+        await this.store.createCustomer({
+          displayName: c.name,
+          language: c.language,
+          contacts: [{ type: 'email', value: c.email, verified: true, source: 'import', addedAt: now }],
+          tags: ['demo'],
+        });
       } catch {
         // Another instance seeded it first.
       }
@@ -49,7 +95,10 @@ export class DemoCommerceBackend implements CommerceBackend {
   }
 
   /** The order if this identity owns it; otherwise why not. */
-  private async owned(who: CustomerIdentity, orderNumber: string): Promise<{ ok: true; order: Order; etag: string } | { ok: false; reason: 'not_found' | 'not_owner' }> {
+  private async owned(
+    who: CustomerIdentity,
+    orderNumber: string,
+  ): Promise<{ ok: true; order: Order; etag: string } | { ok: false; reason: 'not_found' | 'not_owner' }> {
     const entry = await this.read(orderNumber);
     if (!entry) return { ok: false, reason: 'not_found' };
     const order = entry.value.order as Order;
@@ -76,7 +125,15 @@ export class DemoCommerceBackend implements CommerceBackend {
     if (!r.ok) return r;
     const existing = await this.refundOf(orderNumber);
     if (existing) return { ok: true, value: existing };
-    const refund: Refund = { id: `R-${randomUUID().slice(0, 8).toUpperCase()}`, orderNumber, status: 'requested', amount: r.order.total, currency: r.order.currency, reason, requestedAt: new Date().toISOString() };
+    const refund: Refund = {
+      id: `R-${randomUUID().slice(0, 8).toUpperCase()}`,
+      orderNumber,
+      status: 'requested',
+      amount: r.order.total,
+      currency: r.order.currency,
+      reason,
+      requestedAt: new Date().toISOString(),
+    };
     await this.store.writeState(REFUND_KEY(orderNumber), { refund });
     return { ok: true, value: refund };
   }

@@ -25,7 +25,13 @@ export class OrderService {
     private readonly audit: AuditSink,
   ) {}
 
-  private async refused(who: CustomerIdentity, operation: OrderOperation | 'prove', orderNumber: string, reason: OrderRefusal, ctx: OrderCallContext): Promise<void> {
+  private async refused(
+    who: CustomerIdentity,
+    operation: OrderOperation | 'prove',
+    orderNumber: string,
+    reason: OrderRefusal,
+    ctx: OrderCallContext,
+  ): Promise<void> {
     await this.audit.appendAudit({
       actorId: `customer:${who.customerId}`,
       action: operation === 'prove' ? 'order.ownership_proof_failed' : 'order.access_refused',
@@ -35,7 +41,13 @@ export class OrderService {
     });
   }
 
-  private async checked<T extends { ok: boolean }>(who: CustomerIdentity, operation: OrderOperation, orderNumber: string, ctx: OrderCallContext, r: T): Promise<T> {
+  private async checked<T extends { ok: boolean }>(
+    who: CustomerIdentity,
+    operation: OrderOperation,
+    orderNumber: string,
+    ctx: OrderCallContext,
+    r: T,
+  ): Promise<T> {
     const reason = (r as { reason?: string }).reason;
     // A missing order is refused too: the customer cannot tell the two apart, and probing numbers shows in the log.
     if (!r.ok && (reason === 'not_owner' || reason === 'not_found')) await this.refused(who, operation, orderNumber, reason, ctx);
@@ -50,7 +62,12 @@ export class OrderService {
    * Ownership for an unverified visitor: the order number together with the e-mail on the order. Returns the proof
    * to keep for this conversation, or the refusal (audited).
    */
-  async prove(who: CustomerIdentity, orderNumber: string, email: string, ctx: OrderCallContext = {}): Promise<{ ok: true; order: Order; proof: { orderNumber: string; email: string } } | { ok: false }> {
+  async prove(
+    who: CustomerIdentity,
+    orderNumber: string,
+    email: string,
+    ctx: OrderCallContext = {},
+  ): Promise<{ ok: true; order: Order; proof: { orderNumber: string; email: string } } | { ok: false }> {
     const proof = { orderNumber, email: email.trim().toLowerCase() };
     const r = await this.backend.getOrder({ ...who, proofs: [...who.proofs, proof] }, orderNumber);
     if (r.ok) return { ok: true, order: r.value, proof };
@@ -70,7 +87,11 @@ export class OrderService {
     return this.checked(who, 'refund_status', orderNumber, ctx, await this.backend.getRefund(who, orderNumber));
   }
 
-  async startReturn(who: CustomerIdentity, orderNumber: string, ctx: OrderCallContext = {}): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>> {
+  async startReturn(
+    who: CustomerIdentity,
+    orderNumber: string,
+    ctx: OrderCallContext = {},
+  ): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>> {
     return this.checked(who, 'return', orderNumber, ctx, await this.backend.startReturn(who, orderNumber));
   }
 

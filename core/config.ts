@@ -77,9 +77,7 @@ export interface Rate {
   readonly seconds: number;
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -104,12 +102,18 @@ const EnvSchema = z.object({
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
   EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
-  BUSINESS_HOURS: z.string().regex(/^[1-7](-[1-7])? \d{2}:\d{2}-\d{2}:\d{2}$/, 'BUSINESS_HOURS looks like "1-5 09:00-18:00" (days 1=Monday…7, local times)').optional(),
+  BUSINESS_HOURS: z
+    .string()
+    .regex(/^[1-7](-[1-7])? \d{2}:\d{2}-\d{2}:\d{2}$/, 'BUSINESS_HOURS looks like "1-5 09:00-18:00" (days 1=Monday…7, local times)')
+    .optional(),
   BUSINESS_TIMEZONE: z.string().default('UTC'),
   ALWAYS_HUMAN_INTENTS: z.string().default('complaint,account.delete'),
   VIP_SEGMENTS: z.string().default('vip'),
   QUEUE_SWEEP_SECONDS: z.coerce.number().int().positive().default(15),
-  ASK_EMAIL_CHANNELS: z.string().regex(/^[\w.-]*(,\s*[\w.-]+)*$/, 'ASK_EMAIL_CHANNELS is a comma-separated list of channel ids').default('webchat,directline,emulator'),
+  ASK_EMAIL_CHANNELS: z
+    .string()
+    .regex(/^[\w.-]*(,\s*[\w.-]+)*$/, 'ASK_EMAIL_CHANNELS is a comma-separated list of channel ids')
+    .default('webchat,directline,emulator'),
   KNOWLEDGE_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   WEBHOOK_URL: z.string().url().optional(),
@@ -118,9 +122,24 @@ const EnvSchema = z.object({
   SITE_TOKEN_SECRET: secret('SITE_TOKEN_SECRET', 32).optional(),
   SITE_TOKEN_AUDIENCE: z.string().min(1).max(200).default(DEFAULTS.SITE_TOKEN_AUDIENCE),
   SITE_TOKEN_ISSUER: z.string().min(1).max(200).default(DEFAULTS.SITE_TOKEN_ISSUER),
-  SITE_TOKEN_MAX_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULTS.SITE_TOKEN_MAX_SECONDS),
-  WEBCHAT_TOKEN_SECONDS: z.coerce.number().int().min(60).max(24 * 3600).default(DEFAULTS.WEBCHAT_TOKEN_SECONDS),
-  WEBCHAT_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(DEFAULTS.WEBCHAT_SESSION_MAX_SECONDS),
+  SITE_TOKEN_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(DEFAULTS.SITE_TOKEN_MAX_SECONDS),
+  WEBCHAT_TOKEN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .default(DEFAULTS.WEBCHAT_TOKEN_SECONDS),
+  WEBCHAT_SESSION_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(DEFAULTS.WEBCHAT_SESSION_MAX_SECONDS),
   TRUSTED_SERVICE_URLS: z.string().optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(DEFAULTS.TRUST_PROXY),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.MAX_MESSAGE_CHARS),
@@ -143,9 +162,17 @@ const EnvSchema = z.object({
   DEMO_ACCOUNTS: bool.optional(),
   WEBCHAT_STREAM: bool.default('true'),
   WEBCHAT_STREAM_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULTS.WEBCHAT_STREAM_KEEPALIVE_SECONDS),
-  WEBCHAT_STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().min(16 * 1024).default(DEFAULTS.WEBCHAT_STREAM_MAX_BUFFER_BYTES),
+  WEBCHAT_STREAM_MAX_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(DEFAULTS.WEBCHAT_STREAM_MAX_BUFFER_BYTES),
   WEBCHAT_STREAM_MAX_CONNECTIONS: z.coerce.number().int().min(0).default(DEFAULTS.WEBCHAT_STREAM_MAX_CONNECTIONS),
-  CONSOLE_SOCKET_MAX_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(DEFAULTS.CONSOLE_SOCKET_MAX_BUFFER_BYTES),
+  CONSOLE_SOCKET_MAX_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(DEFAULTS.CONSOLE_SOCKET_MAX_BUFFER_BYTES),
 });
 
 /** `migrateOnStart`: apply pending store migrations at start (default: yes for the embedded store, no for MongoDB). */
@@ -198,7 +225,13 @@ export interface Config {
   /** Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`. */
   readonly webChat: { readonly tokenSeconds: number; readonly sessionMaxSeconds: number };
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. Only tokens of allowedTenants are accepted. */
-  readonly teams?: { readonly appId: string; readonly jwksUrl: string; readonly issuers: readonly string[]; readonly audiences: readonly string[]; readonly allowedTenants: readonly string[] };
+  readonly teams?: {
+    readonly appId: string;
+    readonly jwksUrl: string;
+    readonly issuers: readonly string[];
+    readonly audiences: readonly string[];
+    readonly allowedTenants: readonly string[];
+  };
   readonly console: { readonly allowedOrigins: readonly string[] };
   readonly demoAccounts: boolean;
   /** Web chat over Direct Line 3.0 WebSocket streams, and the outbound bounds of every pushed connection. */
@@ -253,31 +286,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const missing = (name: keyof typeof e) => !e[name] && !failed.has(name);
   if (e.NODE_ENV === 'production') {
     if (missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
-    if (missing('MicrosoftAppPassword') && e.MicrosoftAppType !== 'UserAssignedMSI')
-      problems.push('MicrosoftAppPassword: required in production');
+    if (missing('MicrosoftAppPassword') && e.MicrosoftAppType !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword: required in production');
     if (missing('SESSION_SECRET')) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
-    if (missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production (the service\'s own https address)');
-    else if (e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
+    if (missing('PUBLIC_URL')) problems.push("PUBLIC_URL: required in production (the service's own https address)");
+    else if (e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://'))
+      problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
     if (e.DEMO_ACCOUNTS) problems.push('DEMO_ACCOUNTS: refused in production (their password is public)');
-    if (e.BOT_OPENID_METADATA_URL && !e.BOT_OPENID_METADATA_URL.startsWith('https://')) problems.push('BOT_OPENID_METADATA_URL: must be https:// in production');
+    if (e.BOT_OPENID_METADATA_URL && !e.BOT_OPENID_METADATA_URL.startsWith('https://'))
+      problems.push('BOT_OPENID_METADATA_URL: must be https:// in production');
   }
-  if (e.MicrosoftAppId && missing('PUBLIC_URL')) problems.push('PUBLIC_URL: required when MicrosoftAppId is set (the web chat\'s service URL must never come from a request)');
+  if (e.MicrosoftAppId && missing('PUBLIC_URL'))
+    problems.push("PUBLIC_URL: required when MicrosoftAppId is set (the web chat's service URL must never come from a request)");
   if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && missing('MicrosoftAppTenantId'))
     problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${e.MicrosoftAppType}`);
-  if (e.MicrosoftAppType === 'UserAssignedMSI' && missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required when MicrosoftAppType is UserAssignedMSI (the managed identity\'s client id)');
+  if (e.MicrosoftAppType === 'UserAssignedMSI' && missing('MicrosoftAppId'))
+    problems.push("MicrosoftAppId: required when MicrosoftAppType is UserAssignedMSI (the managed identity's client id)");
   if (e.MicrosoftAppPassword && !e.MicrosoftAppId) problems.push('MicrosoftAppPassword: set without MicrosoftAppId');
   for (const t of trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId)) {
     const p = parseServiceUrlPattern(t);
     if (typeof p === 'string') problems.push(`TRUSTED_SERVICE_URLS: ${p}`);
-    else if (e.NODE_ENV === 'production' && isCleartextRemote(t)) problems.push(`TRUSTED_SERVICE_URLS: "${t}" is plain http to another host; production sends only over https`);
+    else if (e.NODE_ENV === 'production' && isCleartextRemote(t))
+      problems.push(`TRUSTED_SERVICE_URLS: "${t}" is plain http to another host; production sends only over https`);
   }
   if (e.TEAMS_APP_ID && list(e.TEAMS_ALLOWED_TENANTS).length === 0 && !failed.has('TEAMS_ALLOWED_TENANTS'))
     problems.push('TEAMS_ALLOWED_TENANTS: required when TEAMS_APP_ID is set (the Entra ID tenant ids whose users may sign in)');
   for (const tid of list(e.TEAMS_ALLOWED_TENANTS)) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tid)) problems.push(`TEAMS_ALLOWED_TENANTS: "${tid}" is not a tenant id (a GUID)`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tid))
+      problems.push(`TEAMS_ALLOWED_TENANTS: "${tid}" is not a tenant id (a GUID)`);
   }
-  if (e.WEBCHAT_TOKEN_SECONDS !== undefined && e.WEBCHAT_SESSION_MAX_SECONDS !== undefined && e.WEBCHAT_TOKEN_SECONDS > e.WEBCHAT_SESSION_MAX_SECONDS) problems.push('WEBCHAT_TOKEN_SECONDS: longer than WEBCHAT_SESSION_MAX_SECONDS');
-  if (!!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET && !failed.has('WEBHOOK_URL') && !failed.has('WEBHOOK_SECRET')) problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
+  if (e.WEBCHAT_TOKEN_SECONDS !== undefined && e.WEBCHAT_SESSION_MAX_SECONDS !== undefined && e.WEBCHAT_TOKEN_SECONDS > e.WEBCHAT_SESSION_MAX_SECONDS)
+    problems.push('WEBCHAT_TOKEN_SECONDS: longer than WEBCHAT_SESSION_MAX_SECONDS');
+  if (!!e.WEBHOOK_URL !== !!e.WEBHOOK_SECRET && !failed.has('WEBHOOK_URL') && !failed.has('WEBHOOK_SECRET'))
+    problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together');
   if (e.BUSINESS_TIMEZONE) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
@@ -351,7 +391,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipMessages: e.RATE_LIMIT_IP_MESSAGES,
       ipWebChatSessions: e.RATE_LIMIT_IP_WEBCHAT_SESSIONS,
       ipHandshakes: e.RATE_LIMIT_IP_HANDSHAKES,
-      socket: { presence: e.RATE_LIMIT_SOCKET_PRESENCE, typing: e.RATE_LIMIT_SOCKET_TYPING, messages: e.RATE_LIMIT_SOCKET_MESSAGES, other: e.RATE_LIMIT_SOCKET_OTHER },
+      socket: {
+        presence: e.RATE_LIMIT_SOCKET_PRESENCE,
+        typing: e.RATE_LIMIT_SOCKET_TYPING,
+        messages: e.RATE_LIMIT_SOCKET_MESSAGES,
+        other: e.RATE_LIMIT_SOCKET_OTHER,
+      },
     },
   };
   return deepFreeze(config);
@@ -376,7 +421,10 @@ function trustedList(v: string | undefined, anonymous: boolean): string[] {
 }
 
 function list(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function deepFreeze<T>(o: T): T {

@@ -32,8 +32,7 @@ export function parseCsvWithLines(text: string): { line: number; cells: string[]
     else if (ch === ',') {
       row.push(cell);
       cell = '';
-    }
-    else if (ch === '\n' || ch === '\r') {
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       push();
       line++;

@@ -19,7 +19,7 @@ export const ErrorCatalogue = {
   AUTH_RATE_LIMITED: { status: 429, message: 'Too many sign-in attempts; try later' },
   AUTH_ORIGIN_FORBIDDEN: { status: 403, message: 'Origin is not allowed' },
   AUTH_PASSWORD_WEAK: { status: 400, message: 'The password is too short or too easy to guess' },
-  AUTH_KEYS_UNAVAILABLE: { status: 503, message: 'The identity provider\'s signing keys cannot be fetched; try again shortly' },
+  AUTH_KEYS_UNAVAILABLE: { status: 503, message: "The identity provider's signing keys cannot be fetched; try again shortly" },
   AUTH_TEAMS_NOT_LINKED: { status: 403, message: 'This Teams account is not linked to a console account; an admin links it once' },
   FORBIDDEN: { status: 403, message: 'Your role may not do this' },
   STORE_UNAVAILABLE: { status: 503, message: 'The store is not answering' },
@@ -57,9 +57,7 @@ export class AppError extends Error {
   }
 
   toJSON(): { code: ErrorCode; message: string; details?: unknown } {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 }
 

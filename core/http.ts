@@ -133,11 +133,17 @@ function prototypeKeyInQuery(query: string): boolean {
  * right of X-Forwarded-For (each proxy appends the address it received the request from; anything further left
  * is what the client claimed and is never believed).
  */
-export function clientAddress(req: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }, trustProxy: number): string {
+export function clientAddress(
+  req: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } },
+  trustProxy: number,
+): string {
   const peer = req.socket?.remoteAddress ?? 'unknown';
   if (trustProxy <= 0) return peer;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return hops[hops.length - trustProxy] ?? hops[0] ?? peer;
 }
 

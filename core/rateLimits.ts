@@ -4,14 +4,7 @@ import { AppError } from './errors';
 
 /** Every limit the service keeps, each counted per key (a conversation, a client address, a socket). */
 export type LimitName =
-  | 'conversationMessages'
-  | 'ipMessages'
-  | 'ipWebChatSessions'
-  | 'ipHandshakes'
-  | 'socketPresence'
-  | 'socketTyping'
-  | 'socketMessages'
-  | 'socketOther';
+  'conversationMessages' | 'ipMessages' | 'ipWebChatSessions' | 'ipHandshakes' | 'socketPresence' | 'socketTyping' | 'socketMessages' | 'socketOther';
 
 /**
  * Builds one limiter. In memory by default: counts are per process, right for one instance. With several
@@ -37,7 +30,10 @@ export class RateLimits {
       socketMessages: config.socket.messages,
       socketOther: config.socket.other,
     };
-    this.limiters = Object.fromEntries(Object.entries(rates).map(([name, rate]) => [name, factory(name as LimitName, rate)])) as Record<LimitName, RateLimiterAbstract>;
+    this.limiters = Object.fromEntries(Object.entries(rates).map(([name, rate]) => [name, factory(name as LimitName, rate)])) as Record<
+      LimitName,
+      RateLimiterAbstract
+    >;
   }
 
   /** Takes one point from key's budget under this limit; throws RATE_LIMITED when none is left. */

@@ -31,7 +31,13 @@ export class CancelOrderDialog extends OrderDialog {
       return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
     const r = await this.orders.cancelOrder(await this.identity(step.context), order.number, this.callContext(step.context));
-    const key = r.ok ? 'cancelled' : r.reason === 'already_cancelled' ? 'cancelAlreadyCancelled' : r.reason === 'already_shipped' ? 'cancelAlreadyShipped' : 'orderNotFound';
+    const key = r.ok
+      ? 'cancelled'
+      : r.reason === 'already_cancelled'
+        ? 'cancelAlreadyCancelled'
+        : r.reason === 'already_shipped'
+          ? 'cancelAlreadyShipped'
+          : 'orderNotFound';
     await step.context.sendActivity(t(language, key, { order: order.number }));
     return end(step, { outcome: { kind: 'answered' } });
   }

@@ -17,7 +17,12 @@ export interface ClarifyOptions {
 const CHOICE_PROMPT = 'clarifyChoice';
 
 function normalize(s: string): string {
-  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return s
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /**
@@ -45,7 +50,8 @@ export class ClarifyDialog extends ComponentDialog {
     const o = step.options as ClarifyOptions;
     const answer = normalize(String(step.result ?? ''));
     const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : -1;
-    const picked = index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
+    const picked =
+      index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
     if (picked) return end(step, { pick: { intent: picked, text: o.text, orderNumber: o.orderNumber } });
     const none = REPLY_LANGUAGES.some((l) => normalize(t(l, 'noneOfThese')) === answer) || readYesNo(answer) === 'no';
     if (none) return end(step, { outcome: { kind: 'not_understood' } });

@@ -24,7 +24,10 @@ export class DeleteAccountDialog extends ComponentDialog {
 
   private async decide(step: WaterfallStepContext) {
     const answer = answerOf(step);
-    if (answer === 'yes') return end(step, { outcome: { kind: 'escalate', reason: 'policy_intent', detail: 'intent account.delete is always handled by people (confirmed by the customer)' } });
+    if (answer === 'yes')
+      return end(step, {
+        outcome: { kind: 'escalate', reason: 'policy_intent', detail: 'intent account.delete is always handled by people (confirmed by the customer)' },
+      });
     if (answer === 'no') await step.context.sendActivity(t(turnInfo(step.context).language, 'deleteAccountKept'));
     return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
   }

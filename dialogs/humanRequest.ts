@@ -3,11 +3,16 @@
  * card was charged twice"): the classifier gives such mixed messages to their other half. Negated requests ("I
  * don't need an agent") are not requests.
  */
-const WHO_EN = '(?:a |an |the |some |one of (?:your|the) |your |real |live |actual )*(?:human(?: being)?|person|people|agent|representative|rep|operator|someone|somebody|staff|manager|supervisor|employee|customer (?:service|support)(?: agent| person)?)';
-const WHO_ES = '(?:con )?(?:un |una |algún |algun |alguna |el |la |tu |vuestro |vuestra |algún |real |de verdad )*(?:persona(?: real| de verdad)?|humano|humana|agente|operador|operadora|asesor|asesora|representante|alguien(?: real| de verdad)?|encargado|encargada|supervisor|supervisora|empleado|empleada|responsable)';
+const WHO_EN =
+  '(?:a |an |the |some |one of (?:your|the) |your |real |live |actual )*(?:human(?: being)?|person|people|agent|representative|rep|operator|someone|somebody|staff|manager|supervisor|employee|customer (?:service|support)(?: agent| person)?)';
+const WHO_ES =
+  '(?:con )?(?:un |una |algún |algun |alguna |el |la |tu |vuestro |vuestra |algún |real |de verdad )*(?:persona(?: real| de verdad)?|humano|humana|agente|operador|operadora|asesor|asesora|representante|alguien(?: real| de verdad)?|encargado|encargada|supervisor|supervisora|empleado|empleada|responsable)';
 const REQUEST = [
   new RegExp(`\\b(?:talk|speak|chat|connect|transfer|put|pass)(?: me)?(?: through)? (?:to|with) ${WHO_EN}\\b`, 'i'),
-  new RegExp(`\\b(?:need|want|get me|give me|can i (?:get|have)|i'?d like|i would like|let me talk to|is there)(?: to (?:talk|speak) (?:to|with))? ${WHO_EN}\\b`, 'i'),
+  new RegExp(
+    `\\b(?:need|want|get me|give me|can i (?:get|have)|i'?d like|i would like|let me talk to|is there)(?: to (?:talk|speak) (?:to|with))? ${WHO_EN}\\b`,
+    'i',
+  ),
   /\b(?:human|agent|person|operator|representative) please\b/i,
   /\blive (?:agent|chat|person|support)\b|\breal (?:human|person)\b/i,
   new RegExp(`\\b(?:hablar|habla|chatear|comunicarme|contactar)(?: con)? ${WHO_ES}\\b`, 'iu'),
@@ -24,7 +29,10 @@ export interface HumanRequest {
 }
 
 function clauses(text: string): string[] {
-  return text.split(/(?<=[,.;!?])\s+|\s+(?:but|and also|pero|y además)\s+/iu).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/(?<=[,.;!?])\s+|\s+(?:but|and also|pero|y además)\s+/iu)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function findHumanRequest(text: string): HumanRequest | undefined {
@@ -34,7 +42,10 @@ export function findHumanRequest(text: string): HumanRequest | undefined {
     for (const re of REQUEST) {
       const m = parts[i].match(re);
       if (!m || NEGATION.test(parts[i].slice(0, m.index ?? 0))) continue;
-      const rest = parts.filter((_, j) => j !== i).join(' ').trim();
+      const rest = parts
+        .filter((_, j) => j !== i)
+        .join(' ')
+        .trim();
       return { rest };
     }
   }

@@ -21,8 +21,16 @@ export interface SearchHit {
 }
 
 const STOPWORDS: Record<ReplyLanguage, Set<string>> = {
-  en: new Set('a an the is are am was were be been being i me my mine you your we our us they them their it its this that these those to of and or in on at for with from by as about into over can could would should will shall do does did have has had not no yes please hi hello hey thanks thank what which who whom how when where why there here if then so just also any some all more most very too get got want need like know tell help question'.split(' ')),
-  es: new Set('el la los las un una unos unas de del al y o u en a por para con sin sobre que qué es son está están estoy ser estar mi mis me tu tus te su sus nos yo él ella lo le les se ya pero muy más mas como cómo cuando cuándo donde dónde por qué porque hay hola gracias quiero necesito puedo puedes favor ayuda saber pregunta este esta esto eso esa ese'.split(' ')),
+  en: new Set(
+    'a an the is are am was were be been being i me my mine you your we our us they them their it its this that these those to of and or in on at for with from by as about into over can could would should will shall do does did have has had not no yes please hi hello hey thanks thank what which who whom how when where why there here if then so just also any some all more most very too get got want need like know tell help question'.split(
+      ' ',
+    ),
+  ),
+  es: new Set(
+    'el la los las un una unos unas de del al y o u en a por para con sin sobre que qué es son está están estoy ser estar mi mis me tu tus te su sus nos yo él ella lo le les se ya pero muy más mas como cómo cuando cuándo donde dónde por qué porque hay hola gracias quiero necesito puedo puedes favor ayuda saber pregunta este esta esto eso esa ese'.split(
+      ' ',
+    ),
+  ),
 };
 
 /** Lower-case words without stop words, stemmed, accents removed (customers often leave them out). */
@@ -49,7 +57,10 @@ class Bm25 {
   private readonly df = new Map<string, number>();
   private avgLength = 1;
 
-  constructor(articles: Article[], private readonly language: ReplyLanguage) {
+  constructor(
+    articles: Article[],
+    private readonly language: ReplyLanguage,
+  ) {
     for (const article of articles) {
       const strong = [...terms(article.title?.[language] ?? '', language), ...(article.keywords?.[language] ?? []).flatMap((k) => terms(k, language))];
       const all = [...strong, ...strong, ...terms(article.answer[language], language)];
@@ -82,7 +93,10 @@ class Bm25 {
       }
       return { article: d.article, score, coverage: matched / query.length, strongHits };
     });
-    return hits.filter((h) => h.score > 0).sort((x, y) => y.score - x.score).slice(0, limit);
+    return hits
+      .filter((h) => h.score > 0)
+      .sort((x, y) => y.score - x.score)
+      .slice(0, limit);
   }
 }
 

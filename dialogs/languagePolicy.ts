@@ -14,10 +14,14 @@ export const DEFAULT_LANGUAGE: Supported = 'en';
 /** Words that are common in one language and are not words of the other (so "no", "me", "a", "son" are in neither). */
 const MARKERS: Record<Supported, Set<string>> = {
   en: new Set(
-    'the is are am was were my your you i to of and with for from this that where what when how why can could would should will want need please have has had do does did not be been it its our we they there here order refund account password help hi hello thanks thank get got just which who some any about would like still yet already'.split(' '),
+    'the is are am was were my your you i to of and with for from this that where what when how why can could would should will want need please have has had do does did not be been it its our we they there here order refund account password help hi hello thanks thank get got just which who some any about would like still yet already'.split(
+      ' ',
+    ),
   ),
   es: new Set(
-    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún'.split(' '),
+    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún'.split(
+      ' ',
+    ),
   ),
 };
 

@@ -270,10 +270,19 @@ export class MainDialog {
         return { kind: 'answered' };
       case 'help':
         // What the bot can do, as buttons; asking for help is no sign of being understood, so the counter stays.
-        await context.sendActivity(MessageFactory.suggestedActions(
-          [t(language, 'help_track'), t(language, 'help_cancel'), t(language, 'help_refund'), t(language, 'help_return'), t(language, 'help_password'), t(language, 'talkToPerson')],
-          t(language, 'help'),
-        ));
+        await context.sendActivity(
+          MessageFactory.suggestedActions(
+            [
+              t(language, 'help_track'),
+              t(language, 'help_cancel'),
+              t(language, 'help_refund'),
+              t(language, 'help_return'),
+              t(language, 'help_password'),
+              t(language, 'talkToPerson'),
+            ],
+            t(language, 'help'),
+          ),
+        );
         return { kind: 'neutral' };
       case 'language.change': {
         const target = /spanish|español|espanol|castellano/i.test(r.text) ? 'es' : /english|inglés|ingles/i.test(r.text) ? 'en' : language;
@@ -335,8 +344,14 @@ export class MainDialog {
     const name = customer.displayName;
     if (!name) return t(language, 'welcome');
     const verifiedEmails = customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value);
-    const open = verifiedEmails.length > 0 ? (await this.d.services.orders.openOrdersFor({ customerId: customer.id, verifiedEmails, proofs: [] }))[0] : undefined;
-    if (open) return t(language, 'welcomeOpenOrder', { name: name.split(' ')[0], order: open.number, status: t(language, open.status === 'shipped' ? 'status_shipped' : 'status_processing') });
+    const open =
+      verifiedEmails.length > 0 ? (await this.d.services.orders.openOrdersFor({ customerId: customer.id, verifiedEmails, proofs: [] }))[0] : undefined;
+    if (open)
+      return t(language, 'welcomeOpenOrder', {
+        name: name.split(' ')[0],
+        order: open.number,
+        status: t(language, open.status === 'shipped' ? 'status_shipped' : 'status_processing'),
+      });
     return t(language, 'welcomeKnown', { name: name.split(' ')[0] });
   }
 }

@@ -60,7 +60,11 @@ export abstract class OrderDialog extends ComponentDialog {
 
   /** The first three steps of every order dialog: number, ownership, proof. */
   protected orderSteps() {
-    return [(s: WaterfallStepContext) => this.askOrderNumber(s), (s: WaterfallStepContext) => this.checkOwnership(s), (s: WaterfallStepContext) => this.proveOwnership(s)];
+    return [
+      (s: WaterfallStepContext) => this.askOrderNumber(s),
+      (s: WaterfallStepContext) => this.checkOwnership(s),
+      (s: WaterfallStepContext) => this.proveOwnership(s),
+    ];
   }
 
   protected async identity(context: TurnContext): Promise<CustomerIdentity> {

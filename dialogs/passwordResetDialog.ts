@@ -27,7 +27,9 @@ export class PasswordResetDialog extends ComponentDialog {
 
   private async send(step: WaterfallStepContext) {
     const { language, customer } = turnInfo(step.context);
-    const email = String(step.result ?? '').match(EMAIL_RE)?.[0]?.toLowerCase();
+    const email = String(step.result ?? '')
+      .match(EMAIL_RE)?.[0]
+      ?.toLowerCase();
     if (!email) {
       await step.context.sendActivity(t(language, 'notUnderstood'));
       return end(step, { outcome: { kind: 'not_understood' } });

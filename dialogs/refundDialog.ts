@@ -26,7 +26,11 @@ export class RefundDialog extends OrderDialog {
     (step.values as Record<string, string>).reason = String(step.result ?? '').slice(0, 500);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
-    return askYesNo(step, language, t(language, 'confirmRefund', { amount: order.total, currency: order.currency, order: order.number, items: describeItems(order, language) }));
+    return askYesNo(
+      step,
+      language,
+      t(language, 'confirmRefund', { amount: order.total, currency: order.currency, order: order.number, items: describeItems(order, language) }),
+    );
   }
 
   private async request(step: WaterfallStepContext) {
@@ -37,13 +41,20 @@ export class RefundDialog extends OrderDialog {
       await step.context.sendActivity(t(language, 'refundKept', { order: order.number }));
       return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
-    const r = await this.orders.requestRefund(await this.identity(step.context), order.number, (step.values as Record<string, string>).reason, this.callContext(step.context));
+    const r = await this.orders.requestRefund(
+      await this.identity(step.context),
+      order.number,
+      (step.values as Record<string, string>).reason,
+      this.callContext(step.context),
+    );
     if (!r.ok) {
       await step.context.sendActivity(t(language, 'orderNotFound', { order: order.number }));
       return answered(step);
     }
     const refund = r.value;
-    await step.context.sendActivity(t(language, 'refundRequested', { refund: refund.id, amount: refund.amount, currency: refund.currency, order: order.number }));
+    await step.context.sendActivity(
+      t(language, 'refundRequested', { refund: refund.id, amount: refund.amount, currency: refund.currency, order: order.number }),
+    );
     return answered(step);
   }
 }
@@ -64,7 +75,9 @@ export class RefundStatusDialog extends OrderDialog {
     const r = await this.orders.getRefund(await this.identity(step.context), order.number, this.callContext(step.context));
     const refund = r.ok ? r.value : null;
     await step.context.sendActivity(
-      refund ? t(language, 'refundStatus', { refund: refund.id, order: order.number, status: refund.status }) : t(language, 'noRefund', { order: order.number }),
+      refund
+        ? t(language, 'refundStatus', { refund: refund.id, order: order.number, status: refund.status })
+        : t(language, 'noRefund', { order: order.number }),
     );
     return answered(step);
   }

@@ -36,7 +36,9 @@ export class ReturnDialog extends OrderDialog {
     }
     const r = await this.orders.startReturn(await this.identity(step.context), order.number, this.callContext(step.context));
     const ret = r.ok ? r.value : null;
-    await step.context.sendActivity(ret ? t(language, 'returnStarted', { ret: ret.returnId, label: ret.labelUrl }) : t(language, 'returnImpossible', { order: order.number }));
+    await step.context.sendActivity(
+      ret ? t(language, 'returnStarted', { ret: ret.returnId, label: ret.labelUrl }) : t(language, 'returnImpossible', { order: order.number }),
+    );
     return answered(step);
   }
 }

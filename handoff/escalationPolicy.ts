@@ -3,13 +3,7 @@ import type { Recognition } from '../nlu/recognizer';
 
 /** Why a conversation went to a person; the agent sees this. Closed set. */
 export type EscalationReason =
-  | 'customer_asked'
-  | 'not_understood'
-  | 'negative_sentiment'
-  | 'important_customer'
-  | 'policy_intent'
-  | 'dialog_decided'
-  | 'social_mention';
+  'customer_asked' | 'not_understood' | 'negative_sentiment' | 'important_customer' | 'policy_intent' | 'dialog_decided' | 'social_mention';
 
 export interface EscalationPolicyConfig {
   /** Consecutive not-understood turns before handoff. */
@@ -81,14 +75,22 @@ export function decideEscalation(input: EscalationInput, p: EscalationPolicyConf
   const important = isImportant(customer, p);
   const boost = important ? 10 : 0;
   if (r.intent === 'human.request') return { reason: 'customer_asked', detail: `asked for a person: "${r.text.slice(0, 80)}"`, priorityBoost: boost };
-  if (p.alwaysHumanIntents.includes(r.intent) && !p.confirmBeforeHandoff.includes(r.intent)) return { reason: 'policy_intent', detail: `intent ${r.intent} is always handled by people`, priorityBoost: boost + 2 };
+  if (p.alwaysHumanIntents.includes(r.intent) && !p.confirmBeforeHandoff.includes(r.intent))
+    return { reason: 'policy_intent', detail: `intent ${r.intent} is always handled by people`, priorityBoost: boost + 2 };
   if (r.sentiment <= p.negativeSentiment) return { reason: 'negative_sentiment', detail: `sentiment ${r.sentiment.toFixed(2)}`, priorityBoost: boost + 3 };
   if (input.recentSentiment.length >= 2) {
     const avg = input.recentSentiment.reduce((a, b) => a + b, 0) / input.recentSentiment.length;
-    if (avg - r.sentiment >= p.sentimentDrop) return { reason: 'negative_sentiment', detail: `sentiment fell from ${avg.toFixed(2)} to ${r.sentiment.toFixed(2)}`, priorityBoost: boost + 3 };
+    if (avg - r.sentiment >= p.sentimentDrop)
+      return { reason: 'negative_sentiment', detail: `sentiment fell from ${avg.toFixed(2)} to ${r.sentiment.toFixed(2)}`, priorityBoost: boost + 3 };
   }
-  if (important && input.failures >= 1) return { reason: 'important_customer', detail: `${important}, ${input.failures} turn${input.failures === 1 ? '' : 's'} not understood`, priorityBoost: boost };
-  if (input.failures >= p.failuresBeforeHandoff) return { reason: 'not_understood', detail: `${input.failures} turns in a row not understood`, priorityBoost: boost + 1 };
+  if (important && input.failures >= 1)
+    return {
+      reason: 'important_customer',
+      detail: `${important}, ${input.failures} turn${input.failures === 1 ? '' : 's'} not understood`,
+      priorityBoost: boost,
+    };
+  if (input.failures >= p.failuresBeforeHandoff)
+    return { reason: 'not_understood', detail: `${input.failures} turns in a row not understood`, priorityBoost: boost + 1 };
   return null;
 }
 

@@ -33,7 +33,7 @@ export interface HandoffEventMap {
   'conversation.withdrawn': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation; byAgentId?: string };
   'message.created': { conversation: Conversation; message: Message };
-  'typing': { conversation: Conversation; from: 'customer' | 'agent'; agentId?: string };
+  typing: { conversation: Conversation; from: 'customer' | 'agent'; agentId?: string };
 }
 
 export type HandoffEventName = keyof HandoffEventMap;

@@ -39,7 +39,13 @@ export interface BusinessHours {
 
 export function withinBusinessHours(h: BusinessHours | undefined, at: Date): boolean {
   if (!h) return true;
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: h.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: h.timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
   const minutes = Number(get('hour')) * 60 + Number(get('minute'));
@@ -135,8 +141,18 @@ export class HandoffService {
     if (!r.ok) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${r.current?.state ?? c.state}`);
     const queued = r.conversation;
     const ticket = await this.ticket(queued);
-    this.events.emit('conversation.queued', { conversation: queued, reason: decision.reason, detail: decision.detail, position: ticket.position, estimatedWaitSeconds: ticket.estimatedWaitSeconds });
-    await this.store.updateConversation(queued.id, { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } }, { states: ['queued'] });
+    this.events.emit('conversation.queued', {
+      conversation: queued,
+      reason: decision.reason,
+      detail: decision.detail,
+      position: ticket.position,
+      estimatedWaitSeconds: ticket.estimatedWaitSeconds,
+    });
+    await this.store.updateConversation(
+      queued.id,
+      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+      { states: ['queued'] },
+    );
     await this.offer(queued.id);
     return ticket;
   }
@@ -147,12 +163,19 @@ export class HandoffService {
    */
   async withdraw(conversationId: string): Promise<Conversation | null> {
     const c = await this.conversation(conversationId);
-    const r = await this.move({ conversationId, to: 'bot', cause: 'withdrawn', from: ['queued'], expectedVersion: c.version, patch: { tags: c.tags.filter((x) => x !== 'offline_message') }, detail: { withdrawnBy: 'customer' } });
+    const r = await this.move({
+      conversationId,
+      to: 'bot',
+      cause: 'withdrawn',
+      from: ['queued'],
+      expectedVersion: c.version,
+      patch: { tags: c.tags.filter((x) => x !== 'offline_message') },
+      detail: { withdrawnBy: 'customer' },
+    });
     if (!r.ok) return null;
     this.events.emit('conversation.withdrawn', { conversation: r.conversation });
     return r.conversation;
   }
-
 
   /**
    * Position and an honest wait, from the real queue: the chats ahead (and how long they have waited already), the
@@ -243,7 +266,11 @@ export class HandoffService {
     const offeredTo = c.queueInfo?.offeredTo ?? [];
     const best = await this.pickAgent(c, offeredTo);
     if (!best) return undefined;
-    const next = await this.store.updateConversation(c.id, { queueInfo: { ...c.queueInfo, offeredTo: [...offeredTo, best.id], offeredAt: new Date().toISOString() } }, { states: ['queued'], version: c.version });
+    const next = await this.store.updateConversation(
+      c.id,
+      { queueInfo: { ...c.queueInfo, offeredTo: [...offeredTo, best.id], offeredAt: new Date().toISOString() } },
+      { states: ['queued'], version: c.version },
+    );
     if (!next) return undefined;
     this.events.emit('conversation.offered', { conversation: next, agentId: best.id });
     return best.id;
@@ -261,7 +288,12 @@ export class HandoffService {
       if (now.getTime() - offeredAt >= this.options.offerTimeoutSeconds * 1000) {
         const raised = await this.store.updateConversation(c.id, { priority: c.priority + 1 }, { states: ['queued'], version: c.version });
         if (raised && (await this.offer(c.id))) reoffered.push(c.id);
-        else if (raised) await this.store.updateConversation(c.id, { queueInfo: { ...raised.queueInfo, offeredTo: raised.queueInfo?.offeredTo ?? [], offeredAt: now.toISOString() } }, { states: ['queued'] });
+        else if (raised)
+          await this.store.updateConversation(
+            c.id,
+            { queueInfo: { ...raised.queueInfo, offeredTo: raised.queueInfo?.offeredTo ?? [], offeredAt: now.toISOString() } },
+            { states: ['queued'] },
+          );
       }
       const fresh = await this.store.getConversation(c.id);
       if (!fresh || fresh.state !== 'queued') continue;
@@ -270,7 +302,11 @@ export class HandoffService {
       // Meaningful: a better position, or a wait that moved by at least a minute and a quarter of what was said.
       const moved = !last || ticket.position < last.position || Math.abs(ticket.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
       if (moved && ticket.agentsOnline > 0) {
-        await this.store.updateConversation(fresh.id, { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } }, { states: ['queued'] });
+        await this.store.updateConversation(
+          fresh.id,
+          { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+          { states: ['queued'] },
+        );
         await this.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
         notified.push(fresh.id);
       }
@@ -328,7 +364,13 @@ export class HandoffService {
       detail: { takeover: true },
     });
     if (!r.ok) throw this.claimError(r, sup.id);
-    await this.store.appendAudit({ actorId: sup.id, action: 'chat.takeover', targetType: 'conversation', targetId: conversationId, data: { previousAgentId: r.previous.agentId } });
+    await this.store.appendAudit({
+      actorId: sup.id,
+      action: 'chat.takeover',
+      targetType: 'conversation',
+      targetId: conversationId,
+      data: { previousAgentId: r.previous.agentId },
+    });
     this.events.emit('conversation.assigned', { conversation: r.conversation, agentId: sup.id, previousAgentId: r.previous.agentId });
     return r.conversation;
   }
@@ -371,7 +413,14 @@ export class HandoffService {
     const c = await this.conversation(conversationId);
     const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
     this.events.emit('message.created', { conversation: c, message });
-    if (author.role !== 'agent') await this.store.appendAudit({ actorId: author.id, action: kind === 'whisper' ? 'chat.whisper' : 'chat.note', targetType: 'conversation', targetId: c.id, data: { seq: message.seq } });
+    if (author.role !== 'agent')
+      await this.store.appendAudit({
+        actorId: author.id,
+        action: kind === 'whisper' ? 'chat.whisper' : 'chat.note',
+        targetType: 'conversation',
+        targetId: c.id,
+        data: { seq: message.seq },
+      });
     return message;
   }
 
@@ -389,11 +438,30 @@ export class HandoffService {
     let next: Conversation;
     if (to.agentId) {
       const target = await this.agent(to.agentId);
-      const r = await this.move({ conversationId, to: 'agent', cause: 'transferred', from: ['agent'], expectedAgentId: agentId, agent: { id: target.id, maxActive: target.capacity }, patch: { assignedAt: now }, actorId: agentId, detail });
+      const r = await this.move({
+        conversationId,
+        to: 'agent',
+        cause: 'transferred',
+        from: ['agent'],
+        expectedAgentId: agentId,
+        agent: { id: target.id, maxActive: target.capacity },
+        patch: { assignedAt: now },
+        actorId: agentId,
+        detail,
+      });
       if (!r.ok) throw r.reason === 'capacity' ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity') : new AppError('HANDOFF_NOT_OWNER');
       next = r.conversation;
     } else if (to.skill) {
-      const r = await this.move({ conversationId, to: 'queued', cause: 'requeued', from: ['agent'], expectedAgentId: agentId, patch: { skill: to.skill, queuedAt: now }, actorId: agentId, detail });
+      const r = await this.move({
+        conversationId,
+        to: 'queued',
+        cause: 'requeued',
+        from: ['agent'],
+        expectedAgentId: agentId,
+        patch: { skill: to.skill, queuedAt: now },
+        actorId: agentId,
+        detail,
+      });
       if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
       next = r.conversation;
     } else {
@@ -402,7 +470,14 @@ export class HandoffService {
     if (to.note) await this.note({ id: agentId, role: 'agent' }, conversationId, to.note);
     this.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
     if (next.state === 'agent') this.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
-    else this.events.emit('conversation.queued', { conversation: next, reason: 'dialog_decided', detail: `transferred to ${to.skill}`, position: (await this.ticket(next)).position, estimatedWaitSeconds: (await this.ticket(next)).estimatedWaitSeconds });
+    else
+      this.events.emit('conversation.queued', {
+        conversation: next,
+        reason: 'dialog_decided',
+        detail: `transferred to ${to.skill}`,
+        position: (await this.ticket(next)).position,
+        estimatedWaitSeconds: (await this.ticket(next)).estimatedWaitSeconds,
+      });
     await this.tell(next, t(next.language, 'transferred'));
     return next;
   }
@@ -444,26 +519,48 @@ export class HandoffService {
    */
   async reopen(conversationId: string): Promise<Conversation | null> {
     const c = await this.conversation(conversationId);
-    const r = await this.move({ conversationId, to: 'bot', cause: 'reopened', from: ['closed'], patch: { tags: c.tags.filter((x) => x !== 'survey_pending') } });
+    const r = await this.move({
+      conversationId,
+      to: 'bot',
+      cause: 'reopened',
+      from: ['closed'],
+      patch: { tags: c.tags.filter((x) => x !== 'survey_pending') },
+    });
     return r.ok ? r.conversation : null;
   }
 
   /** bot → external: a contact centre takes over through the Bot Framework handoff protocol. Null when the bot no longer had it. */
   async startExternal(conversationId: string, decision: EscalationDecision): Promise<Conversation | null> {
-    const r = await this.move({ conversationId, to: 'external', cause: 'external_started', from: ['bot'], patch: { handoffReason: decision.reason }, detail: { reason: decision.reason } });
+    const r = await this.move({
+      conversationId,
+      to: 'external',
+      cause: 'external_started',
+      from: ['bot'],
+      patch: { handoffReason: decision.reason },
+      detail: { reason: decision.reason },
+    });
     return r.ok ? r.conversation : null;
   }
 
   /** external → closed (the contact centre completed) or bot (it failed), from its handoff.status event. */
   async endExternal(conversationId: string, status: 'completed' | 'failed'): Promise<Conversation | null> {
-    const r = await this.move({ conversationId, to: status === 'completed' ? 'closed' : 'bot', cause: 'external_ended', from: ['external'], detail: { handoffStatus: status } });
+    const r = await this.move({
+      conversationId,
+      to: status === 'completed' ? 'closed' : 'bot',
+      cause: 'external_ended',
+      from: ['external'],
+      detail: { handoffStatus: status },
+    });
     return r.ok ? r.conversation : null;
   }
 
   async recordSatisfaction(conversationId: string, score: number, comment?: string): Promise<void> {
     if (!Number.isInteger(score) || score < 1 || score > 5) throw new AppError('VALIDATION_FAILED', 'score must be 1 to 5');
     const c = await this.conversation(conversationId);
-    const next = await this.store.updateConversation(c.id, { satisfaction: { score, comment, at: new Date().toISOString() }, tags: c.tags.filter((t) => t !== 'survey_pending') });
+    const next = await this.store.updateConversation(c.id, {
+      satisfaction: { score, comment, at: new Date().toISOString() },
+      tags: c.tags.filter((t) => t !== 'survey_pending'),
+    });
     if (next) await this.recordEvent(next, { type: 'satisfaction', score, comment });
   }
 

@@ -101,7 +101,14 @@ export async function transition(store: Store, events: HandoffEvents, req: Trans
   const data: Record<string, unknown> = { type: 'state', from: current.state, to: conversation.state, cause: req.cause };
   if (conversation.agentId) data.agentId = conversation.agentId;
   if (current.agentId && current.agentId !== conversation.agentId) data.previousAgentId = current.agentId;
-  const { message: event } = await store.appendMessage({ conversationId: conversation.id, role: 'system', kind: 'event', text: 'state', data: { ...req.detail, ...data }, authorId: req.actorId });
+  const { message: event } = await store.appendMessage({
+    conversationId: conversation.id,
+    role: 'system',
+    kind: 'event',
+    text: 'state',
+    data: { ...req.detail, ...data },
+    authorId: req.actorId,
+  });
   events.emit('conversation.changed', { conversation, previous: current, cause: req.cause, actorId: req.actorId });
   events.emit('message.created', { conversation, message: event });
   return { ok: true, conversation, previous: current, event };

@@ -1,5 +1,18 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AuditEntry, AuthorRole, Conversation, ConversationState, CorpusAddition, Customer, MergeRecord, MergeSuggestion, Message, MessageKind, Session, User } from './records';
+import type {
+  AuditEntry,
+  AuthorRole,
+  Conversation,
+  ConversationState,
+  CorpusAddition,
+  Customer,
+  MergeRecord,
+  MergeSuggestion,
+  Message,
+  MessageKind,
+  Session,
+  User,
+} from './records';
 
 /**
  * Mongoose schemas and indexes for the MongoDB store. Documents use our own string ids as _id (the same ids the
@@ -102,7 +115,19 @@ ConversationSchema.index({ customerId: 1, createdAt: 1 });
 // Transcript pages walk this index newest first and stop at the page (keyset paging).
 ConversationSchema.index({ createdAt: -1, _id: -1 });
 // Covers the dashboard's figures over a date range: its $match and $project read the index, never the documents.
-ConversationSchema.index({ createdAt: 1, channelId: 1, state: 1, handoffReason: 1, satisfaction: 1, waitMs: 1, firstResponseMs: 1, handleMs: 1, sentimentSum: 1, sentimentN: 1, customerId: 1 });
+ConversationSchema.index({
+  createdAt: 1,
+  channelId: 1,
+  state: 1,
+  handoffReason: 1,
+  satisfaction: 1,
+  waitMs: 1,
+  firstResponseMs: 1,
+  handleMs: 1,
+  sentimentSum: 1,
+  sentimentN: 1,
+  customerId: 1,
+});
 ConversationSchema.index({ tags: 1, createdAt: -1 });
 ConversationSchema.index({ handledBy: 1, createdAt: -1 });
 ConversationSchema.index({ sentimentAvg: 1, createdAt: -1 });
@@ -159,7 +184,10 @@ export interface UserDoc {
   email: string;
   doc: User;
 }
-export const UserSchema = new Schema<UserDoc>({ _id: String, email: { type: String, required: true, unique: true }, doc: { type: Mixed, required: true } }, opts);
+export const UserSchema = new Schema<UserDoc>(
+  { _id: String, email: { type: String, required: true, unique: true }, doc: { type: Mixed, required: true } },
+  opts,
+);
 
 /** Conversations an agent holds; bounded by capacity with an atomic array-length guard. */
 export interface AgentSlotsDoc {
@@ -184,7 +212,14 @@ export interface AuditDoc {
   doc: AuditEntry;
 }
 export const AuditSchema = new Schema<AuditDoc>(
-  { _id: String, at: { type: String, required: true }, actorId: String, action: { type: String, required: true }, targetId: String, doc: { type: Mixed, required: true } },
+  {
+    _id: String,
+    at: { type: String, required: true },
+    actorId: String,
+    action: { type: String, required: true },
+    targetId: String,
+    doc: { type: Mixed, required: true },
+  },
   opts,
 );
 AuditSchema.index({ at: -1, _id: -1 });
@@ -254,7 +289,10 @@ export interface SegmentRulesDoc {
   rules: Record<string, unknown>[];
   updatedAt: string;
 }
-export const SegmentRulesSchema = new Schema<SegmentRulesDoc>({ _id: String, rules: { type: Mixed, required: true }, updatedAt: { type: String, required: true } }, opts);
+export const SegmentRulesSchema = new Schema<SegmentRulesDoc>(
+  { _id: String, rules: { type: Mixed, required: true }, updatedAt: { type: String, required: true } },
+  opts,
+);
 
 export interface CorpusAdditionDoc {
   /** An ObjectId's hex form: the order additions were made in. */

@@ -173,8 +173,7 @@ export interface Message {
   createdAt: string;
 }
 
-export type NewMessage = Omit<Message, 'id' | 'seq' | 'createdAt' | 'attachments' | 'kind'> &
-  Partial<Pick<Message, 'attachments' | 'kind' | 'createdAt'>>;
+export type NewMessage = Omit<Message, 'id' | 'seq' | 'createdAt' | 'attachments' | 'kind'> & Partial<Pick<Message, 'attachments' | 'kind' | 'createdAt'>>;
 
 export type UserRole = 'agent' | 'supervisor' | 'admin';
 export type Presence = 'online' | 'away' | 'offline';

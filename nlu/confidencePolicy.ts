@@ -15,10 +15,7 @@ export interface ConfidencePolicy {
 
 export const DEFAULT_CONFIDENCE: ConfidencePolicy = Object.freeze({ answerAt: 0.6, clarifyAt: 0.3, margin: 0.15 });
 
-export type Decision =
-  | { kind: 'answer'; intent: string }
-  | { kind: 'clarify'; options: string[] }
-  | { kind: 'unknown' };
+export type Decision = { kind: 'answer'; intent: string } | { kind: 'clarify'; options: string[] } | { kind: 'unknown' };
 
 /** Answer only when the top intent is sure and clearly ahead; in between, offer the likely ones; below, nothing fits. */
 export function decide(r: Recognition, policy: ConfidencePolicy = DEFAULT_CONFIDENCE): Decision {
@@ -27,7 +24,10 @@ export function decide(r: Recognition, policy: ConfidencePolicy = DEFAULT_CONFID
   );
   const top = ranked[0];
   if (r.intent === OUT_OF_SCOPE && (!top || top.score < policy.answerAt)) {
-    const options = ranked.filter((a) => a.score >= policy.clarifyAt).slice(0, 3).map((a) => a.intent);
+    const options = ranked
+      .filter((a) => a.score >= policy.clarifyAt)
+      .slice(0, 3)
+      .map((a) => a.intent);
     return options.length > 0 ? { kind: 'clarify', options } : { kind: 'unknown' };
   }
   if (!top) return { kind: 'unknown' };
@@ -35,6 +35,13 @@ export function decide(r: Recognition, policy: ConfidencePolicy = DEFAULT_CONFID
   const close = second !== undefined && top.score - second.score < policy.margin;
   if (top.score >= policy.answerAt && !close) return { kind: 'answer', intent: top.intent };
   if (top.score < policy.clarifyAt) return { kind: 'unknown' };
-  const options = ranked.filter((a) => a.score >= policy.clarifyAt || a === top).slice(0, 3).map((a) => a.intent);
-  return options.length > 1 ? { kind: 'clarify', options } : top.score >= policy.answerAt ? { kind: 'answer', intent: top.intent } : { kind: 'clarify', options };
+  const options = ranked
+    .filter((a) => a.score >= policy.clarifyAt || a === top)
+    .slice(0, 3)
+    .map((a) => a.intent);
+  return options.length > 1
+    ? { kind: 'clarify', options }
+    : top.score >= policy.answerAt
+      ? { kind: 'answer', intent: top.intent }
+      : { kind: 'clarify', options };
 }

@@ -29,7 +29,8 @@ export class CorpusAdditions {
     const text = input.text.trim().replace(/\s+/g, ' ');
     const corpus = this.shipped.find((c) => c.language === input.language);
     if (!corpus) throw new AppError('VALIDATION_FAILED', `language must be one of ${this.shipped.map((c) => c.language).join(', ')}`);
-    if (input.intent !== UNRECOGNIZED_INTENT && !(input.intent in corpus.intents)) throw new AppError('VALIDATION_FAILED', `unknown intent ${input.intent} for ${input.language}`);
+    if (input.intent !== UNRECOGNIZED_INTENT && !(input.intent in corpus.intents))
+      throw new AppError('VALIDATION_FAILED', `unknown intent ${input.intent} for ${input.language}`);
     const addition: CorpusAddition = { text, intent: input.intent, language: input.language, by: actorId, at: new Date().toISOString() };
     // The store keeps one per text and language, however many people add it at once.
     const stored = await this.store.addCorpusAddition(addition);

@@ -72,7 +72,13 @@ export function loadCsv(file: string): LabeledText[] {
   const li = ['intent', 'category', 'label'].map((k) => h.indexOf(k)).find((i) => i >= 0) ?? -1;
   const lang = h.indexOf('language');
   if (ti < 0 || li < 0) throw new Error(`${file}: the header needs a text column and an intent, category or label column`);
-  return rows.filter((r) => r[ti]?.trim()).map((r) => ({ text: r[ti], label: r[li].trim() === 'oos' || r[li].trim() === 'none' ? OOS_LABEL : r[li].trim(), language: lang >= 0 ? r[lang] || 'en' : 'en' }));
+  return rows
+    .filter((r) => r[ti]?.trim())
+    .map((r) => ({
+      text: r[ti],
+      label: r[li].trim() === 'oos' || r[li].trim() === 'none' ? OOS_LABEL : r[li].trim(),
+      language: lang >= 0 ? r[lang] || 'en' : 'en',
+    }));
 }
 
 export function corpusExamples(c: LanguageCorpus): LabeledText[] {
@@ -162,7 +168,10 @@ export async function measureWithOutcomes(prepared: PreparedEvaluation, test: La
     threshold,
     inScope: inScope.length,
     outOfScope: oos.length,
-    confused: [...pairs].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, count]) => ({ gold: k.split('\u0000')[0], predicted: k.split('\u0000')[1], count })),
+    confused: [...pairs]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([k, count]) => ({ gold: k.split('\u0000')[0], predicted: k.split('\u0000')[1], count })),
   };
   return { result, outcomes };
 }
@@ -174,7 +183,11 @@ function recognitionOf(o: Outcome): Recognition {
 
 /** The confidence policy's decision for every outcome; out-of-scope gold items are labelled OUT_OF_SCOPE like predictions. */
 export function judge(outcomes: readonly { gold: string; recognition: Recognition }[], policy: ConfidencePolicy = DEFAULT_CONFIDENCE): JudgedRequest[] {
-  return outcomes.map((o) => ({ gold: o.gold === OOS_LABEL ? OUT_OF_SCOPE : o.gold, predicted: o.recognition.intent, decision: decide(o.recognition, policy) }));
+  return outcomes.map((o) => ({
+    gold: o.gold === OOS_LABEL ? OUT_OF_SCOPE : o.gold,
+    predicted: o.recognition.intent,
+    decision: decide(o.recognition, policy),
+  }));
 }
 
 function arg(argv: string[], name: string): string | undefined {
@@ -257,7 +270,8 @@ export interface PolicyChoice {
  * clarifying question that offers the right intent, "not understood" for an out-of-scope request).
  */
 export function choosePolicy(outcomes: readonly { gold: string; recognition: Recognition }[], target = 0.03): PolicyChoice | undefined {
-  const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
+  const grid = (from: number, to: number, step: number) =>
+    Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
   let best: (PolicyChoice & { useful: number }) | undefined;
   for (const answerAt of grid(0.2, 0.95, 0.025)) {
     for (const margin of grid(0, 0.4, 0.05)) {
@@ -266,8 +280,13 @@ export function choosePolicy(outcomes: readonly { gold: string; recognition: Rec
         const judged = judge(outcomes, policy);
         const metrics = requestMetrics(judged, OUT_OF_SCOPE);
         if (metrics.confidentWrong > target) continue;
-        const useful = judged.filter((j) => (j.gold === OUT_OF_SCOPE ? j.decision.kind === 'unknown' : j.decision.kind === 'clarify' && j.decision.options.includes(j.gold))).length;
-        const better = !best || metrics.answeredRight > best.metrics.answeredRight + 1e-12 || (Math.abs(metrics.answeredRight - best.metrics.answeredRight) < 1e-12 && useful > best.useful);
+        const useful = judged.filter((j) =>
+          j.gold === OUT_OF_SCOPE ? j.decision.kind === 'unknown' : j.decision.kind === 'clarify' && j.decision.options.includes(j.gold),
+        ).length;
+        const better =
+          !best ||
+          metrics.answeredRight > best.metrics.answeredRight + 1e-12 ||
+          (Math.abs(metrics.answeredRight - best.metrics.answeredRight) < 1e-12 && useful > best.useful);
         if (better) best = { policy, metrics, useful };
       }
     }
@@ -292,7 +311,16 @@ export function describe(m: RequestMetrics, policy: ConfidencePolicy = DEFAULT_C
 }
 
 function summary(m: RequestMetrics): Record<string, number | null> {
-  return { accuracy: m.accuracy, oosRecall: m.oosRecall, confidentWrong: m.confidentWrong, answeredRight: m.answeredRight, clarify: m.clarify, unknown: m.unknown, inScope: m.inScope, outOfScope: m.outOfScope };
+  return {
+    accuracy: m.accuracy,
+    oosRecall: m.oosRecall,
+    confidentWrong: m.confidentWrong,
+    answeredRight: m.answeredRight,
+    clarify: m.clarify,
+    unknown: m.unknown,
+    inScope: m.inScope,
+    outOfScope: m.outOfScope,
+  };
 }
 
 const write = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
@@ -309,13 +337,17 @@ async function runTestset(dirArg: string | undefined): Promise<number> {
   const missing = files.filter((f) => !fs.existsSync(f));
   if (missing.length) {
     const where = dirArg ?? 'nlu/testset';
-    process.stderr.write(`nlu:eval: no test set: ${missing.map((f) => path.join(where, path.basename(f))).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing (the corpus format: {language, intents: {label: [texts]}, outOfScope: [texts]})\n`);
+    process.stderr.write(
+      `nlu:eval: no test set: ${missing.map((f) => path.join(where, path.basename(f))).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing (the corpus format: {language, intents: {label: [texts]}, outOfScope: [texts]})\n`,
+    );
     return 1;
   }
   const recognizer = new NlpRecognizer(shipped, { maxChars: 2000 });
   const t0 = Date.now();
   await recognizer.train();
-  write([`trained on the shipped corpus (${shipped.map((c) => c.language).join(', ')}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; out-of-scope threshold ${recognizer.outOfScopeThreshold.toFixed(2)}`]);
+  write([
+    `trained on the shipped corpus (${shipped.map((c) => c.language).join(', ')}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; out-of-scope threshold ${recognizer.outOfScopeThreshold.toFixed(2)}`,
+  ]);
   const all: { gold: string; recognition: Recognition }[] = [];
   const byLanguage: Record<string, Record<string, number | null>> = {};
   for (const file of files) {
@@ -346,7 +378,10 @@ async function main(argv: string[]): Promise<number> {
   if (cv) {
     const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8')) as LanguageCorpus), 5, CORPUS_PIPELINE);
     const m = requestMetrics(judge(fromOutcomes(r.outcomes)), OUT_OF_SCOPE);
-    write([`5-fold cross-validation of ${cv}: in-scope accuracy ${pct(r.accuracy)}, out-of-scope recall ${pct(r.oosRecall)}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}`, ...describe(m)]);
+    write([
+      `5-fold cross-validation of ${cv}: in-scope accuracy ${pct(r.accuracy)}, out-of-scope recall ${pct(r.oosRecall)}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}`,
+      ...describe(m),
+    ]);
     write([JSON.stringify({ ...summary(m), folds: r.folds, data: path.basename(cv) })]);
     return 0;
   }
@@ -356,7 +391,10 @@ async function main(argv: string[]): Promise<number> {
     const r = await crossValidate(shipped.flatMap(corpusExamples), 5, CORPUS_PIPELINE);
     const outcomes = fromOutcomes(r.outcomes);
     const current = requestMetrics(judge(outcomes), OUT_OF_SCOPE);
-    write([`5-fold cross-validation of the shipped corpus (${shipped.map((c) => c.language).join(' + ')}, trained together), with the current policy:`, ...describe(current).slice(0, 7)]);
+    write([
+      `5-fold cross-validation of the shipped corpus (${shipped.map((c) => c.language).join(' + ')}, trained together), with the current policy:`,
+      ...describe(current).slice(0, 7),
+    ]);
     const chosen = choosePolicy(outcomes, target);
     if (!chosen) {
       write([`no policy keeps wrong answers at or under ${pct(target)}`, JSON.stringify({ target, policy: null })]);
@@ -370,7 +408,11 @@ async function main(argv: string[]): Promise<number> {
   const nodeNlp = arg(argv, 'nodenlp-settings');
   // Our own corpus format is evaluated as the bot trains on it; the public benchmarks with the default pipeline.
   const base = arg(argv, 'format') === 'corpus' ? CORPUS_PIPELINE : DEFAULT_PIPELINE;
-  const options: PipelineOptions = { ...base, useNodeNlp: !argv.includes('--no-nodenlp'), ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) as PipelineOptions['nodeNlp'] } : {}) };
+  const options: PipelineOptions = {
+    ...base,
+    useNodeNlp: !argv.includes('--no-nodenlp'),
+    ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) as PipelineOptions['nodeNlp'] } : {}),
+  };
   write([`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}`]);
   const { result: r, outcomes } = await measureWithOutcomes(await prepareEvaluation(splits, options), splits.test);
   write([

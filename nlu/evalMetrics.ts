@@ -60,19 +60,52 @@ export function requestMetrics(rows: readonly JudgedRequest[], outOfScope: strin
     for (const r of mine) if (r.predicted !== intent) wrong.set(r.predicted, (wrong.get(r.predicted) ?? 0) + 1);
     // Ties go to the label that sorts first, so the table is the same from run to run.
     const worst = [...wrong].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-    return { intent, n: mine.length, accuracy: share(count(mine, (r) => r.predicted === intent), mine.length), ...(worst ? { confusedWith: { intent: worst[0], count: worst[1] } } : {}) };
+    return {
+      intent,
+      n: mine.length,
+      accuracy: share(
+        count(mine, (r) => r.predicted === intent),
+        mine.length,
+      ),
+      ...(worst ? { confusedWith: { intent: worst[0], count: worst[1] } } : {}),
+    };
   });
   return {
     requests: rows.length,
     inScope: inScope.length,
     outOfScope: oos.length,
-    accuracy: share(count(inScope, (r) => r.predicted === r.gold), inScope.length),
-    oosRecall: oos.length ? share(count(oos, (r) => r.predicted === outOfScope), oos.length) : null,
-    confidentWrong: share(count(rows, (r) => r.decision.kind === 'answer' && r.decision.intent !== r.gold), rows.length),
-    answeredRight: share(count(inScope, (r) => r.decision.kind === 'answer' && r.decision.intent === r.gold), inScope.length),
-    clarify: share(count(rows, (r) => r.decision.kind === 'clarify'), rows.length),
-    clarifyOffersGold: clarified.length ? share(count(clarified, (r) => r.decision.kind === 'clarify' && r.decision.options.includes(r.gold)), clarified.length) : null,
-    unknown: share(count(rows, (r) => r.decision.kind === 'unknown'), rows.length),
+    accuracy: share(
+      count(inScope, (r) => r.predicted === r.gold),
+      inScope.length,
+    ),
+    oosRecall: oos.length
+      ? share(
+          count(oos, (r) => r.predicted === outOfScope),
+          oos.length,
+        )
+      : null,
+    confidentWrong: share(
+      count(rows, (r) => r.decision.kind === 'answer' && r.decision.intent !== r.gold),
+      rows.length,
+    ),
+    answeredRight: share(
+      count(inScope, (r) => r.decision.kind === 'answer' && r.decision.intent === r.gold),
+      inScope.length,
+    ),
+    clarify: share(
+      count(rows, (r) => r.decision.kind === 'clarify'),
+      rows.length,
+    ),
+    clarifyOffersGold: clarified.length
+      ? share(
+          count(clarified, (r) => r.decision.kind === 'clarify' && r.decision.options.includes(r.gold)),
+          clarified.length,
+        )
+      : null,
+    unknown: share(
+      count(rows, (r) => r.decision.kind === 'unknown'),
+      rows.length,
+    ),
     perIntent,
   };
 }
@@ -82,6 +115,9 @@ export function perIntentTable(rows: readonly IntentRow[]): string[] {
   const width = Math.max(6, ...rows.map((r) => r.intent.length));
   return [
     `${'intent'.padEnd(width)}    n  accuracy  most frequent confusion`,
-    ...rows.map((r) => `${r.intent.padEnd(width)} ${String(r.n).padStart(4)}  ${`${(r.accuracy * 100).toFixed(1)} %`.padStart(8)}  ${r.confusedWith ? `${r.confusedWith.intent} (${r.confusedWith.count})` : '-'}`),
+    ...rows.map(
+      (r) =>
+        `${r.intent.padEnd(width)} ${String(r.n).padStart(4)}  ${`${(r.accuracy * 100).toFixed(1)} %`.padStart(8)}  ${r.confusedWith ? `${r.confusedWith.intent} (${r.confusedWith.count})` : '-'}`,
+    ),
   ];
 }

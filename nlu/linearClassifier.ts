@@ -21,7 +21,13 @@ export interface LinearOptions {
 export const DEFAULT_LINEAR: LinearOptions = { epochs: 12, learningRate: 0.5, minCharCount: 2, seed: 7, charMin: 3, charMax: 4 };
 
 export function normalize(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\p{L}\p{N}\s']/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true, withChars = true): string[] {
@@ -35,10 +41,11 @@ function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true, w
     }
     if (words.length) out.push(`b:^_${words[0]}`);
   }
-  if (withChars) for (const w of words) {
-    const padded = `<${w}>`;
-    for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
-  }
+  if (withChars)
+    for (const w of words) {
+      const padded = `<${w}>`;
+      for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
+    }
   return out;
 }
 
@@ -206,7 +213,12 @@ export class LinearClassifier {
   }
 
   toJSON(): LinearModelJson {
-    return { labels: this.labels, ...this.featurizer.toJSON(), weights: Array.from(this.weights, (w) => Math.round(w * 1e5) / 1e5), bias: Array.from(this.bias) };
+    return {
+      labels: this.labels,
+      ...this.featurizer.toJSON(),
+      weights: Array.from(this.weights, (w) => Math.round(w * 1e5) / 1e5),
+      bias: Array.from(this.bias),
+    };
   }
 
   static fromJSON(j: LinearModelJson, options: LinearOptions = DEFAULT_LINEAR): LinearClassifier {

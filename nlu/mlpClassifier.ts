@@ -162,7 +162,15 @@ export class MlpClassifier {
 
   toJSON(): MlpModelJson {
     const round = (a: Float32Array) => Array.from(a, (w) => Math.round(w * 1e5) / 1e5);
-    return { labels: this.labels, ...this.featurizer.toJSON(), hidden: this.hidden, w1: round(this.w1), b1: round(this.b1), w2: round(this.w2), b2: round(this.b2) };
+    return {
+      labels: this.labels,
+      ...this.featurizer.toJSON(),
+      hidden: this.hidden,
+      w1: round(this.w1),
+      b1: round(this.b1),
+      w2: round(this.w2),
+      b2: round(this.b2),
+    };
   }
 
   static fromJSON(j: MlpModelJson, options: MlpOptions = DEFAULT_MLP): MlpClassifier {

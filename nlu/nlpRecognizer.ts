@@ -12,12 +12,23 @@ import { Language, NlpManager, type ExtractedEntity } from 'node-nlp';
 const guesser = new Language();
 
 const FUNCTION_WORDS: Record<string, Set<string>> = {
-  en: new Set('the a an is are am was my me i you your to of and in on for with this that it where what when how why can could would want need please not no do does did have has be from at by our we they'.split(' ')),
-  es: new Set('el la los las un una de del que y en mi mis me tu te es son está estoy por para con no sí quiero necesito dónde donde cómo como cuándo cuando qué por favor hola su sus al lo se nos ya pero muy'.split(' ')),
+  en: new Set(
+    'the a an is are am was my me i you your to of and in on for with this that it where what when how why can could would want need please not no do does did have has be from at by our we they'.split(
+      ' ',
+    ),
+  ),
+  es: new Set(
+    'el la los las un una de del que y en mi mis me tu te es son está estoy por para con no sí quiero necesito dónde donde cómo como cuándo cuando qué por favor hola su sus al lo se nos ya pero muy'.split(
+      ' ',
+    ),
+  ),
 };
 
 export function functionWordGuess(text: string, languages: readonly string[]): string | undefined {
-  const words = text.toLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
   let best: string | undefined;
   let bestScore = 0;
   let tie = false;
@@ -71,7 +82,8 @@ function split(examples: Example[]): { train: Example[]; held: Example[] } {
 }
 
 /** Digits, '@', or a relative-date word: the only texts an order number, email, phone, amount or date can be in. */
-const MAY_HOLD_ENTITY = /[0-9@]|\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|hoy|mañana|ayer|lunes|martes|miércoles|jueves|viernes|sábado|domingo|semana|mes)\b/i;
+const MAY_HOLD_ENTITY =
+  /[0-9@]|\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|hoy|mañana|ayer|lunes|martes|miércoles|jueves|viernes|sábado|domingo|semana|mes)\b/i;
 
 export class NlpRecognizer implements Recognizer {
   readonly languages: string[];
@@ -118,7 +130,10 @@ export class NlpRecognizer implements Recognizer {
       ...examplesOf(this.corpora).map((e) => ({ text: e.text, label: e.intent, language: e.language })),
       ...this.corpora.flatMap((c) => c.outOfScope.map((text) => ({ text, label: OOS_LABEL, language: c.language }))),
     ];
-    const { train, held } = split(all.map((e) => ({ text: e.text, intent: e.label, language: e.language }))) as unknown as { train: LabeledText[]; held: LabeledText[] };
+    const { train, held } = split(all.map((e) => ({ text: e.text, intent: e.label, language: e.language }))) as unknown as {
+      train: LabeledText[];
+      held: LabeledText[];
+    };
     const probe = new IntentPipeline(CORPUS_PIPELINE);
     await probe.train(train.map(fromExample));
     const chosen = await probe.calibrate(held.map(fromExample));

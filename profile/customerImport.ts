@@ -99,7 +99,11 @@ export function parseImport(text: string): { rows: Row[]; errors: ImportReport['
       name: get('name')?.slice(0, 120),
       language: language?.toLowerCase(),
       timeZone,
-      tags: (get('tags') ?? '').split(';').map((t) => t.trim()).filter(Boolean).slice(0, 50),
+      tags: (get('tags') ?? '')
+        .split(';')
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .slice(0, 50),
       followers,
       lifetimeValue,
       marketing: consent === undefined ? undefined : ['yes', 'true', '1'].includes(consent),
@@ -159,7 +163,11 @@ export class CustomerImport {
     }
     report.errors.sort((a, b) => a.line - b.line);
     if (!options.dryRun) {
-      await this.store.appendAudit({ actorId: options.actorId, action: 'customers.import', data: { rows: report.rows, created: report.created, merged: report.merged, errors: report.errors.length } });
+      await this.store.appendAudit({
+        actorId: options.actorId,
+        action: 'customers.import',
+        data: { rows: report.rows, created: report.created, merged: report.merged, errors: report.errors.length },
+      });
     }
     return report;
   }
@@ -175,7 +183,10 @@ export class CustomerImport {
     };
     add('email', r.email);
     add('phone', r.phone);
-    const consent: ConsentEvent[] = r.marketing === undefined ? c.consent : [...c.consent, { purpose: 'marketing', channel: '*', granted: r.marketing, at: now, source: 'import', method: 'import' }];
+    const consent: ConsentEvent[] =
+      r.marketing === undefined
+        ? c.consent
+        : [...c.consent, { purpose: 'marketing', channel: '*', granted: r.marketing, at: now, source: 'import', method: 'import' }];
     return {
       displayName: c.displayName || r.name,
       contacts,

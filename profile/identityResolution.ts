@@ -45,7 +45,9 @@ export class IdentityResolution {
     const others = (await this.store.findCustomersByContact(contact.type, value)).filter((c) => c.id !== me.id && !c.mergedInto && !c.erasedAt);
     const made: MergeSuggestion[] = [];
     for (const other of others) {
-      const evidence = [`same ${contact.type} ${value}${other.contacts.some((p) => p.type === contact.type && p.value === value && p.verified) ? ' (verified on the other profile)' : ''}`];
+      const evidence = [
+        `same ${contact.type} ${value}${other.contacts.some((p) => p.type === contact.type && p.value === value && p.verified) ? ' (verified on the other profile)' : ''}`,
+      ];
       let score = 0.6;
       if (me.displayName && other.displayName && me.displayName.toLowerCase() === other.displayName.toLowerCase()) {
         score += 0.25;
@@ -96,7 +98,13 @@ export class IdentityResolution {
     if (s.status !== 'open' || !(await this.store.decideMergeSuggestion(s.id, confirm ? 'confirmed' : 'rejected'))) {
       throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${(await this.store.getMergeSuggestion(s.id))?.status ?? s.status}`);
     }
-    await this.store.appendAudit({ actorId, action: confirm ? 'profile.suggestion_confirm' : 'profile.suggestion_reject', targetType: 'customer', targetId: s.customerId, data: { candidateId: s.candidateId } });
+    await this.store.appendAudit({
+      actorId,
+      action: confirm ? 'profile.suggestion_confirm' : 'profile.suggestion_reject',
+      targetType: 'customer',
+      targetId: s.customerId,
+      data: { candidateId: s.candidateId },
+    });
     if (!confirm) return { suggestion: { ...s, status: 'rejected' } };
     return { suggestion: { ...s, status: 'confirmed' }, survivor: await this.merge(s.customerId, s.candidateId, 'confirmed suggestion', actorId) };
   }
@@ -115,18 +123,31 @@ export class IdentityResolution {
       language: c.language ?? absorbed.language,
       timeZone: c.timeZone ?? absorbed.timeZone,
       identities: byKey([...c.identities, ...absorbed.identities], (i) => `${i.channelId}:${i.userId}`),
-      contacts: byKey([...c.contacts, ...absorbed.contacts], (p) => `${p.type}:${p.value}`).map((p) => ({ ...p, verified: [...c.contacts, ...absorbed.contacts].some((q) => q.type === p.type && q.value === p.value && q.verified) })),
+      contacts: byKey([...c.contacts, ...absorbed.contacts], (p) => `${p.type}:${p.value}`).map((p) => ({
+        ...p,
+        verified: [...c.contacts, ...absorbed.contacts].some((q) => q.type === p.type && q.value === p.value && q.verified),
+      })),
       consent: [...c.consent, ...absorbed.consent].sort((a, b) => a.at.localeCompare(b.at)),
       sentiment: [...c.sentiment, ...absorbed.sentiment].sort((a, b) => a.at.localeCompare(b.at)).slice(-200),
       tags: [...new Set([...c.tags, ...absorbed.tags])],
-      engagement: { ...c.engagement, conversations: c.engagement.conversations + absorbed.engagement.conversations, messages: c.engagement.messages + absorbed.engagement.messages },
+      engagement: {
+        ...c.engagement,
+        conversations: c.engagement.conversations + absorbed.engagement.conversations,
+        messages: c.engagement.messages + absorbed.engagement.messages,
+      },
       reach: { ...c.reach, followers: Math.max(c.reach.followers, absorbed.reach.followers) },
       lifetimeValue: c.lifetimeValue + absorbed.lifetimeValue,
       firstSeenAt: c.firstSeenAt < absorbed.firstSeenAt ? c.firstSeenAt : absorbed.firstSeenAt,
     }));
     record.movedConversations = await this.store.moveConversations(absorbed.id, survivor.id);
     await this.store.saveMerge(record);
-    await this.store.appendAudit({ actorId, action: 'profile.merge', targetType: 'customer', targetId: survivor.id, data: { absorbedId: absorbed.id, mergeId: record.id, reason } });
+    await this.store.appendAudit({
+      actorId,
+      action: 'profile.merge',
+      targetType: 'customer',
+      targetId: survivor.id,
+      data: { absorbedId: absorbed.id, mergeId: record.id, reason },
+    });
     this.notify('customer.merged', { customerId: survivor.id, absorbedId: absorbed.id, mergeId: record.id });
     return this.profiles.get(survivor.id);
   }
@@ -140,7 +161,8 @@ export class IdentityResolution {
     const record = await this.store.getMerge(mergeId);
     if (!record) {
       // Erasure removes the snapshots of every merge involving the person; the audit log still knows the merge.
-      if ((await this.mergeEntries()).some((m) => m.mergeId === mergeId)) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
+      if ((await this.mergeEntries()).some((m) => m.mergeId === mergeId))
+        throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
       throw new AppError('NOT_FOUND', 'no such merge');
     }
     // Belt and braces: a side erased by any other path is never brought back either.
@@ -155,8 +177,15 @@ export class IdentityResolution {
     await this.store.updateCustomer(record.survivor.id, restore(record.survivor));
     await this.store.updateCustomer(record.absorbed.id, restore(record.absorbed));
     await this.store.moveConversations(record.survivor.id, record.absorbed.id, record.movedConversations);
-    if (!(await this.store.markMergeUndone(mergeId, new Date().toISOString()))) throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
-    await this.store.appendAudit({ actorId, action: 'profile.unmerge', targetType: 'customer', targetId: record.survivor.id, data: { absorbedId: record.absorbed.id, mergeId } });
+    if (!(await this.store.markMergeUndone(mergeId, new Date().toISOString())))
+      throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
+    await this.store.appendAudit({
+      actorId,
+      action: 'profile.unmerge',
+      targetType: 'customer',
+      targetId: record.survivor.id,
+      data: { absorbedId: record.absorbed.id, mergeId },
+    });
     this.notify('customer.unmerged', { customerId: record.survivor.id, restoredId: record.absorbed.id, mergeId });
     return { absorbed: (await this.store.getCustomer(record.absorbed.id))!, survivor: (await this.store.getCustomer(record.survivor.id))! };
   }
@@ -164,7 +193,7 @@ export class IdentityResolution {
   /** Every merge on record, from the audit log (each merge writes one entry, undone or not). */
   private async mergeEntries(): Promise<{ mergeId: string; survivorId: string; absorbedId: string }[]> {
     const out: { mergeId: string; survivorId: string; absorbedId: string }[] = [];
-    for (let cursor: string | undefined; ; ) {
+    for (let cursor: string | undefined; ;) {
       const page = await this.store.listAudit({ action: 'profile.merge', limit: MAX_PAGE, cursor });
       for (const e of page) out.push({ mergeId: String(e.data?.mergeId), survivorId: String(e.targetId), absorbedId: String(e.data?.absorbedId) });
       if (page.length < MAX_PAGE) return out;
@@ -180,7 +209,7 @@ export class IdentityResolution {
     const root = await this.profiles.get(customerId);
     const merges = await this.mergeEntries();
     const person = new Map<string, Customer>([[root.id, root]]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const m of merges) {
         if (!person.has(m.survivorId) || person.has(m.absorbedId)) continue;

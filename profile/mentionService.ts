@@ -70,7 +70,11 @@ export class MentionService {
     const reach = Math.max(customer.reach.followers, m.reach ?? 0);
     if (sentiment <= NEGATIVE && reach >= this.policy.reachThreshold && (conversation.state === 'bot' || conversation.state === 'closed')) {
       if (conversation.state === 'closed') await this.handoff.reopen(conversation.id);
-      await this.handoff.escalate(conversation.id, { reason: 'social_mention', detail: `negative mention (${sentiment.toFixed(2)}) by @${handle} with ${reach} followers on ${m.network}`, priorityBoost: 5 });
+      await this.handoff.escalate(conversation.id, {
+        reason: 'social_mention',
+        detail: `negative mention (${sentiment.toFixed(2)}) by @${handle} with ${reach} followers on ${m.network}`,
+        priorityBoost: 5,
+      });
       return { customerId: customer.id, sentiment, conversationId: conversation.id };
     }
     return { customerId: customer.id, sentiment };

@@ -50,24 +50,54 @@ export class OutboundService {
     private readonly channel: CustomerChannel,
   ) {}
 
-  async send(input: { customerId: string; text: string; purpose: ConsentPurpose; channelId?: string; actorId?: string }, now = new Date()): Promise<OutboundResult> {
+  async send(
+    input: { customerId: string; text: string; purpose: ConsentPurpose; channelId?: string; actorId?: string },
+    now = new Date(),
+  ): Promise<OutboundResult> {
     const c = await this.profiles.get(input.customerId);
     const refuse = async (reason: OutboundRefusal, detail: string, conversationId?: string): Promise<OutboundResult> => {
-      await this.store.appendAudit({ actorId: input.actorId, action: 'outbound.refused', targetType: 'customer', targetId: c.id, data: { reason, purpose: input.purpose } });
+      await this.store.appendAudit({
+        actorId: input.actorId,
+        action: 'outbound.refused',
+        targetType: 'customer',
+        targetId: c.id,
+        data: { reason, purpose: input.purpose },
+      });
       return { sent: false, reason, detail, conversationId };
     };
     if (c.erasedAt) return refuse('erased', 'the customer was erased');
-    const conversations = (await this.store.listConversations({ customerId: c.id, limit: 1000 })).filter((x) => !input.channelId || x.channelId === input.channelId);
+    const conversations = (await this.store.listConversations({ customerId: c.id, limit: 1000 })).filter(
+      (x) => !input.channelId || x.channelId === input.channelId,
+    );
     const target: Conversation | undefined = conversations.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     if (!target) return refuse('no_channel', 'no conversation to write to');
-    if (!ProfileService.consentFor(c, input.purpose, target.channelId)) return refuse('consent_withdrawn', `no ${input.purpose} consent on ${target.channelId}`, target.id);
+    if (!ProfileService.consentFor(c, input.purpose, target.channelId))
+      return refuse('consent_withdrawn', `no ${input.purpose} consent on ${target.channelId}`, target.id);
     if (input.purpose !== 'service' && inQuietHours(c, now)) return refuse('quiet_hours', `quiet hours in ${c.timeZone ?? 'UTC'}`, target.id);
     const window = SESSION_WINDOW_CHANNELS[target.channelId];
     const last = c.engagement.lastContactAt ? Date.parse(c.engagement.lastContactAt) : 0;
-    if (window && now.getTime() - last > window * 3600_000) return refuse('channel_window_closed', `${target.channelId} allows business-initiated messages only within ${window} h of the customer's last message`, target.id);
-    await this.store.appendMessage({ conversationId: target.id, role: 'system', kind: 'message', text: input.text, data: { outbound: input.purpose }, authorId: input.actorId });
+    if (window && now.getTime() - last > window * 3600_000)
+      return refuse(
+        'channel_window_closed',
+        `${target.channelId} allows business-initiated messages only within ${window} h of the customer's last message`,
+        target.id,
+      );
+    await this.store.appendMessage({
+      conversationId: target.id,
+      role: 'system',
+      kind: 'message',
+      text: input.text,
+      data: { outbound: input.purpose },
+      authorId: input.actorId,
+    });
     await this.channel.send(target, { kind: 'message', text: input.text });
-    await this.store.appendAudit({ actorId: input.actorId, action: 'outbound.sent', targetType: 'customer', targetId: c.id, data: { purpose: input.purpose, conversationId: target.id } });
+    await this.store.appendAudit({
+      actorId: input.actorId,
+      action: 'outbound.sent',
+      targetType: 'customer',
+      targetId: c.id,
+      data: { purpose: input.purpose, conversationId: target.id },
+    });
     return { sent: true, conversationId: target.id };
   }
 }

@@ -39,7 +39,10 @@ export class PrivacyService {
     private readonly options: PrivacyOptions = {},
   ) {}
 
-  async export(customerId: string, actorId?: string): Promise<{ profile: Customer; conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[] }> {
+  async export(
+    customerId: string,
+    actorId?: string,
+  ): Promise<{ profile: Customer; conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[] }> {
     const profile = await this.profiles.get(customerId);
     const conversations = await this.store.listConversations({ customerId: profile.id, limit: 1000 });
     const out = [];
@@ -102,7 +105,14 @@ export class PrivacyService {
     const corpusAdditions = forgotten.corpusAdditions;
     if (corpusAdditions > 0) this.options.onCorpusChanged?.();
     const root = person[0].id;
-    const report: ErasureReport = { conversations: conversations.length, messages, profiles: person.length, mergeSuggestions: forgotten.mergeSuggestions, merges: forgotten.merges, corpusAdditions };
+    const report: ErasureReport = {
+      conversations: conversations.length,
+      messages,
+      profiles: person.length,
+      mergeSuggestions: forgotten.mergeSuggestions,
+      merges: forgotten.merges,
+      corpusAdditions,
+    };
     await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: root, data: { ...report } });
     this.options.notify?.('customer.erased', { customerId: root });
     return report;

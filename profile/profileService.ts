@@ -51,11 +51,14 @@ export class ProfileService implements ProfileActions {
     if (found) return found;
     const now = new Date().toISOString();
     try {
-      return await this.store.createCustomer({
-        displayName: cleanName(user.name),
-        identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name: cleanName(user.name), addedAt: now }],
-        language: user.locale?.slice(0, 2).toLowerCase(),
-      }, options);
+      return await this.store.createCustomer(
+        {
+          displayName: cleanName(user.name),
+          identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name: cleanName(user.name), addedAt: now }],
+          language: user.locale?.slice(0, 2).toLowerCase(),
+        },
+        options,
+      );
     } catch (err) {
       // Another request created it first.
       if (isAppError(err, 'STORE_CONFLICT')) {
@@ -104,18 +107,28 @@ export class ProfileService implements ProfileActions {
    * again, and the version check still catches any change made in between.
    */
   /** `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging the message. */
-  async recordMessage(customerId: string, m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean }, known?: Customer, options?: WriteOptions): Promise<Customer> {
-    return this.update(customerId, (c) => ({
-      sentiment: [...c.sentiment, { at: m.at, score: round(m.sentiment), conversationId: m.conversationId }].slice(-MAX_SENTIMENT_POINTS),
-      engagement: {
-        ...c.engagement,
-        messages: c.engagement.messages + 1,
-        conversations: c.engagement.conversations + (m.newConversation ? 1 : 0),
-        lastContactAt: m.at,
-      },
-      language: c.language ?? m.language,
-      lastSeenAt: m.at,
-    }), known, options);
+  async recordMessage(
+    customerId: string,
+    m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean },
+    known?: Customer,
+    options?: WriteOptions,
+  ): Promise<Customer> {
+    return this.update(
+      customerId,
+      (c) => ({
+        sentiment: [...c.sentiment, { at: m.at, score: round(m.sentiment), conversationId: m.conversationId }].slice(-MAX_SENTIMENT_POINTS),
+        engagement: {
+          ...c.engagement,
+          messages: c.engagement.messages + 1,
+          conversations: c.engagement.conversations + (m.newConversation ? 1 : 0),
+          lastContactAt: m.at,
+        },
+        language: c.language ?? m.language,
+        lastSeenAt: m.at,
+      }),
+      known,
+      options,
+    );
   }
 
   async addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string, verified = false): Promise<void> {
@@ -137,15 +150,28 @@ export class ProfileService implements ProfileActions {
   }
 
   /** Appends to the consent history; `scope` is one channel id or '*' for every channel (what a customer says in chat). */
-  async setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<Customer> {
+  async setConsent(
+    customerId: string,
+    purpose: ConsentPurpose,
+    granted: boolean,
+    where: { channel: string; method: string; scope?: string },
+  ): Promise<Customer> {
     const at = new Date().toISOString();
-    return this.update(customerId, (c) => ({ consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method }] }));
+    return this.update(customerId, (c) => ({
+      consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method }],
+    }));
   }
 
   /** Consent recorded by staff in the console on the customer's behalf (method 'agent'); audited. */
   async consentByStaff(customerId: string, actor: { id: string }, purpose: ConsentPurpose, granted: boolean, channel: string): Promise<Customer> {
     const customer = await this.setConsent(customerId, purpose, granted, { channel: 'console', method: 'agent', scope: channel });
-    await this.store.appendAudit({ actorId: actor.id, action: 'customer.consent', targetType: 'customer', targetId: customerId, data: { purpose, channel, granted } });
+    await this.store.appendAudit({
+      actorId: actor.id,
+      action: 'customer.consent',
+      targetType: 'customer',
+      targetId: customerId,
+      data: { purpose, channel, granted },
+    });
     return customer;
   }
 
@@ -154,10 +180,21 @@ export class ProfileService implements ProfileActions {
     const customer = await this.update(customerId, (c) => ({
       ...(change.tags ? { tags: [...new Set(change.tags)] } : {}),
       ...(change.addNote
-        ? { attributes: { ...c.attributes, notes: [...((c.attributes.notes as unknown[]) ?? []), { by: actor.name, byId: actor.id, at: new Date().toISOString(), text: change.addNote }] } }
+        ? {
+            attributes: {
+              ...c.attributes,
+              notes: [...((c.attributes.notes as unknown[]) ?? []), { by: actor.name, byId: actor.id, at: new Date().toISOString(), text: change.addNote }],
+            },
+          }
         : {}),
     }));
-    await this.store.appendAudit({ actorId: actor.id, action: 'customer.update', targetType: 'customer', targetId: customerId, data: { tags: !!change.tags, note: !!change.addNote } });
+    await this.store.appendAudit({
+      actorId: actor.id,
+      action: 'customer.update',
+      targetType: 'customer',
+      targetId: customerId,
+      data: { tags: !!change.tags, note: !!change.addNote },
+    });
     return customer;
   }
 
@@ -208,6 +245,9 @@ function round(n: number): number {
 
 /** Channel-supplied names are kept as text, trimmed and bounded; never interpreted. */
 function cleanName(name: string | undefined): string | undefined {
-  const n = name?.replace(/[\u0000-\u001f]/g, '').trim().slice(0, 120);
+  const n = name
+    ?.replace(/[\u0000-\u001f]/g, '')
+    .trim()
+    .slice(0, 120);
   return n ? n : undefined;
 }

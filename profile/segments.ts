@@ -7,20 +7,57 @@ import { z } from 'zod';
  * routing priority (VIP_SEGMENTS). A rule matches when any of its groups matches, and a group when all of its
  * conditions hold. Supervisors edit the rules (GET/PUT /api/segments); these are the defaults.
  */
-export const SEGMENT_FIELDS = ['lifetimeValue', 'followers', 'engagementScore', 'reachScore', 'avgSentiment', 'lastRating', 'conversations', 'daysSinceFirstSeen', 'tag', 'language'] as const;
+export const SEGMENT_FIELDS = [
+  'lifetimeValue',
+  'followers',
+  'engagementScore',
+  'reachScore',
+  'avgSentiment',
+  'lastRating',
+  'conversations',
+  'daysSinceFirstSeen',
+  'tag',
+  'language',
+] as const;
 
-const Condition = z.object({ field: z.enum(SEGMENT_FIELDS), op: z.enum(['>=', '<=', '>', '<', '==', 'has']), value: z.union([z.number(), z.string().max(100)]) }).strict();
-export const SegmentRuleSchema = z
-  .object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower case letters, digits and _'), description: z.string().max(300).optional(), any: z.array(z.array(Condition).min(1).max(10)).min(1).max(10) })
+const Condition = z
+  .object({ field: z.enum(SEGMENT_FIELDS), op: z.enum(['>=', '<=', '>', '<', '==', 'has']), value: z.union([z.number(), z.string().max(100)]) })
   .strict();
-export const SegmentRulesSchema = z.array(SegmentRuleSchema).max(50).refine((rules) => new Set(rules.map((r) => r.name)).size === rules.length, 'rule names must be unique');
+export const SegmentRuleSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower case letters, digits and _'),
+    description: z.string().max(300).optional(),
+    any: z.array(z.array(Condition).min(1).max(10)).min(1).max(10),
+  })
+  .strict();
+export const SegmentRulesSchema = z
+  .array(SegmentRuleSchema)
+  .max(50)
+  .refine((rules) => new Set(rules.map((r) => r.name)).size === rules.length, 'rule names must be unique');
 export type SegmentRule = z.infer<typeof SegmentRuleSchema>;
 
 export const DEFAULT_SEGMENTS: SegmentRule[] = [
-  { name: 'vip', description: 'lifetime value ≥ 5,000 or tagged vip', any: [[{ field: 'lifetimeValue', op: '>=', value: 5000 }], [{ field: 'tag', op: 'has', value: 'vip' }]] },
+  {
+    name: 'vip',
+    description: 'lifetime value ≥ 5,000 or tagged vip',
+    any: [[{ field: 'lifetimeValue', op: '>=', value: 5000 }], [{ field: 'tag', op: 'has', value: 'vip' }]],
+  },
   { name: 'influencer', description: 'reach ≥ 10,000 followers', any: [[{ field: 'followers', op: '>=', value: 10_000 }]] },
-  { name: 'at_risk', description: 'average sentiment of the last 5 messages ≤ −0.3, or last rating ≤ 2', any: [[{ field: 'avgSentiment', op: '<=', value: -0.3 }], [{ field: 'lastRating', op: '<=', value: 2 }]] },
-  { name: 'new_customer', description: 'first seen in the last 30 days, at most one conversation', any: [[{ field: 'daysSinceFirstSeen', op: '<=', value: 30 }, { field: 'conversations', op: '<=', value: 1 }]] },
+  {
+    name: 'at_risk',
+    description: 'average sentiment of the last 5 messages ≤ −0.3, or last rating ≤ 2',
+    any: [[{ field: 'avgSentiment', op: '<=', value: -0.3 }], [{ field: 'lastRating', op: '<=', value: 2 }]],
+  },
+  {
+    name: 'new_customer',
+    description: 'first seen in the last 30 days, at most one conversation',
+    any: [
+      [
+        { field: 'daysSinceFirstSeen', op: '<=', value: 30 },
+        { field: 'conversations', op: '<=', value: 1 },
+      ],
+    ],
+  },
 ];
 
 const DAY = 86_400_000;

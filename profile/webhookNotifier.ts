@@ -52,11 +52,17 @@ export class WebhookNotifier {
       handoffReason: c.handoffReason,
     });
     const offs = [
-      events.on('conversation.queued', (e) => this.notify('conversation.queued', { ...slim(e.conversation), position: e.position, estimatedWaitSeconds: e.estimatedWaitSeconds })),
+      events.on('conversation.queued', (e) =>
+        this.notify('conversation.queued', { ...slim(e.conversation), position: e.position, estimatedWaitSeconds: e.estimatedWaitSeconds }),
+      ),
       events.on('conversation.assigned', (e) => this.notify('conversation.assigned', { ...slim(e.conversation), previousAgentId: e.previousAgentId ?? null })),
-      events.on('conversation.transferred', (e) => this.notify('conversation.transferred', { ...slim(e.conversation), fromAgentId: e.fromAgentId, toAgentId: e.toAgentId, skill: e.skill })),
+      events.on('conversation.transferred', (e) =>
+        this.notify('conversation.transferred', { ...slim(e.conversation), fromAgentId: e.fromAgentId, toAgentId: e.toAgentId, skill: e.skill }),
+      ),
       events.on('conversation.returned', (e) => this.notify('conversation.returned', slim(e.conversation))),
-      events.on('conversation.closed', (e) => this.notify('conversation.closed', { ...slim(e.conversation), satisfaction: e.conversation.satisfaction?.score ?? null })),
+      events.on('conversation.closed', (e) =>
+        this.notify('conversation.closed', { ...slim(e.conversation), satisfaction: e.conversation.satisfaction?.score ?? null }),
+      ),
     ];
     return () => offs.forEach((o) => o());
   }
@@ -74,7 +80,12 @@ export class WebhookNotifier {
       try {
         const res = await this.fetchImpl(this.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-crm-event': event.type, 'x-crm-delivery': event.id, 'x-crm-signature': signWebhook(body, this.secret) },
+          headers: {
+            'content-type': 'application/json',
+            'x-crm-event': event.type,
+            'x-crm-delivery': event.id,
+            'x-crm-signature': signWebhook(body, this.secret),
+          },
           body,
           signal: AbortSignal.timeout(10_000),
         });

@@ -1,6 +1,19 @@
 import { AppError } from '../core/errors';
 import type { Conversation, Message } from '../models/records';
-import type { AuditStore, ConversationStats, ConversationStore, CustomerStore, MessageStore, ReviewQueries, StaffStore, StatsQuery, TranscriptFilter, TranscriptPage, TranscriptResults, TranscriptSummary } from '../store/store';
+import type {
+  AuditStore,
+  ConversationStats,
+  ConversationStore,
+  CustomerStore,
+  MessageStore,
+  ReviewQueries,
+  StaffStore,
+  StatsQuery,
+  TranscriptFilter,
+  TranscriptPage,
+  TranscriptResults,
+  TranscriptSummary,
+} from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
 import { csvCell, csvLine } from '../core/csv';
 
@@ -19,8 +32,23 @@ export type ExportFormat = 'csv' | 'json';
 
 const EXPORT_PAGE = 100;
 export const CSV_COLUMNS = [
-  'conversation_id', 'channel', 'customer_id', 'customer_name', 'state', 'handoff_reason', 'rating', 'tags', 'conversation_started_at',
-  'seq', 'at', 'role', 'kind', 'author_id', 'text', 'intent', 'sentiment',
+  'conversation_id',
+  'channel',
+  'customer_id',
+  'customer_name',
+  'state',
+  'handoff_reason',
+  'rating',
+  'tags',
+  'conversation_started_at',
+  'seq',
+  'at',
+  'role',
+  'kind',
+  'author_id',
+  'text',
+  'intent',
+  'sentiment',
 ] as const;
 
 /** CSV cells and lines, with formula neutralization: core/csv.ts. */
@@ -65,7 +93,11 @@ export class ReviewService {
    * A live chat as the console opens it: its messages after `afterSeq`, and the customer's last five other chats
    * (the agent serving a customer sees their history). Every chat shown to a reviewer is an audited read.
    */
-  async openLive(id: string, actor: Actor, afterSeq = 0): Promise<{ conversation: Conversation; messages: Message[]; history: { conversation: Conversation; messages: Message[] }[] }> {
+  async openLive(
+    id: string,
+    actor: Actor,
+    afterSeq = 0,
+  ): Promise<{ conversation: Conversation; messages: Message[]; history: { conversation: Conversation; messages: Message[] }[] }> {
     const conversation = await this.watchable(id, actor);
     await this.auditRead(actor, conversation, { via: 'console', live: conversation.state === 'agent' });
     const [messages, past] = await Promise.all([
@@ -102,7 +134,7 @@ export class ReviewService {
   async transcript(id: string, actor: Actor): Promise<Transcript> {
     const conversation = await this.visible(id, actor);
     const messages: Message[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.store.listMessages(id, { afterSeq: after });
       messages.push(...page);
       if (page.length === 0 || page[page.length - 1].seq >= conversation.lastSeq) break;
@@ -118,7 +150,10 @@ export class ReviewService {
     await this.store.appendAudit({ actorId: actor.id, action: 'transcript.view', targetType: 'conversation', targetId: id });
     return {
       conversation,
-      customer: customer && !customer.erasedAt ? { id: customer.id, displayName: customer.displayName, language: customer.language, segments: customer.segments } : null,
+      customer:
+        customer && !customer.erasedAt
+          ? { id: customer.id, displayName: customer.displayName, language: customer.language, segments: customer.segments }
+          : null,
       messages,
       staff,
     };
@@ -135,7 +170,14 @@ export class ReviewService {
   /** A reviewer's annotation: an internal note in the transcript, never sent to the customer. */
   async annotate(id: string, text: string, actor: Actor): Promise<Message> {
     const c = await this.visible(id, actor);
-    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind: 'note', authorId: actor.id, text, data: { annotation: true } });
+    const { message } = await this.store.appendMessage({
+      conversationId: c.id,
+      role: 'agent',
+      kind: 'note',
+      authorId: actor.id,
+      text,
+      data: { annotation: true },
+    });
     await this.store.appendAudit({ actorId: actor.id, action: 'transcript.annotate', targetType: 'conversation', targetId: id, data: { seq: message.seq } });
     return message;
   }
@@ -152,7 +194,10 @@ export class ReviewService {
   async *export(filter: TranscriptFilter, format: ExportFormat, actor: Actor): AsyncGenerator<string> {
     await this.store.appendAudit({ actorId: actor.id, action: 'transcript.export', data: { format, filters: Object.keys(filter) } });
     // The header goes out with the first page, so a store that fails at once fails before anything is sent.
-    let pending = format === 'csv' ? csvLine([...CSV_COLUMNS]) : `{"exportedAt":${JSON.stringify(new Date().toISOString())},"filter":${JSON.stringify(filter)},"conversations":[`;
+    let pending =
+      format === 'csv'
+        ? csvLine([...CSV_COLUMNS])
+        : `{"exportedAt":${JSON.stringify(new Date().toISOString())},"filter":${JSON.stringify(filter)},"conversations":[`;
     let first = true;
     let cursor: string | undefined;
     do {
@@ -186,7 +231,25 @@ export class ReviewService {
 function csvRow(item: TranscriptSummary, m: Message): unknown[] {
   const c = item.conversation;
   const text = m.kind === 'event' ? JSON.stringify(m.data ?? {}) : m.text;
-  return [c.id, c.channelId, c.customerId, item.customerName, c.state, c.handoffReason, c.satisfaction?.score, c.tags.join(' '), c.createdAt, m.seq, m.createdAt, m.role, m.kind, m.authorId, text, m.intent, m.sentiment];
+  return [
+    c.id,
+    c.channelId,
+    c.customerId,
+    item.customerName,
+    c.state,
+    c.handoffReason,
+    c.satisfaction?.score,
+    c.tags.join(' '),
+    c.createdAt,
+    m.seq,
+    m.createdAt,
+    m.role,
+    m.kind,
+    m.authorId,
+    text,
+    m.intent,
+    m.sentiment,
+  ];
 }
 
 function exportedConversation(item: TranscriptSummary, messages: Message[]) {

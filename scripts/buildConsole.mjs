@@ -27,4 +27,6 @@ if (serverCode.length) {
   process.exit(1);
 }
 for (const f of ['index.html', 'app.css']) copyFileSync(join(root, 'agent-console', 'web', f), join(out, f));
-console.log(`console bundle written to dist/console (${Math.round(result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes / 1024)} KB)`);
+console.log(
+  `console bundle written to dist/console (${Math.round(result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes / 1024)} KB)`,
+);

@@ -26,7 +26,17 @@ import { buildCustomer, buildUser } from './recordBuilders';
 import { phraseWords } from './searchText';
 import type { ClaimInput, StateChange, Store } from './store';
 import type { Keyset, StoreEngine } from './storeEngine';
-import { byConversationThenSeq, clampLimit, conversationOrder, decodeCursor, identityKeyString, normalizeEmail, plain, plainNumber, validateExpectation } from './storeGuards';
+import {
+  byConversationThenSeq,
+  clampLimit,
+  conversationOrder,
+  decodeCursor,
+  identityKeyString,
+  normalizeEmail,
+  plain,
+  plainNumber,
+  validateExpectation,
+} from './storeGuards';
 import { MAX_PAGE } from './storeTypes';
 import type {
   AppendResult,
@@ -340,7 +350,15 @@ export class GuardedStore implements Store {
     plain(input.candidateId, 'candidateId');
     plainNumber(input.score, 'score');
     input.evidence.forEach((e) => plain(e, 'evidence'));
-    const suggestion: MergeSuggestion = { id: randomUUID(), customerId: input.customerId, candidateId: input.candidateId, score: input.score, evidence: [...input.evidence], status: 'open', createdAt: new Date().toISOString() };
+    const suggestion: MergeSuggestion = {
+      id: randomUUID(),
+      customerId: input.customerId,
+      candidateId: input.candidateId,
+      score: input.score,
+      evidence: [...input.evidence],
+      status: 'open',
+      createdAt: new Date().toISOString(),
+    };
     return this.engine.merges.addMergeSuggestion(suggestion);
   }
 

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
-import type { Conversation, ConversationPatch, Customer, CustomerPatch, Message, NewConversation, NewCustomer, NewMessage, NewUser, User } from '../models/records';
+import type {
+  Conversation,
+  ConversationPatch,
+  Customer,
+  CustomerPatch,
+  Message,
+  NewConversation,
+  NewCustomer,
+  NewMessage,
+  NewUser,
+  User,
+} from '../models/records';
 import { normalizeEmail, normalizePhone, plain } from './storeGuards';
 
 /** Defaults and normalization shared by both stores, so they build identical records. */
@@ -152,7 +163,17 @@ export function buildUser(input: NewUser): User {
 
 /** What stays of a message after erasure: its place in the transcript, nothing personal or derived. */
 export function erasedMessage(m: Message): Message {
-  return { id: m.id, conversationId: m.conversationId, seq: m.seq, role: m.role, kind: m.kind, text: '', attachments: [], createdAt: m.createdAt, ...(m.kind === 'event' && m.data ? { data: { type: m.data.type, from: m.data.from, to: m.data.to } } : {}) };
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    role: m.role,
+    kind: m.kind,
+    text: '',
+    attachments: [],
+    createdAt: m.createdAt,
+    ...(m.kind === 'event' && m.data ? { data: { type: m.data.type, from: m.data.from, to: m.data.to } } : {}),
+  };
 }
 
 /** The key of a pair of customers, the same whichever way round: at most one open merge suggestion per pair. */

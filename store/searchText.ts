@@ -12,7 +12,13 @@
 export const MAX_PHRASE_WORDS = 20;
 
 export function searchWords(text: string): string[] {
-  return text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** What both stores index for a message: its words joined by single spaces ('' when it has none). */

@@ -247,7 +247,8 @@ export interface TurnStore {
 
 /** Everything the system keeps: the intersection of the ports. */
 export interface Store
-  extends StoreLifecycle,
+  extends
+    StoreLifecycle,
     CustomerStore,
     ConversationStore,
     MessageStore,

@@ -90,7 +90,9 @@ export function conversationOrder(conversationIds: readonly string[], max: numbe
   return new Map(conversationIds.map((id, i) => [id, i]));
 }
 
-export function byConversationThenSeq(order: Map<string, number>): (a: { conversationId: string; seq: number }, b: { conversationId: string; seq: number }) => number {
+export function byConversationThenSeq(
+  order: Map<string, number>,
+): (a: { conversationId: string; seq: number }, b: { conversationId: string; seq: number }) => number {
   return (a, b) => order.get(a.conversationId)! - order.get(b.conversationId)! || a.seq - b.seq;
 }
 

@@ -3,14 +3,9 @@ import type { Conversation, ConversationState, Customer, Message, StateEntry } f
 /** The query and result shapes of the store's ports (store/store.ts), shared by both engines. */
 
 /** Identity keys are unique across customers: a channel identity, or a verified contact point. */
-export type IdentityKey =
-  | { kind: 'channel'; channelId: string; userId: string }
-  | { kind: 'email'; value: string }
-  | { kind: 'phone'; value: string };
+export type IdentityKey = { kind: 'channel'; channelId: string; userId: string } | { kind: 'email'; value: string } | { kind: 'phone'; value: string };
 
-export type ClaimResult =
-  | { ok: true; conversation: Conversation }
-  | { ok: false; reason: 'not_found' | 'state' | 'capacity' };
+export type ClaimResult = { ok: true; conversation: Conversation } | { ok: false; reason: 'not_found' | 'state' | 'capacity' };
 
 export interface AppendResult {
   message: Message;

@@ -56,7 +56,11 @@ export function zip(files: { name: string; data: Buffer }[]): Buffer {
   return Buffer.concat([...local, ...central, end]);
 }
 
-export function buildTeamsPackage(appId: string, publicUrl: string, dir = [path.join(__dirname), path.join(__dirname, '..', '..', 'teams')].find((d) => fs.existsSync(path.join(d, 'manifest.json')))!): Buffer {
+export function buildTeamsPackage(
+  appId: string,
+  publicUrl: string,
+  dir = [path.join(__dirname), path.join(__dirname, '..', '..', 'teams')].find((d) => fs.existsSync(path.join(d, 'manifest.json')))!,
+): Buffer {
   const host = new URL(publicUrl).host;
   const manifest = fs
     .readFileSync(path.join(dir, 'manifest.json'), 'utf8')

@@ -6,7 +6,9 @@ import { mongoTestUri } from '../core/config';
  */
 export default function skippedNotice(): Promise<void> {
   if (!mongoTestUri()) {
-    process.stderr.write('\nStore contract: MongoDB SKIPPED because MONGODB_URI is not set (no MongoDB server can run on this machine). Set MONGODB_URI=mongodb://… to run it.\n');
+    process.stderr.write(
+      '\nStore contract: MongoDB SKIPPED because MONGODB_URI is not set (no MongoDB server can run on this machine). Set MONGODB_URI=mongodb://… to run it.\n',
+    );
   }
   return Promise.resolve();
 }

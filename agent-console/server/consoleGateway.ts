@@ -9,7 +9,17 @@ import type { ProfileService } from '../../profile/profileService';
 import { canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
-import { ClientSchemas, type Ack, type AgentView, type ClientEventName, type ClientPayload, type ClientToServerEvents, type ConversationView, type ServerToClientEvents, type SocketData } from './protocol';
+import {
+  ClientSchemas,
+  type Ack,
+  type AgentView,
+  type ClientEventName,
+  type ClientPayload,
+  type ClientToServerEvents,
+  type ConversationView,
+  type ServerToClientEvents,
+  type SocketData,
+} from './protocol';
 
 type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -255,7 +265,11 @@ export class ConsoleGateway {
 
   private async view(c: Conversation): Promise<ConversationView> {
     const customer = await this.d.store.getCustomer(c.customerId);
-    return { ...c, customerName: customer?.displayName, waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined };
+    return {
+      ...c,
+      customerName: customer?.displayName,
+      waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined,
+    };
   }
 
   private views(cs: Conversation[]): Promise<ConversationView[]> {
@@ -265,7 +279,17 @@ export class ConsoleGateway {
   private async agentViews(): Promise<AgentView[]> {
     const users = await this.d.store.listUsers();
     return Promise.all(
-      users.map(async (u) => ({ id: u.id, name: u.name, role: u.role, presence: u.presence, skills: u.skills, languages: u.languages, capacity: u.capacity, activeChats: await this.d.store.countActiveChats(u.id), lastReplyAt: this.d.handoff.lastReplyAt(u.id) })),
+      users.map(async (u) => ({
+        id: u.id,
+        name: u.name,
+        role: u.role,
+        presence: u.presence,
+        skills: u.skills,
+        languages: u.languages,
+        capacity: u.capacity,
+        activeChats: await this.d.store.countActiveChats(u.id),
+        lastReplyAt: this.d.handoff.lastReplyAt(u.id),
+      })),
     );
   }
 
@@ -333,7 +357,9 @@ export class ConsoleGateway {
   }
 
   private serially(conversationId: string, fn: () => Promise<void>): void {
-    const next = (this.pushes.get(conversationId) ?? Promise.resolve()).then(fn).catch((err) => this.d.log.warn({ err, conversationId }, 'console push failed'));
+    const next = (this.pushes.get(conversationId) ?? Promise.resolve())
+      .then(fn)
+      .catch((err) => this.d.log.warn({ err, conversationId }, 'console push failed'));
     this.pushes.set(conversationId, next);
     void next.then(() => {
       if (this.pushes.get(conversationId) === next) this.pushes.delete(conversationId);
@@ -361,7 +387,14 @@ export class ConsoleGateway {
       e.on('conversation.changed', ({ conversation, previous, cause }) => {
         // The agent who held the chat and no longer does is told why.
         const released = previous.state === 'agent' && previous.agentId && previous.agentId !== conversation.agentId ? previous.agentId : undefined;
-        if (released) this.io.to(agentRoom(released)).emit('conversation:released', { conversationId: conversation.id, reason: RELEASE_REASON[cause] ?? 'transferred', ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}) });
+        if (released)
+          this.io
+            .to(agentRoom(released))
+            .emit('conversation:released', {
+              conversationId: conversation.id,
+              reason: RELEASE_REASON[cause] ?? 'transferred',
+              ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}),
+            });
         this.evict(conversation.id);
       }),
       e.on('conversation.assigned', ({ conversation, agentId }) => {

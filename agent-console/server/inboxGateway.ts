@@ -4,7 +4,16 @@ import type { Logger } from '../../core/logger';
 import type { HandoffService } from '../../handoff/handoffService';
 import type { Conversation, User } from '../../models/records';
 import type { Store } from '../../store/store';
-import { DEFAULT_SERVICE_LEVELS, InboxClientSchemas, type InboxClientToServerEvents, type InboxEventName, type InboxPayload, type InboxServerToClientEvents, type InboxSettings, type ServiceLevels } from './inboxProtocol';
+import {
+  DEFAULT_SERVICE_LEVELS,
+  InboxClientSchemas,
+  type InboxClientToServerEvents,
+  type InboxEventName,
+  type InboxPayload,
+  type InboxServerToClientEvents,
+  type InboxSettings,
+  type ServiceLevels,
+} from './inboxProtocol';
 import type { ConversationView, SocketData } from './protocol';
 
 /**
@@ -32,7 +41,11 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
   };
   const view = async (c: Conversation): Promise<ConversationView> => {
     const customer = await d.store.getCustomer(c.customerId);
-    return { ...c, customerName: customer?.displayName, waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined };
+    return {
+      ...c,
+      customerName: customer?.displayName,
+      waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined,
+    };
   };
 
   io.on('connection', (socket: InboxSocket) => {
@@ -65,7 +78,8 @@ function on<K extends InboxEventName, T>(socket: InboxSocket, d: InboxDeps, name
     const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
     try {
       const parsed = InboxClientSchemas[name].safeParse(payload ?? {});
-      if (!parsed.success) throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
       const user = await d.store.getUser(socket.data.userId);
       if (!user) throw new AppError('AUTH_INVALID');
       reply({ ok: true, data: await fn(user, parsed.data) });

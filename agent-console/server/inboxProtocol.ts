@@ -7,7 +7,11 @@ import type { ConversationView } from './protocol';
  * an ack with { ok, data | error }). Served by inboxGateway.ts; the browser imports these types too.
  */
 const id = z.string().min(1).max(200);
-const seconds = z.number().int().min(10).max(7 * 86_400);
+const seconds = z
+  .number()
+  .int()
+  .min(10)
+  .max(7 * 86_400);
 
 export const InboxClientSchemas = {
   'offer:decline': z.object({ conversationId: id }).strict(),

@@ -25,9 +25,11 @@ export const ClientSchemas = {
   'message:send': z.object({ conversationId: id, text, clientMessageId: z.string().min(1).max(100) }).strict(),
   'note:add': z.object({ conversationId: id, text, whisper: z.boolean().optional() }).strict(),
   'typing:start': z.object({ conversationId: id }).strict(),
-  'sync': z.object({ cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 cursors') }).strict(),
+  sync: z.object({ cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 cursors') }).strict(),
   'agents:list': z.object({}).strict(),
-  'customer:consent': z.object({ customerId: id, purpose: z.enum(['service', 'proactive', 'marketing']), channel: z.string().min(1).max(100), granted: z.boolean() }).strict(),
+  'customer:consent': z
+    .object({ customerId: id, purpose: z.enum(['service', 'proactive', 'marketing']), channel: z.string().min(1).max(100), granted: z.boolean() })
+    .strict(),
   'customer:update': z
     .object({ customerId: id, tags: z.array(z.string().trim().min(1).max(40)).max(50).optional(), addNote: z.string().trim().min(1).max(2000).optional() })
     .strict()
@@ -61,7 +63,10 @@ export interface ClientToServerEvents {
   'presence:set': (p: ClientPayload<'presence:set'>, ack: Ack<{ presence: Presence }>) => void;
   'queue:list': (p: ClientPayload<'queue:list'>, ack: Ack<{ queue: ConversationView[]; mine: ConversationView[] }>) => void;
   'conversation:claim': (p: ClientPayload<'conversation:claim'>, ack: Ack<{ conversation: ConversationView }>) => void;
-  'conversation:join': (p: ClientPayload<'conversation:join'>, ack: Ack<{ conversation: ConversationView; messages: Message[]; customer: Customer; history: { conversation: Conversation; messages: Message[] }[] }>) => void;
+  'conversation:join': (
+    p: ClientPayload<'conversation:join'>,
+    ack: Ack<{ conversation: ConversationView; messages: Message[]; customer: Customer; history: { conversation: Conversation; messages: Message[] }[] }>,
+  ) => void;
   'conversation:leave': (p: ClientPayload<'conversation:leave'>, ack: Ack<Record<string, never>>) => void;
   'conversation:transfer': (p: ClientPayload<'conversation:transfer'>, ack: Ack<{ conversation: ConversationView }>) => void;
   'conversation:return': (p: ClientPayload<'conversation:return'>, ack: Ack<{ conversation: ConversationView }>) => void;
@@ -70,7 +75,7 @@ export interface ClientToServerEvents {
   'message:send': (p: ClientPayload<'message:send'>, ack: Ack<{ message: Message }>) => void;
   'note:add': (p: ClientPayload<'note:add'>, ack: Ack<{ message: Message }>) => void;
   'typing:start': (p: ClientPayload<'typing:start'>, ack: Ack<Record<string, never>>) => void;
-  'sync': (p: ClientPayload<'sync'>, ack: Ack<{ messages: Message[] }>) => void;
+  sync: (p: ClientPayload<'sync'>, ack: Ack<{ messages: Message[] }>) => void;
   'agents:list': (p: ClientPayload<'agents:list'>, ack: Ack<{ agents: AgentView[] }>) => void;
   'customer:update': (p: ClientPayload<'customer:update'>, ack: Ack<{ customer: Customer }>) => void;
   'customer:consent': (p: ClientPayload<'customer:consent'>, ack: Ack<{ customer: Customer }>) => void;
@@ -87,7 +92,7 @@ export interface ServerToClientEvents {
   'conversation:offered': (p: { conversation: ConversationView }) => void;
   /** Every stored message of a conversation the socket may see; `message.seq` orders and dedupes them. */
   'message:new': (p: { conversationId: string; message: Message }) => void;
-  'typing': (p: { conversationId: string; from: 'customer' | 'agent' }) => void;
+  typing: (p: { conversationId: string; from: 'customer' | 'agent' }) => void;
   'agents:updated': (p: { agents: AgentView[] }) => void;
   'session:ended': (p: { code: ErrorCode }) => void;
   /** The server is shutting down (SIGTERM); a server disconnect follows. Reconnect: another instance answers. */

@@ -174,7 +174,10 @@ const STRINGS = {
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
   chatReleased_closed: { en: 'This chat is closed.', es: 'Este chat está cerrado.' },
   chatReleased_taken_over: { en: 'A supervisor took over this chat.', es: 'Un supervisor tomó este chat.' },
-  takenElsewhere: { en: 'This chat left the queue: a colleague took it, or it went back to the bot.', es: 'Este chat salió de la cola: lo tomó un colega o volvió al bot.' },
+  takenElsewhere: {
+    en: 'This chat left the queue: a colleague took it, or it went back to the bot.',
+    es: 'Este chat salió de la cola: lo tomó un colega o volvió al bot.',
+  },
   reply: { en: 'Reply', es: 'Responder' },
   composerMode: { en: 'Write a reply or an internal note', es: 'Escribe una respuesta o una nota interna' },
   typeNote: { en: 'Internal note, only for the team…', es: 'Nota interna, solo para el equipo…' },
@@ -212,7 +215,10 @@ const STRINGS = {
   sc_search: { en: 'Search the inbox', es: 'Buscar en la bandeja' },
   sc_help: { en: 'Show this help', es: 'Mostrar esta ayuda' },
   closeHelp: { en: 'Close', es: 'Cerrar' },
-  cannedMenu: { en: 'Canned replies: arrows to choose, Enter to insert, Esc to leave', es: 'Respuestas rápidas: flechas para elegir, Intro para insertar, Esc para salir' },
+  cannedMenu: {
+    en: 'Canned replies: arrows to choose, Enter to insert, Esc to leave',
+    es: 'Respuestas rápidas: flechas para elegir, Intro para insertar, Esc para salir',
+  },
   serviceLevels: { en: 'Service levels', es: 'Niveles de servicio' },
   slaFirst: { en: 'First response within (s)', es: 'Primera respuesta en (s)' },
   slaNext: { en: 'Next response within (s)', es: 'Siguiente respuesta en (s)' },
@@ -231,25 +237,46 @@ const STRINGS = {
   chatWith: { en: 'chat with', es: 'chat con' },
   aConversation: { en: 'a conversation', es: 'una conversación' },
   // Errors, by code (core/errors.ts), as sentences
-  err_VALIDATION_FAILED: { en: 'Something in the request was not valid. Check what you typed and try again.', es: 'Algo de la petición no es válido. Revisa lo que escribiste e inténtalo de nuevo.' },
+  err_VALIDATION_FAILED: {
+    en: 'Something in the request was not valid. Check what you typed and try again.',
+    es: 'Algo de la petición no es válido. Revisa lo que escribiste e inténtalo de nuevo.',
+  },
   err_AUTH_REQUIRED: { en: 'Please sign in.', es: 'Inicia sesión.' },
   err_AUTH_INVALID: { en: 'The email or password is not right.', es: 'El correo o la contraseña no son correctos.' },
   err_AUTH_EXPIRED: { en: 'Your session ended. Please sign in again.', es: 'Tu sesión terminó. Vuelve a entrar.' },
   err_AUTH_REVOKED: { en: 'You were signed out. Please sign in again.', es: 'Se cerró tu sesión. Vuelve a entrar.' },
-  err_AUTH_RATE_LIMITED: { en: 'Too many sign-in attempts. Wait a few minutes and try again.', es: 'Demasiados intentos. Espera unos minutos y vuelve a probar.' },
+  err_AUTH_RATE_LIMITED: {
+    en: 'Too many sign-in attempts. Wait a few minutes and try again.',
+    es: 'Demasiados intentos. Espera unos minutos y vuelve a probar.',
+  },
   err_AUTH_ORIGIN_FORBIDDEN: { en: 'The console may not be used from this address.', es: 'La consola no se puede usar desde esta dirección.' },
   err_FORBIDDEN: { en: 'Your role does not allow this.', es: 'Tu rol no permite hacer esto.' },
   err_NOT_FOUND: { en: 'That could not be found; it may have been removed.', es: 'No se encontró; puede que se haya eliminado.' },
-  err_STORE_UNAVAILABLE: { en: 'The service cannot reach its database right now. Try again in a moment.', es: 'El servicio no puede acceder a su base de datos ahora. Inténtalo en un momento.' },
+  err_STORE_UNAVAILABLE: {
+    en: 'The service cannot reach its database right now. Try again in a moment.',
+    es: 'El servicio no puede acceder a su base de datos ahora. Inténtalo en un momento.',
+  },
   err_HANDOFF_NOT_FOUND: { en: 'This chat is no longer available to you.', es: 'Este chat ya no está disponible para ti.' },
   err_HANDOFF_ALREADY_CLAIMED: { en: 'Another agent has already taken this chat.', es: 'Otro agente ya tomó este chat.' },
-  err_HANDOFF_INVALID_TRANSITION: { en: 'This chat has changed state, so that is no longer possible.', es: 'Este chat cambió de estado y eso ya no es posible.' },
+  err_HANDOFF_INVALID_TRANSITION: {
+    en: 'This chat has changed state, so that is no longer possible.',
+    es: 'Este chat cambió de estado y eso ya no es posible.',
+  },
   err_HANDOFF_NOT_OWNER: { en: 'This chat is no longer yours.', es: 'Este chat ya no es tuyo.' },
   err_HANDOFF_AT_CAPACITY: { en: 'You already have as many chats as you can take. Close one first.', es: 'Ya tienes el máximo de chats. Cierra uno antes.' },
   err_HANDOFF_UNKNOWN_AGENT: { en: 'That colleague no longer exists.', es: 'Ese colega ya no existe.' },
-  err_HANDOFF_DELIVERY_FAILED: { en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.', es: 'El mensaje se guardó pero el canal del cliente no lo aceptó. Usa Reintentar en el mensaje.' },
-  err_TIMEOUT: { en: 'The service did not answer in time. Check your connection and try again.', es: 'El servicio no respondió a tiempo. Revisa tu conexión e inténtalo de nuevo.' },
-  err_TEAMS_FAILED: { en: 'Signing in through Teams did not work. Sign in with your email and password.', es: 'No se pudo entrar con Teams. Entra con tu correo y contraseña.' },
+  err_HANDOFF_DELIVERY_FAILED: {
+    en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.',
+    es: 'El mensaje se guardó pero el canal del cliente no lo aceptó. Usa Reintentar en el mensaje.',
+  },
+  err_TIMEOUT: {
+    en: 'The service did not answer in time. Check your connection and try again.',
+    es: 'El servicio no respondió a tiempo. Revisa tu conexión e inténtalo de nuevo.',
+  },
+  err_TEAMS_FAILED: {
+    en: 'Signing in through Teams did not work. Sign in with your email and password.',
+    es: 'No se pudo entrar con Teams. Entra con tu correo y contraseña.',
+  },
   err_OTHER: { en: 'Something went wrong. Try again.', es: 'Algo salió mal. Inténtalo de nuevo.' },
 } as const;
 

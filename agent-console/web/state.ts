@@ -17,8 +17,17 @@ export type ReviewTab = 'transcripts' | 'dashboard' | 'audit';
 export type InboxView = 'mine' | 'offered' | 'unassigned' | 'all';
 export type Pane = 'list' | 'chat' | 'profile';
 /** What GET /api/merge-suggestions returns (profile/identityResolution.ts). */
-export interface Suggestion { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }
-export interface PastConversation { conversation: Conversation; messages: Message[] }
+export interface Suggestion {
+  id: string;
+  customerId: string;
+  candidateId: string;
+  score: number;
+  evidence: string[];
+}
+export interface PastConversation {
+  conversation: Conversation;
+  messages: Message[];
+}
 
 export const token = signal(sessionStorage.getItem('console-token') ?? '');
 export const me = signal<Me | undefined>(undefined);
@@ -71,7 +80,13 @@ export function messagesOf(conversationId: string): Signal<readonly Message[]> {
 }
 
 /** What the agent is writing, per chat: survives pushes, chat switches and view changes. */
-export interface Draft { reply: Signal<string>; note: Signal<string>; mode: Signal<'reply' | 'note'>; transferNote: Signal<string>; profileNote: Signal<string> }
+export interface Draft {
+  reply: Signal<string>;
+  note: Signal<string>;
+  mode: Signal<'reply' | 'note'>;
+  transferNote: Signal<string>;
+  profileNote: Signal<string>;
+}
 const drafts = new Map<string, Draft>();
 export function draftOf(conversationId: string): Draft {
   let d = drafts.get(conversationId);
@@ -270,7 +285,10 @@ async function connect(): Promise<void> {
       setIn(released, conversation.id, undefined);
     });
     // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
-    if (!claimedHere) void loadChat(conversation.id).then(() => notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)));
+    if (!claimedHere)
+      void loadChat(conversation.id).then(() =>
+        notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)),
+      );
   });
   s.on('conversation:released', ({ conversationId, reason, takenOverBy: by }) => {
     batch(() => {
@@ -279,7 +297,15 @@ async function connect(): Promise<void> {
       setIn(released, conversationId, reason);
       // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
       const c = conversations.value.get(conversationId);
-      if (c) upsert([{ ...c, agentId: null, ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}), version: c.version + 1 }]);
+      if (c)
+        upsert([
+          {
+            ...c,
+            agentId: null,
+            ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}),
+            version: c.version + 1,
+          },
+        ]);
     });
   });
   s.on('message:new', ({ conversationId, message }) => {
@@ -436,10 +462,11 @@ export async function takeover(conversationId: string): Promise<void> {
 
 async function lifecycle(event: 'conversation:return' | 'conversation:close', conversationId: string): Promise<void> {
   const data = await act(event, { conversationId });
-  if (data) batch(() => {
-    upsert([data.conversation]);
-    mineIds.value = mineIds.value.filter((id) => id !== conversationId);
-  });
+  if (data)
+    batch(() => {
+      upsert([data.conversation]);
+      mineIds.value = mineIds.value.filter((id) => id !== conversationId);
+    });
 }
 export const returnToBot = (id: string) => lifecycle('conversation:return', id);
 export const closeChat = (id: string) => lifecycle('conversation:close', id);
@@ -525,7 +552,11 @@ export async function loadSuggestions(): Promise<void> {
 }
 
 export async function decideSuggestion(id: string, confirm: boolean): Promise<void> {
-  const res = await fetch(`/api/merge-suggestions/${encodeURIComponent(id)}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.value}` }, body: JSON.stringify({ confirm }) });
+  const res = await fetch(`/api/merge-suggestions/${encodeURIComponent(id)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token.value}` },
+    body: JSON.stringify({ confirm }),
+  });
   if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? 'INTERNAL';
   await loadSuggestions();
   if (current.value) await loadChat(current.value);
@@ -571,7 +602,8 @@ export function unansweredSince(conversationId: string): string | undefined {
     if (m.kind === 'message' && m.role === 'agent') return undefined;
     if (m.kind === 'message' && m.role === 'customer') {
       let first = m;
-      for (let j = i - 1; j >= 0 && !(msgs[j].kind === 'message' && msgs[j].role === 'agent'); j--) if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
+      for (let j = i - 1; j >= 0 && !(msgs[j].kind === 'message' && msgs[j].role === 'agent'); j--)
+        if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
       return first.createdAt;
     }
   }

@@ -1,4 +1,3 @@
-
 /**
  * Inside a Microsoft Teams tab: initialize teams-js, take the SSO token and exchange it for a console session.
  * Outside Teams (no parent frame) this does nothing and resolves false.

@@ -2,7 +2,11 @@
 (async function () {
   const KEY = 'crm-webchat-session';
   const newSession = async () => {
-    const res = await fetch('/chat/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ locale: navigator.language }) });
+    const res = await fetch('/chat/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ locale: navigator.language }),
+    });
     return { ...(await res.json()), startedAt: new Date().toISOString() };
   };
   let session = JSON.parse(localStorage.getItem(KEY) || 'null');
@@ -25,7 +29,9 @@
       ? '¡Hola! Soy el asistente de soporte. Puedo seguir tu pedido, gestionar reembolsos y devoluciones, ayudarte con tu cuenta o pasarte con una persona. ¿Qué necesitas?'
       : 'Hi! I am the support assistant. I can track your order, handle refunds and returns, help with your account, or get you a person. What do you need?',
     suggestedActions: {
-      actions: (es ? ['Seguir mi pedido', 'Quiero un reembolso', 'Hablar con una persona'] : ['Track my order', 'I want a refund', 'Talk to a person']).map((title) => ({ type: 'imBack', title, value: title })),
+      actions: (es ? ['Seguir mi pedido', 'Quiero un reembolso', 'Hablar con una persona'] : ['Track my order', 'I want a refund', 'Talk to a person']).map(
+        (title) => ({ type: 'imBack', title, value: title }),
+      ),
     },
   };
   const store = window.WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
@@ -35,7 +41,14 @@
   });
   const directLine = window.WebChat.createDirectLine(await directLineOptions(session.token, location.origin + '/v3/directline'));
   window.WebChat.renderWebChat(
-    { directLine, store, userID: session.userId, locale: navigator.language || 'en-US', sendTypingIndicator: true, styleOptions: { suggestedActionLayout: 'flow' } },
+    {
+      directLine,
+      store,
+      userID: session.userId,
+      locale: navigator.language || 'en-US',
+      sendTypingIndicator: true,
+      styleOptions: { suggestedActionLayout: 'flow' },
+    },
     document.getElementById('webchat'),
   );
 })();

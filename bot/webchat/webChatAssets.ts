@@ -31,23 +31,26 @@ export function registerWebChatBundle(server: restify.Server, log: Logger): void
     (err) => log.warn({ err }, 'web chat bundle: gzip failed, serving identity'),
   );
 
-  server.get('/chat/webchat.js', route(log, (req, res) => {
-    res.setHeader('content-type', 'application/javascript; charset=utf-8');
-    res.setHeader('cache-control', `public, max-age=${MAX_AGE_SECONDS}`);
-    res.setHeader('etag', etag);
-    res.setHeader('vary', 'accept-encoding');
-    res.setHeader('x-content-type-options', 'nosniff');
-    if (req.header('if-none-match') === etag) {
-      res.writeHead(304);
-      res.end();
-      return;
-    }
-    const accepts = String(req.header('accept-encoding') ?? '');
-    const encoding = encoded.br && /\bbr\b/.test(accepts) ? 'br' : encoded.gzip && /\bgzip\b/.test(accepts) ? 'gzip' : undefined;
-    if (encoding) res.setHeader('content-encoding', encoding);
-    const out = encoding ? encoded[encoding]! : body;
-    res.setHeader('content-length', String(out.length));
-    res.writeHead(200);
-    res.end(out);
-  }));
+  server.get(
+    '/chat/webchat.js',
+    route(log, (req, res) => {
+      res.setHeader('content-type', 'application/javascript; charset=utf-8');
+      res.setHeader('cache-control', `public, max-age=${MAX_AGE_SECONDS}`);
+      res.setHeader('etag', etag);
+      res.setHeader('vary', 'accept-encoding');
+      res.setHeader('x-content-type-options', 'nosniff');
+      if (req.header('if-none-match') === etag) {
+        res.writeHead(304);
+        res.end();
+        return;
+      }
+      const accepts = String(req.header('accept-encoding') ?? '');
+      const encoding = encoded.br && /\bbr\b/.test(accepts) ? 'br' : encoded.gzip && /\bgzip\b/.test(accepts) ? 'gzip' : undefined;
+      if (encoding) res.setHeader('content-encoding', encoding);
+      const out = encoding ? encoded[encoding]! : body;
+      res.setHeader('content-length', String(out.length));
+      res.writeHead(200);
+      res.end(out);
+    }),
+  );
 }

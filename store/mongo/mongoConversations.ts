@@ -38,7 +38,14 @@ export function conversationFields(c: Conversation): Omit<ConversationDoc, '_id'
 }
 
 export function conversationDoc(c: Conversation, sentiment = { sum: 0, n: 0 }): ConversationDoc {
-  return { _id: c.id, ...conversationFields(c), lastSeq: c.lastSeq, sentimentSum: sentiment.sum, sentimentN: sentiment.n, sentimentAvg: sentiment.n > 0 ? sentiment.sum / sentiment.n : null };
+  return {
+    _id: c.id,
+    ...conversationFields(c),
+    lastSeq: c.lastSeq,
+    sentimentSum: sentiment.sum,
+    sentimentN: sentiment.n,
+    sentimentAvg: sentiment.n > 0 ? sentiment.sum / sentiment.n : null,
+  };
 }
 
 /** The agent's slot document, if it does not list the conversation yet and has fewer than maxActive entries. */
@@ -95,7 +102,9 @@ export class MongoConversations implements EngineConversations {
     if (query.agentId !== undefined) filter.agentId = query.agentId;
     if (query.customerId !== undefined) filter.customerId = query.customerId;
     if (query.updatedBefore !== undefined) filter.updatedAt = t({ $lt: query.updatedBefore });
-    return this.x.wrap(async () => (await this.x.m.Conversation.find(filter).sort({ priority: -1, createdAt: 1, _id: 1 }).limit(query.limit).lean()).map(toConversation));
+    return this.x.wrap(async () =>
+      (await this.x.m.Conversation.find(filter).sort({ priority: -1, createdAt: 1, _id: 1 }).limit(query.limit).lean()).map(toConversation),
+    );
   }
 
   deleteConversation(id: string): Promise<boolean> {
@@ -131,7 +140,11 @@ export class MongoConversations implements EngineConversations {
   }
 
   /** Compare-and-set on the version read, so the record and its indexed fields always move together. */
-  private async cas(id: string, expect: (ConversationExpectation & { customerId?: string }) | undefined, build: (current: Conversation) => Conversation): Promise<{ before: Conversation; after: Conversation } | null> {
+  private async cas(
+    id: string,
+    expect: (ConversationExpectation & { customerId?: string }) | undefined,
+    build: (current: Conversation) => Conversation,
+  ): Promise<{ before: Conversation; after: Conversation } | null> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const row = await this.x.m.Conversation.findOne(this.filterFor(id, expect)).lean();
       if (!row) return null;
@@ -197,7 +210,9 @@ export class MongoConversations implements EngineConversations {
         return (await this.x.m.Conversation.exists({ _id: conversationId })) ? { ok: false, reason: 'capacity' } : { ok: false, reason: 'not_found' };
       }
       this.x.fault('claim.afterReserve');
-      const res = await this.cas(conversationId, { states: input.fromStates, agentId: input.expectedAgentId }, (c) => patchConversation(c, { ...input.patch, state: 'agent', agentId }));
+      const res = await this.cas(conversationId, { states: input.fromStates, agentId: input.expectedAgentId }, (c) =>
+        patchConversation(c, { ...input.patch, state: 'agent', agentId }),
+      );
       if (!res) {
         if (slot === 'reserved') await this.releaseSlot(agentId, conversationId);
         return (await this.x.m.Conversation.exists({ _id: conversationId })) ? { ok: false, reason: 'state' } : { ok: false, reason: 'not_found' };
@@ -215,7 +230,8 @@ export class MongoConversations implements EngineConversations {
     return this.x.wrap(async (): Promise<ClaimResult> => {
       const expect = { states: input.fromStates, agentId: input.expectedAgentId, version: input.expectedVersion };
       const res = await this.cas(input.conversationId, expect, (c) => patchConversation(c, { ...input.patch, state: input.to, agentId: null }));
-      if (!res) return (await this.x.m.Conversation.exists({ _id: input.conversationId })) ? { ok: false, reason: 'state' } : { ok: false, reason: 'not_found' };
+      if (!res)
+        return (await this.x.m.Conversation.exists({ _id: input.conversationId })) ? { ok: false, reason: 'state' } : { ok: false, reason: 'not_found' };
       await this.followHolder(input.conversationId, res.before, res.after);
       return { ok: true, conversation: res.after };
     });
@@ -224,7 +240,11 @@ export class MongoConversations implements EngineConversations {
   eraseChannelKeys(id: string, channelConversationId: string): Promise<void> {
     return this.x.wrap(async () => {
       await this.cas(id, undefined, (c) => ({
-        ...patchConversation(c, { reference: { channelId: c.channelId, serviceUrl: '', conversation: { id: channelConversationId } }, tags: [], satisfaction: undefined }),
+        ...patchConversation(c, {
+          reference: { channelId: c.channelId, serviceUrl: '', conversation: { id: channelConversationId } },
+          tags: [],
+          satisfaction: undefined,
+        }),
         channelConversationId,
       }));
     });

@@ -105,7 +105,8 @@ export class MongoCustomers implements EngineCustomers {
           const row = await this.x.m.Customer.findOne({ _id: id }).lean();
           if (!row) throw new AppError('NOT_FOUND', 'customer not found');
           current = row.doc;
-          if (expectedVersion !== undefined && current.version !== expectedVersion) throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+          if (expectedVersion !== undefined && current.version !== expectedVersion)
+            throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
         }
         const next = mergeCustomer(current, patch);
         try {

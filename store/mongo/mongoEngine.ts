@@ -195,9 +195,12 @@ export class MongoEngine implements StoreEngine {
       const mergeSuggestions = (await this.m.MergeSuggestion.deleteMany({ $or: t([{ customerId }, { candidateId: customerId }]) })).deletedCount;
       const merges = (await this.m.Merge.deleteMany({ $or: t([{ absorbedId: customerId }, { survivorId: customerId }]) })).deletedCount;
       const conversations = await this.m.Conversation.find({ customerId }).select({ _id: 1, channelId: 1, channelConversationId: 1 }).lean();
-      const corpusAdditions = conversations.length ? (await this.m.CorpusAddition.deleteMany({ conversationId: t({ $in: conversations.map((c) => c._id) }) })).deletedCount : 0;
+      const corpusAdditions = conversations.length
+        ? (await this.m.CorpusAddition.deleteMany({ conversationId: t({ $in: conversations.map((c) => c._id) }) })).deletedCount
+        : 0;
       // Their conversations' dialog state (botbuilder's ConversationState keys): what they typed into a dialog.
-      if (conversations.length) await this.m.BotState.deleteMany({ _id: t({ $in: conversations.map((c) => `${c.channelId}/conversations/${c.channelConversationId}`) }) });
+      if (conversations.length)
+        await this.m.BotState.deleteMany({ _id: t({ $in: conversations.map((c) => `${c.channelId}/conversations/${c.channelConversationId}`) }) });
       return { mergeSuggestions, merges, corpusAdditions };
     });
   }

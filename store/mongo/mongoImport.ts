@@ -28,16 +28,26 @@ export class MongoImport {
           }),
         );
         const held = batch.conversations.filter((c) => c.state === 'agent' && c.agentId);
-        if (held.length) await m.AgentSlots.bulkWrite(held.map((c) => ({ updateOne: { filter: { _id: c.agentId! }, update: { $addToSet: { conversations: c.id } }, upsert: true } })));
+        if (held.length)
+          await m.AgentSlots.bulkWrite(
+            held.map((c) => ({ updateOne: { filter: { _id: c.agentId! }, update: { $addToSet: { conversations: c.id } }, upsert: true } })),
+          );
       }
       const missing = [...new Set((batch.messages ?? []).map((msg) => msg.conversationId).filter((id) => !channels.has(id)))];
       if (missing.length) {
-        for (const r of await m.Conversation.find({ _id: t({ $in: missing }) }).select({ channelId: 1 }).lean()) channels.set(r._id, r.channelId);
+        for (const r of await m.Conversation.find({ _id: t({ $in: missing }) })
+          .select({ channelId: 1 })
+          .lean())
+          channels.set(r._id, r.channelId);
         const unknown = missing.find((id) => !channels.has(id));
         if (unknown) throw new AppError('NOT_FOUND', `conversation ${unknown} not found`);
       }
       if (batch.messages?.length) {
-        await m.Message.bulkWrite(batch.messages.map((msg) => ({ replaceOne: { filter: { _id: msg.id }, replacement: messageDoc(msg, channels.get(msg.conversationId)!), upsert: true } })));
+        await m.Message.bulkWrite(
+          batch.messages.map((msg) => ({
+            replaceOne: { filter: { _id: msg.id }, replacement: messageDoc(msg, channels.get(msg.conversationId)!), upsert: true },
+          })),
+        );
       }
       const touched = [...new Set([...(batch.conversations ?? []).map((c) => c.id), ...(batch.messages ?? []).map((msg) => msg.conversationId)])];
       if (!touched.length) return;

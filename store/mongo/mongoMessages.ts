@@ -211,7 +211,14 @@ export class MongoMessages implements EngineMessages {
   }
 
   listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]> {
-    return this.x.wrap(async () => (await this.x.m.Message.find({ conversationId, seq: t({ $gt: page.afterSeq }) }).sort({ seq: 1 }).limit(page.limit).lean()).map((r) => r.doc));
+    return this.x.wrap(async () =>
+      (
+        await this.x.m.Message.find({ conversationId, seq: t({ $gt: page.afterSeq }) })
+          .sort({ seq: 1 })
+          .limit(page.limit)
+          .lean()
+      ).map((r) => r.doc),
+    );
   }
 
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
@@ -223,7 +230,12 @@ export class MongoMessages implements EngineMessages {
       const rows = await this.x.m.Message.find({ conversationId }).select({ doc: 1 }).lean();
       if (rows.length) {
         await this.x.m.Message.bulkWrite(
-          rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { text: '', searchText: '', doc: erasedMessage(r.doc) }, $unset: { intent: 1, sentiment: 1 } } } })),
+          rows.map((r) => ({
+            updateOne: {
+              filter: { _id: r._id },
+              update: { $set: { text: '', searchText: '', doc: erasedMessage(r.doc) }, $unset: { intent: 1, sentiment: 1 } },
+            },
+          })),
           { ordered: false },
         );
       }

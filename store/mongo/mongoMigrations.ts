@@ -25,7 +25,10 @@ export async function schemaVersion(m: MongoModels): Promise<number> {
 export async function requireCurrentSchema(m: MongoModels): Promise<void> {
   const version = await schemaVersion(m);
   if (version < SCHEMA_VERSION) {
-    throw new AppError('STORE_UNAVAILABLE', `the database is at schema version ${version}, this release needs ${SCHEMA_VERSION}: run npm run migrate (or start once with MIGRATE_ON_START=true)`);
+    throw new AppError(
+      'STORE_UNAVAILABLE',
+      `the database is at schema version ${version}, this release needs ${SCHEMA_VERSION}: run npm run migrate (or start once with MIGRATE_ON_START=true)`,
+    );
   }
 }
 
@@ -47,9 +50,15 @@ function ignoreExists(err: unknown): void {
 async function toVersion2(m: MongoModels): Promise<void> {
   // Every message's search form (store/searchText.ts), in batches.
   for (;;) {
-    const rows = await m.Message.find({ searchText: t({ $exists: false }) }).select({ text: 1 }).limit(1000).lean<Pick<MessageDoc, '_id' | 'text'>[]>();
+    const rows = await m.Message.find({ searchText: t({ $exists: false }) })
+      .select({ text: 1 })
+      .limit(1000)
+      .lean<Pick<MessageDoc, '_id' | 'text'>[]>();
     if (!rows.length) break;
-    await m.Message.bulkWrite(rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { searchText: searchForm(r.text ?? '') } } } })), { ordered: false });
+    await m.Message.bulkWrite(
+      rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { searchText: searchForm(r.text ?? '') } } } })),
+      { ordered: false },
+    );
   }
   // The stored average the sentiment filters use.
   await m.Conversation.updateMany({ sentimentAvg: t({ $exists: false }) }, [
@@ -61,16 +70,30 @@ async function toVersion2(m: MongoModels): Promise<void> {
   for (const s of suggestions) {
     await m.MergeSuggestion.updateOne(
       { _id: s.id },
-      { $setOnInsert: { customerId: s.customerId, candidateId: s.candidateId, pair: suggestionPair(s.customerId, s.candidateId), status: s.status, createdAt: s.createdAt, doc: s } },
+      {
+        $setOnInsert: {
+          customerId: s.customerId,
+          candidateId: s.candidateId,
+          pair: suggestionPair(s.customerId, s.candidateId),
+          status: s.status,
+          createdAt: s.createdAt,
+          doc: s,
+        },
+      },
       { upsert: true },
     );
   }
   for (const row of await m.BotState.find({ _id: t({ $regex: '^crm/merges/' }) }).lean()) {
     const r = row.value.record as MergeRecord;
-    await m.Merge.updateOne({ _id: r.id }, { $setOnInsert: { absorbedId: r.absorbed.id, survivorId: r.survivor.id, at: r.at, undoneAt: r.undone ?? null, doc: r } }, { upsert: true });
+    await m.Merge.updateOne(
+      { _id: r.id },
+      { $setOnInsert: { absorbedId: r.absorbed.id, survivorId: r.survivor.id, at: r.at, undoneAt: r.undone ?? null, doc: r } },
+      { upsert: true },
+    );
   }
   const rules = (await legacy('crm/segment-rules'))?.rules;
-  if (Array.isArray(rules)) await m.SegmentRules.updateOne({ _id: 'current' }, { $setOnInsert: { rules, updatedAt: new Date().toISOString() } }, { upsert: true });
+  if (Array.isArray(rules))
+    await m.SegmentRules.updateOne({ _id: 'current' }, { $setOnInsert: { rules, updatedAt: new Date().toISOString() } }, { upsert: true });
   const additions = ((await legacy('nlu/corpus-additions'))?.items ?? []) as CorpusAddition[];
   for (const [i, a] of additions.entries()) {
     await m.CorpusAddition.updateOne(
@@ -80,5 +103,7 @@ async function toVersion2(m: MongoModels): Promise<void> {
       { upsert: true },
     );
   }
-  await m.BotState.deleteMany({ $or: t([{ _id: t({ $in: ['crm/merge-suggestions', 'crm/segment-rules', 'nlu/corpus-additions'] }) }, { _id: t({ $regex: '^crm/merges/' }) }]) });
+  await m.BotState.deleteMany({
+    $or: t([{ _id: t({ $in: ['crm/merge-suggestions', 'crm/segment-rules', 'nlu/corpus-additions'] }) }, { _id: t({ $regex: '^crm/merges/' }) }]),
+  });
 }

@@ -130,7 +130,15 @@ export class MongoMerges implements EngineMerges {
         const open = await this.x.m.MergeSuggestion.findOne({ pair, status: 'open' }).lean();
         if (open) return open.doc;
         try {
-          await this.x.m.MergeSuggestion.create({ _id: s.id, customerId: s.customerId, candidateId: s.candidateId, pair, status: s.status, createdAt: s.createdAt, doc: s });
+          await this.x.m.MergeSuggestion.create({
+            _id: s.id,
+            customerId: s.customerId,
+            candidateId: s.candidateId,
+            pair,
+            status: s.status,
+            createdAt: s.createdAt,
+            doc: s,
+          });
           return s;
         } catch (err) {
           // Another suggestion for the pair was opened meanwhile (the partial unique index): return that one.
@@ -153,13 +161,19 @@ export class MongoMerges implements EngineMerges {
 
   decideMergeSuggestion(id: string, status: 'confirmed' | 'rejected'): Promise<MergeSuggestion | null> {
     return this.x.wrap(async () => {
-      const row = await this.x.m.MergeSuggestion.findOneAndUpdate({ _id: id, status: 'open' }, { $set: { status, 'doc.status': status } }, { returnDocument: 'after' }).lean();
+      const row = await this.x.m.MergeSuggestion.findOneAndUpdate(
+        { _id: id, status: 'open' },
+        { $set: { status, 'doc.status': status } },
+        { returnDocument: 'after' },
+      ).lean();
       return row?.doc ?? null;
     });
   }
 
   async saveMerge(r: MergeRecord): Promise<void> {
-    await this.x.wrap(() => this.x.m.Merge.create({ _id: r.id, absorbedId: r.absorbed.id, survivorId: r.survivor.id, at: r.at, undoneAt: r.undone ?? null, doc: r }));
+    await this.x.wrap(() =>
+      this.x.m.Merge.create({ _id: r.id, absorbedId: r.absorbed.id, survivorId: r.survivor.id, at: r.at, undoneAt: r.undone ?? null, doc: r }),
+    );
   }
 
   getMerge(id: string): Promise<MergeRecord | null> {
@@ -167,7 +181,9 @@ export class MongoMerges implements EngineMerges {
   }
 
   markMergeUndone(id: string, at: string): Promise<boolean> {
-    return this.x.wrap(async () => (await this.x.m.Merge.updateOne({ _id: id, undoneAt: null }, { $set: { undoneAt: at, 'doc.undone': at } })).matchedCount === 1);
+    return this.x.wrap(
+      async () => (await this.x.m.Merge.updateOne({ _id: id, undoneAt: null }, { $set: { undoneAt: at, 'doc.undone': at } })).matchedCount === 1,
+    );
   }
 }
 
@@ -211,7 +227,14 @@ export class MongoCorpus implements EngineCorpus {
         if (same) return { addition: same.doc, added: false };
         try {
           // An ObjectId's hex form sorts by creation (time, then a per-process counter): the list's order.
-          await this.x.m.CorpusAddition.create({ _id: new Types.ObjectId().toHexString(), language: a.language, textKey, conversationId: a.conversationId ?? null, at: a.at, doc: a });
+          await this.x.m.CorpusAddition.create({
+            _id: new Types.ObjectId().toHexString(),
+            language: a.language,
+            textKey,
+            conversationId: a.conversationId ?? null,
+            at: a.at,
+            doc: a,
+          });
           return { addition: a, added: true };
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;

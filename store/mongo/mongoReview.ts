@@ -20,7 +20,20 @@ export function phraseFilter(words: readonly string[]) {
 }
 
 /** The fields of the figures, all in the covering index { createdAt, channelId, state, … } (models/mongoSchemas.ts). */
-const FACTS = { _id: 0, createdAt: 1, channelId: 1, state: 1, handoffReason: 1, satisfaction: 1, waitMs: 1, firstResponseMs: 1, handleMs: 1, sentimentSum: 1, sentimentN: 1, customerId: 1 } as const;
+const FACTS = {
+  _id: 0,
+  createdAt: 1,
+  channelId: 1,
+  state: 1,
+  handoffReason: 1,
+  satisfaction: 1,
+  waitMs: 1,
+  firstResponseMs: 1,
+  handleMs: 1,
+  sentimentSum: 1,
+  sentimentN: 1,
+  customerId: 1,
+} as const;
 const TIMES = ['waitMs', 'firstResponseMs', 'handleMs'] as const;
 
 type Grouped<K> = { _id: K; count: number };
@@ -35,7 +48,10 @@ interface StatsFacets {
   sentimentBySegment: Sums<{ day: string; segment: string }>[];
 }
 
-type SummaryRow = Pick<ConversationDoc, '_id' | 'doc' | 'lastSeq' | 'sentimentSum' | 'sentimentN' | 'customerId'> & { customerName?: unknown; customerMessages: number };
+type SummaryRow = Pick<ConversationDoc, '_id' | 'doc' | 'lastSeq' | 'sentimentSum' | 'sentimentN' | 'customerId'> & {
+  customerName?: unknown;
+  customerMessages: number;
+};
 
 /** Transcript review and figures as aggregation pipelines: bounded at any size (no id lists, project before sort). */
 export class MongoReview implements EngineReview {
@@ -43,7 +59,11 @@ export class MongoReview implements EngineReview {
 
   searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
     return this.x.wrap(async () => {
-      const rows = await this.x.m.Message.find(phraseFilter(words)).sort({ createdAt: -1, _id: -1 }).limit(limit).select({ conversationId: 1, seq: 1, role: 1, text: 1, createdAt: 1 }).lean();
+      const rows = await this.x.m.Message.find(phraseFilter(words))
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit)
+        .select({ conversationId: 1, seq: 1, role: 1, text: 1, createdAt: 1 })
+        .lean();
       return rows.map((r) => ({ conversationId: r.conversationId, seq: r.seq, role: r.role, text: r.text, createdAt: r.createdAt }));
     });
   }
@@ -62,14 +82,43 @@ export class MongoReview implements EngineReview {
         {
           $facet: {
             perDay: [{ $group: { _id: { day, channelId: '$channelId' }, count: { $sum: 1 } } }, { $sort: { '_id.day': 1, '_id.channelId': 1 } }],
-            totals: [{ $group: { _id: null, total: { $sum: 1 }, botOnly: { $sum: { $cond: [{ $and: [{ $eq: [{ $ifNull: ['$handoffReason', null] }, null] }, { $ne: ['$state', 'external'] }] }, 1, 0] } } } }],
-            reasons: [{ $match: { handoffReason: { $type: 'string' } } }, { $group: { _id: '$handoffReason', count: { $sum: 1 } } }, { $sort: { count: -1, _id: 1 } }],
+            totals: [
+              {
+                $group: {
+                  _id: null,
+                  total: { $sum: 1 },
+                  botOnly: { $sum: { $cond: [{ $and: [{ $eq: [{ $ifNull: ['$handoffReason', null] }, null] }, { $ne: ['$state', 'external'] }] }, 1, 0] } },
+                },
+              },
+            ],
+            reasons: [
+              { $match: { handoffReason: { $type: 'string' } } },
+              { $group: { _id: '$handoffReason', count: { $sum: 1 } } },
+              { $sort: { count: -1, _id: 1 } },
+            ],
             satisfaction: [{ $match: { satisfaction: { $type: 'number' } } }, { $group: { _id: '$satisfaction', count: { $sum: 1 } } }, { $sort: { _id: 1 } }],
-            times: [{ $group: { _id: null, waitMs: { $sum: isNumber('waitMs') }, firstResponseMs: { $sum: isNumber('firstResponseMs') }, handleMs: { $sum: isNumber('handleMs') } } }],
+            times: [
+              {
+                $group: {
+                  _id: null,
+                  waitMs: { $sum: isNumber('waitMs') },
+                  firstResponseMs: { $sum: isNumber('firstResponseMs') },
+                  handleMs: { $sum: isNumber('handleMs') },
+                },
+              },
+            ],
             sentiment: [{ $match: { sentimentN: { $gt: 0 } } }, { $group: { _id: day, sum: { $sum: '$sentimentSum' }, n: { $sum: '$sentimentN' } } }],
             sentimentBySegment: [
               { $match: { sentimentN: { $gt: 0 } } },
-              { $lookup: { from: 'customers', localField: 'customerId', foreignField: '_id', as: 'customer', pipeline: [{ $project: { _id: 0, segments: 1 } }] } },
+              {
+                $lookup: {
+                  from: 'customers',
+                  localField: 'customerId',
+                  foreignField: '_id',
+                  as: 'customer',
+                  pipeline: [{ $project: { _id: 0, segments: 1 } }],
+                },
+              },
               { $unwind: '$customer' },
               { $unwind: '$customer.segments' },
               { $group: { _id: { day, segment: '$customer.segments' }, sum: { $sum: '$sentimentSum' }, n: { $sum: '$sentimentN' } } },
@@ -84,11 +133,21 @@ export class MongoReview implements EngineReview {
       for (const field of TIMES) {
         if (!counts[field]) continue;
         for (const p of [0.5, 0.9]) {
-          ranked[`${field}_${p * 100}`] = [{ $match: { [field]: { $type: 'number' } } }, { $sort: { [field]: 1 } }, { $skip: rankIndex(counts[field], p) }, { $limit: 1 }, { $project: { v: `$${field}` } }];
+          ranked[`${field}_${p * 100}`] = [
+            { $match: { [field]: { $type: 'number' } } },
+            { $sort: { [field]: 1 } },
+            { $skip: rankIndex(counts[field], p) },
+            { $limit: 1 },
+            { $project: { v: `$${field}` } },
+          ];
         }
       }
       const values: Record<string, { v: number }[]> = Object.keys(ranked).length
-        ? ((await this.x.m.Conversation.aggregate<Record<string, { v: number }[]>>([{ $match: match }, { $project: FACTS }, { $facet: ranked }], { allowDiskUse: true }))[0] ?? {})
+        ? ((
+            await this.x.m.Conversation.aggregate<Record<string, { v: number }[]>>([{ $match: match }, { $project: FACTS }, { $facet: ranked }], {
+              allowDiskUse: true,
+            })
+          )[0] ?? {})
         : {};
       const percentiles = (field: (typeof TIMES)[number]): Percentiles => {
         // A value counted by the first pipeline may be gone by the second (a conversation deleted meanwhile).
@@ -105,7 +164,14 @@ export class MongoReview implements EngineReview {
       ]);
       const unrecognized = await this.x.m.Message.aggregate<{ text: string; count: number; conversationId: string }>([
         { $match: { ...messageMatch, intent: UNRECOGNIZED_INTENT, text: { $ne: '' } } },
-        { $group: { _id: { $toLower: { $trim: { input: '$text' } } }, text: { $min: '$text' }, count: { $sum: 1 }, conversationId: { $max: '$conversationId' } } },
+        {
+          $group: {
+            _id: { $toLower: { $trim: { input: '$text' } } },
+            text: { $min: '$text' },
+            count: { $sum: 1 },
+            conversationId: { $max: '$conversationId' },
+          },
+        },
         { $sort: { count: -1, text: 1 } },
         { $limit: UNRECOGNIZED_TOP },
       ]);
@@ -139,20 +205,52 @@ export class MongoReview implements EngineReview {
     const narrow: PipelineStage[] = [];
     if (f.intent !== undefined) {
       narrow.push(
-        { $lookup: { from: 'messages', localField: '_id', foreignField: 'conversationId', as: '_intent', pipeline: [{ $match: { role: 'customer', intent: f.intent } }, { $limit: 1 }, { $project: { _id: 1 } }] } },
+        {
+          $lookup: {
+            from: 'messages',
+            localField: '_id',
+            foreignField: 'conversationId',
+            as: '_intent',
+            pipeline: [{ $match: { role: 'customer', intent: f.intent } }, { $limit: 1 }, { $project: { _id: 1 } }],
+          },
+        },
         { $match: { '_intent.0': { $exists: true } } },
       );
     }
     if (f.segment !== undefined) {
       narrow.push(
-        { $lookup: { from: 'customers', localField: 'customerId', foreignField: '_id', as: '_segment', pipeline: [{ $match: { segments: f.segment } }, { $project: { _id: 1 } }] } },
+        {
+          $lookup: {
+            from: 'customers',
+            localField: 'customerId',
+            foreignField: '_id',
+            as: '_segment',
+            pipeline: [{ $match: { segments: f.segment } }, { $project: { _id: 1 } }],
+          },
+        },
         { $match: { '_segment.0': { $exists: true } } },
       );
     }
     const newestFirst: PipelineStage.Sort = { $sort: { createdAt: -1, _id: -1 } };
     const describe: PipelineStage[] = [
-      { $lookup: { from: 'customers', localField: 'customerId', foreignField: '_id', as: '_customer', pipeline: [{ $project: { _id: 0, name: '$doc.displayName' } }] } },
-      { $lookup: { from: 'messages', localField: '_id', foreignField: 'conversationId', as: '_count', pipeline: [{ $match: { role: 'customer' } }, { $count: 'n' }] } },
+      {
+        $lookup: {
+          from: 'customers',
+          localField: 'customerId',
+          foreignField: '_id',
+          as: '_customer',
+          pipeline: [{ $project: { _id: 0, name: '$doc.displayName' } }],
+        },
+      },
+      {
+        $lookup: {
+          from: 'messages',
+          localField: '_id',
+          foreignField: 'conversationId',
+          as: '_count',
+          pipeline: [{ $match: { role: 'customer' } }, { $count: 'n' }],
+        },
+      },
       {
         $project: {
           doc: 1,
@@ -195,7 +293,13 @@ export class MongoReview implements EngineReview {
   }
 
   listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
-    return this.x.wrap(async () => (await this.x.m.Message.find({ conversationId: t({ $in: [...conversationIds] }) }).sort({ conversationId: 1, seq: 1 }).lean()).map((r) => r.doc));
+    return this.x.wrap(async () =>
+      (
+        await this.x.m.Message.find({ conversationId: t({ $in: [...conversationIds] }) })
+          .sort({ conversationId: 1, seq: 1 })
+          .lean()
+      ).map((r) => r.doc),
+    );
   }
 }
 
@@ -216,4 +320,3 @@ function conversationMatch(f: EngineTranscriptFilter, after?: Keyset): Record<st
   if (after) and.push({ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] });
   return and.length ? { $and: and } : {};
 }
-

@@ -28,8 +28,22 @@ export class MongoTurns implements EngineTurns {
         { $limit: 1 },
         { $project: { _id: 0, kind: { $literal: 'conversation' }, doc: 1, lastSeq: 1 } },
         // The partial index on keys serves only a query that contains its filter expression (mongoCustomers.ts byKey).
-        { $unionWith: { coll: 'customers', pipeline: [{ $match: { keys: key, 'keys.0': { $exists: true } } }, { $limit: 1 }, { $project: { _id: 0, kind: { $literal: 'customer' }, doc: 1 } }] } },
-        ...(stateKeys.length ? [{ $unionWith: { coll: 'bot_state', pipeline: [{ $match: { _id: { $in: [...stateKeys] } } }, { $project: { kind: { $literal: 'state' }, etag: 1, value: 1 } }] } }] : []),
+        {
+          $unionWith: {
+            coll: 'customers',
+            pipeline: [{ $match: { keys: key, 'keys.0': { $exists: true } } }, { $limit: 1 }, { $project: { _id: 0, kind: { $literal: 'customer' }, doc: 1 } }],
+          },
+        },
+        ...(stateKeys.length
+          ? [
+              {
+                $unionWith: {
+                  coll: 'bot_state',
+                  pipeline: [{ $match: { _id: { $in: [...stateKeys] } } }, { $project: { kind: { $literal: 'state' }, etag: 1, value: 1 } }],
+                },
+              },
+            ]
+          : []),
       ]);
       const snapshot: TurnSnapshot = { customer: null, conversation: null, state: {} };
       const state: Record<string, StateEntry> = snapshot.state;
@@ -38,8 +52,7 @@ export class MongoTurns implements EngineTurns {
           snapshot.conversation = toConversation(p);
           // The turn's appends start from here, without reading the conversation again.
           this.messages.prime(p.doc.id, p.lastSeq, p.doc.channelId);
-        }
-        else if (p.kind === 'customer') snapshot.customer = p.doc;
+        } else if (p.kind === 'customer') snapshot.customer = p.doc;
         else state[p._id] = { etag: p.etag, value: p.value };
       }
       return snapshot;

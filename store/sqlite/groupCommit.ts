@@ -231,10 +231,12 @@ export class GroupCommit {
     this.lastDurable = batch.durable;
     if (this.options.synchronous === 'normal' || this.file === ':memory:') return batch.settle.resolve();
     // Acknowledged only once on disk; meanwhile the event loop goes on, and the next transaction begins.
-    this.syncWal().then(batch.settle.resolve, (err) => batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err }))).finally(() => {
-      const next = this.batch;
-      if (next?.afterSync && !this.syncing.size) this.commit(next);
-    });
+    this.syncWal()
+      .then(batch.settle.resolve, (err) => batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err })))
+      .finally(() => {
+        const next = this.batch;
+        if (next?.afterSync && !this.syncing.size) this.commit(next);
+      });
   }
 
   /**

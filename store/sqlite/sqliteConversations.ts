@@ -49,8 +49,29 @@ export class SqliteConversations implements EngineConversations {
              : ''
          }`,
       )
-      .run(c.id, c.channelId, c.channelConversationId, c.customerId, c.state, c.agentId, c.priority, c.version, c.lastSeq, c.createdAt, c.updatedAt,
-        c.handoffReason ?? null, c.satisfaction?.score ?? null, f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, sentiment.sum, sentiment.n, JSON.stringify(c));
+      .run(
+        c.id,
+        c.channelId,
+        c.channelConversationId,
+        c.customerId,
+        c.state,
+        c.agentId,
+        c.priority,
+        c.version,
+        c.lastSeq,
+        c.createdAt,
+        c.updatedAt,
+        c.handoffReason ?? null,
+        c.satisfaction?.score ?? null,
+        f.tags,
+        f.handledBy,
+        f.waitMs,
+        f.firstResponseMs,
+        f.handleMs,
+        sentiment.sum,
+        sentiment.n,
+        JSON.stringify(c),
+      );
   }
 
   private write(next: Conversation): void {
@@ -60,8 +81,22 @@ export class SqliteConversations implements EngineConversations {
         `UPDATE conversations SET state = ?, agent_id = ?, priority = ?, version = ?, updated_at = ?, handoff_reason = ?, satisfaction = ?,
            tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, doc = ? WHERE id = ?`,
       )
-      .run(next.state, next.agentId, next.priority, next.version, next.updatedAt, next.handoffReason ?? null, next.satisfaction?.score ?? null,
-        f.tags, f.handledBy, f.waitMs, f.firstResponseMs, f.handleMs, JSON.stringify(next), next.id);
+      .run(
+        next.state,
+        next.agentId,
+        next.priority,
+        next.version,
+        next.updatedAt,
+        next.handoffReason ?? null,
+        next.satisfaction?.score ?? null,
+        f.tags,
+        f.handledBy,
+        f.waitMs,
+        f.firstResponseMs,
+        f.handleMs,
+        JSON.stringify(next),
+        next.id,
+      );
   }
 
   async getOrCreateConversation(input: NewConversation, options?: WriteOptions): Promise<{ conversation: Conversation; created: boolean }> {
@@ -69,7 +104,9 @@ export class SqliteConversations implements EngineConversations {
     const existing = await this.findConversationByChannel(input.channelId, input.channelConversationId);
     if (existing) return { conversation: existing, created: false };
     return this.gc.tx(() => {
-      const row = this.gc.stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?').get(input.channelId, input.channelConversationId) as Row | undefined;
+      const row = this.gc
+        .stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?')
+        .get(input.channelId, input.channelConversationId) as Row | undefined;
       if (row) return { conversation: rowToConversation(row), created: false };
       const c = buildConversation(input);
       this.insert(c);
@@ -86,7 +123,11 @@ export class SqliteConversations implements EngineConversations {
 
   findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {
     return promised(() => {
-      const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?').get(channelId, channelConversationId) as Row | undefined);
+      const row = this.gc.run(
+        () =>
+          this.gc.stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?').get(channelId, channelConversationId) as
+            Row | undefined,
+      );
       return row ? rowToConversation(row) : null;
     });
   }
@@ -132,7 +173,9 @@ export class SqliteConversations implements EngineConversations {
         const c = rowToConversation(row);
         if (onlyIds && !onlyIds.includes(c.id)) continue;
         const next = { ...patchConversation(c, {}), customerId: toCustomerId };
-        this.gc.stmt('UPDATE conversations SET customer_id = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?').run(toCustomerId, next.version, next.updatedAt, JSON.stringify(next), c.id);
+        this.gc
+          .stmt('UPDATE conversations SET customer_id = ?, version = ?, updated_at = ?, doc = ? WHERE id = ?')
+          .run(toCustomerId, next.version, next.updatedAt, JSON.stringify(next), c.id);
         moved.push(c.id);
       }
       return moved;
@@ -159,7 +202,9 @@ export class SqliteConversations implements EngineConversations {
       if (!row) return { ok: false, reason: 'not_found' };
       const current = rowToConversation(row);
       if (!expectationHolds(current, { states: input.fromStates, agentId: input.expectedAgentId })) return { ok: false, reason: 'state' };
-      const active = this.gc.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?").get(input.agentId, input.conversationId) as { n: number };
+      const active = this.gc
+        .stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent' AND id != ?")
+        .get(input.agentId, input.conversationId) as { n: number };
       if (active.n >= input.maxActive) return { ok: false, reason: 'capacity' };
       this.faults('claim.afterReserve');
       const next = patchConversation(current, { ...input.patch, state: 'agent', agentId: input.agentId });
@@ -174,7 +219,8 @@ export class SqliteConversations implements EngineConversations {
       const row = this.gc.stmt('SELECT * FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!row) return { ok: false, reason: 'not_found' };
       const current = rowToConversation(row);
-      if (!expectationHolds(current, { states: input.fromStates, agentId: input.expectedAgentId, version: input.expectedVersion })) return { ok: false, reason: 'state' };
+      if (!expectationHolds(current, { states: input.fromStates, agentId: input.expectedAgentId, version: input.expectedVersion }))
+        return { ok: false, reason: 'state' };
       const next = patchConversation(current, { ...input.patch, state: input.to, agentId: null });
       this.write(next);
       if (holder(current) !== holder(next)) this.faults('conversation.afterWrite');
@@ -188,7 +234,11 @@ export class SqliteConversations implements EngineConversations {
       if (!row) return;
       const current = rowToConversation(row);
       const next = {
-        ...patchConversation(current, { reference: { channelId: current.channelId, serviceUrl: '', conversation: { id: channelConversationId } }, tags: [], satisfaction: undefined }),
+        ...patchConversation(current, {
+          reference: { channelId: current.channelId, serviceUrl: '', conversation: { id: channelConversationId } },
+          tags: [],
+          satisfaction: undefined,
+        }),
         channelConversationId,
       };
       this.write(next);
@@ -197,7 +247,9 @@ export class SqliteConversations implements EngineConversations {
   }
 
   countActiveChats(agentId: string): Promise<number> {
-    return promised(() => this.gc.run(() => (this.gc.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number }).n));
+    return promised(() =>
+      this.gc.run(() => (this.gc.stmt("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND state = 'agent'").get(agentId) as { n: number }).n),
+    );
   }
 }
 
@@ -220,8 +272,20 @@ export class SqliteMessages implements EngineMessages {
             : ''
         }`,
       )
-      .run(m.id, m.conversationId, m.seq, m.activityId ?? null, m.role, m.kind, m.text, m.createdAt,
-        m.role === 'customer' ? (m.intent ?? null) : null, m.role === 'customer' ? (m.sentiment ?? null) : null, channelId, JSON.stringify(m));
+      .run(
+        m.id,
+        m.conversationId,
+        m.seq,
+        m.activityId ?? null,
+        m.role,
+        m.kind,
+        m.text,
+        m.createdAt,
+        m.role === 'customer' ? (m.intent ?? null) : null,
+        m.role === 'customer' ? (m.sentiment ?? null) : null,
+        channelId,
+        JSON.stringify(m),
+      );
   }
 
   appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult> {
@@ -229,7 +293,8 @@ export class SqliteMessages implements EngineMessages {
       const conv = this.gc.stmt('SELECT last_seq, channel_id FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
       if (input.activityId !== undefined) {
-        const existing = this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(input.conversationId, input.activityId) as Row | undefined;
+        const existing = this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(input.conversationId, input.activityId) as
+          Row | undefined;
         if (existing) return { message: JSON.parse(existing.doc as string) as Message, created: false };
       }
       const seq = (conv.last_seq as number) + 1;
@@ -246,14 +311,21 @@ export class SqliteMessages implements EngineMessages {
 
   listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]> {
     return promised(() => {
-      const rows = this.gc.run(() => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?').all(conversationId, page.afterSeq, page.limit) as Row[]);
+      const rows = this.gc.run(
+        () =>
+          this.gc
+            .stmt('SELECT doc FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?')
+            .all(conversationId, page.afterSeq, page.limit) as Row[],
+      );
       return rows.map((r) => JSON.parse(r.doc as string) as Message);
     });
   }
 
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
     return promised(() => {
-      const row = this.gc.run(() => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(conversationId, activityId) as Row | undefined);
+      const row = this.gc.run(
+        () => this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(conversationId, activityId) as Row | undefined,
+      );
       return row ? (JSON.parse(row.doc as string) as Message) : null;
     });
   }

@@ -20,7 +20,8 @@ export class SqliteCustomers implements EngineCustomers {
       try {
         insKey.run(k, c.id);
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('STORE_CONFLICT', `identity ${k.split(':')[0]} belongs to another customer`, { cause: err, details: { key: k } });
+        if (isUniqueViolation(err))
+          throw new AppError('STORE_CONFLICT', `identity ${k.split(':')[0]} belongs to another customer`, { cause: err, details: { key: k } });
         throw err;
       }
     }
@@ -43,7 +44,9 @@ export class SqliteCustomers implements EngineCustomers {
 
   /** Inside a transaction: the import's upsert, written as given. */
   upsert(c: Customer): void {
-    this.gc.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, doc = excluded.doc').run(c.id, c.version, JSON.stringify(c));
+    this.gc
+      .stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, doc = excluded.doc')
+      .run(c.id, c.version, JSON.stringify(c));
     this.writeKeys(c);
     this.writeSegments(c);
   }
@@ -64,14 +67,21 @@ export class SqliteCustomers implements EngineCustomers {
 
   findCustomerByKey(key: string): Promise<Customer | null> {
     return promised(() => {
-      const row = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?').get(key) as Row | undefined);
+      const row = this.gc.run(
+        () => this.gc.stmt('SELECT c.doc FROM customer_keys k JOIN customers c ON c.id = k.customer_id WHERE k.key = ?').get(key) as Row | undefined,
+      );
       return row ? (JSON.parse(row.doc as string) as Customer) : null;
     });
   }
 
   findCustomersByContact(contact: string): Promise<Customer[]> {
     return promised(() => {
-      const rows = this.gc.run(() => this.gc.stmt('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id').all(contact) as Row[]);
+      const rows = this.gc.run(
+        () =>
+          this.gc
+            .stmt('SELECT c.doc FROM customer_contacts p JOIN customers c ON c.id = p.customer_id WHERE p.contact = ? ORDER BY c.id')
+            .all(contact) as Row[],
+      );
       return rows.map((r) => JSON.parse(r.doc as string) as Customer);
     });
   }

@@ -111,9 +111,13 @@ export class SqliteEngine implements StoreEngine {
     const result = await gc.tx(() => {
       const mergeSuggestions = gc.stmt('DELETE FROM merge_suggestions WHERE customer_id = ? OR candidate_id = ?').run(customerId, customerId).changes;
       const merges = gc.stmt('DELETE FROM merges WHERE absorbed_id = ? OR survivor_id = ?').run(customerId, customerId).changes;
-      const corpusAdditions = gc.stmt('DELETE FROM corpus_additions WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)').run(customerId).changes;
+      const corpusAdditions = gc
+        .stmt('DELETE FROM corpus_additions WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)')
+        .run(customerId).changes;
       // Their conversations' dialog state (botbuilder's ConversationState keys): what they typed into a dialog.
-      gc.stmt("DELETE FROM bot_state WHERE key IN (SELECT channel_id || '/conversations/' || channel_conversation_id FROM conversations WHERE customer_id = ?)").run(customerId);
+      gc.stmt(
+        "DELETE FROM bot_state WHERE key IN (SELECT channel_id || '/conversations/' || channel_conversation_id FROM conversations WHERE customer_id = ?)",
+      ).run(customerId);
       // Erased texts left the full-text index as tombstones over segments that still hold their words: merging
       // every segment into one drops them (and secure_delete zeroes the pages the old segments leave).
       gc.stmt("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')").run();

@@ -66,7 +66,9 @@ export class SqliteAudit implements EngineAudit {
 
   async appendAudit(e: AuditEntry): Promise<AuditEntry> {
     await this.gc.tx(() =>
-      this.gc.stmt('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES (?, ?, ?, ?, ?, ?)').run(e.id, e.at, e.actorId ?? null, e.action, e.targetId ?? null, JSON.stringify(e)),
+      this.gc
+        .stmt('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(e.id, e.at, e.actorId ?? null, e.action, e.targetId ?? null, JSON.stringify(e)),
     );
     return e;
   }
@@ -122,7 +124,9 @@ export class SqliteState implements EngineState {
         throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
       }
       const etag = randomUUID();
-      this.gc.stmt('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value').run(key, etag, JSON.stringify(value));
+      this.gc
+        .stmt('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value')
+        .run(key, etag, JSON.stringify(value));
       return etag;
     }, options);
   }
@@ -144,7 +148,9 @@ export class SqliteMerges implements EngineMerges {
       const pair = suggestionPair(s.customerId, s.candidateId);
       const open = parse<MergeSuggestion>(this.gc.stmt("SELECT doc FROM merge_suggestions WHERE pair = ? AND status = 'open'").get(pair) as Row | undefined);
       if (open) return open;
-      this.gc.stmt('INSERT INTO merge_suggestions (id, customer_id, candidate_id, pair, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(s.id, s.customerId, s.candidateId, pair, s.status, s.createdAt, JSON.stringify(s));
+      this.gc
+        .stmt('INSERT INTO merge_suggestions (id, customer_id, candidate_id, pair, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(s.id, s.customerId, s.candidateId, pair, s.status, s.createdAt, JSON.stringify(s));
       return s;
     });
   }
@@ -158,7 +164,9 @@ export class SqliteMerges implements EngineMerges {
       const rows = this.gc.run(() =>
         query.customerId === undefined
           ? (this.gc.stmt('SELECT doc FROM merge_suggestions WHERE status = ? ORDER BY created_at, id').all(query.status) as Row[])
-          : (this.gc.stmt('SELECT doc FROM merge_suggestions WHERE status = ? AND (customer_id = ? OR candidate_id = ?) ORDER BY created_at, id').all(query.status, query.customerId, query.customerId) as Row[]),
+          : (this.gc
+              .stmt('SELECT doc FROM merge_suggestions WHERE status = ? AND (customer_id = ? OR candidate_id = ?) ORDER BY created_at, id')
+              .all(query.status, query.customerId, query.customerId) as Row[]),
       );
       return rows.map((r) => parse<MergeSuggestion>(r)!);
     });
@@ -175,7 +183,11 @@ export class SqliteMerges implements EngineMerges {
   }
 
   async saveMerge(r: MergeRecord): Promise<void> {
-    await this.gc.tx(() => this.gc.stmt('INSERT INTO merges (id, absorbed_id, survivor_id, at, undone_at, doc) VALUES (?, ?, ?, ?, ?, ?)').run(r.id, r.absorbed.id, r.survivor.id, r.at, r.undone ?? null, JSON.stringify(r)));
+    await this.gc.tx(() =>
+      this.gc
+        .stmt('INSERT INTO merges (id, absorbed_id, survivor_id, at, undone_at, doc) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.absorbed.id, r.survivor.id, r.at, r.undone ?? null, JSON.stringify(r)),
+    );
   }
 
   getMerge(id: string): Promise<MergeRecord | null> {
@@ -204,7 +216,11 @@ export class SqliteSettings implements EngineSettings {
 
   async writeSegmentRules(set: SegmentRuleSet): Promise<SegmentRuleSet> {
     await this.gc.tx(() =>
-      this.gc.stmt('INSERT INTO segment_rules (id, rules, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at').run(JSON.stringify(set.rules), set.updatedAt),
+      this.gc
+        .stmt(
+          'INSERT INTO segment_rules (id, rules, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at',
+        )
+        .run(JSON.stringify(set.rules), set.updatedAt),
     );
     return set;
   }
@@ -227,9 +243,13 @@ export class SqliteCorpus implements EngineCorpus {
   addCorpusAddition(a: CorpusAddition): Promise<{ addition: CorpusAddition; added: boolean }> {
     return this.gc.tx(() => {
       const key = corpusTextKey(a.text);
-      const same = parse<CorpusAddition>(this.gc.stmt('SELECT doc FROM corpus_additions WHERE language = ? AND text_key = ?').get(a.language, key) as Row | undefined);
+      const same = parse<CorpusAddition>(
+        this.gc.stmt('SELECT doc FROM corpus_additions WHERE language = ? AND text_key = ?').get(a.language, key) as Row | undefined,
+      );
       if (same) return { addition: same, added: false };
-      this.gc.stmt('INSERT INTO corpus_additions (language, text_key, conversation_id, doc) VALUES (?, ?, ?, ?)').run(a.language, key, a.conversationId ?? null, JSON.stringify(a));
+      this.gc
+        .stmt('INSERT INTO corpus_additions (language, text_key, conversation_id, doc) VALUES (?, ?, ?, ?)')
+        .run(a.language, key, a.conversationId ?? null, JSON.stringify(a));
       return { addition: a, added: true };
     });
   }

@@ -3,7 +3,16 @@ import type { Message } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
 import { averageSentiment, encodeCursor, sentimentSums } from '../storeGuards';
-import { UNRECOGNIZED_TOP, rankIndex, type ConversationStats, type ImportBatch, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
+import {
+  UNRECOGNIZED_TOP,
+  rankIndex,
+  type ConversationStats,
+  type ImportBatch,
+  type Percentiles,
+  type SearchHit,
+  type StatsQuery,
+  type TranscriptResults,
+} from '../storeTypes';
 import { promised, type GroupCommit } from './groupCommit';
 import type { SqliteCustomers } from './sqliteCustomers';
 import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
@@ -30,9 +39,16 @@ export class SqliteFullText {
 
   /** Inside a transaction. */
   indexQueued(limit: number): void {
-    const last = limit < 0 ? undefined : (this.gc.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
+    const last =
+      limit < 0
+        ? undefined
+        : (this.gc.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
-    this.gc.stmt('INSERT INTO messages_fts(rowid, text) SELECT m.rowid, search_form(m.text) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid').run(upTo);
+    this.gc
+      .stmt(
+        'INSERT INTO messages_fts(rowid, text) SELECT m.rowid, search_form(m.text) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid',
+      )
+      .run(upTo);
     this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
   }
 }
@@ -65,26 +81,42 @@ export class SqliteReview implements EngineReview {
       const args = [q.from, q.to, channel, channel];
       return this.gc.run(() => {
         const perDay = this.gc
-          .stmt(`SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`)
+          .stmt(
+            `SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`,
+          )
           .all(...args) as ConversationStats['perDay'];
         const totals = this.gc
-          .stmt(`SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`)
+          .stmt(
+            `SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`,
+          )
           .get(...args) as { total: number; botOnly: number | null };
         const handoffReasons = this.gc
-          .stmt(`SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`)
+          .stmt(
+            `SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`,
+          )
           .all(...args) as ConversationStats['handoffReasons'];
         const satisfaction = this.gc
-          .stmt(`SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`)
+          .stmt(
+            `SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`,
+          )
           .all(...args) as ConversationStats['satisfaction'];
         const percentiles = (column: string): Percentiles => {
           const { n } = this.gc.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
           const at = (p: number) =>
-            n === 0 ? null : (this.gc.stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`).get(...args, rankIndex(n, p)) as { v: number }).v / 1000;
+            n === 0
+              ? null
+              : (
+                  this.gc
+                    .stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`)
+                    .get(...args, rankIndex(n, p)) as { v: number }
+                ).v / 1000;
           return { p50: at(0.5), p90: at(0.9), n };
         };
         const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
         const intents = this.gc
-          .stmt(`SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`)
+          .stmt(
+            `SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`,
+          )
           .all(...args) as ConversationStats['intents'];
         const unrecognized = this.gc
           .stmt(
@@ -124,7 +156,10 @@ export class SqliteReview implements EngineReview {
     const add = (sql: string, ...values: unknown[]) => (where.push(sql), args.push(...values));
     if (f.words !== undefined) {
       await this.fullText.indexPending();
-      add('c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)', ftsPhrase(f.words));
+      add(
+        'c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)',
+        ftsPhrase(f.words),
+      );
     }
     if (f.from !== undefined) add('c.created_at >= ?', f.from);
     if (f.to !== undefined) add('c.created_at < ?', f.to);
@@ -161,7 +196,10 @@ export class SqliteReview implements EngineReview {
   listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
     return promised(() => {
       const rows = this.gc.run(
-        () => this.gc.db.prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`).all(...conversationIds) as Row[],
+        () =>
+          this.gc.db
+            .prepare(`SELECT doc FROM messages WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')}) ORDER BY conversation_id, seq`)
+            .all(...conversationIds) as Row[],
       );
       return rows.map((r) => JSON.parse(r.doc as string) as Message);
     });

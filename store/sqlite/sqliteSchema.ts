@@ -131,7 +131,9 @@ export function applySchema(db: Database.Database): void {
     db.exec(PROFILE_RECORDS);
     moveProfileRecordsOutOfBotState(db);
     db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
+    db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+      String(SCHEMA_VERSION),
+    );
   })();
 }
 
@@ -162,10 +164,12 @@ function addReviewColumns(db: Database.Database): void {
         UPDATE messages SET intent = json_extract(doc, '$.intent'), sentiment = json_extract(doc, '$.sentiment'),
           channel_id = (SELECT channel_id FROM conversations c WHERE c.id = messages.conversation_id);
         INSERT OR IGNORE INTO customer_segments (customer_id, segment) SELECT c.id, j.value FROM customers c, json_each(c.doc, '$.segments') j;`);
-      const upd = db.prepare('UPDATE conversations SET tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, sentiment_sum = ?, sentiment_n = ? WHERE id = ?');
+      const upd = db.prepare(
+        'UPDATE conversations SET tags = ?, handled_by = ?, wait_ms = ?, first_response_ms = ?, handle_ms = ?, sentiment_sum = ?, sentiment_n = ? WHERE id = ?',
+      );
       const sums = db.prepare("SELECT COALESCE(SUM(sentiment), 0) AS sum, COUNT(sentiment) AS n FROM messages WHERE conversation_id = ? AND role = 'customer'");
       const page = db.prepare('SELECT rowid AS r, * FROM conversations WHERE rowid > ? ORDER BY rowid LIMIT 1000');
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = page.all(after) as Row[];
         if (!rows.length) break;
         for (const row of rows) {
@@ -188,7 +192,12 @@ function addReviewColumns(db: Database.Database): void {
 }
 
 /** The bot-state keys an older version kept these records under. */
-export const LEGACY_KEYS = { suggestions: 'crm/merge-suggestions', mergePrefix: 'crm/merges/', segmentRules: 'crm/segment-rules', corpus: 'nlu/corpus-additions' } as const;
+export const LEGACY_KEYS = {
+  suggestions: 'crm/merge-suggestions',
+  mergePrefix: 'crm/merges/',
+  segmentRules: 'crm/segment-rules',
+  corpus: 'nlu/corpus-additions',
+} as const;
 
 /** A file from before the profile-record tables: moves its records into them and out of bot_state (once). */
 function moveProfileRecordsOutOfBotState(db: Database.Database): void {
@@ -197,18 +206,30 @@ function moveProfileRecordsOutOfBotState(db: Database.Database): void {
     return row ? (JSON.parse(row.value as string) as Record<string, unknown>) : undefined;
   };
   const suggestions = value(LEGACY_KEYS.suggestions)?.items as MergeSuggestion[] | undefined;
-  const insSuggestion = db.prepare('INSERT OR IGNORE INTO merge_suggestions (id, customer_id, candidate_id, pair, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  for (const s of suggestions ?? []) insSuggestion.run(s.id, s.customerId, s.candidateId, suggestionPair(s.customerId, s.candidateId), s.status, s.createdAt, JSON.stringify(s));
-  const merges = db.prepare('SELECT key, value FROM bot_state WHERE key >= ? AND key < ?').all(LEGACY_KEYS.mergePrefix, `${LEGACY_KEYS.mergePrefix}\uffff`) as Row[];
+  const insSuggestion = db.prepare(
+    'INSERT OR IGNORE INTO merge_suggestions (id, customer_id, candidate_id, pair, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const s of suggestions ?? [])
+    insSuggestion.run(s.id, s.customerId, s.candidateId, suggestionPair(s.customerId, s.candidateId), s.status, s.createdAt, JSON.stringify(s));
+  const merges = db
+    .prepare('SELECT key, value FROM bot_state WHERE key >= ? AND key < ?')
+    .all(LEGACY_KEYS.mergePrefix, `${LEGACY_KEYS.mergePrefix}\uffff`) as Row[];
   const insMerge = db.prepare('INSERT OR IGNORE INTO merges (id, absorbed_id, survivor_id, at, undone_at, doc) VALUES (?, ?, ?, ?, ?, ?)');
   for (const row of merges) {
     const r = (JSON.parse(row.value as string) as { record: MergeRecord }).record;
     insMerge.run(r.id, r.absorbed.id, r.survivor.id, r.at, r.undone ?? null, JSON.stringify(r));
   }
   const rules = value(LEGACY_KEYS.segmentRules)?.rules;
-  if (Array.isArray(rules)) db.prepare('INSERT OR IGNORE INTO segment_rules (id, rules, updated_at) VALUES (1, ?, ?)').run(JSON.stringify(rules), new Date().toISOString());
+  if (Array.isArray(rules))
+    db.prepare('INSERT OR IGNORE INTO segment_rules (id, rules, updated_at) VALUES (1, ?, ?)').run(JSON.stringify(rules), new Date().toISOString());
   const additions = value(LEGACY_KEYS.corpus)?.items as CorpusAddition[] | undefined;
   const insAddition = db.prepare('INSERT OR IGNORE INTO corpus_additions (language, text_key, conversation_id, doc) VALUES (?, ?, ?, ?)');
   for (const a of additions ?? []) insAddition.run(a.language, corpusTextKey(a.text), a.conversationId ?? null, JSON.stringify(a));
-  db.prepare('DELETE FROM bot_state WHERE key IN (?, ?, ?) OR (key >= ? AND key < ?)').run(LEGACY_KEYS.suggestions, LEGACY_KEYS.segmentRules, LEGACY_KEYS.corpus, LEGACY_KEYS.mergePrefix, `${LEGACY_KEYS.mergePrefix}\uffff`);
+  db.prepare('DELETE FROM bot_state WHERE key IN (?, ?, ?) OR (key >= ? AND key < ?)').run(
+    LEGACY_KEYS.suggestions,
+    LEGACY_KEYS.segmentRules,
+    LEGACY_KEYS.corpus,
+    LEGACY_KEYS.mergePrefix,
+    `${LEGACY_KEYS.mergePrefix}\uffff`,
+  );
 }

@@ -87,10 +87,14 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
 
     test('update with a stale version is refused; keys follow the update', async () => {
       const c = await store.createCustomer({ displayName: 'X' });
-      const updated = await store.updateCustomer(c.id, {
-        displayName: 'Y',
-        contacts: [{ type: 'email', value: 'y@example.com', verified: true, source: 'agent', addedAt: new Date().toISOString() }],
-      }, c.version);
+      const updated = await store.updateCustomer(
+        c.id,
+        {
+          displayName: 'Y',
+          contacts: [{ type: 'email', value: 'y@example.com', verified: true, source: 'agent', addedAt: new Date().toISOString() }],
+        },
+        c.version,
+      );
       expect(updated.version).toBe(c.version + 1);
       await expectCode(store.updateCustomer(c.id, { displayName: 'Z' }, c.version), 'STORE_ETAG_CONFLICT');
       expect((await store.findCustomerByKey({ kind: 'email', value: 'y@example.com' }))?.displayName).toBe('Y');
@@ -169,28 +173,40 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     test('an agent with capacity 3 never holds a fourth chat, even when claiming concurrently', async () => {
       const agentId = uniq('agent');
       const convs = await Promise.all(Array.from({ length: 6 }, () => newConversation('queued')));
-      const results = await Promise.all(
-        convs.map((c) => store.claimConversation({ conversationId: c.id, agentId, fromStates: ['queued'], maxActive: 3 })),
-      );
+      const results = await Promise.all(convs.map((c) => store.claimConversation({ conversationId: c.id, agentId, fromStates: ['queued'], maxActive: 3 })));
       expect(results.filter((r) => r.ok)).toHaveLength(3);
       expect(results.filter((r) => !r.ok && r.reason === 'capacity')).toHaveLength(3);
       expect(await store.countActiveChats(agentId)).toBe(3);
       // Releasing one chat frees a slot.
       const held = results.find((r) => r.ok)!;
       if (!held.ok) throw new Error('unreachable');
-      expect((await store.setConversationState({ conversationId: held.conversation.id, to: 'closed', fromStates: ['agent'], expectedAgentId: agentId })).ok).toBe(true);
+      expect(
+        (await store.setConversationState({ conversationId: held.conversation.id, to: 'closed', fromStates: ['agent'], expectedAgentId: agentId })).ok,
+      ).toBe(true);
       const free = convs.find((c) => !results[convs.indexOf(c)].ok)!;
       expect((await store.claimConversation({ conversationId: free.id, agentId, fromStates: ['queued'], maxActive: 3 })).ok).toBe(true);
       expect(await store.countActiveChats(agentId)).toBe(3);
     });
 
     test('claim reports not_found and state; a transfer needs the expected owner', async () => {
-      expect(await store.claimConversation({ conversationId: 'missing', agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.claimConversation({ conversationId: 'missing', agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
       const conv = await newConversation('bot');
-      expect(await store.claimConversation({ conversationId: conv.id, agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({ ok: false, reason: 'state' });
+      expect(await store.claimConversation({ conversationId: conv.id, agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({
+        ok: false,
+        reason: 'state',
+      });
       expect((await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['bot'] })).ok).toBe(true);
       expect((await store.claimConversation({ conversationId: conv.id, agentId: 'a1', fromStates: ['queued'], maxActive: 1 })).ok).toBe(true);
-      const wrongOwner = await store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['agent'], expectedAgentId: 'someone-else', maxActive: 1 });
+      const wrongOwner = await store.claimConversation({
+        conversationId: conv.id,
+        agentId: 'a2',
+        fromStates: ['agent'],
+        expectedAgentId: 'someone-else',
+        maxActive: 1,
+      });
       expect(wrongOwner).toEqual({ ok: false, reason: 'state' });
       const transfer = await store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['agent'], expectedAgentId: 'a1', maxActive: 1 });
       expect(transfer.ok).toBe(true);
@@ -213,17 +229,31 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       expect(await store.setConversationState({ conversationId: 'missing', to: 'queued', fromStates: ['bot'] })).toEqual({ ok: false, reason: 'not_found' });
       const conv = await newConversation('queued');
       expect(await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'] })).toEqual({ ok: false, reason: 'state' });
-      expect(await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['queued'], expectedVersion: conv.version + 1 })).toEqual({ ok: false, reason: 'state' });
+      expect(await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['queued'], expectedVersion: conv.version + 1 })).toEqual({
+        ok: false,
+        reason: 'state',
+      });
       const claimed = await store.claimConversation({ conversationId: conv.id, agentId: 'owner-1', fromStates: ['queued'], maxActive: 1 });
       expect(claimed.ok).toBe(true);
-      expect(await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'owner-2' })).toEqual({ ok: false, reason: 'state' });
-      expect((await store.getConversation(conv.id))).toMatchObject({ state: 'agent', agentId: 'owner-1' });
-      const requeued = await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'owner-1', patch: { skill: 'billing' } });
+      expect(await store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'owner-2' })).toEqual({
+        ok: false,
+        reason: 'state',
+      });
+      expect(await store.getConversation(conv.id)).toMatchObject({ state: 'agent', agentId: 'owner-1' });
+      const requeued = await store.setConversationState({
+        conversationId: conv.id,
+        to: 'queued',
+        fromStates: ['agent'],
+        expectedAgentId: 'owner-1',
+        patch: { skill: 'billing' },
+      });
       expect(requeued.ok && requeued.conversation).toMatchObject({ state: 'queued', agentId: null, skill: 'billing', handledBy: ['owner-1'] });
       expect(await store.getConversation(conv.id)).toMatchObject({ state: 'queued', agentId: null, skill: 'billing' });
       // The agent's slot is free again.
       expect(await store.countActiveChats('owner-1')).toBe(0);
-      expect((await store.claimConversation({ conversationId: (await newConversation('queued')).id, agentId: 'owner-1', fromStates: ['queued'], maxActive: 1 })).ok).toBe(true);
+      expect(
+        (await store.claimConversation({ conversationId: (await newConversation('queued')).id, agentId: 'owner-1', fromStates: ['queued'], maxActive: 1 })).ok,
+      ).toBe(true);
     });
   });
 
@@ -235,7 +265,8 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const hits = await store.searchMessages('blue umbrella');
       expect(hits.map((h) => [h.conversationId, h.seq, h.role])).toEqual([[conv.id, 1, 'customer']]);
       expect(await store.searchMessages('umbrella blue')).toEqual([]);
-      for (const q of ['text:blue', 'blue OR sorry', '"unbalanced', 'NEAR(blue sorry)', '*', '']) expect(Array.isArray(await store.searchMessages(q))).toBe(true);
+      for (const q of ['text:blue', 'blue OR sorry', '"unbalanced', 'NEAR(blue sorry)', '*', ''])
+        expect(Array.isArray(await store.searchMessages(q))).toBe(true);
       expect((await store.searchMessages('blue OR sorry')).length).toBe(0);
     });
 
@@ -261,18 +292,36 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const ben = { ...buildCustomer({ displayName: 'Ben' }), id: uniq('ben') };
       const conv = (id: string, channelId: string, customerId: string, createdAt: string, extra: Partial<Conversation>): Conversation => ({
         ...buildConversation({ channelId, channelConversationId: uniq(id), customerId, reference: ref(id) }),
-        id: uniq(id), createdAt, updatedAt: createdAt, ...extra,
+        id: uniq(id),
+        createdAt,
+        updatedAt: createdAt,
+        ...extra,
       });
       const k1 = conv('k1', 'webchat', ana.id, '2025-03-01T10:00:00.000Z', {
-        state: 'closed', handoffReason: 'customer_asked', handledBy: ['agent-1'], queuedAt: '2025-03-01T10:01:00.000Z', assignedAt: '2025-03-01T10:03:00.000Z',
-        firstAgentReplyAt: '2025-03-01T10:04:00.000Z', closedAt: '2025-03-01T10:13:00.000Z', satisfaction: { score: 5, at: '2025-03-01T10:14:00.000Z' }, tags: ['vip-care'], lastSeq: 3,
+        state: 'closed',
+        handoffReason: 'customer_asked',
+        handledBy: ['agent-1'],
+        queuedAt: '2025-03-01T10:01:00.000Z',
+        assignedAt: '2025-03-01T10:03:00.000Z',
+        firstAgentReplyAt: '2025-03-01T10:04:00.000Z',
+        closedAt: '2025-03-01T10:13:00.000Z',
+        satisfaction: { score: 5, at: '2025-03-01T10:14:00.000Z' },
+        tags: ['vip-care'],
+        lastSeq: 3,
       });
       const k2 = conv('k2', 'facebook', ben.id, '2025-03-02T09:00:00.000Z', { state: 'closed', lastSeq: 3 });
       const k3 = conv('k3', 'webchat', ben.id, '2025-03-02T12:00:00.000Z', {
-        state: 'agent', agentId: 'agent-2', handledBy: ['agent-2'], handoffReason: 'negative_sentiment', queuedAt: '2025-03-02T12:01:00.000Z', assignedAt: '2025-03-02T12:11:00.000Z', lastSeq: 1,
+        state: 'agent',
+        agentId: 'agent-2',
+        handledBy: ['agent-2'],
+        handoffReason: 'negative_sentiment',
+        queuedAt: '2025-03-02T12:01:00.000Z',
+        assignedAt: '2025-03-02T12:11:00.000Z',
+        lastSeq: 1,
       });
-      const msg = (c: Conversation, seq: number, role: Message['role'], text: string, intent?: string, sentiment?: number): Message =>
-        ({ ...buildMessage({ conversationId: c.id, role, text, intent, sentiment, createdAt: c.createdAt }, seq) });
+      const msg = (c: Conversation, seq: number, role: Message['role'], text: string, intent?: string, sentiment?: number): Message => ({
+        ...buildMessage({ conversationId: c.id, role, text, intent, sentiment, createdAt: c.createdAt }, seq),
+      });
       const messages = [
         msg(k1, 1, 'customer', 'where is my parcel', 'order.track', 0.5),
         msg(k1, 2, 'bot', 'It is on its way.'),
@@ -328,11 +377,22 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const { k2 } = await history();
       const stats = await store.conversationStats({ from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z' });
       expect([stats.total, stats.botOnly]).toEqual([3, 1]);
-      expect(stats.handoffReasons).toEqual([{ reason: 'customer_asked', count: 1 }, { reason: 'negative_sentiment', count: 1 }]);
+      expect(stats.handoffReasons).toEqual([
+        { reason: 'customer_asked', count: 1 },
+        { reason: 'negative_sentiment', count: 1 },
+      ]);
       expect(stats.satisfaction).toEqual([{ score: 5, count: 1 }]);
-      expect(stats.times).toEqual({ waiting: { p50: 120, p90: 600, n: 2 }, firstResponse: { p50: 180, p90: 180, n: 1 }, handling: { p50: 600, p90: 600, n: 1 } });
+      expect(stats.times).toEqual({
+        waiting: { p50: 120, p90: 600, n: 2 },
+        firstResponse: { p50: 180, p90: 180, n: 1 },
+        handling: { p50: 600, p90: 600, n: 1 },
+      });
       expect(stats.intents).toEqual([
-        { intent: 'none', count: 2 }, { intent: 'agent.request', count: 1 }, { intent: 'complaint', count: 1 }, { intent: 'order.track', count: 1 }, { intent: 'refund.request', count: 1 },
+        { intent: 'none', count: 2 },
+        { intent: 'agent.request', count: 1 },
+        { intent: 'complaint', count: 1 },
+        { intent: 'order.track', count: 1 },
+        { intent: 'refund.request', count: 1 },
       ]);
       expect(stats.unrecognized).toEqual([{ text: 'BLORP the flux capacitor ', count: 2, conversationId: k2.id }]);
       expect(stats.sentiment).toEqual([
@@ -341,12 +401,21 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
         { day: '2025-03-02', segment: '*', average: -0.325, n: 4 },
       ]);
       const facebook = await store.conversationStats({ from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z', channelId: 'facebook' });
-      expect([facebook.total, facebook.intents.map((i) => i.intent), facebook.times.waiting]).toEqual([1, ['none', 'refund.request'], { p50: null, p90: null, n: 0 }]);
+      expect([facebook.total, facebook.intents.map((i) => i.intent), facebook.times.waiting]).toEqual([
+        1,
+        ['none', 'refund.request'],
+        { p50: null, p90: null, n: 0 },
+      ]);
     });
 
     test('messages of many conversations come grouped in the given order', async () => {
       const { k1, k3 } = await history();
-      expect((await store.listMessagesOf([k3.id, k1.id])).map((m) => `${m.conversationId === k3.id ? 'k3' : 'k1'}:${m.seq}`)).toEqual(['k3:1', 'k1:1', 'k1:2', 'k1:3']);
+      expect((await store.listMessagesOf([k3.id, k1.id])).map((m) => `${m.conversationId === k3.id ? 'k3' : 'k1'}:${m.seq}`)).toEqual([
+        'k3:1',
+        'k1:1',
+        'k1:2',
+        'k1:3',
+      ]);
       expect(await store.listMessagesOf([])).toEqual([]);
     });
 
@@ -358,7 +427,9 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const only = async (f: Parameters<Store['searchTranscripts']>[0]) => (await store.searchTranscripts({ customerId: conv.customerId, ...f })).items;
       expect((await only({}))[0].sentiment).toBe(-0.75);
       expect((await store.claimConversation({ conversationId: conv.id, agentId: 'ag-a', fromStates: ['queued'], maxActive: 3 })).ok).toBe(true);
-      expect((await store.claimConversation({ conversationId: conv.id, agentId: 'ag-b', fromStates: ['agent'], expectedAgentId: 'ag-a', maxActive: 3 })).ok).toBe(true);
+      expect(
+        (await store.claimConversation({ conversationId: conv.id, agentId: 'ag-b', fromStates: ['agent'], expectedAgentId: 'ag-a', maxActive: 3 })).ok,
+      ).toBe(true);
       const closed = await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'], patch: { tags: ['reviewed'] } });
       expect(closed.ok && closed.conversation.handledBy).toEqual(['ag-a', 'ag-b']);
       expect((await only({ agentId: 'ag-a', tag: 'reviewed' })).length).toBe(1);
@@ -380,25 +451,49 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
 
     test('erasing a conversation blanks texts and derived data, keeps the sequence, and search no longer finds it', async () => {
       const conv = await newConversation();
-      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'my secret zebra address', intent: 'contact.change', sentiment: -0.5, activityId: 'z1' });
+      await store.appendMessage({
+        conversationId: conv.id,
+        role: 'customer',
+        text: 'my secret zebra address',
+        intent: 'contact.change',
+        sentiment: -0.5,
+        activityId: 'z1',
+      });
       await store.appendMessage({ conversationId: conv.id, role: 'bot', text: 'noted zebra' });
       expect((await store.searchMessages('secret zebra')).length).toBe(1);
       expect(await store.eraseMessages(conv.id)).toBe(2);
       const msgs = await store.listMessages(conv.id);
-      expect(msgs.map((m) => [m.seq, m.role, m.text, m.intent, m.sentiment])).toEqual([[1, 'customer', '', undefined, undefined], [2, 'bot', '', undefined, undefined]]);
+      expect(msgs.map((m) => [m.seq, m.role, m.text, m.intent, m.sentiment])).toEqual([
+        [1, 'customer', '', undefined, undefined],
+        [2, 'bot', '', undefined, undefined],
+      ]);
       expect(await store.searchMessages('zebra')).toEqual([]);
     });
 
     test('eraseConversation blanks the messages and replaces channel keys that may carry an identifier; scrub() then resolves', async () => {
       const conv = await newConversation();
       const handleKey = uniq('@handle');
-      const { conversation: keyed } = await store.getOrCreateConversation({ channelId: 'mention:x', channelConversationId: handleKey, customerId: conv.customerId, reference: { channelId: 'mention:x', serviceUrl: 'https://x.example/handle/1', conversation: { id: handleKey }, user: { id: handleKey, name: 'Handle' } } });
+      const { conversation: keyed } = await store.getOrCreateConversation({
+        channelId: 'mention:x',
+        channelConversationId: handleKey,
+        customerId: conv.customerId,
+        reference: {
+          channelId: 'mention:x',
+          serviceUrl: 'https://x.example/handle/1',
+          conversation: { id: handleKey },
+          user: { id: handleKey, name: 'Handle' },
+        },
+      });
       await store.updateConversation(keyed.id, { tags: ['vip'], satisfaction: { score: 2, at: new Date().toISOString() } });
       await store.appendMessage({ conversationId: keyed.id, role: 'customer', text: 'my secret ocelot', sentiment: -0.5, activityId: 'o1' });
       const opaque = uniq('erased');
       expect(await store.eraseConversation(keyed.id, opaque)).toBe(1);
       const after = await store.getConversation(keyed.id);
-      expect(after).toMatchObject({ channelConversationId: opaque, reference: { channelId: 'mention:x', serviceUrl: '', conversation: { id: opaque } }, tags: [] });
+      expect(after).toMatchObject({
+        channelConversationId: opaque,
+        reference: { channelId: 'mention:x', serviceUrl: '', conversation: { id: opaque } },
+        tags: [],
+      });
       expect(after?.satisfaction).toBeUndefined();
       expect(JSON.stringify(after)).not.toContain(handleKey);
       expect(await store.findConversationByChannel('mention:x', handleKey)).toBeNull();
@@ -467,7 +562,8 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
         compatibility: 'ﬁle not found',
       };
       const seqOf: Record<number, string> = {};
-      for (const [name, text] of Object.entries(texts)) seqOf[(await store.appendMessage({ conversationId: conv.id, role: 'customer', text })).message.seq] = name;
+      for (const [name, text] of Object.entries(texts))
+        seqOf[(await store.appendMessage({ conversationId: conv.id, role: 'customer', text })).message.seq] = name;
       const hits = (await store.searchMessages(query)).filter((h) => h.conversationId === conv.id);
       expect(hits.map((h) => seqOf[h.seq]).sort()).toEqual([...expected].sort());
       const transcripts = (await store.searchTranscripts({ text: query, customerId: conv.customerId })).items.map((i) => i.conversation.id);
@@ -487,7 +583,11 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       await store.repair();
       const third = await store.appendMessage({ conversationId: conv.id, role: 'bot', text: 'noted' });
       expect(third.message.seq).toBe(3);
-      expect((await store.listMessages(conv.id)).map((m) => [m.seq, m.text])).toEqual([[1, 'bad'], [2, 'good'], [3, 'noted']]);
+      expect((await store.listMessages(conv.id)).map((m) => [m.seq, m.text])).toEqual([
+        [1, 'bad'],
+        [2, 'good'],
+        [3, 'noted'],
+      ]);
       expect((await store.getConversation(conv.id))?.lastSeq).toBe(3);
       expect((await store.searchTranscripts({ customerId: conv.customerId })).items[0].sentiment).toBe(0);
       expect((await store.searchTranscripts({ customerId: conv.customerId, sentimentMin: 0, sentimentMax: 0 })).items).toHaveLength(1);
@@ -526,7 +626,9 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const conv = await newConversation('queued');
       await store.claimConversation({ conversationId: conv.id, agentId: from, fromStates: ['queued'], maxActive: 1 });
       failAt = 'conversation.afterWrite';
-      await store.claimConversation({ conversationId: conv.id, agentId: to, fromStates: ['agent'], expectedAgentId: from, maxActive: 1 }).catch(() => undefined);
+      await store
+        .claimConversation({ conversationId: conv.id, agentId: to, fromStates: ['agent'], expectedAgentId: from, maxActive: 1 })
+        .catch(() => undefined);
       await store.repair();
       const owner = (await store.getConversation(conv.id))?.agentId;
       const other = owner === from ? to : from;
@@ -567,9 +669,32 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const messages: Message[] = [];
       for (let i = 0; i < 12; i++) {
         const at = new Date(Date.UTC(2025, 5, 1, i)).toISOString();
-        const c: Conversation = { ...buildConversation({ channelId: 'x', channelConversationId: uniq('many'), customerId: i % 3 === 0 ? vip.id : plain.id, reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: 'm' } } }), id: uniq(`many${i}`), createdAt: at, updatedAt: at, lastSeq: 2 };
+        const c: Conversation = {
+          ...buildConversation({
+            channelId: 'x',
+            channelConversationId: uniq('many'),
+            customerId: i % 3 === 0 ? vip.id : plain.id,
+            reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: 'm' } },
+          }),
+          id: uniq(`many${i}`),
+          createdAt: at,
+          updatedAt: at,
+          lastSeq: 2,
+        };
         conversations.push(c);
-        messages.push({ ...buildMessage({ conversationId: c.id, role: 'customer', text: i % 4 === 0 ? 'my parcel-tracking code' : 'hello there', intent: i % 2 === 0 ? 'order.track' : 'greeting', sentiment: i % 5 === 0 ? undefined : 0.2, createdAt: at }, 1) });
+        messages.push({
+          ...buildMessage(
+            {
+              conversationId: c.id,
+              role: 'customer',
+              text: i % 4 === 0 ? 'my parcel-tracking code' : 'hello there',
+              intent: i % 2 === 0 ? 'order.track' : 'greeting',
+              sentiment: i % 5 === 0 ? undefined : 0.2,
+              createdAt: at,
+            },
+            1,
+          ),
+        });
         messages.push({ ...buildMessage({ conversationId: c.id, role: 'bot', text: 'parcel tracking is here', createdAt: at }, 2) });
       }
       return { batch: { customers: [vip, plain], conversations, messages }, conversations };
@@ -620,7 +745,10 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const [a, b, c] = [uniq('ca'), uniq('cb'), uniq('cc')];
       const first = await store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.6, evidence: ['same email'] });
       expect(first).toMatchObject({ customerId: a, candidateId: b, score: 0.6, evidence: ['same email'], status: 'open' });
-      const again = await Promise.all([store.addMergeSuggestion({ customerId: b, candidateId: a, score: 0.9, evidence: [] }), store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.9, evidence: [] })]);
+      const again = await Promise.all([
+        store.addMergeSuggestion({ customerId: b, candidateId: a, score: 0.9, evidence: [] }),
+        store.addMergeSuggestion({ customerId: a, candidateId: b, score: 0.9, evidence: [] }),
+      ]);
       expect(again.map((s) => s.id)).toEqual([first.id, first.id]);
       const other = await store.addMergeSuggestion({ customerId: c, candidateId: a, score: 0.7, evidence: [] });
       expect((await store.listMergeSuggestions({ status: 'open' })).map((s) => s.id).sort()).toEqual([first.id, other.id].sort());
@@ -659,7 +787,10 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const dup = await add('zorbly WIMWAM');
       expect([dup.added, dup.addition.text]).toEqual([false, 'Zorbly wimwam']);
       expect((await add('zorbly wimwam', 'es')).added).toBe(true);
-      expect((await store.listCorpusAdditions()).map((a) => [a.text, a.language])).toEqual([['Zorbly wimwam', 'en'], ['zorbly wimwam', 'es']]);
+      expect((await store.listCorpusAdditions()).map((a) => [a.text, a.language])).toEqual([
+        ['Zorbly wimwam', 'en'],
+        ['zorbly wimwam', 'es'],
+      ]);
     });
 
     test('forgetting a customer removes the suggestions, merges and corpus additions derived from them', async () => {
@@ -668,7 +799,13 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const [other, third] = [uniq('other'), uniq('third')];
       await store.addMergeSuggestion({ customerId: other, candidateId: me, score: 0.6, evidence: ['same email ana@example.com'] });
       const kept = await store.addMergeSuggestion({ customerId: other, candidateId: third, score: 0.6, evidence: [] });
-      await store.saveMerge({ id: uniq('merge'), absorbed: buildCustomer({ id: me }), survivor: buildCustomer({ id: other }), movedConversations: [], at: 'x' });
+      await store.saveMerge({
+        id: uniq('merge'),
+        absorbed: buildCustomer({ id: me }),
+        survivor: buildCustomer({ id: other }),
+        movedConversations: [],
+        at: 'x',
+      });
       await store.addCorpusAddition({ text: 'my card number is 5555', intent: 'none', language: 'en', by: 'sup', at: 'x', conversationId: conv.id });
       await store.addCorpusAddition({ text: 'unrelated words', intent: 'none', language: 'en', by: 'sup', at: 'x' });
       expect(await store.forgetCustomer(me)).toEqual({ mergeSuggestions: 1, merges: 1, corpusAdditions: 1 });
@@ -681,11 +818,16 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
   describe('deferred durability', () => {
     test('a deferSync write is applied at once (every read sees it), and sync() then resolves', async () => {
       const conv = await newConversation();
-      const { message, created } = await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'deferred hello', activityId: 'd1' }, { deferSync: true });
+      const { message, created } = await store.appendMessage(
+        { conversationId: conv.id, role: 'customer', text: 'deferred hello', activityId: 'd1' },
+        { deferSync: true },
+      );
       expect(created).toBe(true);
       expect((await store.findMessageByActivity(conv.id, 'd1'))?.id).toBe(message.id);
       // Still exactly once per activity id.
-      expect((await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'deferred hello', activityId: 'd1' }, { deferSync: true })).created).toBe(false);
+      expect(
+        (await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'deferred hello', activityId: 'd1' }, { deferSync: true })).created,
+      ).toBe(false);
       const before = (await store.getCustomer(conv.customerId))!;
       const updated = await store.updateCustomer(conv.customerId, { displayName: 'Deferred Dana' }, before.version, { deferSync: true });
       expect((await store.getCustomer(conv.customerId))?.displayName).toBe('Deferred Dana');
@@ -742,7 +884,10 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
           error = e;
         }
         if (error) expect(isAppError(error) && error.code).toBe('STORE_INVALID_QUERY');
-        else expect(result === null || (Array.isArray(result) && result.length === 0) || (typeof result === 'object' && Object.keys(result).length === 0)).toBe(true);
+        else
+          expect(result === null || (Array.isArray(result) && result.length === 0) || (typeof result === 'object' && Object.keys(result).length === 0)).toBe(
+            true,
+          );
       }
     });
   });
@@ -752,14 +897,22 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const email = uniq('agent') + '@Example.com';
       const u = await store.createUser({ email, name: 'A', role: 'agent', skills: ['billing'], languages: ['en'], capacity: 3, passwordHash: 'h' });
       expect((await store.getUserByEmail(email.toUpperCase()))?.id).toBe(u.id);
-      await expectCode(store.createUser({ email: email.toLowerCase(), name: 'B', role: 'agent', skills: [], languages: [], capacity: 1, passwordHash: 'h' }), 'STORE_CONFLICT');
+      await expectCode(
+        store.createUser({ email: email.toLowerCase(), name: 'B', role: 'agent', skills: [], languages: [], capacity: 1, passwordHash: 'h' }),
+        'STORE_CONFLICT',
+      );
       expect((await store.updateUser(u.id, { presence: 'online' }))?.presence).toBe('online');
       expect((await store.getUser(u.id))?.presence).toBe('online');
       expect((await store.listUsers()).some((x) => x.id === u.id)).toBe(true);
     });
 
     test('sessions can be revoked', async () => {
-      const s = await store.createSession({ id: uniq('s'), userId: 'u', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 1000).toISOString() });
+      const s = await store.createSession({
+        id: uniq('s'),
+        userId: 'u',
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 1000).toISOString(),
+      });
       expect((await store.getSession(s.id))?.revokedAt).toBeUndefined();
       expect(await store.revokeSession(s.id, '2026-01-01T00:00:00.000Z')).toBe(true);
       expect((await store.getSession(s.id))?.revokedAt).toBe('2026-01-01T00:00:00.000Z');

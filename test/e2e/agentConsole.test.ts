@@ -18,7 +18,10 @@ describeBrowser('agent console in headless Chromium', () => {
     running = await startTestApp();
     channel = await new ChannelServer().start();
     browser = await launch();
-    for (const [email, name] of [['alice@test.local', 'Alice Agent'], ['bob@test.local', 'Bob Agent']]) {
+    for (const [email, name] of [
+      ['alice@test.local', 'Alice Agent'],
+      ['bob@test.local', 'Bob Agent'],
+    ]) {
       await running.app.services.auth.createUser({ email, name, password: PASSWORD, role: 'agent', capacity: 3, languages: ['en'] });
     }
   });
@@ -58,7 +61,10 @@ describeBrowser('agent console in headless Chromium', () => {
   }
 
   const customer = (conv: string, text: string) =>
-    post(running.url, messageActivity({ conversation: { id: conv }, from: { id: 'xss-customer', name: XSS_NAME }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    post(
+      running.url,
+      messageActivity({ conversation: { id: conv }, from: { id: 'xss-customer', name: XSS_NAME }, text, serviceUrl: channel.url, deliveryMode: undefined }),
+    );
 
   test('sign in, see the chat arrive, accept, read history and profile, answer with a canned response; the other agent sees it leave the queue', async () => {
     // An earlier conversation of the same customer, for the history view.
@@ -137,9 +143,22 @@ describeBrowser('agent console in headless Chromium', () => {
     // Need-to-know: an agent sees a suggestion only when they may see both profiles; the imported one has no chat
     // any agent held, so a supervisor decides (T21 tests the agents' side).
     await running.app.services.auth.createUser({ email: 'dana@test.local', name: 'Dana Supervisor', password: PASSWORD, role: 'supervisor', capacity: 3 });
-    const known = await running.app.store.createCustomer({ displayName: 'Lena Known', contacts: [{ type: 'email', value: 'lena@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] });
+    const known = await running.app.store.createCustomer({
+      displayName: 'Lena Known',
+      contacts: [{ type: 'email', value: 'lena@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }],
+    });
     const dana = await signIn('dana@test.local');
-    const says = (text: string) => post(running.url, messageActivity({ conversation: { id: 'suggest-1' }, from: { id: 'lena-fb', name: 'Lena Known' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    const says = (text: string) =>
+      post(
+        running.url,
+        messageActivity({
+          conversation: { id: 'suggest-1' },
+          from: { id: 'lena-fb', name: 'Lena Known' },
+          text,
+          serviceUrl: channel.url,
+          deliveryMode: undefined,
+        }),
+      );
     await says('change my email');
     await says('lena@example.com');
     await says('yes'); // a contact change is saved after a yes to a question naming it

@@ -137,7 +137,9 @@ describeBrowser('console inbox in headless Chromium', () => {
     await page.locator('#transfer-panel').waitFor();
     await page.fill('#note-input', 'Prefers phone calls in the morni');
     // Mark the elements: a re-render that replaced them would lose the marks.
-    await page.evaluate(`for (const id of ['composer-text', 'note-text', 'note-input', 'messages', 'transfer-panel']) document.getElementById(id).dataset.mark = 'kept'`);
+    await page.evaluate(
+      `for (const id of ['composer-text', 'note-text', 'note-input', 'messages', 'transfer-panel']) document.getElementById(id).dataset.mark = 'kept'`,
+    );
     // The reader scrolled up to read the history; the note has focus and a selection.
     await page.evaluate(`document.getElementById('messages').scrollTop = 0`);
     await page.focus('#note-text');
@@ -158,7 +160,9 @@ describeBrowser('console inbox in headless Chromium', () => {
     expect(await page.inputValue('#note-input')).toBe('Prefers phone calls in the morni');
     expect(await page.evaluate(`document.activeElement.id`)).toBe('note-text');
     expect(await page.evaluate(`[document.activeElement.selectionStart, document.activeElement.selectionEnd]`)).toEqual([9, 16]);
-    expect(await page.evaluate(`['composer-text', 'note-text', 'note-input', 'messages', 'transfer-panel'].map((id) => document.getElementById(id)?.dataset.mark)`)).toEqual(['kept', 'kept', 'kept', 'kept', 'kept']);
+    expect(
+      await page.evaluate(`['composer-text', 'note-text', 'note-input', 'messages', 'transfer-panel'].map((id) => document.getElementById(id)?.dataset.mark)`),
+    ).toEqual(['kept', 'kept', 'kept', 'kept', 'kept']);
     expect(await page.evaluate(`document.getElementById('messages').scrollTop`)).toBe(0);
     expect(await page.isVisible('#transfer-panel')).toBe(true);
     await page.screenshot({ path: artifact('inbox-drafts-kept.png') });

@@ -13,7 +13,13 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 /** Polls an expression in the page (waitForFunction compiles strings with eval, which the console's CSP forbids). */
@@ -42,12 +48,20 @@ describeBrowser('console at every size, by keyboard, accessible (axe-core), in h
     running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '600' });
     channel = await new ChannelServer().start();
     browser = await launch();
-    const layla = await running.app.services.auth.createUser({ email: 'layla@test.local', name: 'Layla Agent', password: PASSWORD, role: 'agent', capacity: 4, languages: ['en'] });
+    const layla = await running.app.services.auth.createUser({
+      email: 'layla@test.local',
+      name: 'Layla Agent',
+      password: PASSWORD,
+      role: 'agent',
+      capacity: 4,
+      languages: ['en'],
+    });
     await running.app.services.auth.createUser({ email: 'sam@test.local', name: 'Sam Supervisor', password: PASSWORD, role: 'supervisor', capacity: 3 });
     await running.app.services.auth.createUser({ email: 'ada@test.local', name: 'Ada Admin', password: PASSWORD, role: 'admin', capacity: 3 });
     // Layla is online (routing offers to her) and holds one chat with some history.
     await running.app.store.updateUser(layla.id, { presence: 'online' });
-    for (const text of ['my parcel arrived damaged, this is awful', 'the box was crushed and the mug is broken', 'I want to talk to a human']) await says('lay-1', text, { id: 'u-lay-1', name: 'Marta Mug' });
+    for (const text of ['my parcel arrived damaged, this is awful', 'the box was crushed and the mug is broken', 'I want to talk to a human'])
+      await says('lay-1', text, { id: 'u-lay-1', name: 'Marta Mug' });
     held = (await conversation('lay-1')).id;
     await running.app.services.handoff.claim(layla.id, held);
     await running.app.services.profiles.setReach((await conversation('lay-1')).customerId, 2500, 'test');
@@ -95,7 +109,8 @@ describeBrowser('console at every size, by keyboard, accessible (axe-core), in h
     await page.locator(`#inbox-list [data-conversation="${held}"] .item-open`).click();
     await page.locator('#chat-title', { hasText: 'Marta Mug' }).waitFor();
     expect(await page.isVisible('#inbox')).toBe(false);
-    for (const id of ['#back-to-list', '#transfer-open', '#return', '#close', '#composer-text', '#send', '#mode-note', '#canned-open', '#nav-profile']) expect({ id, visible: await page.isVisible(id) }).toEqual({ id, visible: true });
+    for (const id of ['#back-to-list', '#transfer-open', '#return', '#close', '#composer-text', '#send', '#mode-note', '#canned-open', '#nav-profile'])
+      expect({ id, visible: await page.isVisible(id) }).toEqual({ id, visible: true });
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'phone-chat');

@@ -57,7 +57,8 @@ describeBrowser('a readable console in headless Chromium', () => {
   });
 
   async function signIn(email: string, name: string, role: 'agent' | 'supervisor' | 'admin' = 'agent', capacity = 3): Promise<Page> {
-    if (!(await running.app.store.getUserByEmail(email))) await running.app.services.auth.createUser({ email, name, password: PASSWORD, role, capacity, languages: ['en'] });
+    if (!(await running.app.store.getUserByEmail(email)))
+      await running.app.services.auth.createUser({ email, name, password: PASSWORD, role, capacity, languages: ['en'] });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await page.goto(`${running.url}/console`);
     await page.fill('#email', email);

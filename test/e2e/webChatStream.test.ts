@@ -27,7 +27,10 @@ describeBrowser('web chat page: stream, polling fallback', () => {
     await input.fill('where is my order 12345');
     await input.press('Enter');
     // An anonymous visitor is first asked to prove the order (orders belong to customers): that answer is pushed.
-    await page.getByText(/e-mail address the order was placed with/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/e-mail address the order was placed with/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.close();
     return { problems, sockets, polls };
   }

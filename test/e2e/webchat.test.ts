@@ -31,10 +31,16 @@ describeBrowser('web chat in headless Chromium', () => {
     await input.fill('where is my order 12345');
     await input.press('Enter');
     // Orders belong to customers: an anonymous visitor proves this one with the e-mail it was placed with.
-    await page.getByText(/e-mail address the order was placed with/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/e-mail address the order was placed with/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await input.fill('ana@example.com');
     await input.press('Enter');
-    await page.getByText(/12345 has shipped with DHL/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/12345 has shipped with DHL/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: artifact('webchat.png') });
     expect(errors).toEqual([]);
     const conv = (await running.app.store.listConversations({ limit: 50 })).find((c) => c.channelId === 'webchat');
@@ -67,7 +73,10 @@ describeBrowser('web chat in headless Chromium', () => {
     await agent.click('#sign-in');
     await agent.locator('#inbox').waitFor();
     await suggested.getByRole('button', { name: 'Talk to a person' }).click();
-    await page.getByText(/in the queue/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/in the queue/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await agent.click('#view-offered');
     await agent.locator('[data-accept]').first().click();
     await agent.locator('#chat-title', { hasText: /^Visitor \d{4} · web chat$/ }).waitFor();
@@ -84,11 +93,13 @@ describeBrowser('web chat in headless Chromium', () => {
     /** Raw bytes on the wire (fetch would decompress them). */
     const get = (headers: Record<string, string>) =>
       new Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: number }>((resolve, reject) => {
-        http.get(`${running.url}/chat/webchat.js`, { headers }, (res) => {
-          let bytes = 0;
-          res.on('data', (d: Buffer) => (bytes += d.length));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
-        }).on('error', reject);
+        http
+          .get(`${running.url}/chat/webchat.js`, { headers }, (res) => {
+            let bytes = 0;
+            res.on('data', (d: Buffer) => (bytes += d.length));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+          })
+          .on('error', reject);
       });
     // Compression runs in the background from the app's start; until it is done the script goes out as it is.
     let br = await get({ 'accept-encoding': 'gzip, deflate, br' });

@@ -24,7 +24,11 @@ describeBrowser('web chat: never silent while waiting for a person', () => {
 
   // Runs in the page (this project's TypeScript has no DOM types, and the page's CSP forbids evaluating strings).
   const until = (page: Page, text: string, n: number) =>
-    page.waitForFunction(([t, k]) => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.split(t).length - 1 >= k, [text, n] as [string, number], { timeout: 30_000 });
+    page.waitForFunction(
+      ([t, k]) => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.split(t).length - 1 >= k,
+      [text, n] as [string, number],
+      { timeout: 30_000 },
+    );
 
   test('five follow-ups after an unanswered request for a person each get a reply; e-mail taken; withdraw button', async () => {
     const page = await browser.newPage();
@@ -39,8 +43,14 @@ describeBrowser('web chat: never silent while waiting for a person', () => {
     };
 
     await send('I want to talk to a human');
-    await page.getByText(/No agent is online right now/).first().waitFor({ timeout: 30_000 });
-    await page.getByText(/What e-mail address should we answer to\?/).first().waitFor();
+    await page
+      .getByText(/No agent is online right now/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/What e-mail address should we answer to\?/)
+      .first()
+      .waitFor();
     const reminders = async () => {
       const conv = (await running.app.store.listConversations({ limit: 50 })).find((c) => c.channelId === 'webchat')!;
       return (await running.app.store.listMessages(conv.id)).filter((m) => m.role === 'bot' && m.text.startsWith(STANDS)).length;
@@ -56,12 +66,18 @@ describeBrowser('web chat: never silent while waiting for a person', () => {
     }
     await send('carla@example.com');
     // (Web Chat wraps the address in a link between zero-width spaces.)
-    await page.getByText(/Thanks, we will answer to/).first().waitFor();
+    await page
+      .getByText(/Thanks, we will answer to/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: artifact('webchat-never-silent.png') });
 
     // The suggested action under the last reminder withdraws the request.
     await page.getByRole('button', { name: 'Withdraw my request' }).last().click();
-    await page.getByText(/I withdrew your request for a person/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/I withdrew your request for a person/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
 
     const conv = (await running.app.store.listConversations({ limit: 50 })).find((c) => c.channelId === 'webchat')!;

@@ -28,7 +28,12 @@ export class Chat {
   }
 
   async say(text: string): Promise<Turn> {
-    const over: Record<string, unknown> = { conversation: { id: this.conversationId }, from: { id: this.userId, name: this.o.name }, text, channelId: this.o.channelId ?? 'test' };
+    const over: Record<string, unknown> = {
+      conversation: { id: this.conversationId },
+      from: { id: this.userId, name: this.o.name },
+      text,
+      channelId: this.o.channelId ?? 'test',
+    };
     over.locale = 'locale' in this.o ? this.o.locale : 'en-US';
     // Where notices outside a turn (agent joined, survey) go: a local channel server, or nowhere.
     if (this.o.serviceUrl) over.serviceUrl = this.o.serviceUrl;

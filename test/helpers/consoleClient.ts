@@ -11,16 +11,34 @@ export interface Staff {
 let n = 0;
 
 /** Creates a user through the real auth service and signs in, as the console would. */
-export async function createStaff(app: App, over: { role?: UserRole; capacity?: number; skills?: string[]; languages?: string[]; name?: string } = {}): Promise<Staff> {
+export async function createStaff(
+  app: App,
+  over: { role?: UserRole; capacity?: number; skills?: string[]; languages?: string[]; name?: string } = {},
+): Promise<Staff> {
   const email = `staff${++n}-${Date.now()}@test.local`;
   const password = 'correct horse battery';
-  const user = await app.services.auth.createUser({ email, name: over.name ?? `Staff ${n}`, password, role: over.role ?? 'agent', capacity: over.capacity ?? 3, skills: over.skills, languages: over.languages });
+  const user = await app.services.auth.createUser({
+    email,
+    name: over.name ?? `Staff ${n}`,
+    password,
+    role: over.role ?? 'agent',
+    capacity: over.capacity ?? 3,
+    skills: over.skills,
+    languages: over.languages,
+  });
   const { token } = await app.services.auth.signIn(email, password, 'test');
   return { id: user.id, token };
 }
 
 export function connect(url: string, token: string | undefined, extra: Record<string, unknown> = {}): Socket {
-  return io(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 200, ...extra });
+  return io(url, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    ...extra,
+  });
 }
 
 export function connected(socket: Socket): Promise<void> {
@@ -32,7 +50,11 @@ export function connected(socket: Socket): Promise<void> {
 }
 
 /** Emits with an ack and resolves with the server's { ok, data | error } answer. */
-export function request<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }> {
+export function request<T = unknown>(
+  socket: Socket,
+  event: string,
+  payload: unknown,
+): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }> {
   return socket.timeout(10_000).emitWithAck(event, payload);
 }
 

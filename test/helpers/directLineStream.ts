@@ -23,7 +23,11 @@ export async function webChatSession(url: string): Promise<WebChatSession> {
 }
 
 /** Starts (no watermark: POST) or reconnects (GET ?watermark=) as Direct Line clients do; returns the answer. */
-export async function startConversation(url: string, s: WebChatSession, watermark?: string): Promise<{ status: number; body: { conversationId: string; token: string; streamUrl?: string } }> {
+export async function startConversation(
+  url: string,
+  s: WebChatSession,
+  watermark?: string,
+): Promise<{ status: number; body: { conversationId: string; token: string; streamUrl?: string } }> {
   const r =
     watermark === undefined
       ? await fetch(`${url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` } })
@@ -93,7 +97,8 @@ export class StreamClient {
   async until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.texts())}${this.closed ? `, closed ${this.closed.code}` : ''}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.texts())}${this.closed ? `, closed ${this.closed.code}` : ''}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, 200);
         this.waiters.push(() => (clearTimeout(t), r()));

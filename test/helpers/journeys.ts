@@ -16,7 +16,16 @@ export async function ratedHandoff(
   o: { conv: string; customerName: string; lines: string[]; agentReply: string; rating: number },
 ): Promise<Conversation> {
   const says = async (text: string) => {
-    const r = await post(running.url, messageActivity({ conversation: { id: o.conv }, from: { id: `cust-${o.conv}`, name: o.customerName }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    const r = await post(
+      running.url,
+      messageActivity({
+        conversation: { id: o.conv },
+        from: { id: `cust-${o.conv}`, name: o.customerName },
+        text,
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
     if (r.status !== 200) throw new Error(`customer message refused: ${r.status}`);
   };
   for (const line of o.lines) await says(line);

@@ -9,6 +9,9 @@ export function tempStoreFile(prefix: string): string {
 
 /** Makes every fsync fail with EIO, as a failing disk would; restore with the returned spy's mockRestore(). */
 export function failFsync(): jest.SpyInstance {
-  return jest.spyOn(fs, 'fsync').mockImplementation(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-    process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })))));
+  return jest
+    .spyOn(fs, 'fsync')
+    .mockImplementation((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      process.nextTick(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }))),
+    );
 }

@@ -52,7 +52,11 @@ describe('POST /api/messages with real activities', () => {
 
   test.each([
     ['an empty text', { text: '' }, /empty message/],
-    ['an attachment-only activity', { text: undefined, attachments: [{ contentType: 'image/png', name: 'receipt.png', contentUrl: 'https://x/receipt.png' }] }, /receipt\.png/],
+    [
+      'an attachment-only activity',
+      { text: undefined, attachments: [{ contentType: 'image/png', name: 'receipt.png', contentUrl: 'https://x/receipt.png' }] },
+      /receipt\.png/,
+    ],
     // Longer than the recognizer reads (NLU_MAX_CHARS), within the message limit (MAX_MESSAGE_CHARS; T24 tests past it).
     ['a 9,000-character text', { text: `where is my order 12345 ${'a'.repeat(9_000)}` }, /long/],
   ])('%s gets a clear, bounded answer', async (_name, over, expected) => {
@@ -144,7 +148,11 @@ describe('durable before acknowledged', () => {
 
 describe('Bot Framework authentication', () => {
   test('with app credentials, a missing or bad token gets 401, nothing stored, no bot logic', async () => {
-    const running = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret', PUBLIC_URL: 'https://bot.example' });
+    const running = await startTestApp({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'secret',
+      PUBLIC_URL: 'https://bot.example',
+    });
     try {
       const none = await post(running.url, messageActivity({ conversation: { id: 'auth-1' } }));
       expect(none.status).toBe(401);

@@ -5,7 +5,11 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
 test('npm run chat talks to a running bot through /api/messages', async () => {
   const running: RunningApp = await startTestApp();
   try {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, '..', '..', 'bot', 'chatCli.ts'), '--url', running.url], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, '..', '..', 'bot', 'chatCli.ts'), '--url', running.url],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stdin.write('where is my order 12345\n');

@@ -18,7 +18,11 @@ const NOTHING_AT_ALL = 'zorp blibber wuzzle';
 describe('ask when unsure', () => {
   let running: RunningApp;
   beforeAll(async () => {
-    const close = [{ intent: 'order.track', score: 0.48 }, { intent: 'order.cancel', score: 0.42 }, { intent: 'refund.request', score: 0.33 }];
+    const close = [
+      { intent: 'order.track', score: 0.48 },
+      { intent: 'order.cancel', score: 0.42 },
+      { intent: 'refund.request', score: 0.33 },
+    ];
     const recognizer = new ScriptedRecognizer(await sharedRecognizer(), {
       [CLOSE]: { intent: 'order.track', score: 0.48, alternatives: close },
       [CLOSE_ES]: { intent: 'order.track', score: 0.48, alternatives: close, language: 'es' },

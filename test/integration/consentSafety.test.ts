@@ -13,14 +13,50 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  */
 const PHRASINGS = [
   // Bare answers
-  'no', 'No.', 'nope', 'nah', 'no thanks', 'no thank you', 'not now', 'never mind', 'no gracias', 'mejor no', 'ahora no', 'para nada', 'no, gracias',
+  'no',
+  'No.',
+  'nope',
+  'nah',
+  'no thanks',
+  'no thank you',
+  'not now',
+  'never mind',
+  'no gracias',
+  'mejor no',
+  'ahora no',
+  'para nada',
+  'no, gracias',
   // Negations
-  "I don't want any offers", "don't send me anything", 'I do not want the newsletter', 'not interested', 'I never subscribed to this', "I don't want to subscribe",
-  'no quiero ofertas', 'no me mandéis publicidad', 'no me interesa', 'no quiero suscribirme', 'nunca pedí recibir esto',
+  "I don't want any offers",
+  "don't send me anything",
+  'I do not want the newsletter',
+  'not interested',
+  'I never subscribed to this',
+  "I don't want to subscribe",
+  'no quiero ofertas',
+  'no me mandéis publicidad',
+  'no me interesa',
+  'no quiero suscribirme',
+  'nunca pedí recibir esto',
   // Unsubscribe and cancel wordings
-  'unsubscribe', 'unsubscribe me', 'I want to cancel my newsletter subscription', 'where can I unsubscribe from the newsletter?', 'stop sending me offers', 'stop the emails',
-  'cancel my subscription', 'opt me out of marketing', 'remove me from your mailing list', 'no more promotions please',
-  'darme de baja', 'quiero darme de baja del boletín', 'cancelar suscripción', 'deja de enviarme ofertas', 'ya no quiero recibir correos', 'quitadme de la lista', 'no más publicidad', 'dejad de mandarme promociones',
+  'unsubscribe',
+  'unsubscribe me',
+  'I want to cancel my newsletter subscription',
+  'where can I unsubscribe from the newsletter?',
+  'stop sending me offers',
+  'stop the emails',
+  'cancel my subscription',
+  'opt me out of marketing',
+  'remove me from your mailing list',
+  'no more promotions please',
+  'darme de baja',
+  'quiero darme de baja del boletín',
+  'cancelar suscripción',
+  'deja de enviarme ofertas',
+  'ya no quiero recibir correos',
+  'quitadme de la lista',
+  'no más publicidad',
+  'dejad de mandarme promociones',
 ];
 
 /** Borderline texts whose recognition is scripted, so the contexts they open do not depend on the corpus's scores. */
@@ -45,24 +81,33 @@ const CONTEXTS: [string, Setup][] = [
   ['no question pending', () => Promise.resolve()],
   ['after "Anything else?"', (c) => expectReply(c, 'thanks', /Anything else\?/)],
   ['at the confirmation of a subscription', (c) => expectReply(c, 'sign me up for the newsletter', /receive news and offers \(marketing messages\)/)],
-  ['at the confirmation of an order cancellation', async (c) => {
-    await expectReply(c, 'cancel my order 55555', /e-mail address/);
-    await expectReply(c, 'ana@example.com', /Cancel order 55555/);
-  }],
-  ['at the confirmation of a contact change', async (c) => {
-    await expectReply(c, 'change my email', /new email address or phone/);
-    await expectReply(c, 'new.address@example.com', /Save new\.address@example\.com/);
-  }],
+  [
+    'at the confirmation of an order cancellation',
+    async (c) => {
+      await expectReply(c, 'cancel my order 55555', /e-mail address/);
+      await expectReply(c, 'ana@example.com', /Cancel order 55555/);
+    },
+  ],
+  [
+    'at the confirmation of a contact change',
+    async (c) => {
+      await expectReply(c, 'change my email', /new email address or phone/);
+      await expectReply(c, 'new.address@example.com', /Save new\.address@example\.com/);
+    },
+  ],
   ['at the order number prompt', (c) => expectReply(c, 'track my package', /order number/)],
   ['at the e-mail-on-the-order prompt', (c) => expectReply(c, 'where is my order 12345', /e-mail address the order was placed with/)],
   ['at a clarifying question', (c) => expectReply(c, UNSURE, /Did you mean/)],
   ['at "Did this answer your question?"', (c) => expectReply(c, NOTHING_FITS, /Did this answer your question\?/)],
   ['while queued for a person', (c) => expectReply(c, 'I want to talk to a human', /No agent is online/)],
   ['at the satisfaction survey', closedWithSurvey],
-  ['after the survey was answered', async (c, ctx) => {
-    await closedWithSurvey(c, ctx);
-    await expectReply(c, '5', /Thank you for your feedback/);
-  }],
+  [
+    'after the survey was answered',
+    async (c, ctx) => {
+      await closedWithSurvey(c, ctx);
+      await expectReply(c, '5', /Thank you for your feedback/);
+    },
+  ],
 ];
 
 describe('must hold: no phrasing grants consent, in any prompt context', () => {
@@ -72,7 +117,15 @@ describe('must hold: no phrasing grants consent, in any prompt context', () => {
   beforeAll(async () => {
     channel = await new ChannelServer().start();
     const recognizer = new ScriptedRecognizer(await sharedRecognizer(), {
-      [UNSURE]: { intent: 'order.track', score: 0.5, alternatives: [{ intent: 'order.track', score: 0.5 }, { intent: 'order.cancel', score: 0.45 }, { intent: 'refund.request', score: 0.35 }] },
+      [UNSURE]: {
+        intent: 'order.track',
+        score: 0.5,
+        alternatives: [
+          { intent: 'order.track', score: 0.5 },
+          { intent: 'order.cancel', score: 0.45 },
+          { intent: 'refund.request', score: 0.35 },
+        ],
+      },
       [NOTHING_FITS]: { intent: 'none', score: 0.1 },
     });
     running = await startTestApp({}, { recognizer });

@@ -34,7 +34,12 @@ describe('console gateway security', () => {
     expect(await refusal(open(agent.token.slice(0, -2) + 'xx'))).toBe('AUTH_INVALID');
     expect(await refusal(open('forged.signature'))).toBe('AUTH_INVALID');
     expect(await refusal(open(agent.token, { extraHeaders: { origin: 'https://evil.example' } }))).toBe('AUTH_ORIGIN_FORBIDDEN');
-    const expired = await running.app.store.createSession({ id: 'expired-session', userId: agent.id, createdAt: '2020-01-01T00:00:00Z', expiresAt: '2020-01-01T01:00:00Z' });
+    const expired = await running.app.store.createSession({
+      id: 'expired-session',
+      userId: agent.id,
+      createdAt: '2020-01-01T00:00:00Z',
+      expiresAt: '2020-01-01T01:00:00Z',
+    });
     expect(await refusal(open(running.app.services.auth.tokenFor(expired)))).toBe('AUTH_EXPIRED');
     const other = await createStaff(running.app);
     const [sessionId] = other.token.split('.');
@@ -44,7 +49,12 @@ describe('console gateway security', () => {
   });
 
   test('sign-in is rate limited per email after repeated failures', async () => {
-    const login = (password: string) => fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'limited@test.local', password }) });
+    const login = (password: string) =>
+      fetch(`${running.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'limited@test.local', password }),
+      });
     await running.app.services.auth.createUser({ email: 'limited@test.local', name: 'L', password: 'right password 123', role: 'agent' });
     for (let i = 0; i < 5; i++) expect((await login('wrong')).status).toBe(401);
     const blocked = await login('right password 123');
@@ -70,7 +80,7 @@ describe('console gateway security', () => {
     for (const [event, payload] of [
       ['conversation:claim', {}],
       ['conversation:claim', { conversationId: { $ne: null } }],
-      ['message:send', { conversationId: 'x', text: '' , clientMessageId: 'a' }],
+      ['message:send', { conversationId: 'x', text: '', clientMessageId: 'a' }],
       ['presence:set', { presence: 'sleeping' }],
       ['conversation:transfer', { conversationId: 'x', toAgentId: 'a', skill: 'b' }],
       ['sync', { cursors: { x: -1 } }],
@@ -92,7 +102,10 @@ describe('console gateway security', () => {
       const sx = await online(running.app, running.url, outsider);
       const ss = await online(running.app, running.url, sup);
       sockets.push(so, sx, ss);
-      await post(running.url, messageActivity({ conversation: { id: 'private-1' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
+      await post(
+        running.url,
+        messageActivity({ conversation: { id: 'private-1' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }),
+      );
       const c = (await running.app.store.findConversationByChannel('test', 'private-1'))!;
       expect((await request(so, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
       const denied = await request(sx, 'conversation:join', { conversationId: c.id });
@@ -115,7 +128,9 @@ describe('console gateway security', () => {
       expect((await released).reason).toBe('taken_over');
       expect((await request(ss, 'message:send', { conversationId: c.id, text: 'Supervisor here.', clientMessageId: 'z' })).ok).toBe(true);
       await channel.waitForText('private-1', /Supervisor here/);
-      expect((await running.app.store.listAudit({ actorId: sup.id })).map((e) => e.action)).toEqual(expect.arrayContaining(['chat.takeover', 'transcript.view', 'chat.whisper']));
+      expect((await running.app.store.listAudit({ actorId: sup.id })).map((e) => e.action)).toEqual(
+        expect.arrayContaining(['chat.takeover', 'transcript.view', 'chat.whisper']),
+      );
       expect((await request(sx, 'conversation:takeover', { conversationId: c.id })).error?.code).toBe('FORBIDDEN');
     } finally {
       await channel.stop();
@@ -141,7 +156,8 @@ describe('delivery to agents survives lost connections', () => {
       const down = new Promise((r) => s.once('disconnect', r));
       s.io.engine.close(); // the transport drops; socket.io reconnects by itself
       await down;
-      for (const text of ['one', 'two', 'three']) await post(running.url, messageActivity({ conversation: { id: 'flaky-1' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+      for (const text of ['one', 'two', 'three'])
+        await post(running.url, messageActivity({ conversation: { id: 'flaky-1' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
       if (!s.connected) await new Promise<void>((r) => s.once('connect', () => r()));
       // What the console does on every (re)connect: tell the server the last sequence number it has.
       const sync = await request<{ messages: Message[] }>(s, 'sync', { cursors: { [c.id]: Math.max(...known) } });

@@ -28,7 +28,9 @@ function buildCsv(): { csv: string; expectedErrors: Map<number, RegExp>; duplica
       // A duplicate of a malformed row is the first valid row for that person.
       if (!expectedErrors.has(line - 1)) duplicates++;
     } else {
-      lines.push(`c${i}@example.com,${phone},"Customer ${i}",${i % 2 ? 'en' : 'es'},Europe/Madrid,imported;tier${i % 3},${i % 50 === 0 ? 20000 : i},${i * 3},${i % 5 ? 'yes' : 'no'},X${i}`);
+      lines.push(
+        `c${i}@example.com,${phone},"Customer ${i}",${i % 2 ? 'en' : 'es'},Europe/Madrid,imported;tier${i % 3},${i % 50 === 0 ? 20000 : i},${i * 3},${i % 5 ? 'yes' : 'no'},X${i}`,
+      );
     }
   }
   return { csv: lines.join('\n'), expectedErrors, duplicates, existing: [5, 6, 7, 8, 9] };
@@ -44,7 +46,11 @@ describe('CSV customer import', () => {
   test('10,000 rows with duplicates and malformed rows: each bad row reported with its line and reason, the rest imported; a dry run changes nothing', async () => {
     const { csv, expectedErrors, duplicates, existing } = buildCsv();
     const store = running.app.store;
-    for (const i of existing) await store.createCustomer({ displayName: `Existing ${i}`, contacts: [{ type: 'email', value: `c${i}@example.com`, verified: true, source: 'agent', addedAt: new Date().toISOString() }] });
+    for (const i of existing)
+      await store.createCustomer({
+        displayName: `Existing ${i}`,
+        contacts: [{ type: 'email', value: `c${i}@example.com`, verified: true, source: 'agent', addedAt: new Date().toISOString() }],
+      });
     const importer = new CustomerImport(store, new ProfileService(store));
 
     const dry = await importer.run(csv, { dryRun: true });

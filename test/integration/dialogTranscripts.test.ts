@@ -8,48 +8,248 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
 type Step = [user: string, reply: RegExp];
 const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   // Orders belong to customers: a visitor nobody vouched for proves an order with the e-mail it was placed with.
-  'track order, number given, proved with the e-mail on it': { steps: [['where is my order 12345', /e-mail address the order was placed with/], ['ana@example.com', /12345 has shipped with DHL/]] },
-  'track order, number asked': { steps: [['track my package', /order number/], ['it is 55555', /e-mail address/], ['ana@example.com', /55555 is being prepared/]] },
-  'track order, bad number then gives up': { steps: [['where is my order', /order number/], ['no idea', /does not look like an order number/], ['still no', /does not look like/], ['nope', /did not understand/]] },
-  'track order, unknown number': { steps: [['where is my order 99999', /e-mail address/], ['ana@example.com', /could not find an order 99999 with that e-mail/]] },
-  "someone else's order is refused": { steps: [['where is my order 67890', /e-mail address/], ['ana@example.com', /could not find an order 67890 with that e-mail address, so I cannot show or change it/]] },
-  'a proved order stays proved in the conversation': { steps: [['where is my order 12345', /e-mail/], ['ana@example.com', /shipped/], ['track order 12345 again', /12345 has shipped/]] },
-  'cancel order, confirmed naming the order and its items': { steps: [['cancel my order 55555', /e-mail/], ['ana@example.com', /Cancel order 55555 \(Rain jacket and 3 × Wool socks\)\?/], ['yes', /55555 is cancelled/]] },
-  'cancel order, declined': { steps: [['I want to cancel order 55555', /e-mail/], ['ana@example.com', /Cancel order 55555/], ['no', /did not cancel order 55555/]] },
-  'cancel order, a new request instead of an answer cancels nothing': { steps: [['I want to cancel order 55555', /e-mail/], ['ana@example.com', /Cancel order 55555/], ['how long does shipping take', /did not cancel order 55555.*3-5 working days/]] },
-  'cancel order, already shipped': { steps: [['cancel my order 12345', /e-mail/], ['ana@example.com', /Cancel order 12345 \(Trail running shoes\)/], ['yes', /already shipped/]] },
-  'cancel order, unknown': { steps: [['cancel order 11111', /e-mail/], ['ana@example.com', /could not find an order 11111/]] },
-  'refund request, confirmed with the amount': { steps: [['I want a refund for order 67890', /e-mail/], ['ben@example.com', /why/], ['it arrived broken', /Request a refund of 59 EUR for order 67890 \(Backpack 30L\)\?/], ['yes', /Refund R-[A-Z0-9]+ of 59 EUR for order 67890 is requested/]] },
-  'refund request, declined': { steps: [['I want a refund for order 67890', /e-mail/], ['ben@example.com', /why/], ['wrong colour', /Request a refund/], ['nope', /did not request a refund for order 67890/]] },
-  'refund status after request': { steps: [['I want a refund for order 12345', /e-mail/], ['ana@example.com', /why/], ['too small', /Request a refund of 89.9 EUR/], ['yes please', /requested/], ['where is my refund for 12345', /Refund R-[A-Z0-9]+ for order 12345 is requested/]] },
-  'refund status, none': { steps: [['status of my refund 55555', /e-mail/], ['ana@example.com', /no refund for order 55555/]] },
-  'return, confirmed': { steps: [['I want to return an item', /order number/], ['67890', /e-mail/], ['ben@example.com', /Open a return for order 67890 \(Backpack 30L\)\?/], ['yes', /Return RT-[A-Z0-9]+ is open.*label/]] },
-  'return, declined': { steps: [['I want to return an item', /order number/], ['67890', /e-mail/], ['ben@example.com', /Open a return/], ['no thanks', /did not open a return/]] },
-  'password reset asks for email': { steps: [['I forgot my password', /email address/], ['not an email', /valid email/], ['me@example.com', /reset link to me@example\.com/]] },
+  'track order, number given, proved with the e-mail on it': {
+    steps: [
+      ['where is my order 12345', /e-mail address the order was placed with/],
+      ['ana@example.com', /12345 has shipped with DHL/],
+    ],
+  },
+  'track order, number asked': {
+    steps: [
+      ['track my package', /order number/],
+      ['it is 55555', /e-mail address/],
+      ['ana@example.com', /55555 is being prepared/],
+    ],
+  },
+  'track order, bad number then gives up': {
+    steps: [
+      ['where is my order', /order number/],
+      ['no idea', /does not look like an order number/],
+      ['still no', /does not look like/],
+      ['nope', /did not understand/],
+    ],
+  },
+  'track order, unknown number': {
+    steps: [
+      ['where is my order 99999', /e-mail address/],
+      ['ana@example.com', /could not find an order 99999 with that e-mail/],
+    ],
+  },
+  "someone else's order is refused": {
+    steps: [
+      ['where is my order 67890', /e-mail address/],
+      ['ana@example.com', /could not find an order 67890 with that e-mail address, so I cannot show or change it/],
+    ],
+  },
+  'a proved order stays proved in the conversation': {
+    steps: [
+      ['where is my order 12345', /e-mail/],
+      ['ana@example.com', /shipped/],
+      ['track order 12345 again', /12345 has shipped/],
+    ],
+  },
+  'cancel order, confirmed naming the order and its items': {
+    steps: [
+      ['cancel my order 55555', /e-mail/],
+      ['ana@example.com', /Cancel order 55555 \(Rain jacket and 3 × Wool socks\)\?/],
+      ['yes', /55555 is cancelled/],
+    ],
+  },
+  'cancel order, declined': {
+    steps: [
+      ['I want to cancel order 55555', /e-mail/],
+      ['ana@example.com', /Cancel order 55555/],
+      ['no', /did not cancel order 55555/],
+    ],
+  },
+  'cancel order, a new request instead of an answer cancels nothing': {
+    steps: [
+      ['I want to cancel order 55555', /e-mail/],
+      ['ana@example.com', /Cancel order 55555/],
+      ['how long does shipping take', /did not cancel order 55555.*3-5 working days/],
+    ],
+  },
+  'cancel order, already shipped': {
+    steps: [
+      ['cancel my order 12345', /e-mail/],
+      ['ana@example.com', /Cancel order 12345 \(Trail running shoes\)/],
+      ['yes', /already shipped/],
+    ],
+  },
+  'cancel order, unknown': {
+    steps: [
+      ['cancel order 11111', /e-mail/],
+      ['ana@example.com', /could not find an order 11111/],
+    ],
+  },
+  'refund request, confirmed with the amount': {
+    steps: [
+      ['I want a refund for order 67890', /e-mail/],
+      ['ben@example.com', /why/],
+      ['it arrived broken', /Request a refund of 59 EUR for order 67890 \(Backpack 30L\)\?/],
+      ['yes', /Refund R-[A-Z0-9]+ of 59 EUR for order 67890 is requested/],
+    ],
+  },
+  'refund request, declined': {
+    steps: [
+      ['I want a refund for order 67890', /e-mail/],
+      ['ben@example.com', /why/],
+      ['wrong colour', /Request a refund/],
+      ['nope', /did not request a refund for order 67890/],
+    ],
+  },
+  'refund status after request': {
+    steps: [
+      ['I want a refund for order 12345', /e-mail/],
+      ['ana@example.com', /why/],
+      ['too small', /Request a refund of 89.9 EUR/],
+      ['yes please', /requested/],
+      ['where is my refund for 12345', /Refund R-[A-Z0-9]+ for order 12345 is requested/],
+    ],
+  },
+  'refund status, none': {
+    steps: [
+      ['status of my refund 55555', /e-mail/],
+      ['ana@example.com', /no refund for order 55555/],
+    ],
+  },
+  'return, confirmed': {
+    steps: [
+      ['I want to return an item', /order number/],
+      ['67890', /e-mail/],
+      ['ben@example.com', /Open a return for order 67890 \(Backpack 30L\)\?/],
+      ['yes', /Return RT-[A-Z0-9]+ is open.*label/],
+    ],
+  },
+  'return, declined': {
+    steps: [
+      ['I want to return an item', /order number/],
+      ['67890', /e-mail/],
+      ['ben@example.com', /Open a return/],
+      ['no thanks', /did not open a return/],
+    ],
+  },
+  'password reset asks for email': {
+    steps: [
+      ['I forgot my password', /email address/],
+      ['not an email', /valid email/],
+      ['me@example.com', /reset link to me@example\.com/],
+    ],
+  },
   'password reset with email in text': { steps: [['reset my password, my email is ana@example.com', /reset link to ana@example\.com/]] },
-  'feedback with comment': { steps: [['I want to leave feedback', /1 \(bad\) to 5/], ['4', /add/], ['friendly bot', /Thank you for your feedback/]] },
-  'feedback, not a rating, then a digit': { steps: [['leave a review', /1 \(bad\) to 5/], ['hmm', /number from 1 to 5/], ['5', /add/], ['no', /Thank you/]] },
-  'feedback in words and stars': { steps: [['leave a review', /1 \(bad\) to 5/], ['great', /add/], ['no', /Thank you/], ['leave a review', /1 \(bad\) to 5/], ['★★★★', /add/], ['nothing', /Thank you/]] },
-  'a prompt answer is not taken as a new request': { steps: [['change my email', /new email address or phone/], ['this is unacceptable@example.com', /Save unacceptable@example\.com as your new e-mail address\?/], ['yes', /Saved unacceptable@example\.com/]] },
-  'asking for a person interrupts a dialog': { steps: [['track my package', /order number/], ['I want to talk to a human', /No agent is online|queue/]] },
-  'contact change, confirmed': { steps: [['change my email', /new email address or phone/], ['new.me@example.com', /Save new\.me@example\.com/], ['sure', /Saved new\.me@example\.com/]] },
-  'contact change, declined': { steps: [['change my email', /new email address or phone/], ['other.me@example.com', /Save other\.me@example\.com/], ['no', /did not change your contact details/]] },
+  'feedback with comment': {
+    steps: [
+      ['I want to leave feedback', /1 \(bad\) to 5/],
+      ['4', /add/],
+      ['friendly bot', /Thank you for your feedback/],
+    ],
+  },
+  'feedback, not a rating, then a digit': {
+    steps: [
+      ['leave a review', /1 \(bad\) to 5/],
+      ['hmm', /number from 1 to 5/],
+      ['5', /add/],
+      ['no', /Thank you/],
+    ],
+  },
+  'feedback in words and stars': {
+    steps: [
+      ['leave a review', /1 \(bad\) to 5/],
+      ['great', /add/],
+      ['no', /Thank you/],
+      ['leave a review', /1 \(bad\) to 5/],
+      ['★★★★', /add/],
+      ['nothing', /Thank you/],
+    ],
+  },
+  'a prompt answer is not taken as a new request': {
+    steps: [
+      ['change my email', /new email address or phone/],
+      ['this is unacceptable@example.com', /Save unacceptable@example\.com as your new e-mail address\?/],
+      ['yes', /Saved unacceptable@example\.com/],
+    ],
+  },
+  'asking for a person interrupts a dialog': {
+    steps: [
+      ['track my package', /order number/],
+      ['I want to talk to a human', /No agent is online|queue/],
+    ],
+  },
+  'contact change, confirmed': {
+    steps: [
+      ['change my email', /new email address or phone/],
+      ['new.me@example.com', /Save new\.me@example\.com/],
+      ['sure', /Saved new\.me@example\.com/],
+    ],
+  },
+  'contact change, declined': {
+    steps: [
+      ['change my email', /new email address or phone/],
+      ['other.me@example.com', /Save other\.me@example\.com/],
+      ['no', /did not change your contact details/],
+    ],
+  },
   'FAQ: delivery options': { steps: [['how long does shipping take', /3-5 working days/]] },
   'FAQ: payment methods': { steps: [['can I pay with paypal', /PayPal/]] },
   'FAQ: refund policy': { steps: [['what is your refund policy', /30 days/]] },
-  'greeting, thanks, goodbye': { steps: [['hello', /support assistant|How can I help/], ['thanks', /welcome/], ['bye', /Goodbye/]] },
-  '"no" to "Anything else?" closes politely': { steps: [['thanks', /Anything else\?/], ['no', /Thank you for chatting with us/]] },
+  'greeting, thanks, goodbye': {
+    steps: [
+      ['hello', /support assistant|How can I help/],
+      ['thanks', /welcome/],
+      ['bye', /Goodbye/],
+    ],
+  },
+  '"no" to "Anything else?" closes politely': {
+    steps: [
+      ['thanks', /Anything else\?/],
+      ['no', /Thank you for chatting with us/],
+    ],
+  },
   'consent withdrawn in chat': { steps: [['stop sending me offers', /not receive offers/]] },
   'an unsubscribe wording withdraws at once': { steps: [['I want to cancel my newsletter subscription', /not receive offers/]] },
-  'subscribing asks first, naming purpose and channel': { steps: [['sign me up for the newsletter', /receive news and offers \(marketing messages\) from us on this channel \(test\)\?/], ['yes', /you will receive our news and offers on this channel \(test\)/]] },
-  'subscribing, "ok" is asked again in so many words': { steps: [['I want to receive your offers', /receive news and offers/], ['ok', /To be sure/], ['yes', /you will receive our news/]] },
+  'subscribing asks first, naming purpose and channel': {
+    steps: [
+      ['sign me up for the newsletter', /receive news and offers \(marketing messages\) from us on this channel \(test\)\?/],
+      ['yes', /you will receive our news and offers on this channel \(test\)/],
+    ],
+  },
+  'subscribing, "ok" is asked again in so many words': {
+    steps: [
+      ['I want to receive your offers', /receive news and offers/],
+      ['ok', /To be sure/],
+      ['yes', /you will receive our news/],
+    ],
+  },
   'help shows what the bot can do': { steps: [['help', /I can: track an order/]] },
-  'language change': { steps: [['answer in Spanish', /español/], ['where is my order 12345', /el pedido 12345, dime el correo/]] },
-  'name change': { steps: [['please call me Maria', /Nice to meet you, Maria/], ['hello', /Hi Maria/]] },
+  'language change': {
+    steps: [
+      ['answer in Spanish', /español/],
+      ['where is my order 12345', /el pedido 12345, dime el correo/],
+    ],
+  },
+  'name change': {
+    steps: [
+      ['please call me Maria', /Nice to meet you, Maria/],
+      ['hello', /Hi Maria/],
+    ],
+  },
   'Spanish name change': { locale: 'es-ES', steps: [['llámame María José', /Encantado, María José/]] },
   'misunderstanding, once': { steps: [['flibber jabber', /did not understand/]] },
-  'no intent fits: the best FAQ article, then "Did this answer your question?"': { steps: [['what warranty do your products have', /2-year warranty.*Did this answer your question\?/], ['yes', /Glad it helped/]] },
-  'Spanish refund': { locale: 'es-ES', steps: [['quiero un reembolso del pedido 67890', /correo electrónico con el que se hizo/], ['ben@example.com', /por qué/], ['llegó roto', /¿Solicito el reembolso de 59 EUR del pedido 67890 \(Backpack 30L\)\?/], ['sí', /reembolso R-[A-Z0-9]+ de 59 EUR/]] },
+  'no intent fits: the best FAQ article, then "Did this answer your question?"': {
+    steps: [
+      ['what warranty do your products have', /2-year warranty.*Did this answer your question\?/],
+      ['yes', /Glad it helped/],
+    ],
+  },
+  'Spanish refund': {
+    locale: 'es-ES',
+    steps: [
+      ['quiero un reembolso del pedido 67890', /correo electrónico con el que se hizo/],
+      ['ben@example.com', /por qué/],
+      ['llegó roto', /¿Solicito el reembolso de 59 EUR del pedido 67890 \(Backpack 30L\)\?/],
+      ['sí', /reembolso R-[A-Z0-9]+ de 59 EUR/],
+    ],
+  },
 };
 
 describe('dialog transcripts', () => {

@@ -7,7 +7,9 @@ import { failFsync, tempStoreFile } from '../helpers/storeFiles';
 async function newConversation(store: SqliteStore, id: string) {
   const customer = await store.createCustomer({});
   const { conversation } = await store.getOrCreateConversation({
-    channelId: 'test', channelConversationId: id, customerId: customer.id,
+    channelId: 'test',
+    channelConversationId: id,
+    customerId: customer.id,
     reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id } },
   });
   return conversation;
@@ -25,9 +27,13 @@ test.each(['durable', 'deferred'])('SIGKILL loses nothing that was acknowledged 
   const conversation = await newConversation(setup, 'kill');
   await setup.close();
 
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, 'helpers', 'appendForever.ts'), file, conversation.id, mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', path.join(__dirname, 'helpers', 'registerTs.js'), path.join(__dirname, 'helpers', 'appendForever.ts'), file, conversation.id, mode],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const acked: string[] = [];
   await new Promise<void>((resolve) => {
     let buf = '';
@@ -107,7 +113,10 @@ test('after a commit that was rolled back cleanly, a probe write brings the stor
   expect(store.health()).toEqual({ status: 'ok' });
   expect(await store.writeState('after', { x: 2 })).toEqual(expect.any(String));
   await store.sync();
-  expect([(await store.getCustomer(customer.id))?.displayName, Object.keys(await store.readState(['same/transaction', 'after']))]).toEqual([undefined, ['after']]);
+  expect([(await store.getCustomer(customer.id))?.displayName, Object.keys(await store.readState(['same/transaction', 'after']))]).toEqual([
+    undefined,
+    ['after'],
+  ]);
   await store.close();
 });
 
@@ -123,10 +132,14 @@ describe('a failed fsync', () => {
 
     const realFsync = fs.fsync;
     const calls = failFsync();
-    await expect(store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'lost?', activityId: 'a2' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(
+      store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'lost?', activityId: 'a2' }),
+    ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(calls).toHaveBeenCalled();
     calls.mockImplementation(realFsync);
-    await expect(store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'after', activityId: 'a3' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(
+      store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'after', activityId: 'a3' }),
+    ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await store.close();
   });
@@ -140,7 +153,9 @@ describe('a failed fsync', () => {
     const updated = await store.updateCustomer(customer.id, { displayName: 'Applied' }, undefined, { deferSync: true });
     expect(updated.displayName).toBe('Applied');
     await expect(store.sync()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-    await expect(store.updateCustomer(customer.id, { displayName: 'Later' }, undefined, { deferSync: true })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.updateCustomer(customer.id, { displayName: 'Later' }, undefined, { deferSync: true })).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    });
     await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await store.close();
   });
@@ -173,7 +188,8 @@ test('checkpoints happen off the event loop: the database file takes in what the
   const conversation = await newConversation(store, 'ckpt');
   const before = fs.statSync(file).size;
   const text = 'x'.repeat(2000);
-  for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 25 }, () => store.appendMessage({ conversationId: conversation.id, role: 'customer', text })));
+  for (let i = 0; i < 20; i++)
+    await Promise.all(Array.from({ length: 25 }, () => store.appendMessage({ conversationId: conversation.id, role: 'customer', text })));
   const deadline = Date.now() + 20_000;
   while (fs.statSync(file).size < before + 500 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(fs.statSync(file).size).toBeGreaterThanOrEqual(before + 500 * 2000);

@@ -20,11 +20,41 @@ const REQUESTS = fs
 
 function patterns(language: ReplyLanguage): RegExp[] {
   const kb = loadKnowledge();
-  const articles = ['delivery.options', 'refund.policy', 'payment.methods', 'payment.problem', 'invoice.get', 'order.change', 'shipping.address', 'account.create', 'account.edit', 'account.switch', 'signup.problem', 'return.policy', 'kb.warranty', 'kb.sizes', 'kb.gift-cards', 'kb.placing-orders', 'kb.discounts', 'kb.contact', 'kb.privacy', 'kb.damaged-delivery']
+  const articles = [
+    'delivery.options',
+    'refund.policy',
+    'payment.methods',
+    'payment.problem',
+    'invoice.get',
+    'order.change',
+    'shipping.address',
+    'account.create',
+    'account.edit',
+    'account.switch',
+    'signup.problem',
+    'return.policy',
+    'kb.warranty',
+    'kb.sizes',
+    'kb.gift-cards',
+    'kb.placing-orders',
+    'kb.discounts',
+    'kb.contact',
+    'kb.privacy',
+    'kb.damaged-delivery',
+  ]
     .map((id) => kb.article(id)?.answer[language])
     .filter((x): x is string => !!x);
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return [...templates(language), ...articles].map((tpl) => new RegExp(`^${tpl.split(/\{\w+\}/).map(escape).join('.*?')}$`, 's'));
+  return [...templates(language), ...articles].map(
+    (tpl) =>
+      new RegExp(
+        `^${tpl
+          .split(/\{\w+\}/)
+          .map(escape)
+          .join('.*?')}$`,
+        's',
+      ),
+  );
 }
 
 describe('language that stays put', () => {

@@ -5,7 +5,10 @@ import { tempStoreFile } from '../helpers/storeFiles';
 
 /** Every byte of the store's raw files (database and write-ahead log), as `strings` would read them. */
 function rawFiles(file: string): string {
-  return [file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('\n');
+  return [file, `${file}-wal`]
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f).toString('latin1'))
+    .join('\n');
 }
 
 /**
@@ -25,13 +28,29 @@ test('after an erasure, the database file and its WAL hold no erased text, name 
       identities: [{ channelId: 'webchat', userId: 'zelda-visitor-7731', verified: false, addedAt: at }],
       contacts: [{ type: 'email', value: 'zelda.quuxington@example.com', verified: true, source: 'signed_token', addedAt: at }],
     });
-    const kept = await store.createCustomer({ displayName: 'Kept Karl', contacts: [{ type: 'email', value: 'karl.kept@example.com', verified: true, source: 'agent', addedAt: at }] });
+    const kept = await store.createCustomer({
+      displayName: 'Kept Karl',
+      contacts: [{ type: 'email', value: 'karl.kept@example.com', verified: true, source: 'agent', addedAt: at }],
+    });
     const conversation = async (customerId: string, id: string) =>
-      (await store.getOrCreateConversation({ channelId: 'webchat', channelConversationId: id, customerId, reference: { channelId: 'webchat', serviceUrl: 'http://x', conversation: { id } } })).conversation;
+      (
+        await store.getOrCreateConversation({
+          channelId: 'webchat',
+          channelConversationId: id,
+          customerId,
+          reference: { channelId: 'webchat', serviceUrl: 'http://x', conversation: { id } },
+        })
+      ).conversation;
     const mine = await conversation(erased.id, 'erase-me');
     const theirs = await conversation(kept.id, 'keep-me');
     for (let i = 0; i < 40; i++) {
-      await store.appendMessage({ conversationId: mine.id, role: 'customer', text: `my tangerine xylophone card is 4815-1623-${i} (${i})`, intent: 'none', sentiment: -0.2 });
+      await store.appendMessage({
+        conversationId: mine.id,
+        role: 'customer',
+        text: `my tangerine xylophone card is 4815-1623-${i} (${i})`,
+        intent: 'none',
+        sentiment: -0.2,
+      });
       await store.appendMessage({ conversationId: theirs.id, role: 'customer', text: `karl writes about mangoes ${i}` });
       await store.updateCustomer(erased.id, { attributes: { note: `zelda.quuxington@example.com visit ${i}` } });
     }
@@ -40,14 +59,16 @@ test('after an erasure, the database file and its WAL hold no erased text, name 
     expect((await store.searchMessages('tangerine xylophone')).length).toBeGreaterThan(0);
     await store.sync();
     const before = rawFiles(file);
-    for (const needle of ['tangerine xylophone', 'xylophone', 'zelda.quuxington@example.com', 'Zelda Quuxington']) expect([needle, before.includes(needle)]).toEqual([needle, true]);
+    for (const needle of ['tangerine xylophone', 'xylophone', 'zelda.quuxington@example.com', 'Zelda Quuxington'])
+      expect([needle, before.includes(needle)]).toEqual([needle, true]);
 
     await store.eraseMessages(mine.id);
     await store.updateCustomer(erased.id, { displayName: '', identities: [], contacts: [], attributes: {}, erasedAt: new Date().toISOString() });
     await store.forgetCustomer(erased.id);
 
     const after = rawFiles(file);
-    for (const needle of ['tangerine', 'xylophone', '4815-1623', 'zelda.quuxington', 'Zelda Quuxington', 'zelda-visitor-7731']) expect([needle, after.includes(needle)]).toEqual([needle, false]);
+    for (const needle of ['tangerine', 'xylophone', '4815-1623', 'zelda.quuxington', 'Zelda Quuxington', 'zelda-visitor-7731'])
+      expect([needle, after.includes(needle)]).toEqual([needle, false]);
     // What was not erased is still there, and still found.
     expect(after.includes('karl.kept@example.com')).toBe(true);
     expect((await store.searchMessages('karl writes about mangoes')).length).toBe(40);

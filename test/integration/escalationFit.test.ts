@@ -33,7 +33,10 @@ describe('escalation that fits', () => {
     const chat = new Chat(running);
     await chat.say('hello');
     const c = await chat.customer();
-    await running.app.services.profiles.update(c.id, () => ({ lifetimeValue: 9000, contacts: [...c.contacts, { type: 'email', value: 'ana@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] }));
+    await running.app.services.profiles.update(c.id, () => ({
+      lifetimeValue: 9000,
+      contacts: [...c.contacts, { type: 'email', value: 'ana@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }],
+    }));
     expect((await chat.customer()).segments).toContain('vip');
     const order = await chat.say('where is my order 12345');
     expect(order.replies.join(' | ')).toMatch(/12345 has shipped with DHL.*talk to a person from our team as well\?/);

@@ -27,7 +27,12 @@ describe('an export when the store fails', () => {
     running = await startTestApp({}, { store });
     const customer = await store.createCustomer({});
     const conversations = Array.from({ length: 250 }, (_, i) => ({
-      ...buildConversation({ channelId: 'x', channelConversationId: `x-${i}`, customerId: customer.id, reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: `x-${i}` } } }),
+      ...buildConversation({
+        channelId: 'x',
+        channelConversationId: `x-${i}`,
+        customerId: customer.id,
+        reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: `x-${i}` } },
+      }),
       createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
     }));
     await store.importRecords({ conversations });

@@ -21,7 +21,16 @@ describe('handoff end to end', () => {
   });
 
   const customerSays = (conv: string, text: string) =>
-    post(running.url, messageActivity({ conversation: { id: conv }, from: { id: `cust-${conv}`, name: 'Carla Customer' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    post(
+      running.url,
+      messageActivity({
+        conversation: { id: conv },
+        from: { id: `cust-${conv}`, name: 'Carla Customer' },
+        text,
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
 
   test('ask for a person → queued with position → accept → both ways → transfer → return to bot → bot answers; transcript complete', async () => {
     const a = await createStaff(running.app, { name: 'Alice' });
@@ -139,7 +148,17 @@ describe('handoff end to end', () => {
     expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
     // Customer typing reaches the agent; agent typing reaches the channel as a typing activity.
     const typingSeen = nextEvent<{ conversationId: string; from: string }>(sa, 'typing');
-    await post(running.url, messageActivity({ type: 'typing', conversation: { id: conv }, from: { id: `cust-${conv}` }, serviceUrl: channel.url, text: undefined, deliveryMode: undefined }));
+    await post(
+      running.url,
+      messageActivity({
+        type: 'typing',
+        conversation: { id: conv },
+        from: { id: `cust-${conv}` },
+        serviceUrl: channel.url,
+        text: undefined,
+        deliveryMode: undefined,
+      }),
+    );
     expect(await typingSeen).toEqual({ conversationId: c.id, from: 'customer' });
     expect((await request(sa, 'typing:start', { conversationId: c.id })).ok).toBe(true);
     await channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');

@@ -47,7 +47,8 @@ describe('routing, offers and queue notices', () => {
   test('queued customers are told again when their position improves', async () => {
     for (const u of await running.app.store.listUsers()) await running.app.store.updateUser(u.id, { presence: 'offline' });
     const agent = await online({ capacity: 1 });
-    for (const id of ['pos-1', 'pos-2']) await post(running.url, messageActivity({ conversation: { id }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
+    for (const id of ['pos-1', 'pos-2'])
+      await post(running.url, messageActivity({ conversation: { id }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
     const first = (await running.app.store.findConversationByChannel('test', 'pos-1'))!;
     const second = (await running.app.store.findConversationByChannel('test', 'pos-2'))!;
     const queueBefore = (await running.app.services.handoff.queue()).map((q) => q.id);
@@ -70,7 +71,7 @@ describe('routing, offers and queue notices', () => {
   });
 
   test('outside business hours the customer is told the team is away and may leave a message', async () => {
-    const closed = await startTestApp({ BUSINESS_HOURS: '1-7 00:00-00:00', BUSINESS_TIMEZONE: 'Pacific/Kiritimati' }) // an empty window: never open;
+    const closed = await startTestApp({ BUSINESS_HOURS: '1-7 00:00-00:00', BUSINESS_TIMEZONE: 'Pacific/Kiritimati' }); // an empty window: never open;
     try {
       const s = await createStaff(closed.app);
       await closed.app.store.updateUser(s.id, { presence: 'online' });
@@ -96,7 +97,9 @@ describe('Bot Framework handoff protocol', () => {
       expect(initiate?.value).toMatchObject({ reason: 'customer_asked' });
       const transcript = initiate!.attachments![0];
       expect(transcript.contentType).toBe('application/vnd.microsoft.activity.transcript');
-      expect((transcript.content as { text?: string }[]).map((a) => a.text)).toEqual(expect.arrayContaining(['where is my order 12345', 'I want to talk to a human']));
+      expect((transcript.content as { text?: string }[]).map((a) => a.text)).toEqual(
+        expect.arrayContaining(['where is my order 12345', 'I want to talk to a human']),
+      );
       const c = await running.app.store.findConversationByChannel('contactcentre', 'cc-1');
       expect(c?.state).toBe('external');
       // The bot says nothing while the contact centre has the customer.

@@ -21,7 +21,9 @@ describe('handoff rules through the handoff service', () => {
     const customer = await running.app.store.createCustomer({});
     const id = `q-${++n}`;
     const { conversation } = await running.app.store.getOrCreateConversation({
-      channelId: 'test', channelConversationId: id, customerId: customer.id,
+      channelId: 'test',
+      channelConversationId: id,
+      customerId: customer.id,
       reference: { channelId: 'test', serviceUrl: channel.url, conversation: { id } },
     });
     await running.app.services.handoff.escalate(conversation.id, { reason: 'customer_asked', detail: 'test', priorityBoost: 0 });
@@ -29,7 +31,10 @@ describe('handoff rules through the handoff service', () => {
   }
 
   async function codeOf(p: Promise<unknown>): Promise<string> {
-    return p.then(() => 'resolved', (e) => (isAppError(e) ? e.code : String(e)));
+    return p.then(
+      () => 'resolved',
+      (e) => (isAppError(e) ? e.code : String(e)),
+    );
   }
 
   test('1,000 rounds of 5 agents claiming one queued chat at once: exactly one winner each round', async () => {

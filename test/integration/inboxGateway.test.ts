@@ -35,7 +35,11 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
     const refused = await request(other.socket, 'offer:decline', { conversationId: c.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'HANDOFF_NOT_FOUND' } });
 
-    const offered = nextEvent<{ conversation: { id: string; queueInfo: { offeredTo: string[] } } }>(other.socket, 'conversation:offered', (p) => p.conversation.id === c.id);
+    const offered = nextEvent<{ conversation: { id: string; queueInfo: { offeredTo: string[] } } }>(
+      other.socket,
+      'conversation:offered',
+      (p) => p.conversation.id === c.id,
+    );
     const declined = await request(holder.socket, 'offer:decline', { conversationId: c.id });
     expect(declined).toEqual({ ok: true, data: { offeredTo: other.id } });
     expect((await offered).conversation.queueInfo.offeredTo).toEqual([holder.id, other.id]);
@@ -46,7 +50,16 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
     const agent = await connectAs();
     const sup = await connectAs({ role: 'supervisor' });
     await post(running.url, messageActivity({ conversation: { id: 'all-1' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
-    await post(running.url, messageActivity({ conversation: { id: 'all-2' }, from: { id: 'u-all-2', name: 'Held Hilda' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
+    await post(
+      running.url,
+      messageActivity({
+        conversation: { id: 'all-2' },
+        from: { id: 'u-all-2', name: 'Held Hilda' },
+        text: 'talk to a human',
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
     const held = (await running.app.store.findConversationByChannel('test', 'all-2'))!;
     expect((await request(agent.socket, 'conversation:claim', { conversationId: held.id })).ok).toBe(true);
 
@@ -60,16 +73,30 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
   test('settings: the offer timeout from configuration, service levels set by supervisors only, pushed to every console, audited', async () => {
     const agent = await connectAs();
     const sup = await connectAs({ role: 'supervisor' });
-    expect(await request(agent.socket, 'settings:get', {})).toEqual({ ok: true, data: { offerTimeoutSeconds: 45, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 } } });
-    expect((await request(agent.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 } })).error?.code).toBe('FORBIDDEN');
-    expect((await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 1, nextResponseSeconds: 90 } })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 }, extra: 1 })).error?.code).toBe('VALIDATION_FAILED');
+    expect(await request(agent.socket, 'settings:get', {})).toEqual({
+      ok: true,
+      data: { offerTimeoutSeconds: 45, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 } },
+    });
+    expect((await request(agent.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 } })).error?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 1, nextResponseSeconds: 90 } })).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect((await request(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 }, extra: 1 })).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
 
     const pushed = nextEvent<{ serviceLevels: unknown }>(agent.socket, 'settings:updated');
-    const saved = await request<{ serviceLevels: unknown }>(sup.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 } });
+    const saved = await request<{ serviceLevels: unknown }>(sup.socket, 'settings:set', {
+      serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 },
+    });
     expect(saved.data?.serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
     expect((await pushed).serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
-    expect((await request<{ serviceLevels: unknown }>(agent.socket, 'settings:get', {})).data?.serviceLevels).toEqual({ firstResponseSeconds: 60, nextResponseSeconds: 90 });
+    expect((await request<{ serviceLevels: unknown }>(agent.socket, 'settings:get', {})).data?.serviceLevels).toEqual({
+      firstResponseSeconds: 60,
+      nextResponseSeconds: 90,
+    });
     expect(await running.app.store.listAudit({ action: 'console.settings' })).toEqual([expect.objectContaining({ actorId: sup.id })]);
   });
 });

@@ -115,7 +115,9 @@ describe.each(Object.entries(LANGUAGES))('never silent (%s)', (_language, L) => 
     expect(withdrawn.replies.join(' ')).toMatch(L.withdrawn);
     expect((await chat.conversation()).state).toBe('bot');
     expect((await running.app.services.handoff.queue()).map((q) => q.id)).not.toContain(c.id);
-    const events = (await running.app.store.listMessages(c.id)).filter((m) => m.kind === 'event').map((m) => `${m.data?.from as string | undefined}>${m.data?.to as string | undefined}:${(m.data?.withdrawnBy as string | undefined) ?? ''}`);
+    const events = (await running.app.store.listMessages(c.id))
+      .filter((m) => m.kind === 'event')
+      .map((m) => `${m.data?.from as string | undefined}>${m.data?.to as string | undefined}:${(m.data?.withdrawnBy as string | undefined) ?? ''}`);
     expect(events).toEqual(['bot>queued:', 'queued>bot:customer']);
     const after = await chat.say(L.followUps[2]);
     expect(after.replies.join(' ')).toMatch(/3-5/);

@@ -8,7 +8,9 @@ test('/api/openapi.json describes every /api route the server registers, with it
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    const registered = (running.app.server.getDebugInfo() as { routes: { method: string; path: string }[] }).routes.filter((r) => String(r.path).startsWith('/api/'));
+    const registered = (running.app.server.getDebugInfo() as { routes: { method: string; path: string }[] }).routes.filter((r) =>
+      String(r.path).startsWith('/api/'),
+    );
     expect(registered.length).toBeGreaterThan(15);
     const missing = registered.filter((r) => !doc.paths[openApiPath(String(r.path))]?.[r.method.toLowerCase()]).map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);

@@ -32,7 +32,11 @@ describe('orders belong to customers', () => {
     expect(await status('55555')).toBe('processing');
     const customer = await chat.customer();
     const audit = await running.app.store.listAudit({ action: 'order.ownership_proof_failed', targetId: '55555' });
-    expect(audit[0]).toMatchObject({ actorId: `customer:${customer.id}`, targetType: 'order', data: expect.objectContaining({ operation: 'prove', reason: 'not_owner' }) as unknown });
+    expect(audit[0]).toMatchObject({
+      actorId: `customer:${customer.id}`,
+      targetType: 'order',
+      data: expect.objectContaining({ operation: 'prove', reason: 'not_owner' }) as unknown,
+    });
     // The wrong e-mail proves nothing for the next question either.
     expect((await chat.say('where is my order 55555')).replies.join(' ')).toMatch(/e-mail address the order was placed with/);
   });
@@ -49,7 +53,11 @@ describe('orders belong to customers', () => {
 
   test('after three wrong e-mails the bot stops checking in that conversation', async () => {
     const chat = new Chat(running);
-    for (const [n, email] of [['12345', 'x@example.com'], ['55555', 'y@example.com'], ['67890', 'z@example.com']]) {
+    for (const [n, email] of [
+      ['12345', 'x@example.com'],
+      ['55555', 'y@example.com'],
+      ['67890', 'z@example.com'],
+    ]) {
       await chat.say(`where is my order ${n}`);
       expect((await chat.say(email)).replies.join(' ')).toMatch(/could not find an order/);
     }
@@ -61,16 +69,31 @@ describe('orders belong to customers', () => {
 
   test('a web visitor signed in with a site token sees their own orders at once, and is refused (and audited) for others', async () => {
     const siteToken = signSiteToken({ sub: 'site-ana', email: 'ana@example.com', name: 'Ana García', exp: Math.floor(Date.now() / 1000) + 600 }, SECRET);
-    const s = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ siteToken }) })).json()) as { token: string; conversationId: string };
+    const s = (await (
+      await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ siteToken }) })
+    ).json()) as { token: string; conversationId: string };
     const auth = { 'content-type': 'application/json', authorization: `Bearer ${s.token}` };
-    const send = (text: string) => fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'message', text }) });
-    const texts = async () => ((await (await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { headers: auth })).json()) as { activities: { text: string }[] }).activities.map((a) => a.text);
+    const send = (text: string) =>
+      fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: 'message', text }),
+      });
+    const texts = async () =>
+      (
+        (await (await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { headers: auth })).json()) as {
+          activities: { text: string }[];
+        }
+      ).activities.map((a) => a.text);
     await send('where is my order 12345');
     expect((await texts()).join(' | ')).toMatch(/12345 has shipped with DHL/);
     await send('where is my order 67890');
     expect((await texts()).join(' | ')).toMatch(/could not find order 67890 among your orders/);
     const refusal = await running.app.store.listAudit({ action: 'order.access_refused', targetId: '67890' });
-    expect(refusal[0]).toMatchObject({ targetType: 'order', data: expect.objectContaining({ operation: 'view', reason: 'not_owner', verified: true, channelId: 'webchat' }) as unknown });
+    expect(refusal[0]).toMatchObject({
+      targetType: 'order',
+      data: expect.objectContaining({ operation: 'view', reason: 'not_owner', verified: true, channelId: 'webchat' }) as unknown,
+    });
   });
 
   test('the demo backend answers only with the identity of the owner; its orders belong to the demo customers', async () => {

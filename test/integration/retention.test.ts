@@ -7,7 +7,13 @@ test('closed conversations past the retention period are deleted unless on legal
     const store = running.app.store;
     const customer = await store.createCustomer({});
     const make = async (id: string, state: 'closed' | 'bot', tags: string[] = []) => {
-      const { conversation } = await store.getOrCreateConversation({ channelId: 'test', channelConversationId: id, customerId: customer.id, reference: { channelId: 'test', serviceUrl: 'x', conversation: { id } }, state });
+      const { conversation } = await store.getOrCreateConversation({
+        channelId: 'test',
+        channelConversationId: id,
+        customerId: customer.id,
+        reference: { channelId: 'test', serviceUrl: 'x', conversation: { id } },
+        state,
+      });
       await store.appendMessage({ conversationId: conversation.id, role: 'customer', text: `text of ${id}` });
       return (await store.updateConversation(conversation.id, { tags }))!;
     };

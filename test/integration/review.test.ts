@@ -21,7 +21,8 @@ describe('transcript review, exports and figures', () => {
   let chat: Conversation;
   const h = (s: Staff, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${s.token}`, ...extra });
   const get = (path: string, s?: Staff) => fetch(`${running.url}${path}`, { headers: s ? h(s) : {} });
-  const send = (method: string, path: string, s: Staff, body: unknown) => fetch(`${running.url}${path}`, { method, headers: h(s, { 'content-type': 'application/json' }), body: JSON.stringify(body) });
+  const send = (method: string, path: string, s: Staff, body: unknown) =>
+    fetch(`${running.url}${path}`, { method, headers: h(s, { 'content-type': 'application/json' }), body: JSON.stringify(body) });
 
   beforeAll(async () => {
     running = await startTestApp();
@@ -94,8 +95,13 @@ describe('transcript review, exports and figures', () => {
     const adminOnly = (path: string) => path.startsWith('/api/audit');
     for (const [method, path, body] of calls) {
       const asAgent = method === 'GET' ? await get(path, agent) : await send(method, path, agent, body);
-      expect({ path, status: asAgent.status, code: ((await asAgent.json()) as { error: { code: string } }).error.code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
-      if (adminOnly(path)) expect({ path, status: (method === 'GET' ? await get(path, sup) : await send(method, path, sup, body)).status }).toEqual({ path, status: 403 });
+      expect({ path, status: asAgent.status, code: ((await asAgent.json()) as { error: { code: string } }).error.code }).toEqual({
+        path,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+      if (adminOnly(path))
+        expect({ path, status: (method === 'GET' ? await get(path, sup) : await send(method, path, sup, body)).status }).toEqual({ path, status: 403 });
     }
     expect((await get('/api/transcripts')).status).toBe(401);
   });
@@ -130,9 +136,16 @@ describe('transcript review, exports and figures', () => {
     const tagged = (await (await get('/api/transcripts?tag=coaching', sup)).json()) as { items: TranscriptSummary[] };
     expect(tagged.items.map((i) => i.conversation.id)).toEqual([chat.id]);
     const t = (await (await get(`/api/transcripts/${chat.id}`, sup)).json()) as { messages: Message[] };
-    expect(t.messages[t.messages.length - 1]).toMatchObject({ kind: 'note', authorId: sup.id, text: 'Good recovery: offer a voucher next time.', data: { annotation: true } });
+    expect(t.messages[t.messages.length - 1]).toMatchObject({
+      kind: 'note',
+      authorId: sup.id,
+      text: 'Good recovery: offer a voucher next time.',
+      data: { annotation: true },
+    });
     expect(channel.texts('review-1').length).toBe(before);
-    expect((await running.app.store.listAudit({ actorId: sup.id })).map((a) => a.action)).toEqual(expect.arrayContaining(['transcript.tag', 'transcript.annotate']));
+    expect((await running.app.store.listAudit({ actorId: sup.id })).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['transcript.tag', 'transcript.annotate']),
+    );
     expect((await send('PUT', `/api/transcripts/${chat.id}/tags`, sup, { tags: ['a|b'] })).status).toBe(400);
   });
 
@@ -142,9 +155,24 @@ describe('transcript review, exports and figures', () => {
     const messages: Message[] = [];
     const customer = await running.app.store.createCustomer({ displayName: 'Bulk Buyer' });
     for (let i = 0; i < 1200; i++) {
-      const c = { ...buildConversation({ channelId: 'bulk', channelConversationId: `bulk-${i}`, customerId: customer.id, reference: { channelId: 'bulk', serviceUrl: 'http://localhost', conversation: { id: `bulk-${i}` } } }), createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), state: 'closed' as const, lastSeq: 2 };
+      const c = {
+        ...buildConversation({
+          channelId: 'bulk',
+          channelConversationId: `bulk-${i}`,
+          customerId: customer.id,
+          reference: { channelId: 'bulk', serviceUrl: 'http://localhost', conversation: { id: `bulk-${i}` } },
+        }),
+        createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        state: 'closed' as const,
+        lastSeq: 2,
+      };
       conversations.push(c);
-      messages.push(buildMessage({ conversationId: c.id, role: 'customer', text: i === 7 ? '=HYPERLINK("http://evil")' : `bulk question ${i}, with a comma`, createdAt: c.createdAt }, 1));
+      messages.push(
+        buildMessage(
+          { conversationId: c.id, role: 'customer', text: i === 7 ? '=HYPERLINK("http://evil")' : `bulk question ${i}, with a comma`, createdAt: c.createdAt },
+          1,
+        ),
+      );
       messages.push(buildMessage({ conversationId: c.id, role: 'bot', text: 'bulk answer', createdAt: c.createdAt }, 2));
     }
     await running.app.store.importRecords({ conversations, messages });
@@ -202,7 +230,10 @@ describe('transcript review, exports and figures', () => {
     expect((await add({ text: 'Flibber  jabber wocky', intent: 'none', language: 'en' })).status).toBe(200);
     expect((await add({ text: 'x', intent: 'no.such.intent', language: 'en' })).status).toBe(400);
     expect((await add({ text: 'x', intent: 'order.track', language: 'xx' })).status).toBe(400);
-    const corpus = (await (await get('/api/nlu/corpus', sup)).json()) as { additions: { text: string; intent: string; by: string }[]; catalogue: { language: string; intents: string[] }[] };
+    const corpus = (await (await get('/api/nlu/corpus', sup)).json()) as {
+      additions: { text: string; intent: string; by: string }[];
+      catalogue: { language: string; intents: string[] }[];
+    };
     expect(corpus.additions).toEqual([expect.objectContaining({ text: 'flibber jabber wocky', intent: 'none', by: sup.id })]);
     expect(corpus.catalogue.find((c) => c.language === 'es')?.intents).toContain('order.track');
   });

@@ -20,8 +20,18 @@ describe('social CRM: identities, merges, consent, privacy', () => {
   });
 
   async function webChat(siteToken: string | undefined, text: string) {
-    const s = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(siteToken ? { siteToken } : {}) })).json()) as { token: string; conversationId: string; userId: string };
-    const r = await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: JSON.stringify({ type: 'message', text }) });
+    const s = (await (
+      await fetch(`${running.url}/chat/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(siteToken ? { siteToken } : {}),
+      })
+    ).json()) as { token: string; conversationId: string; userId: string };
+    const r = await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+      body: JSON.stringify({ type: 'message', text }),
+    });
     expect(r.status).toBe(200);
     return s;
   }
@@ -37,7 +47,10 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     expect(web?.displayName).toBe('Maria Lopez');
     expect(web?.contacts).toEqual([expect.objectContaining({ type: 'email', value: 'maria@example.com', verified: true, source: 'signed_token' })]);
 
-    await post(running.url, messageActivity({ channelId: 'msteams', conversation: { id: 'teams-maria' }, from: { id: 'aad-maria', name: 'Maria L.' }, text: 'hello' }));
+    await post(
+      running.url,
+      messageActivity({ channelId: 'msteams', conversation: { id: 'teams-maria' }, from: { id: 'aad-maria', name: 'Maria L.' }, text: 'hello' }),
+    );
     const teams = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'msteams', userId: 'aad-maria' }))!;
     expect(teams.id).not.toBe(web!.id);
     const before = { web: strip((await running.app.store.getCustomer(web!.id))!), teams: strip((await running.app.store.getCustomer(teams.id))!) };
@@ -61,39 +74,82 @@ describe('social CRM: identities, merges, consent, privacy', () => {
 
   test('a bad or unsigned site token is never trusted', async () => {
     const forged = signSiteToken({ sub: 'x', email: 'victim@example.com', exp: Math.floor(Date.now() / 1000) + 600 }, 'another-secret-another-secret-123');
-    const r = await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ siteToken: forged }) });
+    const r = await fetch(`${running.url}/chat/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ siteToken: forged }),
+    });
     expect(r.status).toBe(401);
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","email":"victim@example.com"}').toString('base64url')}.`;
-    expect((await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ siteToken: unsigned }) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${running.url}/chat/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ siteToken: unsigned }),
+        })
+      ).status,
+    ).toBe(401);
     // channelData from the client claiming an identity is ignored.
     const s = await webChat(undefined, 'hello');
-    await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: JSON.stringify({ type: 'message', text: 'hi', channelData: { verified: { email: 'victim@example.com' } } }) });
+    await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+      body: JSON.stringify({ type: 'message', text: 'hi', channelData: { verified: { email: 'victim@example.com' } } }),
+    });
     expect(await running.app.store.findCustomerByKey({ kind: 'email', value: 'victim@example.com' })).toBeNull();
   });
 
   test('an unverified email typed in chat makes a suggestion, not a merge; confirming it merges', async () => {
-    const verified = await running.app.store.createCustomer({ displayName: 'Ben Ortiz', contacts: [{ type: 'email', value: 'ben@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] });
-    await post(running.url, messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'change my email' }));
-    await post(running.url, messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'ben@example.com' }));
+    const verified = await running.app.store.createCustomer({
+      displayName: 'Ben Ortiz',
+      contacts: [{ type: 'email', value: 'ben@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }],
+    });
+    await post(
+      running.url,
+      messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'change my email' }),
+    );
+    await post(
+      running.url,
+      messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'ben@example.com' }),
+    );
     // A contact change is saved only after a yes to a question naming it.
-    await post(running.url, messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'yes' }));
+    await post(
+      running.url,
+      messageActivity({ conversation: { id: 'typed-1' }, from: { id: 'fb-ben', name: 'Ben Ortiz' }, channelId: 'facebook', text: 'yes' }),
+    );
     const typed = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'facebook', userId: 'fb-ben' }))!;
     expect(typed.id).not.toBe(verified.id);
     expect(typed.contacts).toEqual([expect.objectContaining({ value: 'ben@example.com', verified: false })]);
     // Need-to-know: no agent holds a chat of the imported profile, so only a supervisor sees this suggestion (T21 tests the agents' side).
     const agent = await createStaff(running.app, { role: 'supervisor' });
-    const list = (await (await fetch(`${running.url}/api/merge-suggestions`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as { suggestions: { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }[] };
+    const list = (await (await fetch(`${running.url}/api/merge-suggestions`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as {
+      suggestions: { id: string; customerId: string; candidateId: string; score: number; evidence: string[] }[];
+    };
     const s = list.suggestions.find((x) => x.customerId === typed.id)!;
     expect(s).toMatchObject({ candidateId: verified.id });
     expect(s.score).toBeGreaterThan(0.8);
     expect(s.evidence.join(' ')).toMatch(/same email ben@example\.com.*verified/);
-    const decide = await fetch(`${running.url}/api/merge-suggestions/${s.id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` }, body: JSON.stringify({ confirm: true }) });
+    const decide = await fetch(`${running.url}/api/merge-suggestions/${s.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+      body: JSON.stringify({ confirm: true }),
+    });
     expect(decide.status).toBe(200);
     expect((await running.app.store.listConversations({ customerId: verified.id })).map((c) => c.channelConversationId)).toEqual(['typed-1']);
   });
 
   test('a proactive message to a customer who withdrew consent, or inside their quiet hours, is refused with the reason and nothing is sent', async () => {
-    await post(running.url, messageActivity({ conversation: { id: 'consent-1' }, from: { id: 'consent-user' }, text: 'stop sending me offers', serviceUrl: channel.url, deliveryMode: undefined }));
+    await post(
+      running.url,
+      messageActivity({
+        conversation: { id: 'consent-1' },
+        from: { id: 'consent-user' },
+        text: 'stop sending me offers',
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
     const c = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'consent-user' }))!;
     const sentBefore = channel.texts('consent-1').length;
     const noon = new Date('2026-11-22T12:00:00Z');
@@ -101,34 +157,52 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     expect(refused).toMatchObject({ sent: false, reason: 'consent_withdrawn' });
     // Proactive notifications are opt-in; this customer opts in, so only the hour can stop them.
     await running.app.services.profiles.setConsent(c.id, 'proactive', true, { channel: 'test', method: 'form' });
-    expect(await running.app.services.outbound.send({ customerId: c.id, text: 'Black Friday deals!', purpose: 'marketing' }, noon)).toMatchObject({ sent: false, reason: 'consent_withdrawn' });
+    expect(await running.app.services.outbound.send({ customerId: c.id, text: 'Black Friday deals!', purpose: 'marketing' }, noon)).toMatchObject({
+      sent: false,
+      reason: 'consent_withdrawn',
+    });
     await running.app.services.profiles.update(c.id, () => ({ timeZone: 'Asia/Tokyo' }));
     const night = new Date('2026-11-22T14:30:00Z'); // 23:30 in Tokyo
-    expect(await running.app.services.outbound.send({ customerId: c.id, text: 'Your parcel ships tomorrow', purpose: 'proactive' }, night)).toMatchObject({ sent: false, reason: 'quiet_hours' });
+    expect(await running.app.services.outbound.send({ customerId: c.id, text: 'Your parcel ships tomorrow', purpose: 'proactive' }, night)).toMatchObject({
+      sent: false,
+      reason: 'quiet_hours',
+    });
     expect(channel.texts('consent-1').length).toBe(sentBefore);
-    const ok = await running.app.services.outbound.send({ customerId: c.id, text: 'Your parcel ships tomorrow', purpose: 'proactive' }, new Date('2026-11-22T03:00:00Z'));
+    const ok = await running.app.services.outbound.send(
+      { customerId: c.id, text: 'Your parcel ships tomorrow', purpose: 'proactive' },
+      new Date('2026-11-22T03:00:00Z'),
+    );
     expect(ok.sent).toBe(true);
     await channel.waitForText('consent-1', /parcel ships tomorrow/);
   });
 
-  test('after erasure none of the customer\'s identifiers or texts can be found by search, export or API; others are untouched', async () => {
+  test("after erasure none of the customer's identifiers or texts can be found by search, export or API; others are untouched", async () => {
     const sup = await createStaff(running.app, { role: 'supervisor' });
     const admin = await createStaff(running.app, { role: 'admin' });
-    await post(running.url, messageActivity({ conversation: { id: 'erase-1' }, from: { id: 'erase-user', name: 'Zoe Quill' }, text: 'my zanzibar parcel, email zoe@example.com' }));
+    await post(
+      running.url,
+      messageActivity({ conversation: { id: 'erase-1' }, from: { id: 'erase-user', name: 'Zoe Quill' }, text: 'my zanzibar parcel, email zoe@example.com' }),
+    );
     await post(running.url, messageActivity({ conversation: { id: 'keep-1' }, from: { id: 'keep-user', name: 'Kim Keep' }, text: 'my zanzibar question' }));
     const zoe = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'erase-user' }))!;
     await running.app.services.identity.applyVerifiedContact(zoe.id, { type: 'email', value: 'zoe@example.com' }, 'agent');
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
     expect((await fetch(`${running.url}/api/customers/${zoe.id}/erase`, { method: 'POST', headers: auth(sup.token) })).status).toBe(403);
     expect((await fetch(`${running.url}/api/customers/${zoe.id}/erase`, { method: 'POST', headers: auth(admin.token) })).status).toBe(200);
-    const hits = ((await (await fetch(`${running.url}/api/transcripts/search?q=zanzibar`, { headers: auth(sup.token) })).json()) as { hits: { text: string }[] }).hits;
+    const hits = (
+      (await (await fetch(`${running.url}/api/transcripts/search?q=zanzibar`, { headers: auth(sup.token) })).json()) as { hits: { text: string }[] }
+    ).hits;
     expect(hits.map((h) => h.text)).toEqual(['my zanzibar question']);
     expect(await running.app.store.findCustomerByKey({ kind: 'email', value: 'zoe@example.com' })).toBeNull();
     expect(await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'erase-user' })).toBeNull();
     expect(await running.app.store.searchMessages('zoe')).toEqual([]);
     expect((await fetch(`${running.url}/api/customers/${zoe.id}`, { headers: auth(sup.token) })).status).toBe(404);
     expect((await fetch(`${running.url}/api/customers/${zoe.id}/export`, { headers: auth(sup.token) })).status).toBe(404);
-    const raw = JSON.stringify([await running.app.store.getCustomer(zoe.id), await running.app.store.listConversations({ customerId: zoe.id }), ...(await Promise.all((await running.app.store.listConversations({ customerId: zoe.id })).map((c) => running.app.store.listMessages(c.id))))]);
+    const raw = JSON.stringify([
+      await running.app.store.getCustomer(zoe.id),
+      await running.app.store.listConversations({ customerId: zoe.id }),
+      ...(await Promise.all((await running.app.store.listConversations({ customerId: zoe.id })).map((c) => running.app.store.listMessages(c.id)))),
+    ]);
     for (const secret of ['Zoe', 'zoe@example.com', 'zanzibar', 'erase-user']) expect(raw).not.toContain(secret);
     const audit = await running.app.store.listAudit({ action: 'privacy.erase' });
     expect(JSON.stringify(audit)).not.toMatch(/zoe|Zoe|zanzibar/);
@@ -156,10 +230,26 @@ describe('social CRM: identities, merges, consent, privacy', () => {
   test('supervisors define and edit segment rules; agents may not; they apply on the next profile change', async () => {
     const agent = await createStaff(running.app);
     const sup = await createStaff(running.app, { role: 'supervisor' });
-    const put = (token: string, body: unknown) => fetch(`${running.url}/api/segments`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-    const current = (await (await fetch(`${running.url}/api/segments`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as { rules: { name: string }[] };
+    const put = (token: string, body: unknown) =>
+      fetch(`${running.url}/api/segments`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    const current = (await (await fetch(`${running.url}/api/segments`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as {
+      rules: { name: string }[];
+    };
     expect(current.rules.map((r) => r.name)).toEqual(['vip', 'influencer', 'at_risk', 'new_customer']);
-    const spanishFans = { name: 'spanish_fans', description: 'Spanish speakers with 500+ followers', any: [[{ field: 'language', op: '==', value: 'es' }, { field: 'followers', op: '>=', value: 500 }]] };
+    const spanishFans = {
+      name: 'spanish_fans',
+      description: 'Spanish speakers with 500+ followers',
+      any: [
+        [
+          { field: 'language', op: '==', value: 'es' },
+          { field: 'followers', op: '>=', value: 500 },
+        ],
+      ],
+    };
     expect((await put(agent.token, { rules: [...current.rules, spanishFans] })).status).toBe(403);
     expect((await put(sup.token, { rules: [{ name: 'x', any: [[{ field: 'salary', op: '>=', value: 1 }]] }] })).status).toBe(400);
     expect((await put(sup.token, { rules: [...current.rules, spanishFans] })).status).toBe(200);

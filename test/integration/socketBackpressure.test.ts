@@ -32,7 +32,16 @@ describe('console socket back-pressure', () => {
     const ss = await online(running.app, running.url, sup);
     sockets.push(sa, ss);
     const conv = 'bp-1';
-    await post(running.url, messageActivity({ conversation: { id: conv }, from: { id: 'cust-bp' }, text: 'I want to talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
+    await post(
+      running.url,
+      messageActivity({
+        conversation: { id: conv },
+        from: { id: 'cust-bp' },
+        text: 'I want to talk to a human',
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
     const c = (await running.app.store.findConversationByChannel('test', conv))!;
     expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
     expect((await request(ss, 'conversation:join', { conversationId: c.id })).ok).toBe(true);

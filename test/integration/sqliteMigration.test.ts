@@ -17,11 +17,60 @@ test('an older data file gains the review columns, filled from its documents', a
     CREATE TABLE messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, activity_id TEXT, role TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
       created_at TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (conversation_id, seq), UNIQUE (conversation_id, activity_id));`);
   const at = '2025-05-01T10:00:00.000Z';
-  const customer = { id: 'c1', displayName: 'Old Olga', identities: [], contacts: [], preferences: {}, consent: [], sentiment: [], engagement: { conversations: 1, messages: 2, score: 0 }, reach: { followers: 0, score: 0 }, lifetimeValue: 0, segments: ['vip'], tags: [], attributes: {}, firstSeenAt: at, lastSeenAt: at, version: 1 };
-  const conversation = { id: 'k1', channelId: 'webchat', channelConversationId: 'w1', reference: { channelId: 'webchat', serviceUrl: 'x', conversation: { id: 'w1' } }, customerId: 'c1', state: 'closed', agentId: null, priority: 0, tags: ['legacy'], handoffReason: 'customer_asked', queuedAt: '2025-05-01T10:01:00.000Z', assignedAt: '2025-05-01T10:02:00.000Z', closedAt: '2025-05-01T10:12:00.000Z', satisfaction: { score: 2, at }, lastSeq: 2, createdAt: at, updatedAt: at, version: 3 };
+  const customer = {
+    id: 'c1',
+    displayName: 'Old Olga',
+    identities: [],
+    contacts: [],
+    preferences: {},
+    consent: [],
+    sentiment: [],
+    engagement: { conversations: 1, messages: 2, score: 0 },
+    reach: { followers: 0, score: 0 },
+    lifetimeValue: 0,
+    segments: ['vip'],
+    tags: [],
+    attributes: {},
+    firstSeenAt: at,
+    lastSeenAt: at,
+    version: 1,
+  };
+  const conversation = {
+    id: 'k1',
+    channelId: 'webchat',
+    channelConversationId: 'w1',
+    reference: { channelId: 'webchat', serviceUrl: 'x', conversation: { id: 'w1' } },
+    customerId: 'c1',
+    state: 'closed',
+    agentId: null,
+    priority: 0,
+    tags: ['legacy'],
+    handoffReason: 'customer_asked',
+    queuedAt: '2025-05-01T10:01:00.000Z',
+    assignedAt: '2025-05-01T10:02:00.000Z',
+    closedAt: '2025-05-01T10:12:00.000Z',
+    satisfaction: { score: 2, at },
+    lastSeq: 2,
+    createdAt: at,
+    updatedAt: at,
+    version: 3,
+  };
   old.prepare('INSERT INTO customers VALUES (?, ?, ?)').run('c1', 1, JSON.stringify(customer));
-  old.prepare('INSERT INTO conversations VALUES (?, ?, ?, ?, ?, NULL, 0, 3, 2, ?, ?, ?)').run('k1', 'webchat', 'w1', 'c1', 'closed', at, at, JSON.stringify(conversation));
-  const msg = (seq: number, text: string, intent: string, sentiment: number) => ({ id: `m${seq}`, conversationId: 'k1', seq, role: 'customer', kind: 'message', text, attachments: [], intent, sentiment, createdAt: at });
+  old
+    .prepare('INSERT INTO conversations VALUES (?, ?, ?, ?, ?, NULL, 0, 3, 2, ?, ?, ?)')
+    .run('k1', 'webchat', 'w1', 'c1', 'closed', at, at, JSON.stringify(conversation));
+  const msg = (seq: number, text: string, intent: string, sentiment: number) => ({
+    id: `m${seq}`,
+    conversationId: 'k1',
+    seq,
+    role: 'customer',
+    kind: 'message',
+    text,
+    attachments: [],
+    intent,
+    sentiment,
+    createdAt: at,
+  });
   for (const m of [msg(1, 'my parcel is lost', 'order.track', -0.4), msg(2, 'wibble wobble', 'none', 0)]) {
     old.prepare('INSERT INTO messages VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)').run(m.id, 'k1', m.seq, 'customer', 'message', m.text, at, JSON.stringify(m));
   }
@@ -36,7 +85,10 @@ test('an older data file gains the review columns, filled from its documents', a
     expect(stats.times.waiting).toEqual({ p50: 60, p90: 60, n: 1 });
     expect(stats.times.handling).toEqual({ p50: 600, p90: 600, n: 1 });
     expect(stats.unrecognized).toEqual([{ text: 'wibble wobble', count: 1, conversationId: 'k1' }]);
-    expect(stats.sentiment).toEqual([{ day: '2025-05-01', segment: '*', average: -0.2, n: 2 }, { day: '2025-05-01', segment: 'vip', average: -0.2, n: 2 }]);
+    expect(stats.sentiment).toEqual([
+      { day: '2025-05-01', segment: '*', average: -0.2, n: 2 },
+      { day: '2025-05-01', segment: 'vip', average: -0.2, n: 2 },
+    ]);
     // The file had no full-text index: what it held is indexed, and new writes keep the running sentiment.
     expect((await store.searchTranscripts({ text: 'parcel is lost' })).items.map((i) => i.conversation.id)).toEqual(['k1']);
     await store.appendMessage({ conversationId: 'k1', role: 'customer', text: 'still lost', intent: 'order.track', sentiment: -0.6 });
@@ -57,7 +109,24 @@ test('records an older file kept in the bot-state table move to their own tables
   const old = new Database(file);
   old.exec('CREATE TABLE bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL)');
   const at = '2025-06-01T10:00:00.000Z';
-  const customer = (id: string) => ({ id, displayName: id, identities: [], contacts: [], preferences: {}, consent: [], sentiment: [], engagement: { conversations: 0, messages: 0, score: 0 }, reach: { followers: 0, score: 0 }, lifetimeValue: 0, segments: [], tags: [], attributes: {}, firstSeenAt: at, lastSeenAt: at, version: 1 });
+  const customer = (id: string) => ({
+    id,
+    displayName: id,
+    identities: [],
+    contacts: [],
+    preferences: {},
+    consent: [],
+    sentiment: [],
+    engagement: { conversations: 0, messages: 0, score: 0 },
+    reach: { followers: 0, score: 0 },
+    lifetimeValue: 0,
+    segments: [],
+    tags: [],
+    attributes: {},
+    firstSeenAt: at,
+    lastSeenAt: at,
+    version: 1,
+  });
   const suggestions = [
     { id: 's1', customerId: 'c1', candidateId: 'c2', score: 0.6, evidence: ['same email'], status: 'open', createdAt: at },
     { id: 's2', customerId: 'c3', candidateId: 'c1', score: 0.85, evidence: [], status: 'rejected', createdAt: at },
@@ -111,7 +180,12 @@ test('the migration step re-indexes an older full-text index; without it a file 
   const fresh = new SqliteStore(file);
   await fresh.init();
   const customer = await fresh.createCustomer({});
-  const { conversation } = await fresh.getOrCreateConversation({ channelId: 'x', channelConversationId: 'x1', customerId: customer.id, reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: 'x1' } } });
+  const { conversation } = await fresh.getOrCreateConversation({
+    channelId: 'x',
+    channelConversationId: 'x1',
+    customerId: customer.id,
+    reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: 'x1' } },
+  });
   await fresh.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'ﬁle not found' });
   await fresh.close();
   // Back to the index and version of the release before: raw texts, FTS5's own tokens.

@@ -31,7 +31,9 @@ describe('store round trips of a bot turn', () => {
     for (const text of ['what payment methods do you accept', 'qwfp arst zxcv', 'thank you', 'how do I change my password']) {
       const calls = await turn('rt-1', text);
       expect([text, roundTrips(calls)]).toEqual([text, Math.min(roundTrips(calls), 6)]);
-      expect(calls.filter((c) => ['findCustomerByKey', 'getCustomer', 'findConversationByChannel', 'findMessageByActivity', 'readState'].includes(c))).toEqual([]);
+      expect(calls.filter((c) => ['findCustomerByKey', 'getCustomer', 'findConversationByChannel', 'findMessageByActivity', 'readState'].includes(c))).toEqual(
+        [],
+      );
       expect(calls.filter((c) => c === 'readTurn')).toHaveLength(1);
     }
     // The same customer in a new conversation, and a second new customer: first contacts again.
@@ -45,6 +47,10 @@ describe('store round trips of a bot turn', () => {
     const calls = await turn('rt-4', 'what payment methods do you accept', 'rt-small');
     expect(calls.filter((c) => c === 'updateCustomer')).toHaveLength(1);
     const after = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'rt-small' }))!;
-    expect([after.version, after.sentiment.length, after.engagement.messages]).toEqual([before.version + 1, before.sentiment.length + 1, before.engagement.messages + 1]);
+    expect([after.version, after.sentiment.length, after.engagement.messages]).toEqual([
+      before.version + 1,
+      before.sentiment.length + 1,
+      before.engagement.messages + 1,
+    ]);
   });
 });

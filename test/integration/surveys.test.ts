@@ -39,9 +39,15 @@ describe('surveys that do not reopen', () => {
     return chat;
   }
 
-  test("a rated chat stays closed: its handling time is counted and the closed filter finds it", async () => {
+  test('a rated chat stays closed: its handling time is counted and the closed filter finds it', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
-    const rated = await ratedHandoff(running, channel, socket, { conv: 'rated-1', customerName: 'Rita Rated', lines: ['hello'], agentReply: 'Done, anything else?', rating: 4 });
+    const rated = await ratedHandoff(running, channel, socket, {
+      conv: 'rated-1',
+      customerName: 'Rita Rated',
+      lines: ['hello'],
+      agentReply: 'Done, anything else?',
+      rating: 4,
+    });
     expect(rated).toMatchObject({ state: 'closed', satisfaction: { score: 4, comment: 'thanks' } });
     expect(rated.tags).not.toContain('survey_pending');
     const to = new Date(Date.now() + 60_000).toISOString();
@@ -112,10 +118,21 @@ describe('surveys that do not reopen', () => {
   });
 
   test('web chat: the follow-up conversation reads on in the same Direct Line conversation', async () => {
-    const s = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string; conversationId: string };
+    const s = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      token: string;
+      conversationId: string;
+    };
     const auth = { 'content-type': 'application/json', authorization: `Bearer ${s.token}` };
-    const send = (text: string) => fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'message', text }) });
-    const read = async (watermark?: string) => (await (await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, { headers: auth })).json()) as { activities: { text: string }[]; watermark: string };
+    const send = (text: string) =>
+      fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: 'message', text }),
+      });
+    const read = async (watermark?: string) =>
+      (await (
+        await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, { headers: auth })
+      ).json()) as { activities: { text: string }[]; watermark: string };
     await send('I want to talk to a human');
     const conv = (await running.app.store.findConversationByChannel('webchat', s.conversationId))!;
     await running.app.services.handoff.claim(agent.id, conv.id);

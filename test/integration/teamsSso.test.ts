@@ -32,12 +32,26 @@ describe('Teams tab single sign-on', () => {
   let running: RunningApp;
   const now = () => Math.floor(Date.now() / 1000);
   const oid = '99999999-8888-7777-6666-555555555555';
-  const good = () => ({ iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: appId, tid, oid, exp: now() + 600, nbf: now() - 10, preferred_username: 'Teams.Agent@Contoso.com', name: 'Teams Agent' });
+  const good = () => ({
+    iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+    aud: appId,
+    tid,
+    oid,
+    exp: now() + 600,
+    nbf: now() - 10,
+    preferred_username: 'Teams.Agent@Contoso.com',
+    name: 'Teams Agent',
+  });
 
   beforeAll(async () => {
     keys = await keyServer({ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' });
     running = await startTestApp({ TEAMS_APP_ID: appId, TEAMS_JWKS_URL: keys.url, TEAMS_ALLOWED_TENANTS: tid });
-    const user = await running.app.services.auth.createUser({ email: 'teams.agent@contoso.com', name: 'Teams Agent', password: 'correct horse battery', role: 'agent' });
+    const user = await running.app.services.auth.createUser({
+      email: 'teams.agent@contoso.com',
+      name: 'Teams Agent',
+      password: 'correct horse battery',
+      role: 'agent',
+    });
     // An admin links the account once to the Entra ID account (tenant id, object id); e-mail claims decide nothing.
     await new TeamsLinks(running.app.store).link(user.id, { tenantId: tid, objectId: oid }, 'test');
   });
@@ -46,7 +60,8 @@ describe('Teams tab single sign-on', () => {
     await keys.close();
   });
 
-  const exchange = (token: string) => fetch(`${running.url}/api/auth/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const exchange = (token: string) =>
+    fetch(`${running.url}/api/auth/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
 
   test('a valid Entra ID token maps to the agent account linked to its tenant and object id, and yields a working session', async () => {
     const res = await exchange(sign(privateKey, 'k1', good()));

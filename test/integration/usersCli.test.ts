@@ -8,7 +8,13 @@ test('users CLI adds, lists and updates accounts in the configured store', async
   const env = { NODE_ENV: 'test', DATABASE_URL: path.join(dir, 'crm.sqlite') };
   let out = '';
   const w = (s: string) => void (out += s);
-  expect(await runUsersCli(['add', '--email', 'Eva@Example.com', '--name', 'Eva', '--role', 'agent', '--skills', 'orders,billing', '--languages', 'en,es', '--capacity', '4'], env, w)).toBe(0);
+  expect(
+    await runUsersCli(
+      ['add', '--email', 'Eva@Example.com', '--name', 'Eva', '--role', 'agent', '--skills', 'orders,billing', '--languages', 'en,es', '--capacity', '4'],
+      env,
+      w,
+    ),
+  ).toBe(0);
   expect(out).toMatch(/added eva@example\.com \(agent\); password: \S{16}/);
   expect(await runUsersCli(['add', '--email', 'eva@example.com', '--name', 'Eva', '--role', 'agent'], env, w)).toBe(1);
   expect(out).toContain('STORE_CONFLICT');

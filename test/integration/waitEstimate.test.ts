@@ -22,7 +22,12 @@ describe('an honest wait estimate', () => {
   async function conversation(patch: Partial<Conversation>): Promise<Conversation> {
     const customer = await running.app.store.createCustomer({});
     const id = `wait-${++n}`;
-    const { conversation: c } = await running.app.store.getOrCreateConversation({ channelId: 'test', channelConversationId: id, customerId: customer.id, reference: { channelId: 'test', serviceUrl: 'http://127.0.0.1:9/none', conversation: { id } } });
+    const { conversation: c } = await running.app.store.getOrCreateConversation({
+      channelId: 'test',
+      channelConversationId: id,
+      customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'http://127.0.0.1:9/none', conversation: { id } },
+    });
     return (await running.app.store.updateConversation(c.id, patch))!;
   }
 

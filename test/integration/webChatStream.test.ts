@@ -30,7 +30,9 @@ describe('web chat over a Direct Line stream', () => {
   }
 
   async function polled(s: WebChatSession, watermark = 0): Promise<{ id: string; text?: string }[]> {
-    const r = await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities?watermark=${watermark}`, { headers: { authorization: `Bearer ${s.token}` } });
+    const r = await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities?watermark=${watermark}`, {
+      headers: { authorization: `Bearer ${s.token}` },
+    });
     return ((await r.json()) as { activities: { id: string; text?: string }[] }).activities;
   }
 
@@ -41,7 +43,12 @@ describe('web chat over a Direct Line stream', () => {
     // An anonymous visitor is first asked to prove the order (orders belong to customers).
     await stream.until(() => stream.texts().some((t) => /e-mail address the order was placed with/.test(t)), 'the bot reply');
     const [echo, reply] = stream.activities;
-    expect(echo).toMatchObject({ type: 'message', text: 'where is my order 12345', from: { id: s.userId, role: 'user' }, channelData: { clientActivityID: 'client-1' } });
+    expect(echo).toMatchObject({
+      type: 'message',
+      text: 'where is my order 12345',
+      from: { id: s.userId, role: 'user' },
+      channelData: { clientActivityID: 'client-1' },
+    });
     expect(reply).toMatchObject({ type: 'message', from: { id: 'bot', role: 'bot' } });
     // What the stream pushed is exactly what polling reads.
     expect(stream.activities.map((a) => a.id)).toEqual((await polled(s)).map((a) => a.id));
@@ -113,18 +120,21 @@ describe('web chat over a Direct Line stream', () => {
     await resumed.close();
   });
 
-  test("a stream token for another conversation, a forged or a conversation token in its place, are refused before the upgrade", async () => {
+  test('a stream token for another conversation, a forged or a conversation token in its place, are refused before the upgrade', async () => {
     const a = await webChatSession(running.url);
     const b = await webChatSession(running.url);
     const urlA = (await startConversation(running.url, a)).body.streamUrl!;
-    const statusOf = (url: string) => StreamClient.open(url).then(
-      (c) => (c.ws.terminate(), 101),
-      (err: { status?: number }) => err.status,
-    );
+    const statusOf = (url: string) =>
+      StreamClient.open(url).then(
+        (c) => (c.ws.terminate(), 101),
+        (err: { status?: number }) => err.status,
+      );
     // A's stream token on B's stream path: the same answer as a conversation that does not exist.
     expect(await statusOf(urlA.replace(a.conversationId, b.conversationId))).toBe(404);
     // A's token cannot even ask for B's streamUrl.
-    expect((await fetch(`${running.url}/v3/directline/conversations/${b.conversationId}?watermark=0`, { headers: { authorization: `Bearer ${a.token}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${running.url}/v3/directline/conversations/${b.conversationId}?watermark=0`, { headers: { authorization: `Bearer ${a.token}` } })).status,
+    ).toBe(404);
     const [base, token] = urlA.split('?t=');
     const [body, sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), c: b.conversationId })).toString('base64url');
@@ -169,7 +179,10 @@ describe('web chat stream bounds', () => {
     store = new SqliteStore(path.join(dir, 's.sqlite'), { synchronous: 'normal' });
     await store.init();
     server = http.createServer();
-    stream = new WebChatStream({ store, secret: 'stream-test-secret-0123456789abcdef', log: createLogger('silent') }, { keepAliveMs: 1000, maxBufferedBytes: CAP });
+    stream = new WebChatStream(
+      { store, secret: 'stream-test-secret-0123456789abcdef', log: createLogger('silent') },
+      { keepAliveMs: 1000, maxBufferedBytes: CAP },
+    );
     stream.attach(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -183,10 +196,16 @@ describe('web chat stream bounds', () => {
 
   async function conversation(id: string) {
     const customer = await store.createCustomer({});
-    const { conversation } = await store.getOrCreateConversation({ channelId: 'webchat', channelConversationId: id, customerId: customer.id, reference: { channelId: 'webchat', serviceUrl: url, conversation: { id } } });
+    const { conversation } = await store.getOrCreateConversation({
+      channelId: 'webchat',
+      channelConversationId: id,
+      customerId: customer.id,
+      reference: { channelId: 'webchat', serviceUrl: url, conversation: { id } },
+    });
     return conversation;
   }
-  const streamUrl = (id: string, watermark = 0) => stream.streamUrl(url, { conversationId: id, userId: `web-${id}`, exp: Math.floor(Date.now() / 1000) + 3600 }, watermark);
+  const streamUrl = (id: string, watermark = 0) =>
+    stream.streamUrl(url, { conversationId: id, userId: `web-${id}`, exp: Math.floor(Date.now() / 1000) + 3600 }, watermark);
 
   test('a client that stops reading is cut at its keep-alive; the process never holds more than the cap and a frame for it, and the tab beside it gets everything', async () => {
     const c = await conversation('wc-stalled');

@@ -24,9 +24,17 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; events:
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    get events() { return state.events; },
-    get attempts() { return state.attempts; },
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    get events() {
+      return state.events;
+    },
+    get attempts() {
+      return state.attempts;
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

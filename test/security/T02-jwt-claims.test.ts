@@ -18,7 +18,9 @@ function rs256(key: KeyObject, kid: string, claims: object): string {
 }
 function hs(alg: 'HS256' | 'HS512', secret: string | Buffer, claims: object, kid?: string): string {
   const body = `${enc({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })}.${enc(claims)}`;
-  return `${body}.${createHmac(alg === 'HS256' ? 'sha256' : 'sha512', secret).update(body).digest('base64url')}`;
+  return `${body}.${createHmac(alg === 'HS256' ? 'sha256' : 'sha512', secret)
+    .update(body)
+    .digest('base64url')}`;
 }
 const unsigned = (claims: object, kid?: string) => `${enc({ alg: 'none', typ: 'JWT', ...(kid ? { kid } : {}) })}.${enc(claims)}.`;
 
@@ -36,7 +38,15 @@ describe('T02 Teams sign-in claim matrix', () => {
   let admin: { id: string; token: string };
   let agent: { id: string; token: string };
   const claims = (over: Record<string, unknown> = {}) => ({
-    iss: `https://login.microsoftonline.com/${allowed}/v2.0`, aud: appId, tid: allowed, oid: agentOid, exp: now() + 600, nbf: now() - 10, iat: now() - 10, name: 'Agent', ...over,
+    iss: `https://login.microsoftonline.com/${allowed}/v2.0`,
+    aud: appId,
+    tid: allowed,
+    oid: agentOid,
+    exp: now() + 600,
+    nbf: now() - 10,
+    iat: now() - 10,
+    name: 'Agent',
+    ...over,
   });
 
   beforeAll(async () => {
@@ -45,10 +55,17 @@ describe('T02 Teams sign-in claim matrix', () => {
       res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] }));
     });
     await new Promise<void>((r) => keyServer.listen(0, '127.0.0.1', r));
-    s = await startSecurityApp({ TEAMS_APP_ID: appId, TEAMS_JWKS_URL: `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/keys`, TEAMS_ALLOWED_TENANTS: allowed });
+    s = await startSecurityApp({
+      TEAMS_APP_ID: appId,
+      TEAMS_JWKS_URL: `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/keys`,
+      TEAMS_ALLOWED_TENANTS: allowed,
+    });
     admin = await createStaff(s.app, { role: 'admin' });
     agent = await createStaff(s.app, { role: 'agent' });
-    const link = await request(`${s.url}/api/users/${agent.id}/teams-link`, { headers: { authorization: `Bearer ${admin.token}` }, body: { tenantId: allowed, objectId: agentOid } });
+    const link = await request(`${s.url}/api/users/${agent.id}/teams-link`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: { tenantId: allowed, objectId: agentOid },
+    });
     expect(link.status).toBe(201);
   });
   afterAll(async () => {
@@ -73,12 +90,21 @@ describe('T02 Teams sign-in claim matrix', () => {
     ['HS256 keyed with the public key (algorithm confusion)', () => hs('HS256', publicKey.export({ format: 'pem', type: 'spki' }), claims(), 'k1')],
     ['signed by another key under our key id', () => rs256(other.privateKey, 'k1', claims())],
     ['an unknown key id', () => rs256(privateKey, 'k9', claims())],
-    ['a tampered payload', () => { const [h, , sig] = rs256(privateKey, 'k1', claims()).split('.'); return `${h}.${enc(claims({ oid: strangerOid }))}.${sig}`; }],
+    [
+      'a tampered payload',
+      () => {
+        const [h, , sig] = rs256(privateKey, 'k1', claims()).split('.');
+        return `${h}.${enc(claims({ oid: strangerOid }))}.${sig}`;
+      },
+    ],
     ['expired', () => rs256(privateKey, 'k1', claims({ exp: now() - 3600 }))],
     ['not valid before an hour from now', () => rs256(privateKey, 'k1', claims({ nbf: now() + 3600 }))],
     ['for another audience', () => rs256(privateKey, 'k1', claims({ aud: 'api://other.example/app' }))],
-    ['from a tenant not on the list (valid in its own tenant)', () => rs256(privateKey, 'k1', claims({ tid: foreign, iss: `https://login.microsoftonline.com/${foreign}/v2.0` }))],
-    ['claiming our tenant with another tenant\'s issuer', () => rs256(privateKey, 'k1', claims({ iss: `https://login.microsoftonline.com/${foreign}/v2.0` }))],
+    [
+      'from a tenant not on the list (valid in its own tenant)',
+      () => rs256(privateKey, 'k1', claims({ tid: foreign, iss: `https://login.microsoftonline.com/${foreign}/v2.0` })),
+    ],
+    ["claiming our tenant with another tenant's issuer", () => rs256(privateKey, 'k1', claims({ iss: `https://login.microsoftonline.com/${foreign}/v2.0` }))],
     ['from an issuer that is not Entra ID', () => rs256(privateKey, 'k1', claims({ iss: 'https://evil.example/v2.0' }))],
     ['without a tenant', () => rs256(privateKey, 'k1', claims({ tid: undefined }))],
     ['without an object id (e-mail only)', () => rs256(privateKey, 'k1', claims({ oid: undefined, preferred_username: 'agent@test.local' }))],
@@ -92,7 +118,7 @@ describe('T02 Teams sign-in claim matrix', () => {
     expect(await signIns()).toBe(before);
   });
 
-  test('a valid token of an unlinked account that claims a linked account\'s e-mail gets 403 AUTH_TEAMS_NOT_LINKED', async () => {
+  test("a valid token of an unlinked account that claims a linked account's e-mail gets 403 AUTH_TEAMS_NOT_LINKED", async () => {
     const agentEmail = (await s.app.store.getUser(agent.id))!.email;
     const before = await signIns();
     const r = await exchange(rs256(privateKey, 'k1', claims({ oid: strangerOid, preferred_username: agentEmail, upn: agentEmail, email: agentEmail })));
@@ -102,13 +128,17 @@ describe('T02 Teams sign-in claim matrix', () => {
   });
 
   test('only an admin links; a Teams account links to one staff account; bad ids are refused; unlinking ends sign-in', async () => {
-    const link = (token: string, userId: string, body: object) => request(`${s.url}/api/users/${userId}/teams-link`, { headers: { authorization: `Bearer ${token}` }, body });
+    const link = (token: string, userId: string, body: object) =>
+      request(`${s.url}/api/users/${userId}/teams-link`, { headers: { authorization: `Bearer ${token}` }, body });
     expect((await link(agent.token, agent.id, { tenantId: allowed, objectId: strangerOid })).status).toBe(403);
     expect((await request(`${s.url}/api/users/${agent.id}/teams-link`, { body: { tenantId: allowed, objectId: strangerOid } })).status).toBe(401);
     expect((await link(admin.token, admin.id, { tenantId: allowed, objectId: agentOid })).status).toBe(409);
     expect((await link(admin.token, agent.id, { tenantId: 'contoso.com', objectId: agentOid })).status).toBe(400);
     expect((await link(admin.token, agent.id, { tenantId: allowed, objectId: agentOid, role: 'admin' })).status).toBe(400);
-    const unlink = await request(`${s.url}/api/users/${agent.id}/teams-link?tenantId=${allowed}&objectId=${agentOid}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin.token}` } });
+    const unlink = await request(`${s.url}/api/users/${agent.id}/teams-link?tenantId=${allowed}&objectId=${agentOid}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     expect(unlink.status).toBe(204);
     expect((await exchange(rs256(privateKey, 'k1', claims()))).status).toBe(403);
     expect((await s.app.store.listAudit({ action: 'user.teams_unlink' })).map((a) => a.actorId)).toEqual([admin.id]);
@@ -120,10 +150,23 @@ describe('T02 site token claim matrix (web chat visitor identity)', () => {
   let s: SecurityApp;
   const now = () => Math.floor(Date.now() / 1000);
   beforeAll(async () => {
-    s = await startSecurityApp({ SITE_TOKEN_SECRET: SECRET, SITE_TOKEN_ISSUER: 'https://shop.example', SITE_TOKEN_AUDIENCE: 'shop-chat', SITE_TOKEN_MAX_SECONDS: '900' });
+    s = await startSecurityApp({
+      SITE_TOKEN_SECRET: SECRET,
+      SITE_TOKEN_ISSUER: 'https://shop.example',
+      SITE_TOKEN_AUDIENCE: 'shop-chat',
+      SITE_TOKEN_MAX_SECONDS: '900',
+    });
   });
   afterAll(async () => s.stop());
-  const base = (over: Record<string, unknown> = {}) => ({ sub: 'site-7', email: 'victim@example.com', iss: 'https://shop.example', aud: 'shop-chat', iat: now(), exp: now() + 600, ...over });
+  const base = (over: Record<string, unknown> = {}) => ({
+    sub: 'site-7',
+    email: 'victim@example.com',
+    iss: 'https://shop.example',
+    aud: 'shop-chat',
+    iat: now(),
+    exp: now() + 600,
+    ...over,
+  });
   const session = (siteToken: string) => request(`${s.url}/chat/session`, { body: { siteToken } });
 
   test('a token from our issuer, for our audience, within the maximum lifetime is trusted; the chat session ends with it', async () => {

@@ -41,7 +41,15 @@ test('T03 production with every classic mistake at once: exit 78, every problem 
     WEBHOOK_URL: 'https://hooks.example/crm',
   });
   expect(r.code).toBe(78);
-  for (const setting of ['MicrosoftAppTenantId', 'SESSION_SECRET', 'PUBLIC_URL', 'DEMO_ACCOUNTS', 'TEAMS_ALLOWED_TENANTS', 'TRUSTED_SERVICE_URLS', 'WEBHOOK_URL']) {
+  for (const setting of [
+    'MicrosoftAppTenantId',
+    'SESSION_SECRET',
+    'PUBLIC_URL',
+    'DEMO_ACCOUNTS',
+    'TEAMS_ALLOWED_TENANTS',
+    'TRUSTED_SERVICE_URLS',
+    'WEBHOOK_URL',
+  ]) {
     expect(r.stderr).toContain(setting);
   }
   expect(r.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
@@ -50,8 +58,16 @@ test('T03 production with every classic mistake at once: exit 78, every problem 
 });
 
 test.each([
-  ['UserAssignedMSI without a tenant (development)', { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', PUBLIC_URL: 'https://bot.example' }, 'MicrosoftAppTenantId'],
-  ['Bot Framework credentials without PUBLIC_URL (development)', { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: PASSWORD }, 'PUBLIC_URL'],
+  [
+    'UserAssignedMSI without a tenant (development)',
+    { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', PUBLIC_URL: 'https://bot.example' },
+    'MicrosoftAppTenantId',
+  ],
+  [
+    'Bot Framework credentials without PUBLIC_URL (development)',
+    { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: PASSWORD },
+    'PUBLIC_URL',
+  ],
 ])('T03 %s: exit 78', async (_name, env, setting) => {
   const r = await run(env);
   expect(r.code).toBe(78);

@@ -18,9 +18,17 @@ const SERVICE_URL = 'https://webchat.botframework.com/';
 test('T04 Bot Framework: keys unreachable → 503 AUTH_KEYS_UNAVAILABLE and nothing stored; keys back → accepted', async () => {
   const keys = await new BotFrameworkKeys().start();
   keys.up = false;
-  const s = await startSecurityApp({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password-for-tests-0123456789', PUBLIC_URL: 'https://bot.example', BOT_OPENID_METADATA_URL: keys.metadataUrl });
+  const s = await startSecurityApp({
+    MicrosoftAppId: APP_ID,
+    MicrosoftAppPassword: 'app-password-for-tests-0123456789',
+    PUBLIC_URL: 'https://bot.example',
+    BOT_OPENID_METADATA_URL: keys.metadataUrl,
+  });
   try {
-    const send = (id: string) => post(s.url, messageActivity({ serviceUrl: SERVICE_URL, conversation: { id }, text: 'hello' }), { authorization: `Bearer ${keys.token(channelClaims(APP_ID, SERVICE_URL))}` });
+    const send = (id: string) =>
+      post(s.url, messageActivity({ serviceUrl: SERVICE_URL, conversation: { id }, text: 'hello' }), {
+        authorization: `Bearer ${keys.token(channelClaims(APP_ID, SERVICE_URL))}`,
+      });
     const down = await send('t04-down');
     expect(down.status).toBe(503);
     expect(down.body.error?.code).toBe('AUTH_KEYS_UNAVAILABLE');
@@ -28,7 +36,9 @@ test('T04 Bot Framework: keys unreachable → 503 AUTH_KEYS_UNAVAILABLE and noth
     expect(keys.fetches).toBeGreaterThan(0);
     // A forged token during the outage is not let through either.
     const forged = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const sneaky = await post(s.url, messageActivity({ serviceUrl: SERVICE_URL, conversation: { id: 't04-forged' } }), { authorization: `Bearer ${keys.token(channelClaims(APP_ID, SERVICE_URL), { key: forged.privateKey })}` });
+    const sneaky = await post(s.url, messageActivity({ serviceUrl: SERVICE_URL, conversation: { id: 't04-forged' } }), {
+      authorization: `Bearer ${keys.token(channelClaims(APP_ID, SERVICE_URL), { key: forged.privateKey })}`,
+    });
     expect([401, 503]).toContain(sneaky.status);
     expect(await s.app.store.findConversationByChannel('test', 't04-forged')).toBeNull();
 
@@ -58,7 +68,11 @@ test('T04 Teams sign-in: key set unreachable → 503 AUTH_KEYS_UNAVAILABLE and n
   const tid = 'aaaaaaaa-0000-4000-8000-0000000000a4';
   const oid = 'bbbbbbbb-0000-4000-8000-0000000000a4';
   const appId = 'api://console.example/cccccccc-0000-4000-8000-0000000000a4';
-  const s = await startSecurityApp({ TEAMS_APP_ID: appId, TEAMS_ALLOWED_TENANTS: tid, TEAMS_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys` });
+  const s = await startSecurityApp({
+    TEAMS_APP_ID: appId,
+    TEAMS_ALLOWED_TENANTS: tid,
+    TEAMS_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`,
+  });
   try {
     const agent = await createStaff(s.app);
     await new TeamsLinks(s.app.store).link(agent.id, { tenantId: tid, objectId: oid }, 'test');

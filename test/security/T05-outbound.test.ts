@@ -10,7 +10,11 @@ import { createStaff, online, request as ask } from '../helpers/consoleClient';
 import { request, startSecurityApp, Trap, until, webChatVisitor, type SecurityApp } from './helpers';
 
 const KEY = 'listening-tool-key-0123456789';
-const CREDENTIALS = { MicrosoftAppId: '00000000-0000-0000-0000-0000000000b0', MicrosoftAppPassword: 'not-a-real-secret-but-long-enough', PUBLIC_URL: 'https://bot.example' };
+const CREDENTIALS = {
+  MicrosoftAppId: '00000000-0000-0000-0000-0000000000b0',
+  MicrosoftAppPassword: 'not-a-real-secret-but-long-enough',
+  PUBLIC_URL: 'https://bot.example',
+};
 
 describe.each([
   ['without credentials, without PUBLIC_URL (local use)', {}],
@@ -58,11 +62,13 @@ describe.each([
     const texts = (await s.app.store.listMessages(conv.id)).filter((m) => m.kind === 'message').map((m) => m.text);
     expect(texts).toContain('Hi, I am here to help');
     // The page reads it from the store, as it reads every bot message.
-    const page = await request(`${s.url}/v3/directline/conversations/${visitor.conversationId}/activities`, { headers: { authorization: `Bearer ${visitor.token}` } });
+    const page = await request(`${s.url}/v3/directline/conversations/${visitor.conversationId}/activities`, {
+      headers: { authorization: `Bearer ${visitor.token}` },
+    });
     expect(page.body.activities!.map((a) => a.text)).toContain('Hi, I am here to help');
   });
 
-  test('a social mention whose url is the attacker\'s page is answered through the social port, never by HTTP', async () => {
+  test("a social mention whose url is the attacker's page is answered through the social port, never by HTTP", async () => {
     const agent = await createStaff(s.app);
     const socket = await online(s.app, s.url, agent);
     sockets.push(socket);
@@ -83,12 +89,20 @@ describe.each([
 
   test('a stored reference pointing at the attacker (an old record) is refused at send time: coded, logged, stored, not sent', async () => {
     // expectReplies sends nothing to the serviceUrl, so the activity is accepted; its reference is kept.
-    const accepted = await post(s.url, messageActivity({ conversation: { id: 't05-stored' }, from: { id: 't05-user' }, text: 'I want to talk to a human', serviceUrl: `${trap.url}/` }));
+    const accepted = await post(
+      s.url,
+      messageActivity({ conversation: { id: 't05-stored' }, from: { id: 't05-user' }, text: 'I want to talk to a human', serviceUrl: `${trap.url}/` }),
+    );
     if ('MicrosoftAppId' in env) {
       // With credentials nothing unauthenticated gets in at all; plant the record the way an old version wrote it.
       expect(accepted.status).toBe(401);
       const customer = await s.app.store.createCustomer({});
-      const { conversation } = await s.app.store.getOrCreateConversation({ channelId: 'test', channelConversationId: 't05-stored', customerId: customer.id, reference: { channelId: 'test', serviceUrl: `${trap.url}/`, conversation: { id: 't05-stored' } } });
+      const { conversation } = await s.app.store.getOrCreateConversation({
+        channelId: 'test',
+        channelConversationId: 't05-stored',
+        customerId: customer.id,
+        reference: { channelId: 'test', serviceUrl: `${trap.url}/`, conversation: { id: 't05-stored' } },
+      });
       await s.app.services.handoff.escalate(conversation.id, { reason: 'customer_asked', detail: 'test', priorityBoost: 0 });
     } else {
       expect(accepted.status).toBe(200);
@@ -108,13 +122,16 @@ describe.each([
   test('an outbound message from the REST API to such a customer is refused with HANDOFF_DELIVERY_FAILED', async () => {
     const lead = await createStaff(s.app, { role: 'supervisor' });
     const conv = (await s.app.store.findConversationByChannel('test', 't05-stored'))!;
-    const r = await request(`${s.url}/api/customers/${conv.customerId}/messages`, { headers: { authorization: `Bearer ${lead.token}` }, body: { text: 'Your order shipped', purpose: 'service' } });
+    const r = await request(`${s.url}/api/customers/${conv.customerId}/messages`, {
+      headers: { authorization: `Bearer ${lead.token}` },
+      body: { text: 'Your order shipped', purpose: 'service' },
+    });
     expect(r.status).toBe(502);
     expect(r.body.error?.code).toBe('HANDOFF_DELIVERY_FAILED');
   });
 
   test.each([
-    ['the attacker\'s host', (t: Trap) => `${t.url}/`],
+    ["the attacker's host", (t: Trap) => `${t.url}/`],
     ['a trusted name dressed up with userinfo', (t: Trap) => `https://smba.trafficmanager.net@${t.host}/`],
     ['a trusted name as a subdomain of the attacker', (t: Trap) => `http://smba.trafficmanager.net.${t.host}/`],
     ['plain http to a Bot Framework host', () => 'http://webchat.botframework.com/'],

@@ -11,7 +11,11 @@ test('T07 twenty concurrent copies of one web chat activity: one message, one an
   const s = await startSecurityApp();
   try {
     const session = (await request(`${s.url}/chat/session`, { body: {} })).body;
-    const send = () => request(`${s.url}/v3/directline/conversations/${session.conversationId}/activities`, { headers: { authorization: `Bearer ${session.token}` }, body: { type: 'message', text: 'where is my order 12345', channelData: { clientActivityID: 'retry-me' } } });
+    const send = () =>
+      request(`${s.url}/v3/directline/conversations/${session.conversationId}/activities`, {
+        headers: { authorization: `Bearer ${session.token}` },
+        body: { type: 'message', text: 'where is my order 12345', channelData: { clientActivityID: 'retry-me' } },
+      });
     const answers = await Promise.all(Array.from({ length: 20 }, send));
     expect(answers.every((a) => a.status === 200 && a.body.id === 'retry-me')).toBe(true);
     const conv = (await s.app.store.findConversationByChannel('webchat', session.conversationId!))!;
@@ -29,11 +33,18 @@ test('T07 an agent message retried five times at once is stored and sent once', 
   try {
     const agent = await createStaff(s.app);
     const socket = await online(s.app, s.url, agent);
-    await post(s.url, messageActivity({ conversation: { id: 't07' }, from: { id: 't07-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
+    await post(
+      s.url,
+      messageActivity({ conversation: { id: 't07' }, from: { id: 't07-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }),
+    );
     const conv = (await s.app.store.findConversationByChannel('test', 't07'))!;
     await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
     expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
-    const answers = await Promise.all(Array.from({ length: 5 }, () => ask<{ message: { seq: number } }>(socket, 'message:send', { conversationId: conv.id, text: 'Once only', clientMessageId: 'same' })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        ask<{ message: { seq: number } }>(socket, 'message:send', { conversationId: conv.id, text: 'Once only', clientMessageId: 'same' }),
+      ),
+    );
     expect(answers.every((a) => a.ok)).toBe(true);
     expect(new Set(answers.map((a) => a.data!.message.seq)).size).toBe(1);
     expect((await s.app.store.listMessages(conv.id)).filter((m) => m.text === 'Once only')).toHaveLength(1);

@@ -63,11 +63,20 @@ class RawConnection {
 
 function activityBody(i: number): string {
   return JSON.stringify({
-    type: 'message', id: `t12-${i}`, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/none', deliveryMode: 'expectReplies',
-    conversation: { id: `t12-conv-${i}` }, from: { id: `t12-user-${i}` }, recipient: { id: 'bot' }, text: `in flight ${i}`, locale: 'en-US',
+    type: 'message',
+    id: `t12-${i}`,
+    channelId: 'test',
+    serviceUrl: 'http://127.0.0.1:9/none',
+    deliveryMode: 'expectReplies',
+    conversation: { id: `t12-conv-${i}` },
+    from: { id: `t12-user-${i}` },
+    recipient: { id: 'bot' },
+    text: `in flight ${i}`,
+    locale: 'en-US',
   });
 }
-const head = (body: string) => `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+const head = (body: string) =>
+  `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
 
 test('T12 SIGTERM with 20 requests in flight: not ready at once, stops accepting, all 20 finish and are stored, sockets told, exit 0', async () => {
   await sharedRecognizer(); // its model cache lets the child start without training
@@ -111,7 +120,14 @@ test('T12 SIGTERM with 20 requests in flight: not ready at once, stops accepting
     // Then it stops accepting, with the 20 requests still open.
     const stopped = await log.waitFor((l) => l.msg === 'shutdown: no longer accepting; finishing requests');
     expect(stopped.inFlight).toBe(20);
-    expect(await new Promise<string>((resolve) => net.connect(port, '127.0.0.1').once('connect', () => resolve('accepted')).once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')))).toBe('ECONNREFUSED');
+    expect(
+      await new Promise<string>((resolve) =>
+        net
+          .connect(port, '127.0.0.1')
+          .once('connect', () => resolve('accepted'))
+          .once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')),
+      ),
+    ).toBe('ECONNREFUSED');
     expect(await told).toEqual({ code: 'SERVER_SHUTTING_DOWN' });
     expect(await disconnected).toBe('io server disconnect');
 

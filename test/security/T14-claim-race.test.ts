@@ -15,7 +15,10 @@ test('T14 ten simultaneous claims: one owner, nine coded refusals, one notice to
   try {
     const agents = await Promise.all(Array.from({ length: 10 }, () => createStaff(s.app, { capacity: 3 })));
     for (const a of agents) sockets.push(await online(s.app, s.url, a));
-    await post(s.url, messageActivity({ conversation: { id: 't14' }, from: { id: 't14-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }));
+    await post(
+      s.url,
+      messageActivity({ conversation: { id: 't14' }, from: { id: 't14-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }),
+    );
     const conv = (await s.app.store.findConversationByChannel('test', 't14'))!;
     await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
     const answers = await Promise.all(sockets.map((x) => ask(x, 'conversation:claim', { conversationId: conv.id })));

@@ -31,7 +31,16 @@ describe('T15 ownership after every change of owner', () => {
   });
 
   const customerSays = async (conv: string, text: string) => {
-    const r = await post(running.url, messageActivity({ conversation: { id: conv }, from: { id: `cust-${conv}`, name: 'Carla Customer' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    const r = await post(
+      running.url,
+      messageActivity({
+        conversation: { id: conv },
+        from: { id: `cust-${conv}`, name: 'Carla Customer' },
+        text,
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
     expect(r.status).toBe(200);
   };
 
@@ -99,7 +108,7 @@ describe('T15 ownership after every change of owner', () => {
     await cannotFetch(from, id);
   });
 
-  test('the agent released by a supervisor takeover receives neither the customer nor the supervisor\'s internal notes', async () => {
+  test("the agent released by a supervisor takeover receives neither the customer nor the supervisor's internal notes", async () => {
     const [agent, sup] = [await staff(), await staff('supervisor')];
     const id = await queuedChat('t15-takeover');
     expect((await request(agent.socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);

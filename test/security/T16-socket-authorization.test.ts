@@ -38,7 +38,9 @@ describe('T16 socket handshake and room authorization', () => {
   test('the handshake refuses everything that is not a live console session, each with its code', async () => {
     const agent = await createStaff(running.app);
     const [sessionId, signature] = agent.token.split('.');
-    const webChat = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+    const webChat = (await (
+      await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    ).json()) as { token: string };
     const loggedIn = await running.app.services.auth.verify(agent.token);
     const ticket = running.app.services.auth.ticketFor(loggedIn, '/api/transcripts/export?format=csv');
     const cases: [string, Promise<string>, string][] = [
@@ -59,7 +61,12 @@ describe('T16 socket handshake and room authorization', () => {
     expect(await attempt(agent.token)).toBe('connected');
     await running.app.services.auth.revoke(sessionId);
     expect(await attempt(agent.token)).toBe('AUTH_REVOKED');
-    const expired = await running.app.store.createSession({ id: 't16-expired', userId: agent.id, createdAt: '2020-01-01T00:00:00Z', expiresAt: '2020-01-01T01:00:00Z' });
+    const expired = await running.app.store.createSession({
+      id: 't16-expired',
+      userId: agent.id,
+      createdAt: '2020-01-01T00:00:00Z',
+      expiresAt: '2020-01-01T01:00:00Z',
+    });
     expect(await attempt(running.app.services.auth.tokenFor(expired))).toBe('AUTH_EXPIRED');
   });
 
@@ -72,7 +79,17 @@ describe('T16 socket handshake and room authorization', () => {
     const heard: string[] = [];
     sx.on('message:new', (p: { message: Message }) => heard.push(p.message.text));
     sx.on('typing', (p: { conversationId: string }) => heard.push(`typing:${p.conversationId}`));
-    const says = (text: string) => post(running.url, messageActivity({ conversation: { id: 't16-private' }, from: { id: 't16-customer', name: 'Pia Private' }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    const says = (text: string) =>
+      post(
+        running.url,
+        messageActivity({
+          conversation: { id: 't16-private' },
+          from: { id: 't16-customer', name: 'Pia Private' },
+          text,
+          serviceUrl: channel.url,
+          deliveryMode: undefined,
+        }),
+      );
     await says('I want to talk to a human');
     const c = (await running.app.store.findConversationByChannel('test', 't16-private'))!;
     expect((await request(so, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
@@ -89,7 +106,9 @@ describe('T16 socket handshake and room authorization', () => {
       expect((await request(sx, 'customer:consent', { customerId: id, purpose: 'marketing', channel: 'test', granted: true })).error?.code).toBe('NOT_FOUND');
     }
     // Writes and actions reserved to the owner or to reviewers.
-    expect((await request(sx, 'message:send', { conversationId: c.id, text: 'hello from an intruder', clientMessageId: 'x1' })).error?.code).toBe('HANDOFF_NOT_OWNER');
+    expect((await request(sx, 'message:send', { conversationId: c.id, text: 'hello from an intruder', clientMessageId: 'x1' })).error?.code).toBe(
+      'HANDOFF_NOT_OWNER',
+    );
     expect((await request(sx, 'typing:start', { conversationId: c.id })).error?.code).toBe('HANDOFF_NOT_OWNER');
     expect((await request(sx, 'conversation:transfer', { conversationId: c.id, toAgentId: attacker.id })).error?.code).toBe('HANDOFF_NOT_OWNER');
     expect((await request(sx, 'conversation:return', { conversationId: c.id })).error?.code).toBe('HANDOFF_NOT_OWNER');
@@ -113,7 +132,11 @@ describe('T16 socket handshake and room authorization', () => {
     expect(after.length).toBe(before.messages + 1);
     expect(channel.texts('t16-private').some((t) => t.includes('intruder'))).toBe(false);
     const profile = (await running.app.store.getCustomer(c.customerId))!;
-    expect({ tags: profile.tags, consent: profile.consent, attributes: profile.attributes }).toEqual({ tags: before.customer!.tags, consent: before.customer!.consent, attributes: before.customer!.attributes });
+    expect({ tags: profile.tags, consent: profile.consent, attributes: profile.attributes }).toEqual({
+      tags: before.customer!.tags,
+      consent: before.customer!.consent,
+      attributes: before.customer!.attributes,
+    });
     expect(await running.app.store.getConversation(c.id)).toMatchObject({ state: 'agent', agentId: owner.id });
     expect(await running.app.store.listAudit({ actorId: attacker.id })).toEqual(expect.not.arrayContaining([expect.objectContaining({ targetId: c.id })]));
   });

@@ -10,7 +10,8 @@ import { request, startSecurityApp, type SecurityApp } from './helpers';
 
 const SECRET = 'q7Vd0rX2kP9mZs4LwT8yBn3HcJ6fGa1E';
 const SITE_SECRET = 'site-secret-for-tests-0123456789abcdef';
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { exp: number; max: number; conversationId: string; userId: string };
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { exp: number; max: number; conversationId: string; userId: string };
 const refusal = (socket: ReturnType<typeof connect>) =>
   new Promise<string>((resolve) => {
     socket.once('connect', () => resolve('connected'));
@@ -75,7 +76,7 @@ describe('T17 web chat tokens', () => {
   afterAll(async () => s.stop());
   const refresh = (token: string) => request(`${s.url}/v3/directline/tokens/refresh`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
 
-  test('refreshing gives a fresh token but never moves the session\'s absolute end', async () => {
+  test("refreshing gives a fresh token but never moves the session's absolute end", async () => {
     const first = (await request(`${s.url}/chat/session`, { body: {} })).body;
     const start = claimsOf(first.token!);
     expect(start.max - start.exp).toBeGreaterThan(0);
@@ -99,23 +100,35 @@ describe('T17 web chat tokens', () => {
       const r = await refresh(t);
       expect(r.status).toBe(401);
       expect(r.body.error?.code).toBe('AUTH_EXPIRED');
-      const post = await request(`${s.url}/v3/directline/conversations/wc-stale/activities`, { headers: { authorization: `Bearer ${t}` }, body: { type: 'message', text: 'still me?' } });
+      const post = await request(`${s.url}/v3/directline/conversations/wc-stale/activities`, {
+        headers: { authorization: `Bearer ${t}` },
+        body: { type: 'message', text: 'still me?' },
+      });
       expect(post.status).toBe(401);
     }
     expect(await s.app.store.findConversationByChannel('webchat', 'wc-stale')).toBeNull();
   });
 
-  test('a verified visitor\'s session ends with the site token that proved them', async () => {
+  test("a verified visitor's session ends with the site token that proved them", async () => {
     const siteExp = Math.floor(Date.now() / 1000) + 120;
-    const r = await request(`${s.url}/chat/session`, { body: { siteToken: signSiteToken({ sub: 'site-17', email: 'v17@example.com', exp: siteExp }, SITE_SECRET) } });
+    const r = await request(`${s.url}/chat/session`, {
+      body: { siteToken: signSiteToken({ sub: 'site-17', email: 'v17@example.com', exp: siteExp }, SITE_SECRET) },
+    });
     expect(r.status).toBe(200);
     expect(claimsOf(r.body.token!).max).toBe(siteExp);
     const refreshed = await refresh(r.body.token!);
     expect(claimsOf(refreshed.body.token!).exp).toBeLessThanOrEqual(siteExp);
     // The same session two minutes on (issued by this server, as a refresh would have been): over.
     const tokens = new WebChatTokens(SECRET, { tokenSeconds: 600, sessionMaxSeconds: 3600 });
-    const verifiedThen = tokens.start({ userId: 'site-site-17', conversationId: 'wc-verified-old', verified: { sub: 'site-17', email: 'v17@example.com' } }, Math.floor(Date.now() / 1000) - 1, Date.now() - 120_000);
-    const late = await request(`${s.url}/v3/directline/conversations/wc-verified-old/activities`, { headers: { authorization: `Bearer ${verifiedThen}` }, body: { type: 'message', text: 'hello' } });
+    const verifiedThen = tokens.start(
+      { userId: 'site-site-17', conversationId: 'wc-verified-old', verified: { sub: 'site-17', email: 'v17@example.com' } },
+      Math.floor(Date.now() / 1000) - 1,
+      Date.now() - 120_000,
+    );
+    const late = await request(`${s.url}/v3/directline/conversations/wc-verified-old/activities`, {
+      headers: { authorization: `Bearer ${verifiedThen}` },
+      body: { type: 'message', text: 'hello' },
+    });
     expect(late.status).toBe(401);
     expect(await s.app.store.findConversationByChannel('webchat', 'wc-verified-old')).toBeNull();
   });

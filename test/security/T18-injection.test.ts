@@ -52,7 +52,7 @@ describe('T18 injection', () => {
     expect((await s.app.store.listMessages(conv.id))[0].text).toBe("invoice 4411'; DROP TABLE messages; --");
     const hits = await request(`${s.url}/api/transcripts/search?q=${encodeURIComponent("4411'; DROP TABLE messages; --")}`, { headers: auth() });
     expect(hits.status).toBe(200);
-    expect((await s.app.store.findConversationByChannel('test', 't18-a'))).not.toBeNull();
+    expect(await s.app.store.findConversationByChannel('test', 't18-a')).not.toBeNull();
   });
 
   test.each([

@@ -66,7 +66,11 @@ describeBrowser('T19 stored XSS in every console and supervisor view and in web 
   }
 
   test('agent chat and profile, then the supervisor transcript: customer and agent markup is text', async () => {
-    const customer = (text: string) => post(s.url, messageActivity({ conversation: { id: 't19' }, from: { id: 't19-customer', name: NAME }, text, serviceUrl: channel.url, deliveryMode: undefined }));
+    const customer = (text: string) =>
+      post(
+        s.url,
+        messageActivity({ conversation: { id: 't19' }, from: { id: 't19-customer', name: NAME }, text, serviceUrl: channel.url, deliveryMode: undefined }),
+      );
     const agent = await signInConsole('xss-agent@test.local');
     await customer('I want to talk to a human');
     // The only agent online: the chat is offered to them.
@@ -94,7 +98,7 @@ describeBrowser('T19 stored XSS in every console and supervisor view and in web 
     await untouched(lead);
   });
 
-  test('web chat: the customer\'s own markup and an agent\'s markup are sanitized markdown; nothing runs', async () => {
+  test("web chat: the customer's own markup and an agent's markup are sanitized markdown; nothing runs", async () => {
     const staff = await createStaff(s.app);
     const socket = await online(s.app, s.url, staff);
     sockets.push(socket);
@@ -114,7 +118,10 @@ describeBrowser('T19 stored XSS in every console and supervisor view and in web 
     });
     expect((await ask(socket, 'conversation:claim', { conversationId })).ok).toBe(true);
     expect((await ask(socket, 'message:send', { conversationId, text: `agent says ${PAYLOAD}`, clientMessageId: 'x1' })).ok).toBe(true);
-    await chat.getByText(/agent says xylophone/).first().waitFor();
+    await chat
+      .getByText(/agent says xylophone/)
+      .first()
+      .waitFor();
     // Web Chat renders markdown: sanitized, with no handler, script or script URL surviving; CSP keeps images to our origin.
     await untouched(chat, ACTIVE);
     expect(String((await chat.request.get(`${s.url}/chat`)).headers()['content-security-policy'])).toMatch(/img-src 'self' data: blob:/);

@@ -12,7 +12,7 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  * not exist. Every supervisor and admin read of a chat or profile, by REST or socket, leaves an audit record.
  * (Orders: the commerce tests.)
  */
-describe('T21 IDOR matrix and audit of reviewers\' reads', () => {
+describe("T21 IDOR matrix and audit of reviewers' reads", () => {
   let running: RunningApp;
   let channel: ChannelServer;
   let alice: Staff; // holds Xena's and Xavier's chats
@@ -53,8 +53,21 @@ describe('T21 IDOR matrix and audit of reviewers\' reads', () => {
     const zoe = await customerOf('t21-zoe');
     await says('t21-queued', 'quinn', 'Quinn Waiting', 'I want to talk to a human');
     const queued = await customerOf('t21-queued');
-    const wanda = await running.app.store.createCustomer({ displayName: 'Wanda Imported', contacts: [{ type: 'email', value: 'wanda@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }] });
-    Object.assign(ids, { xena: xena.customerId, xavier: xavier.customerId, yuri: yuri.customerId, zoe: zoe.customerId, wanda: wanda.id, queued: queued.customerId, xenaChat: xena.id, yuriChat: yuri.id, zoeChat: zoe.id });
+    const wanda = await running.app.store.createCustomer({
+      displayName: 'Wanda Imported',
+      contacts: [{ type: 'email', value: 'wanda@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }],
+    });
+    Object.assign(ids, {
+      xena: xena.customerId,
+      xavier: xavier.customerId,
+      yuri: yuri.customerId,
+      zoe: zoe.customerId,
+      wanda: wanda.id,
+      queued: queued.customerId,
+      xenaChat: xena.id,
+      yuriChat: yuri.id,
+      zoeChat: zoe.id,
+    });
     // Two suggestions for Xena: one with Xavier (both Alice's), one with Wanda (nobody's chat).
     await running.app.services.identity.applyUnverifiedContact(ids.xavier, { type: 'email', value: 'ward.family@example.com' }, 'chat');
     await running.app.services.identity.applyUnverifiedContact(ids.xena, { type: 'email', value: 'ward.family@example.com' }, 'chat');
@@ -117,7 +130,12 @@ describe('T21 IDOR matrix and audit of reviewers\' reads', () => {
     expect(await list(bob)).toEqual([]);
     const toWanda = all.find((s) => pair(s) === withWanda)!;
     const toXavier = all.find((s) => pair(s) === withXavier)!;
-    const decide = (s: Staff, id: string) => fetch(`${running.url}/api/merge-suggestions/${id}`, { method: 'POST', headers: { ...auth(s), 'content-type': 'application/json' }, body: JSON.stringify({ confirm: true }) });
+    const decide = (s: Staff, id: string) =>
+      fetch(`${running.url}/api/merge-suggestions/${id}`, {
+        method: 'POST',
+        headers: { ...auth(s), 'content-type': 'application/json' },
+        body: JSON.stringify({ confirm: true }),
+      });
     const missing = await answer(await decide(alice, 'no-such-suggestion'));
     expect(missing.status).toBe(404);
     expect(await answer(await decide(alice, toWanda.id))).toEqual(missing);
@@ -130,7 +148,8 @@ describe('T21 IDOR matrix and audit of reviewers\' reads', () => {
   });
 
   test('every supervisor and admin read of a chat or a profile is audited, by REST and by socket', async () => {
-    const reads = async (actorId: string) => (await running.app.store.listAudit({ actorId, limit: 1000 })).map((a) => `${a.action}:${a.targetId}:${(a.data?.via as string | undefined) ?? ''}`);
+    const reads = async (actorId: string) =>
+      (await running.app.store.listAudit({ actorId, limit: 1000 })).map((a) => `${a.action}:${a.targetId}:${(a.data?.via as string | undefined) ?? ''}`);
     expect((await get(`/api/customers/${ids.zoe}`, admin)).status).toBe(200);
     expect((await get(`/api/transcripts/${ids.zoeChat}`, admin)).status).toBe(200);
     expect(await reads(admin.id)).toEqual(expect.arrayContaining([`customer.view:${ids.zoe}:api`, `transcript.view:${ids.zoeChat}:`]));

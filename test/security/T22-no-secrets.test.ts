@@ -30,7 +30,13 @@ test('T22 no secret, password, token or hash in any answer or log line', async (
   }
   const store = new BrokenOnce(':memory:');
   const s = await startSecurityApp(
-    { ...SECRETS, LOG_LEVEL: 'trace', MicrosoftAppId: '00000000-0000-0000-0000-0000000000c2', PUBLIC_URL: 'https://bot.example', WEBHOOK_URL: 'http://127.0.0.1:9/hook' },
+    {
+      ...SECRETS,
+      LOG_LEVEL: 'trace',
+      MicrosoftAppId: '00000000-0000-0000-0000-0000000000c2',
+      PUBLIC_URL: 'https://bot.example',
+      WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+    },
     { store },
   );
   const answers: Answer[] = [];
@@ -59,7 +65,12 @@ test('T22 no secret, password, token or hash in any answer or log line', async (
     const visitor = await webChatVisitor(s.url, { siteToken });
     await keep(visitor.say('hello, my password is hunter2'));
     await keep(request(`${s.url}/api/mentions`, { headers: { 'x-api-key': SECRETS.MENTIONS_API_KEY }, body: { network: 'x', handle: '@t22', text: 'hello' } }));
-    await keep(request(`${s.url}/api/mentions`, { headers: { 'x-api-key': `${SECRETS.MENTIONS_API_KEY}-wrong` }, body: { network: 'x', handle: '@t22', text: 'hello' } }));
+    await keep(
+      request(`${s.url}/api/mentions`, {
+        headers: { 'x-api-key': `${SECRETS.MENTIONS_API_KEY}-wrong` },
+        body: { network: 'x', handle: '@t22', text: 'hello' },
+      }),
+    );
     const forged = `Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJpc3MiOiJ4In0.${'A'.repeat(40)}`;
     const r = await post(s.url, messageActivity({ serviceUrl: 'https://webchat.botframework.com/', conversation: { id: 't22' } }), { authorization: forged });
     answers.push({ status: r.status, headers: {}, body: r.body });

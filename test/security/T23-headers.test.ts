@@ -42,11 +42,21 @@ describe('T23 headers and CSRF', () => {
 
   test('impossible dates and prototype keys are refused with 400', async () => {
     const auth = { authorization: `Bearer ${token}` };
-    for (const q of ['from=2020-02-30', 'from=2021-02-29&to=2021-03-01', 'from=2026-13-01', 'from=2026-01-01T24:00:00Z', '__proto__[admin]=1', 'constructor[prototype][x]=1']) {
+    for (const q of [
+      'from=2020-02-30',
+      'from=2021-02-29&to=2021-03-01',
+      'from=2026-13-01',
+      'from=2026-01-01T24:00:00Z',
+      '__proto__[admin]=1',
+      'constructor[prototype][x]=1',
+    ]) {
       const r = await request(`${s.url}/api/transcripts?${q}`, { headers: auth });
       expect({ q, status: r.status }).toEqual({ q, status: 400 });
     }
-    for (const body of ['{"__proto__":{"admin":true},"email":"a@b.co","password":"x"}', '{"email":"a@b.co","password":"x","constructor":{"prototype":{"admin":true}}}']) {
+    for (const body of [
+      '{"__proto__":{"admin":true},"email":"a@b.co","password":"x"}',
+      '{"email":"a@b.co","password":"x","constructor":{"prototype":{"admin":true}}}',
+    ]) {
       const r = await request(`${s.url}/api/auth/login`, { raw: body, headers: { 'content-type': 'application/json' } });
       expect(r.status).toBe(400);
       expect(r.body.error?.code).toBe('VALIDATION_FAILED');
@@ -55,11 +65,21 @@ describe('T23 headers and CSRF', () => {
   });
 
   test('a cross-site form cannot act: no cookie session exists, and form bodies are not parsed', async () => {
-    const form = await request(`${s.url}/api/auth/login`, { raw: 'email=admin%40demo.local&password=demo-password-2026', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } });
+    const form = await request(`${s.url}/api/auth/login`, {
+      raw: 'email=admin%40demo.local&password=demo-password-2026',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+    });
     expect(form.status).toBe(415);
-    const erase = await request(`${s.url}/api/customers/x/erase`, { method: 'POST', raw: 'confirm=1', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', cookie: 'session=anything' } });
+    const erase = await request(`${s.url}/api/customers/x/erase`, {
+      method: 'POST',
+      raw: 'confirm=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', cookie: 'session=anything' },
+    });
     expect([401, 415]).toContain(erase.status);
-    const preflight = await request(`${s.url}/api/customers/x/erase`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    const preflight = await request(`${s.url}/api/customers/x/erase`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(preflight.headers['access-control-allow-headers']).toBeUndefined();
   });
@@ -70,7 +90,9 @@ describe('T23 headers and CSRF', () => {
     const ancestors = /frame-ancestors ([^;]+)/.exec(csp)![1].split(' ');
     expect(ancestors).toContain("'self'");
     expect(ancestors).toContain('https://teams.microsoft.com');
-    expect(ancestors.every((a) => a === "'self'" || /^https:\/\/(\*\.)?(teams\.microsoft\.(com|us)|skype\.com|office\.com|cloud\.microsoft)$/.test(a))).toBe(true);
+    expect(ancestors.every((a) => a === "'self'" || /^https:\/\/(\*\.)?(teams\.microsoft\.(com|us)|skype\.com|office\.com|cloud\.microsoft)$/.test(a))).toBe(
+      true,
+    );
     expect(csp).toContain("script-src 'self'");
     expect(consolePage.headers['x-content-type-options']).toBe('nosniff');
     const chat = await request(`${s.url}/chat`);

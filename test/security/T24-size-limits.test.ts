@@ -27,7 +27,10 @@ describe('T24 size limits on every intake path', () => {
   const multipart = (bytes: number) => {
     const boundary = '----attacker';
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-    return { raw: Buffer.concat([Buffer.from(head), Buffer.alloc(bytes, 0x41), Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
+    return {
+      raw: Buffer.concat([Buffer.from(head), Buffer.alloc(bytes, 0x41), Buffer.from(`\r\n--${boundary}--\r\n`)]),
+      type: `multipart/form-data; boundary=${boundary}`,
+    };
   };
   const tmpFiles = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => !f.startsWith('crm-')));
 
@@ -81,7 +84,10 @@ describe('T24 size limits on every intake path', () => {
   });
 
   test('mentions: over the limit is refused and nobody is created', async () => {
-    const r = await request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: '@longwinded', text: 'a'.repeat(LIMIT + 1) } });
+    const r = await request(`${s.url}/api/mentions`, {
+      headers: { 'x-api-key': KEY },
+      body: { network: 'x', handle: '@longwinded', text: 'a'.repeat(LIMIT + 1) },
+    });
     expect(r.status).toBe(413);
     expect(r.body.error?.code).toBe('MESSAGE_TOO_LONG');
     expect(await s.app.store.findCustomerByKey({ kind: 'channel', channelId: 'mention:x', userId: 'longwinded' })).toBeNull();
@@ -96,7 +102,9 @@ describe('T24 size limits on every intake path', () => {
     await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
     expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
     const before = (await s.app.store.listMessages(conv.id)).length;
-    expect((await ask(socket, 'message:send', { conversationId: conv.id, text: 'b'.repeat(LIMIT + 1), clientMessageId: 'long' })).error?.code).toBe('MESSAGE_TOO_LONG');
+    expect((await ask(socket, 'message:send', { conversationId: conv.id, text: 'b'.repeat(LIMIT + 1), clientMessageId: 'long' })).error?.code).toBe(
+      'MESSAGE_TOO_LONG',
+    );
     expect((await ask(socket, 'note:add', { conversationId: conv.id, text: 'c'.repeat(LIMIT + 1) })).error?.code).toBe('MESSAGE_TOO_LONG');
     expect(await s.app.store.listMessages(conv.id)).toHaveLength(before);
     expect((await ask(socket, 'note:add', { conversationId: conv.id, text: 'c'.repeat(LIMIT) })).ok).toBe(true);
@@ -119,7 +127,9 @@ describe('T24 one setting for every path', () => {
     try {
       expect((await post(s.url, messageActivity({ conversation: { id: 't24-small' }, text: 'a'.repeat(51) }))).body.error?.code).toBe('MESSAGE_TOO_LONG');
       expect((await (await webChatVisitor(s.url)).say('a'.repeat(51))).body.error?.code).toBe('MESSAGE_TOO_LONG');
-      expect((await request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: 'h', text: 'a'.repeat(51) } })).body.error?.code).toBe('MESSAGE_TOO_LONG');
+      expect(
+        (await request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: 'h', text: 'a'.repeat(51) } })).body.error?.code,
+      ).toBe('MESSAGE_TOO_LONG');
       expect((await post(s.url, messageActivity({ conversation: { id: 't24-small' }, text: 'a'.repeat(50) }))).status).toBe(200);
     } finally {
       await s.stop();

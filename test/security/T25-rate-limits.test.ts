@@ -139,14 +139,18 @@ describe('T25 handshakes and broadcasts', () => {
       const watcher = await online(s.app, s.url, sup);
       sockets.push(a, watcher);
       // Let the snapshots of the two sign-ins pass before counting.
-      await nextEvent(watcher, 'agents:updated', (p: { agents: { id: string; presence: string }[] }) => p.agents.some((x) => x.id === agent.id && x.presence === 'online'));
+      await nextEvent(watcher, 'agents:updated', (p: { agents: { id: string; presence: string }[] }) =>
+        p.agents.some((x) => x.id === agent.id && x.presence === 'online'),
+      );
       let snapshots = 0;
       watcher.on('agents:updated', () => snapshots++);
       const CHANGES = 40;
       const acks = [];
       for (let i = 0; i < CHANGES; i++) acks.push(ask(a, 'presence:set', { presence: i % 2 === 0 ? 'away' : 'online' }));
       expect((await Promise.all(acks)).every((r) => r.ok)).toBe(true);
-      await nextEvent(watcher, 'agents:updated', (p: { agents: { id: string; presence: string }[] }) => p.agents.some((x) => x.id === agent.id && x.presence === 'online'));
+      await nextEvent(watcher, 'agents:updated', (p: { agents: { id: string; presence: string }[] }) =>
+        p.agents.some((x) => x.id === agent.id && x.presence === 'online'),
+      );
       expect(snapshots).toBeGreaterThanOrEqual(1);
       expect(snapshots).toBeLessThan(CHANGES / 4);
     } finally {
@@ -160,8 +164,10 @@ test('T25 sign-in: failures lock one (account, address) pair with growing delays
   let now = Date.now();
   const s = await startSecurityApp({ TRUST_PROXY: '1' }, { clock: () => now });
   try {
-    for (const email of ['t25-a@test.local', 't25-b@test.local']) await s.app.services.auth.createUser({ email, name: 'T25', password: 'correct horse battery', role: 'agent' });
-    const login = (email: string, password: string, from: string) => request(`${s.url}/api/auth/login`, { body: { email, password }, headers: { 'x-forwarded-for': from } });
+    for (const email of ['t25-a@test.local', 't25-b@test.local'])
+      await s.app.services.auth.createUser({ email, name: 'T25', password: 'correct horse battery', role: 'agent' });
+    const login = (email: string, password: string, from: string) =>
+      request(`${s.url}/api/auth/login`, { body: { email, password }, headers: { 'x-forwarded-for': from } });
     for (let i = 0; i < 5; i++) expect((await login('t25-a@test.local', `wrong ${i}`, '203.0.113.5')).status).toBe(401);
     const locked = await login('t25-a@test.local', 'correct horse battery', '203.0.113.5');
     expect(locked.status).toBe(429);

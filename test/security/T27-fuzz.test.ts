@@ -19,7 +19,23 @@ function rng(seed: number) {
   };
 }
 
-const STRANGE = ['', ' ', '\u0000', '\u202eevil', '👩‍👩‍👧‍👦', '\ud800', 'a'.repeat(10_001), 'x'.repeat(5_000), '<script>alert(1)</script>', "'; DROP TABLE messages; --", '{"$ne":null}', 'ñandú', '\r\n\t', '%00', '../../etc/passwd'];
+const STRANGE = [
+  '',
+  ' ',
+  '\u0000',
+  '\u202eevil',
+  '👩‍👩‍👧‍👦',
+  '\ud800',
+  'a'.repeat(10_001),
+  'x'.repeat(5_000),
+  '<script>alert(1)</script>',
+  "'; DROP TABLE messages; --",
+  '{"$ne":null}',
+  'ñandú',
+  '\r\n\t',
+  '%00',
+  '../../etc/passwd',
+];
 const JUNK: unknown[] = [null, 0, -1, 1e308, true, [], [1, 'a'], {}, { $gt: '' }, { __proto__: { admin: true } }, 'string', '', NaN];
 
 interface Case {
@@ -46,21 +62,66 @@ function generate(n: number, channelUrl: string, seed = 27): Case[] {
     };
     const mutations = Math.floor(r() * 4);
     for (let m = 0; m < mutations; m++) {
-      const field = pick(['type', 'id', 'channelId', 'serviceUrl', 'conversation', 'from', 'recipient', 'text', 'locale', 'attachments', 'entities', 'channelData', 'value', 'name', 'membersAdded', 'timestamp', 'replyToId', 'deliveryMode', 'from.aadObjectId', 'from.name', 'conversation.id', 'suggestedActions']);
+      const field = pick([
+        'type',
+        'id',
+        'channelId',
+        'serviceUrl',
+        'conversation',
+        'from',
+        'recipient',
+        'text',
+        'locale',
+        'attachments',
+        'entities',
+        'channelData',
+        'value',
+        'name',
+        'membersAdded',
+        'timestamp',
+        'replyToId',
+        'deliveryMode',
+        'from.aadObjectId',
+        'from.name',
+        'conversation.id',
+        'suggestedActions',
+      ]);
       const value = r() < 0.5 ? pick(JUNK) : r() < 0.5 ? pick(STRANGE) : undefined;
       if (field.includes('.')) {
         const [outer, inner] = field.split('.');
         if (a[outer] && typeof a[outer] === 'object') (a[outer] as Record<string, unknown>)[inner] = value;
-      } else if (field === 'type') a.type = pick(['message', 'typing', 'conversationUpdate', 'event', 'invoke', 'messageReaction', 'endOfConversation', 'installationUpdate', 'delay', 'trace', 'handoff', ...STRANGE.slice(0, 3)]);
+      } else if (field === 'type')
+        a.type = pick([
+          'message',
+          'typing',
+          'conversationUpdate',
+          'event',
+          'invoke',
+          'messageReaction',
+          'endOfConversation',
+          'installationUpdate',
+          'delay',
+          'trace',
+          'handoff',
+          ...STRANGE.slice(0, 3),
+        ]);
       else if (field === 'membersAdded') a.membersAdded = pick([[{ id: 'new-user' }], [null], 'x', [{ id: 5 }], {}]);
       else if (field === 'value') a.value = pick([{ state: 'completed' }, { state: 5 }, null, 'x', [1]]);
-      else if (field === 'attachments') a.attachments = pick([[{ contentType: 'image/png', contentUrl: 'https://x/y.png' }], [{ contentType: 5 }], [null], 'x', Array(60).fill({ contentType: 'a' })]);
+      else if (field === 'attachments')
+        a.attachments = pick([
+          [{ contentType: 'image/png', contentUrl: 'https://x/y.png' }],
+          [{ contentType: 5 }],
+          [null],
+          'x',
+          Array(60).fill({ contentType: 'a' }),
+        ]);
       else if (field === 'serviceUrl') a.serviceUrl = pick([channelUrl, 'http://127.0.0.2:9/', 'not a url', 5, '']);
       else a[field] = value;
     }
     let body = JSON.stringify(a);
     const raw = r();
-    if (raw < 0.03) body = body.slice(0, Math.floor(r() * body.length)); // truncated JSON
+    if (raw < 0.03)
+      body = body.slice(0, Math.floor(r() * body.length)); // truncated JSON
     else if (raw < 0.05) body = body.replace('{', '{"__proto__":{"isAdmin":true},');
     else if (raw < 0.06) body = '[]';
     else if (raw < 0.07) body = 'null';
@@ -87,7 +148,8 @@ test('T27 1,000 generated activities: no crash, no 5xx, every 2xx message stored
       if (a.type !== 'message' || typeof a.channelId !== 'string' || typeof conversationId !== 'string' || typeof a.id !== 'string') continue;
       const conv = await s.app.store.findConversationByChannel(a.channelId, conversationId);
       const stored = conv ? await s.app.store.findMessageByActivity(conv.id, a.id) : null;
-      if (r.status >= 200 && r.status < 300 && typeof a.text === 'string' && !stored) problems.push(`#${i} answered ${r.status} but not stored: ${c.body.slice(0, 300)}`);
+      if (r.status >= 200 && r.status < 300 && typeof a.text === 'string' && !stored)
+        problems.push(`#${i} answered ${r.status} but not stored: ${c.body.slice(0, 300)}`);
       if (r.status >= 400 && r.status < 500 && stored) problems.push(`#${i} refused with ${r.status} but stored: ${c.body.slice(0, 300)}`);
     }
     expect(problems).toEqual([]);
@@ -110,7 +172,17 @@ test.each([
 ])('T27 %s is refused with 400 before anything is stored', async (_name, over) => {
   const s = await startSecurityApp();
   try {
-    const body = { type: 'message', id: 'bad-from', channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', conversation: { id: 't27-bad' }, from: { id: 'u' }, text: 'hello', ...over };
+    const body = {
+      type: 'message',
+      id: 'bad-from',
+      channelId: 'test',
+      serviceUrl: 'http://127.0.0.1:9/',
+      deliveryMode: 'expectReplies',
+      conversation: { id: 't27-bad' },
+      from: { id: 'u' },
+      text: 'hello',
+      ...over,
+    };
     const r = await request(`${s.url}/api/messages`, { body });
     expect(r.status).toBe(400);
     expect(r.body.error?.code).toBe('BOT_ACTIVITY_INVALID');

@@ -91,7 +91,8 @@ describe('T28 erasure is complete and final', () => {
     const person = await get(`/api/customers/${fb.id}`, sup);
     expect(person.status).toBe(200);
     expect(person.text).toContain(EMAIL);
-    const suggestions = async () => (await send('GET', '/api/merge-suggestions', sup)).json.suggestions as { customerId: string; candidateId: string; evidence: string[] }[];
+    const suggestions = async () =>
+      (await send('GET', '/api/merge-suggestions', sup)).json.suggestions as { customerId: string; candidateId: string; evidence: string[] }[];
     expect((await suggestions()).some((s) => [s.customerId, s.candidateId].includes(fb.id))).toBe(true);
     const corpus = async () => (await send('GET', '/api/nlu/corpus', sup)).json as { additions: { text: string }[]; model: { training: boolean } };
     expect((await corpus()).additions.map((a) => a.text)).toContain(PARCEL);
@@ -117,13 +118,18 @@ describe('T28 erasure is complete and final', () => {
     expect((await suggestions()).filter((s) => [s.customerId, s.candidateId].some((id) => [fb.id, tst.id, mentioned.customerId].includes(id)))).toEqual([]);
     expect((await corpus()).additions.map((a) => a.text)).not.toContain(PARCEL);
     expect(await store.readState([dialogKey])).toEqual({});
-    for (const q of ['zanzibarquill', '5555', HANDLE]) expect((JSON.parse((await get(`/api/transcripts/search?q=${q}`, sup)).text) as { hits: unknown[] }).hits).toEqual([]);
+    for (const q of ['zanzibarquill', '5555', HANDLE])
+      expect((JSON.parse((await get(`/api/transcripts/search?q=${q}`, sup)).text) as { hits: unknown[] }).hits).toEqual([]);
     const listed = JSON.parse((await get(`/api/transcripts?customer=${fb.id}`, sup)).text) as { items: { conversation: { id: string } }[] };
     expect(listed.items.length).toBe(3);
     for (const { conversation } of listed.items) {
       const transcript = await get(`/api/transcripts/${conversation.id}`, sup);
       expect(transcript.status).toBe(200);
-      for (const s of secrets) expect({ conversation: conversation.id, leaks: transcript.text.toLowerCase().includes(s.toLowerCase()) ? s : null }).toEqual({ conversation: conversation.id, leaks: null });
+      for (const s of secrets)
+        expect({ conversation: conversation.id, leaks: transcript.text.toLowerCase().includes(s.toLowerCase()) ? s : null }).toEqual({
+          conversation: conversation.id,
+          leaks: null,
+        });
     }
     const audit = (await get('/api/audit?action=privacy.erase', admin)).text;
     for (const s of secrets) expect(audit.toLowerCase()).not.toContain(s.toLowerCase());

@@ -26,7 +26,15 @@ export interface SecurityApp {
 /** The real app on a fresh embedded store, listening on port 0, its log captured (info and above). */
 export async function startSecurityApp(env: Record<string, string> = {}, deps: AppDeps = {}): Promise<SecurityApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-sec-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: path.join(dir, 'crm.sqlite'), SQLITE_SYNCHRONOUS: 'normal', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: path.join(dir, 'crm.sqlite'),
+    SQLITE_SYNCHRONOUS: 'normal',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...env,
+  });
   const rawLogs: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -114,7 +122,10 @@ export interface Answer {
 }
 
 /** One HTTP request with exactly the headers given (fetch would not let us set Host), body as JSON or raw. */
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string | Buffer } = {}): Promise<Answer> {
+export function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string | Buffer } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const headers: Record<string, string> = { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
@@ -149,7 +160,10 @@ export async function webChatVisitor(url: string, body: Record<string, unknown> 
     conversationId,
     userId,
     say: (text: string, headers: Record<string, string> = {}) =>
-      request(`${url}/v3/directline/conversations/${conversationId}/activities`, { body: { type: 'message', text }, headers: { authorization: `Bearer ${token}`, ...headers } }),
+      request(`${url}/v3/directline/conversations/${conversationId}/activities`, {
+        body: { type: 'message', text },
+        headers: { authorization: `Bearer ${token}`, ...headers },
+      }),
   };
 }
 
@@ -179,7 +193,12 @@ export class BotFrameworkKeys {
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      if (req.url === '/keys') res.end(JSON.stringify({ keys: [{ ...this.keyPair.publicKey.export({ format: 'jwk' }), kid: 'bf-1', use: 'sig', endorsements: ['test', 'webchat', 'msteams'] }] }));
+      if (req.url === '/keys')
+        res.end(
+          JSON.stringify({
+            keys: [{ ...this.keyPair.publicKey.export({ format: 'jwk' }), kid: 'bf-1', use: 'sig', endorsements: ['test', 'webchat', 'msteams'] }],
+          }),
+        );
       else res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${this.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -195,7 +214,10 @@ export class BotFrameworkKeys {
   token(claims: Record<string, unknown>, options: { key?: KeyObject; kid?: string; alg?: string } = {}): string {
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const body = `${enc({ alg: options.alg ?? 'RS256', typ: 'JWT', kid: options.kid ?? 'bf-1' })}.${enc(claims)}`;
-    return `${body}.${createSign('RSA-SHA256').update(body).sign(options.key ?? this.keyPair.privateKey).toString('base64url')}`;
+    return `${body}.${createSign('RSA-SHA256')
+      .update(body)
+      .sign(options.key ?? this.keyPair.privateKey)
+      .toString('base64url')}`;
   }
 
   async stop(): Promise<void> {

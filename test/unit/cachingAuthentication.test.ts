@@ -17,7 +17,12 @@ class CountingAuth extends BotFrameworkAuthentication {
   authenticateRequest(_activity: unknown, authHeader: string) {
     this.authenticated++;
     if (authHeader !== 'Bearer good') return Promise.reject(new Error('unauthorized'));
-    return Promise.resolve({ claimsIdentity: new ClaimsIdentity([{ type: 'aud', value: 'app-1' }], true), audience: 'a', callerId: '', connectorFactory: this.factory() });
+    return Promise.resolve({
+      claimsIdentity: new ClaimsIdentity([{ type: 'aud', value: 'app-1' }], true),
+      audience: 'a',
+      callerId: '',
+      connectorFactory: this.factory(),
+    });
   }
   authenticateStreamingRequest(): Promise<never> {
     return Promise.reject(new Error('not used'));

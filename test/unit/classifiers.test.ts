@@ -3,9 +3,18 @@ import { DEFAULT_MLP, MlpClassifier, type MlpModelJson } from '../../nlu/mlpClas
 import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText } from '../../nlu/intentPipeline';
 
 const TRAIN: { text: string; label: string }[] = [
-  ...['where is my parcel', 'track my order', 'has my package shipped', 'when will my order arrive', 'where is the delivery'].map((text) => ({ text, label: 'track' })),
-  ...['i forgot my password', 'reset my password', 'cannot log in to my account', 'locked out of my account', 'change my login password'].map((text) => ({ text, label: 'password' })),
-  ...['i want my money back', 'refund my purchase', 'give me a refund please', 'return the money for this order', 'how do i get reimbursed'].map((text) => ({ text, label: 'refund' })),
+  ...['where is my parcel', 'track my order', 'has my package shipped', 'when will my order arrive', 'where is the delivery'].map((text) => ({
+    text,
+    label: 'track',
+  })),
+  ...['i forgot my password', 'reset my password', 'cannot log in to my account', 'locked out of my account', 'change my login password'].map((text) => ({
+    text,
+    label: 'password',
+  })),
+  ...['i want my money back', 'refund my purchase', 'give me a refund please', 'return the money for this order', 'how do i get reimbursed'].map((text) => ({
+    text,
+    label: 'refund',
+  })),
 ];
 
 const argmax = (p: Float64Array) => p.indexOf(Math.max(...p));
@@ -53,7 +62,12 @@ describe('IntentPipeline.calibrate', () => {
   it('keeps no threshold when validation has no out-of-scope examples', async () => {
     const p = new IntentPipeline(options);
     await p.train(withLang(TRAIN));
-    const r = await p.calibrate(withLang([{ text: 'where is my package', label: 'track' }, { text: 'reset the password', label: 'password' }]));
+    const r = await p.calibrate(
+      withLang([
+        { text: 'where is my package', label: 'track' },
+        { text: 'reset the password', label: 'password' },
+      ]),
+    );
     expect(r.threshold).toBe(0);
   });
 
@@ -87,13 +101,17 @@ describe('IntentPipeline with node-nlp', () => {
   it("scores each text with exactly the classifications of node-nlp's own NlpManager.process", async () => {
     const p = new IntentPipeline({ ...DEFAULT_PIPELINE, wordView: { ...DEFAULT_MLP, hidden: 16, epochs: 10 } });
     await p.train(TRAIN.map((x) => ({ ...x, language: 'en' })));
-    const manager = (p as unknown as { managers: Map<string, { process(l: string, t: string): Promise<{ classifications: { intent: string; score: number }[] }> }> }).managers.get('en')!;
+    const manager = (
+      p as unknown as { managers: Map<string, { process(l: string, t: string): Promise<{ classifications: { intent: string; score: number }[] }> }> }
+    ).managers.get('en')!;
     for (const text of ['where is my parcel now', 'reset password', 'money back please', 'completely unrelated words']) {
       const own = (await manager.process('en', text)).classifications.filter((c) => c.score > 0);
       const sum = own.reduce((s, c) => s + c.score, 0);
       const { nlp } = await p.scores(text, 'en');
       const labels = ['password', 'refund', 'track']; // the pipeline's (sorted) label order
-      expect(labels.map((l) => nlp![labels.indexOf(l)])).toEqual(labels.map((l) => expect.closeTo(sum > 0 ? (own.find((c) => c.intent === l)?.score ?? 0) / sum : 0, 12) as unknown));
+      expect(labels.map((l) => nlp![labels.indexOf(l)])).toEqual(
+        labels.map((l) => expect.closeTo(sum > 0 ? (own.find((c) => c.intent === l)?.score ?? 0) / sum : 0, 12) as unknown),
+      );
     }
   });
 });

@@ -52,7 +52,13 @@ describe('config', () => {
     expect(msg).toContain('MicrosoftAppPassword');
     expect(msg).toContain('SESSION_SECRET');
     expect(msg).toContain('PUBLIC_URL');
-    const ok = loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', SESSION_SECRET: STRONG, PUBLIC_URL: 'https://bot.example' });
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      MicrosoftAppId: 'id',
+      MicrosoftAppPassword: 'pw',
+      SESSION_SECRET: STRONG,
+      PUBLIC_URL: 'https://bot.example',
+    });
     expect(ok.bot.anonymous).toBe(false);
     expect(ok.demoAccounts).toBe(false);
   });
@@ -72,9 +78,17 @@ describe('config', () => {
     ['DEMO_ACCOUNTS in production', { ...PROD, DEMO_ACCOUNTS: 'true' }, 'DEMO_ACCOUNTS'],
     ['a plain-http PUBLIC_URL in production', { ...PROD, PUBLIC_URL: 'http://bot.example' }, 'PUBLIC_URL'],
     ['Bot Framework credentials without PUBLIC_URL', { MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }, 'PUBLIC_URL'],
-    ['UserAssignedMSI without a tenant', { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'id', PUBLIC_URL: 'https://bot.example' }, 'MicrosoftAppTenantId'],
+    [
+      'UserAssignedMSI without a tenant',
+      { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'id', PUBLIC_URL: 'https://bot.example' },
+      'MicrosoftAppTenantId',
+    ],
     ['UserAssignedMSI without a client id', { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'tid' }, 'MicrosoftAppId'],
-    ['SingleTenant without a tenant', { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', PUBLIC_URL: 'https://bot.example' }, 'MicrosoftAppTenantId'],
+    [
+      'SingleTenant without a tenant',
+      { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', PUBLIC_URL: 'https://bot.example' },
+      'MicrosoftAppTenantId',
+    ],
     ['a session secret of 32 spaces', { SESSION_SECRET: ' '.repeat(32) }, 'SESSION_SECRET'],
     ['a session secret of one repeated character', { SESSION_SECRET: 'x'.repeat(40) }, 'SESSION_SECRET'],
     ['a session secret of two alternating characters', { SESSION_SECRET: 'ab'.repeat(20) }, 'SESSION_SECRET'],
@@ -105,12 +119,21 @@ describe('config', () => {
     expect(withCredentials.trustedServiceUrls.some((u) => u.startsWith('http://'))).toBe(false);
     // "default" stands for the built-in list; anything else replaces it.
     expect(loadConfig({ TRUSTED_SERVICE_URLS: 'https://channel.example/bot' }).trustedServiceUrls).toEqual(['https://channel.example/bot']);
-    expect(loadConfig({ TRUSTED_SERVICE_URLS: 'default,https://channel.example' }).trustedServiceUrls).toEqual(expect.arrayContaining(['https://*.botframework.com', 'https://channel.example']));
+    expect(loadConfig({ TRUSTED_SERVICE_URLS: 'default,https://channel.example' }).trustedServiceUrls).toEqual(
+      expect.arrayContaining(['https://*.botframework.com', 'https://channel.example']),
+    );
   });
 
   test('an invalid setting does not hide the problems between settings', () => {
-    const found = problems({ NODE_ENV: 'production', SESSION_SECRET: ' '.repeat(32), MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'id', TEAMS_APP_ID: 'tab' });
-    for (const setting of ['SESSION_SECRET', 'MicrosoftAppTenantId', 'PUBLIC_URL', 'TEAMS_ALLOWED_TENANTS']) expect(found.some((p) => p.startsWith(setting))).toBe(true);
+    const found = problems({
+      NODE_ENV: 'production',
+      SESSION_SECRET: ' '.repeat(32),
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppId: 'id',
+      TEAMS_APP_ID: 'tab',
+    });
+    for (const setting of ['SESSION_SECRET', 'MicrosoftAppTenantId', 'PUBLIC_URL', 'TEAMS_ALLOWED_TENANTS'])
+      expect(found.some((p) => p.startsWith(setting))).toBe(true);
     // The invalid secret is reported as invalid, not also as missing.
     expect(found.filter((p) => p.includes('required in production') && p.startsWith('SESSION_SECRET'))).toEqual([]);
   });
@@ -135,7 +158,12 @@ describe('config', () => {
     ['http://localhost:3979/', false], // loopback only when listed
     ['not a url', false],
   ])('TRUSTED_SERVICE_URLS: %s trusted: %s', (url, trusted) => {
-    const list = loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', PUBLIC_URL: 'https://bot.example', TRUSTED_SERVICE_URLS: 'default,https://channel.example/bot' }).trustedServiceUrls;
+    const list = loadConfig({
+      MicrosoftAppId: 'id',
+      MicrosoftAppPassword: 'pw',
+      PUBLIC_URL: 'https://bot.example',
+      TRUSTED_SERVICE_URLS: 'default,https://channel.example/bot',
+    }).trustedServiceUrls;
     expect(new TrustedServiceUrls(list).isTrusted(url)).toBe(trusted);
   });
 });

@@ -8,11 +8,38 @@ import { readYesNo } from '../../dialogs/yesNo';
 /** The readers that decide what a customer's words mean where the intent model must not (yes/no, consent, ratings…). */
 describe('yes and no, read by the prompt that asked', () => {
   test.each([
-    ['yes', 'yes'], ['Yes please', 'yes'], ['yep', 'yes'], ['sure, go ahead', 'yes'], ['yes, cancel it', 'yes'], ['ok', 'yes'], ['sí', 'yes'], ['si claro', 'yes'],
-    ['vale', 'yes'], ['por supuesto', 'yes'], ['sí, por favor', 'yes'], ['sure, no problem', 'yes'],
-    ['no', 'no'], ['No.', 'no'], ['nope', 'no'], ['nah', 'no'], ['no thanks', 'no'], ['no, thank you!', 'no'], ['no gracias', 'no'], ['mejor no', 'no'],
-    ['not now', 'no'], ['never mind', 'no'], ["that's all", 'no'], ['nothing else, thanks', 'no'], ['not sure', 'no'], ["I don't want that", 'no'], ['ahora no', 'no'],
-    ['where is my order 12345', undefined], ['yes and also where is my refund for order 67890', undefined], ['cancel it', undefined], ['hello', undefined], ['', undefined],
+    ['yes', 'yes'],
+    ['Yes please', 'yes'],
+    ['yep', 'yes'],
+    ['sure, go ahead', 'yes'],
+    ['yes, cancel it', 'yes'],
+    ['ok', 'yes'],
+    ['sí', 'yes'],
+    ['si claro', 'yes'],
+    ['vale', 'yes'],
+    ['por supuesto', 'yes'],
+    ['sí, por favor', 'yes'],
+    ['sure, no problem', 'yes'],
+    ['no', 'no'],
+    ['No.', 'no'],
+    ['nope', 'no'],
+    ['nah', 'no'],
+    ['no thanks', 'no'],
+    ['no, thank you!', 'no'],
+    ['no gracias', 'no'],
+    ['mejor no', 'no'],
+    ['not now', 'no'],
+    ['never mind', 'no'],
+    ["that's all", 'no'],
+    ['nothing else, thanks', 'no'],
+    ['not sure', 'no'],
+    ["I don't want that", 'no'],
+    ['ahora no', 'no'],
+    ['where is my order 12345', undefined],
+    ['yes and also where is my refund for order 67890', undefined],
+    ['cancel it', undefined],
+    ['hello', undefined],
+    ['', undefined],
   ])('%j → %s', (text, expected) => {
     expect(readYesNo(text)).toBe(expected);
   });
@@ -25,24 +52,56 @@ describe('yes and no, read by the prompt that asked', () => {
 
 describe('what a message about news and offers asks for', () => {
   test.each([
-    'I want to cancel my newsletter subscription', 'where can I unsubscribe from the newsletter?', 'stop sending me offers', 'no more marketing emails please',
-    "I don't want your newsletter", 'remove me from the mailing list', 'opt out of promotions', 'quiero darme de baja del boletín', 'deja de enviarme ofertas',
-    'no quiero recibir publicidad', 'ya no quiero el boletín', 'cancelar la suscripción', 'quítame de la lista de correo', 'I never asked for these offers',
+    'I want to cancel my newsletter subscription',
+    'where can I unsubscribe from the newsletter?',
+    'stop sending me offers',
+    'no more marketing emails please',
+    "I don't want your newsletter",
+    'remove me from the mailing list',
+    'opt out of promotions',
+    'quiero darme de baja del boletín',
+    'deja de enviarme ofertas',
+    'no quiero recibir publicidad',
+    'ya no quiero el boletín',
+    'cancelar la suscripción',
+    'quítame de la lista de correo',
+    'I never asked for these offers',
   ])('%j withdraws', (text) => {
     expect(readConsentWish(text)).toBe('withdraw');
   });
 
-  test.each(['sign me up for the newsletter', 'I want to receive your offers', 'subscribe me', 'quiero suscribirme al boletín', 'apúntame a las ofertas'])('%j asks to receive', (text) => {
-    expect(readConsentWish(text)).toBe('grant');
-  });
+  test.each(['sign me up for the newsletter', 'I want to receive your offers', 'subscribe me', 'quiero suscribirme al boletín', 'apúntame a las ofertas'])(
+    '%j asks to receive',
+    (text) => {
+      expect(readConsentWish(text)).toBe('grant');
+    },
+  );
 });
 
 describe('survey answers: digits, stars and words in both languages', () => {
   test.each([
-    ['5', 5, undefined], ['5 very helpful', 5, 'very helpful'], ['4/5', 4, undefined], ['4 out of 5, quick', 4, 'quick'], ['3 stars', 3, undefined], ['8/10', 4, undefined],
-    ['★★★★', 4, undefined], ['⭐⭐', 2, undefined], ['four', 4, undefined], ['cuatro', 4, undefined], ['una estrella', 1, undefined],
-    ['great', 5, 'great'], ['terrible', 1, 'terrible'], ['genial', 5, 'genial'], ['fatal', 1, 'fatal'], ['good', 4, 'good'], ['not good', 2, 'not good'],
-    ['not bad', 3, 'not bad'], ['muy bien', 5, 'muy bien'], ['regular', 3, 'regular'], ['bastante mal', 1, 'bastante mal'], ['excelente atención', 5, 'excelente atención'],
+    ['5', 5, undefined],
+    ['5 very helpful', 5, 'very helpful'],
+    ['4/5', 4, undefined],
+    ['4 out of 5, quick', 4, 'quick'],
+    ['3 stars', 3, undefined],
+    ['8/10', 4, undefined],
+    ['★★★★', 4, undefined],
+    ['⭐⭐', 2, undefined],
+    ['four', 4, undefined],
+    ['cuatro', 4, undefined],
+    ['una estrella', 1, undefined],
+    ['great', 5, 'great'],
+    ['terrible', 1, 'terrible'],
+    ['genial', 5, 'genial'],
+    ['fatal', 1, 'fatal'],
+    ['good', 4, 'good'],
+    ['not good', 2, 'not good'],
+    ['not bad', 3, 'not bad'],
+    ['muy bien', 5, 'muy bien'],
+    ['regular', 3, 'regular'],
+    ['bastante mal', 1, 'bastante mal'],
+    ['excelente atención', 5, 'excelente atención'],
   ])('%j → %d', (text, score, comment) => {
     expect(parseRatingWithComment(text)).toEqual({ score, comment });
   });
@@ -56,18 +115,37 @@ describe('an explicit request for a person, wherever it stands', () => {
   test.each([
     ['I need a human please, my card was charged twice', 'my card was charged twice'],
     ['my card was charged twice. I want to talk to a person', 'my card was charged twice.'],
-    ['agent', ''], ['human!', ''], ['can I speak with a real person?', ''], ['connect me to an agent', ''], ['live agent', ''],
-    ['quiero hablar con una persona, me han cobrado dos veces', 'me han cobrado dos veces'], ['pásame con un agente', ''], ['necesito un humano por favor', ''],
+    ['agent', ''],
+    ['human!', ''],
+    ['can I speak with a real person?', ''],
+    ['connect me to an agent', ''],
+    ['live agent', ''],
+    ['quiero hablar con una persona, me han cobrado dos veces', 'me han cobrado dos veces'],
+    ['pásame con un agente', ''],
+    ['necesito un humano por favor', ''],
   ])('%j', (text, rest) => {
     expect(findHumanRequest(text)).toEqual({ rest });
   });
 
-  test.each(["I don't need an agent, where is my order", 'no quiero hablar con una persona', 'where is my order 12345', 'the agent said it would arrive today'])('%j is no request', (text) => {
+  test.each([
+    "I don't need an agent, where is my order",
+    'no quiero hablar con una persona',
+    'where is my order 12345',
+    'the agent said it would arrive today',
+  ])('%j is no request', (text) => {
     expect(findHumanRequest(text)).toBeUndefined();
   });
 
   test('withdrawing a waiting request', () => {
-    for (const text of ['Withdraw my request', 'never mind, I found it', 'cancel my request', "I don't need a person anymore", 'Retirar mi solicitud', 'ya no hace falta']) expect(isWithdrawRequest(text)).toBe(true);
+    for (const text of [
+      'Withdraw my request',
+      'never mind, I found it',
+      'cancel my request',
+      "I don't need a person anymore",
+      'Retirar mi solicitud',
+      'ya no hace falta',
+    ])
+      expect(isWithdrawRequest(text)).toBe(true);
     for (const text of ['where is my order', 'I need a person']) expect(isWithdrawRequest(text)).toBe(false);
   });
 });

@@ -5,10 +5,18 @@ import { SqliteStore } from '../../store/sqliteStore';
 
 // The full table, written out once more by hand: every pair is either allowed or not.
 const ALLOWED = new Set([
-  'bot>queued', 'bot>external', 'bot>closed',
-  'queued>agent', 'queued>bot', 'queued>closed',
-  'agent>agent', 'agent>queued', 'agent>bot', 'agent>closed',
-  'external>bot', 'external>closed',
+  'bot>queued',
+  'bot>external',
+  'bot>closed',
+  'queued>agent',
+  'queued>bot',
+  'queued>closed',
+  'agent>agent',
+  'agent>queued',
+  'agent>bot',
+  'agent>closed',
+  'external>bot',
+  'external>closed',
   'closed>bot',
 ]);
 
@@ -44,7 +52,13 @@ describe('transition() runs the table: every pair of states against a real (in-m
   async function inState(state: ConversationState): Promise<Conversation> {
     const customer = await store.createCustomer({});
     const id = `pair-${++n}`;
-    const { conversation } = await store.getOrCreateConversation({ channelId: 'test', channelConversationId: id, customerId: customer.id, reference: { channelId: 'test', serviceUrl: 'x', conversation: { id } }, state: state === 'agent' ? 'queued' : state });
+    const { conversation } = await store.getOrCreateConversation({
+      channelId: 'test',
+      channelConversationId: id,
+      customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'x', conversation: { id } },
+      state: state === 'agent' ? 'queued' : state,
+    });
     if (state !== 'agent') return conversation;
     const r = await store.claimConversation({ conversationId: conversation.id, agentId: 'agent-1', fromStates: ['queued'], maxActive: 100 });
     if (!r.ok) throw new Error('setup');
@@ -59,14 +73,31 @@ describe('transition() runs the table: every pair of states against a real (in-m
     const events = new HandoffEvents();
     const changed: HandoffEventMap['conversation.changed'][] = [];
     events.on('conversation.changed', (e) => changed.push(e));
-    const r = await transition(store, events, { conversationId: before.id, to, cause: 'claimed', agent: { id: 'agent-2', maxActive: 100 }, actorId: 'actor-1' });
+    const r = await transition(store, events, {
+      conversationId: before.id,
+      to,
+      cause: 'claimed',
+      agent: { id: 'agent-2', maxActive: 100 },
+      actorId: 'actor-1',
+    });
     const after = (await store.getConversation(before.id))!;
     const messages = await store.listMessages(before.id);
     if (ALLOWED.has(`${from}>${to}`)) {
       expect(r.ok).toBe(true);
       expect(after).toMatchObject({ state: to, agentId: to === 'agent' ? 'agent-2' : null, version: before.version + 1 });
       expect(messages.map((m) => [m.kind, m.authorId, m.data])).toEqual([
-        ['event', 'actor-1', { type: 'state', from, to, cause: 'claimed', ...(to === 'agent' ? { agentId: 'agent-2' } : {}), ...(from === 'agent' ? { previousAgentId: 'agent-1' } : {}) }],
+        [
+          'event',
+          'actor-1',
+          {
+            type: 'state',
+            from,
+            to,
+            cause: 'claimed',
+            ...(to === 'agent' ? { agentId: 'agent-2' } : {}),
+            ...(from === 'agent' ? { previousAgentId: 'agent-1' } : {}),
+          },
+        ],
       ]);
       expect(changed.map((e) => [e.previous.state, e.conversation.state, e.cause])).toEqual([[from, to, 'claimed']]);
     } else {
@@ -80,11 +111,24 @@ describe('transition() runs the table: every pair of states against a real (in-m
   test('a caller narrows the table and names the owner; a refusal writes nothing', async () => {
     const held = await inState('agent');
     const events = new HandoffEvents();
-    expect(await transition(store, events, { conversationId: held.id, to: 'bot', cause: 'returned', expectedAgentId: 'someone-else' })).toMatchObject({ ok: false, reason: 'owner' });
-    expect(await transition(store, events, { conversationId: held.id, to: 'queued', cause: 'escalated', from: ['bot'] })).toMatchObject({ ok: false, reason: 'state' });
-    expect(await transition(store, events, { conversationId: 'missing', to: 'queued', cause: 'escalated' })).toEqual({ ok: false, reason: 'not_found', current: null });
+    expect(await transition(store, events, { conversationId: held.id, to: 'bot', cause: 'returned', expectedAgentId: 'someone-else' })).toMatchObject({
+      ok: false,
+      reason: 'owner',
+    });
+    expect(await transition(store, events, { conversationId: held.id, to: 'queued', cause: 'escalated', from: ['bot'] })).toMatchObject({
+      ok: false,
+      reason: 'state',
+    });
+    expect(await transition(store, events, { conversationId: 'missing', to: 'queued', cause: 'escalated' })).toEqual({
+      ok: false,
+      reason: 'not_found',
+      current: null,
+    });
     const full = await inState('queued');
-    expect(await transition(store, events, { conversationId: full.id, to: 'agent', cause: 'claimed', agent: { id: 'agent-1', maxActive: 1 } })).toMatchObject({ ok: false, reason: 'capacity' });
+    expect(await transition(store, events, { conversationId: full.id, to: 'agent', cause: 'claimed', agent: { id: 'agent-1', maxActive: 1 } })).toMatchObject({
+      ok: false,
+      reason: 'capacity',
+    });
     expect(await store.getConversation(held.id)).toEqual(held);
     expect(await store.listMessages(held.id)).toEqual([]);
   });

@@ -37,7 +37,13 @@ describe('MongoDB customer update', () => {
     const next = mergeCustomer(base, { sentiment: [...base.sentiment, point(99)].slice(-200), lastSeenAt: '2026-02-01T00:00:00.000Z', segments: ['at_risk'] });
     const update = customerUpdate(base, next);
     expect(update.$push).toEqual({ 'doc.sentiment': { $each: [point(99)], $slice: -200 } });
-    expect(update.$set).toEqual({ version: 8, 'doc.version': 8, 'doc.lastSeenAt': '2026-02-01T00:00:00.000Z', 'doc.segments': ['at_risk'], segments: ['at_risk'] });
+    expect(update.$set).toEqual({
+      version: 8,
+      'doc.version': 8,
+      'doc.lastSeenAt': '2026-02-01T00:00:00.000Z',
+      'doc.segments': ['at_risk'],
+      segments: ['at_risk'],
+    });
     expect(JSON.stringify(update).length).toBeLessThan(JSON.stringify(next).length / 10);
   });
 
@@ -45,7 +51,10 @@ describe('MongoDB customer update', () => {
     const base = buildCustomer({ identities: [{ channelId: 'web', userId: 'u1', verified: true, addedAt: 'x' }] });
     const renamed = customerUpdate(base, mergeCustomer(base, { displayName: 'B' }));
     expect(Object.keys(renamed.$set).sort()).toEqual(['doc.displayName', 'doc.version', 'version']);
-    const withEmail = customerUpdate(base, mergeCustomer(base, { contacts: [{ type: 'email', value: 'A@Example.com', verified: true, source: 'agent', addedAt: 'x' }] }));
+    const withEmail = customerUpdate(
+      base,
+      mergeCustomer(base, { contacts: [{ type: 'email', value: 'A@Example.com', verified: true, source: 'agent', addedAt: 'x' }] }),
+    );
     expect(withEmail.$set).toMatchObject({ keys: ['channel:web:u1', 'email:a@example.com'], contacts: ['email:a@example.com'] });
     expect(withEmail.$push).toBeUndefined();
   });
@@ -72,7 +81,10 @@ describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as
   type Castable = Parameters<typeof cast>[0];
 
   test('a lookup by identity key keeps the partial index filter expression', () => {
-    expect(cast(m.Customer.findOne(byKey('email:a@example.com')) as unknown as Castable)).toEqual({ error: undefined, filter: { keys: 'email:a@example.com', 'keys.0': { $exists: true } } });
+    expect(cast(m.Customer.findOne(byKey('email:a@example.com')) as unknown as Castable)).toEqual({
+      error: undefined,
+      filter: { keys: 'email:a@example.com', 'keys.0': { $exists: true } },
+    });
   });
 
   test('the phrase filter keeps $text and the whole-word expression', () => {

@@ -4,7 +4,10 @@ import { canSee, csvCell } from '../../review/reviewService';
 import { canonicalUrl, rangeEnd, rangeStart } from '../../api/reviewRoutes';
 import type { Conversation } from '../../models/records';
 
-const fixed = (intent: string): Recognizer => ({ languages: ['en'], recognize: (text) => Promise.resolve({ text, intent, score: 1, entities: [], sentiment: 0, language: 'en' }) });
+const fixed = (intent: string): Recognizer => ({
+  languages: ['en'],
+  recognize: (text) => Promise.resolve({ text, intent, score: 1, entities: [], sentiment: 0, language: 'en' }),
+});
 
 test('the live recognizer answers with the old model while retraining and swaps when the new one is ready', async () => {
   let finish!: (r: { recognizer: Recognizer; additions: number }) => void;
@@ -40,17 +43,34 @@ test('additions join the corpus: to their intent, out-of-scope ones to outOfScop
 });
 
 test('CSV cells: quotes, commas and line breaks quoted; formula starts neutralized', () => {
-  expect([csvCell('plain'), csvCell('a,b'), csvCell('say "hi"'), csvCell('two\nlines'), csvCell('=1+1'), csvCell('-2'), csvCell('@x'), csvCell(undefined), csvCell(0.5)]).toEqual([
-    'plain', '"a,b"', '"say ""hi"""', '"two\nlines"', "'=1+1", "'-2", "'@x", '', '0.5',
-  ]);
+  expect([
+    csvCell('plain'),
+    csvCell('a,b'),
+    csvCell('say "hi"'),
+    csvCell('two\nlines'),
+    csvCell('=1+1'),
+    csvCell('-2'),
+    csvCell('@x'),
+    csvCell(undefined),
+    csvCell(0.5),
+  ]).toEqual(['plain', '"a,b"', '"say ""hi"""', '"two\nlines"', "'=1+1", "'-2", "'@x", '', '0.5']);
 });
 
 test('visibility: supervisors and admins see all, an agent only chats they held', () => {
   const c = { agentId: null, handledBy: ['a1'] } as unknown as Conversation;
-  expect([canSee({ id: 's', role: 'supervisor' }, c), canSee({ id: 'x', role: 'admin' }, c), canSee({ id: 'a1', role: 'agent' }, c), canSee({ id: 'a2', role: 'agent' }, c)]).toEqual([true, true, true, false]);
+  expect([
+    canSee({ id: 's', role: 'supervisor' }, c),
+    canSee({ id: 'x', role: 'admin' }, c),
+    canSee({ id: 'a1', role: 'agent' }, c),
+    canSee({ id: 'a2', role: 'agent' }, c),
+  ]).toEqual([true, true, true, false]);
 });
 
 test('date ranges: a date alone is the whole day; tickets bind to a canonical URL', () => {
-  expect([rangeStart('2026-03-01'), rangeEnd('2026-03-01'), rangeEnd('2026-03-01T10:00:00Z')]).toEqual(['2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z', '2026-03-01T10:00:00.000Z']);
+  expect([rangeStart('2026-03-01'), rangeEnd('2026-03-01'), rangeEnd('2026-03-01T10:00:00Z')]).toEqual([
+    '2026-03-01T00:00:00.000Z',
+    '2026-03-02T00:00:00.000Z',
+    '2026-03-01T10:00:00.000Z',
+  ]);
   expect(canonicalUrl('/x', { q: 'a b', format: 'csv', ticket: 't' })).toBe('/x?format=csv&q=a+b');
 });

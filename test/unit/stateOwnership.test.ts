@@ -71,15 +71,19 @@ export function stateWrites(text: string): string[] {
     if (/\b(state|agentId)\s*:/.test(fields ?? '') || spreadsIntoObject(fields ?? '')) found.push(`${line(m.index)}: ${m[1]} with a state or owner`);
   }
   // A cast around the patch type, raw SQL, or the Mongo model reached directly.
-  for (const m of text.matchAll(/\bas\s+(ConversationPatch|OwnerPatch)\b|UPDATE\s+conversations|\.Conversation\s*\.\s*(updateOne|updateMany|findOneAndUpdate|replaceOne|bulkWrite)/gi)) {
+  for (const m of text.matchAll(
+    /\bas\s+(ConversationPatch|OwnerPatch)\b|UPDATE\s+conversations|\.Conversation\s*\.\s*(updateOne|updateMany|findOneAndUpdate|replaceOne|bulkWrite)/gi,
+  )) {
     found.push(`${line(m.index)}: ${m[0]}`);
   }
   return found;
 }
 
-describe('only handoff/ and store/ write a conversation\'s state', () => {
+describe("only handoff/ and store/ write a conversation's state", () => {
   test('the scan finds each way of writing state (it is not vacuous)', () => {
-    expect(stateWrites(`await this.d.store.updateConversation(c.id, { state: 'bot', tags: c.tags.filter((x) => x !== 'a') }, { states: ['closed'] });`)).toHaveLength(1);
+    expect(
+      stateWrites(`await this.d.store.updateConversation(c.id, { state: 'bot', tags: c.tags.filter((x) => x !== 'a') }, { states: ['closed'] });`),
+    ).toHaveLength(1);
     expect(stateWrites(`await store.updateConversation(id, { agentId: null } as any)`)).toHaveLength(1);
     expect(stateWrites(`await store.updateConversation(id, { ...patch })`)).toHaveLength(1);
     expect(stateWrites(`store.claimConversation({ conversationId, agentId, fromStates: ['queued'], maxActive: 1 })`)).toHaveLength(1);
@@ -93,8 +97,11 @@ describe('only handoff/ and store/ write a conversation\'s state', () => {
     expect(stateWrites(`await this.d.handoff.reopen(conversation.id); if (conversation.state === 'closed') return;`)).toEqual([]);
   });
 
-  test('no module outside handoff/ and store/ writes a conversation\'s state or owner', () => {
-    const folders = fs.readdirSync(ROOT, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP.includes(e.name)).map((e) => e.name);
+  test("no module outside handoff/ and store/ writes a conversation's state or owner", () => {
+    const folders = fs
+      .readdirSync(ROOT, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP.includes(e.name))
+      .map((e) => e.name);
     expect(folders).toEqual(expect.arrayContaining(['bot', 'profile', 'review', 'api', 'agent-console', 'app', 'dialogs']));
     const offences = folders.flatMap(sources).flatMap((file) => stateWrites(fs.readFileSync(path.join(ROOT, file), 'utf8')).map((w) => `${file}:${w}`));
     expect(offences).toEqual([]);

@@ -10,7 +10,15 @@ test('the Teams package is a zip with the filled manifest and both icons', () =>
   const file = path.join(dir, 'app.zip');
   fs.writeFileSync(file, zip);
   // Python's zipfile verifies every CRC: an independent reader of what we wrote.
-  const listing = execFileSync('python3', ['-c', 'import sys,zipfile,json; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({"names": z.namelist(), "manifest": json.loads(z.read("manifest.json"))}))', file], { encoding: 'utf8' });
+  const listing = execFileSync(
+    'python3',
+    [
+      '-c',
+      'import sys,zipfile,json; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({"names": z.namelist(), "manifest": json.loads(z.read("manifest.json"))}))',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   const { names, manifest } = JSON.parse(listing) as {
     names: string[];
     manifest: { id: string; staticTabs: { contentUrl: string }[]; webApplicationInfo: { resource: string } };

@@ -13,7 +13,9 @@ export function App() {
   if (!me.value) return <Login />;
   return (
     <div class={`shell${connected.value ? '' : ' offline'}`}>
-      <a class="skip" href="#main">{tr('navChat')}</a>
+      <a class="skip" href="#main">
+        {tr('navChat')}
+      </a>
       <TopBar />
       {page.value === 'chats' ? <Workspace /> : <Review tab={page.value} />}
       <Help />

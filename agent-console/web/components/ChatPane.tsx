@@ -4,8 +4,36 @@ import type { ConversationView } from '../../server/protocol';
 import { channelName, dateTime, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
-  agentName, agents, claim, closeChat, conversations, current, customerTypingAt, decline, displayName, draftOf, history, isLead, me, messagesOf, now, offeredIds, pane,
-  queueIds, refreshAgents, released, resent, retry, returnToBot, sending, takenElsewhere, takenOverBy, takeover, transfer, transferOf, undelivered,
+  agentName,
+  agents,
+  claim,
+  closeChat,
+  conversations,
+  current,
+  customerTypingAt,
+  decline,
+  displayName,
+  draftOf,
+  history,
+  isLead,
+  me,
+  messagesOf,
+  now,
+  offeredIds,
+  pane,
+  queueIds,
+  refreshAgents,
+  released,
+  resent,
+  retry,
+  returnToBot,
+  sending,
+  takenElsewhere,
+  takenOverBy,
+  takeover,
+  transfer,
+  transferOf,
+  undelivered,
 } from '../state';
 import { Clocks, Countdown } from './Inbox';
 import { Composer } from './Composer';
@@ -27,22 +55,50 @@ function ChatView({ c }: { c: ConversationView }) {
   return (
     <>
       <header class="chat-header">
-        <button class="back" id="back-to-list" aria-label={tr('backToList')} onClick={() => (pane.value = 'list')}>←</button>
+        <button class="back" id="back-to-list" aria-label={tr('backToList')} onClick={() => (pane.value = 'list')}>
+          ←
+        </button>
         <div class="chat-title">
           <h1 id="chat-title">{displayName(c)}</h1>
           <span class="meta">
-            {[tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.state === 'agent' && !mineNow ? agentName(c.agentId) : tr(('state_' + c.state) as Key)].join(' · ')}
+            {[
+              tr(('reason_' + (c.handoffReason ?? 'none')) as Key),
+              channelName(c.channelId),
+              c.state === 'agent' && !mineNow ? agentName(c.agentId) : tr(('state_' + c.state) as Key),
+            ].join(' · ')}
           </span>
           <Clocks c={c} />
         </div>
         <div class="actions" role="group" aria-label={tr('chatActions')}>
-          {c.state === 'queued' && !gone ? <button class="primary" id="accept" onClick={() => void claim(c.id)}>{tr('accept')}</button> : null}
-          {offer ? <button id="decline" onClick={() => void decline(c.id)}>{tr('decline')}</button> : null}
-          {!mineNow && isLead.value && (c.state === 'agent' || c.state === 'queued') ? <button id="takeover" onClick={() => void takeover(c.id)}>{tr('takeover')}</button> : null}
+          {c.state === 'queued' && !gone ? (
+            <button class="primary" id="accept" onClick={() => void claim(c.id)}>
+              {tr('accept')}
+            </button>
+          ) : null}
+          {offer ? (
+            <button id="decline" onClick={() => void decline(c.id)}>
+              {tr('decline')}
+            </button>
+          ) : null}
+          {!mineNow && isLead.value && (c.state === 'agent' || c.state === 'queued') ? (
+            <button id="takeover" onClick={() => void takeover(c.id)}>
+              {tr('takeover')}
+            </button>
+          ) : null}
           {mineNow ? <TransferMenu c={c} /> : null}
-          {mineNow ? <button id="return" onClick={() => void returnToBot(c.id)}>{tr('returnToBot')}</button> : null}
-          {mineNow ? <button id="close" onClick={() => void closeChat(c.id)}>{tr('close')}</button> : null}
-          <button class="to-profile" id="show-profile" onClick={() => (pane.value = 'profile')}>{tr('showProfile')}</button>
+          {mineNow ? (
+            <button id="return" onClick={() => void returnToBot(c.id)}>
+              {tr('returnToBot')}
+            </button>
+          ) : null}
+          {mineNow ? (
+            <button id="close" onClick={() => void closeChat(c.id)}>
+              {tr('close')}
+            </button>
+          ) : null}
+          <button class="to-profile" id="show-profile" onClick={() => (pane.value = 'profile')}>
+            {tr('showProfile')}
+          </button>
         </div>
       </header>
       <Banners c={c} offer={offer} mineNow={mineNow} gone={gone} />
@@ -70,8 +126,16 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
           {transfer.note ? <div class="meta">{tr('noteFromTransfer', { note: transfer.note })}</div> : null}
         </div>
       ) : null}
-      {gone ? <div class="banner muted" id="gone-banner">{tr('takenElsewhere')}</div> : null}
-      {why && !mineNow ? <div class="banner muted" id="released-banner">{by ? tr('takenOverBy', { name: agentName(by) }) : tr(`chatReleased_${why}`)}</div> : null}
+      {gone ? (
+        <div class="banner muted" id="gone-banner">
+          {tr('takenElsewhere')}
+        </div>
+      ) : null}
+      {why && !mineNow ? (
+        <div class="banner muted" id="released-banner">
+          {by ? tr('takenOverBy', { name: agentName(by) }) : tr(`chatReleased_${why}`)}
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -90,7 +154,9 @@ function TransferMenu({ c }: { c: ConversationView }) {
   const skills = [...new Set(['orders', 'billing', ...agents.value.flatMap((a) => a.skills)])];
   return (
     <div class="menu-wrap">
-      <button id="transfer-open" aria-expanded={openMenu} aria-controls="transfer-panel" onClick={() => setOpen(!openMenu)}>{tr('transfer')}…</button>
+      <button id="transfer-open" aria-expanded={openMenu} aria-controls="transfer-panel" onClick={() => setOpen(!openMenu)}>
+        {tr('transfer')}…
+      </button>
       {openMenu ? (
         <div class="menu" id="transfer-panel" ref={panel} role="group" aria-label={tr('transfer')} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
           <label>
@@ -102,14 +168,18 @@ function TransferMenu({ c }: { c: ConversationView }) {
                   {`${a.name} · ${tr(a.presence)} · ${a.activeChats}/${a.capacity}${a.activeChats >= a.capacity ? ` (${tr('atCapacity')})` : ''}`}
                 </option>
               ))}
-              {skills.map((s) => <option key={s} value={`skill:${s}`}>{`${tr('skill')}: ${s}`}</option>)}
+              {skills.map((s) => (
+                <option key={s} value={`skill:${s}`}>{`${tr('skill')}: ${s}`}</option>
+              ))}
             </select>
           </label>
           <label>
             {tr('transferNote')}
             <input id="transfer-note" value={draft.transferNote.value} onInput={(e) => (draft.transferNote.value = e.currentTarget.value)} />
           </label>
-          <button class="primary" id="transfer" disabled={!target} onClick={() => void transfer(c.id, target).then((ok) => ok && setOpen(false))}>{tr('transfer')}</button>
+          <button class="primary" id="transfer" disabled={!target} onClick={() => void transfer(c.id, target).then((ok) => ok && setOpen(false))}>
+            {tr('transfer')}
+          </button>
         </div>
       ) : null}
     </div>
@@ -142,10 +212,14 @@ function MessageList({ c }: { c: ConversationView }) {
       {past.map((p) => (
         <section class="history" key={p.conversation.id} aria-label={tr('pastConversation')}>
           <div class="msg event">{`${tr('pastConversation')} · ${channelName(p.conversation.channelId)} · ${dateTime(p.conversation.createdAt)}`}</div>
-          {p.messages.map((m) => <MessageItem key={m.seq} m={m} c={p.conversation} />)}
+          {p.messages.map((m) => (
+            <MessageItem key={m.seq} m={m} c={p.conversation} />
+          ))}
         </section>
       ))}
-      {msgs.map((m) => <MessageItem key={m.seq} m={m} c={c} />)}
+      {msgs.map((m) => (
+        <MessageItem key={m.seq} m={m} c={c} />
+      ))}
     </div>
   );
 }
@@ -155,7 +229,13 @@ function eventText(m: Message): string {
   const d: Record<string, unknown> & { reason?: string; agentId?: string; toAgentId?: string; comment?: string } = m.data ?? {};
   if (d.type === 'state') {
     const reason = d.reason ? ` (${tr(('reason_' + String(d.reason)) as Key)})` : '';
-    const who = d.takeover ? ` · ${tr('takenOverBy', { name: agentName(String(d.agentId)) })}` : d.toAgentId ? ` · ${agentName(String(d.toAgentId))}` : d.agentId ? ` · ${agentName(String(d.agentId))}` : '';
+    const who = d.takeover
+      ? ` · ${tr('takenOverBy', { name: agentName(String(d.agentId)) })}`
+      : d.toAgentId
+        ? ` · ${agentName(String(d.toAgentId))}`
+        : d.agentId
+          ? ` · ${agentName(String(d.agentId))}`
+          : '';
     return `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${reason}${who}`;
   }
   if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`;
@@ -165,9 +245,13 @@ function eventText(m: Message): string {
 function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customerId' | 'customerName' | 'channelId'> }) {
   if (m.kind === 'event') return <div class="msg event" data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${eventText(m)}`}</div>;
   const who =
-    m.role === 'customer' ? displayName(c)
-    : m.role === 'agent' ? `${agentName(m.authorId)}${m.kind === 'note' ? ` · ${tr('note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`
-    : m.role === 'bot' ? 'Bot' : tr('system');
+    m.role === 'customer'
+      ? displayName(c)
+      : m.role === 'agent'
+        ? `${agentName(m.authorId)}${m.kind === 'note' ? ` · ${tr('note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`
+        : m.role === 'bot'
+          ? 'Bot'
+          : tr('system');
   const detail = m.role === 'customer' && m.intent ? ` · ${m.intent} · ${tr('sentiment')} ${(m.sentiment ?? 0).toFixed(2)}` : '';
   const key = m.activityId ?? m.id;
   const failed = m.role === 'agent' && m.kind === 'message' && undelivered.value.has(key);
@@ -180,11 +264,19 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
         {failed ? (
           <span class="status failed" data-undelivered>
             {' · '}⚠ {tr('notDelivered')}
-            {resent.value.has(key) ? ` · ${tr('sentAgain')}` : <button class="link" data-retry={m.seq} onClick={() => void retry(m)}>{tr('retry')}</button>}
+            {resent.value.has(key) ? (
+              ` · ${tr('sentAgain')}`
+            ) : (
+              <button class="link" data-retry={m.seq} onClick={() => void retry(m)}>
+                {tr('retry')}
+              </button>
+            )}
           </span>
         ) : null}
       </div>
-      {(m.attachments ?? []).map((a, i) => <div class="who" key={i}>{`📎 ${a.name ?? a.contentType}`}</div>)}
+      {(m.attachments ?? []).map((a, i) => (
+        <div class="who" key={i}>{`📎 ${a.name ?? a.contentType}`}</div>
+      ))}
       {m.text}
     </div>
   );
@@ -193,5 +285,9 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
 function TypingLine({ id }: { id: string }) {
   const at = customerTypingAt.value.get(id);
   const on = at !== undefined && now.value - at < 4000;
-  return <div class="typing" id="typing" aria-live="polite">{on ? tr('customerTyping') : ''}</div>;
+  return (
+    <div class="typing" id="typing" aria-live="polite">
+      {on ? tr('customerTyping') : ''}
+    </div>
+  );
 }

@@ -46,8 +46,12 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
   return (
     <form class="composer" id="composer" data-mode={mode} onSubmit={(e) => (e.preventDefault(), void submit())}>
       <div class="modes" role="tablist" aria-label={tr('composerMode')}>
-        <button type="button" role="tab" id="mode-reply" aria-selected={mode === 'reply'} aria-controls="composer-text" onClick={() => setMode('reply')}>{whisper ? tr('whisper') : tr('reply')}</button>
-        <button type="button" role="tab" id="mode-note" aria-selected={mode === 'note'} aria-controls="note-text" onClick={() => setMode('note')}>{tr('internalNote')}</button>
+        <button type="button" role="tab" id="mode-reply" aria-selected={mode === 'reply'} aria-controls="composer-text" onClick={() => setMode('reply')}>
+          {whisper ? tr('whisper') : tr('reply')}
+        </button>
+        <button type="button" role="tab" id="mode-note" aria-selected={mode === 'note'} aria-controls="note-text" onClick={() => setMode('note')}>
+          {tr('internalNote')}
+        </button>
       </div>
       <div class="editor">
         <textarea
@@ -109,21 +113,43 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
         />
         {menu && mode === 'reply' ? (
           <ul class="canned-menu" id="canned-menu" role="listbox" aria-label={tr('cannedMenu')}>
-            {options.length ? options.map((x, i) => (
-              <li key={x.id} id={`canned-${x.id}`} role="option" data-canned={x.id} aria-selected={i === menu.active} class={i === menu.active ? 'active' : ''} onMouseDown={(e) => (e.preventDefault(), insert(x))}>
-                {text(x)}
+            {options.length ? (
+              options.map((x, i) => (
+                <li
+                  key={x.id}
+                  id={`canned-${x.id}`}
+                  role="option"
+                  data-canned={x.id}
+                  aria-selected={i === menu.active}
+                  class={i === menu.active ? 'active' : ''}
+                  onMouseDown={(e) => (e.preventDefault(), insert(x))}
+                >
+                  {text(x)}
+                </li>
+              ))
+            ) : (
+              <li class="empty" role="option" aria-disabled="true" aria-selected={false}>
+                {tr('noResults')}
               </li>
-            )) : <li class="empty" role="option" aria-disabled="true" aria-selected={false}>{tr('noResults')}</li>}
+            )}
           </ul>
         ) : null}
       </div>
       <div class="composer-actions">
         {mode === 'reply' && !whisper ? (
-          <button type="button" id="canned-open" aria-controls="canned-menu" aria-expanded={menu !== undefined} onClick={() => (menu ? setMenu(undefined) : (setMenu({ query: '', active: 0 }), reply.current?.focus()))}>
+          <button
+            type="button"
+            id="canned-open"
+            aria-controls="canned-menu"
+            aria-expanded={menu !== undefined}
+            onClick={() => (menu ? setMenu(undefined) : (setMenu({ query: '', active: 0 }), reply.current?.focus()))}
+          >
             {tr('canned')}
           </button>
         ) : null}
-        <button class="primary" type="submit" id="send">{mode === 'note' ? tr('addNoteButton') : tr('send')}</button>
+        <button class="primary" type="submit" id="send">
+          {mode === 'note' ? tr('addNoteButton') : tr('send')}
+        </button>
       </div>
     </form>
   );

@@ -1,4 +1,18 @@
-import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import {
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  DoughnutController,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationStats, Percentiles } from '../../../store/store';
 import { duration } from '../format';
@@ -6,10 +20,28 @@ import { tr, type Key } from '../i18n';
 import { saveServiceLevels, settings } from '../state';
 import { call, reasonText } from './reviewShared';
 
-Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+Chart.register(
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  DoughnutController,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
 
-interface Catalogue { language: string; intents: string[] }
-interface ModelStatus { training: boolean; trainedWithAdditions: number }
+interface Catalogue {
+  language: string;
+  intents: string[];
+}
+interface ModelStatus {
+  training: boolean;
+  trainedWithAdditions: number;
+}
 
 const PALETTE = ['#1f3a5f', '#d9822b', '#2f9e44', '#c92a2a', '#7048e8', '#1098ad', '#e64980', '#5c940d', '#495057', '#f59f00'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -23,7 +55,10 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
     try {
       const p = new URLSearchParams({ from: range.from, to: range.to });
       if (range.channel) p.set('channel', range.channel);
-      const [s, corpus] = await Promise.all([call<ConversationStats>(`/api/stats?${p}`), call<{ catalogue: Catalogue[]; model: ModelStatus }>('/api/nlu/corpus')]);
+      const [s, corpus] = await Promise.all([
+        call<ConversationStats>(`/api/stats?${p}`),
+        call<{ catalogue: Catalogue[]; model: ModelStatus }>('/api/nlu/corpus'),
+      ]);
       setStats(s);
       setCatalogue(corpus.catalogue);
       setModel(corpus.model);
@@ -32,17 +67,29 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
     }
   };
   useEffect(() => void load(), []);
-  const dateInput = (key: 'from' | 'to') => <input id={`d-${key}`} type="date" value={range[key]} onChange={(e) => setRange({ ...range, [key]: e.currentTarget.value })} />;
+  const dateInput = (key: 'from' | 'to') => (
+    <input id={`d-${key}`} type="date" value={range[key]} onChange={(e) => setRange({ ...range, [key]: e.currentTarget.value })} />
+  );
   return (
     <div class="dashboard">
       <form class="filters" onSubmit={(e) => (e.preventDefault(), void load())}>
-        <label>{tr('f_from')}{dateInput('from')}</label>
-        <label>{tr('f_to')}{dateInput('to')}</label>
+        <label>
+          {tr('f_from')}
+          {dateInput('from')}
+        </label>
+        <label>
+          {tr('f_to')}
+          {dateInput('to')}
+        </label>
         <label>
           {tr('f_channel')}
           <input id="d-channel" value={range.channel} placeholder={tr('any')} onInput={(e) => setRange({ ...range, channel: e.currentTarget.value })} />
         </label>
-        <div class="actions"><button class="primary" type="submit" id="d-apply">{tr('apply')}</button></div>
+        <div class="actions">
+          <button class="primary" type="submit" id="d-apply">
+            {tr('apply')}
+          </button>
+        </div>
       </form>
       {stats ? <Figures s={stats} /> : <div class="empty">…</div>}
       {stats ? <Unrecognized s={stats} catalogue={catalogue} model={model} setModel={setModel} fail={fail} /> : null}
@@ -91,11 +138,73 @@ function Charts({ s }: { s: ConversationStats }) {
     const channels = [...new Set(s.perDay.map((r) => r.channelId))];
     const sentimentDays = [...new Set(s.sentiment.map((r) => r.day))];
     const configs: [string, ChartConfiguration][] = [
-      ['chart-per-day', { type: 'bar', data: { labels: days, datasets: channels.map((ch, i) => ({ label: ch, backgroundColor: PALETTE[i % PALETTE.length], data: days.map((d) => s.perDay.find((r) => r.day === d && r.channelId === ch)?.count ?? 0) })) }, options: { ...base, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } }],
-      ['chart-reasons', { type: 'doughnut', data: { labels: [tr('botOnly'), ...s.handoffReasons.map((r) => reasonText(r.reason))], datasets: [{ data: [s.botOnly, ...s.handoffReasons.map((r) => r.count)], backgroundColor: PALETTE }] }, options: base }],
-      ['chart-ratings', { type: 'bar', data: { labels: ['1', '2', '3', '4', '5'], datasets: [{ label: tr('ratings'), backgroundColor: PALETTE[0], data: [1, 2, 3, 4, 5].map((n) => s.satisfaction.find((r) => r.score === n)?.count ?? 0) }] }, options: { ...base, scales: { y: { beginAtZero: true } } } }],
-      ['chart-intents', { type: 'bar', data: { labels: s.intents.slice(0, 15).map((i) => i.intent), datasets: [{ label: tr('messagesCol'), backgroundColor: PALETTE[1], data: s.intents.slice(0, 15).map((i) => i.count) }] }, options: { ...base, indexAxis: 'y' } }],
-      ['chart-sentiment', { type: 'line', data: { labels: sentimentDays, datasets: [...new Set(s.sentiment.map((r) => r.segment))].map((seg, i) => ({ label: seg === '*' ? tr('everyone') : seg, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], spanGaps: true, data: sentimentDays.map((d) => s.sentiment.find((r) => r.day === d && r.segment === seg)?.average ?? null) })) }, options: { ...base, scales: { y: { min: -1, max: 1 } } } }],
+      [
+        'chart-per-day',
+        {
+          type: 'bar',
+          data: {
+            labels: days,
+            datasets: channels.map((ch, i) => ({
+              label: ch,
+              backgroundColor: PALETTE[i % PALETTE.length],
+              data: days.map((d) => s.perDay.find((r) => r.day === d && r.channelId === ch)?.count ?? 0),
+            })),
+          },
+          options: { ...base, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+        },
+      ],
+      [
+        'chart-reasons',
+        {
+          type: 'doughnut',
+          data: {
+            labels: [tr('botOnly'), ...s.handoffReasons.map((r) => reasonText(r.reason))],
+            datasets: [{ data: [s.botOnly, ...s.handoffReasons.map((r) => r.count)], backgroundColor: PALETTE }],
+          },
+          options: base,
+        },
+      ],
+      [
+        'chart-ratings',
+        {
+          type: 'bar',
+          data: {
+            labels: ['1', '2', '3', '4', '5'],
+            datasets: [
+              { label: tr('ratings'), backgroundColor: PALETTE[0], data: [1, 2, 3, 4, 5].map((n) => s.satisfaction.find((r) => r.score === n)?.count ?? 0) },
+            ],
+          },
+          options: { ...base, scales: { y: { beginAtZero: true } } },
+        },
+      ],
+      [
+        'chart-intents',
+        {
+          type: 'bar',
+          data: {
+            labels: s.intents.slice(0, 15).map((i) => i.intent),
+            datasets: [{ label: tr('messagesCol'), backgroundColor: PALETTE[1], data: s.intents.slice(0, 15).map((i) => i.count) }],
+          },
+          options: { ...base, indexAxis: 'y' },
+        },
+      ],
+      [
+        'chart-sentiment',
+        {
+          type: 'line',
+          data: {
+            labels: sentimentDays,
+            datasets: [...new Set(s.sentiment.map((r) => r.segment))].map((seg, i) => ({
+              label: seg === '*' ? tr('everyone') : seg,
+              borderColor: PALETTE[i % PALETTE.length],
+              backgroundColor: PALETTE[i % PALETTE.length],
+              spanGaps: true,
+              data: sentimentDays.map((d) => s.sentiment.find((r) => r.day === d && r.segment === seg)?.average ?? null),
+            })),
+          },
+          options: { ...base, scales: { y: { min: -1, max: 1 } } },
+        },
+      ],
     ];
     const charts = configs.map(([id, config]) => new Chart(canvas(id), config));
     document.getElementById('review')?.setAttribute('data-charts', String(charts.length));
@@ -107,7 +216,9 @@ function Charts({ s }: { s: ConversationStats }) {
   const chart = (id: string, title: Key) => (
     <figure class="chart-box">
       <figcaption>{tr(title)}</figcaption>
-      <div class="chart"><canvas id={id} role="img" aria-label={tr(title)} /></div>
+      <div class="chart">
+        <canvas id={id} role="img" aria-label={tr(title)} />
+      </div>
     </figure>
   );
   return (
@@ -121,7 +232,19 @@ function Charts({ s }: { s: ConversationStats }) {
   );
 }
 
-function Unrecognized({ s, catalogue, model, setModel, fail }: { s: ConversationStats; catalogue: Catalogue[]; model: ModelStatus; setModel: (m: ModelStatus) => void; fail: (e: unknown) => void }) {
+function Unrecognized({
+  s,
+  catalogue,
+  model,
+  setModel,
+  fail,
+}: {
+  s: ConversationStats;
+  catalogue: Catalogue[];
+  model: ModelStatus;
+  setModel: (m: ModelStatus) => void;
+  fail: (e: unknown) => void;
+}) {
   const [added, setAdded] = useState<ReadonlySet<string>>(new Set());
   return (
     <section class="unrecognized" aria-labelledby="unrecognized-title">
@@ -130,23 +253,64 @@ function Unrecognized({ s, catalogue, model, setModel, fail }: { s: Conversation
         <div class="table-scroll">
           <table class="grid" id="unrecognized">
             <thead>
-              <tr><th scope="col">{tr('message')}</th><th scope="col">#</th><th scope="col">{tr('addToIntent')}</th></tr>
+              <tr>
+                <th scope="col">{tr('message')}</th>
+                <th scope="col">#</th>
+                <th scope="col">{tr('addToIntent')}</th>
+              </tr>
             </thead>
             <tbody>
-              {s.unrecognized.map((u, i) => <UnrecognizedRow key={u.text} i={i} text={u.text} count={u.count} catalogue={catalogue} done={added.has(u.text)} fail={fail} onAdded={() => setAdded(new Set(added).add(u.text))} />)}
+              {s.unrecognized.map((u, i) => (
+                <UnrecognizedRow
+                  key={u.text}
+                  i={i}
+                  text={u.text}
+                  count={u.count}
+                  catalogue={catalogue}
+                  done={added.has(u.text)}
+                  fail={fail}
+                  onAdded={() => setAdded(new Set(added).add(u.text))}
+                />
+              ))}
             </tbody>
           </table>
         </div>
-      ) : <div class="empty">{tr('noResults')}</div>}
+      ) : (
+        <div class="empty">{tr('noResults')}</div>
+      )}
       <div class="row">
-        <button id="retrain" disabled={model.training} onClick={() => void call<{ model: ModelStatus }>('/api/nlu/retrain', { method: 'POST', body: {} }).then((r) => setModel(r.model), fail)}>{tr('retrain')}</button>
-        <span class="meta" id="model-status">{model.training ? tr('training') : `${tr('trainedWith')} ${model.trainedWithAdditions}`}</span>
+        <button
+          id="retrain"
+          disabled={model.training}
+          onClick={() => void call<{ model: ModelStatus }>('/api/nlu/retrain', { method: 'POST', body: {} }).then((r) => setModel(r.model), fail)}
+        >
+          {tr('retrain')}
+        </button>
+        <span class="meta" id="model-status">
+          {model.training ? tr('training') : `${tr('trainedWith')} ${model.trainedWithAdditions}`}
+        </span>
       </div>
     </section>
   );
 }
 
-function UnrecognizedRow({ i, text, count, catalogue, done, fail, onAdded }: { i: number; text: string; count: number; catalogue: Catalogue[]; done: boolean; fail: (e: unknown) => void; onAdded: () => void }) {
+function UnrecognizedRow({
+  i,
+  text,
+  count,
+  catalogue,
+  done,
+  fail,
+  onAdded,
+}: {
+  i: number;
+  text: string;
+  count: number;
+  catalogue: Catalogue[];
+  done: boolean;
+  fail: (e: unknown) => void;
+  onAdded: () => void;
+}) {
   const [language, setLanguage] = useState(catalogue[0]?.language ?? 'en');
   const [intent, setIntent] = useState('');
   const intents = catalogue.find((c) => c.language === language)?.intents ?? [];
@@ -156,14 +320,29 @@ function UnrecognizedRow({ i, text, count, catalogue, done, fail, onAdded }: { i
       <td>{count}</td>
       <td>
         <select aria-label={tr('language')} value={language} onChange={(e) => (setLanguage(e.currentTarget.value), setIntent(''))}>
-          {catalogue.map((c) => <option key={c.language} value={c.language}>{c.language}</option>)}
+          {catalogue.map((c) => (
+            <option key={c.language} value={c.language}>
+              {c.language}
+            </option>
+          ))}
         </select>{' '}
         <select aria-label={tr('f_intent')} data-intent-for={i} value={intent} onChange={(e) => setIntent(e.currentTarget.value)}>
           <option value="">{tr('chooseIntent')}</option>
-          {intents.map((x) => <option key={x} value={x}>{x === 'none' ? tr('outOfScope') : x}</option>)}
+          {intents.map((x) => (
+            <option key={x} value={x}>
+              {x === 'none' ? tr('outOfScope') : x}
+            </option>
+          ))}
         </select>{' '}
-        {done ? <span class="meta">{tr('added')}</span> : (
-          <button data-add={i} onClick={() => intent && void call('/api/nlu/utterances', { method: 'POST', body: { text, intent, language } }).then(onAdded, fail)}>{tr('addToIntent')}</button>
+        {done ? (
+          <span class="meta">{tr('added')}</span>
+        ) : (
+          <button
+            data-add={i}
+            onClick={() => intent && void call('/api/nlu/utterances', { method: 'POST', body: { text, intent, language } }).then(onAdded, fail)}
+          >
+            {tr('addToIntent')}
+          </button>
         )}
       </td>
     </tr>
@@ -179,11 +358,23 @@ function ServiceLevelsForm() {
     <section class="service-levels" aria-labelledby="sla-title">
       <h2 id="sla-title">{tr('serviceLevels')}</h2>
       <form class="filters" onSubmit={(e) => (e.preventDefault(), void saveServiceLevels(Number(first), Number(next)).then(setSaved))}>
-        <label>{tr('slaFirst')}<input id="sla-first" type="number" min={10} step={1} value={first} onInput={(e) => (setFirst(e.currentTarget.value), setSaved(false))} /></label>
-        <label>{tr('slaNext')}<input id="sla-next" type="number" min={10} step={1} value={next} onInput={(e) => (setNext(e.currentTarget.value), setSaved(false))} /></label>
+        <label>
+          {tr('slaFirst')}
+          <input id="sla-first" type="number" min={10} step={1} value={first} onInput={(e) => (setFirst(e.currentTarget.value), setSaved(false))} />
+        </label>
+        <label>
+          {tr('slaNext')}
+          <input id="sla-next" type="number" min={10} step={1} value={next} onInput={(e) => (setNext(e.currentTarget.value), setSaved(false))} />
+        </label>
         <div class="actions">
-          <button class="primary" type="submit" id="sla-save">{tr('save')}</button>
-          {saved ? <span class="meta" role="status">{tr('saved')}</span> : null}
+          <button class="primary" type="submit" id="sla-save">
+            {tr('save')}
+          </button>
+          {saved ? (
+            <span class="meta" role="status">
+              {tr('saved')}
+            </span>
+          ) : null}
         </div>
       </form>
     </section>

@@ -26,13 +26,22 @@ export function Help() {
           <tbody>
             {SHORTCUTS.map((s) => (
               <tr key={s.what}>
-                <td>{s.keys.map((k, i) => <span key={k}>{i ? ' / ' : ''}<kbd>{k}</kbd></span>)}</td>
+                <td>
+                  {s.keys.map((k, i) => (
+                    <span key={k}>
+                      {i ? ' / ' : ''}
+                      <kbd>{k}</kbd>
+                    </span>
+                  ))}
+                </td>
                 <td>{tr(s.what)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <button ref={close} id="help-close" class="primary" onClick={() => (helpOpen.value = false)} onKeyDown={(e) => e.key === 'Tab' && e.preventDefault()}>{tr('closeHelp')}</button>
+        <button ref={close} id="help-close" class="primary" onClick={() => (helpOpen.value = false)} onKeyDown={(e) => e.key === 'Tab' && e.preventDefault()}>
+          {tr('closeHelp')}
+        </button>
       </div>
     </div>
   );

@@ -2,10 +2,36 @@ import type { ConversationView } from '../../server/protocol';
 import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
 import {
-  agentName, agents, claim, current, decline, displayName, inboxView, isLead, lastCustomerAt, me, now, offerSecondsLeft, offeredIds, open, search, settings, transferOf, unansweredSince, unread, views, visible, type InboxView,
+  agentName,
+  agents,
+  claim,
+  current,
+  decline,
+  displayName,
+  inboxView,
+  isLead,
+  lastCustomerAt,
+  me,
+  now,
+  offerSecondsLeft,
+  offeredIds,
+  open,
+  search,
+  settings,
+  transferOf,
+  unansweredSince,
+  unread,
+  views,
+  visible,
+  type InboxView,
 } from '../state';
 
-const VIEWS: [InboxView, Key][] = [['mine', 'viewMine'], ['offered', 'viewOffered'], ['unassigned', 'viewUnassigned'], ['all', 'viewAll']];
+const VIEWS: [InboxView, Key][] = [
+  ['mine', 'viewMine'],
+  ['offered', 'viewOffered'],
+  ['unassigned', 'viewUnassigned'],
+  ['all', 'viewAll'],
+];
 
 export function Inbox() {
   const shown = VIEWS.filter(([v]) => v !== 'all' || isLead.value);
@@ -27,10 +53,21 @@ export function Inbox() {
           </button>
         ))}
       </div>
-      <input id="inbox-search" type="search" placeholder={tr('inboxSearch')} aria-label={tr('inboxSearch')} value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
+      <input
+        id="inbox-search"
+        type="search"
+        placeholder={tr('inboxSearch')}
+        aria-label={tr('inboxSearch')}
+        value={search.value}
+        onInput={(e) => (search.value = e.currentTarget.value)}
+      />
       <div id="inbox-panel" role="tabpanel" aria-labelledby={`view-${inboxView.value}`}>
         <ul id="inbox-list" data-view={inboxView.value}>
-          {visible.value.length ? visible.value.map((c) => <InboxItem key={c.id} c={c} />) : <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
+          {visible.value.length ? (
+            visible.value.map((c) => <InboxItem key={c.id} c={c} />)
+          ) : (
+            <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>
+          )}
         </ul>
       </div>
       {isLead.value ? <AgentBoard /> : null}
@@ -49,17 +86,38 @@ function InboxItem({ c }: { c: ConversationView }) {
       <button class="item-open" aria-current={current.value === c.id ? 'true' : undefined} onClick={() => void open(c.id)}>
         <span class="item-title">
           <strong>{name}</strong>
-          {count ? <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>{count}</span> : null}
-          {transfer ? <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span> : null}
+          {count ? (
+            <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>
+              {count}
+            </span>
+          ) : null}
+          {transfer ? (
+            <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span>
+          ) : null}
         </span>
-        <span class="meta">{[kind === 'held' ? tr('heldBy', { name: agentName(c.agentId) }) : '', tr(('reason_' + (c.handoffReason ?? 'none')) as Key), channelName(c.channelId), c.language ?? '', c.priority ? `${tr('priority')} ${c.priority}` : '', ...c.tags.filter((t) => t !== 'survey_pending')].filter(Boolean).join(' · ')}</span>
+        <span class="meta">
+          {[
+            kind === 'held' ? tr('heldBy', { name: agentName(c.agentId) }) : '',
+            tr(('reason_' + (c.handoffReason ?? 'none')) as Key),
+            channelName(c.channelId),
+            c.language ?? '',
+            c.priority ? `${tr('priority')} ${c.priority}` : '',
+            ...c.tags.filter((t) => t !== 'survey_pending'),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
         <Clocks c={c} />
       </button>
       {offer ? (
         <div class="offer-actions">
           <Countdown c={c} />
-          <button class="primary" data-accept={c.id} onClick={() => void claim(c.id)}>{tr('accept')}</button>
-          <button data-decline={c.id} onClick={() => void decline(c.id)}>{tr('decline')}</button>
+          <button class="primary" data-accept={c.id} onClick={() => void claim(c.id)}>
+            {tr('accept')}
+          </button>
+          <button data-decline={c.id} onClick={() => void decline(c.id)}>
+            {tr('decline')}
+          </button>
         </div>
       ) : null}
     </li>
@@ -68,7 +126,11 @@ function InboxItem({ c }: { c: ConversationView }) {
 
 /** The only part of an offer that changes every second. */
 export function Countdown({ c }: { c: ConversationView }) {
-  return <span class="countdown" role="timer">{tr('offerEndsIn', { t: clock(offerSecondsLeft(c, now.value)) })}</span>;
+  return (
+    <span class="countdown" role="timer">
+      {tr('offerEndsIn', { t: clock(offerSecondsLeft(c, now.value)) })}
+    </span>
+  );
 }
 
 /** Waiting time for a queued chat (first response), time since the customer's unanswered message for a held one. */
@@ -79,17 +141,29 @@ export function Clocks({ c }: { c: ConversationView }) {
     const waited = secondsSince(c.queuedAt, t);
     if (waited === null) return null;
     const s = slaState(waited, levels.firstResponseSeconds);
-    return <span class={`clock sla-${s}`} data-sla={s}>{tr('waitingFor', { t: duration(waited) })} · {tr(`sla_${s}`)}</span>;
+    return (
+      <span class={`clock sla-${s}`} data-sla={s}>
+        {tr('waitingFor', { t: duration(waited) })} · {tr(`sla_${s}`)}
+      </span>
+    );
   }
   const since = unansweredSince(c.id);
   const waited = secondsSince(since, t);
   if (waited === null) {
     const last = secondsSince(lastCustomerAt(c.id), t);
-    return last === null ? null : <span class="clock" data-sla="none">{tr('lastCustomer', { t: duration(last) })} · {tr('answered')}</span>;
+    return last === null ? null : (
+      <span class="clock" data-sla="none">
+        {tr('lastCustomer', { t: duration(last) })} · {tr('answered')}
+      </span>
+    );
   }
   const limit = c.firstAgentReplyAt ? levels.nextResponseSeconds : levels.firstResponseSeconds;
   const s = slaState(waited, limit);
-  return <span class={`clock sla-${s}`} data-sla={s}>{tr('lastCustomer', { t: duration(waited) })} · {tr(`sla_${s}`)}</span>;
+  return (
+    <span class={`clock sla-${s}`} data-sla={s}>
+      {tr('lastCustomer', { t: duration(waited) })} · {tr(`sla_${s}`)}
+    </span>
+  );
 }
 
 function AgentBoard() {
@@ -97,15 +171,23 @@ function AgentBoard() {
     <section class="board" aria-labelledby="agents-title">
       <h2 id="agents-title">{tr('agents')}</h2>
       <ul id="agents">
-        {agents.value.filter((a) => a.role !== 'admin').map((a) => (
-          <li key={a.id} class="item" data-agent={a.id}>
-            <strong>{a.name}</strong> <span class={`presence presence-${a.presence}`}>{tr(a.presence)}</span>
-            <div class="meta">
-              <meter min={0} max={a.capacity} value={a.activeChats} aria-label={tr('presenceOf', { name: a.name, presence: tr(a.presence), active: a.activeChats, capacity: a.capacity })} /> {a.activeChats}/{a.capacity}
-              {a.lastReplyAt ? ` · ${tr('lastReplyAgo', { t: duration(secondsSince(a.lastReplyAt, now.value)) })}` : ''}
-            </div>
-          </li>
-        ))}
+        {agents.value
+          .filter((a) => a.role !== 'admin')
+          .map((a) => (
+            <li key={a.id} class="item" data-agent={a.id}>
+              <strong>{a.name}</strong> <span class={`presence presence-${a.presence}`}>{tr(a.presence)}</span>
+              <div class="meta">
+                <meter
+                  min={0}
+                  max={a.capacity}
+                  value={a.activeChats}
+                  aria-label={tr('presenceOf', { name: a.name, presence: tr(a.presence), active: a.activeChats, capacity: a.capacity })}
+                />{' '}
+                {a.activeChats}/{a.capacity}
+                {a.lastReplyAt ? ` · ${tr('lastReplyAgo', { t: duration(secondsSince(a.lastReplyAt, now.value)) })}` : ''}
+              </div>
+            </li>
+          ))}
       </ul>
     </section>
   );

@@ -18,8 +18,14 @@ export function Login() {
           {tr('password')}
           <input id="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
-        <button class="primary" type="submit" id="sign-in">{tr('signIn')}</button>
-        {error.value ? <div class="error" role="alert">{errorMessage.value}</div> : null}
+        <button class="primary" type="submit" id="sign-in">
+          {tr('signIn')}
+        </button>
+        {error.value ? (
+          <div class="error" role="alert">
+            {errorMessage.value}
+          </div>
+        ) : null}
         <LanguagePicker />
       </form>
     </main>

@@ -17,7 +17,9 @@ export function Profile() {
   return (
     <aside class="profile" id="profile" aria-labelledby="profile-title">
       <div class="pane-head">
-        <button class="back" id="back-to-chat" aria-label={tr('navChat')} onClick={() => (pane.value = 'chat')}>←</button>
+        <button class="back" id="back-to-chat" aria-label={tr('navChat')} onClick={() => (pane.value = 'chat')}>
+          ←
+        </button>
         <h2 id="profile-title">{tr('profile')}</h2>
       </div>
       {c && p ? <ProfileBody key={p.id} p={p} channelId={c.channelId} conversationId={c.id} /> : <div class="empty">{tr('noProfile')}</div>}
@@ -53,16 +55,28 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
         <dt>{tr('language')}</dt>
         <dd>{p.language ?? '—'}</dd>
         <dt>{tr('identities')}</dt>
-        <dd>{p.identities.map((i, k) => <div key={k}>{`${channelName(i.channelId)}: ${i.name ?? i.userId}${i.verified ? ' ✓' : ''}`}</div>)}</dd>
+        <dd>
+          {p.identities.map((i, k) => (
+            <div key={k}>{`${channelName(i.channelId)}: ${i.name ?? i.userId}${i.verified ? ' ✓' : ''}`}</div>
+          ))}
+        </dd>
         <dt>{tr('contacts')}</dt>
-        <dd>{p.contacts.length ? p.contacts.map((x, k) => <div key={k}>{`${x.type}: ${x.value}${x.verified ? ' ✓' : ` (${tr('unverified')})`}`}</div>) : '—'}</dd>
+        <dd>
+          {p.contacts.length ? p.contacts.map((x, k) => <div key={k}>{`${x.type}: ${x.value}${x.verified ? ' ✓' : ` (${tr('unverified')})`}`}</div>) : '—'}
+        </dd>
         <dt>{tr('consent')}</dt>
         <dd>
-          <div>{(['service', 'proactive', 'marketing'] as const).map((purpose) => `${purpose}: ${consentNow(p, purpose, channelId) ? '✓' : '✗'}`).join(' · ')}</div>
+          <div>
+            {(['service', 'proactive', 'marketing'] as const).map((purpose) => `${purpose}: ${consentNow(p, purpose, channelId) ? '✓' : '✗'}`).join(' · ')}
+          </div>
           {(['proactive', 'marketing'] as const).map((purpose) => {
             const granted = consentNow(p, purpose, channelId);
             return (
-              <button key={purpose} id={`consent-${purpose}`} onClick={() => void setConsent({ customerId: p.id, purpose, channel: channelId, granted: !granted })}>
+              <button
+                key={purpose}
+                id={`consent-${purpose}`}
+                onClick={() => void setConsent({ customerId: p.id, purpose, channel: channelId, granted: !granted })}
+              >
                 {`${granted ? tr('withdraw') : tr('grant')} ${purpose} (${channelName(channelId)})`}
               </button>
             );
@@ -71,7 +85,12 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
         <dt>{tr('segments')}</dt>
         <dd>{p.segments.join(', ') || '—'}</dd>
       </dl>
-      <Score id="engagement" label={tr('engagement')} score={p.engagement.score} counts={tr('engagementCounts', { c: formatNumber(p.engagement.conversations), m: formatNumber(p.engagement.messages) })} />
+      <Score
+        id="engagement"
+        label={tr('engagement')}
+        score={p.engagement.score}
+        counts={tr('engagementCounts', { c: formatNumber(p.engagement.conversations), m: formatNumber(p.engagement.messages) })}
+      />
       <Score id="reach" label={tr('reach')} score={p.reach.score} counts={tr('reachCounts', { f: formatNumber(p.reach.followers) })} />
       {mine.length ? (
         <section aria-labelledby="same-person">
@@ -80,17 +99,35 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
             {mine.map((x) => (
               <div class="item" key={x.id}>
                 <div>{`${Math.round(x.score * 100)} % · ${x.evidence.join('; ')}`}</div>
-                <button class="primary" data-confirm={x.id} onClick={() => void decideSuggestion(x.id, true)}>{tr('merge')}</button>{' '}
-                <button data-reject={x.id} onClick={() => void decideSuggestion(x.id, false)}>{tr('notSame')}</button>
+                <button class="primary" data-confirm={x.id} onClick={() => void decideSuggestion(x.id, true)}>
+                  {tr('merge')}
+                </button>{' '}
+                <button data-reject={x.id} onClick={() => void decideSuggestion(x.id, false)}>
+                  {tr('notSame')}
+                </button>
               </div>
             ))}
           </div>
         </section>
       ) : null}
       <h3>{tr('tags')}</h3>
-      <form class="row" onSubmit={(e) => (e.preventDefault(), void saveCustomer({ customerId: p.id, tags: tags.split(',').map((x) => x.trim()).filter(Boolean) }))}>
+      <form
+        class="row"
+        onSubmit={(e) => (
+          e.preventDefault(),
+          void saveCustomer({
+            customerId: p.id,
+            tags: tags
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          })
+        )}
+      >
         <input id="tags-input" aria-label={tr('tags')} value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
-        <button id="tags-save" type="submit">{tr('save')}</button>
+        <button id="tags-save" type="submit">
+          {tr('save')}
+        </button>
       </form>
       <h3>{tr('notes')}</h3>
       <div id="notes">
@@ -109,17 +146,30 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
           void saveCustomer({ customerId: p.id, addNote: text }).then((ok) => ok && draft.profileNote.value === text && (draft.profileNote.value = ''));
         }}
       >
-        <textarea id="note-input" aria-label={tr('addNote')} value={draft.profileNote.value} onInput={(e) => (draft.profileNote.value = e.currentTarget.value)} />
-        <button id="note-save" type="submit">{tr('addNote')}</button>
+        <textarea
+          id="note-input"
+          aria-label={tr('addNote')}
+          value={draft.profileNote.value}
+          onInput={(e) => (draft.profileNote.value = e.currentTarget.value)}
+        />
+        <button id="note-save" type="submit">
+          {tr('addNote')}
+        </button>
       </form>
       <h3 id="sentiment-title">{tr('sentimentTrend')}</h3>
       <SentimentChart points={p.sentiment.slice(-30)} />
       <h3>{tr('pastConversations')}</h3>
       {past.length ? (
         <ul class="plain">
-          {past.map((x) => <li key={x.conversation.id}>{`${dateTime(x.conversation.createdAt)} · ${channelName(x.conversation.channelId)} · ${x.conversation.satisfaction ? `${x.conversation.satisfaction.score}/5` : '—'}`}</li>)}
+          {past.map((x) => (
+            <li
+              key={x.conversation.id}
+            >{`${dateTime(x.conversation.createdAt)} · ${channelName(x.conversation.channelId)} · ${x.conversation.satisfaction ? `${x.conversation.satisfaction.score}/5` : '—'}`}</li>
+          ))}
         </ul>
-      ) : <div class="meta">—</div>}
+      ) : (
+        <div class="meta">—</div>
+      )}
     </div>
   );
 }

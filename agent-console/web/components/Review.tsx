@@ -18,12 +18,15 @@ export function Review({ tab }: { tab: ReviewTab }) {
   const fail = (err: unknown) => setMessage(err instanceof ApiError ? err.code : 'INTERNAL');
   return (
     <main class="review" id="review" tabIndex={-1}>
-      {message ? <div class="error" role="alert" id="review-error">{errorText(message)}</div> : null}
+      {message ? (
+        <div class="error" role="alert" id="review-error">
+          {errorText(message)}
+        </div>
+      ) : null}
       {tab === 'transcripts' ? <Transcripts fail={fail} /> : tab === 'dashboard' ? <Dashboard fail={fail} /> : <Audit fail={fail} />}
     </main>
   );
 }
-
 
 interface Transcript {
   conversation: Conversation;
@@ -32,13 +35,34 @@ interface Transcript {
   staff: Record<string, string>;
 }
 
-const _FILTERS = ['q', 'from', 'to', 'channel', 'state', 'reason', 'intent', 'sentimentMin', 'sentimentMax', 'ratingMin', 'ratingMax', 'tag', 'segment', 'agent', 'customer'] as const;
+const _FILTERS = [
+  'q',
+  'from',
+  'to',
+  'channel',
+  'state',
+  'reason',
+  'intent',
+  'sentimentMin',
+  'sentimentMax',
+  'ratingMin',
+  'ratingMax',
+  'tag',
+  'segment',
+  'agent',
+  'customer',
+] as const;
 type Filter = (typeof _FILTERS)[number];
 const REASONS = ['customer_asked', 'not_understood', 'negative_sentiment', 'important_customer', 'policy_intent', 'social_mention', 'dialog_decided'];
 const STATES = ['bot', 'queued', 'agent', 'external', 'closed'];
 
 /** Transcript search keeps its filters and results while the supervisor moves between pages. */
-const remembered: { filters: Partial<Record<Filter, string>>; results: TranscriptSummary[]; nextCursor: string | null; loaded: boolean } = { filters: {}, results: [], nextCursor: null, loaded: false };
+const remembered: { filters: Partial<Record<Filter, string>>; results: TranscriptSummary[]; nextCursor: string | null; loaded: boolean } = {
+  filters: {},
+  results: [],
+  nextCursor: null,
+  loaded: false,
+};
 
 function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const [filters, setFilters] = useState(remembered.filters);
@@ -56,7 +80,7 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const query = (extra: Record<string, string> = {}) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...filters, ...extra })) {
-      const value = (k === 'customer' ? customerIds.get(v ?? '') ?? v : v)?.trim();
+      const value = (k === 'customer' ? (customerIds.get(v ?? '') ?? v) : v)?.trim();
       if (value) p.set(k, value);
     }
     return p;
@@ -97,7 +121,11 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
       {tr(('f_' + name) as Key)}
       <select id={`f-${name}`} value={filters[name] ?? ''} onChange={(e) => set(name, e.currentTarget.value)}>
         <option value="">{tr('any')}</option>
-        {options.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+        {options.map(([v, label]) => (
+          <option key={v} value={v}>
+            {label}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -110,8 +138,14 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
           {input('from', { type: 'date' })}
           {input('to', { type: 'date' })}
           {input('channel', { placeholder: 'webchat, msteams…' })}
-          {select('state', STATES.map((s) => [s, tr(('state_' + s) as Key)]))}
-          {select('reason', REASONS.map((r) => [r, reasonText(r)]))}
+          {select(
+            'state',
+            STATES.map((s) => [s, tr(('state_' + s) as Key)]),
+          )}
+          {select(
+            'reason',
+            REASONS.map((r) => [r, reasonText(r)]),
+          )}
           {input('intent', { placeholder: 'order.track' })}
           {input('sentimentMin', { type: 'number', min: '-1', max: '1', step: '0.1' })}
           {input('sentimentMax', { type: 'number', min: '-1', max: '1', step: '0.1' })}
@@ -121,24 +155,47 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
           {input('segment', { placeholder: 'vip' })}
           {select('agent', staff)}
           {input('customer', { list: 'customer-names', placeholder: tr('customerHint') })}
-          <datalist id="customer-names">{[...customerIds.keys()].map((n) => <option key={n} value={n} />)}</datalist>
+          <datalist id="customer-names">
+            {[...customerIds.keys()].map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
           <div class="actions">
-            <button class="primary" type="submit" id="search">{tr('search')}</button>
-            <button type="button" id="export-csv" onClick={() => void exportAs('csv')}>{tr('exportCsv')}</button>
-            <button type="button" id="export-json" onClick={() => void exportAs('json')}>{tr('exportJson')}</button>
+            <button class="primary" type="submit" id="search">
+              {tr('search')}
+            </button>
+            <button type="button" id="export-csv" onClick={() => void exportAs('csv')}>
+              {tr('exportCsv')}
+            </button>
+            <button type="button" id="export-json" onClick={() => void exportAs('json')}>
+              {tr('exportJson')}
+            </button>
           </div>
         </form>
         {results.length ? (
           <div class="table-scroll">
             <table class="grid" id="results">
               <thead>
-                <tr>{(['started', 'channel', 'customer', 'state', 'reason', 'rating', 'sentiment', 'messagesCol', 'tags'] as Key[]).map((k) => <th key={k} scope="col">{tr(k)}</th>)}</tr>
+                <tr>
+                  {(['started', 'channel', 'customer', 'state', 'reason', 'rating', 'sentiment', 'messagesCol', 'tags'] as Key[]).map((k) => (
+                    <th key={k} scope="col">
+                      {tr(k)}
+                    </th>
+                  ))}
+                </tr>
               </thead>
               <tbody>
                 {results.map((i) => (
-                  <tr key={i.conversation.id} data-conversation={i.conversation.id} class={openT?.conversation.id === i.conversation.id ? 'active' : ''} onClick={() => void openTranscript(i.conversation.id)}>
+                  <tr
+                    key={i.conversation.id}
+                    data-conversation={i.conversation.id}
+                    class={openT?.conversation.id === i.conversation.id ? 'active' : ''}
+                    onClick={() => void openTranscript(i.conversation.id)}
+                  >
                     <td>
-                      <button class="link" onClick={(e) => (e.stopPropagation(), void openTranscript(i.conversation.id))}>{dateTime(i.conversation.createdAt)}</button>
+                      <button class="link" onClick={(e) => (e.stopPropagation(), void openTranscript(i.conversation.id))}>
+                        {dateTime(i.conversation.createdAt)}
+                      </button>
                     </td>
                     <td>{channelName(i.conversation.channelId)}</td>
                     <td>{customerLabel(i.customerName, i.conversation.customerId)}</td>
@@ -153,14 +210,31 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
               </tbody>
             </table>
           </div>
-        ) : <div class="empty" id="no-results">{tr('noResults')}</div>}
-        {nextCursor ? <button id="more" onClick={() => void search(true)}>{tr('more')}</button> : null}
+        ) : (
+          <div class="empty" id="no-results">
+            {tr('noResults')}
+          </div>
+        )}
+        {nextCursor ? (
+          <button id="more" onClick={() => void search(true)}>
+            {tr('more')}
+          </button>
+        ) : null}
       </section>
       <section class="review-detail" id="transcript" aria-label={tr('pickTranscript')}>
-        {openT ? <TranscriptView key={openT.conversation.id} t={openT} fail={fail} onChange={(t) => {
-          setOpen(t);
-          setResults((rs) => (remembered.results = rs.map((i) => (i.conversation.id === t.conversation.id ? { ...i, conversation: t.conversation } : i))));
-        }} /> : <div class="empty">{tr('pickTranscript')}</div>}
+        {openT ? (
+          <TranscriptView
+            key={openT.conversation.id}
+            t={openT}
+            fail={fail}
+            onChange={(t) => {
+              setOpen(t);
+              setResults((rs) => (remembered.results = rs.map((i) => (i.conversation.id === t.conversation.id ? { ...i, conversation: t.conversation } : i))));
+            }}
+          />
+        ) : (
+          <div class="empty">{tr('pickTranscript')}</div>
+        )}
       </section>
     </div>
   );
@@ -171,23 +245,28 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   const [tags, setTags] = useState(c.tags.join(', '));
   const [note, setNote] = useState('');
   const customer = customerLabel(t.customer?.displayName, c.customerId, c.channelId);
-  const staffName = (id?: string) => (id ? t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone') : tr('someone'));
+  const staffName = (id?: string) => (id ? (t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone')) : tr('someone'));
   const who = (m: Message) => {
     if (m.role === 'customer') return customer;
     if (m.role === 'bot') return 'Bot';
-    if (m.role === 'agent') return `${staffName(m.authorId)}${m.kind === 'note' ? ` · ${tr(m.data?.annotation ? 'annotation' : 'note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`;
+    if (m.role === 'agent')
+      return `${staffName(m.authorId)}${m.kind === 'note' ? ` · ${tr(m.data?.annotation ? 'annotation' : 'note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`;
     return tr('system');
   };
   const line = (m: Message) => {
     if (m.kind === 'event') {
       // What the server writes in state and satisfaction events (ids, reasons and comments are strings).
       const d: Record<string, unknown> & { reason?: string; agentId?: string; toAgentId?: string; comment?: string } = m.data ?? {};
-      const text = d.type === 'state'
-        ? `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${d.reason ? ` (${reasonText(String(d.reason))})` : ''}${d.agentId || d.toAgentId ? ` · ${staffName(String(d.toAgentId ?? d.agentId))}` : ''}`
-        : d.type === 'satisfaction' ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}` : m.text;
+      const text =
+        d.type === 'state'
+          ? `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${d.reason ? ` (${reasonText(String(d.reason))})` : ''}${d.agentId || d.toAgentId ? ` · ${staffName(String(d.toAgentId ?? d.agentId))}` : ''}`
+          : d.type === 'satisfaction'
+            ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`
+            : m.text;
       return <div class="msg event" key={m.seq} data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${text}`}</div>;
     }
-    const detail = m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${m.sentiment.toFixed(2)}` : ''}` : '';
+    const detail =
+      m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${m.sentiment.toFixed(2)}` : ''}` : '';
     return (
       <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
         <div class="who">{`${timeOfDay(m.createdAt)} · ${who(m)}${detail}`}</div>
@@ -196,7 +275,15 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
     );
   };
   const saveTags = () =>
-    call<{ conversation: Conversation }>(`/api/transcripts/${encodeURIComponent(c.id)}/tags`, { method: 'PUT', body: { tags: tags.split(',').map((x) => x.trim()).filter(Boolean) } }).then((r) => onChange({ ...t, conversation: r.conversation }), fail);
+    call<{ conversation: Conversation }>(`/api/transcripts/${encodeURIComponent(c.id)}/tags`, {
+      method: 'PUT',
+      body: {
+        tags: tags
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      },
+    }).then((r) => onChange({ ...t, conversation: r.conversation }), fail);
   const annotate = () => {
     if (!note.trim()) return;
     void call<{ message: Message }>(`/api/transcripts/${encodeURIComponent(c.id)}/annotations`, { method: 'POST', body: { text: note } }).then((r) => {
@@ -221,12 +308,18 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
       </dl>
       <form class="row" onSubmit={(e) => (e.preventDefault(), void saveTags())}>
         <input id="t-tags" aria-label={tr('tags')} value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
-        <button id="t-tags-save" type="submit">{tr('saveTags')}</button>
+        <button id="t-tags-save" type="submit">
+          {tr('saveTags')}
+        </button>
       </form>
-      <div class="messages" id="t-messages">{t.messages.map(line)}</div>
+      <div class="messages" id="t-messages">
+        {t.messages.map(line)}
+      </div>
       <form class="row" onSubmit={(e) => (e.preventDefault(), annotate())}>
         <textarea id="t-note" aria-label={tr('annotate')} placeholder={tr('annotateHint')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-        <button id="t-note-add" type="submit">{tr('annotate')}</button>
+        <button id="t-note-add" type="submit">
+          {tr('annotate')}
+        </button>
       </form>
     </div>
   );
@@ -234,7 +327,21 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
 
 // ---- audit (admins)
 
-const AUDIT_ACTIONS = ['auth.sign_in', 'transcript.view', 'transcript.search', 'transcript.export', 'chat.takeover', 'chat.whisper', 'chat.note', 'customer.update', 'customer.consent', 'customer.merge', 'customer.unmerge', 'customer.erase', 'console.settings'];
+const AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'transcript.view',
+  'transcript.search',
+  'transcript.export',
+  'chat.takeover',
+  'chat.whisper',
+  'chat.note',
+  'customer.update',
+  'customer.consent',
+  'customer.merge',
+  'customer.unmerge',
+  'customer.erase',
+  'console.settings',
+];
 
 function Audit({ fail }: { fail: (e: unknown) => void }) {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
@@ -264,7 +371,7 @@ function Audit({ fail }: { fail: (e: unknown) => void }) {
       fail(err);
     }
   };
-  const staff = (id?: string) => (id ? agents.value.find((a) => a.id === id)?.name ?? (id === me.value?.id ? me.value.name : undefined) : undefined);
+  const staff = (id?: string) => (id ? (agents.value.find((a) => a.id === id)?.name ?? (id === me.value?.id ? me.value.name : undefined)) : undefined);
   const target = (e: AuditEntry) => {
     if (!e.targetId) return '';
     if (e.targetType === 'user') return staff(e.targetId) ?? tr('someone');
@@ -272,13 +379,18 @@ function Audit({ fail }: { fail: (e: unknown) => void }) {
     if (e.targetType === 'conversation') {
       const c = conversations.value.get(e.targetId);
       // A chat this console has not loaded is named by what it is, never by its id.
-      return c ? `${tr('chatWith')} ${customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId)}` : tr('aConversation');
+      return c
+        ? `${tr('chatWith')} ${customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId)}`
+        : tr('aConversation');
     }
     return e.targetType ?? '';
   };
   const details = (e: AuditEntry) =>
     Object.entries(e.data ?? {})
-      .map(([k, v]) => `${k}: ${/agentid$|actorid$|userid$/i.test(k) && typeof v === 'string' ? staff(v) ?? tr('someone') : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean | bigint | symbol | undefined)}`)
+      .map(
+        ([k, v]) =>
+          `${k}: ${/agentid$|actorid$|userid$/i.test(k) && typeof v === 'string' ? (staff(v) ?? tr('someone')) : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean | bigint | symbol | undefined)}`,
+      )
       .join(' · ');
   return (
     <div>
@@ -286,24 +398,42 @@ function Audit({ fail }: { fail: (e: unknown) => void }) {
         <label>
           {tr('action')}
           <input id="a-action" list="audit-actions" value={action} placeholder="transcript.view" onInput={(e) => setAction(e.currentTarget.value)} />
-          <datalist id="audit-actions">{AUDIT_ACTIONS.map((a) => <option key={a} value={a} />)}</datalist>
+          <datalist id="audit-actions">
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
         </label>
         <label>
           {tr('actor')}
           <select id="a-actor" value={actor} onChange={(e) => setActor(e.currentTarget.value)}>
             <option value="">{tr('any')}</option>
-            {agents.value.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+            {agents.value.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
           </select>
         </label>
         <div class="actions">
-          <button class="primary" type="submit" id="audit-search">{tr('search')}</button>
-          <button type="button" id="audit-export" onClick={() => void exportCsv()}>{tr('exportCsv')}</button>
+          <button class="primary" type="submit" id="audit-search">
+            {tr('search')}
+          </button>
+          <button type="button" id="audit-export" onClick={() => void exportCsv()}>
+            {tr('exportCsv')}
+          </button>
         </div>
       </form>
       <div class="table-scroll">
         <table class="grid" id="audit">
           <thead>
-            <tr>{(['at', 'actor', 'action', 'target', 'details'] as Key[]).map((k) => <th key={k} scope="col">{tr(k)}</th>)}</tr>
+            <tr>
+              {(['at', 'actor', 'action', 'target', 'details'] as Key[]).map((k) => (
+                <th key={k} scope="col">
+                  {tr(k)}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {entries.map((e) => (
@@ -318,7 +448,11 @@ function Audit({ fail }: { fail: (e: unknown) => void }) {
           </tbody>
         </table>
       </div>
-      {cursor ? <button id="audit-more" onClick={() => void load(true)}>{tr('more')}</button> : null}
+      {cursor ? (
+        <button id="audit-more" onClick={() => void load(true)}>
+          {tr('more')}
+        </button>
+      ) : null}
     </div>
   );
 }
@@ -331,7 +465,14 @@ function useCustomerNames(entries: AuditEntry[]): ReadonlyMap<string, string> {
     const ids = [...new Set(entries.filter((e) => e.targetType === 'customer' && e.targetId).map((e) => e.targetId!))].filter((id) => !asked.current.has(id));
     ids.forEach((id) => asked.current.add(id));
     if (!ids.length) return;
-    void Promise.all(ids.map((id) => call<{ customer: { id: string; displayName?: string } }>(`/api/customers/${encodeURIComponent(id)}`).then((r) => [id, customerLabel(r.customer.displayName, id)] as const, () => undefined))).then((found) => {
+    void Promise.all(
+      ids.map((id) =>
+        call<{ customer: { id: string; displayName?: string } }>(`/api/customers/${encodeURIComponent(id)}`).then(
+          (r) => [id, customerLabel(r.customer.displayName, id)] as const,
+          () => undefined,
+        ),
+      ),
+    ).then((found) => {
       setNames((prev) => {
         const next = new Map(prev);
         for (const f of found) if (f) next.set(f[0], f[1]);

@@ -10,14 +10,22 @@ import { Profile } from './Profile';
  */
 export function Workspace() {
   const go = (p: Pane) => (pane.value = p);
-  const nav: [Pane, 'navList' | 'navChat' | 'navProfile'][] = [['list', 'navList'], ['chat', 'navChat'], ['profile', 'navProfile']];
+  const nav: [Pane, 'navList' | 'navChat' | 'navProfile'][] = [
+    ['list', 'navList'],
+    ['chat', 'navChat'],
+    ['profile', 'navProfile'],
+  ];
   return (
     <div class="workspace" data-pane={pane.value}>
       <nav class="pane-nav" aria-label={tr('navigation')}>
         {nav.map(([p, k]) => (
           <button key={p} id={`nav-${p}`} aria-current={pane.value === p ? 'true' : undefined} disabled={p !== 'list' && !current.value} onClick={() => go(p)}>
             {tr(k)}
-            {p === 'list' && unreadTotal.value > 0 ? <span class="badge" aria-label={`${unreadTotal.value} ${tr('unreadMessages')}`}>{unreadTotal.value}</span> : null}
+            {p === 'list' && unreadTotal.value > 0 ? (
+              <span class="badge" aria-label={`${unreadTotal.value} ${tr('unreadMessages')}`}>
+                {unreadTotal.value}
+              </span>
+            ) : null}
           </button>
         ))}
       </nav>

@@ -11,7 +11,8 @@ async function run(file: string, conversationId: string, mode: string): Promise<
   for (let i = 0; ; i += 5) {
     const ids = [0, 1, 2, 3, 4].map((k) => `act-${i + k}`);
     if (mode === 'deferred') {
-      for (const activityId of ids) await store.appendMessage({ conversationId, role: 'customer', text: `message ${activityId}`, activityId }, { deferSync: true });
+      for (const activityId of ids)
+        await store.appendMessage({ conversationId, role: 'customer', text: `message ${activityId}`, activityId }, { deferSync: true });
       await store.sync();
       for (const activityId of ids) process.stdout.write(`ack ${activityId}\n`);
     } else {

@@ -2,6 +2,9 @@
 const ts = require('typescript');
 require.extensions['.ts'] = function (module, filename) {
   const src = require('fs').readFileSync(filename, 'utf8');
-  const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: filename });
+  const out = ts.transpileModule(src, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    fileName: filename,
+  });
   module._compile(out.outputText, filename);
 };
