@@ -331,7 +331,11 @@ function fromOutcomes(outcomes: readonly Outcome[]): { gold: string; recognition
 
 /** The test set: trained like the bot (NlpRecognizer on the shipped corpus), then the bot's own recognize(). */
 async function runTestset(dirArg: string | undefined): Promise<number> {
-  const dir = dirArg ?? path.join(path.dirname(CORPUS_DIR), 'testset');
+  // From dist/nlu the test set stays in the source tree, beside the corpus.
+  const dir =
+    dirArg ??
+    [path.join(path.dirname(CORPUS_DIR), 'testset'), path.join(__dirname, '..', '..', 'nlu', 'testset')].find((d) => fs.existsSync(d)) ??
+    'nlu/testset';
   const shipped = loadShippedCorpus();
   const files = shipped.map((c) => path.join(dir, `${c.language}.json`));
   const missing = files.filter((f) => !fs.existsSync(f));

@@ -388,13 +388,11 @@ export class ConsoleGateway {
         // The agent who held the chat and no longer does is told why.
         const released = previous.state === 'agent' && previous.agentId && previous.agentId !== conversation.agentId ? previous.agentId : undefined;
         if (released)
-          this.io
-            .to(agentRoom(released))
-            .emit('conversation:released', {
-              conversationId: conversation.id,
-              reason: RELEASE_REASON[cause] ?? 'transferred',
-              ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}),
-            });
+          this.io.to(agentRoom(released)).emit('conversation:released', {
+            conversationId: conversation.id,
+            reason: RELEASE_REASON[cause] ?? 'transferred',
+            ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}),
+          });
         this.evict(conversation.id);
       }),
       e.on('conversation.assigned', ({ conversation, agentId }) => {
