@@ -4,7 +4,9 @@ import { CORPUS_PIPELINE, DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type Labe
 import { CORPUS_DIR, loadShippedCorpus, type LanguageCorpus } from './corpus';
 import { DEFAULT_CONFIDENCE, decide, type ConfidencePolicy } from './confidencePolicy';
 import { perIntentTable, requestMetrics, type JudgedRequest, type RequestMetrics } from './evalMetrics';
+import { mulberry32 } from './linearClassifier';
 import { intentOf, NlpRecognizer } from './nlpRecognizer';
+import { withTypos } from './typoAugment';
 import { OUT_OF_SCOPE, type Recognition } from './recognizer';
 import { parseCsv } from '../core/csv';
 
@@ -18,7 +20,7 @@ export const USAGE = `Intent recognition evaluation. The last line printed is on
   npm run nlu:eval -- --calibrate
       5-fold cross-validation of the shipped corpus (both languages together, as the bot trains), then the
       confidence policy (answerAt, clarifyAt, margin) that answers most requests right with at most
-      3 % of them answered wrong (--target 0.03)
+      3 % of them answered wrong (--target 0.03), also with typos injected into the test folds
   npm run nlu:eval -- --format corpus --train nlu/corpus/en.json --test other.json
   npm run nlu:eval -- --format clinc150 --data ../shared/data/clinc150/data_full.json
   npm run nlu:eval -- --format braun --data ../shared/data/braun2017/ChatbotCorpus.json
@@ -227,10 +229,16 @@ export interface CrossValidation {
   folds: number[];
   /** Every example once, ranked by a model that did not see it. */
   outcomes: Outcome[];
+  /** The same with typos injected into the test text (when asked for). */
+  noisyOutcomes?: Outcome[];
 }
 
-/** k-fold cross-validation: every k-th example per intent is test data once. */
-export async function crossValidate(examples: LabeledText[], k = 5, options: PipelineOptions = DEFAULT_PIPELINE): Promise<CrossValidation> {
+/**
+ * k-fold cross-validation: every k-th example per intent is test data once. With `typoSeed`, every test
+ * example is also ranked with typos injected (a harder test, standing in for text written by people outside
+ * the project; the same kind of slips the training copies have, drawn independently).
+ */
+export async function crossValidate(examples: LabeledText[], k = 5, options: PipelineOptions = DEFAULT_PIPELINE, typoSeed?: number): Promise<CrossValidation> {
   const seen = new Map<string, number>();
   const fold = examples.map((e) => {
     const n = (seen.get(e.label) ?? 0) + 1;
@@ -239,6 +247,8 @@ export async function crossValidate(examples: LabeledText[], k = 5, options: Pip
   });
   const folds: number[] = [];
   const outcomes: Outcome[] = [];
+  const noisyOutcomes: Outcome[] = [];
+  const rand = mulberry32(typoSeed ?? 0);
   let correct = 0;
   let inScope = 0;
   let oosHit = 0;
@@ -246,8 +256,13 @@ export async function crossValidate(examples: LabeledText[], k = 5, options: Pip
   for (let f = 0; f < k; f++) {
     const train = examples.filter((_, i) => fold[i] !== f);
     const test = examples.filter((_, i) => fold[i] === f);
-    const { result: r, outcomes: mine } = await measureWithOutcomes(await prepareEvaluation({ ...holdBack(train), test }, options), test);
+    const prepared = await prepareEvaluation({ ...holdBack(train), test }, options);
+    const { result: r, outcomes: mine } = await measureWithOutcomes(prepared, test);
     outcomes.push(...mine);
+    if (typoSeed !== undefined) {
+      const noisyTest = test.map((e) => ({ ...e, text: withTypos(e.text, rand) }));
+      noisyOutcomes.push(...(await measureWithOutcomes(prepared, noisyTest)).outcomes);
+    }
     folds.push(r.accuracy);
     correct += r.accuracy * r.inScope;
     inScope += r.inScope;
@@ -256,30 +271,38 @@ export async function crossValidate(examples: LabeledText[], k = 5, options: Pip
       oosTotal += r.outOfScope;
     }
   }
-  return { accuracy: correct / inScope, oosRecall: oosTotal ? oosHit / oosTotal : null, folds, outcomes };
+  return { accuracy: correct / inScope, oosRecall: oosTotal ? oosHit / oosTotal : null, folds, outcomes, ...(typoSeed !== undefined ? { noisyOutcomes } : {}) };
 }
 
 export interface PolicyChoice {
   policy: ConfidencePolicy;
   metrics: RequestMetrics;
+  /** The same policy on the harder sets `choosePolicy` was given. */
+  harder: RequestMetrics[];
 }
+
+type Recognized = { gold: string; recognition: Recognition };
 
 /**
  * The confidence policy that answers the most in-scope requests right while at most `target` of all requests
- * are answered with a wrong intent; among equals, the one whose remaining decisions are most useful (a
- * clarifying question that offers the right intent, "not understood" for an out-of-scope request).
+ * are answered with a wrong intent, in `outcomes` and in every one of the `harder` sets; among equals, the one
+ * whose other decisions are most useful (a clarifying question that offers the right intent, "not understood"
+ * for an out-of-scope request).
  */
-export function choosePolicy(outcomes: readonly { gold: string; recognition: Recognition }[], target = 0.03): PolicyChoice | undefined {
+export function choosePolicy(outcomes: readonly Recognized[], target = 0.03, harder: readonly (readonly Recognized[])[] = []): PolicyChoice | undefined {
   const grid = (from: number, to: number, step: number) =>
     Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
   let best: (PolicyChoice & { useful: number }) | undefined;
   for (const answerAt of grid(0.2, 0.95, 0.025)) {
-    for (const margin of grid(0, 0.4, 0.05)) {
+    // Widest margin first: among policies that decide alike, the one that stays careful if answerAt is lowered.
+    for (const margin of grid(0, 0.5, 0.05).reverse()) {
       for (const clarifyAt of grid(0.05, answerAt, 0.025)) {
         const policy = { answerAt, clarifyAt, margin };
         const judged = judge(outcomes, policy);
         const metrics = requestMetrics(judged, OUT_OF_SCOPE);
         if (metrics.confidentWrong > target) continue;
+        const other = harder.map((h) => requestMetrics(judge(h, policy), OUT_OF_SCOPE));
+        if (other.some((m) => m.confidentWrong > target)) continue;
         const useful = judged.filter((j) =>
           j.gold === OUT_OF_SCOPE ? j.decision.kind === 'unknown' : j.decision.kind === 'clarify' && j.decision.options.includes(j.gold),
         ).length;
@@ -287,11 +310,11 @@ export function choosePolicy(outcomes: readonly { gold: string; recognition: Rec
           !best ||
           metrics.answeredRight > best.metrics.answeredRight + 1e-12 ||
           (Math.abs(metrics.answeredRight - best.metrics.answeredRight) < 1e-12 && useful > best.useful);
-        if (better) best = { policy, metrics, useful };
+        if (better) best = { policy, metrics, harder: other, useful };
       }
     }
   }
-  return best && { policy: best.policy, metrics: best.metrics };
+  return best && { policy: best.policy, metrics: best.metrics, harder: best.harder };
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
@@ -308,6 +331,10 @@ export function describe(m: RequestMetrics, policy: ConfidencePolicy = DEFAULT_C
     `  unknown           ${pct(m.unknown)} of all requests`,
     ...perIntentTable(m.perIntent),
   ];
+}
+
+function policyLine(m: RequestMetrics): string {
+  return `answered wrong ${pct(m.confidentWrong)}, right ${pct(m.answeredRight)}, clarify ${pct(m.clarify)}, unknown ${pct(m.unknown)}`;
 }
 
 function summary(m: RequestMetrics): Record<string, number | null> {
@@ -392,20 +419,37 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes('--calibrate')) {
     const target = Number(arg(argv, 'target') ?? 0.03);
     const shipped = loadShippedCorpus();
-    const r = await crossValidate(shipped.flatMap(corpusExamples), 5, CORPUS_PIPELINE);
+    const r = await crossValidate(shipped.flatMap(corpusExamples), 5, CORPUS_PIPELINE, 99);
     const outcomes = fromOutcomes(r.outcomes);
+    const noisy = fromOutcomes(r.noisyOutcomes ?? []);
     const current = requestMetrics(judge(outcomes), OUT_OF_SCOPE);
     write([
       `5-fold cross-validation of the shipped corpus (${shipped.map((c) => c.language).join(' + ')}, trained together), with the current policy:`,
       ...describe(current).slice(0, 7),
+      `the same with typos injected into the test folds: ${policyLine(requestMetrics(judge(noisy), OUT_OF_SCOPE))}`,
     ]);
-    const chosen = choosePolicy(outcomes, target);
+    const curve = [0.01, 0.02, 0.03, 0.05].map((t) => ({ t, c: choosePolicy(outcomes, t, [noisy]) }));
+    write([
+      '',
+      'at most … answered wrong, with and without typos: the policy that answers most right',
+      ...curve.map(({ t, c }) =>
+        c
+          ? `  ${pct(t)}: answerAt ${c.policy.answerAt}, clarifyAt ${c.policy.clarifyAt}, margin ${c.policy.margin}: ${policyLine(c.metrics)}; with typos ${policyLine(c.harder[0])}`
+          : `  ${pct(t)}: none`,
+      ),
+    ]);
+    const chosen = curve.find((x) => x.t === target)?.c ?? choosePolicy(outcomes, target, [noisy]);
     if (!chosen) {
       write([`no policy keeps wrong answers at or under ${pct(target)}`, JSON.stringify({ target, policy: null })]);
       return 1;
     }
-    write(['', `chosen for at most ${pct(target)} answered wrong:`, ...describe(chosen.metrics, chosen.policy)]);
-    write([JSON.stringify({ target, policy: chosen.policy, ...summary(chosen.metrics) })]);
+    write([
+      '',
+      `chosen for at most ${pct(target)} answered wrong:`,
+      ...describe(chosen.metrics, chosen.policy),
+      `with typos injected: ${policyLine(chosen.harder[0])}`,
+    ]);
+    write([JSON.stringify({ target, policy: chosen.policy, ...summary(chosen.metrics), withTypos: summary(chosen.harder[0]) })]);
     return 0;
   }
   const splits = loadSplits(argv);
