@@ -320,7 +320,7 @@ export function choosePolicy(outcomes: readonly Recognized[], target = 0.03, har
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
 /** The lines every corpus and test set evaluation prints. */
-export function describe(m: RequestMetrics, policy: ConfidencePolicy = DEFAULT_CONFIDENCE): string[] {
+export function describeMetrics(m: RequestMetrics, policy: ConfidencePolicy = DEFAULT_CONFIDENCE): string[] {
   return [
     `in-scope accuracy   ${pct(m.accuracy)}  (${m.inScope} requests)`,
     `out-of-scope recall ${pct(m.oosRecall)}  (${m.outOfScope} requests)`,
@@ -386,12 +386,12 @@ async function runTestset(dirArg: string | undefined): Promise<number> {
     const mine: { gold: string; recognition: Recognition }[] = [];
     for (const t of test) mine.push({ gold: t.label, recognition: await recognizer.recognize(t.text, { language: t.language }) });
     const m = requestMetrics(judge(mine), OUT_OF_SCOPE);
-    write(['', `${path.basename(file)}: ${test.length} requests`, ...describe(m)]);
+    write(['', `${path.basename(file)}: ${test.length} requests`, ...describeMetrics(m)]);
     byLanguage[path.basename(file, '.json')] = summary(m);
     all.push(...mine);
   }
   const m = requestMetrics(judge(all), OUT_OF_SCOPE);
-  write(['', `all languages: ${all.length} requests`, ...describe(m).slice(0, 7)]);
+  write(['', `all languages: ${all.length} requests`, ...describeMetrics(m).slice(0, 7)]);
   write([JSON.stringify({ ...summary(m), languages: byLanguage, policy: DEFAULT_CONFIDENCE, data: 'testset' })]);
   return 0;
 }
@@ -411,7 +411,7 @@ async function main(argv: string[]): Promise<number> {
     const m = requestMetrics(judge(fromOutcomes(r.outcomes)), OUT_OF_SCOPE);
     write([
       `5-fold cross-validation of ${cv}: in-scope accuracy ${pct(r.accuracy)}, out-of-scope recall ${pct(r.oosRecall)}; folds ${r.folds.map((x) => (x * 100).toFixed(1)).join(', ')}`,
-      ...describe(m),
+      ...describeMetrics(m),
     ]);
     write([JSON.stringify({ ...summary(m), folds: r.folds, data: path.basename(cv) })]);
     return 0;
@@ -425,7 +425,7 @@ async function main(argv: string[]): Promise<number> {
     const current = requestMetrics(judge(outcomes), OUT_OF_SCOPE);
     write([
       `5-fold cross-validation of the shipped corpus (${shipped.map((c) => c.language).join(' + ')}, trained together), with the current policy:`,
-      ...describe(current).slice(0, 7),
+      ...describeMetrics(current).slice(0, 7),
       `the same with typos injected into the test folds: ${policyLine(requestMetrics(judge(noisy), OUT_OF_SCOPE))}`,
     ]);
     const curve = [0.01, 0.02, 0.03, 0.05].map((t) => ({ t, c: choosePolicy(outcomes, t, [noisy]) }));
@@ -446,7 +446,7 @@ async function main(argv: string[]): Promise<number> {
     write([
       '',
       `chosen for at most ${pct(target)} answered wrong:`,
-      ...describe(chosen.metrics, chosen.policy),
+      ...describeMetrics(chosen.metrics, chosen.policy),
       `with typos injected: ${policyLine(chosen.harder[0])}`,
     ]);
     write([JSON.stringify({ target, policy: chosen.policy, ...summary(chosen.metrics), withTypos: summary(chosen.harder[0]) })]);
@@ -477,7 +477,7 @@ async function main(argv: string[]): Promise<number> {
   let policyFigures: Record<string, number | null> = {};
   if (arg(argv, 'format') === 'corpus') {
     const m = requestMetrics(judge(fromOutcomes(outcomes)), OUT_OF_SCOPE);
-    write(describe(m).slice(2));
+    write(describeMetrics(m).slice(2));
     policyFigures = summary(m);
   }
   write([JSON.stringify({ ...rest, ...policyFigures, confused: confused.slice(0, 5), data: path.basename(arg(argv, 'data') ?? arg(argv, 'test') ?? '') })]);
