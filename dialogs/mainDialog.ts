@@ -1,7 +1,7 @@
 import { MessageFactory, type ConversationState as BotConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { t } from '../locale/replies';
-import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
+import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
 import { entity, OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog } from './changeConsentDialog';
@@ -220,7 +220,11 @@ export class MainDialog {
     }
     // "I want to cancel my newsletter subscription" reads like a subscription to the classifier: any message about news
     // and offers that stops or refuses something is a withdrawal, honoured at once, however sure the classifier is.
-    const aboutConsent = [r.intent, ...(r.alternatives ?? []).map((x) => x.intent)].some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+    // About news and offers means the top intent or one likely enough to be offered in a clarifying question: the
+    // ranked alternatives always name three intents, and "leave a review" ranks newsletter.subscribe third at 0.00.
+    const floor = (this.d.confidence ?? DEFAULT_CONFIDENCE).clarifyAt;
+    const likely = [r.intent, ...(r.alternatives ?? []).filter((x) => x.score >= floor).map((x) => x.intent)];
+    const aboutConsent = likely.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if (aboutConsent && readConsentWish(r.text) === 'withdraw') return this.runIntent(context, 'consent.change');
     const decision = this.decision(r);
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
