@@ -2,17 +2,15 @@ import { words } from './yesNo';
 
 /**
  * What a message about news and offers asks for, read from its words, not from the intent model (which took
- * "I want to cancel my newsletter subscription" for a subscription). Any sign of stopping, refusing or negation
- * reads as a withdrawal, which is honoured at once; a wish to receive is only ever a question back to the customer
- * (ChangeConsentDialog asks for an explicit yes naming purpose and channel).
+ * "I want to cancel my newsletter subscription" for a subscription). A clear wish to stop is honoured at once; a
+ * wish to receive is only ever a question back to the customer (ChangeConsentDialog asks for an explicit yes naming
+ * purpose and channel). A negation alone is not a wish: customers who write "my package has not arrived" or "I'm not
+ * getting the reset email" are asking for help, and once lost their marketing consent on it.
  */
 export type ConsentWish = 'grant' | 'withdraw';
 
-const WITHDRAW_WORDS = new Set([
-  'unsubscribe',
-  'unsubscribed',
-  'unsub',
-  'unsubscribing',
+/** Verbs that stop something. Alone they are not about news and offers ("cancel order 55555", "stop, wrong address"). */
+const STOP_WORDS = new Set([
   'cancel',
   'cancelling',
   'canceling',
@@ -21,41 +19,22 @@ const WITHDRAW_WORDS = new Set([
   'quit',
   'remove',
   'delete',
-  'opt',
-  'optout',
   'withdraw',
   'revoke',
   'leave',
   'end',
-  'off',
-  'no',
-  'not',
-  "don't",
-  'dont',
-  'never',
-  "doesn't",
-  "didn't",
-  'without',
-  'spam',
-  'less',
-  'fewer',
   'pause',
   'block',
-  'annoying',
-  'baja',
   'cancelar',
   'cancela',
   'cancelo',
   'cancélame',
-  'desuscribir',
-  'desuscribirme',
-  'desapuntar',
-  'desapúntame',
-  'desapuntarme',
   'quitar',
   'quita',
   'quítame',
   'quitame',
+  'sácame',
+  'sacame',
   'eliminar',
   'elimina',
   'borrar',
@@ -67,14 +46,64 @@ const WITHDRAW_WORDS = new Set([
   'parar',
   'parad',
   'pare',
-  'nunca',
-  'ninguna',
-  'ningún',
-  'ninguno',
   'basta',
   'revocar',
   'retirar',
 ]);
+/** Words that say stopping news and offers in themselves. */
+const OPT_OUT_WORDS = new Set([
+  'unsubscribe',
+  'unsubscribed',
+  'unsub',
+  'unsubscribing',
+  'optout',
+  'desuscribir',
+  'desuscribirme',
+  'desapuntar',
+  'desapúntame',
+  'desapuntarme',
+]);
+const NEGATIONS = new Set(['no', 'not', "don't", 'dont', 'never', "doesn't", "didn't", 'without', 'nunca', 'ninguna', 'ningún', 'ninguno']);
+/** What news and offers are called: a stop or a negation is about consent only when it names one of these. */
+const MARKETING_WORDS = new Set([
+  'newsletter',
+  'newsletters',
+  'offers',
+  'offer',
+  'promotions',
+  'promotion',
+  'promo',
+  'promos',
+  'marketing',
+  'news',
+  'deals',
+  'mailing',
+  'ads',
+  'advertising',
+  'spam',
+  'emails',
+  'mails',
+  'subscription',
+  'boletín',
+  'boletin',
+  'boletines',
+  'ofertas',
+  'promociones',
+  'publicidad',
+  'novedades',
+  'suscripción',
+  'suscripcion',
+  'noticias',
+  'correos',
+]);
+/**
+ * Something that did not arrive is a complaint, not a wish to stop it: "I'm not receiving the reset email", "I didn't
+ * get the tracking email", "no me llegan los SMS", "no he recibido el reembolso".
+ */
+const COMPLAINT_RE =
+  /\b(not|never|n't|didn't|don't|doesn't|haven't|hasn't|no longer) (been |yet |even |any )?(receiv\w*|get|gets|getting|got|gotten|arriv\w*|come|came|coming|reach\w*|show\w* up)\b|\bno (me |nos |le )?(llega|llegan|llegó|llego|ha llegado|han llegado|he recibido|hemos recibido|recibo|recibí|recibi|recibimos)\b/;
+/** "I don't want to miss them": a negation that asks to receive. */
+const KEEP_RE = /\b(miss|missing|perder|perderme)\b/;
 const GRANT_WORDS = new Set([
   'subscribe',
   'subscribed',
@@ -118,14 +147,20 @@ const GRANT_WORDS = new Set([
 ]);
 
 /**
- * 'withdraw' when the message stops, refuses or negates anything; 'grant' when it only asks to receive; undefined when
- * it says neither (the dialog then asks which).
+ * 'withdraw' when the message asks to stop news and offers: an opt-out word ("unsubscribe", "opt out", "darme de
+ * baja"), or a stop or a negation together with what news and offers are called ("cancel my newsletter", "no more
+ * marketing emails", "no quiero recibir publicidad"); never a complaint that something did not arrive. 'grant' when
+ * it only asks to receive; undefined when it says neither (the dialog then asks which, and changes nothing unasked).
  */
 export function readConsentWish(text: string): ConsentWish | undefined {
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
-  // "opt out", "no more", "ya no", "no más": stopping, whatever else the message says.
-  if (w.some((x) => WITHDRAW_WORDS.has(x)) || /\b(opt out|no more|any more|anymore|ya no|no más|no mas|de baja)\b/.test(joined)) return 'withdraw';
+  if (COMPLAINT_RE.test(joined)) return undefined;
+  const names = w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
+  const optOut = w.some((x) => OPT_OUT_WORDS.has(x)) || /\b(opt out|de baja)\b/.test(joined);
+  const stops = w.some((x) => STOP_WORDS.has(x)) || /\b(no more|any more|anymore|ya no|no más|no mas)\b/.test(joined);
+  const negates = w.some((x) => NEGATIONS.has(x)) && !KEEP_RE.test(joined);
+  if (optOut || (names && (stops || negates))) return 'withdraw';
   if (w.some((x) => GRANT_WORDS.has(x))) return 'grant';
   return undefined;
 }

@@ -108,6 +108,35 @@ const NO_PHRASES = [
   'estoy bien',
   'es todo',
 ];
+/**
+ * What may follow a bare no without making it a request ("not now", "no, I don't want that", "nothing else"): "I
+ * don't remember my password" and "the parcel never came" name something, so they go to the router.
+ */
+const NO_TAIL = new Set([
+  'want',
+  'need',
+  'sure',
+  'now',
+  'really',
+  'else',
+  'more',
+  'today',
+  'yet',
+  'anymore',
+  'way',
+  'one',
+  'quiero',
+  'necesito',
+  'más',
+  'mas',
+  'hoy',
+  'seguro',
+  'todavía',
+  'todavia',
+  'ya',
+  'otra',
+  'cosa',
+]);
 /** Words that may surround a bare answer without making it a new request. */
 const FILLER = new Set([
   'please',
@@ -210,7 +239,7 @@ export function readYesNo(text: string | undefined, options: { strict?: boolean 
   }
   if (hasNo && !hasYes) {
     const rest = w.filter((x) => !NO.has(x) && !FILLER.has(x) && !NO_PHRASES.some((p) => p.split(' ').includes(x)));
-    return rest.length <= 2 ? 'no' : undefined;
+    return rest.length <= 2 && rest.every((x) => NO_TAIL.has(x)) ? 'no' : undefined;
   }
   return undefined;
 }

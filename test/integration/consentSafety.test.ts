@@ -162,3 +162,53 @@ describe('must hold: no phrasing grants consent, in any prompt context', () => {
     });
   });
 });
+
+/**
+ * Found by an outside tester: customers asking for help with words of absence or refusal ("has not arrived", "I'm not
+ * getting the e-mail", "I don't want this jacket any more") lost their marketing consent and got no help. Nothing
+ * but a request about news and offers changes consent.
+ */
+const PROBLEMS = [
+  'my package has not arrived yet, can you check?',
+  "I'm not receiving the password reset email",
+  "your emails don't arrive, I can't reset my password",
+  "I didn't receive the tracking email",
+  "does the newsletter have discount codes? I don't want to miss them",
+  'cancel order 55555',
+  "stop my order 55555, I don't want it anymore",
+  "I don't want to receive the parcel",
+  "I don't want this jacket anymore, how do I send it back?",
+  'stop, I made a mistake in my address',
+  'I do not get any emails from you, not even receipts',
+  "I don't remember my password",
+  'the parcel never came',
+  'no me llega el correo para restablecer la contraseña',
+  'no he recibido el reembolso',
+  'ya no quiero el pedido 55555',
+  'no me llegan los SMS de seguimiento',
+];
+
+describe('must hold: a customer problem never changes consent', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  beforeAll(async () => {
+    channel = await new ChannelServer().start();
+    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await channel.stop();
+  });
+
+  test.each(PROBLEMS)('%j', async (problem) => {
+    const chat = new Chat(running, { serviceUrl: channel.url });
+    await chat.say('hello');
+    const customer = await chat.customer();
+    await running.app.services.profiles.setConsent(customer.id, 'marketing', true, { channel: 'test', method: 'form' });
+    const history = (await chat.customer()).consent.length;
+    const turn = await chat.say(problem);
+    expect(turn.replies.length).toBeGreaterThan(0);
+    expect(turn.replies.join(' | ')).not.toMatch(/not receive offers from us|no recibirás ofertas|If you need anything, just write/i);
+    expect((await chat.customer()).consent.slice(history)).toEqual([]);
+  });
+});

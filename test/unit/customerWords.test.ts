@@ -36,6 +36,9 @@ describe('yes and no, read by the prompt that asked', () => {
     ["I don't want that", 'no'],
     ['ahora no', 'no'],
     ['where is my order 12345', undefined],
+    ["I don't remember my password", undefined],
+    ['the parcel never came', undefined],
+    ['not the blue one', undefined],
     ['yes and also where is my refund for order 67890', undefined],
     ['cancel it', undefined],
     ['hello', undefined],
@@ -68,6 +71,27 @@ describe('what a message about news and offers asks for', () => {
     'I never asked for these offers',
   ])('%j withdraws', (text) => {
     expect(readConsentWish(text)).toBe('withdraw');
+  });
+
+  // Found by an outside tester: each of these once withdrew the customer's marketing consent.
+  test.each([
+    'my package has not arrived yet, can you check?',
+    "I'm not receiving the password reset email",
+    "your emails don't arrive, I can't reset my password",
+    "I didn't receive the tracking email",
+    'cancel order 55555',
+    "stop my order 55555, I don't want it anymore",
+    "I don't want to receive the parcel",
+    "I don't want this jacket anymore, how do I send it back?",
+    'stop, I made a mistake in my address',
+    'I do not get any emails from you, not even receipts',
+    'no me llega el correo para restablecer la contraseña',
+    'no he recibido el reembolso',
+    'ya no quiero el pedido 55555',
+    'no me llegan los SMS de seguimiento',
+    "does the newsletter have discount codes? I don't want to miss them",
+  ])('%j is not a withdrawal', (text) => {
+    expect(readConsentWish(text)).not.toBe('withdraw');
   });
 
   test.each(['sign me up for the newsletter', 'I want to receive your offers', 'subscribe me', 'quiero suscribirme al boletín', 'apúntame a las ofertas'])(
