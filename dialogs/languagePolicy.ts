@@ -19,7 +19,7 @@ const MARKERS: Record<Supported, Set<string>> = {
     ),
   ),
   es: new Set(
-    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún'.split(
+    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún devolver cambiar recibir comprar pagar ofertas buenos buenas días tardes noches dinero paquete quisiera hablar ayúdame ayudame zapatos'.split(
       ' ',
     ),
   ),
@@ -48,6 +48,19 @@ export function clearLanguage(text: string): Supported | undefined {
   return undefined;
 }
 
+/**
+ * The language a short first message leans to: markers of one language and none of the other ("hola", "devolver
+ * zapatos", "where is it"). Only used before a conversation has a language, and never settles it.
+ */
+export function leaningLanguage(text: string): Supported | undefined {
+  const w = words(text);
+  const en = w.filter((x) => MARKERS.en.has(x)).length;
+  const es = w.filter((x) => MARKERS.es.has(x)).length + (SPANISH_ONLY.test(text) ? 1 : 0);
+  if (es > 0 && en === 0) return 'es';
+  if (en > 0 && es === 0) return 'en';
+  return undefined;
+}
+
 export function supported(code: string | undefined): Supported | undefined {
   const two = code?.slice(0, 2).toLowerCase();
   return (SUPPORTED as readonly string[]).includes(two ?? '') ? (two as Supported) : undefined;
@@ -71,5 +84,6 @@ export function replyLanguage(i: LanguageInput): { language: Supported; settled:
   if (current) return { language: supported(i.chosen) === current ? current : (clear ?? current), settled: true };
   const start = supported(i.channelLocale) ?? supported(i.chosen) ?? clear;
   if (start) return { language: start, settled: true };
-  return { language: DEFAULT_LANGUAGE, settled: false };
+  // Too short to settle ("hola", "devolver zapatos"): answer in the language it leans to, and look again next message.
+  return { language: leaningLanguage(i.text) ?? DEFAULT_LANGUAGE, settled: false };
 }

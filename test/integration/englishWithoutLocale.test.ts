@@ -99,4 +99,13 @@ describe('language that stays put', () => {
     // A clear switch is followed.
     expect((await chat.say('how long does shipping take to my country')).replies.join(' ')).toMatch(/Standard delivery takes/);
   });
+
+  test('a short Spanish first message without a locale is answered in Spanish', async () => {
+    // Found by an outside tester: "hola" and "devolver zapatos" were answered in English.
+    for (const text of ['hola', 'devolver zapatos', 'quiero recibir ofertas']) {
+      const turn = await new Chat(running, { locale: undefined, serviceUrl: channel.url }).say(text);
+      expect(turn.replies.length).toBeGreaterThan(0);
+      for (const reply of turn.replies) expect({ text, reply, spanish: spanish.some((re) => re.test(reply)) }).toEqual({ text, reply, spanish: true });
+    }
+  });
 });

@@ -187,6 +187,11 @@ describe('the language a conversation speaks', () => {
     expect(replyLanguage({ chosen: 'es', text: 'hi' })).toEqual({ language: 'es', settled: true });
     expect(replyLanguage({ text: 'quiero saber dónde está mi pedido' })).toEqual({ language: 'es', settled: true });
     expect(replyLanguage({ text: 'ok' })).toEqual({ language: 'en', settled: false });
+    // Too short to settle, but leaning one way: answered in that language (an outside tester's "hola" got English).
+    expect(replyLanguage({ text: 'hola' })).toEqual({ language: 'es', settled: false });
+    expect(replyLanguage({ text: 'devolver zapatos' })).toEqual({ language: 'es', settled: false });
+    expect(replyLanguage({ text: 'quiero recibir ofertas' })).toEqual({ language: 'es', settled: true });
+    expect(replyLanguage({ text: 'refund por favor' })).toEqual({ language: 'en', settled: false });
     expect(replyLanguage({ conversation: 'en', text: 'hola' })).toEqual({ language: 'en', settled: true });
     // A clear switch is followed, unless the customer chose the language explicitly.
     expect(replyLanguage({ conversation: 'en', text: 'quiero saber dónde está mi pedido' })).toEqual({ language: 'es', settled: true });
