@@ -365,7 +365,10 @@ export class SupportBot {
     }
     const memory = await this.d.mainDialog.memory.get(context, {});
     const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
-    if (memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email)) {
+    const replyEmail = memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email);
+    // A dialog's own question (the e-mail on an order) was asked after ours: the e-mail answers it first.
+    const dialogAsks = await this.d.mainDialog.hasActiveDialog(context);
+    if (replyEmail && !dialogAsks) {
       await this.d.identity.applyUnverifiedContact(profile.id, { type: 'email', value: email }, 'chat');
       await context.sendActivity(t(language, 'emailForReplySaved', { email }));
       return this.remindQueued(context, conversation, profile, true);
@@ -376,6 +379,12 @@ export class SupportBot {
       const outcome = await this.d.mainDialog.run(context);
       // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.
       if (outcome.kind === 'not_understood') await context.sendActivity(t(turnInfo(context).language, 'waitingNotUnderstood'));
+    }
+    if (replyEmail && dialogAsks) {
+      // It was also the address we asked to answer to.
+      await this.d.identity.applyUnverifiedContact(profile.id, { type: 'email', value: email }, 'chat');
+      await context.sendActivity(t(language, 'emailForReplySaved', { email }));
+      return this.remindQueued(context, conversation, profile, true);
     }
     return this.remindQueued(context, conversation, profile, false);
   }

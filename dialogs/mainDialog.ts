@@ -41,6 +41,9 @@ const DIALOG_FOR_INTENT: Record<string, string> = {
   'account.delete': DeleteAccountDialog.id,
 };
 
+/** The dialogs about one order (they take an order number). */
+const ORDER_DIALOGS = new Set([TrackOrderDialog.id, CancelOrderDialog.id, RefundDialog.id, RefundStatusDialog.id, ReturnDialog.id]);
+
 /** What the router remembers between turns besides the dialog stack. */
 export interface RouterMemory {
   /** The bot's last message asked "Anything else?": a bare no then closes politely. */
@@ -253,7 +256,11 @@ export class MainDialog {
     if (dialogId) {
       const dc = o.dc ?? (await this.createContext(context));
       const wish = dialogId === ChangeConsentDialog.id ? readConsentWish(r.text) : undefined;
-      const result = await dc.beginDialog(dialogId, { orderNumber: o.orderNumber ?? entity(r, 'orderNumber')?.value, wish });
+      // No number in the message: the order this conversation just showed ("can I return it?"). Every order reply
+      // names its number, so a customer who meant another one sees it at once.
+      const named = o.orderNumber ?? (entity(r, 'orderNumber')?.value as string | undefined);
+      const orderNumber = named ?? (ORDER_DIALOGS.has(dialogId) ? (await this.proofs.get(context, { proofs: [], failed: 0 })).last : undefined);
+      const result = await dc.beginDialog(dialogId, { orderNumber, wish });
       return this.outcomeOf(result);
     }
     const faq = this.d.knowledge.answer(intent, language) ?? (intent === 'return.request' ? this.d.knowledge.answer('return.policy', language) : undefined);

@@ -26,6 +26,8 @@ export interface OrderDialogOptions {
 export interface OrderProofs {
   proofs: { orderNumber: string; email: string }[];
   failed: number;
+  /** The order this conversation last showed: "can I return it?" right after means this one. */
+  last?: string;
 }
 
 /** "Rain jacket and 3 × Wool socks". */
@@ -102,7 +104,10 @@ export abstract class OrderDialog extends ComponentDialog {
     // Nobody vouched for this visitor: ask for the proof first instead of trying (and auditing) a lookup bound to fail.
     if (who.verifiedEmails.length > 0 || proven) {
       const r = await this.orders.getOrder(who, number, this.callContext(step.context));
-      if (r.ok) return step.next(r.value);
+      if (r.ok) {
+        await this.remember(step.context, number);
+        return step.next(r.value);
+      }
     }
     if ((await this.proofState.get(step.context, { proofs: [], failed: 0 })).failed >= MAX_FAILED_PROOFS) {
       await step.context.sendActivity(t(language, 'orderProofLimit'));
@@ -129,10 +134,17 @@ export abstract class OrderDialog extends ComponentDialog {
     if (!r.ok) {
       await this.proofState.set(step.context, { ...state, failed: state.failed + 1 });
       await step.context.sendActivity(t(language, 'orderProofFailed', { order: number }));
-      return end(step, { outcome: { kind: 'answered' } });
+      // A typo is the usual cause: ask again (the next answer is read as the e-mail, not as a new request), until the
+      // limit of wrong tries, which checkOwnership enforces.
+      return step.replaceDialog(this.id, { orderNumber: number });
     }
-    await this.proofState.set(step.context, { ...state, proofs: [...state.proofs.filter((p) => p.orderNumber !== number), r.proof] });
+    await this.proofState.set(step.context, { ...state, proofs: [...state.proofs.filter((p) => p.orderNumber !== number), r.proof], last: number });
     return step.next(r.order);
+  }
+
+  private async remember(context: TurnContext, orderNumber: string): Promise<void> {
+    const state = await this.proofState.get(context, { proofs: [], failed: 0 });
+    await this.proofState.set(context, { ...state, last: orderNumber });
   }
 
   /** The order the ownership steps produced (the result of the step right after them), kept for later steps. */

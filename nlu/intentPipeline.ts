@@ -60,6 +60,14 @@ export interface Ranking {
 }
 
 /**
+ * Every order number reads the same to the classifiers: which digits a customer's order has says nothing about what
+ * they want, yet "where is my order 55555?" once ranked order.cancel high because 55555 stood in a cancel example.
+ */
+export function maskNumbers(text: string): string {
+  return text.replace(/#?\b\d{5,10}\b/g, '00000');
+}
+
+/**
  * Intent classification: node-nlp's neural classifier, a linear model over word and character n-grams and a
  * small network over words (mlpClassifier.ts), their probabilities mixed with weights chosen on validation
  * data, then an out-of-scope threshold also chosen on validation data.
@@ -78,7 +86,8 @@ export class IntentPipeline {
 
   constructor(private readonly options: PipelineOptions = DEFAULT_PIPELINE) {}
 
-  async train(clean: LabeledText[]): Promise<void> {
+  async train(examples: LabeledText[]): Promise<void> {
+    const clean = examples.map((e) => ({ ...e, text: maskNumbers(e.text) }));
     const noisy = this.options.typos ? augmentWithTypos(clean, this.options.typos) : clean;
     this.linear = new LinearClassifier(this.options.linear);
     this.linear.train(noisy);
@@ -87,21 +96,22 @@ export class IntentPipeline {
       this.words = new MlpClassifier(this.options.wordView);
       this.words.train(noisy);
     }
-    const examples = this.options.typosForNodeNlp ? noisy : clean;
+    const forNodeNlp = this.options.typosForNodeNlp ? noisy : clean;
     this.managers.clear();
     this.labelIndex = undefined;
     if (!this.options.useNodeNlp) return;
-    const languages = [...new Set(examples.map((e) => e.language))];
+    const languages = [...new Set(forNodeNlp.map((e) => e.language))];
     for (const lang of languages) {
       const m = new NlpManager({ languages: [lang], autoSave: false, nlu: { log: false, ...this.options.nodeNlp } });
-      for (const e of examples) if (e.language === lang) m.addDocument(lang, e.text, e.label);
+      for (const e of forNodeNlp) if (e.language === lang) m.addDocument(lang, e.text, e.label);
       await m.train();
       this.managers.set(lang, m);
     }
   }
 
   /** Per-label probabilities from each model, in the linear model's label order. */
-  async scores(text: string, language: string): Promise<Scores> {
+  async scores(raw: string, language: string): Promise<Scores> {
+    const text = maskNumbers(raw);
     const linear = this.linear.predict(text);
     // Both n-gram models are trained on the same examples, so their labels come in the same (sorted) order.
     const words = this.words?.predict(text);

@@ -103,7 +103,7 @@ export class NlpRecognizer implements Recognizer {
 
   /** Names the corpus and the training code: a cached model with another hash is retrained. */
   hash(): string {
-    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v5').digest('hex').slice(0, 16);
+    return createHash('sha256').update(JSON.stringify(this.corpora)).update('v6').digest('hex').slice(0, 16);
   }
 
   /**
