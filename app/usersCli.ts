@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { AuthService } from '../auth/authService';
 import { TeamsLinks } from '../auth/teamsLinks';
 import { loadConfig } from '../core/config';
@@ -17,11 +18,17 @@ import type { UserRole } from '../models/records';
 const USAGE =
   'usage: users add --email E --name N --role agent|supervisor|admin [--skills a,b] [--languages en,es] [--capacity 3] [--password P]\n       users list\n       users update --email E [--role R] [--skills a,b] [--languages en,es] [--capacity N]\n       users link-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n       users unlink-teams --email E --tenant TENANT_ID --object-id OBJECT_ID\n';
 
-function opts(argv: string[]): Record<string, string> {
-  const o: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) if (argv[i].startsWith('--')) o[argv[i].slice(2)] = argv[i + 1] ?? '';
-  return o;
-}
+const OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  skills: { type: 'string' },
+  languages: { type: 'string' },
+  capacity: { type: 'string' },
+  password: { type: 'string' },
+  tenant: { type: 'string' },
+  'object-id': { type: 'string' },
+} as const;
 
 const ROLES: UserRole[] = ['agent', 'supervisor', 'admin'];
 const list = (v?: string) =>
@@ -34,7 +41,14 @@ const list = (v?: string) =>
 
 export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<number> {
   const [command, ...rest] = argv;
-  const o = opts(rest);
+  let o: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+  try {
+    // Unknown flags, a flag without its value and stray words are refused before the store is opened.
+    o = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    out(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
   const config = loadConfig(env);
   const store = createStore(config.store);
   await store.init();

@@ -41,7 +41,7 @@ export class ContactDetailsDialog extends ComponentDialog {
     const { language } = turnInfo(step.context);
     const contact = extractContact(String(step.result ?? ''));
     if (!contact) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
+      // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
     }
     (step.values as Record<string, unknown>).contact = contact;

@@ -29,7 +29,7 @@ export class FeedbackDialog extends ComponentDialog {
     const language = turnInfo(step.context).language;
     const rating = parseRatingWithComment(String(step.result ?? ''));
     if (rating === undefined) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
+      // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
     }
     (step.values as Record<string, number>).rating = rating.score;

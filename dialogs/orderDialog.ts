@@ -95,7 +95,7 @@ export abstract class OrderDialog extends ComponentDialog {
     const language = turnInfo(step.context).language;
     const number = extractOrderNumber(String(step.result ?? ''));
     if (!number) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
+      // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
     }
     (step.values as Record<string, string>).orderNumber = number;

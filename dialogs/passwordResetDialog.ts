@@ -31,7 +31,7 @@ export class PasswordResetDialog extends ComponentDialog {
       .match(EMAIL_RE)?.[0]
       ?.toLowerCase();
     if (!email) {
-      await step.context.sendActivity(t(language, 'notUnderstood'));
+      // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
     }
     // Same answer whether or not the account exists, so the bot cannot be used to probe emails.

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { CORPUS_PIPELINE, DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineOptions, type Ranking } from './intentPipeline';
 import { CORPUS_DIR, loadShippedCorpus, type LanguageCorpus } from './corpus';
 import { DEFAULT_CONFIDENCE, decide, type ConfidencePolicy } from './confidencePolicy';
@@ -192,15 +193,34 @@ export function judge(outcomes: readonly { gold: string; recognition: Recognitio
   }));
 }
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
+/** Every flag of nlu:eval (see USAGE). A value-taking flag without its value, or an unknown flag, is an error. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  testset: { type: 'boolean' },
+  cv: { type: 'string' },
+  calibrate: { type: 'boolean' },
+  target: { type: 'string' },
+  format: { type: 'string' },
+  data: { type: 'string' },
+  train: { type: 'string' },
+  test: { type: 'string' },
+  'no-nodenlp': { type: 'boolean' },
+  'nodenlp-settings': { type: 'string' },
+} as const;
+
+export type EvalArgs = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+/** The flags, and the test set directory (`--testset DIR`: the one argument that is not a flag). */
+export function parseEvalArgs(argv: string[]): { values: EvalArgs; testsetDir?: string } {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (positionals.length > (values.testset ? 1 : 0)) throw new Error(`unexpected argument: ${positionals.join(' ')}`);
+  return { values, ...(positionals[0] !== undefined ? { testsetDir: positionals[0] } : {}) };
 }
 
-export function loadSplits(argv: string[]): Splits {
-  const format = arg(argv, 'format');
-  const need = (n: string) => {
-    const v = arg(argv, n);
+export function loadSplits(args: Pick<EvalArgs, 'format' | 'data' | 'train' | 'test'>): Splits {
+  const format = args.format;
+  const need = (n: 'data' | 'train' | 'test') => {
+    const v = args[n];
     if (!v) throw new Error(`--${n} is required for --format ${format}`);
     if (!fs.existsSync(v)) throw new Error(`${v} does not exist`);
     return v;
@@ -397,15 +417,13 @@ async function runTestset(dirArg: string | undefined): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+  const { values: args, testsetDir } = parseEvalArgs(argv);
+  if (argv.length === 0 || args.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (argv.includes('--testset')) {
-    const next = arg(argv, 'testset');
-    return runTestset(next && !next.startsWith('--') ? next : undefined);
-  }
-  const cv = arg(argv, 'cv');
+  if (args.testset) return runTestset(testsetDir);
+  const cv = args.cv;
   if (cv) {
     const r = await crossValidate(corpusExamples(JSON.parse(fs.readFileSync(cv, 'utf8')) as LanguageCorpus), 5, CORPUS_PIPELINE);
     const m = requestMetrics(judge(fromOutcomes(r.outcomes)), OUT_OF_SCOPE);
@@ -416,8 +434,9 @@ async function main(argv: string[]): Promise<number> {
     write([JSON.stringify({ ...summary(m), folds: r.folds, data: path.basename(cv) })]);
     return 0;
   }
-  if (argv.includes('--calibrate')) {
-    const target = Number(arg(argv, 'target') ?? 0.03);
+  if (args.calibrate) {
+    const target = Number(args.target ?? 0.03);
+    if (!(target > 0 && target < 1)) throw new Error('--target must be a fraction between 0 and 1, e.g. 0.03');
     const shipped = loadShippedCorpus();
     const r = await crossValidate(shipped.flatMap(corpusExamples), 5, CORPUS_PIPELINE, 99);
     const outcomes = fromOutcomes(r.outcomes);
@@ -452,13 +471,13 @@ async function main(argv: string[]): Promise<number> {
     write([JSON.stringify({ target, policy: chosen.policy, ...summary(chosen.metrics), withTypos: summary(chosen.harder[0]) })]);
     return 0;
   }
-  const splits = loadSplits(argv);
-  const nodeNlp = arg(argv, 'nodenlp-settings');
+  const splits = loadSplits(args);
+  const nodeNlp = args['nodenlp-settings'];
   // Our own corpus format is evaluated as the bot trains on it; the public benchmarks with the default pipeline.
-  const base = arg(argv, 'format') === 'corpus' ? CORPUS_PIPELINE : DEFAULT_PIPELINE;
+  const base = args.format === 'corpus' ? CORPUS_PIPELINE : DEFAULT_PIPELINE;
   const options: PipelineOptions = {
     ...base,
-    useNodeNlp: !argv.includes('--no-nodenlp'),
+    useNodeNlp: !args['no-nodenlp'],
     ...(nodeNlp ? { nodeNlp: JSON.parse(nodeNlp) as PipelineOptions['nodeNlp'] } : {}),
   };
   write([`train ${splits.train.length}, validation ${splits.validation.length}, test ${splits.test.length}; node-nlp ${options.useNodeNlp ? 'on' : 'off'}`]);
@@ -475,12 +494,12 @@ async function main(argv: string[]): Promise<number> {
   ]);
   const { confused, ...rest } = r;
   let policyFigures: Record<string, number | null> = {};
-  if (arg(argv, 'format') === 'corpus') {
+  if (args.format === 'corpus') {
     const m = requestMetrics(judge(fromOutcomes(outcomes)), OUT_OF_SCOPE);
     write(describeMetrics(m).slice(2));
     policyFigures = summary(m);
   }
-  write([JSON.stringify({ ...rest, ...policyFigures, confused: confused.slice(0, 5), data: path.basename(arg(argv, 'data') ?? arg(argv, 'test') ?? '') })]);
+  write([JSON.stringify({ ...rest, ...policyFigures, confused: confused.slice(0, 5), data: path.basename(args.data ?? args.test ?? '') })]);
   return 0;
 }
 

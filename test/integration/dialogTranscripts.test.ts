@@ -26,7 +26,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
       ['where is my order', /order number/],
       ['no idea', /does not look like an order number/],
       ['still no', /does not look like/],
-      ['nope', /did not understand/],
+      // Said once: the dialog that gave up used to apologise too, before the turn's own "did not understand".
+      ['nope', /^(?!.*did not understand.*did not understand).*did not understand/],
     ],
   },
   'track order, unknown number': {
