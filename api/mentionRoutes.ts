@@ -7,7 +7,7 @@ import { parseOrThrow } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { MentionService } from '../profile/mentionService';
 import { endpoints } from './endpoints';
-import type { MentionRequest } from './wire';
+import type { MentionRequest, MentionResponse } from './wire';
 
 const Mention = z
   .object({
@@ -43,6 +43,6 @@ export function registerMentionRoutes(
     if (m.text.length > d.maxMessageChars)
       throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
     res.status(201);
-    res.json(await d.mentions.ingest(m));
+    res.json((await d.mentions.ingest(m)) satisfies MentionResponse);
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '../core/errors';
 import type { AuditEntry, ConsentPurpose, Conversation, CorpusAddition, Customer, MergeSuggestion, Message, PublicUser, SignedIn } from '../models/records';
+import type { Mention, MentionResult } from '../profile/mentionTypes';
 import type { SegmentRule } from '../profile/segments';
 import type { Transcript } from '../review/reviewService';
 import type { ConversationStats, SearchHit, TranscriptResults } from '../store/storeTypes';
@@ -70,15 +71,8 @@ export interface SegmentRulesBody {
 }
 
 // mentions: /api/mentions (the social listening tool)
-export interface MentionRequest {
-  network: string;
-  handle: string;
-  text: string;
-  reach?: number;
-  url?: string;
-  language?: string;
-  postedAt?: string;
-}
+export type MentionRequest = Mention;
+export type MentionResponse = MentionResult;
 
 // transcripts: /api/transcripts…, /api/stats
 /** The transcript filters, as query parameters (search, export and its link). */
