@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type restify from 'restify';
-import { z } from 'zod';
 import type { AuthService } from '../auth/authService';
-import { publicUser } from '../auth/authService';
-import type { TeamsLinks } from '../auth/teamsLinks';
-import type { TeamsSsoValidator } from '../auth/teamsSso';
 import { AppError } from '../core/errors';
-import { parseOrThrow, route } from '../core/http';
-import { OPENAPI } from './openapi';
 import type { Logger } from '../core/logger';
-import type { Store } from '../store/store';
+import { endpoints } from './endpoints';
+import { OPENAPI } from './openapi';
 
 /** Teams loads tabs from these hosts; nobody else may frame the console. */
 export const TEAMS_FRAME_ANCESTORS = [
@@ -50,60 +45,23 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-export function registerConsoleRoutes(
-  server: restify.Server,
-  deps: { auth: AuthService; store: Store; teams?: TeamsSsoValidator; teamsLinks: TeamsLinks; log: Logger },
-): void {
-  const { log } = deps;
+/** The console's pages (the built bundle, under a strict CSP) and the API's OpenAPI document: public, no data. */
+export function registerConsoleRoutes(server: restify.Server, d: { auth: AuthService; log: Logger }): void {
+  const api = endpoints(server, d);
   for (const [url, file] of Object.entries(FILES)) {
-    server.get(
-      url,
-      route(log, (_req, res) => {
-        if (!BUNDLE_DIR) throw new AppError('NOT_FOUND', 'the console is not built: run npm run build');
-        res.setHeader('content-type', TYPES[path.extname(file)]);
-        res.setHeader('content-security-policy', CONSOLE_CSP);
-        res.setHeader('x-content-type-options', 'nosniff');
-        res.setHeader('referrer-policy', 'no-referrer');
-        res.setHeader('cache-control', 'no-cache');
-        res.writeHead(200);
-        res.end(fs.readFileSync(path.join(BUNDLE_DIR, file)));
-      }),
-    );
+    api.get(url, { anonymous: 'the console app itself: static files, no data' }, (_call, res) => {
+      if (!BUNDLE_DIR) throw new AppError('NOT_FOUND', 'the console is not built: run npm run build');
+      res.setHeader('content-type', TYPES[path.extname(file)]);
+      res.setHeader('content-security-policy', CONSOLE_CSP);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('referrer-policy', 'no-referrer');
+      res.setHeader('cache-control', 'no-cache');
+      res.writeHead(200);
+      res.end(fs.readFileSync(path.join(BUNDLE_DIR, file)));
+    });
   }
 
-  server.get(
-    '/api/openapi.json',
-    route(log, (_req, res) => {
-      res.json(OPENAPI);
-    }),
-  );
-
-  /**
-   * Teams SSO: a validated Entra ID token from an allowed tenant becomes a console session for the account an admin
-   * linked to that (tenant id, object id). An unlinked Teams account gets 403 AUTH_TEAMS_NOT_LINKED: nobody is
-   * matched by an e-mail claim.
-   */
-  server.post(
-    '/api/auth/teams',
-    route(log, async (req, res) => {
-      if (!deps.teams) throw new AppError('NOT_FOUND', 'Teams sign-in is not configured (TEAMS_APP_ID)');
-      const { token } = parseOrThrow(z.object({ token: z.string().min(1).max(10_000) }).strict(), req.body, 'Teams sign-in');
-      const identity = await deps.teams.validate(token);
-      const userId = await deps.teamsLinks.userFor(identity);
-      const user = userId ? await deps.store.getUser(userId) : null;
-      if (!user) {
-        await deps.store.appendAudit({ action: 'auth.teams_unlinked', data: { tenantId: identity.tenantId } });
-        throw new AppError('AUTH_TEAMS_NOT_LINKED');
-      }
-      const session = await deps.auth.issue(user.id);
-      await deps.store.appendAudit({
-        actorId: user.id,
-        action: 'auth.sign_in',
-        targetType: 'user',
-        targetId: user.id,
-        data: { via: 'teams', tenantId: identity.tenantId },
-      });
-      res.json({ token: deps.auth.tokenFor(session), user: publicUser(user), expiresAt: session.expiresAt });
-    }),
-  );
+  api.get('/api/openapi.json', { anonymous: 'the API description: no data' }, (_call, res) => {
+    res.json(OPENAPI);
+  });
 }

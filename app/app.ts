@@ -8,7 +8,14 @@ import { apiHeaders, bodyParser, route, sendError, withTimeout } from '../core/h
 import { HttpDrain } from '../core/httpDrain';
 import { RateLimits, type LimiterFactory } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
+import { registerAuditRoutes } from '../api/auditRoutes';
 import { registerAuthRoutes } from '../api/authRoutes';
+import { registerCustomerRoutes } from '../api/customerRoutes';
+import { registerMentionRoutes } from '../api/mentionRoutes';
+import { registerMergeRoutes } from '../api/mergeRoutes';
+import { registerNluRoutes } from '../api/nluRoutes';
+import { registerSegmentRoutes } from '../api/segmentRoutes';
+import { registerTranscriptRoutes } from '../api/transcriptRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
 import { registerInboxGateway } from '../agent-console/server/inboxGateway';
 import type { InboxClientToServerEvents, InboxServerToClientEvents } from '../agent-console/server/inboxProtocol';
@@ -37,7 +44,7 @@ import { HandoffEvents } from '../handoff/handoffEvents';
 import { HandoffService, type CustomerChannel } from '../handoff/handoffService';
 import { loadShippedCorpus, type LanguageCorpus } from '../nlu/corpus';
 import { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
-import { registerReviewRoutes } from '../api/reviewRoutes';
+import { AuditLog } from '../review/auditLog';
 import { ReviewService } from '../review/reviewService';
 import { NlpRecognizer } from '../nlu/nlpRecognizer';
 import type { Recognizer } from '../nlu/recognizer';
@@ -48,7 +55,6 @@ import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
-import { registerCrmRoutes } from '../api/crmRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import type { Store } from '../store/store';
@@ -294,8 +300,6 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     }),
   );
   registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
-  registerAuthRoutes(server, { auth, teamsLinks, log, trustProxy: config.trustProxy });
-  registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
   const stream = WebChatStream.fromConfig(config, store, log);
   if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
   registerWebChatChannel(server, {
@@ -312,9 +316,15 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     trustProxy: config.trustProxy,
     stream,
   });
-  registerCrmRoutes(server, {
+  const review = new ReviewService(store);
+  // The REST API, one file per resource (api/): each takes what it needs from these.
+  const apiDeps = {
     auth,
+    log,
     store,
+    trustProxy: config.trustProxy,
+    teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined,
+    teamsLinks,
     profiles,
     identity,
     outbound,
@@ -322,10 +332,20 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     mentions,
     mentionsApiKey: config.mentionsApiKey,
     maxMessageChars: config.maxMessageChars,
-    log,
-  });
-  const review = new ReviewService(store);
-  registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
+    review,
+    auditLog: new AuditLog(store),
+    corpus,
+    recognizer,
+  };
+  registerConsoleRoutes(server, apiDeps);
+  registerAuthRoutes(server, apiDeps);
+  registerCustomerRoutes(server, apiDeps);
+  registerMergeRoutes(server, apiDeps);
+  registerSegmentRoutes(server, apiDeps);
+  registerMentionRoutes(server, apiDeps);
+  registerTranscriptRoutes(server, apiDeps);
+  registerAuditRoutes(server, apiDeps);
+  registerNluRoutes(server, apiDeps);
   server.get(
     '/',
     route(log, (_req, res) => {

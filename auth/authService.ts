@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../core/errors';
-import type { Session, User, UserRole } from '../models/records';
+import { publicUser, type PublicUser, type Session, type SignedIn, type User, type UserRole } from '../models/records';
 import type { Store } from '../store/store';
 import { checkPassword } from './passwordPolicy';
 import { hashPassword, verifyPassword } from './passwords';
@@ -9,21 +9,6 @@ import { hashPassword, verifyPassword } from './passwords';
 export interface AuthContext {
   user: User;
   session: Session;
-}
-
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  skills: string[];
-  languages: string[];
-  capacity: number;
-  presence: User['presence'];
-}
-
-export function publicUser(u: User): PublicUser {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, presence: u.presence };
 }
 
 /**
@@ -85,7 +70,7 @@ export class AuthService {
    */
   private readonly pending = new Map<string, Promise<unknown>>();
 
-  signIn(email: string, password: string, client: string): Promise<{ token: string; user: PublicUser; expiresAt: string }> {
+  signIn(email: string, password: string, client: string): Promise<SignedIn> {
     const key = this.failureKey(email, client);
     const previous = this.pending.get(key) ?? Promise.resolve();
     const attempt = previous.catch(() => undefined).then(() => this.attempt(key, email, password));
@@ -97,7 +82,7 @@ export class AuthService {
     return attempt;
   }
 
-  private async attempt(key: string, email: string, password: string): Promise<{ token: string; user: PublicUser; expiresAt: string }> {
+  private async attempt(key: string, email: string, password: string): Promise<SignedIn> {
     const before = await this.failures(key);
     if (before && before.lockedUntil > this.now()) {
       throw new AppError('AUTH_RATE_LIMITED', undefined, { details: { retryAfterSeconds: Math.ceil((before.lockedUntil - this.now()) / 1000) } });
@@ -116,6 +101,21 @@ export class AuthService {
     const session = await this.issue(user.id);
     await this.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id });
     return { token: `${session.id}.${this.sign(session.id)}`, user: publicUser(user), expiresAt: session.expiresAt };
+  }
+
+  /**
+   * Teams SSO: the account an admin linked to a validated Entra ID identity (auth/teamsLinks.ts) gets a session.
+   * No linked account: AUTH_TEAMS_NOT_LINKED, audited with the tenant (nobody is matched by an e-mail claim).
+   */
+  async signInLinked(userId: string | undefined, tenantId: string): Promise<SignedIn> {
+    const user = userId ? await this.store.getUser(userId) : null;
+    if (!user) {
+      await this.store.appendAudit({ action: 'auth.teams_unlinked', data: { tenantId } });
+      throw new AppError('AUTH_TEAMS_NOT_LINKED');
+    }
+    const session = await this.issue(user.id);
+    await this.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id, data: { via: 'teams', tenantId } });
+    return { token: this.tokenFor(session), user: publicUser(user), expiresAt: session.expiresAt };
   }
 
   async issue(userId: string): Promise<Session> {

@@ -80,6 +80,24 @@ export interface ConversationDoc {
   doc: Conversation;
 }
 
+/**
+ * The fields the dashboard's figures read, in the order of their covering index (the index is built from this
+ * list, and store/mongo/mongoReview.ts projects exactly these, so the two cannot drift apart).
+ */
+export const CONVERSATION_FACTS = [
+  'createdAt',
+  'channelId',
+  'state',
+  'handoffReason',
+  'satisfaction',
+  'waitMs',
+  'firstResponseMs',
+  'handleMs',
+  'sentimentSum',
+  'sentimentN',
+  'customerId',
+] as const;
+
 export const ConversationSchema = new Schema<ConversationDoc>(
   {
     _id: String,
@@ -115,19 +133,7 @@ ConversationSchema.index({ customerId: 1, createdAt: 1 });
 // Transcript pages walk this index newest first and stop at the page (keyset paging).
 ConversationSchema.index({ createdAt: -1, _id: -1 });
 // Covers the dashboard's figures over a date range: its $match and $project read the index, never the documents.
-ConversationSchema.index({
-  createdAt: 1,
-  channelId: 1,
-  state: 1,
-  handoffReason: 1,
-  satisfaction: 1,
-  waitMs: 1,
-  firstResponseMs: 1,
-  handleMs: 1,
-  sentimentSum: 1,
-  sentimentN: 1,
-  customerId: 1,
-});
+ConversationSchema.index(Object.fromEntries(CONVERSATION_FACTS.map((f) => [f, 1])));
 ConversationSchema.index({ tags: 1, createdAt: -1 });
 ConversationSchema.index({ handledBy: 1, createdAt: -1 });
 ConversationSchema.index({ sentimentAvg: 1, createdAt: -1 });

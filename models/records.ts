@@ -193,6 +193,21 @@ export interface User {
   updatedAt: string;
 }
 
+/** What a staff account shows of itself to clients (sign-in, /api/auth/me): named field by field, so a field added to User stays private until it is listed here. */
+export const PUBLIC_USER_FIELDS = ['id', 'email', 'name', 'role', 'skills', 'languages', 'capacity', 'presence'] as const;
+export type PublicUser = Pick<User, (typeof PUBLIC_USER_FIELDS)[number]>;
+
+export function publicUser(u: User): PublicUser {
+  return Object.fromEntries(PUBLIC_USER_FIELDS.map((k) => [k, u[k]])) as PublicUser;
+}
+
+/** A new session: its bearer token, the account's public view, and when it ends. */
+export interface SignedIn {
+  token: string;
+  user: PublicUser;
+  expiresAt: string;
+}
+
 export type NewUser = Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'presence'> & { id?: string; presence?: Presence };
 export type UserPatch = Partial<Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'email'>>;
 

@@ -38,6 +38,12 @@ export class CorpusAdditions {
     return stored;
   }
 
+  /** Starts retraining the live recognizer with the additions (audited); the new model swaps in when it is ready. */
+  async retrain(recognizer: LiveRecognizer, actorId: string, onError: (err: unknown) => void): Promise<void> {
+    void recognizer.retrainNow(onError);
+    await this.store.appendAudit({ actorId, action: 'nlu.retrain' });
+  }
+
   /**
    * Privacy erasure: removes every addition whose text is one of these (what an erased person wrote), compared as
    * add() stores them, case-insensitively. Returns how many went.

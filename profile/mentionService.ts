@@ -3,24 +3,10 @@ import type { HandoffService } from '../handoff/handoffService';
 import type { Customer } from '../models/records';
 import { scoreSentiment } from '../nlu/sentiment';
 import type { Store } from '../store/store';
+import type { Mention, MentionResult } from './mentionTypes';
 import type { ProfileService } from './profileService';
 
-export interface Mention {
-  network: string;
-  handle: string;
-  text: string;
-  reach?: number;
-  url?: string;
-  language?: string;
-  postedAt?: string;
-}
-
-export interface MentionResult {
-  customerId: string;
-  sentiment: number;
-  /** Set when the mention opened a conversation in the agents' queue. */
-  conversationId?: string;
-}
+export type { Mention, MentionResult };
 
 /** Below this sentiment a mention counts as negative. */
 const NEGATIVE = -0.4;

@@ -35,9 +35,11 @@ export class ProfileService implements ProfileActions {
   }
 
   /** Replaces the segment rules (validated by the caller); they apply from each profile's next change. */
-  async setSegmentRules(rules: SegmentRule[]): Promise<void> {
+  /** Replaces the segment rules (audited with the names, by whoever changed them). */
+  async setSegmentRules(rules: SegmentRule[], actorId: string): Promise<void> {
     await this.store.writeSegmentRules(rules);
     this.rules = { at: Date.now(), rules };
+    await this.store.appendAudit({ actorId, action: 'segments.update', data: { names: rules.map((r) => r.name) } });
   }
 
   /**

@@ -7,6 +7,7 @@ import type {
   CustomerStore,
   MessageStore,
   ReviewQueries,
+  SearchHit,
   StaffStore,
   StatsQuery,
   TranscriptFilter,
@@ -69,6 +70,12 @@ export class ReviewService {
   }
 
   /** The same NOT_FOUND for a conversation that does not exist and one the actor may not see. */
+  /** Full-text search over message texts (GET /api/transcripts/search): audited with the query's length, never its words. */
+  async searchMessages(query: string, limit: number, actor: Actor): Promise<SearchHit[]> {
+    await this.store.appendAudit({ actorId: actor.id, action: 'transcript.search', data: { length: query.length } });
+    return this.store.searchMessages(query, limit);
+  }
+
   private async visible(id: string, actor: Actor): Promise<Conversation> {
     const c = await this.store.getConversation(id);
     if (!c || !canSee(actor, c)) throw new AppError('NOT_FOUND', 'no such conversation');

@@ -20,8 +20,10 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-// The browser shares the server's wire types only: a value import of a server module would pull it in.
-const serverCode = Object.keys(result.metafile.inputs).filter((f) => /node_modules\/zod\/|agent-console\/server\/|^(core|store|handoff)\//.test(f));
+// The browser shares the server's wire types only (agent-console/server/protocol.ts, api/wire.ts, models/): a value
+// import of a server module would pull it in.
+const SERVER = /node_modules\/zod\/|agent-console\/server\/|^(core|store|handoff|api|auth|review|profile|nlu|commerce|dialogs|bot|app)\//;
+const serverCode = Object.keys(result.metafile.inputs).filter((f) => SERVER.test(f));
 if (serverCode.length) {
   console.error(`the console bundle must not contain server code, found: ${serverCode.join(', ')}`);
   process.exit(1);

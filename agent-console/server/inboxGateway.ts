@@ -3,6 +3,7 @@ import { AppError, toAppError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { HandoffService } from '../../handoff/handoffService';
 import type { Conversation, User } from '../../models/records';
+import { ConsoleSettings } from '../../review/consoleSettings';
 import type { Store } from '../../store/store';
 import {
   DEFAULT_SERVICE_LEVELS,
@@ -21,7 +22,6 @@ import type { ConversationView, SocketData } from './protocol';
  * OFFER_TIMEOUT_SECONDS), the supervisors' list of every open chat, and the inbox settings (offer timeout,
  * service levels). Sockets are authenticated by the console gateway's middleware before any handler runs.
  */
-const SETTINGS_KEY = 'console/settings';
 const OPEN_CHATS_LIMIT = 2000;
 
 type InboxServer = IoServer<InboxClientToServerEvents, InboxServerToClientEvents, Record<string, never>, SocketData>;
@@ -35,8 +35,10 @@ export interface InboxDeps {
 }
 
 export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
+  // The service keeps the settings and audits their changes; this edge checks the role and tells every console.
+  const consoleSettings = new ConsoleSettings(d.store);
   const settings = async (): Promise<InboxSettings> => {
-    const saved = (await d.store.readState([SETTINGS_KEY]))[SETTINGS_KEY]?.value.serviceLevels as Partial<ServiceLevels> | undefined;
+    const saved = await consoleSettings.savedServiceLevels<ServiceLevels>();
     return { offerTimeoutSeconds: d.offerTimeoutSeconds, serviceLevels: { ...DEFAULT_SERVICE_LEVELS, ...saved } };
   };
   const view = async (c: Conversation): Promise<ConversationView> => {
@@ -63,8 +65,7 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
     on(socket, d, 'settings:get', () => settings());
     on(socket, d, 'settings:set', async (user, p) => {
       if (user.role === 'agent') throw new AppError('FORBIDDEN');
-      await d.store.writeState(SETTINGS_KEY, { serviceLevels: p.serviceLevels });
-      await d.store.appendAudit({ actorId: user.id, action: 'console.settings', targetType: 'settings', targetId: SETTINGS_KEY, data: { ...p.serviceLevels } });
+      await consoleSettings.setServiceLevels(p.serviceLevels, user);
       const next = await settings();
       io.emit('settings:updated', next);
       return next;

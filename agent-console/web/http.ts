@@ -1,3 +1,4 @@
+import type { ErrorResponse } from '../../api/wire';
 import { errorText } from './i18n';
 
 /** A refused REST call: the coded error, shown to people through errorText(). */
@@ -7,7 +8,7 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON over fetch with the session token. */
+/** JSON over fetch with the session token; T is the answer's type from api/wire.ts, the module the routes answer with. */
 export async function api<T>(token: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',
@@ -16,7 +17,7 @@ export async function api<T>(token: string, path: string, init: { method?: strin
   }).catch(() => undefined);
   if (!res) throw new ApiError('TIMEOUT');
   const body: unknown = res.status === 204 ? undefined : await res.json().catch(() => undefined);
-  if (!res.ok) throw new ApiError((body as { error?: { code?: string } } | undefined)?.error?.code ?? 'INTERNAL');
+  if (!res.ok) throw new ApiError((body as Partial<ErrorResponse> | undefined)?.error?.code ?? 'INTERNAL');
   return body as T;
 }
 

@@ -1,5 +1,6 @@
 import { batch, computed, effect, signal, type Signal } from '@preact/signals';
-import type { Conversation, Customer, Message, User } from '../../models/records';
+import type { ErrorResponse, MeResponse, MergeDecisionRequest, MergeSuggestionsResponse, PublicUser, SignInResponse } from '../../api/wire';
+import type { Conversation, Customer, Message } from '../../models/records';
 import type { InboxSettings } from '../server/inboxProtocol';
 import type { AgentView, ConversationView } from '../server/protocol';
 import { errorText, locale, tr } from './i18n';
@@ -12,18 +13,13 @@ import { openSocket, request, type ConsoleSocket, type Data, type EmitName, type
  * push never rebuilds the page (typed text, focus, selection, scroll and open menus stay). Messages are kept
  * per conversation by sequence number: live pushes and replays after a reconnect merge without duplicates.
  */
-export type Me = Pick<User, 'id' | 'email' | 'name' | 'role' | 'skills' | 'languages' | 'capacity'>;
+/** The signed-in account as the server shows it (GET /api/auth/me). */
+export type Me = PublicUser;
 export type ReviewTab = 'transcripts' | 'dashboard' | 'audit';
 export type InboxView = 'mine' | 'offered' | 'unassigned' | 'all';
 export type Pane = 'list' | 'chat' | 'profile';
-/** What GET /api/merge-suggestions returns (profile/identityResolution.ts). */
-export interface Suggestion {
-  id: string;
-  customerId: string;
-  candidateId: string;
-  score: number;
-  evidence: string[];
-}
+/** One of what GET /api/merge-suggestions returns. */
+export type Suggestion = MergeSuggestionsResponse['suggestions'][number];
 export interface PastConversation {
   conversation: Conversation;
   messages: Message[];
@@ -227,7 +223,7 @@ async function act<K extends EmitName>(event: K, payload: EmitPayload<K>): Promi
 
 export async function signIn(email: string, password: string): Promise<void> {
   const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { code?: string } };
+  const body = (await res.json().catch(() => ({}))) as Partial<SignInResponse & ErrorResponse>;
   if (!res.ok || !body.token) {
     error.value = body.error?.code ?? 'AUTH_INVALID';
     return;
@@ -333,7 +329,7 @@ const claiming = new Set<string>();
 async function onConnected(): Promise<void> {
   const who = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
   if (!who?.ok) return signOutLocal('AUTH_EXPIRED');
-  me.value = ((await who.json()) as { user: Me }).user;
+  me.value = ((await who.json()) as MeResponse).user;
   await call('presence:set', { presence: presence.value });
   const [q, st, a] = await Promise.all([call('queue:list', {}), call('settings:get', {}), call('agents:list', {})]);
   if (st.ok) settings.value = st.data;
@@ -548,16 +544,16 @@ export async function setConsent(payload: EmitPayload<'customer:consent'>): Prom
 
 export async function loadSuggestions(): Promise<void> {
   const res = await fetch('/api/merge-suggestions', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
-  if (res?.ok) suggestions.value = ((await res.json()) as { suggestions: Suggestion[] }).suggestions;
+  if (res?.ok) suggestions.value = ((await res.json()) as MergeSuggestionsResponse).suggestions;
 }
 
 export async function decideSuggestion(id: string, confirm: boolean): Promise<void> {
   const res = await fetch(`/api/merge-suggestions/${encodeURIComponent(id)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token.value}` },
-    body: JSON.stringify({ confirm }),
+    body: JSON.stringify({ confirm } satisfies MergeDecisionRequest),
   });
-  if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? 'INTERNAL';
+  if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as Partial<ErrorResponse>).error?.code ?? 'INTERNAL';
   await loadSuggestions();
   if (current.value) await loadChat(current.value);
 }

@@ -3,6 +3,9 @@ import type { ErrorCode } from '../../core/errors';
 import type { InboxClientToServerEvents, InboxServerToClientEvents } from '../server/inboxProtocol';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol';
 
+/** The REST API's bodies (api/wire.ts), for the components that call it: the same types the routes answer with. */
+export type * from '../../api/wire';
+
 /**
  * The console's socket, typed with the server's own event maps (agent-console/server/protocol.ts and
  * inboxGateway.ts): a renamed event or a changed payload fails the console's type check, not a user.

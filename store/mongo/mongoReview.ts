@@ -1,5 +1,5 @@
 import type { PipelineStage } from 'mongoose';
-import type { ConversationDoc } from '../../models/mongoSchemas';
+import { CONVERSATION_FACTS, type ConversationDoc } from '../../models/mongoSchemas';
 import type { Message } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
@@ -20,20 +20,7 @@ export function phraseFilter(words: readonly string[]) {
 }
 
 /** The fields of the figures, all in the covering index { createdAt, channelId, state, … } (models/mongoSchemas.ts). */
-const FACTS = {
-  _id: 0,
-  createdAt: 1,
-  channelId: 1,
-  state: 1,
-  handoffReason: 1,
-  satisfaction: 1,
-  waitMs: 1,
-  firstResponseMs: 1,
-  handleMs: 1,
-  sentimentSum: 1,
-  sentimentN: 1,
-  customerId: 1,
-} as const;
+const FACTS: Record<string, 0 | 1> = { _id: 0, ...Object.fromEntries(CONVERSATION_FACTS.map((f) => [f, 1 as const])) };
 const TIMES = ['waitMs', 'firstResponseMs', 'handleMs'] as const;
 
 type Grouped<K> = { _id: K; count: number };

@@ -1,7 +1,8 @@
 import { CorpusAdditions, LiveRecognizer } from '../../nlu/corpusAdditions';
 import type { Recognizer } from '../../nlu/recognizer';
 import { canSee, csvCell } from '../../review/reviewService';
-import { canonicalUrl, rangeEnd, rangeStart } from '../../api/reviewRoutes';
+import { canonicalUrl } from '../../api/endpoints';
+import { rangeEnd, rangeStart } from '../../api/transcriptFilters';
 import type { Conversation } from '../../models/records';
 
 const fixed = (intent: string): Recognizer => ({
