@@ -113,6 +113,36 @@ export function schemaVersion(db: Database.Database): number {
   return row ? Number(row.value) : 0;
 }
 
+/** How long a start waits for another process's migration of the same file, milliseconds. */
+const MIGRATION_WAIT_MS = 10 * 60_000;
+
+/**
+ * applySchema as one IMMEDIATE transaction: several processes may start on one file at once, and each runs this.
+ * The first takes the write lock and upgrades; the others wait for it (busy_timeout per attempt, retried up to
+ * MIGRATION_WAIT_MS, since a large upgrade takes longer), then find nothing left to do. Without it two starts raced
+ * on `ALTER TABLE … ADD COLUMN` (a duplicate column), and the triggers that queue messages for the full-text index
+ * were dropped and created again outside a transaction, so another process's message inserted in between was never
+ * indexed. A file at the current version takes only the lock and the idempotent statements.
+ */
+export function migrateExclusively(db: Database.Database, waitMs = MIGRATION_WAIT_MS): void {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw err;
+    }
+  }
+  try {
+    applySchema(db);
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
 export function applySchema(db: Database.Database): void {
   registerFunctions(db);
   db.exec(SCHEMA);
