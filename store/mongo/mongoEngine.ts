@@ -8,6 +8,7 @@ import { MongoContext, t } from './mongoContext';
 import { MongoConversations } from './mongoConversations';
 import { MongoCustomers } from './mongoCustomers';
 import { MongoImport } from './mongoImport';
+import { MongoLeases, MongoOutbox } from './mongoJobs';
 import { MongoMessages } from './mongoMessages';
 import { migrate, requireCurrentSchema } from './mongoMigrations';
 import { MongoAudit, MongoCorpus, MongoMerges, MongoSettings, MongoStaff, MongoState } from './mongoRecords';
@@ -52,6 +53,8 @@ export class MongoEngine implements StoreEngine {
     corpus: MongoCorpus;
     repair: MongoRepair;
     turns: MongoTurns;
+    leases: MongoLeases;
+    outbox: MongoOutbox;
   };
   private repairTimer: NodeJS.Timeout | undefined;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
@@ -97,6 +100,12 @@ export class MongoEngine implements StoreEngine {
   get turns() {
     return this.parts.turns;
   }
+  get leases() {
+    return this.parts.leases;
+  }
+  get outbox() {
+    return this.parts.outbox;
+  }
 
   async init(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 2000;
@@ -128,6 +137,8 @@ export class MongoEngine implements StoreEngine {
       corpus: new MongoCorpus(x),
       repair: new MongoRepair(x, messages, this.options.repairConfirmMs),
       turns: new MongoTurns(x, messages),
+      leases: new MongoLeases(x),
+      outbox: new MongoOutbox(x),
     };
     if (this.options.migrateOnStart) await migrate(this.m);
     else await requireCurrentSchema(this.m);

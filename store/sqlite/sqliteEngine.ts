@@ -5,6 +5,7 @@ import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
 import { GroupCommit, type GroupCommitOptions } from './groupCommit';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
+import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
 import { INDEX_CHUNK, SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
 import { SCHEMA_VERSION, applySchema, migrateExclusively, registerFunctions, schemaVersion } from './sqliteSchema';
@@ -32,6 +33,8 @@ export class SqliteEngine implements StoreEngine {
   readonly merges: SqliteMerges;
   readonly settings: SqliteSettings;
   readonly corpus: SqliteCorpus;
+  readonly leases: SqliteLeases;
+  readonly outbox: SqliteOutbox;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
   /** In-process reads: one call, three indexed lookups. */
   readonly turns = {
@@ -60,6 +63,8 @@ export class SqliteEngine implements StoreEngine {
     this.merges = new SqliteMerges(gc);
     this.settings = new SqliteSettings(gc);
     this.corpus = new SqliteCorpus(gc);
+    this.leases = new SqliteLeases(gc);
+    this.outbox = new SqliteOutbox(gc);
   }
 
   async init(): Promise<void> {

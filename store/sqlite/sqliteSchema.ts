@@ -68,6 +68,14 @@ CREATE TABLE IF NOT EXISTS corpus_additions (
 CREATE INDEX IF NOT EXISTS corpus_additions_conversation ON corpus_additions(conversation_id) WHERE conversation_id IS NOT NULL;
 `;
 
+/** Leases of the jobs that run once across processes, and the webhook outbox (issue 18). */
+const JOBS = `
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY, state TEXT NOT NULL, next_attempt_at TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_at);
+`;
+
 /**
  * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
  * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
@@ -102,9 +110,9 @@ type Row = Record<string, unknown>;
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
- * search form.
+ * search form, 4 leases and the webhook outbox.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -159,6 +167,7 @@ export function applySchema(db: Database.Database): void {
   db.exec(FTS_TRIGGERS);
   db.transaction(() => {
     db.exec(PROFILE_RECORDS);
+    db.exec(JOBS);
     moveProfileRecordsOutOfBotState(db);
     db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
