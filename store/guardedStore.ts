@@ -75,6 +75,8 @@ const SUGGESTION_STATUSES: readonly string[] = ['open', 'confirmed', 'rejected']
  * inputs. SqliteStore and MongoStore are this class over their engine.
  */
 export class GuardedStore implements Store {
+  private readonly outboxWrites = new Set<Promise<void>>();
+
   constructor(protected readonly engine: StoreEngine) {}
 
   get kind(): 'sqlite' | 'mongo' {
@@ -99,8 +101,11 @@ export class GuardedStore implements Store {
     return this.engine.close();
   }
 
-  sync(): Promise<void> {
-    return this.engine.sync();
+  /** Also waits for outbox writes under way (a webhook event emitted during a turn is stored before it answers). */
+  async sync(): Promise<void> {
+    const outbox = [...this.outboxWrites];
+    await this.engine.sync();
+    await Promise.allSettled(outbox);
   }
 
   migrate(): Promise<void> {
@@ -457,7 +462,11 @@ export class GuardedStore implements Store {
     plain(event.at, 'at');
     if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data))
       throw new AppError('STORE_INVALID_QUERY', 'data must be an object', { details: { field: 'data' } });
-    return this.engine.outbox.enqueueOutbox({ id: event.id, type: event.type, at: event.at, data: event.data }, options);
+    const write = this.engine.outbox.enqueueOutbox({ id: event.id, type: event.type, at: event.at, data: event.data }, options);
+    // MongoDB: the write is a round trip of its own; sync() waits for it (SQLite: it is in the open transaction).
+    this.outboxWrites.add(write);
+    void write.catch(() => undefined).finally(() => this.outboxWrites.delete(write));
+    return write;
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
