@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type {
+  AttachmentRecord,
   AuditEntry,
   AuthorRole,
   Conversation,
@@ -318,6 +319,29 @@ export const CorpusAdditionSchema = new Schema<CorpusAdditionDoc>(
 CorpusAdditionSchema.index({ language: 1, textKey: 1 }, { unique: true });
 CorpusAdditionSchema.index({ conversationId: 1 }, { partialFilterExpression: { conversationId: { $type: 'string' } } });
 
+/**
+ * A file kept for a conversation: the record and its bytes in one document. ATTACHMENT_MAX_BYTES is at most 15 MB,
+ * so a document stays under MongoDB's 16 MB limit; one document (not GridFS) makes a file's write and delete atomic.
+ */
+export interface AttachmentDoc {
+  _id: string;
+  conversationId: string;
+  createdAt: string;
+  doc: AttachmentRecord;
+  content: Buffer;
+}
+export const AttachmentSchema = new Schema<AttachmentDoc>(
+  {
+    _id: String,
+    conversationId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    doc: { type: Mixed, required: true },
+    content: { type: Buffer, required: true },
+  },
+  opts,
+);
+AttachmentSchema.index({ conversationId: 1, createdAt: 1 });
+
 /** The schema version the migration step reached (store/mongo/mongoMigrations.ts). */
 export interface StoreMetaDoc {
   _id: string;
@@ -340,6 +364,7 @@ export interface MongoModels {
   SegmentRules: Model<SegmentRulesDoc>;
   CorpusAddition: Model<CorpusAdditionDoc>;
   StoreMeta: Model<StoreMetaDoc>;
+  Attachment: Model<AttachmentDoc>;
 }
 
 export function registerModels(conn: Connection): MongoModels {
@@ -357,5 +382,6 @@ export function registerModels(conn: Connection): MongoModels {
     SegmentRules: conn.model<SegmentRulesDoc>('SegmentRules', SegmentRulesSchema, 'segment_rules'),
     CorpusAddition: conn.model<CorpusAdditionDoc>('CorpusAddition', CorpusAdditionSchema, 'corpus_additions'),
     StoreMeta: conn.model<StoreMetaDoc>('StoreMeta', StoreMetaSchema, 'store_meta'),
+    Attachment: conn.model<AttachmentDoc>('Attachment', AttachmentSchema, 'attachments'),
   };
 }

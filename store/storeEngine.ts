@@ -1,4 +1,5 @@
 import type {
+  AttachmentRecord,
   AuditEntry,
   Conversation,
   ConversationExpectation,
@@ -141,6 +142,14 @@ export interface EngineTurns {
   readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]): Promise<TurnSnapshot>;
 }
 
+export interface EngineAttachments {
+  putAttachment(record: AttachmentRecord, content: Buffer): Promise<AttachmentRecord>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
+  readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Buffer } | null>;
+  listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
+  deleteAttachmentsOf(conversationIds: readonly string[]): Promise<number>;
+}
+
 export interface StoreEngine extends StoreLifecycle {
   readonly turns: EngineTurns;
   readonly customers: EngineCustomers;
@@ -155,4 +164,5 @@ export interface StoreEngine extends StoreLifecycle {
   readonly settings: EngineSettings;
   readonly corpus: EngineCorpus;
   readonly privacy: { forgetCustomer(customerId: string): Promise<ForgetResult> };
+  readonly attachments: EngineAttachments;
 }

@@ -5,6 +5,7 @@ import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
 import { MongoContext, t } from './mongoContext';
+import { MongoAttachments } from './mongoAttachments';
 import { MongoConversations } from './mongoConversations';
 import { MongoCustomers } from './mongoCustomers';
 import { MongoImport } from './mongoImport';
@@ -52,6 +53,7 @@ export class MongoEngine implements StoreEngine {
     corpus: MongoCorpus;
     repair: MongoRepair;
     turns: MongoTurns;
+    attachments: MongoAttachments;
   };
   private repairTimer: NodeJS.Timeout | undefined;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
@@ -97,6 +99,9 @@ export class MongoEngine implements StoreEngine {
   get turns() {
     return this.parts.turns;
   }
+  get attachments() {
+    return this.parts.attachments;
+  }
 
   async init(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 2000;
@@ -128,6 +133,7 @@ export class MongoEngine implements StoreEngine {
       corpus: new MongoCorpus(x),
       repair: new MongoRepair(x, messages, this.options.repairConfirmMs),
       turns: new MongoTurns(x, messages),
+      attachments: new MongoAttachments(x),
     };
     if (this.options.migrateOnStart) await migrate(this.m);
     else await requireCurrentSchema(this.m);

@@ -15,7 +15,8 @@ import { t } from './mongoContext';
  * Versions: 1 — the first release (indexes built at start); 2 — search form and its text index, the stored
  * sentiment average, profile records in their own collections, indexes that serve every hot query.
  */
-export const SCHEMA_VERSION = 2;
+/** 3: the attachments collection and its index (created by the generic steps below). */
+export const SCHEMA_VERSION = 3;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {

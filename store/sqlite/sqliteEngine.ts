@@ -3,6 +3,7 @@ import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
 import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
+import { SqliteAttachments } from './sqliteAttachments';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
@@ -32,6 +33,7 @@ export class SqliteEngine implements StoreEngine {
   readonly merges: SqliteMerges;
   readonly settings: SqliteSettings;
   readonly corpus: SqliteCorpus;
+  readonly attachments: SqliteAttachments;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
   /** In-process reads: one call, three indexed lookups. */
   readonly turns = {
@@ -60,6 +62,7 @@ export class SqliteEngine implements StoreEngine {
     this.merges = new SqliteMerges(gc);
     this.settings = new SqliteSettings(gc);
     this.corpus = new SqliteCorpus(gc);
+    this.attachments = new SqliteAttachments(gc);
   }
 
   async init(): Promise<void> {
