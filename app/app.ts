@@ -8,6 +8,7 @@ import { apiHeaders, bodyParser, route, sendError, withTimeout } from '../core/h
 import { HttpDrain } from '../core/httpDrain';
 import { RateLimits, type LimiterFactory } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
+import { AGENT_UPLOAD_PATH, registerAttachmentRoutes } from '../api/attachmentRoutes';
 import { registerAuthRoutes } from '../api/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
 import { registerInboxGateway } from '../agent-console/server/inboxGateway';
@@ -27,7 +28,10 @@ import type { CommerceBackend } from '../commerce/commerceBackend';
 import { OrderService } from '../commerce/orderService';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
-import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
+import { registerWebChatChannel, WEBCHAT_UPLOAD_PATH, WebChatTokens } from '../bot/webChatChannel';
+import { AttachmentSources } from '../core/serviceUrls';
+import { AttachmentLinks } from '../models/attachmentContent';
+import { MicrosoftAppCredentials } from 'botframework-connector';
 import { WebChatStream } from '../bot/webChatStream';
 import { applySocketBackpressure } from '../agent-console/server/socketBackpressure';
 import { loadKnowledge } from '../dialogs/knowledge';
@@ -250,7 +254,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(bodyParser(log, MAX_BODY_BYTES));
+  // Multipart only on the two authenticated upload routes, which read it with their own limit.
+  server.use(bodyParser(log, MAX_BODY_BYTES, { multipartRoutes: new Set([WEBCHAT_UPLOAD_PATH, AGENT_UPLOAD_PATH]) }));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });
@@ -298,6 +303,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
   const stream = WebChatStream.fromConfig(config, store, log);
   if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
+  const attachmentLinks = new AttachmentLinks(config.session.secret, config.attachments.urlSeconds);
+  if (stream) stream.attachmentUrl = (id) => attachmentLinks.url(ownBaseUrl(config, server.server), id);
   registerWebChatChannel(server, {
     store,
     adapter,
@@ -311,6 +318,23 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     limits,
     trustProxy: config.trustProxy,
     stream,
+    attachments: { links: attachmentLinks, maxBytes: config.attachments.maxBytes },
+  });
+  const appCredentials =
+    config.bot.appId && config.bot.appPassword ? new MicrosoftAppCredentials(config.bot.appId, config.bot.appPassword, config.bot.tenantId) : undefined;
+  registerAttachmentRoutes(server, {
+    store,
+    auth,
+    events,
+    adapter,
+    appId: config.bot.appId,
+    log,
+    links: attachmentLinks,
+    ownBaseUrl: () => ownBaseUrl(config, server.server),
+    maxBytes: config.attachments.maxBytes,
+    maxMessageChars: config.maxMessageChars,
+    sources: new AttachmentSources(config.trustedServiceUrls, config.attachments.hosts),
+    channelToken: appCredentials ? () => appCredentials.getToken() : undefined,
   });
   registerCrmRoutes(server, {
     auth,
