@@ -64,7 +64,7 @@ export function sanitizeFileName(raw: string | undefined, type: AttachmentType):
     .split(/[/\\]/)
     .pop()!;
   let name = last
-      .replace(/[\x00-\x1f\x7f\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[\x00-\x1f\x7f\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/["<>:|?*]/g, '_')
     .replace(/\s+/g, ' ')
     .trim()
