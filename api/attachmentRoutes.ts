@@ -106,6 +106,27 @@ export function registerAttachmentRoutes(server: restify.Server, d: AttachmentRo
     }),
   );
 
+  /**
+   * A short-lived same-origin link to a file for the console (an <img> preview or a download cannot carry the
+   * session token); issued under the same rule and audit as a download.
+   */
+  server.get(
+    '/api/attachments/:id/link',
+    route(log, async (req, res) => {
+      const ctx = await authenticate(d.auth, req);
+      const actor = actorOf(ctx.user);
+      const id = param(req, 'id');
+      const record = await store.getAttachment(id);
+      if (!record) {
+        await store.appendAudit({ actorId: actor.id, action: 'attachment.denied', targetType: 'attachment', targetId: id.slice(0, 64) });
+        throw new AppError('ATTACHMENT_FORBIDDEN');
+      }
+      await authorize(actor, record.conversationId, { attachmentId: id, name: record.name, link: true });
+      const url = d.links.url('', id);
+      res.json({ url, preview: isRasterImage(record.contentType) ? `${url}&inline=1` : undefined, attachment: record });
+    }),
+  );
+
   /** A file a Bot Framework channel linked in a customer's message: fetched for the agent, never by the agent's browser. */
   server.get(
     '/api/conversations/:conversationId/messages/:seq/attachments/:index',
@@ -217,7 +238,7 @@ export function registerAttachmentRoutes(server: restify.Server, d: AttachmentRo
 }
 
 /** Headers that make a file inert wherever it is opened. */
-function serve(res: restify.Response, name: string, type: string, content: Buffer, inline: boolean): void {
+function serve(res: restify.Response, name: string, type: string, content: Uint8Array, inline: boolean): void {
   res.setHeader('content-type', type === 'text/plain' ? 'text/plain; charset=utf-8' : type);
   res.setHeader('content-length', String(content.length));
   res.setHeader('content-disposition', contentDisposition(name, type, inline && isRasterImage(type)));

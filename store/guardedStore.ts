@@ -439,7 +439,7 @@ export class GuardedStore implements Store {
 
   // ---- attachments
 
-  async putAttachment(record: AttachmentRecord, content: Buffer): Promise<AttachmentRecord> {
+  async putAttachment(record: AttachmentRecord, content: Uint8Array): Promise<AttachmentRecord> {
     plain(record.id, 'id');
     plain(record.conversationId, 'conversationId');
     plain(record.name, 'name');
@@ -449,7 +449,7 @@ export class GuardedStore implements Store {
     if (record.messageSeq !== undefined) plainNumber(record.messageSeq, 'messageSeq');
     if (record.activityId !== undefined) plain(record.activityId, 'activityId');
     plain(record.uploader?.id, 'uploader.id');
-    if (!Buffer.isBuffer(content) || content.length !== record.size)
+    if (!(content instanceof Uint8Array) || content.length !== record.size)
       throw new AppError('STORE_INVALID_QUERY', 'content must be the bytes the record describes', { details: { field: 'content' } });
     const clean: AttachmentRecord = {
       id: record.id,
@@ -463,14 +463,14 @@ export class GuardedStore implements Store {
       uploader: { role: record.uploader.role === 'agent' ? 'agent' : 'customer', id: record.uploader.id },
       createdAt: record.createdAt ?? new Date().toISOString(),
     };
-    return this.engine.attachments.putAttachment(clean, content);
+    return this.engine.attachments.putAttachment(clean, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
   }
 
   async getAttachment(id: string): Promise<AttachmentRecord | null> {
     return this.engine.attachments.getAttachment(plain(id, 'id'));
   }
 
-  async readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Buffer } | null> {
+  async readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Uint8Array } | null> {
     return this.engine.attachments.readAttachment(plain(id, 'id'));
   }
 

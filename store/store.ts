@@ -253,10 +253,10 @@ export interface TurnStore {
  */
 export interface AttachmentStore {
   /** Stores a file with its record; the same id again changes nothing and returns the record already stored (a retry). */
-  putAttachment(record: AttachmentRecord, content: Buffer): Promise<AttachmentRecord>;
+  putAttachment(record: AttachmentRecord, content: Uint8Array): Promise<AttachmentRecord>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
   /** The record and its bytes; null when absent. */
-  readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Buffer } | null>;
+  readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Uint8Array } | null>;
   /** A conversation's files, oldest first (records only). */
   listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
   /** Removes every file of these conversations; returns how many went. */
