@@ -1,4 +1,6 @@
 import type { Socket } from 'socket.io-client';
+import { messageActivity, post } from '../helpers/activities';
+import { ChannelServer } from '../helpers/channelServer';
 import type { AttachmentRecord, Message } from '../../models/records';
 import { createStaff, nextEvent, online, type Staff } from '../helpers/consoleClient';
 import { multipartBody, PDF, PNG, webChatUpload } from '../helpers/multipart';
@@ -127,6 +129,31 @@ describe('attachments', () => {
     expect(read.status).toBe(200);
     const audit = await s.app.store.listAudit({ actorId: lead.id });
     expect(audit.map((e) => e.action)).toContain('attachment.download');
+  });
+
+  test("an agent's file reaches a Bot Framework channel as an attachment whose contentUrl is a signed, expiring link", async () => {
+    const channel = await new ChannelServer().start();
+    try {
+      const agent = await createStaff(s.app);
+      sockets.push(await online(s.app, s.url, agent));
+      await post(s.url, messageActivity({ conversation: { id: 'att-bf-1' }, from: { id: 'bf-user' }, text: 'I want to talk to a human', serviceUrl: channel.url }));
+      const c = (await s.app.store.findConversationByChannel('test', 'att-bf-1'))!;
+      await s.app.services.handoff.claim(agent.id, c.id);
+      const form = multipartBody([{ name: 'file', filename: 'label.png', data: PNG }]);
+      const sent = await request(`${s.url}/api/conversations/${c.id}/attachments`, {
+        raw: form.raw,
+        headers: { 'content-type': form.type, authorization: `Bearer ${agent.token}` },
+      });
+      expect(sent.status).toBe(200);
+      const got = await channel.waitFor((a) => a.conversationId === 'att-bf-1' && Array.isArray(a.activity.attachments));
+      const [attachment] = got.activity.attachments as { contentType: string; name: string; contentUrl: string }[];
+      expect(attachment).toMatchObject({ contentType: 'image/png', name: 'label.png' });
+      expect(attachment.contentUrl).toMatch(new RegExp(`^${s.url}/attachments/[\\w-]+\\?exp=\\d+&sig=`));
+      const file = await fetch(attachment.contentUrl);
+      expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+    } finally {
+      await channel.stop();
+    }
   });
 
   test('retention and erasure remove the files with their conversation', async () => {
