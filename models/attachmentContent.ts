@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { AttachmentType } from './records';
+import { storedAttachmentId, type AttachmentType } from './records';
 
 /**
  * What a file is, decided by its first bytes only: never by its name or the type a client declared. An HTML page
@@ -119,4 +119,14 @@ export class AttachmentLinks {
     const given = Buffer.from(sig);
     return given.length === expected.length && timingSafeEqual(given, expected) && Number(exp) * 1000 > now;
   }
+}
+
+/**
+ * An attachment as one line of a transcript export: name, type, size when known, and where those allowed get it
+ * (our files: the API path, which checks who asks; a channel's file: the service's fetch path is per message).
+ */
+export function attachmentLine(a: { contentType: string; name?: string; size?: number; contentUrl?: string }): string {
+  const id = storedAttachmentId(a);
+  const size = typeof a.size === 'number' ? `, ${a.size} bytes` : '';
+  return `[file] ${a.name ?? 'unnamed'} (${a.contentType}${size})${id ? ` /api/attachments/${id}` : ' (channel link)'}`;
 }

@@ -1,4 +1,4 @@
-import { AttachmentLinks, contentDisposition, detectType, sanitizeFileName } from '../../models/attachmentContent';
+import { AttachmentLinks, attachmentLine, contentDisposition, detectType, sanitizeFileName } from '../../models/attachmentContent';
 import { AttachmentSources, isPublicAddress } from '../../core/serviceUrls';
 import { PDF, PNG } from '../helpers/multipart';
 
@@ -68,5 +68,14 @@ describe('attachment content checks', () => {
     expect(sources.classify('https://cdn.example.com/a.png')).toBe('host');
     expect(sources.classify('https://cdn.example.com.evil.io/a.png')).toBeUndefined();
     expect(sources.classify('http://cdn.example.com/a.png')).toBeUndefined();
+  });
+
+  test('a transcript export shows a file as a line: name, type, size and where to get it', () => {
+    expect(attachmentLine({ contentType: 'image/png', name: 'receipt.png', size: 70, contentUrl: 'crm-attachment:abcdefgh12' })).toBe(
+      '[file] receipt.png (image/png, 70 bytes) /api/attachments/abcdefgh12',
+    );
+    expect(attachmentLine({ contentType: 'application/pdf', name: 'x.pdf', contentUrl: 'https://smba.trafficmanager.net/a/1' })).toBe(
+      '[file] x.pdf (application/pdf) (channel link)',
+    );
   });
 });
