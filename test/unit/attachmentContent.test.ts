@@ -1,4 +1,6 @@
 import { AttachmentLinks, attachmentLine, contentDisposition, detectType, sanitizeFileName } from '../../models/attachmentContent';
+import { loadConfig } from '../../core/config';
+import { isAppError } from '../../core/errors';
 import { AttachmentSources, isPublicAddress } from '../../core/serviceUrls';
 import { PDF, PNG } from '../helpers/multipart';
 
@@ -77,5 +79,27 @@ describe('attachment content checks', () => {
     expect(attachmentLine({ contentType: 'application/pdf', name: 'x.pdf', contentUrl: 'https://smba.trafficmanager.net/a/1' })).toBe(
       '[file] x.pdf (application/pdf) (channel link)',
     );
+  });
+
+  test('attachment settings: defaults, and every bad value listed at start', () => {
+    expect(loadConfig({}).attachments).toEqual({ maxBytes: 10 * 1024 * 1024, urlSeconds: 3600, hosts: [] });
+    const err = (() => {
+      try {
+        loadConfig({ ATTACHMENT_MAX_BYTES: String(16 * 1024 * 1024), ATTACHMENT_URL_SECONDS: '5', ATTACHMENT_HOSTS: 'ftp://x, https://ok.example.com' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isAppError(err, 'CONFIG_INVALID')).toBe(true);
+    const problems = (err as { details: string[] }).details;
+    expect(problems.filter((p) => p.startsWith('ATTACHMENT_'))).toHaveLength(3);
+    const prod = (() => {
+      try {
+        loadConfig({ NODE_ENV: 'production', ATTACHMENT_HOSTS: 'http://cdn.example.com' });
+      } catch (e) {
+        return (e as { details: string[] }).details;
+      }
+    })();
+    expect(prod?.some((p) => /ATTACHMENT_HOSTS: "http:\/\/cdn.example.com" is plain http/.test(p))).toBe(true);
   });
 });
