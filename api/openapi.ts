@@ -257,6 +257,47 @@ export const OPENAPI = {
         responses: { 201: ok('Attached'), 400: err, 401: err, 404: err, 413: err },
       },
     },
+    '/api/conversations/{conversationId}/attachments': {
+      post: {
+        summary:
+          'Send a file to the customer of a chat you hold: multipart/form-data with one `file` part (at most ATTACHMENT_MAX_BYTES; type by content: PNG, JPEG, GIF, WebP, PDF, plain text) and optional `text` and `clientMessageId` fields. Stored, then sent with a signed, expiring link. 413 ATTACHMENT_TOO_LARGE, 415 ATTACHMENT_TYPE_REFUSED, 403 HANDOFF_NOT_OWNER: nothing stored',
+        parameters: [{ name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } }],
+        security: bearer,
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'] } } } },
+        responses: { 200: ok('The attachment and its message'), 400: err, 401: err, 403: err, 404: err, 413: err, 415: err, 502: err },
+      },
+    },
+    '/api/attachments/{id}': {
+      get: {
+        summary:
+          'A file of a chat you may see (the transcript or live rule); supervisors and admins audited (attachment.download), refusals audited (attachment.denied, 403 ATTACHMENT_FORBIDDEN). Served with its detected type, nosniff, Content-Disposition attachment (inline=1: inline for raster images only) and a sandboxing CSP',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, q('inline', { enum: ['1'] })],
+        security: bearer,
+        responses: { 200: { description: 'The file' }, 401: err, 403: err, 404: err },
+      },
+    },
+    '/api/attachments/{id}/link': {
+      get: {
+        summary: 'A short-lived same-origin link to that file (and an inline preview link for images), for an <img> or a download; same rule and audit',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        security: bearer,
+        responses: { 200: ok('{ url, preview?, attachment }'), 401: err, 403: err },
+      },
+    },
+    '/api/conversations/{conversationId}/messages/{seq}/attachments/{index}': {
+      get: {
+        summary:
+          "A file a Bot Framework channel linked in a customer's message, fetched through the service only from a trusted service URL or ATTACHMENT_HOSTS (public addresses only, redirects checked, cut off past ATTACHMENT_MAX_BYTES), typed by content and served inert; same access rule and audit",
+        parameters: [
+          { name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'seq', in: 'path', required: true, schema: { type: 'integer' } },
+          { name: 'index', in: 'path', required: true, schema: { type: 'integer' } },
+          q('inline', { enum: ['1'] }),
+        ],
+        security: bearer,
+        responses: { 200: { description: 'The file' }, 401: err, 403: err, 404: err, 413: err, 415: err, 502: err },
+      },
+    },
     '/api/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } } },
   },
 } as const;

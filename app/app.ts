@@ -9,6 +9,7 @@ import { HttpDrain } from '../core/httpDrain';
 import { RateLimits, type LimiterFactory } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
 import { registerAuditRoutes } from '../api/auditRoutes';
+import { AGENT_UPLOAD_PATH, registerAttachmentRoutes } from '../api/attachmentRoutes';
 import { registerAuthRoutes } from '../api/authRoutes';
 import { registerCustomerRoutes } from '../api/customerRoutes';
 import { registerMentionRoutes } from '../api/mentionRoutes';
@@ -34,7 +35,10 @@ import type { CommerceBackend } from '../commerce/commerceBackend';
 import { OrderService } from '../commerce/orderService';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
-import { registerWebChatChannel, WebChatTokens } from '../bot/webChatChannel';
+import { registerWebChatChannel, WEBCHAT_UPLOAD_PATH, WebChatTokens } from '../bot/webChatChannel';
+import { AttachmentSources } from '../core/serviceUrls';
+import { AttachmentLinks } from '../models/attachmentContent';
+import { MicrosoftAppCredentials } from 'botframework-connector';
 import { WebChatStream } from '../bot/webChatStream';
 import { applySocketBackpressure } from '../agent-console/server/socketBackpressure';
 import { loadKnowledge } from '../dialogs/knowledge';
@@ -266,7 +270,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(bodyParser(log, MAX_BODY_BYTES));
+  // Multipart only on the two authenticated upload routes, which read it with their own limit.
+  server.use(bodyParser(log, MAX_BODY_BYTES, { multipartRoutes: new Set([WEBCHAT_UPLOAD_PATH, AGENT_UPLOAD_PATH]) }));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });
@@ -312,6 +317,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
   const stream = WebChatStream.fromConfig(config, store, log);
   if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
+  const attachmentLinks = new AttachmentLinks(config.session.secret, config.attachments.urlSeconds);
+  if (stream) stream.attachmentUrl = (id) => attachmentLinks.url(ownBaseUrl(config, server.server), id);
   registerWebChatChannel(server, {
     store,
     adapter,
@@ -325,6 +332,23 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     limits,
     trustProxy: config.trustProxy,
     stream,
+    attachments: { links: attachmentLinks, maxBytes: config.attachments.maxBytes },
+  });
+  const appCredentials =
+    config.bot.appId && config.bot.appPassword ? new MicrosoftAppCredentials(config.bot.appId, config.bot.appPassword, config.bot.tenantId) : undefined;
+  registerAttachmentRoutes(server, {
+    store,
+    auth,
+    events,
+    adapter,
+    appId: config.bot.appId,
+    log,
+    links: attachmentLinks,
+    ownBaseUrl: () => ownBaseUrl(config, server.server),
+    maxBytes: config.attachments.maxBytes,
+    maxMessageChars: config.maxMessageChars,
+    sources: new AttachmentSources(config.trustedServiceUrls, config.attachments.hosts),
+    channelToken: appCredentials ? () => appCredentials.getToken() : undefined,
   });
   const review = new ReviewService(store);
   // The REST API, one file per resource (api/): each takes what it needs from these.

@@ -4,10 +4,12 @@ import path from 'node:path';
 import type restify from 'restify';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
-import { clientAddress, parseOrThrow, route } from '../core/http';
+import { clientAddress, parseOrThrow, readMultipart, route } from '../core/http';
 import type { RateLimits } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
-import type { Message } from '../models/records';
+import { STORED_ATTACHMENT_PREFIX, storedAttachmentId, type AttachmentRecord, type Message } from '../models/records';
+import { detectType, sanitizeFileName, sha256Hex, type AttachmentLinks } from '../models/attachmentContent';
+import { t as reply } from '../locale/replies';
 import type { Store } from '../store/store';
 import { ActivitySchema } from './botEndpoint';
 import { WEBCHAT_CHANNEL, WEBCHAT_CONNECTOR_PATH, type SupportAdapter } from './supportAdapter';
@@ -112,12 +114,33 @@ const PostedActivity = z
 
 const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '..', 'bot', 'webchat')].find((d) => fs.existsSync(path.join(d, 'chat.html')))!;
 
-/** Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'. */
+/**
+ * Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'.
+ * connect-src allows `blob:` because Direct Line's client reads a file the customer picked back from its blob: URL
+ * (an XHR) to put it in the upload; blob: URLs belong to the page's own origin, so nothing else is reachable.
+ */
 const CHAT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' blob:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
-export function toActivity(m: Message, userId: string): Record<string, unknown> {
+/** Direct Line 3.0's upload: a message with files, as multipart (an `activity` part and a `file` part per file). */
+export const WEBCHAT_UPLOAD_PATH = '/v3/directline/conversations/:conversationId/upload';
+/** Files in one upload. */
+const MAX_FILES = 10;
+/** The activity part of an upload, bytes. */
+const MAX_ACTIVITY_PART = 64 * 1024;
+
+/** Gives a stored file's signed link; absent, attachments are left out of what the page reads. */
+export type AttachmentUrl = (id: string) => string;
+
+export function toActivity(m: Message, userId: string, attachmentUrl?: AttachmentUrl): Record<string, unknown> {
   const fromCustomer = m.role === 'customer';
+  // Only files we keep are shown back: a channel's own links never reach the page.
+  const files = attachmentUrl
+    ? (m.attachments ?? []).flatMap((a) => {
+        const id = storedAttachmentId(a);
+        return id ? [{ contentType: a.contentType, name: a.name, contentUrl: attachmentUrl(id) }] : [];
+      })
+    : [];
   return {
     type: 'message',
     id: fromCustomer && m.activityId ? m.activityId : `${m.conversationId}|${m.seq}`,
@@ -125,6 +148,7 @@ export function toActivity(m: Message, userId: string): Record<string, unknown> 
     channelId: WEBCHAT_CHANNEL,
     from: fromCustomer ? { id: userId, role: 'user' } : { id: 'bot', name: m.role === 'agent' ? 'Agent' : 'Support', role: 'bot' },
     text: m.text,
+    ...(files.length ? { attachments: files } : {}),
     ...(fromCustomer && m.activityId ? { channelData: { clientActivityID: m.activityId } } : {}),
     ...(!fromCustomer && Array.isArray(m.data?.suggestedActions)
       ? {
@@ -152,6 +176,8 @@ export interface WebChatDeps {
   trustProxy: number;
   /** Direct Line 3.0 streams (bot/webChatStream.ts); absent: the page polls. */
   stream?: WebChatStreamHook;
+  /** Files: signed links for the page, and the largest upload (ATTACHMENT_MAX_BYTES). */
+  attachments: { links: AttachmentLinks; maxBytes: number };
 }
 
 export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps): void {
@@ -198,6 +224,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
   );
 
   const dl = '/v3/directline';
+  const fileUrl: AttachmentUrl = (id) => deps.attachments.links.url(deps.ownBaseUrl(), id);
   const conversationOf = (req: restify.Request) => {
     const t = tokens.verify(req.header('authorization'));
     const asked = (req.params as { conversationId?: string } | undefined)?.conversationId;
@@ -232,37 +259,138 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     }),
   );
 
+  /** Runs a visitor's activity through the bot; resolves once it is stored (a failing turn is a 5xx). */
+  const receive = async (t: ChatToken, posted: z.output<typeof PostedActivity>, req: restify.Request): Promise<string> => {
+    if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
+      throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
+    }
+    // Every activity a visitor posts counts against their address (typing and events reach agents' consoles too).
+    await limits.consume('ipMessages', client(req));
+    if (posted.type === 'message') await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
+    const id = posted.channelData?.clientActivityID ?? randomUUID();
+    const activity = {
+      ...posted,
+      id,
+      timestamp: new Date().toISOString(),
+      channelId: WEBCHAT_CHANNEL,
+      serviceUrl: `${deps.ownBaseUrl()}${WEBCHAT_CONNECTOR_PATH}`,
+      conversation: { id: t.conversationId },
+      from: { id: t.userId, name: posted.from?.name, role: 'user' },
+      recipient: { id: 'bot', name: 'Support', role: 'bot' },
+      deliveryMode: 'normal',
+    };
+    const checked = ActivitySchema.safeParse(activity);
+    if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
+    // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
+    await adapter.handleTrusted(checked.data as never, (ctx) => {
+      // Only this in-process channel can say who the visitor is; channelData from clients is never trusted.
+      if (t.verified) ctx.turnState.set(VERIFIED_IDENTITY, t.verified);
+      return bot.onTurn(ctx);
+    });
+    return id;
+  };
+
   server.post(
     `${dl}/conversations/:conversationId/activities`,
     route(log, async (req, res) => {
       const t = conversationOf(req);
       const posted = parseOrThrow(PostedActivity, req.body, 'activity');
-      if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
-        throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
-      }
-      // Every activity a visitor posts counts against their address (typing and events reach agents' consoles too).
-      await limits.consume('ipMessages', client(req));
-      if (posted.type === 'message') await limits.consume('conversationMessages', `${WEBCHAT_CHANNEL}|${t.conversationId}`);
-      const id = posted.channelData?.clientActivityID ?? randomUUID();
-      const activity = {
-        ...posted,
-        id,
-        timestamp: new Date().toISOString(),
-        channelId: WEBCHAT_CHANNEL,
-        serviceUrl: `${deps.ownBaseUrl()}${WEBCHAT_CONNECTOR_PATH}`,
-        conversation: { id: t.conversationId },
-        from: { id: t.userId, name: posted.from?.name, role: 'user' },
-        recipient: { id: 'bot', name: 'Support', role: 'bot' },
-        deliveryMode: 'normal',
+      // Files come only through the upload, which checks and keeps them: links a client names are dropped.
+      const id = await receive(t, { ...posted, attachments: undefined }, req);
+      deps.stream?.notify(t.conversationId);
+      res.json({ id });
+    }),
+  );
+
+  /**
+   * Direct Line's upload (what Web Chat sends for a message with files): authenticated before a byte of the body
+   * is read, the body read into memory with its own limit and refused as it streams, every file's type decided by
+   * its content, its name sanitized. A refused upload stores nothing and answers a coded error whose details carry
+   * the sentence the page shows the customer, in their language.
+   */
+  server.post(
+    WEBCHAT_UPLOAD_PATH,
+    route(log, async (req, res) => {
+      const language = String(req.headers['accept-language'] ?? '')
+        .slice(0, 2)
+        .toLowerCase();
+      const refuse = (code: 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_TYPE_REFUSED' | 'ATTACHMENT_INVALID', lang: string, cause?: unknown) => {
+        const key = code === 'ATTACHMENT_TOO_LARGE' ? 'attachmentTooLarge' : code === 'ATTACHMENT_TYPE_REFUSED' ? 'attachmentTypeRefused' : 'attachmentInvalid';
+        const max = `${Math.floor(deps.attachments.maxBytes / (1024 * 1024)) || 1} MB`;
+        return new AppError(code, undefined, { cause, details: { customerMessage: reply(lang, key, { max }), maxBytes: deps.attachments.maxBytes } });
       };
-      const checked = ActivitySchema.safeParse(activity);
-      if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
-      // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
-      await adapter.handleTrusted(checked.data as never, (ctx) => {
-        // Only this in-process channel can say who the visitor is; channelData from clients is never trusted.
-        if (t.verified) ctx.turnState.set(VERIFIED_IDENTITY, t.verified);
-        return bot.onTurn(ctx);
+      let t: ChatToken;
+      try {
+        t = conversationOf(req);
+      } catch (err) {
+        // Nothing of an unauthenticated body is read; the connection closes after the answer.
+        res.setHeader('connection', 'close');
+        throw err;
+      }
+      const parts = await readMultipart(req, { maxBytes: deps.attachments.maxBytes + MAX_ACTIVITY_PART, maxParts: MAX_FILES + 1 }).catch((err: unknown) => {
+        res.setHeader('connection', 'close');
+        throw refuse(err instanceof AppError && err.code === 'ATTACHMENT_TOO_LARGE' ? 'ATTACHMENT_TOO_LARGE' : 'ATTACHMENT_INVALID', language, err);
       });
+      const activityPart = parts.find((p) => p.name === 'activity');
+      const files = parts.filter((p) => p.name === 'file');
+      if (!activityPart || activityPart.data.length > MAX_ACTIVITY_PART || files.length === 0 || files.length > MAX_FILES)
+        throw refuse('ATTACHMENT_INVALID', language);
+      let json: unknown;
+      try {
+        json = JSON.parse(activityPart.data.toString('utf8'));
+      } catch (err) {
+        throw refuse('ATTACHMENT_INVALID', language, err);
+      }
+      const posted = parseOrThrow(PostedActivity, json, 'activity');
+      const lang = (posted.locale ?? language).slice(0, 2).toLowerCase();
+      if (posted.type !== 'message') throw refuse('ATTACHMENT_INVALID', lang);
+      const total = files.reduce((n, f) => n + f.data.length, 0);
+      if (total > deps.attachments.maxBytes) throw refuse('ATTACHMENT_TOO_LARGE', lang);
+      const checked = files.map((f) => ({ f, type: detectType(f.data) }));
+      if (checked.some((c) => !c.type)) throw refuse('ATTACHMENT_TYPE_REFUSED', lang);
+      const activityId = posted.channelData?.clientActivityID ?? randomUUID();
+      // The same ids for a retried upload (same conversation and clientActivityID): stored once.
+      const kept = checked.map(({ f, type }, i) => ({
+        id: createHmac('sha256', 'attachment-id').update(`${t.conversationId}|${activityId}|${i}`).digest('base64url').slice(0, 32),
+        name: sanitizeFileName(f.filename, type!),
+        type: type!,
+        data: f.data,
+      }));
+      const id = await receive(
+        t,
+        {
+          ...posted,
+          channelData: { ...posted.channelData, clientActivityID: activityId },
+          attachments: kept.map((k) => ({ contentType: k.type, name: k.name, contentUrl: `${STORED_ATTACHMENT_PREFIX}${k.id}` })),
+        },
+        req,
+      );
+      // The message is stored; now its files, with the message's place (a retry finds both).
+      const convs = await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId);
+      let found: { conversationId: string; seq: number } | undefined;
+      for (const c of [...convs].reverse()) {
+        const m = await store.findMessageByActivity(c.id, activityId);
+        if (m) {
+          found = { conversationId: c.id, seq: m.seq };
+          break;
+        }
+      }
+      if (!found) throw new AppError('INTERNAL', 'the uploaded message was not stored');
+      for (const k of kept) {
+        const record: AttachmentRecord = {
+          id: k.id,
+          conversationId: found.conversationId,
+          messageSeq: found.seq,
+          activityId,
+          name: k.name,
+          contentType: k.type,
+          size: k.data.length,
+          sha256: sha256Hex(k.data),
+          uploader: { role: 'customer', id: t.userId },
+          createdAt: new Date().toISOString(),
+        };
+        await store.putAttachment(record, Buffer.from(k.data));
+      }
       deps.stream?.notify(t.conversationId);
       res.json({ id });
     }),
@@ -288,7 +416,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
       let last = { n: from, seq: watermark };
       for (let n = from; n < convs.length && activities.length < 200; n++) {
         const messages = await store.listMessages(convs[n].id, { afterSeq: n === from ? watermark : 0, limit: 200 - activities.length });
-        activities.push(...messages.filter((m) => m.kind === 'message').map((m) => toActivity(m, t.userId)));
+        activities.push(...messages.filter((m) => m.kind === 'message').map((m) => toActivity(m, t.userId, fileUrl)));
         if (messages.length) last = { n, seq: messages[messages.length - 1].seq };
         else if (n > from) last = { n, seq: 0 };
       }

@@ -5,7 +5,7 @@ import type { Config } from '../core/config';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/store';
-import { toActivity, WEBCHAT_CHANNEL } from './webChatChannel';
+import { toActivity, WEBCHAT_CHANNEL, type AttachmentUrl } from './webChatChannel';
 import { StreamTokens } from './webChatStreamTokens';
 
 /**
@@ -97,6 +97,8 @@ export class WebChatStream implements WebChatStreamHook {
   private closed = false;
   private server?: HttpServer;
   private readonly options: WebChatStreamOptions;
+  /** Signed links to the files messages carry (set by the composition root); absent, files are left out. */
+  attachmentUrl?: AttachmentUrl;
 
   constructor(
     private readonly d: { store: Store; secret: string; log: Logger },
@@ -254,7 +256,7 @@ export class WebChatStream implements WebChatStreamHook {
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i];
       if (m.kind === 'message') {
-        const a = JSON.stringify(toActivity(m, userId));
+        const a = JSON.stringify(toActivity(m, userId, this.attachmentUrl));
         parts.push(a);
         size += a.length + 1;
       }

@@ -22,6 +22,8 @@ const DEFAULTS = {
   WEBCHAT_STREAM_MAX_CONNECTIONS: 20_000, // open web chat streams per process; beyond it pages poll
   CONSOLE_SOCKET_MAX_BUFFER_BYTES: 4 * 1024 * 1024, // bytes queued for one console socket before it is disconnected
   MAX_MESSAGE_CHARS: 10_000, // longest customer or agent message accepted on any intake path, characters
+  ATTACHMENT_MAX_BYTES: 10 * 1024 * 1024, // largest file uploaded, sent or fetched from a channel, bytes
+  ATTACHMENT_URL_SECONDS: 3600, // life of a signed attachment link given to a customer's channel, seconds
   TRUST_PROXY: 0, // reverse proxies in front of the service whose X-Forwarded-For is believed, hops
   SHUTDOWN_DELAY_SECONDS: 5, // after SIGTERM, /readyz answers 503 while requests are still served, seconds
   SHUTDOWN_GRACE_SECONDS: 25, // then requests already received get this long to finish, seconds
@@ -148,6 +150,20 @@ const EnvSchema = z.object({
   TRUSTED_SERVICE_URLS: z.string().optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(DEFAULTS.TRUST_PROXY),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.MAX_MESSAGE_CHARS),
+  // Below MongoDB's 16 MB document limit: one attachment is one document (store/mongo/mongoAttachments.ts).
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(15 * 1024 * 1024)
+    .default(DEFAULTS.ATTACHMENT_MAX_BYTES),
+  ATTACHMENT_URL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(DEFAULTS.ATTACHMENT_URL_SECONDS),
+  ATTACHMENT_HOSTS: z.string().optional(),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULTS.SHUTDOWN_DELAY_SECONDS),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(DEFAULTS.SHUTDOWN_GRACE_SECONDS),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(DEFAULTS.PASSWORD_MIN_LENGTH),
@@ -268,6 +284,11 @@ export interface Config {
   readonly trustedServiceUrls: readonly string[];
   /** Longest message text accepted on any intake path (Bot Framework, web chat, console, mentions), characters. */
   readonly maxMessageChars: number;
+  /**
+   * Files: the largest accepted (upload, agent send, channel fetch), bytes; how long a signed link lives, seconds;
+   * hosts channel attachments are fetched from besides the trusted service URLs (patterns as TRUSTED_SERVICE_URLS).
+   */
+  readonly attachments: { readonly maxBytes: number; readonly urlSeconds: number; readonly hosts: readonly string[] };
   /** Reverse proxies in front of the service: the client address is read that many hops from the right of X-Forwarded-For. */
   readonly trustProxy: number;
   readonly shutdown: { readonly delaySeconds: number; readonly graceSeconds: number };
@@ -327,6 +348,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (typeof p === 'string') problems.push(`TRUSTED_SERVICE_URLS: ${p}`);
     else if (e.NODE_ENV === 'production' && isCleartextRemote(t))
       problems.push(`TRUSTED_SERVICE_URLS: "${t}" is plain http to another host; production sends only over https`);
+  }
+  for (const t of list(e.ATTACHMENT_HOSTS)) {
+    const p = parseServiceUrlPattern(t);
+    if (typeof p === 'string') problems.push(`ATTACHMENT_HOSTS: ${p}`);
+    else if (e.NODE_ENV === 'production' && isCleartextRemote(t))
+      problems.push(`ATTACHMENT_HOSTS: "${t}" is plain http to another host; production fetches only over https`);
   }
   if (e.TEAMS_APP_ID && list(e.TEAMS_ALLOWED_TENANTS).length === 0 && !failed.has('TEAMS_ALLOWED_TENANTS'))
     problems.push('TEAMS_ALLOWED_TENANTS: required when TEAMS_APP_ID is set (the Entra ID tenant ids whose users may sign in)');
@@ -413,6 +440,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustedServiceUrls: trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId),
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES, urlSeconds: e.ATTACHMENT_URL_SECONDS, hosts: list(e.ATTACHMENT_HOSTS) },
     trustProxy: e.TRUST_PROXY,
     shutdown: { delaySeconds: e.SHUTDOWN_DELAY_SECONDS, graceSeconds: e.SHUTDOWN_GRACE_SECONDS },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,

@@ -61,7 +61,7 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * 415 BODY_UNSUPPORTED_TYPE, unparsable JSON or a prototype key (`__proto__`, `constructor`, `prototype`, in the
  * body or the query) 400 VALIDATION_FAILED.
  */
-export function bodyParser(log: Logger, maxBytes: number) {
+export function bodyParser(log: Logger, maxBytes: number, options: { multipartRoutes?: ReadonlySet<string> } = {}) {
   return (req: Request, res: Response, next: Next): void => {
     const fail = (e: AppError) => {
       sendError(log, req, res, e);
@@ -75,6 +75,10 @@ export function bodyParser(log: Logger, maxBytes: number) {
     const declared = Number(req.headers['content-length'] ?? NaN);
     const hasBody = declared > 0 || (Number.isNaN(declared) && req.headers['transfer-encoding'] !== undefined);
     if (!hasBody) return next();
+    // The upload routes read their multipart bodies themselves, after authenticating, with their own limit
+    // (readMultipart); the body is left unread for them, and only for them.
+    const routePath = (req.getRoute?.() as { path?: unknown } | undefined)?.path;
+    if (req.contentType() === 'multipart/form-data' && typeof routePath === 'string' && options.multipartRoutes?.has(routePath)) return next();
     if (req.contentType() !== 'application/json') return fail(new AppError('BODY_UNSUPPORTED_TYPE'));
     if (declared > maxBytes) return fail(new AppError('BODY_TOO_LARGE'));
     const chunks: Buffer[] = [];
@@ -115,6 +119,87 @@ export function bodyParser(log: Logger, maxBytes: number) {
       next();
     });
   };
+}
+
+/** One part of a multipart/form-data body. */
+export interface MultipartPart {
+  /** The form field name. */
+  name: string;
+  /** The file name the client gave (untrusted: sanitize before any use). */
+  filename?: string;
+  data: Buffer;
+}
+
+/**
+ * Reads a multipart/form-data body (RFC 7578) into memory, never to disk, refusing it while it streams: a declared
+ * length over `maxBytes`, or more bytes than that arriving, is ATTACHMENT_TOO_LARGE at once (the rest is never
+ * kept; the connection is closed after the answer). Only for routes that authenticated the caller first and were
+ * named to bodyParser as multipart routes.
+ */
+export function readMultipart(req: Request, limits: { maxBytes: number; maxParts: number }): Promise<MultipartPart[]> {
+  const type = String(req.headers['content-type'] ?? '');
+  const boundary = /^multipart\/form-data;.*\bboundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(type);
+  if (!boundary) return Promise.reject(new AppError('ATTACHMENT_INVALID', 'expected multipart/form-data with a boundary'));
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limits.maxBytes) return Promise.reject(new AppError('ATTACHMENT_TOO_LARGE', undefined, { details: { maxBytes: limits.maxBytes } }));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const onData = (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limits.maxBytes) {
+        done = true;
+        chunks.length = 0;
+        req.removeListener('data', onData);
+        return reject(new AppError('ATTACHMENT_TOO_LARGE', undefined, { details: { maxBytes: limits.maxBytes } }));
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(new AppError('ATTACHMENT_INVALID', 'the upload was interrupted', { cause: err }));
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      try {
+        resolve(splitMultipart(Buffer.concat(chunks, size), boundary[1] ?? boundary[2], limits.maxParts));
+      } catch (err) {
+        reject(err instanceof Error ? err : new AppError('ATTACHMENT_INVALID'));
+      }
+    });
+  });
+}
+
+function splitMultipart(body: Buffer, boundary: string, maxParts: number): MultipartPart[] {
+  const invalid = (why: string) => new AppError('ATTACHMENT_INVALID', `malformed multipart body: ${why}`);
+  const delimiter = Buffer.from(`--${boundary}`);
+  const next = Buffer.from(`\r\n--${boundary}`);
+  let pos = body.indexOf(delimiter);
+  if (pos !== 0 && pos !== -1 && body.subarray(0, pos).toString('latin1').trim() !== '') throw invalid('text before the first boundary');
+  if (pos === -1) throw invalid('no boundary');
+  const parts: MultipartPart[] = [];
+  for (;;) {
+    pos += delimiter.length;
+    if (body[pos] === 0x2d && body[pos + 1] === 0x2d) return parts; // the closing delimiter
+    if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) throw invalid('a boundary not followed by a line break');
+    const headersEnd = body.indexOf('\r\n\r\n', pos + 2);
+    if (headersEnd === -1 || headersEnd - pos > 8192) throw invalid('part headers');
+    const headers = body.subarray(pos + 2, headersEnd).toString('utf8');
+    const end = body.indexOf(next, headersEnd + 4);
+    if (end === -1) throw invalid('a part without its closing boundary');
+    const disposition = /^content-disposition:\s*form-data\s*;(.*)$/im.exec(headers)?.[1];
+    const name = disposition && /\bname="([^"]*)"/i.exec(disposition)?.[1];
+    if (!name) throw invalid('a part without a form-data name');
+    const filename = disposition ? /\bfilename="([^"]*)"/i.exec(disposition)?.[1] : undefined;
+    if (parts.length >= maxParts) throw invalid(`more than ${maxParts} parts`);
+    parts.push({ name, filename, data: body.subarray(headersEnd + 4, end) });
+    pos = end + 2;
+  }
 }
 
 function prototypeKeyInQuery(query: string): boolean {

@@ -97,3 +97,65 @@ export class TrustedServiceUrls {
     }
   }
 }
+
+/**
+ * Where a channel's attachment (`activity.attachments[].contentUrl`) may be fetched from, for an agent, through the
+ * service: a trusted service URL (the channel's connector; the bot's token may go there, when the channel needs it)
+ * or an attachment host (ATTACHMENT_HOSTS: a channel's file CDN; fetched without any token). Anything else is never
+ * fetched. The address a host resolves to is checked too (isPublicAddress), and redirects are checked as new URLs.
+ */
+export class AttachmentSources {
+  private readonly service: TrustedServiceUrls;
+  private readonly hosts: TrustedServiceUrls;
+
+  constructor(serviceUrls: readonly string[], attachmentHosts: readonly string[]) {
+    this.service = new TrustedServiceUrls(serviceUrls);
+    this.hosts = new TrustedServiceUrls(attachmentHosts);
+  }
+
+  /** 'service': a trusted service URL (a token may go there); 'host': an attachment host (never a token); or refused. */
+  classify(url: unknown): 'service' | 'host' | undefined {
+    if (this.service.isTrusted(url)) return 'service';
+    if (this.hosts.isTrusted(url)) return 'host';
+    return undefined;
+  }
+
+  /**
+   * Whether a resolved address may be connected to. Private, loopback, link-local (cloud metadata at
+   * 169.254.169.254), shared, multicast and reserved ranges are refused, unless the URL names this machine
+   * literally (localhost, 127.0.0.1, [::1]) and a trusted pattern names it so too (local channels, tests).
+   */
+  static addressAllowed(address: string, hostname: string): boolean {
+    const literalLoopback = LOOPBACK.has(hostname.toLowerCase()) || hostname === '::1';
+    if (literalLoopback) return isLoopbackAddress(address);
+    return isPublicAddress(address);
+  }
+}
+
+function isLoopbackAddress(a: string): boolean {
+  return a === '::1' || a.startsWith('127.') || a === '::ffff:127.0.0.1';
+}
+
+/** True for a globally routable unicast address (IPv4 or IPv6, IPv4-mapped included). */
+export function isPublicAddress(address: string): boolean {
+  const a = address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+  if (v4) {
+    const [x, y] = [Number(v4[1]), Number(v4[2])];
+    return !(
+      x === 0 ||
+      x === 10 ||
+      x === 127 ||
+      (x === 100 && y >= 64 && y <= 127) ||
+      (x === 169 && y === 254) ||
+      (x === 172 && y >= 16 && y <= 31) ||
+      (x === 192 && y === 168) ||
+      (x === 192 && y === 0) ||
+      (x === 198 && (y === 18 || y === 19)) ||
+      x >= 224
+    );
+  }
+  if (!a.includes(':')) return false;
+  // IPv6: unspecified, loopback, unique local (fc00::/7), link-local (fe80::/10), multicast, NAT64 and mapped forms.
+  return !(a === '::' || a === '::1' || /^f[cd]/.test(a) || /^fe[89ab]/.test(a) || a.startsWith('ff') || a.startsWith('64:ff9b') || a.startsWith('::'));
+}

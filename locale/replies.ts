@@ -94,6 +94,18 @@ const REPLIES = {
     en: 'Thanks, I received your file ({name}). An agent can look at it; what is it about?',
     es: 'Gracias, he recibido tu archivo ({name}). Un agente puede revisarlo; ¿de qué se trata?',
   },
+  attachmentTooLarge: {
+    en: 'Sorry, that file is too large: files can be up to {max}. Nothing was sent.',
+    es: 'Lo siento, ese archivo es demasiado grande: los archivos pueden ocupar hasta {max}. No se ha enviado nada.',
+  },
+  attachmentTypeRefused: {
+    en: 'Sorry, I cannot accept that kind of file. You can send pictures (PNG, JPEG, GIF, WebP), PDF documents or plain text. Nothing was sent.',
+    es: 'Lo siento, no puedo aceptar ese tipo de archivo. Puedes enviar imágenes (PNG, JPEG, GIF, WebP), documentos PDF o texto plano. No se ha enviado nada.',
+  },
+  attachmentInvalid: {
+    en: 'Sorry, that file did not arrive whole. Please try sending it again.',
+    es: 'Lo siento, ese archivo no llegó completo. Intenta enviarlo de nuevo.',
+  },
   longMessage: { en: 'Your message is long; I read the beginning.', es: 'Tu mensaje es largo; he leído el principio.' },
   escalating: { en: 'I am connecting you with a person. {reasonText}', es: 'Te paso con una persona. {reasonText}' },
   agentJoined: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },

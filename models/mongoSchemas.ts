@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type {
+  AttachmentRecord,
   AuditEntry,
   AuthorRole,
   Conversation,
@@ -355,6 +356,28 @@ export const OutboxSchema = new Schema<OutboxDoc>(
 );
 // The worker's query (due, soonest first) and the counts.
 OutboxSchema.index({ state: 1, nextAttemptAt: 1, _id: 1 });
+/**
+ * A file kept for a conversation: the record and its bytes in one document. ATTACHMENT_MAX_BYTES is at most 15 MB,
+ * so a document stays under MongoDB's 16 MB limit; one document (not GridFS) makes a file's write and delete atomic.
+ */
+export interface AttachmentDoc {
+  _id: string;
+  conversationId: string;
+  createdAt: string;
+  doc: AttachmentRecord;
+  content: Buffer;
+}
+export const AttachmentSchema = new Schema<AttachmentDoc>(
+  {
+    _id: String,
+    conversationId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    doc: { type: Mixed, required: true },
+    content: { type: Buffer, required: true },
+  },
+  opts,
+);
+AttachmentSchema.index({ conversationId: 1, createdAt: 1 });
 
 /** The schema version the migration step reached (store/mongo/mongoMigrations.ts). */
 export interface StoreMetaDoc {
@@ -380,6 +403,7 @@ export interface MongoModels {
   StoreMeta: Model<StoreMetaDoc>;
   Lease: Model<LeaseDoc>;
   Outbox: Model<OutboxDoc>;
+  Attachment: Model<AttachmentDoc>;
 }
 
 export function registerModels(conn: Connection): MongoModels {
@@ -399,5 +423,6 @@ export function registerModels(conn: Connection): MongoModels {
     StoreMeta: conn.model<StoreMetaDoc>('StoreMeta', StoreMetaSchema, 'store_meta'),
     Lease: conn.model<LeaseDoc>('Lease', LeaseSchema, 'leases'),
     Outbox: conn.model<OutboxDoc>('Outbox', OutboxSchema, 'outbox'),
+    Attachment: conn.model<AttachmentDoc>('Attachment', AttachmentSchema, 'attachments'),
   };
 }

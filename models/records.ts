@@ -148,8 +148,40 @@ export type MessageKind = 'message' | 'note' | 'whisper' | 'event';
 export interface AttachmentMeta {
   contentType: string;
   name?: string;
+  /** A channel's own link (stored as a reference, fetched through the service), or `crm-attachment:<id>` for a file we keep. */
   contentUrl?: string;
   size?: number;
+}
+
+/** The contentUrl of an attachment whose bytes the store keeps (AttachmentRecord.id); never a fetchable address. */
+export const STORED_ATTACHMENT_PREFIX = 'crm-attachment:';
+
+export function storedAttachmentId(a: Pick<AttachmentMeta, 'contentUrl'>): string | undefined {
+  const url = a.contentUrl;
+  if (typeof url !== 'string' || !url.startsWith(STORED_ATTACHMENT_PREFIX)) return undefined;
+  const id = url.slice(STORED_ATTACHMENT_PREFIX.length);
+  return /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : undefined;
+}
+
+/** The types we accept, as detected from a file's first bytes (never from its name or declared type). */
+export type AttachmentType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'application/pdf' | 'text/plain';
+
+/** A file the store keeps (uploaded by a customer in the web chat, or sent by an agent). Its bytes are kept apart. */
+export interface AttachmentRecord {
+  id: string;
+  conversationId: string;
+  /** The message that carries it (seq within its conversation), once stored. */
+  messageSeq?: number;
+  /** The carrying message's activity id (web chat clientActivityID, or agent:<id>:<client id>). */
+  activityId?: string;
+  /** Sanitized: no path parts, no control characters, at most 200 characters. */
+  name: string;
+  contentType: AttachmentType;
+  size: number;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  uploader: { role: 'customer' | 'agent'; id: string };
+  createdAt: string;
 }
 
 export interface Message {

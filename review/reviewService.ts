@@ -17,6 +17,7 @@ import type {
 } from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
 import { csvCell, csvLine } from '../core/csv';
+import { attachmentLine } from '../models/attachmentContent';
 
 export { canSee, type Actor } from './accessPolicy';
 
@@ -237,7 +238,8 @@ export class ReviewService {
 
 function csvRow(item: TranscriptSummary, m: Message): unknown[] {
   const c = item.conversation;
-  const text = m.kind === 'event' ? JSON.stringify(m.data ?? {}) : m.text;
+  const files = (m.attachments ?? []).map(attachmentLine);
+  const text = m.kind === 'event' ? JSON.stringify(m.data ?? {}) : [m.text, ...files].filter(Boolean).join('\n');
   return [
     c.id,
     c.channelId,

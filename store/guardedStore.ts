@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
 import type {
+  AttachmentRecord,
   AuditEntry,
   ContactType,
   Conversation,
@@ -210,6 +211,7 @@ export class GuardedStore implements Store {
     plain(id, 'id');
     plain(channelConversationId, 'channelConversationId');
     const messages = await this.engine.messages.eraseMessages(id);
+    await this.engine.attachments.deleteAttachmentsOf([id]);
     await this.engine.conversations.eraseChannelKeys(id, channelConversationId);
     return messages;
   }
@@ -489,5 +491,52 @@ export class GuardedStore implements Store {
 
   outboxCounts(): Promise<OutboxCounts> {
     return this.engine.outbox.outboxCounts();
+  }
+
+  // ---- attachments
+
+  async putAttachment(record: AttachmentRecord, content: Uint8Array): Promise<AttachmentRecord> {
+    plain(record.id, 'id');
+    plain(record.conversationId, 'conversationId');
+    plain(record.name, 'name');
+    plain(record.contentType, 'contentType');
+    plain(record.sha256, 'sha256');
+    plainNumber(record.size, 'size');
+    if (record.messageSeq !== undefined) plainNumber(record.messageSeq, 'messageSeq');
+    if (record.activityId !== undefined) plain(record.activityId, 'activityId');
+    plain(record.uploader?.id, 'uploader.id');
+    if (!(content instanceof Uint8Array) || content.length !== record.size)
+      throw new AppError('STORE_INVALID_QUERY', 'content must be the bytes the record describes', { details: { field: 'content' } });
+    const clean: AttachmentRecord = {
+      id: record.id,
+      conversationId: record.conversationId,
+      ...(record.messageSeq !== undefined ? { messageSeq: record.messageSeq } : {}),
+      ...(record.activityId !== undefined ? { activityId: record.activityId } : {}),
+      name: record.name,
+      contentType: record.contentType,
+      size: record.size,
+      sha256: record.sha256,
+      uploader: { role: record.uploader.role === 'agent' ? 'agent' : 'customer', id: record.uploader.id },
+      createdAt: record.createdAt ?? new Date().toISOString(),
+    };
+    return this.engine.attachments.putAttachment(clean, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | null> {
+    return this.engine.attachments.getAttachment(plain(id, 'id'));
+  }
+
+  async readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Uint8Array } | null> {
+    return this.engine.attachments.readAttachment(plain(id, 'id'));
+  }
+
+  async listAttachments(conversationId: string): Promise<AttachmentRecord[]> {
+    return this.engine.attachments.listAttachments(plain(conversationId, 'conversationId'));
+  }
+
+  async deleteAttachmentsOf(conversationIds: readonly string[]): Promise<number> {
+    conversationIds.forEach((id) => plain(id, 'conversationId'));
+    if (conversationIds.length === 0) return 0;
+    return this.engine.attachments.deleteAttachmentsOf(conversationIds);
   }
 }

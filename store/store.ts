@@ -1,4 +1,5 @@
 import type {
+  AttachmentRecord,
   AuditEntry,
   ContactType,
   Conversation,
@@ -276,6 +277,23 @@ export interface OutboxStore {
   outboxCounts(): Promise<OutboxCounts>;
 }
 
+/**
+ * Files kept for conversations (web chat uploads, agents' files): the record and the bytes, kept together (one row,
+ * one document under MongoDB's 16 MB limit: ATTACHMENT_MAX_BYTES is at most 15 MB). Deleting or erasing a
+ * conversation removes its files (deleteConversation, eraseConversation).
+ */
+export interface AttachmentStore {
+  /** Stores a file with its record; the same id again changes nothing and returns the record already stored (a retry). */
+  putAttachment(record: AttachmentRecord, content: Uint8Array): Promise<AttachmentRecord>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** The record and its bytes; null when absent. */
+  readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Uint8Array } | null>;
+  /** A conversation's files, oldest first (records only). */
+  listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
+  /** Removes every file of these conversations; returns how many went. */
+  deleteAttachmentsOf(conversationIds: readonly string[]): Promise<number>;
+}
+
 /** Everything the system keeps: the intersection of the ports. */
 export interface Store
   extends
@@ -294,4 +312,5 @@ export interface Store
     PrivacyStore,
     TurnStore,
     LeaseStore,
-    OutboxStore {}
+    OutboxStore,
+    AttachmentStore {}

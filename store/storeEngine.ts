@@ -1,4 +1,5 @@
 import type {
+  AttachmentRecord,
   AuditEntry,
   Conversation,
   ConversationExpectation,
@@ -158,6 +159,14 @@ export interface EngineOutbox {
   outboxCounts(): Promise<OutboxCounts>;
 }
 
+export interface EngineAttachments {
+  putAttachment(record: AttachmentRecord, content: Buffer): Promise<AttachmentRecord>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
+  readAttachment(id: string): Promise<{ record: AttachmentRecord; content: Buffer } | null>;
+  listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
+  deleteAttachmentsOf(conversationIds: readonly string[]): Promise<number>;
+}
+
 export interface StoreEngine extends StoreLifecycle {
   readonly leases: EngineLeases;
   readonly outbox: EngineOutbox;
@@ -174,4 +183,5 @@ export interface StoreEngine extends StoreLifecycle {
   readonly settings: EngineSettings;
   readonly corpus: EngineCorpus;
   readonly privacy: { forgetCustomer(customerId: string): Promise<ForgetResult> };
+  readonly attachments: EngineAttachments;
 }

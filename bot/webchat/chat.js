@@ -37,6 +37,25 @@
   const store = window.WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
     const result = next(action);
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') dispatch({ type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', payload: { activity: greeting } });
+    // A refused file (type, size): the server's answer carries a sentence in the customer's language; show it.
+    if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') {
+      const error = action.payload && action.payload.response && action.payload.response.error;
+      const said = error && error.details && error.details.customerMessage;
+      if (typeof said === 'string')
+        dispatch({
+          type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY',
+          payload: {
+            activity: {
+              type: 'message',
+              id: 'notice-' + Date.now(),
+              timestamp: new Date().toISOString(),
+              from: { id: 'bot', name: 'Support', role: 'bot' },
+              text: said,
+              channelData: { refused: error.code },
+            },
+          },
+        });
+    }
     return result;
   });
   const directLine = window.WebChat.createDirectLine(await directLineOptions(session.token, location.origin + '/v3/directline'));
@@ -47,7 +66,9 @@
       userID: session.userId,
       locale: navigator.language || 'en-US',
       sendTypingIndicator: true,
-      styleOptions: { suggestedActionLayout: 'flow' },
+      // Thumbnails of picked images are drawn in a worker made from a blob: script, which the page's CSP refuses
+      // (script-src 'self'); the upload works without them and the CSP stays as strict.
+      styleOptions: { suggestedActionLayout: 'flow', enableUploadThumbnail: false },
     },
     document.getElementById('webchat'),
   );

@@ -111,6 +111,7 @@ export class MongoConversations implements EngineConversations {
     // Messages first, the conversation last: a failure in between leaves the conversation, and the next sweep retries.
     return this.x.wrap(async () => {
       await this.x.m.Message.deleteMany({ conversationId: id });
+      await this.x.m.Attachment.deleteMany({ conversationId: id });
       const row = await this.x.m.Conversation.findOne({ _id: id }).lean();
       if (row && holder(row.doc)) await this.releaseSlot(holder(row.doc)!, id);
       return (await this.x.m.Conversation.deleteOne({ _id: id })).deletedCount === 1;

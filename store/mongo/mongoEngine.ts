@@ -6,6 +6,7 @@ import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
 import { MongoContext, t } from './mongoContext';
+import { MongoAttachments } from './mongoAttachments';
 import { MongoConversations } from './mongoConversations';
 import { MongoCustomers } from './mongoCustomers';
 import { MongoImport } from './mongoImport';
@@ -60,6 +61,7 @@ export class MongoEngine implements StoreEngine {
     turns: MongoTurns;
     leases: MongoLeases;
     outbox: MongoOutbox;
+    attachments: MongoAttachments;
   };
   private repairTimer: NodeJS.Timeout | undefined;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
@@ -111,6 +113,9 @@ export class MongoEngine implements StoreEngine {
   get outbox() {
     return this.parts.outbox;
   }
+  get attachments() {
+    return this.parts.attachments;
+  }
 
   async init(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 2000;
@@ -144,6 +149,7 @@ export class MongoEngine implements StoreEngine {
       turns: new MongoTurns(x, messages),
       leases: new MongoLeases(x),
       outbox: new MongoOutbox(x),
+      attachments: new MongoAttachments(x),
     };
     if (this.options.migrateOnStart) await this.migrateAlone();
     else await requireCurrentSchema(this.m);

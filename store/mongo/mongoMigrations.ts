@@ -14,9 +14,10 @@ import { t } from './mongoContext';
  *
  * Versions: 1 — the first release (indexes built at start); 2 — search form and its text index, the stored
  * sentiment average, profile records in their own collections, indexes that serve every hot query; 3 — leases and
- * the webhook outbox (collections and the outbox's index: built by syncIndexes below, no data to move).
+ * the webhook outbox (collections and the outbox's index: built by syncIndexes below, no data to move); 4 — the
+ * attachments collection and its index (the same generic steps).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {

@@ -161,6 +161,7 @@ export class SqliteConversations implements EngineConversations {
   deleteConversation(id: string): Promise<boolean> {
     return this.gc.tx(() => {
       this.gc.stmt('DELETE FROM messages WHERE conversation_id = ?').run(id);
+      this.gc.stmt('DELETE FROM attachments WHERE conversation_id = ?').run(id);
       return this.gc.stmt('DELETE FROM conversations WHERE id = ?').run(id).changes > 0;
     });
   }

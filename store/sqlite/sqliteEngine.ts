@@ -2,7 +2,8 @@ import { AppError } from '../../core/errors';
 import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
-import { GroupCommit, type GroupCommitOptions } from './groupCommit';
+import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
+import { SqliteAttachments } from './sqliteAttachments';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
 import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
@@ -35,6 +36,7 @@ export class SqliteEngine implements StoreEngine {
   readonly corpus: SqliteCorpus;
   readonly leases: SqliteLeases;
   readonly outbox: SqliteOutbox;
+  readonly attachments: SqliteAttachments;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
   /** In-process reads: one call, three indexed lookups. */
   readonly turns = {
@@ -65,6 +67,7 @@ export class SqliteEngine implements StoreEngine {
     this.corpus = new SqliteCorpus(gc);
     this.leases = new SqliteLeases(gc);
     this.outbox = new SqliteOutbox(gc);
+    this.attachments = new SqliteAttachments(gc);
   }
 
   async init(): Promise<void> {

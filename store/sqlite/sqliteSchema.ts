@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_at);
 `;
 
+/** Files kept for conversations (schema version 5): the record as a document and the bytes beside it. */
+const ATTACHMENTS = `
+CREATE TABLE IF NOT EXISTS attachments (
+  id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL, content BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS attachments_conversation ON attachments(conversation_id, created_at);
+`;
+
 /**
  * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
  * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
@@ -110,9 +117,9 @@ type Row = Record<string, unknown>;
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
- * search form, 4 leases and the webhook outbox.
+ * search form, 4 leases and the webhook outbox, 5 attachments.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -169,6 +176,7 @@ export function applySchema(db: Database.Database): void {
     db.exec(PROFILE_RECORDS);
     db.exec(JOBS);
     moveProfileRecordsOutOfBotState(db);
+    db.exec(ATTACHMENTS);
     db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
       String(SCHEMA_VERSION),

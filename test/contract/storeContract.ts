@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isAppError } from '../../core/errors';
 import type { Conversation, Message } from '../../models/records';
 import type { FaultHook, FaultPoint } from '../../store/faults';
@@ -852,6 +853,63 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       expect(await store.listMessages(conv.id)).toEqual([]);
       expect(await store.searchMessages('quokka')).toEqual([]);
       expect(await store.deleteConversation(conv.id)).toBe(false);
+    });
+  });
+
+  describe('attachments (files kept with their conversation)', () => {
+    const record = (conversationId: string, content: Buffer, id = uniq('att')) => ({
+      id,
+      conversationId,
+      messageSeq: 1,
+      activityId: uniq('act'),
+      name: 'receipt.png',
+      contentType: 'image/png' as const,
+      size: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      uploader: { role: 'customer' as const, id: 'cust-1' },
+      createdAt: new Date().toISOString(),
+    });
+
+    test('a file is stored with its record, read back byte for byte, and listed with its conversation', async () => {
+      const conv = await newConversation();
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+      const r = record(conv.id, bytes);
+      expect(await store.putAttachment(r, bytes)).toEqual(r);
+      expect(await store.getAttachment(r.id)).toEqual(r);
+      const read = await store.readAttachment(r.id);
+      expect(read?.record).toEqual(r);
+      expect(Buffer.compare(read!.content, bytes)).toBe(0);
+      expect((await store.listAttachments(conv.id)).map((a) => a.id)).toEqual([r.id]);
+      expect(await store.getAttachment('missing')).toBeNull();
+      expect(await store.readAttachment('missing')).toBeNull();
+    });
+
+    test('the same id again (a retried upload) keeps the first record and bytes', async () => {
+      const conv = await newConversation();
+      const first = Buffer.from('first');
+      const r = record(conv.id, first);
+      await store.putAttachment(r, first);
+      const again = Buffer.from('other bytes');
+      expect(await store.putAttachment({ ...record(conv.id, again, r.id), name: 'other.txt' }, again)).toEqual(r);
+      expect((await store.readAttachment(r.id))!.content.toString()).toBe('first');
+    });
+
+    test('bytes that do not match the record, and operator-shaped ids, are refused', async () => {
+      const conv = await newConversation();
+      await expectCode(store.putAttachment(record(conv.id, Buffer.from('abc')), Buffer.from('abcd')), 'STORE_INVALID_QUERY');
+      await expectCode(store.getAttachment({ $ne: null } as never), 'STORE_INVALID_QUERY');
+      await expectCode(store.listAttachments({ $ne: null } as never), 'STORE_INVALID_QUERY');
+    });
+
+    test('deleting, erasing or deleting the files of a conversation removes them, and only them', async () => {
+      const [a, b, c, keep] = [await newConversation(), await newConversation(), await newConversation(), await newConversation()];
+      const bytes = Buffer.from('x');
+      for (const conv of [a, b, c, keep]) await store.putAttachment(record(conv.id, bytes), bytes);
+      expect(await store.deleteConversation(a.id)).toBe(true);
+      await store.eraseConversation(b.id, uniq('erased'));
+      expect(await store.deleteAttachmentsOf([c.id])).toBe(1);
+      for (const conv of [a, b, c]) expect(await store.listAttachments(conv.id)).toEqual([]);
+      expect(await store.listAttachments(keep.id)).toHaveLength(1);
     });
   });
 

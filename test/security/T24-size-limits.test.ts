@@ -1,6 +1,6 @@
 /**
- * T24: every intake path is bounded. There is no multipart (or any non-JSON) body parsing anywhere, bodies are at
- * most 256 KB, and one message length limit (MAX_MESSAGE_CHARS, 10,000 by default) holds for Bot Framework, web
+ * T24: every intake path is bounded. There is no multipart (or any non-JSON) body parsing anywhere but the two
+ * authenticated upload routes, which have their own limit (T20), bodies are at most 256 KB, and one message length limit (MAX_MESSAGE_CHARS, 10,000 by default) holds for Bot Framework, web
  * chat, the console and mentions: longer is refused with a code and stored nowhere.
  */
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Customer } from '../../models/records';
@@ -17,6 +18,7 @@ const EMAIL = 'eve.erasable@example.com';
 const CARD = 'my new card is 5555';
 const PARCEL = 'where is my parcel zanzibarquill';
 const HANDLE = 'EveErasable';
+const PASSPORT = 'XQ7719284PASS';
 const MENTION = `Terrible service from you, @Brand, my parcel never came. Worst shop ever! ${HANDLE}`;
 
 describe('T28 erasure is complete and final', () => {
@@ -86,6 +88,22 @@ describe('T28 erasure is complete and final', () => {
     // A supervisor added her words to the NLU corpus.
     expect((await send('POST', '/api/nlu/utterances', sup, { text: PARCEL, intent: 'none', language: 'en' })).status).toBe(201);
     const dialogKey = 'test/conversations/t28-eve-test/'; // botbuilder's ConversationState key
+    // A file she sent (a scan of her passport, say), kept with her conversation.
+    const evesChat = (await store.findConversationByChannel('test', 't28-eve-test'))!;
+    const scan = Buffer.from(`passport ${PASSPORT} Eve Erasable`);
+    await store.putAttachment(
+      {
+        id: 't28-eve-scan',
+        conversationId: evesChat.id,
+        name: 'passport-eve.txt',
+        contentType: 'text/plain',
+        size: scan.length,
+        sha256: createHash('sha256').update(scan).digest('hex'),
+        uploader: { role: 'customer', id: 'eve-test-user' },
+        createdAt: new Date().toISOString(),
+      },
+      scan,
+    );
 
     // --- Positive controls: everything is there, through the API and in the raw files.
     const person = await get(`/api/customers/${fb.id}`, sup);
@@ -98,8 +116,9 @@ describe('T28 erasure is complete and final', () => {
     expect((await corpus()).additions.map((a) => a.text)).toContain(PARCEL);
     expect(Object.keys(await store.readState([dialogKey]))).toEqual([dialogKey]);
     await store.sync();
-    const secrets = [EMAIL, CARD, PARCEL, 'zanzibarquill', HANDLE, 'eve-fb-user', 'eve-test-user', 't28-eve-test', 't28-eve-fb'];
+    const secrets = [EMAIL, CARD, PARCEL, 'zanzibarquill', HANDLE, 'eve-fb-user', 'eve-test-user', 't28-eve-test', 't28-eve-fb', PASSPORT, 'passport-eve'];
     expect(traces([EMAIL, CARD, PARCEL]).length).toBeGreaterThan(0);
+    expect(traces([PASSPORT]).length).toBeGreaterThan(0);
 
     // --- The erasure.
     const erased = await send('POST', `/api/customers/${tst.id}/erase`, admin);
@@ -118,6 +137,7 @@ describe('T28 erasure is complete and final', () => {
     expect((await suggestions()).filter((s) => [s.customerId, s.candidateId].some((id) => [fb.id, tst.id, mentioned.customerId].includes(id)))).toEqual([]);
     expect((await corpus()).additions.map((a) => a.text)).not.toContain(PARCEL);
     expect(await store.readState([dialogKey])).toEqual({});
+    expect(await store.getAttachment('t28-eve-scan')).toBeNull();
     for (const q of ['zanzibarquill', '5555', HANDLE])
       expect((JSON.parse((await get(`/api/transcripts/search?q=${q}`, sup)).text) as { hits: unknown[] }).hits).toEqual([]);
     const listed = JSON.parse((await get(`/api/transcripts?customer=${fb.id}`, sup)).text) as { items: { conversation: { id: string } }[] };

@@ -37,6 +37,7 @@ import {
 } from '../state';
 import { Clocks, Countdown } from './Inbox';
 import { Composer } from './Composer';
+import { AttachmentList } from './Attachments';
 
 export function ChatPane() {
   const c = current.value ? conversations.value.get(current.value) : undefined;
@@ -274,9 +275,7 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
           </span>
         ) : null}
       </div>
-      {(m.attachments ?? []).map((a, i) => (
-        <div class="who" key={i}>{`📎 ${a.name ?? a.contentType}`}</div>
-      ))}
+      <AttachmentList m={m} />
       {m.text}
     </div>
   );

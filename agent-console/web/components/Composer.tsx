@@ -3,6 +3,7 @@ import type { ConversationView } from '../../server/protocol';
 import { CANNED, type Canned } from '../canned';
 import { locale, tr } from '../i18n';
 import { addNote, draftOf, fillTemplate, sendReply, typing } from '../state';
+import { AttachButton } from './Attachments';
 
 /**
  * Reply and internal note, each with its own draft (state.ts keeps them per chat, so pushes, chat switches and
@@ -136,6 +137,7 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
         ) : null}
       </div>
       <div class="composer-actions">
+        {mode === 'reply' && !whisper ? <AttachButton conversationId={c.id} /> : null}
         {mode === 'reply' && !whisper ? (
           <button
             type="button"

@@ -7,6 +7,7 @@ import { errorText, tr, type Key } from '../i18n';
 import { agents, conversations, customers, me, type ReviewTab } from '../state';
 import { call, reasonText } from './reviewShared';
 import { Dashboard } from './Dashboard';
+import { AttachmentList } from './Attachments';
 
 /**
  * Supervisor pages: transcript review (search, filters, one transcript with tags and annotations, exports),
@@ -270,6 +271,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
     return (
       <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
         <div class="who">{`${timeOfDay(m.createdAt)} · ${who(m)}${detail}`}</div>
+        <AttachmentList m={m} />
         {m.text}
       </div>
     );
