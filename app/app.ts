@@ -11,6 +11,8 @@ import type { Logger } from '../core/logger';
 import { registerAuthRoutes } from '../api/authRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
 import { registerInboxGateway } from '../agent-console/server/inboxGateway';
+import { registerLiveGateway } from '../agent-console/server/liveGateway';
+import type { LiveClientToServerEvents, LiveServerToClientEvents } from '../agent-console/server/liveProtocol';
 import type { InboxClientToServerEvents, InboxServerToClientEvents } from '../agent-console/server/inboxProtocol';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../agent-console/server/protocol';
 import { installSocketGuards } from '../agent-console/server/socketGuards';
@@ -86,8 +88,8 @@ export interface AppServices {
 
 /** The console's Socket.IO server: the gateway's and the inbox's events (protocol.ts, inboxProtocol.ts). */
 export type ConsoleIoServer = IoServer<
-  ClientToServerEvents & InboxClientToServerEvents,
-  ServerToClientEvents & InboxServerToClientEvents,
+  ClientToServerEvents & InboxClientToServerEvents & LiveClientToServerEvents,
+  ServerToClientEvents & InboxServerToClientEvents & LiveServerToClientEvents,
   Record<string, never>,
   SocketData
 >;
@@ -354,6 +356,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
   gateway.start();
   registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
+  const live = registerLiveGateway(io, { store, handoff, events, review, log });
   // After Socket.IO attached itself, so its requests count too.
   const drain = new HttpDrain(httpServer);
 
@@ -362,6 +365,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     clearInterval(retentionTimer);
     webhook?.stop();
     gateway.stop();
+    live.stop();
     stream?.close();
   };
 

@@ -98,6 +98,10 @@ const REPLIES = {
   escalating: { en: 'I am connecting you with a person. {reasonText}', es: 'Te paso con una persona. {reasonText}' },
   agentJoined: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },
   transferred: { en: 'I am passing you to a colleague who can help better.', es: 'Te paso con un compañero que te puede ayudar mejor.' },
+  takenOver: {
+    en: 'My colleague {name} continues this chat with you from here.',
+    es: 'Mi compañero {name} continúa este chat contigo a partir de ahora.',
+  },
   returnedToBot: { en: 'You are back with the assistant. Anything else I can do?', es: 'Vuelves a estar con el asistente. ¿Algo más en que te pueda ayudar?' },
   survey: {
     en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.',
@@ -236,4 +240,15 @@ export function t(language: string | undefined, key: ReplyKey, vars: Record<stri
 /** Every sentence of one language as written, placeholders included (tests check which language a reply is in). */
 export function templates(language: ReplyLanguage): string[] {
   return Object.values(REPLIES).map((r) => r[language]);
+}
+
+/**
+ * Sentences with which the bot asks the customer for something (an e-mail, an order number, a yes or no, a rating or
+ * a comment): what the customer writes next answers it, so it is no request of their own (the not-understood list).
+ */
+export function promptTemplates(): string[] {
+  const keys = (Object.keys(REPLIES) as ReplyKey[]).filter(
+    (k) => /^(ask|retry|confirm)[A-Z]/.test(k) || ['survey', 'thanks', 'clarify', 'faqDidItAnswer', 'offerPerson'].includes(k),
+  );
+  return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }
