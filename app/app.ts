@@ -50,6 +50,7 @@ import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
+import { registerLiveRoutes } from '../api/liveRoutes';
 import { registerCrmRoutes } from '../api/crmRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
@@ -328,6 +329,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   });
   const review = new ReviewService(store);
   registerReviewRoutes(server, { auth, store, review, corpus, recognizer, log });
+  registerLiveRoutes(server, { auth, store, identity, log });
   server.get(
     '/',
     route(log, (_req, res) => {

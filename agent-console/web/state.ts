@@ -620,6 +620,41 @@ export async function decideSuggestion(id: string, confirm: boolean): Promise<vo
   if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? 'INTERNAL';
   await loadSuggestions();
   if (current.value) await loadChat(current.value);
+  const c = current.value ? conversations.value.get(current.value) : undefined;
+  if (c) await loadMerges(c.customerId);
+}
+
+/** What GET /api/customers/:id/merges lists (api/liveRoutes.ts): merges into a customer, for the sidebar's undo. */
+export interface MergeView {
+  mergeId: string;
+  at: string;
+  absorbedId: string;
+  absorbedName?: string;
+  undone?: string;
+  erased?: true;
+}
+export const merges = signal<ReadonlyMap<string, readonly MergeView[]>>(new Map());
+
+/** Supervisors: the merges into this customer (agents may not undo one, so they are not asked). */
+export async function loadMerges(customerId: string): Promise<void> {
+  if (!isLead.value) return;
+  const res = await fetch(`/api/customers/${encodeURIComponent(customerId)}/merges`, { headers: { authorization: `Bearer ${token.value}` } }).catch(
+    () => undefined,
+  );
+  if (res?.ok) setIn(merges, customerId, ((await res.json()) as { merges: MergeView[] }).merges);
+}
+
+/** Undoes a merge; a refusal (a side erased, already undone) reads as a sentence in the error line. */
+export async function undoMerge(mergeId: string, customerId: string): Promise<boolean> {
+  const res = await fetch(`/api/merges/${encodeURIComponent(mergeId)}/undo`, { method: 'POST', headers: { authorization: `Bearer ${token.value}` } }).catch(
+    () => undefined,
+  );
+  const ok = !!res?.ok;
+  if (!ok) error.value = ((await res?.json().catch(() => ({}))) as { error?: { code?: string } } | undefined)?.error?.code ?? 'INTERNAL';
+  else error.value = '';
+  await loadMerges(customerId);
+  if (current.value) await loadChat(current.value);
+  return ok;
 }
 
 export async function saveServiceLevels(firstResponseSeconds: number, nextResponseSeconds: number): Promise<boolean> {
