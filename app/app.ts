@@ -300,7 +300,10 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerAuthRoutes(server, { auth, teamsLinks, log, trustProxy: config.trustProxy });
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
   const stream = WebChatStream.fromConfig(config, store, log);
-  if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
+  if (stream) {
+    adapter.ownWebChatSent = (id) => stream.notify(id);
+    adapter.ownWebChatTyping = (id) => stream.typing(id);
+  }
   registerWebChatChannel(server, {
     store,
     adapter,

@@ -243,12 +243,11 @@ export function templates(language: ReplyLanguage): string[] {
 }
 
 /**
- * Sentences with which the bot asks the customer for something (an e-mail, an order number, a yes or no, a rating or
- * a comment): what the customer writes next answers it, so it is no request of their own (the not-understood list).
+ * Sentences with which the bot asks the customer for something in their own words (an e-mail, an order number, a
+ * rating, a comment, a reason): what the customer writes next answers it, so it is no request of their own (the
+ * not-understood list). Yes/no questions are not here: a reply that is no yes or no to them is a request.
  */
 export function promptTemplates(): string[] {
-  const keys = (Object.keys(REPLIES) as ReplyKey[]).filter(
-    (k) => /^(ask|retry|confirm)[A-Z]/.test(k) || ['survey', 'thanks', 'clarify', 'faqDidItAnswer', 'offerPerson'].includes(k),
-  );
+  const keys = (Object.keys(REPLIES) as ReplyKey[]).filter((k) => /^(ask|retry)[A-Z]/.test(k) || k === 'survey');
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }

@@ -41,14 +41,17 @@ export function isPrompt(text: string): boolean {
 
 /**
  * Whether a not-understood customer message was a request of their own, judged by its transcript: not an answer to
- * the bot's own question (the last bot message before it asked for something), not a survey comment (a rating
- * follows it, or it came while a survey was pending), not answer-shaped.
+ * the bot's own question (the last bot message before it asked for an e-mail, a number, a rating, a comment), not a
+ * survey comment (a rating follows it), not answer-shaped (an e-mail, an order number, a yes or no, a rating).
  */
 export function isRealRequest(message: Message, transcript: readonly Message[]): boolean {
   if (looksLikeAnswer(message.text)) return false;
   const i = transcript.findIndex((m) => m.seq === message.seq);
-  const before = transcript.slice(0, i).filter((m) => m.kind === 'message' && m.role !== 'customer');
-  const asked = before.at(-1);
+  // The message right before it: a second message after an unanswered one is the customer's own again.
+  const asked = transcript
+    .slice(0, i)
+    .filter((m) => m.kind === 'message')
+    .at(-1);
   if (asked && (asked.role === 'bot' || asked.role === 'system') && isPrompt(asked.text)) return false;
   const next = transcript.slice(i + 1).find((m) => m.kind === 'event' || (m.kind === 'message' && m.role !== 'customer'));
   if (next?.kind === 'event' && next.data?.type === 'satisfaction') return false;

@@ -1,0 +1,172 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+import { buildApp, type App } from '../app/app';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
+import type { Conversation, Customer } from '../models/records';
+import { buildConversation, buildCustomer } from '../store/recordBuilders';
+import type { BenchSink } from './webchatLoad';
+
+/**
+ * A push reaching an agent's inbox in the browser: with `agents` agents and `chats` open chats (half held, two
+ * or so per agent; half queued, which every agent's inbox lists), a customer message on a chat the measured agent
+ * holds is timed from the server's emit (just before the handoff event) to the DOM update of that chat's inbox
+ * entry (its unread badge), seen by a MutationObserver in Debian's Chromium. Both clocks are the same machine's
+ * (performance.timeOrigin + now() on both sides). The baseline is the same push with 10 agents and 10 chats.
+ */
+const log = createLogger('silent');
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const wallNow = () => performance.timeOrigin + performance.now();
+/** The recognizer is not what is measured here (no bot turn runs): a fixed answer, no training. */
+const recognizer = {
+  languages: ['en'] as const,
+  recognize: (text: string) => Promise.resolve({ text, intent: 'none', score: 0, entities: [], sentiment: 0, language: 'en' }),
+};
+
+async function scenario(
+  dir: string,
+  agents: number,
+  chats: number,
+  pushes: number,
+): Promise<{ p50: number; p95: number; max: number; n: number; loadMs: number }> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: path.join(dir, `console-push-${chats}.sqlite`),
+    OFFER_TIMEOUT_SECONDS: '3600',
+  });
+  const app: App = await buildApp(config, log, { recognizer });
+  await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const staff: string[] = [];
+    for (let i = 0; i < agents; i++) {
+      const u = await app.store.createUser({
+        email: `push${i}@bench.local`,
+        name: `Agent ${i}`,
+        role: 'agent',
+        skills: [],
+        languages: ['en'],
+        capacity: Math.ceil(chats / agents) + 2,
+        passwordHash: 'none',
+        presence: 'online',
+      });
+      staff.push(u.id);
+    }
+    // Seeded as stored records (an import), not run through the bot: the figure is the push, not the seeding.
+    const customers: Customer[] = [];
+    const conversations: Conversation[] = [];
+    const now = new Date().toISOString();
+    for (let i = 0; i < chats; i++) {
+      const customer = buildCustomer({ displayName: `Customer ${i}` });
+      customers.push(customer);
+      const c = buildConversation({
+        channelId: 'bench',
+        channelConversationId: `push-${i}`,
+        customerId: customer.id,
+        reference: { channelId: 'bench', serviceUrl: 'http://127.0.0.1:9', conversation: { id: `push-${i}` } },
+      });
+      const held = i % 2 === 0;
+      conversations.push({
+        ...c,
+        state: held ? 'agent' : 'queued',
+        agentId: held ? staff[(i / 2) % agents] : null,
+        handoffReason: 'customer_asked',
+        queuedAt: now,
+        ...(held ? { assignedAt: now } : { queueInfo: { offeredTo: [] } }),
+      });
+    }
+    for (let i = 0; i < chats; i += 500)
+      await app.store.importRecords({ customers: customers.slice(i, i + 500), conversations: conversations.slice(i, i + 500) });
+
+    const me = staff[0];
+    const mine = conversations.filter((c) => c.agentId === me);
+    const token = app.services.auth.tokenFor(await app.services.auth.issue(me));
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.addInitScript(`sessionStorage.setItem('console-token', ${JSON.stringify(token)})`);
+    const t0 = Date.now();
+    await page.goto(`${url}/console`);
+    await page.locator(`#inbox-list [data-conversation="${mine[0].id}"]`).waitFor({ timeout: 60_000 });
+    const loadMs = Date.now() - t0;
+    // Every change under a chat's inbox entry records when it happened, for the chat it belongs to.
+    await page.evaluate(`(() => {
+      window.__seen = {};
+      new MutationObserver((records) => {
+        const at = performance.timeOrigin + performance.now();
+        for (const r of records) {
+          const el = (r.target.nodeType === 1 ? r.target : r.target.parentElement)?.closest('[data-conversation]');
+          const id = el && el.getAttribute('data-conversation');
+          if (id && !(id in window.__seen)) window.__seen[id] = at;
+        }
+      }).observe(document.getElementById('inbox-list'), { subtree: true, childList: true, characterData: true, attributes: true });
+    })()`);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < pushes; i++) {
+      const c = mine[i % mine.length];
+      await page.evaluate(`delete window.__seen[${JSON.stringify(c.id)}]`);
+      const { message } = await app.store.appendMessage({ conversationId: c.id, role: 'customer', kind: 'message', authorId: c.customerId, text: `push ${i}` });
+      const stored = (await app.store.getConversation(c.id))!;
+      const sent = wallNow();
+      app.services.handoff.relayCustomerMessage(stored, message);
+      let seen: number | undefined;
+      const deadline = Date.now() + 10_000;
+      while (seen === undefined && Date.now() < deadline) {
+        seen = await page.evaluate<number | undefined>(`window.__seen[${JSON.stringify(c.id)}]`);
+        if (seen === undefined) await new Promise((r) => setTimeout(r, 2));
+      }
+      if (seen === undefined) throw new Error(`push ${i} never reached the inbox`);
+      latencies.push(seen - sent);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+    return { p50: round(at(0.5)), p95: round(at(0.95)), max: round(latencies[latencies.length - 1]), n: latencies.length, loadMs };
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+}
+
+/** `--console-agents` (500) and `--console-chats` (2,000) size the measured run; `--console-pushes` (40) how many pushes each side times. */
+export async function consolePush(b: BenchSink): Promise<void> {
+  const arg = (name: string, fallback: number) => (b.argv.includes(name) ? Number(b.argv[b.argv.indexOf(name) + 1]) : fallback);
+  const agents = arg('--console-agents', 500);
+  const chats = arg('--console-chats', 2000);
+  const pushes = arg('--console-pushes', 40);
+  process.stdout.write(`\n== console push: server emit → inbox DOM update in Chromium, ${agents} agents and ${chats} open chats (baseline 10 and 10)\n`);
+  const baseline = await scenario(b.dir, 10, 10, pushes);
+  const measured = await scenario(b.dir, agents, chats, pushes);
+  process.stdout.write(`baseline ${JSON.stringify(baseline)}\nmeasured ${JSON.stringify(measured)}\n`);
+  b.results.consolePush = { agents, chats, measured, baseline };
+  b.rows.push([
+    `console push → inbox DOM, ${agents} agents / ${chats} chats ms p50/p95/max`,
+    `${measured.p50}/${measured.p95}/${measured.max}`,
+    `10 agents / 10 chats: ${baseline.p50}/${baseline.p95}/${baseline.max}; target < 50`,
+  ]);
+  b.rows.push([`console first load to inbox, ${chats} chats ms`, String(measured.loadMs), `10 chats: ${baseline.loadMs}`]);
+}
+
+/** `node dist/bench/consolePush.js [--console-agents N --console-chats N]`: this section alone. */
+if (require.main === module) {
+  void (async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-push-'));
+    const rows: [string, string, string][] = [];
+    const results: Record<string, unknown> = {};
+    try {
+      await consolePush({ dir, rows, results, argv: process.argv.slice(2) });
+      for (const r of rows) process.stdout.write(`${r.join(' | ')}\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    process.exit(0);
+  })();
+}
