@@ -174,7 +174,10 @@ function upsert(list: readonly ConversationView[]): void {
   const next = new Map(conversations.value);
   for (const c of list) {
     const known = next.get(c.id);
-    // Snapshots computed at different moments may arrive out of order: the higher version wins.
+    // Snapshots computed at different moments may arrive out of order: the higher version wins. The same version
+    // keeps the object already held, so the inbox entries of unchanged chats keep equal props and do not re-render
+    // (a queue snapshot carries every queued chat; one render per entry per push does not scale to a thousand).
+    if (known && c.version === known.version && c.customerName === known.customerName) continue;
     if (!known || c.version >= known.version) next.set(c.id, c);
   }
   conversations.value = next;
