@@ -130,6 +130,13 @@ export const OPENAPI = {
         ...guarded('agent, supervisor, admin'),
       },
     },
+    '/api/customers/{id}/merges': {
+      get: {
+        summary: 'Merges into this customer, newest first, each undoable unless undone already or a side was erased (console sidebar)',
+        parameters: id,
+        ...guarded('supervisor, admin'),
+      },
+    },
     '/api/merges/{id}/undo': { post: { summary: 'Unmerge: restore both profiles and their conversations', parameters: id, ...guarded('supervisor, admin') } },
     '/api/segments': {
       get: { summary: 'Segment rules', ...guarded('agent, supervisor, admin') },
@@ -221,6 +228,18 @@ export const OPENAPI = {
         }),
         ...guarded('supervisor, admin'),
         responses: { 200: ok('Already there'), 201: ok('Added'), 400: err, 401: err, 403: err },
+      },
+    },
+    '/api/nlu/utterances/remove': {
+      post: {
+        summary: 'Take an addition (text and language) out of the corpus; trained without it at the next retrain or restart',
+        requestBody: json({
+          type: 'object',
+          required: ['text', 'language'],
+          properties: { text: { type: 'string', maxLength: 500 }, language: { type: 'string', pattern: '^[a-z]{2}$' } },
+        }),
+        ...guarded('supervisor, admin'),
+        responses: { 200: ok('Removed'), 400: err, 401: err, 403: err, 404: err },
       },
     },
     '/api/nlu/retrain': {

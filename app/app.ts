@@ -19,6 +19,8 @@ import { registerSegmentRoutes } from '../api/segmentRoutes';
 import { registerTranscriptRoutes } from '../api/transcriptRoutes';
 import { ConsoleGateway } from '../agent-console/server/consoleGateway';
 import { registerInboxGateway } from '../agent-console/server/inboxGateway';
+import { registerLiveGateway } from '../agent-console/server/liveGateway';
+import type { LiveClientToServerEvents, LiveServerToClientEvents } from '../agent-console/server/liveProtocol';
 import type { InboxClientToServerEvents, InboxServerToClientEvents } from '../agent-console/server/inboxProtocol';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../agent-console/server/protocol';
 import { installSocketGuards } from '../agent-console/server/socketGuards';
@@ -59,6 +61,7 @@ import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
+import { registerLiveRoutes } from '../api/liveRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import { LeasedJobs } from '../store/leasedJobs';
@@ -97,8 +100,8 @@ export interface AppServices {
 
 /** The console's Socket.IO server: the gateway's and the inbox's events (protocol.ts, inboxProtocol.ts). */
 export type ConsoleIoServer = IoServer<
-  ClientToServerEvents & InboxClientToServerEvents,
-  ServerToClientEvents & InboxServerToClientEvents,
+  ClientToServerEvents & InboxClientToServerEvents & LiveClientToServerEvents,
+  ServerToClientEvents & InboxServerToClientEvents & LiveServerToClientEvents,
   Record<string, never>,
   SocketData
 >;
@@ -316,7 +319,10 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   );
   registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
   const stream = WebChatStream.fromConfig(config, store, log);
-  if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
+  if (stream) {
+    adapter.ownWebChatSent = (id) => stream.notify(id);
+    adapter.ownWebChatTyping = (id) => stream.typing(id);
+  }
   const attachmentLinks = new AttachmentLinks(config.session.secret, config.attachments.urlSeconds);
   if (stream) stream.attachmentUrl = (id) => attachmentLinks.url(ownBaseUrl(config, server.server), id);
   registerWebChatChannel(server, {
@@ -380,6 +386,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerTranscriptRoutes(server, apiDeps);
   registerAuditRoutes(server, apiDeps);
   registerNluRoutes(server, apiDeps);
+  registerLiveRoutes(server, { auth, store, identity, log });
   server.get(
     '/',
     route(log, (_req, res) => {
@@ -408,6 +415,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
   gateway.start();
   registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
+  const live = registerLiveGateway(io, { store, handoff, events, review, log });
   // After Socket.IO attached itself, so its requests count too.
   const drain = new HttpDrain(httpServer);
 
@@ -417,6 +425,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     stopping = jobs.stop();
     webhook?.stop();
     gateway.stop();
+    live.stop();
     stream?.close();
   };
 

@@ -81,6 +81,8 @@ export class SupportAdapter extends CloudAdapter {
 
   /** Told the channel conversation id whenever a message is "sent" to our own web chat (its streams push it). */
   ownWebChatSent?: (channelConversationId: string) => void;
+  /** Told when an agent's typing activity goes to our own web chat: nothing is stored, its streams show it at once. */
+  ownWebChatTyping?: (channelConversationId: string) => void;
 
   /** May the bot send to this service URL? (Our own web chat needs no URL: it never goes over the network.) */
   isTrustedServiceUrl(url: unknown): boolean {
@@ -121,7 +123,9 @@ export class SupportAdapter extends CloudAdapter {
     if (activities.every((a) => LOCAL_TYPES.has(String(a.type)))) return super.sendActivities(context, activities);
     if (SupportAdapter.isOwnWebChat(context.activity)) {
       // Already stored (every bot and agent message is, before it is sent): streams read it from the store.
-      if (context.activity.conversation?.id) this.ownWebChatSent?.(context.activity.conversation.id);
+      const id = context.activity.conversation?.id;
+      if (id && activities.some((a) => a.type === ActivityTypes.Typing)) this.ownWebChatTyping?.(id);
+      if (id && activities.some((a) => a.type !== ActivityTypes.Typing)) this.ownWebChatSent?.(id);
       return activities.map((a) => ({ id: a.type === ActivityTypes.Message ? randomUUID() : '' }));
     }
     this.checkTarget(context);

@@ -139,6 +139,30 @@ export class WebChatStream implements WebChatStreamHook {
     if (set) for (const c of set) void this.pump(c);
   }
 
+  /**
+   * An agent is typing: one typing activity to the conversation's open streams, as it happens (typing is not stored,
+   * so a page that is not connected now simply does not see it). A stream that is not keeping up skips it.
+   */
+  typing(conversationId: string): void {
+    const set = this.byConversation.get(conversationId);
+    if (!set) return;
+    const frame = JSON.stringify({
+      activities: [
+        {
+          type: 'typing',
+          id: `typing-${Date.now()}`,
+          timestamp: new Date().toISOString(),
+          channelId: WEBCHAT_CHANNEL,
+          from: { id: 'bot', name: 'Agent', role: 'bot' },
+        },
+      ],
+    });
+    for (const c of set) {
+      if (c.ws.readyState !== WebSocket.OPEN || c.ws.bufferedAmount > this.options.maxBufferedBytes) continue;
+      c.ws.send(frame, () => undefined);
+    }
+  }
+
   stats(): { connections: number; conversations: number; bufferedBytes: number } {
     let bufferedBytes = 0;
     for (const set of this.byConversation.values()) for (const c of set) bufferedBytes += c.ws.bufferedAmount;

@@ -9,6 +9,7 @@ export type TransitionCause =
   | 'taken_over' // queued or agent → a supervisor
   | 'transferred' // agent → another agent
   | 'requeued' // agent → queued (a transfer to a skill group)
+  | 'reassigned' // queued or agent → an agent or a skill group, by a supervisor
   | 'returned' // agent → bot
   | 'withdrawn' // queued → bot (the customer no longer wants a person)
   | 'closed' // agent → closed
@@ -33,7 +34,8 @@ export interface HandoffEventMap {
   'conversation.withdrawn': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation; byAgentId?: string };
   'message.created': { conversation: Conversation; message: Message };
-  typing: { conversation: Conversation; from: 'customer' | 'agent'; agentId?: string };
+  /** `internal`: someone writing a note or whisper (never sent to the customer). */
+  typing: { conversation: Conversation; from: 'customer' | 'agent'; agentId?: string; internal?: boolean };
 }
 
 export type HandoffEventName = keyof HandoffEventMap;

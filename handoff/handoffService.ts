@@ -1,10 +1,13 @@
 import { AppError } from '../core/errors';
 import type { Conversation, Message, User } from '../models/records';
 import type { Store } from '../store/store';
-import type { EscalationDecision } from './escalationPolicy';
+import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
 import { sourcesOf, transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
 import { t } from '../locale/replies';
+
+/** At most one typing activity per chat this often (ms): channels show one for about three seconds. */
+export const TYPING_EVERY_MS = 3000;
 
 /** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
 export interface CustomerChannel {
@@ -372,7 +375,95 @@ export class HandoffService {
       data: { previousAgentId: r.previous.agentId },
     });
     this.events.emit('conversation.assigned', { conversation: r.conversation, agentId: sup.id, previousAgentId: r.previous.agentId });
+    // The customer is told someone else writes now: a colleague continues a held chat; a queued one was simply joined.
+    const notice = r.previous.state === 'agent' ? 'takenOver' : 'agentJoined';
+    await this.tell(r.conversation, t(r.conversation.language, notice, { name: sup.name }));
     return r.conversation;
+  }
+
+  /**
+   * A supervisor moves any open chat (queued or held) to another agent (within that agent's capacity) or to a skill
+   * group (back to the queue with that skill, offered afresh). The previous agent is released like after a transfer;
+   * the customer is told. Audited.
+   */
+  async reassign(supervisorId: string, conversationId: string, to: { agentId?: string; skill?: string }): Promise<Conversation> {
+    const sup = await this.agent(supervisorId);
+    const before = await this.conversation(conversationId);
+    if (before.state !== 'queued' && before.state !== 'agent') throw new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${before.state}`);
+    const now = new Date().toISOString();
+    const detail = { reassignedBy: sup.id, fromAgentId: before.agentId ?? undefined, toAgentId: to.agentId, skill: to.skill };
+    // Judged by the state after a refused move: a chat that changed meanwhile is not silently moved anyway.
+    const refused = (r: Extract<TransitionResult, { ok: false }>) =>
+      r.reason === 'not_found'
+        ? new AppError('HANDOFF_NOT_FOUND')
+        : r.reason === 'capacity'
+          ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity')
+          : new AppError('HANDOFF_INVALID_TRANSITION', 'the chat changed meanwhile; look again');
+    let next: Conversation;
+    if (to.agentId) {
+      const target = await this.agent(to.agentId);
+      if (target.id === before.agentId) throw new AppError('VALIDATION_FAILED', 'this agent holds the chat already');
+      const r = await this.move({
+        conversationId,
+        to: 'agent',
+        cause: 'reassigned',
+        from: ['queued', 'agent'],
+        expectedAgentId: before.agentId,
+        expectedVersion: before.version,
+        agent: { id: target.id, maxActive: target.capacity },
+        patch: { assignedAt: now },
+        actorId: sup.id,
+        detail,
+      });
+      if (!r.ok) throw refused(r);
+      next = r.conversation;
+    } else if (to.skill) {
+      const patch = { skill: to.skill, queuedAt: before.queuedAt ?? now, queueInfo: { offeredTo: [] } };
+      if (before.state === 'queued') {
+        // Still queued: only its skill group changes (no change of state or owner), offered afresh.
+        const updated = await this.store.updateConversation(conversationId, patch, { states: ['queued'], version: before.version });
+        if (!updated) throw new AppError('HANDOFF_INVALID_TRANSITION', 'the chat changed meanwhile; look again');
+        await this.recordEvent(updated, { type: 'reassigned', ...detail }, sup.id);
+        next = updated;
+      } else {
+        const r = await this.move({
+          conversationId,
+          to: 'queued',
+          cause: 'reassigned',
+          from: ['agent'],
+          expectedAgentId: before.agentId,
+          expectedVersion: before.version,
+          patch: { ...patch, queuedAt: now },
+          actorId: sup.id,
+          detail,
+        });
+        if (!r.ok) throw refused(r);
+        next = r.conversation;
+      }
+    } else {
+      throw new AppError('VALIDATION_FAILED', 'reassign needs an agentId or a skill');
+    }
+    await this.store.appendAudit({ actorId: sup.id, action: 'chat.reassign', targetType: 'conversation', targetId: conversationId, data: detail });
+    if (before.agentId)
+      this.events.emit('conversation.transferred', { conversation: next, fromAgentId: before.agentId, toAgentId: to.agentId, skill: to.skill });
+    if (next.state === 'agent') {
+      this.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: before.agentId });
+      const target = await this.agent(next.agentId!);
+      if (before.state === 'agent') await this.tell(next, t(next.language, 'transferred'));
+      await this.tell(next, t(next.language, 'agentJoined', { name: target.name }));
+    } else {
+      const ticket = await this.ticket(next);
+      this.events.emit('conversation.queued', {
+        conversation: next,
+        reason: (next.handoffReason as EscalationReason | undefined) ?? 'dialog_decided',
+        detail: `reassigned to ${to.skill}`,
+        position: ticket.position,
+        estimatedWaitSeconds: ticket.estimatedWaitSeconds,
+      });
+      if (before.state === 'agent') await this.tell(next, t(next.language, 'transferred'));
+      await this.offer(next.id);
+    }
+    return (await this.store.getConversation(next.id)) ?? next;
   }
 
   private readonly lastReply = new Map<string, string>();
@@ -395,6 +486,8 @@ export class HandoffService {
     });
     if (!created) return message;
     this.lastReply.set(agentId, message.createdAt);
+    // A message ends the channel's typing indicator: the next keystroke may show it again at once.
+    this.typingSent.delete(c.id);
     if (!c.firstAgentReplyAt) await this.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
     this.events.emit('message.created', { conversation: c, message });
     try {
@@ -424,10 +517,26 @@ export class HandoffService {
     return message;
   }
 
-  async typing(agentId: string, conversationId: string): Promise<void> {
+  /** When a typing activity last went to each chat's channel (ms); see TYPING_EVERY_MS. */
+  private readonly typingSent = new Map<string, number>();
+
+  /**
+   * The chat's owner is typing: colleagues watching see it at once; the customer's channel gets a typing activity at
+   * most once every TYPING_EVERY_MS per chat (channels show one for a few seconds). Only the owner's typing counts.
+   */
+  async typing(agentId: string, conversationId: string, at = Date.now()): Promise<void> {
     const c = await this.owned(agentId, conversationId);
     this.events.emit('typing', { conversation: c, from: 'agent', agentId });
+    if (at - (this.typingSent.get(c.id) ?? -Infinity) < TYPING_EVERY_MS) return;
+    if (this.typingSent.size >= 10_000) for (const [id, when] of this.typingSent) if (at - when >= TYPING_EVERY_MS) this.typingSent.delete(id);
+    this.typingSent.set(c.id, at);
     await this.channel.send(c, { kind: 'typing' }).catch(() => undefined);
+  }
+
+  /** Someone writing a note or whisper on a chat they may watch: colleagues see it; the customer never does. */
+  async internalTyping(userId: string, conversationId: string): Promise<void> {
+    const c = await this.conversation(conversationId);
+    this.events.emit('typing', { conversation: c, from: 'agent', agentId: userId, internal: true });
   }
 
   /** To another agent (compare-and-set on the current owner, respecting the target's capacity) or back to the queue for a skill group. */

@@ -110,6 +110,10 @@ const REPLIES = {
   escalating: { en: 'I am connecting you with a person. {reasonText}', es: 'Te paso con una persona. {reasonText}' },
   agentJoined: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },
   transferred: { en: 'I am passing you to a colleague who can help better.', es: 'Te paso con un compañero que te puede ayudar mejor.' },
+  takenOver: {
+    en: 'My colleague {name} continues this chat with you from here.',
+    es: 'Mi compañero {name} continúa este chat contigo a partir de ahora.',
+  },
   returnedToBot: { en: 'You are back with the assistant. Anything else I can do?', es: 'Vuelves a estar con el asistente. ¿Algo más en que te pueda ayudar?' },
   survey: {
     en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.',
@@ -248,4 +252,14 @@ export function t(language: string | undefined, key: ReplyKey, vars: Record<stri
 /** Every sentence of one language as written, placeholders included (tests check which language a reply is in). */
 export function templates(language: ReplyLanguage): string[] {
   return Object.values(REPLIES).map((r) => r[language]);
+}
+
+/**
+ * Sentences with which the bot asks the customer for something in their own words (an e-mail, an order number, a
+ * rating, a comment, a reason): what the customer writes next answers it, so it is no request of their own (the
+ * not-understood list). Yes/no questions are not here: a reply that is no yes or no to them is a request.
+ */
+export function promptTemplates(): string[] {
+  const keys = (Object.keys(REPLIES) as ReplyKey[]).filter((k) => /^(ask|retry)[A-Z]/.test(k) || k === 'survey');
+  return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }

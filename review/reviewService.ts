@@ -16,6 +16,10 @@ import type {
   TranscriptSummary,
 } from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
+import { realRequests, type NotUnderstood } from './notUnderstood';
+
+/** What GET /api/stats answers: the store's figures, the not-understood list judged by its transcripts. */
+export type ReviewFigures = Omit<ConversationStats, 'unrecognized'> & { unrecognized: NotUnderstood[] };
 import { csvCell, csvLine } from '../core/csv';
 import { attachmentLine } from '../models/attachmentContent';
 
@@ -190,8 +194,15 @@ export class ReviewService {
     return message;
   }
 
-  figures(q: StatsQuery): Promise<ConversationStats> {
-    return this.store.conversationStats(q);
+  /**
+   * The dashboard's figures. The not-understood list keeps only customers' own requests (not answers to the bot's
+   * questions, not survey comments), each with its detected language (review/notUnderstood.ts).
+   */
+  async figures(q: StatsQuery): Promise<ReviewFigures> {
+    const stats = await this.store.conversationStats(q);
+    const ids = [...new Set(stats.unrecognized.map((u) => u.conversationId))];
+    const messages = ids.length ? await this.store.listMessagesOf(ids) : [];
+    return { ...stats, unrecognized: realRequests(stats.unrecognized, messages) };
   }
 
   /**

@@ -32,8 +32,9 @@ const SUPERVISORS = 'supervisors';
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
 /** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
-const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over'>> = {
+const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned'>> = {
   transferred: 'transferred',
+  reassigned: 'reassigned',
   requeued: 'transferred',
   taken_over: 'taken_over',
   returned: 'returned',
@@ -373,8 +374,13 @@ export class ConsoleGateway {
         if (message.role === 'agent' && message.kind === 'message') this.scheduleAgentsBroadcast();
         this.push(conversation.id, true, (s) => s.emit('message:new', { conversationId: conversation.id, message }));
       }),
-      e.on('typing', ({ conversation, from }) => {
-        this.push(conversation.id, from === 'customer', (s) => s.emit('typing', { conversationId: conversation.id, from }));
+      e.on('typing', ({ conversation, from, agentId, internal }) => {
+        // Who types goes along: colleagues with the chat open see "Sam is typing" (the console skips its own).
+        const who = from === 'agent' && agentId ? { userId: agentId, ...(internal ? { internal } : {}) } : {};
+        // The owner hears a colleague's typing too (the console skips its own), even without the chat open.
+        this.push(conversation.id, from === 'customer' || agentId !== conversation.agentId, (s) =>
+          s.emit('typing', { conversationId: conversation.id, from, ...who }),
+        );
       }),
       e.on('conversation.queued', () => this.scheduleQueueBroadcast()),
       e.on('conversation.withdrawn', () => this.scheduleQueueBroadcast()),
@@ -384,7 +390,7 @@ export class ConsoleGateway {
           (err) => this.d.log.warn({ err }, 'offer push failed'),
         );
       }),
-      e.on('conversation.changed', ({ conversation, previous, cause }) => {
+      e.on('conversation.changed', ({ conversation, previous, cause, actorId }) => {
         // The agent who held the chat and no longer does is told why.
         const released = previous.state === 'agent' && previous.agentId && previous.agentId !== conversation.agentId ? previous.agentId : undefined;
         if (released)
@@ -392,6 +398,7 @@ export class ConsoleGateway {
             conversationId: conversation.id,
             reason: RELEASE_REASON[cause] ?? 'transferred',
             ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}),
+            ...(cause === 'reassigned' && actorId ? { reassignedBy: actorId } : {}),
           });
         this.evict(conversation.id);
       }),

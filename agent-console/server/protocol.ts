@@ -88,11 +88,18 @@ export interface ServerToClientEvents {
   'conversation:assigned': (p: { conversation: ConversationView }) => void;
   /** A conversation this agent no longer owns (transferred away, returned, closed, taken over). */
   /** `takenOverBy`: the supervisor who took the chat (taken_over only): the released agent no longer sees its events. */
-  'conversation:released': (p: { conversationId: string; reason: 'transferred' | 'returned' | 'closed' | 'taken_over'; takenOverBy?: string }) => void;
+  /** `reassignedBy`: the supervisor who moved the chat to someone else (reassigned only). */
+  'conversation:released': (p: {
+    conversationId: string;
+    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned';
+    takenOverBy?: string;
+    reassignedBy?: string;
+  }) => void;
   'conversation:offered': (p: { conversation: ConversationView }) => void;
   /** Every stored message of a conversation the socket may see; `message.seq` orders and dedupes them. */
   'message:new': (p: { conversationId: string; message: Message }) => void;
-  typing: (p: { conversationId: string; from: 'customer' | 'agent' }) => void;
+  /** `userId`: who is typing (from 'agent'); `internal`: a note or whisper, which the customer never sees. */
+  typing: (p: { conversationId: string; from: 'customer' | 'agent'; userId?: string; internal?: boolean }) => void;
   'agents:updated': (p: { agents: AgentView[] }) => void;
   'session:ended': (p: { code: ErrorCode }) => void;
   /** The server is shutting down (SIGTERM); a server disconnect follows. Reconnect: another instance answers. */
@@ -103,4 +110,6 @@ export interface SocketData {
   userId: string;
   sessionId: string;
   role: 'agent' | 'supervisor' | 'admin';
+  /** The chat this socket shows now (liveGateway.ts chat:viewing): collision signals read it. */
+  viewing?: string;
 }

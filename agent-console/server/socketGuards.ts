@@ -21,6 +21,7 @@ export interface SocketGuardDeps {
 const KIND: Record<string, LimitName> = {
   'presence:set': 'socketPresence',
   'typing:start': 'socketTyping',
+  'note:typing': 'socketTyping',
   'message:send': 'socketMessages',
   'note:add': 'socketMessages',
 };

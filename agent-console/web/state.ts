@@ -2,6 +2,7 @@ import { batch, computed, effect, signal, type Signal } from '@preact/signals';
 import type { ErrorResponse, MeResponse, MergeDecisionRequest, MergeSuggestionsResponse, PublicUser, SignInResponse } from '../../api/wire';
 import type { Conversation, Customer, Message } from '../../models/records';
 import type { InboxSettings } from '../server/inboxProtocol';
+import type { ChatViewer } from '../server/liveProtocol';
 import type { AgentView, ConversationView } from '../server/protocol';
 import { errorText, locale, tr } from './i18n';
 import { customerLabel } from './format';
@@ -57,7 +58,13 @@ export const declined = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionSt
 /** Why a chat left this agent, for the banner in its view. */
 /** Who took over a chat this agent held (from the release itself: the agent no longer receives its events). */
 export const releasedTo = signal<ReadonlyMap<string, string>>(new Map());
-export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over'>>(new Map());
+export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned'>>(new Map());
+/** The supervisor who reassigned a chat this agent held. */
+export const reassignedBy = signal<ReadonlyMap<string, string>>(new Map());
+/** Who has each chat open now (chat:viewers), this user included. */
+export const viewers = signal<ReadonlyMap<string, readonly ChatViewer[]>>(new Map());
+/** Colleagues typing in each chat: user id → when, and whether into a note or whisper. */
+export const colleagueTyping = signal<ReadonlyMap<string, ReadonlyMap<string, { at: number; internal: boolean }>>>(new Map());
 /** Agent messages the channel refused (activity ids), and those already sent again. */
 export const undelivered = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-undelivered') ?? '[]') as string[]));
 export const resent = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-resent') ?? '[]') as string[]));
@@ -163,7 +170,10 @@ function upsert(list: readonly ConversationView[]): void {
   const next = new Map(conversations.value);
   for (const c of list) {
     const known = next.get(c.id);
-    // Snapshots computed at different moments may arrive out of order: the higher version wins.
+    // Snapshots computed at different moments may arrive out of order: the higher version wins. The same version
+    // keeps the object already held, so the inbox entries of unchanged chats keep equal props and do not re-render
+    // (a queue snapshot carries every queued chat; one render per entry per push does not scale to a thousand).
+    if (known && c.version === known.version && c.customerName === known.customerName) continue;
     if (!known || c.version >= known.version) next.set(c.id, c);
   }
   conversations.value = next;
@@ -286,9 +296,10 @@ async function connect(): Promise<void> {
         notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)),
       );
   });
-  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by }) => {
+  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
     batch(() => {
       if (by) setIn(releasedTo, conversationId, by);
+      if (lead) setIn(reassignedBy, conversationId, lead);
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
       setIn(released, conversationId, reason);
       // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
@@ -313,9 +324,15 @@ async function connect(): Promise<void> {
       if (mine && document.hidden) notify(displayName(conversations.value.get(conversationId) ?? { customerId: conversationId, channelId: '' }), message.text);
     }
   });
-  s.on('typing', ({ conversationId, from }) => {
+  s.on('typing', ({ conversationId, from, userId, internal }) => {
     if (from === 'customer') setIn(customerTypingAt, conversationId, Date.now());
+    else if (userId && userId !== me.value?.id) {
+      const next = new Map(colleagueTyping.value.get(conversationId) ?? []);
+      next.set(userId, { at: Date.now(), internal: !!internal });
+      setIn(colleagueTyping, conversationId, next);
+    }
   });
+  s.on('chat:viewers', ({ conversationId, viewers: list }) => setIn(viewers, conversationId, list));
   s.on('agents:updated', ({ agents: list }) => {
     agents.value = list;
     if (isLead.value) refreshAll();
@@ -350,6 +367,8 @@ async function onConnected(): Promise<void> {
   }
   if (isLead.value) refreshAll();
   connected.value = true;
+  viewingSent = undefined;
+  tellViewing();
   // Customers of my chats, for names and the profile.
   for (const id of mineIds.value) if (!customers.value.has(conversations.value.get(id)?.customerId ?? '')) void loadChat(id);
   askNotificationPermission();
@@ -425,6 +444,43 @@ export async function open(conversationId: string): Promise<void> {
     setIn(unread, conversationId, undefined);
   });
   if (await loadChat(conversationId)) void loadSuggestions();
+}
+
+let viewingSent: string | null | undefined;
+/** Tells the server which chat this console shows (collision signals): on every change and every (re)connect. */
+function tellViewing(): void {
+  const id = connected.value ? (current.value ?? null) : undefined;
+  if (id === undefined || id === viewingSent) return;
+  viewingSent = id;
+  void call('chat:viewing', { conversationId: id }).then((r) => {
+    if (r.ok && id) setIn(viewers, id, r.data.viewers);
+  });
+}
+effect(() => {
+  void current.value;
+  void connected.value;
+  tellViewing();
+});
+
+/** Colleagues with this chat open, and who of them types now (within 4 s), this user left out. */
+export function collisionOf(conversationId: string, at: number): { viewing: ChatViewer[]; typing: { name: string; internal: boolean }[] } {
+  const mine = me.value?.id;
+  const viewing = (viewers.value.get(conversationId) ?? []).filter((v) => v.userId !== mine);
+  const typing: { name: string; internal: boolean }[] = [];
+  for (const [userId, t] of colleagueTyping.value.get(conversationId) ?? [])
+    if (at - t.at < 4000) typing.push({ name: viewing.find((v) => v.userId === userId)?.name ?? agentName(userId), internal: t.internal });
+  return { viewing, typing };
+}
+
+/** Supervisors: any open chat to another agent or a skill group (target 'agent:<id>' or 'skill:<name>'). */
+export async function reassign(conversationId: string, target: string): Promise<boolean> {
+  const [kind, id] = target.split(':');
+  if (!id) return false;
+  const data = await act('conversation:reassign', { conversationId, ...(kind === 'agent' ? { toAgentId: id } : { skill: id }) });
+  if (!data) return false;
+  upsert([data.conversation]);
+  refreshAll();
+  return true;
 }
 
 export async function claim(conversationId: string): Promise<void> {
@@ -522,11 +578,18 @@ export async function addNote(conversationId: string, text: string, whisper = fa
 }
 
 let lastTyping = 0;
-/** At most one typing signal every 3 s: the channel shows it for a few seconds. */
+let lastNoteTyping = 0;
+/** At most one typing signal every 2 s: the channel shows it for a few seconds (the server throttles what it sends on). */
 export function typing(conversationId: string): void {
-  if (Date.now() - lastTyping < 3000) return;
+  if (Date.now() - lastTyping < 2000) return;
   lastTyping = Date.now();
   void call('typing:start', { conversationId });
+}
+/** Writing a note or whisper: colleagues with the chat open see it; never the customer. */
+export function noteTyping(conversationId: string): void {
+  if (Date.now() - lastNoteTyping < 2000) return;
+  lastNoteTyping = Date.now();
+  void call('note:typing', { conversationId });
 }
 
 // ---- customer
@@ -556,6 +619,41 @@ export async function decideSuggestion(id: string, confirm: boolean): Promise<vo
   if (!res.ok) error.value = ((await res.json().catch(() => ({}))) as Partial<ErrorResponse>).error?.code ?? 'INTERNAL';
   await loadSuggestions();
   if (current.value) await loadChat(current.value);
+  const c = current.value ? conversations.value.get(current.value) : undefined;
+  if (c) await loadMerges(c.customerId);
+}
+
+/** What GET /api/customers/:id/merges lists (api/liveRoutes.ts): merges into a customer, for the sidebar's undo. */
+export interface MergeView {
+  mergeId: string;
+  at: string;
+  absorbedId: string;
+  absorbedName?: string;
+  undone?: string;
+  erased?: true;
+}
+export const merges = signal<ReadonlyMap<string, readonly MergeView[]>>(new Map());
+
+/** Supervisors: the merges into this customer (agents may not undo one, so they are not asked). */
+export async function loadMerges(customerId: string): Promise<void> {
+  if (!isLead.value) return;
+  const res = await fetch(`/api/customers/${encodeURIComponent(customerId)}/merges`, { headers: { authorization: `Bearer ${token.value}` } }).catch(
+    () => undefined,
+  );
+  if (res?.ok) setIn(merges, customerId, ((await res.json()) as { merges: MergeView[] }).merges);
+}
+
+/** Undoes a merge; a refusal (a side erased, already undone) reads as a sentence in the error line. */
+export async function undoMerge(mergeId: string, customerId: string): Promise<boolean> {
+  const res = await fetch(`/api/merges/${encodeURIComponent(mergeId)}/undo`, { method: 'POST', headers: { authorization: `Bearer ${token.value}` } }).catch(
+    () => undefined,
+  );
+  const ok = !!res?.ok;
+  if (!ok) error.value = ((await res?.json().catch(() => ({}))) as { error?: { code?: string } } | undefined)?.error?.code ?? 'INTERNAL';
+  else error.value = '';
+  await loadMerges(customerId);
+  if (current.value) await loadChat(current.value);
+  return ok;
 }
 
 export async function saveServiceLevels(firstResponseSeconds: number, nextResponseSeconds: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '../../core/errors';
 import type { InboxClientToServerEvents, InboxServerToClientEvents } from '../server/inboxProtocol';
+import type { LiveClientToServerEvents, LiveServerToClientEvents } from '../server/liveProtocol';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol';
 
 /** The REST API's bodies (api/wire.ts), for the components that call it: the same types the routes answer with. */
@@ -10,8 +11,8 @@ export type * from '../../api/wire';
  * The console's socket, typed with the server's own event maps (agent-console/server/protocol.ts and
  * inboxGateway.ts): a renamed event or a changed payload fails the console's type check, not a user.
  */
-type Emits = ClientToServerEvents & InboxClientToServerEvents;
-type Listens = ServerToClientEvents & InboxServerToClientEvents;
+type Emits = ClientToServerEvents & InboxClientToServerEvents & LiveClientToServerEvents;
+type Listens = ServerToClientEvents & InboxServerToClientEvents & LiveServerToClientEvents;
 export type ConsoleSocket = Socket<Listens, Emits>;
 export type EmitName = keyof Emits;
 export type EmitPayload<K extends EmitName> = Parameters<Emits[K]>[0];

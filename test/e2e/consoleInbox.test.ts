@@ -206,6 +206,8 @@ describeBrowser('console inbox in headless Chromium', () => {
     await sue.click('#takeover');
     await sue.locator(`#inbox-list[data-view="all"] [data-conversation="${c.id}"][data-kind="mine"]`).waitFor();
     await dan.page.locator('#released-banner', { hasText: 'Taken over by Sue Supervisor' }).waitFor();
+    // The customer is told a colleague continues (locale/replies.ts takenOver).
+    await channel.waitForText('live-1', /My colleague Sue Supervisor continues this chat with you/);
     expect(await dan.page.locator(`#inbox-list[data-view="mine"] [data-conversation="${c.id}"]`).count()).toBe(0);
     await sue.fill('#composer-text', 'Hi Lena, I am Sue and I will finish this for you.');
     await sue.press('#composer-text', 'Enter');

@@ -8,6 +8,7 @@ import {
   agents,
   claim,
   closeChat,
+  collisionOf,
   conversations,
   current,
   customerTypingAt,
@@ -22,6 +23,8 @@ import {
   offeredIds,
   pane,
   queueIds,
+  reassign,
+  reassignedBy,
   refreshAgents,
   released,
   resent,
@@ -87,6 +90,7 @@ function ChatView({ c }: { c: ConversationView }) {
             </button>
           ) : null}
           {mineNow ? <TransferMenu c={c} /> : null}
+          {!mineNow && isLead.value && (c.state === 'agent' || c.state === 'queued') ? <TransferMenu c={c} reassigning /> : null}
           {mineNow ? (
             <button id="return" onClick={() => void returnToBot(c.id)}>
               {tr('returnToBot')}
@@ -103,6 +107,7 @@ function ChatView({ c }: { c: ConversationView }) {
         </div>
       </header>
       <Banners c={c} offer={offer} mineNow={mineNow} gone={gone} />
+      <Collision id={c.id} />
       <MessageList c={c} />
       <TypingLine id={c.id} />
       {mineNow || isLead.value ? <Composer c={c} mineNow={mineNow} /> : null}
@@ -134,14 +139,33 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
       ) : null}
       {why && !mineNow ? (
         <div class="banner muted" id="released-banner">
-          {by ? tr('takenOverBy', { name: agentName(by) }) : tr(`chatReleased_${why}`)}
+          {by
+            ? tr('takenOverBy', { name: agentName(by) })
+            : why === 'reassigned' && reassignedBy.value.get(c.id)
+              ? tr('reassignedBy', { name: agentName(reassignedBy.value.get(c.id)) })
+              : tr(`chatReleased_${why}`)}
         </div>
       ) : null}
     </div>
   );
 }
 
-function TransferMenu({ c }: { c: ConversationView }) {
+/** Collision signals: colleagues with this chat open, and who of them is writing (a reply, or a note or whisper). */
+function Collision({ id }: { id: string }) {
+  const { viewing, typing } = collisionOf(id, now.value);
+  const line = [
+    ...typing.map((t) => tr(t.internal ? 'isWritingNote' : 'isTyping', { name: t.name })),
+    ...(viewing.length ? [tr('isViewing', { names: viewing.map((v) => v.name).join(', ') })] : []),
+  ].join(' · ');
+  return (
+    <div class="collision" id="collision" aria-live="polite" data-viewers={viewing.map((v) => v.name).join(',')}>
+      {line}
+    </div>
+  );
+}
+
+/** The owner's transfer, or (reassigning) a supervisor's reassignment of someone else's or a queued chat. */
+function TransferMenu({ c, reassigning = false }: { c: ConversationView; reassigning?: boolean }) {
   const [openMenu, setOpen] = useState(false);
   const [target, setTarget] = useState('');
   const draft = draftOf(c.id);
@@ -151,19 +175,24 @@ function TransferMenu({ c }: { c: ConversationView }) {
     void refreshAgents();
     panel.current?.querySelector('select')?.focus();
   }, [openMenu]);
-  const colleagues = agents.value.filter((a) => a.id !== me.value?.id && a.role !== 'admin');
+  const colleagues = agents.value.filter((a) => a.id !== (reassigning ? c.agentId : me.value?.id) && a.role !== 'admin');
+  const ids = reassigning
+    ? { open: 'reassign-open', panel: 'reassign-panel', target: 'reassign-target', go: 'reassign' }
+    : { open: 'transfer-open', panel: 'transfer-panel', target: 'transfer-target', go: 'transfer' };
+  const label = reassigning ? tr('reassign') : tr('transfer');
+  const go = () => void (reassigning ? reassign(c.id, target) : transfer(c.id, target)).then((ok) => ok && setOpen(false));
   const skills = [...new Set(['orders', 'billing', ...agents.value.flatMap((a) => a.skills)])];
   return (
     <div class="menu-wrap">
-      <button id="transfer-open" aria-expanded={openMenu} aria-controls="transfer-panel" onClick={() => setOpen(!openMenu)}>
-        {tr('transfer')}…
+      <button id={ids.open} aria-expanded={openMenu} aria-controls={ids.panel} onClick={() => setOpen(!openMenu)}>
+        {label}…
       </button>
       {openMenu ? (
-        <div class="menu" id="transfer-panel" ref={panel} role="group" aria-label={tr('transfer')} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+        <div class="menu" id={ids.panel} ref={panel} role="group" aria-label={label} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
           <label>
-            {tr('transferTo')}
-            <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
-              <option value="">{tr('transferTo')}</option>
+            {reassigning ? tr('reassignTo') : tr('transferTo')}
+            <select id={ids.target} value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+              <option value="">{reassigning ? tr('reassignTo') : tr('transferTo')}</option>
               {colleagues.map((a) => (
                 <option key={a.id} value={`agent:${a.id}`} data-presence={a.presence}>
                   {`${a.name} · ${tr(a.presence)} · ${a.activeChats}/${a.capacity}${a.activeChats >= a.capacity ? ` (${tr('atCapacity')})` : ''}`}
@@ -174,12 +203,14 @@ function TransferMenu({ c }: { c: ConversationView }) {
               ))}
             </select>
           </label>
-          <label>
-            {tr('transferNote')}
-            <input id="transfer-note" value={draft.transferNote.value} onInput={(e) => (draft.transferNote.value = e.currentTarget.value)} />
-          </label>
-          <button class="primary" id="transfer" disabled={!target} onClick={() => void transfer(c.id, target).then((ok) => ok && setOpen(false))}>
-            {tr('transfer')}
+          {reassigning ? null : (
+            <label>
+              {tr('transferNote')}
+              <input id="transfer-note" value={draft.transferNote.value} onInput={(e) => (draft.transferNote.value = e.currentTarget.value)} />
+            </label>
+          )}
+          <button class="primary" id={ids.go} disabled={!target} onClick={go}>
+            {label}
           </button>
         </div>
       ) : null}

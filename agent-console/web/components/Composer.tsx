@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../server/protocol';
 import { CANNED, type Canned } from '../canned';
 import { locale, tr } from '../i18n';
-import { addNote, draftOf, fillTemplate, sendReply, typing } from '../state';
+import { addNote, draftOf, fillTemplate, noteTyping, sendReply, typing } from '../state';
 import { AttachButton } from './Attachments';
 
 /**
@@ -68,7 +68,8 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
           onInput={(e) => {
             const v = e.currentTarget.value;
             draft.reply.value = v;
-            if (!whisper) typing(c.id);
+            if (whisper) noteTyping(c.id);
+            else typing(c.id);
             setMenu(v.startsWith('/') ? { query: v.slice(1), active: 0 } : undefined);
           }}
           onKeyDown={(e) => {
@@ -104,7 +105,10 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
           aria-label={tr('internalNote')}
           placeholder={tr('typeNote')}
           value={draft.note.value}
-          onInput={(e) => (draft.note.value = e.currentTarget.value)}
+          onInput={(e) => {
+            draft.note.value = e.currentTarget.value;
+            noteTyping(c.id);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();

@@ -38,6 +38,13 @@ interface Catalogue {
   language: string;
   intents: string[];
 }
+/** GET /api/stats: the store's figures; the not-understood lines carry their detected language (review/notUnderstood.ts). */
+type Stats = Omit<ConversationStats, 'unrecognized'> & { unrecognized: (ConversationStats['unrecognized'][number] & { language: string })[] };
+interface Addition {
+  text: string;
+  intent: string;
+  language: string;
+}
 interface ModelStatus {
   training: boolean;
   trainedWithAdditions: number;
@@ -48,7 +55,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
   const [range, setRange] = useState({ from: day(new Date(Date.now() - 29 * 86_400_000)), to: day(new Date()), channel: '' });
-  const [stats, setStats] = useState<ConversationStats | undefined>(undefined);
+  const [stats, setStats] = useState<Stats | undefined>(undefined);
+  const [additions, setAdditions] = useState<Addition[]>([]);
   const [catalogue, setCatalogue] = useState<Catalogue[]>([]);
   const [model, setModel] = useState<ModelStatus>({ training: false, trainedWithAdditions: 0 });
   const load = async () => {
@@ -56,11 +64,12 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
       const p = new URLSearchParams({ from: range.from, to: range.to });
       if (range.channel) p.set('channel', range.channel);
       const [s, corpus] = await Promise.all([
-        call<ConversationStats>(`/api/stats?${p}`),
-        call<{ catalogue: Catalogue[]; model: ModelStatus }>('/api/nlu/corpus'),
+        call<Stats>(`/api/stats?${p}`),
+        call<{ catalogue: Catalogue[]; additions: Addition[]; model: ModelStatus }>('/api/nlu/corpus'),
       ]);
       setStats(s);
       setCatalogue(corpus.catalogue);
+      setAdditions(corpus.additions);
       setModel(corpus.model);
     } catch (err) {
       fail(err);
@@ -92,7 +101,8 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
         </div>
       </form>
       {stats ? <Figures s={stats} /> : <div class="empty">…</div>}
-      {stats ? <Unrecognized s={stats} catalogue={catalogue} model={model} setModel={setModel} fail={fail} /> : null}
+      {stats ? <Unrecognized s={stats} catalogue={catalogue} model={model} setModel={setModel} fail={fail} onChange={() => void load()} /> : null}
+      {stats ? <Additions list={additions} fail={fail} onChange={() => void load()} /> : null}
       <ServiceLevelsForm />
     </div>
   );
@@ -238,12 +248,14 @@ function Unrecognized({
   model,
   setModel,
   fail,
+  onChange,
 }: {
-  s: ConversationStats;
+  s: Stats;
   catalogue: Catalogue[];
   model: ModelStatus;
   setModel: (m: ModelStatus) => void;
   fail: (e: unknown) => void;
+  onChange: () => void;
 }) {
   const [added, setAdded] = useState<ReadonlySet<string>>(new Set());
   return (
@@ -255,6 +267,7 @@ function Unrecognized({
             <thead>
               <tr>
                 <th scope="col">{tr('message')}</th>
+                <th scope="col">{tr('language')}</th>
                 <th scope="col">#</th>
                 <th scope="col">{tr('addToIntent')}</th>
               </tr>
@@ -266,10 +279,11 @@ function Unrecognized({
                   i={i}
                   text={u.text}
                   count={u.count}
+                  detected={u.language}
                   catalogue={catalogue}
                   done={added.has(u.text)}
                   fail={fail}
-                  onAdded={() => setAdded(new Set(added).add(u.text))}
+                  onAdded={() => (setAdded(new Set(added).add(u.text)), onChange())}
                 />
               ))}
             </tbody>
@@ -298,6 +312,7 @@ function UnrecognizedRow({
   i,
   text,
   count,
+  detected,
   catalogue,
   done,
   fail,
@@ -306,17 +321,20 @@ function UnrecognizedRow({
   i: number;
   text: string;
   count: number;
+  detected: string;
   catalogue: Catalogue[];
   done: boolean;
   fail: (e: unknown) => void;
   onAdded: () => void;
 }) {
-  const [language, setLanguage] = useState(catalogue[0]?.language ?? 'en');
+  // The detected language first: that is the corpus the message belongs in.
+  const [language, setLanguage] = useState(catalogue.some((c) => c.language === detected) ? detected : (catalogue[0]?.language ?? 'en'));
   const [intent, setIntent] = useState('');
   const intents = catalogue.find((c) => c.language === language)?.intents ?? [];
   return (
     <tr data-unrecognized={i}>
       <td>{text}</td>
+      <td data-language={detected}>{detected || '—'}</td>
       <td>{count}</td>
       <td>
         <select aria-label={tr('language')} value={language} onChange={(e) => (setLanguage(e.currentTarget.value), setIntent(''))}>
@@ -346,6 +364,33 @@ function UnrecognizedRow({
         )}
       </td>
     </tr>
+  );
+}
+
+/** What was added from the not-understood list, each removable; the next retrain (or restart) trains without it. */
+function Additions({ list, fail, onChange }: { list: Addition[]; fail: (e: unknown) => void; onChange: () => void }) {
+  return (
+    <section class="additions" aria-labelledby="additions-title">
+      <h2 id="additions-title">{tr('additions')}</h2>
+      {list.length ? (
+        <ul id="additions">
+          {list.map((a) => (
+            <li key={`${a.language}:${a.text}`} data-addition={a.text}>
+              {`${a.text} · ${a.language} · ${a.intent === 'none' ? tr('outOfScope') : a.intent} `}
+              <button
+                data-remove={a.text}
+                aria-label={`${tr('remove')}: ${a.text}`}
+                onClick={() => void call('/api/nlu/utterances/remove', { method: 'POST', body: { text: a.text, language: a.language } }).then(onChange, fail)}
+              >
+                {tr('remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div class="empty">{tr('additionsEmpty')}</div>
+      )}
+    </section>
   );
 }
 

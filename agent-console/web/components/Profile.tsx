@@ -1,8 +1,23 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Customer } from '../../../models/records';
 import { channelName, customerLabel, dateTime } from '../format';
 import { formatNumber, tr } from '../i18n';
-import { conversations, current, customers, decideSuggestion, draftOf, history, pane, saveCustomer, setConsent, suggestions } from '../state';
+import {
+  conversations,
+  current,
+  customers,
+  decideSuggestion,
+  draftOf,
+  history,
+  isLead,
+  loadMerges,
+  merges,
+  pane,
+  saveCustomer,
+  setConsent,
+  suggestions,
+  undoMerge,
+} from '../state';
 import { SentimentChart } from './SentimentChart';
 
 /** The consent in force for a purpose on a channel: the latest event for that channel or for every channel. */
@@ -110,6 +125,7 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
           </div>
         </section>
       ) : null}
+      {isLead.value ? <Merges customerId={p.id} /> : null}
       <h3>{tr('tags')}</h3>
       <form
         class="row"
@@ -171,5 +187,31 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
         <div class="meta">—</div>
       )}
     </div>
+  );
+}
+
+/** Supervisors: merges into this customer, each with an undo (refused with a sentence when a side was erased). */
+function Merges({ customerId }: { customerId: string }) {
+  useEffect(() => void loadMerges(customerId), [customerId]);
+  const list = merges.value.get(customerId) ?? [];
+  if (!list.length) return null;
+  return (
+    <section aria-labelledby="merges-title">
+      <h3 id="merges-title">{tr('merges')}</h3>
+      <div id="merges">
+        {list.map((m) => (
+          <div class="item" key={m.mergeId} data-merge={m.mergeId}>
+            <div>{tr('mergedFrom', { name: m.erased ? '—' : customerLabel(m.absorbedName, m.absorbedId), date: dateTime(m.at) })}</div>
+            {m.undone ? (
+              <span class="meta">{tr('mergeUndone')}</span>
+            ) : (
+              <button data-undo-merge={m.mergeId} onClick={() => void undoMerge(m.mergeId, customerId)}>
+                {tr('undoMerge')}
+              </button>
+            )}
+          </div>
+        ))}
+      </div>
+    </section>
   );
 }

@@ -1,0 +1,99 @@
+import type { CorpusAddition, Message } from '../models/records';
+import { promptTemplates } from '../locale/replies';
+import type { AuditStore, CorpusStore } from '../store/store';
+
+/** One line of the not-understood list: a customer's own request the bot did not understand, with its language. */
+export interface NotUnderstood {
+  text: string;
+  count: number;
+  conversationId: string;
+  /** The language detected for the message ('' when none was). */
+  language: string;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A prompt as sent starts with its template, placeholders filled in. */
+const PROMPTS = promptTemplates().map(
+  (tpl) =>
+    new RegExp(
+      '^' +
+        tpl
+          .split(/\{\w+\}/)
+          .map(escape)
+          .join('.*?'),
+      's',
+    ),
+);
+const EMAIL = /^\S+@\S+\.\S+$/;
+const ORDER_NUMBER = /^#?\s*\d{5,10}$/;
+const RATING = /^[1-5](\s*(\/\s*5|stars?|estrellas?))?$/i;
+const YES_NO = /^(y|n|yes|no|yep|yeah|nope|nah|ok|okay|sure|s[ií]|vale|claro|nada|no gracias|no thanks)[.!]?$/i;
+
+/** Whether the text is itself an answer-shaped reply (an e-mail, an order number, a yes/no, a rating), whatever came before. */
+export function looksLikeAnswer(text: string): boolean {
+  const t = text.trim();
+  return EMAIL.test(t) || ORDER_NUMBER.test(t) || RATING.test(t) || YES_NO.test(t);
+}
+
+export function isPrompt(text: string): boolean {
+  return PROMPTS.some((re) => re.test(text.trim()));
+}
+
+/**
+ * Whether a not-understood customer message was a request of their own, judged by its transcript: not an answer to
+ * the bot's own question (the last bot message before it asked for an e-mail, a number, a rating, a comment), not a
+ * survey comment (a rating follows it), not answer-shaped (an e-mail, an order number, a yes or no, a rating).
+ */
+export function isRealRequest(message: Message, transcript: readonly Message[]): boolean {
+  if (looksLikeAnswer(message.text)) return false;
+  const i = transcript.findIndex((m) => m.seq === message.seq);
+  // The message right before it: a second message after an unanswered one is the customer's own again.
+  const asked = transcript
+    .slice(0, i)
+    .filter((m) => m.kind === 'message')
+    .at(-1);
+  if (asked && (asked.role === 'bot' || asked.role === 'system') && isPrompt(asked.text)) return false;
+  const next = transcript.slice(i + 1).find((m) => m.kind === 'event' || (m.kind === 'message' && m.role !== 'customer'));
+  if (next?.kind === 'event' && next.data?.type === 'satisfaction') return false;
+  return true;
+}
+
+/**
+ * The store's not-understood lines, kept only where the message (its latest occurrence in the line's conversation)
+ * was a real request; each with its detected language.
+ */
+export function realRequests(rows: readonly { text: string; count: number; conversationId: string }[], messages: readonly Message[]): NotUnderstood[] {
+  const byConversation = new Map<string, Message[]>();
+  for (const m of messages) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
+  const out: NotUnderstood[] = [];
+  for (const row of rows) {
+    const transcript = (byConversation.get(row.conversationId) ?? []).sort((a, b) => a.seq - b.seq);
+    const key = row.text.trim().toLowerCase();
+    const message = [...transcript].reverse().find((m) => m.role === 'customer' && m.kind === 'message' && m.text.trim().toLowerCase() === key);
+    if (!message) {
+      // Not found in its transcript (erased meanwhile): judged by its words alone.
+      if (!looksLikeAnswer(row.text)) out.push({ ...row, language: '' });
+      continue;
+    }
+    if (isRealRequest(message, transcript)) out.push({ ...row, language: message.language ?? '' });
+  }
+  return out;
+}
+
+/**
+ * Takes one addition out of the corpus (text and language as listed); the same text added for another language
+ * stays. Audited. Returns whether it was there. The next retrain (or restart) trains without it.
+ */
+export async function removeAddition(store: CorpusStore & AuditStore, input: { text: string; language: string }, actorId: string): Promise<boolean> {
+  const text = input.text.trim().replace(/\s+/g, ' ').toLowerCase();
+  const all = await store.listCorpusAdditions();
+  const same = (a: CorpusAddition) => a.text.trim().toLowerCase() === text;
+  const target = all.find((a) => same(a) && a.language === input.language);
+  if (!target) return false;
+  // The store removes a text in every language: the other languages' copies go back as they were.
+  const others = all.filter((a) => same(a) && a.language !== input.language);
+  await store.removeCorpusAdditions([target.text]);
+  for (const o of others) await store.addCorpusAddition(o);
+  await store.appendAudit({ actorId, action: 'nlu.utterance_remove', data: { intent: target.intent, language: target.language } });
+  return true;
+}
