@@ -13,6 +13,7 @@ import {
   type StatsQuery,
   type TranscriptResults,
 } from '../storeTypes';
+import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
 import { promised, type GroupCommit } from './groupCommit';
 import type { SqliteCustomers } from './sqliteCustomers';
 import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
@@ -22,9 +23,17 @@ type Row = Record<string, unknown>;
 /** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
 export const INDEX_CHUNK = 2000;
 
-/** The words of a phrase (store/searchText.ts) as an FTS5 phrase query: only letters and digits, so no syntax gets through. */
+/**
+ * The words of a phrase (store/searchText.ts) as an FTS5 phrase query on the text column: only letters and digits,
+ * so no syntax gets through (and a number never matches the period column).
+ */
 function ftsPhrase(words: readonly string[]): string {
-  return `"${words.join(' ')}"`;
+  return `text : "${words.join(' ')}"`;
+}
+
+/** The phrase within one week's messages. */
+function ftsPhraseIn(words: readonly string[], period: number): string {
+  return `${ftsPhrase(words)} AND period : "${period}"`;
 }
 
 /** The full-text index, kept in bulk from a queue (see sqliteSchema.ts). */
@@ -46,7 +55,12 @@ export class SqliteFullText {
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
     this.gc
       .stmt(
-        'INSERT INTO messages_fts(rowid, text) SELECT m.rowid, search_form(m.text) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid',
+        'INSERT INTO messages_fts(rowid, text, period) SELECT m.rowid, search_form(m.text), search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid',
+      )
+      .run(upTo);
+    this.gc
+      .stmt(
+        'INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ?',
       )
       .run(upTo);
     this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
@@ -66,9 +80,11 @@ export class SqliteReview implements EngineReview {
       () =>
         this.gc
           .stmt(
+            // The index hands its matches over newest first and stops at the page: ordering after the join
+            // read every match of a common word (130,000 for "refund" at a million messages) to keep fifty.
             `SELECT m.conversation_id AS conversationId, m.seq, m.role, m.text, m.created_at AS createdAt
-             FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-             WHERE messages_fts MATCH ? ORDER BY m.rowid DESC LIMIT ?`,
+             FROM messages m WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+             ORDER BY m.rowid DESC`,
           )
           .all(ftsPhrase(words), limit) as SearchHit[],
     );
@@ -154,13 +170,6 @@ export class SqliteReview implements EngineReview {
     const where: string[] = [];
     const args: unknown[] = [];
     const add = (sql: string, ...values: unknown[]) => (where.push(sql), args.push(...values));
-    if (f.words !== undefined) {
-      await this.fullText.indexPending();
-      add(
-        'c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)',
-        ftsPhrase(f.words),
-      );
-    }
     if (f.from !== undefined) add('c.created_at >= ?', f.from);
     if (f.to !== undefined) add('c.created_at < ?', f.to);
     if (f.channelId !== undefined) add('c.channel_id = ?', f.channelId);
@@ -176,14 +185,22 @@ export class SqliteReview implements EngineReview {
     if (f.tag !== undefined) add("instr(c.tags, '|' || ? || '|') > 0", f.tag);
     if (f.segment !== undefined) add('c.customer_id IN (SELECT customer_id FROM customer_segments WHERE segment = ?)', f.segment);
     if (page.after) add('(c.created_at < ? OR (c.created_at = ? AND c.id < ?))', page.after.createdAt, page.after.createdAt, page.after.id);
-    // With words, walk conversations newest first and stop at the page: otherwise SQLite sorts every match
-    // of a common word (hundreds of thousands) before taking fifty.
-    const keysetScan = 'INDEXED BY conversations_keyset';
+    const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    let ids: string[] | undefined;
+    if (f.words !== undefined) {
+      await this.fullText.indexPending();
+      ids = this.gc.run(() => this.matchingConversations(f.words!, f.from, filters, args, page.limit + 1));
+      if (!ids.length) return { items: [], nextCursor: null };
+    }
+    // Without words, walk conversations newest first on the review index, which holds the common filters, and stop
+    // at the page; SQLite would otherwise start from a filter's own index (a channel: 10,000 rows read and sorted)
+    // or from an intent's list of conversations. A customer and a segment have selective indexes of their own.
+    const walk = !ids && f.customerId === undefined && f.segment === undefined ? 'INDEXED BY conversations_review' : '';
     const sql = `SELECT c.*, json_extract(cu.doc, '$.displayName') AS customer_name,
         (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer') AS customer_messages
-      FROM conversations c ${f.words !== undefined ? keysetScan : ''} LEFT JOIN customers cu ON cu.id = c.customer_id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`;
-    const rows = this.gc.run(() => this.gc.stmt(sql).all(...args, page.limit + 1) as Row[]);
+      FROM conversations c ${walk} LEFT JOIN customers cu ON cu.id = c.customer_id
+      ${ids ? `WHERE c.id IN (${ids.map(() => '?').join(',')})` : filters} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`;
+    const rows = this.gc.run(() => this.gc.db.prepare(sql).all(...(ids ?? args), page.limit + 1) as Row[]);
     const items = rows.slice(0, page.limit).map((r) => ({
       conversation: rowToConversation(r),
       ...(typeof r.customer_name === 'string' ? { customerName: r.customer_name } : {}),
@@ -191,6 +208,31 @@ export class SqliteReview implements EngineReview {
       customerMessages: r.customer_messages as number,
     }));
     return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].conversation) : null };
+  }
+
+  /**
+   * The newest `want` conversations (by start, then id) with a message matching the phrase and passing `filters`:
+   * read a week of matches at a time, newest week first. A conversation starts no later than its messages, so once
+   * `want` conversations started at or after the beginning of the week just read, no older week can hold a newer
+   * one. A common word's page comes from its last week or two (a few thousand matches, not 130,000); a rare
+   * phrase costs one cheap index query per week that holds messages, from the week of `from` on.
+   */
+  private matchingConversations(words: readonly string[], from: string | undefined, filters: string, args: unknown[], want: number): string[] {
+    // A week early: `from` is compared as text, and a time with an offset parses to another instant.
+    const oldest = from === undefined ? 0 : searchPeriod(from) - 1;
+    const periods = this.gc.stmt('SELECT period FROM messages_fts_periods WHERE period >= ? ORDER BY period DESC').pluck().all(oldest) as number[];
+    const inPeriod = this.gc.stmt(
+      `SELECT c.id, c.created_at FROM (SELECT DISTINCT m.conversation_id AS id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?) s
+         CROSS JOIN conversations c ON c.id = s.id ${filters ? `${filters}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+    );
+    const found = new Map<string, string>();
+    let best: [string, string][] = [];
+    for (const period of periods) {
+      for (const r of inPeriod.all(ftsPhraseIn(words, period), ...args, want) as Row[]) found.set(r.id as string, r.created_at as string);
+      best = [...found].sort(([ia, ca], [ib, cb]) => (ca < cb ? 1 : ca > cb ? -1 : ia < ib ? 1 : ia > ib ? -1 : 0)).slice(0, want);
+      if (best.length === want && Date.parse(best[want - 1][1]) >= period * SEARCH_PERIOD_MS) break;
+    }
+    return best.map(([id]) => id);
   }
 
   listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {

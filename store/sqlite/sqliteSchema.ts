@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
-import { searchForm } from '../searchText';
+import { searchForm, searchPeriod } from '../searchText';
 
 /**
  * The embedded store's schema and its upgrades. `applySchema` is idempotent: a new file gets every table; a file
@@ -72,9 +72,12 @@ CREATE INDEX IF NOT EXISTS corpus_additions_conversation ON corpus_additions(con
  * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
  * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
  * contentless (the form is computed in JavaScript, by the `search_form` function, only when indexing) with
- * contentless_delete, so a deleted or erased message leaves it by rowid alone.
+ * contentless_delete, so a deleted or erased message leaves it by rowid alone. The `period` column holds the
+ * message's week (store/searchText.ts searchPeriod), so a transcript search reads the matches a week at a time,
+ * newest first, and stops at its page (sqliteReview.ts); `messages_fts_periods` lists the weeks that hold messages.
  */
-const FTS_TABLE = "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')";
+const FTS_TABLE = "CREATE VIRTUAL TABLE messages_fts USING fts5(text, period, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')";
+const FTS_PERIODS = 'CREATE TABLE IF NOT EXISTS messages_fts_periods (period INTEGER PRIMARY KEY)';
 
 /**
  * The index is kept in bulk: a new or changed message only queues its rowid (a one-row insert), and indexing runs
@@ -95,6 +98,7 @@ CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
 /** The SQL functions the schema and the indexing use; registered on the store's connection before anything runs. */
 export function registerFunctions(db: Database.Database): void {
   db.function('search_form', { deterministic: true }, (text: unknown) => searchForm(typeof text === 'string' ? text : ''));
+  db.function('search_period', { deterministic: true }, (createdAt: unknown) => searchPeriod(typeof createdAt === 'string' ? createdAt : ''));
 }
 
 type Row = Record<string, unknown>;
@@ -102,9 +106,9 @@ type Row = Record<string, unknown>;
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
- * search form.
+ * search form, 4 the week of each message in the full-text index.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -118,12 +122,13 @@ export function applySchema(db: Database.Database): void {
   db.exec(SCHEMA);
   addReviewColumns(db);
   const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
-  if (!fts?.sql.includes('contentless_delete')) {
-    // A new file, one from before the full-text index, or one whose index held raw texts: index every message's
-    // search form now (the migration step; a large history takes a while once).
+  if (!fts?.sql.includes('contentless_delete') || !fts.sql.includes('period')) {
+    // A new file, one from before the full-text index, or one whose index held raw texts or no weeks: index every
+    // message's search form now (the migration step; a large history takes a while once).
     db.transaction(() => {
-      db.exec(`DROP TABLE IF EXISTS messages_fts; ${FTS_TABLE}; DELETE FROM messages_fts_pending;`);
-      db.exec('INSERT INTO messages_fts(rowid, text) SELECT rowid, search_form(text) FROM messages');
+      db.exec(`DROP TABLE IF EXISTS messages_fts; ${FTS_TABLE}; ${FTS_PERIODS}; DELETE FROM messages_fts_pending; DELETE FROM messages_fts_periods;`);
+      db.exec('INSERT INTO messages_fts(rowid, text, period) SELECT rowid, search_form(text), search_period(created_at) FROM messages');
+      db.exec('INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(created_at) FROM messages');
     })();
   }
   db.exec(FTS_TRIGGERS);
@@ -182,11 +187,14 @@ function addReviewColumns(db: Database.Database): void {
       }
     })();
   }
-  // Figures read covering indexes only: a range of conversations never touches their (large) documents.
+  // Figures read covering indexes only: a range of conversations never touches their (large) documents. Transcript
+  // pages walk conversations_review newest first and test the common filters in the index, reading a row only for
+  // the page (it replaces conversations_keyset, its first two columns).
   db.exec(`DROP INDEX IF EXISTS conversations_stats; DROP INDEX IF EXISTS conversations_created;
     DROP INDEX IF EXISTS messages_customer_day; DROP INDEX IF EXISTS messages_customer_intent;
     CREATE INDEX IF NOT EXISTS conversations_facts ON conversations(created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms, handle_ms, sentiment_sum, sentiment_n, customer_id);
-    CREATE INDEX IF NOT EXISTS conversations_keyset ON conversations(created_at, id);
+    DROP INDEX IF EXISTS conversations_keyset;
+    CREATE INDEX IF NOT EXISTS conversations_review ON conversations(created_at, id, channel_id, state, handoff_reason, satisfaction, sentiment_sum, sentiment_n, customer_id, tags, handled_by);
     CREATE INDEX IF NOT EXISTS messages_intent ON messages(intent, created_at, channel_id, conversation_id) WHERE role = 'customer';
     CREATE INDEX IF NOT EXISTS messages_unrecognized ON messages(created_at, channel_id, text, conversation_id) WHERE role = 'customer' AND intent = '${UNRECOGNIZED_INTENT}';`);
 }

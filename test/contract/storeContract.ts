@@ -660,6 +660,95 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     }
   });
 
+  describe('full-text search over a long history (matches read newest first, week by week)', () => {
+    /**
+     * Fourteen conversations five days apart (ten weeks); the even ones say the phrase the day they start, number 1
+     * and 3 say it only 70 and 60 days after they started (in the newest week), number 3 first the other way round.
+     */
+    async function weeks() {
+      const customer = { ...buildCustomer({ displayName: 'W' }), id: uniq('weeks') };
+      const day = 86_400_000;
+      const at = (d: number, h = 9) => new Date(Date.UTC(2025, 0, 1) + d * day + h * 3_600_000).toISOString();
+      const conversations: Conversation[] = [];
+      const messages: Message[] = [];
+      for (let i = 0; i < 14; i++) {
+        const c: Conversation = {
+          ...buildConversation({
+            channelId: i % 2 ? 'webchat' : 'slack',
+            channelConversationId: uniq('weeks'),
+            customerId: customer.id,
+            reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: 'w' } },
+          }),
+          id: uniq(`weeks${String(i).padStart(2, '0')}`),
+          createdAt: at(i * 5),
+          updatedAt: at(i * 5),
+          lastSeq: 2,
+        };
+        conversations.push(c);
+        const lines: [number, string][] =
+          i === 1
+            ? [
+                [5, 'hello'],
+                [75, 'the Walrus-tusk is back'],
+              ]
+            : i === 3
+              ? [
+                  [15, 'tusk walrus'],
+                  [74, 'Walrus tusk!'],
+                ]
+              : i % 2 === 0
+                ? [
+                    [i * 5, 'a walrus tusk please'],
+                    [i * 5, 'thanks'],
+                  ]
+                : [
+                    [i * 5, 'hello'],
+                    [i * 5, 'bye'],
+                  ];
+        lines.forEach(([d, text], k) => messages.push(buildMessage({ conversationId: c.id, role: 'customer', text, createdAt: at(d, 10 + k) }, k + 1)));
+      }
+      await store.importRecords({ customers: [customer], conversations, messages });
+      const saying = conversations.filter((_, i) => i % 2 === 0 || i === 1 || i === 3);
+      return { conversations, saying, at };
+    }
+
+    const pages = async (filter: Parameters<Store['searchTranscripts']>[0], limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.searchTranscripts(filter, { limit, cursor });
+        seen.push(...page.items.map((i) => i.conversation.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+
+    test('transcripts come newest conversation first, whichever week the matching message was written in', async () => {
+      const { saying, conversations, at } = await weeks();
+      const newestFirst = [...saying].reverse().map((c) => c.id);
+      expect(newestFirst).toHaveLength(9);
+      for (const limit of [1, 2, 3, 50]) expect([limit, await pages({ text: 'walrus tusk' }, limit)]).toEqual([limit, newestFirst]);
+      // Conversations 1 and 3 started before `from`: their late messages do not bring them in.
+      const from = at(20, 0);
+      expect(await pages({ text: 'walrus tusk', from }, 2)).toEqual(newestFirst.filter((id) => conversations.find((c) => c.id === id)!.createdAt >= from));
+      expect(await pages({ text: 'walrus tusk', channelId: 'webchat' }, 2)).toEqual([conversations[3].id, conversations[1].id]);
+      expect(await pages({ text: 'walrus tusk', to: at(10, 0) }, 2)).toEqual([conversations[1].id, conversations[0].id]);
+      expect(await pages({ text: 'walrus narwhal' }, 2)).toEqual([]);
+      const hits = await store.searchMessages('walrus tusk', 100);
+      expect(hits.map((h) => h.conversationId).sort()).toEqual(saying.map((c) => c.id).sort());
+      expect(await store.searchMessages('walrus tusk', 3)).toHaveLength(3);
+    });
+
+    test('an erased or deleted conversation leaves the search, in every week', async () => {
+      const { saying } = await weeks();
+      await store.eraseMessages(saying[0].id);
+      await store.deleteConversation(saying[8].id);
+      const left = saying.slice(1, 8).map((c) => c.id);
+      expect(await pages({ text: 'walrus tusk' }, 2)).toEqual([...left].reverse());
+      expect((await store.searchMessages('walrus tusk', 100)).map((h) => h.conversationId).sort()).toEqual([...left].sort());
+    });
+  });
+
   describe('filters stay exact across keyset pages, and a bulk load can run twice', () => {
     /** Twelve conversations an hour apart; every third by a VIP, every other one with the intent, some with the phrase. */
     function many() {
