@@ -15,10 +15,25 @@ import {
 } from '../storeTypes';
 import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
 import { promised, type GroupCommit } from './groupCommit';
+import { intentCounts, wholeDays, type SqliteRollups } from './sqliteRollups';
 import type { SqliteCustomers } from './sqliteCustomers';
 import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
 
 type Row = Record<string, unknown>;
+
+/** The dashboard's figures over some days, before merging (unrecognized texts by their key, all of them). */
+interface Figures {
+  perDay: ConversationStats['perDay'];
+  total: number;
+  botOnly: number;
+  reasons: Map<string | number, number>;
+  satisfaction: Map<string | number, number>;
+  intents: Map<string | number, number>;
+  unrecognized: Map<string, { text: string; count: number; conversationId: string }>;
+  /** Sums, averaged when merged (averageSentiment: the same rounding as the MongoDB engine's). */
+  sentiment: { day: string; segment: string; sum: number; n: number }[];
+  n: { waiting: number; firstResponse: number; handling: number };
+}
 
 /** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
 export const INDEX_CHUNK = 2000;
@@ -72,6 +87,7 @@ export class SqliteReview implements EngineReview {
   constructor(
     private readonly gc: GroupCommit,
     private readonly fullText: SqliteFullText,
+    private readonly rollups: SqliteRollups,
   ) {}
 
   async searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
@@ -90,80 +106,161 @@ export class SqliteReview implements EngineReview {
     );
   }
 
-  conversationStats(q: StatsQuery): Promise<ConversationStats> {
-    return promised(() => {
-      const channel = q.channelId ?? null;
-      const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
-      const args = [q.from, q.to, channel, channel];
-      return this.gc.run(() => {
-        const perDay = this.gc
-          .stmt(
-            `SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`,
-          )
-          .all(...args) as ConversationStats['perDay'];
-        const totals = this.gc
-          .stmt(
-            `SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`,
-          )
-          .get(...args) as { total: number; botOnly: number | null };
-        const handoffReasons = this.gc
-          .stmt(
-            `SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`,
-          )
-          .all(...args) as ConversationStats['handoffReasons'];
-        const satisfaction = this.gc
-          .stmt(
-            `SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`,
-          )
-          .all(...args) as ConversationStats['satisfaction'];
-        const percentiles = (column: string): Percentiles => {
-          const { n } = this.gc.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
-          const at = (p: number) =>
-            n === 0
-              ? null
-              : (
-                  this.gc
-                    .stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`)
-                    .get(...args, rankIndex(n, p)) as { v: number }
-                ).v / 1000;
-          return { p50: at(0.5), p90: at(0.9), n };
-        };
-        const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
-        const intents = this.gc
-          .stmt(
-            `SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`,
-          )
-          .all(...args) as ConversationStats['intents'];
-        const unrecognized = this.gc
-          .stmt(
-            `SELECT MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
-             WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text)) ORDER BY count DESC, text LIMIT ?`,
-          )
-          .all(...args, UNRECOGNIZED_TOP) as ConversationStats['unrecognized'];
-        const sentiment = this.gc
-          .stmt(
-            `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, ROUND(SUM(sentiment_sum) / SUM(sentiment_n), 3) AS average, SUM(sentiment_n) AS n
-               FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
-             UNION ALL
-             SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, ROUND(SUM(c.sentiment_sum) / SUM(c.sentiment_n), 3) AS average, SUM(c.sentiment_n) AS n
-               FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
-               WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment
-             ORDER BY day, segment`,
-          )
-          .all(...args, ...args) as ConversationStats['sentiment'];
-        return {
-          perDay,
-          total: totals.total,
-          botOnly: totals.botOnly ?? 0,
-          handoffReasons,
-          satisfaction,
-          times: { waiting: percentiles('wait_ms'), firstResponse: percentiles('first_response_ms'), handling: percentiles('handle_ms') },
-          intents,
-          unrecognized,
-          sentiment,
-        };
-      });
+  /**
+   * The figures over [from, to): whole days from the daily rollups (sqliteRollups.ts, dirty days recomputed first),
+   * the partial days at either end from the records, merged; the percentiles walk an index ordered by the value.
+   */
+  async conversationStats(q: StatsQuery): Promise<ConversationStats> {
+    const channel = q.channelId ?? null;
+    const whole = wholeDays(q.from, q.to);
+    if (whole) await this.rollups.refresh(whole);
+    return this.gc.run(() => {
+      const parts: Figures[] = [];
+      if (whole) {
+        if (q.from < whole.first) parts.push(this.recordFigures(q.from, whole.first, channel));
+        parts.push(this.rollupFigures(whole, channel));
+        if (whole.end < q.to) parts.push(this.recordFigures(whole.end, q.to, channel));
+      } else parts.push(this.recordFigures(q.from, q.to, channel));
+      return this.merge(parts, q.from, q.to, channel);
     });
+  }
+
+  /** Inside gc.run: the figures of [from, to) read from the records (covering indexes only). */
+  private recordFigures(from: string, to: string, channel: string | null): Figures {
+    const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
+    const args = [from, to, channel, channel];
+    const gc = this.gc;
+    const perDay = gc
+      .stmt(
+        `SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`,
+      )
+      .all(...args) as ConversationStats['perDay'];
+    const totals = gc
+      .stmt(
+        `SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly,
+           COUNT(wait_ms) AS waiting, COUNT(first_response_ms) AS firstResponse, COUNT(handle_ms) AS handling FROM conversations WHERE ${where}`,
+      )
+      .get(...args) as { total: number; botOnly: number | null; waiting: number; firstResponse: number; handling: number };
+    const counted = (sql: string) => new Map((gc.stmt(sql).all(...args) as { key: string | number; count: number }[]).map((r) => [r.key, r.count]));
+    const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
+    const unrecognized = gc
+      .stmt(
+        `SELECT lower(trim(text)) AS key, MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
+         WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text))`,
+      )
+      .all(...args) as { key: string; text: string; count: number; conversationId: string }[];
+    const sentiment = gc
+      .stmt(
+        `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, SUM(sentiment_sum) AS sum, SUM(sentiment_n) AS n
+           FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
+         UNION ALL
+         SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, SUM(c.sentiment_sum) AS sum, SUM(c.sentiment_n) AS n
+           FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
+           WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment`,
+      )
+      .all(...args, ...args) as Figures['sentiment'];
+    return {
+      perDay,
+      total: totals.total,
+      botOnly: totals.botOnly ?? 0,
+      reasons: counted(
+        `SELECT handoff_reason AS key, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason`,
+      ),
+      satisfaction: counted(
+        `SELECT satisfaction AS key, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction`,
+      ),
+      intents: new Map(
+        (gc.stmt(`SELECT key, SUM(count) AS count FROM (${intentCounts('AND (? IS NULL OR m.channel_id = ?)')}) GROUP BY key`).all(...args) as Row[]).map(
+          (r) => [r.key as string, r.count as number],
+        ),
+      ),
+      unrecognized: new Map(unrecognized.map((r) => [r.key, r])),
+      sentiment,
+      n: { waiting: totals.waiting, firstResponse: totals.firstResponse, handling: totals.handling },
+    };
+  }
+
+  /** Inside gc.run: the figures of whole days from the rollups. */
+  private rollupFigures(range: { first: string; end: string }, channel: string | null): Figures {
+    const r = this.rollups.read(range, channel);
+    const counted = (rows: Record<string, unknown>[]) => new Map(rows.map((x) => [x.key as string | number, x.count as number]));
+    const sum = (f: (d: (typeof r.days)[number]) => number) => r.days.reduce((a, d) => a + f(d), 0);
+    return {
+      perDay: r.days.map((d) => ({ day: d.day, channelId: d.channelId, count: d.count })),
+      total: sum((d) => d.count),
+      botOnly: sum((d) => d.botOnly),
+      reasons: counted(r.reasons),
+      satisfaction: counted(r.satisfaction),
+      intents: counted(r.intents),
+      unrecognized: new Map(r.unrecognized.map((u) => [u.key, u])),
+      sentiment: r.sentiment,
+      n: { waiting: sum((d) => d.waitN), firstResponse: sum((d) => d.firstResponseN), handling: sum((d) => d.handleN) },
+    };
+  }
+
+  /** Parts over disjoint days, merged into the figures (the same orders as one query over the whole range). */
+  private merge(parts: Figures[], from: string, to: string, channel: string | null): ConversationStats {
+    const add = <K>(maps: Map<K, number>[]) => {
+      const out = new Map<K, number>();
+      for (const m of maps) for (const [k, v] of m) out.set(k, (out.get(k) ?? 0) + v);
+      return [...out];
+    };
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const unrecognized = new Map<string, { text: string; count: number; conversationId: string }>();
+    for (const p of parts) {
+      for (const [key, u] of p.unrecognized) {
+        const seen = unrecognized.get(key);
+        unrecognized.set(
+          key,
+          seen
+            ? {
+                text: u.text < seen.text ? u.text : seen.text,
+                count: seen.count + u.count,
+                conversationId: u.conversationId > seen.conversationId ? u.conversationId : seen.conversationId,
+              }
+            : { text: u.text, count: u.count, conversationId: u.conversationId },
+        );
+      }
+    }
+    const percentiles = (column: string, index: string, n: number): Percentiles => {
+      const at = (p: number) => {
+        if (n === 0) return null;
+        const row = this.gc
+          .stmt(
+            `SELECT ${column} AS v FROM conversations INDEXED BY ${index} WHERE ${column} IS NOT NULL AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)
+             ORDER BY ${column} LIMIT 1 OFFSET ?`,
+          )
+          .get(from, to, channel, channel, rankIndex(n, p)) as { v: number } | undefined;
+        // A conversation changed since the rollup was read may move a rank past the end.
+        return row ? row.v / 1000 : null;
+      };
+      return { p50: at(0.5), p90: at(0.9), n };
+    };
+    const n = (k: keyof Figures['n']) => parts.reduce((a, p) => a + p.n[k], 0);
+    return {
+      perDay: parts.flatMap((p) => p.perDay).sort((a, b) => byText(a.day, b.day) || byText(a.channelId, b.channelId)),
+      total: parts.reduce((a, p) => a + p.total, 0),
+      botOnly: parts.reduce((a, p) => a + p.botOnly, 0),
+      handoffReasons: add(parts.map((p) => p.reasons as Map<string, number>))
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || byText(a.reason, b.reason)),
+      satisfaction: add(parts.map((p) => p.satisfaction as Map<number, number>))
+        .map(([score, count]) => ({ score, count }))
+        .sort((a, b) => a.score - b.score),
+      times: {
+        waiting: percentiles('wait_ms', 'conversations_wait', n('waiting')),
+        firstResponse: percentiles('first_response_ms', 'conversations_first_response', n('firstResponse')),
+        handling: percentiles('handle_ms', 'conversations_handle', n('handling')),
+      },
+      intents: add(parts.map((p) => p.intents as Map<string, number>))
+        .map(([intent, count]) => ({ intent, count }))
+        .sort((a, b) => b.count - a.count || byText(a.intent, b.intent)),
+      unrecognized: [...unrecognized.values()].sort((a, b) => b.count - a.count || byText(a.text, b.text)).slice(0, UNRECOGNIZED_TOP),
+      sentiment: parts
+        .flatMap((p) => p.sentiment)
+        .map((r) => ({ day: r.day, segment: r.segment, average: averageSentiment(r.sum, r.n) ?? 0, n: r.n }))
+        .sort((a, b) => byText(a.day, b.day) || byText(a.segment, b.segment)),
+    };
   }
 
   async searchTranscripts(f: EngineTranscriptFilter, page: { limit: number; after?: Keyset }): Promise<TranscriptResults> {

@@ -95,6 +95,60 @@ CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
   DELETE FROM messages_fts WHERE rowid = old.rowid;
   INSERT OR IGNORE INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;`;
 
+/**
+ * Daily rollups of the dashboard's figures (sqliteRollups.ts), one row per day (UTC, the dashboard's day: the first
+ * ten characters of created_at) and channel. Triggers mark a day dirty whenever a write changes what its figures
+ * are made of (a conversation's facts, a customer message, a customer's segments); a dirty day is recomputed
+ * whole from the records, in the background and before a dashboard reads it. Recomputing is idempotent, so no
+ * lease is needed and a crash loses nothing: the mark and the write commit together. Triggers test for the mark
+ * instead of INSERT OR IGNORE, which an outer statement's own conflict clause (an upsert) would override. Replaced on
+ * every start.
+ */
+const ROLLUP_TABLES = `
+CREATE TABLE IF NOT EXISTS stats_dirty_days (day TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS stats_days (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, conversations INTEGER NOT NULL, bot_only INTEGER NOT NULL,
+  wait_n INTEGER NOT NULL, first_response_n INTEGER NOT NULL, handle_n INTEGER NOT NULL, PRIMARY KEY (day, channel_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_reasons (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, channel_id, reason)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_satisfaction (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, score INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, channel_id, score)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_sentiment (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, segment TEXT NOT NULL, sum REAL NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, channel_id, segment)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_intents (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, intent TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, channel_id, intent)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_unrecognized (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, text TEXT NOT NULL, conversation_id TEXT NOT NULL,
+  PRIMARY KEY (day, channel_id, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversations_wait ON conversations(wait_ms, created_at, channel_id) WHERE wait_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS conversations_first_response ON conversations(first_response_ms, created_at, channel_id) WHERE first_response_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS conversations_handle ON conversations(handle_ms, created_at, channel_id) WHERE handle_ms IS NOT NULL;
+DROP TRIGGER IF EXISTS stats_conversations_ai; DROP TRIGGER IF EXISTS stats_conversations_au; DROP TRIGGER IF EXISTS stats_conversations_ad;
+DROP TRIGGER IF EXISTS stats_messages_ai; DROP TRIGGER IF EXISTS stats_messages_au; DROP TRIGGER IF EXISTS stats_messages_ad;
+DROP TRIGGER IF EXISTS stats_segments_ai; DROP TRIGGER IF EXISTS stats_segments_ad;
+CREATE TRIGGER stats_conversations_ai AFTER INSERT ON conversations BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(new.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_conversations_au AFTER UPDATE OF created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms,
+  handle_ms, sentiment_sum, sentiment_n, customer_id ON conversations BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d UNION SELECT substr(new.created_at, 1, 10))
+    WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_conversations_ad AFTER DELETE ON conversations BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_messages_ai AFTER INSERT ON messages WHEN new.role = 'customer' BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(new.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_messages_au AFTER UPDATE OF role, created_at, channel_id, intent, text ON messages WHEN old.role = 'customer' OR new.role = 'customer' BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d UNION SELECT substr(new.created_at, 1, 10))
+    WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_messages_ad AFTER DELETE ON messages WHEN old.role = 'customer' BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_segments_ai AFTER INSERT ON customer_segments BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM conversations
+    WHERE customer_id = new.customer_id AND substr(created_at, 1, 10) NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_segments_ad AFTER DELETE ON customer_segments BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM conversations
+    WHERE customer_id = old.customer_id AND substr(created_at, 1, 10) NOT IN (SELECT day FROM stats_dirty_days); END;
+`;
+
 /** The SQL functions the schema and the indexing use; registered on the store's connection before anything runs. */
 export function registerFunctions(db: Database.Database): void {
   db.function('search_form', { deterministic: true }, (text: unknown) => searchForm(typeof text === 'string' ? text : ''));
@@ -106,7 +160,7 @@ type Row = Record<string, unknown>;
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
- * search form, 4 the week of each message in the full-text index.
+ * search form, 4 the week of each message in the full-text index and the daily rollups of the dashboard.
  */
 export const SCHEMA_VERSION = 4;
 
@@ -132,6 +186,14 @@ export function applySchema(db: Database.Database): void {
     })();
   }
   db.exec(FTS_TRIGGERS);
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'stats_days'").get()) {
+    // A file from before the rollups: every day that holds a record is dirty, recomputed in the background.
+    db.transaction(() => {
+      db.exec(ROLLUP_TABLES);
+      db.exec(`INSERT OR IGNORE INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM conversations;
+        INSERT OR IGNORE INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM messages WHERE role = 'customer';`);
+    })();
+  } else db.exec(ROLLUP_TABLES);
   db.transaction(() => {
     db.exec(PROFILE_RECORDS);
     moveProfileRecordsOutOfBotState(db);
