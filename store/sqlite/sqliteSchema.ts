@@ -129,7 +129,12 @@ DROP TRIGGER IF EXISTS stats_segments_ai; DROP TRIGGER IF EXISTS stats_segments_
 CREATE TRIGGER stats_conversations_ai AFTER INSERT ON conversations BEGIN
   INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(new.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
 CREATE TRIGGER stats_conversations_au AFTER UPDATE OF created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms,
-  handle_ms, sentiment_sum, sentiment_n, customer_id ON conversations BEGIN
+  handle_ms, sentiment_sum, sentiment_n, customer_id ON conversations
+  -- Every append sets the running sentiment; most add nothing to it (a bot's message, an unscored one).
+  WHEN old.sentiment_n IS NOT new.sentiment_n OR old.sentiment_sum IS NOT new.sentiment_sum OR old.created_at IS NOT new.created_at
+    OR old.channel_id IS NOT new.channel_id OR old.state IS NOT new.state OR old.handoff_reason IS NOT new.handoff_reason
+    OR old.satisfaction IS NOT new.satisfaction OR old.wait_ms IS NOT new.wait_ms OR old.first_response_ms IS NOT new.first_response_ms
+    OR old.handle_ms IS NOT new.handle_ms OR old.customer_id IS NOT new.customer_id BEGIN
   INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d UNION SELECT substr(new.created_at, 1, 10))
     WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
 CREATE TRIGGER stats_conversations_ad AFTER DELETE ON conversations BEGIN
@@ -251,12 +256,13 @@ function addReviewColumns(db: Database.Database): void {
   }
   // Figures read covering indexes only: a range of conversations never touches their (large) documents. Transcript
   // pages walk conversations_review newest first and test the common filters in the index, reading a row only for
-  // the page (it replaces conversations_keyset, its first two columns).
+  // the page (it replaces conversations_keyset, its first two columns). Not the running sentiment: every customer
+  // message changes it, and a turn would rewrite this entry too.
   db.exec(`DROP INDEX IF EXISTS conversations_stats; DROP INDEX IF EXISTS conversations_created;
     DROP INDEX IF EXISTS messages_customer_day; DROP INDEX IF EXISTS messages_customer_intent;
     CREATE INDEX IF NOT EXISTS conversations_facts ON conversations(created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms, handle_ms, sentiment_sum, sentiment_n, customer_id);
     DROP INDEX IF EXISTS conversations_keyset;
-    CREATE INDEX IF NOT EXISTS conversations_review ON conversations(created_at, id, channel_id, state, handoff_reason, satisfaction, sentiment_sum, sentiment_n, customer_id, tags, handled_by);
+    CREATE INDEX IF NOT EXISTS conversations_review ON conversations(created_at, id, channel_id, state, handoff_reason, satisfaction, customer_id, tags, handled_by);
     CREATE INDEX IF NOT EXISTS messages_intent ON messages(intent, created_at, channel_id, conversation_id) WHERE role = 'customer';
     CREATE INDEX IF NOT EXISTS messages_unrecognized ON messages(created_at, channel_id, text, conversation_id) WHERE role = 'customer' AND intent = '${UNRECOGNIZED_INTENT}';`);
 }
