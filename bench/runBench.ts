@@ -17,6 +17,7 @@ import { lexiconSentiment, nodeNlpSentiment } from '../nlu/sentiment';
 import { SqliteStore } from '../store/sqliteStore';
 import { generateHistory } from './generateHistory';
 import { consolePush } from './consolePush';
+import { timeStoreQueries } from './storeQueries';
 import { outsideLoad, webchatAtScale } from './webchatLoad';
 
 /**
@@ -461,37 +462,8 @@ async function storeFigures(dir: string, alongside?: () => Promise<void>) {
   out.generateSeconds = round((Date.now() - t0) / 1000, 1);
   out.generatedAlongsideTraining = !!background;
   await background;
-  const timed = async (runs: number, fn: (i: number) => Promise<unknown>) => {
-    const ms: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t = process.hrtime.bigint();
-      await fn(i);
-      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    return summary(ms);
-  };
-  const phrases = ['blue umbrella', 'refund', 'never arrived', 'wrong size', 'invoice', 'purple kettle', 'charged twice', 'worst service ever'];
-  const day = 86_400_000;
-  const lastMonth = { from: new Date(Date.now() - 30 * day).toISOString(), to: new Date(Date.now() + day).toISOString() };
-  const lastYear = { from: new Date(Date.now() - 366 * day).toISOString(), to: lastMonth.to };
-  out.messageSearch = await timed(16, (i) => s.searchMessages(phrases[i % phrases.length], 50));
-  out.transcriptSearchText = await timed(16, (i) => s.searchTranscripts({ text: phrases[i % phrases.length] }, { limit: 50 }));
-  out.transcriptSearchTextAndFilters = await timed(16, (i) =>
-    s.searchTranscripts({ text: phrases[i % phrases.length], channelId: 'webchat', ...lastMonth }, { limit: 50 }),
-  );
-  out.transcriptSearchFilters = await timed(16, (i) =>
-    s.searchTranscripts(
-      [
-        { handoffReason: 'negative_sentiment', satisfactionMax: 2 },
-        { segment: 'vip', sentimentMax: -0.3 },
-        { intent: 'payment.problem' },
-        { tag: 'billing', channelId: 'slack' },
-      ][i % 4],
-      { limit: 50 },
-    ),
-  );
-  out.dashboardMonth = await timed(6, () => s.conversationStats(lastMonth));
-  out.dashboardYear = await timed(6, () => s.conversationStats(lastYear));
+  // The same queries `node dist/bench/storeQueries.js FILE` times on a history made once by `npm run generate`.
+  Object.assign(out, await timeStoreQueries(s));
   await s.close();
   out.export = await exportFigures(file, path.join(dir, 'nlu.json'));
   const p = (k: string) => `${(out[k] as { p50: number; p95: number }).p50}/${(out[k] as { p50: number; p95: number }).p95}`;

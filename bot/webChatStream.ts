@@ -5,6 +5,7 @@ import type { Config } from '../core/config';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/store';
+import { followUpId } from './supportBot';
 import { toActivity, WEBCHAT_CHANNEL, type AttachmentUrl } from './webChatChannel';
 import { StreamTokens } from './webChatStreamTokens';
 
@@ -56,8 +57,13 @@ interface Connection {
   readonly userId: string;
   /** The conversation token's expiry, epoch ms: the stream closes then. */
   readonly until: number;
-  /** The last sequence number pushed (or the client's watermark). */
+  /** The last sequence number pushed (or the client's watermark), in the conversation `followUp` of the chain. */
   watermark: number;
+  /**
+   * Which stored conversation of the channel conversation the stream is in: 0 the first, n its n-th follow-up (a
+   * customer writing again after a close), as polling numbers them (watermark "n.seq", bot/webChatChannel.ts).
+   */
+  followUp: number;
   storeId?: string;
   alive: boolean;
   pumping: boolean;
@@ -129,8 +135,15 @@ export class WebChatStream implements WebChatStreamHook {
   }
 
   streamUrl(baseUrl: string, t: { conversationId: string; userId: string; exp: number }, watermark: unknown): string {
-    const w = Number(watermark ?? 0);
-    const token = this.tokens.issue({ conversationId: t.conversationId, userId: t.userId, watermark: Number.isSafeInteger(w) && w >= 0 ? w : 0, until: t.exp });
+    // "seq", or "n.seq" once the chat went on in its n-th follow-up: the same watermarks polling hands out.
+    const mark = /^(?:(\d{1,4})\.)?(\d{1,15})$/.exec(typeof watermark === 'string' || typeof watermark === 'number' ? String(watermark) : '0');
+    const token = this.tokens.issue({
+      conversationId: t.conversationId,
+      userId: t.userId,
+      watermark: mark ? Number(mark[2]) : 0,
+      followUp: mark ? Number(mark[1] ?? 0) : 0,
+      until: t.exp,
+    });
     return `${baseUrl.replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(t.conversationId)}/stream?t=${token}`;
   }
 
@@ -205,7 +218,7 @@ export class WebChatStream implements WebChatStreamHook {
     }
   };
 
-  private open(ws: WebSocket, g: { conversationId: string; userId: string; watermark: number; until: number }): void {
+  private open(ws: WebSocket, g: { conversationId: string; userId: string; watermark: number; followUp?: number; until: number }): void {
     if (this.closed) return void ws.terminate();
     const c: Connection = {
       ws,
@@ -213,6 +226,7 @@ export class WebChatStream implements WebChatStreamHook {
       userId: g.userId,
       until: g.until * 1000,
       watermark: g.watermark,
+      followUp: g.followUp ?? 0,
       alive: true,
       pumping: false,
       again: false,
@@ -250,14 +264,25 @@ export class WebChatStream implements WebChatStreamHook {
         c.again = false;
         if (c.ws.readyState !== WebSocket.OPEN) return;
         if (!c.storeId) {
-          const conv = await this.d.store.findConversationByChannel(WEBCHAT_CHANNEL, c.conversationId);
+          const conv = await this.d.store.findConversationByChannel(WEBCHAT_CHANNEL, followUpId(c.conversationId, c.followUp + 1));
           if (!conv) return; // no message yet: the first one notifies
           c.storeId = conv.id;
         }
         const messages = await this.d.store.listMessages(c.storeId, { afterSeq: c.watermark, limit: PAGE });
-        if (!messages.length) continue;
+        if (!messages.length) {
+          // Nothing new here: the customer may have written again after a close, which went on in a follow-up
+          // conversation (bot/supportBot.ts); the stream follows it, from its first message.
+          const next = await this.d.store.findConversationByChannel(WEBCHAT_CHANNEL, followUpId(c.conversationId, c.followUp + 2));
+          if (next) {
+            c.followUp++;
+            c.storeId = next.id;
+            c.watermark = 0;
+            c.again = true;
+          }
+          continue;
+        }
         if (messages.length === PAGE) c.again = true;
-        for (const frame of this.frames(messages, c.userId)) {
+        for (const frame of this.frames(messages, c.userId, c.followUp)) {
           const full = this.write(c, frame);
           if (full) await full;
         }
@@ -273,8 +298,9 @@ export class WebChatStream implements WebChatStreamHook {
     }
   }
 
-  /** Activity sets of about FRAME_BYTES, each with the watermark of its last message. */
-  private *frames(messages: Awaited<ReturnType<Store['listMessages']>>, userId: string): Generator<string> {
+  /** Activity sets of about FRAME_BYTES, each with the watermark of its last message ("n.seq" in the n-th follow-up). */
+  private *frames(messages: Awaited<ReturnType<Store['listMessages']>>, userId: string, followUp: number): Generator<string> {
+    const prefix = followUp ? `${followUp}.` : '';
     let parts: string[] = [];
     let size = 0;
     for (let i = 0; i < messages.length; i++) {
@@ -286,7 +312,7 @@ export class WebChatStream implements WebChatStreamHook {
       }
       // Messages other agents' tools see (notes, events) advance the watermark without being pushed.
       if (parts.length && (size >= FRAME_BYTES || i === messages.length - 1)) {
-        yield `{"activities":[${parts.join(',')}],"watermark":"${m.seq}"}`;
+        yield `{"activities":[${parts.join(',')}],"watermark":"${prefix}${m.seq}"}`;
         parts = [];
         size = 0;
       }

@@ -7,8 +7,10 @@ export interface StreamGrant {
   conversationId: string;
   /** The visitor, so their own messages come back with their id (Web Chat matches its echoes by it). */
   userId: string;
-  /** Push activities after this message sequence number. */
+  /** Push activities after this message sequence number… */
   watermark: number;
+  /** …of this stored conversation of the chain: 0 the first, n its n-th follow-up (absent: 0). */
+  followUp?: number;
   /** When the conversation token the stream was asked with expires, epoch seconds: the stream ends then. */
   until: number;
 }
@@ -17,6 +19,7 @@ interface Signed {
   c: string;
   u: string;
   w: number;
+  n?: number;
   until: number;
   exp: number;
 }
@@ -45,6 +48,7 @@ export class StreamTokens {
       c: g.conversationId,
       u: g.userId,
       w: g.watermark,
+      ...(g.followUp ? { n: g.followUp } : {}),
       until: g.until,
       exp: Math.min(g.until, Math.floor(now / 1000) + STREAM_TOKEN_TTL_SECONDS),
     };
@@ -65,6 +69,6 @@ export class StreamTokens {
       throw new AppError('AUTH_INVALID');
     }
     if (typeof t.exp !== 'number' || t.exp * 1000 < now) throw new AppError('AUTH_EXPIRED');
-    return { conversationId: t.c, userId: t.u, watermark: t.w, until: t.until };
+    return { conversationId: t.c, userId: t.u, watermark: t.w, followUp: typeof t.n === 'number' ? t.n : 0, until: t.until };
   }
 }

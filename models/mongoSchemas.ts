@@ -150,6 +150,8 @@ export interface MessageDoc {
   text: string;
   /** The words of the text as both stores search them (store/searchText.ts). */
   searchText: string;
+  /** The week of createdAt (store/searchText.ts searchPeriod): the text index's prefix, so a search reads a week at a time. */
+  searchPeriod: number;
   createdAt: string;
   channelId: string;
   /** Customer messages only: recognized intent and sentiment. */
@@ -168,6 +170,7 @@ export const MessageSchema = new Schema<MessageDoc>(
     kind: { type: String, required: true },
     text: { type: String, default: '' },
     searchText: { type: String, default: '' },
+    searchPeriod: { type: Number, default: 0 },
     createdAt: { type: String, required: true },
     channelId: { type: String },
     intent: { type: String },
@@ -179,7 +182,10 @@ export const MessageSchema = new Schema<MessageDoc>(
 MessageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // Exactly-once per channel activity; messages without an activity id (bot, agent, events) are not constrained.
 MessageSchema.index({ conversationId: 1, activityId: 1 }, { unique: true, partialFilterExpression: { activityId: { $type: 'string' } } });
-MessageSchema.index({ searchText: 'text' }, { default_language: 'none', name: 'searchText_text' });
+// A compound text index: every $text query names one week (equality on the prefix, as MongoDB requires), so a
+// search reads the newest week's matches first and stops at its page instead of sorting every match of a common
+// word (store/mongo/mongoReview.ts). It replaces the plain index on searchText (one text index per collection).
+MessageSchema.index({ searchPeriod: 1, searchText: 'text' }, { default_language: 'none', name: 'searchPeriod_searchText_text' });
 MessageSchema.index({ role: 1, createdAt: 1, channelId: 1, intent: 1 });
 // The intent filter of transcript review: per conversation, does a customer message have this intent.
 MessageSchema.index({ conversationId: 1, intent: 1 }, { partialFilterExpression: { role: 'customer' } });

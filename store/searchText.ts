@@ -30,3 +30,16 @@ export function searchForm(text: string): string {
 export function phraseWords(query: string): string[] {
   return searchWords(query).slice(0, MAX_PHRASE_WORDS);
 }
+
+/** A week, in milliseconds: the period the full-text indexes of both stores bucket messages by. */
+export const SEARCH_PERIOD_MS = 7 * 86_400_000;
+
+/**
+ * The week a message was written in (weeks since 1970-01-01, a Thursday, in UTC; 0 for a time that does not parse).
+ * A conversation starts no later than its messages, so a search that reads matches week by week, newest first,
+ * knows when no older week can hold a conversation newer than the ones it has (see the transcript searches).
+ */
+export function searchPeriod(createdAt: string): number {
+  const ms = Date.parse(createdAt);
+  return Number.isFinite(ms) ? Math.max(0, Math.floor(ms / SEARCH_PERIOD_MS)) : 0;
+}

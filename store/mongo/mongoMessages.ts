@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors';
 import type { MessageDoc } from '../../models/mongoSchemas';
 import type { Message, NewMessage } from '../../models/records';
 import { buildMessage, erasedMessage } from '../recordBuilders';
-import { searchForm } from '../searchText';
+import { searchForm, searchPeriod } from '../searchText';
 import type { EngineMessages } from '../storeEngine';
 import type { AppendResult, WriteOptions } from '../storeTypes';
 import { duplicateOn, t, type MongoContext } from './mongoContext';
@@ -18,6 +18,7 @@ export function messageDoc(m: Message, channelId: string): MessageDoc {
     kind: m.kind,
     text: m.text,
     searchText: searchForm(m.text),
+    searchPeriod: searchPeriod(m.createdAt),
     createdAt: m.createdAt,
     channelId,
     ...(customer && m.intent !== undefined ? { intent: m.intent } : {}),

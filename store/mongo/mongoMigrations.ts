@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors';
 import type { MessageDoc, MongoModels } from '../../models/mongoSchemas';
 import type { CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { corpusTextKey, suggestionPair } from '../recordBuilders';
-import { searchForm } from '../searchText';
+import { searchForm, searchPeriod } from '../searchText';
 import { t } from './mongoContext';
 
 /**
@@ -15,9 +15,10 @@ import { t } from './mongoContext';
  * Versions: 1 — the first release (indexes built at start); 2 — search form and its text index, the stored
  * sentiment average, profile records in their own collections, indexes that serve every hot query; 3 — leases and
  * the webhook outbox (collections and the outbox's index: built by syncIndexes below, no data to move); 4 — the
- * attachments collection and its index (the same generic steps).
+ * attachments collection and its index (the same generic steps); 5 — each message's week (searchPeriod), the
+ * prefix of the text index.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {
@@ -38,6 +39,7 @@ export async function migrate(m: MongoModels): Promise<void> {
   const from = await schemaVersion(m);
   for (const model of Object.values(m) as Model<unknown>[]) await model.createCollection().catch(ignoreExists);
   if (from < 2) await toVersion2(m);
+  if (from < 5) await toVersion5(m);
   // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
@@ -108,4 +110,22 @@ async function toVersion2(m: MongoModels): Promise<void> {
   await m.BotState.deleteMany({
     $or: t([{ _id: t({ $in: ['crm/merge-suggestions', 'crm/segment-rules', 'nlu/corpus-additions'] }) }, { _id: t({ $regex: '^crm/merges/' }) }]),
   });
+}
+
+async function toVersion5(m: MongoModels): Promise<void> {
+  // Every message's week (store/searchText.ts), in batches along _id (each batch an index range, not a scan for
+  // the rows still missing it), before syncIndexes builds the text index on it. Rerunnable: it only sets a field.
+  for (let after = ''; ;) {
+    const rows = await m.Message.find({ _id: t({ $gt: after }) })
+      .sort({ _id: 1 })
+      .select({ createdAt: 1 })
+      .limit(1000)
+      .lean<Pick<MessageDoc, '_id' | 'createdAt'>[]>();
+    if (!rows.length) break;
+    await m.Message.bulkWrite(
+      rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { searchPeriod: searchPeriod(r.createdAt ?? '') } } } })),
+      { ordered: false },
+    );
+    after = rows[rows.length - 1]._id;
+  }
 }

@@ -1,5 +1,6 @@
 import type { PipelineStage } from 'mongoose';
-import { CONVERSATION_FACTS, type ConversationDoc } from '../../models/mongoSchemas';
+import { CONVERSATION_FACTS, type ConversationDoc, type MessageDoc } from '../../models/mongoSchemas';
+import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
 import type { Message } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
@@ -9,14 +10,14 @@ import { t, type MongoContext } from './mongoContext';
 import { toConversation } from './mongoConversations';
 
 /**
- * The phrase, as both stores mean it (store/searchText.ts): $text finds the candidates through the text index
- * (every word present, and the phrase somewhere in the search form), and the expression keeps those where the
- * words follow each other as whole words.
+ * The phrase, as both stores mean it (store/searchText.ts), among the messages of one week: $text finds the
+ * candidates through the text index, whose prefix is the week (every word present, and the phrase somewhere in the
+ * search form), and the expression keeps those where the words follow each other as whole words.
  */
-export function phraseFilter(words: readonly string[]) {
+export function phraseFilter(words: readonly string[], period: number) {
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   // $text is our own operator: trusted, or sanitizeFilter refuses it.
-  return { $text: t({ $search: `"${words.join(' ')}"` }), searchText: new RegExp(`(?:^| )${escaped.join(' ')}(?: |$)`, 'u') };
+  return { searchPeriod: period, $text: t({ $search: `"${words.join(' ')}"` }), searchText: new RegExp(`(?:^| )${escaped.join(' ')}(?: |$)`, 'u') };
 }
 
 /** The fields of the figures, all in the covering index { createdAt, channelId, state, … } (models/mongoSchemas.ts). */
@@ -44,15 +45,36 @@ type SummaryRow = Pick<ConversationDoc, '_id' | 'doc' | 'lastSeq' | 'sentimentSu
 export class MongoReview implements EngineReview {
   constructor(private readonly x: MongoContext) {}
 
+  /** Newest first, a week at a time: the weeks split the messages by createdAt, so the first `limit` found are the newest. */
   searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
     return this.x.wrap(async () => {
-      const rows = await this.x.m.Message.find(phraseFilter(words))
-        .sort({ createdAt: -1, _id: -1 })
-        .limit(limit)
-        .select({ conversationId: 1, seq: 1, role: 1, text: 1, createdAt: 1 })
-        .lean();
-      return rows.map((r) => ({ conversationId: r.conversationId, seq: r.seq, role: r.role, text: r.text, createdAt: r.createdAt }));
+      const hits: SearchHit[] = [];
+      for (const period of await this.periods()) {
+        const rows = await this.x.m.Message.find(phraseFilter(words, period))
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(limit - hits.length)
+          .select({ conversationId: 1, seq: 1, role: 1, text: 1, createdAt: 1 })
+          .lean();
+        hits.push(...rows.map((r) => ({ conversationId: r.conversationId, seq: r.seq, role: r.role, text: r.text, createdAt: r.createdAt })));
+        if (hits.length >= limit) break;
+      }
+      return hits;
     });
+  }
+
+  /**
+   * The weeks that may hold messages, newest first, down to `oldest`: from the newest to the oldest message's week
+   * (two reads of the createdAt index).
+   */
+  private async periods(oldest = 0): Promise<number[]> {
+    const edge = (order: 1 | -1) => this.x.m.Message.findOne().sort({ createdAt: order }).select({ createdAt: 1 }).lean<Pick<MessageDoc, 'createdAt'>>();
+    const [first, last] = await Promise.all([edge(1), edge(-1)]);
+    if (!first || !last) return [];
+    const out: number[] = [];
+    for (let p = searchPeriod(last.createdAt); p >= Math.max(oldest, searchPeriod(first.createdAt)); p--) out.push(p);
+    // A time that does not parse is week 0 (searchText.ts).
+    if (out[out.length - 1] !== 0 && oldest <= 0) out.push(0);
+    return out;
   }
 
   conversationStats(q: StatsQuery): Promise<ConversationStats> {
@@ -250,25 +272,47 @@ export class MongoReview implements EngineReview {
         },
       },
     ];
+    const want = page.limit + 1;
+    /**
+     * With words, the newest `want` conversations with a match, read a week of messages at a time, newest week
+     * first: a conversation starts no later than its messages, so once `want` conversations started at or after
+     * the beginning of the week just read, no older week can hold a newer one (as the embedded store does).
+     */
+    const matching = async (words: readonly string[]): Promise<string[]> => {
+      const found = new Map<string, string>();
+      let best: [string, string][] = [];
+      // A week early: `from` is compared as text, and a time with an offset parses to another instant.
+      for (const period of await this.periods(f.from === undefined ? 0 : searchPeriod(f.from) - 1)) {
+        const rows = await this.x.m.Message.aggregate<{ _id: string; createdAt: string }>(
+          [
+            { $match: phraseFilter(words, period) },
+            { $group: { _id: '$conversationId' } },
+            { $lookup: { from: 'conversations', localField: '_id', foreignField: '_id', as: 'c' } },
+            { $unwind: '$c' },
+            { $replaceWith: '$c' },
+            { $match: match },
+            ...narrow,
+            newestFirst,
+            { $limit: want },
+            { $project: { _id: 1, createdAt: 1 } },
+          ],
+          { allowDiskUse: true },
+        );
+        for (const r of rows) found.set(r._id, r.createdAt);
+        best = [...found].sort(([ia, ca], [ib, cb]) => (ca < cb ? 1 : ca > cb ? -1 : ia < ib ? 1 : ia > ib ? -1 : 0)).slice(0, want);
+        if (best.length === want && Date.parse(best[want - 1][1]) >= period * SEARCH_PERIOD_MS) break;
+      }
+      return best.map(([id]) => id);
+    };
     return this.x.wrap(async () => {
-      const rows =
-        f.words === undefined
-          ? await this.x.m.Conversation.aggregate<SummaryRow>([{ $match: match }, newestFirst, ...narrow, { $limit: page.limit + 1 }, ...describe])
-          : await this.x.m.Message.aggregate<SummaryRow>(
-              [
-                { $match: phraseFilter(f.words) },
-                { $group: { _id: '$conversationId' } },
-                { $lookup: { from: 'conversations', localField: '_id', foreignField: '_id', as: 'c' } },
-                { $unwind: '$c' },
-                { $replaceWith: '$c' },
-                { $match: match },
-                ...narrow,
-                newestFirst,
-                { $limit: page.limit + 1 },
-                ...describe,
-              ],
-              { allowDiskUse: true },
-            );
+      const ids = f.words === undefined ? undefined : await matching(f.words);
+      const rows = await this.x.m.Conversation.aggregate<SummaryRow>([
+        { $match: ids ? { _id: t({ $in: ids }) } : match },
+        newestFirst,
+        ...(ids ? [] : narrow),
+        { $limit: want },
+        ...describe,
+      ]);
       const items = rows.slice(0, page.limit).map((r) => ({
         conversation: toConversation(r),
         ...(typeof r.customerName === 'string' ? { customerName: r.customerName } : {}),

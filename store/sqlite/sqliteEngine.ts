@@ -9,6 +9,7 @@ import { SqliteCustomers } from './sqliteCustomers';
 import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
 import { INDEX_CHUNK, SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
+import { SqliteRollups } from './sqliteRollups';
 import { SCHEMA_VERSION, applySchema, migrateExclusively, registerFunctions, schemaVersion } from './sqliteSchema';
 
 export interface SqliteOptions extends GroupCommitOptions {
@@ -27,6 +28,7 @@ export class SqliteEngine implements StoreEngine {
   readonly messages: SqliteMessages;
   readonly fullText: SqliteFullText;
   readonly review: SqliteReview;
+  readonly rollups: SqliteRollups;
   readonly imports: SqliteImport;
   readonly staff: SqliteStaff;
   readonly audit: SqliteAudit;
@@ -57,7 +59,8 @@ export class SqliteEngine implements StoreEngine {
     this.conversations = new SqliteConversations(gc, options.faults);
     this.messages = new SqliteMessages(gc, options.faults);
     this.fullText = new SqliteFullText(gc);
-    this.review = new SqliteReview(gc, this.fullText);
+    this.rollups = new SqliteRollups(gc);
+    this.review = new SqliteReview(gc, this.fullText, this.rollups);
     this.imports = new SqliteImport(gc, { customers: this.customers, conversations: this.conversations, messages: this.messages, fullText: this.fullText });
     this.staff = new SqliteStaff(gc);
     this.audit = new SqliteAudit(gc);
@@ -82,7 +85,11 @@ export class SqliteEngine implements StoreEngine {
       }
     }
     // A failure here is a failed write like any other: the next search, which indexes first, reports it.
-    this.indexTimer = setInterval(() => void this.fullText.indexPending(INDEX_CHUNK).catch(() => undefined), 1000).unref();
+    // The same for the dashboard's rollups: a dashboard recomputes the dirty days it reads first.
+    this.indexTimer = setInterval(() => {
+      void this.fullText.indexPending(INDEX_CHUNK).catch(() => undefined);
+      void this.rollups.refresh().catch(() => undefined);
+    }, 1000).unref();
   }
 
   /** A write like any other (one savepoint in the group's IMMEDIATE transaction), so other processes see all or nothing. */

@@ -13,18 +13,42 @@ import {
   type StatsQuery,
   type TranscriptResults,
 } from '../storeTypes';
+import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
 import { promised, type GroupCommit } from './groupCommit';
+import { intentCounts, wholeDays, type SqliteRollups } from './sqliteRollups';
 import type { SqliteCustomers } from './sqliteCustomers';
 import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
 
 type Row = Record<string, unknown>;
 
+/** The dashboard's figures over some days, before merging (unrecognized texts by their key, all of them). */
+interface Figures {
+  perDay: ConversationStats['perDay'];
+  total: number;
+  botOnly: number;
+  reasons: Map<string | number, number>;
+  satisfaction: Map<string | number, number>;
+  intents: Map<string | number, number>;
+  unrecognized: Map<string, { text: string; count: number; conversationId: string }>;
+  /** Sums, averaged when merged (averageSentiment: the same rounding as the MongoDB engine's). */
+  sentiment: { day: string; segment: string; sum: number; n: number }[];
+  n: { waiting: number; firstResponse: number; handling: number };
+}
+
 /** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
 export const INDEX_CHUNK = 2000;
 
-/** The words of a phrase (store/searchText.ts) as an FTS5 phrase query: only letters and digits, so no syntax gets through. */
+/**
+ * The words of a phrase (store/searchText.ts) as an FTS5 phrase query on the text column: only letters and digits,
+ * so no syntax gets through (and a number never matches the period column).
+ */
 function ftsPhrase(words: readonly string[]): string {
-  return `"${words.join(' ')}"`;
+  return `text : "${words.join(' ')}"`;
+}
+
+/** The phrase within one week's messages. */
+function ftsPhraseIn(words: readonly string[], period: number): string {
+  return `${ftsPhrase(words)} AND period : "${period}"`;
 }
 
 /** The full-text index, kept in bulk from a queue (see sqliteSchema.ts). */
@@ -46,7 +70,12 @@ export class SqliteFullText {
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
     this.gc
       .stmt(
-        'INSERT INTO messages_fts(rowid, text) SELECT m.rowid, search_form(m.text) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid',
+        'INSERT INTO messages_fts(rowid, text, period) SELECT m.rowid, search_form(m.text), search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid',
+      )
+      .run(upTo);
+    this.gc
+      .stmt(
+        'INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ?',
       )
       .run(upTo);
     this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
@@ -58,6 +87,7 @@ export class SqliteReview implements EngineReview {
   constructor(
     private readonly gc: GroupCommit,
     private readonly fullText: SqliteFullText,
+    private readonly rollups: SqliteRollups,
   ) {}
 
   async searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
@@ -66,101 +96,177 @@ export class SqliteReview implements EngineReview {
       () =>
         this.gc
           .stmt(
+            // The index hands its matches over newest first and stops at the page: ordering after the join
+            // read every match of a common word (130,000 for "refund" at a million messages) to keep fifty.
             `SELECT m.conversation_id AS conversationId, m.seq, m.role, m.text, m.created_at AS createdAt
-             FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-             WHERE messages_fts MATCH ? ORDER BY m.rowid DESC LIMIT ?`,
+             FROM messages m WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+             ORDER BY m.rowid DESC`,
           )
           .all(ftsPhrase(words), limit) as SearchHit[],
     );
   }
 
-  conversationStats(q: StatsQuery): Promise<ConversationStats> {
-    return promised(() => {
-      const channel = q.channelId ?? null;
-      const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
-      const args = [q.from, q.to, channel, channel];
-      return this.gc.run(() => {
-        const perDay = this.gc
-          .stmt(
-            `SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`,
-          )
-          .all(...args) as ConversationStats['perDay'];
-        const totals = this.gc
-          .stmt(
-            `SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly FROM conversations WHERE ${where}`,
-          )
-          .get(...args) as { total: number; botOnly: number | null };
-        const handoffReasons = this.gc
-          .stmt(
-            `SELECT handoff_reason AS reason, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason ORDER BY count DESC, reason`,
-          )
-          .all(...args) as ConversationStats['handoffReasons'];
-        const satisfaction = this.gc
-          .stmt(
-            `SELECT satisfaction AS score, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction ORDER BY satisfaction`,
-          )
-          .all(...args) as ConversationStats['satisfaction'];
-        const percentiles = (column: string): Percentiles => {
-          const { n } = this.gc.stmt(`SELECT COUNT(${column}) AS n FROM conversations WHERE ${where}`).get(...args) as { n: number };
-          const at = (p: number) =>
-            n === 0
-              ? null
-              : (
-                  this.gc
-                    .stmt(`SELECT ${column} AS v FROM conversations WHERE ${where} AND ${column} IS NOT NULL ORDER BY ${column} LIMIT 1 OFFSET ?`)
-                    .get(...args, rankIndex(n, p)) as { v: number }
-                ).v / 1000;
-          return { p50: at(0.5), p90: at(0.9), n };
-        };
-        const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
-        const intents = this.gc
-          .stmt(
-            `SELECT intent, COUNT(*) AS count FROM messages INDEXED BY messages_intent WHERE ${messageWhere} AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent`,
-          )
-          .all(...args) as ConversationStats['intents'];
-        const unrecognized = this.gc
-          .stmt(
-            `SELECT MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
-             WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text)) ORDER BY count DESC, text LIMIT ?`,
-          )
-          .all(...args, UNRECOGNIZED_TOP) as ConversationStats['unrecognized'];
-        const sentiment = this.gc
-          .stmt(
-            `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, ROUND(SUM(sentiment_sum) / SUM(sentiment_n), 3) AS average, SUM(sentiment_n) AS n
-               FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
-             UNION ALL
-             SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, ROUND(SUM(c.sentiment_sum) / SUM(c.sentiment_n), 3) AS average, SUM(c.sentiment_n) AS n
-               FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
-               WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment
-             ORDER BY day, segment`,
-          )
-          .all(...args, ...args) as ConversationStats['sentiment'];
-        return {
-          perDay,
-          total: totals.total,
-          botOnly: totals.botOnly ?? 0,
-          handoffReasons,
-          satisfaction,
-          times: { waiting: percentiles('wait_ms'), firstResponse: percentiles('first_response_ms'), handling: percentiles('handle_ms') },
-          intents,
-          unrecognized,
-          sentiment,
-        };
-      });
+  /**
+   * The figures over [from, to): whole days from the daily rollups (sqliteRollups.ts, dirty days recomputed first),
+   * the partial days at either end from the records, merged; the percentiles walk an index ordered by the value.
+   */
+  async conversationStats(q: StatsQuery): Promise<ConversationStats> {
+    const channel = q.channelId ?? null;
+    const whole = wholeDays(q.from, q.to);
+    if (whole) await this.rollups.refresh(whole);
+    return this.gc.run(() => {
+      const parts: Figures[] = [];
+      if (whole) {
+        if (q.from < whole.first) parts.push(this.recordFigures(q.from, whole.first, channel));
+        parts.push(this.rollupFigures(whole, channel));
+        if (whole.end < q.to) parts.push(this.recordFigures(whole.end, q.to, channel));
+      } else parts.push(this.recordFigures(q.from, q.to, channel));
+      return this.merge(parts, q.from, q.to, channel);
     });
+  }
+
+  /** Inside gc.run: the figures of [from, to) read from the records (covering indexes only). */
+  private recordFigures(from: string, to: string, channel: string | null): Figures {
+    const where = 'created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)';
+    const args = [from, to, channel, channel];
+    const gc = this.gc;
+    const perDay = gc
+      .stmt(
+        `SELECT substr(created_at, 1, 10) AS day, channel_id AS channelId, COUNT(*) AS count FROM conversations WHERE ${where} GROUP BY day, channel_id ORDER BY day, channel_id`,
+      )
+      .all(...args) as ConversationStats['perDay'];
+    const totals = gc
+      .stmt(
+        `SELECT COUNT(*) AS total, SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END) AS botOnly,
+           COUNT(wait_ms) AS waiting, COUNT(first_response_ms) AS firstResponse, COUNT(handle_ms) AS handling FROM conversations WHERE ${where}`,
+      )
+      .get(...args) as { total: number; botOnly: number | null; waiting: number; firstResponse: number; handling: number };
+    const counted = (sql: string) => new Map((gc.stmt(sql).all(...args) as { key: string | number; count: number }[]).map((r) => [r.key, r.count]));
+    const messageWhere = "role = 'customer' AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)";
+    const unrecognized = gc
+      .stmt(
+        `SELECT lower(trim(text)) AS key, MIN(text) AS text, COUNT(*) AS count, MAX(conversation_id) AS conversationId FROM messages INDEXED BY messages_unrecognized
+         WHERE ${messageWhere} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY lower(trim(text))`,
+      )
+      .all(...args) as { key: string; text: string; count: number; conversationId: string }[];
+    const sentiment = gc
+      .stmt(
+        `SELECT substr(created_at, 1, 10) AS day, '*' AS segment, SUM(sentiment_sum) AS sum, SUM(sentiment_n) AS n
+           FROM conversations WHERE ${where} AND sentiment_n > 0 GROUP BY day
+         UNION ALL
+         SELECT substr(c.created_at, 1, 10) AS day, s.segment AS segment, SUM(c.sentiment_sum) AS sum, SUM(c.sentiment_n) AS n
+           FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
+           WHERE c.created_at >= ? AND c.created_at < ? AND (? IS NULL OR c.channel_id = ?) AND c.sentiment_n > 0 GROUP BY day, s.segment`,
+      )
+      .all(...args, ...args) as Figures['sentiment'];
+    return {
+      perDay,
+      total: totals.total,
+      botOnly: totals.botOnly ?? 0,
+      reasons: counted(
+        `SELECT handoff_reason AS key, COUNT(*) AS count FROM conversations WHERE ${where} AND handoff_reason IS NOT NULL GROUP BY handoff_reason`,
+      ),
+      satisfaction: counted(
+        `SELECT satisfaction AS key, COUNT(*) AS count FROM conversations WHERE ${where} AND satisfaction IS NOT NULL GROUP BY satisfaction`,
+      ),
+      intents: new Map(
+        (gc.stmt(`SELECT key, SUM(count) AS count FROM (${intentCounts('AND (? IS NULL OR m.channel_id = ?)')}) GROUP BY key`).all(...args) as Row[]).map(
+          (r) => [r.key as string, r.count as number],
+        ),
+      ),
+      unrecognized: new Map(unrecognized.map((r) => [r.key, r])),
+      sentiment,
+      n: { waiting: totals.waiting, firstResponse: totals.firstResponse, handling: totals.handling },
+    };
+  }
+
+  /** Inside gc.run: the figures of whole days from the rollups. */
+  private rollupFigures(range: { first: string; end: string }, channel: string | null): Figures {
+    const r = this.rollups.read(range, channel);
+    const counted = (rows: Record<string, unknown>[]) => new Map(rows.map((x) => [x.key as string | number, x.count as number]));
+    const sum = (f: (d: (typeof r.days)[number]) => number) => r.days.reduce((a, d) => a + f(d), 0);
+    return {
+      perDay: r.days.map((d) => ({ day: d.day, channelId: d.channelId, count: d.count })),
+      total: sum((d) => d.count),
+      botOnly: sum((d) => d.botOnly),
+      reasons: counted(r.reasons),
+      satisfaction: counted(r.satisfaction),
+      intents: counted(r.intents),
+      unrecognized: new Map(r.unrecognized.map((u) => [u.key, u])),
+      sentiment: r.sentiment,
+      n: { waiting: sum((d) => d.waitN), firstResponse: sum((d) => d.firstResponseN), handling: sum((d) => d.handleN) },
+    };
+  }
+
+  /** Parts over disjoint days, merged into the figures (the same orders as one query over the whole range). */
+  private merge(parts: Figures[], from: string, to: string, channel: string | null): ConversationStats {
+    const add = <K>(maps: Map<K, number>[]) => {
+      const out = new Map<K, number>();
+      for (const m of maps) for (const [k, v] of m) out.set(k, (out.get(k) ?? 0) + v);
+      return [...out];
+    };
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const unrecognized = new Map<string, { text: string; count: number; conversationId: string }>();
+    for (const p of parts) {
+      for (const [key, u] of p.unrecognized) {
+        const seen = unrecognized.get(key);
+        unrecognized.set(
+          key,
+          seen
+            ? {
+                text: u.text < seen.text ? u.text : seen.text,
+                count: seen.count + u.count,
+                conversationId: u.conversationId > seen.conversationId ? u.conversationId : seen.conversationId,
+              }
+            : { text: u.text, count: u.count, conversationId: u.conversationId },
+        );
+      }
+    }
+    const percentiles = (column: string, index: string, n: number): Percentiles => {
+      const at = (p: number) => {
+        if (n === 0) return null;
+        const row = this.gc
+          .stmt(
+            `SELECT ${column} AS v FROM conversations INDEXED BY ${index} WHERE ${column} IS NOT NULL AND created_at >= ? AND created_at < ? AND (? IS NULL OR channel_id = ?)
+             ORDER BY ${column} LIMIT 1 OFFSET ?`,
+          )
+          .get(from, to, channel, channel, rankIndex(n, p)) as { v: number } | undefined;
+        // A conversation changed since the rollup was read may move a rank past the end.
+        return row ? row.v / 1000 : null;
+      };
+      return { p50: at(0.5), p90: at(0.9), n };
+    };
+    const n = (k: keyof Figures['n']) => parts.reduce((a, p) => a + p.n[k], 0);
+    return {
+      perDay: parts.flatMap((p) => p.perDay).sort((a, b) => byText(a.day, b.day) || byText(a.channelId, b.channelId)),
+      total: parts.reduce((a, p) => a + p.total, 0),
+      botOnly: parts.reduce((a, p) => a + p.botOnly, 0),
+      handoffReasons: add(parts.map((p) => p.reasons as Map<string, number>))
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || byText(a.reason, b.reason)),
+      satisfaction: add(parts.map((p) => p.satisfaction as Map<number, number>))
+        .map(([score, count]) => ({ score, count }))
+        .sort((a, b) => a.score - b.score),
+      times: {
+        waiting: percentiles('wait_ms', 'conversations_wait', n('waiting')),
+        firstResponse: percentiles('first_response_ms', 'conversations_first_response', n('firstResponse')),
+        handling: percentiles('handle_ms', 'conversations_handle', n('handling')),
+      },
+      intents: add(parts.map((p) => p.intents as Map<string, number>))
+        .map(([intent, count]) => ({ intent, count }))
+        .sort((a, b) => b.count - a.count || byText(a.intent, b.intent)),
+      unrecognized: [...unrecognized.values()].sort((a, b) => b.count - a.count || byText(a.text, b.text)).slice(0, UNRECOGNIZED_TOP),
+      sentiment: parts
+        .flatMap((p) => p.sentiment)
+        .map((r) => ({ day: r.day, segment: r.segment, average: averageSentiment(r.sum, r.n) ?? 0, n: r.n }))
+        .sort((a, b) => byText(a.day, b.day) || byText(a.segment, b.segment)),
+    };
   }
 
   async searchTranscripts(f: EngineTranscriptFilter, page: { limit: number; after?: Keyset }): Promise<TranscriptResults> {
     const where: string[] = [];
     const args: unknown[] = [];
     const add = (sql: string, ...values: unknown[]) => (where.push(sql), args.push(...values));
-    if (f.words !== undefined) {
-      await this.fullText.indexPending();
-      add(
-        'c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ?)',
-        ftsPhrase(f.words),
-      );
-    }
     if (f.from !== undefined) add('c.created_at >= ?', f.from);
     if (f.to !== undefined) add('c.created_at < ?', f.to);
     if (f.channelId !== undefined) add('c.channel_id = ?', f.channelId);
@@ -176,14 +282,22 @@ export class SqliteReview implements EngineReview {
     if (f.tag !== undefined) add("instr(c.tags, '|' || ? || '|') > 0", f.tag);
     if (f.segment !== undefined) add('c.customer_id IN (SELECT customer_id FROM customer_segments WHERE segment = ?)', f.segment);
     if (page.after) add('(c.created_at < ? OR (c.created_at = ? AND c.id < ?))', page.after.createdAt, page.after.createdAt, page.after.id);
-    // With words, walk conversations newest first and stop at the page: otherwise SQLite sorts every match
-    // of a common word (hundreds of thousands) before taking fifty.
-    const keysetScan = 'INDEXED BY conversations_keyset';
+    const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    let ids: string[] | undefined;
+    if (f.words !== undefined) {
+      await this.fullText.indexPending();
+      ids = this.gc.run(() => this.matchingConversations(f.words!, f.from, filters, args, page.limit + 1));
+      if (!ids.length) return { items: [], nextCursor: null };
+    }
+    // Without words, walk conversations newest first on the review index, which holds the common filters, and stop
+    // at the page; SQLite would otherwise start from a filter's own index (a channel: 10,000 rows read and sorted)
+    // or from an intent's list of conversations. A customer and a segment have selective indexes of their own.
+    const walk = !ids && f.customerId === undefined && f.segment === undefined ? 'INDEXED BY conversations_review' : '';
     const sql = `SELECT c.*, json_extract(cu.doc, '$.displayName') AS customer_name,
         (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer') AS customer_messages
-      FROM conversations c ${f.words !== undefined ? keysetScan : ''} LEFT JOIN customers cu ON cu.id = c.customer_id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`;
-    const rows = this.gc.run(() => this.gc.stmt(sql).all(...args, page.limit + 1) as Row[]);
+      FROM conversations c ${walk} LEFT JOIN customers cu ON cu.id = c.customer_id
+      ${ids ? `WHERE c.id IN (${ids.map(() => '?').join(',')})` : filters} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`;
+    const rows = this.gc.run(() => this.gc.db.prepare(sql).all(...(ids ?? args), page.limit + 1) as Row[]);
     const items = rows.slice(0, page.limit).map((r) => ({
       conversation: rowToConversation(r),
       ...(typeof r.customer_name === 'string' ? { customerName: r.customer_name } : {}),
@@ -191,6 +305,31 @@ export class SqliteReview implements EngineReview {
       customerMessages: r.customer_messages as number,
     }));
     return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].conversation) : null };
+  }
+
+  /**
+   * The newest `want` conversations (by start, then id) with a message matching the phrase and passing `filters`:
+   * read a week of matches at a time, newest week first. A conversation starts no later than its messages, so once
+   * `want` conversations started at or after the beginning of the week just read, no older week can hold a newer
+   * one. A common word's page comes from its last week or two (a few thousand matches, not 130,000); a rare
+   * phrase costs one cheap index query per week that holds messages, from the week of `from` on.
+   */
+  private matchingConversations(words: readonly string[], from: string | undefined, filters: string, args: unknown[], want: number): string[] {
+    // A week early: `from` is compared as text, and a time with an offset parses to another instant.
+    const oldest = from === undefined ? 0 : searchPeriod(from) - 1;
+    const periods = this.gc.stmt('SELECT period FROM messages_fts_periods WHERE period >= ? ORDER BY period DESC').pluck().all(oldest) as number[];
+    const inPeriod = this.gc.stmt(
+      `SELECT c.id, c.created_at FROM (SELECT DISTINCT m.conversation_id AS id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?) s
+         CROSS JOIN conversations c ON c.id = s.id ${filters ? `${filters}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+    );
+    const found = new Map<string, string>();
+    let best: [string, string][] = [];
+    for (const period of periods) {
+      for (const r of inPeriod.all(ftsPhraseIn(words, period), ...args, want) as Row[]) found.set(r.id as string, r.created_at as string);
+      best = [...found].sort(([ia, ca], [ib, cb]) => (ca < cb ? 1 : ca > cb ? -1 : ia < ib ? 1 : ia > ib ? -1 : 0)).slice(0, want);
+      if (best.length === want && Date.parse(best[want - 1][1]) >= period * SEARCH_PERIOD_MS) break;
+    }
+    return best.map(([id]) => id);
   }
 
   listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {

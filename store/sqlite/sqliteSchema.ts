@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
-import { searchForm } from '../searchText';
+import { searchForm, searchPeriod } from '../searchText';
 
 /**
  * The embedded store's schema and its upgrades. `applySchema` is idempotent: a new file gets every table; a file
@@ -87,9 +87,12 @@ CREATE INDEX IF NOT EXISTS attachments_conversation ON attachments(conversation_
  * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
  * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
  * contentless (the form is computed in JavaScript, by the `search_form` function, only when indexing) with
- * contentless_delete, so a deleted or erased message leaves it by rowid alone.
+ * contentless_delete, so a deleted or erased message leaves it by rowid alone. The `period` column holds the
+ * message's week (store/searchText.ts searchPeriod), so a transcript search reads the matches a week at a time,
+ * newest first, and stops at its page (sqliteReview.ts); `messages_fts_periods` lists the weeks that hold messages.
  */
-const FTS_TABLE = "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')";
+const FTS_TABLE = "CREATE VIRTUAL TABLE messages_fts USING fts5(text, period, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')";
+const FTS_PERIODS = 'CREATE TABLE IF NOT EXISTS messages_fts_periods (period INTEGER PRIMARY KEY)';
 
 /**
  * The index is kept in bulk: a new or changed message only queues its rowid (a one-row insert), and indexing runs
@@ -107,9 +110,69 @@ CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
   DELETE FROM messages_fts WHERE rowid = old.rowid;
   INSERT OR IGNORE INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;`;
 
+/**
+ * Daily rollups of the dashboard's figures (sqliteRollups.ts), one row per day (UTC, the dashboard's day: the first
+ * ten characters of created_at) and channel. Triggers mark a day dirty whenever a write changes what its figures
+ * are made of (a conversation's facts, a customer message, a customer's segments); a dirty day is recomputed
+ * whole from the records, in the background and before a dashboard reads it. Recomputing is idempotent, so no
+ * lease is needed and a crash loses nothing: the mark and the write commit together. Triggers test for the mark
+ * instead of INSERT OR IGNORE, which an outer statement's own conflict clause (an upsert) would override. Replaced on
+ * every start.
+ */
+const ROLLUP_TABLES = `
+CREATE TABLE IF NOT EXISTS stats_dirty_days (day TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS stats_days (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, conversations INTEGER NOT NULL, bot_only INTEGER NOT NULL,
+  wait_n INTEGER NOT NULL, first_response_n INTEGER NOT NULL, handle_n INTEGER NOT NULL, PRIMARY KEY (day, channel_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_reasons (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, channel_id, reason)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_satisfaction (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, score INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, channel_id, score)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_sentiment (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, segment TEXT NOT NULL, sum REAL NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, channel_id, segment)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_intents (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, intent TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, channel_id, intent)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats_unrecognized (
+  day TEXT NOT NULL, channel_id TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, text TEXT NOT NULL, conversation_id TEXT NOT NULL,
+  PRIMARY KEY (day, channel_id, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversations_wait ON conversations(wait_ms, created_at, channel_id) WHERE wait_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS conversations_first_response ON conversations(first_response_ms, created_at, channel_id) WHERE first_response_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS conversations_handle ON conversations(handle_ms, created_at, channel_id) WHERE handle_ms IS NOT NULL;
+DROP TRIGGER IF EXISTS stats_conversations_ai; DROP TRIGGER IF EXISTS stats_conversations_au; DROP TRIGGER IF EXISTS stats_conversations_ad;
+DROP TRIGGER IF EXISTS stats_messages_ai; DROP TRIGGER IF EXISTS stats_messages_au; DROP TRIGGER IF EXISTS stats_messages_ad;
+DROP TRIGGER IF EXISTS stats_segments_ai; DROP TRIGGER IF EXISTS stats_segments_ad;
+CREATE TRIGGER stats_conversations_ai AFTER INSERT ON conversations BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(new.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_conversations_au AFTER UPDATE OF created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms,
+  handle_ms, sentiment_sum, sentiment_n, customer_id ON conversations
+  -- Every append sets the running sentiment; most add nothing to it (a bot's message, an unscored one).
+  WHEN old.sentiment_n IS NOT new.sentiment_n OR old.sentiment_sum IS NOT new.sentiment_sum OR old.created_at IS NOT new.created_at
+    OR old.channel_id IS NOT new.channel_id OR old.state IS NOT new.state OR old.handoff_reason IS NOT new.handoff_reason
+    OR old.satisfaction IS NOT new.satisfaction OR old.wait_ms IS NOT new.wait_ms OR old.first_response_ms IS NOT new.first_response_ms
+    OR old.handle_ms IS NOT new.handle_ms OR old.customer_id IS NOT new.customer_id BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d UNION SELECT substr(new.created_at, 1, 10))
+    WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_conversations_ad AFTER DELETE ON conversations BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_messages_ai AFTER INSERT ON messages WHEN new.role = 'customer' BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(new.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_messages_au AFTER UPDATE OF role, created_at, channel_id, intent, text ON messages WHEN old.role = 'customer' OR new.role = 'customer' BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d UNION SELECT substr(new.created_at, 1, 10))
+    WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_messages_ad AFTER DELETE ON messages WHEN old.role = 'customer' BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT d FROM (SELECT substr(old.created_at, 1, 10) AS d) WHERE d NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_segments_ai AFTER INSERT ON customer_segments BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM conversations
+    WHERE customer_id = new.customer_id AND substr(created_at, 1, 10) NOT IN (SELECT day FROM stats_dirty_days); END;
+CREATE TRIGGER stats_segments_ad AFTER DELETE ON customer_segments BEGIN
+  INSERT INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM conversations
+    WHERE customer_id = old.customer_id AND substr(created_at, 1, 10) NOT IN (SELECT day FROM stats_dirty_days); END;
+`;
+
 /** The SQL functions the schema and the indexing use; registered on the store's connection before anything runs. */
 export function registerFunctions(db: Database.Database): void {
   db.function('search_form', { deterministic: true }, (text: unknown) => searchForm(typeof text === 'string' ? text : ''));
+  db.function('search_period', { deterministic: true }, (createdAt: unknown) => searchPeriod(typeof createdAt === 'string' ? createdAt : ''));
 }
 
 type Row = Record<string, unknown>;
@@ -117,9 +180,10 @@ type Row = Record<string, unknown>;
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
- * search form, 4 leases and the webhook outbox, 5 attachments.
+ * search form, 4 leases and the webhook outbox, 5 attachments, 6 the week of each message in the full-text index
+ * and the daily rollups of the dashboard.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -163,15 +227,24 @@ export function applySchema(db: Database.Database): void {
   db.exec(SCHEMA);
   addReviewColumns(db);
   const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
-  if (!fts?.sql.includes('contentless_delete')) {
-    // A new file, one from before the full-text index, or one whose index held raw texts: index every message's
-    // search form now (the migration step; a large history takes a while once).
+  if (!fts?.sql.includes('contentless_delete') || !fts.sql.includes('period')) {
+    // A new file, one from before the full-text index, or one whose index held raw texts or no weeks: index every
+    // message's search form now (the migration step; a large history takes a while once).
     db.transaction(() => {
-      db.exec(`DROP TABLE IF EXISTS messages_fts; ${FTS_TABLE}; DELETE FROM messages_fts_pending;`);
-      db.exec('INSERT INTO messages_fts(rowid, text) SELECT rowid, search_form(text) FROM messages');
+      db.exec(`DROP TABLE IF EXISTS messages_fts; ${FTS_TABLE}; ${FTS_PERIODS}; DELETE FROM messages_fts_pending; DELETE FROM messages_fts_periods;`);
+      db.exec('INSERT INTO messages_fts(rowid, text, period) SELECT rowid, search_form(text), search_period(created_at) FROM messages');
+      db.exec('INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(created_at) FROM messages');
     })();
   }
   db.exec(FTS_TRIGGERS);
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'stats_days'").get()) {
+    // A file from before the rollups: every day that holds a record is dirty, recomputed in the background.
+    db.transaction(() => {
+      db.exec(ROLLUP_TABLES);
+      db.exec(`INSERT OR IGNORE INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM conversations;
+        INSERT OR IGNORE INTO stats_dirty_days(day) SELECT DISTINCT substr(created_at, 1, 10) FROM messages WHERE role = 'customer';`);
+    })();
+  } else db.exec(ROLLUP_TABLES);
   db.transaction(() => {
     db.exec(PROFILE_RECORDS);
     db.exec(JOBS);
@@ -229,11 +302,15 @@ function addReviewColumns(db: Database.Database): void {
       }
     })();
   }
-  // Figures read covering indexes only: a range of conversations never touches their (large) documents.
+  // Figures read covering indexes only: a range of conversations never touches their (large) documents. Transcript
+  // pages walk conversations_review newest first and test the common filters in the index, reading a row only for
+  // the page (it replaces conversations_keyset, its first two columns). Not the running sentiment: every customer
+  // message changes it, and a turn would rewrite this entry too.
   db.exec(`DROP INDEX IF EXISTS conversations_stats; DROP INDEX IF EXISTS conversations_created;
     DROP INDEX IF EXISTS messages_customer_day; DROP INDEX IF EXISTS messages_customer_intent;
     CREATE INDEX IF NOT EXISTS conversations_facts ON conversations(created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms, handle_ms, sentiment_sum, sentiment_n, customer_id);
-    CREATE INDEX IF NOT EXISTS conversations_keyset ON conversations(created_at, id);
+    DROP INDEX IF EXISTS conversations_keyset;
+    CREATE INDEX IF NOT EXISTS conversations_review ON conversations(created_at, id, channel_id, state, handoff_reason, satisfaction, customer_id, tags, handled_by);
     CREATE INDEX IF NOT EXISTS messages_intent ON messages(intent, created_at, channel_id, conversation_id) WHERE role = 'customer';
     CREATE INDEX IF NOT EXISTS messages_unrecognized ON messages(created_at, channel_id, text, conversation_id) WHERE role = 'customer' AND intent = '${UNRECOGNIZED_INTENT}';`);
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isAppError } from '../../core/errors';
-import type { Conversation, Message } from '../../models/records';
+import type { Conversation, Customer, Message } from '../../models/records';
 import type { FaultHook, FaultPoint } from '../../store/faults';
-import { buildConversation, buildCustomer, buildMessage } from '../../store/recordBuilders';
-import type { Store } from '../../store/store';
+import { buildConversation, buildCustomer, buildMessage, conversationFacts } from '../../store/recordBuilders';
+import type { ConversationStats, StatsQuery, Store } from '../../store/store';
 
 /**
  * The contract every Store implementation passes (test/contract/*.test.ts run it per store).
@@ -659,6 +659,290 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
       expect(await store.countActiveChats(agentId)).toBe(4);
     }
+  });
+
+  describe('dashboard figures equal the figures of the records (daily rollups on the embedded store)', () => {
+    /** The figures of `q` computed here, from the records themselves (what conversationStats promises). */
+    function reference(q: StatsQuery, customers: Customer[], conversations: Conversation[], messages: Message[]): ConversationStats {
+      const inRange = (at: string) => at >= q.from && at < q.to;
+      const convs = conversations.filter((c) => inRange(c.createdAt) && (q.channelId === undefined || c.channelId === q.channelId));
+      const channelOf = new Map(conversations.map((c) => [c.id, c.channelId]));
+      const said = messages.filter(
+        (m) => m.role === 'customer' && inRange(m.createdAt) && (q.channelId === undefined || channelOf.get(m.conversationId) === q.channelId),
+      );
+      const count = <K>(keys: K[]) => {
+        const out = new Map<K, number>();
+        for (const k of keys) out.set(k, (out.get(k) ?? 0) + 1);
+        return [...out];
+      };
+      const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const sentimentOf = (c: Conversation) => {
+        const scores = messages.filter((m) => m.conversationId === c.id && m.role === 'customer' && typeof m.sentiment === 'number');
+        return { sum: scores.reduce((a, m) => a + m.sentiment!, 0), n: scores.length };
+      };
+      const segmentsOf = new Map(customers.map((c) => [c.id, c.segments]));
+      const sentiment: ConversationStats['sentiment'] = [];
+      const keys = new Set(
+        convs.filter((c) => sentimentOf(c).n > 0).flatMap((c) => ['*', ...(segmentsOf.get(c.customerId) ?? [])].map((s) => `${c.createdAt.slice(0, 10)}|${s}`)),
+      );
+      for (const [day, segment] of [...keys].map((k) => k.split('|'))) {
+        const mine = convs.filter((c) => c.createdAt.slice(0, 10) === day && (segment === '*' || segmentsOf.get(c.customerId)?.includes(segment)));
+        const sum = mine.reduce((a, c) => a + sentimentOf(c).sum, 0);
+        const n = mine.reduce((a, c) => a + sentimentOf(c).n, 0);
+        sentiment.push({ day, segment, average: Math.round((sum / n) * 1000) / 1000, n });
+      }
+      const percentiles = (values: (number | null)[]) => {
+        const v = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
+        const at = (p: number) => (v.length ? v[Math.max(0, Math.ceil(p * v.length) - 1)] / 1000 : null);
+        return { p50: at(0.5), p90: at(0.9), n: v.length };
+      };
+      const unrecognized = new Map<string, { text: string; count: number; conversationId: string }>();
+      for (const m of said.filter((m) => m.intent === 'none' && m.text !== '')) {
+        const key = m.text.trim().toLowerCase();
+        const u = unrecognized.get(key);
+        unrecognized.set(
+          key,
+          u
+            ? {
+                text: m.text < u.text ? m.text : u.text,
+                count: u.count + 1,
+                conversationId: m.conversationId > u.conversationId ? m.conversationId : u.conversationId,
+              }
+            : { text: m.text, count: 1, conversationId: m.conversationId },
+        );
+      }
+      return {
+        perDay: count(convs.map((c) => `${c.createdAt.slice(0, 10)}|${c.channelId}`))
+          .map(([k, n]) => ({ day: k.split('|')[0], channelId: k.split('|')[1], count: n }))
+          .sort((a, b) => text(a.day, b.day) || text(a.channelId, b.channelId)),
+        total: convs.length,
+        botOnly: convs.filter((c) => !c.handoffReason && c.state !== 'external').length,
+        handoffReasons: count(convs.flatMap((c) => (c.handoffReason ? [c.handoffReason] : [])))
+          .map(([reason, n]) => ({ reason, count: n }))
+          .sort((a, b) => b.count - a.count || text(a.reason, b.reason)),
+        satisfaction: count(convs.flatMap((c) => (c.satisfaction ? [c.satisfaction.score] : [])))
+          .map(([score, n]) => ({ score, count: n }))
+          .sort((a, b) => a.score - b.score),
+        times: {
+          waiting: percentiles(convs.map((c) => conversationFacts(c).waitMs)),
+          firstResponse: percentiles(convs.map((c) => conversationFacts(c).firstResponseMs)),
+          handling: percentiles(convs.map((c) => conversationFacts(c).handleMs)),
+        },
+        intents: count(said.flatMap((m) => (m.intent ? [m.intent] : [])))
+          .map(([intent, n]) => ({ intent, count: n }))
+          .sort((a, b) => b.count - a.count || text(a.intent, b.intent)),
+        unrecognized: [...unrecognized.values()].sort((a, b) => b.count - a.count || text(a.text, b.text)).slice(0, 20),
+        sentiment: sentiment.sort((a, b) => text(a.day, b.day) || text(a.segment, b.segment)),
+      };
+    }
+
+    /** Sixty conversations over five days of March 2025, some a millisecond either side of midnight (UTC, the dashboard's day). */
+    function records() {
+      let seed = 7;
+      const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+      const customers = [
+        { ...buildCustomer({ displayName: 'V', segments: ['vip'] }), id: uniq('rv') },
+        { ...buildCustomer({ displayName: 'R', segments: ['at_risk', 'vip'] }), id: uniq('rr') },
+        { ...buildCustomer({ displayName: 'P' }), id: uniq('rp') },
+      ];
+      const conversations: Conversation[] = [];
+      const messages: Message[] = [];
+      const base = Date.UTC(2025, 2, 10);
+      for (let i = 0; i < 60; i++) {
+        const ms = i % 6 === 0 ? base + (1 + (i % 4)) * 86_400_000 - (i % 12 === 0 ? 1 : 0) : base + Math.floor(rand() * 5 * 86_400_000);
+        const at = (plus: number) => new Date(ms + plus).toISOString();
+        const channelId = pick(['webchat', 'slack', 'msteams']);
+        const handed = rand() < 0.5;
+        const c: Conversation = {
+          ...buildConversation({
+            channelId,
+            channelConversationId: uniq('r'),
+            customerId: pick(customers).id,
+            reference: { channelId, serviceUrl: 'x', conversation: { id: 'r' } },
+          }),
+          id: uniq(`r${String(i).padStart(2, '0')}`),
+          createdAt: at(0),
+          updatedAt: at(0),
+          state: handed ? pick(['closed', 'agent', 'queued'] as const) : pick(['bot', 'closed', 'external'] as const),
+          ...(handed
+            ? {
+                handoffReason: pick(['customer_asked', 'not_understood', 'negative_sentiment']),
+                queuedAt: at(1000),
+                assignedAt: at(1000 + Math.floor(rand() * 90_000)),
+              }
+            : {}),
+          ...(handed && rand() < 0.7
+            ? { firstAgentReplyAt: at(5000 + Math.floor(rand() * 60_000)), closedAt: at(200_000 + Math.floor(rand() * 600_000)) }
+            : {}),
+          ...(rand() < 0.4 ? { satisfaction: { score: 1 + Math.floor(rand() * 5), at: at(900_000) } } : {}),
+        };
+        const n = 1 + Math.floor(rand() * 4);
+        for (let k = 1; k <= n; k++) {
+          const unknown = rand() < 0.3;
+          messages.push(
+            buildMessage(
+              {
+                conversationId: c.id,
+                role: k % 2 ? 'customer' : 'bot',
+                text: unknown ? pick(['Blorp the flux', 'blorp the FLUX ', 'zorbly', '']) : pick(['where is my order', 'refund please']),
+                ...(k % 2
+                  ? { intent: unknown ? 'none' : pick(['order.track', 'refund.request']), sentiment: pick([-1, -0.5, -0.25, 0, 0.25, 0.5, 1, undefined]) }
+                  : {}),
+                // A message may fall on the next day (its own day counts for intents).
+                createdAt: at(k * 3_600_000 * Math.floor(rand() * 8)),
+              },
+              k,
+            ),
+          );
+        }
+        c.lastSeq = n;
+        conversations.push(c);
+      }
+      return { customers, conversations, messages };
+    }
+
+    const ranges = (channelId?: string): StatsQuery[] =>
+      [
+        { from: '2025-03-10T12:00:00.000Z', to: '2025-03-14T06:30:00.000Z' },
+        { from: '2025-03-11T00:00:00.000Z', to: '2025-03-13T00:00:00.000Z' },
+        { from: '2025-03-11', to: '2025-03-14' },
+        { from: '2025-03-10T23:59:59.999Z', to: '2025-03-12T00:00:00.001Z' },
+        { from: '2025-03-12T03:00:00.000Z', to: '2025-03-12T20:00:00.000Z' },
+        { from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z' },
+      ].map((r) => ({ ...r, ...(channelId ? { channelId } : {}) }));
+
+    test('over whole days, partial days and a day boundary, per channel, before and after erasure, deletion and a segment change', async () => {
+      const { customers, conversations, messages } = records();
+      await store.importRecords({ customers, conversations, messages });
+      const check = async (label: string) => {
+        for (const q of [...ranges(), ...ranges('slack')])
+          expect([label, q, await store.conversationStats(q)]).toEqual([label, q, reference(q, customers, conversations, messages)]);
+      };
+      await check('imported');
+      expect((await store.conversationStats(ranges()[5])).total).toBe(60);
+      // Asked twice: the second answer comes from rollups the first one brought up to date.
+      await check('again');
+      // Privacy erasure blanks texts, intents and sentiment; retention deletes a conversation with its messages.
+      const erased = conversations[3];
+      await store.eraseMessages(erased.id);
+      for (const m of messages.filter((x) => x.conversationId === erased.id)) Object.assign(m, { text: '', intent: undefined, sentiment: undefined });
+      const deleted = conversations.splice(7, 1)[0];
+      await store.deleteConversation(deleted.id);
+      messages.splice(0, messages.length, ...messages.filter((m) => m.conversationId !== deleted.id));
+      await check('after erasure and deletion');
+      // A customer's segments change: their conversations' days count under the new segments.
+      const moved = customers[2];
+      const updated = await store.updateCustomer(moved.id, { segments: ['vip'] });
+      customers[2] = { ...moved, segments: updated.segments };
+      await check('after a segment change');
+    });
+
+    test("today's live writes count at once", async () => {
+      const conv = await newConversation();
+      const day = conv.createdAt.slice(0, 10);
+      const q = { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' };
+      const before = await store.conversationStats(q);
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'zorbly wimwam', intent: 'none', sentiment: 0.5 });
+      await store.updateConversation(conv.id, { handoffReason: 'not_understood' });
+      const after = await store.conversationStats(q);
+      expect([after.total, after.botOnly, after.intents, after.unrecognized.map((u) => [u.text, u.count])]).toEqual([
+        before.total,
+        before.botOnly - 1,
+        [{ intent: 'none', count: 1 }],
+        [['zorbly wimwam', 1]],
+      ]);
+      expect(after.sentiment.find((s) => s.day === day && s.segment === '*')).toEqual({ day, segment: '*', average: 0.5, n: 1 });
+    });
+  });
+
+  describe('full-text search over a long history (matches read newest first, week by week)', () => {
+    /**
+     * Fourteen conversations five days apart (ten weeks); the even ones say the phrase the day they start, number 1
+     * and 3 say it only 70 and 60 days after they started (in the newest week), number 3 first the other way round.
+     */
+    async function weeks() {
+      const customer = { ...buildCustomer({ displayName: 'W' }), id: uniq('weeks') };
+      const day = 86_400_000;
+      const at = (d: number, h = 9) => new Date(Date.UTC(2025, 0, 1) + d * day + h * 3_600_000).toISOString();
+      const conversations: Conversation[] = [];
+      const messages: Message[] = [];
+      for (let i = 0; i < 14; i++) {
+        const c: Conversation = {
+          ...buildConversation({
+            channelId: i % 2 ? 'webchat' : 'slack',
+            channelConversationId: uniq('weeks'),
+            customerId: customer.id,
+            reference: { channelId: 'x', serviceUrl: 'http://localhost', conversation: { id: 'w' } },
+          }),
+          id: uniq(`weeks${String(i).padStart(2, '0')}`),
+          createdAt: at(i * 5),
+          updatedAt: at(i * 5),
+          lastSeq: 2,
+        };
+        conversations.push(c);
+        const lines: [number, string][] =
+          i === 1
+            ? [
+                [5, 'hello'],
+                [75, 'the Walrus-tusk is back'],
+              ]
+            : i === 3
+              ? [
+                  [15, 'tusk walrus'],
+                  [74, 'Walrus tusk!'],
+                ]
+              : i % 2 === 0
+                ? [
+                    [i * 5, 'a walrus tusk please'],
+                    [i * 5, 'thanks'],
+                  ]
+                : [
+                    [i * 5, 'hello'],
+                    [i * 5, 'bye'],
+                  ];
+        lines.forEach(([d, text], k) => messages.push(buildMessage({ conversationId: c.id, role: 'customer', text, createdAt: at(d, 10 + k) }, k + 1)));
+      }
+      await store.importRecords({ customers: [customer], conversations, messages });
+      const saying = conversations.filter((_, i) => i % 2 === 0 || i === 1 || i === 3);
+      return { conversations, saying, at };
+    }
+
+    const pages = async (filter: Parameters<Store['searchTranscripts']>[0], limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.searchTranscripts(filter, { limit, cursor });
+        seen.push(...page.items.map((i) => i.conversation.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+
+    test('transcripts come newest conversation first, whichever week the matching message was written in', async () => {
+      const { saying, conversations, at } = await weeks();
+      const newestFirst = [...saying].reverse().map((c) => c.id);
+      expect(newestFirst).toHaveLength(9);
+      for (const limit of [1, 2, 3, 50]) expect([limit, await pages({ text: 'walrus tusk' }, limit)]).toEqual([limit, newestFirst]);
+      // Conversations 1 and 3 started before `from`: their late messages do not bring them in.
+      const from = at(20, 0);
+      expect(await pages({ text: 'walrus tusk', from }, 2)).toEqual(newestFirst.filter((id) => conversations.find((c) => c.id === id)!.createdAt >= from));
+      expect(await pages({ text: 'walrus tusk', channelId: 'webchat' }, 2)).toEqual([conversations[3].id, conversations[1].id]);
+      expect(await pages({ text: 'walrus tusk', to: at(10, 0) }, 2)).toEqual([conversations[1].id, conversations[0].id]);
+      expect(await pages({ text: 'walrus narwhal' }, 2)).toEqual([]);
+      const hits = await store.searchMessages('walrus tusk', 100);
+      expect(hits.map((h) => h.conversationId).sort()).toEqual(saying.map((c) => c.id).sort());
+      expect(await store.searchMessages('walrus tusk', 3)).toHaveLength(3);
+    });
+
+    test('an erased or deleted conversation leaves the search, in every week', async () => {
+      const { saying } = await weeks();
+      await store.eraseMessages(saying[0].id);
+      await store.deleteConversation(saying[8].id);
+      const left = saying.slice(1, 8).map((c) => c.id);
+      expect(await pages({ text: 'walrus tusk' }, 2)).toEqual([...left].reverse());
+      expect((await store.searchMessages('walrus tusk', 100)).map((h) => h.conversationId).sort()).toEqual([...left].sort());
+    });
   });
 
   describe('filters stay exact across keyset pages, and a bulk load can run twice', () => {

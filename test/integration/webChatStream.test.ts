@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { channelConversations } from '../../bot/supportBot';
 import { WebChatStream } from '../../bot/webChatStream';
 import { createLogger } from '../../core/logger';
 import { SqliteStore } from '../../store/sqliteStore';
@@ -118,6 +119,44 @@ describe('web chat over a Direct Line stream', () => {
     expect(resumed.activities[0].text).toBe('what is your refund policy');
     expect((await polled(s)).length).toBe(before + after.length);
     await resumed.close();
+  });
+
+  test('after a close, the follow-up conversation the customer starts by writing again is pushed on the same stream, and a resume follows it too', async () => {
+    const s = await webChatSession(running.url);
+    const stream = await open(s);
+    await say(running.url, s, 'I want to talk to a human');
+    const agent = await createStaff(running.app, { name: 'Closing Agent' });
+    const socket = await online(running.app, running.url, agent);
+    try {
+      const first = (await running.app.store.findConversationByChannel('webchat', s.conversationId))!;
+      expect((await request(socket, 'conversation:claim', { conversationId: first.id })).ok).toBe(true);
+      expect((await request(socket, 'message:send', { conversationId: first.id, text: 'Glad to help, bye!', clientMessageId: 'f1' })).ok).toBe(true);
+      expect((await request(socket, 'conversation:close', { conversationId: first.id })).ok).toBe(true);
+      await stream.until(() => stream.texts().includes('Glad to help, bye!'), "the agent's goodbye");
+      // The rating the close asked for, then something new: a follow-up conversation with the bot.
+      expect(await say(running.url, s, '5')).toBe(200);
+      expect(await say(running.url, s, 'what is your refund policy', 'after-close')).toBe(200);
+      const chain = await channelConversations(running.app.store, 'webchat', s.conversationId);
+      expect(chain.map((c) => c.state)).toEqual(['closed', 'bot']);
+      const all = await polled(s);
+      expect(all.some((a) => a.text === 'what is your refund policy')).toBe(true);
+      await stream.until(() => stream.activities.length >= all.length, 'every activity of both conversations');
+      expect(stream.activities.map((a) => a.id)).toEqual(all.map((a) => a.id));
+      expect(stream.activities.find((a) => a.text === 'what is your refund policy')).toMatchObject({ channelData: { clientActivityID: 'after-close' } });
+      // Watermarks in the follow-up are polling's "1.seq", and a stream resumed from one continues there.
+      const mark = stream.watermark!;
+      expect(mark).toMatch(/^1\.\d+$/);
+      await stream.close();
+      expect(await say(running.url, s, 'how long does shipping take')).toBe(200);
+      const resumed = await open(s, mark);
+      const after = (await polled(s)).slice(all.length);
+      expect(after[0]?.text).toBe('how long does shipping take');
+      await resumed.until(() => resumed.activities.length >= after.length, 'what came after the watermark');
+      expect(resumed.activities.map((a) => a.id)).toEqual(after.map((a) => a.id));
+      await resumed.close();
+    } finally {
+      socket.disconnect();
+    }
   });
 
   test('a stream token for another conversation, a forged or a conversation token in its place, are refused before the upgrade', async () => {

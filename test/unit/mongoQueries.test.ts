@@ -23,7 +23,7 @@ describe('MongoDB phrase filter', () => {
     ['blog', ['I read a blog inside the app']],
     ['lo', []],
   ])('%j keeps %j', (query, expected) => {
-    const { $text, searchText } = phraseFilter(phraseWords(query));
+    const { $text, searchText } = phraseFilter(phraseWords(query), 2900);
     expect($text.$search).toBe(`"${phraseWords(query).join(' ')}"`);
     expect(texts.filter((t) => searchText.test(searchForm(t)))).toEqual(expected);
   });
@@ -88,9 +88,15 @@ describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as
   });
 
   test('the phrase filter keeps $text and the whole-word expression', () => {
-    const { error, filter } = cast(m.Message.find(phraseFilter(['log', 'in'])) as unknown as Castable);
+    const { error, filter } = cast(m.Message.find(phraseFilter(['log', 'in'], 2900)) as unknown as Castable);
     expect(error).toBeUndefined();
-    expect(filter).toEqual({ $text: { $search: '"log in"' }, searchText: /(?:^| )log in(?: |$)/u });
+    expect(filter).toEqual({ searchPeriod: 2900, $text: { $search: '"log in"' }, searchText: /(?:^| )log in(?: |$)/u });
+  });
+
+  test('one text index, prefixed by the week every phrase filter names by equality (as MongoDB requires of a prefix)', () => {
+    const text = m.Message.schema.indexes().filter(([keys]) => Object.values(keys).includes('text'));
+    expect(text.map(([keys]) => keys)).toEqual([{ searchPeriod: 1, searchText: 'text' }]);
+    expect(Object.keys(phraseFilter(['a'], 1))[0]).toBe('searchPeriod');
   });
 
   test('the capacity guard keeps its array-length condition', () => {

@@ -16,7 +16,9 @@ describe('web chat stream tokens', () => {
 
   test('carry one conversation, its visitor and the watermark, for a minute', () => {
     const t = tokens.issue(grant, now);
-    expect(tokens.verify(t, now)).toEqual(grant);
+    expect(tokens.verify(t, now)).toEqual({ ...grant, followUp: 0 });
+    // The n-th follow-up conversation of the chain travels too (a watermark "n.seq").
+    expect(tokens.verify(tokens.issue({ ...grant, followUp: 2 }, now), now)).toEqual({ ...grant, followUp: 2 });
     expect(code(() => tokens.verify(t, now + STREAM_TOKEN_TTL_SECONDS * 1000 - 1))).toBe('accepted');
     expect(code(() => tokens.verify(t, now + STREAM_TOKEN_TTL_SECONDS * 1000 + 1000))).toBe('AUTH_EXPIRED');
   });

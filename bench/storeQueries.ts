@@ -1,0 +1,86 @@
+import type { Store } from '../store/store';
+
+/**
+ * The review queries the store section of `npm run bench` times at 1,000,000 messages, shared with a CLI that
+ * times them on an existing history (made once by `npm run generate`), so a change to the search or the figures
+ * is measured in seconds instead of a whole bench run:
+ *
+ *   node dist/bench/storeQueries.js data/history.sqlite [runs]
+ */
+export interface Timing {
+  p50: number;
+  p95: number;
+  p99: number;
+  n: number;
+}
+
+function summary(ms: number[]): Timing {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
+  return { p50: at(50), p95: at(95), p99: at(99), n: s.length };
+}
+
+async function timed(runs: number, fn: (i: number) => Promise<unknown>): Promise<Timing> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn(i);
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return summary(ms);
+}
+
+/** Common and rare phrases: common ones are where an unbounded ranking sorts hundreds of thousands of matches. */
+export const PHRASES = ['blue umbrella', 'refund', 'never arrived', 'wrong size', 'invoice', 'purple kettle', 'charged twice', 'worst service ever'];
+
+export async function timeStoreQueries(s: Store, runs = 16, now = Date.now()): Promise<Record<string, Timing>> {
+  const day = 86_400_000;
+  const lastMonth = { from: new Date(now - 30 * day).toISOString(), to: new Date(now + day).toISOString() };
+  const lastYear = { from: new Date(now - 366 * day).toISOString(), to: lastMonth.to };
+  const out: Record<string, Timing> = {};
+  out.messageSearch = await timed(runs, (i) => s.searchMessages(PHRASES[i % PHRASES.length], 50));
+  out.transcriptSearchText = await timed(runs, (i) => s.searchTranscripts({ text: PHRASES[i % PHRASES.length] }, { limit: 50 }));
+  out.transcriptSearchTextAndFilters = await timed(runs, (i) =>
+    s.searchTranscripts({ text: PHRASES[i % PHRASES.length], channelId: 'webchat', ...lastMonth }, { limit: 50 }),
+  );
+  out.transcriptSearchFilters = await timed(runs, (i) =>
+    s.searchTranscripts(
+      [
+        { handoffReason: 'negative_sentiment', satisfactionMax: 2 },
+        { segment: 'vip', sentimentMax: -0.3 },
+        { intent: 'payment.problem' },
+        { tag: 'billing', channelId: 'slack' },
+      ][i % 4],
+      { limit: 50 },
+    ),
+  );
+  const dashboardRuns = Math.max(6, Math.round(runs / 2));
+  // The first whole-year dashboard after a bulk load recomputes every day the load touched (the daily rollups
+  // catch up in the background too, a month of days a second): timed once, apart from the steady state.
+  out.dashboardYearFirst = await timed(1, () => s.conversationStats(lastYear));
+  out.dashboardMonth = await timed(dashboardRuns, () => s.conversationStats(lastMonth));
+  out.dashboardYear = await timed(dashboardRuns, () => s.conversationStats(lastYear));
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { SqliteStore } = await import('../store/sqliteStore');
+  const file = process.argv[2];
+  if (!file) {
+    process.stderr.write('usage: node dist/bench/storeQueries.js FILE [runs]\n');
+    process.exit(2);
+  }
+  const s = new SqliteStore(file, { synchronous: 'normal' });
+  const t = Date.now();
+  await s.init();
+  const openMs = Date.now() - t;
+  const r = await timeStoreQueries(s, Number(process.argv[3] ?? 16));
+  await s.close();
+  process.stdout.write(`${JSON.stringify({ openMs, ...r })}\n`);
+}
+
+if (require.main === module)
+  void main().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });

@@ -1,0 +1,134 @@
+import { UNRECOGNIZED_INTENT } from '../../models/records';
+import type { GroupCommit } from './groupCommit';
+
+type Row = Record<string, unknown>;
+
+/** Dirty days recomputed per background run (a day of a busy shop is a few hundred conversations). */
+export const ROLLUP_CHUNK = 31;
+
+const DAY_MS = 86_400_000;
+const DAY = /^\d{4}-\d{2}-\d{2}/;
+
+/** The day after a YYYY-MM-DD day, or undefined for one that is not a date. */
+function nextDay(day: string): string | undefined {
+  const ms = Date.parse(`${day}T00:00:00.000Z`);
+  return Number.isFinite(ms) ? new Date(ms + DAY_MS).toISOString().slice(0, 10) : undefined;
+}
+
+/**
+ * The whole days of [from, to) (ISO times compared as text, as the raw queries compare them): [first, end) as
+ * YYYY-MM-DD, or undefined when the range holds no whole day. Every created_at starting with a day in it lies in
+ * the range; the rest of the range is at most the partial day of `from` and the partial day of `to`.
+ */
+export function wholeDays(from: string, to: string): { first: string; end: string } | undefined {
+  if (!DAY.test(from) || !DAY.test(to)) return undefined;
+  const day = from.slice(0, 10);
+  const first = from === day ? day : nextDay(day);
+  const end = to.slice(0, 10);
+  return first !== undefined && nextDay(end) !== undefined && first < end ? { first, end } : undefined;
+}
+
+/**
+ * Customer messages per intent and channel over a range of created_at (bound as ?, ?, then `extra`'s values): the
+ * intent index starts with the intent, so a range of times alone would read all of it; this walks the intents
+ * (one seek each, a loose index scan) and reads each one's range.
+ */
+export function intentCounts(extra = ''): string {
+  return `WITH RECURSIVE i(intent) AS (
+      SELECT (SELECT MIN(intent) FROM messages INDEXED BY messages_intent WHERE role = 'customer' AND intent IS NOT NULL)
+      UNION ALL
+      SELECT (SELECT MIN(intent) FROM messages INDEXED BY messages_intent WHERE role = 'customer' AND intent > i.intent) FROM i WHERE i.intent IS NOT NULL)
+    SELECT m.intent AS key, COALESCE(m.channel_id, '') AS channelId, COUNT(*) AS count FROM i CROSS JOIN messages m INDEXED BY messages_intent
+    WHERE m.intent = i.intent AND m.role = 'customer' AND m.created_at >= ? AND m.created_at < ? ${extra} GROUP BY m.intent, COALESCE(m.channel_id, '')`;
+}
+
+/** A day's conversations by their start; its customer messages by their own time. */
+const CONVERSATION_DAY = 'created_at >= ? AND created_at < ? AND substr(created_at, 1, 10) = ?';
+
+/** Keeps the daily rollups (sqliteSchema.ts ROLLUP_TABLES) equal to the records they sum. */
+export class SqliteRollups {
+  constructor(private readonly gc: GroupCommit) {}
+
+  /** Recomputes dirty days: those in [first, end) when given (a dashboard about to read them), else up to `limit`. */
+  refresh(range?: { first: string; end: string }, limit = ROLLUP_CHUNK): Promise<void> {
+    if (this.gc.isClosed) return Promise.resolve();
+    const pick = range
+      ? this.gc.stmt('SELECT day FROM stats_dirty_days WHERE day >= ? AND day < ? ORDER BY day').pluck()
+      : this.gc.stmt('SELECT day FROM stats_dirty_days ORDER BY day DESC LIMIT ?').pluck();
+    const days = this.gc.run(() => (range ? pick.all(range.first, range.end) : pick.all(limit)) as string[]);
+    if (!days.length) return Promise.resolve();
+    return this.gc.tx(
+      () => {
+        for (const day of days) this.recompute(day);
+      },
+      { deferSync: true },
+    );
+  }
+
+  /** Inside a transaction: the day's rows, rebuilt from the records. */
+  private recompute(day: string): void {
+    const gc = this.gc;
+    for (const table of ['stats_days', 'stats_reasons', 'stats_satisfaction', 'stats_sentiment', 'stats_intents', 'stats_unrecognized'])
+      gc.stmt(`DELETE FROM ${table} WHERE day = ?`).run(day);
+    gc.stmt('DELETE FROM stats_dirty_days WHERE day = ?').run(day);
+    const next = nextDay(day);
+    // Not a date (a created_at no writer of ours makes): nothing to keep, and no whole-day range ever reads it.
+    if (next === undefined) return;
+    const span = [day, next, day];
+    gc.stmt(
+      `INSERT INTO stats_days (day, channel_id, conversations, bot_only, wait_n, first_response_n, handle_n)
+       SELECT ?, channel_id, COUNT(*), SUM(CASE WHEN handoff_reason IS NULL AND state != 'external' THEN 1 ELSE 0 END),
+         COUNT(wait_ms), COUNT(first_response_ms), COUNT(handle_ms)
+       FROM conversations WHERE ${CONVERSATION_DAY} GROUP BY channel_id`,
+    ).run(day, ...span);
+    gc.stmt(
+      `INSERT INTO stats_reasons (day, channel_id, reason, count) SELECT ?, channel_id, handoff_reason, COUNT(*)
+       FROM conversations WHERE ${CONVERSATION_DAY} AND handoff_reason IS NOT NULL GROUP BY channel_id, handoff_reason`,
+    ).run(day, ...span);
+    gc.stmt(
+      `INSERT INTO stats_satisfaction (day, channel_id, score, count) SELECT ?, channel_id, satisfaction, COUNT(*)
+       FROM conversations WHERE ${CONVERSATION_DAY} AND satisfaction IS NOT NULL GROUP BY channel_id, satisfaction`,
+    ).run(day, ...span);
+    gc.stmt(
+      `INSERT INTO stats_sentiment (day, channel_id, segment, sum, n)
+       SELECT ?, channel_id, '*', SUM(sentiment_sum), SUM(sentiment_n) FROM conversations WHERE ${CONVERSATION_DAY} AND sentiment_n > 0 GROUP BY channel_id
+       UNION ALL
+       SELECT ?, c.channel_id, s.segment, SUM(c.sentiment_sum), SUM(c.sentiment_n) FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
+       WHERE c.created_at >= ? AND c.created_at < ? AND substr(c.created_at, 1, 10) = ? AND c.sentiment_n > 0 GROUP BY c.channel_id, s.segment`,
+    ).run(day, ...span, day, ...span);
+    const messageDay = "role = 'customer' AND created_at >= ? AND created_at < ? AND substr(created_at, 1, 10) = ?";
+    gc.stmt(
+      `INSERT INTO stats_intents (day, channel_id, intent, count) SELECT ?, channelId, key, count FROM (${intentCounts('AND substr(m.created_at, 1, 10) = ?')})`,
+    ).run(day, ...span);
+    gc.stmt(
+      `INSERT INTO stats_unrecognized (day, channel_id, key, count, text, conversation_id)
+       SELECT ?, COALESCE(channel_id, ''), lower(trim(text)), COUNT(*), MIN(text), MAX(conversation_id) FROM messages INDEXED BY messages_unrecognized
+       WHERE ${messageDay} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY COALESCE(channel_id, ''), lower(trim(text))`,
+    ).run(day, ...span);
+  }
+
+  /** Inside gc.run: the rollup's figures over the whole days [first, end), for one channel or all. */
+  read(range: { first: string; end: string }, channel: string | null) {
+    const gc = this.gc;
+    const where = 'day >= ? AND day < ? AND (? IS NULL OR channel_id = ?)';
+    const args = [range.first, range.end, channel, channel];
+    const days = gc
+      .stmt(
+        `SELECT day, channel_id AS channelId, conversations AS count, bot_only AS botOnly, wait_n AS waitN, first_response_n AS firstResponseN, handle_n AS handleN
+         FROM stats_days WHERE ${where} ORDER BY day, channel_id`,
+      )
+      .all(...args) as { day: string; channelId: string; count: number; botOnly: number; waitN: number; firstResponseN: number; handleN: number }[];
+    return {
+      days,
+      reasons: gc.stmt(`SELECT reason AS key, SUM(count) AS count FROM stats_reasons WHERE ${where} GROUP BY reason`).all(...args) as Row[],
+      satisfaction: gc.stmt(`SELECT score AS key, SUM(count) AS count FROM stats_satisfaction WHERE ${where} GROUP BY score`).all(...args) as Row[],
+      intents: gc.stmt(`SELECT intent AS key, SUM(count) AS count FROM stats_intents WHERE ${where} GROUP BY intent`).all(...args) as Row[],
+      unrecognized: gc
+        .stmt(`SELECT key, SUM(count) AS count, MIN(text) AS text, MAX(conversation_id) AS conversationId FROM stats_unrecognized WHERE ${where} GROUP BY key`)
+        .all(...args) as { key: string; count: number; text: string; conversationId: string }[],
+      sentiment: gc
+        .stmt(`SELECT day, segment, SUM(sum) AS sum, SUM(n) AS n FROM stats_sentiment WHERE ${where} GROUP BY day, segment HAVING SUM(n) > 0`)
+        .all(...args) as { day: string; segment: string; sum: number; n: number }[],
+    };
+  }
+}
