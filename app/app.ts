@@ -166,6 +166,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     defaultHandleSeconds: 300,
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     businessHours: config.handoff.businessHours,
+    agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
+    offerRoles: config.handoff.offerRoles,
   });
   const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
   const retentionTimer = retention

@@ -9,6 +9,7 @@ export type TransitionCause =
   | 'taken_over' // queued or agent → a supervisor
   | 'transferred' // agent → another agent
   | 'requeued' // agent → queued (a transfer to a skill group)
+  | 'agent_offline' // agent → queued (the holder went offline, or stopped answering and is no longer online)
   | 'returned' // agent → bot
   | 'withdrawn' // queued → bot (the customer no longer wants a person)
   | 'closed' // agent → closed

@@ -149,6 +149,9 @@ export class ConsoleGateway {
 
     this.on(socket, 'presence:set', async (user, p) => {
       const updated = await this.d.store.updateUser(user.id, { presence: p.presence });
+      // Offline hands the chats this agent holds back to the queue; online takes offers of what waits.
+      if (p.presence === 'offline') await this.d.handoff.releaseAgentChats(user.id);
+      else if (p.presence === 'online') await this.d.handoff.offerWaiting();
       // Coalesced: a burst of presence changes is one board snapshot a second, not one each.
       this.scheduleAgentsBroadcast();
       this.scheduleQueueBroadcast();
@@ -225,6 +228,7 @@ export class ConsoleGateway {
       const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
       if (!still) {
         await this.d.store.updateUser(userId, { presence: 'offline' });
+        await this.d.handoff.releaseAgentChats(userId);
         await this.broadcastAgents();
       }
     } catch (err) {
