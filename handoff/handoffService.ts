@@ -5,6 +5,7 @@ import type { EscalationDecision } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
 import { sourcesOf, transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
 import { t } from '../locale/replies';
+import { canSee, canWatch } from '../review/accessPolicy';
 
 /** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
 export interface CustomerChannel {
@@ -377,10 +378,17 @@ export class HandoffService {
     return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${r.current.state}`);
   }
 
+  /**
+   * The chat, if this agent holds it. Not theirs: HANDOFF_NOT_OWNER where they may see it (they held it, it is queued,
+   * they oversee it); a chat they may not see answers exactly like one that does not exist (ids cannot be probed).
+   */
   private async owned(agentId: string, conversationId: string): Promise<Conversation> {
     const c = await this.conversation(conversationId);
-    if (c.state !== 'agent' || c.agentId !== agentId) throw new AppError('HANDOFF_NOT_OWNER');
-    return c;
+    if (c.state === 'agent' && c.agentId === agentId) return c;
+    const user = await this.store.getUser(agentId);
+    const actor = { id: agentId, role: user?.role ?? 'agent' };
+    if (!user || !(canSee(actor, c) || canWatch(actor, c))) throw new AppError('HANDOFF_NOT_FOUND');
+    throw new AppError('HANDOFF_NOT_OWNER');
   }
 
   /** A supervisor takes a live or queued chat; the previous agent is released. Audited. */

@@ -6,7 +6,7 @@ import type { HandoffEvents, TransitionCause } from '../../handoff/handoffEvents
 import type { HandoffService } from '../../handoff/handoffService';
 import type { Conversation, User } from '../../models/records';
 import type { ProfileService } from '../../profile/profileService';
-import { canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
+import { canSee, canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
 import {
@@ -172,7 +172,9 @@ export class ConsoleGateway {
       const { conversation: c, messages, history } = await this.d.review.openLive(p.conversationId, user, p.afterSeq ?? 0);
       void socket.join(convRoom(c.id));
       const customer = await this.d.profiles.read(c.customerId, user, 'console');
-      return { conversation: await this.view(c), messages, customer, history };
+      // Earlier chats only where the transcript rule (REST's) allows: an agent looking at a queued chat sees what it
+      // says, never the customer's past chats (and their colleagues' notes) they did not hold.
+      return { conversation: await this.view(c), messages, customer, history: history.filter((h) => canSee(user, h.conversation)) };
     });
     this.on(socket, 'conversation:leave', (_user, p) => {
       void socket.leave(convRoom(p.conversationId));
