@@ -180,6 +180,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     defaultHandleSeconds: 300,
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     businessHours: config.handoff.businessHours,
+    agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
+    offerRoles: config.handoff.offerRoles,
   });
   // Timers and sweeps run once across instances, by whichever holds the job's lease in the store (docs/adr/0006).
   const jobs = new LeasedJobs(store, { ttlMs: config.jobs.leaseTtlSeconds * 1000, log });

@@ -256,7 +256,8 @@ export class SupportBot {
 
     if (conversation.state === 'agent') {
       await this.d.store.sync();
-      this.d.handoff.relayCustomerMessage(conversation, message);
+      // Relayed to the agent; the handoff service makes sure an absent or silent agent never means silence.
+      await this.d.handoff.customerWroteToAgent(conversation, message);
       return;
     }
     if (conversation.state === 'external') return;

@@ -16,6 +16,8 @@ const DEFAULTS = {
   NLU_MAX_CHARS: 2000, // text beyond this is not given to the recognizer, characters
   ESCALATE_AFTER_FAILURES: 2, // consecutive not-understood turns before handoff
   OFFER_TIMEOUT_SECONDS: 60, // an offered chat goes to the next agent after this, seconds
+  AGENT_REPLY_TIMEOUT_SECONDS: 120, // a customer writing to an agent silent this long is told their message arrived, seconds
+  OFFER_ROLES: 'agent', // roles offered queued chats
   SQLITE_SYNCHRONOUS: 'full',
   WEBCHAT_STREAM_KEEPALIVE_SECONDS: 30, // ping interval of web chat streams; a client silent for two is closed, seconds
   WEBCHAT_STREAM_MAX_BUFFER_BYTES: 256 * 1024, // bytes queued for one web chat stream; past it, writing waits for the client
@@ -102,6 +104,11 @@ const EnvSchema = z.object({
   NLU_MODEL_CACHE: z.string().optional(),
   ESCALATE_AFTER_FAILURES: z.coerce.number().int().min(1).default(DEFAULTS.ESCALATE_AFTER_FAILURES),
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
+  AGENT_REPLY_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.AGENT_REPLY_TIMEOUT_SECONDS),
+  OFFER_ROLES: z
+    .string()
+    .default(DEFAULTS.OFFER_ROLES)
+    .refine((v) => v.split(',').every((r) => ['agent', 'supervisor', 'admin'].includes(r.trim())), 'OFFER_ROLES lists agent, supervisor, admin'),
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
   EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
   BUSINESS_HOURS: z
@@ -223,6 +230,10 @@ export interface Config {
   readonly handoff: {
     readonly escalateAfterFailures: number;
     readonly offerTimeoutSeconds: number;
+    /** A customer writing to an agent who has not answered this long is told their message reached them, seconds. */
+    readonly agentReplyTimeoutSeconds: number;
+    /** Roles offered queued chats. */
+    readonly offerRoles: readonly string[];
     readonly externalChannels: readonly string[];
     readonly businessHours?: { readonly days: number[]; readonly open: string; readonly close: string; readonly timeZone: string };
     readonly alwaysHumanIntents: readonly string[];
@@ -396,6 +407,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoff: {
       escalateAfterFailures: e.ESCALATE_AFTER_FAILURES,
       offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS,
+      agentReplyTimeoutSeconds: e.AGENT_REPLY_TIMEOUT_SECONDS,
+      offerRoles: list(e.OFFER_ROLES),
       externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS),
       businessHours: e.BUSINESS_HOURS ? parseBusinessHours(e.BUSINESS_HOURS, e.BUSINESS_TIMEZONE) : undefined,
       alwaysHumanIntents: list(e.ALWAYS_HUMAN_INTENTS),

@@ -10,6 +10,7 @@ export type TransitionCause =
   | 'transferred' // agent → another agent
   | 'requeued' // agent → queued (a transfer to a skill group)
   | 'reassigned' // queued or agent → an agent or a skill group, by a supervisor
+  | 'agent_offline' // agent → queued (the holder went offline, or stopped answering and is no longer online)
   | 'returned' // agent → bot
   | 'withdrawn' // queued → bot (the customer no longer wants a person)
   | 'closed' // agent → closed

@@ -5,6 +5,7 @@ import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
 import { sourcesOf, transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
 import { t } from '../locale/replies';
+import { canSee, canWatch } from '../review/accessPolicy';
 
 /** At most one typing activity per chat this often (ms): channels show one for about three seconds. */
 export const TYPING_EVERY_MS = 3000;
@@ -30,6 +31,13 @@ export interface HandoffOptions {
   offerTimeoutSeconds: number;
   /** When agents work; outside these hours customers are offered to leave a message. */
   businessHours?: BusinessHours;
+  /**
+   * A customer writing to a chat whose agent has not answered for this many seconds is told their message reached
+   * the agent (at most once per this period): never silence.
+   */
+  agentReplyTimeoutSeconds?: number;
+  /** Roles that are offered queued chats (supervisors and admins take chats themselves unless listed). */
+  offerRoles?: readonly string[];
 }
 
 /** Days 1 (Monday) to 7 (Sunday), and a daily window in a time zone. */
@@ -117,8 +125,8 @@ export class HandoffService {
     return message;
   }
 
-  private async tell(c: Conversation, text: string): Promise<void> {
-    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'message', text });
+  private async tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<void> {
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'message', text, data });
     this.events.emit('message.created', { conversation: c, message });
     // A notice is in the transcript already; failing to deliver it must not undo the state change it reports.
     await this.channel.send(c, { kind: 'message', text }).catch(() => undefined);
@@ -246,20 +254,48 @@ export class HandoffService {
   }
 
   /**
-   * Routing: among online agents under capacity who were not offered this chat yet, those with the skill and
-   * language first, then the least busy (fewest active chats relative to capacity).
+   * Routing: among online agents of the offered roles under capacity (chats held plus offers standing) who were not
+   * offered this chat yet, those with the skill and language first, then the least busy relative to capacity.
    */
   async pickAgent(c: Conversation, exclude: readonly string[] = []): Promise<User | undefined> {
+    const roles = this.options.offerRoles ?? ['agent'];
+    const offers = await this.standingOffers(c.id);
     const candidates = [];
     for (const a of await this.onlineAgents()) {
-      if (exclude.includes(a.id) || a.role === 'admin') continue;
-      const active = await this.store.countActiveChats(a.id);
-      if (active >= a.capacity) continue;
+      if (exclude.includes(a.id) || !roles.includes(a.role)) continue;
+      const load = (await this.store.countActiveChats(a.id)) + (offers.get(a.id) ?? 0);
+      if (load >= a.capacity) continue;
       const fit = (!c.skill || a.skills.includes(c.skill) ? 0 : 2) + (!c.language || a.languages.length === 0 || a.languages.includes(c.language) ? 0 : 1);
-      candidates.push({ a, fit, load: active / a.capacity });
+      candidates.push({ a, fit, load: load / a.capacity });
     }
     candidates.sort((x, y) => x.fit - y.fit || x.load - y.load);
     return candidates[0]?.a;
+  }
+
+  /** Offers standing per agent (a queued chat's last offer, not yet timed out), besides the chat `except`. */
+  private async standingOffers(except: string, now = Date.now()): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const q of await this.store.listConversations({ states: ['queued'], limit: 1000 })) {
+      if (q.id === except) continue;
+      const to = q.queueInfo?.offeredTo.at(-1);
+      const at = q.queueInfo?.offeredAt ? Date.parse(q.queueInfo.offeredAt) : NaN;
+      if (to && now - at < this.options.offerTimeoutSeconds * 1000) out.set(to, (out.get(to) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /**
+   * Offers every queued chat without a standing offer, in queue order, as far as capacity allows: run when an agent
+   * comes online or frees a slot, so chats are spread at once instead of after an offer timeout.
+   */
+  async offerWaiting(now = Date.now()): Promise<string[]> {
+    const offered: string[] = [];
+    for (const c of await this.queue()) {
+      const at = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : NaN;
+      if (c.queueInfo?.offeredTo.length && now - at < this.options.offerTimeoutSeconds * 1000) continue;
+      if (await this.offer(c.id)) offered.push(c.id);
+    }
+    return offered;
   }
 
   /** Offers a queued chat to the best agent who has not had it yet; returns who, if anyone. */
@@ -345,10 +381,17 @@ export class HandoffService {
     return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${r.current.state}`);
   }
 
+  /**
+   * The chat, if this agent holds it. Not theirs: HANDOFF_NOT_OWNER where they may see it (they held it, it is queued,
+   * they oversee it); a chat they may not see answers exactly like one that does not exist (ids cannot be probed).
+   */
   private async owned(agentId: string, conversationId: string): Promise<Conversation> {
     const c = await this.conversation(conversationId);
-    if (c.state !== 'agent' || c.agentId !== agentId) throw new AppError('HANDOFF_NOT_OWNER');
-    return c;
+    if (c.state === 'agent' && c.agentId === agentId) return c;
+    const user = await this.store.getUser(agentId);
+    const actor = { id: agentId, role: user?.role ?? 'agent' };
+    if (!user || !(canSee(actor, c) || canWatch(actor, c))) throw new AppError('HANDOFF_NOT_FOUND');
+    throw new AppError('HANDOFF_NOT_OWNER');
   }
 
   /** A supervisor takes a live or queued chat; the previous agent is released. Audited. */
@@ -678,7 +721,94 @@ export class HandoffService {
     this.events.emit('message.created', { conversation: c, message });
   }
 
+  /**
+   * A customer wrote to a chat an agent holds: relayed, and never met with silence. A holder who is no longer online
+   * (an offline the console could not report, e.g. across a restart) gives the chat back to the queue; one who has
+   * not answered for the configured time gets the customer a "your message reached them" notice, at most once per
+   * that period.
+   */
+  async customerWroteToAgent(c: Conversation, message: Message, now = Date.now()): Promise<void> {
+    this.relayCustomerMessage(c, message);
+    if (c.state !== 'agent' || !c.agentId) return;
+    const agent = await this.store.getUser(c.agentId);
+    if (!agent || agent.presence === 'offline') {
+      await this.requeueFromAgent(c, 'agent_offline');
+      return;
+    }
+    const timeoutMs = (this.options.agentReplyTimeoutSeconds ?? 120) * 1000;
+    const recent = await this.store.listMessages(c.id, { afterSeq: Math.max(0, message.seq - 200) });
+    const at = (m: Message | undefined) => (m ? Date.parse(m.createdAt) : 0);
+    const lastAnswer = Math.max(
+      at(lastOf(recent, (m) => m.role === 'agent' && m.kind === 'message' && m.authorId === c.agentId)),
+      c.assignedAt ? Date.parse(c.assignedAt) : 0,
+    );
+    const lastHolding = at(lastOf(recent, (m) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere'));
+    if (now - lastAnswer < timeoutMs || now - lastHolding < timeoutMs) return;
+    await this.tell(c, t(c.language, 'agentStillThere', { name: agent.name }), { notice: 'agentStillThere' });
+  }
+
+  /**
+   * The agent went offline (said so, or their last console closed and the grace passed): every chat they hold goes
+   * back to the queue through transition(), ahead of newer requests, its customer is told (another agent, or the
+   * leave-a-message path when nobody is online), and it is offered to the next agent. Returns the requeued chats.
+   */
+  async releaseAgentChats(agentId: string): Promise<Conversation[]> {
+    const held = await this.store.listConversations({ agentId, states: ['agent'], limit: 1000 });
+    const out: Conversation[] = [];
+    for (const c of held) {
+      const next = await this.requeueFromAgent(c, 'agent_offline');
+      if (next) out.push(next);
+    }
+    // Offers standing to them move on now, not after the offer timeout.
+    for (const q of await this.queue()) if (q.queueInfo?.offeredTo.at(-1) === agentId) await this.offer(q.id);
+    return out;
+  }
+
+  private async requeueFromAgent(c: Conversation, cause: 'agent_offline'): Promise<Conversation | null> {
+    const now = new Date().toISOString();
+    const online = this.isOpen() ? (await this.onlineAgents()).filter((a) => a.id !== c.agentId) : [];
+    const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
+    const r = await this.move({
+      conversationId: c.id,
+      to: 'queued',
+      cause,
+      from: ['agent'],
+      expectedAgentId: c.agentId,
+      // It keeps the place it first queued at and goes one priority up: this customer has waited already.
+      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags },
+      detail: { reason: 'agent_offline', previousAgentId: c.agentId },
+    });
+    if (!r.ok) return null;
+    const queued = r.conversation;
+    const ticket = await this.ticket(queued);
+    this.events.emit('conversation.queued', {
+      conversation: queued,
+      reason: 'dialog_decided',
+      detail: 'the agent went offline',
+      position: ticket.position,
+      estimatedWaitSeconds: ticket.estimatedWaitSeconds,
+    });
+    await this.store.updateConversation(
+      queued.id,
+      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+      { states: ['queued'] },
+    );
+    await this.tell(
+      queued,
+      ticket.agentsOnline > 0
+        ? t(queued.language, 'agentLeftRequeued', { position: ticket.position, wait: formatWaitRange(ticket, queued.language) })
+        : t(queued.language, 'agentLeftNobody'),
+    );
+    await this.offer(queued.id);
+    return queued;
+  }
+
   customerTyping(c: Conversation): void {
     this.events.emit('typing', { conversation: c, from: 'customer' });
   }
+}
+
+function lastOf<T>(items: readonly T[], pred: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) return items[i];
+  return undefined;
 }

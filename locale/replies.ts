@@ -114,6 +114,18 @@ const REPLIES = {
     en: 'My colleague {name} continues this chat with you from here.',
     es: 'Mi compañero {name} continúa este chat contigo a partir de ahora.',
   },
+  agentLeftRequeued: {
+    en: 'The person who was helping you is no longer available. You are waiting for another agent: number {position} in the queue, estimated wait {wait}.',
+    es: 'La persona que te atendía ya no está disponible. Esperas a otro agente: eres el número {position} en la cola, espera estimada {wait}.',
+  },
+  agentLeftNobody: {
+    en: 'The person who was helping you is no longer available, and no other agent is online right now. Leave your message here and we will answer as soon as someone is back, or keep chatting with me.',
+    es: 'La persona que te atendía ya no está disponible y ahora no hay otros agentes conectados. Deja tu mensaje aquí y te responderemos en cuanto vuelvan, o sigue hablando conmigo.',
+  },
+  agentStillThere: {
+    en: 'Your message has reached {name}, who will answer as soon as they can. Thanks for waiting.',
+    es: 'Tu mensaje le ha llegado a {name}, que te responderá en cuanto pueda. Gracias por esperar.',
+  },
   returnedToBot: { en: 'You are back with the assistant. Anything else I can do?', es: 'Vuelves a estar con el asistente. ¿Algo más en que te pueda ayudar?' },
   survey: {
     en: 'The chat is closed. How would you rate it from 1 (bad) to 5 (great)? You can add a comment after the number.',

@@ -29,7 +29,7 @@ export class IdentityResolution {
     const value = this.norm(contact.type, contact.value);
     const owner = await this.store.findCustomerByKey(contact.type === 'email' ? { kind: 'email', value } : { kind: 'phone', value });
     const me = await this.profiles.get(customerId);
-    if (owner && owner.id !== me.id) return this.merge(me.id, owner.id, `verified ${contact.type} from ${source}`, actorId);
+    if (owner && owner.id !== me.id) return this.merge(me.id, owner.id, `verified ${contact.type} from ${source}`, actorId, { proven: true });
     await this.profiles.update(me.id, (c) => {
       const others = c.contacts.filter((p) => !(p.type === contact.type && p.value === value));
       return { contacts: [...others, { type: contact.type, value, verified: true, source, addedAt: new Date().toISOString() }] };
@@ -71,11 +71,24 @@ export class IdentityResolution {
     return this.store.listMergeSuggestions({ status });
   }
 
-  /** Open suggestions between two customers the actor may both see (need-to-know: the evidence holds contact points). */
+  /**
+   * Open suggestions between two customers the actor may both see (need-to-know: the evidence holds contact points),
+   * each with who both people are (name, masked e-mails, channels) and what merging would and would not do, so the
+   * person deciding can judge.
+   */
   async suggestionsFor(actor: Actor): Promise<MergeSuggestion[]> {
     const visible = this.visibility(actor);
     const out: MergeSuggestion[] = [];
-    for (const s of await this.suggestions('open')) if ((await visible(s.customerId)) && (await visible(s.candidateId))) out.push(s);
+    for (const s of await this.suggestions('open')) {
+      if (!(await visible(s.customerId)) || !(await visible(s.candidateId))) continue;
+      const [a, b] = await Promise.all([this.store.getCustomer(s.customerId), this.store.getCustomer(s.candidateId)]);
+      if (!a || !b) continue;
+      const who = [`this profile: ${describe(a)}`, `other profile: ${describe(b)}`];
+      const claimOnly = s.evidence.some((e) => e.includes('(verified on the other profile)')) || b.contacts.some((p) => p.verified);
+      if (claimOnly && a.identities.length > 0)
+        who.push('merging does not verify anything typed in chat: verified contact points of one side stop being verified');
+      out.push({ ...s, evidence: [...who, ...s.evidence] });
+    }
     return out;
   }
 
@@ -109,8 +122,13 @@ export class IdentityResolution {
     return { suggestion: { ...s, status: 'confirmed' }, survivor: await this.merge(s.customerId, s.candidateId, 'confirmed suggestion', actorId) };
   }
 
-  /** Folds `absorbedId` into `survivorId`: identities, contacts, consent and sentiment history, tags, conversations. */
-  async merge(absorbedId: string, survivorId: string, reason: string, actorId?: string): Promise<Customer> {
+  /**
+   * Folds `absorbedId` into `survivorId`: identities, contacts, consent and sentiment history, tags, conversations.
+   * A merge joins histories, not trust: unless it is `proven` (this customer proved a contact point the other profile
+   * holds), a contact point verified on one side only stays verified only where the other side brings no channel
+   * identity that could now speak with it (a visitor who typed someone's e-mail never becomes them by a click).
+   */
+  async merge(absorbedId: string, survivorId: string, reason: string, actorId?: string, opts: { proven?: boolean } = {}): Promise<Customer> {
     const absorbed = await this.profiles.get(absorbedId);
     const survivor = await this.profiles.get(survivorId);
     if (absorbed.id === survivor.id) return survivor;
@@ -123,10 +141,12 @@ export class IdentityResolution {
       language: c.language ?? absorbed.language,
       timeZone: c.timeZone ?? absorbed.timeZone,
       identities: byKey([...c.identities, ...absorbed.identities], (i) => `${i.channelId}:${i.userId}`),
-      contacts: byKey([...c.contacts, ...absorbed.contacts], (p) => `${p.type}:${p.value}`).map((p) => ({
-        ...p,
-        verified: [...c.contacts, ...absorbed.contacts].some((q) => q.type === p.type && q.value === p.value && q.verified),
-      })),
+      contacts: byKey([...c.contacts, ...absorbed.contacts], (p) => `${p.type}:${p.value}`).map((p) => {
+        const on = (x: Customer) => x.contacts.some((q) => q.type === p.type && q.value === p.value && q.verified);
+        const keeps = (side: Customer, other: Customer) => on(side) && (opts.proven || on(other) || other.identities.length === 0);
+        const verified = keeps(c, absorbed) || keeps(absorbed, c);
+        return { ...p, verified, source: verified || !(on(c) || on(absorbed)) ? p.source : 'merge_unverified' };
+      }),
       consent: [...c.consent, ...absorbed.consent].sort((a, b) => a.at.localeCompare(b.at)),
       sentiment: [...c.sentiment, ...absorbed.sentiment].sort((a, b) => a.at.localeCompare(b.at)).slice(-200),
       tags: [...new Set([...c.tags, ...absorbed.tags])],
@@ -223,4 +243,20 @@ export class IdentityResolution {
     }
     return [...person.values()];
   }
+}
+
+/** "Ben Carter · b•••@example.com (verified) · slack, webchat · 3 conversations": who a profile is, contact points masked. */
+function describe(c: Customer): string {
+  const mask = (v: string) => {
+    const at = v.indexOf('@');
+    return at > 0 ? `${v[0]}•••${v.slice(at)}` : `•••${v.slice(-3)}`;
+  };
+  const contacts = c.contacts.map((p) => `${mask(p.value)} (${p.verified ? 'verified' : 'unverified'}, ${p.source})`);
+  const channels = [...new Set(c.identities.map((i) => i.channelId))];
+  return [
+    c.displayName ?? '(no name)',
+    contacts.length ? contacts.join(', ') : 'no contact points',
+    channels.length ? `channels ${channels.join(', ')}` : 'no channel identity',
+    `${c.engagement.conversations} conversation${c.engagement.conversations === 1 ? '' : 's'}`,
+  ].join(' · ');
 }

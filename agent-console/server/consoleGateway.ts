@@ -6,7 +6,7 @@ import type { HandoffEvents, TransitionCause } from '../../handoff/handoffEvents
 import type { HandoffService } from '../../handoff/handoffService';
 import type { Conversation, User } from '../../models/records';
 import type { ProfileService } from '../../profile/profileService';
-import { canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
+import { canSee, canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
 import {
@@ -150,6 +150,9 @@ export class ConsoleGateway {
 
     this.on(socket, 'presence:set', async (user, p) => {
       const updated = await this.d.store.updateUser(user.id, { presence: p.presence });
+      // Offline hands the chats this agent holds back to the queue; online takes offers of what waits.
+      if (p.presence === 'offline') await this.d.handoff.releaseAgentChats(user.id);
+      else if (p.presence === 'online') await this.d.handoff.offerWaiting();
       // Coalesced: a burst of presence changes is one board snapshot a second, not one each.
       this.scheduleAgentsBroadcast();
       this.scheduleQueueBroadcast();
@@ -170,7 +173,9 @@ export class ConsoleGateway {
       const { conversation: c, messages, history } = await this.d.review.openLive(p.conversationId, user, p.afterSeq ?? 0);
       void socket.join(convRoom(c.id));
       const customer = await this.d.profiles.read(c.customerId, user, 'console');
-      return { conversation: await this.view(c), messages, customer, history };
+      // Earlier chats only where the transcript rule (REST's) allows: an agent looking at a queued chat sees what it
+      // says, never the customer's past chats (and their colleagues' notes) they did not hold.
+      return { conversation: await this.view(c), messages, customer, history: history.filter((h) => canSee(user, h.conversation)) };
     });
     this.on(socket, 'conversation:leave', (_user, p) => {
       void socket.leave(convRoom(p.conversationId));
@@ -226,6 +231,7 @@ export class ConsoleGateway {
       const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
       if (!still) {
         await this.d.store.updateUser(userId, { presence: 'offline' });
+        await this.d.handoff.releaseAgentChats(userId);
         await this.broadcastAgents();
       }
     } catch (err) {

@@ -113,7 +113,12 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
           <div id="suggestions">
             {mine.map((x) => (
               <div class="item" key={x.id}>
-                <div>{`${Math.round(x.score * 100)} % · ${x.evidence.join('; ')}`}</div>
+                <div>{`${Math.round(x.score * 100)} %`}</div>
+                <ul class="evidence">
+                  {x.evidence.map((e, i) => (
+                    <li key={i}>{e}</li>
+                  ))}
+                </ul>
                 <button class="primary" data-confirm={x.id} onClick={() => void decideSuggestion(x.id, true)}>
                   {tr('merge')}
                 </button>{' '}

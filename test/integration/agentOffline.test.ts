@@ -1,0 +1,145 @@
+import type { Socket } from 'socket.io-client';
+import { channelConversations } from '../../bot/supportBot';
+import { messageActivity, post } from '../helpers/activities';
+import { ChannelServer } from '../helpers/channelServer';
+import { connect, connected, createStaff, nextEvent, online, request } from '../helpers/consoleClient';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+/**
+ * Chats held by an agent who goes offline are handed back (issue 15 follow-up, fresh-eyes finding 1), tried as the
+ * tester did: a customer on a Bot Framework channel asks for a person, an agent claims the chat over a real socket,
+ * then sets presence offline or closes the console. The chat goes back to the queue through transition() (a state
+ * event with cause agent_offline), is offered to the next agent, and the customer is told in their language; with
+ * nobody online they get the leave-a-message path, and their next message gets an answer. A customer writing to an
+ * agent who has not answered for AGENT_REPLY_TIMEOUT_SECONDS is told their message arrived.
+ */
+describe('chats of an agent who goes offline', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  const sockets: Socket[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    running = await startTestApp({ AGENT_REPLY_TIMEOUT_SECONDS: '1' });
+    channel = await new ChannelServer().start();
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    await running.stop();
+    await channel.stop();
+  });
+  afterEach(async () => {
+    // Every test starts with nobody online.
+    for (const u of await running.app.store.listUsers()) await running.app.store.updateUser(u.id, { presence: 'offline' });
+  });
+
+  const customerSays = async (conv: string, text: string, locale = 'en-US') => {
+    const r = await post(
+      running.url,
+      messageActivity({
+        conversation: { id: conv },
+        from: { id: `cust-${conv}`, name: 'Olga' },
+        text,
+        locale,
+        serviceUrl: channel.url,
+        deliveryMode: undefined,
+      }),
+    );
+    expect(r.status).toBe(200);
+  };
+  const conversationOf = async (conv: string) => (await channelConversations(running.app.store, 'test', conv)).at(-1)!;
+
+  async function agent() {
+    const who = await createStaff(running.app, { role: 'agent', capacity: 3 });
+    const socket = await online(running.app, running.url, who);
+    sockets.push(socket);
+    return { ...who, socket };
+  }
+
+  /** A customer asks for a person and `holder` claims the chat and greets them. */
+  async function heldChat(holder: { socket: Socket }, locale = 'en-US'): Promise<{ conv: string; id: string }> {
+    const conv = `off-${++n}-${Date.now()}`;
+    await customerSays(conv, locale.startsWith('es') ? 'quiero hablar con una persona' : 'I want to talk to a human', locale);
+    const id = (await conversationOf(conv)).id;
+    expect((await running.app.store.getConversation(id))?.state).toBe('queued');
+    const claimed = await request(holder.socket, 'conversation:claim', { conversationId: id });
+    expect(claimed.ok).toBe(true);
+    expect((await request(holder.socket, 'message:send', { conversationId: id, text: 'Hi Olga, Blanca here', clientMessageId: `m${n}` })).ok).toBe(true);
+    return { conv, id };
+  }
+
+  async function stateEvents(id: string) {
+    return (await running.app.store.listMessages(id)).filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => m.data);
+  }
+
+  it('explicit offline with nobody else online: back to the queue, the customer is told honestly and is answered after', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    const released = nextEvent<{ conversationId: string; reason: string }>(a.socket, 'conversation:released', (p) => p.conversationId === id);
+    expect((await request(a.socket, 'presence:set', { presence: 'offline' })).ok).toBe(true);
+    expect((await released).conversationId).toBe(id);
+
+    const c = await running.app.store.getConversation(id);
+    expect(c).toMatchObject({ state: 'queued', agentId: null });
+    expect(c?.tags).toContain('offline_message');
+    expect((await stateEvents(id)).at(-1)).toMatchObject({ from: 'agent', to: 'queued', cause: 'agent_offline', previousAgentId: a.id });
+    await channel.waitForText(conv, /no longer available, and no other agent is online/);
+
+    // "hello??" is never met with silence: the bot answers while the chat waits.
+    const before = channel.texts(conv).length;
+    await customerSays(conv, 'hello??');
+    expect(channel.texts(conv).slice(before).join('\n')).toMatch(/request for a person|leave your message|No agent/i);
+    // The agent who left cannot write to it any more.
+    const late = await request(a.socket, 'message:send', { conversationId: id, text: 'still here?', clientMessageId: 'late' });
+    expect(late.ok).toBe(false);
+  });
+
+  it('explicit offline with a colleague online: offered to the colleague, the customer (Spanish) is told they wait for another agent', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a, 'es-ES');
+    const b = await agent();
+    const offered = nextEvent<{ conversation: { id: string } }>(b.socket, 'conversation:offered', (p) => p.conversation.id === id);
+    expect((await request(a.socket, 'presence:set', { presence: 'offline' })).ok).toBe(true);
+    expect((await offered).conversation.id).toBe(id);
+    expect((await running.app.store.getConversation(id))?.queueInfo?.offeredTo).toEqual([b.id]);
+    await channel.waitForText(conv, /Esperas a otro agente: eres el número \d+ en la cola/);
+    // The colleague takes it and the chat goes on.
+    expect((await request(b.socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: b.id });
+  });
+
+  it('a closed console: after the disconnect grace the agent is offline and the chat is back in the queue', async () => {
+    const who = await createStaff(running.app, { role: 'agent', capacity: 3 });
+    const s = connect(running.url, who.token, { reconnection: false });
+    await connected(s);
+    expect((await request(s, 'presence:set', { presence: 'online' })).ok).toBe(true);
+    const { conv, id } = await heldChat({ socket: s });
+    s.disconnect();
+    await channel.waitForText(conv, /no longer available/);
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'queued', agentId: null });
+    expect((await running.app.store.getUser(who.id))?.presence).toBe('offline');
+  }, 30_000);
+
+  it('an agent who has not answered for the configured time: the customer is told their message arrived, once per period', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    // AGENT_REPLY_TIMEOUT_SECONDS is 1 in this app: let it pass since the agent's greeting.
+    await new Promise((r) => setTimeout(r, 1100));
+    await customerSays(conv, 'hello??');
+    await channel.waitForText(conv, /has reached Staff \d+, who will answer as soon as they can/);
+    await customerSays(conv, 'anyone?');
+    const notices = channel.texts(conv).filter((t) => /has reached/.test(t));
+    expect(notices).toHaveLength(1);
+    // Still the agent's chat: a notice, not a requeue.
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: a.id });
+  });
+
+  it('an agent whose presence is offline though they hold a chat (e.g. after a restart): the customer writing requeues it', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    // The console could not report it (process restarted): only the stored presence says offline.
+    await running.app.store.updateUser(a.id, { presence: 'offline' });
+    await customerSays(conv, 'hello??');
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'queued', agentId: null });
+    await channel.waitForText(conv, /no longer available/);
+  });
+});
