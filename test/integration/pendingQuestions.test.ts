@@ -52,7 +52,9 @@ describe('answers go to the question the bot asked last', () => {
   test('which order number a customer writes does not change what the bot understands', async () => {
     const recognizer = await sharedRecognizer();
     for (const template of ['where is my order {n}?', 'track order {n}', 'cancel order {n}', 'refund for order #{n}']) {
-      const seen = await Promise.all(['12345', '55555', '67890', '31245', '9081726354'].map((n) => recognizer.recognize(template.replace('{n}', n), { language: 'en' })));
+      const seen = await Promise.all(
+        ['12345', '55555', '67890', '31245', '9081726354'].map((n) => recognizer.recognize(template.replace('{n}', n), { language: 'en' })),
+      );
       expect(new Set(seen.map((r) => `${r.intent} ${r.score.toFixed(6)}`)).size).toBe(1);
     }
   });
