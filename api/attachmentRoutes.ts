@@ -8,15 +8,15 @@ import type restify from 'restify';
 import type { AuthService } from '../auth/authService';
 import type { SupportAdapter } from '../bot/supportAdapter';
 import { AppError } from '../core/errors';
-import { readMultipart, route } from '../core/http';
+import { readMultipart } from '../core/http';
 import type { Logger } from '../core/logger';
 import { AttachmentSources } from '../core/serviceUrls';
 import type { HandoffEvents } from '../handoff/handoffEvents';
 import { AttachmentLinks, contentDisposition, detectType, isRasterImage, sanitizeFileName, sha256Hex } from '../models/attachmentContent';
 import { STORED_ATTACHMENT_PREFIX, storedAttachmentId, type AttachmentRecord, type Conversation } from '../models/records';
-import { canSee, canWatch, isReviewer, type Actor } from '../review/accessPolicy';
+import { AttachmentAccess } from '../review/attachmentAccess';
 import type { Store } from '../store/store';
-import { authenticate } from './authRoutes';
+import { endpoints, STAFF } from './endpoints';
 
 /**
  * Files, both ways (README, Attachments). Agents send a file into a chat they hold (multipart, read only after the
@@ -52,189 +52,144 @@ export interface AttachmentRouteDeps {
   channelToken?: () => Promise<string>;
 }
 
-const actorOf = (user: { id: string; role: Actor['role'] }): Actor => ({ id: user.id, role: user.role });
 const param = (req: restify.Request, name: string): string => {
   const v = (req.params as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? v : '';
 };
 
 export function registerAttachmentRoutes(server: restify.Server, d: AttachmentRouteDeps): void {
-  const { store, log } = d;
-
-  /** Who may see a chat's files: whoever may read its transcript, or watch it live (the profile rule). */
-  const authorize = async (actor: Actor, conversationId: string, what: Record<string, unknown>): Promise<Conversation> => {
-    const c = await store.getConversation(conversationId);
-    if (!c || !(canSee(actor, c) || canWatch(actor, c))) {
-      await store.appendAudit({ actorId: actor.id, action: 'attachment.denied', targetType: 'conversation', targetId: conversationId, data: what });
-      throw new AppError('ATTACHMENT_FORBIDDEN');
-    }
-    if (isReviewer(actor))
-      await store.appendAudit({ actorId: actor.id, action: 'attachment.download', targetType: 'conversation', targetId: c.id, data: what });
-    return c;
-  };
+  const { store } = d;
+  const api = endpoints(server, d);
+  const access = new AttachmentAccess(store);
 
   /** A customer's channel fetching a file through its signed link. */
-  server.get(
-    '/attachments/:id',
-    route(log, async (req, res) => {
-      const id = param(req, 'id');
-      const q = (req.query ?? {}) as Record<string, unknown>;
-      if (!d.links.verify(id, q.exp, q.sig)) throw new AppError('ATTACHMENT_LINK_INVALID');
-      const found = await store.readAttachment(id);
-      if (!found) throw new AppError('NOT_FOUND');
-      serve(res, found.record.name, found.record.contentType, found.content, q.inline === '1');
-    }),
-  );
+  api.get('/attachments/:id', { anonymous: 'a signed, expiring link (AttachmentLinks): the signature is the credential' }, async ({ req, id: idOf }, res) => {
+    const id = idOf();
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    if (!d.links.verify(id, q.exp, q.sig)) throw new AppError('ATTACHMENT_LINK_INVALID');
+    const found = await store.readAttachment(id);
+    if (!found) throw new AppError('NOT_FOUND');
+    serve(res, found.record.name, found.record.contentType, found.content, q.inline === '1');
+  });
 
   /** An agent's or supervisor's download (or image preview, `?inline=1`) of a file we keep. */
-  server.get(
-    '/api/attachments/:id',
-    route(log, async (req, res) => {
-      const ctx = await authenticate(d.auth, req);
-      const actor = actorOf(ctx.user);
-      const id = param(req, 'id');
-      const record = await store.getAttachment(id);
-      // An id nobody has is answered as one the caller may not see: ids tell nothing.
-      if (!record) {
-        await store.appendAudit({ actorId: actor.id, action: 'attachment.denied', targetType: 'attachment', targetId: id.slice(0, 64) });
-        throw new AppError('ATTACHMENT_FORBIDDEN');
-      }
-      await authorize(actor, record.conversationId, { attachmentId: id, name: record.name });
-      const found = await store.readAttachment(id);
-      if (!found) throw new AppError('NOT_FOUND');
-      serve(res, record.name, record.contentType, found.content, (req.query as Record<string, unknown>)?.inline === '1');
-    }),
-  );
+  api.get('/api/attachments/:id', { roles: STAFF }, async ({ req, actor, id: idOf }, res) => {
+    const id = idOf();
+    const record = await access.record(actor, id);
+    const found = await store.readAttachment(id);
+    if (!found) throw new AppError('NOT_FOUND');
+    serve(res, record.name, record.contentType, found.content, (req.query as Record<string, unknown>)?.inline === '1');
+  });
 
   /**
    * A short-lived same-origin link to a file for the console (an <img> preview or a download cannot carry the
    * session token); issued under the same rule and audit as a download.
    */
-  server.get(
-    '/api/attachments/:id/link',
-    route(log, async (req, res) => {
-      const ctx = await authenticate(d.auth, req);
-      const actor = actorOf(ctx.user);
-      const id = param(req, 'id');
-      const record = await store.getAttachment(id);
-      if (!record) {
-        await store.appendAudit({ actorId: actor.id, action: 'attachment.denied', targetType: 'attachment', targetId: id.slice(0, 64) });
-        throw new AppError('ATTACHMENT_FORBIDDEN');
-      }
-      await authorize(actor, record.conversationId, { attachmentId: id, name: record.name, link: true });
-      const url = d.links.url('', id);
-      res.json({ url, preview: isRasterImage(record.contentType) ? `${url}&inline=1` : undefined, attachment: record });
-    }),
-  );
+  api.get('/api/attachments/:id/link', { roles: STAFF }, async ({ actor, id: idOf }, res) => {
+    const id = idOf();
+    const record = await access.record(actor, id, { link: true });
+    const url = d.links.url('', id);
+    res.json({ url, preview: isRasterImage(record.contentType) ? `${url}&inline=1` : undefined, attachment: record });
+  });
 
   /** A file a Bot Framework channel linked in a customer's message: fetched for the agent, never by the agent's browser. */
-  server.get(
-    '/api/conversations/:conversationId/messages/:seq/attachments/:index',
-    route(log, async (req, res) => {
-      const ctx = await authenticate(d.auth, req);
-      const actor = actorOf(ctx.user);
-      const conversationId = param(req, 'conversationId');
-      const seq = Number(param(req, 'seq'));
-      const index = Number(param(req, 'index'));
-      if (!Number.isSafeInteger(seq) || seq < 1 || !Number.isSafeInteger(index) || index < 0 || index > 50)
-        throw new AppError('VALIDATION_FAILED', 'seq and index must be integers');
-      await authorize(actor, conversationId, { seq, index });
-      const [message] = await store.listMessages(conversationId, { afterSeq: seq - 1, limit: 1 });
-      const meta = message?.seq === seq ? message.attachments?.[index] : undefined;
-      if (!meta?.contentUrl) throw new AppError('NOT_FOUND');
-      const storedId = storedAttachmentId(meta);
-      if (storedId) {
-        const found = await store.readAttachment(storedId);
-        if (!found) throw new AppError('NOT_FOUND');
-        serve(res, found.record.name, found.record.contentType, found.content, (req.query as Record<string, unknown>)?.inline === '1');
-        return;
-      }
-      const bytes = await fetchChannelFile(meta.contentUrl, d);
-      const type = detectType(bytes);
-      if (!type) throw new AppError('ATTACHMENT_TYPE_REFUSED');
-      serve(res, sanitizeFileName(meta.name, type), type, bytes, (req.query as Record<string, unknown>)?.inline === '1');
-    }),
-  );
+  api.get('/api/conversations/:conversationId/messages/:seq/attachments/:index', { roles: STAFF }, async ({ req, actor }, res) => {
+    const conversationId = param(req, 'conversationId');
+    const seq = Number(param(req, 'seq'));
+    const index = Number(param(req, 'index'));
+    if (!Number.isSafeInteger(seq) || seq < 1 || !Number.isSafeInteger(index) || index < 0 || index > 50)
+      throw new AppError('VALIDATION_FAILED', 'seq and index must be integers');
+    await access.conversation(actor, conversationId, { seq, index });
+    const [message] = await store.listMessages(conversationId, { afterSeq: seq - 1, limit: 1 });
+    const meta = message?.seq === seq ? message.attachments?.[index] : undefined;
+    if (!meta?.contentUrl) throw new AppError('NOT_FOUND');
+    const storedId = storedAttachmentId(meta);
+    if (storedId) {
+      const found = await store.readAttachment(storedId);
+      if (!found) throw new AppError('NOT_FOUND');
+      serve(res, found.record.name, found.record.contentType, found.content, (req.query as Record<string, unknown>)?.inline === '1');
+      return;
+    }
+    const bytes = await fetchChannelFile(meta.contentUrl, d);
+    const type = detectType(bytes);
+    if (!type) throw new AppError('ATTACHMENT_TYPE_REFUSED');
+    serve(res, sanitizeFileName(meta.name, type), type, bytes, (req.query as Record<string, unknown>)?.inline === '1');
+  });
 
   /**
    * An agent sends a file to the customer of a chat they hold: a multipart body with one `file` part and optional
    * `text` and `clientMessageId` fields. Kept first, then the message that carries it is stored (a retry with the
    * same clientMessageId is stored once), then it goes to the customer's channel with a signed, expiring link.
    */
-  server.post(
-    AGENT_UPLOAD_PATH,
-    route(log, async (req, res) => {
-      let c: Conversation;
-      let user: { id: string };
+  api.post(AGENT_UPLOAD_PATH, { roles: STAFF }, async ({ req, ctx }, res) => {
+    let c: Conversation;
+    const user = ctx.user;
+    try {
+      const found = await store.getConversation(param(req, 'conversationId'));
+      // One answer for a chat that does not exist and one held by someone else: ids tell nothing.
+      if (!found || found.state !== 'agent' || found.agentId !== user.id) throw new AppError('HANDOFF_NOT_OWNER');
+      c = found;
+    } catch (err) {
+      // Nothing of a body the caller may not send is read; the connection closes after the answer.
+      res.setHeader('connection', 'close');
+      throw err;
+    }
+    const parts = await readMultipart(req, { maxBytes: d.maxBytes + FORM_OVERHEAD, maxParts: 3 }).catch((err: unknown) => {
+      res.setHeader('connection', 'close');
+      throw err;
+    });
+    const files = parts.filter((p) => p.name === 'file');
+    if (files.length !== 1) throw new AppError('ATTACHMENT_INVALID', 'send exactly one file part named "file"');
+    const file = files[0];
+    if (file.data.length > d.maxBytes) throw new AppError('ATTACHMENT_TOO_LARGE', undefined, { details: { maxBytes: d.maxBytes } });
+    const field = (name: string) => parts.find((p) => p.name === name)?.data.toString('utf8');
+    const text = field('text') ?? '';
+    if (text.length > d.maxMessageChars) throw new AppError('MESSAGE_TOO_LONG', undefined, { details: { maxChars: d.maxMessageChars } });
+    const clientMessageId = field('clientMessageId');
+    if (clientMessageId !== undefined && !/^[\w-]{1,100}$/.test(clientMessageId))
+      throw new AppError('VALIDATION_FAILED', 'clientMessageId: letters, digits, - and _ only');
+    const type = detectType(file.data);
+    if (!type) throw new AppError('ATTACHMENT_TYPE_REFUSED');
+    const name = sanitizeFileName(file.filename, type);
+    const activityId = clientMessageId ? `agent:${user.id}:${clientMessageId}` : undefined;
+    const id = activityId ? sha256Hex(Buffer.from(`${c.id}|${activityId}`)).slice(0, 32) : randomBytes(24).toString('base64url');
+    const record: AttachmentRecord = {
+      id,
+      conversationId: c.id,
+      ...(activityId ? { activityId } : {}),
+      name,
+      contentType: type,
+      size: file.data.length,
+      sha256: sha256Hex(file.data),
+      uploader: { role: 'agent', id: user.id },
+      createdAt: new Date().toISOString(),
+    };
+    const kept = await store.putAttachment(record, Buffer.from(file.data));
+    const { message, created } = await store.appendMessage({
+      conversationId: c.id,
+      role: 'agent',
+      kind: 'message',
+      authorId: user.id,
+      text,
+      attachments: [{ contentType: kept.contentType, name: kept.name, size: kept.size, contentUrl: `${STORED_ATTACHMENT_PREFIX}${kept.id}` }],
+      activityId,
+    });
+    if (created) {
+      d.events.emit('message.created', { conversation: c, message });
       try {
-        const ctx = await authenticate(d.auth, req);
-        user = ctx.user;
-        const found = await store.getConversation(param(req, 'conversationId'));
-        if (!found) throw new AppError('HANDOFF_NOT_FOUND');
-        if (found.state !== 'agent' || found.agentId !== user.id) throw new AppError('HANDOFF_NOT_OWNER');
-        c = found;
-      } catch (err) {
-        // Nothing of a body the caller may not send is read; the connection closes after the answer.
-        res.setHeader('connection', 'close');
-        throw err;
-      }
-      const parts = await readMultipart(req, { maxBytes: d.maxBytes + FORM_OVERHEAD, maxParts: 3 }).catch((err: unknown) => {
-        res.setHeader('connection', 'close');
-        throw err;
-      });
-      const files = parts.filter((p) => p.name === 'file');
-      if (files.length !== 1) throw new AppError('ATTACHMENT_INVALID', 'send exactly one file part named "file"');
-      const file = files[0];
-      if (file.data.length > d.maxBytes) throw new AppError('ATTACHMENT_TOO_LARGE', undefined, { details: { maxBytes: d.maxBytes } });
-      const field = (name: string) => parts.find((p) => p.name === name)?.data.toString('utf8');
-      const text = field('text') ?? '';
-      if (text.length > d.maxMessageChars) throw new AppError('MESSAGE_TOO_LONG', undefined, { details: { maxChars: d.maxMessageChars } });
-      const clientMessageId = field('clientMessageId');
-      if (clientMessageId !== undefined && !/^[\w-]{1,100}$/.test(clientMessageId))
-        throw new AppError('VALIDATION_FAILED', 'clientMessageId: letters, digits, - and _ only');
-      const type = detectType(file.data);
-      if (!type) throw new AppError('ATTACHMENT_TYPE_REFUSED');
-      const name = sanitizeFileName(file.filename, type);
-      const activityId = clientMessageId ? `agent:${user.id}:${clientMessageId}` : undefined;
-      const id = activityId ? sha256Hex(Buffer.from(`${c.id}|${activityId}`)).slice(0, 32) : randomBytes(24).toString('base64url');
-      const record: AttachmentRecord = {
-        id,
-        conversationId: c.id,
-        ...(activityId ? { activityId } : {}),
-        name,
-        contentType: type,
-        size: file.data.length,
-        sha256: sha256Hex(file.data),
-        uploader: { role: 'agent', id: user.id },
-        createdAt: new Date().toISOString(),
-      };
-      const kept = await store.putAttachment(record, Buffer.from(file.data));
-      const { message, created } = await store.appendMessage({
-        conversationId: c.id,
-        role: 'agent',
-        kind: 'message',
-        authorId: user.id,
-        text,
-        attachments: [{ contentType: kept.contentType, name: kept.name, size: kept.size, contentUrl: `${STORED_ATTACHMENT_PREFIX}${kept.id}` }],
-        activityId,
-      });
-      if (created) {
-        d.events.emit('message.created', { conversation: c, message });
-        try {
-          await d.adapter.continueConversationAsync(d.appId ?? '', c.reference as unknown as Partial<ConversationReference>, async (ctx) => {
-            await ctx.sendActivity({
-              type: ActivityTypes.Message,
-              text: text || undefined,
-              attachments: [{ contentType: kept.contentType, name: kept.name, contentUrl: d.links.url(d.ownBaseUrl(), kept.id) }],
-            });
+        await d.adapter.continueConversationAsync(d.appId ?? '', c.reference as unknown as Partial<ConversationReference>, async (ctx) => {
+          await ctx.sendActivity({
+            type: ActivityTypes.Message,
+            text: text || undefined,
+            attachments: [{ contentType: kept.contentType, name: kept.name, contentUrl: d.links.url(d.ownBaseUrl(), kept.id) }],
           });
-        } catch (err) {
-          throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
-        }
+        });
+      } catch (err) {
+        throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
       }
-      res.json({ attachment: kept, message });
-    }),
-  );
+    }
+    res.json({ attachment: kept, message });
+  });
 }
 
 /** Headers that make a file inert wherever it is opened. */

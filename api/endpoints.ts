@@ -126,7 +126,14 @@ export function endpoints(server: restify.Server, d: { auth: AuthService; log: L
     server[method](
       path,
       route(d.log, async (req, res) => {
-        const ctx = 'roles' in access ? await authorize(req, path, access) : undefined;
+        const ctx =
+          'roles' in access
+            ? await authorize(req, path, access).catch((err: unknown) => {
+                // A body nobody parsed (an upload) is not read for a caller who may not send it: the connection closes.
+                if (!req.complete) res.setHeader('connection', 'close');
+                throw err;
+              })
+            : undefined;
         await handler(
           {
             req,

@@ -4,7 +4,7 @@ import type { AuthService } from '../auth/authService';
 import type { Logger } from '../core/logger';
 import type { IdentityResolution } from '../profile/identityResolution';
 import { endpoints, input, LEADS, STAFF } from './endpoints';
-import type { MergeDecisionRequest, MergeDecisionResponse, MergeSuggestionsResponse, UnmergeResponse } from './wire';
+import type { CustomerMergesResponse, MergeDecisionRequest, MergeDecisionResponse, MergeSuggestionsResponse, UnmergeResponse } from './wire';
 
 const Decision = z.object({ confirm: z.boolean() }).strict() satisfies z.ZodType<MergeDecisionRequest>;
 
@@ -17,6 +17,10 @@ export function registerMergeRoutes(server: restify.Server, d: { auth: AuthServi
 
   api.post('/api/merge-suggestions/:id', { roles: STAFF, body: input('decision', Decision) }, async ({ actor, body, id }, res) => {
     res.json((await d.identity.decide(id(), body.confirm, actor)) satisfies MergeDecisionResponse);
+  });
+
+  api.get('/api/customers/:id/merges', { roles: LEADS }, async ({ id }, res) => {
+    res.json({ merges: await d.identity.mergeViews(id()) } satisfies CustomerMergesResponse);
   });
 
   api.post('/api/merges/:id/undo', { roles: LEADS }, async ({ ctx, id }, res) => {

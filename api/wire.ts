@@ -4,13 +4,24 @@
  * may type-check too: nothing here reaches the console bundle.
  */
 import type { ErrorCode } from '../core/errors';
-import type { AuditEntry, ConsentPurpose, Conversation, CorpusAddition, Customer, MergeSuggestion, Message, PublicUser, SignedIn } from '../models/records';
+import type {
+  AuditEntry,
+  ConsentPurpose,
+  Conversation,
+  CorpusAddition,
+  Customer,
+  MergeSuggestion,
+  MergeView,
+  Message,
+  PublicUser,
+  SignedIn,
+  Transcript,
+} from '../models/records';
 import type { Mention, MentionResult } from '../profile/mentionTypes';
 import type { SegmentRule } from '../profile/segments';
-import type { Transcript } from '../review/reviewService';
 import type { ConversationStats, SearchHit, TranscriptResults } from '../store/storeTypes';
 
-export type { PublicUser, SegmentRule, Transcript };
+export type { MergeView, PublicUser, SegmentRule, Transcript };
 
 /** Every refused call: a stable code from core/errors.ts and a sentence for people. */
 export interface ErrorResponse {
@@ -144,6 +155,16 @@ export interface UtteranceRequest {
 export interface UtteranceResponse {
   addition: CorpusAddition;
   added: boolean;
+}
+export interface UtteranceRemoveRequest {
+  text: string;
+  language: string;
+}
+export interface UtteranceRemoveResponse {
+  removed: true;
+}
+export interface CustomerMergesResponse {
+  merges: MergeView[];
 }
 export interface RetrainResponse {
   model: ModelStatus;

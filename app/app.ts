@@ -61,7 +61,6 @@ import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
 import { ProfileService } from '../profile/profileService';
-import { registerLiveRoutes } from '../api/liveRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import { LeasedJobs } from '../store/leasedJobs';
@@ -388,7 +387,6 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerTranscriptRoutes(server, apiDeps);
   registerAuditRoutes(server, apiDeps);
   registerNluRoutes(server, apiDeps);
-  registerLiveRoutes(server, { auth, store, identity, log });
   server.get(
     '/',
     route(log, (_req, res) => {

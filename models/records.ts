@@ -288,6 +288,16 @@ export interface MergeRecord {
   undone?: string;
 }
 
+/** One merge into a customer as the console's sidebar lists it. `erased`: a side was erased since, so it cannot be undone (no name then). */
+export interface MergeView {
+  mergeId: string;
+  at: string;
+  absorbedId: string;
+  absorbedName?: string;
+  undone?: string;
+  erased?: true;
+}
+
 /** An utterance added to the NLU corpus from the dashboard's not-understood list. */
 export interface CorpusAddition {
   text: string;
@@ -304,4 +314,14 @@ export interface CorpusAddition {
 export interface SegmentRuleSet {
   rules: Record<string, unknown>[];
   updatedAt: string;
+}
+
+/** A conversation as supervisors review it (review/reviewService.ts assembles it). */
+export interface Transcript {
+  conversation: Conversation;
+  customer: { id: string; displayName?: string; language?: string; segments: string[] } | null;
+  /** Every message, note, whisper and state change, in order. */
+  messages: Message[];
+  /** Names of the staff who appear in the transcript, by id. */
+  staff: Record<string, string>;
 }

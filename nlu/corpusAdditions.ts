@@ -38,6 +38,24 @@ export class CorpusAdditions {
     return stored;
   }
 
+  /**
+   * Takes one addition out of the corpus (text and language as listed); the same text added for another language
+   * stays. Audited. Returns whether it was there. The next retrain (or restart) trains without it.
+   */
+  async remove(input: { text: string; language: string }, actorId: string): Promise<boolean> {
+    const text = input.text.trim().replace(/\s+/g, ' ').toLowerCase();
+    const all = await this.store.listCorpusAdditions();
+    const same = (a: CorpusAddition) => a.text.trim().toLowerCase() === text;
+    const target = all.find((a) => same(a) && a.language === input.language);
+    if (!target) return false;
+    // The store removes a text in every language: the other languages' copies go back as they were.
+    const others = all.filter((a) => same(a) && a.language !== input.language);
+    await this.store.removeCorpusAdditions([target.text]);
+    for (const o of others) await this.store.addCorpusAddition(o);
+    await this.store.appendAudit({ actorId, action: 'nlu.utterance_remove', data: { intent: target.intent, language: target.language } });
+    return true;
+  }
+
   /** Starts retraining the live recognizer with the additions (audited); the new model swaps in when it is ready. */
   async retrain(recognizer: LiveRecognizer, actorId: string, onError: (err: unknown) => void): Promise<void> {
     void recognizer.retrainNow(onError);

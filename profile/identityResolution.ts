@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
-import type { ContactType, Customer, MergeRecord, MergeSuggestion } from '../models/records';
+import type { ContactType, Customer, MergeRecord, MergeSuggestion, MergeView } from '../models/records';
 import type { Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type MergeStore } from '../store/store';
 import { encodeCursor, normalizeEmail, normalizePhone } from '../store/storeGuards';
@@ -174,6 +174,23 @@ export class IdentityResolution {
 
   async mergesOf(customerId: string): Promise<string[]> {
     return (await this.store.listAudit({ action: 'profile.merge', targetId: customerId })).map((a) => String(a.data?.mergeId));
+  }
+
+  /** The merges into a customer, newest first, for the sidebar's undo (at most 100). NOT_FOUND for an erased or unknown customer. */
+  async mergeViews(customerId: string): Promise<MergeView[]> {
+    const customer = await this.store.getCustomer(customerId);
+    if (!customer || customer.erasedAt) throw new AppError('NOT_FOUND', 'no such customer');
+    const entries = await this.store.listAudit({ action: 'profile.merge', targetId: customerId, limit: 100 });
+    const merges: MergeView[] = [];
+    for (const e of entries) {
+      const mergeId = String(e.data?.mergeId);
+      const record = await this.store.getMerge(mergeId);
+      const absorbed = record ? await this.store.getCustomer(record.absorbed.id) : null;
+      // Erasure removes a merge's snapshots; the audit entry remains without a name to show.
+      if (!record || !absorbed || absorbed.erasedAt) merges.push({ mergeId, at: e.at, absorbedId: String(e.data?.absorbedId), erased: true });
+      else merges.push({ mergeId, at: record.at, absorbedId: record.absorbed.id, absorbedName: record.absorbed.displayName, undone: record.undone });
+    }
+    return merges;
   }
 
   /** Restores both profiles as they were before the merge and gives the absorbed one its conversations back. */

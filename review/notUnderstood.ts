@@ -79,21 +79,3 @@ export function realRequests(rows: readonly { text: string; count: number; conve
   }
   return out;
 }
-
-/**
- * Takes one addition out of the corpus (text and language as listed); the same text added for another language
- * stays. Audited. Returns whether it was there. The next retrain (or restart) trains without it.
- */
-export async function removeAddition(store: CorpusStore & AuditStore, input: { text: string; language: string }, actorId: string): Promise<boolean> {
-  const text = input.text.trim().replace(/\s+/g, ' ').toLowerCase();
-  const all = await store.listCorpusAdditions();
-  const same = (a: CorpusAddition) => a.text.trim().toLowerCase() === text;
-  const target = all.find((a) => same(a) && a.language === input.language);
-  if (!target) return false;
-  // The store removes a text in every language: the other languages' copies go back as they were.
-  const others = all.filter((a) => same(a) && a.language !== input.language);
-  await store.removeCorpusAdditions([target.text]);
-  for (const o of others) await store.addCorpusAddition(o);
-  await store.appendAudit({ actorId, action: 'nlu.utterance_remove', data: { intent: target.intent, language: target.language } });
-  return true;
-}

@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import type { Conversation, Message } from '../models/records';
+import type { Conversation, Message, Transcript } from '../models/records';
 import type {
   AuditStore,
   ConversationStats,
@@ -25,14 +25,8 @@ import { attachmentLine } from '../models/attachmentContent';
 
 export { canSee, type Actor } from './accessPolicy';
 
-export interface Transcript {
-  conversation: Conversation;
-  customer: { id: string; displayName?: string; language?: string; segments: string[] } | null;
-  /** Every message, note, whisper and state change, in order. */
-  messages: Message[];
-  /** Names of the staff who appear in the transcript, by id. */
-  staff: Record<string, string>;
-}
+// One module the browser may read too (models/records.ts); the assembly of it lives here.
+export type { Transcript };
 
 export type ExportFormat = 'csv' | 'json';
 

@@ -1,5 +1,14 @@
 import { batch, computed, effect, signal, type Signal } from '@preact/signals';
-import type { ErrorResponse, MeResponse, MergeDecisionRequest, MergeSuggestionsResponse, PublicUser, SignInResponse } from '../../api/wire';
+import type {
+  CustomerMergesResponse,
+  ErrorResponse,
+  MeResponse,
+  MergeDecisionRequest,
+  MergeSuggestionsResponse,
+  MergeView,
+  PublicUser,
+  SignInResponse,
+} from '../../api/wire';
 import type { Conversation, Customer, Message } from '../../models/records';
 import type { InboxSettings } from '../server/inboxProtocol';
 import type { ChatViewer } from '../server/liveProtocol';
@@ -623,15 +632,6 @@ export async function decideSuggestion(id: string, confirm: boolean): Promise<vo
   if (c) await loadMerges(c.customerId);
 }
 
-/** What GET /api/customers/:id/merges lists (api/liveRoutes.ts): merges into a customer, for the sidebar's undo. */
-export interface MergeView {
-  mergeId: string;
-  at: string;
-  absorbedId: string;
-  absorbedName?: string;
-  undone?: string;
-  erased?: true;
-}
 export const merges = signal<ReadonlyMap<string, readonly MergeView[]>>(new Map());
 
 /** Supervisors: the merges into this customer (agents may not undo one, so they are not asked). */
@@ -640,7 +640,7 @@ export async function loadMerges(customerId: string): Promise<void> {
   const res = await fetch(`/api/customers/${encodeURIComponent(customerId)}/merges`, { headers: { authorization: `Bearer ${token.value}` } }).catch(
     () => undefined,
   );
-  if (res?.ok) setIn(merges, customerId, ((await res.json()) as { merges: MergeView[] }).merges);
+  if (res?.ok) setIn(merges, customerId, ((await res.json()) as CustomerMergesResponse).merges);
 }
 
 /** Undoes a merge; a refusal (a side erased, already undone) reads as a sentence in the error line. */
