@@ -185,6 +185,7 @@ const STRINGS = {
   mergedFrom: { en: 'Merged with {name} on {date}', es: 'Fusionado con {name} el {date}' },
   mergeUndone: { en: 'undone', es: 'deshecha' },
   remove: { en: 'Remove', es: 'Quitar' },
+  languageShort: { en: 'Lang.', es: 'Idioma' },
   additions: { en: 'Added to the corpus', es: 'Añadidos al corpus' },
   additionsEmpty: { en: 'Nothing added yet.', es: 'Nada añadido todavía.' },
   err_PROFILE_ERASED: {

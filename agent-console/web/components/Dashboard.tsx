@@ -267,7 +267,9 @@ function Unrecognized({
             <thead>
               <tr>
                 <th scope="col">{tr('message')}</th>
-                <th scope="col">{tr('language')}</th>
+                <th scope="col">
+                  <abbr title={tr('language')}>{tr('languageShort')}</abbr>
+                </th>
                 <th scope="col">#</th>
                 <th scope="col">{tr('addToIntent')}</th>
               </tr>
