@@ -72,7 +72,7 @@ export interface Declared {
 
 const declared = new WeakMap<restify.Server, Declared[]>();
 
-/** Every route registered through endpoints() on this server, with who may call it (test/unit/routeRoles.test.ts). */
+/** Every route registered through endpoints() on this server, with who may call it (test/integration/routeRoles.test.ts). */
 export function declaredRoutes(server: restify.Server): readonly Declared[] {
   return declared.get(server) ?? [];
 }

@@ -74,9 +74,16 @@ export const OPENAPI = {
       },
     },
     '/api/auth/logout': {
-      post: { summary: 'Revoke this session (its sockets disconnect)', security: bearer, responses: { 204: { description: 'Signed out' }, 401: err } },
+      post: {
+        summary: 'Revoke this session (its sockets disconnect)',
+        security: bearer,
+        description: 'Roles: agent, supervisor, admin.',
+        responses: { 204: { description: 'Signed out' }, 401: err },
+      },
     },
-    '/api/auth/me': { get: { summary: 'The signed-in user', security: bearer, responses: { 200: ok('User'), 401: err } } },
+    '/api/auth/me': {
+      get: { summary: 'The signed-in user', security: bearer, description: 'Roles: agent, supervisor, admin.', responses: { 200: ok('User'), 401: err } },
+    },
     '/api/auth/teams': {
       post: {
         summary:
@@ -173,6 +180,7 @@ export const OPENAPI = {
           'The filtered transcripts, streamed: CSV (one line per message) or JSON (conversations with their messages). Bearer token, or a ticket from export-link (audited)',
         parameters: [...FILTERS, q('format', { enum: ['csv', 'json'] }, true), q('ticket')],
         security: [{ bearer: [] }, {}],
+        description: 'Roles: supervisor, admin.',
         responses: { 200: { description: 'The export', content: { 'text/csv': {}, 'application/json': {} } }, 400: err, 401: err, 403: err },
       },
     },
@@ -261,6 +269,7 @@ export const OPENAPI = {
         summary: 'The audit log, streamed as CSV or JSON (bearer token or ticket; audited)',
         parameters: [q('action'), q('actor'), q('target'), q('format', { enum: ['csv', 'json'] }, true), q('ticket')],
         security: [{ bearer: [] }, {}],
+        description: 'Roles: admin.',
         responses: { 200: { description: 'The export', content: { 'text/csv': {}, 'application/json': {} } }, 400: err, 401: err, 403: err },
       },
     },

@@ -1,4 +1,5 @@
 import { declaredRoutes } from '../../api/endpoints';
+import { OPENAPI, openApiPath } from '../../api/openapi';
 import type { UserRole } from '../../models/records';
 import { createStaff } from '../helpers/consoleClient';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
@@ -103,4 +104,18 @@ test('the declared roles are what the server enforces: no session is 401, a role
     checked.push(`${d.method} ${d.path}`);
   }
   expect(checked.length).toBeGreaterThan(25);
+});
+
+test('the OpenAPI document names the same roles as the routes declare', () => {
+  const paths = OPENAPI.paths as Record<string, Record<string, { description?: string }>>;
+  const documented = declaredRoutes(running.app.server)
+    .filter((d) => 'roles' in d.access && d.path.startsWith('/api/'))
+    .map((d) => ({
+      route: `${d.method} ${d.path}`,
+      roles: /Roles: ([^.]+)\./.exec(paths[openApiPath(d.path)]?.[d.method === 'DELETE' ? 'delete' : d.method.toLowerCase()]?.description ?? '')?.[1] ?? 'none',
+    }));
+  const declared = declaredRoutes(running.app.server)
+    .filter((d) => 'roles' in d.access && d.path.startsWith('/api/'))
+    .map((d) => ({ route: `${d.method} ${d.path}`, roles: 'roles' in d.access ? d.access.roles.join(', ') : '' }));
+  expect(documented).toEqual(declared);
 });
