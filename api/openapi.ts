@@ -290,7 +290,7 @@ export const OPENAPI = {
         summary:
           'Send a file to the customer of a chat you hold: multipart/form-data with one `file` part (at most ATTACHMENT_MAX_BYTES; type by content: PNG, JPEG, GIF, WebP, PDF, plain text) and optional `text` and `clientMessageId` fields. Stored, then sent with a signed, expiring link. 413 ATTACHMENT_TOO_LARGE, 415 ATTACHMENT_TYPE_REFUSED, 403 HANDOFF_NOT_OWNER: nothing stored',
         parameters: [{ name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } }],
-        security: bearer,
+        ...guarded('agent, supervisor, admin'),
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'] } } } },
         responses: { 200: ok('The attachment and its message'), 400: err, 401: err, 403: err, 404: err, 413: err, 415: err, 502: err },
       },
@@ -300,7 +300,7 @@ export const OPENAPI = {
         summary:
           'A file of a chat you may see (the transcript or live rule); supervisors and admins audited (attachment.download), refusals audited (attachment.denied, 403 ATTACHMENT_FORBIDDEN). Served with its detected type, nosniff, Content-Disposition attachment (inline=1: inline for raster images only) and a sandboxing CSP',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, q('inline', { enum: ['1'] })],
-        security: bearer,
+        ...guarded('agent, supervisor, admin'),
         responses: { 200: { description: 'The file' }, 401: err, 403: err, 404: err },
       },
     },
@@ -308,7 +308,7 @@ export const OPENAPI = {
       get: {
         summary: 'A short-lived same-origin link to that file (and an inline preview link for images), for an <img> or a download; same rule and audit',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        security: bearer,
+        ...guarded('agent, supervisor, admin'),
         responses: { 200: ok('{ url, preview?, attachment }'), 401: err, 403: err },
       },
     },
@@ -322,7 +322,7 @@ export const OPENAPI = {
           { name: 'index', in: 'path', required: true, schema: { type: 'integer' } },
           q('inline', { enum: ['1'] }),
         ],
-        security: bearer,
+        ...guarded('agent, supervisor, admin'),
         responses: { 200: { description: 'The file' }, 401: err, 403: err, 404: err, 413: err, 415: err, 502: err },
       },
     },

@@ -45,6 +45,13 @@ const EXPECTED: Record<string, string> = {
   'GET /api/nlu/corpus': 'supervisor admin',
   'POST /api/nlu/utterances': 'supervisor admin',
   'POST /api/nlu/retrain': 'supervisor admin',
+  'POST /api/nlu/utterances/remove': 'supervisor admin',
+  'GET /api/customers/:id/merges': 'supervisor admin',
+  'GET /attachments/:id': 'anonymous',
+  'GET /api/attachments/:id': 'agent supervisor admin',
+  'GET /api/attachments/:id/link': 'agent supervisor admin',
+  'GET /api/conversations/:conversationId/messages/:seq/attachments/:index': 'agent supervisor admin',
+  'POST /api/conversations/:conversationId/attachments': 'agent supervisor admin',
   // Outside api/, each with its own authentication.
   'GET /healthz': 'own: probe, no data (app/app.ts)',
   'GET /readyz': 'own: probe, no data (app/app.ts)',
