@@ -2,7 +2,7 @@ import type restify from 'restify';
 import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
 import { AppError, toAppError, type ErrorCode } from '../core/errors';
-import { route } from '../core/http';
+import { isRealDate, route } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { RateLimits } from '../core/rateLimits';
 import { TrustedServiceUrls } from '../core/serviceUrls';
@@ -41,7 +41,16 @@ export const ActivitySchema = z
     type: z.string().min(1).max(64),
     id: idString(512).optional(),
     channelId: idString(128),
-    serviceUrl: z.string().min(1).max(2048),
+    // The connector's HTTP client looks a bracketed IPv6 literal up as a host name and fails after the message is
+    // stored: such an address is refused here, before anything is.
+    serviceUrl: z
+      .string()
+      .min(1)
+      .max(2048)
+      .refine(
+        (v) => !/^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?\[/i.test(v),
+        'an IPv6 address literal cannot be reached by the Bot Framework connector; use a host name',
+      ),
     // The connector sends it back in a header (x-ms-conversation-id): printable ASCII, as every channel's ids are.
     conversation: z
       .object({ id: idString(1024).refine((v) => /^[\x20-\x7e]+$/.test(v), 'must be printable ASCII'), tenantId: z.string().max(128).optional() })
@@ -64,7 +73,13 @@ export const ActivitySchema = z
     channelData: z.object({}).passthrough().optional(),
     replyToId: idString(512).optional(),
     name: z.string().max(256).optional(),
-    timestamp: z.string().max(64).optional(),
+    // A date that exists (Date.parse takes 2020-02-30 for March 1st); Bot Framework sends up to seven decimals and an offset.
+    timestamp: z
+      .string()
+      .max(64)
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 time')
+      .refine((v) => isRealDate(`${v.slice(0, 16)}Z`), 'is not a real date')
+      .optional(),
   })
   .passthrough();
 
@@ -115,6 +130,11 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
             );
             throw new AppError('OUTBOUND_URL_UNTRUSTED', "the activity's serviceUrl is not on the trusted list (TRUSTED_SERVICE_URLS)");
           }
+          // The in-process web chat's conversations belong to its own endpoint: never written to from here.
+          if (SupportAdapter.isOwnWebChat(a) || (await bot.isOwnWebChatConversation(a.channelId, a.conversation.id))) {
+            log.warn({ code: 'BOT_CHANNEL_FORBIDDEN', channelId: a.channelId }, 'activity refused: it names an in-process web chat conversation');
+            throw new AppError('BOT_CHANNEL_FORBIDDEN');
+          }
           // A forged request must not spend a real conversation's budget: limited after authentication.
           if (a.type === 'message') await limits.consume('conversationMessages', `${a.channelId}|${a.conversation.id}`);
           return bot.onTurn(ctx);
@@ -139,7 +159,7 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
 }
 
 /** Refusals a turn may end with that the channel should see as they are (the rest of 4xx are the bot's own failure). */
-const PASSED_THROUGH = new Set<ErrorCode>(['RATE_LIMITED', 'OUTBOUND_URL_UNTRUSTED', 'MESSAGE_TOO_LONG']);
+const PASSED_THROUGH = new Set<ErrorCode>(['RATE_LIMITED', 'OUTBOUND_URL_UNTRUSTED', 'MESSAGE_TOO_LONG', 'BOT_CHANNEL_FORBIDDEN']);
 
 /** Bot Framework channels sign with RSA keys they publish under a key id. */
 function plausibleChannelToken(header: string): boolean {

@@ -24,6 +24,8 @@ import type { IdentityResolution } from '../profile/identityResolution';
 import type { SiteIdentity } from '../auth/siteToken';
 import type { BotStateStorage } from '../store/botStateStorage';
 import type { Store } from '../store/store';
+import { AuthenticationConstants, type ClaimsIdentity } from 'botframework-connector';
+import { SupportAdapter } from './supportAdapter';
 
 /** Turn state key under which our own web chat channel passes a visitor identity its signed site token proved. */
 export const VERIFIED_IDENTITY = Symbol.for('crm.verifiedIdentity');
@@ -123,6 +125,15 @@ export class SupportBot {
     }
   }
 
+  /**
+   * Whether a Bot Framework activity names a conversation of the in-process web chat (its conversations belong to
+   * the web chat endpoint; /api/messages refuses them before anything is stored).
+   */
+  async isOwnWebChatConversation(channelId: string, channelConversationId: string): Promise<boolean> {
+    const c = await this.d.store.findConversationByChannel(channelId, channelConversationId);
+    return !!c && SupportAdapter.isOwnWebChat(c.reference);
+  }
+
   /** The conversation a channel conversation is in now: the first one, or its latest follow-up. */
   private async currentConversation(channelId: string, channelConversationId: string): Promise<Conversation | null> {
     const all = await channelConversations(this.d.store, channelId, channelConversationId);
@@ -167,8 +178,9 @@ export class SupportBot {
         );
     let { conversation } = got;
     if (!got.created && conversation.state === 'closed') conversation = (await this.currentConversation(a.channelId, a.conversation.id)) ?? conversation;
-    // The channel may move the conversation (new serviceUrl); keep the reference we write back with current.
-    if (!got.created && conversation.reference.serviceUrl !== reference.serviceUrl) {
+    // The channel may move the conversation (new serviceUrl), but only a request that proves it comes from that
+    // channel (a verified channel token, or the web chat endpoint for its own conversations) may say so.
+    if (!got.created && conversation.reference.serviceUrl !== reference.serviceUrl && provesChannel(context, conversation.reference)) {
       const updated = await this.d.store.updateConversation(conversation.id, { reference });
       if (updated) return { customer, conversation: updated, created: false };
     }
@@ -618,4 +630,15 @@ function suggestions(language: string) {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * A turn that may move a conversation's stored address: one authenticated by a channel token issued for the new
+ * address (an anonymous dev-mode request proves nothing), or, for an in-process web chat conversation, one that came through the web chat endpoint.
+ */
+function provesChannel(context: TurnContext, stored: ChannelReference): boolean {
+  if (SupportAdapter.isOwnWebChat(stored)) return SupportAdapter.isOwnWebChat(context.activity);
+  const identity = context.turnState.get<ClaimsIdentity | undefined>(context.adapter.BotIdentityKey);
+  // Channel tokens carry the service URL they were issued for (and the adapter checked the token).
+  return !!identity?.claims.some((c) => c.type === AuthenticationConstants.ServiceUrlClaim && c.value === context.activity.serviceUrl);
 }

@@ -28,6 +28,7 @@ export const ErrorCatalogue = {
   STORE_INVALID_QUERY: { status: 400, message: 'A query value is not a plain value' },
   BOT_ACTIVITY_INVALID: { status: 400, message: 'The activity is malformed' },
   BOT_TURN_FAILED: { status: 500, message: 'The bot could not process the activity' },
+  BOT_CHANNEL_FORBIDDEN: { status: 403, message: 'This conversation belongs to another channel endpoint; nothing was stored' },
   OUTBOUND_URL_UNTRUSTED: { status: 403, message: 'The service URL is not on the trusted list; nothing was sent' },
   HANDOFF_NOT_FOUND: { status: 404, message: 'No such conversation' },
   HANDOFF_INVALID_TRANSITION: { status: 409, message: 'The conversation is not in a state that allows this' },

@@ -642,6 +642,8 @@ export class HandoffService {
     const next = r.conversation;
     this.events.emit('conversation.returned', { conversation: next, byAgentId: agentId });
     await this.tell(next, t(next.language, 'returnedToBot'));
+    // A slot freed up; routing failing here must not turn the done change into an error.
+    await this.offerWaiting().catch(() => undefined);
     return next;
   }
 
@@ -662,6 +664,8 @@ export class HandoffService {
     const withSurvey = r.conversation;
     this.events.emit('conversation.closed', { conversation: withSurvey, byAgentId: agentId });
     await this.tell(withSurvey, t(withSurvey.language, 'survey'));
+    // A slot freed up; routing failing here must not turn the done change into an error.
+    await this.offerWaiting().catch(() => undefined);
     return withSurvey;
   }
 
