@@ -3,8 +3,11 @@ import type { GroupCommit } from './groupCommit';
 
 type Row = Record<string, unknown>;
 
-/** Dirty days recomputed per background run (a day of a busy shop is a few hundred conversations). */
-export const ROLLUP_CHUNK = 31;
+/**
+ * Milliseconds of recomputing per background run, at least one day: a bulk load re-dirties days faster than they
+ * can be recomputed, and the catch-up must not take the event loop from it (a day of a busy shop takes a few ms).
+ */
+export const ROLLUP_BUDGET_MS = 20;
 
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}/;
@@ -49,17 +52,24 @@ const CONVERSATION_DAY = 'created_at >= ? AND created_at < ? AND substr(created_
 export class SqliteRollups {
   constructor(private readonly gc: GroupCommit) {}
 
-  /** Recomputes dirty days: those in [first, end) when given (a dashboard about to read them), else up to `limit`. */
-  refresh(range?: { first: string; end: string }, limit = ROLLUP_CHUNK): Promise<void> {
+  /**
+   * Recomputes dirty days: all of those in [first, end) when given (a dashboard about to read them), else the newest
+   * for about `budgetMs` (the background catch-up).
+   */
+  refresh(range?: { first: string; end: string }, budgetMs = ROLLUP_BUDGET_MS): Promise<void> {
     if (this.gc.isClosed) return Promise.resolve();
     const pick = range
       ? this.gc.stmt('SELECT day FROM stats_dirty_days WHERE day >= ? AND day < ? ORDER BY day').pluck()
-      : this.gc.stmt('SELECT day FROM stats_dirty_days ORDER BY day DESC LIMIT ?').pluck();
-    const days = this.gc.run(() => (range ? pick.all(range.first, range.end) : pick.all(limit)) as string[]);
+      : this.gc.stmt('SELECT day FROM stats_dirty_days ORDER BY day DESC LIMIT 400').pluck();
+    const days = this.gc.run(() => (range ? pick.all(range.first, range.end) : pick.all()) as string[]);
     if (!days.length) return Promise.resolve();
     return this.gc.tx(
       () => {
-        for (const day of days) this.recompute(day);
+        const until = Date.now() + budgetMs;
+        for (const day of days) {
+          this.recompute(day);
+          if (!range && Date.now() >= until) break;
+        }
       },
       { deferSync: true },
     );
