@@ -51,6 +51,7 @@ import { ProfileService } from '../profile/profileService';
 import { registerCrmRoutes } from '../api/crmRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
+import { createShared, type SharedState } from '../cluster/sharedState';
 import type { Store } from '../store/store';
 
 export interface AppDeps {
@@ -68,6 +69,8 @@ export interface AppDeps {
   limiters?: LimiterFactory;
   /** The clock of sessions and sign-in delays (tests move it instead of waiting). */
   clock?: () => number;
+  /** What instances share (cluster/sharedState.ts); built from REDIS_URL otherwise (absent: this process's memory). */
+  shared?: SharedState;
 }
 
 export interface AppServices {
@@ -98,6 +101,7 @@ export interface App {
   readonly httpServer: HttpServer;
   readonly io: ConsoleIoServer;
   readonly store: Store;
+  readonly shared: SharedState;
   readonly services: AppServices;
   /** True once shutdown began: /readyz answers 503 while requests are still served. */
   readonly draining: boolean;
@@ -161,8 +165,11 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const customerChannel =
     deps.customerChannel ??
     new CustomerChannels(new BotChannel(adapter, config.bot.appId), new SocialChannel(deps.social ?? new RecordingSocialAdapter(store)));
-  const limits = new RateLimits(config.rateLimits, deps.limiters);
+  // REDIS_URL: Socket.IO, counters, presence, last replies and web chat news across instances.
+  const shared = deps.shared ?? createShared(config.redisUrl, log);
+  const limits = new RateLimits(config.rateLimits, deps.limiters ?? shared.limiters);
   const handoff = new HandoffService(store, events, customerChannel, {
+    lastReplies: shared.lastReplies,
     defaultHandleSeconds: 300,
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     businessHours: config.handoff.businessHours,
@@ -285,7 +292,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       }
       try {
         await withTimeout(store.ping(), config.store.timeoutMs);
-        res.json({ status: 'ready', store: store.kind });
+        // Redis away does not make an instance unready: every instance would be at once, and each still serves its
+        // own sockets and requests (news across instances catches up when it is back). Reported for the operator.
+        res.json({ status: 'ready', store: store.kind, ...(shared.kind === 'redis' ? { redis: shared.healthy() ? 'ready' : 'unavailable' } : {}) });
       } catch (err) {
         log.warn({ err }, 'readiness: store not answering');
         res.status(503);
@@ -297,7 +306,11 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   registerAuthRoutes(server, { auth, teamsLinks, log, trustProxy: config.trustProxy });
   registerConsoleRoutes(server, { auth, store, log, teams: config.teams ? new TeamsSsoValidator(config.teams) : undefined, teamsLinks });
   const stream = WebChatStream.fromConfig(config, store, log);
-  if (stream) adapter.ownWebChatSent = (id) => stream.notify(id);
+  // News of a stored message goes through the shared notifier: the instance holding the customer's stream may be
+  // another one. The stream reads the store after its watermark, so the news itself carries nothing to lose.
+  const unsubscribeNews = stream ? shared.webChatNews.subscribe((id) => stream.notify(id)) : undefined;
+  const unsubscribeRecovered = stream ? shared.onRecovered(() => stream.notifyAll()) : undefined;
+  if (stream) adapter.ownWebChatSent = (id) => shared.webChatNews.publish(id);
   registerWebChatChannel(server, {
     store,
     adapter,
@@ -310,7 +323,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     maxMessageChars: config.maxMessageChars,
     limits,
     trustProxy: config.trustProxy,
-    stream,
+    stream: stream && { streamUrl: (base, t, w) => stream.streamUrl(base, t, w), notify: (id) => shared.webChatNews.publish(id) },
   });
   registerCrmRoutes(server, {
     auth,
@@ -337,7 +350,12 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   );
 
   const httpServer = server.server as HttpServer;
-  const io: ConsoleIoServer = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
+  const io: ConsoleIoServer = new IoServer(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: socketMaxBytes(config.maxMessageChars),
+    ...(shared.ioAdapter ? { adapter: shared.ioAdapter } : {}),
+  });
   // Before the gateway's own middleware and handlers: origin, handshake and per-socket limits come first.
   installSocketGuards(io, {
     limits,
@@ -351,7 +369,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const consoleOrigins = [...config.console.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])];
   applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
   stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
-  const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
+  const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins, shared });
   gateway.start();
   registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
   // After Socket.IO attached itself, so its requests count too.
@@ -363,6 +381,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     webhook?.stop();
     gateway.stop();
     stream?.close();
+    unsubscribeNews?.();
+    unsubscribeRecovered?.();
   };
 
   let closing: Promise<void> | undefined;
@@ -370,6 +390,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     (closing ??= (async () => {
       stopTimers();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      if (!deps.shared) await shared.close();
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
@@ -394,6 +415,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       const forcedConnections = await drain.finish(config.shutdown.graceSeconds * 1000);
       if (forcedConnections > 0) log.warn({ forcedConnections }, 'shutdown: grace period over; connections cut');
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      if (!deps.shared) await shared.close();
       await store.close();
       log.info('shutdown: done');
       return { forcedConnections };
@@ -405,6 +427,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     httpServer,
     io,
     store,
+    shared,
     services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy, webhook },
     get draining() {
       return drain.draining;

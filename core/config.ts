@@ -116,6 +116,10 @@ const EnvSchema = z.object({
     .default('webchat,directline,emulator'),
   KNOWLEDGE_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL is redis://[user:password@]host[:port][/db] (or rediss:// for TLS)')
+    .optional(),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: secret('WEBHOOK_SECRET', 32).optional(),
   MENTIONS_API_KEY: secret('MENTIONS_API_KEY', 24).optional(),
@@ -218,6 +222,11 @@ export interface Config {
   readonly mentionsApiKey?: string;
   /** Closed conversations untouched this many days are deleted (unless tagged legal_hold); absent: kept. */
   readonly retentionDays?: number;
+  /**
+   * Redis shared by every instance (Socket.IO adapter, rate-limit counters, presence, last replies, web chat
+   * notifications); absent: one instance, all of it in this process.
+   */
+  readonly redisUrl?: string;
   /** Where profile and conversation events are sent, signed; absent: no webhook. */
   readonly webhook?: { readonly url: string; readonly secret: string };
   /** How the company website's signed visitor tokens must look besides their signature. */
@@ -360,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteTokenSecret: e.SITE_TOKEN_SECRET,
     mentionsApiKey: e.MENTIONS_API_KEY,
     retentionDays: e.RETENTION_DAYS,
+    redisUrl: e.REDIS_URL,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     siteToken: { audience: e.SITE_TOKEN_AUDIENCE, issuer: e.SITE_TOKEN_ISSUER, maxSeconds: e.SITE_TOKEN_MAX_SECONDS },
     webChat: { tokenSeconds: e.WEBCHAT_TOKEN_SECONDS, sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS },

@@ -9,6 +9,7 @@ import type { ProfileService } from '../../profile/profileService';
 import { canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
+import { memoryPresenceGrace, type SharedState } from '../../cluster/sharedState';
 import {
   ClientSchemas,
   type Ack,
@@ -41,6 +42,7 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
 };
 const OFFLINE_GRACE_MS = 10_000; // a flaky connection that comes back within this keeps its presence
 const MAX_TIMER_MS = 2_147_483_647;
+const GRACE_POLL_MS = 1_000;
 
 export interface GatewayDeps {
   store: Store;
@@ -53,6 +55,8 @@ export interface GatewayDeps {
   log: Logger;
   /** Origins allowed besides the server's own. */
   allowedOrigins: readonly string[];
+  /** Presence deadlines and Redis recovery news, shared across instances when REDIS_URL is set; this process's otherwise. */
+  shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered'>;
 }
 
 /** The socket's user as the access rules see them. */
@@ -70,7 +74,8 @@ const viewerOf = (data: SocketData): Actor => ({ id: data.userId, role: data.rol
 export class ConsoleGateway {
   private queueTimer?: NodeJS.Timeout;
   private stopped = false;
-  private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
+  private graceTimer?: NodeJS.Timeout;
+  private readonly grace: SharedState['presenceGrace'];
   private readonly unsubscribe: (() => void)[] = [];
   /** Pushes under way per conversation: each waits for the one before, so a chat's events keep their order. */
   private readonly pushes = new Map<string, Promise<void>>();
@@ -78,7 +83,9 @@ export class ConsoleGateway {
   constructor(
     private readonly io: ConsoleServer,
     private readonly d: GatewayDeps,
-  ) {}
+  ) {
+    this.grace = d.shared?.presenceGrace ?? memoryPresenceGrace();
+  }
 
   start(): void {
     // No connectionStateRecovery: it would skip this middleware on reconnect (a revoked token would survive).
@@ -98,6 +105,19 @@ export class ConsoleGateway {
     const onRevoked = (sessionId: string) => this.endSessions((s) => s.data.sessionId === sessionId, 'AUTH_REVOKED');
     this.d.auth.events.on('revoked', onRevoked);
     this.unsubscribe.push(() => this.d.auth.events.off('revoked', onRevoked));
+    // Deadlines are shared: whichever instance finds one due first (atomically) checks every instance's sockets.
+    this.graceTimer = setInterval(() => void this.offlineDue(), GRACE_POLL_MS);
+    this.graceTimer.unref();
+    // Pushes made while Redis was away may not have reached sockets on other instances: this instance's own
+    // sockets reconnect (a transport close; the console reconnects by itself) and resync by sequence number.
+    if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered(() => this.resyncLocal()));
+  }
+
+  private resyncLocal(): void {
+    if (this.stopped) return;
+    const local = [...this.io.sockets.sockets.values()];
+    this.d.log.info({ sockets: local.length }, 'console sockets resync after a redis outage');
+    for (const s of local) s.conn.close();
   }
 
   stop(): void {
@@ -105,7 +125,7 @@ export class ConsoleGateway {
     this.unsubscribe.forEach((u) => u());
     clearTimeout(this.queueTimer);
     clearTimeout(this.agentsTimer);
-    for (const t of this.offlineTimers.values()) clearTimeout(t);
+    clearInterval(this.graceTimer);
   }
 
   private async authenticate(socket: ConsoleSocket): Promise<void> {
@@ -129,22 +149,30 @@ export class ConsoleGateway {
     }
   }
 
-  private endSessions(match: (s: ConsoleSocket) => boolean, code: 'AUTH_REVOKED' | 'AUTH_EXPIRED'): void {
+  private endSessions(match: (s: Pick<ConsoleSocket, 'id' | 'data'>) => boolean, code: 'AUTH_REVOKED' | 'AUTH_EXPIRED'): void {
     for (const s of this.io.sockets.sockets.values()) {
       if (!match(s)) continue;
       s.emit('session:ended', { code });
       s.disconnect(true);
     }
+    if (!this.d.shared) return;
+    // A session revoked here may have sockets on other instances (the adapter reaches them).
+    this.io.fetchSockets().then(
+      (all) => {
+        for (const s of all) {
+          if (!match(s)) continue;
+          s.emit('session:ended', { code });
+          s.disconnect(true);
+        }
+      },
+      (err) => this.d.log.error({ err, code }, 'could not end the session on other instances'),
+    );
   }
 
   private onConnection(socket: ConsoleSocket): void {
     const { userId, role } = socket.data;
     void socket.join([STAFF, agentRoom(userId), ...(role === 'agent' ? [] : [SUPERVISORS])]);
-    const pending = this.offlineTimers.get(userId);
-    if (pending) {
-      clearTimeout(pending);
-      this.offlineTimers.delete(userId);
-    }
+    this.grace.cancel(userId).catch((err: unknown) => this.d.log.warn({ err, userId }, 'presence grace not cancelled; checked when due'));
     socket.on('disconnect', () => this.onDisconnect(userId));
 
     this.on(socket, 'presence:set', async (user, p) => {
@@ -211,15 +239,22 @@ export class ConsoleGateway {
   }
 
   private onDisconnect(userId: string): void {
-    if (this.stopped || this.offlineTimers.has(userId)) return;
-    const t = setTimeout(() => void this.markOffline(userId), OFFLINE_GRACE_MS);
-    t.unref();
-    this.offlineTimers.set(userId, t);
+    if (this.stopped) return;
+    this.grace.schedule(userId, Date.now() + OFFLINE_GRACE_MS).catch((err: unknown) => this.d.log.warn({ err, userId }, 'presence grace not scheduled'));
   }
 
-  /** The agent is marked offline unless they came back within the grace period. Never rejects. */
+  /** Agents whose grace ran out, each taken by one instance. Never rejects. */
+  private async offlineDue(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      for (const userId of await this.grace.takeDue(Date.now())) await this.markOffline(userId);
+    } catch (err) {
+      this.d.log.warn({ err }, 'presence grace check failed; retried');
+    }
+  }
+
+  /** The agent is marked offline unless they came back within the grace period (on any instance). Never rejects. */
   private async markOffline(userId: string): Promise<void> {
-    this.offlineTimers.delete(userId);
     if (this.stopped) return;
     try {
       const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
@@ -278,6 +313,8 @@ export class ConsoleGateway {
 
   private async agentViews(): Promise<AgentView[]> {
     const users = await this.d.store.listUsers();
+    // The board without last replies beats no board: Redis away costs only that column.
+    const replies = await this.d.handoff.lastReplyAt(users.map((u) => u.id)).catch(() => new Map<string, string>());
     return Promise.all(
       users.map(async (u) => ({
         id: u.id,
@@ -288,7 +325,7 @@ export class ConsoleGateway {
         languages: u.languages,
         capacity: u.capacity,
         activeChats: await this.d.store.countActiveChats(u.id),
-        lastReplyAt: this.d.handoff.lastReplyAt(u.id),
+        lastReplyAt: replies.get(u.id),
       })),
     );
   }
