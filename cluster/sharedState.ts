@@ -25,8 +25,11 @@ export interface SharedState {
   readonly presenceGrace: PresenceGrace;
   /** "A message was stored for this web chat conversation (channel id)": reaches the instance holding its streams. */
   readonly webChatNews: Notifier;
-  /** Called after Redis came back from an outage: catch up from the store whatever news may have been missed. */
-  onRecovered(fn: () => void): () => void;
+  /**
+   * Called after Redis came back from an outage (seen by this instance or any other: the one that saw it tells
+   * the rest), with when the outage began (epoch ms): catch up from the store whatever news may have been missed.
+   */
+  onRecovered(fn: (downSince: number) => void): () => void;
   /** Readiness: false while Redis cannot be reached (memory: always true). */
   healthy(): boolean;
   close(): Promise<void>;
@@ -53,7 +56,7 @@ export interface Notifier {
   subscribe(fn: (id: string) => void): () => void;
 }
 
-const KEY = { lastReplies: 'crm:lastReply', grace: 'crm:presenceGrace', webChat: 'crm:webchat' } as const;
+const KEY = { lastReplies: 'crm:lastReply', grace: 'crm:presenceGrace', webChat: 'crm:webchat', recovered: 'crm:recovered' } as const;
 
 class LocalNotifier implements Notifier {
   private readonly e = new EventEmitter().setMaxListeners(0);
@@ -100,18 +103,25 @@ export function memoryShared(): SharedState {
  */
 export function redisShared(url: string, log: Logger): SharedState {
   const events = new EventEmitter().setMaxListeners(0);
-  let down = false;
+  let downSince: number | undefined;
+  const lost = (name: string, err?: Error) => {
+    if (downSince === undefined) log.warn({ err, redis: name }, 'redis unreachable; real-time news across instances waits for it');
+    downSince ??= Date.now();
+  };
   const watch = (client: Redis, name: string): Redis => {
-    client.on('error', (err: Error) => {
-      if (!down) log.warn({ err, redis: name }, 'redis unreachable; real-time news across instances waits for it');
-      down = true;
-    });
+    client.on('error', (err: Error) => lost(name, err));
+    client.on('close', () => lost(name));
     client.on('ready', () => {
-      if (!down || name !== 'main') return;
-      down = false;
-      log.info('redis reachable again; catching up from the store');
-      // After the adapter's reader resumed: its first XREAD runs on its own connection's ready.
-      setTimeout(() => events.emit('recovered'), 250).unref();
+      if (downSince === undefined || name !== 'main') return;
+      const since = downSince;
+      downSince = undefined;
+      log.info({ downSince: new Date(since).toISOString() }, 'redis reachable again; catching up from the store');
+      // After the adapter's reader resumed (its first XREAD runs on its own connection's ready). The others are
+      // told too: an instance that never lost Redis may hold sockets this one's pushes missed.
+      setTimeout(() => {
+        events.emit('recovered', since);
+        main.publish(KEY.recovered, String(since)).catch(() => undefined);
+      }, 250).unref();
     });
     return client;
   };
@@ -120,9 +130,10 @@ export function redisShared(url: string, log: Logger): SharedState {
   const sub = watch(main.duplicate(), 'subscriber');
 
   const local = new LocalNotifier();
-  void sub.subscribe(KEY.webChat).catch((err: unknown) => log.warn({ err }, 'redis subscribe failed'));
-  sub.on('message', (channel: string, id: string) => {
-    if (channel === KEY.webChat) local.publish(id);
+  void sub.subscribe(KEY.webChat, KEY.recovered).catch((err: unknown) => log.warn({ err }, 'redis subscribe failed'));
+  sub.on('message', (channel: string, data: string) => {
+    if (channel === KEY.webChat) local.publish(data);
+    else if (channel === KEY.recovered && Number.isSafeInteger(Number(data))) events.emit('recovered', Number(data));
   });
 
   const limiters: LimiterFactory = (name, rate) =>
@@ -181,7 +192,7 @@ export function redisShared(url: string, log: Logger): SharedState {
       events.on('recovered', fn);
       return () => void events.off('recovered', fn);
     },
-    healthy: () => main.status === 'ready',
+    healthy: () => main.status === 'ready' && downSince === undefined,
     close() {
       // Not quit(): with Redis away it would wait for a reply that never comes.
       for (const c of [sub, fast, main]) c.disconnect();

@@ -43,6 +43,9 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
 const OFFLINE_GRACE_MS = 10_000; // a flaky connection that comes back within this keeps its presence
 const MAX_TIMER_MS = 2_147_483_647;
 const GRACE_POLL_MS = 1_000;
+const RESYNC_MARGIN_MS = 10_000;
+const RESYNC_WINDOW_MS = 120_000;
+const MAX_REWIND = 1_000;
 
 export interface GatewayDeps {
   store: Store;
@@ -75,6 +78,10 @@ export class ConsoleGateway {
   private queueTimer?: NodeJS.Timeout;
   private stopped = false;
   private graceTimer?: NodeJS.Timeout;
+  private graceFailing = false;
+  /** After a Redis outage, until `until`: syncs return everything stored since `since` (epoch ms). */
+  private rewind?: { since: number; until: number };
+  private lastResyncAt = 0;
   private readonly grace: SharedState['presenceGrace'];
   private readonly unsubscribe: (() => void)[] = [];
   /** Pushes under way per conversation: each waits for the one before, so a chat's events keep their order. */
@@ -110,14 +117,47 @@ export class ConsoleGateway {
     this.graceTimer.unref();
     // Pushes made while Redis was away may not have reached sockets on other instances: this instance's own
     // sockets reconnect (a transport close; the console reconnects by itself) and resync by sequence number.
-    if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered(() => this.resyncLocal()));
+    if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered((since) => this.resyncLocal(since)));
   }
 
-  private resyncLocal(): void {
+  /**
+   * After a Redis outage: this instance's sockets reconnect (a transport close; the console reconnects by itself and
+   * syncs), and for a while every sync also returns what was stored since the outage began. The console's cursor is
+   * the last seq it holds, so a push that got through after one that was lost would otherwise hide the lost one;
+   * the console merges by seq, so what it already has costs only bytes.
+   */
+  private resyncLocal(downSince: number): void {
     if (this.stopped) return;
+    const now = Date.now();
+    // Pushes under way when Redis went away wait up to the adapter's request timeout (5 s) before failing.
+    const since = Math.min(downSince - RESYNC_MARGIN_MS, this.rewind && this.rewind.until > now ? this.rewind.since : Infinity);
+    this.rewind = { since, until: now + RESYNC_WINDOW_MS };
+    if (now - this.lastResyncAt < 5_000) return; // every instance announces the same recovery
+    this.lastResyncAt = now;
     const local = [...this.io.sockets.sockets.values()];
-    this.d.log.info({ sockets: local.length }, 'console sockets resync after a redis outage');
+    this.d.log.info({ sockets: local.length, since: new Date(since).toISOString() }, 'console sockets resync after a redis outage');
     for (const s of local) s.conn.close();
+  }
+
+  /** Cursors moved back to the first message stored at or after `since` (at most MAX_REWIND messages back each). */
+  private async rewound(cursors: Record<string, number>, since: number): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const [id, cursor] of Object.entries(cursors)) {
+      let floor = cursor;
+      while (floor > 0 && cursor - floor < MAX_REWIND) {
+        const from = Math.max(0, floor - 100);
+        const page = await this.d.store.listMessages(id, { afterSeq: from, limit: floor - from });
+        if (!page.length) break; // not a chat of this store: nothing to rewind
+        const older = page.filter((m) => Date.parse(m.createdAt) < since);
+        if (older.length) {
+          floor = older[older.length - 1].seq;
+          break;
+        }
+        floor = from;
+      }
+      out[id] = floor;
+    }
+    return out;
   }
 
   stop(): void {
@@ -232,7 +272,9 @@ export class ConsoleGateway {
       return { customer: await this.d.profiles.updateByStaff(p.customerId, user, { tags: p.tags, addNote: p.addNote }) };
     });
     this.on(socket, 'sync', async (user, p) => {
-      const { conversations, messages } = await this.d.review.syncLive(p.cursors, user);
+      const rewind = this.rewind && this.rewind.until > Date.now() ? this.rewind : undefined;
+      const cursors = rewind ? await this.rewound(p.cursors, rewind.since) : p.cursors;
+      const { conversations, messages } = await this.d.review.syncLive(cursors, user);
       void socket.join(conversations.map((c) => convRoom(c.id)));
       return { messages };
     });
@@ -248,8 +290,11 @@ export class ConsoleGateway {
     if (this.stopped) return;
     try {
       for (const userId of await this.grace.takeDue(Date.now())) await this.markOffline(userId);
+      this.graceFailing = false;
     } catch (err) {
-      this.d.log.warn({ err }, 'presence grace check failed; retried');
+      // Once per outage, not every second: the deadlines wait in Redis and are taken when it is back.
+      if (!this.graceFailing) this.d.log.warn({ err }, 'presence grace check failed; retried every second');
+      this.graceFailing = true;
     }
   }
 
