@@ -51,6 +51,7 @@ import { ProfileService } from '../profile/profileService';
 import { registerCrmRoutes } from '../api/crmRoutes';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
+import { LeasedJobs } from '../store/leasedJobs';
 import { createShared, type SharedState } from '../cluster/sharedState';
 import type { Store } from '../store/store';
 
@@ -174,14 +175,23 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     businessHours: config.handoff.businessHours,
   });
+  // Timers and sweeps run once across instances, by whichever holds the job's lease in the store (docs/adr/0006).
+  const jobs = new LeasedJobs(store, { ttlMs: config.jobs.leaseTtlSeconds * 1000, log });
   const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
-  const retentionTimer = retention
-    ? setInterval(() => void retention.sweep().catch((err) => log.warn({ err }, 'retention sweep failed')), 3600_000)
+  if (retention) jobs.every('retention', config.jobs.retentionSweepSeconds * 1000, () => retention.sweep());
+  jobs.every('queue-sweep', config.handoff.sweepSeconds * 1000, () => handoff.sweep());
+  if (store.kind === 'mongo') jobs.every('store-repair', 60_000, () => store.repair());
+  const webhook = config.webhook
+    ? new WebhookNotifier(config.webhook.url, config.webhook.secret, store, log, {
+        maxAttempts: config.webhook.maxAttempts,
+        retryBaseMs: config.webhook.retrySeconds * 1000,
+        retryMaxMs: config.webhook.retryMaxSeconds * 1000,
+      })
     : undefined;
-  retentionTimer?.unref();
-  const sweeper = setInterval(() => void handoff.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')), config.handoff.sweepSeconds * 1000);
-  sweeper.unref();
-  const webhook = config.webhook ? new WebhookNotifier(config.webhook.url, config.webhook.secret, log) : undefined;
+  if (webhook) {
+    jobs.every('webhooks', 1000, () => webhook.deliverDue());
+    webhook.onQueued = () => jobs.kick('webhooks');
+  }
   webhook?.subscribe(events);
   const notify = (type: Parameters<WebhookNotifier['notify']>[0], data: Record<string, unknown>) => webhook?.notify(type, data);
   const identity = new IdentityResolution(store, profiles, notify);
@@ -375,9 +385,10 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   // After Socket.IO attached itself, so its requests count too.
   const drain = new HttpDrain(httpServer);
 
+  let stopping: Promise<void> = Promise.resolve();
   const stopTimers = () => {
-    clearInterval(sweeper);
-    clearInterval(retentionTimer);
+    // Leases are released once runs under way end (close and shutdown await it before closing the store).
+    stopping = jobs.stop();
     webhook?.stop();
     gateway.stop();
     stream?.close();
@@ -389,6 +400,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopTimers();
+      await stopping;
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       if (!deps.shared) await shared.close();
       if (httpServer.listening) {
@@ -415,6 +427,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       const forcedConnections = await drain.finish(config.shutdown.graceSeconds * 1000);
       if (forcedConnections > 0) log.warn({ forcedConnections }, 'shutdown: grace period over; connections cut');
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await stopping;
       if (!deps.shared) await shared.close();
       await store.close();
       log.info('shutdown: done');

@@ -122,6 +122,11 @@ const EnvSchema = z.object({
     .optional(),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: secret('WEBHOOK_SECRET', 32).optional(),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(15),
+  WEBHOOK_RETRY_SECONDS: z.coerce.number().positive().max(3600).default(1),
+  WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().positive().max(86_400).default(3600),
+  RETENTION_SWEEP_SECONDS: z.coerce.number().int().positive().default(3600),
+  LEASE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   MENTIONS_API_KEY: secret('MENTIONS_API_KEY', 24).optional(),
   SITE_TOKEN_SECRET: secret('SITE_TOKEN_SECRET', 32).optional(),
   SITE_TOKEN_AUDIENCE: z.string().min(1).max(200).default(DEFAULTS.SITE_TOKEN_AUDIENCE),
@@ -228,7 +233,22 @@ export interface Config {
    */
   readonly redisUrl?: string;
   /** Where profile and conversation events are sent, signed; absent: no webhook. */
-  readonly webhook?: { readonly url: string; readonly secret: string };
+  readonly webhook?: {
+    readonly url: string;
+    readonly secret: string;
+    /** Attempts before an event is dead-lettered. */
+    readonly maxAttempts: number;
+    /** First retry after this many seconds, doubling, at most retryMaxSeconds. */
+    readonly retrySeconds: number;
+    readonly retryMaxSeconds: number;
+  };
+  /** Jobs that run once across instances (docs/adr/0006). */
+  readonly jobs: {
+    /** A lease not renewed for this many seconds (its holder died) is taken over by another instance. */
+    readonly leaseTtlSeconds: number;
+    /** How often the retention sweep runs, seconds. */
+    readonly retentionSweepSeconds: number;
+  };
   /** How the company website's signed visitor tokens must look besides their signature. */
   readonly siteToken: { readonly audience: string; readonly issuer: string; readonly maxSeconds: number };
   /** Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`. */
@@ -370,7 +390,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mentionsApiKey: e.MENTIONS_API_KEY,
     retentionDays: e.RETENTION_DAYS,
     redisUrl: e.REDIS_URL,
-    webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+    webhook:
+      e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? {
+            url: e.WEBHOOK_URL,
+            secret: e.WEBHOOK_SECRET,
+            maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+            retrySeconds: e.WEBHOOK_RETRY_SECONDS,
+            retryMaxSeconds: e.WEBHOOK_RETRY_MAX_SECONDS,
+          }
+        : undefined,
+    jobs: { leaseTtlSeconds: e.LEASE_TTL_SECONDS, retentionSweepSeconds: e.RETENTION_SWEEP_SECONDS },
     siteToken: { audience: e.SITE_TOKEN_AUDIENCE, issuer: e.SITE_TOKEN_ISSUER, maxSeconds: e.SITE_TOKEN_MAX_SECONDS },
     webChat: { tokenSeconds: e.WEBCHAT_TOKEN_SECONDS, sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS },
     teams: e.TEAMS_APP_ID

@@ -318,6 +318,38 @@ export const CorpusAdditionSchema = new Schema<CorpusAdditionDoc>(
 CorpusAdditionSchema.index({ language: 1, textKey: 1 }, { unique: true });
 CorpusAdditionSchema.index({ conversationId: 1 }, { partialFilterExpression: { conversationId: { $type: 'string' } } });
 
+/** A job's lease (store/leasedJobs.ts): `_id` is the job's name; taken by findOneAndUpdate with an expiry filter. */
+export interface LeaseDoc {
+  _id: string;
+  holder: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+export const LeaseSchema = new Schema<LeaseDoc>({ _id: String, holder: { type: String, required: true }, expiresAt: { type: Number, required: true } }, opts);
+
+/** A webhook event until it is delivered (profile/webhookNotifier.ts); dead letters stay with state 'dead'. */
+export interface OutboxDoc {
+  _id: string;
+  state: 'pending' | 'dead';
+  nextAttemptAt: string;
+  attempts: number;
+  lastError?: string | null;
+  event: { id: string; type: string; at: string; data: Record<string, unknown> };
+}
+export const OutboxSchema = new Schema<OutboxDoc>(
+  {
+    _id: String,
+    state: { type: String, required: true },
+    nextAttemptAt: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    lastError: { type: String, default: null },
+    event: { type: Mixed, required: true },
+  },
+  opts,
+);
+// The worker's query (due, soonest first) and the counts.
+OutboxSchema.index({ state: 1, nextAttemptAt: 1, _id: 1 });
+
 /** The schema version the migration step reached (store/mongo/mongoMigrations.ts). */
 export interface StoreMetaDoc {
   _id: string;
@@ -340,6 +372,8 @@ export interface MongoModels {
   SegmentRules: Model<SegmentRulesDoc>;
   CorpusAddition: Model<CorpusAdditionDoc>;
   StoreMeta: Model<StoreMetaDoc>;
+  Lease: Model<LeaseDoc>;
+  Outbox: Model<OutboxDoc>;
 }
 
 export function registerModels(conn: Connection): MongoModels {
@@ -357,5 +391,7 @@ export function registerModels(conn: Connection): MongoModels {
     SegmentRules: conn.model<SegmentRulesDoc>('SegmentRules', SegmentRulesSchema, 'segment_rules'),
     CorpusAddition: conn.model<CorpusAdditionDoc>('CorpusAddition', CorpusAdditionSchema, 'corpus_additions'),
     StoreMeta: conn.model<StoreMetaDoc>('StoreMeta', StoreMetaSchema, 'store_meta'),
+    Lease: conn.model<LeaseDoc>('Lease', LeaseSchema, 'leases'),
+    Outbox: conn.model<OutboxDoc>('Outbox', OutboxSchema, 'outbox'),
   };
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from '../core/logger';
 import type { HandoffEvents } from '../handoff/handoffEvents';
+import type { AuditStore, OutboxEntry, OutboxStore } from '../store/store';
 
 export type WebhookEventType =
   | 'conversation.queued'
@@ -23,24 +24,63 @@ export function signWebhook(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-const RETRIES_MS = [1000, 5000, 30000]; // waits before the 2nd, 3rd and 4th attempt
+/** Delivery settings; defaults in the comments (README, Configuration). */
+export interface WebhookOptions {
+  /** Attempts before an event is dead-lettered (15). */
+  maxAttempts?: number;
+  /** Wait before the first retry, milliseconds; doubled at each further attempt (1000). */
+  retryBaseMs?: number;
+  /** Longest wait between two attempts, milliseconds (3,600,000). */
+  retryMaxMs?: number;
+  /** One attempt's time limit, milliseconds (10,000). */
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  /** Jitter source (tests make it fixed). */
+  random?: () => number;
+}
+
+/** Events read from the outbox at a time. */
+const BATCH = 20;
 
 /**
- * Notifies the company's URL of profile and conversation events: JSON POST, signed with HMAC-SHA256 of the
- * body in `x-crm-signature` (`sha256=<hex>`), retried with backoff. Payloads carry ids and states, never
- * message texts. Delivery is best effort from memory: events in flight are lost if the process stops.
+ * Notifies the company's URL of profile and conversation events: JSON POST, signed with HMAC-SHA256 of the body in
+ * `x-crm-signature` (`sha256=<hex>`). Payloads carry ids and states, never message texts.
+ *
+ * Durable and at least once (docs/adr/0006): `notify` writes the event to the store's outbox; `deliverDue`, run by
+ * the one instance holding the `webhooks` lease (app/app.ts), posts what is due and removes what was delivered. A
+ * failed attempt is retried with exponential back-off and jitter (half the wait fixed, half random, so receivers that
+ * come back are not hit by every instance's retries at once); after maxAttempts, or at once when the receiver refuses
+ * with a 4xx other than 408 and 429, the event is dead-lettered: logged, audited (`webhook.dead`, admins read it in
+ * the audit log) and counted (outboxCounts). Every attempt of an event carries the same `Idempotency-Key` (and
+ * `x-crm-delivery`): the event id, so a receiver that saw it already (a retry after a lost answer, a redelivery by
+ * another instance after a crash) drops it.
  */
 export class WebhookNotifier {
-  private inFlight = new Set<Promise<void>>();
+  /** Outbox writes under way (drain waits for them). */
+  private readonly writes = new Set<Promise<void>>();
+  /** Events being posted by this process: never posted twice at once from here. */
+  private readonly inFlight = new Set<string>();
   private stopped = false;
+  /** Called once an event is in the outbox (the app runs the delivery job at once when this instance holds it). */
+  onQueued: (() => void) | undefined;
+  private readonly o: Required<WebhookOptions>;
 
   constructor(
     private readonly url: string,
     private readonly secret: string,
+    private readonly store: OutboxStore & AuditStore,
     private readonly log: Logger,
-    private readonly fetchImpl: typeof fetch = fetch,
-    private readonly retriesMs: readonly number[] = RETRIES_MS,
-  ) {}
+    options: WebhookOptions = {},
+  ) {
+    this.o = {
+      maxAttempts: options.maxAttempts ?? 15,
+      retryBaseMs: options.retryBaseMs ?? 1000,
+      retryMaxMs: options.retryMaxMs ?? 3_600_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      fetchImpl: options.fetchImpl ?? fetch,
+      random: options.random ?? Math.random,
+    };
+  }
 
   subscribe(events: HandoffEvents): () => void {
     const slim = (c: { id: string; channelId: string; customerId: string; state: string; agentId: string | null; handoffReason?: string }) => ({
@@ -67,44 +107,103 @@ export class WebhookNotifier {
     return () => offs.forEach((o) => o());
   }
 
+  /**
+   * Writes the event to the outbox. Called as the change is emitted: on the embedded store the write joins the
+   * transaction open at that moment (applied at once, committed with the next group commit, one turn of the event
+   * loop later); a failed write is logged as an error (the event is lost: the store is failing).
+   */
   notify(type: WebhookEventType, data: Record<string, unknown>): void {
     if (this.stopped) return;
     const event: WebhookEvent = { id: randomUUID(), type, at: new Date().toISOString(), data };
-    const p = this.deliver(event).finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+    const p = this.store.enqueueOutbox(event).then(
+      () => this.onQueued?.(),
+      (err: unknown) => this.log.error({ err, type, delivery: event.id }, 'webhook event not recorded'),
+    );
+    this.writes.add(p);
+    void p.finally(() => this.writes.delete(p));
   }
 
-  private async deliver(event: WebhookEvent): Promise<void> {
-    const body = JSON.stringify(event);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.fetchImpl(this.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-crm-event': event.type,
-            'x-crm-delivery': event.id,
-            'x-crm-signature': signWebhook(body, this.secret),
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (res.ok) return;
-        if (res.status < 500 && res.status !== 429) throw new Error(`refused with ${res.status}`);
-      } catch (err) {
-        if (attempt >= this.retriesMs.length || this.stopped) {
-          this.log.warn({ err, type: event.type, delivery: event.id }, 'webhook not delivered');
-          return;
-        }
-      }
-      if (attempt >= this.retriesMs.length || this.stopped) return;
-      await new Promise((r) => setTimeout(r, this.retriesMs[attempt]).unref());
+  /** One pass over the outbox: posts every event due (read BATCH at a time); returns how many were delivered. */
+  async deliverDue(now = new Date()): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      if (this.stopped) return delivered;
+      const due = (await this.store.dueOutbox(now.toISOString(), BATCH + this.inFlight.size)).filter((e) => !this.inFlight.has(e.event.id)).slice(0, BATCH);
+      if (!due.length) return delivered;
+      // One at a time, in the order the events happened (a retried one may arrive after later ones: the receiver
+      // orders by the event's `at`).
+      for (const entry of due) if (!this.stopped && (await this.attempt(entry))) delivered++;
+      if (due.length < BATCH) return delivered;
     }
   }
 
-  /** Waits for deliveries under way (tests, shutdown). */
+  /** The wait before attempt `attempts + 1`: base × 2^(attempts − 1), at most retryMaxMs, the second half random. */
+  retryDelayMs(attempts: number): number {
+    const full = Math.min(this.o.retryMaxMs, this.o.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(full / 2 + (this.o.random() * full) / 2);
+  }
+
+  private async attempt(entry: OutboxEntry): Promise<boolean> {
+    const { event } = entry;
+    this.inFlight.add(event.id);
+    const attempts = entry.attempts + 1;
+    try {
+      const body = JSON.stringify(event);
+      let error: string;
+      let permanent = false;
+      try {
+        const res = await this.o.fetchImpl(this.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': event.id,
+            'x-crm-event': event.type,
+            'x-crm-delivery': event.id,
+            'x-crm-attempt': String(attempts),
+            'x-crm-signature': signWebhook(body, this.secret),
+          },
+          body,
+          signal: AbortSignal.timeout(this.o.timeoutMs),
+        });
+        await res.body?.cancel().catch(() => undefined);
+        if (res.ok) {
+          await this.store.completeOutbox(event.id);
+          return true;
+        }
+        error = `refused with ${res.status}`;
+        permanent = res.status < 500 && res.status !== 408 && res.status !== 429;
+      } catch (err) {
+        error = (err as Error)?.message ?? String(err);
+      }
+      if (permanent || attempts >= this.o.maxAttempts) {
+        await this.store.failOutbox(event.id, { attempts, error });
+        const { dead } = await this.store.outboxCounts();
+        this.log.warn({ type: event.type, delivery: event.id, attempts, error, deadLetters: dead }, 'webhook dead-lettered');
+        await this.store.appendAudit({ action: 'webhook.dead', targetType: 'webhook', targetId: event.id, data: { type: event.type, attempts, error } });
+      } else {
+        await this.store.failOutbox(event.id, { attempts, error, nextAttemptAt: new Date(Date.now() + this.retryDelayMs(attempts)).toISOString() });
+      }
+      return false;
+    } catch (err) {
+      // The store failed: the event stays due and is tried again (at least once).
+      this.log.warn({ err, delivery: event.id }, 'webhook outbox not updated');
+      return false;
+    } finally {
+      this.inFlight.delete(event.id);
+    }
+  }
+
+  /**
+   * Tests and tools: waits until every event notified so far was delivered or dead-lettered, delivering from this
+   * process (waiting out the back-off).
+   */
   async drain(): Promise<void> {
-    await Promise.all([...this.inFlight]);
+    while (this.writes.size) await Promise.allSettled([...this.writes]);
+    for (;;) {
+      await this.deliverDue();
+      if ((await this.store.outboxCounts()).pending === 0 || this.stopped) return;
+      await new Promise((r) => setTimeout(r, Math.min(50, this.o.retryBaseMs)));
+    }
   }
 
   stop(): void {

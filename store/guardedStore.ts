@@ -48,6 +48,10 @@ import type {
   IdentityKey,
   ImportBatch,
   MessagePage,
+  OutboxCounts,
+  OutboxEntry,
+  OutboxEvent,
+  OutboxFailure,
   RepairReport,
   SearchHit,
   StatsQuery,
@@ -71,6 +75,8 @@ const SUGGESTION_STATUSES: readonly string[] = ['open', 'confirmed', 'rejected']
  * inputs. SqliteStore and MongoStore are this class over their engine.
  */
 export class GuardedStore implements Store {
+  private readonly outboxWrites = new Set<Promise<void>>();
+
   constructor(protected readonly engine: StoreEngine) {}
 
   get kind(): 'sqlite' | 'mongo' {
@@ -95,8 +101,11 @@ export class GuardedStore implements Store {
     return this.engine.close();
   }
 
-  sync(): Promise<void> {
-    return this.engine.sync();
+  /** Also waits for outbox writes under way (a webhook event emitted during a turn is stored before it answers). */
+  async sync(): Promise<void> {
+    const outbox = [...this.outboxWrites];
+    await this.engine.sync();
+    await Promise.allSettled(outbox);
   }
 
   migrate(): Promise<void> {
@@ -433,5 +442,52 @@ export class GuardedStore implements Store {
 
   async forgetCustomer(customerId: string): Promise<ForgetResult> {
     return this.engine.privacy.forgetCustomer(plain(customerId, 'customerId'));
+  }
+
+  // ---- leases and the webhook outbox
+
+  async acquireLease(name: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    const ttl = plainNumber(ttlMs, 'ttlMs');
+    if (ttl <= 0) throw new AppError('STORE_INVALID_QUERY', 'ttlMs must be positive', { details: { field: 'ttlMs' } });
+    return this.engine.leases.acquireLease(plain(name, 'name'), plain(holder, 'holder'), ttl, plainNumber(now, 'now'));
+  }
+
+  async releaseLease(name: string, holder: string): Promise<boolean> {
+    return this.engine.leases.releaseLease(plain(name, 'name'), plain(holder, 'holder'));
+  }
+
+  async enqueueOutbox(event: OutboxEvent, options?: WriteOptions): Promise<void> {
+    plain(event.id, 'id');
+    plain(event.type, 'type');
+    plain(event.at, 'at');
+    if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data))
+      throw new AppError('STORE_INVALID_QUERY', 'data must be an object', { details: { field: 'data' } });
+    const write = this.engine.outbox.enqueueOutbox({ id: event.id, type: event.type, at: event.at, data: event.data }, options);
+    // MongoDB: the write is a round trip of its own; sync() waits for it (SQLite: it is in the open transaction).
+    this.outboxWrites.add(write);
+    void write.catch(() => undefined).finally(() => this.outboxWrites.delete(write));
+    return write;
+  }
+
+  async dueOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
+    return this.engine.outbox.dueOutbox(plain(now, 'now'), clampLimit(limit, 50, MAX_PAGE));
+  }
+
+  async completeOutbox(id: string): Promise<void> {
+    return this.engine.outbox.completeOutbox(plain(id, 'id'));
+  }
+
+  async failOutbox(id: string, failure: OutboxFailure): Promise<void> {
+    plainNumber(failure.attempts, 'attempts');
+    if (failure.nextAttemptAt !== undefined) plain(failure.nextAttemptAt, 'nextAttemptAt');
+    return this.engine.outbox.failOutbox(plain(id, 'id'), {
+      attempts: failure.attempts,
+      error: String(failure.error).slice(0, 500),
+      ...(failure.nextAttemptAt !== undefined ? { nextAttemptAt: failure.nextAttemptAt } : {}),
+    });
+  }
+
+  outboxCounts(): Promise<OutboxCounts> {
+    return this.engine.outbox.outboxCounts();
   }
 }

@@ -31,6 +31,10 @@ import type {
   IdentityKey,
   ImportBatch,
   MessagePage,
+  OutboxCounts,
+  OutboxEntry,
+  OutboxEvent,
+  OutboxFailure,
   RepairReport,
   SearchHit,
   StatsQuery,
@@ -245,6 +249,33 @@ export interface TurnStore {
   readTurn(input: TurnRead): Promise<TurnSnapshot>;
 }
 
+/**
+ * Leases: one holder at a time for a named job across every process on the store (store/leasedJobs.ts). A lease is
+ * a row with a holder and an expiry, taken by compare-and-set; a holder that stops renewing loses it at expiry.
+ */
+export interface LeaseStore {
+  /**
+   * Takes `name` for `holder` until now + ttlMs when it is free, expired or already this holder's (then it is
+   * renewed). True when `holder` holds it now. Times are the caller's clock (milliseconds since the epoch).
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, now?: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it (another may take it at once); true when it did. */
+  releaseLease(name: string, holder: string): Promise<boolean>;
+}
+
+/** The webhook outbox: events kept until delivered or dead-lettered (profile/webhookNotifier.ts). */
+export interface OutboxStore {
+  /** Records an event to deliver, due at once; idempotent per event id (a second call changes nothing). */
+  enqueueOutbox(event: OutboxEvent, options?: WriteOptions): Promise<void>;
+  /** Events due at `now` (ISO) and not dead, soonest first, at most `limit`. */
+  dueOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
+  /** The event was delivered: it leaves the outbox. */
+  completeOutbox(id: string): Promise<void>;
+  /** A delivery failed: counted, and retried at `nextAttemptAt`, or dead-lettered without one. */
+  failOutbox(id: string, failure: OutboxFailure): Promise<void>;
+  outboxCounts(): Promise<OutboxCounts>;
+}
+
 /** Everything the system keeps: the intersection of the ports. */
 export interface Store
   extends
@@ -261,4 +292,6 @@ export interface Store
     SegmentRuleStore,
     CorpusStore,
     PrivacyStore,
-    TurnStore {}
+    TurnStore,
+    LeaseStore,
+    OutboxStore {}

@@ -26,6 +26,10 @@ import type {
   ConversationStats,
   ForgetResult,
   ImportBatch,
+  OutboxCounts,
+  OutboxEntry,
+  OutboxEvent,
+  OutboxFailure,
   SearchHit,
   StatsQuery,
   TranscriptFilter,
@@ -141,7 +145,22 @@ export interface EngineTurns {
   readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]): Promise<TurnSnapshot>;
 }
 
+export interface EngineLeases {
+  acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<boolean>;
+}
+
+export interface EngineOutbox {
+  enqueueOutbox(event: OutboxEvent, options?: WriteOptions): Promise<void>;
+  dueOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
+  completeOutbox(id: string): Promise<void>;
+  failOutbox(id: string, failure: OutboxFailure): Promise<void>;
+  outboxCounts(): Promise<OutboxCounts>;
+}
+
 export interface StoreEngine extends StoreLifecycle {
+  readonly leases: EngineLeases;
+  readonly outbox: EngineOutbox;
   readonly turns: EngineTurns;
   readonly customers: EngineCustomers;
   readonly conversations: EngineConversations;

@@ -192,3 +192,34 @@ export interface TurnSnapshot {
   /** The requested state entries that exist. */
   state: Record<string, StateEntry>;
 }
+
+/** An event to deliver to the company's webhook, kept in the store's outbox until delivered (profile/webhookNotifier.ts). */
+export interface OutboxEvent {
+  /** Stable for the event's whole life: the receivers' idempotency key. */
+  id: string;
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface OutboxEntry {
+  event: OutboxEvent;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** ISO time of the next attempt. */
+  nextAttemptAt: string;
+  lastError?: string;
+}
+
+/** What the outbox holds: events still to deliver, and those given up on (dead letters). */
+export interface OutboxCounts {
+  pending: number;
+  dead: number;
+}
+
+/** The outcome of one failed delivery: retried at `nextAttemptAt`, or, without it, dead-lettered. */
+export interface OutboxFailure {
+  attempts: number;
+  error: string;
+  nextAttemptAt?: string;
+}

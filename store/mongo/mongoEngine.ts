@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { registerModels, type MongoModels } from '../../models/mongoSchemas';
@@ -8,6 +9,7 @@ import { MongoContext, t } from './mongoContext';
 import { MongoConversations } from './mongoConversations';
 import { MongoCustomers } from './mongoCustomers';
 import { MongoImport } from './mongoImport';
+import { MongoLeases, MongoOutbox } from './mongoJobs';
 import { MongoMessages } from './mongoMessages';
 import { migrate, requireCurrentSchema } from './mongoMigrations';
 import { MongoAudit, MongoCorpus, MongoMerges, MongoSettings, MongoStaff, MongoState } from './mongoRecords';
@@ -28,6 +30,10 @@ export interface MongoOptions {
   /** How long a repair waits before freeing an orphaned capacity slot, milliseconds. */
   repairConfirmMs?: number;
 }
+
+/** The lease instances migrating at start take in turn, and how long it lasts unrenewed, milliseconds. */
+const MIGRATION_LEASE = 'store-migration';
+const MIGRATION_LEASE_MS = 10 * 60_000;
 
 /**
  * The production engine: MongoDB through mongoose, on a replica set (MongoDB 5.0 or later: see store/README.md).
@@ -52,6 +58,8 @@ export class MongoEngine implements StoreEngine {
     corpus: MongoCorpus;
     repair: MongoRepair;
     turns: MongoTurns;
+    leases: MongoLeases;
+    outbox: MongoOutbox;
   };
   private repairTimer: NodeJS.Timeout | undefined;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
@@ -97,6 +105,12 @@ export class MongoEngine implements StoreEngine {
   get turns() {
     return this.parts.turns;
   }
+  get leases() {
+    return this.parts.leases;
+  }
+  get outbox() {
+    return this.parts.outbox;
+  }
 
   async init(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 2000;
@@ -128,13 +142,34 @@ export class MongoEngine implements StoreEngine {
       corpus: new MongoCorpus(x),
       repair: new MongoRepair(x, messages, this.options.repairConfirmMs),
       turns: new MongoTurns(x, messages),
+      leases: new MongoLeases(x),
+      outbox: new MongoOutbox(x),
     };
-    if (this.options.migrateOnStart) await migrate(this.m);
+    if (this.options.migrateOnStart) await this.migrateAlone();
     else await requireCurrentSchema(this.m);
     // The repair runs at start (in the background: a slot it frees waits a moment first) and then periodically.
     void this.parts.repair.run().catch(() => undefined);
     const every = this.options.repairEveryMs ?? 60_000;
     if (every > 0) this.repairTimer = setInterval(() => void this.parts.repair.run().catch(() => undefined), every).unref();
+  }
+
+  /**
+   * The migration at start under a lease: instances started together each run it, one after another (index builds
+   * run at once on one collection conflict), the later ones finding little to do. The lease outlives a migration
+   * (MIGRATION_LEASE_MS) and is released at its end; one whose holder died expires.
+   */
+  private async migrateAlone(): Promise<void> {
+    const holder = randomUUID();
+    const until = Date.now() + MIGRATION_LEASE_MS;
+    while (!(await this.parts.leases.acquireLease(MIGRATION_LEASE, holder, MIGRATION_LEASE_MS, Date.now()))) {
+      if (Date.now() > until) throw new AppError('STORE_UNAVAILABLE', 'another instance has been migrating the database for too long');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    try {
+      await migrate(this.m);
+    } finally {
+      await this.parts.leases.releaseLease(MIGRATION_LEASE, holder).catch(() => undefined);
+    }
   }
 
   async migrate(): Promise<void> {

@@ -13,9 +13,10 @@ import { t } from './mongoContext';
  * Building indexes at every start blocked start-up whenever a voting member of the replica set was down.
  *
  * Versions: 1 — the first release (indexes built at start); 2 — search form and its text index, the stored
- * sentiment average, profile records in their own collections, indexes that serve every hot query.
+ * sentiment average, profile records in their own collections, indexes that serve every hot query; 3 — leases and
+ * the webhook outbox (collections and the outbox's index: built by syncIndexes below, no data to move).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {

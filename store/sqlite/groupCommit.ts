@@ -101,13 +101,16 @@ export class GroupCommit {
   open(): void {
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
     this.database = new Database(this.file);
+    // First: several processes may open one file (README, The store), and switching a new file to WAL needs a lock
+    // another one may hold for a moment. Writers wait for each other this long (a group commit holds the lock for
+    // one turn of its event loop, or one fsync); past it a write fails with STORE_UNAVAILABLE, never half done.
+    this.database.pragma('busy_timeout = 5000');
     this.database.pragma('journal_mode = WAL');
     // SQLite itself never fsyncs a commit (NORMAL keeps the WAL consistent: frames are checksummed, checkpoints
     // sync). Under 'full' this store fsyncs the WAL itself, on libuv's thread pool, and acknowledges a write only
     // after that: the same guarantee as SQLite's FULL (an acknowledged write survives power loss) without
     // blocking the event loop for the fsync of every commit, which held each bot turn about 1 ms per write.
     this.database.pragma('synchronous = NORMAL');
-    this.database.pragma('busy_timeout = 5000');
     // Deleted and overwritten content is zeroed, so an erased text or e-mail address leaves no trace in free
     // pages (the WAL's old frames are truncated after an erasure: checkpointTruncate).
     this.database.pragma('secure_delete = ON');

@@ -2,12 +2,13 @@ import { AppError } from '../../core/errors';
 import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
-import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
+import { GroupCommit, type GroupCommitOptions } from './groupCommit';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
+import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
 import { INDEX_CHUNK, SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
-import { SCHEMA_VERSION, applySchema, registerFunctions, schemaVersion } from './sqliteSchema';
+import { SCHEMA_VERSION, applySchema, migrateExclusively, registerFunctions, schemaVersion } from './sqliteSchema';
 
 export interface SqliteOptions extends GroupCommitOptions {
   /** Tests only: fails the store between two writes that belong together (store/faults.ts). */
@@ -32,6 +33,8 @@ export class SqliteEngine implements StoreEngine {
   readonly merges: SqliteMerges;
   readonly settings: SqliteSettings;
   readonly corpus: SqliteCorpus;
+  readonly leases: SqliteLeases;
+  readonly outbox: SqliteOutbox;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
   /** In-process reads: one call, three indexed lookups. */
   readonly turns = {
@@ -60,12 +63,14 @@ export class SqliteEngine implements StoreEngine {
     this.merges = new SqliteMerges(gc);
     this.settings = new SqliteSettings(gc);
     this.corpus = new SqliteCorpus(gc);
+    this.leases = new SqliteLeases(gc);
+    this.outbox = new SqliteOutbox(gc);
   }
 
   async init(): Promise<void> {
     this.gc.open();
     registerFunctions(this.gc.db);
-    if (this.options.migrateOnStart !== false) applySchema(this.gc.db);
+    if (this.options.migrateOnStart !== false) migrateExclusively(this.gc.db);
     else {
       const version = schemaVersion(this.gc.db);
       if (version < SCHEMA_VERSION) {
@@ -77,10 +82,9 @@ export class SqliteEngine implements StoreEngine {
     this.indexTimer = setInterval(() => void this.fullText.indexPending(INDEX_CHUNK).catch(() => undefined), 1000).unref();
   }
 
+  /** A write like any other (one savepoint in the group's IMMEDIATE transaction), so other processes see all or nothing. */
   migrate(): Promise<void> {
-    return promised(() => {
-      applySchema(this.gc.db);
-    });
+    return this.gc.tx(() => applySchema(this.gc.db));
   }
 
   /** Every multi-row invariant is kept inside one transaction here: nothing can disagree. */

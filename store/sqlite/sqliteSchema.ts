@@ -68,6 +68,14 @@ CREATE TABLE IF NOT EXISTS corpus_additions (
 CREATE INDEX IF NOT EXISTS corpus_additions_conversation ON corpus_additions(conversation_id) WHERE conversation_id IS NOT NULL;
 `;
 
+/** Leases of the jobs that run once across processes, and the webhook outbox (issue 18). */
+const JOBS = `
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY, state TEXT NOT NULL, next_attempt_at TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_at);
+`;
+
 /**
  * The full-text index holds each message's search form (store/searchText.ts: its words, lower case, no
  * diacritics, joined by spaces), the same text MongoDB indexes, so a phrase means the same on both stores. It is
@@ -102,15 +110,45 @@ type Row = Record<string, unknown>;
 /**
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
- * search form.
+ * search form, 4 leases and the webhook outbox.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
   if (!hasMeta) return 0;
   const row = db.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as Row | undefined;
   return row ? Number(row.value) : 0;
+}
+
+/** How long a start waits for another process's migration of the same file, milliseconds. */
+const MIGRATION_WAIT_MS = 10 * 60_000;
+
+/**
+ * applySchema as one IMMEDIATE transaction: several processes may start on one file at once, and each runs this.
+ * The first takes the write lock and upgrades; the others wait for it (busy_timeout per attempt, retried up to
+ * MIGRATION_WAIT_MS, since a large upgrade takes longer), then find nothing left to do. Without it two starts raced
+ * on `ALTER TABLE … ADD COLUMN` (a duplicate column), and the triggers that queue messages for the full-text index
+ * were dropped and created again outside a transaction, so another process's message inserted in between was never
+ * indexed. A file at the current version takes only the lock and the idempotent statements.
+ */
+export function migrateExclusively(db: Database.Database, waitMs = MIGRATION_WAIT_MS): void {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw err;
+    }
+  }
+  try {
+    applySchema(db);
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
 }
 
 export function applySchema(db: Database.Database): void {
@@ -129,6 +167,7 @@ export function applySchema(db: Database.Database): void {
   db.exec(FTS_TRIGGERS);
   db.transaction(() => {
     db.exec(PROFILE_RECORDS);
+    db.exec(JOBS);
     moveProfileRecordsOutOfBotState(db);
     db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(

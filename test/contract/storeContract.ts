@@ -955,6 +955,78 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     });
   });
 
+  describe('leases', () => {
+    test('one holder at a time; the holder renews; another takes it only once it expired or was released', async () => {
+      const name = uniq('job');
+      const t0 = 1_000_000;
+      expect(await store.acquireLease(name, 'a', 1000, t0)).toBe(true);
+      expect(await store.acquireLease(name, 'b', 1000, t0 + 10)).toBe(false);
+      // Renewal moves the expiry: at t0 + 1500 the lease taken at t0 would have expired, the renewed one has not.
+      expect(await store.acquireLease(name, 'a', 1000, t0 + 900)).toBe(true);
+      expect(await store.acquireLease(name, 'b', 1000, t0 + 1500)).toBe(false);
+      // The holder stopped renewing (it died): once expired, the next taker has it, and the old holder does not.
+      expect(await store.acquireLease(name, 'b', 1000, t0 + 1900)).toBe(true);
+      expect(await store.acquireLease(name, 'a', 1000, t0 + 1950)).toBe(false);
+      expect(await store.releaseLease(name, 'a')).toBe(false); // not a's to release
+      expect(await store.releaseLease(name, 'b')).toBe(true);
+      expect(await store.acquireLease(name, 'a', 1000, t0 + 2000)).toBe(true);
+      // Leases are per name.
+      expect(await store.acquireLease(uniq('other'), 'b', 1000, t0 + 2000)).toBe(true);
+    });
+
+    test('concurrent takers of a free lease: exactly one wins, whether it is new or expired', async () => {
+      const name = uniq('race');
+      const now = Date.now();
+      const first = await Promise.all(Array.from({ length: 8 }, (_, i) => store.acquireLease(name, `h${i}`, 1000, now)));
+      expect(first.filter(Boolean)).toHaveLength(1);
+      const later = await Promise.all(Array.from({ length: 8 }, (_, i) => store.acquireLease(name, `k${i}`, 1000, now + 5000)));
+      expect(later.filter(Boolean)).toHaveLength(1);
+    });
+
+    test('lease names and holders are plain values', async () => {
+      await expectCode(store.acquireLease({ $ne: null } as unknown as string, 'a', 1000), 'STORE_INVALID_QUERY');
+      await expectCode(store.acquireLease('x', 'a', -5), 'STORE_INVALID_QUERY');
+    });
+  });
+
+  describe('webhook outbox', () => {
+    const event = (id: string, at: string) => ({ id, type: 'conversation.closed', at, data: { conversationId: 'c1', state: 'closed' } });
+
+    test('an event stays until delivered; enqueueing it again changes nothing; due soonest first', async () => {
+      const e1 = event(uniq('ev'), '2030-01-01T00:00:00.000Z');
+      const e2 = event(uniq('ev'), '2030-01-01T00:00:01.000Z');
+      await store.enqueueOutbox(e2);
+      await store.enqueueOutbox(e1);
+      await store.enqueueOutbox(e1);
+      expect(await store.dueOutbox('2029-12-31T23:59:59.000Z', 10)).toEqual([]);
+      const due = await store.dueOutbox('2030-01-01T00:00:05.000Z', 10);
+      expect(due).toEqual([
+        { event: e1, attempts: 0, nextAttemptAt: e1.at },
+        { event: e2, attempts: 0, nextAttemptAt: e2.at },
+      ]);
+      expect(await store.outboxCounts()).toEqual({ pending: 2, dead: 0 });
+      await store.completeOutbox(e1.id);
+      expect((await store.dueOutbox('2030-01-01T00:00:05.000Z', 10)).map((x) => x.event.id)).toEqual([e2.id]);
+      expect(await store.outboxCounts()).toEqual({ pending: 1, dead: 0 });
+    });
+
+    test('a failed delivery is counted and retried later; dead-lettered without a next attempt', async () => {
+      const e = event(uniq('ev'), '2030-01-01T00:00:00.000Z');
+      await store.enqueueOutbox(e);
+      await store.failOutbox(e.id, { attempts: 1, error: 'refused with 503', nextAttemptAt: '2030-01-01T00:01:00.000Z' });
+      expect(await store.dueOutbox('2030-01-01T00:00:30.000Z', 10)).toEqual([]);
+      expect(await store.dueOutbox('2030-01-01T00:01:00.000Z', 10)).toEqual([
+        { event: e, attempts: 1, nextAttemptAt: '2030-01-01T00:01:00.000Z', lastError: 'refused with 503' },
+      ]);
+      await store.failOutbox(e.id, { attempts: 2, error: 'refused with 404' });
+      expect(await store.dueOutbox('2031-01-01T00:00:00.000Z', 10)).toEqual([]);
+      expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 1 });
+      // A dead letter is not revived by a late failure report.
+      await store.failOutbox(e.id, { attempts: 3, error: 'late', nextAttemptAt: '2030-01-01T00:02:00.000Z' });
+      expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 1 });
+    });
+  });
+
   test('ping answers while open', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

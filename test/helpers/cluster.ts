@@ -7,7 +7,7 @@ import { AuthService } from '../../auth/authService';
 import { loadConfig } from '../../core/config';
 import type { UserRole } from '../../models/records';
 import { createStore } from '../../store/createStore';
-import { startServiceProcess, type ServiceProcess } from '../security/helpers';
+import { startAppProcess, type AppProcess } from './appProcess';
 import { sharedRecognizer } from './sharedRecognizer';
 
 /**
@@ -76,7 +76,7 @@ export class RedisServer {
 export interface Instance {
   readonly name: string;
   readonly url: string;
-  readonly process: ServiceProcess;
+  readonly process: AppProcess;
   stop(): Promise<void>;
 }
 
@@ -122,18 +122,8 @@ export async function startCluster(count: number, staff: StaffSpec[], env: Recor
   try {
     for (let i = 0; i < count; i++) {
       const name = String.fromCharCode(65 + i);
-      const p = await startServiceProcess(base);
-      instances.push({
-        name,
-        url: `http://127.0.0.1:${p.port}`,
-        process: p,
-        async stop() {
-          if (p.child.exitCode === null) {
-            p.child.kill('SIGKILL');
-            await p.exited;
-          }
-        },
-      });
+      const p = await startAppProcess(base);
+      instances.push({ name, url: p.url, process: p, stop: async () => void (await p.kill()) });
     }
   } catch (err) {
     await Promise.all(instances.map((x) => x.stop()));

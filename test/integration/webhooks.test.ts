@@ -1,19 +1,35 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../core/logger';
+import { SqliteStore } from '../../store/sqliteStore';
 import { signWebhook, WebhookNotifier, type WebhookEvent } from '../../profile/webhookNotifier';
 import { say } from '../helpers/activities';
 import { startTestApp } from '../helpers/testApp';
 
 const SECRET = 'webhook-secret-for-tests-0123456789';
 
-async function receiver(statuses: number[] = []): Promise<{ url: string; events: WebhookEvent[]; attempts: number; close(): Promise<void> }> {
-  const state = { events: [] as WebhookEvent[], attempts: 0 };
+interface Receiver {
+  url: string;
+  events: WebhookEvent[];
+  attempts: number;
+  /** The Idempotency-Key of every attempt. */
+  keys: string[];
+  attemptHeaders: string[];
+  close(): Promise<void>;
+}
+
+async function receiver(statuses: number[] = []): Promise<Receiver> {
+  const state = { events: [] as WebhookEvent[], attempts: 0, keys: [] as string[], attemptHeaders: [] as string[] };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       state.attempts++;
+      state.keys.push(String(req.headers['idempotency-key']));
+      state.attemptHeaders.push(String(req.headers['x-crm-attempt']));
       const status = statuses.shift() ?? 200;
       // Only correctly signed bodies count.
       if (status === 200 && req.headers['x-crm-signature'] === signWebhook(body, SECRET)) state.events.push(JSON.parse(body) as WebhookEvent);
@@ -30,6 +46,8 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; events:
     get attempts() {
       return state.attempts;
     },
+    keys: state.keys,
+    attemptHeaders: state.attemptHeaders,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -57,16 +75,83 @@ test('conversation and profile events reach the company URL, signed, without mes
   }
 });
 
-test('a failing endpoint is retried; a wrong signature would not count', async () => {
+/** A store of its own on a temp file, for a notifier outside the app. */
+async function outboxStore(dir: string, name = 'crm.sqlite'): Promise<SqliteStore> {
+  const store = new SqliteStore(path.join(dir, name), { synchronous: 'normal' });
+  await store.init();
+  return store;
+}
+
+test('a failing endpoint is retried with the same idempotency key; a wrong signature would not count', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hook-'));
   const hook = await receiver([500, 503]);
-  const notifier = new WebhookNotifier(hook.url, SECRET, createLogger('silent'), fetch, [10, 10, 10]);
-  notifier.notify('customer.merged', { customerId: 'c1' });
-  await notifier.drain();
-  expect(hook.attempts).toBe(3);
-  expect(hook.events.map((e) => e.data)).toEqual([{ customerId: 'c1' }]);
-  const wrong = new WebhookNotifier(hook.url, 'another-secret-another-secret-0000', createLogger('silent'), fetch, []);
-  wrong.notify('customer.erased', { customerId: 'c2' });
-  await wrong.drain();
-  expect(hook.events).toHaveLength(1);
-  await hook.close();
+  const store = await outboxStore(dir);
+  try {
+    const notifier = new WebhookNotifier(hook.url, SECRET, store, createLogger('silent'), { retryBaseMs: 10, maxAttempts: 4 });
+    notifier.notify('customer.merged', { customerId: 'c1' });
+    await notifier.drain();
+    expect(hook.attempts).toBe(3);
+    expect(hook.events.map((e) => e.data)).toEqual([{ customerId: 'c1' }]);
+    // Every attempt carried the event's id as its idempotency key, and counted itself.
+    expect(new Set(hook.keys)).toEqual(new Set([hook.events[0].id]));
+    expect(hook.attemptHeaders).toEqual(['1', '2', '3']);
+    expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 0 });
+    const wrong = new WebhookNotifier(hook.url, 'another-secret-another-secret-0000', store, createLogger('silent'), { maxAttempts: 1 });
+    wrong.notify('customer.erased', { customerId: 'c2' });
+    await wrong.drain();
+    expect(hook.events).toHaveLength(1);
+  } finally {
+    await store.close();
+    await hook.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('after the last attempt an event is dead-lettered: counted, logged and audited; a 4xx refusal at once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hook-'));
+  const hook = await receiver([503, 503, 503, 410]);
+  const store = await outboxStore(dir);
+  try {
+    const notifier = new WebhookNotifier(hook.url, SECRET, store, createLogger('silent'), { retryBaseMs: 5, maxAttempts: 3 });
+    notifier.notify('conversation.closed', { conversationId: 'x1' });
+    await notifier.drain();
+    expect(hook.attempts).toBe(3);
+    notifier.notify('conversation.closed', { conversationId: 'x2' });
+    await notifier.drain();
+    expect(hook.attempts).toBe(4); // 410: not retried
+    expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 2 });
+    const audit = await store.listAudit({ action: 'webhook.dead' });
+    expect(audit.map((a) => a.data)).toEqual(
+      expect.arrayContaining([
+        { type: 'conversation.closed', attempts: 3, error: 'refused with 503' },
+        { type: 'conversation.closed', attempts: 1, error: 'refused with 410' },
+      ]),
+    );
+  } finally {
+    await store.close();
+    await hook.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an event accepted before a restart is delivered after it, from the outbox', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hook-'));
+  const hook = await receiver();
+  const before = await outboxStore(dir);
+  // Recorded, never delivered: the process "stops" (its notifier is never run) once the event is in the store.
+  new WebhookNotifier(hook.url, SECRET, before, createLogger('silent')).notify('customer.unmerged', { customerId: 'c9' });
+  await before.sync();
+  await before.close();
+  expect(hook.attempts).toBe(0);
+  const after = await outboxStore(dir);
+  try {
+    const notifier = new WebhookNotifier(hook.url, SECRET, after, createLogger('silent'));
+    expect(await notifier.deliverDue()).toBe(1);
+    expect(hook.events.map((e) => [e.type, e.data])).toEqual([['customer.unmerged', { customerId: 'c9' }]]);
+    expect(await after.outboxCounts()).toEqual({ pending: 0, dead: 0 });
+  } finally {
+    await after.close();
+    await hook.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
