@@ -364,7 +364,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: socketMaxBytes(config.maxMessageChars),
-    ...(shared.ioAdapter ? { adapter: shared.ioAdapter } : {}),
+    // Several instances: WebSocket only (the console's own transport), so one connection stays on one instance for
+    // its life and no load balancer needs sticky sessions; a long-polling client would be spread over instances.
+    ...(shared.ioAdapter ? { adapter: shared.ioAdapter, transports: ['websocket' as const] } : {}),
   });
   // Before the gateway's own middleware and handlers: origin, handshake and per-socket limits come first.
   installSocketGuards(io, {
