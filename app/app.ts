@@ -168,6 +168,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     new CustomerChannels(new BotChannel(adapter, config.bot.appId), new SocialChannel(deps.social ?? new RecordingSocialAdapter(store)));
   // REDIS_URL: Socket.IO, counters, presence, last replies and web chat news across instances.
   const shared = deps.shared ?? createShared(config.redisUrl, log);
+  await shared.connected(config.store.timeoutMs);
   const limits = new RateLimits(config.rateLimits, deps.limiters ?? shared.limiters);
   const handoff = new HandoffService(store, events, customerChannel, {
     lastReplies: shared.lastReplies,

@@ -32,6 +32,11 @@ export interface SharedState {
   onRecovered(fn: (downSince: number) => void): () => void;
   /** Readiness: false while Redis cannot be reached (memory: always true). */
   healthy(): boolean;
+  /**
+   * Resolves once Redis answers, or after `timeoutMs` (an instance starts without it rather than not at all: see
+   * onRecovered). Awaited at start, so the first requests do not fall back to per-instance counting.
+   */
+  connected(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export function memoryShared(): SharedState {
     webChatNews: new LocalNotifier(),
     onRecovered: () => () => undefined,
     healthy: () => true,
+    connected: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }
@@ -152,9 +158,13 @@ export function redisShared(url: string, log: Logger): SharedState {
           insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.seconds }),
         });
 
+  let adapter: ReturnType<typeof createAdapter> | undefined;
   return {
     kind: 'redis',
-    ioAdapter: createAdapter(main, { streamName: 'crm:socket.io', channelPrefix: 'crm:socket.io', sessionKeyPrefix: 'crm:sio:session:' }),
+    // Made on first use: it opens its reading and subscribing connections at once, closed with the Socket.IO server.
+    get ioAdapter() {
+      return (adapter ??= createAdapter(main, { streamName: 'crm:socket.io', channelPrefix: 'crm:socket.io', sessionKeyPrefix: 'crm:sio:session:' }));
+    },
     limiters,
     lastReplies: {
       async set(agentId, at) {
@@ -193,6 +203,14 @@ export function redisShared(url: string, log: Logger): SharedState {
       return () => void events.off('recovered', fn);
     },
     healthy: () => main.status === 'ready' && downSince === undefined,
+    async connected(timeoutMs) {
+      const ready = (c: Redis) => (c.status === 'ready' ? Promise.resolve() : new Promise<void>((r) => c.once('ready', () => r())));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+      await Promise.race([Promise.all([ready(main), ready(fast), ready(sub)]), late]);
+      clearTimeout(timer);
+      if (!(main.status === 'ready' && fast.status === 'ready')) log.warn({ timeoutMs }, 'redis not reachable at start; serving without it meanwhile');
+    },
     close() {
       // Not quit(): with Redis away it would wait for a reply that never comes.
       for (const c of [sub, fast, main]) c.disconnect();
