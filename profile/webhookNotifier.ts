@@ -113,10 +113,12 @@ export class WebhookNotifier {
    * loop later); a failed write is logged as an error (the event is lost: the store is failing).
    */
   notify(type: WebhookEventType, data: Record<string, unknown>): void {
-    if (this.stopped) return;
+    // Recorded even once stopped (requests still finishing during a shutdown): another instance delivers it.
     const event: WebhookEvent = { id: randomUUID(), type, at: new Date().toISOString(), data };
     const p = this.store.enqueueOutbox(event).then(
-      () => this.onQueued?.(),
+      () => {
+        if (!this.stopped) this.onQueued?.();
+      },
       (err: unknown) => this.log.error({ err, type, delivery: event.id }, 'webhook event not recorded'),
     );
     this.writes.add(p);

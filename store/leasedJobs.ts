@@ -32,6 +32,8 @@ export class LeasedJobs {
   readonly holder: string;
   private readonly jobs = new Map<string, Job>();
   private readonly held = new Set<string>();
+  /** When each held lease was last taken or renewed (this process's clock, milliseconds). */
+  private readonly renewedAt = new Map<string, number>();
   private renewTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -78,20 +80,33 @@ export class LeasedJobs {
     await run;
   }
 
-  private async take(name: string): Promise<boolean> {
-    const ok = await this.leases.acquireLease(name, this.holder, this.options.ttlMs);
+  /**
+   * Takes or renews the lease. A tick within a third of the TTL of the last renewal needs no write: the lease is
+   * valid for two thirds of a TTL more, and the renewal timer renews it before then.
+   */
+  private async take(name: string, renewing = false): Promise<boolean> {
+    const last = this.renewedAt.get(name);
+    if (!renewing && last !== undefined && this.held.has(name) && Date.now() - last < this.options.ttlMs / 3) return true;
+    const at = Date.now();
+    const ok = await this.leases.acquireLease(name, this.holder, this.options.ttlMs, at);
     if (ok && !this.held.has(name)) this.options.log.info({ job: name, holder: this.holder }, 'job lease taken');
-    if (ok) this.held.add(name);
-    else this.held.delete(name);
+    if (ok) {
+      this.held.add(name);
+      this.renewedAt.set(name, at);
+    } else {
+      this.held.delete(name);
+      this.renewedAt.delete(name);
+    }
     return ok;
   }
 
   private async renew(): Promise<void> {
     for (const name of [...this.held]) {
       if (this.stopped) return;
-      await this.take(name).catch((err: unknown) => {
+      await this.take(name, true).catch((err: unknown) => {
         // The store did not answer: this instance can no longer be sure it holds the lease.
         this.held.delete(name);
+        this.renewedAt.delete(name);
         this.options.log.warn({ err, job: name }, 'job lease not renewed');
       });
     }
