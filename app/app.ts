@@ -64,6 +64,7 @@ import { ProfileService } from '../profile/profileService';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
 import { LeasedJobs } from '../store/leasedJobs';
+import { createShared, type SharedState } from '../cluster/sharedState';
 import type { Store } from '../store/store';
 
 export interface AppDeps {
@@ -81,6 +82,8 @@ export interface AppDeps {
   limiters?: LimiterFactory;
   /** The clock of sessions and sign-in delays (tests move it instead of waiting). */
   clock?: () => number;
+  /** What instances share (cluster/sharedState.ts); built from REDIS_URL otherwise (absent: this process's memory). */
+  shared?: SharedState;
 }
 
 export interface AppServices {
@@ -111,6 +114,7 @@ export interface App {
   readonly httpServer: HttpServer;
   readonly io: ConsoleIoServer;
   readonly store: Store;
+  readonly shared: SharedState;
   readonly services: AppServices;
   /** True once shutdown began: /readyz answers 503 while requests are still served. */
   readonly draining: boolean;
@@ -174,8 +178,12 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const customerChannel =
     deps.customerChannel ??
     new CustomerChannels(new BotChannel(adapter, config.bot.appId), new SocialChannel(deps.social ?? new RecordingSocialAdapter(store)));
-  const limits = new RateLimits(config.rateLimits, deps.limiters);
+  // REDIS_URL: Socket.IO, counters, presence, last replies and web chat news across instances.
+  const shared = deps.shared ?? createShared(config.redisUrl, log);
+  await shared.connected(config.store.timeoutMs);
+  const limits = new RateLimits(config.rateLimits, deps.limiters ?? shared.limiters);
   const handoff = new HandoffService(store, events, customerChannel, {
+    lastReplies: shared.lastReplies,
     defaultHandleSeconds: 300,
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     businessHours: config.handoff.businessHours,
@@ -310,7 +318,9 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       }
       try {
         await withTimeout(store.ping(), config.store.timeoutMs);
-        res.json({ status: 'ready', store: store.kind });
+        // Redis away does not make an instance unready: every instance would be at once, and each still serves its
+        // own sockets and requests (news across instances catches up when it is back). Reported for the operator.
+        res.json({ status: 'ready', store: store.kind, ...(shared.kind === 'redis' ? { redis: shared.healthy() ? 'ready' : 'unavailable' } : {}) });
       } catch (err) {
         log.warn({ err }, 'readiness: store not answering');
         res.status(503);
@@ -320,8 +330,13 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   );
   registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
   const stream = WebChatStream.fromConfig(config, store, log);
+  // News of a stored message goes through the shared notifier: the instance holding the customer's stream may be
+  // another one. The stream reads the store after its watermark, so the news itself carries nothing to lose.
+  const unsubscribeNews = stream ? shared.webChatNews.subscribe((id) => stream.notify(id)) : undefined;
+  const unsubscribeRecovered = stream ? shared.onRecovered(() => stream.notifyAll()) : undefined;
   if (stream) {
-    adapter.ownWebChatSent = (id) => stream.notify(id);
+    adapter.ownWebChatSent = (id) => shared.webChatNews.publish(id);
+    // Typing is not stored: it reaches streams held by this instance only.
     adapter.ownWebChatTyping = (id) => stream.typing(id);
   }
   const attachmentLinks = new AttachmentLinks(config.session.secret, config.attachments.urlSeconds);
@@ -338,7 +353,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     maxMessageChars: config.maxMessageChars,
     limits,
     trustProxy: config.trustProxy,
-    stream,
+    stream: stream && { streamUrl: (base, t, w) => stream.streamUrl(base, t, w), notify: (id) => shared.webChatNews.publish(id) },
     attachments: { links: attachmentLinks, maxBytes: config.attachments.maxBytes },
   });
   const appCredentials =
@@ -398,7 +413,14 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   );
 
   const httpServer = server.server as HttpServer;
-  const io: ConsoleIoServer = new IoServer(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: socketMaxBytes(config.maxMessageChars) });
+  const io: ConsoleIoServer = new IoServer(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: socketMaxBytes(config.maxMessageChars),
+    // Several instances: WebSocket only (the console's own transport), so one connection stays on one instance for
+    // its life and no load balancer needs sticky sessions; a long-polling client would be spread over instances.
+    ...(shared.ioAdapter ? { adapter: shared.ioAdapter, transports: ['websocket' as const] } : {}),
+  });
   // Before the gateway's own middleware and handlers: origin, handshake and per-socket limits come first.
   installSocketGuards(io, {
     limits,
@@ -412,7 +434,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const consoleOrigins = [...config.console.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])];
   applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
   stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
-  const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins });
+  const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins, shared });
   gateway.start();
   registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
   const live = registerLiveGateway(io, { store, handoff, events, review, log });
@@ -427,6 +449,8 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     gateway.stop();
     live.stop();
     stream?.close();
+    unsubscribeNews?.();
+    unsubscribeRecovered?.();
   };
 
   let closing: Promise<void> | undefined;
@@ -435,6 +459,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       stopTimers();
       await stopping;
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      if (!deps.shared) await shared.close();
       if (httpServer.listening) {
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
@@ -460,6 +485,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
       if (forcedConnections > 0) log.warn({ forcedConnections }, 'shutdown: grace period over; connections cut');
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await stopping;
+      if (!deps.shared) await shared.close();
       await store.close();
       log.info('shutdown: done');
       return { forcedConnections };
@@ -471,6 +497,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
     httpServer,
     io,
     store,
+    shared,
     services: { profiles, handoff, events, recognizer, backend, adapter, auth, identity, outbound, privacy, webhook },
     get draining() {
       return drain.draining;

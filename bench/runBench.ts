@@ -19,6 +19,7 @@ import { generateHistory } from './generateHistory';
 import { consolePush } from './consolePush';
 import { timeStoreQueries } from './storeQueries';
 import { outsideLoad, webchatAtScale } from './webchatLoad';
+import { multiInstance } from './multiInstance';
 
 /**
  * `npm run bench [-- --skip-nlu] [--data ../shared/data]`: every figure beside a baseline measured in the same
@@ -576,7 +577,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
   const started = Date.now();
   try {
-    // --only bot,relay,store,connections,webchat,outside,console,sentiment,nlu runs a subset (for development; the README figures are a full run).
+    // --only bot,relay,store,connections,webchat,outside,console,multi,sentiment,nlu runs a subset (for development; the README figures are a full run).
     const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : undefined;
     const want = (name: string) => !only || only.has(name);
     // Seconds per section, so the 10-minute budget can be read from the result.
@@ -598,6 +599,7 @@ async function main(): Promise<void> {
     if (want('webchat')) await timed('webchat', () => webchatAtScale({ dir, rows, results, argv }));
     if (want('outside')) await timed('outside', () => outsideLoad({ dir, rows, results, argv }));
     if (want('console')) await timed('console', () => consolePush({ dir, rows, results, argv }));
+    if (want('multi')) await timed('multi', () => multiInstance({ dir, rows, results, argv }));
     if (want('sentiment')) await timed('sentiment', sentiment);
     if (nluWanted) await timed('nlu', () => recognizer(nlu ?? startNluChild()));
     else process.stdout.write('\nrecognizer SKIPPED\n');

@@ -176,6 +176,11 @@ export class WebChatStream implements WebChatStreamHook {
     }
   }
 
+  /** News may have been missed (the shared notifier was away): every stream reads the store after its watermark. */
+  notifyAll(): void {
+    for (const id of this.byConversation.keys()) this.notify(id);
+  }
+
   stats(): { connections: number; conversations: number; bufferedBytes: number } {
     let bufferedBytes = 0;
     for (const set of this.byConversation.values()) for (const c of set) bufferedBytes += c.ws.bufferedAmount;

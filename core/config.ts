@@ -125,6 +125,10 @@ const EnvSchema = z.object({
     .default('webchat,directline,emulator'),
   KNOWLEDGE_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL is redis://[user:password@]host[:port][/db] (or rediss:// for TLS)')
+    .optional(),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: secret('WEBHOOK_SECRET', 32).optional(),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(15),
@@ -250,6 +254,11 @@ export interface Config {
   readonly mentionsApiKey?: string;
   /** Closed conversations untouched this many days are deleted (unless tagged legal_hold); absent: kept. */
   readonly retentionDays?: number;
+  /**
+   * Redis shared by every instance (Socket.IO adapter, rate-limit counters, presence, last replies, web chat
+   * notifications); absent: one instance, all of it in this process.
+   */
+  readonly redisUrl?: string;
   /** Where profile and conversation events are sent, signed; absent: no webhook. */
   readonly webhook?: {
     readonly url: string;
@@ -420,6 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteTokenSecret: e.SITE_TOKEN_SECRET,
     mentionsApiKey: e.MENTIONS_API_KEY,
     retentionDays: e.RETENTION_DAYS,
+    redisUrl: e.REDIS_URL,
     webhook:
       e.WEBHOOK_URL && e.WEBHOOK_SECRET
         ? {

@@ -38,6 +38,22 @@ export interface HandoffOptions {
   agentReplyTimeoutSeconds?: number;
   /** Roles that are offered queued chats (supervisors and admins take chats themselves unless listed). */
   offerRoles?: readonly string[];
+  /** Where agents' last replies are kept: shared by every instance when several run (cluster/sharedState.ts); this process's memory otherwise. */
+  lastReplies?: LastReplies;
+}
+
+/** When each agent last answered a customer (the supervisors' board). */
+export interface LastReplies {
+  set(agentId: string, at: string): Promise<void>;
+  get(agentIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+function memoryLastReplies(): LastReplies {
+  const m = new Map<string, string>();
+  return {
+    set: (id, at) => Promise.resolve(void m.set(id, at)),
+    get: (ids) => Promise.resolve(new Map(ids.flatMap((id) => (m.has(id) ? [[id, m.get(id)!] as const] : [])))),
+  };
 }
 
 /** Days 1 (Monday) to 7 (Sunday), and a daily window in a time zone. */
@@ -509,11 +525,14 @@ export class HandoffService {
     return (await this.store.getConversation(next.id)) ?? next;
   }
 
-  private readonly lastReply = new Map<string, string>();
+  private inMemoryReplies?: LastReplies;
+  private get lastReply(): LastReplies {
+    return this.options.lastReplies ?? (this.inMemoryReplies ??= memoryLastReplies());
+  }
 
-  /** When the agent last answered a customer (since this process started): the live board shows it. */
-  lastReplyAt(agentId: string): string | undefined {
-    return this.lastReply.get(agentId);
+  /** When each of these agents last answered a customer (kept in memory, or in Redis across instances): the live board shows it. */
+  lastReplyAt(agentIds: readonly string[]): Promise<Map<string, string>> {
+    return this.lastReply.get(agentIds);
   }
 
   /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
@@ -528,7 +547,8 @@ export class HandoffService {
       activityId: clientMessageId ? `agent:${agentId}:${clientMessageId}` : undefined,
     });
     if (!created) return message;
-    this.lastReply.set(agentId, message.createdAt);
+    // Only the board reads it: a failed write (Redis away) must not fail the message, which is stored.
+    this.lastReply.set(agentId, message.createdAt).catch(() => undefined);
     // A message ends the channel's typing indicator: the next keystroke may show it again at once.
     this.typingSent.delete(c.id);
     if (!c.firstAgentReplyAt) await this.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });

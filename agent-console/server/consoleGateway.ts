@@ -9,6 +9,7 @@ import type { ProfileService } from '../../profile/profileService';
 import { canSee, canWatch, isReviewer, type Actor } from '../../review/accessPolicy';
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
+import { memoryPresenceGrace, type SharedState } from '../../cluster/sharedState';
 import {
   ClientSchemas,
   type Ack,
@@ -42,6 +43,10 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
 };
 const OFFLINE_GRACE_MS = 10_000; // a flaky connection that comes back within this keeps its presence
 const MAX_TIMER_MS = 2_147_483_647;
+const GRACE_POLL_MS = 1_000;
+const RESYNC_MARGIN_MS = 10_000;
+const RESYNC_WINDOW_MS = 120_000;
+const MAX_REWIND = 1_000;
 
 export interface GatewayDeps {
   store: Store;
@@ -54,6 +59,8 @@ export interface GatewayDeps {
   log: Logger;
   /** Origins allowed besides the server's own. */
   allowedOrigins: readonly string[];
+  /** Presence deadlines and Redis recovery news, shared across instances when REDIS_URL is set; this process's otherwise. */
+  shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered'>;
 }
 
 /** The socket's user as the access rules see them. */
@@ -71,7 +78,12 @@ const viewerOf = (data: SocketData): Actor => ({ id: data.userId, role: data.rol
 export class ConsoleGateway {
   private queueTimer?: NodeJS.Timeout;
   private stopped = false;
-  private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
+  private graceTimer?: NodeJS.Timeout;
+  private graceFailing = false;
+  /** After a Redis outage, until `until`: syncs return everything stored since `since` (epoch ms). */
+  private rewind?: { since: number; until: number };
+  private lastResyncAt = 0;
+  private readonly grace: SharedState['presenceGrace'];
   private readonly unsubscribe: (() => void)[] = [];
   /** Pushes under way per conversation: each waits for the one before, so a chat's events keep their order. */
   private readonly pushes = new Map<string, Promise<void>>();
@@ -79,7 +91,9 @@ export class ConsoleGateway {
   constructor(
     private readonly io: ConsoleServer,
     private readonly d: GatewayDeps,
-  ) {}
+  ) {
+    this.grace = d.shared?.presenceGrace ?? memoryPresenceGrace();
+  }
 
   start(): void {
     // No connectionStateRecovery: it would skip this middleware on reconnect (a revoked token would survive).
@@ -99,6 +113,52 @@ export class ConsoleGateway {
     const onRevoked = (sessionId: string) => this.endSessions((s) => s.data.sessionId === sessionId, 'AUTH_REVOKED');
     this.d.auth.events.on('revoked', onRevoked);
     this.unsubscribe.push(() => this.d.auth.events.off('revoked', onRevoked));
+    // Deadlines are shared: whichever instance finds one due first (atomically) checks every instance's sockets.
+    this.graceTimer = setInterval(() => void this.offlineDue(), GRACE_POLL_MS);
+    this.graceTimer.unref();
+    // Pushes made while Redis was away may not have reached sockets on other instances: this instance's own
+    // sockets reconnect (a transport close; the console reconnects by itself) and resync by sequence number.
+    if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered((since) => this.resyncLocal(since)));
+  }
+
+  /**
+   * After a Redis outage: this instance's sockets reconnect (a transport close; the console reconnects by itself and
+   * syncs), and for a while every sync also returns what was stored since the outage began. The console's cursor is
+   * the last seq it holds, so a push that got through after one that was lost would otherwise hide the lost one;
+   * the console merges by seq, so what it already has costs only bytes.
+   */
+  private resyncLocal(downSince: number): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    // Pushes under way when Redis went away wait up to the adapter's request timeout (5 s) before failing.
+    const since = Math.min(downSince - RESYNC_MARGIN_MS, this.rewind && this.rewind.until > now ? this.rewind.since : Infinity);
+    this.rewind = { since, until: now + RESYNC_WINDOW_MS };
+    if (now - this.lastResyncAt < 5_000) return; // every instance announces the same recovery
+    this.lastResyncAt = now;
+    const local = [...this.io.sockets.sockets.values()];
+    this.d.log.info({ sockets: local.length, since: new Date(since).toISOString() }, 'console sockets resync after a redis outage');
+    for (const s of local) s.conn.close();
+  }
+
+  /** Cursors moved back to the first message stored at or after `since` (at most MAX_REWIND messages back each). */
+  private async rewound(cursors: Record<string, number>, since: number): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const [id, cursor] of Object.entries(cursors)) {
+      let floor = cursor;
+      while (floor > 0 && cursor - floor < MAX_REWIND) {
+        const from = Math.max(0, floor - 100);
+        const page = await this.d.store.listMessages(id, { afterSeq: from, limit: floor - from });
+        if (!page.length) break; // not a chat of this store: nothing to rewind
+        const older = page.filter((m) => Date.parse(m.createdAt) < since);
+        if (older.length) {
+          floor = older[older.length - 1].seq;
+          break;
+        }
+        floor = from;
+      }
+      out[id] = floor;
+    }
+    return out;
   }
 
   stop(): void {
@@ -106,7 +166,7 @@ export class ConsoleGateway {
     this.unsubscribe.forEach((u) => u());
     clearTimeout(this.queueTimer);
     clearTimeout(this.agentsTimer);
-    for (const t of this.offlineTimers.values()) clearTimeout(t);
+    clearInterval(this.graceTimer);
   }
 
   private async authenticate(socket: ConsoleSocket): Promise<void> {
@@ -130,22 +190,30 @@ export class ConsoleGateway {
     }
   }
 
-  private endSessions(match: (s: ConsoleSocket) => boolean, code: 'AUTH_REVOKED' | 'AUTH_EXPIRED'): void {
+  private endSessions(match: (s: Pick<ConsoleSocket, 'id' | 'data'>) => boolean, code: 'AUTH_REVOKED' | 'AUTH_EXPIRED'): void {
     for (const s of this.io.sockets.sockets.values()) {
       if (!match(s)) continue;
       s.emit('session:ended', { code });
       s.disconnect(true);
     }
+    if (!this.d.shared) return;
+    // A session revoked here may have sockets on other instances (the adapter reaches them).
+    this.io.fetchSockets().then(
+      (all) => {
+        for (const s of all) {
+          if (!match(s)) continue;
+          s.emit('session:ended', { code });
+          s.disconnect(true);
+        }
+      },
+      (err) => this.d.log.error({ err, code }, 'could not end the session on other instances'),
+    );
   }
 
   private onConnection(socket: ConsoleSocket): void {
     const { userId, role } = socket.data;
     void socket.join([STAFF, agentRoom(userId), ...(role === 'agent' ? [] : [SUPERVISORS])]);
-    const pending = this.offlineTimers.get(userId);
-    if (pending) {
-      clearTimeout(pending);
-      this.offlineTimers.delete(userId);
-    }
+    this.grace.cancel(userId).catch((err: unknown) => this.d.log.warn({ err, userId }, 'presence grace not cancelled; checked when due'));
     socket.on('disconnect', () => this.onDisconnect(userId));
 
     this.on(socket, 'presence:set', async (user, p) => {
@@ -210,22 +278,34 @@ export class ConsoleGateway {
       return { customer: await this.d.profiles.updateByStaff(p.customerId, user, { tags: p.tags, addNote: p.addNote }) };
     });
     this.on(socket, 'sync', async (user, p) => {
-      const { conversations, messages } = await this.d.review.syncLive(p.cursors, user);
+      const rewind = this.rewind && this.rewind.until > Date.now() ? this.rewind : undefined;
+      const cursors = rewind ? await this.rewound(p.cursors, rewind.since) : p.cursors;
+      const { conversations, messages } = await this.d.review.syncLive(cursors, user);
       void socket.join(conversations.map((c) => convRoom(c.id)));
       return { messages };
     });
   }
 
   private onDisconnect(userId: string): void {
-    if (this.stopped || this.offlineTimers.has(userId)) return;
-    const t = setTimeout(() => void this.markOffline(userId), OFFLINE_GRACE_MS);
-    t.unref();
-    this.offlineTimers.set(userId, t);
+    if (this.stopped) return;
+    this.grace.schedule(userId, Date.now() + OFFLINE_GRACE_MS).catch((err: unknown) => this.d.log.warn({ err, userId }, 'presence grace not scheduled'));
   }
 
-  /** The agent is marked offline unless they came back within the grace period. Never rejects. */
+  /** Agents whose grace ran out, each taken by one instance. Never rejects. */
+  private async offlineDue(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      for (const userId of await this.grace.takeDue(Date.now())) await this.markOffline(userId);
+      this.graceFailing = false;
+    } catch (err) {
+      // Once per outage, not every second: the deadlines wait in Redis and are taken when it is back.
+      if (!this.graceFailing) this.d.log.warn({ err }, 'presence grace check failed; retried every second');
+      this.graceFailing = true;
+    }
+  }
+
+  /** The agent is marked offline unless they came back within the grace period (on any instance). Never rejects. */
   private async markOffline(userId: string): Promise<void> {
-    this.offlineTimers.delete(userId);
     if (this.stopped) return;
     try {
       const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
@@ -285,6 +365,8 @@ export class ConsoleGateway {
 
   private async agentViews(): Promise<AgentView[]> {
     const users = await this.d.store.listUsers();
+    // The board without last replies beats no board: Redis away costs only that column.
+    const replies = await this.d.handoff.lastReplyAt(users.map((u) => u.id)).catch(() => new Map<string, string>());
     return Promise.all(
       users.map(async (u) => ({
         id: u.id,
@@ -295,7 +377,7 @@ export class ConsoleGateway {
         languages: u.languages,
         capacity: u.capacity,
         activeChats: await this.d.store.countActiveChats(u.id),
-        lastReplyAt: this.d.handoff.lastReplyAt(u.id),
+        lastReplyAt: replies.get(u.id),
       })),
     );
   }

@@ -8,7 +8,7 @@ import path from 'node:path';
 const LAYERS: readonly (readonly string[])[] = [
   ['models', 'locale'],
   ['core'],
-  ['store'],
+  ['store', 'cluster'],
   ['nlu', 'auth', 'commerce'],
   ['handoff', 'profile', 'review'],
   ['dialogs'],

@@ -1,0 +1,224 @@
+import { EventEmitter } from 'node:events';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Logger } from '../core/logger';
+import { memoryLimiters, type LimiterFactory } from '../core/rateLimits';
+
+/**
+ * What instances of the service share besides the store: who is where in Socket.IO (the adapter), rate-limit
+ * counters, agents' last replies, presence grace deadlines and "a message was stored for this web chat" news.
+ * Without REDIS_URL all of it lives in this process (`memoryShared`), which is exactly right for one instance;
+ * with it (`redisShared`) every instance sees the same state.
+ *
+ * Nothing here is a source of truth for messages: the store is. News lost while Redis is away is caught up from
+ * the store (web chat streams re-read after their watermark, console sockets resync by sequence number) once
+ * `onRecovered` fires.
+ */
+export interface SharedState {
+  readonly kind: 'memory' | 'redis';
+  /** Socket.IO's adapter across instances; absent: Socket.IO's in-memory default. */
+  readonly ioAdapter?: ReturnType<typeof createAdapter>;
+  readonly limiters: LimiterFactory;
+  /** Absent: the handoff service keeps them in this process. */
+  readonly lastReplies?: LastReplies;
+  readonly presenceGrace: PresenceGrace;
+  /** "A message was stored for this web chat conversation (channel id)": reaches the instance holding its streams. */
+  readonly webChatNews: Notifier;
+  /**
+   * Called after Redis came back from an outage (seen by this instance or any other: the one that saw it tells
+   * the rest), with when the outage began (epoch ms): catch up from the store whatever news may have been missed.
+   */
+  onRecovered(fn: (downSince: number) => void): () => void;
+  /** Readiness: false while Redis cannot be reached (memory: always true). */
+  healthy(): boolean;
+  /**
+   * Resolves once Redis answers, or after `timeoutMs` (an instance starts without it rather than not at all: see
+   * onRecovered). Awaited at start, so the first requests do not fall back to per-instance counting.
+   */
+  connected(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** When each agent last answered a customer (the supervisors' board). */
+export interface LastReplies {
+  set(agentId: string, at: string): Promise<void>;
+  get(agentIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+/**
+ * Agents whose last console socket closed: marked offline at `dueAt` unless a socket of theirs is back by then.
+ * `takeDue` hands each due agent to exactly one caller across instances (the one that removes the deadline).
+ */
+export interface PresenceGrace {
+  schedule(userId: string, dueAt: number): Promise<void>;
+  cancel(userId: string): Promise<void>;
+  takeDue(now: number): Promise<string[]>;
+}
+
+export interface Notifier {
+  publish(id: string): void;
+  subscribe(fn: (id: string) => void): () => void;
+}
+
+const KEY = { lastReplies: 'crm:lastReply', grace: 'crm:presenceGrace', webChat: 'crm:webchat', recovered: 'crm:recovered' } as const;
+
+class LocalNotifier implements Notifier {
+  private readonly e = new EventEmitter().setMaxListeners(0);
+  publish(id: string): void {
+    this.e.emit('n', id);
+  }
+  subscribe(fn: (id: string) => void): () => void {
+    this.e.on('n', fn);
+    return () => void this.e.off('n', fn);
+  }
+}
+
+export function memoryPresenceGrace(): PresenceGrace {
+  const grace = new Map<string, number>();
+  return {
+    schedule: (userId, dueAt) => Promise.resolve(void grace.set(userId, dueAt)),
+    cancel: (userId) => Promise.resolve(void grace.delete(userId)),
+    takeDue: (now) => {
+      const due = [...grace].filter(([, at]) => at <= now).map(([id]) => id);
+      due.forEach((id) => grace.delete(id));
+      return Promise.resolve(due);
+    },
+  };
+}
+
+/** One instance: everything in this process, as before REDIS_URL existed. */
+export function memoryShared(): SharedState {
+  return {
+    kind: 'memory',
+    limiters: memoryLimiters,
+    presenceGrace: memoryPresenceGrace(),
+    webChatNews: new LocalNotifier(),
+    onRecovered: () => () => undefined,
+    healthy: () => true,
+    connected: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Several instances: Redis at `url`. Three connections: the adapter's (commands queue while Redis is away, so
+ * broadcasts made meanwhile are written to the stream once it is back and other instances read them in order),
+ * a fail-fast one for counters and state (a request never waits for Redis: see the limiters below), and a
+ * subscriber for web chat news. The adapter opens its own reading and subscribing copies of the first.
+ */
+export function redisShared(url: string, log: Logger): SharedState {
+  const events = new EventEmitter().setMaxListeners(0);
+  let downSince: number | undefined;
+  const lost = (name: string, err?: Error) => {
+    if (downSince === undefined) log.warn({ err, redis: name }, 'redis unreachable; real-time news across instances waits for it');
+    downSince ??= Date.now();
+  };
+  const watch = (client: Redis, name: string): Redis => {
+    client.on('error', (err: Error) => lost(name, err));
+    client.on('close', () => lost(name));
+    client.on('ready', () => {
+      if (downSince === undefined || name !== 'main') return;
+      const since = downSince;
+      downSince = undefined;
+      log.info({ downSince: new Date(since).toISOString() }, 'redis reachable again; catching up from the store');
+      // After the adapter's reader resumed (its first XREAD runs on its own connection's ready). The others are
+      // told too: an instance that never lost Redis may hold sockets this one's pushes missed.
+      setTimeout(() => {
+        events.emit('recovered', since);
+        main.publish(KEY.recovered, String(since)).catch(() => undefined);
+      }, 250).unref();
+    });
+    return client;
+  };
+  const main = watch(new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 100, 2000) }), 'main');
+  const fast = watch(new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 100, 2000) }), 'state');
+  const sub = watch(main.duplicate(), 'subscriber');
+
+  const local = new LocalNotifier();
+  void sub.subscribe(KEY.webChat, KEY.recovered).catch((err: unknown) => log.warn({ err }, 'redis subscribe failed'));
+  sub.on('message', (channel: string, data: string) => {
+    if (channel === KEY.webChat) local.publish(data);
+    else if (channel === KEY.recovered && Number.isSafeInteger(Number(data))) events.emit('recovered', Number(data));
+  });
+
+  const limiters: LimiterFactory = (name, rate) =>
+    // A console socket lives on one instance: its budgets are exact in that instance's memory, without a round trip.
+    name.startsWith('socket')
+      ? memoryLimiters(name, rate)
+      : new RateLimiterRedis({
+          storeClient: fast,
+          keyPrefix: name,
+          points: rate.points,
+          duration: rate.seconds,
+          rejectIfRedisNotReady: true,
+          // Redis down: each instance counts in its own memory meanwhile. Failing open would leave the intake
+          // unlimited exactly when something is wrong; failing closed would refuse every customer message and
+          // console handshake for an outage of a cache. With N instances a client gets at most N times its budget.
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.seconds }),
+        });
+
+  let adapter: ReturnType<typeof createAdapter> | undefined;
+  return {
+    kind: 'redis',
+    // Made on first use: it opens its reading and subscribing connections at once, closed with the Socket.IO server.
+    get ioAdapter() {
+      return (adapter ??= createAdapter(main, { streamName: 'crm:socket.io', channelPrefix: 'crm:socket.io', sessionKeyPrefix: 'crm:sio:session:' }));
+    },
+    limiters,
+    lastReplies: {
+      async set(agentId, at) {
+        await fast.hset(KEY.lastReplies, agentId, at);
+      },
+      async get(ids) {
+        if (!ids.length) return new Map();
+        const values = await fast.hmget(KEY.lastReplies, ...ids);
+        return new Map(ids.flatMap((id, i) => (values[i] ? [[id, values[i]] as const] : [])));
+      },
+    },
+    presenceGrace: {
+      async schedule(userId, dueAt) {
+        await fast.zadd(KEY.grace, dueAt, userId);
+      },
+      async cancel(userId) {
+        await fast.zrem(KEY.grace, userId);
+      },
+      async takeDue(now) {
+        const due = await fast.zrangebyscore(KEY.grace, 0, now, 'LIMIT', 0, 100);
+        const mine: string[] = [];
+        // ZREM is atomic: of the instances that saw the same deadline, only one removes it.
+        for (const id of due) if ((await fast.zrem(KEY.grace, id)) === 1) mine.push(id);
+        return mine;
+      },
+    },
+    webChatNews: {
+      publish(id) {
+        // Published to every instance, this one included (the subscriber hears its own channel).
+        main.publish(KEY.webChat, id).catch((err: unknown) => log.warn({ err }, 'web chat news not published; streams catch up on recovery'));
+      },
+      subscribe: (fn) => local.subscribe(fn),
+    },
+    onRecovered(fn) {
+      events.on('recovered', fn);
+      return () => void events.off('recovered', fn);
+    },
+    healthy: () => main.status === 'ready' && downSince === undefined,
+    async connected(timeoutMs) {
+      const ready = (c: Redis) => (c.status === 'ready' ? Promise.resolve() : new Promise<void>((r) => c.once('ready', () => r())));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+      await Promise.race([Promise.all([ready(main), ready(fast), ready(sub)]), late]);
+      clearTimeout(timer);
+      if (!(main.status === 'ready' && fast.status === 'ready')) log.warn({ timeoutMs }, 'redis not reachable at start; serving without it meanwhile');
+    },
+    close() {
+      // Not quit(): with Redis away it would wait for a reply that never comes.
+      for (const c of [sub, fast, main]) c.disconnect();
+      return Promise.resolve();
+    },
+  };
+}
+
+export function createShared(redisUrl: string | undefined, log: Logger): SharedState {
+  return redisUrl ? redisShared(redisUrl, log) : memoryShared();
+}
