@@ -14,7 +14,8 @@ import { messageActivity, post } from '../helpers/activities';
 import { startAppProcess, type AppProcess, type LogLine } from '../helpers/appProcess';
 import { sharedRecognizer } from '../helpers/sharedRecognizer';
 
-jest.setTimeout(180_000);
+// Two child processes that load the app from its TypeScript sources: minutes on a loaded machine.
+jest.setTimeout(420_000);
 
 let dir: string;
 let file: string;
@@ -36,7 +37,7 @@ async function instance(env: Record<string, string> = {}): Promise<AppProcess> {
   const p = await startAppProcess({
     DATABASE_URL: file,
     SQLITE_SYNCHRONOUS: 'full',
-    LEASE_TTL_SECONDS: '3',
+    LEASE_TTL_SECONDS: '10',
     RATE_LIMIT_CONVERSATION_MESSAGES: '100000/60',
     ...env,
   });
@@ -104,8 +105,7 @@ test('an offer timeout and the retention sweep each run on one instance only; th
     await s.importRecords({ conversations: [closed('old-1'), closed('old-2'), closed('old-3'), closed('held-1', ['legal_hold'])] });
   });
   const env = { OFFER_TIMEOUT_SECONDS: '1', QUEUE_SWEEP_SECONDS: '1', RETENTION_DAYS: '1', RETENTION_SWEEP_SECONDS: '1', LOG_LEVEL: 'debug' };
-  const a = await instance(env);
-  const b = await instance(env);
+  const [a, b] = await Promise.all([instance(env), instance(env)]);
 
   // A customer asks A for a person: the chat is queued and offered to one agent; the timeout moves it to the other.
   const asked = await post(a.url, messageActivity({ conversation: { id: 'multi-offer' }, from: { id: 'multi-user' }, text: 'I want to talk to a human' }));
@@ -178,10 +178,10 @@ test('a webhook accepted by instance A is delivered by instance B after A is SIG
   const hook = await hookReceiver();
   try {
     const env = { WEBHOOK_URL: hook.url, WEBHOOK_SECRET: 'webhook-secret-for-tests-0123456789', WEBHOOK_RETRY_SECONDS: '0.2', LOG_LEVEL: 'debug' };
-    // A first, so A holds the delivery job; B starts once it does.
-    const a = await instance(env);
-    await a.waitFor((l) => l.msg === 'job lease taken' && l.job === 'webhooks');
-    const b = await instance(env);
+    // A is whichever instance holds the delivery job; B the other.
+    const both = await Promise.all([instance(env), instance(env)]);
+    const a = await Promise.race(both.map((p) => p.waitFor((l) => l.msg === 'job lease taken' && l.job === 'webhooks').then(() => p)));
+    const b = both.find((p) => p !== a)!;
     const asked = await post(a.url, messageActivity({ conversation: { id: 'multi-hook' }, from: { id: 'hook-user' }, text: 'I want to talk to a human' }));
     expect(asked.status).toBe(200);
     // A tried (the receiver was down), then died with the event still in the outbox.
@@ -201,8 +201,7 @@ test('a webhook accepted by instance A is delivered by instance B after A is SIG
 });
 
 test('killing instance A mid-conversation loses no acknowledged message, and the conversation goes on through B', async () => {
-  const a = await instance();
-  const b = await instance();
+  const [a, b] = await Promise.all([instance(), instance()]);
   const conversations = ['kill-1', 'kill-2', 'kill-3', 'kill-4'];
   const acked = new Map<string, string[]>(conversations.map((c) => [c, []]));
   let killed = false;
