@@ -55,7 +55,8 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Request bodies are JSON or nothing: there is no multipart, form or text parsing anywhere (restify's body parser
- * wrote every multipart upload to the temporary directory, unauthenticated). JSON is read here rather than by
+ * wrote every multipart upload to the temporary directory, unauthenticated), except that a multipart body to one of
+ * `multipartRoutes` is left unread for the route, which authenticates first and reads it with readMultipart. JSON is read here rather than by
  * restify's reader, which starts each body with the deprecated `new Buffer(0)` (Node checks its call site, a stack
  * walk, for the first 10,000 requests after a start). Over `maxBytes` is 413 BODY_TOO_LARGE, another content type
  * 415 BODY_UNSUPPORTED_TYPE, unparsable JSON or a prototype key (`__proto__`, `constructor`, `prototype`, in the

@@ -1,9 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
-import { artifact, describeBrowser, launch } from '../helpers/browser';
-import { PDF, PNG } from '../helpers/multipart';
+import { describeBrowser, launch } from '../helpers/browser';
+import { PDF } from '../helpers/multipart';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { shot } from './screenshots';
 
 const PASSWORD = 'correct horse battery';
+/** A 48×32 blue PNG (visible in the screenshots). */
+const PICTURE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAADAAAAAgCAIAAADbtmxLAAAAMUlEQVR42u3OQQ0AAAgEoEtiMNMZ1RbOBxsBSPW8EiEhISEhISEhISEhISEhISGhSwuCN5BbduSx0QAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** Files both ways in real Chromium: the official Web Chat's upload to the agent console, and back. */
 describeBrowser('attachments in the web chat and the console (Chromium)', () => {
@@ -53,18 +59,18 @@ describeBrowser('attachments in the web chat and the console (Chromium)', () => 
 
     // The customer picks a picture with Web Chat's own upload button and sends it.
     const send = page.getByRole('button', { name: 'Send' });
-    await page.locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PICTURE });
     await send.click();
     const file = agent.locator('.attachment', { hasText: 'receipt.png' });
     await file.waitFor({ timeout: 30_000 });
     await file.locator('[data-preview]').click();
     const preview = file.locator('img.attachment-preview');
     await preview.waitFor();
-    await agent.waitForFunction((img) => (img as { naturalWidth?: number } | null)?.naturalWidth === 1, await preview.elementHandle());
-    await file.getByText('image/png · 70 B').waitFor();
+    await agent.waitForFunction((img) => (img as { naturalWidth?: number } | null)?.naturalWidth === 48, await preview.elementHandle());
+    await file.getByText(`image/png · ${PICTURE.length} B`).waitFor();
     const conv = (await running.app.store.listConversations({ limit: 10 })).find((c) => c.channelId === 'webchat')!;
     const [stored] = await running.app.store.listAttachments(conv.id);
-    expect(stored).toMatchObject({ name: 'receipt.png', contentType: 'image/png', size: PNG.length });
+    expect(stored).toMatchObject({ name: 'receipt.png', contentType: 'image/png', size: PICTURE.length });
 
     // The agent sends a PDF back; the customer's Web Chat shows it as a file to download.
     await agent.locator('#attach-file').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF });
@@ -90,8 +96,8 @@ describeBrowser('attachments in the web chat and the console (Chromium)', () => 
       .waitFor({ timeout: 30_000 });
     expect(await running.app.store.listAttachments(conv.id)).toHaveLength(2);
     expect(await running.app.store.listMessages(conv.id)).toHaveLength(before);
-    await page.screenshot({ path: artifact('webchat-attachments.png') });
-    await agent.screenshot({ path: artifact('console-attachments.png') });
+    await shot(page, 'webchat-attachments');
+    await shot(agent, 'console-attachments');
     expect(customerProblems).toEqual([]);
     expect(agentProblems).toEqual([]);
     await page.context().close();

@@ -136,7 +136,10 @@ describe('attachments', () => {
     try {
       const agent = await createStaff(s.app);
       sockets.push(await online(s.app, s.url, agent));
-      await post(s.url, messageActivity({ conversation: { id: 'att-bf-1' }, from: { id: 'bf-user' }, text: 'I want to talk to a human', serviceUrl: channel.url }));
+      await post(
+        s.url,
+        messageActivity({ conversation: { id: 'att-bf-1' }, from: { id: 'bf-user' }, text: 'I want to talk to a human', serviceUrl: channel.url }),
+      );
       const c = (await s.app.store.findConversationByChannel('test', 'att-bf-1'))!;
       await s.app.services.handoff.claim(agent.id, c.id);
       const form = multipartBody([{ name: 'file', filename: 'label.png', data: PNG }]);

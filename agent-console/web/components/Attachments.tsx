@@ -131,7 +131,11 @@ function AttachmentItem({ a, m, index }: { a: AttachmentMeta; m: Message; index:
           {error}
         </span>
       ) : null}
-      {preview ? <img class="attachment-preview" src={preview} alt={name} /> : null}
+      {preview ? (
+        <div class="attachment-preview-row">
+          <img class="attachment-preview" src={preview} alt={name} />
+        </div>
+      ) : null}
     </li>
   );
 }
