@@ -5,7 +5,7 @@ import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { end, YES_NO_PROMPT } from './dialogResult';
 import { turnInfo } from './turnInfo';
-import { words } from './yesNo';
+import { readYesNo, words } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
 const ORDER_EMAIL_PROMPT = 'orderEmailPrompt';
@@ -51,7 +51,8 @@ export abstract class OrderDialog extends ComponentDialog {
     this.addDialog(
       new TextPrompt(ORDER_PROMPT, (p: PromptValidatorContext<string>) => {
         const n = extractOrderNumber(p.recognized.value);
-        if (n) return Promise.resolve(true);
+        // A bare "no" is the customer's answer (no number at hand, or not wanted), not a typo to ask again about.
+        if (n || readYesNo(p.recognized.value ?? '') === 'no') return Promise.resolve(true);
         // Two bad answers in a row end the prompt; the dialog then gives up gracefully.
         return Promise.resolve(p.attemptCount >= 3);
       }),
@@ -94,6 +95,10 @@ export abstract class OrderDialog extends ComponentDialog {
   private async checkOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const language = turnInfo(step.context).language;
     const number = extractOrderNumber(String(step.result ?? ''));
+    if (!number && readYesNo(String(step.result ?? '')) === 'no') {
+      await step.context.sendActivity(t(language, 'orderNumberDeclined'));
+      return end(step, { outcome: { kind: 'neutral' } });
+    }
     if (!number) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });

@@ -16,6 +16,10 @@ const REPLIES = {
     es: 'Puedo: seguir un pedido, cancelarlo o cambiarlo, reembolsos y devoluciones, facturas y pagos, ayuda con la cuenta y la contraseña, boletín y privacidad. O escribe "agente" para hablar con una persona.',
   },
   askOrderNumber: { en: 'What is your order number? (5 to 10 digits)', es: '¿Cuál es tu número de pedido? (de 5 a 10 cifras)' },
+  orderNumberDeclined: {
+    en: 'All right, I will leave it. Without the order number I cannot look the order up; it is in your order confirmation e-mail, so just type it here if you find it.',
+    es: 'De acuerdo, lo dejamos. Sin el número de pedido no puedo buscar el pedido; está en el correo de confirmación del pedido, escríbelo aquí si lo encuentras.',
+  },
   retryOrderNumber: {
     en: 'That does not look like an order number. Please type the 5 to 10 digits of your order number.',
     es: 'Eso no parece un número de pedido. Escribe las 5 a 10 cifras de tu número de pedido.',

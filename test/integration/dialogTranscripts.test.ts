@@ -24,10 +24,18 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'track order, bad number then gives up': {
     steps: [
       ['where is my order', /order number/],
-      ['no idea', /does not look like an order number/],
-      ['still no', /does not look like/],
+      ['the blue kettle', /does not look like an order number/],
+      ['last tuesday', /does not look like/],
       // Said once: the dialog that gave up used to apologise too, before the turn's own "did not understand".
-      ['nope', /^(?!.*did not understand.*did not understand).*did not understand/],
+      ['I lost it', /^(?!.*did not understand.*did not understand).*did not understand/],
+    ],
+  },
+  // A bare "no" to the number is an answer: the bot lets it go instead of asking again or not understanding.
+  'track order, a bare no to the number': {
+    steps: [
+      ['where is my order', /order number/],
+      ['no idea', /^(?!.*did not understand).*Without the order number/],
+      ['thanks', /welcome/],
     ],
   },
   'track order, unknown number': {
