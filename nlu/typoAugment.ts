@@ -51,7 +51,7 @@ export function withTypos(text: string, rand: () => number): string {
   const slips = text.length > 25 && rand() < 0.5 ? 2 : 1;
   for (let s = 0; s < slips; s++) {
     // Words of three letters or more, without digits.
-    const candidates = words.map((w, i) => i).filter((i) => /^\p{L}{3,}/u.test(words[i]) && !/\d/.test(words[i]));
+    const candidates = words.map((_w, i) => i).filter((i) => /^\p{L}{3,}/u.test(words[i]) && !/\d/.test(words[i]));
     if (!candidates.length) break;
     const i = candidates[Math.floor(rand() * candidates.length)];
     const w = words[i];

@@ -1,6 +1,5 @@
-import type { CorpusAddition, Message } from '../models/records';
+import type { Message } from '../models/records';
 import { promptTemplates } from '../locale/replies';
-import type { AuditStore, CorpusStore } from '../store/store';
 
 /** One line of the not-understood list: a customer's own request the bot did not understand, with its language. */
 export interface NotUnderstood {

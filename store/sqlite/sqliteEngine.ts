@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors';
 import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
-import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
+import { GroupCommit, type GroupCommitOptions } from './groupCommit';
 import { SqliteAttachments } from './sqliteAttachments';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';

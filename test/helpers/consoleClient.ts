@@ -69,7 +69,7 @@ export function nextEvent<T = unknown>(socket: Socket, event: string, pred: (p: 
   });
 }
 
-export async function online(app: App, url: string, staff: Staff): Promise<Socket> {
+export async function online(_app: App, url: string, staff: Staff): Promise<Socket> {
   const s = connect(url, staff.token);
   await connected(s);
   const r = await request(s, 'presence:set', { presence: 'online' });
