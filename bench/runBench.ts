@@ -20,6 +20,7 @@ import { consolePush } from './consolePush';
 import { timeStoreQueries } from './storeQueries';
 import { outsideLoad, webchatAtScale } from './webchatLoad';
 import { multiInstance } from './multiInstance';
+import { storeRoundTrips } from './roundTrips';
 
 /**
  * `npm run bench [-- --skip-nlu] [--data ../shared/data]`: every figure beside a baseline measured in the same
@@ -577,7 +578,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
   const started = Date.now();
   try {
-    // --only bot,relay,store,connections,webchat,outside,console,multi,sentiment,nlu runs a subset (for development; the README figures are a full run).
+    // --only bot,trips,relay,store,connections,webchat,outside,console,multi,sentiment,nlu runs a subset (for development; the README figures are a full run).
     const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : undefined;
     const want = (name: string) => !only || only.has(name);
     // Seconds per section, so the 10-minute budget can be read from the result.
@@ -588,6 +589,7 @@ async function main(): Promise<void> {
       seconds[name] = round((Date.now() - t) / 1000, 1);
     };
     if (want('bot')) await timed('bot', () => botThroughput(dir));
+    if (want('trips')) await timed('trips', () => storeRoundTrips({ dir, rows, results, argv }));
     if (want('relay')) await timed('relay', () => relayLatency(dir));
     // The recognizer trains (about 2.5 minutes on one core) while the store section generates its history on the
     // other: the run stays well under 10 minutes, and neither times anything while the other works.
