@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
 import type { RateLimits } from '../core/rateLimits';
 import { TrustedServiceUrls } from '../core/serviceUrls';
 import { SupportAdapter } from './supportAdapter';
-import type { SupportBot } from './supportBot';
+import { FROM_BOT_ENDPOINT, type SupportBot } from './supportBot';
 
 // Every field the bot reads from an account is typed here, so a malformed one is refused before anything is stored
 // (a non-string aadObjectId used to fail the turn after the customer's message was written).
@@ -130,8 +130,10 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
             );
             throw new AppError('OUTBOUND_URL_UNTRUSTED', "the activity's serviceUrl is not on the trusted list (TRUSTED_SERVICE_URLS)");
           }
-          // The in-process web chat's conversations belong to its own endpoint: never written to from here.
-          if (SupportAdapter.isOwnWebChat(a) || (await bot.isOwnWebChatConversation(a.channelId, a.conversation.id))) {
+          // The in-process web chat's conversations belong to its own endpoint: never written to from here (an activity
+          // naming one of its conversations is refused by the turn's first read, before anything is stored).
+          ctx.turnState.set(FROM_BOT_ENDPOINT, true);
+          if (SupportAdapter.isOwnWebChat(a)) {
             log.warn({ code: 'BOT_CHANNEL_FORBIDDEN', channelId: a.channelId }, 'activity refused: it names an in-process web chat conversation');
             throw new AppError('BOT_CHANNEL_FORBIDDEN');
           }

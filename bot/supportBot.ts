@@ -7,6 +7,7 @@ import {
   type StatePropertyAccessor,
   type Activity,
 } from 'botbuilder';
+import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { MainDialog } from '../dialogs/mainDialog';
 import { t } from '../locale/replies';
@@ -29,6 +30,8 @@ import { SupportAdapter } from './supportAdapter';
 
 /** Turn state key under which our own web chat channel passes a visitor identity its signed site token proved. */
 export const VERIFIED_IDENTITY = Symbol.for('crm.verifiedIdentity');
+/** Set on turns that came through /api/messages (bot/botEndpoint.ts), not the in-process web chat. */
+export const FROM_BOT_ENDPOINT = Symbol.for('crm.fromBotEndpoint');
 
 export interface SupportBotDeps {
   store: Store;
@@ -125,15 +128,6 @@ export class SupportBot {
     }
   }
 
-  /**
-   * Whether a Bot Framework activity names a conversation of the in-process web chat (its conversations belong to
-   * the web chat endpoint; /api/messages refuses them before anything is stored).
-   */
-  async isOwnWebChatConversation(channelId: string, channelConversationId: string): Promise<boolean> {
-    const c = await this.d.store.findConversationByChannel(channelId, channelConversationId);
-    return !!c && SupportAdapter.isOwnWebChat(c.reference);
-  }
-
   /** The conversation a channel conversation is in now: the first one, or its latest follow-up. */
   private async currentConversation(channelId: string, channelConversationId: string): Promise<Conversation | null> {
     const all = await channelConversations(this.d.store, channelId, channelConversationId);
@@ -151,6 +145,10 @@ export class SupportBot {
       channelConversationId: a.conversation.id,
       stateKeys: stateKey ? [stateKey] : [],
     });
+    // The in-process web chat's conversations belong to its endpoint: /api/messages may not write to one (checked on
+    // the turn's own read, before anything is stored, so it costs no round trip).
+    if (context.turnState.get(FROM_BOT_ENDPOINT) && read.conversation && SupportAdapter.isOwnWebChat(read.conversation.reference))
+      throw new AppError('BOT_CHANNEL_FORBIDDEN');
     if (stateKey) {
       this.d.stateStorage!.prime(stateKey, read.state[stateKey]);
       await this.d.conversationState.load(context);

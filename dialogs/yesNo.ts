@@ -136,6 +136,10 @@ const NO_TAIL = new Set([
   'ya',
   'otra',
   'cosa',
+  'idea',
+  'clue',
+  'sé',
+  'se',
 ]);
 /** Words that may surround a bare answer without making it a new request. */
 const FILLER = new Set([

@@ -67,8 +67,14 @@ describeBrowser('agent console in headless Chromium', () => {
     );
 
   test('sign in, see the chat arrive, accept, read history and profile, answer with a canned response; the other agent sees it leave the queue', async () => {
-    // An earlier conversation of the same customer, for the history view.
+    // An earlier conversation of the same customer that Alice served, for the history view (agents see the chats they
+    // hold or held: the transcript rule, issue 15).
     await customer('console-old', 'where is my order 12345');
+    await customer('console-old', 'I want to talk to a human');
+    const aliceId = (await running.app.store.getUserByEmail('alice@test.local'))!.id;
+    const old = (await running.app.store.findConversationByChannel('test', 'console-old'))!;
+    await running.app.services.handoff.claim(aliceId, old.id);
+    await running.app.services.handoff.close(aliceId, old.id);
     const alice = await signIn('alice@test.local');
     const bob = await signIn('bob@test.local');
 
@@ -83,7 +89,7 @@ describeBrowser('agent console in headless Chromium', () => {
 
     await customer('console-1', XSS_TEXT);
     await alice.getByText(XSS_TEXT).waitFor();
-    await alice.getByText('where is my order 12345').waitFor(); // history of the past conversation
+    await alice.getByText('where is my order 12345').waitFor(); // history of the past conversation she served
     await alice.locator('#profile-name', { hasText: XSS_NAME }).waitFor();
 
     await alice.fill('#tags-input', 'late-delivery, <b>bold</b>');
