@@ -167,19 +167,7 @@ export class HandoffService {
     });
     if (!r.ok) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${r.current?.state ?? c.state}`);
     const queued = r.conversation;
-    const ticket = await this.ticket(queued);
-    this.events.emit('conversation.queued', {
-      conversation: queued,
-      reason: decision.reason,
-      detail: decision.detail,
-      position: ticket.position,
-      estimatedWaitSeconds: ticket.estimatedWaitSeconds,
-    });
-    await this.store.updateConversation(
-      queued.id,
-      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
-      { states: ['queued'] },
-    );
+    const ticket = await this.announceQueued(queued, decision.reason, decision.detail);
     await this.offer(queued.id);
     return ticket;
   }
@@ -788,6 +776,24 @@ export class HandoffService {
     return out;
   }
 
+  /** A chat just queued: the console and webhooks hear of it with its place and wait, and no offer stands yet. */
+  private async announceQueued(queued: Conversation, reason: EscalationReason, detail: string): Promise<QueueTicket> {
+    const ticket = await this.ticket(queued);
+    this.events.emit('conversation.queued', {
+      conversation: queued,
+      reason,
+      detail,
+      position: ticket.position,
+      estimatedWaitSeconds: ticket.estimatedWaitSeconds,
+    });
+    await this.store.updateConversation(
+      queued.id,
+      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+      { states: ['queued'] },
+    );
+    return ticket;
+  }
+
   private async requeueFromAgent(c: Conversation, cause: 'agent_offline'): Promise<Conversation | null> {
     const now = new Date().toISOString();
     const online = this.isOpen() ? (await this.onlineAgents()).filter((a) => a.id !== c.agentId) : [];
@@ -804,19 +810,7 @@ export class HandoffService {
     });
     if (!r.ok) return null;
     const queued = r.conversation;
-    const ticket = await this.ticket(queued);
-    this.events.emit('conversation.queued', {
-      conversation: queued,
-      reason: 'dialog_decided',
-      detail: 'the agent went offline',
-      position: ticket.position,
-      estimatedWaitSeconds: ticket.estimatedWaitSeconds,
-    });
-    await this.store.updateConversation(
-      queued.id,
-      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
-      { states: ['queued'] },
-    );
+    const ticket = await this.announceQueued(queued, 'dialog_decided', 'the agent went offline');
     await this.tell(
       queued,
       ticket.agentsOnline > 0

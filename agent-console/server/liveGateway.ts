@@ -1,5 +1,6 @@
 import type { Server as IoServer, Socket } from 'socket.io';
-import { AppError, toAppError } from '../../core/errors';
+import type { z } from 'zod';
+import { AppError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { HandoffEvents } from '../../handoff/handoffEvents';
 import type { HandoffService } from '../../handoff/handoffService';
@@ -15,6 +16,7 @@ import {
   type LivePayload,
   type LiveServerToClientEvents,
 } from './liveProtocol';
+import { ackedHandler } from './ackedHandler';
 import type { ConversationView, SocketData } from './protocol';
 
 /**
@@ -109,24 +111,8 @@ export function registerLiveGateway(io: LiveServer, d: LiveDeps): { stop(): void
   return { stop: off };
 }
 
-/** Validates the payload, loads the caller fresh and acks a coded result, like the gateway's handlers. */
+/** Validates the payload, loads the caller fresh and acks a coded result (ackedHandler.ts). */
 function on<K extends LiveEventName, T>(socket: LiveSocket, d: LiveDeps, name: K, fn: (user: User, payload: LivePayload<K>) => Promise<T>): void {
-  const listener = async (payload: unknown, ack: unknown): Promise<void> => {
-    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
-    try {
-      const parsed = LiveClientSchemas[name].safeParse(payload ?? {});
-      if (!parsed.success)
-        throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
-      const user = await d.store.getUser(socket.data.userId);
-      if (!user) throw new AppError('AUTH_INVALID');
-      reply({ ok: true, data: await fn(user, parsed.data) });
-    } catch (err) {
-      const e = toAppError(err);
-      if (e.status >= 500) d.log.error({ err: e.cause ?? e, event: name }, 'live handler failed');
-      else d.log.info({ code: e.code, event: name }, 'live request refused');
-      reply({ ok: false, error: { code: e.code, message: e.message } });
-    }
-  };
   // The maps type each listener with its ack; this one generic listener serves every event of the table.
-  (socket as unknown as { on(event: string, l: (payload: unknown, ack: unknown) => Promise<void>): void }).on(name, listener);
+  ackedHandler(socket as unknown as Parameters<typeof ackedHandler>[0], d, 'live', name, LiveClientSchemas[name] as unknown as z.ZodType<LivePayload<K>>, fn);
 }

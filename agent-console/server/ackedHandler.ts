@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { AppError, toAppError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { User } from '../../models/records';
+
+/**
+ * One request handler of a socket protocol table (the inbox's, the live collaboration's): validates the payload
+ * against its schema, loads the caller fresh (a deleted account is refused at once) and acks a coded result, like
+ * the gateway's own handlers. A refusal is logged as such; a failure (5xx) as an error.
+ */
+export function ackedHandler<P>(
+  socket: { data: { userId: string }; on(event: string, listener: (payload: unknown, ack: unknown) => Promise<void>): unknown },
+  d: { store: { getUser(id: string): Promise<User | null> }; log: Logger },
+  kind: string,
+  name: string,
+  schema: z.ZodType<P>,
+  fn: (user: User, payload: P) => Promise<unknown>,
+): void {
+  socket.on(name, async (payload: unknown, ack: unknown): Promise<void> => {
+    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+    try {
+      const parsed = schema.safeParse(payload ?? {});
+      if (!parsed.success)
+        throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
+      const user = await d.store.getUser(socket.data.userId);
+      if (!user) throw new AppError('AUTH_INVALID');
+      reply({ ok: true, data: await fn(user, parsed.data) });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) d.log.error({ err: e.cause ?? e, event: name }, `${kind} handler failed`);
+      else d.log.info({ code: e.code, event: name }, `${kind} request refused`);
+      reply({ ok: false, error: { code: e.code, message: e.message } });
+    }
+  });
+}
