@@ -16,6 +16,8 @@ import {
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationStats, Percentiles } from '../../../store/store';
 import { duration } from '../format';
+import type { CorpusAddition as Addition } from '../../../models/records';
+import type { CorpusCatalogue as Catalogue, CorpusResponse, ModelStatus } from '../wire';
 import { tr, type Key } from '../i18n';
 import { saveServiceLevels, settings } from '../state';
 import { call, reasonText } from './reviewShared';
@@ -34,21 +36,8 @@ Chart.register(
   Tooltip,
 );
 
-interface Catalogue {
-  language: string;
-  intents: string[];
-}
 /** GET /api/stats: the store's figures; the not-understood lines carry their detected language (review/notUnderstood.ts). */
 type Stats = Omit<ConversationStats, 'unrecognized'> & { unrecognized: (ConversationStats['unrecognized'][number] & { language: string })[] };
-interface Addition {
-  text: string;
-  intent: string;
-  language: string;
-}
-interface ModelStatus {
-  training: boolean;
-  trainedWithAdditions: number;
-}
 
 const PALETTE = ['#1f3a5f', '#d9822b', '#2f9e44', '#c92a2a', '#7048e8', '#1098ad', '#e64980', '#5c940d', '#495057', '#f59f00'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -63,10 +52,7 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
     try {
       const p = new URLSearchParams({ from: range.from, to: range.to });
       if (range.channel) p.set('channel', range.channel);
-      const [s, corpus] = await Promise.all([
-        call<Stats>(`/api/stats?${p}`),
-        call<{ catalogue: Catalogue[]; additions: Addition[]; model: ModelStatus }>('/api/nlu/corpus'),
-      ]);
+      const [s, corpus] = await Promise.all([call<Stats>(`/api/stats?${p}`), call<CorpusResponse>('/api/nlu/corpus')]);
       setStats(s);
       setCatalogue(corpus.catalogue);
       setAdditions(corpus.additions);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AuditEntry, Conversation, Message } from '../../../models/records';
+import type { AuditEntry, Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
 import { channelName, customerLabel, dateTime, timeOfDay } from '../format';
 import { ApiError, download } from '../http';
@@ -27,13 +27,6 @@ export function Review({ tab }: { tab: ReviewTab }) {
       {tab === 'transcripts' ? <Transcripts fail={fail} /> : tab === 'dashboard' ? <Dashboard fail={fail} /> : <Audit fail={fail} />}
     </main>
   );
-}
-
-interface Transcript {
-  conversation: Conversation;
-  customer: { id: string; displayName?: string; language?: string; segments: string[] } | null;
-  messages: Message[];
-  staff: Record<string, string>;
 }
 
 const _FILTERS = [
