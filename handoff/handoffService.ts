@@ -372,9 +372,19 @@ export class HandoffService {
       detail: { agentName: agent.name },
     });
     if (!r.ok) throw this.claimError(r, agentId);
+    await this.presentAsHolder(agent);
     this.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
     await this.tell(r.conversation, t(r.conversation.language, 'agentJoined', { name: agent.name }));
     return r.conversation;
+  }
+
+  /**
+   * Someone who just took a chat is present, whatever their stored presence says: a supervisor who took over without
+   * ever going online was otherwise read as gone at the customer's next message, and the chat went back to the queue.
+   * Going offline later (presence or a closed console) still hands their chats back.
+   */
+  private async presentAsHolder(user: User): Promise<void> {
+    if (user.presence === 'offline') await this.store.updateUser(user.id, { presence: 'online' });
   }
 
   /** A refused claim or takeover, judged by the state after the race (transition() reads it again), not before. */
@@ -414,6 +424,7 @@ export class HandoffService {
       detail: { takeover: true },
     });
     if (!r.ok) throw this.claimError(r, sup.id);
+    await this.presentAsHolder(sup);
     await this.store.appendAudit({
       actorId: sup.id,
       action: 'chat.takeover',

@@ -142,4 +142,20 @@ describe('chats of an agent who goes offline', () => {
     expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'queued', agentId: null });
     await channel.waitForText(conv, /no longer available/);
   });
+
+  it('a supervisor who takes over a held chat without going online keeps it: the customer writing does not requeue it', async () => {
+    // Found by the second outside pass: the takeover was undone at the customer's next message.
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    const sup = await createStaff(running.app, { role: 'supervisor' });
+    expect((await running.app.store.getUser(sup.id))?.presence).toBe('offline');
+    await running.app.services.handoff.takeover(sup.id, id);
+    await running.app.services.handoff.agentMessage(sup.id, id, 'Sam here, I will take it from here.');
+    await customerSays(conv, 'thanks, so what now?');
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: sup.id });
+    // Going offline afterwards still hands it back.
+    await running.app.store.updateUser(sup.id, { presence: 'offline' });
+    await customerSays(conv, 'hello??');
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'queued', agentId: null });
+  });
 });
