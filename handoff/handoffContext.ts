@@ -58,6 +58,9 @@ export function withinBusinessHours(h: BusinessHours | undefined, at: Date): boo
   return h.days.includes(day) && minutes >= m(h.open) && minutes < m(h.close);
 }
 
+/** How many of a chat's last messages are searched for the event that took it from an agent. */
+const LOSS_LOOKBACK = 500;
+
 /**
  * What every part of the handoff service shares: the store, the events, the customer's channel, the options, and
  * the few steps each part takes (find the chat, find the agent, move it through transition(), tell the customer).
@@ -107,8 +110,10 @@ export class HandoffContext {
   }
 
   /**
-   * The chat, if this agent holds it. Not theirs: HANDOFF_NOT_OWNER where they may see it (they held it, it is queued,
-   * they oversee it); a chat they may not see answers exactly like one that does not exist (ids cannot be probed).
+   * The chat, if this agent holds it. Not theirs, where they may see it (they held it, it is queued, they oversee it):
+   * HANDOFF_REASSIGNED or HANDOFF_TAKEN_OVER when a supervisor last took it from them (read-only for them now, as
+   * their `conversation:released` said), HANDOFF_NOT_OWNER otherwise. A chat they may not see answers exactly like
+   * one that does not exist (ids cannot be probed).
    */
   async owned(agentId: string, conversationId: string): Promise<Conversation> {
     const c = await this.conversation(conversationId);
@@ -116,6 +121,21 @@ export class HandoffContext {
     const user = await this.store.getUser(agentId);
     const actor = { id: agentId, role: user?.role ?? 'agent' };
     if (!user || !(canSee(actor, c) || canWatch(actor, c))) throw new AppError('HANDOFF_NOT_FOUND');
+    const lost = await this.lastLoss(c, agentId);
+    if (lost === 'reassigned') throw new AppError('HANDOFF_REASSIGNED');
+    if (lost === 'taken_over') throw new AppError('HANDOFF_TAKEN_OVER');
     throw new AppError('HANDOFF_NOT_OWNER');
+  }
+
+  /** Why this agent last stopped holding the chat: the cause of the newest state event that took it from them. */
+  private async lastLoss(c: Conversation, agentId: string): Promise<string | undefined> {
+    if (!c.handledBy?.includes(agentId)) return undefined;
+    // The recent transcript is enough: a chat lost long ago (hundreds of messages back) answers HANDOFF_NOT_OWNER.
+    const recent = await this.store.listMessages(c.id, { afterSeq: Math.max(0, c.lastSeq - LOSS_LOOKBACK) });
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const d = recent[i].data;
+      if (recent[i].kind === 'event' && d?.type === 'state' && d.previousAgentId === agentId) return typeof d.cause === 'string' ? d.cause : undefined;
+    }
+    return undefined;
   }
 }

@@ -124,6 +124,7 @@ export class HandoffLifecycle {
       if (!r.ok) throw refused(r);
       next = r.conversation;
     } else if (to.skill) {
+      await this.requireSkill(to.skill);
       const patch = { skill: to.skill, queuedAt: before.queuedAt ?? now, queueInfo: { offeredTo: [] } };
       if (before.state === 'queued') {
         // Still queued: only its skill group changes (no change of state or owner), offered afresh.
@@ -170,6 +171,17 @@ export class HandoffLifecycle {
       await this.routing.offer(next.id);
     }
     return (await this.ctx.store.getConversation(next.id)) ?? next;
+  }
+
+  /**
+   * A skill group exists while an account routing offers chats to has that skill: a chat sent to any other would wait
+   * in the queue for nobody.
+   */
+  private async requireSkill(skill: string): Promise<void> {
+    const roles = this.ctx.options.offerRoles ?? ['agent'];
+    const users = await this.ctx.store.listUsers();
+    if (!users.some((u) => roles.includes(u.role) && u.skills.includes(skill)))
+      throw new AppError('HANDOFF_UNKNOWN_SKILL', `no agent has the skill "${skill}"`);
   }
 
   /** To another agent (compare-and-set on the current owner, respecting the target's capacity) or back to the queue for a skill group. */
