@@ -174,8 +174,8 @@ export class HandoffLifecycle {
   }
 
   /**
-   * A skill group exists while an account routing offers chats to has that skill: a chat sent to any other would wait
-   * in the queue for nobody.
+   * A skill group exists while an account routing offers chats to has that skill: a chat sent to any other (by a
+   * reassignment or a transfer) would wait in the queue for nobody.
    */
   private async requireSkill(skill: string): Promise<void> {
     const roles = this.ctx.options.offerRoles ?? ['agent'];
@@ -206,6 +206,7 @@ export class HandoffLifecycle {
       if (!r.ok) throw r.reason === 'capacity' ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity') : new AppError('HANDOFF_NOT_OWNER');
       next = r.conversation;
     } else if (to.skill) {
+      await this.requireSkill(to.skill);
       const r = await this.ctx.move({
         conversationId,
         to: 'queued',

@@ -46,7 +46,7 @@ describe('reassignment outcomes', () => {
     return id;
   }
 
-  test('a reassignment to a skill group no agent has is refused with HANDOFF_UNKNOWN_SKILL, and nothing moves; one an agent has is offered to them', async () => {
+  test('a reassignment (or transfer) to a skill group no agent has is refused with HANDOFF_UNKNOWN_SKILL, and nothing moves; one an agent has is offered to them', async () => {
     const ann = await staff({ name: 'Ann Orders', capacity: 5, skills: ['orders'] });
     const sue = await staff({ name: 'Sue Lead', role: 'supervisor', skills: ['warranty'] });
     const held = await heldChat('skill-held', ann);
@@ -66,6 +66,9 @@ describe('reassignment outcomes', () => {
     expect((await running.app.store.getConversation(queued))?.skill).toBeUndefined();
     expect(await running.app.store.listAudit({ action: 'chat.reassign', targetId: held })).toEqual([]);
     expect((await request(ann.socket, 'message:send', { conversationId: held, text: 'still mine', clientMessageId: 'k1' })).ok).toBe(true);
+    // The agent's own transfer to such a group is refused the same way; the chat stays hers.
+    expect((await request(ann.socket, 'conversation:transfer', { conversationId: held, skill: 'astrology' })).error?.code).toBe('HANDOFF_UNKNOWN_SKILL');
+    expect(await running.app.store.getConversation(held)).toMatchObject({ state: 'agent', agentId: ann.id });
 
     // An agent with the skill makes the group real: the chat is queued for it and offered to that agent.
     const bea = await staff({ name: 'Bea Billing', capacity: 5, skills: ['billing'] });
