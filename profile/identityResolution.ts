@@ -109,7 +109,7 @@ export class IdentityResolution {
     const visible = this.visibility(actor);
     if (!s || !(await visible(s.customerId)) || !(await visible(s.candidateId))) throw new AppError('NOT_FOUND', 'no such suggestion');
     if (s.status !== 'open' || !(await this.store.decideMergeSuggestion(s.id, confirm ? 'confirmed' : 'rejected'))) {
-      throw new AppError('HANDOFF_INVALID_TRANSITION', `suggestion is already ${(await this.store.getMergeSuggestion(s.id))?.status ?? s.status}`);
+      throw new AppError('MERGE_SUGGESTION_DECIDED', `suggestion is already ${(await this.store.getMergeSuggestion(s.id))?.status ?? s.status}`);
     }
     await this.store.appendAudit({
       actorId,
@@ -206,7 +206,7 @@ export class IdentityResolution {
     for (const side of [record.survivor.id, record.absorbed.id]) {
       if ((await this.store.getCustomer(side))?.erasedAt) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
     }
-    if (record.undone) throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
+    if (record.undone) throw new AppError('MERGE_ALREADY_UNDONE');
     const restore = (c: Customer) => {
       const { id: _id, version: _v, firstSeenAt: _f, ...rest } = c;
       return { ...rest, mergedInto: null };
@@ -214,8 +214,7 @@ export class IdentityResolution {
     await this.store.updateCustomer(record.survivor.id, restore(record.survivor));
     await this.store.updateCustomer(record.absorbed.id, restore(record.absorbed));
     await this.store.moveConversations(record.survivor.id, record.absorbed.id, record.movedConversations);
-    if (!(await this.store.markMergeUndone(mergeId, new Date().toISOString())))
-      throw new AppError('HANDOFF_INVALID_TRANSITION', 'this merge was already undone');
+    if (!(await this.store.markMergeUndone(mergeId, new Date().toISOString()))) throw new AppError('MERGE_ALREADY_UNDONE');
     await this.store.appendAudit({
       actorId,
       action: 'profile.unmerge',

@@ -171,11 +171,13 @@ describe('console live collaboration', () => {
     await says('reassign-1', 'still there?');
     await bobGets;
     expect(annGot).toEqual([]);
-    expect((await request(ann.socket, 'message:send', { conversationId: id, text: 'hi', clientMessageId: 'x1' })).error?.code).toBe('HANDOFF_NOT_OWNER');
+    // She may still read it; acting on it answers that a supervisor reassigned it (reassignOutcomes.test.ts has the rest).
+    expect((await request(ann.socket, 'message:send', { conversationId: id, text: 'hi', clientMessageId: 'x1' })).error?.code).toBe('HANDOFF_REASSIGNED');
     const audit = await running.app.store.listAudit({ action: 'chat.reassign', targetId: id });
     expect(audit[0]).toMatchObject({ actorId: sue.id, data: { fromAgentId: ann.id, toAgentId: bob.id } });
 
-    // To a skill group: back in the queue with that skill, Bob released.
+    // To a skill group (one an agent has: a group nobody has is refused): back in the queue with that skill, Bob released.
+    await staff({ name: 'Bea Billing', capacity: 5, skills: ['billing'] });
     const bobReleased = nextEvent<{ reason: string }>(bob.socket, 'conversation:released');
     const q = await request<{ conversation: { state: string; skill?: string } }>(sue.socket, 'conversation:reassign', { conversationId: id, skill: 'billing' });
     expect(q.data?.conversation).toMatchObject({ state: 'queued', skill: 'billing' });

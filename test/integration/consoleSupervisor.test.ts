@@ -96,6 +96,10 @@ describe('console supervisor routes', () => {
     expect((await api(`/api/merges/${list.merges[0].mergeId}/undo`, lead, {})).status).toBe(200);
     const after = (await (await api(`/api/customers/${survivor.id}/merges`, lead)).json()) as { merges: { undone?: string }[] };
     expect(after.merges[0].undone).toBeTruthy();
+    // Undone twice: a merge's own code, not a handoff one.
+    const again = await api(`/api/merges/${list.merges[0].mergeId}/undo`, lead, {});
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('MERGE_ALREADY_UNDONE');
 
     // One side erased since: listed without a name, and the undo refused.
     const other = await store.createCustomer({ displayName: 'Pia Private' });
@@ -109,5 +113,18 @@ describe('console supervisor routes', () => {
     const refused = await api(`/api/merges/${e.mergeId}/undo`, lead, {});
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('PROFILE_ERASED');
+  });
+
+  test('a merge suggestion decided twice answers MERGE_SUGGESTION_DECIDED (409), and the first decision stands', async () => {
+    const store = running.app.store;
+    const a = await store.createCustomer({ displayName: 'Rita One' });
+    const b = await store.createCustomer({ displayName: 'Rita Two' });
+    const s = await store.addMergeSuggestion({ customerId: a.id, candidateId: b.id, score: 0.9, evidence: ['same name'] });
+    expect((await api(`/api/merge-suggestions/${s.id}`, lead, { confirm: false })).status).toBe(200);
+    const again = await api(`/api/merge-suggestions/${s.id}`, lead, { confirm: true });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('MERGE_SUGGESTION_DECIDED');
+    expect((await store.getMergeSuggestion(s.id))?.status).toBe('rejected');
+    expect((await store.getCustomer(a.id))?.mergedInto ?? null).toBeNull();
   });
 });

@@ -142,6 +142,8 @@ describe('T15 ownership after every change of owner', () => {
 
   test('an agent who returned a chat to the queue stops receiving it once someone else takes it', async () => {
     const [first, second] = [await staff(), await staff()];
+    // A skill group exists while an agent has it (a transfer to one nobody has is refused: reassignOutcomes.test.ts).
+    await createStaff(running.app, { skills: ['billing'] });
     const id = await queuedChat('t15-requeue');
     expect((await request(first.socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);
     await deliveredTo(first, 't15-requeue', 'hello agent');

@@ -1,0 +1,141 @@
+import { AppError } from '../core/errors';
+import type { Conversation, Message, User } from '../models/records';
+import { canSee, canWatch } from '../review/accessPolicy';
+import type { Store } from '../store/store';
+import type { HandoffEvents } from './handoffEvents';
+import { transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
+
+/** How the handoff service reaches a customer on their channel; implemented by the bot (proactive messages). */
+export interface CustomerChannel {
+  send(conversation: Conversation, message: { kind: 'message' | 'typing'; text?: string }): Promise<void>;
+}
+
+export interface HandoffOptions {
+  /** Handling time assumed before any chat was closed, seconds. */
+  defaultHandleSeconds: number;
+  /** A chat offered to an agent and not accepted within this many seconds goes to the next agent, one priority higher. */
+  offerTimeoutSeconds: number;
+  /** When agents work; outside these hours customers are offered to leave a message. */
+  businessHours?: BusinessHours;
+  /**
+   * A customer writing to a chat whose agent has not answered for this many seconds is told their message reached
+   * the agent (at most once per this period): never silence.
+   */
+  agentReplyTimeoutSeconds?: number;
+  /** Roles that are offered queued chats (supervisors and admins take chats themselves unless listed). */
+  offerRoles?: readonly string[];
+  /** Where agents' last replies are kept: shared by every instance when several run (cluster/sharedState.ts); this process's memory otherwise. */
+  lastReplies?: LastReplies;
+}
+
+/** When each agent last answered a customer (the supervisors' board). */
+export interface LastReplies {
+  set(agentId: string, at: string): Promise<void>;
+  get(agentIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** Days 1 (Monday) to 7 (Sunday), and a daily window in a time zone. */
+export interface BusinessHours {
+  days: number[];
+  open: string;
+  close: string;
+  timeZone: string;
+}
+
+export function withinBusinessHours(h: BusinessHours | undefined, at: Date): boolean {
+  if (!h) return true;
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: h.timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
+  const minutes = Number(get('hour')) * 60 + Number(get('minute'));
+  const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return h.days.includes(day) && minutes >= m(h.open) && minutes < m(h.close);
+}
+
+/** How many of a chat's last messages are searched for the event that took it from an agent. */
+const LOSS_LOOKBACK = 500;
+
+/**
+ * What every part of the handoff service shares: the store, the events, the customer's channel, the options, and
+ * the few steps each part takes (find the chat, find the agent, move it through transition(), tell the customer).
+ */
+export class HandoffContext {
+  constructor(
+    readonly store: Store,
+    readonly events: HandoffEvents,
+    readonly channel: CustomerChannel,
+    readonly options: HandoffOptions,
+  ) {}
+
+  isOpen(at = new Date()): boolean {
+    return withinBusinessHours(this.options.businessHours, at);
+  }
+
+  async conversation(id: string): Promise<Conversation> {
+    if (typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'conversationId must be a string');
+    const c = await this.store.getConversation(id);
+    if (!c) throw new AppError('HANDOFF_NOT_FOUND');
+    return c;
+  }
+
+  async agent(id: string): Promise<User> {
+    const u = typeof id === 'string' ? await this.store.getUser(id) : null;
+    if (!u) throw new AppError('HANDOFF_UNKNOWN_AGENT');
+    return u;
+  }
+
+  /** Every change of state goes through the state machine's transition(): table, compare-and-set, record, event. */
+  move(req: TransitionRequest): Promise<TransitionResult> {
+    return transition(this.store, this.events, req);
+  }
+
+  /** Records a fact (not a change of state) in the transcript, in sequence with the messages. */
+  async recordEvent(c: Conversation, data: { type: string; [field: string]: unknown }, authorId?: string): Promise<Message> {
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'event', text: data.type, data, authorId });
+    this.events.emit('message.created', { conversation: c, message });
+    return message;
+  }
+
+  async tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<void> {
+    const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'message', text, data });
+    this.events.emit('message.created', { conversation: c, message });
+    // A notice is in the transcript already; failing to deliver it must not undo the state change it reports.
+    await this.channel.send(c, { kind: 'message', text }).catch(() => undefined);
+  }
+
+  /**
+   * The chat, if this agent holds it. Not theirs, where they may see it (they held it, it is queued, they oversee it):
+   * HANDOFF_REASSIGNED or HANDOFF_TAKEN_OVER when a supervisor last took it from them (read-only for them now, as
+   * their `conversation:released` said), HANDOFF_NOT_OWNER otherwise. A chat they may not see answers exactly like
+   * one that does not exist (ids cannot be probed).
+   */
+  async owned(agentId: string, conversationId: string): Promise<Conversation> {
+    const c = await this.conversation(conversationId);
+    if (c.state === 'agent' && c.agentId === agentId) return c;
+    const user = await this.store.getUser(agentId);
+    const actor = { id: agentId, role: user?.role ?? 'agent' };
+    if (!user || !(canSee(actor, c) || canWatch(actor, c))) throw new AppError('HANDOFF_NOT_FOUND');
+    const lost = await this.lastLoss(c, agentId);
+    if (lost === 'reassigned') throw new AppError('HANDOFF_REASSIGNED');
+    if (lost === 'taken_over') throw new AppError('HANDOFF_TAKEN_OVER');
+    throw new AppError('HANDOFF_NOT_OWNER');
+  }
+
+  /** Why this agent last stopped holding the chat: the cause of the newest state event that took it from them. */
+  private async lastLoss(c: Conversation, agentId: string): Promise<string | undefined> {
+    if (!c.handledBy?.includes(agentId)) return undefined;
+    // The recent transcript is enough: a chat lost long ago (hundreds of messages back) answers HANDOFF_NOT_OWNER.
+    const recent = await this.store.listMessages(c.id, { afterSeq: Math.max(0, c.lastSeq - LOSS_LOOKBACK) });
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const d = recent[i].data;
+      if (recent[i].kind === 'event' && d?.type === 'state' && d.previousAgentId === agentId) return typeof d.cause === 'string' ? d.cause : undefined;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,154 @@
+import { AppError } from '../core/errors';
+import type { Conversation, Message } from '../models/records';
+import { t } from '../locale/replies';
+import type { HandoffContext, LastReplies } from './handoffContext';
+import type { HandoffRouting } from './handoffRouting';
+
+/** At most one typing activity per chat this often (ms): channels show one for about three seconds. */
+export const TYPING_EVERY_MS = 3000;
+
+function memoryLastReplies(): LastReplies {
+  const m = new Map<string, string>();
+  return {
+    set: (id, at) => Promise.resolve(void m.set(id, at)),
+    get: (ids) => Promise.resolve(new Map(ids.flatMap((id) => (m.has(id) ? [[id, m.get(id)!] as const] : [])))),
+  };
+}
+
+/**
+ * Messages around a chat: agents' replies and notes, typing both ways, customers' messages relayed (never met
+ * with silence), satisfaction ratings, and when each agent last answered.
+ */
+export class HandoffMessaging {
+  constructor(
+    private readonly ctx: HandoffContext,
+    private readonly routing: HandoffRouting,
+  ) {}
+
+  private inMemoryReplies?: LastReplies;
+  private get lastReply(): LastReplies {
+    return this.ctx.options.lastReplies ?? (this.inMemoryReplies ??= memoryLastReplies());
+  }
+
+  /** When each of these agents last answered a customer (kept in memory, or in Redis across instances): the live board shows it. */
+  lastReplyAt(agentIds: readonly string[]): Promise<Map<string, string>> {
+    return this.lastReply.get(agentIds);
+  }
+
+  /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
+  async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
+    const c = await this.ctx.owned(agentId, conversationId);
+    const { message, created } = await this.ctx.store.appendMessage({
+      conversationId: c.id,
+      role: 'agent',
+      kind: 'message',
+      authorId: agentId,
+      text,
+      activityId: clientMessageId ? `agent:${agentId}:${clientMessageId}` : undefined,
+    });
+    if (!created) return message;
+    // Only the board reads it: a failed write (Redis away) must not fail the message, which is stored.
+    this.lastReply.set(agentId, message.createdAt).catch(() => undefined);
+    // A message ends the channel's typing indicator: the next keystroke may show it again at once.
+    this.typingSent.delete(c.id);
+    if (!c.firstAgentReplyAt) await this.ctx.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
+    this.ctx.events.emit('message.created', { conversation: c, message });
+    try {
+      await this.ctx.channel.send(c, { kind: 'message', text });
+    } catch (err) {
+      throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
+    }
+    return message;
+  }
+
+  /**
+   * An internal note on the transcript; the customer never sees it. A supervisor's or admin's note or whisper on a
+   * chat is audited; an agent's own notes are part of their work.
+   */
+  async note(author: { id: string; role: string }, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+    const c = await this.ctx.conversation(conversationId);
+    const { message } = await this.ctx.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
+    this.ctx.events.emit('message.created', { conversation: c, message });
+    if (author.role !== 'agent')
+      await this.ctx.store.appendAudit({
+        actorId: author.id,
+        action: kind === 'whisper' ? 'chat.whisper' : 'chat.note',
+        targetType: 'conversation',
+        targetId: c.id,
+        data: { seq: message.seq },
+      });
+    return message;
+  }
+
+  /** When a typing activity last went to each chat's channel (ms); see TYPING_EVERY_MS. */
+  private readonly typingSent = new Map<string, number>();
+
+  /**
+   * The chat's owner is typing: colleagues watching see it at once; the customer's channel gets a typing activity at
+   * most once every TYPING_EVERY_MS per chat (channels show one for a few seconds). Only the owner's typing counts.
+   */
+  async typing(agentId: string, conversationId: string, at = Date.now()): Promise<void> {
+    const c = await this.ctx.owned(agentId, conversationId);
+    this.ctx.events.emit('typing', { conversation: c, from: 'agent', agentId });
+    if (at - (this.typingSent.get(c.id) ?? -Infinity) < TYPING_EVERY_MS) return;
+    if (this.typingSent.size >= 10_000) for (const [id, when] of this.typingSent) if (at - when >= TYPING_EVERY_MS) this.typingSent.delete(id);
+    this.typingSent.set(c.id, at);
+    await this.ctx.channel.send(c, { kind: 'typing' }).catch(() => undefined);
+  }
+
+  /** Someone writing a note or whisper on a chat they may watch: colleagues see it; the customer never does. */
+  async internalTyping(userId: string, conversationId: string): Promise<void> {
+    const c = await this.ctx.conversation(conversationId);
+    this.ctx.events.emit('typing', { conversation: c, from: 'agent', agentId: userId, internal: true });
+  }
+
+  async recordSatisfaction(conversationId: string, score: number, comment?: string): Promise<void> {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw new AppError('VALIDATION_FAILED', 'score must be 1 to 5');
+    const c = await this.ctx.conversation(conversationId);
+    const next = await this.ctx.store.updateConversation(c.id, {
+      satisfaction: { score, comment, at: new Date().toISOString() },
+      tags: c.tags.filter((t) => t !== 'survey_pending'),
+    });
+    if (next) await this.ctx.recordEvent(next, { type: 'satisfaction', score, comment });
+  }
+
+  /** A stored customer message on a chat owned by an agent: relay it (the console gets it through the event). */
+  relayCustomerMessage(c: Conversation, message: Message): void {
+    this.ctx.events.emit('message.created', { conversation: c, message });
+  }
+
+  /**
+   * A customer wrote to a chat an agent holds: relayed, and never met with silence. A holder who is no longer online
+   * (an offline the console could not report, e.g. across a restart) gives the chat back to the queue; one who has
+   * not answered for the configured time gets the customer a "your message reached them" notice, at most once per
+   * that period.
+   */
+  async customerWroteToAgent(c: Conversation, message: Message, now = Date.now()): Promise<void> {
+    this.relayCustomerMessage(c, message);
+    if (c.state !== 'agent' || !c.agentId) return;
+    const agent = await this.ctx.store.getUser(c.agentId);
+    if (!agent || agent.presence === 'offline') {
+      await this.routing.requeueFromAgent(c, 'agent_offline');
+      return;
+    }
+    const timeoutMs = (this.ctx.options.agentReplyTimeoutSeconds ?? 120) * 1000;
+    const recent = await this.ctx.store.listMessages(c.id, { afterSeq: Math.max(0, message.seq - 200) });
+    const at = (m: Message | undefined) => (m ? Date.parse(m.createdAt) : 0);
+    const lastAnswer = Math.max(
+      at(lastOf(recent, (m) => m.role === 'agent' && m.kind === 'message' && m.authorId === c.agentId)),
+      c.assignedAt ? Date.parse(c.assignedAt) : 0,
+    );
+    const lastHolding = at(lastOf(recent, (m) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere'));
+    if (now - lastAnswer < timeoutMs || now - lastHolding < timeoutMs) return;
+    await this.ctx.tell(c, t(c.language, 'agentStillThere', { name: agent.name }), { notice: 'agentStillThere' });
+  }
+
+  customerTyping(c: Conversation): void {
+    this.ctx.events.emit('typing', { conversation: c, from: 'customer' });
+  }
+}
+
+function lastOf<T>(items: readonly T[], pred: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) return items[i];
+  return undefined;
+}

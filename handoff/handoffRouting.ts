@@ -1,0 +1,314 @@
+import { AppError } from '../core/errors';
+import type { Conversation, User } from '../models/records';
+import { t } from '../locale/replies';
+import type { EscalationDecision, EscalationReason } from './escalationPolicy';
+import type { HandoffContext } from './handoffContext';
+import { sourcesOf } from './handoffStatus';
+
+export interface QueueTicket {
+  position: number;
+  /** The likeliest wait, seconds; -1 when nobody can take the chat now. */
+  estimatedWaitSeconds: number;
+  /** What the estimate may turn out to be, seconds (absent when nobody can take the chat now). */
+  waitRange?: { low: number; high: number };
+  agentsOnline: number;
+}
+
+export function formatWait(seconds: number, language: string | undefined): string {
+  const es = language === 'es';
+  if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
+  const m = Math.round(seconds / 60);
+  return es ? `unos ${m} minutos` : `about ${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */
+export function formatWaitRange(ticket: Pick<QueueTicket, 'estimatedWaitSeconds' | 'waitRange'>, language: string | undefined): string {
+  const r = ticket.waitRange;
+  if (!r) return formatWait(ticket.estimatedWaitSeconds, language);
+  const low = Math.floor(r.low / 60);
+  const high = Math.max(low, Math.ceil(r.high / 60));
+  if (high <= 1) return formatWait(Math.min(r.high, 59), language);
+  if (high - low <= Math.max(1, Math.round(high * 0.2))) return formatWait((r.low + r.high) / 2, language);
+  const es = language === 'es';
+  if (low < 1) return es ? `hasta ${high} minutos` : `up to ${high} minutes`;
+  return es ? `entre ${low} y ${high} minutos` : `${low} to ${high} minutes`;
+}
+
+/**
+ * The queue: escalation and withdrawal, the customer's place and wait, routing and offers (timeouts, capacity),
+ * and chats handed back to the queue when their agent goes offline.
+ */
+export class HandoffRouting {
+  constructor(private readonly ctx: HandoffContext) {}
+
+  /** Bot → queue. Returns the ticket the bot tells the customer. Idempotent for an already-queued chat. */
+  async escalate(conversationId: string, decision: EscalationDecision): Promise<QueueTicket> {
+    const c = await this.ctx.conversation(conversationId);
+    if (c.state === 'queued') return this.ticket(c);
+    const now = new Date().toISOString();
+    const online = this.ctx.isOpen() ? await this.onlineAgents() : [];
+    const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
+    // An agent's chat goes back to the queue only by a transfer to a skill group.
+    const r = await this.ctx.move({
+      conversationId: c.id,
+      to: 'queued',
+      cause: 'escalated',
+      from: sourcesOf('queued').filter((s) => s !== 'agent'),
+      expectedVersion: c.version,
+      patch: { handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, tags },
+      detail: { reason: decision.reason, detail: decision.detail },
+    });
+    if (!r.ok) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${r.current?.state ?? c.state}`);
+    const queued = r.conversation;
+    const ticket = await this.announceQueued(queued, decision.reason, decision.detail);
+    await this.offer(queued.id);
+    return ticket;
+  }
+
+  /**
+   * The customer withdraws their request for a person while still queued (no agent took it yet): back to the bot.
+   * Returns null when the chat was no longer queued (an agent took it meanwhile).
+   */
+  async withdraw(conversationId: string): Promise<Conversation | null> {
+    const c = await this.ctx.conversation(conversationId);
+    const r = await this.ctx.move({
+      conversationId,
+      to: 'bot',
+      cause: 'withdrawn',
+      from: ['queued'],
+      expectedVersion: c.version,
+      patch: { tags: c.tags.filter((x) => x !== 'offline_message') },
+      detail: { withdrawnBy: 'customer' },
+    });
+    if (!r.ok) return null;
+    this.ctx.events.emit('conversation.withdrawn', { conversation: r.conversation });
+    return r.conversation;
+  }
+
+  /**
+   * Position and an honest wait, from the real queue: the chats ahead (and how long they have waited already), the
+   * free capacity of online agents, and the handling times of recent chats. Never below what the chats ahead have
+   * already waited (a queue that has not moved for them will not move faster for this one); a range when the
+   * handling times spread or are few.
+   */
+  async ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
+    const queue = await this.queue();
+    const index = queue.findIndex((q) => q.id === c.id);
+    const ahead = index >= 0 ? queue.slice(0, index) : queue;
+    const position = ahead.length + 1;
+    // Outside business hours nobody counts as available, whatever their presence says.
+    const online = this.ctx.isOpen(new Date(now)) ? await this.onlineAgents() : [];
+    if (online.length === 0) return { position, estimatedWaitSeconds: -1, agentsOnline: 0 };
+    const capacity = online.reduce((n, a) => n + a.capacity, 0);
+    let busy = 0;
+    for (const a of online) busy += await this.ctx.store.countActiveChats(a.id);
+    const free = Math.max(0, capacity - busy);
+    const handle = await this.handlingTimes();
+    const waitedAhead = Math.max(0, ...ahead.map((q) => (now - Date.parse(q.queuedAt ?? q.updatedAt)) / 1000));
+    let low: number;
+    let mid: number;
+    let high: number;
+    if (position <= free) {
+      // A free slot takes the chat as soon as an agent accepts the offer.
+      [low, mid, high] = [0, 30, 60];
+    } else {
+      // Each chat beyond the free slots waits for one to free up: with every slot busy, one frees up every
+      // handling time ÷ capacity on average.
+      const slots = position - free;
+      [low, mid, high] = [handle.low, handle.median, handle.high].map((h) => (slots * h) / Math.max(1, capacity)) as [number, number, number];
+    }
+    low = Math.max(low, waitedAhead);
+    mid = Math.max(mid, waitedAhead);
+    high = Math.max(high, mid, waitedAhead * 1.5);
+    return { position, estimatedWaitSeconds: Math.round(mid), waitRange: { low: Math.round(low), high: Math.round(high) }, agentsOnline: online.length };
+  }
+
+  /** Queued chats in the order they are served: priority first, then who asked for a person first. */
+  async queue(): Promise<Conversation[]> {
+    const queued = await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 });
+    const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
+    return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
+  }
+
+  private async onlineAgents(): Promise<User[]> {
+    return (await this.ctx.store.listUsers()).filter((u) => u.presence === 'online' && u.capacity > 0);
+  }
+
+  /**
+   * Handling time (accepted → closed) of the last 200 closed chats: median and quartiles, seconds. With fewer than
+   * five, the configured default with a wide range (half to double): the estimate is a guess and says so.
+   */
+  private async handlingTimes(): Promise<{ low: number; median: number; high: number }> {
+    const closed = await this.ctx.store.listConversations({ states: ['closed'], limit: 200 });
+    const times = closed.filter((c) => c.assignedAt && c.closedAt).map((c) => Math.max(30, (Date.parse(c.closedAt!) - Date.parse(c.assignedAt!)) / 1000));
+    times.sort((a, b) => a - b);
+    const at = (p: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(p * times.length) - 1))];
+    if (times.length < 5) {
+      const median = times.length > 0 ? at(0.5) : this.ctx.options.defaultHandleSeconds;
+      return { low: median / 2, median, high: median * 2 };
+    }
+    return { low: at(0.25), median: at(0.5), high: at(0.75) };
+  }
+
+  /**
+   * Routing: among online agents of the offered roles under capacity (chats held plus offers standing) who were not
+   * offered this chat yet, those with the skill and language first, then the least busy relative to capacity.
+   */
+  async pickAgent(c: Conversation, exclude: readonly string[] = []): Promise<User | undefined> {
+    const roles = this.ctx.options.offerRoles ?? ['agent'];
+    const offers = await this.standingOffers(c.id);
+    const candidates = [];
+    for (const a of await this.onlineAgents()) {
+      if (exclude.includes(a.id) || !roles.includes(a.role)) continue;
+      const load = (await this.ctx.store.countActiveChats(a.id)) + (offers.get(a.id) ?? 0);
+      if (load >= a.capacity) continue;
+      const fit = (!c.skill || a.skills.includes(c.skill) ? 0 : 2) + (!c.language || a.languages.length === 0 || a.languages.includes(c.language) ? 0 : 1);
+      candidates.push({ a, fit, load: load / a.capacity });
+    }
+    candidates.sort((x, y) => x.fit - y.fit || x.load - y.load);
+    return candidates[0]?.a;
+  }
+
+  /** Offers standing per agent (a queued chat's last offer, not yet timed out), besides the chat `except`. */
+  private async standingOffers(except: string, now = Date.now()): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const q of await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 })) {
+      if (q.id === except) continue;
+      const to = q.queueInfo?.offeredTo.at(-1);
+      const at = q.queueInfo?.offeredAt ? Date.parse(q.queueInfo.offeredAt) : NaN;
+      if (to && now - at < this.ctx.options.offerTimeoutSeconds * 1000) out.set(to, (out.get(to) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /**
+   * Offers every queued chat without a standing offer, in queue order, as far as capacity allows: run when an agent
+   * comes online or frees a slot, so chats are spread at once instead of after an offer timeout.
+   */
+  async offerWaiting(now = Date.now()): Promise<string[]> {
+    const offered: string[] = [];
+    for (const c of await this.queue()) {
+      const at = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : NaN;
+      if (c.queueInfo?.offeredTo.length && now - at < this.ctx.options.offerTimeoutSeconds * 1000) continue;
+      if (await this.offer(c.id)) offered.push(c.id);
+    }
+    return offered;
+  }
+
+  /** Offers a queued chat to the best agent who has not had it yet; returns who, if anyone. */
+  async offer(conversationId: string): Promise<string | undefined> {
+    const c = await this.ctx.store.getConversation(conversationId);
+    if (!c || c.state !== 'queued') return undefined;
+    const offeredTo = c.queueInfo?.offeredTo ?? [];
+    const best = await this.pickAgent(c, offeredTo);
+    if (!best) return undefined;
+    const next = await this.ctx.store.updateConversation(
+      c.id,
+      { queueInfo: { ...c.queueInfo, offeredTo: [...offeredTo, best.id], offeredAt: new Date().toISOString() } },
+      { states: ['queued'], version: c.version },
+    );
+    if (!next) return undefined;
+    this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
+    return best.id;
+  }
+
+  /**
+   * Runs periodically: a chat whose offer was not accepted in time goes one priority up and to the next agent;
+   * customers whose position or wait changed meaningfully are told again.
+   */
+  async sweep(now = new Date()): Promise<{ reoffered: string[]; notified: string[] }> {
+    const reoffered: string[] = [];
+    const notified: string[] = [];
+    for (const c of await this.queue()) {
+      const offeredAt = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : c.queuedAt ? Date.parse(c.queuedAt) : now.getTime();
+      if (now.getTime() - offeredAt >= this.ctx.options.offerTimeoutSeconds * 1000) {
+        const raised = await this.ctx.store.updateConversation(c.id, { priority: c.priority + 1 }, { states: ['queued'], version: c.version });
+        if (raised && (await this.offer(c.id))) reoffered.push(c.id);
+        else if (raised)
+          await this.ctx.store.updateConversation(
+            c.id,
+            { queueInfo: { ...raised.queueInfo, offeredTo: raised.queueInfo?.offeredTo ?? [], offeredAt: now.toISOString() } },
+            { states: ['queued'] },
+          );
+      }
+      const fresh = await this.ctx.store.getConversation(c.id);
+      if (!fresh || fresh.state !== 'queued') continue;
+      const ticket = await this.ticket(fresh);
+      const last = fresh.queueInfo?.lastNotice;
+      // Meaningful: a better position, or a wait that moved by at least a minute and a quarter of what was said.
+      const moved = !last || ticket.position < last.position || Math.abs(ticket.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
+      if (moved && ticket.agentsOnline > 0) {
+        await this.ctx.store.updateConversation(
+          fresh.id,
+          { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+          { states: ['queued'] },
+        );
+        await this.ctx.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
+        notified.push(fresh.id);
+      }
+    }
+    return { reoffered, notified };
+  }
+
+  /**
+   * The agent went offline (said so, or their last console closed and the grace passed): every chat they hold goes
+   * back to the queue through transition(), ahead of newer requests, its customer is told (another agent, or the
+   * leave-a-message path when nobody is online), and it is offered to the next agent. Returns the requeued chats.
+   */
+  async releaseAgentChats(agentId: string): Promise<Conversation[]> {
+    const held = await this.ctx.store.listConversations({ agentId, states: ['agent'], limit: 1000 });
+    const out: Conversation[] = [];
+    for (const c of held) {
+      const next = await this.requeueFromAgent(c, 'agent_offline');
+      if (next) out.push(next);
+    }
+    // Offers standing to them move on now, not after the offer timeout.
+    for (const q of await this.queue()) if (q.queueInfo?.offeredTo.at(-1) === agentId) await this.offer(q.id);
+    return out;
+  }
+
+  /** A chat just queued: the console and webhooks hear of it with its place and wait, and no offer stands yet. */
+  private async announceQueued(queued: Conversation, reason: EscalationReason, detail: string): Promise<QueueTicket> {
+    const ticket = await this.ticket(queued);
+    this.ctx.events.emit('conversation.queued', {
+      conversation: queued,
+      reason,
+      detail,
+      position: ticket.position,
+      estimatedWaitSeconds: ticket.estimatedWaitSeconds,
+    });
+    await this.ctx.store.updateConversation(
+      queued.id,
+      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+      { states: ['queued'] },
+    );
+    return ticket;
+  }
+
+  async requeueFromAgent(c: Conversation, cause: 'agent_offline'): Promise<Conversation | null> {
+    const now = new Date().toISOString();
+    const online = this.ctx.isOpen() ? (await this.onlineAgents()).filter((a) => a.id !== c.agentId) : [];
+    const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
+    const r = await this.ctx.move({
+      conversationId: c.id,
+      to: 'queued',
+      cause,
+      from: ['agent'],
+      expectedAgentId: c.agentId,
+      // It keeps the place it first queued at and goes one priority up: this customer has waited already.
+      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags },
+      detail: { reason: 'agent_offline', previousAgentId: c.agentId },
+    });
+    if (!r.ok) return null;
+    const queued = r.conversation;
+    const ticket = await this.announceQueued(queued, 'dialog_decided', 'the agent went offline');
+    await this.ctx.tell(
+      queued,
+      ticket.agentsOnline > 0
+        ? t(queued.language, 'agentLeftRequeued', { position: ticket.position, wait: formatWaitRange(ticket, queued.language) })
+        : t(queued.language, 'agentLeftNobody'),
+    );
+    await this.offer(queued.id);
+    return queued;
+  }
+}
