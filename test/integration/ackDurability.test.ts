@@ -4,6 +4,8 @@
  * arrives; the store file must then hold the event. Before, the ack left one group commit ahead of the event.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AuthService } from '../../auth/authService';
@@ -24,9 +26,25 @@ const PRELOAD = path.join(__dirname, 'helpers', 'slowOutbox.js');
 let dir: string;
 let file: string;
 let app: AppProcess | undefined;
+/** The channel's connector: answers every message at once, so a claim's or close's notice to the customer is quick. */
+let connector: http.Server;
+let serviceUrl: string;
 
 beforeAll(async () => {
   await sharedRecognizer();
+  connector = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'sent' }));
+    });
+  });
+  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+  serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
+});
+afterAll(async () => {
+  connector.closeAllConnections();
+  await new Promise((r) => connector.close(r));
 });
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-ack-'));
@@ -74,6 +92,8 @@ async function start(): Promise<AppProcess> {
     WEBHOOK_SECRET: 'webhook-secret-for-tests-0123456789',
     WEBHOOK_RETRY_SECONDS: '3600',
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(),
+    // Longer than the rest of a claim or close takes (its message to the customer included) on a loaded machine.
+    SLOW_OUTBOX_MS: '4000',
   });
 }
 
@@ -82,7 +102,10 @@ test.each([
   ['conversation:close', 'conversation.closed'],
 ])('%s is acked only once its webhook event is durable: a SIGKILL right after the ack finds it stored', async (event, type) => {
   app = await start();
-  const asked = await post(app.url, messageActivity({ conversation: { id: `ack-${type}` }, from: { id: 'ack-user' }, text: 'I want to talk to a human' }));
+  const asked = await post(
+    app.url,
+    messageActivity({ conversation: { id: `ack-${type}` }, from: { id: 'ack-user' }, text: 'I want to talk to a human', serviceUrl }),
+  );
   expect(asked.status).toBe(200);
   const c = (await withStore((s) => s.findConversationByChannel('test', `ack-${type}`))) as Conversation;
   expect(c.state).toBe('queued');
