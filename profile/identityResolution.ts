@@ -17,7 +17,7 @@ export class IdentityResolution {
   constructor(
     private readonly store: CustomerStore & ConversationStore & MergeStore & AuditStore,
     private readonly profiles: ProfileService,
-    private readonly notify: (type: 'customer.merged' | 'customer.unmerged', data: Record<string, unknown>) => void = () => undefined,
+    private readonly notify: (type: 'customer.merged' | 'customer.unmerged', data: Record<string, unknown>) => Promise<void> | void = () => undefined,
   ) {}
 
   private norm(type: ContactType, value: string): string {
@@ -168,7 +168,8 @@ export class IdentityResolution {
       targetId: survivor.id,
       data: { absorbedId: absorbed.id, mergeId: record.id, reason },
     });
-    this.notify('customer.merged', { customerId: survivor.id, absorbedId: absorbed.id, mergeId: record.id });
+    // Answered only once the event is durable: a crash after the answer must not lose the notification.
+    await this.notify('customer.merged', { customerId: survivor.id, absorbedId: absorbed.id, mergeId: record.id });
     return this.profiles.get(survivor.id);
   }
 
@@ -222,7 +223,7 @@ export class IdentityResolution {
       targetId: record.survivor.id,
       data: { absorbedId: record.absorbed.id, mergeId },
     });
-    this.notify('customer.unmerged', { customerId: record.survivor.id, restoredId: record.absorbed.id, mergeId });
+    await this.notify('customer.unmerged', { customerId: record.survivor.id, restoredId: record.absorbed.id, mergeId });
     return { absorbed: (await this.store.getCustomer(record.absorbed.id))!, survivor: (await this.store.getCustomer(record.survivor.id))! };
   }
 

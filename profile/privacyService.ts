@@ -11,7 +11,7 @@ export interface CorpusEraser {
 }
 
 export interface PrivacyOptions {
-  notify?: (type: 'customer.erased', data: Record<string, unknown>) => void;
+  notify?: (type: 'customer.erased', data: Record<string, unknown>) => Promise<void> | void;
   corpus?: CorpusEraser;
   /** Called when erasure removed corpus additions: the model trained with them is retrained without them. */
   onCorpusChanged?: () => void;
@@ -114,7 +114,8 @@ export class PrivacyService {
       corpusAdditions,
     };
     await this.store.appendAudit({ actorId, action: 'privacy.erase', targetType: 'customer', targetId: root, data: { ...report } });
-    this.options.notify?.('customer.erased', { customerId: root });
+    // Answered only once the event is durable (docs/adr/0006).
+    await this.options.notify?.('customer.erased', { customerId: root });
     return report;
   }
 }

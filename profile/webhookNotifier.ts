@@ -91,17 +91,24 @@ export class WebhookNotifier {
       agentId: c.agentId,
       handoffReason: c.handoffReason,
     });
+    // Not awaited here: whoever answers for the change awaits the store's sync(), which waits for these writes.
     const offs = [
-      events.on('conversation.queued', (e) =>
-        this.notify('conversation.queued', { ...slim(e.conversation), position: e.position, estimatedWaitSeconds: e.estimatedWaitSeconds }),
+      events.on(
+        'conversation.queued',
+        (e) => void this.notify('conversation.queued', { ...slim(e.conversation), position: e.position, estimatedWaitSeconds: e.estimatedWaitSeconds }),
       ),
-      events.on('conversation.assigned', (e) => this.notify('conversation.assigned', { ...slim(e.conversation), previousAgentId: e.previousAgentId ?? null })),
-      events.on('conversation.transferred', (e) =>
-        this.notify('conversation.transferred', { ...slim(e.conversation), fromAgentId: e.fromAgentId, toAgentId: e.toAgentId, skill: e.skill }),
+      events.on(
+        'conversation.assigned',
+        (e) => void this.notify('conversation.assigned', { ...slim(e.conversation), previousAgentId: e.previousAgentId ?? null }),
       ),
-      events.on('conversation.returned', (e) => this.notify('conversation.returned', slim(e.conversation))),
-      events.on('conversation.closed', (e) =>
-        this.notify('conversation.closed', { ...slim(e.conversation), satisfaction: e.conversation.satisfaction?.score ?? null }),
+      events.on(
+        'conversation.transferred',
+        (e) => void this.notify('conversation.transferred', { ...slim(e.conversation), fromAgentId: e.fromAgentId, toAgentId: e.toAgentId, skill: e.skill }),
+      ),
+      events.on('conversation.returned', (e) => void this.notify('conversation.returned', slim(e.conversation))),
+      events.on(
+        'conversation.closed',
+        (e) => void this.notify('conversation.closed', { ...slim(e.conversation), satisfaction: e.conversation.satisfaction?.score ?? null }),
       ),
     ];
     return () => offs.forEach((o) => o());
@@ -110,9 +117,11 @@ export class WebhookNotifier {
   /**
    * Writes the event to the outbox. Called as the change is emitted: on the embedded store the write joins the
    * transaction open at that moment (applied at once, committed with the next group commit, one turn of the event
-   * loop later); a failed write is logged as an error (the event is lost: the store is failing).
+   * loop later); a failed write is logged as an error (the event is lost: the store is failing). Resolves once the
+   * event is durable (or its failure logged; never rejects): a caller that answers for the change awaits it, or
+   * the store's sync(), which waits for the same writes (docs/adr/0006).
    */
-  notify(type: WebhookEventType, data: Record<string, unknown>): void {
+  notify(type: WebhookEventType, data: Record<string, unknown>): Promise<void> {
     // Recorded even once stopped (requests still finishing during a shutdown): another instance delivers it.
     const event: WebhookEvent = { id: randomUUID(), type, at: new Date().toISOString(), data };
     const p = this.store.enqueueOutbox(event).then(
@@ -123,6 +132,7 @@ export class WebhookNotifier {
     );
     this.writes.add(p);
     void p.finally(() => this.writes.delete(p));
+    return p;
   }
 
   /** One pass over the outbox: posts every event due (read BATCH at a time); returns how many were delivered. */

@@ -10,6 +10,7 @@ import { canSee, canWatch, isReviewer, type Actor } from '../../review/accessPol
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
 import { memoryPresenceGrace, type SharedState } from '../../cluster/sharedState';
+import { durable } from './ackedHandler';
 import {
   ClientSchemas,
   type Ack,
@@ -332,7 +333,8 @@ export class ConsoleGateway {
         if (!user) throw new AppError('AUTH_INVALID');
         // A role changed since the handshake applies to this socket's pushes too.
         socket.data.role = user.role;
-        reply({ ok: true, data: await fn(user, parsed.data) });
+        // Acked once durable, with the webhook event of a claim or close (ackedHandler.ts).
+        reply({ ok: true, data: await durable(this.d.store, fn(user, parsed.data)) });
       } catch (err) {
         const e = toAppError(err);
         if (e.status >= 500) this.d.log.error({ err: e.cause ?? e, event: name }, 'console handler failed');

@@ -70,7 +70,8 @@ export class SqliteFullText {
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
     this.gc
       .stmt(
-        'INSERT INTO messages_fts(rowid, text, period) SELECT m.rowid, search_form(m.text), search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid',
+        `INSERT INTO messages_fts(rowid, text, period, conversation_id) SELECT m.rowid, search_form(m.text), search_period(m.created_at), m.conversation_id
+         FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid`,
       )
       .run(upTo);
     this.gc
@@ -319,7 +320,8 @@ export class SqliteReview implements EngineReview {
     const oldest = from === undefined ? 0 : searchPeriod(from) - 1;
     const periods = this.gc.stmt('SELECT period FROM messages_fts_periods WHERE period >= ? ORDER BY period DESC').pluck().all(oldest) as number[];
     const inPeriod = this.gc.stmt(
-      `SELECT c.id, c.created_at FROM (SELECT DISTINCT m.conversation_id AS id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?) s
+      // The conversation of each match comes from the index itself (sqliteSchema.ts FTS_TABLE), not the messages table.
+      `SELECT c.id, c.created_at FROM (SELECT DISTINCT f.conversation_id AS id FROM messages_fts f WHERE messages_fts MATCH ?) s
          CROSS JOIN conversations c ON c.id = s.id ${filters ? `${filters}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
     );
     const found = new Map<string, string>();

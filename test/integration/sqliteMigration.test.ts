@@ -5,6 +5,14 @@ import Database from 'better-sqlite3';
 import { runMigrate } from '../../store/migrateCli';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
 
+/** Drops the full-text index of schema 7 (its `_content` table stays behind a plain DROP: sqliteSchema.ts dropFullText). */
+function dropIndex(db: Database.Database): void {
+  db.exec('DROP TABLE messages_fts');
+  db.unsafeMode(true);
+  db.exec('DROP TABLE IF EXISTS messages_fts_content');
+  db.unsafeMode(false);
+}
+
 /** A file written by the first release (no review columns) opens with its history searchable and counted. */
 test('an older data file gains the review columns, filled from its documents', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
@@ -190,7 +198,8 @@ test('the migration step re-indexes an older full-text index; without it a file 
   await fresh.close();
   // Back to the index and version of the release before: raw texts, FTS5's own tokens.
   const old = new Database(file);
-  old.exec(`DROP TABLE messages_fts; CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
+  dropIndex(old);
+  old.exec(`CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
     INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); UPDATE store_meta SET value = '2' WHERE key = 'schema_version';`);
   old.close();
   try {
@@ -205,6 +214,53 @@ test('the migration step re-indexes an older full-text index; without it a file 
     await store.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'still no ﬁle' });
     expect((await store.searchMessages('no file')).map((h) => h.seq)).toEqual([2]);
     await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Schema 7 stores each message's conversation in the full-text index (a transcript search reads it there): a file
+ * of schema 6, whose index has no such column, is indexed again by the migration step, and searches find what
+ * they found before, new messages included.
+ */
+test('the migration step adds the conversation to a schema 6 full-text index; transcript search finds the same', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'six.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  const customer = await fresh.createCustomer({});
+  const ids: string[] = [];
+  for (const n of [1, 2]) {
+    const { conversation } = await fresh.getOrCreateConversation({
+      channelId: 'x',
+      channelConversationId: `six-${n}`,
+      customerId: customer.id,
+      reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: `six-${n}` } },
+    });
+    ids.push(conversation.id);
+    await fresh.appendMessage({ conversationId: conversation.id, role: 'customer', text: n === 1 ? 'my blue umbrella broke' : 'nothing here' });
+  }
+  await fresh.close();
+  // Back to schema 6's index: text and week only.
+  const old = new Database(file);
+  dropIndex(old);
+  old.exec(`CREATE VIRTUAL TABLE messages_fts USING fts5(text, period, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+    UPDATE store_meta SET value = '6' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('npm run migrate') as unknown });
+    const store = new SqliteStore(file);
+    await store.init();
+    const found = async (text: string) => (await store.searchTranscripts({ text }, { limit: 10 })).items.map((i) => i.conversation.id);
+    expect(await found('blue umbrella')).toEqual([ids[0]]);
+    await store.appendMessage({ conversationId: ids[1], role: 'customer', text: 'a blue umbrella too' });
+    expect((await found('blue umbrella')).sort()).toEqual([...ids].sort());
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect((raw.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as { value: string }).value).toBe('7');
+    raw.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -88,7 +88,7 @@ test('a failing endpoint is retried with the same idempotency key; a wrong signa
   const store = await outboxStore(dir);
   try {
     const notifier = new WebhookNotifier(hook.url, SECRET, store, createLogger('silent'), { retryBaseMs: 10, maxAttempts: 4 });
-    notifier.notify('customer.merged', { customerId: 'c1' });
+    await notifier.notify('customer.merged', { customerId: 'c1' });
     await notifier.drain();
     expect(hook.attempts).toBe(3);
     expect(hook.events.map((e) => e.data)).toEqual([{ customerId: 'c1' }]);
@@ -97,7 +97,7 @@ test('a failing endpoint is retried with the same idempotency key; a wrong signa
     expect(hook.attemptHeaders).toEqual(['1', '2', '3']);
     expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 0 });
     const wrong = new WebhookNotifier(hook.url, 'another-secret-another-secret-0000', store, createLogger('silent'), { maxAttempts: 1 });
-    wrong.notify('customer.erased', { customerId: 'c2' });
+    await wrong.notify('customer.erased', { customerId: 'c2' });
     await wrong.drain();
     expect(hook.events).toHaveLength(1);
   } finally {
@@ -113,10 +113,10 @@ test('after the last attempt an event is dead-lettered: counted, logged and audi
   const store = await outboxStore(dir);
   try {
     const notifier = new WebhookNotifier(hook.url, SECRET, store, createLogger('silent'), { retryBaseMs: 5, maxAttempts: 3 });
-    notifier.notify('conversation.closed', { conversationId: 'x1' });
+    await notifier.notify('conversation.closed', { conversationId: 'x1' });
     await notifier.drain();
     expect(hook.attempts).toBe(3);
-    notifier.notify('conversation.closed', { conversationId: 'x2' });
+    await notifier.notify('conversation.closed', { conversationId: 'x2' });
     await notifier.drain();
     expect(hook.attempts).toBe(4); // 410: not retried
     expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 2 });
@@ -139,7 +139,7 @@ test('an event accepted before a restart is delivered after it, from the outbox'
   const hook = await receiver();
   const before = await outboxStore(dir);
   // Recorded, never delivered: the process "stops" (its notifier is never run) once the event is in the store.
-  new WebhookNotifier(hook.url, SECRET, before, createLogger('silent')).notify('customer.unmerged', { customerId: 'c9' });
+  await new WebhookNotifier(hook.url, SECRET, before, createLogger('silent')).notify('customer.unmerged', { customerId: 'c9' });
   await before.sync();
   await before.close();
   expect(hook.attempts).toBe(0);

@@ -1,0 +1,65 @@
+import { Schema } from 'mongoose';
+import type { AttachmentRecord } from './records';
+import { Mixed, opts } from './mongoSchemaBase';
+
+/** A job's lease (store/leasedJobs.ts): `_id` is the job's name; taken by findOneAndUpdate with an expiry filter. */
+export interface LeaseDoc {
+  _id: string;
+  holder: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+export const LeaseSchema = new Schema<LeaseDoc>({ _id: String, holder: { type: String, required: true }, expiresAt: { type: Number, required: true } }, opts);
+
+/** A webhook event until it is delivered (profile/webhookNotifier.ts); dead letters stay with state 'dead'. */
+export interface OutboxDoc {
+  _id: string;
+  state: 'pending' | 'dead';
+  nextAttemptAt: string;
+  attempts: number;
+  lastError?: string | null;
+  event: { id: string; type: string; at: string; data: Record<string, unknown> };
+}
+export const OutboxSchema = new Schema<OutboxDoc>(
+  {
+    _id: String,
+    state: { type: String, required: true },
+    nextAttemptAt: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    lastError: { type: String, default: null },
+    event: { type: Mixed, required: true },
+  },
+  opts,
+);
+// The worker's query (due, soonest first) and the counts.
+OutboxSchema.index({ state: 1, nextAttemptAt: 1, _id: 1 });
+/**
+ * A file kept for a conversation: the record and its bytes in one document. ATTACHMENT_MAX_BYTES is at most 15 MB,
+ * so a document stays under MongoDB's 16 MB limit; one document (not GridFS) makes a file's write and delete atomic.
+ */
+export interface AttachmentDoc {
+  _id: string;
+  conversationId: string;
+  createdAt: string;
+  doc: AttachmentRecord;
+  content: Buffer;
+}
+export const AttachmentSchema = new Schema<AttachmentDoc>(
+  {
+    _id: String,
+    conversationId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    doc: { type: Mixed, required: true },
+    content: { type: Buffer, required: true },
+  },
+  opts,
+);
+AttachmentSchema.index({ conversationId: 1, createdAt: 1 });
+
+/** The schema version the migration step reached (store/mongo/mongoMigrations.ts). */
+export interface StoreMetaDoc {
+  _id: string;
+  version: number;
+  at: string;
+}
+export const StoreMetaSchema = new Schema<StoreMetaDoc>({ _id: String, version: { type: Number, required: true }, at: { type: String, required: true } }, opts);

@@ -1,0 +1,172 @@
+import { Schema } from 'mongoose';
+import type { AuthorRole, Conversation, ConversationState, Customer, Message, MessageKind } from './records';
+import { Mixed, opts } from './mongoSchemaBase';
+
+/** Customers, conversations and messages (see mongoSchemaBase.ts). */
+export interface CustomerDoc {
+  _id: string;
+  doc: Customer;
+  version: number;
+  /** Unique identity keys: channel identities and verified contact points. */
+  keys: string[];
+  /** Every contact point, verified or not, for suggestion lookups. */
+  contacts: string[];
+  /** The customer's current segments, for review filters and figures. */
+  segments: string[];
+}
+
+export const CustomerSchema = new Schema<CustomerDoc>(
+  {
+    _id: String,
+    doc: { type: Mixed, required: true },
+    version: { type: Number, required: true },
+    keys: { type: [String], default: [] },
+    contacts: { type: [String], default: [] },
+    segments: { type: [String], default: [] },
+  },
+  opts,
+);
+// Unique across customers; partial so that the many customers with no key at all do not collide on "no value".
+// A query uses this index only when it contains the filter expression: lookups by key add `'keys.0': {$exists: true}`
+// (store/mongo/mongoCustomers.ts), which every customer holding a key satisfies anyway.
+CustomerSchema.index({ keys: 1 }, { unique: true, partialFilterExpression: { 'keys.0': { $exists: true } } });
+CustomerSchema.index({ contacts: 1 });
+CustomerSchema.index({ segments: 1 });
+
+export interface ConversationDoc {
+  _id: string;
+  channelId: string;
+  channelConversationId: string;
+  customerId: string;
+  state: ConversationState;
+  agentId: string | null;
+  priority: number;
+  version: number;
+  /** Highest sequence number whose message is counted (advanced one by one: store/mongo/mongoMessages.ts). */
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  handoffReason: string | null;
+  satisfaction: number | null;
+  tags: string[];
+  handledBy: string[];
+  waitMs: number | null;
+  firstResponseMs: number | null;
+  handleMs: number | null;
+  /** Running sum and count of customer message sentiment, and their quotient (null while the count is 0). */
+  sentimentSum: number;
+  sentimentN: number;
+  sentimentAvg: number | null;
+  doc: Conversation;
+}
+
+/**
+ * The fields the dashboard's figures read, in the order of their covering index (the index is built from this
+ * list, and store/mongo/mongoReview.ts projects exactly these, so the two cannot drift apart).
+ */
+export const CONVERSATION_FACTS = [
+  'createdAt',
+  'channelId',
+  'state',
+  'handoffReason',
+  'satisfaction',
+  'waitMs',
+  'firstResponseMs',
+  'handleMs',
+  'sentimentSum',
+  'sentimentN',
+  'customerId',
+] as const;
+
+export const ConversationSchema = new Schema<ConversationDoc>(
+  {
+    _id: String,
+    channelId: { type: String, required: true },
+    channelConversationId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    state: { type: String, required: true },
+    agentId: { type: String, default: null },
+    priority: { type: Number, default: 0 },
+    version: { type: Number, required: true },
+    lastSeq: { type: Number, required: true },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+    // Indexed facts for transcript review and the dashboard (store/recordBuilders.ts conversationFacts).
+    handoffReason: { type: String, default: null },
+    satisfaction: { type: Number, default: null },
+    tags: { type: [String], default: [] },
+    handledBy: { type: [String], default: [] },
+    waitMs: { type: Number, default: null },
+    firstResponseMs: { type: Number, default: null },
+    handleMs: { type: Number, default: null },
+    sentimentSum: { type: Number, default: 0 },
+    sentimentN: { type: Number, default: 0 },
+    sentimentAvg: { type: Number, default: null },
+    doc: { type: Mixed, required: true },
+  },
+  opts,
+);
+ConversationSchema.index({ channelId: 1, channelConversationId: 1 }, { unique: true });
+ConversationSchema.index({ state: 1, priority: -1, createdAt: 1 });
+ConversationSchema.index({ agentId: 1, state: 1 });
+ConversationSchema.index({ customerId: 1, createdAt: 1 });
+// Transcript pages walk this index newest first and stop at the page (keyset paging).
+ConversationSchema.index({ createdAt: -1, _id: -1 });
+// Covers the dashboard's figures over a date range: its $match and $project read the index, never the documents.
+ConversationSchema.index(Object.fromEntries(CONVERSATION_FACTS.map((f) => [f, 1])));
+ConversationSchema.index({ tags: 1, createdAt: -1 });
+ConversationSchema.index({ handledBy: 1, createdAt: -1 });
+ConversationSchema.index({ sentimentAvg: 1, createdAt: -1 });
+ConversationSchema.index({ updatedAt: 1 });
+
+export interface MessageDoc {
+  _id: string;
+  conversationId: string;
+  seq: number;
+  activityId?: string;
+  role: AuthorRole;
+  kind: MessageKind;
+  text: string;
+  /** The words of the text as both stores search them (store/searchText.ts). */
+  searchText: string;
+  /** The week of createdAt (store/searchText.ts searchPeriod): the text index's prefix, so a search reads a week at a time. */
+  searchPeriod: number;
+  createdAt: string;
+  channelId: string;
+  /** Customer messages only: recognized intent and sentiment. */
+  intent?: string;
+  sentiment?: number;
+  doc: Message;
+}
+
+export const MessageSchema = new Schema<MessageDoc>(
+  {
+    _id: String,
+    conversationId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    activityId: { type: String },
+    role: { type: String, required: true },
+    kind: { type: String, required: true },
+    text: { type: String, default: '' },
+    searchText: { type: String, default: '' },
+    searchPeriod: { type: Number, default: 0 },
+    createdAt: { type: String, required: true },
+    channelId: { type: String },
+    intent: { type: String },
+    sentiment: { type: Number },
+    doc: { type: Mixed, required: true },
+  },
+  opts,
+);
+MessageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
+// Exactly-once per channel activity; messages without an activity id (bot, agent, events) are not constrained.
+MessageSchema.index({ conversationId: 1, activityId: 1 }, { unique: true, partialFilterExpression: { activityId: { $type: 'string' } } });
+// A compound text index: every $text query names one week (equality on the prefix, as MongoDB requires), so a
+// search reads the newest week's matches first and stops at its page instead of sorting every match of a common
+// word (store/mongo/mongoReview.ts). It replaces the plain index on searchText (one text index per collection).
+MessageSchema.index({ searchPeriod: 1, searchText: 'text' }, { default_language: 'none', name: 'searchPeriod_searchText_text' });
+MessageSchema.index({ role: 1, createdAt: 1, channelId: 1, intent: 1 });
+// The intent filter of transcript review: per conversation, does a customer message have this intent.
+MessageSchema.index({ conversationId: 1, intent: 1 }, { partialFilterExpression: { role: 'customer' } });
+// The counters repair reads recent messages (store/mongo/mongoRepair.ts).
+MessageSchema.index({ createdAt: 1 });

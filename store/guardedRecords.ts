@@ -1,0 +1,210 @@
+import { AppError } from '../core/errors';
+import type {
+  ContactType,
+  Conversation,
+  ConversationExpectation,
+  ConversationPatch,
+  Customer,
+  CustomerPatch,
+  Message,
+  NewConversation,
+  NewCustomer,
+  NewMessage,
+} from '../models/records';
+import { buildCustomer } from './recordBuilders';
+import type { ClaimInput, StateChange } from './store';
+import type { StoreEngine } from './storeEngine';
+import { clampLimit, identityKeyString, plain, plainNumber, validateExpectation } from './storeGuards';
+import { MAX_PAGE } from './storeTypes';
+import type {
+  AppendResult,
+  ClaimResult,
+  ConversationQuery,
+  IdentityKey,
+  MessagePage,
+  RepairReport,
+  StoreHealth,
+  TurnRead,
+  TurnSnapshot,
+  UpdateCustomerOptions,
+  WriteOptions,
+} from './storeTypes';
+
+/**
+ * The guard layer, written once above both engines (GuardedStore is its whole): every value that reaches a query is
+ * checked to be a plain string or finite number (an object such as {"$ne": null} from request input is refused with
+ * STORE_INVALID_QUERY before any driver sees it), records are built with the shared defaults, limits clamped,
+ * cursors decoded and search text turned into words. The engine below (store/sqlite/, store/mongo/) trusts its
+ * inputs. Split by aggregate: this file the lifecycle, customers, conversations, messages and a bot turn's reads;
+ * guardedReview.ts review, staff, audit, state, merges and settings; guardedStore.ts privacy, jobs, the outbox and
+ * attachments.
+ */
+export abstract class GuardedRecords {
+  constructor(protected readonly engine: StoreEngine) {}
+
+  get kind(): 'sqlite' | 'mongo' {
+    return this.engine.kind;
+  }
+
+  // ---- lifecycle
+
+  init(): Promise<void> {
+    return this.engine.init();
+  }
+
+  ping(): Promise<void> {
+    return this.engine.ping();
+  }
+
+  health(): StoreHealth {
+    return this.engine.health();
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+
+  migrate(): Promise<void> {
+    return this.engine.migrate();
+  }
+
+  repair(): Promise<RepairReport> {
+    return this.engine.repair();
+  }
+
+  // ---- customers
+
+  async createCustomer(input: NewCustomer, options?: WriteOptions): Promise<Customer> {
+    if (input.id !== undefined) plain(input.id, 'id');
+    return this.engine.customers.insertCustomer(buildCustomer(input), options);
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    return this.engine.customers.getCustomer(plain(id, 'id'));
+  }
+
+  async findCustomerByKey(key: IdentityKey): Promise<Customer | null> {
+    return this.engine.customers.findCustomerByKey(identityKeyString(key));
+  }
+
+  async findCustomersByContact(type: ContactType, value: string): Promise<Customer[]> {
+    return this.engine.customers.findCustomersByContact(identityKeyString(type === 'email' ? { kind: 'email', value } : { kind: 'phone', value }));
+  }
+
+  async updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer> {
+    plain(id, 'id');
+    if (expectedVersion !== undefined) plainNumber(expectedVersion, 'expectedVersion');
+    if (options?.base && (options.base.id !== id || options.base.version !== expectedVersion)) {
+      throw new AppError('STORE_INVALID_QUERY', 'base must be the customer as read at expectedVersion');
+    }
+    return this.engine.customers.updateCustomer(id, patch, expectedVersion, options);
+  }
+
+  // ---- conversations
+
+  async getOrCreateConversation(input: NewConversation, options?: WriteOptions): Promise<{ conversation: Conversation; created: boolean }> {
+    plain(input.channelId, 'channelId');
+    plain(input.channelConversationId, 'channelConversationId');
+    plain(input.customerId, 'customerId');
+    if (input.id !== undefined) plain(input.id, 'id');
+    return this.engine.conversations.getOrCreateConversation(input, options);
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    return this.engine.conversations.getConversation(plain(id, 'id'));
+  }
+
+  async findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {
+    return this.engine.conversations.findConversationByChannel(plain(channelId, 'channelId'), plain(channelConversationId, 'channelConversationId'));
+  }
+
+  async listConversations(query: ConversationQuery): Promise<Conversation[]> {
+    if (query.states) {
+      if (query.states.length === 0) return [];
+      query.states.forEach((s) => plain(s, 'state'));
+    }
+    if (query.agentId !== undefined) plain(query.agentId, 'agentId');
+    if (query.customerId !== undefined) plain(query.customerId, 'customerId');
+    if (query.updatedBefore !== undefined) plain(query.updatedBefore, 'updatedBefore');
+    return this.engine.conversations.listConversations({ ...query, limit: clampLimit(query.limit, 100, MAX_PAGE) });
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    return this.engine.conversations.deleteConversation(plain(id, 'id'));
+  }
+
+  async moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]> {
+    plain(fromCustomerId, 'fromCustomerId');
+    plain(toCustomerId, 'toCustomerId');
+    onlyIds?.forEach((id) => plain(id, 'conversationId'));
+    return this.engine.conversations.moveConversations(fromCustomerId, toCustomerId, onlyIds);
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch, expect?: ConversationExpectation): Promise<Conversation | null> {
+    plain(id, 'id');
+    validateExpectation(expect);
+    return this.engine.conversations.updateConversation(id, patch, expect);
+  }
+
+  async claimConversation(input: ClaimInput): Promise<ClaimResult> {
+    plain(input.conversationId, 'conversationId');
+    plain(input.agentId, 'agentId');
+    plainNumber(input.maxActive, 'maxActive');
+    validateExpectation({ states: input.fromStates, agentId: input.expectedAgentId });
+    return this.engine.conversations.claimConversation(input);
+  }
+
+  async setConversationState(input: StateChange): Promise<ClaimResult> {
+    plain(input.conversationId, 'conversationId');
+    plain(input.to, 'to');
+    if (input.expectedVersion !== undefined) plainNumber(input.expectedVersion, 'expectedVersion');
+    validateExpectation({ states: input.fromStates, agentId: input.expectedAgentId, version: input.expectedVersion });
+    return this.engine.conversations.setConversationState(input);
+  }
+
+  async eraseConversation(id: string, channelConversationId: string): Promise<number> {
+    plain(id, 'id');
+    plain(channelConversationId, 'channelConversationId');
+    const messages = await this.engine.messages.eraseMessages(id);
+    await this.engine.attachments.deleteAttachmentsOf([id]);
+    await this.engine.conversations.eraseChannelKeys(id, channelConversationId);
+    return messages;
+  }
+
+  async countActiveChats(agentId: string): Promise<number> {
+    return this.engine.conversations.countActiveChats(plain(agentId, 'agentId'));
+  }
+
+  // ---- messages
+
+  async appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult> {
+    plain(input.conversationId, 'conversationId');
+    if (input.activityId !== undefined) plain(input.activityId, 'activityId');
+    return this.engine.messages.appendMessage(input, options);
+  }
+
+  async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
+    plain(conversationId, 'conversationId');
+    const afterSeq = page.afterSeq === undefined ? 0 : plainNumber(page.afterSeq, 'afterSeq');
+    return this.engine.messages.listMessages(conversationId, { afterSeq, limit: clampLimit(page.limit, MAX_PAGE, MAX_PAGE) });
+  }
+
+  async findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null> {
+    return this.engine.messages.findMessageByActivity(plain(conversationId, 'conversationId'), plain(activityId, 'activityId'));
+  }
+
+  async eraseMessages(conversationId: string): Promise<number> {
+    return this.engine.messages.eraseMessages(plain(conversationId, 'conversationId'));
+  }
+
+  // ---- a bot turn's reads
+
+  async readTurn(input: TurnRead): Promise<TurnSnapshot> {
+    const key = identityKeyString(input.key);
+    plain(input.channelId, 'channelId');
+    plain(input.channelConversationId, 'channelConversationId');
+    const stateKeys = input.stateKeys ?? [];
+    stateKeys.forEach((k) => plain(k, 'key'));
+    return this.engine.turns.readTurn(key, input.channelId, input.channelConversationId, stateKeys);
+  }
+}
