@@ -13,6 +13,7 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { t } from '../locale/replies';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { parseRatingWithComment } from '../dialogs/ratingParser';
+import { accompaniesFiles, fileReceived } from '../dialogs/fileMessage';
 import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
 import { replyLanguage, supported } from '../dialogs/languagePolicy';
 import { readYesNo } from '../dialogs/yesNo';
@@ -291,8 +292,8 @@ export class SupportBot {
       await context.sendActivity(t(language.language, 'emptyMessage'));
       return this.endTurn(context, current);
     }
-    if (text.trim() === '' && attachments.length > 0) {
-      await context.sendActivity(t(language.language, 'attachmentReceived', { name: attachments[0].name ?? attachments[0].contentType }));
+    if (attachments.length > 0 && accompaniesFiles(text, this.d.mainDialog.decision(recognition))) {
+      await context.sendActivity(fileReceived(language.language, attachments[0].name ?? attachments[0].contentType, current.state === 'queued'));
       return this.endTurn(context, current);
     }
     if (current.state === 'queued') return this.whileQueued(context, current, profile);

@@ -63,6 +63,15 @@ const OPT_OUT_WORDS = new Set([
   'desapúntame',
   'desapuntarme',
 ]);
+/**
+ * Phrases that say stopping in themselves, whatever they stop: "opt out", "darme de baja", "stop sending", "stop
+ * emailing me", "deja de enviarme", "dejad de mandar", "no me enviéis más". Customers say them about what we send.
+ */
+const OPT_OUT_RE =
+  /\b(opt (me )?out|de baja|stop (sending|emailing|e-mailing|mailing|texting|messaging|spamming)|(deja|dejad|dejen|deje|dejar|dejéis|dejes) de (enviar|mandar|escribir)\w*|no me (envíes|envies|enviéis|envieis|envíen|envien|mandes|mandéis|mandeis|manden) más)\b/;
+/** "I never asked to unsubscribe", "I don't want to unsubscribe", "no quiero darme de baja": not a wish to stop. */
+const NEGATED_OPT_OUT_RE =
+  /(^|\s)(not|never|don't|dont|didn't|didnt|do not|did not|no quiero|no pedí|no pedi|nunca pedí|nunca pedi|no he pedido)(\s+[^\s,.;:!?]+){0,3}\s+(unsubscrib|unsub\b|opt out|optout|darme de baja|darse de baja|desuscribir|desapuntar)/u;
 const NEGATIONS = new Set(['no', 'not', "don't", 'dont', 'never', "doesn't", "didn't", 'without', 'nunca', 'ninguna', 'ningún', 'ninguno']);
 /** What news and offers are called: a stop or a negation is about consent only when it names one of these. */
 const MARKETING_WORDS = new Set([
@@ -155,12 +164,15 @@ const GRANT_WORDS = new Set([
 export function readConsentWish(text: string): ConsentWish | undefined {
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
+  // An explicit opt-out wins over a complaint in the same message ("I don't get why you send offers, unsubscribe me"):
+  // withdrawing is always safe to honour at once. Unless it is itself negated ("I never asked to unsubscribe").
+  const optOut = (w.some((x) => OPT_OUT_WORDS.has(x)) || OPT_OUT_RE.test(joined)) && !NEGATED_OPT_OUT_RE.test(text.toLowerCase().replace(/[’`]/g, "'"));
+  if (optOut) return 'withdraw';
   if (COMPLAINT_RE.test(joined)) return undefined;
   const names = w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
-  const optOut = w.some((x) => OPT_OUT_WORDS.has(x)) || /\b(opt out|de baja)\b/.test(joined);
   const stops = w.some((x) => STOP_WORDS.has(x)) || /\b(no more|any more|anymore|ya no|no más|no mas)\b/.test(joined);
   const negates = w.some((x) => NEGATIONS.has(x)) && !KEEP_RE.test(joined);
-  if (optOut || (names && (stops || negates))) return 'withdraw';
+  if (names && (stops || negates)) return 'withdraw';
   if (w.some((x) => GRANT_WORDS.has(x))) return 'grant';
   return undefined;
 }

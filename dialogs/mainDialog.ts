@@ -14,7 +14,7 @@ import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
-import type { OrderProofs } from './orderDialog';
+import { ORDER_EMAIL_PROMPT, ORDER_PROMPT, type OrderProofs } from './orderDialog';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
@@ -77,6 +77,16 @@ export interface MainDialogDeps {
  * comment), yes/no (the dialog says what it did not do, then the request is routed) and the clarifying choice.
  */
 const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, 'clarifyChoice']);
+/**
+ * Prompts whose answer has a form, and the entity that is it: anything else the recognizer is sure of is another
+ * request ("where is my order 55555" at the question for another order's e-mail).
+ */
+const FORM_PROMPTS = new Map([
+  [ORDER_PROMPT, 'orderNumber'],
+  [ORDER_EMAIL_PROMPT, 'email'],
+]);
+/** How sure a message must be of another intent, or of being out of scope, to leave a pending question. */
+const SURE_ELSEWHERE = 0.9;
 
 export class MainDialog {
   private readonly dialogs: DialogSet;
@@ -183,12 +193,23 @@ export class MainDialog {
   private leavesQuestion(context: TurnContext, dc: DialogContext): boolean {
     let inner = dc;
     while (inner.child) inner = inner.child;
-    if (SELF_JUDGING_PROMPTS.has(inner.activeDialog?.id ?? '')) return false;
+    const prompt = inner.activeDialog?.id ?? '';
+    if (SELF_JUDGING_PROMPTS.has(prompt)) return false;
     const { recognition } = turnInfo(context);
-    if (recognition.text.trim().split(/\s+/).length < 4) return false;
-    if (recognition.entities.some((e) => e.type === 'email' || e.type === 'orderNumber' || e.type === 'phone')) return false;
     const d = decide(recognition, this.d.confidence);
-    return d.kind === 'answer' && recognition.score >= 0.9;
+    const form = FORM_PROMPTS.get(prompt);
+    if (form) {
+      if (recognition.entities.some((e) => e.type === form)) return false;
+      // Whatever has not the answer's form and is clearly something else leaves: another intent the bot would answer
+      // (not the one that asked: "I want to track my order" at its own prompt is asked again), or a message sure to be
+      // out of scope ("what's the weather tomorrow"). A bare "no" is the prompt's to read.
+      if (readYesNo(recognition.text)) return false;
+      if (d.kind === 'answer') return DIALOG_FOR_INTENT[d.intent] !== dc.activeDialog?.id;
+      return recognition.intent === OUT_OF_SCOPE && recognition.score >= SURE_ELSEWHERE;
+    }
+    if (recognition.entities.some((e) => e.type === 'email' || e.type === 'orderNumber' || e.type === 'phone')) return false;
+    if (recognition.text.trim().split(/\s+/).length < 4) return false;
+    return d.kind === 'answer' && recognition.score >= SURE_ELSEWHERE;
   }
 
   private outcomeOf(result: DialogTurnResult): RouteOutcome {

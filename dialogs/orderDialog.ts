@@ -5,10 +5,10 @@ import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { end, YES_NO_PROMPT } from './dialogResult';
 import { turnInfo } from './turnInfo';
-import { readYesNo, words } from './yesNo';
+import { readYesNo } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
-const ORDER_EMAIL_PROMPT = 'orderEmailPrompt';
+export const ORDER_EMAIL_PROMPT = 'orderEmailPrompt';
 const ORDER_RE = /#?\b(\d{5,10})\b/;
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 /** Wrong e-mails offered as proof in one conversation before the bot stops checking (each one is audited). */
@@ -53,11 +53,18 @@ export abstract class OrderDialog extends ComponentDialog {
         const n = extractOrderNumber(p.recognized.value);
         // A bare "no" is the customer's answer (no number at hand, or not wanted), not a typo to ask again about.
         if (n || readYesNo(p.recognized.value ?? '') === 'no') return Promise.resolve(true);
-        // Two bad answers in a row end the prompt; the dialog then gives up gracefully.
-        return Promise.resolve(p.attemptCount >= 3);
+        // An unclear answer is asked again once; the second ends the prompt and the customer is offered help. (A clear
+        // other request never gets here: the router lets it leave the question, MainDialog.leavesQuestion.)
+        return Promise.resolve(p.attemptCount >= 2);
       }),
     );
-    this.addDialog(new TextPrompt(ORDER_EMAIL_PROMPT));
+    this.addDialog(
+      new TextPrompt(ORDER_EMAIL_PROMPT, (p: PromptValidatorContext<string>) => {
+        const text = p.recognized.value ?? '';
+        if (EMAIL_RE.test(text) || readYesNo(text) === 'no') return Promise.resolve(true);
+        return Promise.resolve(p.attemptCount >= 2);
+      }),
+    );
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
   }
 
@@ -119,7 +126,7 @@ export abstract class OrderDialog extends ComponentDialog {
       return end(step, { outcome: { kind: 'answered' } });
     }
     const ask = who.verifiedEmails.length > 0 ? 'askOrderEmailVerified' : 'askOrderEmail';
-    return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }) });
+    return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }), retryPrompt: t(language, 'retryOrderEmail', { order: number }) });
   }
 
   private async proveOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -130,8 +137,8 @@ export abstract class OrderDialog extends ComponentDialog {
     const email = text.match(EMAIL_RE)?.[0];
     if (!email) {
       await step.context.sendActivity(t(language, 'orderNeedsEmail', { order: number }));
-      // A longer answer is probably a new request: the router gets it.
-      return end(step, words(text).length > 3 ? { reroute: true } : { outcome: { kind: 'answered' } });
+      // "no" is an answer; two unclear ones are not understood (the turn pipeline then offers help, once).
+      return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
     }
     const who = await this.identity(step.context);
     const r = await this.orders.prove(who, number, email, this.callContext(step.context));

@@ -95,8 +95,12 @@ const REPLIES = {
   },
   emptyMessage: { en: 'I received an empty message. What can I do for you?', es: 'He recibido un mensaje vacío. ¿Qué puedo hacer por ti?' },
   attachmentReceived: {
-    en: 'Thanks, I received your file ({name}). An agent can look at it; what is it about?',
-    es: 'Gracias, he recibido tu archivo ({name}). Un agente puede revisarlo; ¿de qué se trata?',
+    en: 'Thanks, I received your file ({name}); it stays with this chat. I cannot look inside files myself: tell me what it is about (a return, a refund, a damaged item…) or a person can look at it.',
+    es: 'Gracias, he recibido tu archivo ({name}); queda guardado en este chat. Yo no puedo ver el contenido de los archivos: dime de qué se trata (una devolución, un reembolso, un artículo dañado…) o una persona puede revisarlo.',
+  },
+  attachmentReceivedQueued: {
+    en: 'Thanks, I received your file ({name}). The person who takes your chat will see it.',
+    es: 'Gracias, he recibido tu archivo ({name}). La persona que atienda tu chat lo verá.',
   },
   attachmentTooLarge: {
     en: 'Sorry, that file is too large: files can be up to {max}. Nothing was sent.',
@@ -163,6 +167,10 @@ const REPLIES = {
   orderProofFailed: {
     en: 'I could not find an order {order} with that e-mail address, so I cannot show or change it. Please check both in your order confirmation e-mail.',
     es: 'No encuentro un pedido {order} con ese correo, así que no puedo mostrarlo ni cambiarlo. Revisa ambos en el correo de confirmación del pedido.',
+  },
+  retryOrderEmail: {
+    en: 'That does not look like an e-mail address. Please type the e-mail address order {order} was placed with.',
+    es: 'Eso no parece un correo electrónico. Escribe el correo con el que se hizo el pedido {order}.',
   },
   orderNeedsEmail: {
     en: 'Without the e-mail address on order {order} I cannot show or change it.',

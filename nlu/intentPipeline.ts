@@ -23,12 +23,20 @@ export interface PipelineOptions {
   /** Noisy copies of the training utterances for the n-gram models (typoAugment.ts); node-nlp too when `typosForNodeNlp`. */
   typos?: TypoOptions;
   typosForNodeNlp?: boolean;
+  /**
+   * How validation data chooses the weights and the out-of-scope threshold: the best accuracy over all its examples,
+   * and among choices of equal accuracy, 'first' takes the first in grid order (the lowest threshold), 'refuse' the
+   * highest threshold: validation cannot tell them apart, and refusing ("I did not understand", a question back) costs
+   * a customer less than a wrong answer.
+   */
+  ties?: 'first' | 'refuse';
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = {
   linear: { ...DEFAULT_LINEAR, charMin: 2, charMax: 5, epochs: 10, learningRate: 0.3 },
   wordView: DEFAULT_MLP,
   useNodeNlp: true,
+  ties: 'refuse',
 };
 
 /**
@@ -40,6 +48,8 @@ export const CORPUS_PIPELINE: PipelineOptions = {
   ...DEFAULT_PIPELINE,
   wordView: { ...DEFAULT_MLP, features: { ...DEFAULT_MLP.features, chars: true, charMin: 3, charMax: 4 } },
   typos: DEFAULT_TYPOS,
+  // The confidence policy (confidencePolicy.ts) and the test-set figures were calibrated and measured with this.
+  ties: 'first',
 };
 
 export interface Scores {
@@ -171,7 +181,7 @@ export class IntentPipeline {
 
   /**
    * Chooses the mixing weights and the threshold together on validation data, by accuracy over all validation
-   * examples (an out-of-scope one counts as right when refused). Together, because the weights also shape the
+   * examples (an out-of-scope one counts as right when refused); ties as the pipeline's `ties` says. Together, because the weights also shape the
    * confidence the threshold cuts: weights chosen by in-scope accuracy alone measured well on in-scope data and
    * then needed a threshold that refused too little or too much. Without out-of-scope examples the threshold
    * stays 0 and this is plain in-scope accuracy.
@@ -182,6 +192,7 @@ export class IntentPipeline {
     const betas = this.words ? [1, 0.7, 0.6, 0.5, 0.4, 0.3] : [1];
     const hasOos = scored.some((x) => x.v.label === OOS_LABEL);
     const thresholds = hasOos ? Array.from({ length: 101 }, (_, i) => i / 100) : [0];
+    const refuse = this.options.ties === 'refuse';
     let best = { alpha: 1, beta: 1, threshold: 0, right: -1 };
     for (const beta of betas) {
       for (const alpha of alphas) {
@@ -189,7 +200,7 @@ export class IntentPipeline {
         for (const t of thresholds) {
           let right = 0;
           for (const { gold, p } of preds) if (gold === OOS_LABEL ? p.label === OOS_LABEL || p.confidence < t : p.label === gold && p.confidence >= t) right++;
-          if (right > best.right) best = { alpha, beta, threshold: t, right };
+          if (right > best.right || (refuse && right === best.right && t > best.threshold)) best = { alpha, beta, threshold: t, right };
         }
       }
     }

@@ -212,3 +212,46 @@ describe('must hold: a customer problem never changes consent', () => {
     expect((await chat.customer()).consent.slice(history)).toEqual([]);
   });
 });
+
+/**
+ * Found by an outside tester: "I don't get why you send offers, unsubscribe me" was read as a complaint (something not
+ * received) and only asked back. An explicit opt-out wins over everything else in the message: the withdrawal is
+ * honoured at once and confirmed, in both languages, whether consent was granted before or not.
+ */
+const OPT_OUTS: [text: string, locale: string][] = [
+  ["I don't get why you send offers, unsubscribe me", 'en-US'],
+  ["I didn't receive my refund yet and I don't want your newsletter, unsubscribe", 'en-US'],
+  ['I never get anything useful from your emails, stop sending me offers', 'en-US'],
+  ['unsubscribe me from the newsletter please', 'en-US'],
+  ["I don't understand why I get your promotions, opt me out", 'en-US'],
+  ['stop sending me marketing emails', 'en-US'],
+  ['no entiendo por qué me mandáis ofertas, quiero darme de baja', 'es-ES'],
+  ['no me llega nada útil en vuestros correos, dejad de enviarme publicidad', 'es-ES'],
+  ['darme de baja del boletín', 'es-ES'],
+  ['no recibí el pedido y además no quiero más ofertas, darme de baja de las promociones', 'es-ES'],
+];
+
+describe('must hold: an explicit opt-out is honoured at once and confirmed', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  beforeAll(async () => {
+    channel = await new ChannelServer().start();
+    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await channel.stop();
+  });
+
+  test.each(OPT_OUTS.map(([text, locale], i) => [text, locale, i % 2 === 0] as const))('%j (%s, granted before: %s)', async (text, locale, grantedBefore) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(locale === 'es-ES' ? 'hola' : 'hello');
+    const customer = await chat.customer();
+    if (grantedBefore) await running.app.services.profiles.setConsent(customer.id, 'marketing', true, { channel: 'test', method: 'form' });
+    const history = (await chat.customer()).consent.length;
+    const turn = await chat.say(text);
+    expect(turn.replies.join(' | ')).toMatch(locale === 'es-ES' ? /ya no recibirás ofertas/ : /you will not receive offers from us any more/);
+    const added = (await chat.customer()).consent.slice(history);
+    expect(added).toEqual([expect.objectContaining({ purpose: 'marketing', granted: false, method: 'chat' })]);
+  });
+});

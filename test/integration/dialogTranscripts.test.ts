@@ -25,9 +25,9 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
     steps: [
       ['where is my order', /order number/],
       ['the blue kettle', /does not look like an order number/],
-      ['last tuesday', /does not look like/],
-      // Said once: the dialog that gave up used to apologise too, before the turn's own "did not understand".
-      ['I lost it', /^(?!.*did not understand.*did not understand).*did not understand/],
+      // Asked again once, then help is offered. Said once: the dialog that gave up used to apologise too, before the
+      // turn's own "did not understand".
+      ['last tuesday', /^(?!.*did not understand.*did not understand)(?!.*does not look like).*did not understand/],
     ],
   },
   // A bare "no" to the number is an answer: the bot lets it go instead of asking again or not understanding.

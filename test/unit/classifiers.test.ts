@@ -97,6 +97,36 @@ describe('IntentPipeline.calibrate', () => {
   });
 });
 
+describe('IntentPipeline.calibrate ties', () => {
+  const base = { ...DEFAULT_PIPELINE, useNodeNlp: false, wordView: { ...DEFAULT_MLP, hidden: 16, epochs: 40 } };
+  const withLang = (xs: { text: string; label: string }[]): LabeledText[] => xs.map((x) => ({ ...x, language: 'en' }));
+  const validation = withLang([
+    { text: 'where is my package', label: 'track' },
+    { text: 'reset the password', label: 'password' },
+    { text: 'i want a refund', label: 'refund' },
+    { text: 'what is the capital of peru', label: OOS_LABEL },
+  ]);
+
+  it('among thresholds validation cannot tell apart, "refuse" takes the highest and "first" the lowest', async () => {
+    const p = new IntentPipeline({ ...base, ties: 'first' });
+    await p.train(withLang(TRAIN));
+    const first = await p.calibrate(validation);
+    const firstRight = await rightCount(p, validation);
+    const q = new IntentPipeline({ ...base, ties: 'refuse' });
+    await q.train(withLang(TRAIN));
+    const refused = await q.calibrate(validation);
+    // The same (deterministic) models, the same best accuracy, a higher threshold.
+    expect(await rightCount(q, validation)).toBe(firstRight);
+    expect(refused.threshold).toBeGreaterThan(first.threshold);
+  });
+});
+
+async function rightCount(p: IntentPipeline, xs: LabeledText[]): Promise<number> {
+  let n = 0;
+  for (const v of xs) if ((await p.predict(v.text, 'en')).label === v.label) n++;
+  return n;
+}
+
 describe('IntentPipeline with node-nlp', () => {
   it("scores each text with exactly the classifications of node-nlp's own NlpManager.process", async () => {
     const p = new IntentPipeline({ ...DEFAULT_PIPELINE, wordView: { ...DEFAULT_MLP, hidden: 16, epochs: 10 } });

@@ -69,6 +69,13 @@ describe('what a message about news and offers asks for', () => {
     'cancelar la suscripción',
     'quítame de la lista de correo',
     'I never asked for these offers',
+    // An explicit opt-out wins over the words of a complaint in the same message.
+    "I don't get why you send offers, unsubscribe me",
+    "I didn't receive my refund yet and I don't want your newsletter, unsubscribe",
+    'I never get anything useful from your emails, stop sending me offers',
+    'no entiendo por qué me mandáis ofertas, quiero darme de baja',
+    'no me llega nada útil, dejad de enviarme publicidad',
+    "I don't want offers, unsubscribe",
   ])('%j withdraws', (text) => {
     expect(readConsentWish(text)).toBe('withdraw');
   });
@@ -90,6 +97,10 @@ describe('what a message about news and offers asks for', () => {
     'ya no quiero el pedido 55555',
     'no me llegan los SMS de seguimiento',
     "does the newsletter have discount codes? I don't want to miss them",
+    // A negated opt-out is no wish to stop.
+    'I never asked to unsubscribe, why do I get nothing?',
+    "I don't want to unsubscribe",
+    'no quiero darme de baja',
   ])('%j is not a withdrawal', (text) => {
     expect(readConsentWish(text)).not.toBe('withdraw');
   });
