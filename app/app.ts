@@ -48,6 +48,7 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
 import { HandoffEvents } from '../handoff/handoffEvents';
 import { HandoffService, type CustomerChannel } from '../handoff/handoffService';
+import { closeForErasure } from '../handoff/erasure';
 import { loadShippedCorpus, type LanguageCorpus } from '../nlu/corpus';
 import { CorpusAdditions, LiveRecognizer } from '../nlu/corpusAdditions';
 import { AuditLog } from '../review/auditLog';
@@ -214,6 +215,7 @@ export async function buildApp(config: Config, log: Logger, deps: AppDeps = {}):
   const privacy = new PrivacyService(store, profiles, identity, {
     notify,
     corpus,
+    endConversation: (c, actorId) => closeForErasure(store, events, c, actorId),
     // The model was trained with what the erased person wrote: train it again without.
     onCorpusChanged: () => void recognizer.retrainNow((err) => log.error({ err }, 'retraining the recognizer after an erasure failed')),
   });
