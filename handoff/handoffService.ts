@@ -5,7 +5,7 @@ import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
 import { sourcesOf, transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
 import { t } from '../locale/replies';
-import { canSee, canWatch } from '../review/accessPolicy';
+import { canAnnotate, canSee, canWatch, canWhisper, type Actor } from '../review/accessPolicy';
 
 /** At most one typing activity per chat this often (ms): channels show one for about three seconds. */
 export const TYPING_EVERY_MS = 3000;
@@ -564,8 +564,11 @@ export class HandoffService {
    * An internal note on the transcript; the customer never sees it. A supervisor's or admin's note or whisper on a
    * chat is audited; an agent's own notes are part of their work.
    */
-  async note(author: { id: string; role: string }, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+  async note(author: Actor, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
     const c = await this.conversation(conversationId);
+    // Watching a queued chat is not serving it: notes are for its holder (and reviewers), whispers for reviewers.
+    if (kind === 'whisper' && !canWhisper(author)) throw new AppError('FORBIDDEN', 'whispers are for supervisors');
+    if (!canAnnotate(author, c)) throw new AppError('HANDOFF_NOT_OWNER');
     const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
     this.events.emit('message.created', { conversation: c, message });
     if (author.role !== 'agent')
