@@ -15,6 +15,7 @@ import { SupportBot } from '../bot/supportBot';
 import { loadKnowledge } from '../dialogs/knowledge';
 import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
+import { closeForErasure } from '../handoff/erasure';
 import { HandoffEvents } from '../handoff/handoffEvents';
 import { HandoffService, type CustomerChannel } from '../handoff/handoffService';
 import { loadShippedCorpus, type LanguageCorpus } from '../nlu/corpus';
@@ -143,6 +144,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   const privacy = new PrivacyService(store, profiles, identity, {
     notify,
     corpus,
+    endConversation: (c, actorId) => closeForErasure(store, events, c, actorId),
     // The model was trained with what the erased person wrote: train it again without.
     onCorpusChanged: () => void recognizer.retrainNow((err) => log.error({ err }, 'retraining the recognizer after an erasure failed')),
   });

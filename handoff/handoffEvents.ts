@@ -16,7 +16,8 @@ export type TransitionCause =
   | 'closed' // agent → closed
   | 'reopened' // closed → bot (the customer wrote again, or a mention arrived)
   | 'external_started' // bot → external (Bot Framework handoff protocol)
-  | 'external_ended'; // external → bot or closed (handoff.status failed or completed)
+  | 'external_ended' // external → bot or closed (handoff.status failed or completed)
+  | 'erased'; // any open state → closed (the customer's data was erased)
 
 /** Domain events; the agent console gateway and analytics subscribe. The handoff service never imports a transport. */
 export interface HandoffEventMap {

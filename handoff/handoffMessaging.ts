@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors';
 import type { Conversation, Message } from '../models/records';
 import { t } from '../locale/replies';
+import { canAnnotate, canWhisper, type Actor } from '../review/accessPolicy';
 import type { HandoffContext, LastReplies } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
 
@@ -65,8 +66,11 @@ export class HandoffMessaging {
    * An internal note on the transcript; the customer never sees it. A supervisor's or admin's note or whisper on a
    * chat is audited; an agent's own notes are part of their work.
    */
-  async note(author: { id: string; role: string }, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+  async note(author: Actor, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
     const c = await this.ctx.conversation(conversationId);
+    // Watching a queued chat is not serving it: notes are for its holder (and reviewers), whispers for reviewers.
+    if (kind === 'whisper' && !canWhisper(author)) throw new AppError('FORBIDDEN', 'whispers are for supervisors');
+    if (!canAnnotate(author, c)) throw new AppError('HANDOFF_NOT_OWNER');
     const { message } = await this.ctx.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
     this.ctx.events.emit('message.created', { conversation: c, message });
     if (author.role !== 'agent')

@@ -1,4 +1,5 @@
 import type { Conversation, Message, User } from '../models/records';
+import type { Actor } from '../review/accessPolicy';
 import type { Store } from '../store/store';
 import type { EscalationDecision } from './escalationPolicy';
 import type { HandoffEvents } from './handoffEvents';
@@ -104,7 +105,7 @@ export class HandoffService {
   agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
     return this.messaging.agentMessage(agentId, conversationId, text, clientMessageId);
   }
-  note(author: { id: string; role: string }, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
+  note(author: Actor, conversationId: string, text: string, kind: 'note' | 'whisper' = 'note'): Promise<Message> {
     return this.messaging.note(author, conversationId, text, kind);
   }
   typing(agentId: string, conversationId: string, at = Date.now()): Promise<void> {

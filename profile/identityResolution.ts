@@ -46,7 +46,7 @@ export class IdentityResolution {
     const made: MergeSuggestion[] = [];
     for (const other of others) {
       const evidence = [
-        `same ${contact.type} ${value}${other.contacts.some((p) => p.type === contact.type && p.value === value && p.verified) ? ' (verified on the other profile)' : ''}`,
+        `same ${contact.type} ${maskContact(value)}${other.contacts.some((p) => p.type === contact.type && p.value === value && p.verified) ? ' (verified on the other profile)' : ''}`,
       ];
       let score = 0.6;
       if (me.displayName && other.displayName && me.displayName.toLowerCase() === other.displayName.toLowerCase()) {
@@ -87,7 +87,8 @@ export class IdentityResolution {
       const claimOnly = s.evidence.some((e) => e.includes('(verified on the other profile)')) || b.contacts.some((p) => p.verified);
       if (claimOnly && a.identities.length > 0)
         who.push('merging does not verify anything typed in chat: verified contact points of one side stop being verified');
-      out.push({ ...s, evidence: [...who, ...s.evidence] });
+      // Suggestions stored before evidence was masked still carry the full address: masked on the way out too.
+      out.push({ ...s, evidence: [...who, ...s.evidence.map(maskContactsIn)] });
     }
     return out;
   }
@@ -262,13 +263,25 @@ export class IdentityResolution {
   }
 }
 
+/**
+ * A contact point as a person deciding on a merge sees it: enough to recognise ("b•••@example.com", "•••433"), not
+ * to contact. Suggestions hold only this form, so their evidence never spreads the address.
+ */
+export function maskContact(v: string): string {
+  const at = v.indexOf('@');
+  return at > 0 ? `${v[0]}•••${v.slice(at)}` : `•••${v.slice(-3)}`;
+}
+
+const EMAIL_IN_TEXT = /([^\s@•(]+)@([^\s@)]+)/g;
+const PHONE_IN_TEXT = /\+?\d[\d ()-]{5,}\d/g;
+
+function maskContactsIn(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, (m) => maskContact(m)).replace(PHONE_IN_TEXT, (m) => maskContact(m.replace(/\D/g, '')));
+}
+
 /** "Ben Carter · b•••@example.com (verified) · slack, webchat · 3 conversations": who a profile is, contact points masked. */
 function describe(c: Customer): string {
-  const mask = (v: string) => {
-    const at = v.indexOf('@');
-    return at > 0 ? `${v[0]}•••${v.slice(at)}` : `•••${v.slice(-3)}`;
-  };
-  const contacts = c.contacts.map((p) => `${mask(p.value)} (${p.verified ? 'verified' : 'unverified'}, ${p.source})`);
+  const contacts = c.contacts.map((p) => `${maskContact(p.value)} (${p.verified ? 'verified' : 'unverified'}, ${p.source})`);
   const channels = [...new Set(c.identities.map((i) => i.channelId))];
   return [
     c.displayName ?? '(no name)',

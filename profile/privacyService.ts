@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Customer, Message } from '../models/records';
+import type { Conversation, Customer, Message } from '../models/records';
 import type { Store } from '../store/store';
 import type { IdentityResolution } from './identityResolution';
 import type { ProfileService } from './profileService';
@@ -15,6 +15,8 @@ export interface PrivacyOptions {
   corpus?: CorpusEraser;
   /** Called when erasure removed corpus additions: the model trained with them is retrained without them. */
   onCorpusChanged?: () => void;
+  /** Ends an open chat of the person (queued, offered, held) before it is erased: handoff owns that change. */
+  endConversation?: (conversation: Conversation, actorId?: string) => Promise<unknown>;
 }
 
 export interface ErasureReport {
@@ -66,6 +68,8 @@ export class PrivacyService {
     // What they wrote, read before it is blanked: corpus additions made from it go too.
     const texts: string[] = [];
     for (const c of conversations) for (const m of await this.store.listMessages(c.id)) if (m.role === 'customer' && m.text) texts.push(m.text);
+    // Open chats leave every queue and inbox first, so nobody holds or answers what is being erased.
+    for (const c of conversations) if (c.state !== 'closed') await this.options.endConversation?.(c, actorId);
     let messages = 0;
     for (const c of conversations) {
       await this.store.deleteState([dialogStateKey(c.channelId, c.channelConversationId)]);

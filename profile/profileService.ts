@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
-import { canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
+import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import type { ProfileActions } from './profileActions';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
@@ -165,7 +165,19 @@ export class ProfileService implements ProfileActions {
   }
 
   /** Consent recorded by staff in the console on the customer's behalf (method 'agent'); audited. */
-  async consentByStaff(customerId: string, actor: { id: string }, purpose: ConsentPurpose, granted: boolean, channel: string): Promise<Customer> {
+  /**
+   * Staff change a profile only where they serve that customer (canEditCustomer): someone who may only look (an
+   * agent at a queued chat) gets CUSTOMER_NOT_SERVED; someone who may not see the customer, "no such customer".
+   */
+  private async editableBy(actor: Actor, customerId: string): Promise<void> {
+    if (isReviewer(actor)) return;
+    const c = await this.visibleTo(actor, customerId);
+    if (!c) throw new AppError('NOT_FOUND', 'no such customer');
+    if (!canEditCustomer(actor, await this.store.listConversations({ customerId: c.id, limit: MAX_PAGE }))) throw new AppError('CUSTOMER_NOT_SERVED');
+  }
+
+  async consentByStaff(customerId: string, actor: Actor, purpose: ConsentPurpose, granted: boolean, channel: string): Promise<Customer> {
+    await this.editableBy(actor, customerId);
     const customer = await this.setConsent(customerId, purpose, granted, { channel: 'console', method: 'agent', scope: channel });
     await this.store.appendAudit({
       actorId: actor.id,
@@ -178,7 +190,8 @@ export class ProfileService implements ProfileActions {
   }
 
   /** Staff replace a customer's tags or add a note from the console; audited. */
-  async updateByStaff(customerId: string, actor: { id: string; name: string }, change: { tags?: string[]; addNote?: string }): Promise<Customer> {
+  async updateByStaff(customerId: string, actor: Actor & { name: string }, change: { tags?: string[]; addNote?: string }): Promise<Customer> {
+    await this.editableBy(actor, customerId);
     const customer = await this.update(customerId, (c) => ({
       ...(change.tags ? { tags: [...new Set(change.tags)] } : {}),
       ...(change.addNote

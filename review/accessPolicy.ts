@@ -37,3 +37,21 @@ export function canWatch(actor: Actor, c: Conversation): boolean {
 export function canSeeCustomer(actor: Actor, conversations: readonly Conversation[]): boolean {
   return isReviewer(actor) || conversations.some((c) => canSee(actor, c) || canWatch(actor, c));
 }
+
+/**
+ * The write rule: internal notes on a chat, and a customer's profile (notes, tags, consent). Reviewers on any; an
+ * agent on the chat they hold now and on the profile of its customer. Looking at a queued chat before taking it is
+ * not serving it: an agent who only watches may not write.
+ */
+export function canAnnotate(actor: Actor, c: Conversation): boolean {
+  return isReviewer(actor) || (c.state === 'agent' && c.agentId === actor.id);
+}
+
+/** Whispers coach the holder of a chat: a reviewer's, never an agent's. */
+export function canWhisper(actor: Actor): boolean {
+  return isReviewer(actor);
+}
+
+export function canEditCustomer(actor: Actor, conversations: readonly Conversation[]): boolean {
+  return isReviewer(actor) || conversations.some((c) => canAnnotate(actor, c));
+}

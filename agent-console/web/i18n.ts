@@ -282,6 +282,10 @@ const STRINGS = {
     es: 'Este chat cambió de estado y eso ya no es posible.',
   },
   err_HANDOFF_NOT_OWNER: { en: 'This chat is no longer yours.', es: 'Este chat ya no es tuyo.' },
+  err_CUSTOMER_NOT_SERVED: {
+    en: 'Only the agent serving this customer, or a supervisor, may change their profile.',
+    es: 'Solo el agente que atiende a este cliente, o un supervisor, puede cambiar su perfil.',
+  },
   err_HANDOFF_AT_CAPACITY: { en: 'You already have as many chats as you can take. Close one first.', es: 'Ya tienes el máximo de chats. Cierra uno antes.' },
   err_HANDOFF_UNKNOWN_AGENT: { en: 'That colleague no longer exists.', es: 'Ese colega ya no existe.' },
   err_HANDOFF_DELIVERY_FAILED: {

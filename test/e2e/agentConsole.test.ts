@@ -171,7 +171,7 @@ describeBrowser('agent console in headless Chromium', () => {
     await says('talk to a human');
     await (await queuedItem(dana, 'dana@test.local', 'suggest-1')).locator('.item-open').click();
     await dana.click('#accept');
-    await dana.locator('#suggestions', { hasText: 'same email lena@example.com' }).waitFor();
+    await dana.locator('#suggestions', { hasText: 'same email l•••@example.com' }).waitFor();
     await dana.screenshot({ path: artifact('console-suggestion.png') });
     await dana.locator('#suggestions [data-confirm]').click();
     await dana.locator('#suggestions').waitFor({ state: 'detached' });

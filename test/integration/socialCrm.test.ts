@@ -129,7 +129,9 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     const s = list.suggestions.find((x) => x.customerId === typed.id)!;
     expect(s).toMatchObject({ candidateId: verified.id });
     expect(s.score).toBeGreaterThan(0.8);
-    expect(s.evidence.join(' ')).toMatch(/same email ben@example\.com.*verified/);
+    expect(s.evidence.join(' ')).toMatch(/same email b•••@example\.com.*verified/);
+    // The evidence names the address masked, like the rest of the view: never in full.
+    expect(s.evidence.join(' ')).not.toContain('ben@example.com');
     const decide = await fetch(`${running.url}/api/merge-suggestions/${s.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
