@@ -1,6 +1,6 @@
 // node-nlp ships no types: node-nlp.d.ts types the part of it used here.
 import { NlpManager } from 'node-nlp';
-import { DEFAULT_LINEAR, LinearClassifier, type LinearOptions } from './linearClassifier';
+import { DEFAULT_LINEAR, LinearClassifier, tokenize, type LinearOptions } from './linearClassifier';
 import { DEFAULT_MLP, MlpClassifier, type MlpOptions } from './mlpClassifier';
 import { augmentWithTypos, DEFAULT_TYPOS, type TypoOptions } from './typoAugment';
 
@@ -122,9 +122,11 @@ export class IntentPipeline {
   /** Per-label probabilities from each model, in the linear model's label order. */
   async scores(raw: string, language: string): Promise<Scores> {
     const text = maskNumbers(raw);
-    const linear = this.linear.predict(text);
+    // Normalized and split once for both n-gram views.
+    const tokens = tokenize(text);
+    const linear = this.linear.predictWords(tokens);
     // Both n-gram models are trained on the same examples, so their labels come in the same (sorted) order.
-    const words = this.words?.predict(text);
+    const words = this.words?.predictWords(tokens);
     const m = this.managers.get(language) ?? this.managers.values().next().value;
     if (!m) return { linear, words };
     // node-nlp's classifier alone: NlpManager.process also runs its context manager, entity extraction, answers,

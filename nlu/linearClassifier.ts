@@ -30,22 +30,28 @@ export function normalize(text: string): string {
     .trim();
 }
 
-function rawFeatures(text: string, charMin = 3, charMax = 4, withWords = true, withChars = true): string[] {
-  const norm = normalize(text);
-  const words = norm.split(' ').filter(Boolean);
-  const out: string[] = [];
-  if (withWords) {
-    for (let i = 0; i < words.length; i++) {
-      out.push(`w:${words[i]}`);
-      if (i > 0) out.push(`b:${words[i - 1]}_${words[i]}`);
-    }
-    if (words.length) out.push(`b:^_${words[0]}`);
+/** The normalized text's words: what every featurizer reads (intentPipeline.ts computes them once per message). */
+export function tokenize(text: string): string[] {
+  return normalize(text).split(' ').filter(Boolean);
+}
+
+function wordFeatures(words: readonly string[], out: string[]): void {
+  for (let i = 0; i < words.length; i++) {
+    out.push(`w:${words[i]}`);
+    if (i > 0) out.push(`b:${words[i - 1]}_${words[i]}`);
   }
-  if (withChars)
-    for (const w of words) {
-      const padded = `<${w}>`;
-      for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
-    }
+  if (words.length) out.push(`b:^_${words[0]}`);
+}
+
+function charFeatures(word: string, charMin: number, charMax: number, out: string[]): void {
+  const padded = `<${word}>`;
+  for (let n = charMin; n <= charMax; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`c:${padded.slice(i, i + n)}`);
+}
+
+function rawFeatures(words: readonly string[], charMin = 3, charMax = 4, withWords = true, withChars = true): string[] {
+  const out: string[] = [];
+  if (withWords) wordFeatures(words, out);
+  if (withChars) for (const w of words) charFeatures(w, charMin, charMax, out);
   return out;
 }
 
@@ -80,10 +86,19 @@ export interface LinearModelJson {
   bias: number[];
 }
 
+/** Words whose character n-gram indices a featurizer keeps (a few MB); past it the oldest half is forgotten. */
+const WORD_CACHE_SIZE = 20_000;
+
 /** Sparse TF-IDF vectors (sublinear counts, L2-normalized) over a vocabulary fixed when fitted. */
 export class Featurizer {
   private featureIndex = new Map<string, number>();
   private idf = new Float32Array(0);
+  /**
+   * A word's known character n-gram indices, in the order rawFeatures lists them: building and looking up a dozen
+   * n-gram strings per word was the largest part of a recognition, and customers' words repeat. The vocabulary is
+   * fixed once fitted or loaded, so a cached list is exactly what the strings would give.
+   */
+  private charCache = new Map<string, Int32Array>();
 
   constructor(private readonly options: Pick<LinearOptions, 'charMin' | 'charMax' | 'minCharCount' | 'words' | 'chars'>) {}
 
@@ -92,7 +107,7 @@ export class Featurizer {
   }
 
   private raw(text: string): string[] {
-    return rawFeatures(text, this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false);
+    return rawFeatures(tokenize(text), this.options.charMin, this.options.charMax, this.options.words !== false, this.options.chars !== false);
   }
 
   fit(texts: string[]): void {
@@ -104,6 +119,7 @@ export class Featurizer {
       for (const f of new Set(feats)) df.set(f, (df.get(f) ?? 0) + 1);
     }
     this.featureIndex = new Map();
+    this.charCache.clear();
     const idf: number[] = [];
     for (const [f, d] of df) {
       if (f.startsWith('c:') && (total.get(f) ?? 0) < this.options.minCharCount) continue;
@@ -114,11 +130,21 @@ export class Featurizer {
   }
 
   vectorize(text: string): SparseVec {
+    return this.vectorizeWords(tokenize(text));
+  }
+
+  /** The vector of already tokenized text (tokenize): the same as vectorize(text), one normalization shared by every view. */
+  vectorizeWords(words: readonly string[]): SparseVec {
     const counts = new Map<number, number>();
-    for (const f of this.raw(text)) {
-      const i = this.featureIndex.get(f);
+    const count = (i: number | undefined) => {
       if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+    };
+    if (this.options.words !== false) {
+      const feats: string[] = [];
+      wordFeatures(words, feats);
+      for (const f of feats) count(this.featureIndex.get(f));
     }
+    if (this.options.chars !== false) for (const w of words) for (const i of this.charIndices(w)) count(i);
     const idx = new Int32Array(counts.size);
     const val = new Float32Array(counts.size);
     let k = 0;
@@ -135,12 +161,36 @@ export class Featurizer {
     return { idx, val };
   }
 
+  private charIndices(word: string): Int32Array {
+    const hit = this.charCache.get(word);
+    if (hit) return hit;
+    const feats: string[] = [];
+    charFeatures(word, this.options.charMin, this.options.charMax, feats);
+    const known: number[] = [];
+    for (const f of feats) {
+      const i = this.featureIndex.get(f);
+      if (i !== undefined) known.push(i);
+    }
+    const out = Int32Array.from(known);
+    if (this.charCache.size >= WORD_CACHE_SIZE) {
+      // Maps iterate in insertion order: the first half are the oldest entries.
+      let drop = WORD_CACHE_SIZE / 2;
+      for (const k of this.charCache.keys()) {
+        if (drop-- <= 0) break;
+        this.charCache.delete(k);
+      }
+    }
+    this.charCache.set(word, out);
+    return out;
+  }
+
   toJSON(): { features: string[]; idf: number[] } {
     return { features: [...this.featureIndex.keys()], idf: Array.from(this.idf) };
   }
 
   load(j: { features: string[]; idf: number[] }): this {
     this.featureIndex = new Map(j.features.map((f, i) => [f, i]));
+    this.charCache.clear();
     this.idf = Float32Array.from(j.idf);
     return this;
   }
@@ -206,8 +256,13 @@ export class LinearClassifier {
 
   /** Probabilities per label, in `labels` order. */
   predict(text: string): Float64Array {
+    return this.predictWords(tokenize(text));
+  }
+
+  /** predict() of already tokenized text (tokenize). */
+  predictWords(words: readonly string[]): Float64Array {
     const out = new Float64Array(this.labels.length);
-    this.scoresInto(this.featurizer.vectorize(text), out);
+    this.scoresInto(this.featurizer.vectorizeWords(words), out);
     softmaxInPlace(out);
     return out;
   }

@@ -1,4 +1,4 @@
-import { DEFAULT_LINEAR, Featurizer, mulberry32, shuffle, softmaxInPlace, type LinearOptions } from './linearClassifier';
+import { DEFAULT_LINEAR, Featurizer, mulberry32, shuffle, softmaxInPlace, tokenize, type LinearOptions } from './linearClassifier';
 
 /**
  * A one-hidden-layer network over the same sparse TF-IDF features as the linear model (words and adjacent word
@@ -145,7 +145,12 @@ export class MlpClassifier {
 
   /** Probabilities per label, in `labels` order. */
   predict(text: string): Float64Array {
-    const x = this.featurizer.vectorize(text);
+    return this.predictWords(tokenize(text));
+  }
+
+  /** predict() of already tokenized text (tokenize). */
+  predictWords(words: readonly string[]): Float64Array {
+    const x = this.featurizer.vectorizeWords(words);
     const H = this.hidden;
     const h = Float32Array.from(this.b1);
     for (let k = 0; k < x.idx.length; k++) {

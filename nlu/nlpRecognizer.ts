@@ -85,10 +85,19 @@ function split(examples: Example[]): { train: Example[]; held: Example[] } {
 const MAY_HOLD_ENTITY =
   /[0-9@]|\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|hoy|mañana|ayer|lunes|martes|miércoles|jueves|viernes|sábado|domingo|semana|mes)\b/i;
 
+/**
+ * Recognitions kept per model: customers send the same short texts again and again ("hi", "thanks", "yes", a button's
+ * title), and recognition is a pure function of the text, the hint and the trained model (a retrained model is a new
+ * recognizer with an empty cache). Only short texts are kept, so the cache stays well under a megabyte.
+ */
+const RECOGNITION_CACHE_SIZE = 2000;
+const RECOGNITION_CACHE_MAX_CHARS = 200;
+
 export class NlpRecognizer implements Recognizer {
   readonly languages: string[];
   private ner!: NlpManager;
   private pipeline!: IntentPipeline;
+  private readonly recent = new Map<string, Recognition>();
 
   constructor(
     private readonly corpora: LanguageCorpus[],
@@ -113,6 +122,7 @@ export class NlpRecognizer implements Recognizer {
   async train(): Promise<void> {
     const hash = this.hash();
     const cache = this.options.cacheFile;
+    this.recent.clear();
     this.ner = newManager(this.languages);
     if (cache && fs.existsSync(cache)) {
       try {
@@ -152,6 +162,21 @@ export class NlpRecognizer implements Recognizer {
 
   async recognize(rawText: string, hint: { language?: string } = {}): Promise<Recognition> {
     const text = (typeof rawText === 'string' ? rawText : '').slice(0, this.options.maxChars);
+    if (text.length > RECOGNITION_CACHE_MAX_CHARS) return this.recognizeNow(text, hint);
+    const key = `${hint.language ?? ''}\u0000${text}`;
+    let r = this.recent.get(key);
+    if (r) {
+      // Most recently used last: the first entry is the one to forget.
+      this.recent.delete(key);
+    } else {
+      r = await this.recognizeNow(text, hint);
+      if (this.recent.size >= RECOGNITION_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.recent.set(key, r);
+    return copyOf(r);
+  }
+
+  private async recognizeNow(text: string, hint: { language?: string }): Promise<Recognition> {
     if (text.trim() === '') {
       return { text, intent: OUT_OF_SCOPE, score: 0, entities: [], sentiment: 0, language: hint.language ?? this.languages[0] };
     }
@@ -200,6 +225,15 @@ export function intentOf(ranking: Ranking): Pick<Recognition, 'intent' | 'score'
     intent: name(ranking.prediction.label),
     score: ranking.prediction.confidence,
     alternatives: ranking.ranked.slice(0, 3).map((p) => ({ intent: name(p.label), score: p.confidence })),
+  };
+}
+
+/** Each caller gets its own copy of a kept recognition: nothing a turn does to it reaches the next one. */
+function copyOf(r: Recognition): Recognition {
+  return {
+    ...r,
+    entities: r.entities.map((e) => ({ ...e })),
+    ...(r.alternatives ? { alternatives: r.alternatives.map((a) => ({ ...a })) } : {}),
   };
 }
 

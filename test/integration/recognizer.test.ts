@@ -11,6 +11,16 @@ describe('NlpRecognizer on the shipped corpus', () => {
     recognizer = await sharedRecognizer();
   }, 300_000);
 
+  it('answers a text it has seen with the same recognition, each caller with its own copy', async () => {
+    const first = await recognizer.recognize('my order 12345 never came, I want a refund', { language: 'en' });
+    const snapshot = structuredClone(first);
+    first.entities.length = 0;
+    first.alternatives![0].score = -1;
+    first.intent = 'changed';
+    expect(await recognizer.recognize('my order 12345 never came, I want a refund', { language: 'en' })).toEqual(snapshot);
+    expect(snapshot.entities).toEqual([{ type: 'orderNumber', text: '12345', value: '12345' }]);
+  });
+
   test.each([
     ['where is my order 12345', 'en'],
     ['I forgot my PIN, help me get back in', 'en'],

@@ -1,4 +1,4 @@
-import { Featurizer, DEFAULT_LINEAR } from '../../nlu/linearClassifier';
+import { Featurizer, DEFAULT_LINEAR, tokenize } from '../../nlu/linearClassifier';
 import { DEFAULT_MLP, MlpClassifier, type MlpModelJson } from '../../nlu/mlpClassifier';
 import { DEFAULT_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText } from '../../nlu/intentPipeline';
 
@@ -27,6 +27,29 @@ describe('Featurizer', () => {
     expect(v.idx.length).toBeGreaterThan(0);
     expect(Math.hypot(...v.val)).toBeCloseTo(1, 5);
     expect(f.vectorize('zzz qqq').idx.length).toBe(0);
+  });
+
+  it('gives the same vector for a text seen before (its words kept) as a fresh featurizer does', () => {
+    const texts = TRAIN.map((e) => e.text);
+    const warm = new Featurizer({ ...DEFAULT_LINEAR, charMin: 2, charMax: 5 });
+    warm.fit(texts);
+    warm.vectorize('where is my refund, my password');
+    const fresh = new Featurizer({ ...DEFAULT_LINEAR, charMin: 2, charMax: 5 }).load(warm.toJSON());
+    for (const t of ['where is my refund, my password', 'Where is MY parcel?', 'reset reset my password']) {
+      expect(warm.vectorize(t)).toEqual(fresh.vectorize(t));
+      expect(warm.vectorizeWords(tokenize(t))).toEqual(fresh.vectorize(t));
+    }
+  });
+
+  it('forgets what it kept of words when fitted again (the vocabulary changed)', () => {
+    const f = new Featurizer({ ...DEFAULT_LINEAR });
+    f.fit(TRAIN.slice(0, 5).map((e) => e.text));
+    const before = f.vectorize('refund my parcel');
+    f.fit(TRAIN.map((e) => e.text));
+    const refitted = new Featurizer({ ...DEFAULT_LINEAR });
+    refitted.fit(TRAIN.map((e) => e.text));
+    expect(f.vectorize('refund my parcel')).toEqual(refitted.vectorize('refund my parcel'));
+    expect(f.vectorize('refund my parcel')).not.toEqual(before);
   });
 });
 

@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { buildApp, trainRecognizer } from '../app/app';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
+import type { Recognizer } from '../nlu/recognizer';
+import type { Store } from '../store/store';
+import { SqliteStore } from '../store/sqliteStore';
+import type { BenchSink } from './webchatLoad';
+
+/**
+ * `npm run bench` section "relayparts": where the time of a customer → agent relay goes, with 200 chats held by
+ * agents. The store, the recognizer, the handoff events and the server's sockets are wrapped here (nothing in the
+ * product is instrumented): each customer message is sent alone and every step is stamped on one clock.
+ */
+const HELD = 200;
+const ROUNDS = 2;
+
+type Stamp = { name: string; at: number; ms?: number };
+
+export async function relayBreakdown({ dir, rows, results }: BenchSink): Promise<void> {
+  process.stdout.write('\n== relay customer → agent, step by step\n');
+  const now = () => performance.now();
+  let trace: Stamp[] | undefined;
+  const stamp = (name: string, at = now(), ms?: number) => trace?.push({ name, at, ms });
+
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: path.join(dir, 'relayparts.sqlite'),
+    NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
+    RATE_LIMIT_CONVERSATION_MESSAGES: '1000000/1',
+    RATE_LIMIT_IP_MESSAGES: '1000000/1',
+    RATE_LIMIT_IP_HANDSHAKES: '1000000/1',
+  });
+  const store = timed(new SqliteStore(path.join(dir, 'relayparts.sqlite'), { synchronous: 'full' }), (name, at, ms) => stamp(`store.${name}`, at, ms));
+  const trained = await trainRecognizer(config);
+  const recognizer: Recognizer = {
+    languages: trained.languages,
+    async recognize(text, hint) {
+      const at = now();
+      const r = await trained.recognize(text, hint);
+      stamp('recognize', at, now() - at);
+      return r;
+    },
+  };
+  const app = await buildApp(config, createLogger('silent'), { store, recognizer });
+  app.httpServer.prependListener('request', () => stamp('http.request'));
+  app.services.events.on('message.created', () => stamp('event.message.created'));
+  await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  // A local channel that takes what the bot and the agents send to the customers.
+  const channel = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x"}');
+    });
+  });
+  await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
+  const channelUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}`;
+
+  const progress = (what: string) => process.stdout.write(`  ${what}\n`);
+  progress('app up');
+  const agents: { id: string; socket: Socket }[] = [];
+  for (let i = 0; i < Math.ceil(HELD / 3); i++) {
+    const user = await app.services.auth.createUser({
+      email: `parts${i}@bench.local`,
+      name: `Agent ${i}`,
+      password: 'bench-password-1',
+      role: 'agent',
+      capacity: 3,
+    });
+    const session = await app.services.auth.issue(user.id);
+    const socket = ioClient(url, { auth: { token: app.services.auth.tokenFor(session) }, transports: ['websocket'] });
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    await socket.emitWithAck('presence:set', { presence: 'online' });
+    agents.push({ id: user.id, socket });
+  }
+  progress(`${agents.length} agents online`);
+  // The server side of each agent socket: the moment the gateway hands message:new to it.
+  for (const s of app.io.of('/').sockets.values()) {
+    const emit = s.emit.bind(s) as (ev: string, ...args: unknown[]) => boolean;
+    (s as unknown as { emit: typeof emit }).emit = (ev, ...args) => {
+      if (ev === 'message:new') stamp('socket.emit');
+      return emit(ev, ...args);
+    };
+  }
+  const post = (conv: string, text: string) =>
+    fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `${conv}-${text}`,
+        channelId: 'bench',
+        serviceUrl: channelUrl,
+        conversation: { id: conv },
+        from: { id: `u-${conv}` },
+        recipient: { id: 'bot' },
+        text,
+      }),
+    }).then((r) => r.arrayBuffer());
+  const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
+  for (let i = 0; i < HELD; i++) {
+    const conv = `parts-${i}`;
+    await post(conv, 'talk to a human');
+    const c = await app.store.findConversationByChannel('bench', conv);
+    const agent = agents[i % agents.length];
+    const r = (await agent.socket.emitWithAck('conversation:claim', { conversationId: c!.id })) as { ok: boolean };
+    if (!r.ok) throw new Error('claim failed');
+    held.push({ conv, id: c!.id, agent });
+  }
+
+  progress(`${held.length} chats held`);
+  const traces: Stamp[][] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const h of held) {
+        const text = `status please ${round}`;
+        trace = [];
+        const t: Stamp[] = trace;
+        const seen = new Promise<void>((resolve) => {
+          const fn = (p: { conversationId: string; message: { text: string } }) => {
+            if (p.conversationId !== h.id || p.message.text !== text) return;
+            t.push({ name: 'client.received', at: now() });
+            h.agent.socket.off('message:new', fn);
+            resolve();
+          };
+          h.agent.socket.on('message:new', fn);
+        });
+        t.push({ name: 'client.post', at: now() });
+        const answered = post(h.conv, text).then(() => void t.push({ name: 'http.answered', at: now() }));
+        await Promise.all([seen, answered]);
+        trace = undefined;
+        traces.push(t);
+      }
+    }
+  } finally {
+    agents.forEach((a) => a.socket.disconnect());
+    await app.close();
+    channel.close();
+  }
+
+  // Each step: the time from the previous stamp on the way to the agent's socket; store calls by name.
+  const segments = new Map<string, number[]>();
+  const add = (k: string, v: number) => segments.set(k, [...(segments.get(k) ?? []), v]);
+  for (const t of traces) {
+    const at = (name: string) => t.find((s) => s.name === name)?.at;
+    const post0 = at('client.post')!;
+    const chain = ['client.post', 'http.request', 'event.message.created', 'socket.emit', 'client.received'];
+    for (let i = 1; i < chain.length; i++) {
+      const a = at(chain[i - 1]);
+      const b = at(chain[i]);
+      if (a !== undefined && b !== undefined) add(`${chain[i - 1]} → ${chain[i]}`, b - a);
+    }
+    add('total: client.post → client.received', at('client.received')! - post0);
+    const created = at('event.message.created') ?? Infinity;
+    // What ran inside the turn before the relay, by kind (durations; recognize and store calls do not overlap).
+    for (const s of t) if (s.ms !== undefined && s.at < created) add(`  before relay: ${s.name}`, s.ms);
+    for (const s of t) if (s.ms !== undefined && s.at >= created && at('client.received')! > s.at) add(`  between relay and receipt: ${s.name}`, s.ms);
+  }
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+  const r2 = (n: number) => Math.round(n * 100) / 100;
+  const table: Record<string, { n: number; p50: number; p99: number }> = {};
+  for (const [k, xs] of segments) {
+    table[k] = { n: xs.length, p50: r2(pct(xs, 50)), p99: r2(pct(xs, 99)) };
+    process.stdout.write(`${k.padEnd(60)} n=${String(xs.length).padStart(4)} p50 ${r2(pct(xs, 50))} ms  p99 ${r2(pct(xs, 99))} ms\n`);
+  }
+  const total = table['total: client.post → client.received'];
+  rows.push(['relay customer → agent, instrumented run, ms p50/p99', `${total.p50}/${total.p99}`, 'step by step in results.relayBreakdown']);
+  results.relayBreakdown = table;
+}
+
+/** The store with every async call stamped (name, start, duration) on the caller's clock. */
+function timed(store: Store, record: (name: string, at: number, ms: number) => void): Store {
+  return new Proxy(store, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function' || typeof prop !== 'string' || prop === 'constructor') return value;
+      return (...args: unknown[]) => {
+        const at = performance.now();
+        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (out instanceof Promise) return out.finally(() => record(prop, at, performance.now() - at));
+        return out;
+      };
+    },
+  });
+}
+
+/** Alone: `node dist/bench/relayBreakdown.js [--model-cache FILE]` (a trained model to start from, else it trains). */
+if (require.main === module) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relayparts-'));
+  const i = process.argv.indexOf('--model-cache');
+  if (i > 0) fs.copyFileSync(process.argv[i + 1], path.join(dir, 'nlu.json'));
+  const rows: [string, string, string][] = [];
+  const results: Record<string, unknown> = {};
+  relayBreakdown({ dir, rows, results, argv: process.argv.slice(2) })
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    })
+    .finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+}

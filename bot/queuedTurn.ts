@@ -1,0 +1,77 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
+import { turnInfo } from '../dialogs/turnInfo';
+import { formatWaitRange } from '../handoff/handoffService';
+import { t } from '../locale/replies';
+import type { Conversation, Customer } from '../models/records';
+import { endTurn } from './replySending';
+import type { SupportBotDeps } from './turnIntake';
+
+const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+
+/**
+ * Queued, or waiting for a team that is away: the bot keeps answering what it can, reminds the customer that their
+ * request stands and where they are, lets them withdraw it, and takes their message (with an e-mail to answer to
+ * where the channel cannot reach them later).
+ */
+export async function whileQueued(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer): Promise<void> {
+  const { recognition, language } = turnInfo(context);
+  const text = recognition.text;
+  if (isWithdrawRequest(text)) {
+    // The one place this bot changes a queued conversation's state (through the handoff service): back to the bot.
+    const back = await d.handoff.withdraw(conversation.id);
+    if (back) {
+      await d.mainDialog.cancelAll(context);
+      await d.failures.set(context, 0);
+      await context.sendActivity(t(language, 'withdrawn'));
+      return endTurn(d, context, back);
+    }
+  }
+  const memory = await d.mainDialog.memory.get(context, {});
+  const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
+  const replyEmail = memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email);
+  // A dialog's own question (the e-mail on an order) was asked after ours: the e-mail answers it first.
+  const dialogAsks = await d.mainDialog.hasActiveDialog(context);
+  if (replyEmail && !dialogAsks) {
+    await d.identity.applyUnverifiedContact(profile.id, { type: 'email', value: email }, 'chat');
+    await context.sendActivity(t(language, 'emailForReplySaved', { email }));
+    return remindQueued(d, context, conversation, profile, true);
+  }
+  const decision = d.mainDialog.decision(recognition);
+  const askedAgain = !!findHumanRequest(text) || (decision.kind === 'answer' && decision.intent === 'human.request');
+  if (!askedAgain) {
+    const outcome = await d.mainDialog.run(context);
+    // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.
+    if (outcome.kind === 'not_understood') await context.sendActivity(t(turnInfo(context).language, 'waitingNotUnderstood'));
+  }
+  if (replyEmail && dialogAsks) {
+    // It was also the address we asked to answer to.
+    await d.identity.applyUnverifiedContact(profile.id, { type: 'email', value: email }, 'chat');
+    await context.sendActivity(t(language, 'emailForReplySaved', { email }));
+    return remindQueued(d, context, conversation, profile, true);
+  }
+  return remindQueued(d, context, conversation, profile, false);
+}
+
+/** "Your request for a person stands: number 2 in the queue…", with a button to withdraw it. */
+async function remindQueued(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer, emailJustGiven: boolean): Promise<void> {
+  const language = turnInfo(context).language;
+  const ticket = await d.handoff.ticket(conversation);
+  const text =
+    ticket.agentsOnline > 0
+      ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })
+      : t(language, d.handoff.isOpen() ? 'offlineReminder' : 'outsideHoursReminder');
+  await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], text));
+  if (!emailJustGiven && ticket.agentsOnline === 0) await askReplyEmail(d, context, conversation, profile);
+  return endTurn(d, context, conversation);
+}
+
+/** Where the channel cannot reach the customer later and we have no e-mail of theirs, ask for one (once). */
+export async function askReplyEmail(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer): Promise<void> {
+  if (!d.askEmailChannels.includes(conversation.channelId)) return;
+  if (profile.contacts.some((c) => c.type === 'email')) return;
+  const memory = await d.mainDialog.memory.get(context, {});
+  if (memory.replyEmailAsked) return;
+  memory.replyEmailAsked = true;
+  await context.sendActivity(t(turnInfo(context).language, 'askEmailForReply'));
+}

@@ -1,0 +1,65 @@
+import { ActivityTypes, DeliveryModes, type Activity, type TurnContext } from 'botbuilder';
+import { turnInfo } from '../dialogs/turnInfo';
+import type { Conversation, Message } from '../models/records';
+import { DEFERRED, type SupportBotDeps } from './turnIntake';
+
+/** Turn state key: bot replies of a queued chat, shown to agents once the turn's writes are durable. */
+const SHOW_AGENTS = Symbol('crm.showAgents');
+
+type Shown = { conversation: Conversation; message: Message }[];
+
+/**
+ * Every bot message of this turn is stored before it is sent: the reply hook appends it (deferred) and makes the
+ * turn's writes durable before anything leaves the process.
+ */
+export function storeOutgoing(d: SupportBotDeps, context: TurnContext, conversation: () => Conversation): void {
+  // With expectReplies, replies are only buffered until the turn's answer, which waits for sync() anyway.
+  const buffered = context.activity.deliveryMode === DeliveryModes.ExpectReplies;
+  context.onSendActivities(async (_ctx, activities, next) => {
+    for (const act of activities) {
+      if (act.type !== ActivityTypes.Message) continue;
+      const c = conversation();
+      const { message } = await d.store.appendMessage(
+        {
+          conversationId: c.id,
+          role: 'bot',
+          kind: 'message',
+          text: typeof act.text === 'string' ? act.text : '',
+          data: outgoingData(act),
+        },
+        DEFERRED,
+      );
+      if (c.state === 'queued') context.turnState.set(SHOW_AGENTS, [...shownToAgents(context), { conversation: c, message }]);
+    }
+    if (!buffered) await d.store.sync();
+    return next();
+  });
+}
+
+/** The bot's replies in a queued chat this turn, for the agents' screens once the turn's writes are durable. */
+export function shownToAgents(context: TurnContext): Shown {
+  return context.turnState.get<Shown | undefined>(SHOW_AGENTS) ?? [];
+}
+
+/** Saves the dialog state, and the conversation's language when the customer changed it in this turn. */
+export async function endTurn(d: SupportBotDeps, context: TurnContext, conversation: Conversation): Promise<void> {
+  const language = turnInfo(context).language;
+  if (language !== conversation.language) await d.store.updateConversation(conversation.id, { language });
+  await d.conversationState.saveChanges(context);
+}
+
+/** What a stored bot message keeps besides its text: what it replied to, and its buttons (web chat shows them again). */
+function outgoingData(act: Partial<Activity>): Record<string, unknown> | undefined {
+  const buttons = (act.suggestedActions?.actions ?? [])
+    .filter((x) => typeof x.title === 'string' && (typeof x.value === 'string' || x.value === undefined))
+    .map((x) => ({ title: String(x.title).slice(0, 200), value: String(x.value ?? x.title).slice(0, 200) }));
+  if (!act.replyToId && buttons.length === 0) return undefined;
+  return { ...(act.replyToId ? { replyToId: act.replyToId } : {}), ...(buttons.length ? { suggestedActions: buttons } : {}) };
+}
+
+/** The buttons under "I did not understand": the three commonest goals. */
+export function suggestions(language: string) {
+  const es = language === 'es';
+  const titles = es ? ['Seguir mi pedido', 'Quiero un reembolso', 'Hablar con una persona'] : ['Track my order', 'I want a refund', 'Talk to a person'];
+  return { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) };
+}
