@@ -6,11 +6,12 @@ import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
-import type { Conversation, Customer } from '../models/records';
+import type { AttachmentMeta, Conversation, Customer, Message } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { answerClosed, readClosedReply } from './closedTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
+import { failedBefore, markTurn, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
 import { attachmentMeta, currentConversation, DEFERRED, ingestConversation, startFollowUpConversation, type SupportBotDeps } from './turnIntake';
 
 // The turn's parts live beside it: intake (turnIntake.ts), replies (replySending.ts), queued and closed chats.
@@ -27,6 +28,20 @@ export { channelConversations, followUpId, FROM_BOT_ENDPOINT, VERIFIED_IDENTITY,
  * process, before a message is relayed to an agent, and before the turn ends (and with it the HTTP answer). On the
  * embedded store that is one commit and one fsync per turn instead of one per write.
  */
+/** What a message turn knows once the customer's message is stored. */
+interface StoredTurn {
+  customer: Customer;
+  conversation: Conversation;
+  newConversation: boolean;
+  text: string;
+  attachments: AttachmentMeta[];
+  recognition: Recognition;
+  closedReply: ReturnType<typeof readClosedReply> | undefined;
+  message: Message;
+  /** The channel's retry of an activity whose first attempt failed (turnRetry.ts). */
+  retried: boolean;
+}
+
 export class SupportBot {
   constructor(private readonly d: SupportBotDeps) {}
 
@@ -90,23 +105,42 @@ export class SupportBot {
       },
       DEFERRED,
     );
-    // A retried activity is stored once (the store's exactly-once append) and not answered again.
-    if (!created) return;
+    // A retried activity is stored once (the store's exactly-once append) and answered again only when the attempt
+    // that stored it failed (turnRetry.ts).
+    const retried = !created;
+    if (retried && !(await failedBefore(this.d, message))) return;
+    try {
+      await this.answer(context, { customer, conversation, newConversation, text, attachments, recognition, closedReply, message, retried });
+      if (retried) await markTurn(this.d, message, TURN_ANSWERED);
+    } catch (err) {
+      // Best effort: the turn already failed; the channel's retry reads this mark and answers again.
+      await markTurn(this.d, message, TURN_FAILED).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The rest of a message turn, once the customer's message is stored: relay it, or answer it. */
+  private async answer(context: TurnContext, turn: StoredTurn): Promise<void> {
+    const { customer, conversation, newConversation, text, attachments, recognition, closedReply, message } = turn;
     const recentSentiment = customer.sentiment.slice(-5).map((s) => s.score);
-    const profile = await this.d.profiles.recordMessage(
-      customer.id,
-      {
-        sentiment: recognition.sentiment,
-        language: recognition.language,
-        conversationId: conversation.id,
-        at: message.createdAt,
-        newConversation,
-      },
-      customer,
-      DEFERRED,
-    );
+    // A retry's first attempt already counted the message on the profile.
+    const profile = turn.retried
+      ? customer
+      : await this.d.profiles.recordMessage(
+          customer.id,
+          {
+            sentiment: recognition.sentiment,
+            language: recognition.language,
+            conversationId: conversation.id,
+            at: message.createdAt,
+            newConversation,
+          },
+          customer,
+          DEFERRED,
+        );
 
     if (conversation.state === 'agent') {
+      if (turn.retried) return;
       await this.d.store.sync();
       // Relayed to the agent; the handoff service makes sure an absent or silent agent never means silence.
       await this.d.handoff.customerWroteToAgent(conversation, message);

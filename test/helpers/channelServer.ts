@@ -15,6 +15,8 @@ export class ChannelServer {
   private server!: http.Server;
   private waiters: { pred: (a: ReceivedActivity) => boolean; resolve: (a: ReceivedActivity) => void }[] = [];
   url = '';
+  /** While set, every activity is refused with this HTTP status (a channel that is down or refuses the bot). */
+  refuseWith: number | undefined;
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
@@ -26,6 +28,11 @@ export class ChannelServer {
           // restify patches http.ServerResponse globally: writeHead does not return res, so no chaining.
           res.writeHead(404);
           res.end();
+          return;
+        }
+        if (this.refuseWith !== undefined) {
+          res.writeHead(this.refuseWith, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'Refused', message: 'refused by the test channel' } }));
           return;
         }
         const entry = { conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}') as ReceivedActivity['activity'] };
