@@ -6,7 +6,8 @@ import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/store';
 import { followUpId } from './supportBot';
-import { toActivity, WEBCHAT_CHANNEL, type AttachmentUrl } from './webChatChannel';
+import { WEBCHAT_CHANNEL } from './supportAdapter';
+import { toActivity, type AttachmentUrl } from './webChatActivities';
 import { StreamTokens } from './webChatStreamTokens';
 
 /**
