@@ -72,6 +72,16 @@
     // A refused send (too long, too fast, a refused file): the server's coded answer, said as a sentence. Its own
     // sentence when it gave one (in the customer's language), else this page's for the code.
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') {
+      console.log(
+        'DBG',
+        JSON.stringify({
+          meta: action.meta,
+          kind: posted.get(action.meta && action.meta.clientActivityID),
+          keys: Object.keys(action.payload || {}),
+          resp: action.payload && action.payload.response,
+          status: action.payload && action.payload.status,
+        }),
+      );
       const kind = action.meta && posted.get(action.meta.clientActivityID);
       if (action.meta) posted.delete(action.meta.clientActivityID);
       const error = action.payload && action.payload.response && action.payload.response.error;
@@ -90,6 +100,24 @@
     }
     return result;
   });
+  // A picture's message can reach the page a moment before its file is stored (the file is kept once the message
+  // is): an image of ours that failed to load is tried again a few times. Only the service's own signed links.
+  const tries = new WeakMap();
+  document.addEventListener(
+    'error',
+    (event) => {
+      const img = event.target;
+      if (!(img instanceof HTMLImageElement) || !img.src.startsWith(location.origin + '/attachments/')) return;
+      const n = (tries.get(img) || 0) + 1;
+      if (n > 5) return;
+      tries.set(img, n);
+      setTimeout(() => {
+        const src = img.src;
+        img.src = src;
+      }, 300 * n);
+    },
+    true,
+  );
   const directLine = window.WebChat.createDirectLine(await directLineOptions(session.token, location.origin + '/v3/directline'));
   window.WebChat.renderWebChat(
     {

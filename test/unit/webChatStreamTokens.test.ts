@@ -17,7 +17,9 @@ describe('web chat stream tokens', () => {
   test('carry one conversation, its visitor and the watermark, for a minute', () => {
     const t = tokens.issue(grant, now);
     const expiresAt = now + STREAM_TOKEN_TTL_SECONDS * 1000;
-    expect(tokens.verify(t, now)).toEqual({ ...grant, followUp: 0, id: expect.any(String), expiresAt });
+    const verified = tokens.verify(t, now);
+    expect(verified).toEqual({ ...grant, followUp: 0, id: verified.id, expiresAt });
+    expect(verified.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
     // The n-th follow-up conversation of the chain travels too (a watermark "n.seq").
     expect(tokens.verify(tokens.issue({ ...grant, followUp: 2 }, now), now)).toMatchObject({ ...grant, followUp: 2 });
     // Each token has an id of its own (a stream opens once per id), even for the same grant at the same moment.
