@@ -98,7 +98,12 @@ describe('T17 web chat stream URLs are single-use across instances (REDIS_URL)',
     // Socket.IO's stream adapter lets go of its blocking XREAD connections only once their read returns: Redis
     // stays until they are gone, or they would wait for it forever and keep this process alive.
     const probe = new Redis(redis.url);
-    await until(async () => String(await probe.client('LIST')).trim().split('\n').length === 1);
+    await until(
+      async () =>
+        String(await probe.client('LIST'))
+          .trim()
+          .split('\n').length === 1,
+    );
     probe.disconnect();
     await redis?.kill();
   });
