@@ -98,7 +98,7 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
     }),
   );
   registerBotEndpoint(server, { adapter, bot, log, limits, maxMessageChars: config.maxMessageChars, anonymous: config.bot.anonymous });
-  const stream = WebChatStream.fromConfig(config, store, log);
+  const stream = WebChatStream.fromConfig(config, store, log, shared.usedTokens);
   // News of a stored message goes through the shared notifier: the instance holding the customer's stream may be
   // another one. The stream reads the store after its watermark, so the news itself carries nothing to lose.
   const unsubscribeNews = stream ? shared.webChatNews.subscribe((id) => stream.notify(id)) : undefined;

@@ -139,6 +139,9 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
           }
           // A forged request must not spend a real conversation's budget: limited after authentication.
           if (a.type === 'message') await limits.consume('conversationMessages', `${a.channelId}|${a.conversation.id}`);
+          // Typing reaches the agent's console as it comes: it has its own budget, so a flood of it is refused
+          // before anything is broadcast and never costs the customer's messages.
+          else if (a.type === 'typing') await limits.consume('conversationTyping', `${a.channelId}|${a.conversation.id}`);
           return bot.onTurn(ctx);
         });
       } catch (err) {

@@ -6,7 +6,9 @@ import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/store';
 import { followUpId } from './supportBot';
-import { toActivity, WEBCHAT_CHANNEL, type AttachmentUrl } from './webChatChannel';
+import { WEBCHAT_CHANNEL } from './supportAdapter';
+import { toActivity, type AttachmentUrl } from './webChatActivities';
+import { memoryUsedTokens, type UsedTokens } from '../cluster/sharedState';
 import { StreamTokens } from './webChatStreamTokens';
 
 /**
@@ -103,25 +105,32 @@ export class WebChatStream implements WebChatStreamHook {
   private closed = false;
   private server?: HttpServer;
   private readonly options: WebChatStreamOptions;
+  private readonly usedTokens: UsedTokens;
   /** Signed links to the files messages carry (set by the composition root); absent, files are left out. */
   attachmentUrl?: AttachmentUrl;
 
   constructor(
-    private readonly d: { store: Store; secret: string; log: Logger },
+    private readonly d: {
+      store: Store;
+      secret: string;
+      log: Logger;
+      /** Shared across instances (REDIS_URL); absent: this process's. */ usedTokens?: UsedTokens;
+    },
     options: Partial<WebChatStreamOptions> = {},
   ) {
     this.options = { ...WEB_CHAT_STREAM_DEFAULTS, ...options };
+    this.usedTokens = d.usedTokens ?? memoryUsedTokens();
     this.tokens = new StreamTokens(d.secret);
     this.tickMs = Math.min(1000, this.options.keepAliveMs);
     this.buckets = Array.from({ length: Math.max(1, Math.round(this.options.keepAliveMs / this.tickMs)) }, () => new Set<Connection>());
   }
 
   /** The stream the configuration asks for, or none (WEBCHAT_STREAM=false: pages poll). */
-  static fromConfig(config: Config, store: Store, log: Logger): WebChatStream | undefined {
+  static fromConfig(config: Config, store: Store, log: Logger, usedTokens?: UsedTokens): WebChatStream | undefined {
     const s = config.streams;
     if (!s.webChat) return undefined;
     return new WebChatStream(
-      { store, secret: config.session.secret, log },
+      { store, secret: config.session.secret, log, usedTokens },
       { keepAliveMs: s.webChatKeepAliveSeconds * 1000, maxBufferedBytes: s.webChatMaxBufferedBytes, maxConnections: s.webChatMaxConnections },
     );
   }
@@ -201,27 +210,37 @@ export class WebChatStream implements WebChatStreamHook {
   }
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = req.url ?? '';
-    const m = STREAM_PATH.exec(url);
-    if (!m) return;
+    const m = STREAM_PATH.exec(req.url ?? '');
+    if (m) void this.upgrade(req, socket, head, m[1]);
+  };
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, pathConversation: string): Promise<void> {
+    const gone = () => socket.destroy(); // a client gone while its token is checked
+    socket.on('error', gone);
     try {
       if (this.closed) throw new AppError('STREAM_LIMIT', 'the server is shutting down');
-      const grant = this.tokens.verify(new URL(url, 'http://stream').searchParams.get('t'));
+      const grant = this.tokens.verify(new URL(req.url ?? '', 'http://stream').searchParams.get('t'));
       // The same answer for someone else's conversation and a missing one, as over HTTP.
-      if (grant.conversationId !== safeDecode(m[1])) throw new AppError('NOT_FOUND');
+      if (grant.conversationId !== safeDecode(pathConversation)) throw new AppError('NOT_FOUND');
       if (this.count >= this.options.maxConnections) throw new AppError('STREAM_LIMIT');
+      // One stream per token, across instances: a streamUrl copied from a log, a proxy or a history opens nothing.
+      // The page's reconnect asks for a new one (GET /v3/directline/conversations/:id?watermark=).
+      if (!(await this.usedTokens.claim(grant.id, grant.expiresAt))) throw new AppError('STREAM_TOKEN_USED');
+      if (this.closed) throw new AppError('STREAM_LIMIT', 'the server is shutting down');
+      if (socket.destroyed) return;
+      socket.off('error', gone); // the WebSocket handles its socket's errors from here
       this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, grant));
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500 && e.code !== 'STREAM_LIMIT') this.d.log.error({ err: e.cause ?? e }, 'web chat stream upgrade failed');
       else this.d.log.info({ code: e.code }, 'web chat stream refused');
       const body = JSON.stringify({ error: e.toJSON() });
-      socket.on('error', () => socket.destroy());
+      if (socket.destroyed) return;
       socket.end(
         `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     }
-  };
+  }
 
   private open(ws: WebSocket, g: { conversationId: string; userId: string; watermark: number; followUp?: number; until: number }): void {
     if (this.closed) return void ws.terminate();

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors';
 
 /** What a stream token grants: one conversation's activities after a watermark, read-only. */
@@ -15,7 +15,17 @@ export interface StreamGrant {
   until: number;
 }
 
+/** A checked stream token: its grant, plus what makes it single-use. */
+export interface VerifiedStreamGrant extends StreamGrant {
+  /** The token's own random id: a stream opens once per id (bot/webChatStream.ts marks it used). */
+  id: string;
+  /** When the token stops being accepted, epoch ms: its used mark may be forgotten then. */
+  expiresAt: number;
+}
+
 interface Signed {
+  /** A random nonce: two tokens for the same grant are still two tokens. */
+  j: string;
   c: string;
   u: string;
   w: number;
@@ -30,7 +40,8 @@ export const STREAM_TOKEN_TTL_SECONDS = 60; // a streamUrl must be opened within
  * Short-lived tokens carried in a Direct Line `streamUrl` (`?t=`). A browser cannot set headers on a WebSocket,
  * so the URL carries a token of its own, valid for a minute and for one conversation only, instead of the
  * day-long conversation token (URLs end up in logs). Its key is derived apart from the conversation tokens', so
- * neither kind is accepted as the other.
+ * neither kind is accepted as the other. Each opens one stream only (a copy from a log or a proxy is worthless once
+ * the page connected); a reconnect asks for a new streamUrl with the conversation token, as Direct Line 3.0's does.
  */
 export class StreamTokens {
   private readonly key: string;
@@ -45,6 +56,7 @@ export class StreamTokens {
 
   issue(g: StreamGrant, now = Date.now()): string {
     const signed: Signed = {
+      j: randomBytes(12).toString('base64url'),
       c: g.conversationId,
       u: g.userId,
       w: g.watermark,
@@ -56,7 +68,7 @@ export class StreamTokens {
     return `${body}.${this.sig(body)}`;
   }
 
-  verify(token: string | null | undefined, now = Date.now()): StreamGrant {
+  verify(token: string | null | undefined, now = Date.now()): VerifiedStreamGrant {
     const [body, sig, extra] = (token ?? '').split('.');
     if (!body || !sig || extra !== undefined) throw new AppError('AUTH_REQUIRED');
     const a = Buffer.from(sig);
@@ -69,6 +81,8 @@ export class StreamTokens {
       throw new AppError('AUTH_INVALID');
     }
     if (typeof t.exp !== 'number' || t.exp * 1000 < now) throw new AppError('AUTH_EXPIRED');
-    return { conversationId: t.c, userId: t.u, watermark: t.w, followUp: typeof t.n === 'number' ? t.n : 0, until: t.until };
+    // Tokens from before nonces existed (at most a minute old at a deploy) have none: their signature stands in.
+    const id = typeof t.j === 'string' ? t.j : sig;
+    return { conversationId: t.c, userId: t.u, watermark: t.w, followUp: typeof t.n === 'number' ? t.n : 0, until: t.until, id, expiresAt: t.exp * 1000 };
   }
 }

@@ -25,6 +25,8 @@ export interface SharedState {
   readonly presenceGrace: PresenceGrace;
   /** "A message was stored for this web chat conversation (channel id)": reaches the instance holding its streams. */
   readonly webChatNews: Notifier;
+  /** Single-use tokens already spent (web chat stream URLs), across instances. */
+  readonly usedTokens: UsedTokens;
   /**
    * Called after Redis came back from an outage (seen by this instance or any other: the one that saw it tells
    * the rest), with when the outage began (epoch ms): catch up from the store whatever news may have been missed.
@@ -56,12 +58,46 @@ export interface PresenceGrace {
   takeDue(now: number): Promise<string[]>;
 }
 
+/**
+ * Marks of spent single-use tokens. `claim` is true for exactly one caller per id (across instances with Redis);
+ * the mark is kept until the token's own expiry, after which the token is refused for that reason anyway.
+ */
+export interface UsedTokens {
+  claim(id: string, expiresAt: number): Promise<boolean>;
+}
+
+/**
+ * This process's marks, dropped once expired as new ones come. A Map iterates in insertion order, which is about
+ * expiry order (stream tokens live a minute), so the sweep stops at the first live mark: O(1) per claim on average.
+ */
+export function memoryUsedTokens(): UsedTokens {
+  const marks = new Map<string, number>();
+  return {
+    claim(id, expiresAt) {
+      const now = Date.now();
+      for (const [k, until] of marks) {
+        if (until > now) break;
+        marks.delete(k);
+      }
+      if (marks.has(id)) return Promise.resolve(false);
+      marks.set(id, Math.max(expiresAt, now + 1000));
+      return Promise.resolve(true);
+    },
+  };
+}
+
 export interface Notifier {
   publish(id: string): void;
   subscribe(fn: (id: string) => void): () => void;
 }
 
-const KEY = { lastReplies: 'crm:lastReply', grace: 'crm:presenceGrace', webChat: 'crm:webchat', recovered: 'crm:recovered' } as const;
+const KEY = {
+  lastReplies: 'crm:lastReply',
+  grace: 'crm:presenceGrace',
+  webChat: 'crm:webchat',
+  recovered: 'crm:recovered',
+  usedToken: 'crm:usedToken:',
+} as const;
 
 class LocalNotifier implements Notifier {
   private readonly e = new EventEmitter().setMaxListeners(0);
@@ -94,6 +130,7 @@ export function memoryShared(): SharedState {
     limiters: memoryLimiters,
     presenceGrace: memoryPresenceGrace(),
     webChatNews: new LocalNotifier(),
+    usedTokens: memoryUsedTokens(),
     onRecovered: () => () => undefined,
     healthy: () => true,
     connected: () => Promise.resolve(),
@@ -158,6 +195,22 @@ export function redisShared(url: string, log: Logger): SharedState {
           insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.seconds }),
         });
 
+  // Redis down: marks are kept in this process meanwhile, like the limiters' insurance. Refusing every stream would
+  // send every page to polling for an outage of a cache; a copied token then works at most once per instance.
+  const usedLocally = memoryUsedTokens();
+  const usedTokens: UsedTokens = {
+    async claim(id, expiresAt) {
+      try {
+        // SET NX is atomic: of instances claiming the same id, one gets OK. The mark expires with the token.
+        const ok = await fast.set(`${KEY.usedToken}${id}`, '1', 'PX', Math.max(1000, expiresAt - Date.now()), 'NX');
+        return ok === 'OK' && (await usedLocally.claim(id, expiresAt));
+      } catch (err) {
+        log.warn({ err }, 'redis unreachable; single-use token marks kept in this process meanwhile');
+        return usedLocally.claim(id, expiresAt);
+      }
+    },
+  };
+
   let adapter: ReturnType<typeof createAdapter> | undefined;
   return {
     kind: 'redis',
@@ -198,6 +251,7 @@ export function redisShared(url: string, log: Logger): SharedState {
       },
       subscribe: (fn) => local.subscribe(fn),
     },
+    usedTokens,
     onRecovered(fn) {
       events.on('recovered', fn);
       return () => void events.off('recovered', fn);

@@ -123,6 +123,8 @@ export interface Config {
   readonly rateLimits: {
     readonly conversationMessages: Rate;
     readonly ipMessages: Rate;
+    readonly conversationTyping: Rate;
+    readonly ipTyping: Rate;
     readonly ipWebChatSessions: Rate;
     readonly ipHandshakes: Rate;
     readonly socket: { readonly presence: Rate; readonly typing: Rate; readonly messages: Rate; readonly other: Rate };
@@ -277,6 +279,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       conversationMessages: e.RATE_LIMIT_CONVERSATION_MESSAGES,
       ipMessages: e.RATE_LIMIT_IP_MESSAGES,
+      conversationTyping: e.RATE_LIMIT_CONVERSATION_TYPING,
+      ipTyping: e.RATE_LIMIT_IP_TYPING,
       ipWebChatSessions: e.RATE_LIMIT_IP_WEBCHAT_SESSIONS,
       ipHandshakes: e.RATE_LIMIT_IP_HANDSHAKES,
       socket: {

@@ -36,7 +36,9 @@ const DEFAULTS = {
   SITE_TOKEN_MAX_SECONDS: 3600, // longest lifetime (exp − iat, or exp − now) a site token may claim, seconds
   // Rate limits: "points/seconds" (that many in any window of that many seconds, per key).
   RATE_LIMIT_CONVERSATION_MESSAGES: '30/60', // customer messages per conversation (every channel)
-  RATE_LIMIT_IP_MESSAGES: '120/60', // web chat activities (messages, typing, events) per client address
+  RATE_LIMIT_IP_MESSAGES: '120/60', // web chat messages and events per client address
+  RATE_LIMIT_CONVERSATION_TYPING: '30/60', // customer typing signals per conversation (Web Chat sends one every ~3 s)
+  RATE_LIMIT_IP_TYPING: '120/60', // web chat typing signals per client address
   RATE_LIMIT_IP_WEBCHAT_SESSIONS: '20/600', // new web chat sessions per client address
   RATE_LIMIT_IP_HANDSHAKES: '60/60', // console socket connections per client address
   RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per socket
@@ -174,6 +176,8 @@ export const EnvSchema = z.object({
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(DEFAULTS.PASSWORD_MIN_LENGTH),
   RATE_LIMIT_CONVERSATION_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_CONVERSATION_MESSAGES),
   RATE_LIMIT_IP_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_IP_MESSAGES),
+  RATE_LIMIT_CONVERSATION_TYPING: rate.default(DEFAULTS.RATE_LIMIT_CONVERSATION_TYPING),
+  RATE_LIMIT_IP_TYPING: rate.default(DEFAULTS.RATE_LIMIT_IP_TYPING),
   RATE_LIMIT_IP_WEBCHAT_SESSIONS: rate.default(DEFAULTS.RATE_LIMIT_IP_WEBCHAT_SESSIONS),
   RATE_LIMIT_IP_HANDSHAKES: rate.default(DEFAULTS.RATE_LIMIT_IP_HANDSHAKES),
   RATE_LIMIT_SOCKET_PRESENCE: rate.default(DEFAULTS.RATE_LIMIT_SOCKET_PRESENCE),

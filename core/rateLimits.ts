@@ -4,7 +4,16 @@ import { AppError } from './errors';
 
 /** Every limit the service keeps, each counted per key (a conversation, a client address, a socket). */
 export type LimitName =
-  'conversationMessages' | 'ipMessages' | 'ipWebChatSessions' | 'ipHandshakes' | 'socketPresence' | 'socketTyping' | 'socketMessages' | 'socketOther';
+  | 'conversationMessages'
+  | 'ipMessages'
+  | 'conversationTyping'
+  | 'ipTyping'
+  | 'ipWebChatSessions'
+  | 'ipHandshakes'
+  | 'socketPresence'
+  | 'socketTyping'
+  | 'socketMessages'
+  | 'socketOther';
 
 /**
  * Builds one limiter. In memory by default: counts are per process, right for one instance. With several
@@ -23,6 +32,8 @@ export class RateLimits {
     const rates: Record<LimitName, Rate> = {
       conversationMessages: config.conversationMessages,
       ipMessages: config.ipMessages,
+      conversationTyping: config.conversationTyping,
+      ipTyping: config.ipTyping,
       ipWebChatSessions: config.ipWebChatSessions,
       ipHandshakes: config.ipHandshakes,
       socketPresence: config.socket.presence,

@@ -114,6 +114,18 @@ const REPLIES = {
     en: 'Sorry, that file did not arrive whole. Please try sending it again.',
     es: 'Lo siento, ese archivo no llegó completo. Intenta enviarlo de nuevo.',
   },
+  messageTooLong: {
+    en: 'Sorry, that message is too long: messages can be up to {max} characters. Please shorten it and send it again.',
+    es: 'Lo siento, ese mensaje es demasiado largo: los mensajes pueden tener hasta {max} caracteres. Acórtalo y envíalo de nuevo.',
+  },
+  sendRateLimited: {
+    en: 'You are sending messages faster than I can take them. Please wait a moment and send that one again.',
+    es: 'Estás enviando mensajes más rápido de lo que puedo recibirlos. Espera un momento y vuelve a enviar ese.',
+  },
+  sendRefused: {
+    en: 'Sorry, that message could not be sent. Please try again.',
+    es: 'Lo siento, no se ha podido enviar ese mensaje. Inténtalo de nuevo.',
+  },
   longMessage: { en: 'Your message is long; I read the beginning.', es: 'Tu mensaje es largo; he leído el principio.' },
   escalating: { en: 'I am connecting you with a person. {reasonText}', es: 'Te paso con una persona. {reasonText}' },
   agentJoined: { en: '{name} from our team has joined the chat.', es: '{name}, de nuestro equipo, se ha unido al chat.' },

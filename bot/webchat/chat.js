@@ -13,7 +13,9 @@
   if (session) {
     // A session has an absolute lifetime: refresh the stored token, or start over once the session is over.
     const res = await fetch('/v3/directline/tokens/refresh', { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
-    session = res.ok ? { ...session, token: (await res.json()).token } : null;
+    const refreshed = res.ok ? await res.json() : null;
+    // The settings (longest message, refusal sentences) are the server's current ones, not those of the first visit.
+    session = refreshed ? { ...session, token: refreshed.token, settings: refreshed.settings || session.settings } : null;
   }
   if (!session) session = await newSession();
   localStorage.setItem(KEY, JSON.stringify(session));
@@ -34,30 +36,88 @@
       ),
     },
   };
-  const store = window.WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
+  const settings = session.settings || {};
+  const say = settings.say || {};
+  // A notice from this page (not stored): a refused send, said as a sentence in the customer's language. Text only:
+  // Web Chat renders a message's text as text, never as markup.
+  const notice = (dispatch, text, code) =>
+    dispatch({
+      type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY',
+      payload: {
+        activity: {
+          type: 'message',
+          id: 'notice-' + Date.now() + '-' + Math.random().toString(36).slice(2),
+          timestamp: new Date().toISOString(),
+          from: { id: 'bot', name: 'Support', role: 'bot' },
+          text,
+          channelData: { refused: code },
+        },
+      },
+    });
+  // What each pending post was: a refused typing signal says nothing to the customer.
+  const posted = new Map();
+  const store = window.WebChat.createStore({}, ({ dispatch, getState }) => (next) => (action) => {
+    // Longer than the server takes: refused here, before anything is sent, and the text stays in the box to shorten.
+    if (action.type === 'WEB_CHAT/SUBMIT_SEND_BOX' && settings.maxMessageChars) {
+      const text = String(getState().sendBoxValue || '').trim();
+      if (text.length > settings.maxMessageChars) {
+        notice(dispatch, say.messageTooLong, 'MESSAGE_TOO_LONG');
+        return undefined;
+      }
+    }
     const result = next(action);
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') dispatch({ type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', payload: { activity: greeting } });
-    // A refused file (type, size): the server's answer carries a sentence in the customer's language; show it.
+    if (action.type === 'DIRECT_LINE/POST_ACTIVITY_PENDING' && action.meta) posted.set(action.meta.clientActivityID, action.payload.activity.type);
+    if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED' && action.meta) posted.delete(action.meta.clientActivityID);
+    // A refused send (too long, too fast, a refused file): the server's coded answer, said as a sentence. Its own
+    // sentence when it gave one (in the customer's language), else this page's for the code.
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') {
+      console.log(
+        'DBG',
+        JSON.stringify({
+          meta: action.meta,
+          kind: posted.get(action.meta && action.meta.clientActivityID),
+          keys: Object.keys(action.payload || {}),
+          resp: action.payload && action.payload.response,
+          status: action.payload && action.payload.status,
+        }),
+      );
+      const kind = action.meta && posted.get(action.meta.clientActivityID);
+      if (action.meta) posted.delete(action.meta.clientActivityID);
       const error = action.payload && action.payload.response && action.payload.response.error;
-      const said = error && error.details && error.details.customerMessage;
-      if (typeof said === 'string')
-        dispatch({
-          type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY',
-          payload: {
-            activity: {
-              type: 'message',
-              id: 'notice-' + Date.now(),
-              timestamp: new Date().toISOString(),
-              from: { id: 'bot', name: 'Support', role: 'bot' },
-              text: said,
-              channelData: { refused: error.code },
-            },
-          },
-        });
+      if (kind === 'message' && error && typeof error.code === 'string') {
+        const own = error.details && error.details.customerMessage;
+        const text =
+          typeof own === 'string'
+            ? own
+            : error.code === 'MESSAGE_TOO_LONG'
+              ? say.messageTooLong
+              : error.code === 'RATE_LIMITED'
+                ? say.rateLimited
+                : say.sendRefused;
+        if (typeof text === 'string') notice(dispatch, text, error.code);
+      }
     }
     return result;
   });
+  // A picture's message can reach the page a moment before its file is stored (the file is kept once the message
+  // is): an image of ours that failed to load is tried again a few times. Only the service's own signed links.
+  const tries = new WeakMap();
+  document.addEventListener(
+    'error',
+    (event) => {
+      const img = event.target;
+      if (!(img instanceof HTMLImageElement) || !img.src.startsWith(location.origin + '/attachments/')) return;
+      const n = (tries.get(img) || 0) + 1;
+      if (n > 5) return;
+      tries.set(img, n);
+      setTimeout(() => {
+        const src = img.src;
+        img.src = src;
+      }, 300 * n);
+    },
+    true,
+  );
   const directLine = window.WebChat.createDirectLine(await directLineOptions(session.token, location.origin + '/v3/directline'));
   window.WebChat.renderWebChat(
     {
@@ -78,8 +138,7 @@
  * Direct Line 3.0 streaming (the server pushes activity sets over a WebSocket) when the browser and the network
  * allow one; polling otherwise (no WebSocket, streaming turned off on the server, or a proxy that refuses the
  * upgrade). The stream is tried once here, because Direct Line's client retries a failing stream forever instead
- * of falling back; the started conversation and its streamUrl (valid a minute) are handed over, so it is not
- * started twice.
+ * of falling back; the started conversation is handed over, so it is not started twice.
  */
 async function directLineOptions(token, domain) {
   const polling = { token, domain, webSocket: false, pollingInterval: 500 };
@@ -94,7 +153,9 @@ async function directLineOptions(token, domain) {
       ws.onopen = () => (clearTimeout(timer), ws.close(), resolve(true));
       ws.onerror = () => (clearTimeout(timer), resolve(false));
     });
-    return opens ? { token: started.token, domain, webSocket: true, conversationId: started.conversationId, streamUrl: started.streamUrl } : polling;
+    // A streamUrl opens one stream only: the client asks for its own (GET /conversations/:id?watermark=, Direct
+    // Line's reconnect), and again after every drop.
+    return opens ? { token: started.token, domain, webSocket: true, conversationId: started.conversationId } : polling;
   } catch {
     return polling;
   }

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { redisShared, type SharedState } from '../../cluster/sharedState';
 import { loadConfig } from '../../core/config';
 import { isAppError } from '../../core/errors';
@@ -80,6 +81,20 @@ describe('shared state in Redis (REDIS_URL)', () => {
     expect([...fromA, ...fromB]).toEqual(['agent-3']);
     await b.presenceGrace.cancel('agent-4');
     expect(await a.presenceGrace.takeDue(Date.now() + 120_000)).toEqual([]);
+  });
+
+  test('a single-use token is claimed once across instances, concurrently too; its mark expires with it', async () => {
+    const exp = Date.now() + 60_000;
+    const claims = await Promise.all([a.usedTokens.claim('tok-1', exp), b.usedTokens.claim('tok-1', exp), a.usedTokens.claim('tok-1', exp)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await b.usedTokens.claim('tok-2', exp)).toBe(true);
+    expect(await a.usedTokens.claim('tok-2', exp)).toBe(false);
+    // The mark lives in Redis as long as the token (seconds left, not forever).
+    const probe = new Redis(redis.url);
+    const ttl = await probe.pttl('crm:usedToken:tok-1');
+    probe.disconnect();
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
   test('Redis down: limits go on in memory (never unlimited, never refusing everyone); back: both instances hear of the recovery', async () => {

@@ -16,9 +16,14 @@ describe('web chat stream tokens', () => {
 
   test('carry one conversation, its visitor and the watermark, for a minute', () => {
     const t = tokens.issue(grant, now);
-    expect(tokens.verify(t, now)).toEqual({ ...grant, followUp: 0 });
+    const expiresAt = now + STREAM_TOKEN_TTL_SECONDS * 1000;
+    const verified = tokens.verify(t, now);
+    expect(verified).toEqual({ ...grant, followUp: 0, id: verified.id, expiresAt });
+    expect(verified.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
     // The n-th follow-up conversation of the chain travels too (a watermark "n.seq").
-    expect(tokens.verify(tokens.issue({ ...grant, followUp: 2 }, now), now)).toEqual({ ...grant, followUp: 2 });
+    expect(tokens.verify(tokens.issue({ ...grant, followUp: 2 }, now), now)).toMatchObject({ ...grant, followUp: 2 });
+    // Each token has an id of its own (a stream opens once per id), even for the same grant at the same moment.
+    expect(tokens.verify(tokens.issue(grant, now), now).id).not.toBe(tokens.verify(t, now).id);
     expect(code(() => tokens.verify(t, now + STREAM_TOKEN_TTL_SECONDS * 1000 - 1))).toBe('accepted');
     expect(code(() => tokens.verify(t, now + STREAM_TOKEN_TTL_SECONDS * 1000 + 1000))).toBe('AUTH_EXPIRED');
   });
