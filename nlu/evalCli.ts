@@ -8,6 +8,7 @@ import { perIntentTable, requestMetrics, type RequestMetrics } from './evalMetri
 import { corpusExamples, loadSplits } from './evalData';
 import { choosePolicy, crossValidate, judge, measureWithOutcomes, prepareEvaluation, recognitionOf, type Outcome } from './evalRun';
 import { NlpRecognizer } from './nlpRecognizer';
+import { UsageError } from '../core/cliArgs';
 import { OUT_OF_SCOPE, type Recognition } from './recognizer';
 
 /** `npm run nlu:eval`: the flags, the printed figures and the one JSON line; the data in evalData.ts, the measuring in evalRun.ts. */
@@ -52,7 +53,7 @@ export type EvalArgs = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>
 /** The flags, and the test set directory (`--testset DIR`: the one argument that is not a flag). */
 export function parseEvalArgs(argv: string[]): { values: EvalArgs; testsetDir?: string } {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  if (positionals.length > (values.testset ? 1 : 0)) throw new Error(`unexpected argument: ${positionals.join(' ')}`);
+  if (positionals.length > (values.testset ? 1 : 0)) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   return { values, ...(positionals[0] !== undefined ? { testsetDir: positionals[0] } : {}) };
 }
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
