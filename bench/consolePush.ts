@@ -1,13 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildApp, type App } from '../app/app';
+import { runCli } from '../core/cliArgs';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
 import type { Conversation, Customer } from '../models/records';
 import { buildConversation, buildCustomer } from '../store/recordBuilders';
-import type { BenchSink } from './webchatLoad';
+import { benchSizes, SIZE_OPTIONS } from './benchArgs';
+import type { BenchSink } from './benchKit';
 
 /**
  * A push reaching an agent's inbox in the browser: with `agents` agents and `chats` open chats (55 % held,
@@ -202,10 +205,7 @@ async function scenario(
 
 /** `--console-agents` (500) and `--console-chats` (2,000) size the measured run; `--console-pushes` (40) how many pushes each side times. */
 export async function consolePush(b: BenchSink): Promise<void> {
-  const arg = (name: string, fallback: number) => (b.argv.includes(name) ? Number(b.argv[b.argv.indexOf(name) + 1]) : fallback);
-  const agents = arg('--console-agents', 500);
-  const chats = arg('--console-chats', 2000);
-  const pushes = arg('--console-pushes', 40);
+  const { consoleAgents: agents, consoleChats: chats, consolePushes: pushes } = b.options;
   process.stdout.write(`\n== console push: server emit → inbox DOM update in Chromium, ${agents} agents and ${chats} open chats (baseline 10 and 10)\n`);
   const baseline = await scenario(b.dir, 10, 10, pushes);
   const measured = await scenario(b.dir, agents, chats, pushes);
@@ -225,20 +225,36 @@ export async function consolePush(b: BenchSink): Promise<void> {
   b.rows.push([`console first load to inbox, ${chats} chats ms`, String(measured.loadMs), `10 chats: ${baseline.loadMs}`]);
 }
 
-/** `node dist/bench/consolePush.js [--console-agents N --console-chats N]`: this section alone. */
+const CONSOLE_FLAGS = {
+  'console-agents': SIZE_OPTIONS['console-agents'],
+  'console-chats': SIZE_OPTIONS['console-chats'],
+  'console-pushes': SIZE_OPTIONS['console-pushes'],
+} as const;
+
+const USAGE = `usage: node dist/bench/consolePush.js [--console-agents N] [--console-chats N] [--console-pushes N]
+  (after npm run build) the "console" section of npm run bench alone; defaults 500 agents, 2000 chats, 40 pushes
+`;
+
+/** `node dist/bench/consolePush.js [--console-agents N --console-chats N --console-pushes N]`: this section alone. */
 if (require.main === module) {
-  void (async () => {
+  runCli('consolePush', USAGE, async () => {
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { ...CONSOLE_FLAGS, help: { type: 'boolean', short: 'h' } }, strict: true });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const sizes = benchSizes(values);
     const fs = await import('node:fs');
     const os = await import('node:os');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-push-'));
     const rows: [string, string, string][] = [];
     const results: Record<string, unknown> = {};
     try {
-      await consolePush({ dir, rows, results, argv: process.argv.slice(2) });
+      await consolePush({ dir, rows, results, options: { data: '', skipNlu: true, ...sizes } });
       for (const r of rows) process.stdout.write(`${r.join(' | ')}\n`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    process.exit(0);
-  })();
+    return 0;
+  });
 }

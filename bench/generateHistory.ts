@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+import { positiveNumber, runCli, UsageError } from '../core/cliArgs';
 import { buildConversation, buildCustomer, buildMessage } from '../store/recordBuilders';
 import type { Conversation, Customer, Message } from '../models/records';
 import type { Store } from '../store/store';
@@ -261,36 +263,67 @@ export async function generateHistory(store: Store, o: HistoryOptions): Promise<
   return { customers: customers.length, conversations: o.conversations, messages: messagesMade };
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+export const GENERATE_USAGE = `usage: npm run generate -- [--db FILE | --mongo URI] [--conversations N] [--messages M] [--seed S]
+
+Writes a synthetic support history into an embedded store file (default data/history.sqlite) or MongoDB.
+  --conversations N   conversations (default 100000)
+  --messages M        messages, at least 2 per conversation (default 10 × N)
+  --seed S            a whole number; the same seed makes the same history (default 42)
+`;
+
+export interface GenerateArgs {
+  db: string;
+  mongo?: string;
+  conversations: number;
+  messages: number;
+  seed: number;
 }
 
-async function main(): Promise<void> {
+/** `help`: print the usage. Throws a usage error (exit code 2) for an unknown flag or a size it cannot make. */
+export function parseGenerateArgs(argv: readonly string[]): { help: true } | ({ help: false } & GenerateArgs) {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      mongo: { type: 'string' },
+      conversations: { type: 'string' },
+      messages: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { help: true };
+  if (values.db !== undefined && values.mongo !== undefined) throw new UsageError('--db and --mongo name two stores: give one');
+  const conversations = positiveNumber('conversations', values.conversations, 100_000);
+  const messages = positiveNumber('messages', values.messages, conversations * 10);
+  if (messages < 2 * conversations) throw new UsageError(`--messages must be at least 2 per conversation (${2 * conversations})`);
+  const seed = Number(values.seed ?? 42);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not '${values.seed}'`);
+  return { help: false, db: values.db || 'data/history.sqlite', ...(values.mongo ? { mongo: values.mongo } : {}), conversations, messages, seed };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseGenerateArgs(argv);
+  if (args.help) {
+    process.stdout.write(GENERATE_USAGE);
+    return 0;
+  }
   const { SqliteStore } = await import('../store/sqliteStore');
   const { MongoStore } = await import('../store/mongoStore');
-  const conversations = Number(arg('conversations', '100000'));
-  const messages = Number(arg('messages', String(conversations * 10)));
-  if (!Number.isInteger(conversations) || conversations < 1 || !Number.isInteger(messages) || messages < 2 * conversations) {
-    process.stderr.write('usage: npm run generate -- [--db FILE | --mongo URI] [--conversations N] [--messages M ≥ 2N] [--seed S]\n');
-    process.exit(2);
-  }
-  const mongo = arg('mongo', '');
-  const store = mongo ? new MongoStore(mongo, { migrateOnStart: true }) : new SqliteStore(arg('db', 'data/history.sqlite'), { synchronous: 'normal' });
+  const { conversations, messages, seed } = args;
+  const store = args.mongo ? new MongoStore(args.mongo, { migrateOnStart: true }) : new SqliteStore(args.db, { synchronous: 'normal' });
   await store.init();
   const started = Date.now();
   const r = await generateHistory(store, {
     conversations,
     messages,
-    seed: Number(arg('seed', '42')),
+    seed,
     onProgress: (n) => process.stderr.write(`\r${n} / ${conversations} conversations`),
   });
   await store.close();
   process.stdout.write(`\n${JSON.stringify({ ...r, seconds: Math.round((Date.now() - started) / 100) / 10 })}\n`);
+  return 0;
 }
 
-if (require.main === module)
-  void main().catch((err) => {
-    process.stderr.write(`${(err as Error).stack ?? err}\n`);
-    process.exit(1);
-  });
+if (require.main === module) runCli('generate', GENERATE_USAGE, () => main(process.argv.slice(2)));

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../core/config';
 import { trainRecognizer } from '../app/app';
-import type { BenchSink } from './webchatLoad';
+import type { BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "multi": the bot pipeline's turns per second with one instance and with two instances

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadBraun, loadClinc, measureEvaluation, prepareEvaluation, type EvalResult } from '../nlu/evalCli';
+import { loadBraun, loadClinc } from '../nlu/evalData';
+import { measureEvaluation, prepareEvaluation, type EvalResult } from '../nlu/evalRun';
 
 /**
  * Child process of the benchmark: trains and calibrates on CLINC150 (the slow part, about two and a half

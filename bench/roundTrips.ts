@@ -6,7 +6,7 @@ import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
 import { countingStore, roundTrips } from '../store/countingStore';
 import { SqliteStore } from '../store/sqliteStore';
-import type { BenchSink } from './webchatLoad';
+import type { BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "trips": store round trips per bot turn (issue 18: a known customer at most 6, a first

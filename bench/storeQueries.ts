@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runCli, UsageError } from '../core/cliArgs';
 import type { Store } from '../store/store';
 
 /**
@@ -63,24 +66,32 @@ export async function timeStoreQueries(s: Store, runs = 16, now = Date.now()): P
   return out;
 }
 
-async function main(): Promise<void> {
-  const { SqliteStore } = await import('../store/sqliteStore');
-  const file = process.argv[2];
-  if (!file) {
-    process.stderr.write('usage: node dist/bench/storeQueries.js FILE [runs]\n');
-    process.exit(2);
+const USAGE = `usage: node dist/bench/storeQueries.js FILE [RUNS]
+  (after npm run build) times the store section's search and dashboard queries on an embedded store FILE, for
+  example one made by npm run generate; RUNS timed runs of each query (default 16)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
   }
+  const [file, runs, ...extra] = positionals;
+  if (!file) throw new UsageError('the store FILE is missing');
+  if (extra.length) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
+  const runCount = Number(runs ?? 16);
+  if (!Number.isInteger(runCount) || runCount < 1) throw new UsageError(`RUNS must be a whole number above 0, not '${runs}'`);
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
+  const { SqliteStore } = await import('../store/sqliteStore');
   const s = new SqliteStore(file, { synchronous: 'normal' });
   const t = Date.now();
   await s.init();
   const openMs = Date.now() - t;
-  const r = await timeStoreQueries(s, Number(process.argv[3] ?? 16));
+  const r = await timeStoreQueries(s, runCount);
   await s.close();
   process.stdout.write(`${JSON.stringify({ openMs, ...r })}\n`);
+  return 0;
 }
 
-if (require.main === module)
-  void main().catch((err) => {
-    process.stderr.write(`${(err as Error).stack ?? err}\n`);
-    process.exit(1);
-  });
+if (require.main === module) runCli('storeQueries', USAGE, () => main(process.argv.slice(2)));

@@ -1,13 +1,9 @@
-import { transition } from '../handoff/handoffStatus';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { buildApp, trainRecognizer, type App } from '../app/app';
-import { loadConfig } from '../core/config';
-import { createLogger } from '../core/logger';
 import { wallMs } from './benchHttp';
+import type { BenchSink } from './benchKit';
+import { agents, Child, holdChats, idle, memory, percentiles, round, settle, startApp } from './webchatHarness';
 
 /**
  * The load people bring, on one process, the load generators in child processes (bench/webchatCustomers.ts,
@@ -18,187 +14,13 @@ import { wallMs } from './benchHttp';
  * - `outside`: 100 customer messages a second (50 customers, two a second each, every fifth 20 KB) into chats held
  *   by nine agents, and a tenth console socket that stops reading while it watches all fifty chats: delivery to the
  *   others, event-loop delay, memory at start and end.
- * Sizes: `--webchat-customers N --webchat-agents M --webchat-seconds S` (the README says what ran).
+ * Sizes: `--webchat-customers N --webchat-agents M --webchat-seconds S --outside-seconds S` (bench/benchArgs.ts; the README says what ran).
  */
-export interface BenchSink {
-  dir: string;
-  rows: [string, string, string][];
-  results: Record<string, unknown>;
-  argv: string[];
-}
-
-const log = createLogger('silent');
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-
-function percentiles(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (p: number) => (s.length ? round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))], 1) : NaN);
-  return { p50: at(50), p95: at(95), p99: at(99), max: s.length ? round(s[s.length - 1], 1) : NaN, n: s.length };
-}
-
-function arg(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  const v = i >= 0 ? Number(argv[i + 1]) : fallback;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-/** Heap + external after full collections (what connections keep alive), and RSS. */
-async function memory() {
-  // External memory (buffers) is released after the collection that finds it dead, not during it: collect again.
-  for (let i = 0; i < 3; i++) {
-    global.gc?.();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const m = process.memoryUsage();
-  return { live: m.heapUsed + m.external, rss: m.rss };
-}
-
-/** A child process spoken to by lines on stdin and stdout. */
-class Child {
-  private readonly p: ChildProcess;
-  private readonly lines: string[] = [];
-  private waiters: (() => void)[] = [];
-  private exited = false;
-
-  constructor(script: string, args: string[]) {
-    this.p = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let buf = '';
-    this.p.stdout!.on('data', (d) => {
-      buf += String(d);
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        this.lines.push(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-      this.waiters.splice(0).forEach((w) => w());
-    });
-    this.p.on('exit', () => {
-      this.exited = true;
-      this.waiters.splice(0).forEach((w) => w());
-    });
-  }
-
-  async line(): Promise<string> {
-    while (!this.lines.length) {
-      if (this.exited) throw new Error('load generator exited early');
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-    return this.lines.shift()!;
-  }
-
-  send(line: string): void {
-    this.p.stdin!.write(`${line}\n`);
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const gone = new Promise((r) => this.p.once('exit', r));
-    this.send('stop');
-    await gone;
-  }
-}
-
-async function startApp(dir: string, name: string): Promise<{ app: App; url: string }> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: path.join(dir, `${name}.sqlite`),
-    NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
-  });
-  const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
-  await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
-  return { app, url: `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}` };
-}
-
-/** Agents straight into the store (no password hashing: nobody signs in) with a session token each. */
-async function agents(app: App, n: number, capacity: number, role: 'agent' | 'supervisor' = 'agent'): Promise<{ id: string; token: string }[]> {
-  const out: { id: string; token: string }[] = [];
-  for (let i = 0; i < n; i++) {
-    const u = await app.store.createUser({
-      email: `${role}${i}-${Date.now()}@bench.local`,
-      name: `${role} ${i}`,
-      role,
-      skills: [],
-      languages: ['en'],
-      capacity,
-      passwordHash: 'none',
-      presence: 'online',
-    });
-    out.push({ id: u.id, token: app.services.auth.tokenFor(await app.services.auth.issue(u.id)) });
-  }
-  return out;
-}
-
-/**
- * Each web chat customer's conversation held by an agent (round robin), written as the bot and a claim would
- * (profile by channel identity, conversation with this channel's serviceUrl), without running a handoff per chat.
- */
-async function holdChats(
-  app: App,
-  url: string,
-  sessions: { conversationId: string; userId: string }[],
-  held: { id: string }[],
-  capacity: number,
-): Promise<string[]> {
-  const ids: string[] = [];
-  const DEFERRED = { deferSync: true } as const;
-  for (let i = 0; i < sessions.length; i += 200) {
-    const part = sessions.slice(i, i + 200);
-    ids.push(
-      ...(await Promise.all(
-        part.map(async (s, k) => {
-          const customer = await app.services.profiles.resolve({ channelId: 'webchat', userId: s.userId, name: 'Bench Customer' }, DEFERRED);
-          const reference = {
-            channelId: 'webchat',
-            serviceUrl: `${url}/webchat/connector`,
-            conversation: { id: s.conversationId },
-            user: { id: s.userId },
-            bot: { id: 'bot' },
-          };
-          const { conversation } = await app.store.getOrCreateConversation(
-            { channelId: 'webchat', channelConversationId: s.conversationId, customerId: customer.id, reference },
-            DEFERRED,
-          );
-          const agent = held[(i + k) % held.length];
-          // Through the state machine, like every change of owner: queued, then claimed by its agent.
-          const { store, services } = app;
-          await transition(store, services.events, { conversationId: conversation.id, to: 'queued', cause: 'escalated', from: ['bot'] });
-          const r = await transition(store, services.events, {
-            conversationId: conversation.id,
-            to: 'agent',
-            cause: 'claimed',
-            from: ['queued'],
-            agent: { id: agent.id, maxActive: capacity },
-          });
-          if (!r.ok) throw new Error(`bench claim failed: ${r.reason}`);
-          return conversation.id;
-        }),
-      )),
-    );
-  }
-  await app.store.sync();
-  return ids;
-}
-
-/** CPU (% of one core) and event-loop delay over a quiet window. */
-async function idle(ms: number) {
-  const eld = monitorEventLoopDelay({ resolution: 10 });
-  eld.enable();
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, ms));
-  const c = process.cpuUsage(c0);
-  const wall = Number(process.hrtime.bigint() - t0) / 1000;
-  eld.disable();
-  return { cpuPercent: round(((c.user + c.system) / wall) * 100, 2), eldP99: round(eld.percentile(99) / 1e6), eldMax: round(eld.max / 1e6) };
-}
-
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function webchatAtScale(b: BenchSink): Promise<void> {
-  const customers = arg(b.argv, '--webchat-customers', 10_000);
-  const agentCount = arg(b.argv, '--webchat-agents', 500);
-  const seconds = arg(b.argv, '--webchat-seconds', 30);
+  const customers = b.options.webchatCustomers;
+  const agentCount = b.options.webchatAgents;
+  const seconds = b.options.webchatSeconds;
   const intervalMs = 30_000;
   process.stdout.write(`\n== ${customers} web chat customers on streams + ${agentCount} agent sockets, one message per customer every 30 s for ${seconds} s\n`);
   const { app, url } = await startApp(b.dir, 'webchat');
@@ -321,7 +143,7 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
 
 export async function outsideLoad(b: BenchSink): Promise<void> {
   const customers = 50;
-  const seconds = arg(b.argv, '--outside-seconds', 30);
+  const seconds = b.options.outsideSeconds;
   process.stdout.write(
     `\n== outside load: ${customers} customers × 2 messages/s (every fifth 20 KB) for ${seconds} s, 9 agents, 1 stalled console socket watching every chat\n`,
   );

@@ -1,26 +1,31 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runCli, UsageError } from '../core/cliArgs';
 import { loadConfig } from '../core/config';
 import { isAppError } from '../core/errors';
 import { createStore } from '../store/createStore';
 import { CustomerImport } from './customerImport';
 import { ProfileService } from './profileService';
 
+const USAGE = `usage: npm run import -- --file customers.csv [--dry-run]
+  imports customers into the store named by DATABASE_URL and prints the report as JSON; --dry-run checks the
+  file and writes nothing. Exit code 1 when a row was refused.
+`;
+
 /** `npm run import -- --file customers.csv [--dry-run]`: imports into the store named by DATABASE_URL; prints the report as JSON. */
 async function main(argv: string[]): Promise<number> {
-  let file: string | undefined;
-  let dryRun = false;
-  try {
-    const { values } = parseArgs({ args: argv, options: { file: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
-    file = values.file;
-    dryRun = values['dry-run'];
-  } catch {
-    file = undefined;
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { file: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
   }
-  if (!file || !fs.existsSync(file)) {
-    process.stderr.write('usage: npm run import -- --file customers.csv [--dry-run]\n');
-    return 2;
-  }
+  const { file, 'dry-run': dryRun } = values;
+  if (!file) throw new UsageError('--file is required');
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
   const store = createStore(loadConfig().store);
   await store.init();
   try {
@@ -35,4 +40,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) runCli('import', USAGE, () => main(process.argv.slice(2)));

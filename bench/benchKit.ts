@@ -1,0 +1,60 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { buildApp, trainRecognizer, type App } from '../app/app';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
+import type { BenchOptions } from './benchArgs';
+
+/** What every section of `npm run bench` gets: a scratch directory, the table and the JSON result it adds to. */
+export interface BenchSink {
+  dir: string;
+  rows: [string, string, string][];
+  results: Record<string, unknown>;
+  options: BenchOptions;
+}
+
+export const log = createLogger('silent');
+
+export function round(n: number, d = 2): number {
+  return Math.round(n * 10 ** d) / 10 ** d;
+}
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function summary(lat: number[]) {
+  const s = [...lat].sort((a, b) => a - b);
+  return { p50: round(pct(s, 50)), p95: round(pct(s, 95)), p99: round(pct(s, 99)), n: s.length };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+export const section = (name: string) => process.stdout.write(`\n== ${name}\n`);
+
+export async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export async function appOn(dir: string, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
+  // Load generators send far faster than people: the per-conversation limit would refuse most of their turns.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: path.join(dir, 'bench.sqlite'),
+    NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
+    RATE_LIMIT_CONVERSATION_MESSAGES: '1000000/1',
+    RATE_LIMIT_IP_MESSAGES: '1000000/1',
+    RATE_LIMIT_IP_WEBCHAT_SESSIONS: '1000000/1',
+    RATE_LIMIT_IP_HANDSHAKES: '1000000/1',
+    ...env,
+  });
+  const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
+  return { app, url: await listen(app.httpServer) };
+}
