@@ -282,6 +282,11 @@ const STRINGS = {
     es: 'Este chat cambió de estado y eso ya no es posible.',
   },
   err_HANDOFF_NOT_OWNER: { en: 'This chat is no longer yours.', es: 'Este chat ya no es tuyo.' },
+  // Coded by the server for a former owner who acts after a supervisor reassigned the chat (harmless until it is sent).
+  err_HANDOFF_REASSIGNED: {
+    en: 'A supervisor has reassigned this chat to someone else, so it is no longer yours.',
+    es: 'Un supervisor reasignó este chat a otra persona, así que ya no es tuyo.',
+  },
   err_HANDOFF_AT_CAPACITY: { en: 'You already have as many chats as you can take. Close one first.', es: 'Ya tienes el máximo de chats. Cierra uno antes.' },
   err_HANDOFF_UNKNOWN_AGENT: { en: 'That colleague no longer exists.', es: 'Ese colega ya no existe.' },
   err_HANDOFF_DELIVERY_FAILED: {
