@@ -21,10 +21,17 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from './protocol';
+import { QueueFeed } from './queueFeed';
 
 type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Recipient = RemoteSocket<ServerToClientEvents, SocketData>;
+/** What instances tell each other besides the adapter's own traffic (serverSideEmit). */
+interface ClusterNotices {
+  /** The queue changed on the sender: every instance sends its own sockets the delta of its own feed. */
+  'queue:changed': () => void;
+}
+type ClusterServer = IoServer<ClientToServerEvents, ServerToClientEvents, ClusterNotices, SocketData>;
 /** What a request's ack carries when it succeeds (protocol.ts). */
 type AckData<K extends ClientEventName> = Parameters<ClientToServerEvents[K]>[1] extends Ack<infer T> ? T : never;
 
@@ -60,7 +67,7 @@ export interface GatewayDeps {
   /** Origins allowed besides the server's own. */
   allowedOrigins: readonly string[];
   /** Presence deadlines and Redis recovery news, shared across instances when REDIS_URL is set; this process's otherwise. */
-  shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered'>;
+  shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered' | 'kind'>;
 }
 
 /** The socket's user as the access rules see them. */
@@ -77,6 +84,9 @@ const viewerOf = (data: SocketData): Actor => ({ id: data.userId, role: data.rol
  */
 export class ConsoleGateway {
   private queueTimer?: NodeJS.Timeout;
+  /** Whether the coalesced queue broadcast under way was caused here (other instances are then told). */
+  private queueNotify = false;
+  private readonly queue: QueueFeed;
   private stopped = false;
   private graceTimer?: NodeJS.Timeout;
   private graceFailing = false;
@@ -93,6 +103,11 @@ export class ConsoleGateway {
     private readonly d: GatewayDeps,
   ) {
     this.grace = d.shared?.presenceGrace ?? memoryPresenceGrace();
+    // Each instance numbers its own deltas and sends them to its own sockets only (a console talks to one instance).
+    this.queue = new QueueFeed(
+      async () => this.views(await this.d.handoff.queue()),
+      (delta) => this.io.local.to(STAFF).emit('queue:changed', delta),
+    );
   }
 
   start(): void {
@@ -119,6 +134,8 @@ export class ConsoleGateway {
     // Pushes made while Redis was away may not have reached sockets on other instances: this instance's own
     // sockets reconnect (a transport close; the console reconnects by itself) and resync by sequence number.
     if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered((since) => this.resyncLocal(since)));
+    // A queue change on another instance: this one sends its own sockets the delta (its feed reads the shared store).
+    if (this.clustered) (this.io as unknown as ClusterServer).on('queue:changed', () => this.scheduleQueueBroadcast(false));
   }
 
   /**
@@ -159,6 +176,11 @@ export class ConsoleGateway {
       out[id] = floor;
     }
     return out;
+  }
+
+  /** Several instances share the queue (Redis): they tell each other of queue changes. */
+  private get clustered(): boolean {
+    return this.d.shared?.kind === 'redis';
   }
 
   stop(): void {
@@ -227,7 +249,8 @@ export class ConsoleGateway {
       return { presence: updated!.presence };
     });
     this.on(socket, 'queue:list', async (user) => ({
-      queue: await this.views(await this.d.handoff.queue()),
+      // Read through the feed: a change found now goes out as a delta first, and the answer carries its number.
+      ...(await this.queue.refresh()),
       mine: await this.views(await this.d.store.listConversations({ agentId: user.id, states: ['agent'] })),
     }));
     this.on(socket, 'agents:list', async () => ({ agents: await this.agentViews() }));
@@ -403,21 +426,30 @@ export class ConsoleGateway {
     }, 1000);
   }
 
-  /** Coalesces bursts of queue changes into one snapshot. */
-  private scheduleQueueBroadcast(): void {
+  /** Coalesces bursts of queue changes into one delta; `notify`: the change happened here, other instances are told. */
+  private scheduleQueueBroadcast(notify = true): void {
+    this.queueNotify ||= notify;
     if (this.queueTimer || this.stopped) return;
     this.queueTimer = setTimeout(() => {
       this.queueTimer = undefined;
-      void this.broadcastQueue();
+      const tell = this.queueNotify;
+      this.queueNotify = false;
+      void this.broadcastQueue(tell);
     }, 25);
   }
 
-  /** Never rejects: a failed snapshot is logged and the next change sends a fresh one. */
-  private async broadcastQueue(): Promise<void> {
+  /** Never rejects: a failed read is logged and the next change sends what changed since the last delta. */
+  private async broadcastQueue(notify: boolean): Promise<void> {
     try {
-      this.io.to(STAFF).emit('queue:updated', { queue: await this.views(await this.d.handoff.queue()) });
+      await this.queue.refresh();
     } catch (err) {
       this.d.log.warn({ err }, 'queue broadcast failed');
+    }
+    if (!notify || !this.clustered || this.stopped) return;
+    try {
+      (this.io as unknown as ClusterServer).serverSideEmit('queue:changed');
+    } catch (err) {
+      this.d.log.warn({ err }, 'queue change not told to other instances');
     }
   }
 

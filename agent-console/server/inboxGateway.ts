@@ -8,6 +8,7 @@ import { ConsoleSettings } from '../../review/consoleSettings';
 import type { Store } from '../../store/store';
 import {
   DEFAULT_SERVICE_LEVELS,
+  type ConversationLabel,
   InboxClientSchemas,
   type InboxClientToServerEvents,
   type InboxEventName,
@@ -65,6 +66,17 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
       return { conversations: await Promise.all(open.map(view)) };
     });
     on(socket, d, 'settings:get', () => settings());
+    on(socket, d, 'conversations:label', async (user, p) => {
+      if (user.role === 'agent') throw new AppError('FORBIDDEN');
+      const found = await Promise.all(p.ids.map((cid) => d.store.getConversation(cid)));
+      const labels: ConversationLabel[] = [];
+      for (const c of found) {
+        if (!c) continue;
+        const customer = await d.store.getCustomer(c.customerId);
+        labels.push({ id: c.id, customerId: c.customerId, customerName: customer?.displayName, channelId: c.channelId, createdAt: c.createdAt });
+      }
+      return { labels };
+    });
     on(socket, d, 'settings:set', async (user, p) => {
       if (user.role === 'agent') throw new AppError('FORBIDDEN');
       await consoleSettings.setServiceLevels(p.serviceLevels, user);

@@ -203,6 +203,7 @@ const STRINGS = {
   addNoteButton: { en: 'Add note', es: 'Añadir nota' },
   sending: { en: 'sending…', es: 'enviando…' },
   notDelivered: { en: 'Not delivered', es: 'No entregado' },
+  replyNotDelivered: { en: 'reply not delivered', es: 'respuesta no entregada' },
   retry: { en: 'Retry', es: 'Reintentar' },
   sentAgain: { en: 'sent again', es: 'reenviado' },
   dismiss: { en: 'Dismiss', es: 'Cerrar aviso' },

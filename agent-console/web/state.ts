@@ -10,9 +10,9 @@ import type {
   SignInResponse,
 } from '../../api/wire';
 import type { Conversation, Customer, Message } from '../../models/records';
-import type { InboxSettings } from '../server/inboxProtocol';
+import type { ConversationLabel, InboxSettings } from '../server/inboxProtocol';
 import type { ChatViewer } from '../server/liveProtocol';
-import type { AgentView, ConversationView } from '../server/protocol';
+import type { AgentView, ConversationView, QueueDelta, QueueSnapshot } from '../server/protocol';
 import { errorText, locale, tr } from './i18n';
 import { customerLabel } from './format';
 import { alertOffer, askNotificationPermission, notify } from './notify';
@@ -270,20 +270,7 @@ async function connect(): Promise<void> {
   s.on('session:ended', ({ code }) => signOutLocal(code));
   // A server that is shutting down disconnects on purpose; Socket.IO does not retry that by itself, so we do (another instance answers).
   s.on('server:shutdown', () => void s.once('disconnect', () => setTimeout(() => s.connect(), 500 + Math.random() * 1500)));
-  s.on('queue:updated', ({ queue }) => {
-    const ids = new Set(queue.map((q) => q.id));
-    // Chats that left the queue and did not come to me went to a colleague (or back to the bot).
-    const left = queueIds.value.filter((id) => !ids.has(id) && !mineIds.value.includes(id) && !claiming.has(id));
-    batch(() => {
-      upsert(queue);
-      queueIds.value = queue.map((q) => q.id);
-      for (const id of left) addTo(takenElsewhere, id);
-    });
-    if (isLead.value) {
-      refreshAll();
-      if (current.value && left.includes(current.value)) void loadChat(current.value);
-    }
-  });
+  s.on('queue:changed', (delta) => onQueueDelta(delta));
   s.on('conversation:offered', ({ conversation }) => {
     batch(() => {
       upsert([conversation]);
@@ -351,6 +338,65 @@ async function connect(): Promise<void> {
 
 const claiming = new Set<string>();
 
+// ---- the queue, kept by numbered deltas (queueFeed.ts on the server)
+
+/** The feed and number of the queue we hold; undefined until the first queue:list answers. */
+let queueAt: { epoch: string; seq: number } | undefined;
+/** Set while the whole queue is fetched again: the deltas that arrive meanwhile are already in its answer (same socket, sent before it). */
+let queueFetching = false;
+
+function onQueueDelta(d: QueueDelta): void {
+  if (queueFetching) return;
+  if (queueAt?.epoch === d.epoch && d.seq <= queueAt.seq) return; // already in what we hold
+  if (queueAt?.epoch === d.epoch && d.seq === queueAt.seq + 1) return applyQueueDelta(d);
+  // A gap (a delta lost: Socket.IO delivers at most once) or another feed (a restarted server): fetch it whole.
+  void resyncQueue();
+}
+
+async function resyncQueue(): Promise<void> {
+  queueFetching = true;
+  const r = await call('queue:list', {});
+  queueFetching = false;
+  if (r.ok) setQueue(r.data);
+  else queueAt = undefined; // the next delta asks again
+}
+
+/** The whole queue, as queue:list answers it. */
+function setQueue(snapshot: QueueSnapshot): void {
+  // Two fetches crossing (a reconnect's and a resync's): the older answer does not undo the newer.
+  if (queueAt?.epoch === snapshot.epoch && snapshot.seq < queueAt.seq) return;
+  queueAt = { epoch: snapshot.epoch, seq: snapshot.seq };
+  const ids = snapshot.queue.map((q) => q.id);
+  const kept = new Set(ids);
+  replaceQueue(
+    snapshot.queue,
+    ids,
+    queueIds.value.filter((id) => !kept.has(id)),
+  );
+}
+
+function applyQueueDelta(d: QueueDelta): void {
+  queueAt = { epoch: d.epoch, seq: d.seq };
+  const gone = new Set(d.removed);
+  const held = queueIds.value.filter((id) => !gone.has(id));
+  const known = new Set(held);
+  replaceQueue([...d.added, ...d.changed], d.order ?? [...held, ...d.added.map((c) => c.id).filter((id) => !known.has(id))], d.removed);
+}
+
+function replaceQueue(entries: readonly ConversationView[], ids: readonly string[], removed: readonly string[]): void {
+  // Chats that left the queue and did not come to me went to a colleague (or back to the bot).
+  const left = removed.filter((id) => !mineIds.value.includes(id) && !claiming.has(id));
+  batch(() => {
+    upsert(entries);
+    queueIds.value = ids;
+    for (const id of left) addTo(takenElsewhere, id);
+  });
+  if (isLead.value) {
+    refreshAll();
+    if (current.value && left.includes(current.value)) void loadChat(current.value);
+  }
+}
+
 /** On every (re)connect: presence, the queue, settings, and everything missed since the sequence numbers we hold. */
 async function onConnected(): Promise<void> {
   const who = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
@@ -362,9 +408,9 @@ async function onConnected(): Promise<void> {
   if (a.ok) agents.value = a.data.agents;
   if (q.ok) {
     batch(() => {
-      upsert([...q.data.queue, ...q.data.mine]);
-      queueIds.value = q.data.queue.map((c) => c.id);
+      upsert(q.data.mine);
       mineIds.value = q.data.mine.map((c) => c.id);
+      setQueue(q.data);
     });
     for (const c of q.data.mine) messagesOf(c.id);
   }
@@ -656,6 +702,12 @@ export async function undoMerge(mergeId: string, customerId: string): Promise<bo
   return ok;
 }
 
+/** Supervisors and admins: who these chats were with (the audit log names them); none when the request fails. */
+export async function conversationLabels(ids: string[]): Promise<ConversationLabel[]> {
+  const r = await call('conversations:label', { ids });
+  return r.ok ? r.data.labels : [];
+}
+
 export async function saveServiceLevels(firstResponseSeconds: number, nextResponseSeconds: number): Promise<boolean> {
   const data = await act('settings:set', { serviceLevels: { firstResponseSeconds, nextResponseSeconds } });
   if (data) settings.value = data;
@@ -688,20 +740,32 @@ export function takenOverBy(conversationId: string): string | undefined {
   return last?.data?.takeover && last.data.agentId !== me.value?.id ? String(last.data.agentId) : undefined;
 }
 
-/** When the customer's latest message still waits for an agent's answer (next-response service level). */
+/** An agent's message the customer got (or may have: only a refusal this console saw marks one undelivered). */
+const isAnswer = (m: Message) => m.kind === 'message' && m.role === 'agent' && !undelivered.value.has(m.activityId ?? m.id);
+
+/**
+ * When the customer's latest message still waits for an agent's answer (next-response service level). A reply the
+ * channel refused is no answer: the customer never read it.
+ */
 export function unansweredSince(conversationId: string): string | undefined {
   const msgs = messagesOf(conversationId).value;
   for (let i = msgs.length - 1; i >= 0; i--) {
     const m = msgs[i];
-    if (m.kind === 'message' && m.role === 'agent') return undefined;
+    if (isAnswer(m)) return undefined;
     if (m.kind === 'message' && m.role === 'customer') {
       let first = m;
-      for (let j = i - 1; j >= 0 && !(msgs[j].kind === 'message' && msgs[j].role === 'agent'); j--)
-        if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
+      for (let j = i - 1; j >= 0 && !isAnswer(msgs[j]); j--) if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
       return first.createdAt;
     }
   }
   return undefined;
+}
+
+/** Whether the customer got any agent answer in this chat (the next-response level applies), and whether the latest reply failed. */
+export function replyState(conversationId: string): { answered: boolean; lastFailed: boolean } {
+  const replies = messagesOf(conversationId).value.filter((m) => m.kind === 'message' && m.role === 'agent');
+  const last = replies.at(-1);
+  return { answered: replies.some(isAnswer), lastFailed: !!last && !isAnswer(last) };
 }
 
 export function lastCustomerAt(conversationId: string): string | undefined {

@@ -19,6 +19,7 @@ import {
   search,
   settings,
   transferOf,
+  replyState,
   unansweredSince,
   unread,
   views,
@@ -152,16 +153,18 @@ export function Clocks({ c }: { c: ConversationView }) {
   if (waited === null) {
     const last = secondsSince(lastCustomerAt(c.id), t);
     return last === null ? null : (
-      <span class="clock" data-sla="none">
+      <span class="clock" data-sla="none" data-reply="answered">
         {tr('lastCustomer', { t: duration(last) })} · {tr('answered')}
       </span>
     );
   }
-  const limit = c.firstAgentReplyAt ? levels.nextResponseSeconds : levels.firstResponseSeconds;
+  const replies = replyState(c.id);
+  const limit = c.firstAgentReplyAt && replies.answered ? levels.nextResponseSeconds : levels.firstResponseSeconds;
   const s = slaState(waited, limit);
   return (
-    <span class={`clock sla-${s}`} data-sla={s}>
-      {tr('lastCustomer', { t: duration(waited) })} · {tr(`sla_${s}`)}
+    <span class={`clock sla-${s}`} data-sla={s} data-reply={replies.lastFailed ? 'failed' : 'awaited'}>
+      {tr('lastCustomer', { t: duration(waited) })} · {replies.lastFailed ? `⚠ ${tr('replyNotDelivered')} · ` : ''}
+      {tr(`sla_${s}`)}
     </span>
   );
 }
