@@ -18,7 +18,8 @@ import {
   type ServiceLevels,
 } from './inboxProtocol';
 import { ackedHandler } from './ackedHandler';
-import type { ConversationView, SocketData } from './protocol';
+import { conversationView } from './consoleViews';
+import type { SocketData } from './protocol';
 
 /**
  * Serves inboxProtocol.ts: declining an offered chat (routing moves on at once instead of after
@@ -44,14 +45,7 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
     const saved = await consoleSettings.savedServiceLevels<ServiceLevels>();
     return { offerTimeoutSeconds: d.offerTimeoutSeconds, serviceLevels: { ...DEFAULT_SERVICE_LEVELS, ...saved } };
   };
-  const view = async (c: Conversation): Promise<ConversationView> => {
-    const customer = await d.store.getCustomer(c.customerId);
-    return {
-      ...c,
-      customerName: customer?.displayName,
-      waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined,
-    };
-  };
+  const view = (c: Conversation) => conversationView(d.store, c);
 
   io.on('connection', (socket: InboxSocket) => {
     on(socket, d, 'offer:decline', async (user, p) => {

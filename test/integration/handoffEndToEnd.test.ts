@@ -163,7 +163,10 @@ describe('handoff end to end', () => {
     expect((await request(sa, 'typing:start', { conversationId: c.id })).ok).toBe(true);
     await channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');
     // Transfer to the billing group: queued again with that skill, offered to the billing agent.
-    const offered = nextEvent<{ added: { id: string }[] }>(sb, 'queue:changed', (p) => p.added.some((q) => q.id === c.id));
+    // In the queue again: a new entry, or a changed one when its leaving and coming back fell in one coalesced delta.
+    const offered = nextEvent<{ added: { id: string }[]; changed: { id: string }[] }>(sb, 'queue:changed', (p) =>
+      [...p.added, ...p.changed].some((q) => q.id === c.id),
+    );
     const r = await request(sa, 'conversation:transfer', { conversationId: c.id, skill: 'billing', note: 'invoice question' });
     expect(r.ok).toBe(true);
     await offered;
