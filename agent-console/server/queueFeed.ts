@@ -32,9 +32,10 @@ export class QueueFeed {
     const order = queue.map((c) => c.id);
     const views = new Map(queue.map((c) => [c.id, c]));
     const keys = new Map(queue.map((c) => [c.id, keyOf(c)]));
-    const prev = this.held;
+    // The first read is a change from nothing: a client that never asked queue:list still hears of what waits.
+    const prev = this.held ?? { order: [], views: new Map<string, ConversationView>(), keys: new Map<string, string>() };
     this.held = { order, views, keys };
-    if (prev) {
+    {
       const added = queue.filter((c) => !prev.keys.has(c.id));
       const changed = queue.filter((c) => prev.keys.has(c.id) && prev.keys.get(c.id) !== keys.get(c.id));
       const removed = prev.order.filter((id) => !views.has(id));
