@@ -10,7 +10,8 @@ import { createLogger } from '../core/logger';
 import type { Recognizer } from '../nlu/recognizer';
 import type { Store } from '../store/store';
 import { SqliteStore } from '../store/sqliteStore';
-import type { BenchSink } from './webchatLoad';
+import { parseArgs } from 'node:util';
+import type { BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "relayparts": where the time of a customer → agent relay goes, with 200 chats held by
@@ -22,7 +23,7 @@ const ROUNDS = 2;
 
 type Stamp = { name: string; at: number; ms?: number };
 
-export async function relayBreakdown({ dir, rows, results }: BenchSink): Promise<void> {
+export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'dir' | 'rows' | 'results'>): Promise<void> {
   process.stdout.write('\n== relay customer → agent, step by step\n');
   const now = () => performance.now();
   let trace: Stamp[] | undefined;
@@ -195,11 +196,11 @@ function timed(store: Store, record: (name: string, at: number, ms: number) => v
 /** Alone: `node dist/bench/relayBreakdown.js [--model-cache FILE]` (a trained model to start from, else it trains). */
 if (require.main === module) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relayparts-'));
-  const i = process.argv.indexOf('--model-cache');
-  if (i > 0) fs.copyFileSync(process.argv[i + 1], path.join(dir, 'nlu.json'));
+  const { values } = parseArgs({ options: { 'model-cache': { type: 'string' } }, strict: true });
+  if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
   const rows: [string, string, string][] = [];
   const results: Record<string, unknown> = {};
-  relayBreakdown({ dir, rows, results, argv: process.argv.slice(2) })
+  relayBreakdown({ dir, rows, results })
     .then(() => process.exit(0))
     .catch((err: unknown) => {
       console.error(err);

@@ -1,6 +1,6 @@
 import type { Server as IoServer, RemoteSocket, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
-import { AppError, toAppError } from '../../core/errors';
+import { AppError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { HandoffEvents, TransitionCause } from '../../handoff/handoffEvents';
 import type { HandoffService } from '../../handoff/handoffService';
@@ -10,7 +10,6 @@ import { canSee, canWatch, isReviewer, type Actor } from '../../review/accessPol
 import type { ReviewService } from '../../review/reviewService';
 import type { Store } from '../../store/store';
 import { memoryPresenceGrace, type SharedState } from '../../cluster/sharedState';
-import { durable } from './ackedHandler';
 import {
   ClientSchemas,
   type Ack,
@@ -22,10 +21,23 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from './protocol';
+import type { z } from 'zod';
+import { ackedHandler } from './ackedHandler';
+import { ConsoleSessions } from './consoleSessions';
+import { agentViews, conversationView } from './consoleViews';
+import { OutageRewind } from './outageRewind';
+import { PresenceWatch } from './presenceWatch';
+import { QueueFeed } from './queueFeed';
 
 type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Recipient = RemoteSocket<ServerToClientEvents, SocketData>;
+/** What instances tell each other besides the adapter's own traffic (serverSideEmit). */
+interface ClusterNotices {
+  /** The queue changed on the sender: every instance sends its own sockets the delta of its own feed. */
+  'queue:changed': () => void;
+}
+type ClusterServer = IoServer<ClientToServerEvents, ServerToClientEvents, ClusterNotices, SocketData>;
 /** What a request's ack carries when it succeeds (protocol.ts). */
 type AckData<K extends ClientEventName> = Parameters<ClientToServerEvents[K]>[1] extends Ack<infer T> ? T : never;
 
@@ -42,12 +54,6 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
   returned: 'returned',
   closed: 'closed',
 };
-const OFFLINE_GRACE_MS = 10_000; // a flaky connection that comes back within this keeps its presence
-const MAX_TIMER_MS = 2_147_483_647;
-const GRACE_POLL_MS = 1_000;
-const RESYNC_MARGIN_MS = 10_000;
-const RESYNC_WINDOW_MS = 120_000;
-const MAX_REWIND = 1_000;
 
 export interface GatewayDeps {
   store: Store;
@@ -61,7 +67,7 @@ export interface GatewayDeps {
   /** Origins allowed besides the server's own. */
   allowedOrigins: readonly string[];
   /** Presence deadlines and Redis recovery news, shared across instances when REDIS_URL is set; this process's otherwise. */
-  shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered'>;
+  shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered' | 'kind'>;
 }
 
 /** The socket's user as the access rules see them. */
@@ -78,13 +84,13 @@ const viewerOf = (data: SocketData): Actor => ({ id: data.userId, role: data.rol
  */
 export class ConsoleGateway {
   private queueTimer?: NodeJS.Timeout;
+  /** Whether the coalesced queue broadcast under way was caused here (other instances are then told). */
+  private queueNotify = false;
+  private readonly queue: QueueFeed;
   private stopped = false;
-  private graceTimer?: NodeJS.Timeout;
-  private graceFailing = false;
-  /** After a Redis outage, until `until`: syncs return everything stored since `since` (epoch ms). */
-  private rewind?: { since: number; until: number };
-  private lastResyncAt = 0;
-  private readonly grace: SharedState['presenceGrace'];
+  private readonly rewind: OutageRewind;
+  private readonly sessions: ConsoleSessions;
+  private readonly presence: PresenceWatch;
   private readonly unsubscribe: (() => void)[] = [];
   /** Pushes under way per conversation: each waits for the one before, so a chat's events keep their order. */
   private readonly pushes = new Map<string, Promise<void>>();
@@ -93,73 +99,47 @@ export class ConsoleGateway {
     private readonly io: ConsoleServer,
     private readonly d: GatewayDeps,
   ) {
-    this.grace = d.shared?.presenceGrace ?? memoryPresenceGrace();
+    this.presence = new PresenceWatch(d.shared?.presenceGrace ?? memoryPresenceGrace(), {
+      store: d.store,
+      handoff: d.handoff,
+      log: d.log,
+      connected: async (userId) => (await io.in(agentRoom(userId)).fetchSockets()).length > 0,
+      changed: () => this.broadcastAgents(),
+    });
+    this.rewind = new OutageRewind(d.store);
+    this.sessions = new ConsoleSessions(io, d);
+    // Each instance numbers its own deltas and sends them to its own sockets only (a console talks to one instance).
+    this.queue = new QueueFeed(
+      async () => this.views(await this.d.handoff.queue()),
+      (delta) => this.io.local.to(STAFF).emit('queue:changed', delta),
+    );
   }
 
   start(): void {
-    // No connectionStateRecovery: it would skip this middleware on reconnect (a revoked token would survive).
-    this.io.use((socket, next) => {
-      this.authenticate(socket).then(
-        () => next(),
-        (err) => {
-          const e = toAppError(err);
-          const out = new Error(e.message) as Error & { data?: unknown };
-          out.data = { code: e.code };
-          next(out);
-        },
-      );
-    });
+    this.unsubscribe.push(this.sessions.start());
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.subscribe();
-    const onRevoked = (sessionId: string) => this.endSessions((s) => s.data.sessionId === sessionId, 'AUTH_REVOKED');
-    this.d.auth.events.on('revoked', onRevoked);
-    this.unsubscribe.push(() => this.d.auth.events.off('revoked', onRevoked));
-    // Deadlines are shared: whichever instance finds one due first (atomically) checks every instance's sockets.
-    this.graceTimer = setInterval(() => void this.offlineDue(), GRACE_POLL_MS);
-    this.graceTimer.unref();
+    this.presence.start();
     // Pushes made while Redis was away may not have reached sockets on other instances: this instance's own
     // sockets reconnect (a transport close; the console reconnects by itself) and resync by sequence number.
     if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered((since) => this.resyncLocal(since)));
+    // A queue change on another instance: this one sends its own sockets the delta (its feed reads the shared store).
+    if (this.clustered) (this.io as unknown as ClusterServer).on('queue:changed', () => this.scheduleQueueBroadcast(false));
   }
 
-  /**
-   * After a Redis outage: this instance's sockets reconnect (a transport close; the console reconnects by itself and
-   * syncs), and for a while every sync also returns what was stored since the outage began. The console's cursor is
-   * the last seq it holds, so a push that got through after one that was lost would otherwise hide the lost one;
-   * the console merges by seq, so what it already has costs only bytes.
-   */
+  /** After a Redis outage: this instance's sockets reconnect (a transport close; the console reconnects by itself and syncs, rewound: outageRewind.ts). */
   private resyncLocal(downSince: number): void {
     if (this.stopped) return;
-    const now = Date.now();
-    // Pushes under way when Redis went away wait up to the adapter's request timeout (5 s) before failing.
-    const since = Math.min(downSince - RESYNC_MARGIN_MS, this.rewind && this.rewind.until > now ? this.rewind.since : Infinity);
-    this.rewind = { since, until: now + RESYNC_WINDOW_MS };
-    if (now - this.lastResyncAt < 5_000) return; // every instance announces the same recovery
-    this.lastResyncAt = now;
+    const { since, reconnect } = this.rewind.recovered(downSince);
+    if (!reconnect) return;
     const local = [...this.io.sockets.sockets.values()];
     this.d.log.info({ sockets: local.length, since: new Date(since).toISOString() }, 'console sockets resync after a redis outage');
     for (const s of local) s.conn.close();
   }
 
-  /** Cursors moved back to the first message stored at or after `since` (at most MAX_REWIND messages back each). */
-  private async rewound(cursors: Record<string, number>, since: number): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const [id, cursor] of Object.entries(cursors)) {
-      let floor = cursor;
-      while (floor > 0 && cursor - floor < MAX_REWIND) {
-        const from = Math.max(0, floor - 100);
-        const page = await this.d.store.listMessages(id, { afterSeq: from, limit: floor - from });
-        if (!page.length) break; // not a chat of this store: nothing to rewind
-        const older = page.filter((m) => Date.parse(m.createdAt) < since);
-        if (older.length) {
-          floor = older[older.length - 1].seq;
-          break;
-        }
-        floor = from;
-      }
-      out[id] = floor;
-    }
-    return out;
+  /** Several instances share the queue (Redis): they tell each other of queue changes. */
+  private get clustered(): boolean {
+    return this.d.shared?.kind === 'redis';
   }
 
   stop(): void {
@@ -167,55 +147,14 @@ export class ConsoleGateway {
     this.unsubscribe.forEach((u) => u());
     clearTimeout(this.queueTimer);
     clearTimeout(this.agentsTimer);
-    clearInterval(this.graceTimer);
-  }
-
-  private async authenticate(socket: ConsoleSocket): Promise<void> {
-    const origin = socket.handshake.headers.origin;
-    if (origin && !this.originAllowed(origin, socket.handshake.headers.host)) throw new AppError('AUTH_ORIGIN_FORBIDDEN');
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const ctx = await this.d.auth.verify(token);
-    socket.data = { userId: ctx.user.id, sessionId: ctx.session.id, role: ctx.user.role };
-    const ms = Date.parse(ctx.session.expiresAt) - Date.now();
-    const timer = setTimeout(() => this.endSessions((s) => s.id === socket.id, 'AUTH_EXPIRED'), Math.min(Math.max(ms, 0), MAX_TIMER_MS));
-    timer.unref();
-    socket.on('disconnect', () => clearTimeout(timer));
-  }
-
-  private originAllowed(origin: string, host: string | undefined): boolean {
-    if (this.d.allowedOrigins.includes(origin)) return true;
-    try {
-      return !!host && new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  }
-
-  private endSessions(match: (s: Pick<ConsoleSocket, 'id' | 'data'>) => boolean, code: 'AUTH_REVOKED' | 'AUTH_EXPIRED'): void {
-    for (const s of this.io.sockets.sockets.values()) {
-      if (!match(s)) continue;
-      s.emit('session:ended', { code });
-      s.disconnect(true);
-    }
-    if (!this.d.shared) return;
-    // A session revoked here may have sockets on other instances (the adapter reaches them).
-    this.io.fetchSockets().then(
-      (all) => {
-        for (const s of all) {
-          if (!match(s)) continue;
-          s.emit('session:ended', { code });
-          s.disconnect(true);
-        }
-      },
-      (err) => this.d.log.error({ err, code }, 'could not end the session on other instances'),
-    );
+    this.presence.stop();
   }
 
   private onConnection(socket: ConsoleSocket): void {
     const { userId, role } = socket.data;
     void socket.join([STAFF, agentRoom(userId), ...(role === 'agent' ? [] : [SUPERVISORS])]);
-    this.grace.cancel(userId).catch((err: unknown) => this.d.log.warn({ err, userId }, 'presence grace not cancelled; checked when due'));
-    socket.on('disconnect', () => this.onDisconnect(userId));
+    this.presence.connected(userId);
+    socket.on('disconnect', () => this.presence.disconnected(userId));
 
     this.on(socket, 'presence:set', async (user, p) => {
       const updated = await this.d.store.updateUser(user.id, { presence: p.presence });
@@ -228,7 +167,8 @@ export class ConsoleGateway {
       return { presence: updated!.presence };
     });
     this.on(socket, 'queue:list', async (user) => ({
-      queue: await this.views(await this.d.handoff.queue()),
+      // Read through the feed: a change found now goes out as a delta first, and the answer carries its number.
+      ...(await this.queue.refresh()),
       mine: await this.views(await this.d.store.listConversations({ agentId: user.id, states: ['agent'] })),
     }));
     this.on(socket, 'agents:list', async () => ({ agents: await this.agentViews() }));
@@ -279,71 +219,28 @@ export class ConsoleGateway {
       return { customer: await this.d.profiles.updateByStaff(p.customerId, user, { tags: p.tags, addNote: p.addNote }) };
     });
     this.on(socket, 'sync', async (user, p) => {
-      const rewind = this.rewind && this.rewind.until > Date.now() ? this.rewind : undefined;
-      const cursors = rewind ? await this.rewound(p.cursors, rewind.since) : p.cursors;
+      const cursors = await this.rewind.cursors(p.cursors);
       const { conversations, messages } = await this.d.review.syncLive(cursors, user);
       void socket.join(conversations.map((c) => convRoom(c.id)));
       return { messages };
     });
   }
 
-  private onDisconnect(userId: string): void {
-    if (this.stopped) return;
-    this.grace.schedule(userId, Date.now() + OFFLINE_GRACE_MS).catch((err: unknown) => this.d.log.warn({ err, userId }, 'presence grace not scheduled'));
-  }
-
-  /** Agents whose grace ran out, each taken by one instance. Never rejects. */
-  private async offlineDue(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      for (const userId of await this.grace.takeDue(Date.now())) await this.markOffline(userId);
-      this.graceFailing = false;
-    } catch (err) {
-      // Once per outage, not every second: the deadlines wait in Redis and are taken when it is back.
-      if (!this.graceFailing) this.d.log.warn({ err }, 'presence grace check failed; retried every second');
-      this.graceFailing = true;
-    }
-  }
-
-  /** The agent is marked offline unless they came back within the grace period (on any instance). Never rejects. */
-  private async markOffline(userId: string): Promise<void> {
-    if (this.stopped) return;
-    try {
-      const still = (await this.io.in(agentRoom(userId)).fetchSockets()).length > 0;
-      if (!still) {
-        await this.d.store.updateUser(userId, { presence: 'offline' });
-        await this.d.handoff.releaseAgentChats(userId);
-        await this.broadcastAgents();
-      }
-    } catch (err) {
-      this.d.log.warn({ err, userId }, 'could not mark agent offline');
-    }
-  }
-
   /** Registers a handler: validates the payload, loads the caller fresh (role changes apply at once), acks a coded result. */
   private on<K extends ClientEventName>(socket: ConsoleSocket, name: K, fn: (user: User, payload: ClientPayload<K>) => Promise<AckData<K>>): void {
-    const listener = async (payload: unknown, ack: unknown): Promise<void> => {
-      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
-      try {
-        const parsed = ClientSchemas[name].safeParse(payload ?? {});
-        if (!parsed.success) {
-          throw new AppError('VALIDATION_FAILED', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
-        }
-        const user = await this.d.store.getUser(socket.data.userId);
-        if (!user) throw new AppError('AUTH_INVALID');
+    // The map types each listener with its own payload and ack; one generic handler (ackedHandler.ts) serves every event of it.
+    ackedHandler(
+      socket as unknown as Parameters<typeof ackedHandler>[0],
+      this.d,
+      'console',
+      name,
+      ClientSchemas[name] as unknown as z.ZodType<ClientPayload<K>>,
+      (user, p) => {
         // A role changed since the handshake applies to this socket's pushes too.
         socket.data.role = user.role;
-        // Acked once durable, with the webhook event of a claim or close (ackedHandler.ts).
-        reply({ ok: true, data: await durable(this.d.store, fn(user, parsed.data)) });
-      } catch (err) {
-        const e = toAppError(err);
-        if (e.status >= 500) this.d.log.error({ err: e.cause ?? e, event: name }, 'console handler failed');
-        else this.d.log.info({ code: e.code, event: name }, 'console request refused');
-        reply({ ok: false, error: { code: e.code, message: e.message } });
-      }
-    };
-    // The map types each listener with its own payload and ack; this one generic listener serves every event of it.
-    (socket as unknown as { on(event: string, l: (payload: unknown, ack: unknown) => Promise<void>): void }).on(name, listener);
+        return fn(user, p);
+      },
+    );
   }
 
   /** Whoever may watch one of the customer's chats (serves them now, or may take them from the queue) may change their tags, notes and consent. */
@@ -352,36 +249,16 @@ export class ConsoleGateway {
     if (!chats.some((c) => canWatch(user, c))) throw new AppError('NOT_FOUND', 'no such customer');
   }
 
-  private async view(c: Conversation): Promise<ConversationView> {
-    const customer = await this.d.store.getCustomer(c.customerId);
-    return {
-      ...c,
-      customerName: customer?.displayName,
-      waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined,
-    };
+  private view(c: Conversation): Promise<ConversationView> {
+    return conversationView(this.d.store, c);
   }
 
   private views(cs: Conversation[]): Promise<ConversationView[]> {
     return Promise.all(cs.map((c) => this.view(c)));
   }
 
-  private async agentViews(): Promise<AgentView[]> {
-    const users = await this.d.store.listUsers();
-    // The board without last replies beats no board: Redis away costs only that column.
-    const replies = await this.d.handoff.lastReplyAt(users.map((u) => u.id)).catch(() => new Map<string, string>());
-    return Promise.all(
-      users.map(async (u) => ({
-        id: u.id,
-        name: u.name,
-        role: u.role,
-        presence: u.presence,
-        skills: u.skills,
-        languages: u.languages,
-        capacity: u.capacity,
-        activeChats: await this.d.store.countActiveChats(u.id),
-        lastReplyAt: replies.get(u.id),
-      })),
-    );
+  private agentViews(): Promise<AgentView[]> {
+    return agentViews(this.d.store, this.d.handoff);
   }
 
   /** Never rejects: a failed snapshot is logged and the next change sends a fresh one. */
@@ -405,21 +282,30 @@ export class ConsoleGateway {
     }, 1000);
   }
 
-  /** Coalesces bursts of queue changes into one snapshot. */
-  private scheduleQueueBroadcast(): void {
+  /** Coalesces bursts of queue changes into one delta; `notify`: the change happened here, other instances are told. */
+  private scheduleQueueBroadcast(notify = true): void {
+    this.queueNotify ||= notify;
     if (this.queueTimer || this.stopped) return;
     this.queueTimer = setTimeout(() => {
       this.queueTimer = undefined;
-      void this.broadcastQueue();
+      const tell = this.queueNotify;
+      this.queueNotify = false;
+      void this.broadcastQueue(tell);
     }, 25);
   }
 
-  /** Never rejects: a failed snapshot is logged and the next change sends a fresh one. */
-  private async broadcastQueue(): Promise<void> {
+  /** Never rejects: a failed read is logged and the next change sends what changed since the last delta. */
+  private async broadcastQueue(notify: boolean): Promise<void> {
     try {
-      this.io.to(STAFF).emit('queue:updated', { queue: await this.views(await this.d.handoff.queue()) });
+      await this.queue.refresh();
     } catch (err) {
       this.d.log.warn({ err }, 'queue broadcast failed');
+    }
+    if (!notify || !this.clustered || this.stopped) return;
+    try {
+      (this.io as unknown as ClusterServer).serverSideEmit('queue:changed');
+    } catch (err) {
+      this.d.log.warn({ err }, 'queue change not told to other instances');
     }
   }
 

@@ -8,6 +8,7 @@ import { ConsoleSettings } from '../../review/consoleSettings';
 import type { Store } from '../../store/store';
 import {
   DEFAULT_SERVICE_LEVELS,
+  type ConversationLabel,
   InboxClientSchemas,
   type InboxClientToServerEvents,
   type InboxEventName,
@@ -17,7 +18,8 @@ import {
   type ServiceLevels,
 } from './inboxProtocol';
 import { ackedHandler } from './ackedHandler';
-import type { ConversationView, SocketData } from './protocol';
+import { conversationView } from './consoleViews';
+import type { SocketData } from './protocol';
 
 /**
  * Serves inboxProtocol.ts: declining an offered chat (routing moves on at once instead of after
@@ -43,14 +45,7 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
     const saved = await consoleSettings.savedServiceLevels<ServiceLevels>();
     return { offerTimeoutSeconds: d.offerTimeoutSeconds, serviceLevels: { ...DEFAULT_SERVICE_LEVELS, ...saved } };
   };
-  const view = async (c: Conversation): Promise<ConversationView> => {
-    const customer = await d.store.getCustomer(c.customerId);
-    return {
-      ...c,
-      customerName: customer?.displayName,
-      waitingSeconds: c.queuedAt ? Math.max(0, Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000)) : undefined,
-    };
-  };
+  const view = (c: Conversation) => conversationView(d.store, c);
 
   io.on('connection', (socket: InboxSocket) => {
     on(socket, d, 'offer:decline', async (user, p) => {
@@ -65,6 +60,17 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
       return { conversations: await Promise.all(open.map(view)) };
     });
     on(socket, d, 'settings:get', () => settings());
+    on(socket, d, 'conversations:label', async (user, p) => {
+      if (user.role === 'agent') throw new AppError('FORBIDDEN');
+      const found = await Promise.all(p.ids.map((cid) => d.store.getConversation(cid)));
+      const labels: ConversationLabel[] = [];
+      for (const c of found) {
+        if (!c) continue;
+        const customer = await d.store.getCustomer(c.customerId);
+        labels.push({ id: c.id, customerId: c.customerId, customerName: customer?.displayName, channelId: c.channelId, createdAt: c.createdAt });
+      }
+      return { labels };
+    });
     on(socket, d, 'settings:set', async (user, p) => {
       if (user.role === 'agent') throw new AppError('FORBIDDEN');
       await consoleSettings.setServiceLevels(p.serviceLevels, user);

@@ -17,6 +17,7 @@ export const InboxClientSchemas = {
   'offer:decline': z.object({ conversationId: id }).strict(),
   'inbox:all': z.object({}).strict(),
   'settings:get': z.object({}).strict(),
+  'conversations:label': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
   'settings:set': z.object({ serviceLevels: z.object({ firstResponseSeconds: seconds, nextResponseSeconds: seconds }).strict() }).strict(),
 } as const;
 
@@ -36,6 +37,15 @@ export interface InboxSettings {
   serviceLevels: ServiceLevels;
 }
 
+/** What names a chat where only its id is known (the audit log): its customer, channel and start. */
+export interface ConversationLabel {
+  id: string;
+  customerId: string;
+  customerName?: string;
+  channelId: string;
+  createdAt: string;
+}
+
 export const DEFAULT_SERVICE_LEVELS: ServiceLevels = { firstResponseSeconds: 120, nextResponseSeconds: 300 };
 
 export interface InboxClientToServerEvents {
@@ -44,6 +54,8 @@ export interface InboxClientToServerEvents {
   /** Supervisors and admins: every open chat, queued and held. */
   'inbox:all': (p: InboxPayload<'inbox:all'>, ack: InboxAck<{ conversations: ConversationView[] }>) => void;
   'settings:get': (p: InboxPayload<'settings:get'>, ack: InboxAck<InboxSettings>) => void;
+  /** Supervisors and admins: who each chat was with, for lines that only carry its id; unknown ids are left out. Names only, not audited. */
+  'conversations:label': (p: InboxPayload<'conversations:label'>, ack: InboxAck<{ labels: ConversationLabel[] }>) => void;
   /** Supervisors and admins; audited as console.settings. */
   'settings:set': (p: InboxPayload<'settings:set'>, ack: InboxAck<InboxSettings>) => void;
 }

@@ -46,6 +46,27 @@ export interface ConversationView extends Conversation {
   waitingSeconds?: number;
 }
 
+/**
+ * The queue as numbered by the server's queue feed (queueFeed.ts): `epoch` names the feed (one per server process),
+ * `seq` counts its deltas. A console applies delta `seq + 1` of the epoch it holds and asks `queue:list` again
+ * for anything else (a gap: a delta lost, or another epoch: a restarted server or another instance).
+ */
+export interface QueueSnapshot {
+  epoch: string;
+  seq: number;
+  queue: ConversationView[];
+}
+
+/** One change of the queue: entries that came, entries that changed (whole), ids that left; `order` only when it is not "what stayed, then what came". */
+export interface QueueDelta {
+  epoch: string;
+  seq: number;
+  added: ConversationView[];
+  changed: ConversationView[];
+  removed: string[];
+  order?: string[];
+}
+
 export interface AgentView {
   id: string;
   name: string;
@@ -61,7 +82,7 @@ export interface AgentView {
 
 export interface ClientToServerEvents {
   'presence:set': (p: ClientPayload<'presence:set'>, ack: Ack<{ presence: Presence }>) => void;
-  'queue:list': (p: ClientPayload<'queue:list'>, ack: Ack<{ queue: ConversationView[]; mine: ConversationView[] }>) => void;
+  'queue:list': (p: ClientPayload<'queue:list'>, ack: Ack<QueueSnapshot & { mine: ConversationView[] }>) => void;
   'conversation:claim': (p: ClientPayload<'conversation:claim'>, ack: Ack<{ conversation: ConversationView }>) => void;
   'conversation:join': (
     p: ClientPayload<'conversation:join'>,
@@ -82,8 +103,8 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  /** The whole queue, after any change to it. */
-  'queue:updated': (p: { queue: ConversationView[] }) => void;
+  /** What changed in the queue (coalesced), numbered: a console that misses one asks queue:list for the whole queue. */
+  'queue:changed': (p: QueueDelta) => void;
   /** A conversation this agent now owns (claimed, offered and taken, or transferred to them). */
   'conversation:assigned': (p: { conversation: ConversationView }) => void;
   /** A conversation this agent no longer owns (transferred away, returned, closed, taken over). */

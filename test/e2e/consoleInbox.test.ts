@@ -3,6 +3,8 @@ import { messageActivity, post } from '../helpers/activities';
 import { artifact, describeBrowser, launch } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
+import type { Conversation } from '../../models/records';
+import { buildConversation, buildCustomer } from '../../store/recordBuilders';
 import { shot } from './screenshots';
 
 const PASSWORD = 'correct horse battery';
@@ -214,5 +216,59 @@ describeBrowser('console inbox in headless Chromium', () => {
     await channel.waitForText('live-1', /I am Sue and I will finish this/);
     await signOut(dan);
     await sue.context().close();
+  });
+
+  test('the queue arrives as numbered deltas, not whole; a console that misses one fetches the whole queue again and goes on with deltas', async () => {
+    const cara = await agent('cara@test.local', 'Cara Agent');
+    const page = cara.page;
+    // What the console receives of the queue, frame by frame.
+    const frames: { epoch: string; seq: number; added: { id: string }[]; bytes: number }[] = [];
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        const text = String(payload);
+        if (text.startsWith('42["queue:changed"')) frames.push({ ...(JSON.parse(text.slice(2)) as [string, (typeof frames)[number]])[1], bytes: text.length });
+      }),
+    );
+    // Listening from the start of a connection: a reload (the session stays) opens a new one.
+    await page.reload();
+    await page.locator('#inbox').waitFor();
+    // Away: nothing is offered to Cara, new chats show under Unassigned.
+    await page.selectOption('#presence', 'away');
+    while ((await running.app.store.getUser(cara.id))?.presence !== 'away') await new Promise((r) => setTimeout(r, 20));
+    await page.click('#view-unassigned');
+    await says('delta-1', 'I want to talk to a human', 'Della Delta');
+    const first = await conversation('delta-1');
+    await page.locator(`#inbox-list [data-conversation="${first.id}"]`).waitFor();
+    const delta = frames.find((f) => f.added.some((c) => c.id === first.id))!;
+    // Only the new chat travelled, whatever else waits in the queue.
+    expect(delta.added.map((c) => c.id)).toEqual([first.id]);
+
+    // A chat the feed never announced (written straight to the store), then a delta numbered past the next one:
+    // the console sees the gap, fetches the whole queue, and so shows the chat it was never told about.
+    const customer = buildCustomer({ displayName: 'Gap Gina' });
+    const hidden: Conversation = {
+      ...buildConversation({
+        channelId: 'test',
+        channelConversationId: 'delta-gap',
+        customerId: customer.id,
+        reference: { channelId: 'test', serviceUrl: channel.url, conversation: { id: 'delta-gap' } },
+      }),
+      state: 'queued',
+      queuedAt: new Date().toISOString(),
+      queueInfo: { offeredTo: [] },
+    };
+    await running.app.store.importRecords({ customers: [customer], conversations: [hidden] });
+    const last = frames.at(-1)!;
+    const server = [...running.app.io.of('/').sockets.values()].find((s) => s.data.userId === cara.id)!;
+    server.emit('queue:changed', { epoch: last.epoch, seq: last.seq + 2, added: [], changed: [], removed: [] });
+    await page.locator(`#inbox-list [data-conversation="${hidden.id}"]`).waitFor();
+    await expect(page.locator(`#inbox-list [data-conversation="${hidden.id}"]`).textContent()).resolves.toContain('Gap Gina');
+
+    // Back in step: the next change comes as a delta again and shows.
+    await says('delta-2', 'I want to talk to a human', 'Dora Delta');
+    const second = await conversation('delta-2');
+    await page.locator(`#inbox-list [data-conversation="${second.id}"]`).waitFor();
+    expect(frames.find((f) => f.added.some((c) => c.id === second.id))?.added).toHaveLength(1);
+    await signOut(cara);
   });
 });

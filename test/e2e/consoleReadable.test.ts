@@ -93,12 +93,20 @@ describeBrowser('a readable console in headless Chromium', () => {
     expect(await faye.locator('#error').count()).toBe(0); // the message says it; no code in the top bar
     expect(await faye.inputValue('#composer-text')).toBe('');
     await faye.screenshot({ path: artifact('console-undelivered.png') });
+    // Its only reply never reached the customer: the inbox does not call the chat answered, it says the reply failed.
+    const rosa = await conversation('fail-1');
+    const clock = faye.locator(`#inbox-list[data-view="mine"] [data-conversation="${rosa.id}"] .clock`);
+    await clock.and(faye.locator('[data-reply="failed"]')).waitFor();
+    expect(await clock.textContent()).toContain('reply not delivered');
+    expect(await clock.textContent()).not.toContain('answered');
 
     channel.refuse = false;
     await failed.locator('[data-retry]').click();
     await failed.getByText('sent again').waitFor();
     await faye.locator('#messages .msg.agent:not(.failed)', { hasText: 'Your refund is on its way' }).waitFor();
     expect(channel.texts).toContain('Your refund is on its way');
+    await clock.and(faye.locator('[data-reply="answered"]')).waitFor();
+    expect(await clock.textContent()).toContain('answered');
 
     // At capacity (1): accepting another chat is refused, and the console says why, in Spanish once chosen.
     await faye.selectOption('select.language', 'es');
@@ -166,6 +174,14 @@ describeBrowser('a readable console in headless Chromium', () => {
     const audit = await admin.locator('#audit tbody').textContent();
     expect(audit).toContain('Ada Admin');
     expect(audit).not.toMatch(UUID);
+    // The transcript Ada read is named by its customer's friendly label, channel and start, not "a conversation".
+    const visitor = label.split(' · ')[0];
+    await admin
+      .locator('#audit tbody tr', { hasText: 'transcript.view' })
+      .first()
+      .locator('.target', { hasText: `chat with ${visitor} · test · ` })
+      .waitFor();
+    expect(await admin.locator('#audit tbody tr .target').allTextContents()).not.toContain('a conversation');
     await admin.selectOption('#a-actor', { label: 'Ada Admin' });
     await admin.click('#audit-search');
     await admin.locator('#audit tbody tr .actor', { hasText: 'Ada Admin' }).first().waitFor();

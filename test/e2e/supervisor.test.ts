@@ -87,6 +87,21 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     })`);
     expect(drawn.map((d) => d.id)).toEqual(['chart-per-day', 'chart-reasons', 'chart-ratings', 'chart-intents', 'chart-sentiment']);
     for (const d of drawn) expect({ id: d.id, drawn: d.width > 0 && d.painted > 500 }).toEqual({ id: d.id, drawn: true });
+    // Every axis says what it counts and in which unit, and ticks read as days, whole counts, stars and words.
+    const axes = await page.evaluate<Record<string, Record<string, string>>>(
+      `Object.fromEntries(Array.from(document.querySelectorAll('#review canvas')).map((c) => [c.id, { ...c.dataset }]))`,
+    );
+    const wholeCounts = (ticks: string) => ticks.split('|').every((t) => /^\d[\d,]*$/.test(t));
+    expect(axes['chart-per-day']).toMatchObject({ xTitle: 'day', yTitle: 'conversations (count)' });
+    expect(axes['chart-per-day'].xTicks).toMatch(/^[A-Z][a-z]{2} \d{1,2}/);
+    expect(axes['chart-per-day'].xTicks).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(wholeCounts(axes['chart-per-day'].yTicks)).toBe(true);
+    expect(axes['chart-ratings']).toMatchObject({ xTitle: 'rating (stars, 1–5)', xTicks: '1 ★|2 ★|3 ★|4 ★|5 ★', yTitle: 'ratings given (count)' });
+    expect(wholeCounts(axes['chart-ratings'].yTicks)).toBe(true);
+    expect(axes['chart-intents']).toMatchObject({ xTitle: 'customer messages (count)', yTitle: 'intent' });
+    expect(wholeCounts(axes['chart-intents'].xTicks)).toBe(true);
+    expect(axes['chart-sentiment']).toMatchObject({ xTitle: 'day', yTitle: 'average sentiment (−1 to +1)' });
+    expect(axes['chart-sentiment'].yTicks.split('|').sort()).toEqual(['+0.5', '+1 positive', '0 neutral', '−0.5', '−1 negative'].sort());
     expect(Number(await page.textContent('#k-total .value'))).toBeGreaterThanOrEqual(1);
     expect(await page.textContent('#k-rating .value')).toBe('4.00');
     await page.screenshot({ path: artifact('supervisor-dashboard.png'), fullPage: true });

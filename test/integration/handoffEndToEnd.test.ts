@@ -40,15 +40,15 @@ describe('handoff end to end', () => {
     sockets.push(sa, sb);
     const conv = 'e2e-1';
 
-    const queuedSeen = nextEvent<{ queue: { id: string }[] }>(sb, 'queue:updated', (p) => p.queue.length > 0);
+    const queuedSeen = nextEvent<{ added: { id: string }[] }>(sb, 'queue:changed', (p) => p.added.length > 0);
     expect((await customerSays(conv, 'I want to talk to a human')).status).toBe(200);
     await channel.waitForText(conv, /number 1 in the queue/);
     const conversation = (await running.app.store.findConversationByChannel('test', conv))!;
     expect(conversation).toMatchObject({ state: 'queued', handoffReason: 'customer_asked' });
-    expect((await queuedSeen).queue.map((q) => q.id)).toContain(conversation.id);
+    expect((await queuedSeen).added.map((q) => q.id)).toContain(conversation.id);
 
     // A accepts; B's queue no longer shows it.
-    const goneForB = nextEvent<{ queue: { id: string }[] }>(sb, 'queue:updated', (p) => !p.queue.some((q) => q.id === conversation.id));
+    const goneForB = nextEvent<{ removed: string[] }>(sb, 'queue:changed', (p) => p.removed.includes(conversation.id));
     const claim = await request(sa, 'conversation:claim', { conversationId: conversation.id });
     expect(claim.ok).toBe(true);
     await goneForB;
@@ -163,7 +163,10 @@ describe('handoff end to end', () => {
     expect((await request(sa, 'typing:start', { conversationId: c.id })).ok).toBe(true);
     await channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');
     // Transfer to the billing group: queued again with that skill, offered to the billing agent.
-    const offered = nextEvent<{ queue: { id: string }[] }>(sb, 'queue:updated', (p) => p.queue.some((q) => q.id === c.id));
+    // In the queue again: a new entry, or a changed one when its leaving and coming back fell in one coalesced delta.
+    const offered = nextEvent<{ added: { id: string }[]; changed: { id: string }[] }>(sb, 'queue:changed', (p) =>
+      [...p.added, ...p.changed].some((q) => q.id === c.id),
+    );
     const r = await request(sa, 'conversation:transfer', { conversationId: c.id, skill: 'billing', note: 'invoice question' });
     expect(r.ok).toBe(true);
     await offered;

@@ -1,45 +1,16 @@
-import {
-  ArcElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  DoughnutController,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartConfiguration,
-} from 'chart.js';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConversationStats, Percentiles } from '../../../store/store';
 import { duration } from '../format';
 import type { CorpusAddition as Addition } from '../../../models/records';
 import type { CorpusCatalogue as Catalogue, CorpusResponse, ModelStatus } from '../wire';
 import { tr, type Key } from '../i18n';
 import { saveServiceLevels, settings } from '../state';
-import { call, reasonText } from './reviewShared';
-
-Chart.register(
-  ArcElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  DoughnutController,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-);
+import { call } from './reviewShared';
+import { Charts } from './DashboardCharts';
 
 /** GET /api/stats: the store's figures; the not-understood lines carry their detected language (review/notUnderstood.ts). */
 type Stats = Omit<ConversationStats, 'unrecognized'> & { unrecognized: (ConversationStats['unrecognized'][number] & { language: string })[] };
 
-const PALETTE = ['#1f3a5f', '#d9822b', '#2f9e44', '#c92a2a', '#7048e8', '#1098ad', '#e64980', '#5c940d', '#495057', '#f59f00'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
@@ -119,112 +90,6 @@ function Figures({ s }: { s: ConversationStats }) {
       </div>
       <Charts s={s} />
     </>
-  );
-}
-
-/** Chart.js draws into canvases Preact leaves alone; charts are rebuilt when the figures change. */
-function Charts({ s }: { s: ConversationStats }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const root = box.current;
-    if (!root) return;
-    const canvas = (id: string) => root.querySelector<HTMLCanvasElement>(`#${id}`)!;
-    const base = { animation: false as const, responsive: true, maintainAspectRatio: false };
-    const days = [...new Set(s.perDay.map((r) => r.day))];
-    const channels = [...new Set(s.perDay.map((r) => r.channelId))];
-    const sentimentDays = [...new Set(s.sentiment.map((r) => r.day))];
-    const configs: [string, ChartConfiguration][] = [
-      [
-        'chart-per-day',
-        {
-          type: 'bar',
-          data: {
-            labels: days,
-            datasets: channels.map((ch, i) => ({
-              label: ch,
-              backgroundColor: PALETTE[i % PALETTE.length],
-              data: days.map((d) => s.perDay.find((r) => r.day === d && r.channelId === ch)?.count ?? 0),
-            })),
-          },
-          options: { ...base, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
-        },
-      ],
-      [
-        'chart-reasons',
-        {
-          type: 'doughnut',
-          data: {
-            labels: [tr('botOnly'), ...s.handoffReasons.map((r) => reasonText(r.reason))],
-            datasets: [{ data: [s.botOnly, ...s.handoffReasons.map((r) => r.count)], backgroundColor: PALETTE }],
-          },
-          options: base,
-        },
-      ],
-      [
-        'chart-ratings',
-        {
-          type: 'bar',
-          data: {
-            labels: ['1', '2', '3', '4', '5'],
-            datasets: [
-              { label: tr('ratings'), backgroundColor: PALETTE[0], data: [1, 2, 3, 4, 5].map((n) => s.satisfaction.find((r) => r.score === n)?.count ?? 0) },
-            ],
-          },
-          options: { ...base, scales: { y: { beginAtZero: true } } },
-        },
-      ],
-      [
-        'chart-intents',
-        {
-          type: 'bar',
-          data: {
-            labels: s.intents.slice(0, 15).map((i) => i.intent),
-            datasets: [{ label: tr('messagesCol'), backgroundColor: PALETTE[1], data: s.intents.slice(0, 15).map((i) => i.count) }],
-          },
-          options: { ...base, indexAxis: 'y' },
-        },
-      ],
-      [
-        'chart-sentiment',
-        {
-          type: 'line',
-          data: {
-            labels: sentimentDays,
-            datasets: [...new Set(s.sentiment.map((r) => r.segment))].map((seg, i) => ({
-              label: seg === '*' ? tr('everyone') : seg,
-              borderColor: PALETTE[i % PALETTE.length],
-              backgroundColor: PALETTE[i % PALETTE.length],
-              spanGaps: true,
-              data: sentimentDays.map((d) => s.sentiment.find((r) => r.day === d && r.segment === seg)?.average ?? null),
-            })),
-          },
-          options: { ...base, scales: { y: { min: -1, max: 1 } } },
-        },
-      ],
-    ];
-    const charts = configs.map(([id, config]) => new Chart(canvas(id), config));
-    document.getElementById('review')?.setAttribute('data-charts', String(charts.length));
-    return () => {
-      charts.forEach((c) => c.destroy());
-      document.getElementById('review')?.removeAttribute('data-charts');
-    };
-  }, [s]);
-  const chart = (id: string, title: Key) => (
-    <figure class="chart-box">
-      <figcaption>{tr(title)}</figcaption>
-      <div class="chart">
-        <canvas id={id} role="img" aria-label={tr(title)} />
-      </div>
-    </figure>
-  );
-  return (
-    <div class="charts" ref={box}>
-      {chart('chart-per-day', 'perDayChannel')}
-      {chart('chart-reasons', 'handoffReasons')}
-      {chart('chart-ratings', 'ratingsChart')}
-      {chart('chart-intents', 'intentsChart')}
-      {chart('chart-sentiment', 'sentimentChart')}
-    </div>
   );
 }
 

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import type { ConversationView } from '../../server/protocol';
 import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
@@ -19,6 +20,7 @@ import {
   search,
   settings,
   transferOf,
+  replyState,
   unansweredSince,
   unread,
   views,
@@ -75,7 +77,11 @@ export function Inbox() {
   );
 }
 
-function InboxItem({ c }: { c: ConversationView }) {
+/**
+ * Memoized on its chat: a queue delta gives a new list, but the entries of unchanged chats keep their objects and
+ * are not re-rendered (a thousand queued chats per push otherwise). The signals an entry reads still update it.
+ */
+const InboxItem = memo(function InboxItem({ c }: { c: ConversationView }) {
   const offer = offeredIds.value.has(c.id);
   const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
   const count = unread.value.get(c.id);
@@ -122,7 +128,7 @@ function InboxItem({ c }: { c: ConversationView }) {
       ) : null}
     </li>
   );
-}
+});
 
 /** The only part of an offer that changes every second. */
 export function Countdown({ c }: { c: ConversationView }) {
@@ -152,16 +158,18 @@ export function Clocks({ c }: { c: ConversationView }) {
   if (waited === null) {
     const last = secondsSince(lastCustomerAt(c.id), t);
     return last === null ? null : (
-      <span class="clock" data-sla="none">
+      <span class="clock" data-sla="none" data-reply="answered">
         {tr('lastCustomer', { t: duration(last) })} · {tr('answered')}
       </span>
     );
   }
-  const limit = c.firstAgentReplyAt ? levels.nextResponseSeconds : levels.firstResponseSeconds;
+  const replies = replyState(c.id);
+  const limit = c.firstAgentReplyAt && replies.answered ? levels.nextResponseSeconds : levels.firstResponseSeconds;
   const s = slaState(waited, limit);
   return (
-    <span class={`clock sla-${s}`} data-sla={s}>
-      {tr('lastCustomer', { t: duration(waited) })} · {tr(`sla_${s}`)}
+    <span class={`clock sla-${s}`} data-sla={s} data-reply={replies.lastFailed ? 'failed' : 'awaited'}>
+      {tr('lastCustomer', { t: duration(waited) })} · {replies.lastFailed ? `⚠ ${tr('replyNotDelivered')} · ` : ''}
+      {tr(`sla_${s}`)}
     </span>
   );
 }

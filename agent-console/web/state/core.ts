@@ -1,0 +1,216 @@
+import { batch, computed, signal, type Signal } from '@preact/signals';
+import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
+import type { Conversation, Customer, Message } from '../../../models/records';
+import type { InboxSettings } from '../../server/inboxProtocol';
+import type { ChatViewer } from '../../server/liveProtocol';
+import type { AgentView, ConversationView } from '../../server/protocol';
+import { errorText, tr } from '../i18n';
+import { customerLabel } from '../format';
+import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload, type Result, type WireError } from '../wire';
+
+/**
+ * The console's state, as signals: components read what they show and re-render alone when it changes, so a
+ * push never rebuilds the page (typed text, focus, selection, scroll and open menus stay). Messages are kept
+ * per conversation by sequence number: live pushes and replays after a reconnect merge without duplicates.
+ * This module holds the signals and the helpers every area uses (the socket's requests, merging, naming).
+ */
+/** The signed-in account as the server shows it (GET /api/auth/me). */
+export type Me = PublicUser;
+export type ReviewTab = 'transcripts' | 'dashboard' | 'audit';
+export type InboxView = 'mine' | 'offered' | 'unassigned' | 'all';
+export type Pane = 'list' | 'chat' | 'profile';
+/** One of what GET /api/merge-suggestions returns. */
+export type Suggestion = MergeSuggestionsResponse['suggestions'][number];
+export interface PastConversation {
+  conversation: Conversation;
+  messages: Message[];
+}
+
+export const token = signal(sessionStorage.getItem('console-token') ?? '');
+export const me = signal<Me | undefined>(undefined);
+export const connected = signal(false);
+/** The error code behind the one error line ('' for none); shown as errorText(code), so in the current language. */
+export const error = signal('');
+export const errorMessage = computed(() => (error.value ? errorText(error.value) : ''));
+export const presence = signal<'online' | 'away' | 'offline'>('online');
+export const page = signal<'chats' | ReviewTab>('chats');
+export const inboxView = signal<InboxView>('mine');
+export const search = signal('');
+export const current = signal<string | undefined>(undefined);
+export const pane = signal<Pane>('list');
+export const helpOpen = signal(false);
+/** The server's answer to settings:get replaces these on every connect. */
+export const settings = signal<InboxSettings>({ offerTimeoutSeconds: 60, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 } });
+/** Ticks once a second; only what shows a clock (waits, countdowns) reads it. */
+export const now = signal(Date.now());
+
+export const conversations = signal<ReadonlyMap<string, ConversationView>>(new Map());
+export const queueIds = signal<readonly string[]>([]);
+export const mineIds = signal<readonly string[]>([]);
+/** Supervisors: every open chat (inbox:all), refreshed when the board changes. */
+export const allIds = signal<readonly string[]>([]);
+export const customers = signal<ReadonlyMap<string, Customer>>(new Map());
+export const history = signal<ReadonlyMap<string, PastConversation[]>>(new Map());
+export const agents = signal<readonly AgentView[]>([]);
+export const unread = signal<ReadonlyMap<string, number>>(new Map());
+export const customerTypingAt = signal<ReadonlyMap<string, number>>(new Map());
+export const declined = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-declined') ?? '[]') as string[]));
+/** Why a chat left this agent, for the banner in its view. */
+/** Who took over a chat this agent held (from the release itself: the agent no longer receives its events). */
+export const releasedTo = signal<ReadonlyMap<string, string>>(new Map());
+export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned'>>(new Map());
+/** The supervisor who reassigned a chat this agent held. */
+export const reassignedBy = signal<ReadonlyMap<string, string>>(new Map());
+/** Who has each chat open now (chat:viewers), this user included. */
+export const viewers = signal<ReadonlyMap<string, readonly ChatViewer[]>>(new Map());
+/** Colleagues typing in each chat: user id → when, and whether into a note or whisper. */
+export const colleagueTyping = signal<ReadonlyMap<string, ReadonlyMap<string, { at: number; internal: boolean }>>>(new Map());
+/** Agent messages the channel refused (activity ids), and those already sent again. */
+export const undelivered = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-undelivered') ?? '[]') as string[]));
+export const resent = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionStorage.getItem('console-resent') ?? '[]') as string[]));
+export const sending = signal<ReadonlySet<string>>(new Set());
+export const suggestions = signal<readonly Suggestion[]>([]);
+/** Queued chats this console saw leave the queue to someone else: no longer acceptable here. */
+export const takenElsewhere = signal<ReadonlySet<string>>(new Set());
+
+const messageSignals = new Map<string, Signal<readonly Message[]>>();
+let socket: ConsoleSocket | undefined;
+
+/** The session's socket (session.ts opens it); answers the one it replaces. */
+export function setSocket(s: ConsoleSocket | undefined): ConsoleSocket | undefined {
+  const before = socket;
+  socket = s;
+  return before;
+}
+
+/** The messages held of a chat, if any (a read that follows them: search re-runs when they change). */
+export function heldMessages(conversationId: string): readonly Message[] | undefined {
+  return messageSignals.get(conversationId)?.value;
+}
+
+export function messagesOf(conversationId: string): Signal<readonly Message[]> {
+  let s = messageSignals.get(conversationId);
+  if (!s) messageSignals.set(conversationId, (s = signal<readonly Message[]>([])));
+  return s;
+}
+
+/** What the agent is writing, per chat: survives pushes, chat switches and view changes. */
+export interface Draft {
+  reply: Signal<string>;
+  note: Signal<string>;
+  mode: Signal<'reply' | 'note'>;
+  transferNote: Signal<string>;
+  profileNote: Signal<string>;
+}
+const drafts = new Map<string, Draft>();
+export function draftOf(conversationId: string): Draft {
+  let d = drafts.get(conversationId);
+  if (!d) drafts.set(conversationId, (d = { reply: signal(''), note: signal(''), mode: signal('reply'), transferNote: signal(''), profileNote: signal('') }));
+  return d;
+}
+
+export const isLead = computed(() => me.value !== undefined && me.value.role !== 'agent');
+
+export function displayName(c: Pick<ConversationView, 'customerName' | 'customerId' | 'channelId'>): string {
+  return customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId);
+}
+
+const askedFor = new Set<string>();
+export function agentName(id: string | null | undefined): string {
+  if (!id) return tr('someone');
+  if (id === me.value?.id) return me.value.name;
+  const known = agents.value.find((a) => a.id === id)?.name;
+  // Agents get the staff list once at connect: someone added since is looked up once, then named.
+  if (!known && !askedFor.has(id) && connected.value) {
+    askedFor.add(id);
+    queueMicrotask(() => void refreshAgents());
+  }
+  return known ?? tr('someone');
+}
+
+// ---- updates
+
+export function upsert(list: readonly ConversationView[]): void {
+  if (!list.length) return;
+  const next = new Map(conversations.value);
+  for (const c of list) {
+    const known = next.get(c.id);
+    // Snapshots computed at different moments may arrive out of order: the higher version wins. The same version
+    // keeps the object already held, so the inbox entries of unchanged chats keep equal props and do not re-render
+    // (a queue snapshot carries every queued chat; one render per entry per push does not scale to a thousand).
+    if (known && c.version === known.version && c.customerName === known.customerName) continue;
+    if (!known || c.version >= known.version) next.set(c.id, c);
+  }
+  conversations.value = next;
+}
+
+export function setIn<K, V>(s: Signal<ReadonlyMap<K, V>>, key: K, value: V | undefined): void {
+  const next = new Map(s.value);
+  if (value === undefined) next.delete(key);
+  else next.set(key, value);
+  s.value = next;
+}
+
+export function addTo(s: Signal<ReadonlySet<string>>, value: string, persistAs?: string): void {
+  if (s.value.has(value)) return;
+  const next = new Set(s.value).add(value);
+  s.value = next;
+  if (persistAs) sessionStorage.setItem(persistAs, JSON.stringify([...next].slice(-500)));
+}
+
+export function merge(conversationId: string, msgs: readonly Message[]): void {
+  if (!msgs.length) return;
+  const s = messagesOf(conversationId);
+  const bySeq = new Map(s.value.map((m) => [m.seq, m]));
+  for (const m of msgs) bySeq.set(m.seq, m);
+  s.value = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** What we hold of each chat we follow (the server takes up to 500): my chats first, then the most recently active. */
+export function cursors(): Record<string, number> {
+  const mine = new Set(mineIds.value);
+  const held = [...messageSignals].filter(([id, s]) => mine.has(id) || s.value.length > 0);
+  held.sort(([a, x], [b, y]) => Number(mine.has(b)) - Number(mine.has(a)) || (y.value.at(-1)?.createdAt ?? '').localeCompare(x.value.at(-1)?.createdAt ?? ''));
+  return Object.fromEntries(held.slice(0, 500).map(([id, s]) => [id, s.value.at(-1)?.seq ?? 0]));
+}
+
+export function showError(e: WireError | undefined): void {
+  error.value = e?.code ?? 'INTERNAL';
+}
+
+export async function call<K extends EmitName>(event: K, payload: EmitPayload<K>): Promise<Result<K>> {
+  if (!socket) return { ok: false, error: { code: 'TIMEOUT', message: 'not connected' } };
+  return request(socket, event, payload);
+}
+
+/** A request whose failure the agent should read about; returns the data, or undefined after showing why. */
+export async function act<K extends EmitName>(event: K, payload: EmitPayload<K>): Promise<Data<K> | undefined> {
+  const r = await call(event, payload);
+  if (!r.ok) {
+    showError(r.error);
+    return undefined;
+  }
+  error.value = '';
+  return r.data;
+}
+
+/** Agents only get the board at connect; the transfer list asks again when it opens, so presence is current. */
+export async function refreshAgents(): Promise<void> {
+  const r = await call('agents:list', {});
+  if (r.ok) agents.value = r.data.agents;
+}
+
+export async function loadChat(conversationId: string): Promise<boolean> {
+  const r = await call('conversation:join', { conversationId });
+  if (!r.ok) {
+    showError(r.error);
+    return false;
+  }
+  batch(() => {
+    upsert([r.data.conversation]);
+    merge(conversationId, r.data.messages);
+    setIn(customers, r.data.conversation.customerId, r.data.customer);
+    setIn(history, conversationId, r.data.history);
+  });
+  return true;
+}

@@ -1,0 +1,195 @@
+import { batch, computed } from '@preact/signals';
+import type { ConversationView, QueueDelta, QueueSnapshot } from '../../server/protocol';
+import {
+  type InboxView,
+  me,
+  inboxView,
+  search,
+  current,
+  pane,
+  settings,
+  now,
+  conversations,
+  queueIds,
+  mineIds,
+  allIds,
+  unread,
+  declined,
+  takenElsewhere,
+  isLead,
+  displayName,
+  upsert,
+  setIn,
+  addTo,
+  call,
+  act,
+  loadChat,
+  heldMessages,
+} from './core';
+import { loadSuggestions } from './customer';
+
+/**
+ * The inbox: its views (mine, offered, unassigned, all), the queue kept by numbered deltas, and the actions on
+ * a chat in the list (open, claim, decline, reassign).
+ */
+export function offeredToMe(c: ConversationView | undefined, at = now.value): boolean {
+  const info = c?.queueInfo;
+  if (!c || c.state !== 'queued' || !info?.offeredAt || info.offeredTo.at(-1) !== me.value?.id || declined.value.has(c.id)) return false;
+  return offerSecondsLeft(c, at) > 0;
+}
+
+export function offerSecondsLeft(c: ConversationView, at = now.value): number {
+  const offeredAt = Date.parse(c.queueInfo?.offeredAt ?? '');
+  return Number.isFinite(offeredAt) ? Math.ceil(settings.value.offerTimeoutSeconds - (at - offeredAt) / 1000) : 0;
+}
+
+function pick(ids: readonly string[]): ConversationView[] {
+  const map = conversations.value;
+  return ids.map((id) => map.get(id)).filter((c): c is ConversationView => c !== undefined);
+}
+
+export const queued = computed(() => pick(queueIds.value).filter((c) => c.state === 'queued'));
+export const offered = computed(() => queued.value.filter((c) => offeredToMe(c)));
+/** The offers as a set that changes only when an offer comes or goes (offered itself is recomputed every second). */
+const offeredKey = computed(() => offered.value.map((c) => c.id).join('\n'));
+export const offeredIds = computed<ReadonlySet<string>>(() => new Set(offeredKey.value ? offeredKey.value.split('\n') : []));
+export const views = computed<Record<InboxView, ConversationView[]>>(() => {
+  const offers = offeredIds.value;
+  const mine = pick(mineIds.value).filter((c) => c.state === 'agent' && c.agentId === me.value?.id);
+  return {
+    mine,
+    offered: queued.value.filter((c) => offers.has(c.id)),
+    unassigned: queued.value.filter((c) => !offers.has(c.id)),
+    all: isLead.value ? pick(allIds.value) : [],
+  };
+});
+
+/** The chats of the current view that match the inbox search (customer, reason, channel, tags, last message). */
+export const visible = computed(() => {
+  const q = search.value.trim().toLowerCase();
+  const list = views.value[inboxView.value];
+  if (!q) return list;
+  return list.filter((c) => {
+    const last = heldMessages(c.id)?.at(-1)?.text ?? '';
+    return [displayName(c), c.channelId, c.handoffReason ?? '', c.tags.join(' '), c.skill ?? '', last].join(' ').toLowerCase().includes(q);
+  });
+});
+
+export const unreadTotal = computed(() => [...unread.value.values()].reduce((n, x) => n + x, 0) + offeredIds.value.size);
+
+export const claiming = new Set<string>();
+
+// ---- the queue, kept by numbered deltas (queueFeed.ts on the server)
+
+/** The feed and number of the queue we hold; undefined until the first queue:list answers. */
+let queueAt: { epoch: string; seq: number } | undefined;
+/** Set while the whole queue is fetched again: the deltas that arrive meanwhile are already in its answer (same socket, sent before it). */
+let queueFetching = false;
+
+export function onQueueDelta(d: QueueDelta): void {
+  if (queueFetching) return;
+  if (queueAt?.epoch === d.epoch && d.seq <= queueAt.seq) return; // already in what we hold
+  if (queueAt?.epoch === d.epoch && d.seq === queueAt.seq + 1) return applyQueueDelta(d);
+  // A gap (a delta lost: Socket.IO delivers at most once) or another feed (a restarted server): fetch it whole.
+  void resyncQueue();
+}
+
+async function resyncQueue(): Promise<void> {
+  queueFetching = true;
+  const r = await call('queue:list', {});
+  queueFetching = false;
+  if (r.ok) setQueue(r.data);
+  else queueAt = undefined; // the next delta asks again
+}
+
+/** The whole queue, as queue:list answers it. */
+export function setQueue(snapshot: QueueSnapshot): void {
+  // Two fetches crossing (a reconnect's and a resync's): the older answer does not undo the newer.
+  if (queueAt?.epoch === snapshot.epoch && snapshot.seq < queueAt.seq) return;
+  queueAt = { epoch: snapshot.epoch, seq: snapshot.seq };
+  const ids = snapshot.queue.map((q) => q.id);
+  const kept = new Set(ids);
+  replaceQueue(
+    snapshot.queue,
+    ids,
+    queueIds.value.filter((id) => !kept.has(id)),
+  );
+}
+
+function applyQueueDelta(d: QueueDelta): void {
+  queueAt = { epoch: d.epoch, seq: d.seq };
+  const gone = new Set(d.removed);
+  const held = queueIds.value.filter((id) => !gone.has(id));
+  const known = new Set(held);
+  replaceQueue([...d.added, ...d.changed], d.order ?? [...held, ...d.added.map((c) => c.id).filter((id) => !known.has(id))], d.removed);
+}
+
+function replaceQueue(entries: readonly ConversationView[], ids: readonly string[], removed: readonly string[]): void {
+  // Chats that left the queue and did not come to me went to a colleague (or back to the bot).
+  const left = removed.filter((id) => !mineIds.value.includes(id) && !claiming.has(id));
+  batch(() => {
+    upsert(entries);
+    queueIds.value = ids;
+    for (const id of left) addTo(takenElsewhere, id);
+  });
+  if (isLead.value) {
+    refreshAll();
+    if (current.value && left.includes(current.value)) void loadChat(current.value);
+  }
+}
+
+let allTimer: ReturnType<typeof setTimeout> | undefined;
+/** Supervisors' "All" view: one fresh list at most every half second, after board or queue changes. */
+export function refreshAll(): void {
+  if (allTimer) return;
+  allTimer = setTimeout(async () => {
+    allTimer = undefined;
+    const r = await call('inbox:all', {});
+    if (r.ok) {
+      batch(() => {
+        upsert(r.data.conversations);
+        allIds.value = r.data.conversations.map((c) => c.id);
+      });
+    }
+  }, 500);
+}
+
+export async function open(conversationId: string): Promise<void> {
+  batch(() => {
+    current.value = conversationId;
+    pane.value = 'chat';
+    setIn(unread, conversationId, undefined);
+  });
+  if (await loadChat(conversationId)) void loadSuggestions();
+}
+
+/** Supervisors: any open chat to another agent or a skill group (target 'agent:<id>' or 'skill:<name>'). */
+export async function reassign(conversationId: string, target: string): Promise<boolean> {
+  const [kind, id] = target.split(':');
+  if (!id) return false;
+  const data = await act('conversation:reassign', { conversationId, ...(kind === 'agent' ? { toAgentId: id } : { skill: id }) });
+  if (!data) return false;
+  upsert([data.conversation]);
+  refreshAll();
+  return true;
+}
+
+export async function claim(conversationId: string): Promise<void> {
+  claiming.add(conversationId);
+  const data = await act('conversation:claim', { conversationId });
+  claiming.delete(conversationId);
+  if (!data) return;
+  batch(() => {
+    upsert([data.conversation]);
+    if (!mineIds.value.includes(conversationId)) mineIds.value = [...mineIds.value, conversationId];
+    queueIds.value = queueIds.value.filter((id) => id !== conversationId);
+    inboxView.value = 'mine';
+  });
+  if (current.value !== conversationId) await open(conversationId);
+  else await loadChat(conversationId);
+}
+
+export async function decline(conversationId: string): Promise<void> {
+  addTo(declined, conversationId, 'console-declined');
+  await act('offer:decline', { conversationId });
+}

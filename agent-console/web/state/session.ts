@@ -1,0 +1,209 @@
+import { batch, effect } from '@preact/signals';
+import type { ErrorResponse, MeResponse, SignInResponse } from '../../../api/wire';
+import type { Message } from '../../../models/records';
+import { tr } from '../i18n';
+import { alertOffer, askNotificationPermission, notify } from '../notify';
+import { openSocket } from '../wire';
+import {
+  token,
+  me,
+  connected,
+  error,
+  presence,
+  page,
+  current,
+  settings,
+  now,
+  conversations,
+  queueIds,
+  mineIds,
+  customers,
+  agents,
+  unread,
+  customerTypingAt,
+  releasedTo,
+  released,
+  reassignedBy,
+  viewers,
+  colleagueTyping,
+  messagesOf,
+  isLead,
+  displayName,
+  agentName,
+  upsert,
+  setIn,
+  merge,
+  cursors,
+  call,
+  act,
+  loadChat,
+  setSocket,
+} from './core';
+import { unreadTotal, claiming, onQueueDelta, setQueue, refreshAll } from './inbox';
+import { resetViewing } from './chat';
+import { transferOf } from './transcript';
+
+/**
+ * Signing in and out, the connection (every push the console listens to), and what each (re)connect catches up on.
+ */
+// ---- session
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const body = (await res.json().catch(() => ({}))) as Partial<SignInResponse & ErrorResponse>;
+  if (!res.ok || !body.token) {
+    error.value = body.error?.code ?? 'AUTH_INVALID';
+    return;
+  }
+  useToken(body.token);
+}
+
+export function useToken(t: string): void {
+  token.value = t;
+  sessionStorage.setItem('console-token', t);
+  error.value = '';
+  void connect();
+}
+
+async function connect(): Promise<void> {
+  const res = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  if (!res?.ok) return signOutLocal('');
+  const s = openSocket(token.value);
+  setSocket(s);
+  s.on('connect', () => void onConnected());
+  s.on('disconnect', () => (connected.value = false));
+  s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    if (err.data?.code?.startsWith('AUTH_')) signOutLocal(err.data.code);
+  });
+  s.on('session:ended', ({ code }) => signOutLocal(code));
+  // A server that is shutting down disconnects on purpose; Socket.IO does not retry that by itself, so we do (another instance answers).
+  s.on('server:shutdown', () => void s.once('disconnect', () => setTimeout(() => s.connect(), 500 + Math.random() * 1500)));
+  s.on('queue:changed', (delta) => onQueueDelta(delta));
+  s.on('conversation:offered', ({ conversation }) => {
+    batch(() => {
+      upsert([conversation]);
+      if (!queueIds.value.includes(conversation.id)) queueIds.value = [...queueIds.value, conversation.id];
+    });
+    alertOffer(displayName(conversation), tr(('reason_' + (conversation.handoffReason ?? 'none')) as never));
+  });
+  s.on('conversation:assigned', ({ conversation }) => {
+    const claimedHere = claiming.has(conversation.id);
+    batch(() => {
+      upsert([conversation]);
+      mineIds.value = [...mineIds.value.filter((id) => id !== conversation.id), conversation.id];
+      queueIds.value = queueIds.value.filter((id) => id !== conversation.id);
+      setIn(released, conversation.id, undefined);
+    });
+    // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
+    if (!claimedHere)
+      void loadChat(conversation.id).then(() =>
+        notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)),
+      );
+  });
+  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
+    batch(() => {
+      if (by) setIn(releasedTo, conversationId, by);
+      if (lead) setIn(reassignedBy, conversationId, lead);
+      mineIds.value = mineIds.value.filter((id) => id !== conversationId);
+      setIn(released, conversationId, reason);
+      // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
+      const c = conversations.value.get(conversationId);
+      if (c)
+        upsert([
+          {
+            ...c,
+            agentId: null,
+            ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}),
+            version: c.version + 1,
+          },
+        ]);
+    });
+  });
+  s.on('message:new', ({ conversationId, message }) => {
+    merge(conversationId, [message]);
+    if (message.role === 'customer') {
+      setIn(customerTypingAt, conversationId, undefined);
+      const mine = mineIds.value.includes(conversationId);
+      if (conversationId !== current.value || document.hidden) setIn(unread, conversationId, (unread.value.get(conversationId) ?? 0) + 1);
+      if (mine && document.hidden) notify(displayName(conversations.value.get(conversationId) ?? { customerId: conversationId, channelId: '' }), message.text);
+    }
+  });
+  s.on('typing', ({ conversationId, from, userId, internal }) => {
+    if (from === 'customer') setIn(customerTypingAt, conversationId, Date.now());
+    else if (userId && userId !== me.value?.id) {
+      const next = new Map(colleagueTyping.value.get(conversationId) ?? []);
+      next.set(userId, { at: Date.now(), internal: !!internal });
+      setIn(colleagueTyping, conversationId, next);
+    }
+  });
+  s.on('chat:viewers', ({ conversationId, viewers: list }) => setIn(viewers, conversationId, list));
+  s.on('agents:updated', ({ agents: list }) => {
+    agents.value = list;
+    if (isLead.value) refreshAll();
+  });
+  s.on('settings:updated', (next) => (settings.value = next));
+}
+
+/** On every (re)connect: presence, the queue, settings, and everything missed since the sequence numbers we hold. */
+async function onConnected(): Promise<void> {
+  const who = await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  if (!who?.ok) return signOutLocal('AUTH_EXPIRED');
+  me.value = ((await who.json()) as MeResponse).user;
+  await call('presence:set', { presence: presence.value });
+  const [q, st, a] = await Promise.all([call('queue:list', {}), call('settings:get', {}), call('agents:list', {})]);
+  if (st.ok) settings.value = st.data;
+  if (a.ok) agents.value = a.data.agents;
+  if (q.ok) {
+    batch(() => {
+      upsert(q.data.mine);
+      mineIds.value = q.data.mine.map((c) => c.id);
+      setQueue(q.data);
+    });
+    for (const c of q.data.mine) messagesOf(c.id);
+  }
+  const s = await call('sync', { cursors: cursors() });
+  if (s.ok) {
+    const by = new Map<string, Message[]>();
+    for (const m of s.data.messages) by.set(m.conversationId, [...(by.get(m.conversationId) ?? []), m]);
+    batch(() => by.forEach((msgs, id) => merge(id, msgs)));
+  }
+  if (isLead.value) refreshAll();
+  connected.value = true;
+  resetViewing();
+  // Customers of my chats, for names and the profile.
+  for (const id of mineIds.value) if (!customers.value.has(conversations.value.get(id)?.customerId ?? '')) void loadChat(id);
+  askNotificationPermission();
+}
+
+export function signOutLocal(code: string): void {
+  setSocket(undefined)?.disconnect();
+  batch(() => {
+    token.value = '';
+    me.value = undefined;
+    connected.value = false;
+    page.value = 'chats';
+    current.value = undefined;
+    error.value = code;
+  });
+  sessionStorage.removeItem('console-token');
+}
+
+export async function signOut(): Promise<void> {
+  await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
+  signOutLocal('');
+}
+
+export function setPresence(p: 'online' | 'away' | 'offline'): void {
+  presence.value = p;
+  void act('presence:set', { presence: p });
+}
+
+// ---- clock, title
+
+setInterval(() => (now.value = Date.now()), 1000);
+
+effect(() => {
+  const n = unreadTotal.value;
+  const title = tr('consoleTitle');
+  document.title = n > 0 ? `(${n}) ${title}` : title;
+});

@@ -1,0 +1,72 @@
+import type { Message } from '../../../models/records';
+import type { ConversationView } from '../../server/protocol';
+import { locale } from '../i18n';
+import { me, customers, releasedTo, undelivered, messagesOf } from './core';
+
+/**
+ * What a chat's transcript says: how it came to this agent, who took it over, whether the customer waits for an answer.
+ */
+// ---- what the transcript says
+
+/** The transfer that brought this chat to me, if that is how it came: who sent it, and their note. */
+export function transferOf(conversationId: string): { fromAgentId?: string; note?: string } | undefined {
+  const msgs = messagesOf(conversationId).value;
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const m = msgs[i];
+    if (m.kind !== 'event' || m.data?.type !== 'state') continue;
+    // A state event's agent ids are strings (the server writes them).
+    const data: Record<string, unknown> & { fromAgentId?: string } = m.data;
+    if (data.to !== 'agent') return undefined;
+    if (!data.fromAgentId || data.toAgentId !== me.value?.id) return undefined;
+    const note = msgs.slice(i + 1).find((n) => n.kind === 'note' && n.authorId === data.fromAgentId);
+    return { fromAgentId: String(data.fromAgentId), note: note?.text };
+  }
+  return undefined;
+}
+
+/** Who took the chat over, when a supervisor did after this agent held it. */
+export function takenOverBy(conversationId: string): string | undefined {
+  const told = releasedTo.value.get(conversationId);
+  if (told) return told;
+  const last = [...messagesOf(conversationId).value].reverse().find((m) => m.kind === 'event' && m.data?.type === 'state');
+  return last?.data?.takeover && last.data.agentId !== me.value?.id ? String(last.data.agentId) : undefined;
+}
+
+/** An agent's message the customer got (or may have: only a refusal this console saw marks one undelivered). */
+const isAnswer = (m: Message) => m.kind === 'message' && m.role === 'agent' && !undelivered.value.has(m.activityId ?? m.id);
+
+/**
+ * When the customer's latest message still waits for an agent's answer (next-response service level). A reply the
+ * channel refused is no answer: the customer never read it.
+ */
+export function unansweredSince(conversationId: string): string | undefined {
+  const msgs = messagesOf(conversationId).value;
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const m = msgs[i];
+    if (isAnswer(m)) return undefined;
+    if (m.kind === 'message' && m.role === 'customer') {
+      let first = m;
+      for (let j = i - 1; j >= 0 && !isAnswer(msgs[j]); j--) if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
+      return first.createdAt;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the customer got any agent answer in this chat (the next-response level applies), and whether the latest reply failed. */
+export function replyState(conversationId: string): { answered: boolean; lastFailed: boolean } {
+  const replies = messagesOf(conversationId).value.filter((m) => m.kind === 'message' && m.role === 'agent');
+  const last = replies.at(-1);
+  return { answered: replies.some(isAnswer), lastFailed: !!last && !isAnswer(last) };
+}
+
+export function lastCustomerAt(conversationId: string): string | undefined {
+  return [...messagesOf(conversationId).value].reverse().find((m) => m.role === 'customer' && m.kind === 'message')?.createdAt;
+}
+
+/** The language of fill-ins in canned replies. */
+export function fillTemplate(template: string, c: ConversationView | undefined): string {
+  const customer = c ? customers.value.get(c.customerId) : undefined;
+  const firstName = (customer?.displayName ?? c?.customerName ?? '').split(' ')[0] || (locale() === 'es' ? 'cliente' : 'there');
+  return template.replace(/\{firstName\}/g, firstName).replace(/\{agentName\}/g, me.value?.name.split(' ')[0] ?? '');
+}

@@ -1,0 +1,74 @@
+import { QueueFeed } from '../../agent-console/server/queueFeed';
+import type { ConversationView, QueueDelta } from '../../agent-console/server/protocol';
+
+/** A queued chat as the feed reads it; only what the feed looks at matters (id, content). */
+const entry = (id: string, version = 1, extra: Partial<ConversationView> = {}) => ({ id, version, waitingSeconds: 0, ...extra }) as ConversationView;
+
+function feed() {
+  let queue: ConversationView[] = [];
+  const sent: QueueDelta[] = [];
+  const f = new QueueFeed(
+    () => Promise.resolve(queue),
+    (d) => sent.push(d),
+  );
+  return { f, sent, set: (q: ConversationView[]) => (queue = q) };
+}
+
+describe('queue feed: numbered deltas of the queue', () => {
+  test('the first read is a change from nothing; then only what was added, changed or removed goes out, numbered one by one', async () => {
+    const { f, sent, set } = feed();
+    set([entry('a'), entry('b')]);
+    const base = await f.refresh();
+    expect(base).toMatchObject({ seq: 1, queue: [{ id: 'a' }, { id: 'b' }] });
+    expect(sent).toEqual([{ epoch: base.epoch, seq: 1, added: [entry('a'), entry('b')], changed: [], removed: [] }]);
+
+    set([entry('a'), entry('b', 2), entry('c')]);
+    const next = await f.refresh();
+    expect(sent[1]).toEqual({ epoch: base.epoch, seq: 2, added: [entry('c')], changed: [entry('b', 2)], removed: [] });
+    expect(next).toMatchObject({ epoch: base.epoch, seq: 2 });
+
+    set([entry('b', 2), entry('c')]);
+    await f.refresh();
+    expect(sent[2]).toEqual({ epoch: base.epoch, seq: 3, added: [], changed: [], removed: ['a'] });
+  });
+
+  test('nothing changed (the wait alone moving) sends nothing and keeps the number', async () => {
+    const { f, sent, set } = feed();
+    set([entry('a')]);
+    await f.refresh();
+    set([entry('a', 1, { waitingSeconds: 40 })]);
+    expect((await f.refresh()).seq).toBe(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  test('the order goes along only when the console could not work it out (a priority chat jumping ahead)', async () => {
+    const { f, sent, set } = feed();
+    set([entry('a'), entry('b')]);
+    await f.refresh();
+    set([entry('vip'), entry('a'), entry('b')]);
+    await f.refresh();
+    expect(sent[1]).toMatchObject({ added: [{ id: 'vip' }], order: ['vip', 'a', 'b'] });
+    set([entry('vip'), entry('b'), entry('late')]);
+    await f.refresh();
+    expect(sent[2]).toEqual({ epoch: sent[0].epoch, seq: 3, added: [entry('late')], changed: [], removed: ['a'] });
+  });
+
+  test('reads run one at a time: concurrent refreshes number their deltas in order, none lost', async () => {
+    const { f, sent, set } = feed();
+    set([]);
+    await f.refresh(); // nothing, nothing sent
+    const runs: Promise<unknown>[] = [];
+    for (let i = 0; i < 5; i++) {
+      set(Array.from({ length: i + 1 }, (_, j) => entry(`c${j}`)));
+      runs.push(f.refresh());
+    }
+    await Promise.all(runs);
+    expect(sent.map((d) => d.seq)).toEqual(sent.map((_, i) => i + 1));
+    expect(sent.flatMap((d) => d.added.map((c) => c.id))).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+  });
+
+  test('two feeds (two server processes) have different epochs', async () => {
+    const [x, y] = [feed(), feed()];
+    expect((await x.f.refresh()).epoch).not.toBe((await y.f.refresh()).epoch);
+  });
+});
