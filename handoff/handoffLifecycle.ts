@@ -222,7 +222,7 @@ export class HandoffLifecycle {
     } else {
       throw new AppError('VALIDATION_FAILED', 'transfer needs an agentId or a skill');
     }
-    if (to.note) await this.messaging.note({ id: agentId, role: 'agent' }, conversationId, to.note);
+    if (to.note) await this.messaging.handoverNote(agentId, conversationId, to.note);
     this.ctx.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
     if (next.state === 'agent') this.ctx.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
     else

@@ -71,8 +71,7 @@ export class HandoffMessaging {
     // Watching a queued chat is not serving it: notes are for its holder (and reviewers), whispers for reviewers.
     if (kind === 'whisper' && !canWhisper(author)) throw new AppError('FORBIDDEN', 'whispers are for supervisors');
     if (!canAnnotate(author, c)) throw new AppError('HANDOFF_NOT_OWNER');
-    const { message } = await this.ctx.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId: author.id, text });
-    this.ctx.events.emit('message.created', { conversation: c, message });
+    const message = await this.appendNote(c, author.id, text, kind);
     if (author.role !== 'agent')
       await this.ctx.store.appendAudit({
         actorId: author.id,
@@ -81,6 +80,17 @@ export class HandoffMessaging {
         targetId: c.id,
         data: { seq: message.seq },
       });
+    return message;
+  }
+
+  /** The former holder's note that travels with a transfer: written as the chat leaves them, so not checked as theirs. */
+  async handoverNote(fromAgentId: string, conversationId: string, text: string): Promise<Message> {
+    return this.appendNote(await this.ctx.conversation(conversationId), fromAgentId, text, 'note');
+  }
+
+  private async appendNote(c: Conversation, authorId: string, text: string, kind: 'note' | 'whisper'): Promise<Message> {
+    const { message } = await this.ctx.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId, text });
+    this.ctx.events.emit('message.created', { conversation: c, message });
     return message;
   }
 
