@@ -46,10 +46,22 @@ export function registerWebChatUpload(server: restify.Server, d: WebChatUploadDe
       const language = String(req.headers['accept-language'] ?? '')
         .slice(0, 2)
         .toLowerCase();
-      const refuse = (code: 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_TYPE_REFUSED' | 'ATTACHMENT_INVALID', lang: string, cause?: unknown) => {
-        const key = code === 'ATTACHMENT_TOO_LARGE' ? 'attachmentTooLarge' : code === 'ATTACHMENT_TYPE_REFUSED' ? 'attachmentTypeRefused' : 'attachmentInvalid';
-        const max = `${Math.floor(d.maxBytes / (1024 * 1024)) || 1} MB`;
-        return new AppError(code, undefined, { cause, details: { customerMessage: reply(lang, key, { max }), maxBytes: d.maxBytes } });
+      const refuse = (
+        code: 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_TYPE_REFUSED' | 'ATTACHMENT_TOO_MANY' | 'ATTACHMENT_INVALID',
+        lang: string,
+        cause?: unknown,
+      ) => {
+        const key = {
+          ATTACHMENT_TOO_LARGE: 'attachmentTooLarge',
+          ATTACHMENT_TYPE_REFUSED: 'attachmentTypeRefused',
+          ATTACHMENT_TOO_MANY: 'attachmentTooMany',
+          ATTACHMENT_INVALID: 'attachmentInvalid',
+        } as const;
+        const max = code === 'ATTACHMENT_TOO_MANY' ? String(MAX_FILES) : `${Math.floor(d.maxBytes / (1024 * 1024)) || 1} MB`;
+        return new AppError(code, undefined, {
+          cause,
+          details: { customerMessage: reply(lang, key[code], { max }), maxBytes: d.maxBytes, maxFiles: MAX_FILES },
+        });
       };
       let t: ChatToken;
       try {
@@ -61,12 +73,13 @@ export function registerWebChatUpload(server: restify.Server, d: WebChatUploadDe
       }
       const parts = await readMultipart(req, { maxBytes: d.maxBytes + MAX_ACTIVITY_PART, maxParts: MAX_FILES + 1 }).catch((err: unknown) => {
         res.setHeader('connection', 'close');
-        throw refuse(err instanceof AppError && err.code === 'ATTACHMENT_TOO_LARGE' ? 'ATTACHMENT_TOO_LARGE' : 'ATTACHMENT_INVALID', language, err);
+        const code = err instanceof AppError && (err.code === 'ATTACHMENT_TOO_LARGE' || err.code === 'ATTACHMENT_TOO_MANY') ? err.code : 'ATTACHMENT_INVALID';
+        throw refuse(code, language, err);
       });
       const activityPart = parts.find((p) => p.name === 'activity');
       const files = parts.filter((p) => p.name === 'file');
-      if (!activityPart || activityPart.data.length > MAX_ACTIVITY_PART || files.length === 0 || files.length > MAX_FILES)
-        throw refuse('ATTACHMENT_INVALID', language);
+      if (files.length > MAX_FILES) throw refuse('ATTACHMENT_TOO_MANY', language);
+      if (!activityPart || activityPart.data.length > MAX_ACTIVITY_PART || files.length === 0) throw refuse('ATTACHMENT_INVALID', language);
       let json: unknown;
       try {
         json = JSON.parse(activityPart.data.toString('utf8'));

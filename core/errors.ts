@@ -43,6 +43,7 @@ export const ErrorCatalogue = {
   HANDOFF_TAKEN_OVER: { status: 409, message: 'A supervisor took over this chat; you may still read it' },
   ATTACHMENT_TOO_LARGE: { status: 413, message: 'The file is larger than allowed' },
   ATTACHMENT_TYPE_REFUSED: { status: 415, message: 'This kind of file is not accepted (images, PDF and plain text are)' },
+  ATTACHMENT_TOO_MANY: { status: 400, message: 'Too many files in one message' },
   ATTACHMENT_INVALID: { status: 400, message: 'The upload is not a valid multipart body with one activity and its files' },
   ATTACHMENT_FORBIDDEN: { status: 403, message: 'You may not see this chat, nor its files' },
   ATTACHMENT_LINK_INVALID: { status: 403, message: 'The file link is invalid or has expired' },

@@ -197,7 +197,7 @@ function splitMultipart(body: Buffer, boundary: string, maxParts: number): Multi
     const name = disposition && /\bname="([^"]*)"/i.exec(disposition)?.[1];
     if (!name) throw invalid('a part without a form-data name');
     const filename = disposition ? /\bfilename="([^"]*)"/i.exec(disposition)?.[1] : undefined;
-    if (parts.length >= maxParts) throw invalid(`more than ${maxParts} parts`);
+    if (parts.length >= maxParts) throw new AppError('ATTACHMENT_TOO_MANY', `more than ${maxParts} parts`, { details: { maxParts } });
     parts.push({ name, filename, data: body.subarray(headersEnd + 4, end) });
     pos = end + 2;
   }

@@ -110,6 +110,10 @@ const REPLIES = {
     en: 'Sorry, I cannot accept that kind of file. You can send pictures (PNG, JPEG, GIF, WebP), PDF documents or plain text. Nothing was sent.',
     es: 'Lo siento, no puedo aceptar ese tipo de archivo. Puedes enviar imágenes (PNG, JPEG, GIF, WebP), documentos PDF o texto plano. No se ha enviado nada.',
   },
+  attachmentTooMany: {
+    en: 'Sorry, you can send up to {max} files in one message. Nothing was sent; please send fewer at a time.',
+    es: 'Lo siento, puedes enviar hasta {max} archivos en un mensaje. No se ha enviado nada; envía menos cada vez.',
+  },
   attachmentInvalid: {
     en: 'Sorry, that file did not arrive whole. Please try sending it again.',
     es: 'Lo siento, ese archivo no llegó completo. Intenta enviarlo de nuevo.',

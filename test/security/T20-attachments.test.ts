@@ -117,6 +117,19 @@ describe('T20 attachment safety', () => {
     await expectNothingStored(c.id, before);
   });
 
+  test('more files than one message may carry are refused with a sentence naming the limit (not "did not arrive whole"), nothing stored', async () => {
+    const { v, c } = await heldChat();
+    const before = (await s.app.store.listMessages(c.id)).length;
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ filename: `p${i}.png`, data: PNG }));
+    const r = await upload(v, webChatUpload(eleven));
+    expect(r.status).toBe(400);
+    expect(r.body.error?.code).toBe('ATTACHMENT_TOO_MANY');
+    expect((r.body.error?.details as { customerMessage: string }).customerMessage).toMatch(/up to 10 files/);
+    await expectNothingStored(c.id, before);
+    // Ten are fine.
+    expect((await upload(v, webChatUpload(eleven.slice(0, 10)))).status).toBe(200);
+  });
+
   test('an oversized file is refused before it is read (declared length) and while it streams (chunked): 413, no temporary file, nothing stored', async () => {
     const { v, c } = await heldChat();
     const before = (await s.app.store.listMessages(c.id)).length;

@@ -23,6 +23,7 @@ const STRINGS = {
     en: 'That kind of file cannot be sent: images, PDF and plain text can.',
     es: 'Ese tipo de archivo no se puede enviar: se pueden enviar imágenes, PDF y texto.',
   },
+  err_ATTACHMENT_TOO_MANY: { en: 'Too many files in one message: send fewer at a time.', es: 'Demasiados archivos en un mensaje: envía menos cada vez.' },
   err_ATTACHMENT_FORBIDDEN: { en: 'You may not open this file.', es: 'No puedes abrir este archivo.' },
   err_ATTACHMENT_SOURCE_UNTRUSTED: {
     en: 'This file is on a host we do not fetch from.',
