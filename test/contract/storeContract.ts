@@ -6,6 +6,9 @@ import { buildConversation, buildCustomer, buildMessage, conversationFacts } fro
 import type { ConversationStats, StatsQuery, Store } from '../../store/store';
 
 /**
+ * Long on purpose: this is the one contract both engines must pass, kept in one file (a describe block per
+ * aggregate) so every promise the store makes is read and changed in one place for both.
+ *
  * The contract every Store implementation passes (test/contract/*.test.ts run it per store).
  * `make` returns a fresh, initialized, empty store that calls `faults` where two writes belong together
  * (store/faults.ts); `dispose` closes it.
