@@ -58,3 +58,22 @@ export async function appOn(dir: string, env: Record<string, string> = {}): Prom
   const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
   return { app, url: await listen(app.httpServer) };
 }
+
+/** A customer's message to the bot endpoint of `url` as a channel posts it; the bot answers to `channelUrl`. */
+export function channelPost(url: string, channelUrl: string): (conv: string, text: string) => Promise<ArrayBuffer> {
+  return (conv, text) =>
+    fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `${conv}-${text}`,
+        channelId: 'bench',
+        serviceUrl: channelUrl,
+        conversation: { id: conv },
+        from: { id: `u-${conv}` },
+        recipient: { id: 'bot' },
+        text,
+      }),
+    }).then((r) => r.arrayBuffer());
+}

@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Server as IoServer } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { appOn, listen, section, summary, type BenchSink } from './benchKit';
+import { appOn, channelPost, listen, section, summary, type BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "relay": 200 conversations held by 67 agents, customer → agent socket and agent → channel
@@ -55,21 +55,7 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
     await socket.emitWithAck('presence:set', { presence: 'online' });
     agents.push({ id: user.id, socket });
   }
-  const post = (conv: string, text: string) =>
-    fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `${conv}-${text}`,
-        channelId: 'bench',
-        serviceUrl: channelUrl,
-        conversation: { id: conv },
-        from: { id: `u-${conv}` },
-        recipient: { id: 'bot' },
-        text,
-      }),
-    }).then((r) => r.arrayBuffer());
+  const post = channelPost(url, channelUrl);
   const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
   for (let i = 0; i < 200; i++) {
     const conv = `relay-${i}`;

@@ -11,7 +11,7 @@ import type { Recognizer } from '../nlu/recognizer';
 import type { Store } from '../store/store';
 import { SqliteStore } from '../store/sqliteStore';
 import { parseArgs } from 'node:util';
-import type { BenchSink } from './benchKit';
+import { channelPost, type BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "relayparts": where the time of a customer → agent relay goes, with 200 chats held by
@@ -91,21 +91,7 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
       return emit(ev, ...args);
     };
   }
-  const post = (conv: string, text: string) =>
-    fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `${conv}-${text}`,
-        channelId: 'bench',
-        serviceUrl: channelUrl,
-        conversation: { id: conv },
-        from: { id: `u-${conv}` },
-        recipient: { id: 'bot' },
-        text,
-      }),
-    }).then((r) => r.arrayBuffer());
+  const post = channelPost(url, channelUrl);
   const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
   for (let i = 0; i < HELD; i++) {
     const conv = `parts-${i}`;

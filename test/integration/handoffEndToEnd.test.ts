@@ -1,49 +1,36 @@
-import type { Socket } from 'socket.io-client';
 import type { Message } from '../../models/records';
 import { messageActivity, post } from '../helpers/activities';
-import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, nextEvent, online, request } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { appWithChannel } from '../helpers/appWithChannel';
 
 /** Customer on a real channel (local serviceUrl), agents on real Socket.IO clients, the real app on port 0. */
 describe('handoff end to end', () => {
-  let running: RunningApp;
-  let channel: ChannelServer;
-  const sockets: Socket[] = [];
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
-    await running.stop();
-    await channel.stop();
-  });
+  const t = appWithChannel();
 
   const customerSays = (conv: string, text: string) =>
     post(
-      running.url,
+      t.running.url,
       messageActivity({
         conversation: { id: conv },
         from: { id: `cust-${conv}`, name: 'Carla Customer' },
         text,
-        serviceUrl: channel.url,
+        serviceUrl: t.channel.url,
         deliveryMode: undefined,
       }),
     );
 
   test('ask for a person → queued with position → accept → both ways → transfer → return to bot → bot answers; transcript complete', async () => {
-    const a = await createStaff(running.app, { name: 'Alice' });
-    const b = await createStaff(running.app, { name: 'Bob' });
-    const sa = await online(running.app, running.url, a);
-    const sb = await online(running.app, running.url, b);
-    sockets.push(sa, sb);
+    const a = await createStaff(t.running.app, { name: 'Alice' });
+    const b = await createStaff(t.running.app, { name: 'Bob' });
+    const sa = await online(t.running.app, t.running.url, a);
+    const sb = await online(t.running.app, t.running.url, b);
+    t.sockets.push(sa, sb);
     const conv = 'e2e-1';
 
     const queuedSeen = nextEvent<{ added: { id: string }[] }>(sb, 'queue:changed', (p) => p.added.length > 0);
     expect((await customerSays(conv, 'I want to talk to a human')).status).toBe(200);
-    await channel.waitForText(conv, /number 1 in the queue/);
-    const conversation = (await running.app.store.findConversationByChannel('test', conv))!;
+    await t.channel.waitForText(conv, /number 1 in the queue/);
+    const conversation = (await t.running.app.store.findConversationByChannel('test', conv))!;
     expect(conversation).toMatchObject({ state: 'queued', handoffReason: 'customer_asked' });
     expect((await queuedSeen).added.map((q) => q.id)).toContain(conversation.id);
 
@@ -52,22 +39,22 @@ describe('handoff end to end', () => {
     const claim = await request(sa, 'conversation:claim', { conversationId: conversation.id });
     expect(claim.ok).toBe(true);
     await goneForB;
-    await channel.waitForText(conv, /Alice from our team has joined/);
+    await t.channel.waitForText(conv, /Alice from our team has joined/);
 
     // Customer → agent in real time; the bot stays silent.
     const seenByA = nextEvent<{ message: Message }>(sa, 'message:new', (p) => p.message.text === 'my parcel is late');
-    const sentBefore = channel.texts(conv).length;
+    const sentBefore = t.channel.texts(conv).length;
     await customerSays(conv, 'my parcel is late');
     expect((await seenByA).message).toMatchObject({ role: 'customer', conversationId: conversation.id });
-    expect(channel.texts(conv).length).toBe(sentBefore);
+    expect(t.channel.texts(conv).length).toBe(sentBefore);
 
     // Agent → customer through the connector.
     const send = await request(sa, 'message:send', { conversationId: conversation.id, text: 'Hi Carla, let me check.', clientMessageId: 'm1' });
     expect(send.ok).toBe(true);
-    await channel.waitForText(conv, /^Hi Carla, let me check\.$/);
+    await t.channel.waitForText(conv, /^Hi Carla, let me check\.$/);
     // A retried send (same clientMessageId) is stored and delivered once.
     await request(sa, 'message:send', { conversationId: conversation.id, text: 'Hi Carla, let me check.', clientMessageId: 'm1' });
-    expect(channel.texts(conv).filter((t) => t === 'Hi Carla, let me check.')).toHaveLength(1);
+    expect(t.channel.texts(conv).filter((t) => t === 'Hi Carla, let me check.')).toHaveLength(1);
 
     // Transfer to B with a note.
     const assignedB = nextEvent<{ conversation: { id: string } }>(sb, 'conversation:assigned');
@@ -81,11 +68,11 @@ describe('handoff end to end', () => {
 
     // B returns it to the bot; the bot answers again.
     expect((await request(sb, 'conversation:return', { conversationId: conversation.id })).ok).toBe(true);
-    await channel.waitForText(conv, /back with the assistant/);
+    await t.channel.waitForText(conv, /back with the assistant/);
     await customerSays(conv, 'how long does shipping take');
-    await channel.waitForText(conv, /3-5 working days/);
+    await t.channel.waitForText(conv, /3-5 working days/);
 
-    const transcript = await running.app.store.listMessages(conversation.id);
+    const transcript = await t.running.app.store.listMessages(conversation.id);
     expect(transcript.map((m) => m.seq)).toEqual(transcript.map((_, i) => i + 1));
     const states = transcript.filter((m) => m.kind === 'event' && m.data?.type === 'state').map((m) => `${m.data!.from as string}>${m.data!.to as string}`);
     expect(states).toEqual(['bot>queued', 'queued>agent', 'agent>agent', 'agent>bot']);
@@ -104,64 +91,64 @@ describe('handoff end to end', () => {
   });
 
   test('while an agent owns the chat the bot sends no answer of its own, whatever the customer writes', async () => {
-    const a = await createStaff(running.app);
-    const sa = await online(running.app, running.url, a);
-    sockets.push(sa);
+    const a = await createStaff(t.running.app);
+    const sa = await online(t.running.app, t.running.url, a);
+    t.sockets.push(sa);
     const conv = 'silent-1';
     await customerSays(conv, 'agent please');
-    const c = (await running.app.store.findConversationByChannel('test', conv))!;
+    const c = (await t.running.app.store.findConversationByChannel('test', conv))!;
     expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
-    const before = (await running.app.store.listMessages(c.id)).filter((m) => m.role === 'bot').length;
-    const sentBefore = channel.texts(conv).length;
+    const before = (await t.running.app.store.listMessages(c.id)).filter((m) => m.role === 'bot').length;
+    const sentBefore = t.channel.texts(conv).length;
     for (const text of ['hello', 'where is my order 12345', 'talk to a human', 'I hate this, terrible!', 'blorp', '']) await customerSays(conv, text);
-    const after = await running.app.store.listMessages(c.id);
+    const after = await t.running.app.store.listMessages(c.id);
     expect(after.filter((m) => m.role === 'bot').length).toBe(before);
-    expect(channel.texts(conv).length).toBe(sentBefore);
+    expect(t.channel.texts(conv).length).toBe(sentBefore);
     expect(after.filter((m) => m.role === 'customer').length).toBe(7);
   });
 
   test('close asks for a rating; the rating and comment are stored', async () => {
-    const a = await createStaff(running.app);
-    const sa = await online(running.app, running.url, a);
-    sockets.push(sa);
+    const a = await createStaff(t.running.app);
+    const sa = await online(t.running.app, t.running.url, a);
+    t.sockets.push(sa);
     const conv = 'close-1';
     await customerSays(conv, 'talk to a human');
-    const c = (await running.app.store.findConversationByChannel('test', conv))!;
+    const c = (await t.running.app.store.findConversationByChannel('test', conv))!;
     await request(sa, 'conversation:claim', { conversationId: c.id });
     expect((await request(sa, 'conversation:close', { conversationId: c.id })).ok).toBe(true);
-    await channel.waitForText(conv, /rate it from 1/);
+    await t.channel.waitForText(conv, /rate it from 1/);
     await customerSays(conv, '5 very helpful');
-    await channel.waitForText(conv, /Thank you for your feedback/);
-    const closed = await running.app.store.getConversation(c.id);
+    await t.channel.waitForText(conv, /Thank you for your feedback/);
+    const closed = await t.running.app.store.getConversation(c.id);
     expect(closed).toMatchObject({ state: 'closed', satisfaction: { score: 5, comment: 'very helpful' } });
   });
 
   test('typing goes both ways, and a transfer to a skill group puts the chat back in the queue for that skill', async () => {
-    const a = await createStaff(running.app, { skills: ['orders'] });
-    const billing = await createStaff(running.app, { skills: ['billing'] });
-    const sa = await online(running.app, running.url, a);
-    const sb = await online(running.app, running.url, billing);
-    sockets.push(sa, sb);
+    const a = await createStaff(t.running.app, { skills: ['orders'] });
+    const billing = await createStaff(t.running.app, { skills: ['billing'] });
+    const sa = await online(t.running.app, t.running.url, a);
+    const sb = await online(t.running.app, t.running.url, billing);
+    t.sockets.push(sa, sb);
     const conv = 'skill-1';
     await customerSays(conv, 'talk to a human');
-    const c = (await running.app.store.findConversationByChannel('test', conv))!;
+    const c = (await t.running.app.store.findConversationByChannel('test', conv))!;
     expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
     // Customer typing reaches the agent; agent typing reaches the channel as a typing activity.
     const typingSeen = nextEvent<{ conversationId: string; from: string }>(sa, 'typing');
     await post(
-      running.url,
+      t.running.url,
       messageActivity({
         type: 'typing',
         conversation: { id: conv },
         from: { id: `cust-${conv}` },
-        serviceUrl: channel.url,
+        serviceUrl: t.channel.url,
         text: undefined,
         deliveryMode: undefined,
       }),
     );
     expect(await typingSeen).toEqual({ conversationId: c.id, from: 'customer' });
     expect((await request(sa, 'typing:start', { conversationId: c.id })).ok).toBe(true);
-    await channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');
+    await t.channel.waitFor((x) => x.conversationId === conv && x.activity.type === 'typing');
     // Transfer to the billing group: queued again with that skill, offered to the billing agent.
     // In the queue again: a new entry, or a changed one when its leaving and coming back fell in one coalesced delta.
     const offered = nextEvent<{ added: { id: string }[]; changed: { id: string }[] }>(sb, 'queue:changed', (p) =>
@@ -170,7 +157,7 @@ describe('handoff end to end', () => {
     const r = await request(sa, 'conversation:transfer', { conversationId: c.id, skill: 'billing', note: 'invoice question' });
     expect(r.ok).toBe(true);
     await offered;
-    expect(await running.app.store.getConversation(c.id)).toMatchObject({ state: 'queued', skill: 'billing', agentId: null });
-    expect(await running.app.services.handoff.pickAgent((await running.app.store.getConversation(c.id))!)).toMatchObject({ id: billing.id });
+    expect(await t.running.app.store.getConversation(c.id)).toMatchObject({ state: 'queued', skill: 'billing', agentId: null });
+    expect(await t.running.app.services.handoff.pickAgent((await t.running.app.store.getConversation(c.id))!)).toMatchObject({ id: billing.id });
   });
 });

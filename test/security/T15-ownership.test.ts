@@ -2,9 +2,8 @@ import type { Socket } from 'socket.io-client';
 import { channelConversations } from '../../bot/supportBot';
 import type { Message } from '../../models/records';
 import { messageActivity, post } from '../helpers/activities';
-import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, nextEvent, online, request } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { appWithChannel } from '../helpers/appWithChannel';
 
 /**
  * T15: ownership is enforced after every change of owner (issue 15, item 2). For each way a chat leaves someone who
@@ -17,27 +16,16 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
 const SECRET = 'my new card is 5555';
 
 describe('T15 ownership after every change of owner', () => {
-  let running: RunningApp;
-  let channel: ChannelServer;
-  const sockets: Socket[] = [];
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
-    await running.stop();
-    await channel.stop();
-  });
+  const t = appWithChannel();
 
   const customerSays = async (conv: string, text: string) => {
     const r = await post(
-      running.url,
+      t.running.url,
       messageActivity({
         conversation: { id: conv },
         from: { id: `cust-${conv}`, name: 'Carla Customer' },
         text,
-        serviceUrl: channel.url,
+        serviceUrl: t.channel.url,
         deliveryMode: undefined,
       }),
     );
@@ -46,9 +34,9 @@ describe('T15 ownership after every change of owner', () => {
 
   /** A staff member online on a real socket that records every chat push it receives. */
   async function staff(role: 'agent' | 'supervisor' = 'agent') {
-    const who = await createStaff(running.app, { role, capacity: 5 });
-    const socket = await online(running.app, running.url, who);
-    sockets.push(socket);
+    const who = await createStaff(t.running.app, { role, capacity: 5 });
+    const socket = await online(t.running.app, t.running.url, who);
+    t.sockets.push(socket);
     const heard: string[] = [];
     socket.on('message:new', (p: { message: Message }) => heard.push(p.message.text));
     socket.on('typing', (p: { conversationId: string }) => heard.push(`typing:${p.conversationId}`));
@@ -58,7 +46,7 @@ describe('T15 ownership after every change of owner', () => {
   /** A customer who asked for a person: the conversation is queued (after a close, the follow-up conversation). */
   async function queuedChat(conv: string): Promise<string> {
     await customerSays(conv, 'I want to talk to a human');
-    const c = (await channelConversations(running.app.store, 'test', conv)).at(-1)!;
+    const c = (await channelConversations(t.running.app.store, 'test', conv)).at(-1)!;
     expect(c.state).toBe('queued');
     return c.id;
   }
@@ -143,7 +131,7 @@ describe('T15 ownership after every change of owner', () => {
   test('an agent who returned a chat to the queue stops receiving it once someone else takes it', async () => {
     const [first, second] = [await staff(), await staff()];
     // A skill group exists while an agent has it (a transfer to one nobody has is refused: reassignOutcomes.test.ts).
-    await createStaff(running.app, { skills: ['billing'] });
+    await createStaff(t.running.app, { skills: ['billing'] });
     const id = await queuedChat('t15-requeue');
     expect((await request(first.socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);
     await deliveredTo(first, 't15-requeue', 'hello agent');

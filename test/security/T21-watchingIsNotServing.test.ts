@@ -1,9 +1,7 @@
-import type { Socket } from 'socket.io-client';
 import { channelConversations } from '../../bot/supportBot';
 import { messageActivity, post } from '../helpers/activities';
-import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, online, request } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { appWithChannel } from '../helpers/appWithChannel';
 
 /**
  * T21, writes (found from outside): any agent may look at a queued chat before taking it, but looking is not
@@ -13,23 +11,12 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  * nothing.
  */
 describe('T21 watching a queued chat is not serving it', () => {
-  let running: RunningApp;
-  let channel: ChannelServer;
-  const sockets: Socket[] = [];
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
-    await running.stop();
-    await channel.stop();
-  });
+  const t = appWithChannel();
 
   const staffOnline = async (role: 'agent' | 'supervisor') => {
-    const who = await createStaff(running.app, { role, capacity: 3 });
-    const socket = await online(running.app, running.url, who);
-    sockets.push(socket);
+    const who = await createStaff(t.running.app, { role, capacity: 3 });
+    const socket = await online(t.running.app, t.running.url, who);
+    t.sockets.push(socket);
     return { ...who, socket };
   };
 
@@ -38,19 +25,19 @@ describe('T21 watching a queued chat is not serving it', () => {
     const onlooker = await staffOnline('agent');
     const supervisor = await staffOnline('supervisor');
     const r = await post(
-      running.url,
+      t.running.url,
       messageActivity({
         conversation: { id: 't21-watch' },
         from: { id: 't21-cust' },
         text: 'I want to talk to a human',
-        serviceUrl: channel.url,
+        serviceUrl: t.channel.url,
         deliveryMode: undefined,
       }),
     );
     expect(r.status).toBe(200);
-    const chat = (await channelConversations(running.app.store, 'test', 't21-watch')).at(-1)!;
+    const chat = (await channelConversations(t.running.app.store, 'test', 't21-watch')).at(-1)!;
     expect(chat.state).toBe('queued');
-    const store = running.app.store;
+    const store = t.running.app.store;
     const transcript = async () => (await store.listMessages(chat.id)).filter((m) => m.kind === 'note' || m.kind === 'whisper').map((m) => m.text);
     const profile = async () => (await store.getCustomer(chat.customerId))!;
 

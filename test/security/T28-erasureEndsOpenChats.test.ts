@@ -1,10 +1,8 @@
-import type { Socket } from 'socket.io-client';
 import { channelConversations } from '../../bot/supportBot';
 import type { Message } from '../../models/records';
 import { messageActivity, post } from '../helpers/activities';
-import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, online, request, type Staff } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { appWithChannel } from '../helpers/appWithChannel';
 
 interface View {
   id: string;
@@ -18,43 +16,32 @@ interface View {
  * agent's capacity is free again.
  */
 describe('T28 erasure ends the person’s open chats', () => {
-  let running: RunningApp;
-  let channel: ChannelServer;
-  const sockets: Socket[] = [];
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
-    await running.stop();
-    await channel.stop();
-  });
+  const t = appWithChannel();
 
   const says = async (user: string, conv: string, text: string) => {
     const r = await post(
-      running.url,
-      messageActivity({ conversation: { id: conv }, from: { id: user, name: 'Quinn Queued' }, text, serviceUrl: channel.url, deliveryMode: undefined }),
+      t.running.url,
+      messageActivity({ conversation: { id: conv }, from: { id: user, name: 'Quinn Queued' }, text, serviceUrl: t.channel.url, deliveryMode: undefined }),
     );
     expect(r.status).toBe(200);
   };
   const erase = async (admin: Staff, customerId: string) => {
-    const r = await fetch(`${running.url}/api/customers/${customerId}/erase`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } });
+    const r = await fetch(`${t.running.url}/api/customers/${customerId}/erase`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } });
     expect(r.status).toBe(200);
   };
 
   test('a queued chat leaves the queue and a held chat is closed for its agent, whose slot is free again', async () => {
-    const admin = await createStaff(running.app, { role: 'admin' });
-    const agent = await createStaff(running.app, { role: 'agent', capacity: 1 });
-    const socket = await online(running.app, running.url, agent);
-    sockets.push(socket);
+    const admin = await createStaff(t.running.app, { role: 'admin' });
+    const agent = await createStaff(t.running.app, { role: 'agent', capacity: 1 });
+    const socket = await online(t.running.app, t.running.url, agent);
+    t.sockets.push(socket);
 
     // One chat held by the agent (capacity 1: full), one waiting in the queue, both by the same person.
     await says('quinn', 't28-open-held', 'I want to talk to a human');
-    const held = (await channelConversations(running.app.store, 'test', 't28-open-held')).at(-1)!;
+    const held = (await channelConversations(t.running.app.store, 'test', 't28-open-held')).at(-1)!;
     expect((await request<{ conversation: View }>(socket, 'conversation:claim', { conversationId: held.id })).ok).toBe(true);
     await says('quinn', 't28-open-queued', 'I want to talk to a human');
-    const queued = (await channelConversations(running.app.store, 'test', 't28-open-queued')).at(-1)!;
+    const queued = (await channelConversations(t.running.app.store, 'test', 't28-open-queued')).at(-1)!;
     expect(queued.state).toBe('queued');
     const before = await request<{ queue: View[]; mine: View[] }>(socket, 'queue:list', {});
     expect(before.data!.queue.map((c) => c.id)).toContain(queued.id);
@@ -65,8 +52,8 @@ describe('T28 erasure ends the person’s open chats', () => {
     await erase(admin, held.customerId);
 
     // Both closed, in the store and for the console.
-    expect((await running.app.store.getConversation(held.id))!.state).toBe('closed');
-    expect((await running.app.store.getConversation(queued.id))!.state).toBe('closed');
+    expect((await t.running.app.store.getConversation(held.id))!.state).toBe('closed');
+    expect((await t.running.app.store.getConversation(queued.id))!.state).toBe('closed');
     const after = await request<{ queue: View[]; mine: View[] }>(socket, 'queue:list', {});
     expect(after.data!.queue.map((c) => c.id)).not.toContain(queued.id);
     expect(after.data!.mine.map((c) => c.id)).not.toContain(held.id);
@@ -80,7 +67,7 @@ describe('T28 erasure ends the person’s open chats', () => {
 
     // The agent's slot is free: a new customer's chat can be claimed (capacity 1).
     await says('other-customer', 't28-open-next', 'I want to talk to a human');
-    const next = (await channelConversations(running.app.store, 'test', 't28-open-next')).at(-1)!;
+    const next = (await channelConversations(t.running.app.store, 'test', 't28-open-next')).at(-1)!;
     const claimed = await request<{ conversation: View }>(socket, 'conversation:claim', { conversationId: next.id });
     expect(claimed.ok).toBe(true);
   });

@@ -1,0 +1,28 @@
+import type { Socket } from 'socket.io-client';
+import { ChannelServer } from './channelServer';
+import { startTestApp, type RunningApp } from './testApp';
+
+export interface AppWithChannel {
+  running: RunningApp;
+  channel: ChannelServer;
+  /** Sockets the tests opened: disconnected before the app stops. */
+  sockets: Socket[];
+}
+
+/**
+ * For one describe block: a running app and a local Bot Framework channel (what the bot sends to `serviceUrl`),
+ * started before its tests and stopped after them. Read the fields inside tests (they are set in beforeAll).
+ */
+export function appWithChannel(env?: Parameters<typeof startTestApp>[0]): AppWithChannel {
+  const ctx = { sockets: [] as Socket[] } as AppWithChannel;
+  beforeAll(async () => {
+    ctx.running = await startTestApp(env);
+    ctx.channel = await new ChannelServer().start();
+  });
+  afterAll(async () => {
+    ctx.sockets.forEach((s) => s.disconnect());
+    await ctx.running?.stop();
+    await ctx.channel?.stop();
+  });
+  return ctx;
+}
