@@ -86,8 +86,8 @@ const REPLIES = {
     es: 'Hecho: ya no recibirás ofertas. Seguirás recibiendo los mensajes de servicio sobre tus pedidos.',
   },
   marketingAlreadyOff: {
-    en: 'You are not on our list for news and offers, and you will not receive any from us. I have noted that you do not want them.',
-    es: 'No estás en nuestra lista de novedades y ofertas, y no recibirás ninguna. He anotado que no las quieres.',
+    en: 'Done: you will not receive offers from us any more. You were not on our list for news and offers, and I have noted that you do not want them.',
+    es: 'Hecho: ya no recibirás ofertas. No estabas en nuestra lista de novedades y ofertas, y he anotado que no las quieres.',
   },
   marketingWithdrawnHeld: {
     en: 'Noted: you will not receive news and offers from us any more. The person helping you has your message too.',
