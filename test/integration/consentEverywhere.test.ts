@@ -20,6 +20,7 @@ const L = {
   en: {
     locale: 'en-US',
     subscribe: 'I want the newsletter',
+    track: 'track my package',
     yes: 'yes',
     person: 'talk to a person',
     optOut: 'please unsubscribe me from all marketing emails',
@@ -41,6 +42,7 @@ const L = {
   es: {
     locale: 'es-ES',
     subscribe: 'quiero recibir el boletín',
+    track: 'quiero seguir mi paquete',
     yes: 'sí',
     person: 'quiero hablar con una persona',
     optOut: 'por favor, dame de baja de todos los correos de publicidad',
@@ -81,7 +83,7 @@ describe.each(Object.entries(L))('consent and escalation wherever the chat stand
       [UNSURE_ES]: { intent: 'order.track', score: 0.48, alternatives: close, language: 'es' },
     });
     channel = await new ChannelServer().start();
-    running = await startTestApp({}, { recognizer });
+    running = await startTestApp({ EXTERNAL_HANDOFF_CHANNELS: 'contactcentre' }, { recognizer });
     agent = await createStaff(running.app, { capacity: 1_000_000 });
     socket = await online(running.app, running.url, agent);
   });
@@ -123,6 +125,29 @@ describe.each(Object.entries(L))('consent and escalation wherever the chat stand
     expect(turn.replies.join(' | ')).toMatch(T.stands);
     expect(marketing(await chat.customer())).toBe(false);
     expect((await chat.conversation()).state).toBe('queued');
+  });
+
+  test('"unsubscribe me" while queued with a question of the bot pending: withdrawn at once all the same', async () => {
+    const chat = new Chat(running, { locale: T.locale, serviceUrl: channel.url });
+    await chat.say(T.person);
+    // The order number prompt: "unsubscribe me" is no order number, and no reason to wait either.
+    expect((await chat.say(T.track)).replies.join(' ')).toMatch(/order number|número de pedido/);
+    const turn = await chat.say(T.optOut);
+    expect(turn.replies.join(' | ')).toMatch(T.withdrawn);
+    expect(marketing(await chat.customer())).toBe(false);
+  });
+
+  test('"unsubscribe me" while a contact centre holds the chat: withdrawn at once and confirmed', async () => {
+    const chat = new Chat(running, { locale: T.locale, serviceUrl: channel.url, channelId: 'contactcentre' });
+    await chat.say(T.subscribe);
+    await chat.say(T.yes);
+    expect(marketing(await chat.customer())).toBe(true);
+    await chat.say(T.person);
+    expect((await chat.conversation()).state).toBe('external');
+    const turn = await chat.say(T.optOut);
+    expect(turn.replies.join(' | ')).toMatch(T.held);
+    expect(marketing(await chat.customer())).toBe(false);
+    expect((await chat.conversation()).state).toBe('external');
   });
 
   test('a request for a person inside the survey answer: the rating stays on the closed chat, and a new chat is queued', async () => {
