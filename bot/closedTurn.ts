@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog';
+import { findHumanRequest } from '../dialogs/humanRequest';
 import { parseRatingWithComment } from '../dialogs/ratingParser';
 import { turnInfo } from '../dialogs/turnInfo';
 import { readYesNo } from '../dialogs/yesNo';
@@ -10,7 +11,9 @@ import { endTurn } from './replySending';
 import type { SupportBotDeps } from './turnIntake';
 
 /** What a message to a closed conversation is: its survey answer, a polite close, or the start of something new. */
-export type ClosedReply = { kind: 'rating'; score: number; comment?: string } | { kind: 'decline' } | { kind: 'smalltalk' } | { kind: 'new' };
+export type ClosedReply =
+  /** `person`: the answer also asks for a person ("1 - awful, I want to speak to a manager"): rated, then queued anew. */
+  { kind: 'rating'; score: number; comment?: string; person?: boolean } | { kind: 'decline' } | { kind: 'smalltalk' } | { kind: 'new' };
 
 /**
  * A message to a closed conversation. Its survey answer (a rating in digits, stars or words, in either language)
@@ -22,7 +25,7 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
   const closing = readYesNo(text) !== undefined || (decision.kind === 'answer' && ['thanks', 'goodbye'].includes(decision.intent));
   if (conversation.tags.includes('survey_pending')) {
     const rating = parseRatingWithComment(text);
-    if (rating) return { kind: 'rating', score: rating.score, comment: rating.comment };
+    if (rating) return { kind: 'rating', score: rating.score, comment: rating.comment, ...(findHumanRequest(text) ? { person: true } : {}) };
     if (closing) return { kind: 'decline' };
     return { kind: 'new' };
   }

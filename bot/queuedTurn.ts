@@ -1,9 +1,10 @@
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
 import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
 import { turnInfo } from '../dialogs/turnInfo';
 import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
 import type { Conversation, Customer } from '../models/records';
+import { honourOptOut, optsOut } from './consentTurn';
 import { endTurn } from './replySending';
 import type { SupportBotDeps } from './turnIntake';
 
@@ -27,6 +28,18 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, conve
       return endTurn(d, context, back);
     }
   }
+  if (optsOut(recognition)) {
+    // "Unsubscribe me" while waiting: honoured at once, whatever question was pending.
+    await honourOptOut(d, context, conversation, profile, language);
+    return remindQueued(d, context, conversation, profile, false);
+  }
+  // Web Chat shows only the latest message's buttons: a question the dialogs ask this turn keeps its buttons on the
+  // reminder that follows it.
+  let asked: CardAction[] = [];
+  context.onSendActivities(async (_ctx, activities, next) => {
+    for (const a of activities) if (a.type === ActivityTypes.Message) asked = a.suggestedActions?.actions ?? [];
+    return next();
+  });
   const memory = await d.mainDialog.memory.get(context, {});
   const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
   const replyEmail = memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email);
@@ -50,19 +63,31 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, conve
     await context.sendActivity(t(language, 'emailForReplySaved', { email }));
     return remindQueued(d, context, conversation, profile, true);
   }
-  return remindQueued(d, context, conversation, profile, false);
+  return remindQueued(d, context, conversation, profile, false, asked);
 }
 
 /** "Your request for a person stands: number 2 in the queue…", with a button to withdraw it. */
-async function remindQueued(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer, emailJustGiven: boolean): Promise<void> {
+async function remindQueued(
+  d: SupportBotDeps,
+  context: TurnContext,
+  conversation: Conversation,
+  profile: Customer,
+  emailJustGiven: boolean,
+  asked: CardAction[] = [],
+): Promise<void> {
   const language = turnInfo(context).language;
   const ticket = await d.handoff.ticket(conversation);
   const text =
     ticket.agentsOnline > 0
       ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })
       : t(language, d.handoff.isOpen() ? 'offlineReminder' : 'outsideHoursReminder');
-  await context.sendActivity(MessageFactory.suggestedActions([t(language, 'withdrawButton')], text));
-  if (!emailJustGiven && ticket.agentsOnline === 0) await askReplyEmail(d, context, conversation, profile);
+  const askEmail = !emailJustGiven && ticket.agentsOnline === 0;
+  // With a question pending, the e-mail request goes first, so the last message carries the question's buttons.
+  if (askEmail && asked.length > 0) await askReplyEmail(d, context, conversation, profile);
+  const withdraw = t(language, 'withdrawButton');
+  const buttons: CardAction[] = [...asked, { type: 'imBack', title: withdraw, value: withdraw }];
+  await context.sendActivity(MessageFactory.suggestedActions(buttons, text));
+  if (askEmail && asked.length === 0) await askReplyEmail(d, context, conversation, profile);
   return endTurn(d, context, conversation);
 }
 

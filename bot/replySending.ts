@@ -3,7 +3,7 @@ import { turnInfo } from '../dialogs/turnInfo';
 import type { Conversation, Message } from '../models/records';
 import { DEFERRED, type SupportBotDeps } from './turnIntake';
 
-/** Turn state key: bot replies of a queued chat, shown to agents once the turn's writes are durable. */
+/** Turn state key: bot replies of a queued chat (or one a person holds), shown to agents once the turn's writes are durable. */
 const SHOW_AGENTS = Symbol('crm.showAgents');
 
 type Shown = { conversation: Conversation; message: Message }[];
@@ -29,7 +29,7 @@ export function storeOutgoing(d: SupportBotDeps, context: TurnContext, conversat
         },
         DEFERRED,
       );
-      if (c.state === 'queued') context.turnState.set(SHOW_AGENTS, [...shownToAgents(context), { conversation: c, message }]);
+      if (c.state === 'queued' || c.state === 'agent') context.turnState.set(SHOW_AGENTS, [...shownToAgents(context), { conversation: c, message }]);
     }
     if (!buffered) await d.store.sync();
     return next();

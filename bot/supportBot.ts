@@ -9,6 +9,7 @@ import { t } from '../locale/replies';
 import type { AttachmentMeta, Conversation, Customer, Message } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { answerClosed, readClosedReply } from './closedTurn';
+import { honourOptOut, optsOut } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
 import { failedBefore, markTurn, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
@@ -83,7 +84,12 @@ export class SupportBot {
     const recognition = await this.d.recognizer.recognize(text, { language: hint });
 
     // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
-    const closedReply = conversation.state === 'closed' ? readClosedReply(this.d.mainDialog, conversation, text, recognition) : undefined;
+    let closedReply = conversation.state === 'closed' ? readClosedReply(this.d.mainDialog, conversation, text, recognition) : undefined;
+    if (closedReply?.kind === 'rating' && closedReply.person) {
+      // The rating belongs to the closed chat; the request for a person is new business in a new conversation.
+      await this.d.recordSatisfaction(conversation.id, closedReply.score, closedReply.comment);
+      closedReply = { kind: 'new' };
+    }
     if (closedReply?.kind === 'new') {
       conversation = await startFollowUpConversation(this.d, context, conversation);
       newConversation = true;
@@ -139,14 +145,18 @@ export class SupportBot {
           DEFERRED,
         );
 
-    if (conversation.state === 'agent') {
+    if (conversation.state === 'agent' || conversation.state === 'external') {
       if (turn.retried) return;
       await this.d.store.sync();
       // Relayed to the agent; the handoff service makes sure an absent or silent agent never means silence.
-      await this.d.handoff.customerWroteToAgent(conversation, message);
+      if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
+      // "Unsubscribe me" is honoured at once even while someone else holds the chat, and confirmed in the transcript.
+      if (optsOut(recognition)) {
+        storeOutgoing(this.d, context, () => conversation);
+        await honourOptOut(this.d, context, conversation, profile, conversation.language ?? recognition.language);
+      }
       return;
     }
-    if (conversation.state === 'external') return;
     if (conversation.state === 'queued') {
       // The agents see it at once; the bot still answers (nobody owns the chat yet).
       await this.d.store.sync();

@@ -2,7 +2,7 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext
 import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
-import type { ConsentWish } from './consentWish';
+import { soundsLikeStop, type ConsentWish } from './consentWish';
 import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
@@ -30,9 +30,11 @@ export class ChangeConsentDialog extends ComponentDialog {
 
   private async withdraw(step: WaterfallStepContext) {
     const { customer, conversation, language } = turnInfo(step.context);
+    const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
     // Withdrawal applies everywhere ('*'): stopping offers on one channel only is never what someone asking to stop means.
+    // Nothing to withdraw is still a refusal worth keeping: "take me off your list" from someone never on it.
     await this.profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-    await step.context.sendActivity(t(language, 'marketingWithdrawn'));
+    await step.context.sendActivity(t(language, receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
     return answered(step);
   }
 
@@ -41,6 +43,11 @@ export class ChangeConsentDialog extends ComponentDialog {
     const wish = (step.options as ChangeConsentOptions | undefined)?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
     const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
+    // "no, stop" read as about consent by the recognizer: a stop is never answered with an offer of news.
+    if (!wish && !receiving && soundsLikeStop(turnInfo(step.context).recognition.text)) {
+      await step.context.sendActivity(t(language, 'whatToStop'));
+      return end(step, { outcome: { kind: 'neutral' } });
+    }
     (step.values as Record<string, string>).asked = !wish && receiving ? 'stop' : 'grant';
     if (!wish && receiving) return askYesNo(step, language, t(language, 'confirmMarketingStop'));
     return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelName(conversation.channelId, language) }));

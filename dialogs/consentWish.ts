@@ -170,9 +170,42 @@ export function readConsentWish(text: string): ConsentWish | undefined {
   if (optOut) return 'withdraw';
   if (COMPLAINT_RE.test(joined)) return undefined;
   const names = w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
-  const stops = w.some((x) => STOP_WORDS.has(x)) || /\b(no more|any more|anymore|ya no|no más|no mas)\b/.test(joined);
+  // "take me off your mailing list": off a list is a stop too.
+  const stops = w.some((x) => STOP_WORDS.has(x)) || /\b(no more|any more|anymore|ya no|no más|no mas|(take|get|remove|drop) (me )?off)\b/.test(joined);
   const negates = w.some((x) => NEGATIONS.has(x)) && !KEEP_RE.test(joined);
   if (names && (stops || negates)) return 'withdraw';
   if (w.some((x) => GRANT_WORDS.has(x))) return 'grant';
   return undefined;
+}
+
+/** Words that may stand beside a bare stop without saying what to stop: "no, stop", "please stop it", "para ya". */
+/** Stops that alone name no object ("cancel" alone still goes to the model: it is mostly about an order). */
+const BARE_STOPS = new Set(['stop', 'stopping', 'quit', 'pause', 'enough', 'basta', 'para', 'parad', 'pare', 'parar', 'detente', 'déjalo']);
+const FILLER = new Set(['no', 'please', 'pls', 'por', 'favor', 'it', 'that', 'this', 'now', 'ya', 'just', 'ok', 'eso', 'esto', 'ahora']);
+
+/**
+ * "stop", "no, stop", "para ya": a stop that names nothing. It is no wish about news and offers (readConsentWish says
+ * neither), and never a reason to offer them: the bot asks what to stop.
+ */
+export function isBareStop(text: string): boolean {
+  const w = words(text);
+  return w.some((x) => BARE_STOPS.has(x)) && w.every((x) => BARE_STOPS.has(x) || FILLER.has(x));
+}
+
+/** A stop or a refusal without a wish either way: never answered with an offer of news. */
+export function soundsLikeStop(text: string): boolean {
+  const w = words(text);
+  return isBareStop(text) || w.some((x) => STOP_WORDS.has(x) || NEGATIONS.has(x));
+}
+
+/**
+ * Whether a message to a chat the bot does not own (queued, held by a person, handed to a contact centre) withdraws
+ * marketing consent: an explicit opt-out ("unsubscribe me", "darme de baja", "stop sending me offers"), or a stop of
+ * something named as news and offers that the recognizer also reads as about consent. Never a guess.
+ */
+export function withdrawsConsent(text: string, intents: readonly string[]): boolean {
+  if (readConsentWish(text) !== 'withdraw') return false;
+  const w = words(text);
+  const explicit = w.some((x) => OPT_OUT_WORDS.has(x)) || OPT_OUT_RE.test(` ${w.join(' ')} `);
+  return explicit || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
 }

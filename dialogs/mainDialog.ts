@@ -6,7 +6,7 @@ import { entity, OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
-import { readConsentWish } from './consentWish';
+import { isBareStop, readConsentWish } from './consentWish';
 import { ContactDetailsDialog } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import { YES_NO_PROMPT, type DialogEnd, type RouteOutcome } from './dialogResult';
@@ -246,6 +246,11 @@ export class MainDialog {
     // and offers that stops or refuses something is a withdrawal, honoured at once, however sure the classifier is.
     // About news and offers means the top intent or one likely enough to be offered in a clarifying question: the
     // ranked alternatives always name three intents, and "leave a review" ranks newsletter.subscribe third at 0.00.
+    // "stop", "no, stop": nothing named to stop, so nothing to guess at (least of all an offer of news).
+    if (isBareStop(r.text)) {
+      await context.sendActivity(t(language, 'whatToStop'));
+      return { kind: 'neutral' };
+    }
     const floor = (this.d.confidence ?? DEFAULT_CONFIDENCE).clarifyAt;
     const likely = [r.intent, ...(r.alternatives ?? []).filter((x) => x.score >= floor).map((x) => x.intent)];
     const aboutConsent = likely.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');

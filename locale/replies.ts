@@ -85,6 +85,18 @@ const REPLIES = {
     en: 'Done: you will not receive offers from us any more. Service messages about your orders continue.',
     es: 'Hecho: ya no recibirás ofertas. Seguirás recibiendo los mensajes de servicio sobre tus pedidos.',
   },
+  marketingAlreadyOff: {
+    en: 'Done: you will not receive offers from us any more. You were not on our list for news and offers, and I have noted that you do not want them.',
+    es: 'Hecho: ya no recibirás ofertas. No estabas en nuestra lista de novedades y ofertas, y he anotado que no las quieres.',
+  },
+  marketingWithdrawnHeld: {
+    en: 'Noted: you will not receive news and offers from us any more. The person helping you has your message too.',
+    es: 'Anotado: ya no recibirás novedades ni ofertas. La persona que te atiende también ha recibido tu mensaje.',
+  },
+  whatToStop: {
+    en: 'What would you like me to stop? For example: "stop sending me offers", "cancel my order" or "never mind my request".',
+    es: '¿Qué quieres que pare? Por ejemplo: "deja de enviarme ofertas", "cancela mi pedido" o "retira mi solicitud".',
+  },
   marketingGranted: {
     en: 'Done: you will receive our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'Hecho: recibirás nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',

@@ -9,6 +9,8 @@ export interface Turn {
   replies: string[];
   /** Titles of the suggested actions (buttons) the bot offered in this turn. */
   buttons: string[];
+  /** Titles of the buttons on the turn's last message: the only ones Web Chat still shows. */
+  lastButtons: string[];
 }
 
 /**
@@ -41,7 +43,8 @@ export class Chat {
     if (over.locale === undefined) delete activity.locale;
     const r = await post(this.running.url, activity);
     const acts = ((r.body as PostBody | undefined)?.activities ?? []).filter((a) => a.type === 'message');
-    return { status: r.status, replies: r.replies, buttons: acts.flatMap((a) => (a.suggestedActions?.actions ?? []).map((x) => String(x.title ?? ''))) };
+    const titles = (a: (typeof acts)[number] | undefined) => (a?.suggestedActions?.actions ?? []).map((x) => String(x.title ?? ''));
+    return { status: r.status, replies: r.replies, buttons: acts.flatMap(titles), lastButtons: titles(acts.at(-1)) };
   }
 
   /** Says each line in turn; returns every turn. */
