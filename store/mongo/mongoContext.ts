@@ -34,6 +34,7 @@ export class MongoContext {
     const days = new Set<string>();
     for (const at of times) if (typeof at === 'string' && at.length >= 10) days.add(at.slice(0, 10));
     if (!days.size) return;
+    this.fault('rollup.beforeMark');
     await this.m.DayRollup.bulkWrite(
       [...days].map((day) => ({ updateOne: { filter: { _id: day }, update: { $inc: { gen: 1 }, $set: { stale: true } }, upsert: true } })),
       { ordered: false },
