@@ -7,6 +7,8 @@ import { t, type MongoContext } from './mongoContext';
 
 /** Stale days a dashboard rebuilds before reading; the rest of its stale days are read from the records. */
 export const REBUILD_PER_REQUEST = 31;
+/** The largest rows a day's document keeps, in JSON characters: well under MongoDB's 16 MB per document. */
+const MAX_ROWS_CHARS = 4_000_000;
 /** Stale days one repair run rebuilds, newest first. */
 export const REBUILD_PER_REPAIR = 400;
 
@@ -134,7 +136,9 @@ export class MongoRollups {
     // Not a date (no writer of ours makes one): nothing a whole-day range reads.
     const rows = next === undefined ? emptyRows() : await this.figureRows(day, next, undefined, day);
     const kept = Object.fromEntries(KINDS.map((k) => [k, rows[k].map(({ day: _day, ...rest }) => rest)]));
-    await this.x.m.DayRollup.updateOne({ _id: day, gen: doc.gen }, { $set: { rows: kept, builtGen: doc.gen, stale: false } });
+    // A day too large for one document (thousands of long not-understood texts) keeps no rows: read from the records.
+    const fits = JSON.stringify(kept).length <= MAX_ROWS_CHARS;
+    await this.x.m.DayRollup.updateOne({ _id: day, gen: doc.gen }, { $set: { rows: fits ? kept : null, builtGen: doc.gen, stale: false } });
   }
 
   /** Rebuilds up to `max` stale days of [first, end), or the newest stale days anywhere; returns how many. */
@@ -150,7 +154,7 @@ export class MongoRollups {
     return days.length;
   }
 
-  /** The whole days [first, end): built days from their rollup, days still stale from the records. */
+  /** The whole days [first, end): built days from their rollup; days still stale, or too large to keep, from the records. */
   async read(range: { first: string; end: string }, channelId?: string): Promise<FigureRows> {
     const out = emptyRows();
     const docs = await this.x.m.DayRollup.find({ _id: t({ $gte: range.first, $lt: range.end }) }).lean();
