@@ -29,14 +29,17 @@ export class MongoContext {
   /**
    * Marks the days of these createdAt times stale in the dashboard's rollups (mongoRollups.ts), after the record
    * write that changed them: a counter bump, never figures, so a retried or concurrent mark cannot double count.
+   * `dropRows` (an erasure) also forgets the days' stored rows at once: they hold sample texts of customer messages.
    */
-  async markDays(times: Iterable<string | null | undefined>): Promise<void> {
+  async markDays(times: Iterable<string | null | undefined>, options?: { dropRows?: boolean }): Promise<void> {
     const days = new Set<string>();
     for (const at of times) if (typeof at === 'string' && at.length >= 10) days.add(at.slice(0, 10));
     if (!days.size) return;
     this.fault('rollup.beforeMark');
     await this.m.DayRollup.bulkWrite(
-      [...days].map((day) => ({ updateOne: { filter: { _id: day }, update: { $inc: { gen: 1 }, $set: { stale: true } }, upsert: true } })),
+      [...days].map((day) => ({
+        updateOne: { filter: { _id: day }, update: { $inc: { gen: 1 }, $set: { stale: true, ...(options?.dropRows ? { rows: null } : {}) } }, upsert: true },
+      })),
       { ordered: false },
     );
   }

@@ -260,7 +260,8 @@ export class MongoMessages implements EngineMessages {
         );
       }
       await this.x.m.Conversation.updateOne({ _id: conversationId }, { $set: { sentimentSum: 0, sentimentN: 0, sentimentAvg: null } });
-      await this.x.markDays(days);
+      // The rows' sample texts go now; a rebuild that read the records before the erasure fails on the new gen.
+      await this.x.markDays(days, { dropRows: true });
       return rows.length;
     });
   }
