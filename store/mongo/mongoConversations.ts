@@ -119,7 +119,8 @@ export class MongoConversations implements EngineConversations {
       const row = await this.x.m.Conversation.findOne({ _id: id }).lean();
       if (row && holder(row.doc)) await this.releaseSlot(holder(row.doc)!, id);
       const deleted = (await this.x.m.Conversation.deleteOne({ _id: id })).deletedCount === 1;
-      await this.x.markDays(days);
+      // Retention's deletion, like an erasure, leaves no sample text of it in the stored rows.
+      await this.x.markDays(days, { dropRows: true });
       return deleted;
     });
   }
