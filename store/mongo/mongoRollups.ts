@@ -9,6 +9,8 @@ import { t, type MongoContext } from './mongoContext';
 export const REBUILD_PER_REQUEST = 31;
 /** The largest rows a day's document keeps, in JSON characters: well under MongoDB's 16 MB per document. */
 const MAX_ROWS_CHARS = 4_000_000;
+/** Unbuilt days a dashboard reads from the records one at a time; more are read in one pipeline over the range. */
+const DAYS_READ_ONE_BY_ONE = 8;
 /** Stale days one repair run rebuilds, newest first. */
 export const REBUILD_PER_REPAIR = 400;
 
@@ -154,16 +156,25 @@ export class MongoRollups {
     return days.length;
   }
 
-  /** The whole days [first, end): built days from their rollup; days still stale, or too large to keep, from the records. */
+  /**
+   * The whole days [first, end): built days from their rollup; days still stale, or too large to keep, from the
+   * records: one day at a time when they are few, else one pipeline over the range (the cost of having no rollups).
+   */
   async read(range: { first: string; end: string }, channelId?: string): Promise<FigureRows> {
     const out = emptyRows();
+    const add = (rows: FigureRows, days?: Set<string>) => {
+      for (const k of KINDS)
+        (out[k] as unknown[]).push(...rows[k].filter((r) => (channelId === undefined || r.channelId === channelId) && (!days || days.has(r.day))));
+    };
     const docs = await this.x.m.DayRollup.find({ _id: t({ $gte: range.first, $lt: range.end }) }).lean();
+    const unbuilt = new Set<string>();
     for (const doc of docs) {
-      const next = nextDay(doc._id);
-      if (next === undefined) continue;
-      const rows = doc.stale || !doc.rows ? await this.figureRows(doc._id, next, channelId, doc._id) : withDay(doc._id, doc.rows);
-      for (const k of KINDS) (out[k] as unknown[]).push(...rows[k].filter((r) => channelId === undefined || r.channelId === channelId));
+      if (nextDay(doc._id) === undefined) continue;
+      if (doc.stale || !doc.rows) unbuilt.add(doc._id);
+      else add(withDay(doc._id, doc.rows));
     }
+    if (unbuilt.size > DAYS_READ_ONE_BY_ONE) add(await this.figureRows(range.first, range.end, channelId), unbuilt);
+    else for (const day of unbuilt) add(await this.figureRows(day, nextDay(day)!, channelId, day));
     return out;
   }
 }
