@@ -63,3 +63,28 @@ export interface StoreMetaDoc {
   at: string;
 }
 export const StoreMetaSchema = new Schema<StoreMetaDoc>({ _id: String, version: { type: Number, required: true }, at: { type: String, required: true } }, opts);
+
+/**
+ * One day's dashboard figures (store/mongo/mongoRollups.ts), `_id` the day (YYYY-MM-DD, the first ten characters
+ * of createdAt). Every counted write bumps `gen` and sets `stale`; a rebuild recomputes `rows` from the records and
+ * stores them with `builtGen` = the gen it read, clearing `stale` only if gen did not move meanwhile.
+ */
+export interface DayRollupDoc {
+  _id: string;
+  gen: number;
+  builtGen: number;
+  stale: boolean;
+  rows: Record<string, unknown> | null;
+}
+export const DayRollupSchema = new Schema<DayRollupDoc>(
+  {
+    _id: String,
+    gen: { type: Number, required: true },
+    builtGen: { type: Number, default: -1 },
+    stale: { type: Boolean, required: true },
+    rows: { type: Mixed, default: null },
+  },
+  opts,
+);
+// Stale days only: the repair and the dashboard look for them; built days (most) stay out of the index.
+DayRollupSchema.index({ stale: 1, _id: 1 }, { partialFilterExpression: { stale: true } });

@@ -25,6 +25,8 @@ import {
   OutboxSchema,
   AttachmentSchema,
   StoreMetaSchema,
+  DayRollupSchema,
+  type DayRollupDoc,
   type LeaseDoc,
   type OutboxDoc,
   type AttachmentDoc,
@@ -53,6 +55,7 @@ export interface MongoModels {
   Lease: Model<LeaseDoc>;
   Outbox: Model<OutboxDoc>;
   Attachment: Model<AttachmentDoc>;
+  DayRollup: Model<DayRollupDoc>;
 }
 
 export function registerModels(conn: Connection): MongoModels {
@@ -73,5 +76,6 @@ export function registerModels(conn: Connection): MongoModels {
     Lease: conn.model<LeaseDoc>('Lease', LeaseSchema, 'leases'),
     Outbox: conn.model<OutboxDoc>('Outbox', OutboxSchema, 'outbox'),
     Attachment: conn.model<AttachmentDoc>('Attachment', AttachmentSchema, 'attachments'),
+    DayRollup: conn.model<DayRollupDoc>('DayRollup', DayRollupSchema, 'day_rollups'),
   };
 }

@@ -10,7 +10,12 @@ export type FaultPoint =
   /** A conversation changed owner or state; the agents' capacity slots are not updated yet. */
   | 'conversation.afterWrite'
   /** A capacity slot is reserved for a claim; the conversation is not given to the agent yet. */
-  | 'claim.afterReserve';
+  | 'claim.afterReserve'
+  /**
+   * MongoDB only: a record that counts on the dashboard is written; its days are not marked stale in the daily
+   * rollups yet (the embedded store marks them in the same transaction, by triggers, and never calls this).
+   */
+  | 'rollup.beforeMark';
 
 /** Throws to inject a failure at `point`; called by the engines in production too (then it does nothing). */
 export type FaultHook = (point: FaultPoint) => void;

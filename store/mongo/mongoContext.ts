@@ -26,6 +26,34 @@ export class MongoContext {
     this.faults(point);
   }
 
+  /**
+   * Marks the days of these createdAt times stale in the dashboard's rollups (mongoRollups.ts), after the record
+   * write that changed them: a counter bump, never figures, so a retried or concurrent mark cannot double count.
+   * `dropRows` (an erasure) also forgets the days' stored rows at once: they hold sample texts of customer messages.
+   */
+  async markDays(times: Iterable<string | null | undefined>, options?: { dropRows?: boolean }): Promise<void> {
+    const days = new Set<string>();
+    for (const at of times) if (typeof at === 'string' && at.length >= 10) days.add(at.slice(0, 10));
+    if (!days.size) return;
+    this.fault('rollup.beforeMark');
+    await this.m.DayRollup.bulkWrite(
+      [...days].map((day) => ({
+        updateOne: { filter: { _id: day }, update: { $inc: { gen: 1 }, $set: { stale: true, ...(options?.dropRows ? { rows: null } : {}) } }, upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** Marks the days where these customers' segments count (their conversations with scored sentiment). */
+  async markCustomerDays(customerIds: readonly string[]): Promise<void> {
+    if (!customerIds.length) return;
+    const days = await this.m.Conversation.aggregate<{ _id: string }>([
+      { $match: { customerId: { $in: [...customerIds] }, sentimentN: { $gt: 0 } } },
+      { $group: { _id: { $substrBytes: ['$createdAt', 0, 10] } } },
+    ]);
+    await this.markDays(days.map((d) => d._id));
+  }
+
   /** Driver and mongoose errors become coded store errors. */
   async wrap<T>(fn: () => Promise<T>): Promise<T> {
     try {

@@ -72,6 +72,7 @@ export class MongoConversations implements EngineConversations {
       const c = buildConversation(input);
       try {
         await this.x.m.Conversation.create(conversationDoc(c));
+        await this.x.markDays([c.createdAt]);
         return { conversation: c, created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -110,12 +111,30 @@ export class MongoConversations implements EngineConversations {
   deleteConversation(id: string): Promise<boolean> {
     // Messages first, the conversation last: a failure in between leaves the conversation, and the next sweep retries.
     return this.x.wrap(async () => {
+      // The days it counts in, marked before (a failure after the deletes leaves no trace to find) and after.
+      const days = await this.daysOf(id);
+      await this.x.markDays(days);
       await this.x.m.Message.deleteMany({ conversationId: id });
       await this.x.m.Attachment.deleteMany({ conversationId: id });
       const row = await this.x.m.Conversation.findOne({ _id: id }).lean();
       if (row && holder(row.doc)) await this.releaseSlot(holder(row.doc)!, id);
-      return (await this.x.m.Conversation.deleteOne({ _id: id })).deletedCount === 1;
+      const deleted = (await this.x.m.Conversation.deleteOne({ _id: id })).deletedCount === 1;
+      // Retention's deletion, like an erasure, leaves no sample text of it in the stored rows.
+      await this.x.markDays(days, { dropRows: true });
+      return deleted;
     });
+  }
+
+  /** The days a conversation counts in on the dashboard: its start and its customer messages' days. */
+  async daysOf(id: string): Promise<string[]> {
+    const [conv, said] = await Promise.all([
+      this.x.m.Conversation.findOne({ _id: id }).select({ createdAt: 1 }).lean(),
+      this.x.m.Message.aggregate<{ _id: string }>([
+        { $match: { conversationId: id, role: 'customer' } },
+        { $group: { _id: { $substrBytes: ['$createdAt', 0, 10] } } },
+      ]),
+    ]);
+    return [...(conv ? [conv.createdAt] : []), ...said.map((d) => d._id)];
   }
 
   moveConversations(fromCustomerId: string, toCustomerId: string, onlyIds?: readonly string[]): Promise<string[]> {
@@ -152,7 +171,10 @@ export class MongoConversations implements EngineConversations {
       const before = toConversation(row);
       const after = build(before);
       const res = await this.x.m.Conversation.updateOne({ _id: id, version: before.version }, { $set: conversationFields(after) });
-      if (res.matchedCount === 1) return { before, after };
+      if (res.matchedCount === 1) {
+        if (countedChange(before, after)) await this.x.markDays([before.createdAt, after.createdAt]);
+        return { before, after };
+      }
     }
     throw new AppError('STORE_ETAG_CONFLICT', 'conversation kept changing; gave up');
   }
@@ -254,4 +276,21 @@ export class MongoConversations implements EngineConversations {
   countActiveChats(agentId: string): Promise<number> {
     return this.x.wrap(() => this.x.m.Conversation.countDocuments({ agentId, state: 'agent' }));
   }
+}
+
+/** Whether a change moves the dashboard's figures (mongoRollups.ts); the running sentiment moves with appends. */
+function countedChange(a: Conversation, b: Conversation): boolean {
+  const fa = conversationFacts(a);
+  const fb = conversationFacts(b);
+  return (
+    a.createdAt !== b.createdAt ||
+    a.channelId !== b.channelId ||
+    a.customerId !== b.customerId ||
+    a.state !== b.state ||
+    a.handoffReason !== b.handoffReason ||
+    a.satisfaction?.score !== b.satisfaction?.score ||
+    fa.waitMs !== fb.waitMs ||
+    fa.firstResponseMs !== fb.firstResponseMs ||
+    fa.handleMs !== fb.handleMs
+  );
 }

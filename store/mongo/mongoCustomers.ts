@@ -111,7 +111,11 @@ export class MongoCustomers implements EngineCustomers {
         const next = mergeCustomer(current, patch);
         try {
           const res = await this.x.m.Customer.updateOne({ _id: id, version: current.version }, customerUpdate(current, next));
-          if (res.matchedCount === 1) return next;
+          if (res.matchedCount === 1) {
+            // Segments weigh in the dashboard's sentiment per segment, on the days of this customer's conversations.
+            if (current.segments.join('\u0000') !== next.segments.join('\u0000')) await this.x.markCustomerDays([id]);
+            return next;
+          }
         } catch (err) {
           if (duplicateOn(err, 'keys')) throw identityConflict(err);
           throw err;

@@ -16,6 +16,7 @@ import { migrate, requireCurrentSchema } from './mongoMigrations';
 import { MongoAudit, MongoCorpus, MongoMerges, MongoSettings, MongoStaff, MongoState } from './mongoRecords';
 import { MongoRepair } from './mongoRepair';
 import { MongoReview } from './mongoReview';
+import { MongoRollups } from './mongoRollups';
 import { MongoTurns } from './mongoTurns';
 
 export interface MongoOptions {
@@ -133,11 +134,12 @@ export class MongoEngine implements StoreEngine {
     this.m = registerModels(this.conn);
     const x = new MongoContext(this.m, this.options.faults);
     const messages = new MongoMessages(x);
+    const rollups = new MongoRollups(x);
     this.parts = {
       customers: new MongoCustomers(x),
       conversations: new MongoConversations(x),
       messages,
-      review: new MongoReview(x),
+      review: new MongoReview(x, rollups),
       imports: new MongoImport(x),
       staff: new MongoStaff(x),
       audit: new MongoAudit(x),
@@ -145,7 +147,7 @@ export class MongoEngine implements StoreEngine {
       merges: new MongoMerges(x),
       settings: new MongoSettings(x),
       corpus: new MongoCorpus(x),
-      repair: new MongoRepair(x, messages, this.options.repairConfirmMs),
+      repair: new MongoRepair(x, messages, rollups, this.options.repairConfirmMs),
       turns: new MongoTurns(x, messages),
       leases: new MongoLeases(x),
       outbox: new MongoOutbox(x),

@@ -20,6 +20,12 @@ export class MongoImport {
         await m.Customer.bulkWrite(batch.customers.map((c) => ({ replaceOne: { filter: { _id: c.id }, replacement: customerDoc(c), upsert: true } })));
       }
       const channels = new Map<string, string>();
+      // Days a replaced conversation counted in before; marked with the new ones once everything is written.
+      const wereOn = batch.conversations?.length
+        ? await m.Conversation.find({ _id: t({ $in: batch.conversations.map((c) => c.id) }) })
+            .select({ createdAt: 1 })
+            .lean()
+        : [];
       if (batch.conversations?.length) {
         await m.Conversation.bulkWrite(
           batch.conversations.map((c) => {
@@ -50,7 +56,10 @@ export class MongoImport {
         );
       }
       const touched = [...new Set([...(batch.conversations ?? []).map((c) => c.id), ...(batch.messages ?? []).map((msg) => msg.conversationId)])];
-      if (!touched.length) return;
+      if (!touched.length) {
+        await this.x.markCustomerDays((batch.customers ?? []).map((c) => c.id));
+        return;
+      }
       const sums = await m.Message.aggregate<{ _id: string; sum: number; n: number }>([
         { $match: { conversationId: { $in: touched }, role: 'customer', sentiment: { $type: 'number' } } },
         { $group: { _id: '$conversationId', sum: { $sum: '$sentiment' }, n: { $sum: 1 } } },
@@ -62,6 +71,13 @@ export class MongoImport {
           return { updateOne: { filter: { _id: id }, update: { $set: { sentimentSum: s.sum, sentimentN: s.n, sentimentAvg: s.n > 0 ? s.sum / s.n : null } } } };
         }),
       );
+      // The dashboard's rollups (mongoRollups.ts): every day the batch may have changed.
+      const isNow = await m.Conversation.find({ _id: t({ $in: touched }) })
+        .select({ createdAt: 1 })
+        .lean();
+      const said = (batch.messages ?? []).filter((msg) => msg.role === 'customer').map((msg) => msg.createdAt);
+      await this.x.markDays([...wereOn, ...isNow].map((c) => c.createdAt).concat(said));
+      await this.x.markCustomerDays((batch.customers ?? []).map((c) => c.id));
     });
   }
 }

@@ -117,8 +117,7 @@ export class MongoMessages implements EngineMessages {
       let contended = false;
       for (const p of pending) {
         if (p.seq !== last + 1) break;
-        const r = await this.x.m.Conversation.updateOne({ _id: conversationId, lastSeq: last }, countStep(p));
-        if (r.matchedCount === 0) {
+        if (!(await this.step(conversationId, last, p))) {
           contended = true;
           break;
         }
@@ -131,8 +130,20 @@ export class MongoMessages implements EngineMessages {
 
   /** Counts message `m` (usually one step; advance when an earlier one is missing). Null: the conversation is gone. */
   private async count(conversationId: string, m: Counted): Promise<number | null> {
-    const r = await this.x.m.Conversation.updateOne({ _id: conversationId, lastSeq: m.seq - 1 }, countStep(m));
-    return r.matchedCount === 1 ? m.seq : this.advance(conversationId);
+    return (await this.step(conversationId, m.seq - 1, m)) ? m.seq : this.advance(conversationId);
+  }
+
+  /**
+   * Counts `p` where lastSeq is still `last`; false when it is not (another writer counted, or no conversation). A
+   * customer's message then marks its day and its conversation's day stale on the dashboard (mongoRollups.ts).
+   */
+  private async step(conversationId: string, last: number, p: Counted): Promise<boolean> {
+    const filter = { _id: conversationId, lastSeq: last };
+    if (p.role !== 'customer') return (await this.x.m.Conversation.updateOne(filter, countStep(p))).matchedCount === 1;
+    const conv = await this.x.m.Conversation.findOneAndUpdate(filter, countStep(p), { projection: { createdAt: 1 } }).lean();
+    if (!conv) return false;
+    await this.x.markDays([p.createdAt, conv.createdAt]);
+    return true;
   }
 
   /** A deferSync append's counting, chained after the conversation's previous one; settle() waits for it. */
@@ -140,7 +151,10 @@ export class MongoMessages implements EngineMessages {
     const step = (this.counting.get(conversationId) ?? Promise.resolve())
       .catch(() => undefined)
       .then(async () => {
-        if ((await this.count(conversationId, m)) === null) await this.x.m.Message.deleteOne({ _id: m.id });
+        if ((await this.count(conversationId, m)) === null) {
+          await this.x.m.Message.deleteOne({ _id: m.id });
+          await this.x.markDays([m.createdAt]);
+        }
       })
       .catch((err: unknown) => {
         this.uncounted.add(conversationId);
@@ -201,6 +215,7 @@ export class MongoMessages implements EngineMessages {
           // The conversation was deleted meanwhile (a stale hint): leave no message behind it.
           this.forget(conversationId);
           await this.x.m.Message.deleteOne({ _id: m.id });
+          await this.x.markDays([m.createdAt]);
           throw new AppError('NOT_FOUND', 'conversation not found');
         }
         hint.lastSeq = last;
@@ -229,6 +244,10 @@ export class MongoMessages implements EngineMessages {
   eraseMessages(conversationId: string): Promise<number> {
     return this.x.wrap(async () => {
       const rows = await this.x.m.Message.find({ conversationId }).select({ doc: 1 }).lean();
+      // The days it touches on the dashboard, marked before (a failure between the writes leaves no trace) and after.
+      const conv = await this.x.m.Conversation.findOne({ _id: conversationId }).select({ createdAt: 1 }).lean();
+      const days = [conv?.createdAt, ...rows.filter((r) => r.doc.role === 'customer').map((r) => r.doc.createdAt)];
+      await this.x.markDays(days);
       if (rows.length) {
         await this.x.m.Message.bulkWrite(
           rows.map((r) => ({
@@ -241,6 +260,8 @@ export class MongoMessages implements EngineMessages {
         );
       }
       await this.x.m.Conversation.updateOne({ _id: conversationId }, { $set: { sentimentSum: 0, sentimentN: 0, sentimentAvg: null } });
+      // The rows' sample texts go now; a rebuild that read the records before the erasure fails on the new gen.
+      await this.x.markDays(days, { dropRows: true });
       return rows.length;
     });
   }

@@ -16,9 +16,10 @@ import { t } from './mongoContext';
  * sentiment average, profile records in their own collections, indexes that serve every hot query; 3 — leases and
  * the webhook outbox (collections and the outbox's index: built by syncIndexes below, no data to move); 4 — the
  * attachments collection and its index (the same generic steps); 5 — each message's week (searchPeriod), the
- * prefix of the text index.
+ * prefix of the text index; 6 — the dashboard's daily rollups (`day_rollups` and its index on stale days; every
+ * day that holds a record is marked stale, rebuilt by the repair and by the dashboards that read it).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {
@@ -40,6 +41,7 @@ export async function migrate(m: MongoModels): Promise<void> {
   for (const model of Object.values(m) as Model<unknown>[]) await model.createCollection().catch(ignoreExists);
   if (from < 2) await toVersion2(m);
   if (from < 5) await toVersion5(m);
+  if (from < 6) await toVersion6(m);
   // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
@@ -127,5 +129,20 @@ async function toVersion5(m: MongoModels): Promise<void> {
       { ordered: false },
     );
     after = rows[rows.length - 1]._id;
+  }
+}
+
+async function toVersion6(m: MongoModels): Promise<void> {
+  // Every day that holds a record starts stale (mongoRollups.ts); rerunnable: a mark only bumps a counter.
+  const day = { $substrBytes: ['$createdAt', 0, 10] };
+  const days = [
+    ...(await m.Conversation.aggregate<{ _id: string }>([{ $group: { _id: day } }], { allowDiskUse: true })),
+    ...(await m.Message.aggregate<{ _id: string }>([{ $match: { role: 'customer' } }, { $group: { _id: day } }], { allowDiskUse: true })),
+  ];
+  for (let i = 0; i < days.length; i += 1000) {
+    await m.DayRollup.bulkWrite(
+      days.slice(i, i + 1000).map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $inc: { gen: 1 }, $set: { stale: true } }, upsert: true } })),
+      { ordered: false },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { RepairReport } from '../storeTypes';
 import { t, type MongoContext } from './mongoContext';
 import type { MongoMessages } from './mongoMessages';
+import { REBUILD_PER_REPAIR, type MongoRollups } from './mongoRollups';
 
 /** How long an orphaned slot must stay orphaned before it is freed: a claim in flight reserves its slot first. */
 const CONFIRM_MS = 1000;
@@ -13,7 +14,8 @@ const OVERLAP_MS = 5 * 60_000;
  * Reconciles what MongoDB keeps in more than one document, idempotently (run at start, every minute, and by
  * `npm run migrate`): each agent's capacity slots against the conversations they hold (a failed second write of a
  * claim, a close or a transfer), and each recent conversation's lastSeq and running sentiment against its messages
- * (a failed counting step after an append). Nothing here can double-count: slots are sets, and counting advances
+ * (a failed counting step after an append), and the dashboard's daily rollups (the days of recent records marked
+ * stale, so a mark lost after its record write is not lost for good, then stale days rebuilt). Nothing here can double-count: slots are sets, and counting advances
  * one message at a time under a compare-and-set on lastSeq.
  */
 export class MongoRepair {
@@ -22,6 +24,7 @@ export class MongoRepair {
   constructor(
     private readonly x: MongoContext,
     private readonly messages: MongoMessages,
+    private readonly rollups: MongoRollups,
     private readonly confirmMs = CONFIRM_MS,
   ) {}
 
@@ -29,6 +32,7 @@ export class MongoRepair {
     const started = Date.now();
     const since = new Date(this.lastRun === undefined ? started - FIRST_WINDOW_MS : this.lastRun - OVERLAP_MS).toISOString();
     const report = { slots: await this.slots(), counters: await this.counters(since) };
+    await this.rollupDays(since);
     this.lastRun = started;
     return report;
   }
@@ -87,5 +91,16 @@ export class MongoRepair {
     );
     for (const { _id } of lagging) await this.messages.advance(_id);
     return lagging.length;
+  }
+
+  /** Marks the days of records written since `since` stale (a lost mark), then rebuilds the newest stale days. */
+  private async rollupDays(since: string): Promise<void> {
+    const day = { $substrBytes: ['$createdAt', 0, 10] };
+    const [conversations, messages] = await Promise.all([
+      this.x.m.Conversation.aggregate<{ _id: string }>([{ $match: { updatedAt: { $gte: since } } }, { $group: { _id: day } }]),
+      this.x.m.Message.aggregate<{ _id: string }>([{ $match: { role: 'customer', createdAt: { $gte: since } } }, { $group: { _id: day } }]),
+    ]);
+    await this.x.markDays([...conversations, ...messages].map((d) => d._id));
+    await this.rollups.refresh(undefined, REBUILD_PER_REPAIR);
   }
 }

@@ -2,12 +2,13 @@ import type { PipelineStage } from 'mongoose';
 import { CONVERSATION_FACTS, type ConversationDoc, type MessageDoc } from '../../models/mongoSchemas';
 import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
 import type { Message } from '../../models/records';
-import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
 import { averageSentiment, encodeCursor } from '../storeGuards';
-import { UNRECOGNIZED_TOP, rankIndex, type ConversationStats, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
+import { rankIndex, type ConversationStats, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
 import { t, type MongoContext } from './mongoContext';
 import { toConversation } from './mongoConversations';
+import { REBUILD_PER_REQUEST, summarize, type FigureRows, type MongoRollups } from './mongoRollups';
+import { wholeDays } from '../statsDays';
 
 /**
  * The phrase, as both stores mean it (store/searchText.ts), among the messages of one week: $text finds the
@@ -24,18 +25,6 @@ export function phraseFilter(words: readonly string[], period: number) {
 const FACTS: Record<string, 0 | 1> = { _id: 0, ...Object.fromEntries(CONVERSATION_FACTS.map((f) => [f, 1 as const])) };
 const TIMES = ['waitMs', 'firstResponseMs', 'handleMs'] as const;
 
-type Grouped<K> = { _id: K; count: number };
-type Sums<K> = { _id: K; sum: number; n: number };
-interface StatsFacets {
-  perDay: Grouped<{ day: string; channelId: string }>[];
-  totals: { total: number; botOnly: number }[];
-  reasons: Grouped<string>[];
-  satisfaction: Grouped<number>[];
-  times: Record<(typeof TIMES)[number], number>[];
-  sentiment: Sums<string>[];
-  sentimentBySegment: Sums<{ day: string; segment: string }>[];
-}
-
 type SummaryRow = Pick<ConversationDoc, '_id' | 'doc' | 'lastSeq' | 'sentimentSum' | 'sentimentN' | 'customerId'> & {
   customerName?: unknown;
   customerMessages: number;
@@ -43,7 +32,10 @@ type SummaryRow = Pick<ConversationDoc, '_id' | 'doc' | 'lastSeq' | 'sentimentSu
 
 /** Transcript review and figures as aggregation pipelines: bounded at any size (no id lists, project before sort). */
 export class MongoReview implements EngineReview {
-  constructor(private readonly x: MongoContext) {}
+  constructor(
+    private readonly x: MongoContext,
+    private readonly rollups: MongoRollups,
+  ) {}
 
   /** Newest first, a week at a time: the weeks split the messages by createdAt, so the first `limit` found are the newest. */
   searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
@@ -77,65 +69,25 @@ export class MongoReview implements EngineReview {
     return out;
   }
 
+  /**
+   * The figures over [from, to): whole days from the daily rollups (mongoRollups.ts; up to REBUILD_PER_REQUEST stale
+   * days rebuilt first, any others read from the records), the partial days at either end from the records; the
+   * percentiles walk the covering index over the whole range.
+   */
   conversationStats(q: StatsQuery): Promise<ConversationStats> {
     const match: Record<string, unknown> = { createdAt: { $gte: q.from, $lt: q.to } };
     if (q.channelId !== undefined) match.channelId = q.channelId;
-    const messageMatch: Record<string, unknown> = { role: 'customer', createdAt: { $gte: q.from, $lt: q.to } };
-    if (q.channelId !== undefined) messageMatch.channelId = q.channelId;
-    const day = { $substrBytes: ['$createdAt', 0, 10] };
-    const isNumber = (field: string) => ({ $cond: [{ $isNumber: `$${field}` }, 1, 0] });
     return this.x.wrap(async () => {
-      const [facets] = await this.x.m.Conversation.aggregate<StatsFacets>([
-        { $match: match },
-        { $project: FACTS },
-        {
-          $facet: {
-            perDay: [{ $group: { _id: { day, channelId: '$channelId' }, count: { $sum: 1 } } }, { $sort: { '_id.day': 1, '_id.channelId': 1 } }],
-            totals: [
-              {
-                $group: {
-                  _id: null,
-                  total: { $sum: 1 },
-                  botOnly: { $sum: { $cond: [{ $and: [{ $eq: [{ $ifNull: ['$handoffReason', null] }, null] }, { $ne: ['$state', 'external'] }] }, 1, 0] } },
-                },
-              },
-            ],
-            reasons: [
-              { $match: { handoffReason: { $type: 'string' } } },
-              { $group: { _id: '$handoffReason', count: { $sum: 1 } } },
-              { $sort: { count: -1, _id: 1 } },
-            ],
-            satisfaction: [{ $match: { satisfaction: { $type: 'number' } } }, { $group: { _id: '$satisfaction', count: { $sum: 1 } } }, { $sort: { _id: 1 } }],
-            times: [
-              {
-                $group: {
-                  _id: null,
-                  waitMs: { $sum: isNumber('waitMs') },
-                  firstResponseMs: { $sum: isNumber('firstResponseMs') },
-                  handleMs: { $sum: isNumber('handleMs') },
-                },
-              },
-            ],
-            sentiment: [{ $match: { sentimentN: { $gt: 0 } } }, { $group: { _id: day, sum: { $sum: '$sentimentSum' }, n: { $sum: '$sentimentN' } } }],
-            sentimentBySegment: [
-              { $match: { sentimentN: { $gt: 0 } } },
-              {
-                $lookup: {
-                  from: 'customers',
-                  localField: 'customerId',
-                  foreignField: '_id',
-                  as: 'customer',
-                  pipeline: [{ $project: { _id: 0, segments: 1 } }],
-                },
-              },
-              { $unwind: '$customer' },
-              { $unwind: '$customer.segments' },
-              { $group: { _id: { day, segment: '$customer.segments' }, sum: { $sum: '$sentimentSum' }, n: { $sum: '$sentimentN' } } },
-            ],
-          },
-        },
-      ]);
-      const counts = facets.times[0] ?? { waitMs: 0, firstResponseMs: 0, handleMs: 0 };
+      const whole = wholeDays(q.from, q.to);
+      const parts: FigureRows[] = [];
+      if (whole) {
+        await this.rollups.refresh(whole, REBUILD_PER_REQUEST);
+        if (q.from < whole.first) parts.push(await this.rollups.figureRows(q.from, whole.first, q.channelId));
+        parts.push(await this.rollups.read(whole, q.channelId));
+        if (whole.end < q.to) parts.push(await this.rollups.figureRows(whole.end, q.to, q.channelId));
+      } else parts.push(await this.rollups.figureRows(q.from, q.to, q.channelId));
+      const { n, ...figures } = summarize(parts);
+      const counts = { waitMs: n.waiting, firstResponseMs: n.firstResponse, handleMs: n.handling };
       // Nearest rank, like the embedded store: per figure, the values alone (projected from the covering index)
       // sorted, skipped to the rank, one taken; a sort followed by a limit keeps only skip + 1 values in memory.
       const ranked: Record<string, PipelineStage.FacetPipelineStage[]> = {};
@@ -166,39 +118,9 @@ export class MongoReview implements EngineReview {
         };
         return { p50: at(0.5), p90: at(0.9), n: counts[field] };
       };
-      const intents = await this.x.m.Message.aggregate<Grouped<string>>([
-        { $match: { ...messageMatch, intent: { $type: 'string' } } },
-        { $group: { _id: '$intent', count: { $sum: 1 } } },
-        { $sort: { count: -1, _id: 1 } },
-      ]);
-      const unrecognized = await this.x.m.Message.aggregate<{ text: string; count: number; conversationId: string }>([
-        { $match: { ...messageMatch, intent: UNRECOGNIZED_INTENT, text: { $ne: '' } } },
-        {
-          $group: {
-            _id: { $toLower: { $trim: { input: '$text' } } },
-            text: { $min: '$text' },
-            count: { $sum: 1 },
-            conversationId: { $max: '$conversationId' },
-          },
-        },
-        { $sort: { count: -1, text: 1 } },
-        { $limit: UNRECOGNIZED_TOP },
-      ]);
-      const avg = (sum: number, n: number) => averageSentiment(sum, n) ?? 0;
-      const sentiment = [
-        ...facets.sentiment.map((r) => ({ day: r._id, segment: '*', average: avg(r.sum, r.n), n: r.n })),
-        ...facets.sentimentBySegment.map((r) => ({ day: r._id.day, segment: r._id.segment, average: avg(r.sum, r.n), n: r.n })),
-      ].sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : x.segment < y.segment ? -1 : x.segment > y.segment ? 1 : 0));
       return {
-        perDay: facets.perDay.map((r) => ({ day: r._id.day, channelId: r._id.channelId, count: r.count })),
-        total: facets.totals[0]?.total ?? 0,
-        botOnly: facets.totals[0]?.botOnly ?? 0,
-        handoffReasons: facets.reasons.map((r) => ({ reason: r._id, count: r.count })),
-        satisfaction: facets.satisfaction.map((r) => ({ score: r._id, count: r.count })),
+        ...figures,
         times: { waiting: percentiles('waitMs'), firstResponse: percentiles('firstResponseMs'), handling: percentiles('handleMs') },
-        intents: intents.map((r) => ({ intent: r._id, count: r.count })),
-        unrecognized: unrecognized.map((r) => ({ text: r.text, count: r.count, conversationId: r.conversationId })),
-        sentiment,
       };
     });
   }

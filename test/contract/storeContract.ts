@@ -610,6 +610,37 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       expect((await store.searchTranscripts({ customerId: conv.customerId })).items[0].sentiment).toBe(scores.reduce((a, b) => a + b, 0) / scores.length);
     });
 
+    test('a day mark that failed after its record write: the repair brings the dashboard back to the records', async () => {
+      const conv = await newConversation();
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'where is my order', intent: 'order.track', sentiment: -1 });
+      const day = conv.createdAt.slice(0, 10);
+      const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+      const q = { from: day, to: next };
+      // Read once, so the day's rollup is built before the write whose mark fails.
+      expect(await store.conversationStats(q)).toMatchObject({ total: 1, botOnly: 1, handoffReasons: [], intents: [{ intent: 'order.track', count: 1 }] });
+      failAt = 'rollup.beforeMark';
+      // MongoDB answers an error with the record written; the embedded store marks in its transaction and succeeds.
+      await store.updateConversation(conv.id, { handoffReason: 'customer_asked', satisfaction: { score: 2, at: conv.createdAt } }).catch(() => undefined);
+      failAt = 'rollup.beforeMark';
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'blorp', intent: 'none', sentiment: 1 }).catch(() => undefined);
+      failAt = undefined;
+      expect((await store.getConversation(conv.id))?.handoffReason).toBe('customer_asked');
+      await store.repair();
+      const stats = await store.conversationStats(q);
+      expect(stats).toMatchObject({
+        total: 1,
+        botOnly: 0,
+        handoffReasons: [{ reason: 'customer_asked', count: 1 }],
+        satisfaction: [{ score: 2, count: 1 }],
+        intents: [
+          { intent: 'none', count: 1 },
+          { intent: 'order.track', count: 1 },
+        ],
+        unrecognized: [{ text: 'blorp', count: 1, conversationId: conv.id }],
+      });
+      expect(stats.sentiment.find((s) => s.segment === '*')).toMatchObject({ day, average: 0, n: 2 });
+    });
+
     test('a close that failed after its first write: capacity is whole again after the repair', async () => {
       const agentId = uniq('agent');
       const conv = await newConversation('queued');
@@ -664,7 +695,7 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     }
   });
 
-  describe('dashboard figures equal the figures of the records (daily rollups on the embedded store)', () => {
+  describe('dashboard figures equal the figures of the records (daily rollups, both stores)', () => {
     /** The figures of `q` computed here, from the records themselves (what conversationStats promises). */
     function reference(q: StatsQuery, customers: Customer[], conversations: Conversation[], messages: Message[]): ConversationStats {
       const inRange = (at: string) => at >= q.from && at < q.to;
