@@ -41,10 +41,10 @@ const DEFAULTS = {
   RATE_LIMIT_IP_TYPING: '120/60', // web chat typing signals per client address
   RATE_LIMIT_IP_WEBCHAT_SESSIONS: '20/600', // new web chat sessions per client address
   RATE_LIMIT_IP_HANDSHAKES: '60/60', // console socket connections per client address
-  RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per socket
-  RATE_LIMIT_SOCKET_TYPING: '20/10', // typing signals per socket
-  RATE_LIMIT_SOCKET_MESSAGES: '30/10', // messages and notes per socket
-  RATE_LIMIT_SOCKET_OTHER: '120/10', // every other console request per socket
+  RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per console user (all their sockets)
+  RATE_LIMIT_SOCKET_TYPING: '20/10', // typing signals per console user (all their sockets)
+  RATE_LIMIT_SOCKET_MESSAGES: '30/10', // messages and notes per console user (all their sockets)
+  RATE_LIMIT_SOCKET_OTHER: '120/10', // every other console request per console user (all their sockets)
 } as const;
 
 /** Secrets that sign or authenticate: long, and not made of a few repeated characters. */
