@@ -54,8 +54,9 @@ export class HandoffMessaging {
     this.typingSent.delete(c.id);
     if (!c.firstAgentReplyAt) await this.ctx.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
     this.ctx.events.emit('message.created', { conversation: c, message });
+    // In order after any notice still on its way; bounded, so the console hears the outcome before it gives up.
     try {
-      await this.ctx.channel.send(c, { kind: 'message', text });
+      await this.ctx.deliver(c, message);
     } catch (err) {
       throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
     }
