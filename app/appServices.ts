@@ -118,6 +118,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     businessHours: config.handoff.businessHours,
     agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
+    channelSendTimeoutMs: config.handoff.channelSendTimeoutMs,
     offerRoles: config.handoff.offerRoles,
   });
   // Timers and sweeps run once across instances, by whichever holds the job's lease in the store (docs/adr/0006).

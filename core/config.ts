@@ -43,6 +43,8 @@ export interface Config {
     readonly offerTimeoutSeconds: number;
     /** A customer writing to an agent who has not answered this long is told their message reached them, seconds. */
     readonly agentReplyTimeoutSeconds: number;
+    /** Longest wait for the customer's channel to take one message, ms: an agent's send is answered before the console gives up. */
+    readonly channelSendTimeoutMs: number;
     /** Roles offered queued chats. */
     readonly offerRoles: readonly string[];
     readonly externalChannels: readonly string[];
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       escalateAfterFailures: e.ESCALATE_AFTER_FAILURES,
       offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS,
       agentReplyTimeoutSeconds: e.AGENT_REPLY_TIMEOUT_SECONDS,
+      channelSendTimeoutMs: e.CHANNEL_SEND_TIMEOUT_MS,
       offerRoles: list(e.OFFER_ROLES),
       externalChannels: list(e.EXTERNAL_HANDOFF_CHANNELS),
       businessHours: e.BUSINESS_HOURS ? parseBusinessHours(e.BUSINESS_HOURS, e.BUSINESS_TIMEZONE) : undefined,

@@ -15,6 +15,7 @@ const DEFAULTS = {
   NLU_MAX_CHARS: 2000, // text beyond this is not given to the recognizer, characters
   ESCALATE_AFTER_FAILURES: 2, // consecutive not-understood turns before handoff
   OFFER_TIMEOUT_SECONDS: 60, // an offered chat goes to the next agent after this, seconds
+  CHANNEL_SEND_TIMEOUT_MS: 7000, // longest wait for a customer's channel to take one message (below the console's 10 s), ms
   AGENT_REPLY_TIMEOUT_SECONDS: 120, // a customer writing to an agent silent this long is told their message arrived, seconds
   OFFER_ROLES: 'agent', // roles offered queued chats
   SQLITE_SYNCHRONOUS: 'full',
@@ -41,10 +42,10 @@ const DEFAULTS = {
   RATE_LIMIT_IP_TYPING: '120/60', // web chat typing signals per client address
   RATE_LIMIT_IP_WEBCHAT_SESSIONS: '20/600', // new web chat sessions per client address
   RATE_LIMIT_IP_HANDSHAKES: '60/60', // console socket connections per client address
-  RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per socket
-  RATE_LIMIT_SOCKET_TYPING: '20/10', // typing signals per socket
-  RATE_LIMIT_SOCKET_MESSAGES: '30/10', // messages and notes per socket
-  RATE_LIMIT_SOCKET_OTHER: '120/10', // every other console request per socket
+  RATE_LIMIT_SOCKET_PRESENCE: '5/10', // presence changes per console user (all their sockets)
+  RATE_LIMIT_SOCKET_TYPING: '20/10', // typing signals per console user (all their sockets)
+  RATE_LIMIT_SOCKET_MESSAGES: '30/10', // messages and notes per console user (all their sockets)
+  RATE_LIMIT_SOCKET_OTHER: '120/10', // every other console request per console user (all their sockets)
 } as const;
 
 /** Secrets that sign or authenticate: long, and not made of a few repeated characters. */
@@ -100,6 +101,7 @@ export const EnvSchema = z.object({
   NLU_MODEL_CACHE: z.string().optional(),
   ESCALATE_AFTER_FAILURES: z.coerce.number().int().min(1).default(DEFAULTS.ESCALATE_AFTER_FAILURES),
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
+  CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.CHANNEL_SEND_TIMEOUT_MS),
   AGENT_REPLY_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.AGENT_REPLY_TIMEOUT_SECONDS),
   OFFER_ROLES: z
     .string()

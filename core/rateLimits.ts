@@ -2,7 +2,7 @@ import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rat
 import type { Config, Rate } from './config';
 import { AppError } from './errors';
 
-/** Every limit the service keeps, each counted per key (a conversation, a client address, a socket). */
+/** Every limit the service keeps, each counted per key (a conversation, a client address, a console user). */
 export type LimitName =
   | 'conversationMessages'
   | 'ipMessages'

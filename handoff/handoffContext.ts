@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors';
+import { AppError, isAppError } from '../core/errors';
 import type { Conversation, Message, User } from '../models/records';
 import { canSee, canWatch } from '../review/accessPolicy';
 import type { Store } from '../store/store';
@@ -24,6 +24,11 @@ export interface HandoffOptions {
   agentReplyTimeoutSeconds?: number;
   /** Roles that are offered queued chats (supervisors and admins take chats themselves unless listed). */
   offerRoles?: readonly string[];
+  /**
+   * Longest wait for the customer's channel to take one message, ms (CHANNEL_SEND_TIMEOUT_MS): past it the send counts
+   * as failed, so an agent's reply is answered before the console gives up (10 s).
+   */
+  channelSendTimeoutMs?: number;
   /** Where agents' last replies are kept: shared by every instance when several run (cluster/sharedState.ts); this process's memory otherwise. */
   lastReplies?: LastReplies;
 }
@@ -102,11 +107,64 @@ export class HandoffContext {
     return message;
   }
 
+  /**
+   * A notice to the customer: stored in the transcript, then delivered in the background (in order with the chat's
+   * other deliveries). The claim, transfer or close it reports never waits on a slow channel, and a failure to
+   * deliver it is recorded, never undoing the change it reports.
+   */
   async tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<void> {
     const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'message', text, data });
     this.events.emit('message.created', { conversation: c, message });
-    // A notice is in the transcript already; failing to deliver it must not undo the state change it reports.
-    await this.channel.send(c, { kind: 'message', text }).catch(() => undefined);
+    this.deliver(c, message).catch(() => undefined);
+  }
+
+  /** Each chat's delivery chain: a later reply never overtakes an earlier notice on the customer's channel. */
+  private readonly deliveries = new Map<string, Promise<void>>();
+
+  /**
+   * Sends one stored message on the customer's channel once the chat's earlier deliveries are done. The outcome
+   * comes within channelSendTimeoutMs of asking, waiting included: past it the message counts as not delivered and
+   * is not sent later (an agent who retries must not reach the customer twice). A failure is
+   * HANDOFF_DELIVERY_FAILED, recorded on the transcript (`{type:'delivery_failed', forSeq}`) so every console, and a
+   * reload, shows that message as not delivered.
+   */
+  deliver(c: Conversation, message: Message): Promise<void> {
+    let gaveUp = false;
+    const turn = (this.deliveries.get(c.id) ?? Promise.resolve()).then(() =>
+      gaveUp ? undefined : this.channel.send(c, { kind: 'message', text: message.text }),
+    );
+    const attempt = this.bounded(turn, () => (gaveUp = true));
+    // The chain moves on when this delivery has an outcome, a timeout included: a channel that never answers must
+    // not hold every later message forever (one it takes late may then land after a later one; it is marked failed).
+    const tail = attempt.catch(() => undefined);
+    this.deliveries.set(c.id, tail);
+    void tail.then(() => {
+      if (this.deliveries.get(c.id) === tail) this.deliveries.delete(c.id);
+    });
+    return attempt.catch(async (err: unknown) => {
+      const failed = isAppError(err, 'HANDOFF_DELIVERY_FAILED') ? err : new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err });
+      const reason = (failed.details as { reason?: unknown } | undefined)?.reason;
+      await this.recordEvent(c, { type: 'delivery_failed', forSeq: message.seq, ...(typeof reason === 'string' ? { reason } : {}) }).catch(() => undefined);
+      throw failed;
+    });
+  }
+
+  /** Every delivery queued for this chat so far has been tried (tests, shutdown). */
+  async delivered(conversationId: string): Promise<void> {
+    await this.deliveries.get(conversationId);
+  }
+
+  private bounded(work: Promise<void>, onTimeout: () => void): Promise<void> {
+    const ms = this.options.channelSendTimeoutMs ?? 7000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout();
+        reject(new AppError('HANDOFF_DELIVERY_FAILED', undefined, { details: { reason: 'CHANNEL_TIMEOUT' } }));
+      }, ms);
+      timer.unref();
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
   /**

@@ -3,7 +3,6 @@ import type { Conversation, User } from '../models/records';
 import { t } from '../locale/replies';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import type { HandoffContext } from './handoffContext';
-import type { HandoffMessaging } from './handoffMessaging';
 import type { HandoffRouting } from './handoffRouting';
 import type { TransitionResult } from './handoffStatus';
 
@@ -15,7 +14,6 @@ export class HandoffLifecycle {
   constructor(
     private readonly ctx: HandoffContext,
     private readonly routing: HandoffRouting,
-    private readonly messaging: HandoffMessaging,
   ) {}
 
   /** An agent takes a queued chat. Compare-and-set in the store: two agents never both win. */
@@ -222,7 +220,11 @@ export class HandoffLifecycle {
     } else {
       throw new AppError('VALIDATION_FAILED', 'transfer needs an agentId or a skill');
     }
-    if (to.note) await this.messaging.handoverNote(agentId, conversationId, to.note);
+    // The hand-over note is written as part of the transfer: its author no longer holds the chat, so not via note().
+    if (to.note) {
+      const { message } = await this.ctx.store.appendMessage({ conversationId, role: 'agent', kind: 'note', authorId: agentId, text: to.note });
+      this.ctx.events.emit('message.created', { conversation: next, message });
+    }
     this.ctx.events.emit('conversation.transferred', { conversation: next, fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill, note: to.note });
     if (next.state === 'agent') this.ctx.events.emit('conversation.assigned', { conversation: next, agentId: next.agentId!, previousAgentId: agentId });
     else

@@ -54,8 +54,9 @@ export class HandoffMessaging {
     this.typingSent.delete(c.id);
     if (!c.firstAgentReplyAt) await this.ctx.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
     this.ctx.events.emit('message.created', { conversation: c, message });
+    // In order after any notice still on its way; bounded, so the console hears the outcome before it gives up.
     try {
-      await this.ctx.channel.send(c, { kind: 'message', text });
+      await this.ctx.deliver(c, message);
     } catch (err) {
       throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
     }
@@ -81,11 +82,6 @@ export class HandoffMessaging {
         data: { seq: message.seq },
       });
     return message;
-  }
-
-  /** The former holder's note that travels with a transfer: written as the chat leaves them, so not checked as theirs. */
-  async handoverNote(fromAgentId: string, conversationId: string, text: string): Promise<Message> {
-    return this.appendNote(await this.ctx.conversation(conversationId), fromAgentId, text, 'note');
   }
 
   private async appendNote(c: Conversation, authorId: string, text: string, kind: 'note' | 'whisper'): Promise<Message> {

@@ -30,7 +30,7 @@ export class HandoffService {
     this.ctx = new HandoffContext(store, events, channel, options);
     this.routing = new HandoffRouting(this.ctx);
     this.messaging = new HandoffMessaging(this.ctx, this.routing);
-    this.lifecycle = new HandoffLifecycle(this.ctx, this.routing, this.messaging);
+    this.lifecycle = new HandoffLifecycle(this.ctx, this.routing);
   }
 
   isOpen(at = new Date()): boolean {

@@ -36,8 +36,9 @@ function refusal(e: AppError): Error & { data: { code: ErrorCode; retryAfterSeco
 
 /**
  * Guards the console's Socket.IO server before the gateway sees anything (register before ConsoleGateway.start):
- * the browser Origin, compared with its scheme; handshakes per client address; and per socket, a budget per kind
- * of request (presence, typing, messages, the rest) and the message length limit. A refused request gets its ack
+ * the browser Origin, compared with its scheme; handshakes per client address; and per signed-in user (every socket
+ * of theirs, on every instance when the limiters are shared through Redis), a budget per kind of request (presence,
+ * typing, messages, the rest); and the message length limit. A refused request gets its ack
  * `{ ok: false, error: { code } }` and its handler never runs, so nothing is stored or broadcast.
  */
 export function installSocketGuards(io: IoServer<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>, d: SocketGuardDeps): void {
@@ -69,7 +70,9 @@ export function installSocketGuards(io: IoServer<DefaultEventsMap, DefaultEvents
           return refuse(new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`));
         }
       }
-      d.limits.consume(KIND[event] ?? 'socketOther', socket.id).then(
+      // Per person, not per socket: a second connection with the same token must not buy a second budget.
+      const userId = socket.data?.userId;
+      d.limits.consume(KIND[event] ?? 'socketOther', userId ? `user:${userId}` : `socket:${socket.id}`).then(
         () => next(),
         (err) => refuse(toAppError(err)),
       );

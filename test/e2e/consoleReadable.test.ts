@@ -99,6 +99,14 @@ describeBrowser('a readable console in headless Chromium', () => {
     await clock.and(faye.locator('[data-reply="failed"]')).waitFor();
     expect(await clock.textContent()).toContain('reply not delivered');
     expect(await clock.textContent()).not.toContain('answered');
+    // The failure is a stored fact, not this console's memory: a fresh sign-in (new browser context) reads it too.
+    const again = await signIn('faye@test.local', 'Faye Agent', 'agent', 1);
+    const clockAgain = again.locator(`#inbox-list[data-view="mine"] [data-conversation="${rosa.id}"] .clock`);
+    await clockAgain.and(again.locator('[data-reply="failed"]')).waitFor();
+    expect(await clockAgain.textContent()).toContain('reply not delivered');
+    await again.locator(`#inbox-list[data-view="mine"] [data-conversation="${rosa.id}"] .item-open`).click();
+    await again.locator('#messages .msg.failed', { hasText: 'Your refund is on its way' }).locator('[data-undelivered]').waitFor();
+    await again.context().close();
 
     channel.refuse = false;
     await failed.locator('[data-retry]').click();

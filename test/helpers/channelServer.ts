@@ -17,6 +17,11 @@ export class ChannelServer {
   url = '';
   /** While set, every activity is refused with this HTTP status (a channel that is down or refuses the bot). */
   refuseWith: number | undefined;
+  /** While set, every activity is held unanswered (a channel that never answers); see pending and recover(). */
+  hang = false;
+  /** Requests held by hang, in arrival order. */
+  readonly pending: ReceivedActivity[] = [];
+  private held: (() => void)[] = [];
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
@@ -28,6 +33,15 @@ export class ChannelServer {
           // restify patches http.ServerResponse globally: writeHead does not return res, so no chaining.
           res.writeHead(404);
           res.end();
+          return;
+        }
+        if (this.hang) {
+          this.pending.push({ conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}') as ReceivedActivity['activity'] });
+          // Never answered while hanging; recover() answers it 403, which the connector does not retry (its caller gave up long ago).
+          this.held.push(() => {
+            res.writeHead(403);
+            res.end();
+          });
           return;
         }
         if (this.refuseWith !== undefined) {
@@ -62,7 +76,14 @@ export class ChannelServer {
     return this.waitFor((a) => a.conversationId === conversationId && a.activity.type === 'message' && re.test(String(a.activity.text ?? '')));
   }
 
+  /** Ends hang mode: held requests are answered 403 (not retried), later ones are taken. */
+  recover(): void {
+    this.hang = false;
+    this.held.splice(0).forEach((answer) => answer());
+  }
+
   async stop(): Promise<void> {
+    this.held.splice(0).forEach((answer) => answer());
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }

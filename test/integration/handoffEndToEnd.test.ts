@@ -98,6 +98,8 @@ describe('handoff end to end', () => {
     await customerSays(conv, 'agent please');
     const c = (await t.running.app.store.findConversationByChannel('test', conv))!;
     expect((await request(sa, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
+    // The claim's notice is delivered in the background: count from after it.
+    await t.channel.waitForText(conv, /has joined/);
     const before = (await t.running.app.store.listMessages(c.id)).filter((m) => m.role === 'bot').length;
     const sentBefore = t.channel.texts(conv).length;
     for (const text of ['hello', 'where is my order 12345', 'talk to a human', 'I hate this, terrible!', 'blorp', '']) await customerSays(conv, text);

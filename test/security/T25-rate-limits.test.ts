@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { messageActivity, post } from '../helpers/activities';
-import { connect, createStaff, nextEvent, online, request as ask } from '../helpers/consoleClient';
+import { connect, connected, createStaff, nextEvent, online, request as ask } from '../helpers/consoleClient';
 import { request, startSecurityApp, until, webChatVisitor, type SecurityApp } from './helpers';
 
 describe('T25 rate limits', () => {
@@ -68,7 +68,7 @@ describe('T25 rate limits', () => {
     expect(stored).toBe(8);
   });
 
-  test('console sockets: presence, messages and other requests each have a budget per socket; over it nothing runs', async () => {
+  test('console sockets: presence, messages and other requests each have a budget per person; over it nothing runs', async () => {
     const agent = await createStaff(s.app);
     const socket = await online(s.app, s.url, agent); // one presence change spent
     sockets.push(socket);
@@ -90,6 +90,40 @@ describe('T25 rate limits', () => {
     for (let i = 0; i < 6; i++) answers.push((await ask(socket, 'queue:list', {})).error?.code ?? 'ok');
     // One "other" request (the claim) was spent already.
     expect(answers).toEqual(['ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+
+  test("console budgets are per person: a second socket with the same token shares the first one's; another agent keeps their own", async () => {
+    const queued = async (id: string) => {
+      await post(s.url, messageActivity({ conversation: { id }, from: { id: `${id}-user` }, text: 'talk to a human' }));
+      const c = (await s.app.store.findConversationByChannel('test', id))!;
+      await until(async () => (await s.app.store.getConversation(c.id))?.state === 'queued');
+      return c;
+    };
+    const [agent, other] = [await createStaff(s.app), await createStaff(s.app)];
+    const first = await online(s.app, s.url, agent);
+    const second = connect(s.url, agent.token);
+    sockets.push(first, second);
+    await connected(second);
+    const conv = await queued('t25-per-user');
+    expect((await ask(first, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
+
+    // Two notes in all (RATE_LIMIT_SOCKET_MESSAGES=2), whichever socket asks; a fresh socket does not reset it.
+    expect((await ask(first, 'note:add', { conversationId: conv.id, text: 'one' })).ok).toBe(true);
+    expect((await ask(second, 'note:add', { conversationId: conv.id, text: 'two' })).ok).toBe(true);
+    expect((await ask(second, 'note:add', { conversationId: conv.id, text: 'three' })).error?.code).toBe('RATE_LIMITED');
+    const third = connect(s.url, agent.token);
+    sockets.push(third);
+    await connected(third);
+    expect((await ask(third, 'note:add', { conversationId: conv.id, text: 'four' })).error?.code).toBe('RATE_LIMITED');
+    expect((await s.app.store.listMessages(conv.id)).filter((m) => m.kind === 'note').map((m) => m.text)).toEqual(['one', 'two']);
+
+    // Another agent's budget is untouched.
+    const theirs = await online(s.app, s.url, other);
+    sockets.push(theirs);
+    const conv2 = await queued('t25-per-user-2');
+    expect((await ask(theirs, 'conversation:claim', { conversationId: conv2.id })).ok).toBe(true);
+    expect((await ask(theirs, 'note:add', { conversationId: conv2.id, text: 'mine' })).ok).toBe(true);
+    expect((await s.app.store.listMessages(conv2.id)).filter((m) => m.kind === 'note').map((m) => m.text)).toEqual(['mine']);
   });
 });
 

@@ -36,7 +36,7 @@ import {
   takeover,
   transfer,
   transferOf,
-  undelivered,
+  isUndelivered,
 } from '../state';
 import { Clocks, Countdown } from './Inbox';
 import { Composer } from './Composer';
@@ -270,6 +270,7 @@ function eventText(m: Message): string {
           : '';
     return `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${reason}${who}`;
   }
+  if (d.type === 'delivery_failed') return `⚠ ${tr('notDelivered')} (#${String(d.forSeq)})`;
   if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`;
   return m.text;
 }
@@ -286,7 +287,7 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
           : tr('system');
   const detail = m.role === 'customer' && m.intent ? ` · ${m.intent} · ${tr('sentiment')} ${(m.sentiment ?? 0).toFixed(2)}` : '';
   const key = m.activityId ?? m.id;
-  const failed = m.role === 'agent' && m.kind === 'message' && undelivered.value.has(key);
+  const failed = m.role === 'agent' && m.kind === 'message' && isUndelivered(m);
   const pending = m.role === 'agent' && sending.value.has(key);
   return (
     <div class={`msg ${m.kind === 'message' ? m.role : m.kind}${failed ? ' failed' : ''}`} data-seq={m.seq}>

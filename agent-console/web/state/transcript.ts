@@ -32,8 +32,23 @@ export function takenOverBy(conversationId: string): string | undefined {
   return last?.data?.takeover && last.data.agentId !== me.value?.id ? String(last.data.agentId) : undefined;
 }
 
-/** An agent's message the customer got (or may have: only a refusal this console saw marks one undelivered). */
-const isAnswer = (m: Message) => m.kind === 'message' && m.role === 'agent' && !undelivered.value.has(m.activityId ?? m.id);
+/** The messages of this chat whose delivery failed, by seq: the server records each as a `delivery_failed` event. */
+export function undeliveredSeqs(conversationId: string): ReadonlySet<number> {
+  const seqs = new Set<number>();
+  for (const m of messagesOf(conversationId).value) if (m.kind === 'event' && m.data?.type === 'delivery_failed') seqs.add(Number(m.data.forSeq));
+  return seqs;
+}
+
+/**
+ * Whether the customer's channel did not take this message: a stored fact (every console and a reload see it), or a
+ * refusal this console saw before that fact arrived.
+ */
+export function isUndelivered(m: Message, stored: ReadonlySet<number> = undeliveredSeqs(m.conversationId)): boolean {
+  return stored.has(m.seq) || undelivered.value.has(m.activityId ?? m.id);
+}
+
+/** An agent's message the customer got. */
+const isAnswer = (m: Message, stored: ReadonlySet<number>) => m.kind === 'message' && m.role === 'agent' && !isUndelivered(m, stored);
 
 /**
  * When the customer's latest message still waits for an agent's answer (next-response service level). A reply the
@@ -41,12 +56,13 @@ const isAnswer = (m: Message) => m.kind === 'message' && m.role === 'agent' && !
  */
 export function unansweredSince(conversationId: string): string | undefined {
   const msgs = messagesOf(conversationId).value;
+  const stored = undeliveredSeqs(conversationId);
   for (let i = msgs.length - 1; i >= 0; i--) {
     const m = msgs[i];
-    if (isAnswer(m)) return undefined;
+    if (isAnswer(m, stored)) return undefined;
     if (m.kind === 'message' && m.role === 'customer') {
       let first = m;
-      for (let j = i - 1; j >= 0 && !isAnswer(msgs[j]); j--) if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
+      for (let j = i - 1; j >= 0 && !isAnswer(msgs[j], stored); j--) if (msgs[j].kind === 'message' && msgs[j].role === 'customer') first = msgs[j];
       return first.createdAt;
     }
   }
@@ -57,7 +73,8 @@ export function unansweredSince(conversationId: string): string | undefined {
 export function replyState(conversationId: string): { answered: boolean; lastFailed: boolean } {
   const replies = messagesOf(conversationId).value.filter((m) => m.kind === 'message' && m.role === 'agent');
   const last = replies.at(-1);
-  return { answered: replies.some(isAnswer), lastFailed: !!last && !isAnswer(last) };
+  const stored = undeliveredSeqs(conversationId);
+  return { answered: replies.some((m) => isAnswer(m, stored)), lastFailed: !!last && !isAnswer(last, stored) };
 }
 
 export function lastCustomerAt(conversationId: string): string | undefined {
