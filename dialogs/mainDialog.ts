@@ -7,7 +7,7 @@ import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { readConsentWish } from './consentWish';
-import { ContactDetailsDialog } from './contactDetailsDialog';
+import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import { YES_NO_PROMPT, type DialogEnd, type RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
@@ -241,6 +241,13 @@ export class MainDialog {
       await this.d.services.profiles.setName(customer.id, name);
       await context.sendActivity(t(language, 'nameSet', { name }));
       return { kind: 'answered' };
+    }
+    // An e-mail address alone, unasked (first message, or typed at a "Did you mean"): no intent, and the FAQ search
+    // once offered "Create an account". Thank them and offer to keep it as a contact, stored only after a yes.
+    if (onlyEmail(r.text)) {
+      const dc = await this.createContext(context);
+      const options: ContactDetailsOptions = { unasked: true };
+      return this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, options));
     }
     // "I want to cancel my newsletter subscription" reads like a subscription to the classifier: any message about news
     // and offers that stops or refuses something is a withdrawal, honoured at once, however sure the classifier is.

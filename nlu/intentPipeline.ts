@@ -143,7 +143,11 @@ export class IntentPipeline {
         sum += c.score;
       }
     }
-    if (sum > 0) for (let i = 0; i < nlp.length; i++) nlp[i] /= sum;
+    // No classification at all (none of the words is in that language's vocabulary: "hello" read as Spanish) is no
+    // opinion, not a vote for nothing: mixing its zeros capped every score at alpha, 0.7 by calibration, just under
+    // the bot's answer threshold, and "hi" got a "Did you mean: Just saying hello?". The n-gram views decide alone.
+    if (sum === 0) return { linear, words };
+    for (let i = 0; i < nlp.length; i++) nlp[i] /= sum;
     return { linear, words, nlp };
   }
 
