@@ -15,6 +15,21 @@ export function extractContact(text: string): { type: 'email' | 'phone'; value: 
   return undefined;
 }
 
+/** A message that is an e-mail address and nothing else ("ben@example.com", "<mailto:ben@example.com>."). */
+const ONLY_EMAIL_RE = /^\s*<?(?:mailto:)?([^\s@<>:]+@[^\s@<>]+\.[^\s@<>.]+)>?\s*[.!]?\s*$/i;
+
+export function onlyEmail(text: string): string | undefined {
+  return text.match(ONLY_EMAIL_RE)?.[1].toLowerCase();
+}
+
+export interface ContactDetailsOptions {
+  /**
+   * The customer typed a contact nobody asked for (an e-mail address alone): thank them, offer to keep it, and ask
+   * what they need. Stored only after a yes, like any contact change.
+   */
+  unasked?: boolean;
+}
+
 /**
  * Records a new email or phone, typed in chat and so unverified (a merge suggestion where another profile has it),
  * after a yes to a question naming it.
@@ -45,6 +60,14 @@ export class ContactDetailsDialog extends ComponentDialog {
       return end(step, { outcome: { kind: 'not_understood' } });
     }
     (step.values as Record<string, unknown>).contact = contact;
+    if ((step.options as ContactDetailsOptions | undefined)?.unasked) {
+      const { customer } = turnInfo(step.context);
+      if (customer.contacts.some((c) => c.type === contact.type && c.value === contact.value)) {
+        await step.context.sendActivity(t(language, 'unaskedContactKnown', { contact: contact.value }));
+        return answered(step);
+      }
+      return askYesNo(step, language, t(language, 'unaskedContact', { contact: contact.value }));
+    }
     const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
     return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }));
   }
@@ -53,12 +76,15 @@ export class ContactDetailsDialog extends ComponentDialog {
     const { customer, language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
     const answer = answerOf(step);
+    const unasked = (step.options as ContactDetailsOptions | undefined)?.unasked;
     if (answer !== 'yes') {
-      await step.context.sendActivity(t(language, 'contactKept'));
+      // Not a yes: nothing is stored. Anything but a no is a new request, which the router takes.
+      if (answer === 'no' || !unasked) await step.context.sendActivity(t(language, unasked ? 'unaskedContactKept' : 'contactKept'));
       return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
     await this.profiles.addContact(customer.id, contact, 'chat');
     await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
+    if (unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
     return answered(step);
   }
 }

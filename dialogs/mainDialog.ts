@@ -7,42 +7,23 @@ import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { isBareStop, readConsentWish } from './consentWish';
-import { ContactDetailsDialog } from './contactDetailsDialog';
+import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
-import { YES_NO_PROMPT, type DialogEnd, type RouteOutcome } from './dialogResult';
+import type { DialogEnd, RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
-import { ORDER_EMAIL_PROMPT, ORDER_PROMPT, type OrderProofs } from './orderDialog';
+import type { OrderProofs } from './orderDialog';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
+import { DIALOG_FOR_INTENT, FORM_PROMPTS, NAME_RE, ORDER_DIALOGS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
 
 export type { RouteOutcome };
-
-const NAME_RE = /\b(call me|my name is|llámame|llamame|me llamo)\s+([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*){0,2})/iu;
-
-/** Intent → dialog that takes it. Intents answered from the knowledge file are not listed. */
-const DIALOG_FOR_INTENT: Record<string, string> = {
-  'order.track': TrackOrderDialog.id,
-  'order.cancel': CancelOrderDialog.id,
-  'refund.request': RefundDialog.id,
-  'refund.status': RefundStatusDialog.id,
-  'return.request': ReturnDialog.id,
-  'password.recover': PasswordResetDialog.id,
-  'feedback.review': FeedbackDialog.id,
-  'contact.change': ContactDetailsDialog.id,
-  'consent.change': ChangeConsentDialog.id,
-  'newsletter.subscribe': ChangeConsentDialog.id,
-  'account.delete': DeleteAccountDialog.id,
-};
-
-/** The dialogs about one order (they take an order number). */
-const ORDER_DIALOGS = new Set([TrackOrderDialog.id, CancelOrderDialog.id, RefundDialog.id, RefundStatusDialog.id, ReturnDialog.id]);
 
 /** What the router remembers between turns besides the dialog stack. */
 export interface RouterMemory {
@@ -72,22 +53,6 @@ export interface MainDialogDeps {
  * of the likely intents they meant when it is not, offers the best FAQ article when nothing fits, or reports that it
  * did not understand (the bot counts those for escalation). Bare yes/no answers never reach the intent model.
  */
-/**
- * Prompts that judge a new request themselves: free text (any sentence is an answer: a refund reason, a survey
- * comment), yes/no (the dialog says what it did not do, then the request is routed) and the clarifying choice.
- */
-const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, 'clarifyChoice']);
-/**
- * Prompts whose answer has a form, and the entity that is it: anything else the recognizer is sure of is another
- * request ("where is my order 55555" at the question for another order's e-mail).
- */
-const FORM_PROMPTS = new Map([
-  [ORDER_PROMPT, 'orderNumber'],
-  [ORDER_EMAIL_PROMPT, 'email'],
-]);
-/** How sure a message must be of another intent, or of being out of scope, to leave a pending question. */
-const SURE_ELSEWHERE = 0.9;
-
 export class MainDialog {
   private readonly dialogs: DialogSet;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
@@ -241,6 +206,13 @@ export class MainDialog {
       await this.d.services.profiles.setName(customer.id, name);
       await context.sendActivity(t(language, 'nameSet', { name }));
       return { kind: 'answered' };
+    }
+    // An e-mail address alone, unasked (first message, or typed at a "Did you mean"): no intent, and the FAQ search
+    // once offered "Create an account". Thank them and offer to keep it as a contact, stored only after a yes.
+    if (onlyEmail(r.text)) {
+      const dc = await this.createContext(context);
+      const options: ContactDetailsOptions = { unasked: true };
+      return this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, options));
     }
     // "I want to cancel my newsletter subscription" reads like a subscription to the classifier: any message about news
     // and offers that stops or refuses something is a withdrawal, honoured at once, however sure the classifier is.

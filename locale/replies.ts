@@ -79,6 +79,16 @@ const REPLIES = {
     es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.',
   },
   contactSaved: { en: 'Saved {contact}. We will confirm it before using it.', es: 'He guardado {contact}. Lo confirmaremos antes de usarlo.' },
+  unaskedContact: {
+    en: 'Thanks! Shall I save {contact} as your contact e-mail address? And what can I help you with?',
+    es: '¡Gracias! ¿Guardo {contact} como tu correo electrónico de contacto? ¿Y en qué te puedo ayudar?',
+  },
+  unaskedContactKnown: {
+    en: 'Thanks, {contact} is already the address we have for you. What can I help you with?',
+    es: 'Gracias, {contact} ya es el correo que tenemos de ti. ¿En qué te puedo ayudar?',
+  },
+  unaskedContactKept: { en: 'OK, I did not save it. What can I help you with?', es: 'De acuerdo, no lo he guardado. ¿En qué te puedo ayudar?' },
+  howCanIHelp: { en: 'What can I help you with?', es: '¿En qué te puedo ayudar?' },
   nameSet: { en: 'Nice to meet you, {name}! I will call you that from now on.', es: '¡Encantado, {name}! Te llamaré así a partir de ahora.' },
   languageSet: { en: 'From now on I will answer in English.', es: 'A partir de ahora te responderé en español.' },
   marketingWithdrawn: {

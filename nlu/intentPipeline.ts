@@ -129,11 +129,25 @@ export class IntentPipeline {
     const words = this.words?.predictWords(tokens);
     const m = this.managers.get(language) ?? this.managers.values().next().value;
     if (!m) return { linear, words };
+    let nlp = await this.nodeNlp(m, text, language, linear.length);
+    if (!nlp) {
+      // No classification at all: none of the words is in that language's vocabulary. When the language was a guess
+      // ("hello", "refund order 12345" read as Spanish), mixing those zeros capped every score at alpha (0.7 by
+      // calibration), just under the bot's answer threshold, and "hi" got "Did you mean: Just saying hello?". Another
+      // language's model that knows the words speaks instead; when none does, the zeros stay: words no model knows
+      // are a sign of a request out of scope.
+      for (const [other, mo] of this.managers) if (other !== language && !nlp) nlp = await this.nodeNlp(mo, text, other, linear.length);
+    }
+    return { linear, words, nlp: nlp ?? new Float64Array(linear.length) };
+  }
+
+  /** node-nlp's normalized probabilities in the linear model's label order, or undefined when it classified nothing. */
+  private async nodeNlp(m: NlpManager, text: string, language: string, size: number): Promise<Float64Array | undefined> {
     // node-nlp's classifier alone: NlpManager.process also runs its context manager, entity extraction, answers,
     // actions and sentiment, none of which the mix reads (same classifications, a third of the time).
     const nlp0 = m.nlp;
     const r = await nlp0.nluManager.process({ locale: language, utterance: text, context: {}, settings: nlp0.applySettings({}, nlp0.settings.nlu) });
-    const nlp = new Float64Array(linear.length);
+    const nlp = new Float64Array(size);
     const index = (this.labelIndex ??= new Map(this.linear.labels.map((l, i) => [l, i])));
     let sum = 0;
     for (const c of r.classifications ?? []) {
@@ -143,8 +157,9 @@ export class IntentPipeline {
         sum += c.score;
       }
     }
-    if (sum > 0) for (let i = 0; i < nlp.length; i++) nlp[i] /= sum;
-    return { linear, words, nlp };
+    if (sum === 0) return undefined;
+    for (let i = 0; i < nlp.length; i++) nlp[i] /= sum;
+    return nlp;
   }
 
   /** The mixed probability of every label, in `labels` order. */

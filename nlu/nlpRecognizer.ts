@@ -13,7 +13,7 @@ const guesser = new Language();
 
 const FUNCTION_WORDS: Record<string, Set<string>> = {
   en: new Set(
-    'the a an is are am was my me i you your to of and in on for with this that it where what when how why can could would want need please not no do does did have has be from at by our we they'.split(
+    'the a an is are am was my me i you your to of and in on for with this that it where what when how why can could would want need please not no do does did have has be from at by our we they hi hello thanks thank bye goodbye good morning evening afternoon'.split(
       ' ',
     ),
   ),
