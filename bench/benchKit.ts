@@ -42,17 +42,26 @@ export async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * Load generators send far faster than people, all from one address: the per-conversation and per-address limits
+ * would refuse most of their turns and connections.
+ */
+export const LOAD_GENERATOR_LIMITS = {
+  RATE_LIMIT_CONVERSATION_MESSAGES: '1000000/1',
+  RATE_LIMIT_IP_MESSAGES: '1000000/1',
+  RATE_LIMIT_CONVERSATION_TYPING: '1000000/1',
+  RATE_LIMIT_IP_TYPING: '1000000/1',
+  RATE_LIMIT_IP_WEBCHAT_SESSIONS: '1000000/1',
+  RATE_LIMIT_IP_HANDSHAKES: '1000000/1',
+} as const;
+
 export async function appOn(dir: string, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
-  // Load generators send far faster than people: the per-conversation limit would refuse most of their turns.
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: path.join(dir, 'bench.sqlite'),
     NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
-    RATE_LIMIT_CONVERSATION_MESSAGES: '1000000/1',
-    RATE_LIMIT_IP_MESSAGES: '1000000/1',
-    RATE_LIMIT_IP_WEBCHAT_SESSIONS: '1000000/1',
-    RATE_LIMIT_IP_HANDSHAKES: '1000000/1',
+    ...LOAD_GENERATOR_LIMITS,
     ...env,
   });
   const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });

@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp, trainRecognizer, type App } from '../app/app';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
+import { LOAD_GENERATOR_LIMITS } from './benchKit';
 
 /**
  * What the web chat load sections (bench/webchatLoad.ts) stand on: an app on port 0, agents and held chats written
@@ -83,6 +84,7 @@ export async function startApp(dir: string, name: string): Promise<{ app: App; u
     LOG_LEVEL: 'silent',
     DATABASE_URL: path.join(dir, `${name}.sqlite`),
     NLU_MODEL_CACHE: path.join(dir, 'nlu.json'),
+    ...LOAD_GENERATOR_LIMITS,
   });
   const app = await buildApp(config, log, { recognizer: await trainRecognizer(config) });
   await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
