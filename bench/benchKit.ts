@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildApp, trainRecognizer, type App } from '../app/app';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
+import { io as ioClient, type Socket } from 'socket.io-client';
 import type { BenchOptions } from './benchArgs';
 
 /** What every section of `npm run bench` gets: a scratch directory, the table and the JSON result it adds to. */
@@ -85,4 +86,24 @@ export function channelPost(url: string, channelUrl: string): (conv: string, tex
         text,
       }),
     }).then((r) => r.arrayBuffer());
+}
+
+/** `n` agents signed in and online on real sockets (capacity 3 each), for the relay sections. */
+export async function agentsOnline(app: App, url: string, n: number, prefix: string): Promise<{ id: string; socket: Socket }[]> {
+  const agents: { id: string; socket: Socket }[] = [];
+  for (let i = 0; i < n; i++) {
+    const user = await app.services.auth.createUser({
+      email: `${prefix}${i}@bench.local`,
+      name: `Agent ${i}`,
+      password: 'bench-password-1',
+      role: 'agent',
+      capacity: 3,
+    });
+    const session = await app.services.auth.issue(user.id);
+    const socket = ioClient(url, { auth: { token: app.services.auth.tokenFor(session) }, transports: ['websocket'] });
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    await socket.emitWithAck('presence:set', { presence: 'online' });
+    agents.push({ id: user.id, socket });
+  }
+  return agents;
 }

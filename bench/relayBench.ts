@@ -1,8 +1,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { Server as IoServer } from 'socket.io';
-import { io as ioClient, type Socket } from 'socket.io-client';
-import { appOn, channelPost, listen, section, summary, type BenchSink } from './benchKit';
+import { io as ioClient } from 'socket.io-client';
+import { agentsOnline, appOn, channelPost, listen, section, summary, type BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "relay": 200 conversations held by 67 agents, customer → agent socket and agent → channel
@@ -40,21 +40,7 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
   });
   const channelUrl = await listen(channel);
   const { app, url } = await appOn(dir, { DATABASE_URL: path.join(dir, 'relay.sqlite') });
-  const agents: { id: string; socket: Socket }[] = [];
-  for (let i = 0; i < 67; i++) {
-    const user = await app.services.auth.createUser({
-      email: `bench${i}@bench.local`,
-      name: `Agent ${i}`,
-      password: 'bench-password-1',
-      role: 'agent',
-      capacity: 3,
-    });
-    const session = await app.services.auth.issue(user.id);
-    const socket = ioClient(url, { auth: { token: app.services.auth.tokenFor(session) }, transports: ['websocket'] });
-    await new Promise<void>((r) => socket.once('connect', () => r()));
-    await socket.emitWithAck('presence:set', { presence: 'online' });
-    agents.push({ id: user.id, socket });
-  }
+  const agents = await agentsOnline(app, url, 67, 'bench');
   const post = channelPost(url, channelUrl);
   const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
   for (let i = 0; i < 200; i++) {

@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { io as ioClient, type Socket } from 'socket.io-client';
 import { buildApp, trainRecognizer } from '../app/app';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
@@ -11,7 +10,7 @@ import type { Recognizer } from '../nlu/recognizer';
 import type { Store } from '../store/store';
 import { SqliteStore } from '../store/sqliteStore';
 import { parseArgs } from 'node:util';
-import { channelPost, type BenchSink } from './benchKit';
+import { agentsOnline, channelPost, type BenchSink } from './benchKit';
 
 /**
  * `npm run bench` section "relayparts": where the time of a customer → agent relay goes, with 200 chats held by
@@ -67,21 +66,7 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
 
   const progress = (what: string) => process.stdout.write(`  ${what}\n`);
   progress('app up');
-  const agents: { id: string; socket: Socket }[] = [];
-  for (let i = 0; i < Math.ceil(HELD / 3); i++) {
-    const user = await app.services.auth.createUser({
-      email: `parts${i}@bench.local`,
-      name: `Agent ${i}`,
-      password: 'bench-password-1',
-      role: 'agent',
-      capacity: 3,
-    });
-    const session = await app.services.auth.issue(user.id);
-    const socket = ioClient(url, { auth: { token: app.services.auth.tokenFor(session) }, transports: ['websocket'] });
-    await new Promise<void>((r) => socket.once('connect', () => r()));
-    await socket.emitWithAck('presence:set', { presence: 'online' });
-    agents.push({ id: user.id, socket });
-  }
+  const agents = await agentsOnline(app, url, Math.ceil(HELD / 3), 'parts');
   progress(`${agents.length} agents online`);
   // The server side of each agent socket: the moment the gateway hands message:new to it.
   for (const s of app.io.of('/').sockets.values()) {
