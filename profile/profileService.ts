@@ -104,33 +104,58 @@ export class ProfileService implements ProfileActions {
   }
 
   /**
-   * Records a customer message on the profile: sentiment history, engagement, language, last seen. `known` is the
-   * profile as the caller just read it (a bot turn has it): the first attempt starts from it instead of reading
-   * again, and the version check still catches any change made in between.
+   * Records a customer message on the profile: sentiment history, engagement, language, last seen, and the derived
+   * fields they feed. `known` is the profile as the caller just read it (a bot turn has it): the first attempt starts
+   * from it instead of reading again, and the version check still catches any change made in between. The store
+   * applies it as one small write (recordCustomerMessage), not the whole document; the profile returned is the one
+   * `update` would have written. `options.deferSync`: the caller (a bot turn) awaits the store's sync() before
+   * acknowledging the message.
    */
-  /** `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging the message. */
   async recordMessage(
     customerId: string,
     m: { sentiment: number; language?: string; conversationId: string; at: string; newConversation: boolean },
     known?: Customer,
     options?: WriteOptions,
   ): Promise<Customer> {
-    return this.update(
-      customerId,
-      (c) => ({
-        sentiment: [...c.sentiment, { at: m.at, score: round(m.sentiment), conversationId: m.conversationId }].slice(-MAX_SENTIMENT_POINTS),
+    const point = { at: m.at, score: round(m.sentiment), conversationId: m.conversationId };
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const c = attempt === 0 && known?.id === customerId && !known.mergedInto ? known : await this.get(customerId);
+      const language = c.language ?? m.language;
+      const merged: Customer = {
+        ...c,
+        sentiment: [...c.sentiment, point].slice(-MAX_SENTIMENT_POINTS),
         engagement: {
           ...c.engagement,
           messages: c.engagement.messages + 1,
           conversations: c.engagement.conversations + (m.newConversation ? 1 : 0),
           lastContactAt: m.at,
         },
-        language: c.language ?? m.language,
+        ...(language !== undefined ? { language } : {}),
         lastSeenAt: m.at,
-      }),
-      known,
-      options,
-    );
+      };
+      const next: Customer = { ...merged, ...(await this.derived(merged)), version: c.version + 1 };
+      try {
+        await this.store.recordCustomerMessage(
+          c.id,
+          {
+            expectedVersion: c.version,
+            point,
+            keepSentiment: MAX_SENTIMENT_POINTS,
+            at: m.at,
+            newConversation: m.newConversation,
+            engagementScore: next.engagement.score,
+            ...(c.language === undefined && language !== undefined ? { language } : {}),
+            ...(next.reach.score !== c.reach.score ? { reachScore: next.reach.score } : {}),
+            ...(next.segments.join('\u0000') !== c.segments.join('\u0000') ? { segments: next.segments } : {}),
+          },
+          options,
+        );
+        return next;
+      } catch (err) {
+        if (!isAppError(err, 'STORE_ETAG_CONFLICT')) throw err;
+      }
+    }
+    throw new AppError('STORE_ETAG_CONFLICT', 'profile kept changing');
   }
 
   async addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string, verified = false): Promise<void> {
@@ -237,12 +262,7 @@ export class ProfileService implements ProfileActions {
       const c = attempt === 0 && known?.id === customerId && !known.mergedInto ? known : await this.get(customerId);
       const patch = change(c);
       if (Object.keys(patch).length === 0) return c;
-      const merged: Customer = { ...c, ...patch };
-      const derived = {
-        segments: evaluateSegments(merged, await this.segmentRules()),
-        engagement: { ...merged.engagement, score: engagementScore(merged) },
-        reach: { ...merged.reach, score: reachScore(merged.reach.followers) },
-      };
+      const derived = await this.derived({ ...c, ...patch });
       try {
         // `base`: the store writes only what changed against the profile as read (one small write per message).
         return await this.store.updateCustomer(c.id, { ...patch, ...derived }, c.version, { ...options, base: c });
@@ -251,6 +271,15 @@ export class ProfileService implements ProfileActions {
       }
     }
     throw new AppError('STORE_ETAG_CONFLICT', 'profile kept changing');
+  }
+
+  /** The fields computed from the rest of a profile: segments, engagement and reach scores. */
+  private async derived(c: Customer): Promise<Pick<Customer, 'segments' | 'engagement' | 'reach'>> {
+    return {
+      segments: evaluateSegments(c, await this.segmentRules()),
+      engagement: { ...c.engagement, score: engagementScore(c) },
+      reach: { ...c.reach, score: reachScore(c.reach.followers) },
+    };
   }
 }
 

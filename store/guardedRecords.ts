@@ -20,6 +20,7 @@ import type {
   AppendResult,
   ClaimResult,
   ConversationQuery,
+  CustomerMessageUpdate,
   IdentityKey,
   MessagePage,
   RepairReport,
@@ -98,6 +99,23 @@ export abstract class GuardedRecords {
       throw new AppError('STORE_INVALID_QUERY', 'base must be the customer as read at expectedVersion');
     }
     return this.engine.customers.updateCustomer(id, patch, expectedVersion, options);
+  }
+
+  async recordCustomerMessage(id: string, update: CustomerMessageUpdate, options?: WriteOptions): Promise<void> {
+    plain(id, 'id');
+    plainNumber(update.expectedVersion, 'expectedVersion');
+    plain(update.point.at, 'point.at');
+    plainNumber(update.point.score, 'point.score');
+    if (update.point.conversationId !== undefined) plain(update.point.conversationId, 'point.conversationId');
+    if (!Number.isInteger(update.keepSentiment) || update.keepSentiment < 1) throw new AppError('STORE_INVALID_QUERY', 'keepSentiment must be a positive integer');
+    plain(update.at, 'at');
+    plainNumber(update.engagementScore, 'engagementScore');
+    if (update.language !== undefined) plain(update.language, 'language');
+    if (update.reachScore !== undefined) plainNumber(update.reachScore, 'reachScore');
+    update.segments?.forEach((s) => plain(s, 'segment'));
+    // Only the fields the write names: anything else on the point would be stored unchecked.
+    const point = { at: update.point.at, score: update.point.score, ...(update.point.conversationId !== undefined ? { conversationId: update.point.conversationId } : {}) };
+    return this.engine.customers.recordCustomerMessage(id, { ...update, point, newConversation: update.newConversation === true }, options);
   }
 
   // ---- conversations

@@ -28,6 +28,7 @@ import type {
   ClaimResult,
   ConversationQuery,
   ConversationStats,
+  CustomerMessageUpdate,
   ForgetResult,
   IdentityKey,
   ImportBatch,
@@ -89,6 +90,11 @@ export interface CustomerStore {
   /** Applies the patch; fails with STORE_CONFLICT when an identity key would belong to two customers,
    * STORE_ETAG_CONFLICT when expectedVersion is given and differs. */
   updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer>;
+  /**
+   * A customer's message on the profile as one small write (see CustomerMessageUpdate); NOT_FOUND for no such
+   * customer, STORE_ETAG_CONFLICT when the stored version is no longer `update.expectedVersion`.
+   */
+  recordCustomerMessage(id: string, update: CustomerMessageUpdate, options?: WriteOptions): Promise<void>;
 }
 
 export interface ClaimInput {

@@ -25,6 +25,7 @@ import type {
   ClaimResult,
   ConversationQuery,
   ConversationStats,
+  CustomerMessageUpdate,
   ForgetResult,
   ImportBatch,
   OutboxCounts,
@@ -60,6 +61,7 @@ export interface EngineCustomers {
   /** `contact` as identityKeyString gives it. */
   findCustomersByContact(contact: string): Promise<Customer[]>;
   updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer>;
+  recordCustomerMessage(id: string, update: CustomerMessageUpdate, options?: WriteOptions): Promise<void>;
 }
 
 export interface EngineConversations {

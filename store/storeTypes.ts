@@ -1,4 +1,4 @@
-import type { Conversation, ConversationState, Customer, Message, StateEntry } from '../models/records';
+import type { Conversation, ConversationState, Customer, Message, SentimentPoint, StateEntry } from '../models/records';
 
 /** The query and result shapes of the store's ports (store/store.ts), shared by both engines. */
 
@@ -152,6 +152,32 @@ export interface UpdateCustomerOptions extends WriteOptions {
    * patch changes (a sentiment point appended, a few fields set) instead of the whole document.
    */
   base?: Customer;
+}
+
+/**
+ * A customer's message counted on their profile (`recordCustomerMessage`), computed by the caller against the profile
+ * at `expectedVersion`: the store applies it as one small write (SQLite: one UPDATE of the document's few paths;
+ * MongoDB: one updateOne with $push/$slice, $inc, $set) instead of writing the whole document back. The result is
+ * the document `updateCustomer` would have written for the same change.
+ */
+export interface CustomerMessageUpdate {
+  /** The stored version must still be this one, else STORE_ETAG_CONFLICT (the caller re-reads and retries). */
+  expectedVersion: number;
+  /** Appended to the sentiment history, which then keeps its newest `keepSentiment` points. */
+  point: SentimentPoint;
+  keepSentiment: number;
+  /** engagement.lastContactAt and lastSeenAt. */
+  at: string;
+  /** engagement.messages grows by one; engagement.conversations by one when this message opened a conversation. */
+  newConversation: boolean;
+  /** engagement.score, recomputed. */
+  engagementScore: number;
+  /** Only when the profile has no language yet. */
+  language?: string;
+  /** Only when it changed. */
+  reachScore?: number;
+  /** Only when they changed. */
+  segments?: string[];
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Customer, CustomerPatch } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
 import { customerKeys, identityKeyString } from '../storeGuards';
-import type { UpdateCustomerOptions } from '../storeTypes';
+import type { CustomerMessageUpdate, UpdateCustomerOptions } from '../storeTypes';
 import { duplicateOn, t, type MongoContext } from './mongoContext';
 
 /** The queried fields of a customer document, derived from the record. */
@@ -126,6 +126,37 @@ export class MongoCustomers implements EngineCustomers {
         }
       }
       throw new AppError('STORE_ETAG_CONFLICT', 'customer kept changing; gave up');
+    });
+  }
+
+  /**
+   * One atomic updateOne, guarded by the version: the point pushed with the history trimmed to its newest points
+   * ($push with $each and a negative $slice), the counters and versions incremented, the rest set.
+   */
+  recordCustomerMessage(id: string, u: CustomerMessageUpdate): Promise<void> {
+    return this.x.wrap(async () => {
+      const set: Record<string, unknown> = {
+        'doc.engagement.lastContactAt': u.at,
+        'doc.engagement.score': u.engagementScore,
+        'doc.lastSeenAt': u.at,
+      };
+      if (u.language !== undefined) set['doc.language'] = u.language;
+      if (u.reachScore !== undefined) set['doc.reach.score'] = u.reachScore;
+      if (u.segments !== undefined) Object.assign(set, { 'doc.segments': u.segments, segments: u.segments });
+      const res = await this.x.m.Customer.updateOne(
+        { _id: id, version: u.expectedVersion },
+        {
+          $push: { 'doc.sentiment': { $each: [u.point], $slice: -u.keepSentiment } },
+          $inc: { version: 1, 'doc.version': 1, 'doc.engagement.messages': 1, 'doc.engagement.conversations': u.newConversation ? 1 : 0 },
+          $set: set,
+        },
+      );
+      if (res.matchedCount !== 1) {
+        if (!(await this.x.m.Customer.exists({ _id: id }))) throw new AppError('NOT_FOUND', 'customer not found');
+        throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+      }
+      // Segments weigh in the dashboard's sentiment per segment, on the days of this customer's conversations.
+      if (u.segments !== undefined) await this.x.markCustomerDays([id]);
     });
   }
 }

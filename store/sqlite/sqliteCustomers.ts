@@ -3,7 +3,7 @@ import type { Customer, CustomerPatch } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
 import { customerKeys, identityKeyString } from '../storeGuards';
-import type { UpdateCustomerOptions, WriteOptions } from '../storeTypes';
+import type { CustomerMessageUpdate, UpdateCustomerOptions, WriteOptions } from '../storeTypes';
 import { isUniqueViolation, promised, type GroupCommit } from './groupCommit';
 
 type Row = Record<string, unknown>;
@@ -29,10 +29,10 @@ export class SqliteCustomers implements EngineCustomers {
     for (const p of c.contacts) insContact.run(c.id, identityKeyString({ kind: p.type, value: p.value }));
   }
 
-  private writeSegments(c: Customer): void {
-    this.gc.stmt('DELETE FROM customer_segments WHERE customer_id = ?').run(c.id);
+  private writeSegments({ id, segments }: Pick<Customer, 'id' | 'segments'>): void {
+    this.gc.stmt('DELETE FROM customer_segments WHERE customer_id = ?').run(id);
     const ins = this.gc.stmt('INSERT OR IGNORE INTO customer_segments (customer_id, segment) VALUES (?, ?)');
-    for (const seg of c.segments) ins.run(c.id, seg);
+    for (const seg of segments) ins.run(id, seg);
   }
 
   /** Inside a transaction (also used by the bulk import). */
@@ -110,6 +110,50 @@ export class SqliteCustomers implements EngineCustomers {
       }
       if (next.segments.join('\n') !== current.segments.join('\n')) this.writeSegments(next);
       return next;
+    }, options);
+  }
+
+  /**
+   * One UPDATE of the document's few paths: SQLite edits the stored JSON in place of a parse, merge and stringify of
+   * the whole profile in JavaScript. A history longer than it should be (an import) is trimmed by a second statement.
+   */
+  recordCustomerMessage(id: string, u: CustomerMessageUpdate, options?: WriteOptions): Promise<void> {
+    return this.gc.tx(() => {
+      const paths = [
+        `'$.sentiment[#]', json(?)`,
+        `'$.engagement.messages', json_extract(doc, '$.engagement.messages') + 1`,
+        `'$.engagement.conversations', json_extract(doc, '$.engagement.conversations') + ?`,
+        `'$.engagement.lastContactAt', ?`,
+        `'$.engagement.score', ?`,
+        `'$.lastSeenAt', ?`,
+        // The document carries its version too; `version` here is the row's value before this UPDATE.
+        `'$.version', version + 1`,
+      ];
+      const args: unknown[] = [JSON.stringify(u.point), u.newConversation ? 1 : 0, u.at, u.engagementScore, u.at];
+      if (u.language !== undefined) paths.push(`'$.language', ?`), args.push(u.language);
+      if (u.reachScore !== undefined) paths.push(`'$.reach.score', ?`), args.push(u.reachScore);
+      if (u.segments !== undefined) paths.push(`'$.segments', json(?)`), args.push(JSON.stringify(u.segments));
+      const row = this.gc
+        .stmt(
+          `UPDATE customers SET version = version + 1, doc = json_set(
+             CASE WHEN json_array_length(doc, '$.sentiment') >= ? THEN json_remove(doc, '$.sentiment[0]') ELSE doc END, ${paths.join(', ')})
+           WHERE id = ? AND version = ? RETURNING json_array_length(doc, '$.sentiment') AS n`,
+        )
+        .get(u.keepSentiment, ...args, id, u.expectedVersion) as Row | undefined;
+      if (!row) {
+        const exists = this.gc.stmt('SELECT 1 FROM customers WHERE id = ?').get(id);
+        if (!exists) throw new AppError('NOT_FOUND', 'customer not found');
+        throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
+      }
+      if ((row.n as number) > u.keepSentiment) {
+        this.gc
+          .stmt(
+            `UPDATE customers SET doc = json_set(doc, '$.sentiment', (SELECT json_group_array(json(value)) FROM
+               (SELECT value FROM json_each(customers.doc, '$.sentiment') ORDER BY key LIMIT -1 OFFSET ?))) WHERE id = ?`,
+          )
+          .run((row.n as number) - u.keepSentiment, id);
+      }
+      if (u.segments) this.writeSegments({ id, segments: u.segments });
     }, options);
   }
 }

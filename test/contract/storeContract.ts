@@ -1403,6 +1403,89 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     });
   });
 
+  // ---- turn19: a customer's message on the profile as one small write (recordCustomerMessage) ----
+  describe('a customer message on the profile is one small write (recordCustomerMessage)', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+    const point = (minute: number, score = -0.25) => ({ at: at(minute), score, conversationId: 'conv-1' });
+    const someone = (extra: Partial<Customer> = {}) =>
+      store.createCustomer({ identities: [{ channelId: 'test', userId: uniq('rcm'), verified: false, addedAt: at(0) }], firstSeenAt: at(0), lastSeenAt: at(0), ...extra });
+    const update = (c: Customer, minute: number, extra: Record<string, unknown> = {}) => ({
+      expectedVersion: c.version,
+      point: point(minute),
+      keepSentiment: 200,
+      at: at(minute),
+      newConversation: false,
+      engagementScore: 77,
+      ...extra,
+    });
+
+    test('stores what updateCustomer stores for the same change, and nothing else changes', async () => {
+      const a = await someone({ tags: ['t'], sentiment: [point(1, 0.5)], engagement: { conversations: 1, messages: 1, score: 10 } });
+      const b = await someone({ tags: ['t'], sentiment: [point(1, 0.5)], engagement: { conversations: 1, messages: 1, score: 10 } });
+      const whole = await store.updateCustomer(a.id, {
+        sentiment: [...a.sentiment, point(2)],
+        engagement: { conversations: 2, messages: 2, lastContactAt: at(2), score: 77 },
+        lastSeenAt: at(2),
+        language: 'es',
+        segments: ['at_risk'],
+        reach: { followers: 0, score: 5 },
+      });
+      await store.recordCustomerMessage(b.id, update(b, 2, { newConversation: true, language: 'es', segments: ['at_risk'], reachScore: 5 }));
+      const small = (await store.getCustomer(b.id))!;
+      expect({ ...small, id: a.id, identities: a.identities }).toEqual(whole);
+      expect(small.version).toBe(b.version + 1);
+    });
+
+    test('leaves language, segments and the reach score alone when the write names none; counts a message, not a conversation', async () => {
+      const c = await someone({ language: 'de', segments: ['vip'], reach: { followers: 10, score: 21 } });
+      await store.recordCustomerMessage(c.id, update(c, 3));
+      const after = (await store.getCustomer(c.id))!;
+      expect([after.language, after.segments, after.reach, after.engagement]).toEqual([
+        'de',
+        ['vip'],
+        { followers: 10, score: 21 },
+        { conversations: 0, messages: 1, lastContactAt: at(3), score: 77 },
+      ]);
+      expect([after.lastSeenAt, after.sentiment]).toEqual([at(3), [point(3)]]);
+    });
+
+    test('the history keeps its newest points, also when it held more than it may (an import)', async () => {
+      const full = await someone({ sentiment: [point(1), point(2), point(3)] });
+      await store.recordCustomerMessage(full.id, update(full, 4, { keepSentiment: 3 }));
+      expect((await store.getCustomer(full.id))!.sentiment.map((p) => p.at)).toEqual([at(2), at(3), at(4)]);
+      const over = await someone({ sentiment: [1, 2, 3, 4, 5].map((m) => point(m)) });
+      await store.recordCustomerMessage(over.id, update(over, 6, { keepSentiment: 2 }));
+      expect((await store.getCustomer(over.id))!.sentiment.map((p) => p.at)).toEqual([at(5), at(6)]);
+    });
+
+    test('a stale version is STORE_ETAG_CONFLICT and changes nothing; an unknown customer NOT_FOUND', async () => {
+      const c = await someone();
+      await store.updateCustomer(c.id, { displayName: 'Changed meanwhile' });
+      await expectCode(store.recordCustomerMessage(c.id, update(c, 5)), 'STORE_ETAG_CONFLICT');
+      const after = (await store.getCustomer(c.id))!;
+      expect([after.sentiment, after.engagement.messages, after.version]).toEqual([[], 0, c.version + 1]);
+      await expectCode(store.recordCustomerMessage('no-such-customer', update(c, 5)), 'NOT_FOUND');
+    });
+
+    test('a deferSync write is applied at once and made durable by sync()', async () => {
+      const c = await someone();
+      await store.recordCustomerMessage(c.id, update(c, 7), { deferSync: true });
+      expect((await store.getCustomer(c.id))!.engagement.messages).toBe(1);
+      await store.sync();
+      expect((await store.getCustomer(c.id))!.version).toBe(c.version + 1);
+    });
+
+    test('request input never becomes an operator', async () => {
+      const c = await someone();
+      const bad = { $gt: '' } as unknown as string;
+      await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { point: { at: bad, score: 0 } })), 'STORE_INVALID_QUERY');
+      await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { language: bad })), 'STORE_INVALID_QUERY');
+      await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { segments: [bad] })), 'STORE_INVALID_QUERY');
+      await expectCode(store.recordCustomerMessage(bad, update(c, 8)), 'STORE_INVALID_QUERY');
+      expect((await store.getCustomer(c.id))!.version).toBe(c.version);
+    });
+  });
+
   test('ping answers while open', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -24,4 +24,25 @@ describe('ProfileService.recordMessage with the profile the caller already read'
     expect(fresh.engagement.messages).toBe(2);
     expect((await profiles.get(read.id)).sentiment.map((s) => s.at)).toEqual([message(0).at, message(1).at]);
   });
+
+  it('returns exactly the profile it stored, derived fields included (segments, engagement score), and keeps 200 points', async () => {
+    const profiles = new ProfileService(store);
+    let c = await profiles.resolve({ channelId: 'test', userId: 'u2', name: 'Bea' });
+    for (let i = 0; i < 203; i++) c = await profiles.recordMessage(c.id, message(i), c);
+    const stored = await profiles.get(c.id);
+    expect(c).toEqual(stored);
+    expect([stored.sentiment.length, stored.sentiment[0].at, stored.engagement.messages, stored.engagement.conversations]).toEqual([200, message(3).at, 203, 1]);
+    // Five messages at −0.5: at risk; the engagement score follows the last contact.
+    expect(stored.segments).toContain('at_risk');
+    expect(stored.engagement.score).toBeGreaterThan(0);
+  });
+
+  it('follows a merged profile to the one it was merged into', async () => {
+    const profiles = new ProfileService(store);
+    const absorbed = await profiles.resolve({ channelId: 'test', userId: 'u3' });
+    const survivor = await profiles.resolve({ channelId: 'test', userId: 'u4' });
+    await store.updateCustomer(absorbed.id, { mergedInto: survivor.id });
+    const after = await profiles.recordMessage(absorbed.id, message(0), absorbed);
+    expect([after.id, after.engagement.messages, (await profiles.get(absorbed.id)).engagement.messages]).toEqual([survivor.id, 1, 1]);
+  });
 });
