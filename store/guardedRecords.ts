@@ -107,14 +107,19 @@ export abstract class GuardedRecords {
     plain(update.point.at, 'point.at');
     plainNumber(update.point.score, 'point.score');
     if (update.point.conversationId !== undefined) plain(update.point.conversationId, 'point.conversationId');
-    if (!Number.isInteger(update.keepSentiment) || update.keepSentiment < 1) throw new AppError('STORE_INVALID_QUERY', 'keepSentiment must be a positive integer');
+    if (!Number.isInteger(update.keepSentiment) || update.keepSentiment < 1)
+      throw new AppError('STORE_INVALID_QUERY', 'keepSentiment must be a positive integer');
     plain(update.at, 'at');
     plainNumber(update.engagementScore, 'engagementScore');
     if (update.language !== undefined) plain(update.language, 'language');
     if (update.reachScore !== undefined) plainNumber(update.reachScore, 'reachScore');
     update.segments?.forEach((s) => plain(s, 'segment'));
     // Only the fields the write names: anything else on the point would be stored unchecked.
-    const point = { at: update.point.at, score: update.point.score, ...(update.point.conversationId !== undefined ? { conversationId: update.point.conversationId } : {}) };
+    const point = {
+      at: update.point.at,
+      score: update.point.score,
+      ...(update.point.conversationId !== undefined ? { conversationId: update.point.conversationId } : {}),
+    };
     return this.engine.customers.recordCustomerMessage(id, { ...update, point, newConversation: update.newConversation === true }, options);
   }
 

@@ -130,9 +130,13 @@ export class SqliteCustomers implements EngineCustomers {
         `'$.version', version + 1`,
       ];
       const args: unknown[] = [JSON.stringify(u.point), u.newConversation ? 1 : 0, u.at, u.engagementScore, u.at];
-      if (u.language !== undefined) paths.push(`'$.language', ?`), args.push(u.language);
-      if (u.reachScore !== undefined) paths.push(`'$.reach.score', ?`), args.push(u.reachScore);
-      if (u.segments !== undefined) paths.push(`'$.segments', json(?)`), args.push(JSON.stringify(u.segments));
+      const also = (path: string, value: unknown) => {
+        paths.push(path);
+        args.push(value);
+      };
+      if (u.language !== undefined) also(`'$.language', ?`, u.language);
+      if (u.reachScore !== undefined) also(`'$.reach.score', ?`, u.reachScore);
+      if (u.segments !== undefined) also(`'$.segments', json(?)`, JSON.stringify(u.segments));
       const row = this.gc
         .stmt(
           `UPDATE customers SET version = version + 1, doc = json_set(

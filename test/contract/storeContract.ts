@@ -1408,7 +1408,12 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
     const point = (minute: number, score = -0.25) => ({ at: at(minute), score, conversationId: 'conv-1' });
     const someone = (extra: Partial<Customer> = {}) =>
-      store.createCustomer({ identities: [{ channelId: 'test', userId: uniq('rcm'), verified: false, addedAt: at(0) }], firstSeenAt: at(0), lastSeenAt: at(0), ...extra });
+      store.createCustomer({
+        identities: [{ channelId: 'test', userId: uniq('rcm'), verified: false, addedAt: at(0) }],
+        firstSeenAt: at(0),
+        lastSeenAt: at(0),
+        ...extra,
+      });
     const update = (c: Customer, minute: number, extra: Record<string, unknown> = {}) => ({
       expectedVersion: c.version,
       point: point(minute),

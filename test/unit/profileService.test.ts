@@ -31,7 +31,12 @@ describe('ProfileService.recordMessage with the profile the caller already read'
     for (let i = 0; i < 203; i++) c = await profiles.recordMessage(c.id, message(i), c);
     const stored = await profiles.get(c.id);
     expect(c).toEqual(stored);
-    expect([stored.sentiment.length, stored.sentiment[0].at, stored.engagement.messages, stored.engagement.conversations]).toEqual([200, message(3).at, 203, 1]);
+    expect([stored.sentiment.length, stored.sentiment[0].at, stored.engagement.messages, stored.engagement.conversations]).toEqual([
+      200,
+      message(3).at,
+      203,
+      1,
+    ]);
     // Five messages at −0.5: at risk; the engagement score follows the last contact.
     expect(stored.segments).toContain('at_risk');
     expect(stored.engagement.score).toBeGreaterThan(0);
