@@ -1,4 +1,3 @@
-import { ConversationState as BotConversationState } from 'botbuilder';
 import type { Config } from '../core/config';
 import { RateLimits, type LimiterFactory } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
@@ -12,6 +11,7 @@ import type { CommerceBackend } from '../commerce/commerceBackend';
 import { OrderService } from '../commerce/orderService';
 import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
+import { TurnConversationState } from '../bot/turnConversationState';
 import { loadKnowledge } from '../dialogs/knowledge';
 import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
@@ -170,7 +170,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
 
   // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
   const stateStorage = new BotStateStorage(store, { deferSync: true });
-  const conversationState = new BotConversationState(stateStorage);
+  const conversationState = new TurnConversationState(stateStorage);
   const mainDialog = new MainDialog({
     state: conversationState,
     services: {

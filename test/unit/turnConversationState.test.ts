@@ -1,0 +1,67 @@
+import { MemoryStorage, TestAdapter, TurnContext, type StoreItems } from 'botbuilder';
+import { TurnConversationState } from '../../bot/turnConversationState';
+
+/** A real MemoryStorage that records each write, so "saved only when changed" can be seen. */
+class CountingStorage extends MemoryStorage {
+  writes: StoreItems[] = [];
+  override write(changes: StoreItems): Promise<void> {
+    this.writes.push(JSON.parse(JSON.stringify(changes)) as StoreItems);
+    return super.write(changes);
+  }
+}
+
+describe('TurnConversationState: botbuilder conversation state with a JSON change check', () => {
+  const storage = new CountingStorage();
+  const state = new TurnConversationState(storage);
+  const counter = state.createProperty<number>('counter');
+  const turn = () =>
+    new TurnContext(new TestAdapter(), {
+      type: 'message',
+      channelId: 'test',
+      conversation: { id: 'c1', isGroup: false, conversationType: 'personal', name: 'c1' },
+      from: { id: 'u', name: 'U' },
+      text: 'hi',
+    });
+
+  test('saves a changed state, skips an unchanged one, and the next turn reads what was saved', async () => {
+    const first = turn();
+    expect(await counter.get(first, 0)).toBe(0);
+    await counter.set(first, 1);
+    await state.saveChanges(first);
+    await state.saveChanges(first); // nothing changed since the save
+    expect(storage.writes).toHaveLength(1);
+
+    const second = turn();
+    expect(await counter.get(second)).toBe(1);
+    await state.saveChanges(second); // loaded, unchanged (the stored eTag does not count as a change)
+    expect(storage.writes).toHaveLength(1);
+    await counter.set(second, 2);
+    await state.saveChanges(second);
+    expect(storage.writes).toHaveLength(2);
+    expect(state.get(second)).toMatchObject({ counter: 2 });
+  });
+
+  test('a forced save writes; clear empties the state and forces the next save; delete removes it', async () => {
+    const t = turn();
+    await state.load(t);
+    const before = storage.writes.length;
+    await state.saveChanges(t, true);
+    expect(storage.writes).toHaveLength(before + 1);
+    await state.clear(t);
+    expect(state.get(t)).toEqual({});
+    await state.saveChanges(t);
+    expect(storage.writes).toHaveLength(before + 2);
+    expect(await counter.get(turn())).toBeUndefined();
+    await counter.set(t, 5);
+    await state.saveChanges(t);
+    await state.delete(t);
+    expect(state.get(t)).toBeUndefined();
+    expect(await counter.get(turn())).toBeUndefined();
+  });
+
+  test('a state never loaded in this turn is not saved', async () => {
+    const before = storage.writes.length;
+    await state.saveChanges(turn());
+    expect(storage.writes).toHaveLength(before);
+  });
+});
