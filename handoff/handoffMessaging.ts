@@ -157,7 +157,8 @@ export class HandoffMessaging {
     const lastHolding = lastOf(recent, (m) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere');
     if (!quiet(instant(lastAnswer?.createdAt), instant(lastHolding?.createdAt))) return;
     await this.ctx.tell(c, t(c.language, 'agentStillThere', { name: agent.name }), { notice: 'agentStillThere' });
-    await this.ctx.store
+    // Not awaited (the turn need not wait for a second commit): lost, the next message reads the transcript again.
+    void this.ctx.store
       .updateConversation(c.id, { holdingNoticeAt: new Date(now).toISOString() }, { states: ['agent'], agentId: c.agentId })
       .catch(() => undefined);
   }
