@@ -179,11 +179,10 @@ export class GroupCommit {
   }
 
   /**
-   * Upkeep nobody waits for (the search index, the dashboard's rollups: data derived from rows already stored), in a
-   * transaction of its own between the groups, never inside one: a customer's write does not share its commit (and
-   * its fsync) with it. Runs only while no group is open, else returns `{ done: false }` and the caller comes back
-   * later (a group commits on the next turn of the event loop, or when the running fsync ends). No fsync of its own: the next write's fsync covers its frames (the WAL is appended in
-   * order), and if power fails first it is lost whole, with the queue it consumed, and done again.
+   * Upkeep nobody waits for (the search index, the rollups: derived from rows already stored) in a transaction of its
+   * own, never inside a group: no customer's write shares its commit or fsync. Runs only while no group is open, else
+   * `{ done: false }` (come back later). No fsync of its own: the next write's covers its frames (the WAL is appended
+   * in order); if power fails first, it is lost whole, with the queue it consumed, and done again.
    */
   aside<T>(fn: () => T): { done: true; value: T } | { done: false } {
     if (this.closed || this.batch || this.refusal() || this.database.inTransaction) return { done: false };
