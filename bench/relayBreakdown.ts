@@ -10,6 +10,8 @@ import type { Recognizer } from '../nlu/recognizer';
 import type { Store } from '../store/store';
 import { SqliteStore } from '../store/sqliteStore';
 import { parseArgs } from 'node:util';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { positiveNumber } from '../core/cliArgs';
 import { agentsOnline, channelPost, type BenchSink } from './benchKit';
 
 /**
@@ -18,11 +20,12 @@ import { agentsOnline, channelPost, type BenchSink } from './benchKit';
  * product is instrumented): each customer message is sent alone and every step is stamped on one clock.
  */
 const HELD = 200;
+/** Messages per held chat (the bench's default; alone, `--rounds N` for more samples). */
 const ROUNDS = 2;
 
 type Stamp = { name: string; at: number; ms?: number };
 
-export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'dir' | 'rows' | 'results'>): Promise<void> {
+export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'dir' | 'rows' | 'results'>, rounds = ROUNDS): Promise<void> {
   process.stdout.write('\n== relay customer → agent, step by step\n');
   const now = () => performance.now();
   let trace: Stamp[] | undefined;
@@ -89,9 +92,13 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
   }
 
   progress(`${held.length} chats held`);
+  // Collections, on the same clock: each relay is charged the pauses that fell inside it.
+  const pauses: { at: number; ms: number }[] = [];
+  const gcs = new PerformanceObserver((list) => list.getEntries().forEach((e) => pauses.push({ at: e.startTime, ms: e.duration })));
+  gcs.observe({ entryTypes: ['gc'] });
   const traces: Stamp[][] = [];
   try {
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const h of held) {
         const text = `status please ${round}`;
         trace = [];
@@ -113,6 +120,7 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
       }
     }
   } finally {
+    gcs.disconnect();
     agents.forEach((a) => a.socket.disconnect());
     await app.close();
     channel.close();
@@ -131,6 +139,10 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
       if (a !== undefined && b !== undefined) add(`${chain[i - 1]} → ${chain[i]}`, b - a);
     }
     add('total: client.post → client.received', at('client.received')! - post0);
+    add(
+      '  garbage collection inside it',
+      pauses.filter((g) => g.at >= post0 && g.at < at('client.received')!).reduce((sum, g) => sum + g.ms, 0),
+    );
     const created = at('event.message.created') ?? Infinity;
     // What ran inside the turn before the relay, by kind (durations; recognize and store calls do not overlap).
     for (const s of t) if (s.ms !== undefined && s.at < created) add(`  before relay: ${s.name}`, s.ms);
@@ -164,14 +176,17 @@ function timed(store: Store, record: (name: string, at: number, ms: number) => v
   });
 }
 
-/** Alone: `node dist/bench/relayBreakdown.js [--model-cache FILE]` (a trained model to start from, else it trains). */
+/**
+ * Alone: `node dist/bench/relayBreakdown.js [--model-cache FILE] [--rounds N]` (a trained model to start from, else it
+ * trains; N messages per held chat).
+ */
 if (require.main === module) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relayparts-'));
-  const { values } = parseArgs({ options: { 'model-cache': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { 'model-cache': { type: 'string' }, rounds: { type: 'string' } }, strict: true });
   if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
   const rows: [string, string, string][] = [];
   const results: Record<string, unknown> = {};
-  relayBreakdown({ dir, rows, results })
+  relayBreakdown({ dir, rows, results }, positiveNumber('rounds', values.rounds, ROUNDS))
     .then(() => process.exit(0))
     .catch((err: unknown) => {
       console.error(err);

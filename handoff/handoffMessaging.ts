@@ -54,11 +54,16 @@ export class HandoffMessaging {
     this.typingSent.delete(c.id);
     if (!c.firstAgentReplyAt) await this.ctx.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
     this.ctx.events.emit('message.created', { conversation: c, message });
+    // For the customer's next message (customerWroteToAgent), written while the channel sends: only the holding
+    // notice reads it, and that one checks the transcript before it speaks, so a lost write costs nothing.
+    const noted = this.ctx.store.updateConversation(c.id, { lastAgentReplyAt: message.createdAt }, { states: ['agent'], agentId }).catch(() => undefined);
     // In order after any notice still on its way; bounded, so the console hears the outcome before it gives up.
     try {
       await this.ctx.deliver(c, message);
     } catch (err) {
       throw new AppError('HANDOFF_DELIVERY_FAILED', undefined, { cause: err, details: { messageId: message.id, seq: message.seq } });
+    } finally {
+      await noted;
     }
     return message;
   }
@@ -142,20 +147,30 @@ export class HandoffMessaging {
       return;
     }
     const timeoutMs = (this.ctx.options.agentReplyTimeoutSeconds ?? 120) * 1000;
+    const quiet = (answeredAt: number, toldAt: number) => now - Math.max(answeredAt, instant(c.assignedAt)) >= timeoutMs && now - toldAt >= timeoutMs;
+    // The conversation keeps both instants: on the relay path, no read of the transcript.
+    if (!quiet(instant(c.lastAgentReplyAt), instant(c.holdingNoticeAt))) return;
+    // About to speak (at most once per timeout per chat): the transcript settles it, for a chat from before the
+    // instants were kept or one whose instant was not written.
     const recent = await this.ctx.store.listMessages(c.id, { afterSeq: Math.max(0, message.seq - 200) });
-    const at = (m: Message | undefined) => (m ? Date.parse(m.createdAt) : 0);
-    const lastAnswer = Math.max(
-      at(lastOf(recent, (m) => m.role === 'agent' && m.kind === 'message' && m.authorId === c.agentId)),
-      c.assignedAt ? Date.parse(c.assignedAt) : 0,
-    );
-    const lastHolding = at(lastOf(recent, (m) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere'));
-    if (now - lastAnswer < timeoutMs || now - lastHolding < timeoutMs) return;
+    const lastAnswer = lastOf(recent, (m) => m.role === 'agent' && m.kind === 'message' && m.authorId === c.agentId);
+    const lastHolding = lastOf(recent, (m) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere');
+    if (!quiet(instant(lastAnswer?.createdAt), instant(lastHolding?.createdAt))) return;
     await this.ctx.tell(c, t(c.language, 'agentStillThere', { name: agent.name }), { notice: 'agentStillThere' });
+    // Not awaited (the turn need not wait for a second commit): lost, the next message reads the transcript again.
+    void this.ctx.store
+      .updateConversation(c.id, { holdingNoticeAt: new Date(now).toISOString() }, { states: ['agent'], agentId: c.agentId })
+      .catch(() => undefined);
   }
 
   customerTyping(c: Conversation): void {
     this.ctx.events.emit('typing', { conversation: c, from: 'customer' });
   }
+}
+
+/** An ISO instant in ms; absent, the beginning of time. */
+function instant(iso: string | undefined): number {
+  return iso ? Date.parse(iso) : 0;
 }
 
 function lastOf<T>(items: readonly T[], pred: (item: T) => boolean): T | undefined {

@@ -107,6 +107,13 @@ export interface Conversation {
   queuedAt?: string;
   assignedAt?: string;
   firstAgentReplyAt?: string;
+  /**
+   * When an agent last answered, and when the customer was last told their message reached the holder (the
+   * agentStillThere notice): a customer's message on a held chat reads these instead of the transcript. Absent on
+   * chats from before they were kept; the transcript settles it then (handoffMessaging.ts customerWroteToAgent).
+   */
+  lastAgentReplyAt?: string;
+  holdingNoticeAt?: string;
   closedAt?: string;
   satisfaction?: { score: number; comment?: string; at: string };
   /** Routing state while queued: who was offered the chat, when, and what the customer was last told. */

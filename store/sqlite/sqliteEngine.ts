@@ -8,8 +8,9 @@ import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
 import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
-import { INDEX_CHUNK, SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
+import { SqliteFullText, SqliteImport, SqliteReview } from './sqliteReview';
 import { SqliteRollups } from './sqliteRollups';
+import { SqliteUpkeep, type UpkeepOptions } from './sqliteUpkeep';
 import { SCHEMA_VERSION, applySchema, migrateExclusively, registerFunctions, schemaVersion } from './sqliteSchema';
 
 export interface SqliteOptions extends GroupCommitOptions {
@@ -17,6 +18,8 @@ export interface SqliteOptions extends GroupCommitOptions {
   faults?: FaultHook;
   /** Apply pending schema upgrades at start (default true); otherwise a file behind this release is refused. */
   migrateOnStart?: boolean;
+  /** Tests: the background indexing and rollups' pace (sqliteUpkeep.ts). */
+  upkeep?: UpkeepOptions;
 }
 
 /** The embedded engine: one SQLite file through one connection (groupCommit.ts), one object per aggregate. */
@@ -48,7 +51,8 @@ export class SqliteEngine implements StoreEngine {
       state: stateKeys.length ? await this.state.readState(stateKeys) : {},
     }),
   };
-  private indexTimer: NodeJS.Timeout | undefined;
+  /** Background indexing and rollups, between the group commits. */
+  readonly upkeep: SqliteUpkeep;
 
   constructor(
     file: string,
@@ -71,6 +75,7 @@ export class SqliteEngine implements StoreEngine {
     this.leases = new SqliteLeases(gc);
     this.outbox = new SqliteOutbox(gc);
     this.attachments = new SqliteAttachments(gc);
+    this.upkeep = new SqliteUpkeep(gc, this.fullText, this.rollups, options.upkeep);
   }
 
   async init(): Promise<void> {
@@ -84,12 +89,7 @@ export class SqliteEngine implements StoreEngine {
         throw new AppError('STORE_UNAVAILABLE', `the data file is at schema version ${version}, this release needs ${SCHEMA_VERSION}: run npm run migrate`);
       }
     }
-    // A failure here is a failed write like any other: the next search, which indexes first, reports it.
-    // The same for the dashboard's rollups: a dashboard recomputes the dirty days it reads first.
-    this.indexTimer = setInterval(() => {
-      void this.fullText.indexPending(INDEX_CHUNK).catch(() => undefined);
-      void this.rollups.refresh().catch(() => undefined);
-    }, 1000).unref();
+    this.upkeep.start();
   }
 
   /** A write like any other (one savepoint in the group's IMMEDIATE transaction), so other processes see all or nothing. */
@@ -116,7 +116,7 @@ export class SqliteEngine implements StoreEngine {
 
   async close(): Promise<void> {
     // Writes already queued are committed (or fail) before the file closes.
-    clearInterval(this.indexTimer);
+    this.upkeep.stop();
     await this.gc.close();
   }
 

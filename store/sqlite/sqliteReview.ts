@@ -35,9 +35,6 @@ interface Figures {
   n: { waiting: number; firstResponse: number; handling: number };
 }
 
-/** Rows the background indexing takes at a time, so one run holds the event loop a few milliseconds at most. */
-export const INDEX_CHUNK = 2000;
-
 /**
  * The words of a phrase (store/searchText.ts) as an FTS5 phrase query on the text column: only letters and digits,
  * so no syntax gets through (and a number never matches the period column).
@@ -55,31 +52,37 @@ function ftsPhraseIn(words: readonly string[], period: number): string {
 export class SqliteFullText {
   constructor(private readonly gc: GroupCommit) {}
 
-  /** Adds queued messages to the index (at most `limit`, else all); applied at once, like a deferSync write. */
-  indexPending(limit = -1): Promise<void> {
-    if (this.gc.isClosed || !this.gc.stmt('SELECT 1 FROM messages_fts_pending LIMIT 1').get()) return Promise.resolve();
-    return this.gc.tx(() => this.indexQueued(limit), { deferSync: true });
+  /** Whether messages wait to be indexed. */
+  pending(): boolean {
+    return this.gc.stmt('SELECT 1 FROM messages_fts_pending LIMIT 1').get() !== undefined;
   }
 
-  /** Inside a transaction. */
-  indexQueued(limit: number): void {
+  /** Adds every queued message to the index (a search, first); applied at once, like a deferSync write. */
+  indexPending(): Promise<void> {
+    if (this.gc.isClosed || !this.pending()) return Promise.resolve();
+    return this.gc.tx(() => void this.indexQueued(-1), { deferSync: true });
+  }
+
+  /** Inside a transaction: indexes the oldest `limit` queued messages (all when negative); how many it indexed. */
+  indexQueued(limit: number): number {
     const last =
       limit < 0
         ? undefined
         : (this.gc.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
-    this.gc
+    const indexed = this.gc
       .stmt(
         `INSERT INTO messages_fts(rowid, text, period, conversation_id) SELECT m.rowid, search_form(m.text), search_period(m.created_at), m.conversation_id
          FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid`,
       )
-      .run(upTo);
+      .run(upTo).changes;
     this.gc
       .stmt(
         'INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ?',
       )
       .run(upTo);
     this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
+    return indexed;
   }
 }
 

@@ -7,12 +7,6 @@ export { wholeDays } from '../statsDays';
 type Row = Record<string, unknown>;
 
 /**
- * Milliseconds of recomputing per background run, at least one day: a bulk load re-dirties days faster than they
- * can be recomputed, and the catch-up must not take the event loop from it (a day of a busy shop takes a few ms).
- */
-export const ROLLUP_BUDGET_MS = 20;
-
-/**
  * Customer messages per intent and channel over a range of created_at (bound as ?, ?, then `extra`'s values): the
  * intent index starts with the intent, so a range of times alone would read all of it; this walks the intents
  * (one seek each, a loose index scan) and reads each one's range.
@@ -33,27 +27,29 @@ const CONVERSATION_DAY = 'created_at >= ? AND created_at < ? AND substr(created_
 export class SqliteRollups {
   constructor(private readonly gc: GroupCommit) {}
 
-  /**
-   * Recomputes dirty days: all of those in [first, end) when given (a dashboard about to read them), else the newest
-   * for about `budgetMs` (the background catch-up).
-   */
-  refresh(range?: { first: string; end: string }, budgetMs = ROLLUP_BUDGET_MS): Promise<void> {
+  /** Recomputes the dirty days in [first, end): a dashboard about to read them, or an erasure. */
+  refresh(range: { first: string; end: string }): Promise<void> {
     if (this.gc.isClosed) return Promise.resolve();
-    const pick = range
-      ? this.gc.stmt('SELECT day FROM stats_dirty_days WHERE day >= ? AND day < ? ORDER BY day').pluck()
-      : this.gc.stmt('SELECT day FROM stats_dirty_days ORDER BY day DESC LIMIT 400').pluck();
-    const days = this.gc.run(() => (range ? pick.all(range.first, range.end) : pick.all()) as string[]);
+    const pick = this.gc.stmt('SELECT day FROM stats_dirty_days WHERE day >= ? AND day < ? ORDER BY day').pluck();
+    const days = this.gc.run(() => pick.all(range.first, range.end) as string[]);
     if (!days.length) return Promise.resolve();
-    return this.gc.tx(
-      () => {
-        const until = Date.now() + budgetMs;
-        for (const day of days) {
-          this.recompute(day);
-          if (!range && Date.now() >= until) break;
-        }
-      },
-      { deferSync: true },
-    );
+    return this.gc.tx(() => days.forEach((day) => this.recompute(day)), { deferSync: true });
+  }
+
+  /**
+   * Inside a transaction (the background upkeep's, sqliteUpkeep.ts): recomputes the newest dirty days until
+   * `until` (performance.now()), at least one, leaving out those `skip` names; whether dirty days remain that were
+   * not skipped.
+   */
+  catchUp(until: number, skip: (day: string) => boolean): { recomputed: string[]; more: boolean } {
+    const days = (this.gc.stmt('SELECT day FROM stats_dirty_days ORDER BY day DESC LIMIT 400').pluck().all() as string[]).filter((d) => !skip(d));
+    const recomputed: string[] = [];
+    for (const day of days) {
+      if (recomputed.length && performance.now() >= until) break;
+      this.recompute(day);
+      recomputed.push(day);
+    }
+    return { recomputed, more: recomputed.length < days.length };
   }
 
   /** Inside a transaction: the day's rows, rebuilt from the records. */

@@ -133,6 +133,63 @@ describe('chats of an agent who goes offline', () => {
     expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: a.id });
   });
 
+  it('the chat keeps when its agent last answered and when the customer was last told: a relayed message reads no transcript', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    const { store, services } = running.app;
+    const c = (await store.getConversation(id))!;
+    // The greeting's instant, kept on the conversation by the agent's message.
+    const greeting = (await store.listMessages(id)).filter((m) => m.role === 'agent' && m.kind === 'message').at(-1)!;
+    expect(c.lastAgentReplyAt).toBe(greeting.createdAt);
+    const answered = Date.parse(greeting.createdAt);
+    const customerMessage = (await store.listMessages(id)).filter((m) => m.role === 'customer').at(-1)!;
+    const reads = jest.spyOn(store, 'listMessages');
+    try {
+      // Within the reply timeout (1 s here): relayed, nothing read, nothing said.
+      await services.handoff.customerWroteToAgent(c, customerMessage, answered + 500);
+      expect(reads).not.toHaveBeenCalled();
+      // Past it: the transcript confirms, the customer is told once, and the chat keeps that instant.
+      await services.handoff.customerWroteToAgent(c, customerMessage, answered + 1500);
+      expect(reads).toHaveBeenCalledTimes(1);
+      await channel.waitForText(conv, /has reached Staff \d+/);
+      const told = (await store.getConversation(id))!;
+      expect(told.holdingNoticeAt).toBe(new Date(answered + 1500).toISOString());
+      reads.mockClear();
+      await services.handoff.customerWroteToAgent(told, customerMessage, answered + 2000);
+      expect(reads).not.toHaveBeenCalled();
+      expect(channel.texts(conv).filter((t) => /has reached/.test(t))).toHaveLength(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('a chat from before the instants were kept: the transcript settles whether the customer is told', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    const { store, services } = running.app;
+    // Assigned longer ago than the timeout (1 s here); the agent answers again now.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await request(a.socket, 'message:send', { conversationId: id, text: 'Still looking into it', clientMessageId: `again${n}` })).ok).toBe(true);
+    const stored = (await store.getConversation(id))!;
+    const legacy = { ...stored, lastAgentReplyAt: undefined, holdingNoticeAt: undefined };
+    const answered = Date.parse(stored.lastAgentReplyAt!);
+    const customerMessage = (await store.listMessages(id)).filter((m) => m.role === 'customer').at(-1)!;
+    const reads = jest.spyOn(store, 'listMessages');
+    try {
+      // Nothing kept says the agent answered: the transcript does, so nothing is said.
+      await services.handoff.customerWroteToAgent(legacy, customerMessage, answered + 500);
+      expect(reads).toHaveBeenCalledTimes(1);
+      // Past the timeout, once; a notice in the transcript counts as well as the kept instant.
+      await services.handoff.customerWroteToAgent(legacy, customerMessage, answered + 1500);
+      await channel.waitForText(conv, /has reached Staff \d+/);
+      const notice = (await store.listMessages(id)).filter((m) => m.data?.notice === 'agentStillThere').at(-1)!;
+      await services.handoff.customerWroteToAgent(legacy, customerMessage, Date.parse(notice.createdAt) + 500);
+      expect(channel.texts(conv).filter((t) => /has reached/.test(t))).toHaveLength(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('an agent whose presence is offline though they hold a chat (e.g. after a restart): the customer writing requeues it', async () => {
     const a = await agent();
     const { conv, id } = await heldChat(a);

@@ -130,7 +130,7 @@ describe('a failed fsync', () => {
     const ok = await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'before', activityId: 'a1' });
     expect(ok.created).toBe(true);
 
-    const realFsync = fs.fsync;
+    const realFsync = fs.fdatasync;
     const calls = failFsync();
     await expect(
       store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'lost?', activityId: 'a2' }),
@@ -164,9 +164,9 @@ describe('a failed fsync', () => {
     const file = tempStoreFile('fsync');
     const store = new SqliteStore(file);
     await store.init();
-    const synced = jest.spyOn(fs, 'fsync');
+    const synced = jest.spyOn(fs, 'fdatasync');
     const customer = await store.createCustomer({});
-    // Every acknowledged write waited for an fsync of the WAL.
+    // Every acknowledged write waited for an fdatasync of the WAL.
     expect(synced).toHaveBeenCalled();
     await store.close();
     const again = new SqliteStore(file);

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
+import { tempStoreFile } from '../helpers/storeFiles';
+
+/**
+ * The embedded store's background upkeep (store/sqlite/sqliteUpkeep.ts): the search index and the dashboard's
+ * rollups catch up in slices of their own transactions, between the group commits, never inside a customer's. The
+ * timer is slowed to an hour here and the slices driven by hand, so every step is seen.
+ */
+describe('sqlite background upkeep', () => {
+  let file: string;
+  let store: SqliteStore;
+  const BUSY_MS = 60_000;
+
+  beforeEach(async () => {
+    file = tempStoreFile('upkeep');
+    store = new SqliteStore(file, { upkeep: { everyMs: 3_600_000, busyDayEveryMs: BUSY_MS } });
+    await store.init();
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  const count = (sql: string) => (store.database.prepare(sql).pluck().get() as number) ?? 0;
+  const pending = () => count('SELECT COUNT(*) FROM messages_fts_pending');
+  const dirty = () => store.database.prepare('SELECT day FROM stats_dirty_days').pluck().all() as string[];
+
+  async function conversationWith(texts: string[]) {
+    const customer = await store.createCustomer({});
+    const { conversation } = await store.getOrCreateConversation({
+      channelId: 'test',
+      channelConversationId: `c-${customer.id}`,
+      customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: `c-${customer.id}` } },
+    });
+    for (const [i, text] of texts.entries())
+      await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text, activityId: `a${i}` });
+    return conversation;
+  }
+
+  it('indexes queued messages between group commits: skipped while a group is open, then in slices until none is left', async () => {
+    const texts = Array.from({ length: 300 }, (_, i) => `parcel number ${i} is late`);
+    texts[150] = 'where is my marmalade';
+    const conversation = await conversationWith(texts);
+    expect(pending()).toBe(300);
+
+    // A write opens a group (committed on the next turn of the event loop): the upkeep does not join it.
+    const write = store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'one more', activityId: 'more' });
+    expect(store.database.inTransaction).toBe(true);
+    expect(store.upkeep.slice()).toBe(false);
+    expect(pending()).toBe(301);
+    await write;
+
+    // Now between commits: each slice commits on its own (no transaction is left open), and they end the queue.
+    let slices = 0;
+    while (store.upkeep.slice()) {
+      expect(store.database.inTransaction).toBe(false);
+      if (++slices > 1000) throw new Error('the upkeep never ends');
+    }
+    expect(store.database.inTransaction).toBe(false);
+    expect(pending()).toBe(0);
+    expect(count('SELECT COUNT(*) FROM messages_fts')).toBe(301);
+    expect((await store.searchMessages('marmalade')).map((h) => h.text)).toEqual(['where is my marmalade']);
+  });
+
+  it('what it indexed survives a reopen, and nothing is indexed twice', async () => {
+    await conversationWith(['first refund question', 'second refund question']);
+    while (store.upkeep.slice());
+    await store.close();
+    store = new SqliteStore(file, { upkeep: { everyMs: 3_600_000 } });
+    await store.init();
+    expect(pending()).toBe(0);
+    expect((await store.searchMessages('refund question')).map((h) => h.text).sort()).toEqual(['first refund question', 'second refund question']);
+  });
+
+  it('recomputes a dirty day, then leaves the day being written for a while; a dashboard reading it still counts everything', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    await conversationWith(['hello']);
+    while (store.upkeep.slice());
+    expect(dirty()).toEqual([]);
+    // The day is written again: dirty, and the background leaves it until BUSY_MS after its last recompute.
+    await conversationWith(['hello again']);
+    expect(dirty()).toEqual([day]);
+    const now = performance.now();
+    expect(store.upkeep.slice(now)).toBe(false);
+    expect(dirty()).toEqual([day]);
+    const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    // The dashboard recomputes the dirty days it reads first.
+    expect((await store.conversationStats({ from: day, to: next })).total).toBe(2);
+    expect(dirty()).toEqual([]);
+    // Once the while is over, the background recomputes it again.
+    await conversationWith(['and again']);
+    expect(store.upkeep.slice(now + BUSY_MS + 1)).toBe(false);
+    expect(dirty()).toEqual([]);
+    expect((await store.conversationStats({ from: day, to: next })).total).toBe(3);
+  });
+
+  it('an older dirty day is recomputed even while the newest waits', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    await conversationWith(['hello']);
+    while (store.upkeep.slice());
+    await conversationWith(['hello again']);
+    // A day of the past, re-dirtied (as an import or an erasure would).
+    store.database.prepare("INSERT INTO stats_dirty_days(day) VALUES ('2020-01-01')").run();
+    expect(dirty().sort()).toEqual(['2020-01-01', today]);
+    store.upkeep.slice();
+    expect(dirty()).toEqual([today]);
+  });
+});
