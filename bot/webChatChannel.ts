@@ -44,8 +44,8 @@ const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '.
 
 /**
  * Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'.
- * connect-src allows `blob:` because Direct Line's client reads a file the customer picked back from its blob: URL
- * (an XHR) to put it in the upload; blob: URLs belong to the page's own origin, so nothing else is reachable.
+ * connect-src allows `blob:` because the page (bot/webchat/chat.js) reads a file the customer picked back from its
+ * blob: URL to put it in the upload; blob: URLs belong to the page's own origin, so nothing else is reachable.
  */
 const CHAT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' blob:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
