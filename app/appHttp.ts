@@ -21,6 +21,7 @@ import { AttachmentSources } from '../core/serviceUrls';
 import { AttachmentLinks } from '../models/attachmentContent';
 import { MicrosoftAppCredentials } from 'botframework-connector';
 import { WebChatStream } from '../bot/webChatStream';
+import { WebChatTyping } from '../bot/webChatTyping';
 import { AuditLog } from '../review/auditLog';
 import type { AppParts } from './appServices';
 
@@ -103,11 +104,14 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
   // another one. The stream reads the store after its watermark, so the news itself carries nothing to lose.
   const unsubscribeNews = stream ? shared.webChatNews.subscribe((id) => stream.notify(id)) : undefined;
   const unsubscribeRecovered = stream ? shared.onRecovered(() => stream.notifyAll()) : undefined;
-  if (stream) {
-    adapter.ownWebChatSent = (id) => shared.webChatNews.publish(id);
-    // Typing is not stored: it reaches streams held by this instance only.
-    adapter.ownWebChatTyping = (id) => stream.typing(id);
-  }
+  if (stream) adapter.ownWebChatSent = (id) => shared.webChatNews.publish(id);
+  // Typing is not stored: its news goes to every instance, for the streams each holds and the pages that poll it.
+  const webChatTyping = new WebChatTyping();
+  adapter.ownWebChatTyping = (id) => shared.webChatTyping.publish(id);
+  const unsubscribeTyping = shared.webChatTyping.subscribe((id) => {
+    webChatTyping.heard(id);
+    stream?.typing(id);
+  });
   const attachmentLinks = new AttachmentLinks(config.session.secret, config.attachments.urlSeconds);
   if (stream) stream.attachmentUrl = (id) => attachmentLinks.url(ownBaseUrl(config, server.server), id);
   registerWebChatChannel(server, {
@@ -122,6 +126,7 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
     maxMessageChars: config.maxMessageChars,
     limits,
     trustProxy: config.trustProxy,
+    typing: webChatTyping,
     stream: stream && { streamUrl: (base, t, w) => stream.streamUrl(base, t, w), notify: (id) => shared.webChatNews.publish(id) },
     attachments: { links: attachmentLinks, maxBytes: config.attachments.maxBytes },
   });
@@ -183,6 +188,7 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
   const stop = () => {
     stream?.close();
     unsubscribeNews?.();
+    unsubscribeTyping();
     unsubscribeRecovered?.();
   };
   return { server, stream, stop };

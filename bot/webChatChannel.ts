@@ -19,6 +19,7 @@ import { registerWebChatBundle } from './webchat/webChatAssets';
 import { PostedActivity, toActivity, type AttachmentUrl } from './webChatActivities';
 import type { WebChatStreamHook } from './webChatStream';
 import { WebChatTokens, type ChatToken } from './webChatTokens';
+import type { WebChatTyping } from './webChatTyping';
 import { registerWebChatUpload, WEBCHAT_UPLOAD_PATH } from './webChatUpload';
 
 /**
@@ -43,8 +44,8 @@ const PAGE_DIR = [path.join(__dirname, 'webchat'), path.join(__dirname, '..', '.
 
 /**
  * Page CSP: scripts only from us; Web Chat injects its styles at run time, so style-src needs 'unsafe-inline'.
- * connect-src allows `blob:` because Direct Line's client reads a file the customer picked back from its blob: URL
- * (an XHR) to put it in the upload; blob: URLs belong to the page's own origin, so nothing else is reachable.
+ * connect-src allows `blob:` because the page (bot/webchat/chat.js) reads a file the customer picked back from its
+ * blob: URL to put it in the upload; blob: URLs belong to the page's own origin, so nothing else is reachable.
  */
 const CHAT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' blob:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
@@ -64,6 +65,8 @@ export interface WebChatDeps {
   trustProxy: number;
   /** Direct Line 3.0 streams (bot/webChatStream.ts); absent: the page polls. */
   stream?: WebChatStreamHook;
+  /** Agents' typing heard for each conversation: polling pages get it in their next activity sets. */
+  typing?: WebChatTyping;
   /** Files: signed links for the page, and the largest upload (ATTACHMENT_MAX_BYTES). */
   attachments: { links: AttachmentLinks; maxBytes: number };
 }
@@ -231,6 +234,12 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     notify: (id) => deps.stream?.notify(id),
   });
 
+  /** When the conversation's last bot or agent message was stored (its newest message only: a customer's says nothing). */
+  const lastReplyAt = async (c: { id: string; lastSeq: number }): Promise<string | undefined> => {
+    const [m] = c.lastSeq > 0 ? await store.listMessages(c.id, { afterSeq: c.lastSeq - 1, limit: 1 }) : [];
+    return m && m.kind === 'message' && m.role !== 'customer' ? m.createdAt : undefined;
+  };
+
   server.get(
     `${dl}/conversations/:conversationId/activities`,
     route(log, async (req, res) => {
@@ -255,7 +264,10 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
         if (messages.length) last = { n, seq: messages[messages.length - 1].seq };
         else if (n > from) last = { n, seq: 0 };
       }
-      res.json({ activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
+      // An agent typing now: one typing activity with the set (not stored, so it moves no watermark), unless a bot or
+      // agent message stored since ended it. Without REDIS_URL only this instance hears typing, as it serves the page.
+      const typing = deps.typing?.current(t.conversationId) ? deps.typing.activity(t.conversationId, await lastReplyAt(convs[convs.length - 1])) : undefined;
+      res.json({ activities: typing ? [...activities, typing] : activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
     }),
   );
 }

@@ -25,6 +25,11 @@ export interface SharedState {
   readonly presenceGrace: PresenceGrace;
   /** "A message was stored for this web chat conversation (channel id)": reaches the instance holding its streams. */
   readonly webChatNews: Notifier;
+  /**
+   * "An agent is typing in this web chat conversation (channel id)": reaches every instance, the one holding its
+   * stream and any that a polling page asks next. Typing is never stored: lost news is simply not shown.
+   */
+  readonly webChatTyping: Notifier;
   /** Single-use tokens already spent (web chat stream URLs), across instances. */
   readonly usedTokens: UsedTokens;
   /**
@@ -95,6 +100,7 @@ const KEY = {
   lastReplies: 'crm:lastReply',
   grace: 'crm:presenceGrace',
   webChat: 'crm:webchat',
+  webChatTyping: 'crm:webchatTyping',
   recovered: 'crm:recovered',
   usedToken: 'crm:usedToken:',
 } as const;
@@ -130,6 +136,7 @@ export function memoryShared(): SharedState {
     limiters: memoryLimiters,
     presenceGrace: memoryPresenceGrace(),
     webChatNews: new LocalNotifier(),
+    webChatTyping: new LocalNotifier(),
     usedTokens: memoryUsedTokens(),
     onRecovered: () => () => undefined,
     healthy: () => true,
@@ -173,9 +180,11 @@ export function redisShared(url: string, log: Logger): SharedState {
   const sub = watch(main.duplicate(), 'subscriber');
 
   const local = new LocalNotifier();
-  void sub.subscribe(KEY.webChat, KEY.recovered).catch((err: unknown) => log.warn({ err }, 'redis subscribe failed'));
+  const localTyping = new LocalNotifier();
+  void sub.subscribe(KEY.webChat, KEY.webChatTyping, KEY.recovered).catch((err: unknown) => log.warn({ err }, 'redis subscribe failed'));
   sub.on('message', (channel: string, data: string) => {
     if (channel === KEY.webChat) local.publish(data);
+    else if (channel === KEY.webChatTyping) localTyping.publish(data);
     else if (channel === KEY.recovered && Number.isSafeInteger(Number(data))) events.emit('recovered', Number(data));
   });
 
@@ -250,6 +259,13 @@ export function redisShared(url: string, log: Logger): SharedState {
         main.publish(KEY.webChat, id).catch((err: unknown) => log.warn({ err }, 'web chat news not published; streams catch up on recovery'));
       },
       subscribe: (fn) => local.subscribe(fn),
+    },
+    webChatTyping: {
+      publish(id) {
+        // Every instance, this one included. Lost while Redis is away: typing is momentary, nothing to catch up.
+        main.publish(KEY.webChatTyping, id).catch(() => undefined);
+      },
+      subscribe: (fn) => localTyping.subscribe(fn),
     },
     usedTokens,
     onRecovered(fn) {

@@ -266,6 +266,7 @@ const STRINGS = {
   customerHint: { en: 'name or id', es: 'nombre o id' },
   chatWith: { en: 'chat with', es: 'chat con' },
   aConversation: { en: 'a conversation', es: 'una conversación' },
+  erasedCustomer: { en: 'Erased customer', es: 'Cliente borrado' },
   // Errors, by code (core/errors.ts), as sentences
   err_VALIDATION_FAILED: {
     en: 'Something in the request was not valid. Check what you typed and try again.',

@@ -56,6 +56,8 @@
     });
   // What each pending post was: a refused typing signal says nothing to the customer.
   const posted = new Map();
+  const UNSENT = 'unsent-';
+  const isUnsent = (activity) => !!activity && typeof activity.id === 'string' && activity.id.startsWith(UNSENT);
   const store = window.WebChat.createStore({}, ({ dispatch, getState }) => (next) => (action) => {
     // Longer than the server takes: refused here, before anything is sent, and the text stays in the box to shorten.
     if (action.type === 'WEB_CHAT/SUBMIT_SEND_BOX' && settings.maxMessageChars) {
@@ -65,23 +67,28 @@
         return undefined;
       }
     }
-    const result = next(action);
+    // Retry (Web Chat's button on a failed message) posts a copy under a new clientActivityID and would leave the
+    // failed one on the page: the failed one goes, so the message shows once, as sent or failed again.
+    if (action.type === 'DIRECT_LINE/POST_ACTIVITY' && isUnsent(action.payload && action.payload.activity)) {
+      const { id, ...activity } = action.payload.activity;
+      dispatch({ type: 'DIRECT_LINE/DELETE_ACTIVITY', payload: { activityID: id } });
+      return next({ ...action, payload: { ...action.payload, activity } });
+    }
+    // A message being sent gets a local id (the server's replaces it once echoed), by which a retry can remove it.
+    if (action.type === 'DIRECT_LINE/POST_ACTIVITY_PENDING' && action.meta && action.payload.activity.type === 'message') {
+      const activity = { ...action.payload.activity, id: UNSENT + action.meta.clientActivityID };
+      return after(next({ ...action, payload: { ...action.payload, activity } }), action, dispatch);
+    }
+    return after(next(action), action, dispatch);
+  });
+  /** What the page does once an action reached Web Chat's store. */
+  function after(result, action, dispatch) {
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') dispatch({ type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', payload: { activity: greeting } });
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_PENDING' && action.meta) posted.set(action.meta.clientActivityID, action.payload.activity.type);
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED' && action.meta) posted.delete(action.meta.clientActivityID);
     // A refused send (too long, too fast, a refused file): the server's coded answer, said as a sentence. Its own
     // sentence when it gave one (in the customer's language), else this page's for the code.
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') {
-      console.log(
-        'DBG',
-        JSON.stringify({
-          meta: action.meta,
-          kind: posted.get(action.meta && action.meta.clientActivityID),
-          keys: Object.keys(action.payload || {}),
-          resp: action.payload && action.payload.response,
-          status: action.payload && action.payload.status,
-        }),
-      );
       const kind = action.meta && posted.get(action.meta.clientActivityID);
       if (action.meta) posted.delete(action.meta.clientActivityID);
       const error = action.payload && action.payload.response && action.payload.response.error;
@@ -99,7 +106,7 @@
       }
     }
     return result;
-  });
+  }
   // A picture's message can reach the page a moment before its file is stored (the file is kept once the message
   // is): an image of ours that failed to load is tried again a few times. Only the service's own signed links.
   const tries = new WeakMap();
@@ -119,6 +126,7 @@
     true,
   );
   const directLine = window.WebChat.createDirectLine(await directLineOptions(session.token, location.origin + '/v3/directline'));
+  sendOurselves(directLine, location.origin + '/v3/directline');
   window.WebChat.renderWebChat(
     {
       directLine,
@@ -159,4 +167,52 @@ async function directLineOptions(token, domain) {
   } catch {
     return polling;
   }
+}
+
+/**
+ * Posts the page's activities itself instead of through Direct Line's client, which on a 429 never reports the
+ * refusal (the message stays at "Sending" until Web Chat gives up, minutes later, and the reason is lost). Here every
+ * answer settles at once: a refusal rejects with the server's coded body, so Web Chat marks the message "Send failed"
+ * with its Retry (the text stays in the transcript, nothing is lost) and the store's middleware above says why.
+ * Files go as Direct Line's upload does: the activity and each picked file (read back from its blob: URL) in one
+ * multipart body. Until the client has its conversation (it is still connecting), its own post is used.
+ */
+function sendOurselves(directLine, domain) {
+  const original = directLine.postActivity.bind(directLine);
+  const refusal = async (res) => {
+    const body = await res.json().catch(() => ({}));
+    return Object.assign(new Error('refused with ' + res.status), { status: res.status, response: body });
+  };
+  const send = async (activity) => {
+    const url = domain + '/conversations/' + encodeURIComponent(directLine.conversationId);
+    const headers = { authorization: 'Bearer ' + directLine.token };
+    const files = activity.type === 'message' && Array.isArray(activity.attachments) ? activity.attachments : [];
+    let res;
+    if (files.length) {
+      const form = new FormData();
+      const described = files.map(({ contentUrl: _url, ...rest }) => rest);
+      form.append('activity', new Blob([JSON.stringify({ ...activity, attachments: described })], { type: 'application/vnd.microsoft.activity' }));
+      for (const f of files) form.append('file', new Blob([await (await fetch(f.contentUrl)).arrayBuffer()], { type: f.contentType }), f.name || 'file');
+      res = await fetch(url + '/upload?userId=' + encodeURIComponent((activity.from && activity.from.id) || ''), { method: 'POST', headers, body: form });
+    } else {
+      res = await fetch(url + '/activities', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    }
+    if (!res.ok) throw await refusal(res);
+    return (await res.json()).id;
+  };
+  directLine.postActivity = (activity) => {
+    if (!directLine.conversationId || !directLine.token) return original(activity);
+    // The one thing Web Chat needs of the answer: an observable of the new activity's id, or its error.
+    return {
+      subscribe(observer) {
+        let open = true;
+        send(activity).then(
+          (id) => open && (observer.next(id), observer.complete && observer.complete()),
+          // A network failure (no answer at all) has no body: the page says its general sentence.
+          (err) => open && observer.error(err.status ? err : Object.assign(err, { status: 0, response: { error: { code: 'NETWORK' } } })),
+        );
+        return { unsubscribe: () => (open = false) };
+      },
+    };
+  };
 }

@@ -197,4 +197,30 @@ describeBrowser('a readable console in headless Chromium', () => {
     await admin.screenshot({ path: artifact('console-audit.png') });
     for (const p of [gus, hal, admin]) await p.context().close();
   });
+
+  test('an erased customer reads as "Erased customer" in the audit log: not a visitor label, not an id, nothing to open', async () => {
+    await says('erase-1', 'please delete everything you know about me', { id: 'u-erase-1', name: 'Eva Erased' });
+    const { customerId } = await conversation('erase-1');
+    const admin = await signIn('ada@test.local', 'Ada Admin', 'admin');
+    const login = await fetch(`${running.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@test.local', password: PASSWORD }),
+    });
+    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    // Exported while she was a customer, then erased: two audit lines about her; her profile now answers 404.
+    expect((await fetch(`${running.url}/api/customers/${customerId}/export`, { headers: auth })).status).toBe(200);
+    expect((await fetch(`${running.url}/api/customers/${customerId}/erase`, { method: 'POST', headers: auth })).status).toBe(200);
+    expect((await fetch(`${running.url}/api/customers/${customerId}`, { headers: auth })).status).toBe(404);
+
+    await admin.click('#tab-audit');
+    for (const action of ['privacy.export', 'privacy.erase'])
+      await admin.locator('#audit tbody tr', { hasText: action }).first().locator('.target .erased', { hasText: 'Erased customer' }).waitFor();
+    const audit = (await admin.locator('#audit tbody').textContent())!;
+    expect(audit).not.toMatch(UUID);
+    expect(audit).not.toContain('Eva Erased');
+    expect(await admin.locator('#audit tbody tr .target a').count()).toBe(0);
+    expect(await admin.locator('#error').count()).toBe(0);
+    await admin.context().close();
+  });
 });

@@ -157,6 +157,38 @@ describe('two instances, one store, one Redis', () => {
     expect(agent.texts(c.id).filter((t) => t.startsWith('Hello from'))).toEqual(['Hello from B', 'Hello from A']);
   });
 
+  test("the agent on B typing shows on the customer's stream on A, and on a poll to either instance", async () => {
+    const agent = await Agent.online(B, agents[3]);
+    const { session, stream } = await customer(A);
+    open.push(agent, stream);
+    expect(await say(A, session, 'I want to talk to a human')).toBe(200);
+    const c = await queued(agent, session);
+    expect((await request(agent.socket, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
+    const typings = () => stream.activities.filter((a) => a.type === 'typing').length;
+    const before = typings();
+    // Typing is never stored: it crosses instances through Redis (B publishes, A's stream pushes).
+    expect((await request(agent.socket, 'typing:start', { conversationId: c.id })).ok).toBe(true);
+    await stream.until(() => typings() > before, "the agent's typing on A's stream", 60_000);
+    expect(stream.activities.filter((a) => a.type === 'typing').pop()).toMatchObject({ from: { id: 'bot', role: 'bot' } });
+    // A page that polls, whichever instance it asks, gets it too while the agent keeps typing (each typing shows
+    // for a few seconds: on a slow machine the poll may come after it, so the agent types on until one carries it).
+    for (const url of [A, B]) {
+      for (;;) {
+        const r = await fetch(`${url}/v3/directline/conversations/${session.conversationId}/activities?watermark=${stream.watermark}`, {
+          headers: { authorization: `Bearer ${session.token}` },
+        });
+        const types = ((await r.json()) as { activities: { type: string }[] }).activities.map((a) => a.type);
+        // (The agent's joining notice may come with it, stored after the stream's watermark.)
+        if (types.includes('typing')) {
+          expect(types.filter((t) => t === 'typing')).toHaveLength(1);
+          break;
+        }
+        expect((await request(agent.socket, 'typing:start', { conversationId: c.id })).ok).toBe(true);
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    }
+  });
+
   test('five agents over both instances race for one chat: exactly one wins, 200 rounds', async () => {
     const racers = await Promise.all(agents.map((email, i) => Agent.online(i % 2 ? B : A, email)));
     open.push(...racers);

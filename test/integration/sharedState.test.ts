@@ -65,7 +65,7 @@ describe('shared state in Redis (REDIS_URL)', () => {
     }
   });
 
-  test('last replies and web chat news reach the other instance; a presence deadline is taken by one', async () => {
+  test('last replies, web chat news and typing reach the other instance; a presence deadline is taken by one', async () => {
     await a.lastReplies!.set('agent-1', '2026-11-30T01:00:00.000Z');
     expect(await b.lastReplies!.get(['agent-1', 'agent-2'])).toEqual(new Map([['agent-1', '2026-11-30T01:00:00.000Z']]));
 
@@ -74,6 +74,13 @@ describe('shared state in Redis (REDIS_URL)', () => {
     a.webChatNews.publish('conv-7');
     await until(() => heard.includes('conv-7'));
     off();
+    // Typing has its own channel: it is no news of a stored message (streams would re-read the store for nothing).
+    const typed: string[] = [];
+    const offTyping = b.webChatTyping.subscribe((id) => typed.push(id));
+    a.webChatTyping.publish('conv-8');
+    await until(() => typed.includes('conv-8'));
+    offTyping();
+    expect(heard).toEqual(['conv-7']);
 
     await a.presenceGrace.schedule('agent-3', Date.now() - 1);
     await b.presenceGrace.schedule('agent-4', Date.now() + 60_000);

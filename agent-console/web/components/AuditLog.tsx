@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuditEntry } from '../../../models/records';
 import type { ConversationLabel } from '../../server/inboxProtocol';
 import { channelName, customerLabel, dateTime } from '../format';
-import { download } from '../http';
+import { ApiError, download } from '../http';
 import { tr, type Key } from '../i18n';
 import { agents, conversationLabels, me } from '../state';
 import { call } from './reviewShared';
@@ -19,11 +19,16 @@ const AUDIT_ACTIONS = [
   'chat.takeover',
   'chat.whisper',
   'chat.note',
+  'chat.reassign',
+  'customer.view',
   'customer.update',
   'customer.consent',
-  'customer.merge',
-  'customer.unmerge',
-  'customer.erase',
+  'profile.merge',
+  'profile.unmerge',
+  'privacy.export',
+  'privacy.erase',
+  'attachment.download',
+  'attachment.denied',
   'console.settings',
 ];
 
@@ -60,7 +65,12 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
   const target = (e: AuditEntry) => {
     if (!e.targetId) return '';
     if (e.targetType === 'user') return staff(e.targetId) ?? tr('someone');
-    if (e.targetType === 'customer') return names.get(e.targetId) ?? customerLabel(undefined, e.targetId);
+    if (e.targetType === 'customer') {
+      // An erased customer has no profile left to name or open (it answers 404): said as such, never as a visitor.
+      const name = e.action === 'privacy.erase' ? ERASED : names.get(e.targetId);
+      if (name === ERASED) return <span class="erased">{tr('erasedCustomer')}</span>;
+      return name ?? customerLabel(undefined, e.targetId);
+    }
     if (e.targetType === 'conversation') {
       // Named by its customer, channel and start; a chat no longer stored (erased) by what it is, never by its id.
       const l = chats.get(e.targetId);
@@ -142,20 +152,32 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
   );
 }
 
-/** Names of the customers an audit page mentions, fetched once each (GET /api/customers/:id). */
-function useCustomerNames(entries: AuditEntry[]): ReadonlyMap<string, string> {
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+/** NOT_FOUND: the customer is not stored any more (erased; the API says the same for one that never was). */
+const isNotFound = (err: unknown) => err instanceof ApiError && err.code === 'NOT_FOUND';
+
+/** A customer erased since (their profile answers 404, or the entry is the erasure itself). */
+const ERASED: unique symbol = Symbol('erased');
+
+/**
+ * Names of the customers an audit page mentions, fetched once each (GET /api/customers/:id); ERASED for those no
+ * longer stored. The erasure's own entries are known without asking.
+ */
+function useCustomerNames(entries: AuditEntry[]): ReadonlyMap<string, string | typeof ERASED> {
+  const [names, setNames] = useState<ReadonlyMap<string, string | typeof ERASED>>(new Map());
   const asked = useRef(new Set<string>());
   useEffect(() => {
+    const erased = new Set(entries.filter((e) => e.targetType === 'customer' && e.action === 'privacy.erase' && e.targetId).map((e) => e.targetId!));
     const ids = [...new Set(entries.filter((e) => e.targetType === 'customer' && e.targetId).map((e) => e.targetId!))].filter((id) => !asked.current.has(id));
     ids.forEach((id) => asked.current.add(id));
     if (!ids.length) return;
     void Promise.all(
       ids.map((id) =>
-        call<{ customer: { id: string; displayName?: string } }>(`/api/customers/${encodeURIComponent(id)}`).then(
-          (r) => [id, customerLabel(r.customer.displayName, id)] as const,
-          () => undefined,
-        ),
+        erased.has(id)
+          ? Promise.resolve([id, ERASED] as const)
+          : call<{ customer: { id: string; displayName?: string } }>(`/api/customers/${encodeURIComponent(id)}`).then(
+              (r) => [id, customerLabel(r.customer.displayName, id)] as const,
+              (err: unknown) => (isNotFound(err) ? ([id, ERASED] as const) : undefined),
+            ),
       ),
     ).then((found) => {
       setNames((prev) => {
