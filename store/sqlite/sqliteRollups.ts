@@ -35,36 +35,43 @@ export class SqliteRollups {
 
   /**
    * Recomputes dirty days: all of those in [first, end) when given (a dashboard about to read them), else the newest
-   * for about `budgetMs` (the background catch-up).
+   * for about `budgetMs` (the background catch-up). Every process on the file runs the catch-up; a day is claimed
+   * inside the write transaction (its dirty mark deleted), so each dirty day is recomputed by one of them, once.
+   * Returns how many days this call recomputed.
    */
-  refresh(range?: { first: string; end: string }, budgetMs = ROLLUP_BUDGET_MS): Promise<void> {
-    if (this.gc.isClosed) return Promise.resolve();
+  refresh(range?: { first: string; end: string }, budgetMs = ROLLUP_BUDGET_MS): Promise<number> {
+    if (this.gc.isClosed) return Promise.resolve(0);
     const pick = range
       ? this.gc.stmt('SELECT day FROM stats_dirty_days WHERE day >= ? AND day < ? ORDER BY day').pluck()
       : this.gc.stmt('SELECT day FROM stats_dirty_days ORDER BY day DESC LIMIT 400').pluck();
     const days = this.gc.run(() => (range ? pick.all(range.first, range.end) : pick.all()) as string[]);
-    if (!days.length) return Promise.resolve();
+    if (!days.length) return Promise.resolve(0);
     return this.gc.tx(
       () => {
         const until = Date.now() + budgetMs;
+        let done = 0;
         for (const day of days) {
-          this.recompute(day);
+          if (this.recompute(day)) done++;
           if (!range && Date.now() >= until) break;
         }
+        return done;
       },
       { deferSync: true },
     );
   }
 
-  /** Inside a transaction: the day's rows, rebuilt from the records. */
-  private recompute(day: string): void {
+  /**
+   * Inside a transaction: the day's rows, rebuilt from the records, if it is still dirty (another process, or an
+   * earlier call, may have rebuilt it since it was picked). Returns whether it was rebuilt.
+   */
+  private recompute(day: string): boolean {
     const gc = this.gc;
+    if (gc.stmt('DELETE FROM stats_dirty_days WHERE day = ?').run(day).changes === 0) return false;
     for (const table of ['stats_days', 'stats_reasons', 'stats_satisfaction', 'stats_sentiment', 'stats_intents', 'stats_unrecognized'])
       gc.stmt(`DELETE FROM ${table} WHERE day = ?`).run(day);
-    gc.stmt('DELETE FROM stats_dirty_days WHERE day = ?').run(day);
     const next = nextDay(day);
     // Not a date (a created_at no writer of ours makes): nothing to keep, and no whole-day range ever reads it.
-    if (next === undefined) return;
+    if (next === undefined) return true;
     const span = [day, next, day];
     gc.stmt(
       `INSERT INTO stats_days (day, channel_id, conversations, bot_only, wait_n, first_response_n, handle_n)
@@ -96,6 +103,7 @@ export class SqliteRollups {
        SELECT ?, COALESCE(channel_id, ''), lower(trim(text)), COUNT(*), MIN(text), MAX(conversation_id) FROM messages INDEXED BY messages_unrecognized
        WHERE ${messageDay} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY COALESCE(channel_id, ''), lower(trim(text))`,
     ).run(day, ...span);
+    return true;
   }
 
   /** Inside gc.run: the rollup's figures over the whole days [first, end), for one channel or all. */
