@@ -1150,6 +1150,16 @@ export function storeContract(
       ]);
     });
 
+    test('corpus additions are removed by text, in any case, in every language; unknown texts remove nothing', async () => {
+      const add = (text: string, language = 'en') => store.addCorpusAddition({ text, intent: 'none', language, by: 'sup', at: new Date().toISOString() });
+      await add('Zorbly wimwam');
+      await add('zorbly wimwam', 'es');
+      await add('blorp the flux');
+      expect(await store.removeCorpusAdditions(['ZORBLY wimwam', 'never added'])).toBe(2);
+      expect((await store.listCorpusAdditions()).map((a) => a.text)).toEqual(['blorp the flux']);
+      expect(await store.removeCorpusAdditions(['zorbly wimwam'])).toBe(0);
+    });
+
     test('forgetting a customer removes the suggestions, merges and corpus additions derived from them', async () => {
       const conv = await newConversation();
       const me = conv.customerId;
