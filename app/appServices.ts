@@ -126,7 +126,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   const retention = config.retentionDays ? new RetentionService(store, config.retentionDays) : undefined;
   if (retention) jobs.every('retention', config.jobs.retentionSweepSeconds * 1000, () => retention.sweep());
   jobs.every('queue-sweep', config.handoff.sweepSeconds * 1000, () => handoff.sweep());
-  if (store.kind === 'mongo') jobs.every('store-repair', 60_000, () => store.repair());
+  if (store.kind === 'mongo') jobs.every('store-repair', 60_000, () => store.repair(), { atStart: true });
   const webhook = config.webhook
     ? new WebhookNotifier(config.webhook.url, config.webhook.secret, store, log, {
         maxAttempts: config.webhook.maxAttempts,

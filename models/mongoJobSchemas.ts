@@ -67,7 +67,8 @@ export const StoreMetaSchema = new Schema<StoreMetaDoc>({ _id: String, version: 
 /**
  * One day's dashboard figures (store/mongo/mongoRollups.ts), `_id` the day (YYYY-MM-DD, the first ten characters
  * of createdAt). Every counted write bumps `gen` and sets `stale`; a rebuild recomputes `rows` from the records and
- * stores them with `builtGen` = the gen it read, clearing `stale` only if gen did not move meanwhile.
+ * stores them with `builtGen` = the gen it read, clearing `stale` only if gen did not move meanwhile. A rebuild
+ * first claims the day (`claimedBy` until `claimedUntil`, ms), so instances never rebuild one day at once.
  */
 export interface DayRollupDoc {
   _id: string;
@@ -75,6 +76,8 @@ export interface DayRollupDoc {
   builtGen: number;
   stale: boolean;
   rows: Record<string, unknown> | null;
+  claimedBy?: string;
+  claimedUntil?: number;
 }
 export const DayRollupSchema = new Schema<DayRollupDoc>(
   {
@@ -83,6 +86,8 @@ export const DayRollupSchema = new Schema<DayRollupDoc>(
     builtGen: { type: Number, default: -1 },
     stale: { type: Boolean, required: true },
     rows: { type: Mixed, default: null },
+    claimedBy: { type: String },
+    claimedUntil: { type: Number },
   },
   opts,
 );

@@ -57,6 +57,12 @@ export interface ConversationDoc {
   sentimentSum: number;
   sentimentN: number;
   sentimentAvg: number | null;
+  /**
+   * Dashboard changes written with this document and not yet passed to the daily rollups (store/mongo/mongoRollups.ts
+   * collect): how many marking writes, and the days they touched. Absent once passed on (a partial index finds them).
+   */
+  rollupMarks?: number;
+  rollupDays?: string[];
   doc: Conversation;
 }
 
@@ -102,6 +108,8 @@ export const ConversationSchema = new Schema<ConversationDoc>(
     sentimentSum: { type: Number, default: 0 },
     sentimentN: { type: Number, default: 0 },
     sentimentAvg: { type: Number, default: null },
+    rollupMarks: { type: Number },
+    rollupDays: { type: [String], default: undefined },
     doc: { type: Mixed, required: true },
   },
   opts,
@@ -118,6 +126,8 @@ ConversationSchema.index({ tags: 1, createdAt: -1 });
 ConversationSchema.index({ handledBy: 1, createdAt: -1 });
 ConversationSchema.index({ sentimentAvg: 1, createdAt: -1 });
 ConversationSchema.index({ updatedAt: 1 });
+// The conversations with dashboard changes not yet passed to the rollups; queries name the filter to use it.
+ConversationSchema.index({ rollupMarks: 1 }, { partialFilterExpression: { rollupMarks: { $exists: true } } });
 
 export interface MessageDoc {
   _id: string;

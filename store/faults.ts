@@ -12,10 +12,14 @@ export type FaultPoint =
   /** A capacity slot is reserved for a claim; the conversation is not given to the agent yet. */
   | 'claim.afterReserve'
   /**
-   * MongoDB only: a record that counts on the dashboard is written; its days are not marked stale in the daily
-   * rollups yet (the embedded store marks them in the same transaction, by triggers, and never calls this).
+   * MongoDB only (the embedded store marks dirty days in the record's own transaction, by triggers): the days of
+   * records just written, or of the dashboard changes read from conversations, are about to be marked stale.
    */
-  | 'rollup.beforeMark';
+  | 'rollup.beforeMark'
+  /** MongoDB only: changed days are marked stale; the conversations that recorded the changes are not cleared yet. */
+  | 'rollup.beforeClear'
+  /** MongoDB only: a claimed day is recomputed from the records; the result is not stored (nor the claim given back). */
+  | 'rollup.beforeStore';
 
 /** Throws to inject a failure at `point`; called by the engines in production too (then it does nothing). */
 export type FaultHook = (point: FaultPoint) => void;

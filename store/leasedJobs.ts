@@ -44,12 +44,16 @@ export class LeasedJobs {
     this.holder = options.holder ?? `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   }
 
-  /** Runs `run` every `everyMs` on whichever instance holds the lease `name`. */
-  every(name: string, everyMs: number, run: () => Promise<unknown>): void {
+  /**
+   * Runs `run` every `everyMs` on whichever instance holds the lease `name`; `atStart` also ticks it at once (the
+   * store's repair after a crash should not wait for the first period).
+   */
+  every(name: string, everyMs: number, run: () => Promise<unknown>, options?: { atStart?: boolean }): void {
     const job: Job = { name, everyMs, run };
     this.jobs.set(name, job);
     job.timer = setInterval(() => void this.tick(job), everyMs);
     job.timer.unref();
+    if (options?.atStart) void this.tick(job);
     if (!this.renewTimer) {
       this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.options.ttlMs / 3)));
       this.renewTimer.unref();

@@ -193,6 +193,8 @@ export interface RepairReport {
   slots: number;
   /** Conversations whose sequence counter or running sentiment lagged behind their messages. */
   counters: number;
+  /** The dashboard's daily rollups recomputed by this run (only days a write changed; each by one instance). */
+  rollupDays: number;
 }
 
 /** What `forgetCustomer` removed. */

@@ -15,6 +15,24 @@ export function duplicateOn(err: unknown, field: string): boolean {
   return isDuplicateKey(err) && (e.keyPattern ? field in e.keyPattern : String(e.message).includes(field));
 }
 
+const dayOf = (at: string | null | undefined) => (typeof at === 'string' && at.length >= 10 ? [at.slice(0, 10)] : []);
+
+/**
+ * The part of a conversation's update (operator form) that records a dashboard change in the written document
+ * itself, so the record and its mark are one atomic write; MongoRollups.collect passes it to the days' rollups.
+ */
+export function rollupMark(times: readonly (string | null | undefined)[]) {
+  return { $inc: { rollupMarks: 1 }, $addToSet: { rollupDays: t({ $each: [...new Set(times.flatMap(dayOf))] }) } };
+}
+
+/** The same inside an update pipeline: the conversation's own day and these days (already YYYY-MM-DD). */
+export function rollupMarkStage(days: readonly string[]) {
+  return {
+    rollupMarks: { $add: [{ $ifNull: ['$rollupMarks', 0] }, 1] },
+    rollupDays: { $setUnion: [{ $ifNull: ['$rollupDays', []] }, [{ $substrBytes: ['$createdAt', 0, 10] }, ...days.map((d) => ({ $literal: d }))]] },
+  };
+}
+
 /** What every part of the MongoDB engine shares: the models, error mapping, the fault hook. */
 export class MongoContext {
   constructor(
@@ -30,10 +48,11 @@ export class MongoContext {
    * Marks the days of these createdAt times stale in the dashboard's rollups (mongoRollups.ts), after the record
    * write that changed them: a counter bump, never figures, so a retried or concurrent mark cannot double count.
    * `dropRows` (an erasure) also forgets the days' stored rows at once: they hold sample texts of customer messages.
+   * Writes to a conversation mark it in the same update instead (rollupMark); this is for writes that cannot.
    */
   async markDays(times: Iterable<string | null | undefined>, options?: { dropRows?: boolean }): Promise<void> {
     const days = new Set<string>();
-    for (const at of times) if (typeof at === 'string' && at.length >= 10) days.add(at.slice(0, 10));
+    for (const at of times) for (const d of dayOf(at)) days.add(d);
     if (!days.size) return;
     this.fault('rollup.beforeMark');
     await this.m.DayRollup.bulkWrite(

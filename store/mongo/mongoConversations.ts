@@ -5,7 +5,7 @@ import { buildConversation, conversationFacts, patchConversation } from '../reco
 import type { ClaimInput, StateChange } from '../store';
 import type { EngineConversations } from '../storeEngine';
 import type { ClaimResult, ConversationQuery } from '../storeTypes';
-import { isDuplicateKey, t, type MongoContext } from './mongoContext';
+import { isDuplicateKey, rollupMark, t, type MongoContext } from './mongoContext';
 
 type ConversationRow = Pick<ConversationDoc, 'doc' | 'lastSeq'>;
 
@@ -71,8 +71,8 @@ export class MongoConversations implements EngineConversations {
       if (existing) return { conversation: existing, created: false };
       const c = buildConversation(input);
       try {
-        await this.x.m.Conversation.create(conversationDoc(c));
-        await this.x.markDays([c.createdAt]);
+        // Counted on the dashboard from its start: marked for the daily rollups in the insert itself.
+        await this.x.m.Conversation.create({ ...conversationDoc(c), rollupMarks: 1, rollupDays: [c.createdAt.slice(0, 10)] });
         return { conversation: c, created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -170,11 +170,10 @@ export class MongoConversations implements EngineConversations {
       if (!row) return null;
       const before = toConversation(row);
       const after = build(before);
-      const res = await this.x.m.Conversation.updateOne({ _id: id, version: before.version }, { $set: conversationFields(after) });
-      if (res.matchedCount === 1) {
-        if (countedChange(before, after)) await this.x.markDays([before.createdAt, after.createdAt]);
-        return { before, after };
-      }
+      // A change the dashboard counts is marked for the daily rollups in the same update.
+      const mark = countedChange(before, after) ? rollupMark([before.createdAt, after.createdAt]) : {};
+      const res = await this.x.m.Conversation.updateOne({ _id: id, version: before.version }, { $set: conversationFields(after), ...mark });
+      if (res.matchedCount === 1) return { before, after };
     }
     throw new AppError('STORE_ETAG_CONFLICT', 'conversation kept changing; gave up');
   }

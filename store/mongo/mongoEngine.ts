@@ -25,8 +25,6 @@ export interface MongoOptions {
   dbName?: string;
   /** Apply pending migrations at start (default false: `npm run migrate` is a deployment step). */
   migrateOnStart?: boolean;
-  /** How often the repair runs, milliseconds (0: only at start and when asked). */
-  repairEveryMs?: number;
   /** Tests only: fails the store between two writes that belong together (store/faults.ts). */
   faults?: FaultHook;
   /** How long a repair waits before freeing an orphaned capacity slot, milliseconds. */
@@ -64,7 +62,6 @@ export class MongoEngine implements StoreEngine {
     outbox: MongoOutbox;
     attachments: MongoAttachments;
   };
-  private repairTimer: NodeJS.Timeout | undefined;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
 
   constructor(
@@ -135,6 +132,7 @@ export class MongoEngine implements StoreEngine {
     const x = new MongoContext(this.m, this.options.faults);
     const messages = new MongoMessages(x);
     const rollups = new MongoRollups(x);
+    const leases = new MongoLeases(x);
     this.parts = {
       customers: new MongoCustomers(x),
       conversations: new MongoConversations(x),
@@ -147,18 +145,15 @@ export class MongoEngine implements StoreEngine {
       merges: new MongoMerges(x),
       settings: new MongoSettings(x),
       corpus: new MongoCorpus(x),
-      repair: new MongoRepair(x, messages, rollups, this.options.repairConfirmMs),
+      repair: new MongoRepair(x, messages, rollups, leases, this.options.repairConfirmMs),
       turns: new MongoTurns(x, messages),
-      leases: new MongoLeases(x),
+      leases,
       outbox: new MongoOutbox(x),
       attachments: new MongoAttachments(x),
     };
     if (this.options.migrateOnStart) await this.migrateAlone();
     else await requireCurrentSchema(this.m);
-    // The repair runs at start (in the background: a slot it frees waits a moment first) and then periodically.
-    void this.parts.repair.run().catch(() => undefined);
-    const every = this.options.repairEveryMs ?? 60_000;
-    if (every > 0) this.repairTimer = setInterval(() => void this.parts.repair.run().catch(() => undefined), every).unref();
+    // No repair of its own: it runs once across instances, as the leased job `store-repair` (app/appServices.ts).
   }
 
   /**
@@ -213,7 +208,6 @@ export class MongoEngine implements StoreEngine {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.repairTimer);
     await this.conn?.close();
   }
 

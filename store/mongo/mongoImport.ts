@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors';
 import type { ImportBatch } from '../storeTypes';
-import { t, type MongoContext } from './mongoContext';
+import { rollupMark, t, type MongoContext } from './mongoContext';
 import { conversationDoc } from './mongoConversations';
 import { customerDoc } from './mongoCustomers';
 import { messageDoc } from './mongoMessages';
@@ -26,11 +26,17 @@ export class MongoImport {
             .select({ createdAt: 1 })
             .lean()
         : [];
+      // The days each conversation's customer messages in this batch count on (with its own day: rollupMark).
+      const saidOn = new Map<string, string[]>();
+      for (const msg of batch.messages ?? [])
+        if (msg.role === 'customer') saidOn.set(msg.conversationId, [...(saidOn.get(msg.conversationId) ?? []), msg.createdAt]);
       if (batch.conversations?.length) {
         await m.Conversation.bulkWrite(
           batch.conversations.map((c) => {
             channels.set(c.id, c.channelId);
-            return { replaceOne: { filter: { _id: c.id }, replacement: conversationDoc(c), upsert: true } };
+            // Marked for the dashboard's rollups in the replacement itself: a failure after it loses no mark.
+            const days = [...new Set([c.createdAt, ...(saidOn.get(c.id) ?? [])].map((at) => at.slice(0, 10)))];
+            return { replaceOne: { filter: { _id: c.id }, replacement: { ...conversationDoc(c), rollupMarks: 1, rollupDays: days }, upsert: true } };
           }),
         );
         const held = batch.conversations.filter((c) => c.state === 'agent' && c.agentId);
@@ -65,18 +71,16 @@ export class MongoImport {
         { $group: { _id: '$conversationId', sum: { $sum: '$sentiment' }, n: { $sum: 1 } } },
       ]);
       const byId = new Map(sums.map((s) => [s._id, s]));
+      // Each conversation's dashboard change is marked in its own update (rollupMark), its new day and its
+      // customer messages' days; only the day a replaced conversation used to count on is marked apart.
       await m.Conversation.bulkWrite(
         touched.map((id) => {
           const s = byId.get(id) ?? { sum: 0, n: 0 };
-          return { updateOne: { filter: { _id: id }, update: { $set: { sentimentSum: s.sum, sentimentN: s.n, sentimentAvg: s.n > 0 ? s.sum / s.n : null } } } };
+          const set = { sentimentSum: s.sum, sentimentN: s.n, sentimentAvg: s.n > 0 ? s.sum / s.n : null };
+          return { updateOne: { filter: { _id: id }, update: { $set: set, ...rollupMark(saidOn.get(id) ?? []) } } };
         }),
       );
-      // The dashboard's rollups (mongoRollups.ts): every day the batch may have changed.
-      const isNow = await m.Conversation.find({ _id: t({ $in: touched }) })
-        .select({ createdAt: 1 })
-        .lean();
-      const said = (batch.messages ?? []).filter((msg) => msg.role === 'customer').map((msg) => msg.createdAt);
-      await this.x.markDays([...wereOn, ...isNow].map((c) => c.createdAt).concat(said));
+      await this.x.markDays(wereOn.map((c) => c.createdAt));
       await this.x.markCustomerDays((batch.customers ?? []).map((c) => c.id));
     });
   }

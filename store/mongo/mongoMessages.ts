@@ -5,7 +5,7 @@ import { buildMessage, erasedMessage } from '../recordBuilders';
 import { searchForm, searchPeriod } from '../searchText';
 import type { EngineMessages } from '../storeEngine';
 import type { AppendResult, WriteOptions } from '../storeTypes';
-import { duplicateOn, t, type MongoContext } from './mongoContext';
+import { duplicateOn, rollupMark, rollupMarkStage, t, type MongoContext } from './mongoContext';
 
 export function messageDoc(m: Message, channelId: string): MessageDoc {
   const customer = m.role === 'customer';
@@ -33,10 +33,13 @@ type Counted = Pick<MessageDoc, 'seq' | 'role' | 'sentiment' | 'createdAt'>;
  * One step of a conversation's counters: message `seq` becomes the last counted one, its sentiment joins the
  * running sum, and the average is recomputed. Applied only where lastSeq is seq − 1, so each message is counted
  * exactly once, in order, however often the step is tried. The average never divides by zero whatever order the
- * server evaluates $cond in ($max(n, 1)), and is the same IEEE quotient SQLite computes at query time.
+ * server evaluates $cond in ($max(n, 1)), and is the same IEEE quotient SQLite computes at query time. A
+ * customer's message counts on the dashboard (its intent on its day, its sentiment on the conversation's): the same
+ * update records that for the daily rollups (rollupMarkStage), so counting it is one write, never two.
  */
-function countStep(m: Counted) {
-  const scored = m.role === 'customer' && typeof m.sentiment === 'number';
+export function countStep(m: Counted) {
+  const customer = m.role === 'customer';
+  const scored = customer && typeof m.sentiment === 'number';
   return [
     {
       $set: {
@@ -44,6 +47,7 @@ function countStep(m: Counted) {
         updatedAt: { $max: ['$updatedAt', { $literal: m.createdAt }] },
         sentimentSum: { $add: ['$sentimentSum', scored ? m.sentiment! : 0] },
         sentimentN: { $add: ['$sentimentN', scored ? 1 : 0] },
+        ...(customer ? rollupMarkStage([m.createdAt.slice(0, 10)]) : {}),
       },
     },
     { $set: { sentimentAvg: { $cond: [{ $gt: ['$sentimentN', 0] }, { $divide: ['$sentimentSum', { $max: ['$sentimentN', 1] }] }, null] } } },
@@ -133,17 +137,9 @@ export class MongoMessages implements EngineMessages {
     return (await this.step(conversationId, m.seq - 1, m)) ? m.seq : this.advance(conversationId);
   }
 
-  /**
-   * Counts `p` where lastSeq is still `last`; false when it is not (another writer counted, or no conversation). A
-   * customer's message then marks its day and its conversation's day stale on the dashboard (mongoRollups.ts).
-   */
+  /** Counts `p` where lastSeq is still `last`, in one update; false when it is not (another writer counted, or no conversation). */
   private async step(conversationId: string, last: number, p: Counted): Promise<boolean> {
-    const filter = { _id: conversationId, lastSeq: last };
-    if (p.role !== 'customer') return (await this.x.m.Conversation.updateOne(filter, countStep(p))).matchedCount === 1;
-    const conv = await this.x.m.Conversation.findOneAndUpdate(filter, countStep(p), { projection: { createdAt: 1 } }).lean();
-    if (!conv) return false;
-    await this.x.markDays([p.createdAt, conv.createdAt]);
-    return true;
+    return (await this.x.m.Conversation.updateOne({ _id: conversationId, lastSeq: last }, countStep(p))).matchedCount === 1;
   }
 
   /** A deferSync append's counting, chained after the conversation's previous one; settle() waits for it. */
@@ -259,7 +255,7 @@ export class MongoMessages implements EngineMessages {
           { ordered: false },
         );
       }
-      await this.x.m.Conversation.updateOne({ _id: conversationId }, { $set: { sentimentSum: 0, sentimentN: 0, sentimentAvg: null } });
+      await this.x.m.Conversation.updateOne({ _id: conversationId }, { $set: { sentimentSum: 0, sentimentN: 0, sentimentAvg: null }, ...rollupMark(days) });
       // The rows' sample texts go now; a rebuild that read the records before the erasure fails on the new gen.
       await this.x.markDays(days, { dropRows: true });
       return rows.length;

@@ -17,9 +17,11 @@ import { t } from './mongoContext';
  * the webhook outbox (collections and the outbox's index: built by syncIndexes below, no data to move); 4 — the
  * attachments collection and its index (the same generic steps); 5 — each message's week (searchPeriod), the
  * prefix of the text index; 6 — the dashboard's daily rollups (`day_rollups` and its index on stale days; every
- * day that holds a record is marked stale, rebuilt by the repair and by the dashboards that read it).
+ * day that holds a record is marked stale, rebuilt by the repair and by the dashboards that read it); 7 — the
+ * partial index on conversations' dashboard changes not yet passed to the rollups (`rollupMarks`: built by
+ * syncIndexes, nothing to move; without it every repair and dashboard would scan the conversations).
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {

@@ -207,6 +207,11 @@ export class MongoSettings implements EngineSettings {
   }
 }
 
+/** Corpus additions by text key. Marked trusted: sanitizeFilter would turn a bare `$in` into a value to compare. */
+export function corpusKeys(keys: readonly string[]) {
+  return { textKey: t({ $in: [...keys] }) };
+}
+
 export class MongoCorpus implements EngineCorpus {
   constructor(private readonly x: MongoContext) {}
 
@@ -216,7 +221,7 @@ export class MongoCorpus implements EngineCorpus {
 
   removeCorpusAdditions(texts: readonly string[]): Promise<number> {
     const keys = [...new Set(texts.map(corpusTextKey))];
-    return this.x.wrap(async () => (await this.x.m.CorpusAddition.deleteMany({ textKey: { $in: keys } })).deletedCount);
+    return this.x.wrap(async () => (await this.x.m.CorpusAddition.deleteMany(corpusKeys(keys))).deletedCount);
   }
 
   addCorpusAddition(a: CorpusAddition): Promise<{ addition: CorpusAddition; added: boolean }> {

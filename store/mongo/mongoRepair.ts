@@ -1,22 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import type { RepairReport } from '../storeTypes';
 import { t, type MongoContext } from './mongoContext';
+import type { MongoLeases } from './mongoJobs';
 import type { MongoMessages } from './mongoMessages';
 import { REBUILD_PER_REPAIR, type MongoRollups } from './mongoRollups';
 
 /** How long an orphaned slot must stay orphaned before it is freed: a claim in flight reserves its slot first. */
 const CONFIRM_MS = 1000;
+/** The lease one instance's rollup repair holds while it runs (released at its end; a dead holder's lapses). */
+const ROLLUP_LEASE = 'store-rollups';
+const ROLLUP_LEASE_MS = 10 * 60_000;
 /** How far back the counters repair looks when it has not run before (at start). */
 const FIRST_WINDOW_MS = 24 * 3600_000;
 /** Overlap between consecutive counters repairs, so nothing written around a run's start is missed. */
 const OVERLAP_MS = 5 * 60_000;
 
 /**
- * Reconciles what MongoDB keeps in more than one document, idempotently (run at start, every minute, and by
- * `npm run migrate`): each agent's capacity slots against the conversations they hold (a failed second write of a
- * claim, a close or a transfer), and each recent conversation's lastSeq and running sentiment against its messages
- * (a failed counting step after an append), and the dashboard's daily rollups (the days of recent records marked
- * stale, so a mark lost after its record write is not lost for good, then stale days rebuilt). Nothing here can double-count: slots are sets, and counting advances
- * one message at a time under a compare-and-set on lastSeq.
+ * Reconciles what MongoDB keeps in more than one document, idempotently (every minute by whichever instance holds
+ * the `store-repair` lease, app/appServices.ts, and by `npm run migrate`): each agent's capacity slots against the
+ * conversations they hold (a failed second write of a claim, a close or a transfer), each recent conversation's
+ * lastSeq and running sentiment against its messages (a failed counting step after an append), and the dashboard's
+ * daily rollups (changes recorded in conversations passed on to their days, then the stale days rebuilt: only
+ * those). Nothing here can double-count: slots are sets, counting advances one message at a time under a
+ * compare-and-set on lastSeq, and a day is rebuilt whole under a claim and a compare-and-set on its gen.
  */
 export class MongoRepair {
   private lastRun: number | undefined;
@@ -25,14 +31,14 @@ export class MongoRepair {
     private readonly x: MongoContext,
     private readonly messages: MongoMessages,
     private readonly rollups: MongoRollups,
+    private readonly leases: MongoLeases,
     private readonly confirmMs = CONFIRM_MS,
   ) {}
 
   async run(): Promise<RepairReport> {
     const started = Date.now();
     const since = new Date(this.lastRun === undefined ? started - FIRST_WINDOW_MS : this.lastRun - OVERLAP_MS).toISOString();
-    const report = { slots: await this.slots(), counters: await this.counters(since) };
-    await this.rollupDays(since);
+    const report = { slots: await this.slots(), counters: await this.counters(since), rollupDays: await this.rollupDays() };
     this.lastRun = started;
     return report;
   }
@@ -93,14 +99,19 @@ export class MongoRepair {
     return lagging.length;
   }
 
-  /** Marks the days of records written since `since` stale (a lost mark), then rebuilds the newest stale days. */
-  private async rollupDays(since: string): Promise<void> {
-    const day = { $substrBytes: ['$createdAt', 0, 10] };
-    const [conversations, messages] = await Promise.all([
-      this.x.m.Conversation.aggregate<{ _id: string }>([{ $match: { updatedAt: { $gte: since } } }, { $group: { _id: day } }]),
-      this.x.m.Message.aggregate<{ _id: string }>([{ $match: { role: 'customer', createdAt: { $gte: since } } }, { $group: { _id: day } }]),
-    ]);
-    await this.x.markDays([...conversations, ...messages].map((d) => d._id));
-    await this.rollups.refresh(undefined, REBUILD_PER_REPAIR);
+  /**
+   * Passes conversations' recorded dashboard changes on to their days, then rebuilds the newest stale days; under a
+   * lease, so one instance at a time does it (another's run finds the lease taken and leaves it to that one: changes
+   * written after its collect wait for the next run). Returns the days this run rebuilt.
+   */
+  private async rollupDays(): Promise<number> {
+    const holder = randomUUID();
+    if (!(await this.leases.acquireLease(ROLLUP_LEASE, holder, ROLLUP_LEASE_MS, Date.now()))) return 0;
+    try {
+      await this.rollups.collect();
+      return await this.rollups.refresh(undefined, REBUILD_PER_REPAIR);
+    } finally {
+      await this.leases.releaseLease(ROLLUP_LEASE, holder).catch(() => undefined);
+    }
   }
 }

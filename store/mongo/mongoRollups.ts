@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CONVERSATION_FACTS } from '../../models/mongoSchemas';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { nextDay } from '../statsDays';
@@ -13,6 +14,11 @@ const MAX_ROWS_CHARS = 4_000_000;
 const DAYS_READ_ONE_BY_ONE = 8;
 /** Stale days one repair run rebuilds, newest first. */
 export const REBUILD_PER_REPAIR = 400;
+/** How long a rebuild's claim on a day lasts: a claim whose instance died lapses after this, milliseconds. */
+const CLAIM_MS = 60_000;
+/** Conversations whose dashboard changes one collect step passes on, and the most steps one collect takes. */
+const COLLECT_BATCH = 1000;
+const COLLECT_BATCHES = 100;
 
 interface Keyed<K> {
   day: string;
@@ -39,10 +45,11 @@ const flat = <T>(rows: { _id: Record<string, unknown> }[]) => rows.map(({ _id, .
 
 /**
  * The dashboard's daily rollups on MongoDB: one document per day (models/mongoJobSchemas.ts DayRollupSchema) with
- * its figures per channel. Writes mark days stale (MongoContext.markDays, after the record write); a rebuild
- * recomputes a day whole from the records and stores it only if no write marked the day since it read `gen`, so
- * rebuilds on several instances agree and nothing is ever added on top of stored figures. A mark lost to a failure
- * after its record write is found again by the repair (recent records' days are marked) and rebuilt.
+ * its figures per channel. A write to a conversation records its dashboard change in the same update (rollupMark),
+ * which `collect` passes on by marking the days stale; the few writes that cannot (deletions, segment changes) mark
+ * the days themselves (MongoContext.markDays). A rebuild claims a stale day, recomputes it whole from the records
+ * and stores it only if no mark moved the day since it read `gen`, so instances never rebuild a day twice, nothing
+ * is ever added on top of stored figures, and only days something changed are ever recomputed.
  */
 export class MongoRollups {
   constructor(private readonly x: MongoContext) {}
@@ -128,22 +135,65 @@ export class MongoRollups {
   }
 
   /**
-   * Recomputes one day from the records and stores it with builtGen = the gen read first; the update matches only
-   * while gen is unchanged, so a rebuild that raced a write leaves the day stale for the next one.
+   * Passes the dashboard changes recorded in conversations (rollupMark: written in the same update as the change)
+   * to their days' rollups: the days are marked stale, then each conversation's record is cleared only if no write
+   * marked it again meanwhile (compare-and-set on rollupMarks). A failure in between leaves the records to pass on
+   * again: marking twice is harmless. Returns how many conversations were passed on.
    */
-  async rebuild(day: string): Promise<void> {
-    const doc = await this.x.m.DayRollup.findOne({ _id: day }).select({ gen: 1 }).lean();
-    if (!doc) return;
+  async collect(): Promise<number> {
+    let passed = 0;
+    for (let batch = 0; batch < COLLECT_BATCHES; batch++) {
+      const rows = await this.x.m.Conversation.find({ rollupMarks: t({ $exists: true }) })
+        .limit(COLLECT_BATCH)
+        .select({ createdAt: 1, rollupMarks: 1, rollupDays: 1 })
+        .lean();
+      if (!rows.length) break;
+      await this.x.markDays(rows.flatMap((r) => [r.createdAt, ...(r.rollupDays ?? [])]));
+      this.x.fault('rollup.beforeClear');
+      await this.x.m.Conversation.bulkWrite(
+        rows.map((r) => ({ updateOne: { filter: { _id: r._id, rollupMarks: r.rollupMarks }, update: { $unset: { rollupMarks: 1, rollupDays: 1 } } } })),
+        { ordered: false },
+      );
+      passed += rows.length;
+      if (rows.length < COLLECT_BATCH) break;
+    }
+    return passed;
+  }
+
+  /**
+   * Recomputes one stale day from the records, once across instances: the day is claimed first (one atomic update
+   * that also reads its gen; a claim whose holder died lapses after CLAIM_MS), and the result is stored with
+   * builtGen = that gen only while gen is unchanged, so a rebuild that raced a write leaves the day stale for the
+   * next one. False when the day was not stale, another instance holds it, or a write moved it meanwhile.
+   */
+  async rebuild(day: string): Promise<boolean> {
+    const now = Date.now();
+    const claim = randomUUID();
+    const doc = await this.x.m.DayRollup.findOneAndUpdate(
+      { _id: day, stale: true, claimedUntil: t({ $not: { $gte: now } }) },
+      { $set: { claimedBy: claim, claimedUntil: now + CLAIM_MS } },
+      { projection: { gen: 1 } },
+    ).lean();
+    if (!doc) return false;
     const next = nextDay(day);
     // Not a date (no writer of ours makes one): nothing a whole-day range reads.
     const rows = next === undefined ? emptyRows() : await this.figureRows(day, next, undefined, day);
     const kept = Object.fromEntries(KINDS.map((k) => [k, rows[k].map(({ day: _day, ...rest }) => rest)]));
     // A day too large for one document (thousands of long not-understood texts) keeps no rows: read from the records.
     const fits = JSON.stringify(kept).length <= MAX_ROWS_CHARS;
-    await this.x.m.DayRollup.updateOne({ _id: day, gen: doc.gen }, { $set: { rows: fits ? kept : null, builtGen: doc.gen, stale: false } });
+    this.x.fault('rollup.beforeStore');
+    const unclaim = { $unset: { claimedBy: 1, claimedUntil: 1 } };
+    const stored = await this.x.m.DayRollup.updateOne(
+      { _id: day, gen: doc.gen, claimedBy: claim },
+      { $set: { rows: fits ? kept : null, builtGen: doc.gen, stale: false }, ...unclaim },
+    );
+    if (stored.matchedCount === 1) return true;
+    // A write moved the day meanwhile: give it back at once for the next rebuild.
+    await this.x.m.DayRollup.updateOne({ _id: day, claimedBy: claim }, unclaim);
+    return false;
   }
 
-  /** Rebuilds up to `max` stale days of [first, end), or the newest stale days anywhere; returns how many. */
+  /** Rebuilds up to `max` stale days of [first, end), or the newest stale days anywhere; returns how many it rebuilt. */
   async refresh(range: { first: string; end: string } | undefined, max: number): Promise<number> {
     const filter: Record<string, unknown> = { stale: true };
     if (range) filter._id = t({ $gte: range.first, $lt: range.end });
@@ -152,12 +202,29 @@ export class MongoRollups {
       .limit(max)
       .select({ _id: 1 })
       .lean();
-    for (const d of days) await this.rebuild(d._id);
-    return days.length;
+    let rebuilt = 0;
+    for (const d of days) if (await this.rebuild(d._id)) rebuilt++;
+    return rebuilt;
   }
 
   /**
-   * The whole days [first, end): built days from their rollup; days still stale, or too large to keep, from the
+   * The days of [first, end) with changes recorded in conversations and not passed on yet (collect runs in the
+   * repair): a dashboard reads them from the records, without writing. As many conversations as were written since
+   * the last repair, found by the partial index on rollupMarks.
+   */
+  private async pendingDays(range: { first: string; end: string }): Promise<Set<string>> {
+    const rows = await this.x.m.Conversation.aggregate<{ _id: string }>([
+      { $match: { rollupMarks: { $exists: true } } },
+      { $project: { _id: 0, d: { $setUnion: [{ $ifNull: ['$rollupDays', []] }, [DAY]] } } },
+      { $unwind: '$d' },
+      { $match: { d: { $gte: range.first, $lt: range.end } } },
+      { $group: { _id: '$d' } },
+    ]);
+    return new Set(rows.map((r) => r._id));
+  }
+
+  /**
+   * The whole days [first, end): built days from their rollup, unless a change to them is still pending; days still stale, or too large to keep, from the
    * records: one day at a time when they are few, else one pipeline over the range (the cost of having no rollups).
    */
   async read(range: { first: string; end: string }, channelId?: string): Promise<FigureRows> {
@@ -166,11 +233,11 @@ export class MongoRollups {
       for (const k of KINDS)
         (out[k] as unknown[]).push(...rows[k].filter((r) => (channelId === undefined || r.channelId === channelId) && (!days || days.has(r.day))));
     };
-    const docs = await this.x.m.DayRollup.find({ _id: t({ $gte: range.first, $lt: range.end }) }).lean();
-    const unbuilt = new Set<string>();
+    const [docs, pending] = await Promise.all([this.x.m.DayRollup.find({ _id: t({ $gte: range.first, $lt: range.end }) }).lean(), this.pendingDays(range)]);
+    const unbuilt = new Set([...pending].filter((day) => nextDay(day) !== undefined));
     for (const doc of docs) {
       if (nextDay(doc._id) === undefined) continue;
-      if (doc.stale || !doc.rows) unbuilt.add(doc._id);
+      if (doc.stale || !doc.rows || pending.has(doc._id)) unbuilt.add(doc._id);
       else add(withDay(doc._id, doc.rows));
     }
     if (unbuilt.size > DAYS_READ_ONE_BY_ONE) add(await this.figureRows(range.first, range.end, channelId), unbuilt);

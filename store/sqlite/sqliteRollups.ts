@@ -27,13 +27,17 @@ const CONVERSATION_DAY = 'created_at >= ? AND created_at < ? AND substr(created_
 export class SqliteRollups {
   constructor(private readonly gc: GroupCommit) {}
 
-  /** Recomputes the dirty days in [first, end): a dashboard about to read them, or an erasure. */
-  refresh(range: { first: string; end: string }): Promise<void> {
-    if (this.gc.isClosed) return Promise.resolve();
+  /**
+   * Recomputes the dirty days in [first, end): a dashboard about to read them, an erasure, or repair(). Every process
+   * on the file may do this; a day is claimed inside the write transaction (its dirty mark deleted), so each dirty
+   * day is recomputed by one of them, once. Returns how many days this call recomputed.
+   */
+  refresh(range: { first: string; end: string }): Promise<number> {
+    if (this.gc.isClosed) return Promise.resolve(0);
     const pick = this.gc.stmt('SELECT day FROM stats_dirty_days WHERE day >= ? AND day < ? ORDER BY day').pluck();
     const days = this.gc.run(() => pick.all(range.first, range.end) as string[]);
-    if (!days.length) return Promise.resolve();
-    return this.gc.tx(() => days.forEach((day) => this.recompute(day)), { deferSync: true });
+    if (!days.length) return Promise.resolve(0);
+    return this.gc.tx(() => days.filter((day) => this.recompute(day)).length, { deferSync: true });
   }
 
   /**
@@ -46,21 +50,23 @@ export class SqliteRollups {
     const recomputed: string[] = [];
     for (const day of days) {
       if (recomputed.length && performance.now() >= until) break;
-      this.recompute(day);
-      recomputed.push(day);
+      if (this.recompute(day)) recomputed.push(day);
     }
     return { recomputed, more: recomputed.length < days.length };
   }
 
-  /** Inside a transaction: the day's rows, rebuilt from the records. */
-  private recompute(day: string): void {
+  /**
+   * Inside a transaction: the day's rows, rebuilt from the records, if it is still dirty (another process, or an
+   * earlier call, may have rebuilt it since it was picked). Returns whether it was rebuilt.
+   */
+  private recompute(day: string): boolean {
     const gc = this.gc;
+    if (gc.stmt('DELETE FROM stats_dirty_days WHERE day = ?').run(day).changes === 0) return false;
     for (const table of ['stats_days', 'stats_reasons', 'stats_satisfaction', 'stats_sentiment', 'stats_intents', 'stats_unrecognized'])
       gc.stmt(`DELETE FROM ${table} WHERE day = ?`).run(day);
-    gc.stmt('DELETE FROM stats_dirty_days WHERE day = ?').run(day);
     const next = nextDay(day);
     // Not a date (a created_at no writer of ours makes): nothing to keep, and no whole-day range ever reads it.
-    if (next === undefined) return;
+    if (next === undefined) return true;
     const span = [day, next, day];
     gc.stmt(
       `INSERT INTO stats_days (day, channel_id, conversations, bot_only, wait_n, first_response_n, handle_n)
@@ -92,6 +98,7 @@ export class SqliteRollups {
        SELECT ?, COALESCE(channel_id, ''), lower(trim(text)), COUNT(*), MIN(text), MAX(conversation_id) FROM messages INDEXED BY messages_unrecognized
        WHERE ${messageDay} AND intent = '${UNRECOGNIZED_INTENT}' AND text != '' GROUP BY COALESCE(channel_id, ''), lower(trim(text))`,
     ).run(day, ...span);
+    return true;
   }
 
   /** Inside gc.run: the rollup's figures over the whole days [first, end), for one channel or all. */

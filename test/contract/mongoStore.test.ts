@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mongoTestUri } from '../../core/config';
 import { MongoStore } from '../../store/mongo/mongoStore';
+import type { Store } from '../../store/store';
 import { storeContract } from './storeContract';
 
 const uri = mongoTestUri();
@@ -14,22 +15,24 @@ if (!uri) {
 
 // Skipped only when no MongoDB is configured; see the warning above.
 (uri ? describe : describe.skip)('Store contract: MongoDB (mongoose)', () => {
+  const dbNames = new WeakMap<Store, string>();
   storeContract(
     async ({ faults }) => {
-      const s = new MongoStore(uri!, {
-        timeoutMs: 5000,
-        dbName: `crm_contract_${randomUUID().slice(0, 8)}`,
-        migrateOnStart: true,
-        repairEveryMs: 0,
-        repairConfirmMs: 50,
-        faults,
-      });
+      const dbName = `crm_contract_${randomUUID().slice(0, 8)}`;
+      const s = new MongoStore(uri!, { timeoutMs: 5000, dbName, migrateOnStart: true, repairConfirmMs: 50, faults });
       await s.init();
+      dbNames.set(s, dbName);
       return s;
     },
     async (s) => {
       await (s as MongoStore).dropAll().catch(() => undefined);
       await s.close();
+    },
+    // Another instance on the same database: its own connection, no migration.
+    async (s) => {
+      const other = new MongoStore(uri!, { timeoutMs: 5000, dbName: dbNames.get(s)!, repairConfirmMs: 50 });
+      await other.init();
+      return other;
     },
   );
 });

@@ -11,9 +11,14 @@ import type { ConversationStats, StatsQuery, Store } from '../../store/store';
  *
  * The contract every Store implementation passes (test/contract/*.test.ts run it per store).
  * `make` returns a fresh, initialized, empty store that calls `faults` where two writes belong together
- * (store/faults.ts); `dispose` closes it.
+ * (store/faults.ts), with no background work of its own (what a test counts is what it asked for); `dispose`
+ * closes it; `reopen` opens a second instance on the same database (another app instance), which the test closes.
  */
-export function storeContract(make: (options: { faults: FaultHook }) => Promise<Store>, dispose: (s: Store) => Promise<void>): void {
+export function storeContract(
+  make: (options: { faults: FaultHook }) => Promise<Store>,
+  dispose: (s: Store) => Promise<void>,
+  reopen: (s: Store) => Promise<Store>,
+): void {
   let store: Store;
   /** The next failure to inject, once. */
   let failAt: FaultPoint | undefined;
@@ -610,24 +615,27 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       expect((await store.searchTranscripts({ customerId: conv.customerId })).items[0].sentiment).toBe(scores.reduce((a, b) => a + b, 0) / scores.length);
     });
 
-    test('a day mark that failed after its record write: the repair brings the dashboard back to the records', async () => {
+    test('a failure while changed days are marked, passed on or rebuilt: the dashboard still equals the records, and the repair completes', async () => {
       const conv = await newConversation();
       await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'where is my order', intent: 'order.track', sentiment: -1 });
       const day = conv.createdAt.slice(0, 10);
       const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
       const q = { from: day, to: next };
-      // Read once, so the day's rollup is built before the write whose mark fails.
       expect(await store.conversationStats(q)).toMatchObject({ total: 1, botOnly: 1, handoffReasons: [], intents: [{ intent: 'order.track', count: 1 }] });
+      // The day's rollup is built before the writes whose marking fails (MongoDB: each fault point below is a step
+      // of the repair; the embedded store marks and rebuilds inside its transactions and never reaches them).
+      await store.repair();
+      await store.updateConversation(conv.id, { handoffReason: 'customer_asked', satisfaction: { score: 2, at: conv.createdAt } });
+      failAt = 'rollup.beforeClear';
+      await store.repair().catch(() => undefined);
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'blorp', intent: 'none', sentiment: 1 });
       failAt = 'rollup.beforeMark';
-      // MongoDB answers an error with the record written; the embedded store marks in its transaction and succeeds.
-      await store.updateConversation(conv.id, { handoffReason: 'customer_asked', satisfaction: { score: 2, at: conv.createdAt } }).catch(() => undefined);
-      failAt = 'rollup.beforeMark';
-      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'blorp', intent: 'none', sentiment: 1 }).catch(() => undefined);
+      await store.repair().catch(() => undefined);
+      failAt = 'rollup.beforeStore';
+      await store.repair().catch(() => undefined);
       failAt = undefined;
       expect((await store.getConversation(conv.id))?.handoffReason).toBe('customer_asked');
-      await store.repair();
-      const stats = await store.conversationStats(q);
-      expect(stats).toMatchObject({
+      const expected = {
         total: 1,
         botOnly: 0,
         handoffReasons: [{ reason: 'customer_asked', count: 1 }],
@@ -637,7 +645,12 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
           { intent: 'order.track', count: 1 },
         ],
         unrecognized: [{ text: 'blorp', count: 1, conversationId: conv.id }],
-      });
+      };
+      // Right at once (a day whose rebuild failed is read from the records), and right after the repair.
+      expect(await store.conversationStats(q)).toMatchObject(expected);
+      await store.repair();
+      const stats = await store.conversationStats(q);
+      expect(stats).toMatchObject(expected);
       expect(stats.sentiment.find((s) => s.segment === '*')).toMatchObject({ day, average: 0, n: 2 });
     });
 
@@ -870,6 +883,31 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
       const updated = await store.updateCustomer(moved.id, { segments: ['vip'] });
       customers[2] = { ...moved, segments: updated.segments };
       await check('after a segment change');
+    });
+
+    // One after the other: two connections of one process cannot wait for each other's write lock (the embedded
+    // store's processes race for real in test/integration/sqliteMultiProcess.test.ts).
+    test('two instances on one database: each changed day is recomputed by one of them, once, and a day nothing changed never again', async () => {
+      const other = await reopen(store);
+      try {
+        const { customers, conversations, messages } = records();
+        await store.importRecords({ customers, conversations, messages });
+        const days = new Set([...conversations, ...messages.filter((m) => m.role === 'customer')].map((r) => r.createdAt.slice(0, 10)));
+        const first = [await store.repair(), await other.repair()];
+        expect(first.map((r) => r.rollupDays)).toEqual([days.size, 0]);
+        // Nothing changed since: however often and wherever the repair runs, it recomputes nothing.
+        const idle = [await other.repair(), await store.repair(), await other.repair()];
+        expect(idle.map((r) => r.rollupDays)).toEqual([0, 0, 0]);
+        // A live write on one instance changes one day (today); it is recomputed once between the two.
+        const conv = await newConversation();
+        await other.appendMessage({ conversationId: conv.id, role: 'customer', text: 'where is my order', intent: 'order.track' });
+        const live = [await other.repair(), await store.repair()];
+        expect(live.map((r) => r.rollupDays)).toEqual([1, 0]);
+        // Either instance answers the records' figures.
+        for (const q of ranges()) expect([q, await other.conversationStats(q)]).toEqual([q, reference(q, customers, conversations, messages)]);
+      } finally {
+        await other.close();
+      }
     });
 
     test("today's live writes count at once", async () => {
@@ -1110,6 +1148,16 @@ export function storeContract(make: (options: { faults: FaultHook }) => Promise<
         ['Zorbly wimwam', 'en'],
         ['zorbly wimwam', 'es'],
       ]);
+    });
+
+    test('corpus additions are removed by text, in any case, in every language; unknown texts remove nothing', async () => {
+      const add = (text: string, language = 'en') => store.addCorpusAddition({ text, intent: 'none', language, by: 'sup', at: new Date().toISOString() });
+      await add('Zorbly wimwam');
+      await add('zorbly wimwam', 'es');
+      await add('blorp the flux');
+      expect(await store.removeCorpusAdditions(['ZORBLY wimwam', 'never added'])).toBe(2);
+      expect((await store.listCorpusAdditions()).map((a) => a.text)).toEqual(['blorp the flux']);
+      expect(await store.removeCorpusAdditions(['zorbly wimwam'])).toBe(0);
     });
 
     test('forgetting a customer removes the suggestions, merges and corpus additions derived from them', async () => {

@@ -14,7 +14,9 @@ export type WorkerCommand =
   /** Claims each conversation for `agentId`, in order. */
   | { op: 'claim'; file: string; conversationIds: string[]; agentId: string }
   /** Opens and closes the store `times` times (each open runs the migration). */
-  | { op: 'reopen'; file: string; times: number };
+  | { op: 'reopen'; file: string; times: number }
+  /** Runs the store's repair `times` times and answers the dashboard days it recomputed in all (no background work). */
+  | { op: 'repair'; file: string; times: number };
 
 function say(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
     say({ done: true });
     return;
   }
-  const store = new SqliteStore(command.file, { synchronous: 'full' });
+  const store = new SqliteStore(command.file, { synchronous: 'full', ...(command.op === 'repair' ? { backgroundMs: 0 } : {}) });
   await store.init();
   say({ ready: true });
   await go();
@@ -68,6 +70,10 @@ async function main(): Promise<void> {
       if (r.ok) won.push(id);
     }
     say({ done: true, won });
+  } else if (command.op === 'repair') {
+    let rollupDays = 0;
+    for (let i = 0; i < command.times; i++) rollupDays += (await store.repair()).rollupDays;
+    say({ done: true, rollupDays });
   } else {
     say({ done: true });
   }

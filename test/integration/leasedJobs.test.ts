@@ -66,3 +66,18 @@ test('a job that fails is logged and runs again at the next tick', async () => {
   await jobs.stop();
   expect(await store.acquireLease('flaky', 'y', 1000)).toBe(true); // released at stop
 });
+
+test('a job started with atStart runs at once on one of two schedulers, not a period later', async () => {
+  const runs: string[] = [];
+  const a = new LeasedJobs(store, { ttlMs: 60_000, log, holder: 'a' });
+  const b = new LeasedJobs(store, { ttlMs: 60_000, log, holder: 'b' });
+  // A period no test waits for: only the start tick can run it.
+  a.every('repair', 3_600_000, () => Promise.resolve(runs.push('a')), { atStart: true });
+  b.every('repair', 3_600_000, () => Promise.resolve(runs.push('b')), { atStart: true });
+  await until(() => a.holds('repair') || b.holds('repair'));
+  const [holder, other] = a.holds('repair') ? [a, b] : [b, a];
+  // The other's start tick (refused the lease) ends before the holder lets the lease go.
+  await other.stop();
+  await holder.stop();
+  expect(runs).toEqual([holder.holder]);
+});

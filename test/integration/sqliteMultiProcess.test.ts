@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { buildConversation, buildMessage } from '../../store/recordBuilders';
 import { SqliteStore } from '../../store/sqliteStore';
 import type { WorkerCommand } from '../helpers/sqliteWorker';
 
@@ -154,5 +155,40 @@ test('two processes claiming the same 200 chats: each has exactly one winner, an
     expect(c.agentId).toBe(wonA.has(id) ? 'agent-a' : 'agent-b');
   }
   expect((await store.countActiveChats('agent-a')) + (await store.countActiveChats('agent-b'))).toBe(200);
+  await store.close();
+});
+
+test("three processes catching up the dashboard's rollups at once: each changed day is recomputed once, an unchanged one never", async () => {
+  const writer = new SqliteStore(file, { backgroundMs: 0 });
+  await writer.init();
+  const customer = await writer.createCustomer({ identities: [{ channelId: 'test', userId: 'u1', verified: false, addedAt: new Date().toISOString() }] });
+  // One conversation with one customer message on each of 60 days.
+  const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString());
+  const conversations = days.map((at, i) => ({
+    ...buildConversation({
+      channelId: 'test',
+      channelConversationId: `d${i}`,
+      customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'x', conversation: { id: `d${i}` } },
+    }),
+    createdAt: at,
+    updatedAt: at,
+    lastSeq: 1,
+  }));
+  const messages = conversations.map((c) =>
+    buildMessage({ conversationId: c.id, role: 'customer', text: 'where is my order', intent: 'order.track', createdAt: c.createdAt }, 1),
+  );
+  await writer.importRecords({ conversations, messages });
+  await writer.close();
+  const workers = Array.from({ length: 3 }, () => startWorker({ op: 'repair', file, times: 3 }));
+  await Promise.all(workers.map((w) => w.ready));
+  for (const w of workers) w.go();
+  const results = await Promise.all(workers.map((w) => w.result));
+  expect(results.reduce((n, r) => n + Number(r.rollupDays), 0)).toBe(days.length);
+  const store = new SqliteStore(file, { backgroundMs: 0 });
+  await store.init();
+  expect((await store.repair()).rollupDays).toBe(0);
+  const stats = await store.conversationStats({ from: '2025-01-01', to: '2025-03-02' });
+  expect([stats.total, stats.intents]).toEqual([60, [{ intent: 'order.track', count: 60 }]]);
   await store.close();
 });

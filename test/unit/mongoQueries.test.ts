@@ -1,7 +1,9 @@
 import mongoose from 'mongoose';
 import { registerModels } from '../../models/mongoSchemas';
 import { slotGuard } from '../../store/mongo/mongoConversations';
+import { t } from '../../store/mongo/mongoContext';
 import { byKey, customerUpdate } from '../../store/mongo/mongoCustomers';
+import { corpusKeys } from '../../store/mongo/mongoRecords';
 import { phraseFilter } from '../../store/mongo/mongoReview';
 import { buildCustomer, mergeCustomer } from '../../store/recordBuilders';
 import { phraseWords, searchForm } from '../../store/searchText';
@@ -103,6 +105,24 @@ describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as
     expect(cast(m.AgentSlots.updateOne(slotGuard('agent-1', 'c1', 3), { $push: { conversations: 'c1' } }) as unknown as Castable)).toEqual({
       error: undefined,
       filter: { _id: 'agent-1', conversations: { $ne: 'c1' }, 'conversations.2': { $exists: false } },
+    });
+  });
+
+  test('corpus additions are removed by an $in over their text keys (a bare $in would be refused as a value to compare)', () => {
+    expect(cast(m.CorpusAddition.deleteMany(corpusKeys(['a', 'b'])) as unknown as Castable)).toEqual({
+      error: undefined,
+      filter: { textKey: { $in: ['a', 'b'] } },
+    });
+  });
+
+  test('the dashboard rollup marks and claims keep their operators', () => {
+    expect(cast(m.Conversation.find({ rollupMarks: t({ $exists: true }) }) as unknown as Castable)).toEqual({
+      error: undefined,
+      filter: { rollupMarks: { $exists: true } },
+    });
+    expect(cast(m.DayRollup.findOneAndUpdate({ _id: '2026-01-01', stale: true, claimedUntil: t({ $not: { $gte: 5 } }) }, {}) as unknown as Castable)).toEqual({
+      error: undefined,
+      filter: { _id: '2026-01-01', stale: true, claimedUntil: { $not: { $gte: 5 } } },
     });
   });
 
