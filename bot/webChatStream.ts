@@ -70,6 +70,11 @@ interface Connection {
   alive: boolean;
   pumping: boolean;
   again: boolean;
+  /**
+   * Until the first pump found the end of the chain: a stream opened on an older conversation (no watermark, after a
+   * page reload) looks for follow-ups at once, not only when news wakes it.
+   */
+  catchingUp: boolean;
   bucket: number;
   /** Rejects the awaited frame write when the connection closes. */
   abort?: () => void;
@@ -253,6 +258,7 @@ export class WebChatStream implements WebChatStreamHook {
       followUp: g.followUp ?? 0,
       alive: true,
       pumping: false,
+      catchingUp: true,
       again: false,
       bucket: this.nextBucket++ % this.buckets.length,
     };
@@ -302,10 +308,10 @@ export class WebChatStream implements WebChatStreamHook {
             c.storeId = next.id;
             c.watermark = 0;
             c.again = true;
-          }
+          } else c.catchingUp = false;
           continue;
         }
-        if (messages.length === PAGE) c.again = true;
+        if (messages.length === PAGE || c.catchingUp) c.again = true;
         for (const frame of this.frames(messages, c.userId, c.followUp)) {
           const full = this.write(c, frame);
           if (full) await full;

@@ -154,6 +154,14 @@ describe('web chat over a Direct Line stream', () => {
       await resumed.until(() => resumed.activities.length >= after.length, 'what came after the watermark');
       expect(resumed.activities.map((a) => a.id)).toEqual(after.map((a) => a.id));
       await resumed.close();
+      // A page reload opens a stream with no watermark: the whole chain, the follow-up included, with nothing
+      // new written (an outside tester saw the history end at the closed conversation until the next message).
+      const reloaded = await open(s);
+      const whole = await polled(s);
+      await reloaded.until(() => reloaded.activities.length >= whole.length, 'both conversations after a reload');
+      expect(reloaded.activities.map((a) => a.id)).toEqual(whole.map((a) => a.id));
+      expect(reloaded.watermark).toMatch(/^1\.\d+$/);
+      await reloaded.close();
     } finally {
       socket.disconnect();
     }
