@@ -1,7 +1,7 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
-import { replyLanguage, supported } from '../dialogs/languagePolicy';
+import { recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
@@ -80,7 +80,12 @@ export class SupportBot {
 
     const text = typeof a.text === 'string' ? a.text : '';
     const attachments = attachmentMeta(a);
-    const hint = conversation.language ?? supported(customer.preferences?.language as string | undefined) ?? supported(a.locale);
+    const hint = recognitionHint({
+      conversation: conversation.language,
+      channelLocale: a.locale,
+      chosen: customer.preferences?.language as string | undefined,
+      text,
+    });
     const recognition = await this.d.recognizer.recognize(text, { language: hint });
 
     // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
