@@ -1,12 +1,12 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
-import { replyLanguage, supported } from '../dialogs/languagePolicy';
+import { recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
-import type { AttachmentMeta, Conversation, Customer, Message } from '../models/records';
+import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { answerClosed, readClosedReply } from './closedTurn';
 import { honourOptOut, optsOut } from './consentTurn';
@@ -80,13 +80,33 @@ export class SupportBot {
 
     const text = typeof a.text === 'string' ? a.text : '';
     const attachments = attachmentMeta(a);
-    const hint = conversation.language ?? supported(customer.preferences?.language as string | undefined) ?? supported(a.locale);
+    const hint = recognitionHint({
+      conversation: conversation.language,
+      channelLocale: a.locale,
+      chosen: customer.preferences?.language as string | undefined,
+      text,
+    });
     const recognition = await this.d.recognizer.recognize(text, { language: hint });
 
     // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
     let closedReply = conversation.state === 'closed' ? readClosedReply(this.d.mainDialog, conversation, text, recognition) : undefined;
+    const incoming = (conversationId: string): NewMessage => ({
+      conversationId,
+      role: 'customer',
+      kind: 'message',
+      authorId: customer.id,
+      text,
+      attachments,
+      activityId,
+      intent: recognition.intent,
+      score: round(recognition.score),
+      sentiment: round(recognition.sentiment),
+      language: recognition.language,
+    });
     if (closedReply?.kind === 'rating' && closedReply.person) {
-      // The rating belongs to the closed chat; the request for a person is new business in a new conversation.
+      // "3, and I want to talk to someone": the rating and the words that gave it belong to the closed chat (which stays
+      // closed); the request for a person is new business in a new conversation, which carries the words too.
+      await this.d.store.appendMessage(incoming(conversation.id), DEFERRED);
       await this.d.recordSatisfaction(conversation.id, closedReply.score, closedReply.comment);
       closedReply = { kind: 'new' };
     }
@@ -95,22 +115,7 @@ export class SupportBot {
       newConversation = true;
     }
 
-    const { message, created } = await this.d.store.appendMessage(
-      {
-        conversationId: conversation.id,
-        role: 'customer',
-        kind: 'message',
-        authorId: customer.id,
-        text,
-        attachments,
-        activityId,
-        intent: recognition.intent,
-        score: round(recognition.score),
-        sentiment: round(recognition.sentiment),
-        language: recognition.language,
-      },
-      DEFERRED,
-    );
+    const { message, created } = await this.d.store.appendMessage(incoming(conversation.id), DEFERRED);
     // A retried activity is stored once (the store's exactly-once append) and answered again only when the attempt
     // that stored it failed (turnRetry.ts).
     const retried = !created;

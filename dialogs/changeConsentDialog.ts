@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
@@ -11,6 +12,19 @@ import { readYesNo } from './yesNo';
 export interface ChangeConsentOptions {
   /** What the customer's message asked for; undefined when it said neither (the dialog then asks about the current state). */
   wish?: ConsentWish;
+}
+
+/**
+ * Withdraws marketing consent and confirms it: from this dialog, and from any other question the bot is waiting on
+ * ("unsubscribe me" typed at the order number prompt, mainDialog.ts).
+ */
+export async function withdrawMarketing(context: TurnContext, profiles: ProfileActions): Promise<void> {
+  const { customer, conversation, language } = turnInfo(context);
+  const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
+  // Withdrawal applies everywhere ('*'): stopping offers on one channel only is never what someone asking to stop means.
+  // Nothing to withdraw is still a refusal worth keeping: "take me off your list" from someone never on it.
+  await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
+  await context.sendActivity(t(language, receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
 }
 
 /**
@@ -29,12 +43,7 @@ export class ChangeConsentDialog extends ComponentDialog {
   }
 
   private async withdraw(step: WaterfallStepContext) {
-    const { customer, conversation, language } = turnInfo(step.context);
-    const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
-    // Withdrawal applies everywhere ('*'): stopping offers on one channel only is never what someone asking to stop means.
-    // Nothing to withdraw is still a refusal worth keeping: "take me off your list" from someone never on it.
-    await this.profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-    await step.context.sendActivity(t(language, receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
+    await withdrawMarketing(step.context, this.profiles);
     return answered(step);
   }
 

@@ -87,3 +87,14 @@ export function replyLanguage(i: LanguageInput): { language: Supported; settled:
   // Too short to settle ("hola", "devolver zapatos"): answer in the language it leans to, and look again next message.
   return { language: leaningLanguage(i.text) ?? DEFAULT_LANGUAGE, settled: false };
 }
+
+/**
+ * The language the recognizer reads a message in (its hint; the message's own function words still come first, see
+ * nlpRecognizer.ts): the conversation's, else the policy's lean for a first message in the policy's order (the channel's
+ * locale, the profile's explicit choice, a long and clear message, the markers of a short one); undefined when nothing
+ * says, and the recognizer guesses. Once the profile's choice came before the channel's locale here, so the same
+ * message was read in one language and answered in the other.
+ */
+export function recognitionHint(i: LanguageInput): Supported | undefined {
+  return supported(i.conversation) ?? supported(i.channelLocale) ?? supported(i.chosen) ?? clearLanguage(i.text) ?? leaningLanguage(i.text);
+}

@@ -4,9 +4,9 @@ import { t } from '../locale/replies';
 import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
 import { entity, OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { CancelOrderDialog } from './cancelOrderDialog';
-import { ChangeConsentDialog } from './changeConsentDialog';
+import { ChangeConsentDialog, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
-import { isBareStop, readConsentWish } from './consentWish';
+import { isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
@@ -132,6 +132,13 @@ export class MainDialog {
     await this.lastQuestion(context);
     if (!(await this.hasActiveDialog(context))) return undefined;
     const dc = await this.createContext(context);
+    if (this.optsOutAtQuestion(context, dc)) {
+      // "unsubscribe me" at "What is your order number?": honoured at once and confirmed, like anywhere else, then the
+      // question stands (asked again: the withdrawal was no answer to it, and the customer's request is not dropped).
+      await withdrawMarketing(context, this.d.services.profiles);
+      await dc.repromptDialog();
+      return { kind: 'answered' };
+    }
     if (this.leavesQuestion(context, dc)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
@@ -148,6 +155,23 @@ export class MainDialog {
     }
     if (ended?.reroute) return undefined;
     return this.outcomeOf(result);
+  }
+
+  /**
+   * Whether the message withdraws marketing consent while another question waits (by the explicit opt-out rules of
+   * consentWish.ts, never a guess). The consent dialog's own question reads it itself, and a clarifying question
+   * hands anything that is not a pick to the router, which withdraws.
+   */
+  private optsOutAtQuestion(context: TurnContext, dc: DialogContext): boolean {
+    if (dc.activeDialog?.id === ChangeConsentDialog.id || dc.activeDialog?.id === ClarifyDialog.id) return false;
+    const r = turnInfo(context).recognition;
+    return withdrawsConsent(r.text, this.likelyIntents(r));
+  }
+
+  /** The top intent and those likely enough to be offered in a clarifying question. */
+  private likelyIntents(r: Recognition): string[] {
+    const floor = (this.d.confidence ?? DEFAULT_CONFIDENCE).clarifyAt;
+    return [r.intent, ...(r.alternatives ?? []).filter((x) => x.score >= floor).map((x) => x.intent)];
   }
 
   /**
@@ -223,9 +247,7 @@ export class MainDialog {
       await context.sendActivity(t(language, 'whatToStop'));
       return { kind: 'neutral' };
     }
-    const floor = (this.d.confidence ?? DEFAULT_CONFIDENCE).clarifyAt;
-    const likely = [r.intent, ...(r.alternatives ?? []).filter((x) => x.score >= floor).map((x) => x.intent)];
-    const aboutConsent = likely.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+    const aboutConsent = this.likelyIntents(r).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if (aboutConsent && readConsentWish(r.text) === 'withdraw') return this.runIntent(context, 'consent.change');
     const decision = this.decision(r);
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);

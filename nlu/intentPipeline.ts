@@ -32,21 +32,28 @@ export interface PipelineOptions {
   ties?: 'first' | 'refuse';
 }
 
+/**
+ * The network's features: words, adjacent word pairs and character 3–4-grams. The characters were first chosen for the
+ * shipped corpus by its cross-validation; on CLINC150 they also make the network the best single view (92.2 % in-scope
+ * on `test` alone, against 90.3 % over words), and the mix chosen on `val` better on `val` and on `test` (README).
+ */
+const WORD_VIEW: MlpOptions = { ...DEFAULT_MLP, features: { ...DEFAULT_MLP.features, chars: true, charMin: 3, charMax: 4 } };
+
 export const DEFAULT_PIPELINE: PipelineOptions = {
   linear: { ...DEFAULT_LINEAR, charMin: 2, charMax: 5, epochs: 10, learningRate: 0.3 },
-  wordView: DEFAULT_MLP,
+  wordView: WORD_VIEW,
   useNodeNlp: true,
   ties: 'refuse',
 };
 
 /**
  * The bot's own corpus (nlu/corpus), chosen by 5-fold cross-validation of it, also with typos injected into the
- * test folds (README): the network also sees character 3–4-grams, and the n-gram models train on one noisy copy
- * of every utterance. Public benchmarks (CLINC150, Braun) keep DEFAULT_PIPELINE, their figures measured with it.
+ * test folds (README): the n-gram models train on one noisy copy of every utterance. Public benchmarks (CLINC150,
+ * Braun) keep DEFAULT_PIPELINE, their figures measured with it.
  */
 export const CORPUS_PIPELINE: PipelineOptions = {
   ...DEFAULT_PIPELINE,
-  wordView: { ...DEFAULT_MLP, features: { ...DEFAULT_MLP.features, chars: true, charMin: 3, charMax: 4 } },
+  wordView: WORD_VIEW,
   typos: DEFAULT_TYPOS,
   // The confidence policy (confidencePolicy.ts) and the test-set figures were calibrated and measured with this.
   ties: 'first',

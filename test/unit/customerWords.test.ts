@@ -1,7 +1,7 @@
 import { readConsentWish } from '../../dialogs/consentWish';
 import { findHumanRequest, isWithdrawRequest } from '../../dialogs/humanRequest';
 import { loadKnowledge } from '../../dialogs/knowledge';
-import { clearLanguage, replyLanguage } from '../../dialogs/languagePolicy';
+import { clearLanguage, recognitionHint, replyLanguage } from '../../dialogs/languagePolicy';
 import { parseRatingWithComment } from '../../dialogs/ratingParser';
 import { readYesNo } from '../../dialogs/yesNo';
 
@@ -207,6 +207,15 @@ describe('the language a conversation speaks', () => {
     // A clear switch is followed, unless the customer chose the language explicitly.
     expect(replyLanguage({ conversation: 'en', text: 'quiero saber dónde está mi pedido' })).toEqual({ language: 'es', settled: true });
     expect(replyLanguage({ conversation: 'es', chosen: 'es', text: 'where is my order 12345' })).toEqual({ language: 'es', settled: true });
+  });
+
+  test("the recognizer's hint follows the same order; nothing to go by leaves the recognizer to guess", () => {
+    expect(recognitionHint({ conversation: 'es', channelLocale: 'en-US', text: 'refund' })).toBe('es');
+    expect(recognitionHint({ channelLocale: 'en-US', chosen: 'es', text: 'refund order 12345' })).toBe('en');
+    expect(recognitionHint({ chosen: 'es', text: 'refund order 12345' })).toBe('es');
+    expect(recognitionHint({ text: 'reembolso pedido 12345 zapatos' })).toBe('es');
+    expect(recognitionHint({ text: 'order never arrived' })).toBe('en');
+    expect(recognitionHint({ text: 'ok 12345' })).toBeUndefined();
   });
 });
 
