@@ -262,6 +262,17 @@ const REPLIES = {
     en: 'OK, you keep receiving our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'De acuerdo, sigues recibiendo nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',
   },
+  staffAsksConsent: {
+    en: 'Our team would like to ask: do you want to receive {purpose} from us on {channel}? Please answer yes or no.',
+    es: 'Nuestro equipo quiere preguntarte: ¿quieres recibir {purpose} por {channel}? Responde sí o no.',
+  },
+  purpose_marketing: { en: 'news and offers (marketing messages)', es: 'nuestras novedades y ofertas (mensajes de marketing)' },
+  purpose_service: { en: 'service messages about your orders', es: 'mensajes de servicio sobre tus pedidos' },
+  purpose_proactive: { en: 'updates we send first (proactive messages)', es: 'avisos que te enviamos por iniciativa nuestra (mensajes proactivos)' },
+  staffConsentGranted: {
+    en: 'Done: you will receive {purpose} on {channel}. Say "stop" at any time.',
+    es: 'Hecho: recibirás {purpose} por {channel}. Di "para" cuando quieras.',
+  },
   consentUnchanged: { en: 'OK, I changed nothing about news and offers.', es: 'De acuerdo, no he cambiado nada sobre novedades y ofertas.' },
   clarify: { en: 'I want to be sure I understood. Did you mean:', es: 'Quiero asegurarme de entenderte. ¿Te refieres a:' },
   noneOfThese: { en: 'None of these', es: 'Ninguna de estas' },

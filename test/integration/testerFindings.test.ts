@@ -1,4 +1,5 @@
 import type { Customer } from '../../models/records';
+import { askCustomerConsent } from '../../bot/consentTurn';
 import { ProfileService } from '../../profile/profileService';
 import { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
@@ -152,5 +153,54 @@ describe('outside tester findings', () => {
     const texts = ((await res.json()) as { unrecognized: { text: string }[] }).unrecognized.map((u) => u.text);
     expect(texts).toContain('wibble wobble plonk');
     for (const answer of ['fine', '👍', 'yes I mean no', 'are you there', '👍👍']) expect(texts).not.toContain(answer);
+  });
+});
+
+// 2. An agent granted marketing consent with one click right after the customer withdrew it.
+describe('outside tester findings: consent from the console', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  beforeAll(async () => {
+    channel = await new ChannelServer().start();
+    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await channel.stop();
+  });
+
+  test.each([
+    ['en-US', 'I want to talk to a human', 'unsubscribe me', /do you want to receive news and offers \(marketing messages\) from us on/, 'yes'],
+    ['es-ES', 'quiero hablar con una persona', 'darme de baja', /¿quieres recibir nuestras novedades y ofertas/, 'sí'],
+  ])('%s: staff "Grant" asks the customer; consent changes only on their yes', async (locale, human, optOut, question, yes) => {
+    const staff = await createStaff(running.app, { capacity: 1_000_000 });
+    const agent = { id: staff.id, role: 'agent' as const };
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(human);
+    const c = await chat.conversation();
+    await running.app.services.handoff.claim(agent.id, c.id);
+    await chat.say(optOut);
+    const customer = await chat.customer();
+    expect(marketing(customer)).toBe(false);
+    // A direct grant on the customer's behalf is refused with a stable code.
+    await expect(running.app.services.profiles.consentByStaff(customer.id, agent, 'marketing', true, 'test')).rejects.toMatchObject({
+      code: 'CONSENT_CUSTOMER_ONLY',
+    });
+    // The console's path asks instead: the question goes to the customer, in their language, naming purpose and channel.
+    await askCustomerConsent({ ...running.app.services, store: running.app.store }, agent, customer.id, 'marketing', 'test');
+    expect(marketing(await chat.customer())).toBe(false);
+    const told = (await running.app.store.listMessages(c.id, { limit: 100 })).filter((m) => m.role === 'system').map((m) => m.text);
+    expect(told.join(' | ')).toMatch(question);
+    // Something else is no answer: nothing changes.
+    await chat.say(locale === 'es-ES' ? '¿sigues ahí?' : 'are you there');
+    expect(marketing(await chat.customer())).toBe(false);
+    const turn = await chat.say(yes);
+    expect(turn.replies.join(' ')).toMatch(/Done: you will receive|Hecho: recibirás/);
+    expect(marketing(await chat.customer())).toBe(true);
+    const answers = await running.app.store.listAudit({ action: 'customer.consent_answer' });
+    expect(answers.map((a) => a.data)).toContainEqual(expect.objectContaining({ granted: true, askedBy: agent.id, purpose: 'marketing' }));
+    // A withdrawal by staff is recorded at once.
+    await running.app.services.profiles.consentByStaff(customer.id, agent, 'marketing', false, 'test');
+    expect(marketing(await chat.customer())).toBe(false);
   });
 });
