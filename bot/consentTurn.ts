@@ -1,10 +1,69 @@
 import type { TurnContext } from 'botbuilder';
 import { withdrawsConsent } from '../dialogs/consentWish';
+import { readYesNo } from '../dialogs/yesNo';
+import { AppError } from '../core/errors';
+import type { HandoffService } from '../handoff/handoffService';
+import { channelName } from '../locale/intentLabels';
+import type { Actor } from '../review/accessPolicy';
+import type { Store } from '../store/store';
 import { t } from '../locale/replies';
-import type { Conversation, Customer } from '../models/records';
+import type { ConsentPurpose, Conversation, Customer } from '../models/records';
 import type { Recognition } from '../nlu/recognizer';
 import { ProfileService } from '../profile/profileService';
 import type { SupportBotDeps } from './turnIntake';
+
+/**
+ * Staff's "Grant" in the console: the customer is asked in their chat, in their language, naming purpose and channel;
+ * consent changes only on their explicit yes (answerConsentAsk below). Asked in the open chat on that channel (else
+ * their latest open chat); with none open there is nobody to ask: CONSENT_CUSTOMER_ONLY.
+ */
+export async function askCustomerConsent(
+  d: { profiles: ProfileService; handoff: HandoffService; store: Store },
+  actor: Actor,
+  customerId: string,
+  purpose: ConsentPurpose,
+  channel: string,
+): Promise<Customer> {
+  const open = (await d.store.listConversations({ customerId, limit: 100 })).filter((c) => c.state !== 'closed');
+  const chat = open.find((c) => c.channelId === channel) ?? open[0];
+  if (!chat) throw new AppError('CONSENT_CUSTOMER_ONLY', 'the customer has no open chat to be asked in');
+  const customer = await d.profiles.askConsentByStaff(customerId, actor, purpose, channel);
+  const language = chat.language ?? customer.language ?? 'en';
+  await d.handoff.tell(chat, t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${purpose}`), channel: channelName(channel, language) }), {
+    notice: 'consentAsk',
+  });
+  return customer;
+}
+
+/**
+ * The customer's answer to staff's consent question: an explicit yes grants, a no (or a withdrawal) ends the question
+ * and changes nothing; anything else leaves it pending and the turn goes on as usual. True when the message answered.
+ */
+export async function answerConsentAsk(
+  d: SupportBotDeps,
+  context: TurnContext,
+  conversation: Conversation,
+  profile: Customer,
+  r: Recognition,
+  language: string,
+): Promise<boolean> {
+  const ask = ProfileService.consentAsk(profile);
+  if (!ask) return false;
+  const answer = readYesNo(r.text, { strict: true }) ?? (readYesNo(r.text) === 'no' ? 'no' : undefined);
+  if (!answer) return false;
+  await d.profiles.answerConsentAsk(
+    profile.id,
+    ask,
+    answer === 'yes',
+    conversation.channelId,
+    typeof context.activity.id === 'string' ? context.activity.id : undefined,
+  );
+  const purpose = t(language, `purpose_${ask.purpose}`);
+  await context.sendActivity(
+    answer === 'yes' ? t(language, 'staffConsentGranted', { purpose, channel: channelName(ask.channel, language) }) : t(language, 'consentUnchanged'),
+  );
+  return true;
+}
 
 /** Whether this message withdraws marketing consent, read by the explicit opt-out rules only (dialogs/consentWish.ts). */
 export function optsOut(r: Recognition): boolean {

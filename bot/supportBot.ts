@@ -9,7 +9,7 @@ import { t } from '../locale/replies';
 import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { answerClosed, readClosedReply } from './closedTurn';
-import { honourOptOut, optsOut } from './consentTurn';
+import { answerConsentAsk, honourOptOut, optsOut } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
 import { failedBefore, markTurn, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
@@ -155,9 +155,11 @@ export class SupportBot {
       await this.d.store.sync();
       // Relayed to the agent; the handoff service makes sure an absent or silent agent never means silence.
       if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
+      // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
+      storeOutgoing(this.d, context, () => conversation);
+      if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language)) return;
       // "Unsubscribe me" is honoured at once even while someone else holds the chat, and confirmed in the transcript.
       if (optsOut(recognition)) {
-        storeOutgoing(this.d, context, () => conversation);
         await honourOptOut(this.d, context, conversation, profile, conversation.language ?? recognition.language);
       }
       return;
@@ -173,6 +175,7 @@ export class SupportBot {
     const language = await this.settleLanguage(context, profile, current, text);
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
+    if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language)) return endTurn(this.d, context, current);
     // Whatever the bot asked last turn is answered by this message or not at all.
     await this.d.mainDialog.lastQuestion(context);
 

@@ -34,6 +34,7 @@ export const ErrorCatalogue = {
   HANDOFF_INVALID_TRANSITION: { status: 409, message: 'The conversation is not in a state that allows this' },
   HANDOFF_ALREADY_CLAIMED: { status: 409, message: 'Another agent already took this conversation' },
   HANDOFF_NOT_OWNER: { status: 403, message: 'You do not own this conversation' },
+  CONSENT_CUSTOMER_ONLY: { status: 409, message: 'Only the customer can grant consent: staff may withdraw it, or ask the customer' },
   CUSTOMER_NOT_SERVED: { status: 403, message: 'Only the agent serving this customer, or a supervisor, may change their profile' },
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },

@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
@@ -28,6 +28,14 @@ export async function withdrawMarketing(context: TurnContext, profiles: ProfileA
 }
 
 /**
+ * "stop", "baja": what to stop, with the likely answers as buttons. None of them leads to a grant (a bare "baja" was
+ * once asked "Did you mean: subscribe to the newsletter?").
+ */
+export function whatToStop(language: string): Partial<Activity> {
+  return MessageFactory.suggestedActions([t(language, 'stopOffersButton'), t(language, 'cancelOrderButton')], t(language, 'whatToStop'));
+}
+
+/**
  * News and offers (the marketing purpose). A withdrawal is honoured at once and confirmed back, on every channel.
  * A grant is only ever made after an explicit yes ("yes", "sí", not "ok") to a question naming the purpose and the
  * channel it applies to; any other answer changes nothing.
@@ -54,11 +62,15 @@ export class ChangeConsentDialog extends ComponentDialog {
     const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
     // "no, stop" read as about consent by the recognizer: a stop is never answered with an offer of news.
     if (!wish && !receiving && soundsLikeStop(turnInfo(step.context).recognition.text)) {
-      await step.context.sendActivity(t(language, 'whatToStop'));
+      await step.context.sendActivity(whatToStop(language));
       return end(step, { outcome: { kind: 'neutral' } });
     }
-    (step.values as Record<string, string>).asked = !wish && receiving ? 'stop' : 'grant';
-    if (!wish && receiving) return askYesNo(step, language, t(language, 'confirmMarketingStop'));
+    const channel = channelName(conversation.channelId, language);
+    // Already receiving: the question says so, and asks whether to keep them. A "no" to it withdraws (a customer
+    // once tapped "No" to "Do you want to receive news and offers?" and stayed subscribed on an earlier yes).
+    (step.values as Record<string, string>).asked = !receiving ? 'grant' : wish ? 'keep' : 'stop';
+    if (receiving && wish) return askYesNo(step, language, t(language, 'confirmMarketingKeep', { channel }));
+    if (receiving) return askYesNo(step, language, t(language, 'confirmMarketingStop'));
     return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelName(conversation.channelId, language) }));
   }
 
@@ -82,18 +94,39 @@ export class ChangeConsentDialog extends ComponentDialog {
       if (answer === 'yes') return this.withdraw(step);
       return this.unchanged(step, answer === undefined);
     }
+    if (asked === 'keep') {
+      const answer = answerOf(step);
+      if (answer === 'no') return this.withdraw(step);
+      if (answer === 'yes') {
+        await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(conversation.channelId, language) }));
+        return answered(step);
+      }
+      return this.unchanged(step, true);
+    }
     const strict = answerOf(step, { strict: true });
     if (strict === 'yes') return this.grant(step);
     // "ok", "vale": agreement, but not the explicit yes a grant needs; ask once more in so many words.
     if (strict === undefined && answerOf(step) === 'yes') {
       return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel: channelName(conversation.channelId, language) }));
     }
-    return this.unchanged(step, strict === undefined);
+    return this.refused(step, strict);
+  }
+
+  /**
+   * Anything but an explicit yes to "Do you want to receive news and offers?" grants nothing; a "no" also leaves the
+   * customer unsubscribed when consent was granted meanwhile (on another channel, by a form): never subscribed
+   * against the answer they just gave.
+   */
+  private async refused(step: WaterfallStepContext, answer: 'yes' | 'no' | undefined) {
+    const { customer, conversation } = turnInfo(step.context);
+    if (answer === 'no' && ProfileService.consentFor(customer, 'marketing', conversation.channelId)) return this.withdraw(step);
+    return this.unchanged(step, answer === undefined);
   }
 
   private async decideStrict(step: WaterfallStepContext) {
     const answer = readYesNo(typeof step.result === 'string' ? step.result : undefined, { strict: true });
     if (answer === 'yes') return this.grant(step);
+    if (answer === 'no' || answerOf(step) === 'no') return this.refused(step, 'no');
     return this.unchanged(step, answer === undefined && answerOf(step) !== 'yes');
   }
 }

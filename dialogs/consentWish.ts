@@ -155,6 +155,17 @@ const GRANT_WORDS = new Set([
   'nuevo',
 ]);
 
+/** "darme de baja de la cuenta": leaving the account, not the list (an account deletion, asked and confirmed there). */
+const ACCOUNT_WORDS = new Set(['cuenta', 'perfil', 'account', 'profile', 'usuario']);
+
+/** An opt-out in so many words ("unsubscribe", "opt out", "darme de baja", "stop sending"), not of the account. */
+function explicitOptOut(w: readonly string[]): boolean {
+  if (w.some((x) => OPT_OUT_WORDS.has(x))) return true;
+  const joined = ` ${w.join(' ')} `;
+  if (!OPT_OUT_RE.test(joined)) return false;
+  return !(/\bde baja\b/.test(joined) && w.some((x) => ACCOUNT_WORDS.has(x)) && !w.some((x) => MARKETING_WORDS.has(x)));
+}
+
 /**
  * 'withdraw' when the message asks to stop news and offers: an opt-out word ("unsubscribe", "opt out", "darme de
  * baja"), or a stop or a negation together with what news and offers are called ("cancel my newsletter", "no more
@@ -166,7 +177,7 @@ export function readConsentWish(text: string): ConsentWish | undefined {
   const joined = ` ${w.join(' ')} `;
   // An explicit opt-out wins over a complaint in the same message ("I don't get why you send offers, unsubscribe me"):
   // withdrawing is always safe to honour at once. Unless it is itself negated ("I never asked to unsubscribe").
-  const optOut = (w.some((x) => OPT_OUT_WORDS.has(x)) || OPT_OUT_RE.test(joined)) && !NEGATED_OPT_OUT_RE.test(text.toLowerCase().replace(/[’`]/g, "'"));
+  const optOut = explicitOptOut(w) && !NEGATED_OPT_OUT_RE.test(text.toLowerCase().replace(/[’`]/g, "'"));
   if (optOut) return 'withdraw';
   if (COMPLAINT_RE.test(joined)) return undefined;
   const names = w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
@@ -180,7 +191,8 @@ export function readConsentWish(text: string): ConsentWish | undefined {
 
 /** Words that may stand beside a bare stop without saying what to stop: "no, stop", "please stop it", "para ya". */
 /** Stops that alone name no object ("cancel" alone still goes to the model: it is mostly about an order). */
-const BARE_STOPS = new Set(['stop', 'stopping', 'quit', 'pause', 'enough', 'basta', 'para', 'parad', 'pare', 'parar', 'detente', 'déjalo']);
+// "baja" alone (Spanish for leaving something: a list, an account, a contract) names nothing either.
+const BARE_STOPS = new Set(['stop', 'stopping', 'quit', 'pause', 'enough', 'basta', 'para', 'parad', 'pare', 'parar', 'detente', 'déjalo', 'baja']);
 const FILLER = new Set(['no', 'please', 'pls', 'por', 'favor', 'it', 'that', 'this', 'now', 'ya', 'just', 'ok', 'eso', 'esto', 'ahora']);
 
 /**
@@ -205,7 +217,5 @@ export function soundsLikeStop(text: string): boolean {
  */
 export function withdrawsConsent(text: string, intents: readonly string[]): boolean {
   if (readConsentWish(text) !== 'withdraw') return false;
-  const w = words(text);
-  const explicit = w.some((x) => OPT_OUT_WORDS.has(x)) || OPT_OUT_RE.test(` ${w.join(' ')} `);
-  return explicit || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+  return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
 }

@@ -19,7 +19,7 @@ const MARKERS: Record<Supported, Set<string>> = {
     ),
   ),
   es: new Set(
-    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún devolver cambiar recibir comprar pagar ofertas buenos buenas días tardes noches dinero paquete quisiera hablar ayúdame ayudame zapatos cobraron cobrado cobrar cobro cobros pago pagos pagué pague rechazado rechazada rechazo tarjeta veces dos devuelto devolución reembolsar cancelar anular seguimiento rastrear llegado llegó llega enviado envío correo factura cambio contraseña olvidé olvide acceder entrar cuenta'.split(
+    'el la los las una unos unas del al que y en mi mis tu tus su sus es está están estoy estás por para con sin dónde donde cómo cuándo cuando qué quiero necesito puedo puedes quiero hola gracias pedido pedidos cuenta contraseña envío devolución reembolso factura ayuda hay tengo tiene mío muy pero ya lo le les se nos también porque cuál cuánto todavía aún devolver cambiar recibir comprar pagar ofertas buenos buenas días tardes noches dinero paquete quisiera hablar ayúdame ayudame zapatos cobraron cobrado cobrar cobro cobros pago pagos pagué pague rechazado rechazada rechazo tarjeta veces dos devuelto devolución reembolsar cancelar anular seguimiento rastrear llegado llegó llega enviado envío correo factura cambio contraseña olvidé olvide acceder entrar cuenta baja darme dar dejad dejar deja enviarme mandarme correos boletín publicidad novedades promociones suscripción'.split(
       ' ',
     ),
   ),

@@ -4,7 +4,7 @@ import { t } from '../locale/replies';
 import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
 import { entity, OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { CancelOrderDialog } from './cancelOrderDialog';
-import { ChangeConsentDialog, withdrawMarketing } from './changeConsentDialog';
+import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
@@ -193,7 +193,10 @@ export class MainDialog {
       // (not the one that asked: "I want to track my order" at its own prompt is asked again), or a message sure to be
       // out of scope ("what's the weather tomorrow"). A bare "no" is the prompt's to read.
       if (readYesNo(recognition.text)) return false;
-      if (d.kind === 'answer') return DIALOG_FOR_INTENT[d.intent] !== dc.activeDialog?.id;
+      // "where is order 12345" at "the e-mail order 67890 was placed with": the same kind of request, but a new one
+      // (it names its own order), once read as a bad e-mail address in a loop.
+      const ownOrder = form === 'email' && recognition.entities.some((e) => e.type === 'orderNumber');
+      if (d.kind === 'answer') return ownOrder || DIALOG_FOR_INTENT[d.intent] !== dc.activeDialog?.id;
       return recognition.intent === OUT_OF_SCOPE && recognition.score >= SURE_ELSEWHERE;
     }
     if (recognition.entities.some((e) => e.type === 'email' || e.type === 'orderNumber' || e.type === 'phone')) return false;
@@ -244,11 +247,12 @@ export class MainDialog {
     // ranked alternatives always name three intents, and "leave a review" ranks newsletter.subscribe third at 0.00.
     // "stop", "no, stop": nothing named to stop, so nothing to guess at (least of all an offer of news).
     if (isBareStop(r.text)) {
-      await context.sendActivity(t(language, 'whatToStop'));
+      await context.sendActivity(whatToStop(language));
       return { kind: 'neutral' };
     }
+    // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = this.likelyIntents(r).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
-    if (aboutConsent && readConsentWish(r.text) === 'withdraw') return this.runIntent(context, 'consent.change');
+    if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
     const decision = this.decision(r);
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
     if (decision.kind === 'clarify') {

@@ -37,6 +37,11 @@ export class HandoffService {
     return this.ctx.isOpen(at);
   }
 
+  /** A notice to the customer in their chat (stored, then delivered in order): the consent question staff ask for. */
+  tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<void> {
+    return this.ctx.tell(c, text, data);
+  }
+
   // Routing: handoffRouting.ts
 
   escalate(conversationId: string, decision: EscalationDecision): Promise<QueueTicket> {

@@ -107,6 +107,8 @@ const REPLIES = {
     en: 'What would you like me to stop? For example: "stop sending me offers", "cancel my order" or "never mind my request".',
     es: '¿Qué quieres que pare? Por ejemplo: "deja de enviarme ofertas", "cancela mi pedido" o "retira mi solicitud".',
   },
+  stopOffersButton: { en: 'Stop sending me offers', es: 'Deja de enviarme ofertas' },
+  cancelOrderButton: { en: 'Cancel my order', es: 'Cancela mi pedido' },
   marketingGranted: {
     en: 'Done: you will receive our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'Hecho: recibirás nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',
@@ -252,6 +254,25 @@ const REPLIES = {
     en: 'You currently receive our news and offers. Do you want to stop them?',
     es: 'Ahora recibes nuestras novedades y ofertas. ¿Quieres dejar de recibirlas?',
   },
+  confirmMarketingKeep: {
+    en: 'You already receive our news and offers (marketing messages) on {channel}. Do you want to keep receiving them?',
+    es: 'Ya recibes nuestras novedades y ofertas (mensajes de marketing) por {channel}. ¿Quieres seguir recibiéndolas?',
+  },
+  marketingKept: {
+    en: 'OK, you keep receiving our news and offers on {channel}. Say "stop sending me offers" at any time.',
+    es: 'De acuerdo, sigues recibiendo nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',
+  },
+  staffAsksConsent: {
+    en: 'Our team would like to ask: do you want to receive {purpose} from us on {channel}? Please answer yes or no.',
+    es: 'Nuestro equipo quiere preguntarte: ¿quieres recibir {purpose} por {channel}? Responde sí o no.',
+  },
+  purpose_marketing: { en: 'news and offers (marketing messages)', es: 'nuestras novedades y ofertas (mensajes de marketing)' },
+  purpose_service: { en: 'service messages about your orders', es: 'mensajes de servicio sobre tus pedidos' },
+  purpose_proactive: { en: 'updates we send first (proactive messages)', es: 'avisos que te enviamos por iniciativa nuestra (mensajes proactivos)' },
+  staffConsentGranted: {
+    en: 'Done: you will receive {purpose} on {channel}. Say "stop" at any time.',
+    es: 'Hecho: recibirás {purpose} por {channel}. Di "para" cuando quieras.',
+  },
   consentUnchanged: { en: 'OK, I changed nothing about news and offers.', es: 'De acuerdo, no he cambiado nada sobre novedades y ofertas.' },
   clarify: { en: 'I want to be sure I understood. Did you mean:', es: 'Quiero asegurarme de entenderte. ¿Te refieres a:' },
   noneOfThese: { en: 'None of these', es: 'Ninguna de estas' },
@@ -325,3 +346,13 @@ export function promptTemplates(): string[] {
   const keys = (Object.keys(REPLIES) as ReplyKey[]).filter((k) => /^(ask|retry)[A-Z]/.test(k) || k === 'survey');
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }
+
+/**
+ * The bot's yes/no questions ("Cancel order {order}?", "Did this answer your question?", "Anything else?"): a short
+ * reply to one ("👍", "fine", "yes I mean no") answers it, and is no request of the customer's own.
+ */
+export function yesNoQuestionTemplates(): string[] {
+  const keys = (Object.keys(REPLIES) as ReplyKey[]).filter((k) => /^confirm[A-Z]/.test(k) || YES_NO_QUESTIONS.has(k));
+  return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
+}
+const YES_NO_QUESTIONS = new Set<string>(['faqDidItAnswer', 'thanks', 'offerPerson', 'returnedToBot', 'faqGlad']);

@@ -20,6 +20,14 @@ export interface ChannelUser {
  * The social profile: one person behind many channel identities and contact points. Framework-free;
  * the bot and the console call it.
  */
+/** A consent question staff asked the customer (the console's "Grant"), pending on the profile until answered. */
+export interface ConsentAsk {
+  purpose: ConsentPurpose;
+  channel: string;
+  by: string;
+  at: string;
+}
+
 export class ProfileService implements ProfileActions {
   private rules: { at: number; rules: SegmentRule[] } | undefined;
 
@@ -201,7 +209,12 @@ export class ProfileService implements ProfileActions {
     if (!canEditCustomer(actor, await this.store.listConversations({ customerId: c.id, limit: MAX_PAGE }))) throw new AppError('CUSTOMER_NOT_SERVED');
   }
 
+  /**
+   * Staff record a withdrawal at once; a grant is the customer's to give (CONSENT_CUSTOMER_ONLY): staff ask instead
+   * (askConsentByStaff), and consent changes on the customer's explicit yes. Imports with evidence are customerImport.ts.
+   */
   async consentByStaff(customerId: string, actor: Actor, purpose: ConsentPurpose, granted: boolean, channel: string): Promise<Customer> {
+    if (granted) throw new AppError('CONSENT_CUSTOMER_ONLY');
     await this.editableBy(actor, customerId);
     const customer = await this.setConsent(customerId, purpose, granted, { channel: 'console', method: 'agent', scope: channel });
     await this.store.appendAudit({
@@ -210,6 +223,53 @@ export class ProfileService implements ProfileActions {
       targetType: 'customer',
       targetId: customerId,
       data: { purpose, channel, granted },
+    });
+    return customer;
+  }
+
+  /**
+   * Staff ask the customer for a consent (the console's "Grant"): nothing changes but the question pending on the
+   * profile, which the customer's next explicit yes or no answers (bot/consentTurn.ts). Audited.
+   */
+  async askConsentByStaff(customerId: string, actor: Actor, purpose: ConsentPurpose, channel: string): Promise<Customer> {
+    await this.editableBy(actor, customerId);
+    const ask: ConsentAsk = { purpose, channel, by: actor.id, at: new Date().toISOString() };
+    const customer = await this.update(customerId, (c) => ({ attributes: { ...c.attributes, consentAsk: ask } }));
+    await this.store.appendAudit({
+      actorId: actor.id,
+      action: 'customer.consent_ask',
+      targetType: 'customer',
+      targetId: customerId,
+      data: { purpose, channel },
+    });
+    return customer;
+  }
+
+  /** The consent question staff asked this customer and they have not answered yet. */
+  static consentAsk(c: Customer): ConsentAsk | undefined {
+    const ask = c.attributes.consentAsk as ConsentAsk | undefined;
+    return ask && typeof ask === 'object' && typeof ask.purpose === 'string' ? ask : undefined;
+  }
+
+  /**
+   * The customer's answer to staff's question: a yes grants (method 'chat', from their channel); either ends it. The
+   * evidence (who asked, when, the answer's message) goes to the audit log.
+   */
+  async answerConsentAsk(customerId: string, ask: ConsentAsk, granted: boolean, source: string, messageId?: string): Promise<Customer> {
+    const at = new Date().toISOString();
+    const customer = await this.update(customerId, (c) => {
+      const attributes = { ...c.attributes };
+      delete attributes.consentAsk;
+      return {
+        attributes,
+        consent: granted ? [...c.consent, { purpose: ask.purpose, channel: ask.channel, granted: true, at, source, method: 'chat' }] : c.consent,
+      };
+    });
+    await this.store.appendAudit({
+      action: 'customer.consent_answer',
+      targetType: 'customer',
+      targetId: customerId,
+      data: { purpose: ask.purpose, channel: ask.channel, granted, askedBy: ask.by, askedAt: ask.at, messageId },
     });
     return customer;
   }

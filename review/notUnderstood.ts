@@ -1,5 +1,5 @@
 import type { Message } from '../models/records';
-import { promptTemplates } from '../locale/replies';
+import { promptTemplates, yesNoQuestionTemplates } from '../locale/replies';
 
 /** One line of the not-understood list: a customer's own request the bot did not understand, with its language. */
 export interface NotUnderstood {
@@ -12,17 +12,20 @@ export interface NotUnderstood {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A prompt as sent starts with its template, placeholders filled in. */
-const PROMPTS = promptTemplates().map(
-  (tpl) =>
-    new RegExp(
-      '^' +
-        tpl
-          .split(/\{\w+\}/)
-          .map(escape)
-          .join('.*?'),
-      's',
-    ),
-);
+const asSent = (tpl: string) =>
+  new RegExp(
+    '^' +
+      tpl
+        .split(/\{\w+\}/)
+        .map(escape)
+        .join('.*?'),
+    's',
+  );
+const PROMPTS = promptTemplates().map(asSent);
+const YES_NO_QUESTIONS = yesNoQuestionTemplates().map(asSent);
+/** A reply to a yes/no question that reads as one: short ("👍", "fine", "not really"), or led by a yes or a no ("yes I mean no"). */
+const YES_NO_LEAD = /^(y|n|yes|no|yep|yeah|nope|nah|ok|okay|sure|fine|s[ií]|vale|claro|nada|bueno)(?=$|[\s,.!?])/iu;
+const SHORT_ANSWER_WORDS = 3;
 const EMAIL = /^\S+@\S+\.\S+$/;
 const ORDER_NUMBER = /^#?\s*\d{5,10}$/;
 const RATING = /^[1-5](\s*(\/\s*5|stars?|estrellas?))?$/i;
@@ -36,6 +39,13 @@ export function looksLikeAnswer(text: string): boolean {
 
 export function isPrompt(text: string): boolean {
   return PROMPTS.some((re) => re.test(text.trim()));
+}
+
+/** Whether the text reads as an answer to the bot's yes/no question it follows. */
+function answersYesNo(text: string, question: string): boolean {
+  if (!YES_NO_QUESTIONS.some((re) => re.test(question.trim()))) return false;
+  const t = text.trim();
+  return t.split(/\s+/).length <= SHORT_ANSWER_WORDS || YES_NO_LEAD.test(t);
 }
 
 /**
@@ -52,6 +62,13 @@ export function isRealRequest(message: Message, transcript: readonly Message[]):
     .filter((m) => m.kind === 'message')
     .at(-1);
   if (asked && (asked.role === 'bot' || asked.role === 'system') && isPrompt(asked.text)) return false;
+  if (asked && asked.role === 'bot' && answersYesNo(message.text, asked.text)) return false;
+  // Written while a person (or a contact centre) held the chat: the bot never tried to understand it.
+  const state = transcript
+    .slice(0, i)
+    .filter((m) => m.kind === 'event' && m.text === 'state')
+    .at(-1);
+  if (state && (state.data?.to === 'agent' || state.data?.to === 'external')) return false;
   const next = transcript.slice(i + 1).find((m) => m.kind === 'event' || (m.kind === 'message' && m.role !== 'customer'));
   if (next?.kind === 'event' && next.data?.type === 'satisfaction') return false;
   return true;

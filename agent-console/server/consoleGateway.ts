@@ -1,5 +1,6 @@
 import type { Server as IoServer, RemoteSocket, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
+import { askCustomerConsent } from '../../bot/consentTurn';
 import { AppError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { HandoffEvents, TransitionCause } from '../../handoff/handoffEvents';
@@ -212,6 +213,8 @@ export class ConsoleGateway {
     });
     this.on(socket, 'customer:consent', async (user, p) => {
       await this.customerReadable(user, p.customerId);
+      // Consent is the customer's to give: a grant becomes the bot's question to them (bot/consentTurn.ts).
+      if (p.granted) return { customer: await askCustomerConsent(this.d, user, p.customerId, p.purpose, p.channel), asked: true };
       return { customer: await this.d.profiles.consentByStaff(p.customerId, user, p.purpose, p.granted, p.channel) };
     });
     this.on(socket, 'customer:update', async (user, p) => {

@@ -99,7 +99,8 @@ export interface ClientToServerEvents {
   sync: (p: ClientPayload<'sync'>, ack: Ack<{ messages: Message[] }>) => void;
   'agents:list': (p: ClientPayload<'agents:list'>, ack: Ack<{ agents: AgentView[] }>) => void;
   'customer:update': (p: ClientPayload<'customer:update'>, ack: Ack<{ customer: Customer }>) => void;
-  'customer:consent': (p: ClientPayload<'customer:consent'>, ack: Ack<{ customer: Customer }>) => void;
+  /** A withdrawal is recorded at once; a grant asks the customer (asked: true) and changes consent only on their yes. */
+  'customer:consent': (p: ClientPayload<'customer:consent'>, ack: Ack<{ customer: Customer; asked?: boolean }>) => void;
 }
 
 export interface ServerToClientEvents {

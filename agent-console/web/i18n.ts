@@ -55,6 +55,7 @@ const STRINGS = {
   addNote: { en: 'Add note', es: 'Añadir nota' },
   save: { en: 'Save', es: 'Guardar' },
   grant: { en: 'Grant', es: 'Conceder' },
+  consentAsked: { en: 'asked the customer', es: 'preguntado al cliente' },
   samePerson: { en: 'Possibly the same person', es: 'Posiblemente la misma persona' },
   merge: { en: 'Merge', es: 'Fusionar' },
   notSame: { en: 'Not the same', es: 'No es la misma' },
@@ -294,6 +295,10 @@ const STRINGS = {
     es: 'Este chat cambió de estado y eso ya no es posible.',
   },
   err_HANDOFF_NOT_OWNER: { en: 'This chat is no longer yours.', es: 'Este chat ya no es tuyo.' },
+  err_CONSENT_CUSTOMER_ONLY: {
+    en: 'Only the customer can grant consent: they are asked in their chat.',
+    es: 'Solo el cliente puede dar su consentimiento: se le pregunta en su chat.',
+  },
   err_CUSTOMER_NOT_SERVED: {
     en: 'Only the agent serving this customer, or a supervisor, may change their profile.',
     es: 'Solo el agente que atiende a este cliente, o un supervisor, puede cambiar su perfil.',

@@ -58,6 +58,7 @@ function Score({ id, label, score, counts }: { id: string; label: string; score:
 
 function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId: string; conversationId: string }) {
   const [tags, setTags] = useState(p.tags.join(', '));
+  const [asked, setAsked] = useState<string[]>([]);
   const draft = draftOf(conversationId);
   const notes = (p.attributes.notes as { by: string; at: string; text: string }[] | undefined) ?? [];
   const past = history.value.get(conversationId) ?? [];
@@ -87,13 +88,17 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
           {(['proactive', 'marketing'] as const).map((purpose) => {
             const granted = consentNow(p, purpose, channelId);
             return (
-              <button
-                key={purpose}
-                id={`consent-${purpose}`}
-                onClick={() => void setConsent({ customerId: p.id, purpose, channel: channelId, granted: !granted })}
-              >
-                {`${granted ? tr('withdraw') : tr('grant')} ${purpose} (${channelName(channelId)})`}
-              </button>
+              <span key={purpose}>
+                <button
+                  id={`consent-${purpose}`}
+                  onClick={() =>
+                    void setConsent({ customerId: p.id, purpose, channel: channelId, granted: !granted }).then((q) => q && setAsked([...asked, purpose]))
+                  }
+                >
+                  {`${granted ? tr('withdraw') : tr('grant')} ${purpose} (${channelName(channelId)})`}
+                </button>
+                {!granted && asked.includes(purpose) ? <span id={`consent-${purpose}-asked`}>{tr('consentAsked')}</span> : null}
+              </span>
             );
           })}
         </dd>

@@ -15,9 +15,11 @@ export async function saveCustomer(payload: EmitPayload<'customer:update'>): Pro
   return data !== undefined;
 }
 
-export async function setConsent(payload: EmitPayload<'customer:consent'>): Promise<void> {
+/** True when a grant became a question to the customer (consent is theirs to give; it changes on their yes). */
+export async function setConsent(payload: EmitPayload<'customer:consent'>): Promise<boolean> {
   const data = await act('customer:consent', payload);
   if (data) setIn(customers, data.customer.id, data.customer);
+  return data?.asked === true;
 }
 
 export async function loadSuggestions(): Promise<void> {
