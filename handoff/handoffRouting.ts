@@ -151,6 +151,12 @@ export class HandoffRouting {
     return (await this.ctx.store.listUsers()).filter((u) => u.presence === 'online' && u.capacity > 0 && roles.includes(u.role));
   }
 
+  /** Whether any agent who can be offered chats holds fewer than their capacity: else no offer can succeed. */
+  private async anySlot(): Promise<boolean> {
+    for (const a of await this.offerableAgents()) if ((await this.ctx.store.countActiveChats(a.id)) < a.capacity) return true;
+    return false;
+  }
+
   /** The agent a chat is offered to now: its last offer, unless declined or timed out. */
   private standingOffer(c: Conversation, now: number): string | undefined {
     const to = c.queueInfo?.offeredTo.at(-1);
@@ -186,10 +192,13 @@ export class HandoffRouting {
    * before, then the least busy relative to capacity.
    */
   async pickAgent(c: Conversation, exclude: readonly string[] = [], now = Date.now()): Promise<User | undefined> {
+    const agents = await this.offerableAgents();
+    // Nobody to offer to: the queue's standing offers need not be read (the sweep tries every waiting chat).
+    if (agents.length === 0) return undefined;
     const offers = await this.standingOffers(c.id, now);
     const offeredBefore = new Set(c.queueInfo?.offeredTo ?? []);
     const candidates = [];
-    for (const a of await this.offerableAgents()) {
+    for (const a of agents) {
       if (exclude.includes(a.id) || this.coolingUntil(c, a.id) > now) continue;
       const load = (await this.ctx.store.countActiveChats(a.id)) + (offers.get(a.id) ?? 0);
       if (load >= a.capacity) continue;
@@ -217,6 +226,7 @@ export class HandoffRouting {
    */
   async offerWaiting(now = Date.now()): Promise<string[]> {
     const offered: string[] = [];
+    if (!(await this.anySlot())) return offered;
     for (const c of await this.queue()) {
       if (this.standingOffer(c, now)) continue;
       if (await this.offer(c.id, now)) offered.push(c.id);
@@ -271,6 +281,8 @@ export class HandoffRouting {
     const reoffered: string[] = [];
     const notified: string[] = [];
     const at = now.getTime();
+    // Trying every waiting chat is pointless while every agent's slots are taken by chats they hold.
+    const slots = await this.anySlot();
     for (const c of await this.queue()) {
       const lapsedTo = c.queueInfo?.offeredAt && !this.standingOffer(c, at) ? c.queueInfo.offeredTo.at(-1) : undefined;
       if (lapsedTo) {
@@ -281,7 +293,7 @@ export class HandoffRouting {
           { states: ['queued'], version: c.version },
         );
         if (raised && (await this.offer(c.id, at))) reoffered.push(c.id);
-      } else if (!this.standingOffer(c, at) && (await this.offer(c.id, at))) {
+      } else if (slots && !this.standingOffer(c, at) && (await this.offer(c.id, at))) {
         // Nobody had it: a slot freed up or a cool-down ended since it was last tried.
         reoffered.push(c.id);
       }
