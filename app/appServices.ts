@@ -116,6 +116,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     lastReplies: shared.lastReplies,
     defaultHandleSeconds: 300,
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
+    offerCooldownSeconds: config.handoff.offerCooldownSeconds,
     businessHours: config.handoff.businessHours,
     agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
     channelSendTimeoutMs: config.handoff.channelSendTimeoutMs,

@@ -38,6 +38,7 @@ export const ErrorCatalogue = {
   CUSTOMER_NOT_SERVED: { status: 403, message: 'Only the agent serving this customer, or a supervisor, may change their profile' },
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
+  HANDOFF_AGENT_OFFLINE: { status: 409, message: 'That agent is offline; choose someone online' },
   HANDOFF_DELIVERY_FAILED: { status: 502, message: 'The message could not be delivered to the channel' },
   HANDOFF_UNKNOWN_SKILL: { status: 404, message: 'No agent has this skill; nobody could take the chat' },
   HANDOFF_REASSIGNED: { status: 409, message: 'A supervisor reassigned this chat to someone else; you may still read it' },

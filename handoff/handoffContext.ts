@@ -15,6 +15,8 @@ export interface HandoffOptions {
   defaultHandleSeconds: number;
   /** A chat offered to an agent and not accepted within this many seconds goes to the next agent, one priority higher. */
   offerTimeoutSeconds: number;
+  /** An agent who declined a chat, or let its offer time out, is not offered that chat again for this long, seconds (default 120). */
+  offerCooldownSeconds?: number;
   /** When agents work; outside these hours customers are offered to leave a message. */
   businessHours?: BusinessHours;
   /**

@@ -105,7 +105,7 @@ export class HandoffLifecycle {
           : new AppError('HANDOFF_INVALID_TRANSITION', 'the chat changed meanwhile; look again');
     let next: Conversation;
     if (to.agentId) {
-      const target = await this.ctx.agent(to.agentId);
+      const target = await this.available(to.agentId);
       if (target.id === before.agentId) throw new AppError('VALIDATION_FAILED', 'this agent holds the chat already');
       const r = await this.ctx.move({
         conversationId,
@@ -172,6 +172,17 @@ export class HandoffLifecycle {
   }
 
   /**
+   * The agent a chat is handed to (a reassignment or a transfer) must be there to take it: an offline one would be
+   * announced to the customer, then have the chat handed back to the queue by the presence watch moments later. Their
+   * capacity is checked in the same atomic step as the move (HANDOFF_AT_CAPACITY), with no override.
+   */
+  private async available(agentId: string): Promise<User> {
+    const target = await this.ctx.agent(agentId);
+    if (target.presence === 'offline') throw new AppError('HANDOFF_AGENT_OFFLINE', `${target.name} is offline; choose someone online`);
+    return target;
+  }
+
+  /**
    * A skill group exists while an account routing offers chats to has that skill: a chat sent to any other (by a
    * reassignment or a transfer) would wait in the queue for nobody.
    */
@@ -189,7 +200,7 @@ export class HandoffLifecycle {
     const detail = { fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill };
     let next: Conversation;
     if (to.agentId) {
-      const target = await this.ctx.agent(to.agentId);
+      const target = await this.available(to.agentId);
       const r = await this.ctx.move({
         conversationId,
         to: 'agent',

@@ -46,7 +46,7 @@ export class HandoffRouting {
     const c = await this.ctx.conversation(conversationId);
     if (c.state === 'queued') return this.ticket(c);
     const now = new Date().toISOString();
-    const online = this.ctx.isOpen() ? await this.onlineAgents() : [];
+    const online = this.ctx.isOpen() ? await this.offerableAgents() : [];
     const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
     // An agent's chat goes back to the queue only by a transfer to a skill group.
     const r = await this.ctx.move({
@@ -87,9 +87,10 @@ export class HandoffRouting {
 
   /**
    * Position and an honest wait, from the real queue: the chats ahead (and how long they have waited already), the
-   * free capacity of online agents, and the handling times of recent chats. Never below what the chats ahead have
-   * already waited (a queue that has not moved for them will not move faster for this one); a range when the
-   * handling times spread or are few.
+   * free capacity of the agents who can be offered this chat, and the handling times of recent chats. Never below what
+   * the chats ahead have already waited (a queue that has not moved for them will not move faster for this one), nor
+   * below the cool-down of the only agents with a free slot who passed on this chat; a range when the handling times
+   * spread or are few.
    */
   async ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
     const queue = await this.queue();
@@ -97,24 +98,35 @@ export class HandoffRouting {
     const ahead = index >= 0 ? queue.slice(0, index) : queue;
     const position = ahead.length + 1;
     // Outside business hours nobody counts as available, whatever their presence says.
-    const online = this.ctx.isOpen(new Date(now)) ? await this.onlineAgents() : [];
+    const online = this.ctx.isOpen(new Date(now)) ? await this.offerableAgents() : [];
     if (online.length === 0) return { position, estimatedWaitSeconds: -1, agentsOnline: 0 };
     const capacity = online.reduce((n, a) => n + a.capacity, 0);
-    let busy = 0;
-    for (const a of online) busy += await this.ctx.store.countActiveChats(a.id);
-    const free = Math.max(0, capacity - busy);
+    // Free slots of agents this chat may be offered to now, and of those cooling down after passing on it.
+    let freeNow = 0;
+    let freeCooling = 0;
+    let coolingEnds = Infinity;
+    for (const a of online) {
+      const slots = Math.max(0, a.capacity - (await this.ctx.store.countActiveChats(a.id)));
+      const until = this.coolingUntil(c, a.id);
+      if (until <= now) freeNow += slots;
+      else if (slots > 0) [freeCooling, coolingEnds] = [freeCooling + slots, Math.min(coolingEnds, until)];
+    }
     const handle = await this.handlingTimes();
     const waitedAhead = Math.max(0, ...ahead.map((q) => (now - Date.parse(q.queuedAt ?? q.updatedAt)) / 1000));
     let low: number;
     let mid: number;
     let high: number;
-    if (position <= free) {
+    if (position <= freeNow) {
       // A free slot takes the chat as soon as an agent accepts the offer.
       [low, mid, high] = [0, 30, 60];
+    } else if (position <= freeNow + freeCooling) {
+      // The free slots belong to agents who passed on this chat: it is offered to them again after the cool-down.
+      const cooling = (coolingEnds - now) / 1000;
+      [low, mid, high] = [cooling, cooling + 30, cooling + 60];
     } else {
       // Each chat beyond the free slots waits for one to free up: with every slot busy, one frees up every
       // handling time ÷ capacity on average.
-      const slots = position - free;
+      const slots = position - freeNow - freeCooling;
       [low, mid, high] = [handle.low, handle.median, handle.high].map((h) => (slots * h) / Math.max(1, capacity)) as [number, number, number];
     }
     low = Math.max(low, waitedAhead);
@@ -130,8 +142,32 @@ export class HandoffRouting {
     return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
   }
 
-  private async onlineAgents(): Promise<User[]> {
-    return (await this.ctx.store.listUsers()).filter((u) => u.presence === 'online' && u.capacity > 0);
+  /**
+   * Staff who can be offered chats now: online, with capacity, in a role routing offers to (OFFER_ROLES). Supervisors
+   * online do not make a customer wait for a person who will never be offered the chat.
+   */
+  private async offerableAgents(): Promise<User[]> {
+    const roles = this.ctx.options.offerRoles ?? ['agent'];
+    return (await this.ctx.store.listUsers()).filter((u) => u.presence === 'online' && u.capacity > 0 && roles.includes(u.role));
+  }
+
+  /** Whether any agent who can be offered chats holds fewer than their capacity: else no offer can succeed. */
+  private async anySlot(): Promise<boolean> {
+    for (const a of await this.offerableAgents()) if ((await this.ctx.store.countActiveChats(a.id)) < a.capacity) return true;
+    return false;
+  }
+
+  /** The agent a chat is offered to now: its last offer, unless declined or timed out. */
+  private standingOffer(c: Conversation, now: number): string | undefined {
+    const to = c.queueInfo?.offeredTo.at(-1);
+    const at = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : NaN;
+    return to && now - at < this.ctx.options.offerTimeoutSeconds * 1000 ? to : undefined;
+  }
+
+  /** Until when (ms) an agent who passed on this chat (declined it, or let the offer time out) is not offered it again. */
+  private coolingUntil(c: Conversation, agentId: string): number {
+    const at = c.queueInfo?.passedAt?.[agentId];
+    return at ? Date.parse(at) + (this.ctx.options.offerCooldownSeconds ?? 120) * 1000 : -Infinity;
   }
 
   /**
@@ -151,65 +187,90 @@ export class HandoffRouting {
   }
 
   /**
-   * Routing: among online agents of the offered roles under capacity (chats held plus offers standing) who were not
-   * offered this chat yet, those with the skill and language first, then the least busy relative to capacity.
+   * Routing: among online agents of the offered roles under capacity (chats held plus offers standing) who did not
+   * pass on this chat within the cool-down, those with the skill and language first, then those not offered it
+   * before, then the least busy relative to capacity.
    */
-  async pickAgent(c: Conversation, exclude: readonly string[] = []): Promise<User | undefined> {
-    const roles = this.ctx.options.offerRoles ?? ['agent'];
-    const offers = await this.standingOffers(c.id);
+  async pickAgent(c: Conversation, exclude: readonly string[] = [], now = Date.now()): Promise<User | undefined> {
+    const agents = await this.offerableAgents();
+    // Nobody to offer to: the queue's standing offers need not be read (the sweep tries every waiting chat).
+    if (agents.length === 0) return undefined;
+    const offers = await this.standingOffers(c.id, now);
+    const offeredBefore = new Set(c.queueInfo?.offeredTo ?? []);
     const candidates = [];
-    for (const a of await this.onlineAgents()) {
-      if (exclude.includes(a.id) || !roles.includes(a.role)) continue;
+    for (const a of agents) {
+      if (exclude.includes(a.id) || this.coolingUntil(c, a.id) > now) continue;
       const load = (await this.ctx.store.countActiveChats(a.id)) + (offers.get(a.id) ?? 0);
       if (load >= a.capacity) continue;
       const fit = (!c.skill || a.skills.includes(c.skill) ? 0 : 2) + (!c.language || a.languages.length === 0 || a.languages.includes(c.language) ? 0 : 1);
-      candidates.push({ a, fit, load: load / a.capacity });
+      candidates.push({ a, fit, again: offeredBefore.has(a.id) ? 1 : 0, load: load / a.capacity });
     }
-    candidates.sort((x, y) => x.fit - y.fit || x.load - y.load);
+    candidates.sort((x, y) => x.fit - y.fit || x.again - y.again || x.load - y.load);
     return candidates[0]?.a;
   }
 
-  /** Offers standing per agent (a queued chat's last offer, not yet timed out), besides the chat `except`. */
+  /** Offers standing per agent (a queued chat's last offer, neither declined nor timed out), besides the chat `except`. */
   private async standingOffers(except: string, now = Date.now()): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const q of await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 })) {
-      if (q.id === except) continue;
-      const to = q.queueInfo?.offeredTo.at(-1);
-      const at = q.queueInfo?.offeredAt ? Date.parse(q.queueInfo.offeredAt) : NaN;
-      if (to && now - at < this.ctx.options.offerTimeoutSeconds * 1000) out.set(to, (out.get(to) ?? 0) + 1);
+      const to = q.id === except ? undefined : this.standingOffer(q, now);
+      if (to) out.set(to, (out.get(to) ?? 0) + 1);
     }
     return out;
   }
 
   /**
-   * Offers every queued chat without a standing offer, in queue order, as far as capacity allows: run when an agent
-   * comes online or frees a slot, so chats are spread at once instead of after an offer timeout.
+   * Offers every queued chat without a standing offer, in queue order (highest priority, then longest waiting), as far
+   * as capacity allows: run when an agent comes online, frees a slot or declines, so chats are spread at once instead
+   * of after an offer timeout.
    */
   async offerWaiting(now = Date.now()): Promise<string[]> {
     const offered: string[] = [];
+    if (!(await this.anySlot())) return offered;
     for (const c of await this.queue()) {
-      const at = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : NaN;
-      if (c.queueInfo?.offeredTo.length && now - at < this.ctx.options.offerTimeoutSeconds * 1000) continue;
-      if (await this.offer(c.id)) offered.push(c.id);
+      if (this.standingOffer(c, now)) continue;
+      if (await this.offer(c.id, now)) offered.push(c.id);
     }
     return offered;
   }
 
-  /** Offers a queued chat to the best agent who has not had it yet; returns who, if anyone. */
-  async offer(conversationId: string): Promise<string | undefined> {
+  /** Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. */
+  async offer(conversationId: string, now = Date.now()): Promise<string | undefined> {
     const c = await this.ctx.store.getConversation(conversationId);
     if (!c || c.state !== 'queued') return undefined;
-    const offeredTo = c.queueInfo?.offeredTo ?? [];
-    const best = await this.pickAgent(c, offeredTo);
+    const standing = this.standingOffer(c, now);
+    const best = await this.pickAgent(c, standing ? [standing] : [], now);
     if (!best) return undefined;
     const next = await this.ctx.store.updateConversation(
       c.id,
-      { queueInfo: { ...c.queueInfo, offeredTo: [...offeredTo, best.id], offeredAt: new Date().toISOString() } },
+      { queueInfo: { ...c.queueInfo, offeredTo: [...(c.queueInfo?.offeredTo ?? []), best.id], offeredAt: new Date(now).toISOString() } },
       { states: ['queued'], version: c.version },
     );
     if (!next) return undefined;
     this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
     return best.id;
+  }
+
+  /**
+   * The offered agent passes on the chat: their slot is free at once, they are not offered this chat again for the
+   * cool-down (OFFER_COOLDOWN_SECONDS), and every waiting chat is offered afresh in queue order (this one to the next
+   * agent, a waiting one perhaps to them). Returns who the chat stands offered to now, if anyone.
+   */
+  async decline(agentId: string, conversationId: string, now = Date.now()): Promise<string | undefined> {
+    const c = await this.ctx.store.getConversation(conversationId);
+    // Only the agent holding the offer may pass it on; anything else looks like a chat that does not exist.
+    if (!c || c.state !== 'queued' || this.standingOffer(c, now) !== agentId) throw new AppError('HANDOFF_NOT_FOUND');
+    const passed = await this.ctx.store.updateConversation(c.id, { queueInfo: this.passedOn(c, agentId, now) }, { states: ['queued'], version: c.version });
+    if (!passed) throw new AppError('HANDOFF_INVALID_TRANSITION', 'the chat changed meanwhile; look again');
+    await this.offerWaiting(now);
+    const after = await this.ctx.store.getConversation(c.id);
+    return after ? this.standingOffer(after, now) : undefined;
+  }
+
+  /** The queue info after `agentId` passed on the chat at `now`: no offer stands, and their cool-down starts. */
+  private passedOn(c: Conversation, agentId: string, now: number): NonNullable<Conversation['queueInfo']> {
+    const { offeredAt: _ended, ...info } = c.queueInfo ?? { offeredTo: [] };
+    return { ...info, passedAt: { ...info.passedAt, [agentId]: new Date(now).toISOString() } };
   }
 
   /**
@@ -219,21 +280,26 @@ export class HandoffRouting {
   async sweep(now = new Date()): Promise<{ reoffered: string[]; notified: string[] }> {
     const reoffered: string[] = [];
     const notified: string[] = [];
+    const at = now.getTime();
+    // Trying every waiting chat is pointless while every agent's slots are taken by chats they hold.
+    const slots = await this.anySlot();
     for (const c of await this.queue()) {
-      const offeredAt = c.queueInfo?.offeredAt ? Date.parse(c.queueInfo.offeredAt) : c.queuedAt ? Date.parse(c.queuedAt) : now.getTime();
-      if (now.getTime() - offeredAt >= this.ctx.options.offerTimeoutSeconds * 1000) {
-        const raised = await this.ctx.store.updateConversation(c.id, { priority: c.priority + 1 }, { states: ['queued'], version: c.version });
-        if (raised && (await this.offer(c.id))) reoffered.push(c.id);
-        else if (raised)
-          await this.ctx.store.updateConversation(
-            c.id,
-            { queueInfo: { ...raised.queueInfo, offeredTo: raised.queueInfo?.offeredTo ?? [], offeredAt: now.toISOString() } },
-            { states: ['queued'] },
-          );
+      const lapsedTo = c.queueInfo?.offeredAt && !this.standingOffer(c, at) ? c.queueInfo.offeredTo.at(-1) : undefined;
+      if (lapsedTo) {
+        // The offer timed out: the agent's slot is free again, they cool down like after a decline.
+        const raised = await this.ctx.store.updateConversation(
+          c.id,
+          { priority: c.priority + 1, queueInfo: this.passedOn(c, lapsedTo, at) },
+          { states: ['queued'], version: c.version },
+        );
+        if (raised && (await this.offer(c.id, at))) reoffered.push(c.id);
+      } else if (slots && !this.standingOffer(c, at) && (await this.offer(c.id, at))) {
+        // Nobody had it: a slot freed up or a cool-down ended since it was last tried.
+        reoffered.push(c.id);
       }
       const fresh = await this.ctx.store.getConversation(c.id);
       if (!fresh || fresh.state !== 'queued') continue;
-      const ticket = await this.ticket(fresh);
+      const ticket = await this.ticket(fresh, at);
       const last = fresh.queueInfo?.lastNotice;
       // Meaningful: a better position, or a wait that moved by at least a minute and a quarter of what was said.
       const moved = !last || ticket.position < last.position || Math.abs(ticket.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
@@ -263,7 +329,7 @@ export class HandoffRouting {
       if (next) out.push(next);
     }
     // Offers standing to them move on now, not after the offer timeout.
-    for (const q of await this.queue()) if (q.queueInfo?.offeredTo.at(-1) === agentId) await this.offer(q.id);
+    for (const q of await this.queue()) if (this.standingOffer(q, Date.now()) === agentId) await this.offer(q.id);
     return out;
   }
 
@@ -287,7 +353,7 @@ export class HandoffRouting {
 
   async requeueFromAgent(c: Conversation, cause: 'agent_offline'): Promise<Conversation | null> {
     const now = new Date().toISOString();
-    const online = this.ctx.isOpen() ? (await this.onlineAgents()).filter((a) => a.id !== c.agentId) : [];
+    const online = this.ctx.isOpen() ? (await this.offerableAgents()).filter((a) => a.id !== c.agentId) : [];
     const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
     const r = await this.ctx.move({
       conversationId: c.id,

@@ -56,14 +56,17 @@ export class HandoffService {
   queue(): Promise<Conversation[]> {
     return this.routing.queue();
   }
-  pickAgent(c: Conversation, exclude: readonly string[] = []): Promise<User | undefined> {
-    return this.routing.pickAgent(c, exclude);
+  pickAgent(c: Conversation, exclude: readonly string[] = [], now = Date.now()): Promise<User | undefined> {
+    return this.routing.pickAgent(c, exclude, now);
   }
   offerWaiting(now = Date.now()): Promise<string[]> {
     return this.routing.offerWaiting(now);
   }
   offer(conversationId: string): Promise<string | undefined> {
     return this.routing.offer(conversationId);
+  }
+  decline(agentId: string, conversationId: string): Promise<string | undefined> {
+    return this.routing.decline(agentId, conversationId);
   }
   sweep(now = new Date()): Promise<{ reoffered: string[]; notified: string[] }> {
     return this.routing.sweep(now);

@@ -116,8 +116,16 @@ export interface Conversation {
   holdingNoticeAt?: string;
   closedAt?: string;
   satisfaction?: { score: number; comment?: string; at: string };
-  /** Routing state while queued: who was offered the chat, when, and what the customer was last told. */
-  queueInfo?: { offeredTo: string[]; offeredAt?: string; lastNotice?: { position: number; waitSeconds: number } };
+  /**
+   * Routing state while queued: who was offered the chat, the standing offer's time (absent once declined or lapsed),
+   * when each agent last passed on it (declined, or let the offer lapse: the cool-down), what the customer was last told.
+   */
+  queueInfo?: {
+    offeredTo: string[];
+    offeredAt?: string;
+    passedAt?: Record<string, string>;
+    lastNotice?: { position: number; waitSeconds: number };
+  };
   /** Every agent who has held the conversation, in order; kept by the store whenever agentId is set. */
   handledBy?: string[];
   /** Highest sequence number handed out for this conversation. */

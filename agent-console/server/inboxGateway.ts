@@ -23,7 +23,7 @@ import type { SocketData } from './protocol';
 
 /**
  * Serves inboxProtocol.ts: declining an offered chat (routing moves on at once instead of after
- * OFFER_TIMEOUT_SECONDS), the supervisors' list of every open chat, and the inbox settings (offer timeout,
+ * OFFER_TIMEOUT_SECONDS, and the decliner's slot is free at once), the supervisors' list of every open chat, and the inbox settings (offer timeout,
  * service levels). Sockets are authenticated by the console gateway's middleware before any handler runs.
  */
 const OPEN_CHATS_LIMIT = 2000;
@@ -48,12 +48,8 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
   const view = (c: Conversation) => conversationView(d.store, c);
 
   io.on('connection', (socket: InboxSocket) => {
-    on(socket, d, 'offer:decline', async (user, p) => {
-      const c = await d.store.getConversation(p.conversationId);
-      // Only the agent holding the offer may pass it on; anything else looks like a chat that does not exist.
-      if (!c || c.state !== 'queued' || c.queueInfo?.offeredTo.at(-1) !== user.id) throw new AppError('HANDOFF_NOT_FOUND');
-      return { offeredTo: (await d.handoff.offer(c.id)) ?? null };
-    });
+    // Only the agent holding the offer may pass it on (HANDOFF_NOT_FOUND for anyone else); their slot frees at once.
+    on(socket, d, 'offer:decline', async (user, p) => ({ offeredTo: (await d.handoff.decline(user.id, p.conversationId)) ?? null }));
     on(socket, d, 'inbox:all', async (user) => {
       if (user.role === 'agent') throw new AppError('FORBIDDEN');
       const open = await d.store.listConversations({ states: ['queued', 'agent'], limit: OPEN_CHATS_LIMIT });

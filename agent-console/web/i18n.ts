@@ -320,6 +320,10 @@ const STRINGS = {
   err_MERGE_SUGGESTION_DECIDED: { en: 'Someone already decided on this suggestion.', es: 'Alguien ya decidió sobre esta sugerencia.' },
   err_HANDOFF_AT_CAPACITY: { en: 'You already have as many chats as you can take. Close one first.', es: 'Ya tienes el máximo de chats. Cierra uno antes.' },
   err_HANDOFF_UNKNOWN_AGENT: { en: 'That colleague no longer exists.', es: 'Ese colega ya no existe.' },
+  err_HANDOFF_AGENT_OFFLINE: {
+    en: 'That colleague is offline, so the chat stays where it is. Choose someone online.',
+    es: 'Ese colega está desconectado, así que el chat sigue donde estaba. Elige a alguien conectado.',
+  },
   err_HANDOFF_DELIVERY_FAILED: {
     en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.',
     es: 'El mensaje se guardó pero el canal del cliente no lo aceptó. Usa Reintentar en el mensaje.',

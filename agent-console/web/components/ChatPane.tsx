@@ -194,7 +194,8 @@ function TransferMenu({ c, reassigning = false }: { c: ConversationView; reassig
             <select id={ids.target} value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
               <option value="">{reassigning ? tr('reassignTo') : tr('transferTo')}</option>
               {colleagues.map((a) => (
-                <option key={a.id} value={`agent:${a.id}`} data-presence={a.presence}>
+                // The server refuses an offline or full agent (HANDOFF_AGENT_OFFLINE, HANDOFF_AT_CAPACITY): shown, not choosable.
+                <option key={a.id} value={`agent:${a.id}`} data-presence={a.presence} disabled={a.presence === 'offline' || a.activeChats >= a.capacity}>
                   {`${a.name} · ${tr(a.presence)} · ${a.activeChats}/${a.capacity}${a.activeChats >= a.capacity ? ` (${tr('atCapacity')})` : ''}`}
                 </option>
               ))}

@@ -34,8 +34,13 @@ import { loadSuggestions } from './customer';
  */
 export function offeredToMe(c: ConversationView | undefined, at = now.value): boolean {
   const info = c?.queueInfo;
-  if (!c || c.state !== 'queued' || !info?.offeredAt || info.offeredTo.at(-1) !== me.value?.id || declined.value.has(c.id)) return false;
+  if (!c || c.state !== 'queued' || !info?.offeredAt || info.offeredTo.at(-1) !== me.value?.id || declined.value.has(offerKey(c))) return false;
   return offerSecondsLeft(c, at) > 0;
+}
+
+/** An offer is its chat and its time: one declined stays hidden, the same chat offered again after the cool-down shows. */
+function offerKey(c: ConversationView): string {
+  return `${c.id} ${c.queueInfo?.offeredAt ?? ''}`;
 }
 
 export function offerSecondsLeft(c: ConversationView, at = now.value): number {
@@ -190,6 +195,7 @@ export async function claim(conversationId: string): Promise<void> {
 }
 
 export async function decline(conversationId: string): Promise<void> {
-  addTo(declined, conversationId, 'console-declined');
+  const c = conversations.value.get(conversationId);
+  addTo(declined, c ? offerKey(c) : conversationId, 'console-declined');
   await act('offer:decline', { conversationId });
 }
