@@ -99,10 +99,15 @@ describeBrowser('agent console in headless Chromium', () => {
     await alice.locator('#notes', { hasText: 'Prefers email follow-up <script>x</script>' }).waitFor();
     const profile = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
     expect(profile?.tags).toEqual(['late-delivery', '<b>bold</b>']);
+    // Consent is the customer's to give: "Grant" asks them in their chat, and only their yes grants it.
     await alice.click('#consent-marketing');
+    await alice.locator('#consent-marketing-asked', { hasText: 'asked the customer' }).waitFor();
+    const asked = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
+    expect(asked?.consent.some((c) => c.purpose === 'marketing' && c.granted)).toBe(false);
+    await customer('console-1', 'yes');
     await alice.locator('#consent-marketing', { hasText: 'Withdraw marketing' }).waitFor();
     const consented = await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'xss-customer' });
-    expect(consented?.consent.at(-1)).toMatchObject({ purpose: 'marketing', channel: 'test', granted: true, method: 'agent' });
+    expect(consented?.consent.at(-1)).toMatchObject({ purpose: 'marketing', channel: 'test', granted: true, method: 'chat' });
     // Canned replies: "/" and a word in an empty reply, Enter inserts the match.
     await alice.fill('#composer-text', '/patience');
     await alice.locator('#canned-menu [data-canned="wait"]').waitFor();

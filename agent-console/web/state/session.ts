@@ -126,6 +126,10 @@ async function connect(): Promise<void> {
       const mine = mineIds.value.includes(conversationId);
       if (conversationId !== current.value || document.hidden) setIn(unread, conversationId, (unread.value.get(conversationId) ?? 0) + 1);
       if (mine && document.hidden) notify(displayName(conversations.value.get(conversationId) ?? { customerId: conversationId, channelId: '' }), message.text);
+    } else if ((message.role === 'bot' || message.role === 'system') && conversationId === current.value) {
+      // The bot acted on the customer's words (a consent answered or withdrawn, an e-mail saved): the open profile
+      // is read again, so the panel never shows a state the customer has just changed.
+      void loadChat(conversationId);
     }
   });
   s.on('typing', ({ conversationId, from, userId, internal }) => {
