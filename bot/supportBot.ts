@@ -103,12 +103,13 @@ export class SupportBot {
       sentiment: round(recognition.sentiment),
       language: recognition.language,
     });
-    if (closedReply?.kind === 'rating' && closedReply.person) {
-      // "3, and I want to talk to someone": the rating and the words that gave it belong to the closed chat (which stays
-      // closed); the request for a person is new business in a new conversation, which carries the words too.
+    if (closedReply?.kind === 'rating' && closedReply.followUp) {
+      // "3, and I want to talk to someone", "3 - but I still need a refund for order 12345": the rating and the words that
+      // gave it belong to the closed chat (which stays closed); the request is new business in a new conversation, which
+      // carries the words too and is queued or answered there.
       await this.d.store.appendMessage(incoming(conversation.id), DEFERRED);
       await this.d.recordSatisfaction(conversation.id, closedReply.score, closedReply.comment);
-      closedReply = { kind: 'new' };
+      closedReply = { kind: 'new', rated: true };
     }
     if (closedReply?.kind === 'new') {
       conversation = await startFollowUpConversation(this.d, context, conversation);
@@ -180,6 +181,7 @@ export class SupportBot {
     await this.d.mainDialog.lastQuestion(context);
 
     if (closedReply && closedReply.kind !== 'new') return answerClosed(this.d, context, current, closedReply);
+    if (closedReply?.rated) await context.sendActivity(t(language.language, 'thanksFeedback'));
 
     if (text.trim() === '' && attachments.length === 0) {
       await context.sendActivity(t(language.language, 'emptyMessage'));
