@@ -8,7 +8,7 @@ import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
 import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
-import { answerClosed, readClosedReply } from './closedTurn';
+import { answerClosed, readClosedReply, type ClosedReply } from './closedTurn';
 import { answerConsentAsk, honourOptOut, optsOut } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
@@ -37,7 +37,7 @@ interface StoredTurn {
   text: string;
   attachments: AttachmentMeta[];
   recognition: Recognition;
-  closedReply: ReturnType<typeof readClosedReply> | undefined;
+  closedReply: ClosedReply | undefined;
   message: Message;
   /** The channel's retry of an activity whose first attempt failed (turnRetry.ts). */
   retried: boolean;
@@ -89,7 +89,11 @@ export class SupportBot {
     const recognition = await this.d.recognizer.recognize(text, { language: hint });
 
     // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
-    let closedReply = conversation.state === 'closed' ? readClosedReply(this.d.mainDialog, conversation, text, recognition) : undefined;
+    // A channel's retry of a message the closed chat already holds is that turn again (answered only if it failed,
+    // turnRetry.ts): read afresh, a retried "3" after its rating was stored would look like new business.
+    const again = conversation.state === 'closed' && activityId ? await this.d.store.findMessageByActivity(conversation.id, activityId) : null;
+    let closedReply: ClosedReply | undefined =
+      conversation.state !== 'closed' ? undefined : again ? { kind: 'smalltalk' } : readClosedReply(this.d.mainDialog, conversation, text, recognition);
     const incoming = (conversationId: string): NewMessage => ({
       conversationId,
       role: 'customer',

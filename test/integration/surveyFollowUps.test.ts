@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io-client';
+import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
 import { createStaff, online, type Staff } from '../helpers/consoleClient';
@@ -118,6 +119,18 @@ describe('survey answers with more to them', () => {
     expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score } });
     expect((await chat.conversation()).id).toBe(closedId);
     expect((await said(closedId)).slice(-2)).toEqual([decline, rating]);
+  });
+
+  test.each(['3', 'terrible'])('a retried %j after the survey ended is stored and rated once, and opens nothing new', async (text) => {
+    const { chat, closedId } = await closedChat('en-US');
+    await chat.say('thanks');
+    const activity = messageActivity({ conversation: { id: chat.conversationId }, from: { id: chat.userId }, text, serviceUrl: channel.url });
+    expect((await post(running.url, activity)).status).toBe(200);
+    expect((await post(running.url, activity)).status).toBe(200);
+    const events = (await running.app.store.listMessages(closedId)).filter((m) => m.kind === 'event' && m.data?.type === 'satisfaction');
+    expect(events).toHaveLength(1);
+    expect((await chat.conversation()).id).toBe(closedId);
+    expect((await said(closedId)).filter((t) => t === text)).toHaveLength(1);
   });
 
   test('web chat: "2, the agent was slow", then "terrible" stays on the closed chat', async () => {
