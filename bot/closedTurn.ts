@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog';
 import { findHumanRequest } from '../dialogs/humanRequest';
-import { parseRatingWithComment } from '../dialogs/ratingParser';
+import { parseBareRating, parseRatingWithComment } from '../dialogs/ratingParser';
 import { turnInfo } from '../dialogs/turnInfo';
 import { readYesNo } from '../dialogs/yesNo';
 import { t } from '../locale/replies';
@@ -12,24 +12,66 @@ import type { SupportBotDeps } from './turnIntake';
 
 /** What a message to a closed conversation is: its survey answer, a polite close, or the start of something new. */
 export type ClosedReply =
-  /** `person`: the answer also asks for a person ("1 - awful, I want to speak to a manager"): rated, then queued anew. */
-  { kind: 'rating'; score: number; comment?: string; person?: boolean } | { kind: 'decline' } | { kind: 'smalltalk' } | { kind: 'new' };
+  /**
+   * `followUp`: the answer also asks for something new, rated on the closed chat, then handled in a new one: a person
+   * ("1 - awful, I want to speak to a manager", queued) or a request the recognizer is sure of ("3 - but I still need a
+   * refund for order 12345", answered by the bot).
+   */
+  | { kind: 'rating'; score: number; comment?: string; followUp?: 'person' | 'request' }
+  /** A bare word of feeling moments after the rating ("terrible"): more comment on it, not a new complaint. */
+  | { kind: 'remark'; comment: string }
+  | { kind: 'decline' }
+  | { kind: 'smalltalk' }
+  /** `rated`: the message also rated the closed chat (a rating with a follow-up). */
+  | { kind: 'new'; rated?: boolean };
+
+/**
+ * How long after a survey was answered (or turned down) a bare rating or word of feeling still belongs to it. Such an
+ * afterthought ("terrible", or the "4" a customer sends after "thanks") comes within a minute or two; ten minutes
+ * leaves room for a slow reply, while a bare word much later more likely starts something new, and a new
+ * conversation is where the bot and the agents will read it.
+ */
+export const SURVEY_AFTERTHOUGHT_MS = 10 * 60_000;
+
+/** Intents about the chat just had rather than new business: in a survey answer they are part of the comment. */
+const ABOUT_THE_CHAT = new Set(['thanks', 'goodbye', 'greeting', 'complaint', 'feedback.review', 'human.request', 'help', 'language.change']);
 
 /**
  * A message to a closed conversation. Its survey answer (a rating in digits, stars or words, in either language)
  * and polite closings ("no", "thanks", "bye") stay in it, so it stays closed and counts in handling times; anything
  * else is new business and starts a new conversation (startFollowUpConversation).
  */
-export function readClosedReply(mainDialog: MainDialog, conversation: Conversation, text: string, r: Recognition): ClosedReply {
+export function readClosedReply(mainDialog: MainDialog, conversation: Conversation, text: string, r: Recognition, now: number = Date.now()): ClosedReply {
   const decision = mainDialog.decision(r);
   const closing = readYesNo(text) !== undefined || (decision.kind === 'answer' && ['thanks', 'goodbye'].includes(decision.intent));
   if (conversation.tags.includes('survey_pending')) {
     const rating = parseRatingWithComment(text);
-    if (rating) return { kind: 'rating', score: rating.score, comment: rating.comment, ...(findHumanRequest(text) ? { person: true } : {}) };
+    if (rating) {
+      // The recognizer read the whole message; a sure business intent (or a choice between business intents) in it is
+      // a request beside the rating, which the words "3, thanks" or "2, the agent was slow" are not.
+      const options = decision.kind === 'answer' ? [decision.intent] : decision.kind === 'clarify' ? decision.options : [];
+      const request = rating.comment !== undefined && options.length > 0 && options.every((i) => !ABOUT_THE_CHAT.has(i));
+      const followUp = findHumanRequest(text) ? 'person' : request ? 'request' : undefined;
+      return { kind: 'rating', score: rating.score, comment: rating.comment, ...(followUp ? { followUp } : {}) };
+    }
     if (closing) return { kind: 'decline' };
     return { kind: 'new' };
   }
-  return closing ? { kind: 'smalltalk' } : { kind: 'new' };
+  if (closing) return { kind: 'smalltalk' };
+  return readAfterthought(conversation, text, now) ?? { kind: 'new' };
+}
+
+/**
+ * A bare rating or word of feeling shortly after the survey ended (SURVEY_AFTERTHOUGHT_MS from the closed chat's last
+ * activity): the rating a customer who first said "thanks" sends after all ("4"), or more comment on the rating just
+ * given ("terrible"). A number after a rating, or anything with more words, is new business as before.
+ */
+export function readAfterthought(conversation: Conversation, text: string, now: number): ClosedReply | undefined {
+  if (now - Date.parse(conversation.updatedAt) > SURVEY_AFTERTHOUGHT_MS) return undefined;
+  const bare = parseBareRating(text);
+  if (!bare) return undefined;
+  if (!conversation.satisfaction) return { kind: 'rating', score: bare.score, comment: bare.comment };
+  return bare.verdict ? { kind: 'remark', comment: text.trim().slice(0, 1000) } : undefined;
 }
 
 export async function answerClosed(
@@ -41,6 +83,12 @@ export async function answerClosed(
   const { language, recognition } = turnInfo(context);
   if (reply.kind === 'rating') {
     await d.recordSatisfaction(conversation.id, reply.score, reply.comment);
+    await context.sendActivity(t(language, 'thanksFeedback'));
+  } else if (reply.kind === 'remark' && conversation.satisfaction) {
+    // Added to the comment; the score and when it was given stay as the customer gave them.
+    const { score, comment, at } = conversation.satisfaction;
+    const more = comment ? `${comment} · ${reply.comment}` : reply.comment;
+    await d.store.updateConversation(conversation.id, { satisfaction: { score, comment: more.slice(0, 1000), at } }, { states: ['closed'] });
     await context.sendActivity(t(language, 'thanksFeedback'));
   } else if (reply.kind === 'decline') {
     await d.store.updateConversation(conversation.id, { tags: conversation.tags.filter((x) => x !== 'survey_pending') }, { states: ['closed'] });

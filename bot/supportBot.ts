@@ -8,7 +8,7 @@ import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
 import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
-import { answerClosed, readClosedReply } from './closedTurn';
+import { answerClosed, readClosedReply, type ClosedReply } from './closedTurn';
 import { answerConsentAsk, honourOptOut, optsOut } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
@@ -37,7 +37,7 @@ interface StoredTurn {
   text: string;
   attachments: AttachmentMeta[];
   recognition: Recognition;
-  closedReply: ReturnType<typeof readClosedReply> | undefined;
+  closedReply: ClosedReply | undefined;
   message: Message;
   /** The channel's retry of an activity whose first attempt failed (turnRetry.ts). */
   retried: boolean;
@@ -89,7 +89,11 @@ export class SupportBot {
     const recognition = await this.d.recognizer.recognize(text, { language: hint });
 
     // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
-    let closedReply = conversation.state === 'closed' ? readClosedReply(this.d.mainDialog, conversation, text, recognition) : undefined;
+    // A channel's retry of a message the closed chat already holds is that turn again (answered only if it failed,
+    // turnRetry.ts): read afresh, a retried "3" after its rating was stored would look like new business.
+    const again = conversation.state === 'closed' && activityId ? await this.d.store.findMessageByActivity(conversation.id, activityId) : null;
+    let closedReply: ClosedReply | undefined =
+      conversation.state !== 'closed' ? undefined : again ? { kind: 'smalltalk' } : readClosedReply(this.d.mainDialog, conversation, text, recognition);
     const incoming = (conversationId: string): NewMessage => ({
       conversationId,
       role: 'customer',
@@ -103,12 +107,13 @@ export class SupportBot {
       sentiment: round(recognition.sentiment),
       language: recognition.language,
     });
-    if (closedReply?.kind === 'rating' && closedReply.person) {
-      // "3, and I want to talk to someone": the rating and the words that gave it belong to the closed chat (which stays
-      // closed); the request for a person is new business in a new conversation, which carries the words too.
+    if (closedReply?.kind === 'rating' && closedReply.followUp) {
+      // "3, and I want to talk to someone", "3 - but I still need a refund for order 12345": the rating and the words that
+      // gave it belong to the closed chat (which stays closed); the request is new business in a new conversation, which
+      // carries the words too and is queued or answered there.
       await this.d.store.appendMessage(incoming(conversation.id), DEFERRED);
       await this.d.recordSatisfaction(conversation.id, closedReply.score, closedReply.comment);
-      closedReply = { kind: 'new' };
+      closedReply = { kind: 'new', rated: true };
     }
     if (closedReply?.kind === 'new') {
       conversation = await startFollowUpConversation(this.d, context, conversation);
@@ -180,6 +185,7 @@ export class SupportBot {
     await this.d.mainDialog.lastQuestion(context);
 
     if (closedReply && closedReply.kind !== 'new') return answerClosed(this.d, context, current, closedReply);
+    if (closedReply?.rated) await context.sendActivity(t(language.language, 'thanksFeedback'));
 
     if (text.trim() === '' && attachments.length === 0) {
       await context.sendActivity(t(language.language, 'emptyMessage'));

@@ -164,6 +164,26 @@ export function parseRatingWithComment(text: string | undefined): ParsedRating |
   return undefined;
 }
 
+/** Words that may stand beside a rating and still leave it bare: "4 stars", "4 de 5", "8 out of 10". */
+const RATING_FRAME = new Set(['star', 'stars', 'estrella', 'estrellas', 'out', 'of', 'de', 'sobre', 'points', 'puntos']);
+
+/**
+ * A message that is nothing but a rating, with no other words: "4", "4/5", "★★★★", "four", "terrible", "muy bueno",
+ * "not bad", "👍". `verdict`: it is a word of feeling rather than a number or stars (a remark on a rating given).
+ */
+export function parseBareRating(text: string | undefined): (ParsedRating & { verdict: boolean }) | undefined {
+  const raw = (text ?? '').trim().replace(/[\s.!¡?¿]+$/u, '');
+  const parsed = parseRatingWithComment(raw);
+  if (!parsed) return undefined;
+  const w = words(raw.replace(/[★⭐🌟☆]/gu, ' '));
+  if (w.length > 4) return undefined;
+  const bare = w.every(
+    (x) => VERDICTS[x] !== undefined || NUMBER_WORDS[x] !== undefined || VERY.has(x) || NOT.has(x) || RATING_FRAME.has(x) || /^\d{1,2}$/.test(x),
+  );
+  if (!bare) return undefined;
+  return { ...parsed, verdict: !/[\d★⭐🌟]/u.test(raw) && w.some((x) => VERDICTS[x] !== undefined) };
+}
+
 export function parseRating(text: string | undefined): number | undefined {
   return parseRatingWithComment(text)?.score;
 }

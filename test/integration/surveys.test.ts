@@ -156,5 +156,7 @@ describe('surveys that do not reopen', () => {
     await post(running.url, activity);
     const ratings = (await running.app.store.listMessages(c.id)).filter((m) => m.kind === 'event' && m.data?.type === 'satisfaction');
     expect(ratings).toHaveLength(1);
+    // The retry is the same answer again, not new business in a new conversation.
+    expect((await chat.conversation()).id).toBe(c.id);
   });
 });

@@ -1,0 +1,180 @@
+import type { Socket } from 'socket.io-client';
+import { messageActivity, post } from '../helpers/activities';
+import { ChannelServer } from '../helpers/channelServer';
+import { Chat } from '../helpers/chat';
+import { createStaff, online, type Staff } from '../helpers/consoleClient';
+import { startTestApp, type RunningApp } from '../helpers/testApp';
+
+/**
+ * What an outside tester found around the survey (issue #16 point 7), through /api/messages with real Bot Framework
+ * activities (and Direct Line for web chat), in English and Spanish:
+ * 1. a rating followed by a request ("3 - but I still need a refund for order 12345") lost the request;
+ * 2. a bare word of feeling right after the rating ("terrible") opened a new chat queued as a complaint;
+ * 3. a bare rating right after "thanks" had ended the survey ("4") opened a new chat the bot did not understand.
+ */
+describe('survey answers with more to them', () => {
+  let running: RunningApp;
+  let channel: ChannelServer;
+  let agent: Staff;
+  let socket: Socket;
+  beforeAll(async () => {
+    running = await startTestApp();
+    channel = await new ChannelServer().start();
+    agent = await createStaff(running.app, { capacity: 1_000_000 });
+    socket = await online(running.app, running.url, agent);
+  });
+  afterAll(async () => {
+    socket.disconnect();
+    await running.stop();
+    await channel.stop();
+  });
+
+  /** A chat handed to the agent and closed by them: the survey is pending. Returns the chat and the closed id. */
+  async function closedChat(locale: string): Promise<{ chat: Chat; closedId: string }> {
+    const chat = new Chat(running, { locale, serviceUrl: channel.url });
+    await chat.say(locale === 'es-ES' ? 'quiero hablar con una persona' : 'I want to talk to a human');
+    const c = await chat.conversation();
+    await running.app.services.handoff.claim(agent.id, c.id);
+    await running.app.services.handoff.agentMessage(agent.id, c.id, 'Hello, how can I help?');
+    await running.app.services.handoff.close(agent.id, c.id);
+    return { chat, closedId: c.id };
+  }
+  const said = async (conversationId: string) =>
+    (await running.app.store.listMessages(conversationId, { limit: 100 })).filter((m) => m.role === 'customer').map((m) => m.text);
+  const thanked = /Thank you for your feedback|Gracias por tu opinión/;
+  const notUnderstood = /did not understand|no he entendido|No te he entendido/i;
+
+  test.each([
+    ['en-US', '3 - but I still need a refund for order 12345', 3, /refund/i],
+    ['es-ES', '3, pero aún necesito el reembolso del pedido 12345', 3, /reembolso/i],
+    ['en-US', '4, where is my order 12345', 4, /12345/],
+    ['es-ES', '4, ¿dónde está mi pedido 12345?', 4, /12345/],
+    ['en-US', '5, but how long does shipping take', 5, /working days/],
+  ])('%s %j: rated on the closed chat, the request answered in a new one', async (locale, answer, score, answered) => {
+    const { chat, closedId } = await closedChat(locale);
+    const turn = await chat.say(answer);
+    expect(turn.status).toBe(200);
+    expect(turn.replies[0]).toMatch(thanked);
+    // The bot's answer, or its question with the likely requests as buttons ("Request a refund").
+    expect([...turn.replies.slice(1), ...turn.buttons].join(' | ')).toMatch(answered);
+    expect(turn.replies.join(' | ')).not.toMatch(notUnderstood);
+    const closed = await running.app.store.getConversation(closedId);
+    expect(closed).toMatchObject({ state: 'closed', satisfaction: { score } });
+    expect(closed!.satisfaction!.comment).toBeTruthy();
+    expect(closed!.tags).not.toContain('survey_pending');
+    expect((await said(closedId)).at(-1)).toBe(answer);
+    const next = await chat.conversation();
+    expect(next.id).not.toBe(closedId);
+    expect(next).toMatchObject({ state: 'bot', customerId: closed!.customerId });
+    expect(await said(next.id)).toEqual([answer]);
+  });
+
+  test.each([
+    ['en-US', '2, the agent was slow', 2],
+    ['es-ES', '2, el agente fue lento', 2],
+    ['en-US', '1 - awful service', 1],
+    ['en-US', '4, great service thanks', 4],
+    ['es-ES', '2, tardaron mucho', 2],
+  ])('%s %j: words about the chat stay the comment, nothing new starts', async (locale, answer, score) => {
+    const { chat, closedId } = await closedChat(locale);
+    const turn = await chat.say(answer);
+    expect(turn.replies).toEqual([expect.stringMatching(thanked)]);
+    expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score } });
+    expect((await chat.conversation()).id).toBe(closedId);
+  });
+
+  test.each([
+    ['en-US', '2, the agent was slow', 'terrible', 'the agent was slow · terrible'],
+    ['es-ES', '2, el agente fue lento', 'fatal', 'el agente fue lento · fatal'],
+    ['en-US', '4', 'great', 'great'],
+  ])('%s: %j then %j is more comment on the rating, not a new complaint', async (locale, answer, word, comment) => {
+    const { chat, closedId } = await closedChat(locale);
+    await chat.say(answer);
+    const turn = await chat.say(word);
+    expect(turn.replies).toEqual([expect.stringMatching(thanked)]);
+    const closed = await running.app.store.getConversation(closedId);
+    expect(closed).toMatchObject({ state: 'closed', satisfaction: { score: Number(answer[0]), comment } });
+    expect((await chat.conversation()).id).toBe(closedId);
+    expect(await said(closedId)).toEqual([expect.any(String), answer, word]);
+    // A real request afterwards is still new business.
+    await chat.say('I want to talk to a human');
+    const next = await chat.conversation();
+    expect(next.id).not.toBe(closedId);
+    expect(next.state).toBe('queued');
+  });
+
+  test.each([
+    ['en-US', 'thanks', '4', 4],
+    ['en-US', 'no', '★★★★★', 5],
+    ['en-US', 'thanks', 'terrible', 1],
+    ['es-ES', 'gracias', '4', 4],
+    ['es-ES', 'no', 'cuatro', 4],
+    ['es-ES', 'gracias', 'genial', 5],
+  ])('%s: %j ends the survey, then a bare %j rates the closed chat', async (locale, decline, rating, score) => {
+    const { chat, closedId } = await closedChat(locale);
+    await chat.say(decline);
+    expect((await running.app.store.getConversation(closedId))!.tags).not.toContain('survey_pending');
+    const turn = await chat.say(rating);
+    expect(turn.replies).toEqual([expect.stringMatching(thanked)]);
+    expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score } });
+    expect((await chat.conversation()).id).toBe(closedId);
+    expect((await said(closedId)).slice(-2)).toEqual([decline, rating]);
+  });
+
+  test.each(['3', 'terrible'])('a retried %j after the survey ended is stored and rated once, and opens nothing new', async (text) => {
+    const { chat, closedId } = await closedChat('en-US');
+    await chat.say('thanks');
+    const activity = messageActivity({ conversation: { id: chat.conversationId }, from: { id: chat.userId }, text, serviceUrl: channel.url });
+    expect((await post(running.url, activity)).status).toBe(200);
+    expect((await post(running.url, activity)).status).toBe(200);
+    const events = (await running.app.store.listMessages(closedId)).filter((m) => m.kind === 'event' && m.data?.type === 'satisfaction');
+    expect(events).toHaveLength(1);
+    expect((await chat.conversation()).id).toBe(closedId);
+    expect((await said(closedId)).filter((t) => t === text)).toHaveLength(1);
+  });
+
+  test('web chat: "2, the agent was slow", then "terrible" stays on the closed chat', async () => {
+    const s = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      token: string;
+      conversationId: string;
+    };
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${s.token}` };
+    const send = async (text: string) => {
+      const r = await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: 'message', text }),
+      });
+      expect(r.ok).toBe(true);
+    };
+    const read = async () =>
+      (await (await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities`, { headers: auth })).json()) as {
+        activities: { text: string }[];
+      };
+    await send('I want to talk to a human');
+    const conv = (await running.app.store.findConversationByChannel('webchat', s.conversationId))!;
+    await running.app.services.handoff.claim(agent.id, conv.id);
+    await running.app.services.handoff.close(agent.id, conv.id);
+    await send('2, the agent was slow');
+    await send('terrible');
+    const texts = (await read()).activities.map((a) => a.text);
+    expect(texts.slice(-4)).toEqual(['2, the agent was slow', 'Thank you for your feedback!', 'terrible', 'Thank you for your feedback!']);
+    expect(await running.app.store.findConversationByChannel('webchat', `${s.conversationId}#2`)).toBeNull();
+    expect(await running.app.store.getConversation(conv.id)).toMatchObject({
+      state: 'closed',
+      satisfaction: { score: 2, comment: 'the agent was slow · terrible' },
+    });
+  });
+
+  test('a rated chat with an afterthought still counts in handling time and the closed filter', async () => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const { chat, closedId } = await closedChat('en-US');
+    await chat.say('3 - but I still need a refund for order 12345');
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const stats = await running.app.store.conversationStats({ from, to });
+    expect(stats.times.handling.n).toBeGreaterThanOrEqual(1);
+    const closed = await running.app.store.getConversation(closedId);
+    const found = await running.app.store.searchTranscripts({ state: 'closed', customerId: closed!.customerId });
+    expect(found.items.map((i) => i.conversation.id)).toEqual([closedId]);
+  });
+});
