@@ -332,6 +332,16 @@ const STRINGS = {
     en: 'Signing in through Teams did not work. Sign in with your email and password.',
     es: 'No se pudo entrar con Teams. Entra con tu correo y contraseña.',
   },
+  err_MESSAGE_TOO_LONG: {
+    en: 'This message is {over} too long: messages can be up to {max} characters. Shorten it and send again.',
+    es: 'Este mensaje tiene {over} de más: los mensajes pueden tener hasta {max} caracteres. Acórtalo y envíalo de nuevo.',
+  },
+  // The same without the numbers (a refusal that did not say them).
+  plain_MESSAGE_TOO_LONG: { en: 'This message is too long. Shorten it and send again.', es: 'Este mensaje es demasiado largo. Acórtalo y envíalo de nuevo.' },
+  oneChar: { en: '1 character', es: '1 carácter' },
+  nChars: { en: '{n} characters', es: '{n} caracteres' },
+  charsLeft: { en: '{n} characters left', es: 'quedan {n} caracteres' },
+  charsOver: { en: '{n} characters over the limit of {max}', es: '{n} caracteres por encima del límite de {max}' },
   err_OTHER: { en: 'Something went wrong. Try again.', es: 'Algo salió mal. Inténtalo de nuevo.' },
 } as const;
 
@@ -356,9 +366,14 @@ export function tr(key: Key, vars?: Record<string, string | number>): string {
 }
 
 /** A coded error as a sentence in the console's language; the server's own words only for codes we do not know. */
-export function errorText(code: string | undefined): string {
+export function errorText(code: string | undefined, vars?: Record<string, string | number>): string {
   const key = `err_${code}`;
-  return key in STRINGS ? tr(key as Key) : tr('err_OTHER');
+  if (!(key in STRINGS)) return tr('err_OTHER');
+  // A sentence that names numbers it was not given says itself without them, never "{max}".
+  const text = tr(key as Key, vars);
+  if (!/\{\w+\}/.test(text)) return text;
+  const plain = `plain_${code}`;
+  return plain in STRINGS ? tr(plain as Key) : tr('err_OTHER');
 }
 
 /** Numbers and times in the console's language. */
