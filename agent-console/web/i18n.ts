@@ -1,3 +1,4 @@
+// Over 400 lines: one table of every console sentence in both languages, kept together so each pair is read and checked side by side.
 import { signal } from '@preact/signals';
 
 const STRINGS = {
@@ -146,6 +147,20 @@ const STRINGS = {
   actor: { en: 'Who', es: 'Quién' },
   target: { en: 'Target', es: 'Objeto' },
   details: { en: 'Details', es: 'Detalles' },
+  // Audit details: what each recorded field is, and an order by its number.
+  auditKey_reassignedBy: { en: 'reassigned by', es: 'reasignado por' },
+  auditKey_fromAgentId: { en: 'from', es: 'de' },
+  auditKey_toAgentId: { en: 'to', es: 'a' },
+  auditKey_previousAgentId: { en: 'previous agent', es: 'agente anterior' },
+  auditKey_askedBy: { en: 'asked by', es: 'pedido por' },
+  auditKey_absorbedId: { en: 'merged profile', es: 'perfil fusionado' },
+  auditKey_candidateId: { en: 'suggested match', es: 'coincidencia sugerida' },
+  auditKey_conversationId: { en: 'chat', es: 'chat' },
+  auditKey_channelId: { en: 'channel', es: 'canal' },
+  auditKey_operation: { en: 'operation', es: 'operación' },
+  auditKey_reason: { en: 'reason', es: 'motivo' },
+  auditKey_verified: { en: 'verified', es: 'verificado' },
+  orderNumber: { en: 'order #{n}', es: 'pedido n.º {n}' },
   lastReplyAgo: { en: 'last reply {t} ago', es: 'última respuesta hace {t}' },
   heldBy: { en: 'with {name}', es: 'con {name}' },
   // Inbox
@@ -358,6 +373,11 @@ export function setLocale(l: string): void {
   lang.value = l === 'es' ? 'es' : 'en';
   localStorage.setItem('console-locale', lang.value);
   document.documentElement.lang = lang.value;
+}
+
+/** The string for a key made at run time (an audit field's name), if there is one. */
+export function trMaybe(key: string): string | undefined {
+  return key in STRINGS ? tr(key as Key) : undefined;
 }
 
 export function tr(key: Key, vars?: Record<string, string | number>): string {
