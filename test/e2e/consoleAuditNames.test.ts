@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { messageActivity, post } from '../helpers/activities';
+import { say as visitorSays, webChatSession } from '../helpers/directLineStream';
 import { describeBrowser, launch } from '../helpers/browser';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
@@ -12,7 +13,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
  * stays in the cell's tooltip. A real reassignment (the handoff service writes its line); the merge, suggestion and
  * order lines are written as their services write them (profile/identityResolution.ts, commerce/orderService.ts).
  */
-describeBrowser('the audit log in Chromium: names, not ids, in every detail', () => {
+describeBrowser('names, not ids, in Chromium: audit details and contact points', () => {
   let running: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
@@ -86,6 +87,36 @@ describeBrowser('the audit log in Chromium: names, not ids, in every detail', ()
     expect(await page.locator('#audit tbody').textContent()).not.toMatch(UUID);
     // The raw record is one hover away for whoever must trace an id.
     expect(await row('profile.merge').locator('.details').getAttribute('title')).toContain(mia.customerId);
+    await page.context().close();
+  });
+
+  test("a web chat visitor's contact point reads as the channel and a stable visitor label; the raw id stays in its tooltip", async () => {
+    const { auth, handoff } = running.app.services;
+    const dee = await auth.createUser({ email: 'dee@test.local', name: 'Dee Agent', password: PASSWORD, role: 'agent', capacity: 3, languages: ['en'] });
+    const visitor = await webChatSession(running.url);
+    expect(await visitorSays(running.url, visitor, 'I want to talk to a human')).toBe(200);
+    const conv = (await running.app.store.listConversations({ limit: 50 })).find((c) => c.channelId === 'webchat')!;
+    await handoff.claim(dee.id, conv.id);
+
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await page.goto(`${running.url}/console`);
+    await page.fill('#email', 'dee@test.local');
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    const identity = async () => {
+      await page.locator(`#inbox-list[data-view="mine"] [data-conversation="${conv.id}"] .item-open`).click();
+      const shown = page.locator('#profile .identity').first();
+      await shown.waitFor();
+      return { text: (await shown.textContent())!, title: await shown.getAttribute('title') };
+    };
+    const first = await identity();
+    expect(first.text).toMatch(/^web chat · Visitor \d{4}$/);
+    expect(first.text).not.toContain(visitor.userId);
+    expect(first.title).toBe(visitor.userId);
+    expect(await page.locator('#profile').textContent()).not.toMatch(UUID);
+    // Stable: the same visitor reads the same after a reload (the console keeps its session).
+    await page.reload();
+    expect((await identity()).text).toBe(first.text);
     await page.context().close();
   });
 });
