@@ -188,6 +188,12 @@ const STRINGS = {
   takenOverBy: { en: 'Taken over by {name}', es: 'Lo tomó {name}' },
   chatReleased_transferred: { en: 'This chat was transferred.', es: 'Este chat se transfirió.' },
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
+  keptDraft: {
+    en: 'This chat is read-only now. What you had typed is kept here to copy:',
+    es: 'Este chat ahora es de solo lectura. Lo que escribiste se guarda aquí para copiarlo:',
+  },
+  copyDraft: { en: 'Copy text', es: 'Copiar texto' },
+  copied: { en: 'Copied', es: 'Copiado' },
   chatReleased_closed: { en: 'This chat is closed.', es: 'Este chat está cerrado.' },
   chatReleased_reassigned: { en: 'A supervisor reassigned this chat.', es: 'Un supervisor reasignó este chat.' },
   reassignedBy: { en: 'Reassigned by {name}', es: 'Reasignado por {name}' },
