@@ -53,7 +53,7 @@ export function buildSockets(config: Config, log: Logger, parts: AppParts, httpS
   stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
   const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins, shared });
   gateway.start();
-  registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds });
+  registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, maxMessageChars: config.maxMessageChars });
   const live = registerLiveGateway(io, { store, handoff, events, review, log });
   const stop = () => {
     gateway.stop();

@@ -36,6 +36,7 @@ export interface InboxDeps {
   handoff: HandoffService;
   log: Logger;
   offerTimeoutSeconds: number;
+  maxMessageChars: number;
 }
 
 export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
@@ -43,7 +44,7 @@ export function registerInboxGateway(io: InboxServer, d: InboxDeps): void {
   const consoleSettings = new ConsoleSettings(d.store);
   const settings = async (): Promise<InboxSettings> => {
     const saved = await consoleSettings.savedServiceLevels<ServiceLevels>();
-    return { offerTimeoutSeconds: d.offerTimeoutSeconds, serviceLevels: { ...DEFAULT_SERVICE_LEVELS, ...saved } };
+    return { offerTimeoutSeconds: d.offerTimeoutSeconds, serviceLevels: { ...DEFAULT_SERVICE_LEVELS, ...saved }, maxMessageChars: d.maxMessageChars };
   };
   const view = (c: Conversation) => conversationView(d.store, c);
 

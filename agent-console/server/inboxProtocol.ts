@@ -35,6 +35,8 @@ export interface InboxSettings {
   /** How long an offer stays with one agent (OFFER_TIMEOUT_SECONDS); the console counts it down. */
   offerTimeoutSeconds: number;
   serviceLevels: ServiceLevels;
+  /** The longest reply or note the server takes (MAX_MESSAGE_CHARS); the composer counts down to it before sending. */
+  maxMessageChars: number;
 }
 
 /** What names a chat where only its id is known (the audit log): its customer, channel and start. */

@@ -37,6 +37,15 @@ export function customerLabel(name: string | undefined, customerId: string, chan
   return channelId ? `${base} · ${channelName(channelId)}` : base;
 }
 
+/**
+ * A contact point as people read it: "web chat · Ana López", an address the person gave ("sms · +34 600 000 000"),
+ * or for an opaque channel id (a web visitor's `web-…`, a Teams id) "web chat · Visitor 4821", stable per id.
+ */
+export function identityLabel(i: { channelId: string; userId: string; name?: string }): string {
+  const readable = i.name?.trim() || (/^[^\s@]+@[^\s@]+\.[^\s@]+$|^\+?[\d\s()-]{6,}$/.test(i.userId) ? i.userId : undefined);
+  return `${channelName(i.channelId)} · ${readable ?? `${tr('visitor')} ${visitorNumber(i.userId)}`}`;
+}
+
 /** "45 s", "4 min", "2 h 5 min" */
 export function duration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '—';

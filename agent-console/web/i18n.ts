@@ -1,3 +1,4 @@
+// Over 400 lines: one table of every console sentence in both languages, kept together so each pair is read and checked side by side.
 import { signal } from '@preact/signals';
 
 const STRINGS = {
@@ -146,6 +147,20 @@ const STRINGS = {
   actor: { en: 'Who', es: 'Quién' },
   target: { en: 'Target', es: 'Objeto' },
   details: { en: 'Details', es: 'Detalles' },
+  // Audit details: what each recorded field is, and an order by its number.
+  auditKey_reassignedBy: { en: 'reassigned by', es: 'reasignado por' },
+  auditKey_fromAgentId: { en: 'from', es: 'de' },
+  auditKey_toAgentId: { en: 'to', es: 'a' },
+  auditKey_previousAgentId: { en: 'previous agent', es: 'agente anterior' },
+  auditKey_askedBy: { en: 'asked by', es: 'pedido por' },
+  auditKey_absorbedId: { en: 'merged profile', es: 'perfil fusionado' },
+  auditKey_candidateId: { en: 'suggested match', es: 'coincidencia sugerida' },
+  auditKey_conversationId: { en: 'chat', es: 'chat' },
+  auditKey_channelId: { en: 'channel', es: 'canal' },
+  auditKey_operation: { en: 'operation', es: 'operación' },
+  auditKey_reason: { en: 'reason', es: 'motivo' },
+  auditKey_verified: { en: 'verified', es: 'verificado' },
+  orderNumber: { en: 'order #{n}', es: 'pedido n.º {n}' },
   lastReplyAgo: { en: 'last reply {t} ago', es: 'última respuesta hace {t}' },
   heldBy: { en: 'with {name}', es: 'con {name}' },
   // Inbox
@@ -173,6 +188,12 @@ const STRINGS = {
   takenOverBy: { en: 'Taken over by {name}', es: 'Lo tomó {name}' },
   chatReleased_transferred: { en: 'This chat was transferred.', es: 'Este chat se transfirió.' },
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
+  keptDraft: {
+    en: 'This chat is read-only now. What you had typed is kept here to copy:',
+    es: 'Este chat ahora es de solo lectura. Lo que escribiste se guarda aquí para copiarlo:',
+  },
+  copyDraft: { en: 'Copy text', es: 'Copiar texto' },
+  copied: { en: 'Copied', es: 'Copiado' },
   chatReleased_closed: { en: 'This chat is closed.', es: 'Este chat está cerrado.' },
   chatReleased_reassigned: { en: 'A supervisor reassigned this chat.', es: 'Un supervisor reasignó este chat.' },
   reassignedBy: { en: 'Reassigned by {name}', es: 'Reasignado por {name}' },
@@ -336,6 +357,16 @@ const STRINGS = {
     en: 'Signing in through Teams did not work. Sign in with your email and password.',
     es: 'No se pudo entrar con Teams. Entra con tu correo y contraseña.',
   },
+  err_MESSAGE_TOO_LONG: {
+    en: 'This message is {over} too long: messages can be up to {max} characters. Shorten it and send again.',
+    es: 'Este mensaje tiene {over} de más: los mensajes pueden tener hasta {max} caracteres. Acórtalo y envíalo de nuevo.',
+  },
+  // The same without the numbers (a refusal that did not say them).
+  plain_MESSAGE_TOO_LONG: { en: 'This message is too long. Shorten it and send again.', es: 'Este mensaje es demasiado largo. Acórtalo y envíalo de nuevo.' },
+  oneChar: { en: '1 character', es: '1 carácter' },
+  nChars: { en: '{n} characters', es: '{n} caracteres' },
+  charsLeft: { en: '{n} characters left', es: 'quedan {n} caracteres' },
+  charsOver: { en: '{n} characters over the limit of {max}', es: '{n} caracteres por encima del límite de {max}' },
   err_OTHER: { en: 'Something went wrong. Try again.', es: 'Algo salió mal. Inténtalo de nuevo.' },
 } as const;
 
@@ -354,15 +385,25 @@ export function setLocale(l: string): void {
   document.documentElement.lang = lang.value;
 }
 
+/** The string for a key made at run time (an audit field's name), if there is one. */
+export function trMaybe(key: string): string | undefined {
+  return key in STRINGS ? tr(key as Key) : undefined;
+}
+
 export function tr(key: Key, vars?: Record<string, string | number>): string {
   const text: string = STRINGS[key]?.[lang.value] ?? String(key);
   return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
 }
 
 /** A coded error as a sentence in the console's language; the server's own words only for codes we do not know. */
-export function errorText(code: string | undefined): string {
+export function errorText(code: string | undefined, vars?: Record<string, string | number>): string {
   const key = `err_${code}`;
-  return key in STRINGS ? tr(key as Key) : tr('err_OTHER');
+  if (!(key in STRINGS)) return tr('err_OTHER');
+  // A sentence that names numbers it was not given says itself without them, never "{max}".
+  const text = tr(key as Key, vars);
+  if (!/\{\w+\}/.test(text)) return text;
+  const plain = `plain_${code}`;
+  return plain in STRINGS ? tr(plain as Key) : tr('err_OTHER');
 }
 
 /** Numbers and times in the console's language. */

@@ -7,7 +7,9 @@
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ locale: navigator.language }),
     });
-    return { ...(await res.json()), startedAt: new Date().toISOString() };
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok || typeof body.token !== 'string') throw Object.assign(new Error('no session'), { status: res.status, response: body });
+    return { ...body, startedAt: new Date().toISOString() };
   };
   let session = JSON.parse(localStorage.getItem(KEY) || 'null');
   if (session) {
@@ -17,9 +19,15 @@
     // The settings (longest message, refusal sentences) are the server's current ones, not those of the first visit.
     session = refreshed ? { ...session, token: refreshed.token, settings: refreshed.settings || session.settings } : null;
   }
-  if (!session) session = await newSession();
-  localStorage.setItem(KEY, JSON.stringify(session));
   const es = (navigator.language || '').toLowerCase().startsWith('es');
+  if (!session) {
+    try {
+      session = await newSession();
+    } catch (err) {
+      return cannotStart(err, es);
+    }
+  }
+  localStorage.setItem(KEY, JSON.stringify(session));
   // The page greets with what the bot can do; the buttons send their words as the customer's message.
   // Shown by this page only (not stored), stamped with the session's start so it stays first after a reload.
   const greeting = {
@@ -141,6 +149,39 @@
     document.getElementById('webchat'),
   );
 })();
+
+/**
+ * No session could be started: the page says why, in the customer's language, instead of Web Chat's bare "Unable to
+ * connect". Too many new chats from this network (the per-address limit, a 429 with when to retry) says how long to
+ * wait, and the page tries again by itself once that time is over; anything else offers a retry. Text only.
+ */
+function cannotStart(err, es) {
+  const root = document.getElementById('webchat');
+  const error = (err && err.response && err.response.error) || {};
+  const seconds = error.details && typeof error.details.retryAfterSeconds === 'number' ? error.details.retryAfterSeconds : undefined;
+  const limited = err && err.status === 429;
+  const minutes = Math.max(1, Math.ceil((seconds || 60) / 60));
+  const unit = es ? (minutes === 1 ? 'minuto' : 'minutos') : minutes === 1 ? 'minute' : 'minutes';
+  const text = limited
+    ? es
+      ? `Se han abierto demasiados chats nuevos desde esta red. Vuelve a intentarlo en ${minutes} ${unit}.`
+      : `Too many new chats have been started from this network. Please try again in ${minutes} ${unit}.`
+    : es
+      ? 'No se pudo iniciar el chat. Comprueba tu conexión y vuelve a intentarlo.'
+      : 'The chat could not be started. Check your connection and try again.';
+  const box = document.createElement('div');
+  box.setAttribute('role', 'alert');
+  box.className = 'cannot-start';
+  const p = document.createElement('p');
+  p.textContent = text;
+  const again = document.createElement('button');
+  again.type = 'button';
+  again.textContent = es ? 'Reintentar' : 'Try again';
+  again.addEventListener('click', () => location.reload());
+  box.append(p, again);
+  root.replaceChildren(box);
+  if (limited && seconds) setTimeout(() => location.reload(), seconds * 1000 + 1000);
+}
 
 /**
  * Direct Line 3.0 streaming (the server pushes activity sets over a WebSocket) when the browser and the network

@@ -205,15 +205,30 @@ describeBrowser('console inbox in headless Chromium', () => {
     await dan.page.locator('#messages .msg.whisper', { hasText: 'Offer her the express replacement' }).waitFor();
     expect(channel.texts('live-1')).not.toContain('Offer her the express replacement');
 
+    // Dan sees Sue looking in, and is halfway through a reply when she takes over.
+    await dan.page.locator('#collision[data-viewers="Sue Supervisor"]').waitFor();
+    await dan.page.locator('.chat-title .clock').waitFor();
+    await dan.page.fill('#composer-text', 'Let me check the tracking for y');
     await sue.click('#takeover');
     await sue.locator(`#inbox-list[data-view="all"] [data-conversation="${c.id}"][data-kind="mine"]`).waitFor();
     await dan.page.locator('#released-banner', { hasText: 'Taken over by Sue Supervisor' }).waitFor();
+    // Read-only for Dan: no composer, no clock, no collision line; his half-typed reply stays, to copy.
+    expect(await dan.page.inputValue('#kept-draft-text')).toBe('Let me check the tracking for y');
+    expect(await dan.page.locator('#kept-draft-text').getAttribute('readonly')).not.toBeNull();
+    expect(await dan.page.locator('#composer-text').count()).toBe(0);
+    expect(await dan.page.locator('.chat-title .clock').count()).toBe(0);
+    expect(await dan.page.locator('#collision').count()).toBe(0);
     // The customer is told a colleague continues (locale/replies.ts takenOver).
     await channel.waitForText('live-1', /My colleague Sue Supervisor continues this chat with you/);
     expect(await dan.page.locator(`#inbox-list[data-view="mine"] [data-conversation="${c.id}"]`).count()).toBe(0);
     await sue.fill('#composer-text', 'Hi Lena, I am Sue and I will finish this for you.');
     await sue.press('#composer-text', 'Enter');
     await channel.waitForText('live-1', /I am Sue and I will finish this/);
+    // Closed: said so, and a closed chat has no service-level clock (never "overdue").
+    await sue.click('#close');
+    await sue.locator('#released-banner', { hasText: 'This chat is closed.' }).waitFor();
+    expect(await sue.locator('.chat-title .clock').count()).toBe(0);
+    expect(await sue.locator('[data-sla="breach"]').count()).toBe(0);
     await signOut(dan);
     await sue.context().close();
   });

@@ -9,7 +9,7 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
   let channel: ChannelServer;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '45' });
+    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '45', MAX_MESSAGE_CHARS: '5000' });
     channel = await new ChannelServer().start();
   });
   afterAll(async () => {
@@ -70,12 +70,12 @@ describe('inbox requests on real sockets: decline an offer, every open chat, set
     expect(byId.get((await running.app.store.findConversationByChannel('test', 'all-1'))!.id)).toMatchObject({ state: 'queued' });
   });
 
-  test('settings: the offer timeout from configuration, service levels set by supervisors only, pushed to every console, audited', async () => {
+  test('settings: the offer timeout and longest message from configuration, service levels set by supervisors only, pushed to every console, audited', async () => {
     const agent = await connectAs();
     const sup = await connectAs({ role: 'supervisor' });
     expect(await request(agent.socket, 'settings:get', {})).toEqual({
       ok: true,
-      data: { offerTimeoutSeconds: 45, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 } },
+      data: { offerTimeoutSeconds: 45, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 }, maxMessageChars: 5000 },
     });
     expect((await request(agent.socket, 'settings:set', { serviceLevels: { firstResponseSeconds: 60, nextResponseSeconds: 90 } })).error?.code).toBe(
       'FORBIDDEN',

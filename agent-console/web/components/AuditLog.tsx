@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../../models/records';
 import type { ConversationLabel } from '../../server/inboxProtocol';
 import { channelName, customerLabel, dateTime } from '../format';
 import { ApiError, download } from '../http';
-import { tr, type Key } from '../i18n';
+import { tr, trMaybe, type Key } from '../i18n';
 import { agents, conversationLabels, me } from '../state';
 import { call } from './reviewShared';
 
@@ -39,6 +39,18 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
   const [actor, setActor] = useState('');
   const names = useCustomerNames(entries);
   const chats = useConversationLabels(entries);
+  const chatLabel = (id: string) => {
+    const l = chats.get(id);
+    return l
+      ? `${tr('chatWith')} ${customerLabel(l.customerName, l.customerId)} · ${channelName(l.channelId)} · ${dateTime(l.createdAt)}`
+      : tr('aConversation');
+  };
+  // A customer named in a line's details (a merge, a suggestion, an order refusal's actor): by name or visitor label.
+  const customer = (id: string) => {
+    const n = names.get(id);
+    return typeof n === 'string' ? n : customerLabel(undefined, id);
+  };
+  const actorName = (id?: string) => (id?.startsWith(CUSTOMER_ACTOR) ? customer(id.slice(CUSTOMER_ACTOR.length)) : staff(id));
   const load = async (more: boolean) => {
     try {
       const p = new URLSearchParams({ limit: '100' });
@@ -71,21 +83,33 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
       if (name === ERASED) return <span class="erased">{tr('erasedCustomer')}</span>;
       return name ?? customerLabel(undefined, e.targetId);
     }
-    if (e.targetType === 'conversation') {
-      // Named by its customer, channel and start; a chat no longer stored (erased) by what it is, never by its id.
-      const l = chats.get(e.targetId);
-      return l
-        ? `${tr('chatWith')} ${customerLabel(l.customerName, l.customerId)} · ${channelName(l.channelId)} · ${dateTime(l.createdAt)}`
-        : tr('aConversation');
-    }
+    // Named by its customer, channel and start; a chat no longer stored (erased) by what it is, never by its id.
+    if (e.targetType === 'conversation') return chatLabel(e.targetId);
+    // An order refusal names the order the customer asked about: its number is what a supervisor looks for.
+    if (e.targetType === 'order') return tr('orderNumber', { n: e.targetId });
     return e.targetType ?? '';
+  };
+  /** Each recorded field by what it is, people and chats by name; internal ids (a merge's, a message's) left out. */
+  const detail = (k: string, v: unknown): string | undefined => {
+    if (v === undefined || v === null || HIDDEN_KEYS.has(k)) return undefined;
+    const value =
+      typeof v !== 'string'
+        ? JSON.stringify(v)
+        : STAFF_KEY.test(k)
+          ? (staff(v) ?? tr('someone'))
+          : CUSTOMER_KEYS.has(k)
+            ? customer(v)
+            : k === 'conversationId'
+              ? chatLabel(v)
+              : k === 'channelId'
+                ? channelName(v)
+                : v;
+    return `${trMaybe(`auditKey_${k}`) ?? k}: ${value}`;
   };
   const details = (e: AuditEntry) =>
     Object.entries(e.data ?? {})
-      .map(
-        ([k, v]) =>
-          `${k}: ${/agentid$|actorid$|userid$/i.test(k) && typeof v === 'string' ? (staff(v) ?? tr('someone')) : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean | bigint | symbol | undefined)}`,
-      )
+      .map(([k, v]) => detail(k, v))
+      .filter((x) => x !== undefined)
       .join(' · ');
   return (
     <div>
@@ -134,10 +158,13 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
             {entries.map((e) => (
               <tr key={e.id} data-audit={e.id}>
                 <td>{dateTime(e.at)}</td>
-                <td class="actor">{staff(e.actorId) ?? '—'}</td>
+                <td class="actor">{actorName(e.actorId) ?? '—'}</td>
                 <td>{e.action}</td>
                 <td class="target">{target(e)}</td>
-                <td>{details(e)}</td>
+                {/* The raw record stays one hover away (and in the CSV export) for whoever must trace an id. */}
+                <td class="details" title={e.data ? JSON.stringify(e.data) : undefined}>
+                  {details(e)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -151,6 +178,15 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
     </div>
   );
 }
+
+/** Fields that hold a staff member's id (reassignedBy, toAgentId, askedBy, …). */
+const STAFF_KEY = /(agentid|actorid|userid|by)$/i;
+/** Fields that hold a customer's id. */
+const CUSTOMER_KEYS = new Set(['absorbedId', 'candidateId', 'customerId']);
+/** Internal ids that name nothing a reader knows; the row's tooltip and the export keep them. */
+const HIDDEN_KEYS = new Set(['mergeId', 'messageId']);
+/** An order refusal's actor is the customer who asked: `customer:<id>`. */
+const CUSTOMER_ACTOR = 'customer:';
 
 /** NOT_FOUND: the customer is not stored any more (erased; the API says the same for one that never was). */
 const isNotFound = (err: unknown) => err instanceof ApiError && err.code === 'NOT_FOUND';
@@ -167,7 +203,14 @@ function useCustomerNames(entries: AuditEntry[]): ReadonlyMap<string, string | t
   const asked = useRef(new Set<string>());
   useEffect(() => {
     const erased = new Set(entries.filter((e) => e.targetType === 'customer' && e.action === 'privacy.erase' && e.targetId).map((e) => e.targetId!));
-    const ids = [...new Set(entries.filter((e) => e.targetType === 'customer' && e.targetId).map((e) => e.targetId!))].filter((id) => !asked.current.has(id));
+    const mentioned = entries.flatMap((e) => [
+      ...(e.targetType === 'customer' && e.targetId ? [e.targetId] : []),
+      ...(e.actorId?.startsWith(CUSTOMER_ACTOR) ? [e.actorId.slice(CUSTOMER_ACTOR.length)] : []),
+      ...Object.entries(e.data ?? {})
+        .filter(([k, v]) => CUSTOMER_KEYS.has(k) && typeof v === 'string')
+        .map(([, v]) => v as string),
+    ]);
+    const ids = [...new Set(mentioned)].filter((id) => !asked.current.has(id));
     ids.forEach((id) => asked.current.add(id));
     if (!ids.length) return;
     void Promise.all(
@@ -195,9 +238,11 @@ function useConversationLabels(entries: AuditEntry[]): ReadonlyMap<string, Conve
   const [labels, setLabels] = useState<ReadonlyMap<string, ConversationLabel>>(new Map());
   const asked = useRef(new Set<string>());
   useEffect(() => {
-    const ids = [...new Set(entries.filter((e) => e.targetType === 'conversation' && e.targetId).map((e) => e.targetId!))].filter(
-      (id) => !asked.current.has(id),
-    );
+    const mentioned = entries.flatMap((e) => [
+      ...(e.targetType === 'conversation' && e.targetId ? [e.targetId] : []),
+      ...(typeof e.data?.conversationId === 'string' ? [e.data.conversationId] : []),
+    ]);
+    const ids = [...new Set(mentioned)].filter((id) => !asked.current.has(id));
     ids.forEach((id) => asked.current.add(id));
     for (let i = 0; i < ids.length; i += 100)
       void conversationLabels(ids.slice(i, i + 100)).then((found) =>

@@ -56,6 +56,9 @@ function ChatView({ c }: { c: ConversationView }) {
   const mineNow = c.state === 'agent' && c.agentId === user.id;
   const offer = offeredIds.value.has(c.id);
   const gone = c.state === 'queued' && takenElsewhere.value.has(c.id) && !queueIds.value.includes(c.id);
+  // No longer this agent's (taken over, reassigned, transferred, closed): read-only, its clock and collision signals
+  // stop, and a half-typed reply stays readable to copy instead of vanishing with the composer.
+  const ended = !mineNow && (released.value.has(c.id) || c.state === 'closed');
   return (
     <>
       <header class="chat-header">
@@ -71,7 +74,7 @@ function ChatView({ c }: { c: ConversationView }) {
               c.state === 'agent' && !mineNow ? agentName(c.agentId) : tr(('state_' + c.state) as Key),
             ].join(' · ')}
           </span>
-          <Clocks c={c} />
+          {ended ? null : <Clocks c={c} />}
         </div>
         <div class="actions" role="group" aria-label={tr('chatActions')}>
           {c.state === 'queued' && !gone ? (
@@ -107,10 +110,10 @@ function ChatView({ c }: { c: ConversationView }) {
         </div>
       </header>
       <Banners c={c} offer={offer} mineNow={mineNow} gone={gone} />
-      <Collision id={c.id} />
+      {ended ? null : <Collision id={c.id} />}
       <MessageList c={c} />
       <TypingLine id={c.id} />
-      {mineNow || isLead.value ? <Composer c={c} mineNow={mineNow} /> : null}
+      {mineNow || (isLead.value && !ended) ? <Composer c={c} mineNow={mineNow} /> : <KeptDraft id={c.id} />}
     </>
   );
 }
@@ -146,7 +149,39 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
               : tr(`chatReleased_${why}`)}
         </div>
       ) : null}
+      {!why && !mineNow && c.state === 'closed' ? (
+        <div class="banner muted" id="released-banner">
+          {tr('chatReleased_closed')}
+        </div>
+      ) : null}
     </div>
+  );
+}
+
+/** What the agent had typed when the chat stopped being theirs: shown read-only, to copy, never silently dropped. */
+function KeptDraft({ id }: { id: string }) {
+  const draft = draftOf(id);
+  const [copied, setCopied] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const text = [draft.reply.value, draft.note.value].filter((t) => t.trim()).join('\n\n');
+  if (!text) return null;
+  const copy = async () => {
+    box.current?.select();
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      // No clipboard (an insecure origin): the text is selected for Ctrl+C.
+    }
+  };
+  return (
+    <section class="kept-draft" id="kept-draft" aria-labelledby="kept-draft-title">
+      <p id="kept-draft-title">{tr('keptDraft')}</p>
+      <textarea ref={box} id="kept-draft-text" readOnly value={text} aria-labelledby="kept-draft-title" />
+      <button type="button" id="copy-draft" onClick={() => void copy()}>
+        {copied ? tr('copied') : tr('copyDraft')}
+      </button>
+    </section>
   );
 }
 

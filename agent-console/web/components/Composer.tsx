@@ -1,8 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../server/protocol';
 import { CANNED, type Canned } from '../canned';
-import { locale, tr } from '../i18n';
-import { addNote, draftOf, fillTemplate, noteTyping, sendReply, typing } from '../state';
+import { formatNumber, locale, tr } from '../i18n';
+import { addNote, draftOf, fillTemplate, noteTyping, sendReply, settings, typing } from '../state';
 import { AttachButton } from './Attachments';
 
 /**
@@ -141,6 +141,7 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
         ) : null}
       </div>
       <div class="composer-actions">
+        <CharCount length={(mode === 'note' ? draft.note.value : draft.reply.value).trim().length} />
         {mode === 'reply' && !whisper ? <AttachButton conversationId={c.id} /> : null}
         {mode === 'reply' && !whisper ? (
           <button
@@ -158,5 +159,20 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The server's limit, shown before sending: nothing until the last tenth (at most 500 characters) of it, then what is
+ * left, then how far over (the send is refused here with the same numbers, and the draft stays to shorten).
+ */
+function CharCount({ length }: { length: number }) {
+  const max = settings.value.maxMessageChars;
+  const left = max - length;
+  if (left > Math.min(500, Math.ceil(max / 10))) return null;
+  return (
+    <span class="char-count" id="char-count" data-over={left < 0 ? 'true' : undefined} aria-live="polite">
+      {left >= 0 ? tr('charsLeft', { n: formatNumber(left) }) : tr('charsOver', { n: formatNumber(-left), max: formatNumber(max) })}
+    </span>
   );
 }

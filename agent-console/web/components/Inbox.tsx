@@ -141,6 +141,8 @@ export function Countdown({ c }: { c: ConversationView }) {
 
 /** Waiting time for a queued chat (first response), time since the customer's unanswered message for a held one. */
 export function Clocks({ c }: { c: ConversationView }) {
+  // Service levels apply while a person owes an answer: never to a closed chat or one back with the bot.
+  if (c.state !== 'queued' && c.state !== 'agent') return null;
   const t = now.value;
   const levels = settings.value.serviceLevels;
   if (c.state === 'queued') {

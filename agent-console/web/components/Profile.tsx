@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Customer } from '../../../models/records';
-import { channelName, customerLabel, dateTime } from '../format';
+import { channelName, customerLabel, dateTime, identityLabel } from '../format';
 import { formatNumber, tr } from '../i18n';
 import {
   conversations,
@@ -73,7 +73,10 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
         <dt>{tr('identities')}</dt>
         <dd>
           {p.identities.map((i, k) => (
-            <div key={k}>{`${channelName(i.channelId)}: ${i.name ?? i.userId}${i.verified ? ' ✓' : ''}`}</div>
+            // The raw id stays one hover (or a copy) away for supervisors tracing a channel's record.
+            <div key={k} class="identity" title={i.userId} data-user-id={i.userId}>
+              {`${identityLabel(i)}${i.verified ? ' ✓' : ''}`}
+            </div>
           ))}
         </dd>
         <dt>{tr('contacts')}</dt>

@@ -2,6 +2,8 @@ import { batch, effect } from '@preact/signals';
 import type { Message } from '../../../models/records';
 import type { ChatViewer } from '../../server/liveProtocol';
 import {
+  showTooLong,
+  tooLong,
   me,
   connected,
   error,
@@ -98,7 +100,7 @@ const unanswered = new Map<string, { text: string; clientMessageId: string }>();
 
 export async function sendReply(conversationId: string, text: string): Promise<boolean> {
   const body = text.trim();
-  if (!body) return false;
+  if (!body || tooLong(body)) return false;
   const again = unanswered.get(conversationId);
   const clientMessageId = again?.text === body ? again.clientMessageId : crypto.randomUUID();
   addTo(sending, activityIdOf(clientMessageId));
@@ -116,6 +118,8 @@ export async function sendReply(conversationId: string, text: string): Promise<b
     return true;
   }
   if (r.error.code === 'TIMEOUT') unanswered.set(conversationId, { text: body, clientMessageId });
+  // The server's limit may be lower than the one this console last heard of: still said with the numbers.
+  if (r.error.code === 'MESSAGE_TOO_LONG') return (showTooLong(body.length), false);
   showError(r.error);
   return false;
 }
@@ -127,7 +131,7 @@ export async function retry(message: Message): Promise<void> {
 
 export async function addNote(conversationId: string, text: string, whisper = false): Promise<boolean> {
   const body = text.trim();
-  if (!body) return false;
+  if (!body || tooLong(body)) return false;
   return (await act('note:add', { conversationId, text: body, ...(whisper ? { whisper: true } : {}) })) !== undefined;
 }
 

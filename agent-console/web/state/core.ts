@@ -4,7 +4,7 @@ import type { Conversation, Customer, Message } from '../../../models/records';
 import type { InboxSettings } from '../../server/inboxProtocol';
 import type { ChatViewer } from '../../server/liveProtocol';
 import type { AgentView, ConversationView } from '../../server/protocol';
-import { errorText, tr } from '../i18n';
+import { errorText, formatNumber, tr } from '../i18n';
 import { customerLabel } from '../format';
 import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload, type Result, type WireError } from '../wire';
 
@@ -31,7 +31,13 @@ export const me = signal<Me | undefined>(undefined);
 export const connected = signal(false);
 /** The error code behind the one error line ('' for none); shown as errorText(code), so in the current language. */
 export const error = signal('');
-export const errorMessage = computed(() => (error.value ? errorText(error.value) : ''));
+/** What the error's sentence names (the limit, how far over), for the code in `error` only; worded when shown, so in the current language. */
+export const errorVars = signal<{ code: string; vars: () => Record<string, string | number> } | undefined>(undefined);
+export const errorMessage = computed(() => {
+  const code = error.value;
+  const v = errorVars.value;
+  return code ? errorText(code, v?.code === code ? v.vars() : undefined) : '';
+});
 export const presence = signal<'online' | 'away' | 'offline'>('online');
 export const page = signal<'chats' | ReviewTab>('chats');
 export const inboxView = signal<InboxView>('mine');
@@ -40,7 +46,11 @@ export const current = signal<string | undefined>(undefined);
 export const pane = signal<Pane>('list');
 export const helpOpen = signal(false);
 /** The server's answer to settings:get replaces these on every connect. */
-export const settings = signal<InboxSettings>({ offerTimeoutSeconds: 60, serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 } });
+export const settings = signal<InboxSettings>({
+  offerTimeoutSeconds: 60,
+  serviceLevels: { firstResponseSeconds: 120, nextResponseSeconds: 300 },
+  maxMessageChars: 10_000,
+});
 /** Ticks once a second; only what shows a clock (waits, countdowns) reads it. */
 export const now = signal(Date.now());
 
@@ -174,8 +184,30 @@ export function cursors(): Record<string, number> {
   return Object.fromEntries(held.slice(0, 500).map(([id, s]) => [id, s.value.at(-1)?.seq ?? 0]));
 }
 
-export function showError(e: WireError | undefined): void {
-  error.value = e?.code ?? 'INTERNAL';
+export function showError(e: WireError | undefined, vars?: () => Record<string, string | number>): void {
+  batch(() => {
+    error.value = e?.code ?? 'INTERNAL';
+    errorVars.value = vars && e ? { code: e.code, vars } : undefined;
+  });
+}
+
+/**
+ * A reply or note longer than the server takes: said with the limit and how far over, and refused here before it is
+ * sent (the draft stays to shorten). True when the text is too long.
+ */
+export function tooLong(text: string): boolean {
+  const max = settings.value.maxMessageChars;
+  if (text.length <= max) return false;
+  showTooLong(text.length);
+  return true;
+}
+export function showTooLong(length: number): void {
+  const max = settings.value.maxMessageChars;
+  const over = Math.max(1, length - max);
+  showError({ code: 'MESSAGE_TOO_LONG', message: '' }, () => ({
+    max: formatNumber(max),
+    over: over === 1 ? tr('oneChar') : tr('nChars', { n: formatNumber(over) }),
+  }));
 }
 
 export async function call<K extends EmitName>(event: K, payload: EmitPayload<K>): Promise<Result<K>> {

@@ -104,6 +104,9 @@ async function connect(): Promise<void> {
     batch(() => {
       if (by) setIn(releasedTo, conversationId, by);
       if (lead) setIn(reassignedBy, conversationId, lead);
+      // Who views or types in a chat that is no longer ours is no longer our concern: those signals stop here.
+      setIn(viewers, conversationId, undefined);
+      setIn(colleagueTyping, conversationId, undefined);
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
       setIn(released, conversationId, reason);
       // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
