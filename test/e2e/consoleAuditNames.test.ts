@@ -31,6 +31,8 @@ describeBrowser('names, not ids, in Chromium: audit details and contact points',
       auth.createUser({ email, name, password: PASSWORD, role, capacity: 3, languages: ['en'] });
     const ann = await make('ann@test.local', 'Ann Agent', 'agent');
     const bob = await make('bob@test.local', 'Bob Agent', 'agent');
+    // A reassignment goes only to someone online (an offline agent is refused: HANDOFF_AGENT_OFFLINE).
+    await running.app.store.updateUser(bob.id, { presence: 'online' });
     const sam = await make('sam@test.local', 'Sam Supervisor', 'supervisor');
     await make('ada@test.local', 'Ada Admin', 'admin');
     const store = running.app.store;
