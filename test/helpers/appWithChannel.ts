@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { ChannelServer } from './channelServer';
+import { createStaff, online, type Staff } from './consoleClient';
 import { startTestApp, type RunningApp } from './testApp';
 
 export interface AppWithChannel {
@@ -23,6 +24,23 @@ export function appWithChannel(env?: Parameters<typeof startTestApp>[0]): AppWit
     ctx.sockets.forEach((s) => s.disconnect());
     await ctx.running?.stop();
     await ctx.channel?.stop();
+  });
+  return ctx;
+}
+
+export interface AppWithAgent extends AppWithChannel {
+  agent: Staff;
+  /** The agent's console socket (online, so chats can be handed to them). */
+  socket: Socket;
+}
+
+/** appWithChannel plus one agent online, with room for every chat the tests hand over. */
+export function appWithAgent(env?: Parameters<typeof startTestApp>[0]): AppWithAgent {
+  const ctx = appWithChannel(env) as AppWithAgent;
+  beforeAll(async () => {
+    ctx.agent = await createStaff(ctx.running.app, { capacity: 1_000_000 });
+    ctx.socket = await online(ctx.running.app, ctx.running.url, ctx.agent);
+    ctx.sockets.push(ctx.socket);
   });
   return ctx;
 }

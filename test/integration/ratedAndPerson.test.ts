@@ -1,8 +1,8 @@
-import type { Socket } from 'socket.io-client';
-import { ChannelServer } from '../helpers/channelServer';
+import type { ChannelServer } from '../helpers/channelServer';
+import { appWithAgent } from '../helpers/appWithChannel';
 import { Chat } from '../helpers/chat';
-import { createStaff, online, type Staff } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import type { Staff } from '../helpers/consoleClient';
+import type { RunningApp } from '../helpers/testApp';
 
 /**
  * A survey answer that also asks for a person ("3, and I want to talk to someone"), found by an outside tester (issue
@@ -21,21 +21,11 @@ const ROWS: [locale: string, answer: string, score: number][] = [
 ];
 
 describe('a survey answer with a rating and a request for a person', () => {
+  const ctx = appWithAgent();
   let running: RunningApp;
   let channel: ChannelServer;
   let agent: Staff;
-  let socket: Socket;
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-    agent = await createStaff(running.app, { capacity: 1_000_000 });
-    socket = await online(running.app, running.url, agent);
-  });
-  afterAll(async () => {
-    socket.disconnect();
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel, agent } = ctx));
 
   const said = async (conversationId: string) =>
     (await running.app.store.listMessages(conversationId, { limit: 100 })).filter((m) => m.role === 'customer').map((m) => m.text);

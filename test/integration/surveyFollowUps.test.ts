@@ -1,9 +1,9 @@
-import type { Socket } from 'socket.io-client';
 import { messageActivity, post } from '../helpers/activities';
-import { ChannelServer } from '../helpers/channelServer';
+import type { ChannelServer } from '../helpers/channelServer';
+import { appWithAgent } from '../helpers/appWithChannel';
 import { Chat } from '../helpers/chat';
-import { createStaff, online, type Staff } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import type { Staff } from '../helpers/consoleClient';
+import type { RunningApp } from '../helpers/testApp';
 
 /**
  * What an outside tester found around the survey (issue #16 point 7), through /api/messages with real Bot Framework
@@ -13,21 +13,11 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  * 3. a bare rating right after "thanks" had ended the survey ("4") opened a new chat the bot did not understand.
  */
 describe('survey answers with more to them', () => {
+  const ctx = appWithAgent();
   let running: RunningApp;
   let channel: ChannelServer;
   let agent: Staff;
-  let socket: Socket;
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-    agent = await createStaff(running.app, { capacity: 1_000_000 });
-    socket = await online(running.app, running.url, agent);
-  });
-  afterAll(async () => {
-    socket.disconnect();
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel, agent } = ctx));
 
   /** A chat handed to the agent and closed by them: the survey is pending. Returns the chat and the closed id. */
   async function closedChat(locale: string): Promise<{ chat: Chat; closedId: string }> {

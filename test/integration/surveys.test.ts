@@ -1,10 +1,11 @@
 import type { Socket } from 'socket.io-client';
 import { messageActivity, post } from '../helpers/activities';
-import { ChannelServer } from '../helpers/channelServer';
+import type { ChannelServer } from '../helpers/channelServer';
+import { appWithAgent } from '../helpers/appWithChannel';
 import { Chat } from '../helpers/chat';
-import { createStaff, online, type Staff } from '../helpers/consoleClient';
+import type { Staff } from '../helpers/consoleClient';
 import { ratedHandoff } from '../helpers/journeys';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import type { RunningApp } from '../helpers/testApp';
 
 /**
  * Must hold: the rating and its comment belong to the closed conversation (it stays closed, so handling time and the
@@ -12,21 +13,12 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  * a new conversation linked to the same profile.
  */
 describe('surveys that do not reopen', () => {
+  const ctx = appWithAgent();
   let running: RunningApp;
   let channel: ChannelServer;
   let agent: Staff;
   let socket: Socket;
-  beforeAll(async () => {
-    running = await startTestApp();
-    channel = await new ChannelServer().start();
-    agent = await createStaff(running.app, { capacity: 1_000_000 });
-    socket = await online(running.app, running.url, agent);
-  });
-  afterAll(async () => {
-    socket.disconnect();
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel, agent, socket } = ctx));
 
   /** A chat handed to the agent and closed by them: the survey is pending. */
   async function closedChat(locale = 'en-US'): Promise<Chat> {

@@ -13,7 +13,7 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  */
 const marketing = (c: Customer) => ProfileService.consentFor(c, 'marketing', 'test');
 
-describe('outside tester findings', () => {
+describe("consent is the customer's, and prompts let go (an outside tester's findings)", () => {
   let running: RunningApp;
   let channel: ChannelServer;
   beforeAll(async () => {
@@ -157,7 +157,7 @@ describe('outside tester findings', () => {
 });
 
 // 2. An agent granted marketing consent with one click right after the customer withdrew it.
-describe('outside tester findings: consent from the console', () => {
+describe("consent from the console is a question to the customer (an outside tester's findings)", () => {
   let running: RunningApp;
   let channel: ChannelServer;
   beforeAll(async () => {
