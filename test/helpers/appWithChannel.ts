@@ -14,10 +14,10 @@ export interface AppWithChannel {
  * For one describe block: a running app and a local Bot Framework channel (what the bot sends to `serviceUrl`),
  * started before its tests and stopped after them. Read the fields inside tests (they are set in beforeAll).
  */
-export function appWithChannel(env?: Parameters<typeof startTestApp>[0]): AppWithChannel {
+export function appWithChannel(env?: Parameters<typeof startTestApp>[0], deps?: () => Promise<Parameters<typeof startTestApp>[1]>): AppWithChannel {
   const ctx = { sockets: [] as Socket[] } as AppWithChannel;
   beforeAll(async () => {
-    ctx.running = await startTestApp(env);
+    ctx.running = await startTestApp(env, await deps?.());
     ctx.channel = await new ChannelServer().start();
   });
   afterAll(async () => {

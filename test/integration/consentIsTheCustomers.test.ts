@@ -1,11 +1,12 @@
 import type { Customer } from '../../models/records';
 import { askCustomerConsent } from '../../bot/consentTurn';
 import { ProfileService } from '../../profile/profileService';
-import { ChannelServer } from '../helpers/channelServer';
+import { appWithChannel } from '../helpers/appWithChannel';
+import type { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
 import { createStaff } from '../helpers/consoleClient';
 import { sharedRecognizer } from '../helpers/sharedRecognizer';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import type { RunningApp } from '../helpers/testApp';
 
 /**
  * What an outside tester (who had not read the code) found on the running product (issue #16 point 3), each replayed
@@ -14,16 +15,10 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
 const marketing = (c: Customer) => ProfileService.consentFor(c, 'marketing', 'test');
 
 describe("consent is the customer's, and prompts let go (an outside tester's findings)", () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
   let running: RunningApp;
   let channel: ChannelServer;
-  beforeAll(async () => {
-    channel = await new ChannelServer().start();
-    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
-  });
-  afterAll(async () => {
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel } = ctx));
 
   // 1. "No" to "Do you want to receive news and offers?" left an earlier grant in place ("I changed nothing").
   const REFUSALS: [locale: string, ask: string, yes: string, again: string, no: string, done: RegExp, keep: RegExp][] = [
@@ -158,16 +153,10 @@ describe("consent is the customer's, and prompts let go (an outside tester's fin
 
 // 2. An agent granted marketing consent with one click right after the customer withdrew it.
 describe("consent from the console is a question to the customer (an outside tester's findings)", () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
   let running: RunningApp;
   let channel: ChannelServer;
-  beforeAll(async () => {
-    channel = await new ChannelServer().start();
-    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
-  });
-  afterAll(async () => {
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel } = ctx));
 
   test.each([
     ['en-US', 'I want to talk to a human', 'unsubscribe me', /do you want to receive news and offers \(marketing messages\) from us on/, 'yes'],

@@ -1,4 +1,5 @@
 import type { ConsentEvent } from '../../models/records';
+import { appWithChannel } from '../helpers/appWithChannel';
 import { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
 import { createStaff, type Staff } from '../helpers/consoleClient';
@@ -189,16 +190,10 @@ const PROBLEMS = [
 ];
 
 describe('must hold: a customer problem never changes consent', () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
   let running: RunningApp;
   let channel: ChannelServer;
-  beforeAll(async () => {
-    channel = await new ChannelServer().start();
-    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
-  });
-  afterAll(async () => {
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel } = ctx));
 
   test.each(PROBLEMS)('%j', async (problem) => {
     const chat = new Chat(running, { serviceUrl: channel.url });
@@ -232,16 +227,10 @@ const OPT_OUTS: [text: string, locale: string][] = [
 ];
 
 describe('must hold: an explicit opt-out is honoured at once and confirmed', () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
   let running: RunningApp;
   let channel: ChannelServer;
-  beforeAll(async () => {
-    channel = await new ChannelServer().start();
-    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
-  });
-  afterAll(async () => {
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel } = ctx));
 
   test.each(OPT_OUTS.map(([text, locale], i) => [text, locale, i % 2 === 0] as const))('%j (%s, granted before: %s)', async (text, locale, grantedBefore) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });

@@ -1,23 +1,18 @@
-import { ChannelServer } from '../helpers/channelServer';
+import { appWithChannel } from '../helpers/appWithChannel';
+import type { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
 import { sharedRecognizer } from '../helpers/sharedRecognizer';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import type { RunningApp } from '../helpers/testApp';
 
 /**
  * Found by an outside tester: a customer's answer went to the wrong question, or to none. The last question asked is
  * the one answered; a typo in a proof can be corrected; "it" right after an order was shown is that order.
  */
 describe('answers go to the question the bot asked last', () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
   let running: RunningApp;
   let channel: ChannelServer;
-  beforeAll(async () => {
-    channel = await new ChannelServer().start();
-    running = await startTestApp({}, { recognizer: await sharedRecognizer() });
-  });
-  afterAll(async () => {
-    await running.stop();
-    await channel.stop();
-  });
+  beforeAll(() => ({ running, channel } = ctx));
 
   test('queued with nobody online and asked for an e-mail to answer to, then for the e-mail on an order: the e-mail shows the order', async () => {
     const chat = new Chat(running, { channelId: 'webchat', serviceUrl: channel.url });
