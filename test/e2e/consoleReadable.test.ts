@@ -169,7 +169,8 @@ describeBrowser('a readable console in headless Chromium', () => {
     await admin.locator('#f-agent option', { hasText: 'Gus Agent' }).waitFor({ state: 'attached' });
     await admin.selectOption('#f-agent', { label: 'Gus Agent' });
     await admin.click('#search');
-    const row = admin.locator(`#results tr[data-conversation="${c.id}"]`);
+    // The table names the filters it answers: wait for the agent-filtered results, not the first load's.
+    const row = admin.locator(`#results[data-query*="agent="] tr[data-conversation="${c.id}"]`);
     await row.waitFor();
     expect(await admin.locator('#results tbody tr').count()).toBe(1);
     expect(await row.textContent()).toContain(label.split(' · ')[0]);

@@ -58,7 +58,8 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     await page.click('#tab-transcripts');
     await page.fill('#f-q', 'purple kettle');
     await page.click('#search');
-    const row = page.locator(`#results tr[data-conversation="${chat.id}"]`);
+    // The table names the filters it answers: wait for the phrase search's results, not the first load's.
+    const row = page.locator(`#results[data-query*="q=purple"] tr[data-conversation="${chat.id}"]`);
     await row.waitFor();
     expect(await page.locator('#results tbody tr').count()).toBe(1);
     await row.click();

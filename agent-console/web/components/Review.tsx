@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
 import { channelName, customerLabel, dateTime, timeOfDay } from '../format';
@@ -52,9 +52,10 @@ const REASONS = ['customer_asked', 'not_understood', 'negative_sentiment', 'impo
 const STATES = ['bot', 'queued', 'agent', 'external', 'closed'];
 
 /** Transcript search keeps its filters and results while the supervisor moves between pages. */
-const remembered: { filters: Partial<Record<Filter, string>>; results: TranscriptSummary[]; nextCursor: string | null; loaded: boolean } = {
+const remembered: { filters: Partial<Record<Filter, string>>; results: TranscriptSummary[]; shown: string; nextCursor: string | null; loaded: boolean } = {
   filters: {},
   results: [],
+  shown: '',
   nextCursor: null,
   loaded: false,
 };
@@ -62,6 +63,10 @@ const remembered: { filters: Partial<Record<Filter, string>>; results: Transcrip
 function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const [filters, setFilters] = useState(remembered.filters);
   const [results, setResults] = useState(remembered.results);
+  // The filters the shown results answer (the table carries them, so a reader knows what it is looking at).
+  const [shown, setShown] = useState(remembered.shown);
+  // Only the latest search may fill the table: the first load can answer after a filtered search sent later.
+  const latest = useRef(0);
   const [nextCursor, setNext] = useState(remembered.nextCursor);
   const [openT, setOpen] = useState<Transcript | undefined>(undefined);
   const set = (k: Filter, v: string) => setFilters((f) => (remembered.filters = { ...f, [k]: v }));
@@ -81,15 +86,19 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
     return p;
   };
   const search = async (more: boolean) => {
+    const mine = ++latest.current;
     try {
+      const asked = query().toString();
       const p = query({ limit: '50', ...(more && nextCursor ? { cursor: nextCursor } : {}) });
       const r = await call<{ items: TranscriptSummary[]; nextCursor: string | null }>(`/api/transcripts?${p}`);
+      if (mine !== latest.current) return;
       const items = more ? [...results, ...r.items] : r.items;
-      Object.assign(remembered, { results: items, nextCursor: r.nextCursor, loaded: true });
+      Object.assign(remembered, { results: items, shown: asked, nextCursor: r.nextCursor, loaded: true });
       setResults(items);
+      setShown(asked);
       setNext(r.nextCursor);
     } catch (err) {
-      fail(err);
+      if (mine === latest.current) fail(err);
     }
   };
   useEffect(() => {
@@ -169,7 +178,7 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
         </form>
         {results.length ? (
           <div class="table-scroll">
-            <table class="grid" id="results">
+            <table class="grid" id="results" data-query={shown}>
               <thead>
                 <tr>
                   {(['started', 'channel', 'customer', 'state', 'reason', 'rating', 'sentiment', 'messagesCol', 'tags'] as Key[]).map((k) => (
