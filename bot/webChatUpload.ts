@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type restify from 'restify';
 import type { z } from 'zod';
 import { AppError } from '../core/errors';
-import { parseOrThrow, readMultipart, route } from '../core/http';
+import { discardRest, parseOrThrow, readMultipart, route } from '../core/http';
 import type { Logger } from '../core/logger';
 import { t as reply } from '../locale/replies';
 import { detectType, sanitizeFileName, sha256Hex } from '../models/attachmentContent';
@@ -19,6 +19,8 @@ export const WEBCHAT_UPLOAD_PATH = '/v3/directline/conversations/:conversationId
 const MAX_FILES = 10;
 /** The activity part of an upload, bytes. */
 const MAX_ACTIVITY_PART = 64 * 1024;
+/** A refused upload up to this many times the limit is read to its end so its sender reads the 413; larger ones are cut off. */
+const LINGER_FACTOR = 4;
 
 export interface WebChatUploadDeps {
   store: Store;
@@ -71,9 +73,12 @@ export function registerWebChatUpload(server: restify.Server, d: WebChatUploadDe
         res.setHeader('connection', 'close');
         throw err;
       }
-      const parts = await readMultipart(req, { maxBytes: d.maxBytes + MAX_ACTIVITY_PART, maxParts: MAX_FILES + 1 }).catch((err: unknown) => {
-        res.setHeader('connection', 'close');
+      const limit = d.maxBytes + MAX_ACTIVITY_PART;
+      const parts = await readMultipart(req, { maxBytes: limit, maxParts: MAX_FILES + 1 }).catch((err: unknown) => {
         const code = err instanceof AppError && (err.code === 'ATTACHMENT_TOO_LARGE' || err.code === 'ATTACHMENT_TOO_MANY') ? err.code : 'ATTACHMENT_INVALID';
+        // A customer's photo a little over the limit: the page gets the sentence saying so, not a reset.
+        if (code === 'ATTACHMENT_TOO_LARGE') discardRest(req, res, LINGER_FACTOR * limit);
+        else res.setHeader('connection', 'close');
         throw refuse(code, language, err);
       });
       const activityPart = parts.find((p) => p.name === 'activity');

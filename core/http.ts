@@ -132,6 +132,22 @@ export interface MultipartPart {
 }
 
 /**
+ * After refusing a body for its size: reads and throws away the rest of it, up to `cap` bytes, so that the client
+ * (a browser streaming a file) finishes sending and reads the answer instead of a reset mid-upload; the connection
+ * stays usable. A body declared or found larger than `cap` closes the connection instead.
+ */
+export function discardRest(req: Request, res: Response, cap: number): void {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > cap) return void res.setHeader('connection', 'close');
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > cap) req.socket.destroy();
+  });
+  req.resume();
+}
+
+/**
  * Reads a multipart/form-data body (RFC 7578) into memory, never to disk, refusing it while it streams: a declared
  * length over `maxBytes`, or more bytes than that arriving, is ATTACHMENT_TOO_LARGE at once (the rest is never
  * kept; the connection is closed after the answer). Only for routes that authenticated the caller first and were

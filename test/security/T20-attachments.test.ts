@@ -175,6 +175,47 @@ describe('T20 attachment safety', () => {
     await expectNothingStored(c.id, before);
   });
 
+  test('an upload somewhat over the limit, sent whole with its length as browsers do, gets its 413 and sentence (not a reset mid-upload), and the connection is usable again', async () => {
+    const { v, c } = await heldChat();
+    const before = (await s.app.store.listMessages(c.id)).length;
+    // Far more than the socket buffers hold: the answer is decided while the client is still writing.
+    const big = webChatUpload([{ filename: 'photo.png', data: Buffer.concat([PNG, Buffer.alloc(3 * MAX, 0x41)]) }]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: { raw: Buffer; type: string }) =>
+      new Promise<{ status: number; code?: string; customerMessage?: string; socket: unknown }>((resolve, reject) => {
+        const req = http.request(`${s.url}/v3/directline/conversations/${v.conversationId}/upload`, {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': body.type, 'content-length': body.raw.length, authorization: `Bearer ${v.token}` },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => {
+            const error = (JSON.parse(text) as { error?: { code: string; details?: { customerMessage?: string } } }).error;
+            resolve({ status: res.statusCode ?? 0, code: error?.code, customerMessage: error?.details?.customerMessage, socket: req.socket });
+          });
+        });
+        req.on('error', reject);
+        // Written in pieces, as a browser streams a file.
+        for (let at = 0; at < body.raw.length; at += 16 * 1024) req.write(body.raw.subarray(at, at + 16 * 1024));
+        req.end();
+      });
+    try {
+      const refused = await send(big);
+      expect(refused).toMatchObject({ status: 413, code: 'ATTACHMENT_TOO_LARGE' });
+      expect(refused.customerMessage).toMatch(/too large/);
+      // The same connection then carries the customer's next, smaller upload.
+      const next = await send(webChatUpload([{ filename: 'small.png', data: PNG }]));
+      expect(next.status).toBe(200);
+      expect(next.socket === refused.socket).toBe(true);
+      expect(await s.app.store.listAttachments(c.id)).toHaveLength(1);
+      expect((await s.app.store.listMessages(c.id)).length).toBeGreaterThan(before);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   test.each([
     ['../../../etc/passwd.png', 'passwd.png'],
     ['..\\..\\windows\\system32\\evil.png', 'evil.png'],
