@@ -214,13 +214,23 @@ const FILLER = new Set([
   'nada',
 ]);
 
-export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[’`]/g, "'")
-    .split(/[^\p{L}\p{N}'👍👎]+/u)
-    .map((w) => w.replace(/^'+|'+$/g, ''))
-    .filter(Boolean);
+// A turn reads the same text's words in several places (language, consent, yes/no, human request): the last
+// text's words are kept, frozen so no caller can change what the next one gets.
+let lastText: string | undefined;
+let lastWords: readonly string[] = [];
+
+export function words(text: string): readonly string[] {
+  if (text === lastText) return lastWords;
+  lastWords = Object.freeze(
+    text
+      .toLowerCase()
+      .replace(/[’`]/g, "'")
+      .split(/[^\p{L}\p{N}'👍👎]+/u)
+      .map((w) => w.replace(/^'+|'+$/g, ''))
+      .filter(Boolean),
+  );
+  lastText = text;
+  return lastWords;
 }
 
 /**
