@@ -205,14 +205,17 @@ export async function botThroughput({ dir, rows, results, options }: BenchSink):
     const base = pooled(saturated.baseline);
     const baseVsEcho = ratioOf(saturated.baseline, saturated.echo);
     const vsBase = ratioOf(saturated.full, saturated.baseline);
+    // CPU per turn of this build over the previous one's, round by round: steadier than throughput on a shared machine.
+    const cpu = saturated.full.map((f, i) => f.cpuPerTurn / saturated.baseline[i].cpuPerTurn).sort((a, b) => a - b);
+    const cpuRatio = { ratio: round(median(cpu), 3), ratios: cpu.map((r) => round(r, 3)) };
     rows.push([
       'bot turns/s at saturation (previous build vs echo bot)',
       `${base.turnsPerSecond} (ratio ${baseVsEcho.ratio}, rounds ${baseVsEcho.spread}; CPU ${base.cpuPerTurn} ms/turn)`,
-      `this build against it: ${vsBase.ratio} (rounds ${vsBase.spread})`,
+      `this build against it: ${vsBase.ratio} (rounds ${vsBase.spread}); CPU per turn ×${cpuRatio.ratio} (rounds ${cpu[0].toFixed(2)}–${cpu[cpu.length - 1].toFixed(2)})`,
     ]);
     Object.assign(results.bot as object, {
       baseline: { dist: options.botBaseline, ...strip(base), ratio: baseVsEcho.ratio, ratios: baseVsEcho.ratios },
-      fullVsBaseline: { ratio: vsBase.ratio, ratios: vsBase.ratios },
+      fullVsBaseline: { ratio: vsBase.ratio, ratios: vsBase.ratios, cpuPerTurn: cpuRatio },
     });
   }
 }
