@@ -25,6 +25,12 @@ export interface BenchOptions extends BenchSizes {
   /** Undefined: every section. */
   only?: ReadonlySet<Section>;
   skipNlu: boolean;
+  /** A previous build's dist folder: its app runs as a third server in the bot section's rounds. */
+  botBaseline?: string;
+  /** Where the bot section's apps write their CPU profiles (`--cpu-prof`); undefined: not profiled. */
+  botCpuProf?: string;
+  /** Alternating rounds of the bot section. */
+  botRounds: number;
 }
 
 /** From dist/bench (and bench/) three folders up: the shared data beside the project's checkout. */
@@ -47,6 +53,10 @@ whole result as one JSON object, also written to bench/results/latest.json.
   --console-agents N      agents signed in (console; default 500)
   --console-chats N       open chats (console; default 2000)
   --console-pushes N      pushes timed on each side (console; default 40)
+  --bot-rounds N          alternating rounds of the bot section (default 6)
+  --bot-baseline DIST     a previous build's dist folder (with bench/botServer.js from this build copied into its
+                          dist/bench if it has none): its app runs in the same rounds, side by side (bot)
+  --bot-cpu-prof DIR      the bot section's apps run under --cpu-prof, their profiles written to DIR
   -h, --help              this text
 `;
 
@@ -66,6 +76,9 @@ const OPTIONS = {
   only: { type: 'string', multiple: true },
   'skip-nlu': { type: 'boolean' },
   data: { type: 'string' },
+  'bot-rounds': { type: 'string' },
+  'bot-baseline': { type: 'string' },
+  'bot-cpu-prof': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,9 +105,20 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
     if (unknown.length || !names.length) throw new UsageError(`--only takes section names (${SECTIONS.join(', ')}), not '${unknown.join(',')}'`);
     only = new Set(names as Section[]);
   }
-  if (values.data !== undefined && !values.data.trim()) throw new UsageError('--data needs a directory');
+  for (const flag of ['data', 'bot-baseline', 'bot-cpu-prof'] as const) {
+    if (values[flag] !== undefined && !values[flag].trim()) throw new UsageError(`--${flag} needs a directory`);
+  }
+  const folder = (v: string | undefined) => (v === undefined ? undefined : path.resolve(v));
   return {
     help: false,
-    options: { data: values.data ?? DEFAULT_DATA, ...(only ? { only } : {}), skipNlu: values['skip-nlu'] ?? false, ...benchSizes(values) },
+    options: {
+      data: values.data ?? DEFAULT_DATA,
+      ...(only ? { only } : {}),
+      skipNlu: values['skip-nlu'] ?? false,
+      ...(values['bot-baseline'] ? { botBaseline: folder(values['bot-baseline']) } : {}),
+      ...(values['bot-cpu-prof'] ? { botCpuProf: folder(values['bot-cpu-prof']) } : {}),
+      botRounds: positiveNumber('bot-rounds', values['bot-rounds'], 6),
+      ...benchSizes(values),
+    },
   };
 }

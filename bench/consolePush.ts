@@ -252,7 +252,7 @@ if (require.main === module) {
     const rows: [string, string, string][] = [];
     const results: Record<string, unknown> = {};
     try {
-      await consolePush({ dir, rows, results, options: { data: '', skipNlu: true, ...sizes } });
+      await consolePush({ dir, rows, results, options: { data: '', skipNlu: true, botRounds: 6, ...sizes } });
       for (const r of rows) process.stdout.write(`${r.join(' | ')}\n`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,87 +1,13 @@
 import type restify from 'restify';
 import { AuthenticationError } from 'botframework-connector';
-import { z } from 'zod';
 import { AppError, toAppError, type ErrorCode } from '../core/errors';
-import { isRealDate, route } from '../core/http';
+import { route } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { RateLimits } from '../core/rateLimits';
 import { TrustedServiceUrls } from '../core/serviceUrls';
+import { checkActivity } from './activityCheck';
 import { SupportAdapter } from './supportAdapter';
 import { FROM_BOT_ENDPOINT, type SupportBot } from './supportBot';
-
-// Every field the bot reads from an account is typed here, so a malformed one is refused before anything is stored
-// (a non-string aadObjectId used to fail the turn after the customer's message was written).
-/**
- * Ids travel into connector URLs and store keys: control characters (NUL, line breaks) and unpaired surrogates
- * (which no URL can encode) are never part of one.
- */
-const idString = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
-    .refine((v) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v), 'must be well-formed text');
-
-const Account = z
-  .object({
-    id: idString(512),
-    name: z.string().max(1024).optional(),
-    role: z.string().max(64).optional(),
-    aadObjectId: z.string().max(128).optional(),
-  })
-  .passthrough();
-
-/**
- * What we require of an incoming activity before any bot logic runs; other fields pass through. The text is
- * bounded by the body limit here and by the message limit in the endpoint (a coded MESSAGE_TOO_LONG).
- */
-export const ActivitySchema = z
-  .object({
-    type: z.string().min(1).max(64),
-    id: idString(512).optional(),
-    channelId: idString(128),
-    // The connector's HTTP client looks a bracketed IPv6 literal up as a host name and fails after the message is
-    // stored: such an address is refused here, before anything is.
-    serviceUrl: z
-      .string()
-      .min(1)
-      .max(2048)
-      .refine(
-        (v) => !/^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?\[/i.test(v),
-        'an IPv6 address literal cannot be reached by the Bot Framework connector; use a host name',
-      ),
-    // The connector sends it back in a header (x-ms-conversation-id): printable ASCII, as every channel's ids are.
-    conversation: z
-      .object({ id: idString(1024).refine((v) => /^[\x20-\x7e]+$/.test(v), 'must be printable ASCII'), tenantId: z.string().max(128).optional() })
-      .passthrough(),
-    from: Account,
-    recipient: Account.optional(),
-    text: z.string().optional(),
-    locale: z.string().max(32).optional(),
-    attachments: z
-      .array(z.object({ contentType: z.string().max(256) }).passthrough())
-      .max(50)
-      .optional(),
-    deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
-    membersAdded: z.array(Account).max(100).optional(),
-    membersRemoved: z.array(Account).max(100).optional(),
-    entities: z
-      .array(z.object({ type: z.string().max(256).optional() }).passthrough())
-      .max(50)
-      .optional(),
-    channelData: z.object({}).passthrough().optional(),
-    replyToId: idString(512).optional(),
-    name: z.string().max(256).optional(),
-    // A date that exists (Date.parse takes 2020-02-30 for March 1st); Bot Framework sends up to seven decimals and an offset.
-    timestamp: z
-      .string()
-      .max(64)
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 time')
-      .refine((v) => isRealDate(`${v.slice(0, 16)}Z`), 'is not a real date')
-      .optional(),
-  })
-  .passthrough();
 
 export interface BotEndpointDeps {
   adapter: SupportAdapter;
@@ -103,7 +29,7 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
   server.post(
     '/api/messages',
     route(log, async (req, res) => {
-      const parsed = ActivitySchema.safeParse(req.body);
+      const parsed = checkActivity(req.body);
       if (!parsed.success) {
         throw new AppError(
           'BOT_ACTIVITY_INVALID',

@@ -10,7 +10,7 @@ import type { Logger } from '../core/logger';
 import type { AttachmentLinks } from '../models/attachmentContent';
 import { t as reply } from '../locale/replies';
 import type { Store } from '../store/store';
-import { ActivitySchema } from './botEndpoint';
+import { checkActivity } from './activityCheck';
 import { WEBCHAT_CHANNEL, WEBCHAT_CONNECTOR_PATH, type SupportAdapter } from './supportAdapter';
 import type { SupportBot } from './supportBot';
 import { channelConversations, VERIFIED_IDENTITY } from './supportBot';
@@ -196,7 +196,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
       recipient: { id: 'bot', name: 'Support', role: 'bot' },
       deliveryMode: 'normal',
     };
-    const checked = ActivitySchema.safeParse(activity);
+    const checked = checkActivity(activity);
     if (!checked.success) throw new AppError('BOT_ACTIVITY_INVALID');
     // Stored before we answer: a failing turn is a 5xx and Web Chat retries with the same clientActivityID.
     await adapter.handleTrusted(checked.data as never, (ctx) => {

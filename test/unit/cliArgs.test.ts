@@ -30,7 +30,10 @@ describe('bench flags', () => {
       consoleAgents: 500,
       consoleChats: 2000,
       consolePushes: 40,
+      botRounds: 6,
     });
+    expect(r.options.botBaseline).toBeUndefined();
+    expect(r.options.botCpuProf).toBeUndefined();
   });
 
   it('reads every flag it documents', () => {
@@ -56,6 +59,12 @@ describe('bench flags', () => {
       '9',
       '--console-pushes',
       '4',
+      '--bot-rounds',
+      '3',
+      '--bot-baseline',
+      '/tmp/prev-dist',
+      '--bot-cpu-prof',
+      '/tmp/prof',
     ]);
     if (r.help) throw new Error('not help');
     expect([...(r.options.only ?? [])]).toEqual(['trips', 'multi', 'console']);
@@ -69,6 +78,9 @@ describe('bench flags', () => {
       consoleAgents: 7,
       consoleChats: 9,
       consolePushes: 4,
+      botRounds: 3,
+      botBaseline: '/tmp/prev-dist',
+      botCpuProf: '/tmp/prof',
     });
   });
 
