@@ -41,7 +41,7 @@ export class Child {
   private exited = false;
 
   constructor(script: string, args: string[]) {
-    this.p = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.p = spawn(process.execPath, [path.resolve(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     let buf = '';
     this.p.stdout!.on('data', (d) => {
       buf += String(d);
