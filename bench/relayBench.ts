@@ -36,10 +36,12 @@ export interface RelayRun {
   serverGcMsPerRelay: number;
 }
 
-async function stats(server: Child): Promise<Stats> {
-  server.send('stats');
-  return JSON.parse(await server.line()) as Stats;
+async function command<T>(server: Child, line: string): Promise<T> {
+  server.send(line);
+  return JSON.parse(await server.line()) as T;
 }
+
+const stats = (server: Child) => command<Stats>(server, 'stats');
 
 /** A bare Socket.IO echo in its own process: `PINGS` acked round trips from here. */
 export async function bareRoundTrips(script = 'relayServer.js'): Promise<number[]> {
@@ -62,7 +64,7 @@ export async function bareRoundTrips(script = 'relayServer.js'): Promise<number[
 }
 
 /** The app in its own process (`script`, built from any checkout: side-by-side runs of two builds), 200 held chats. */
-export async function relayRun(dir: string, script = 'relayServer.js', rounds = ROUNDS): Promise<RelayRun> {
+export async function relayRun(dir: string, script = 'relayServer.js', profile?: string): Promise<RelayRun> {
   // A local channel that receives what the connector sends to serviceUrl.
   const waiting = new Map<string, (t: bigint) => void>();
   const channel = http.createServer((req, res) => {
@@ -117,10 +119,13 @@ export async function relayRun(dir: string, script = 'relayServer.js', rounds = 
     const inbound: number[] = [];
     const outbound: number[] = [];
     const cpu = { ms: 0, gc: 0, gcMs: 0 };
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < ROUNDS; r++) {
+      // The profile: the first round's customer messages only.
+      if (profile && r === 0) await command(server, 'profile');
       const s0 = await stats(server);
       for (const h of held) inbound.push(await relay(h, `status please ${r}`));
       const s1 = await stats(server);
+      if (profile && r === 0) await command(server, `profiled ${profile}`);
       cpu.ms += s1.cpuMs - s0.cpuMs;
       cpu.gc += s1.gcCount - s0.gcCount;
       cpu.gcMs += s1.gcMs - s0.gcMs;
@@ -170,14 +175,18 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
 }
 
 /**
- * Alone: `node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N]`. With several server
- * scripts (each a relayServer.js of one build), runs them in alternating rounds (A, B, A, B…), fresh servers each
- * round, and prints each build's pooled percentiles and its median server CPU per relayed message: two builds
- * compared under the same machine load.
+ * Alone: `node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR]`. With
+ * several server scripts (each a relayServer.js of one build), runs them in alternating rounds (A, B, A, B…), fresh
+ * servers each round, and prints each build's pooled percentiles and its median server CPU per relayed message: two
+ * builds compared under the same machine load. DIR gets a CPU profile of each server's first round of
+ * customer messages.
  */
 if (require.main === module) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
-  const { values } = parseArgs({ options: { 'model-cache': { type: 'string' }, servers: { type: 'string' }, rounds: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { 'model-cache': { type: 'string' }, servers: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'string' } },
+    strict: true,
+  });
   if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
   const servers = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
   const rounds = positiveNumber('rounds', values.rounds, 1);
@@ -185,7 +194,7 @@ if (require.main === module) {
     const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
     for (let i = 0; i < rounds; i++) {
       for (const s of servers) {
-        const run = await relayRun(dir, s);
+        const run = await relayRun(dir, s, values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`));
         runs.get(s)!.push(run);
         const x = summary(run.customerToAgent);
         process.stdout.write(

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import readline from 'node:readline';
 import { Server as IoServer } from 'socket.io';
 import type { App } from '../app/app';
@@ -15,7 +17,8 @@ import { agents } from './webchatHarness';
  *   node relayServer.js app DIR AGENTS   → {url, agents:[{id, token}]}; then `find CHANNEL_CONVERSATION` → {id}
  *   node relayServer.js bare             → {url}: a bare Socket.IO echo (`ping` acked), the baseline
  *
- * and in both `stats` → {cpuMs, gcCount, gcMs} (this process so far), `stop` → exits.
+ * and in both `stats` → {cpuMs, gcCount, gcMs} (this process so far), `profile` (a CPU profile starts) and
+ * `profiled FILE` (it is written) → {}, `stop` → exits.
  */
 async function main(): Promise<void> {
   const [mode, dir, count] = process.argv.slice(2);
@@ -46,12 +49,23 @@ async function main(): Promise<void> {
       gcMs += e.duration;
     }),
   ).observe({ entryTypes: ['gc'] });
+  const inspector = new Session();
   for await (const line of readline.createInterface({ input: process.stdin })) {
     const [cmd, arg] = line.split(' ');
     if (cmd === 'find' && app) say({ id: (await app.store.findConversationByChannel('bench', arg))?.id ?? null });
     else if (cmd === 'stats') {
       const c = process.cpuUsage();
       say({ cpuMs: (c.user + c.system) / 1000, gcCount, gcMs });
+    } else if (cmd === 'profile') {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+      await inspector.post('Profiler.start');
+      say({});
+    } else if (cmd === 'profiled') {
+      fs.writeFileSync(arg, JSON.stringify((await inspector.post('Profiler.stop')).profile));
+      inspector.disconnect();
+      say({});
     } else if (cmd === 'stop') break;
   }
   await close();
