@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { positiveNumber } from '../core/cliArgs';
+import { positiveNumber, runCli } from '../core/cliArgs';
 import { channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
 import { Child } from './webchatHarness';
 
@@ -174,47 +174,61 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
   results.relay = r;
 }
 
+const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR]
+  (after npm run build) the "relay" section of npm run bench alone. --model-cache: a trained model to start from
+  (else it trains); --servers: relayServer.js of several builds, run in alternating rounds (default this build's);
+  --rounds: rounds per build (default 1); --profile: a CPU profile of each server's first round of relays, into DIR
+`;
+
 /**
- * Alone: `node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR]`. With
- * several server scripts (each a relayServer.js of one build), runs them in alternating rounds (A, B, A, B…), fresh
- * servers each round, and prints each build's pooled percentiles and its median server CPU per relayed message: two
- * builds compared under the same machine load. DIR gets a CPU profile of each server's first round of
- * customer messages.
+ * Alone (USAGE). With several server scripts (each a relayServer.js of one build), runs them in alternating rounds
+ * (A, B, A, B…), fresh servers each round, and prints each build's pooled percentiles and its median server CPU per
+ * relayed message: two builds compared under the same machine load.
  */
 if (require.main === module) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
-  const { values } = parseArgs({
-    options: { 'model-cache': { type: 'string' }, servers: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'string' } },
-    strict: true,
-  });
-  if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
-  const servers = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
-  const rounds = positiveNumber('rounds', values.rounds, 1);
-  (async () => {
-    const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
-    for (let i = 0; i < rounds; i++) {
-      for (const s of servers) {
-        const run = await relayRun(dir, s, values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`));
-        runs.get(s)!.push(run);
-        const x = summary(run.customerToAgent);
-        process.stdout.write(
-          `round ${i + 1} ${s}: p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
-        );
+  runCli('relayBench', USAGE, async () => {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        'model-cache': { type: 'string' },
+        servers: { type: 'string' },
+        rounds: { type: 'string' },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const rounds = positiveNumber('rounds', values.rounds, 1);
+    const servers = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
+    try {
+      if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
+      const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
+      for (let i = 0; i < rounds; i++) {
+        for (const s of servers) {
+          const run = await relayRun(dir, s, values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`));
+          runs.get(s)!.push(run);
+          const x = summary(run.customerToAgent);
+          process.stdout.write(
+            `round ${i + 1} ${s}: p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
+          );
+        }
       }
+      const rtt = summary(await bareRoundTrips(path.join(path.dirname(servers[0]), 'relayServer.js')));
+      process.stdout.write(`bare Socket.IO RTT p50/p95/p99 ${rtt.p50}/${rtt.p95}/${rtt.p99} ms\n`);
+      for (const [s, rs] of runs) {
+        const x = summary(rs.flatMap((r) => r.customerToAgent));
+        const cpu = median(rs.map((r) => r.serverCpuMsPerRelay));
+        const gc = median(rs.map((r) => r.serverGcMsPerRelay));
+        process.stdout.write(`${s}: pooled p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    const rtt = summary(await bareRoundTrips(path.join(path.dirname(servers[0]), 'relayServer.js')));
-    process.stdout.write(`bare Socket.IO RTT p50/p95/p99 ${rtt.p50}/${rtt.p95}/${rtt.p99} ms\n`);
-    for (const [s, rs] of runs) {
-      const x = summary(rs.flatMap((r) => r.customerToAgent));
-      const cpu = median(rs.map((r) => r.serverCpuMsPerRelay));
-      const gc = median(rs.map((r) => r.serverGcMsPerRelay));
-      process.stdout.write(`${s}: pooled p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
-    }
-  })()
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    })
-    .finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return 0;
+  });
 }
