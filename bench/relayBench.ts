@@ -1,31 +1,70 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
-import { Server as IoServer } from 'socket.io';
-import { io as ioClient } from 'socket.io-client';
-import { agentsOnline, appOn, channelPost, listen, section, summary, type BenchSink } from './benchKit';
+import { parseArgs } from 'node:util';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { positiveNumber, runCli } from '../core/cliArgs';
+import { channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
+import { Child } from './webchatHarness';
 
 /**
  * `npm run bench` section "relay": 200 conversations held by 67 agents, customer → agent socket and agent → channel
- * callback, beside a bare Socket.IO round trip on the same machine.
+ * callback, beside a bare Socket.IO round trip. The app and the bare Socket.IO server each run in a process of their
+ * own (bench/relayServer.ts), the clients (fetch as the channel, the agents' sockets, the channel's callback server)
+ * in this one: both figures are measured the same way, and the server's process carries only the server's work.
  */
-export async function relayLatency({ dir, rows, results }: BenchSink): Promise<void> {
-  section('handoff relay, 200 conversations held by agents');
-  // Baseline: a bare Socket.IO round trip on the same machine.
-  const bare = http.createServer();
-  const bareIo = new IoServer(bare);
-  bareIo.on('connection', (s) => s.on('ping', (x: number, ack: (x: number) => void) => ack(x)));
-  const bareUrl = await listen(bare);
-  const c = ioClient(bareUrl, { transports: ['websocket'] });
-  await new Promise<void>((r) => c.once('connect', () => r()));
-  const rtt: number[] = [];
-  for (let i = 0; i < 600; i++) {
-    const t = process.hrtime.bigint();
-    await c.emitWithAck('ping', i);
-    rtt.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  c.disconnect();
-  void bareIo.close();
+const HELD = 200;
+const AGENTS = 67;
+const ROUNDS = 2;
+const PINGS = 600;
+/** Relays sent before measuring (JIT, the recognizer's first entity extraction), not counted. */
+const WARM_UP = 20;
 
+interface Stats {
+  cpuMs: number;
+  gcCount: number;
+  gcMs: number;
+}
+
+export interface RelayRun {
+  customerToAgent: number[];
+  agentToChannel: number[];
+  /** The server process's CPU and collections per customer message relayed (the measured passes only). */
+  serverCpuMsPerRelay: number;
+  serverGcPerRelay: number;
+  serverGcMsPerRelay: number;
+}
+
+async function command<T>(server: Child, line: string): Promise<T> {
+  server.send(line);
+  return JSON.parse(await server.line()) as T;
+}
+
+const stats = (server: Child) => command<Stats>(server, 'stats');
+
+/** A bare Socket.IO echo in its own process: `PINGS` acked round trips from here. */
+export async function bareRoundTrips(script = 'relayServer.js'): Promise<number[]> {
+  const server = new Child(script, ['bare']);
+  try {
+    const { url } = JSON.parse(await server.line()) as { url: string };
+    const c = ioClient(url, { transports: ['websocket'] });
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    const rtt: number[] = [];
+    for (let i = 0; i < PINGS + WARM_UP; i++) {
+      const t = process.hrtime.bigint();
+      await c.emitWithAck('ping', i);
+      if (i >= WARM_UP) rtt.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    c.disconnect();
+    return rtt;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The app in its own process (`script`, built from any checkout: side-by-side runs of two builds), 200 held chats. */
+export async function relayRun(dir: string, script = 'relayServer.js', profile?: string): Promise<RelayRun> {
   // A local channel that receives what the connector sends to serviceUrl.
   const waiting = new Map<string, (t: bigint) => void>();
   const channel = http.createServer((req, res) => {
@@ -39,53 +78,157 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
     });
   });
   const channelUrl = await listen(channel);
-  const { app, url } = await appOn(dir, { DATABASE_URL: path.join(dir, 'relay.sqlite') });
-  const agents = await agentsOnline(app, url, 67, 'bench');
-  const post = channelPost(url, channelUrl);
-  const held: { conv: string; id: string; agent: (typeof agents)[number] }[] = [];
-  for (let i = 0; i < 200; i++) {
-    const conv = `relay-${i}`;
-    await post(conv, 'talk to a human');
-    const c2 = await app.store.findConversationByChannel('bench', conv);
-    const agent = agents[i % agents.length];
-    const r = (await agent.socket.emitWithAck('conversation:claim', { conversationId: c2!.id })) as { ok: boolean; error?: unknown };
-    if (!r.ok) throw new Error(`claim failed: ${JSON.stringify(r.error)}`);
-    held.push({ conv, id: c2!.id, agent });
-  }
-  const inbound: number[] = [];
-  const outbound: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    for (const h of held) {
-      const text = `status please ${round}`;
+  const server = new Child(script, ['app', dir, String(AGENTS)]);
+  const sockets: Socket[] = [];
+  try {
+    const { url, agents } = JSON.parse(await server.line()) as { url: string; agents: { id: string; token: string }[] };
+    for (const a of agents) {
+      const socket = ioClient(url, { auth: { token: a.token }, transports: ['websocket'] });
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      await socket.emitWithAck('presence:set', { presence: 'online' });
+      sockets.push(socket);
+    }
+    const post = channelPost(url, channelUrl);
+    const held: { conv: string; id: string; socket: Socket }[] = [];
+    for (let i = 0; i < HELD; i++) {
+      const conv = `relay-${i}`;
+      await post(conv, 'talk to a human');
+      server.send(`find ${conv}`);
+      const { id } = JSON.parse(await server.line()) as { id: string | null };
+      if (!id) throw new Error(`no conversation for ${conv}`);
+      const socket = sockets[i % sockets.length];
+      const r = (await socket.emitWithAck('conversation:claim', { conversationId: id })) as { ok: boolean; error?: unknown };
+      if (!r.ok) throw new Error(`claim failed: ${JSON.stringify(r.error)}`);
+      held.push({ conv, id, socket });
+    }
+    const relay = async (h: (typeof held)[number], text: string): Promise<number> => {
       const t = process.hrtime.bigint();
       const seen = new Promise<bigint>((resolve) => {
         const fn = (p: { conversationId: string; message: { text: string } }) => {
           if (p.conversationId === h.id && p.message.text === text) {
-            h.agent.socket.off('message:new', fn);
+            h.socket.off('message:new', fn);
             resolve(process.hrtime.bigint());
           }
         };
-        h.agent.socket.on('message:new', fn);
+        h.socket.on('message:new', fn);
       });
       await post(h.conv, text);
-      inbound.push(Number((await seen) - t) / 1e6);
-      const reply = `reply ${h.conv} ${round}`;
-      const delivered = new Promise<bigint>((resolve) => waiting.set(reply, resolve));
-      const t2 = process.hrtime.bigint();
-      await h.agent.socket.emitWithAck('message:send', { conversationId: h.id, text: reply, clientMessageId: `${h.conv}-${round}` });
-      outbound.push(Number((await delivered) - t2) / 1e6);
+      return Number((await seen) - t) / 1e6;
+    };
+    for (const h of held.slice(0, WARM_UP)) await relay(h, 'status please 9');
+    const inbound: number[] = [];
+    const outbound: number[] = [];
+    const cpu = { ms: 0, gc: 0, gcMs: 0 };
+    for (let r = 0; r < ROUNDS; r++) {
+      // The profile: the first round's customer messages only.
+      if (profile && r === 0) await command(server, 'profile');
+      const s0 = await stats(server);
+      for (const h of held) inbound.push(await relay(h, `status please ${r}`));
+      const s1 = await stats(server);
+      if (profile && r === 0) await command(server, `profiled ${profile}`);
+      cpu.ms += s1.cpuMs - s0.cpuMs;
+      cpu.gc += s1.gcCount - s0.gcCount;
+      cpu.gcMs += s1.gcMs - s0.gcMs;
+      for (const h of held) {
+        const reply = `reply ${h.conv} ${r}`;
+        const delivered = new Promise<bigint>((resolve) => waiting.set(reply, resolve));
+        const t = process.hrtime.bigint();
+        await h.socket.emitWithAck('message:send', { conversationId: h.id, text: reply, clientMessageId: `${h.conv}-${r}` });
+        outbound.push(Number((await delivered) - t) / 1e6);
+      }
     }
+    const n = inbound.length;
+    return {
+      customerToAgent: inbound,
+      agentToChannel: outbound,
+      serverCpuMsPerRelay: round(cpu.ms / n, 3),
+      serverGcPerRelay: round(cpu.gc / n, 3),
+      serverGcMsPerRelay: round(cpu.gcMs / n, 3),
+    };
+  } finally {
+    sockets.forEach((s) => s.disconnect());
+    await server.stop();
+    channel.close();
   }
-  agents.forEach((a) => a.socket.disconnect());
-  await app.close();
-  channel.close();
-  bare.close();
-  const r = { customerToAgent: summary(inbound), agentToChannel: summary(outbound), bareSocketIoRoundTrip: summary(rtt) };
+}
+
+export async function relayLatency({ dir, rows, results }: BenchSink): Promise<void> {
+  section('handoff relay, 200 conversations held by agents (server in its own process)');
+  const rtt = await bareRoundTrips();
+  const run = await relayRun(dir);
+  const r = {
+    customerToAgent: summary(run.customerToAgent),
+    agentToChannel: summary(run.agentToChannel),
+    bareSocketIoRoundTrip: summary(rtt),
+    serverCpuMsPerRelay: run.serverCpuMsPerRelay,
+    serverGcPerRelay: run.serverGcPerRelay,
+    serverGcMsPerRelay: run.serverGcMsPerRelay,
+  };
   rows.push([
-    'relay customer → agent socket ms p50/p99',
-    `${r.customerToAgent.p50}/${r.customerToAgent.p99}`,
-    `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p99}`,
+    'relay customer → agent socket ms p50/p95/p99',
+    `${r.customerToAgent.p50}/${r.customerToAgent.p95}/${r.customerToAgent.p99}`,
+    `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p95}/${r.bareSocketIoRoundTrip.p99}`,
   ]);
+  rows.push(['relay server CPU ms per customer message', String(r.serverCpuMsPerRelay), `GC ${r.serverGcMsPerRelay} ms per message`]);
   rows.push(['relay agent → channel callback ms p50/p99', `${r.agentToChannel.p50}/${r.agentToChannel.p99}`, 'same baseline']);
   results.relay = r;
+}
+
+const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR]
+  (after npm run build) the "relay" section of npm run bench alone. --model-cache: a trained model to start from
+  (else it trains); --servers: relayServer.js of several builds, run in alternating rounds (default this build's);
+  --rounds: rounds per build (default 1); --profile: a CPU profile of each server's first round of relays, into DIR
+`;
+
+/**
+ * Alone (USAGE). With several server scripts (each a relayServer.js of one build), runs them in alternating rounds
+ * (A, B, A, B…), fresh servers each round, and prints each build's pooled percentiles and its median server CPU per
+ * relayed message: two builds compared under the same machine load.
+ */
+if (require.main === module) {
+  runCli('relayBench', USAGE, async () => {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        'model-cache': { type: 'string' },
+        servers: { type: 'string' },
+        rounds: { type: 'string' },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const rounds = positiveNumber('rounds', values.rounds, 1);
+    const servers = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
+    try {
+      if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
+      const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
+      for (let i = 0; i < rounds; i++) {
+        for (const s of servers) {
+          const run = await relayRun(dir, s, values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`));
+          runs.get(s)!.push(run);
+          const x = summary(run.customerToAgent);
+          process.stdout.write(
+            `round ${i + 1} ${s}: p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
+          );
+        }
+      }
+      const rtt = summary(await bareRoundTrips(path.join(path.dirname(servers[0]), 'relayServer.js')));
+      process.stdout.write(`bare Socket.IO RTT p50/p95/p99 ${rtt.p50}/${rtt.p95}/${rtt.p99} ms\n`);
+      for (const [s, rs] of runs) {
+        const x = summary(rs.flatMap((r) => r.customerToAgent));
+        const cpu = median(rs.map((r) => r.serverCpuMsPerRelay));
+        const gc = median(rs.map((r) => r.serverGcMsPerRelay));
+        process.stdout.write(`${s}: pooled p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return 0;
+  });
 }

@@ -11,6 +11,7 @@ import type { Store } from '../store/store';
 import { SqliteStore } from '../store/sqliteStore';
 import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { positiveNumber } from '../core/cliArgs';
 import { agentsOnline, channelPost, type BenchSink } from './benchKit';
 
@@ -25,9 +26,10 @@ const ROUNDS = 2;
 
 type Stamp = { name: string; at: number; ms?: number };
 
-export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'dir' | 'rows' | 'results'>, rounds = ROUNDS): Promise<void> {
+export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'dir' | 'rows' | 'results'>, rounds = ROUNDS, profile?: string): Promise<void> {
   process.stdout.write('\n== relay customer → agent, step by step\n');
   const now = () => performance.now();
+  const r2 = (n: number) => Math.round(n * 100) / 100;
   let trace: Stamp[] | undefined;
   const stamp = (name: string, at = now(), ms?: number) => trace?.push({ name, at, ms });
 
@@ -97,6 +99,14 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
   const gcs = new PerformanceObserver((list) => list.getEntries().forEach((e) => pauses.push({ at: e.startTime, ms: e.duration })));
   gcs.observe({ entryTypes: ['gc'] });
   const traces: Stamp[][] = [];
+  // A CPU profile of the measured relays only (not the start-up, the training or the set-up of the held chats).
+  const inspector = profile ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
+  const cpu0 = process.cpuUsage();
   try {
     for (let round = 0; round < rounds; round++) {
       for (const h of held) {
@@ -120,6 +130,13 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
       }
     }
   } finally {
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write(`  CPU of this process per relayed message: ${r2((cpu.user + cpu.system) / 1000 / Math.max(1, traces.length))} ms\n`);
+    if (inspector) {
+      const { profile: taken } = await inspector.post('Profiler.stop');
+      fs.writeFileSync(profile!, JSON.stringify(taken));
+      inspector.disconnect();
+    }
     gcs.disconnect();
     agents.forEach((a) => a.socket.disconnect());
     await app.close();
@@ -149,7 +166,6 @@ export async function relayBreakdown({ dir, rows, results }: Pick<BenchSink, 'di
     for (const s of t) if (s.ms !== undefined && s.at >= created && at('client.received')! > s.at) add(`  between relay and receipt: ${s.name}`, s.ms);
   }
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-  const r2 = (n: number) => Math.round(n * 100) / 100;
   const table: Record<string, { n: number; p50: number; p99: number }> = {};
   for (const [k, xs] of segments) {
     table[k] = { n: xs.length, p50: r2(pct(xs, 50)), p99: r2(pct(xs, 99)) };
@@ -177,16 +193,19 @@ function timed(store: Store, record: (name: string, at: number, ms: number) => v
 }
 
 /**
- * Alone: `node dist/bench/relayBreakdown.js [--model-cache FILE] [--rounds N]` (a trained model to start from, else it
- * trains; N messages per held chat).
+ * Alone: `node dist/bench/relayBreakdown.js [--model-cache FILE] [--rounds N] [--profile FILE.cpuprofile]` (a trained
+ * model to start from, else it trains; N messages per held chat; a CPU profile of the measured relays only).
  */
 if (require.main === module) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relayparts-'));
-  const { values } = parseArgs({ options: { 'model-cache': { type: 'string' }, rounds: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { 'model-cache': { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'string' } },
+    strict: true,
+  });
   if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
   const rows: [string, string, string][] = [];
   const results: Record<string, unknown> = {};
-  relayBreakdown({ dir, rows, results }, positiveNumber('rounds', values.rounds, ROUNDS))
+  relayBreakdown({ dir, rows, results }, positiveNumber('rounds', values.rounds, ROUNDS), values.profile)
     .then(() => process.exit(0))
     .catch((err: unknown) => {
       console.error(err);

@@ -41,7 +41,9 @@ export class Child {
   private exited = false;
 
   constructor(script: string, args: string[]) {
-    this.p = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The bench's own warning filters (npm run bench silences a dependency's deprecation), nothing else of its flags.
+    const quiet = process.execArgv.filter((a) => a.startsWith('--disable-warning'));
+    this.p = spawn(process.execPath, [...quiet, path.resolve(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     let buf = '';
     this.p.stdout!.on('data', (d) => {
       buf += String(d);

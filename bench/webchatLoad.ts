@@ -101,6 +101,8 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
       streamsClosed: r.closedStreams,
       eventLoopDelay: { p99: round(eld.percentile(99) / 1e6), max: round(eld.max / 1e6) },
       serverCpuPercentUnderLoad: busyPercent,
+      // What each customer message costs the server (its turn, the notice, the pushes), whatever the machine's load.
+      serverCpuMsPerMessage: round((cpu.user + cpu.system) / 1000 / Math.max(1, r.sent), 2),
       rssMegabytes: round(process.memoryUsage().rss / 2 ** 20, 0),
     };
     b.results.webchat = out;
@@ -125,6 +127,7 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
       `${delivery.p50} / ${delivery.p99} (${delivery.n} of ${r.sent}, ${r.failures} failed)`,
       'target p99 < 100',
     ]);
+    b.rows.push([`  server CPU per customer message under that load`, `${out.serverCpuMsPerMessage} ms`, `busy ${busyPercent} % of a core`]);
     b.rows.push([
       `  event-loop delay ms p99 (max) under that load`,
       `${out.eventLoopDelay.p99} (${out.eventLoopDelay.max})`,

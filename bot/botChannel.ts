@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../core/errors';
 import type { CustomerChannel } from '../handoff/handoffService';
 import type { Conversation } from '../models/records';
 import { SocialChannel } from './socialChannel';
+import { SupportAdapter } from './supportAdapter';
 
 /**
  * Reaches a customer outside a turn: a proactive message through the Bot Framework connector (serviceUrl). The
@@ -17,6 +18,8 @@ export class BotChannel implements CustomerChannel {
 
   async send(conversation: Conversation, message: { kind: 'message' | 'typing'; text?: string }): Promise<void> {
     const reference = conversation.reference as unknown as Partial<ConversationReference>;
+    // Our own web chat's connector is the store: the message is there, its streams only need the news.
+    if (this.adapter instanceof SupportAdapter && this.adapter.toOwnWebChat(reference, message.kind)) return;
     try {
       await this.adapter.continueConversationAsync(this.appId ?? '', reference, async (ctx) => {
         await ctx.sendActivity(message.kind === 'typing' ? { type: ActivityTypes.Typing } : { type: ActivityTypes.Message, text: message.text });

@@ -79,6 +79,19 @@ export class SupportAdapter extends CloudAdapter {
     };
   }
 
+  /**
+   * A message (already stored) or typing for our own web chat, outside a turn: the news its streams wait for, told
+   * directly. A proactive turn would build a connector client and a turn context only to reach sendActivities below.
+   * False for any other channel (the caller sends through the connector).
+   */
+  toOwnWebChat(reference: Partial<ConversationReference>, kind: 'message' | 'typing'): boolean {
+    const id = reference.conversation?.id;
+    if (!id || !SupportAdapter.isOwnWebChat(reference)) return false;
+    if (kind === 'typing') this.ownWebChatTyping?.(id);
+    else this.ownWebChatSent?.(id);
+    return true;
+  }
+
   /** Told the channel conversation id whenever a message is "sent" to our own web chat (its streams push it). */
   ownWebChatSent?: (channelConversationId: string) => void;
   /** Told when an agent's typing activity goes to our own web chat: nothing is stored, its streams show it at once. */

@@ -1,4 +1,4 @@
-import type { Server as IoServer, RemoteSocket, Socket } from 'socket.io';
+import type { Server as IoServer, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
 import { askCustomerConsent } from '../../bot/consentTurn';
 import { AppError } from '../../core/errors';
@@ -32,7 +32,6 @@ import { QueueFeed } from './queueFeed';
 
 type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type Recipient = RemoteSocket<ServerToClientEvents, SocketData>;
 /** What instances tell each other besides the adapter's own traffic (serverSideEmit). */
 interface ClusterNotices {
   /** The queue changed on the sender: every instance sends its own sockets the delta of its own feed. */
@@ -316,15 +315,18 @@ export class ConsoleGateway {
    * Sends one of a chat's events to the sockets that may watch it now: those in its room and, when `owner`, the
    * owner's sockets, each checked against the conversation as stored at this moment (not as the event carried it:
    * a change of owner a moment ago counts). Never rejects; a failed push is logged, and the console's sync on its
-   * next reconnect replays messages from the store.
+   * next reconnect replays messages from the store. The event is encoded once for all its recipients (a broadcast to
+   * their socket ids), not once per socket: the owner's tabs and every supervisor watching share one frame.
    */
-  private push(conversationId: string, owner: boolean, send: (s: Recipient) => void): void {
+  private push<E extends 'message:new' | 'typing'>(conversationId: string, owner: boolean, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
     this.serially(conversationId, async () => {
       const c = await this.d.store.getConversation(conversationId);
       if (!c) return;
       const rooms = [convRoom(c.id)];
       if (owner && c.state === 'agent' && c.agentId) rooms.push(agentRoom(c.agentId));
-      for (const s of await this.io.in(rooms).fetchSockets()) if (canWatch(viewerOf(s.data), c)) send(s);
+      const to: string[] = [];
+      for (const s of await this.io.in(rooms).fetchSockets()) if (canWatch(viewerOf(s.data), c)) to.push(s.id);
+      if (to.length) this.io.to(to).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
     });
   }
 
@@ -351,15 +353,13 @@ export class ConsoleGateway {
     this.unsubscribe.push(
       e.on('message.created', ({ conversation, message }) => {
         if (message.role === 'agent' && message.kind === 'message') this.scheduleAgentsBroadcast();
-        this.push(conversation.id, true, (s) => s.emit('message:new', { conversationId: conversation.id, message }));
+        this.push(conversation.id, true, 'message:new', { conversationId: conversation.id, message });
       }),
       e.on('typing', ({ conversation, from, agentId, internal }) => {
         // Who types goes along: colleagues with the chat open see "Sam is typing" (the console skips its own).
         const who = from === 'agent' && agentId ? { userId: agentId, ...(internal ? { internal } : {}) } : {};
         // The owner hears a colleague's typing too (the console skips its own), even without the chat open.
-        this.push(conversation.id, from === 'customer' || agentId !== conversation.agentId, (s) =>
-          s.emit('typing', { conversationId: conversation.id, from, ...who }),
-        );
+        this.push(conversation.id, from === 'customer' || agentId !== conversation.agentId, 'typing', { conversationId: conversation.id, from, ...who });
       }),
       e.on('conversation.queued', () => this.scheduleQueueBroadcast()),
       e.on('conversation.withdrawn', () => this.scheduleQueueBroadcast()),

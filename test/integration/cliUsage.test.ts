@@ -30,6 +30,7 @@ const CLIS: { name: string; script: string; usage: string }[] = [
   { name: 'generate', script: 'bench/generateHistory.ts', usage: 'usage: npm run generate' },
   { name: 'storeQueries', script: 'bench/storeQueries.ts', usage: 'usage: node dist/bench/storeQueries.js FILE [RUNS]' },
   { name: 'consolePush', script: 'bench/consolePush.ts', usage: 'usage: node dist/bench/consolePush.js' },
+  { name: 'relayBench', script: 'bench/relayBench.ts', usage: 'usage: node dist/bench/relayBench.js' },
   { name: 'nlu:eval', script: 'nlu/evalCli.ts', usage: 'npm run nlu:eval -- --testset [DIR]' },
   { name: 'import', script: 'profile/importCli.ts', usage: 'usage: npm run import -- --file customers.csv' },
 ];
