@@ -86,7 +86,10 @@ export class SupportBot {
       chosen: customer.preferences?.language as string | undefined,
       text,
     });
-    const recognition = await this.d.recognizer.recognize(text, { language: hint });
+    // A chat a person holds uses the intent and sentiment only (relay, consent answers, opt-out): no entity extraction,
+    // which costs tens of milliseconds of CPU for a text with a number or a date in it.
+    const held = conversation.state === 'agent' || conversation.state === 'external';
+    const recognition = await this.d.recognizer.recognize(text, { language: hint, ...(held ? { entities: false } : {}) });
 
     // A closed conversation keeps its survey answer; anything new starts a new conversation for the same profile.
     // A channel's retry of a message the closed chat already holds is that turn again (answered only if it failed,

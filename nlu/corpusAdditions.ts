@@ -2,7 +2,7 @@ import { AppError } from '../core/errors';
 import { UNRECOGNIZED_INTENT, type CorpusAddition } from '../models/records';
 import type { AuditStore, CorpusStore } from '../store/store';
 import type { LanguageCorpus } from './corpus';
-import type { Recognition, Recognizer } from './recognizer';
+import type { Recognition, RecognitionHint, Recognizer } from './recognizer';
 
 export type { CorpusAddition };
 
@@ -109,7 +109,7 @@ export class LiveRecognizer implements Recognizer {
     return this.current.languages;
   }
 
-  recognize(text: string, hint?: { language?: string }): Promise<Recognition> {
+  recognize(text: string, hint?: RecognitionHint): Promise<Recognition> {
     return this.current.recognize(text, hint);
   }
 

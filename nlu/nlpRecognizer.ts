@@ -47,7 +47,7 @@ export function functionWordGuess(text: string, languages: readonly string[]): s
 import type { Example, LanguageCorpus } from './corpus';
 import { examplesOf } from './corpus';
 import { CORPUS_PIPELINE, IntentPipeline, OOS_LABEL, type LabeledText, type PipelineJson, type Ranking } from './intentPipeline';
-import type { Entity, Recognition, Recognizer } from './recognizer';
+import type { Entity, Recognition, RecognitionHint, Recognizer } from './recognizer';
 import { OUT_OF_SCOPE } from './recognizer';
 import { scoreSentiment } from './sentiment';
 
@@ -160,10 +160,10 @@ export class NlpRecognizer implements Recognizer {
     }
   }
 
-  async recognize(rawText: string, hint: { language?: string } = {}): Promise<Recognition> {
+  async recognize(rawText: string, hint: RecognitionHint = {}): Promise<Recognition> {
     const text = (typeof rawText === 'string' ? rawText : '').slice(0, this.options.maxChars);
     if (text.length > RECOGNITION_CACHE_MAX_CHARS) return this.recognizeNow(text, hint);
-    const key = `${hint.language ?? ''}\u0000${text}`;
+    const key = `${hint.language ?? ''}\u0000${hint.entities === false ? '-' : ''}\u0000${text}`;
     let r = this.recent.get(key);
     if (r) {
       // Most recently used last: the first entry is the one to forget.
@@ -176,13 +176,16 @@ export class NlpRecognizer implements Recognizer {
     return copyOf(r);
   }
 
-  private async recognizeNow(text: string, hint: { language?: string }): Promise<Recognition> {
+  private async recognizeNow(text: string, hint: RecognitionHint): Promise<Recognition> {
     if (text.trim() === '') {
       return { text, intent: OUT_OF_SCOPE, score: 0, entities: [], sentiment: 0, language: hint.language ?? this.languages[0] };
     }
     const language = this.pickLanguage(text, hint.language);
     // Entity extraction (Microsoft recognizers inside node-nlp) is the costliest step; skip it for text that cannot hold one.
-    const [ranking, found] = await Promise.all([this.pipeline.rank(text, language), this.entities(text, language)]);
+    const [ranking, found] = await Promise.all([
+      this.pipeline.rank(text, language),
+      hint.entities === false ? { entities: [] } : this.entities(text, language),
+    ]);
     return {
       text,
       ...intentOf(ranking),

@@ -27,9 +27,15 @@ export interface Alternative {
 
 export { UNRECOGNIZED_INTENT as OUT_OF_SCOPE } from '../models/records';
 
+export interface RecognitionHint {
+  language?: string;
+  /** false: the caller uses no entities (a chat a person holds), so the costliest step, extraction, is skipped. */
+  entities?: boolean;
+}
+
 export interface Recognizer {
   readonly languages: readonly string[];
-  recognize(text: string, hint?: { language?: string }): Promise<Recognition>;
+  recognize(text: string, hint?: RecognitionHint): Promise<Recognition>;
 }
 
 export function entity(r: Recognition, type: EntityType): Entity | undefined {

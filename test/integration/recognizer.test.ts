@@ -21,6 +21,20 @@ describe('NlpRecognizer on the shipped corpus', () => {
     expect(snapshot.entities).toEqual([{ type: 'orderNumber', text: '12345', value: '12345' }]);
   });
 
+  it('extracts no entities when the caller needs none (a chat a person holds), and keeps that answer apart from the full one', async () => {
+    const text = 'I was charged $40 twice on 3 March for order 12345';
+    const bare = await recognizer.recognize(text, { language: 'en', entities: false });
+    expect(bare.entities).toEqual([]);
+    const full = await recognizer.recognize(text, { language: 'en' });
+    expect(full.entities.map((e) => e.type)).toEqual(expect.arrayContaining(['amount', 'orderNumber']));
+    // Same classification either way: only the extraction is skipped.
+    expect({ intent: bare.intent, score: bare.score, sentiment: bare.sentiment }).toEqual({
+      intent: full.intent,
+      score: full.score,
+      sentiment: full.sentiment,
+    });
+  });
+
   test.each([
     ['where is my order 12345', 'en'],
     ['I forgot my PIN, help me get back in', 'en'],
