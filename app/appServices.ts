@@ -162,9 +162,14 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     const c = await store.getConversation(conversationId);
     if (c) await profiles.recordRating(c.customerId, score);
   };
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, deps.clock ?? Date.now, {
-    passwordMinLength: config.passwordMinLength,
-  });
+  const auth = new AuthService(
+    store,
+    config.session.secret,
+    config.session.ttlSeconds,
+    deps.clock ?? Date.now,
+    { passwordMinLength: config.passwordMinLength },
+    shared.usedTokens,
+  );
   const teamsLinks = new TeamsLinks(store);
   // Config refuses DEMO_ACCOUNTS in production; checked again here because their password is public.
   if (config.demoAccounts && config.env !== 'production') await ensureDemoAccounts(store, auth, log);
