@@ -49,7 +49,7 @@ export interface AppDeps {
   social?: SocialNetworkAdapter;
   /** Builds the rate limiters; in memory by default (one instance), a shared store's when several run. */
   limiters?: LimiterFactory;
-  /** The clock of sessions and sign-in delays (tests move it instead of waiting). */
+  /** The clock of sessions, sign-in delays and web chat tokens (tests move it instead of waiting). */
   clock?: () => number;
   /** What instances share (cluster/sharedState.ts); built from REDIS_URL otherwise (absent: this process's memory). */
   shared?: SharedState;
@@ -214,6 +214,8 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   return {
     store,
     shared,
+    /** The clock of sessions and web chat tokens (AppDeps.clock). */
+    clock: deps.clock ?? Date.now,
     limits,
     recognizer,
     corpus,

@@ -89,8 +89,11 @@ export interface Config {
   };
   /** How the company website's signed visitor tokens must look besides their signature. */
   readonly siteToken: { readonly audience: string; readonly issuer: string; readonly maxSeconds: number };
-  /** Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`. */
-  readonly webChat: { readonly tokenSeconds: number; readonly sessionMaxSeconds: number };
+  /**
+   * Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`, and the
+   * token a refresh replaced works `refreshGraceSeconds` more.
+   */
+  readonly webChat: { readonly tokenSeconds: number; readonly sessionMaxSeconds: number; readonly refreshGraceSeconds: number };
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. Only tokens of allowedTenants are accepted. */
   readonly teams?: {
     readonly appId: string;
@@ -257,7 +260,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     jobs: { leaseTtlSeconds: e.LEASE_TTL_SECONDS, retentionSweepSeconds: e.RETENTION_SWEEP_SECONDS },
     siteToken: { audience: e.SITE_TOKEN_AUDIENCE, issuer: e.SITE_TOKEN_ISSUER, maxSeconds: e.SITE_TOKEN_MAX_SECONDS },
-    webChat: { tokenSeconds: e.WEBCHAT_TOKEN_SECONDS, sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS },
+    webChat: {
+      tokenSeconds: e.WEBCHAT_TOKEN_SECONDS,
+      sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS,
+      refreshGraceSeconds: e.WEBCHAT_REFRESH_GRACE_SECONDS,
+    },
     teams: e.TEAMS_APP_ID
       ? {
           appId: e.TEAMS_APP_ID,
