@@ -102,7 +102,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   // The demo shop's customers (owners of its orders) exist wherever the demo accounts do.
   if (backend instanceof DemoCommerceBackend) await backend.seed({ customers: config.demoAccounts });
   const orders = new OrderService(backend, store);
-  const profiles = new ProfileService(store);
+  const profiles = new ProfileService(store, { consentAskHours: config.consentAskHours, now: deps.clock });
   const events = new HandoffEvents();
   const adapter = new SupportAdapter(config.bot, log, config.trustedServiceUrls);
   const customerChannel =

@@ -162,7 +162,7 @@ export class SupportBot {
       if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
       // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
       storeOutgoing(this.d, context, () => conversation);
-      if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language)) return;
+      if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language, message)) return;
       // "Unsubscribe me" is honoured at once even while someone else holds the chat, and confirmed in the transcript.
       if (optsOut(recognition)) {
         await honourOptOut(this.d, context, conversation, profile, conversation.language ?? recognition.language);
@@ -180,7 +180,7 @@ export class SupportBot {
     const language = await this.settleLanguage(context, profile, current, text);
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
-    if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language)) return endTurn(this.d, context, current);
+    if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language, message)) return endTurn(this.d, context, current);
     // Whatever the bot asked last turn is answered by this message or not at all.
     await this.d.mainDialog.lastQuestion(context);
 
