@@ -209,6 +209,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     externalHandoffChannels: config.handoff.externalChannels,
     askEmailChannels: config.handoff.askEmailChannels,
     stateStorage,
+    canReachLater: (c) => adapter.isTrustedServiceUrl(c.reference.serviceUrl) || SupportAdapter.isOwnWebChat(c.reference),
   });
   const review = new ReviewService(store);
   return {

@@ -250,6 +250,8 @@ export class SupportBot {
   /** An important customer whose routine question was answered is offered a person, once per conversation. */
   private async maybeOfferPerson(context: TurnContext, profile: Customer): Promise<void> {
     if (await this.d.mainDialog.hasActiveDialog(context)) return;
+    // No person to offer on a connection nobody can write back to (see escalate).
+    if (this.d.canReachLater && !this.d.canReachLater(turnInfo(context).conversation)) return;
     const memory = await this.d.mainDialog.memory.get(context, {});
     if (memory.personOffered || !memory.topic || !offerPerson(profile, memory.topic, this.d.policy)) return;
     memory.personOffered = true;
@@ -279,6 +281,12 @@ export class SupportBot {
     await this.d.failures.set(context, 0);
     await this.d.conversationState.saveChanges(context);
     if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
+    if (this.d.canReachLater && !this.d.canReachLater(conversation)) {
+      // Only this turn's answer reaches the customer (expectReplies from an untrusted service URL): say so, and stay.
+      this.d.log.info({ conversationId: conversation.id, reason: decision.reason }, 'handoff declined: the customer cannot be reached outside a turn');
+      await context.sendActivity(t(language, 'noPersonOnThisConnection'));
+      return endTurn(this.d, context, conversation);
+    }
     const ticket = await this.d.handoff.escalate(conversation.id, decision);
     if (ticket.agentsOnline === 0) {
       await context.sendActivity(

@@ -40,6 +40,11 @@ export interface SupportBotDeps {
   askEmailChannels: readonly string[];
   /** conversationState's storage: given the dialog state each turn reads with its other reads (store.readTurn). */
   stateStorage?: BotStateStorage;
+  /**
+   * Whether a message can reach this conversation outside a turn (a trusted service URL, or our own web chat): where
+   * it cannot, an agent's replies could never be delivered, so the bot queues nobody. Absent: every one can.
+   */
+  canReachLater?: (c: Conversation) => boolean;
 }
 
 /** A turn's own writes resolve once applied; the turn makes them durable (store.sync) before anyone learns of them. */

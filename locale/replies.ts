@@ -191,6 +191,12 @@ const REPLIES = {
     en: 'Our team is away now (outside business hours). Leave your message here and we will answer when we are back, or keep chatting with me.',
     es: 'Nuestro equipo no está ahora (fuera del horario de atención). Deja tu mensaje y te responderemos al volver, o sigue hablando conmigo.',
   },
+  // A connection that only carries answers to the customer's own messages (expectReplies from a service URL we do
+  // not trust): a person's reply could never arrive, so nobody is queued.
+  noPersonOnThisConnection: {
+    en: 'A person cannot reach you on this connection: their replies could not be delivered here. I will keep helping you as best I can; to talk to a person, please write to us through our website chat or another of our channels.',
+    es: 'Una persona no puede contactarte por esta conexión: sus respuestas no llegarían aquí. Seguiré ayudándote en lo que pueda; para hablar con una persona, escríbenos desde el chat de nuestra web o por otro de nuestros canales.',
+  },
   yes: { en: 'yes', es: 'sí' },
   no: { en: 'no', es: 'no' },
   yesButton: { en: 'Yes', es: 'Sí' },
