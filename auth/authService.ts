@@ -212,6 +212,8 @@ export class AuthService {
       passwordHash: await hashPassword(input.password),
     });
     await this.store.appendAudit({ actorId, action: 'user.create', targetType: 'user', targetId: user.id, data: { role: user.role } });
+    // Its name is reserved at once: no customer may go by it (profile/reservedNames.ts).
+    this.events.emit('userCreated', user.name);
     return publicUser(user);
   }
 }

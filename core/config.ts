@@ -120,6 +120,8 @@ export interface Config {
   readonly maxMessageChars: number;
   /** How long a consent question staff had the bot ask stays answerable, hours (after it a yes is no consent). */
   readonly consentAskHours: number;
+  /** The company's name: no customer may go by it (profile/reservedNames.ts). */
+  readonly companyName?: string;
   /**
    * Files: the largest accepted (upload, agent send, channel fetch), bytes; how long a signed link lives, seconds;
    * hosts channel attachments are fetched from besides the trusted service URLs (patterns as TRUSTED_SERVICE_URLS).
@@ -288,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedServiceUrls: trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId),
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     consentAskHours: e.CONSENT_ASK_HOURS,
+    companyName: e.COMPANY_NAME || undefined,
     attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES, urlSeconds: e.ATTACHMENT_URL_SECONDS, hosts: list(e.ATTACHMENT_HOSTS) },
     trustProxy: e.TRUST_PROXY,
     shutdown: { delaySeconds: e.SHUTDOWN_DELAY_SECONDS, graceSeconds: e.SHUTDOWN_GRACE_SECONDS },

@@ -160,6 +160,7 @@ export const EnvSchema = z.object({
     .min(60)
     .max(30 * 24 * 3600)
     .default(DEFAULTS.WEBCHAT_SESSION_MAX_SECONDS),
+  COMPANY_NAME: z.string().trim().max(120).optional(),
   CONSENT_ASK_HOURS: z.coerce
     .number()
     .int()

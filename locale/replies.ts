@@ -90,6 +90,10 @@ const REPLIES = {
   unaskedContactKept: { en: 'OK, I did not save it. What can I help you with?', es: 'De acuerdo, no lo he guardado. ¿En qué te puedo ayudar?' },
   howCanIHelp: { en: 'What can I help you with?', es: '¿En qué te puedo ayudar?' },
   nameSet: { en: 'Nice to meet you, {name}! I will call you that from now on.', es: '¡Encantado, {name}! Te llamaré así a partir de ahora.' },
+  nameReserved: {
+    en: 'Sorry, I cannot use that name: it could be mistaken for our team. Tell me another one ("call me …"), or just carry on.',
+    es: 'Lo siento, no puedo usar ese nombre: podría confundirse con nuestro equipo. Dime otro ("llámame …") o sigue sin más.',
+  },
   languageSet: { en: 'From now on I will answer in English.', es: 'A partir de ahora te responderé en español.' },
   marketingWithdrawn: {
     en: 'Done: you will not receive offers from us any more. Service messages about your orders continue.',

@@ -4,6 +4,7 @@ import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../revi
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
 import type { ProfileActions } from './profileActions';
+import { ReservedNames } from './reservedNames';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
 const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
@@ -28,6 +29,8 @@ export interface ProfileOptions {
   consentAskHours?: number;
   /** The clock of consent questions (tests move it instead of waiting a day). */
   now?: () => number;
+  /** Names a customer may not take (profile/reservedNames.ts); the roles alone by default. */
+  reservedNames?: ReservedNames;
 }
 
 export class ProfileService implements ProfileActions {
@@ -35,6 +38,7 @@ export class ProfileService implements ProfileActions {
 
   private readonly consentAskMs: number;
   readonly now: () => number;
+  private readonly reserved: ReservedNames;
 
   constructor(
     private readonly store: CustomerStore & SegmentRuleStore & AuditStore & ConversationStore,
@@ -42,6 +46,12 @@ export class ProfileService implements ProfileActions {
   ) {
     this.consentAskMs = (options.consentAskHours ?? 24) * 3600 * 1000;
     this.now = options.now ?? Date.now;
+    this.reserved = options.reservedNames ?? new ReservedNames();
+  }
+
+  /** Whether a customer may go by this name: none that passes for the bot, staff or the company. */
+  nameAllowed(name: string): boolean {
+    return !this.reserved.isReserved(name);
   }
 
   async segmentRules(): Promise<SegmentRule[]> {
@@ -71,11 +81,13 @@ export class ProfileService implements ProfileActions {
     const found = await this.follow(read !== undefined ? read : await this.store.findCustomerByKey(key));
     if (found) return found;
     const now = new Date().toISOString();
+    // A channel name that passes for the bot, staff or the company is not kept: the customer stays a visitor.
+    const name = this.reserved.allowed(cleanName(user.name));
     try {
       return await this.store.createCustomer(
         {
-          displayName: cleanName(user.name),
-          identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name: cleanName(user.name), addedAt: now }],
+          displayName: name,
+          identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name, addedAt: now }],
           language: user.locale?.slice(0, 2).toLowerCase(),
         },
         options,
@@ -185,8 +197,9 @@ export class ProfileService implements ProfileActions {
     });
   }
 
-  /** What the customer asks to be called ("call me Maria"). */
+  /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */
   async setName(customerId: string, name: string): Promise<Customer> {
+    if (!this.nameAllowed(name)) throw new AppError('VALIDATION_FAILED', 'that name is reserved');
     return this.update(customerId, (c) => ({ displayName: name, preferences: { ...c.preferences, preferredName: name } }));
   }
 
