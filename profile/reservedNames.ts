@@ -127,8 +127,19 @@ export class ReservedNames {
     if (words.some((w) => ROLES.has(w)) || ROLES.has(joined) || PHRASES.some((p) => joined.includes(p))) return true;
     const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
     if (company.length >= 3 && joined.includes(company)) return true;
-    for (const staff of this.sources.staffNames()) if (nameSkeleton(staff).join('') === joined) return true;
-    return false;
+    return this.staffSkeletons().has(joined);
+  }
+
+  private staffSeen?: Iterable<string>;
+  private staffSet = new Set<string>();
+  /** The staff names' skeletons, computed again only when the list changes (a new list each time: StaffNames). */
+  private staffSkeletons(): Set<string> {
+    const list = this.sources.staffNames();
+    if (list !== this.staffSeen) {
+      this.staffSet = new Set([...list].map((n) => nameSkeleton(n).join('')));
+      this.staffSeen = list;
+    }
+    return this.staffSet;
   }
 
   /** The name, or undefined where it is reserved (the customer is then shown as a visitor of their channel). */
@@ -157,10 +168,12 @@ export class StaffNames {
   }
 
   added(name: string): void {
-    this.names.push(name);
+    // A new list, never the old one changed: ReservedNames recomputes its skeletons when the list is another.
+    this.names = [...this.names, name];
   }
 
   current(): readonly string[] {
+    // Re-read in the background; this answer is the list as it stands.
     if (!this.reading && Date.now() - this.readAt > this.maxAgeMs) {
       this.reading = true;
       this.load()
