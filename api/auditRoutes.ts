@@ -23,7 +23,7 @@ const AuditExport = AuditQuery.omit({ limit: true, cursor: true })
 
 const filterOf = (q: { action?: string; actor?: string; target?: string }): AuditFilter => ({ action: q.action, actorId: q.actor, targetId: q.target });
 
-/** The audit log, for admins: newest first in pages, and streamed CSV/JSON exports (by bearer token or a one-minute ticket). */
+/** The audit log, for admins: newest first in pages, and streamed CSV/JSON exports (by bearer token or a one-minute, single-use ticket). */
 export function registerAuditRoutes(server: restify.Server, d: { auth: AuthService; auditLog: AuditLog; log: Logger }): void {
   const api = endpoints(server, d);
   api.get('/api/audit', { roles: ADMINS, query: input('query', AuditQuery) }, async ({ query }, res) => {

@@ -15,8 +15,8 @@ export const ADMINS: readonly UserRole[] = ['admin'];
 
 /**
  * Who may call a route, declared with it. `roles`: a bearer session whose account has one of them (401 without a
- * valid session, 403 with another role); `ticket` also accepts a one-minute download ticket bound to the exact URL
- * (AuthService.ticketFor). `anonymous`: no session at all, with the reason written down (what protects it instead).
+ * valid session, 403 with another role); `ticket` also accepts a one-minute, single-use download ticket bound to the
+ * exact URL (AuthService.ticketFor). `anonymous`: no session at all, with the reason written down (what protects it instead).
  */
 export type Access = { roles: readonly UserRole[]; ticket?: boolean } | { anonymous: string };
 
@@ -105,7 +105,7 @@ export function endpoints(server: restify.Server, d: { auth: AuthService; log: L
   async function authorize(req: restify.Request, path: string, access: { roles: readonly UserRole[]; ticket?: boolean }): Promise<AuthContext> {
     const query = (req.query ?? {}) as Record<string, unknown>;
     let ctx: AuthContext;
-    if (access.ticket && typeof query.ticket === 'string') ctx = await d.auth.verifyTicket(query.ticket, canonicalUrl(path, query as Record<string, string>));
+    if (access.ticket && typeof query.ticket === 'string') ctx = await d.auth.spendTicket(query.ticket, canonicalUrl(path, query as Record<string, string>));
     else {
       const token = bearer(req);
       if (!token) throw new AppError('AUTH_REQUIRED');

@@ -177,16 +177,16 @@ export const OPENAPI = {
     '/api/transcripts/export': {
       get: {
         summary:
-          'The filtered transcripts, streamed: CSV (one line per message) or JSON (conversations with their messages). Bearer token, or a ticket from export-link (audited)',
+          'The filtered transcripts, streamed: CSV (one line per message) or JSON (conversations with their messages). Bearer token, or a single-use ticket from export-link (audited; a second use is 410 DOWNLOAD_LINK_USED)',
         parameters: [...FILTERS, q('format', { enum: ['csv', 'json'] }, true), q('ticket')],
         security: [{ bearer: [] }, {}],
         description: 'Roles: supervisor, admin.',
-        responses: { 200: { description: 'The export', content: { 'text/csv': {}, 'application/json': {} } }, 400: err, 401: err, 403: err },
+        responses: { 200: { description: 'The export', content: { 'text/csv': {}, 'application/json': {} } }, 400: err, 401: err, 403: err, 410: err },
       },
     },
     '/api/transcripts/export-link': {
       post: {
-        summary: 'A one-minute download URL for an export with these filters (for plain browser downloads)',
+        summary: 'A one-minute, single-use download URL for an export with these filters (for plain browser downloads)',
         requestBody: json({ type: 'object', required: ['format'], description: 'The export query parameters as strings' }),
         ...guarded('supervisor, admin'),
       },

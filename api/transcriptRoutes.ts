@@ -37,7 +37,7 @@ const MessageSearch = z.object({ q: z.string().min(1).max(200), limit: z.coerce.
 
 /**
  * Supervisor review over REST: transcript search and filters, one transcript, tags and annotations, streamed
- * CSV/JSON exports (by bearer token, or by a one-minute ticket for plain browser downloads), full-text message
+ * CSV/JSON exports (by bearer token, or by a one-minute, single-use ticket for plain browser downloads), full-text message
  * search and the dashboard's figures. Views, searches and exports are audited by the review service.
  */
 export function registerTranscriptRoutes(server: restify.Server, d: { auth: AuthService; review: ReviewService; log: Logger }): void {

@@ -121,7 +121,7 @@ export interface AnnotationRequest {
 export interface AnnotationResponse {
   message: Message;
 }
-/** POST /api/transcripts/export-link and /api/audit/export-link: a URL a plain download may follow, for a minute. */
+/** POST /api/transcripts/export-link and /api/audit/export-link: a URL a plain download may follow once, within a minute. */
 export interface ExportLinkResponse {
   url: string;
   expiresInSeconds: number;

@@ -118,7 +118,11 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
     store,
     adapter,
     bot,
-    tokens: new WebChatTokens(config.session.secret, config.webChat),
+    tokens: new WebChatTokens(config.session.secret, config.webChat, {
+      retired: shared.retiredTokens,
+      refreshGraceSeconds: config.webChat.refreshGraceSeconds,
+      now: parts.clock,
+    }),
     log,
     ownBaseUrl: () => ownBaseUrl(config, server.server),
     siteTokenSecret: config.siteTokenSecret,

@@ -29,6 +29,7 @@ import { WebhookNotifier } from '../profile/webhookNotifier';
 import { RetentionService } from '../profile/retentionService';
 import { OutboundService } from '../profile/outboundService';
 import { PrivacyService } from '../profile/privacyService';
+import { ReservedNames, StaffNames } from '../profile/reservedNames';
 import { ProfileService } from '../profile/profileService';
 import { BotStateStorage } from '../store/botStateStorage';
 import { createStore } from '../store/createStore';
@@ -49,7 +50,7 @@ export interface AppDeps {
   social?: SocialNetworkAdapter;
   /** Builds the rate limiters; in memory by default (one instance), a shared store's when several run. */
   limiters?: LimiterFactory;
-  /** The clock of sessions and sign-in delays (tests move it instead of waiting). */
+  /** The clock of sessions, sign-in delays and web chat tokens (tests move it instead of waiting). */
   clock?: () => number;
   /** What instances share (cluster/sharedState.ts); built from REDIS_URL otherwise (absent: this process's memory). */
   shared?: SharedState;
@@ -102,7 +103,11 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   // The demo shop's customers (owners of its orders) exist wherever the demo accounts do.
   if (backend instanceof DemoCommerceBackend) await backend.seed({ customers: config.demoAccounts });
   const orders = new OrderService(backend, store);
-  const profiles = new ProfileService(store);
+  // Customers may not go by the bot's, the company's or a staff account's name (profile/reservedNames.ts).
+  const staffNames = new StaffNames(store);
+  await staffNames.load();
+  const reservedNames = new ReservedNames({ companyName: config.companyName, staffNames: () => staffNames.current() });
+  const profiles = new ProfileService(store, { consentAskHours: config.consentAskHours, now: deps.clock, reservedNames });
   const events = new HandoffEvents();
   const adapter = new SupportAdapter(config.bot, log, config.trustedServiceUrls);
   const customerChannel =
@@ -162,9 +167,15 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     const c = await store.getConversation(conversationId);
     if (c) await profiles.recordRating(c.customerId, score);
   };
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, deps.clock ?? Date.now, {
-    passwordMinLength: config.passwordMinLength,
-  });
+  const auth = new AuthService(
+    store,
+    config.session.secret,
+    config.session.ttlSeconds,
+    deps.clock ?? Date.now,
+    { passwordMinLength: config.passwordMinLength },
+    shared.usedTokens,
+  );
+  auth.events.on('userCreated', (name: string) => staffNames.added(name));
   const teamsLinks = new TeamsLinks(store);
   // Config refuses DEMO_ACCOUNTS in production; checked again here because their password is public.
   if (config.demoAccounts && config.env !== 'production') await ensureDemoAccounts(store, auth, log);
@@ -181,6 +192,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
         addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
         setLanguage: (id, language) => profiles.setLanguage(id, language),
         setName: (id, name) => profiles.setName(id, name),
+        nameAllowed: (name) => profiles.nameAllowed(name),
         setConsent: (id, purpose, granted, where) => profiles.setConsent(id, purpose, granted, where),
       },
       satisfaction: { record: recordSatisfaction },
@@ -204,11 +216,14 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     externalHandoffChannels: config.handoff.externalChannels,
     askEmailChannels: config.handoff.askEmailChannels,
     stateStorage,
+    canReachLater: (c) => adapter.isTrustedServiceUrl(c.reference.serviceUrl) || SupportAdapter.isOwnWebChat(c.reference),
   });
   const review = new ReviewService(store);
   return {
     store,
     shared,
+    /** The clock of sessions and web chat tokens (AppDeps.clock). */
+    clock: deps.clock ?? Date.now,
     limits,
     recognizer,
     corpus,

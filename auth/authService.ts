@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { memoryUsedTokens, type UsedTokens } from '../cluster/sharedState';
 import { AppError } from '../core/errors';
 import { publicUser, type PublicUser, type Session, type SignedIn, type User, type UserRole } from '../models/records';
 import type { Store } from '../store/store';
@@ -47,6 +48,8 @@ export class AuthService {
     private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
     private readonly policy: AuthPolicy = { passwordMinLength: 12 },
+    /** Marks of spent download tickets: shared across instances with REDIS_URL (cluster/sharedState.ts). */
+    private readonly usedTickets: UsedTokens = memoryUsedTokens(),
   ) {}
 
   private sign(id: string): string {
@@ -151,23 +154,41 @@ export class AuthService {
   }
 
   /**
-   * A short-lived ticket that authorizes one URL (path and query) for this session: lets the browser
-   * download a streamed export by plain navigation, without putting the session token in a URL.
+   * A short-lived, single-use ticket that authorizes one URL (path and query) for this session: lets the browser
+   * download a streamed export by plain navigation, without putting the session token in a URL. The nonce makes
+   * every link its own, so spending one never spends another for the same export.
    */
   ticketFor(ctx: AuthContext, url: string, ttlSeconds = 60): string {
     const exp = Math.floor(this.now() / 1000) + ttlSeconds;
-    return `${ctx.session.id}.${exp}.${this.sign(`ticket:${ctx.session.id}.${exp}:${url}`)}`;
+    const nonce = randomBytes(12).toString('base64url');
+    return `${ctx.session.id}.${exp}.${nonce}.${this.sign(`ticket:${ctx.session.id}.${exp}.${nonce}:${url}`)}`;
   }
 
-  /** The session behind a ticket for exactly this URL; AUTH_* errors otherwise. */
-  async verifyTicket(ticket: string, url: string): Promise<AuthContext> {
-    const [id, exp, sig] = ticket.split('.');
-    if (!id || !exp || !sig || !/^\d+$/.test(exp)) throw new AppError('AUTH_INVALID');
-    const expected = Buffer.from(this.sign(`ticket:${id}.${exp}:${url}`));
+  /**
+   * The session behind a ticket for exactly this URL, spending the ticket: AUTH_* errors for a forged, expired or
+   * revoked one (which spend nothing); DOWNLOAD_LINK_USED, audited, for a ticket already spent (on any instance).
+   * It is spent here, as the download starts: the first download is the whole one, never refused by its own check.
+   */
+  async spendTicket(ticket: string, url: string): Promise<AuthContext> {
+    const [id, exp, nonce, sig] = ticket.split('.');
+    if (!id || !exp || !nonce || !sig || !/^\d+$/.test(exp)) throw new AppError('AUTH_INVALID');
+    const expected = Buffer.from(this.sign(`ticket:${id}.${exp}.${nonce}:${url}`));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('AUTH_INVALID');
     if (Number(exp) * 1000 <= this.now()) throw new AppError('AUTH_EXPIRED');
-    return this.verify(this.tokenFor({ id } as Session));
+    const ctx = await this.verify(this.tokenFor({ id } as Session));
+    if (!(await this.usedTickets.claim(`ticket:${nonce}`, Number(exp) * 1000))) {
+      // A link followed twice: a copy from a history, a log or a proxy. Its owner's session is who it exposes.
+      await this.store.appendAudit({
+        actorId: ctx.user.id,
+        action: 'export.link_reused',
+        targetType: 'session',
+        targetId: id,
+        data: { path: url.split('?')[0] },
+      });
+      throw new AppError('DOWNLOAD_LINK_USED');
+    }
+    return ctx;
   }
 
   async revoke(sessionId: string, actorId?: string): Promise<void> {
@@ -191,6 +212,8 @@ export class AuthService {
       passwordHash: await hashPassword(input.password),
     });
     await this.store.appendAudit({ actorId, action: 'user.create', targetType: 'user', targetId: user.id, data: { role: user.role } });
+    // Its name is reserved at once: no customer may go by it (profile/reservedNames.ts).
+    this.events.emit('userCreated', user.name);
     return publicUser(user);
   }
 }

@@ -7,15 +7,16 @@ import { channelName } from '../locale/intentLabels';
 import type { Actor } from '../review/accessPolicy';
 import type { Store } from '../store/store';
 import { t } from '../locale/replies';
-import type { ConsentPurpose, Conversation, Customer } from '../models/records';
+import type { ConsentPurpose, Conversation, Customer, Message } from '../models/records';
 import type { Recognition } from '../nlu/recognizer';
 import { ProfileService } from '../profile/profileService';
 import type { SupportBotDeps } from './turnIntake';
 
 /**
  * Staff's "Grant" in the console: the customer is asked in their chat, in their language, naming purpose and channel;
- * consent changes only on their explicit yes (answerConsentAsk below). Asked in the open chat on that channel (else
- * their latest open chat); with none open there is nobody to ask: CONSENT_CUSTOMER_ONLY.
+ * consent changes only on their explicit yes to that question (answerConsentAsk below), within CONSENT_ASK_HOURS.
+ * Asked in the open chat on that channel (else their latest open chat); with none open there is nobody to ask:
+ * CONSENT_CUSTOMER_ONLY. Who may ask is checked before the question goes out; the question records its message.
  */
 export async function askCustomerConsent(
   d: { profiles: ProfileService; handoff: HandoffService; store: Store },
@@ -27,17 +28,22 @@ export async function askCustomerConsent(
   const open = (await d.store.listConversations({ customerId, limit: 100 })).filter((c) => c.state !== 'closed');
   const chat = open.find((c) => c.channelId === channel) ?? open[0];
   if (!chat) throw new AppError('CONSENT_CUSTOMER_ONLY', 'the customer has no open chat to be asked in');
-  const customer = await d.profiles.askConsentByStaff(customerId, actor, purpose, channel);
-  const language = chat.language ?? customer.language ?? 'en';
-  await d.handoff.tell(chat, t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${purpose}`), channel: channelName(channel, language) }), {
-    notice: 'consentAsk',
-  });
-  return customer;
+  await d.profiles.mayAskConsent(actor, customerId);
+  const language = chat.language ?? (await d.profiles.get(customerId)).language ?? 'en';
+  const question = await d.handoff.tell(
+    chat,
+    t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${purpose}`), channel: channelName(channel, language) }),
+    { notice: 'consentAsk' },
+  );
+  return d.profiles.askConsentByStaff(customerId, actor, purpose, channel, { conversationId: chat.id, seq: question.seq });
 }
 
 /**
  * The customer's answer to staff's consent question: an explicit yes grants, a no (or a withdrawal) ends the question
  * and changes nothing; anything else leaves it pending and the turn goes on as usual. True when the message answered.
+ * Only a reply to that question counts: in the chat it was asked in, before it expired, and with nothing said to
+ * the customer since (a bot's or agent's later question is what a "yes" then answers). `message`: the customer's,
+ * stored this turn.
  */
 export async function answerConsentAsk(
   d: SupportBotDeps,
@@ -46,11 +52,14 @@ export async function answerConsentAsk(
   profile: Customer,
   r: Recognition,
   language: string,
+  message: Message,
 ): Promise<boolean> {
-  const ask = ProfileService.consentAsk(profile);
-  if (!ask) return false;
+  const ask = ProfileService.consentAsk(profile, d.profiles.now());
+  if (!ask || ask.conversationId !== message.conversationId || message.seq <= ask.seq) return false;
   const answer = readYesNo(r.text, { strict: true }) ?? (readYesNo(r.text) === 'no' ? 'no' : undefined);
   if (!answer) return false;
+  const since = message.seq - ask.seq > 1 ? await d.store.listMessages(message.conversationId, { afterSeq: ask.seq, limit: message.seq - ask.seq - 1 }) : [];
+  if (since.some((m) => m.seq < message.seq && m.kind === 'message' && m.role !== 'customer')) return false;
   await d.profiles.answerConsentAsk(
     profile.id,
     ask,

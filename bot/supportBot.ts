@@ -165,7 +165,7 @@ export class SupportBot {
       if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
       // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
       storeOutgoing(this.d, context, () => conversation);
-      if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language)) return;
+      if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language, message)) return;
       // "Unsubscribe me" is honoured at once even while someone else holds the chat, and confirmed in the transcript.
       if (optsOut(recognition)) {
         await honourOptOut(this.d, context, conversation, profile, conversation.language ?? recognition.language);
@@ -183,7 +183,7 @@ export class SupportBot {
     const language = await this.settleLanguage(context, profile, current, text);
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
-    if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language)) return endTurn(this.d, context, current);
+    if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language, message)) return endTurn(this.d, context, current);
     // Whatever the bot asked last turn is answered by this message or not at all.
     await this.d.mainDialog.lastQuestion(context);
 
@@ -253,6 +253,8 @@ export class SupportBot {
   /** An important customer whose routine question was answered is offered a person, once per conversation. */
   private async maybeOfferPerson(context: TurnContext, profile: Customer): Promise<void> {
     if (await this.d.mainDialog.hasActiveDialog(context)) return;
+    // No person to offer on a connection nobody can write back to (see escalate).
+    if (this.d.canReachLater && !this.d.canReachLater(turnInfo(context).conversation)) return;
     const memory = await this.d.mainDialog.memory.get(context, {});
     if (memory.personOffered || !memory.topic || !offerPerson(profile, memory.topic, this.d.policy)) return;
     memory.personOffered = true;
@@ -282,6 +284,12 @@ export class SupportBot {
     await this.d.failures.set(context, 0);
     await this.d.conversationState.saveChanges(context);
     if (this.d.externalHandoffChannels.includes(conversation.channelId)) return this.initiateExternalHandoff(context, conversation, decision);
+    if (this.d.canReachLater && !this.d.canReachLater(conversation)) {
+      // Only this turn's answer reaches the customer (expectReplies from an untrusted service URL): say so, and stay.
+      this.d.log.info({ conversationId: conversation.id, reason: decision.reason }, 'handoff declined: the customer cannot be reached outside a turn');
+      await context.sendActivity(t(language, 'noPersonOnThisConnection'));
+      return endTurn(this.d, context, conversation);
+    }
     const ticket = await this.d.handoff.escalate(conversation.id, decision);
     if (ticket.agentsOnline === 0) {
       await context.sendActivity(

@@ -40,6 +40,11 @@ export interface SupportBotDeps {
   askEmailChannels: readonly string[];
   /** conversationState's storage: given the dialog state each turn reads with its other reads (store.readTurn). */
   stateStorage?: BotStateStorage;
+  /**
+   * Whether a message can reach this conversation outside a turn (a trusted service URL, or our own web chat): where
+   * it cannot, an agent's replies could never be delivered, so the bot queues nobody. Absent: every one can.
+   */
+  canReachLater?: (c: Conversation) => boolean;
 }
 
 /** A turn's own writes resolve once applied; the turn makes them durable (store.sync) before anyone learns of them. */
@@ -107,7 +112,8 @@ export async function ingestConversation(
     // May merge this visitor into the profile that already holds the verified email.
     customer = await d.identity.applyVerifiedContact(customer.id, { type: 'email', value: verified.email }, 'signed_token');
   }
-  if (verified?.name && !customer.displayName) customer = await d.profiles.update(customer.id, () => ({ displayName: verified.name }));
+  if (verified?.name && !customer.displayName && d.profiles.nameAllowed(verified.name))
+    customer = await d.profiles.update(customer.id, () => ({ displayName: verified.name }));
   const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
   const got = read.conversation
     ? { conversation: read.conversation, created: false }

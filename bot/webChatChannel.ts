@@ -134,8 +134,8 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
 
   const dl = '/v3/directline';
   const fileUrl: AttachmentUrl = (id) => deps.attachments.links.url(deps.ownBaseUrl(), id);
-  const conversationOf = (req: restify.Request) => {
-    const t = tokens.verify(req.header('authorization'));
+  const conversationOf = async (req: restify.Request): Promise<ChatToken> => {
+    const t = await tokens.check(req.header('authorization'));
     const asked = (req.params as { conversationId?: string } | undefined)?.conversationId;
     // Same answer for someone else's conversation and a missing one.
     if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
@@ -151,21 +151,24 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
 
   server.post(
     `${dl}/conversations`,
-    route(log, (req, res) => {
-      res.json(started(conversationOf(req), req));
+    route(log, async (req, res) => {
+      res.json(started(await conversationOf(req), req));
     }),
   );
   server.get(
     `${dl}/conversations/:conversationId`,
-    route(log, (req, res) => {
-      res.json(started(conversationOf(req), req));
+    route(log, async (req, res) => {
+      res.json(started(await conversationOf(req), req));
     }),
   );
   server.post(
     `${dl}/tokens/refresh`,
-    route(log, (req, res) => {
+    route(log, async (req, res) => {
+      const t = await conversationOf(req);
+      // The token presented is retired (after a short grace for requests in flight): a refresh replaces it.
+      const token = await tokens.refresh(t);
       // The page refreshes its kept session on every visit: the settings it gets are always the current ones.
-      res.json({ ...started(conversationOf(req)), settings: pageSettings(requestLanguage(req)) });
+      res.json({ conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), settings: pageSettings(requestLanguage(req)) });
     }),
   );
 
@@ -210,7 +213,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
   server.post(
     `${dl}/conversations/:conversationId/activities`,
     route(log, async (req, res) => {
-      const t = conversationOf(req);
+      const t = await conversationOf(req);
       const posted = parseOrThrow(PostedActivity, req.body, 'activity');
       // Files come only through the upload, which checks and keeps them: links a client names are dropped.
       const id = await receive(t, { ...posted, attachments: undefined }, req).catch((err: unknown) => {
@@ -243,7 +246,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
   server.get(
     `${dl}/conversations/:conversationId/activities`,
     route(log, async (req, res) => {
-      const t = conversationOf(req);
+      const t = await conversationOf(req);
       // The watermark is the last sequence number seen; "n.seq" once the customer wrote again after a close and the
       // chat went on in its n-th follow-up conversation (each numbers its messages from 1).
       const raw = String((req.query as { watermark?: string })?.watermark || '0');

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors';
 import type { SiteIdentity } from '../auth/siteToken';
+import { memoryRetiredTokens, type RetiredTokens } from '../cluster/sharedState';
 
 /**
  * The web chat's conversation tokens: what the page keeps (in its storage) and sends as `Authorization: Bearer`
@@ -15,38 +16,59 @@ export interface ChatToken {
   max: number;
   /** Present when the company's site vouched for the visitor with a signed token. */
   verified?: SiteIdentity;
+  /** This token's own id: what a refresh retires. */
+  jti?: string;
+}
+
+export interface TokenRetirement {
+  /** Shared across instances with REDIS_URL (cluster/sharedState.ts); absent: this process's. */
+  retired?: RetiredTokens;
+  /** How long a refreshed token keeps working, for requests already in flight with it (WEBCHAT_REFRESH_GRACE_SECONDS). */
+  refreshGraceSeconds?: number;
+  now?: () => number;
 }
 
 export class WebChatTokens {
+  private readonly retired: RetiredTokens;
+  private readonly graceMs: number;
+  private readonly now: () => number;
+
   constructor(
     private readonly secret: string,
     private readonly lifetime: { tokenSeconds: number; sessionMaxSeconds: number } = { tokenSeconds: 3600, sessionMaxSeconds: 24 * 3600 },
-  ) {}
+    retirement: TokenRetirement = {},
+  ) {
+    this.retired = retirement.retired ?? memoryRetiredTokens();
+    this.graceMs = (retirement.refreshGraceSeconds ?? 30) * 1000;
+    this.now = retirement.now ?? Date.now;
+  }
 
   private sig(body: string): string {
     return createHmac('sha256', `webchat:${this.secret}`).update(body).digest('base64url');
   }
 
   /** A new session's first token; `until` caps it further (a verified visitor's site token expiry, seconds). */
-  start(t: Pick<ChatToken, 'userId' | 'conversationId' | 'verified'>, until?: number, now = Date.now()): string {
+  start(t: Pick<ChatToken, 'userId' | 'conversationId' | 'verified'>, until?: number, now = this.now()): string {
     const max = Math.min(Math.floor(now / 1000) + this.lifetime.sessionMaxSeconds, until ?? Number.MAX_SAFE_INTEGER);
     return this.issue({ ...t, max }, now);
   }
 
   /** A token for an existing session: a fresh lifetime, never past the session's absolute end. */
-  issue(t: Omit<ChatToken, 'exp'>, now = Date.now()): string {
+  issue(t: Omit<ChatToken, 'exp' | 'jti'>, now = this.now()): string {
     const claims: ChatToken = {
       userId: t.userId,
       conversationId: t.conversationId,
       max: t.max,
       exp: Math.min(Math.floor(now / 1000) + this.lifetime.tokenSeconds, t.max),
+      jti: randomBytes(12).toString('base64url'),
     };
     if (t.verified) claims.verified = t.verified;
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.sig(body)}`;
   }
 
-  verify(header: string | undefined, now = Date.now()): ChatToken {
+  /** Signature and lifetime only: `check` also refuses a token a refresh retired. */
+  verify(header: string | undefined, now = this.now()): ChatToken {
     const token = header?.replace(/^Bearer\s+/i, '') ?? '';
     const [body, sig] = token.split('.');
     if (!body || !sig) throw new AppError('AUTH_REQUIRED');
@@ -56,6 +78,31 @@ export class WebChatTokens {
     const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatToken;
     if (typeof t.exp !== 'number' || typeof t.max !== 'number' || t.exp * 1000 <= now || t.max * 1000 <= now) throw new AppError('AUTH_EXPIRED');
     return t;
+  }
+
+  /**
+   * A token the page may use: signed, alive, and not retired by a refresh more than the grace ago. Tokens issued
+   * before tokens had ids cannot be retired; they end with their own expiry (an hour at most, by default).
+   */
+  async check(header: string | undefined): Promise<ChatToken> {
+    const now = this.now();
+    const t = this.verify(header, now);
+    if (t.jti) {
+      const graceUntil = await this.retired.graceUntil(t.jti);
+      if (graceUntil !== undefined && graceUntil <= now) throw new AppError('WEBCHAT_TOKEN_RETIRED');
+    }
+    return t;
+  }
+
+  /**
+   * Direct Line's refresh: a new token for the same session (never past its end), and the one presented retired.
+   * It keeps working for the grace only, so a poll or a send already on its way with it still lands, and a copy
+   * of it (a log, a shared screen, a stolen storage) stops working soon after the page moved on.
+   */
+  async refresh(t: ChatToken): Promise<string> {
+    const now = this.now();
+    if (t.jti) await this.retired.retire(t.jti, now + this.graceMs, t.exp * 1000);
+    return this.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max }, now);
   }
 
   /** Seconds a token has left. */

@@ -28,7 +28,7 @@ export interface WebChatUploadDeps {
   /** The largest upload, bytes (ATTACHMENT_MAX_BYTES). */
   maxBytes: number;
   /** The caller's conversation token, checked against the path's conversation (bot/webChatChannel.ts). */
-  conversationOf(req: restify.Request): ChatToken;
+  conversationOf(req: restify.Request): Promise<ChatToken>;
   /** Runs the message through the bot; resolves once it is stored. */
   receive(t: ChatToken, posted: z.output<typeof PostedActivity>, req: restify.Request): Promise<string>;
   /** A message was stored for this web chat conversation: its streams read it. */
@@ -67,7 +67,7 @@ export function registerWebChatUpload(server: restify.Server, d: WebChatUploadDe
       };
       let t: ChatToken;
       try {
-        t = d.conversationOf(req);
+        t = await d.conversationOf(req);
       } catch (err) {
         // Nothing of an unauthenticated body is read; the connection closes after the answer.
         res.setHeader('connection', 'close');

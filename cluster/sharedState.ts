@@ -30,8 +30,10 @@ export interface SharedState {
    * stream and any that a polling page asks next. Typing is never stored: lost news is simply not shown.
    */
   readonly webChatTyping: Notifier;
-  /** Single-use tokens already spent (web chat stream URLs), across instances. */
+  /** Single-use tokens already spent (web chat stream URLs, download links), across instances. */
   readonly usedTokens: UsedTokens;
+  /** Tokens replaced by a refresh (web chat), across instances. */
+  readonly retiredTokens: RetiredTokens;
   /**
    * Called after Redis came back from an outage (seen by this instance or any other: the one that saw it tells
    * the rest), with when the outage began (epoch ms): catch up from the store whatever news may have been missed.
@@ -91,6 +93,34 @@ export function memoryUsedTokens(): UsedTokens {
   };
 }
 
+/**
+ * Tokens a refresh replaced: each keeps working until its grace ends (requests already in flight), then never. The
+ * first retirement's grace stands (a second refresh with the same token does not extend it); the mark is kept until
+ * the token's own expiry, after which the token is refused for that reason anyway.
+ */
+export interface RetiredTokens {
+  retire(id: string, graceUntil: number, expiresAt: number): Promise<void>;
+  /** Until when (epoch ms) a retired token still works; undefined when it was never retired. */
+  graceUntil(id: string): Promise<number | undefined>;
+}
+
+/** This process's retirements, dropped once expired as new ones come (about expiry order, like memoryUsedTokens). */
+export function memoryRetiredTokens(): RetiredTokens {
+  const marks = new Map<string, { graceUntil: number; until: number }>();
+  return {
+    retire(id, graceUntil, expiresAt) {
+      const now = Date.now();
+      for (const [k, m] of marks) {
+        if (m.until > now) break;
+        marks.delete(k);
+      }
+      if (!marks.has(id)) marks.set(id, { graceUntil, until: Math.max(expiresAt, graceUntil) });
+      return Promise.resolve();
+    },
+    graceUntil: (id) => Promise.resolve(marks.get(id)?.graceUntil),
+  };
+}
+
 export interface Notifier {
   publish(id: string): void;
   subscribe(fn: (id: string) => void): () => void;
@@ -103,6 +133,7 @@ const KEY = {
   webChatTyping: 'crm:webchatTyping',
   recovered: 'crm:recovered',
   usedToken: 'crm:usedToken:',
+  retiredToken: 'crm:retiredToken:',
 } as const;
 
 class LocalNotifier implements Notifier {
@@ -138,6 +169,7 @@ export function memoryShared(): SharedState {
     webChatNews: new LocalNotifier(),
     webChatTyping: new LocalNotifier(),
     usedTokens: memoryUsedTokens(),
+    retiredTokens: memoryRetiredTokens(),
     onRecovered: () => () => undefined,
     healthy: () => true,
     connected: () => Promise.resolve(),
@@ -220,6 +252,29 @@ export function redisShared(url: string, log: Logger): SharedState {
     },
   };
 
+  // Redis down: retirements are kept in this process too, and read from it meanwhile (a retired token then still
+  // works on an instance that did not see the refresh, until Redis is back: refusing every page would be worse).
+  const retiredLocally = memoryRetiredTokens();
+  const retiredTokens: RetiredTokens = {
+    async retire(id, graceUntil, expiresAt) {
+      await retiredLocally.retire(id, graceUntil, expiresAt);
+      try {
+        // NX: the first retirement's grace stands. The mark expires with the token.
+        await fast.set(`${KEY.retiredToken}${id}`, String(graceUntil), 'PX', Math.max(1000, expiresAt - Date.now()), 'NX');
+      } catch (err) {
+        log.warn({ err }, 'redis unreachable; token retirement kept in this process meanwhile');
+      }
+    },
+    async graceUntil(id) {
+      try {
+        const v = await fast.get(`${KEY.retiredToken}${id}`);
+        return v === null ? retiredLocally.graceUntil(id) : Number(v);
+      } catch {
+        return retiredLocally.graceUntil(id);
+      }
+    },
+  };
+
   let adapter: ReturnType<typeof createAdapter> | undefined;
   return {
     kind: 'redis',
@@ -268,6 +323,7 @@ export function redisShared(url: string, log: Logger): SharedState {
       subscribe: (fn) => localTyping.subscribe(fn),
     },
     usedTokens,
+    retiredTokens,
     onRecovered(fn) {
       events.on('recovered', fn);
       return () => void events.off('recovered', fn);

@@ -89,8 +89,11 @@ export interface Config {
   };
   /** How the company website's signed visitor tokens must look besides their signature. */
   readonly siteToken: { readonly audience: string; readonly issuer: string; readonly maxSeconds: number };
-  /** Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`. */
-  readonly webChat: { readonly tokenSeconds: number; readonly sessionMaxSeconds: number };
+  /**
+   * Web chat tokens: each lives `tokenSeconds`; refreshes never carry a session past `sessionMaxSeconds`, and the
+   * token a refresh replaced works `refreshGraceSeconds` more.
+   */
+  readonly webChat: { readonly tokenSeconds: number; readonly sessionMaxSeconds: number; readonly refreshGraceSeconds: number };
   /** Teams tab single sign-on; absent when TEAMS_APP_ID is not set. Only tokens of allowedTenants are accepted. */
   readonly teams?: {
     readonly appId: string;
@@ -115,6 +118,10 @@ export interface Config {
   readonly trustedServiceUrls: readonly string[];
   /** Longest message text accepted on any intake path (Bot Framework, web chat, console, mentions), characters. */
   readonly maxMessageChars: number;
+  /** How long a consent question staff had the bot ask stays answerable, hours (after it a yes is no consent). */
+  readonly consentAskHours: number;
+  /** The company's name: no customer may go by it (profile/reservedNames.ts). */
+  readonly companyName?: string;
   /**
    * Files: the largest accepted (upload, agent send, channel fetch), bytes; how long a signed link lives, seconds;
    * hosts channel attachments are fetched from besides the trusted service URLs (patterns as TRUSTED_SERVICE_URLS).
@@ -257,7 +264,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     jobs: { leaseTtlSeconds: e.LEASE_TTL_SECONDS, retentionSweepSeconds: e.RETENTION_SWEEP_SECONDS },
     siteToken: { audience: e.SITE_TOKEN_AUDIENCE, issuer: e.SITE_TOKEN_ISSUER, maxSeconds: e.SITE_TOKEN_MAX_SECONDS },
-    webChat: { tokenSeconds: e.WEBCHAT_TOKEN_SECONDS, sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS },
+    webChat: {
+      tokenSeconds: e.WEBCHAT_TOKEN_SECONDS,
+      sessionMaxSeconds: e.WEBCHAT_SESSION_MAX_SECONDS,
+      refreshGraceSeconds: e.WEBCHAT_REFRESH_GRACE_SECONDS,
+    },
     teams: e.TEAMS_APP_ID
       ? {
           appId: e.TEAMS_APP_ID,
@@ -278,6 +289,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustedServiceUrls: trustedList(e.TRUSTED_SERVICE_URLS, !e.MicrosoftAppId),
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    consentAskHours: e.CONSENT_ASK_HOURS,
+    companyName: e.COMPANY_NAME || undefined,
     attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES, urlSeconds: e.ATTACHMENT_URL_SECONDS, hosts: list(e.ATTACHMENT_HOSTS) },
     trustProxy: e.TRUST_PROXY,
     shutdown: { delaySeconds: e.SHUTDOWN_DELAY_SECONDS, graceSeconds: e.SHUTDOWN_GRACE_SECONDS },

@@ -33,6 +33,8 @@ const DEFAULTS = {
   PASSWORD_MIN_LENGTH: 12, // staff passwords, characters (and a strength estimate, see auth/passwordPolicy.ts)
   WEBCHAT_TOKEN_SECONDS: 3600, // a web chat token's life; refreshed by the page, seconds
   WEBCHAT_SESSION_MAX_SECONDS: 24 * 3600, // no refresh extends a web chat session past this, seconds
+  CONSENT_ASK_HOURS: 24, // a consent question staff had the bot ask is answerable this long, hours
+  WEBCHAT_REFRESH_GRACE_SECONDS: 30, // a refreshed web chat token keeps working this long (requests in flight), seconds
   SITE_TOKEN_AUDIENCE: 'social-crm-webchat',
   SITE_TOKEN_ISSUER: 'company-website',
   SITE_TOKEN_MAX_SECONDS: 3600, // longest lifetime (exp − iat, or exp − now) a site token may claim, seconds
@@ -158,6 +160,14 @@ export const EnvSchema = z.object({
     .min(60)
     .max(30 * 24 * 3600)
     .default(DEFAULTS.WEBCHAT_SESSION_MAX_SECONDS),
+  COMPANY_NAME: z.string().trim().max(120).optional(),
+  CONSENT_ASK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(DEFAULTS.CONSENT_ASK_HOURS),
+  WEBCHAT_REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(DEFAULTS.WEBCHAT_REFRESH_GRACE_SECONDS),
   TRUSTED_SERVICE_URLS: z.string().optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(DEFAULTS.TRUST_PROXY),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.MAX_MESSAGE_CHARS),

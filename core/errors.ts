@@ -55,6 +55,8 @@ export const ErrorCatalogue = {
   MERGE_ALREADY_UNDONE: { status: 409, message: 'This merge was already undone' },
   PROFILE_ERASED: { status: 409, message: 'A profile this needs was erased; it cannot be restored' },
   STREAM_LIMIT: { status: 503, message: 'Too many open streams; poll or retry later' },
+  DOWNLOAD_LINK_USED: { status: 410, message: 'This download link was already used; ask for a new one (each link works once, within its minute)' },
+  WEBCHAT_TOKEN_RETIRED: { status: 401, message: 'This web chat token was replaced by a refresh; use the newer one' },
   STREAM_TOKEN_USED: { status: 403, message: 'This stream URL was already used; ask for a new one (GET /v3/directline/conversations/{id}?watermark=)' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

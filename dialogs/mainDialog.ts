@@ -230,6 +230,11 @@ export class MainDialog {
     const named = r.text.match(NAME_RE);
     if (named) {
       const name = named[2].trim().replace(/\s+/g, ' ').slice(0, 60);
+      // "call me Support": a name that passes for us is refused, saying so.
+      if (!this.d.services.profiles.nameAllowed(name)) {
+        await context.sendActivity(t(language, 'nameReserved'));
+        return { kind: 'answered' };
+      }
       await this.d.services.profiles.setName(customer.id, name);
       await context.sendActivity(t(language, 'nameSet', { name }));
       return { kind: 'answered' };

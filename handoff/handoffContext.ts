@@ -114,10 +114,11 @@ export class HandoffContext {
    * other deliveries). The claim, transfer or close it reports never waits on a slow channel, and a failure to
    * deliver it is recorded, never undoing the change it reports.
    */
-  async tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<void> {
+  async tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<Message> {
     const { message } = await this.store.appendMessage({ conversationId: c.id, role: 'system', kind: 'message', text, data });
     this.events.emit('message.created', { conversation: c, message });
     this.deliver(c, message).catch(() => undefined);
+    return message;
   }
 
   /** Each chat's delivery chain: a later reply never overtakes an earlier notice on the customer's channel. */

@@ -38,7 +38,7 @@ export class HandoffService {
   }
 
   /** A notice to the customer in their chat (stored, then delivered in order): the consent question staff ask for. */
-  tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<void> {
+  tell(c: Conversation, text: string, data?: Record<string, unknown>): Promise<Message> {
     return this.ctx.tell(c, text, data);
   }
 

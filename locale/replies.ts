@@ -90,6 +90,10 @@ const REPLIES = {
   unaskedContactKept: { en: 'OK, I did not save it. What can I help you with?', es: 'De acuerdo, no lo he guardado. ¿En qué te puedo ayudar?' },
   howCanIHelp: { en: 'What can I help you with?', es: '¿En qué te puedo ayudar?' },
   nameSet: { en: 'Nice to meet you, {name}! I will call you that from now on.', es: '¡Encantado, {name}! Te llamaré así a partir de ahora.' },
+  nameReserved: {
+    en: 'Sorry, I cannot use that name: it could be mistaken for our team. Tell me another one ("call me …"), or just carry on.',
+    es: 'Lo siento, no puedo usar ese nombre: podría confundirse con nuestro equipo. Dime otro ("llámame …") o sigue sin más.',
+  },
   languageSet: { en: 'From now on I will answer in English.', es: 'A partir de ahora te responderé en español.' },
   marketingWithdrawn: {
     en: 'Done: you will not receive offers from us any more. Service messages about your orders continue.',
@@ -190,6 +194,12 @@ const REPLIES = {
   outsideHours: {
     en: 'Our team is away now (outside business hours). Leave your message here and we will answer when we are back, or keep chatting with me.',
     es: 'Nuestro equipo no está ahora (fuera del horario de atención). Deja tu mensaje y te responderemos al volver, o sigue hablando conmigo.',
+  },
+  // A connection that only carries answers to the customer's own messages (expectReplies from a service URL we do
+  // not trust): a person's reply could never arrive, so nobody is queued.
+  noPersonOnThisConnection: {
+    en: 'A person cannot reach you on this connection: their replies could not be delivered here. I will keep helping you as best I can; to talk to a person, please write to us through our website chat or another of our channels.',
+    es: 'Una persona no puede contactarte por esta conexión: sus respuestas no llegarían aquí. Seguiré ayudándote en lo que pueda; para hablar con una persona, escríbenos desde el chat de nuestra web o por otro de nuestros canales.',
   },
   yes: { en: 'yes', es: 'sí' },
   no: { en: 'no', es: 'no' },

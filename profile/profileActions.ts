@@ -5,5 +5,7 @@ export interface ProfileActions {
   addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string): Promise<void>;
   setLanguage(customerId: string, language: string): Promise<void>;
   setName(customerId: string, name: string): Promise<unknown>;
+  /** False for a name that passes for the bot, staff or the company (profile/reservedNames.ts). */
+  nameAllowed(name: string): boolean;
   setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<unknown>;
 }

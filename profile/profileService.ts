@@ -2,7 +2,9 @@ import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
+import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
 import type { ProfileActions } from './profileActions';
+import { ReservedNames } from './reservedNames';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
 const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
@@ -20,18 +22,37 @@ export interface ChannelUser {
  * The social profile: one person behind many channel identities and contact points. Framework-free;
  * the bot and the console call it.
  */
-/** A consent question staff asked the customer (the console's "Grant"), pending on the profile until answered. */
-export interface ConsentAsk {
-  purpose: ConsentPurpose;
-  channel: string;
-  by: string;
-  at: string;
+export type { ConsentAsk };
+
+export interface ProfileOptions {
+  /** How long a consent question staff asked stays answerable, hours (CONSENT_ASK_HOURS). */
+  consentAskHours?: number;
+  /** The clock of consent questions (tests move it instead of waiting a day). */
+  now?: () => number;
+  /** Names a customer may not take (profile/reservedNames.ts); the roles alone by default. */
+  reservedNames?: ReservedNames;
 }
 
 export class ProfileService implements ProfileActions {
   private rules: { at: number; rules: SegmentRule[] } | undefined;
 
-  constructor(private readonly store: CustomerStore & SegmentRuleStore & AuditStore & ConversationStore) {}
+  private readonly consentAskMs: number;
+  readonly now: () => number;
+  private readonly reserved: ReservedNames;
+
+  constructor(
+    private readonly store: CustomerStore & SegmentRuleStore & AuditStore & ConversationStore,
+    options: ProfileOptions = {},
+  ) {
+    this.consentAskMs = (options.consentAskHours ?? 24) * 3600 * 1000;
+    this.now = options.now ?? Date.now;
+    this.reserved = options.reservedNames ?? new ReservedNames();
+  }
+
+  /** Whether a customer may go by this name: none that passes for the bot, staff or the company. */
+  nameAllowed(name: string): boolean {
+    return !this.reserved.isReserved(name);
+  }
 
   async segmentRules(): Promise<SegmentRule[]> {
     if (this.rules && Date.now() - this.rules.at < RULES_TTL_MS) return this.rules.rules;
@@ -60,11 +81,13 @@ export class ProfileService implements ProfileActions {
     const found = await this.follow(read !== undefined ? read : await this.store.findCustomerByKey(key));
     if (found) return found;
     const now = new Date().toISOString();
+    // A channel name that passes for the bot, staff or the company is not kept: the customer stays a visitor.
+    const name = this.reserved.allowed(cleanName(user.name));
     try {
       return await this.store.createCustomer(
         {
-          displayName: cleanName(user.name),
-          identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name: cleanName(user.name), addedAt: now }],
+          displayName: name,
+          identities: [{ channelId: user.channelId, userId: user.userId, verified: false, name, addedAt: now }],
           language: user.locale?.slice(0, 2).toLowerCase(),
         },
         options,
@@ -174,8 +197,9 @@ export class ProfileService implements ProfileActions {
     });
   }
 
-  /** What the customer asks to be called ("call me Maria"). */
+  /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */
   async setName(customerId: string, name: string): Promise<Customer> {
+    if (!this.nameAllowed(name)) throw new AppError('VALIDATION_FAILED', 'that name is reserved');
     return this.update(customerId, (c) => ({ displayName: name, preferences: { ...c.preferences, preferredName: name } }));
   }
 
@@ -227,29 +251,47 @@ export class ProfileService implements ProfileActions {
     return customer;
   }
 
+  /** Refuses (NOT_FOUND, CUSTOMER_NOT_SERVED) staff who may not change this customer's profile: checked before asking. */
+  async mayAskConsent(actor: Actor, customerId: string): Promise<void> {
+    await this.editableBy(actor, customerId);
+  }
+
   /**
    * Staff ask the customer for a consent (the console's "Grant"): nothing changes but the question pending on the
-   * profile, which the customer's next explicit yes or no answers (bot/consentTurn.ts). Audited.
+   * profile, which the customer's explicit yes or no answers in the chat it was asked in, within CONSENT_ASK_HOURS
+   * (bot/consentTurn.ts). `asked`: that chat and the question's message in it. Audited.
    */
-  async askConsentByStaff(customerId: string, actor: Actor, purpose: ConsentPurpose, channel: string): Promise<Customer> {
+  async askConsentByStaff(
+    customerId: string,
+    actor: Actor,
+    purpose: ConsentPurpose,
+    channel: string,
+    asked: { conversationId: string; seq: number },
+  ): Promise<Customer> {
     await this.editableBy(actor, customerId);
-    const ask: ConsentAsk = { purpose, channel, by: actor.id, at: new Date().toISOString() };
+    const now = this.now();
+    const ask: ConsentAsk = {
+      purpose,
+      channel,
+      by: actor.id,
+      at: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.consentAskMs).toISOString(),
+      conversationId: asked.conversationId,
+      seq: asked.seq,
+    };
     const customer = await this.update(customerId, (c) => ({ attributes: { ...c.attributes, consentAsk: ask } }));
     await this.store.appendAudit({
       actorId: actor.id,
       action: 'customer.consent_ask',
       targetType: 'customer',
       targetId: customerId,
-      data: { purpose, channel },
+      data: { purpose, channel, expiresAt: ask.expiresAt },
     });
     return customer;
   }
 
-  /** The consent question staff asked this customer and they have not answered yet. */
-  static consentAsk(c: Customer): ConsentAsk | undefined {
-    const ask = c.attributes.consentAsk as ConsentAsk | undefined;
-    return ask && typeof ask === 'object' && typeof ask.purpose === 'string' ? ask : undefined;
-  }
+  /** The consent question staff asked this customer, unanswered and not expired at `now` (profile/consentAsk.ts). */
+  static readonly consentAsk = pendingConsentAsk;
 
   /**
    * The customer's answer to staff's question: a yes grants (method 'chat', from their channel); either ends it. The

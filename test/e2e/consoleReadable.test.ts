@@ -142,7 +142,8 @@ describeBrowser('a readable console in headless Chromium', () => {
     expect(label).toMatch(/^Visitor \d{4} · test$/);
     expect(await gus.textContent('#chat-title')).toBe(label);
     expect(await gus.textContent('#profile-name')).toBe(label.split(' · ')[0]);
-    expect(await gus.locator('#messages .msg.customer .who').first().textContent()).toContain(label);
+    // A customer's message says whose it is, whatever name the customer gave.
+    expect(await gus.locator('#messages .msg.customer .who').first().textContent()).toMatch(new RegExp(`^${label} · Customer · `));
 
     await gus.locator('#engagement .score-value', { hasText: /^\d{1,3} of 100$/ }).waitFor();
     expect(await gus.textContent('#engagement .meta')).toBe('conversations: 1 · messages: 3');

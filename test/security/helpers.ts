@@ -16,6 +16,8 @@ export interface SecurityApp {
   app: App;
   url: string;
   port: number;
+  /** Its temp folder (the embedded store is crm.sqlite in it: a second instance may share it). */
+  dir: string;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   /** Every log line as written (to scan for leaked secrets). */
@@ -52,6 +54,7 @@ export async function startSecurityApp(env: Record<string, string> = {}, deps: A
   return {
     app,
     port,
+    dir,
     url: `http://127.0.0.1:${port}`,
     logs,
     rawLogs,

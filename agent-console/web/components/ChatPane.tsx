@@ -313,9 +313,10 @@ function eventText(m: Message): string {
 
 function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customerId' | 'customerName' | 'channelId'> }) {
   if (m.kind === 'event') return <div class="msg event" data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${eventText(m)}`}</div>;
+  // A customer's message always says it is the customer's: whatever name they gave, it never reads as staff or the bot.
   const who =
     m.role === 'customer'
-      ? displayName(c)
+      ? `${displayName(c)} · ${tr('customer')}`
       : m.role === 'agent'
         ? `${agentName(m.authorId)}${m.kind === 'note' ? ` · ${tr('note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`
         : m.role === 'bot'

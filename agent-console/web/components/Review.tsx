@@ -251,7 +251,8 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   const customer = customerLabel(t.customer?.displayName, c.customerId, c.channelId);
   const staffName = (id?: string) => (id ? (t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone')) : tr('someone'));
   const who = (m: Message) => {
-    if (m.role === 'customer') return customer;
+    // Marked as the customer's whatever name they gave (it never reads as staff or the bot).
+    if (m.role === 'customer') return `${customer} · ${tr('customer')}`;
     if (m.role === 'bot') return 'Bot';
     if (m.role === 'agent')
       return `${staffName(m.authorId)}${m.kind === 'note' ? ` · ${tr(m.data?.annotation ? 'annotation' : 'note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`;

@@ -1,0 +1,185 @@
+/**
+ * Names a customer may not take (channel display names, the web chat's `from.name`, "call me …"): whatever passes
+ * for the bot, staff or the company in a transcript, the console or an export. Compared on a skeleton that folds
+ * case, accents, full-width forms, invisible characters, look-alike letters from other scripts and digits written
+ * for letters, so "Ѕupp0rt" and "S u p p o r t" are "support". Framework-free.
+ */
+
+/** Roles and teams, as single words of the skeleton (English and Spanish). */
+const ROLE_WORDS = [
+  'support',
+  'agent',
+  'bot',
+  'chatbot',
+  'admin',
+  'administrator',
+  'staff',
+  'system',
+  'moderator',
+  'operator',
+  'helpdesk',
+  'assistant',
+  'supervisor',
+  'representative',
+  'soporte',
+  'agente',
+  'administrador',
+  'sistema',
+  'asistente',
+  'operador',
+  'representante',
+];
+/** Roles written in several words ("customer service"), compared with the words run together. */
+const ROLE_PHRASES = ['customerservice', 'customersupport', 'customercare', 'helpdesk', 'atencionalcliente', 'servicioalcliente'];
+
+/** Letters of other scripts that look like Latin ones, and digits or signs written for letters. */
+const LOOK_ALIKE: Record<string, string> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  һ: 'h',
+  ԛ: 'q',
+  ԝ: 'w',
+  ѡ: 'w',
+  ӏ: 'l',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  '0': 'o',
+  '1': 'l',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'l',
+  '|': 'l',
+};
+
+/**
+ * The words of a name as compared: NFKC (full-width, ligatures), lower case, accents dropped, invisible characters
+ * dropped, look-alikes replaced, "rn" read as "m" and "l" as "i" (on both sides of every comparison, so "Adm1n"
+ * meets "admin"). Words split at anything else and at a lower-to-upper case change ("AcmeSupport").
+ */
+export function nameSkeleton(name: string): string[] {
+  const words = name
+    .normalize('NFKC')
+    .replace(/[\p{Cf}\u200b-\u200f\u2060-\u2064\ufeff]/gu, '')
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '');
+  const mapped = [...words].map((ch) => LOOK_ALIKE[ch] ?? ch).join('');
+  return mapped
+    .split(/[^a-z]+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/rn/g, 'm').replace(/l/g, 'i'));
+}
+
+const fold = (words: readonly string[]) => words.join(' ');
+const ROLES = new Set(ROLE_WORDS.map((w) => fold(nameSkeleton(w))));
+const PHRASES = ROLE_PHRASES.map((p) => fold(nameSkeleton(p)));
+
+/** What else is reserved besides the roles: the company's name (COMPANY_NAME) and the staff accounts' names. */
+export interface ReservedNameSources {
+  companyName?: string;
+  staffNames: () => Iterable<string>;
+}
+
+export class ReservedNames {
+  constructor(private readonly sources: ReservedNameSources = { staffNames: () => [] }) {}
+
+  /**
+   * True when the name passes for us: a role word among its words, or the whole name run together is one ("S u p p
+   * o r t"), or it holds a role phrase ("Customer Service") or the company's name; or it is a staff account's name.
+   */
+  isReserved(name: string): boolean {
+    const words = nameSkeleton(name);
+    if (words.length === 0) return false;
+    const joined = words.join('');
+    if (words.some((w) => ROLES.has(w)) || ROLES.has(joined) || PHRASES.some((p) => joined.includes(p))) return true;
+    const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
+    if (company.length >= 3 && joined.includes(company)) return true;
+    return this.staffSkeletons().has(joined);
+  }
+
+  private staffSeen?: Iterable<string>;
+  private staffSet = new Set<string>();
+  /** The staff names' skeletons, computed again only when the list changes (a new list each time: StaffNames). */
+  private staffSkeletons(): Set<string> {
+    const list = this.sources.staffNames();
+    if (list !== this.staffSeen) {
+      this.staffSet = new Set([...list].map((n) => nameSkeleton(n).join('')));
+      this.staffSeen = list;
+    }
+    return this.staffSet;
+  }
+
+  /** The name, or undefined where it is reserved (the customer is then shown as a visitor of their channel). */
+  allowed(name: string | undefined): string | undefined {
+    return name && !this.isReserved(name) ? name : undefined;
+  }
+}
+
+/**
+ * The staff accounts' names, for ReservedNames: read from the store at start, re-read at most once a minute when
+ * asked (in the background: a turn never waits for it), and told of accounts created here at once.
+ */
+export class StaffNames {
+  private names: string[] = [];
+  private readAt = 0;
+  private reading = false;
+
+  constructor(
+    private readonly store: { listUsers(): Promise<{ name: string }[]> },
+    private readonly maxAgeMs = 60_000,
+  ) {}
+
+  async load(): Promise<void> {
+    this.names = (await this.store.listUsers()).map((u) => u.name);
+    this.readAt = Date.now();
+  }
+
+  added(name: string): void {
+    // A new list, never the old one changed: ReservedNames recomputes its skeletons when the list is another.
+    this.names = [...this.names, name];
+  }
+
+  current(): readonly string[] {
+    // Re-read in the background; this answer is the list as it stands.
+    if (!this.reading && Date.now() - this.readAt > this.maxAgeMs) {
+      this.reading = true;
+      this.load()
+        .catch(() => undefined)
+        .finally(() => (this.reading = false));
+    }
+    return this.names;
+  }
+}

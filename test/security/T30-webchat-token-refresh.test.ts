@@ -1,0 +1,135 @@
+/**
+ * T30 (web chat token refresh): a web chat token ends up in the page's storage, logs and shared screens. The attack:
+ * keep using a token after the page refreshed it, to read the chat or write as the customer until it expires. A
+ * refresh retires the token presented: it keeps working for WEBCHAT_REFRESH_GRACE_SECONDS (requests already in
+ * flight), then every Direct Line call with it is 401 WEBCHAT_TOKEN_RETIRED, on every instance sharing Redis.
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { RedisServer } from '../helpers/cluster';
+import { startSecurityApp, until, type SecurityApp } from './helpers';
+
+jest.setTimeout(120_000);
+
+const SECRET = 'webchat-refresh-test-secret-0123456789abcdefXYZ';
+
+interface Answer {
+  status: number;
+  body: { token?: string; conversationId?: string; error?: { code?: string }; activities?: { text?: string }[] };
+}
+async function call(url: string, path_: string, token: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(`${url}${path_}`, {
+    method: body === undefined && !path_.endsWith('refresh') && !path_.endsWith('conversations') ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
+}
+
+async function session(url: string): Promise<{ token: string; conversationId: string }> {
+  const r = await fetch(`${url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  return (await r.json()) as { token: string; conversationId: string };
+}
+
+const dl = '/v3/directline';
+
+describe('T30 a refresh retires the web chat token it replaced', () => {
+  let s: SecurityApp;
+  // The clock of sessions and web chat tokens (AppDeps.clock), moved past the grace instead of waiting.
+  let skew = 0;
+  beforeAll(async () => {
+    s = await startSecurityApp({ SESSION_SECRET: SECRET }, { clock: () => Date.now() + skew });
+  });
+  afterAll(() => s.stop());
+
+  test('the old token works during the grace only; the new one goes on; nothing is stored through the old one', async () => {
+    const v = await session(s.url);
+    const activities = `${dl}/conversations/${v.conversationId}/activities`;
+    expect((await call(s.url, activities, v.token, { type: 'message', text: 'hello, where is my order 12345?' })).status).toBe(200);
+
+    const refreshed = await call(s.url, `${dl}/tokens/refresh`, v.token);
+    expect(refreshed.status).toBe(200);
+    const fresh = refreshed.body.token!;
+    expect(fresh).not.toBe(v.token);
+    // In flight at the moment of the refresh (within the grace): still answered.
+    expect((await call(s.url, activities, v.token)).status).toBe(200);
+
+    skew = 31_000;
+    try {
+      for (const [p, body] of [
+        [activities, undefined],
+        [activities, { type: 'message', text: 'written with the old token' }],
+        [`${dl}/tokens/refresh`, undefined],
+        [`${dl}/conversations`, undefined],
+        [`${dl}/conversations/${v.conversationId}`, undefined],
+      ] as const) {
+        const r = await call(s.url, p, v.token, body);
+        expect([p, r.status, r.body.error?.code]).toEqual([p, 401, 'WEBCHAT_TOKEN_RETIRED']);
+      }
+      const read = await call(s.url, activities, fresh);
+      expect(read.status).toBe(200);
+      expect(read.body.activities!.map((a) => a.text)).toContain('hello, where is my order 12345?');
+      expect(read.body.activities!.map((a) => a.text)).not.toContain('written with the old token');
+      // The new token refreshes in turn (and is then retired itself).
+      const next = await call(s.url, `${dl}/tokens/refresh`, fresh);
+      expect(next.status).toBe(200);
+      expect((await call(s.url, activities, next.body.token!)).status).toBe(200);
+    } finally {
+      skew = 0;
+    }
+  });
+
+  test('a second refresh with the same token does not extend its grace', async () => {
+    const v = await session(s.url);
+    expect((await call(s.url, `${dl}/tokens/refresh`, v.token)).status).toBe(200);
+    skew = 20_000;
+    try {
+      // Two tabs of one session refreshing the same stored token: both get a new one, the grace is still the first.
+      expect((await call(s.url, `${dl}/tokens/refresh`, v.token)).status).toBe(200);
+      skew = 31_000;
+      expect((await call(s.url, `${dl}/conversations/${v.conversationId}/activities`, v.token)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
+    } finally {
+      skew = 0;
+    }
+  });
+});
+
+describe('T30 a retired web chat token is refused on every instance (REDIS_URL)', () => {
+  let redis: RedisServer;
+  let a: SecurityApp;
+  let b: SecurityApp;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    // No grace here: the retirement must be seen by the other instance at once.
+    const env = { SESSION_SECRET: SECRET, REDIS_URL: redis.url, WEBCHAT_REFRESH_GRACE_SECONDS: '0' };
+    a = await startSecurityApp(env);
+    b = await startSecurityApp({ ...env, DATABASE_URL: path.join(a.dir, 'crm.sqlite') });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    const probe = new Redis(redis.url);
+    await until(
+      async () =>
+        String(await probe.client('LIST'))
+          .trim()
+          .split('\n').length === 1,
+    );
+    probe.disconnect();
+    await redis?.kill();
+  });
+
+  test('refreshed on one instance, the old token is refused on the other, both ways', async () => {
+    const v = await session(a.url);
+    const activities = `${dl}/conversations/${v.conversationId}/activities`;
+    expect((await call(b.url, activities, v.token)).status).toBe(200);
+    const onA = await call(a.url, `${dl}/tokens/refresh`, v.token);
+    expect(onA.status).toBe(200);
+    expect((await call(b.url, activities, v.token)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
+
+    const onB = await call(b.url, `${dl}/tokens/refresh`, onA.body.token!);
+    expect(onB.status).toBe(200);
+    expect((await call(a.url, activities, onA.body.token!)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
+    expect((await call(a.url, activities, onB.body.token!)).status).toBe(200);
+  });
+});

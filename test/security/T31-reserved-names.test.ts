@@ -1,0 +1,103 @@
+/**
+ * T31 (names that pass for us): an anonymous visitor chooses the name their messages carry (Bot Framework
+ * `from.name`, the web chat's `from.name`, "call me …"). The attack: call yourself "Support", an agent's name or the
+ * company's, so a transcript, the console or an export shows the customer's words as if staff or the bot wrote them.
+ * Reserved names (the roles, the company's name, staff accounts' names, with case, spacing, accents, look-alike
+ * letters and digits) are never kept as a customer's name: the customer stays "Visitor 1234 · channel".
+ */
+import { randomUUID } from 'node:crypto';
+import type { Customer } from '../../models/records';
+import { messageActivity, post } from '../helpers/activities';
+import { createStaff } from '../helpers/consoleClient';
+import { startSecurityApp, type SecurityApp } from './helpers';
+
+jest.setTimeout(120_000);
+
+const RESERVED = [
+  'Support',
+  'SUPPORT',
+  'support team',
+  'Acme Support',
+  'AcmeSupport',
+  'Customer Service',
+  'Agent',
+  'Agent 007',
+  'Bot',
+  'Admin',
+  'Administrator',
+  'Soporte',
+  'S u p p o r t',
+  'Supp0rt',
+  'Adm1n',
+  '\u0405upport', // Cyrillic capital DZE for S
+  'Sup\u0440ort', // Cyrillic er for p
+  'Ｓｕｐｐｏｒｔ', // full-width
+  'Sup\u200bport', // a zero-width space inside
+  'Acme Corp',
+  'ACME CORP.',
+  'Sam Staffer', // a staff account's name
+  'sam  STAFFER',
+  'Sãm Stäffer',
+];
+const ORDINARY = ['Ana López', 'Robert', 'Abbott', 'Sam', 'Samantha Staffordshire', 'Botha', 'Supportive Sue'];
+
+describe('T31 a customer cannot take a name that passes for staff, the bot or the company', () => {
+  let s: SecurityApp;
+  beforeAll(async () => {
+    s = await startSecurityApp({ COMPANY_NAME: 'Acme Corp' });
+    await createStaff(s.app, { name: 'Sam Staffer' });
+  });
+  afterAll(() => s.stop());
+
+  async function customerOf(channelId: string, userId: string): Promise<Customer> {
+    const found = await s.app.store.findCustomerByKey({ kind: 'channel', channelId, userId });
+    expect(found).not.toBeNull();
+    return found!;
+  }
+
+  test.each(RESERVED)("Bot Framework from.name %j is not kept as the customer's name", async (name) => {
+    const user = `u-${randomUUID()}`;
+    const r = await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user, name }, text: 'hello' }));
+    expect(r.status).toBe(200);
+    const c = await customerOf('test', user);
+    expect(c.displayName).toBeUndefined();
+    expect(c.identities.map((i) => i.name)).toEqual([undefined]);
+  });
+
+  test.each(ORDINARY)('an ordinary name %j is kept', async (name) => {
+    const user = `u-${randomUUID()}`;
+    expect((await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user, name }, text: 'hello' }))).status).toBe(200);
+    expect((await customerOf('test', user)).displayName).toBe(name);
+  });
+
+  test('the web chat visitor\'s from.name "Support" is not kept', async () => {
+    const session = (await (await fetch(`${s.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      token: string;
+      userId: string;
+      conversationId: string;
+    };
+    const r = await fetch(`${s.url}/v3/directline/conversations/${session.conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'hello', from: { id: session.userId, name: 'Support' } }),
+    });
+    expect(r.status).toBe(200);
+    expect((await customerOf('webchat', session.userId)).displayName).toBeUndefined();
+  });
+
+  test.each([
+    ['en-US', 'call me Support', /cannot use that name/],
+    ['es-ES', 'llámame Soporte', /no puedo usar ese nombre/],
+  ])('%s: "%s" is refused, saying so; an ordinary name is then taken', async (locale, ask, refused) => {
+    const user = `u-${randomUUID()}`;
+    const conv = `c-${randomUUID()}`;
+    const r = await post(s.url, messageActivity({ conversation: { id: conv }, from: { id: user }, locale, text: ask }));
+    expect(r.replies.join(' | ')).toMatch(refused);
+    expect((await customerOf('test', user)).displayName).toBeUndefined();
+    await post(
+      s.url,
+      messageActivity({ conversation: { id: conv }, from: { id: user }, locale, text: locale === 'es-ES' ? 'llámame María' : 'call me Maria' }),
+    );
+    expect((await customerOf('test', user)).displayName).toMatch(/^Mar[ií]a$/);
+  });
+});
