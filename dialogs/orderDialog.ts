@@ -263,6 +263,9 @@ export abstract class OrderDialog extends ComponentDialog {
   protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
     const strict = answerOf(step, { strict: true });
     if (strict) return step.next(strict);
+    // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
+    const text = typeof step.result === 'string' ? step.result : '';
+    if (!answerOf(step) && text.trim().split(/\s+/).length > 3) return step.next(text);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
     return askYesNo(step, language, t(language, 'confirmExplicitYes', { action: t(language, action), order: order.number }));
