@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DemoCommerceBackend } from '../../commerce/demoCommerceBackend';
 import { Chat } from '../helpers/chat';
+import { createStaff } from '../helpers/consoleClient';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
@@ -139,5 +140,61 @@ describe('verified identity before acting on an order', () => {
     expect((await chat.say('ana@example.com')).replies.join(' ')).toMatch(/12345 has shipped/);
     expect(sent()).toHaveLength(before);
     expect((await chat.customer()).contacts.filter((c) => c.verified)).toEqual([]);
+  });
+
+  test("the tester's scenario on the web chat (Direct Line): nothing cancelled; the console shows the visitor as unverified", async () => {
+    const s = (await (await fetch(`${running.url}/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      token: string;
+      conversationId: string;
+    };
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${s.token}` };
+    const base = `${running.url}/v3/directline/conversations/${s.conversationId}/activities`;
+    const send = async (text: string) => {
+      const r = await fetch(base, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'message', text, from: { id: 'visitor' } }) });
+      expect(r.status).toBe(200);
+    };
+    const texts = async () =>
+      ((await (await fetch(base, { headers: auth })).json()) as { activities: { text?: string; from: { role?: string } }[] }).activities
+        .map((a) => a.text ?? '')
+        .join(' | ');
+    await send('please cancel order 67890');
+    await send('ben@example.com');
+    await send('ok');
+    const said = await texts();
+    expect(said).toMatch(/sent a 6-digit code to b•••@example\.com/);
+    expect(said).not.toMatch(/is cancelled|Cancel order 67890/);
+    expect(await status('67890')).not.toBe('cancelled');
+    const conv = await running.app.store.findConversationByChannel('webchat', s.conversationId);
+    const lead = await createStaff(running.app, { role: 'supervisor' });
+    const res = await fetch(`${running.url}/api/customers/${conv!.customerId}`, { headers: { authorization: `Bearer ${lead.token}` } });
+    expect(res.status).toBe(200);
+    const body = JSON.stringify(await res.json());
+    // Not Ben's record, and his address is not on it as a verified contact point.
+    const ben = await running.app.store.findCustomerByKey({ kind: 'email', value: 'ben@example.com' });
+    expect(conv!.customerId).not.toBe(ben!.id);
+    expect(body).not.toMatch(/"verified":true/);
+  });
+
+  test('the console shows a code-proven e-mail as verified on the customer', async () => {
+    const chat = new Chat(running, { channelId: 'webchat' });
+    await chat.say('I want to return order 67890');
+    await chat.say('ben@example.com');
+    await chat.say(lastCode());
+    const me = await chat.customer();
+    const lead = await createStaff(running.app, { role: 'supervisor' });
+    const res = await fetch(`${running.url}/api/customers/${me.id}`, { headers: { authorization: `Bearer ${lead.token}` } });
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as { contacts?: { value: string; verified: boolean; source: string }[]; customer?: { contacts: unknown[] } };
+    const contacts = view.contacts ?? (view.customer?.contacts as { value: string; verified: boolean; source: string }[] | undefined) ?? [];
+    expect(contacts).toContainEqual(expect.objectContaining({ value: 'ben@example.com', verified: true }));
+  });
+
+  test('codes to one address are rate-limited (VERIFY_CODES_PER_HOUR, 5): the sixth in the hour is not sent', async () => {
+    // Ana has been sent five codes by the tests above, within this hour.
+    expect(sent().filter((m) => m.to === 'ana@example.com')).toHaveLength(5);
+    const chat = new Chat(running, { channelId: 'webchat' });
+    await chat.say('please cancel order 55555');
+    expect((await chat.say('ana@example.com')).replies.join(' ')).toMatch(/cannot send another code to that address right now/);
+    expect(sent().filter((m) => m.to === 'ana@example.com')).toHaveLength(5);
   });
 });
