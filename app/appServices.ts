@@ -13,6 +13,8 @@ import { SupportAdapter } from '../bot/supportAdapter';
 import { SupportBot } from '../bot/supportBot';
 import { TurnConversationState } from '../bot/turnConversationState';
 import { loadKnowledge } from '../dialogs/knowledge';
+import { ContactVerification, type CodeNotifier } from '../commerce/contactVerification';
+import { DevCodeNotifier } from '../commerce/devCodeNotifier';
 import { MainDialog } from '../dialogs/mainDialog';
 import { DEFAULT_ESCALATION_POLICY } from '../handoff/escalationPolicy';
 import { closeForErasure } from '../handoff/erasure';
@@ -52,6 +54,8 @@ export interface AppDeps {
   limiters?: LimiterFactory;
   /** The clock of sessions, sign-in delays and web chat tokens (tests move it instead of waiting). */
   clock?: () => number;
+  /** Where one-time verification codes are sent (the company's mail service); the development stand-in otherwise. */
+  codeNotifier?: CodeNotifier;
   /** What instances share (cluster/sharedState.ts); built from REDIS_URL otherwise (absent: this process's memory). */
   shared?: SharedState;
 }
@@ -183,13 +187,22 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   // Saved only inside bot turns, and SupportBot awaits store.sync() before a turn answers.
   const stateStorage = new BotStateStorage(store, { deferSync: true });
   const conversationState = new TurnConversationState(stateStorage);
+  const verification = new ContactVerification(
+    deps.codeNotifier ?? new DevCodeNotifier(log, { production: config.env === 'production', outboxFile: config.verification.outboxFile }),
+    config.verification,
+    config.session.secret,
+    deps.clock ?? Date.now,
+  );
   const mainDialog = new MainDialog({
     state: conversationState,
     services: {
       orders,
+      verification,
       profiles: {
         // A contact typed in chat is unverified: stored, and a merge suggestion where another profile has it.
         addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
+        // Proven by a one-time code sent to it: the visitor holds the mailbox, so the profiles may be one person.
+        linkVerifiedContact: async (id, contact, source) => void (await identity.applyVerifiedContact(id, contact, source)),
         setLanguage: (id, language) => profiles.setLanguage(id, language),
         setName: (id, name) => profiles.setName(id, name),
         nameAllowed: (name) => profiles.nameAllowed(name),

@@ -75,6 +75,20 @@ export class OrderService {
     return { ok: false };
   }
 
+  /**
+   * A one-time code typed wrong, too often, or too late before acting on an order: audited like a wrong e-mail, so a
+   * supervisor sees someone trying to take over an order. The code itself is never recorded.
+   */
+  async verificationFailed(who: CustomerIdentity, orderNumber: string, reason: 'wrong' | 'expired' | 'too_many', ctx: OrderCallContext = {}): Promise<void> {
+    await this.audit.appendAudit({
+      actorId: `customer:${who.customerId}`,
+      action: 'order.verification_failed',
+      targetType: 'order',
+      targetId: orderNumber,
+      data: { reason, conversationId: ctx.conversationId, channelId: ctx.channelId },
+    });
+  }
+
   async cancelOrder(who: CustomerIdentity, orderNumber: string, ctx: OrderCallContext = {}): Promise<CancelResult> {
     return this.checked(who, 'cancel', orderNumber, ctx, await this.backend.cancelOrder(who, orderNumber));
   }

@@ -59,6 +59,15 @@ export interface Config {
     readonly askEmailChannels: readonly string[];
   };
   readonly knowledgeFile?: string;
+  /** One-time codes that prove a chat visitor controls the e-mail on an order before the bot acts on it. */
+  readonly verification: {
+    readonly codeLength: number;
+    readonly codeSeconds: number;
+    readonly maxAttempts: number;
+    readonly codesPerHour: number;
+    /** Development outbox the stand-in notifier appends codes to; absent: the server log only. */
+    readonly outboxFile?: string;
+  };
   /** Verifies the company website's signed visitor tokens (web chat); absent: no visitor is verified. */
   readonly siteTokenSecret?: string;
   /** Key the social listening tool sends (x-api-key) to POST /api/mentions; absent: the endpoint is off. */
@@ -173,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else if (e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://'))
       problems.push('PUBLIC_URL: must be https:// in production (terminate TLS in front of the service)');
     if (e.DEMO_ACCOUNTS) problems.push('DEMO_ACCOUNTS: refused in production (their password is public)');
+    if (e.VERIFY_OUTBOX_FILE) problems.push('VERIFY_OUTBOX_FILE: refused in production (it writes verification codes in clear)');
     if (e.BOT_OPENID_METADATA_URL && !e.BOT_OPENID_METADATA_URL.startsWith('https://'))
       problems.push('BOT_OPENID_METADATA_URL: must be https:// in production');
   }
@@ -248,6 +258,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       askEmailChannels: list(e.ASK_EMAIL_CHANNELS),
     },
     knowledgeFile: e.KNOWLEDGE_FILE,
+    verification: {
+      codeLength: e.VERIFY_CODE_LENGTH,
+      codeSeconds: e.VERIFY_CODE_SECONDS,
+      maxAttempts: e.VERIFY_CODE_ATTEMPTS,
+      codesPerHour: e.VERIFY_CODES_PER_HOUR,
+      outboxFile: e.VERIFY_OUTBOX_FILE,
+    },
     siteTokenSecret: e.SITE_TOKEN_SECRET,
     mentionsApiKey: e.MENTIONS_API_KEY,
     retentionDays: e.RETENTION_DAYS,

@@ -126,6 +126,11 @@ export const EnvSchema = z.object({
     .regex(/^[\w.-]*(,\s*[\w.-]+)*$/, 'ASK_EMAIL_CHANNELS is a comma-separated list of channel ids')
     .default('webchat,directline,emulator'),
   KNOWLEDGE_FILE: z.string().optional(),
+  VERIFY_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(6),
+  VERIFY_CODE_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  VERIFY_CODE_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  VERIFY_CODES_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  VERIFY_OUTBOX_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   REDIS_URL: z
     .string()

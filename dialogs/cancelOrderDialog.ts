@@ -2,17 +2,28 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
-import { answerOf, askYesNo, end } from './dialogResult';
-import { describeItems, OrderDialog, type OrderProofs } from './orderDialog';
+import { askYesNo, end } from './dialogResult';
+import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
-/** Cancels one of the customer's orders after a yes to a question naming it and what is in it. */
+/**
+ * Cancels one of the customer's orders: only for a verified owner (verifySteps), after an explicit yes to a question
+ * naming it and what is in it.
+ */
 export class CancelOrderDialog extends OrderDialog {
   static readonly id = 'cancelOrder';
 
-  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
-    super(CancelOrderDialog.id, orders, proofs);
-    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.confirm(s), (s) => this.cancel(s)]));
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
+    super(CancelOrderDialog.id, orders, proofs, acting);
+    this.addDialog(
+      new WaterfallDialog('main', [
+        ...this.orderSteps(),
+        ...this.verifySteps(),
+        (s) => this.confirm(s),
+        (s) => this.recheckYes(s, 'actionCancel'),
+        (s) => this.cancel(s),
+      ]),
+    );
     this.initialDialogId = 'main';
   }
 
@@ -25,10 +36,10 @@ export class CancelOrderDialog extends OrderDialog {
   private async cancel(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
-    const answer = answerOf(step);
-    if (answer !== 'yes') {
+    const answer = this.finalAnswer(step);
+    if (!answer.yes) {
       await step.context.sendActivity(t(language, 'cancelKept', { order: order.number }));
-      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
+      return end(step, answer.end);
     }
     const r = await this.orders.cancelOrder(await this.identity(step.context), order.number, this.callContext(step.context));
     const key = r.ok

@@ -65,12 +65,13 @@ export class MainDialog {
     this.proofs = d.state.createProperty<OrderProofs>('orderProofs');
     this.dialogs = new DialogSet(this.dialogState);
     const { services } = d;
+    const acting = { verification: services.verification, profiles: services.profiles };
     const children: Dialog[] = [
       new TrackOrderDialog(services.orders, this.proofs),
-      new CancelOrderDialog(services.orders, this.proofs),
-      new RefundDialog(services.orders, this.proofs),
+      new CancelOrderDialog(services.orders, this.proofs, acting),
+      new RefundDialog(services.orders, this.proofs, acting),
       new RefundStatusDialog(services.orders, this.proofs),
-      new ReturnDialog(services.orders, this.proofs),
+      new ReturnDialog(services.orders, this.proofs, acting),
       new PasswordResetDialog(services.orders),
       new FeedbackDialog(services.satisfaction),
       new ContactDetailsDialog(services.profiles),

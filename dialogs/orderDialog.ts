@@ -1,14 +1,18 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { CustomerIdentity, Order } from '../commerce/commerceBackend';
+import type { CodeChallenge, ContactVerification } from '../commerce/contactVerification';
+import { maskEmail } from '../commerce/devCodeNotifier';
 import type { OrderService } from '../commerce/orderService';
-import { t } from '../locale/replies';
-import { end, YES_NO_PROMPT } from './dialogResult';
+import { t, type ReplyKey } from '../locale/replies';
+import { answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
 export const ORDER_EMAIL_PROMPT = 'orderEmailPrompt';
+export const VERIFY_CODE_PROMPT = 'verifyCodePrompt';
 const ORDER_RE = /#?\b(\d{5,10})\b/;
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 /** Wrong e-mails offered as proof in one conversation before the bot stops checking (each one is audited). */
@@ -28,6 +32,18 @@ export interface OrderProofs {
   failed: number;
   /** The order this conversation last showed: "can I return it?" right after means this one. */
   last?: string;
+  /** E-mails this visitor proved they hold in this conversation (a one-time code sent there and typed back). */
+  verified?: string[];
+  /** The code sent and not yet typed back (kept hashed). */
+  challenge?: CodeChallenge;
+  /** Too many wrong codes: no more codes in this conversation. */
+  codeLocked?: boolean;
+}
+
+/** What a dialog that changes an order needs besides the order: a verified identity, and where to link it. */
+export interface ActingDeps {
+  verification: ContactVerification;
+  profiles: ContactLinking;
 }
 
 /** "Rain jacket and 3 × Wool socks". */
@@ -46,8 +62,18 @@ export abstract class OrderDialog extends ComponentDialog {
     id: string,
     protected readonly orders: OrderService,
     private readonly proofState: StatePropertyAccessor<OrderProofs>,
+    private readonly acting?: ActingDeps,
   ) {
     super(id);
+    if (acting) {
+      this.addDialog(
+        new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
+          const text = p.recognized.value ?? '';
+          if (acting.verification.codeIn(text) || readYesNo(text) === 'no') return Promise.resolve(true);
+          return Promise.resolve(p.attemptCount >= 2);
+        }),
+      );
+    }
     this.addDialog(
       new TextPrompt(ORDER_PROMPT, (p: PromptValidatorContext<string>) => {
         const n = extractOrderNumber(p.recognized.value);
@@ -82,7 +108,7 @@ export abstract class OrderDialog extends ComponentDialog {
     const state = await this.proofState.get(context, { proofs: [], failed: 0 });
     return {
       customerId: customer.id,
-      verifiedEmails: customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value.toLowerCase()),
+      verifiedEmails: [...customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value.toLowerCase()), ...(state.verified ?? [])],
       proofs: state.proofs,
     };
   }
@@ -157,6 +183,99 @@ export abstract class OrderDialog extends ComponentDialog {
   private async remember(context: TurnContext, orderNumber: string): Promise<void> {
     const state = await this.proofState.get(context, { proofs: [], failed: 0 });
     await this.proofState.set(context, { ...state, last: orderNumber });
+  }
+
+  /**
+   * Steps after orderSteps for a dialog that changes the order: an order opened only by naming its e-mail (which is
+   * on labels and forwarded mails) is not enough to act on it. The visitor proves they hold that mailbox with a
+   * one-time code sent there; a customer the channel or the website vouched for goes straight on.
+   */
+  protected verifySteps() {
+    return [(s: WaterfallStepContext) => this.askCode(s), (s: WaterfallStepContext) => this.checkCode(s)];
+  }
+
+  private async askCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const order = this.keepOrder(step);
+    const email = order.customerEmail?.toLowerCase();
+    const who = await this.identity(step.context);
+    if (!this.acting || (email && who.verifiedEmails.includes(email))) return step.next(order);
+    const language = turnInfo(step.context).language;
+    const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
+    if (!email || state.codeLocked) {
+      await step.context.sendActivity(t(language, state.codeLocked ? 'orderProofLimit' : 'orderNotFound', { order: order.number }));
+      return end(step, { outcome: { kind: 'answered' } });
+    }
+    const v = this.acting.verification;
+    const vars = { order: order.number, digits: v.codeLength, to: maskEmail(email) };
+    if (v.isLive(state.challenge) && state.challenge.email === email) {
+      return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, 'askVerifyCodeAgain', vars), retryPrompt: t(language, 'retryVerifyCode', vars) });
+    }
+    const sent = await v.send(email, language);
+    if (!sent.ok) {
+      await step.context.sendActivity(t(language, 'verifyCodeLimit', vars));
+      return end(step, { outcome: { kind: 'answered' } });
+    }
+    await this.proofState.set(step.context, { ...state, challenge: sent.challenge });
+    return step.prompt(VERIFY_CODE_PROMPT, {
+      prompt: t(language, 'askVerifyCode', { ...vars, minutes: v.minutes }),
+      retryPrompt: t(language, 'retryVerifyCode', vars),
+    });
+  }
+
+  private async checkCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result && typeof step.result === 'object') return step.next(step.result);
+    const { language, customer } = turnInfo(step.context);
+    const order = this.keptOrder(step);
+    const v = this.acting!.verification;
+    const text = String(step.result ?? '');
+    const code = v.codeIn(text);
+    const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
+    if (!code) {
+      await step.context.sendActivity(t(language, 'verifyCodeStopped', { order: order.number }));
+      return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
+    }
+    const challenge = state.challenge;
+    const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
+    if (checked.result === 'ok') {
+      const email = challenge!.email;
+      await this.proofState.set(step.context, { ...state, challenge: undefined, verified: [...new Set([...(state.verified ?? []), email])] });
+      // Now, and only now, the address is theirs: linked to the profile as verified (merging with its owner's).
+      await this.acting!.profiles.linkVerifiedContact(customer.id, { type: 'email', value: email }, 'chat_code');
+      return step.next(order);
+    }
+    const ctx = this.callContext(step.context);
+    await this.orders.verificationFailed(await this.identity(step.context), order.number, checked.result, ctx);
+    if (checked.result === 'wrong') {
+      await this.proofState.set(step.context, { ...state, challenge: checked.challenge });
+      await step.context.sendActivity(t(language, 'verifyCodeWrong', { left: v.maxAttempts - checked.challenge.attempts }));
+      return step.replaceDialog(this.id, { orderNumber: order.number });
+    }
+    const locked = checked.result === 'too_many';
+    await this.proofState.set(step.context, { ...state, challenge: undefined, codeLocked: state.codeLocked || locked });
+    await step.context.sendActivity(t(language, locked ? 'verifyCodeTooMany' : 'verifyCodeExpired', { order: order.number }));
+    return end(step, { outcome: { kind: 'answered' } });
+  }
+
+  /**
+   * The confirmation of a change that cannot be taken back reads an explicit yes (the consent reader's strict
+   * mode): "ok", "k", "sure whatever" ask once more in so many words; the step after reads the final answer.
+   */
+  protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
+    const strict = answerOf(step, { strict: true });
+    if (strict) return step.next(strict);
+    // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
+    const text = typeof step.result === 'string' ? step.result : '';
+    if (!answerOf(step) && text.trim().split(/\s+/).length > 3) return step.next(text);
+    const language = turnInfo(step.context).language;
+    const order = this.keptOrder(step);
+    return askYesNo(step, language, t(language, 'confirmExplicitYes', { action: t(language, action), order: order.number }));
+  }
+
+  /** The final answer to a change's confirmation: only an explicit yes does it. */
+  protected finalAnswer(step: WaterfallStepContext): { yes: boolean; end: { outcome?: { kind: 'answered' }; reroute?: boolean } } {
+    const yes = answerOf(step, { strict: true }) === 'yes';
+    // A clear answer other than yes ("no", "ok" again) drops the change; anything else is a new request.
+    return { yes, end: answerOf(step) === undefined ? { reroute: true } : { outcome: { kind: 'answered' } } };
   }
 
   /** The order the ownership steps produced (the result of the step right after them), kept for later steps. */

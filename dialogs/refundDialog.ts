@@ -2,18 +2,30 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
-import { answered, answerOf, askYesNo, end } from './dialogResult';
-import { describeItems, OrderDialog, type OrderProofs } from './orderDialog';
+import { answered, askYesNo, end } from './dialogResult';
+import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
-/** Asks for a refund: order number, a reason, then a yes to a question naming the order and the amount. */
+/**
+ * Asks for a refund: order number, a verified owner (verifySteps), a reason, then an explicit yes to a question
+ * naming the order and the amount.
+ */
 export class RefundDialog extends OrderDialog {
   static readonly id = 'refundRequest';
 
-  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
-    super(RefundDialog.id, orders, proofs);
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
+    super(RefundDialog.id, orders, proofs, acting);
     this.addDialog(new TextPrompt('reason'));
-    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.askReason(s), (s) => this.confirm(s), (s) => this.request(s)]));
+    this.addDialog(
+      new WaterfallDialog('main', [
+        ...this.orderSteps(),
+        ...this.verifySteps(),
+        (s) => this.askReason(s),
+        (s) => this.confirm(s),
+        (s) => this.recheckYes(s, 'actionRefund'),
+        (s) => this.request(s),
+      ]),
+    );
     this.initialDialogId = 'main';
   }
 
@@ -36,10 +48,10 @@ export class RefundDialog extends OrderDialog {
   private async request(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
-    const answer = answerOf(step);
-    if (answer !== 'yes') {
+    const answer = this.finalAnswer(step);
+    if (!answer.yes) {
       await step.context.sendActivity(t(language, 'refundKept', { order: order.number }));
-      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
+      return end(step, answer.end);
     }
     const r = await this.orders.requestRefund(
       await this.identity(step.context),

@@ -2,17 +2,25 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
-import { answered, answerOf, askYesNo, end } from './dialogResult';
-import { describeItems, OrderDialog, type OrderProofs } from './orderDialog';
+import { answered, askYesNo, end } from './dialogResult';
+import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
-/** Opens a return for one of the customer's orders after a yes to a question naming it. */
+/** Opens a return for one of the customer's orders: a verified owner (verifySteps), then an explicit yes to a question naming it. */
 export class ReturnDialog extends OrderDialog {
   static readonly id = 'returnRequest';
 
-  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>) {
-    super(ReturnDialog.id, orders, proofs);
-    this.addDialog(new WaterfallDialog('main', [...this.orderSteps(), (s) => this.confirm(s), (s) => this.open(s)]));
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
+    super(ReturnDialog.id, orders, proofs, acting);
+    this.addDialog(
+      new WaterfallDialog('main', [
+        ...this.orderSteps(),
+        ...this.verifySteps(),
+        (s) => this.confirm(s),
+        (s) => this.recheckYes(s, 'actionReturn'),
+        (s) => this.open(s),
+      ]),
+    );
     this.initialDialogId = 'main';
   }
 
@@ -29,10 +37,10 @@ export class ReturnDialog extends OrderDialog {
   private async open(step: WaterfallStepContext) {
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
-    const answer = answerOf(step);
-    if (answer !== 'yes') {
+    const answer = this.finalAnswer(step);
+    if (!answer.yes) {
       await step.context.sendActivity(t(language, 'returnKept', { order: order.number }));
-      return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
+      return end(step, answer.end);
     }
     const r = await this.orders.startReturn(await this.identity(step.context), order.number, this.callContext(step.context));
     const ret = r.ok ? r.value : null;

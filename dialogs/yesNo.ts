@@ -56,6 +56,8 @@ const STRICT_YES = new Set([
   'confirmo',
   'afirmativo',
 ]);
+/** Shrugs that take the yes out of an answer where only an explicit yes counts ("sure whatever", "I guess", "supongo"). */
+const HEDGES = new Set(['whatever', 'guess', 'suppose', 'maybe', 'probably', 'perhaps', 'meh', 'supongo', 'quizás', 'quizas', 'igual']);
 const YES_PHRASES = ['of course', 'go ahead', 'do it', 'please do', 'por supuesto', 'de acuerdo', 'hazlo', 'desde luego'];
 const NO = new Set([
   'no',
@@ -240,6 +242,7 @@ export function readYesNo(text: string | undefined, options: { strict?: boolean 
   const w = words(text ?? '');
   if (w.length === 0 || w.length > 7) return undefined;
   const joined = ` ${w.join(' ')} `;
+  if (options.strict && (w.some((x) => HEDGES.has(x)) || joined.includes(' lo que sea ')) && !w.some((x) => NO.has(x))) return undefined;
   const yesSet = options.strict ? STRICT_YES : YES;
   const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES.some((p) => joined.includes(` ${p} `));
   const hasYes = yesSet.has(w[0]) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));

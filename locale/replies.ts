@@ -230,6 +230,45 @@ const REPLIES = {
     en: 'For your security I cannot check more orders in this chat. Type "agent" and a person will help you.',
     es: 'Por tu seguridad no puedo comprobar más pedidos en este chat. Escribe "agente" y una persona te ayudará.',
   },
+  askVerifyCode: {
+    en: 'Before I change anything on order {order} I need to know it is you: I have sent a {digits}-digit code to {to}. Please type it here (it is valid for {minutes} minutes).',
+    es: 'Antes de cambiar nada del pedido {order} necesito saber que eres tú: he enviado un código de {digits} cifras a {to}. Escríbelo aquí (vale {minutes} minutos).',
+  },
+  askVerifyCodeAgain: {
+    en: 'Please type the {digits}-digit code I sent to {to}.',
+    es: 'Escribe el código de {digits} cifras que envié a {to}.',
+  },
+  retryVerifyCode: {
+    en: 'Please type the {digits}-digit code from the e-mail, or "no" to stop.',
+    es: 'Escribe el código de {digits} cifras del correo, o "no" para dejarlo.',
+  },
+  verifyCodeWrong: {
+    en: 'That code is not right ({left} tries left).',
+    es: 'Ese código no es correcto (te quedan {left} intentos).',
+  },
+  verifyCodeExpired: {
+    en: 'That code has expired, so I have not changed order {order}. Ask again and I will send you a new one.',
+    es: 'Ese código ha caducado, así que no he cambiado el pedido {order}. Vuelve a pedirlo y te enviaré uno nuevo.',
+  },
+  verifyCodeTooMany: {
+    en: 'Too many wrong codes: I have not changed order {order}, and for your security I cannot send more codes in this chat. Type "agent" and a person will help you.',
+    es: 'Demasiados códigos incorrectos: no he cambiado el pedido {order} y, por tu seguridad, no puedo enviar más códigos en este chat. Escribe "agente" y una persona te ayudará.',
+  },
+  verifyCodeStopped: {
+    en: 'OK, without the code I have not changed order {order}.',
+    es: 'De acuerdo, sin el código no he cambiado el pedido {order}.',
+  },
+  verifyCodeLimit: {
+    en: 'I cannot send another code to that address right now, so I have not changed order {order}. Please try again later, or type "agent" and a person will help you.',
+    es: 'Ahora no puedo enviar otro código a esa dirección, así que no he cambiado el pedido {order}. Inténtalo más tarde o escribe "agente" y una persona te ayudará.',
+  },
+  confirmExplicitYes: {
+    en: 'To go ahead, please answer "yes" ({action}), or "no" to leave order {order} as it is.',
+    es: 'Para seguir, responde "sí" ({action}), o "no" para dejar el pedido {order} como está.',
+  },
+  actionCancel: { en: 'cancel it', es: 'cancelarlo' },
+  actionRefund: { en: 'request the refund', es: 'solicitar el reembolso' },
+  actionReturn: { en: 'open the return', es: 'abrir la devolución' },
   confirmRefund: {
     en: 'Request a refund of {amount} {currency} for order {order} ({items})?',
     es: '¿Solicito el reembolso de {amount} {currency} del pedido {order} ({items})?',

@@ -2,6 +2,7 @@ import type { Customer } from '../../models/records';
 import { askCustomerConsent } from '../../bot/consentTurn';
 import { ProfileService } from '../../profile/profileService';
 import { appWithChannel } from '../helpers/appWithChannel';
+import { CodeOutbox } from '../helpers/codeOutbox';
 import type { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
 import { createStaff } from '../helpers/consoleClient';
@@ -15,7 +16,9 @@ import type { RunningApp } from '../helpers/testApp';
 const marketing = (c: Customer) => ProfileService.consentFor(c, 'marketing', 'test');
 
 describe("consent is the customer's, and prompts let go (an outside tester's findings)", () => {
-  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
+  const outbox = new CodeOutbox();
+  afterAll(() => outbox.remove());
+  const ctx = appWithChannel({ VERIFY_OUTBOX_FILE: outbox.file }, async () => ({ recognizer: await sharedRecognizer() }));
   let running: RunningApp;
   let channel: ChannelServer;
   beforeAll(() => ({ running, channel } = ctx));
@@ -127,6 +130,7 @@ describe("consent is the customer's, and prompts let go (an outside tester's fin
     const en = new Chat(running, { serviceUrl: channel.url, locale: 'en-US' });
     await en.say('cancel my order 55555');
     await en.say('ana@example.com');
+    await en.say(outbox.lastCode('ana@example.com'));
     await en.say('fine');
     await en.say('thanks');
     await en.say('👍');

@@ -1,4 +1,5 @@
 import { say } from '../helpers/activities';
+import { CODE, CodeOutbox } from '../helpers/codeOutbox';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
@@ -7,7 +8,8 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  */
 type Step = [user: string, reply: RegExp];
 const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
-  // Orders belong to customers: a visitor nobody vouched for proves an order with the e-mail it was placed with.
+  // Orders belong to customers: a visitor nobody vouched for proves an order with the e-mail it was placed with, and
+  // before anything on it changes, holding that mailbox: the code sent there, typed back ('{code}').
   'track order, number given, proved with the e-mail on it': {
     steps: [
       ['where is my order 12345', /e-mail address the order was placed with/],
@@ -60,28 +62,32 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'cancel order, confirmed naming the order and its items': {
     steps: [
       ['cancel my order 55555', /e-mail/],
-      ['ana@example.com', /Cancel order 55555 \(Rain jacket and 3 × Wool socks\)\?/],
+      ['ana@example.com', /sent a 6-digit code to a•••@example\.com/],
+      ['{code}', /Cancel order 55555 \(Rain jacket and 3 × Wool socks\)\?/],
       ['yes', /55555 is cancelled/],
     ],
   },
   'cancel order, declined': {
     steps: [
       ['I want to cancel order 55555', /e-mail/],
-      ['ana@example.com', /Cancel order 55555/],
+      ['ana@example.com', /code/],
+      ['{code}', /Cancel order 55555/],
       ['no', /did not cancel order 55555/],
     ],
   },
   'cancel order, a new request instead of an answer cancels nothing': {
     steps: [
       ['I want to cancel order 55555', /e-mail/],
-      ['ana@example.com', /Cancel order 55555/],
+      ['ana@example.com', /code/],
+      ['{code}', /Cancel order 55555/],
       ['how long does shipping take', /did not cancel order 55555.*3-5 working days/],
     ],
   },
   'cancel order, already shipped': {
     steps: [
       ['cancel my order 12345', /e-mail/],
-      ['ana@example.com', /Cancel order 12345 \(Trail running shoes\)/],
+      ['ana@example.com', /code/],
+      ['{code}', /Cancel order 12345 \(Trail running shoes\)/],
       ['yes', /already shipped/],
     ],
   },
@@ -94,7 +100,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'refund request, confirmed with the amount': {
     steps: [
       ['I want a refund for order 67890', /e-mail/],
-      ['ben@example.com', /why/],
+      ['ben@example.com', /code/],
+      ['{code}', /why/],
       ['it arrived broken', /Request a refund of 59 EUR for order 67890 \(Backpack 30L\)\?/],
       ['yes', /Refund R-[A-Z0-9]+ of 59 EUR for order 67890 is requested/],
     ],
@@ -102,7 +109,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'refund request, declined': {
     steps: [
       ['I want a refund for order 67890', /e-mail/],
-      ['ben@example.com', /why/],
+      ['ben@example.com', /code/],
+      ['{code}', /why/],
       ['wrong colour', /Request a refund/],
       ['nope', /did not request a refund for order 67890/],
     ],
@@ -110,7 +118,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'refund status after request': {
     steps: [
       ['I want a refund for order 12345', /e-mail/],
-      ['ana@example.com', /why/],
+      ['ana@example.com', /code/],
+      ['{code}', /why/],
       ['too small', /Request a refund of 89.9 EUR/],
       ['yes please', /requested/],
       ['where is my refund for 12345', /Refund R-[A-Z0-9]+ for order 12345 is requested/],
@@ -126,7 +135,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
     steps: [
       ['I want to return an item', /order number/],
       ['67890', /e-mail/],
-      ['ben@example.com', /Open a return for order 67890 \(Backpack 30L\)\?/],
+      ['ben@example.com', /code/],
+      ['{code}', /Open a return for order 67890 \(Backpack 30L\)\?/],
       ['yes', /Return RT-[A-Z0-9]+ is open.*label/],
     ],
   },
@@ -134,7 +144,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
     steps: [
       ['I want to return an item', /order number/],
       ['67890', /e-mail/],
-      ['ben@example.com', /Open a return/],
+      ['ben@example.com', /code/],
+      ['{code}', /Open a return/],
       ['no thanks', /did not open a return/],
     ],
   },
@@ -254,7 +265,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
     locale: 'es-ES',
     steps: [
       ['quiero un reembolso del pedido 67890', /correo electrónico con el que se hizo/],
-      ['ben@example.com', /por qué/],
+      ['ben@example.com', /código de 6 cifras/],
+      ['{code}', /por qué/],
       ['llegó roto', /¿Solicito el reembolso de 59 EUR del pedido 67890 \(Backpack 30L\)\?/],
       ['sí', /reembolso R-[A-Z0-9]+ de 59 EUR/],
     ],
@@ -263,14 +275,20 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
 
 describe('dialog transcripts', () => {
   let running: RunningApp;
+  const outbox = new CodeOutbox();
   beforeAll(async () => {
-    running = await startTestApp();
+    running = await startTestApp({ VERIFY_OUTBOX_FILE: outbox.file });
   });
-  afterAll(async () => running.stop());
+  afterAll(async () => {
+    await running.stop();
+    outbox.remove();
+  });
 
   test.each(Object.entries(TRANSCRIPTS))('%s', async (name, { steps, locale }) => {
     const conv = `t-${name.replace(/\W+/g, '-')}`;
-    for (const [user, expected] of steps) {
+    for (const [said, expected] of steps) {
+      // The one-time code "e-mailed" to the order's address, read from the development notifier's outbox.
+      const user = said === CODE ? outbox.lastCode() : said;
       const r = await say(running.url, conv, user, { from: { id: `u-${conv}` }, locale: locale ?? 'en-US' });
       expect(r.status).toBe(200);
       expect({ user, reply: r.replies.join(' | ') }).toEqual({ user, reply: expect.stringMatching(expected) as unknown });

@@ -1,0 +1,95 @@
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Proving that a chat visitor controls an e-mail address: a one-time code sent there (the contact point on file,
+ * never one the visitor types as the destination of their own choosing) and typed back in the chat. Codes are kept
+ * only as an HMAC (a leaked conversation state does not give the code away), expire quickly, allow a few tries, and
+ * sending is rate-limited per address so the bot cannot be used to flood someone's mailbox.
+ */
+
+/** The outbound port: how a code reaches the customer. A company wires its mail service here (README, Notifier port). */
+export interface CodeNotifier {
+  sendCode(message: { to: { type: 'email'; value: string }; code: string; language: string; minutes: number }): Promise<void>;
+}
+
+export interface VerificationSettings {
+  codeLength: number;
+  codeSeconds: number;
+  maxAttempts: number;
+  /** Codes sent to one address in any hour, across conversations. */
+  codesPerHour: number;
+}
+
+/** A pending challenge, as kept in the conversation's state (no code in it, only its keyed hash). */
+export interface CodeChallenge {
+  email: string;
+  salt: string;
+  hash: string;
+  expiresAt: number;
+  attempts: number;
+}
+
+export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'too_many';
+export type SendResult = { ok: true; challenge: CodeChallenge } | { ok: false; reason: 'rate_limited' };
+
+export class ContactVerification {
+  private readonly sent = new Map<string, number[]>();
+
+  constructor(
+    private readonly notifier: CodeNotifier,
+    private readonly settings: VerificationSettings,
+    private readonly secret: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get codeLength(): number {
+    return this.settings.codeLength;
+  }
+
+  get minutes(): number {
+    return Math.ceil(this.settings.codeSeconds / 60);
+  }
+
+  get maxAttempts(): number {
+    return this.settings.maxAttempts;
+  }
+
+  private digest(salt: string, code: string): string {
+    return createHmac('sha256', this.secret).update(`${salt}:${code}`).digest('hex');
+  }
+
+  /** Sends a new code to the address; refused past the hourly limit for that address (nothing sent). */
+  async send(email: string, language: string): Promise<SendResult> {
+    const to = email.trim().toLowerCase();
+    const now = this.clock();
+    const recent = (this.sent.get(to) ?? []).filter((at) => now - at < 3_600_000);
+    if (recent.length >= this.settings.codesPerHour) return { ok: false, reason: 'rate_limited' };
+    this.sent.set(to, [...recent, now]);
+    let code = '';
+    for (let i = 0; i < this.settings.codeLength; i++) code += String(randomInt(10));
+    const salt = randomBytes(16).toString('hex');
+    await this.notifier.sendCode({ to: { type: 'email', value: to }, code, language, minutes: this.minutes });
+    return { ok: true, challenge: { email: to, salt, hash: this.digest(salt, code), expiresAt: now + this.settings.codeSeconds * 1000, attempts: 0 } };
+  }
+
+  /** The code typed in the chat, if the text holds one of the right length. */
+  codeIn(text: string): string | undefined {
+    const m = text.replace(/(\d)[\s-](?=\d)/g, '$1').match(new RegExp(`(?<!\\d)(\\d{${this.settings.codeLength}})(?!\\d)`));
+    return m?.[1];
+  }
+
+  /** Checks a typed code; the caller stores the returned challenge (one more attempt counted). */
+  check(challenge: CodeChallenge, code: string): { result: CodeCheck; challenge: CodeChallenge } {
+    if (challenge.attempts >= this.settings.maxAttempts) return { result: 'too_many', challenge };
+    if (this.clock() > challenge.expiresAt) return { result: 'expired', challenge };
+    const next = { ...challenge, attempts: challenge.attempts + 1 };
+    const a = Buffer.from(this.digest(challenge.salt, code), 'hex');
+    const b = Buffer.from(challenge.hash, 'hex');
+    if (a.length === b.length && timingSafeEqual(a, b)) return { result: 'ok', challenge: next };
+    return { result: next.attempts >= this.settings.maxAttempts ? 'too_many' : 'wrong', challenge: next };
+  }
+
+  isLive(challenge: CodeChallenge | undefined): challenge is CodeChallenge {
+    return !!challenge && challenge.attempts < this.settings.maxAttempts && this.clock() <= challenge.expiresAt;
+  }
+}
