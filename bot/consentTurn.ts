@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { withdrawsConsent } from '../dialogs/consentWish';
-import { readYesNo } from '../dialogs/yesNo';
+import { readExplicitYes } from '../dialogs/explicitYes';
 import { AppError } from '../core/errors';
 import type { HandoffService } from '../handoff/handoffService';
 import { channelName } from '../locale/intentLabels';
@@ -49,8 +49,15 @@ export async function answerConsentAsk(
 ): Promise<boolean> {
   const ask = ProfileService.consentAsk(profile);
   if (!ask) return false;
-  const answer = readYesNo(r.text, { strict: true }) ?? (readYesNo(r.text) === 'no' ? 'no' : undefined);
+  const answer = readExplicitYes(r.text);
   if (!answer) return false;
+  // "ok", "I guess", "yes, but…": an answer, yet not the explicit yes a grant needs; asked again, nothing recorded.
+  if (answer === 'unclear') {
+    await context.sendActivity(
+      t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${ask.purpose}`), channel: channelName(ask.channel, language) }),
+    );
+    return true;
+  }
   await d.profiles.answerConsentAsk(
     profile.id,
     ask,
