@@ -233,7 +233,8 @@ export function readYesNo(text: string | undefined, options: { strict?: boolean 
   const joined = ` ${w.join(' ')} `;
   const yesSet = options.strict ? STRICT_YES : YES;
   const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES.some((p) => joined.includes(` ${p} `));
-  const hasYes = yesSet.has(w[0]) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
+  // "y" and "ya" are also Spanish "and" and "already" ("¿y puedo devolverlo?"): a yes only on their own.
+  const hasYes = (yesSet.has(w[0]) && !(w.length > 1 && (w[0] === 'y' || w[0] === 'ya'))) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
   // "sure, no problem" is not a refusal; everything else with a negation in it is not a yes.
   const noProblem = /\bno (problem|worries|problema)\b/.test(joined);
   if (hasYes && (!hasNo || noProblem)) {
