@@ -18,7 +18,8 @@ export function formatWait(seconds: number, language: string | undefined): strin
   const es = language === 'es';
   if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
   const m = Math.round(seconds / 60);
-  return es ? `unos ${m} minutos` : `about ${m} minute${m === 1 ? '' : 's'}`;
+  if (es) return m === 1 ? 'alrededor de 1 minuto' : `unos ${m} minutos`;
+  return `about ${m} minute${m === 1 ? '' : 's'}`;
 }
 
 /** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */

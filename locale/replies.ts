@@ -122,6 +122,10 @@ const REPLIES = {
     en: 'Thanks, I received your file ({name}); it stays with this chat. I cannot look inside files myself: tell me what it is about (a return, a refund, a damaged item…) or a person can look at it.',
     es: 'Gracias, he recibido tu archivo ({name}); queda guardado en este chat. Yo no puedo ver el contenido de los archivos: dime de qué se trata (una devolución, un reembolso, un artículo dañado…) o una persona puede revisarlo.',
   },
+  attachmentMissing: {
+    en: 'Your message mentions a file, but no file arrived with it. Please attach it again (pictures, PDF or plain text), or tell me what it is about.',
+    es: 'Tu mensaje menciona un archivo, pero no ha llegado ningún archivo con él. Adjúntalo de nuevo (imágenes, PDF o texto plano) o dime de qué se trata.',
+  },
   attachmentReceivedQueued: {
     en: 'Thanks, I received your file ({name}). The person who takes your chat will see it.',
     es: 'Gracias, he recibido tu archivo ({name}). La persona que atienda tu chat lo verá.',

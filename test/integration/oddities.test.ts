@@ -1,0 +1,40 @@
+import { formatWait, formatWaitRange } from '../../handoff/handoffRouting';
+import { appWithChannel } from '../helpers/appWithChannel';
+import type { ChannelServer } from '../helpers/channelServer';
+import { Chat } from '../helpers/chat';
+import { sharedRecognizer } from '../helpers/sharedRecognizer';
+import type { RunningApp } from '../helpers/testApp';
+
+/** Smaller findings of an outside tester (2026-11-30), replayed through /api/messages. */
+describe('oddities an outside tester found', () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
+  let running: RunningApp;
+  let channel: ChannelServer;
+  beforeAll(() => ({ running, channel } = ctx));
+
+  test.each([
+    ['en-US', 'see file', /no file arrived/],
+    ['en-US', 'see attached photo', /no file arrived/],
+    ['es-ES', 'adjunto la foto', /no ha llegado ningún archivo/],
+  ])('%s: %j with no file says the file did not arrive (was "Goodbye!")', async (locale, text, missing) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    const turn = await chat.say(text);
+    expect(turn.replies).toEqual([expect.stringMatching(missing)]);
+    expect(turn.replies.join(' ')).not.toMatch(/Goodbye|Adiós/);
+  });
+
+  test('"I guess" at the consent question is asked again, not a "Did you mean"', async () => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale: 'en-US' });
+    await chat.say('sign me up for offers');
+    const turn = await chat.say('I guess');
+    expect(turn.replies.join(' | ')).toMatch(/To be sure: shall I send you news and offers/);
+    expect(turn.replies.join(' | ')).not.toMatch(/Did you mean|Create an account/);
+  });
+
+  test('one minute is singular in Spanish', () => {
+    expect(formatWait(70, 'es')).toBe('alrededor de 1 minuto');
+    expect(formatWait(70, 'en')).toBe('about 1 minute');
+    expect(formatWait(300, 'es')).toBe('unos 5 minutos');
+    expect(formatWaitRange({ estimatedWaitSeconds: 80, waitRange: { low: 70, high: 90 } }, 'es')).not.toMatch(/1 minutos/);
+  });
+});
