@@ -359,4 +359,20 @@ export function yesNoQuestionTemplates(): string[] {
   const keys = (Object.keys(REPLIES) as ReplyKey[]).filter((k) => /^confirm[A-Z]/.test(k) || YES_NO_QUESTIONS.has(k));
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }
+/**
+ * Replies that show the bot understood a message by its own readers, whatever the intent model made of it ("my name
+ * is Rosalind" → "Nice to meet you, Rosalind!"): such a message is no "not understood" line on the dashboard.
+ */
+export function understoodTemplates(): string[] {
+  const keys: ReplyKey[] = [
+    'nameSet',
+    'languageSet',
+    'marketingWithdrawn',
+    'marketingAlreadyOff',
+    'attachmentMissing',
+    'attachmentReceived',
+    'attachmentReceivedQueued',
+  ];
+  return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
+}
 const YES_NO_QUESTIONS = new Set<string>(['faqDidItAnswer', 'thanks', 'offerPerson', 'returnedToBot', 'faqGlad']);

@@ -2,6 +2,7 @@ import { formatWait, formatWaitRange } from '../../handoff/handoffRouting';
 import { appWithChannel } from '../helpers/appWithChannel';
 import type { ChannelServer } from '../helpers/channelServer';
 import { Chat } from '../helpers/chat';
+import { createStaff } from '../helpers/consoleClient';
 import { sharedRecognizer } from '../helpers/sharedRecognizer';
 import type { RunningApp } from '../helpers/testApp';
 
@@ -36,5 +37,28 @@ describe('oddities an outside tester found', () => {
     expect(formatWait(70, 'en')).toBe('about 1 minute');
     expect(formatWait(300, 'es')).toBe('unos 5 minutos');
     expect(formatWaitRange({ estimatedWaitSeconds: 80, waitRange: { low: 70, high: 90 } }, 'es')).not.toMatch(/1 minutos/);
+  });
+});
+
+describe('the not-understood list', () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
+  let running: RunningApp;
+  let channel: ChannelServer;
+  beforeAll(() => ({ running, channel } = ctx));
+
+  test('holds no message the bot answered by its own readers ("my name is Rosalind" → "Nice to meet you")', async () => {
+    const lead = (await createStaff(running.app, { role: 'supervisor' })).token;
+    const chat = new Chat(running, { serviceUrl: channel.url, locale: 'en-US' });
+    expect((await chat.say('my name is Rosalind')).replies.join(' ')).toMatch(/Nice to meet you, Rosalind!/);
+    await chat.say('wibble wobble plonk');
+    const messages = await running.app.store.listMessages((await chat.conversation()).id, { limit: 100 });
+    const rosalind = messages.find((m) => m.text === 'my name is Rosalind');
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await fetch(`${running.url}/api/stats?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${lead}` } });
+    const texts = ((await res.json()) as { unrecognized: { text: string }[] }).unrecognized.map((u) => u.text);
+    expect(texts).toContain('wibble wobble plonk');
+    // Only meaningful when the model did not recognize it (what the tester saw); either way it must not be listed.
+    expect(rosalind).toBeDefined();
+    expect(texts).not.toContain('my name is Rosalind');
   });
 });
