@@ -52,11 +52,10 @@ describe('queue notices', () => {
   test('a better place is told at once', async () => {
     const agent = await createStaff(running.app, { capacity: 1 });
     await running.app.store.updateUser(agent.id, { presence: 'online' });
-    const busy = await conversation({ state: 'agent', agentId: agent.id, assignedAt: at(-60).toISOString() });
     const ahead = await conversation({ state: 'queued', queuedAt: at(-120).toISOString() });
     const mine = await conversation({ state: 'queued', queuedAt: at(0).toISOString() });
     await running.app.services.handoff.sweep(at(0));
-    await running.app.store.updateConversation(busy.id, { state: 'closed', closedAt: at(10).toISOString() });
+    expect((await running.app.services.handoff.ticket(mine, at(5).getTime())).position).toBe(2);
     await running.app.services.handoff.claim(agent.id, ahead.id);
     expect((await running.app.services.handoff.sweep(at(20))).notified).toContain(mine.id);
   });
