@@ -36,6 +36,14 @@ const REPLIES = {
     en: 'Order {order} has shipped with {carrier} (tracking {tracking}). Expected delivery: {eta}.',
     es: 'El pedido {order} ha sido enviado con {carrier} (seguimiento {tracking}). Entrega prevista: {eta}.',
   },
+  orderLate_processing: {
+    en: 'Order {order} is being prepared and is running late: it was due by {eta}. Sorry for the delay; type "agent" if you want a person to look into it.',
+    es: 'El pedido {order} se está preparando y va con retraso: debía llegar el {eta}. Perdona el retraso; escribe "agente" si quieres que una persona lo revise.',
+  },
+  orderLate_shipped: {
+    en: 'Order {order} has shipped with {carrier} (tracking {tracking}) and is running late: it was due by {eta}. Sorry for the delay; type "agent" if you want a person to look into it.',
+    es: 'El pedido {order} ha sido enviado con {carrier} (seguimiento {tracking}) y va con retraso: debía llegar el {eta}. Perdona el retraso; escribe "agente" si quieres que una persona lo revise.',
+  },
   orderStatus_delivered: { en: 'Order {order} was delivered.', es: 'El pedido {order} fue entregado.' },
   orderStatus_cancelled: { en: 'Order {order} was cancelled.', es: 'El pedido {order} fue cancelado.' },
   status_processing: { en: 'being prepared', es: 'en preparación' },

@@ -1,3 +1,5 @@
+import type { Order } from '../../commerce/commerceBackend';
+import { sampleOrders } from '../../commerce/demoCommerceBackend';
 import { formatWait, formatWaitRange } from '../../handoff/handoffRouting';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { appWithChannel } from '../helpers/appWithChannel';
@@ -64,5 +66,32 @@ describe('the not-understood list', () => {
     expect(texts).toContain('wibble wobble plonk');
     expect(rosalind?.intent).toBe(UNRECOGNIZED_INTENT);
     expect(texts).not.toContain('my name is Rosalind');
+  });
+});
+
+describe('expected delivery dates', () => {
+  const ctx = appWithChannel({}, async () => ({ recognizer: await sharedRecognizer() }));
+  let running: RunningApp;
+  let channel: ChannelServer;
+  beforeAll(() => ({ running, channel } = ctx));
+
+  test('the demo orders are dated relative to today: an order being prepared is expected in the future', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const o of sampleOrders()) if (o.eta) expect(o.eta > today).toBe(true);
+  });
+
+  test.each([
+    ['en-US', 'where is my order 55555', /55555 is being prepared and is running late: it was due by 2026-01-02/],
+    ['es-ES', '¿dónde está mi pedido 55555?', /55555 se está preparando y va con retraso: debía llegar el 2026-01-02/],
+  ])('%s: a past expected delivery is never stated as expected; the order is said to be late', async (locale, ask, late) => {
+    // A shop whose date lags behind reality (the tester saw "being prepared … Expected delivery: 2026-11-27" on 30 Nov).
+    const key = 'demo/orders/55555';
+    const entry = (await running.app.store.readState([key]))[key];
+    await running.app.store.writeState(key, { order: { ...(entry.value.order as Order), eta: '2026-01-02' } }, entry.etag);
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    const turn = await chat.say('ana@example.com');
+    expect(turn.replies.join(' ')).toMatch(late);
+    expect(turn.replies.join(' ')).not.toMatch(/Expected delivery|Entrega prevista/);
   });
 });
