@@ -126,6 +126,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     defaultHandleSeconds: 300,
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     offerCooldownSeconds: config.handoff.offerCooldownSeconds,
+    queueNoticeQuietSeconds: config.handoff.queueNoticeQuietSeconds,
     businessHours: config.handoff.businessHours,
     agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
     channelSendTimeoutMs: config.handoff.channelSendTimeoutMs,

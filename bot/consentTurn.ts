@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { withdrawsConsent } from '../dialogs/consentWish';
-import { readYesNo } from '../dialogs/yesNo';
+import { readExplicitYes } from '../dialogs/explicitYes';
 import { AppError } from '../core/errors';
 import type { HandoffService } from '../handoff/handoffService';
 import { channelName } from '../locale/intentLabels';
@@ -56,10 +56,17 @@ export async function answerConsentAsk(
 ): Promise<boolean> {
   const ask = ProfileService.consentAsk(profile, d.profiles.now());
   if (!ask || ask.conversationId !== message.conversationId || message.seq <= ask.seq) return false;
-  const answer = readYesNo(r.text, { strict: true }) ?? (readYesNo(r.text) === 'no' ? 'no' : undefined);
+  const answer = readExplicitYes(r.text);
   if (!answer) return false;
+  const question = t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${ask.purpose}`), channel: channelName(ask.channel, language) });
   const since = message.seq - ask.seq > 1 ? await d.store.listMessages(message.conversationId, { afterSeq: ask.seq, limit: message.seq - ask.seq - 1 }) : [];
-  if (since.some((m) => m.seq < message.seq && m.kind === 'message' && m.role !== 'customer')) return false;
+  // Anything said to the customer since, but the same question asked again, is what a "yes" would answer.
+  if (since.some((m) => m.seq < message.seq && m.kind === 'message' && m.role !== 'customer' && !(m.role === 'bot' && m.text === question))) return false;
+  // "ok", "I guess", "yes, but…": an answer, yet not the explicit yes a grant needs; asked again, nothing recorded.
+  if (answer === 'unclear') {
+    await context.sendActivity(question);
+    return true;
+  }
   await d.profiles.answerConsentAsk(
     profile.id,
     ask,

@@ -1,5 +1,5 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
-import { accompaniesFiles, fileReceived } from '../dialogs/fileMessage';
+import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
 import { recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
@@ -192,6 +192,10 @@ export class SupportBot {
 
     if (text.trim() === '' && attachments.length === 0) {
       await context.sendActivity(t(language.language, 'emptyMessage'));
+      return endTurn(this.d, context, current);
+    }
+    if (attachments.length === 0 && mentionsMissingFile(text)) {
+      await context.sendActivity(t(language.language, 'attachmentMissing'));
       return endTurn(this.d, context, current);
     }
     if (attachments.length > 0 && accompaniesFiles(text, this.d.mainDialog.decision(recognition))) {

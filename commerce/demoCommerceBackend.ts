@@ -11,54 +11,63 @@ export const DEMO_CUSTOMERS = [
   { email: 'ben@example.com', name: 'Ben Carter', language: 'en' },
 ] as const;
 
-/** Sample orders so the demo works end to end; written once, never overwritten. */
-export const SAMPLE_ORDERS: Order[] = [
-  {
-    number: '12345',
-    status: 'shipped',
-    items: [{ name: 'Trail running shoes', quantity: 1 }],
-    total: 89.9,
-    currency: 'EUR',
-    placedAt: '2026-11-15',
-    eta: '2026-11-25',
-    carrier: 'DHL',
-    trackingCode: 'DH123456789',
-    customerEmail: 'ana@example.com',
-  },
-  {
-    number: '55555',
-    status: 'processing',
-    items: [
-      { name: 'Rain jacket', quantity: 1 },
-      { name: 'Wool socks', quantity: 3 },
-    ],
-    total: 124.5,
-    currency: 'EUR',
-    placedAt: '2026-11-20',
-    eta: '2026-11-27',
-    customerEmail: 'ana@example.com',
-  },
-  {
-    number: '67890',
-    status: 'delivered',
-    items: [{ name: 'Backpack 30L', quantity: 1 }],
-    total: 59,
-    currency: 'EUR',
-    placedAt: '2026-10-30',
-    carrier: 'UPS',
-    trackingCode: '1Z999AA10123456784',
-    customerEmail: 'ben@example.com',
-  },
-  {
-    number: '24680',
-    status: 'cancelled',
-    items: [{ name: 'Headlamp', quantity: 2 }],
-    total: 40,
-    currency: 'EUR',
-    placedAt: '2026-11-01',
-    customerEmail: 'ben@example.com',
-  },
-];
+/** A date `days` from `today` (negative: before), as the YYYY-MM-DD the orders carry. */
+const day = (today: Date, days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Sample orders so the demo works end to end, dated relative to `today` (a fixed date once showed an order "being
+ * prepared" with an expected delivery already past); written once, never overwritten.
+ */
+export function sampleOrders(today = new Date()): Order[] {
+  return [
+    {
+      number: '12345',
+      status: 'shipped',
+      items: [{ name: 'Trail running shoes', quantity: 1 }],
+      total: 89.9,
+      currency: 'EUR',
+      placedAt: day(today, -3),
+      eta: day(today, 2),
+      carrier: 'DHL',
+      trackingCode: 'DH123456789',
+      customerEmail: 'ana@example.com',
+    },
+    {
+      number: '55555',
+      status: 'processing',
+      items: [
+        { name: 'Rain jacket', quantity: 1 },
+        { name: 'Wool socks', quantity: 3 },
+      ],
+      total: 124.5,
+      currency: 'EUR',
+      placedAt: day(today, -1),
+      eta: day(today, 4),
+      customerEmail: 'ana@example.com',
+    },
+    {
+      number: '67890',
+      status: 'delivered',
+      items: [{ name: 'Backpack 30L', quantity: 1 }],
+      total: 59,
+      currency: 'EUR',
+      placedAt: day(today, -30),
+      carrier: 'UPS',
+      trackingCode: '1Z999AA10123456784',
+      customerEmail: 'ben@example.com',
+    },
+    {
+      number: '24680',
+      status: 'cancelled',
+      items: [{ name: 'Headlamp', quantity: 2 }],
+      total: 40,
+      currency: 'EUR',
+      placedAt: day(today, -25),
+      customerEmail: 'ben@example.com',
+    },
+  ];
+}
+export const SAMPLE_ORDERS: Order[] = sampleOrders();
 
 export class DemoCommerceBackend implements CommerceBackend {
   readonly passwordResets: string[] = [];

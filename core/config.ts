@@ -43,6 +43,8 @@ export interface Config {
     readonly offerTimeoutSeconds: number;
     /** An agent who passed on a chat (declined, or let the offer time out) is not offered it again for this long, seconds. */
     readonly offerCooldownSeconds: number;
+    /** A queued customer whose place did not improve is told their place again after this long, seconds. */
+    readonly queueNoticeQuietSeconds: number;
     /** A customer writing to an agent who has not answered this long is told their message reached them, seconds. */
     readonly agentReplyTimeoutSeconds: number;
     /** Longest wait for the customer's channel to take one message, ms: an agent's send is answered before the console gives up. */
@@ -247,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       escalateAfterFailures: e.ESCALATE_AFTER_FAILURES,
       offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS,
       offerCooldownSeconds: e.OFFER_COOLDOWN_SECONDS,
+      queueNoticeQuietSeconds: e.QUEUE_NOTICE_QUIET_SECONDS,
       agentReplyTimeoutSeconds: e.AGENT_REPLY_TIMEOUT_SECONDS,
       channelSendTimeoutMs: e.CHANNEL_SEND_TIMEOUT_MS,
       offerRoles: list(e.OFFER_ROLES),

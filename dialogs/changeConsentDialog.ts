@@ -3,11 +3,11 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext
 import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
-import { soundsLikeStop, type ConsentWish } from './consentWish';
+import { soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
+import { readExplicitYes } from './explicitYes';
 import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
-import { readYesNo } from './yesNo';
 
 export interface ChangeConsentOptions {
   /** What the customer's message asked for; undefined when it said neither (the dialog then asks about the current state). */
@@ -82,7 +82,12 @@ export class ChangeConsentDialog extends ComponentDialog {
   }
 
   private async unchanged(step: WaterfallStepContext, reroute: boolean) {
-    await step.context.sendActivity(t(turnInfo(step.context).language, 'consentUnchanged'));
+    const { recognition, language } = turnInfo(step.context);
+    // A new request that withdraws goes to the router without "I changed nothing" before it: one turn never says it
+    // changed nothing and then changes something.
+    if (reroute && withdrawsConsent(typeof step.result === 'string' ? step.result : recognition.text, [recognition.intent]))
+      return end(step, { reroute: true });
+    await step.context.sendActivity(t(language, 'consentUnchanged'));
     return end(step, reroute ? { reroute: true } : { outcome: { kind: 'answered' } });
   }
 
@@ -103,13 +108,14 @@ export class ChangeConsentDialog extends ComponentDialog {
       }
       return this.unchanged(step, true);
     }
-    const strict = answerOf(step, { strict: true });
-    if (strict === 'yes') return this.grant(step);
-    // "ok", "vale": agreement, but not the explicit yes a grant needs; ask once more in so many words.
-    if (strict === undefined && answerOf(step) === 'yes') {
+    const explicit = grantAnswer(step);
+    if (explicit === 'yes') return this.grant(step);
+    // "ok", "yeah whatever", "I guess", "sí, pero sin spam": an answer, but not the explicit yes a grant needs; ask
+    // once more in so many words.
+    if (explicit === 'unclear') {
       return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel: channelName(conversation.channelId, language) }));
     }
-    return this.refused(step, strict);
+    return this.refused(step, explicit);
   }
 
   /**
@@ -123,10 +129,18 @@ export class ChangeConsentDialog extends ComponentDialog {
     return this.unchanged(step, answer === undefined);
   }
 
+  /** The second asking: unclear again changes nothing and ends the question (the answer was to it, not a request). */
   private async decideStrict(step: WaterfallStepContext) {
-    const answer = readYesNo(typeof step.result === 'string' ? step.result : undefined, { strict: true });
+    const answer = grantAnswer(step);
     if (answer === 'yes') return this.grant(step);
-    if (answer === 'no' || answerOf(step) === 'no') return this.refused(step, 'no');
-    return this.unchanged(step, answer === undefined && answerOf(step) !== 'yes');
+    if (answer === 'no') return this.refused(step, 'no');
+    return this.unchanged(step, answer === undefined);
   }
+}
+
+/** Words naming what the grant question asks about, which may follow the yes ("sí, las ofertas", "yes, the news"). */
+const GRANT_NAMING = ['the', 'news', 'offers', 'newsletter', 'and', 'las', 'ofertas', 'novedades', 'y', 'recibir', 'receive', 'them', 'vuestras', 'your'];
+
+function grantAnswer(step: WaterfallStepContext) {
+  return readExplicitYes(typeof step.result === 'string' ? step.result : undefined, { naming: GRANT_NAMING });
 }

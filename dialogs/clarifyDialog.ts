@@ -27,7 +27,8 @@ function normalize(s: string): string {
 
 /**
  * "Did you mean: Track my order / Cancel an order / None of these": asked instead of guessing when the recognizer is
- * unsure. A pick runs that intent (understood); "none of these" is not understood; anything else is a new request.
+ * unsure. A pick (or a yes to a single suggestion) runs that intent (understood); "none of these" or a no is not
+ * understood, answered with what the bot can do; anything else is a new request.
  */
 export class ClarifyDialog extends ComponentDialog {
   static readonly id = 'clarify';
@@ -52,7 +53,11 @@ export class ClarifyDialog extends ComponentDialog {
     const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : -1;
     const picked =
       index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
-    if (picked) return end(step, { pick: { intent: picked, text: o.text, orderNumber: o.orderNumber } });
+    // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still
+    // confirms anything that changes something.
+    const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
+    const chosen = picked ?? only;
+    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber: o.orderNumber } });
     const none = REPLY_LANGUAGES.some((l) => normalize(t(l, 'noneOfThese')) === answer) || readYesNo(answer) === 'no';
     if (none) return end(step, { outcome: { kind: 'not_understood' } });
     return end(step, { reroute: true });

@@ -1,6 +1,7 @@
 import { MessageFactory, type Activity } from 'botbuilder';
 import type { WaterfallStepContext } from 'botbuilder-dialogs';
 import { t } from '../locale/replies';
+import { readExplicitYes } from './explicitYes';
 import { readYesNo, type YesNo } from './yesNo';
 
 /**
@@ -35,7 +36,29 @@ export function askYesNo(step: WaterfallStepContext, language: string, text: str
   return step.prompt(YES_NO_PROMPT, { prompt: yesNoActivity(language, text) });
 }
 
+/** Words that may name the change being confirmed after the yes ("yes, cancel it", "sí, cancélalo"). */
+const CHANGE_WORDS = [
+  'cancel',
+  'refund',
+  'return',
+  'it',
+  'the',
+  'order',
+  'cancélalo',
+  'cancelalo',
+  'cancela',
+  'devuélvelo',
+  'devuelvelo',
+  'reembolsa',
+  'el',
+  'pedido',
+];
+
 /** The answer to the yes/no question of the previous step. */
 export function answerOf(step: WaterfallStepContext, options: { strict?: boolean } = {}): YesNo | undefined {
-  return readYesNo(typeof step.result === 'string' ? step.result : undefined, options);
+  const text = typeof step.result === 'string' ? step.result : undefined;
+  if (!options.strict) return readYesNo(text);
+  // Strict: the explicit-yes reader consent uses; "ok", a shrug or a "yes, but…" is no answer yet.
+  const a = readExplicitYes(text, { naming: CHANGE_WORDS });
+  return a === 'yes' || a === 'no' ? a : undefined;
 }

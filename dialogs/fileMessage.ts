@@ -20,6 +20,14 @@ const ACCOMPANYING = new Set(
     'vídeo video copia como pedido pediste pidió pidio'
   ).split(/\s+/),
 );
+/** Words that name a file: "see file", "adjunto la foto" with no file is a file that did not arrive. */
+const FILE_WORDS = new Set(
+  (
+    'attached attachment attachments attaching attach enclosed photo photos picture pictures pic pics image images screenshot screenshots ' +
+    'screen shot file files document documents doc pdf scan video adjunto adjunta adjuntos adjuntas adjuntado foto fotos imagen imágenes ' +
+    'imagenes captura capturas archivo archivos documento vídeo'
+  ).split(/\s+/),
+);
 /** Longest text read as going with a file when the recognizer is not sure of anything in it. */
 const MAX_WORDS = 6;
 
@@ -34,6 +42,15 @@ export function accompaniesFiles(text: string, decision: Decision): boolean {
   if (findHumanRequest(text)) return false;
   if (w.every((x) => ACCOMPANYING.has(x))) return true;
   return w.length <= MAX_WORDS && decision.kind !== 'answer';
+}
+
+/**
+ * Whether a message with no file says only "here is a file" ("see file", "adjunto la foto"): the file was dropped on
+ * the way (a link that did not come through), and the message is no goodbye or request.
+ */
+export function mentionsMissingFile(text: string): boolean {
+  const w = words(text);
+  return w.length > 0 && w.length <= MAX_WORDS + 2 && w.every((x) => ACCOMPANYING.has(x)) && w.some((x) => FILE_WORDS.has(x));
 }
 
 /**

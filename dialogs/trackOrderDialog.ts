@@ -7,8 +7,15 @@ import { answered } from './dialogResult';
 import { OrderDialog, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
-export function orderStatusText(language: string, o: Order): string {
-  return t(language, `orderStatus_${o.status}`, { order: o.number, eta: o.eta, carrier: o.carrier, tracking: o.trackingCode });
+/**
+ * An order's status as the customer reads it. An expected delivery already past is never stated as expected: the
+ * order is said to be late instead (the shop's dates can lag behind reality).
+ */
+export function orderStatusText(language: string, o: Order, today = new Date().toISOString().slice(0, 10)): string {
+  const vars = { order: o.number, eta: o.eta, carrier: o.carrier, tracking: o.trackingCode };
+  const open = o.status === 'processing' || o.status === 'shipped' ? o.status : undefined;
+  if (open && o.eta !== undefined && o.eta < today) return t(language, `orderLate_${open}`, vars);
+  return t(language, `orderStatus_${o.status}`, vars);
 }
 
 export class TrackOrderDialog extends OrderDialog {

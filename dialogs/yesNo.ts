@@ -39,25 +39,6 @@ const YES = new Set([
   'perfecto',
   '👍',
 ]);
-/** What counts as an explicit yes where the answer grants something (consent): no "ok", "vale", "k" or thumbs. */
-const STRICT_YES = new Set([
-  'yes',
-  'yeah',
-  'yep',
-  'yup',
-  'sure',
-  'confirm',
-  'confirmed',
-  'absolutely',
-  'definitely',
-  'si',
-  'sí',
-  'claro',
-  'confirmo',
-  'afirmativo',
-]);
-/** Shrugs that take the yes out of an answer where only an explicit yes counts ("sure whatever", "I guess", "supongo"). */
-const HEDGES = new Set(['whatever', 'guess', 'suppose', 'maybe', 'probably', 'perhaps', 'meh', 'supongo', 'quizás', 'quizas', 'igual']);
 const YES_PHRASES = ['of course', 'go ahead', 'do it', 'please do', 'por supuesto', 'de acuerdo', 'hazlo', 'desde luego'];
 const NO = new Set([
   'no',
@@ -235,17 +216,17 @@ export function words(text: string): readonly string[] {
 }
 
 /**
- * 'yes', 'no', or undefined when the text is not a bare answer (a new request, or both at once). `strict`: only an
- * explicit yes counts as yes (consent).
+ * 'yes', 'no', or undefined when the text is not a bare answer (a new request, or both at once). Where only an
+ * explicit yes may act (consent, a change that cannot be taken back), read with dialogs/explicitYes.ts instead.
  */
-export function readYesNo(text: string | undefined, options: { strict?: boolean } = {}): YesNo | undefined {
+export function readYesNo(text: string | undefined): YesNo | undefined {
   const w = words(text ?? '');
   if (w.length === 0 || w.length > 7) return undefined;
   const joined = ` ${w.join(' ')} `;
-  if (options.strict && (w.some((x) => HEDGES.has(x)) || joined.includes(' lo que sea ')) && !w.some((x) => NO.has(x))) return undefined;
-  const yesSet = options.strict ? STRICT_YES : YES;
+  const yesSet = YES;
   const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES.some((p) => joined.includes(` ${p} `));
-  const hasYes = yesSet.has(w[0]) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
+  // "y" and "ya" are also Spanish "and" and "already" ("¿y puedo devolverlo?"): a yes only on their own.
+  const hasYes = (yesSet.has(w[0]) && !(w.length > 1 && (w[0] === 'y' || w[0] === 'ya'))) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
   // "sure, no problem" is not a refusal; everything else with a negation in it is not a yes.
   const noProblem = /\bno (problem|worries|problema)\b/.test(joined);
   if (hasYes && (!hasNo || noProblem)) {

@@ -17,6 +17,8 @@ export interface HandoffOptions {
   offerTimeoutSeconds: number;
   /** An agent who declined a chat, or let its offer time out, is not offered that chat again for this long, seconds (default 120). */
   offerCooldownSeconds?: number;
+  /** A queued customer whose place did not improve is told it again only after this long, seconds (default 600). */
+  queueNoticeQuietSeconds?: number;
   /** When agents work; outside these hours customers are offered to leave a message. */
   businessHours?: BusinessHours;
   /**

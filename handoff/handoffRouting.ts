@@ -18,7 +18,8 @@ export function formatWait(seconds: number, language: string | undefined): strin
   const es = language === 'es';
   if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
   const m = Math.round(seconds / 60);
-  return es ? `unos ${m} minutos` : `about ${m} minute${m === 1 ? '' : 's'}`;
+  if (es) return m === 1 ? 'alrededor de 1 minuto' : `unos ${m} minutos`;
+  return `about ${m} minute${m === 1 ? '' : 's'}`;
 }
 
 /** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */
@@ -301,12 +302,19 @@ export class HandoffRouting {
       if (!fresh || fresh.state !== 'queued') continue;
       const ticket = await this.ticket(fresh, at);
       const last = fresh.queueInfo?.lastNotice;
-      // Meaningful: a better position, or a wait that moved by at least a minute and a quarter of what was said.
-      const moved = !last || ticket.position < last.position || Math.abs(ticket.estimatedWaitSeconds - last.waitSeconds) >= Math.max(60, last.waitSeconds / 4);
+      // Told again only when the place improved, or after a long quiet interval: a customer once got six "You are
+      // number 1" notices in 4 minutes, the estimate flipping between them as the queue's figures moved.
+      const quiet = (this.ctx.options.queueNoticeQuietSeconds ?? 600) * 1000;
+      const moved = !last || ticket.position < last.position || at - Date.parse(last.at ?? fresh.queuedAt ?? fresh.updatedAt) >= quiet;
       if (moved && ticket.agentsOnline > 0) {
         await this.ctx.store.updateConversation(
           fresh.id,
-          { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+          {
+            queueInfo: {
+              ...(fresh.queueInfo ?? { offeredTo: [] }),
+              lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds, at: now.toISOString() },
+            },
+          },
           { states: ['queued'] },
         );
         await this.ctx.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
@@ -345,7 +353,7 @@ export class HandoffRouting {
     });
     await this.ctx.store.updateConversation(
       queued.id,
-      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds } } },
+      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds, at: new Date().toISOString() } } },
       { states: ['queued'] },
     );
     return ticket;

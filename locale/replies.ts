@@ -36,6 +36,14 @@ const REPLIES = {
     en: 'Order {order} has shipped with {carrier} (tracking {tracking}). Expected delivery: {eta}.',
     es: 'El pedido {order} ha sido enviado con {carrier} (seguimiento {tracking}). Entrega prevista: {eta}.',
   },
+  orderLate_processing: {
+    en: 'Order {order} is being prepared and is running late: it was due by {eta}. Sorry for the delay; type "agent" if you want a person to look into it.',
+    es: 'El pedido {order} se está preparando y va con retraso: debía llegar el {eta}. Perdona el retraso; escribe "agente" si quieres que una persona lo revise.',
+  },
+  orderLate_shipped: {
+    en: 'Order {order} has shipped with {carrier} (tracking {tracking}) and is running late: it was due by {eta}. Sorry for the delay; type "agent" if you want a person to look into it.',
+    es: 'El pedido {order} ha sido enviado con {carrier} (seguimiento {tracking}) y va con retraso: debía llegar el {eta}. Perdona el retraso; escribe "agente" si quieres que una persona lo revise.',
+  },
   orderStatus_delivered: { en: 'Order {order} was delivered.', es: 'El pedido {order} fue entregado.' },
   orderStatus_cancelled: { en: 'Order {order} was cancelled.', es: 'El pedido {order} fue cancelado.' },
   status_processing: { en: 'being prepared', es: 'en preparación' },
@@ -125,6 +133,10 @@ const REPLIES = {
   attachmentReceived: {
     en: 'Thanks, I received your file ({name}); it stays with this chat. I cannot look inside files myself: tell me what it is about (a return, a refund, a damaged item…) or a person can look at it.',
     es: 'Gracias, he recibido tu archivo ({name}); queda guardado en este chat. Yo no puedo ver el contenido de los archivos: dime de qué se trata (una devolución, un reembolso, un artículo dañado…) o una persona puede revisarlo.',
+  },
+  attachmentMissing: {
+    en: 'Your message mentions a file, but no file arrived with it. Please attach it again (pictures, PDF or plain text), or tell me what it is about.',
+    es: 'Tu mensaje menciona un archivo, pero no ha llegado ningún archivo con él. Adjúntalo de nuevo (imágenes, PDF o texto plano) o dime de qué se trata.',
   },
   attachmentReceivedQueued: {
     en: 'Thanks, I received your file ({name}). The person who takes your chat will see it.',
@@ -402,6 +414,22 @@ export function promptTemplates(): string[] {
  */
 export function yesNoQuestionTemplates(): string[] {
   const keys = (Object.keys(REPLIES) as ReplyKey[]).filter((k) => /^confirm[A-Z]/.test(k) || YES_NO_QUESTIONS.has(k));
+  return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
+}
+/**
+ * Replies that show the bot understood a message by its own readers, whatever the intent model made of it ("my name
+ * is Rosalind" → "Nice to meet you, Rosalind!"): such a message is no "not understood" line on the dashboard.
+ */
+export function understoodTemplates(): string[] {
+  const keys: ReplyKey[] = [
+    'nameSet',
+    'languageSet',
+    'marketingWithdrawn',
+    'marketingAlreadyOff',
+    'attachmentMissing',
+    'attachmentReceived',
+    'attachmentReceivedQueued',
+  ];
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }
 const YES_NO_QUESTIONS = new Set<string>(['faqDidItAnswer', 'thanks', 'offerPerson', 'returnedToBot', 'faqGlad']);

@@ -124,7 +124,8 @@ export interface Conversation {
     offeredTo: string[];
     offeredAt?: string;
     passedAt?: Record<string, string>;
-    lastNotice?: { position: number; waitSeconds: number };
+    /** `at`: when it was told (absent on notices from before it was recorded). */
+    lastNotice?: { position: number; waitSeconds: number; at?: string };
   };
   /** Every agent who has held the conversation, in order; kept by the store whenever agentId is set. */
   handledBy?: string[];

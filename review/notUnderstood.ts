@@ -1,5 +1,5 @@
 import type { Message } from '../models/records';
-import { promptTemplates, yesNoQuestionTemplates } from '../locale/replies';
+import { promptTemplates, understoodTemplates, yesNoQuestionTemplates } from '../locale/replies';
 
 /** One line of the not-understood list: a customer's own request the bot did not understand, with its language. */
 export interface NotUnderstood {
@@ -23,6 +23,7 @@ const asSent = (tpl: string) =>
   );
 const PROMPTS = promptTemplates().map(asSent);
 const YES_NO_QUESTIONS = yesNoQuestionTemplates().map(asSent);
+const UNDERSTOOD = understoodTemplates().map(asSent);
 /** A reply to a yes/no question that reads as one: short ("👍", "fine", "not really"), or led by a yes or a no ("yes I mean no"). */
 const YES_NO_LEAD = /^(y|n|yes|no|yep|yeah|nope|nah|ok|okay|sure|fine|s[ií]|vale|claro|nada|bueno)(?=$|[\s,.!?])/iu;
 const SHORT_ANSWER_WORDS = 3;
@@ -71,6 +72,9 @@ export function isRealRequest(message: Message, transcript: readonly Message[]):
   if (state && (state.data?.to === 'agent' || state.data?.to === 'external')) return false;
   const next = transcript.slice(i + 1).find((m) => m.kind === 'event' || (m.kind === 'message' && m.role !== 'customer'));
   if (next?.kind === 'event' && next.data?.type === 'satisfaction') return false;
+  // Answered by the bot's own readers (a name, a language, an opt-out, a file): understood, whatever the model said.
+  const reply = transcript.slice(i + 1).find((m) => m.kind === 'message' && m.role !== 'customer');
+  if (reply?.role === 'bot' && UNDERSTOOD.some((re) => re.test(reply.text.trim()))) return false;
   return true;
 }
 

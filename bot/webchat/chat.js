@@ -1,6 +1,13 @@
 // Starts the official Web Chat against this service's own Direct Line–compatible endpoint.
 (async function () {
   const KEY = 'crm-webchat-session';
+  // The page is served the same to everyone: its language, title and header follow the customer's locale, like the
+  // bot's replies (a Spanish page once said "Customer support").
+  const pageEs = (navigator.language || '').toLowerCase().startsWith('es');
+  document.documentElement.lang = pageEs ? 'es' : 'en';
+  document.title = pageEs ? 'Chat de atención al cliente' : 'Support chat';
+  document.querySelector('body > header').textContent = pageEs ? 'Atención al cliente' : 'Customer support';
+  document.getElementById('webchat').setAttribute('aria-label', pageEs ? 'Chat con atención al cliente' : 'Chat with support');
   const newSession = async () => {
     const res = await fetch('/chat/session', {
       method: 'POST',

@@ -136,6 +136,8 @@ describe("consent is the customer's, and prompts let go (an outside tester's fin
     await en.say('👍');
     await en.say('sign me up for the newsletter');
     await en.say('yes I mean no');
+    // Unclear, so asked again (explicit-yes reader); a plain no ends the question.
+    await en.say('no');
     await en.say('wibble wobble plonk');
     const held = new Chat(running, { serviceUrl: channel.url, locale: 'en-US' });
     await held.say('I want to talk to a human');

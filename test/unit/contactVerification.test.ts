@@ -1,5 +1,5 @@
 import { ContactVerification, type CodeNotifier } from '../../commerce/contactVerification';
-import { readYesNo } from '../../dialogs/yesNo';
+import { readExplicitYes } from '../../dialogs/explicitYes';
 
 /** The one-time code's rules, on the real class with a recording notifier (the port's boundary) and a moved clock. */
 describe('one-time codes', () => {
@@ -55,8 +55,10 @@ describe('one-time codes', () => {
 });
 
 describe('an explicit yes (the strict reader consent and order changes share)', () => {
-  test.each(['yes', 'yes please', 'sí', 'confirm', 'yes, cancel it'])('%j is a yes', (text) => expect(readYesNo(text, { strict: true })).toBe('yes'));
+  test.each(['yes', 'yes please', 'sí', 'confirm', 'yes, cancel it'])('%j is a yes', (text) =>
+    expect(readExplicitYes(text, { naming: ['cancel', 'it'] })).toBe('yes'),
+  );
   test.each(['ok', 'k', 'sure whatever', 'I guess', 'maybe', 'supongo que sí', 'vale'])('%j is no yes', (text) =>
-    expect(readYesNo(text, { strict: true })).not.toBe('yes'),
+    expect(readExplicitYes(text)).not.toBe('yes'),
   );
 });

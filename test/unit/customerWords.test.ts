@@ -3,6 +3,7 @@ import { findHumanRequest, isWithdrawRequest } from '../../dialogs/humanRequest'
 import { loadKnowledge } from '../../dialogs/knowledge';
 import { clearLanguage, recognitionHint, replyLanguage } from '../../dialogs/languagePolicy';
 import { parseRatingWithComment } from '../../dialogs/ratingParser';
+import { readExplicitYes } from '../../dialogs/explicitYes';
 import { readYesNo } from '../../dialogs/yesNo';
 
 /** The readers that decide what a customer's words mean where the intent model must not (yes/no, consent, ratings…). */
@@ -48,8 +49,8 @@ describe('yes and no, read by the prompt that asked', () => {
   });
 
   test('an explicit yes for a grant is "yes" or "sí", not "ok", "vale" or a thumb', () => {
-    for (const soft of ['ok', 'okay', 'vale', 'dale', 'k', '👍']) expect(readYesNo(soft, { strict: true })).toBeUndefined();
-    for (const yes of ['yes', 'yes please', 'sí', 'si', 'claro que sí', 'sure']) expect(readYesNo(yes, { strict: true })).toBe('yes');
+    for (const soft of ['ok', 'okay', 'vale', 'dale', 'k', '👍']) expect(readExplicitYes(soft)).toBe('unclear');
+    for (const yes of ['yes', 'yes please', 'sí', 'si', 'claro que sí', 'sure']) expect(readExplicitYes(yes)).toBe('yes');
   });
 });
 
