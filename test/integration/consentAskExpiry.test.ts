@@ -86,6 +86,18 @@ describe('a consent question staff asked expires, and only a yes to it answers i
     expect(marketing(await chat.customer())).toBe(true);
   });
 
+  test('an unclear answer ("ok", "I guess") is asked again, grants nothing, and a clear yes to the repeated question then grants', async () => {
+    const { chat, conversation } = await asked();
+    const questions = async () => (await running.app.store.listMessages(conversation.id)).filter((m) => /^Our team would like to ask/.test(m.text)).length;
+    for (const [i, unclear] of ['ok', 'I guess'].entries()) {
+      await chat.say(unclear);
+      expect(await questions()).toBe(i + 2);
+      expect(marketing(await chat.customer())).toBe(false);
+    }
+    await chat.say('yes');
+    expect(marketing(await chat.customer())).toBe(true);
+  });
+
   test('a yes in a later conversation (the asked one was closed) grants nothing', async () => {
     const { chat, agent, conversation } = await asked();
     await running.app.services.handoff.close(agent.id, conversation.id);
