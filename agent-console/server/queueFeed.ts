@@ -29,7 +29,7 @@ export class QueueFeed {
   }
 
   private async step(): Promise<QueueSnapshot> {
-    const queue = await this.read();
+    const queue = (await this.read()).map(queueEntry);
     const order = queue.map((c) => c.id);
     const views = new Map(queue.map((c) => [c.id, c]));
     // The first read is a change from nothing: a client that never asked queue:list still hears of what waits.
@@ -56,6 +56,17 @@ export class QueueFeed {
     }
     return { epoch: this.epoch, seq: this.seq, queue };
   }
+}
+
+/**
+ * A queued chat as consoles hold it: of its routing only the standing offer (to whom, since when), which is what a
+ * console shows. The offer history, who passed and the last position told to the customer are routing's own, and a
+ * re-offer or a position notice would otherwise send them again to every console.
+ */
+export function queueEntry(c: ConversationView): ConversationView {
+  if (!c.queueInfo) return c;
+  const { offeredTo, offeredAt } = c.queueInfo;
+  return { ...c, queueInfo: { offeredTo: offeredTo.slice(-1), ...(offeredAt ? { offeredAt } : {}) } };
 }
 
 /**

@@ -61,7 +61,11 @@ describe('queue deltas over Socket.IO', () => {
     // Nothing that did not change travels (the reference, the customer, the reason stay as the console holds them).
     for (const field of ['reference', 'customerId', 'customerName', 'handoffReason', 'channelId']) expect(patch.set).not.toHaveProperty(field);
     const stored = (await t.running.app.store.getConversation(first.id))!;
-    expect(f.entries.get(first.id)).toMatchObject({ version: stored.version, queueInfo: stored.queueInfo, customerName: 'Ada First' });
+    expect(f.entries.get(first.id)).toMatchObject({
+      version: stored.version,
+      queueInfo: { offeredTo: [ann.id], offeredAt: stored.queueInfo!.offeredAt },
+      customerName: 'Ada First',
+    });
 
     // Ann takes it: it leaves everyone's queue by its id alone.
     expect((await request(ann.socket!, 'conversation:claim', { conversationId: first.id })).ok).toBe(true);

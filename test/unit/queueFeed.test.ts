@@ -82,6 +82,17 @@ describe('queue feed: numbered deltas of the queue', () => {
     expect(sent[2].changed).toEqual([{ id: 'a', from: 2, set: { customerName: 'Ada L.' } }]);
   });
 
+  test("of a chat's routing, consoles get the standing offer only: a position notice or who passed changes nothing they hold", async () => {
+    const { f, sent, set } = feed();
+    const info = { offeredTo: ['ann', 'ben'], offeredAt: '2026-11-30T10:00:00.000Z', passedAt: { ann: '2026-11-30T09:59:00.000Z' } };
+    set([entry('a', 1, { queueInfo: info })]);
+    const first = await f.refresh();
+    expect(first.queue[0].queueInfo).toEqual({ offeredTo: ['ben'], offeredAt: info.offeredAt });
+    set([entry('a', 2, { queueInfo: { ...info, lastNotice: { position: 1, waitSeconds: 30 } } })]);
+    await f.refresh();
+    expect(sent[1].changed).toEqual([{ id: 'a', from: 1, set: { version: 2 } }]);
+  });
+
   test('two feeds (two server processes) have different epochs', async () => {
     const [x, y] = [feed(), feed()];
     expect((await x.f.refresh()).epoch).not.toBe((await y.f.refresh()).epoch);

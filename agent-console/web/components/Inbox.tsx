@@ -1,3 +1,4 @@
+import { useComputed } from '@preact/signals';
 import { memo } from 'preact/compat';
 import type { ConversationView } from '../../server/protocol';
 import { channelName, clock, duration, secondsSince, slaState } from '../format';
@@ -82,20 +83,22 @@ export function Inbox() {
  * are not re-rendered (a thousand queued chats per push otherwise). The signals an entry reads still update it.
  */
 const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationView; pos?: number; size?: number }) {
-  const offer = offeredIds.value.has(c.id);
+  // Each entry follows its own part of the shared signals: a message to one chat re-renders that chat's entry only.
+  const offer = useComputed(() => offeredIds.value.has(c.id)).value;
+  const active = useComputed(() => current.value === c.id).value;
+  const count = useComputed(() => unread.value.get(c.id)).value;
   const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
-  const count = unread.value.get(c.id);
   const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
   const name = displayName(c);
   return (
     <li
-      class={`item${current.value === c.id ? ' active' : ''}${offer ? ' offer' : ''}`}
+      class={`item${active ? ' active' : ''}${offer ? ' offer' : ''}`}
       data-conversation={c.id}
       data-kind={kind}
       aria-posinset={pos}
       aria-setsize={size}
     >
-      <button class="item-open" aria-current={current.value === c.id ? 'true' : undefined} onClick={() => void open(c.id)}>
+      <button class="item-open" aria-current={active ? 'true' : undefined} onClick={() => void open(c.id)}>
         <span class="item-title">
           <strong>{name}</strong>
           {count ? (

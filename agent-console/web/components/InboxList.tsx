@@ -36,6 +36,8 @@ export function InboxList({
   const [, remeasured] = useState(0);
   const [focused, setFocused] = useState<string | undefined>(undefined);
   const windowed = list.length > WINDOW_FROM;
+  /** The first row in sight and its place in the pane: a change above it (a chat ahead of it, a row measured) does not move it. */
+  const anchor = useRef<{ id: string; top: number; scrollTop: number } | undefined>(undefined);
 
   // The part of the list in sight: the scrolling pane (.side) against the list's top, read once a frame.
   useEffect(() => {
@@ -45,6 +47,7 @@ export function InboxList({
     let frame = 0;
     const read = () => {
       frame = 0;
+      anchor.current = firstInSight(el, pane);
       const top = pane.getBoundingClientRect().top - el.getBoundingClientRect().top;
       const bottom = top + pane.clientHeight;
       setView((v) => (Math.abs(v.top - top) < 1 && Math.abs(v.bottom - bottom) < 1 ? v : { top, bottom }));
@@ -64,10 +67,25 @@ export function InboxList({
 
   // Rows as drawn: their heights replace the estimate (one more render when any changed).
   useLayoutEffect(() => {
-    if (!windowed || !ref.current) return;
+    const el = ref.current;
+    const pane = el?.closest<HTMLElement>('.side');
+    if (!windowed || !el || !pane) return;
+    // Before paint: the row that was first in sight goes back to where it was (the browser's own scroll anchoring
+    // is off for the list: spacers come and go under it). At the very top a new chat ahead simply shows.
+    const was = anchor.current;
+    // A scroll since (the agent's, or focus() bringing a row into view) is where the agent wants to be.
+    const row =
+      was && pane.scrollTop > 0 && pane.scrollTop === was.scrollTop
+        ? el.querySelector<HTMLElement>(`:scope > li[data-conversation="${CSS.escape(was.id)}"]`)
+        : null;
+    if (row && was) {
+      const moved = row.getBoundingClientRect().top - pane.getBoundingClientRect().top - was.top;
+      if (Math.abs(moved) >= 1) pane.scrollTop += moved;
+    }
+    anchor.current = firstInSight(el, pane);
     let changed = false;
     let gap: number | undefined;
-    for (const li of ref.current.querySelectorAll<HTMLElement>(':scope > li[data-conversation]')) {
+    for (const li of el.querySelectorAll<HTMLElement>(':scope > li[data-conversation]')) {
       gap ??= parseFloat(getComputedStyle(li).marginBottom) || 0;
       const h = Math.round(li.getBoundingClientRect().height + gap);
       const id = li.dataset.conversation!;
@@ -126,4 +144,14 @@ function firstAbove(tops: Float64Array, y: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The first row drawn whose bottom is below the pane's top, and where its top is in the pane. */
+function firstInSight(list: HTMLElement, pane: HTMLElement): { id: string; top: number; scrollTop: number } | undefined {
+  const paneTop = pane.getBoundingClientRect().top;
+  for (const li of list.querySelectorAll<HTMLElement>(':scope > li[data-conversation]')) {
+    const r = li.getBoundingClientRect();
+    if (r.bottom > paneTop) return { id: li.dataset.conversation!, top: r.top - paneTop, scrollTop: pane.scrollTop };
+  }
+  return undefined;
 }
