@@ -91,13 +91,7 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
   const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
   const name = displayName(c);
   return (
-    <li
-      class={`item${active ? ' active' : ''}${offer ? ' offer' : ''}`}
-      data-conversation={c.id}
-      data-kind={kind}
-      aria-posinset={pos}
-      aria-setsize={size}
-    >
+    <li class={`item${active ? ' active' : ''}${offer ? ' offer' : ''}`} data-conversation={c.id} data-kind={kind} aria-posinset={pos} aria-setsize={size}>
       <button class="item-open" aria-current={active ? 'true' : undefined} onClick={() => void open(c.id)}>
         <span class="item-title">
           <strong>{name}</strong>
