@@ -57,12 +57,24 @@ export interface QueueSnapshot {
   queue: ConversationView[];
 }
 
-/** One change of the queue: entries that came, entries that changed (whole), ids that left; `order` only when it is not "what stayed, then what came". */
+/**
+ * A queued chat's change as its fields' new values (a re-offer is its queue info, version and time, not the whole
+ * chat): applies to the entry at version `from` only; `unset` names fields it no longer has. A console holding
+ * another version than `from` (and older than the patch) fetches the whole queue.
+ */
+export interface QueueEntryPatch {
+  id: string;
+  from: number;
+  set: Partial<ConversationView>;
+  unset?: (keyof ConversationView)[];
+}
+
+/** One change of the queue: entries that came (whole), patches of entries that changed, ids that left; `order` only when it is not "what stayed, then what came". */
 export interface QueueDelta {
   epoch: string;
   seq: number;
   added: ConversationView[];
-  changed: ConversationView[];
+  changed: QueueEntryPatch[];
   removed: string[];
   order?: string[];
 }

@@ -29,7 +29,7 @@ class Agent {
     this.socket.on('connect', () => void this.sync());
     this.socket.on('message:new', (p: { conversationId: string; message: Message }) => this.add(p.conversationId, [p.message]));
     this.socket.on('conversation:released', (p: { conversationId: string }) => this.released.push(p.conversationId));
-    this.socket.on('queue:changed', (p: { added: Conversation[]; changed: Conversation[] }) => this.queueUpdates.push([...p.added, ...p.changed]));
+    this.socket.on('queue:changed', (p: { added: Conversation[] }) => this.queueUpdates.push(p.added));
     this.socket.onAny(() => this.wake());
   }
 

@@ -24,7 +24,8 @@ describe('queue feed: numbered deltas of the queue', () => {
 
     set([entry('a'), entry('b', 2), entry('c')]);
     const next = await f.refresh();
-    expect(sent[1]).toEqual({ epoch: base.epoch, seq: 2, added: [entry('c')], changed: [entry('b', 2)], removed: [] });
+    // A changed entry goes as its changed fields, on the version it was made from.
+    expect(sent[1]).toEqual({ epoch: base.epoch, seq: 2, added: [entry('c')], changed: [{ id: 'b', from: 1, set: { version: 2 } }], removed: [] });
     expect(next).toMatchObject({ epoch: base.epoch, seq: 2 });
 
     set([entry('b', 2), entry('c')]);
@@ -65,6 +66,31 @@ describe('queue feed: numbered deltas of the queue', () => {
     await Promise.all(runs);
     expect(sent.map((d) => d.seq)).toEqual(sent.map((_, i) => i + 1));
     expect(sent.flatMap((d) => d.added.map((c) => c.id))).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+  });
+
+  test('a changed entry carries only its changed fields, and the fields it lost', async () => {
+    const { f, sent, set } = feed();
+    const offered = { offeredTo: ['ann'], offeredAt: '2026-11-30T10:00:00.000Z' };
+    set([entry('a', 1, { priority: 0, queueInfo: { offeredTo: [] }, skill: 'billing', customerName: 'Ada', tags: ['vip'] })]);
+    await f.refresh();
+    set([entry('a', 2, { priority: 0, queueInfo: offered, customerName: 'Ada', tags: ['vip'], waitingSeconds: 90 })]);
+    await f.refresh();
+    expect(sent[1].changed).toEqual([{ id: 'a', from: 1, set: { version: 2, queueInfo: offered }, unset: ['skill'] }]);
+    // A renamed customer is a change though the chat's version is not.
+    set([entry('a', 2, { priority: 0, queueInfo: offered, customerName: 'Ada L.', tags: ['vip'] })]);
+    await f.refresh();
+    expect(sent[2].changed).toEqual([{ id: 'a', from: 2, set: { customerName: 'Ada L.' } }]);
+  });
+
+  test("of a chat's routing, consoles get the standing offer only: a position notice or who passed changes nothing they hold", async () => {
+    const { f, sent, set } = feed();
+    const info = { offeredTo: ['ann', 'ben'], offeredAt: '2026-11-30T10:00:00.000Z', passedAt: { ann: '2026-11-30T09:59:00.000Z' } };
+    set([entry('a', 1, { queueInfo: info })]);
+    const first = await f.refresh();
+    expect(first.queue[0].queueInfo).toEqual({ offeredTo: ['ben'], offeredAt: info.offeredAt });
+    set([entry('a', 2, { queueInfo: { ...info, lastNotice: { position: 1, waitSeconds: 30 } } })]);
+    await f.refresh();
+    expect(sent[1].changed).toEqual([{ id: 'a', from: 1, set: { version: 2 } }]);
   });
 
   test('two feeds (two server processes) have different epochs', async () => {

@@ -1,7 +1,9 @@
+import { useComputed } from '@preact/signals';
 import { memo } from 'preact/compat';
 import type { ConversationView } from '../../server/protocol';
 import { channelName, clock, duration, secondsSince, slaState } from '../format';
 import { tr, type Key } from '../i18n';
+import { InboxList } from './InboxList';
 import {
   agentName,
   agents,
@@ -64,13 +66,12 @@ export function Inbox() {
         onInput={(e) => (search.value = e.currentTarget.value)}
       />
       <div id="inbox-panel" role="tabpanel" aria-labelledby={`view-${inboxView.value}`}>
-        <ul id="inbox-list" data-view={inboxView.value}>
-          {visible.value.length ? (
-            visible.value.map((c) => <InboxItem key={c.id} c={c} />)
-          ) : (
-            <li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>
-          )}
-        </ul>
+        <InboxList
+          list={visible.value}
+          view={inboxView.value}
+          row={(c, pos, size) => <InboxItem key={c.id} c={c} pos={pos} size={size} />}
+          empty={<li class="empty">{inboxView.value === 'unassigned' && !search.value ? tr('queueEmpty') : tr('nothingHere')}</li>}
+        />
       </div>
       {isLead.value ? <AgentBoard /> : null}
     </aside>
@@ -81,15 +82,17 @@ export function Inbox() {
  * Memoized on its chat: a queue delta gives a new list, but the entries of unchanged chats keep their objects and
  * are not re-rendered (a thousand queued chats per push otherwise). The signals an entry reads still update it.
  */
-const InboxItem = memo(function InboxItem({ c }: { c: ConversationView }) {
-  const offer = offeredIds.value.has(c.id);
+const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationView; pos?: number; size?: number }) {
+  // Each entry follows its own part of the shared signals: a message to one chat re-renders that chat's entry only.
+  const offer = useComputed(() => offeredIds.value.has(c.id)).value;
+  const active = useComputed(() => current.value === c.id).value;
+  const count = useComputed(() => unread.value.get(c.id)).value;
   const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
-  const count = unread.value.get(c.id);
   const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
   const name = displayName(c);
   return (
-    <li class={`item${current.value === c.id ? ' active' : ''}${offer ? ' offer' : ''}`} data-conversation={c.id} data-kind={kind}>
-      <button class="item-open" aria-current={current.value === c.id ? 'true' : undefined} onClick={() => void open(c.id)}>
+    <li class={`item${active ? ' active' : ''}${offer ? ' offer' : ''}`} data-conversation={c.id} data-kind={kind} aria-posinset={pos} aria-setsize={size}>
+      <button class="item-open" aria-current={active ? 'true' : undefined} onClick={() => void open(c.id)}>
         <span class="item-title">
           <strong>{name}</strong>
           {count ? (

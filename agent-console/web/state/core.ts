@@ -155,6 +155,8 @@ export function upsert(list: readonly ConversationView[]): void {
 }
 
 export function setIn<K, V>(s: Signal<ReadonlyMap<K, V>>, key: K, value: V | undefined): void {
+  // Nothing to change (a typing mark cleared that was never set, on every customer message): no copy, nobody told.
+  if (s.value.get(key) === value && (value !== undefined || !s.value.has(key))) return;
   const next = new Map(s.value);
   if (value === undefined) next.delete(key);
   else next.set(key, value);

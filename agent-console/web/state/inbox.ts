@@ -1,5 +1,6 @@
 import { batch, computed } from '@preact/signals';
 import type { ConversationView, QueueDelta, QueueSnapshot } from '../../server/protocol';
+import { stepQueue, type QueuePosition } from './queueReplica';
 import {
   type InboxView,
   me,
@@ -87,16 +88,22 @@ export const claiming = new Set<string>();
 // ---- the queue, kept by numbered deltas (queueFeed.ts on the server)
 
 /** The feed and number of the queue we hold; undefined until the first queue:list answers. */
-let queueAt: { epoch: string; seq: number } | undefined;
+let queueAt: QueuePosition | undefined;
 /** Set while the whole queue is fetched again: the deltas that arrive meanwhile are already in its answer (same socket, sent before it). */
 let queueFetching = false;
 
 export function onQueueDelta(d: QueueDelta): void {
   if (queueFetching) return;
-  if (queueAt?.epoch === d.epoch && d.seq <= queueAt.seq) return; // already in what we hold
-  if (queueAt?.epoch === d.epoch && d.seq === queueAt.seq + 1) return applyQueueDelta(d);
-  // A gap (a delta lost: Socket.IO delivers at most once) or another feed (a restarted server): fetch it whole.
-  void resyncQueue();
+  const map = conversations.value;
+  const step = stepQueue(queueAt, queueIds.value, (id) => map.get(id), d);
+  if (step.kind === 'apply') {
+    queueAt = step.at;
+    replaceQueue(step.entries, step.ids, step.removed);
+  } else if (step.kind === 'resync') {
+    // A gap (a delta lost: Socket.IO delivers at most once), another feed (a restarted server) or a patch on a
+    // version we do not hold: fetch it whole.
+    void resyncQueue();
+  }
 }
 
 async function resyncQueue(): Promise<void> {
@@ -119,14 +126,6 @@ export function setQueue(snapshot: QueueSnapshot): void {
     ids,
     queueIds.value.filter((id) => !kept.has(id)),
   );
-}
-
-function applyQueueDelta(d: QueueDelta): void {
-  queueAt = { epoch: d.epoch, seq: d.seq };
-  const gone = new Set(d.removed);
-  const held = queueIds.value.filter((id) => !gone.has(id));
-  const known = new Set(held);
-  replaceQueue([...d.added, ...d.changed], d.order ?? [...held, ...d.added.map((c) => c.id).filter((id) => !known.has(id))], d.removed);
 }
 
 function replaceQueue(entries: readonly ConversationView[], ids: readonly string[], removed: readonly string[]): void {
