@@ -1,3 +1,4 @@
+// Over 400 lines: one table of every sentence customers read, kept whole so each language sits beside the other.
 /** Every sentence customers read from us (bot and handoff notices), per language. Placeholders are {name}. No imports: any layer may use it. */
 const REPLIES = {
   welcome: {
