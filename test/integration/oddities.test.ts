@@ -47,7 +47,10 @@ describe('oddities an outside tester found', () => {
 describe('the not-understood list', () => {
   // As the tester saw it: the model did not recognize the message (its real score for it depends on the corpus).
   const ctx = appWithChannel({}, async () => ({
-    recognizer: new ScriptedRecognizer(await sharedRecognizer(), { 'my name is Rosalind': { intent: UNRECOGNIZED_INTENT, score: 0.1 } }),
+    recognizer: new ScriptedRecognizer(await sharedRecognizer(), {
+      'my name is Rosalind': { intent: UNRECOGNIZED_INTENT, score: 0.1 },
+      'wibble wobble plonk': { intent: UNRECOGNIZED_INTENT, score: 0.05 },
+    }),
   }));
   let running: RunningApp;
   let channel: ChannelServer;

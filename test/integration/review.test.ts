@@ -35,7 +35,8 @@ describe('transcript review, exports and figures', () => {
     chat = await ratedHandoff(running, channel, agentSocket, {
       conv: 'review-1',
       customerName: 'Rita Reviewed',
-      lines: ['my blue umbrella never arrived', 'flibber jabber wocky'],
+      // The gibberish first: after the order question it would be an answer to that, not a request of its own.
+      lines: ['flibber jabber wocky', 'my blue umbrella never arrived'],
       agentReply: 'Sorry Rita, I am sending a new umbrella today.',
       rating: 5,
     });

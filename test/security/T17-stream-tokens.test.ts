@@ -4,11 +4,9 @@
  * It must open nothing (403 STREAM_TOKEN_USED), on the same instance and on another one sharing Redis, while the
  * customer's own reconnect (a new streamUrl asked for with the conversation token) resumes after their watermark.
  */
-import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
-import { RedisServer } from '../helpers/cluster';
 import { say, startConversation, StreamClient, webChatSession } from '../helpers/directLineStream';
-import { startSecurityApp, until, type SecurityApp } from './helpers';
+import { startSecurityApp, twoInstances, type SecurityApp } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -83,30 +81,11 @@ describe('T17 web chat stream URLs are single-use', () => {
 });
 
 describe('T17 web chat stream URLs are single-use across instances (REDIS_URL)', () => {
-  let redis: RedisServer;
+  // Two instances behind one load balancer: the same secret and Redis (the stream check reads no store).
+  const both = twoInstances({ SESSION_SECRET: SECRET });
   let a: SecurityApp;
   let b: SecurityApp;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    // Two instances behind one load balancer: the same secret and Redis (the stream check reads no store).
-    a = await startSecurityApp({ SESSION_SECRET: SECRET, REDIS_URL: redis.url });
-    b = await startSecurityApp({ SESSION_SECRET: SECRET, REDIS_URL: redis.url });
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    // Socket.IO's stream adapter lets go of its blocking XREAD connections only once their read returns: Redis
-    // stays until they are gone, or they would wait for it forever and keep this process alive.
-    const probe = new Redis(redis.url);
-    await until(
-      async () =>
-        String(await probe.client('LIST'))
-          .trim()
-          .split('\n').length === 1,
-    );
-    probe.disconnect();
-    await redis?.kill();
-  });
+  beforeAll(() => ({ a, b } = both));
 
   test('a streamUrl opened on one instance is refused on the other', async () => {
     const v = await webChatSession(a.url);

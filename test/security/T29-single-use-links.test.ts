@@ -4,11 +4,8 @@
  * get the transcripts again. The link works once (the supervisor's own download is whole), a second download is
  * 410 DOWNLOAD_LINK_USED and audited, on the same instance and on another one sharing Redis and the store.
  */
-import path from 'node:path';
-import { Redis } from 'ioredis';
-import { RedisServer } from '../helpers/cluster';
 import { createStaff, type Staff } from '../helpers/consoleClient';
-import { startSecurityApp, until, type SecurityApp } from './helpers';
+import { startSecurityApp, twoInstances, type SecurityApp } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -95,29 +92,14 @@ describe('T29 export links are single-use', () => {
 });
 
 describe('T29 export links are single-use across instances (REDIS_URL)', () => {
-  let redis: RedisServer;
+  // The same store (sessions, audit) and Redis: two instances behind one address.
+  const both = twoInstances({ SESSION_SECRET: SECRET }, { shareStore: true });
   let a: SecurityApp;
   let b: SecurityApp;
   let sup: Staff;
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    a = await startSecurityApp({ SESSION_SECRET: SECRET, REDIS_URL: redis.url });
-    // The same store (sessions, audit) and Redis: two instances behind one address.
-    b = await startSecurityApp({ SESSION_SECRET: SECRET, REDIS_URL: redis.url, DATABASE_URL: path.join(a.dir, 'crm.sqlite') });
+    ({ a, b } = both);
     sup = await createStaff(a.app, { role: 'supervisor' });
-  });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    const probe = new Redis(redis.url);
-    await until(
-      async () =>
-        String(await probe.client('LIST'))
-          .trim()
-          .split('\n').length === 1,
-    );
-    probe.disconnect();
-    await redis?.kill();
   });
 
   test('a link used on one instance is refused on the other', async () => {

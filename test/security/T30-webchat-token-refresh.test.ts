@@ -4,10 +4,7 @@
  * refresh retires the token presented: it keeps working for WEBCHAT_REFRESH_GRACE_SECONDS (requests already in
  * flight), then every Direct Line call with it is 401 WEBCHAT_TOKEN_RETIRED, on every instance sharing Redis.
  */
-import path from 'node:path';
-import { Redis } from 'ioredis';
-import { RedisServer } from '../helpers/cluster';
-import { startSecurityApp, until, type SecurityApp } from './helpers';
+import { startSecurityApp, twoInstances, type SecurityApp } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -95,29 +92,11 @@ describe('T30 a refresh retires the web chat token it replaced', () => {
 });
 
 describe('T30 a retired web chat token is refused on every instance (REDIS_URL)', () => {
-  let redis: RedisServer;
+  // No grace here: the retirement must be seen by the other instance at once.
+  const both = twoInstances({ SESSION_SECRET: SECRET, WEBCHAT_REFRESH_GRACE_SECONDS: '0' }, { shareStore: true });
   let a: SecurityApp;
   let b: SecurityApp;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    // No grace here: the retirement must be seen by the other instance at once.
-    const env = { SESSION_SECRET: SECRET, REDIS_URL: redis.url, WEBCHAT_REFRESH_GRACE_SECONDS: '0' };
-    a = await startSecurityApp(env);
-    b = await startSecurityApp({ ...env, DATABASE_URL: path.join(a.dir, 'crm.sqlite') });
-  });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    const probe = new Redis(redis.url);
-    await until(
-      async () =>
-        String(await probe.client('LIST'))
-          .trim()
-          .split('\n').length === 1,
-    );
-    probe.disconnect();
-    await redis?.kill();
-  });
+  beforeAll(() => ({ a, b } = both));
 
   test('refreshed on one instance, the old token is refused on the other, both ways', async () => {
     const v = await session(a.url);

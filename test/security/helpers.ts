@@ -11,6 +11,8 @@ import { buildApp, type App, type AppDeps } from '../../app/app';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { sharedRecognizer } from '../helpers/sharedRecognizer';
+import { Redis } from 'ioredis';
+import { RedisServer } from '../helpers/cluster';
 
 export interface SecurityApp {
   app: App;
@@ -285,4 +287,35 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     });
   const port = Number((await waitFor((l) => typeof l.port === 'number')).port);
   return { child, port, lines, waitFor, exited };
+}
+
+/**
+ * Two instances behind one address, as issue 18 deploys them: the same secret and a real Redis (`REDIS_URL`), and
+ * with `shareStore` the same embedded store file. Started before the suite's tests and stopped after them; Redis
+ * stops last, once the instances' blocking reads have let go of it (else it would keep this process alive).
+ */
+export function twoInstances(env: Record<string, string>, options: { shareStore?: boolean } = {}): { a: SecurityApp; b: SecurityApp; redisUrl: string } {
+  const ctx = {} as { a: SecurityApp; b: SecurityApp; redisUrl: string };
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    ctx.redisUrl = redis.url;
+    ctx.a = await startSecurityApp({ ...env, REDIS_URL: redis.url });
+    ctx.b = await startSecurityApp({ ...env, REDIS_URL: redis.url, ...(options.shareStore ? { DATABASE_URL: path.join(ctx.a.dir, 'crm.sqlite') } : {}) });
+  });
+  afterAll(async () => {
+    await ctx.b?.stop();
+    await ctx.a?.stop();
+    if (!redis) return;
+    const probe = new Redis(redis.url);
+    await until(
+      async () =>
+        String(await probe.client('LIST'))
+          .trim()
+          .split('\n').length === 1,
+    );
+    probe.disconnect();
+    await redis.kill();
+  });
+  return ctx;
 }
