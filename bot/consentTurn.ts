@@ -62,8 +62,9 @@ export async function answerConsentAsk(
   const since = message.seq - ask.seq > 1 ? await d.store.listMessages(message.conversationId, { afterSeq: ask.seq, limit: message.seq - ask.seq - 1 }) : [];
   // Anything said to the customer since, but the same question asked again, is what a "yes" would answer.
   if (since.some((m) => m.seq < message.seq && m.kind === 'message' && m.role !== 'customer' && !(m.role === 'bot' && m.text === question))) return false;
-  // "ok", "I guess", "yes, but…": an answer, yet not the explicit yes a grant needs; asked again, nothing recorded.
-  if (answer === 'unclear') {
+  // "ok", "I guess", "yes, but…": an answer, yet not the explicit yes a grant needs; asked again once, nothing recorded.
+  // Unclear again after that: the question ends and nothing changes (never a question repeated for ever).
+  if (answer === 'unclear' && !since.some((m) => m.role === 'bot' && m.text === question)) {
     await context.sendActivity(question);
     return true;
   }

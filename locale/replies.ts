@@ -256,8 +256,8 @@ const REPLIES = {
     es: 'Escribe el código de {digits} cifras del correo, o "no" para dejarlo.',
   },
   verifyCodeWrong: {
-    en: 'That code is not right ({left} tries left).',
-    es: 'Ese código no es correcto (te quedan {left} intentos).',
+    en: 'That code is not right (tries left: {left}).',
+    es: 'Ese código no es correcto (intentos restantes: {left}).',
   },
   verifyCodeExpired: {
     en: 'That code has expired, so I have not changed order {order}. Ask again and I will send you a new one.',

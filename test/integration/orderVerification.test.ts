@@ -104,9 +104,9 @@ describe('verified identity before acting on an order', () => {
     const right = lastCode();
     const wrong = right === '000000' ? '111111' : '000000';
     const first = (await chat.say(wrong)).replies.join(' ');
-    expect(first).toMatch(/That code is not right \(2 tries left\)/);
+    expect(first).toMatch(/That code is not right \(tries left: 2\)/);
     expect(first).toMatch(/type the 6-digit code I sent to b•••@example\.com/);
-    expect((await chat.say(wrong)).replies.join(' ')).toMatch(/1 tries left/);
+    expect((await chat.say(wrong)).replies.join(' ')).toMatch(/tries left: 1\b/);
     expect((await chat.say(wrong)).replies.join(' ')).toMatch(/Too many wrong codes: I have not changed order 67890/);
     // The right code is worthless now, and no new code is sent in this conversation.
     const before = sent().length;
