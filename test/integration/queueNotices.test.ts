@@ -1,5 +1,6 @@
 import type { Conversation } from '../../models/records';
 import { createStaff } from '../helpers/consoleClient';
+import { storedConversation } from '../helpers/storedConversation';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
@@ -11,7 +12,6 @@ describe('queue notices', () => {
   let running: RunningApp;
   const start = Date.now();
   const at = (seconds: number) => new Date(start + seconds * 1000);
-  let n = 0;
 
   beforeEach(async () => {
     running = await startTestApp({ QUEUE_NOTICE_QUIET_SECONDS: '600' });
@@ -19,17 +19,7 @@ describe('queue notices', () => {
   });
   afterEach(async () => running.stop());
 
-  async function conversation(patch: Partial<Conversation>): Promise<Conversation> {
-    const customer = await running.app.store.createCustomer({});
-    const id = `notice-${++n}`;
-    const { conversation: c } = await running.app.store.getOrCreateConversation({
-      channelId: 'test',
-      channelConversationId: id,
-      customerId: customer.id,
-      reference: { channelId: 'test', serviceUrl: 'http://127.0.0.1:9/none', conversation: { id } },
-    });
-    return (await running.app.store.updateConversation(c.id, patch))!;
-  }
+  const conversation = (patch: Partial<Conversation>) => storedConversation(running.app.store, patch, 'notice');
 
   test('a place that does not improve is not told again within the quiet interval, however the estimate moves', async () => {
     const agent = await createStaff(running.app, { capacity: 1 });

@@ -1,6 +1,7 @@
 import { formatWaitRange } from '../../handoff/handoffService';
 import type { Conversation } from '../../models/records';
 import { createStaff } from '../helpers/consoleClient';
+import { storedConversation } from '../helpers/storedConversation';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
@@ -12,24 +13,13 @@ describe('an honest wait estimate', () => {
   let running: RunningApp;
   const now = Date.now();
   const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
-  let n = 0;
 
   beforeEach(async () => {
     running = await startTestApp();
   });
   afterEach(async () => running.stop());
 
-  async function conversation(patch: Partial<Conversation>): Promise<Conversation> {
-    const customer = await running.app.store.createCustomer({});
-    const id = `wait-${++n}`;
-    const { conversation: c } = await running.app.store.getOrCreateConversation({
-      channelId: 'test',
-      channelConversationId: id,
-      customerId: customer.id,
-      reference: { channelId: 'test', serviceUrl: 'http://127.0.0.1:9/none', conversation: { id } },
-    });
-    return (await running.app.store.updateConversation(c.id, patch))!;
-  }
+  const conversation = (patch: Partial<Conversation>) => storedConversation(running.app.store, patch, 'wait');
 
   async function agent(capacity: number, busy: number) {
     const a = await createStaff(running.app, { capacity });
