@@ -194,7 +194,8 @@ describeBrowser('a readable console in headless Chromium', () => {
     expect(await admin.locator('#audit tbody tr .target').allTextContents()).not.toContain('a conversation');
     await admin.selectOption('#a-actor', { label: 'Ada Admin' });
     await admin.click('#audit-search');
-    await admin.locator('#audit tbody tr .actor', { hasText: 'Ada Admin' }).first().waitFor();
+    // The table names the filters it answers: wait for the actor-filtered lines, not the first load's.
+    await admin.locator('#audit[data-query*="actor="] tbody tr .actor', { hasText: 'Ada Admin' }).first().waitFor();
     expect(new Set(await admin.locator('#audit tbody tr .actor').allTextContents())).toEqual(new Set(['Ada Admin']));
     await admin.screenshot({ path: artifact('console-audit.png') });
     for (const p of [gus, hal, admin]) await p.context().close();

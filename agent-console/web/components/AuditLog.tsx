@@ -37,6 +37,9 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
+  // The filters the shown lines answer (on the table), and only the latest search may fill it (see Review.tsx).
+  const [shown, setShown] = useState('');
+  const latest = useRef(0);
   const names = useCustomerNames(entries);
   const chats = useConversationLabels(entries);
   const chatLabel = (id: string) => {
@@ -52,16 +55,18 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
   };
   const actorName = (id?: string) => (id?.startsWith(CUSTOMER_ACTOR) ? customer(id.slice(CUSTOMER_ACTOR.length)) : staff(id));
   const load = async (more: boolean) => {
+    const mine = ++latest.current;
     try {
-      const p = new URLSearchParams({ limit: '100' });
-      if (action) p.set('action', action);
-      if (actor) p.set('actor', actor);
+      const asked = new URLSearchParams({ ...(action ? { action } : {}), ...(actor ? { actor } : {}) });
+      const p = new URLSearchParams({ limit: '100', ...Object.fromEntries(asked) });
       if (more && cursor) p.set('cursor', cursor);
       const r = await call<{ entries: AuditEntry[]; nextCursor: string | null }>(`/api/audit?${p}`);
+      if (mine !== latest.current) return;
       setEntries(more ? [...entries, ...r.entries] : r.entries);
+      setShown(asked.toString());
       setCursor(r.nextCursor);
     } catch (err) {
-      fail(err);
+      if (mine === latest.current) fail(err);
     }
   };
   useEffect(() => void load(false), []);
@@ -144,7 +149,7 @@ export function AuditLog({ fail }: { fail: (e: unknown) => void }) {
         </div>
       </form>
       <div class="table-scroll">
-        <table class="grid" id="audit">
+        <table class="grid" id="audit" data-query={shown}>
           <thead>
             <tr>
               {(['at', 'actor', 'action', 'target', 'details'] as Key[]).map((k) => (
