@@ -123,25 +123,38 @@ export function conversationFacts(c: Conversation): {
   };
 }
 
-export function buildMessage(input: NewMessage, seq: number): Message {
-  const m: Message = {
-    id: randomUUID(),
+/**
+ * A UUID of version 7 (RFC 9562): the first 48 bits are the Unix time in milliseconds, the rest (74 bits) random.
+ * Ids made one after another sort together, so a store's index of message ids grows at its end instead of touching
+ * a random page for every append (an extra page written, and cached, per message in a large history).
+ */
+export function timeOrderedId(now = Date.now()): string {
+  const ms = now.toString(16).padStart(12, '0');
+  // A v4 UUID's text from character 15 on: 12 random bits, the variant and 62 random bits.
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randomUUID().slice(15)}`;
+}
+
+/** `createdAt`: the instant the caller already stamped the append with (the conversation's updatedAt). */
+export function buildMessage(input: NewMessage, seq: number, createdAt = input.createdAt ?? new Date().toISOString()): Message {
+  // Built field by field (absent ones left out) rather than filtered through Object.entries: this runs twice a turn.
+  const m = {
+    id: timeOrderedId(),
     conversationId: input.conversationId,
     seq,
     role: input.role,
     kind: input.kind ?? 'message',
-    authorId: input.authorId,
-    text: typeof input.text === 'string' ? input.text : '',
-    attachments: input.attachments ?? [],
-    intent: input.intent,
-    score: input.score,
-    sentiment: input.sentiment,
-    language: input.language,
-    activityId: input.activityId,
-    data: input.data,
-    createdAt: input.createdAt ?? new Date().toISOString(),
-  };
-  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as Message;
+  } as Message;
+  if (input.authorId !== undefined) m.authorId = input.authorId;
+  m.text = typeof input.text === 'string' ? input.text : '';
+  m.attachments = input.attachments ?? [];
+  if (input.intent !== undefined) m.intent = input.intent;
+  if (input.score !== undefined) m.score = input.score;
+  if (input.sentiment !== undefined) m.sentiment = input.sentiment;
+  if (input.language !== undefined) m.language = input.language;
+  if (input.activityId !== undefined) m.activityId = input.activityId;
+  if (input.data !== undefined) m.data = input.data;
+  m.createdAt = createdAt;
+  return m;
 }
 
 export function buildUser(input: NewUser): User {

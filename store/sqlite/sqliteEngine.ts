@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors';
 import type { FaultHook } from '../faults';
 import type { StoreEngine } from '../storeEngine';
 import type { ForgetResult, RepairReport, StoreHealth } from '../storeTypes';
-import { GroupCommit, type GroupCommitOptions } from './groupCommit';
+import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
 import { SqliteAttachments } from './sqliteAttachments';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
@@ -48,13 +48,14 @@ export class SqliteEngine implements StoreEngine {
   readonly outbox: SqliteOutbox;
   readonly attachments: SqliteAttachments;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
-  /** In-process reads: one call, three indexed lookups. */
+  /** In-process reads: one call, three indexed lookups, run one after another with nothing awaited between them. */
   readonly turns = {
-    readTurn: async (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]) => ({
-      customer: await this.customers.findCustomerByKey(key),
-      conversation: await this.conversations.findConversationByChannel(channelId, channelConversationId),
-      state: stateKeys.length ? await this.state.readState(stateKeys) : {},
-    }),
+    readTurn: (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]) =>
+      promised(() => ({
+        customer: this.customers.findCustomerByKeyNow(key),
+        conversation: this.conversations.findConversationByChannelNow(channelId, channelConversationId),
+        state: stateKeys.length ? this.state.readStateNow(stateKeys) : {},
+      })),
   };
   /** Background indexing and rollups, between the group commits. */
   readonly upkeep: SqliteUpkeep;

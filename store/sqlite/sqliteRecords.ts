@@ -104,29 +104,35 @@ export class SqliteState implements EngineState {
   constructor(private readonly gc: GroupCommit) {}
 
   readState(keys: readonly string[]): Promise<Record<string, StateEntry>> {
-    return promised(() => {
-      const out: Record<string, StateEntry> = {};
-      const stmt = this.gc.stmt('SELECT etag, value FROM bot_state WHERE key = ?');
-      this.gc.run(() => {
-        for (const key of keys) {
-          const row = stmt.get(key) as Row | undefined;
-          if (row) out[key] = { etag: row.etag as string, value: JSON.parse(row.value as string) as StateEntry['value'] };
-        }
-      });
-      return out;
+    return promised(() => this.readStateNow(keys));
+  }
+
+  /** The same read, synchronous: for a read of several aggregates at once (the engine's readTurn). */
+  readStateNow(keys: readonly string[]): Record<string, StateEntry> {
+    const out: Record<string, StateEntry> = {};
+    const stmt = this.gc.stmt('SELECT etag, value FROM bot_state WHERE key = ?');
+    this.gc.run(() => {
+      for (const key of keys) {
+        const row = stmt.get(key) as Row | undefined;
+        if (row) out[key] = { etag: row.etag as string, value: JSON.parse(row.value as string) as StateEntry['value'] };
+      }
     });
+    return out;
   }
 
   writeState(key: string, value: Record<string, unknown>, expectedEtag?: string, options?: WriteOptions): Promise<string> {
     return this.gc.tx(() => {
-      const row = this.gc.stmt('SELECT etag FROM bot_state WHERE key = ?').get(key) as Row | undefined;
-      if (row && expectedEtag !== undefined && expectedEtag !== '*' && row.etag !== expectedEtag) {
-        throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
-      }
       const etag = randomUUID();
-      this.gc
-        .stmt('INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value')
-        .run(key, etag, JSON.stringify(value));
+      // One statement: a new key is inserted whatever was expected; an existing one is replaced only while its eTag is
+      // the expected one (none expected, or '*': always).
+      const expected = expectedEtag === undefined || expectedEtag === '*' ? null : expectedEtag;
+      const changed = this.gc
+        .stmt(
+          `INSERT INTO bot_state (key, etag, value) VALUES (?, ?, ?)
+           ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value WHERE ? IS NULL OR bot_state.etag = ?`,
+        )
+        .run(key, etag, JSON.stringify(value), expected, expected).changes;
+      if (changed === 0) throw new AppError('STORE_ETAG_CONFLICT', `state ${key} changed since it was read`);
       return etag;
     }, options);
   }

@@ -162,6 +162,19 @@ export function storeContract(
       await expectCode(store.appendMessage({ conversationId: 'nope', role: 'customer', text: 'x' }), 'NOT_FOUND');
     });
 
+    test('message ids are UUIDs (version 7) that sort in the order of the appends, milliseconds apart', async () => {
+      const conv = await newConversation();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const ms = Date.now();
+        while (Date.now() === ms) await new Promise((r) => setImmediate(r));
+        ids.push((await store.appendMessage({ conversationId: conv.id, role: i % 2 ? 'bot' : 'customer', text: `m${i}` })).message.id);
+      }
+      for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect([...ids].sort()).toEqual(ids);
+      expect((await store.listMessages(conv.id)).map((m) => m.id)).toEqual(ids);
+    });
+
     test('compare-and-set claim: 5 concurrent claimers, exactly one winner, 200 rounds', async () => {
       for (let round = 0; round < 200; round++) {
         const conv = await newConversation('queued');
