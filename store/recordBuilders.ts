@@ -134,8 +134,7 @@ export function timeOrderedId(now = Date.now()): string {
   return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randomUUID().slice(15)}`;
 }
 
-/** `createdAt`: the instant the caller already stamped the append with (the conversation's updatedAt). */
-export function buildMessage(input: NewMessage, seq: number, createdAt = input.createdAt ?? new Date().toISOString()): Message {
+export function buildMessage(input: NewMessage, seq: number): Message {
   // Built field by field (absent ones left out) rather than filtered through Object.entries: this runs twice a turn.
   const m = {
     id: timeOrderedId(),
@@ -153,7 +152,7 @@ export function buildMessage(input: NewMessage, seq: number, createdAt = input.c
   if (input.language !== undefined) m.language = input.language;
   if (input.activityId !== undefined) m.activityId = input.activityId;
   if (input.data !== undefined) m.data = input.data;
-  m.createdAt = createdAt;
+  m.createdAt = input.createdAt ?? new Date().toISOString();
   return m;
 }
 
