@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
-import { withdrawsConsent } from '../dialogs/consentWish';
+import { isBareStop, withdrawsConsent } from '../dialogs/consentWish';
 import { readExplicitYes } from '../dialogs/explicitYes';
 import { AppError } from '../core/errors';
 import type { HandoffService } from '../handoff/handoffService';
 import { channelName } from '../locale/intentLabels';
 import type { Actor } from '../review/accessPolicy';
 import type { Store } from '../store/store';
-import { t } from '../locale/replies';
+import { REPLY_LANGUAGES, t } from '../locale/replies';
 import type { ConsentPurpose, Conversation, Customer, Message } from '../models/records';
 import type { Recognition } from '../nlu/recognizer';
 import { ProfileService } from '../profile/profileService';
@@ -79,6 +79,32 @@ export async function answerConsentAsk(
   await context.sendActivity(
     answer === 'yes' ? t(language, 'staffConsentGranted', { purpose, channel: channelName(ask.channel, language) }) : t(language, 'consentUnchanged'),
   );
+  return true;
+}
+
+/**
+ * A bare "stop" ("para") right after the bot told the customer what it does ('Say "stop" at any time.' under a grant
+ * they gave to staff's question): that purpose is withdrawn, on every channel, and said so. It was once answered
+ * "What would you like me to stop?". Only the bot's message just before counts: anything said since, and the stop is
+ * asked about as usual. True when it was done.
+ */
+export async function stopAsTold(
+  d: SupportBotDeps,
+  context: TurnContext,
+  conversation: Conversation,
+  profile: Customer,
+  message: Message,
+  language: string,
+): Promise<boolean> {
+  if (!isBareStop(message.text)) return false;
+  const granted = [...profile.consent].reverse().find((e) => e.granted && e.method === 'chat');
+  if (!granted || message.seq < 2) return false;
+  const before = await d.store.listMessages(message.conversationId, { afterSeq: Math.max(0, message.seq - 4), limit: 3 });
+  const last = before.filter((m) => m.seq < message.seq && m.kind === 'message').at(-1);
+  const told = (l: string) => t(l, 'staffConsentGranted', { purpose: t(l, `purpose_${granted.purpose}`), channel: channelName(granted.channel, l) });
+  if (last?.role !== 'bot' || !REPLY_LANGUAGES.some((l) => last.text === told(l))) return false;
+  await d.profiles.setConsent(profile.id, granted.purpose, false, { channel: conversation.channelId, method: 'chat', scope: '*' });
+  await context.sendActivity(t(language, 'staffConsentWithdrawn', { purpose: t(language, `purpose_${granted.purpose}`) }));
   return true;
 }
 

@@ -20,7 +20,7 @@ export class CancelOrderDialog extends OrderDialog {
         ...this.orderSteps(),
         ...this.verifySteps(),
         (s) => this.confirm(s),
-        (s) => this.recheckYes(s, 'actionCancel'),
+        (s) => this.recheckYes(s, 'actionCancel', 'order.cancel'),
         (s) => this.cancel(s),
       ]),
     );

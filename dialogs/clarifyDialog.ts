@@ -27,8 +27,8 @@ function normalize(s: string): string {
 
 /**
  * "Did you mean: Track my order / Cancel an order / None of these": asked instead of guessing when the recognizer is
- * unsure. A pick (or a yes to a single suggestion) runs that intent (understood); "none of these" or a no is not
- * understood, answered with what the bot can do; anything else is a new request.
+ * unsure. A pick (or a yes to a single suggestion) runs that intent (understood); a yes to several is asked which;
+ * "none of these" or a no is not understood, answered with what the bot can do; anything else is a new request.
  */
 export class ClarifyDialog extends ComponentDialog {
   static readonly id = 'clarify';
@@ -36,15 +36,15 @@ export class ClarifyDialog extends ComponentDialog {
   constructor() {
     super(ClarifyDialog.id);
     this.addDialog(new TextPrompt(CHOICE_PROMPT));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.read(s)]));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.read(s), (s) => this.read(s)]));
     this.initialDialogId = 'main';
   }
 
-  private async ask(step: WaterfallStepContext) {
+  private async ask(step: WaterfallStepContext, question: 'clarify' | 'clarifyWhich' = 'clarify') {
     const language = turnInfo(step.context).language;
     const { options } = step.options as ClarifyOptions;
     const buttons = [...options.map((o) => intentLabel(o, language)), t(language, 'noneOfThese')];
-    return step.prompt(CHOICE_PROMPT, { prompt: MessageFactory.suggestedActions(buttons, t(language, 'clarify')) });
+    return step.prompt(CHOICE_PROMPT, { prompt: MessageFactory.suggestedActions(buttons, t(language, question)) });
   }
 
   private async read(step: WaterfallStepContext) {
@@ -58,6 +58,13 @@ export class ClarifyDialog extends ComponentDialog {
     const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
     const chosen = picked ?? only;
     if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber: o.orderNumber } });
+    // A yes to two or three suggestions says which of them no more than before: asked which, once, with the same
+    // buttons (a yes again is then the router's, which asks what it can do).
+    const values = step.values as { askedWhich?: boolean };
+    if (o.options.length > 1 && readYesNo(answer) === 'yes' && !values.askedWhich) {
+      values.askedWhich = true;
+      return this.ask(step, 'clarifyWhich');
+    }
     const none = REPLY_LANGUAGES.some((l) => normalize(t(l, 'noneOfThese')) === answer) || readYesNo(answer) === 'no';
     if (none) return end(step, { outcome: { kind: 'not_understood' } });
     return end(step, { reroute: true });

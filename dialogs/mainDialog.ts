@@ -19,7 +19,8 @@ import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
-import { DIALOG_FOR_INTENT, FORM_PROMPTS, NAME_RE, ORDER_DIALOGS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
+import { givenName } from './givenName';
+import { DIALOG_FOR_INTENT, FORM_PROMPTS, ORDER_DIALOGS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
 
@@ -228,9 +229,8 @@ export class MainDialog {
       return { kind: 'neutral' };
     }
     // "call me Maria" / "llámame María": a preference, not an intent the classifier needs to learn.
-    const named = r.text.match(NAME_RE);
-    if (named) {
-      const name = named[2].trim().replace(/\s+/g, ' ').slice(0, 60);
+    const name = givenName(r.text)?.name;
+    if (name) {
       // "call me Support": a name that passes for us is refused, saying so.
       if (!this.d.services.profiles.nameAllowed(name)) {
         await context.sendActivity(t(language, 'nameReserved'));

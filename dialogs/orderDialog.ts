@@ -5,7 +5,8 @@ import type { CodeChallenge, ContactVerification } from '../commerce/contactVeri
 import { maskEmail } from '../commerce/devCodeNotifier';
 import type { OrderService } from '../commerce/orderService';
 import { t, type ReplyKey } from '../locale/replies';
-import { answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import { OUT_OF_SCOPE } from '../nlu/recognizer';
+import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT } from './dialogResult';
 import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
@@ -260,15 +261,29 @@ export abstract class OrderDialog extends ComponentDialog {
    * The confirmation of a change that cannot be taken back reads an explicit yes (the consent reader's strict
    * mode): "ok", "k", "sure whatever" ask once more in so many words; the step after reads the final answer.
    */
-  protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
+  protected async recheckYes(step: WaterfallStepContext, action: ReplyKey, ownIntent: string): Promise<DialogTurnResult> {
     const strict = answerOf(step, { strict: true });
     if (strict) return step.next(strict);
     // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
-    if (!answerOf(step) && text.trim().split(/\s+/).length > 3) return step.next(text);
+    if (this.newRequest(step, text, ownIntent)) return step.next(text);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
     return askYesNo(step, language, t(language, 'confirmExplicitYes', { action: t(language, action), order: order.number }));
+  }
+
+  /**
+   * No yes or no but a clear new request: a sentence, another order's number ("where is 12345"), or a short request the
+   * recognizer is sure of ("reset my password"), once asked again as if it were a vague answer. The dialog's own
+   * intent ("cancel it" at "Cancel order 55555?") is no new request.
+   */
+  private newRequest(step: WaterfallStepContext, text: string, ownIntent: string): boolean {
+    if (answerOf(step)) return false;
+    if (text.trim().split(/\s+/).length > 3) return true;
+    const other = extractOrderNumber(text);
+    if (other && other !== this.keptOrder(step).number) return true;
+    const r = turnInfo(step.context).recognition;
+    return r.score >= SURE_ELSEWHERE && r.intent !== OUT_OF_SCOPE && r.intent !== ownIntent;
   }
 
   /** The final answer to a change's confirmation: only an explicit yes does it. */

@@ -22,7 +22,7 @@ export class RefundDialog extends OrderDialog {
         ...this.verifySteps(),
         (s) => this.askReason(s),
         (s) => this.confirm(s),
-        (s) => this.recheckYes(s, 'actionRefund'),
+        (s) => this.recheckYes(s, 'actionRefund', 'refund.request'),
         (s) => this.request(s),
       ]),
     );

@@ -17,7 +17,7 @@ export class ReturnDialog extends OrderDialog {
         ...this.orderSteps(),
         ...this.verifySteps(),
         (s) => this.confirm(s),
-        (s) => this.recheckYes(s, 'actionReturn'),
+        (s) => this.recheckYes(s, 'actionReturn', 'return.request'),
         (s) => this.open(s),
       ]),
     );
