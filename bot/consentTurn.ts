@@ -84,9 +84,9 @@ export async function answerConsentAsk(
 
 /**
  * A bare "stop" ("para") right after the bot told the customer what it does ('Say "stop" at any time.' under a grant
- * they gave to staff's question): that purpose is withdrawn, on every channel, and said so. It was once answered
- * "What would you like me to stop?". Only the bot's message just before counts: anything said since, and the stop is
- * asked about as usual. True when it was done.
+ * they gave to staff's question; 'Say "stop sending me offers" at any time.' under one they gave the bot): that
+ * purpose is withdrawn, on every channel, and said so. It was once answered "What would you like me to stop?". Only
+ * the bot's message just before counts: with anything said since, the stop is asked about as usual. True when done.
  */
 export async function stopAsTold(
   d: SupportBotDeps,
@@ -96,16 +96,26 @@ export async function stopAsTold(
   message: Message,
   language: string,
 ): Promise<boolean> {
-  if (!isBareStop(message.text)) return false;
-  const granted = [...profile.consent].reverse().find((e) => e.granted && e.method === 'chat');
-  if (!granted || message.seq < 2) return false;
+  if (!isBareStop(message.text) || message.seq < 2) return false;
   const before = await d.store.listMessages(message.conversationId, { afterSeq: Math.max(0, message.seq - 4), limit: 3 });
   const last = before.filter((m) => m.seq < message.seq && m.kind === 'message').at(-1);
-  const told = (l: string) => t(l, 'staffConsentGranted', { purpose: t(l, `purpose_${granted.purpose}`), channel: channelName(granted.channel, l) });
-  if (last?.role !== 'bot' || !REPLY_LANGUAGES.some((l) => last.text === told(l))) return false;
-  await d.profiles.setConsent(profile.id, granted.purpose, false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-  await context.sendActivity(t(language, 'staffConsentWithdrawn', { purpose: t(language, `purpose_${granted.purpose}`) }));
+  const purpose = last?.role === 'bot' ? toldStop(last.text, profile, conversation.channelId) : undefined;
+  if (!purpose) return false;
+  await d.profiles.setConsent(profile.id, purpose, false, { channel: conversation.channelId, method: 'chat', scope: '*' });
+  await context.sendActivity(t(language, 'consentStopped', { purpose: t(language, `purpose_${purpose}`) }));
   return true;
+}
+
+/** The purpose a bot message told the customer that "stop" (or the opt-out it quoted) ends, if it was one. */
+function toldStop(text: string, profile: Customer, channelId: string): ConsentPurpose | undefined {
+  const granted = [...profile.consent].reverse().find((e) => e.granted && e.method === 'chat');
+  for (const l of REPLY_LANGUAGES) {
+    const channel = channelName(channelId, l);
+    if (text === t(l, 'marketingGranted', { channel }) || text === t(l, 'marketingKept', { channel })) return 'marketing';
+    const purpose = granted && t(l, `purpose_${granted.purpose}`);
+    if (granted && text === t(l, 'staffConsentGranted', { purpose, channel: channelName(granted.channel, l) })) return granted.purpose;
+  }
+  return undefined;
 }
 
 /** Whether this message withdraws marketing consent, read by the explicit opt-out rules only (dialogs/consentWish.ts). */

@@ -147,7 +147,7 @@ export class ChangeConsentDialog extends ComponentDialog {
 const GRANT_NAMING = [
   ...['the', 'news', 'offers', 'newsletter', 'and', 'las', 'ofertas', 'novedades', 'y', 'recibir', 'receive', 'them', 'vuestras', 'your'],
   // The keep and stop questions' own verbs: "yes, keep them", "sí, páralas" name the change asked about.
-  ...['keep', 'stop', 'sending', 'seguir', 'recibiéndolas', 'recibiendolas', 'dejar', 'para', 'páralas', 'paralas'],
+  ...['keep', 'stop', 'sending', 'seguir', 'recibiéndolas', 'recibiendolas', 'dejar', 'para', 'páralas', 'paralas', 'sigue', 'seguid', 'recibiendo'],
 ];
 
 function grantAnswer(step: WaterfallStepContext) {

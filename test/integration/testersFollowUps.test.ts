@@ -133,6 +133,28 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(said(await chat.say('stop'))).toMatch(/What would you like me to stop/);
   });
 
+  test.each([
+    ['en-US', 'sign me up for the newsletter', 'yes', /Say "stop sending me offers" at any time/, 'stop'],
+    ['es-ES', 'quiero recibir ofertas', 'sí', /Di "deja de enviarme ofertas" cuando quieras/, 'para'],
+  ])('%s: the same right after the bot granted offers and quoted how to stop them', async (locale, ask, yes, told, stop) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    expect(said(await chat.say(yes))).toMatch(told);
+    expect(consent(await chat.customer())).toBe(true);
+    expect(said(await chat.say(stop))).toMatch(/no longer receive news and offers|ya no recibirás nuestras novedades/);
+    expect(consent(await chat.customer())).toBe(false);
+  });
+
+  test.each([
+    ['en-US', 'I want the newsletter', 'yes, keep them', /you keep receiving/],
+    ['es-ES', 'quiero recibir ofertas', 'sí, sigue', /sigues recibiendo/],
+  ])('%s: a clear yes naming the keeping keeps them at once', async (locale, ask, yes, kept) => {
+    const chat = await subscribed(locale);
+    await chat.say(ask);
+    expect(said(await chat.say(yes))).toMatch(kept);
+    expect(consent(await chat.customer())).toBe(true);
+  });
+
   // 3. "call me Robert" set the profile's language to Spanish.
   test.each([undefined, 'en-US'])('"call me Robert" (locale %s) sets the name and leaves the profile language alone', async (locale) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });
