@@ -14,13 +14,13 @@ export class CancelOrderDialog extends OrderDialog {
   static readonly id = 'cancelOrder';
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
-    super(CancelOrderDialog.id, orders, proofs, acting);
+    super(CancelOrderDialog.id, orders, proofs, acting, 'order.cancel');
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
         ...this.verifySteps(),
         (s) => this.confirm(s),
-        (s) => this.recheckYes(s, 'actionCancel', 'order.cancel'),
+        (s) => this.recheckYes(s, 'actionCancel'),
         (s) => this.cancel(s),
       ]),
     );

@@ -64,13 +64,15 @@ export abstract class OrderDialog extends ComponentDialog {
     protected readonly orders: OrderService,
     private readonly proofState: StatePropertyAccessor<OrderProofs>,
     private readonly acting?: ActingDeps,
+    /** The intent this dialog acts on: said again at its own questions, it is no new request ("cancel it"). */
+    private readonly ownIntent?: string,
   ) {
     super(id);
     if (acting) {
       this.addDialog(
         new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
           const text = p.recognized.value ?? '';
-          if (acting.verification.codeIn(text) || readYesNo(text) === 'no') return Promise.resolve(true);
+          if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || this.sureElsewhere(p.context, text)) return Promise.resolve(true);
           return Promise.resolve(p.attemptCount >= 2);
         }),
       );
@@ -233,6 +235,8 @@ export abstract class OrderDialog extends ComponentDialog {
     const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
     if (!code) {
       await step.context.sendActivity(t(language, 'verifyCodeStopped', { order: order.number }));
+      // "reset my password" instead of the code: nothing changed, said so, and the request is the router's.
+      if (this.sureElsewhere(step.context, text)) return end(step, { reroute: true });
       return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
     }
     const challenge = state.challenge;
@@ -261,12 +265,12 @@ export abstract class OrderDialog extends ComponentDialog {
    * The confirmation of a change that cannot be taken back reads an explicit yes (the consent reader's strict
    * mode): "ok", "k", "sure whatever" ask once more in so many words; the step after reads the final answer.
    */
-  protected async recheckYes(step: WaterfallStepContext, action: ReplyKey, ownIntent: string): Promise<DialogTurnResult> {
+  protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
     const strict = answerOf(step, { strict: true });
     if (strict) return step.next(strict);
     // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
-    if (this.newRequest(step, text, ownIntent)) return step.next(text);
+    if (this.newRequest(step, text)) return step.next(text);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
     return askYesNo(step, language, t(language, 'confirmExplicitYes', { action: t(language, action), order: order.number }));
@@ -277,13 +281,18 @@ export abstract class OrderDialog extends ComponentDialog {
    * recognizer is sure of ("reset my password"), once asked again as if it were a vague answer. The dialog's own
    * intent ("cancel it" at "Cancel order 55555?") is no new request.
    */
-  private newRequest(step: WaterfallStepContext, text: string, ownIntent: string): boolean {
+  private newRequest(step: WaterfallStepContext, text: string): boolean {
     if (answerOf(step)) return false;
     if (text.trim().split(/\s+/).length > 3) return true;
     const other = extractOrderNumber(text);
-    if (other && other !== this.keptOrder(step).number) return true;
-    const r = turnInfo(step.context).recognition;
-    return r.score >= SURE_ELSEWHERE && r.intent !== OUT_OF_SCOPE && r.intent !== ownIntent;
+    return (other !== undefined && other !== this.keptOrder(step).number) || this.sureElsewhere(step.context, text);
+  }
+
+  /** A message without digits that the recognizer is sure asks for something else than this dialog does. */
+  private sureElsewhere(context: TurnContext, text: string): boolean {
+    if (/\d/.test(text) || readYesNo(text)) return false;
+    const r = turnInfo(context).recognition;
+    return r.score >= SURE_ELSEWHERE && r.intent !== OUT_OF_SCOPE && r.intent !== this.ownIntent;
   }
 
   /** The final answer to a change's confirmation: only an explicit yes does it. */

@@ -14,7 +14,7 @@ export class RefundDialog extends OrderDialog {
   static readonly id = 'refundRequest';
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
-    super(RefundDialog.id, orders, proofs, acting);
+    super(RefundDialog.id, orders, proofs, acting, 'refund.request');
     this.addDialog(new TextPrompt('reason'));
     this.addDialog(
       new WaterfallDialog('main', [
@@ -22,7 +22,7 @@ export class RefundDialog extends OrderDialog {
         ...this.verifySteps(),
         (s) => this.askReason(s),
         (s) => this.confirm(s),
-        (s) => this.recheckYes(s, 'actionRefund', 'refund.request'),
+        (s) => this.recheckYes(s, 'actionRefund'),
         (s) => this.request(s),
       ]),
     );

@@ -11,13 +11,13 @@ export class ReturnDialog extends OrderDialog {
   static readonly id = 'returnRequest';
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
-    super(ReturnDialog.id, orders, proofs, acting);
+    super(ReturnDialog.id, orders, proofs, acting, 'return.request');
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
         ...this.verifySteps(),
         (s) => this.confirm(s),
-        (s) => this.recheckYes(s, 'actionReturn', 'return.request'),
+        (s) => this.recheckYes(s, 'actionReturn'),
         (s) => this.open(s),
       ]),
     );

@@ -206,6 +206,19 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(said(turn)).not.toMatch(/is cancelled|está cancelado/);
   });
 
+  test.each([
+    ['en-US', 'cancel my order 55555', SHORT_REQUEST, /without the code I have not changed order 55555/, /email address of your account/],
+    ['es-ES', 'cancela mi pedido 55555', SHORT_REQUEST_ES, /sin el código no he cambiado el pedido 55555/, /correo electrónico de tu cuenta/],
+  ])('%s: the same at the one-time code question', async (locale, ask, request, kept, handled) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    expect(said(await chat.say('ana@example.com'))).toMatch(/6-digit code|código de 6 cifras/);
+    const turn = await chat.say(request);
+    expect(said(turn)).toMatch(kept);
+    expect(said(turn)).toMatch(handled);
+    expect(said(turn)).not.toMatch(/Please type the 6-digit code|Escribe el código de 6 cifras/);
+  });
+
   // 6. A yes to "Did you mean" with two options was not asked which one.
   test.each([
     ['en-US', TWO_OPTIONS, 'yes', /Which one/, ['Track my order', 'Cancel an order', 'None of these'], 'Cancel an order', /order number/],
