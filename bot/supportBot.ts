@@ -150,8 +150,8 @@ export class SupportBot {
           customer.id,
           {
             sentiment: recognition.sentiment,
-            // Clear evidence only (a name like "Robert" once set a profile to Spanish); the channel's locale came first.
-            language: clearLanguage(text),
+            // Clear evidence, and never a name ("call me Robert" once set a profile to Spanish); the channel's locale came first.
+            language: clearLanguage(withoutName(text)),
             conversationId: conversation.id,
             at: message.createdAt,
             newConversation,
@@ -183,7 +183,7 @@ export class SupportBot {
 
     let current = conversation;
     storeOutgoing(this.d, context, () => current);
-    const language = await this.settleLanguage(context, profile, current, text);
+    const language = await this.settleLanguage(context, profile, current, withoutName(text));
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
     if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language, message)) return endTurn(this.d, context, current);

@@ -164,6 +164,24 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(customer.language).not.toBe('es');
   });
 
+  test('a name with Spanish words in it ("call me María de la Luz") switches no language either', async () => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale: undefined });
+    await chat.say('where is my order please');
+    expect(said(await chat.say('call me María de la Luz'))).toMatch(/Nice to meet you, María de la Luz/);
+    expect(said(await chat.say('what are your opening hours'))).not.toMatch(/horario|¿/);
+    expect((await chat.customer()).language).toBe('en');
+  });
+
+  test.each([
+    ['en-US', 'can you call me later'],
+    ['en-US', 'call me back tomorrow'],
+    ['es-ES', 'me llamo pedro y quiero un reembolso'],
+  ])('%s: %j names nobody', async (locale, text) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    expect(said(await chat.say(text))).not.toMatch(/Nice to meet you|Encantado/);
+    expect((await chat.customer()).displayName).toBeUndefined();
+  });
+
   test('a first message clearly in Spanish, without a locale, still gives the profile its language', async () => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale: undefined });
     await chat.say('hola, quiero saber dónde está mi pedido');
