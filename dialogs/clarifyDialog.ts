@@ -16,6 +16,17 @@ export interface ClarifyOptions {
 
 const CHOICE_PROMPT = 'clarifyChoice';
 
+/** "the first one", "la segunda", "the 2nd": which button, by its place (the answer "Which one do you mean?" invites). */
+const ORDINALS: [RegExp, number][] = [
+  [/^(the )?(first|1st)( one)?( please)?$|^(el |la )?(primer|primero|primera|1º|1ª)( opcion)?$/, 0],
+  [/^(the )?(second|2nd)( one)?( please)?$|^(el |la )?(segundo|segunda|2º|2ª)( opcion)?$/, 1],
+  [/^(the )?(third|3rd)( one)?( please)?$|^(el |la )?(tercer|tercero|tercera|3º|3ª)( opcion)?$/, 2],
+];
+
+function ordinal(answer: string): number {
+  return ORDINALS.find(([re]) => re.test(answer))?.[1] ?? -1;
+}
+
 function normalize(s: string): string {
   return s
     .toLowerCase()
@@ -50,7 +61,7 @@ export class ClarifyDialog extends ComponentDialog {
   private async read(step: WaterfallStepContext) {
     const o = step.options as ClarifyOptions;
     const answer = normalize(String(step.result ?? ''));
-    const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : -1;
+    const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : ordinal(answer);
     const picked =
       index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
     // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still

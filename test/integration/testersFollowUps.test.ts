@@ -250,4 +250,16 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(turn.lastButtons).toEqual(buttons);
     expect(said(await chat.say(pick))).toMatch(next);
   });
+
+  test.each([
+    ['en-US', TWO_OPTIONS, 'yes', 'the second one', /order number/],
+    ['es-ES', TWO_OPTIONS_ES, 'sí', 'la segunda', /número de pedido/],
+  ])('%s: "Which one do you mean?" is answered by place too', async (locale, text, yes, second, next) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(text);
+    await chat.say(yes);
+    const turn = await chat.say(second);
+    expect(said(turn)).toMatch(next);
+    expect(said(turn)).not.toMatch(/Which one do you mean|Cuál de ellas/);
+  });
 });
