@@ -53,6 +53,18 @@ export function givenName(text: string): GivenName | undefined {
   return { name: taken.join(' ').slice(0, 60), rest: `${text.slice(0, m.index)} ${text.slice(end)}`.trim() };
 }
 
+/** Words that join a name to what follows it: "Me llamo Pedro y quiero…", "my name is Ana and my order…". */
+const JOINERS = /^(?:[\s,.;:!?¡¿…-]|\b(?:and|but|so|please|y|pero|por favor)\b)+|[\s,.;:!?¡¿…-]+$/iu;
+
+/** What the message asks besides giving a name, when it is more than a word of politeness. */
+export function requestBeside(named: GivenName): string | undefined {
+  const rest = named.rest
+    .replace(/(\s*[,;]\s*){2,}/g, ', ')
+    .replace(JOINERS, '')
+    .replace(JOINERS, '');
+  return rest.split(/\s+/).filter(Boolean).length >= 2 ? rest : undefined;
+}
+
 /**
  * The message without a name given in it: what is read for a request for a person, and for the language, so that
  * "call me Alex Agente" is a name to refuse (profile/reservedNames.ts), never a request for an agent, and "call me

@@ -182,6 +182,18 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect((await chat.customer()).displayName).toBeUndefined();
   });
 
+  test.each([
+    ['es-ES', 'Me llamo Pedro y quiero un reembolso', /Encantado, Pedro/, /número de pedido/, 'Pedro'],
+    ['en-US', 'my name is Ana and I forgot my password', /Nice to meet you, Ana/, /email address of your account/, 'Ana'],
+    ['en-US', 'call me Support and I forgot my password', /cannot use that name/, /email address of your account/, undefined],
+  ])('%s: %j sets (or refuses) the name and answers the request beside it', async (locale, text, name, request, kept) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    const turn = await chat.say(text);
+    expect(said(turn)).toMatch(name);
+    expect(said(turn)).toMatch(request);
+    expect((await chat.customer()).displayName).toBe(kept);
+  });
+
   test('a first message clearly in Spanish, without a locale, still gives the profile its language', async () => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale: undefined });
     await chat.say('hola, quiero saber dónde está mi pedido');
