@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
-import { withdrawsConsent } from '../dialogs/consentWish';
+import { isBareStop, withdrawsConsent } from '../dialogs/consentWish';
 import { readExplicitYes } from '../dialogs/explicitYes';
 import { AppError } from '../core/errors';
 import type { HandoffService } from '../handoff/handoffService';
 import { channelName } from '../locale/intentLabels';
 import type { Actor } from '../review/accessPolicy';
 import type { Store } from '../store/store';
-import { t } from '../locale/replies';
+import { REPLY_LANGUAGES, t } from '../locale/replies';
 import type { ConsentPurpose, Conversation, Customer, Message } from '../models/records';
 import type { Recognition } from '../nlu/recognizer';
 import { ProfileService } from '../profile/profileService';
@@ -80,6 +80,42 @@ export async function answerConsentAsk(
     answer === 'yes' ? t(language, 'staffConsentGranted', { purpose, channel: channelName(ask.channel, language) }) : t(language, 'consentUnchanged'),
   );
   return true;
+}
+
+/**
+ * A bare "stop" ("para") right after the bot told the customer what it does ('Say "stop" at any time.' under a grant
+ * they gave to staff's question; 'Say "stop sending me offers" at any time.' under one they gave the bot): that
+ * purpose is withdrawn, on every channel, and said so. It was once answered "What would you like me to stop?". Only
+ * the bot's message just before counts: with anything said since, the stop is asked about as usual. True when done.
+ */
+export async function stopAsTold(
+  d: SupportBotDeps,
+  context: TurnContext,
+  conversation: Conversation,
+  profile: Customer,
+  message: Message,
+  language: string,
+): Promise<boolean> {
+  if (!isBareStop(message.text) || message.seq < 2) return false;
+  const before = await d.store.listMessages(message.conversationId, { afterSeq: Math.max(0, message.seq - 4), limit: 3 });
+  const last = before.filter((m) => m.seq < message.seq && m.kind === 'message').at(-1);
+  const purpose = last?.role === 'bot' ? toldStop(last.text, profile, conversation.channelId) : undefined;
+  if (!purpose) return false;
+  await d.profiles.setConsent(profile.id, purpose, false, { channel: conversation.channelId, method: 'chat', scope: '*' });
+  await context.sendActivity(t(language, 'consentStopped', { purpose: t(language, `purpose_${purpose}`) }));
+  return true;
+}
+
+/** The purpose a bot message told the customer that "stop" (or the opt-out it quoted) ends, if it was one. */
+function toldStop(text: string, profile: Customer, channelId: string): ConsentPurpose | undefined {
+  const granted = [...profile.consent].reverse().find((e) => e.granted && e.method === 'chat');
+  for (const l of REPLY_LANGUAGES) {
+    const channel = channelName(channelId, l);
+    if (text === t(l, 'marketingGranted', { channel }) || text === t(l, 'marketingKept', { channel })) return 'marketing';
+    const purpose = granted && t(l, `purpose_${granted.purpose}`);
+    if (granted && text === t(l, 'staffConsentGranted', { purpose, channel: channelName(granted.channel, l) })) return granted.purpose;
+  }
+  return undefined;
 }
 
 /** Whether this message withdraws marketing consent, read by the explicit opt-out rules only (dialogs/consentWish.ts). */

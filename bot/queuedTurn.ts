@@ -1,4 +1,5 @@
 import { ActivityTypes, MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
+import { givenName, withoutName } from '../dialogs/givenName';
 import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
 import { turnInfo } from '../dialogs/turnInfo';
 import { formatWaitRange } from '../handoff/handoffService';
@@ -51,7 +52,8 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, conve
     return remindQueued(d, context, conversation, profile, true);
   }
   const decision = d.mainDialog.decision(recognition);
-  const askedAgain = !!findHumanRequest(text) || (decision.kind === 'answer' && decision.intent === 'human.request');
+  // "call me Alex Agente" is a name (refused by the router), not a request for a person again.
+  const askedAgain = !!findHumanRequest(withoutName(text)) || (decision.kind === 'answer' && decision.intent === 'human.request' && !givenName(text));
   if (!askedAgain) {
     const outcome = await d.mainDialog.run(context);
     // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.

@@ -1,7 +1,8 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
-import { recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
+import { givenName, withoutName } from '../dialogs/givenName';
+import { clearLanguage, recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
@@ -9,7 +10,7 @@ import { t } from '../locale/replies';
 import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { answerClosed, readClosedReply, type ClosedReply } from './closedTurn';
-import { answerConsentAsk, honourOptOut, optsOut } from './consentTurn';
+import { answerConsentAsk, honourOptOut, optsOut, stopAsTold } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
 import { failedBefore, markTurn, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
@@ -149,7 +150,8 @@ export class SupportBot {
           customer.id,
           {
             sentiment: recognition.sentiment,
-            language: recognition.language,
+            // Clear evidence, and never a name ("call me Robert" once set a profile to Spanish); the channel's locale came first.
+            language: clearLanguage(withoutName(text)),
             conversationId: conversation.id,
             at: message.createdAt,
             newConversation,
@@ -166,6 +168,7 @@ export class SupportBot {
       // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
       storeOutgoing(this.d, context, () => conversation);
       if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language, message)) return;
+      if (await stopAsTold(this.d, context, conversation, profile, message, conversation.language ?? recognition.language)) return;
       // "Unsubscribe me" is honoured at once even while someone else holds the chat, and confirmed in the transcript.
       if (optsOut(recognition)) {
         await honourOptOut(this.d, context, conversation, profile, conversation.language ?? recognition.language);
@@ -180,10 +183,11 @@ export class SupportBot {
 
     let current = conversation;
     storeOutgoing(this.d, context, () => current);
-    const language = await this.settleLanguage(context, profile, current, text);
+    const language = await this.settleLanguage(context, profile, current, withoutName(text));
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
     if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language, message)) return endTurn(this.d, context, current);
+    if (await stopAsTold(this.d, context, current, profile, message, language.language)) return endTurn(this.d, context, current);
     // Whatever the bot asked last turn is answered by this message or not at all.
     await this.d.mainDialog.lastQuestion(context);
 
@@ -214,10 +218,12 @@ export class SupportBot {
     const { recognition, language } = turnInfo(context);
     const text = recognition.text;
     const decision = this.d.mainDialog.decision(recognition);
-    const sure: Recognition = { ...recognition, intent: decision.kind === 'answer' ? decision.intent : OUT_OF_SCOPE };
+    // "call me Alex Agente": a name being given is no request for a person, whatever the model reads in it.
+    const named = decision.kind === 'answer' && decision.intent === 'human.request' && givenName(text);
+    const sure: Recognition = { ...recognition, intent: decision.kind === 'answer' && !named ? decision.intent : OUT_OF_SCOPE };
     let failures = await this.d.failures.get(context, 0);
 
-    const human = findHumanRequest(text);
+    const human = findHumanRequest(withoutName(text));
     if (human || sure.intent === 'human.request') {
       // "I need a human please, my card was charged twice": the quick part is answered first, then the queue.
       if (human?.rest) await this.d.mainDialog.quickAnswer(context, human.rest);

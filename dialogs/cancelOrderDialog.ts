@@ -14,7 +14,7 @@ export class CancelOrderDialog extends OrderDialog {
   static readonly id = 'cancelOrder';
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
-    super(CancelOrderDialog.id, orders, proofs, acting);
+    super(CancelOrderDialog.id, orders, proofs, acting, 'order.cancel');
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),

@@ -5,7 +5,7 @@ import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
 import { soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
 import { readExplicitYes } from './explicitYes';
-import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
@@ -94,28 +94,31 @@ export class ChangeConsentDialog extends ComponentDialog {
   private async decide(step: WaterfallStepContext) {
     const { conversation, language } = turnInfo(step.context);
     const asked = (step.values as Record<string, string>).asked;
-    if (asked === 'stop') {
-      const answer = answerOf(step);
-      if (answer === 'yes') return this.withdraw(step);
-      return this.unchanged(step, answer === undefined);
-    }
-    if (asked === 'keep') {
-      const answer = answerOf(step);
-      if (answer === 'no') return this.withdraw(step);
-      if (answer === 'yes') {
-        await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(conversation.channelId, language) }));
-        return answered(step);
-      }
-      return this.unchanged(step, true);
-    }
+    const channel = channelName(conversation.channelId, language);
     const explicit = grantAnswer(step);
+    if (asked === 'stop' || asked === 'keep') {
+      // "sí, pero no me mandéis spam" to "keep receiving them?": a yes with a condition is no answer either way (once
+      // its opt-out half unsubscribed at once); asked again once in so many words, nothing changed on a guess.
+      if (explicit === 'unclear')
+        return askYesNo(step, language, t(language, asked === 'stop' ? 'confirmMarketingStopStrict' : 'confirmMarketingKeepStrict', { channel }));
+      return this.decideChange(step, asked, explicit);
+    }
     if (explicit === 'yes') return this.grant(step);
     // "ok", "yeah whatever", "I guess", "sí, pero sin spam": an answer, but not the explicit yes a grant needs; ask
     // once more in so many words.
-    if (explicit === 'unclear') {
-      return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel: channelName(conversation.channelId, language) }));
-    }
+    if (explicit === 'unclear') return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel }));
     return this.refused(step, explicit);
+  }
+
+  /** A clear answer to "Do you want to stop them?" or "keep receiving them?"; anything else changes nothing. */
+  private async decideChange(step: WaterfallStepContext, asked: 'stop' | 'keep', answer: 'yes' | 'no' | 'unclear' | undefined) {
+    const { conversation, language } = turnInfo(step.context);
+    if (answer === (asked === 'stop' ? 'yes' : 'no')) return this.withdraw(step);
+    if (answer === 'yes') {
+      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(conversation.channelId, language) }));
+      return answered(step);
+    }
+    return this.unchanged(step, answer === undefined);
   }
 
   /**
@@ -132,6 +135,8 @@ export class ChangeConsentDialog extends ComponentDialog {
   /** The second asking: unclear again changes nothing and ends the question (the answer was to it, not a request). */
   private async decideStrict(step: WaterfallStepContext) {
     const answer = grantAnswer(step);
+    const asked = (step.values as Record<string, string>).asked;
+    if (asked === 'stop' || asked === 'keep') return this.decideChange(step, asked, answer);
     if (answer === 'yes') return this.grant(step);
     if (answer === 'no') return this.refused(step, 'no');
     return this.unchanged(step, answer === undefined);
@@ -139,7 +144,11 @@ export class ChangeConsentDialog extends ComponentDialog {
 }
 
 /** Words naming what the grant question asks about, which may follow the yes ("sí, las ofertas", "yes, the news"). */
-const GRANT_NAMING = ['the', 'news', 'offers', 'newsletter', 'and', 'las', 'ofertas', 'novedades', 'y', 'recibir', 'receive', 'them', 'vuestras', 'your'];
+const GRANT_NAMING = [
+  ...['the', 'news', 'offers', 'newsletter', 'and', 'las', 'ofertas', 'novedades', 'y', 'recibir', 'receive', 'them', 'vuestras', 'your'],
+  // The keep and stop questions' own verbs: "yes, keep them", "sí, páralas" name the change asked about.
+  ...['keep', 'stop', 'sending', 'seguir', 'recibiéndolas', 'recibiendolas', 'dejar', 'para', 'páralas', 'paralas', 'sigue', 'seguid', 'recibiendo'],
+];
 
 function grantAnswer(step: WaterfallStepContext) {
   return readExplicitYes(typeof step.result === 'string' ? step.result : undefined, { naming: GRANT_NAMING });

@@ -16,6 +16,17 @@ export interface ClarifyOptions {
 
 const CHOICE_PROMPT = 'clarifyChoice';
 
+/** "the first one", "la segunda", "the 2nd": which button, by its place (the answer "Which one do you mean?" invites). */
+const ORDINALS: [RegExp, number][] = [
+  [/^(the )?(first|1st)( one)?( please)?$|^(el |la )?(primer|primero|primera|1º|1ª)( opcion)?$/, 0],
+  [/^(the )?(second|2nd)( one)?( please)?$|^(el |la )?(segundo|segunda|2º|2ª)( opcion)?$/, 1],
+  [/^(the )?(third|3rd)( one)?( please)?$|^(el |la )?(tercer|tercero|tercera|3º|3ª)( opcion)?$/, 2],
+];
+
+function ordinal(answer: string): number {
+  return ORDINALS.find(([re]) => re.test(answer))?.[1] ?? -1;
+}
+
 function normalize(s: string): string {
   return s
     .toLowerCase()
@@ -27,8 +38,8 @@ function normalize(s: string): string {
 
 /**
  * "Did you mean: Track my order / Cancel an order / None of these": asked instead of guessing when the recognizer is
- * unsure. A pick (or a yes to a single suggestion) runs that intent (understood); "none of these" or a no is not
- * understood, answered with what the bot can do; anything else is a new request.
+ * unsure. A pick (or a yes to a single suggestion) runs that intent (understood); a yes to several is asked which;
+ * "none of these" or a no is not understood, answered with what the bot can do; anything else is a new request.
  */
 export class ClarifyDialog extends ComponentDialog {
   static readonly id = 'clarify';
@@ -36,21 +47,21 @@ export class ClarifyDialog extends ComponentDialog {
   constructor() {
     super(ClarifyDialog.id);
     this.addDialog(new TextPrompt(CHOICE_PROMPT));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.read(s)]));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.read(s), (s) => this.read(s)]));
     this.initialDialogId = 'main';
   }
 
-  private async ask(step: WaterfallStepContext) {
+  private async ask(step: WaterfallStepContext, question: 'clarify' | 'clarifyWhich' = 'clarify') {
     const language = turnInfo(step.context).language;
     const { options } = step.options as ClarifyOptions;
     const buttons = [...options.map((o) => intentLabel(o, language)), t(language, 'noneOfThese')];
-    return step.prompt(CHOICE_PROMPT, { prompt: MessageFactory.suggestedActions(buttons, t(language, 'clarify')) });
+    return step.prompt(CHOICE_PROMPT, { prompt: MessageFactory.suggestedActions(buttons, t(language, question)) });
   }
 
   private async read(step: WaterfallStepContext) {
     const o = step.options as ClarifyOptions;
     const answer = normalize(String(step.result ?? ''));
-    const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : -1;
+    const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : ordinal(answer);
     const picked =
       index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
     // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still
@@ -58,6 +69,13 @@ export class ClarifyDialog extends ComponentDialog {
     const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
     const chosen = picked ?? only;
     if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber: o.orderNumber } });
+    // A yes to two or three suggestions says which of them no more than before: asked which, once, with the same
+    // buttons (a yes again is then the router's, which asks what it can do).
+    const values = step.values as { askedWhich?: boolean };
+    if (o.options.length > 1 && readYesNo(answer) === 'yes' && !values.askedWhich) {
+      values.askedWhich = true;
+      return this.ask(step, 'clarifyWhich');
+    }
     const none = REPLY_LANGUAGES.some((l) => normalize(t(l, 'noneOfThese')) === answer) || readYesNo(answer) === 'no';
     if (none) return end(step, { outcome: { kind: 'not_understood' } });
     return end(step, { reroute: true });

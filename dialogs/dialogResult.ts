@@ -25,6 +25,9 @@ export interface DialogEnd {
 export const end = (step: WaterfallStepContext, result: DialogEnd) => step.endDialog(result);
 export const answered = (step: WaterfallStepContext) => end(step, { outcome: { kind: 'answered' } });
 
+/** How sure a message must be of another intent, or of being out of scope, to leave a pending question. */
+export const SURE_ELSEWHERE = 0.9;
+
 /** The prompt every yes/no question uses: free text, read by readYesNo in the next step. */
 export const YES_NO_PROMPT = 'yesNo';
 

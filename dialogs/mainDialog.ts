@@ -19,7 +19,8 @@ import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
-import { DIALOG_FOR_INTENT, FORM_PROMPTS, NAME_RE, ORDER_DIALOGS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
+import { givenName, requestBeside } from './givenName';
+import { DIALOG_FOR_INTENT, FORM_PROMPTS, ORDER_DIALOGS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
 
@@ -227,18 +228,17 @@ export class MainDialog {
       await context.sendActivity(t(language, yesNo === 'no' ? 'bareNo' : 'bareYes'));
       return { kind: 'neutral' };
     }
-    // "call me Maria" / "llámame María": a preference, not an intent the classifier needs to learn.
-    const named = r.text.match(NAME_RE);
+    // "call me Maria", "llámame María": a preference, not an intent to learn; a name passing for us ("Support") is refused.
+    const named = givenName(r.text);
     if (named) {
-      const name = named[2].trim().replace(/\s+/g, ' ').slice(0, 60);
-      // "call me Support": a name that passes for us is refused, saying so.
-      if (!this.d.services.profiles.nameAllowed(name)) {
-        await context.sendActivity(t(language, 'nameReserved'));
-        return { kind: 'answered' };
-      }
-      await this.d.services.profiles.setName(customer.id, name);
-      await context.sendActivity(t(language, 'nameSet', { name }));
-      return { kind: 'answered' };
+      const allowed = this.d.services.profiles.nameAllowed(named.name);
+      if (allowed) await this.d.services.profiles.setName(customer.id, named.name);
+      await context.sendActivity(allowed ? t(language, 'nameSet', { name: named.name }) : t(language, 'nameReserved'));
+      // "Me llamo Pedro y quiero un reembolso": the request beside the name is answered too (it was dropped).
+      const rest = requestBeside(named);
+      if (!rest) return { kind: 'answered' };
+      info.recognition = await this.d.recognizer.recognize(rest, { language });
+      return this.route(context);
     }
     // An e-mail address alone, unasked (first message, or typed at a "Did you mean"): no intent, and the FAQ search
     // once offered "Create an account". Thank them and offer to keep it as a contact, stored only after a yes.

@@ -5,7 +5,8 @@ import type { CodeChallenge, ContactVerification } from '../commerce/contactVeri
 import { maskEmail } from '../commerce/devCodeNotifier';
 import type { OrderService } from '../commerce/orderService';
 import { t, type ReplyKey } from '../locale/replies';
-import { answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import { OUT_OF_SCOPE } from '../nlu/recognizer';
+import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT } from './dialogResult';
 import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
@@ -63,13 +64,15 @@ export abstract class OrderDialog extends ComponentDialog {
     protected readonly orders: OrderService,
     private readonly proofState: StatePropertyAccessor<OrderProofs>,
     private readonly acting?: ActingDeps,
+    /** The intent this dialog acts on: said again at its own questions, it is no new request ("cancel it"). */
+    private readonly ownIntent?: string,
   ) {
     super(id);
     if (acting) {
       this.addDialog(
         new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
           const text = p.recognized.value ?? '';
-          if (acting.verification.codeIn(text) || readYesNo(text) === 'no') return Promise.resolve(true);
+          if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || this.sureElsewhere(p.context, text)) return Promise.resolve(true);
           return Promise.resolve(p.attemptCount >= 2);
         }),
       );
@@ -232,6 +235,8 @@ export abstract class OrderDialog extends ComponentDialog {
     const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
     if (!code) {
       await step.context.sendActivity(t(language, 'verifyCodeStopped', { order: order.number }));
+      // "reset my password" instead of the code: nothing changed, said so, and the request is the router's.
+      if (this.sureElsewhere(step.context, text)) return end(step, { reroute: true });
       return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
     }
     const challenge = state.challenge;
@@ -265,10 +270,29 @@ export abstract class OrderDialog extends ComponentDialog {
     if (strict) return step.next(strict);
     // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
-    if (!answerOf(step) && text.trim().split(/\s+/).length > 3) return step.next(text);
+    if (this.newRequest(step, text)) return step.next(text);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
     return askYesNo(step, language, t(language, 'confirmExplicitYes', { action: t(language, action), order: order.number }));
+  }
+
+  /**
+   * No yes or no but a clear new request: a sentence, another order's number ("where is 12345"), or a short request the
+   * recognizer is sure of ("reset my password"), once asked again as if it were a vague answer. The dialog's own
+   * intent ("cancel it" at "Cancel order 55555?") is no new request.
+   */
+  private newRequest(step: WaterfallStepContext, text: string): boolean {
+    if (answerOf(step)) return false;
+    if (text.trim().split(/\s+/).length > 3) return true;
+    const other = extractOrderNumber(text);
+    return (other !== undefined && other !== this.keptOrder(step).number) || this.sureElsewhere(step.context, text);
+  }
+
+  /** A message without digits that the recognizer is sure asks for something else than this dialog does. */
+  private sureElsewhere(context: TurnContext, text: string): boolean {
+    if (/\d/.test(text) || readYesNo(text)) return false;
+    const r = turnInfo(context).recognition;
+    return r.score >= SURE_ELSEWHERE && r.intent !== OUT_OF_SCOPE && r.intent !== this.ownIntent;
   }
 
   /** The final answer to a change's confirmation: only an explicit yes does it. */

@@ -14,7 +14,7 @@ export class RefundDialog extends OrderDialog {
   static readonly id = 'refundRequest';
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
-    super(RefundDialog.id, orders, proofs, acting);
+    super(RefundDialog.id, orders, proofs, acting, 'refund.request');
     this.addDialog(new TextPrompt('reason'));
     this.addDialog(
       new WaterfallDialog('main', [

@@ -11,7 +11,7 @@ export class ReturnDialog extends OrderDialog {
   static readonly id = 'returnRequest';
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
-    super(ReturnDialog.id, orders, proofs, acting);
+    super(ReturnDialog.id, orders, proofs, acting, 'return.request');
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),

@@ -12,8 +12,6 @@ import { TrackOrderDialog } from './trackOrderDialog';
 
 /** The router's tables (dialogs/mainDialog.ts): which dialog takes an intent, and how pending questions are judged. */
 
-export const NAME_RE = /\b(call me|my name is|llámame|llamame|me llamo)\s+([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*){0,2})/iu;
-
 /** Intent → dialog that takes it. Intents answered from the knowledge file are not listed. */
 export const DIALOG_FOR_INTENT: Record<string, string> = {
   'order.track': TrackOrderDialog.id,
@@ -45,5 +43,4 @@ export const FORM_PROMPTS = new Map([
   [ORDER_PROMPT, 'orderNumber'],
   [ORDER_EMAIL_PROMPT, 'email'],
 ]);
-/** How sure a message must be of another intent, or of being out of scope, to leave a pending question. */
-export const SURE_ELSEWHERE = 0.9;
+export { SURE_ELSEWHERE } from './dialogResult';

@@ -320,6 +320,14 @@ const REPLIES = {
     en: 'You already receive our news and offers (marketing messages) on {channel}. Do you want to keep receiving them?',
     es: 'Ya recibes nuestras novedades y ofertas (mensajes de marketing) por {channel}. ¿Quieres seguir recibiéndolas?',
   },
+  confirmMarketingKeepStrict: {
+    en: 'To be sure: shall I keep sending you news and offers on {channel}? Please answer yes or no.',
+    es: 'Para estar seguros: ¿sigo enviándote novedades y ofertas por {channel}? Responde sí o no.',
+  },
+  confirmMarketingStopStrict: {
+    en: 'To be sure: shall I stop sending you news and offers? Please answer yes or no.',
+    es: 'Para estar seguros: ¿dejo de enviarte novedades y ofertas? Responde sí o no.',
+  },
   marketingKept: {
     en: 'OK, you keep receiving our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'De acuerdo, sigues recibiendo nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',
@@ -335,8 +343,10 @@ const REPLIES = {
     en: 'Done: you will receive {purpose} on {channel}. Say "stop" at any time.',
     es: 'Hecho: recibirás {purpose} por {channel}. Di "para" cuando quieras.',
   },
+  consentStopped: { en: 'Done: you will no longer receive {purpose}.', es: 'Hecho: ya no recibirás {purpose}.' },
   consentUnchanged: { en: 'OK, I changed nothing about news and offers.', es: 'De acuerdo, no he cambiado nada sobre novedades y ofertas.' },
   clarify: { en: 'I want to be sure I understood. Did you mean:', es: 'Quiero asegurarme de entenderte. ¿Te refieres a:' },
+  clarifyWhich: { en: 'Which one do you mean?', es: '¿Cuál de ellas?' },
   noneOfThese: { en: 'None of these', es: 'Ninguna de estas' },
   faqDidItAnswer: { en: 'Did this answer your question?', es: '¿Responde esto a tu pregunta?' },
   faqGlad: { en: 'Glad it helped! Anything else?', es: '¡Me alegro de que te sirva! ¿Algo más?' },
@@ -427,6 +437,7 @@ export function understoodTemplates(): string[] {
     'languageSet',
     'marketingWithdrawn',
     'marketingAlreadyOff',
+    'consentStopped',
     'attachmentMissing',
     'attachmentReceived',
     'attachmentReceivedQueued',
