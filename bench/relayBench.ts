@@ -270,14 +270,20 @@ if (require.main === module) {
         const gc = median(rs.map((r) => r.serverGcMsPerRelay));
         process.stdout.write(`${s}: pooled p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
         if (values.timeline) {
-          process.stdout.write(`  event loop delay p99/max per round ms: ${rs.flatMap((r) => r.loopDelay ?? []).map((l) => `${round(l.p99, 2)}/${round(l.max, 2)}`).join(' ')}\n`);
+          process.stdout.write(
+            `  event loop delay p99/max per round ms: ${rs
+              .flatMap((r) => r.loopDelay ?? [])
+              .map((l) => `${round(l.p99, 2)}/${round(l.max, 2)}`)
+              .join(' ')}\n`,
+          );
           printTimelines(
             rs.flatMap((r) => r.timelines ?? []),
             (line) => process.stdout.write(`  ${line}\n`),
           );
         }
       }
-      if (values.timeline) fs.writeFileSync(values.timeline, JSON.stringify(Object.fromEntries([...runs].map(([s, rs]) => [s, rs.flatMap((r) => r.timelines ?? [])]))));
+      if (values.timeline)
+        fs.writeFileSync(values.timeline, JSON.stringify(Object.fromEntries([...runs].map(([s, rs]) => [s, rs.flatMap((r) => r.timelines ?? [])]))));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -106,7 +106,12 @@ export function traceRelay(): RelayTrace {
   const engineDir = path.dirname(require.resolve('engine.io'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const transport = require(path.join(engineDir, 'transports', 'websocket.js')) as { WebSocket: { prototype: Record<string, (...a: unknown[]) => unknown> } };
-  wrapMethod(transport.WebSocket.prototype, 'send', 'engine.send', (self, a) => `${(a[0] as unknown[]).length} packet(s), writable ${(self as { writable: boolean }).writable}`);
+  wrapMethod(
+    transport.WebSocket.prototype,
+    'send',
+    'engine.send',
+    (self, a) => `${(a[0] as unknown[]).length} packet(s), writable ${(self as { writable: boolean }).writable}`,
+  );
   const wsDir = path.dirname(require.resolve('ws', { paths: [engineDir] }));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sender = require(path.join(wsDir, 'lib', 'sender.js')) as { prototype: Record<string, (...a: unknown[]) => unknown> };
@@ -151,7 +156,8 @@ export function traceRelay(): RelayTrace {
           : code,
         options,
       );
-      if (checkpoints) this.on('message', (m: { checkpoint?: number; ms?: number; r?: string }) => m.checkpoint && stamp('checkpoint', m.checkpoint, m.ms, m.r));
+      if (checkpoints)
+        this.on('message', (m: { checkpoint?: number; ms?: number; r?: string }) => m.checkpoint && stamp('checkpoint', m.checkpoint, m.ms, m.r));
     }
   };
 
@@ -177,4 +183,3 @@ export function traceRelay(): RelayTrace {
     },
   };
 }
-

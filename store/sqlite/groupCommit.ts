@@ -1,3 +1,4 @@
+// Over 400 lines: the group commit's transactions, fsyncs and failure states are one state machine, read whole (see below).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';

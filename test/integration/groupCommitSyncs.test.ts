@@ -35,10 +35,12 @@ afterEach(async () => {
 /** A write in a group of its own (the group commits on the next turn of the event loop). */
 async function write(x: number): Promise<{ settled: () => string; done: Promise<void> }> {
   let state = 'pending';
-  const done = gc.tx(() => gc.stmt('INSERT INTO t (x) VALUES (?)').run(x)).then(
-    () => void (state = 'durable'),
-    (err: { code?: string }) => void (state = `failed ${err.code}`),
-  );
+  const done = gc
+    .tx(() => gc.stmt('INSERT INTO t (x) VALUES (?)').run(x))
+    .then(
+      () => void (state = 'durable'),
+      (err: { code?: string }) => void (state = `failed ${err.code}`),
+    );
   await new Promise((r) => setImmediate(r));
   await new Promise((r) => setImmediate(r));
   return { settled: () => state, done };
