@@ -21,7 +21,7 @@ const AGENTS = 67;
 const ROUNDS = 2;
 const PINGS = 600;
 /** Customers' messages in flight at once in the section's second run (each on a chat of its own). */
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 4;
 /** Relays sent before measuring (JIT, the recognizer's first entity extraction), not counted. */
 const WARM_UP = 20;
 

@@ -1,4 +1,4 @@
-// Over 400 lines: the group commit's transactions, fsyncs and failure states are one state machine, read whole (see below).
+// Over 400 lines: the group commit's transactions, fsyncs and failure states are one state machine, read whole.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -151,9 +151,9 @@ export class GroupCommit {
    * last commit), in its own savepoint: one that throws is rolled back and fails alone. The transaction commits on
    * the next turn of the event loop, or, while MAX_SYNCS earlier commits' fsyncs are still running, when one of them
    * ends (or at MAX_BATCH writes): every write made meanwhile, by any caller, shares one commit and one fsync, and the
-   * busier the disk, the bigger the groups. A write resolves once that commit is durable, or, with `deferSync`, at once: then
-   * its caller awaits sync() before acknowledging it. Semantics are those of serial transactions: better-sqlite3
-   * runs them one after another, and nothing else runs in between.
+   * busier the disk, the bigger the groups. A write resolves once that commit is durable, or, with `deferSync`, at
+   * once: then its caller awaits sync() before acknowledging it. Semantics are those of serial transactions:
+   * better-sqlite3 runs them one after another, and nothing else runs in between.
    */
   tx<T>(fn: () => T, options?: WriteOptions): Promise<T> {
     const refused = this.refusal();
@@ -317,8 +317,8 @@ export class GroupCommit {
   /**
    * Makes everything committed so far durable: fdatasync of the WAL file through our own descriptor (it flushes
    * the file, whichever descriptor asks). Up to MAX_SYNCS run at once; each batch waits for one started after its
-   * own commit, and for the batches before it (commit). A failed fsync stops the store from acknowledging anything again: after one, the kernel may
-   * have dropped the dirty pages, and a later fsync that succeeds would prove nothing.
+   * own commit, and for the batches before it (commit). A failed fsync stops the store from acknowledging anything
+   * again: after one, the kernel may have dropped the dirty pages, and a later fsync that succeeds would prove nothing.
    */
   private syncWal(): Promise<void> {
     if (this.walFd === undefined) {
