@@ -7,6 +7,8 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { positiveNumber, runCli } from '../core/cliArgs';
 import { channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
 import { Child } from './webchatHarness';
+import { printTimelines, timelines, type ClientRelay, type RelayTimeline } from './relayTimeline';
+import type { Stamp } from './relayTrace';
 
 /**
  * `npm run bench` section "relay": 200 conversations held by 67 agents, customer → agent socket and agent → channel
@@ -18,6 +20,8 @@ const HELD = 200;
 const AGENTS = 67;
 const ROUNDS = 2;
 const PINGS = 600;
+/** Customers' messages in flight at once in the section's second run (each on a chat of its own). */
+const IN_FLIGHT = 4;
 /** Relays sent before measuring (JIT, the recognizer's first entity extraction), not counted. */
 const WARM_UP = 20;
 
@@ -34,6 +38,9 @@ export interface RelayRun {
   serverCpuMsPerRelay: number;
   serverGcPerRelay: number;
   serverGcMsPerRelay: number;
+  /** With `timeline`: each measured relay's steps (bench/relayTimeline.ts) and the event loop's delay per round. */
+  timelines?: RelayTimeline[];
+  loopDelay?: { p99: number; max: number }[];
 }
 
 async function command<T>(server: Child, line: string): Promise<T> {
@@ -64,7 +71,17 @@ export async function bareRoundTrips(script = 'relayServer.js'): Promise<number[
 }
 
 /** The app in its own process (`script`, built from any checkout: side-by-side runs of two builds), 200 held chats. */
-export async function relayRun(dir: string, script = 'relayServer.js', profile?: string): Promise<RelayRun> {
+export interface RelayOptions {
+  /** A CPU profile of the server's first round of relays, into this file. */
+  profile?: string;
+  /** Each relay's steps on the server (bench/relayTrace.ts); one relay at a time only. */
+  timeline?: boolean;
+  /** Customers' messages in flight at once, each on a chat of its own (default 1: one after the other). */
+  inFlight?: number;
+}
+
+export async function relayRun(dir: string, script = 'relayServer.js', { profile, timeline = false, inFlight = 1 }: RelayOptions = {}): Promise<RelayRun> {
+  if (timeline && inFlight > 1) throw new Error('a timeline is read one relay at a time (in flight 1)');
   // A local channel that receives what the connector sends to serviceUrl.
   const waiting = new Map<string, (t: bigint) => void>();
   const channel = http.createServer((req, res) => {
@@ -78,7 +95,7 @@ export async function relayRun(dir: string, script = 'relayServer.js', profile?:
     });
   });
   const channelUrl = await listen(channel);
-  const server = new Child(script, ['app', dir, String(AGENTS)]);
+  const server = new Child(script, ['app', dir, String(AGENTS), ...(timeline ? ['trace'] : [])]);
   const sockets: Socket[] = [];
   try {
     const { url, agents } = JSON.parse(await server.line()) as { url: string; agents: { id: string; token: string }[] };
@@ -101,7 +118,12 @@ export async function relayRun(dir: string, script = 'relayServer.js', profile?:
       if (!r.ok) throw new Error(`claim failed: ${JSON.stringify(r.error)}`);
       held.push({ conv, id, socket });
     }
+    const clock = () => performance.timeOrigin + performance.now();
+    const clientRelays: ClientRelay[] = [];
+    const traced: RelayTimeline[] = [];
+    const loopDelay: { p99: number; max: number }[] = [];
     const relay = async (h: (typeof held)[number], text: string): Promise<number> => {
+      const sent = clock();
       const t = process.hrtime.bigint();
       const seen = new Promise<bigint>((resolve) => {
         const fn = (p: { conversationId: string; message: { text: string } }) => {
@@ -113,9 +135,13 @@ export async function relayRun(dir: string, script = 'relayServer.js', profile?:
         h.socket.on('message:new', fn);
       });
       await post(h.conv, text);
-      return Number((await seen) - t) / 1e6;
+      const at = await seen;
+      clientRelays.push({ sent, seen: sent + Number(at - t) / 1e6 });
+      return Number(at - t) / 1e6;
     };
     for (const h of held.slice(0, WARM_UP)) await relay(h, 'status please 9');
+    if (timeline) await command(server, 'timeline');
+    clientRelays.length = 0;
     const inbound: number[] = [];
     const outbound: number[] = [];
     const cpu = { ms: 0, gc: 0, gcMs: 0 };
@@ -123,8 +149,19 @@ export async function relayRun(dir: string, script = 'relayServer.js', profile?:
       // The profile: the first round's customer messages only.
       if (profile && r === 0) await command(server, 'profile');
       const s0 = await stats(server);
-      for (const h of held) inbound.push(await relay(h, `status please ${r}`));
+      // `inFlight` customers at once, each taking the next chat when its message reached the agent.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (next < held.length) inbound.push(await relay(held[next++], `status please ${r}`));
+        }),
+      );
       const s1 = await stats(server);
+      if (timeline) {
+        const { stamps, loop } = await command<{ stamps: Stamp[]; loop: { p99: number; max: number } }>(server, 'timeline');
+        traced.push(...timelines(clientRelays.splice(0), stamps));
+        loopDelay.push(loop);
+      }
       if (profile && r === 0) await command(server, `profiled ${profile}`);
       cpu.ms += s1.cpuMs - s0.cpuMs;
       cpu.gc += s1.gcCount - s0.gcCount;
@@ -144,6 +181,7 @@ export async function relayRun(dir: string, script = 'relayServer.js', profile?:
       serverCpuMsPerRelay: round(cpu.ms / n, 3),
       serverGcPerRelay: round(cpu.gc / n, 3),
       serverGcMsPerRelay: round(cpu.gcMs / n, 3),
+      ...(timeline ? { timelines: traced, loopDelay } : {}),
     };
   } finally {
     sockets.forEach((s) => s.disconnect());
@@ -156,7 +194,10 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
   section('handoff relay, 200 conversations held by agents (server in its own process)');
   const rtt = await bareRoundTrips();
   const run = await relayRun(dir);
+  // Customers write independently: several messages whose commits and fsyncs overlap (the group commit's MAX_SYNCS).
+  const together = await relayRun(dir, 'relayServer.js', { inFlight: IN_FLIGHT });
   const r = {
+    customerToAgentInFlight: { inFlight: IN_FLIGHT, ...summary(together.customerToAgent) },
     customerToAgent: summary(run.customerToAgent),
     agentToChannel: summary(run.agentToChannel),
     bareSocketIoRoundTrip: summary(rtt),
@@ -169,15 +210,24 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
     `${r.customerToAgent.p50}/${r.customerToAgent.p95}/${r.customerToAgent.p99}`,
     `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p95}/${r.bareSocketIoRoundTrip.p99}`,
   ]);
+  rows.push([
+    `relay customer → agent socket ms p50/p95/p99, ${IN_FLIGHT} customers at once`,
+    `${r.customerToAgentInFlight.p50}/${r.customerToAgentInFlight.p95}/${r.customerToAgentInFlight.p99}`,
+    'same baseline',
+  ]);
   rows.push(['relay server CPU ms per customer message', String(r.serverCpuMsPerRelay), `GC ${r.serverGcMsPerRelay} ms per message`]);
   rows.push(['relay agent → channel callback ms p50/p99', `${r.agentToChannel.p50}/${r.agentToChannel.p99}`, 'same baseline']);
   results.relay = r;
 }
 
-const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR]
+const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR] [--timeline FILE] [--in-flight N]
   (after npm run build) the "relay" section of npm run bench alone. --model-cache: a trained model to start from
   (else it trains); --servers: relayServer.js of several builds, run in alternating rounds (default this build's);
-  --rounds: rounds per build (default 1); --profile: a CPU profile of each server's first round of relays, into DIR
+  --rounds: rounds per build (default 1); --profile: a CPU profile of each server's first round of relays, into DIR;
+  --timeline: each relay's steps on the server (bench/relayTrace.ts), their percentiles and the slowest relays printed
+  per build, all timelines written to FILE as JSON (a previous build needs this build's bench/relayServer.js and
+  bench/relayTrace.js copied into its dist); --in-flight: customers' messages in flight at once (default 1), each on
+  a chat of its own
 `;
 
 /**
@@ -194,6 +244,8 @@ if (require.main === module) {
         servers: { type: 'string' },
         rounds: { type: 'string' },
         profile: { type: 'string' },
+        timeline: { type: 'string' },
+        'in-flight': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -203,6 +255,7 @@ if (require.main === module) {
       return 0;
     }
     const rounds = positiveNumber('rounds', values.rounds, 1);
+    const inFlight = positiveNumber('in-flight', values['in-flight'], 1);
     const servers = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
     try {
@@ -210,7 +263,8 @@ if (require.main === module) {
       const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
       for (let i = 0; i < rounds; i++) {
         for (const s of servers) {
-          const run = await relayRun(dir, s, values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`));
+          const profile = values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`);
+          const run = await relayRun(dir, s, { profile, timeline: Boolean(values.timeline), inFlight });
           runs.get(s)!.push(run);
           const x = summary(run.customerToAgent);
           process.stdout.write(
@@ -225,7 +279,21 @@ if (require.main === module) {
         const cpu = median(rs.map((r) => r.serverCpuMsPerRelay));
         const gc = median(rs.map((r) => r.serverGcMsPerRelay));
         process.stdout.write(`${s}: pooled p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
+        if (values.timeline) {
+          process.stdout.write(
+            `  event loop delay p99/max per round ms: ${rs
+              .flatMap((r) => r.loopDelay ?? [])
+              .map((l) => `${round(l.p99, 2)}/${round(l.max, 2)}`)
+              .join(' ')}\n`,
+          );
+          printTimelines(
+            rs.flatMap((r) => r.timelines ?? []),
+            (line) => process.stdout.write(`  ${line}\n`),
+          );
+        }
       }
+      if (values.timeline)
+        fs.writeFileSync(values.timeline, JSON.stringify(Object.fromEntries([...runs].map(([s, rs]) => [s, rs.flatMap((r) => r.timelines ?? [])]))));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -8,25 +8,30 @@ import { Server as IoServer } from 'socket.io';
 import type { App } from '../app/app';
 import { appOn, listen } from './benchKit';
 import { agents } from './webchatHarness';
+import { traceRelay, type RelayTrace } from './relayTrace';
 
 /**
  * The relay section's server in a process of its own (bench/relayBench.ts): a deployment never has its load generator
  * in the server's process, and in one process the clients' allocations and collections (fetch, 67 agent sockets, the
  * channel) count against the server. Spoken to by lines on stdin, answering one JSON line each:
  *
- *   node relayServer.js app DIR AGENTS   → {url, agents:[{id, token}]}; then `find CHANNEL_CONVERSATION` → {id}
+ *   node relayServer.js app DIR AGENTS [trace] → {url, agents:[{id, token}]}; then `find CHANNEL_CONVERSATION` → {id};
+ *                                          with `trace`, `timeline` → {stamps, loop} since the last (bench/relayTrace.ts)
  *   node relayServer.js bare             → {url}: a bare Socket.IO echo (`ping` acked), the baseline
  *
  * and in both `stats` → {cpuMs, gcCount, gcMs} (this process so far), `profile` (a CPU profile starts) and
  * `profiled FILE` (it is written) → {}, `stop` → exits.
  */
 async function main(): Promise<void> {
-  const [mode, dir, count] = process.argv.slice(2);
+  const [mode, dir, count, traced] = process.argv.slice(2);
   let app: App | undefined;
+  let trace: RelayTrace | undefined;
   let close: () => Promise<void>;
   if (mode === 'app') {
+    if (traced === 'trace') trace = traceRelay();
     const started = await appOn(dir, { DATABASE_URL: path.join(dir, `relay-${process.pid}.sqlite`) });
     app = started.app;
+    trace?.attach(app);
     const online = await agents(app, Number(count), 3);
     say({ url: started.url, agents: online });
     close = () => started.app.close();
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
   for await (const line of readline.createInterface({ input: process.stdin })) {
     const [cmd, arg] = line.split(' ');
     if (cmd === 'find' && app) say({ id: (await app.store.findConversationByChannel('bench', arg))?.id ?? null });
+    else if (cmd === 'timeline') say({ stamps: trace?.take() ?? [], loop: trace?.loopDelay() });
     else if (cmd === 'stats') {
       const c = process.cpuUsage();
       say({ cpuMs: (c.user + c.system) / 1000, gcCount, gcMs });

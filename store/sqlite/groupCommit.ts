@@ -1,3 +1,4 @@
+// Over 400 lines: the group commit's transactions, fsyncs and failure states are one state machine, read whole.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,11 +14,17 @@ import { WalCheckpointer } from './walCheckpointer';
 
 /** Writes committed together at most; keeps one flush from holding the event loop too long. */
 const MAX_BATCH = 256;
+/**
+ * fsyncs of the WAL under way at once at most. A group that closes while one runs commits and starts its own at once
+ * instead of waiting for it to end first: a write arriving during a flush waited for that flush and then its own
+ * (about twice a flush); now about one. A third waits, so a busy disk still gets bigger groups, not more flushes.
+ */
+export const MAX_SYNCS = 2;
 
 /** One group-commit transaction: how many writes it holds, and the promise of its commit reaching the disk. */
 interface Batch {
   writes: number;
-  /** Waits for the running fsync to end before it commits. */
+  /** Waits for one of the running fsyncs to end before it commits (MAX_SYNCS). */
   afterSync?: boolean;
   durable: Promise<void>;
   settle: { resolve: () => void; reject: (e: unknown) => void };
@@ -142,11 +149,11 @@ export class GroupCommit {
   /**
    * Group commit. A write runs at once, inside the open IMMEDIATE transaction (begun by the first write since the
    * last commit), in its own savepoint: one that throws is rolled back and fails alone. The transaction commits on
-   * the next turn of the event loop, or, while the previous commit's fsync is still running, when it ends (or at
-   * MAX_BATCH writes): every write made meanwhile, by any caller, shares one commit and one fsync, and the busier
-   * the disk, the bigger the groups. A write resolves once that commit is durable, or, with `deferSync`, at once: then
-   * its caller awaits sync() before acknowledging it. Semantics are those of serial transactions: better-sqlite3
-   * runs them one after another, and nothing else runs in between.
+   * the next turn of the event loop, or, while MAX_SYNCS earlier commits' fsyncs are still running, when one of them
+   * ends (or at MAX_BATCH writes): every write made meanwhile, by any caller, shares one commit and one fsync, and the
+   * busier the disk, the bigger the groups. A write resolves once that commit is durable, or, with `deferSync`, at
+   * once: then its caller awaits sync() before acknowledging it. Semantics are those of serial transactions:
+   * better-sqlite3 runs them one after another, and nothing else runs in between.
    */
   tx<T>(fn: () => T, options?: WriteOptions): Promise<T> {
     const refused = this.refusal();
@@ -216,7 +223,7 @@ export class GroupCommit {
     this.batch = batch;
     setImmediate(() => {
       if (this.batch !== batch) return;
-      if (this.syncing.size) batch.afterSync = true;
+      if (this.syncing.size >= MAX_SYNCS) batch.afterSync = true;
       else this.commit(batch);
     });
     return batch;
@@ -259,15 +266,24 @@ export class GroupCommit {
       }
       return this.lose(batch, storeError(err));
     }
+    const earlier = this.lastDurable;
     this.lastDurable = batch.durable;
     if (this.options.synchronous === 'normal' || this.file === ':memory:') return batch.settle.resolve();
     // Acknowledged only once on disk; meanwhile the event loop goes on, and the next transaction begins.
-    this.syncWal()
-      .then(batch.settle.resolve, (err) => batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err })))
-      .finally(() => {
+    const own = this.syncWal();
+    void own
+      .catch(() => undefined)
+      .then(() => {
         const next = this.batch;
-        if (next?.afterSync && !this.syncing.size) this.commit(next);
+        if (next?.afterSync && this.syncing.size < MAX_SYNCS) this.commit(next);
       });
+    // In commit order, and never after a failed fsync: this batch's frames follow the earlier batches' in the WAL, and
+    // a reader of the file after a crash stops at the first frame lost (the frames' checksums chain), so this batch is
+    // durable only once every earlier one is. With fsyncs overlapping (MAX_SYNCS), this one may end first.
+    Promise.all([earlier, own]).then(
+      () => (this.fatal ? batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: this.fatal })) : batch.settle.resolve()),
+      (err) => batch.settle.reject(new AppError('STORE_UNAVAILABLE', undefined, { cause: err })),
+    );
   }
 
   /**
@@ -300,9 +316,9 @@ export class GroupCommit {
 
   /**
    * Makes everything committed so far durable: fdatasync of the WAL file through our own descriptor (it flushes
-   * the file, whichever descriptor asks). Several may run at once; each batch waits for one started after its
-   * own commit. A failed fsync stops the store from acknowledging anything again: after one, the kernel may
-   * have dropped the dirty pages, and a later fsync that succeeds would prove nothing.
+   * the file, whichever descriptor asks). Up to MAX_SYNCS run at once; each batch waits for one started after its
+   * own commit, and for the batches before it (commit). A failed fsync stops the store from acknowledging anything
+   * again: after one, the kernel may have dropped the dirty pages, and a later fsync that succeeds would prove nothing.
    */
   private syncWal(): Promise<void> {
     if (this.walFd === undefined) {
