@@ -1,6 +1,7 @@
 /** Test tiers live in folders; README lists them. Type checking is done once by `tsc --noEmit` in `npm test`. */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, keeping the trained recognizer across a worker's test files (see the file).
+  testEnvironment: '<rootDir>/test/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

@@ -118,17 +118,16 @@ export async function startCluster(count: number, staff: StaffSpec[], env: Recor
     await auth.createUser({ email: s.email, name: s.email.split('@')[0], password: STAFF_PASSWORD, role: s.role ?? 'agent', capacity: s.capacity ?? 3 });
   await store.close();
 
-  const instances: Instance[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const name = String.fromCharCode(65 + i);
-      const p = await startAppProcess(base);
-      instances.push({ name, url: p.url, process: p, stop: async () => void (await p.kill()) });
-    }
-  } catch (err) {
+  // Started side by side, as a deployment starts them: each takes seconds to load on a busy machine.
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startAppProcess(base)));
+  const instances: Instance[] = started.flatMap((r, i) =>
+    r.status === 'fulfilled' ? [{ name: String.fromCharCode(65 + i), url: r.value.url, process: r.value, stop: async () => void (await r.value.kill()) }] : [],
+  );
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await Promise.all(instances.map((x) => x.stop()));
     await redis.kill();
-    throw err;
+    throw failed.reason;
   }
   return {
     redis,

@@ -17,8 +17,13 @@ function newRecognizer(): { recognizer: NlpRecognizer; cacheFile: string } {
   return { recognizer: new NlpRecognizer(corpus, { maxChars: 2000, cacheFile }), cacheFile };
 }
 
-/** One trained recognizer per jest worker. */
+/**
+ * One trained recognizer per jest worker: the test environment (test/environment.js) keeps it across the worker's
+ * test files. Outside that environment (the environment itself, or another runner), one per module registry.
+ */
 export function sharedRecognizer(): Promise<NlpRecognizer> {
+  const fromWorker = (globalThis as { crmWorkerRecognizer?: () => Promise<NlpRecognizer> }).crmWorkerRecognizer;
+  if (fromWorker) return fromWorker();
   shared ??= (async () => {
     const { recognizer } = newRecognizer();
     await recognizer.train();
