@@ -30,9 +30,18 @@ export function visitorNumber(id: string): number {
   return 1000 + (h % 9000);
 }
 
-/** "Ana López", or for someone who never gave a name "Visitor 4821 · web chat". */
+/**
+ * Customer-supplied text inside a string of ours ("<name> · Customer"), wrapped in a first-strong isolate (U+2068 …
+ * U+2069, what <bdi> does for an element): whatever direction controls it holds end with it, so it cannot reorder
+ * the labels around it. Embeddings and overrides are dropped as well: a name shows its letters in the order stored.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '')}\u2069`;
+}
+
+/** "Ana López" (isolated: see isolate), or for someone who never gave a name "Visitor 4821 · web chat". */
 export function customerLabel(name: string | undefined, customerId: string, channelId?: string): string {
-  if (name?.trim()) return name;
+  if (name?.trim()) return isolate(name);
   const base = `${tr('visitor')} ${visitorNumber(customerId)}`;
   return channelId ? `${base} · ${channelName(channelId)}` : base;
 }
@@ -43,7 +52,7 @@ export function customerLabel(name: string | undefined, customerId: string, chan
  */
 export function identityLabel(i: { channelId: string; userId: string; name?: string }): string {
   const readable = i.name?.trim() || (/^[^\s@]+@[^\s@]+\.[^\s@]+$|^\+?[\d\s()-]{6,}$/.test(i.userId) ? i.userId : undefined);
-  return `${channelName(i.channelId)} · ${readable ?? `${tr('visitor')} ${visitorNumber(i.userId)}`}`;
+  return `${channelName(i.channelId)} · ${readable ? isolate(readable) : `${tr('visitor')} ${visitorNumber(i.userId)}`}`;
 }
 
 /** "45 s", "4 min", "2 h 5 min" */

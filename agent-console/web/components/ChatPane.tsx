@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
-import { channelName, dateTime, timeOfDay } from '../format';
+import { channelName, dateTime, isolate, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
   agentName,
@@ -307,7 +307,7 @@ function eventText(m: Message): string {
     return `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${reason}${who}`;
   }
   if (d.type === 'delivery_failed') return `⚠ ${tr('notDelivered')} (#${String(d.forSeq)})`;
-  if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`;
+  if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${isolate(String(d.comment))}”` : ''}`;
   return m.text;
 }
 
@@ -345,7 +345,8 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
         ) : null}
       </div>
       <AttachmentList m={m} />
-      {m.text}
+      {/* Its own direction, isolated: a customer's text cannot reorder anything around it. */}
+      <bdi dir="auto">{m.text}</bdi>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
-import { channelName, customerLabel, dateTime, timeOfDay } from '../format';
+import { channelName, customerLabel, dateTime, isolate, timeOfDay } from '../format';
 import { ApiError, download } from '../http';
 import { errorText, tr, type Key } from '../i18n';
 import { agents, type ReviewTab } from '../state';
@@ -73,14 +73,16 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   // Customers seen in results, so the customer filter takes a name.
   const customerIds = useMemo(() => {
     const m = new Map<string, string>();
-    for (const r of results) m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId), r.conversation.customerId);
+    // Keyed as typed: without the isolate marks a label carries (format.ts isolate).
+    for (const r of results)
+      m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId).replace(/[\u2068\u2069]/g, ''), r.conversation.customerId);
     return m;
   }, [results]);
 
   const query = (extra: Record<string, string> = {}) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...filters, ...extra })) {
-      const value = (k === 'customer' ? (customerIds.get(v ?? '') ?? v) : v)?.trim();
+      const value = (k === 'customer' ? (customerIds.get((v ?? '').replace(/[\u2068\u2069]/g, '')) ?? v) : v)?.trim();
       if (value) p.set(k, value);
     }
     return p;
@@ -266,7 +268,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
         d.type === 'state'
           ? `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${d.reason ? ` (${reasonText(String(d.reason))})` : ''}${d.agentId || d.toAgentId ? ` · ${staffName(String(d.toAgentId ?? d.agentId))}` : ''}`
           : d.type === 'satisfaction'
-            ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`
+            ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${isolate(String(d.comment))}”` : ''}`
             : m.text;
       return <div class="msg event" key={m.seq} data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${text}`}</div>;
     }
@@ -276,7 +278,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
       <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
         <div class="who">{`${timeOfDay(m.createdAt)} · ${who(m)}${detail}`}</div>
         <AttachmentList m={m} />
-        {m.text}
+        <bdi dir="auto">{m.text}</bdi>
       </div>
     );
   };
@@ -304,7 +306,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
         <dt>{tr('f_reason')}</dt>
         <dd id="t-reason">{reasonText(c.handoffReason)}</dd>
         <dt>{tr('rating')}</dt>
-        <dd id="t-rating">{c.satisfaction ? `${c.satisfaction.score}/5${c.satisfaction.comment ? ` “${c.satisfaction.comment}”` : ''}` : '—'}</dd>
+        <dd id="t-rating">{c.satisfaction ? `${c.satisfaction.score}/5${c.satisfaction.comment ? ` “${isolate(c.satisfaction.comment)}”` : ''}` : '—'}</dd>
         <dt>{tr('f_state')}</dt>
         <dd>{tr(('state_' + c.state) as Key)}</dd>
         <dt>{tr('agents')}</dt>
