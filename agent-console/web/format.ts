@@ -31,15 +31,15 @@ export function visitorNumber(id: string): number {
 }
 
 /**
- * Customer-supplied text inside a string of ours ("<name> · Customer"), wrapped in a first-strong isolate (U+2068 …
- * U+2069, what <bdi> does for an element): whatever direction controls it holds end with it, so it cannot reorder
- * the labels around it. Embeddings and overrides are dropped as well: a name shows its letters in the order stored.
+ * Customer-supplied text shown inside a line of ours ("<name> · Customer"), without the direction controls
+ * (embeddings, overrides, isolates, marks) that could reorder the labels around it: "\u202Enimda adA" shows as
+ * stored. Where the text has its own element it is isolated as well (<bdi>, dir="auto").
  */
 export function isolate(text: string): string {
-  return `\u2068${text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '')}\u2069`;
+  return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
-/** "Ana López" (isolated: see isolate), or for someone who never gave a name "Visitor 4821 · web chat". */
+/** "Ana López" (see isolate), or for someone who never gave a name "Visitor 4821 · web chat". */
 export function customerLabel(name: string | undefined, customerId: string, channelId?: string): string {
   if (name?.trim()) return isolate(name);
   const base = `${tr('visitor')} ${visitorNumber(customerId)}`;

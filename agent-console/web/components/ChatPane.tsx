@@ -316,7 +316,7 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
   // A customer's message always says it is the customer's: whatever name they gave, it never reads as staff or the bot.
   const who =
     m.role === 'customer'
-      ? `${displayName(c)} · ${tr('customer')}`
+      ? ` · ${tr('customer')}`
       : m.role === 'agent'
         ? `${agentName(m.authorId)}${m.kind === 'note' ? ` · ${tr('note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`
         : m.role === 'bot'
@@ -329,6 +329,8 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
   return (
     <div class={`msg ${m.kind === 'message' ? m.role : m.kind}${failed ? ' failed' : ''}`} data-seq={m.seq}>
       <div class="who">
+        {/* The customer's name in its own isolate: nothing in it moves the labels around it. */}
+        {m.role === 'customer' ? <bdi>{displayName(c)}</bdi> : null}
         {`${who} · ${timeOfDay(m.createdAt)}${detail}`}
         {pending ? <span class="status"> · {tr('sending')}</span> : null}
         {failed ? (

@@ -73,16 +73,14 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   // Customers seen in results, so the customer filter takes a name.
   const customerIds = useMemo(() => {
     const m = new Map<string, string>();
-    // Keyed as typed: without the isolate marks a label carries (format.ts isolate).
-    for (const r of results)
-      m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId).replace(/[\u2068\u2069]/g, ''), r.conversation.customerId);
+    for (const r of results) m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId), r.conversation.customerId);
     return m;
   }, [results]);
 
   const query = (extra: Record<string, string> = {}) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...filters, ...extra })) {
-      const value = (k === 'customer' ? (customerIds.get((v ?? '').replace(/[\u2068\u2069]/g, '')) ?? v) : v)?.trim();
+      const value = (k === 'customer' ? (customerIds.get(v ?? '') ?? v) : v)?.trim();
       if (value) p.set(k, value);
     }
     return p;
@@ -254,7 +252,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   const staffName = (id?: string) => (id ? (t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone')) : tr('someone'));
   const who = (m: Message) => {
     // Marked as the customer's whatever name they gave (it never reads as staff or the bot).
-    if (m.role === 'customer') return `${customer} · ${tr('customer')}`;
+    if (m.role === 'customer') return ` · ${tr('customer')}`;
     if (m.role === 'bot') return 'Bot';
     if (m.role === 'agent')
       return `${staffName(m.authorId)}${m.kind === 'note' ? ` · ${tr(m.data?.annotation ? 'annotation' : 'note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`;
@@ -276,7 +274,12 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
       m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${m.sentiment.toFixed(2)}` : ''}` : '';
     return (
       <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
-        <div class="who">{`${timeOfDay(m.createdAt)} · ${who(m)}${detail}`}</div>
+        <div class="who">
+          {`${timeOfDay(m.createdAt)} · `}
+          {/* The customer's name in its own isolate: nothing in it moves the labels around it. */}
+          {m.role === 'customer' ? <bdi>{customer}</bdi> : null}
+          {`${who(m)}${detail}`}
+        </div>
         <AttachmentList m={m} />
         <bdi dir="auto">{m.text}</bdi>
       </div>
