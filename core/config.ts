@@ -113,7 +113,7 @@ export interface Config {
     readonly audiences: readonly string[];
     readonly allowedTenants: readonly string[];
   };
-  readonly console: { readonly allowedOrigins: readonly string[] };
+  readonly console: { readonly allowedOrigins: readonly string[]; readonly sessionCheckSeconds: number };
   readonly demoAccounts: boolean;
   /** Web chat over Direct Line 3.0 WebSocket streams, and the outbound bounds of every pushed connection. */
   readonly streams: {
@@ -298,7 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           allowedTenants: list(e.TEAMS_ALLOWED_TENANTS).map((t) => t.toLowerCase()),
         }
       : undefined,
-    console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS) },
+    console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS), sessionCheckSeconds: e.CONSOLE_SESSION_CHECK_SECONDS },
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
     streams: {
       webChat: e.WEBCHAT_STREAM,

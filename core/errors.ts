@@ -16,6 +16,7 @@ export const ErrorCatalogue = {
   AUTH_INVALID: { status: 401, message: 'Credentials or token are invalid' },
   AUTH_EXPIRED: { status: 401, message: 'Session has expired' },
   AUTH_REVOKED: { status: 401, message: 'Session was revoked' },
+  AUTH_DISABLED: { status: 403, message: 'This account is disabled; an admin can enable it again' },
   AUTH_RATE_LIMITED: { status: 429, message: 'Too many sign-in attempts; try later' },
   AUTH_ORIGIN_FORBIDDEN: { status: 403, message: 'Origin is not allowed' },
   AUTH_PASSWORD_WEAK: { status: 400, message: 'The password is too short or too easy to guess' },
