@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
 import { EnvSchema } from './configSchema';
+import { knowledgeFileProblem } from './configFiles';
 import { BOT_FRAMEWORK_SERVICE_URLS, LOCAL_SERVICE_URLS, isCleartextRemote, parseServiceUrlPattern } from './serviceUrls';
 
 /**
@@ -223,6 +224,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch {
       problems.push(`BUSINESS_TIMEZONE: unknown time zone ${e.BUSINESS_TIMEZONE}`);
     }
+  }
+  if (e.KNOWLEDGE_FILE) {
+    const p = knowledgeFileProblem(e.KNOWLEDGE_FILE);
+    if (p) problems.push(`KNOWLEDGE_FILE: ${p}`);
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: problems });
