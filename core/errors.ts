@@ -37,6 +37,7 @@ export const ErrorCatalogue = {
   HANDOFF_NOT_OWNER: { status: 403, message: 'You do not own this conversation' },
   CONSENT_CUSTOMER_ONLY: { status: 409, message: 'Only the customer can grant consent: staff may withdraw it, or ask the customer' },
   CUSTOMER_NOT_SERVED: { status: 403, message: 'Only the agent serving this customer, or a supervisor, may change their profile' },
+  HANDOFF_TRANSFER_TO_SELF: { status: 409, message: 'You already hold this chat; transfer it to someone else or to a skill group' },
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
   HANDOFF_AGENT_OFFLINE: { status: 409, message: 'That agent is offline; choose someone online' },

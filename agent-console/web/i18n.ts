@@ -311,6 +311,7 @@ const STRINGS = {
     es: 'El servicio no puede acceder a su base de datos ahora. Inténtalo en un momento.',
   },
   err_HANDOFF_NOT_FOUND: { en: 'This chat is no longer available to you.', es: 'Este chat ya no está disponible para ti.' },
+  err_HANDOFF_TRANSFER_TO_SELF: { en: 'You already have this chat. Choose someone else.', es: 'Ya tienes este chat. Elige a otra persona.' },
   err_HANDOFF_ALREADY_CLAIMED: { en: 'Another agent has already taken this chat.', es: 'Otro agente ya tomó este chat.' },
   err_HANDOFF_INVALID_TRANSITION: {
     en: 'This chat has changed state, so that is no longer possible.',
