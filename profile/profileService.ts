@@ -63,12 +63,16 @@ export class ProfileService implements ProfileActions {
     return rules;
   }
 
-  /** Replaces the segment rules (validated by the caller); they apply from each profile's next change. */
-  /** Replaces the segment rules (audited with the names, by whoever changed them). */
+  /**
+   * Replaces the segment rules (validated by the caller); they apply from each profile's next change. Audited with
+   * the rules before and after, in full: a replacement by mistake (an empty list) can be put back from the audit log.
+   */
   async setSegmentRules(rules: SegmentRule[], actorId: string): Promise<void> {
+    const before = await this.store.readSegmentRules();
+    const previous = before ? (SegmentRulesSchema.safeParse(before.rules).data ?? before.rules) : DEFAULT_SEGMENTS;
     await this.store.writeSegmentRules(rules);
     this.rules = { at: Date.now(), rules };
-    await this.store.appendAudit({ actorId, action: 'segments.update', data: { names: rules.map((r) => r.name) } });
+    await this.store.appendAudit({ actorId, action: 'segments.update', data: { names: rules.map((r) => r.name), previous, rules } });
   }
 
   /**
