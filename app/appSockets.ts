@@ -51,7 +51,18 @@ export function buildSockets(config: Config, log: Logger, parts: AppParts, httpS
   const consoleOrigins = [...config.console.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])];
   applySocketBackpressure(io, { maxBufferedBytes: config.streams.consoleMaxBufferedBytes, log });
   stream?.attach(httpServer); // upgrades on /v3/directline/conversations/:id/stream; Socket.IO keeps /socket.io
-  const gateway = new ConsoleGateway(io, { store, auth, handoff, events, profiles, review, log, allowedOrigins: consoleOrigins, shared });
+  const gateway = new ConsoleGateway(io, {
+    store,
+    auth,
+    handoff,
+    events,
+    profiles,
+    review,
+    log,
+    allowedOrigins: consoleOrigins,
+    shared,
+    sessionCheckSeconds: config.console.sessionCheckSeconds,
+  });
   gateway.start();
   registerInboxGateway(io, { store, handoff, log, offerTimeoutSeconds: config.handoff.offerTimeoutSeconds, maxMessageChars: config.maxMessageChars });
   const live = registerLiveGateway(io, { store, handoff, events, review, log });

@@ -101,6 +101,8 @@ export class AuthService {
       throw new AppError('AUTH_INVALID', 'Email or password is wrong');
     }
     if (before) await this.store.deleteState([key]);
+    // Said only to whoever knows the password.
+    if (user.disabled) throw new AppError('AUTH_DISABLED');
     const session = await this.issue(user.id);
     await this.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id });
     return { token: `${session.id}.${this.sign(session.id)}`, user: publicUser(user), expiresAt: session.expiresAt };
@@ -116,6 +118,7 @@ export class AuthService {
       await this.store.appendAudit({ action: 'auth.teams_unlinked', data: { tenantId } });
       throw new AppError('AUTH_TEAMS_NOT_LINKED');
     }
+    if (user.disabled) throw new AppError('AUTH_DISABLED');
     const session = await this.issue(user.id);
     await this.store.appendAudit({ actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id, data: { via: 'teams', tenantId } });
     return { token: this.tokenFor(session), user: publicUser(user), expiresAt: session.expiresAt };
@@ -144,12 +147,22 @@ export class AuthService {
     const expected = Buffer.from(this.sign(id));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('AUTH_INVALID');
-    const session = await this.store.getSession(id);
+    return this.check(id);
+  }
+
+  /**
+   * A session and its account as they stand now (a token already checked, or a socket's session checked again):
+   * AUTH_* for one revoked, expired, of a disabled account, or older than the account's last password or role change.
+   */
+  async check(sessionId: string): Promise<AuthContext> {
+    const session = await this.store.getSession(sessionId);
     if (!session) throw new AppError('AUTH_INVALID');
     if (session.revokedAt) throw new AppError('AUTH_REVOKED');
     if (Date.parse(session.expiresAt) <= this.now()) throw new AppError('AUTH_EXPIRED');
     const user = await this.store.getUser(session.userId);
     if (!user) throw new AppError('AUTH_INVALID');
+    if (user.disabled) throw new AppError('AUTH_DISABLED');
+    if (user.sessionsNotBefore && session.createdAt <= user.sessionsNotBefore) throw new AppError('AUTH_REVOKED');
     return { user, session };
   }
 

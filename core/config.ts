@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
 import { EnvSchema } from './configSchema';
+import { knowledgeFileProblem } from './configFiles';
 import { BOT_FRAMEWORK_SERVICE_URLS, LOCAL_SERVICE_URLS, isCleartextRemote, parseServiceUrlPattern } from './serviceUrls';
 
 /**
@@ -113,7 +114,7 @@ export interface Config {
     readonly audiences: readonly string[];
     readonly allowedTenants: readonly string[];
   };
-  readonly console: { readonly allowedOrigins: readonly string[] };
+  readonly console: { readonly allowedOrigins: readonly string[]; readonly sessionCheckSeconds: number };
   readonly demoAccounts: boolean;
   /** Web chat over Direct Line 3.0 WebSocket streams, and the outbound bounds of every pushed connection. */
   readonly streams: {
@@ -224,6 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`BUSINESS_TIMEZONE: unknown time zone ${e.BUSINESS_TIMEZONE}`);
     }
   }
+  if (e.KNOWLEDGE_FILE) {
+    const p = knowledgeFileProblem(e.KNOWLEDGE_FILE);
+    if (p) problems.push(`KNOWLEDGE_FILE: ${p}`);
+  }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: problems });
   }
@@ -298,7 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           allowedTenants: list(e.TEAMS_ALLOWED_TENANTS).map((t) => t.toLowerCase()),
         }
       : undefined,
-    console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS) },
+    console: { allowedOrigins: list(e.CONSOLE_ALLOWED_ORIGINS), sessionCheckSeconds: e.CONSOLE_SESSION_CHECK_SECONDS },
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
     streams: {
       webChat: e.WEBCHAT_STREAM,

@@ -25,6 +25,7 @@ const DEFAULTS = {
   WEBCHAT_STREAM_MAX_BUFFER_BYTES: 256 * 1024, // bytes queued for one web chat stream; past it, writing waits for the client
   WEBCHAT_STREAM_MAX_CONNECTIONS: 20_000, // open web chat streams per process; beyond it pages poll
   CONSOLE_SOCKET_MAX_BUFFER_BYTES: 4 * 1024 * 1024, // bytes queued for one console socket before it is disconnected
+  CONSOLE_SESSION_CHECK_SECONDS: 30, // how often open console sockets have their session checked again (a disable from the CLI), seconds
   MAX_MESSAGE_CHARS: 10_000, // longest customer or agent message accepted on any intake path, characters
   ATTACHMENT_MAX_BYTES: 10 * 1024 * 1024, // largest file uploaded, sent or fetched from a channel, bytes
   ATTACHMENT_URL_SECONDS: 3600, // life of a signed attachment link given to a customer's channel, seconds
@@ -114,6 +115,7 @@ export const EnvSchema = z.object({
     .default(DEFAULTS.OFFER_ROLES)
     .refine((v) => v.split(',').every((r) => ['agent', 'supervisor', 'admin'].includes(r.trim())), 'OFFER_ROLES lists agent, supervisor, admin'),
   CONSOLE_ALLOWED_ORIGINS: z.string().optional(),
+  CONSOLE_SESSION_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULTS.CONSOLE_SESSION_CHECK_SECONDS),
   EXTERNAL_HANDOFF_CHANNELS: z.string().optional(),
   BUSINESS_HOURS: z
     .string()

@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors';
 import type { Conversation, User } from '../models/records';
 import { t } from '../locale/replies';
+import { canSee } from '../review/accessPolicy';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import type { HandoffContext } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
@@ -30,7 +31,7 @@ export class HandoffLifecycle {
       actorId: agentId,
       detail: { agentName: agent.name },
     });
-    if (!r.ok) throw this.claimError(r, agentId);
+    if (!r.ok) throw this.claimError(r, agent);
     await this.presentAsHolder(agent);
     this.ctx.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
     await this.ctx.tell(r.conversation, t(r.conversation.language, 'agentJoined', { name: agent.name }));
@@ -47,10 +48,14 @@ export class HandoffLifecycle {
   }
 
   /** A refused claim or takeover, judged by the state after the race (transition() reads it again), not before. */
-  private claimError(r: Extract<TransitionResult, { ok: false }>, agentId: string): AppError {
+  private claimError(r: Extract<TransitionResult, { ok: false }>, actor: Pick<User, 'id' | 'role'>): AppError {
+    const agentId = actor.id;
     if (r.reason === 'not_found' || !r.current) return new AppError('HANDOFF_NOT_FOUND');
     if (r.reason === 'capacity') return new AppError('HANDOFF_AT_CAPACITY');
+    // Taken by someone else: it was in the queue every agent sees until that moment (the loser of a race is told).
     if (r.current.state === 'agent' && r.current.agentId !== agentId) return new AppError('HANDOFF_ALREADY_CLAIMED');
+    // A closed or bot-state chat they never held answers like one that does not exist (review/accessPolicy.ts).
+    if (!canSee(actor, r.current)) return new AppError('HANDOFF_NOT_FOUND');
     return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${r.current.state}`);
   }
 
@@ -69,7 +74,7 @@ export class HandoffLifecycle {
       actorId: sup.id,
       detail: { takeover: true },
     });
-    if (!r.ok) throw this.claimError(r, sup.id);
+    if (!r.ok) throw this.claimError(r, sup);
     await this.presentAsHolder(sup);
     await this.ctx.store.appendAudit({
       actorId: sup.id,
@@ -196,6 +201,8 @@ export class HandoffLifecycle {
   /** To another agent (compare-and-set on the current owner, respecting the target's capacity) or back to the queue for a skill group. */
   async transfer(agentId: string, conversationId: string, to: { agentId?: string; skill?: string; note?: string }): Promise<Conversation> {
     await this.ctx.owned(agentId, conversationId);
+    // The customer would be told they are passed to a colleague, and nothing would change.
+    if (to.agentId === agentId) throw new AppError('HANDOFF_TRANSFER_TO_SELF');
     const now = new Date().toISOString();
     const detail = { fromAgentId: agentId, toAgentId: to.agentId, skill: to.skill };
     let next: Conversation;

@@ -38,6 +38,8 @@ export class HandoffMessaging {
 
   /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
   async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
+    // Every transport: an empty or blank message would reach the customer as an empty bubble.
+    if (typeof text !== 'string' || !text.trim()) throw new AppError('VALIDATION_FAILED', 'the message is empty');
     const c = await this.ctx.owned(agentId, conversationId);
     const { message, created } = await this.ctx.store.appendMessage({
       conversationId: c.id,

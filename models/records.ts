@@ -237,6 +237,10 @@ export interface User {
   capacity: number;
   presence: Presence;
   passwordHash: string;
+  /** Set by `users disable`: no sign-in, no session, no socket until enabled again. */
+  disabled?: boolean;
+  /** Sessions created at or before this instant are void (a password or role change, a disable). */
+  sessionsNotBefore?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -3,7 +3,8 @@ import { AppError } from '../core/errors';
 import type { ConsentEvent, ContactPoint, Customer } from '../models/records';
 import type { AuditStore, CustomerStore } from '../store/store';
 import { normalizeEmail, normalizePhone } from '../store/storeGuards';
-import type { ProfileService } from './profileService';
+import { REPLY_LANGUAGES } from '../locale/replies';
+import { cleanName, type ProfileService } from './profileService';
 
 /**
  * Customer import from the company's existing CRM (CSV). Columns, by header name (case-insensitive):
@@ -74,7 +75,8 @@ export function parseImport(text: string): { rows: Row[]; errors: ImportReport['
     const e164 = phone ? normalizePhone(phone) : undefined;
     if (phone && !/^\+\d{8,15}$/.test(e164!)) problems.push(`phone "${phone.slice(0, 30)}" is not in international format (+ and 8 to 15 digits)`);
     const language = get('language');
-    if (language && !/^[a-z]{2}$/i.test(language)) problems.push(`language "${language.slice(0, 20)}" is not a two-letter code`);
+    if (language && !(REPLY_LANGUAGES as readonly string[]).includes(language.toLowerCase()))
+      problems.push(`language "${language.slice(0, 20)}" is not supported (${REPLY_LANGUAGES.join(', ')})`);
     const timeZone = get('time_zone');
     if (timeZone && !validTimeZone(timeZone)) problems.push(`unknown time zone "${timeZone.slice(0, 40)}"`);
     const num = (k: string) => {
@@ -96,7 +98,7 @@ export function parseImport(text: string): { rows: Row[]; errors: ImportReport['
       line,
       email: email ? normalizeEmail(email) : undefined,
       phone: e164,
-      name: get('name')?.slice(0, 120),
+      name: get('name'),
       language: language?.toLowerCase(),
       timeZone,
       tags: (get('tags') ?? '')
@@ -120,7 +122,14 @@ export class CustomerImport {
   ) {}
 
   async run(text: string, options: { dryRun: boolean; actorId?: string }): Promise<ImportReport> {
-    const { rows, errors, total } = parseImport(text);
+    const parsed = parseImport(text);
+    const { total, errors } = parsed;
+    // The names customers may not take (staff, the bot, the company) hold for the CRM's names too.
+    const rows = parsed.rows.filter((r) => {
+      if (r.name === undefined || this.profiles.nameAllowed(r.name)) return true;
+      errors.push({ line: r.line, reason: `name "${cleanName(r.name)?.slice(0, 60)}" passes for staff, the bot or the company` });
+      return false;
+    });
     const report: ImportReport = { dryRun: options.dryRun, rows: total, created: 0, merged: 0, duplicatesInFile: 0, errors, merges: [] };
     // Rows for the same person within the file (same email or phone) become one.
     const byKey = new Map<string, Row>();
@@ -188,7 +197,7 @@ export class CustomerImport {
         ? c.consent
         : [...c.consent, { purpose: 'marketing', channel: '*', granted: r.marketing, at: now, source: 'import', method: 'import' }];
     return {
-      displayName: c.displayName || r.name,
+      displayName: c.displayName || cleanName(r.name),
       contacts,
       language: c.language ?? r.language,
       timeZone: c.timeZone || r.timeZone,

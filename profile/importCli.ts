@@ -6,6 +6,7 @@ import { isAppError } from '../core/errors';
 import { createStore } from '../store/createStore';
 import { CustomerImport } from './customerImport';
 import { ProfileService } from './profileService';
+import { ReservedNames, StaffNames } from './reservedNames';
 
 const USAGE = `usage: npm run import -- --file customers.csv [--dry-run]
   imports customers into the store named by DATABASE_URL and prints the report as JSON; --dry-run checks the
@@ -26,10 +27,15 @@ async function main(argv: string[]): Promise<number> {
   const { file, 'dry-run': dryRun } = values;
   if (!file) throw new UsageError('--file is required');
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
-  const store = createStore(loadConfig().store);
+  const config = loadConfig();
+  const store = createStore(config.store);
   await store.init();
   try {
-    const report = await new CustomerImport(store, new ProfileService(store)).run(fs.readFileSync(file, 'utf8'), { dryRun, actorId: 'cli' });
+    // The names the service refuses customers (roles, the company's, staff accounts') are refused here too.
+    const staff = new StaffNames(store);
+    await staff.load();
+    const reservedNames = new ReservedNames({ companyName: config.companyName, staffNames: () => staff.current() });
+    const report = await new CustomerImport(store, new ProfileService(store, { reservedNames })).run(fs.readFileSync(file, 'utf8'), { dryRun, actorId: 'cli' });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return report.errors.length ? 1 : 0;
   } catch (err) {

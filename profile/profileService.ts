@@ -4,7 +4,7 @@ import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../revi
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
 import type { ProfileActions } from './profileActions';
-import { ReservedNames } from './reservedNames';
+import { ReservedNames, withoutBidi } from './reservedNames';
 import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
 
 const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
@@ -63,12 +63,16 @@ export class ProfileService implements ProfileActions {
     return rules;
   }
 
-  /** Replaces the segment rules (validated by the caller); they apply from each profile's next change. */
-  /** Replaces the segment rules (audited with the names, by whoever changed them). */
+  /**
+   * Replaces the segment rules (validated by the caller); they apply from each profile's next change. Audited with
+   * the rules before and after, in full: a replacement by mistake (an empty list) can be put back from the audit log.
+   */
   async setSegmentRules(rules: SegmentRule[], actorId: string): Promise<void> {
+    const before = await this.store.readSegmentRules();
+    const previous = before ? (SegmentRulesSchema.safeParse(before.rules).data ?? before.rules) : DEFAULT_SEGMENTS;
     await this.store.writeSegmentRules(rules);
     this.rules = { at: Date.now(), rules };
-    await this.store.appendAudit({ actorId, action: 'segments.update', data: { names: rules.map((r) => r.name) } });
+    await this.store.appendAudit({ actorId, action: 'segments.update', data: { names: rules.map((r) => r.name), previous, rules } });
   }
 
   /**
@@ -82,7 +86,8 @@ export class ProfileService implements ProfileActions {
     if (found) return found;
     const now = new Date().toISOString();
     // A channel name that passes for the bot, staff or the company is not kept: the customer stays a visitor.
-    const name = this.reserved.allowed(cleanName(user.name));
+    // Judged as sent (with any bidi controls: as shown, too), kept as cleaned.
+    const name = user.name && this.reserved.isReserved(user.name) ? undefined : this.reserved.allowed(cleanName(user.name));
     try {
       return await this.store.createCustomer(
         {
@@ -200,6 +205,7 @@ export class ProfileService implements ProfileActions {
   /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */
   async setName(customerId: string, name: string): Promise<Customer> {
     if (!this.nameAllowed(name)) throw new AppError('VALIDATION_FAILED', 'that name is reserved');
+    name = withoutBidi(name);
     return this.update(customerId, (c) => ({ displayName: name, preferences: { ...c.preferences, preferredName: name } }));
   }
 
@@ -389,9 +395,9 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-/** Channel-supplied names are kept as text, trimmed and bounded; never interpreted. */
-function cleanName(name: string | undefined): string | undefined {
-  const n = name
+/** Channel-supplied names are kept as text, trimmed and bounded, without controls that reorder what they show. */
+export function cleanName(name: string | undefined): string | undefined {
+  const n = (name === undefined ? undefined : withoutBidi(name))
     ?.replace(/[\u0000-\u001f]/g, '')
     .trim()
     .slice(0, 120);

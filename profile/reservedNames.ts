@@ -103,6 +103,16 @@ export function nameSkeleton(name: string): string[] {
     .map((w) => w.replace(/rn/g, 'm').replace(/l/g, 'i'));
 }
 
+/**
+ * Bidirectional controls (embeddings, overrides, isolates, marks): they reorder what a name shows, so
+ * "\u202Enimda adA" reads "Ada admin". Names are kept without them (withoutBidi) and compared as stored and as shown.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+export function withoutBidi(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
 const fold = (words: readonly string[]) => words.join(' ');
 const ROLES = new Set(ROLE_WORDS.map((w) => fold(nameSkeleton(w))));
 const PHRASES = ROLE_PHRASES.map((p) => fold(nameSkeleton(p)));
@@ -121,6 +131,12 @@ export class ReservedNames {
    * o r t"), or it holds a role phrase ("Customer Service") or the company's name; or it is a staff account's name.
    */
   isReserved(name: string): boolean {
+    // An override shows the letters reversed: the name is also compared as read (a reversal covers the whole-name case).
+    if (withoutBidi(name) !== name && this.isReserved([...withoutBidi(name)].reverse().join(''))) return true;
+    return this.reservedAsStored(name);
+  }
+
+  private reservedAsStored(name: string): boolean {
     const words = nameSkeleton(name);
     if (words.length === 0) return false;
     const joined = words.join('');

@@ -20,9 +20,30 @@ export const SEGMENT_FIELDS = [
   'language',
 ] as const;
 
+/** Fields holding text: compared whole (language) or by membership (tag); every other field is a number. */
+const TEXT_OPS: Partial<Record<(typeof SEGMENT_FIELDS)[number], readonly string[]>> = { tag: ['has'], language: ['==', 'has'] };
+
+/** A condition that can match: a number compared with a number, a tag by `has`, a language by a two-letter code. */
 const Condition = z
-  .object({ field: z.enum(SEGMENT_FIELDS), op: z.enum(['>=', '<=', '>', '<', '==', 'has']), value: z.union([z.number(), z.string().max(100)]) })
-  .strict();
+  .object({ field: z.enum(SEGMENT_FIELDS), op: z.enum(['>=', '<=', '>', '<', '==', 'has']), value: z.union([z.number().finite(), z.string().max(100)]) })
+  .strict()
+  .superRefine((c, ctx) => {
+    const text = TEXT_OPS[c.field];
+    const problem = text
+      ? !text.includes(c.op)
+        ? `${c.field} takes ${text.join(' or ')}, not ${c.op}`
+        : typeof c.value !== 'string' || !c.value.trim()
+          ? `${c.field} is compared with text, not ${JSON.stringify(c.value)}`
+          : c.field === 'language' && !/^[a-z]{2}$/.test(c.value)
+            ? `language is a two-letter code in lower case ("en"), not ${JSON.stringify(c.value)}`
+            : undefined
+      : c.op === 'has'
+        ? `${c.field} is a number: compare it with >=, <=, >, < or ==, not has`
+        : typeof c.value !== 'number'
+          ? `${c.field} is a number: compare it with a number, not ${JSON.stringify(c.value)}`
+          : undefined;
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `never matches: ${problem}` });
+  });
 export const SegmentRuleSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower case letters, digits and _'),

@@ -66,6 +66,8 @@ export interface GatewayDeps {
   log: Logger;
   /** Origins allowed besides the server's own. */
   allowedOrigins: readonly string[];
+  /** CONSOLE_SESSION_CHECK_SECONDS: how often open sockets have their session checked again. */
+  sessionCheckSeconds?: number;
   /** Presence deadlines and Redis recovery news, shared across instances when REDIS_URL is set; this process's otherwise. */
   shared?: Pick<SharedState, 'presenceGrace' | 'onRecovered' | 'kind'>;
 }

@@ -1,6 +1,6 @@
 import type { Server as IoServer, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
-import { AppError, toAppError } from '../../core/errors';
+import { AppError, toAppError, type ErrorCode } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { SharedState } from '../../cluster/sharedState';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './protocol';
@@ -17,7 +17,13 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class ConsoleSessions {
   constructor(
     private readonly io: ConsoleServer,
-    private readonly d: { auth: AuthService; log: Logger; allowedOrigins: readonly string[]; shared?: Pick<SharedState, 'kind'> },
+    private readonly d: {
+      auth: AuthService;
+      log: Logger;
+      allowedOrigins: readonly string[];
+      shared?: Pick<SharedState, 'kind'>;
+      sessionCheckSeconds?: number;
+    },
   ) {}
 
   /** Installs the middleware and listens for revocations; answers how to stop listening. */
@@ -36,7 +42,35 @@ export class ConsoleSessions {
     });
     const onRevoked = (sessionId: string) => this.endSessions((s) => s.data.sessionId === sessionId, 'AUTH_REVOKED');
     this.d.auth.events.on('revoked', onRevoked);
-    return () => this.d.auth.events.off('revoked', onRevoked);
+    // Revocations made elsewhere (the users CLI: a disable, a password or role change) reach the store only.
+    const sweep = setInterval(() => void this.recheck(), (this.d.sessionCheckSeconds ?? 30) * 1000);
+    sweep.unref();
+    return () => {
+      clearInterval(sweep);
+      this.d.auth.events.off('revoked', onRevoked);
+    };
+  }
+
+  /** Checks again the session of every socket on this instance; ends those no longer valid (the store unreachable ends none). */
+  private async recheck(): Promise<void> {
+    const sessions = new Set([...this.io.sockets.sockets.values()].map((s) => s.data.sessionId).filter(Boolean));
+    for (const sessionId of sessions) {
+      try {
+        await this.d.auth.check(sessionId);
+      } catch (err) {
+        const code = toAppError(err).code;
+        if (code === 'AUTH_REVOKED' || code === 'AUTH_EXPIRED' || code === 'AUTH_DISABLED' || code === 'AUTH_INVALID')
+          this.endLocal((s) => s.data.sessionId === sessionId, code);
+      }
+    }
+  }
+
+  private endLocal(match: (s: Pick<ConsoleSocket, 'id' | 'data'>) => boolean, code: ErrorCode): void {
+    for (const s of this.io.sockets.sockets.values()) {
+      if (!match(s)) continue;
+      s.emit('session:ended', { code });
+      s.disconnect(true);
+    }
   }
 
   private async authenticate(socket: ConsoleSocket): Promise<void> {

@@ -30,9 +30,18 @@ export function visitorNumber(id: string): number {
   return 1000 + (h % 9000);
 }
 
-/** "Ana López", or for someone who never gave a name "Visitor 4821 · web chat". */
+/**
+ * Customer-supplied text shown inside a line of ours ("<name> · Customer"), without the direction controls
+ * (embeddings, overrides, isolates, marks) that could reorder the labels around it: "\u202Enimda adA" shows as
+ * stored. Where the text has its own element it is isolated as well (<bdi>, dir="auto").
+ */
+export function isolate(text: string): string {
+  return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** "Ana López" (see isolate), or for someone who never gave a name "Visitor 4821 · web chat". */
 export function customerLabel(name: string | undefined, customerId: string, channelId?: string): string {
-  if (name?.trim()) return name;
+  if (name?.trim()) return isolate(name);
   const base = `${tr('visitor')} ${visitorNumber(customerId)}`;
   return channelId ? `${base} · ${channelName(channelId)}` : base;
 }
@@ -43,7 +52,7 @@ export function customerLabel(name: string | undefined, customerId: string, chan
  */
 export function identityLabel(i: { channelId: string; userId: string; name?: string }): string {
   const readable = i.name?.trim() || (/^[^\s@]+@[^\s@]+\.[^\s@]+$|^\+?[\d\s()-]{6,}$/.test(i.userId) ? i.userId : undefined);
-  return `${channelName(i.channelId)} · ${readable ?? `${tr('visitor')} ${visitorNumber(i.userId)}`}`;
+  return `${channelName(i.channelId)} · ${readable ? isolate(readable) : `${tr('visitor')} ${visitorNumber(i.userId)}`}`;
 }
 
 /** "45 s", "4 min", "2 h 5 min" */

@@ -297,6 +297,7 @@ const STRINGS = {
   err_AUTH_REQUIRED: { en: 'Please sign in.', es: 'Inicia sesión.' },
   err_AUTH_INVALID: { en: 'The email or password is not right.', es: 'El correo o la contraseña no son correctos.' },
   err_AUTH_EXPIRED: { en: 'Your session ended. Please sign in again.', es: 'Tu sesión terminó. Vuelve a entrar.' },
+  err_AUTH_DISABLED: { en: 'This account is disabled. Ask an admin.', es: 'Esta cuenta está desactivada. Pregunta a un administrador.' },
   err_AUTH_REVOKED: { en: 'You were signed out. Please sign in again.', es: 'Se cerró tu sesión. Vuelve a entrar.' },
   err_AUTH_RATE_LIMITED: {
     en: 'Too many sign-in attempts. Wait a few minutes and try again.',
@@ -310,6 +311,7 @@ const STRINGS = {
     es: 'El servicio no puede acceder a su base de datos ahora. Inténtalo en un momento.',
   },
   err_HANDOFF_NOT_FOUND: { en: 'This chat is no longer available to you.', es: 'Este chat ya no está disponible para ti.' },
+  err_HANDOFF_TRANSFER_TO_SELF: { en: 'You already have this chat. Choose someone else.', es: 'Ya tienes este chat. Elige a otra persona.' },
   err_HANDOFF_ALREADY_CLAIMED: { en: 'Another agent has already taken this chat.', es: 'Otro agente ya tomó este chat.' },
   err_HANDOFF_INVALID_TRANSITION: {
     en: 'This chat has changed state, so that is no longer possible.',

@@ -73,7 +73,9 @@ describe('handoff rules through the handoff service', () => {
     expect(await codeOf(h.returnToBot(b.id, id))).toBe('HANDOFF_NOT_FOUND');
     expect(await running.app.store.getConversation(id)).toEqual(snapshot);
     await h.close(a.id, id);
-    expect(await codeOf(h.claim(b.id, id))).toBe('HANDOFF_INVALID_TRANSITION');
+    // b never held it: a closed chat they may not see answers like one that does not exist; a, who held it, is told why.
+    expect(await codeOf(h.claim(b.id, id))).toBe('HANDOFF_NOT_FOUND');
+    expect(await codeOf(h.claim(a.id, id))).toBe('HANDOFF_INVALID_TRANSITION');
     expect(await codeOf(h.claim('no-such-agent', id))).toBe('HANDOFF_UNKNOWN_AGENT');
   });
 

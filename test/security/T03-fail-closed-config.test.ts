@@ -4,6 +4,7 @@
  * stack trace, and echo no secret it was given.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -74,4 +75,33 @@ test.each([
   expect(r.stderr).toContain(setting);
   expect(r.stderr).not.toContain(PASSWORD);
   expect(r.stdout).not.toContain('listening');
+});
+
+describe('T03 KNOWLEDGE_FILE is checked with the other settings', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-t03-knowledge-'));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each([
+    ['a missing file', () => path.join(dir, 'nonexistent.json'), /KNOWLEDGE_FILE: cannot read .*nonexistent\.json \(no such file\)/],
+    ['invalid JSON', () => write('broken.json', '{ "returns": { "en": "30 days", '), /KNOWLEDGE_FILE: .*broken\.json is not valid JSON \(/],
+    ['a list, not an object of articles', () => write('list.json', '["returns"]'), /KNOWLEDGE_FILE: .*list\.json must hold a JSON object of articles/],
+    [
+      'no article with both answers',
+      () => write('empty.json', '{"returns": {"en": "30 days"}}'),
+      /KNOWLEDGE_FILE: .*empty\.json holds no article with "en" and "es" answers/,
+    ],
+  ])('%s: exit 78, the file and the problem named with every other problem, no stack trace', async (_name, file, said) => {
+    const r = await run({ KNOWLEDGE_FILE: file(), WEBHOOK_URL: 'https://hooks.example/crm' });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(said);
+    expect(r.stderr).toContain('WEBHOOK_URL and WEBHOOK_SECRET go together');
+    expect(r.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+    expect(r.stderr).not.toContain('SyntaxError');
+    expect(r.stdout).not.toContain('listening');
+  });
 });

@@ -33,13 +33,18 @@ const RESERVED = [
   'Sup\u0440ort', // Cyrillic er for p
   'Ｓｕｐｐｏｒｔ', // full-width
   'Sup\u200bport', // a zero-width space inside
+  '\u202Enimda adA', // a right-to-left override: shown as "Ada admin"
+  '\u202Etroppus', // shown as "support"
+  'Sup\u2066port\u2069', // an isolate inside
+  '\u202Bffats\u202C', // a right-to-left embedding
+  '\u202EreffatS maS', // a staff account's name, reversed
   'Acme Corp',
   'ACME CORP.',
   'Sam Staffer', // a staff account's name
   'sam  STAFFER',
   'Sãm Stäffer',
 ];
-const ORDINARY = ['Ana López', 'Robert', 'Abbott', 'Sam', 'Samantha Staffordshire', 'Botha', 'Supportive Sue'];
+const ORDINARY = ['Ana López', 'Ana \u2067López\u2069', 'Robert', 'Abbott', 'Sam', 'Samantha Staffordshire', 'Botha', 'Supportive Sue'];
 
 describe('T31 a customer cannot take a name that passes for staff, the bot or the company', () => {
   let s: SecurityApp;
@@ -67,7 +72,8 @@ describe('T31 a customer cannot take a name that passes for staff, the bot or th
   test.each(ORDINARY)('an ordinary name %j is kept', async (name) => {
     const user = `u-${randomUUID()}`;
     expect((await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user, name }, text: 'hello' }))).status).toBe(200);
-    expect((await customerOf('test', user)).displayName).toBe(name);
+    // Kept without bidi controls: nothing a name holds can reorder the labels shown around it.
+    expect((await customerOf('test', user)).displayName).toBe(name.replace(/[\u2066-\u2069]/g, ''));
   });
 
   test('the web chat visitor\'s from.name "Support" is not kept', async () => {

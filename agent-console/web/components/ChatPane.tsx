@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
-import { channelName, dateTime, timeOfDay } from '../format';
+import { channelName, dateTime, isolate, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
   agentName,
@@ -307,7 +307,7 @@ function eventText(m: Message): string {
     return `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${reason}${who}`;
   }
   if (d.type === 'delivery_failed') return `⚠ ${tr('notDelivered')} (#${String(d.forSeq)})`;
-  if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`;
+  if (d.type === 'satisfaction') return `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${isolate(String(d.comment))}”` : ''}`;
   return m.text;
 }
 
@@ -316,7 +316,7 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
   // A customer's message always says it is the customer's: whatever name they gave, it never reads as staff or the bot.
   const who =
     m.role === 'customer'
-      ? `${displayName(c)} · ${tr('customer')}`
+      ? ` · ${tr('customer')}`
       : m.role === 'agent'
         ? `${agentName(m.authorId)}${m.kind === 'note' ? ` · ${tr('note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`
         : m.role === 'bot'
@@ -329,6 +329,8 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
   return (
     <div class={`msg ${m.kind === 'message' ? m.role : m.kind}${failed ? ' failed' : ''}`} data-seq={m.seq}>
       <div class="who">
+        {/* The customer's name in its own isolate: nothing in it moves the labels around it. */}
+        {m.role === 'customer' ? <bdi>{displayName(c)}</bdi> : null}
         {`${who} · ${timeOfDay(m.createdAt)}${detail}`}
         {pending ? <span class="status"> · {tr('sending')}</span> : null}
         {failed ? (
@@ -345,7 +347,8 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
         ) : null}
       </div>
       <AttachmentList m={m} />
-      {m.text}
+      {/* Its own direction, isolated: a customer's text cannot reorder anything around it. */}
+      <bdi dir="auto">{m.text}</bdi>
     </div>
   );
 }

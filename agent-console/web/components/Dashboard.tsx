@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationStats, Percentiles } from '../../../store/store';
-import { duration } from '../format';
+import { duration, isolate } from '../format';
 import type { CorpusAddition as Addition } from '../../../models/records';
 import type { CorpusCatalogue as Catalogue, CorpusResponse, ModelStatus } from '../wire';
 import { tr, type Key } from '../i18n';
@@ -229,7 +229,7 @@ function Additions({ list, fail, onChange }: { list: Addition[]; fail: (e: unkno
         <ul id="additions">
           {list.map((a) => (
             <li key={`${a.language}:${a.text}`} data-addition={a.text}>
-              {`${a.text} · ${a.language} · ${a.intent === 'none' ? tr('outOfScope') : a.intent} `}
+              {`${isolate(a.text)} · ${a.language} · ${a.intent === 'none' ? tr('outOfScope') : a.intent} `}
               <button
                 data-remove={a.text}
                 aria-label={`${tr('remove')}: ${a.text}`}

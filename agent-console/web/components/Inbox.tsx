@@ -94,7 +94,9 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
     <li class={`item${active ? ' active' : ''}${offer ? ' offer' : ''}`} data-conversation={c.id} data-kind={kind} aria-posinset={pos} aria-setsize={size}>
       <button class="item-open" aria-current={active ? 'true' : undefined} onClick={() => void open(c.id)}>
         <span class="item-title">
-          <strong>{name}</strong>
+          <strong>
+            <bdi>{name}</bdi>
+          </strong>
           {count ? (
             <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>
               {count}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
-import { channelName, customerLabel, dateTime, timeOfDay } from '../format';
+import { channelName, customerLabel, dateTime, isolate, timeOfDay } from '../format';
 import { ApiError, download } from '../http';
 import { errorText, tr, type Key } from '../i18n';
 import { agents, type ReviewTab } from '../state';
@@ -252,7 +252,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   const staffName = (id?: string) => (id ? (t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone')) : tr('someone'));
   const who = (m: Message) => {
     // Marked as the customer's whatever name they gave (it never reads as staff or the bot).
-    if (m.role === 'customer') return `${customer} · ${tr('customer')}`;
+    if (m.role === 'customer') return ` · ${tr('customer')}`;
     if (m.role === 'bot') return 'Bot';
     if (m.role === 'agent')
       return `${staffName(m.authorId)}${m.kind === 'note' ? ` · ${tr(m.data?.annotation ? 'annotation' : 'note')}` : m.kind === 'whisper' ? ` · ${tr('whisper')}` : ''}`;
@@ -266,7 +266,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
         d.type === 'state'
           ? `${tr(('state_' + String(d.from)) as Key)} → ${tr(('state_' + String(d.to)) as Key)}${d.reason ? ` (${reasonText(String(d.reason))})` : ''}${d.agentId || d.toAgentId ? ` · ${staffName(String(d.toAgentId ?? d.agentId))}` : ''}`
           : d.type === 'satisfaction'
-            ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${String(d.comment)}”` : ''}`
+            ? `${tr('rating')}: ${String(d.score)}/5${d.comment ? ` “${isolate(String(d.comment))}”` : ''}`
             : m.text;
       return <div class="msg event" key={m.seq} data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${text}`}</div>;
     }
@@ -274,9 +274,14 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
       m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${m.sentiment.toFixed(2)}` : ''}` : '';
     return (
       <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
-        <div class="who">{`${timeOfDay(m.createdAt)} · ${who(m)}${detail}`}</div>
+        <div class="who">
+          {`${timeOfDay(m.createdAt)} · `}
+          {/* The customer's name in its own isolate: nothing in it moves the labels around it. */}
+          {m.role === 'customer' ? <bdi>{customer}</bdi> : null}
+          {`${who(m)}${detail}`}
+        </div>
         <AttachmentList m={m} />
-        {m.text}
+        <bdi dir="auto">{m.text}</bdi>
       </div>
     );
   };
@@ -304,7 +309,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
         <dt>{tr('f_reason')}</dt>
         <dd id="t-reason">{reasonText(c.handoffReason)}</dd>
         <dt>{tr('rating')}</dt>
-        <dd id="t-rating">{c.satisfaction ? `${c.satisfaction.score}/5${c.satisfaction.comment ? ` “${c.satisfaction.comment}”` : ''}` : '—'}</dd>
+        <dd id="t-rating">{c.satisfaction ? `${c.satisfaction.score}/5${c.satisfaction.comment ? ` “${isolate(c.satisfaction.comment)}”` : ''}` : '—'}</dd>
         <dt>{tr('f_state')}</dt>
         <dd>{tr(('state_' + c.state) as Key)}</dd>
         <dt>{tr('agents')}</dt>
