@@ -253,6 +253,28 @@ export class HandoffRouting {
   }
 
   /**
+   * An agent who just took a chat (from Unassigned, a takeover, a reassignment) keeps only the offers their free slots
+   * cover, those nearest the head of the queue; the rest are withdrawn (no cool-down: they did not pass on them) and
+   * offered on. Chats held plus offers standing never exceed capacity, so a console never counts an offer its agent
+   * could not accept. Returns the chats whose offer was withdrawn.
+   */
+  async fitOffers(agentId: string, now = Date.now()): Promise<string[]> {
+    const agent = await this.ctx.store.getUser(agentId);
+    if (!agent) return [];
+    const standing = (await this.queue()).filter((q) => this.standingOffer(q, now) === agentId);
+    const free = Math.max(0, agent.capacity - (await this.ctx.store.countActiveChats(agentId)));
+    const withdrawn: string[] = [];
+    for (const q of standing.slice(free)) {
+      const { offeredAt: _withdrawn, ...info } = q.queueInfo ?? { offeredTo: [] };
+      const next = await this.ctx.store.updateConversation(q.id, { queueInfo: info }, { states: ['queued'], version: q.version });
+      if (!next) continue;
+      withdrawn.push(q.id);
+      await this.offer(q.id, now);
+    }
+    return withdrawn;
+  }
+
+  /**
    * The offered agent passes on the chat: their slot is free at once, they are not offered this chat again for the
    * cool-down (OFFER_COOLDOWN_SECONDS), and every waiting chat is offered afresh in queue order (this one to the next
    * agent, a waiting one perhaps to them). Returns who the chat stands offered to now, if anyone.
