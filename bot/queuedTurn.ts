@@ -76,7 +76,7 @@ async function remindQueued(
   asked: CardAction[] = [],
 ): Promise<void> {
   const language = turnInfo(context).language;
-  const ticket = await d.handoff.ticket(conversation);
+  const ticket = await d.handoff.tellTicket(conversation);
   const text =
     ticket.agentsOnline > 0
       ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })

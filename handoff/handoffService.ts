@@ -53,6 +53,10 @@ export class HandoffService {
   ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
     return this.routing.ticket(c, now);
   }
+  /** The place and wait to tell the customer (held to what they were told before), kept as told. */
+  tellTicket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
+    return this.routing.tellTicket(c, now);
+  }
   queue(): Promise<Conversation[]> {
     return this.routing.queue();
   }
