@@ -127,6 +127,8 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     offerCooldownSeconds: config.handoff.offerCooldownSeconds,
     queueNoticeQuietSeconds: config.handoff.queueNoticeQuietSeconds,
+    awayAfterSeconds: config.handoff.queueAwaySeconds,
+    idleAwaySeconds: config.handoff.queueIdleAwaySeconds,
     businessHours: config.handoff.businessHours,
     agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
     channelSendTimeoutMs: config.handoff.channelSendTimeoutMs,

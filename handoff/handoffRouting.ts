@@ -27,7 +27,7 @@ export class HandoffRouting {
       conversationId: c.id,
       to: 'queued',
       cause: 'escalated',
-      from: sourcesOf('queued').filter((s) => s !== 'agent'),
+      from: sourcesOf('queued').filter((s) => s !== 'agent' && s !== 'queued'),
       expectedVersion: c.version,
       patch: { handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, tags },
       detail: { reason: decision.reason, detail: decision.detail },
@@ -141,7 +141,8 @@ export class HandoffRouting {
 
   /** Queued chats in the order they are served: priority first, then who asked for a person first. */
   async queue(): Promise<Conversation[]> {
-    const queued = await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 });
+    // Chats whose customer has gone (customerAway.ts) count ahead of nobody and are offered to nobody.
+    const queued = (await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 })).filter((c) => !c.queueInfo?.awaySince);
     const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
     return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
   }
@@ -225,7 +226,7 @@ export class HandoffRouting {
   /** Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. */
   async offer(conversationId: string, now = Date.now()): Promise<string | undefined> {
     const c = await this.ctx.store.getConversation(conversationId);
-    if (!c || c.state !== 'queued') return undefined;
+    if (!c || c.state !== 'queued' || c.queueInfo?.awaySince) return undefined;
     const standing = this.standingOffer(c, now);
     const best = await this.pickAgent(c, standing ? [standing] : [], now);
     if (!best) return undefined;

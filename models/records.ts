@@ -125,6 +125,15 @@ export interface Conversation {
     offeredAt?: string;
     passedAt?: Record<string, string>;
     /**
+     * Whether the customer is still there (handoff/customerAway.ts): `seenAt` when they last wrote or opened a web chat
+     * stream, `watching` while a stream is open, `leftAt` when the last one closed, `awaySince` when the chat was
+     * marked gone (it then counts ahead of nobody until they come back).
+     */
+    seenAt?: string;
+    watching?: boolean;
+    leftAt?: string;
+    awaySince?: string;
+    /**
      * What the customer was last told (handoff/queueEstimate.ts: later figures keep to it): `at` when (absent on
      * notices from before it was recorded), `waitHigh` the top of the range said, `capacity` the places agents online
      * had then (fewer later is a reason to tell a longer wait).

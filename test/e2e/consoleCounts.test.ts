@@ -125,4 +125,37 @@ describeBrowser('console list counts follow the queue', () => {
     expect((await conversation('count-3')).queueInfo?.offeredAt).toBeUndefined();
     await page.context().close();
   });
+
+  test('a chat whose customer has gone leaves Unassigned for Gone, and comes back when the customer writes', async () => {
+    await running.app.services.auth.createUser({
+      email: 'gail@test.local',
+      name: 'Gail Agent',
+      password: PASSWORD,
+      role: 'agent',
+      capacity: 1,
+      languages: ['en'],
+    });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 640 } })).newPage();
+    await page.goto(`${running.url}/console`);
+    await page.fill('#email', 'gail@test.local');
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    await page.locator('#inbox').waitFor();
+    await page.selectOption('#presence', 'away');
+    await says('count-4', 'I want to talk to a human', 'Greta Gone');
+    const c = await conversation('count-4');
+    await until(page, `document.querySelector('#view-unassigned .count').textContent === '1'`);
+    // An hour without a word from a channel that tells nothing else: gone (QUEUE_IDLE_AWAY_SECONDS).
+    expect((await running.app.services.handoff.sweep(new Date(Date.now() + 3_601_000))).gone).toEqual([c.id]);
+    await until(page, `document.querySelector('#view-gone .count').textContent === '1'`);
+    expect(await counts(page)).toEqual({ mine: 0, offered: 0, unassigned: 0 });
+    await page.click('#view-gone');
+    await page.locator(`#inbox-list[data-view="gone"] [data-conversation="${c.id}"][data-kind="gone"] .meta`, { hasText: /customer gone since/ }).waitFor();
+    await says('count-4', 'sorry, back now', 'Greta Gone');
+    await until(
+      page,
+      `document.querySelector('#view-gone .count').textContent === '0' && document.querySelector('#view-unassigned .count').textContent === '1'`,
+    );
+    await page.context().close();
+  });
 });

@@ -17,7 +17,7 @@ import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload
 /** The signed-in account as the server shows it (GET /api/auth/me). */
 export type Me = PublicUser;
 export type ReviewTab = 'transcripts' | 'dashboard' | 'audit';
-export type InboxView = 'mine' | 'offered' | 'unassigned' | 'all';
+export type InboxView = 'mine' | 'offered' | 'unassigned' | 'gone' | 'all';
 export type Pane = 'list' | 'chat' | 'profile';
 /** One of what GET /api/merge-suggestions returns. */
 export type Suggestion = MergeSuggestionsResponse['suggestions'][number];
