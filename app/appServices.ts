@@ -195,6 +195,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     config.verification,
     config.session.secret,
     deps.clock ?? Date.now,
+    deps.limiters ?? shared.limiters,
   );
   const mainDialog = new MainDialog({
     state: conversationState,
