@@ -1,3 +1,4 @@
+// Over 400 lines: the one gateway of the console's socket requests and of the domain events it pushes; its parts (inbox, live, queue feed, presence, guards) are already apart.
 import type { Server as IoServer, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
 import { askCustomerConsent } from '../../bot/consentTurn';
