@@ -114,6 +114,7 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
   });
   const attachmentLinks = new AttachmentLinks(config.session.secret, config.attachments.urlSeconds);
   if (stream) stream.attachmentUrl = (id) => attachmentLinks.url(ownBaseUrl(config, server.server), id);
+  if (stream) stream.presence = { opened: (id) => parts.handoff.streamOpened(id), closed: (id) => parts.handoff.streamsClosed(id) };
   registerWebChatChannel(server, {
     store,
     adapter,

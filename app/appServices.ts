@@ -127,6 +127,8 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     offerTimeoutSeconds: config.handoff.offerTimeoutSeconds,
     offerCooldownSeconds: config.handoff.offerCooldownSeconds,
     queueNoticeQuietSeconds: config.handoff.queueNoticeQuietSeconds,
+    awayAfterSeconds: config.handoff.queueAwaySeconds,
+    idleAwaySeconds: config.handoff.queueIdleAwaySeconds,
     businessHours: config.handoff.businessHours,
     agentReplyTimeoutSeconds: config.handoff.agentReplyTimeoutSeconds,
     channelSendTimeoutMs: config.handoff.channelSendTimeoutMs,
@@ -193,6 +195,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     config.verification,
     config.session.secret,
     deps.clock ?? Date.now,
+    deps.limiters ?? shared.limiters,
   );
   const mainDialog = new MainDialog({
     state: conversationState,

@@ -16,7 +16,9 @@ const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
  * request stands and where they are, lets them withdraw it, and takes their message (with an e-mail to answer to
  * where the channel cannot reach them later).
  */
-export async function whileQueued(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer): Promise<void> {
+export async function whileQueued(d: SupportBotDeps, context: TurnContext, queued: Conversation, profile: Customer): Promise<void> {
+  // The customer wrote: here (a chat marked gone resumes its place: handoff/customerAway.ts).
+  const conversation = (await d.handoff.customerSeen(queued.id)) ?? queued;
   const { recognition, language } = turnInfo(context);
   const text = recognition.text;
   if (isWithdrawRequest(text)) {
@@ -78,7 +80,7 @@ async function remindQueued(
   asked: CardAction[] = [],
 ): Promise<void> {
   const language = turnInfo(context).language;
-  const ticket = await d.handoff.ticket(conversation);
+  const ticket = await d.handoff.tellTicket(conversation);
   const text =
     ticket.agentsOnline > 0
       ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })

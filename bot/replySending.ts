@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ActivityTypes, DeliveryModes, type Activity, type TurnContext } from 'botbuilder';
 import { turnInfo } from '../dialogs/turnInfo';
 import type { Conversation, Message } from '../models/records';
@@ -19,21 +20,31 @@ export function storeOutgoing(d: SupportBotDeps, context: TurnContext, conversat
     for (const act of activities) {
       if (act.type !== ActivityTypes.Message) continue;
       const c = conversation();
-      const { message } = await d.store.appendMessage(
-        {
-          conversationId: c.id,
-          role: 'bot',
-          kind: 'message',
-          text: typeof act.text === 'string' ? act.text : '',
-          data: outgoingData(act),
-        },
-        DEFERRED,
-      );
+      const text = typeof act.text === 'string' ? act.text : '';
+      const reply = { conversationId: c.id, role: 'bot' as const, kind: 'message' as const, text, data: outgoingData(act) };
+      let { message } = await d.store.appendMessage({ ...reply, activityId: replyId(context, text) }, DEFERRED);
+      // The id was taken by something else than this reply (a customer's activity named like it): stored without.
+      if (message.role !== 'bot') ({ message } = await d.store.appendMessage(reply, DEFERRED));
       if (c.state === 'queued' || c.state === 'agent') context.turnState.set(SHOW_AGENTS, [...shownToAgents(context), { conversation: c, message }]);
     }
     if (!buffered) await d.store.sync();
     return next();
   });
+}
+
+/** Turn state key: how many replies this turn has stored. */
+const REPLIES = Symbol('crm.replies');
+
+/**
+ * The stored id of this turn's n-th reply: the incoming activity's id, n, and the text's digest. A channel's retry of
+ * an activity whose reply was not delivered runs the turn again (turnRetry.ts): the same replies are stored once,
+ * not once per attempt (a reply that differs this time is a reply of its own).
+ */
+function replyId(context: TurnContext, text: string): string | undefined {
+  const n = (context.turnState.get<number | undefined>(REPLIES) ?? 0) + 1;
+  context.turnState.set(REPLIES, n);
+  const id = context.activity.id;
+  return id ? `bot:${id}:${n}:${createHash('sha256').update(text).digest('base64url').slice(0, 12)}` : undefined;
 }
 
 /** The bot's replies in a queued chat this turn, for the agents' screens once the turn's writes are durable. */

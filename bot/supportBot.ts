@@ -13,7 +13,7 @@ import { answerClosed, readClosedReply, type ClosedReply } from './closedTurn';
 import { answerConsentAsk, honourOptOut, optsOut, stopAsTold } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
-import { failedBefore, markTurn, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
+import { failedBefore, markTurn, turnFailure, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
 import { attachmentMeta, currentConversation, DEFERRED, ingestConversation, startFollowUpConversation, type SupportBotDeps } from './turnIntake';
 
 // The turn's parts live beside it: intake (turnIntake.ts), replies (replySending.ts), queued and closed chats.
@@ -133,9 +133,10 @@ export class SupportBot {
       await this.answer(context, { customer, conversation, newConversation, text, attachments, recognition, closedReply, message, retried });
       if (retried) await markTurn(this.d, message, TURN_ANSWERED);
     } catch (err) {
-      // Best effort: the turn already failed; the channel's retry reads this mark and answers again.
-      await markTurn(this.d, message, TURN_FAILED).catch(() => undefined);
-      throw err;
+      // Best effort: the turn already failed; the channel's retry reads this mark and answers again. A retry that
+      // fails again leaves the mark it found (one per message, not one per attempt).
+      if (!retried) await markTurn(this.d, message, TURN_FAILED).catch(() => undefined);
+      throw turnFailure(err);
     }
   }
 

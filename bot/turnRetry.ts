@@ -1,3 +1,4 @@
+import { AppError } from '../core/errors';
 import type { Message } from '../models/records';
 import type { SupportBotDeps } from './turnIntake';
 
@@ -26,4 +27,31 @@ export async function markTurn(d: Pick<SupportBotDeps, 'store'>, m: Message, out
       : 'The bot answered this message when the channel retried.';
   await d.store.appendMessage({ conversationId: m.conversationId, role: 'system', kind: 'event', text, data: { type: outcome, forSeq: m.seq } });
   await d.store.sync();
+}
+
+/** Network failures of a send: the channel's service did not take the reply (down, unreachable, cut off). */
+const NETWORK = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|UND_ERR_\w+)$/;
+
+/**
+ * Whether a turn failed because the customer's channel did not take a reply: a network failure, an HTTP error from
+ * the channel's connector (`statusCode`), or a send given up on (HANDOFF_DELIVERY_FAILED). Looks through the wrappers
+ * (botbuilder-dialogs' DialogContextError keeps the original as `error`, others as `cause`).
+ */
+export function isReplyUndelivered(err: unknown): boolean {
+  for (let e = err as Record<string, unknown> | undefined, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (typeof e.code === 'string' && (NETWORK.test(e.code) || e.code === 'HANDOFF_DELIVERY_FAILED')) return true;
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400) return true;
+    e = (e.error ?? e.cause) as Record<string, unknown> | undefined;
+  }
+  return false;
+}
+
+/**
+ * What the channel is answered when a turn failed after the customer's message was stored: its reply could not be
+ * delivered (502 BOT_REPLY_UNDELIVERED, the message stored: the same activity again gets the reply, stored once), or
+ * the failure as it is (a store error stays 503; anything else the endpoint's own code).
+ */
+export function turnFailure(err: unknown): unknown {
+  if (err instanceof AppError && err.code !== 'HANDOFF_DELIVERY_FAILED') return err;
+  return isReplyUndelivered(err) ? new AppError('BOT_REPLY_UNDELIVERED', undefined, { cause: err, details: { stored: true } }) : err;
 }

@@ -113,6 +113,11 @@ export class WebChatStream implements WebChatStreamHook {
   private readonly usedTokens: UsedTokens;
   /** Signed links to the files messages carry (set by the composition root); absent, files are left out. */
   attachmentUrl?: AttachmentUrl;
+  /**
+   * Told when a stored conversation's first stream here opens and its last one here closes (set by the composition
+   * root: a queued customer whose streams all closed may have gone, handoff/customerAway.ts).
+   */
+  presence?: { opened(conversationId: string): Promise<unknown>; closed(conversationId: string): Promise<unknown> };
 
   constructor(
     private readonly d: {
@@ -283,6 +288,11 @@ export class WebChatStream implements WebChatStreamHook {
     this.buckets[c.bucket].delete(c);
     this.count--;
     c.abort?.();
+    if (!set.size && c.storeId && !this.closed) this.tell('closed', c.storeId);
+  }
+
+  private tell(what: 'opened' | 'closed', conversationId: string): void {
+    this.presence?.[what](conversationId).catch((err: unknown) => this.d.log.warn({ err, conversationId }, `web chat stream ${what}: not recorded`));
   }
 
   /** One reader per connection; news while it reads makes it read again, so nothing stored is skipped. */
@@ -297,6 +307,7 @@ export class WebChatStream implements WebChatStreamHook {
           const conv = await this.d.store.findConversationByChannel(WEBCHAT_CHANNEL, followUpId(c.conversationId, c.followUp + 1));
           if (!conv) return; // no message yet: the first one notifies
           c.storeId = conv.id;
+          this.tell('opened', conv.id);
         }
         const messages = await this.d.store.listMessages(c.storeId, { afterSeq: c.watermark, limit: PAGE });
         if (!messages.length) {

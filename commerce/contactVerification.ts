@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../core/rateLimits';
 
 /**
  * Proving that a chat visitor controls an e-mail address: a one-time code sent there (the contact point on file,
@@ -33,14 +35,19 @@ export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'too_many';
 export type SendResult = { ok: true; challenge: CodeChallenge } | { ok: false; reason: 'rate_limited' };
 
 export class ContactVerification {
-  private readonly sent = new Map<string, number[]>();
+  /** Codes sent per address (its keyed hash: no address is kept in the counter), shared by instances with REDIS_URL. */
+  private readonly sent: RateLimiterAbstract;
 
+  /** `limiters`: where counts live (cluster/sharedState.ts: this process, or Redis shared by every instance). */
   constructor(
     private readonly notifier: CodeNotifier,
     private readonly settings: VerificationSettings,
     private readonly secret: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+    limiters: LimiterFactory = memoryLimiters,
+  ) {
+    this.sent = limiters('verifyCodesPerAddress', { points: settings.codesPerHour, seconds: 3600 });
+  }
 
   get codeLength(): number {
     return this.settings.codeLength;
@@ -62,9 +69,15 @@ export class ContactVerification {
   async send(email: string, language: string): Promise<SendResult> {
     const to = email.trim().toLowerCase();
     const now = this.clock();
-    const recent = (this.sent.get(to) ?? []).filter((at) => now - at < 3_600_000);
-    if (recent.length >= this.settings.codesPerHour) return { ok: false, reason: 'rate_limited' };
-    this.sent.set(to, [...recent, now]);
+    try {
+      // Counted per hour of this service's clock (the key names the hour), so a moved clock moves the window too.
+      const hour = Math.floor(now / 3_600_000);
+      await this.sent.consume(`${createHmac('sha256', this.secret).update(`address:${to}`).digest('base64url')}:${hour}`);
+    } catch (err) {
+      // Over the limit; or a shared counter that cannot answer (its in-process insurance failed too): nothing sent.
+      if (!(err instanceof RateLimiterRes)) throw err;
+      return { ok: false, reason: 'rate_limited' };
+    }
     let code = '';
     for (let i = 0; i < this.settings.codeLength; i++) code += String(randomInt(10));
     const salt = randomBytes(16).toString('hex');

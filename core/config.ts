@@ -46,6 +46,10 @@ export interface Config {
     readonly offerCooldownSeconds: number;
     /** A queued customer whose place did not improve is told their place again after this long, seconds. */
     readonly queueNoticeQuietSeconds: number;
+    /** A queued web chat whose streams have all been closed this long counts as gone, seconds. */
+    readonly queueAwaySeconds: number;
+    /** A queued chat whose customer has not written, with no stream open, this long counts as gone, seconds. */
+    readonly queueIdleAwaySeconds: number;
     /** A customer writing to an agent who has not answered this long is told their message reached them, seconds. */
     readonly agentReplyTimeoutSeconds: number;
     /** Longest wait for the customer's channel to take one message, ms: an agent's send is answered before the console gives up. */
@@ -255,6 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offerTimeoutSeconds: e.OFFER_TIMEOUT_SECONDS,
       offerCooldownSeconds: e.OFFER_COOLDOWN_SECONDS,
       queueNoticeQuietSeconds: e.QUEUE_NOTICE_QUIET_SECONDS,
+      queueAwaySeconds: e.QUEUE_AWAY_SECONDS,
+      queueIdleAwaySeconds: e.QUEUE_IDLE_AWAY_SECONDS,
       agentReplyTimeoutSeconds: e.AGENT_REPLY_TIMEOUT_SECONDS,
       channelSendTimeoutMs: e.CHANNEL_SEND_TIMEOUT_MS,
       offerRoles: list(e.OFFER_ROLES),

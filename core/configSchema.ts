@@ -16,6 +16,8 @@ const DEFAULTS = {
   ESCALATE_AFTER_FAILURES: 2, // consecutive not-understood turns before handoff
   OFFER_TIMEOUT_SECONDS: 60, // an offered chat goes to the next agent after this, seconds
   QUEUE_NOTICE_QUIET_SECONDS: 600, // a queued customer whose place did not improve is told it again after this long, seconds
+  QUEUE_AWAY_SECONDS: 300, // a queued web chat whose streams have all been closed this long is marked gone, seconds
+  QUEUE_IDLE_AWAY_SECONDS: 3600, // a queued chat whose customer has not written (no stream open) this long is marked gone, seconds
   OFFER_COOLDOWN_SECONDS: 120, // an agent who declined a chat (or let its offer time out) is not offered it again for this long, seconds
   CHANNEL_SEND_TIMEOUT_MS: 7000, // longest wait for a customer's channel to take one message (below the console's 10 s), ms
   AGENT_REPLY_TIMEOUT_SECONDS: 120, // a customer writing to an agent silent this long is told their message arrived, seconds
@@ -107,6 +109,8 @@ export const EnvSchema = z.object({
   ESCALATE_AFTER_FAILURES: z.coerce.number().int().min(1).default(DEFAULTS.ESCALATE_AFTER_FAILURES),
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.OFFER_TIMEOUT_SECONDS),
   QUEUE_NOTICE_QUIET_SECONDS: z.coerce.number().int().min(60).max(86_400).default(DEFAULTS.QUEUE_NOTICE_QUIET_SECONDS),
+  QUEUE_AWAY_SECONDS: z.coerce.number().int().min(30).max(86_400).default(DEFAULTS.QUEUE_AWAY_SECONDS),
+  QUEUE_IDLE_AWAY_SECONDS: z.coerce.number().int().min(300).max(604_800).default(DEFAULTS.QUEUE_IDLE_AWAY_SECONDS),
   OFFER_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(DEFAULTS.OFFER_COOLDOWN_SECONDS),
   CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.CHANNEL_SEND_TIMEOUT_MS),
   AGENT_REPLY_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULTS.AGENT_REPLY_TIMEOUT_SECONDS),

@@ -29,6 +29,10 @@ export const ErrorCatalogue = {
   STORE_INVALID_QUERY: { status: 400, message: 'A query value is not a plain value' },
   BOT_ACTIVITY_INVALID: { status: 400, message: 'The activity is malformed' },
   BOT_TURN_FAILED: { status: 500, message: 'The bot could not process the activity' },
+  BOT_REPLY_UNDELIVERED: {
+    status: 502,
+    message: "The message is stored; the bot's reply could not be delivered to the channel. Send the same activity again for it",
+  },
   BOT_CHANNEL_FORBIDDEN: { status: 403, message: 'This conversation belongs to another channel endpoint; nothing was stored' },
   OUTBOUND_URL_UNTRUSTED: { status: 403, message: 'The service URL is not on the trusted list; nothing was sent' },
   HANDOFF_NOT_FOUND: { status: 404, message: 'No such conversation' },

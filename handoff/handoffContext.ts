@@ -19,6 +19,10 @@ export interface HandoffOptions {
   offerCooldownSeconds?: number;
   /** A queued customer whose place did not improve is told it again only after this long, seconds (default 600). */
   queueNoticeQuietSeconds?: number;
+  /** A queued web chat whose streams have all been closed this long is marked gone, seconds (default 300). */
+  awayAfterSeconds?: number;
+  /** A queued chat whose customer has not written, with no stream open, this long is marked gone, seconds (default 3600). */
+  idleAwaySeconds?: number;
   /** When agents work; outside these hours customers are offered to leave a message. */
   businessHours?: BusinessHours;
   /**

@@ -13,6 +13,8 @@ export type TransitionCause =
   | 'agent_offline' // agent → queued (the holder went offline, or stopped answering and is no longer online)
   | 'returned' // agent → bot
   | 'withdrawn' // queued → bot (the customer no longer wants a person)
+  | 'customer_left' // queued → queued, marked gone: counts ahead of nobody
+  | 'customer_back' // queued → queued, gone no more: resumes its place
   | 'closed' // agent → closed
   | 'reopened' // closed → bot (the customer wrote again, or a mention arrived)
   | 'external_started' // bot → external (Bot Framework handoff protocol)

@@ -33,6 +33,7 @@ export class HandoffLifecycle {
     });
     if (!r.ok) throw this.claimError(r, agent);
     await this.presentAsHolder(agent);
+    await this.routing.fitOffers(agentId);
     this.ctx.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
     await this.ctx.tell(r.conversation, t(r.conversation.language, 'agentJoined', { name: agent.name }));
     return r.conversation;
@@ -76,6 +77,7 @@ export class HandoffLifecycle {
     });
     if (!r.ok) throw this.claimError(r, sup);
     await this.presentAsHolder(sup);
+    await this.routing.fitOffers(sup.id);
     await this.ctx.store.appendAudit({
       actorId: sup.id,
       action: 'chat.takeover',
@@ -126,6 +128,7 @@ export class HandoffLifecycle {
       });
       if (!r.ok) throw refused(r);
       next = r.conversation;
+      await this.routing.fitOffers(target.id);
     } else if (to.skill) {
       await this.requireSkill(to.skill);
       const patch = { skill: to.skill, queuedAt: before.queuedAt ?? now, queueInfo: { offeredTo: [] } };
@@ -221,6 +224,7 @@ export class HandoffLifecycle {
       });
       if (!r.ok) throw r.reason === 'capacity' ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity') : new AppError('HANDOFF_NOT_OWNER');
       next = r.conversation;
+      await this.routing.fitOffers(target.id);
     } else if (to.skill) {
       await this.requireSkill(to.skill);
       const r = await this.ctx.move({
@@ -229,7 +233,9 @@ export class HandoffLifecycle {
         cause: 'requeued',
         from: ['agent'],
         expectedAgentId: agentId,
-        patch: { skill: to.skill, queuedAt: now },
+        // A fresh place in the queue: the offers of its first wait ended when it was taken (one still "standing" showed
+        // it as offered to the agent who just sent it away), and that agent passed it on (cool-down).
+        patch: { skill: to.skill, queuedAt: now, queueInfo: { offeredTo: [], passedAt: { [agentId]: now } } },
         actorId: agentId,
         detail,
       });
@@ -254,6 +260,7 @@ export class HandoffLifecycle {
         estimatedWaitSeconds: (await this.routing.ticket(next)).estimatedWaitSeconds,
       });
     await this.ctx.tell(next, t(next.language, 'transferred'));
+    if (next.state === 'queued') await this.routing.offer(next.id);
     return next;
   }
 

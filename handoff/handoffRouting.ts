@@ -4,36 +4,9 @@ import { t } from '../locale/replies';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import type { HandoffContext } from './handoffContext';
 import { sourcesOf } from './handoffStatus';
+import { formatWaitRange, handlingTimes, heldToWhatWasSaid, noticeOf, type QueueTicket } from './queueEstimate';
 
-export interface QueueTicket {
-  position: number;
-  /** The likeliest wait, seconds; -1 when nobody can take the chat now. */
-  estimatedWaitSeconds: number;
-  /** What the estimate may turn out to be, seconds (absent when nobody can take the chat now). */
-  waitRange?: { low: number; high: number };
-  agentsOnline: number;
-}
-
-export function formatWait(seconds: number, language: string | undefined): string {
-  const es = language === 'es';
-  if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
-  const m = Math.round(seconds / 60);
-  if (es) return m === 1 ? 'alrededor de 1 minuto' : `unos ${m} minutos`;
-  return `about ${m} minute${m === 1 ? '' : 's'}`;
-}
-
-/** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */
-export function formatWaitRange(ticket: Pick<QueueTicket, 'estimatedWaitSeconds' | 'waitRange'>, language: string | undefined): string {
-  const r = ticket.waitRange;
-  if (!r) return formatWait(ticket.estimatedWaitSeconds, language);
-  const low = Math.floor(r.low / 60);
-  const high = Math.max(low, Math.ceil(r.high / 60));
-  if (high <= 1) return formatWait(Math.min(r.high, 59), language);
-  if (high - low <= Math.max(1, Math.round(high * 0.2))) return formatWait((r.low + r.high) / 2, language);
-  const es = language === 'es';
-  if (low < 1) return es ? `hasta ${high} minutos` : `up to ${high} minutes`;
-  return es ? `entre ${low} y ${high} minutos` : `${low} to ${high} minutes`;
-}
+export { formatWait, formatWaitRange, type QueueTicket } from './queueEstimate';
 
 /**
  * The queue: escalation and withdrawal, the customer's place and wait, routing and offers (timeouts, capacity),
@@ -45,7 +18,7 @@ export class HandoffRouting {
   /** Bot → queue. Returns the ticket the bot tells the customer. Idempotent for an already-queued chat. */
   async escalate(conversationId: string, decision: EscalationDecision): Promise<QueueTicket> {
     const c = await this.ctx.conversation(conversationId);
-    if (c.state === 'queued') return this.ticket(c);
+    if (c.state === 'queued') return this.tellTicket(c);
     const now = new Date().toISOString();
     const online = this.ctx.isOpen() ? await this.offerableAgents() : [];
     const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
@@ -54,7 +27,7 @@ export class HandoffRouting {
       conversationId: c.id,
       to: 'queued',
       cause: 'escalated',
-      from: sourcesOf('queued').filter((s) => s !== 'agent'),
+      from: sourcesOf('queued').filter((s) => s !== 'agent' && s !== 'queued'),
       expectedVersion: c.version,
       patch: { handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, tags },
       detail: { reason: decision.reason, detail: decision.detail },
@@ -94,13 +67,40 @@ export class HandoffRouting {
    * spread or are few.
    */
   async ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
+    return (await this.estimate(c, now)).ticket;
+  }
+
+  /**
+   * The place and wait to tell the customer now: the fresh ticket held to what they were told before (a wait told
+   * only counts down, a place told never goes back, unless agents went away: queueEstimate.ts), kept as told.
+   */
+  async tellTicket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
+    const { ticket, capacity } = await this.estimate(c, now);
+    const said = heldToWhatWasSaid(ticket, c.queueInfo?.lastNotice, capacity, now);
+    if (said.agentsOnline > 0) await this.keepNotice(c.id, said, capacity, now);
+    return said;
+  }
+
+  /** Records what the customer was told (on the chat as it is now: an offer made meanwhile stays). */
+  private async keepNotice(conversationId: string, said: QueueTicket, capacity: number, now: number): Promise<void> {
+    const fresh = await this.ctx.store.getConversation(conversationId);
+    if (!fresh || fresh.state !== 'queued') return;
+    await this.ctx.store.updateConversation(
+      fresh.id,
+      { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now) } },
+      { states: ['queued'] },
+    );
+  }
+
+  /** The fresh ticket, and the places agents online have in all (`capacity`: fewer later is a reason to say a longer wait). */
+  private async estimate(c: Conversation, now: number): Promise<{ ticket: QueueTicket; capacity: number }> {
     const queue = await this.queue();
     const index = queue.findIndex((q) => q.id === c.id);
     const ahead = index >= 0 ? queue.slice(0, index) : queue;
     const position = ahead.length + 1;
     // Outside business hours nobody counts as available, whatever their presence says.
     const online = this.ctx.isOpen(new Date(now)) ? await this.offerableAgents() : [];
-    if (online.length === 0) return { position, estimatedWaitSeconds: -1, agentsOnline: 0 };
+    if (online.length === 0) return { ticket: { position, estimatedWaitSeconds: -1, agentsOnline: 0 }, capacity: 0 };
     const capacity = online.reduce((n, a) => n + a.capacity, 0);
     // Free slots of agents this chat may be offered to now, and of those cooling down after passing on it.
     let freeNow = 0;
@@ -112,7 +112,7 @@ export class HandoffRouting {
       if (until <= now) freeNow += slots;
       else if (slots > 0) [freeCooling, coolingEnds] = [freeCooling + slots, Math.min(coolingEnds, until)];
     }
-    const handle = await this.handlingTimes();
+    const handle = handlingTimes(await this.ctx.store.listConversations({ states: ['closed'], limit: 200 }), this.ctx.options.defaultHandleSeconds);
     const waitedAhead = Math.max(0, ...ahead.map((q) => (now - Date.parse(q.queuedAt ?? q.updatedAt)) / 1000));
     let low: number;
     let mid: number;
@@ -133,12 +133,16 @@ export class HandoffRouting {
     low = Math.max(low, waitedAhead);
     mid = Math.max(mid, waitedAhead);
     high = Math.max(high, mid, waitedAhead * 1.5);
-    return { position, estimatedWaitSeconds: Math.round(mid), waitRange: { low: Math.round(low), high: Math.round(high) }, agentsOnline: online.length };
+    return {
+      ticket: { position, estimatedWaitSeconds: Math.round(mid), waitRange: { low: Math.round(low), high: Math.round(high) }, agentsOnline: online.length },
+      capacity,
+    };
   }
 
   /** Queued chats in the order they are served: priority first, then who asked for a person first. */
   async queue(): Promise<Conversation[]> {
-    const queued = await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 });
+    // Chats whose customer has gone (customerAway.ts) count ahead of nobody and are offered to nobody.
+    const queued = (await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 })).filter((c) => !c.queueInfo?.awaySince);
     const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
     return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
   }
@@ -169,22 +173,6 @@ export class HandoffRouting {
   private coolingUntil(c: Conversation, agentId: string): number {
     const at = c.queueInfo?.passedAt?.[agentId];
     return at ? Date.parse(at) + (this.ctx.options.offerCooldownSeconds ?? 120) * 1000 : -Infinity;
-  }
-
-  /**
-   * Handling time (accepted → closed) of the last 200 closed chats: median and quartiles, seconds. With fewer than
-   * five, the configured default with a wide range (half to double): the estimate is a guess and says so.
-   */
-  private async handlingTimes(): Promise<{ low: number; median: number; high: number }> {
-    const closed = await this.ctx.store.listConversations({ states: ['closed'], limit: 200 });
-    const times = closed.filter((c) => c.assignedAt && c.closedAt).map((c) => Math.max(30, (Date.parse(c.closedAt!) - Date.parse(c.assignedAt!)) / 1000));
-    times.sort((a, b) => a - b);
-    const at = (p: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(p * times.length) - 1))];
-    if (times.length < 5) {
-      const median = times.length > 0 ? at(0.5) : this.ctx.options.defaultHandleSeconds;
-      return { low: median / 2, median, high: median * 2 };
-    }
-    return { low: at(0.25), median: at(0.5), high: at(0.75) };
   }
 
   /**
@@ -238,7 +226,7 @@ export class HandoffRouting {
   /** Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. */
   async offer(conversationId: string, now = Date.now()): Promise<string | undefined> {
     const c = await this.ctx.store.getConversation(conversationId);
-    if (!c || c.state !== 'queued') return undefined;
+    if (!c || c.state !== 'queued' || c.queueInfo?.awaySince) return undefined;
     const standing = this.standingOffer(c, now);
     const best = await this.pickAgent(c, standing ? [standing] : [], now);
     if (!best) return undefined;
@@ -250,6 +238,28 @@ export class HandoffRouting {
     if (!next) return undefined;
     this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
     return best.id;
+  }
+
+  /**
+   * An agent who just took a chat (from Unassigned, a takeover, a reassignment) keeps only the offers their free slots
+   * cover, those nearest the head of the queue; the rest are withdrawn (no cool-down: they did not pass on them) and
+   * offered on. Chats held plus offers standing never exceed capacity, so a console never counts an offer its agent
+   * could not accept. Returns the chats whose offer was withdrawn.
+   */
+  async fitOffers(agentId: string, now = Date.now()): Promise<string[]> {
+    const agent = await this.ctx.store.getUser(agentId);
+    if (!agent) return [];
+    const standing = (await this.queue()).filter((q) => this.standingOffer(q, now) === agentId);
+    const free = Math.max(0, agent.capacity - (await this.ctx.store.countActiveChats(agentId)));
+    const withdrawn: string[] = [];
+    for (const q of standing.slice(free)) {
+      const { offeredAt: _withdrawn, ...info } = q.queueInfo ?? { offeredTo: [] };
+      const next = await this.ctx.store.updateConversation(q.id, { queueInfo: info }, { states: ['queued'], version: q.version });
+      if (!next) continue;
+      withdrawn.push(q.id);
+      await this.offer(q.id, now);
+    }
+    return withdrawn;
   }
 
   /**
@@ -300,23 +310,15 @@ export class HandoffRouting {
       }
       const fresh = await this.ctx.store.getConversation(c.id);
       if (!fresh || fresh.state !== 'queued') continue;
-      const ticket = await this.ticket(fresh, at);
+      const { ticket: estimate, capacity } = await this.estimate(fresh, at);
       const last = fresh.queueInfo?.lastNotice;
+      const ticket = heldToWhatWasSaid(estimate, last, capacity, at);
       // Told again only when the place improved, or after a long quiet interval: a customer once got six "You are
       // number 1" notices in 4 minutes, the estimate flipping between them as the queue's figures moved.
       const quiet = (this.ctx.options.queueNoticeQuietSeconds ?? 600) * 1000;
       const moved = !last || ticket.position < last.position || at - Date.parse(last.at ?? fresh.queuedAt ?? fresh.updatedAt) >= quiet;
       if (moved && ticket.agentsOnline > 0) {
-        await this.ctx.store.updateConversation(
-          fresh.id,
-          {
-            queueInfo: {
-              ...(fresh.queueInfo ?? { offeredTo: [] }),
-              lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds, at: now.toISOString() },
-            },
-          },
-          { states: ['queued'] },
-        );
+        await this.keepNotice(fresh.id, ticket, capacity, at);
         await this.ctx.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
         notified.push(fresh.id);
       }
@@ -343,7 +345,8 @@ export class HandoffRouting {
 
   /** A chat just queued: the console and webhooks hear of it with its place and wait, and no offer stands yet. */
   private async announceQueued(queued: Conversation, reason: EscalationReason, detail: string): Promise<QueueTicket> {
-    const ticket = await this.ticket(queued);
+    const now = Date.now();
+    const { ticket, capacity } = await this.estimate(queued, now);
     this.ctx.events.emit('conversation.queued', {
       conversation: queued,
       reason,
@@ -351,11 +354,7 @@ export class HandoffRouting {
       position: ticket.position,
       estimatedWaitSeconds: ticket.estimatedWaitSeconds,
     });
-    await this.ctx.store.updateConversation(
-      queued.id,
-      { queueInfo: { offeredTo: [], lastNotice: { position: ticket.position, waitSeconds: ticket.estimatedWaitSeconds, at: new Date().toISOString() } } },
-      { states: ['queued'] },
-    );
+    await this.ctx.store.updateConversation(queued.id, { queueInfo: { offeredTo: [], lastNotice: noticeOf(ticket, capacity, now) } }, { states: ['queued'] });
     return ticket;
   }
 

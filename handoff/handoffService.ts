@@ -6,6 +6,7 @@ import type { HandoffEvents } from './handoffEvents';
 import { HandoffContext, type CustomerChannel, type HandoffOptions } from './handoffContext';
 import { HandoffLifecycle } from './handoffLifecycle';
 import { HandoffMessaging } from './handoffMessaging';
+import { CustomerAway } from './customerAway';
 import { HandoffRouting, type QueueTicket } from './handoffRouting';
 
 export { withinBusinessHours, type BusinessHours, type CustomerChannel, type HandoffOptions, type LastReplies } from './handoffContext';
@@ -25,12 +26,14 @@ export class HandoffService {
   private readonly routing: HandoffRouting;
   private readonly messaging: HandoffMessaging;
   private readonly lifecycle: HandoffLifecycle;
+  private readonly away: CustomerAway;
 
   constructor(store: Store, events: HandoffEvents, channel: CustomerChannel, options: HandoffOptions = { defaultHandleSeconds: 300, offerTimeoutSeconds: 60 }) {
     this.ctx = new HandoffContext(store, events, channel, options);
     this.routing = new HandoffRouting(this.ctx);
     this.messaging = new HandoffMessaging(this.ctx, this.routing);
     this.lifecycle = new HandoffLifecycle(this.ctx, this.routing);
+    this.away = new CustomerAway(this.ctx, this.routing);
   }
 
   isOpen(at = new Date()): boolean {
@@ -53,6 +56,10 @@ export class HandoffService {
   ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
     return this.routing.ticket(c, now);
   }
+  /** The place and wait to tell the customer (held to what they were told before), kept as told. */
+  tellTicket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
+    return this.routing.tellTicket(c, now);
+  }
   queue(): Promise<Conversation[]> {
     return this.routing.queue();
   }
@@ -68,8 +75,26 @@ export class HandoffService {
   decline(agentId: string, conversationId: string): Promise<string | undefined> {
     return this.routing.decline(agentId, conversationId);
   }
-  sweep(now = new Date()): Promise<{ reoffered: string[]; notified: string[] }> {
-    return this.routing.sweep(now);
+  /** The queue's periodic check: gone customers marked first (they count ahead of nobody), then offers and notices. */
+  async sweep(now = new Date()): Promise<{ reoffered: string[]; notified: string[]; gone: string[] }> {
+    const gone = await this.away.markGone(now.getTime());
+    return { ...(await this.routing.sweep(now)), gone };
+  }
+
+  // Customers who left the queue without a word: customerAway.ts
+
+  streamOpened(conversationId: string): Promise<void> {
+    return this.away.streamOpened(conversationId);
+  }
+  streamsClosed(conversationId: string): Promise<void> {
+    return this.away.streamsClosed(conversationId);
+  }
+  /** The customer of a queued chat wrote: here; a gone chat resumes its place. */
+  customerSeen(conversationId: string): Promise<Conversation | null> {
+    return this.away.seen(conversationId);
+  }
+  awayList(): Promise<Conversation[]> {
+    return this.away.list();
   }
   releaseAgentChats(agentId: string): Promise<Conversation[]> {
     return this.routing.releaseAgentChats(agentId);

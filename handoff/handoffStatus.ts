@@ -12,7 +12,8 @@ export const CONVERSATION_STATES: readonly ConversationState[] = ['bot', 'queued
 
 export const TRANSITIONS: Readonly<Record<ConversationState, readonly ConversationState[]>> = {
   bot: ['queued', 'external', 'closed'],
-  queued: ['agent', 'bot', 'closed'],
+  // queued → queued: its customer left, or came back (customerAway.ts); the chat keeps its place.
+  queued: ['queued', 'agent', 'bot', 'closed'],
   // agent → agent is a transfer; agent → queued a transfer to a skill group.
   agent: ['agent', 'queued', 'bot', 'closed'],
   external: ['bot', 'closed'],

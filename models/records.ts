@@ -124,8 +124,21 @@ export interface Conversation {
     offeredTo: string[];
     offeredAt?: string;
     passedAt?: Record<string, string>;
-    /** `at`: when it was told (absent on notices from before it was recorded). */
-    lastNotice?: { position: number; waitSeconds: number; at?: string };
+    /**
+     * Whether the customer is still there (handoff/customerAway.ts): `seenAt` when they last wrote or opened a web chat
+     * stream, `watching` while a stream is open, `leftAt` when the last one closed, `awaySince` when the chat was
+     * marked gone (it then counts ahead of nobody until they come back).
+     */
+    seenAt?: string;
+    watching?: boolean;
+    leftAt?: string;
+    awaySince?: string;
+    /**
+     * What the customer was last told (handoff/queueEstimate.ts: later figures keep to it): `at` when (absent on
+     * notices from before it was recorded), `waitHigh` the top of the range said, `capacity` the places agents online
+     * had then (fewer later is a reason to tell a longer wait).
+     */
+    lastNotice?: { position: number; waitSeconds: number; waitHigh?: number; capacity?: number; at?: string };
   };
   /** Every agent who has held the conversation, in order; kept by the store whenever agentId is set. */
   handledBy?: string[];

@@ -1,3 +1,4 @@
+// Over 400 lines: the one gateway of the console's socket requests and of the domain events it pushes; its parts (inbox, live, queue feed, presence, guards) are already apart.
 import type { Server as IoServer, Socket } from 'socket.io';
 import type { AuthService } from '../../auth/authService';
 import { askCustomerConsent } from '../../bot/consentTurn';
@@ -112,7 +113,8 @@ export class ConsoleGateway {
     this.sessions = new ConsoleSessions(io, d);
     // Each instance numbers its own deltas and sends them to its own sockets only (a console talks to one instance).
     this.queue = new QueueFeed(
-      async () => this.views(await this.d.handoff.queue()),
+      // The queue in serving order, then the chats whose customer has gone (shown apart; they count ahead of nobody).
+      async () => this.views([...(await this.d.handoff.queue()), ...(await this.d.handoff.awayList())]),
       (delta) => this.io.local.to(STAFF).emit('queue:changed', delta),
     );
   }
@@ -382,6 +384,8 @@ export class ConsoleGateway {
             ...(cause === 'reassigned' && actorId ? { reassignedBy: actorId } : {}),
           });
         this.evict(conversation.id);
+        // Its customer left or came back: it moves between the queue and the gone list.
+        if (cause === 'customer_left' || cause === 'customer_back') this.scheduleQueueBroadcast();
       }),
       e.on('conversation.assigned', ({ conversation, agentId }) => {
         this.scheduleQueueBroadcast();

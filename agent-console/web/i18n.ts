@@ -168,6 +168,8 @@ const STRINGS = {
   viewMine: { en: 'Mine', es: 'Míos' },
   viewOffered: { en: 'Offered to me', es: 'Ofrecidos a mí' },
   viewUnassigned: { en: 'Unassigned', es: 'Sin asignar' },
+  viewGone: { en: 'Gone', es: 'Se fueron' },
+  customerGone: { en: 'customer gone since {t}', es: 'el cliente se fue a las {t}' },
   viewAll: { en: 'All', es: 'Todos' },
   inboxViews: { en: 'Inbox views', es: 'Vistas de la bandeja' },
   inboxSearch: { en: 'Search the inbox', es: 'Buscar en la bandeja' },

@@ -8,6 +8,7 @@ const ALLOWED = new Set([
   'bot>queued',
   'bot>external',
   'bot>closed',
+  'queued>queued', // its customer left or came back (handoff/customerAway.ts)
   'queued>agent',
   'queued>bot',
   'queued>closed',

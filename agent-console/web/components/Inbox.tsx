@@ -1,7 +1,7 @@
 import { useComputed } from '@preact/signals';
 import { memo } from 'preact/compat';
 import type { ConversationView } from '../../server/protocol';
-import { channelName, clock, duration, secondsSince, slaState } from '../format';
+import { channelName, clock, duration, secondsSince, slaState, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import { InboxList } from './InboxList';
 import {
@@ -34,6 +34,7 @@ const VIEWS: [InboxView, Key][] = [
   ['mine', 'viewMine'],
   ['offered', 'viewOffered'],
   ['unassigned', 'viewUnassigned'],
+  ['gone', 'viewGone'],
   ['all', 'viewAll'],
 ];
 
@@ -87,7 +88,7 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
   const offer = useComputed(() => offeredIds.value.has(c.id)).value;
   const active = useComputed(() => current.value === c.id).value;
   const count = useComputed(() => unread.value.get(c.id)).value;
-  const kind = offer ? 'offered' : c.state === 'queued' ? 'queue' : c.agentId === me.value?.id ? 'mine' : 'held';
+  const kind = offer ? 'offered' : c.state === 'queued' ? (c.queueInfo?.awaySince ? 'gone' : 'queue') : c.agentId === me.value?.id ? 'mine' : 'held';
   const transfer = kind === 'mine' ? transferOf(c.id) : undefined;
   const name = displayName(c);
   return (
@@ -109,6 +110,7 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
         <span class="meta">
           {[
             kind === 'held' ? tr('heldBy', { name: agentName(c.agentId) }) : '',
+            kind === 'gone' ? tr('customerGone', { t: timeOfDay(c.queueInfo!.awaySince!) }) : '',
             tr(('reason_' + (c.handoffReason ?? 'none')) as Key),
             channelName(c.channelId),
             c.language ?? '',

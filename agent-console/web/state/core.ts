@@ -17,7 +17,7 @@ import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload
 /** The signed-in account as the server shows it (GET /api/auth/me). */
 export type Me = PublicUser;
 export type ReviewTab = 'transcripts' | 'dashboard' | 'audit';
-export type InboxView = 'mine' | 'offered' | 'unassigned' | 'all';
+export type InboxView = 'mine' | 'offered' | 'unassigned' | 'gone' | 'all';
 export type Pane = 'list' | 'chat' | 'profile';
 /** One of what GET /api/merge-suggestions returns. */
 export type Suggestion = MergeSuggestionsResponse['suggestions'][number];
@@ -140,11 +140,28 @@ export function agentName(id: string | null | undefined): string {
 
 // ---- updates
 
+/**
+ * Entries this console wrote itself from an event, before the server's view of the chat arrives (a released chat:
+ * its holder is no longer ours to know). The server's view of the same version replaces them: a guess kept at that
+ * version would hide a chat the queue holds from the list and its count.
+ */
+const guesses = new WeakSet<ConversationView>();
+
+/** Holds `c` as this console's guess of a chat's state, until the server says. */
+export function guess(c: ConversationView): void {
+  guesses.add(c);
+  upsert([c]);
+}
+
 export function upsert(list: readonly ConversationView[]): void {
   if (!list.length) return;
   const next = new Map(conversations.value);
   for (const c of list) {
     const known = next.get(c.id);
+    if (known && guesses.has(known) && !guesses.has(c) && c.version >= known.version) {
+      next.set(c.id, c);
+      continue;
+    }
     // Snapshots computed at different moments may arrive out of order: the higher version wins. The same version
     // keeps the object already held, so the inbox entries of unchanged chats keep equal props and do not re-render
     // (a queue snapshot carries every queued chat; one render per entry per push does not scale to a thousand).

@@ -54,7 +54,9 @@ function pick(ids: readonly string[]): ConversationView[] {
   return ids.map((id) => map.get(id)).filter((c): c is ConversationView => c !== undefined);
 }
 
-export const queued = computed(() => pick(queueIds.value).filter((c) => c.state === 'queued'));
+/** Queued chats whose customer is there (the queue, in serving order); those whose customer has gone are apart. */
+export const queued = computed(() => pick(queueIds.value).filter((c) => c.state === 'queued' && !c.queueInfo?.awaySince));
+export const goneList = computed(() => pick(queueIds.value).filter((c) => c.state === 'queued' && !!c.queueInfo?.awaySince));
 export const offered = computed(() => queued.value.filter((c) => offeredToMe(c)));
 /** The offers as a set that changes only when an offer comes or goes (offered itself is recomputed every second). */
 const offeredKey = computed(() => offered.value.map((c) => c.id).join('\n'));
@@ -66,6 +68,7 @@ export const views = computed<Record<InboxView, ConversationView[]>>(() => {
     mine,
     offered: queued.value.filter((c) => offers.has(c.id)),
     unassigned: queued.value.filter((c) => !offers.has(c.id)),
+    gone: goneList.value,
     all: isLead.value ? pick(allIds.value) : [],
   };
 });

@@ -31,6 +31,7 @@ import {
   displayName,
   agentName,
   upsert,
+  guess,
   setIn,
   merge,
   cursors,
@@ -112,14 +113,12 @@ async function connect(): Promise<void> {
       // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
       const c = conversations.value.get(conversationId);
       if (c)
-        upsert([
-          {
-            ...c,
-            agentId: null,
-            ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}),
-            version: c.version + 1,
-          },
-        ]);
+        guess({
+          ...c,
+          agentId: null,
+          ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}),
+          version: c.version + 1,
+        });
     });
   });
   s.on('message:new', ({ conversationId, message }) => {

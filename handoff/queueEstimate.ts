@@ -1,0 +1,87 @@
+import type { Conversation } from '../models/records';
+
+export interface QueueTicket {
+  position: number;
+  /** The likeliest wait, seconds; -1 when nobody can take the chat now. */
+  estimatedWaitSeconds: number;
+  /** What the estimate may turn out to be, seconds (absent when nobody can take the chat now). */
+  waitRange?: { low: number; high: number };
+  agentsOnline: number;
+}
+
+export function formatWait(seconds: number, language: string | undefined): string {
+  const es = language === 'es';
+  if (seconds < 60) return es ? 'menos de 1 minuto' : 'under 1 minute';
+  const m = Math.round(seconds / 60);
+  if (es) return m === 1 ? 'alrededor de 1 minuto' : `unos ${m} minutos`;
+  return `about ${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */
+export function formatWaitRange(ticket: Pick<QueueTicket, 'estimatedWaitSeconds' | 'waitRange'>, language: string | undefined): string {
+  const r = ticket.waitRange;
+  if (!r) return formatWait(ticket.estimatedWaitSeconds, language);
+  const low = Math.floor(r.low / 60);
+  const high = Math.max(low, Math.ceil(r.high / 60));
+  if (high <= 1) return formatWait(Math.min(r.high, 59), language);
+  if (high - low <= Math.max(1, Math.round(high * 0.2))) return formatWait((r.low + r.high) / 2, language);
+  const es = language === 'es';
+  if (low < 1) return es ? `hasta ${high} minutos` : `up to ${high} minutes`;
+  return es ? `entre ${low} y ${high} minutos` : `${low} to ${high} minutes`;
+}
+
+type LastNotice = NonNullable<NonNullable<Conversation['queueInfo']>['lastNotice']>;
+
+/**
+ * What a queued customer is told, given a fresh estimate and what they were told before (`last`). A wait told is a
+ * promise of a time ("about 1 minute" at 10:00 is "by about 10:01"): later figures count down to it and never past
+ * it, and the place told never goes back, so a customer never reads "about 3 minutes" after "about 1 minute" for
+ * reasons they cannot see (an offer that lapsed, a colleague's chat placed ahead, recent chats that took longer). The
+ * fresh figures are told instead only when something real happened: fewer places with agents than when it was told
+ * (agents went away or offline: `capacity` fell), nobody online at all, or the time told has run out (the customer
+ * has seen it pass: a promise kept for ever would be a lie).
+ */
+export function heldToWhatWasSaid(fresh: QueueTicket, last: LastNotice | undefined, capacity: number, now: number): QueueTicket {
+  const told = last?.at ? Date.parse(last.at) : NaN;
+  if (!last || !Number.isFinite(told) || fresh.agentsOnline === 0 || last.waitSeconds < 0) return fresh;
+  if (last.capacity !== undefined && capacity < last.capacity) return fresh;
+  const elapsed = Math.max(0, (now - told) / 1000);
+  const leftHigh = (last.waitHigh ?? last.waitSeconds) - elapsed;
+  if (leftHigh <= 0) return fresh;
+  const left = Math.max(0, last.waitSeconds - elapsed);
+  const mid = Math.min(fresh.estimatedWaitSeconds, left);
+  const high = Math.min(fresh.waitRange?.high ?? fresh.estimatedWaitSeconds, leftHigh);
+  const low = Math.min(fresh.waitRange?.low ?? mid, mid);
+  return {
+    position: Math.min(fresh.position, last.position),
+    estimatedWaitSeconds: Math.round(mid),
+    ...(fresh.waitRange ? { waitRange: { low: Math.round(low), high: Math.round(Math.max(high, mid)) } } : {}),
+    agentsOnline: fresh.agentsOnline,
+  };
+}
+
+/** The notice to keep as what was told: the figures said, when, and the capacity they were said with. */
+export function noticeOf(said: QueueTicket, capacity: number, at: number): LastNotice {
+  return {
+    position: said.position,
+    waitSeconds: said.estimatedWaitSeconds,
+    ...(said.waitRange ? { waitHigh: said.waitRange.high } : {}),
+    capacity,
+    at: new Date(at).toISOString(),
+  };
+}
+
+/**
+ * Handling time (accepted → closed) of recent closed chats (`closed`, the last 200): median and quartiles, seconds.
+ * With fewer than five, `defaultSeconds` with a wide range (half to double): the estimate is a guess and says so.
+ */
+export function handlingTimes(closed: readonly Conversation[], defaultSeconds: number): { low: number; median: number; high: number } {
+  const times = closed.filter((c) => c.assignedAt && c.closedAt).map((c) => Math.max(30, (Date.parse(c.closedAt!) - Date.parse(c.assignedAt!)) / 1000));
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(p * times.length) - 1))];
+  if (times.length < 5) {
+    const median = times.length > 0 ? at(0.5) : defaultSeconds;
+    return { low: median / 2, median, high: median * 2 };
+  }
+  return { low: at(0.25), median: at(0.5), high: at(0.75) };
+}
