@@ -197,6 +197,43 @@ export function storeContract(
       expect(await store.countActiveChats(agentId)).toBe(3);
     });
 
+    test('wait and handling run from the first assignment: a transfer or a return to the queue moves neither (review 21)', async () => {
+      const channelId = uniq('times');
+      const customer = await store.createCustomer({ identities: [{ channelId, userId: uniq('u'), verified: false, addedAt: new Date().toISOString() }] });
+      const { conversation: conv } = await store.getOrCreateConversation({
+        channelId,
+        channelConversationId: uniq('conv'),
+        customerId: customer.id,
+        reference: { channelId, serviceUrl: 'http://localhost', conversation: { id: 'c' } },
+      });
+      const at = (s: number) => new Date(Date.parse('2026-01-01T10:00:00.000Z') + s * 1000).toISOString();
+      const ok = async (r: Promise<{ ok: boolean }>) => expect((await r).ok).toBe(true);
+      await ok(store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['bot'], patch: { queuedAt: at(0) } }));
+      await ok(store.claimConversation({ conversationId: conv.id, agentId: 'a1', fromStates: ['queued'], maxActive: 5, patch: { assignedAt: at(30) } }));
+      // Back to the queue (the console closed) keeping its place, taken again, transferred, closed.
+      await ok(store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'a1', patch: { queuedAt: at(0) } }));
+      await ok(store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['queued'], maxActive: 5, patch: { assignedAt: at(100) } }));
+      await ok(
+        store.claimConversation({
+          conversationId: conv.id,
+          agentId: 'a3',
+          fromStates: ['agent'],
+          expectedAgentId: 'a2',
+          maxActive: 5,
+          patch: { assignedAt: at(108) },
+        }),
+      );
+      await ok(
+        store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'], expectedAgentId: 'a3', patch: { closedAt: at(109) } }),
+      );
+      const stored = (await store.getConversation(conv.id))!;
+      expect([stored.firstQueuedAt, stored.firstAssignedAt, stored.assignedAt]).toEqual([at(0), at(30), at(108)]);
+      const day = new Date().toISOString().slice(0, 10);
+      const stats = await store.conversationStats({ from: `${day}T00:00:00.000Z`, to: new Date(Date.now() + 86_400_000).toISOString(), channelId });
+      expect(stats.times.waiting).toEqual({ p50: 30, p90: 30, n: 1 });
+      expect(stats.times.handling).toEqual({ p50: 79, p90: 79, n: 1 });
+    });
+
     test('claim reports not_found and state; a transfer needs the expected owner', async () => {
       expect(await store.claimConversation({ conversationId: 'missing', agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({
         ok: false,
