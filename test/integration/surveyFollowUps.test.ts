@@ -2,7 +2,7 @@ import { messageActivity, post } from '../helpers/activities';
 import type { ChannelServer } from '../helpers/channelServer';
 import { appWithAgent } from '../helpers/appWithChannel';
 import { Chat } from '../helpers/chat';
-import type { Staff } from '../helpers/consoleClient';
+import { createStaff, type Staff } from '../helpers/consoleClient';
 import type { RunningApp } from '../helpers/testApp';
 
 /**
@@ -202,5 +202,19 @@ describe('survey answers with more to them', () => {
     const after = await running.app.store.getConversation(queued.id);
     expect(after!.satisfaction).toBeUndefined();
     expect(await said(queued.id)).toEqual(expect.arrayContaining([praise, complaint]));
+  });
+
+  test('the dashboard\'s "none" bar counts what its not-understood list counts: survey answers are in neither (review 21)', async () => {
+    const { chat } = await closedChat('en-US');
+    await chat.say('4');
+    await chat.say('zorbly wimwam flux');
+    const sup = await createStaff(running.app, { role: 'supervisor' });
+    const day = new Date().toISOString().slice(0, 10);
+    const res = await fetch(`${running.url}/api/stats?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${sup.token}` } });
+    const stats = (await res.json()) as { intents: { intent: string; count: number }[]; unrecognized: { text: string; count: number }[] };
+    expect(stats.unrecognized.map((u) => u.text)).toContain('zorbly wimwam flux');
+    expect(stats.unrecognized.map((u) => u.text)).not.toContain('4');
+    const none = stats.intents.find((i) => i.intent === 'none')?.count ?? 0;
+    expect(none).toBe(stats.unrecognized.reduce((n, u) => n + u.count, 0));
   });
 });
