@@ -1,7 +1,8 @@
 /**
  * Our sentiment lexicon (issue #6; the outside tester's gender finding, review 21). Keys are lemmas: Spanish
  * adjectives in the masculine singular ("furioso" also scores "furiosa", "furiosos", "furiosas"), matched without
- * accents, so that the gender or number a customer writes in never changes the score. Phrases cover what no single
+ * accents, so that the gender or number a customer writes in never changes the score. Words that state a problem
+ * ("broken", "no funciona") weigh less than words of feeling: a single one stays above the escalation threshold (-0.6). Phrases cover what no single
  * word carries ("nadie me responde"); a phrase scored 0 only takes its words out ("buenas tardes" is a greeting).
  */
 export const WORDS: Record<string, Record<string, number>> = {
@@ -33,9 +34,9 @@ export const WORDS: Record<string, Record<string, number>> = {
     unhappy: -0.7,
     bad: -0.5,
     poor: -0.5,
-    broken: -0.6,
-    damaged: -0.6,
-    faulty: -0.6,
+    broken: -0.4,
+    damaged: -0.4,
+    faulty: -0.4,
     ridiculous: -0.8,
     rubbish: -0.8,
     sucks: -0.8,
@@ -91,10 +92,10 @@ export const WORDS: Record<string, Record<string, number>> = {
     insatisfecho: -0.7,
     mal: -0.5,
     malo: -0.5,
-    roto: -0.6,
-    dañado: -0.6,
-    estropeado: -0.6,
-    defectuoso: -0.6,
+    roto: -0.4,
+    dañado: -0.4,
+    estropeado: -0.4,
+    defectuoso: -0.4,
     ridículo: -0.8,
     estafa: -1,
     encanta: 0.8,
@@ -127,12 +128,12 @@ export const PHRASES: Record<string, [string, number][]> = {
     ['no one answers', -0.7],
     ['no one replies', -0.7],
     ['no one responds', -0.7],
-    ['never arrived', -0.6],
-    ["doesn't work", -0.6],
-    ["didn't work", -0.6],
-    ['not working', -0.6],
+    ['never arrived', -0.4],
+    ["doesn't work", -0.4],
+    ["didn't work", -0.4],
+    ['not working', -0.4],
     ['fed up', -0.8],
-    ['still waiting', -0.5],
+    ['still waiting', -0.4],
   ],
   es: [
     ['nadie me responde', -0.7],
@@ -140,11 +141,11 @@ export const PHRASES: Record<string, [string, number][]> = {
     ['nadie responde', -0.7],
     ['nadie contesta', -0.7],
     ['sin respuesta', -0.6],
-    ['no funciona', -0.6],
-    ['nunca llegó', -0.6],
-    ['no ha llegado', -0.5],
-    ['no me ha llegado', -0.5],
-    ['sigo esperando', -0.5],
+    ['no funciona', -0.4],
+    ['nunca llegó', -0.4],
+    ['no ha llegado', -0.3],
+    ['no me ha llegado', -0.3],
+    ['sigo esperando', -0.4],
     ['buenos días', 0],
     ['buenas tardes', 0],
     ['buenas noches', 0],
