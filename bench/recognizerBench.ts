@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { EvalResult } from '../nlu/evalRun';
 import { lexiconSentiment, nodeNlpSentiment } from '../nlu/sentiment';
+import { type Labelled, SENTIMENT_GENDER_SET, SENTIMENT_SET } from '../nlu/sentimentEval';
 import { round, section, type BenchSink } from './benchKit';
 
 /**
@@ -97,38 +98,19 @@ export async function recognizer({ rows, results, options }: BenchSink, child: N
 
 export async function sentiment({ rows, results }: BenchSink): Promise<void> {
   section('sentiment on a labelled set (our own short support sentences, written here)');
-  const labelled: [string, 'en' | 'es', -1 | 0 | 1][] = [
-    ['this is terrible service', 'en', -1],
-    ['I am not happy at all', 'en', -1],
-    ['not good, very disappointed', 'en', -1],
-    ['worst purchase ever', 'en', -1],
-    ['I hate waiting this long', 'en', -1],
-    ['the package never arrived and nobody answers', 'en', -1],
-    ['great, thank you so much', 'en', 1],
-    ['excellent, it works perfectly', 'en', 1],
-    ['I love the new jacket', 'en', 1],
-    ['not bad at all, happy with it', 'en', 1],
-    ['where is my order', 'en', 0],
-    ['I need an invoice', 'en', 0],
-    ['change my address please', 'en', 0],
-    ['el servicio es pésimo', 'es', -1],
-    ['no estoy nada contento', 'es', -1],
-    ['muy decepcionado con el pedido', 'es', -1],
-    ['odio esperar tanto', 'es', -1],
-    ['genial, muchas gracias', 'es', 1],
-    ['excelente atención', 'es', 1],
-    ['me encanta, perfecto', 'es', 1],
-    ['dónde está mi pedido', 'es', 0],
-    ['necesito una factura', 'es', 0],
-  ];
   const sign = (x: number) => (x > 0.05 ? 1 : x < -0.05 ? -1 : 0);
-  let before = 0;
-  let after = 0;
-  for (const [text, lang, gold] of labelled) {
-    if (sign(await nodeNlpSentiment(text, lang)) === gold) before++;
-    if (sign(lexiconSentiment(text, lang)) === gold) after++;
-  }
-  const r = { n: labelled.length, nodeNlp: round((before / labelled.length) * 100, 1), ours: round((after / labelled.length) * 100, 1) };
+  const accuracy = async (labelled: Labelled[]) => {
+    let before = 0;
+    let after = 0;
+    for (const [text, lang, gold] of labelled) {
+      if (sign(await nodeNlpSentiment(text, lang)) === gold) before++;
+      if (sign(lexiconSentiment(text, lang)) === gold) after++;
+    }
+    return { n: labelled.length, nodeNlp: round((before / labelled.length) * 100, 1), ours: round((after / labelled.length) * 100, 1) };
+  };
+  const r = await accuracy(SENTIMENT_SET);
+  const g = await accuracy(SENTIMENT_GENDER_SET);
   rows.push(['sentiment accuracy (3 classes)', `ours ${r.ours} %`, `node-nlp ${r.nodeNlp} % on the same ${r.n}`]);
-  results.sentiment = r;
+  rows.push(['sentiment accuracy, both genders and plurals', `ours ${g.ours} %`, `node-nlp ${g.nodeNlp} % on the same ${g.n}`]);
+  results.sentiment = { ...r, genders: g };
 }

@@ -58,20 +58,24 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
     return { kind: 'new' };
   }
   if (closing) return { kind: 'smalltalk' };
-  return readAfterthought(conversation, text, now) ?? { kind: 'new' };
+  // New business: a person asked for, or a request the recognizer is sure of (unsure readings of a comment are not).
+  const asks = !!findHumanRequest(text) || (decision.kind === 'answer' && !ABOUT_THE_CHAT.has(decision.intent));
+  return readAfterthought(conversation, text, now, asks) ?? { kind: 'new' };
 }
 
 /**
- * A bare rating or word of feeling shortly after the survey ended (SURVEY_AFTERTHOUGHT_MS from the closed chat's last
- * activity): the rating a customer who first said "thanks" sends after all ("4"), or more comment on the rating just
- * given ("terrible"). A number after a rating, or anything with more words, is new business as before.
+ * A message shortly after the survey ended (SURVEY_AFTERTHOUGHT_MS from the closed chat's last activity): the bare
+ * rating a customer who first said "thanks" sends after all ("4"), or, after a rating, more comment on it ("terrible",
+ * "but it took too long to get an answer": a comment sent as its own message). `asks`: the message asks for something
+ * new (a person, a request the recognizer is sure of), which is new business; so is a number after a rating.
  */
-export function readAfterthought(conversation: Conversation, text: string, now: number): ClosedReply | undefined {
+export function readAfterthought(conversation: Conversation, text: string, now: number, asks: boolean): ClosedReply | undefined {
   if (now - Date.parse(conversation.updatedAt) > SURVEY_AFTERTHOUGHT_MS) return undefined;
   const bare = parseBareRating(text);
-  if (!bare) return undefined;
-  if (!conversation.satisfaction) return { kind: 'rating', score: bare.score, comment: bare.comment };
-  return bare.verdict ? { kind: 'remark', comment: text.trim().slice(0, 1000) } : undefined;
+  if (!conversation.satisfaction) return bare ? { kind: 'rating', score: bare.score, comment: bare.comment } : undefined;
+  if (bare) return bare.verdict ? { kind: 'remark', comment: text.trim().slice(0, 1000) } : undefined;
+  if (asks || !/\p{L}/u.test(text)) return undefined;
+  return { kind: 'remark', comment: text.trim().slice(0, 1000) };
 }
 
 export async function answerClosed(

@@ -52,9 +52,11 @@ const FORMULA_START = /^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u30
 
 /**
  * One CSV cell: quoted when needed. A cell that would start a formula, even after leading spaces, no-break spaces
- * or other blanks that spreadsheets skip, is neutralized with a leading apostrophe.
+ * or other blanks that spreadsheets skip, is neutralized with a leading apostrophe. Numbers stay numbers.
  */
 export function csvCell(value: unknown): string {
+  // A number is written as a number ("-0.65" is no formula; prefixed it became text, review 21); only text is neutralized.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any value is a cell, written as String() writes it (a Date, an array)
   let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
   if (FORMULA_START.test(s)) s = `'${s}`;

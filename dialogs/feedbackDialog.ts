@@ -8,7 +8,10 @@ import { readYesNo } from './yesNo';
 
 export { parseRating, parseRatingWithComment };
 
-/** Feedback asked for by the customer: a 1–5 rating (digits, stars or words) and an optional comment. */
+/**
+ * Feedback offered by the customer: a 1–5 rating (digits, stars, or a short answer in words; never a sentence) and an
+ * optional comment. Not while the chat waits for a person: nobody has served it yet.
+ */
 export class FeedbackDialog extends ComponentDialog {
   static readonly id = 'feedback';
 
@@ -21,7 +24,13 @@ export class FeedbackDialog extends ComponentDialog {
   }
 
   private async askRating(step: WaterfallStepContext) {
-    const language = turnInfo(step.context).language;
+    const { language, conversation } = turnInfo(step.context);
+    if (conversation.state === 'queued') {
+      // Waiting for a person: a rating now would score a chat nobody has served yet (review 21: a complaint sent next
+      // was stored as 1★). The words stay in the transcript for the agent; the survey comes when the agent closes.
+      await step.context.sendActivity(t(language, 'feedbackWhileWaiting'));
+      return answered(step);
+    }
     return step.prompt('rating', { prompt: t(language, 'askRating'), retryPrompt: t(language, 'retryRating') });
   }
 

@@ -3,7 +3,8 @@ import { words } from './yesNo';
 /**
  * A 1–5 satisfaction rating from what customers actually write to a survey: a digit ("4", "4/5", "4 stars",
  * "4 de 5"), stars ("★★★★"), a number word ("four", "cuatro") or a verdict in English or Spanish ("great",
- * "terrible", "genial", "fatal"), with "not"/"no" turning a verdict around ("not good" is a 2).
+ * "terrible", "genial", "fatal") as a short answer of its own, with "not"/"no" turning a verdict around ("not good" is
+ * a 2). A number or stars rate wherever they stand; a word of feeling inside a sentence never does.
  */
 const NUMBER_WORDS: Record<string, number> = {
   one: 1,
@@ -117,6 +118,8 @@ const VERDICTS: Record<string, number> = {
 };
 const VERY = new Set(['very', 'really', 'super', 'so', 'extremely', 'muy', 'súper', 'realmente', 'bastante']);
 const NOT = new Set(['not', "wasn't", "isn't", 'no', 'nada', 'never', 'ni']);
+/** The most words a rating in words may have: a verdict with an intensifier or negation and a noun or two. */
+const SHORT_ANSWER_WORDS = 4;
 const TIME_UNITS = /^\s*(h|hr|hrs|hours?|min|mins|minutes?|days?|weeks?|horas?|minutos?|días?|dias?|semanas?)\b/i;
 
 export interface ParsedRating {
@@ -149,6 +152,10 @@ export function parseRatingWithComment(text: string | undefined): ParsedRating |
     // "one" and "una" only count alone or with "star(s)"/"estrella(s)": "one more thing" is no rating.
     if (n !== undefined && (w.length === 1 || /^(stars?|estrellas?)$/.test(w[i + 1] ?? '') || n > 1)) return { score: n, comment: undefined };
   }
+  // A verdict or an emoji is a rating only as the whole short answer ("great", "muy bueno", "excelente atención",
+  // "not bad at all"): in a sentence ("El producto llegó roto y nadie me responde, fatal") it is free text, which is
+  // a comment at most, never a score (review 21: such a complaint was stored as a 1★ rating of the agent).
+  if (w.length > SHORT_ANSWER_WORDS) return undefined;
   for (let i = 0; i < w.length; i++) {
     const v = VERDICTS[w[i]];
     if (v === undefined) continue;

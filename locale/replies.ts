@@ -82,6 +82,10 @@ const REPLIES = {
   retryRating: { en: 'Please answer with a number from 1 to 5.', es: 'Responde con un número del 1 al 5.' },
   askComment: { en: 'Anything you want to add? (or "no")', es: '¿Quieres añadir algo? (o "no")' },
   thanksFeedback: { en: 'Thank you for your feedback!', es: '¡Gracias por tu opinión!' },
+  feedbackWhileWaiting: {
+    en: 'Thank you, the team will read it. You can rate the chat once a person has helped you.',
+    es: 'Gracias, el equipo lo leerá. Podrás valorar la conversación cuando te haya atendido una persona.',
+  },
   askNewContact: { en: 'Please type your new email address or phone number.', es: 'Escribe tu nuevo correo electrónico o número de teléfono.' },
   retryContact: {
     en: 'I need an email address or a phone number with country code, like +34 600 000 000.',

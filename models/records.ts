@@ -108,6 +108,13 @@ export interface Conversation {
   assignedAt?: string;
   firstAgentReplyAt?: string;
   /**
+   * When a person first held the chat, and when the customer had asked for one then: the wait and the handling are
+   * measured from these, not from the last transfer or return to the queue (queuedAt, assignedAt). Set by the store
+   * (patchConversation) in the same compare-and-set as the first assignment; absent on records from before review 21.
+   */
+  firstAssignedAt?: string;
+  firstQueuedAt?: string;
+  /**
    * When an agent last answered, and when the customer was last told their message reached the holder (the
    * agentStillThere notice): a customer's message on a held chat reads these instead of the transcript. Absent on
    * chats from before they were kept; the transcript settles it then (handoffMessaging.ts customerWroteToAgent).
@@ -157,7 +164,21 @@ export type NewConversation = Pick<Conversation, 'channelId' | 'channelConversat
  * handoff's transition() (handoff/handoffStatus.ts), which checks the transition table, records and emits.
  */
 export type ConversationPatch = Partial<
-  Omit<Conversation, 'id' | 'channelId' | 'channelConversationId' | 'customerId' | 'createdAt' | 'version' | 'lastSeq' | 'handledBy' | 'state' | 'agentId'>
+  Omit<
+    Conversation,
+    | 'id'
+    | 'channelId'
+    | 'channelConversationId'
+    | 'customerId'
+    | 'createdAt'
+    | 'version'
+    | 'lastSeq'
+    | 'handledBy'
+    | 'state'
+    | 'agentId'
+    | 'firstAssignedAt'
+    | 'firstQueuedAt'
+  >
 >;
 
 /** Compare-and-set expectations; every given field must match for the update to apply. */

@@ -1,5 +1,6 @@
 // node-nlp ships no types: node-nlp.d.ts types the part of it used here.
 import { SentimentAnalyzer } from 'node-nlp';
+import { INTENSIFIERS, NEGATORS, PHRASES, WORDS } from './sentimentLexicon';
 
 const analyzers = new Map<string, { getSentiment(text: string): Promise<{ score: number }> }>();
 
@@ -11,88 +12,85 @@ export function scoreSentiment(text: string, language: string): number {
   return lexiconSentiment(text, language);
 }
 
-// node-nlp's analyzer is async; the bot path needs a cheap synchronous score, so we keep a small lexicon
-// of strong words per language that node-nlp's senticon also carries, and blend with it in analyze().
-const STRONG: Record<string, Record<string, number>> = {
-  en: {
-    hate: -1,
-    terrible: -1,
-    awful: -1,
-    worst: -1,
-    horrible: -1,
-    useless: -0.8,
-    angry: -0.8,
-    furious: -1,
-    disgrace: -1,
-    unacceptable: -0.9,
-    disappointed: -0.7,
-    unhappy: -0.7,
-    bad: -0.5,
-    ridiculous: -0.8,
-    scam: -1,
-    love: 0.8,
-    great: 0.7,
-    excellent: 0.9,
-    perfect: 0.8,
-    thanks: 0.5,
-    thank: 0.5,
-    happy: 0.7,
-    good: 0.5,
-    amazing: 0.9,
-    wonderful: 0.9,
-  },
-  es: {
-    odio: -1,
-    terrible: -1,
-    horrible: -1,
-    pésimo: -1,
-    peor: -0.9,
-    inútil: -0.8,
-    enfadado: -0.8,
-    furioso: -1,
-    vergüenza: -1,
-    inaceptable: -0.9,
-    decepcionado: -0.7,
-    descontento: -0.7,
-    mal: -0.5,
-    ridículo: -0.8,
-    estafa: -1,
-    encanta: 0.8,
-    genial: 0.7,
-    excelente: 0.9,
-    perfecto: 0.8,
-    gracias: 0.5,
-    contento: 0.7,
-    bien: 0.4,
-    bueno: 0.5,
-    maravilloso: 0.9,
-  },
-};
-const NEGATORS: Record<string, string[]> = { en: ['not', "n't", 'no', 'never'], es: ['no', 'nunca', 'jamás'] };
-const INTENSIFIERS: Record<string, string[]> = { en: ['very', 'really', 'so', 'extremely', 'totally'], es: ['muy', 'realmente', 'tan', 'totalmente', 'súper'] };
+// node-nlp's analyzer is async; the bot path needs a cheap synchronous score: our lexicon (sentimentLexicon.ts),
+// folded once per language into accent-free lemmas and phrases.
+interface Lexicon {
+  words: Map<string, number>;
+  phrases: { tokens: string[]; score: number }[];
+  negators: Set<string>;
+  intensifiers: Set<string>;
+}
+const lexicons = new Map<string, Lexicon>();
+
+/** Lower case without accents: "pésima" and "pesima" are one word to a customer typing fast. */
+function fold(s: string): string {
+  return s
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '');
+}
+const tokenize = (s: string) =>
+  fold(s)
+    .replace(/n't\b/g, " n't")
+    .split(/[^\p{L}']+/u)
+    .filter(Boolean);
+
+function lexiconFor(language: string): Lexicon {
+  const lang = WORDS[language] ? language : 'en';
+  let l = lexicons.get(lang);
+  if (!l) {
+    l = {
+      words: new Map(Object.entries(WORDS[lang]).map(([w, v]) => [fold(w), v])),
+      // Longest first, so "nadie me responde" wins over "nadie responde" where both could start.
+      phrases: (PHRASES[lang] ?? []).map(([p, score]) => ({ tokens: tokenize(p), score })).sort((a, b) => b.tokens.length - a.tokens.length),
+      negators: new Set(NEGATORS[lang].map(fold)),
+      intensifiers: new Set(INTENSIFIERS[lang].map(fold)),
+    };
+    lexicons.set(lang, l);
+  }
+  return l;
+}
+
+/**
+ * A word's score, its inflections included. Spanish: plural (-s, -es, -ces → -z) and feminine (-a → -o) reduce
+ * to the lemma, so "furiosas", "furiosa" and "furioso" score alike; the word as written is tried first.
+ */
+function wordScore(tok: string, language: string, words: Map<string, number>): number | undefined {
+  const exact = words.get(tok);
+  if (exact !== undefined || language !== 'es') return exact;
+  const singular = [tok];
+  if (tok.endsWith('ces')) singular.push(tok.slice(0, -3) + 'z');
+  if (tok.endsWith('es')) singular.push(tok.slice(0, -2));
+  if (tok.endsWith('s')) singular.push(tok.slice(0, -1));
+  for (const s of singular) {
+    const v = words.get(s) ?? (s.endsWith('a') ? words.get(s.slice(0, -1) + 'o') : undefined);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
 
 export function lexiconSentiment(text: string, language: string): number {
-  const lex = STRONG[language] ?? STRONG.en;
-  const neg = NEGATORS[language] ?? NEGATORS.en;
-  const intens = INTENSIFIERS[language] ?? INTENSIFIERS.en;
+  const lex = lexiconFor(language);
   let sum = 0;
   let hits = 0;
   // Negation and intensifiers reach only within their own clause: "never arrived. Worst shop" is not "never worst".
-  for (const clause of text
-    .toLowerCase()
-    .replace(/n't\b/g, " n't")
-    .split(/[.,;:!?¡¿\n]+/)) {
-    const tokens = clause.split(/[^\p{L}']+/u).filter(Boolean);
-    tokens.forEach((tok, i) => {
-      const base = lex[tok];
-      if (base === undefined) return;
-      const window = tokens.slice(Math.max(0, i - 3), i);
+  for (const clause of text.split(/[.,;:!?¡¿\n]+/)) {
+    const tokens = tokenize(clause);
+    let floor = 0;
+    for (let i = 0; i < tokens.length;) {
+      const phrase = lex.phrases.find((p) => p.tokens.every((t, k) => tokens[i + k] === t));
+      const base = phrase ? phrase.score : wordScore(tokens[i], language, lex.words);
+      // A phrase's own words ("never arrived") do not negate the next one ("and nobody answers").
+      const window = tokens.slice(Math.max(floor, i - 3), i);
+      i += phrase ? phrase.tokens.length : 1;
+      if (phrase) floor = i;
+      if (!base) continue;
       let v = base;
-      if (window.some((w) => neg.includes(w))) v = -v * 0.7; // "not good" is mildly negative, not the mirror of "good"
-      if (window.some((w) => intens.includes(w))) v *= 1.3;
+      if (window.some((w) => lex.negators.has(w))) v = -v * 0.7; // "not good" is mildly negative, not the mirror of "good"
+      if (window.some((w) => lex.intensifiers.has(w))) v *= 1.3;
       sum += v;
       hits++;
-    });
+    }
   }
   if (text.includes('!') && sum < 0) sum *= 1.1;
   if (hits === 0) return 0;

@@ -48,7 +48,12 @@ export class PrivacyService {
     const profile = await this.profiles.get(customerId);
     const conversations = await this.store.listConversations({ customerId: profile.id, limit: 1000 });
     const out = [];
-    for (const c of conversations) out.push({ id: c.id, channelId: c.channelId, createdAt: c.createdAt, messages: await this.store.listMessages(c.id) });
+    // What the customer and the bot said and the state changes; never staff's internal notes (whispers, hand-over
+    // notes, reviewers' annotations): this export is handed to the customer (review 21).
+    for (const c of conversations) {
+      const messages = (await this.store.listMessages(c.id)).filter((m) => m.kind !== 'note' && m.kind !== 'whisper');
+      out.push({ id: c.id, channelId: c.channelId, createdAt: c.createdAt, messages });
+    }
     await this.store.appendAudit({ actorId, action: 'privacy.export', targetType: 'customer', targetId: profile.id });
     return { profile, conversations: out };
   }

@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import type { Conversation, Message, Transcript } from '../models/records';
+import { UNRECOGNIZED_INTENT, type Conversation, type Message, type Transcript } from '../models/records';
 import type {
   AuditStore,
   ConversationStats,
@@ -196,7 +196,16 @@ export class ReviewService {
     const stats = await this.store.conversationStats(q);
     const ids = [...new Set(stats.unrecognized.map((u) => u.conversationId))];
     const messages = ids.length ? await this.store.listMessagesOf(ids) : [];
-    return { ...stats, unrecognized: realRequests(stats.unrecognized, messages) };
+    const unrecognized = realRequests(stats.unrecognized, messages);
+    // The intents chart's "none" bar counts what the list counts: answers to the bot's questions ("4" to the survey,
+    // an e-mail asked for) left out of one are left out of the other (review 21: the two disagreed).
+    const kept = new Set(unrecognized.map((u) => `${u.conversationId}\u0000${u.text}`));
+    const answers = stats.unrecognized.filter((u) => !kept.has(`${u.conversationId}\u0000${u.text}`)).reduce((n, u) => n + u.count, 0);
+    const intents = stats.intents
+      .map((i) => (i.intent === UNRECOGNIZED_INTENT ? { ...i, count: i.count - answers } : i))
+      .filter((i) => i.count > 0)
+      .sort((a, b) => b.count - a.count || (a.intent < b.intent ? -1 : a.intent > b.intent ? 1 : 0));
+    return { ...stats, intents, unrecognized };
   }
 
   /**

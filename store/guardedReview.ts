@@ -14,7 +14,7 @@ import type {
   UserPatch,
 } from '../models/records';
 import { buildUser } from './recordBuilders';
-import { phraseWords } from './searchText';
+import { searchTerms } from './searchText';
 import type { Keyset } from './storeEngine';
 import { byConversationThenSeq, clampLimit, conversationOrder, decodeCursor, normalizeEmail, plain, plainNumber } from './storeGuards';
 import { MAX_PAGE } from './storeTypes';
@@ -38,7 +38,7 @@ export abstract class GuardedReview extends GuardedRecords {
   // ---- review
 
   async searchMessages(query: string, limit?: number): Promise<SearchHit[]> {
-    const words = phraseWords(plain(query, 'query'));
+    const words = searchTerms(plain(query, 'query'));
     const n = clampLimit(limit, 50, MAX_PAGE);
     return words.length ? this.engine.review.searchMessages(words, n) : [];
   }
@@ -61,7 +61,7 @@ export abstract class GuardedReview extends GuardedRecords {
     const after: Keyset | undefined = page.cursor === undefined ? undefined : decodeCursor(plain(page.cursor, 'cursor'));
     const limit = clampLimit(page.limit, 50, MAX_PAGE);
     if (text === undefined) return this.engine.review.searchTranscripts(rest, { limit, after });
-    const words = phraseWords(plain(text, 'text'));
+    const words = searchTerms(plain(text, 'text'));
     if (!words.length) return { items: [], nextCursor: null };
     return this.engine.review.searchTranscripts({ ...rest, words }, { limit, after });
   }

@@ -97,6 +97,12 @@ export function patchConversation(current: Conversation, patch: OwnerPatch): Con
   const next: Conversation = { ...current, ...patch, version: current.version + 1, updatedAt: new Date().toISOString() };
   const handledBy = current.handledBy ?? [];
   if (next.agentId && !handledBy.includes(next.agentId)) next.handledBy = [...handledBy, next.agentId];
+  // The first time a person holds the chat ends the customer's wait and starts its handling; later transfers,
+  // reassignments and returns to the queue move assignedAt and queuedAt, never these (review 21).
+  if (next.state === 'agent' && next.agentId && !current.firstAssignedAt) {
+    next.firstAssignedAt = next.assignedAt ?? next.updatedAt;
+    if (current.queuedAt) next.firstQueuedAt = current.queuedAt;
+  }
   return next;
 }
 
@@ -117,9 +123,10 @@ export function conversationFacts(c: Conversation): {
     // Delimited on both sides so one instr() finds a whole tag.
     tags: c.tags.length ? `|${c.tags.join('|')}|` : '',
     handledBy: c.handledBy?.length ? `|${c.handledBy.join('|')}|` : '',
-    waitMs: span(c.queuedAt, c.assignedAt),
-    firstResponseMs: span(c.queuedAt, c.firstAgentReplyAt),
-    handleMs: c.state === 'closed' ? span(c.assignedAt, c.closedAt) : null,
+    // From the first assignment (records from before it was kept: the only times they have).
+    waitMs: c.firstAssignedAt ? span(c.firstQueuedAt, c.firstAssignedAt) : span(c.queuedAt, c.assignedAt),
+    firstResponseMs: span(c.firstAssignedAt ? c.firstQueuedAt : c.queuedAt, c.firstAgentReplyAt),
+    handleMs: c.state === 'closed' ? span(c.firstAssignedAt ?? c.assignedAt, c.closedAt) : null,
   };
 }
 

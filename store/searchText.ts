@@ -4,7 +4,7 @@
  * query's words consecutively. So "can't log in" is the phrase `can t log in`, "e-mail" is `e mail`, "123-456" is
  * `123 456`, and a line break is a space. Both stores index each message's search form (the words joined by single
  * spaces): SQLite's FTS5 tokenizes it back into the same words; MongoDB's text index finds candidates and a
- * regular expression over the search form keeps only whole-word phrase matches ($text alone matches a phrase as
+ * regular expression over the search form keeps only whole-word matches of every term (searchTerms) ($text alone matches a phrase as
  * a substring of the raw text, where "log in" is inside "blog inside" and "can't" never equals "can t").
  */
 
@@ -29,6 +29,27 @@ export function searchForm(text: string): string {
 /** A query as a phrase: its first MAX_PHRASE_WORDS words (none: the query matches nothing). */
 export function phraseWords(query: string): string[] {
   return searchWords(query).slice(0, MAX_PHRASE_WORDS);
+}
+
+/**
+ * A query as search terms, the same on both stores: every term must be in one message, in any order (review 21:
+ * "pedido 12345" finds "El pedido es 12345"). A quoted part ("log in") is one term whose words follow each other;
+ * every other word is a term of its own. At most MAX_PHRASE_WORDS words in all; no words: nothing matches.
+ */
+export type SearchTerms = readonly (readonly string[])[];
+export function searchTerms(query: string): SearchTerms {
+  const terms: string[][] = [];
+  let left = MAX_PHRASE_WORDS;
+  query.split('"').forEach((part, i) => {
+    const words = searchWords(part).slice(0, left);
+    left -= words.length;
+    // Odd parts sit between quotes (an unclosed quote runs to the end).
+    if (i % 2 === 1) {
+      if (words.length) terms.push(words);
+    } else terms.push(...words.map((w) => [w]));
+  });
+  // The same word twice is one term.
+  return terms.filter((t, i) => terms.findIndex((u) => u.join(' ') === t.join(' ')) === i);
 }
 
 /** A week, in milliseconds: the period the full-text indexes of both stores bucket messages by. */

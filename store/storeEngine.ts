@@ -1,3 +1,4 @@
+import type { SearchTerms } from './searchText';
 import type {
   AttachmentRecord,
   AuditEntry,
@@ -86,12 +87,12 @@ export interface EngineMessages {
   eraseMessages(conversationId: string): Promise<number>;
 }
 
-/** A transcript filter whose text is already the words of a phrase (searchText.ts). */
-export type EngineTranscriptFilter = Omit<TranscriptFilter, 'text'> & { words?: readonly string[] };
+/** A transcript filter whose text is already search terms (searchText.ts). */
+export type EngineTranscriptFilter = Omit<TranscriptFilter, 'text'> & { words?: SearchTerms };
 
 export interface EngineReview {
-  /** `words`: a phrase, at least one word (searchText.ts). */
-  searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]>;
+  /** `words`: search terms, at least one (searchText.ts). */
+  searchMessages(words: SearchTerms, limit: number): Promise<SearchHit[]>;
   conversationStats(query: StatsQuery): Promise<ConversationStats>;
   searchTranscripts(filter: EngineTranscriptFilter, page: { limit: number; after?: Keyset }): Promise<TranscriptResults>;
   /** In any order; the guard layer sorts. */

@@ -47,13 +47,15 @@ const SUPERVISORS = 'supervisors';
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
 /** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
-const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned'>> = {
+const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased'>> = {
   transferred: 'transferred',
   reassigned: 'reassigned',
   requeued: 'transferred',
   taken_over: 'taken_over',
   returned: 'returned',
   closed: 'closed',
+  // The customer's data was erased (an admin's privacy erasure ends their open chats): not a transfer.
+  erased: 'erased',
 };
 
 export interface GatewayDeps {

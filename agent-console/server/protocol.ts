@@ -124,12 +124,12 @@ export interface ServerToClientEvents {
   'queue:changed': (p: QueueDelta) => void;
   /** A conversation this agent now owns (claimed, offered and taken, or transferred to them). */
   'conversation:assigned': (p: { conversation: ConversationView }) => void;
-  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over). */
+  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over, its customer erased). */
   /** `takenOverBy`: the supervisor who took the chat (taken_over only): the released agent no longer sees its events. */
   /** `reassignedBy`: the supervisor who moved the chat to someone else (reassigned only). */
   'conversation:released': (p: {
     conversationId: string;
-    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned';
+    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased';
     takenOverBy?: string;
     reassignedBy?: string;
   }) => void;

@@ -196,7 +196,13 @@ const STRINGS = {
   },
   copyDraft: { en: 'Copy text', es: 'Copiar texto' },
   copied: { en: 'Copied', es: 'Copiado' },
+  daysInZone: { en: 'Days and times in your time zone ({zone}).', es: 'Días y horas en tu zona horaria ({zone}).' },
+  daysInUtc: { en: 'Days are UTC days.', es: 'Los días son días UTC.' },
   chatReleased_closed: { en: 'This chat is closed.', es: 'Este chat está cerrado.' },
+  chatReleased_erased: {
+    en: "This chat was closed: the customer's data was erased.",
+    es: 'Este chat se cerró: se borraron los datos del cliente.',
+  },
   chatReleased_reassigned: { en: 'A supervisor reassigned this chat.', es: 'Un supervisor reasignó este chat.' },
   reassignedBy: { en: 'Reassigned by {name}', es: 'Reasignado por {name}' },
   reassign: { en: 'Reassign', es: 'Reasignar' },

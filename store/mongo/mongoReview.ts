@@ -1,6 +1,6 @@
 import type { PipelineStage } from 'mongoose';
 import { CONVERSATION_FACTS, type ConversationDoc, type MessageDoc } from '../../models/mongoSchemas';
-import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
+import { SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
 import type { Message } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
 import { averageSentiment, encodeCursor } from '../storeGuards';
@@ -15,10 +15,13 @@ import { wholeDays } from '../statsDays';
  * candidates through the text index, whose prefix is the week (every word present, and the phrase somewhere in the
  * search form), and the expression keeps those where the words follow each other as whole words.
  */
-export function phraseFilter(words: readonly string[], period: number) {
-  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  // $text is our own operator: trusted, or sanitizeFilter refuses it.
-  return { searchPeriod: period, $text: t({ $search: `"${words.join(' ')}"` }), searchText: new RegExp(`(?:^| )${escaped.join(' ')}(?: |$)`, 'u') };
+export function phraseFilter(terms: SearchTerms, period: number) {
+  const escaped = terms.map((words) => words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(' '));
+  // $text finds candidates with the longest term (one quoted phrase: every word present, the phrase somewhere); the
+  // expression keeps those holding every term as whole words, in any order. $text is our own operator: trusted.
+  const longest = [...terms].sort((a, b) => b.length - a.length)[0];
+  const all = escaped.map((e) => `(?=.*(?:^| )${e}(?: |$))`).join('');
+  return { searchPeriod: period, $text: t({ $search: `"${longest.join(' ')}"` }), searchText: new RegExp(`^${all}`, 'u') };
 }
 
 /** The fields of the figures, all in the covering index { createdAt, channelId, state, … } (models/mongoSchemas.ts). */
@@ -38,7 +41,7 @@ export class MongoReview implements EngineReview {
   ) {}
 
   /** Newest first, a week at a time: the weeks split the messages by createdAt, so the first `limit` found are the newest. */
-  searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
+  searchMessages(words: SearchTerms, limit: number): Promise<SearchHit[]> {
     return this.x.wrap(async () => {
       const hits: SearchHit[] = [];
       for (const period of await this.periods()) {
@@ -200,7 +203,7 @@ export class MongoReview implements EngineReview {
      * first: a conversation starts no later than its messages, so once `want` conversations started at or after
      * the beginning of the week just read, no older week can hold a newer one (as the embedded store does).
      */
-    const matching = async (words: readonly string[]): Promise<string[]> => {
+    const matching = async (words: SearchTerms): Promise<string[]> => {
       const found = new Map<string, string>();
       let best: [string, string][] = [];
       // A week early: `from` is compared as text, and a time with an offset parses to another instant.

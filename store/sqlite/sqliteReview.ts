@@ -13,7 +13,7 @@ import {
   type StatsQuery,
   type TranscriptResults,
 } from '../storeTypes';
-import { SEARCH_PERIOD_MS, searchPeriod } from '../searchText';
+import { SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
 import { promised, type GroupCommit } from './groupCommit';
 import { intentCounts, wholeDays, type SqliteRollups } from './sqliteRollups';
 import type { SqliteCustomers } from './sqliteCustomers';
@@ -39,12 +39,13 @@ interface Figures {
  * The words of a phrase (store/searchText.ts) as an FTS5 phrase query on the text column: only letters and digits,
  * so no syntax gets through (and a number never matches the period column).
  */
-function ftsPhrase(words: readonly string[]): string {
-  return `text : "${words.join(' ')}"`;
+function ftsPhrase(terms: SearchTerms): string {
+  // Every term in the message, in any order; each term's words one after another.
+  return `text : (${terms.map((words) => `"${words.join(' ')}"`).join(' AND ')})`;
 }
 
 /** The phrase within one week's messages. */
-function ftsPhraseIn(words: readonly string[], period: number): string {
+function ftsPhraseIn(words: SearchTerms, period: number): string {
   return `${ftsPhrase(words)} AND period : "${period}"`;
 }
 
@@ -94,7 +95,7 @@ export class SqliteReview implements EngineReview {
     private readonly rollups: SqliteRollups,
   ) {}
 
-  async searchMessages(words: readonly string[], limit: number): Promise<SearchHit[]> {
+  async searchMessages(words: SearchTerms, limit: number): Promise<SearchHit[]> {
     await this.fullText.indexPending();
     return this.gc.run(
       () =>
@@ -318,7 +319,7 @@ export class SqliteReview implements EngineReview {
    * one. A common word's page comes from its last week or two (a few thousand matches, not 130,000); a rare
    * phrase costs one cheap index query per week that holds messages, from the week of `from` on.
    */
-  private matchingConversations(words: readonly string[], from: string | undefined, filters: string, args: unknown[], want: number): string[] {
+  private matchingConversations(words: SearchTerms, from: string | undefined, filters: string, args: unknown[], want: number): string[] {
     // A week early: `from` is compared as text, and a time with an offset parses to another instant.
     const oldest = from === undefined ? 0 : searchPeriod(from) - 1;
     const periods = this.gc.stmt('SELECT period FROM messages_fts_periods WHERE period >= ? ORDER BY period DESC').pluck().all(oldest) as number[];

@@ -210,6 +210,43 @@ export function storeContract(
       expect(await store.countActiveChats(agentId)).toBe(3);
     });
 
+    test('wait and handling run from the first assignment: a transfer or a return to the queue moves neither (review 21)', async () => {
+      const channelId = uniq('times');
+      const customer = await store.createCustomer({ identities: [{ channelId, userId: uniq('u'), verified: false, addedAt: new Date().toISOString() }] });
+      const { conversation: conv } = await store.getOrCreateConversation({
+        channelId,
+        channelConversationId: uniq('conv'),
+        customerId: customer.id,
+        reference: { channelId, serviceUrl: 'http://localhost', conversation: { id: 'c' } },
+      });
+      const at = (s: number) => new Date(Date.parse('2026-01-01T10:00:00.000Z') + s * 1000).toISOString();
+      const ok = async (r: Promise<{ ok: boolean }>) => expect((await r).ok).toBe(true);
+      await ok(store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['bot'], patch: { queuedAt: at(0) } }));
+      await ok(store.claimConversation({ conversationId: conv.id, agentId: 'a1', fromStates: ['queued'], maxActive: 5, patch: { assignedAt: at(30) } }));
+      // Back to the queue (the console closed) keeping its place, taken again, transferred, closed.
+      await ok(store.setConversationState({ conversationId: conv.id, to: 'queued', fromStates: ['agent'], expectedAgentId: 'a1', patch: { queuedAt: at(0) } }));
+      await ok(store.claimConversation({ conversationId: conv.id, agentId: 'a2', fromStates: ['queued'], maxActive: 5, patch: { assignedAt: at(100) } }));
+      await ok(
+        store.claimConversation({
+          conversationId: conv.id,
+          agentId: 'a3',
+          fromStates: ['agent'],
+          expectedAgentId: 'a2',
+          maxActive: 5,
+          patch: { assignedAt: at(108) },
+        }),
+      );
+      await ok(
+        store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'], expectedAgentId: 'a3', patch: { closedAt: at(109) } }),
+      );
+      const stored = (await store.getConversation(conv.id))!;
+      expect([stored.firstQueuedAt, stored.firstAssignedAt, stored.assignedAt]).toEqual([at(0), at(30), at(108)]);
+      const day = new Date().toISOString().slice(0, 10);
+      const stats = await store.conversationStats({ from: `${day}T00:00:00.000Z`, to: new Date(Date.now() + 86_400_000).toISOString(), channelId });
+      expect(stats.times.waiting).toEqual({ p50: 30, p90: 30, n: 1 });
+      expect(stats.times.handling).toEqual({ p50: 79, p90: 79, n: 1 });
+    });
+
     test('claim reports not_found and state; a transfer needs the expected owner', async () => {
       expect(await store.claimConversation({ conversationId: 'missing', agentId: 'a', fromStates: ['queued'], maxActive: 1 })).toEqual({
         ok: false,
@@ -286,7 +323,10 @@ export function storeContract(
       await store.appendMessage({ conversationId: conv.id, role: 'bot', text: 'Sorry to hear that' });
       const hits = await store.searchMessages('blue umbrella');
       expect(hits.map((h) => [h.conversationId, h.seq, h.role])).toEqual([[conv.id, 1, 'customer']]);
-      expect(await store.searchMessages('umbrella blue')).toEqual([]);
+      // Every word, in any order (review 21: "pedido 12345" found nothing in "El pedido es 12345"); quotes for a phrase.
+      for (const q of ['umbrella blue', 'broken BLUE', 'arrived "blue umbrella"', '"blue umbrella'])
+        expect((await store.searchMessages(q)).map((h) => h.seq)).toEqual([1]);
+      for (const q of ['"umbrella blue"', 'blue umbrella sorry', '"arrived blue"']) expect(await store.searchMessages(q)).toEqual([]);
       for (const q of ['text:blue', 'blue OR sorry', '"unbalanced', 'NEAR(blue sorry)', '*', ''])
         expect(Array.isArray(await store.searchMessages(q))).toBe(true);
       expect((await store.searchMessages('blue OR sorry')).length).toBe(0);
@@ -367,6 +407,8 @@ export function storeContract(
       expect([ids(second), second.nextCursor]).toEqual([[k1.id], null]);
       const cases: [Parameters<Store['searchTranscripts']>[0], string[]][] = [
         [{ text: 'flux capacitor' }, [k2.id]],
+        [{ text: 'capacitor flux' }, [k2.id]],
+        [{ text: '"capacitor flux"' }, []],
         [{ text: 'PARCEL' }, [k1.id]],
         [{ text: 'parcel OR NEAR(' }, []],
         [{ channelId: 'webchat' }, [k3.id, k1.id]],
@@ -566,7 +608,10 @@ export function storeContract(
       ['cafe creme', ['accents']],
       ['crème', ['accents']],
       ['in since', ['apostrophe']],
-      ['since in', []],
+      ['since in', ['apostrophe']],
+      ['"since in"', []],
+      ['"in since"', ['apostrophe']],
+      ['tuesday log', ['apostrophe']],
       ['c course', ['symbols']],
       ['50 refund', ['symbols']],
       ['file not found', ['compatibility']],
@@ -1008,16 +1053,16 @@ export function storeContract(
       const { saying, conversations, at } = await weeks();
       const newestFirst = [...saying].reverse().map((c) => c.id);
       expect(newestFirst).toHaveLength(9);
-      for (const limit of [1, 2, 3, 50]) expect([limit, await pages({ text: 'walrus tusk' }, limit)]).toEqual([limit, newestFirst]);
+      for (const limit of [1, 2, 3, 50]) expect([limit, await pages({ text: '"walrus tusk"' }, limit)]).toEqual([limit, newestFirst]);
       // Conversations 1 and 3 started before `from`: their late messages do not bring them in.
       const from = at(20, 0);
-      expect(await pages({ text: 'walrus tusk', from }, 2)).toEqual(newestFirst.filter((id) => conversations.find((c) => c.id === id)!.createdAt >= from));
-      expect(await pages({ text: 'walrus tusk', channelId: 'webchat' }, 2)).toEqual([conversations[3].id, conversations[1].id]);
-      expect(await pages({ text: 'walrus tusk', to: at(10, 0) }, 2)).toEqual([conversations[1].id, conversations[0].id]);
+      expect(await pages({ text: '"walrus tusk"', from }, 2)).toEqual(newestFirst.filter((id) => conversations.find((c) => c.id === id)!.createdAt >= from));
+      expect(await pages({ text: '"walrus tusk"', channelId: 'webchat' }, 2)).toEqual([conversations[3].id, conversations[1].id]);
+      expect(await pages({ text: '"walrus tusk"', to: at(10, 0) }, 2)).toEqual([conversations[1].id, conversations[0].id]);
       expect(await pages({ text: 'walrus narwhal' }, 2)).toEqual([]);
-      const hits = await store.searchMessages('walrus tusk', 100);
+      const hits = await store.searchMessages('"walrus tusk"', 100);
       expect(hits.map((h) => h.conversationId).sort()).toEqual(saying.map((c) => c.id).sort());
-      expect(await store.searchMessages('walrus tusk', 3)).toHaveLength(3);
+      expect(await store.searchMessages('"walrus tusk"', 3)).toHaveLength(3);
     });
 
     test('an erased or deleted conversation leaves the search, in every week', async () => {
@@ -1025,8 +1070,8 @@ export function storeContract(
       await store.eraseMessages(saying[0].id);
       await store.deleteConversation(saying[8].id);
       const left = saying.slice(1, 8).map((c) => c.id);
-      expect(await pages({ text: 'walrus tusk' }, 2)).toEqual([...left].reverse());
-      expect((await store.searchMessages('walrus tusk', 100)).map((h) => h.conversationId).sort()).toEqual([...left].sort());
+      expect(await pages({ text: '"walrus tusk"' }, 2)).toEqual([...left].reverse());
+      expect((await store.searchMessages('"walrus tusk"', 100)).map((h) => h.conversationId).sort()).toEqual([...left].sort());
     });
   });
 

@@ -116,4 +116,29 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     expect(await running.app.store.listCorpusAdditions()).toEqual([expect.objectContaining({ text: 'zorbly wimwam flux', intent: 'none', language: 'en' })]);
     expect(problems).toEqual([]);
   });
+
+  test("From and To mean the browser's local days, and the page names its time zone (review 21)", async () => {
+    // A zone whose date differs from UTC's right now: UTC+14 from 10:00 UTC, UTC-11 before 11:00 UTC.
+    const timezoneId = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+    const page = await (await browser.newContext({ timezoneId, viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(`${running.url}/console`);
+    await page.fill('#email', 'sue@test.local');
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    await page.locator('#inbox').waitFor();
+    await page.click('#tab-transcripts');
+    expect(await page.textContent('#f-zone')).toContain(timezoneId);
+    // The chat's local day in that zone (it was created moments ago), as the list shows it.
+    const created = new Date(chat.createdAt);
+    const localDay = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    }, created.toISOString());
+    expect(localDay).not.toBe(created.toISOString().slice(0, 10));
+    await page.fill('#f-from', localDay);
+    await page.fill('#f-to', localDay);
+    await page.click('#search');
+    await page.locator(`#results[data-query*="from="] tr[data-conversation="${chat.id}"]`).waitFor();
+    await page.context().close();
+  });
 });

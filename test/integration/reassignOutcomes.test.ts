@@ -123,4 +123,15 @@ describe('reassignment outcomes', () => {
     expect((await request(bob.socket, 'conversation:transfer', { conversationId: reassigned, toAgentId: ann.id })).ok).toBe(true);
     expect((await request(ann.socket, 'message:send', { conversationId: reassigned, text: 'back with you', clientMessageId: 'o4' })).ok).toBe(true);
   });
+
+  test('erasing the customer of a held chat tells its agent "erased", not "transferred" (review 21)', async () => {
+    const ann = await staff({ name: 'Ann Holder', capacity: 5 });
+    const admin = await createStaff(running.app, { role: 'admin' });
+    const held = await heldChat('outcome-erased', ann);
+    const released = nextEvent<{ conversationId: string; reason: string }>(ann.socket, 'conversation:released', (p) => p.conversationId === held);
+    const customerId = (await running.app.store.getConversation(held))!.customerId;
+    const r = await fetch(`${running.url}/api/customers/${customerId}/erase`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } });
+    expect(r.status).toBe(200);
+    expect(await released).toMatchObject({ conversationId: held, reason: 'erased' });
+  });
 });

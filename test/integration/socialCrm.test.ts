@@ -178,6 +178,32 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     await channel.waitForText('consent-1', /parcel ships tomorrow/);
   });
 
+  test("the customer's own data export leaves out staff's whispers and annotations (review 21)", async () => {
+    const sup = await createStaff(running.app, { role: 'supervisor' });
+    const agent = await createStaff(running.app, { role: 'agent' });
+    await post(
+      running.url,
+      messageActivity({ conversation: { id: 'export-notes' }, from: { id: 'export-user', name: 'Eve Export' }, text: 'I want to talk to a human' }),
+    );
+    const eve = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'export-user' }))!;
+    const [conv] = await running.app.store.listConversations({ customerId: eve.id });
+    await running.app.services.handoff.claim(agent.id, conv.id);
+    await running.app.store.appendMessage({ conversationId: conv.id, role: 'agent', kind: 'message', authorId: agent.id, text: 'Hello Eve, let me check' });
+    await running.app.store.appendMessage({ conversationId: conv.id, role: 'agent', kind: 'whisper', authorId: agent.id, text: 'WHISPER: difficult one' });
+    const annotated = await fetch(`${running.url}/api/transcripts/${conv.id}/annotations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sup.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'ANNOTATION: check the refund' }),
+    });
+    expect(annotated.status).toBeLessThan(300);
+    const res = await fetch(`${running.url}/api/customers/${eve.id}/export`, { headers: { authorization: `Bearer ${sup.token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { conversations: { messages: { text: string; kind: string }[] }[] };
+    const texts = body.conversations.flatMap((c) => c.messages.map((m) => m.text));
+    expect(texts).toEqual(expect.arrayContaining(['I want to talk to a human', 'Hello Eve, let me check']));
+    expect(JSON.stringify(body)).not.toMatch(/WHISPER|ANNOTATION/);
+  });
+
   test("after erasure none of the customer's identifiers or texts can be found by search, export or API; others are untouched", async () => {
     const sup = await createStaff(running.app, { role: 'supervisor' });
     const admin = await createStaff(running.app, { role: 'admin' });

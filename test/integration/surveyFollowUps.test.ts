@@ -2,7 +2,7 @@ import { messageActivity, post } from '../helpers/activities';
 import type { ChannelServer } from '../helpers/channelServer';
 import { appWithAgent } from '../helpers/appWithChannel';
 import { Chat } from '../helpers/chat';
-import type { Staff } from '../helpers/consoleClient';
+import { createStaff, type Staff } from '../helpers/consoleClient';
 import type { RunningApp } from '../helpers/testApp';
 
 /**
@@ -166,5 +166,55 @@ describe('survey answers with more to them', () => {
     const closed = await running.app.store.getConversation(closedId);
     const found = await running.app.store.searchTranscripts({ state: 'closed', customerId: closed!.customerId });
     expect(found.items.map((i) => i.conversation.id)).toEqual([closedId]);
+  });
+
+  // Review 21, an outside tester: the comment sent as its own message started a new chat ("Did you mean…") and landed
+  // in "not understood"; while queued, "I love it" made the bot ask for a rating and the complaint sent next became 1★.
+  test.each([
+    ['en-US', '4', 'but it took too long to get an answer', 4],
+    ['es-ES', '4', 'pero tardaron demasiado en contestar', 4],
+    ['en-US', '2', 'the agent did not read what I wrote', 2],
+  ])('%s: %j then the comment %j as its own message stays in the closed chat', async (locale, rating, comment, score) => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const { chat, closedId } = await closedChat(locale);
+    await chat.say(rating);
+    const turn = await chat.say(comment);
+    expect(turn.replies).toEqual([expect.stringMatching(thanked)]);
+    expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score, comment } });
+    expect((await chat.conversation()).id).toBe(closedId);
+    expect((await said(closedId)).slice(-2)).toEqual([rating, comment]);
+    const stats = await running.app.store.conversationStats({ from, to: new Date(Date.now() + 60_000).toISOString() });
+    expect(stats.unrecognized.map((u) => u.text)).not.toContain(comment);
+  });
+
+  test.each([
+    ['en-US', 'I love it, great service', 'The product arrived broken and nobody answers me, terrible'],
+    ['es-ES', 'Me encanta, excelente servicio', 'El producto llegó roto y nadie me responde, fatal'],
+  ])('%s: while queued, feedback asks for no rating, and a complaint is never a score', async (locale, praise, complaint) => {
+    const chat = new Chat(running, { locale, serviceUrl: channel.url });
+    await chat.say(locale === 'es-ES' ? 'quiero hablar con una persona' : 'I want to talk to a human');
+    const queued = await chat.conversation();
+    expect(queued.state).toBe('queued');
+    const turn = await chat.say(praise);
+    expect(turn.replies.join(' | ')).not.toMatch(/1 \(bad\) to 5|de 1 \(mal\) a 5/);
+    await chat.say(complaint);
+    await chat.say(locale === 'es-ES' ? 'excelente servicio, muchas gracias' : 'excellent service, thank you');
+    const after = await running.app.store.getConversation(queued.id);
+    expect(after!.satisfaction).toBeUndefined();
+    expect(await said(queued.id)).toEqual(expect.arrayContaining([praise, complaint]));
+  });
+
+  test('the dashboard\'s "none" bar counts what its not-understood list counts: survey answers are in neither (review 21)', async () => {
+    const { chat } = await closedChat('en-US');
+    await chat.say('4');
+    await chat.say('zorbly wimwam flux');
+    const sup = await createStaff(running.app, { role: 'supervisor' });
+    const day = new Date().toISOString().slice(0, 10);
+    const res = await fetch(`${running.url}/api/stats?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${sup.token}` } });
+    const stats = (await res.json()) as { intents: { intent: string; count: number }[]; unrecognized: { text: string; count: number }[] };
+    expect(stats.unrecognized.map((u) => u.text)).toContain('zorbly wimwam flux');
+    expect(stats.unrecognized.map((u) => u.text)).not.toContain('4');
+    const none = stats.intents.find((i) => i.intent === 'none')?.count ?? 0;
+    expect(none).toBe(stats.unrecognized.reduce((n, u) => n + u.count, 0));
   });
 });

@@ -33,3 +33,9 @@ test('CSV cells: a formula start is neutralized even behind blanks spreadsheets 
   for (const plain of ['hello', 'a=b', '1-2', 'mail@example.com', ' plain', '']) expect(csvCell(plain)).not.toMatch(/^"?'/);
   expect(csvLine(['=1', 'ok'])).toBe("'=1,ok\r\n");
 });
+
+test('numbers stay numbers, negative ones included; text that looks like one is still neutralized (review 21)', () => {
+  expect(csvLine([-0.65, 3, 0, -12.5, Number.NaN])).toBe('-0.65,3,0,-12.5,\r\n');
+  expect(csvCell('-0.65')).toBe("'-0.65");
+  expect(csvCell('-2+3')).toBe("'-2+3");
+});

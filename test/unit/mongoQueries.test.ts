@@ -6,7 +6,7 @@ import { byKey, customerUpdate } from '../../store/mongo/mongoCustomers';
 import { corpusKeys } from '../../store/mongo/mongoRecords';
 import { phraseFilter } from '../../store/mongo/mongoReview';
 import { buildCustomer, mergeCustomer } from '../../store/recordBuilders';
-import { phraseWords, searchForm } from '../../store/searchText';
+import { searchForm, searchTerms } from '../../store/searchText';
 
 /**
  * The MongoDB engine cannot run here (no server); these are the parts of its queries that do not need one: what
@@ -21,12 +21,18 @@ describe('MongoDB phrase filter', () => {
     ['e-mail', ['e mail me', 'Please update my e-mail']],
     ['123-456', ['Order 123-456 arrived']],
     ['line second', ['first line\nsecond line']],
+    ['second first', ['first line\nsecond line']],
+    ['"second first"', []],
+    ['"second line"', ['first line\nsecond line']],
+    ['"log in" can\'t', ["I can't log in"]],
     ['in the', []],
     ['blog', ['I read a blog inside the app']],
     ['lo', []],
   ])('%j keeps %j', (query, expected) => {
-    const { $text, searchText } = phraseFilter(phraseWords(query), 2900);
-    expect($text.$search).toBe(`"${phraseWords(query).join(' ')}"`);
+    const terms = searchTerms(query);
+    const { $text, searchText } = phraseFilter(terms, 2900);
+    // $text narrows by the longest term; the expression needs every term (review 21: words in any order).
+    expect($text.$search).toBe(`"${[...terms].sort((a, b) => b.length - a.length)[0].join(' ')}"`);
     expect(texts.filter((t) => searchText.test(searchForm(t)))).toEqual(expected);
   });
 });
@@ -90,15 +96,15 @@ describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as
   });
 
   test('the phrase filter keeps $text and the whole-word expression', () => {
-    const { error, filter } = cast(m.Message.find(phraseFilter(['log', 'in'], 2900)) as unknown as Castable);
+    const { error, filter } = cast(m.Message.find(phraseFilter([['log', 'in']], 2900)) as unknown as Castable);
     expect(error).toBeUndefined();
-    expect(filter).toEqual({ searchPeriod: 2900, $text: { $search: '"log in"' }, searchText: /(?:^| )log in(?: |$)/u });
+    expect(filter).toEqual({ searchPeriod: 2900, $text: { $search: '"log in"' }, searchText: /^(?=.*(?:^| )log in(?: |$))/u });
   });
 
   test('one text index, prefixed by the week every phrase filter names by equality (as MongoDB requires of a prefix)', () => {
     const text = m.Message.schema.indexes().filter(([keys]) => Object.values(keys).includes('text'));
     expect(text.map(([keys]) => keys)).toEqual([{ searchPeriod: 1, searchText: 'text' }]);
-    expect(Object.keys(phraseFilter(['a'], 1))[0]).toBe('searchPeriod');
+    expect(Object.keys(phraseFilter([['a']], 1))[0]).toBe('searchPeriod');
   });
 
   test('the capacity guard keeps its array-length condition', () => {

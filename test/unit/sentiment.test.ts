@@ -1,4 +1,5 @@
 import { lexiconSentiment } from '../../nlu/sentiment';
+import { SENTIMENT_GENDER_SET, SENTIMENT_SET } from '../../nlu/sentimentEval';
 
 describe('sentiment lexicon with negation and intensifiers', () => {
   test.each([
@@ -19,5 +20,36 @@ describe('sentiment lexicon with negation and intensifiers', () => {
   test('intensifiers make it stronger; scores stay within -1…1', () => {
     expect(lexiconSentiment('very disappointed', 'en')).toBeLessThan(lexiconSentiment('disappointed', 'en'));
     expect(lexiconSentiment('terrible awful horrible worst hate!!!', 'en')).toBeGreaterThanOrEqual(-1);
+  });
+
+  // Review 21: feminine and plural forms scored 0 while the masculine scored, so women writing Spanish were
+  // under-counted on sentiment charts, at_risk and escalation.
+  test.each([
+    ['furioso', 'furiosa', 'furiosos', 'furiosas'],
+    ['decepcionado', 'decepcionada', 'decepcionados', 'decepcionadas'],
+    ['contento', 'contenta', 'contentos', 'contentas'],
+    ['molesto', 'molesta', 'molestos', 'molestas'],
+    ['harto', 'harta', 'hartos', 'hartas'],
+    ['enfadado', 'enfadada', 'enfadados', 'enfadadas'],
+    ['satisfecho', 'satisfecha', 'satisfechos', 'satisfechas'],
+    ['pésimo', 'pésima', 'pesimos', 'pésimas'],
+  ])('Spanish: "estoy %s" scores as every gender and number of it, and is not neutral', (...forms) => {
+    const scores = forms.map((f) => lexiconSentiment(`estoy ${f}`, 'es'));
+    expect(Math.abs(scores[0])).toBeGreaterThan(0.3);
+    for (const s of scores) expect(s).toBe(scores[0]);
+    expect(lexiconSentiment(`no estoy ${forms[1]}`, 'es')).toBe(lexiconSentiment(`no estoy ${forms[0]}`, 'es'));
+  });
+
+  test('the gaps an outside tester found are negative; a greeting stays neutral', () => {
+    expect(lexiconSentiment('El producto llegó roto y nadie me responde, fatal', 'es')).toBeLessThan(-0.5);
+    expect(lexiconSentiment('ya estoy harta', 'es')).toBeLessThan(-0.5);
+    expect(lexiconSentiment('the package never arrived and nobody answers', 'en')).toBeLessThan(-0.3);
+    expect(lexiconSentiment('buenas tardes, quiero cambiar la dirección', 'es')).toBe(0);
+    expect(lexiconSentiment('excelente servicio, muchas gracias', 'es')).toBeGreaterThan(0.5);
+  });
+
+  test.each([...SENTIMENT_SET, ...SENTIMENT_GENDER_SET])('labelled: %s (%s) → %d', (text, lang, gold) => {
+    const s = lexiconSentiment(text, lang);
+    expect(s > 0.05 ? 1 : s < -0.05 ? -1 : 0).toBe(gold);
   });
 });

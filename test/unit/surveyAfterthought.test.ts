@@ -43,19 +43,30 @@ describe('an afterthought to a closed chat', () => {
   const later = Date.parse(at) + SURVEY_AFTERTHOUGHT_MS + 1;
 
   test('after the survey was turned down, a bare rating rates the chat', () => {
-    expect(readAfterthought(closed(), '4', soon)).toEqual({ kind: 'rating', score: 4, comment: undefined });
-    expect(readAfterthought(closed(), 'genial', soon)).toEqual({ kind: 'rating', score: 5, comment: 'genial' });
+    expect(readAfterthought(closed(), '4', soon, false)).toEqual({ kind: 'rating', score: 4, comment: undefined });
+    expect(readAfterthought(closed(), 'genial', soon, false)).toEqual({ kind: 'rating', score: 5, comment: 'genial' });
   });
 
   test('after a rating, a bare word of feeling is a remark on it; a number or more words is not', () => {
     const rated = closed({ score: 2, comment: 'the agent was slow', at });
-    expect(readAfterthought(rated, 'terrible', soon)).toEqual({ kind: 'remark', comment: 'terrible' });
-    expect(readAfterthought(rated, '5', soon)).toBeUndefined();
-    expect(readAfterthought(rated, 'terrible, where is my order 12345', soon)).toBeUndefined();
+    expect(readAfterthought(rated, 'terrible', soon, false)).toEqual({ kind: 'remark', comment: 'terrible' });
+    expect(readAfterthought(rated, '5', soon, false)).toBeUndefined();
+    expect(readAfterthought(rated, 'terrible, where is my order 12345', soon, true)).toBeUndefined();
+  });
+
+  test('after a rating, a comment sent as its own message is a remark on it, unless it asks for something (review 21)', () => {
+    const rated = closed({ score: 4, at });
+    expect(readAfterthought(rated, 'but it took too long to get an answer', soon, false)).toEqual({
+      kind: 'remark',
+      comment: 'but it took too long to get an answer',
+    });
+    expect(readAfterthought(rated, 'I still need a refund for order 12345', soon, true)).toBeUndefined();
+    expect(readAfterthought(closed(), 'but it took too long to get an answer', soon, false)).toBeUndefined();
+    expect(readAfterthought(rated, 'but it took too long to get an answer', later, false)).toBeUndefined();
   });
 
   test('once the window has passed, it is new business', () => {
-    expect(readAfterthought(closed(), '4', later)).toBeUndefined();
-    expect(readAfterthought(closed({ score: 2, at }), 'terrible', later)).toBeUndefined();
+    expect(readAfterthought(closed(), '4', later, false)).toBeUndefined();
+    expect(readAfterthought(closed({ score: 2, at }), 'terrible', later, false)).toBeUndefined();
   });
 });

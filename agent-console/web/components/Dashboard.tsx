@@ -51,6 +51,9 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
           {tr('f_channel')}
           <input id="d-channel" value={range.channel} placeholder={tr('any')} onInput={(e) => setRange({ ...range, channel: e.currentTarget.value })} />
         </label>
+        <p class="meta" id="d-zone">
+          {tr('daysInUtc')}
+        </p>
         <div class="actions">
           <button class="primary" type="submit" id="d-apply">
             {tr('apply')}

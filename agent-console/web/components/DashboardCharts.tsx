@@ -114,7 +114,8 @@ export function Charts({ s }: { s: ConversationStats }) {
             labels: s.intents.slice(0, 15).map((i) => i.intent),
             datasets: [{ label: tr('messagesCol'), backgroundColor: PALETTE[1], data: s.intents.slice(0, 15).map((i) => i.count) }],
           },
-          options: { ...base, indexAxis: 'y', scales: { x: counts('axisMessages'), y: axis('axisIntent') } },
+          // Every bar named: Chart.js skips labels that do not fit, so the box is tall enough for 15 and none is skipped.
+          options: { ...base, indexAxis: 'y', scales: { x: counts('axisMessages'), y: axis('axisIntent', { ticks: { autoSkip: false } }) } },
         },
       ],
       [
@@ -154,10 +155,10 @@ export function Charts({ s }: { s: ConversationStats }) {
       document.getElementById('review')?.removeAttribute('data-charts');
     };
   }, [s]);
-  const chart = (id: string, title: Key) => (
+  const chart = (id: string, title: Key, tall = false) => (
     <figure class="chart-box">
       <figcaption>{tr(title)}</figcaption>
-      <div class="chart">
+      <div class={tall ? 'chart tall' : 'chart'}>
         <canvas id={id} role="img" aria-label={tr(title)} />
       </div>
     </figure>
@@ -167,7 +168,7 @@ export function Charts({ s }: { s: ConversationStats }) {
       {chart('chart-per-day', 'perDayChannel')}
       {chart('chart-reasons', 'handoffReasons')}
       {chart('chart-ratings', 'ratingsChart')}
-      {chart('chart-intents', 'intentsChart')}
+      {chart('chart-intents', 'intentsChart', true)}
       {chart('chart-sentiment', 'sentimentChart')}
     </div>
   );

@@ -5,7 +5,7 @@ import { channelName, customerLabel, dateTime, isolate, timeOfDay } from '../for
 import { ApiError, download } from '../http';
 import { errorText, tr, type Key } from '../i18n';
 import { agents, type ReviewTab } from '../state';
-import { call, reasonText } from './reviewShared';
+import { call, localDay, reasonText, timeZone } from './reviewShared';
 import { AuditLog } from './AuditLog';
 import { Dashboard } from './Dashboard';
 import { AttachmentList } from './Attachments';
@@ -80,7 +80,8 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const query = (extra: Record<string, string> = {}) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...filters, ...extra })) {
-      const value = (k === 'customer' ? (customerIds.get(v ?? '') ?? v) : v)?.trim();
+      let value = (k === 'customer' ? (customerIds.get(v ?? '') ?? v) : v)?.trim();
+      if (value && (k === 'from' || k === 'to') && /^\d{4}-\d{2}-\d{2}$/.test(value)) value = localDay(value, k === 'to');
       if (value) p.set(k, value);
     }
     return p;
@@ -141,6 +142,9 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
           {input('q', { type: 'search', placeholder: tr('searchWords'), class: 'wide' })}
           {input('from', { type: 'date' })}
           {input('to', { type: 'date' })}
+          <p class="meta" id="f-zone">
+            {tr('daysInZone', { zone: timeZone() })}
+          </p>
           {input('channel', { placeholder: 'webchat, msteams…' })}
           {select(
             'state',

@@ -116,7 +116,7 @@ async function connect(): Promise<void> {
         guess({
           ...c,
           agentId: null,
-          ...(reason === 'closed' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}),
+          ...(reason === 'closed' || reason === 'erased' ? { state: 'closed' as const } : reason === 'returned' ? { state: 'bot' as const } : {}),
           version: c.version + 1,
         });
     });
