@@ -72,7 +72,7 @@ export abstract class OrderDialog extends ComponentDialog {
       this.addDialog(
         new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
           const text = p.recognized.value ?? '';
-          if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || this.sureElsewhere(p.context, text)) return Promise.resolve(true);
+          if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || this.leavesCode(p.context, text)) return Promise.resolve(true);
           return Promise.resolve(p.attemptCount >= 2);
         }),
       );
@@ -236,7 +236,7 @@ export abstract class OrderDialog extends ComponentDialog {
     if (!code) {
       await step.context.sendActivity(t(language, 'verifyCodeStopped', { order: order.number }));
       // "reset my password" instead of the code: nothing changed, said so, and the request is the router's.
-      if (this.sureElsewhere(step.context, text)) return end(step, { reroute: true });
+      if (this.leavesCode(step.context, text)) return end(step, { reroute: true });
       return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
     }
     const challenge = state.challenge;
@@ -286,6 +286,14 @@ export abstract class OrderDialog extends ComponentDialog {
     if (text.trim().split(/\s+/).length > 3) return true;
     const other = extractOrderNumber(text);
     return (other !== undefined && other !== this.keptOrder(step).number) || this.sureElsewhere(step.context, text);
+  }
+
+  /**
+   * At the one-time code question (no code in the text): a short request the recognizer is sure of, or a sentence
+   * naming an order ("where is my order 67890?"). A bare number is more likely a mistyped code: asked again.
+   */
+  private leavesCode(context: TurnContext, text: string): boolean {
+    return this.sureElsewhere(context, text) || (extractOrderNumber(text) !== undefined && /\p{L}{2,}/u.test(text));
   }
 
   /** A message without digits that the recognizer is sure asks for something else than this dialog does. */

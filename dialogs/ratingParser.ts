@@ -140,7 +140,8 @@ export function parseRatingWithComment(text: string | undefined): ParsedRating |
     const score = max === 10 ? Math.round(n / 2) : n;
     if (score >= 1 && score <= 5 && n <= max) return { score, comment: rest(raw.replace(outOf[0], '')) };
   }
-  for (const m of raw.matchAll(/(^|[^\d.,])([1-5])(?![\d.,]\d)/g)) {
+  // A sign right before the digit makes it no rating ("-1" is not one star).
+  for (const m of raw.matchAll(/(^|[^\d.,\-−])([1-5])(?![\d.,]\d)/g)) {
     const after = raw.slice((m.index ?? 0) + m[0].length);
     if (TIME_UNITS.test(after)) continue;
     const without = raw.slice(0, (m.index ?? 0) + m[1].length) + raw.slice((m.index ?? 0) + m[0].length);

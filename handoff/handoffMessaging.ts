@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import { hasVisibleText } from '../core/visibleText';
 import type { Conversation, Message } from '../models/records';
 import { t } from '../locale/replies';
 import { canAnnotate, canWhisper, type Actor } from '../review/accessPolicy';
@@ -39,7 +40,7 @@ export class HandoffMessaging {
   /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
   async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
     // Every transport: an empty or blank message would reach the customer as an empty bubble.
-    if (typeof text !== 'string' || !text.trim()) throw new AppError('VALIDATION_FAILED', 'the message is empty');
+    if (typeof text !== 'string' || !hasVisibleText(text)) throw new AppError('VALIDATION_FAILED', 'the message is empty');
     const c = await this.ctx.owned(agentId, conversationId);
     const { message, created } = await this.ctx.store.appendMessage({
       conversationId: c.id,

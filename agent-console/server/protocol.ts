@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../../core/errors';
+import { hasVisibleText } from '../../core/visibleText';
 import type { Conversation, Customer, Message, Presence } from '../../models/records';
 
 /**
@@ -7,11 +8,8 @@ import type { Conversation, Customer, Message, Presence } from '../../models/rec
  * Client → server events carry a payload validated by the schema of the same name, and an ack callback.
  */
 const id = z.string().min(1).max(200);
-// Something to read: only spaces or line breaks would reach the customer as an empty bubble.
-const text = z
-  .string()
-  .max(10_000)
-  .refine((s) => s.trim().length > 0, 'text is empty (only spaces)');
+// Something to read: only spaces, line breaks or invisible characters would reach the customer as an empty bubble.
+const text = z.string().max(10_000).refine(hasVisibleText, 'text is empty (nothing visible)');
 
 export const ClientSchemas = {
   'presence:set': z.object({ presence: z.enum(['online', 'away', 'offline']) }).strict(),

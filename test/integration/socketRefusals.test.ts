@@ -88,14 +88,17 @@ describe('console socket refusals', () => {
     expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: agent.id });
   });
 
-  test.each([' ', '   \n\t  ', '\u00a0\u3000'])('a message of only spaces (%j) is refused and nothing is stored or sent', async (text) => {
-    const id = await queued();
-    expect((await request(socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);
-    const before = (await running.app.store.listMessages(id, { afterSeq: 0 })).length;
-    const r = await request(socket, 'message:send', { conversationId: id, text, clientMessageId: randomUUID() });
-    expect(r.error?.code).toBe('VALIDATION_FAILED');
-    expect((await running.app.store.listMessages(id, { afterSeq: 0 })).length).toBe(before);
-    await expect(running.app.services.handoff.agentMessage(agent.id, id, text)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((await request(socket, 'conversation:close', { conversationId: id })).ok).toBe(true);
-  });
+  test.each([' ', '   \n\t  ', '\u00a0\u3000', '\u200b', '\u200b\u200b', '\u00ad', '\u2800', '\ufeff\u3164'])(
+    'a message of only spaces or invisible characters (%j) is refused and nothing is stored or sent',
+    async (text) => {
+      const id = await queued();
+      expect((await request(socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);
+      const before = (await running.app.store.listMessages(id, { afterSeq: 0 })).length;
+      const r = await request(socket, 'message:send', { conversationId: id, text, clientMessageId: randomUUID() });
+      expect(r.error?.code).toBe('VALIDATION_FAILED');
+      expect((await running.app.store.listMessages(id, { afterSeq: 0 })).length).toBe(before);
+      await expect(running.app.services.handoff.agentMessage(agent.id, id, text)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((await request(socket, 'conversation:close', { conversationId: id })).ok).toBe(true);
+    },
+  );
 });

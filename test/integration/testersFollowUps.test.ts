@@ -239,10 +239,12 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
   test.each([
     ['en-US', 'cancel my order 55555', SHORT_REQUEST, /without the code I have not changed order 55555/, /email address of your account/],
     ['es-ES', 'cancela mi pedido 55555', SHORT_REQUEST_ES, /sin el código no he cambiado el pedido 55555/, /correo electrónico de tu cuenta/],
+    // A sentence naming another order (a tester, session 6): it was asked for the code again.
+    ['en-US', 'cancel my order 67890', 'where is my order 24680?', /without the code I have not changed order 67890/, /24680/],
   ])('%s: the same at the one-time code question', async (locale, ask, request, kept, handled) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });
     await chat.say(ask);
-    expect(said(await chat.say('ana@example.com'))).toMatch(/6-digit code|código de 6 cifras/);
+    expect(said(await chat.say(ask.endsWith('67890') ? 'ben@example.com' : 'ana@example.com'))).toMatch(/6-digit code|código de 6 cifras/);
     const turn = await chat.say(request);
     expect(said(turn)).toMatch(kept);
     expect(said(turn)).toMatch(handled);

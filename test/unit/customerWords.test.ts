@@ -142,7 +142,7 @@ describe('survey answers: digits, stars and words in both languages', () => {
     expect(parseRatingWithComment(text)).toEqual({ score, comment });
   });
 
-  test.each(['where is my order 12345', 'I waited 3 hours', 'hello', 'one more thing'])('%j is no rating', (text) => {
+  test.each(['where is my order 12345', 'I waited 3 hours', 'hello', 'one more thing', '-1', '−2'])('%j is no rating', (text) => {
     expect(parseRatingWithComment(text)).toBeUndefined();
   });
 });
