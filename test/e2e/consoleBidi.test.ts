@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { messageActivity, post } from '../helpers/activities';
-import { artifact, describeBrowser, launch } from '../helpers/browser';
+import { artifact, describeBrowser, launch, signInConsole } from '../helpers/browser';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 const PASSWORD = 'correct horse battery';
@@ -49,11 +49,7 @@ describeBrowser('customer text cannot reorder the labels around it (bidi control
   async function signIn(email: string, name: string, role: 'agent' | 'supervisor'): Promise<Page> {
     await running.app.services.auth.createUser({ email, name, password: PASSWORD, role, capacity: 3, languages: ['en'] });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(`${running.url}/console`);
-    await page.fill('#email', email);
-    await page.fill('#password', PASSWORD);
-    await page.click('#sign-in');
-    await page.locator('#inbox').waitFor();
+    await signInConsole(page, running.url, email, PASSWORD);
     return page;
   }
 

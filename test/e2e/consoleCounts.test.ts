@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { messageActivity, post } from '../helpers/activities';
-import { describeBrowser, launch } from '../helpers/browser';
+import { describeBrowser, launch, signInConsole } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
@@ -51,11 +51,7 @@ describeBrowser('console list counts follow the queue', () => {
       languages: ['en'],
     });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 640 } })).newPage();
-    await page.goto(`${running.url}/console`);
-    await page.fill('#email', 'olga@test.local');
-    await page.fill('#password', PASSWORD);
-    await page.click('#sign-in');
-    await page.locator('#inbox').waitFor();
+    await signInConsole(page, running.url, 'olga@test.local', PASSWORD);
 
     await says('count-1', 'I want to talk to a human', 'Otto Offered');
     const offered = await conversation('count-1');
@@ -105,11 +101,7 @@ describeBrowser('console list counts follow the queue', () => {
       languages: ['en'],
     });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 640 } })).newPage();
-    await page.goto(`${running.url}/console`);
-    await page.fill('#email', 'tess@test.local');
-    await page.fill('#password', PASSWORD);
-    await page.click('#sign-in');
-    await page.locator('#inbox').waitFor();
+    await signInConsole(page, running.url, 'tess@test.local', PASSWORD);
     await says('count-3', 'I want to talk to a human', 'Tom Transfer');
     const c = await conversation('count-3');
     await page.click('#view-offered');
@@ -136,11 +128,7 @@ describeBrowser('console list counts follow the queue', () => {
       languages: ['en'],
     });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 640 } })).newPage();
-    await page.goto(`${running.url}/console`);
-    await page.fill('#email', 'gail@test.local');
-    await page.fill('#password', PASSWORD);
-    await page.click('#sign-in');
-    await page.locator('#inbox').waitFor();
+    await signInConsole(page, running.url, 'gail@test.local', PASSWORD);
     await page.selectOption('#presence', 'away');
     await says('count-4', 'I want to talk to a human', 'Greta Gone');
     const c = await conversation('count-4');

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install -y chromium`); never a downloaded browser. */
 export function chromiumPath(): string | undefined {
@@ -56,4 +56,13 @@ export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 export function artifact(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
+}
+
+/** Signs in on the console page at `url` and waits for the inbox. */
+export async function signInConsole(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(`${url}/console`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('#sign-in');
+  await page.locator('#inbox').waitFor();
 }
