@@ -21,6 +21,8 @@ export type ClosedReply =
   /** A bare word of feeling moments after the rating ("terrible"): more comment on it, not a new complaint. */
   | { kind: 'remark'; comment: string }
   | { kind: 'decline' }
+  /** A number outside the scale ("0", "6", "4.5"): meant as a rating, so the scale is said again. */
+  | { kind: 'retryRating' }
   | { kind: 'smalltalk' }
   /** `rated`: the message also rated the closed chat (a rating with a follow-up). */
   | { kind: 'new'; rated?: boolean };
@@ -32,6 +34,9 @@ export type ClosedReply =
  * conversation is where the bot and the agents will read it.
  */
 export const SURVEY_AFTERTHOUGHT_MS = 10 * 60_000;
+
+/** A bare number of one or two digits, maybe signed or with decimals, that is no rating on the 1–5 scale. */
+const OUT_OF_SCALE = /^\s*[-−+]?\d{1,2}(?:[.,]\d+)?\s*$/;
 
 /** Intents about the chat just had rather than new business: in a survey answer they are part of the comment. */
 const ABOUT_THE_CHAT = new Set(['thanks', 'goodbye', 'greeting', 'complaint', 'feedback.review', 'human.request', 'help', 'language.change']);
@@ -55,6 +60,7 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
       return { kind: 'rating', score: rating.score, comment: rating.comment, ...(followUp ? { followUp } : {}) };
     }
     if (closing) return { kind: 'decline' };
+    if (OUT_OF_SCALE.test(text)) return { kind: 'retryRating' };
     return { kind: 'new' };
   }
   if (closing) return { kind: 'smalltalk' };
@@ -94,6 +100,8 @@ export async function answerClosed(
     const more = comment ? `${comment} · ${reply.comment}` : reply.comment;
     await d.store.updateConversation(conversation.id, { satisfaction: { score, comment: more.slice(0, 1000), at } }, { states: ['closed'] });
     await context.sendActivity(t(language, 'thanksFeedback'));
+  } else if (reply.kind === 'retryRating') {
+    await context.sendActivity(t(language, 'retryRating'));
   } else if (reply.kind === 'decline') {
     await d.store.updateConversation(conversation.id, { tags: conversation.tags.filter((x) => x !== 'survey_pending') }, { states: ['closed'] });
     await context.sendActivity(t(language, 'surveyDeclined'));

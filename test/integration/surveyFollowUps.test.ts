@@ -34,6 +34,26 @@ describe('survey answers with more to them', () => {
   const thanked = /Thank you for your feedback|Gracias por tu opinión/;
   const notUnderstood = /did not understand|no he entendido|No te he entendido/i;
 
+  // A second outside pass (session 6): "0", "6" and "4.5" got a generic "did not understand".
+  test.each([
+    ['en-US', '0', /number from 1 to 5/],
+    ['en-US', '6', /number from 1 to 5/],
+    ['es-ES', '4,5', /número del 1 al 5/],
+    ['en-US', '-1', /number from 1 to 5/],
+  ])('%s %j at the survey: the scale is said again, the survey still waits, and a rating then counts', async (locale, answer, scale) => {
+    const { chat, closedId } = await closedChat(locale);
+    const turn = await chat.say(answer);
+    expect(turn.replies.join(' | ')).toMatch(scale);
+    expect(turn.replies.join(' | ')).not.toMatch(notUnderstood);
+    const closed = await running.app.store.getConversation(closedId);
+    expect(closed).toMatchObject({ state: 'closed' });
+    expect(closed!.satisfaction).toBeUndefined();
+    expect(closed!.tags).toContain('survey_pending');
+    expect((await chat.say('4')).replies[0]).toMatch(thanked);
+    expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score: 4 } });
+    expect((await chat.conversation()).id).toBe(closedId);
+  });
+
   test.each([
     ['en-US', '3 - but I still need a refund for order 12345', 3, /refund/i],
     ['es-ES', '3, pero aún necesito el reembolso del pedido 12345', 3, /reembolso/i],
