@@ -56,7 +56,9 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
   const decision = d.mainDialog.decision(recognition);
   // "call me Alex Agente" is a name (refused by the router), not a request for a person again.
   const askedAgain = !!findHumanRequest(withoutName(text)) || (decision.kind === 'answer' && decision.intent === 'human.request' && !givenName(text));
-  if (!askedAgain) {
+  // "hello? still there?" while waiting wants to know the request stands (the reminder below), not a fresh welcome.
+  const greets = decision.kind === 'answer' && decision.intent === 'greeting' && !dialogAsks;
+  if (!askedAgain && !greets) {
     const outcome = await d.mainDialog.run(context);
     // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.
     if (outcome.kind === 'not_understood') await context.sendActivity(t(turnInfo(context).language, 'waitingNotUnderstood'));

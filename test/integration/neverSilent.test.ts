@@ -74,6 +74,16 @@ describe.each(Object.entries(LANGUAGES))('never silent (%s)', (_language, L) => 
     expect(customerMessages).toEqual([L.ask, ...L.followUps, 'me@example.com']);
   });
 
+  test('a greeting while queued gets the reminder that the request stands, not a fresh welcome', async () => {
+    await offlineAll();
+    const chat = new Chat(running, { locale: L.locale, serviceUrl: channel.url });
+    await chat.say(L.ask);
+    const turn = await chat.say(L.locale === 'es-ES' ? 'hola' : 'hello');
+    expect(turn.replies.join(' ')).toMatch(L.stands);
+    expect(turn.replies.join(' ')).not.toMatch(/support assistant|asistente de soporte|How can I help|En qué puedo ayudarte/i);
+    expect(turn.buttons).toContain(L.withdraw);
+  });
+
   test('the bot keeps answering what it can while queued (an FAQ answer, an order asked for)', async () => {
     await offlineAll();
     const chat = new Chat(running, { locale: L.locale, serviceUrl: channel.url });
