@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { runTs } from '../helpers/runTs';
 
 /**
  * Every command-line entry run as the shell runs it (the TypeScript source through the transpile-only hook):
@@ -7,22 +7,9 @@ import path from 'node:path';
  * stderr, before anything is opened or started. The flag parsing itself is tested in test/unit/cliArgs.test.ts.
  */
 const ROOT = path.join(__dirname, '..', '..');
-const REGISTER_TS = path.join(__dirname, 'helpers', 'registerTs.js');
 
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '-r', REGISTER_TS, path.join(ROOT, script), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(script: string, args: string[]) {
+  return runTs(script, args, { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
 }
 
 const CLIS: { name: string; script: string; usage: string }[] = [

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runUsersCli } from '../../app/usersCli';
 import { loadConfig } from '../../core/config';
 import { createStore } from '../../store/createStore';
+import { runTs } from '../helpers/runTs';
 import { tempStoreFile } from '../helpers/storeFiles';
 
 /**
@@ -11,23 +11,9 @@ import { tempStoreFile } from '../helpers/storeFiles';
  * customers' names obey (no staff, bot or company names, no bidi controls), and a language we cannot serve is
  * refused, each on its own line of the report; the other rows are imported.
  */
-const ROOT = path.join(__dirname, '..', '..');
-const REGISTER_TS = path.join(__dirname, 'helpers', 'registerTs.js');
 
-function runImport(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '-r', REGISTER_TS, path.join(ROOT, 'profile/importCli.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function runImport(env: NodeJS.ProcessEnv, args: string[]) {
+  return runTs('profile/importCli.ts', args, { ...process.env, ...env });
 }
 
 jest.setTimeout(60_000);

@@ -3,26 +3,19 @@
  * process: it must exit with code 78 (EX_CONFIG) before listening, name every problem at once on stderr, print no
  * stack trace, and echo no secret it was given.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runTs } from '../helpers/runTs';
 
-const REGISTER_TS = path.join(__dirname, '..', 'integration', 'helpers', 'registerTs.js');
-const MAIN = path.join(__dirname, '..', '..', 'app', 'main.ts');
-
-function run(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
-      // Only what we give: nothing from the test runner's environment may make the configuration valid.
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: path.join(os.tmpdir(), 'crm-t03-never-created.sqlite'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => (stdout += d));
-    child.on('exit', (code) => resolve({ code, stderr, stdout }));
+function run(env: Record<string, string>) {
+  // Only what we give: nothing from the test runner's environment may make the configuration valid.
+  return runTs('app/main.ts', [], {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: path.join(os.tmpdir(), 'crm-t03-never-created.sqlite'),
+    ...env,
   });
 }
 
