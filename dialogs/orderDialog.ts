@@ -290,10 +290,12 @@ export abstract class OrderDialog extends ComponentDialog {
 
   /**
    * At the one-time code question (no code in the text): a short request the recognizer is sure of, or a sentence
-   * naming an order ("where is my order 67890?"). A bare number is more likely a mistyped code: asked again.
+   * naming an order ("where is my order 67890?"). A bare number, or one said to be the code ("my code is 12345"), is
+   * more likely a mistyped code: asked again.
    */
   private leavesCode(context: TurnContext, text: string): boolean {
-    return this.sureElsewhere(context, text) || (extractOrderNumber(text) !== undefined && /\p{L}{2,}/u.test(text));
+    if (this.sureElsewhere(context, text)) return true;
+    return extractOrderNumber(text) !== undefined && /\p{L}{2,}/u.test(text) && !/\b(code|c[oó]digo)\b/iu.test(text);
   }
 
   /** A message without digits that the recognizer is sure asks for something else than this dialog does. */

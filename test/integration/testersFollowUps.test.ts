@@ -251,6 +251,18 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(said(turn)).not.toMatch(/Please type the 6-digit code|Escribe el código de 6 cifras/);
   });
 
+  test.each([
+    ['en-US', 'cancel my order 67890', 'ben@example.com', 'my code is 12345'],
+    ['es-ES', 'cancela mi pedido 67890', 'ben@example.com', 'el código es 12345'],
+  ])('%s: a number said to be the code, with a digit missing, is asked for again (no order question)', async (locale, ask, email, mistyped) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    expect(said(await chat.say(email))).toMatch(/6-digit code|código de 6 cifras/);
+    const turn = await chat.say(mistyped);
+    expect(said(turn)).toMatch(/6-digit code|código de 6 cifras/);
+    expect(said(turn)).not.toMatch(/have not changed|no he cambiado/);
+  });
+
   // 6. A yes to "Did you mean" with two options was not asked which one.
   test.each([
     ['en-US', TWO_OPTIONS, 'yes', /Which one/, ['Track my order', 'Cancel an order', 'None of these'], 'Cancel an order', /order number/],
