@@ -257,26 +257,21 @@ function TransferMenu({ c, reassigning = false }: { c: ConversationView; reassig
 /** Keeps the reader's place: follows new messages only when already at the bottom. */
 function MessageList({ c }: { c: ConversationView }) {
   const list = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  /** The list's height as last laid out: with the scroll position read now, whether the reader was at the bottom. */
+  const shownHeight = useRef<number | undefined>(undefined);
   const msgs = messagesOf(c.id).value;
   const past = history.value.get(c.id) ?? [];
   useLayoutEffect(() => {
     const el = list.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    // Read from the geometry, not from the last scroll event: that event comes a frame later, and a message arriving
+    // in between would pull a reader who had just scrolled up back to the bottom.
+    const was = shownHeight.current;
+    if (was === undefined || was - el.scrollTop - el.clientHeight < 40) el.scrollTop = el.scrollHeight;
+    shownHeight.current = el.scrollHeight;
   }, [msgs.length, past.length]);
   return (
-    <div
-      class="messages"
-      id="messages"
-      ref={list}
-      role="log"
-      aria-label={tr('messages')}
-      tabIndex={0}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-      }}
-    >
+    <div class="messages" id="messages" ref={list} role="log" aria-label={tr('messages')} tabIndex={0}>
       {past.map((p) => (
         <section class="history" key={p.conversation.id} aria-label={tr('pastConversation')}>
           <div class="msg event">{`${tr('pastConversation')} · ${channelName(p.conversation.channelId)} · ${dateTime(p.conversation.createdAt)}`}</div>
