@@ -58,8 +58,9 @@ const BATCH = 20;
 export class WebhookNotifier {
   /** Outbox writes under way (drain waits for them). */
   private readonly writes = new Set<Promise<void>>();
-  /** Events being posted by this process: never posted twice at once from here. */
-  private readonly inFlight = new Set<string>();
+  /** The delivery pass running in this process, and the one queued behind it (see deliverDue). */
+  private pass: Promise<number> | null = null;
+  private nextPass: Promise<number> | null = null;
   private stopped = false;
   /** Called once an event is in the outbox (the app runs the delivery job at once when this instance holds it). */
   onQueued: (() => void) | undefined;
@@ -135,12 +136,38 @@ export class WebhookNotifier {
     return p;
   }
 
-  /** One pass over the outbox: posts every event due (read BATCH at a time); returns how many were delivered. */
-  async deliverDue(now = new Date()): Promise<number> {
+  /**
+   * One pass over the outbox: posts every event due (read BATCH at a time); returns how many were delivered.
+   *
+   * One pass at a time per process (the delivery job and drain() both call this): a pass that read the outbox while
+   * another was posting could read an event just before the other pass completed it, and post it a second time. A
+   * call made during a pass joins the one pass queued behind it, which reads the outbox afresh.
+   */
+  deliverDue(now?: Date): Promise<number> {
+    if (!this.pass) {
+      const p = this.deliverPass(now ?? new Date()).finally(() => {
+        if (this.pass === p) this.pass = null;
+      });
+      this.pass = p;
+      return p;
+    }
+    if (!this.nextPass) {
+      const running = this.pass;
+      this.nextPass = running
+        .catch(() => 0)
+        .then(() => {
+          this.nextPass = null;
+          return this.deliverDue(now);
+        });
+    }
+    return this.nextPass;
+  }
+
+  private async deliverPass(now: Date): Promise<number> {
     let delivered = 0;
     for (;;) {
       if (this.stopped) return delivered;
-      const due = (await this.store.dueOutbox(now.toISOString(), BATCH + this.inFlight.size)).filter((e) => !this.inFlight.has(e.event.id)).slice(0, BATCH);
+      const due = await this.store.dueOutbox(now.toISOString(), BATCH);
       if (!due.length) return delivered;
       // One at a time, in the order the events happened (a retried one may arrive after later ones: the receiver
       // orders by the event's `at`).
@@ -157,7 +184,6 @@ export class WebhookNotifier {
 
   private async attempt(entry: OutboxEntry): Promise<boolean> {
     const { event } = entry;
-    this.inFlight.add(event.id);
     const attempts = entry.attempts + 1;
     try {
       const body = JSON.stringify(event);
@@ -200,8 +226,6 @@ export class WebhookNotifier {
       // The store failed: the event stays due and is tried again (at least once).
       this.log.warn({ err, delivery: event.id }, 'webhook outbox not updated');
       return false;
-    } finally {
-      this.inFlight.delete(event.id);
     }
   }
 

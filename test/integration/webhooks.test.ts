@@ -155,3 +155,45 @@ test('an event accepted before a restart is delivered after it, from the outbox'
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('two delivery passes at once in one process post an event once (a pass that read it just before the other completed it)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hook-'));
+  const store = await outboxStore(dir);
+  const posts: string[] = [];
+  let releaseFetch!: () => void;
+  const fetchHeld = new Promise<void>((r) => (releaseFetch = r));
+  let fetchStarted!: () => void;
+  const started = new Promise<void>((r) => (fetchStarted = r));
+  const fetchImpl = (async (_url: string, init: RequestInit) => {
+    posts.push(String((init.headers as Record<string, string>)['idempotency-key']));
+    fetchStarted();
+    await fetchHeld;
+    return new Response(null, { status: 200 });
+  }) as typeof fetch;
+  // The second read of the outbox answers only once we let it: it is taken while the first pass is posting.
+  let reads = 0;
+  let releaseRead!: () => void;
+  const readHeld = new Promise<void>((r) => (releaseRead = r));
+  const dueOutbox = store.dueOutbox.bind(store);
+  store.dueOutbox = async (now, limit) => {
+    const entries = await dueOutbox(now, limit);
+    if (++reads === 2) await readHeld;
+    return entries;
+  };
+  try {
+    const notifier = new WebhookNotifier('http://127.0.0.1:9/hook', SECRET, store, createLogger('silent'), { fetchImpl });
+    await notifier.notify('customer.merged', { customerId: 'c1' });
+    const first = notifier.deliverDue();
+    await started;
+    const second = notifier.deliverDue();
+    releaseFetch();
+    expect(await first).toBe(1);
+    releaseRead();
+    expect(await second).toBe(0);
+    expect(posts).toHaveLength(1);
+    expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 0 });
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
