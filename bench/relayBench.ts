@@ -8,6 +8,7 @@ import { positiveNumber, runCli } from '../core/cliArgs';
 import { channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
 import { Child } from './webchatHarness';
 import { printTimelines, timelines, type ClientRelay, type RelayTimeline } from './relayTimeline';
+import { above, Floor, floorSummary, pcts, type FloorSample } from './relayFloor';
 import type { Stamp } from './relayTrace';
 
 /**
@@ -19,7 +20,6 @@ import type { Stamp } from './relayTrace';
 const HELD = 200;
 const AGENTS = 67;
 const ROUNDS = 2;
-const PINGS = 600;
 /** Customers' messages in flight at once in the section's second run (each on a chat of its own). */
 const IN_FLIGHT = 4;
 /** Relays sent before measuring (JIT, the recognizer's first entity extraction), not counted. */
@@ -41,6 +41,8 @@ export interface RelayRun {
   /** With `timeline`: each measured relay's steps (bench/relayTimeline.ts) and the event loop's delay per round. */
   timelines?: RelayTimeline[];
   loopDelay?: { p99: number; max: number }[];
+  /** With a floor: its samples, one after each measured relay. */
+  floor?: FloorSample[];
 }
 
 async function command<T>(server: Child, line: string): Promise<T> {
@@ -50,26 +52,6 @@ async function command<T>(server: Child, line: string): Promise<T> {
 
 const stats = (server: Child) => command<Stats>(server, 'stats');
 
-/** A bare Socket.IO echo in its own process: `PINGS` acked round trips from here. */
-export async function bareRoundTrips(script = 'relayServer.js'): Promise<number[]> {
-  const server = new Child(script, ['bare']);
-  try {
-    const { url } = JSON.parse(await server.line()) as { url: string };
-    const c = ioClient(url, { transports: ['websocket'] });
-    await new Promise<void>((r) => c.once('connect', () => r()));
-    const rtt: number[] = [];
-    for (let i = 0; i < PINGS + WARM_UP; i++) {
-      const t = process.hrtime.bigint();
-      await c.emitWithAck('ping', i);
-      if (i >= WARM_UP) rtt.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    c.disconnect();
-    return rtt;
-  } finally {
-    await server.stop();
-  }
-}
-
 /** The app in its own process (`script`, built from any checkout: side-by-side runs of two builds), 200 held chats. */
 export interface RelayOptions {
   /** A CPU profile of the server's first round of relays, into this file. */
@@ -78,10 +60,16 @@ export interface RelayOptions {
   timeline?: boolean;
   /** Customers' messages in flight at once, each on a chat of its own (default 1: one after the other). */
   inFlight?: number;
+  /** Sampled after each measured relay (in flight 1 only): the floor under the same disk and load (relayFloor.ts). */
+  floor?: Floor;
 }
 
-export async function relayRun(dir: string, script = 'relayServer.js', { profile, timeline = false, inFlight = 1 }: RelayOptions = {}): Promise<RelayRun> {
-  if (timeline && inFlight > 1) throw new Error('a timeline is read one relay at a time (in flight 1)');
+export async function relayRun(
+  dir: string,
+  script = 'relayServer.js',
+  { profile, timeline = false, inFlight = 1, floor }: RelayOptions = {},
+): Promise<RelayRun> {
+  if ((timeline || floor) && inFlight > 1) throw new Error('a timeline and the floor are read one relay at a time (in flight 1)');
   // A local channel that receives what the connector sends to serviceUrl.
   const waiting = new Map<string, (t: bigint) => void>();
   const channel = http.createServer((req, res) => {
@@ -144,6 +132,7 @@ export async function relayRun(dir: string, script = 'relayServer.js', { profile
     clientRelays.length = 0;
     const inbound: number[] = [];
     const outbound: number[] = [];
+    const floorSamples: FloorSample[] = [];
     const cpu = { ms: 0, gc: 0, gcMs: 0 };
     for (let r = 0; r < ROUNDS; r++) {
       // The profile: the first round's customer messages only.
@@ -153,7 +142,11 @@ export async function relayRun(dir: string, script = 'relayServer.js', { profile
       let next = 0;
       await Promise.all(
         Array.from({ length: inFlight }, async () => {
-          while (next < held.length) inbound.push(await relay(held[next++], `status please ${r}`));
+          while (next < held.length) {
+            inbound.push(await relay(held[next++], `status please ${r}`));
+            // Between relays, never during one; a process of its own, so the server's CPU figures leave it out.
+            if (floor) floorSamples.push(await floor.take());
+          }
         }),
       );
       const s1 = await stats(server);
@@ -182,6 +175,7 @@ export async function relayRun(dir: string, script = 'relayServer.js', { profile
       serverGcPerRelay: round(cpu.gc / n, 3),
       serverGcMsPerRelay: round(cpu.gcMs / n, 3),
       ...(timeline ? { timelines: traced, loopDelay } : {}),
+      ...(floor ? { floor: floorSamples } : {}),
     };
   } finally {
     sockets.forEach((s) => s.disconnect());
@@ -192,29 +186,39 @@ export async function relayRun(dir: string, script = 'relayServer.js', { profile
 
 export async function relayLatency({ dir, rows, results }: BenchSink): Promise<void> {
   section('handoff relay, 200 conversations held by agents (server in its own process)');
-  const rtt = await bareRoundTrips();
-  const run = await relayRun(dir);
+  const floor = await Floor.start(dir);
+  let run: RelayRun;
+  try {
+    run = await relayRun(dir, 'relayServer.js', { floor });
+  } finally {
+    await floor.stop();
+  }
   // Customers write independently: several messages whose commits and fsyncs overlap (the group commit's MAX_SYNCS).
   const together = await relayRun(dir, 'relayServer.js', { inFlight: IN_FLIGHT });
+  const base = floorSummary(run.floor ?? []);
+  const customerToAgent = summary(run.customerToAgent);
   const r = {
     customerToAgentInFlight: { inFlight: IN_FLIGHT, ...summary(together.customerToAgent) },
-    customerToAgent: summary(run.customerToAgent),
+    customerToAgent,
     agentToChannel: summary(run.agentToChannel),
-    bareSocketIoRoundTrip: summary(rtt),
+    // Sampled after each relay of the one-at-a-time run (bench/relayFloor.ts).
+    bareSocketIoRoundTrip: base.rtt,
+    roundTripPlusDurableWrite: base.durable,
+    fdatasync: base.fsync,
+    /** What the product takes above the floor (round trip + durable write), percentile by percentile. */
+    aboveFloor: above(customerToAgent, base.durable),
     serverCpuMsPerRelay: run.serverCpuMsPerRelay,
     serverGcPerRelay: run.serverGcPerRelay,
     serverGcMsPerRelay: run.serverGcMsPerRelay,
   };
   rows.push([
     'relay customer → agent socket ms p50/p95/p99',
-    `${r.customerToAgent.p50}/${r.customerToAgent.p95}/${r.customerToAgent.p99}`,
-    `bare Socket.IO RTT ${r.bareSocketIoRoundTrip.p50}/${r.bareSocketIoRoundTrip.p95}/${r.bareSocketIoRoundTrip.p99}`,
+    pcts(r.customerToAgent),
+    `floor: bare Socket.IO RTT + durable write ${pcts(r.roundTripPlusDurableWrite)}; bare RTT ${pcts(r.bareSocketIoRoundTrip)}`,
   ]);
-  rows.push([
-    `relay customer → agent socket ms p50/p95/p99, ${IN_FLIGHT} customers at once`,
-    `${r.customerToAgentInFlight.p50}/${r.customerToAgentInFlight.p95}/${r.customerToAgentInFlight.p99}`,
-    'same baseline',
-  ]);
+  rows.push(['relay floor: bare fdatasync of a small append ms p50/p95/p99', pcts(r.fdatasync), 'same disk, sampled between the relays']);
+  rows.push(['relay above its floor ms p50/p95/p99', pcts(r.aboveFloor), 'relay − (RTT + durable write), percentile by percentile']);
+  rows.push([`relay customer → agent socket ms p50/p95/p99, ${IN_FLIGHT} customers at once`, pcts(r.customerToAgentInFlight), 'same floor']);
   rows.push(['relay server CPU ms per customer message', String(r.serverCpuMsPerRelay), `GC ${r.serverGcMsPerRelay} ms per message`]);
   rows.push(['relay agent → channel callback ms p50/p99', `${r.agentToChannel.p50}/${r.agentToChannel.p99}`, 'same baseline']);
   results.relay = r;
@@ -227,7 +231,9 @@ const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--serv
   --timeline: each relay's steps on the server (bench/relayTrace.ts), their percentiles and the slowest relays printed
   per build, all timelines written to FILE as JSON (a previous build needs this build's bench/relayServer.js and
   bench/relayTrace.js copied into its dist); --in-flight: customers' messages in flight at once (default 1), each on
-  a chat of its own
+  a chat of its own. One at a time, each relay is followed by a sample of its floor (bench/relayFloor.ts: a bare
+  Socket.IO round trip, the same acked after a durable write through the store's group commit, a bare fdatasync),
+  printed beside each build
 `;
 
 /**
@@ -261,24 +267,35 @@ if (require.main === module) {
     try {
       if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
       const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
-      for (let i = 0; i < rounds; i++) {
-        for (const s of servers) {
-          const profile = values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`);
-          const run = await relayRun(dir, s, { profile, timeline: Boolean(values.timeline), inFlight });
-          runs.get(s)!.push(run);
-          const x = summary(run.customerToAgent);
-          process.stdout.write(
-            `round ${i + 1} ${s}: p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
-          );
+      // One floor (this build's) for every build, sampled between their relays: each build beside the floor it met.
+      const floor = inFlight === 1 ? await Floor.start(dir) : undefined;
+      try {
+        for (let i = 0; i < rounds; i++) {
+          for (const s of servers) {
+            const profile = values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`);
+            const run = await relayRun(dir, s, { profile, timeline: Boolean(values.timeline), inFlight, floor });
+            runs.get(s)!.push(run);
+            const x = summary(run.customerToAgent);
+            const f = run.floor && floorSummary(run.floor);
+            process.stdout.write(
+              `round ${i + 1} ${s}: p50/p95/p99 ${pcts(x)} ms${f ? ` (floor ${pcts(f.durable)})` : ''}, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
+            );
+          }
         }
+      } finally {
+        await floor?.stop();
       }
-      const rtt = summary(await bareRoundTrips(path.join(path.dirname(servers[0]), 'relayServer.js')));
-      process.stdout.write(`bare Socket.IO RTT p50/p95/p99 ${rtt.p50}/${rtt.p95}/${rtt.p99} ms\n`);
       for (const [s, rs] of runs) {
         const x = summary(rs.flatMap((r) => r.customerToAgent));
         const cpu = median(rs.map((r) => r.serverCpuMsPerRelay));
         const gc = median(rs.map((r) => r.serverGcMsPerRelay));
-        process.stdout.write(`${s}: pooled p50/p95/p99 ${x.p50}/${x.p95}/${x.p99} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
+        process.stdout.write(`${s}: pooled p50/p95/p99 ${pcts(x)} ms (n ${x.n}), median server CPU ${cpu} ms/msg, GC ${gc} ms/msg\n`);
+        if (floor) {
+          const f = floorSummary(rs.flatMap((r) => r.floor ?? []));
+          process.stdout.write(
+            `  floor p50/p95/p99 ms: RTT + durable write ${pcts(f.durable)}, bare RTT ${pcts(f.rtt)}, fdatasync ${pcts(f.fsync)}; relay above the floor ${pcts(above(x, f.durable))}\n`,
+          );
+        }
         if (values.timeline) {
           process.stdout.write(
             `  event loop delay p99/max per round ms: ${rs

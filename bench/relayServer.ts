@@ -1,13 +1,12 @@
-import http from 'node:http';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import readline from 'node:readline';
-import { Server as IoServer } from 'socket.io';
 import type { App } from '../app/app';
-import { appOn, listen } from './benchKit';
+import { appOn } from './benchKit';
 import { agents } from './webchatHarness';
+import { floorServer } from './relayFloor';
 import { traceRelay, type RelayTrace } from './relayTrace';
 
 /**
@@ -17,7 +16,8 @@ import { traceRelay, type RelayTrace } from './relayTrace';
  *
  *   node relayServer.js app DIR AGENTS [trace] → {url, agents:[{id, token}]}; then `find CHANNEL_CONVERSATION` → {id};
  *                                          with `trace`, `timeline` → {stamps, loop} since the last (bench/relayTrace.ts)
- *   node relayServer.js bare             → {url}: a bare Socket.IO echo (`ping` acked), the baseline
+ *   node relayServer.js floor DIR        → {url}: the relay's floor, its baseline (bench/relayFloor.ts): a bare
+ *                                          Socket.IO echo, the same acked after a durable write, a bare fdatasync
  *
  * and in both `stats` → {cpuMs, gcCount, gcMs} (this process so far), `profile` (a CPU profile starts) and
  * `profiled FILE` (it is written) → {}, `stop` → exits.
@@ -35,16 +35,12 @@ async function main(): Promise<void> {
     const online = await agents(app, Number(count), 3);
     say({ url: started.url, agents: online });
     close = () => started.app.close();
-  } else if (mode === 'bare') {
-    const server = http.createServer();
-    const io = new IoServer(server);
-    io.on('connection', (s) => s.on('ping', (x: number, ack: (x: number) => void) => ack(x)));
-    say({ url: await listen(server) });
-    close = async () => {
-      await io.close();
-    };
+  } else if (mode === 'floor') {
+    const floor = await floorServer(dir);
+    say({ url: floor.url });
+    close = floor.close;
   } else {
-    throw new Error(`usage: relayServer.js app DIR AGENTS | bare (not ${mode})`);
+    throw new Error(`usage: relayServer.js app DIR AGENTS | floor DIR (not ${mode})`);
   }
   let gcCount = 0;
   let gcMs = 0;
