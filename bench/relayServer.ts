@@ -65,7 +65,11 @@ async function main(): Promise<void> {
       await inspector.post('Profiler.start');
       say({});
     } else if (cmd === 'profiled') {
-      fs.writeFileSync(arg, JSON.stringify((await inspector.post('Profiler.stop')).profile));
+      const { profile } = await inspector.post('Profiler.stop');
+      // The profile's clock (µs, CLOCK_MONOTONIC, as process.hrtime) against the epoch the timelines are stamped on:
+      // with --timeline too, each sample falls into a step of its relay.
+      const epochMs = performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6;
+      fs.writeFileSync(arg, JSON.stringify({ ...profile, epochMs }));
       inspector.disconnect();
       say({});
     } else if (cmd === 'stop') break;

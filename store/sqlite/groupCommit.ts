@@ -308,6 +308,16 @@ export class GroupCommit {
     return undefined;
   }
 
+  /** fsyncs under way: their writers are acknowledged, and act (a relayed message is pushed), the moment one ends. */
+  get syncsUnderWay(): number {
+    return this.syncing.size;
+  }
+
+  /** Resolves, never rejects, once every fsync under way now has ended and its writers were told. */
+  syncsEnded(): Promise<void> {
+    return Promise.allSettled([...this.syncing]).then(() => undefined);
+  }
+
   async sync(): Promise<void> {
     const refused = this.refusal();
     if (refused) throw refused;

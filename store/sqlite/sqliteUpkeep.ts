@@ -13,11 +13,17 @@ const INDEX_ROWS = 50;
  * every message, and recomputing it costs as much as the day holds. A dashboard reading it recomputes it first.
  */
 export const BUSY_DAY_EVERY_MS = 15_000;
+/**
+ * The longest the upkeep waits for commits' fsyncs to end before it runs during one anyway (ms): on a disk that is
+ * never idle it still keeps up, as it did before it waited.
+ */
+export const MAX_WAIT_FOR_SYNCS_MS = 1000;
 
 export interface UpkeepOptions {
   everyMs?: number;
   sliceMs?: number;
   busyDayEveryMs?: number;
+  maxWaitForSyncsMs?: number;
 }
 
 /**
@@ -37,6 +43,9 @@ export class SqliteUpkeep {
   private readonly everyMs: number;
   private readonly sliceMs: number;
   private readonly busyDayEveryMs: number;
+  private readonly maxWaitForSyncsMs: number;
+  /** Since when (performance.now()) the upkeep has waited for fsyncs to end; undefined while it is not waiting. */
+  private waitingSince: number | undefined;
 
   constructor(
     private readonly gc: GroupCommit,
@@ -47,6 +56,7 @@ export class SqliteUpkeep {
     this.everyMs = options.everyMs ?? UPKEEP_EVERY_MS;
     this.sliceMs = options.sliceMs ?? SLICE_MS;
     this.busyDayEveryMs = options.busyDayEveryMs ?? BUSY_DAY_EVERY_MS;
+    this.maxWaitForSyncsMs = options.maxWaitForSyncsMs ?? MAX_WAIT_FOR_SYNCS_MS;
   }
 
   start(): void {
@@ -62,6 +72,25 @@ export class SqliteUpkeep {
   /** Slices until nothing is left to do now; between two, the event loop serves everything else. */
   private run(): void {
     if (this.running || this.gc.isClosed) return;
+    // A commit's fsync is under way: the moment it ends, its writers are acknowledged and a relayed message goes to the
+    // agent, and a slice begun meanwhile (up to SLICE_MS, or a whole day's rollup) would hold them whenever it outlasts
+    // the fsync. So the slice waits for the fsyncs to end and runs after what they release (promise continuations run
+    // before setImmediate), at most maxWaitForSyncsMs.
+    if (this.gc.syncsUnderWay) {
+      const now = performance.now();
+      this.waitingSince ??= now;
+      if (now - this.waitingSince < this.maxWaitForSyncsMs) {
+        this.running = true;
+        void this.gc.syncsEnded().then(() =>
+          setImmediate(() => {
+            this.running = false;
+            if (this.timer) this.run();
+          }),
+        );
+        return;
+      }
+    }
+    this.waitingSince = undefined;
     let more: boolean;
     try {
       more = this.slice();
@@ -95,7 +124,7 @@ export class SqliteUpkeep {
       for (const day of recomputed) this.recomputedAt.set(day, now);
       return more;
     });
-    // Skipped (a group of writes waits for its fsync, or the store refuses writes): the next tick tries again.
+    // Skipped (a group of writes is open, or the store refuses writes): the next tick tries again.
     return result.done ? result.value : false;
   }
 }

@@ -109,3 +109,83 @@ describe('sqlite background upkeep', () => {
     expect(dirty()).toEqual([today]);
   });
 });
+
+/**
+ * The upkeep and the commits' fsyncs: a slice begun while a commit's fsync runs would hold that commit's writers (and
+ * a relayed message's push) whenever it outlasts the fsync, so the upkeep waits for the fsyncs to end and runs after
+ * their writers were told; on a disk never idle, it runs anyway after maxWaitForSyncsMs. The timer ticks every
+ * millisecond here; the disk's fdatasync is held until the test lets it finish.
+ */
+describe('sqlite background upkeep and the fsyncs of commits', () => {
+  type Done = (err: NodeJS.ErrnoException | null) => void;
+  let file: string;
+  let store: SqliteStore;
+  let held: Done[];
+
+  async function open(maxWaitForSyncsMs: number) {
+    file = tempStoreFile('upkeep-syncs');
+    store = new SqliteStore(file, { upkeep: { everyMs: 1, maxWaitForSyncsMs } });
+    await store.init();
+  }
+  afterEach(async () => {
+    const release = setInterval(() => held.splice(0).forEach((cb) => cb(null)), 1);
+    await store.close();
+    clearInterval(release);
+    jest.restoreAllMocks();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  const pending = () => store.database.prepare('SELECT COUNT(*) FROM messages_fts_pending').pluck().get() as number;
+  const ticks = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  async function until(done: () => boolean) {
+    for (let i = 0; !done(); i++) {
+      if (i > 5000) throw new Error('never happened');
+      await ticks(1);
+    }
+  }
+  /** A conversation whose messages were indexed, then the disk's fdatasync held. */
+  async function heldDisk() {
+    const customer = await store.createCustomer({});
+    const { conversation } = await store.getOrCreateConversation({
+      channelId: 'test',
+      channelConversationId: 'c-1',
+      customerId: customer.id,
+      reference: { channelId: 'test', serviceUrl: 'http://x', conversation: { id: 'c-1' } },
+    });
+    await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'first', activityId: 'a0' });
+    await until(() => pending() === 0);
+    held = [];
+    jest.spyOn(fs, 'fdatasync').mockImplementation((_fd: number, cb: Done) => void held.push(cb));
+    return conversation;
+  }
+
+  it('waits while a commit is being synced, and indexes its message once the writer was acknowledged', async () => {
+    await open(3_600_000);
+    const conversation = await heldDisk();
+    let pendingAtAck: number | undefined;
+    const write = store
+      .appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'second', activityId: 'a1' })
+      .then(() => void (pendingAtAck = pending()));
+    await until(() => held.length === 1);
+    // Many ticks of the upkeep's timer pass while the fsync is held: the queued message waits for it.
+    await ticks(30);
+    expect(pending()).toBe(1);
+    held.shift()!(null);
+    await write;
+    // The writer heard first; the upkeep ran after.
+    expect(pendingAtAck).toBe(1);
+    await until(() => pending() === 0);
+    expect((await store.searchMessages('second')).map((h) => h.text)).toEqual(['second']);
+  });
+
+  it('runs during an fsync once it has waited maxWaitForSyncsMs (a disk never idle does not starve it)', async () => {
+    await open(0);
+    const conversation = await heldDisk();
+    const write = store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'second', activityId: 'a1' });
+    await until(() => held.length === 1);
+    await until(() => pending() === 0);
+    expect(held).toHaveLength(1);
+    held.shift()!(null);
+    await write;
+  });
+});
