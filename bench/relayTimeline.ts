@@ -16,6 +16,8 @@ export interface ClientRelay {
 export interface RelayTimeline {
   ms: number;
   steps: Record<string, number>;
+  /** The store's upkeep slices (ms, summed) that ran between the relay's request and its frame: time it may wait. */
+  upkeepMs: number;
   stamps: (Stamp & { rel: number })[];
 }
 
@@ -39,7 +41,8 @@ export function timelines(relays: ClientRelay[], stamps: Stamp[]): RelayTimeline
       toFrame: sent - created,
       toAgent: r.seen - sent,
     };
-    return { ms: r.seen - r.sent, steps, stamps: own.map((s) => ({ ...s, rel: round(s.at - r.sent, 3) })) };
+    const upkeepMs = own.filter((s) => s.name === 'upkeep.slice' && s.at >= request && s.at < sent).reduce((sum, s) => sum + (s.ms ?? 0), 0);
+    return { ms: r.seen - r.sent, steps, upkeepMs, stamps: own.map((s) => ({ ...s, rel: round(s.at - r.sent, 3) })) };
   });
 }
 
@@ -50,6 +53,12 @@ export function printTimelines(all: RelayTimeline[], out: (line: string) => void
     const s = summary(all.map((t) => t.steps[n]));
     out(`  ${n.padEnd(9)} ${s.p50}/${s.p95}/${s.p99}`);
   }
+  const upkept = all.filter((t) => t.upkeepMs > 0);
+  out(
+    `relays with a store upkeep slice between their request and their frame: ${upkept.length} of ${all.length}${
+      upkept.length ? `, slices ${round(upkept.reduce((sum, t) => sum + t.upkeepMs, 0) / upkept.length, 3)} ms on average` : ''
+    }`,
+  );
   const slow = [...all].sort((a, b) => b.ms - a.ms).slice(0, slowest);
   for (const t of slow) {
     out(`relay ${round(t.ms, 3)} ms: ${names.map((n) => `${n} ${round(t.steps[n], 2)}`).join(', ')}`);
