@@ -55,7 +55,8 @@ export function buildHttp(config: Config, log: Logger, parts: AppParts, draining
   // Multipart only on the two authenticated upload routes, which read it with their own limit.
   server.use(bodyParser(log, MAX_BODY_BYTES, { multipartRoutes: new Set([WEBCHAT_UPLOAD_PATH, AGENT_UPLOAD_PATH]) }));
   server.on('after', (req: restify.Request, res: restify.Response) => {
-    log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
+    // Every request passes here: its log object (req.path() parses the URL) is built only when debug is on.
+    if (log.isLevelEnabled('debug')) log.debug({ reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode }, 'request');
   });
   // Errors raised by restify itself (unknown route, body too large, bad JSON) get the same coded shape.
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: unknown; toJSON?: () => unknown }, cb: () => void) => {
