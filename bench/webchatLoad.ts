@@ -3,6 +3,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { wallMs } from './benchHttp';
 import type { BenchSink } from './benchKit';
+import { startCpuProfile } from './cpuProfile';
 import { agents, Child, holdChats, idle, memory, percentiles, round, settle, startApp } from './webchatHarness';
 
 /**
@@ -58,6 +59,7 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
     const mem3 = await memory();
     const quiet = await idle(10_000);
 
+    const profiling = b.options.webchatCpuProf ? await startCpuProfile() : undefined;
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const c0 = process.cpuUsage();
@@ -78,6 +80,8 @@ export async function webchatAtScale(b: BenchSink): Promise<void> {
     eld.disable();
     const cpu = process.cpuUsage(c0);
     const busyPercent = round(((cpu.user + cpu.system) / ((wallMs() - w0) * 1000)) * 100);
+    if (profiling)
+      process.stdout.write(`server CPU profile of the load: ${await profiling(path.join(b.options.webchatCpuProf!, `webchat-${Date.now()}.cpuprofile`))}\n`);
     const delivery = percentiles(a.latencies);
     const out = {
       customers: connected,
