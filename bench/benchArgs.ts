@@ -29,6 +29,8 @@ export interface BenchOptions extends BenchSizes {
   botBaseline?: string;
   /** Where the bot section's apps write their CPU profiles (`--cpu-prof`); undefined: not profiled. */
   botCpuProf?: string;
+  /** Where the web chat section writes the server's CPU profile of its measured load; undefined: not profiled. */
+  webchatCpuProf?: string;
   /** Alternating rounds of the bot section. */
   botRounds: number;
 }
@@ -57,6 +59,8 @@ whole result as one JSON object, also written to bench/results/latest.json.
   --bot-baseline DIST     a previous build's dist folder (with bench/botServer.js from this build copied into its
                           dist/bench if it has none): its app runs in the same rounds, side by side (bot)
   --bot-cpu-prof DIR      the bot section's apps run under --cpu-prof, their profiles written to DIR
+  --webchat-cpu-prof DIR  the web chat section's server (this process) is profiled during its measured load,
+                          the profile written to DIR (opens in Chrome DevTools)
   -h, --help              this text
 `;
 
@@ -79,6 +83,7 @@ const OPTIONS = {
   'bot-rounds': { type: 'string' },
   'bot-baseline': { type: 'string' },
   'bot-cpu-prof': { type: 'string' },
+  'webchat-cpu-prof': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -105,7 +110,7 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
     if (unknown.length || !names.length) throw new UsageError(`--only takes section names (${SECTIONS.join(', ')}), not '${unknown.join(',')}'`);
     only = new Set(names as Section[]);
   }
-  for (const flag of ['data', 'bot-baseline', 'bot-cpu-prof'] as const) {
+  for (const flag of ['data', 'bot-baseline', 'bot-cpu-prof', 'webchat-cpu-prof'] as const) {
     if (values[flag] !== undefined && !values[flag].trim()) throw new UsageError(`--${flag} needs a directory`);
   }
   const folder = (v: string | undefined) => (v === undefined ? undefined : path.resolve(v));
@@ -117,6 +122,7 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
       skipNlu: values['skip-nlu'] ?? false,
       ...(values['bot-baseline'] ? { botBaseline: folder(values['bot-baseline']) } : {}),
       ...(values['bot-cpu-prof'] ? { botCpuProf: folder(values['bot-cpu-prof']) } : {}),
+      ...(values['webchat-cpu-prof'] ? { webchatCpuProf: folder(values['webchat-cpu-prof']) } : {}),
       botRounds: positiveNumber('bot-rounds', values['bot-rounds'], 6),
       ...benchSizes(values),
     },

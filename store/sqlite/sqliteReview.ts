@@ -49,6 +49,18 @@ function ftsPhraseIn(words: SearchTerms, period: number): string {
   return `${ftsPhrase(words)} AND period : "${period}"`;
 }
 
+/**
+ * The queued messages up to a rowid into the index, and their weeks into the list of weeks. The queue drives both
+ * reads (CROSS JOIN fixes the order): with a plain JOIN, SQLite carried `rowid <= ?` over to messages and, for the
+ * DISTINCT, walked every message up to the newest queued one, at each statement: 3 ms of CPU per 50 messages indexed
+ * at 40,000 messages (130 µs per message in the web chat bench's store, 9 µs now), 100 ms at a million.
+ */
+export const INDEX_QUEUED_SQL = `INSERT INTO messages_fts(rowid, text, period, conversation_id)
+  SELECT m.rowid, search_form(m.text), search_period(m.created_at), m.conversation_id
+  FROM messages_fts_pending p CROSS JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid`;
+export const INDEX_PERIODS_SQL = `INSERT OR IGNORE INTO messages_fts_periods(period)
+  SELECT DISTINCT search_period(m.created_at) FROM messages_fts_pending p CROSS JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ?`;
+
 /** The full-text index, kept in bulk from a queue (see sqliteSchema.ts). */
 export class SqliteFullText {
   constructor(private readonly gc: GroupCommit) {}
@@ -71,17 +83,8 @@ export class SqliteFullText {
         ? undefined
         : (this.gc.stmt('SELECT message_rowid AS r FROM messages_fts_pending ORDER BY message_rowid LIMIT 1 OFFSET ?').get(limit - 1) as Row | undefined);
     const upTo = last ? (last.r as number) : Number.MAX_SAFE_INTEGER;
-    const indexed = this.gc
-      .stmt(
-        `INSERT INTO messages_fts(rowid, text, period, conversation_id) SELECT m.rowid, search_form(m.text), search_period(m.created_at), m.conversation_id
-         FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid`,
-      )
-      .run(upTo).changes;
-    this.gc
-      .stmt(
-        'INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(m.created_at) FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ?',
-      )
-      .run(upTo);
+    const indexed = this.gc.stmt(INDEX_QUEUED_SQL).run(upTo).changes;
+    this.gc.stmt(INDEX_PERIODS_SQL).run(upTo);
     this.gc.stmt('DELETE FROM messages_fts_pending WHERE message_rowid <= ?').run(upTo);
     return indexed;
   }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { INDEX_PERIODS_SQL, INDEX_QUEUED_SQL } from '../../store/sqlite/sqliteReview';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
+import { searchPeriod } from '../../store/searchText';
 import { tempStoreFile } from '../helpers/storeFiles';
 
 /**
@@ -107,6 +109,32 @@ describe('sqlite background upkeep', () => {
     expect(dirty().sort()).toEqual(['2020-01-01', today]);
     store.upkeep.slice();
     expect(dirty()).toEqual([today]);
+  });
+
+  it('a slice reads the queued messages only, not every message before them; each queued week is listed', async () => {
+    const conversation = await conversationWith(['an old question about a refund']);
+    while (store.upkeep.slice());
+    // A message from three weeks back joins the queue with the newest ones.
+    await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'newer words', activityId: 'n1' });
+    store.database.prepare("UPDATE messages SET created_at = '2020-01-01T10:00:00.000Z' WHERE activity_id = 'n1'").run();
+    await store.appendMessage({ conversationId: conversation.id, role: 'customer', kind: 'message', text: 'newest words', activityId: 'n2' });
+
+    // The plans: the queue is walked, each message read by its rowid (a plain JOIN walked messages up to the newest
+    // queued rowid, which is all of them).
+    for (const sql of [INDEX_QUEUED_SQL, INDEX_PERIODS_SQL]) {
+      const plan = (store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(Number.MAX_SAFE_INTEGER) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.filter((d) => /^(SCAN|SEARCH) /.test(d))).toEqual([
+        expect.stringMatching(/^(SCAN|SEARCH) p\b/),
+        'SEARCH m USING INTEGER PRIMARY KEY (rowid=?)',
+      ]);
+    }
+
+    const weeks = () => store.database.prepare('SELECT period FROM messages_fts_periods ORDER BY period').pluck().all() as number[];
+    const before = weeks();
+    while (store.upkeep.slice());
+    expect(pending()).toBe(0);
+    expect(weeks()).toEqual([...new Set([...before, searchPeriod('2020-01-01T10:00:00.000Z')])].sort((a, b) => a - b));
+    expect((await store.searchMessages('words')).map((h) => h.text).sort()).toEqual(['newer words', 'newest words']);
   });
 });
 

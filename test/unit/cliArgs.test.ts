@@ -34,6 +34,7 @@ describe('bench flags', () => {
     });
     expect(r.options.botBaseline).toBeUndefined();
     expect(r.options.botCpuProf).toBeUndefined();
+    expect(r.options.webchatCpuProf).toBeUndefined();
   });
 
   it('reads every flag it documents', () => {
@@ -65,6 +66,8 @@ describe('bench flags', () => {
       '/tmp/prev-dist',
       '--bot-cpu-prof',
       '/tmp/prof',
+      '--webchat-cpu-prof',
+      '/tmp/wprof',
     ]);
     if (r.help) throw new Error('not help');
     expect([...(r.options.only ?? [])]).toEqual(['trips', 'multi', 'console']);
@@ -81,6 +84,7 @@ describe('bench flags', () => {
       botRounds: 3,
       botBaseline: '/tmp/prev-dist',
       botCpuProf: '/tmp/prof',
+      webchatCpuProf: '/tmp/wprof',
     });
   });
 
@@ -98,6 +102,7 @@ describe('bench flags', () => {
     expect(usageError(() => parseBenchArgs(['--console-agents', '0']))).toMatch(/--console-agents must be/);
     expect(usageError(() => parseBenchArgs(['--console-chats', '2.5']))).toMatch(/--console-chats must be a whole number/);
     expect(usageError(() => parseBenchArgs(['trips']))).toMatch(/Unexpected argument 'trips'/);
+    expect(usageError(() => parseBenchArgs(['--webchat-cpu-prof', ' ']))).toMatch(/--webchat-cpu-prof needs a directory/);
   });
 });
 
