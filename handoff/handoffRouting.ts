@@ -29,7 +29,14 @@ export class HandoffRouting {
       cause: 'escalated',
       from: sourcesOf('queued').filter((s) => s !== 'agent' && s !== 'queued'),
       expectedVersion: c.version,
-      patch: { handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, tags },
+      // A fresh stint in the queue: no offer stands (set with the move, so an offer made right after it stays).
+      patch: {
+        handoffReason: decision.reason,
+        priority: decision.priorityBoost + (online.length === 0 ? 1 : 0),
+        queuedAt: now,
+        tags,
+        queueInfo: { offeredTo: [] },
+      },
       detail: { reason: decision.reason, detail: decision.detail },
     });
     if (!r.ok) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${r.current?.state ?? c.state}`);
@@ -81,15 +88,11 @@ export class HandoffRouting {
     return said;
   }
 
-  /** Records what the customer was told (on the chat as it is now: an offer made meanwhile stays). */
+  /** Records what the customer was told (on the chat as it is now: an offer made meanwhile stays, even between read and write). */
   private async keepNotice(conversationId: string, said: QueueTicket, capacity: number, now: number): Promise<void> {
-    const fresh = await this.ctx.store.getConversation(conversationId);
-    if (!fresh || fresh.state !== 'queued') return;
-    await this.ctx.store.updateConversation(
-      fresh.id,
-      { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now) } },
-      { states: ['queued'] },
-    );
+    await this.ctx.updateQueued(conversationId, (fresh) => ({
+      queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now) },
+    }));
   }
 
   /** The fresh ticket, and the places agents online have in all (`capacity`: fewer later is a reason to say a longer wait). */
@@ -343,7 +346,10 @@ export class HandoffRouting {
     return out;
   }
 
-  /** A chat just queued: the console and webhooks hear of it with its place and wait, and no offer stands yet. */
+  /**
+   * A chat just queued (its queue info reset by the move): the console and webhooks hear of it with its place and
+   * wait, and what the customer is told is kept. An offer made since the move (an agent came online) stays.
+   */
   private async announceQueued(queued: Conversation, reason: EscalationReason, detail: string): Promise<QueueTicket> {
     const now = Date.now();
     const { ticket, capacity } = await this.estimate(queued, now);
@@ -354,7 +360,7 @@ export class HandoffRouting {
       position: ticket.position,
       estimatedWaitSeconds: ticket.estimatedWaitSeconds,
     });
-    await this.ctx.store.updateConversation(queued.id, { queueInfo: { offeredTo: [], lastNotice: noticeOf(ticket, capacity, now) } }, { states: ['queued'] });
+    await this.ctx.updateQueued(queued.id, (c) => ({ queueInfo: { ...(c.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(ticket, capacity, now) } }));
     return ticket;
   }
 
@@ -369,7 +375,7 @@ export class HandoffRouting {
       from: ['agent'],
       expectedAgentId: c.agentId,
       // It keeps the place it first queued at and goes one priority up: this customer has waited already.
-      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags },
+      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags, queueInfo: { offeredTo: [] } },
       detail: { reason: 'agent_offline', previousAgentId: c.agentId },
     });
     if (!r.ok) return null;
