@@ -79,4 +79,38 @@ describe('writes to a queued chat made at the same moment', () => {
     expect(after.queueInfo?.offeredAt).toBeDefined();
     expect(after.queueInfo?.lastNotice?.position).toBe(1);
   });
+
+  test("a customer's stream opening while the chat is offered is kept (the customer is watching), and so is the offer", async () => {
+    const agent = await agentOnline();
+    const c = await storedConversation(running.app.store, { state: 'queued', queuedAt: new Date().toISOString() }, 'qw');
+    const gate = beforeWrite(
+      (p) => !!p.queueInfo?.watching,
+      () => handoff().offerWaiting(),
+    );
+    await handoff().streamOpened(c.id);
+    expect(gate.ran()).toBe(true);
+    const after = await fresh(c);
+    expect(after.queueInfo?.watching).toBe(true);
+    expect(after.queueInfo?.seenAt).toBeDefined();
+    expect(after.queueInfo?.offeredTo).toEqual([agent.id]);
+  });
+
+  test("a customer's last stream closing while the chat is offered is kept (their leaving is counted from then)", async () => {
+    const agent = await agentOnline();
+    const c = await storedConversation(
+      running.app.store,
+      { state: 'queued', queuedAt: new Date().toISOString(), queueInfo: { offeredTo: [], watching: true } },
+      'qw',
+    );
+    const gate = beforeWrite(
+      (p) => !!p.queueInfo?.leftAt,
+      () => handoff().offerWaiting(),
+    );
+    await handoff().streamsClosed(c.id);
+    expect(gate.ran()).toBe(true);
+    const after = await fresh(c);
+    expect(after.queueInfo?.leftAt).toBeDefined();
+    expect(after.queueInfo?.watching).toBeUndefined();
+    expect(after.queueInfo?.offeredTo).toEqual([agent.id]);
+  });
 });
