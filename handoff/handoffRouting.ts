@@ -1,8 +1,9 @@
+// Over 400 lines: the queue's routing (offers, estimate, sweep, requeue) shares its reads of agents and offers; its estimate's arithmetic is already apart (queueEstimate.ts).
 import { AppError } from '../core/errors';
 import type { Conversation, User } from '../models/records';
 import { t } from '../locale/replies';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
-import type { HandoffContext } from './handoffContext';
+import { QUEUED_WRITE_ATTEMPTS, type HandoffContext } from './handoffContext';
 import { sourcesOf } from './handoffStatus';
 import { formatWaitRange, handlingTimes, heldToWhatWasSaid, noticeOf, type QueueTicket } from './queueEstimate';
 
@@ -51,19 +52,25 @@ export class HandoffRouting {
    * Returns null when the chat was no longer queued (an agent took it meanwhile).
    */
   async withdraw(conversationId: string): Promise<Conversation | null> {
-    const c = await this.ctx.conversation(conversationId);
-    const r = await this.ctx.move({
-      conversationId,
-      to: 'bot',
-      cause: 'withdrawn',
-      from: ['queued'],
-      expectedVersion: c.version,
-      patch: { tags: c.tags.filter((x) => x !== 'offline_message') },
-      detail: { withdrawnBy: 'customer' },
-    });
-    if (!r.ok) return null;
-    this.ctx.events.emit('conversation.withdrawn', { conversation: r.conversation });
-    return r.conversation;
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.ctx.conversation(conversationId);
+      const r = await this.ctx.move({
+        conversationId,
+        to: 'bot',
+        cause: 'withdrawn',
+        from: ['queued'],
+        expectedVersion: c.version,
+        patch: { tags: c.tags.filter((x) => x !== 'offline_message') },
+        detail: { withdrawnBy: 'customer' },
+      });
+      if (r.ok) {
+        this.ctx.events.emit('conversation.withdrawn', { conversation: r.conversation });
+        return r.conversation;
+      }
+      // Still queued, only written meanwhile (an offer, the place told): withdrawn from the chat as it is now.
+      if (r.current?.state !== 'queued') return null;
+    }
+    return null;
   }
 
   /**
@@ -226,21 +233,31 @@ export class HandoffRouting {
     return offered;
   }
 
-  /** Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. */
+  /**
+   * Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. A write landing
+   * since the read (the customer seen, their place told) is read again; another offer meanwhile routed it already.
+   */
   async offer(conversationId: string, now = Date.now()): Promise<string | undefined> {
-    const c = await this.ctx.store.getConversation(conversationId);
-    if (!c || c.state !== 'queued' || c.queueInfo?.awaySince) return undefined;
-    const standing = this.standingOffer(c, now);
-    const best = await this.pickAgent(c, standing ? [standing] : [], now);
-    if (!best) return undefined;
-    const next = await this.ctx.store.updateConversation(
-      c.id,
-      { queueInfo: { ...c.queueInfo, offeredTo: [...(c.queueInfo?.offeredTo ?? []), best.id], offeredAt: new Date(now).toISOString() } },
-      { states: ['queued'], version: c.version },
-    );
-    if (!next) return undefined;
-    this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
-    return best.id;
+    let seen: string | undefined;
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.ctx.store.getConversation(conversationId);
+      if (!c || c.state !== 'queued' || c.queueInfo?.awaySince) return undefined;
+      const standing = this.standingOffer(c, now);
+      if (attempt > 0 && standing !== seen) return undefined;
+      seen = standing;
+      const best = await this.pickAgent(c, standing ? [standing] : [], now);
+      if (!best) return undefined;
+      const next = await this.ctx.store.updateConversation(
+        c.id,
+        { queueInfo: { ...c.queueInfo, offeredTo: [...(c.queueInfo?.offeredTo ?? []), best.id], offeredAt: new Date(now).toISOString() } },
+        { states: ['queued'], version: c.version },
+      );
+      if (next) {
+        this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
+        return best.id;
+      }
+    }
+    return undefined;
   }
 
   /**

@@ -113,4 +113,41 @@ describe('writes to a queued chat made at the same moment', () => {
     expect(after.queueInfo?.watching).toBeUndefined();
     expect(after.queueInfo?.offeredTo).toEqual([agent.id]);
   });
+
+  test('a chat offered while its customer is seen is offered all the same (the offer is not dropped for the other write)', async () => {
+    const agent = await agentOnline();
+    const c = await storedConversation(running.app.store, { state: 'queued', queuedAt: new Date().toISOString() }, 'qw');
+    const offers = offersHeard();
+    const gate = beforeWrite(
+      (p) => !!p.queueInfo?.offeredAt,
+      () => handoff().streamOpened(c.id),
+    );
+    expect(await handoff().offer(c.id)).toBe(agent.id);
+    expect(gate.ran()).toBe(true);
+    expect(offers).toEqual([agent.id]);
+    const after = await fresh(c);
+    expect(after.queueInfo?.offeredTo).toEqual([agent.id]);
+    expect(after.queueInfo?.watching).toBe(true);
+  });
+
+  test('a customer withdrawing while their chat is offered goes back to the bot (not refused as if an agent had taken it)', async () => {
+    await agentOnline();
+    const c = await storedConversation(running.app.store, { state: 'queued', queuedAt: new Date().toISOString() }, 'qw');
+    // The withdrawal's first read of the chat answers; the offer lands before it goes on.
+    const store = running.app.store;
+    const get = store.getConversation.bind(store);
+    let armed = true;
+    jest.spyOn(store, 'getConversation').mockImplementation(async (id) => {
+      const read = await get(id);
+      if (armed && id === c.id) {
+        armed = false;
+        await handoff().offerWaiting();
+      }
+      return read;
+    });
+    const back = await handoff().withdraw(c.id);
+    expect(armed).toBe(false);
+    expect(back?.state).toBe('bot');
+    expect((await fresh(c)).state).toBe('bot');
+  });
 });
