@@ -1,5 +1,5 @@
 import type { Conversation } from '../models/records';
-import type { HandoffContext } from './handoffContext';
+import { QUEUED_WRITE_ATTEMPTS, type HandoffContext } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
 
 /**
@@ -31,33 +31,42 @@ export class CustomerAway {
 
   /** The last stream of this conversation on this instance closed: the customer may be leaving. */
   async streamsClosed(conversationId: string, now = Date.now()): Promise<void> {
-    const c = await this.ctx.store.getConversation(conversationId);
-    if (!c || c.state !== 'queued' || c.queueInfo?.leftAt) return;
-    const { watching: _closed, ...info } = c.queueInfo ?? { offeredTo: [] };
-    await this.ctx.store.updateConversation(c.id, { queueInfo: { ...info, leftAt: new Date(now).toISOString() } }, { states: ['queued'], version: c.version });
+    // On the chat as it is now: an offer written meanwhile neither drops this nor is dropped by it.
+    await this.ctx.updateQueued(conversationId, (c) => {
+      if (c.queueInfo?.leftAt) return undefined;
+      const { watching: _closed, ...info } = c.queueInfo ?? { offeredTo: [] };
+      return { queueInfo: { ...info, leftAt: new Date(now).toISOString() } };
+    });
   }
 
   /** The customer wrote (or a stream opened): seen now; a gone chat resumes its place and is offered again. */
   async seen(conversationId: string, now = Date.now(), watching?: boolean): Promise<Conversation | null> {
-    const c = await this.ctx.store.getConversation(conversationId);
-    if (!c || c.state !== 'queued') return c;
-    const { leftAt: _back, awaySince, ...info } = c.queueInfo ?? { offeredTo: [] };
-    const next = { ...info, seenAt: new Date(now).toISOString(), ...(watching || info.watching ? { watching: true } : {}) };
-    if (!awaySince) {
-      return this.ctx.store.updateConversation(c.id, { queueInfo: next }, { states: ['queued'], version: c.version });
+    // Compare-and-set on the chat read; a write that landed meanwhile (an offer, the place told) is read again and
+    // kept, and this one made on it: dropped, a stream opening was lost and a watching customer later counted as idle.
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.ctx.store.getConversation(conversationId);
+      if (!c || c.state !== 'queued') return c;
+      const { leftAt: _back, awaySince, ...info } = c.queueInfo ?? { offeredTo: [] };
+      const next = { ...info, seenAt: new Date(now).toISOString(), ...(watching || info.watching ? { watching: true } : {}) };
+      if (!awaySince) {
+        const updated = await this.ctx.store.updateConversation(c.id, { queueInfo: next }, { states: ['queued'], version: c.version });
+        if (updated) return updated;
+        continue;
+      }
+      const r = await this.ctx.move({
+        conversationId: c.id,
+        to: 'queued',
+        cause: 'customer_back',
+        from: ['queued'],
+        expectedVersion: c.version,
+        patch: { queueInfo: next },
+        detail: { awaySince },
+      });
+      if (!r.ok) continue;
+      await this.routing.offer(c.id, now);
+      return (await this.ctx.store.getConversation(c.id)) ?? r.conversation;
     }
-    const r = await this.ctx.move({
-      conversationId: c.id,
-      to: 'queued',
-      cause: 'customer_back',
-      from: ['queued'],
-      expectedVersion: c.version,
-      patch: { queueInfo: next },
-      detail: { awaySince },
-    });
-    if (!r.ok) return r.current;
-    await this.routing.offer(c.id, now);
-    return (await this.ctx.store.getConversation(c.id)) ?? r.conversation;
+    return this.ctx.store.getConversation(conversationId);
   }
 
   /**

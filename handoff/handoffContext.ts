@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../core/errors';
-import type { Conversation, Message, User } from '../models/records';
+import type { Conversation, ConversationPatch, Message, User } from '../models/records';
 import { canSee, canWatch } from '../review/accessPolicy';
 import type { Store } from '../store/store';
 import type { HandoffEvents } from './handoffEvents';
@@ -71,6 +71,9 @@ export function withinBusinessHours(h: BusinessHours | undefined, at: Date): boo
   return h.days.includes(day) && minutes >= m(h.open) && minutes < m(h.close);
 }
 
+/** Compare-and-set attempts at one write to a queued chat: each failed one means another write landed meanwhile. */
+export const QUEUED_WRITE_ATTEMPTS = 8;
+
 /** How many of a chat's last messages are searched for the event that took it from an agent. */
 const LOSS_LOOKBACK = 500;
 
@@ -106,6 +109,24 @@ export class HandoffContext {
   /** Every change of state goes through the state machine's transition(): table, compare-and-set, record, event. */
   move(req: TransitionRequest): Promise<TransitionResult> {
     return transition(this.store, this.events, req);
+  }
+
+  /**
+   * A read-modify-write of a queued chat (its queue info: offers, what its customer was told, whether they are there),
+   * compare-and-set on the version read: a write that landed meanwhile (an offer, the customer seen) is read again and
+   * kept, never written over with the stale read nor the reason this write is dropped. `patch` is worked out from the
+   * chat as it is now (undefined: nothing to write). Null when the chat is no longer queued (or kept changing).
+   */
+  async updateQueued(conversationId: string, patch: (c: Conversation) => ConversationPatch | undefined): Promise<Conversation | null> {
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.store.getConversation(conversationId);
+      if (!c || c.state !== 'queued') return null;
+      const p = patch(c);
+      if (!p) return c;
+      const next = await this.store.updateConversation(c.id, p, { states: ['queued'], version: c.version });
+      if (next) return next;
+    }
+    return null;
   }
 
   /** Records a fact (not a change of state) in the transcript, in sequence with the messages. */

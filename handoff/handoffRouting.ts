@@ -1,8 +1,9 @@
+// Over 400 lines: the queue's routing (offers, estimate, sweep, requeue) shares its reads of agents and offers; its estimate's arithmetic is already apart (queueEstimate.ts).
 import { AppError } from '../core/errors';
 import type { Conversation, User } from '../models/records';
 import { t } from '../locale/replies';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
-import type { HandoffContext } from './handoffContext';
+import { QUEUED_WRITE_ATTEMPTS, type HandoffContext } from './handoffContext';
 import { sourcesOf } from './handoffStatus';
 import { formatWaitRange, handlingTimes, heldToWhatWasSaid, noticeOf, type QueueTicket } from './queueEstimate';
 
@@ -29,7 +30,14 @@ export class HandoffRouting {
       cause: 'escalated',
       from: sourcesOf('queued').filter((s) => s !== 'agent' && s !== 'queued'),
       expectedVersion: c.version,
-      patch: { handoffReason: decision.reason, priority: decision.priorityBoost + (online.length === 0 ? 1 : 0), queuedAt: now, tags },
+      // A fresh stint in the queue: no offer stands (set with the move, so an offer made right after it stays).
+      patch: {
+        handoffReason: decision.reason,
+        priority: decision.priorityBoost + (online.length === 0 ? 1 : 0),
+        queuedAt: now,
+        tags,
+        queueInfo: { offeredTo: [] },
+      },
       detail: { reason: decision.reason, detail: decision.detail },
     });
     if (!r.ok) throw new AppError('HANDOFF_INVALID_TRANSITION', `cannot queue a conversation in state ${r.current?.state ?? c.state}`);
@@ -44,19 +52,25 @@ export class HandoffRouting {
    * Returns null when the chat was no longer queued (an agent took it meanwhile).
    */
   async withdraw(conversationId: string): Promise<Conversation | null> {
-    const c = await this.ctx.conversation(conversationId);
-    const r = await this.ctx.move({
-      conversationId,
-      to: 'bot',
-      cause: 'withdrawn',
-      from: ['queued'],
-      expectedVersion: c.version,
-      patch: { tags: c.tags.filter((x) => x !== 'offline_message') },
-      detail: { withdrawnBy: 'customer' },
-    });
-    if (!r.ok) return null;
-    this.ctx.events.emit('conversation.withdrawn', { conversation: r.conversation });
-    return r.conversation;
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.ctx.conversation(conversationId);
+      const r = await this.ctx.move({
+        conversationId,
+        to: 'bot',
+        cause: 'withdrawn',
+        from: ['queued'],
+        expectedVersion: c.version,
+        patch: { tags: c.tags.filter((x) => x !== 'offline_message') },
+        detail: { withdrawnBy: 'customer' },
+      });
+      if (r.ok) {
+        this.ctx.events.emit('conversation.withdrawn', { conversation: r.conversation });
+        return r.conversation;
+      }
+      // Still queued, only written meanwhile (an offer, the place told): withdrawn from the chat as it is now.
+      if (r.current?.state !== 'queued') return null;
+    }
+    return null;
   }
 
   /**
@@ -81,15 +95,11 @@ export class HandoffRouting {
     return said;
   }
 
-  /** Records what the customer was told (on the chat as it is now: an offer made meanwhile stays). */
+  /** Records what the customer was told (on the chat as it is now: an offer made meanwhile stays, even between read and write). */
   private async keepNotice(conversationId: string, said: QueueTicket, capacity: number, now: number): Promise<void> {
-    const fresh = await this.ctx.store.getConversation(conversationId);
-    if (!fresh || fresh.state !== 'queued') return;
-    await this.ctx.store.updateConversation(
-      fresh.id,
-      { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now) } },
-      { states: ['queued'] },
-    );
+    await this.ctx.updateQueued(conversationId, (fresh) => ({
+      queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now) },
+    }));
   }
 
   /** The fresh ticket, and the places agents online have in all (`capacity`: fewer later is a reason to say a longer wait). */
@@ -223,21 +233,31 @@ export class HandoffRouting {
     return offered;
   }
 
-  /** Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. */
+  /**
+   * Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. A write landing
+   * since the read (the customer seen, their place told) is read again; another offer meanwhile routed it already.
+   */
   async offer(conversationId: string, now = Date.now()): Promise<string | undefined> {
-    const c = await this.ctx.store.getConversation(conversationId);
-    if (!c || c.state !== 'queued' || c.queueInfo?.awaySince) return undefined;
-    const standing = this.standingOffer(c, now);
-    const best = await this.pickAgent(c, standing ? [standing] : [], now);
-    if (!best) return undefined;
-    const next = await this.ctx.store.updateConversation(
-      c.id,
-      { queueInfo: { ...c.queueInfo, offeredTo: [...(c.queueInfo?.offeredTo ?? []), best.id], offeredAt: new Date(now).toISOString() } },
-      { states: ['queued'], version: c.version },
-    );
-    if (!next) return undefined;
-    this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
-    return best.id;
+    let seen: string | undefined;
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.ctx.store.getConversation(conversationId);
+      if (!c || c.state !== 'queued' || c.queueInfo?.awaySince) return undefined;
+      const standing = this.standingOffer(c, now);
+      if (attempt > 0 && standing !== seen) return undefined;
+      seen = standing;
+      const best = await this.pickAgent(c, standing ? [standing] : [], now);
+      if (!best) return undefined;
+      const next = await this.ctx.store.updateConversation(
+        c.id,
+        { queueInfo: { ...c.queueInfo, offeredTo: [...(c.queueInfo?.offeredTo ?? []), best.id], offeredAt: new Date(now).toISOString() } },
+        { states: ['queued'], version: c.version },
+      );
+      if (next) {
+        this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
+        return best.id;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -343,7 +363,10 @@ export class HandoffRouting {
     return out;
   }
 
-  /** A chat just queued: the console and webhooks hear of it with its place and wait, and no offer stands yet. */
+  /**
+   * A chat just queued (its queue info reset by the move): the console and webhooks hear of it with its place and
+   * wait, and what the customer is told is kept. An offer made since the move (an agent came online) stays.
+   */
   private async announceQueued(queued: Conversation, reason: EscalationReason, detail: string): Promise<QueueTicket> {
     const now = Date.now();
     const { ticket, capacity } = await this.estimate(queued, now);
@@ -354,7 +377,7 @@ export class HandoffRouting {
       position: ticket.position,
       estimatedWaitSeconds: ticket.estimatedWaitSeconds,
     });
-    await this.ctx.store.updateConversation(queued.id, { queueInfo: { offeredTo: [], lastNotice: noticeOf(ticket, capacity, now) } }, { states: ['queued'] });
+    await this.ctx.updateQueued(queued.id, (c) => ({ queueInfo: { ...(c.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(ticket, capacity, now) } }));
     return ticket;
   }
 
@@ -369,7 +392,7 @@ export class HandoffRouting {
       from: ['agent'],
       expectedAgentId: c.agentId,
       // It keeps the place it first queued at and goes one priority up: this customer has waited already.
-      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags },
+      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags, queueInfo: { offeredTo: [] } },
       detail: { reason: 'agent_offline', previousAgentId: c.agentId },
     });
     if (!r.ok) return null;
