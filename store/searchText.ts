@@ -72,10 +72,12 @@ export function namePrefixes(query: string): string[] {
 }
 
 /**
- * The most customers a name filter reads by name before it gives up listing them: past this, a name is common
- * and the newest conversations are walked instead, each tested against the name (both stores).
+ * The most customers a name filter lists by name: past this, a name is common and the newest conversations are
+ * walked instead, each tested against the name (both stores). Listing reads every conversation of those customers
+ * to sort them (150 customers: 460 conversations, 12 ms at a million messages); a walk stops at the page, later the
+ * rarer the name (those 150: 11,000 index entries, 45 ms; 1,700 customers: 4 ms). The two meet near 300.
  */
-export const NAME_MATCH_LIMIT = 500;
+export const NAME_MATCH_LIMIT = 300;
 
 /** A week, in milliseconds: the period the full-text indexes of both stores bucket messages by. */
 export const SEARCH_PERIOD_MS = 7 * 86_400_000;
