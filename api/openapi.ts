@@ -147,7 +147,19 @@ export const OPENAPI = {
     '/api/merges/{id}/undo': { post: { summary: 'Unmerge: restore both profiles and their conversations', parameters: id, ...guarded('supervisor, admin') } },
     '/api/segments': {
       get: { summary: 'Segment rules', ...guarded('agent, supervisor, admin') },
-      put: { summary: 'Replace segment rules', requestBody: json({ type: 'object', required: ['rules'] }), ...guarded('supervisor, admin') },
+      put: {
+        summary: 'Replace segment rules (audited); an empty list is refused with SEGMENT_RULES_EMPTY unless allowEmpty is true',
+        requestBody: json({ type: 'object', required: ['rules'], properties: { rules: { type: 'array' }, allowEmpty: { type: 'boolean', enum: [true] } } }),
+        ...guarded('supervisor, admin'),
+      },
+    },
+    '/api/segments/restore': {
+      post: {
+        summary:
+          'Restore segment rules: the shipped defaults ({defaults: true}) or those before (take: before, the default) or after an audited change ({auditId})',
+        requestBody: json({ type: 'object' }),
+        ...guarded('supervisor, admin'),
+      },
     },
     '/api/transcripts/search': {
       get: {

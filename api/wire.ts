@@ -76,10 +76,16 @@ export interface UnmergeResponse {
   survivor: Customer;
 }
 
-// segments: /api/segments (GET answers it, PUT takes and answers it)
+// segments: /api/segments (GET answers it, PUT takes SegmentRulesPut; PUT and POST /api/segments/restore answer it)
 export interface SegmentRulesBody {
   rules: SegmentRule[];
 }
+/** An empty list is refused (SEGMENT_RULES_EMPTY) unless allowEmpty says the admin means it. */
+export interface SegmentRulesPut extends SegmentRulesBody {
+  allowEmpty?: true;
+}
+/** The shipped defaults, or the rules before (by default) or after an audited change (`segments.update`). */
+export type SegmentRestoreRequest = { defaults: true } | { auditId: string; take?: 'before' | 'after' };
 
 // mentions: /api/mentions (the social listening tool)
 export type MentionRequest = Mention;

@@ -57,6 +57,7 @@ export async function storeFigures({ dir, rows, results }: BenchSink, alongside?
   rows.push(['transcript search, words ms p50/p95', p('transcriptSearchText'), 'well under 1000']);
   rows.push(['transcript search, words + channel + month ms p50/p95', p('transcriptSearchTextAndFilters'), 'well under 1000']);
   rows.push(['transcript search, filters only ms p50/p95', p('transcriptSearchFilters'), 'well under 1000']);
+  rows.push(['transcript search, customer name or id ms p50/p95', p('transcriptSearchCustomer'), 'under 100']);
   rows.push(['dashboard, last 30 days ms p50/p95', p('dashboardMonth'), 'well under 1000']);
   rows.push(['dashboard, whole year (100k conv.) ms p50/p95', p('dashboardYear'), 'well under 1000']);
   const e = out.export as Record<string, number>;

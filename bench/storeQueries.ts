@@ -57,6 +57,14 @@ export async function timeStoreQueries(s: Store, runs = 16, now = Date.now()): P
       { limit: 50 },
     ),
   );
+  // The Transcripts page's "Customer (name or id)": a common first name (thousands of customers: the newest-first
+  // walk), a full name (about a hundred: listed), an id, and a name with a channel and a month.
+  out.transcriptSearchCustomer = await timed(runs, (i) =>
+    s.searchTranscripts(
+      [{ customer: 'ana' }, { customer: 'Ana López' }, { customer: 'gen-cust-1234' }, { customer: 'tess', channelId: 'slack', ...lastMonth }][i % 4],
+      { limit: 50 },
+    ),
+  );
   const dashboardRuns = Math.max(6, Math.round(runs / 2));
   // The first whole-year dashboard after a bulk load recomputes every day the load touched (the daily rollups
   // catch up in the background too, about 20 ms in each second): timed once, apart from the steady state.

@@ -59,6 +59,11 @@ export const ErrorCatalogue = {
   ATTACHMENT_FETCH_FAILED: { status: 502, message: 'The file could not be fetched from the channel' },
   MERGE_SUGGESTION_DECIDED: { status: 409, message: 'This merge suggestion was already confirmed or rejected' },
   MERGE_ALREADY_UNDONE: { status: 409, message: 'This merge was already undone' },
+  SEGMENT_RULES_EMPTY: {
+    status: 400,
+    message: 'An empty rule list would take every customer out of every segment; send allowEmpty: true to mean it, or restore earlier rules',
+  },
+  SEGMENT_AUDIT_NOT_FOUND: { status: 404, message: 'No change of the segment rules has this audit id' },
   PROFILE_ERASED: { status: 409, message: 'A profile this needs was erased; it cannot be restored' },
   STREAM_LIMIT: { status: 503, message: 'Too many open streams; poll or retry later' },
   DOWNLOAD_LINK_USED: { status: 410, message: 'This download link was already used; ask for a new one (each link works once, within its minute)' },

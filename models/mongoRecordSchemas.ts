@@ -13,6 +13,8 @@ export interface CustomerDoc {
   contacts: string[];
   /** The customer's current segments, for review filters and figures. */
   segments: string[];
+  /** The words of the display name (store/searchText.ts nameWords; none once erased), for the customer filter. */
+  nameWords: string[];
 }
 
 export const CustomerSchema = new Schema<CustomerDoc>(
@@ -23,6 +25,7 @@ export const CustomerSchema = new Schema<CustomerDoc>(
     keys: { type: [String], default: [] },
     contacts: { type: [String], default: [] },
     segments: { type: [String], default: [] },
+    nameWords: { type: [String], default: [] },
   },
   opts,
 );
@@ -32,6 +35,8 @@ export const CustomerSchema = new Schema<CustomerDoc>(
 CustomerSchema.index({ keys: 1 }, { unique: true, partialFilterExpression: { 'keys.0': { $exists: true } } });
 CustomerSchema.index({ contacts: 1 });
 CustomerSchema.index({ segments: 1 });
+// Prefix searches: an anchored, case-sensitive regular expression on the (already folded) words is an index range.
+CustomerSchema.index({ nameWords: 1 });
 
 export interface ConversationDoc {
   _id: string;

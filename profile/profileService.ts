@@ -5,9 +5,8 @@ import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, 
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
 import type { ProfileActions } from './profileActions';
 import { ReservedNames, withoutBidi } from './reservedNames';
-import { DEFAULT_SEGMENTS, engagementScore, evaluateSegments, reachScore, SegmentRulesSchema, type SegmentRule } from './segments';
-
-const RULES_TTL_MS = 5000; // rules are read at most this often per process; a PUT here refreshes at once
+import { SegmentRuleBook } from './segmentRuleBook';
+import { engagementScore, evaluateSegments, reachScore, type SegmentRule } from './segments';
 
 const MAX_SENTIMENT_POINTS = 200;
 
@@ -34,7 +33,8 @@ export interface ProfileOptions {
 }
 
 export class ProfileService implements ProfileActions {
-  private rules: { at: number; rules: SegmentRule[] } | undefined;
+  /** The segment rules, their cache, their changes and restores. */
+  readonly segmentBook: SegmentRuleBook;
 
   private readonly consentAskMs: number;
   readonly now: () => number;
@@ -47,6 +47,7 @@ export class ProfileService implements ProfileActions {
     this.consentAskMs = (options.consentAskHours ?? 24) * 3600 * 1000;
     this.now = options.now ?? Date.now;
     this.reserved = options.reservedNames ?? new ReservedNames();
+    this.segmentBook = new SegmentRuleBook(store);
   }
 
   /** Whether a customer may go by this name: none that passes for the bot, staff or the company. */
@@ -55,24 +56,12 @@ export class ProfileService implements ProfileActions {
   }
 
   async segmentRules(): Promise<SegmentRule[]> {
-    if (this.rules && Date.now() - this.rules.at < RULES_TTL_MS) return this.rules.rules;
-    const stored = await this.store.readSegmentRules();
-    const parsed = stored ? SegmentRulesSchema.safeParse(stored.rules) : undefined;
-    const rules = parsed?.success ? parsed.data : DEFAULT_SEGMENTS;
-    this.rules = { at: Date.now(), rules };
-    return rules;
+    return this.segmentBook.current();
   }
 
-  /**
-   * Replaces the segment rules (validated by the caller); they apply from each profile's next change. Audited with
-   * the rules before and after, in full: a replacement by mistake (an empty list) can be put back from the audit log.
-   */
-  async setSegmentRules(rules: SegmentRule[], actorId: string): Promise<void> {
-    const before = await this.store.readSegmentRules();
-    const previous = before ? (SegmentRulesSchema.safeParse(before.rules).data ?? before.rules) : DEFAULT_SEGMENTS;
-    await this.store.writeSegmentRules(rules);
-    this.rules = { at: Date.now(), rules };
-    await this.store.appendAudit({ actorId, action: 'segments.update', data: { names: rules.map((r) => r.name), previous, rules } });
+  /** Replaces the segment rules (segmentRuleBook.ts: an empty list only when `allowEmpty`; audited in full). */
+  setSegmentRules(rules: SegmentRule[], actorId: string, options?: { allowEmpty?: boolean }): Promise<void> {
+    return this.segmentBook.replace(rules, actorId, options);
   }
 
   /**

@@ -14,8 +14,8 @@ import type {
   UserPatch,
 } from '../models/records';
 import { buildUser } from './recordBuilders';
-import { searchTerms } from './searchText';
-import type { Keyset } from './storeEngine';
+import { namePrefixes, searchTerms } from './searchText';
+import type { EngineTranscriptFilter, Keyset } from './storeEngine';
 import { byConversationThenSeq, clampLimit, conversationOrder, decodeCursor, normalizeEmail, plain, plainNumber } from './storeGuards';
 import { MAX_PAGE } from './storeTypes';
 import { GuardedRecords } from './guardedRecords';
@@ -51,7 +51,9 @@ export abstract class GuardedReview extends GuardedRecords {
   }
 
   async searchTranscripts(filter: TranscriptFilter, page: TranscriptPage = {}): Promise<TranscriptResults> {
-    const { text, ...rest } = filter;
+    const { text, customer, ...filters } = filter;
+    const rest: EngineTranscriptFilter =
+      customer === undefined ? filters : { ...filters, customerMatch: { id: plain(customer, 'customer'), prefixes: namePrefixes(customer) } };
     for (const name of ['from', 'to', 'channelId', 'customerId', 'agentId', 'state', 'handoffReason', 'intent', 'tag', 'segment'] as const) {
       if (rest[name] !== undefined) plain(rest[name], name);
     }

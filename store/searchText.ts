@@ -52,6 +52,33 @@ export function searchTerms(query: string): SearchTerms {
   return terms.filter((t, i) => terms.findIndex((u) => u.join(' ') === t.join(' ')) === i);
 }
 
+/** Words of a customer's name kept for the customer filter, and words of a query read (more are ignored). */
+export const MAX_NAME_WORDS = 8;
+
+/**
+ * A customer's display name as the words the transcripts' customer filter finds it by: folded like the full-text
+ * search (no case, no diacritics), each word once. An erased customer's name is '': no words, never found by it.
+ */
+export function nameWords(displayName: string | undefined): string[] {
+  return [...new Set(searchWords(displayName ?? ''))].slice(0, MAX_NAME_WORDS);
+}
+
+/**
+ * A customer filter's text as name prefixes: a customer matches when each of them begins some word of their name,
+ * in any order ("ana" finds Ana Gómez and Anabel Ruiz; "gomez ana" and "Ana Gó" find Ana Gómez).
+ */
+export function namePrefixes(query: string): string[] {
+  return [...new Set(searchWords(query))].slice(0, MAX_NAME_WORDS);
+}
+
+/**
+ * The most customers a name filter lists by name: past this, a name is common and the newest conversations are
+ * walked instead, each tested against the name (both stores). Listing reads every conversation of those customers
+ * to sort them (150 customers: 460 conversations, 12 ms at a million messages); a walk stops at the page, later the
+ * rarer the name (those 150: 11,000 index entries, 45 ms; 1,700 customers: 4 ms). The two meet near 300.
+ */
+export const NAME_MATCH_LIMIT = 300;
+
 /** A week, in milliseconds: the period the full-text indexes of both stores bucket messages by. */
 export const SEARCH_PERIOD_MS = 7 * 86_400_000;
 

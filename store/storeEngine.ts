@@ -88,7 +88,11 @@ export interface EngineMessages {
 }
 
 /** A transcript filter whose text is already search terms (searchText.ts). */
-export type EngineTranscriptFilter = Omit<TranscriptFilter, 'text'> & { words?: SearchTerms };
+export type EngineTranscriptFilter = Omit<TranscriptFilter, 'text' | 'customer'> & {
+  words?: SearchTerms;
+  /** The customer filter: conversations of the customer with this id, or of any whose name begins with every prefix. */
+  customerMatch?: { id: string; prefixes: readonly string[] };
+};
 
 export interface EngineReview {
   /** `words`: search terms, at least one (searchText.ts). */

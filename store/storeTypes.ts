@@ -103,6 +103,11 @@ export interface TranscriptFilter {
   to?: string;
   channelId?: string;
   customerId?: string;
+  /**
+   * A customer's id, or their display name or part of it (store/searchText.ts namePrefixes: each word begins a word
+   * of the name; no case, no accents): the transcripts page's "Customer (name or id)".
+   */
+  customer?: string;
   agentId?: string;
   state?: ConversationState;
   handoffReason?: string;

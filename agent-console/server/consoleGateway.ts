@@ -20,6 +20,7 @@ import {
   type ClientPayload,
   type ClientToServerEvents,
   type ConversationView,
+  type QueueLeaveReason,
   type ServerToClientEvents,
   type SocketData,
 } from './protocol';
@@ -35,8 +36,8 @@ type ConsoleServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** What instances tell each other besides the adapter's own traffic (serverSideEmit). */
 interface ClusterNotices {
-  /** The queue changed on the sender: every instance sends its own sockets the delta of its own feed. */
-  'queue:changed': () => void;
+  /** The queue changed on the sender: every instance sends its own sockets the delta of its own feed (with why chats left). */
+  'queue:changed': (left?: Record<string, QueueLeaveReason>) => void;
 }
 type ClusterServer = IoServer<ClientToServerEvents, ServerToClientEvents, ClusterNotices, SocketData>;
 /** What a request's ack carries when it succeeds (protocol.ts). */
@@ -57,6 +58,16 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
   // The customer's data was erased (an admin's privacy erasure ends their open chats): not a transfer.
   erased: 'erased',
 };
+/** Why a chat left the queue, by the cause of the change (PROTOCOL.md, QueueLeaveReason). */
+const QUEUE_LEAVE_REASON: Partial<Record<TransitionCause, QueueLeaveReason>> = {
+  claimed: 'claimed',
+  taken_over: 'taken_over',
+  reassigned: 'reassigned',
+  withdrawn: 'withdrawn',
+  closed: 'closed',
+  erased: 'erased',
+};
+const isLeaveReason = (r: unknown): r is QueueLeaveReason => Object.values(QUEUE_LEAVE_REASON).includes(r as QueueLeaveReason);
 
 export interface GatewayDeps {
   store: Store;
@@ -99,6 +110,8 @@ export class ConsoleGateway {
   private readonly unsubscribe: (() => void)[] = [];
   /** Pushes under way per conversation: each waits for the one before, so a chat's events keep their order. */
   private readonly pushes = new Map<string, Promise<void>>();
+  /** Why chats left the queue since other instances were last told (they send their own consoles the reason). */
+  private readonly leftUntold = new Map<string, QueueLeaveReason>();
 
   constructor(
     private readonly io: ConsoleServer,
@@ -130,7 +143,12 @@ export class ConsoleGateway {
     // sockets reconnect (a transport close; the console reconnects by itself) and resync by sequence number.
     if (this.d.shared) this.unsubscribe.push(this.d.shared.onRecovered((since) => this.resyncLocal(since)));
     // A queue change on another instance: this one sends its own sockets the delta (its feed reads the shared store).
-    if (this.clustered) (this.io as unknown as ClusterServer).on('queue:changed', () => this.scheduleQueueBroadcast(false));
+    if (this.clustered)
+      (this.io as unknown as ClusterServer).on('queue:changed', (left) => {
+        // From another instance of ours, still checked: only the known reasons are passed on.
+        for (const [id, reason] of Object.entries(typeof left === 'object' && left ? left : {})) if (isLeaveReason(reason)) this.queue.leaving(id, reason);
+        this.scheduleQueueBroadcast(false);
+      });
   }
 
   /** After a Redis outage: this instance's sockets reconnect (a transport close; the console reconnects by itself and syncs, rewound: outageRewind.ts). */
@@ -311,7 +329,9 @@ export class ConsoleGateway {
     }
     if (!notify || !this.clustered || this.stopped) return;
     try {
-      (this.io as unknown as ClusterServer).serverSideEmit('queue:changed');
+      const left = Object.fromEntries(this.leftUntold);
+      this.leftUntold.clear();
+      (this.io as unknown as ClusterServer).serverSideEmit('queue:changed', left);
     } catch (err) {
       this.d.log.warn({ err }, 'queue change not told to other instances');
     }
@@ -386,6 +406,13 @@ export class ConsoleGateway {
             ...(cause === 'reassigned' && actorId ? { reassignedBy: actorId } : {}),
           });
         this.evict(conversation.id);
+        // It left the queue: consoles watching the queue are told why (QUEUE_LEAVE_REASON), with the delta.
+        const leave = previous.state === 'queued' && conversation.state !== 'queued' ? QUEUE_LEAVE_REASON[cause] : undefined;
+        if (leave) {
+          this.queue.leaving(conversation.id, leave);
+          if (this.clustered) this.leftUntold.set(conversation.id, leave);
+          this.scheduleQueueBroadcast();
+        }
         // Its customer left or came back: it moves between the queue and the gone list.
         if (cause === 'customer_left' || cause === 'customer_back') this.scheduleQueueBroadcast();
       }),

@@ -71,13 +71,25 @@ export interface QueueEntryPatch {
   unset?: (keyof ConversationView)[];
 }
 
-/** One change of the queue: entries that came (whole), patches of entries that changed, ids that left; `order` only when it is not "what stayed, then what came". */
+/**
+ * Why a chat left the queue, when the server knows: an agent took it (`claimed`), a supervisor took it over or
+ * reassigned it, the customer no longer wanted a person (`withdrawn`, back to the bot), it was closed, or the
+ * customer's data was erased (`erased`: an admin's privacy erasure ends their open chats).
+ */
+export type QueueLeaveReason = 'claimed' | 'taken_over' | 'reassigned' | 'withdrawn' | 'closed' | 'erased';
+
+/**
+ * One change of the queue: entries that came (whole), patches of entries that changed, ids that left (with why, in
+ * `reasons`, for those whose change this server saw or was told of); `order` only when it is not "what stayed, then
+ * what came".
+ */
 export interface QueueDelta {
   epoch: string;
   seq: number;
   added: ConversationView[];
   changed: QueueEntryPatch[];
   removed: string[];
+  reasons?: Record<string, QueueLeaveReason>;
   order?: string[];
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationView, QueueDelta, QueueEntryPatch, QueueSnapshot } from './protocol';
+import type { ConversationView, QueueDelta, QueueEntryPatch, QueueLeaveReason, QueueSnapshot } from './protocol';
 
 /**
  * The queue as consoles hold it, kept up to date by deltas: each read of the queue is compared with the one before
@@ -15,11 +15,18 @@ export class QueueFeed {
   private seq = 0;
   private held?: { order: string[]; views: Map<string, ConversationView> };
   private chain: Promise<unknown> = Promise.resolve();
+  /** Why chats left, as told by the changes that moved them, until the read that finds them gone sends it. */
+  private readonly why = new Map<string, QueueLeaveReason>();
 
   constructor(
     private readonly read: () => Promise<ConversationView[]>,
     private readonly send: (delta: QueueDelta) => void,
   ) {}
+
+  /** A chat left the queue for this reason: the next delta that removes it says so. */
+  leaving(id: string, reason: QueueLeaveReason): void {
+    this.why.set(id, reason);
+  }
 
   /** Reads the queue, sends what changed since the last read (nothing if nothing did), answers the queue as now numbered. One at a time. */
   refresh(): Promise<QueueSnapshot> {
@@ -46,13 +53,28 @@ export class QueueFeed {
       }
     }
     const removed = prev.order.filter((id) => !views.has(id));
+    const reasons: Record<string, QueueLeaveReason> = {};
+    for (const id of removed) {
+      const why = this.why.get(id);
+      if (why) reasons[id] = why;
+    }
+    // Kept only for chats still queued (the read came before the change); the rest were said or never held.
+    for (const id of [...this.why.keys()]) if (!views.has(id)) this.why.delete(id);
     // The order goes along only when the console could not work it out: what stayed keeps its place, what came goes last.
     const gone = new Set(removed);
     const expected = [...prev.order.filter((id) => !gone.has(id)), ...added.map((c) => c.id)];
     const reordered = expected.length !== order.length || expected.some((id, i) => id !== order[i]);
     if (added.length || changed.length || removed.length || reordered) {
       this.seq += 1;
-      this.send({ epoch: this.epoch, seq: this.seq, added, changed, removed, ...(reordered ? { order } : {}) });
+      this.send({
+        epoch: this.epoch,
+        seq: this.seq,
+        added,
+        changed,
+        removed,
+        ...(Object.keys(reasons).length ? { reasons } : {}),
+        ...(reordered ? { order } : {}),
+      });
     }
     return { epoch: this.epoch, seq: this.seq, queue };
   }

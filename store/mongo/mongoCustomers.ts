@@ -3,6 +3,7 @@ import type { CustomerDoc } from '../../models/mongoSchemas';
 import type { Customer, CustomerPatch } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
+import { nameWords } from '../searchText';
 import { customerKeys, identityKeyString } from '../storeGuards';
 import type { CustomerMessageUpdate, UpdateCustomerOptions } from '../storeTypes';
 import { duplicateOn, t, type MongoContext } from './mongoContext';
@@ -14,6 +15,7 @@ export function customerFields(c: Customer): Omit<CustomerDoc, '_id' | 'doc'> {
     keys: customerKeys(c),
     contacts: c.contacts.map((p) => identityKeyString({ kind: p.type, value: p.value })),
     segments: c.segments,
+    nameWords: nameWords(c.displayName),
   };
 }
 
@@ -57,6 +59,7 @@ export function customerUpdate(base: Customer, next: Customer): { $set: Record<s
   if (!same(fields.keys, customerKeys(base))) set.keys = fields.keys;
   if (!same(base.contacts, next.contacts)) set.contacts = fields.contacts;
   if (!same(base.segments, next.segments)) set.segments = fields.segments;
+  if (base.displayName !== next.displayName) set.nameWords = fields.nameWords;
   return { $set: set, ...(push ? { $push: push } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) };
 }
 

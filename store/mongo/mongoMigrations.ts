@@ -1,9 +1,9 @@
 import type { Model } from 'mongoose';
 import { AppError } from '../../core/errors';
-import type { MessageDoc, MongoModels } from '../../models/mongoSchemas';
+import type { CustomerDoc, MessageDoc, MongoModels } from '../../models/mongoSchemas';
 import type { CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { corpusTextKey, suggestionPair } from '../recordBuilders';
-import { searchForm, searchPeriod } from '../searchText';
+import { nameWords, searchForm, searchPeriod } from '../searchText';
 import { t } from './mongoContext';
 
 /**
@@ -19,9 +19,10 @@ import { t } from './mongoContext';
  * prefix of the text index; 6 — the dashboard's daily rollups (`day_rollups` and its index on stale days; every
  * day that holds a record is marked stale, rebuilt by the repair and by the dashboards that read it); 7 — the
  * partial index on conversations' dashboard changes not yet passed to the rollups (`rollupMarks`: built by
- * syncIndexes, nothing to move; without it every repair and dashboard would scan the conversations).
+ * syncIndexes, nothing to move; without it every repair and dashboard would scan the conversations); 8 — the words
+ * of each customer's name (`nameWords`, searchText.ts), indexed, for the transcripts' customer filter.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {
@@ -44,6 +45,7 @@ export async function migrate(m: MongoModels): Promise<void> {
   if (from < 2) await toVersion2(m);
   if (from < 5) await toVersion5(m);
   if (from < 6) await toVersion6(m);
+  if (from < 8) await toVersion8(m);
   // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
@@ -146,5 +148,22 @@ async function toVersion6(m: MongoModels): Promise<void> {
       days.slice(i, i + 1000).map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $inc: { gen: 1 }, $set: { stale: true } }, upsert: true } })),
       { ordered: false },
     );
+  }
+}
+
+async function toVersion8(m: MongoModels): Promise<void> {
+  // Every customer's name words, in batches along _id; rerunnable: it only sets a field derived from the document.
+  for (let after = ''; ;) {
+    const rows = await m.Customer.find({ _id: t({ $gt: after }) })
+      .sort({ _id: 1 })
+      .select({ 'doc.displayName': 1 })
+      .limit(1000)
+      .lean<Pick<CustomerDoc, '_id' | 'doc'>[]>();
+    if (!rows.length) break;
+    await m.Customer.bulkWrite(
+      rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { nameWords: nameWords(r.doc?.displayName) } } } })),
+      { ordered: false },
+    );
+    after = rows[rows.length - 1]._id;
   }
 }

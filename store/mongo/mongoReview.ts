@@ -1,6 +1,6 @@
 import type { PipelineStage } from 'mongoose';
 import { CONVERSATION_FACTS, type ConversationDoc, type MessageDoc } from '../../models/mongoSchemas';
-import { SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
+import { NAME_MATCH_LIMIT, SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
 import type { Message } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
 import { averageSentiment, encodeCursor } from '../storeGuards';
@@ -135,8 +135,42 @@ export class MongoReview implements EngineReview {
    * page with a bounded top-k sort.
    */
   searchTranscripts(f: EngineTranscriptFilter, page: { limit: number; after?: Keyset }): Promise<TranscriptResults> {
-    const match = conversationMatch(f, page.after);
+    return this.x.wrap(async () => {
+      // A name's customers, when few, are listed and matched with the id (the { customerId, createdAt } index);
+      // a common name is tested per conversation of the newest-first walk by a lookup, like a segment.
+      const customer = f.customerMatch;
+      const named = customer?.prefixes.length ? await this.customersNamed(customer.prefixes) : [];
+      const listed = customer && named.length <= NAME_MATCH_LIMIT ? [customer.id, ...named] : undefined;
+      return this.transcripts(f, page, listed);
+    });
+  }
+
+  /** Up to NAME_MATCH_LIMIT + 1 customers whose name has a word beginning with each prefix. */
+  private async customersNamed(prefixes: readonly string[]): Promise<string[]> {
+    const rows = await this.x.m.Customer.find(nameFilter(prefixes))
+      .select({ _id: 1 })
+      .limit(NAME_MATCH_LIMIT + 1)
+      .lean<{ _id: string }[]>();
+    return rows.map((r) => r._id);
+  }
+
+  private async transcripts(f: EngineTranscriptFilter, page: { limit: number; after?: Keyset }, listed: string[] | undefined): Promise<TranscriptResults> {
+    const match = conversationMatch(f, page.after, listed);
     const narrow: PipelineStage[] = [];
+    if (f.customerMatch && !listed) {
+      narrow.push(
+        {
+          $lookup: {
+            from: 'customers',
+            localField: 'customerId',
+            foreignField: '_id',
+            as: '_named',
+            pipeline: [{ $match: nameFilter(f.customerMatch.prefixes) }, { $project: { _id: 1 } }],
+          },
+        },
+        { $match: { $or: [{ customerId: f.customerMatch.id }, { '_named.0': { $exists: true } }] } },
+      );
+    }
     if (f.intent !== undefined) {
       narrow.push(
         {
@@ -229,23 +263,21 @@ export class MongoReview implements EngineReview {
       }
       return best.map(([id]) => id);
     };
-    return this.x.wrap(async () => {
-      const ids = f.words === undefined ? undefined : await matching(f.words);
-      const rows = await this.x.m.Conversation.aggregate<SummaryRow>([
-        { $match: ids ? { _id: t({ $in: ids }) } : match },
-        newestFirst,
-        ...(ids ? [] : narrow),
-        { $limit: want },
-        ...describe,
-      ]);
-      const items = rows.slice(0, page.limit).map((r) => ({
-        conversation: toConversation(r),
-        ...(typeof r.customerName === 'string' ? { customerName: r.customerName } : {}),
-        sentiment: averageSentiment(r.sentimentSum, r.sentimentN),
-        customerMessages: r.customerMessages,
-      }));
-      return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].conversation) : null };
-    });
+    const ids = f.words === undefined ? undefined : await matching(f.words);
+    const rows = await this.x.m.Conversation.aggregate<SummaryRow>([
+      { $match: ids ? { _id: t({ $in: ids }) } : match },
+      newestFirst,
+      ...(ids ? [] : narrow),
+      { $limit: want },
+      ...describe,
+    ]);
+    const items = rows.slice(0, page.limit).map((r) => ({
+      conversation: toConversation(r),
+      ...(typeof r.customerName === 'string' ? { customerName: r.customerName } : {}),
+      sentiment: averageSentiment(r.sentimentSum, r.sentimentN),
+      customerMessages: r.customerMessages,
+    }));
+    return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].conversation) : null };
   }
 
   listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
@@ -259,13 +291,26 @@ export class MongoReview implements EngineReview {
   }
 }
 
-/** The conversation-level filters as one $match (raw MongoDB: values arrive validated by the guard layer). */
-function conversationMatch(f: EngineTranscriptFilter, after?: Keyset): Record<string, unknown> {
+/**
+ * Customers whose name has a word beginning with each prefix: one anchored regular expression per prefix on the
+ * indexed, already folded words (an index range each). The prefixes are letters and digits only (searchText.ts),
+ * escaped all the same; RegExp values pass sanitizeFilter untouched and `$and` is one it allows.
+ */
+export function nameFilter(prefixes: readonly string[]): { $and: { nameWords: RegExp }[] } {
+  return { $and: prefixes.map((p) => ({ nameWords: new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })) };
+}
+
+/**
+ * The conversation-level filters as one $match (raw MongoDB: values arrive validated by the guard layer); `listed`:
+ * the customers a customer filter names (the id and the few whose name matches), when they are few.
+ */
+function conversationMatch(f: EngineTranscriptFilter, after?: Keyset, listed?: readonly string[]): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
   const range = (from?: unknown, to?: unknown, lt = '$lt') => ({ ...(from !== undefined ? { $gte: from } : {}), ...(to !== undefined ? { [lt]: to } : {}) });
   if (f.from !== undefined || f.to !== undefined) and.push({ createdAt: range(f.from, f.to) });
   if (f.channelId !== undefined) and.push({ channelId: f.channelId });
   if (f.customerId !== undefined) and.push({ customerId: f.customerId });
+  if (listed) and.push({ customerId: { $in: [...listed] } });
   if (f.agentId !== undefined) and.push({ handledBy: f.agentId });
   if (f.state !== undefined) and.push({ state: f.state });
   if (f.handoffReason !== undefined) and.push({ handoffReason: f.handoffReason });

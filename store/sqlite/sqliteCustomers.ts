@@ -2,6 +2,7 @@ import { AppError } from '../../core/errors';
 import type { Customer, CustomerPatch } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
+import { nameWords } from '../searchText';
 import { customerKeys, identityKeyString } from '../storeGuards';
 import type { CustomerMessageUpdate, UpdateCustomerOptions, WriteOptions } from '../storeTypes';
 import { isUniqueViolation, promised, type GroupCommit } from './groupCommit';
@@ -35,10 +36,18 @@ export class SqliteCustomers implements EngineCustomers {
     for (const seg of segments) ins.run(id, seg);
   }
 
+  /** The words of the customer's name, for the transcripts' customer filter (none once erased). */
+  private writeName({ id, displayName }: Pick<Customer, 'id' | 'displayName'>): void {
+    this.gc.stmt('DELETE FROM customer_names WHERE customer_id = ?').run(id);
+    const ins = this.gc.stmt('INSERT OR IGNORE INTO customer_names (word, customer_id) VALUES (?, ?)');
+    for (const w of nameWords(displayName)) ins.run(w, id);
+  }
+
   /** Inside a transaction (also used by the bulk import). */
   insert(c: Customer): void {
     this.gc.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
     this.writeKeys(c);
+    this.writeName(c);
     if (c.segments.length) this.writeSegments(c);
   }
 
@@ -49,6 +58,7 @@ export class SqliteCustomers implements EngineCustomers {
       .run(c.id, c.version, JSON.stringify(c));
     this.writeKeys(c);
     this.writeSegments(c);
+    this.writeName(c);
   }
 
   insertCustomer(c: Customer, options?: WriteOptions): Promise<Customer> {
@@ -112,6 +122,7 @@ export class SqliteCustomers implements EngineCustomers {
         if (JSON.stringify([customerKeys(next), next.contacts]) !== JSON.stringify([customerKeys(current), current.contacts])) this.writeKeys(next);
       }
       if (next.segments.join('\n') !== current.segments.join('\n')) this.writeSegments(next);
+      if (next.displayName !== current.displayName) this.writeName(next);
       return next;
     }, options);
   }

@@ -1,23 +1,12 @@
-import { AppError } from '../../core/errors';
 import type { Message } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
-import { averageSentiment, encodeCursor, sentimentSums } from '../storeGuards';
-import {
-  UNRECOGNIZED_TOP,
-  rankIndex,
-  type ConversationStats,
-  type ImportBatch,
-  type Percentiles,
-  type SearchHit,
-  type StatsQuery,
-  type TranscriptResults,
-} from '../storeTypes';
-import { SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
+import { averageSentiment, encodeCursor } from '../storeGuards';
+import { UNRECOGNIZED_TOP, rankIndex, type ConversationStats, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
+import { NAME_MATCH_LIMIT, SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
 import { promised, type GroupCommit } from './groupCommit';
 import { intentCounts, wholeDays, type SqliteRollups } from './sqliteRollups';
-import type { SqliteCustomers } from './sqliteCustomers';
-import { rowToConversation, type SqliteConversations, type SqliteMessages } from './sqliteConversations';
+import { rowToConversation } from './sqliteConversations';
 
 type Row = Record<string, unknown>;
 
@@ -60,6 +49,19 @@ export const INDEX_QUEUED_SQL = `INSERT INTO messages_fts(rowid, text, period, c
   FROM messages_fts_pending p CROSS JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ? ORDER BY p.message_rowid`;
 export const INDEX_PERIODS_SQL = `INSERT OR IGNORE INTO messages_fts_periods(period)
   SELECT DISTINCT search_period(m.created_at) FROM messages_fts_pending p CROSS JOIN messages m ON m.rowid = p.message_rowid WHERE p.message_rowid <= ?`;
+
+/**
+ * The customers whose name has a word beginning with each prefix (store/searchText.ts namePrefixes), each once: a
+ * range of the customer_names key per prefix. The bound past every word with this prefix is the prefix followed by
+ * the highest code point (SQLite compares text as UTF-8 bytes, in code point order).
+ */
+function namedQuery(prefixes: readonly string[]): { sql: string; args: string[] } {
+  const one = 'SELECT customer_id FROM customer_names WHERE word >= ? AND word < ?';
+  return {
+    sql: prefixes.length === 1 ? one.replace('SELECT', 'SELECT DISTINCT') : prefixes.map(() => one).join(' INTERSECT '),
+    args: prefixes.flatMap((p) => [p, `${p}\u{10FFFF}`]),
+  };
+}
 
 /** The full-text index, kept in bulk from a queue (see sqliteSchema.ts). */
 export class SqliteFullText {
@@ -279,6 +281,19 @@ export class SqliteReview implements EngineReview {
     if (f.to !== undefined) add('c.created_at < ?', f.to);
     if (f.channelId !== undefined) add('c.channel_id = ?', f.channelId);
     if (f.customerId !== undefined) add('c.customer_id = ?', f.customerId);
+    // A name's customers, when few, are listed (the customer index finds their conversations); a common name is a
+    // subquery tested on each conversation of the newest-first walk, which soon fills the page.
+    let commonName = false;
+    if (f.customerMatch !== undefined) {
+      const { id, prefixes } = f.customerMatch;
+      const named = prefixes.length ? this.gc.run(() => this.customersNamed(prefixes, NAME_MATCH_LIMIT + 1)) : [];
+      if (named.length <= NAME_MATCH_LIMIT) add(`c.customer_id IN (${[id, ...named].map(() => '?').join(',')})`, id, ...named);
+      else {
+        const byName = namedQuery(prefixes);
+        add(`(c.customer_id = ? OR c.customer_id IN (${byName.sql}))`, id, ...byName.args);
+        commonName = true;
+      }
+    }
     if (f.agentId !== undefined) add("instr(c.handled_by, '|' || ? || '|') > 0", f.agentId);
     if (f.state !== undefined) add('c.state = ?', f.state);
     if (f.handoffReason !== undefined) add('c.handoff_reason = ?', f.handoffReason);
@@ -300,7 +315,8 @@ export class SqliteReview implements EngineReview {
     // Without words, walk conversations newest first on the review index, which holds the common filters, and stop
     // at the page; SQLite would otherwise start from a filter's own index (a channel: 10,000 rows read and sorted)
     // or from an intent's list of conversations. A customer and a segment have selective indexes of their own.
-    const walk = !ids && f.customerId === undefined && f.segment === undefined ? 'INDEXED BY conversations_review' : '';
+    const walk =
+      !ids && f.customerId === undefined && f.segment === undefined && (f.customerMatch === undefined || commonName) ? 'INDEXED BY conversations_review' : '';
     const sql = `SELECT c.*, json_extract(cu.doc, '$.displayName') AS customer_name,
         (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer') AS customer_messages
       FROM conversations c ${walk} LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -341,6 +357,15 @@ export class SqliteReview implements EngineReview {
     return best.map(([id]) => id);
   }
 
+  /** Inside gc.run: up to `limit` customers whose name has a word beginning with each prefix. */
+  private customersNamed(prefixes: readonly string[], limit: number): string[] {
+    const q = namedQuery(prefixes);
+    return this.gc
+      .stmt(`${q.sql} LIMIT ?`)
+      .pluck()
+      .all(...q.args, limit) as string[];
+  }
+
   listMessagesOf(conversationIds: readonly string[]): Promise<Message[]> {
     return promised(() => {
       const rows = this.gc.run(
@@ -350,46 +375,6 @@ export class SqliteReview implements EngineReview {
             .all(...conversationIds) as Row[],
       );
       return rows.map((r) => JSON.parse(r.doc as string) as Message);
-    });
-  }
-}
-
-/** The bulk load: one transaction, records written as given (an existing id is overwritten, so a rerun changes nothing). */
-export class SqliteImport {
-  constructor(
-    private readonly gc: GroupCommit,
-    private readonly parts: { customers: SqliteCustomers; conversations: SqliteConversations; messages: SqliteMessages; fullText: SqliteFullText },
-  ) {}
-
-  importRecords(batch: ImportBatch): Promise<void> {
-    const { customers, conversations, messages, fullText } = this.parts;
-    return this.gc.tx(() => {
-      for (const c of batch.customers ?? []) customers.upsert(c);
-      const sentiment = sentimentSums(batch.messages ?? []);
-      const channels = new Map<string, string>();
-      for (const c of batch.conversations ?? []) {
-        conversations.insert(c, sentiment.get(c.id), true);
-        channels.set(c.id, c.channelId);
-      }
-      for (const m of batch.messages ?? []) {
-        let channel = channels.get(m.conversationId);
-        if (channel === undefined) {
-          const row = this.gc.stmt('SELECT channel_id FROM conversations WHERE id = ?').get(m.conversationId) as Row | undefined;
-          if (!row) throw new AppError('NOT_FOUND', `conversation ${m.conversationId} not found`);
-          channels.set(m.conversationId, (channel = row.channel_id as string));
-        }
-        messages.insert(m, channel, true);
-      }
-      // The running sentiment of every conversation a message went to, recounted from its messages: the same
-      // whether the batch ran before or not.
-      const touched = new Set((batch.messages ?? []).map((m) => m.conversationId));
-      const recount = this.gc.stmt(
-        `UPDATE conversations SET (sentiment_sum, sentiment_n) = (SELECT COALESCE(SUM(sentiment), 0), COUNT(sentiment) FROM messages
-           WHERE conversation_id = conversations.id AND role = 'customer') WHERE id = ?`,
-      );
-      for (const id of touched) recount.run(id);
-      // A bulk load indexes its own messages, so the queue never grows by more than a second of live traffic.
-      fullText.indexQueued(-1);
     });
   }
 }

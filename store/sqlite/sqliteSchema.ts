@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
-import { searchForm, searchPeriod } from '../searchText';
+import { nameWords, searchForm, searchPeriod } from '../searchText';
 
 /**
  * The embedded store's schema and its upgrades. `applySchema` is idempotent: a new file gets every table; a file
@@ -185,9 +185,10 @@ type Row = Record<string, unknown>;
  * The schema version a file is at, recorded in store_meta: 1 the first release (no version recorded), 2 merge
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
  * search form, 4 leases and the webhook outbox, 5 attachments, 6 the week of each message in the full-text index
- * and the daily rollups of the dashboard, 7 each message's conversation stored in the full-text index.
+ * and the daily rollups of the dashboard, 7 each message's conversation stored in the full-text index, 8 the words
+ * of each customer's name (the transcripts' customer filter).
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -245,6 +246,7 @@ export function applySchema(db: Database.Database): void {
   registerFunctions(db);
   db.exec(SCHEMA);
   addReviewColumns(db);
+  addCustomerNames(db);
   const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
   if (!fts?.sql.includes('contentless_delete') || !fts.sql.includes('period') || !fts.sql.includes('contentless_unindexed')) {
     // A new file, one from before the full-text index, or one whose index held raw texts, no weeks or no
@@ -336,6 +338,21 @@ function addReviewColumns(db: Database.Database): void {
     CREATE INDEX IF NOT EXISTS conversations_review ON conversations(created_at, id, channel_id, state, handoff_reason, satisfaction, customer_id, tags, handled_by);
     CREATE INDEX IF NOT EXISTS messages_intent ON messages(intent, created_at, channel_id, conversation_id) WHERE role = 'customer';
     CREATE INDEX IF NOT EXISTS messages_unrecognized ON messages(created_at, channel_id, text, conversation_id) WHERE role = 'customer' AND intent = '${UNRECOGNIZED_INTENT}';`);
+}
+
+/** Each word of each customer's name (searchText.ts nameWords), found by prefix on the key; filled for an older file. */
+function addCustomerNames(db: Database.Database): void {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'customer_names'").get()) return;
+  db.exec(`CREATE TABLE customer_names (word TEXT NOT NULL, customer_id TEXT NOT NULL, PRIMARY KEY (word, customer_id)) WITHOUT ROWID;
+    CREATE INDEX customer_names_customer ON customer_names(customer_id);`);
+  const ins = db.prepare('INSERT OR IGNORE INTO customer_names (word, customer_id) VALUES (?, ?)');
+  const page = db.prepare("SELECT id, json_extract(doc, '$.displayName') AS name FROM customers WHERE id > ? ORDER BY id LIMIT 1000");
+  for (let after = ''; ;) {
+    const rows = page.all(after) as { id: string; name: unknown }[];
+    if (!rows.length) break;
+    for (const r of rows) for (const w of nameWords(typeof r.name === 'string' ? r.name : '')) ins.run(w, r.id);
+    after = rows[rows.length - 1].id;
+  }
 }
 
 /** The bot-state keys an older version kept these records under. */

@@ -472,6 +472,81 @@ export function storeContract(
       ]);
     });
 
+    test("the customer filter finds a customer by id, or by their name's words or their beginnings, without case or accents", async () => {
+      const channelId = uniq('names');
+      const named = (displayName: string) => ({ ...buildCustomer({ displayName }), id: uniq('cust') });
+      const [gomez, anabel, mariana, jose, zoe] = ['Ana Gómez', 'ANABEL ruiz', 'Mariana López', 'José Ángel', 'Zoe Quintero'].map(named);
+      const people = [gomez, anabel, mariana, jose, zoe];
+      const convs = people.map((c, i) => ({
+        ...buildConversation({ channelId, channelConversationId: uniq('c'), customerId: c.id, reference: ref(c.id) }),
+        id: uniq(`n${i}`),
+        createdAt: `2024-06-0${i + 1}T10:00:00.000Z`,
+        updatedAt: `2024-06-0${i + 1}T10:00:00.000Z`,
+      }));
+      await store.importRecords({
+        customers: people,
+        conversations: convs,
+        messages: convs.map((c) => buildMessage({ conversationId: c.id, role: 'customer', text: 'where is my parcel', createdAt: c.createdAt }, 1)),
+      });
+      const of = (c: Customer) => convs[people.indexOf(c)].id;
+      const found = async (customer: string, text?: string) =>
+        ids(await store.searchTranscripts({ customer, channelId, ...(text ? { text } : {}) }, { limit: 10 }));
+      const cases: [string, Customer[]][] = [
+        ['ana', [gomez, anabel]],
+        ['Ana Gómez', [gomez]],
+        ['ana gomez', [gomez]],
+        ['GÓMEZ', [gomez]],
+        ['gomez ana', [gomez]],
+        ['Ana Gó', [gomez]],
+        ['ángel', [jose]],
+        ['jose angel', [jose]],
+        ['mariana', [mariana]],
+        ['zoe', [zoe]],
+        [mariana.id, [mariana]],
+        ['ana lopez', []],
+        ['.*', []],
+        ['^a', [gomez, anabel, jose]], // punctuation is no syntax: the prefix a
+        ['(', []],
+        ['%', []],
+        ['nobody', []],
+      ];
+      for (const [query, expected] of cases) expect([query, await found(query)]).toEqual([query, expected.map(of).reverse()]);
+      expect(await found('ana', 'parcel')).toEqual([of(anabel), of(gomez)]);
+      // A new name is found by it at once; the old name no longer finds them. An erased name (blanked) is found by nothing.
+      await store.updateCustomer(gomez.id, { displayName: 'Beatriz Gómez' });
+      expect([await found('ana'), await found('bea')]).toEqual([[of(anabel)], [of(gomez)]]);
+      await store.updateCustomer(zoe.id, { displayName: '' });
+      expect([await found('zoe'), await found('quintero', 'parcel'), await found(zoe.id)]).toEqual([[], [], [of(zoe)]]);
+      await expectCode(store.searchTranscripts({ customer: { $ne: null } as unknown as string }), 'STORE_INVALID_QUERY');
+    });
+
+    test('a common name (more customers than a name lists) pages newest first like any filter', async () => {
+      const channelId = uniq('common');
+      const many = Array.from({ length: 520 }, (_, i) => ({
+        ...buildCustomer({ displayName: i % 2 ? `Lucía Pérez ${i}` : `Luis Pérez ${i}` }),
+        id: uniq('p'),
+      }));
+      const convs = many.map((c, i) => ({
+        ...buildConversation({ channelId, channelConversationId: uniq('c'), customerId: c.id, reference: ref(c.id) }),
+        id: uniq('pc'),
+        createdAt: new Date(Date.UTC(2023, 0, 1) + i * 60_000).toISOString(),
+      }));
+      await store.importRecords({ customers: many, conversations: convs.map((c) => ({ ...c, updatedAt: c.createdAt })) });
+      const newest = [...convs].reverse();
+      const walk = async (customer: string) => {
+        const out: string[] = [];
+        for (let cursor: string | undefined; ;) {
+          const page = await store.searchTranscripts({ customer, channelId }, { limit: 200, ...(cursor ? { cursor } : {}) });
+          out.push(...ids(page));
+          if (!page.nextCursor) return out;
+          cursor = page.nextCursor;
+        }
+      };
+      expect(await walk('perez')).toEqual(newest.map((c) => c.id));
+      expect(await walk('lucia perez')).toEqual(newest.filter((_, i) => (convs.length - 1 - i) % 2 === 1).map((c) => c.id));
+      expect(await walk(many[7].id)).toEqual([convs[7].id]);
+    });
+
     test('messages of many conversations come grouped in the given order', async () => {
       const { k1, k3 } = await history();
       expect((await store.listMessagesOf([k3.id, k1.id])).map((m) => `${m.conversationId === k3.id ? 'k3' : 'k1'}:${m.seq}`)).toEqual([

@@ -226,4 +226,33 @@ describeBrowser('a readable console in headless Chromium', () => {
     expect(await admin.locator('#error').count()).toBe(0);
     await admin.context().close();
   });
+
+  test('a queued chat whose customer is erased leaves the queue saying so: "customer\'s data erased", without their name', async () => {
+    await says('erase-queued', 'I want to talk to a human', { id: 'u-erase-queued', name: 'Quentin Queued' });
+    const c = await conversation('erase-queued');
+    expect(c.state).toBe('queued');
+    const sup = await signIn('sam@test.local', 'Sam Supervisor', 'supervisor');
+    await sup.click('#view-unassigned');
+    const row = sup.locator(`#inbox-list [data-conversation="${c.id}"]`);
+    await row.waitFor();
+    // An admin erases her (the admin of the audit test, made here when this test runs alone).
+    if (!(await running.app.store.getUserByEmail('ada@test.local')))
+      await running.app.services.auth.createUser({ email: 'ada@test.local', name: 'Ada Admin', password: PASSWORD, role: 'admin', capacity: 3 });
+    const login = await fetch(`${running.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@test.local', password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const erased = await fetch(`${running.url}/api/customers/${c.customerId}/erase`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(erased.status).toBe(200);
+    const notice = sup.locator(`#queue-notices li[data-conversation="${c.id}"]`);
+    await notice.waitFor();
+    expect(await notice.getAttribute('data-reason')).toBe('erased');
+    expect(await notice.textContent()).toBe("A queued chat left the queue: customer's data erased");
+    await row.waitFor({ state: 'detached' });
+    expect(await sup.locator('#inbox').textContent()).not.toContain('Quentin');
+    await sup.screenshot({ path: artifact('console-queue-erased.png') });
+    await sup.context().close();
+  });
 });

@@ -117,6 +117,23 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  test('the Customer (name or id) filter finds the customer by part of the name, in any order, case or accents; another name finds nothing', async () => {
+    const page = await signIn();
+    await page.click('#tab-transcripts');
+    for (const typed of ['karl', 'KETTLE karl', 'Kárl Ket']) {
+      await page.fill('#f-customer', typed);
+      await page.click('#search');
+      // The table names the filters it answers: wait for this search's results.
+      await page.locator(`#results[data-query*="customer=${encodeURIComponent(typed).replace(/%20/g, '+')}"] tr[data-conversation="${chat.id}"]`).waitFor();
+      expect([typed, await page.locator('#results tbody tr').count()]).toEqual([typed, 1]);
+    }
+    await page.fill('#f-customer', 'nobody-called-this');
+    await page.click('#search');
+    await page.locator('#no-results').waitFor();
+    expect(await page.locator('#results').count()).toBe(0);
+    await page.context().close();
+  });
+
   test("From and To mean the browser's local days, and the page names its time zone (review 21)", async () => {
     // A zone whose date differs from UTC's right now: UTC+14 from 10:00 UTC, UTC-11 before 11:00 UTC.
     const timezoneId = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';

@@ -134,4 +134,22 @@ describe('reassignment outcomes', () => {
     expect(r.status).toBe(200);
     expect(await released).toMatchObject({ conversationId: held, reason: 'erased' });
   });
+
+  test('a queued chat whose customer is erased leaves every console\'s queue saying "erased"; one claimed says "claimed"', async () => {
+    const sue = await staff({ name: 'Sue Watcher', role: 'supervisor' });
+    const cal = await staff({ name: 'Cal Queue', capacity: 5 });
+    const admin = await createStaff(running.app, { role: 'admin' });
+    const queued = await queuedChat('queue-erased');
+    const taken = await queuedChat('queue-claimed');
+    type Delta = { removed: string[]; reasons?: Record<string, string> };
+    const leaves = (socket: Socket, id: string) => nextEvent<Delta>(socket, 'queue:changed', (d) => d.removed.includes(id));
+    const seen = [leaves(sue.socket, queued), leaves(cal.socket, queued)];
+    const customerId = (await running.app.store.getConversation(queued))!.customerId;
+    const r = await fetch(`${running.url}/api/customers/${customerId}/erase`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } });
+    expect(r.status).toBe(200);
+    for (const d of await Promise.all(seen)) expect(d.reasons?.[queued]).toBe('erased');
+    const claimed = leaves(sue.socket, taken);
+    expect((await request(cal.socket, 'conversation:claim', { conversationId: taken })).ok).toBe(true);
+    expect((await claimed).reasons?.[taken]).toBe('claimed');
+  });
 });

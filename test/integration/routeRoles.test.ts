@@ -30,6 +30,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/merges/:id/undo': 'supervisor admin',
   'GET /api/segments': 'agent supervisor admin',
   'PUT /api/segments': 'supervisor admin',
+  'POST /api/segments/restore': 'supervisor admin',
   'POST /api/mentions': 'anonymous',
   'GET /api/stats': 'supervisor admin',
   'GET /api/transcripts': 'supervisor admin',

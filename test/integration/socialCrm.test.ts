@@ -215,12 +215,33 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     const zoe = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'erase-user' }))!;
     await running.app.services.identity.applyVerifiedContact(zoe.id, { type: 'email', value: 'zoe@example.com' }, 'agent');
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+    const text = async (path: string) => {
+      const r = await fetch(`${running.url}${path}`, { headers: auth(sup.token) });
+      expect([path, r.status]).toEqual([path, 200]);
+      return r.text();
+    };
+    const byCustomer = async (customer: string) =>
+      (JSON.parse(await text(`/api/transcripts?customer=${encodeURIComponent(customer)}`)) as { items: { conversation: { id: string } }[] }).items.map(
+        (i) => i.conversation.id,
+      );
+    // The Transcripts page's "Customer (name or id)" finds her by name, part of it, any case or accents, and by id.
+    const [zoeChat] = await running.app.store.listConversations({ customerId: zoe.id });
+    for (const name of ['zoe', 'Zoë Quill', 'QUILL', 'quill zo', zoe.id]) expect([name, await byCustomer(name)]).toEqual([name, [zoeChat.id]]);
+    expect(await text('/api/transcripts/export?format=csv&customer=zoe')).toContain(zoeChat.id);
     expect((await fetch(`${running.url}/api/customers/${zoe.id}/erase`, { method: 'POST', headers: auth(sup.token) })).status).toBe(403);
     expect((await fetch(`${running.url}/api/customers/${zoe.id}/erase`, { method: 'POST', headers: auth(admin.token) })).status).toBe(200);
     const hits = (
       (await (await fetch(`${running.url}/api/transcripts/search?q=zanzibar`, { headers: auth(sup.token) })).json()) as { hits: { text: string }[] }
     ).hits;
     expect(hits.map((h) => h.text)).toEqual(['my zanzibar question']);
+    // Her old name finds nothing in the customer filter, the transcripts' text search or an export; the id still
+    // lists the (erased) conversation, whose rows carry no name.
+    for (const name of ['zoe', 'Zoe Quill', 'quill']) expect([name, await byCustomer(name)]).toEqual([name, []]);
+    expect(await byCustomer(zoe.id)).toEqual([zoeChat.id]);
+    expect(await text('/api/transcripts?q=zoe')).not.toMatch(/zoe|quill/i);
+    for (const path of ['/api/transcripts/export?format=csv', '/api/transcripts/export?format=json', `/api/transcripts?customer=${zoe.id}`])
+      expect(await text(path)).not.toMatch(/zoe|quill|zanzibar parcel/i);
+    expect((await text('/api/transcripts/export?format=csv&customer=zoe')).trim().split('\r\n')).toHaveLength(1);
     expect(await running.app.store.findCustomerByKey({ kind: 'email', value: 'zoe@example.com' })).toBeNull();
     expect(await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'erase-user' })).toBeNull();
     expect(await running.app.store.searchMessages('zoe')).toEqual([]);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runMigrate } from '../../store/migrateCli';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
+import { SCHEMA_VERSION } from '../../store/sqlite/sqliteSchema';
 
 /** Drops the full-text index of schema 7 (its `_content` table stays behind a plain DROP: sqliteSchema.ts dropFullText). */
 function dropIndex(db: Database.Database): void {
@@ -259,8 +260,42 @@ test('the migration step adds the conversation to a schema 6 full-text index; tr
     expect((await found('blue umbrella')).sort()).toEqual([...ids].sort());
     await store.close();
     const raw = new Database(file, { readonly: true });
-    expect((raw.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as { value: string }).value).toBe('7');
+    expect((raw.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as { value: string }).value).toBe(String(SCHEMA_VERSION));
     raw.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A schema 7 file has no words of its customers' names: the migration step fills them, and the customer filter finds names. */
+test("the migration step indexes a schema 7 file's customer names; the transcripts' customer filter finds them", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'seven.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  const ids: string[] = [];
+  for (const [n, displayName] of ['Ana Gómez', 'Ben Ortiz', ''].entries()) {
+    const customer = await fresh.createCustomer({ displayName });
+    const { conversation } = await fresh.getOrCreateConversation({
+      channelId: 'x',
+      channelConversationId: `seven-${n}`,
+      customerId: customer.id,
+      reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: `seven-${n}` } },
+    });
+    ids.push(conversation.id);
+  }
+  await fresh.close();
+  const old = new Database(file);
+  old.exec(`DROP TABLE customer_names; UPDATE store_meta SET value = '7' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    const store = new SqliteStore(file);
+    await store.init();
+    const found = async (customer: string) => (await store.searchTranscripts({ customer }, { limit: 10 })).items.map((i) => i.conversation.id);
+    expect([await found('gomez'), await found('ben ort'), await found('a')]).toEqual([[ids[0]], [ids[1]], [ids[0]]]);
+    await store.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -4,9 +4,9 @@ import { slotGuard } from '../../store/mongo/mongoConversations';
 import { t } from '../../store/mongo/mongoContext';
 import { byKey, customerUpdate } from '../../store/mongo/mongoCustomers';
 import { corpusKeys } from '../../store/mongo/mongoRecords';
-import { phraseFilter } from '../../store/mongo/mongoReview';
+import { nameFilter, phraseFilter } from '../../store/mongo/mongoReview';
 import { buildCustomer, mergeCustomer } from '../../store/recordBuilders';
-import { searchForm, searchTerms } from '../../store/searchText';
+import { namePrefixes, nameWords, searchForm, searchTerms } from '../../store/searchText';
 
 /**
  * The MongoDB engine cannot run here (no server); these are the parts of its queries that do not need one: what
@@ -37,6 +37,31 @@ describe('MongoDB phrase filter', () => {
   });
 });
 
+describe('MongoDB customer name filter', () => {
+  const names = ['Ana Gómez', 'ANABEL ruiz', 'Mariana López', 'José Ángel', ''];
+  // MongoDB's semantics for a regular expression on an array field: some element matches; $and: every clause does.
+  const keeps = (query: string) => {
+    const filter = nameFilter(namePrefixes(query));
+    return names.filter((n) => filter.$and.every((clause) => nameWords(n).some((w) => clause.nameWords.test(w))));
+  };
+  test.each([
+    ['ana', ['Ana Gómez', 'ANABEL ruiz']],
+    ['Ana Gó', ['Ana Gómez']],
+    ['gomez ANA', ['Ana Gómez']],
+    ['angel', ['José Ángel']],
+    ['na', []],
+  ])('%j keeps %j', (query, expected) => {
+    expect(keeps(query)).toEqual(expected);
+  });
+
+  test('every prefix is an anchored, escaped expression that sanitizeFilter leaves as it is', () => {
+    const filter = nameFilter(['a.b', 'c']);
+    expect(filter.$and.map((c) => c.nameWords.source)).toEqual(['^a\\.b', '^c']);
+    expect(filter.$and.every((c) => c.nameWords.flags === '')).toBe(true);
+    expect(mongoose.sanitizeFilter(nameFilter(['ana']))).toEqual(nameFilter(['ana']));
+  });
+});
+
 describe('MongoDB customer update', () => {
   const point = (i: number) => ({ at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, score: i / 100 });
 
@@ -58,7 +83,10 @@ describe('MongoDB customer update', () => {
   test('identity keys and contacts are rewritten only when identities or contacts change', () => {
     const base = buildCustomer({ identities: [{ channelId: 'web', userId: 'u1', verified: true, addedAt: 'x' }] });
     const renamed = customerUpdate(base, mergeCustomer(base, { displayName: 'B' }));
-    expect(Object.keys(renamed.$set).sort()).toEqual(['doc.displayName', 'doc.version', 'version']);
+    // A new name rewrites the words the customer filter finds them by; an erased (blank) name leaves none.
+    expect(Object.keys(renamed.$set).sort()).toEqual(['doc.displayName', 'doc.version', 'nameWords', 'version']);
+    expect(renamed.$set.nameWords).toEqual(['b']);
+    expect(customerUpdate(base, mergeCustomer(base, { displayName: '' })).$set.nameWords).toEqual([]);
     const withEmail = customerUpdate(
       base,
       mergeCustomer(base, { contacts: [{ type: 'email', value: 'A@Example.com', verified: true, source: 'agent', addedAt: 'x' }] }),

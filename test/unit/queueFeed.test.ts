@@ -33,6 +33,32 @@ describe('queue feed: numbered deltas of the queue', () => {
     expect(sent[2]).toEqual({ epoch: base.epoch, seq: 3, added: [], changed: [], removed: ['a'] });
   });
 
+  test('a chat that left says why when the change was told: the delta removing it carries the reason, once', async () => {
+    const { f, sent, set } = feed();
+    set([entry('a'), entry('b'), entry('c')]);
+    await f.refresh();
+    // Told before the read that finds it gone (the erasure closed it), and one told while still queued (read first).
+    f.leaving('a', 'erased');
+    f.leaving('c', 'claimed');
+    set([entry('b'), entry('c')]);
+    await f.refresh();
+    expect(sent[1]).toMatchObject({ removed: ['a'], reasons: { a: 'erased' } });
+    set([entry('b')]);
+    await f.refresh();
+    expect(sent[2]).toMatchObject({ removed: ['c'], reasons: { c: 'claimed' } });
+    // A removal nobody explained has no reason; a reason for a chat never held is dropped, not kept forever.
+    f.leaving('zzz', 'closed');
+    set([]);
+    await f.refresh();
+    expect(sent[3].removed).toEqual(['b']);
+    expect(sent[3].reasons).toBeUndefined();
+    set([entry('zzz')]);
+    await f.refresh();
+    set([]);
+    await f.refresh();
+    expect(sent[5].reasons).toBeUndefined();
+  });
+
   test('nothing changed (the wait alone moving) sends nothing and keeps the number', async () => {
     const { f, sent, set } = feed();
     set([entry('a')]);

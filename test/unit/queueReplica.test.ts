@@ -13,7 +13,14 @@ describe("a console's steps on the queue feed (queueReplica.ts)", () => {
 
   test('the next delta applies: patches on the version they were made from, new entries last, removed ones gone', () => {
     const s = step(delta(5, { added: [entry('c')], changed: [{ id: 'a', from: 1, set: { version: 2, priority: 1 }, unset: ['skill'] }], removed: ['b'] }));
-    expect(s).toEqual({ kind: 'apply', at: { epoch: 'e', seq: 5 }, entries: [entry('c'), entry('a', 2, { priority: 1 })], ids: ['a', 'c'], removed: ['b'] });
+    expect(s).toEqual({
+      kind: 'apply',
+      at: { epoch: 'e', seq: 5 },
+      entries: [entry('c'), entry('a', 2, { priority: 1 })],
+      ids: ['a', 'c'],
+      removed: ['b'],
+      reasons: {},
+    });
     expect(held.get('a')).toEqual(entry('a', 1, { skill: 'billing' })); // what is held is not mutated
   });
 

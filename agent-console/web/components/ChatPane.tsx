@@ -32,6 +32,7 @@ import {
   returnToBot,
   sending,
   takenElsewhere,
+  leftQueue,
   takenOverBy,
   takeover,
   transfer,
@@ -137,7 +138,7 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
       ) : null}
       {gone ? (
         <div class="banner muted" id="gone-banner">
-          {tr('takenElsewhere')}
+          {leftQueue.value.get(c.id) ? tr('leftQueueBecause', { why: tr(`queueLeft_${leftQueue.value.get(c.id)!}`) }) : tr('takenElsewhere')}
         </div>
       ) : null}
       {why && !mineNow ? (

@@ -15,6 +15,7 @@ import {
   isLead,
   lastCustomerAt,
   me,
+  queueNotices,
   now,
   offerSecondsLeft,
   offeredIds,
@@ -66,6 +67,14 @@ export function Inbox() {
         value={search.value}
         onInput={(e) => (search.value = e.currentTarget.value)}
       />
+      {/* Chats that left the queue with a reason (an erasure, a withdrawal, a colleague): said, not just gone. */}
+      <ul id="queue-notices" class="queue-notices" aria-live="polite">
+        {queueNotices.value.map((n) => (
+          <li key={n.id} class="meta" data-conversation={n.conversationId} data-reason={n.reason}>
+            {tr('leftQueueNotice', { name: n.label, why: tr(`queueLeft_${n.reason}`) })}
+          </li>
+        ))}
+      </ul>
       <div id="inbox-panel" role="tabpanel" aria-labelledby={`view-${inboxView.value}`}>
         <InboxList
           list={visible.value}

@@ -70,10 +70,14 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const [nextCursor, setNext] = useState(remembered.nextCursor);
   const [openT, setOpen] = useState<Transcript | undefined>(undefined);
   const set = (k: Filter, v: string) => setFilters((f) => (remembered.filters = { ...f, [k]: v }));
-  // Customers seen in results, so the customer filter takes a name.
+  // Customers seen in results, offered as the customer filter's suggestions. A name is sent as typed (the server
+  // finds names and parts of them); a visitor's label ("Visitor 4821 · web chat") stands for that visitor's id.
   const customerIds = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const r of results) m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId), r.conversation.customerId);
+    const m = new Map<string, string | undefined>();
+    for (const r of results) {
+      const named = !!r.customerName?.trim();
+      m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId), named ? undefined : r.conversation.customerId);
+    }
     return m;
   }, [results]);
 

@@ -3,7 +3,7 @@ import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
 import type { Conversation, Customer, Message } from '../../../models/records';
 import type { InboxSettings } from '../../server/inboxProtocol';
 import type { ChatViewer } from '../../server/liveProtocol';
-import type { AgentView, ConversationView } from '../../server/protocol';
+import type { AgentView, ConversationView, QueueLeaveReason } from '../../server/protocol';
 import { errorText, formatNumber, tr } from '../i18n';
 import { customerLabel } from '../format';
 import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload, type Result, type WireError } from '../wire';
@@ -82,6 +82,10 @@ export const sending = signal<ReadonlySet<string>>(new Set());
 export const suggestions = signal<readonly Suggestion[]>([]);
 /** Queued chats this console saw leave the queue to someone else: no longer acceptable here. */
 export const takenElsewhere = signal<ReadonlySet<string>>(new Set());
+/** Why those chats left, when the server said (queue:changed `reasons`): the chat's banner names it. */
+export const leftQueue = signal<ReadonlyMap<string, QueueLeaveReason>>(new Map());
+/** The latest leavings with a reason, newest first, for the queue's own notice line (each kept a minute). */
+export const queueNotices = signal<readonly { id: string; conversationId: string; label: string; reason: QueueLeaveReason }[]>([]);
 
 const messageSignals = new Map<string, Signal<readonly Message[]>>();
 let socket: ConsoleSocket | undefined;

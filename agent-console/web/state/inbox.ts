@@ -1,5 +1,5 @@
 import { batch, computed } from '@preact/signals';
-import type { ConversationView, QueueDelta, QueueSnapshot } from '../../server/protocol';
+import type { ConversationView, QueueDelta, QueueLeaveReason, QueueSnapshot } from '../../server/protocol';
 import { stepQueue, type QueuePosition } from './queueReplica';
 import {
   type InboxView,
@@ -17,6 +17,8 @@ import {
   unread,
   declined,
   takenElsewhere,
+  leftQueue,
+  queueNotices,
   isLead,
   displayName,
   upsert,
@@ -27,6 +29,7 @@ import {
   loadChat,
   heldMessages,
 } from './core';
+import { tr } from '../i18n';
 import { loadSuggestions } from './customer';
 
 /**
@@ -101,7 +104,7 @@ export function onQueueDelta(d: QueueDelta): void {
   const step = stepQueue(queueAt, queueIds.value, (id) => map.get(id), d);
   if (step.kind === 'apply') {
     queueAt = step.at;
-    replaceQueue(step.entries, step.ids, step.removed);
+    replaceQueue(step.entries, step.ids, step.removed, step.reasons);
   } else if (step.kind === 'resync') {
     // A gap (a delta lost: Socket.IO delivers at most once), another feed (a restarted server) or a patch on a
     // version we do not hold: fetch it whole.
@@ -131,18 +134,39 @@ export function setQueue(snapshot: QueueSnapshot): void {
   );
 }
 
-function replaceQueue(entries: readonly ConversationView[], ids: readonly string[], removed: readonly string[]): void {
-  // Chats that left the queue and did not come to me went to a colleague (or back to the bot).
+const NOTICE_MS = 60_000;
+const NOTICES_KEPT = 3;
+
+function replaceQueue(
+  entries: readonly ConversationView[],
+  ids: readonly string[],
+  removed: readonly string[],
+  reasons: Readonly<Record<string, QueueLeaveReason>> = {},
+): void {
+  // Chats that left the queue and did not come to me went to a colleague (or back to the bot), or were closed or
+  // erased: said, when the server knows why.
   const left = removed.filter((id) => !mineIds.value.includes(id) && !claiming.has(id));
+  const said = left
+    .filter((id) => reasons[id])
+    .map((id) => ({ id: `${id}:${Date.now()}`, conversationId: id, reason: reasons[id], label: leaverLabel(id, reasons[id]) }));
   batch(() => {
+    for (const id of left) if (reasons[id]) setIn(leftQueue, id, reasons[id]);
     upsert(entries);
     queueIds.value = ids;
     for (const id of left) addTo(takenElsewhere, id);
+    if (said.length) queueNotices.value = [...said.reverse(), ...queueNotices.value].slice(0, NOTICES_KEPT);
   });
+  for (const n of said) setTimeout(() => (queueNotices.value = queueNotices.value.filter((m) => m.id !== n.id)), NOTICE_MS);
   if (isLead.value) {
     refreshAll();
     if (current.value && left.includes(current.value)) void loadChat(current.value);
   }
+}
+
+/** Who left, as the notice names them: never the name of someone whose data was just erased. */
+function leaverLabel(id: string, reason: QueueLeaveReason): string {
+  const c = conversations.value.get(id);
+  return reason === 'erased' || !c ? tr('aQueuedChat') : displayName(c);
 }
 
 let allTimer: ReturnType<typeof setTimeout> | undefined;

@@ -1,4 +1,4 @@
-import type { ConversationView, QueueDelta, QueueEntryPatch } from '../../server/protocol';
+import type { ConversationView, QueueDelta, QueueEntryPatch, QueueLeaveReason } from '../../server/protocol';
 
 /**
  * How a console follows the server's queue feed (agent-console/server/queueFeed.ts): pure, so the browser's inbox
@@ -13,7 +13,7 @@ export interface QueuePosition {
 
 export type QueueStep =
   /** `entries`: the new and changed entries, as new objects (the rest keep theirs); `ids`: the queue in order. */
-  | { kind: 'apply'; at: QueuePosition; entries: ConversationView[]; ids: string[]; removed: string[] }
+  | { kind: 'apply'; at: QueuePosition; entries: ConversationView[]; ids: string[]; removed: string[]; reasons: Record<string, QueueLeaveReason> }
   /** Already in what the console holds (a delta sent before the snapshot it fetched). */
   | { kind: 'skip' }
   | { kind: 'resync'; why: 'gap' | 'feed' | 'entry' };
@@ -34,7 +34,7 @@ export function stepQueue(at: QueuePosition | undefined, ids: readonly string[],
   const kept = ids.filter((id) => !gone.has(id));
   const known = new Set(kept);
   const order = d.order ?? [...kept, ...d.added.map((c) => c.id).filter((id) => !known.has(id))];
-  return { kind: 'apply', at: { epoch: d.epoch, seq: d.seq }, entries, ids: order, removed: d.removed };
+  return { kind: 'apply', at: { epoch: d.epoch, seq: d.seq }, entries, ids: order, removed: d.removed, reasons: d.reasons ?? {} };
 }
 
 /**
