@@ -1,4 +1,4 @@
-import { textLength } from '../../../core/visibleText';
+import { textLength } from '../../../models/textLength';
 import { useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../server/protocol';
 import { CANNED, type Canned } from '../canned';

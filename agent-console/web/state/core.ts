@@ -1,4 +1,4 @@
-import { textLength } from '../../../core/visibleText';
+import { textLength } from '../../../models/textLength';
 import { batch, computed, signal, type Signal } from '@preact/signals';
 import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
 import type { Conversation, Customer, Message } from '../../../models/records';
