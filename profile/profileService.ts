@@ -1,3 +1,4 @@
+// Over 400 lines (405 before this branch): the profile's one write path (update, version checks) and its callers; a split by concern (staff edits, consent) is due.
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
