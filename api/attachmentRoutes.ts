@@ -1,3 +1,4 @@
+import { messageTooLongMessage, textLength } from '../core/visibleText';
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
@@ -144,7 +145,8 @@ export function registerAttachmentRoutes(server: restify.Server, d: AttachmentRo
     if (file.data.length > d.maxBytes) throw new AppError('ATTACHMENT_TOO_LARGE', undefined, { details: { maxBytes: d.maxBytes } });
     const field = (name: string) => parts.find((p) => p.name === name)?.data.toString('utf8');
     const text = field('text') ?? '';
-    if (text.length > d.maxMessageChars) throw new AppError('MESSAGE_TOO_LONG', undefined, { details: { maxChars: d.maxMessageChars } });
+    if (textLength(text) > d.maxMessageChars)
+      throw new AppError('MESSAGE_TOO_LONG', messageTooLongMessage(d.maxMessageChars), { details: { maxChars: d.maxMessageChars } });
     const clientMessageId = field('clientMessageId');
     if (clientMessageId !== undefined && !/^[\w-]{1,100}$/.test(clientMessageId))
       throw new AppError('VALIDATION_FAILED', 'clientMessageId: letters, digits, - and _ only');

@@ -1,3 +1,4 @@
+import { messageTooLongMessage, textLength } from '../core/visibleText';
 import { timingSafeEqual } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
@@ -40,8 +41,8 @@ export function registerMentionRoutes(
     if (!expected) throw new AppError('NOT_FOUND', 'mentions are not configured (MENTIONS_API_KEY)');
     if (key.length !== expected.length || !timingSafeEqual(Buffer.from(key), Buffer.from(expected))) throw new AppError('AUTH_INVALID', 'bad API key');
     const m = parseOrThrow(Mention, req.body, 'mention');
-    if (m.text.length > d.maxMessageChars)
-      throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
+    if (textLength(m.text) > d.maxMessageChars)
+      throw new AppError('MESSAGE_TOO_LONG', messageTooLongMessage(d.maxMessageChars), { details: { maxChars: d.maxMessageChars } });
     res.status(201);
     res.json((await d.mentions.ingest(m)) satisfies MentionResponse);
   });

@@ -110,7 +110,11 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   // Customers may not go by the bot's, the company's or a staff account's name (profile/reservedNames.ts).
   const staffNames = new StaffNames(store);
   await staffNames.load();
-  const reservedNames = new ReservedNames({ companyName: config.companyName, staffNames: () => staffNames.current() });
+  const reservedNames = new ReservedNames({
+    companyName: config.companyName,
+    staffNames: () => staffNames.current(),
+    freshStaffNames: () => staffNames.fresh(),
+  });
   const profiles = new ProfileService(store, { consentAskHours: config.consentAskHours, now: deps.clock, reservedNames });
   const events = new HandoffEvents();
   const adapter = new SupportAdapter(config.bot, log, config.trustedServiceUrls);

@@ -1,3 +1,4 @@
+import { messageTooLongMessage, textLength } from '../core/visibleText';
 import type restify from 'restify';
 import { AuthenticationError } from 'botframework-connector';
 import { AppError, toAppError, type ErrorCode } from '../core/errors';
@@ -37,8 +38,8 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
         );
       }
       const activity = parsed.data;
-      if (typeof activity.text === 'string' && activity.text.length > d.maxMessageChars) {
-        throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`, { details: { maxChars: d.maxMessageChars } });
+      if (typeof activity.text === 'string' && textLength(activity.text) > d.maxMessageChars) {
+        throw new AppError('MESSAGE_TOO_LONG', messageTooLongMessage(d.maxMessageChars), { details: { maxChars: d.maxMessageChars } });
       }
       const auth = req.header('authorization') ?? '';
       // Refused before any key lookup: what no channel ever signs (no token, alg none, HMAC, no key id).

@@ -112,7 +112,7 @@ export async function ingestConversation(
     // May merge this visitor into the profile that already holds the verified email.
     customer = await d.identity.applyVerifiedContact(customer.id, { type: 'email', value: verified.email }, 'signed_token');
   }
-  if (verified?.name && !customer.displayName && d.profiles.nameAllowed(verified.name))
+  if (verified?.name && !customer.displayName && (await d.profiles.nameAllowed(verified.name)))
     customer = await d.profiles.update(customer.id, () => ({ displayName: verified.name }));
   const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
   const got = read.conversation

@@ -1,3 +1,4 @@
+import { messageTooLongMessage, textLength } from '../core/visibleText';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -174,8 +175,8 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
 
   /** Runs a visitor's activity through the bot; resolves once it is stored (a failing turn is a 5xx). */
   const receive = async (t: ChatToken, posted: z.output<typeof PostedActivity>, req: restify.Request): Promise<string> => {
-    if (posted.text !== undefined && posted.text.length > deps.maxMessageChars) {
-      throw new AppError('MESSAGE_TOO_LONG', `messages are at most ${deps.maxMessageChars} characters`, { details: { maxChars: deps.maxMessageChars } });
+    if (posted.text !== undefined && textLength(posted.text) > deps.maxMessageChars) {
+      throw new AppError('MESSAGE_TOO_LONG', messageTooLongMessage(deps.maxMessageChars), { details: { maxChars: deps.maxMessageChars } });
     }
     // Every activity a visitor posts counts against their address and their conversation (typing and events reach
     // agents' consoles too). Typing has budgets of its own: Web Chat sends it every few seconds while the customer

@@ -1,7 +1,12 @@
 /** "call me Maria", "my name is Rosalind", "llámame María José": the phrases that give a name. */
 const TRIGGER = /\b(call me|my name is|llámame|llamame|me llamo)\s+/iu;
-/** The words right after the phrase, up to the first punctuation ("call me Alex, I need a human" → "Alex"). */
-const WORDS = /^[\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*)*/u;
+/**
+ * The words right after the phrase, up to the first punctuation ("call me Alex, I need a human" → "Alex"). Digits and
+ * signs inside a word stay in it ("Ѕupp0rt", "R2D2"): the reserved-name check reads them as the letters they pass for.
+ */
+const WORDS = /^[\p{L}][\p{L}\p{N}@$'-]*(?:\s+[\p{L}][\p{L}\p{N}@$'-]*)*/u;
+/** What may follow a whole name: nothing, a space, or punctuation that ends the word ("Alex, …", "Ana!"), not "Adm!n". */
+const NAME_END = /^(?:$|\s|[,.;:!?…)"»]+(?:$|\s))/u;
 /** Small words inside names, written in lower case ("María de la Luz", "Ludwig van Beethoven"). */
 const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'van', 'von', 'der', 'den', 'da', 'di', 'du', 'le', 'dos', 'das']);
 /** Words that follow "call me" without being a name: "call me back", "can you call me later", "my name is not important". */
@@ -49,7 +54,13 @@ export function givenName(text: string): GivenName | undefined {
     taken = words;
   }
   const phrase = new RegExp(`^${taken.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+')}`, 'u').exec(text.slice(start))!;
-  const end = start + phrase[0].length;
+  let end = start + phrase[0].length;
+  // Never a name cut short ("Adm!n" taken as "Adm"): the last word is taken whole, up to the next space.
+  if (!NAME_END.test(text.slice(end))) {
+    const tail = /^\S*/u.exec(text.slice(end))![0].replace(/[,.;:!?…)"»]+$/u, '');
+    taken.push(`${taken.pop()}${tail}`);
+    end += tail.length;
+  }
   return { name: taken.join(' ').slice(0, 60), rest: `${text.slice(0, m.index)} ${text.slice(end)}`.trim() };
 }
 

@@ -231,7 +231,7 @@ export class MainDialog {
     // "call me Maria", "llámame María": a preference, not an intent to learn; a name passing for us ("Support") is refused.
     const named = givenName(r.text);
     if (named) {
-      const allowed = this.d.services.profiles.nameAllowed(named.name);
+      const allowed = await this.d.services.profiles.nameAllowed(named.name);
       if (allowed) await this.d.services.profiles.setName(customer.id, named.name);
       await context.sendActivity(allowed ? t(language, 'nameSet', { name: named.name }) : t(language, 'nameReserved'));
       // "Me llamo Pedro y quiero un reembolso": the request beside the name is answered too (it was dropped).

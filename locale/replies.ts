@@ -438,6 +438,7 @@ export function yesNoQuestionTemplates(): string[] {
 export function understoodTemplates(): string[] {
   const keys: ReplyKey[] = [
     'nameSet',
+    'nameReserved',
     'languageSet',
     'marketingWithdrawn',
     'marketingAlreadyOff',

@@ -125,8 +125,9 @@ export class CustomerImport {
     const parsed = parseImport(text);
     const { total, errors } = parsed;
     // The names customers may not take (staff, the bot, the company) hold for the CRM's names too.
+    const nameAllowed = await this.profiles.namesAllowed();
     const rows = parsed.rows.filter((r) => {
-      if (r.name === undefined || this.profiles.nameAllowed(r.name)) return true;
+      if (r.name === undefined || nameAllowed(r.name)) return true;
       errors.push({ line: r.line, reason: `name "${cleanName(r.name)?.slice(0, 60)}" passes for staff, the bot or the company` });
       return false;
     });

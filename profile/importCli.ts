@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     // The names the service refuses customers (roles, the company's, staff accounts') are refused here too.
     const staff = new StaffNames(store);
     await staff.load();
-    const reservedNames = new ReservedNames({ companyName: config.companyName, staffNames: () => staff.current() });
+    const reservedNames = new ReservedNames({ companyName: config.companyName, staffNames: () => staff.current(), freshStaffNames: () => staff.fresh() });
     const report = await new CustomerImport(store, new ProfileService(store, { reservedNames })).run(fs.readFileSync(file, 'utf8'), { dryRun, actorId: 'cli' });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return report.errors.length ? 1 : 0;

@@ -45,16 +45,23 @@ export class PrivacyService {
     customerId: string,
     actorId?: string,
   ): Promise<{ profile: Customer; conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[] }> {
-    const profile = await this.profiles.get(customerId);
-    const conversations = await this.store.listConversations({ customerId: profile.id, limit: 1000 });
+    const person = await this.profiles.get(customerId);
+    const conversations = await this.store.listConversations({ customerId: person.id, limit: 1000 });
+    // Staff's names and ids are other people's data: the export says what was written about the customer, and
+    // when, not who wrote it (profile notes keep text and time; staff messages and events lose their author).
+    const staff = new Set((await this.store.listUsers()).flatMap((u) => [u.id, u.name]));
     const out = [];
     // What the customer and the bot said and the state changes; never staff's internal notes (whispers, hand-over
     // notes, reviewers' annotations): this export is handed to the customer (review 21).
     for (const c of conversations) {
-      const messages = (await this.store.listMessages(c.id)).filter((m) => m.kind !== 'note' && m.kind !== 'whisper');
+      const messages = (await this.store.listMessages(c.id)).filter((m) => m.kind !== 'note' && m.kind !== 'whisper').map((m) => withoutStaff(m, staff));
       out.push({ id: c.id, channelId: c.channelId, createdAt: c.createdAt, messages });
     }
-    await this.store.appendAudit({ actorId, action: 'privacy.export', targetType: 'customer', targetId: profile.id });
+    await this.store.appendAudit({ actorId, action: 'privacy.export', targetType: 'customer', targetId: person.id });
+    const notes = person.attributes.notes;
+    const profile = Array.isArray(notes)
+      ? { ...person, attributes: { ...person.attributes, notes: notes.map((n: { at?: unknown; text?: unknown }) => ({ at: n.at, text: n.text })) } }
+      : person;
     return { profile, conversations: out };
   }
 
@@ -127,4 +134,11 @@ export class PrivacyService {
     await this.options.notify?.('customer.erased', { customerId: root });
     return report;
   }
+}
+
+/** A message as the customer's export shows it: a staff author's id dropped, and any staff id or name in an event's data. */
+function withoutStaff(m: Message, staff: ReadonlySet<string>): Message {
+  const { authorId, data, ...rest } = m;
+  const kept = data && Object.fromEntries(Object.entries(data).filter(([, v]) => !(typeof v === 'string' && staff.has(v))));
+  return { ...rest, ...(authorId !== undefined && m.role === 'customer' ? { authorId } : {}), ...(kept ? { data: kept } : {}) };
 }

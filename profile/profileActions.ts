@@ -6,6 +6,6 @@ export interface ProfileActions {
   setLanguage(customerId: string, language: string): Promise<void>;
   setName(customerId: string, name: string): Promise<unknown>;
   /** False for a name that passes for the bot, staff or the company (profile/reservedNames.ts). */
-  nameAllowed(name: string): boolean;
+  nameAllowed(name: string): Promise<boolean>;
   setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<unknown>;
 }

@@ -1,3 +1,4 @@
+// Over 400 lines (405 before this branch): the profile's one write path (update, version checks) and its callers; a split by concern (staff edits, consent) is due.
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
@@ -50,9 +51,18 @@ export class ProfileService implements ProfileActions {
     this.segmentBook = new SegmentRuleBook(store);
   }
 
-  /** Whether a customer may go by this name: none that passes for the bot, staff or the company. */
-  nameAllowed(name: string): boolean {
-    return !this.reserved.isReserved(name);
+  /**
+   * Whether a customer may go by this name: none that passes for the bot, staff or the company. Asked of the store's
+   * staff accounts as they are now (isReservedNow): every instance and process answers alike.
+   */
+  async nameAllowed(name: string): Promise<boolean> {
+    return !(await this.reserved.isReservedNow(name));
+  }
+
+  /** nameAllowed for many names at once (an import): one read of the staff accounts. */
+  async namesAllowed(): Promise<(name: string) => boolean> {
+    const reserved = await this.reserved.checkerNow();
+    return (name) => !reserved(name);
   }
 
   async segmentRules(): Promise<SegmentRule[]> {
@@ -76,7 +86,8 @@ export class ProfileService implements ProfileActions {
     const now = new Date().toISOString();
     // A channel name that passes for the bot, staff or the company is not kept: the customer stays a visitor.
     // Judged as sent (with any bidi controls: as shown, too), kept as cleaned.
-    const name = user.name && this.reserved.isReserved(user.name) ? undefined : this.reserved.allowed(cleanName(user.name));
+    const cleaned = cleanName(user.name);
+    const name = user.name && cleaned && !(await this.reserved.isReservedNow(user.name, cleaned)) ? cleaned : undefined;
     try {
       return await this.store.createCustomer(
         {
@@ -193,7 +204,7 @@ export class ProfileService implements ProfileActions {
 
   /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */
   async setName(customerId: string, name: string): Promise<Customer> {
-    if (!this.nameAllowed(name)) throw new AppError('VALIDATION_FAILED', 'that name is reserved');
+    if (!(await this.nameAllowed(name))) throw new AppError('VALIDATION_FAILED', 'that name is reserved');
     name = withoutBidi(name);
     return this.update(customerId, (c) => ({ displayName: name, preferences: { ...c.preferences, preferredName: name } }));
   }

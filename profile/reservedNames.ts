@@ -120,7 +120,10 @@ const PHRASES = ROLE_PHRASES.map((p) => fold(nameSkeleton(p)));
 /** What else is reserved besides the roles: the company's name (COMPANY_NAME) and the staff accounts' names. */
 export interface ReservedNameSources {
   companyName?: string;
+  /** The staff names as last read (for what is shown: cheap, may lag an account made by another process). */
   staffNames: () => Iterable<string>;
+  /** The staff names read from the store now (for what is kept: an account made a moment ago anywhere counts). */
+  freshStaffNames?: () => Promise<Iterable<string>>;
 }
 
 export class ReservedNames {
@@ -144,6 +147,25 @@ export class ReservedNames {
     const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
     if (company.length >= 3 && joined.includes(company)) return true;
     return this.staffSkeletons().has(joined);
+  }
+
+  /**
+   * The check before a name is kept: as isReserved, with the staff names read from the store at this moment, so an
+   * account another process (usersCli, another instance) created a second ago is already reserved. Names are given
+   * rarely (first contact, "call me …"): one read of the staff accounts each time is the price of never keeping one.
+   */
+  async isReservedNow(...names: string[]): Promise<boolean> {
+    if (names.some((n) => this.isReserved(n))) return true;
+    const reserved = await this.checkerNow();
+    return names.some(reserved);
+  }
+
+  /** isReservedNow for many names (an import's rows): the staff accounts are read once. */
+  async checkerNow(): Promise<(name: string) => boolean> {
+    const staff = this.sources.freshStaffNames ? new Set([...(await this.sources.freshStaffNames())].map((n) => nameSkeleton(n).join(''))) : new Set<string>();
+    // As stored, and as shown where bidi controls reverse it (as isReserved).
+    const asShown = (name: string) => (withoutBidi(name) !== name ? [name, [...withoutBidi(name)].reverse().join('')] : [name]);
+    return (name) => this.isReserved(name) || asShown(name).some((n) => staff.has(nameSkeleton(n).join('')));
   }
 
   private staffSeen?: Iterable<string>;
@@ -181,6 +203,12 @@ export class StaffNames {
   async load(): Promise<void> {
     this.names = (await this.store.listUsers()).map((u) => u.name);
     this.readAt = Date.now();
+  }
+
+  /** The names as the store holds them now (the cached list is replaced too, so what is shown catches up). */
+  async fresh(): Promise<readonly string[]> {
+    await this.load();
+    return this.names;
   }
 
   added(name: string): void {

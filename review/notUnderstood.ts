@@ -49,6 +49,12 @@ function answersYesNo(text: string, question: string): boolean {
   return t.split(/\s+/).length <= SHORT_ANSWER_WORDS || YES_NO_LEAD.test(t);
 }
 
+/** The buttons a bot message offered (its suggested actions' titles and values), lower case. */
+function offered(m: Message): Set<string> {
+  const actions = Array.isArray(m.data?.suggestedActions) ? (m.data.suggestedActions as { title?: unknown; value?: unknown }[]) : [];
+  return new Set(actions.flatMap((a) => [a.title, a.value]).flatMap((v) => (typeof v === 'string' ? [v.trim().toLowerCase()] : [])));
+}
+
 /**
  * Whether a not-understood customer message was a request of their own, judged by its transcript: not an answer to
  * the bot's own question (the last bot message before it asked for an e-mail, a number, a rating, a comment), not a
@@ -64,6 +70,8 @@ export function isRealRequest(message: Message, transcript: readonly Message[]):
     .at(-1);
   if (asked && (asked.role === 'bot' || asked.role === 'system') && isPrompt(asked.text)) return false;
   if (asked && asked.role === 'bot' && answersYesNo(message.text, asked.text)) return false;
+  // A button the bot offered, pressed or typed ("None of these", "Withdraw my request"): the bot's words, not a request.
+  if (asked && asked.role === 'bot' && offered(asked).has(message.text.trim().toLowerCase())) return false;
   // Written while a person (or a contact centre) held the chat: the bot never tried to understand it.
   const state = transcript
     .slice(0, i)

@@ -9,7 +9,8 @@ import type { Conversation, Customer, Message, Presence } from '../../models/rec
  */
 const id = z.string().min(1).max(200);
 // Something to read: only spaces, line breaks or invisible characters would reach the customer as an empty bubble.
-const text = z.string().max(10_000).refine(hasVisibleText, 'text is empty (nothing visible)');
+// Bounded by MAX_MESSAGE_CHARS in socketGuards (characters, textLength); this only caps what is parsed at all.
+const text = z.string().max(40_000).refine(hasVisibleText, 'text is empty (nothing visible)');
 
 export const ClientSchemas = {
   'presence:set': z.object({ presence: z.enum(['online', 'away', 'offline']) }).strict(),

@@ -1,3 +1,4 @@
+import { messageTooLongMessage, textLength } from '../../core/visibleText';
 import type { DefaultEventsMap, Server as IoServer, Socket } from 'socket.io';
 import { AppError, toAppError, type ErrorCode } from '../../core/errors';
 import { clientAddress } from '../../core/http';
@@ -66,8 +67,8 @@ export function installSocketGuards(io: IoServer<DefaultEventsMap, DefaultEvents
       };
       if (TEXT_EVENTS.has(event)) {
         const text = (payload as { text?: unknown } | null | undefined)?.text;
-        if (typeof text === 'string' && text.length > d.maxMessageChars) {
-          return refuse(new AppError('MESSAGE_TOO_LONG', `messages are at most ${d.maxMessageChars} characters`));
+        if (typeof text === 'string' && textLength(text) > d.maxMessageChars) {
+          return refuse(new AppError('MESSAGE_TOO_LONG', messageTooLongMessage(d.maxMessageChars), { details: { maxChars: d.maxMessageChars } }));
         }
       }
       // Per person, not per socket: a second connection with the same token must not buy a second budget.

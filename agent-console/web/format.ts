@@ -39,20 +39,26 @@ export function isolate(text: string): string {
   return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
+/** "Visitor 4821": the one label of a customer who gave no name, numbered from the profile's id wherever it shows. */
+export function visitorLabel(customerId: string): string {
+  return `${tr('visitor')} ${visitorNumber(customerId)}`;
+}
+
 /** "Ana López" (see isolate), or for someone who never gave a name "Visitor 4821 · web chat". */
 export function customerLabel(name: string | undefined, customerId: string, channelId?: string): string {
   if (name?.trim()) return isolate(name);
-  const base = `${tr('visitor')} ${visitorNumber(customerId)}`;
+  const base = visitorLabel(customerId);
   return channelId ? `${base} · ${channelName(channelId)}` : base;
 }
 
 /**
- * A contact point as people read it: "web chat · Ana López", an address the person gave ("sms · +34 600 000 000"),
- * or for an opaque channel id (a web visitor's `web-…`, a Teams id) "web chat · Visitor 4821", stable per id.
+ * A contact point of the customer `customerId` as people read it: "web chat · Ana López", an address the person gave
+ * ("sms · +34 600 000 000"), or for an opaque channel id (a web visitor's `web-…`, a Teams id) "web chat · Visitor
+ * 4821", the same visitor label as the profile's name (visitorLabel), never a second number for the same person.
  */
-export function identityLabel(i: { channelId: string; userId: string; name?: string }): string {
+export function identityLabel(i: { channelId: string; userId: string; name?: string }, customerId: string): string {
   const readable = i.name?.trim() || (/^[^\s@]+@[^\s@]+\.[^\s@]+$|^\+?[\d\s()-]{6,}$/.test(i.userId) ? i.userId : undefined);
-  return `${channelName(i.channelId)} · ${readable ? isolate(readable) : `${tr('visitor')} ${visitorNumber(i.userId)}`}`;
+  return `${channelName(i.channelId)} · ${readable ? isolate(readable) : visitorLabel(customerId)}`;
 }
 
 /** "45 s", "4 min", "2 h 5 min" */

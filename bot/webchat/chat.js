@@ -77,7 +77,8 @@
     // Longer than the server takes: refused here, before anything is sent, and the text stays in the box to shorten.
     if (action.type === 'WEB_CHAT/SUBMIT_SEND_BOX' && settings.maxMessageChars) {
       const text = String(getState().sendBoxValue || '').trim();
-      if (text.length > settings.maxMessageChars) {
+      // Characters (code points) as the server counts them (core/visibleText.ts textLength): an emoji is one.
+      if ([...text].length > settings.maxMessageChars) {
         notice(dispatch, say.messageTooLong, 'MESSAGE_TOO_LONG');
         return undefined;
       }

@@ -113,6 +113,10 @@ describeBrowser('names, not ids, in Chromium: audit details and contact points',
     };
     const first = await identity();
     expect(first.text).toMatch(/^web chat · Visitor \d{4}$/);
+    // One visitor, one label: the profile's name and its contact point carry the same number.
+    const name = (await page.locator('#profile-name').textContent())!;
+    expect(name).toMatch(/^Visitor \d{4}$/);
+    expect(first.text).toBe(`web chat · ${name}`);
     expect(first.text).not.toContain(visitor.userId);
     expect(first.title).toBe(visitor.userId);
     expect(await page.locator('#profile').textContent()).not.toMatch(UUID);

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Conversation } from '../../models/records';
 import { artifact, describeBrowser, launch } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
+import { messageActivity, post } from '../helpers/activities';
 import { createStaff, online } from '../helpers/consoleClient';
 import { ratedHandoff } from '../helpers/journeys';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
@@ -32,6 +33,9 @@ describeBrowser('supervisor pages in headless Chromium', () => {
       agentReply: 'Sorry Karl, a new kettle is on its way.',
       rating: 4,
     });
+    // The web chat arrives on two channel ids (webchat, directline): a supervisor sees one web chat.
+    for (const channelId of ['webchat', 'directline', 'webchat'])
+      await post(running.url, messageActivity({ channelId, conversation: { id: `sup-${channelId}-${Math.random()}` }, from: { id: `v-${Math.random()}` } }));
   });
   afterAll(async () => {
     agentSocket?.disconnect();
@@ -97,6 +101,8 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     expect(axes['chart-per-day'].xTicks).toMatch(/^[A-Z][a-z]{2} \d{1,2}/);
     expect(axes['chart-per-day'].xTicks).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(wholeCounts(axes['chart-per-day'].yTicks)).toBe(true);
+    // One series per channel as people name it: "web chat" once, whichever channel id carried it.
+    expect(axes['chart-per-day'].series.split('|').sort()).toEqual(['test', 'web chat']);
     expect(axes['chart-ratings']).toMatchObject({ xTitle: 'rating (stars, 1–5)', xTicks: '1 ★|2 ★|3 ★|4 ★|5 ★', yTitle: 'ratings given (count)' });
     expect(wholeCounts(axes['chart-ratings'].yTicks)).toBe(true);
     expect(axes['chart-intents']).toMatchObject({ xTitle: 'customer messages (count)', yTitle: 'intent' });

@@ -50,6 +50,16 @@ describe('the not-understood list', () => {
     recognizer: new ScriptedRecognizer(await sharedRecognizer(), {
       'my name is Rosalind': { intent: UNRECOGNIZED_INTENT, score: 0.1 },
       'wibble wobble plonk': { intent: UNRECOGNIZED_INTENT, score: 0.05 },
+      'call me Alex Ag\u0435nt': { intent: UNRECOGNIZED_INTENT, score: 0.1 },
+      'None of these': { intent: UNRECOGNIZED_INTENT, score: 0.1 },
+      'where is my parcel or can I cancel': {
+        intent: 'order.track',
+        score: 0.48,
+        alternatives: [
+          { intent: 'order.track', score: 0.48 },
+          { intent: 'order.cancel', score: 0.42 },
+        ],
+      },
     }),
   }));
   let running: RunningApp;
@@ -69,6 +79,26 @@ describe('the not-understood list', () => {
     expect(texts).toContain('wibble wobble plonk');
     expect(rosalind?.intent).toBe(UNRECOGNIZED_INTENT);
     expect(texts).not.toContain('my name is Rosalind');
+  });
+
+  test('holds neither a button the bot offered ("None of these") nor a name the bot refused ("call me Alex Agеnt")', async () => {
+    const lead = (await createStaff(running.app, { role: 'supervisor' })).token;
+    const chat = new Chat(running, { serviceUrl: channel.url, locale: 'en-US' });
+    expect((await chat.say('call me Alex Ag\u0435nt')).replies.join(' ')).toMatch(/cannot use that name/);
+    expect((await chat.say('where is my parcel or can I cancel')).buttons).toContain('None of these');
+    await chat.say('None of these');
+    await chat.say('wibble wobble plonk');
+    const messages = await running.app.store.listMessages((await chat.conversation()).id, { limit: 100 });
+    expect(messages.filter((m) => m.text === 'None of these' || m.text.startsWith('call me')).map((m) => m.intent)).toEqual([
+      UNRECOGNIZED_INTENT,
+      UNRECOGNIZED_INTENT,
+    ]);
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await fetch(`${running.url}/api/stats?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${lead}` } });
+    const texts = ((await res.json()) as { unrecognized: { text: string }[] }).unrecognized.map((u) => u.text);
+    expect(texts).toContain('wibble wobble plonk');
+    expect(texts).not.toContain('None of these');
+    expect(texts).not.toContain('call me Alex Ag\u0435nt');
   });
 });
 

@@ -2,7 +2,7 @@ import { signSiteToken } from '../../auth/siteToken';
 import type { Customer } from '../../models/records';
 import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
-import { createStaff } from '../helpers/consoleClient';
+import { connect, connected, createStaff, request } from '../helpers/consoleClient';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 const SECRET = 'site-secret-for-tests-0123456789abcdef';
@@ -202,6 +202,40 @@ describe('social CRM: identities, merges, consent, privacy', () => {
     const texts = body.conversations.flatMap((c) => c.messages.map((m) => m.text));
     expect(texts).toEqual(expect.arrayContaining(['I want to talk to a human', 'Hello Eve, let me check']));
     expect(JSON.stringify(body)).not.toMatch(/WHISPER|ANNOTATION/);
+  });
+
+  test("the customer's export keeps staff's profile notes about them, with their time, but not who wrote them", async () => {
+    const sup = await createStaff(running.app, { role: 'supervisor', name: 'Nora Notetaker' });
+    const agent = await createStaff(running.app, { role: 'agent', name: 'Otto Operative' });
+    await post(
+      running.url,
+      messageActivity({ conversation: { id: 'export-third' }, from: { id: 'export-third', name: 'Tess Third' }, text: 'I want to talk to a human' }),
+    );
+    const tess = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'export-third' }))!;
+    const [conv] = await running.app.store.listConversations({ customerId: tess.id });
+    await running.app.services.handoff.claim(agent.id, conv.id);
+    await running.app.store.appendMessage({ conversationId: conv.id, role: 'agent', kind: 'message', authorId: agent.id, text: 'Hello Tess' });
+    const socket = connect(running.url, sup.token);
+    try {
+      await connected(socket);
+      const r = await request<{ error?: unknown }>(socket, 'customer:update', { customerId: tess.id, addNote: 'NOTE: prefers e-mail' });
+      expect(r.error).toBeUndefined();
+    } finally {
+      socket.close();
+    }
+    const res = await fetch(`${running.url}/api/customers/${tess.id}/export`, { headers: { authorization: `Bearer ${sup.token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { profile: Customer; conversations: { messages: { text: string }[] }[] };
+    const notes = body.profile.attributes.notes as Record<string, unknown>[];
+    expect(notes.map((n) => Object.keys(n).sort())).toEqual([['at', 'text']]);
+    expect(notes[0].text).toBe('NOTE: prefers e-mail');
+    expect(Number.isNaN(Date.parse(String(notes[0].at)))).toBe(false);
+    expect(body.conversations.flatMap((c) => c.messages.map((m) => m.text))).toEqual(expect.arrayContaining(['Hello Tess']));
+    // Staff ids nowhere; the note's author's name nowhere. (The agent's name stays where the customer was shown it in
+    // the chat: "Otto Operative from our team has joined the chat.")
+    const text = JSON.stringify(body);
+    for (const third of [sup.id, agent.id, 'Nora Notetaker']) expect(text).not.toContain(third);
+    expect(JSON.stringify(body.profile)).not.toContain('Otto Operative');
   });
 
   test("after erasure none of the customer's identifiers or texts can be found by search, export or API; others are untouched", async () => {

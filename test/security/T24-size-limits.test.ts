@@ -122,6 +122,45 @@ describe('T24 size limits on every intake path', () => {
 });
 
 describe('T24 one setting for every path', () => {
+  // Characters are counted as the error says: an emoji is one (two UTF-16 units), on every path alike.
+  test('MAX_MESSAGE_CHARS counts characters, not UTF-16 units: 50 emoji pass and 51 are refused with one error on every path', async () => {
+    const s = await startSecurityApp({ MAX_MESSAGE_CHARS: '50', MENTIONS_API_KEY: KEY });
+    const emoji = (n: number) => '😀'.repeat(n);
+    const sockets: Socket[] = [];
+    try {
+      const refusals: { code?: string; message?: string }[] = [];
+      const bf = await post(s.url, messageActivity({ conversation: { id: 't24-emoji' }, from: { id: 't24-emoji-user' }, text: emoji(51) }));
+      refusals.push(bf.body.error ?? {});
+      const visitor = await webChatVisitor(s.url);
+      refusals.push((await visitor.say(emoji(51))).body.error ?? {});
+      expect((await visitor.say(emoji(50))).status).toBe(200);
+      const mention = (text: string) => request(`${s.url}/api/mentions`, { headers: { 'x-api-key': KEY }, body: { network: 'x', handle: 'h', text } });
+      refusals.push((await mention(emoji(51))).body.error ?? {});
+      expect((await mention(emoji(50))).status).toBeLessThan(300);
+
+      const agent = await createStaff(s.app);
+      const socket = await online(s.app, s.url, agent);
+      sockets.push(socket);
+      expect((await post(s.url, messageActivity({ conversation: { id: 't24-emoji' }, from: { id: 't24-emoji-user' }, text: emoji(50) }))).status).toBe(200);
+      await post(s.url, messageActivity({ conversation: { id: 't24-emoji' }, from: { id: 't24-emoji-user' }, text: 'talk to a human' }));
+      const conv = (await s.app.store.findConversationByChannel('test', 't24-emoji'))!;
+      await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
+      expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
+      refusals.push((await ask(socket, 'message:send', { conversationId: conv.id, text: emoji(51), clientMessageId: 'e51' })).error ?? {});
+      refusals.push((await ask(socket, 'note:add', { conversationId: conv.id, text: emoji(51) })).error ?? {});
+      // Within the limit (delivery to this test's channel address then fails, which is not the limit's business).
+      expect((await ask(socket, 'message:send', { conversationId: conv.id, text: emoji(50), clientMessageId: 'e50' })).error?.code).not.toBe(
+        'MESSAGE_TOO_LONG',
+      );
+      expect((await ask(socket, 'note:add', { conversationId: conv.id, text: emoji(50) })).ok).toBe(true);
+
+      expect(refusals.map((e) => `${e.code}: ${e.message}`)).toEqual(Array(5).fill('MESSAGE_TOO_LONG: messages are at most 50 characters'));
+    } finally {
+      sockets.forEach((x) => x.disconnect());
+      await s.stop();
+    }
+  });
+
   test('MAX_MESSAGE_CHARS=50 bounds Bot Framework, web chat and mentions alike', async () => {
     const s = await startSecurityApp({ MAX_MESSAGE_CHARS: '50', MENTIONS_API_KEY: KEY });
     try {

@@ -106,4 +106,24 @@ describe('T31 a customer cannot take a name that passes for staff, the bot or th
     );
     expect((await customerOf('test', user)).displayName).toMatch(/^Mar[ií]a$/);
   });
+
+  // Digits and signs for letters (0→o, 1→l, 3→e, 4→a, 5→s, 7→t, @→a, $→s): the name is read whole, never cut at the
+  // digit ("Ѕupp" kept for "Ѕupp0rt"), and refused.
+  test.each(['my name is \u0405upp0rt', 'call me Adm!n please', 'call me Supp0rt.', 'call me Sy5t3m', 'call me St4ff', 'call me Ag3nt', 'call me Sam St@ffer'])(
+    '"%s" is refused whole, never kept cut short',
+    async (text) => {
+      const user = `u-${randomUUID()}`;
+      const r = await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user }, text }));
+      expect(r.replies.join(' | ')).toMatch(/cannot use that name/);
+      expect(r.replies.join(' | ')).not.toMatch(/Nice to meet you/);
+      expect((await customerOf('test', user)).displayName).toBeUndefined();
+    },
+  );
+
+  test('a name with a digit that passes for nobody is kept whole', async () => {
+    const user = `u-${randomUUID()}`;
+    const r = await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user }, text: 'my name is R2D2' }));
+    expect(r.replies.join(' | ')).toMatch(/Nice to meet you, R2D2!/);
+    expect((await customerOf('test', user)).displayName).toBe('R2D2');
+  });
 });

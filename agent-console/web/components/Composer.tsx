@@ -1,3 +1,4 @@
+import { textLength } from '../../../models/textLength';
 import { useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../server/protocol';
 import { CANNED, type Canned } from '../canned';
@@ -141,7 +142,7 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
         ) : null}
       </div>
       <div class="composer-actions">
-        <CharCount length={(mode === 'note' ? draft.note.value : draft.reply.value).trim().length} />
+        <CharCount length={textLength((mode === 'note' ? draft.note.value : draft.reply.value).trim())} />
         {mode === 'reply' && !whisper ? <AttachButton conversationId={c.id} /> : null}
         {mode === 'reply' && !whisper ? (
           <button

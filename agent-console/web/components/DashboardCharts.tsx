@@ -64,7 +64,8 @@ export function Charts({ s }: { s: ConversationStats }) {
     const canvas = (id: string) => root.querySelector<HTMLCanvasElement>(`#${id}`)!;
     const base = { animation: false as const, responsive: true, maintainAspectRatio: false };
     const days = [...new Set(s.perDay.map((r) => r.day))];
-    const channels = [...new Set(s.perDay.map((r) => r.channelId))];
+    // One series per channel as people name it: the web chat's two channel ids (webchat, directline) are one.
+    const channels = [...new Set(s.perDay.map((r) => channelName(r.channelId)))];
     const sentimentDays = [...new Set(s.sentiment.map((r) => r.day))];
     const configs: [string, ChartConfiguration][] = [
       [
@@ -74,9 +75,9 @@ export function Charts({ s }: { s: ConversationStats }) {
           data: {
             labels: days.map(shortDay),
             datasets: channels.map((ch, i) => ({
-              label: channelName(ch),
+              label: ch,
               backgroundColor: PALETTE[i % PALETTE.length],
-              data: days.map((d) => s.perDay.find((r) => r.day === d && r.channelId === ch)?.count ?? 0),
+              data: days.map((d) => s.perDay.filter((r) => r.day === d && channelName(r.channelId) === ch).reduce((n, r) => n + r.count, 0)),
             })),
           },
           options: { ...base, scales: { x: axis('axisDay', { stacked: true }), y: counts('axisConversations', { stacked: true }) } },
@@ -141,6 +142,7 @@ export function Charts({ s }: { s: ConversationStats }) {
     ];
     const charts = configs.map(([id, config]) => new Chart(canvas(id), config));
     for (const c of charts) {
+      c.canvas.dataset.series = c.data.datasets.map((d) => d.label ?? '').join('|');
       for (const key of ['x', 'y'] as const) {
         const scale = c.scales[key];
         if (!scale) continue;

@@ -75,7 +75,7 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
           {p.identities.map((i, k) => (
             // The raw id stays one hover (or a copy) away for supervisors tracing a channel's record.
             <div key={k} class="identity" title={i.userId} data-user-id={i.userId}>
-              {`${identityLabel(i)}${i.verified ? ' ✓' : ''}`}
+              {`${identityLabel(i, p.id)}${i.verified ? ' ✓' : ''}`}
             </div>
           ))}
         </dd>

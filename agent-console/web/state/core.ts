@@ -1,3 +1,4 @@
+import { textLength } from '../../../models/textLength';
 import { batch, computed, signal, type Signal } from '@preact/signals';
 import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
 import type { Conversation, Customer, Message } from '../../../models/records';
@@ -220,8 +221,8 @@ export function showError(e: WireError | undefined, vars?: () => Record<string, 
  */
 export function tooLong(text: string): boolean {
   const max = settings.value.maxMessageChars;
-  if (text.length <= max) return false;
-  showTooLong(text.length);
+  if (textLength(text) <= max) return false;
+  showTooLong(textLength(text));
   return true;
 }
 export function showTooLong(length: number): void {
