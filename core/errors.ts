@@ -45,6 +45,10 @@ export const ErrorCatalogue = {
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
   HANDOFF_AGENT_OFFLINE: { status: 409, message: 'That agent is offline; choose someone online' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This message id was already used for a different message; nothing was stored or sent. Use a new id for a new message',
+  },
   HANDOFF_DELIVERY_FAILED: { status: 502, message: 'The message could not be delivered to the channel' },
   HANDOFF_UNKNOWN_SKILL: { status: 404, message: 'No agent has this skill; nobody could take the chat' },
   HANDOFF_REASSIGNED: { status: 409, message: 'A supervisor reassigned this chat to someone else; you may still read it' },

@@ -7,6 +7,9 @@ import type { HandoffContext } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
 import type { TransitionResult } from './handoffStatus';
 
+/** A claim this soon after the winner's is a race for a chat the loser's console showed queued (broadcasts are coalesced). */
+const CLAIM_RACE_MS = 10_000;
+
 /**
  * Who holds a chat, and every change of holder after the queue: claims, takeovers, supervisors' reassignments,
  * transfers, returns to the bot, closes, reopening, and the external contact centre's start and end.
@@ -20,7 +23,7 @@ export class HandoffLifecycle {
   /** An agent takes a queued chat. Compare-and-set in the store: two agents never both win. */
   async claim(agentId: string, conversationId: string): Promise<Conversation> {
     const agent = await this.ctx.agent(agentId);
-    await this.ctx.conversation(conversationId);
+    const before = await this.ctx.conversation(conversationId);
     const r = await this.ctx.move({
       conversationId,
       to: 'agent',
@@ -31,7 +34,7 @@ export class HandoffLifecycle {
       actorId: agentId,
       detail: { agentName: agent.name },
     });
-    if (!r.ok) throw this.claimError(r, agent);
+    if (!r.ok) throw this.claimError(r, agent, before);
     await this.presentAsHolder(agent);
     await this.routing.fitOffers(agentId);
     this.ctx.events.emit('conversation.assigned', { conversation: r.conversation, agentId, previousAgentId: null });
@@ -48,13 +51,22 @@ export class HandoffLifecycle {
     if (user.presence === 'offline') await this.ctx.store.updateUser(user.id, { presence: 'online' });
   }
 
-  /** A refused claim or takeover, judged by the state after the race (transition() reads it again), not before. */
-  private claimError(r: Extract<TransitionResult, { ok: false }>, actor: Pick<User, 'id' | 'role'>): AppError {
+  /**
+   * A refused claim or takeover, judged by the state after the race (transition() reads it again), not before
+   * (`before`: the chat as read when the request came in).
+   */
+  private claimError(r: Extract<TransitionResult, { ok: false }>, actor: Pick<User, 'id' | 'role'>, before?: Conversation): AppError {
     const agentId = actor.id;
     if (r.reason === 'not_found' || !r.current) return new AppError('HANDOFF_NOT_FOUND');
     if (r.reason === 'capacity') return new AppError('HANDOFF_AT_CAPACITY');
-    // Taken by someone else: it was in the queue every agent sees until that moment (the loser of a race is told).
-    if (r.current.state === 'agent' && r.current.agentId !== agentId) return new AppError('HANDOFF_ALREADY_CLAIMED');
+    // Taken by someone else: the loser of a race for a chat they could see is told (it was queued when they asked,
+    // offered to them, they held it, or it left the queue so lately that their console still showed it); anyone else
+    // gets the answer of a chat that does not exist (ids cannot be probed).
+    if (r.current.state === 'agent' && r.current.agentId !== agentId) {
+      const lately = r.current.assignedAt !== undefined && Date.now() - Date.parse(r.current.assignedAt) < CLAIM_RACE_MS;
+      const sawIt = before?.state === 'queued' || r.current.queueInfo?.offeredTo.includes(agentId) || canSee(actor, r.current) || lately;
+      return new AppError(sawIt ? 'HANDOFF_ALREADY_CLAIMED' : 'HANDOFF_NOT_FOUND');
+    }
     // A closed or bot-state chat they never held answers like one that does not exist (review/accessPolicy.ts).
     if (!canSee(actor, r.current)) return new AppError('HANDOFF_NOT_FOUND');
     return new AppError('HANDOFF_INVALID_TRANSITION', `conversation is ${r.current.state}`);

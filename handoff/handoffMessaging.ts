@@ -37,7 +37,10 @@ export class HandoffMessaging {
     return this.lastReply.get(agentIds);
   }
 
-  /** Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent once. */
+  /**
+   * Agent → customer: stored first, then sent on the customer's channel. A retried clientMessageId is stored and sent
+   * once; the same id with different text is refused (IDEMPOTENCY_KEY_REUSED), never answered with the first message.
+   */
   async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
     // Every transport: an empty or blank message would reach the customer as an empty bubble.
     if (typeof text !== 'string' || !hasVisibleText(text)) throw new AppError('VALIDATION_FAILED', 'the message is empty');
@@ -50,7 +53,12 @@ export class HandoffMessaging {
       text,
       activityId: clientMessageId ? `agent:${agentId}:${clientMessageId}` : undefined,
     });
-    if (!created) return message;
+    if (!created) {
+      // The same id with the same text is a retry (stored and sent once); with other text it is a new message that
+      // would be lost behind the first: refused, so the console keeps it and says why.
+      if (message.text !== text) throw new AppError('IDEMPOTENCY_KEY_REUSED', undefined, { details: { messageId: message.id, seq: message.seq } });
+      return message;
+    }
     // Only the board reads it: a failed write (Redis away) must not fail the message, which is stored.
     this.lastReply.set(agentId, message.createdAt).catch(() => undefined);
     // A message ends the channel's typing indicator: the next keystroke may show it again at once.

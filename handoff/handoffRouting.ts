@@ -5,7 +5,7 @@ import { t } from '../locale/replies';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import { QUEUED_WRITE_ATTEMPTS, type HandoffContext } from './handoffContext';
 import { sourcesOf } from './handoffStatus';
-import { formatWaitRange, handlingTimes, heldToWhatWasSaid, noticeOf, type QueueTicket } from './queueEstimate';
+import { formatWaitRange, handlingTimes, heldToWhatWasSaid, keepingPlacesTold, noticeOf, type QueueTicket } from './queueEstimate';
 
 export { formatWait, formatWaitRange, type QueueTicket } from './queueEstimate';
 
@@ -149,12 +149,21 @@ export class HandoffRouting {
     };
   }
 
-  /** Queued chats in the order they are served: priority first, then who asked for a person first. */
+  /**
+   * Queued chats in the order they are served (and offered): priority first, then who asked for a person first, but
+   * never behind the place its customer was told (keepingPlacesTold): a chat of higher priority overtakes a told chat
+   * only as far as that chat has slack.
+   */
   async queue(): Promise<Conversation[]> {
     // Chats whose customer has gone (customerAway.ts) count ahead of nobody and are offered to nobody.
     const queued = (await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 })).filter((c) => !c.queueInfo?.awaySince);
     const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
-    return queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
+    queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
+    // A notice without a wait ("nobody is online") told no place.
+    return keepingPlacesTold(queued, (c) => {
+      const told = c.queueInfo?.lastNotice;
+      return told && told.waitSeconds >= 0 ? told.position : undefined;
+    });
   }
 
   /**

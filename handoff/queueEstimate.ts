@@ -60,6 +60,37 @@ export function heldToWhatWasSaid(fresh: QueueTicket, last: LastNotice | undefin
   };
 }
 
+/**
+ * The queue in serving order, keeping every place told (a customer told "number 4" never stands 5th): `ordered` is
+ * the order by priority and age, `told(c)` the place a chat's customer was told (undefined: no place told, such as
+ * "nobody is online"). Each place is filled by the first chat in `ordered` that can stand there without making a
+ * told place impossible to keep: a chat of higher priority overtakes a told chat only as far as that chat has slack
+ * (told 6, standing 4: it may drop to 5 or 6), else it stands right behind the chats whose word it would break. When
+ * no order keeps every word (places told when the queue was different), the earliest place told goes first.
+ */
+export function keepingPlacesTold<T>(ordered: readonly T[], told: (c: T) => number | undefined): T[] {
+  // Chats with a place told, earliest place first (then serving order): the ones a place may be owed to.
+  const owed = ordered
+    .map((c, i) => ({ c, i, place: told(c) }))
+    .filter((x): x is { c: T; i: number; place: number } => x.place !== undefined)
+    .sort((a, b) => a.place - b.place || a.i - b.i);
+  const placed = new Set<T>();
+  const out: T[] = [];
+  let next = 0;
+  while (out.length < ordered.length) {
+    while (placed.has(ordered[next])) next++;
+    const place = out.length + 1;
+    const first = ordered[next];
+    // The chats still owed a place, if `first` stands at `place`: the k-th of them stands at `place + k` at best.
+    let k = 0;
+    const keeps = owed.every((x) => placed.has(x.c) || x.c === first || x.place >= place + ++k);
+    const pick = keeps ? first : owed.find((x) => !placed.has(x.c))!.c;
+    placed.add(pick);
+    out.push(pick);
+  }
+  return out;
+}
+
 /** The notice to keep as what was told: the figures said, when, and the capacity they were said with. */
 export function noticeOf(said: QueueTicket, capacity: number, at: number): LastNotice {
   return {

@@ -368,6 +368,10 @@ const STRINGS = {
     en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.',
     es: 'El mensaje se guardó pero el canal del cliente no lo aceptó. Usa Reintentar en el mensaje.',
   },
+  err_IDEMPOTENCY_KEY_REUSED: {
+    en: 'This message was not sent: its id was already used for another message. Send it again.',
+    es: 'Este mensaje no se envió: su identificador ya se usó para otro mensaje. Envíalo de nuevo.',
+  },
   err_TIMEOUT: {
     en: 'The service did not answer in time. Check your connection and try again.',
     es: 'El servicio no respondió a tiempo. Revisa tu conexión e inténtalo de nuevo.',

@@ -78,6 +78,8 @@ describe('queue deltas over Socket.IO', () => {
 
   test('a chat that jumps the queue (higher priority) brings the new order; the console shows it in the server order', async () => {
     const f = await watcher();
+    // Nobody online: Ben and Cy are told no place, so nothing keeps the urgent chat behind them (placeKept.test.ts).
+    for (const u of await t.running.app.store.listUsers()) await t.running.app.store.updateUser(u.id, { presence: 'offline' });
     const a = await queueChat('Ben Early');
     const b = await queueChat('Cy Later');
     await f.until(() => f.ids.includes(a.id) && f.ids.includes(b.id));

@@ -93,7 +93,10 @@ async function connect(): Promise<void> {
       upsert([conversation]);
       mineIds.value = [...mineIds.value.filter((id) => id !== conversation.id), conversation.id];
       queueIds.value = queueIds.value.filter((id) => id !== conversation.id);
+      // Ours again: who took it from us before is history, not the banner of the chat as it is now.
       setIn(released, conversation.id, undefined);
+      setIn(releasedTo, conversation.id, undefined);
+      setIn(reassignedBy, conversation.id, undefined);
     });
     // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
     if (!claimedHere)
@@ -103,8 +106,9 @@ async function connect(): Promise<void> {
   });
   s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
     batch(() => {
-      if (by) setIn(releasedTo, conversationId, by);
-      if (lead) setIn(reassignedBy, conversationId, lead);
+      // Who took it this time (a close or return names nobody: an earlier takeover is not this release's story).
+      setIn(releasedTo, conversationId, by);
+      setIn(reassignedBy, conversationId, lead);
       // Who views or types in a chat that is no longer ours is no longer our concern: those signals stop here.
       setIn(viewers, conversationId, undefined);
       setIn(colleagueTyping, conversationId, undefined);

@@ -1,0 +1,44 @@
+/**
+ * An outside tester sent three `message:send` with one clientMessageId: the third, with other text, answered ok with
+ * the first message and its text was never sent. The same id with the same payload is a retry (stored and sent
+ * once); with another payload it is refused with IDEMPOTENCY_KEY_REUSED, and nothing is stored or sent.
+ */
+import { messageActivity, post } from '../helpers/activities';
+import { ChannelServer } from '../helpers/channelServer';
+import { createStaff, online, request as ask } from '../helpers/consoleClient';
+import { startSecurityApp, until } from './helpers';
+
+test('an agent message id reused with other text is refused; the retry with the same text is the first message', async () => {
+  const channel = await new ChannelServer().start();
+  const s = await startSecurityApp();
+  try {
+    const agent = await createStaff(s.app);
+    const socket = await online(s.app, s.url, agent);
+    await post(
+      s.url,
+      messageActivity({ conversation: { id: 'reuse' }, from: { id: 'reuse-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }),
+    );
+    const conv = (await s.app.store.findConversationByChannel('test', 'reuse'))!;
+    await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
+    expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
+    const send = (text: string) =>
+      ask<{ message: { seq: number; text: string } }>(socket, 'message:send', { conversationId: conv.id, text, clientMessageId: 'k1' });
+    const first = await send('Your refund is on its way');
+    const retry = await send('Your refund is on its way');
+    expect(first.ok && retry.ok).toBe(true);
+    expect(retry.data!.message.seq).toBe(first.data!.message.seq);
+    const other = await send('Anything else I can help with?');
+    expect(other.ok).toBe(false);
+    expect(other.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const stored = (await s.app.store.listMessages(conv.id)).filter((m) => m.role === 'agent' && m.kind === 'message').map((m) => m.text);
+    expect(stored).toEqual(['Your refund is on its way']);
+    // With a new id the second message goes out.
+    expect((await ask(socket, 'message:send', { conversationId: conv.id, text: 'Anything else I can help with?', clientMessageId: 'k2' })).ok).toBe(true);
+    await channel.waitForText('reuse', /Anything else/);
+    expect(channel.texts('reuse').filter((t) => /refund|Anything else/.test(t))).toEqual(['Your refund is on its way', 'Anything else I can help with?']);
+    socket.disconnect();
+  } finally {
+    await s.stop();
+    await channel.stop();
+  }
+});
