@@ -1,5 +1,6 @@
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog } from './changeConsentDialog';
+import { ClarifyDialog } from './clarifyDialog';
 import { ContactDetailsDialog } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import { YES_NO_PROMPT } from './dialogResult';
@@ -43,4 +44,9 @@ export const FORM_PROMPTS = new Map([
   [ORDER_PROMPT, 'orderNumber'],
   [ORDER_EMAIL_PROMPT, 'email'],
 ]);
+/**
+ * Dialogs that read an opt-out at their own question: the consent dialog's question is about it, and a clarifying
+ * question hands anything that is not a pick to the router, which withdraws.
+ */
+export const READS_OPT_OUTS = new Set([ChangeConsentDialog.id, ClarifyDialog.id]);
 export { SURE_ELSEWHERE } from './dialogResult';
