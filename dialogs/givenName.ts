@@ -74,6 +74,8 @@ function nameAfter(text: string, cut: number, start: number, introduction: boole
       .replace(/\s+/g, ' ')
       .trim();
     if (words.length > 2 || words.join(' ') !== upToPunctuation || words.some((w) => PARTICLES.has(w) || NOT_NAMES.has(w.toLowerCase()))) return undefined;
+    // Nor a word of the language: "can I have you call me something else", "call me an uber".
+    if (words.some((w) => looksLikeWord(w) && !ROLES.isReserved(w))) return undefined;
     taken = words;
   }
   if (introduction && !selfNamed(taken, words, cased)) return undefined;

@@ -7,7 +7,7 @@
 const ENGLISH = [
   // Articles, negations, degree words and pronouns: "I'm a customer", "I'm not happy", "I'm still waiting", "I'm so done".
   ...'a an the not no never still so very really just only also too quite pretty rather kind sort all always already almost even totally'.split(' '),
-  ...'this that it he she they we you me my your his her its our their who what how why when where which one someone somebody something'.split(' '),
+  ...'is this that it he she they we you me my your his her its our their who what how why when where which one someone somebody something'.split(' '),
   // Places, times and prepositions: "I'm from Spain", "I'm in London", "I'm back", "I'm here".
   ...'here there back home away out off up down over in on at from with of to for about into by as like through outside inside'.split(' '),
   // States and feelings, the common short ones (longer ones are caught by their endings).
@@ -55,8 +55,14 @@ export const NOT_A_NAME = new Set([...ENGLISH, ...SPANISH]);
  */
 const WORD_ENDINGS = /^\p{L}{2,}(?:ing|ed|ful|ous|less|able|ible|ive|ish|ese|ado|ada|ido|ida|oso|osa|ente|ante|ble)$/u;
 
+/** English negated adjectives: "unsure", "uncertain", "unemployed". */
+const NEGATED = /^un\p{L}{4,}$/u;
+
 /** Whether a word, as typed in lower case (or shouted), is more likely a word of the language than a name. */
 export function looksLikeWord(word: string): boolean {
-  const w = word.toLowerCase();
-  return NOT_A_NAME.has(w) || /\d/.test(w) || (w.length >= 5 && WORD_ENDINGS.test(w) && !/fred$/.test(w));
+  // Each part of a joined word counts: "leaving-goodbye".
+  return word
+    .toLowerCase()
+    .split(/[-'’]/)
+    .some((w) => NOT_A_NAME.has(w) || /\d/.test(w) || NEGATED.test(w) || (w.length >= 5 && WORD_ENDINGS.test(w) && !/fred$/.test(w)));
 }
