@@ -53,6 +53,11 @@ export function describeItems(order: Order, language: string): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${t(language, 'and')} ${names[names.length - 1]}`;
 }
 
+/** How likely a sentence at the one-time code question must be another request to leave it (see sentenceElsewhere). */
+const LIKELY_ELSEWHERE = 0.6;
+/** Words of a customer still busy with the code: the code, the e-mail it went to, the inbox it may be in. */
+const ABOUT_THE_CODE = /\b(code|c[oó]digo|e-?mail|mail|correo|inbox|bandeja|spam)\b/iu;
+
 /**
  * Base of every dialog about one order. Its first steps take the order number (from the utterance or asked), then
  * the order itself, but only if it is this customer's: a verified e-mail on it, or, for a visitor nobody vouched
@@ -295,7 +300,19 @@ export abstract class OrderDialog extends ComponentDialog {
    */
   private leavesCode(context: TurnContext, text: string): boolean {
     if (this.sureElsewhere(context, text)) return true;
+    if (this.sentenceElsewhere(context, text)) return true;
     return extractOrderNumber(text) !== undefined && /\p{L}{2,}/u.test(text) && !/\b(code|c[oó]digo)\b/iu.test(text);
+  }
+
+  /**
+   * A sentence with no digit in it is no code. Read as another request, likely if not sure ("i dont need an agent, just
+   * tell me the refund policy": refund policy 0.73, a person 0.24), it is one, unless it speaks of the code or where it
+   * went ("I never got the email with the code"), which is the customer still at the question.
+   */
+  private sentenceElsewhere(context: TurnContext, text: string): boolean {
+    if (/\d/.test(text) || text.trim().split(/\s+/).length < 4 || ABOUT_THE_CODE.test(text)) return false;
+    const r = turnInfo(context).recognition;
+    return r.score >= LIKELY_ELSEWHERE && r.intent !== OUT_OF_SCOPE && r.intent !== this.ownIntent;
   }
 
   /** A message without digits that the recognizer is sure asks for something else than this dialog does. */
