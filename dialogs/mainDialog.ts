@@ -166,7 +166,11 @@ export class MainDialog {
     const asked = await this.lastQuestion(context);
 
     const yesNo = readYesNo(r.text);
-    if (yesNo) {
+    // "ok cancel it" right after an order's status reads as a yes naming its action (as it would at "Cancel order
+    // 55555?"), but nothing was asked: the action the recognizer is sure of is the request.
+    const decision = this.decision(r);
+    const action = yesNo === 'yes' && decision.kind === 'answer' && DIALOG_FOR_INTENT[decision.intent] !== undefined;
+    if (yesNo && !action) {
       // Nobody asked anything that a bare yes or no could answer now: it never goes to the intent model.
       if (asked === 'anythingElse') {
         await context.sendActivity(t(language, yesNo === 'no' ? 'anythingElseNo' : 'anythingElseYes'));
@@ -202,7 +206,6 @@ export class MainDialog {
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
-    const decision = this.decision(r);
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
     if (decision.kind === 'clarify') {
       const dc = await this.createContext(context);

@@ -263,6 +263,21 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(said(turn)).not.toMatch(/Please type the 6-digit code|Escribe el código de 6 cifras/);
   });
 
+  // A tester (session 22): "ok cancel it" right after an order's status got "Great! What can I do for you?".
+  test.each([
+    ['en-US', 'where is my order 55555', 'ok cancel it', /order 55555/, /Cancel order 55555/],
+    ['es-ES', 'dónde está mi pedido 55555', 'vale, cancélalo', /pedido 55555/, /Cancelo el pedido 55555/],
+  ])('%s: %j, its status, then %j cancels that order (its code, then its confirmation)', async (locale, ask, cancel, named, confirm) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    expect(said(await chat.say('ana@example.com'))).toMatch(/55555/);
+    const turn = await chat.say(cancel);
+    expect(said(turn)).not.toMatch(/Great!|Genial/);
+    expect(said(turn)).toMatch(named);
+    expect(said(turn)).toMatch(/6-digit code|código de 6 cifras/);
+    expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(confirm);
+  });
+
   test.each([
     ['en-US', 'cancel my order 67890', 'ben@example.com', 'my code is 12345'],
     ['es-ES', 'cancela mi pedido 67890', 'ben@example.com', 'el código es 12345'],
