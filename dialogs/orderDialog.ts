@@ -271,7 +271,7 @@ export abstract class OrderDialog extends ComponentDialog {
    * mode): "ok", "k", "sure whatever" ask once more in so many words; the step after reads the final answer.
    */
   protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
-    const strict = answerOf(step, { strict: true });
+    const strict = answerOf(step, { strict: true, keepIsNo: true });
     if (strict) return step.next(strict);
     // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
@@ -287,7 +287,7 @@ export abstract class OrderDialog extends ComponentDialog {
    * intent ("cancel it" at "Cancel order 55555?") is no new request.
    */
   private newRequest(step: WaterfallStepContext, text: string): boolean {
-    if (answerOf(step)) return false;
+    if (answerOf(step, { keepIsNo: true })) return false;
     if (text.trim().split(/\s+/).length > 3) return true;
     const other = extractOrderNumber(text);
     return (other !== undefined && other !== this.keptOrder(step).number) || this.sureElsewhere(step.context, text);
@@ -324,9 +324,9 @@ export abstract class OrderDialog extends ComponentDialog {
 
   /** The final answer to a change's confirmation: only an explicit yes does it. */
   protected finalAnswer(step: WaterfallStepContext): { yes: boolean; end: { outcome?: { kind: 'answered' }; reroute?: boolean } } {
-    const yes = answerOf(step, { strict: true }) === 'yes';
+    const yes = answerOf(step, { strict: true, keepIsNo: true }) === 'yes';
     // A clear answer other than yes ("no", "ok" again) drops the change; anything else is a new request.
-    return { yes, end: answerOf(step) === undefined ? { reroute: true } : { outcome: { kind: 'answered' } } };
+    return { yes, end: answerOf(step, { keepIsNo: true }) === undefined ? { reroute: true } : { outcome: { kind: 'answered' } } };
   }
 
   /** The order the ownership steps produced (the result of the step right after them), kept for later steps. */

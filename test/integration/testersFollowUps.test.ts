@@ -278,6 +278,32 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(confirm);
   });
 
+  // A tester (session 22): "no actually keep it" at "Cancel order 55555?" was a new request ("A problem signing up?").
+  test.each([
+    ['en-US', 'cancel my order 55555', 'no actually keep it', /did not cancel order 55555/],
+    ['es-ES', 'cancela mi pedido 55555', 'mantenlo', /no he cancelado el pedido 55555/],
+    ['es-ES', 'cancela mi pedido 55555', 'no, mejor déjalo', /no he cancelado el pedido 55555/],
+  ])('%s: %j, then %j at its confirmation keeps the order, with nothing else suggested', async (locale, ask, keep, kept) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    await chat.say('ana@example.com');
+    expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(/Cancel order 55555|Cancelo el pedido 55555/);
+    const turn = await chat.say(keep);
+    expect(turn.replies).toEqual([expect.stringMatching(kept)]);
+    expect(turn.lastButtons).toEqual([]);
+  });
+
+  test.each([
+    ['en-US', 'I want to delete my account', 'no actually keep it', /your account stays as it is/],
+    ['es-ES', 'quiero borrar mi cuenta', 'mantenla', /tu cuenta se queda como está/],
+  ])('%s: %j, then %j keeps the account', async (locale, ask, keep, kept) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    expect(said(await chat.say(ask))).toMatch(/delete your account|borrar tu cuenta/);
+    const turn = await chat.say(keep);
+    expect(turn.replies).toEqual([expect.stringMatching(kept)]);
+    expect((await chat.conversation()).state).not.toBe('queued');
+  });
+
   test.each([
     ['en-US', 'cancel my order 67890', 'ben@example.com', 'my code is 12345'],
     ['es-ES', 'cancela mi pedido 67890', 'ben@example.com', 'el código es 12345'],
