@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { EvalResult } from '../nlu/evalRun';
 import { lexiconSentiment, nodeNlpSentiment } from '../nlu/sentiment';
-import { type Labelled, SENTIMENT_GENDER_SET, SENTIMENT_SET } from '../nlu/sentimentEval';
+import { type Labelled, SENTIMENT_EVERYDAY_SET, SENTIMENT_GENDER_SET, SENTIMENT_SET } from '../nlu/sentimentEval';
 import { round, section, type BenchSink } from './benchKit';
 
 /**
@@ -110,7 +110,9 @@ export async function sentiment({ rows, results }: BenchSink): Promise<void> {
   };
   const r = await accuracy(SENTIMENT_SET);
   const g = await accuracy(SENTIMENT_GENDER_SET);
+  const e = await accuracy(SENTIMENT_EVERYDAY_SET);
   rows.push(['sentiment accuracy (3 classes)', `ours ${r.ours} %`, `node-nlp ${r.nodeNlp} % on the same ${r.n}`]);
   rows.push(['sentiment accuracy, both genders and plurals', `ours ${g.ours} %`, `node-nlp ${g.nodeNlp} % on the same ${g.n}`]);
-  results.sentiment = { ...r, genders: g };
+  rows.push(['sentiment accuracy, everyday complaints', `ours ${e.ours} %`, `node-nlp ${e.nodeNlp} % on the same ${e.n}`]);
+  results.sentiment = { ...r, genders: g, everyday: e };
 }

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog';
 import { findHumanRequest } from '../dialogs/humanRequest';
-import { parseBareRating, parseRatingWithComment } from '../dialogs/ratingParser';
+import { parseBareRating, parseRatingCorrection, parseRatingWithComment } from '../dialogs/ratingParser';
 import { turnInfo } from '../dialogs/turnInfo';
 import { readYesNo } from '../dialogs/yesNo';
 import { t } from '../locale/replies';
@@ -49,14 +49,15 @@ const ABOUT_THE_CHAT = new Set(['thanks', 'goodbye', 'greeting', 'complaint', 'f
 export function readClosedReply(mainDialog: MainDialog, conversation: Conversation, text: string, r: Recognition, now: number = Date.now()): ClosedReply {
   const decision = mainDialog.decision(r);
   const closing = readYesNo(text) !== undefined || (decision.kind === 'answer' && ['thanks', 'goodbye'].includes(decision.intent));
+  // The recognizer read the whole message: a sure business intent, or a choice between business intents, is a request.
+  const options = decision.kind === 'answer' ? [decision.intent] : decision.kind === 'clarify' ? decision.options : [];
+  const business = options.length > 0 && options.every((i) => !ABOUT_THE_CHAT.has(i));
+  const person = !!findHumanRequest(text);
   if (conversation.tags.includes('survey_pending')) {
     const rating = parseRatingWithComment(text);
     if (rating) {
-      // The recognizer read the whole message; a sure business intent (or a choice between business intents) in it is
-      // a request beside the rating, which the words "3, thanks" or "2, the agent was slow" are not.
-      const options = decision.kind === 'answer' ? [decision.intent] : decision.kind === 'clarify' ? decision.options : [];
-      const request = rating.comment !== undefined && options.length > 0 && options.every((i) => !ABOUT_THE_CHAT.has(i));
-      const followUp = findHumanRequest(text) ? 'person' : request ? 'request' : undefined;
+      // Beside a rating, the words "3, thanks" or "2, the agent was slow" are no request; "3 - but I need a refund" is.
+      const followUp = person ? 'person' : rating.comment !== undefined && business ? 'request' : undefined;
       return { kind: 'rating', score: rating.score, comment: rating.comment, ...(followUp ? { followUp } : {}) };
     }
     if (closing) return { kind: 'decline' };
@@ -64,8 +65,19 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
     return { kind: 'new' };
   }
   if (closing) return { kind: 'smalltalk' };
-  // New business: a person asked for, or a request the recognizer is sure of (unsure readings of a comment are not).
-  const asks = !!findHumanRequest(text) || (decision.kind === 'answer' && !ABOUT_THE_CHAT.has(decision.intent));
+  // A customer correcting their own score on the chat just closed ("wait actually, 3. and I still want a refund"): the
+  // score is theirs to change while it is fresh; the words beside it are a request when read as business, as above.
+  const correction = parseRatingCorrection(text);
+  if (correction && now - Date.parse(conversation.updatedAt) <= SURVEY_AFTERTHOUGHT_MS) {
+    const followUp = person ? 'person' : correction.comment !== undefined && business ? 'request' : undefined;
+    // The earlier comment stays: the correction's words are a change of score or a request, not more feedback.
+    const comment = conversation.satisfaction?.comment;
+    return { kind: 'rating', score: correction.score, ...(comment ? { comment } : {}), ...(followUp ? { followUp } : {}) };
+  }
+  // New business: a person asked for, a request the recognizer is sure of, or a choice between two business readings
+  // ("and I still want a refund for my order": refund status or request). One unsure reading is no request: comments
+  // such as "pero tardaron demasiado en contestar" get one.
+  const asks = person || (business && (decision.kind === 'answer' || options.length > 1));
   return readAfterthought(conversation, text, now, asks) ?? { kind: 'new' };
 }
 

@@ -1,5 +1,6 @@
 import { ActivityTypes, MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
-import { givenName, withoutName } from '../dialogs/givenName';
+import { givenName } from '../dialogs/givenName';
+import { takeName } from '../dialogs/takeName';
 import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
 import { turnInfo } from '../dialogs/turnInfo';
 import { formatWaitRange } from '../handoff/handoffService';
@@ -54,10 +55,14 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
     return remindQueued(d, context, conversation, profile, true);
   }
   const decision = d.mainDialog.decision(recognition);
-  // "call me Alex Agente" is a name (refused by the router), not a request for a person again.
-  const askedAgain = !!findHumanRequest(withoutName(text)) || (decision.kind === 'answer' && decision.intent === 'human.request' && !givenName(text));
-  // "hello? still there?" while waiting wants to know the request stands (the reminder below), not a fresh welcome.
-  const greets = decision.kind === 'answer' && decision.intent === 'greeting' && !dialogAsks;
+  // "call me Alex Agente", "I'm Alex Agente": a name (refused by the router), not a request for a person again.
+  const named = givenName(text);
+  const askedAgain = !!findHumanRequest(named ? named.rest : text) || (decision.kind === 'answer' && decision.intent === 'human.request' && !named);
+  // "hello? still there?" while waiting wants to know the request stands (the reminder below), not a fresh welcome;
+  // "hi, I'm Ana" gives a name to take.
+  const greets = decision.kind === 'answer' && decision.intent === 'greeting' && !dialogAsks && !named;
+  // "soy Ana, quiero hablar con una persona" while queued: the name is taken, the request already stands.
+  if (askedAgain && named) await takeName(context, d.profiles, named);
   if (!askedAgain && !greets) {
     const outcome = await d.mainDialog.run(context);
     // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.

@@ -2,6 +2,7 @@ import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
 import { givenName, withoutName } from '../dialogs/givenName';
+import { takeName } from '../dialogs/takeName';
 import { clearLanguage, recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
@@ -219,13 +220,16 @@ export class SupportBot {
     const { recognition, language } = turnInfo(context);
     const text = recognition.text;
     const decision = this.d.mainDialog.decision(recognition);
-    // "call me Alex Agente": a name being given is no request for a person, whatever the model reads in it.
-    const named = decision.kind === 'answer' && decision.intent === 'human.request' && givenName(text);
+    // "call me Alex Agente", "I'm Robert": a name being given is no request (for a person, or a complaint), whatever the
+    // model reads in it; the router reads what the message asks besides the name on its own.
+    const named = givenName(text);
     const sure: Recognition = { ...recognition, intent: decision.kind === 'answer' && !named ? decision.intent : OUT_OF_SCOPE };
     let failures = await this.d.failures.get(context, 0);
 
-    const human = findHumanRequest(withoutName(text));
+    const human = findHumanRequest(named ? named.rest : text);
     if (human || sure.intent === 'human.request') {
+      // "I'm Ana and I want to talk to a human": the name is taken (or refused) too, not lost to the queue.
+      if (named) await takeName(context, this.d.profiles, named);
       // "I need a human please, my card was charged twice": the quick part is answered first, then the queue.
       if (human?.rest) await this.d.mainDialog.quickAnswer(context, human.rest);
       const asked = decideEscalation({ recognition: { ...sure, intent: 'human.request' }, failures: 0, customer: profile, recentSentiment }, this.d.policy)!;

@@ -23,7 +23,7 @@ export class DeleteAccountDialog extends ComponentDialog {
   }
 
   private async decide(step: WaterfallStepContext) {
-    const answer = answerOf(step);
+    const answer = answerOf(step, { keepIsNo: true });
     if (answer === 'yes')
       return end(step, {
         outcome: { kind: 'escalate', reason: 'policy_intent', detail: 'intent account.delete is always handled by people (confirmed by the customer)' },

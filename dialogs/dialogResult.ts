@@ -2,7 +2,7 @@ import { MessageFactory, type Activity } from 'botbuilder';
 import type { WaterfallStepContext } from 'botbuilder-dialogs';
 import { t } from '../locale/replies';
 import { readExplicitYes } from './explicitYes';
-import { readYesNo, type YesNo } from './yesNo';
+import { readYesNo, words, type YesNo } from './yesNo';
 
 /**
  * What a turn of the router amounts to, for the bot's not-understood counter and escalation:
@@ -58,10 +58,60 @@ const CHANGE_WORDS = [
 ];
 
 /** The answer to the yes/no question of the previous step. */
-export function answerOf(step: WaterfallStepContext, options: { strict?: boolean } = {}): YesNo | undefined {
+export function answerOf(step: WaterfallStepContext, options: { strict?: boolean; keepIsNo?: boolean } = {}): YesNo | undefined {
   const text = typeof step.result === 'string' ? step.result : undefined;
+  if (options.keepIsNo && keepsAsIs(text)) return 'no';
   if (!options.strict) return readYesNo(text);
   // Strict: the explicit-yes reader consent uses; "ok", a shrug or a "yes, but…" is no answer yet.
   const a = readExplicitYes(text, { naming: CHANGE_WORDS });
   return a === 'yes' || a === 'no' ? a : undefined;
+}
+
+/** Words that may come before or after keeping something as it is: "no actually keep it", "mejor déjalo, gracias". */
+const KEEP_FILLER = new Set([
+  'no',
+  'nah',
+  'nope',
+  'actually',
+  'wait',
+  'oh',
+  'ok',
+  'okay',
+  'then',
+  'rather',
+  'please',
+  'thanks',
+  'mejor',
+  'entonces',
+  'vale',
+  'bueno',
+  'espera',
+  'pues',
+  'por',
+  'favor',
+  'gracias',
+  'en',
+  'realidad',
+  'just',
+  'i',
+  "i'll",
+  "i'd",
+]);
+const KEEP =
+  /^(?:(?:keep|leave|maintain) (?:it|that|them|the \w+|my \w+)(?: as (?:it is|is))?|don't cancel(?: it)?|do not cancel(?: it)?|mantenlo|mantenla|mantenlos|d[eé]jalo|d[eé]jala|d[eé]jalo como est[aá])$/;
+/** "no lo canceles": the no is the answer's own, not a filler. */
+const DONT_CANCEL = /(?:^| )no (?:lo|la|los) canceles(?: por favor)?$/;
+
+/**
+ * At a question about changing something (cancel this order, delete the account), keeping it as it is is a no: "keep
+ * it", "no actually keep it", "leave it as it is", "mantenlo", "no, mejor déjalo". Read only where the bot asked to
+ * change something; at "keep receiving them?" the same words mean yes.
+ */
+export function keepsAsIs(text: string | undefined): boolean {
+  const all = words(text ?? '');
+  if (all.length <= 6 && DONT_CANCEL.test(all.join(' '))) return true;
+  const w = [...all];
+  while (w.length > 0 && KEEP_FILLER.has(w[0])) w.shift();
+  while (w.length > 0 && KEEP_FILLER.has(w[w.length - 1])) w.pop();
+  return w.length > 0 && w.length <= 6 && KEEP.test(w.join(' '));
 }

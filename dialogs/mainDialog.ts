@@ -1,8 +1,9 @@
-import { MessageFactory, type ConversationState as BotConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { ConversationState as BotConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { t } from '../locale/replies';
-import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
-import { entity, OUT_OF_SCOPE, type Recognition, type Recognizer } from '../nlu/recognizer';
+import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
+import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
+import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
@@ -19,24 +20,15 @@ import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
-import { givenName, requestBeside } from './givenName';
-import { DIALOG_FOR_INTENT, FORM_PROMPTS, ORDER_DIALOGS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
+import { givenName } from './givenName';
+import { leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
+import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
+import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
+import { takeName } from './takeName';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
 
-export type { RouteOutcome };
-
-/** What the router remembers between turns besides the dialog stack. */
-export interface RouterMemory {
-  /** The bot's last message asked "Anything else?": a bare no then closes politely. */
-  lastQuestion?: 'anythingElse';
-  /** An important customer was offered a person in this conversation already. */
-  personOffered?: boolean;
-  /** The last request the bot acted on (an intent), for the offer of a person once it is answered. */
-  topic?: string;
-  /** Nobody could answer and the channel cannot reach the customer later: we asked for an e-mail to answer to. */
-  replyEmailAsked?: boolean;
-}
+export type { RouteOutcome, RouterMemory };
 
 export interface MainDialogDeps {
   /** The bot's conversation state: the dialog stack, order proofs and the router's memory live in it. */
@@ -134,14 +126,16 @@ export class MainDialog {
     await this.lastQuestion(context);
     if (!(await this.hasActiveDialog(context))) return undefined;
     const dc = await this.createContext(context);
-    if (this.optsOutAtQuestion(context, dc)) {
+    const pending = pendingQuestion(dc);
+    const { recognition } = turnInfo(context);
+    if (optsOutAtQuestion(pending, recognition, this.d.confidence)) {
       // "unsubscribe me" at "What is your order number?": honoured at once and confirmed, like anywhere else, then the
       // question stands (asked again: the withdrawal was no answer to it, and the customer's request is not dropped).
       await withdrawMarketing(context, this.d.services.profiles);
       await dc.repromptDialog();
       return { kind: 'answered' };
     }
-    if (this.leavesQuestion(context, dc)) {
+    if (leavesQuestion(pending, recognition, this.d.confidence)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
       return undefined;
@@ -159,53 +153,6 @@ export class MainDialog {
     return this.outcomeOf(result);
   }
 
-  /**
-   * Whether the message withdraws marketing consent while another question waits (by the explicit opt-out rules of
-   * consentWish.ts, never a guess). The consent dialog's own question reads it itself, and a clarifying question
-   * hands anything that is not a pick to the router, which withdraws.
-   */
-  private optsOutAtQuestion(context: TurnContext, dc: DialogContext): boolean {
-    if (dc.activeDialog?.id === ChangeConsentDialog.id || dc.activeDialog?.id === ClarifyDialog.id) return false;
-    const r = turnInfo(context).recognition;
-    return withdrawsConsent(r.text, this.likelyIntents(r));
-  }
-
-  /** The top intent and those likely enough to be offered in a clarifying question. */
-  private likelyIntents(r: Recognition): string[] {
-    const floor = (this.d.confidence ?? DEFAULT_CONFIDENCE).clarifyAt;
-    return [r.intent, ...(r.alternatives ?? []).filter((x) => x.score >= floor).map((x) => x.intent)];
-  }
-
-  /**
-   * Whether the message leaves the pending question for something else: the recognizer is sure of an intent, the
-   * message is a sentence (four words or more), it carries nothing the questions ask for (an e-mail, an order number,
-   * a phone number), and the question is not one that judges new requests itself.
-   */
-  private leavesQuestion(context: TurnContext, dc: DialogContext): boolean {
-    let inner = dc;
-    while (inner.child) inner = inner.child;
-    const prompt = inner.activeDialog?.id ?? '';
-    if (SELF_JUDGING_PROMPTS.has(prompt)) return false;
-    const { recognition } = turnInfo(context);
-    const d = decide(recognition, this.d.confidence);
-    const form = FORM_PROMPTS.get(prompt);
-    if (form) {
-      if (recognition.entities.some((e) => e.type === form)) return false;
-      // Whatever has not the answer's form and is clearly something else leaves: another intent the bot would answer
-      // (not the one that asked: "I want to track my order" at its own prompt is asked again), or a message sure to be
-      // out of scope ("what's the weather tomorrow"). A bare "no" is the prompt's to read.
-      if (readYesNo(recognition.text)) return false;
-      // "where is order 12345" at "the e-mail order 67890 was placed with": the same kind of request, but a new one
-      // (it names its own order), once read as a bad e-mail address in a loop.
-      const ownOrder = form === 'email' && recognition.entities.some((e) => e.type === 'orderNumber');
-      if (d.kind === 'answer') return ownOrder || DIALOG_FOR_INTENT[d.intent] !== dc.activeDialog?.id;
-      return recognition.intent === OUT_OF_SCOPE && recognition.score >= SURE_ELSEWHERE;
-    }
-    if (recognition.entities.some((e) => e.type === 'email' || e.type === 'orderNumber' || e.type === 'phone')) return false;
-    if (recognition.text.trim().split(/\s+/).length < 4) return false;
-    return d.kind === 'answer' && recognition.score >= SURE_ELSEWHERE;
-  }
-
   private outcomeOf(result: DialogTurnResult): RouteOutcome {
     if (result.status === DialogTurnStatus.complete) return (result.result as DialogEnd | undefined)?.outcome ?? { kind: 'answered' };
     // A dialog that asks its next question has understood this message.
@@ -215,11 +162,15 @@ export class MainDialog {
   /** A new request: yes/no in context, a name to use, then what the recognizer is sure of, unsure of, or nothing. */
   async route(context: TurnContext): Promise<RouteOutcome> {
     const info = turnInfo(context);
-    const { recognition: r, language, customer } = info;
+    const { recognition: r, language } = info;
     const asked = await this.lastQuestion(context);
 
     const yesNo = readYesNo(r.text);
-    if (yesNo) {
+    // "ok cancel it" right after an order's status reads as a yes naming its action (as it would at "Cancel order
+    // 55555?"), but nothing was asked: the action the recognizer is sure of is the request.
+    const decision = this.decision(r);
+    const action = yesNo === 'yes' && decision.kind === 'answer' && DIALOG_FOR_INTENT[decision.intent] !== undefined;
+    if (yesNo && !action) {
       // Nobody asked anything that a bare yes or no could answer now: it never goes to the intent model.
       if (asked === 'anythingElse') {
         await context.sendActivity(t(language, yesNo === 'no' ? 'anythingElseNo' : 'anythingElseYes'));
@@ -228,14 +179,10 @@ export class MainDialog {
       await context.sendActivity(t(language, yesNo === 'no' ? 'bareNo' : 'bareYes'));
       return { kind: 'neutral' };
     }
-    // "call me Maria", "llámame María": a preference, not an intent to learn; a name passing for us ("Support") is refused.
+    // "call me Maria": a name to keep (or refuse), never an intent; the request beside it is read on its own.
     const named = givenName(r.text);
     if (named) {
-      const allowed = await this.d.services.profiles.nameAllowed(named.name);
-      if (allowed) await this.d.services.profiles.setName(customer.id, named.name);
-      await context.sendActivity(allowed ? t(language, 'nameSet', { name: named.name }) : t(language, 'nameReserved'));
-      // "Me llamo Pedro y quiero un reembolso": the request beside the name is answered too (it was dropped).
-      const rest = requestBeside(named);
+      const rest = await takeName(context, this.d.services.profiles, named);
       if (!rest) return { kind: 'answered' };
       info.recognition = await this.d.recognizer.recognize(rest, { language });
       return this.route(context);
@@ -257,9 +204,8 @@ export class MainDialog {
       return { kind: 'neutral' };
     }
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
-    const aboutConsent = this.likelyIntents(r).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+    const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
-    const decision = this.decision(r);
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
     if (decision.kind === 'clarify') {
       const dc = await this.createContext(context);
@@ -279,8 +225,7 @@ export class MainDialog {
 
   /** Acts on an intent the bot is sure of (or the customer picked). */
   async runIntent(context: TurnContext, intent: string, o: { dc?: DialogContext; orderNumber?: string } = {}): Promise<RouteOutcome> {
-    const info = turnInfo(context);
-    const { recognition: r, language, customer } = info;
+    const { recognition: r, language } = turnInfo(context);
     (await this.memory.get(context, {})).topic = intent;
     const dialogId = DIALOG_FOR_INTENT[intent];
     if (dialogId) {
@@ -298,48 +243,7 @@ export class MainDialog {
       await context.sendActivity(faq);
       return { kind: 'answered' };
     }
-    switch (intent) {
-      case 'greeting':
-        await context.sendActivity(await this.greeting(context));
-        return { kind: 'answered' };
-      case 'thanks':
-        await context.sendActivity(t(language, 'thanks'));
-        await this.askedAnythingElse(context);
-        return { kind: 'answered' };
-      case 'goodbye':
-        await context.sendActivity(t(language, 'goodbye'));
-        return { kind: 'answered' };
-      case 'help':
-        // What the bot can do, as buttons; asking for help is no sign of being understood, so the counter stays.
-        await context.sendActivity(
-          MessageFactory.suggestedActions(
-            [
-              t(language, 'help_track'),
-              t(language, 'help_cancel'),
-              t(language, 'help_refund'),
-              t(language, 'help_return'),
-              t(language, 'help_password'),
-              t(language, 'talkToPerson'),
-            ],
-            t(language, 'help'),
-          ),
-        );
-        return { kind: 'neutral' };
-      case 'language.change': {
-        const target = /spanish|español|espanol|castellano/i.test(r.text) ? 'es' : /english|inglés|ingles/i.test(r.text) ? 'en' : language;
-        await this.d.services.profiles.setLanguage(customer.id, target);
-        info.language = target;
-        await context.sendActivity(t(target, 'languageSet'));
-        return { kind: 'answered' };
-      }
-      case 'human.request':
-        return { kind: 'escalate', reason: 'customer_asked', detail: `asked for a person: "${r.text.slice(0, 80)}"` };
-      case 'complaint':
-        return { kind: 'escalate', reason: 'policy_intent', detail: 'intent complaint is always handled by people' };
-      case OUT_OF_SCOPE:
-      default:
-        return { kind: 'not_understood' };
-    }
+    return answerBuiltIn(context, intent, { services: this.d.services, askedAnythingElse: (c) => this.askedAnythingElse(c) });
   }
 
   /**
@@ -358,43 +262,22 @@ export class MainDialog {
     return true;
   }
 
-  private static readonly ASKED = Symbol('crm.lastQuestion');
-
-  /**
-   * What the bot's previous message asked, read once per turn (a question is answered by the next message only):
-   * taken out of the router's memory on the turn's first call.
-   */
-  async lastQuestion(context: TurnContext): Promise<RouterMemory['lastQuestion']> {
-    if (context.turnState.has(MainDialog.ASKED)) return context.turnState.get(MainDialog.ASKED);
-    const memory = await this.memory.get(context, {});
-    const asked = memory.lastQuestion;
-    delete memory.lastQuestion;
-    context.turnState.set(MainDialog.ASKED, asked);
-    return asked;
+  /** What the bot's previous message asked, read once per turn (routerMemory.ts). */
+  lastQuestion(context: TurnContext): Promise<RouterMemory['lastQuestion']> {
+    return lastQuestion(this.memory, context);
   }
 
   /** The bot's last message asked "Anything else?". */
-  async askedAnythingElse(context: TurnContext): Promise<void> {
-    await this.lastQuestion(context);
-    const memory = await this.memory.get(context, {});
-    memory.lastQuestion = 'anythingElse';
+  askedAnythingElse(context: TurnContext): Promise<void> {
+    return askedAnythingElse(this.memory, context);
   }
+}
 
-  private async greeting(context: TurnContext): Promise<string> {
-    const { customer, language } = turnInfo(context);
-    const name = customer.displayName;
-    if (!name) return t(language, 'welcome');
-    const verifiedEmails = customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value);
-    const open =
-      verifiedEmails.length > 0 ? (await this.d.services.orders.openOrdersFor({ customerId: customer.id, verifiedEmails, proofs: [] }))[0] : undefined;
-    if (open)
-      return t(language, 'welcomeOpenOrder', {
-        name: name.split(' ')[0],
-        order: open.number,
-        status: t(language, open.status === 'shipped' ? 'status_shipped' : 'status_processing'),
-      });
-    return t(language, 'welcomeKnown', { name: name.split(' ')[0] });
-  }
+/** The question a dialog waits on: the dialog that asked, and its innermost prompt. */
+function pendingQuestion(dc: DialogContext): PendingQuestion {
+  let inner = dc;
+  while (inner.child) inner = inner.child;
+  return { dialog: dc.activeDialog?.id, prompt: inner.activeDialog?.id ?? '' };
 }
 
 export { orderStatusText };

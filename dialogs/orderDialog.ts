@@ -53,6 +53,11 @@ export function describeItems(order: Order, language: string): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${t(language, 'and')} ${names[names.length - 1]}`;
 }
 
+/** How likely a sentence at the one-time code question must be another request to leave it (see sentenceElsewhere). */
+const LIKELY_ELSEWHERE = 0.6;
+/** Words of a customer still busy with the code: the code, the e-mail it went to, the inbox it may be in. */
+const ABOUT_THE_CODE = /\b(code|c[oó]digo|e-?mail|mail|correo|inbox|bandeja|spam)\b/iu;
+
 /**
  * Base of every dialog about one order. Its first steps take the order number (from the utterance or asked), then
  * the order itself, but only if it is this customer's: a verified e-mail on it, or, for a visitor nobody vouched
@@ -266,7 +271,7 @@ export abstract class OrderDialog extends ComponentDialog {
    * mode): "ok", "k", "sure whatever" ask once more in so many words; the step after reads the final answer.
    */
   protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
-    const strict = answerOf(step, { strict: true });
+    const strict = answerOf(step, { strict: true, keepIsNo: true });
     if (strict) return step.next(strict);
     // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
@@ -282,7 +287,7 @@ export abstract class OrderDialog extends ComponentDialog {
    * intent ("cancel it" at "Cancel order 55555?") is no new request.
    */
   private newRequest(step: WaterfallStepContext, text: string): boolean {
-    if (answerOf(step)) return false;
+    if (answerOf(step, { keepIsNo: true })) return false;
     if (text.trim().split(/\s+/).length > 3) return true;
     const other = extractOrderNumber(text);
     return (other !== undefined && other !== this.keptOrder(step).number) || this.sureElsewhere(step.context, text);
@@ -295,7 +300,19 @@ export abstract class OrderDialog extends ComponentDialog {
    */
   private leavesCode(context: TurnContext, text: string): boolean {
     if (this.sureElsewhere(context, text)) return true;
+    if (this.sentenceElsewhere(context, text)) return true;
     return extractOrderNumber(text) !== undefined && /\p{L}{2,}/u.test(text) && !/\b(code|c[oó]digo)\b/iu.test(text);
+  }
+
+  /**
+   * A sentence with no digit in it is no code. Read as another request, likely if not sure ("i dont need an agent, just
+   * tell me the refund policy": refund policy 0.73, a person 0.24), it is one, unless it speaks of the code or where it
+   * went ("I never got the email with the code"), which is the customer still at the question.
+   */
+  private sentenceElsewhere(context: TurnContext, text: string): boolean {
+    if (/\d/.test(text) || text.trim().split(/\s+/).length < 4 || ABOUT_THE_CODE.test(text)) return false;
+    const r = turnInfo(context).recognition;
+    return r.score >= LIKELY_ELSEWHERE && r.intent !== OUT_OF_SCOPE && r.intent !== this.ownIntent;
   }
 
   /** A message without digits that the recognizer is sure asks for something else than this dialog does. */
@@ -307,9 +324,9 @@ export abstract class OrderDialog extends ComponentDialog {
 
   /** The final answer to a change's confirmation: only an explicit yes does it. */
   protected finalAnswer(step: WaterfallStepContext): { yes: boolean; end: { outcome?: { kind: 'answered' }; reroute?: boolean } } {
-    const yes = answerOf(step, { strict: true }) === 'yes';
+    const yes = answerOf(step, { strict: true, keepIsNo: true }) === 'yes';
     // A clear answer other than yes ("no", "ok" again) drops the change; anything else is a new request.
-    return { yes, end: answerOf(step) === undefined ? { reroute: true } : { outcome: { kind: 'answered' } } };
+    return { yes, end: answerOf(step, { keepIsNo: true }) === undefined ? { reroute: true } : { outcome: { kind: 'answered' } } };
   }
 
   /** The order the ownership steps produced (the result of the step right after them), kept for later steps. */

@@ -203,3 +203,31 @@ function rest(s: string): string | undefined {
     .trim();
   return r ? r.slice(0, 1000) : undefined;
 }
+
+/**
+ * Words that say the customer is changing the score they gave ("wait actually, 3", "sorry, I meant 4", "make it a
+ * 2", "espera, mejor un 3", "perdón, quise decir 4"). At least one of them must come before the number: a bare "3"
+ * after a rating is more likely something new (an answer, a quantity) than a change of mind.
+ */
+const CORRECTION_SIGNAL =
+  /\b(?:wait|actually|sorry|meant|i mean|make (?:it|that)|change (?:it|that|my rating|the rating) to|espera|perd[oó]n|mejor|en realidad|quise decir|quer[ií]a decir|cambi[ao](?:lo)? a|ponle)\b/i;
+/** What may stand before the number beside those words: fillers and articles only, so "I need 2 refunds" is none. */
+const CORRECTION_FILLER = /^(?:oh|ah|hmm+|um+|no|ok|okay|a|an|un|una|i|it's|its|es|the|rating|score|nota|la|el|to)$/i;
+const CORRECTION_SIGNALS = new RegExp(CORRECTION_SIGNAL.source, 'gi');
+/** What may follow the number: the scale, then the end of the clause. */
+const AFTER_SCORE = /^\s*(?:stars?|estrellas?|\/\s*5|out of 5|de 5|sobre 5)?\s*(?:$|[.,;:!?)\-–—]|(?:and|but|y|pero)\b)/i;
+
+/**
+ * A change of score at the start of a message: the correction words, then a digit from 1 to 5 that ends its clause.
+ * `comment`: the rest of the message (a request, often), or undefined.
+ */
+export function parseRatingCorrection(text: string | undefined): ParsedRating | undefined {
+  const raw = (text ?? '').trim();
+  const m = raw.match(/^([^\d]{0,60}?)(?<![-−+])\b([1-5])(?![\d.,]\d)/u);
+  if (!m || !AFTER_SCORE.test(raw.slice(m[0].length))) return undefined;
+  const lead = m[1];
+  if (!CORRECTION_SIGNAL.test(lead)) return undefined;
+  const leftover = words(lead.replace(CORRECTION_SIGNALS, ' '));
+  if (!leftover.every((w) => CORRECTION_FILLER.test(w))) return undefined;
+  return { score: Number(m[2]), comment: rest(raw.slice(m[0].length).replace(/^\s*(stars?|estrellas?|\/\s*5|out of 5|de 5|sobre 5)/i, '')) };
+}

@@ -1,10 +1,11 @@
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog } from './changeConsentDialog';
+import { ClarifyDialog } from './clarifyDialog';
 import { ContactDetailsDialog } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import { YES_NO_PROMPT } from './dialogResult';
 import { FeedbackDialog } from './feedbackDialog';
-import { ORDER_EMAIL_PROMPT, ORDER_PROMPT } from './orderDialog';
+import { ORDER_EMAIL_PROMPT, ORDER_PROMPT, VERIFY_CODE_PROMPT } from './orderDialog';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
@@ -32,9 +33,10 @@ export const ORDER_DIALOGS = new Set([TrackOrderDialog.id, CancelOrderDialog.id,
 
 /**
  * Prompts that judge a new request themselves: free text (any sentence is an answer: a refund reason, a survey
- * comment), yes/no (the dialog says what it did not do, then the request is routed) and the clarifying choice.
+ * comment), yes/no and the one-time code (the dialog says what it did not do, then the request is routed) and the
+ * clarifying choice.
  */
-export const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, 'clarifyChoice']);
+export const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, VERIFY_CODE_PROMPT, 'clarifyChoice']);
 /**
  * Prompts whose answer has a form, and the entity that is it: anything else the recognizer is sure of is another
  * request ("where is my order 55555" at the question for another order's e-mail).
@@ -43,4 +45,9 @@ export const FORM_PROMPTS = new Map([
   [ORDER_PROMPT, 'orderNumber'],
   [ORDER_EMAIL_PROMPT, 'email'],
 ]);
+/**
+ * Dialogs that read an opt-out at their own question: the consent dialog's question is about it, and a clarifying
+ * question hands anything that is not a pick to the router, which withdraws.
+ */
+export const READS_OPT_OUTS = new Set([ChangeConsentDialog.id, ClarifyDialog.id]);
 export { SURE_ELSEWHERE } from './dialogResult';

@@ -59,3 +59,26 @@ export const SENTIMENT_GENDER_SET: Labelled[] = [
   ['she was really helpful, I am pleased', 'en', 1],
   ['my wife needs the invoice', 'en', 0],
 ];
+
+/**
+ * An outside tester (session 22): everyday complaints that carry no word of feeling (rudeness, nothing delivered,
+ * slowness), in both languages, typed with and without accents, and neutral look-alikes that ask about the same things.
+ */
+export const SENTIMENT_EVERYDAY_SET: Labelled[] = [
+  ['la repartidora fue muy grosera', 'es', -1],
+  ['el mensajero fue bastante maleducado', 'es', -1],
+  ['al final no me llegó nada de lo que pedí', 'es', -1],
+  ['pagué hace dos semanas y no me llego nada', 'es', -1],
+  ['tardaron mucho en traerlo', 'es', -1],
+  ['la tienda tarda mucho en contestar', 'es', -1],
+  ['han tardado mucho con mi devolución', 'es', -1],
+  ['¿cuánto tarda el envío a Sevilla?', 'es', 0],
+  ['¿ha llegado ya mi paquete?', 'es', 0],
+  ['the delivery guy was so rude to me', 'en', -1],
+  ['your driver was really impolite', 'en', -1],
+  ['I paid last week and nothing arrived', 'en', -1],
+  ['the refund took ages', 'en', -1],
+  ['support is taking forever to reply', 'en', -1],
+  ['how long does delivery take to Leeds?', 'en', 0],
+  ['has my parcel arrived yet?', 'en', 0],
+];

@@ -224,6 +224,48 @@ describe('survey answers with more to them', () => {
     expect(await said(queued.id)).toEqual(expect.arrayContaining([praise, complaint]));
   });
 
+  // Outside tester (session 22): after "5" and "thx", a changed score with a request ("wait actually, 3. and i still want
+  // a refund for my order") was all appended to the comment: the score stayed 5 and no refund flow started.
+  test.each([
+    ['en-US', 'thx', 'wait actually, 3. and i still want a refund for my order', /refund/i],
+    ['es-ES', 'gracias', 'espera, mejor un 3. y todavía quiero un reembolso de mi pedido', /reembolso/i],
+  ])('%s: "5", %j, then %j: the score becomes 3 and the request is handled in a new chat', async (locale, thanks, text, topic) => {
+    const { chat, closedId } = await closedChat(locale);
+    await chat.say('5');
+    await chat.say(thanks);
+    const turn = await chat.say(text);
+    expect(turn.replies[0]).toMatch(thanked);
+    // Handled as a request: the model reads it as a refund request or status, and the bot asks which.
+    expect([...turn.replies.slice(1), ...turn.lastButtons].join(' | ')).toMatch(topic);
+    const closed = await running.app.store.getConversation(closedId);
+    expect(closed).toMatchObject({ state: 'closed', satisfaction: { score: 3 } });
+    expect(closed!.satisfaction!.comment ?? '').not.toMatch(topic);
+    const next = await chat.conversation();
+    expect(next.id).not.toBe(closedId);
+    expect(await said(next.id)).toEqual([text]);
+  });
+
+  test.each([
+    ['en-US', 'wait actually, 3', 3],
+    ['es-ES', 'perdón, quise decir 4', 4],
+  ])('%s: a changed score alone (%j) after the rating replaces it and opens nothing new', async (locale, text, score) => {
+    const { chat, closedId } = await closedChat(locale);
+    await chat.say('2, the agent was slow');
+    expect((await chat.say(text)).replies).toEqual([expect.stringMatching(thanked)]);
+    expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score, comment: 'the agent was slow' } });
+    expect((await chat.conversation()).id).toBe(closedId);
+  });
+
+  test('a request after the rating that the model reads as one of two business intents is a request, not comment', async () => {
+    const { chat, closedId } = await closedChat('en-US');
+    await chat.say('5');
+    const turn = await chat.say('and i still want a refund for my order');
+    expect([...turn.replies, ...turn.lastButtons].join(' | ')).toMatch(/refund/i);
+    expect(await running.app.store.getConversation(closedId)).toMatchObject({ state: 'closed', satisfaction: { score: 5 } });
+    expect((await running.app.store.getConversation(closedId))!.satisfaction!.comment).toBeUndefined();
+    expect((await chat.conversation()).id).not.toBe(closedId);
+  });
+
   test('the dashboard\'s "none" bar counts what its not-understood list counts: survey answers are in neither (review 21)', async () => {
     const { chat } = await closedChat('en-US');
     await chat.say('4');

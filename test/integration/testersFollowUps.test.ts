@@ -29,7 +29,8 @@ const NAMES_AGENT = 'call me Alex Agente';
 describe('outside testers: consent answers, a told "stop", names, confirmations and "Did you mean"', () => {
   const outbox = new CodeOutbox();
   afterAll(() => outbox.remove());
-  const ctx = appWithChannel({ VERIFY_OUTBOX_FILE: outbox.file }, async () => ({
+  // Many tests here ask a code for the same address: the hourly limit per address is not what they test.
+  const ctx = appWithChannel({ VERIFY_OUTBOX_FILE: outbox.file, VERIFY_CODES_PER_HOUR: '1000' }, async () => ({
     recognizer: new ScriptedRecognizer(await sharedRecognizer(), {
       [ABOUT_OFFERS]: { intent: 'consent.change', score: 0.97 },
       [ABOUT_OFFERS_ES]: { intent: 'consent.change', score: 0.97, language: 'es' },
@@ -241,20 +242,73 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     ['es-ES', 'cancela mi pedido 55555', SHORT_REQUEST_ES, /sin el código no he cambiado el pedido 55555/, /correo electrónico de tu cuenta/],
     // A sentence naming another order (a tester, session 6): it was asked for the code again.
     ['en-US', 'cancel my order 67890', 'where is my order 24680?', /without the code I have not changed order 67890/, /24680/],
+    // A tester (session 22): a sentence the model reads as likely, not sure, was asked for the code again; a sure one
+    // left the question without saying that nothing changed.
+    ['en-US', 'cancel my order 55555', 'i dont need an agent, just tell me the refund policy', /without the code I have not changed order 55555/, /refund/i],
+    ['en-US', 'cancel my order 55555', 'what is your refund policy', /without the code I have not changed order 55555/, /refund/i],
+    [
+      'es-ES',
+      'cancela mi pedido 55555',
+      'no necesito un agente, solo dime la política de reembolsos',
+      /sin el código no he cambiado el pedido 55555/,
+      /reembolso/i,
+    ],
   ])('%s: the same at the one-time code question', async (locale, ask, request, kept, handled) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });
     await chat.say(ask);
     expect(said(await chat.say(ask.endsWith('67890') ? 'ben@example.com' : 'ana@example.com'))).toMatch(/6-digit code|código de 6 cifras/);
     const turn = await chat.say(request);
     expect(said(turn)).toMatch(kept);
-    expect(said(turn)).toMatch(handled);
+    expect([said(turn), ...turn.lastButtons].join(' | ')).toMatch(handled);
     expect(said(turn)).not.toMatch(/Please type the 6-digit code|Escribe el código de 6 cifras/);
+  });
+
+  // A tester (session 22): "ok cancel it" right after an order's status got "Great! What can I do for you?".
+  test.each([
+    ['en-US', 'where is my order 55555', 'ok cancel it', /order 55555/, /Cancel order 55555/],
+    ['es-ES', 'dónde está mi pedido 55555', 'vale, cancélalo', /pedido 55555/, /Cancelo el pedido 55555/],
+  ])('%s: %j, its status, then %j cancels that order (its code, then its confirmation)', async (locale, ask, cancel, named, confirm) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    expect(said(await chat.say('ana@example.com'))).toMatch(/55555/);
+    const turn = await chat.say(cancel);
+    expect(said(turn)).not.toMatch(/Great!|Genial/);
+    expect(said(turn)).toMatch(named);
+    expect(said(turn)).toMatch(/6-digit code|código de 6 cifras/);
+    expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(confirm);
+  });
+
+  // A tester (session 22): "no actually keep it" at "Cancel order 55555?" was a new request ("A problem signing up?").
+  test.each([
+    ['en-US', 'cancel my order 55555', 'no actually keep it', /did not cancel order 55555/],
+    ['es-ES', 'cancela mi pedido 55555', 'mantenlo', /no he cancelado el pedido 55555/],
+    ['es-ES', 'cancela mi pedido 55555', 'no, mejor déjalo', /no he cancelado el pedido 55555/],
+  ])('%s: %j, then %j at its confirmation keeps the order, with nothing else suggested', async (locale, ask, keep, kept) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    await chat.say(ask);
+    await chat.say('ana@example.com');
+    expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(/Cancel order 55555|Cancelo el pedido 55555/);
+    const turn = await chat.say(keep);
+    expect(turn.replies).toEqual([expect.stringMatching(kept)]);
+    expect(turn.lastButtons).toEqual([]);
+  });
+
+  test.each([
+    ['en-US', 'I want to delete my account', 'no actually keep it', /your account stays as it is/],
+    ['es-ES', 'quiero borrar mi cuenta', 'mantenla', /tu cuenta se queda como está/],
+  ])('%s: %j, then %j keeps the account', async (locale, ask, keep, kept) => {
+    const chat = new Chat(running, { serviceUrl: channel.url, locale });
+    expect(said(await chat.say(ask))).toMatch(/delete your account|borrar tu cuenta/);
+    const turn = await chat.say(keep);
+    expect(turn.replies).toEqual([expect.stringMatching(kept)]);
+    expect((await chat.conversation()).state).not.toBe('queued');
   });
 
   test.each([
     ['en-US', 'cancel my order 67890', 'ben@example.com', 'my code is 12345'],
     ['es-ES', 'cancela mi pedido 67890', 'ben@example.com', 'el código es 12345'],
-  ])('%s: a number said to be the code, with a digit missing, is asked for again (no order question)', async (locale, ask, email, mistyped) => {
+    ['en-US', 'cancel my order 67890', 'ben@example.com', 'i never got the email with the code'],
+  ])('%s: a number said to be the code, with a digit missing, or words about the code, is asked for again', async (locale, ask, email, mistyped) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });
     await chat.say(ask);
     expect(said(await chat.say(email))).toMatch(/6-digit code|código de 6 cifras/);

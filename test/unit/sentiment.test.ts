@@ -1,5 +1,5 @@
 import { lexiconSentiment } from '../../nlu/sentiment';
-import { SENTIMENT_GENDER_SET, SENTIMENT_SET } from '../../nlu/sentimentEval';
+import { SENTIMENT_EVERYDAY_SET, SENTIMENT_GENDER_SET, SENTIMENT_SET } from '../../nlu/sentimentEval';
 
 describe('sentiment lexicon with negation and intensifiers', () => {
   test.each([
@@ -48,7 +48,20 @@ describe('sentiment lexicon with negation and intensifiers', () => {
     expect(lexiconSentiment('excelente servicio, muchas gracias', 'es')).toBeGreaterThan(0.5);
   });
 
-  test.each([...SENTIMENT_SET, ...SENTIMENT_GENDER_SET])('labelled: %s (%s) → %d', (text, lang, gold) => {
+  // An outside tester (session 22): these scored 0.00.
+  test.each([
+    ['el repartidor fue muy grosero conmigo', 'es'],
+    ['no me llegó nada', 'es'],
+    ['no me llego nada', 'es'],
+    ['tardaron mucho', 'es'],
+    ['the courier was rude', 'en'],
+    ['nothing arrived', 'en'],
+    ['took ages', 'en'],
+  ])('an everyday complaint is negative: %s (%s)', (text, lang) => {
+    expect(lexiconSentiment(text, lang)).toBeLessThan(-0.3);
+  });
+
+  test.each([...SENTIMENT_SET, ...SENTIMENT_GENDER_SET, ...SENTIMENT_EVERYDAY_SET])('labelled: %s (%s) → %d', (text, lang, gold) => {
     const s = lexiconSentiment(text, lang);
     expect(s > 0.05 ? 1 : s < -0.05 ? -1 : 0).toBe(gold);
   });
