@@ -55,6 +55,7 @@ export function givenName(text: string): GivenName | undefined {
   return intro ? nameAfter(text, 0, intro[0].length, true) : undefined;
 }
 
+/** The name after a phrase ending at `start`; `cut` is where the text kept before the phrase ends (in `rest`). */
 function nameAfter(text: string, cut: number, start: number, introduction: boolean): GivenName | undefined {
   const tail = text.slice(start);
   const words = (WORDS.exec(tail)?.[0] ?? '').split(/\s+/).filter(Boolean);
