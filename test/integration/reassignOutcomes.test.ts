@@ -139,10 +139,15 @@ describe('reassignment outcomes', () => {
     const sue = await staff({ name: 'Sue Watcher', role: 'supervisor' });
     const cal = await staff({ name: 'Cal Queue', capacity: 5 });
     const admin = await createStaff(running.app, { role: 'admin' });
+    type Delta = { added: { channelConversationId: string }[]; removed: string[]; reasons?: Record<string, string> };
+    const leaves = (socket: Socket, id: string) => nextEvent<Delta>(socket, 'queue:changed', (d) => d.removed.includes(id));
+    // Consoles list a chat once their queue feed read it (changes are gathered for 25 ms): a chat erased before any
+    // console listed it leaves nothing to remove, so both chats are first seen listed.
+    const listed = (socket: Socket, conv: string) => nextEvent<Delta>(socket, 'queue:changed', (d) => d.added.some((c) => c.channelConversationId === conv));
+    const shown = [listed(sue.socket, 'queue-erased'), listed(cal.socket, 'queue-erased'), listed(sue.socket, 'queue-claimed')];
     const queued = await queuedChat('queue-erased');
     const taken = await queuedChat('queue-claimed');
-    type Delta = { removed: string[]; reasons?: Record<string, string> };
-    const leaves = (socket: Socket, id: string) => nextEvent<Delta>(socket, 'queue:changed', (d) => d.removed.includes(id));
+    await Promise.all(shown);
     const seen = [leaves(sue.socket, queued), leaves(cal.socket, queued)];
     const customerId = (await running.app.store.getConversation(queued))!.customerId;
     const r = await fetch(`${running.url}/api/customers/${customerId}/erase`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } });
