@@ -91,7 +91,7 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
 }
 
 /** Refusals a turn may end with that the channel should see as they are (the rest of 4xx are the bot's own failure). */
-const PASSED_THROUGH = new Set<ErrorCode>(['RATE_LIMITED', 'OUTBOUND_URL_UNTRUSTED', 'MESSAGE_TOO_LONG', 'BOT_CHANNEL_FORBIDDEN']);
+const PASSED_THROUGH = new Set<ErrorCode>(['RATE_LIMITED', 'OUTBOUND_URL_UNTRUSTED', 'MESSAGE_TOO_LONG', 'BOT_CHANNEL_FORBIDDEN', 'IDEMPOTENCY_KEY_REUSED']);
 
 /** Bot Framework channels sign with RSA keys they publish under a key id. */
 function plausibleChannelToken(header: string): boolean {

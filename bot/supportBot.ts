@@ -1,3 +1,4 @@
+import { AppError } from '../core/errors';
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
@@ -129,6 +130,9 @@ export class SupportBot {
     // A retried activity is stored once (the store's exactly-once append) and answered again only when the attempt
     // that stored it failed (turnRetry.ts).
     const retried = !created;
+    // The channel's id of a message names that message: the same id with other words is no retry, and answering it as
+    // one would drop the new words without a word (Web Chat's clientActivityID, a connector's activity id).
+    if (retried && (message.text ?? '') !== (text ?? '')) throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (retried && !(await failedBefore(this.d, message))) return;
     try {
       await this.answer(context, { customer, conversation, newConversation, text, attachments, recognition, closedReply, message, retried });

@@ -6,7 +6,7 @@
 import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, online, request as ask } from '../helpers/consoleClient';
-import { startSecurityApp, until } from './helpers';
+import { request, startSecurityApp, until } from './helpers';
 
 test('an agent message id reused with other text is refused; the retry with the same text is the first message', async () => {
   const channel = await new ChannelServer().start();
@@ -40,5 +40,37 @@ test('an agent message id reused with other text is refused; the retry with the 
   } finally {
     await s.stop();
     await channel.stop();
+  }
+});
+
+test("a customer's message id reused with other words is refused on both customer paths; the same words are a retry", async () => {
+  const s = await startSecurityApp();
+  try {
+    // Web chat: the page's clientActivityID names a message.
+    const session = (await request(`${s.url}/chat/session`, { body: {} })).body;
+    const webchat = (text: string) =>
+      request(`${s.url}/v3/directline/conversations/${session.conversationId}/activities`, {
+        headers: { authorization: `Bearer ${session.token}` },
+        body: { type: 'message', text, channelData: { clientActivityID: 'same-id' } },
+      });
+    expect((await webchat('where is my order 12345')).status).toBe(200);
+    expect((await webchat('where is my order 12345')).status).toBe(200);
+    const reused = await webchat('I want to talk to a human');
+    expect([reused.status, reused.body.error?.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    const wc = (await s.app.store.findConversationByChannel('webchat', session.conversationId!))!;
+    expect((await s.app.store.listMessages(wc.id)).filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['where is my order 12345']);
+    expect((await s.app.store.getConversation(wc.id))?.state).toBe('bot');
+
+    // A Bot Framework channel: the activity id names a message.
+    const activity = (text: string) => messageActivity({ id: 'bf-same-id', conversation: { id: 'reuse-bf' }, from: { id: 'reuse-bf-user' }, text });
+    expect((await post(s.url, activity('what are your opening hours'))).status).toBe(200);
+    expect((await post(s.url, activity('what are your opening hours'))).status).toBe(200);
+    const other = await post(s.url, activity('I want to talk to a human'));
+    expect([other.status, (other.body as { error?: { code?: string } })?.error?.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    const bf = (await s.app.store.findConversationByChannel('test', 'reuse-bf'))!;
+    expect((await s.app.store.listMessages(bf.id)).filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['what are your opening hours']);
+    expect((await s.app.store.getConversation(bf.id))?.state).toBe('bot');
+  } finally {
+    await s.stop();
   }
 });
