@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { messageActivity, post } from '../helpers/activities';
 import { describeBrowser, launch, signInConsole } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { OWN_SWEEP_OFF, startTestApp, type RunningApp } from '../helpers/testApp';
 
 const PASSWORD = 'correct horse battery';
 
@@ -22,7 +22,7 @@ describeBrowser('console list counts follow the queue', () => {
     browser = await launch();
   });
   beforeEach(async () => {
-    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '300' });
+    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '300', QUEUE_SWEEP_SECONDS: OWN_SWEEP_OFF });
   });
   afterEach(async () => {
     await running?.stop();

@@ -16,6 +16,12 @@ export interface RunningApp {
 }
 
 /** Builds the real app on a fresh embedded store in a temp dir, listening on port 0. */
+/**
+ * QUEUE_SWEEP_SECONDS for suites that run the queue's sweep themselves at chosen times: the app's own sweep, at the
+ * real time, would otherwise now and then take a notice or an offer the suite's sweep expects to make.
+ */
+export const OWN_SWEEP_OFF = '86400';
+
 export async function startTestApp(env: Record<string, string> = {}, deps: AppDeps = {}): Promise<RunningApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-app-'));
   const config = loadConfig({

@@ -3,7 +3,7 @@ import type { ConversationView, QueueSnapshot } from '../../agent-console/server
 import { createStaff, online, request } from '../helpers/consoleClient';
 import { say, startConversation, StreamClient, webChatSession, type WebChatSession } from '../helpers/directLineStream';
 import { storedConversation } from '../helpers/storedConversation';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { OWN_SWEEP_OFF, startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
  * Chats whose customer had gone (the web chat page closed, never back) still counted ahead of everyone in the queue:
@@ -14,7 +14,7 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
 describe('queued customers who have gone', () => {
   let running: RunningApp;
   beforeEach(async () => {
-    running = await startTestApp({ QUEUE_AWAY_SECONDS: '30', QUEUE_IDLE_AWAY_SECONDS: '3600' });
+    running = await startTestApp({ QUEUE_AWAY_SECONDS: '30', QUEUE_IDLE_AWAY_SECONDS: '3600', QUEUE_SWEEP_SECONDS: OWN_SWEEP_OFF });
     for (const u of await running.app.store.listUsers()) await running.app.store.updateUser(u.id, { presence: 'offline' });
   });
   afterEach(async () => running.stop());

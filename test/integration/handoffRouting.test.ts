@@ -3,13 +3,13 @@ import { withinBusinessHours } from '../../handoff/handoffService';
 import { messageActivity, post, say } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
 import { createStaff } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { OWN_SWEEP_OFF, startTestApp, type RunningApp } from '../helpers/testApp';
 
 describe('routing, offers and queue notices', () => {
   let running: RunningApp;
   let channel: ChannelServer;
   beforeAll(async () => {
-    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '30' });
+    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '30', QUEUE_SWEEP_SECONDS: OWN_SWEEP_OFF });
     channel = await new ChannelServer().start();
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Conversation } from '../../models/records';
 import { createStaff } from '../helpers/consoleClient';
 import { storedConversation } from '../helpers/storedConversation';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { OWN_SWEEP_OFF, startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
  * A chat got six "You are number 1 in the queue" notices in 4 minutes, the estimate flipping between "about 2 min",
@@ -14,7 +14,7 @@ describe('queue notices', () => {
   const at = (seconds: number) => new Date(start + seconds * 1000);
 
   beforeEach(async () => {
-    running = await startTestApp({ QUEUE_NOTICE_QUIET_SECONDS: '600' });
+    running = await startTestApp({ QUEUE_NOTICE_QUIET_SECONDS: '600', QUEUE_SWEEP_SECONDS: OWN_SWEEP_OFF });
     for (const u of await running.app.store.listUsers()) await running.app.store.updateUser(u.id, { presence: 'offline' });
   });
   afterEach(async () => running.stop());

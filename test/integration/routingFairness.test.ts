@@ -3,7 +3,7 @@ import { formatWaitRange } from '../../handoff/handoffService';
 import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, nextEvent, online, request, type Staff } from '../helpers/consoleClient';
-import { startTestApp, type RunningApp } from '../helpers/testApp';
+import { OWN_SWEEP_OFF, startTestApp, type RunningApp } from '../helpers/testApp';
 
 /**
  * What an outside tester found on the running product (issues 16 and 17), reproduced from outside: real HTTP on port
@@ -18,7 +18,7 @@ describe('routing after declines, availability and reassignment to someone absen
   const sockets: Socket[] = [];
   beforeEach(async () => {
     channel = await new ChannelServer().start();
-    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '60', OFFER_COOLDOWN_SECONDS: '120' });
+    running = await startTestApp({ OFFER_TIMEOUT_SECONDS: '60', OFFER_COOLDOWN_SECONDS: '120', QUEUE_SWEEP_SECONDS: OWN_SWEEP_OFF });
   });
   afterEach(async () => {
     sockets.splice(0).forEach((s) => s.disconnect());
