@@ -97,6 +97,25 @@ export class GroupCommit {
     private readonly options: GroupCommitOptions = {},
   ) {}
 
+  /**
+   * WAL mode is kept in the file, so only the first opener of a new file switches it. Two processes opening a new file
+   * together can each hold a read lock while wanting the write lock the switch needs; SQLite then answers SQLITE_BUSY
+   * at once instead of calling the busy handler (waiting could never end), so the switch is tried again, briefly
+   * blocking (this is the store's start), within the same 5 s a writer would wait.
+   */
+  private enableWal(): void {
+    const deadline = Date.now() + 5000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.database.pragma('journal_mode = WAL');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(100, 5 * attempt));
+      }
+    }
+  }
+
   get db(): Database.Database {
     return this.database;
   }
@@ -112,7 +131,7 @@ export class GroupCommit {
     // another one may hold for a moment. Writers wait for each other this long (a group commit holds the lock for
     // one turn of its event loop, or one fsync); past it a write fails with STORE_UNAVAILABLE, never half done.
     this.database.pragma('busy_timeout = 5000');
-    this.database.pragma('journal_mode = WAL');
+    this.enableWal();
     // SQLite itself never fsyncs a commit (NORMAL keeps the WAL consistent: frames are checksummed, checkpoints
     // sync). Under 'full' this store fsyncs the WAL itself, on libuv's thread pool, and acknowledges a write only
     // after that: the same guarantee as SQLite's FULL (an acknowledged write survives power loss) without
