@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
@@ -28,7 +29,12 @@ describe('T20 attachment safety', () => {
   let outsider: Staff;
   const sockets: Socket[] = [];
 
+  // This process's temporary directory, its own: the check that a refused upload leaves no temporary file reads it,
+  // and the shared /tmp gets files from every other process (Chromium's, other suites').
+  const ownTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-t20-'));
+  const tmpBeforeSuite = process.env.TMPDIR;
   beforeAll(async () => {
+    process.env.TMPDIR = ownTmp;
     // Many visitors from one address here: the session and message limits are T25's matter.
     s = await startSecurityApp({ ATTACHMENT_MAX_BYTES: String(MAX), RATE_LIMIT_IP_WEBCHAT_SESSIONS: '500/600', RATE_LIMIT_IP_MESSAGES: '5000/60' });
     trap = await new Trap().start();
@@ -67,6 +73,9 @@ describe('T20 attachment safety', () => {
     await trap.stop();
     await channel.stop();
     await s.stop();
+    if (tmpBeforeSuite === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpBeforeSuite;
+    fs.rmSync(ownTmp, { recursive: true, force: true });
   });
 
   async function heldChat() {
@@ -81,7 +90,7 @@ describe('T20 attachment safety', () => {
       raw: body.raw,
       headers: { 'content-type': body.type, authorization: `Bearer ${v.token}` },
     });
-  const tmpFiles = () => new Set(fs.readdirSync(os.tmpdir()));
+  const tmpFiles = () => new Set(fs.readdirSync(ownTmp));
   /** Nothing of a refused upload is kept: no file, no message carrying it. */
   const expectNothingStored = async (conversationId: string, messagesBefore: number) => {
     expect(await s.app.store.listAttachments(conversationId)).toEqual([]);
