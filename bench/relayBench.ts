@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { positiveNumber, runCli } from '../core/cliArgs';
+import { positiveNumber, runCli, UsageError } from '../core/cliArgs';
 import { channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
 import { Child } from './webchatHarness';
 import { printTimelines, timelines, type ClientRelay, type RelayTimeline } from './relayTimeline';
@@ -24,6 +24,44 @@ const ROUNDS = 2;
 const IN_FLIGHT = 4;
 /** Relays sent before measuring (JIT, the recognizer's first entity extraction), not counted. */
 const WARM_UP = 20;
+
+/**
+ * How the channel posts a customer's activity: `http` (default), node's own HTTP client on a kept-alive connection, as
+ * cheap as the floor's Socket.IO client; `fetch`, the client this section used until 2026-11-30 (undici: on this
+ * machine about 0.35 ms more per request at p50 and a tail of its own, spent in the bench's process, not the server's).
+ */
+export type ChannelClient = 'http' | 'fetch';
+
+/** Posts one customer activity to the app's /api/messages and resolves once answered (rejects on a status not 2xx). */
+function channelPoster(url: string, channelUrl: string, client: ChannelClient): { post: (conv: string, text: string) => Promise<unknown>; close: () => void } {
+  if (client === 'fetch') return { post: channelPost(url, channelUrl), close: () => undefined };
+  const agent = new http.Agent({ keepAlive: true });
+  const target = new URL('/api/messages', url);
+  const post = (conv: string, text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({
+        type: 'message',
+        id: `${conv}-${text}`,
+        channelId: 'bench',
+        serviceUrl: channelUrl,
+        conversation: { id: conv },
+        from: { id: `u-${conv}` },
+        recipient: { id: 'bot' },
+        text,
+      });
+      const req = http.request(
+        target,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`POST /api/messages answered ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { post, close: () => agent.destroy() };
+}
 
 interface Stats {
   cpuMs: number;
@@ -62,12 +100,14 @@ export interface RelayOptions {
   inFlight?: number;
   /** Sampled after each measured relay (in flight 1 only): the floor under the same disk and load (relayFloor.ts). */
   floor?: Floor;
+  /** The channel's HTTP client (default http). */
+  client?: ChannelClient;
 }
 
 export async function relayRun(
   dir: string,
   script = 'relayServer.js',
-  { profile, timeline = false, inFlight = 1, floor }: RelayOptions = {},
+  { profile, timeline = false, inFlight = 1, floor, client = 'http' }: RelayOptions = {},
 ): Promise<RelayRun> {
   if ((timeline || floor) && inFlight > 1) throw new Error('a timeline and the floor are read one relay at a time (in flight 1)');
   // A local channel that receives what the connector sends to serviceUrl.
@@ -85,6 +125,7 @@ export async function relayRun(
   const channelUrl = await listen(channel);
   const server = new Child(script, ['app', dir, String(AGENTS), ...(timeline ? ['trace'] : [])]);
   const sockets: Socket[] = [];
+  let closeChannel = () => undefined as void;
   try {
     const { url, agents } = JSON.parse(await server.line()) as { url: string; agents: { id: string; token: string }[] };
     for (const a of agents) {
@@ -93,7 +134,9 @@ export async function relayRun(
       await socket.emitWithAck('presence:set', { presence: 'online' });
       sockets.push(socket);
     }
-    const post = channelPost(url, channelUrl);
+    const poster = channelPoster(url, channelUrl, client);
+    closeChannel = poster.close;
+    const post = poster.post;
     const held: { conv: string; id: string; socket: Socket }[] = [];
     for (let i = 0; i < HELD; i++) {
       const conv = `relay-${i}`;
@@ -179,6 +222,7 @@ export async function relayRun(
     };
   } finally {
     sockets.forEach((s) => s.disconnect());
+    closeChannel();
     await server.stop();
     channel.close();
   }
@@ -224,9 +268,11 @@ export async function relayLatency({ dir, rows, results }: BenchSink): Promise<v
   results.relay = r;
 }
 
-const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--rounds N] [--profile DIR] [--timeline FILE] [--in-flight N]
+const USAGE = `usage: node dist/bench/relayBench.js [--model-cache FILE] [--servers A.js,B.js] [--channel http,fetch] [--rounds N] [--profile DIR] [--timeline FILE] [--in-flight N]
   (after npm run build) the "relay" section of npm run bench alone. --model-cache: a trained model to start from
   (else it trains); --servers: relayServer.js of several builds, run in alternating rounds (default this build's);
+  --channel: the channel's HTTP client, http (default: node's, kept alive) or fetch (undici, used before 2026-11-30),
+  several alternate with the servers;
   --rounds: rounds per build (default 1); --profile: a CPU profile of each server's first round of relays, into DIR;
   --timeline: each relay's steps on the server (bench/relayTrace.ts), their percentiles and the slowest relays printed
   per build, all timelines written to FILE as JSON (a previous build needs this build's bench/relayServer.js and
@@ -252,6 +298,7 @@ if (require.main === module) {
         profile: { type: 'string' },
         timeline: { type: 'string' },
         'in-flight': { type: 'string' },
+        channel: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -262,23 +309,28 @@ if (require.main === module) {
     }
     const rounds = positiveNumber('rounds', values.rounds, 1);
     const inFlight = positiveNumber('in-flight', values['in-flight'], 1);
-    const servers = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
+    const scripts = values.servers ? values.servers.split(',').map((s) => path.resolve(s)) : [path.join(__dirname, 'relayServer.js')];
+    const clients = (values.channel ?? 'http').split(',');
+    for (const c of clients) if (c !== 'http' && c !== 'fetch') throw new UsageError(`--channel: http or fetch, not ${c}`);
+    // Each server with each channel client, in alternating rounds; named by the script, and the client when several.
+    const servers = scripts.flatMap((script) => clients.map((client) => ({ script, client: client as ChannelClient })));
+    const label = (s: (typeof servers)[number]) => (clients.length > 1 ? `${s.script} [${s.client}]` : s.script);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
     try {
       if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));
-      const runs = new Map<string, RelayRun[]>(servers.map((s) => [s, []]));
+      const runs = new Map<string, RelayRun[]>(servers.map((s) => [label(s), []]));
       // One floor (this build's) for every build, sampled between their relays: each build beside the floor it met.
       const floor = inFlight === 1 ? await Floor.start(dir) : undefined;
       try {
         for (let i = 0; i < rounds; i++) {
           for (const s of servers) {
             const profile = values.profile && path.resolve(values.profile, `relay-${servers.indexOf(s)}-${i + 1}.cpuprofile`);
-            const run = await relayRun(dir, s, { profile, timeline: Boolean(values.timeline), inFlight, floor });
-            runs.get(s)!.push(run);
+            const run = await relayRun(dir, s.script, { profile, timeline: Boolean(values.timeline), inFlight, floor, client: s.client });
+            runs.get(label(s))!.push(run);
             const x = summary(run.customerToAgent);
             const f = run.floor && floorSummary(run.floor);
             process.stdout.write(
-              `round ${i + 1} ${s}: p50/p95/p99 ${pcts(x)} ms${f ? ` (floor ${pcts(f.durable)})` : ''}, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
+              `round ${i + 1} ${label(s)}: p50/p95/p99 ${pcts(x)} ms${f ? ` (floor ${pcts(f.durable)})` : ''}, server CPU ${run.serverCpuMsPerRelay} ms/msg, GC ${run.serverGcMsPerRelay} ms/msg\n`,
             );
           }
         }
