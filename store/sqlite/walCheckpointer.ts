@@ -25,24 +25,27 @@ db.pragma('busy_timeout = 1000');
 const header = Buffer.alloc(100);
 const u32 = (at) => (os.endianness() === 'LE' ? header.readUInt32LE(at) : header.readUInt32BE(at));
 let shm;
-/** Frames of the WAL not yet copied back, or -1 when the header cannot be read (then time alone decides). */
-function waiting() {
+/** Frames in the WAL and those not yet copied back; waiting -1 when the header cannot be read (then time alone decides). */
+function wal() {
   try {
     shm ??= fs.openSync(workerData.file + '-shm', 'r');
-    if (fs.readSync(shm, header, 0, 100, 0) < 100) return -1;
-    const n = u32(16) - u32(96);
-    return n >= 0 ? n : -1;
+    if (fs.readSync(shm, header, 0, 100, 0) < 100) return { frames: 0, waiting: -1 };
+    const frames = u32(16);
+    const n = frames - u32(96);
+    return { frames, waiting: n >= 0 ? n : -1 };
   } catch {
-    return -1;
+    return { frames: 0, waiting: -1 };
   }
 }
 let since;
 const timer = setInterval(() => {
   const now = Date.now();
-  const n = waiting();
-  if (n === 0) return void (since = undefined);
+  const { frames, waiting } = wal();
+  if (waiting === 0) return void (since = undefined);
   since ??= now;
-  if (n < workerData.frames && now - since < workerData.maxAgeMs) return;
+  // Past restartFrames the WAL did not start over (a commit came during each checkpoint): copy on every tick until one
+  // ends with nothing left, so the next commit restarts it before SQLite's own checkpoint does on the event loop.
+  if (waiting < workerData.frames && now - since < workerData.maxAgeMs && frames < workerData.restartFrames) return;
   since = undefined;
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
@@ -64,6 +67,12 @@ export interface CheckpointPolicy {
   frames?: number;
   /** A page waits at most about this long before it is copied back, ms. */
   maxAgeMs?: number;
+  /**
+   * Frames in the WAL (copied or not) past which the worker copies on every tick until the WAL starts over: the writer
+   * restarts it only when everything was copied, and with commits every few milliseconds a checkpoint often ends with
+   * a few frames left. Half of SQLite's own mark (20,000), where it would checkpoint inside a commit.
+   */
+  restartFrames?: number;
   /** How often the worker looks, ms. */
   tickMs?: number;
 }
@@ -74,8 +83,11 @@ export class WalCheckpointer {
   /** The last error the worker reported (the safety-net checkpoint covers for it); for diagnostics and tests. */
   lastError: string | undefined;
 
-  constructor(file: string, { frames = 4000, maxAgeMs = 2000, tickMs = 100 }: CheckpointPolicy = {}) {
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, frames, maxAgeMs, tickMs, driver: require.resolve('better-sqlite3') } });
+  constructor(file: string, { frames = 4000, maxAgeMs = 2000, restartFrames = 10_000, tickMs = 100 }: CheckpointPolicy = {}) {
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { file, frames, maxAgeMs, restartFrames, tickMs, driver: require.resolve('better-sqlite3') },
+    });
     this.worker.on('message', (m: { error?: string }) => {
       if (m.error) this.lastError = m.error;
     });

@@ -56,7 +56,7 @@ afterEach(async () => {
 });
 
 test('the header read says how many pages wait: what SQLite itself reports', () => {
-  const { db, file } = store({ frames: 1_000_000, maxAgeMs: 3_600_000 });
+  const { db, file } = store({ frames: 1_000_000, maxAgeMs: 3_600_000, restartFrames: 1_000_000 });
   write(db, 40);
   const n = waiting(file);
   expect(n).toBeGreaterThanOrEqual(40);
@@ -66,8 +66,8 @@ test('the header read says how many pages wait: what SQLite itself reports', () 
 });
 
 test('pages below the mark wait; past it they are copied back, without waiting for the age', async () => {
-  const few = store({ frames: 400, maxAgeMs: 3_600_000, tickMs: 5 });
-  const many = store({ frames: 400, maxAgeMs: 3_600_000, tickMs: 5 });
+  const few = store({ frames: 400, maxAgeMs: 3_600_000, restartFrames: 1_000_000, tickMs: 5 });
+  const many = store({ frames: 400, maxAgeMs: 3_600_000, restartFrames: 1_000_000, tickMs: 5 });
   write(few.db, 100);
   write(many.db, 500);
   await until(() => waiting(many.file) === 0);
@@ -78,7 +78,7 @@ test('pages below the mark wait; past it they are copied back, without waiting f
 });
 
 test('a few pages are copied back once they have waited the age, and so is what comes after', async () => {
-  const { db, file } = store({ frames: 1_000_000, maxAgeMs: 50, tickMs: 5 });
+  const { db, file } = store({ frames: 1_000_000, maxAgeMs: 50, restartFrames: 1_000_000, tickMs: 5 });
   write(db, 3);
   await until(() => waiting(file) === 0);
   expect(waiting(file)).toBe(0);
@@ -86,4 +86,39 @@ test('a few pages are copied back once they have waited the age, and so is what 
   expect(waiting(file)).toBeGreaterThan(0);
   await until(() => waiting(file) === 0);
   expect(waiting(file)).toBe(0);
+});
+
+/** Frames in the WAL since it last started over, copied or not. */
+function walFrames(file: string): number {
+  const header = Buffer.alloc(20);
+  const fd = fs.openSync(`${file}-shm`, 'r');
+  try {
+    fs.readSync(fd, header, 0, 20, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return header.readUInt32LE(16);
+}
+
+test('a WAL that did not start over past restartFrames is copied back whatever waits, and then starts over', async () => {
+  const { db, file } = store({ frames: 1_000_000, maxAgeMs: 3_600_000, restartFrames: 300, tickMs: 5 });
+  // Copied back now and then, each time but the last few pages (a commit came meanwhile: here, a reader's snapshot
+  // stops the copy short of them), so the writer never finds everything copied and the WAL keeps growing.
+  const reader = new Database(file);
+  for (let i = 0; i < 4; i++) {
+    write(db, 100);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM t').get();
+    write(db, 2);
+    db.pragma('wal_checkpoint(PASSIVE)');
+    reader.exec('COMMIT');
+  }
+  reader.close();
+  const frames = walFrames(file);
+  expect(frames).toBeGreaterThanOrEqual(300);
+  await until(() => waiting(file) === 0);
+  expect(waiting(file)).toBe(0);
+  // The next commit starts the WAL over from its beginning.
+  write(db, 1);
+  expect(walFrames(file)).toBeLessThan(frames);
 });
