@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import threads from 'node:worker_threads';
 import { GroupCommit } from '../store/sqlite/groupCommit';
 import { SqliteUpkeep } from '../store/sqlite/sqliteUpkeep';
@@ -140,7 +140,18 @@ export function traceRelay(): RelayTrace {
 
   // Collections, and the WAL checkpoints of the store's worker thread (walCheckpointer.ts): its source is given one
   // line more, which reports each checkpoint's start and duration.
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => stamp('gc.pause', performance.timeOrigin + e.startTime, e.duration))).observe({
+  // Named by kind (node's NODE_PERFORMANCE_GC_* flags): a scavenge of the young generation or a full collection.
+  const gcKinds: Record<number, string> = {
+    [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
+  new PerformanceObserver((list) =>
+    list
+      .getEntries()
+      .forEach((e) => stamp('gc.pause', performance.timeOrigin + e.startTime, e.duration, gcKinds[(e as { detail?: { kind?: number } }).detail?.kind ?? 0])),
+  ).observe({
     entryTypes: ['gc'],
   });
   const Worker = threads.Worker;
