@@ -44,7 +44,11 @@ export function visitorLabel(customerId: string): string {
   return `${tr('visitor')} ${visitorNumber(customerId)}`;
 }
 
-/** "Ana López" (see isolate), or for someone who never gave a name "Visitor 4821 · web chat". */
+/**
+ * "Ana López" (see isolate), or for someone who never gave a name "Visitor 4821". With `channelId`, the visitor's
+ * channel too ("Visitor 4821 · web chat"): only where nothing beside the label names the channel (a desktop
+ * notification); a page that shows the channel as its own fact shows it once.
+ */
 export function customerLabel(name: string | undefined, customerId: string, channelId?: string): string {
   if (name?.trim()) return isolate(name);
   const base = visitorLabel(customerId);
@@ -59,6 +63,32 @@ export function customerLabel(name: string | undefined, customerId: string, chan
 export function identityLabel(i: { channelId: string; userId: string; name?: string }, customerId: string): string {
   const readable = i.name?.trim() || (/^[^\s@]+@[^\s@]+\.[^\s@]+$|^\+?[\d\s()-]{6,}$/.test(i.userId) ? i.userId : undefined);
   return `${channelName(i.channelId)} · ${readable ? isolate(readable) : visitorLabel(customerId)}`;
+}
+
+/**
+ * A figure with exactly `digits` decimals in the console's language ("0.42", "−" as the language writes it, "0,42" in
+ * Spanish). Never "-0.00": a tiny negative figure (an average of −0.001) rounds to zero and reads as zero.
+ */
+export function decimal(n: number, digits: number): string {
+  const rounded = Number(n.toFixed(digits));
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rounded === 0 ? 0 : rounded);
+}
+
+/**
+ * A name as compared for "is this a staff member's name": NFKC, without invisible and direction controls, lower case,
+ * accents dropped, words joined ("María  López" and "maria lopez" meet). The server's own check when a name is given
+ * (profile/reservedNames.ts) folds look-alike letters too; this one only tells agents about names already kept.
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/[\p{Cf}\u200b-\u200f\u2060-\u2064\ufeff]/gu, '')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** "45 s", "4 min", "2 h 5 min" */

@@ -169,6 +169,7 @@ const STRINGS = {
   viewOffered: { en: 'Offered to me', es: 'Ofrecidos a mí' },
   viewUnassigned: { en: 'Unassigned', es: 'Sin asignar' },
   viewGone: { en: 'Gone', es: 'Se fueron' },
+  staffNamesake: { en: 'same name as a staff member', es: 'mismo nombre que alguien del equipo' },
   customerGone: { en: 'customer gone since {t}', es: 'el cliente se fue a las {t}' },
   viewAll: { en: 'All', es: 'Todos' },
   inboxViews: { en: 'Inbox views', es: 'Vistas de la bandeja' },
@@ -429,7 +430,7 @@ export function errorText(code: string | undefined, vars?: Record<string, string
   return plain in STRINGS ? tr(plain as Key) : tr('err_OTHER');
 }
 
-/** Numbers and times in the console's language. */
+/** Numbers in the console's language (at most three decimals); a figure that rounds to zero reads "0", never "-0". */
 export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(lang.value).format(n);
+  return new Intl.NumberFormat(lang.value).format(Number(n.toFixed(3)) === 0 ? 0 : n);
 }

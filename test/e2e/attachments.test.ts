@@ -55,7 +55,7 @@ describeBrowser('attachments in the web chat and the console (Chromium)', () => 
       .waitFor({ timeout: 30_000 });
     await agent.click('#view-offered');
     await agent.locator('[data-accept]').first().click();
-    await agent.locator('#chat-title', { hasText: /web chat$/ }).waitFor();
+    await agent.locator('#chat-title', { hasText: /^Visitor \d{4}$/ }).waitFor();
 
     // The customer picks a picture with Web Chat's own upload button and sends it.
     const send = page.getByRole('button', { name: 'Send' });

@@ -91,7 +91,7 @@ describeBrowser('console live collaboration in headless Chromium', () => {
       .waitFor({ timeout: 30_000 });
     await wendy.click('#view-offered');
     await wendy.locator('[data-accept]').first().click();
-    await wendy.locator('#chat-title', { hasText: /web chat$/ }).waitFor();
+    await wendy.locator('#chat-title', { hasText: /^Visitor \d{4}$/ }).waitFor();
 
     await chat.locator('[data-id="webchat-sendbox-input"], [aria-label*="Message input" i]').first().pressSequentially('my parcel', { delay: 60 });
     await wendy.locator('#typing', { hasText: 'The customer is typing…' }).waitFor();

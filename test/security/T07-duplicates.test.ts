@@ -2,10 +2,10 @@
  * T07: retries collapse. The same web chat activity (one clientActivityID) posted 20 times at once, and the same
  * agent message (one clientMessageId) sent 5 times at once, are each stored once and delivered once.
  */
-import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
-import { createStaff, online, request as ask } from '../helpers/consoleClient';
-import { request, startSecurityApp, until } from './helpers';
+import { request as ask } from '../helpers/consoleClient';
+import { heldChat } from '../helpers/heldChat';
+import { request, startSecurityApp } from './helpers';
 
 test('T07 twenty concurrent copies of one web chat activity: one message, one answer', async () => {
   const s = await startSecurityApp();
@@ -31,15 +31,7 @@ test('T07 an agent message retried five times at once is stored and sent once', 
   const channel = await new ChannelServer().start();
   const s = await startSecurityApp();
   try {
-    const agent = await createStaff(s.app);
-    const socket = await online(s.app, s.url, agent);
-    await post(
-      s.url,
-      messageActivity({ conversation: { id: 't07' }, from: { id: 't07-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }),
-    );
-    const conv = (await s.app.store.findConversationByChannel('test', 't07'))!;
-    await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
-    expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
+    const { socket, conversation: conv } = await heldChat(s, channel, 't07');
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
         ask<{ message: { seq: number } }>(socket, 'message:send', { conversationId: conv.id, text: 'Once only', clientMessageId: 'same' }),

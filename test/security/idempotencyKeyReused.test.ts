@@ -5,22 +5,15 @@
  */
 import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
-import { createStaff, online, request as ask } from '../helpers/consoleClient';
-import { request, startSecurityApp, until } from './helpers';
+import { request as ask } from '../helpers/consoleClient';
+import { heldChat } from '../helpers/heldChat';
+import { request, startSecurityApp } from './helpers';
 
 test('an agent message id reused with other text is refused; the retry with the same text is the first message', async () => {
   const channel = await new ChannelServer().start();
   const s = await startSecurityApp();
   try {
-    const agent = await createStaff(s.app);
-    const socket = await online(s.app, s.url, agent);
-    await post(
-      s.url,
-      messageActivity({ conversation: { id: 'reuse' }, from: { id: 'reuse-user' }, text: 'talk to a human', serviceUrl: channel.url, deliveryMode: undefined }),
-    );
-    const conv = (await s.app.store.findConversationByChannel('test', 'reuse'))!;
-    await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
-    expect((await ask(socket, 'conversation:claim', { conversationId: conv.id })).ok).toBe(true);
+    const { socket, conversation: conv } = await heldChat(s, channel, 'reuse');
     const send = (text: string) =>
       ask<{ message: { seq: number; text: string } }>(socket, 'message:send', { conversationId: conv.id, text, clientMessageId: 'k1' });
     const first = await send('Your refund is on its way');

@@ -1,11 +1,12 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
-import { channelName, dateTime, isolate, timeOfDay } from '../format';
+import { channelName, dateTime, decimal, isolate, timeOfDay } from '../format';
 import { tr, type Key } from '../i18n';
 import {
   agentName,
   agents,
+  chatStaffNamesake,
   claim,
   closeChat,
   collisionOf,
@@ -68,6 +69,11 @@ function ChatView({ c }: { c: ConversationView }) {
         </button>
         <div class="chat-title">
           <h1 id="chat-title">{displayName(c)}</h1>
+          {chatStaffNamesake(c) ? (
+            <span class="tag namesake" id="chat-namesake">
+              {tr('staffNamesake')}
+            </span>
+          ) : null}
           <span class="meta">
             {[
               tr(('reason_' + (c.handoffReason ?? 'none')) as Key),
@@ -318,7 +324,7 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
         : m.role === 'bot'
           ? 'Bot'
           : tr('system');
-  const detail = m.role === 'customer' && m.intent ? ` · ${m.intent} · ${tr('sentiment')} ${(m.sentiment ?? 0).toFixed(2)}` : '';
+  const detail = m.role === 'customer' && m.intent ? ` · ${m.intent} · ${tr('sentiment')} ${decimal(m.sentiment ?? 0, 2)}` : '';
   const key = m.activityId ?? m.id;
   const failed = m.role === 'agent' && m.kind === 'message' && isUndelivered(m);
   const pending = m.role === 'agent' && sending.value.has(key);

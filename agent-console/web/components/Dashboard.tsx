@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationStats, Percentiles } from '../../../store/store';
-import { duration, isolate } from '../format';
+import { decimal, duration, isolate } from '../format';
 import type { CorpusAddition as Addition } from '../../../models/records';
 import type { CorpusCatalogue as Catalogue, CorpusResponse, ModelStatus } from '../wire';
 import { tr, type Key } from '../i18n';
@@ -70,7 +70,7 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
 
 function Figures({ s }: { s: ConversationStats }) {
   const rated = s.satisfaction.reduce((n, r) => n + r.count, 0);
-  const avgRating = rated ? (s.satisfaction.reduce((n, r) => n + r.score * r.count, 0) / rated).toFixed(2) : '—';
+  const avgRating = rated ? decimal(s.satisfaction.reduce((n, r) => n + r.score * r.count, 0) / rated, 2) : '—';
   const pct = (n: number) => (s.total ? `${Math.round((n / s.total) * 1000) / 10} %` : '—');
   const times = (p: Percentiles) => `${duration(p.p50)} / ${duration(p.p90)}`;
   const tile = (id: string, label: Key, value: string, sub = '') => (

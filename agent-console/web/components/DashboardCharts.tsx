@@ -15,7 +15,7 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ConversationStats } from '../../../store/store';
-import { channelName } from '../format';
+import { channelName, decimal } from '../format';
 import { locale, tr, type Key } from '../i18n';
 import { reasonText } from './reviewShared';
 
@@ -44,11 +44,12 @@ const counts = (title: Key, extra: Record<string, unknown> = {}) => axis(title, 
 
 /** Sentiment's scale read in words at its ends and middle. */
 function sentimentTick(v: number | string): string {
-  const n = Number(v);
+  // A tick a hair off zero (floating steps) is the zero line, never "−0.0".
+  const n = Number(Number(v).toFixed(1)) || 0;
   if (n === 1) return `+1 ${tr('sentimentPositive')}`;
   if (n === -1) return `−1 ${tr('sentimentNegative')}`;
   if (n === 0) return `0 ${tr('sentimentNeutral')}`;
-  return n > 0 ? `+${n.toFixed(1)}` : `−${Math.abs(n).toFixed(1)}`;
+  return n > 0 ? `+${decimal(n, 1)}` : `−${decimal(-n, 1)}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { InboxList } from './InboxList';
 import {
   agentName,
   agents,
+  chatStaffNamesake,
   claim,
   current,
   decline,
@@ -107,6 +108,7 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
           <strong>
             <bdi>{name}</bdi>
           </strong>
+          {chatStaffNamesake(c) ? <span class="tag namesake">{tr('staffNamesake')}</span> : null}
           {count ? (
             <span class="badge" aria-label={`${count} ${tr('unreadMessages')}`}>
               {count}

@@ -15,6 +15,7 @@ import {
   pane,
   saveCustomer,
   setConsent,
+  staffNamesake,
   suggestions,
   undoMerge,
 } from '../state';
@@ -67,7 +68,14 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
     <div class="profile-body">
       <dl>
         <dt>{tr('name')}</dt>
-        <dd id="profile-name">{customerLabel(p.displayName, p.id)}</dd>
+        <dd>
+          <span id="profile-name">{customerLabel(p.displayName, p.id)}</span>
+          {staffNamesake(p.displayName) ? (
+            <span class="tag namesake" id="profile-namesake">
+              {tr('staffNamesake')}
+            </span>
+          ) : null}
+        </dd>
         <dt>{tr('language')}</dt>
         <dd>{p.language ?? '—'}</dd>
         <dt>{tr('identities')}</dt>

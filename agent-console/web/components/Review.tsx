@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
-import { channelName, customerLabel, dateTime, isolate, timeOfDay } from '../format';
+import { channelName, customerLabel, dateTime, decimal, isolate, timeOfDay } from '../format';
 import { ApiError, download } from '../http';
 import { errorText, tr, type Key } from '../i18n';
-import { agents, type ReviewTab } from '../state';
+import { agents, staffNamesake, type ReviewTab } from '../state';
 import { call, localDay, reasonText, timeZone } from './reviewShared';
 import { AuditLog } from './AuditLog';
 import { Dashboard } from './Dashboard';
@@ -71,12 +71,12 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const [openT, setOpen] = useState<Transcript | undefined>(undefined);
   const set = (k: Filter, v: string) => setFilters((f) => (remembered.filters = { ...f, [k]: v }));
   // Customers seen in results, offered as the customer filter's suggestions. A name is sent as typed (the server
-  // finds names and parts of them); a visitor's label ("Visitor 4821 · web chat") stands for that visitor's id.
+  // finds names and parts of them); a visitor's label ("Visitor 4821", as the table shows it) stands for that visitor's id.
   const customerIds = useMemo(() => {
     const m = new Map<string, string | undefined>();
     for (const r of results) {
       const named = !!r.customerName?.trim();
-      m.set(customerLabel(r.customerName, r.conversation.customerId, r.conversation.channelId), named ? undefined : r.conversation.customerId);
+      m.set(customerLabel(r.customerName, r.conversation.customerId), named ? undefined : r.conversation.customerId);
     }
     return m;
   }, [results]);
@@ -214,7 +214,7 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
                     <td>{tr(('state_' + i.conversation.state) as Key)}</td>
                     <td>{reasonText(i.conversation.handoffReason)}</td>
                     <td>{i.conversation.satisfaction ? `${i.conversation.satisfaction.score}/5` : '—'}</td>
-                    <td>{i.sentiment === null ? '—' : i.sentiment.toFixed(2)}</td>
+                    <td>{i.sentiment === null ? '—' : decimal(i.sentiment, 2)}</td>
                     <td>{i.customerMessages}</td>
                     <td>{i.conversation.tags.join(', ')}</td>
                   </tr>
@@ -256,7 +256,8 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   const c = t.conversation;
   const [tags, setTags] = useState(c.tags.join(', '));
   const [note, setNote] = useState('');
-  const customer = customerLabel(t.customer?.displayName, c.customerId, c.channelId);
+  // The heading names the channel once, after the customer: the visitor label goes without it.
+  const customer = customerLabel(t.customer?.displayName, c.customerId);
   const staffName = (id?: string) => (id ? (t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone')) : tr('someone'));
   const who = (m: Message) => {
     // Marked as the customer's whatever name they gave (it never reads as staff or the bot).
@@ -279,7 +280,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
       return <div class="msg event" key={m.seq} data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${text}`}</div>;
     }
     const detail =
-      m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${m.sentiment.toFixed(2)}` : ''}` : '';
+      m.role === 'customer' && m.intent ? ` · ${m.intent}${typeof m.sentiment === 'number' ? ` · ${tr('sentiment')} ${decimal(m.sentiment, 2)}` : ''}` : '';
     return (
       <div class={`msg ${m.kind === 'message' ? m.role : m.kind}`} key={m.seq} data-seq={m.seq}>
         <div class="who">
@@ -312,7 +313,12 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   };
   return (
     <div>
-      <h2>{`${customer} · ${channelName(c.channelId)} · ${dateTime(c.createdAt)}`}</h2>
+      <h2 id="t-title">{`${customer} · ${channelName(c.channelId)} · ${dateTime(c.createdAt)}`}</h2>
+      {staffNamesake(t.customer?.displayName) ? (
+        <p class="tag namesake" id="t-namesake">
+          {tr('staffNamesake')}
+        </p>
+      ) : null}
       <dl class="facts">
         <dt>{tr('f_reason')}</dt>
         <dd id="t-reason">{reasonText(c.handoffReason)}</dd>

@@ -1,4 +1,5 @@
 import type { SentimentPoint } from '../../../models/records';
+import { decimal } from '../format';
 import { tr } from '../i18n';
 
 const W = 260;
@@ -19,7 +20,7 @@ export function SentimentChart({ points }: { points: readonly SentimentPoint[] }
   const y = (v: number) => PAD.top + ((1 - Math.max(-1, Math.min(1, v))) / 2) * innerH;
   const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.score).toFixed(1)}`).join(' ');
   const latest = points[points.length - 1].score;
-  const summary = tr('sentimentLatest', { v: latest.toFixed(2), n: points.length });
+  const summary = tr('sentimentLatest', { v: decimal(latest, 2), n: points.length });
   return (
     <figure class="sentiment" id="sentiment-chart">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} role="img" aria-label={`${tr('sentimentTrend')}: ${summary}`} data-points={points.length}>

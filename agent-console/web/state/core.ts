@@ -6,7 +6,7 @@ import type { InboxSettings } from '../../server/inboxProtocol';
 import type { ChatViewer } from '../../server/liveProtocol';
 import type { AgentView, ConversationView, QueueLeaveReason } from '../../server/protocol';
 import { errorText, formatNumber, tr } from '../i18n';
-import { customerLabel } from '../format';
+import { customerLabel, nameKey } from '../format';
 import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload, type Result, type WireError } from '../wire';
 
 /**
@@ -126,7 +126,31 @@ export function draftOf(conversationId: string): Draft {
 
 export const isLead = computed(() => me.value !== undefined && me.value.role !== 'agent');
 
-export function displayName(c: Pick<ConversationView, 'customerName' | 'customerId' | 'channelId'>): string {
+/** The customer of a chat as the inbox, the chat's header and its messages name them; the channel is shown beside it. */
+export function displayName(c: Pick<ConversationView, 'customerName' | 'customerId'>): string {
+  return customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId);
+}
+
+const staffNameKeys = computed(() => new Set(agents.value.map((a) => nameKey(a.name)).filter(Boolean)));
+/**
+ * True for a customer who goes by a staff member's name. A name is refused when given if staff has it
+ * (profile/reservedNames.ts), but one taken before the account existed is kept: the console marks it, so an agent
+ * never reads that customer as a colleague.
+ */
+export function staffNamesake(name: string | undefined): boolean {
+  return !!name?.trim() && staffNameKeys.value.has(nameKey(name));
+}
+
+/** staffNamesake for a chat's customer. */
+export function chatStaffNamesake(c: Pick<ConversationView, 'customerName' | 'customerId'>): boolean {
+  return staffNamesake(customers.value.get(c.customerId)?.displayName ?? c.customerName);
+}
+
+/**
+ * The same where nothing beside it names the channel (a desktop notification, the notice of one who left the queue):
+ * a nameless visitor's channel comes with the label, "Visitor 4821 · web chat".
+ */
+export function alertName(c: Pick<ConversationView, 'customerName' | 'customerId' | 'channelId'>): string {
   return customerLabel(customers.value.get(c.customerId)?.displayName ?? c.customerName, c.customerId, c.channelId);
 }
 

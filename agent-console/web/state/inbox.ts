@@ -20,6 +20,7 @@ import {
   leftQueue,
   queueNotices,
   isLead,
+  alertName,
   displayName,
   upsert,
   setIn,
@@ -29,6 +30,7 @@ import {
   loadChat,
   heldMessages,
 } from './core';
+import { channelName } from '../format';
 import { tr } from '../i18n';
 import { loadSuggestions } from './customer';
 
@@ -83,7 +85,10 @@ export const visible = computed(() => {
   if (!q) return list;
   return list.filter((c) => {
     const last = heldMessages(c.id)?.at(-1)?.text ?? '';
-    return [displayName(c), c.channelId, c.handoffReason ?? '', c.tags.join(' '), c.skill ?? '', last].join(' ').toLowerCase().includes(q);
+    return [displayName(c), c.channelId, channelName(c.channelId), c.handoffReason ?? '', c.tags.join(' '), c.skill ?? '', last]
+      .join(' ')
+      .toLowerCase()
+      .includes(q);
   });
 });
 
@@ -166,7 +171,7 @@ function replaceQueue(
 /** Who left, as the notice names them: never the name of someone whose data was just erased. */
 function leaverLabel(id: string, reason: QueueLeaveReason): string {
   const c = conversations.value.get(id);
-  return reason === 'erased' || !c ? tr('aQueuedChat') : displayName(c);
+  return reason === 'erased' || !c ? tr('aQueuedChat') : alertName(c);
 }
 
 let allTimer: ReturnType<typeof setTimeout> | undefined;

@@ -28,7 +28,7 @@ import {
   colleagueTyping,
   messagesOf,
   isLead,
-  displayName,
+  alertName,
   agentName,
   upsert,
   guess,
@@ -85,7 +85,7 @@ async function connect(): Promise<void> {
       upsert([conversation]);
       if (!queueIds.value.includes(conversation.id)) queueIds.value = [...queueIds.value, conversation.id];
     });
-    alertOffer(displayName(conversation), tr(('reason_' + (conversation.handoffReason ?? 'none')) as never));
+    alertOffer(alertName(conversation), tr(('reason_' + (conversation.handoffReason ?? 'none')) as never));
   });
   s.on('conversation:assigned', ({ conversation }) => {
     const claimedHere = claiming.has(conversation.id);
@@ -101,7 +101,7 @@ async function connect(): Promise<void> {
     // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
     if (!claimedHere)
       void loadChat(conversation.id).then(() =>
-        notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), displayName(conversation)),
+        notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), alertName(conversation)),
       );
   });
   s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
@@ -131,7 +131,7 @@ async function connect(): Promise<void> {
       setIn(customerTypingAt, conversationId, undefined);
       const mine = mineIds.value.includes(conversationId);
       if (conversationId !== current.value || document.hidden) setIn(unread, conversationId, (unread.value.get(conversationId) ?? 0) + 1);
-      if (mine && document.hidden) notify(displayName(conversations.value.get(conversationId) ?? { customerId: conversationId, channelId: '' }), message.text);
+      if (mine && document.hidden) notify(alertName(conversations.value.get(conversationId) ?? { customerId: conversationId, channelId: '' }), message.text);
     } else if ((message.role === 'bot' || message.role === 'system') && conversationId === current.value) {
       // The bot acted on the customer's words (a consent answered or withdrawn, an e-mail saved): the open profile
       // is read again, so the panel never shows a state the customer has just changed.
