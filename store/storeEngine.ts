@@ -158,6 +158,10 @@ export interface EngineLeases {
   releaseLease(name: string, holder: string): Promise<boolean>;
 }
 
+export interface EngineQuotas {
+  takeQuota(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+}
+
 export interface EngineOutbox {
   enqueueOutbox(event: OutboxEvent, options?: WriteOptions): Promise<void>;
   dueOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
@@ -176,6 +180,7 @@ export interface EngineAttachments {
 
 export interface StoreEngine extends StoreLifecycle {
   readonly leases: EngineLeases;
+  readonly quotas: EngineQuotas;
   readonly outbox: EngineOutbox;
   readonly turns: EngineTurns;
   readonly customers: EngineCustomers;

@@ -6,7 +6,7 @@ import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
 import { SqliteAttachments } from './sqliteAttachments';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
-import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
+import { SqliteLeases, SqliteOutbox, SqliteQuotas } from './sqliteJobs';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
 import { SqliteImport } from './sqliteImport';
 import { SqliteFullText, SqliteReview } from './sqliteReview';
@@ -46,6 +46,7 @@ export class SqliteEngine implements StoreEngine {
   readonly settings: SqliteSettings;
   readonly corpus: SqliteCorpus;
   readonly leases: SqliteLeases;
+  readonly quotas: SqliteQuotas;
   readonly outbox: SqliteOutbox;
   readonly attachments: SqliteAttachments;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
@@ -80,6 +81,7 @@ export class SqliteEngine implements StoreEngine {
     this.settings = new SqliteSettings(gc);
     this.corpus = new SqliteCorpus(gc);
     this.leases = new SqliteLeases(gc);
+    this.quotas = new SqliteQuotas(gc);
     this.outbox = new SqliteOutbox(gc);
     this.attachments = new SqliteAttachments(gc);
     this.upkeep = new SqliteUpkeep(gc, this.fullText, this.rollups, { everyMs: options.backgroundMs || undefined, ...options.upkeep });
