@@ -149,8 +149,8 @@ export interface EngineCorpus {
 }
 
 export interface EngineTurns {
-  /** `key` as identityKeyString gives it. */
-  readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]): Promise<TurnSnapshot>;
+  /** `key` as identityKeyString gives it; `staffNames`: read them too when no customer holds the key. */
+  readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[], staffNames: boolean): Promise<TurnSnapshot>;
 }
 
 export interface EngineLeases {

@@ -50,14 +50,21 @@ export class SqliteEngine implements StoreEngine {
   readonly outbox: SqliteOutbox;
   readonly attachments: SqliteAttachments;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
-  /** In-process reads: one call, three indexed lookups, run one after another with nothing awaited between them. */
+  /**
+   * In-process reads: one call, three indexed lookups (and the staff names, for a first contact that asks), run one
+   * after another with nothing awaited between them.
+   */
   readonly turns = {
-    readTurn: (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]) =>
-      promised(() => ({
-        customer: this.customers.findCustomerByKeyNow(key),
-        conversation: this.conversations.findConversationByChannelNow(channelId, channelConversationId),
-        state: stateKeys.length ? this.state.readStateNow(stateKeys) : {},
-      })),
+    readTurn: (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[], staffNames: boolean) =>
+      promised(() => {
+        const customer = this.customers.findCustomerByKeyNow(key);
+        return {
+          customer,
+          conversation: this.conversations.findConversationByChannelNow(channelId, channelConversationId),
+          state: stateKeys.length ? this.state.readStateNow(stateKeys) : {},
+          ...(staffNames && !customer ? { staffNames: this.staff.staffNamesNow() } : {}),
+        };
+      }),
   };
   /** Background indexing and rollups, between the group commits. */
   readonly upkeep: SqliteUpkeep;

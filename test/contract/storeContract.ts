@@ -1546,6 +1546,29 @@ export function storeContract(
     });
   });
 
+  describe("a bot turn's reads", () => {
+    test('the staff names come with the read only when asked and no customer holds the key; an account made on another instance is among them', async () => {
+      const userId = uniq('u');
+      const read = (staffNames?: boolean) =>
+        store.readTurn({ key: { kind: 'channel', channelId: 'test', userId }, channelId: 'test', channelConversationId: uniq('c'), staffNames });
+      const name = uniq('Staff Name');
+      const other = await reopen(store);
+      try {
+        await other.createUser({ email: uniq('s') + '@example.com', name, role: 'agent', skills: [], languages: [], capacity: 1, passwordHash: 'h' });
+      } finally {
+        await other.close();
+      }
+      const first = await read(true);
+      expect([first.customer, first.conversation]).toEqual([null, null]);
+      expect(first.staffNames).toContain(name);
+      expect((await read()).staffNames).toBeUndefined();
+      await store.createCustomer({ identities: [{ channelId: 'test', userId, verified: false, addedAt: new Date().toISOString() }] });
+      const known = await read(true);
+      expect(known.customer?.identities[0].userId).toBe(userId);
+      expect(known.staffNames).toBeUndefined();
+    });
+  });
+
   describe('quotas in a rolling window', () => {
     const HOUR = 3_600_000;
     test('at most the limit in any window: 4 uses at :59 and more at :01 of the next hour leave room for one; a use leaves when its window has passed', async () => {
