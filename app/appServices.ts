@@ -198,8 +198,8 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     deps.codeNotifier ?? new DevCodeNotifier(log, { production: config.env === 'production', outboxFile: config.verification.outboxFile }),
     config.verification,
     config.session.secret,
+    store,
     deps.clock ?? Date.now,
-    deps.limiters ?? shared.limiters,
   );
   const mainDialog = new MainDialog({
     state: conversationState,

@@ -92,11 +92,15 @@ export async function ingestConversation(
   // The customer, the conversation and the dialog state in one store round trip; the state is handed to
   // botbuilder's storage and loaded at once, so loading it later costs nothing.
   const stateKey = d.stateStorage ? d.conversationState.getStorageKey(context) : undefined;
+  const verified = context.turnState.get<SiteIdentity | undefined>(VERIFIED_IDENTITY);
   const read = await d.store.readTurn({
     key: { kind: 'channel', channelId: a.channelId, userId: a.from.id },
     channelId: a.channelId,
     channelConversationId: a.conversation.id,
     stateKeys: stateKey ? [stateKey] : [],
+    // A first contact that brings a name judges it against the staff accounts as they are now: read with the rest
+    // (the store returns them only when no customer holds the key), not in a round trip of their own.
+    staffNames: !!(a.from.name || verified?.name),
   });
   // The in-process web chat's conversations belong to its endpoint: /api/messages may not write to one (checked on
   // the turn's own read, before anything is stored, so it costs no round trip).
@@ -106,13 +110,17 @@ export async function ingestConversation(
     d.stateStorage!.prime(stateKey, read.state[stateKey]);
     await d.conversationState.load(context);
   }
-  let customer = await d.profiles.resolve({ channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale }, DEFERRED, read.customer);
-  const verified = context.turnState.get<SiteIdentity | undefined>(VERIFIED_IDENTITY);
+  let customer = await d.profiles.resolve(
+    { channelId: a.channelId, userId: a.from.id, name: a.from.name, locale: a.locale },
+    DEFERRED,
+    read.customer,
+    read.staffNames,
+  );
   if (verified?.email && !customer.contacts.some((p) => p.type === 'email' && p.value === verified.email && p.verified)) {
     // May merge this visitor into the profile that already holds the verified email.
     customer = await d.identity.applyVerifiedContact(customer.id, { type: 'email', value: verified.email }, 'signed_token');
   }
-  if (verified?.name && !customer.displayName && (await d.profiles.nameAllowed(verified.name)))
+  if (verified?.name && !customer.displayName && (await d.profiles.nameAllowed(verified.name, read.staffNames)))
     customer = await d.profiles.update(customer.id, () => ({ displayName: verified.name }));
   const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
   const got = read.conversation

@@ -1,12 +1,13 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { memoryLimiters, type LimiterFactory } from '../core/rateLimits';
+import type { QuotaStore } from '../store/store';
 
 /**
  * Proving that a chat visitor controls an e-mail address: a one-time code sent there (the contact point on file,
  * never one the visitor types as the destination of their own choosing) and typed back in the chat. Codes are kept
  * only as an HMAC (a leaked conversation state does not give the code away), expire quickly, allow a few tries, and
- * sending is rate-limited per address so the bot cannot be used to flood someone's mailbox.
+ * sending is limited per address so the bot cannot be used to flood someone's mailbox: at most `codesPerHour` in any
+ * 60 minutes, counted in the store (a rolling window every instance shares), not per clock hour, which let twice as
+ * many through across an hour's turn.
  */
 
 /** The outbound port: how a code reaches the customer. A company wires its mail service here (README, Notifier port). */
@@ -18,7 +19,7 @@ export interface VerificationSettings {
   codeLength: number;
   codeSeconds: number;
   maxAttempts: number;
-  /** Codes sent to one address in any hour, across conversations. */
+  /** Codes sent to one address in any 60 minutes, across conversations and instances. */
   codesPerHour: number;
 }
 
@@ -34,20 +35,17 @@ export interface CodeChallenge {
 export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'too_many';
 export type SendResult = { ok: true; challenge: CodeChallenge } | { ok: false; reason: 'rate_limited' };
 
-export class ContactVerification {
-  /** Codes sent per address (its keyed hash: no address is kept in the counter), shared by instances with REDIS_URL. */
-  private readonly sent: RateLimiterAbstract;
+const WINDOW_MS = 3_600_000;
 
-  /** `limiters`: where counts live (cluster/sharedState.ts: this process, or Redis shared by every instance). */
+export class ContactVerification {
+  /** `quotas`: where the codes sent per address are counted (the store: shared by every instance). */
   constructor(
     private readonly notifier: CodeNotifier,
     private readonly settings: VerificationSettings,
     private readonly secret: string,
+    private readonly quotas: Pick<QuotaStore, 'takeQuota'>,
     private readonly clock: () => number = Date.now,
-    limiters: LimiterFactory = memoryLimiters,
-  ) {
-    this.sent = limiters('verifyCodesPerAddress', { points: settings.codesPerHour, seconds: 3600 });
-  }
+  ) {}
 
   get codeLength(): number {
     return this.settings.codeLength;
@@ -65,19 +63,14 @@ export class ContactVerification {
     return createHmac('sha256', this.secret).update(`${salt}:${code}`).digest('hex');
   }
 
-  /** Sends a new code to the address; refused past the hourly limit for that address (nothing sent). */
+  /** Sends a new code to the address; refused (nothing sent) when codesPerHour were sent to it in the last 60 minutes. */
   async send(email: string, language: string): Promise<SendResult> {
     const to = email.trim().toLowerCase();
     const now = this.clock();
-    try {
-      // Counted per hour of this service's clock (the key names the hour), so a moved clock moves the window too.
-      const hour = Math.floor(now / 3_600_000);
-      await this.sent.consume(`${createHmac('sha256', this.secret).update(`address:${to}`).digest('base64url')}:${hour}`);
-    } catch (err) {
-      // Over the limit; or a shared counter that cannot answer (its in-process insurance failed too): nothing sent.
-      if (!(err instanceof RateLimiterRes)) throw err;
-      return { ok: false, reason: 'rate_limited' };
-    }
+    // Counted under the address's keyed hash (no address is kept in the count). A store that cannot answer fails
+    // the turn: nothing is sent.
+    const key = `verify-code:${createHmac('sha256', this.secret).update(`address:${to}`).digest('base64url')}`;
+    if (!(await this.quotas.takeQuota(key, this.settings.codesPerHour, WINDOW_MS, now))) return { ok: false, reason: 'rate_limited' };
     let code = '';
     for (let i = 0; i < this.settings.codeLength; i++) code += String(randomInt(10));
     const salt = randomBytes(16).toString('hex');

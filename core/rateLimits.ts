@@ -15,15 +15,12 @@ export type LimitName =
   | 'socketMessages'
   | 'socketOther';
 
-/** Limits kept outside RateLimits, by their owners: one-time codes sent per address (commerce/contactVerification.ts). */
-export type OwnLimitName = 'verifyCodesPerAddress';
-
 /**
  * Builds one limiter. In memory by default: counts are per process, right for one instance. With several
  * instances behind a load balancer, pass a factory that builds rate-limiter-flexible's shared ones
  * (RateLimiterRedis, RateLimiterMongo, …) with the same keyPrefix, points and duration.
  */
-export type LimiterFactory = (name: LimitName | OwnLimitName, rate: Rate) => RateLimiterAbstract;
+export type LimiterFactory = (name: LimitName, rate: Rate) => RateLimiterAbstract;
 
 export const memoryLimiters: LimiterFactory = (name, rate) => new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.seconds });
 

@@ -11,6 +11,28 @@ export interface LeaseDoc {
 }
 export const LeaseSchema = new Schema<LeaseDoc>({ _id: String, holder: { type: String, required: true }, expiresAt: { type: Number, required: true } }, opts);
 
+/**
+ * The uses of one key counted in a rolling window (store/mongo/mongoJobs.ts MongoQuotas): `_id` the key, `at` the
+ * instants (ms) of the uses still in the window (never more than the limit), `took` whether the last update counted
+ * one, `expireAt` when the last use leaves its window (a TTL index removes the document then).
+ */
+export interface QuotaDoc {
+  _id: string;
+  at: number[];
+  took: boolean;
+  expireAt: Date;
+}
+export const QuotaSchema = new Schema<QuotaDoc>(
+  {
+    _id: String,
+    at: { type: [Number], default: undefined, required: true },
+    took: { type: Boolean, required: true },
+    expireAt: { type: Date, required: true },
+  },
+  opts,
+);
+QuotaSchema.index({ expireAt: 1 }, { expireAfterSeconds: 0 });
+
 /** A webhook event until it is delivered (profile/webhookNotifier.ts); dead letters stay with state 'dead'. */
 export interface OutboxDoc {
   _id: string;

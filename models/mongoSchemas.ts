@@ -22,12 +22,14 @@ import {
 } from './mongoStaffSchemas';
 import {
   LeaseSchema,
+  QuotaSchema,
   OutboxSchema,
   AttachmentSchema,
   StoreMetaSchema,
   DayRollupSchema,
   type DayRollupDoc,
   type LeaseDoc,
+  type QuotaDoc,
   type OutboxDoc,
   type AttachmentDoc,
   type StoreMetaDoc,
@@ -53,6 +55,7 @@ export interface MongoModels {
   CorpusAddition: Model<CorpusAdditionDoc>;
   StoreMeta: Model<StoreMetaDoc>;
   Lease: Model<LeaseDoc>;
+  Quota: Model<QuotaDoc>;
   Outbox: Model<OutboxDoc>;
   Attachment: Model<AttachmentDoc>;
   DayRollup: Model<DayRollupDoc>;
@@ -74,6 +77,7 @@ export function registerModels(conn: Connection): MongoModels {
     CorpusAddition: conn.model<CorpusAdditionDoc>('CorpusAddition', CorpusAdditionSchema, 'corpus_additions'),
     StoreMeta: conn.model<StoreMetaDoc>('StoreMeta', StoreMetaSchema, 'store_meta'),
     Lease: conn.model<LeaseDoc>('Lease', LeaseSchema, 'leases'),
+    Quota: conn.model<QuotaDoc>('Quota', QuotaSchema, 'quotas'),
     Outbox: conn.model<OutboxDoc>('Outbox', OutboxSchema, 'outbox'),
     Attachment: conn.model<AttachmentDoc>('Attachment', AttachmentSchema, 'attachments'),
     DayRollup: conn.model<DayRollupDoc>('DayRollup', DayRollupSchema, 'day_rollups'),

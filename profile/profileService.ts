@@ -55,8 +55,9 @@ export class ProfileService implements ProfileActions {
    * Whether a customer may go by this name: none that passes for the bot, staff or the company. Asked of the store's
    * staff accounts as they are now (isReservedNow): every instance and process answers alike.
    */
-  async nameAllowed(name: string): Promise<boolean> {
-    return !(await this.reserved.isReservedNow(name));
+  async nameAllowed(name: string, staffNow?: readonly string[]): Promise<boolean> {
+    // `staffNow`: the staff names the caller has just read from the store (a first contact's readTurn).
+    return !(staffNow ? this.reserved.isReservedAmong(staffNow, name) : await this.reserved.isReservedNow(name));
   }
 
   /** nameAllowed for many names at once (an import): one read of the staff accounts. */
@@ -78,16 +79,17 @@ export class ProfileService implements ProfileActions {
    * The customer behind a channel identity, created on first contact. Safe under concurrent first messages.
    * `options.deferSync`: the caller (a bot turn) awaits the store's sync() before acknowledging anything.
    */
-  async resolve(user: ChannelUser, options?: WriteOptions, read?: Customer | null): Promise<Customer> {
+  async resolve(user: ChannelUser, options?: WriteOptions, read?: Customer | null, staffNow?: readonly string[]): Promise<Customer> {
     const key = { kind: 'channel' as const, channelId: user.channelId, userId: user.userId };
-    // `read`: the lookup by this key, when the caller already made it (a bot turn's readTurn).
+    // `read`: the lookup by this key, when the caller already made it (a bot turn's readTurn); `staffNow`: the staff
+    // names it read with it, when it found no customer (then no second round trip decides the channel's name).
     const found = await this.follow(read !== undefined ? read : await this.store.findCustomerByKey(key));
     if (found) return found;
     const now = new Date().toISOString();
     // A channel name that passes for the bot, staff or the company is not kept: the customer stays a visitor.
     // Judged as sent (with any bidi controls: as shown, too), kept as cleaned.
     const cleaned = cleanName(user.name);
-    const name = user.name && cleaned && !(await this.reserved.isReservedNow(user.name, cleaned)) ? cleaned : undefined;
+    const name = user.name && cleaned && !(await this.reservedNow(staffNow, user.name, cleaned)) ? cleaned : undefined;
     try {
       return await this.store.createCustomer(
         {
@@ -105,6 +107,10 @@ export class ProfileService implements ProfileActions {
       }
       throw err;
     }
+  }
+
+  private async reservedNow(staffNow: readonly string[] | undefined, ...names: string[]): Promise<boolean> {
+    return staffNow ? this.reserved.isReservedAmong(staffNow, ...names) : this.reserved.isReservedNow(...names);
   }
 
   /** A merged profile points at the one it was merged into. */

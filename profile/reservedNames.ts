@@ -152,7 +152,8 @@ export class ReservedNames {
   /**
    * The check before a name is kept: as isReserved, with the staff names read from the store at this moment, so an
    * account another process (usersCli, another instance) created a second ago is already reserved. Names are given
-   * rarely (first contact, "call me …"): one read of the staff accounts each time is the price of never keeping one.
+   * rarely ("call me …", a verified name): one read of the staff accounts each time is the price of never keeping
+   * one. A first contact reads them with the turn's own read instead (isReservedAmong).
    */
   async isReservedNow(...names: string[]): Promise<boolean> {
     if (names.some((n) => this.isReserved(n))) return true;
@@ -160,9 +161,18 @@ export class ReservedNames {
     return names.some(reserved);
   }
 
+  /** isReservedNow against staff names the caller has just read from the store (a bot turn's readTurn). */
+  isReservedAmong(staffNow: Iterable<string>, ...names: string[]): boolean {
+    return names.some(this.checkerWith(staffNow));
+  }
+
   /** isReservedNow for many names (an import's rows): the staff accounts are read once. */
   async checkerNow(): Promise<(name: string) => boolean> {
-    const staff = this.sources.freshStaffNames ? new Set([...(await this.sources.freshStaffNames())].map((n) => nameSkeleton(n).join(''))) : new Set<string>();
+    return this.checkerWith(this.sources.freshStaffNames ? await this.sources.freshStaffNames() : []);
+  }
+
+  private checkerWith(staffNow: Iterable<string>): (name: string) => boolean {
+    const staff = new Set([...staffNow].map((n) => nameSkeleton(n).join('')));
     // As stored, and as shown where bidi controls reverse it (as isReserved).
     const asShown = (name: string) => (withoutBidi(name) !== name ? [name, [...withoutBidi(name)].reverse().join('')] : [name]);
     return (name) => this.isReserved(name) || asShown(name).some((n) => staff.has(nameSkeleton(n).join('')));

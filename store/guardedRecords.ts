@@ -228,6 +228,6 @@ export abstract class GuardedRecords {
     plain(input.channelConversationId, 'channelConversationId');
     const stateKeys = input.stateKeys ?? [];
     stateKeys.forEach((k) => plain(k, 'key'));
-    return this.engine.turns.readTurn(key, input.channelId, input.channelConversationId, stateKeys);
+    return this.engine.turns.readTurn(key, input.channelId, input.channelConversationId, stateKeys, input.staffNames === true);
   }
 }

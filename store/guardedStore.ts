@@ -8,7 +8,7 @@ import type { ForgetResult, OutboxCounts, OutboxEntry, OutboxEvent, OutboxFailur
 
 /**
  * The guard layer above both engines (guardedRecords.ts says what it guards): SqliteStore and MongoStore are this
- * class over their engine. This file: sync, privacy, leases, the webhook outbox and attachments.
+ * class over their engine. This file: sync, privacy, leases, quotas, the webhook outbox and attachments.
  */
 export class GuardedStore extends GuardedReview implements Store {
   private readonly outboxWrites = new Set<Promise<void>>();
@@ -26,7 +26,7 @@ export class GuardedStore extends GuardedReview implements Store {
     return this.engine.privacy.forgetCustomer(plain(customerId, 'customerId'));
   }
 
-  // ---- leases and the webhook outbox
+  // ---- leases, quotas and the webhook outbox
 
   async acquireLease(name: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
     const ttl = plainNumber(ttlMs, 'ttlMs');
@@ -36,6 +36,16 @@ export class GuardedStore extends GuardedReview implements Store {
 
   async releaseLease(name: string, holder: string): Promise<boolean> {
     return this.engine.leases.releaseLease(plain(name, 'name'), plain(holder, 'holder'));
+  }
+
+  async takeQuota(key: string, limit: number, windowMs: number, now = Date.now()): Promise<boolean> {
+    for (const [value, field] of [
+      [limit, 'limit'],
+      [windowMs, 'windowMs'],
+    ] as const)
+      if (!Number.isInteger(plainNumber(value, field)) || value <= 0)
+        throw new AppError('STORE_INVALID_QUERY', `${field} must be a positive integer`, { details: { field } });
+    return this.engine.quotas.takeQuota(plain(key, 'key'), limit, windowMs, plainNumber(now, 'now'));
   }
 
   async enqueueOutbox(event: OutboxEvent, options?: WriteOptions): Promise<void> {

@@ -270,6 +270,20 @@ export interface LeaseStore {
   releaseLease(name: string, holder: string): Promise<boolean>;
 }
 
+/**
+ * Uses counted in a rolling window across every process on the store: one row (SQLite) or one document (MongoDB) per
+ * key, trimmed, checked and added to in one atomic write. What limits the one-time codes sent to one address
+ * (commerce/contactVerification.ts), whichever instance is asked.
+ */
+export interface QuotaStore {
+  /**
+   * Counts one use of `key` at `now` when fewer than `limit` uses were counted in the `windowMs` before it (uses at
+   * or before now − windowMs no longer count); true when counted, false (nothing counted) when the window is full.
+   * Times are the caller's clock (milliseconds since the epoch).
+   */
+  takeQuota(key: string, limit: number, windowMs: number, now?: number): Promise<boolean>;
+}
+
 /** The webhook outbox: events kept until delivered or dead-lettered (profile/webhookNotifier.ts). */
 export interface OutboxStore {
   /** Records an event to deliver, due at once; idempotent per event id (a second call changes nothing). */
@@ -318,5 +332,6 @@ export interface Store
     PrivacyStore,
     TurnStore,
     LeaseStore,
+    QuotaStore,
     OutboxStore,
     AttachmentStore {}

@@ -149,13 +149,17 @@ export interface EngineCorpus {
 }
 
 export interface EngineTurns {
-  /** `key` as identityKeyString gives it. */
-  readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]): Promise<TurnSnapshot>;
+  /** `key` as identityKeyString gives it; `staffNames`: read them too when no customer holds the key. */
+  readTurn(key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[], staffNames: boolean): Promise<TurnSnapshot>;
 }
 
 export interface EngineLeases {
   acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<boolean>;
+}
+
+export interface EngineQuotas {
+  takeQuota(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
 }
 
 export interface EngineOutbox {
@@ -176,6 +180,7 @@ export interface EngineAttachments {
 
 export interface StoreEngine extends StoreLifecycle {
   readonly leases: EngineLeases;
+  readonly quotas: EngineQuotas;
   readonly outbox: EngineOutbox;
   readonly turns: EngineTurns;
   readonly customers: EngineCustomers;

@@ -217,6 +217,11 @@ export interface TurnRead {
   channelConversationId: string;
   /** Key-value state entries the turn will load (its dialog state). */
   stateKeys?: readonly string[];
+  /**
+   * When no customer holds the key: the staff accounts' names as well, in the same round trip (a first contact whose
+   * channel gives a name judges it against the accounts as they are now: profile/reservedNames.ts).
+   */
+  staffNames?: boolean;
 }
 
 export interface TurnSnapshot {
@@ -224,6 +229,8 @@ export interface TurnSnapshot {
   conversation: Conversation | null;
   /** The requested state entries that exist. */
   state: Record<string, StateEntry>;
+  /** Every staff account's name; present only when asked for (TurnRead.staffNames) and no customer was found. */
+  staffNames?: string[];
 }
 
 /** An event to deliver to the company's webhook, kept in the store's outbox until delivered (profile/webhookNotifier.ts). */

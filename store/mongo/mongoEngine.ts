@@ -10,7 +10,7 @@ import { MongoAttachments } from './mongoAttachments';
 import { MongoConversations } from './mongoConversations';
 import { MongoCustomers } from './mongoCustomers';
 import { MongoImport } from './mongoImport';
-import { MongoLeases, MongoOutbox } from './mongoJobs';
+import { MongoLeases, MongoOutbox, MongoQuotas } from './mongoJobs';
 import { MongoMessages } from './mongoMessages';
 import { migrate, requireCurrentSchema } from './mongoMigrations';
 import { MongoAudit, MongoCorpus, MongoMerges, MongoSettings, MongoStaff, MongoState } from './mongoRecords';
@@ -59,6 +59,7 @@ export class MongoEngine implements StoreEngine {
     repair: MongoRepair;
     turns: MongoTurns;
     leases: MongoLeases;
+    quotas: MongoQuotas;
     outbox: MongoOutbox;
     attachments: MongoAttachments;
   };
@@ -108,6 +109,9 @@ export class MongoEngine implements StoreEngine {
   get leases() {
     return this.parts.leases;
   }
+  get quotas() {
+    return this.parts.quotas;
+  }
   get outbox() {
     return this.parts.outbox;
   }
@@ -148,6 +152,7 @@ export class MongoEngine implements StoreEngine {
       repair: new MongoRepair(x, messages, rollups, leases, this.options.repairConfirmMs),
       turns: new MongoTurns(x, messages),
       leases,
+      quotas: new MongoQuotas(x),
       outbox: new MongoOutbox(x),
       attachments: new MongoAttachments(x),
     };

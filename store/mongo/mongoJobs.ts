@@ -1,5 +1,5 @@
 import type { OutboxDoc } from '../../models/mongoSchemas';
-import type { EngineLeases, EngineOutbox } from '../storeEngine';
+import type { EngineLeases, EngineOutbox, EngineQuotas } from '../storeEngine';
 import type { OutboxCounts, OutboxEntry, OutboxEvent, OutboxFailure } from '../storeTypes';
 import { isDuplicateKey, t, type MongoContext } from './mongoContext';
 
@@ -30,6 +30,48 @@ export class MongoLeases implements EngineLeases {
 
   releaseLease(name: string, holder: string): Promise<boolean> {
     return this.x.wrap(async () => (await this.x.m.Lease.deleteOne({ _id: name, holder })).deletedCount === 1);
+  }
+}
+
+/**
+ * Quotas in a rolling window: one document per key holding the instants of its uses still in the window, changed by
+ * one findOneAndUpdate with an update pipeline (MongoDB 4.2+), atomic as every single-document write: it drops the
+ * instants at or before now − windowMs, counts what is left, appends `now` only when that is under the limit, and
+ * records in `took` whether it did; the document it returns is this very update's result. Concurrent first uses of
+ * a key upsert on an equality of `_id` alone, which the server retries on a duplicate key (4.2+): both are counted.
+ */
+export class MongoQuotas implements EngineQuotas {
+  constructor(private readonly x: MongoContext) {}
+
+  takeQuota(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
+    const update = [
+      { $set: { at: { $filter: { input: { $ifNull: ['$at', []] }, as: 'use', cond: { $gt: ['$$use', now - windowMs] } } } } },
+      { $set: { took: { $lt: [{ $size: '$at' }, limit] } } },
+      {
+        $set: {
+          at: { $cond: ['$took', { $concatArrays: ['$at', [now]] }, '$at'] },
+          // The TTL index removes a key whose last use has left its window.
+          expireAt: { $toDate: { $add: [{ $max: [{ $max: '$at' }, { $cond: ['$took', now, 0] }] }, windowMs] } },
+        },
+      },
+    ];
+    return this.x.wrap(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // An update pipeline is sent as written (mongoose casts none of it); no defaults are added to it either.
+          const doc = await this.x.m.Quota.findOneAndUpdate({ _id: key }, update, {
+            upsert: true,
+            new: true,
+            projection: { took: 1 },
+            setDefaultsOnInsert: false,
+          }).lean();
+          return doc?.took === true;
+        } catch (err) {
+          // A server that did not retry the concurrent upsert itself: the document exists now, so once more updates it.
+          if (!isDuplicateKey(err) || attempt > 0) throw err;
+        }
+      }
+    });
   }
 }
 

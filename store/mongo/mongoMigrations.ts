@@ -20,9 +20,11 @@ import { t } from './mongoContext';
  * day that holds a record is marked stale, rebuilt by the repair and by the dashboards that read it); 7 — the
  * partial index on conversations' dashboard changes not yet passed to the rollups (`rollupMarks`: built by
  * syncIndexes, nothing to move; without it every repair and dashboard would scan the conversations); 8 — the words
- * of each customer's name (`nameWords`, searchText.ts), indexed, for the transcripts' customer filter.
+ * of each customer's name (`nameWords`, searchText.ts), indexed, for the transcripts' customer filter; 9 — the
+ * `quotas` collection (uses counted in a rolling window: codes sent per address) and its TTL index, built by
+ * syncIndexes, nothing to move.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {

@@ -6,7 +6,7 @@ import { GroupCommit, promised, type GroupCommitOptions } from './groupCommit';
 import { SqliteAttachments } from './sqliteAttachments';
 import { SqliteConversations, SqliteMessages } from './sqliteConversations';
 import { SqliteCustomers } from './sqliteCustomers';
-import { SqliteLeases, SqliteOutbox } from './sqliteJobs';
+import { SqliteLeases, SqliteOutbox, SqliteQuotas } from './sqliteJobs';
 import { SqliteAudit, SqliteCorpus, SqliteMerges, SqliteSettings, SqliteStaff, SqliteState } from './sqliteRecords';
 import { SqliteImport } from './sqliteImport';
 import { SqliteFullText, SqliteReview } from './sqliteReview';
@@ -46,17 +46,25 @@ export class SqliteEngine implements StoreEngine {
   readonly settings: SqliteSettings;
   readonly corpus: SqliteCorpus;
   readonly leases: SqliteLeases;
+  readonly quotas: SqliteQuotas;
   readonly outbox: SqliteOutbox;
   readonly attachments: SqliteAttachments;
   readonly privacy = { forgetCustomer: (customerId: string) => this.forgetCustomer(customerId) };
-  /** In-process reads: one call, three indexed lookups, run one after another with nothing awaited between them. */
+  /**
+   * In-process reads: one call, three indexed lookups (and the staff names, for a first contact that asks), run one
+   * after another with nothing awaited between them.
+   */
   readonly turns = {
-    readTurn: (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[]) =>
-      promised(() => ({
-        customer: this.customers.findCustomerByKeyNow(key),
-        conversation: this.conversations.findConversationByChannelNow(channelId, channelConversationId),
-        state: stateKeys.length ? this.state.readStateNow(stateKeys) : {},
-      })),
+    readTurn: (key: string, channelId: string, channelConversationId: string, stateKeys: readonly string[], staffNames: boolean) =>
+      promised(() => {
+        const customer = this.customers.findCustomerByKeyNow(key);
+        return {
+          customer,
+          conversation: this.conversations.findConversationByChannelNow(channelId, channelConversationId),
+          state: stateKeys.length ? this.state.readStateNow(stateKeys) : {},
+          ...(staffNames && !customer ? { staffNames: this.staff.staffNamesNow() } : {}),
+        };
+      }),
   };
   /** Background indexing and rollups, between the group commits. */
   readonly upkeep: SqliteUpkeep;
@@ -80,6 +88,7 @@ export class SqliteEngine implements StoreEngine {
     this.settings = new SqliteSettings(gc);
     this.corpus = new SqliteCorpus(gc);
     this.leases = new SqliteLeases(gc);
+    this.quotas = new SqliteQuotas(gc);
     this.outbox = new SqliteOutbox(gc);
     this.attachments = new SqliteAttachments(gc);
     this.upkeep = new SqliteUpkeep(gc, this.fullText, this.rollups, { everyMs: options.backgroundMs || undefined, ...options.upkeep });

@@ -1,4 +1,4 @@
-import type { EngineLeases, EngineOutbox } from '../storeEngine';
+import type { EngineLeases, EngineOutbox, EngineQuotas } from '../storeEngine';
 import type { OutboxCounts, OutboxEntry, OutboxEvent, OutboxFailure, WriteOptions } from '../storeTypes';
 import { promised, type GroupCommit } from './groupCommit';
 
@@ -26,6 +26,25 @@ export class SqliteLeases implements EngineLeases {
 
   releaseLease(name: string, holder: string): Promise<boolean> {
     return this.gc.tx(() => this.gc.stmt('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder).changes > 0);
+  }
+}
+
+/**
+ * Quotas in a rolling window: one row per use. Trimming, counting and adding are one IMMEDIATE transaction, so two
+ * processes (or instances on one file) asking at once are serialized: together they never count more than the limit.
+ */
+export class SqliteQuotas implements EngineQuotas {
+  constructor(private readonly gc: GroupCommit) {}
+
+  takeQuota(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
+    return this.gc.tx(() => {
+      // Uses past their own window go, whatever their key (the table stays the size of the live windows).
+      this.gc.stmt('DELETE FROM quota_uses WHERE until <= ?').run(now);
+      const used = (this.gc.stmt('SELECT count(*) AS n FROM quota_uses WHERE key = ? AND at > ?').get(key, now - windowMs) as Row).n as number;
+      if (used >= limit) return false;
+      this.gc.stmt('INSERT INTO quota_uses (key, at, until) VALUES (?, ?, ?)').run(key, now, now + windowMs);
+      return true;
+    });
   }
 }
 

@@ -31,6 +31,13 @@ export class SqliteStaff implements EngineStaff {
     return promised(() => this.gc.run(() => this.gc.stmt('SELECT doc FROM users ORDER BY email').all() as Row[]).map((r) => parse<User>(r)!));
   }
 
+  /** Every account's name, synchronous: for a read of several aggregates at once (the engine's readTurn). */
+  staffNamesNow(): string[] {
+    return (this.gc.run(() => this.gc.stmt("SELECT json_extract(doc, '$.name') AS name FROM users").all()) as Row[]).map((r) =>
+      typeof r.name === 'string' ? r.name : '',
+    );
+  }
+
   updateUser(id: string, patch: UserPatch): Promise<User | null> {
     return this.gc.tx(() => {
       const current = parse<User>(this.gc.stmt('SELECT doc FROM users WHERE id = ?').get(id) as Row | undefined);

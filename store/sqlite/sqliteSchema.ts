@@ -68,9 +68,12 @@ CREATE TABLE IF NOT EXISTS corpus_additions (
 CREATE INDEX IF NOT EXISTS corpus_additions_conversation ON corpus_additions(conversation_id) WHERE conversation_id IS NOT NULL;
 `;
 
-/** Leases of the jobs that run once across processes, and the webhook outbox (issue 18). */
+/** Leases of jobs run once across processes, the webhook outbox (issue 18), quota uses (v9, sqliteJobs.ts, ms). */
 const JOBS = `
 CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS quota_uses (key TEXT NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS quota_uses_key ON quota_uses(key, at);
+CREATE INDEX IF NOT EXISTS quota_uses_until ON quota_uses(until);
 CREATE TABLE IF NOT EXISTS outbox (
   id TEXT PRIMARY KEY, state TEXT NOT NULL, next_attempt_at TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_at);
@@ -186,9 +189,9 @@ type Row = Record<string, unknown>;
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
  * search form, 4 leases and the webhook outbox, 5 attachments, 6 the week of each message in the full-text index
  * and the daily rollups of the dashboard, 7 each message's conversation stored in the full-text index, 8 the words
- * of each customer's name (the transcripts' customer filter).
+ * of each customer's name (the transcripts' customer filter), 9 quota uses (the rolling limit of codes per address).
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();

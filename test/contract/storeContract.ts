@@ -1546,6 +1546,74 @@ export function storeContract(
     });
   });
 
+  describe("a bot turn's reads", () => {
+    test('the staff names come with the read only when asked and no customer holds the key; an account made on another instance is among them', async () => {
+      const userId = uniq('u');
+      const read = (staffNames?: boolean) =>
+        store.readTurn({ key: { kind: 'channel', channelId: 'test', userId }, channelId: 'test', channelConversationId: uniq('c'), staffNames });
+      const name = uniq('Staff Name');
+      const other = await reopen(store);
+      try {
+        await other.createUser({ email: uniq('s') + '@example.com', name, role: 'agent', skills: [], languages: [], capacity: 1, passwordHash: 'h' });
+      } finally {
+        await other.close();
+      }
+      const first = await read(true);
+      expect([first.customer, first.conversation]).toEqual([null, null]);
+      expect(first.staffNames).toContain(name);
+      expect((await read()).staffNames).toBeUndefined();
+      await store.createCustomer({ identities: [{ channelId: 'test', userId, verified: false, addedAt: new Date().toISOString() }] });
+      const known = await read(true);
+      expect(known.customer?.identities[0].userId).toBe(userId);
+      expect(known.staffNames).toBeUndefined();
+    });
+  });
+
+  describe('quotas in a rolling window', () => {
+    const HOUR = 3_600_000;
+    test('at most the limit in any window: 4 uses at :59 and more at :01 of the next hour leave room for one; a use leaves when its window has passed', async () => {
+      const key = uniq('addr');
+      const t59 = 10 * HOUR + 59 * 60_000;
+      for (let i = 0; i < 4; i++) expect(await store.takeQuota(key, 5, HOUR, t59 + i)).toBe(true);
+      const t01 = 11 * HOUR + 60_000;
+      expect(await store.takeQuota(key, 5, HOUR, t01)).toBe(true);
+      expect(await store.takeQuota(key, 5, HOUR, t01 + 1)).toBe(false);
+      // A refusal is not a use: the window still holds five, and frees one as each leaves it.
+      expect(await store.takeQuota(key, 5, HOUR, t59 + HOUR - 1)).toBe(false);
+      // The window is (now − windowMs, now]: an hour after the first use, that use no longer counts.
+      expect(await store.takeQuota(key, 5, HOUR, t59 + HOUR)).toBe(true);
+      expect(await store.takeQuota(key, 5, HOUR, t59 + HOUR)).toBe(false);
+      expect(await store.takeQuota(key, 5, HOUR, t59 + HOUR + 1)).toBe(true);
+      // Keys are counted apart.
+      expect(await store.takeQuota(uniq('addr'), 5, HOUR, t01)).toBe(true);
+    });
+
+    test('concurrent uses never count more than the limit, and the count is shared by every instance on the database', async () => {
+      const key = uniq('addr');
+      const now = Date.now();
+      const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => store.takeQuota(key, 5, HOUR, now + i)));
+      expect(taken.filter(Boolean)).toHaveLength(5);
+      // One after the other (two connections of one process cannot wait for each other's write lock; processes race
+      // for real in test/integration/sqliteMultiProcess.test.ts): another instance finds the window full.
+      const other = await reopen(store);
+      try {
+        expect(await other.takeQuota(key, 5, HOUR, now + 100)).toBe(false);
+        const fresh = uniq('addr');
+        expect(await other.takeQuota(fresh, 1, HOUR, now)).toBe(true);
+        expect(await store.takeQuota(fresh, 1, HOUR, now + 1)).toBe(false);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('keys are plain values; the limit and window positive integers', async () => {
+      await expectCode(store.takeQuota({ $ne: null } as unknown as string, 5, HOUR), 'STORE_INVALID_QUERY');
+      await expectCode(store.takeQuota('x', 0, HOUR), 'STORE_INVALID_QUERY');
+      await expectCode(store.takeQuota('x', 5, -1), 'STORE_INVALID_QUERY');
+      await expectCode(store.takeQuota('x', 1.5, HOUR), 'STORE_INVALID_QUERY');
+    });
+  });
+
   describe('webhook outbox', () => {
     const event = (id: string, at: string) => ({ id, type: 'conversation.closed', at, data: { conversationId: 'c1', state: 'closed' } });
 

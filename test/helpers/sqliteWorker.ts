@@ -15,6 +15,8 @@ export type WorkerCommand =
   | { op: 'claim'; file: string; conversationIds: string[]; agentId: string }
   /** Opens and closes the store `times` times (each open runs the migration). */
   | { op: 'reopen'; file: string; times: number }
+  /** Takes each quota key once (limit `limit` per hour, all at one instant), `parallel` at a time; answers the keys it got. */
+  | { op: 'quota'; file: string; keys: string[]; limit: number; parallel: number }
   /** Runs the store's repair `times` times and answers the dashboard days it recomputed in all (no background work). */
   | { op: 'repair'; file: string; times: number };
 
@@ -70,6 +72,14 @@ async function main(): Promise<void> {
       if (r.ok) won.push(id);
     }
     say({ done: true, won });
+  } else if (command.op === 'quota') {
+    const taken: string[] = [];
+    for (let i = 0; i < command.keys.length; i += command.parallel) {
+      const batch = command.keys.slice(i, i + command.parallel);
+      const got = await Promise.all(batch.map((k) => store.takeQuota(k, command.limit, 3_600_000, 1_000_000)));
+      taken.push(...batch.filter((_, j) => got[j]));
+    }
+    say({ done: true, taken });
   } else if (command.op === 'repair') {
     let rollupDays = 0;
     for (let i = 0; i < command.times; i++) rollupDays += (await store.repair()).rollupDays;

@@ -300,3 +300,25 @@ test("the migration step indexes a schema 7 file's customer names; the transcrip
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A schema 8 file has nowhere to count quota uses (codes sent per address): refused unmigrated, counted once migrated. */
+test('a schema 8 file gains the quota uses; without the migration step it is refused', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'eight.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  await fresh.close();
+  const old = new Database(file);
+  old.exec(`DROP TABLE quota_uses; UPDATE store_meta SET value = '8' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    const store = new SqliteStore(file);
+    await store.init();
+    expect([await store.takeQuota('k', 1, 60_000, 1000), await store.takeQuota('k', 1, 60_000, 2000)]).toEqual([true, false]);
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

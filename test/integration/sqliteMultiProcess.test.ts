@@ -1,7 +1,8 @@
 /**
  * The embedded store shared by several processes on one machine (README, The store: several processes on one
  * file). Real child processes, each with its own connection, group commit, checkpoint worker and full-text
- * indexing, on one file: what they acknowledge is all there, in order, once; a claim has one winner; starting a
+ * indexing, on one file: what they acknowledge is all there, in order, once; a claim has one winner; a quota (codes
+ * sent per address) is never exceeded between them; starting a
  * process (which migrates) while others write loses nothing from the full-text index.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -133,6 +134,21 @@ test('concurrent appends to one conversation from two processes: every acknowled
   expect((await store.getConversation(conversationId))!.lastSeq).toBe(2 * count);
   // Found by a search from a third process, whichever process wrote and indexed them.
   for (const word of ['aw0', 'aw149', 'bw0', 'bw77', 'bw149']) expect((await store.searchMessages(word)).map((h) => h.text)).toEqual([`note ${word}`]);
+  await store.close();
+});
+
+test('three processes using the same 40 quota keys (limit 5, 12 uses each between them): exactly 5 uses per key are counted', async () => {
+  const keys = Array.from({ length: 40 }, (_, i) => `addr-${i}`);
+  // Each process asks for every key four times (three processes: 12 uses a key), interleaved.
+  const mine = [...keys, ...keys, ...keys, ...keys];
+  const workers = [0, 1, 2].map(() => startWorker({ op: 'quota', file, keys: mine, limit: 5, parallel: 8 }));
+  await Promise.all(workers.map((w) => w.ready));
+  for (const w of workers) w.go();
+  const taken = (await Promise.all(workers.map((w) => w.result))).flatMap((r) => r.taken as string[]);
+  for (const key of keys) expect([key, taken.filter((k) => k === key).length]).toEqual([key, 5]);
+  const store = new SqliteStore(file);
+  await store.init();
+  expect(await store.takeQuota('addr-0', 5, 3_600_000, 1_000_001)).toBe(false);
   await store.close();
 });
 

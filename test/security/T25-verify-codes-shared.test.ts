@@ -1,8 +1,8 @@
 /**
- * T25 (mailbox flooding through the bot): the one-time codes sent to one address are limited per hour
+ * T25 (mailbox flooding through the bot): the one-time codes sent to one address are limited in any 60 minutes
  * (VERIFY_CODES_PER_HOUR). The attack: behind a load balancer, ask for codes on one instance, then another, each
- * counting only its own. With REDIS_URL the count is shared like every other rate limit: two codes on instance A
- * leave none for the same address on instance B, while another address still gets its code there.
+ * counting only its own. The count lives in the store every instance shares (store.takeQuota): two codes on
+ * instance A leave none for the same address on instance B, while another address still gets its code there.
  */
 import { Chat } from '../helpers/chat';
 import { CodeOutbox } from '../helpers/codeOutbox';
@@ -14,7 +14,11 @@ const outbox = new CodeOutbox();
 afterAll(() => outbox.remove());
 
 describe('T25 codes per address are counted across instances', () => {
-  const ctx = twoInstances({ DEMO_ACCOUNTS: 'true', VERIFY_OUTBOX_FILE: outbox.file, VERIFY_CODES_PER_HOUR: '2' });
+  // Instances of one deployment share the store and the secret (the address is counted under its keyed hash).
+  const ctx = twoInstances(
+    { DEMO_ACCOUNTS: 'true', VERIFY_OUTBOX_FILE: outbox.file, VERIFY_CODES_PER_HOUR: '2', SESSION_SECRET: 'verify-codes-shared-test-secret-0123456789abcdef' },
+    { shareStore: true },
+  );
 
   /** A visitor on `app` asks to cancel `order` and names `email`: the bot's answer. */
   async function askCode(app: typeof ctx.a, order: string, email: string): Promise<string> {

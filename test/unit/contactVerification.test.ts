@@ -1,8 +1,16 @@
 import { ContactVerification, type CodeNotifier } from '../../commerce/contactVerification';
 import { readExplicitYes } from '../../dialogs/explicitYes';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
+import { tempStoreFile } from '../helpers/storeFiles';
 
-/** The one-time code's rules, on the real class with a recording notifier (the port's boundary) and a moved clock. */
+/**
+ * The one-time code's rules, on the real class with a recording notifier (the port's boundary), a moved clock and a
+ * real store (where the codes sent per address are counted).
+ */
 describe('one-time codes', () => {
+  const store = new SqliteStore(tempStoreFile('codes'), { synchronous: 'normal', backgroundMs: 0 });
+  beforeAll(() => store.init());
+  afterAll(() => store.close());
   let now = 1_000_000;
   const sent: { to: string; code: string }[] = [];
   const notifier: CodeNotifier = {
@@ -11,7 +19,7 @@ describe('one-time codes', () => {
       return Promise.resolve();
     },
   };
-  const v = new ContactVerification(notifier, { codeLength: 6, codeSeconds: 600, maxAttempts: 3, codesPerHour: 2 }, 'k'.repeat(32), () => now);
+  const v = new ContactVerification(notifier, { codeLength: 6, codeSeconds: 600, maxAttempts: 3, codesPerHour: 2 }, 'k'.repeat(32), store, () => now);
 
   test('a code is sent to the address, kept only hashed, right once', async () => {
     const r = await v.send('Ana@Example.com', 'en');
@@ -51,6 +59,24 @@ describe('one-time codes', () => {
     expect(sent).toHaveLength(before);
     now += 3_600_000;
     expect((await v.send('ben@example.com', 'en')).ok).toBe(true);
+  });
+
+  test('in any 60 minutes, not per clock hour: 4 codes at :59 and 1 at :01 of the next hour, and the 6th is refused until the first is an hour old', async () => {
+    const hour = 3_600_000;
+    let at = 500 * hour + 59 * 60_000;
+    const five = new ContactVerification(notifier, { codeLength: 6, codeSeconds: 600, maxAttempts: 3, codesPerHour: 5 }, 'k'.repeat(32), store, () => at);
+    const to = 'cara@example.com';
+    const sentTo = () => sent.filter((m) => m.to === to).length;
+    for (let i = 0; i < 4; i++) expect((await five.send(to, 'en')).ok).toBe(true);
+    at = 501 * hour + 60_000;
+    expect((await five.send(to, 'en')).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect(await five.send(to, 'en')).toEqual({ ok: false, reason: 'rate_limited' });
+    expect(sentTo()).toBe(5);
+    at = 501 * hour + 58 * 60_000;
+    expect((await five.send(to, 'en')).ok).toBe(false);
+    at = 501 * hour + 59 * 60_000;
+    expect((await five.send(to, 'en')).ok).toBe(true);
+    expect(sentTo()).toBe(6);
   });
 });
 
