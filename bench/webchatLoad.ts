@@ -18,7 +18,7 @@ import { agents, Child, holdChats, idle, memory, percentiles, round, settle, sta
  * Sizes: `--webchat-customers N --webchat-agents M --webchat-seconds S --outside-seconds S` (bench/benchArgs.ts; the README says what ran).
  */
 
-/** The agents' greetings before the web chat load: 10,000 take 40 s, about a tenth of the server's capacity. */
+/** The agents' greetings before the web chat load, a second: 10,000 take 40 s (the whole bench stays under 10 minutes). */
 const GREETINGS_PER_SECOND = 250;
 
 export async function webchatAtScale(b: BenchSink): Promise<void> {
