@@ -6,6 +6,11 @@ import { canAnnotate, canWhisper, type Actor } from '../review/accessPolicy';
 import type { HandoffContext, LastReplies } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
 
+/** How far back the holding notice looks for the holder's last answer and the last notice (messages). */
+const TRANSCRIPT_LOOKBACK = 200;
+/** The newest messages read first; most chats settle there (lastAnswerAndNotice). */
+const TAIL_FIRST = 20;
+
 /** At most one typing activity per chat this often (ms): channels show one for about three seconds. */
 export const TYPING_EVERY_MS = 3000;
 
@@ -163,15 +168,33 @@ export class HandoffMessaging {
     if (!quiet(instant(c.lastAgentReplyAt), instant(c.holdingNoticeAt))) return;
     // About to speak (at most once per timeout per chat): the transcript settles it, for a chat from before the
     // instants were kept or one whose instant was not written.
-    const recent = await this.ctx.store.listMessages(c.id, { afterSeq: Math.max(0, message.seq - 200) });
-    const lastAnswer = lastOf(recent, (m) => m.role === 'agent' && m.kind === 'message' && m.authorId === c.agentId);
-    const lastHolding = lastOf(recent, (m) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere');
-    if (!quiet(instant(lastAnswer?.createdAt), instant(lastHolding?.createdAt))) return;
+    if (!quiet(...(await this.lastAnswerAndNotice(c, message.seq, now - timeoutMs)))) return;
     await this.ctx.tell(c, t(c.language, 'agentStillThere', { name: agent.name }), { notice: 'agentStillThere' });
     // Not awaited (the turn need not wait for a second commit): lost, the next message reads the transcript again.
     void this.ctx.store
       .updateConversation(c.id, { holdingNoticeAt: new Date(now).toISOString() }, { states: ['agent'], agentId: c.agentId })
       .catch(() => undefined);
+  }
+
+  /**
+   * When the holder last answered and the customer was last told they wait (ms; 0: not in the last
+   * TRANSCRIPT_LOOKBACK messages). The newest TAIL_FIRST messages first: what they hold is the latest, and when the
+   * oldest of them is already older than `before`, whatever precedes it is too, so only a tail of recent messages
+   * makes the wider read. The same answer as reading the whole lookback, most often from a handful of rows.
+   */
+  private async lastAnswerAndNotice(c: Conversation, seq: number, before: number): Promise<[number, number]> {
+    const isAnswer = (m: Message) => m.role === 'agent' && m.kind === 'message' && m.authorId === c.agentId;
+    const isNotice = (m: Message) => m.role === 'system' && m.kind === 'message' && m.data?.notice === 'agentStillThere';
+    const tail = await this.ctx.store.listMessages(c.id, { afterSeq: Math.max(0, seq - TAIL_FIRST) });
+    let answer = lastOf(tail, isAnswer);
+    let notice = lastOf(tail, isNotice);
+    const whole = seq <= TAIL_FIRST || !tail.length || instant(tail[0].createdAt) < before;
+    if ((!answer || !notice) && !whole) {
+      const recent = await this.ctx.store.listMessages(c.id, { afterSeq: Math.max(0, seq - TRANSCRIPT_LOOKBACK) });
+      answer = lastOf(recent, isAnswer);
+      notice = lastOf(recent, isNotice);
+    }
+    return [instant(answer?.createdAt), instant(notice?.createdAt)];
   }
 
   customerTyping(c: Conversation): void {

@@ -190,6 +190,42 @@ describe('chats of an agent who goes offline', () => {
     }
   });
 
+  it('a long chat: the newest messages are read first, the wider transcript only when they cannot settle it', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    const { store, services } = running.app;
+    // Assigned longer ago than the timeout (1 s here); the agent answers again now.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await request(a.socket, 'message:send', { conversationId: id, text: 'Let me check', clientMessageId: `long${n}` })).ok).toBe(true);
+    const stored = (await store.getConversation(id))!;
+    const legacy = { ...stored, lastAgentReplyAt: undefined, holdingNoticeAt: undefined };
+    const answered = Date.parse(stored.lastAgentReplyAt!);
+    // Thirty customer messages since that answer: it is beyond the newest twenty.
+    for (let i = 0; i < 30; i++) await store.appendMessage({ conversationId: id, role: 'customer', kind: 'message', text: `still there? ${i}` });
+    const last = (await store.listMessages(id)).at(-1)!;
+    const reads = jest.spyOn(store, 'listMessages');
+    try {
+      // The newest twenty are younger than the timeout and hold no answer: the wider read finds it, 0.5 s ago.
+      await services.handoff.customerWroteToAgent(legacy, last, answered + 500);
+      expect(reads).toHaveBeenCalledTimes(2);
+      expect(reads.mock.calls[0][1]).toEqual({ afterSeq: last.seq - 20 });
+      expect(channel.texts(conv).filter((t) => /has reached/.test(t))).toHaveLength(0);
+      // A minute later even the oldest of the newest twenty is older than the timeout: whatever precedes it is too,
+      // so they settle it alone, and the customer is told.
+      reads.mockClear();
+      await services.handoff.customerWroteToAgent(legacy, last, Date.parse(last.createdAt) + 60_000);
+      expect(reads).toHaveBeenCalledTimes(1);
+      await channel.waitForText(conv, /has reached Staff \d+/);
+      // The notice is now among the newest: the next message within the period reads them and says nothing.
+      reads.mockClear();
+      const notice = (await store.listMessages(id)).filter((m) => m.data?.notice === 'agentStillThere').at(-1)!;
+      await services.handoff.customerWroteToAgent(legacy, last, Date.parse(notice.createdAt) + 500);
+      expect(channel.texts(conv).filter((t) => /has reached/.test(t))).toHaveLength(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('an agent whose presence is offline though they hold a chat (e.g. after a restart): the customer writing requeues it', async () => {
     const a = await agent();
     const { conv, id } = await heldChat(a);
