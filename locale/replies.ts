@@ -343,6 +343,10 @@ const REPLIES = {
   purpose_marketing: { en: 'news and offers (marketing messages)', es: 'nuestras novedades y ofertas (mensajes de marketing)' },
   purpose_service: { en: 'service messages about your orders', es: 'mensajes de servicio sobre tus pedidos' },
   purpose_proactive: { en: 'updates we send first (proactive messages)', es: 'avisos que te enviamos por iniciativa nuestra (mensajes proactivos)' },
+  staffAsksConsentAgain: {
+    en: 'I need a clear answer to change anything: do you want to receive {purpose} from us on {channel}? Please answer "yes" or "no".',
+    es: 'Necesito una respuesta clara para cambiar algo: ¿quieres recibir {purpose} por {channel}? Responde "sí" o "no".',
+  },
   staffConsentGranted: {
     en: 'Done: you will receive {purpose} on {channel}. Say "stop" at any time.',
     es: 'Hecho: recibirás {purpose} por {channel}. Di "para" cuando quieras.',
