@@ -259,6 +259,18 @@ const REPLIES = {
     en: 'Please type the {digits}-digit code from the e-mail, or "no" to stop.',
     es: 'Escribe el código de {digits} cifras del correo, o "no" para dejarlo.',
   },
+  verifyCodeWhere: {
+    en: 'I sent the {digits}-digit code to {to}. E-mails can take a few minutes, and sometimes land in the spam folder. Shall I send a new code?',
+    es: 'Envié el código de {digits} cifras a {to}. Los correos pueden tardar unos minutos y a veces llegan a la carpeta de spam. ¿Te envío un código nuevo?',
+  },
+  verifyCodeResent: {
+    en: 'I have sent a new {digits}-digit code to {to}: please type it here (it is valid for {minutes} minutes; the one before no longer works).',
+    es: 'He enviado un código nuevo de {digits} cifras a {to}: escríbelo aquí (vale {minutes} minutos; el anterior ya no sirve).',
+  },
+  verifyCodeNoNew: {
+    en: 'I cannot send another code to that address right now, but the one I sent to {to} still works: please type it here.',
+    es: 'Ahora no puedo enviar otro código a esa dirección, pero el que envié a {to} sigue valiendo: escríbelo aquí.',
+  },
   verifyCodeWrong: {
     en: 'That code is not right (tries left: {left}).',
     es: 'Ese código no es correcto (intentos restantes: {left}).',
