@@ -299,9 +299,10 @@ export abstract class OrderDialog extends ComponentDialog {
    */
   protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
     const strict = answerOf(step, { strict: true, keepIsNo: true });
-    if (strict) return step.next(strict);
-    // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
+    // The words go on, not the reading: the step after reads them the same, and may say more ("keep the socks").
+    if (strict) return step.next(text);
+    // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     if (this.newRequest(step, text)) return step.next(text);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);

@@ -55,17 +55,42 @@ const REPLIES = {
     es: 'El pedido {order} está cancelado. El reembolso se hará automáticamente.',
   },
   cancelKept: { en: 'OK, I did not cancel order {order}.', es: 'De acuerdo, no he cancelado el pedido {order}.' },
+  cancelWholeOnly: {
+    en: 'I can only cancel a whole order. To keep some of its items, keep the order and return the rest once it arrives, or type "agent" and a person will help you.',
+    es: 'Solo puedo cancelar un pedido entero. Para quedarte con parte de los artículos, mantén el pedido y devuelve el resto cuando llegue, o escribe "agente" y una persona te ayudará.',
+  },
   cancelAlreadyShipped: {
     en: 'Order {order} has already shipped, so it cannot be cancelled. You can return it once it arrives.',
     es: 'El pedido {order} ya se ha enviado y no se puede cancelar. Puedes devolverlo cuando llegue.',
   },
   cancelAlreadyCancelled: { en: 'Order {order} was already cancelled.', es: 'El pedido {order} ya estaba cancelado.' },
   askRefundReason: { en: 'Briefly, why do you want a refund?', es: 'Brevemente, ¿por qué quieres el reembolso?' },
+  retryRefundReason: {
+    en: 'Please tell me in a few words why you want a refund (for example: it arrived damaged, or it is the wrong size).',
+    es: 'Cuéntame en pocas palabras por qué quieres el reembolso (por ejemplo: llegó dañado, o no es la talla).',
+  },
+  refundNeedsReason: {
+    en: 'I need a short reason to request a refund, so I have not requested one for order {order}. Ask again whenever you like.',
+    es: 'Necesito un motivo breve para pedir el reembolso, así que no lo he pedido para el pedido {order}. Vuelve a pedirlo cuando quieras.',
+  },
   refundRequested: {
     en: 'Refund {refund} of {amount} {currency} for order {order} is requested. You will get an email when it is approved.',
     es: 'El reembolso {refund} de {amount} {currency} del pedido {order} está solicitado. Te llegará un correo cuando se apruebe.',
   },
-  refundStatus: { en: 'Refund {refund} for order {order} is {status}.', es: 'El reembolso {refund} del pedido {order} está {status}.' },
+  // One sentence per status: a status word spliced into a sentence once left "requested" untranslated in Spanish.
+  refundStatus_requested: {
+    en: 'Refund {refund} for order {order} is requested and waiting for approval.',
+    es: 'El reembolso {refund} del pedido {order} está solicitado y pendiente de aprobación.',
+  },
+  refundStatus_approved: {
+    en: 'Refund {refund} for order {order} is approved: the money is on its way.',
+    es: 'El reembolso {refund} del pedido {order} está aprobado: el dinero está en camino.',
+  },
+  refundStatus_paid: { en: 'Refund {refund} for order {order} is paid.', es: 'El reembolso {refund} del pedido {order} ya está pagado.' },
+  refundStatus_rejected: {
+    en: 'Refund {refund} for order {order} was rejected. Type "agent" if you want a person to look into it.',
+    es: 'El reembolso {refund} del pedido {order} fue rechazado. Escribe "agente" si quieres que una persona lo revise.',
+  },
   noRefund: {
     en: 'There is no refund for order {order} yet. Say "I want a refund" to request one.',
     es: 'Aún no hay reembolso para el pedido {order}. Di "quiero un reembolso" para pedirlo.',
