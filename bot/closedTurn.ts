@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog';
 import { findHumanRequest } from '../dialogs/humanRequest';
-import { parseBareRating, parseRatingCorrection, parseRatingWithComment } from '../dialogs/ratingParser';
+import { parseBareRating, parseRatingCorrection, parseRatingWithComment, SAYS_RATING } from '../dialogs/ratingParser';
 import { turnInfo } from '../dialogs/turnInfo';
 import { readYesNo } from '../dialogs/yesNo';
 import { t } from '../locale/replies';
@@ -73,6 +73,13 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
     // The earlier comment stays: the correction's words are a change of score or a request, not more feedback.
     const comment = conversation.satisfaction?.comment;
     return { kind: 'rating', score: correction.score, ...(comment ? { comment } : {}), ...(followUp ? { followUp } : {}) };
+  }
+  // "oh and I'd rate it a 2, nobody solved my refund" after a "thanks" to the survey: a rating said in so many words,
+  // taken while fresh like a bare one (readAfterthought), with the words beside it a request when read as business.
+  const late = !conversation.satisfaction && SAYS_RATING.test(text) ? parseRatingWithComment(text) : undefined;
+  if (late && now - Date.parse(conversation.updatedAt) <= SURVEY_AFTERTHOUGHT_MS) {
+    const followUp = person ? 'person' : late.comment !== undefined && business ? 'request' : undefined;
+    return { kind: 'rating', score: late.score, comment: late.comment, ...(followUp ? { followUp } : {}) };
   }
   // New business: a person asked for, a request the recognizer is sure of, or a choice between two business readings
   // ("and I still want a refund for my order": refund status or request). One unsure reading is no request: comments

@@ -58,14 +58,21 @@ export async function answerConsentAsk(
   if (!ask || ask.conversationId !== message.conversationId || message.seq <= ask.seq) return false;
   const answer = readExplicitYes(r.text);
   if (!answer) return false;
-  const question = t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${ask.purpose}`), channel: channelName(ask.channel, language) });
+  const vars = { purpose: t(language, `purpose_${ask.purpose}`), channel: channelName(ask.channel, language) };
+  const question = t(language, 'staffAsksConsent', vars);
+  const again = t(language, 'staffAsksConsentAgain', vars);
   const since = message.seq - ask.seq > 1 ? await d.store.listMessages(message.conversationId, { afterSeq: ask.seq, limit: message.seq - ask.seq - 1 }) : [];
-  // Anything said to the customer since, but the same question asked again, is what a "yes" would answer.
-  if (since.some((m) => m.seq < message.seq && m.kind === 'message' && m.role !== 'customer' && !(m.role === 'bot' && m.text === question))) return false;
-  // "ok", "I guess", "yes, but…": an answer, yet not the explicit yes a grant needs; asked again once, nothing recorded.
-  // Unclear again after that: the question ends and nothing changes (never a question repeated for ever).
-  if (answer === 'unclear' && !since.some((m) => m.role === 'bot' && m.text === question)) {
-    await context.sendActivity(question);
+  // The question as last asked (staff's, or the bot's asking again) is what a "yes" answers: only what was said to
+  // the customer after it can have asked something else. A holding notice asks nothing: it sat between the bot
+  // asking again and the "yes" and once made that yes count for nothing (outside tester).
+  const reasked = since.filter((m) => m.seq < message.seq && m.role === 'bot' && (m.text === question || m.text === again)).at(-1);
+  const after = since.filter((m) => m.seq > (reasked?.seq ?? ask.seq) && m.seq < message.seq);
+  if (after.some((m) => m.kind === 'message' && m.role !== 'customer' && !asksNothing(m))) return false;
+  // "ok", "I guess", "yes, but…": an answer, yet not the explicit yes a grant needs; asked again once, in words that
+  // say a plain yes or no is needed, nothing recorded. Unclear again after that: the question ends and nothing
+  // changes (never a question repeated for ever).
+  if (answer === 'unclear' && !reasked) {
+    await context.sendActivity(again);
     return true;
   }
   await d.profiles.answerConsentAsk(
@@ -80,6 +87,11 @@ export async function answerConsentAsk(
     answer === 'yes' ? t(language, 'staffConsentGranted', { purpose, channel: channelName(ask.channel, language) }) : t(language, 'consentUnchanged'),
   );
   return true;
+}
+
+/** Notices that tell the customer something and ask nothing (a "yes" after one still answers the question before). */
+function asksNothing(m: Message): boolean {
+  return m.role === 'system' && m.data?.notice === 'agentStillThere';
 }
 
 /**

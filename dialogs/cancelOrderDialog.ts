@@ -2,7 +2,7 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
-import { askYesNo, end } from './dialogResult';
+import { askYesNo, end, keepsPart } from './dialogResult';
 import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
@@ -39,6 +39,8 @@ export class CancelOrderDialog extends OrderDialog {
     const answer = this.finalAnswer(step);
     if (!answer.yes) {
       await step.context.sendActivity(t(language, 'cancelKept', { order: order.number }));
+      // "yes, but can I keep the socks?": only whole orders are cancelled; said how to keep part of one.
+      if (keepsPart(typeof step.result === 'string' ? step.result : undefined)) await step.context.sendActivity(t(language, 'cancelWholeOnly'));
       return end(step, answer.end);
     }
     const r = await this.orders.cancelOrder(await this.identity(step.context), order.number, this.callContext(step.context));

@@ -110,8 +110,37 @@ const DONT_CANCEL = /(?:^| )no (?:lo|la|los) canceles(?: por favor)?$/;
 export function keepsAsIs(text: string | undefined): boolean {
   const all = words(text ?? '');
   if (all.length <= 6 && DONT_CANCEL.test(all.join(' '))) return true;
+  if (speaksOfKeeping(all)) return true;
   const w = [...all];
   while (w.length > 0 && KEEP_FILLER.has(w[0])) w.shift();
   while (w.length > 0 && KEEP_FILLER.has(w[w.length - 1])) w.pop();
   return w.length > 0 && w.length <= 6 && KEEP.test(w.join(' '));
+}
+
+/** Keeping, in either language ("keep", "quedarme con", "mantenerlo", "conservarla"). */
+const KEEP_WORD =
+  /(?:^| )(?:keep|keeping|quedar(?:me)?|qued[aá]rmel[oa]s?|me (?:lo|la|los|las) quedo|me quedo|mantener(?:l[oa]s?)?|conservar(?:l[oa]s?)?)(?: |$)/;
+/**
+ * "I don't want to keep it", "no quiero quedármelo": keeping refused, which is no wish to keep it as it is. A bare
+ * "no" before it is the answer's own ("no, prefiero mantenerlo").
+ */
+const KEEP_REFUSED =
+  /(?:^| )(?:don't|dont|do not|not|never|nunca|no need to|no quiero|no necesito|no hace falta)(?: \S+){0,2} (?:keep|keeping|quedar\S*|qued[aá]rmel\S*|mantener\S*|conservar\S*)(?: |$)/;
+/** "keep me posted": no keeping of the thing asked about. */
+const KEEP_ME = /(?:^| )keep (?:me|us) /;
+
+/**
+ * Any short answer that speaks of keeping, unless it refuses to keep: "actually no, wait, I want to keep it", "yes,
+ * but can I keep the socks?" (a change of mind, or a condition the change cannot meet: not the yes it needs).
+ */
+function speaksOfKeeping(w: readonly string[]): boolean {
+  const joined = w.join(' ');
+  return w.length <= 12 && KEEP_WORD.test(joined) && !KEEP_REFUSED.test(joined) && !KEEP_ME.test(`${joined} `);
+}
+
+/** "can I keep the socks?": keeping part of what the change is about (its items), not the whole order. */
+export function keepsPart(text: string | undefined): boolean {
+  const w = words(text ?? '');
+  const m = /(?:^| )(?:keep|quedar(?:me)? con|me quedo con|mantener|conservar) (?:the|my|those|these|el|la|los|las|mis) (\S+)/.exec(w.join(' '));
+  return speaksOfKeeping(w) && !!m && !/^(order|orders|pedido|pedidos|account|cuenta)$/.test(m[1]);
 }

@@ -6,7 +6,8 @@ import { maskEmail } from '../commerce/devCodeNotifier';
 import type { OrderService } from '../commerce/orderService';
 import { t, type ReplyKey } from '../locale/replies';
 import { OUT_OF_SCOPE } from '../nlu/recognizer';
-import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT } from './dialogResult';
+import { asksNewCode, missesCode, waitsForCode } from './codeQuestion';
+import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT, yesNoActivity as yesNoActivityOf } from './dialogResult';
 import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
@@ -25,6 +26,10 @@ export function extractOrderNumber(text: string | undefined): string | undefined
 
 export interface OrderDialogOptions {
   orderNumber?: string;
+  /** At the code question: send a new code (the customer asked for one). */
+  newCode?: boolean;
+  /** At the code question: the customer said it has not come; say where it went and offer a new one. */
+  offerNewCode?: boolean;
 }
 
 /** Orders this conversation's visitor proved (order number with the e-mail on it), and wrong tries so far. */
@@ -78,6 +83,10 @@ export abstract class OrderDialog extends ComponentDialog {
         new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
           const text = p.recognized.value ?? '';
           if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || this.leavesCode(p.context, text)) return Promise.resolve(true);
+          // A new code asked for, or word that none came: answered at once (checkCode), never "type the code" again.
+          if (asksNewCode(text) || missesCode(text) || waitsForCode(text)) return Promise.resolve(true);
+          // "yes" to "Shall I send a new code?".
+          if ((p.options.validations as { offered?: boolean } | undefined)?.offered && readYesNo(text) === 'yes') return Promise.resolve(true);
           return Promise.resolve(p.attemptCount >= 2);
         }),
       );
@@ -214,20 +223,28 @@ export abstract class OrderDialog extends ComponentDialog {
       return end(step, { outcome: { kind: 'answered' } });
     }
     const v = this.acting.verification;
-    const vars = { order: order.number, digits: v.codeLength, to: maskEmail(email) };
-    if (v.isLive(state.challenge) && state.challenge.email === email) {
-      return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, 'askVerifyCodeAgain', vars), retryPrompt: t(language, 'retryVerifyCode', vars) });
+    const vars = { order: order.number, digits: v.codeLength, to: maskEmail(email), minutes: v.minutes };
+    const options = (step.options ?? {}) as OrderDialogOptions;
+    const live = v.isLive(state.challenge) && state.challenge.email === email;
+    const retryPrompt = t(language, 'retryVerifyCode', vars);
+    if (live && options.offerNewCode) {
+      return step.prompt(VERIFY_CODE_PROMPT, {
+        prompt: yesNoActivityOf(language, t(language, 'verifyCodeWhere', vars)),
+        retryPrompt,
+        validations: { offered: true },
+      });
     }
+    if (live && !options.newCode) return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, 'askVerifyCodeAgain', vars), retryPrompt });
+    // A first code, one after the last expired, or a new one asked for: the same per-address limit applies to each.
     const sent = await v.send(email, language);
     if (!sent.ok) {
+      // Asked for a new one past the limit while the one sent still works: that one is still awaited.
+      if (live) return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, 'verifyCodeNoNew', vars), retryPrompt });
       await step.context.sendActivity(t(language, 'verifyCodeLimit', vars));
       return end(step, { outcome: { kind: 'answered' } });
     }
     await this.proofState.set(step.context, { ...state, challenge: sent.challenge });
-    return step.prompt(VERIFY_CODE_PROMPT, {
-      prompt: t(language, 'askVerifyCode', { ...vars, minutes: v.minutes }),
-      retryPrompt: t(language, 'retryVerifyCode', vars),
-    });
+    return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, options.newCode ? 'verifyCodeResent' : 'askVerifyCode', vars), retryPrompt });
   }
 
   private async checkCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -239,10 +256,20 @@ export abstract class OrderDialog extends ComponentDialog {
     const code = v.codeIn(text);
     const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
     if (!code) {
+      const offered = ((step.options ?? {}) as OrderDialogOptions).offerNewCode === true;
+      // "send me another one", or "yes" (or "still nothing") to the offer of one: a new code, within the per-address
+      // limit (askCode).
+      if (asksNewCode(text) || (offered && (readYesNo(text) === 'yes' || missesCode(text))))
+        return step.replaceDialog(this.id, { orderNumber: order.number, newCode: true });
+      // "I never got it": where it went, and the offer of a new one. "No" to that offer, or "let me check my inbox":
+      // the code is awaited still.
+      if (missesCode(text) && !offered) return step.replaceDialog(this.id, { orderNumber: order.number, offerNewCode: true });
+      if ((offered && readYesNo(text) === 'no') || waitsForCode(text)) return step.replaceDialog(this.id, { orderNumber: order.number });
       await step.context.sendActivity(t(language, 'verifyCodeStopped', { order: order.number }));
       // "reset my password" instead of the code: nothing changed, said so, and the request is the router's.
       if (this.leavesCode(step.context, text)) return end(step, { reroute: true });
-      return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
+      // Leaving the question, in so many words or not, is said so and is no message the bot failed to read.
+      return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'neutral' } });
     }
     const challenge = state.challenge;
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
@@ -272,9 +299,10 @@ export abstract class OrderDialog extends ComponentDialog {
    */
   protected async recheckYes(step: WaterfallStepContext, action: ReplyKey): Promise<DialogTurnResult> {
     const strict = answerOf(step, { strict: true, keepIsNo: true });
-    if (strict) return step.next(strict);
-    // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     const text = typeof step.result === 'string' ? step.result : '';
+    // The words go on, not the reading: the step after reads them the same, and may say more ("keep the socks").
+    if (strict) return step.next(text);
+    // A new request instead of an answer ends the question at once (the last step drops the change and reroutes).
     if (this.newRequest(step, text)) return step.next(text);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);

@@ -122,6 +122,34 @@ const NOT = new Set(['not', "wasn't", "isn't", 'no', 'nada', 'never', 'ni']);
 const SHORT_ANSWER_WORDS = 4;
 const TIME_UNITS = /^\s*(h|hr|hrs|hours?|min|mins|minutes?|days?|weeks?|horas?|minutos?|días?|dias?|semanas?)\b/i;
 
+/** Words that may stand beside a rating and still leave it bare: "4 stars", "4 de 5", "8 out of 10". */
+const RATING_FRAME = new Set(['star', 'stars', 'estrella', 'estrellas', 'out', 'of', 'de', 'sobre', 'points', 'puntos']);
+/** Words that only say a rating is given ("I'd give it a", "my rating:", "le doy un"): no comment by themselves. */
+const RATING_WORDS = new Set(
+  ['i', "i'd", 'id', 'would', 'give', 'it', 'you', 'this', 'a', 'an', 'rate', 'rating', 'score', 'say', 'my', 'is', 'oh', 'and', 'ok', 'okay'].concat([
+    'le',
+    'te',
+    'doy',
+    'daría',
+    'pongo',
+    'pondría',
+    'un',
+    'una',
+    'nota',
+    'puntuación',
+    'mi',
+    'es',
+    'y',
+  ]),
+);
+
+/**
+ * A message that says it gives a rating ("I'd rate it a 2", "I'd give it 4 stars", "le doy un 3"): a rating even
+ * inside a longer sentence, as the afterthought of a customer who first answered the survey with "thanks".
+ */
+export const SAYS_RATING =
+  /\b(?:rate|rating|score|give (?:it|you|this|them)|i'?d say|stars?|out of|nota|puntuaci[oó]n|punt[uú]o|estrellas?|(?:le|te|les) (?:doy|pongo|dar[ií]a|pondr[ií]a))\b/i;
+
 export interface ParsedRating {
   score: number;
   /** What the customer wrote besides the rating itself (the comment), or undefined. */
@@ -138,14 +166,15 @@ export function parseRatingWithComment(text: string | undefined): ParsedRating |
     const n = Number(outOf[1]);
     const max = Number(outOf[2]);
     const score = max === 10 ? Math.round(n / 2) : n;
-    if (score >= 1 && score <= 5 && n <= max) return { score, comment: rest(raw.replace(outOf[0], '')) };
+    if (score >= 1 && score <= 5 && n <= max) return { score, comment: commentBeside(raw, outOf.index ?? 0, rest(raw.replace(outOf[0], ''))) };
   }
   // A sign right before the digit makes it no rating ("-1" is not one star).
   for (const m of raw.matchAll(/(^|[^\d.,\-−])([1-5])(?![\d.,]\d)/g)) {
     const after = raw.slice((m.index ?? 0) + m[0].length);
     if (TIME_UNITS.test(after)) continue;
     const without = raw.slice(0, (m.index ?? 0) + m[1].length) + raw.slice((m.index ?? 0) + m[0].length);
-    return { score: Number(m[2]), comment: rest(without.replace(/^\s*(stars?|estrellas?)\b/i, '')) };
+    const start = (m.index ?? 0) + m[1].length;
+    return { score: Number(m[2]), comment: commentBeside(raw, start, rest(without.replace(/^\s*(stars?|estrellas?)\b/i, ''))) };
   }
   const w = words(raw);
   for (let i = 0; i < w.length; i++) {
@@ -172,9 +201,6 @@ export function parseRatingWithComment(text: string | undefined): ParsedRating |
   return undefined;
 }
 
-/** Words that may stand beside a rating and still leave it bare: "4 stars", "4 de 5", "8 out of 10". */
-const RATING_FRAME = new Set(['star', 'stars', 'estrella', 'estrellas', 'out', 'of', 'de', 'sobre', 'points', 'puntos']);
-
 /**
  * A message that is nothing but a rating, with no other words: "4", "4/5", "★★★★", "four", "terrible", "muy bueno",
  * "not bad", "👍". `verdict`: it is a word of feeling rather than a number or stars (a remark on a rating given).
@@ -194,6 +220,17 @@ export function parseBareRating(text: string | undefined): (ParsedRating & { ver
 
 export function parseRating(text: string | undefined): number | undefined {
   return parseRatingWithComment(text)?.score;
+}
+
+/**
+ * The comment beside a number: what follows a rating that opens the message ("2, the agent was slow": "the agent was
+ * slow"), but the whole message when the number stands inside the customer's sentence ("I'd give it a 2, nobody
+ * solved my problem" was once stored as "I'd give it a , nobody solved my problem"). `start`: where the number is.
+ */
+function commentBeside(raw: string, start: number, after: string | undefined): string | undefined {
+  // "I'd give it a 2", "rating: 4": words that only give the rating are no comment.
+  if (after === undefined || words(after).every((w) => RATING_FRAME.has(w) || RATING_WORDS.has(w))) return undefined;
+  return /\p{L}/u.test(raw.slice(0, start)) ? rest(raw) : after;
 }
 
 function rest(s: string): string | undefined {

@@ -5,6 +5,7 @@ import { t } from '../locale/replies';
 import { answered, askYesNo, end } from './dialogResult';
 import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
+import { readYesNo, words } from './yesNo';
 
 /**
  * Asks for a refund: order number, a verified owner (verifySteps), a reason, then an explicit yes to a question
@@ -15,7 +16,8 @@ export class RefundDialog extends OrderDialog {
 
   constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
     super(RefundDialog.id, orders, proofs, acting, 'refund.request');
-    this.addDialog(new TextPrompt('reason'));
+    // A bare "yes", "ok" or "no" is no reason (outside tester: "yes" was taken as one): asked again once.
+    this.addDialog(new TextPrompt('reason', (p) => Promise.resolve(!bareAnswer(p.recognized.value) || p.attemptCount >= 2)));
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
@@ -31,13 +33,18 @@ export class RefundDialog extends OrderDialog {
 
   private async askReason(step: WaterfallStepContext) {
     this.keepOrder(step);
-    return step.prompt('reason', { prompt: t(turnInfo(step.context).language, 'askRefundReason') });
+    const language = turnInfo(step.context).language;
+    return step.prompt('reason', { prompt: t(language, 'askRefundReason'), retryPrompt: t(language, 'retryRefundReason') });
   }
 
   private async confirm(step: WaterfallStepContext) {
-    (step.values as Record<string, string>).reason = String(step.result ?? '').slice(0, 500);
     const language = turnInfo(step.context).language;
     const order = this.keptOrder(step);
+    if (bareAnswer(String(step.result ?? ''))) {
+      await step.context.sendActivity(t(language, 'refundNeedsReason', { order: order.number }));
+      return answered(step);
+    }
+    (step.values as Record<string, string>).reason = String(step.result ?? '').slice(0, 500);
     return askYesNo(
       step,
       language,
@@ -71,6 +78,11 @@ export class RefundDialog extends OrderDialog {
   }
 }
 
+/** A yes or no alone ("yes", "ok", "nope"), or no word at all: an answer, but no reason for a refund. */
+function bareAnswer(text: string | undefined): boolean {
+  return readYesNo(text) !== undefined || !words(text ?? '').some((w) => /\p{L}{2,}/u.test(w));
+}
+
 /** Where is my refund. */
 export class RefundStatusDialog extends OrderDialog {
   static readonly id = 'refundStatus';
@@ -87,9 +99,7 @@ export class RefundStatusDialog extends OrderDialog {
     const r = await this.orders.getRefund(await this.identity(step.context), order.number, this.callContext(step.context));
     const refund = r.ok ? r.value : null;
     await step.context.sendActivity(
-      refund
-        ? t(language, 'refundStatus', { refund: refund.id, order: order.number, status: refund.status })
-        : t(language, 'noRefund', { order: order.number }),
+      refund ? t(language, `refundStatus_${refund.status}`, { refund: refund.id, order: order.number }) : t(language, 'noRefund', { order: order.number }),
     );
     return answered(step);
   }

@@ -55,17 +55,42 @@ const REPLIES = {
     es: 'El pedido {order} está cancelado. El reembolso se hará automáticamente.',
   },
   cancelKept: { en: 'OK, I did not cancel order {order}.', es: 'De acuerdo, no he cancelado el pedido {order}.' },
+  cancelWholeOnly: {
+    en: 'I can only cancel a whole order. To keep some of its items, keep the order and return the rest once it arrives, or type "agent" and a person will help you.',
+    es: 'Solo puedo cancelar un pedido entero. Para quedarte con parte de los artículos, mantén el pedido y devuelve el resto cuando llegue, o escribe "agente" y una persona te ayudará.',
+  },
   cancelAlreadyShipped: {
     en: 'Order {order} has already shipped, so it cannot be cancelled. You can return it once it arrives.',
     es: 'El pedido {order} ya se ha enviado y no se puede cancelar. Puedes devolverlo cuando llegue.',
   },
   cancelAlreadyCancelled: { en: 'Order {order} was already cancelled.', es: 'El pedido {order} ya estaba cancelado.' },
   askRefundReason: { en: 'Briefly, why do you want a refund?', es: 'Brevemente, ¿por qué quieres el reembolso?' },
+  retryRefundReason: {
+    en: 'Please tell me in a few words why you want a refund (for example: it arrived damaged, or it is the wrong size).',
+    es: 'Cuéntame en pocas palabras por qué quieres el reembolso (por ejemplo: llegó dañado, o no es la talla).',
+  },
+  refundNeedsReason: {
+    en: 'I need a short reason to request a refund, so I have not requested one for order {order}. Ask again whenever you like.',
+    es: 'Necesito un motivo breve para pedir el reembolso, así que no lo he pedido para el pedido {order}. Vuelve a pedirlo cuando quieras.',
+  },
   refundRequested: {
     en: 'Refund {refund} of {amount} {currency} for order {order} is requested. You will get an email when it is approved.',
     es: 'El reembolso {refund} de {amount} {currency} del pedido {order} está solicitado. Te llegará un correo cuando se apruebe.',
   },
-  refundStatus: { en: 'Refund {refund} for order {order} is {status}.', es: 'El reembolso {refund} del pedido {order} está {status}.' },
+  // One sentence per status: a status word spliced into a sentence once left "requested" untranslated in Spanish.
+  refundStatus_requested: {
+    en: 'Refund {refund} for order {order} is requested and waiting for approval.',
+    es: 'El reembolso {refund} del pedido {order} está solicitado y pendiente de aprobación.',
+  },
+  refundStatus_approved: {
+    en: 'Refund {refund} for order {order} is approved: the money is on its way.',
+    es: 'El reembolso {refund} del pedido {order} está aprobado: el dinero está en camino.',
+  },
+  refundStatus_paid: { en: 'Refund {refund} for order {order} is paid.', es: 'El reembolso {refund} del pedido {order} ya está pagado.' },
+  refundStatus_rejected: {
+    en: 'Refund {refund} for order {order} was rejected. Type "agent" if you want a person to look into it.',
+    es: 'El reembolso {refund} del pedido {order} fue rechazado. Escribe "agente" si quieres que una persona lo revise.',
+  },
   noRefund: {
     en: 'There is no refund for order {order} yet. Say "I want a refund" to request one.',
     es: 'Aún no hay reembolso para el pedido {order}. Di "quiero un reembolso" para pedirlo.',
@@ -259,6 +284,18 @@ const REPLIES = {
     en: 'Please type the {digits}-digit code from the e-mail, or "no" to stop.',
     es: 'Escribe el código de {digits} cifras del correo, o "no" para dejarlo.',
   },
+  verifyCodeWhere: {
+    en: 'I sent the {digits}-digit code to {to}. E-mails can take a few minutes, and sometimes land in the spam folder. Shall I send a new code?',
+    es: 'Envié el código de {digits} cifras a {to}. Los correos pueden tardar unos minutos y a veces llegan a la carpeta de spam. ¿Te envío un código nuevo?',
+  },
+  verifyCodeResent: {
+    en: 'I have sent a new {digits}-digit code to {to}: please type it here (it is valid for {minutes} minutes; the one before no longer works).',
+    es: 'He enviado un código nuevo de {digits} cifras a {to}: escríbelo aquí (vale {minutes} minutos; el anterior ya no sirve).',
+  },
+  verifyCodeNoNew: {
+    en: 'I cannot send another code to that address right now, but the one I sent to {to} still works: please type it here.',
+    es: 'Ahora no puedo enviar otro código a esa dirección, pero el que envié a {to} sigue valiendo: escríbelo aquí.',
+  },
   verifyCodeWrong: {
     en: 'That code is not right (tries left: {left}).',
     es: 'Ese código no es correcto (intentos restantes: {left}).',
@@ -343,6 +380,10 @@ const REPLIES = {
   purpose_marketing: { en: 'news and offers (marketing messages)', es: 'nuestras novedades y ofertas (mensajes de marketing)' },
   purpose_service: { en: 'service messages about your orders', es: 'mensajes de servicio sobre tus pedidos' },
   purpose_proactive: { en: 'updates we send first (proactive messages)', es: 'avisos que te enviamos por iniciativa nuestra (mensajes proactivos)' },
+  staffAsksConsentAgain: {
+    en: 'I need a clear answer to change anything: do you want to receive {purpose} from us on {channel}? Please answer "yes" or "no".',
+    es: 'Necesito una respuesta clara para cambiar algo: ¿quieres recibir {purpose} por {channel}? Responde "sí" o "no".',
+  },
   staffConsentGranted: {
     en: 'Done: you will receive {purpose} on {channel}. Say "stop" at any time.',
     es: 'Hecho: recibirás {purpose} por {channel}. Di "para" cuando quieras.',
