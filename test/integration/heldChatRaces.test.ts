@@ -165,6 +165,21 @@ describe('actions on a held chat racing another change', () => {
     expect(channel.texts(conv)).not.toContain(transferred);
   });
 
+  test('a return to the bot checked before a reassignment is refused as a reassignment (HANDOFF_REASSIGNED): the colleague keeps the chat, the bot does not pick it up', async () => {
+    const ann = await staff({ name: 'Ann Returns', capacity: 50 });
+    const bea = await staff({ name: 'Bea Keeps', capacity: 50 });
+    const sue = await staff({ name: 'Sue Moves', role: 'supervisor', capacity: 50 });
+    const { id, conv } = await heldChat(ann);
+    const hold = holdNextRead(id);
+    const returning = request(ann.socket, 'conversation:return', { conversationId: id });
+    await hold.read;
+    await running.app.services.handoff.reassign(sue.id, id, { agentId: bea.id });
+    hold.release();
+    expect((await returning).error?.code).toBe('HANDOFF_REASSIGNED');
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: bea.id });
+    expect(channel.texts(conv)).not.toContain(t('en', 'returnedToBot'));
+  });
+
   test("a close keeps a tag a colleague set after the close's read (compare-and-set on the version read, read again)", async () => {
     const ann = await staff({ name: 'Ann Closes', capacity: 50 });
     const { id } = await heldChat(ann);
