@@ -167,15 +167,22 @@ export function registerAttachmentRoutes(server: restify.Server, d: AttachmentRo
       createdAt: new Date().toISOString(),
     };
     const kept = await store.putAttachment(record, Buffer.from(file.data));
-    const { message, created } = await store.appendMessage({
-      conversationId: c.id,
-      role: 'agent',
-      kind: 'message',
-      authorId: user.id,
-      text,
-      attachments: [{ contentType: kept.contentType, name: kept.name, size: kept.size, contentUrl: `${STORED_ATTACHMENT_PREFIX}${kept.id}` }],
-      activityId,
-    });
+    // Stored only while the sender still holds the chat (the upload took a while; a takeover, transfer or close may
+    // have landed since the check): otherwise nothing reaches the customer. The file stays with the conversation.
+    const appended = await store.appendMessageIf(
+      {
+        conversationId: c.id,
+        role: 'agent',
+        kind: 'message',
+        authorId: user.id,
+        text,
+        attachments: [{ contentType: kept.contentType, name: kept.name, size: kept.size, contentUrl: `${STORED_ATTACHMENT_PREFIX}${kept.id}` }],
+        activityId,
+      },
+      { states: ['agent'], agentId: user.id },
+    );
+    if (!appended) throw new AppError('HANDOFF_NOT_OWNER');
+    const { message, created } = appended;
     if (created) {
       d.events.emit('message.created', { conversation: c, message });
       try {

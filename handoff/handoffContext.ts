@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '../core/errors';
-import type { Conversation, ConversationPatch, Message, User } from '../models/records';
+import type { Conversation, ConversationPatch, Message, NewMessage, User } from '../models/records';
 import { canSee, canWatch } from '../review/accessPolicy';
-import type { Store } from '../store/store';
+import type { AppendResult, Store } from '../store/store';
 import type { HandoffEvents } from './handoffEvents';
 import { transition, type TransitionRequest, type TransitionResult } from './handoffStatus';
 
@@ -213,6 +213,34 @@ export class HandoffContext {
     if (lost === 'reassigned') throw new AppError('HANDOFF_REASSIGNED');
     if (lost === 'taken_over') throw new AppError('HANDOFF_TAKEN_OVER');
     throw new AppError('HANDOFF_NOT_OWNER');
+  }
+
+  /**
+   * Why an action on a chat this agent held was refused after owned() let it through (a takeover, transfer, requeue
+   * or close landed first): what owned() answers now (HANDOFF_TAKEN_OVER, HANDOFF_REASSIGNED, HANDOFF_NOT_OWNER…).
+   */
+  async lostHold(agentId: string, conversationId: string): Promise<AppError> {
+    try {
+      await this.owned(agentId, conversationId);
+    } catch (err) {
+      if (isAppError(err)) return err;
+      throw err;
+    }
+    return new AppError('HANDOFF_NOT_OWNER');
+  }
+
+  /**
+   * Stores a message only if, at the moment of the write, the chat is in the agent state and held by this agent: a
+   * takeover, transfer, requeue or close that lands between the check and the append makes it write nothing, and the
+   * agent is told why as owned() tells them. A chat lost and held again meanwhile is checked again (a few times).
+   */
+  async appendAsHolder(agentId: string, input: NewMessage): Promise<{ conversation: Conversation; appended: AppendResult }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const conversation = await this.owned(agentId, input.conversationId);
+      const appended = await this.store.appendMessageIf({ ...input, conversationId: conversation.id }, { states: ['agent'], agentId });
+      if (appended) return { conversation, appended };
+    }
+    throw await this.lostHold(agentId, input.conversationId);
   }
 
   /** Why this agent last stopped holding the chat: the cause of the newest state event that took it from them. */

@@ -3,7 +3,7 @@ import type { Conversation, User } from '../models/records';
 import { t } from '../locale/replies';
 import { canSee } from '../review/accessPolicy';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
-import type { HandoffContext } from './handoffContext';
+import { QUEUED_WRITE_ATTEMPTS, type HandoffContext } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
 import type { TransitionResult } from './handoffStatus';
 
@@ -234,7 +234,11 @@ export class HandoffLifecycle {
         actorId: agentId,
         detail,
       });
-      if (!r.ok) throw r.reason === 'capacity' ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity') : new AppError('HANDOFF_NOT_OWNER');
+      // Refused for the owner: a takeover or reassignment landed since owned() let it through; say which.
+      if (!r.ok)
+        throw r.reason === 'capacity'
+          ? new AppError('HANDOFF_AT_CAPACITY', 'the target agent is at capacity')
+          : await this.ctx.lostHold(agentId, conversationId);
       next = r.conversation;
       await this.routing.fitOffers(target.id);
     } else if (to.skill) {
@@ -251,7 +255,7 @@ export class HandoffLifecycle {
         actorId: agentId,
         detail,
       });
-      if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
+      if (!r.ok) throw await this.ctx.lostHold(agentId, conversationId);
       next = r.conversation;
     } else {
       throw new AppError('VALIDATION_FAILED', 'transfer needs an agentId or a skill');
@@ -280,7 +284,7 @@ export class HandoffLifecycle {
   async returnToBot(agentId: string, conversationId: string): Promise<Conversation> {
     await this.ctx.owned(agentId, conversationId);
     const r = await this.ctx.move({ conversationId, to: 'bot', cause: 'returned', from: ['agent'], expectedAgentId: agentId, actorId: agentId });
-    if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
+    if (!r.ok) throw await this.ctx.lostHold(agentId, conversationId);
     const next = r.conversation;
     this.ctx.events.emit('conversation.returned', { conversation: next, byAgentId: agentId });
     await this.ctx.tell(next, t(next.language, 'returnedToBot'));
@@ -291,18 +295,23 @@ export class HandoffLifecycle {
 
   /** Closes and asks the customer for a 1–5 rating; the next customer message with a number is stored as the rating. */
   async close(agentId: string, conversationId: string): Promise<Conversation> {
-    // Tags stay: supervisors review closed chats by them ('offline_message', their own tags).
-    const current = await this.ctx.owned(agentId, conversationId);
-    const r = await this.ctx.move({
-      conversationId,
-      to: 'closed',
-      cause: 'closed',
-      from: ['agent'],
-      expectedAgentId: agentId,
-      patch: { closedAt: new Date().toISOString(), tags: [...new Set([...current.tags, 'survey_pending'])] },
-      actorId: agentId,
-    });
-    if (!r.ok) throw new AppError('HANDOFF_NOT_OWNER');
+    // Tags stay: supervisors review closed chats by them ('offline_message', their own tags). The tag list written is
+    // worked out from the version read, compare-and-set on it: a tag set meanwhile is read again and kept.
+    let r: TransitionResult | undefined;
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS && !r?.ok; attempt++) {
+      const current = await this.ctx.owned(agentId, conversationId);
+      r = await this.ctx.move({
+        conversationId,
+        to: 'closed',
+        cause: 'closed',
+        from: ['agent'],
+        expectedAgentId: agentId,
+        expectedVersion: current.version,
+        patch: { closedAt: new Date().toISOString(), tags: [...new Set([...current.tags, 'survey_pending'])] },
+        actorId: agentId,
+      });
+    }
+    if (!r?.ok) throw await this.ctx.lostHold(agentId, conversationId);
     const withSurvey = r.conversation;
     this.ctx.events.emit('conversation.closed', { conversation: withSurvey, byAgentId: agentId });
     await this.ctx.tell(withSurvey, t(withSurvey.language, 'survey'));

@@ -2,7 +2,7 @@ import { AppError } from '../core/errors';
 import { hasVisibleText } from '../core/visibleText';
 import type { Conversation, Message } from '../models/records';
 import { t } from '../locale/replies';
-import { canAnnotate, canWhisper, type Actor } from '../review/accessPolicy';
+import { canAnnotate, canWhisper, isReviewer, type Actor } from '../review/accessPolicy';
 import type { HandoffContext, LastReplies } from './handoffContext';
 import type { HandoffRouting } from './handoffRouting';
 
@@ -49,9 +49,13 @@ export class HandoffMessaging {
   async agentMessage(agentId: string, conversationId: string, text: string, clientMessageId?: string): Promise<Message> {
     // Every transport: an empty or blank message would reach the customer as an empty bubble.
     if (typeof text !== 'string' || !hasVisibleText(text)) throw new AppError('VALIDATION_FAILED', 'the message is empty');
-    const c = await this.ctx.owned(agentId, conversationId);
-    const { message, created } = await this.ctx.store.appendMessage({
-      conversationId: c.id,
+    // Stored only while this agent holds the chat at the moment of the write: one taken over, transferred, requeued
+    // or closed since is answered as a chat that is no longer theirs, and nothing reaches the customer.
+    const {
+      conversation: c,
+      appended: { message, created },
+    } = await this.ctx.appendAsHolder(agentId, {
+      conversationId,
       role: 'agent',
       kind: 'message',
       authorId: agentId,
@@ -68,7 +72,9 @@ export class HandoffMessaging {
     this.lastReply.set(agentId, message.createdAt).catch(() => undefined);
     // A message ends the channel's typing indicator: the next keystroke may show it again at once.
     this.typingSent.delete(c.id);
-    if (!c.firstAgentReplyAt) await this.ctx.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { states: ['agent'], agentId });
+    // Set once (statistics' first response): of two first replies at once, the second never overwrites the first. Not
+    // tied to holding the chat: a reply stored is the first response even if the chat changed hands since.
+    if (!c.firstAgentReplyAt) await this.ctx.store.updateConversation(c.id, { firstAgentReplyAt: message.createdAt }, { absent: ['firstAgentReplyAt'] });
     this.ctx.events.emit('message.created', { conversation: c, message });
     // For the customer's next message (customerWroteToAgent), written while the channel sends: only the holding
     // notice reads it, and that one checks the transcript before it speaks, so a lost write costs nothing.
@@ -93,7 +99,7 @@ export class HandoffMessaging {
     // Watching a queued chat is not serving it: notes are for its holder (and reviewers), whispers for reviewers.
     if (kind === 'whisper' && !canWhisper(author)) throw new AppError('FORBIDDEN', 'whispers are for supervisors');
     if (!canAnnotate(author, c)) throw new AppError('HANDOFF_NOT_OWNER');
-    const message = await this.appendNote(c, author.id, text, kind);
+    const message = await this.appendNote(c, author, text, kind);
     if (author.role !== 'agent')
       await this.ctx.store.appendAudit({
         actorId: author.id,
@@ -105,10 +111,16 @@ export class HandoffMessaging {
     return message;
   }
 
-  private async appendNote(c: Conversation, authorId: string, text: string, kind: 'note' | 'whisper'): Promise<Message> {
-    const { message } = await this.ctx.store.appendMessage({ conversationId: c.id, role: 'agent', kind, authorId, text });
-    this.ctx.events.emit('message.created', { conversation: c, message });
-    return message;
+  /** A reviewer annotates any chat they may watch; an agent only the chat they hold at the moment of the write. */
+  private async appendNote(c: Conversation, author: Actor, text: string, kind: 'note' | 'whisper'): Promise<Message> {
+    const input = { conversationId: c.id, role: 'agent' as const, kind, authorId: author.id, text };
+    const appended = isReviewer(author)
+      ? await this.ctx.store.appendMessage(input)
+      : await this.ctx.store.appendMessageIf(input, { states: ['agent'], agentId: author.id });
+    // Taken over, transferred or closed since the check: refused as the check refuses it, nothing stored.
+    if (!appended) throw new AppError('HANDOFF_NOT_OWNER');
+    this.ctx.events.emit('message.created', { conversation: c, message: appended.message });
+    return appended.message;
   }
 
   /** When a typing activity last went to each chat's channel (ms); see TYPING_EVERY_MS. */

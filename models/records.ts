@@ -181,11 +181,17 @@ export type ConversationPatch = Partial<
   >
 >;
 
+/** Fields written once: a write that sets one expects it absent (ConversationExpectation.absent), so the first stays. */
+export type SetOnceField = 'firstAgentReplyAt';
+export const SET_ONCE_FIELDS: readonly SetOnceField[] = ['firstAgentReplyAt'];
+
 /** Compare-and-set expectations; every given field must match for the update to apply. */
 export interface ConversationExpectation {
   states?: readonly ConversationState[];
   agentId?: string | null;
   version?: number;
+  /** These fields must not be set yet (a set-once write: two concurrent first replies, the first one stays). */
+  absent?: readonly SetOnceField[];
 }
 
 /** The intent of a customer message the recognizer did not understand (out of scope). */

@@ -206,6 +206,13 @@ export abstract class GuardedRecords {
     return this.engine.messages.appendMessage(input, options);
   }
 
+  async appendMessageIf(input: NewMessage, expect: ConversationExpectation, options?: WriteOptions): Promise<AppendResult | null> {
+    plain(input.conversationId, 'conversationId');
+    if (input.activityId !== undefined) plain(input.activityId, 'activityId');
+    validateExpectation(expect);
+    return this.engine.messages.appendMessageIf(input, expect, options);
+  }
+
   async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
     plain(conversationId, 'conversationId');
     const afterSeq = page.afterSeq === undefined ? 0 : plainNumber(page.afterSeq, 'afterSeq');

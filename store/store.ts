@@ -154,6 +154,13 @@ export interface ConversationStore {
 export interface MessageStore {
   /** Appends exactly once per (channel, conversation, activityId) with the next gap-free seq. */
   appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult>;
+  /**
+   * appendMessage, only while the conversation meets `expect` at the moment of the write (an agent's message on the
+   * chat they hold: a takeover, transfer or close that lands first makes it write nothing). Null when the
+   * conversation is absent or an expectation fails. A message already stored with the same activity id is returned
+   * (created false) whatever the conversation is now: it was accepted when it was stored, and a retry learns so.
+   */
+  appendMessageIf(input: NewMessage, expect: ConversationExpectation, options?: WriteOptions): Promise<AppendResult | null>;
   listMessages(conversationId: string, page?: MessagePage): Promise<Message[]>;
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null>;
   /** Privacy erasure: blanks text, attachments and derived data (intent, sentiment, language) of every message of a conversation; sequence and roles stay. */

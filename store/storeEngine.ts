@@ -82,6 +82,7 @@ export interface EngineConversations {
 
 export interface EngineMessages {
   appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult>;
+  appendMessageIf(input: NewMessage, expect: ConversationExpectation, options?: WriteOptions): Promise<AppendResult | null>;
   listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]>;
   findMessageByActivity(conversationId: string, activityId: string): Promise<Message | null>;
   eraseMessages(conversationId: string): Promise<number>;

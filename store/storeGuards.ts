@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import type { Conversation, ConversationExpectation } from '../models/records';
+import { SET_ONCE_FIELDS, type Conversation, type ConversationExpectation } from '../models/records';
 import type { IdentityKey } from './store';
 
 /**
@@ -66,6 +66,10 @@ export function validateExpectation(expect?: ConversationExpectation): void {
   expect.states?.forEach((s) => plain(s, 'state'));
   if (expect.agentId !== undefined && expect.agentId !== null) plain(expect.agentId, 'agentId');
   if (expect.version !== undefined) plainNumber(expect.version, 'version');
+  // A field name becomes a query path on MongoDB: only the known set-once fields.
+  expect.absent?.forEach((f) => {
+    if (!SET_ONCE_FIELDS.includes(plain(f, 'absent') as never)) throw new AppError('STORE_INVALID_QUERY', `absent: ${f} is not a set-once field`);
+  });
 }
 
 /** The keyset cursor of transcript pages: the last item's start time and id. */

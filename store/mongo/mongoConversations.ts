@@ -53,6 +53,20 @@ export function slotGuard(agentId: string, conversationId: string, maxActive: nu
   return { _id: agentId, conversations: t({ $ne: conversationId }), [`conversations.${Math.floor(maxActive) - 1}`]: t({ $exists: false }) };
 }
 
+/**
+ * A conversation meeting these expectations. A set-once field must be absent: `{ field: null }` matches a document
+ * without the field (or with null), as MongoDB documents for equality with null.
+ */
+export function conversationFilter(id: string, expect?: ConversationExpectation & { customerId?: string }): Record<string, unknown> {
+  const f: Record<string, unknown> = { _id: id };
+  if (expect?.states) f.state = t({ $in: [...expect.states] });
+  if (expect?.agentId !== undefined) f.agentId = expect.agentId;
+  if (expect?.version !== undefined) f.version = expect.version;
+  if (expect?.customerId !== undefined) f.customerId = expect.customerId;
+  for (const field of expect?.absent ?? []) f[`doc.${field}`] = null;
+  return f;
+}
+
 /** The agent holding a conversation, as capacity counts it. */
 const holder = (c: Conversation) => (c.state === 'agent' ? c.agentId : null);
 
@@ -150,15 +164,6 @@ export class MongoConversations implements EngineConversations {
     });
   }
 
-  private filterFor(id: string, expect?: ConversationExpectation & { customerId?: string }): Record<string, unknown> {
-    const f: Record<string, unknown> = { _id: id };
-    if (expect?.states) f.state = t({ $in: [...expect.states] });
-    if (expect?.agentId !== undefined) f.agentId = expect.agentId;
-    if (expect?.version !== undefined) f.version = expect.version;
-    if (expect?.customerId !== undefined) f.customerId = expect.customerId;
-    return f;
-  }
-
   /** Compare-and-set on the version read, so the record and its indexed fields always move together. */
   private async cas(
     id: string,
@@ -166,7 +171,7 @@ export class MongoConversations implements EngineConversations {
     build: (current: Conversation) => Conversation,
   ): Promise<{ before: Conversation; after: Conversation } | null> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const row = await this.x.m.Conversation.findOne(this.filterFor(id, expect)).lean();
+      const row = await this.x.m.Conversation.findOne(conversationFilter(id, expect)).lean();
       if (!row) return null;
       const before = toConversation(row);
       const after = build(before);

@@ -1,11 +1,12 @@
 import { AppError } from '../../core/errors';
 import type { MessageDoc } from '../../models/mongoSchemas';
-import type { Message, NewMessage } from '../../models/records';
+import type { ConversationExpectation, Message, NewMessage } from '../../models/records';
 import { buildMessage, erasedMessage } from '../recordBuilders';
 import { searchForm, searchPeriod } from '../searchText';
 import type { EngineMessages } from '../storeEngine';
 import type { AppendResult, WriteOptions } from '../storeTypes';
 import { duplicateOn, rollupMark, rollupMarkStage, t, type MongoContext } from './mongoContext';
+import { conversationFilter } from './mongoConversations';
 
 export function messageDoc(m: Message, channelId: string): MessageDoc {
   const customer = m.role === 'customer';
@@ -222,6 +223,72 @@ export class MongoMessages implements EngineMessages {
     });
   }
 
+  /**
+   * appendMessage under a condition on the conversation (an agent's message on the chat they hold). The insert and
+   * its counting step are one multi-document transaction (the engine runs on a replica set), and both the read that
+   * finds the next seq and the counting step carry the condition in their filter: a takeover, transfer or close that
+   * committed first leaves nothing to match, and nothing is written; one that commits while the transaction runs
+   * changes the conversation document it is about to write, so the transaction meets a write conflict and is run again
+   * by withTransaction (a transient error), and then finds the condition gone. A change that comes after the commit
+   * waits for it and is ordered after the message. No other writer sees or counts the message before the commit.
+   */
+  appendMessageIf(input: NewMessage, expect: ConversationExpectation): Promise<AppendResult | null> {
+    const conversationId = input.conversationId;
+    return this.x.wrap(async (): Promise<AppendResult | null> => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        // A retry is answered as appendMessage answers it, whatever the conversation is now.
+        if (input.activityId !== undefined) {
+          const existing = await this.x.m.Message.findOne({ conversationId, activityId: input.activityId }).lean();
+          if (existing) {
+            await this.advance(conversationId);
+            return { message: existing.doc, created: false };
+          }
+        }
+        // Earlier messages counted first (this process's deferred steps, another writer's uncounted insert), so the
+        // transaction starts where nothing is stored beyond lastSeq.
+        await (this.counting.get(conversationId) ?? Promise.resolve()).catch(() => undefined);
+        if ((await this.advance(conversationId)) === null) return null;
+        const outcome = await this.appendInTransaction(input, expect);
+        if (outcome === 'again') continue;
+        if (outcome) this.remember(conversationId, { lastSeq: outcome.message.seq, channelId: outcome.channelId });
+        return outcome && { message: outcome.message, created: true };
+      }
+      throw new AppError('STORE_UNAVAILABLE', 'could not append after many attempts');
+    });
+  }
+
+  /** One try: the stored message and its channel, null when the condition does not hold, 'again' when another writer took the seq. */
+  private async appendInTransaction(input: NewMessage, expect: ConversationExpectation): Promise<{ message: Message; channelId: string } | null | 'again'> {
+    const { Conversation, Message } = this.x.m;
+    const session = await Conversation.db.startSession();
+    let outcome: { message: Message; channelId: string } | null = null;
+    try {
+      await session.withTransaction(
+        async () => {
+          outcome = null;
+          const row = await Conversation.findOne(conversationFilter(input.conversationId, expect)).select({ lastSeq: 1, channelId: 1 }).session(session).lean();
+          if (!row) return;
+          const m = buildMessage(input, row.lastSeq + 1);
+          await Message.create([messageDoc(m, row.channelId)], { session });
+          const counted = await Conversation.updateOne({ ...conversationFilter(input.conversationId, expect), lastSeq: row.lastSeq }, countStep(m), {
+            session,
+          });
+          // Within the transaction's snapshot the filter still matches unless something moved: abort, try again.
+          if (counted.matchedCount !== 1) throw new SeqTaken();
+          outcome = { message: m, channelId: row.channelId };
+        },
+        { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } },
+      );
+      return outcome;
+    } catch (err) {
+      // Another writer's message holds this seq, or the same activity was stored meanwhile: the caller looks again.
+      if (err instanceof SeqTaken || duplicateOn(err, 'seq') || duplicateOn(err, 'activityId')) return 'again';
+      throw err;
+    } finally {
+      await session.endSession();
+    }
+  }
+
   listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]> {
     return this.x.wrap(async () =>
       (
@@ -262,3 +329,6 @@ export class MongoMessages implements EngineMessages {
     });
   }
 }
+
+/** The counting step of a conditional append matched nothing inside its transaction (aborts it). */
+class SeqTaken extends Error {}

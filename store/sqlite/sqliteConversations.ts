@@ -22,6 +22,7 @@ function expectationHolds(c: Conversation, expect?: ConversationExpectation): bo
   if (expect.states && !expect.states.includes(c.state)) return false;
   if (expect.agentId !== undefined && c.agentId !== expect.agentId) return false;
   if (expect.version !== undefined && c.version !== expect.version) return false;
+  if (expect.absent?.some((f) => c[f] !== undefined && c[f] !== null)) return false;
   return true;
 }
 
@@ -298,21 +299,41 @@ export class SqliteMessages implements EngineMessages {
       // through a table of its results).
       const conv = this.gc.stmt('SELECT last_seq, channel_id FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
-      if (input.activityId !== undefined) {
-        const existing = this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(input.conversationId, input.activityId) as
-          Row | undefined;
-        if (existing) return { message: JSON.parse(existing.doc as string) as Message, created: false };
-      }
-      const seq = (conv.last_seq as number) + 1;
-      const m = buildMessage(input, seq);
-      this.insert(m, conv.channel_id as string);
-      this.faults('message.afterInsert');
-      const scored = m.role === 'customer' && typeof m.sentiment === 'number';
-      this.gc
-        .stmt('UPDATE conversations SET last_seq = ?, updated_at = ?, sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?')
-        .run(seq, m.createdAt, scored ? m.sentiment : 0, scored ? 1 : 0, m.conversationId);
-      return { message: m, created: true };
+      return this.stored(input) ?? this.insertNext(input, conv);
     }, options);
+  }
+
+  /** The check and the insert in one transaction: nothing can change the conversation between them. */
+  appendMessageIf(input: NewMessage, expect: ConversationExpectation, options?: WriteOptions): Promise<AppendResult | null> {
+    return this.gc.tx((): AppendResult | null => {
+      const row = this.gc.stmt('SELECT * FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
+      if (!row) return null;
+      const stored = this.stored(input);
+      if (stored) return stored;
+      if (!expectationHolds(rowToConversation(row), expect)) return null;
+      return this.insertNext(input, row);
+    }, options);
+  }
+
+  /** Inside the append's transaction: the message already stored under this activity id, if any. */
+  private stored(input: NewMessage): AppendResult | undefined {
+    if (input.activityId === undefined) return undefined;
+    const existing = this.gc.stmt('SELECT doc FROM messages WHERE conversation_id = ? AND activity_id = ?').get(input.conversationId, input.activityId) as
+      Row | undefined;
+    return existing ? { message: JSON.parse(existing.doc as string) as Message, created: false } : undefined;
+  }
+
+  /** Inside the append's transaction: inserts at the next seq and advances the conversation's counters. */
+  private insertNext(input: NewMessage, conv: Row): AppendResult {
+    const seq = (conv.last_seq as number) + 1;
+    const m = buildMessage(input, seq);
+    this.insert(m, conv.channel_id as string);
+    this.faults('message.afterInsert');
+    const scored = m.role === 'customer' && typeof m.sentiment === 'number';
+    this.gc
+      .stmt('UPDATE conversations SET last_seq = ?, updated_at = ?, sentiment_sum = sentiment_sum + ?, sentiment_n = sentiment_n + ? WHERE id = ?')
+      .run(seq, m.createdAt, scored ? m.sentiment : 0, scored ? 1 : 0, m.conversationId);
+    return { message: m, created: true };
   }
 
   listMessages(conversationId: string, page: { afterSeq: number; limit: number }): Promise<Message[]> {

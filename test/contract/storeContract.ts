@@ -316,6 +316,96 @@ export function storeContract(
     });
   });
 
+  describe("an agent's message is stored only while the agent holds the chat (appendMessageIf)", () => {
+    const held = async (agentId: string) => {
+      const conv = await newConversation('queued');
+      const r = await store.claimConversation({ conversationId: conv.id, agentId, fromStates: ['queued'], maxActive: 1000 });
+      if (!r.ok) throw new Error('claim failed');
+      return r.conversation;
+    };
+    const mine = (agentId: string) => ({ states: ['agent'] as const, agentId });
+    const reply = (conversationId: string, agentId: string, text: string, activityId?: string) => ({
+      conversationId,
+      role: 'agent' as const,
+      kind: 'message' as const,
+      authorId: agentId,
+      text,
+      activityId,
+    });
+
+    test('stored with the next seq while the expectation holds; refused, writing nothing, once another holds the chat or it left the agent state', async () => {
+      const c = await held('ann');
+      const first = await store.appendMessageIf(reply(c.id, 'ann', 'hello', 'agent:ann:k1'), mine('ann'));
+      expect(first).toMatchObject({ created: true, message: { seq: 1, text: 'hello', authorId: 'ann' } });
+      // A supervisor takes it over: Ann's next message is refused and nothing of it is stored.
+      expect((await store.claimConversation({ conversationId: c.id, agentId: 'sue', fromStates: ['agent'], expectedAgentId: 'ann', maxActive: 5 })).ok).toBe(
+        true,
+      );
+      expect(await store.appendMessageIf(reply(c.id, 'ann', 'too late', 'agent:ann:k2'), mine('ann'))).toBeNull();
+      expect(await store.findMessageByActivity(c.id, 'agent:ann:k2')).toBeNull();
+      expect(await store.appendMessageIf(reply(c.id, 'sue', 'Sue here'), mine('sue'))).toMatchObject({ created: true, message: { seq: 2 } });
+      // Closed (or requeued): nobody's message is stored.
+      expect((await store.setConversationState({ conversationId: c.id, to: 'closed', fromStates: ['agent'], expectedAgentId: 'sue' })).ok).toBe(true);
+      expect(await store.appendMessageIf(reply(c.id, 'sue', 'after close'), mine('sue'))).toBeNull();
+      expect(await store.appendMessageIf(reply('missing', 'sue', 'x'), mine('sue'))).toBeNull();
+      expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual(['hello', 'Sue here']);
+      expect((await store.getConversation(c.id))?.lastSeq).toBe(2);
+    });
+
+    test('a retried activity id is answered with the stored message, whatever the chat is now; idempotent under concurrent retries', async () => {
+      const c = await held('ann');
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.appendMessageIf(reply(c.id, 'ann', 'once', 'agent:ann:r1'), mine('ann'))));
+      expect(results.filter((r) => r?.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r?.message.id)).size).toBe(1);
+      expect((await store.claimConversation({ conversationId: c.id, agentId: 'sue', fromStates: ['agent'], expectedAgentId: 'ann', maxActive: 5 })).ok).toBe(
+        true,
+      );
+      const retry = await store.appendMessageIf(reply(c.id, 'ann', 'once', 'agent:ann:r1'), mine('ann'));
+      expect(retry).toMatchObject({ created: false, message: { id: results[0]!.message.id, seq: 1 } });
+      expect(await store.listMessages(c.id)).toHaveLength(1);
+    });
+
+    test('racing a takeover: every message is stored before the takeover or not at all, seqs gap-free among all messages', async () => {
+      for (let round = 0; round < 20; round++) {
+        const c = await held('ann');
+        const sends = Array.from({ length: 6 }, (_, i) => store.appendMessageIf(reply(c.id, 'ann', `a${i}`), mine('ann')));
+        const customer = Array.from({ length: 3 }, (_, i) => store.appendMessage({ conversationId: c.id, role: 'customer', text: `c${i}` }));
+        const takeover = store.claimConversation({ conversationId: c.id, agentId: 'sue', fromStates: ['agent'], expectedAgentId: 'ann', maxActive: 1000 });
+        const after = takeover.then(() => store.appendMessage({ conversationId: c.id, role: 'system', kind: 'event', text: 'state' }));
+        const [results, , taken, marker] = await Promise.all([Promise.all(sends), Promise.all(customer), takeover, after]);
+        expect(taken.ok).toBe(true);
+        const msgs = await store.listMessages(c.id);
+        expect(msgs.map((m) => m.seq)).toEqual(msgs.map((_, i) => i + 1));
+        // What was refused is nowhere; what was stored came before the takeover's record.
+        const stored = results.filter((r) => r !== null).map((r) => r.message.text);
+        expect(msgs.filter((m) => m.role === 'agent').map((m) => m.text)).toEqual(expect.arrayContaining(stored));
+        expect(msgs.filter((m) => m.role === 'agent')).toHaveLength(stored.length);
+        for (const m of msgs.filter((x) => x.role === 'agent')) expect(m.seq).toBeLessThan(marker.message.seq);
+      }
+    });
+
+    test('a set-once field is written by the first of two concurrent writers only', async () => {
+      const c = await held('ann');
+      const at = ['2026-01-01T10:00:00.000Z', '2026-01-01T10:00:01.000Z', '2026-01-01T10:00:02.000Z'];
+      const results = await Promise.all(
+        at.map((firstAgentReplyAt) => store.updateConversation(c.id, { firstAgentReplyAt }, { absent: ['firstAgentReplyAt'] })),
+      );
+      const won = results.filter((r) => r !== null);
+      expect(won).toHaveLength(1);
+      expect((await store.getConversation(c.id))?.firstAgentReplyAt).toBe(won[0].firstAgentReplyAt);
+      expect(await store.updateConversation(c.id, { firstAgentReplyAt: at[0] }, { absent: ['firstAgentReplyAt'] })).toBeNull();
+      expect((await store.getConversation(c.id))?.firstAgentReplyAt).toBe(won[0].firstAgentReplyAt);
+      // Other expectations still apply alongside, and only known set-once fields are accepted.
+      const other = await held('bob');
+      expect(await store.updateConversation(other.id, { firstAgentReplyAt: at[0] }, { agentId: 'ann', absent: ['firstAgentReplyAt'] })).toBeNull();
+      expect(
+        (await store.updateConversation(other.id, { firstAgentReplyAt: at[0] }, { agentId: 'bob', absent: ['firstAgentReplyAt'] }))?.firstAgentReplyAt,
+      ).toBe(at[0]);
+      await expectCode(store.updateConversation(other.id, { priority: 1 }, { absent: ['priority' as never] }), 'STORE_INVALID_QUERY');
+      await expectCode(store.updateConversation(other.id, { priority: 1 }, { absent: [{ $ne: null } as never] }), 'STORE_INVALID_QUERY');
+    });
+  });
+
   describe('search and dashboard figures', () => {
     test('full-text search finds a phrase a customer wrote; search syntax in the query is taken as words', async () => {
       const conv = await newConversation();

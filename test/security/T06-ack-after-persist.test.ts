@@ -4,7 +4,7 @@
  * web chat, mentions, and an agent's console message.
  */
 import { AppError } from '../../core/errors';
-import type { NewMessage } from '../../models/records';
+import type { ConversationExpectation, NewMessage } from '../../models/records';
 import { SqliteStore } from '../../store/sqliteStore';
 import { messageActivity, post } from '../helpers/activities';
 import { createStaff, online, request as ask } from '../helpers/consoleClient';
@@ -18,6 +18,11 @@ class FailingStore extends SqliteStore {
   override appendMessage(m: NewMessage, o?: { deferSync?: boolean }) {
     if (this.failing) return Promise.reject(new AppError('STORE_UNAVAILABLE', 'disk full'));
     return super.appendMessage(m, o);
+  }
+  // An agent's message is written by the conditional append (stored only while they hold the chat).
+  override appendMessageIf(m: NewMessage, e: ConversationExpectation, o?: { deferSync?: boolean }) {
+    if (this.failing) return Promise.reject(new AppError('STORE_UNAVAILABLE', 'disk full'));
+    return super.appendMessageIf(m, e, o);
   }
   override sync() {
     if (this.failing) return Promise.reject(new AppError('STORE_UNAVAILABLE', 'fsync failed'));

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { registerModels } from '../../models/mongoSchemas';
-import { slotGuard } from '../../store/mongo/mongoConversations';
+import { conversationFilter, slotGuard } from '../../store/mongo/mongoConversations';
 import { t } from '../../store/mongo/mongoContext';
 import { byKey, customerUpdate } from '../../store/mongo/mongoCustomers';
 import { corpusKeys } from '../../store/mongo/mongoRecords';
@@ -139,6 +139,14 @@ describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as
     expect(cast(m.AgentSlots.updateOne(slotGuard('agent-1', 'c1', 3), { $push: { conversations: 'c1' } }) as unknown as Castable)).toEqual({
       error: undefined,
       filter: { _id: 'agent-1', conversations: { $ne: 'c1' }, 'conversations.2': { $exists: false } },
+    });
+  });
+
+  test("an agent's conditional append and a set-once write keep their conditions: state, owner, and the field absent (null matches a missing field)", () => {
+    const filter = conversationFilter('c1', { states: ['agent'], agentId: 'ann', absent: ['firstAgentReplyAt'] });
+    expect(cast(m.Conversation.updateOne({ ...filter, lastSeq: 4 }, {}) as unknown as Castable)).toEqual({
+      error: undefined,
+      filter: { _id: 'c1', state: { $in: ['agent'] }, agentId: 'ann', 'doc.firstAgentReplyAt': null, lastSeq: 4 },
     });
   });
 
