@@ -11,6 +11,7 @@ export type TransitionCause =
   | 'requeued' // agent → queued (a transfer to a skill group)
   | 'reassigned' // queued or agent → an agent or a skill group, by a supervisor
   | 'agent_offline' // agent → queued (the holder went offline, or stopped answering and is no longer online)
+  | 'agent_away' // agent → queued (the holder is away and silent past the reply timeout, and a colleague can take it)
   | 'returned' // agent → bot
   | 'withdrawn' // queued → bot (the customer no longer wants a person)
   | 'customer_left' // queued → queued, marked gone: counts ahead of nobody

@@ -164,7 +164,7 @@ export class HandoffMessaging {
    * A customer wrote to a chat an agent holds: relayed, and never met with silence. A holder who is no longer online
    * (an offline the console could not report, e.g. across a restart) gives the chat back to the queue; one who has
    * not answered for the configured time gets the customer a "your message reached them" notice, at most once per
-   * that period.
+   * that period; if that holder is away and a colleague can take the chat now, it goes back to the queue instead.
    */
   async customerWroteToAgent(c: Conversation, message: Message, now = Date.now()): Promise<void> {
     this.relayCustomerMessage(c, message);
@@ -181,6 +181,8 @@ export class HandoffMessaging {
     // About to speak (at most once per timeout per chat): the transcript settles it, for a chat from before the
     // instants were kept or one whose instant was not written.
     if (!quiet(...(await this.lastAnswerAndNotice(c, message.seq, now - timeoutMs)))) return;
+    // Away and silent this long: a colleague who can take it now answers sooner than someone who stepped away.
+    if (agent.presence === 'away' && (await this.routing.requeueFromAgent(c, 'agent_away'))) return;
     await this.ctx.tell(c, t(c.language, 'agentStillThere', { name: agent.name }), { notice: 'agentStillThere' });
     // Not awaited (the turn need not wait for a second commit): lost, the next message reads the transcript again.
     void this.ctx.store

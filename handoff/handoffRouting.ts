@@ -390,9 +390,14 @@ export class HandoffRouting {
     return ticket;
   }
 
-  async requeueFromAgent(c: Conversation, cause: 'agent_offline'): Promise<Conversation | null> {
+  /**
+   * `agent_away`: only when a colleague could take it now (an away holder may be back in a minute; with nobody else
+   * to answer, moving the chat would only trade a waiting customer for one told nobody is there).
+   */
+  async requeueFromAgent(c: Conversation, cause: 'agent_offline' | 'agent_away'): Promise<Conversation | null> {
     const now = new Date().toISOString();
     const online = this.ctx.isOpen() ? (await this.offerableAgents()).filter((a) => a.id !== c.agentId) : [];
+    if (cause === 'agent_away' && online.length === 0) return null;
     const tags = online.length === 0 ? [...new Set([...c.tags, 'offline_message'])] : c.tags;
     const r = await this.ctx.move({
       conversationId: c.id,
@@ -402,11 +407,11 @@ export class HandoffRouting {
       expectedAgentId: c.agentId,
       // It keeps the place it first queued at and goes one priority up: this customer has waited already.
       patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags, queueInfo: { offeredTo: [] } },
-      detail: { reason: 'agent_offline', previousAgentId: c.agentId },
+      detail: { reason: cause, previousAgentId: c.agentId },
     });
     if (!r.ok) return null;
     const queued = r.conversation;
-    const ticket = await this.announceQueued(queued, 'dialog_decided', 'the agent went offline');
+    const ticket = await this.announceQueued(queued, 'dialog_decided', cause === 'agent_away' ? 'the agent was away and silent' : 'the agent went offline');
     await this.ctx.tell(
       queued,
       ticket.agentsOnline > 0

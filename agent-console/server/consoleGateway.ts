@@ -48,7 +48,7 @@ const SUPERVISORS = 'supervisors';
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
 /** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
-const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased'>> = {
+const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued'>> = {
   transferred: 'transferred',
   reassigned: 'reassigned',
   requeued: 'transferred',
@@ -57,6 +57,8 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
   closed: 'closed',
   // The customer's data was erased (an admin's privacy erasure ends their open chats): not a transfer.
   erased: 'erased',
+  // Away and silent past the reply timeout while a colleague could answer: back in the queue.
+  agent_away: 'requeued',
 };
 /** Why a chat left the queue, by the cause of the change (PROTOCOL.md, QueueLeaveReason). */
 const QUEUE_LEAVE_REASON: Partial<Record<TransitionCause, QueueLeaveReason>> = {

@@ -140,7 +140,7 @@ export interface ServerToClientEvents {
   /** `reassignedBy`: the supervisor who moved the chat to someone else (reassigned only). */
   'conversation:released': (p: {
     conversationId: string;
-    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased';
+    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued';
     takenOverBy?: string;
     reassignedBy?: string;
   }) => void;

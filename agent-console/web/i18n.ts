@@ -190,6 +190,10 @@ const STRINGS = {
   noteFromTransfer: { en: 'Their note: {note}', es: 'Su nota: {note}' },
   takenOverBy: { en: 'Taken over by {name}', es: 'Lo tomó {name}' },
   chatReleased_transferred: { en: 'This chat was transferred.', es: 'Este chat se transfirió.' },
+  chatReleased_requeued: {
+    en: 'You were away and had not answered, so this chat went back to the queue for a colleague.',
+    es: 'Estabas ausente y sin responder, así que este chat volvió a la cola para un compañero.',
+  },
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
   keptDraft: {
     en: 'This chat is read-only now. What you had typed is kept here to copy:',

@@ -226,6 +226,37 @@ describe('chats of an agent who goes offline', () => {
     }
   });
 
+  it('an agent away and silent past the timeout, with a colleague online: the customer writing puts the chat back in the queue for the colleague', async () => {
+    // Found by the outside pass of wave 2: an away holder kept the chat, and the customer was only told to wait.
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    const b = await agent();
+    expect((await request(a.socket, 'presence:set', { presence: 'away' })).ok).toBe(true);
+    const released = nextEvent<{ conversationId: string; reason: string }>(a.socket, 'conversation:released', (p) => p.conversationId === id);
+    const offered = nextEvent<{ conversation: { id: string } }>(b.socket, 'conversation:offered', (p) => p.conversation.id === id);
+    // AGENT_REPLY_TIMEOUT_SECONDS is 1 in this app: let it pass since the agent's greeting.
+    await new Promise((r) => setTimeout(r, 1100));
+    await customerSays(conv, 'hello? is anyone there?');
+    expect((await released).reason).toBe('requeued');
+    expect((await offered).conversation.id).toBe(id);
+    expect((await stateEvents(id)).at(-1)).toMatchObject({ from: 'agent', to: 'queued', cause: 'agent_away', previousAgentId: a.id });
+    await channel.waitForText(conv, /You are waiting for another agent: number \d+ in the queue/);
+    expect(channel.texts(conv).some((t) => /has reached/.test(t))).toBe(false);
+    // The away agent can no longer write to it; the colleague takes it.
+    expect((await request(a.socket, 'message:send', { conversationId: id, text: 'back!', clientMessageId: `away-${id}` })).ok).toBe(false);
+    expect((await request(b.socket, 'conversation:claim', { conversationId: id })).ok).toBe(true);
+  });
+
+  it('an agent away and silent past the timeout, with nobody else online: the chat stays theirs and the customer is told their message arrived', async () => {
+    const a = await agent();
+    const { conv, id } = await heldChat(a);
+    expect((await request(a.socket, 'presence:set', { presence: 'away' })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 1100));
+    await customerSays(conv, 'hello??');
+    await channel.waitForText(conv, /has reached Staff \d+, who will answer as soon as they can/);
+    expect(await running.app.store.getConversation(id)).toMatchObject({ state: 'agent', agentId: a.id });
+  });
+
   it('an agent whose presence is offline though they hold a chat (e.g. after a restart): the customer writing requeues it', async () => {
     const a = await agent();
     const { conv, id } = await heldChat(a);
