@@ -20,6 +20,7 @@ import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
+import { answerUnasked, unaskedChange } from './unaskedChange';
 import { givenName } from './givenName';
 import { leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
@@ -235,6 +236,16 @@ export class MainDialog {
       // names its number, so a customer who meant another one sees it at once.
       const named = o.orderNumber ?? (entity(r, 'orderNumber')?.value as string | undefined);
       const orderNumber = named ?? (ORDER_DIALOGS.has(dialogId) ? (await this.proofs.get(context, { proofs: [], failed: 0 })).last : undefined);
+      // "I don't want to cancel order 12345", "can I return it once it arrives?": a change nobody asked for never starts.
+      const unasked = unaskedChange(intent, r.text);
+      if (unasked)
+        return answerUnasked(context, intent, unasked, orderNumber, {
+          recognize: (text) => this.d.recognizer.recognize(text, { language }),
+          decide: (x) => this.decision(x),
+          faq: (id, lang) => this.d.knowledge.answer(id, lang),
+          runIntent: (next, order) => this.runIntent(context, next, { dc, orderNumber: order }),
+          askNewContact: async () => this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, { askNew: true } satisfies ContactDetailsOptions)),
+        });
       const result = await dc.beginDialog(dialogId, { orderNumber, wish });
       return this.outcomeOf(result);
     }
