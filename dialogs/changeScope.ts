@@ -30,13 +30,13 @@ const word = (alternatives: string) => new RegExp(`(?<![${L}])(?:${alternatives}
  * themselves refusals of what we send ("I don't want the newsletter any more"), not something a negation undoes.
  */
 const MENTIONS: Record<ChangeAction, RegExp> = {
-  cancel: word(`cancel${L}*|call off|anul${L}*`),
-  return: word(`returns?|returning|returned|send (?:it |them |this |that )?back|devoluci[oó]n|devoluciones|devolv${L}*|devuelv${L}*|devu[eé]lv${L}*`),
+  cancel: word(`canc[eé]l${L}*|call off|anul${L}*`),
+  return: word(`returns?|returning|returned|send (?:[${L}']+ ){0,2}back|devoluci[oó]n|devoluciones|devolv${L}*|devuelv${L}*|devu[eé]lv${L}*`),
   refund: word(`refund${L}*|money back|reembols${L}*|(?:devolver|devolverme|devolv[eé]is|devuelvan|devu[eé]lveme) (?:el|mi) dinero`),
-  contact: word(`change|changing|update|updating|replace|edit|correct|cambi${L}*|actualiz${L}*|modific${L}*`),
+  contact: word(`change|changing|update|updating|replace|edit|correct|cambi${L}*|actuali[zc]${L}*|modific${L}*`),
   deleteAccount: word(`delete|deleting|close|closing|remove|erase|borr${L}*|elimin${L}*|cerr${L}*|cierr${L}*|de baja`),
   optOut: word(
-    `unsubscrib${L}*|unsub|opt(?:ed|ing)? (?:me )?out|optout|stop${L}*|cancel${L}*|quit|remove|withdraw|revoke|pause|block|(?:take|get|remove|drop) (?:me )?off|de baja|desuscrib${L}*|desapunt${L}*|dej${L}* de|par${L}* de|quit${L}*me|quitad${L}*|s[aá]ca${L}*`,
+    `unsubscrib${L}*|unsub|opt(?:ed|ing)? (?:me )?out|optout|stop${L}*|cancel${L}*|quit|remove|withdraw|revoke|pause|block|(?:take|get|remove|drop) (?:me )?off|de baja|desuscrib${L}*|desapunt${L}*|dej${L}* de|par${L}* de|quit(?!e(?![${L}]))[aáeé]${L}*|qu[ií]t(?:ame|anos|adme|enme)|s[aá]ca${L}*|saqu${L}*`,
   ),
 };
 
@@ -76,29 +76,32 @@ export function clauses(text: string): string[] {
 function mentionStance(clause: string, at: number, end: number): ChangeStance {
   const before = clause.slice(0, at);
   if (hasMatch(STATUS, clause)) return 'status';
-  if (negates(before) || DENIED_AFTER.test(clause.slice(end))) return 'negated';
+  if (negates(clause, at) || DENIED_AFTER.test(clause.slice(end))) return 'negated';
   if (hasMatch(CAPABILITY, before)) return 'question';
   return 'asked';
 }
 
-/** Words a negation reaches: "I don't think I want to cancel" does, "i dont want the order anymore cancel it" does not. */
-const NEGATION_REACH = 4;
+/**
+ * Words a negation reaches: "no hace falta que me deis de baja" does, "i dont want the order anymore cancel it" does
+ * not (the scope ends at "anymore").
+ */
+const NEGATION_REACH = 5;
 /** Words that close a negation's scope: what was denied is done with ("…anymore, cancel it"). */
 const SCOPE_END = /(?<![\p{L}])(?:any ?more|no longer|ya no)(?![\p{L}])/u;
 
 /** Denied right after it: "ben@old.example is no longer my e-mail", "+34 600 123 456 isn't mine", "… ya no es mío". */
 const DENIED_AFTER = /^\s*(?:(?:is|was|are|'s) (?:not|no longer)|isn't|isnt|wasn't|no longer|(?:ya )?no es)(?![\p{L}])/u;
 
-/** Whether the last negation before a mention reaches it. */
-function negates(before: string): boolean {
+/** Whether the last negation before the mention at `at` reaches it (read in the whole clause: "no borres" needs its verb). */
+function negates(clause: string, at: number): boolean {
   let end = -1;
   for (const re of [NEGATION, NT]) {
     re.lastIndex = 0;
-    for (let m = re.exec(before); m; m = re.exec(before)) end = Math.max(end, m.index + m[0].length);
+    for (let m = re.exec(clause); m && m.index + m[0].length <= at; m = re.exec(clause)) end = Math.max(end, m.index + m[0].length);
     re.lastIndex = 0;
   }
   if (end < 0) return false;
-  const gap = before.slice(end);
+  const gap = clause.slice(end, at);
   return gap.split(/\s+/).filter(Boolean).length <= NEGATION_REACH && !SCOPE_END.test(gap);
 }
 
