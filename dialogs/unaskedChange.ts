@@ -79,7 +79,9 @@ export async function answerUnasked(
   const { language } = info;
   if (u.stance === 'question') {
     const policy = POLICY[u.action];
-    await context.sendActivity((policy.faq && d.faq(policy.faq, language)) ?? t(language, policy.reply ?? NOT_DONE[u.action]));
+    // The return article asks for the order number: not when the order is known ("can I return it?" after its status).
+    const faq = u.action === 'return' && orderNumber ? undefined : policy.faq && d.faq(policy.faq, language);
+    await context.sendActivity(faq ?? t(language, u.action === 'return' ? 'returnPolicyOrder' : (policy.reply ?? NOT_DONE[u.action]), { order: orderNumber }));
     const buttons = START_BUTTON[u.action];
     // The change stays one tap away (for the order in question, when there is one), and starts only when asked for.
     if (buttons) {

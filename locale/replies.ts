@@ -300,6 +300,10 @@ const REPLIES = {
     en: 'An order can be cancelled until it ships; once it has shipped, you can return it when it arrives (returns are free within 30 days).',
     es: 'Un pedido se puede cancelar hasta que se envía; una vez enviado, puedes devolverlo cuando llegue (las devoluciones son gratis durante 30 días).',
   },
+  returnPolicyOrder: {
+    en: 'Returns are free within 30 days of delivery; I can open one for order {order} and send you a label.',
+    es: 'Las devoluciones son gratis durante 30 días desde la entrega; puedo abrir una del pedido {order} y enviarte una etiqueta.',
+  },
   startCancelButton: { en: 'Cancel order {order}', es: 'Cancelar el pedido {order}' },
   startReturnButton: { en: 'Return order {order}', es: 'Devolver el pedido {order}' },
   startRefundButton: { en: 'Refund order {order}', es: 'Quiero el reembolso del pedido {order}' },
