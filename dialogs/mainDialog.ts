@@ -22,7 +22,7 @@ import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { answerUnasked, unaskedChange } from './unaskedChange';
 import { givenName } from './givenName';
-import { leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
+import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
@@ -136,7 +136,7 @@ export class MainDialog {
       await dc.repromptDialog();
       return { kind: 'answered' };
     }
-    if (leavesQuestion(pending, recognition, this.d.confidence)) {
+    if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
       return undefined;

@@ -130,6 +130,18 @@ describe('a change the customer denied or asked about never starts', () => {
     });
 
     test.each([
+      ['en-US', 'cancel my order', "I don't want to cancel anything, where is order 55555?", /Order 55555 is being prepared/],
+      ['es-ES', 'quiero devolver un pedido', 'no, no quiero devolverlo, ¿dónde está el 55555?', /El pedido 55555 se está preparando/],
+    ])('%s: at the order number question of %j, %j drops the change', async (locale, ask, denial, status) => {
+      const chat = new Chat(running, { serviceUrl: channel.url, locale });
+      expect(said(await chat.say(ask))).toMatch(/order number|número de pedido/);
+      expect(said(await chat.say(denial))).not.toMatch(CHANGE_STARTED);
+      const turn = await chat.say('ana@example.com');
+      expect(said(turn)).toMatch(status);
+      expect(said(turn)).not.toMatch(CHANGE_STARTED);
+    });
+
+    test.each([
       ['en-US', 'please cancel order 55555, I do not need it anymore', /sent a 6-digit code|e-mail address/],
       ['es-ES', 'ya no lo necesito, cancela el pedido 55555', /código|correo/],
     ])('%s: %j, a change asked for, still starts', async (locale, text, next) => {
