@@ -208,6 +208,9 @@ export class MainDialog {
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
+    // Unsure, and most likely a change the message denies ("sorry, I don't want to cancel anything, where is 55555?"):
+    // runIntent answers what else it asks; the denied change is never offered back.
+    if (decision.kind === 'clarify' && unaskedChange(decision.options[0], r.text)?.stance === 'negated') return this.runIntent(context, decision.options[0]);
     if (decision.kind === 'clarify') {
       const dc = await this.createContext(context);
       const options: ClarifyOptions = { options: decision.options, text: r.text, orderNumber: entity(r, 'orderNumber')?.value as string | undefined };

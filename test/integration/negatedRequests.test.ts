@@ -131,6 +131,8 @@ describe('a change the customer denied or asked about never starts', () => {
 
     test.each([
       ['en-US', 'cancel my order', "I don't want to cancel anything, where is order 55555?", /Order 55555 is being prepared/],
+      // The model is unsure of this one (cancel 0.66): the denied change is still not offered back.
+      ['en-US', 'cancel my order', "sorry, I don't want to cancel anything, where is 55555?", /Order 55555 is being prepared/],
       ['es-ES', 'quiero devolver un pedido', 'no, no quiero devolverlo, ¿dónde está el 55555?', /El pedido 55555 se está preparando/],
     ])('%s: at the order number question of %j, %j drops the change', async (locale, ask, denial, status) => {
       const chat = new Chat(running, { serviceUrl: channel.url, locale });
