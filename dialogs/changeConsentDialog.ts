@@ -3,8 +3,8 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext
 import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
-import { soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
-import { readExplicitYes } from './explicitYes';
+import { readConsentWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
+import { readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
@@ -60,6 +60,16 @@ export class ChangeConsentDialog extends ComponentDialog {
     const wish = (step.options as ChangeConsentOptions | undefined)?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
     const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
+    // "I don't want to stop the newsletter", "why did my offers stop? I didn't unsubscribe": nothing changes; the
+    // customer hears where they stand, and one not receiving is asked (an explicit yes grants, as below).
+    if (wish === 'keep' && receiving) {
+      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(conversation.channelId, language) }));
+      return answered(step);
+    }
+    if (wish === 'keep') {
+      (step.values as Record<string, string>).asked = 'grant';
+      return askYesNo(step, language, t(language, 'confirmMarketingRegrant', { channel: channelName(conversation.channelId, language) }));
+    }
     // "no, stop" read as about consent by the recognizer: a stop is never answered with an offer of news.
     if (!wish && !receiving && soundsLikeStop(turnInfo(step.context).recognition.text)) {
       await step.context.sendActivity(whatToStop(language));
@@ -95,7 +105,7 @@ export class ChangeConsentDialog extends ComponentDialog {
     const { conversation, language } = turnInfo(step.context);
     const asked = (step.values as Record<string, string>).asked;
     const channel = channelName(conversation.channelId, language);
-    const explicit = grantAnswer(step);
+    const explicit = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') {
       // "sí, pero no me mandéis spam" to "keep receiving them?": a yes with a condition is no answer either way (once
       // its opt-out half unsubscribed at once); asked again once in so many words, nothing changed on a guess.
@@ -134,8 +144,8 @@ export class ChangeConsentDialog extends ComponentDialog {
 
   /** The second asking: unclear again changes nothing and ends the question (the answer was to it, not a request). */
   private async decideStrict(step: WaterfallStepContext) {
-    const answer = grantAnswer(step);
     const asked = (step.values as Record<string, string>).asked;
+    const answer = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') return this.decideChange(step, asked, answer);
     if (answer === 'yes') return this.grant(step);
     if (answer === 'no') return this.refused(step, 'no');
@@ -150,6 +160,13 @@ const GRANT_NAMING = [
   ...['keep', 'stop', 'sending', 'seguir', 'recibiéndolas', 'recibiendolas', 'dejar', 'para', 'páralas', 'paralas', 'sigue', 'seguid', 'recibiendo'],
 ];
 
-function grantAnswer(step: WaterfallStepContext) {
-  return readExplicitYes(typeof step.result === 'string' ? step.result : undefined, { naming: GRANT_NAMING });
+/**
+ * The answer to the question asked ('grant', 'keep' or 'stop'). A sentence that keeps them ("I don't mind the offers",
+ * "don't stop them, I like them") is a yes to keeping, a no to stopping and no clear yes to a grant: its negation is
+ * never read as a no.
+ */
+function answerTo(step: WaterfallStepContext, asked: string | undefined): ExplicitAnswer | undefined {
+  const text = typeof step.result === 'string' ? step.result : undefined;
+  if (text !== undefined && readConsentWish(text) === 'keep') return asked === 'keep' ? 'yes' : asked === 'stop' ? 'no' : 'unclear';
+  return readExplicitYes(text, { naming: GRANT_NAMING });
 }

@@ -1,3 +1,4 @@
+import { changeStance, stanceOf, wordPattern } from './changeScope';
 import { words } from './yesNo';
 
 /**
@@ -5,9 +6,11 @@ import { words } from './yesNo';
  * "I want to cancel my newsletter subscription" for a subscription). A clear wish to stop is honoured at once; a
  * wish to receive is only ever a question back to the customer (ChangeConsentDialog asks for an explicit yes naming
  * purpose and channel). A negation alone is not a wish: customers who write "my package has not arrived" or "I'm not
- * getting the reset email" are asking for help, and once lost their marketing consent on it.
+ * getting the reset email" are asking for help, and once lost their marketing consent on it. 'keep': the message
+ * speaks of news and offers without asking to stop them ("I don't want to stop the newsletter", "why did my offers
+ * stop? I didn't unsubscribe", "I don't mind the offers"): nothing changes, the customer is told where they stand.
  */
-export type ConsentWish = 'grant' | 'withdraw';
+export type ConsentWish = 'grant' | 'withdraw' | 'keep';
 
 /** Verbs that stop something. Alone they are not about news and offers ("cancel order 55555", "stop, wrong address"). */
 const STOP_WORDS = new Set([
@@ -69,9 +72,6 @@ const OPT_OUT_WORDS = new Set([
  */
 const OPT_OUT_RE =
   /\b(opt (me )?out|de baja|stop (sending|emailing|e-mailing|mailing|texting|messaging|spamming)|(deja|dejad|dejen|deje|dejar|dejéis|dejes) de (enviar|mandar|escribir)\w*|no me (envíes|envies|enviéis|envieis|envíen|envien|mandes|mandéis|mandeis|manden) más)\b/;
-/** "I never asked to unsubscribe", "I don't want to unsubscribe", "no quiero darme de baja": not a wish to stop. */
-const NEGATED_OPT_OUT_RE =
-  /(^|\s)(not|never|don't|dont|didn't|didnt|do not|did not|no quiero|no pedí|no pedi|nunca pedí|nunca pedi|no he pedido)(\s+[^\s,.;:!?]+){0,3}\s+(unsubscrib|unsub\b|opt out|optout|darme de baja|darse de baja|desuscribir|desapuntar)/u;
 const NEGATIONS = new Set(['no', 'not', "don't", 'dont', 'never', "doesn't", "didn't", 'without', 'nunca', 'ninguna', 'ningún', 'ninguno']);
 /** What news and offers are called: a stop or a negation is about consent only when it names one of these. */
 const MARKETING_WORDS = new Set([
@@ -111,8 +111,12 @@ const MARKETING_WORDS = new Set([
  */
 const COMPLAINT_RE =
   /\b(not|never|n't|didn't|don't|doesn't|haven't|hasn't|no longer) (been |yet |even |any )?(receiv\w*|get|gets|getting|got|gotten|arriv\w*|come|came|coming|reach\w*|show\w* up)\b|\bno (me |nos |le )?(llega|llegan|llegó|llego|ha llegado|han llegado|he recibido|hemos recibido|recibo|recibí|recibi|recibimos)\b/;
-/** "I don't want to miss them": a negation that asks to receive. */
-const KEEP_RE = /\b(miss|missing|perder|perderme)\b/;
+/** "I don't want to miss them", "I don't mind the offers", "no me molestan": a negation that keeps receiving. */
+const KEEP_RE = /\b(miss|missing|perder|perderme|molesta|molestan)\b|\b(don't|dont|do not|not) mind\b/;
+/** "I'd like to receive…", "I would love…": a wish to receive, not liking what already comes. */
+const WOULD_LIKE = /\b(i'd|id|i would|we'd|we would|would) (like|love)\b/g;
+/** Liking what we send ("I like getting your offers", "me gusta el boletín"), unless it is itself negated. */
+const LIKES = wordPattern('like|likes|love|enjoy|enjoying|happy with|gusta|gustan|encanta|encantan');
 const GRANT_WORDS = new Set([
   'subscribe',
   'subscribed',
@@ -175,16 +179,25 @@ function explicitOptOut(w: readonly string[]): boolean {
 export function readConsentWish(text: string): ConsentWish | undefined {
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
-  // An explicit opt-out wins over a complaint in the same message ("I don't get why you send offers, unsubscribe me"):
-  // withdrawing is always safe to honour at once. Unless it is itself negated ("I never asked to unsubscribe").
-  const optOut = explicitOptOut(w) && !NEGATED_OPT_OUT_RE.test(text.toLowerCase().replace(/[’`]/g, "'"));
-  if (optOut) return 'withdraw';
-  if (COMPLAINT_RE.test(joined)) return undefined;
   const names = w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
+  // Every stop in the message, each judged in its clause (changeScope.ts): one asked is a wish to stop; all of them
+  // denied ("I never asked to unsubscribe", "no quiero darme de baja") or asked about ("why did my offers stop?") is not.
+  const stop = changeStance(text, 'optOut');
+  if (stop === 'negated' || stop === 'status') return names || explicitOptOut(w) ? 'keep' : undefined;
+  // An explicit opt-out wins over a complaint in the same message ("I don't get why you send offers, unsubscribe me"):
+  // withdrawing is always safe to honour at once. Asking how to opt out ("where can I unsubscribe?") is the wish too.
+  if (explicitOptOut(w)) return 'withdraw';
+  if (COMPLAINT_RE.test(joined)) return undefined;
   // "take me off your mailing list": off a list is a stop too.
-  const stops = w.some((x) => STOP_WORDS.has(x)) || /\b(no more|any more|anymore|ya no|no más|no mas|(take|get|remove|drop) (me )?off)\b/.test(joined);
-  const negates = w.some((x) => NEGATIONS.has(x)) && !KEEP_RE.test(joined);
-  if (names && (stops || negates)) return 'withdraw';
+  const stops =
+    stop !== undefined ||
+    w.some((x) => STOP_WORDS.has(x)) ||
+    /\b(no more|any more|anymore|ya no|no más|no mas|(take|get|remove|drop) (me )?off)\b/.test(joined);
+  if (names && stops) return 'withdraw';
+  // "I like getting your offers", "I don't mind the offers": liking them is no stop, whatever negation it carries.
+  if (names && (KEEP_RE.test(joined) || stanceOf(joined.replace(WOULD_LIKE, 'want'), LIKES) === 'asked')) return 'keep';
+  // "I don't want any offers", "no quiero recibir publicidad": a refusal of what we send.
+  if (names && w.some((x) => NEGATIONS.has(x))) return 'withdraw';
   if (w.some((x) => GRANT_WORDS.has(x))) return 'grant';
   return undefined;
 }

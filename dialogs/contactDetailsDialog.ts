@@ -1,7 +1,9 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
+import { changeStance, clauses } from './changeScope';
 import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import { readExplicitYes } from './explicitYes';
 import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
@@ -28,11 +30,35 @@ export interface ContactDetailsOptions {
    * what they need. Stored only after a yes, like any contact change.
    */
   unasked?: boolean;
+  /** The contact in the message is an old one ("+34 600 123 456 is not my number any more"): ask for the new one. */
+  askNew?: boolean;
+}
+
+/**
+ * The contact a message gives as the customer's, not one it denies: "it's not ana@old.com any more, it's ana@new.com"
+ * gives the second. Undefined when every contact in it is denied.
+ */
+function contactIn(text: string): { type: 'email' | 'phone'; value: string } | undefined {
+  for (const clause of clauses(text)) {
+    const found = extractContact(clause);
+    if (found && changeStance(clause, 'contact') !== 'negated') return found;
+  }
+  return undefined;
+}
+
+/** Words that may name the saving after the yes ("yes, save it", "sí, guárdalo"). */
+const SAVE_WORDS = ['save', 'it', 'that', 'the', 'new', 'my', 'email', 'address', 'number', 'phone', 'guárdalo', 'guardalo', 'guarda', 'mi', 'nuevo', 'correo'];
+
+/** An explicit yes or a no (readExplicitYes); "ok", "vale" or "yes but…" is neither. */
+function strictAnswer(step: WaterfallStepContext): 'yes' | 'no' | undefined {
+  const a = readExplicitYes(typeof step.result === 'string' ? step.result : undefined, { naming: SAVE_WORDS });
+  return a === 'yes' || a === 'no' ? a : undefined;
 }
 
 /**
  * Records a new email or phone, typed in chat and so unverified (a merge suggestion where another profile has it),
- * after a yes to a question naming it.
+ * after an explicit yes ("yes", "sí"; not "ok" or "vale", which are asked again once in so many words) to a question
+ * naming it, as an order's change is.
  */
 export class ContactDetailsDialog extends ComponentDialog {
   static readonly id = 'contactDetails';
@@ -41,20 +67,20 @@ export class ContactDetailsDialog extends ComponentDialog {
     super(ContactDetailsDialog.id);
     this.addDialog(new TextPrompt('contact', (p) => Promise.resolve(!!extractContact(p.recognized.value ?? '') || p.attemptCount >= 3)));
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.save(s)]));
+    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s)]));
     this.initialDialogId = 'main';
   }
 
   private async ask(step: WaterfallStepContext) {
     const { recognition, language } = turnInfo(step.context);
-    const given = extractContact(recognition.text);
-    if (given) return step.next(recognition.text);
+    const given = (step.options as ContactDetailsOptions | undefined)?.askNew ? undefined : contactIn(recognition.text);
+    if (given) return step.next(given.value);
     return step.prompt('contact', { prompt: t(language, 'askNewContact'), retryPrompt: t(language, 'retryContact') });
   }
 
   private async confirm(step: WaterfallStepContext) {
     const { language } = turnInfo(step.context);
-    const contact = extractContact(String(step.result ?? ''));
+    const contact = contactIn(String(step.result ?? ''));
     if (!contact) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
@@ -72,10 +98,21 @@ export class ContactDetailsDialog extends ComponentDialog {
     return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }));
   }
 
+  /** "ok", "vale", "yes but…": an answer, not the explicit yes a saved contact needs; asked once more in so many words. */
+  private async recheckYes(step: WaterfallStepContext) {
+    const strict = strictAnswer(step);
+    if (strict || answerOf(step) === undefined) return step.next(step.result);
+    const { language } = turnInfo(step.context);
+    const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
+    const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
+    return askYesNo(step, language, t(language, 'confirmContactStrict', { contact: contact.value, kind }));
+  }
+
   private async save(step: WaterfallStepContext) {
     const { customer, language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
-    const answer = answerOf(step);
+    // Only an explicit yes saves; a second vague answer ("ok" again) is a no.
+    const answer = strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no');
     const unasked = (step.options as ContactDetailsOptions | undefined)?.unasked;
     if (answer !== 'yes') {
       // Not a yes: nothing is stored. Anything but a no is a new request, which the router takes.

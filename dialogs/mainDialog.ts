@@ -20,8 +20,9 @@ import { PasswordResetDialog } from './passwordResetDialog';
 import { RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
+import { answerUnasked, unaskedChange } from './unaskedChange';
 import { givenName } from './givenName';
-import { leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
+import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
@@ -135,7 +136,7 @@ export class MainDialog {
       await dc.repromptDialog();
       return { kind: 'answered' };
     }
-    if (leavesQuestion(pending, recognition, this.d.confidence)) {
+    if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
       return undefined;
@@ -207,6 +208,9 @@ export class MainDialog {
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
+    // Unsure, and most likely a change the message denies ("sorry, I don't want to cancel anything, where is 55555?"):
+    // runIntent answers what else it asks; the denied change is never offered back.
+    if (decision.kind === 'clarify' && unaskedChange(decision.options[0], r.text)?.stance === 'negated') return this.runIntent(context, decision.options[0]);
     if (decision.kind === 'clarify') {
       const dc = await this.createContext(context);
       const options: ClarifyOptions = { options: decision.options, text: r.text, orderNumber: entity(r, 'orderNumber')?.value as string | undefined };
@@ -235,6 +239,16 @@ export class MainDialog {
       // names its number, so a customer who meant another one sees it at once.
       const named = o.orderNumber ?? (entity(r, 'orderNumber')?.value as string | undefined);
       const orderNumber = named ?? (ORDER_DIALOGS.has(dialogId) ? (await this.proofs.get(context, { proofs: [], failed: 0 })).last : undefined);
+      // "I don't want to cancel order 12345", "can I return it once it arrives?": a change nobody asked for never starts.
+      const unasked = unaskedChange(intent, r.text);
+      if (unasked)
+        return answerUnasked(context, intent, unasked, orderNumber, {
+          recognize: (text) => this.d.recognizer.recognize(text, { language }),
+          decide: (x) => this.decision(x),
+          faq: (id, lang) => this.d.knowledge.answer(id, lang),
+          runIntent: (next, order) => this.runIntent(context, next, { dc, orderNumber: order }),
+          askNewContact: async () => this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, { askNew: true } satisfies ContactDetailsOptions)),
+        });
       const result = await dc.beginDialog(dialogId, { orderNumber, wish });
       return this.outcomeOf(result);
     }

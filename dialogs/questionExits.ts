@@ -1,5 +1,6 @@
 import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy } from '../nlu/confidencePolicy';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
+import { ACTION_OF_INTENT, changeStance } from './changeScope';
 import { withdrawsConsent } from './consentWish';
 import { DIALOG_FOR_INTENT, FORM_PROMPTS, READS_OPT_OUTS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
 import { readYesNo } from './yesNo';
@@ -54,4 +55,16 @@ export function leavesQuestion(q: PendingQuestion, recognition: Recognition, con
   if (recognition.entities.some((e) => e.type === 'email' || e.type === 'orderNumber' || e.type === 'phone')) return false;
   if (recognition.text.trim().split(/\s+/).length < 4) return false;
   return d.kind === 'answer' && recognition.score >= SURE_ELSEWHERE;
+}
+
+/**
+ * Whether the message, typed at a change dialog's form question (the order number, the e-mail on the order, the new
+ * contact), denies that very change ("I don't want to cancel, where is 12345?" at "What is your order number?"): the
+ * question is dropped and the message routed, so the number is not taken for the change. Yes/no and code questions
+ * read their own answers ("no, don't cancel it" is a no there).
+ */
+export function deniesPendingChange(q: PendingQuestion, text: string): boolean {
+  if (SELF_JUDGING_PROMPTS.has(q.prompt)) return false;
+  const intent = Object.keys(DIALOG_FOR_INTENT).find((i) => DIALOG_FOR_INTENT[i] === q.dialog && ACTION_OF_INTENT[i] !== undefined);
+  return intent !== undefined && changeStance(text, ACTION_OF_INTENT[intent]) === 'negated';
 }

@@ -333,6 +333,37 @@ const REPLIES = {
     es: '¿Abro una devolución del pedido {order} ({items})? Recibirás una etiqueta de devolución.',
   },
   returnKept: { en: 'OK, I did not open a return for order {order}.', es: 'De acuerdo, no he abierto la devolución del pedido {order}.' },
+  cancelPolicy: {
+    en: 'An order can be cancelled until it ships; once it has shipped, you can return it when it arrives (returns are free within 30 days).',
+    es: 'Un pedido se puede cancelar hasta que se envía; una vez enviado, puedes devolverlo cuando llegue (las devoluciones son gratis durante 30 días).',
+  },
+  returnPolicyOrder: {
+    en: 'Returns are free within 30 days of delivery; I can open one for order {order} and send you a label.',
+    es: 'Las devoluciones son gratis durante 30 días desde la entrega; puedo abrir una del pedido {order} y enviarte una etiqueta.',
+  },
+  startCancelButton: { en: 'Cancel order {order}', es: 'Cancelar el pedido {order}' },
+  startReturnButton: { en: 'Return order {order}', es: 'Devolver el pedido {order}' },
+  startRefundButton: { en: 'Refund order {order}', es: 'Quiero el reembolso del pedido {order}' },
+  startReturnAnyButton: { en: 'I want to return an order', es: 'Quiero devolver un pedido' },
+  startRefundAnyButton: { en: 'I want a refund', es: 'Quiero un reembolso' },
+  startChangeOffer: {
+    en: 'I have not changed anything on order {order}. To go ahead, tap or write "{button}".',
+    es: 'No he cambiado nada en el pedido {order}. Para hacerlo, pulsa o escribe "{button}".',
+  },
+  startChangeOfferAny: {
+    en: 'I have not changed anything. To go ahead, tap or write "{button}".',
+    es: 'No he cambiado nada. Para hacerlo, pulsa o escribe "{button}".',
+  },
+  cancelNotAsked: { en: 'OK, I will not cancel anything. What can I help you with?', es: 'De acuerdo, no cancelo nada. ¿En qué te puedo ayudar?' },
+  returnNotAsked: { en: 'OK, I will not open a return. What can I help you with?', es: 'De acuerdo, no abro ninguna devolución. ¿En qué te puedo ayudar?' },
+  refundNotAsked: {
+    en: 'OK, I will not request a refund. What can I help you with?',
+    es: 'De acuerdo, no solicito ningún reembolso. ¿En qué te puedo ayudar?',
+  },
+  confirmContactStrict: {
+    en: 'To be sure: shall I save {contact} as your new {kind}? Please answer yes or no.',
+    es: 'Para estar seguros: ¿guardo {contact} como tu nuevo {kind}? Responde sí o no.',
+  },
   contactKindEmail: { en: 'e-mail address', es: 'correo electrónico' },
   contactKindPhone: { en: 'phone number', es: 'número de teléfono' },
   confirmContact: { en: 'Save {contact} as your new {kind}?', es: '¿Guardo {contact} como tu nuevo {kind}?' },
@@ -352,6 +383,10 @@ const REPLIES = {
   confirmMarketingGrantStrict: {
     en: 'To be sure: shall I send you news and offers on {channel}? Please answer yes or no.',
     es: 'Para estar seguros: ¿te envío novedades y ofertas por {channel}? Responde sí o no.',
+  },
+  confirmMarketingRegrant: {
+    en: 'You do not receive our news and offers at the moment, and I changed nothing. Do you want to receive them (marketing messages) on {channel}?',
+    es: 'Ahora no recibes nuestras novedades y ofertas, y no he cambiado nada. ¿Quieres recibirlas (mensajes de marketing) por {channel}?',
   },
   confirmMarketingStop: {
     en: 'You currently receive our news and offers. Do you want to stop them?',
