@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import { hasVisibleText } from '../core/visibleText';
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/fileMessage';
 import { findHumanRequest } from '../dialogs/humanRequest';
@@ -81,7 +82,8 @@ export class SupportBot {
     let newConversation = ingested.created;
     const activityId = typeof a.id === 'string' && a.id ? a.id : undefined;
 
-    const text = typeof a.text === 'string' ? a.text : '';
+    // A text of only invisible characters (zero-width space or joiner, BOM…) is an empty message, as it is from agents.
+    const text = typeof a.text === 'string' && hasVisibleText(a.text) ? a.text : '';
     const attachments = attachmentMeta(a);
     const hint = recognitionHint({
       conversation: conversation.language,
@@ -166,9 +168,16 @@ export class SupportBot {
           DEFERRED,
         );
 
+    const empty = text.trim() === '' && attachments.length === 0;
     if (conversation.state === 'agent' || conversation.state === 'external') {
       if (turn.retried) return;
       await this.d.store.sync();
+      if (empty) {
+        // Nothing to relay: an empty bubble would only reach the agent. The customer is told, as the bot does.
+        storeOutgoing(this.d, context, () => conversation);
+        await context.sendActivity(t(conversation.language ?? recognition.language, 'emptyMessage'));
+        return;
+      }
       // Relayed to the agent; the handoff service makes sure an absent or silent agent never means silence.
       if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
       // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
@@ -181,7 +190,7 @@ export class SupportBot {
       }
       return;
     }
-    if (conversation.state === 'queued') {
+    if (conversation.state === 'queued' && !empty) {
       // The agents see it at once; the bot still answers (nobody owns the chat yet).
       await this.d.store.sync();
       this.d.handoff.relayCustomerMessage(conversation, message);
@@ -200,7 +209,7 @@ export class SupportBot {
     if (closedReply && closedReply.kind !== 'new') return answerClosed(this.d, context, current, closedReply);
     if (closedReply?.rated) await context.sendActivity(t(language.language, 'thanksFeedback'));
 
-    if (text.trim() === '' && attachments.length === 0) {
+    if (empty) {
       await context.sendActivity(t(language.language, 'emptyMessage'));
       return endTurn(this.d, context, current);
     }

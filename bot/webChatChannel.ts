@@ -20,6 +20,7 @@ import { registerWebChatBundle } from './webchat/webChatAssets';
 import { PostedActivity, toActivity, type AttachmentUrl } from './webChatActivities';
 import type { WebChatStreamHook } from './webChatStream';
 import { WebChatTokens, type ChatToken } from './webChatTokens';
+import { formatWatermark, parseWatermark, placeInChain } from './webChatWatermark';
 import type { WebChatTyping } from './webChatTyping';
 import { registerWebChatUpload, WEBCHAT_UPLOAD_PATH } from './webChatUpload';
 
@@ -142,24 +143,30 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
     return t;
   };
-  // Direct Line 3.0 streaming (bot/webChatStream.ts): a reconnect's stream resumes after the client's watermark.
-  const streamOf = (t: ChatToken, req?: restify.Request) =>
-    req && deps.stream ? { streamUrl: deps.stream.streamUrl(deps.ownBaseUrl(), t, (req.query as { watermark?: string })?.watermark) } : {};
-  const started = (t: ChatToken, req?: restify.Request) => {
+  // Direct Line 3.0 streaming (bot/webChatStream.ts): a reconnect's stream resumes after the client's watermark, as
+  // it stands in the chain now (a watermark of a conversation erased since starts the chain over).
+  const streamOf = async (t: ChatToken, req?: restify.Request) => {
+    if (!req || !deps.stream) return {};
+    const raw = (req.query as { watermark?: unknown })?.watermark;
+    const place = typeof raw === 'string' ? parseWatermark(raw) : undefined;
+    const at = place ? placeInChain(await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId), place) : { n: 0, seq: 0 };
+    return { streamUrl: deps.stream.streamUrl(deps.ownBaseUrl(), t, at.n ? `${at.n}.${at.seq}` : String(at.seq)) };
+  };
+  const started = async (t: ChatToken, req?: restify.Request) => {
     const token = tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max });
-    return { conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), ...streamOf(t, req) };
+    return { conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), ...(await streamOf(t, req)) };
   };
 
   server.post(
     `${dl}/conversations`,
     route(log, async (req, res) => {
-      res.json(started(await conversationOf(req), req));
+      res.json(await started(await conversationOf(req), req));
     }),
   );
   server.get(
     `${dl}/conversations/:conversationId`,
     route(log, async (req, res) => {
-      res.json(started(await conversationOf(req), req));
+      res.json(await started(await conversationOf(req), req));
     }),
   );
   server.post(
@@ -248,18 +255,17 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     `${dl}/conversations/:conversationId/activities`,
     route(log, async (req, res) => {
       const t = await conversationOf(req);
-      // The watermark is the last sequence number seen; "n.seq" once the customer wrote again after a close and the
-      // chat went on in its n-th follow-up conversation (each numbers its messages from 1).
+      // The watermark is the last sequence number seen, in the chain of the channel conversation's stored
+      // conversations, tagged with the one it is in (bot/webChatWatermark.ts).
       const raw = String((req.query as { watermark?: string })?.watermark || '0');
-      const mark = /^(?:(\d{1,4})\.)?(\d{1,15})$/.exec(raw);
-      if (!mark) throw new AppError('VALIDATION_FAILED', 'watermark must be a non-negative integer');
-      const from = Number(mark[1] ?? 0);
-      const watermark = Number(mark[2]);
+      const place = parseWatermark(raw);
+      if (!place) throw new AppError('VALIDATION_FAILED', 'watermark must be one this service gave out');
       const convs = await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId);
       if (convs.length === 0) {
         res.json({ activities: [], watermark: raw });
         return;
       }
+      const { n: from, seq: watermark } = placeInChain(convs, place);
       const activities: Record<string, unknown>[] = [];
       let last = { n: from, seq: watermark };
       for (let n = from; n < convs.length && activities.length < 200; n++) {
@@ -271,7 +277,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
       // An agent typing now: one typing activity with the set (not stored, so it moves no watermark), unless a bot or
       // agent message stored since ended it. Without REDIS_URL only this instance hears typing, as it serves the page.
       const typing = deps.typing?.current(t.conversationId) ? deps.typing.activity(t.conversationId, await lastReplyAt(convs[convs.length - 1])) : undefined;
-      res.json({ activities: typing ? [...activities, typing] : activities, watermark: last.n === 0 ? String(last.seq) : `${last.n}.${last.seq}` });
+      res.json({ activities: typing ? [...activities, typing] : activities, watermark: formatWatermark(last.n, last.seq, convs[last.n].id) });
     }),
   );
 }

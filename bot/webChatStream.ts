@@ -10,6 +10,7 @@ import { WEBCHAT_CHANNEL } from './supportAdapter';
 import { toActivity, type AttachmentUrl } from './webChatActivities';
 import { memoryUsedTokens, type UsedTokens } from '../cluster/sharedState';
 import { StreamTokens } from './webChatStreamTokens';
+import { formatWatermark } from './webChatWatermark';
 
 /**
  * Direct Line 3.0 streaming for the built-in web chat: the conversation start and reconnect answers carry a
@@ -319,11 +320,18 @@ export class WebChatStream implements WebChatStreamHook {
             c.storeId = next.id;
             c.watermark = 0;
             c.again = true;
+          } else if ((await this.d.store.findConversationByChannel(WEBCHAT_CHANNEL, followUpId(c.conversationId, c.followUp + 1)))?.id !== c.storeId) {
+            // The conversation was erased while the chat was open (its channel key replaced): what the customer
+            // writes next goes on in a new one, numbered from 1, which the stream follows from its start.
+            c.followUp = 0;
+            c.storeId = undefined;
+            c.watermark = 0;
+            c.again = true;
           } else c.catchingUp = false;
           continue;
         }
         if (messages.length === PAGE || c.catchingUp) c.again = true;
-        for (const frame of this.frames(messages, c.userId, c.followUp)) {
+        for (const frame of this.frames(messages, c.userId, c.followUp, c.storeId)) {
           const full = this.write(c, frame);
           if (full) await full;
         }
@@ -339,9 +347,8 @@ export class WebChatStream implements WebChatStreamHook {
     }
   }
 
-  /** Activity sets of about FRAME_BYTES, each with the watermark of its last message ("n.seq" in the n-th follow-up). */
-  private *frames(messages: Awaited<ReturnType<Store['listMessages']>>, userId: string, followUp: number): Generator<string> {
-    const prefix = followUp ? `${followUp}.` : '';
+  /** Activity sets of about FRAME_BYTES, each with the watermark of its last message, as polling gives (bot/webChatWatermark.ts). */
+  private *frames(messages: Awaited<ReturnType<Store['listMessages']>>, userId: string, followUp: number, storeId: string): Generator<string> {
     let parts: string[] = [];
     let size = 0;
     for (let i = 0; i < messages.length; i++) {
@@ -353,7 +360,7 @@ export class WebChatStream implements WebChatStreamHook {
       }
       // Messages other agents' tools see (notes, events) advance the watermark without being pushed.
       if (parts.length && (size >= FRAME_BYTES || i === messages.length - 1)) {
-        yield `{"activities":[${parts.join(',')}],"watermark":"${prefix}${m.seq}"}`;
+        yield `{"activities":[${parts.join(',')}],"watermark":"${formatWatermark(followUp, m.seq, storeId)}"}`;
         parts = [];
         size = 0;
       }

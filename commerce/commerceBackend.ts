@@ -22,6 +22,17 @@ export interface Order {
   customerEmail?: string;
 }
 
+/** A return of an order: its label is sent, then the parcel is awaited. */
+export interface ReturnRequest {
+  returnId: string;
+  labelUrl: string;
+  status: 'awaiting_item' | 'received' | 'closed';
+}
+
+/** A refund or return still under way: asking again says so instead of opening another. */
+export const isOpenRefund = (r: Refund): boolean => r.status === 'requested' || r.status === 'approved';
+export const isOpenReturn = (r: ReturnRequest): boolean => r.status !== 'closed';
+
 export interface Refund {
   id: string;
   orderNumber: string;
@@ -59,7 +70,10 @@ export interface CommerceBackend {
   requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<OrderResult<Refund>>;
   /** The refund of one of this customer's orders; `value` is null when none was requested. */
   getRefund(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Refund | null>>;
-  startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>>;
+  /** Opens a return; an order with one open gets that one back (never a second). `value` null: no return possible. */
+  startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>>;
+  /** The latest return of one of this customer's orders; `value` is null when none was opened. */
+  getReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>>;
   /** Sends a reset link to the account with this e-mail, if there is one (the answer is the same either way). */
   sendPasswordReset(who: CustomerIdentity, email: string): Promise<void>;
   /** This customer's orders that are still open (verified e-mails only), for personalized greetings. */

@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { BotStateStore, CustomerStore } from '../store/store';
-import { owns, type CancelResult, type CommerceBackend, type CustomerIdentity, type Order, type OrderResult, type Refund } from './commerceBackend';
+import {
+  isOpenReturn,
+  owns,
+  type CancelResult,
+  type CommerceBackend,
+  type CustomerIdentity,
+  type Order,
+  type OrderResult,
+  type Refund,
+  type ReturnRequest,
+} from './commerceBackend';
 
 const KEY = (n: string) => `demo/orders/${n}`;
 const REFUND_KEY = (n: string) => `demo/refunds/${n}`;
+const RETURN_KEY = (n: string) => `demo/returns/${n}`;
 
 /** The demo shop's customers: every sample order belongs to one of them (by the e-mail it was placed with). */
 export const DEMO_CUSTOMERS = [
@@ -157,12 +168,26 @@ export class DemoCommerceBackend implements CommerceBackend {
     return r.ok ? { ok: true, value: await this.refundOf(orderNumber) } : r;
   }
 
-  async startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>> {
+  async startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>> {
     const r = await this.owned(who, orderNumber);
     if (!r.ok) return r;
     if (r.order.status === 'cancelled') return { ok: true, value: null };
+    const existing = await this.returnOf(orderNumber);
+    if (existing && isOpenReturn(existing)) return { ok: true, value: existing };
     const returnId = `RT-${randomUUID().slice(0, 8).toUpperCase()}`;
-    return { ok: true, value: { returnId, labelUrl: `https://returns.example.com/label/${returnId}` } };
+    const ret: ReturnRequest = { returnId, labelUrl: `https://returns.example.com/label/${returnId}`, status: 'awaiting_item' };
+    await this.store.writeState(RETURN_KEY(orderNumber), { ret });
+    return { ok: true, value: ret };
+  }
+
+  async getReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>> {
+    const r = await this.owned(who, orderNumber);
+    return r.ok ? { ok: true, value: await this.returnOf(orderNumber) } : r;
+  }
+
+  private async returnOf(orderNumber: string): Promise<ReturnRequest | null> {
+    const found = await this.store.readState([RETURN_KEY(orderNumber)]);
+    return (found[RETURN_KEY(orderNumber)]?.value.ret as ReturnRequest | undefined) ?? null;
   }
 
   sendPasswordReset(_who: CustomerIdentity, email: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../models/records';
-import type { CancelResult, CommerceBackend, CustomerIdentity, Order, OrderRefusal, OrderResult, Refund } from './commerceBackend';
+import type { CancelResult, CommerceBackend, CustomerIdentity, Order, OrderRefusal, OrderResult, Refund, ReturnRequest } from './commerceBackend';
 
 /** Where refused attempts are recorded: the store's audit log. */
 export interface AuditSink {
@@ -12,7 +12,7 @@ export interface OrderCallContext {
   channelId?: string;
 }
 
-export type OrderOperation = 'view' | 'cancel' | 'refund' | 'refund_status' | 'return';
+export type OrderOperation = 'view' | 'cancel' | 'refund' | 'refund_status' | 'return' | 'return_status';
 
 /**
  * The dialogs' way to orders: every call goes to the connector with the customer's identity, and every refused
@@ -101,12 +101,12 @@ export class OrderService {
     return this.checked(who, 'refund_status', orderNumber, ctx, await this.backend.getRefund(who, orderNumber));
   }
 
-  async startReturn(
-    who: CustomerIdentity,
-    orderNumber: string,
-    ctx: OrderCallContext = {},
-  ): Promise<OrderResult<{ returnId: string; labelUrl: string } | null>> {
+  async startReturn(who: CustomerIdentity, orderNumber: string, ctx: OrderCallContext = {}): Promise<OrderResult<ReturnRequest | null>> {
     return this.checked(who, 'return', orderNumber, ctx, await this.backend.startReturn(who, orderNumber));
+  }
+
+  async getReturn(who: CustomerIdentity, orderNumber: string, ctx: OrderCallContext = {}): Promise<OrderResult<ReturnRequest | null>> {
+    return this.checked(who, 'return_status', orderNumber, ctx, await this.backend.getReturn(who, orderNumber));
   }
 
   sendPasswordReset(who: CustomerIdentity, email: string): Promise<void> {

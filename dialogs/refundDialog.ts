@@ -1,5 +1,6 @@
 import type { StatePropertyAccessor } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { isOpenRefund } from '../commerce/commerceBackend';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { answered, askYesNo, end } from './dialogResult';
@@ -32,8 +33,16 @@ export class RefundDialog extends OrderDialog {
   }
 
   private async askReason(step: WaterfallStepContext) {
-    this.keepOrder(step);
+    const order = this.keepOrder(step);
     const language = turnInfo(step.context).language;
+    // One open already: said, with its id and where it stands, instead of asking a reason and a yes again.
+    const open = await this.orders.getRefund(await this.identity(step.context), order.number, this.callContext(step.context));
+    if (open.ok && open.value && isOpenRefund(open.value)) {
+      const r = open.value;
+      const key = r.status === 'approved' ? 'refundOpenApproved' : 'refundOpenRequested';
+      await step.context.sendActivity(t(language, key, { order: order.number, refund: r.id, amount: r.amount, currency: r.currency }));
+      return answered(step);
+    }
     return step.prompt('reason', { prompt: t(language, 'askRefundReason'), retryPrompt: t(language, 'retryRefundReason') });
   }
 

@@ -1,5 +1,6 @@
 import type { StatePropertyAccessor } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { isOpenReturn } from '../commerce/commerceBackend';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { answered, askYesNo, end } from './dialogResult';
@@ -29,6 +30,14 @@ export class ReturnDialog extends OrderDialog {
     const language = turnInfo(step.context).language;
     if (order.status === 'cancelled') {
       await step.context.sendActivity(t(language, 'returnImpossible', { order: order.number }));
+      return answered(step);
+    }
+    // One open already: said, with its id and where it stands, instead of asking to open another.
+    const open = await this.orders.getReturn(await this.identity(step.context), order.number, this.callContext(step.context));
+    if (open.ok && open.value && isOpenReturn(open.value)) {
+      const ret = open.value;
+      const key = ret.status === 'received' ? 'returnOpenReceived' : 'returnOpenAwaitingItem';
+      await step.context.sendActivity(t(language, key, { order: order.number, ret: ret.returnId, label: ret.labelUrl }));
       return answered(step);
     }
     return askYesNo(step, language, t(language, 'confirmReturn', { order: order.number, items: describeItems(order, language) }));

@@ -97,6 +97,23 @@ const REPLIES = {
   },
   returnStarted: { en: 'Return {ret} is open. Print your label here: {label}', es: 'La devolución {ret} está abierta. Imprime tu etiqueta aquí: {label}' },
   returnImpossible: { en: 'Order {order} cannot be returned.', es: 'El pedido {order} no se puede devolver.' },
+  // Asked again while one is under way: the one open, by status, and no second one.
+  refundOpenRequested: {
+    en: 'You already asked for a refund for order {order}: refund {refund} of {amount} {currency} is requested and waiting for approval.',
+    es: 'Ya pediste un reembolso del pedido {order}: el reembolso {refund} de {amount} {currency} está solicitado, pendiente de aprobación.',
+  },
+  refundOpenApproved: {
+    en: 'You already asked for a refund for order {order}: refund {refund} of {amount} {currency} is approved and will be paid soon.',
+    es: 'Ya pediste un reembolso del pedido {order}: el reembolso {refund} de {amount} {currency} está aprobado y se pagará pronto.',
+  },
+  returnOpenAwaitingItem: {
+    en: 'A return for order {order} is already open: return {ret} is waiting for your parcel. Your label: {label}',
+    es: 'Ya hay una devolución abierta del pedido {order}: la devolución {ret} está esperando tu paquete. Tu etiqueta: {label}',
+  },
+  returnOpenReceived: {
+    en: 'A return for order {order} is already open: we received the parcel of return {ret} and are checking it.',
+    es: 'Ya hay una devolución abierta del pedido {order}: hemos recibido el paquete de la devolución {ret} y lo estamos revisando.',
+  },
   askEmail: { en: 'What is the email address of your account?', es: '¿Cuál es el correo electrónico de tu cuenta?' },
   retryEmail: { en: 'Please type a valid email address.', es: 'Escribe un correo electrónico válido.' },
   passwordResetSent: {
