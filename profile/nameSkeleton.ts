@@ -58,7 +58,11 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
  */
 const ACCENTS = /([\p{sc=Latin}\p{sc=Greek}\p{sc=Cyrillic}\p{sc=Common}])\p{M}+/gu;
 
-const mapped = (text: string, table: Record<string, string>) => [...text].map((ch) => table[ch] ?? ch).join('');
+function mapped(text: string, table: Record<string, string>): string {
+  let out = '';
+  for (const ch of text) out += table[ch] ?? ch;
+  return out;
+}
 const withoutAccents = (text: string) => text.normalize('NFKD').replace(ACCENTS, '$1');
 
 /**

@@ -79,7 +79,8 @@ export class ReservedNames {
     // Role words among the Latin runs of every word, split at case changes ("AcmeSupport") and not ("Ada AdmIn").
     const latin = latinWords(words);
     const roleWord = (w: string) => ROLES.has(w);
-    if (latin.some(roleWord) || latinWords(nameSkeleton(name, false)).some(roleWord) || ROLES.has(latin.join(''))) return true;
+    if (latin.some(roleWord) || ROLES.has(latin.join(''))) return true;
+    if (/\p{Ll}\p{Lu}/u.test(name) && latinWords(nameSkeleton(name, false)).some(roleWord)) return true;
     if (PHRASES.some((p) => joined.includes(p))) return true;
     const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
     if (company.length >= 3 && joined.includes(company)) return true;
