@@ -1,9 +1,13 @@
 /**
  * Names a customer may not take (channel display names, the web chat's `from.name`, "call me …"): whatever passes
- * for the bot, staff or the company in a transcript, the console or an export. Compared on a skeleton that folds
- * case, accents, full-width forms, invisible characters, look-alike letters from other scripts and digits written
- * for letters, so "Ѕupp0rt" and "S u p p o r t" are "support". Framework-free.
+ * for the bot, staff or the company in a transcript, the console or an export. Compared on a skeleton (nameSkeleton.ts)
+ * that folds case, accents, full-width and mathematical forms, invisible characters, look-alike letters of every
+ * script and digits written for letters, so "Ѕupp0rt", "Admın", "Sᴜpervisor", "Agenŧ" and "S u p p o r t" are the
+ * role words they pass for. Only names whose skeleton meets a reserved one are refused; none is altered. Framework-free.
  */
+import { latinWords, nameSkeleton } from './nameSkeleton';
+
+export { nameSkeleton } from './nameSkeleton';
 
 /** Roles and teams, as single words of the skeleton (English and Spanish). */
 const ROLE_WORDS = [
@@ -31,77 +35,6 @@ const ROLE_WORDS = [
 ];
 /** Roles written in several words ("customer service"), compared with the words run together. */
 const ROLE_PHRASES = ['customerservice', 'customersupport', 'customercare', 'helpdesk', 'atencionalcliente', 'servicioalcliente'];
-
-/** Letters of other scripts that look like Latin ones, and digits or signs written for letters. */
-const LOOK_ALIKE: Record<string, string> = {
-  а: 'a',
-  в: 'b',
-  е: 'e',
-  ё: 'e',
-  к: 'k',
-  м: 'm',
-  н: 'h',
-  о: 'o',
-  р: 'p',
-  с: 'c',
-  т: 't',
-  у: 'y',
-  х: 'x',
-  ѕ: 's',
-  і: 'i',
-  ї: 'i',
-  ј: 'j',
-  ԁ: 'd',
-  һ: 'h',
-  ԛ: 'q',
-  ԝ: 'w',
-  ѡ: 'w',
-  ӏ: 'l',
-  α: 'a',
-  β: 'b',
-  ε: 'e',
-  η: 'n',
-  ι: 'i',
-  κ: 'k',
-  ν: 'v',
-  ο: 'o',
-  ρ: 'p',
-  τ: 't',
-  υ: 'u',
-  χ: 'x',
-  ω: 'w',
-  '0': 'o',
-  '1': 'l',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '8': 'b',
-  '@': 'a',
-  $: 's',
-  '!': 'l',
-  '|': 'l',
-};
-
-/**
- * The words of a name as compared: NFKC (full-width, ligatures), lower case, accents dropped, invisible characters
- * dropped, look-alikes replaced, "rn" read as "m" and "l" as "i" (on both sides of every comparison, so "Adm1n"
- * meets "admin"). Words split at anything else and at a lower-to-upper case change ("AcmeSupport").
- */
-export function nameSkeleton(name: string): string[] {
-  const words = name
-    .normalize('NFKC')
-    .replace(/[\p{Cf}\u200b-\u200f\u2060-\u2064\ufeff]/gu, '')
-    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '');
-  const mapped = [...words].map((ch) => LOOK_ALIKE[ch] ?? ch).join('');
-  return mapped
-    .split(/[^a-z]+/)
-    .filter(Boolean)
-    .map((w) => w.replace(/rn/g, 'm').replace(/l/g, 'i'));
-}
 
 /**
  * Bidirectional controls (embeddings, overrides, isolates, marks): they reorder what a name shows, so
@@ -143,7 +76,12 @@ export class ReservedNames {
     const words = nameSkeleton(name);
     if (words.length === 0) return false;
     const joined = words.join('');
-    if (words.some((w) => ROLES.has(w)) || ROLES.has(joined) || PHRASES.some((p) => joined.includes(p))) return true;
+    // Role words among the Latin runs of every word, split at case changes ("AcmeSupport") and not ("Ada AdmIn").
+    const latin = latinWords(words);
+    const roleWord = (w: string) => ROLES.has(w);
+    if (latin.some(roleWord) || ROLES.has(latin.join(''))) return true;
+    if (/\p{Ll}\p{Lu}/u.test(name) && latinWords(nameSkeleton(name, false)).some(roleWord)) return true;
+    if (PHRASES.some((p) => joined.includes(p))) return true;
     const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
     if (company.length >= 3 && joined.includes(company)) return true;
     return this.staffSkeletons().has(joined);

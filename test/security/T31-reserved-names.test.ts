@@ -43,8 +43,15 @@ const RESERVED = [
   'Sam Staffer', // a staff account's name
   'sam  STAFFER',
   'Sãm Stäffer',
+  // Latin look-alikes (an outside tester's): t with stroke, dotless i, small capital U; and a staff name without its accent.
+  'Alex Agen\u0167',
+  'Ada Adm\u0131n',
+  'Sam S\u1d1cpervisor',
+  'Sam St\u0251ffer',
 ];
-const ORDINARY = ['Ana López', 'Ana \u2067López\u2069', 'Robert', 'Abbott', 'Sam', 'Samantha Staffordshire', 'Botha', 'Supportive Sue'];
+/** Names people have: kept exactly as typed, from a channel and from "call me …" alike. */
+const REAL_NAMES = ['José', 'Zoë', 'Łukasz', 'Ørsted', 'Đorđe', 'İlkay', 'Nguyễn', "O'Brien", 'Işık', 'Strauß', '李小龙', 'محمد'];
+const ORDINARY = ['Ana López', 'Ana \u2067López\u2069', 'Robert', 'Abbott', 'Sam', 'Samantha Staffordshire', 'Botha', 'Supportive Sue', ...REAL_NAMES];
 
 describe('T31 a customer cannot take a name that passes for staff, the bot or the company', () => {
   let s: SecurityApp;
@@ -106,6 +113,34 @@ describe('T31 a customer cannot take a name that passes for staff, the bot or th
     );
     expect((await customerOf('test', user)).displayName).toMatch(/^Mar[ií]a$/);
   });
+
+  // The outside tester's look-alikes (dotless i, small capital U, t with stroke), in both languages: refused, saying so.
+  test.each([
+    ['en-US', 'call me Ada Adm\u0131n', /cannot use that name/],
+    ['en-US', 'call me Sam S\u1d1cpervisor', /cannot use that name/],
+    ['en-US', 'my name is Alex Agen\u0167', /cannot use that name/],
+    ['es-ES', 'llámame Ada Adm\u0131n', /no puedo usar ese nombre/],
+    ['es-ES', 'me llamo Sam S\u1d1cpervisor', /no puedo usar ese nombre/],
+    ['es-ES', 'mi nombre es Alex Agen\u0167', /no puedo usar ese nombre/],
+  ])('%s: "%s" is refused, saying so, and no name is kept', async (locale, text, refused) => {
+    const user = `u-${randomUUID()}`;
+    const r = await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user }, locale, text }));
+    expect(r.replies.join(' | ')).toMatch(refused);
+    expect(r.replies.join(' | ')).not.toMatch(/Nice to meet you|Encantado/);
+    expect((await customerOf('test', user)).displayName).toBeUndefined();
+  });
+
+  // Real names are taken exactly as typed and said back, in both languages.
+  test.each(REAL_NAMES.flatMap((name) => [['en-US', name] as const, ['es-ES', name] as const]))(
+    '%s: %j given by "call me …" is kept as typed',
+    async (locale, name) => {
+      const user = `u-${randomUUID()}`;
+      const text = locale === 'es-ES' ? `llámame ${name}` : `call me ${name}`;
+      const r = await post(s.url, messageActivity({ conversation: { id: `c-${randomUUID()}` }, from: { id: user }, locale, text }));
+      expect(r.replies.join(' | ')).toContain(locale === 'es-ES' ? `¡Encantado, ${name}!` : `Nice to meet you, ${name}!`);
+      expect((await customerOf('test', user)).displayName).toBe(name);
+    },
+  );
 
   // Digits and signs for letters (0→o, 1→l, 3→e, 4→a, 5→s, 7→t, @→a, $→s): the name is read whole, never cut at the
   // digit ("Ѕupp" kept for "Ѕupp0rt"), and refused.
