@@ -1,3 +1,4 @@
+// Over 400 lines: every table and each schema version's step in one file, so how a file gets from any version to now reads in order.
 import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
