@@ -69,23 +69,26 @@ export async function appOn(dir: string, env: Record<string, string> = {}): Prom
   return { app, url: await listen(app.httpServer) };
 }
 
+/** The JSON body of a customer's message as the bench's channel posts it; the bot answers to `channelUrl`. */
+export function channelActivity(channelUrl: string, conv: string, text: string): string {
+  return JSON.stringify({
+    type: 'message',
+    id: `${conv}-${text}`,
+    channelId: 'bench',
+    serviceUrl: channelUrl,
+    conversation: { id: conv },
+    from: { id: `u-${conv}` },
+    recipient: { id: 'bot' },
+    text,
+  });
+}
+
 /** A customer's message to the bot endpoint of `url` as a channel posts it; the bot answers to `channelUrl`. */
 export function channelPost(url: string, channelUrl: string): (conv: string, text: string) => Promise<ArrayBuffer> {
   return (conv, text) =>
-    fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `${conv}-${text}`,
-        channelId: 'bench',
-        serviceUrl: channelUrl,
-        conversation: { id: conv },
-        from: { id: `u-${conv}` },
-        recipient: { id: 'bot' },
-        text,
-      }),
-    }).then((r) => r.arrayBuffer());
+    fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: channelActivity(channelUrl, conv, text) }).then((r) =>
+      r.arrayBuffer(),
+    );
 }
 
 /** `n` agents signed in and online on real sockets (capacity 3 each), for the relay sections. */

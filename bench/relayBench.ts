@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { positiveNumber, runCli, UsageError } from '../core/cliArgs';
-import { channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
+import { channelActivity, channelPost, listen, median, round, section, summary, type BenchSink } from './benchKit';
 import { Child } from './webchatHarness';
 import { printTimelines, timelines, type ClientRelay, type RelayTimeline } from './relayTimeline';
 import { above, Floor, floorSummary, pcts, type FloorSample } from './relayFloor';
@@ -39,16 +39,7 @@ function channelPoster(url: string, channelUrl: string, client: ChannelClient): 
   const target = new URL('/api/messages', url);
   const post = (conv: string, text: string) =>
     new Promise<void>((resolve, reject) => {
-      const body = JSON.stringify({
-        type: 'message',
-        id: `${conv}-${text}`,
-        channelId: 'bench',
-        serviceUrl: channelUrl,
-        conversation: { id: conv },
-        from: { id: `u-${conv}` },
-        recipient: { id: 'bot' },
-        text,
-      });
+      const body = channelActivity(channelUrl, conv, text);
       const req = http.request(
         target,
         { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
