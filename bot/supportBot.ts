@@ -172,12 +172,8 @@ export class SupportBot {
     if (conversation.state === 'agent' || conversation.state === 'external') {
       if (turn.retried) return;
       await this.d.store.sync();
-      if (empty) {
-        // Nothing to relay: an empty bubble would only reach the agent. The customer is told, as the bot does.
-        storeOutgoing(this.d, context, () => conversation);
-        await context.sendActivity(t(conversation.language ?? recognition.language, 'emptyMessage'));
-        return;
-      }
+      // Nothing to relay (an empty bubble would only reach the agent), and the bot does not speak in a person's chat.
+      if (empty) return;
       // Relayed to the agent; the handoff service makes sure an absent or silent agent never means silence.
       if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
       // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
