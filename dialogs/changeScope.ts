@@ -57,6 +57,13 @@ const NT = /n't(?![\p{L}])/gu;
 const CAPABILITY = word(
   `can i|could i|may i|can we|could we|is it possible|am i (?:able|allowed)|how (?:do|can|could|would|should) (?:i|we)|how long|is there (?:a|any) way|what if|what happens if|do you (?:accept|allow|take)|puedo|podr[ií]a|podemos|se puede|es posible|c[oó]mo (?:puedo|se|hago|podr[ií]a)|hay (?:forma|manera|alguna forma|alguna manera)|qu[eé] pasa si|y si`,
 );
+/**
+ * Not knowing how to do it is asking how, not refusing it: "I don't know how to cancel my order", "no sé cómo darme de
+ * baja". Read before the negation it contains.
+ */
+const HOW_UNKNOWN = word(
+  `(?:don't|dont|do not) know (?:how|where)|not sure (?:how|where)|no idea how|unsure how|(?:can't|cannot|can not) (?:figure out|work out|find|see) (?:how|where)|no s[eé] (?:c[oó]mo|d[oó]nde)|no encuentro (?:c[oó]mo|d[oó]nde)|no tengo claro c[oó]mo`,
+);
 /** Asking how something stands, or why it happened: "why did my offers stop?", "¿cómo va la devolución?". */
 const STATUS = word(
   `why|how come|por qu[eé]|porqu[eé]|how is|how's|how are|what'?s (?:happening|going on) with|what happened (?:to|with)|status|any (?:news|update)|c[oó]mo va|c[oó]mo van|qu[eé] pasa con|qu[eé] ha pasado con|en qu[eé] (?:estado|punto)|alguna novedad`,
@@ -76,6 +83,7 @@ export function clauses(text: string): string[] {
 function mentionStance(clause: string, at: number, end: number): ChangeStance {
   const before = clause.slice(0, at);
   if (hasMatch(STATUS, clause)) return 'status';
+  if (hasMatch(HOW_UNKNOWN, before)) return 'question';
   if (negates(clause, at) || DENIED_AFTER.test(clause.slice(end))) return 'negated';
   if (hasMatch(CAPABILITY, before)) return 'question';
   return 'asked';

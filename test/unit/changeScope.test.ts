@@ -39,6 +39,11 @@ describe('changeStance: a change asked for, denied, asked about, or asked how it
     ['¿puedo cancelar después de pagar?', 'cancel', 'question'],
     ['is there a way to get a refund on sale items?', 'refund', 'question'],
     ['¿cómo se borra una cuenta?', 'deleteAccount', 'question'],
+    // Not knowing how is asking how, not refusing (found at review: these read as denied).
+    ["I don't know how to cancel my order", 'cancel', 'question'],
+    ["i'm not sure how to send the jacket back", 'return', 'question'],
+    ['no sé cómo darme de baja del boletín', 'optOut', 'question'],
+    ["I can't figure out how to delete my account", 'deleteAccount', 'question'],
     // Asked how it stands
     ['what happened to my refund for 31245?', 'refund', 'status'],
     ['¿en qué estado está la devolución?', 'return', 'status'],
