@@ -15,6 +15,8 @@ export interface CustomerDoc {
   segments: string[];
   /** The words of the display name (store/searchText.ts nameWords; none once erased), for the customer filter. */
   nameWords: string[];
+  /** The number of the customer's "Visitor 4821" label (models/visitorLabel.ts, from the id), for the customer filter. */
+  visitorNumber: number;
 }
 
 export const CustomerSchema = new Schema<CustomerDoc>(
@@ -26,6 +28,7 @@ export const CustomerSchema = new Schema<CustomerDoc>(
     contacts: { type: [String], default: [] },
     segments: { type: [String], default: [] },
     nameWords: { type: [String], default: [] },
+    visitorNumber: { type: Number },
   },
   opts,
 );
@@ -37,6 +40,8 @@ CustomerSchema.index({ contacts: 1 });
 CustomerSchema.index({ segments: 1 });
 // Prefix searches: an anchored, case-sensitive regular expression on the (already folded) words is an index range.
 CustomerSchema.index({ nameWords: 1 });
+// A visitor's label: an equality on the number (schema version 10), the few customers sharing it read by _id.
+CustomerSchema.index({ visitorNumber: 1 });
 
 export interface ConversationDoc {
   _id: string;

@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import { offeredChoices, type OfferedChoice } from '../models/offeredChoices';
 import { UNRECOGNIZED_INTENT, type Conversation, type Message, type Transcript } from '../models/records';
 import type {
   AuditStore,
@@ -49,6 +50,11 @@ export const CSV_COLUMNS = [
   'text',
   'intent',
   'sentiment',
+  // A bot message's buttons, in order, " | " between them, and the one the customer's next message picked (the
+  // button pressed or its label typed; models/offeredChoices.ts). Empty on other lines and on messages stored before
+  // buttons were kept with them.
+  'choices',
+  'picked',
 ] as const;
 
 /** CSV cells and lines, with formula neutralization: core/csv.ts. */
@@ -237,9 +243,10 @@ export class ReviewService {
       pending = '';
       for (const item of page.items) {
         const msgs = byConversation.get(item.conversation.id) ?? [];
-        if (format === 'csv') for (const m of msgs) chunk.push(csvLine(csvRow(item, m)));
+        const offered = offeredChoices(msgs);
+        if (format === 'csv') for (const m of msgs) chunk.push(csvLine(csvRow(item, m, offered.get(m.seq))));
         else {
-          chunk.push(`${first ? '' : ','}${JSON.stringify(exportedConversation(item, msgs))}`);
+          chunk.push(`${first ? '' : ','}${JSON.stringify(exportedConversation(item, msgs, offered))}`);
           first = false;
         }
       }
@@ -250,7 +257,7 @@ export class ReviewService {
   }
 }
 
-function csvRow(item: TranscriptSummary, m: Message): unknown[] {
+function csvRow(item: TranscriptSummary, m: Message, choices: OfferedChoice[] | undefined): unknown[] {
   const c = item.conversation;
   const files = (m.attachments ?? []).map(attachmentLine);
   const text = m.kind === 'event' ? JSON.stringify(m.data ?? {}) : [m.text, ...files].filter(Boolean).join('\n');
@@ -272,10 +279,17 @@ function csvRow(item: TranscriptSummary, m: Message): unknown[] {
     text,
     m.intent,
     m.sentiment,
+    choices?.map((c) => c.title).join(' | '),
+    choices?.find((c) => c.picked)?.title,
   ];
 }
 
-function exportedConversation(item: TranscriptSummary, messages: Message[]) {
+/** A conversation as the JSON export writes it: a bot message that offered buttons carries them as `choices`, the picked one marked. */
+function exportedConversation(item: TranscriptSummary, messages: Message[], offered: Map<number, OfferedChoice[]>) {
   const { reference: _reference, queueInfo: _queueInfo, ...conversation } = item.conversation;
-  return { ...conversation, customerName: item.customerName, averageSentiment: item.sentiment, messages };
+  const withChoices = messages.map((m) => {
+    const choices = offered.get(m.seq);
+    return choices ? { ...m, choices } : m;
+  });
+  return { ...conversation, customerName: item.customerName, averageSentiment: item.sentiment, messages: withChoices };
 }

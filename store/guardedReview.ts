@@ -14,6 +14,7 @@ import type {
   UserPatch,
 } from '../models/records';
 import { buildUser } from './recordBuilders';
+import { visitorNumberQuery } from '../models/visitorLabel';
 import { namePrefixes, searchTerms } from './searchText';
 import type { EngineTranscriptFilter, Keyset } from './storeEngine';
 import { byConversationThenSeq, clampLimit, conversationOrder, decodeCursor, normalizeEmail, plain, plainNumber } from './storeGuards';
@@ -52,8 +53,11 @@ export abstract class GuardedReview extends GuardedRecords {
 
   async searchTranscripts(filter: TranscriptFilter, page: TranscriptPage = {}): Promise<TranscriptResults> {
     const { text, customer, ...filters } = filter;
+    const visitor = customer === undefined ? undefined : visitorNumberQuery(plain(customer, 'customer'));
     const rest: EngineTranscriptFilter =
-      customer === undefined ? filters : { ...filters, customerMatch: { id: plain(customer, 'customer'), prefixes: namePrefixes(customer) } };
+      customer === undefined
+        ? filters
+        : { ...filters, customerMatch: { id: customer, prefixes: namePrefixes(customer), ...(visitor === undefined ? {} : { visitorNumber: visitor }) } };
     for (const name of ['from', 'to', 'channelId', 'customerId', 'agentId', 'state', 'handoffReason', 'intent', 'tag', 'segment'] as const) {
       if (rest[name] !== undefined) plain(rest[name], name);
     }

@@ -91,8 +91,12 @@ export interface EngineMessages {
 /** A transcript filter whose text is already search terms (searchText.ts). */
 export type EngineTranscriptFilter = Omit<TranscriptFilter, 'text' | 'customer'> & {
   words?: SearchTerms;
-  /** The customer filter: conversations of the customer with this id, or of any whose name begins with every prefix. */
-  customerMatch?: { id: string; prefixes: readonly string[] };
+  /**
+   * The customer filter: conversations of the customer with this id, or of any whose name begins with every prefix,
+   * or, when the text reads as a visitor's label ("Visitor 6290", "6290": models/visitorLabel.ts), of every nameless
+   * customer with that visitor number (the label the console shows them by; several when the number collides).
+   */
+  customerMatch?: { id: string; prefixes: readonly string[]; visitorNumber?: number };
 };
 
 export interface EngineReview {

@@ -1,3 +1,4 @@
+import { visitorNumber } from '../../models/visitorLabel';
 import { locale, tr } from './i18n';
 
 /** How people call the channels; an unknown channel id is shown as it is. */
@@ -18,16 +19,6 @@ const CHANNELS: Record<string, { en: string; es: string }> = {
 
 export function channelName(channelId: string): string {
   return CHANNELS[channelId]?.[locale()] ?? channelId;
-}
-
-/** A stable four-digit number from an id (FNV-1a), so one visitor keeps one label everywhere. */
-export function visitorNumber(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return 1000 + (h % 9000);
 }
 
 /**

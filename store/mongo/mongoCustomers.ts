@@ -3,6 +3,7 @@ import type { CustomerDoc } from '../../models/mongoSchemas';
 import type { Customer, CustomerPatch } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
+import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords } from '../searchText';
 import { customerKeys, identityKeyString } from '../storeGuards';
 import type { CustomerMessageUpdate, UpdateCustomerOptions } from '../storeTypes';
@@ -16,6 +17,7 @@ export function customerFields(c: Customer): Omit<CustomerDoc, '_id' | 'doc'> {
     contacts: c.contacts.map((p) => identityKeyString({ kind: p.type, value: p.value })),
     segments: c.segments,
     nameWords: nameWords(c.displayName),
+    visitorNumber: visitorNumber(c.id),
   };
 }
 

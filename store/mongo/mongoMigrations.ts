@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors';
 import type { CustomerDoc, MessageDoc, MongoModels } from '../../models/mongoSchemas';
 import type { CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { corpusTextKey, suggestionPair } from '../recordBuilders';
+import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords, searchForm, searchPeriod } from '../searchText';
 import { t } from './mongoContext';
 
@@ -22,9 +23,10 @@ import { t } from './mongoContext';
  * syncIndexes, nothing to move; without it every repair and dashboard would scan the conversations); 8 — the words
  * of each customer's name (`nameWords`, searchText.ts), indexed, for the transcripts' customer filter; 9 — the
  * `quotas` collection (uses counted in a rolling window: codes sent per address) and its TTL index, built by
- * syncIndexes, nothing to move.
+ * syncIndexes, nothing to move; 10 — each customer's visitor number (`visitorNumber`, models/visitorLabel.ts, from the
+ * id, so the labels people saw stay), indexed, for the customer filter's "Visitor 4821".
  */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {
@@ -48,6 +50,7 @@ export async function migrate(m: MongoModels): Promise<void> {
   if (from < 5) await toVersion5(m);
   if (from < 6) await toVersion6(m);
   if (from < 8) await toVersion8(m);
+  if (from < 10) await toVersion10(m);
   // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
@@ -164,6 +167,24 @@ async function toVersion8(m: MongoModels): Promise<void> {
     if (!rows.length) break;
     await m.Customer.bulkWrite(
       rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { nameWords: nameWords(r.doc?.displayName) } } } })),
+      { ordered: false },
+    );
+    after = rows[rows.length - 1]._id;
+  }
+}
+
+async function toVersion10(m: MongoModels): Promise<void> {
+  // Every customer's visitor number, in batches along _id (an index range each); rerunnable: it sets a field derived
+  // from the _id. Customers written meanwhile by a release that sets it already hold it; syncIndexes builds the index.
+  for (let after = ''; ;) {
+    const rows = await m.Customer.find({ _id: t({ $gt: after }) })
+      .sort({ _id: 1 })
+      .select({ _id: 1 })
+      .limit(1000)
+      .lean<Pick<CustomerDoc, '_id'>[]>();
+    if (!rows.length) break;
+    await m.Customer.bulkWrite(
+      rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { visitorNumber: visitorNumber(r._id) } } } })),
       { ordered: false },
     );
     after = rows[rows.length - 1]._id;

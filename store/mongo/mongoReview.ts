@@ -138,11 +138,26 @@ export class MongoReview implements EngineReview {
     return this.x.wrap(async () => {
       // A name's customers, when few, are listed and matched with the id (the { customerId, createdAt } index);
       // a common name is tested per conversation of the newest-first walk by a lookup, like a segment.
+      // The visitors a label names are listed whatever their number (a few per number: customers / 9,000).
       const customer = f.customerMatch;
+      const exact = customer
+        ? [...new Set([customer.id, ...(customer.visitorNumber === undefined ? [] : await this.visitorsNumbered(customer.visitorNumber))])]
+        : [];
       const named = customer?.prefixes.length ? await this.customersNamed(customer.prefixes) : [];
-      const listed = customer && named.length <= NAME_MATCH_LIMIT ? [customer.id, ...named] : undefined;
-      return this.transcripts(f, page, listed);
+      const listed = customer && named.length <= NAME_MATCH_LIMIT ? [...new Set([...exact, ...named])] : undefined;
+      return this.transcripts(f, page, listed, exact);
     });
+  }
+
+  /**
+   * The customers the console labels "Visitor <number>": that visitor number (an equality on the { visitorNumber }
+   * index, schema version 10) and no name, as the console decides it (format.ts customerLabel: blanks are no name).
+   */
+  private async visitorsNumbered(visitorNumber: number): Promise<string[]> {
+    const rows = await this.x.m.Customer.find(visitorFilter(visitorNumber))
+      .select({ _id: 1, 'doc.displayName': 1 })
+      .lean<{ _id: string; doc?: { displayName?: unknown } }[]>();
+    return rows.filter((r) => typeof r.doc?.displayName !== 'string' || !r.doc.displayName.trim()).map((r) => r._id);
   }
 
   /** Up to NAME_MATCH_LIMIT + 1 customers whose name has a word beginning with each prefix. */
@@ -154,7 +169,12 @@ export class MongoReview implements EngineReview {
     return rows.map((r) => r._id);
   }
 
-  private async transcripts(f: EngineTranscriptFilter, page: { limit: number; after?: Keyset }, listed: string[] | undefined): Promise<TranscriptResults> {
+  private async transcripts(
+    f: EngineTranscriptFilter,
+    page: { limit: number; after?: Keyset },
+    listed: string[] | undefined,
+    exact: readonly string[] = [],
+  ): Promise<TranscriptResults> {
     const match = conversationMatch(f, page.after, listed);
     const narrow: PipelineStage[] = [];
     if (f.customerMatch && !listed) {
@@ -168,7 +188,7 @@ export class MongoReview implements EngineReview {
             pipeline: [{ $match: nameFilter(f.customerMatch.prefixes) }, { $project: { _id: 1 } }],
           },
         },
-        { $match: { $or: [{ customerId: f.customerMatch.id }, { '_named.0': { $exists: true } }] } },
+        { $match: { $or: [{ customerId: { $in: [...exact] } }, { '_named.0': { $exists: true } }] } },
       );
     }
     if (f.intent !== undefined) {
@@ -289,6 +309,11 @@ export class MongoReview implements EngineReview {
       ).map((r) => r.doc),
     );
   }
+}
+
+/** Customers with a visitor number: an equality the { visitorNumber } index serves (a declared field: strictQuery keeps it). */
+export function visitorFilter(visitorNumber: number): { visitorNumber: number } {
+  return { visitorNumber };
 }
 
 /**

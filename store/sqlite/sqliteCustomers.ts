@@ -2,6 +2,7 @@ import { AppError } from '../../core/errors';
 import type { Customer, CustomerPatch } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
+import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords } from '../searchText';
 import { customerKeys, identityKeyString } from '../storeGuards';
 import type { CustomerMessageUpdate, UpdateCustomerOptions, WriteOptions } from '../storeTypes';
@@ -45,7 +46,7 @@ export class SqliteCustomers implements EngineCustomers {
 
   /** Inside a transaction (also used by the bulk import). */
   insert(c: Customer): void {
-    this.gc.stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?)').run(c.id, c.version, JSON.stringify(c));
+    this.gc.stmt('INSERT INTO customers (id, version, doc, visitor_number) VALUES (?, ?, ?, ?)').run(c.id, c.version, JSON.stringify(c), visitorNumber(c.id));
     this.writeKeys(c);
     this.writeName(c);
     if (c.segments.length) this.writeSegments(c);
@@ -54,8 +55,10 @@ export class SqliteCustomers implements EngineCustomers {
   /** Inside a transaction: the import's upsert, written as given. */
   upsert(c: Customer): void {
     this.gc
-      .stmt('INSERT INTO customers (id, version, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, doc = excluded.doc')
-      .run(c.id, c.version, JSON.stringify(c));
+      .stmt(
+        'INSERT INTO customers (id, version, doc, visitor_number) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, doc = excluded.doc',
+      )
+      .run(c.id, c.version, JSON.stringify(c), visitorNumber(c.id));
     this.writeKeys(c);
     this.writeSegments(c);
     this.writeName(c);

@@ -285,12 +285,17 @@ export class SqliteReview implements EngineReview {
     // subquery tested on each conversation of the newest-first walk, which soon fills the page.
     let commonName = false;
     if (f.customerMatch !== undefined) {
-      const { id, prefixes } = f.customerMatch;
+      const { id, prefixes, visitorNumber } = f.customerMatch;
+      // The visitors a label names are listed whatever their number (a few per number: customers / 9,000).
+      const exact = [...new Set([id, ...(visitorNumber === undefined ? [] : this.gc.run(() => this.visitorsNumbered(visitorNumber)))])];
       const named = prefixes.length ? this.gc.run(() => this.customersNamed(prefixes, NAME_MATCH_LIMIT + 1)) : [];
-      if (named.length <= NAME_MATCH_LIMIT) add(`c.customer_id IN (${[id, ...named].map(() => '?').join(',')})`, id, ...named);
-      else {
+      const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+      if (named.length <= NAME_MATCH_LIMIT) {
+        const listed = [...new Set([...exact, ...named])];
+        add(`c.customer_id IN (${marks(listed.length)})`, ...listed);
+      } else {
         const byName = namedQuery(prefixes);
-        add(`(c.customer_id = ? OR c.customer_id IN (${byName.sql}))`, id, ...byName.args);
+        add(`(c.customer_id IN (${marks(exact.length)}) OR c.customer_id IN (${byName.sql}))`, ...exact, ...byName.args);
         commonName = true;
       }
     }
@@ -355,6 +360,18 @@ export class SqliteReview implements EngineReview {
       if (best.length === want && Date.parse(best[want - 1][1]) >= period * SEARCH_PERIOD_MS) break;
     }
     return best.map(([id]) => id);
+  }
+
+  /**
+   * Inside gc.run: the customers the console labels "Visitor <number>": that visitor number (the customers_visitor
+   * index) and no name, as the console decides it (format.ts customerLabel: a name of blanks is no name).
+   */
+  private visitorsNumbered(visitorNumber: number): string[] {
+    const rows = this.gc.stmt("SELECT id, json_extract(doc, '$.displayName') AS name FROM customers WHERE visitor_number = ?").all(visitorNumber) as {
+      id: string;
+      name: unknown;
+    }[];
+    return rows.filter((r) => typeof r.name !== 'string' || !r.name.trim()).map((r) => r.id);
   }
 
   /** Inside gc.run: up to `limit` customers whose name has a word beginning with each prefix. */

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
+import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords, searchForm, searchPeriod } from '../searchText';
 
 /**
@@ -190,9 +191,10 @@ type Row = Record<string, unknown>;
  * suggestions, merges, segment rules and corpus additions in their own tables, 3 the full-text index over the
  * search form, 4 leases and the webhook outbox, 5 attachments, 6 the week of each message in the full-text index
  * and the daily rollups of the dashboard, 7 each message's conversation stored in the full-text index, 8 the words
- * of each customer's name (the transcripts' customer filter), 9 quota uses (the rolling limit of codes per address).
+ * of each customer's name (the transcripts' customer filter), 9 quota uses (the rolling limit of codes per address),
+ * 10 each customer's visitor number (the "Visitor 4821" label, models/visitorLabel.ts), indexed, for the same filter.
  */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -251,6 +253,7 @@ export function applySchema(db: Database.Database): void {
   db.exec(SCHEMA);
   addReviewColumns(db);
   addCustomerNames(db);
+  addVisitorNumbers(db);
   const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
   if (!fts?.sql.includes('contentless_delete') || !fts.sql.includes('period') || !fts.sql.includes('contentless_unindexed')) {
     // A new file, one from before the full-text index, or one whose index held raw texts, no weeks or no
@@ -357,6 +360,27 @@ function addCustomerNames(db: Database.Database): void {
     for (const r of rows) for (const w of nameWords(typeof r.name === 'string' ? r.name : '')) ins.run(w, r.id);
     after = rows[rows.length - 1].id;
   }
+}
+
+/**
+ * Each customer's visitor number (models/visitorLabel.ts), kept by every insert (sqliteCustomers.ts) and indexed,
+ * so the customer filter reads the few customers with a number instead of every customer. Derived from the id alone,
+ * so the labels people already saw stay what they were; filled for an older file.
+ */
+function addVisitorNumbers(db: Database.Database): void {
+  const columns = (db.prepare('PRAGMA table_info(customers)').all() as { name: string }[]).map((c) => c.name);
+  if (!columns.includes('visitor_number')) {
+    db.exec('ALTER TABLE customers ADD COLUMN visitor_number INTEGER');
+    const set = db.prepare('UPDATE customers SET visitor_number = ? WHERE id = ?');
+    const page = db.prepare('SELECT id FROM customers WHERE id > ? ORDER BY id LIMIT 1000');
+    for (let after = ''; ;) {
+      const ids = page.pluck().all(after) as string[];
+      if (!ids.length) break;
+      for (const id of ids) set.run(visitorNumber(id), id);
+      after = ids[ids.length - 1];
+    }
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS customers_visitor ON customers(visitor_number)');
 }
 
 /** The bot-state keys an older version kept these records under. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAppError } from '../../core/errors';
 import type { Conversation, Customer, Message } from '../../models/records';
 import type { FaultHook, FaultPoint } from '../../store/faults';
+import { visitorNumber } from '../../models/visitorLabel';
 import { buildConversation, buildCustomer, buildMessage, conversationFacts } from '../../store/recordBuilders';
 import type { ConversationStats, StatsQuery, Store } from '../../store/store';
 
@@ -608,6 +609,48 @@ export function storeContract(
       await store.updateCustomer(zoe.id, { displayName: '' });
       expect([await found('zoe'), await found('quintero', 'parcel'), await found(zoe.id)]).toEqual([[], [], [of(zoe)]]);
       await expectCode(store.searchTranscripts({ customer: { $ne: null } as unknown as string }), 'STORE_INVALID_QUERY');
+    });
+
+    test('the customer filter finds nameless visitors by the label the console shows ("Visitor 6290", "visitor 6290", "6290"), all who share its number', async () => {
+      const channelId = uniq('visitors');
+      // Ids whose visitor numbers collide (a four-digit number: a collision within a few hundred ids), and a third id
+      // with the same number: one visitor created live, one imported, one with a name (the console shows the name).
+      const first = await store.createCustomer({ displayName: '' });
+      const n = visitorNumber(first.id);
+      const sameNumber: string[] = [];
+      for (let i = 0; sameNumber.length < 2; i++) {
+        const id = `${channelId}-${i}`;
+        if (visitorNumber(id) === n) sameNumber.push(id);
+      }
+      const imported = { ...buildCustomer({}), id: sameNumber[0] };
+      const named = { ...buildCustomer({ displayName: 'Vera Visitor' }), id: sameNumber[1] };
+      const other = { ...buildCustomer({}), id: uniq('other') };
+      const people = [first, imported, named, other];
+      const convs = people.map((c, i) => ({
+        ...buildConversation({ channelId, channelConversationId: uniq('c'), customerId: c.id, reference: ref(c.id) }),
+        id: uniq(`v${i}`),
+        createdAt: `2024-07-0${i + 1}T10:00:00.000Z`,
+        updatedAt: `2024-07-0${i + 1}T10:00:00.000Z`,
+      }));
+      await store.importRecords({
+        customers: [imported, named, other],
+        conversations: convs,
+        messages: convs.map((c) => buildMessage({ conversationId: c.id, role: 'customer', text: 'where is my parcel', createdAt: c.createdAt }, 1)),
+      });
+      const found = async (customer: string, text?: string) =>
+        ids(await store.searchTranscripts({ customer, channelId, ...(text ? { text } : {}) }, { limit: 10 }));
+      const both = [convs[1].id, convs[0].id];
+      const otherNumber = visitorNumber(other.id);
+      for (const query of [`Visitor ${n}`, `visitor ${n}`, `VISITOR  ${n}`, `${n}`, ` ${n} `, `Visitante ${n}`, `#${n}`])
+        expect([query, await found(query)]).toEqual([query, both]);
+      expect(await found(`Visitor ${n}`, 'parcel')).toEqual(both);
+      expect(await found(`Visitor ${otherNumber}`)).toEqual(otherNumber === n ? [...both, convs[3].id] : [convs[3].id]);
+      for (const query of [`Vistor ${n}`, `Visitor ${n}5`, `${n}`.slice(1), `customer ${n}`]) expect([query, await found(query)]).toEqual([query, []]);
+      // Given a name, the console shows the name: the label finds them no more; a name blanked (erased) shows the label again.
+      await store.updateCustomer(first.id, { displayName: 'Nadia Nombre' });
+      expect(await found(`Visitor ${n}`)).toEqual([convs[1].id]);
+      await store.updateCustomer(first.id, { displayName: '  ' });
+      expect(await found(`Visitor ${n}`)).toEqual(both);
     });
 
     test('a common name (more customers than a name lists) pages newest first like any filter', async () => {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { runMigrate } from '../../store/migrateCli';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { SCHEMA_VERSION } from '../../store/sqlite/sqliteSchema';
+import { visitorNumber } from '../../models/visitorLabel';
 
 /** Drops the full-text index of schema 7 (its `_content` table stays behind a plain DROP: sqliteSchema.ts dropFullText). */
 function dropIndex(db: Database.Database): void {
@@ -318,6 +319,52 @@ test('a schema 8 file gains the quota uses; without the migration step it is ref
     await store.init();
     expect([await store.takeQuota('k', 1, 60_000, 1000), await store.takeQuota('k', 1, 60_000, 2000)]).toEqual([true, false]);
     await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A schema 9 file has no visitor numbers: refused unmigrated; migrated, every customer gets the number of the label
+ * the console already showed them by (from the id: labels do not change), and the customer filter finds them by it.
+ */
+test('a schema 9 file gains the visitor numbers of the labels already shown; the customer filter finds a visitor by one', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'nine.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  const people: { customerId: string; conversationId: string }[] = [];
+  for (const [n, displayName] of ['', 'Ana Gómez', ''].entries()) {
+    const customer = await fresh.createCustomer({ displayName });
+    const { conversation } = await fresh.getOrCreateConversation({
+      channelId: 'x',
+      channelConversationId: `nine-${n}`,
+      customerId: customer.id,
+      reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: `nine-${n}` } },
+    });
+    people.push({ customerId: customer.id, conversationId: conversation.id });
+  }
+  await fresh.close();
+  const old = new Database(file);
+  old.exec(`DROP INDEX customers_visitor; ALTER TABLE customers DROP COLUMN visitor_number; UPDATE store_meta SET value = '9' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    const store = new SqliteStore(file);
+    await store.init();
+    const found = async (customer: string) => (await store.searchTranscripts({ customer }, { limit: 10 })).items.map((i) => i.conversation.id);
+    const [first, named, third] = people;
+    expect(await found(`Visitor ${visitorNumber(first.customerId)}`)).toContain(first.conversationId);
+    expect(await found(`${visitorNumber(third.customerId)}`)).toContain(third.conversationId);
+    // The named customer is shown by the name, not the label.
+    expect(await found(`visitor ${visitorNumber(named.customerId)}`)).not.toContain(named.conversationId);
+    await store.close();
+    const check = new Database(file, { readonly: true });
+    const rows = check.prepare('SELECT id, visitor_number AS n FROM customers').all() as { id: string; n: number }[];
+    check.close();
+    expect(rows.map((r) => r.n)).toEqual(rows.map((r) => visitorNumber(r.id)));
+    expect(rows).toHaveLength(3);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,9 +2,10 @@ import mongoose from 'mongoose';
 import { registerModels } from '../../models/mongoSchemas';
 import { conversationFilter, slotGuard } from '../../store/mongo/mongoConversations';
 import { t } from '../../store/mongo/mongoContext';
-import { byKey, customerUpdate } from '../../store/mongo/mongoCustomers';
+import { byKey, customerDoc, customerUpdate } from '../../store/mongo/mongoCustomers';
 import { corpusKeys } from '../../store/mongo/mongoRecords';
-import { nameFilter, phraseFilter } from '../../store/mongo/mongoReview';
+import { nameFilter, phraseFilter, visitorFilter } from '../../store/mongo/mongoReview';
+import { visitorNumber } from '../../models/visitorLabel';
 import { buildCustomer, mergeCustomer } from '../../store/recordBuilders';
 import { namePrefixes, nameWords, searchForm, searchTerms } from '../../store/searchText';
 
@@ -133,6 +134,16 @@ describe('MongoDB filters pass sanitizeFilter and strictQuery unchanged (cast as
     const text = m.Message.schema.indexes().filter(([keys]) => Object.values(keys).includes('text'));
     expect(text.map(([keys]) => keys)).toEqual([{ searchPeriod: 1, searchText: 'text' }]);
     expect(Object.keys(phraseFilter([['a']], 1))[0]).toBe('searchPeriod');
+  });
+
+  test("a visitor's label is an equality on the stored number, kept by strictQuery, served by an index that leads with it", () => {
+    // strictQuery drops a field the schema does not declare, and the filter would then match every customer.
+    expect(cast(m.Customer.find(visitorFilter(6290)) as unknown as Castable)).toEqual({ error: undefined, filter: { visitorNumber: 6290 } });
+    expect(m.Customer.schema.indexes().some(([keys]) => Object.keys(keys)[0] === 'visitorNumber')).toBe(true);
+    // Every write of a whole customer carries it, from the id; a rename leaves it alone.
+    const c = buildCustomer({ displayName: '' });
+    expect(customerDoc(c).visitorNumber).toBe(visitorNumber(c.id));
+    expect(customerUpdate(c, mergeCustomer(c, { displayName: 'Ana' })).$set).not.toHaveProperty('visitorNumber');
   });
 
   test('the capacity guard keeps its array-length condition', () => {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { offeredChoices, type OfferedChoice } from '../../../models/offeredChoices';
 import type { Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
 import { channelName, customerLabel, dateTime, decimal, isolate, timeOfDay } from '../format';
@@ -70,21 +71,22 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   const [nextCursor, setNext] = useState(remembered.nextCursor);
   const [openT, setOpen] = useState<Transcript | undefined>(undefined);
   const set = (k: Filter, v: string) => setFilters((f) => (remembered.filters = { ...f, [k]: v }));
-  // Customers seen in results, offered as the customer filter's suggestions. A name is sent as typed (the server
-  // finds names and parts of them); a visitor's label ("Visitor 4821", as the table shows it) stands for that visitor's id.
-  const customerIds = useMemo(() => {
-    const m = new Map<string, string | undefined>();
+  // Customers seen in results, offered as the customer filter's suggestions, sent as typed: the server finds names
+  // and parts of them, and a visitor's label ("Visitor 4821", "4821") finds every nameless visitor with that number.
+  // Labels that several customers in the table share (four digits collide) get their ids' first characters beside them.
+  const { labels, shared } = useMemo(() => {
+    const byLabel = new Map<string, Set<string>>();
     for (const r of results) {
-      const named = !!r.customerName?.trim();
-      m.set(customerLabel(r.customerName, r.conversation.customerId), named ? undefined : r.conversation.customerId);
+      const label = customerLabel(r.customerName, r.conversation.customerId);
+      byLabel.set(label, (byLabel.get(label) ?? new Set()).add(r.conversation.customerId));
     }
-    return m;
+    return { labels: [...byLabel.keys()], shared: new Set([...byLabel].filter(([, ids]) => ids.size > 1).map(([label]) => label)) };
   }, [results]);
 
   const query = (extra: Record<string, string> = {}) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...filters, ...extra })) {
-      let value = (k === 'customer' ? (customerIds.get(v ?? '') ?? v) : v)?.trim();
+      let value = v?.trim();
       if (value && (k === 'from' || k === 'to') && /^\d{4}-\d{2}-\d{2}$/.test(value)) value = localDay(value, k === 'to');
       if (value) p.set(k, value);
     }
@@ -168,7 +170,7 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
           {select('agent', staff)}
           {input('customer', { list: 'customer-names', placeholder: tr('customerHint') })}
           <datalist id="customer-names">
-            {[...customerIds.keys()].map((n) => (
+            {labels.map((n) => (
               <option key={n} value={n} />
             ))}
           </datalist>
@@ -210,7 +212,7 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
                       </button>
                     </td>
                     <td>{channelName(i.conversation.channelId)}</td>
-                    <td>{customerLabel(i.customerName, i.conversation.customerId)}</td>
+                    <CustomerCell summary={i} shared={shared} />
                     <td>{tr(('state_' + i.conversation.state) as Key)}</td>
                     <td>{reasonText(i.conversation.handoffReason)}</td>
                     <td>{i.conversation.satisfaction ? `${i.conversation.satisfaction.score}/5` : '—'}</td>
@@ -252,12 +254,43 @@ function Transcripts({ fail }: { fail: (e: unknown) => void }) {
   );
 }
 
+/**
+ * The customer's cell: the name, or the visitor's label with the profile id in its tooltip; a label another customer
+ * in the table also bears gets the first eight characters of the id beside it, so two "Visitor 6290" read apart.
+ */
+function CustomerCell({ summary, shared }: { summary: TranscriptSummary; shared: ReadonlySet<string> }) {
+  const id = summary.conversation.customerId;
+  const label = customerLabel(summary.customerName, id);
+  const nameless = !summary.customerName?.trim();
+  return (
+    <td class="customer" title={nameless ? id : undefined} data-customer={id}>
+      {label}
+      {shared.has(label) ? <span class="meta customer-id">{` · ${id.slice(0, 8)}`}</span> : null}
+    </td>
+  );
+}
+
+/** The buttons a bot message offered, in order, the customer's pick marked (models/offeredChoices.ts). */
+function Choices({ choices }: { choices: OfferedChoice[] }) {
+  return (
+    <ul class="choices" aria-label={tr('offeredChoices')}>
+      {choices.map((c, i) => (
+        <li key={i} class={c.picked ? 'picked' : undefined} data-picked={c.picked ? 'true' : undefined}>
+          <bdi dir="auto">{c.title}</bdi>
+          {c.picked ? <span class="pick">{` ✓ ${tr('pickedChoice')}`}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknown) => void; onChange: (t: Transcript) => void }) {
   const c = t.conversation;
   const [tags, setTags] = useState(c.tags.join(', '));
   const [note, setNote] = useState('');
   // The heading names the channel once, after the customer: the visitor label goes without it.
   const customer = customerLabel(t.customer?.displayName, c.customerId);
+  const offered = useMemo(() => offeredChoices(t.messages), [t.messages]);
   const staffName = (id?: string) => (id ? (t.staff[id] ?? agents.value.find((a) => a.id === id)?.name ?? tr('someone')) : tr('someone'));
   const who = (m: Message) => {
     // Marked as the customer's whatever name they gave (it never reads as staff or the bot).
@@ -291,6 +324,7 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
         </div>
         <AttachmentList m={m} />
         <bdi dir="auto">{m.text}</bdi>
+        {offered.has(m.seq) ? <Choices choices={offered.get(m.seq)!} /> : null}
       </div>
     );
   };
@@ -313,7 +347,10 @@ function TranscriptView({ t, fail, onChange }: { t: Transcript; fail: (e: unknow
   };
   return (
     <div>
-      <h2 id="t-title">{`${customer} · ${channelName(c.channelId)} · ${dateTime(c.createdAt)}`}</h2>
+      <h2
+        id="t-title"
+        title={t.customer?.displayName?.trim() ? undefined : c.customerId}
+      >{`${customer} · ${channelName(c.channelId)} · ${dateTime(c.createdAt)}`}</h2>
       {staffNamesake(t.customer?.displayName) ? (
         <p class="tag namesake" id="t-namesake">
           {tr('staffNamesake')}
