@@ -27,6 +27,7 @@ describeBrowser('transcripts: offered choices and visitor labels, in headless Ch
   const twin: { conversationId: string; customerId: string } = { conversationId: '', customerId: '' };
   let namedTwinConversation = '';
   let label = '';
+  let customer: Chat;
 
   beforeAll(async () => {
     const close = [
@@ -42,7 +43,7 @@ describeBrowser('transcripts: offered choices and visitor labels, in headless Ch
     token = (await running.app.services.auth.signIn('sue@test.local', PASSWORD, 'test')).token;
 
     // A nameless customer through real Bot Framework activities: the bot is unsure and offers buttons; one is pressed.
-    const customer = new Chat(running);
+    customer = new Chat(running);
     expect((await customer.say(UNSURE)).buttons).toEqual(['Track my order', 'Cancel an order', 'Request a refund', 'None of these']);
     await customer.say('Request a refund');
     chat.customerId = (await customer.customer()).id;
@@ -159,6 +160,22 @@ describeBrowser('transcripts: offered choices and visitor labels, in headless Ch
     expect(exported.messages.filter((m) => m.choices).map((m) => m.choices!.map((c) => `${c.title}${c.picked ? ' *' : ''}`))).toEqual([
       ['Track my order', 'Cancel an order', 'Request a refund *', 'None of these'],
     ]);
+    expect(problems).toEqual([]);
+  });
+
+  test('the live chat shows them too: a supervisor opening the queued chat sees the buttons under the bot message, the pick marked', async () => {
+    await customer.say('I want to talk to a person');
+    expect((await customer.conversation()).state).toBe('queued');
+    const page = await signIn();
+    await page.click('#tab-chats');
+    await page.click('#view-all');
+    await page.locator(`#inbox-list [data-conversation="${chat.conversationId}"] .item-open`).click();
+    const offered = page.locator('#messages .msg.bot ul.choices');
+    await offered.first().waitFor();
+    expect(await offered.first().locator('li').allTextContents()).toEqual(['Track my order', 'Cancel an order', 'Request a refund ✓ picked', 'None of these']);
+    // The queue notice's own button, not pressed (yet).
+    expect(await offered.last().locator('li').allTextContents()).toEqual(['Withdraw my request']);
+    await page.context().close();
     expect(problems).toEqual([]);
   });
 });

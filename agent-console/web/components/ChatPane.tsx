@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { offeredChoices, type OfferedChoice } from '../../../models/offeredChoices';
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
 import { channelName, dateTime, decimal, isolate, timeOfDay } from '../format';
@@ -43,6 +44,7 @@ import {
 import { Clocks, Countdown } from './Inbox';
 import { Composer } from './Composer';
 import { AttachmentList } from './Attachments';
+import { Choices } from './Choices';
 
 export function ChatPane() {
   const c = current.value ? conversations.value.get(current.value) : undefined;
@@ -268,6 +270,9 @@ function MessageList({ c }: { c: ConversationView }) {
   const shownHeight = useRef<number | undefined>(undefined);
   const msgs = messagesOf(c.id).value;
   const past = history.value.get(c.id) ?? [];
+  // The buttons bot messages offered and the customer's picks: one pass over each list, only when a list changes.
+  const offered = useMemo(() => offeredChoices(msgs), [msgs]);
+  const pastOffered = useMemo(() => past.map((p) => offeredChoices(p.messages)), [past]);
   useLayoutEffect(() => {
     const el = list.current;
     if (!el) return;
@@ -279,16 +284,16 @@ function MessageList({ c }: { c: ConversationView }) {
   }, [msgs.length, past.length]);
   return (
     <div class="messages" id="messages" ref={list} role="log" aria-label={tr('messages')} tabIndex={0}>
-      {past.map((p) => (
+      {past.map((p, i) => (
         <section class="history" key={p.conversation.id} aria-label={tr('pastConversation')}>
           <div class="msg event">{`${tr('pastConversation')} · ${channelName(p.conversation.channelId)} · ${dateTime(p.conversation.createdAt)}`}</div>
           {p.messages.map((m) => (
-            <MessageItem key={m.seq} m={m} c={p.conversation} />
+            <MessageItem key={m.seq} m={m} c={p.conversation} choices={pastOffered[i].get(m.seq)} />
           ))}
         </section>
       ))}
       {msgs.map((m) => (
-        <MessageItem key={m.seq} m={m} c={c} />
+        <MessageItem key={m.seq} m={m} c={c} choices={offered.get(m.seq)} />
       ))}
     </div>
   );
@@ -313,7 +318,16 @@ function eventText(m: Message): string {
   return m.text;
 }
 
-function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customerId' | 'customerName' | 'channelId'> }) {
+function MessageItem({
+  m,
+  c,
+  choices,
+}: {
+  m: Message;
+  c: Pick<ConversationView, 'customerId' | 'customerName' | 'channelId'>;
+  /** The buttons this bot message offered, the customer's pick marked (models/offeredChoices.ts). */
+  choices?: OfferedChoice[];
+}) {
   if (m.kind === 'event') return <div class="msg event" data-seq={m.seq}>{`${timeOfDay(m.createdAt)} · ${eventText(m)}`}</div>;
   // A customer's message always says it is the customer's: whatever name they gave, it never reads as staff or the bot.
   const who =
@@ -351,6 +365,7 @@ function MessageItem({ m, c }: { m: Message; c: Pick<ConversationView, 'customer
       <AttachmentList m={m} />
       {/* Its own direction, isolated: a customer's text cannot reorder anything around it. */}
       <bdi dir="auto">{m.text}</bdi>
+      {choices ? <Choices choices={choices} /> : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { offeredChoices, type OfferedChoice } from '../../../models/offeredChoices';
+import { offeredChoices } from '../../../models/offeredChoices';
 import type { Conversation, Message, Transcript } from '../../../models/records';
 import type { TranscriptSummary } from '../../../store/store';
 import { channelName, customerLabel, dateTime, decimal, isolate, timeOfDay } from '../format';
@@ -10,6 +10,7 @@ import { call, localDay, reasonText, timeZone } from './reviewShared';
 import { AuditLog } from './AuditLog';
 import { Dashboard } from './Dashboard';
 import { AttachmentList } from './Attachments';
+import { Choices } from './Choices';
 
 /**
  * Supervisor pages: transcript review (search, filters, one transcript with tags and annotations, exports),
@@ -267,20 +268,6 @@ function CustomerCell({ summary, shared }: { summary: TranscriptSummary; shared:
       {label}
       {shared.has(label) ? <span class="meta customer-id">{` · ${id.slice(0, 8)}`}</span> : null}
     </td>
-  );
-}
-
-/** The buttons a bot message offered, in order, the customer's pick marked (models/offeredChoices.ts). */
-function Choices({ choices }: { choices: OfferedChoice[] }) {
-  return (
-    <ul class="choices" aria-label={tr('offeredChoices')}>
-      {choices.map((c, i) => (
-        <li key={i} class={c.picked ? 'picked' : undefined} data-picked={c.picked ? 'true' : undefined}>
-          <bdi dir="auto">{c.title}</bdi>
-          {c.picked ? <span class="pick">{` ✓ ${tr('pickedChoice')}`}</span> : null}
-        </li>
-      ))}
-    </ul>
   );
 }
 
