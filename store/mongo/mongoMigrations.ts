@@ -50,10 +50,10 @@ export async function migrate(m: MongoModels): Promise<void> {
   if (from < 5) await toVersion5(m);
   if (from < 6) await toVersion6(m);
   if (from < 8) await toVersion8(m);
-  if (from < 10) await toVersion10(m);
   // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
+  await fillVisitorNumbers(m);
   await m.StoreMeta.updateOne({ _id: META_ID }, { $set: { version: Math.max(from, SCHEMA_VERSION), at: new Date().toISOString() } }, { upsert: true });
 }
 
@@ -173,20 +173,19 @@ async function toVersion8(m: MongoModels): Promise<void> {
   }
 }
 
-async function toVersion10(m: MongoModels): Promise<void> {
-  // Every customer's visitor number, in batches along _id (an index range each); rerunnable: it sets a field derived
-  // from the _id. Customers written meanwhile by a release that sets it already hold it; syncIndexes builds the index.
-  for (let after = ''; ;) {
-    const rows = await m.Customer.find({ _id: t({ $gt: after }) })
-      .sort({ _id: 1 })
-      .select({ _id: 1 })
-      .limit(1000)
-      .lean<Pick<CustomerDoc, '_id'>[]>();
+/**
+ * Version 10: every customer's visitor number, set wherever it is missing, after syncIndexes built its index (an
+ * equality on null is an index range over the customers without one). Run by every migration, not only from an older
+ * version: customers written meanwhile by instances of the previous release get it the next time. Rerunnable: it
+ * sets a field derived from the _id.
+ */
+async function fillVisitorNumbers(m: MongoModels): Promise<void> {
+  for (;;) {
+    const rows = await m.Customer.find({ visitorNumber: null }).select({ _id: 1 }).limit(1000).lean<Pick<CustomerDoc, '_id'>[]>();
     if (!rows.length) break;
     await m.Customer.bulkWrite(
       rows.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { visitorNumber: visitorNumber(r._id) } } } })),
       { ordered: false },
     );
-    after = rows[rows.length - 1]._id;
   }
 }

@@ -365,22 +365,20 @@ function addCustomerNames(db: Database.Database): void {
 /**
  * Each customer's visitor number (models/visitorLabel.ts), kept by every insert (sqliteCustomers.ts) and indexed,
  * so the customer filter reads the few customers with a number instead of every customer. Derived from the id alone,
- * so the labels people already saw stay what they were; filled for an older file.
+ * so the labels people already saw stay what they were. Filled for every customer without one, on every start: an
+ * older file's, and any a process of the previous release wrote since (the index serves `IS NULL`: none, no cost).
  */
 function addVisitorNumbers(db: Database.Database): void {
   const columns = (db.prepare('PRAGMA table_info(customers)').all() as { name: string }[]).map((c) => c.name);
-  if (!columns.includes('visitor_number')) {
-    db.exec('ALTER TABLE customers ADD COLUMN visitor_number INTEGER');
-    const set = db.prepare('UPDATE customers SET visitor_number = ? WHERE id = ?');
-    const page = db.prepare('SELECT id FROM customers WHERE id > ? ORDER BY id LIMIT 1000');
-    for (let after = ''; ;) {
-      const ids = page.pluck().all(after) as string[];
-      if (!ids.length) break;
-      for (const id of ids) set.run(visitorNumber(id), id);
-      after = ids[ids.length - 1];
-    }
-  }
+  if (!columns.includes('visitor_number')) db.exec('ALTER TABLE customers ADD COLUMN visitor_number INTEGER');
   db.exec('CREATE INDEX IF NOT EXISTS customers_visitor ON customers(visitor_number)');
+  const set = db.prepare('UPDATE customers SET visitor_number = ? WHERE id = ?');
+  const page = db.prepare('SELECT id FROM customers WHERE visitor_number IS NULL LIMIT 1000').pluck();
+  for (;;) {
+    const ids = page.all() as string[];
+    if (!ids.length) break;
+    for (const id of ids) set.run(visitorNumber(id), id);
+  }
 }
 
 /** The bot-state keys an older version kept these records under. */

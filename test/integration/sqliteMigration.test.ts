@@ -365,6 +365,26 @@ test('a schema 9 file gains the visitor numbers of the labels already shown; the
     check.close();
     expect(rows.map((r) => r.n)).toEqual(rows.map((r) => visitorNumber(r.id)));
     expect(rows).toHaveLength(3);
+    // A customer a process of the previous release wrote to the file since (no number): numbered at the next start.
+    const previous = new Database(file);
+    previous.prepare("INSERT INTO customers (id, version, doc) SELECT 'late-visitor', version, doc FROM customers WHERE id = ?").run(first.customerId);
+    previous.close();
+    const again = new SqliteStore(file);
+    await again.init();
+    await again.close();
+    const late = new Database(file, { readonly: true });
+    expect(late.prepare("SELECT visitor_number FROM customers WHERE id = 'late-visitor'").pluck().get()).toBe(visitorNumber('late-visitor'));
+    // The filter's read (sqliteReview.ts visitorsNumbered) and the fill's are index searches, never a scan of customers.
+    for (const sql of [
+      "SELECT id, json_extract(doc, '$.displayName') AS name FROM customers WHERE visitor_number = ?",
+      'SELECT id FROM customers WHERE visitor_number IS NULL LIMIT 1000',
+    ]) {
+      const plan = (late.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('= ?') ? [6290] : [])) as { detail: string }[])
+        .map((r) => r.detail)
+        .join('; ');
+      expect(plan).toMatch(/SEARCH customers USING (COVERING )?INDEX customers_visitor/);
+    }
+    late.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
