@@ -25,7 +25,8 @@ const key = (s: string) => s.trim().toLowerCase();
  * Per bot message that offered buttons (by seq): its choices, the picked one marked. A choice is picked when the
  * customer's next message, with nothing said between (the buttons stand under the last message only), is its title
  * or its value, without case or surrounding blanks: a button pressed sends its value, a label typed its title. An
- * answer in other words ("the first one") picks nothing here, whatever the bot made of it.
+ * answer in other words ("the first one") or by its number ("2", which the clarifying question takes) picks nothing
+ * here, whatever the bot made of it: the transcript then shows the offer and the customer's own words after it.
  */
 export function offeredChoices(messages: readonly Message[]): Map<number, OfferedChoice[]> {
   const out = new Map<number, OfferedChoice[]>();
