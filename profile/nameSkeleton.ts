@@ -93,7 +93,8 @@ const words = (name: string) => name.normalize('NFC').split(/\s+/u).filter(Boole
 
 /** A letter of a script of its own (not Latin, nor the Common and Inherited letters every script shares). */
 const OTHER_SCRIPT = /(?![\p{sc=Latin}\p{sc=Common}\p{sc=Inherited}])\p{L}/u;
-const mixed = (word: string) => /\p{sc=Latin}/u.test(word) && OTHER_SCRIPT.test(word);
+const LATIN = /\p{sc=Latin}/u;
+const mixed = (word: string) => LATIN.test(word) && OTHER_SCRIPT.test(word);
 
 /**
  * Whether a word of the name holds Latin letters and letters of another script together ("Stafferд", "Sаm" with a Cyrillic а). A name wholly in one script never does (Łukasz, Александр,

@@ -53,8 +53,8 @@ export function withoutBidi(text: string): string {
  * look-alike and a near miss is enough. Names wholly in one script, any script (Łukasz, Александр, 山田太郎), keep
  * the exact comparison: "Sam Stafford" is someone else.
  */
-function passesForStaff(name: string, staff: ReadonlySet<string>): boolean {
-  if (staff.has(nameSkeleton(name).join(''))) return true;
+function passesForStaff(name: string, staff: ReadonlySet<string>, joined = nameSkeleton(name).join('')): boolean {
+  if (staff.has(joined)) return true;
   if (!mixesScripts(name)) return false;
   const dropped = mixedWordsDropped(name);
   for (const s of staff) if (dropped === s || (s.length >= 5 && withinOneEdit(dropped, s))) return true;
@@ -99,7 +99,7 @@ export class ReservedNames {
     if (PHRASES.some((p) => joined.includes(p))) return true;
     const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
     if (company.length >= 3 && joined.includes(company)) return true;
-    return passesForStaff(name, this.staffSkeletons());
+    return passesForStaff(name, this.staffSkeletons(), joined);
   }
 
   /**
