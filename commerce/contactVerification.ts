@@ -47,6 +47,11 @@ export class ContactVerification {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** The service's clock (ms): what a pending verification is timed by, the codes' expiry alike. */
+  now(): number {
+    return this.clock();
+  }
+
   get codeLength(): number {
     return this.settings.codeLength;
   }

@@ -66,3 +66,25 @@ export function waitsForCode(text: string): boolean {
   const s = lower(text);
   return !asksNewCode(text) && WAITS.some((re) => re.test(s));
 }
+
+/** Codes that are not the one-time code: "send me a new discount code" is about a promotion. */
+const OTHER_CODES = /\b(discount|promo\w*|coupon|voucher|gift|referral|tracking|descuento|promoci[oó]n|cup[oó]n|regalo|seguimiento)\b/;
+/** The code named: "the code", "verification code", "el código". */
+const CODE_WORD = /\b(code|c[oó]digo|verification|verificaci[oó]n)\b/;
+
+/**
+ * After the code question closed: asks for a new one-time code ("send me a new code", "resend the code", "I didn't get
+ * the code, send another"). It must name the code, unless a verification is `pending` and the message is short
+ * ("send another one", "resend it"): "my jacket is torn, send me a new one" asks for no code.
+ */
+export function asksCodeAgain(text: string, pending: boolean): boolean {
+  const s = lower(text);
+  if (OTHER_CODES.test(s) || !asksNewCode(text)) return false;
+  return CODE_WORD.test(s) || (pending && s.trim().split(/\s+/).length <= 4);
+}
+
+/** After the code question closed: says the code has not come, naming it ("I never got the code"). */
+export function missesCodeAgain(text: string): boolean {
+  const s = lower(text);
+  return !OTHER_CODES.test(s) && CODE_WORD.test(s) && missesCode(text);
+}

@@ -5,6 +5,7 @@ import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidenceP
 import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
+import { codeAgain } from './codeAgain';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
@@ -165,6 +166,9 @@ export class MainDialog {
     const info = turnInfo(context);
     const { recognition: r, language } = info;
     const asked = await this.lastQuestion(context);
+    // "Send me a new code" after the code question closed: that change again, or word that no code is pending.
+    const code = await codeAgain(context, () => this.createContext(context), this.proofs, this.d.services.verification);
+    if (code) return code;
 
     const yesNo = readYesNo(r.text);
     // "ok cancel it" right after an order's status reads as a yes naming its action (as it would at "Cancel order

@@ -44,6 +44,17 @@ export interface OrderProofs {
   challenge?: CodeChallenge;
   /** Too many wrong codes: no more codes in this conversation. */
   codeLocked?: boolean;
+  /**
+   * The change a code was last asked for and not yet proven (dialog and order, `at` by the verification's clock):
+   * "send me a new code" after the code question closed starts it again (dialogs/codeQuestion.ts, codeAgain).
+   */
+  pendingCode?: PendingCode;
+}
+
+export interface PendingCode {
+  dialogId: string;
+  orderNumber: string;
+  at: number;
 }
 
 /** What a dialog that changes an order needs besides the order: a verified identity, and where to link it. */
@@ -225,6 +236,8 @@ export abstract class OrderDialog extends ComponentDialog {
     const v = this.acting.verification;
     const vars = { order: order.number, digits: v.codeLength, to: maskEmail(email), minutes: v.minutes };
     const options = (step.options ?? {}) as OrderDialogOptions;
+    // Whatever ends the question from here (a "no", a new request, an expired code), this change stays pending.
+    await this.proofState.set(step.context, { ...state, pendingCode: { dialogId: this.id, orderNumber: order.number, at: v.now() } });
     const live = v.isLive(state.challenge) && state.challenge.email === email;
     const retryPrompt = t(language, 'retryVerifyCode', vars);
     if (live && options.offerNewCode) {
@@ -243,7 +256,7 @@ export abstract class OrderDialog extends ComponentDialog {
       await step.context.sendActivity(t(language, 'verifyCodeLimit', vars));
       return end(step, { outcome: { kind: 'answered' } });
     }
-    await this.proofState.set(step.context, { ...state, challenge: sent.challenge });
+    await this.proofState.set(step.context, { ...(await this.proofState.get(step.context, state)), challenge: sent.challenge });
     return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, options.newCode ? 'verifyCodeResent' : 'askVerifyCode', vars), retryPrompt });
   }
 
@@ -275,7 +288,12 @@ export abstract class OrderDialog extends ComponentDialog {
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
     if (checked.result === 'ok') {
       const email = challenge!.email;
-      await this.proofState.set(step.context, { ...state, challenge: undefined, verified: [...new Set([...(state.verified ?? []), email])] });
+      await this.proofState.set(step.context, {
+        ...state,
+        challenge: undefined,
+        pendingCode: undefined,
+        verified: [...new Set([...(state.verified ?? []), email])],
+      });
       // Now, and only now, the address is theirs: linked to the profile as verified (merging with its owner's).
       await this.acting!.profiles.linkVerifiedContact(customer.id, { type: 'email', value: email }, 'chat_code');
       return step.next(order);

@@ -145,8 +145,11 @@ export class HandoffLifecycle {
       await this.requireSkill(to.skill);
       const patch = { skill: to.skill, queuedAt: before.queuedAt ?? now, queueInfo: { offeredTo: [] } };
       if (before.state === 'queued') {
-        // Still queued: only its skill group changes (no change of state or owner), offered afresh.
-        const updated = await this.ctx.store.updateConversation(conversationId, patch, { states: ['queued'], version: before.version });
+        // Still queued: only its skill group changes (no change of state or owner), offered afresh. The customer sees
+        // nothing of it, so what they were told (place and wait: queueEstimate.ts) and whether they are there stay.
+        const { offeredTo: _offers, offeredAt: _offered, passedAt: _passed, ...kept } = before.queueInfo ?? { offeredTo: [] };
+        const stays = { ...patch, queueInfo: { ...kept, offeredTo: [] } };
+        const updated = await this.ctx.store.updateConversation(conversationId, stays, { states: ['queued'], version: before.version });
         if (!updated) throw new AppError('HANDOFF_INVALID_TRANSITION', 'the chat changed meanwhile; look again');
         await this.ctx.recordEvent(updated, { type: 'reassigned', ...detail }, sup.id);
         next = updated;

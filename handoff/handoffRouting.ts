@@ -95,10 +95,13 @@ export class HandoffRouting {
     return said;
   }
 
-  /** Records what the customer was told (on the chat as it is now: an offer made meanwhile stays, even between read and write). */
+  /**
+   * Records what the customer was told (on the chat as it is now: an offer made meanwhile stays, even between read and
+   * write), kept to the time the notice before it promised while that stands (noticeOf).
+   */
   private async keepNotice(conversationId: string, said: QueueTicket, capacity: number, now: number): Promise<void> {
     await this.ctx.updateQueued(conversationId, (fresh) => ({
-      queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now) },
+      queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now, fresh.queueInfo?.lastNotice) },
     }));
   }
 

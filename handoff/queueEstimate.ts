@@ -19,15 +19,30 @@ export function formatWait(seconds: number, language: string | undefined): strin
 
 /** The wait as the customer reads it: one figure when the estimate is firm, a range in minutes when it is not. */
 export function formatWaitRange(ticket: Pick<QueueTicket, 'estimatedWaitSeconds' | 'waitRange'>, language: string | undefined): string {
+  return waitAsSaid(ticket, language).text;
+}
+
+/**
+ * The words said and the latest time they promise, seconds: "2 to 4 minutes" promises 4 minutes, whatever unrounded
+ * figure (3 min 12 s) it was said from. The promise is kept by what the customer read (heldToWhatWasSaid), so both
+ * come from here.
+ */
+export function waitAsSaid(
+  ticket: Pick<QueueTicket, 'estimatedWaitSeconds' | 'waitRange'>,
+  language: string | undefined,
+): { text: string; topSeconds: number } {
   const r = ticket.waitRange;
-  if (!r) return formatWait(ticket.estimatedWaitSeconds, language);
+  const about = (seconds: number) => ({ text: formatWait(seconds, language), topSeconds: seconds < 60 ? 60 : Math.round(seconds / 60) * 60 });
+  // "About 3 minutes" said from 3 min 20 s: the promise is not shortened below the figure it was said from.
+  const atLeast = (said: { text: string; topSeconds: number }, raw: number) => ({ ...said, topSeconds: Math.max(said.topSeconds, raw) });
+  if (!r) return atLeast(about(ticket.estimatedWaitSeconds), ticket.estimatedWaitSeconds);
   const low = Math.floor(r.low / 60);
   const high = Math.max(low, Math.ceil(r.high / 60));
-  if (high <= 1) return formatWait(Math.min(r.high, 59), language);
-  if (high - low <= Math.max(1, Math.round(high * 0.2))) return formatWait((r.low + r.high) / 2, language);
+  if (high <= 1) return atLeast(about(Math.min(r.high, 59)), r.high);
+  if (high - low <= Math.max(1, Math.round(high * 0.2))) return atLeast(about((r.low + r.high) / 2), r.high);
   const es = language === 'es';
-  if (low < 1) return es ? `hasta ${high} minutos` : `up to ${high} minutes`;
-  return es ? `entre ${low} y ${high} minutos` : `${low} to ${high} minutes`;
+  if (low < 1) return { text: es ? `hasta ${high} minutos` : `up to ${high} minutes`, topSeconds: high * 60 };
+  return { text: es ? `entre ${low} y ${high} minutos` : `${low} to ${high} minutes`, topSeconds: high * 60 };
 }
 
 type LastNotice = NonNullable<NonNullable<Conversation['queueInfo']>['lastNotice']>;
@@ -42,13 +57,9 @@ type LastNotice = NonNullable<NonNullable<Conversation['queueInfo']>['lastNotice
  * has seen it pass: a promise kept for ever would be a lie).
  */
 export function heldToWhatWasSaid(fresh: QueueTicket, last: LastNotice | undefined, capacity: number, now: number): QueueTicket {
-  const told = last?.at ? Date.parse(last.at) : NaN;
-  if (!last || !Number.isFinite(told) || fresh.agentsOnline === 0 || last.waitSeconds < 0) return fresh;
-  if (last.capacity !== undefined && capacity < last.capacity) return fresh;
-  const elapsed = Math.max(0, (now - told) / 1000);
-  const leftHigh = (last.waitHigh ?? last.waitSeconds) - elapsed;
-  if (leftHigh <= 0) return fresh;
-  const left = Math.max(0, last.waitSeconds - elapsed);
+  const leftHigh = fresh.agentsOnline === 0 ? undefined : promiseLeft(last, capacity, now);
+  if (!last || leftHigh === undefined) return fresh;
+  const left = Math.max(0, last.waitSeconds - Math.max(0, (now - Date.parse(last.at!)) / 1000));
   const mid = Math.min(fresh.estimatedWaitSeconds, left);
   const high = Math.min(fresh.waitRange?.high ?? fresh.estimatedWaitSeconds, leftHigh);
   const low = Math.min(fresh.waitRange?.low ?? mid, mid);
@@ -91,12 +102,31 @@ export function keepingPlacesTold<T>(ordered: readonly T[], told: (c: T) => numb
   return out;
 }
 
-/** The notice to keep as what was told: the figures said, when, and the capacity they were said with. */
-export function noticeOf(said: QueueTicket, capacity: number, at: number): LastNotice {
+/**
+ * Seconds left of the wait told in `last` while that promise stands (told with a time, places with agents as many as
+ * then, the time not yet passed); undefined when it no longer binds.
+ */
+function promiseLeft(last: LastNotice | undefined, capacity: number, now: number): number | undefined {
+  const told = last?.at ? Date.parse(last.at) : NaN;
+  if (!last || !Number.isFinite(told) || last.waitSeconds < 0) return undefined;
+  if (last.capacity !== undefined && capacity < last.capacity) return undefined;
+  const left = (last.waitHigh ?? last.waitSeconds) - Math.max(0, (now - told) / 1000);
+  return left > 0 ? left : undefined;
+}
+
+/**
+ * The notice to keep as what was told: the figures said, when, and the capacity they were said with. The top kept is
+ * the one the customer read ("2 to 4 minutes": 4 minutes, not the 3 min 12 s it was rounded from), and never later
+ * than the time an earlier notice still standing (`last`) promised: a figure rounded up again at each reminder would
+ * put the promise off a little every time.
+ */
+export function noticeOf(said: QueueTicket, capacity: number, at: number, last?: LastNotice): LastNotice {
+  const standing = promiseLeft(last, capacity, at);
+  const top = waitAsSaid(said, undefined).topSeconds;
   return {
     position: said.position,
     waitSeconds: said.estimatedWaitSeconds,
-    ...(said.waitRange ? { waitHigh: said.waitRange.high } : {}),
+    ...(said.estimatedWaitSeconds >= 0 ? { waitHigh: Math.round(standing === undefined ? top : Math.min(top, standing)) } : {}),
     capacity,
     at: new Date(at).toISOString(),
   };

@@ -333,6 +333,10 @@ const REPLIES = {
     en: 'I cannot send another code to that address right now, so I have not changed order {order}. Please try again later, or type "agent" and a person will help you.',
     es: 'Ahora no puedo enviar otro código a esa dirección, así que no he cambiado el pedido {order}. Inténtalo más tarde o escribe "agente" y una persona te ayudará.',
   },
+  codeNothingToResend: {
+    en: 'There is no code waiting to be resent: I send a code only to check it is you before changing an order (cancelling it, a return or a refund). Tell me what you would like to do, and I will send a new code if it needs one.',
+    es: 'No hay ningún código pendiente de reenviar: solo envío un código para comprobar que eres tú antes de cambiar un pedido (cancelarlo, una devolución o un reembolso). Dime qué quieres hacer y te enviaré un código nuevo si hace falta.',
+  },
   confirmExplicitYes: {
     en: 'To go ahead, please answer "yes" ({action}), or "no" to leave order {order} as it is.',
     es: 'Para seguir, responde "sí" ({action}), o "no" para dejar el pedido {order} como está.',

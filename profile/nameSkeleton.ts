@@ -87,3 +87,42 @@ export function nameSkeleton(name: string, splitCase = true): string[] {
 export function latinWords(skeleton: readonly string[]): string[] {
   return skeleton.flatMap((w) => w.split(/[^a-z]+/)).filter(Boolean);
 }
+
+/** The words of a name as written, split at spaces (digits and signs written for letters stay in their word). */
+const words = (name: string) => name.normalize('NFC').split(/\s+/u).filter(Boolean);
+
+/** A letter of a script of its own (not Latin, nor the Common and Inherited letters every script shares). */
+const OTHER_SCRIPT = /(?![\p{sc=Latin}\p{sc=Common}\p{sc=Inherited}])\p{L}/u;
+const LATIN = /\p{sc=Latin}/u;
+const mixed = (word: string) => LATIN.test(word) && OTHER_SCRIPT.test(word);
+
+/**
+ * Whether a word of the name holds Latin letters and letters of another script together ("Stafferд", "Sаm" with a Cyrillic а). A name wholly in one script never does (Łukasz, Александр,
+ * 山田太郎), nor one with words in two scripts side by side ("Sam 山田").
+ */
+export function mixesScripts(name: string): boolean {
+  return words(name).some(mixed);
+}
+
+/**
+ * The name as a staff name would be compared with it, once the letters of other scripts inside its mixed words are
+ * dropped: "Sam Stafferд" is "samstaffer". Words wholly in one script are kept as nameSkeleton reads them.
+ */
+export function mixedWordsDropped(name: string): string {
+  return words(name)
+    .map((w) => {
+      const skeleton = nameSkeleton(w).join('');
+      return mixed(w) ? latinWords([skeleton]).join('') : skeleton;
+    })
+    .join('');
+}
+
+/** Whether `a` becomes `b` by at most one letter added, dropped, changed, or two neighbours swapped. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const [ra, rb] = [a.slice(i), b.slice(i)];
+  return ra.slice(1) === rb.slice(1) || ra.slice(1) === rb || ra === rb.slice(1) || (ra[0] === rb[1] && ra[1] === rb[0] && ra.slice(2) === rb.slice(2));
+}

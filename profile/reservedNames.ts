@@ -5,7 +5,7 @@
  * script and digits written for letters, so "Ѕupp0rt", "Admın", "Sᴜpervisor", "Agenŧ" and "S u p p o r t" are the
  * role words they pass for. Only names whose skeleton meets a reserved one are refused; none is altered. Framework-free.
  */
-import { latinWords, nameSkeleton } from './nameSkeleton';
+import { latinWords, mixedWordsDropped, mixesScripts, nameSkeleton, withinOneEdit } from './nameSkeleton';
 
 export { nameSkeleton } from './nameSkeleton';
 
@@ -46,6 +46,21 @@ export function withoutBidi(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
 
+/**
+ * A staff name is passed for by its skeleton, or, for a name with a word mixing Latin letters and letters of another
+ * script ("Sam Stafferд"), by that name with the other script's letters dropped from those words, within one letter
+ * of a staff name (of five letters or more): no real name mixes scripts inside a word, so the mix is the mark of a
+ * look-alike and a near miss is enough. Names wholly in one script, any script (Łukasz, Александр, 山田太郎), keep
+ * the exact comparison: "Sam Stafford" is someone else.
+ */
+function passesForStaff(name: string, staff: ReadonlySet<string>, joined = nameSkeleton(name).join('')): boolean {
+  if (staff.has(joined)) return true;
+  if (!mixesScripts(name)) return false;
+  const dropped = mixedWordsDropped(name);
+  for (const s of staff) if (dropped === s || (s.length >= 5 && withinOneEdit(dropped, s))) return true;
+  return false;
+}
+
 const fold = (words: readonly string[]) => words.join(' ');
 const ROLES = new Set(ROLE_WORDS.map((w) => fold(nameSkeleton(w))));
 const PHRASES = ROLE_PHRASES.map((p) => fold(nameSkeleton(p)));
@@ -84,7 +99,7 @@ export class ReservedNames {
     if (PHRASES.some((p) => joined.includes(p))) return true;
     const company = this.sources.companyName ? nameSkeleton(this.sources.companyName).join('') : '';
     if (company.length >= 3 && joined.includes(company)) return true;
-    return this.staffSkeletons().has(joined);
+    return passesForStaff(name, this.staffSkeletons(), joined);
   }
 
   /**
@@ -113,7 +128,7 @@ export class ReservedNames {
     const staff = new Set([...staffNow].map((n) => nameSkeleton(n).join('')));
     // As stored, and as shown where bidi controls reverse it (as isReserved).
     const asShown = (name: string) => (withoutBidi(name) !== name ? [name, [...withoutBidi(name)].reverse().join('')] : [name]);
-    return (name) => this.isReserved(name) || asShown(name).some((n) => staff.has(nameSkeleton(n).join('')));
+    return (name) => this.isReserved(name) || asShown(name).some((n) => passesForStaff(n, staff));
   }
 
   private staffSeen?: Iterable<string>;

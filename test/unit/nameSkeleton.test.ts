@@ -49,6 +49,11 @@ const LOOK_ALIKES: [string, string][] = [
   ['a staff name with other accents', 'Zoe Orsted'],
   ['a staff name in Han', '李小龍'],
   ['a staff name with a small capital', 'Sam Sta\ua730fer'],
+  ['a staff name with a Cyrillic letter added (the tester)', 'Sam Staffer\u0434'],
+  ['a staff name with a Cyrillic letter inside', 'Sam Staf\u0436fer'],
+  ['a staff name with a letter changed for a Cyrillic one', 'Sam Staffe\u0434'],
+  ['a staff name with a Greek letter added', '\u03bbSam Staffer'],
+  ['a staff name run together, an Armenian letter added', 'SamStaffer\u0562'],
 ];
 
 /** Names people have, in many scripts: kept exactly as typed. */
@@ -84,6 +89,11 @@ const REAL_NAMES = [
   'Γιώργος',
   'राम',
   'Adam Minh',
+  // Near a staff name but in one script each: only a word that mixes scripts is held to a near miss.
+  'Sam Stafer',
+  'Sam Staffers',
+  '\u0421\u044d\u043c \u0421\u0442\u0430\u0444\u0444\u0435\u0440',
+  'Sam \u5c71\u7530',
 ];
 
 describe('reserved names are compared on a look-alike skeleton', () => {
