@@ -3,6 +3,8 @@ import { givenName } from '../dialogs/givenName';
 import { takeName } from '../dialogs/takeName';
 import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
 import { turnInfo } from '../dialogs/turnInfo';
+import { asksAboutWait } from '../dialogs/waitQuestion';
+import { refusesContact } from '../dialogs/contactRefusal';
 import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
 import type { Conversation, Customer } from '../models/records';
@@ -54,6 +56,13 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
     await context.sendActivity(t(language, 'emailForReplySaved', { email }));
     return remindQueued(d, context, conversation, profile, true);
   }
+  // "I'd rather not give my email" right after we asked for one to answer to: respected, never asked again.
+  if ((await d.mainDialog.lastQuestion(context)) === 'replyEmail' && !email && refusesContact(text)) {
+    await context.sendActivity(t(language, 'replyEmailRefused'));
+    return remindQueued(d, context, conversation, profile, true);
+  }
+  // "what's my place in the queue?", "still waiting, how long?": the reminder is the answer (a question pending stays).
+  if (!replyEmail && asksAboutWait(text)) return remindQueued(d, context, conversation, profile, false);
   const decision = d.mainDialog.decision(recognition);
   // "call me Alex Agente", "I'm Alex Agente": a name (refused by the router), not a request for a person again.
   const named = givenName(text);
@@ -109,5 +118,6 @@ export async function askReplyEmail(d: SupportBotDeps, context: TurnContext, con
   const memory = await d.mainDialog.memory.get(context, {});
   if (memory.replyEmailAsked) return;
   memory.replyEmailAsked = true;
+  memory.lastQuestion = 'replyEmail';
   await context.sendActivity(t(turnInfo(context).language, 'askEmailForReply'));
 }

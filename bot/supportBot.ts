@@ -214,7 +214,10 @@ export class SupportBot {
       return endTurn(this.d, context, current);
     }
     if (attachments.length > 0 && accompaniesFiles(text, this.d.mainDialog.decision(recognition))) {
-      await context.sendActivity(fileReceived(language.language, attachments[0].name ?? attachments[0].contentType, current.state === 'queued'));
+      const name = attachments[0].name ?? attachments[0].contentType;
+      // A receipt sent during a refund is kept with the refund; otherwise the customer is asked what it is for.
+      const kept = current.state !== 'queued' && (await this.d.mainDialog.fileForRequest(context, name));
+      if (!kept) await context.sendActivity(fileReceived(language.language, name, current.state === 'queued'));
       return endTurn(this.d, context, current);
     }
     if (current.state === 'queued') return whileQueued(this.d, context, current, profile);

@@ -6,6 +6,7 @@ import { ProfileService } from '../profile/profileService';
 import { readConsentWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
 import { readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import { asksMarketingFrequency } from './marketingQuestion';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
@@ -101,7 +102,19 @@ export class ChangeConsentDialog extends ComponentDialog {
     return end(step, reroute ? { reroute: true } : { outcome: { kind: 'answered' } });
   }
 
+  /**
+   * "how often do you send it?" at the question: answered, and the same question asked again (start reads the same
+   * state and options); consent is never changed by it.
+   */
+  private async frequencyAsked(step: WaterfallStepContext) {
+    if (typeof step.result !== 'string' || !asksMarketingFrequency(step.result, true)) return undefined;
+    await step.context.sendActivity(t(turnInfo(step.context).language, 'marketingFrequency'));
+    return step.replaceDialog('main', step.options);
+  }
+
   private async decide(step: WaterfallStepContext) {
+    const asksHowOften = await this.frequencyAsked(step);
+    if (asksHowOften) return asksHowOften;
     const { conversation, language } = turnInfo(step.context);
     const asked = (step.values as Record<string, string>).asked;
     const channel = channelName(conversation.channelId, language);
@@ -144,6 +157,8 @@ export class ChangeConsentDialog extends ComponentDialog {
 
   /** The second asking: unclear again changes nothing and ends the question (the answer was to it, not a request). */
   private async decideStrict(step: WaterfallStepContext) {
+    const asksHowOften = await this.frequencyAsked(step);
+    if (asksHowOften) return asksHowOften;
     const asked = (step.values as Record<string, string>).asked;
     const answer = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') return this.decideChange(step, asked, answer);

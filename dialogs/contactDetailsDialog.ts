@@ -2,6 +2,7 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext
 import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
 import { changeStance, clauses } from './changeScope';
+import { refusesContact } from './contactRefusal';
 import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { readExplicitYes } from './explicitYes';
 import { turnInfo } from './turnInfo';
@@ -65,7 +66,11 @@ export class ContactDetailsDialog extends ComponentDialog {
 
   constructor(private readonly profiles: ProfileActions) {
     super(ContactDetailsDialog.id);
-    this.addDialog(new TextPrompt('contact', (p) => Promise.resolve(!!extractContact(p.recognized.value ?? '') || p.attemptCount >= 3)));
+    this.addDialog(
+      new TextPrompt('contact', (p) =>
+        Promise.resolve(!!extractContact(p.recognized.value ?? '') || refusesContact(p.recognized.value ?? '') || p.attemptCount >= 3),
+      ),
+    );
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
     this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s)]));
     this.initialDialogId = 'main';
@@ -81,6 +86,11 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async confirm(step: WaterfallStepContext) {
     const { language } = turnInfo(step.context);
     const contact = contactIn(String(step.result ?? ''));
+    if (!contact && refusesContact(String(step.result ?? ''))) {
+      // "I'd rather not give my email": respected, nothing stored, and the question is not asked again.
+      await step.context.sendActivity(t(language, 'contactRefused'));
+      return answered(step);
+    }
     if (!contact) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });

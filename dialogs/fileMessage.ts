@@ -17,7 +17,10 @@ const ACCOMPANYING = new Set(
     'aquí aqui ahí ahi está esta están estan tienes tiene tenéis teneis te le os va van eso esto este esta estos ' +
     'adjunto adjunta adjuntos adjuntas adjuntado envío envio envió mando mira mire mirad ver la el los las un una mi mis ' +
     'de del por favor y con foto fotos imagen imágenes imagenes captura capturas pantalla archivo archivos documento pdf ' +
-    'vídeo video copia como pedido pediste pidió pidio'
+    'vídeo video copia como pedido pediste pidió pidio ' +
+    // What the file is: "here is my receipt" with a PDF gives a receipt (once answered with where invoices are).
+    'receipt receipts invoice invoices bill proof purchase order confirmation statement ticket label labels for is ' +
+    'recibo recibos factura facturas justificante comprobante compra albarán albaran resguardo ticket etiqueta etiquetas es'
   ).split(/\s+/),
 );
 /** Words that name a file: "see file", "adjunto la foto" with no file is a file that did not arrive. */

@@ -1,5 +1,6 @@
 import type { ConversationState as BotConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
+import { intentLabel } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
 import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
@@ -23,6 +24,7 @@ import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { answerUnasked, unaskedChange } from './unaskedChange';
 import { givenName } from './givenName';
+import { asksMarketingFrequency, besideOptOut } from './marketingQuestion';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
@@ -31,6 +33,14 @@ import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
 
 export type { RouteOutcome, RouterMemory };
+
+/** News and offers: never read again from the rest of a message that opted out. */
+const CONSENT_INTENTS = new Set(['consent.change', 'newsletter.subscribe']);
+/** Nothing to act on beside an opt-out ("unsubscribe me, thanks"): its confirmation is the answer. */
+const SMALL_TALK = new Set(['greeting', 'goodbye', 'thanks', 'help']);
+
+/** Requests a customer sends documents or photos for (a receipt, a damaged item, a bank statement). */
+const FILE_REQUESTS = new Set(['refund.request', 'refund.status', 'return.request', 'complaint', 'order.cancel', 'order.change', 'payment.problem']);
 
 export interface MainDialogDeps {
   /** The bot's conversation state: the dialog stack, order proofs and the router's memory live in it. */
@@ -210,7 +220,12 @@ export class MainDialog {
     }
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
-    if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
+    if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.withdrawAndMore(context);
+    // "how often do you send the newsletter?": answered, and consent stays as it is.
+    if (asksMarketingFrequency(r.text)) {
+      await context.sendActivity(t(language, 'marketingFrequency'));
+      return { kind: 'answered' };
+    }
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
     // Unsure, and most likely a change the message denies ("sorry, I don't want to cancel anything, where is 55555?"):
     // runIntent answers what else it asks; the denied change is never offered back.
@@ -231,6 +246,24 @@ export class MainDialog {
     return { kind: 'not_understood' };
   }
 
+  /**
+   * An opt-out, through the consent dialog as alone, then what else the message asks ("where is order 12345? also
+   * stop the marketing emails": the order's part was once dropped): routed on its own words when the opt-out ended
+   * its dialog (a question it asks comes first and the rest waits for the customer).
+   */
+  private async withdrawAndMore(context: TurnContext): Promise<RouteOutcome> {
+    const info = turnInfo(context);
+    const outcome = await this.runIntent(context, 'consent.change');
+    const rest = besideOptOut(info.recognition.text);
+    if (!rest || (await this.hasActiveDialog(context))) return outcome;
+    const other = await this.d.recognizer.recognize(rest, { language: info.language });
+    const d = this.decision(other);
+    const options = d.kind === 'answer' ? [d.intent] : d.kind === 'clarify' ? d.options : [];
+    if (options.length === 0 || options.some((i) => CONSENT_INTENTS.has(i) || SMALL_TALK.has(i))) return outcome;
+    info.recognition = other;
+    return this.route(context);
+  }
+
   /** Acts on an intent the bot is sure of (or the customer picked). */
   async runIntent(context: TurnContext, intent: string, o: { dc?: DialogContext; orderNumber?: string } = {}): Promise<RouteOutcome> {
     const { recognition: r, language } = turnInfo(context);
@@ -243,6 +276,7 @@ export class MainDialog {
       // names its number, so a customer who meant another one sees it at once.
       const named = o.orderNumber ?? (entity(r, 'orderNumber')?.value as string | undefined);
       const orderNumber = named ?? (ORDER_DIALOGS.has(dialogId) ? (await this.proofs.get(context, { proofs: [], failed: 0 })).last : undefined);
+      (await this.memory.get(context, {})).topicOrder = orderNumber;
       // "I don't want to cancel order 12345", "can I return it once it arrives?": a change nobody asked for never starts.
       const unasked = unaskedChange(intent, r.text);
       if (unasked)
@@ -277,6 +311,22 @@ export class MainDialog {
     const faq = this.d.knowledge.answer(decision.intent, language);
     if (!faq) return false;
     await context.sendActivity(faq);
+    return true;
+  }
+
+  /**
+   * Files sent with no words of a request ("here is my receipt") during a request they belong with (a refund, a
+   * return, a complaint…): acknowledged as part of it, and the question it waits on asked again. False when the
+   * conversation's request is none of those (the caller then asks what the file is for).
+   */
+  async fileForRequest(context: TurnContext, name: string): Promise<boolean> {
+    const memory = await this.memory.get(context, {});
+    if (!memory.topic || !FILE_REQUESTS.has(memory.topic)) return false;
+    const { language } = turnInfo(context);
+    const label = intentLabel(memory.topic, language);
+    const request = memory.topicOrder ? t(language, 'requestWithOrder', { label, order: memory.topicOrder }) : label;
+    await context.sendActivity(t(language, 'attachmentForRequest', { name, request }));
+    if (await this.hasActiveDialog(context)) await (await this.createContext(context)).repromptDialog();
     return true;
   }
 

@@ -10,6 +10,7 @@ import { asksNewCode, missesCode, waitsForCode } from './codeQuestion';
 import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT, yesNoActivity as yesNoActivityOf } from './dialogResult';
 import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
+import { refusesContact } from './contactRefusal';
 import { readYesNo } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
@@ -115,7 +116,7 @@ export abstract class OrderDialog extends ComponentDialog {
     this.addDialog(
       new TextPrompt(ORDER_EMAIL_PROMPT, (p: PromptValidatorContext<string>) => {
         const text = p.recognized.value ?? '';
-        if (EMAIL_RE.test(text) || readYesNo(text) === 'no') return Promise.resolve(true);
+        if (EMAIL_RE.test(text) || refusesContact(text)) return Promise.resolve(true);
         return Promise.resolve(p.attemptCount >= 2);
       }),
     );
@@ -189,6 +190,11 @@ export abstract class OrderDialog extends ComponentDialog {
     const number = (step.values as Record<string, string>).orderNumber;
     const text = String(step.result ?? '');
     const email = text.match(EMAIL_RE)?.[0];
+    if (!email && refusesContact(text)) {
+      // "I'd rather not give my email" (or a bare "no"): respected; the order stays closed to us, a person can help.
+      await step.context.sendActivity(t(language, 'orderEmailRefused', { order: number }));
+      return end(step, { outcome: { kind: 'answered' } });
+    }
     if (!email) {
       await step.context.sendActivity(t(language, 'orderNeedsEmail', { order: number }));
       // "no" is an answer; two unclear ones are not understood (the turn pipeline then offers help, once).

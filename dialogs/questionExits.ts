@@ -2,7 +2,8 @@ import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy } from '../nlu/confid
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { ACTION_OF_INTENT, changeStance } from './changeScope';
 import { withdrawsConsent } from './consentWish';
-import { DIALOG_FOR_INTENT, FORM_PROMPTS, READS_OPT_OUTS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
+import { CONTACT_PROMPTS, DIALOG_FOR_INTENT, FORM_PROMPTS, READS_OPT_OUTS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
+import { refusesContact } from './contactRefusal';
 import { readYesNo } from './yesNo';
 
 /**
@@ -38,6 +39,8 @@ export function optsOutAtQuestion(q: PendingQuestion, r: Recognition, confidence
  */
 export function leavesQuestion(q: PendingQuestion, recognition: Recognition, confidence?: ConfidencePolicy): boolean {
   if (SELF_JUDGING_PROMPTS.has(q.prompt)) return false;
+  // "I'd rather not give my email" at a question for one is its answer (a refusal), whatever the model reads in it.
+  if (CONTACT_PROMPTS.has(q.prompt) && refusesContact(recognition.text)) return false;
   const d = decide(recognition, confidence);
   const form = FORM_PROMPTS.get(q.prompt);
   if (form) {

@@ -2,12 +2,17 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 
 /** What the router remembers between turns besides the dialog stack. */
 export interface RouterMemory {
-  /** The bot's last message asked "Anything else?": a bare no then closes politely. */
-  lastQuestion?: 'anythingElse';
+  /**
+   * The bot's last message asked "Anything else?" (a bare no then closes politely), or for an e-mail to answer to (a
+   * refusal then is respected).
+   */
+  lastQuestion?: 'anythingElse' | 'replyEmail';
   /** An important customer was offered a person in this conversation already. */
   personOffered?: boolean;
   /** The last request the bot acted on (an intent), for the offer of a person once it is answered. */
   topic?: string;
+  /** The order that request named, if any (a file sent for it is kept with it: MainDialog.fileForRequest). */
+  topicOrder?: string;
   /** Nobody could answer and the channel cannot reach the customer later: we asked for an e-mail to answer to. */
   replyEmailAsked?: boolean;
 }

@@ -45,6 +45,8 @@ export const FORM_PROMPTS = new Map([
   [ORDER_PROMPT, 'orderNumber'],
   [ORDER_EMAIL_PROMPT, 'email'],
 ]);
+/** Prompts that ask for a contact detail: a refusal ("I'd rather not give my email") is their answer. */
+export const CONTACT_PROMPTS = new Set([ORDER_EMAIL_PROMPT, 'contact']);
 /**
  * Dialogs that read an opt-out at their own question: the consent dialog's question is about it, and a clarifying
  * question hands anything that is not a pick to the router, which withdraws.

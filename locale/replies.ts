@@ -481,6 +481,27 @@ const REPLIES = {
     es: 'Este chat no puede contactarte más tarde. ¿A qué correo electrónico te respondemos?',
   },
   emailForReplySaved: { en: 'Thanks, we will answer to {email}.', es: 'Gracias, te responderemos a {email}.' },
+  replyEmailRefused: {
+    en: 'No problem: no e-mail needed. Your messages are kept, and the team will answer here in this chat.',
+    es: 'Sin problema: no hace falta el correo. Tus mensajes quedan guardados y el equipo te responderá aquí, en este chat.',
+  },
+  contactRefused: {
+    en: 'No problem: I have not stored anything, and your contact details stay as they are. What else can I do for you?',
+    es: 'Sin problema: no he guardado nada y tus datos de contacto siguen como estaban. ¿En qué más te puedo ayudar?',
+  },
+  orderEmailRefused: {
+    en: 'No problem, I will not ask for it again. Without that e-mail address I cannot show order {order} here; a person from our team can help you instead (type "agent").',
+    es: 'Sin problema, no te lo volveré a pedir. Sin ese correo no puedo mostrarte aquí el pedido {order}; una persona de nuestro equipo puede ayudarte (escribe "agente").',
+  },
+  marketingFrequency: {
+    en: 'Our news and offers come at most once a week, and you can stop them at any time by saying "stop sending me offers".',
+    es: 'Nuestras novedades y ofertas llegan como mucho una vez por semana, y puedes dejar de recibirlas cuando quieras diciendo "no quiero más ofertas".',
+  },
+  requestWithOrder: { en: '{label}, order {order}', es: '{label}, pedido {order}' },
+  attachmentForRequest: {
+    en: 'Thanks, I received your file ({name}) and keep it with your request ({request}); the person who handles it will see it.',
+    es: 'Gracias, he recibido tu archivo ({name}) y lo guardo con tu solicitud ({request}); la persona que la gestione lo verá.',
+  },
   offerPerson: { en: 'Would you like to talk to a person from our team as well?', es: '¿Quieres hablar también con una persona de nuestro equipo?' },
   talkToPerson: { en: 'Talk to a person', es: 'Hablar con una persona' },
   surveyDeclined: { en: 'No problem. Thank you for contacting us!', es: 'No pasa nada. ¡Gracias por contactarnos!' },
@@ -543,6 +564,7 @@ export function understoodTemplates(): string[] {
     'attachmentMissing',
     'attachmentReceived',
     'attachmentReceivedQueued',
+    'attachmentForRequest',
   ];
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }

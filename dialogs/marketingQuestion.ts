@@ -1,0 +1,59 @@
+/**
+ * Questions about news and offers that change nothing, and what a message asks beside an opt-out. The intent model
+ * knows subscribing and opting out only, so "how often do you send it?" was read as a no to the consent question,
+ * then as a return or delivery times; read here by its words, it is answered and never touches consent.
+ */
+const L = '\\p{L}';
+const phrase = (alternatives: string) => new RegExp(`(?<![${L}])(?:${alternatives})(?![${L}])`, 'u');
+
+/** How often, how many: the frequency of what we send. */
+const FREQUENCY = phrase(
+  [
+    'how often|how frequent(?:ly)?|how regularly|how many (?:[\\p{L}-]+ ){0,2}(?:e-?mails?|mails|messages|newsletters|offers|times)|(?:daily|weekly|monthly) or (?:daily|weekly|monthly)|every (?:day|week|month)\\?|once a (?:day|week|month)\\?|frequency',
+    'cada cu[aá]nto|con qu[eé] frecuencia|frecuencia|cu[aá]ntos (?:correos|mensajes|e-?mails|boletines)|cu[aá]ntas (?:veces|ofertas|newsletters)|(?:diario|semanal|mensual) o (?:diario|semanal|mensual)|(?:todos los d[ií]as|cada d[ií]a|cada semana|una vez (?:al|por) (?:d[ií]a|semana|mes))\\?',
+  ].join('|'),
+);
+/** Naming what is sent, when no consent question is pending to say it. */
+const MARKETING = phrase(
+  'newsletters?|news|offers?|promo(?:tion)?(?:al|s)?|marketing|deals|e-?mails|mails|hear from you|bolet[ií]n(?:es)?|novedades|ofertas|promociones|publicidad|correos|mensajes|noticias',
+);
+/** Something else that comes by mail: "how many emails about my order will I get". */
+const OTHER = phrase('orders?|parcels?|deliver(?:y|ies)|shipping|refunds?|invoices?|codes?|pedidos?|paquetes?|env[ií]os?|reembolsos?|facturas?|c[oó]digos?');
+
+/**
+ * "how often do you send it?" at the consent question (`atConsentQuestion`), or "how often do you send the
+ * newsletter?" anywhere: a question about how often news and offers come.
+ */
+export function asksMarketingFrequency(text: string, atConsentQuestion = false): boolean {
+  const t = text.toLowerCase().replace(/[’`´]/g, "'");
+  if (!FREQUENCY.test(t)) return false;
+  if (atConsentQuestion) return true;
+  return MARKETING.test(t) && !OTHER.test(t);
+}
+
+/** Opting out named without what: "unsubscribe me", "darme de baja". */
+const OPT_OUT = phrase(`unsubscrib${L}*|unsub|opt(?:ed|ing)? (?:me )?out|de baja|desuscrib${L}*|desapunt${L}*`);
+
+/** Where a message turns to another request: "…, and where is my order", "… y además saber…", "also …". */
+const ANOTHER = /\s+(?:and also|and|also|plus|as well as|y además|y tambi[eé]n|además|tambi[eé]n|y)\s+/iu;
+const LEADING = /^(?:and also|and|also|plus|anyway|y además|y tambi[eé]n|además|tambi[eé]n|y|oh|ah)\s+/iu;
+/**
+ * A polite wrapper around the request ("can you tell me where order 12345 is", "quiero saber dónde está…"): a fragment
+ * cut from a longer message reads more clearly to the recognizer without it.
+ */
+const WRAPPER =
+  /^(?:please |pls )?(?:can|could|would) you (?:please )?(?:tell me|let me know|check)|^(?:please )?(?:tell me|let me know)|^i(?:'d| would) like to know|^i (?:want|need) to know|^(?:me )?(?:puedes|podr[ií]as|pod[eé]is|podr[ií]ais) decir(?:me)?|^(?:me )?dec[ií]s|^me dices|^(?:dime|decidme)|^(?:quiero|quisiera|necesito) saber|^saber/iu;
+
+/**
+ * What a message asks beside withdrawing consent ("where is order 12345? also please stop the marketing emails" →
+ * "where is order 12345"): its clauses, also split at "and"/"y", without those that name the opt-out or news and
+ * offers ("cancel order 12345 and unsubscribe me" keeps the cancel: it names neither). Empty when the opt-out is all it says.
+ */
+export function besideOptOut(text: string): string {
+  return text
+    .split(/(?<=[.?!;])\s+|[¿¡]/u)
+    .flatMap((s) => s.split(ANOTHER))
+    .map((part) => part.replace(LEADING, '').trim().replace(WRAPPER, '').trim())
+    .filter((part) => part.split(/\s+/).length >= 2 && !MARKETING.test(part.toLowerCase()) && !OPT_OUT.test(part.toLowerCase()))
+    .join('. ');
+}
