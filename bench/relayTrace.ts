@@ -178,9 +178,25 @@ export function traceRelay(): RelayTrace {
     attach(app) {
       app.httpServer.prependListener('request', (req: { url?: string }, res: { once(e: string, f: () => void): void }) => {
         stamp('http.request', clock(), undefined, req.url);
+        (req as unknown as { once(e: string, f: () => void): void }).once('end', () => stamp('http.body'));
         res.once('finish', () => stamp('http.finish'));
       });
       app.services.events.on('message.created', ({ message }) => stamp('event.message.created', clock(), undefined, message.role));
+      // The turn's own steps before the push: its reads, recognition and writes (each synchronous on this store, so the
+      // call's duration is its work), stamped from outside on the app's own objects.
+      const timedCall = (target: Record<string, unknown>, method: string, name: string) => {
+        const original = target[method];
+        if (typeof original !== 'function') return;
+        target[method] = function (this: unknown, ...args: unknown[]) {
+          const at = clock();
+          const value = (original as (...a: unknown[]) => unknown).apply(this, args);
+          stamp(name, at, clock() - at);
+          return value;
+        };
+      };
+      const store = app.store as unknown as Record<string, unknown>;
+      for (const m of ['readTurn', 'appendMessage', 'recordCustomerMessage', 'getConversation', 'getUser']) timedCall(store, m, `store.${m}`);
+      timedCall(app.services.recognizer as unknown as Record<string, unknown>, 'recognize', 'recognize');
     },
     take() {
       const out = stamps;
