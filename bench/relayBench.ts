@@ -19,7 +19,13 @@ import type { Stamp } from './relayTrace';
  */
 const HELD = 200;
 const AGENTS = 67;
-const ROUNDS = 2;
+/**
+ * One customer message per held chat per round: 5 rounds, 1,000 relays, each followed by one sample of its floor
+ * (2 rounds, 400, until 2026-11-30 night: a p99 of 400 samples is the 4th-worst one, and moved by a single slow
+ * fdatasync; of 1,000 it is the 10th-worst). The relay and its floor get the same count, and so does the run with several
+ * customers at once: an estimated 4–6 s more per section on a quiet machine.
+ */
+const ROUNDS = 5;
 /** Customers' messages in flight at once in the section's second run (each on a chat of its own). */
 const IN_FLIGHT = 4;
 /** Relays sent before measuring (JIT, the recognizer's first entity extraction), not counted. */

@@ -169,6 +169,9 @@ export class HandoffMessaging {
   async customerWroteToAgent(c: Conversation, message: Message, now = Date.now()): Promise<void> {
     this.relayCustomerMessage(c, message);
     if (c.state !== 'agent' || !c.agentId) return;
+    // The console's push (its check of the chat and the agent's frame) runs in the microtasks the event started; the
+    // holder's presence read below was synchronous and ran before it, on every relayed message. It waits one turn.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const agent = await this.ctx.store.getUser(c.agentId);
     if (!agent || agent.presence === 'offline') {
       await this.routing.requeueFromAgent(c, 'agent_offline');
