@@ -21,6 +21,8 @@ import { CachingBotFrameworkAuthentication } from './cachingAuthentication';
 export const WEBCHAT_CHANNEL = 'webchat';
 export const WEBCHAT_CONNECTOR_PATH = '/webchat/connector';
 
+/** Distinct service URLs whose answer is kept; channels use a handful, and a flood of made-up ones only clears it. */
+const MAX_TRUSTED_ANSWERS = 1000;
 /** Activities that never leave the process (CloudAdapterBase handles them without the connector). */
 const LOCAL_TYPES = new Set<string>(['delay', ActivityTypes.InvokeResponse]);
 
@@ -39,6 +41,8 @@ export class SupportAdapter extends CloudAdapter {
   private readonly appId: string;
   private readonly auth: CachingBotFrameworkAuthentication;
   private readonly trusted: TrustedServiceUrls;
+  /** isTrustedServiceUrl's answers by URL. */
+  private readonly trustedAnswers = new Map<string, boolean>();
 
   constructor(
     bot: Config['bot'],
@@ -99,7 +103,16 @@ export class SupportAdapter extends CloudAdapter {
 
   /** May the bot send to this service URL? (Our own web chat needs no URL: it never goes over the network.) */
   isTrustedServiceUrl(url: unknown): boolean {
-    return this.trusted.isTrusted(url);
+    if (typeof url !== 'string') return this.trusted.isTrusted(url);
+    // The answer for a URL never changes (the list is fixed): a turn asks about the same few URLs, and parsing one
+    // is most of the check's cost.
+    let trusted = this.trustedAnswers.get(url);
+    if (trusted === undefined) {
+      trusted = this.trusted.isTrusted(url);
+      if (this.trustedAnswers.size >= MAX_TRUSTED_ANSWERS) this.trustedAnswers.clear();
+      this.trustedAnswers.set(url, trusted);
+    }
+    return trusted;
   }
 
   /** Our own web chat: its "connector" is the store, read back by the page. */

@@ -5,7 +5,7 @@ import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/
 import { findHumanRequest } from '../dialogs/humanRequest';
 import { givenName, withoutName } from '../dialogs/givenName';
 import { takeName } from '../dialogs/takeName';
-import { clearLanguage, recognitionHint, replyLanguage } from '../dialogs/languagePolicy';
+import { clearLanguage, recognitionHint, replyLanguage, type Supported } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
@@ -151,6 +151,10 @@ export class SupportBot {
   private async answer(context: TurnContext, turn: StoredTurn): Promise<void> {
     const { customer, conversation, newConversation, text, attachments, recognition, closedReply, message } = turn;
     const recentSentiment = customer.sentiment.slice(-5).map((s) => s.score);
+    // The text without a name the customer gave, and the language it is clearly written in: read once for the profile
+    // and the reply's language.
+    const unnamed = withoutName(text);
+    const clear = clearLanguage(unnamed);
     // A retry's first attempt already counted the message on the profile.
     const profile = turn.retried
       ? customer
@@ -159,7 +163,7 @@ export class SupportBot {
           {
             sentiment: recognition.sentiment,
             // Clear evidence, and never a name ("call me Robert" once set a profile to Spanish); the channel's locale came first.
-            language: clearLanguage(withoutName(text)),
+            language: clear,
             conversationId: conversation.id,
             at: message.createdAt,
             newConversation,
@@ -194,7 +198,7 @@ export class SupportBot {
 
     let current = conversation;
     storeOutgoing(this.d, context, () => current);
-    const language = await this.settleLanguage(context, profile, current, withoutName(text));
+    const language = await this.settleLanguage(context, profile, current, unnamed, clear);
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
     if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language, message)) return endTurn(this.d, context, current);
@@ -298,9 +302,10 @@ export class SupportBot {
     profile: Customer,
     conversation: Conversation,
     text: string,
+    clear: Supported | undefined,
   ): Promise<{ language: string; conversation?: Conversation }> {
     const chosen = profile.preferences?.language as string | undefined;
-    const { language, settled } = replyLanguage({ conversation: conversation.language, channelLocale: context.activity.locale, chosen, text });
+    const { language, settled } = replyLanguage({ conversation: conversation.language, channelLocale: context.activity.locale, chosen, text, clear });
     if (!settled || language === conversation.language) return { language };
     const updated = await this.d.store.updateConversation(conversation.id, { language });
     return { language, conversation: updated ?? undefined };

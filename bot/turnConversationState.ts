@@ -39,12 +39,14 @@ export class TurnConversationState extends ConversationState {
 
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
     let cached = context.turnState.get<Cached | undefined>(this.cacheKey);
-    if (!force && (!cached || cached.json === serialized(cached.state))) return;
+    const json = cached ? serialized(cached.state) : '{}';
+    if (!force && (!cached || cached.json === json)) return;
     const key = await this.storageKey(context);
     cached ??= { state: {}, json: '' };
     cached.state.eTag = '*';
     await this.storage.write({ [key]: cached.state });
-    cached.json = serialized(cached.state);
+    // The write changes only the eTag, which the JSON leaves out: what was written is what was just serialized.
+    cached.json = json;
     context.turnState.set(this.cacheKey, cached);
   }
 

@@ -74,11 +74,13 @@ export interface LanguageInput {
   /** The customer's explicit choice ("answer in Spanish"), kept on the profile. */
   chosen?: string;
   text: string;
+  /** clearLanguage(text), when the caller has it already. */
+  clear?: Supported;
 }
 
 /** The language to answer this message in, and whether it is settled (to keep for the conversation). */
 export function replyLanguage(i: LanguageInput): { language: Supported; settled: boolean } {
-  const clear = clearLanguage(i.text);
+  const clear = 'clear' in i ? i.clear : clearLanguage(i.text);
   const current = supported(i.conversation);
   // After an explicit choice only another request ("answer in English") changes the language, not the words used.
   if (current) return { language: supported(i.chosen) === current ? current : (clear ?? current), settled: true };

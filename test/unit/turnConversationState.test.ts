@@ -65,3 +65,42 @@ describe('TurnConversationState: botbuilder conversation state with a JSON chang
     expect(storage.writes).toHaveLength(before);
   });
 });
+
+describe('TurnConversationState: a change made while a save is being written', () => {
+  /** A MemoryStorage whose writes wait until the test lets them finish. */
+  class HeldStorage extends MemoryStorage {
+    writes = 0;
+    release: () => void = () => undefined;
+    hold = false;
+    override async write(changes: StoreItems): Promise<void> {
+      this.writes++;
+      if (this.hold) await new Promise<void>((r) => (this.release = r));
+      return super.write(changes);
+    }
+  }
+
+  test('is written by the next save, not taken for saved', async () => {
+    const storage = new HeldStorage();
+    const state = new TurnConversationState(storage);
+    const counter = state.createProperty<number>('counter');
+    const t = new TurnContext(new TestAdapter(), {
+      type: 'message',
+      channelId: 'test',
+      conversation: { id: 'held', isGroup: false, conversationType: 'personal', name: 'held' },
+      from: { id: 'u', name: 'U' },
+      text: 'hi',
+    });
+    await counter.set(t, 1);
+    storage.hold = true;
+    const saving = state.saveChanges(t);
+    await new Promise((r) => setImmediate(r));
+    await counter.set(t, 2); // while the write of 1 is under way
+    storage.hold = false;
+    storage.release();
+    await saving;
+    await state.saveChanges(t);
+    expect(storage.writes).toBe(2);
+    const next = new TurnContext(new TestAdapter(), t.activity);
+    expect(await counter.get(next)).toBe(2);
+  });
+});
