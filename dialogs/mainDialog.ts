@@ -7,7 +7,7 @@ import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
-import { isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
+import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
@@ -133,7 +133,9 @@ export class MainDialog {
       // "unsubscribe me" at "What is your order number?": honoured at once and confirmed, like anywhere else, then the
       // question stands (asked again: the withdrawal was no answer to it, and the customer's request is not dropped).
       await withdrawMarketing(context, this.d.services.profiles);
-      await dc.repromptDialog();
+      // "Did this answer your question?" asked of an FAQ article is no question once something else was answered.
+      if (pending.dialog === FaqOfferDialog.id) await dc.cancelAllDialogs();
+      else await dc.repromptDialog();
       return { kind: 'answered' };
     }
     if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
@@ -207,6 +209,8 @@ export class MainDialog {
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.runIntent(context, 'consent.change');
+    // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
+    if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
     // Unsure, and most likely a change the message denies ("sorry, I don't want to cancel anything, where is 55555?"):
     // runIntent answers what else it asks; the denied change is never offered back.
