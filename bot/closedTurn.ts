@@ -24,6 +24,11 @@ export type ClosedReply =
   /** A number outside the scale ("0", "6", "4.5"): meant as a rating, so the scale is said again. */
   | { kind: 'retryRating' }
   | { kind: 'smalltalk' }
+  /**
+   * Words of feeling at the survey question with no score ("I love it", "me encantó"): thanked, and the scale asked
+   * for again; the survey stays open (once a new conversation that answered "Sorry, I did not understand").
+   */
+  | { kind: 'surveyComment' }
   /** `rated`: the message also rated the closed chat (a rating with a follow-up). */
   | { kind: 'new'; rated?: boolean };
 
@@ -37,6 +42,21 @@ export const SURVEY_AFTERTHOUGHT_MS = 10 * 60_000;
 
 /** A bare number of one or two digits, maybe signed or with decimals, that is no rating on the 1–5 scale. */
 const OUT_OF_SCALE = /^\s*[-−+]?\d{1,2}(?:[.,]\d+)?\s*$/;
+
+/**
+ * Something new announced, or an order, address or number named: "wait, I have another question about order 12345",
+ * "otra pregunta". Never more comment on a rating, however unsure the recognizer is of what follows (such a question
+ * was once thanked for as feedback and never handled).
+ */
+const NEW_REQUEST =
+  /(?<![\p{L}])(?:(?:another|one more|a|quick|other|new|different) (?:question|thing|issue|problem|request|query)|i (?:also )?(?:need|have|want) (?:to ask|help|something)|(?:otra|una) (?:pregunta|duda|cosa|consulta)|otro (?:tema|problema|asunto)|tengo (?:una|otra) (?:pregunta|duda|consulta)|necesito (?:ayuda|otra))(?![\p{L}])/iu;
+function announcesRequest(text: string, r: Recognition): boolean {
+  return NEW_REQUEST.test(text) || r.entities.some((e) => e.type === 'orderNumber' || e.type === 'email' || e.type === 'phone');
+}
+/** Words of feeling about the chat, for a survey answer that gives no score. */
+const FEELING =
+  /(?<![\p{L}])(?:lov(?:e|ed|ely)|lik(?:e|ed)|hat(?:e|ed)|enjoy(?:ed)?|thank\w*|appreciat\w*|help(?:ed|ful)|quick|fast|slow|friendly|rude|kind|patient|encant\p{L}*|gust\p{L}*|od(?:io|i[eé])|gracias|r[aá]pid\p{L}*|lent\p{L}*|amable|majo|maja|simp[aá]tic\p{L}*|borde|ayud\p{L}*)(?![\p{L}])/iu;
+const SURVEY_COMMENT_WORDS = 6;
 
 /** Intents about the chat just had rather than new business: in a survey answer they are part of the comment. */
 const ABOUT_THE_CHAT = new Set(['thanks', 'goodbye', 'greeting', 'complaint', 'feedback.review', 'human.request', 'help', 'language.change']);
@@ -62,6 +82,8 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
     }
     if (closing) return { kind: 'decline' };
     if (OUT_OF_SCALE.test(text)) return { kind: 'retryRating' };
+    const short = text.trim().split(/\s+/).length <= SURVEY_COMMENT_WORDS;
+    if (short && !person && !business && !announcesRequest(text, r) && FEELING.test(text)) return { kind: 'surveyComment' };
     return { kind: 'new' };
   }
   if (closing) return { kind: 'smalltalk' };
@@ -84,7 +106,7 @@ export function readClosedReply(mainDialog: MainDialog, conversation: Conversati
   // New business: a person asked for, a request the recognizer is sure of, or a choice between two business readings
   // ("and I still want a refund for my order": refund status or request). One unsure reading is no request: comments
   // such as "pero tardaron demasiado en contestar" get one.
-  const asks = person || (business && (decision.kind === 'answer' || options.length > 1));
+  const asks = person || (business && (decision.kind === 'answer' || options.length > 1)) || announcesRequest(text, r);
   return readAfterthought(conversation, text, now, asks) ?? { kind: 'new' };
 }
 
@@ -119,6 +141,8 @@ export async function answerClosed(
     const more = comment ? `${comment} · ${reply.comment}` : reply.comment;
     await d.store.updateConversation(conversation.id, { satisfaction: { score, comment: more.slice(0, 1000), at } }, { states: ['closed'] });
     await context.sendActivity(t(language, 'thanksFeedback'));
+  } else if (reply.kind === 'surveyComment') {
+    await context.sendActivity(t(language, 'surveyCommentAskScore'));
   } else if (reply.kind === 'retryRating') {
     await context.sendActivity(t(language, 'retryRating'));
   } else if (reply.kind === 'decline') {

@@ -2,7 +2,7 @@ import { AppError } from '../core/errors';
 import { hasVisibleText } from '../core/visibleText';
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/fileMessage';
-import { findHumanRequest } from '../dialogs/humanRequest';
+import { findHumanRequest, refusesPerson } from '../dialogs/humanRequest';
 import { givenName, withoutName } from '../dialogs/givenName';
 import { takeName } from '../dialogs/takeName';
 import { clearLanguage, recognitionHint, replyLanguage, type Supported } from '../dialogs/languagePolicy';
@@ -243,6 +243,17 @@ export class SupportBot {
     let failures = await this.d.failures.get(context, 0);
 
     const human = findHumanRequest(named ? named.rest : text);
+    // "no quiero un agente, solo dime el horario": a person refused is no request for one, whatever the model reads;
+    // what else the message asks is read on its own (nothing else: the customer is asked what they need).
+    const refused = !human && !named && sure.intent === 'human.request' ? refusesPerson(text) : undefined;
+    if (refused && !refused.rest) {
+      await context.sendActivity(t(language, 'howCanIHelp'));
+      return endTurn(this.d, context, conversation);
+    }
+    if (refused) {
+      turnInfo(context).recognition = await this.d.recognizer.recognize(refused.rest, { language });
+      return this.withBot(context, conversation, profile, recentSentiment);
+    }
     if (human || sure.intent === 'human.request') {
       // "I'm Ana and I want to talk to a human": the name is taken (or refused) too, not lost to the queue.
       if (named) await takeName(context, this.d.profiles, named);

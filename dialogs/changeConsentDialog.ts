@@ -3,7 +3,7 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext
 import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
-import { readConsentWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
+import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
 import { readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { asksMarketingFrequency } from './marketingQuestion';
@@ -37,6 +37,21 @@ export function whatToStop(language: string): Partial<Activity> {
 }
 
 /**
+ * "can I unsubscribe?", "¿cómo me doy de baja?", "would unsubscribing also stop my order updates?": a question is no
+ * request. The customer hears how to stop them and what stopping leaves (service messages about orders), with the
+ * opt-out one tap away when there is something to stop (`button`); nothing changes.
+ */
+export async function answerOptOutQuestion(context: TurnContext, o: { button: boolean }): Promise<void> {
+  const { customer, conversation, language } = turnInfo(context);
+  if (!ProfileService.consentFor(customer, 'marketing', conversation.channelId)) {
+    await context.sendActivity(t(language, 'optOutHowToNotReceiving'));
+    return;
+  }
+  const text = t(language, 'optOutHowTo');
+  await context.sendActivity(o.button ? MessageFactory.suggestedActions([t(language, 'stopOffersButton')], text) : text);
+}
+
+/**
  * News and offers (the marketing purpose). A withdrawal is honoured at once and confirmed back, on every channel.
  * A grant is only ever made after an explicit yes ("yes", "sí", not "ok") to a question naming the purpose and the
  * channel it applies to; any other answer changes nothing.
@@ -60,6 +75,10 @@ export class ChangeConsentDialog extends ComponentDialog {
     const { customer, conversation, language } = turnInfo(step.context);
     const wish = (step.options as ChangeConsentOptions | undefined)?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
+    if (wish === 'question') {
+      await answerOptOutQuestion(step.context, { button: true });
+      return answered(step);
+    }
     const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
     // "I don't want to stop the newsletter", "why did my offers stop? I didn't unsubscribe": nothing changes; the
     // customer hears where they stand, and one not receiving is asked (an explicit yes grants, as below).
@@ -112,12 +131,27 @@ export class ChangeConsentDialog extends ComponentDialog {
     return step.replaceDialog('main', step.options);
   }
 
+  /**
+   * "can I unsubscribe?" typed at the question: answered, and the same question asked again (it was once recorded as
+   * a refusal). The question asked again is the dialog's last: a second question gets its answer and the dialog ends.
+   */
+  private async question(step: WaterfallStepContext, again: boolean) {
+    const { conversation, language } = turnInfo(step.context);
+    await answerOptOutQuestion(step.context, { button: false });
+    if (!again) return answered(step);
+    const asked = (step.values as Record<string, string>).asked;
+    const channel = channelName(conversation.channelId, language);
+    const key = asked === 'stop' ? 'confirmMarketingStop' : asked === 'keep' ? 'confirmMarketingKeep' : 'confirmMarketingGrant';
+    return askYesNo(step, language, t(language, key, { channel }));
+  }
+
   private async decide(step: WaterfallStepContext) {
     const asksHowOften = await this.frequencyAsked(step);
     if (asksHowOften) return asksHowOften;
     const { conversation, language } = turnInfo(step.context);
     const asked = (step.values as Record<string, string>).asked;
     const channel = channelName(conversation.channelId, language);
+    if (asksQuestion(step)) return this.question(step, true);
     const explicit = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') {
       // "sí, pero no me mandéis spam" to "keep receiving them?": a yes with a condition is no answer either way (once
@@ -159,6 +193,7 @@ export class ChangeConsentDialog extends ComponentDialog {
   private async decideStrict(step: WaterfallStepContext) {
     const asksHowOften = await this.frequencyAsked(step);
     if (asksHowOften) return asksHowOften;
+    if (asksQuestion(step)) return this.question(step, false);
     const asked = (step.values as Record<string, string>).asked;
     const answer = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') return this.decideChange(step, asked, answer);
@@ -183,5 +218,16 @@ const GRANT_NAMING = [
 function answerTo(step: WaterfallStepContext, asked: string | undefined): ExplicitAnswer | undefined {
   const text = typeof step.result === 'string' ? step.result : undefined;
   if (text !== undefined && readConsentWish(text) === 'keep') return asked === 'keep' ? 'yes' : asked === 'stop' ? 'no' : 'unclear';
-  return readExplicitYes(text, { naming: GRANT_NAMING });
+  const explicit = readExplicitYes(text, { naming: GRANT_NAMING });
+  if (explicit !== undefined || text === undefined) return explicit;
+  // "please keep sending me offers", "quiero recibirlas": receiving asked for in so many words is the yes to this
+  // question (and the no to "Do you want to stop them?"); with a hedge or a condition it is unclear.
+  const receive = readReceiveWish(text);
+  if (receive === 'yes') return asked === 'stop' ? 'no' : 'yes';
+  return receive;
+}
+
+/** The answer is a question about opting out ("can I unsubscribe?"), not a yes or a no. */
+function asksQuestion(step: WaterfallStepContext): boolean {
+  return typeof step.result === 'string' && readConsentWish(step.result) === 'question';
 }

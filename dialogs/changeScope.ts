@@ -55,8 +55,30 @@ const NT = /n't(?![\p{L}])/gu;
 
 /** Asking whether or how the change can be done: a question about it, not a request for it. */
 const CAPABILITY = word(
-  `can i|could i|may i|can we|could we|is it possible|am i (?:able|allowed)|how (?:do|can|could|would|should) (?:i|we)|how long|is there (?:a|any) way|what if|what happens if|do you (?:accept|allow|take)|puedo|podr[ií]a|podemos|se puede|es posible|c[oó]mo (?:puedo|se|hago|podr[ií]a)|hay (?:forma|manera|alguna forma|alguna manera)|qu[eé] pasa si|y si`,
+  [
+    `can i|could i|may i|can we|could we|is it possible|am i (?:able|allowed)|how (?:do|does|did|can|could|would|will|should)|how to|how long|is there (?:a|any) way|what if|what happens if|do you (?:accept|allow|take)`,
+    // "where can I unsubscribe?", "I want to know if I can opt out", "if I unsubscribe, will…": asking, or supposing.
+    `where (?:can|do|could|should) (?:i|we)|where to|(?:if|whether) (?:i|we) (?:can|could|may)|if (?:i|we)|in case (?:i|we)|suppose (?:i|we)`,
+    `puedo|podr[ií]a|podemos|se puede|es posible|c[oó]mo (?:(?:me|te|se|nos|lo|la|le) )?(?:puedo|podemos|se|hago|hacemos|podr[ií]a|doy|damos|das|da|pido|solicito|quito|cancelo|devuelvo|anulo|borro|elimino|cambio|desuscribo|desapunto)|cómo(?! (?:es posible|puede ser) que)|d[oó]nde (?:puedo|se|me|lo)|hay (?:forma|manera|alguna forma|alguna manera)|qu[eé] (?:pasa|pasar[ií]a|ocurre) si|y si`,
+    // "¿si me doy de baja…?", "si lo devuelvo…": a supposition ("sí", accented, is a yes and never matches).
+    `si(?= (?:me|te|nos|lo|la|los|las|le|les|yo) )`,
+    // "¿cuánto tarda un reembolso?": how long, in Spanish.
+    `cu[aá]nto (?:tarda|tardan|tardar[aá]|tiempo|se tarda|dura)`,
+  ].join('|'),
 );
+/**
+ * A yes/no question about the change itself, led by its auxiliary: "would unsubscribing also stop my order updates?",
+ * "does opting out stop everything?", "should I cancel it?". Not when it asks someone to do it ("can you cancel it",
+ * "could someone unsubscribe me"): that is a request.
+ */
+const QUESTION_LEAD =
+  /^(?:would|will|does|do|did|is|are|can|could|should|might|may|shall)(?![\p{L}'])(?! (?:you|u|ya|someone|somebody|anyone|anybody|y'all)(?![\p{L}]))/u;
+/**
+ * The rules for the change, not the change: "the return policy", "the refund conditions", "la política de
+ * devoluciones", "el plazo de devolución". What they are is a question, whatever verb asks it ("just tell me…").
+ */
+const POLICY_AFTER = /^\s*(?:policy|policies|rules|conditions|terms|window|deadline|period)(?![\p{L}])/u;
+const POLICY_BEFORE = /(?<![\p{L}])(?:pol[ií]ticas?|condiciones|plazos?|normas|reglas) de (?:(?:la|las|los|el) )?$/u;
 /**
  * Not knowing how to do it is asking how, not refusing it: "I don't know how to cancel my order", "no sé cómo darme de
  * baja". Read before the negation it contains.
@@ -84,8 +106,9 @@ function mentionStance(clause: string, at: number, end: number): ChangeStance {
   const before = clause.slice(0, at);
   if (hasMatch(STATUS, clause)) return 'status';
   if (hasMatch(HOW_UNKNOWN, before)) return 'question';
+  if (POLICY_AFTER.test(clause.slice(end)) || POLICY_BEFORE.test(before)) return 'question';
   if (negates(clause, at) || DENIED_AFTER.test(clause.slice(end))) return 'negated';
-  if (hasMatch(CAPABILITY, before)) return 'question';
+  if (hasMatch(CAPABILITY, before) || QUESTION_LEAD.test(before)) return 'question';
   return 'asked';
 }
 

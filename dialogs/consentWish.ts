@@ -1,4 +1,5 @@
 import { changeStance, stanceOf, wordPattern } from './changeScope';
+import { isHedged } from './explicitYes';
 import { words } from './yesNo';
 
 /**
@@ -9,8 +10,11 @@ import { words } from './yesNo';
  * getting the reset email" are asking for help, and once lost their marketing consent on it. 'keep': the message
  * speaks of news and offers without asking to stop them ("I don't want to stop the newsletter", "why did my offers
  * stop? I didn't unsubscribe", "I don't mind the offers"): nothing changes, the customer is told where they stand.
+ * 'question': the message asks whether or how one stops them, or what stopping does ("can I unsubscribe?", "¿cómo me
+ * doy de baja?", "would unsubscribing also stop my order updates?"): answered, with the opt-out one tap away; a
+ * question is no request, and nothing changes.
  */
-export type ConsentWish = 'grant' | 'withdraw' | 'keep';
+export type ConsentWish = 'grant' | 'withdraw' | 'keep' | 'question';
 
 /** Verbs that stop something. Alone they are not about news and offers ("cancel order 55555", "stop, wrong address"). */
 const STOP_WORDS = new Set([
@@ -184,8 +188,11 @@ export function readConsentWish(text: string): ConsentWish | undefined {
   // denied ("I never asked to unsubscribe", "no quiero darme de baja") or asked about ("why did my offers stop?") is not.
   const stop = changeStance(text, 'optOut');
   if (stop === 'negated' || stop === 'status') return names || explicitOptOut(w) ? 'keep' : undefined;
+  // "can I unsubscribe?", "where can I unsubscribe?", "¿se puede dejar de recibir publicidad?": every stop in it is
+  // asked about, none asked for (these once withdrew consent at once).
+  if (stop === 'question') return names || explicitOptOut(w) ? 'question' : undefined;
   // An explicit opt-out wins over a complaint in the same message ("I don't get why you send offers, unsubscribe me"):
-  // withdrawing is always safe to honour at once. Asking how to opt out ("where can I unsubscribe?") is the wish too.
+  // withdrawing is always safe to honour at once.
   if (explicitOptOut(w)) return 'withdraw';
   if (COMPLAINT_RE.test(joined)) return undefined;
   // "take me off your mailing list": off a list is a stop too.
@@ -231,4 +238,43 @@ export function soundsLikeStop(text: string): boolean {
 export function withdrawsConsent(text: string, intents: readonly string[]): boolean {
   if (readConsentWish(text) !== 'withdraw') return false;
   return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+}
+
+/**
+ * A question about opting out that the router answers as one (the consent dialog's how-to and a one-tap button): an
+ * opt-out asked about in so many words ("can I unsubscribe?", "¿cómo me doy de baja?"), or asked about news and offers
+ * when the recognizer reads the message as about them. Never a withdrawal.
+ */
+export function asksAboutOptOut(text: string, intents: readonly string[]): boolean {
+  if (readConsentWish(text) !== 'question') return false;
+  return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+}
+
+/**
+ * Receiving (or keeping) news and offers asked for in so many words, in place of a yes: "please keep sending me offers",
+ * "send them to me", "I want to receive them", "seguid enviándomelas", "quiero recibirlas". Only as the answer to the
+ * consent dialog's own question, which named purpose and channel; a condition or a hedge ("keep sending them, but
+ * less") makes it unclear, never a grant.
+ */
+const RECEIVE_RE = new RegExp(
+  [
+    `(?:keep|continue|carry on|go on)(?: on)? (?:sending|emailing|e-mailing|mailing|messaging)`,
+    `(?:please |pls )?(?:send|email|e-mail|mail) (?:me|us|them|it)`,
+    `(?:(?:i|we)(?: do| really| still)? (?:want|wanna|would like|would love)|(?:i'd|we'd) (?:like|love)) (?:to (?:receive|get|keep (?:receiving|getting)|have)|them|it|the (?:offers|news|newsletter|deals|promotions))`,
+    `(?:sigue|seguid|siga|sigan|contin[uú]a|continuad|continuen|contin[uú]en) (?:envi|mand)`,
+    `(?:env[ií][aá]|mand[aá])(?:me|dme|nos|dnos)(?:las|los)?`,
+    `quiero (?:recibir|seguir recibi|las ofertas|las novedades|el bolet)`,
+  ].join('|'),
+  'u',
+);
+
+/** 'yes' when the message asks to receive in so many words, 'unclear' when it does with a hedge; else undefined. */
+export function readReceiveWish(text: string): 'yes' | 'unclear' | undefined {
+  const w = words(text);
+  if (!RECEIVE_RE.test(` ${w.join(' ')} `)) return undefined;
+  const wish = readConsentWish(text);
+  // At the question that named them, "enviádmelas" needs no word for news and offers of its own.
+  if (wish === 'grant' || wish === undefined) return isHedged(text) ? 'unclear' : 'yes';
+  // "keep sending me offers, but not so many": its "not" once read as a refusal of them; no opt-out in it, no change.
+  return wish === 'withdraw' && isHedged(text) && !explicitOptOut(w) ? 'unclear' : undefined;
 }

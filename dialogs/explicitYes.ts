@@ -181,6 +181,11 @@ function hedged(text: string, w: readonly string[]): boolean {
   return SARCASM.test(text.toLowerCase()) || HEDGE_PHRASES.some((p) => joined.includes(` ${p} `)) || w.some((x) => HEDGE_WORDS.has(x) && !POLITE.has(x));
 }
 
+/** Whether a message hedges, shrugs, mocks or attaches a condition ("…, but less often", "I guess"). */
+export function isHedged(text: string): boolean {
+  return hedged(text, words(text));
+}
+
 /** How an answer to a question that grants or changes something reads: see ExplicitAnswer. */
 export function readExplicitYes(text: string | undefined, options: { naming?: readonly string[] } = {}): ExplicitAnswer | undefined {
   const raw = text ?? '';

@@ -52,6 +52,39 @@ export function findHumanRequest(text: string): HumanRequest | undefined {
   return undefined;
 }
 
+/** Who a customer may refuse to be passed to, in either language ("nadie", "anyone": the refusal names nobody). */
+const ANY_PERSON =
+  /(?<![\p{L}])(?:humans?|persons?|people|agents?|representatives?|reps?|operators?|someone|somebody|anyone|anybody|staff|managers?|supervisors?|personas?|humanos?|humanas?|agentes?|operador(?:a|es|as)?|asesor(?:a|es|as)?|representantes?|alguien|nadie|encargad[oa]s?|supervisor(?:a|es|as)?|emplead[oa]s?)(?![\p{L}])/iu;
+/** Clauses of a message, also at an opening "¿" and at "just", "only", "solo": "no quiero un agente, solo dime el horario". */
+function refusalClauses(text: string): string[] {
+  return text
+    .split(/(?<=[,.;!?])\s+|\s*[¿¡]\s*|\s+(?:but|and also|just|only|pero|y además|solo|sólo)\s+/iu)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A person named only to be refused ("no quiero un agente, solo dime el horario", "no quiero hablar con nadie", "I
+ * don't need an agent"): the classifier reads "agente" and "hablar con" as a request for one, and such messages were
+ * queued. `rest`: what the message asks besides (empty when it only refuses). Undefined when it asks for a person
+ * (findHumanRequest) or names none in a negated clause.
+ */
+export function refusesPerson(text: string): HumanRequest | undefined {
+  if (findHumanRequest(text)) return undefined;
+  const parts = refusalClauses(text);
+  const refused = parts.filter((p) => {
+    const m = ANY_PERSON.exec(p);
+    return m !== null && NEGATION.test(p.slice(0, m.index));
+  });
+  if (refused.length === 0) return undefined;
+  return {
+    rest: parts
+      .filter((p) => !refused.includes(p))
+      .join(' ')
+      .trim(),
+  };
+}
+
 /** Withdrawing a request for a person while still queued: "never mind", "cancel my request", "ya no hace falta". */
 const WITHDRAW = [
   /\b(?:withdraw|cancel|drop|forget)(?: my| the)? (?:request|ticket|place in the queue)\b/i,

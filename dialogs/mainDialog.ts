@@ -9,7 +9,7 @@ import { CancelOrderDialog } from './cancelOrderDialog';
 import { codeAgain } from './codeAgain';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
-import { isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
+import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
@@ -144,7 +144,9 @@ export class MainDialog {
       // "unsubscribe me" at "What is your order number?": honoured at once and confirmed, like anywhere else, then the
       // question stands (asked again: the withdrawal was no answer to it, and the customer's request is not dropped).
       await withdrawMarketing(context, this.d.services.profiles);
-      await dc.repromptDialog();
+      // "Did this answer your question?" asked of an FAQ article is no question once something else was answered.
+      if (pending.dialog === FaqOfferDialog.id) await dc.cancelAllDialogs();
+      else await dc.repromptDialog();
       return { kind: 'answered' };
     }
     if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
@@ -221,6 +223,8 @@ export class MainDialog {
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.withdrawAndMore(context);
+    // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
+    if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
     // "how often do you send the newsletter?": answered, and consent stays as it is.
     if (asksMarketingFrequency(r.text)) {
       await context.sendActivity(t(language, 'marketingFrequency'));

@@ -21,12 +21,23 @@ export interface UnaskedChange {
 
 /** The change `intent` would start, when its message does not ask for it; undefined when it does (or names none). */
 export function unaskedChange(intent: string, text: string): UnaskedChange | undefined {
+  const general = GENERAL_QUESTION_OF_INTENT[intent];
+  if (general) {
+    // "how long does a refund take": the policy, not one refund's status (whose dialog asks for an order number).
+    if (OWN_ONE.test(text) || changeStance(text, general) !== 'question') return undefined;
+    return { action: general, stance: 'question', rest: restOf(text, general) };
+  }
   const action = ACTION_OF_INTENT[intent];
   if (!action) return undefined;
   const stance = changeStance(text, action);
   if (stance === undefined || stance === 'asked') return undefined;
   return { action, stance, rest: restOf(text, action) };
 }
+
+/** Intents about one's own change that a general question about it ("how long does a refund take?") is taken for. */
+const GENERAL_QUESTION_OF_INTENT: Readonly<Record<string, ChangeAction>> = { 'refund.status': 'refund' };
+/** A question about one's own (an order number, "my refund", "mi reembolso"): its status, not the policy. */
+const OWN_ONE = /\d{5}|(?<![\p{L}])(?:my|mine|our|mi|mis|nuestro|nuestra|nuestros|nuestras)(?![\p{L}])/iu;
 
 export interface UnaskedDeps {
   recognize: (text: string) => Promise<Recognition>;

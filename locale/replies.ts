@@ -122,6 +122,10 @@ const REPLIES = {
   },
   askRating: { en: 'How would you rate your experience, from 1 (bad) to 5 (great)?', es: '¿Cómo valorarías tu experiencia, de 1 (mal) a 5 (genial)?' },
   retryRating: { en: 'Please answer with a number from 1 to 5.', es: 'Responde con un número del 1 al 5.' },
+  surveyCommentAskScore: {
+    en: 'Thank you! And how would you rate the chat, from 1 (bad) to 5 (great)?',
+    es: '¡Gracias! ¿Y cómo valorarías el chat, de 1 (mal) a 5 (genial)?',
+  },
   askComment: { en: 'Anything you want to add? (or "no")', es: '¿Quieres añadir algo? (o "no")' },
   thanksFeedback: { en: 'Thank you for your feedback!', es: '¡Gracias por tu opinión!' },
   feedbackWhileWaiting: {
@@ -165,6 +169,14 @@ const REPLIES = {
   whatToStop: {
     en: 'What would you like me to stop? For example: "stop sending me offers", "cancel my order" or "never mind my request".',
     es: '¿Qué quieres que pare? Por ejemplo: "deja de enviarme ofertas", "cancela mi pedido" o "retira mi solicitud".',
+  },
+  optOutHowTo: {
+    en: 'You can stop our news and offers at any time: tap the button below or say "stop sending me offers", and it applies at once on every channel. Service messages about your orders (confirmations, delivery, refunds) keep coming either way. I have changed nothing.',
+    es: 'Puedes dejar de recibir nuestras novedades y ofertas cuando quieras: pulsa el botón de abajo o di "deja de enviarme ofertas", y se aplica al momento en todos los canales. Los mensajes de servicio sobre tus pedidos (confirmaciones, envíos, reembolsos) siguen llegando igualmente. No he cambiado nada.',
+  },
+  optOutHowToNotReceiving: {
+    en: 'You do not receive our news and offers at the moment, so there is nothing to stop. Service messages about your orders (confirmations, delivery, refunds) keep coming. Should you ever receive them, say "stop sending me offers" at any time.',
+    es: 'Ahora no recibes nuestras novedades y ofertas, así que no hay nada que parar. Los mensajes de servicio sobre tus pedidos (confirmaciones, envíos, reembolsos) siguen llegando. Si algún día las recibes, di "deja de enviarme ofertas" cuando quieras.',
   },
   stopOffersButton: { en: 'Stop sending me offers', es: 'Deja de enviarme ofertas' },
   cancelOrderButton: { en: 'Cancel my order', es: 'Cancela mi pedido' },
@@ -560,6 +572,8 @@ export function understoodTemplates(): string[] {
     'languageSet',
     'marketingWithdrawn',
     'marketingAlreadyOff',
+    'optOutHowTo',
+    'optOutHowToNotReceiving',
     'consentStopped',
     'attachmentMissing',
     'attachmentReceived',

@@ -39,6 +39,20 @@ describe('changeStance: a change asked for, denied, asked about, or asked how it
     ['¿puedo cancelar después de pagar?', 'cancel', 'question'],
     ['is there a way to get a refund on sale items?', 'refund', 'question'],
     ['¿cómo se borra una cuenta?', 'deleteAccount', 'question'],
+    // Asked about by its auxiliary, supposed, or its rules asked for (outside tester, session 24: these withdrew consent).
+    ['would cancelling now cost me anything?', 'cancel', 'question'],
+    ['if I return the boots, do I pay the shipping?', 'return', 'question'],
+    ['¿si lo devuelvo me cobráis el envío?', 'return', 'question'],
+    ['what is your refund policy', 'refund', 'question'],
+    ['¿cuál es el plazo de devolución?', 'return', 'question'],
+    ['¿cuánto tarda un reembolso a la tarjeta?', 'refund', 'question'],
+    ['where do I go to unsubscribe', 'optOut', 'question'],
+    ['¿cómo me desapunto de la lista?', 'optOut', 'question'],
+    // Asked of someone: a request
+    ['can you cancel order 31245?', 'cancel', 'asked'],
+    ['could someone send it back for me', 'return', 'asked'],
+    ['como cliente quiero darme de baja', 'optOut', 'asked'],
+    ['si, dame de baja', 'optOut', 'asked'],
     // Not knowing how is asking how, not refusing (found at review: these read as denied).
     ["I don't know how to cancel my order", 'cancel', 'question'],
     ["i'm not sure how to send the jacket back", 'return', 'question'],
@@ -80,6 +94,10 @@ describe('unaskedChange: only the state-changing intents, only when not asked', 
     ['contact.change', 'no actualices mi teléfono', 'negated'],
     ['order.cancel', 'cancel 31245', undefined],
     ['order.track', "I don't want to cancel, where is 31245", undefined],
+    // A general question about refunds is the policy, one's own refund its status.
+    ['refund.status', 'how long does a refund to a card take?', 'question'],
+    ['refund.status', 'how long will my refund take', undefined],
+    ['refund.status', '¿cuánto tarda el reembolso del 31245?', undefined],
   ])('%s %j → %s', (intent, text, stance) => {
     expect(unaskedChange(intent, text)?.stance).toBe(stance);
   });
@@ -95,7 +113,9 @@ describe('readConsentWish: keeping news and offers is no opt-out', () => {
     ['no quiero más publicidad', 'withdraw'],
     ['I hate your spam, stop it', 'withdraw'],
     ["I don't like your offers", 'withdraw'],
-    ['how do I stop your newsletter?', 'withdraw'],
+    // A question is no request (outside tester, session 24: it once withdrew).
+    ['how do I stop your newsletter?', 'question'],
+    ['¿se puede uno desapuntar del boletín?', 'question'],
     ['I am quite sure I want the deals', 'grant'],
   ])('%j → %s', (text, wish) => {
     expect(readConsentWish(text)).toBe(wish);

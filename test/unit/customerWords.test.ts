@@ -1,5 +1,5 @@
 import { readConsentWish } from '../../dialogs/consentWish';
-import { findHumanRequest, isWithdrawRequest } from '../../dialogs/humanRequest';
+import { findHumanRequest, isWithdrawRequest, refusesPerson } from '../../dialogs/humanRequest';
 import { loadKnowledge } from '../../dialogs/knowledge';
 import { clearLanguage, recognitionHint, replyLanguage } from '../../dialogs/languagePolicy';
 import { parseRatingWithComment } from '../../dialogs/ratingParser';
@@ -57,7 +57,6 @@ describe('yes and no, read by the prompt that asked', () => {
 describe('what a message about news and offers asks for', () => {
   test.each([
     'I want to cancel my newsletter subscription',
-    'where can I unsubscribe from the newsletter?',
     'stop sending me offers',
     'no more marketing emails please',
     "I don't want your newsletter",
@@ -170,6 +169,19 @@ describe('an explicit request for a person, wherever it stands', () => {
     'the agent said it would arrive today',
   ])('%j is no request', (text) => {
     expect(findHumanRequest(text)).toBeUndefined();
+  });
+
+  // The classifier reads "agente" and "hablar con" as a request; the words say a person is refused.
+  test.each([
+    ['no necesito hablar con un agente, solo quiero saber el horario', 'solo quiero saber el horario'],
+    ['no quiero que me pase con nadie. ¿Dónde está mi pedido?', 'Dónde está mi pedido?'],
+    ["I don't need anyone, just the shipping costs", 'just the shipping costs'],
+    ['no hace falta un agente', ''],
+  ])('%j refuses a person; the rest is %j', (text, rest) => {
+    expect(refusesPerson(text)).toEqual({ rest });
+  });
+  test.each(['quiero hablar con un agente', 'no, quiero hablar con una persona', 'the agent was helpful', 'where is my order'])('%j refuses nobody', (text) => {
+    expect(refusesPerson(text)).toBeUndefined();
   });
 
   test('withdrawing a waiting request', () => {
