@@ -1,3 +1,5 @@
+import type { CancelBlock, RefundBlock, ReturnBlock } from './orderRules';
+
 /**
  * What dialogs ask of the company's systems. The demo implementation (demoCommerceBackend.ts) keeps
  * its data in the store; a company plugs in its own connector with the same interface.
@@ -61,17 +63,28 @@ export type OrderRefusal = 'not_found' | 'not_owner';
 
 export type OrderResult<T> = { ok: true; value: T } | { ok: false; reason: OrderRefusal };
 
-export type CancelResult = { ok: true } | { ok: false; reason: OrderRefusal | 'already_shipped' | 'already_cancelled' };
+/** A change refused: not this customer's order, or one the order's state does not allow (commerce/orderRules.ts). */
+export type ChangeResult<T, Block extends string> = { ok: true; value: T } | { ok: false; reason: OrderRefusal | Block };
+/** A cancellation; `value` is the refund it is paid back by (the one the order already had, if any). */
+export type CancelResult = ChangeResult<Refund | null, CancelBlock>;
+export type RefundResult = ChangeResult<Refund, RefundBlock>;
+export type ReturnResult = ChangeResult<ReturnRequest, ReturnBlock>;
 
+/**
+ * The changes (cancelOrder, requestRefund, startReturn) hold the rules of commerce/orderRules.ts themselves, checked
+ * against the order's state at the moment of the change (not as some caller read it before): whoever calls, a bot
+ * dialog or any other system, an order is never both returned and cancelled, and never refunded twice.
+ */
 export interface CommerceBackend {
   getOrder(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Order>>;
-  /** Fails with a reason when the order has already shipped, is not this customer's, or does not exist. */
+  /** Cancels an order being prepared and refunds it; refused once it shipped, was cancelled, or has a return open. */
   cancelOrder(who: CustomerIdentity, orderNumber: string): Promise<CancelResult>;
-  requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<OrderResult<Refund>>;
+  /** One refund per order: asking again gets the same one back. Refused for an order not shipped, or cancelled. */
+  requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<RefundResult>;
   /** The refund of one of this customer's orders; `value` is null when none was requested. */
   getRefund(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Refund | null>>;
-  /** Opens a return; an order with one open gets that one back (never a second). `value` null: no return possible. */
-  startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>>;
+  /** Opens a return of a delivered order; an order with one open gets that one back (never a second). */
+  startReturn(who: CustomerIdentity, orderNumber: string): Promise<ReturnResult>;
   /** The latest return of one of this customer's orders; `value` is null when none was opened. */
   getReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>>;
   /** Sends a reset link to the account with this e-mail, if there is one (the answer is the same either way). */

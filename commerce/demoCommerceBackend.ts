@@ -1,20 +1,48 @@
 import { randomUUID } from 'node:crypto';
+import { isAppError } from '../core/errors';
 import type { BotStateStore, CustomerStore } from '../store/store';
 import {
   isOpenReturn,
   owns,
   type CancelResult,
+  type ChangeResult,
   type CommerceBackend,
   type CustomerIdentity,
   type Order,
   type OrderResult,
   type Refund,
+  type RefundResult,
   type ReturnRequest,
+  type ReturnResult,
 } from './commerceBackend';
+import { cancelRefunds, whyNotCancel, whyNotRefund, whyNotReturn, type CancelBlock, type RefundBlock, type ReturnBlock } from './orderRules';
 
 const KEY = (n: string) => `demo/orders/${n}`;
+/** Where earlier versions kept an order's refund and return (read only: both now live in the order's entry). */
 const REFUND_KEY = (n: string) => `demo/refunds/${n}`;
 const RETURN_KEY = (n: string) => `demo/returns/${n}`;
+/** Compare-and-set retries of one change before the conflict is the caller's (each retry follows another change). */
+const MAX_CHANGE_ATTEMPTS = 5;
+
+/** An order as one change reads it: itself, its latest return, its refund, and the entry's eTag. */
+interface Facts {
+  order: Order;
+  ret: ReturnRequest | null;
+  refund: Refund | null;
+  etag: string;
+}
+
+function newRefund(order: Order, reason: string, status: Refund['status']): Refund {
+  return {
+    id: `R-${randomUUID().slice(0, 8).toUpperCase()}`,
+    orderNumber: order.number,
+    status,
+    amount: order.total,
+    currency: order.currency,
+    reason,
+    requestedAt: new Date().toISOString(),
+  };
+}
 
 /** The demo shop's customers: every sample order belongs to one of them (by the e-mail it was placed with). */
 export const DEMO_CUSTOMERS = [
@@ -91,7 +119,10 @@ export class DemoCommerceBackend implements CommerceBackend {
    */
   async seed(options: { customers?: boolean } = {}): Promise<void> {
     const existing = await this.store.readState(SAMPLE_ORDERS.map((o) => KEY(o.number)));
-    for (const o of SAMPLE_ORDERS) if (!existing[KEY(o.number)]) await this.store.writeState(KEY(o.number), { order: o });
+    // A cancelled sample order was refunded by its cancellation, as one cancelled here is.
+    const refundOf = (o: Order) =>
+      o.status === 'cancelled' ? { ...newRefund(o, 'order cancelled', 'paid'), requestedAt: `${o.placedAt}T12:00:00.000Z` } : null;
+    for (const o of SAMPLE_ORDERS) if (!existing[KEY(o.number)]) await this.store.writeState(KEY(o.number), { order: o, ret: null, refund: refundOf(o) });
     await this.store.writeState('demo/index', { orders: SAMPLE_ORDERS.map((o) => o.number) }, '*');
     if (!options.customers) return;
     for (const c of DEMO_CUSTOMERS) {
@@ -114,16 +145,47 @@ export class DemoCommerceBackend implements CommerceBackend {
     return (await this.store.readState([KEY(orderNumber)]))[KEY(orderNumber)];
   }
 
-  /** The order if this identity owns it; otherwise why not. */
-  private async owned(
+  /**
+   * The order with its return and refund, if this identity owns it; otherwise why not. All three live in the order's
+   * own entry, so one compare-and-set write changes them together (see change). Returns and refunds kept under their
+   * own keys by earlier versions are read when the entry has none.
+   */
+  private async owned(who: CustomerIdentity, orderNumber: string): Promise<({ ok: true } & Facts) | { ok: false; reason: 'not_found' | 'not_owner' }> {
+    const keys = [KEY(orderNumber), REFUND_KEY(orderNumber), RETURN_KEY(orderNumber)];
+    const found = await this.store.readState(keys);
+    const entry = found[KEY(orderNumber)];
+    if (!entry) return { ok: false, reason: 'not_found' };
+    const v = entry.value as { order: Order; ret?: ReturnRequest | null; refund?: Refund | null };
+    if (!owns(who, v.order)) return { ok: false, reason: 'not_owner' };
+    const ret = v.ret ?? (found[RETURN_KEY(orderNumber)]?.value.ret as ReturnRequest | undefined) ?? null;
+    const refund = v.refund ?? (found[REFUND_KEY(orderNumber)]?.value.refund as Refund | undefined) ?? null;
+    return { ok: true, order: v.order, ret, refund, etag: entry.etag };
+  }
+
+  /**
+   * One change to an order, decided on its state as read and written only if that state is still the one stored
+   * (compare-and-set on the order's entry): a concurrent change makes it read again and decide again, so two changes
+   * never both pass rules that only one of them may (a return and a cancellation, two refunds).
+   */
+  private async change<T, B extends string>(
     who: CustomerIdentity,
     orderNumber: string,
-  ): Promise<{ ok: true; order: Order; etag: string } | { ok: false; reason: 'not_found' | 'not_owner' }> {
-    const entry = await this.read(orderNumber);
-    if (!entry) return { ok: false, reason: 'not_found' };
-    const order = entry.value.order as Order;
-    if (!owns(who, order)) return { ok: false, reason: 'not_owner' };
-    return { ok: true, order, etag: entry.etag };
+    decide: (f: Facts) => { refused: B } | { value: T; write?: Partial<Omit<Facts, 'etag'>> },
+  ): Promise<ChangeResult<T, B>> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.owned(who, orderNumber);
+      if (!r.ok) return r;
+      const d = decide(r);
+      if ('refused' in d) return { ok: false, reason: d.refused };
+      if (!d.write) return { ok: true, value: d.value };
+      const next = { order: r.order, ret: r.ret, refund: r.refund, ...d.write };
+      try {
+        await this.store.writeState(KEY(orderNumber), next, r.etag);
+        return { ok: true, value: d.value };
+      } catch (err) {
+        if (!isAppError(err, 'STORE_ETAG_CONFLICT') || attempt >= MAX_CHANGE_ATTEMPTS) throw err;
+      }
+    }
   }
 
   async getOrder(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Order>> {
@@ -132,62 +194,44 @@ export class DemoCommerceBackend implements CommerceBackend {
   }
 
   async cancelOrder(who: CustomerIdentity, orderNumber: string): Promise<CancelResult> {
-    const r = await this.owned(who, orderNumber);
-    if (!r.ok) return r;
-    if (r.order.status === 'cancelled') return { ok: false, reason: 'already_cancelled' };
-    if (r.order.status !== 'processing') return { ok: false, reason: 'already_shipped' };
-    await this.store.writeState(KEY(orderNumber), { order: { ...r.order, status: 'cancelled', eta: undefined } }, r.etag);
-    return { ok: true };
+    return this.change<Refund | null, CancelBlock>(who, orderNumber, (f) => {
+      const blocked = whyNotCancel(f);
+      if (blocked) return { refused: blocked };
+      // The cancellation's refund, under the order's one refund: a refund it already has stands for it instead.
+      const refund = cancelRefunds(f.refund) ? newRefund(f.order, 'order cancelled', 'approved') : f.refund;
+      return { value: refund, write: { order: { ...f.order, status: 'cancelled', eta: undefined }, refund } };
+    });
   }
 
-  async requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<OrderResult<Refund>> {
-    const r = await this.owned(who, orderNumber);
-    if (!r.ok) return r;
-    const existing = await this.refundOf(orderNumber);
-    if (existing) return { ok: true, value: existing };
-    const refund: Refund = {
-      id: `R-${randomUUID().slice(0, 8).toUpperCase()}`,
-      orderNumber,
-      status: 'requested',
-      amount: r.order.total,
-      currency: r.order.currency,
-      reason,
-      requestedAt: new Date().toISOString(),
-    };
-    await this.store.writeState(REFUND_KEY(orderNumber), { refund });
-    return { ok: true, value: refund };
-  }
-
-  private async refundOf(orderNumber: string): Promise<Refund | null> {
-    const found = await this.store.readState([REFUND_KEY(orderNumber)]);
-    return (found[REFUND_KEY(orderNumber)]?.value.refund as Refund | undefined) ?? null;
+  async requestRefund(who: CustomerIdentity, orderNumber: string, reason: string): Promise<RefundResult> {
+    return this.change<Refund, RefundBlock>(who, orderNumber, (f) => {
+      const blocked = whyNotRefund(f);
+      if (blocked) return { refused: blocked };
+      if (f.refund) return { value: f.refund };
+      const refund = newRefund(f.order, reason, 'requested');
+      return { value: refund, write: { refund } };
+    });
   }
 
   async getRefund(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<Refund | null>> {
     const r = await this.owned(who, orderNumber);
-    return r.ok ? { ok: true, value: await this.refundOf(orderNumber) } : r;
+    return r.ok ? { ok: true, value: r.refund } : r;
   }
 
-  async startReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>> {
-    const r = await this.owned(who, orderNumber);
-    if (!r.ok) return r;
-    if (r.order.status === 'cancelled') return { ok: true, value: null };
-    const existing = await this.returnOf(orderNumber);
-    if (existing && isOpenReturn(existing)) return { ok: true, value: existing };
-    const returnId = `RT-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const ret: ReturnRequest = { returnId, labelUrl: `https://returns.example.com/label/${returnId}`, status: 'awaiting_item' };
-    await this.store.writeState(RETURN_KEY(orderNumber), { ret });
-    return { ok: true, value: ret };
+  async startReturn(who: CustomerIdentity, orderNumber: string): Promise<ReturnResult> {
+    return this.change<ReturnRequest, ReturnBlock>(who, orderNumber, (f) => {
+      const blocked = whyNotReturn(f);
+      if (blocked) return { refused: blocked };
+      if (f.ret && isOpenReturn(f.ret)) return { value: f.ret };
+      const returnId = `RT-${randomUUID().slice(0, 8).toUpperCase()}`;
+      const ret: ReturnRequest = { returnId, labelUrl: `https://returns.example.com/label/${returnId}`, status: 'awaiting_item' };
+      return { value: ret, write: { ret } };
+    });
   }
 
   async getReturn(who: CustomerIdentity, orderNumber: string): Promise<OrderResult<ReturnRequest | null>> {
     const r = await this.owned(who, orderNumber);
-    return r.ok ? { ok: true, value: await this.returnOf(orderNumber) } : r;
-  }
-
-  private async returnOf(orderNumber: string): Promise<ReturnRequest | null> {
-    const found = await this.store.readState([RETURN_KEY(orderNumber)]);
-    return (found[RETURN_KEY(orderNumber)]?.value.ret as ReturnRequest | undefined) ?? null;
+    return r.ok ? { ok: true, value: r.ret } : r;
   }
 
   sendPasswordReset(_who: CustomerIdentity, email: string): Promise<void> {

@@ -1,5 +1,16 @@
 import type { AuditEntry } from '../models/records';
-import type { CancelResult, CommerceBackend, CustomerIdentity, Order, OrderRefusal, OrderResult, Refund, ReturnRequest } from './commerceBackend';
+import type {
+  CancelResult,
+  CommerceBackend,
+  CustomerIdentity,
+  Order,
+  OrderRefusal,
+  OrderResult,
+  Refund,
+  RefundResult,
+  ReturnRequest,
+  ReturnResult,
+} from './commerceBackend';
 
 /** Where refused attempts are recorded: the store's audit log. */
 export interface AuditSink {
@@ -93,7 +104,7 @@ export class OrderService {
     return this.checked(who, 'cancel', orderNumber, ctx, await this.backend.cancelOrder(who, orderNumber));
   }
 
-  async requestRefund(who: CustomerIdentity, orderNumber: string, reason: string, ctx: OrderCallContext = {}): Promise<OrderResult<Refund>> {
+  async requestRefund(who: CustomerIdentity, orderNumber: string, reason: string, ctx: OrderCallContext = {}): Promise<RefundResult> {
     return this.checked(who, 'refund', orderNumber, ctx, await this.backend.requestRefund(who, orderNumber, reason));
   }
 
@@ -101,7 +112,7 @@ export class OrderService {
     return this.checked(who, 'refund_status', orderNumber, ctx, await this.backend.getRefund(who, orderNumber));
   }
 
-  async startReturn(who: CustomerIdentity, orderNumber: string, ctx: OrderCallContext = {}): Promise<OrderResult<ReturnRequest | null>> {
+  async startReturn(who: CustomerIdentity, orderNumber: string, ctx: OrderCallContext = {}): Promise<ReturnResult> {
     return this.checked(who, 'return', orderNumber, ctx, await this.backend.startReturn(who, orderNumber));
   }
 

@@ -3,12 +3,14 @@ import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { askYesNo, end, keepsPart } from './dialogResult';
+import { whyNotCancel } from '../commerce/orderRules';
+import { CANCEL_BLOCKED, changePossible, refusalReply } from './orderChangeRefusals';
 import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
 /**
- * Cancels one of the customer's orders: only for a verified owner (verifySteps), after an explicit yes to a question
- * naming it and what is in it.
+ * Cancels one of the customer's orders: only one being prepared (said before any code when its status shows otherwise),
+ * only for a verified owner (verifySteps), after an explicit yes to a question naming it and what is in it.
  */
 export class CancelOrderDialog extends OrderDialog {
   static readonly id = 'cancelOrder';
@@ -18,6 +20,7 @@ export class CancelOrderDialog extends OrderDialog {
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
+        (s) => changePossible(s, whyNotCancel, CANCEL_BLOCKED),
         ...this.verifySteps(),
         (s) => this.confirm(s),
         (s) => this.recheckYes(s, 'actionCancel'),
@@ -44,13 +47,7 @@ export class CancelOrderDialog extends OrderDialog {
       return end(step, answer.end);
     }
     const r = await this.orders.cancelOrder(await this.identity(step.context), order.number, this.callContext(step.context));
-    const key = r.ok
-      ? 'cancelled'
-      : r.reason === 'already_cancelled'
-        ? 'cancelAlreadyCancelled'
-        : r.reason === 'already_shipped'
-          ? 'cancelAlreadyShipped'
-          : 'orderNotFound';
+    const key = r.ok ? 'cancelled' : refusalReply(CANCEL_BLOCKED, r.reason);
     await step.context.sendActivity(t(language, key, { order: order.number }));
     return end(step, { outcome: { kind: 'answered' } });
   }

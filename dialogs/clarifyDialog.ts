@@ -27,6 +27,23 @@ function ordinal(answer: string): number {
   return ORDINALS.find(([re]) => re.test(answer))?.[1] ?? -1;
 }
 
+/** The intents about one order (the router's ORDER_DIALOGS take them; not imported, as that table imports this file). */
+const ORDER_INTENTS = new Set(['order.track', 'order.cancel', 'refund.request', 'refund.status', 'return.request']);
+
+/** An answer that is an order number and nothing else (normalized: "#12345" is "12345"). */
+const onlyOrderNumber = (answer: string) => /^\d{5,10}$/.test(answer);
+
+/**
+ * The intent an order number alone picks among the options: the only one about an order, or a refund when the options
+ * are about refunds alone (the refund dialog says where one already asked for stands).
+ */
+function orderIntentOf(options: string[]): string | undefined {
+  const about = options.filter((i) => ORDER_INTENTS.has(i));
+  if (about.length === 1) return about[0];
+  if (about.length > 1 && about.every((i) => i.startsWith('refund.'))) return 'refund.request';
+  return undefined;
+}
+
 function normalize(s: string): string {
   return s
     .toLowerCase()
@@ -67,11 +84,21 @@ export class ClarifyDialog extends ComponentDialog {
     // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still
     // confirms anything that changes something.
     const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
-    const chosen = picked ?? only;
-    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber: o.orderNumber } });
+    const values = step.values as { askedWhich?: boolean; orderNumber?: string };
+    // An order number instead of a pick ("refund" → "Did you mean…" → "12345"): the request goes on with it.
+    const number = onlyOrderNumber(answer) ? answer : undefined;
+    const byNumber = number ? orderIntentOf(o.options) : undefined;
+    const chosen = picked ?? only ?? byNumber;
+    const orderNumber = number ?? values.orderNumber ?? o.orderNumber;
+    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber } });
+    // Several things to do with that order: asked which, once, keeping the number for the pick.
+    if (number && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
+      values.askedWhich = true;
+      values.orderNumber = number;
+      return this.ask(step, 'clarifyWhich');
+    }
     // A yes to two or three suggestions says which of them no more than before: asked which, once, with the same
     // buttons (a yes again is then the router's, which asks what it can do).
-    const values = step.values as { askedWhich?: boolean };
     if (o.options.length > 1 && readYesNo(answer) === 'yes' && !values.askedWhich) {
       values.askedWhich = true;
       return this.ask(step, 'clarifyWhich');

@@ -19,7 +19,7 @@ import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
 import type { OrderProofs } from './orderDialog';
 import { PasswordResetDialog } from './passwordResetDialog';
-import { RefundDialog, RefundStatusDialog } from './refundDialog';
+import { namesRefundOnly, RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { answerUnasked, unaskedChange } from './unaskedChange';
@@ -231,6 +231,8 @@ export class MainDialog {
       return { kind: 'answered' };
     }
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
+    // "refund" alone: split by the model between asking for one and where one stands; the refund dialog does both.
+    if (namesRefundOnly(r.text)) return this.runIntent(context, 'refund.request');
     // Unsure, and most likely a change the message denies ("sorry, I don't want to cancel anything, where is 55555?"):
     // runIntent answers what else it asks; the denied change is never offered back.
     if (decision.kind === 'clarify' && unaskedChange(decision.options[0], r.text)?.stance === 'negated') return this.runIntent(context, decision.options[0]);

@@ -4,12 +4,15 @@ import { isOpenRefund } from '../commerce/commerceBackend';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { answered, askYesNo, end } from './dialogResult';
+import { whyNotRefund } from '../commerce/orderRules';
+import { changePossible, REFUND_BLOCKED, refusalReply } from './orderChangeRefusals';
 import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 import { readYesNo, words } from './yesNo';
 
 /**
- * Asks for a refund: order number, a verified owner (verifySteps), a reason, then an explicit yes to a question
+ * Asks for a refund: order number, an order that shipped (one being prepared is cancelled instead, one cancelled was
+ * refunded by it: said before any code), a verified owner (verifySteps), a reason, then an explicit yes to a question
  * naming the order and the amount.
  */
 export class RefundDialog extends OrderDialog {
@@ -22,6 +25,7 @@ export class RefundDialog extends OrderDialog {
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
+        (s) => changePossible(s, whyNotRefund, REFUND_BLOCKED),
         ...this.verifySteps(),
         (s) => this.askReason(s),
         (s) => this.confirm(s),
@@ -35,12 +39,17 @@ export class RefundDialog extends OrderDialog {
   private async askReason(step: WaterfallStepContext) {
     const order = this.keepOrder(step);
     const language = turnInfo(step.context).language;
-    // One open already: said, with its id and where it stands, instead of asking a reason and a yes again.
+    // One already: said, with its id and where it stands, instead of asking a reason and a yes again.
     const open = await this.orders.getRefund(await this.identity(step.context), order.number, this.callContext(step.context));
     if (open.ok && open.value && isOpenRefund(open.value)) {
       const r = open.value;
       const key = r.status === 'approved' ? 'refundOpenApproved' : 'refundOpenRequested';
       await step.context.sendActivity(t(language, key, { order: order.number, refund: r.id, amount: r.amount, currency: r.currency }));
+      return answered(step);
+    }
+    // Paid or turned down: an order has one refund, never a second; where it stands is the answer.
+    if (open.ok && open.value) {
+      await step.context.sendActivity(t(language, `refundStatus_${open.value.status}`, { refund: open.value.id, order: order.number }));
       return answered(step);
     }
     return step.prompt('reason', { prompt: t(language, 'askRefundReason'), retryPrompt: t(language, 'retryRefundReason') });
@@ -76,7 +85,7 @@ export class RefundDialog extends OrderDialog {
       this.callContext(step.context),
     );
     if (!r.ok) {
-      await step.context.sendActivity(t(language, 'orderNotFound', { order: order.number }));
+      await step.context.sendActivity(t(language, refusalReply(REFUND_BLOCKED, r.reason), { order: order.number }));
       return answered(step);
     }
     const refund = r.value;
@@ -85,6 +94,22 @@ export class RefundDialog extends OrderDialog {
     );
     return answered(step);
   }
+}
+
+/**
+ * "refund", "a refund please", "reembolso": the topic alone, which the recognizer splits between asking for one and
+ * asking where one stands. It is a request for one: the dialog asks for the order, and says where a refund already
+ * asked for stands instead of asking again.
+ */
+export function namesRefundOnly(text: string): boolean {
+  const plain = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\s]+/gu, ' ')
+    .trim()
+    .replace(/\s+/g, ' ');
+  return /^(a |my |un |mi )?(refund|reimbursement|reembolso|reintegro)( please| pls| por favor)?$/.test(plain);
 }
 
 /** A yes or no alone ("yes", "ok", "nope"), or no word at all: an answer, but no reason for a refund. */

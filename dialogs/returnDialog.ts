@@ -4,10 +4,15 @@ import { isOpenReturn } from '../commerce/commerceBackend';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
 import { answered, askYesNo, end } from './dialogResult';
+import { whyNotReturn } from '../commerce/orderRules';
+import { changePossible, refusalReply, RETURN_BLOCKED } from './orderChangeRefusals';
 import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
 
-/** Opens a return for one of the customer's orders: a verified owner (verifySteps), then an explicit yes to a question naming it. */
+/**
+ * Opens a return for one of the customer's orders: only a delivered one (said before any code when its status shows
+ * otherwise), a verified owner (verifySteps), then an explicit yes to a question naming it.
+ */
 export class ReturnDialog extends OrderDialog {
   static readonly id = 'returnRequest';
 
@@ -16,6 +21,7 @@ export class ReturnDialog extends OrderDialog {
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
+        (s) => changePossible(s, whyNotReturn, RETURN_BLOCKED),
         ...this.verifySteps(),
         (s) => this.confirm(s),
         (s) => this.recheckYes(s, 'actionReturn'),
@@ -28,10 +34,6 @@ export class ReturnDialog extends OrderDialog {
   private async confirm(step: WaterfallStepContext) {
     const order = this.keepOrder(step);
     const language = turnInfo(step.context).language;
-    if (order.status === 'cancelled') {
-      await step.context.sendActivity(t(language, 'returnImpossible', { order: order.number }));
-      return answered(step);
-    }
     // One open already: said, with its id and where it stands, instead of asking to open another.
     const open = await this.orders.getReturn(await this.identity(step.context), order.number, this.callContext(step.context));
     if (open.ok && open.value && isOpenReturn(open.value)) {
@@ -52,9 +54,10 @@ export class ReturnDialog extends OrderDialog {
       return end(step, answer.end);
     }
     const r = await this.orders.startReturn(await this.identity(step.context), order.number, this.callContext(step.context));
-    const ret = r.ok ? r.value : null;
     await step.context.sendActivity(
-      ret ? t(language, 'returnStarted', { ret: ret.returnId, label: ret.labelUrl }) : t(language, 'returnImpossible', { order: order.number }),
+      r.ok
+        ? t(language, 'returnStarted', { ret: r.value.returnId, label: r.value.labelUrl })
+        : t(language, refusalReply(RETURN_BLOCKED, r.reason), { order: order.number }),
     );
     return answered(step);
   }

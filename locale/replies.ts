@@ -96,7 +96,35 @@ const REPLIES = {
     es: 'Aún no hay reembolso para el pedido {order}. Di "quiero un reembolso" para pedirlo.',
   },
   returnStarted: { en: 'Return {ret} is open. Print your label here: {label}', es: 'La devolución {ret} está abierta. Imprime tu etiqueta aquí: {label}' },
-  returnImpossible: { en: 'Order {order} cannot be returned.', es: 'El pedido {order} no se puede devolver.' },
+  // A change the order's state does not allow (commerce/orderRules.ts): why, and what the customer can do instead.
+  cancelDelivered: {
+    en: 'Order {order} was delivered, so it cannot be cancelled. You can return it instead: returns are free within 30 days of delivery.',
+    es: 'El pedido {order} ya se entregó y no se puede cancelar. Puedes devolverlo: las devoluciones son gratis durante 30 días desde la entrega.',
+  },
+  cancelReturnOpen: {
+    en: 'Order {order} has a return open, so it cannot be cancelled. Type "agent" if you want a person to look into it.',
+    es: 'El pedido {order} tiene una devolución abierta y no se puede cancelar. Escribe "agente" si quieres que una persona lo revise.',
+  },
+  returnNotShipped: {
+    en: 'Order {order} has not shipped yet, so there is nothing to return. You can cancel it instead, and the refund follows automatically.',
+    es: 'El pedido {order} aún no se ha enviado, así que no hay nada que devolver. Puedes cancelarlo, y el reembolso se hará automáticamente.',
+  },
+  returnNotDelivered: {
+    en: 'Order {order} is on its way, so it cannot be returned yet. You can return it once it arrives: returns are free within 30 days of delivery.',
+    es: 'El pedido {order} está en camino y aún no se puede devolver. Podrás devolverlo cuando llegue: las devoluciones son gratis durante 30 días desde la entrega.',
+  },
+  returnCancelled: {
+    en: 'Order {order} was cancelled, so there is nothing to return: a cancelled order is refunded automatically.',
+    es: 'El pedido {order} fue cancelado, así que no hay nada que devolver: un pedido cancelado se reembolsa automáticamente.',
+  },
+  refundNotShipped: {
+    en: 'Order {order} has not shipped yet, so there is no refund to request: you can cancel it instead, and the refund follows automatically.',
+    es: 'El pedido {order} aún no se ha enviado, así que no hay reembolso que pedir: puedes cancelarlo, y el reembolso se hará automáticamente.',
+  },
+  refundCancelled: {
+    en: 'Order {order} was cancelled, so there is no refund to request: a cancelled order is refunded automatically.',
+    es: 'El pedido {order} fue cancelado, así que no hay reembolso que pedir: un pedido cancelado se reembolsa automáticamente.',
+  },
   // Asked again while one is under way: the one open, by status, and no second one.
   refundOpenRequested: {
     en: 'You already asked for a refund for order {order}: refund {refund} of {amount} {currency} is requested and waiting for approval.',

@@ -59,14 +59,6 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
       ['track order 12345 again', /12345 has shipped/],
     ],
   },
-  'cancel order, confirmed naming the order and its items': {
-    steps: [
-      ['cancel my order 55555', /e-mail/],
-      ['ana@example.com', /sent a 6-digit code to a•••@example\.com/],
-      ['{code}', /Cancel order 55555 \(Rain jacket and 3 × Wool socks\)\?/],
-      ['yes', /55555 is cancelled/],
-    ],
-  },
   'cancel order, declined': {
     steps: [
       ['I want to cancel order 55555', /e-mail/],
@@ -83,18 +75,32 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
       ['how long does shipping take', /did not cancel order 55555.*3-5 working days/],
     ],
   },
+  // After the declined ones: a cancelled order is said to be cancelled before any code.
+  'cancel order, confirmed naming the order and its items': {
+    steps: [
+      ['cancel my order 55555', /e-mail/],
+      ['ana@example.com', /sent a 6-digit code to a•••@example\.com/],
+      ['{code}', /Cancel order 55555 \(Rain jacket and 3 × Wool socks\)\?/],
+      ['yes', /55555 is cancelled/],
+    ],
+  },
+  // Its status rules it out: said at once, with what to do instead, before any code or yes.
   'cancel order, already shipped': {
     steps: [
       ['cancel my order 12345', /e-mail/],
-      ['ana@example.com', /code/],
-      ['{code}', /Cancel order 12345 \(Trail running shoes\)/],
-      ['yes', /already shipped/],
+      ['ana@example.com', /^(?!.*code)Order 12345 has already shipped, so it cannot be cancelled. You can return it once it arrives/],
     ],
   },
   'cancel order, unknown': {
     steps: [
       ['cancel order 11111', /e-mail/],
       ['ana@example.com', /could not find an order 11111/],
+    ],
+  },
+  'refund status, none': {
+    steps: [
+      ['status of my refund 12345', /e-mail/],
+      ['ana@example.com', /no refund for order 12345/],
     ],
   },
   'refund request, declined': {
@@ -130,10 +136,11 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
       ['where is my refund for 12345', /Refund R-[A-Z0-9]+ for order 12345 is requested/],
     ],
   },
-  'refund status, none': {
+  // The cancellation above refunded it.
+  'refund status after a cancellation': {
     steps: [
       ['status of my refund 55555', /e-mail/],
-      ['ana@example.com', /no refund for order 55555/],
+      ['ana@example.com', /Refund R-[A-Z0-9]+ for order 55555 is approved/],
     ],
   },
   'return, declined': {

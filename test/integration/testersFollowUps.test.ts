@@ -241,7 +241,7 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     ['en-US', 'cancel my order 55555', SHORT_REQUEST, /without the code I have not changed order 55555/, /email address of your account/],
     ['es-ES', 'cancela mi pedido 55555', SHORT_REQUEST_ES, /sin el código no he cambiado el pedido 55555/, /correo electrónico de tu cuenta/],
     // A sentence naming another order (a tester, session 6): it was asked for the code again.
-    ['en-US', 'cancel my order 67890', 'where is my order 24680?', /without the code I have not changed order 67890/, /24680/],
+    ['en-US', 'I want to return order 67890', 'where is my order 24680?', /without the code I have not changed order 67890/, /24680/],
     // A tester (session 22): a sentence the model reads as likely, not sure, was asked for the code again; a sure one
     // left the question without saying that nothing changed.
     ['en-US', 'cancel my order 55555', 'i dont need an agent, just tell me the refund policy', /without the code I have not changed order 55555/, /refund/i],
@@ -305,9 +305,9 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
   });
 
   test.each([
-    ['en-US', 'cancel my order 67890', 'ben@example.com', 'my code is 12345'],
-    ['es-ES', 'cancela mi pedido 67890', 'ben@example.com', 'el código es 12345'],
-    ['en-US', 'cancel my order 67890', 'ben@example.com', 'i never got the email with the code'],
+    ['en-US', 'I want to return order 67890', 'ben@example.com', 'my code is 12345'],
+    ['es-ES', 'quiero devolver el pedido 67890', 'ben@example.com', 'el código es 12345'],
+    ['en-US', 'I want to return order 67890', 'ben@example.com', 'i never got the email with the code'],
   ])('%s: a number said to be the code, with a digit missing, or words about the code, is asked for again', async (locale, ask, email, mistyped) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });
     await chat.say(ask);

@@ -62,7 +62,7 @@ describe('asking about the one-time code', () => {
 
   test('"could you send me another one?" sends a new code at once; "no" to the offer keeps waiting for the code', async () => {
     const chat = new Chat(running);
-    await atCodeQuestion(chat, 'I would like to return order 12345', 'ana@example.com');
+    await atCodeQuestion(chat, 'I would like a refund for order 12345', 'ana@example.com');
     const before = sentTo('ana@example.com');
     expect(said(await chat.say('could you send me another one?'))).toMatch(/I have sent a new 6-digit code to a•••@example\.com/);
     expect(sentTo('ana@example.com')).toBe(before + 1);
@@ -75,7 +75,7 @@ describe('asking about the one-time code', () => {
 
   test('past the per-address limit no code is sent, and the one sent before is still awaited and works', async () => {
     const chat = new Chat(running);
-    await atCodeQuestion(chat, 'cancel my order 67890', 'ben@example.com');
+    await atCodeQuestion(chat, 'I would like to return order 67890', 'ben@example.com');
     await chat.say('resend the code please');
     await chat.say('one more code please');
     const last = outbox.lastCode('ben@example.com');
@@ -83,7 +83,7 @@ describe('asking about the one-time code', () => {
     const refused = await chat.say('send it again');
     expect(said(refused)).toMatch(/cannot send another code to that address right now, but the one I sent to b•••@example\.com still works/);
     expect(sentTo('ben@example.com')).toBe(before);
-    expect(said(await chat.say(last))).toMatch(/Cancel order 67890/);
+    expect(said(await chat.say(last))).toMatch(/Open a return for order 67890/);
   });
 
   test('Spanish: "no me ha llegado nada" and "reenvíamelo"', async () => {
