@@ -51,7 +51,7 @@ describe('asking for a new code after the code question closed', () => {
 
   test('the code expired: "I didn\'t get the code, send another" starts the verification again', async () => {
     const chat = new Chat(running);
-    await atCodeQuestion(chat, 'I would like to return order 12345', 'ana@example.com');
+    await atCodeQuestion(chat, 'I would like to cancel order 55555', 'ana@example.com');
     const old = outbox.lastCode('ana@example.com');
     offset += 301_000;
     expect(said(await chat.say(old))).toMatch(/That code has expired/);
@@ -64,7 +64,7 @@ describe('asking for a new code after the code question closed', () => {
 
   test('past the per-address limit nothing is sent, and the customer is told so', async () => {
     const chat = new Chat(running);
-    await atCodeQuestion(chat, 'cancel my order 67890', 'ben@example.com');
+    await atCodeQuestion(chat, 'I want to return my order 67890', 'ben@example.com');
     await chat.say('resend the code please');
     await chat.say('one more code please');
     expect(said(await chat.say('no'))).toMatch(/without the code/);
