@@ -113,7 +113,8 @@ export class WebChatTokens {
    */
   async refresh(t: ChatToken): Promise<string> {
     const now = this.now();
-    if (t.jti) await this.retired.retire(t.jti, now + this.graceMs, t.exp * 1000);
+    // Two refreshes with one token at once (both read it unretired): only the first to retire it mints.
+    if (t.jti && !(await this.retired.retire(t.jti, now + this.graceMs, t.exp * 1000))) throw new AppError('WEBCHAT_TOKEN_RETIRED');
     return this.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max }, now);
   }
 

@@ -91,6 +91,13 @@ describe('T30 a refresh retires the web chat token it replaced', () => {
     }
   });
 
+  test('two refreshes with one token at the same moment: one mints a token, the other is refused', async () => {
+    const v = await session(s.url);
+    const both = await Promise.all([1, 2, 3].map(() => call(s.url, `${dl}/tokens/refresh`, v.token)));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+    expect(both.filter((r) => r.status === 401).map((r) => r.body.error?.code)).toEqual(['WEBCHAT_TOKEN_RETIRED', 'WEBCHAT_TOKEN_RETIRED']);
+  });
+
   test('a conversation start or resume with a retired token answers that token, no new one, and a stream that ends with the grace', async () => {
     const v = await session(s.url);
     const activities = `${dl}/conversations/${v.conversationId}/activities`;
@@ -140,5 +147,12 @@ describe('T30 a retired web chat token is refused on every instance (REDIS_URL)'
     expect(onB.status).toBe(200);
     expect((await call(a.url, activities, onA.body.token!)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
     expect((await call(a.url, activities, onB.body.token!)).status).toBe(200);
+  });
+
+  test('refreshes with one token at the same moment on both instances: exactly one mints a token', async () => {
+    const v = await session(a.url);
+    const all = await Promise.all([a, b, a, b].map((x) => call(x.url, `${dl}/tokens/refresh`, v.token)));
+    expect(all.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(all.filter((r) => r.status !== 200).map((r) => [r.status, r.body.error?.code])).toEqual(Array(3).fill([401, 'WEBCHAT_TOKEN_RETIRED']));
   });
 });
