@@ -10,7 +10,8 @@ import { publicUser } from '../models/records';
 import { ADMINS, endpoints, input, STAFF } from './endpoints';
 import type { LoginRequest, MeResponse, SignInResponse, TeamsLinkRequest, TeamsLinkResponse, TeamsSignInRequest } from './wire';
 
-const Login = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(1000) }).strict() satisfies z.ZodType<LoginRequest>;
+// A pasted or autofilled address often carries a blank at either end: trimmed before it is read (case is the store's).
+const Login = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(1000) }).strict() satisfies z.ZodType<LoginRequest>;
 const TeamsLink = z.object({ tenantId: z.string().max(64), objectId: z.string().max(64) }).strict() satisfies z.ZodType<TeamsLinkRequest>;
 const TeamsSignIn = z.object({ token: z.string().min(1).max(10_000) }).strict() satisfies z.ZodType<TeamsSignInRequest>;
 

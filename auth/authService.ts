@@ -73,7 +73,9 @@ export class AuthService {
    */
   private readonly pending = new Map<string, Promise<unknown>>();
 
-  signIn(email: string, password: string, client: string): Promise<SignedIn> {
+  signIn(typed: string, password: string, client: string): Promise<SignedIn> {
+    // "AGENT2@demo.local " is that account (the store compares trimmed and lower case): its failures count on it too.
+    const email = typed.trim();
     const key = this.failureKey(email, client);
     const previous = this.pending.get(key) ?? Promise.resolve();
     const attempt = previous.catch(() => undefined).then(() => this.attempt(key, email, password));

@@ -5,6 +5,12 @@ const CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const IPV6_LITERAL_URL = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?\[/i;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+/**
+ * A service URL as a channel sends it: no blank or control character anywhere. The URL parser drops blanks at either
+ * end (so " http://127.0.0.1:4199" passed the trust check), but the connector does not, and its send failed after the
+ * message was stored (a 500). Refused, never trimmed: the activity is stored and answered with the URL it names.
+ */
+const SERVICE_URL = /^[^\s\u0000-\u001f\u007f]+$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DELIVERY_MODES = ['normal', 'notification', 'expectReplies', 'ephemeral'] as const;
 
@@ -46,6 +52,7 @@ export const ActivitySchema = z
       .string()
       .min(1)
       .max(2048)
+      .regex(SERVICE_URL, 'must not contain blanks or control characters')
       .refine((v) => !IPV6_LITERAL_URL.test(v), 'an IPv6 address literal cannot be reached by the Bot Framework connector; use a host name'),
     // The connector sends it back in a header (x-ms-conversation-id): printable ASCII, as every channel's ids are.
     conversation: z
@@ -103,6 +110,7 @@ function passes(a: unknown): boolean {
     (absent(a.id) || id(a.id, 512)) &&
     id(a.channelId, 128) &&
     str(a.serviceUrl, 1, 2048) &&
+    SERVICE_URL.test(a.serviceUrl) &&
     !IPV6_LITERAL_URL.test(a.serviceUrl) &&
     isObject(c) &&
     id(c.id, 1024) &&

@@ -136,23 +136,32 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
 
   const dl = '/v3/directline';
   const fileUrl: AttachmentUrl = (id) => deps.attachments.links.url(deps.ownBaseUrl(), id);
-  const conversationOf = async (req: restify.Request): Promise<ChatToken> => {
-    const t = await tokens.check(req.header('authorization'));
+  /** The request's token, and until when it still works if a refresh retired it. */
+  const sessionOf = async (req: restify.Request): Promise<{ token: ChatToken; graceUntil?: number }> => {
+    const s = await tokens.checkRetired(req.header('authorization'));
     const asked = (req.params as { conversationId?: string } | undefined)?.conversationId;
     // Same answer for someone else's conversation and a missing one.
-    if (asked !== undefined && asked !== t.conversationId) throw new AppError('NOT_FOUND');
-    return t;
+    if (asked !== undefined && asked !== s.token.conversationId) throw new AppError('NOT_FOUND');
+    return s;
   };
+  const conversationOf = async (req: restify.Request): Promise<ChatToken> => (await sessionOf(req)).token;
   // Direct Line 3.0 streaming (bot/webChatStream.ts): a reconnect's stream resumes after the client's watermark, as
   // it stands in the chain now (a watermark of a conversation erased since starts the chain over).
-  const streamOf = async (t: ChatToken, req?: restify.Request) => {
+  const streamOf = async (t: Pick<ChatToken, 'conversationId' | 'userId' | 'exp'>, req?: restify.Request) => {
     if (!req || !deps.stream) return {};
     const raw = (req.query as { watermark?: unknown })?.watermark;
     const place = typeof raw === 'string' ? parseWatermark(raw) : undefined;
     const at = place ? placeInChain(await channelConversations(store, WEBCHAT_CHANNEL, t.conversationId), place) : { n: 0, seq: 0 };
     return { streamUrl: deps.stream.streamUrl(deps.ownBaseUrl(), t, at.n ? `${at.n}.${at.seq}` : String(at.seq)) };
   };
-  const started = async (t: ChatToken, req?: restify.Request) => {
+  const started = async ({ token: t, graceUntil }: { token: ChatToken; graceUntil?: number }, req: restify.Request) => {
+    if (graceUntil !== undefined) {
+      // A retired token within its grace: the same token back, and a stream that ends with the grace.
+      const until = Math.min(t.exp, Math.floor(graceUntil / 1000));
+      const presented = req.header('authorization').replace(/^Bearer\s+/i, '');
+      const expires_in = Math.max(0, Math.floor((graceUntil - tokens.clock()) / 1000));
+      return { conversationId: t.conversationId, token: presented, expires_in, ...(await streamOf({ ...t, exp: until }, req)) };
+    }
     const token = tokens.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max });
     return { conversationId: t.conversationId, token, expires_in: WebChatTokens.remaining(token), ...(await streamOf(t, req)) };
   };
@@ -160,19 +169,22 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
   server.post(
     `${dl}/conversations`,
     route(log, async (req, res) => {
-      res.json(await started(await conversationOf(req), req));
+      res.json(await started(await sessionOf(req), req));
     }),
   );
   server.get(
     `${dl}/conversations/:conversationId`,
     route(log, async (req, res) => {
-      res.json(await started(await conversationOf(req), req));
+      res.json(await started(await sessionOf(req), req));
     }),
   );
   server.post(
     `${dl}/tokens/refresh`,
     route(log, async (req, res) => {
-      const t = await conversationOf(req);
+      const { token: t, graceUntil } = await sessionOf(req);
+      // A retired token mints nothing, within its grace too: a copy of it (a log, a second tab's stale storage) would
+      // otherwise refresh itself forever after the page moved on.
+      if (graceUntil !== undefined) throw new AppError('WEBCHAT_TOKEN_RETIRED', 'this token was already refreshed; use the token that refresh answered');
       // The token presented is retired (after a short grace for requests in flight): a refresh replaces it.
       const token = await tokens.refresh(t);
       // The page refreshes its kept session on every visit: the settings it gets are always the current ones.

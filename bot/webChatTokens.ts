@@ -43,6 +43,11 @@ export class WebChatTokens {
     this.now = retirement.now ?? Date.now;
   }
 
+  /** This service's clock (epoch ms): tests move it past a grace instead of waiting. */
+  clock(): number {
+    return this.now();
+  }
+
   private sig(body: string): string {
     return createHmac('sha256', `webchat:${this.secret}`).update(body).digest('base64url');
   }
@@ -85,13 +90,20 @@ export class WebChatTokens {
    * before tokens had ids cannot be retired; they end with their own expiry (an hour at most, by default).
    */
   async check(header: string | undefined): Promise<ChatToken> {
+    return (await this.checkRetired(header)).token;
+  }
+
+  /**
+   * `check`, also saying until when (epoch ms) a token retired by a refresh still works: such a token finishes what
+   * it started and mints nothing (no refresh, no new token from a conversation start or resume), or a copy of it
+   * would outlive the page that replaced it.
+   */
+  async checkRetired(header: string | undefined): Promise<{ token: ChatToken; graceUntil?: number }> {
     const now = this.now();
     const t = this.verify(header, now);
-    if (t.jti) {
-      const graceUntil = await this.retired.graceUntil(t.jti);
-      if (graceUntil !== undefined && graceUntil <= now) throw new AppError('WEBCHAT_TOKEN_RETIRED');
-    }
-    return t;
+    const graceUntil = t.jti ? await this.retired.graceUntil(t.jti) : undefined;
+    if (graceUntil !== undefined && graceUntil <= now) throw new AppError('WEBCHAT_TOKEN_RETIRED');
+    return graceUntil === undefined ? { token: t } : { token: t, graceUntil };
   }
 
   /**
@@ -101,7 +113,8 @@ export class WebChatTokens {
    */
   async refresh(t: ChatToken): Promise<string> {
     const now = this.now();
-    if (t.jti) await this.retired.retire(t.jti, now + this.graceMs, t.exp * 1000);
+    // Two refreshes with one token at once (both read it unretired): only the first to retire it mints.
+    if (t.jti && !(await this.retired.retire(t.jti, now + this.graceMs, t.exp * 1000))) throw new AppError('WEBCHAT_TOKEN_RETIRED');
     return this.issue({ userId: t.userId, conversationId: t.conversationId, verified: t.verified, max: t.max }, now);
   }
 

@@ -99,7 +99,8 @@ export function memoryUsedTokens(): UsedTokens {
  * the token's own expiry, after which the token is refused for that reason anyway.
  */
 export interface RetiredTokens {
-  retire(id: string, graceUntil: number, expiresAt: number): Promise<void>;
+  /** True for the first retirement of this id (the refresh that may mint its successor), false for any later one. */
+  retire(id: string, graceUntil: number, expiresAt: number): Promise<boolean>;
   /** Until when (epoch ms) a retired token still works; undefined when it was never retired. */
   graceUntil(id: string): Promise<number | undefined>;
 }
@@ -114,8 +115,9 @@ export function memoryRetiredTokens(): RetiredTokens {
         if (m.until > now) break;
         marks.delete(k);
       }
-      if (!marks.has(id)) marks.set(id, { graceUntil, until: Math.max(expiresAt, graceUntil) });
-      return Promise.resolve();
+      if (marks.has(id)) return Promise.resolve(false);
+      marks.set(id, { graceUntil, until: Math.max(expiresAt, graceUntil) });
+      return Promise.resolve(true);
     },
     graceUntil: (id) => Promise.resolve(marks.get(id)?.graceUntil),
   };
@@ -257,12 +259,13 @@ export function redisShared(url: string, log: Logger): SharedState {
   const retiredLocally = memoryRetiredTokens();
   const retiredTokens: RetiredTokens = {
     async retire(id, graceUntil, expiresAt) {
-      await retiredLocally.retire(id, graceUntil, expiresAt);
+      const first = await retiredLocally.retire(id, graceUntil, expiresAt);
       try {
-        // NX: the first retirement's grace stands. The mark expires with the token.
-        await fast.set(`${KEY.retiredToken}${id}`, String(graceUntil), 'PX', Math.max(1000, expiresAt - Date.now()), 'NX');
+        // NX: the first retirement's grace stands, and only its refresh mints. The mark expires with the token.
+        return (await fast.set(`${KEY.retiredToken}${id}`, String(graceUntil), 'PX', Math.max(1000, expiresAt - Date.now()), 'NX')) === 'OK';
       } catch (err) {
         log.warn({ err }, 'redis unreachable; token retirement kept in this process meanwhile');
+        return first;
       }
     },
     async graceUntil(id) {

@@ -45,6 +45,7 @@ export const ErrorCatalogue = {
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },
   HANDOFF_UNKNOWN_AGENT: { status: 404, message: 'No such agent' },
   HANDOFF_AGENT_OFFLINE: { status: 409, message: 'That agent is offline; choose someone online' },
+  HANDOFF_AGENT_AWAY: { status: 409, message: 'That agent is away; choose someone online' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 409,
     message: 'This message id was already used for a different message; nothing was stored or sent. Use a new id for a new message',

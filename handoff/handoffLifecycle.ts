@@ -196,12 +196,15 @@ export class HandoffLifecycle {
 
   /**
    * The agent a chat is handed to (a reassignment or a transfer) must be there to take it: an offline one would be
-   * announced to the customer, then have the chat handed back to the queue by the presence watch moments later. Their
+   * announced to the customer, then have the chat handed back to the queue by the presence watch moments later; an
+   * away one is offered nothing by routing, and a chat pushed to them would wait unanswered after the customer was
+   * told a colleague takes over. Their
    * capacity is checked in the same atomic step as the move (HANDOFF_AT_CAPACITY), with no override.
    */
   private async available(agentId: string): Promise<User> {
     const target = await this.ctx.agent(agentId);
     if (target.presence === 'offline') throw new AppError('HANDOFF_AGENT_OFFLINE', `${target.name} is offline; choose someone online`);
+    if (target.presence === 'away') throw new AppError('HANDOFF_AGENT_AWAY', `${target.name} is away; choose someone online`);
     return target;
   }
 

@@ -1,5 +1,5 @@
 import type { Message } from '../models/records';
-import { promptTemplates, understoodTemplates, yesNoQuestionTemplates } from '../locale/replies';
+import { REPLY_LANGUAGES, promptTemplates, t, understoodTemplates, yesNoQuestionTemplates } from '../locale/replies';
 
 /** One line of the not-understood list: a customer's own request the bot did not understand, with its language. */
 export interface NotUnderstood {
@@ -31,6 +31,9 @@ const EMAIL = /^\S+@\S+\.\S+$/;
 const ORDER_NUMBER = /^#?\s*\d{5,10}$/;
 const RATING = /^[1-5](\s*(\/\s*5|stars?|estrellas?))?$/i;
 const YES_NO = /^(y|n|yes|no|yep|yeah|nope|nah|ok|okay|sure|s[ií]|vale|claro|nada|no gracias|no thanks)[.!]?$/i;
+/** The question after a knowledge-base article (dialogs/faqOfferDialog.ts), and a reply to it that says it did not help. */
+const FAQ_QUESTIONS = REPLY_LANGUAGES.map((l) => t(l, 'faqDidItAnswer'));
+const SAYS_NO = /^(n|no|nope|nah|not really|not at all|para nada|en absoluto)(?=$|[\s,.!?])/iu;
 
 /** Whether the text is itself an answer-shaped reply (an e-mail, an order number, a yes/no, a rating), whatever came before. */
 export function looksLikeAnswer(text: string): boolean {
@@ -83,7 +86,18 @@ export function isRealRequest(message: Message, transcript: readonly Message[]):
   // Answered by the bot's own readers (a name, a language, an opt-out, a file): understood, whatever the model said.
   const reply = transcript.slice(i + 1).find((m) => m.kind === 'message' && m.role !== 'customer');
   if (reply?.role === 'bot' && UNDERSTOOD.some((re) => re.test(reply.text.trim()))) return false;
+  // Answered by an article of the knowledge search ("what are your opening hours": no intent, the article on opening
+  // hours): understood unless the customer then said it did not help, which is what the bot itself counts as not.
+  if (answeredByArticle(transcript.slice(i + 1))) return false;
   return true;
+}
+
+/** Whether the bot's replies before the customer's next message offered an article, and that message did not say no. */
+function answeredByArticle(after: readonly Message[]): boolean {
+  const next = after.findIndex((m) => m.kind === 'message' && m.role === 'customer');
+  const replies = (next < 0 ? after : after.slice(0, next)).filter((m) => m.kind === 'message' && m.role === 'bot');
+  if (!replies.some((m) => FAQ_QUESTIONS.some((q) => m.text.trim().startsWith(q)))) return false;
+  return next < 0 || !SAYS_NO.test(after[next].text.trim());
 }
 
 /**

@@ -124,6 +124,8 @@ const STRINGS = {
   handoffRate: { en: 'Handed off', es: 'Traspasadas' },
   avgRating: { en: 'Average rating', es: 'Valoración media' },
   ratings: { en: 'ratings', es: 'valoraciones' },
+  oneRating: { en: '1 rating', es: '1 valoración' },
+  nRatings: { en: '{n} ratings', es: '{n} valoraciones' },
   waitTime: { en: 'Waiting time', es: 'Tiempo de espera' },
   firstResponse: { en: 'First response', es: 'Primera respuesta' },
   handlingTime: { en: 'Handling time', es: 'Tiempo de atención' },
@@ -370,6 +372,10 @@ const STRINGS = {
   err_HANDOFF_AGENT_OFFLINE: {
     en: 'That colleague is offline, so the chat stays where it is. Choose someone online.',
     es: 'Ese colega está desconectado, así que el chat sigue donde estaba. Elige a alguien conectado.',
+  },
+  err_HANDOFF_AGENT_AWAY: {
+    en: 'That colleague is away, so the chat stays where it is. Choose someone online.',
+    es: 'Ese colega está ausente, así que el chat sigue donde estaba. Elige a alguien conectado.',
   },
   err_HANDOFF_DELIVERY_FAILED: {
     en: 'The message was saved but the customer’s channel did not accept it. Use Retry on the message.',

@@ -46,7 +46,7 @@ function accept(): void {
   if (first) void claim(first.id);
 }
 
-/** Alt+key works anywhere, also while typing; the single letters only outside text fields. */
+/** Alt+key works anywhere, also while typing (unless it types a character there); the single letters only outside text fields. */
 export function installShortcuts(): () => void {
   const onKey = (e: KeyboardEvent) => {
     if (!me.value || e.ctrlKey || e.metaKey) return;
@@ -55,8 +55,12 @@ export function installShortcuts(): () => void {
       return;
     }
     if (page.value !== 'chats') return;
-    const alt = e.altKey && !e.shiftKey;
-    const plain = !e.altKey && !editing(e.target);
+    const inField = editing(e.target);
+    // In a text field, an Alt+letter that types something is the agent's text (macOS Option+N starts the "ñ"), never a shortcut.
+    const typesText =
+      inField && e.code.startsWith('Key') && (e.key === 'Dead' || (e.key.length === 1 && e.key.toLowerCase() !== e.code.slice(3).toLowerCase()));
+    const alt = e.altKey && !e.shiftKey && !typesText;
+    const plain = !e.altKey && !inField;
     const act = (fn: () => void) => {
       e.preventDefault();
       fn();

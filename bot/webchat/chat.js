@@ -24,7 +24,13 @@
     const res = await fetch('/v3/directline/tokens/refresh', { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
     const refreshed = res.ok ? await res.json() : null;
     // The settings (longest message, refusal sentences) are the server's current ones, not those of the first visit.
-    session = refreshed ? { ...session, token: refreshed.token, settings: refreshed.settings || session.settings } : null;
+    // Refused as already refreshed: another tab of this session may have stored the token that refresh answered.
+    const stored = refreshed ? null : JSON.parse(localStorage.getItem(KEY) || 'null');
+    session = refreshed
+      ? { ...session, token: refreshed.token, settings: refreshed.settings || session.settings }
+      : stored && stored.token !== session.token
+        ? stored
+        : null;
   }
   const es = (navigator.language || '').toLowerCase().startsWith('es');
   if (!session) {

@@ -111,6 +111,8 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     expect(axes['chart-sentiment'].yTicks.split('|').sort()).toEqual(['+0.5', '+1 positive', '0 neutral', '−0.5', '−1 negative'].sort());
     expect(Number(await page.textContent('#k-total .value'))).toBeGreaterThanOrEqual(1);
     expect(await page.textContent('#k-rating .value')).toBe('4.00');
+    // One rating is one, not "1 ratings" (wave 24).
+    expect(await page.textContent('#k-rating .meta')).toBe('1 rating');
     await page.screenshot({ path: artifact('supervisor-dashboard.png'), fullPage: true });
 
     // The not-understood message, added to an intent with one click.

@@ -76,15 +76,52 @@ describe('T30 a refresh retires the web chat token it replaced', () => {
     }
   });
 
-  test('a second refresh with the same token does not extend its grace', async () => {
+  test('a second refresh with the same token is refused and does not extend its grace', async () => {
     const v = await session(s.url);
     expect((await call(s.url, `${dl}/tokens/refresh`, v.token)).status).toBe(200);
     skew = 20_000;
     try {
-      // Two tabs of one session refreshing the same stored token: both get a new one, the grace is still the first.
-      expect((await call(s.url, `${dl}/tokens/refresh`, v.token)).status).toBe(200);
+      // Within the grace, a retired token mints nothing (wave 24: it answered 200 with a token that outlived it).
+      const again = await call(s.url, `${dl}/tokens/refresh`, v.token);
+      expect([again.status, again.body.error?.code, again.body.token]).toEqual([401, 'WEBCHAT_TOKEN_RETIRED', undefined]);
       skew = 31_000;
       expect((await call(s.url, `${dl}/conversations/${v.conversationId}/activities`, v.token)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
+    } finally {
+      skew = 0;
+    }
+  });
+
+  test('two refreshes with one token at the same moment: one mints a token, the other is refused', async () => {
+    const v = await session(s.url);
+    const both = await Promise.all([1, 2, 3].map(() => call(s.url, `${dl}/tokens/refresh`, v.token)));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+    expect(both.filter((r) => r.status === 401).map((r) => r.body.error?.code)).toEqual(['WEBCHAT_TOKEN_RETIRED', 'WEBCHAT_TOKEN_RETIRED']);
+  });
+
+  test('a conversation start or resume with a retired token answers that token, no new one, and a stream that ends with the grace', async () => {
+    const v = await session(s.url);
+    const activities = `${dl}/conversations/${v.conversationId}/activities`;
+    const refreshedAt = Date.now();
+    expect((await call(s.url, `${dl}/tokens/refresh`, v.token)).status).toBe(200);
+    const graceEnd = Date.now() + 30_000;
+    skew = 10_000;
+    try {
+      const minted: string[] = [];
+      for (const p of [`${dl}/conversations/${v.conversationId}?watermark=1`, `${dl}/conversations`]) {
+        const r = (await call(s.url, p, v.token)) as Answer & { body: { expires_in?: number; streamUrl?: string } };
+        // Reads may finish within the grace: the resume answers, with the very token presented and the grace left.
+        expect([p, r.status, r.body.token === v.token]).toEqual([p, 200, true]);
+        expect(r.body.expires_in).toBeLessThanOrEqual(20);
+        // The stream it may open lasts no longer than the grace (its token says until when, in seconds).
+        expect(r.body.streamUrl).toMatch(/^ws:/);
+        const claims = JSON.parse(Buffer.from(new URL(r.body.streamUrl!).searchParams.get('t')!.split('.')[0], 'base64url').toString()) as { until: number };
+        expect(claims.until * 1000).toBeGreaterThanOrEqual(refreshedAt + 29_000);
+        expect(claims.until * 1000).toBeLessThanOrEqual(graceEnd);
+        if (r.body.token) minted.push(r.body.token);
+      }
+      skew = 31_000;
+      // Nothing it answered works past the grace.
+      for (const t of minted) expect((await call(s.url, activities, t)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
     } finally {
       skew = 0;
     }
@@ -110,5 +147,12 @@ describe('T30 a retired web chat token is refused on every instance (REDIS_URL)'
     expect(onB.status).toBe(200);
     expect((await call(a.url, activities, onA.body.token!)).body.error?.code).toBe('WEBCHAT_TOKEN_RETIRED');
     expect((await call(a.url, activities, onB.body.token!)).status).toBe(200);
+  });
+
+  test('refreshes with one token at the same moment on both instances: exactly one mints a token', async () => {
+    const v = await session(a.url);
+    const all = await Promise.all([a, b, a, b].map((x) => call(x.url, `${dl}/tokens/refresh`, v.token)));
+    expect(all.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(all.filter((r) => r.status !== 200).map((r) => [r.status, r.body.error?.code])).toEqual(Array(3).fill([401, 'WEBCHAT_TOKEN_RETIRED']));
   });
 });

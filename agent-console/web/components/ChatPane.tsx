@@ -238,8 +238,8 @@ function TransferMenu({ c, reassigning = false }: { c: ConversationView; reassig
             <select id={ids.target} value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
               <option value="">{reassigning ? tr('reassignTo') : tr('transferTo')}</option>
               {colleagues.map((a) => (
-                // The server refuses an offline or full agent (HANDOFF_AGENT_OFFLINE, HANDOFF_AT_CAPACITY): shown, not choosable.
-                <option key={a.id} value={`agent:${a.id}`} data-presence={a.presence} disabled={a.presence === 'offline' || a.activeChats >= a.capacity}>
+                // The server refuses an offline, away or full agent (HANDOFF_AGENT_OFFLINE, HANDOFF_AGENT_AWAY, HANDOFF_AT_CAPACITY): shown, not choosable.
+                <option key={a.id} value={`agent:${a.id}`} data-presence={a.presence} disabled={a.presence !== 'online' || a.activeChats >= a.capacity}>
                   {`${a.name} · ${tr(a.presence)} · ${a.activeChats}/${a.capacity}${a.activeChats >= a.capacity ? ` (${tr('atCapacity')})` : ''}`}
                 </option>
               ))}

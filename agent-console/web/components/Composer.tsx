@@ -1,5 +1,5 @@
 import { textLength } from '../../../models/textLength';
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../server/protocol';
 import { CANNED, type Canned } from '../canned';
 import { formatNumber, locale, tr } from '../i18n';
@@ -39,10 +39,19 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
     // Only what was sent is cleared: text typed while the request ran stays.
     if (ok && draft.reply.value === body) draft.reply.value = '';
   }
+  /** The field to focus once it is shown: a hidden textarea takes no focus, and the tab keeps it meanwhile. */
+  const focusNext = useRef<'reply' | 'note' | undefined>(undefined);
+  useLayoutEffect(() => {
+    const m = focusNext.current;
+    focusNext.current = undefined;
+    if (m) (m === 'note' ? note : reply).current?.focus();
+  });
   function setMode(m: 'reply' | 'note'): void {
-    draft.mode.value = m;
     setMenu(undefined);
-    (m === 'note' ? note : reply).current?.focus();
+    // Focus goes to the field before the next key: typed on the tab, "n" was the note shortcut and was lost.
+    if (mode === m) return void (m === 'note' ? note : reply).current?.focus();
+    focusNext.current = m;
+    draft.mode.value = m;
   }
 
   return (

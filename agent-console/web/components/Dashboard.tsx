@@ -3,7 +3,7 @@ import type { ConversationStats, Percentiles } from '../../../store/store';
 import { decimal, duration, isolate } from '../format';
 import type { CorpusAddition as Addition } from '../../../models/records';
 import type { CorpusCatalogue as Catalogue, CorpusResponse, ModelStatus } from '../wire';
-import { tr, type Key } from '../i18n';
+import { formatNumber, tr, type Key } from '../i18n';
 import { saveServiceLevels, settings } from '../state';
 import { call } from './reviewShared';
 import { Charts } from './DashboardCharts';
@@ -86,7 +86,7 @@ function Figures({ s }: { s: ConversationStats }) {
         {tile('k-total', 'conversationsTotal', String(s.total))}
         {tile('k-containment', 'containment', pct(s.botOnly), tr('containmentHint'))}
         {tile('k-handoff', 'handoffRate', pct(s.total - s.botOnly))}
-        {tile('k-rating', 'avgRating', avgRating, `${rated} ${tr('ratings')}`)}
+        {tile('k-rating', 'avgRating', avgRating, rated === 1 ? tr('oneRating') : tr('nRatings', { n: formatNumber(rated) }))}
         {tile('k-wait', 'waitTime', times(s.times.waiting), 'p50 / p90')}
         {tile('k-first', 'firstResponse', times(s.times.firstResponse), 'p50 / p90')}
         {tile('k-handling', 'handlingTime', times(s.times.handling), 'p50 / p90')}

@@ -15,6 +15,7 @@ import {
   resent,
   sending,
   draftOf,
+  forgetDraft,
   agentName,
   upsert,
   setIn,
@@ -74,6 +75,7 @@ async function lifecycle(event: 'conversation:return' | 'conversation:close', co
     batch(() => {
       upsert([data.conversation]);
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
+      forgetDraft(conversationId);
     });
 }
 export const returnToBot = (id: string) => lifecycle('conversation:return', id);
@@ -89,6 +91,7 @@ export async function transfer(conversationId: string, target: string): Promise<
     upsert([data.conversation]);
     mineIds.value = mineIds.value.filter((x) => x !== conversationId);
     draftOf(conversationId).transferNote.value = '';
+    forgetDraft(conversationId);
   });
   return true;
 }

@@ -1,5 +1,5 @@
 import { textLength } from '../../../models/textLength';
-import { batch, computed, signal, type Signal } from '@preact/signals';
+import { batch, computed, effect, signal, type Signal } from '@preact/signals';
 import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
 import type { Conversation, Customer, Message } from '../../../models/records';
 import type { InboxSettings } from '../../server/inboxProtocol';
@@ -7,6 +7,7 @@ import type { ChatViewer } from '../../server/liveProtocol';
 import type { AgentView, ConversationView, QueueLeaveReason } from '../../server/protocol';
 import { errorText, formatNumber, tr } from '../i18n';
 import { customerLabel, nameKey } from '../format';
+import { forgetAllDrafts, forgetDrafts, loadDrafts, saveDraft } from '../draftStore';
 import { request, type ConsoleSocket, type Data, type EmitName, type EmitPayload, type Result, type WireError } from '../wire';
 
 /**
@@ -118,10 +119,97 @@ export interface Draft {
   profileNote: Signal<string>;
 }
 const drafts = new Map<string, Draft>();
+/** Each draft's subscription that keeps it in the browser (draftStore.ts). */
+const keeping = new Map<string, () => void>();
 export function draftOf(conversationId: string): Draft {
   let d = drafts.get(conversationId);
-  if (!d) drafts.set(conversationId, (d = { reply: signal(''), note: signal(''), mode: signal('reply'), transferNote: signal(''), profileNote: signal('') }));
+  if (!d) {
+    const made: Draft = { reply: signal(''), note: signal(''), mode: signal('reply'), transferNote: signal(''), profileNote: signal('') };
+    drafts.set(conversationId, (d = made));
+    keeping.set(
+      conversationId,
+      effect(() => {
+        void made.reply.value;
+        void made.note.value;
+        scheduleKeep(conversationId);
+      }),
+    );
+  }
   return d;
+}
+
+/**
+ * Reply and note drafts survive a reload or a crashed tab: kept in this browser under the signed-in user
+ * (draftStore.ts), written 300 ms after the last keystroke and when the page goes away; forgotten when sent, when
+ * the chat is closed or no longer this user's, and on sign-out.
+ */
+let keptFor: string | undefined;
+const toKeep = new Set<string>();
+let keepTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleKeep(conversationId: string): void {
+  if (!keptFor) return;
+  toKeep.add(conversationId);
+  keepTimer ??= setTimeout(keepDrafts, 300);
+}
+/** Writes what changed since the last write. */
+export function keepDrafts(): void {
+  clearTimeout(keepTimer);
+  keepTimer = undefined;
+  const user = keptFor;
+  if (user) {
+    const mine = new Set(mineIds.peek());
+    for (const id of toKeep) {
+      const d = drafts.get(id);
+      if (!d) continue;
+      const own = mine.has(id);
+      // An agent writes only in their own chats: the read-only text of one they lost is not kept for later.
+      if (!own && !isLead.peek()) forgetDrafts(localStorage, user, [id]);
+      else saveDraft(localStorage, user, id, { reply: d.reply.peek(), note: d.note.peek(), own });
+    }
+  }
+  toKeep.clear();
+}
+addEventListener('pagehide', keepDrafts);
+
+/**
+ * After each (re)connect, with this user's chats: their kept drafts come back (into empty boxes only), and those of
+ * chats that stopped being theirs meanwhile are forgotten.
+ */
+export function restoreDrafts(userId: string, mine: readonly string[]): void {
+  // Another user's drafts never stay in this tab (signing out drops them already; this is the second lock).
+  if (keptFor && keptFor !== userId) dropDrafts(false);
+  const stored = loadDrafts(localStorage, userId);
+  const held = new Set(mine);
+  const gone = [...stored].filter(([id, d]) => d.own && !held.has(id)).map(([id]) => id);
+  forgetDrafts(localStorage, userId, gone);
+  keptFor = userId;
+  batch(() => {
+    for (const [id, kept] of stored) {
+      if (gone.includes(id)) continue;
+      const d = draftOf(id);
+      if (!d.reply.peek()) d.reply.value = kept.reply;
+      if (!d.note.peek()) d.note.value = kept.note;
+      if (!kept.reply.trim() && kept.note.trim()) d.mode.value = 'note';
+    }
+  });
+}
+
+/** A chat closed, transferred or taken from this user: its kept draft goes (the read-only box still shows it). */
+export function forgetDraft(conversationId: string): void {
+  toKeep.delete(conversationId);
+  if (keptFor) forgetDrafts(localStorage, keptFor, [conversationId]);
+}
+
+/** Signing out: every draft leaves this tab, and (`forget`) this browser's storage. */
+export function dropDrafts(forget: boolean): void {
+  clearTimeout(keepTimer);
+  keepTimer = undefined;
+  toKeep.clear();
+  if (forget && keptFor) forgetAllDrafts(localStorage, keptFor);
+  keptFor = undefined;
+  keeping.forEach((stop) => stop());
+  keeping.clear();
+  drafts.clear();
 }
 
 export const isLead = computed(() => me.value !== undefined && me.value.role !== 'agent');

@@ -39,6 +39,9 @@ import {
   act,
   loadChat,
   setSocket,
+  restoreDrafts,
+  forgetDraft,
+  dropDrafts,
 } from './core';
 import { unreadTotal, claiming, onQueueDelta, setQueue, refreshAll } from './inbox';
 import { resetViewing } from './chat';
@@ -76,7 +79,8 @@ async function connect(): Promise<void> {
   s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     if (err.data?.code?.startsWith('AUTH_')) signOutLocal(err.data.code);
   });
-  s.on('session:ended', ({ code }) => signOutLocal(code));
+  // Revoked (signed out elsewhere, a new password, the account disabled): as a sign-out, the kept drafts go too.
+  s.on('session:ended', ({ code }) => signOutLocal(code, true));
   // A server that is shutting down disconnects on purpose; Socket.IO does not retry that by itself, so we do (another instance answers).
   s.on('server:shutdown', () => void s.once('disconnect', () => setTimeout(() => s.connect(), 500 + Math.random() * 1500)));
   s.on('queue:changed', (delta) => onQueueDelta(delta));
@@ -113,6 +117,7 @@ async function connect(): Promise<void> {
       setIn(viewers, conversationId, undefined);
       setIn(colleagueTyping, conversationId, undefined);
       mineIds.value = mineIds.value.filter((id) => id !== conversationId);
+      forgetDraft(conversationId);
       setIn(released, conversationId, reason);
       // Who holds it now is not ours to know (unless we may read it): the chat is simply no longer mine.
       const c = conversations.value.get(conversationId);
@@ -168,6 +173,7 @@ async function onConnected(): Promise<void> {
       upsert(q.data.mine);
       mineIds.value = q.data.mine.map((c) => c.id);
       setQueue(q.data);
+      restoreDrafts(me.value!.id, mineIds.value);
     });
     for (const c of q.data.mine) messagesOf(c.id);
   }
@@ -185,8 +191,14 @@ async function onConnected(): Promise<void> {
   askNotificationPermission();
 }
 
-export function signOutLocal(code: string): void {
+/**
+ * Leaves the console. Drafts leave the tab always (the next person signing in here must not see them); `forget`
+ * (a sign-out, a revoked session) removes them from the browser too; an expired session keeps them for the same
+ * user's next sign-in (they are kept under that user, so nobody else reads them), until they age out.
+ */
+export function signOutLocal(code: string, forget = false): void {
   setSocket(undefined)?.disconnect();
+  dropDrafts(forget);
   batch(() => {
     token.value = '';
     me.value = undefined;
@@ -200,7 +212,7 @@ export function signOutLocal(code: string): void {
 
 export async function signOut(): Promise<void> {
   await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token.value}` } }).catch(() => undefined);
-  signOutLocal('');
+  signOutLocal('', true);
 }
 
 export function setPresence(p: 'online' | 'away' | 'offline'): void {
