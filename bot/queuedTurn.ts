@@ -15,6 +15,8 @@ import { endTurn } from './replySending';
 import type { SupportBotDeps } from './turnIntake';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+/** Beside an opt-out, nothing to answer: small talk, or news and offers again. */
+const NOTHING_BESIDE = new Set(['greeting', 'goodbye', 'thanks', 'help', 'consent.change', 'newsletter.subscribe']);
 
 /**
  * Queued, or waiting for a team that is away: the bot keeps answering what it can, reminds the customer that their
@@ -66,6 +68,9 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
     const rest = besideOptOut(text);
     if (!rest) return remindQueued(d, context, conversation, profile, false);
     await readRest(rest);
+    // "unsubscribe me, thank you so much": nothing else to act on (as in mainDialog's withdrawAndMore).
+    const other = d.mainDialog.decision(recognition);
+    if (other.kind === 'answer' && NOTHING_BESIDE.has(other.intent)) return remindQueued(d, context, conversation, profile, false);
   }
   // "I don't want an agent, just tell me your opening hours" names a person only to refuse one: never a request again.
   // Withdrawing is said in so many words (above); here the place is kept, what else it asks is answered, and the

@@ -97,6 +97,28 @@ describe('a question about the contact on file', () => {
   });
 });
 
+describe('the contact on file, to a customer vouched for', () => {
+  test.each([
+    ['en-US', "what's my email on file?", 'ana.onfile@example.com', /The e-mail address we have for you: a•••@example\.com\./],
+    ['es-ES', '¿cuál es mi correo registrado?', 'alba.onfile@example.com', /El correo electrónico que tenemos para ti: a•••@example\.com\./],
+  ])('%s: "%s" shows only the verified one, masked, and changes nothing', async (locale, line, email, shown) => {
+    const chat = new Chat(ctx.running, { serviceUrl: ctx.channel.url, locale });
+    await chat.say(locale === 'en-US' ? 'hello' : 'hola');
+    const c = await chat.customer();
+    const at = new Date().toISOString();
+    await ctx.running.app.services.profiles.update(c.id, () => ({
+      contacts: [
+        { type: 'email', value: email, verified: true, source: 'signed_token', addedAt: at },
+        { type: 'email', value: `typed.${email}`, verified: false, source: 'chat', addedAt: at },
+      ],
+    }));
+    const turn = await chat.say(line);
+    expect(turn.replies).toEqual([expect.stringMatching(shown)]);
+    expect(said(turn)).not.toMatch(/onfile|typed/);
+    expect((await chat.customer()).contacts).toHaveLength(2);
+  });
+});
+
 const Q = { en: 'I want to talk to a human', es: 'quiero hablar con una persona' };
 
 describe('two-part messages while queued', () => {
@@ -112,6 +134,19 @@ describe('two-part messages while queued', () => {
     expect(said(turn)).toMatch(other);
     expect((await chat.customer()).consent.filter((c) => c.purpose === 'marketing').at(-1)?.granted).toBe(false);
     expect((await chat.conversation()).state).toBe('queued');
+  });
+
+  test.each([
+    ['en-US', 'unsubscribe me please, thank you so much'],
+    ['es-ES', 'dadme de baja de las ofertas, muchas gracias'],
+  ])('%s: "%s": the opt-out and the reminder, nothing more to answer', async (locale, line) => {
+    const chat = new Chat(ctx.running, { serviceUrl: ctx.channel.url, locale });
+    await chat.say(locale === 'en-US' ? Q.en : Q.es);
+    const turn = await chat.say(line);
+    expect(turn.replies).toEqual([
+      expect.stringMatching(locale === 'en-US' ? /^Done: you will not receive offers/ : /^Hecho: ya no recibirás ofertas/),
+      expect.stringMatching(locale === 'en-US' ? /^Your request for a person stands/ : /^Tu solicitud de hablar con una persona sigue en pie/),
+    ]);
   });
 
   test.each([
