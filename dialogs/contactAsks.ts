@@ -12,10 +12,10 @@ const CALL_BACK = phrase(
   [
     // "call me" only with what says when or how: "call me Maria" is a name (givenName.ts reads it first).
     `(?:call|ring|phone) (?:me|us)(?: back)?(?= *(?:$|[?!.,]|back|later|tomorrow|today|tonight|now|asap|soon|again|at|on|in|when|this|please|pls|instead|\\+?\\d[\\d\\s().-]{5,}\\d))`,
-    `(?:can|could|will|would|pls|please)(?: (?:you|u|someone|somebody|anyone|your team|an agent|a person|one of you))?(?: please)? (?:call|ring|phone) me`,
+    `(?:can|could|will|would|pls|please)(?: (?:you|u|someone|somebody|anyone|your team|an agent|a person|one of you))?(?: please)? (?:call|ring|phone) me(?! (?:by|mr|mrs|ms|miss|dr|sir|madam|something|anything|that)(?![${L}]))`,
     `give me a (?:call|ring|phone call)|(?:get|have|ask) (?:someone|somebody|an agent|a person|your team) (?:to )?call me`,
     `call ?back|callback|(?:a|by) phone call|(?:i want|i'd like|i would like|i need) (?:a|to get a) call`,
-    `(?:me )?(?:puedes|pod[eé]is|pueden|puede|podr[ií]as|podr[ií]ais|podr[ií]an|podr[ií]a) llamar(?:me)?|llamarme`,
+    `(?:me (?:puedes|pod[eé]is|pueden|puede|podr[ií]as|podr[ií]ais|podr[ií]an|podr[ií]a) llamar|llamarme)(?! (?:por mi nombre|de usted|de t[uú]|se[ñn]or|se[ñn]ora|don|do[ñn]a)(?![${L}]))`,
     `(?:ll[aá]ma(?:me|dme)|ll[aá]me(?:me|nme))(?= *(?:$|[?!.,]|m[aá]s tarde|luego|ma[ñn]ana|despu[eé]s|ahora|por favor|al|a las|a este|esta|este|en|otra vez|\\+?\\d[\\d\\s().-]{5,}\\d))`,
     `me (?:llam[aá]is|llamas|llaman|llamar[aá]s|llamar[eé]is|llamar[aá]n|llamar[ií]ais)|que (?:alguien )?me llame(?:n|is)?|devolver(?:me)? la llamada|devolv[eé]is la llamada|devolvedme la llamada|una llamada|llamada telef[oó]nica`,
   ].join('|'),
