@@ -1,7 +1,9 @@
 import { ActivityTypes, MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
 import { givenName } from '../dialogs/givenName';
 import { takeName } from '../dialogs/takeName';
-import { findHumanRequest, isWithdrawRequest } from '../dialogs/humanRequest';
+import { findHumanRequest, isWithdrawRequest, refusesPerson } from '../dialogs/humanRequest';
+import { besideOptOut } from '../dialogs/marketingQuestion';
+import { besideWithdrawal } from '../dialogs/queuedParts';
 import { turnInfo } from '../dialogs/turnInfo';
 import { asksAboutWait } from '../dialogs/waitQuestion';
 import { refusesContact } from '../dialogs/contactRefusal';
@@ -13,6 +15,8 @@ import { endTurn } from './replySending';
 import type { SupportBotDeps } from './turnIntake';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+/** Beside an opt-out, nothing to answer: small talk, or news and offers again. */
+const NOTHING_BESIDE = new Set(['greeting', 'goodbye', 'thanks', 'help', 'consent.change', 'newsletter.subscribe']);
 
 /**
  * Queued, or waiting for a team that is away: the bot keeps answering what it can, reminds the customer that their
@@ -22,23 +26,10 @@ const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 export async function whileQueued(d: SupportBotDeps, context: TurnContext, queued: Conversation, profile: Customer): Promise<void> {
   // The customer wrote: here (a chat marked gone resumes its place: handoff/customerAway.ts).
   const conversation = (await d.handoff.customerSeen(queued.id)) ?? queued;
-  const { recognition, language } = turnInfo(context);
-  const text = recognition.text;
-  if (isWithdrawRequest(text)) {
-    // The one place this bot changes a queued conversation's state (through the handoff service): back to the bot.
-    const back = await d.handoff.withdraw(conversation.id);
-    if (back) {
-      await d.mainDialog.cancelAll(context);
-      await d.failures.set(context, 0);
-      await context.sendActivity(t(language, 'withdrawn'));
-      return endTurn(d, context, back);
-    }
-  }
-  if (optsOut(recognition)) {
-    // "Unsubscribe me" while waiting: honoured at once, whatever question was pending.
-    await honourOptOut(d, context, conversation, profile, language);
-    return remindQueued(d, context, conversation, profile, false);
-  }
+  const info = turnInfo(context);
+  const { language } = info;
+  let recognition = info.recognition;
+  let text = recognition.text;
   // Web Chat shows only the latest message's buttons: a question the dialogs ask this turn keeps its buttons on the
   // reminder that follows it.
   let asked: CardAction[] = [];
@@ -46,6 +37,46 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
     for (const a of activities) if (a.type === ActivityTypes.Message) asked = a.suggestedActions?.actions ?? [];
     return next();
   });
+  /** The rest of a two-part message, read from here on as a message of its own. */
+  const readRest = async (rest: string) => {
+    recognition = await d.recognizer.recognize(rest, { language });
+    info.recognition = recognition;
+    text = rest;
+  };
+  if (isWithdrawRequest(text)) {
+    // The one place this bot changes a queued conversation's state (through the handoff service): back to the bot.
+    const back = await d.handoff.withdraw(conversation.id);
+    if (back) {
+      await d.mainDialog.cancelAll(context);
+      await d.failures.set(context, 0);
+      // "actually I don't need a person, just tell me your opening hours": withdrawn, as said in so many words (and
+      // the customer told so), and what else it asks is answered instead of dropped.
+      const rest = besideWithdrawal(text);
+      await context.sendActivity(t(language, rest ? 'withdrawnAndMore' : 'withdrawn'));
+      if (rest) {
+        await readRest(rest);
+        const outcome = await d.mainDialog.run(context);
+        if (outcome.kind === 'not_understood') await context.sendActivity(t(language, 'notUnderstood'));
+      }
+      return endTurn(d, context, back);
+    }
+  }
+  if (optsOut(recognition)) {
+    // "Unsubscribe me" while waiting: honoured at once, whatever question was pending, as alone; what else the message
+    // asks ("…, and where is order 67890?") is then read on its own below (it was once dropped).
+    await honourOptOut(d, context, conversation, profile, language);
+    const rest = besideOptOut(text);
+    if (!rest) return remindQueued(d, context, conversation, profile, false);
+    await readRest(rest);
+    // "unsubscribe me, thank you so much": nothing else to act on (as in mainDialog's withdrawAndMore).
+    const other = d.mainDialog.decision(recognition);
+    if (other.kind === 'answer' && NOTHING_BESIDE.has(other.intent)) return remindQueued(d, context, conversation, profile, false);
+  }
+  // "I don't want an agent, just tell me your opening hours" names a person only to refuse one: never a request again.
+  // Withdrawing is said in so many words (above); here the place is kept, what else it asks is answered, and the
+  // customer is told the place was kept and how to give it up.
+  const refusal = refusesPerson(text);
+  if (refusal?.rest) await readRest(refusal.rest);
   const memory = await d.mainDialog.memory.get(context, {});
   const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
   const replyEmail = memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email);
@@ -66,16 +97,19 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
   const decision = d.mainDialog.decision(recognition);
   // "call me Alex Agente", "I'm Alex Agente": a name (refused by the router), not a request for a person again.
   const named = givenName(text);
-  const askedAgain = !!findHumanRequest(named ? named.rest : text) || (decision.kind === 'answer' && decision.intent === 'human.request' && !named);
+  const askedAgain =
+    !refusal && (!!findHumanRequest(named ? named.rest : text) || (decision.kind === 'answer' && decision.intent === 'human.request' && !named));
   // "hello? still there?" while waiting wants to know the request stands (the reminder below), not a fresh welcome;
   // "hi, I'm Ana" gives a name to take.
   const greets = decision.kind === 'answer' && decision.intent === 'greeting' && !dialogAsks && !named;
   // "soy Ana, quiero hablar con una persona" while queued: the name is taken, the request already stands.
   if (askedAgain && named) await takeName(context, d.profiles, named);
-  if (!askedAgain && !greets) {
+  if (refusal && !refusal.rest) await context.sendActivity(t(language, 'refusedPersonKept'));
+  else if (!askedAgain && !greets) {
     const outcome = await d.mainDialog.run(context);
     // Already queued: a dialog's own handoff (a confirmed account deletion) keeps that place in the queue.
     if (outcome.kind === 'not_understood') await context.sendActivity(t(turnInfo(context).language, 'waitingNotUnderstood'));
+    if (refusal) await context.sendActivity(t(language, 'refusedPersonKept'));
   }
   if (replyEmail && dialogAsks) {
     // It was also the address we asked to answer to.

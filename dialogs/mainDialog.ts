@@ -1,4 +1,4 @@
-import type { ConversationState as BotConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { MessageFactory, type ConversationState as BotConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { intentLabel } from '../locale/intentLabels';
 import { t } from '../locale/replies';
@@ -24,6 +24,9 @@ import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { answerUnasked, unaskedChange } from './unaskedChange';
 import { givenName } from './givenName';
+import { asksCallBack, asksContactOnFile, continuesContactChange, type ContactKind } from './contactAsks';
+import { letterlessName } from './letterlessName';
+import { maskContact } from '../profile/identityResolution';
 import { asksMarketingFrequency, besideOptOut } from './marketingQuestion';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
@@ -198,12 +201,27 @@ export class MainDialog {
     }
     // "call me Maria": a name to keep (or refuse), never an intent; the request beside it is read on its own.
     const named = givenName(r.text);
+    // "can you call me later?" (once "Did you mean: Say goodbye"): what the bot and the team can do instead.
+    if (!named && asksCallBack(r.text)) return this.answerCallBack(context);
     if (named) {
       const rest = await takeName(context, this.d.services.profiles, named);
       if (!rest) return { kind: 'answered' };
       info.recognition = await this.d.recognizer.recognize(rest, { language });
       return this.route(context);
     }
+    // "call me =1+1": a name all the same (once the opening hours, by "call"), refused: a name needs letters.
+    const letterless = letterlessName(r.text);
+    if (letterless) {
+      await context.sendActivity(t(language, 'nameNoLetters', { name: letterless.name }));
+      if (!letterless.rest) return { kind: 'answered' };
+      info.recognition = await this.d.recognizer.recognize(letterless.rest, { language });
+      return this.route(context);
+    }
+    // "what's my email on file?" asks what is kept, and changes nothing (it once asked for the new address).
+    const onFile = asksContactOnFile(r.text);
+    if (onFile) return this.answerContactOnFile(context, onFile);
+    // "and my phone to +44 7700 900123" after a change: another change, through its flow and its yes (never saved here).
+    if (continuesContactChange(r.text)) return this.runIntent(context, 'contact.change');
     // An e-mail address alone, unasked (first message, or typed at a "Did you mean"): no intent, and the FAQ search
     // once offered "Create an account". Thank them and offer to keep it as a contact, stored only after a yes.
     if (onlyEmail(r.text)) {
@@ -268,6 +286,35 @@ export class MainDialog {
     if (options.length === 0 || options.some((i) => CONSENT_INTENTS.has(i) || SMALL_TALK.has(i))) return outcome;
     info.recognition = other;
     return this.route(context);
+  }
+
+  /** No phone calls from this chat: a person here, or the contact options (the knowledge file's), as it stands. */
+  private async answerCallBack(context: TurnContext): Promise<RouteOutcome> {
+    const { language } = turnInfo(context);
+    const contact = this.d.knowledge.answer('kb.contact', language);
+    const text = [t(language, 'callBackNone'), contact].filter(Boolean).join(' ');
+    await context.sendActivity(MessageFactory.suggestedActions([t(language, 'talkToPerson')], text));
+    return { kind: 'answered' };
+  }
+
+  /**
+   * The contact on file, asked about. Shown only in the masked form the product already shows ("a•••@example.com",
+   * "•••123"), and only when verified: vouched for by the channel or the website's signed token, or proven with a
+   * one-time code, the same proof that lets this customer change an order. A detail typed in a chat is anyone's
+   * word, and an unverified chat may not be its owner: then nothing is shown, only what can be done (a new one saved
+   * after a yes, or a person), as buttons.
+   */
+  private async answerContactOnFile(context: TurnContext, kind: ContactKind): Promise<RouteOutcome> {
+    const { language, customer } = turnInfo(context);
+    const shown = customer.contacts.filter((c) => c.verified && (kind === 'any' || c.type === kind)).map((c) => maskContact(c.value));
+    const change = intentLabel('contact.change', language);
+    if (shown.length === 0) {
+      await context.sendActivity(MessageFactory.suggestedActions([change, t(language, 'talkToPerson')], t(language, 'contactOnFileHidden')));
+      return { kind: 'answered' };
+    }
+    const kindName = t(language, kind === 'email' ? 'contactKindEmail' : kind === 'phone' ? 'contactKindPhone' : 'contactKindAny');
+    await context.sendActivity(MessageFactory.suggestedActions([change], t(language, 'contactOnFileShown', { kind: kindName, contacts: shown.join(', ') })));
+    return { kind: 'answered' };
   }
 
   /** Acts on an intent the bot is sure of (or the customer picked). */

@@ -551,6 +551,32 @@ const REPLIES = {
   help_return: { en: 'Return an item', es: 'Devolver un artículo' },
   help_password: { en: 'Reset my password', es: 'Restablecer mi contraseña' },
   help_invoice: { en: 'Get an invoice', es: 'Obtener una factura' },
+  // bot25: calls, names without letters, the contact on file, messages with two parts while queued.
+  callBackNone: {
+    en: 'I cannot phone you, and our team does not call back from this chat. A person from our team can go on with you right here in the chat, or you can write to us.',
+    es: 'No puedo llamarte por teléfono, y nuestro equipo no devuelve llamadas desde este chat. Una persona de nuestro equipo puede seguir contigo aquí mismo, en el chat, o puedes escribirnos.',
+  },
+  nameNoLetters: {
+    en: 'Sorry, I cannot use "{name}" as your name: a name needs letters. Tell me another one ("call me …"), or just carry on.',
+    es: 'Lo siento, no puedo usar "{name}" como tu nombre: un nombre necesita letras. Dime otro ("llámame …") o sigue sin más.',
+  },
+  contactOnFileShown: {
+    en: 'The {kind} we have for you: {contacts}. To change it, tap "Change my e-mail or phone".',
+    es: 'El {kind} que tenemos para ti: {contacts}. Para cambiarlo, pulsa "Cambiar mi correo o teléfono".',
+  },
+  contactOnFileHidden: {
+    en: 'For your privacy I do not show the contact details on file in a chat where your identity is not verified. I changed nothing. I can save a new e-mail or phone for you (after you confirm it), or a person from our team can check it with you.',
+    es: 'Por tu privacidad no muestro los datos de contacto guardados en un chat en el que tu identidad no está verificada. No he cambiado nada. Puedo guardar un correo o teléfono nuevo (cuando lo confirmes), o una persona de nuestro equipo puede comprobarlo contigo.',
+  },
+  contactKindAny: { en: 'contact details', es: 'dato de contacto' },
+  withdrawnAndMore: {
+    en: 'Done: I withdrew your request for a person, as you said you do not need one.',
+    es: 'Hecho: he retirado tu solicitud de hablar con una persona, ya que dices que no la necesitas.',
+  },
+  refusedPersonKept: {
+    en: 'I kept your place in the queue in case you still want a person; tap "Withdraw my request" if you do not.',
+    es: 'He mantenido tu lugar en la cola por si aún quieres hablar con una persona; pulsa "Retirar mi solicitud" si no es así.',
+  },
 } as const satisfies Record<string, { en: string; es: string }>;
 
 export type ReplyKey = keyof typeof REPLIES;
@@ -597,6 +623,10 @@ export function understoodTemplates(): string[] {
   const keys: ReplyKey[] = [
     'nameSet',
     'nameReserved',
+    'nameNoLetters',
+    'callBackNone',
+    'contactOnFileShown',
+    'contactOnFileHidden',
     'languageSet',
     'marketingWithdrawn',
     'marketingAlreadyOff',
