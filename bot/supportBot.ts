@@ -150,7 +150,7 @@ export class SupportBot {
   /** The rest of a message turn, once the customer's message is stored: relay it, or answer it. */
   private async answer(context: TurnContext, turn: StoredTurn): Promise<void> {
     const { customer, conversation, newConversation, text, attachments, recognition, closedReply, message } = turn;
-    const recentSentiment = customer.sentiment.slice(-5).map((s) => s.score);
+    const recentSentiment = customer.recentSentiment;
     // The text without a name the customer gave, and the language it is clearly written in: read once for the profile
     // and the reply's language.
     const unnamed = withoutName(text);

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { AuthorRole, Conversation, ConversationState, Customer, Message, MessageKind } from './records';
+import type { AuthorRole, Conversation, ConversationState, Customer, Message, MessageKind, SentimentPoint } from './records';
 import { Mixed, opts } from './mongoSchemaBase';
 
 /** Customers, conversations and messages (see mongoSchemaBase.ts). */
@@ -17,6 +17,13 @@ export interface CustomerDoc {
   nameWords: string[];
   /** The number of the customer's "Visitor 4821" label (models/visitorLabel.ts, from the id), for the customer filter. */
   visitorNumber: number;
+  /**
+   * The sentiment history, oldest first (its newest SENTIMENT_HISTORY_POINTS points), beside the record rather than in
+   * it (schema 11): every read of the record projects it away, so a turn's read neither ships nor parses it, and a
+   * customer message appends to it in the record's own update ($push with $each and a negative $slice). Absent on a
+   * document that never had a point.
+   */
+  sentiment?: SentimentPoint[];
 }
 
 export const CustomerSchema = new Schema<CustomerDoc>(
@@ -29,6 +36,8 @@ export const CustomerSchema = new Schema<CustomerDoc>(
     segments: { type: [String], default: [] },
     nameWords: { type: [String], default: [] },
     visitorNumber: { type: Number },
+    // Plain points (Mixed: no _id each); no default, so an import's upsert of the other fields leaves it as it is.
+    sentiment: { type: [Mixed], default: undefined },
   },
   opts,
 );

@@ -45,6 +45,11 @@ export interface SentimentPoint {
   conversationId?: string;
 }
 
+/** A customer's sentiment history keeps its newest this many points (the store's, apart from the record: listSentiment). */
+export const SENTIMENT_HISTORY_POINTS = 200;
+/** The record keeps the newest this many scores (Customer.recentSentiment): what the segment rules and the escalation trend read. */
+export const RECENT_SENTIMENT_POINTS = 5;
+
 export interface Customer {
   id: string;
   displayName?: string;
@@ -55,7 +60,13 @@ export interface Customer {
   preferences: Record<string, unknown>;
   /** Full history; the current state per purpose and channel is the latest event. */
   consent: ConsentEvent[];
-  sentiment: SentimentPoint[];
+  /**
+   * The scores of the newest RECENT_SENTIMENT_POINTS points of the sentiment history, oldest first: all a bot turn
+   * decides on (the escalation trend, the at_risk segment), written in the same compare-and-set as the record. The
+   * history itself (up to SENTIMENT_HISTORY_POINTS points) lives apart, so the turn's read does not parse it
+   * (store.listSentiment; schema 11).
+   */
+  recentSentiment: number[];
   engagement: { conversations: number; messages: number; lastContactAt?: string; score: number };
   reach: { followers: number; score: number; source?: string };
   lifetimeValue: number;
@@ -343,6 +354,8 @@ export interface MergeRecord {
   id: string;
   absorbed: Customer;
   survivor: Customer;
+  /** Both sentiment histories as they were before the merge (kept apart from the records since schema 11); an undo restores them. */
+  sentiment?: { absorbed: SentimentPoint[]; survivor: SentimentPoint[] };
   movedConversations: string[];
   at: string;
   undone?: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
-import type { ContactType, Customer, MergeRecord, MergeSuggestion, MergeView } from '../models/records';
+import type { ContactType, Customer, MergeRecord, MergeSuggestion, MergeView, SentimentPoint } from '../models/records';
+import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/records';
 import type { Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type MergeStore } from '../store/store';
 import { encodeCursor, normalizeEmail, normalizePhone } from '../store/storeGuards';
@@ -133,7 +134,10 @@ export class IdentityResolution {
     const absorbed = await this.profiles.get(absorbedId);
     const survivor = await this.profiles.get(survivorId);
     if (absorbed.id === survivor.id) return survivor;
-    const record: MergeRecord = { id: randomUUID(), absorbed, survivor, movedConversations: [], at: new Date().toISOString() };
+    // The histories live apart from the records (schema 11): the merge's snapshot keeps both, for an undo.
+    const sentiment = { absorbed: await this.store.listSentiment(absorbed.id), survivor: await this.store.listSentiment(survivor.id) };
+    const joined = [...sentiment.survivor, ...sentiment.absorbed].sort((a, b) => a.at.localeCompare(b.at)).slice(-SENTIMENT_HISTORY_POINTS);
+    const record: MergeRecord = { id: randomUUID(), absorbed, survivor, sentiment, movedConversations: [], at: new Date().toISOString() };
     // Free the absorbed profile's keys first: an identity key belongs to one profile at a time.
     await this.store.updateCustomer(absorbed.id, { identities: [], contacts: [], mergedInto: survivor.id });
     const byKey = <T>(items: T[], key: (x: T) => string) => [...new Map(items.map((x) => [key(x), x])).values()];
@@ -149,7 +153,7 @@ export class IdentityResolution {
         return { ...p, verified, source: verified || !(on(c) || on(absorbed)) ? p.source : 'merge_unverified' };
       }),
       consent: [...c.consent, ...absorbed.consent].sort((a, b) => a.at.localeCompare(b.at)),
-      sentiment: [...c.sentiment, ...absorbed.sentiment].sort((a, b) => a.at.localeCompare(b.at)).slice(-200),
+      recentSentiment: joined.slice(-RECENT_SENTIMENT_POINTS).map((p) => p.score),
       tags: [...new Set([...c.tags, ...absorbed.tags])],
       engagement: {
         ...c.engagement,
@@ -160,6 +164,7 @@ export class IdentityResolution {
       lifetimeValue: c.lifetimeValue + absorbed.lifetimeValue,
       firstSeenAt: c.firstSeenAt < absorbed.firstSeenAt ? c.firstSeenAt : absorbed.firstSeenAt,
     }));
+    await this.store.replaceSentiment(survivor.id, joined);
     record.movedConversations = await this.store.moveConversations(absorbed.id, survivor.id);
     await this.store.saveMerge(record);
     await this.store.appendAudit({
@@ -209,12 +214,15 @@ export class IdentityResolution {
       if ((await this.store.getCustomer(side))?.erasedAt) throw new AppError('PROFILE_ERASED', 'a person in this merge was erased; it cannot be undone');
     }
     if (record.undone) throw new AppError('MERGE_ALREADY_UNDONE');
-    const restore = (c: Customer) => {
-      const { id: _id, version: _v, firstSeenAt: _f, ...rest } = c;
-      return { ...rest, mergedInto: null };
+    // A snapshot taken before schema 11 holds its history in the record itself (`sentiment`): restored apart.
+    const restore = async (c: Customer, kept: SentimentPoint[] | undefined) => {
+      const { id: _id, version: _v, firstSeenAt: _f, sentiment: legacy, ...rest } = c as Customer & { sentiment?: SentimentPoint[] };
+      const points = kept ?? legacy ?? [];
+      await this.store.updateCustomer(c.id, { ...rest, recentSentiment: points.slice(-RECENT_SENTIMENT_POINTS).map((p) => p.score), mergedInto: null });
+      await this.store.replaceSentiment(c.id, points);
     };
-    await this.store.updateCustomer(record.survivor.id, restore(record.survivor));
-    await this.store.updateCustomer(record.absorbed.id, restore(record.absorbed));
+    await restore(record.survivor, record.sentiment?.survivor);
+    await restore(record.absorbed, record.sentiment?.absorbed);
     await this.store.moveConversations(record.survivor.id, record.absorbed.id, record.movedConversations);
     if (!(await this.store.markMergeUndone(mergeId, new Date().toISOString()))) throw new AppError('MERGE_ALREADY_UNDONE');
     await this.store.appendAudit({

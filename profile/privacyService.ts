@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Conversation, Customer, Message } from '../models/records';
+import type { Conversation, Customer, Message, SentimentPoint } from '../models/records';
 import type { Store } from '../store/store';
 import type { IdentityResolution } from './identityResolution';
 import type { ProfileService } from './profileService';
@@ -44,7 +44,10 @@ export class PrivacyService {
   async export(
     customerId: string,
     actorId?: string,
-  ): Promise<{ profile: Customer; conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[] }> {
+  ): Promise<{
+    profile: Customer & { sentiment: SentimentPoint[] };
+    conversations: { id: string; channelId: string; createdAt: string; messages: Message[] }[];
+  }> {
     const person = await this.profiles.get(customerId);
     const conversations = await this.store.listConversations({ customerId: person.id, limit: 1000 });
     // Staff's names and ids are other people's data: the export says what was written about the customer, and
@@ -59,15 +62,18 @@ export class PrivacyService {
     }
     await this.store.appendAudit({ actorId, action: 'privacy.export', targetType: 'customer', targetId: person.id });
     const notes = person.attributes.notes;
+    // The sentiment history is kept apart from the record (schema 11); the export shows it with the profile as before.
+    const sentiment = await this.store.listSentiment(person.id);
     const profile = Array.isArray(notes)
-      ? { ...person, attributes: { ...person.attributes, notes: notes.map((n: { at?: unknown; text?: unknown }) => ({ at: n.at, text: n.text })) } }
-      : person;
+      ? { ...person, sentiment, attributes: { ...person.attributes, notes: notes.map((n: { at?: unknown; text?: unknown }) => ({ at: n.at, text: n.text })) } }
+      : { ...person, sentiment };
     return { profile, conversations: out };
   }
 
   /**
    * Erasure, complete and final. The person is the profile (merges followed) and every profile merged into it.
-   * Gone: identities, contact points, profile fields, message texts and derived data (intent, sentiment); the
+   * Gone: identities, contact points, profile fields, the sentiment history (forgetCustomer), message texts and
+   * derived data (intent, sentiment); the
    * channel keys of their conversations, which may carry a handle or user id (replaced by opaque ones: conversation
    * id, reference, service URL); the dialog state of those conversations; merge suggestions involving them; merge
    * snapshots (a tombstone refuses undo with PROFILE_ERASED); NLU corpus additions made from their messages. Then
@@ -97,7 +103,7 @@ export class PrivacyService {
         timeZone: '',
         preferences: {},
         consent: [],
-        sentiment: [],
+        recentSentiment: [],
         engagement: { conversations: 0, messages: 0, score: 0 },
         reach: { followers: 0, score: 0 },
         lifetimeValue: 0,

@@ -1,6 +1,7 @@
 // Over 400 lines (405 before this branch): the profile's one write path (update, version checks) and its callers; a split by concern (staff edits, consent) is due.
 import { AppError, isAppError } from '../core/errors';
 import type { ConsentPurpose, Customer } from '../models/records';
+import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/records';
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
@@ -8,8 +9,6 @@ import type { ProfileActions } from './profileActions';
 import { ReservedNames, withoutBidi } from './reservedNames';
 import { SegmentRuleBook } from './segmentRuleBook';
 import { engagementScore, evaluateSegments, reachScore, type SegmentRule } from './segments';
-
-const MAX_SENTIMENT_POINTS = 200;
 
 export interface ChannelUser {
   channelId: string;
@@ -165,7 +164,7 @@ export class ProfileService implements ProfileActions {
       const language = c.language ?? m.language;
       const merged: Customer = {
         ...c,
-        sentiment: [...c.sentiment, point].slice(-MAX_SENTIMENT_POINTS),
+        recentSentiment: [...c.recentSentiment, point.score].slice(-RECENT_SENTIMENT_POINTS),
         engagement: {
           ...c.engagement,
           messages: c.engagement.messages + 1,
@@ -182,7 +181,8 @@ export class ProfileService implements ProfileActions {
           {
             expectedVersion: c.version,
             point,
-            keepSentiment: MAX_SENTIMENT_POINTS,
+            keepSentiment: SENTIMENT_HISTORY_POINTS,
+            recentSentiment: next.recentSentiment,
             at: m.at,
             newConversation: m.newConversation,
             engagementScore: next.engagement.score,

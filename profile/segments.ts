@@ -83,9 +83,10 @@ export const DEFAULT_SEGMENTS: SegmentRule[] = [
 
 const DAY = 86_400_000;
 
-export function averageRecentSentiment(c: Customer, n = 5): number | undefined {
-  const recent = c.sentiment.slice(-n);
-  return recent.length ? recent.reduce((a, p) => a + p.score, 0) / recent.length : undefined;
+/** The average of the record's recent scores (Customer.recentSentiment: the newest 5 of the history). */
+export function averageRecentSentiment(c: Customer): number | undefined {
+  const recent = c.recentSentiment;
+  return recent.length ? recent.reduce((a, score) => a + score, 0) / recent.length : undefined;
 }
 
 function fieldValue(c: Customer, field: (typeof SEGMENT_FIELDS)[number], now: number): number | string | string[] | undefined {

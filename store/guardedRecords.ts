@@ -10,7 +10,9 @@ import type {
   NewConversation,
   NewCustomer,
   NewMessage,
+  SentimentPoint,
 } from '../models/records';
+import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/records';
 import { buildCustomer } from './recordBuilders';
 import type { ClaimInput, StateChange } from './store';
 import type { StoreEngine } from './storeEngine';
@@ -114,6 +116,7 @@ export abstract class GuardedRecords {
     if (update.language !== undefined) plain(update.language, 'language');
     if (update.reachScore !== undefined) plainNumber(update.reachScore, 'reachScore');
     update.segments?.forEach((s) => plain(s, 'segment'));
+    recentScores(update.recentSentiment);
     // Only the fields the write names: anything else on the point would be stored unchecked.
     const point = {
       at: update.point.at,
@@ -121,6 +124,25 @@ export abstract class GuardedRecords {
       ...(update.point.conversationId !== undefined ? { conversationId: update.point.conversationId } : {}),
     };
     return this.engine.customers.recordCustomerMessage(id, { ...update, point, newConversation: update.newConversation === true }, options);
+  }
+
+  async listSentiment(customerId: string, limit = SENTIMENT_HISTORY_POINTS): Promise<SentimentPoint[]> {
+    plain(customerId, 'customerId');
+    if (!Number.isInteger(plainNumber(limit, 'limit')) || limit < 1) throw new AppError('STORE_INVALID_QUERY', 'limit must be a positive integer');
+    return this.engine.customers.listSentiment(customerId, limit);
+  }
+
+  async replaceSentiment(customerId: string, points: readonly SentimentPoint[]): Promise<void> {
+    plain(customerId, 'customerId');
+    const given: unknown = points;
+    if (!Array.isArray(given)) throw new AppError('STORE_INVALID_QUERY', 'points must be an array');
+    // Only the point's own fields are stored, checked as recordCustomerMessage checks its point.
+    const clean = points.map((p) => ({
+      at: plain(p.at, 'point.at'),
+      score: plainNumber(p.score, 'point.score'),
+      ...(p.conversationId !== undefined ? { conversationId: plain(p.conversationId, 'point.conversationId') } : {}),
+    }));
+    return this.engine.customers.replaceSentiment(customerId, clean);
   }
 
   // ---- conversations
@@ -237,4 +259,11 @@ export abstract class GuardedRecords {
     stateKeys.forEach((k) => plain(k, 'key'));
     return this.engine.turns.readTurn(key, input.channelId, input.channelConversationId, stateKeys, input.staffNames === true);
   }
+}
+
+/** A record's recentSentiment: at most RECENT_SENTIMENT_POINTS numbers. */
+function recentScores(scores: unknown): number[] {
+  if (!Array.isArray(scores) || scores.length > RECENT_SENTIMENT_POINTS)
+    throw new AppError('STORE_INVALID_QUERY', `recentSentiment must be an array of at most ${RECENT_SENTIMENT_POINTS} numbers`);
+  return scores.map((n) => plainNumber(n, 'recentSentiment'));
 }

@@ -27,7 +27,7 @@ export function buildCustomer(input: NewCustomer): Customer {
     timeZone: input.timeZone,
     preferences: input.preferences ?? {},
     consent: input.consent ?? [],
-    sentiment: input.sentiment ?? [],
+    recentSentiment: input.recentSentiment ?? [],
     engagement: input.engagement ?? { conversations: 0, messages: 0, score: 0 },
     reach: input.reach ?? { followers: 0, score: 0 },
     lifetimeValue: input.lifetimeValue ?? 0,

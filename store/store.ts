@@ -17,6 +17,7 @@ import type {
   NewMessage,
   NewUser,
   SegmentRuleSet,
+  SentimentPoint,
   Session,
   StateEntry,
   User,
@@ -95,6 +96,13 @@ export interface CustomerStore {
    * customer, STORE_ETAG_CONFLICT when the stored version is no longer `update.expectedVersion`.
    */
   recordCustomerMessage(id: string, update: CustomerMessageUpdate, options?: WriteOptions): Promise<void>;
+  /**
+   * The customer's sentiment history, oldest first: its newest `limit` points (all it keeps when omitted). Kept apart
+   * from the record (schema 11): appended by recordCustomerMessage, removed by forgetCustomer.
+   */
+  listSentiment(customerId: string, limit?: number): Promise<SentimentPoint[]>;
+  /** Sets the customer's whole sentiment history (a merge and its undo); [] empties it. */
+  replaceSentiment(customerId: string, points: readonly SentimentPoint[]): Promise<void>;
 }
 
 export interface ClaimInput {

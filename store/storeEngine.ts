@@ -14,6 +14,7 @@ import type {
   NewConversation,
   NewMessage,
   SegmentRuleSet,
+  SentimentPoint,
   Session,
   StateEntry,
   User,
@@ -63,6 +64,8 @@ export interface EngineCustomers {
   findCustomersByContact(contact: string): Promise<Customer[]>;
   updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer>;
   recordCustomerMessage(id: string, update: CustomerMessageUpdate, options?: WriteOptions): Promise<void>;
+  listSentiment(customerId: string, limit: number): Promise<SentimentPoint[]>;
+  replaceSentiment(customerId: string, points: readonly SentimentPoint[]): Promise<void>;
 }
 
 export interface EngineConversations {

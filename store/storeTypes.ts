@@ -154,7 +154,7 @@ export interface ImportBatch {
 export interface UpdateCustomerOptions extends WriteOptions {
   /**
    * The customer exactly as the caller read it, at the expected version: the store then writes only what the
-   * patch changes (a sentiment point appended, a few fields set) instead of the whole document.
+   * patch changes (a few fields set) instead of the whole document.
    */
   base?: Customer;
 }
@@ -162,15 +162,17 @@ export interface UpdateCustomerOptions extends WriteOptions {
 /**
  * A customer's message counted on their profile (`recordCustomerMessage`), computed by the caller against the profile
  * at `expectedVersion`: the store applies it as one small write (SQLite: one UPDATE of the document's few paths;
- * MongoDB: one updateOne with $push/$slice, $inc, $set) instead of writing the whole document back. The result is
+ * MongoDB: one updateOne with $inc and $set), and the point appended to the history apart instead of writing the whole document back. The result is
  * the document `updateCustomer` would have written for the same change.
  */
 export interface CustomerMessageUpdate {
   /** The stored version must still be this one, else STORE_ETAG_CONFLICT (the caller re-reads and retries). */
   expectedVersion: number;
-  /** Appended to the sentiment history, which then keeps its newest `keepSentiment` points. */
+  /** Appended to the sentiment history (kept apart from the record), which then keeps its newest `keepSentiment` points. */
   point: SentimentPoint;
   keepSentiment: number;
+  /** The record's recentSentiment with the point's score added (its newest RECENT_SENTIMENT_POINTS scores). */
+  recentSentiment: number[];
   /** engagement.lastContactAt and lastSeenAt. */
   at: string;
   /** engagement.messages grows by one; engagement.conversations by one when this message opened a conversation. */

@@ -45,6 +45,8 @@ type AckData<K extends ClientEventName> = Parameters<ClientToServerEvents[K]>[1]
 
 const STAFF = 'staff';
 const SUPERVISORS = 'supervisors';
+/** How many of the customer's newest sentiment points the profile's chart draws. */
+const SENTIMENT_CHART_POINTS = 30;
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
 /** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
@@ -210,7 +212,13 @@ export class ConsoleGateway {
       const customer = await this.d.profiles.read(c.customerId, user, 'console');
       // Earlier chats only where the transcript rule (REST's) allows: an agent looking at a queued chat sees what it
       // says, never the customer's past chats (and their colleagues' notes) they did not hold.
-      return { conversation: await this.view(c), messages, customer, history: history.filter((h) => canSee(user, h.conversation)) };
+      return {
+        conversation: await this.view(c),
+        messages,
+        customer,
+        sentiment: await this.d.store.listSentiment(customer.id, SENTIMENT_CHART_POINTS),
+        history: history.filter((h) => canSee(user, h.conversation)),
+      };
     });
     this.on(socket, 'conversation:leave', (_user, p) => {
       void socket.leave(convRoom(p.conversationId));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../../core/errors';
 import { hasVisibleText } from '../../core/visibleText';
-import type { Conversation, Customer, Message, Presence } from '../../models/records';
+import type { Conversation, Customer, Message, Presence, SentimentPoint } from '../../models/records';
 
 /**
  * The agent console's Socket.IO protocol, typed once. agent-console/PROTOCOL.md documents it.
@@ -113,7 +113,14 @@ export interface ClientToServerEvents {
   'conversation:claim': (p: ClientPayload<'conversation:claim'>, ack: Ack<{ conversation: ConversationView }>) => void;
   'conversation:join': (
     p: ClientPayload<'conversation:join'>,
-    ack: Ack<{ conversation: ConversationView; messages: Message[]; customer: Customer; history: { conversation: Conversation; messages: Message[] }[] }>,
+    ack: Ack<{
+      conversation: ConversationView;
+      messages: Message[];
+      customer: Customer;
+      /** The customer's newest sentiment points, oldest first (the profile's chart; kept apart from the record). */
+      sentiment: SentimentPoint[];
+      history: { conversation: Conversation; messages: Message[] }[];
+    }>,
   ) => void;
   'conversation:leave': (p: ClientPayload<'conversation:leave'>, ack: Ack<Record<string, never>>) => void;
   'conversation:transfer': (p: ClientPayload<'conversation:transfer'>, ack: Ack<{ conversation: ConversationView }>) => void;

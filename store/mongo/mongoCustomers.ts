@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors';
 import type { CustomerDoc } from '../../models/mongoSchemas';
-import type { Customer, CustomerPatch } from '../../models/records';
+import type { Customer, CustomerPatch, SentimentPoint } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
 import { visitorNumber } from '../../models/visitorLabel';
@@ -36,42 +36,44 @@ export function byKey(key: string) {
 
 const identityConflict = (err: unknown) => new AppError('STORE_CONFLICT', 'an identity belongs to another customer', { cause: err });
 
-/**
- * The update of a customer, as the smallest write: the fields the patch changed, and a sentiment history that only
- * grew at its end (the usual per-message change) as a $push of the new points trimmed to the history's length.
- */
-export function customerUpdate(base: Customer, next: Customer): { $set: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, 1> } {
+/** The update of a customer, as the smallest write: the fields the patch changed (the history is not in the record). */
+export function customerUpdate(base: Customer, next: Customer): { $set: Record<string, unknown>; $unset?: Record<string, 1> } {
   const set: Record<string, unknown> = { version: next.version };
   const unset: Record<string, 1> = {};
-  let push: Record<string, unknown> | undefined;
   const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
-  for (const key of Object.keys(next) as (keyof Customer)[]) {
-    if (same(base[key], next[key])) continue;
-    if (key === 'sentiment') {
-      const added = appendedTail(base.sentiment, next.sentiment);
-      if (added) {
-        push = { 'doc.sentiment': { $each: added, $slice: -next.sentiment.length } };
-        continue;
-      }
-    }
-    set[`doc.${key}`] = next[key];
-  }
+  for (const key of Object.keys(next) as (keyof Customer)[]) if (!same(base[key], next[key])) set[`doc.${key}`] = next[key];
   for (const key of Object.keys(base)) if (!(key in next)) unset[`doc.${key}`] = 1;
   const fields = customerFields(next);
   if (!same(fields.keys, customerKeys(base))) set.keys = fields.keys;
   if (!same(base.contacts, next.contacts)) set.contacts = fields.contacts;
   if (!same(base.segments, next.segments)) set.segments = fields.segments;
   if (base.displayName !== next.displayName) set.nameWords = fields.nameWords;
-  return { $set: set, ...(push ? { $push: push } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) };
+  return { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) };
 }
 
-/** The points `next` added at the end of `base` (which may have lost some at its start), if that is all that changed. */
-function appendedTail<T>(base: T[], next: T[]): T[] | undefined {
-  for (let k = 1; k <= Math.min(5, next.length); k++) {
-    const kept = next.slice(0, next.length - k);
-    if (kept.length <= base.length && JSON.stringify(kept) === JSON.stringify(base.slice(base.length - kept.length))) return next.slice(next.length - k);
-  }
-  return undefined;
+/** Every read of the record: the document without the sentiment history beside it (only listSentiment reads that). */
+const RECORD = { doc: 1 } as const;
+
+/**
+ * A customer's message as one update of the customer document: the point pushed onto the history beside the record,
+ * trimmed to its newest points ($push with $each and a negative $slice: https://www.mongodb.com/docs/manual/reference/operator/update/slice/),
+ * counters and versions incremented, the rest set.
+ */
+export function customerMessageUpdate(u: CustomerMessageUpdate) {
+  const set: Record<string, unknown> = {
+    'doc.engagement.lastContactAt': u.at,
+    'doc.engagement.score': u.engagementScore,
+    'doc.lastSeenAt': u.at,
+    'doc.recentSentiment': u.recentSentiment,
+  };
+  if (u.language !== undefined) set['doc.language'] = u.language;
+  if (u.reachScore !== undefined) set['doc.reach.score'] = u.reachScore;
+  if (u.segments !== undefined) Object.assign(set, { 'doc.segments': u.segments, segments: u.segments });
+  return {
+    $push: { sentiment: { $each: [u.point], $slice: -u.keepSentiment } },
+    $inc: { version: 1, 'doc.version': 1, 'doc.engagement.messages': 1, 'doc.engagement.conversations': u.newConversation ? 1 : 0 },
+    $set: set,
+  };
 }
 
 export class MongoCustomers implements EngineCustomers {
@@ -90,15 +92,15 @@ export class MongoCustomers implements EngineCustomers {
   }
 
   getCustomer(id: string): Promise<Customer | null> {
-    return this.x.wrap(async () => (await this.x.m.Customer.findOne({ _id: id }).lean())?.doc ?? null);
+    return this.x.wrap(async () => (await this.x.m.Customer.findOne({ _id: id }).select(RECORD).lean())?.doc ?? null);
   }
 
   findCustomerByKey(key: string): Promise<Customer | null> {
-    return this.x.wrap(async () => (await this.x.m.Customer.findOne(byKey(key)).lean())?.doc ?? null);
+    return this.x.wrap(async () => (await this.x.m.Customer.findOne(byKey(key)).select(RECORD).lean())?.doc ?? null);
   }
 
   findCustomersByContact(contact: string): Promise<Customer[]> {
-    return this.x.wrap(async () => (await this.x.m.Customer.find({ contacts: contact }).sort({ _id: 1 }).lean()).map((d) => d.doc));
+    return this.x.wrap(async () => (await this.x.m.Customer.find({ contacts: contact }).select(RECORD).sort({ _id: 1 }).lean()).map((d) => d.doc));
   }
 
   updateCustomer(id: string, patch: CustomerPatch, expectedVersion?: number, options?: UpdateCustomerOptions): Promise<Customer> {
@@ -107,7 +109,7 @@ export class MongoCustomers implements EngineCustomers {
       for (let attempt = 0; attempt < 50; attempt++) {
         let current = attempt === 0 ? options?.base : undefined;
         if (!current) {
-          const row = await this.x.m.Customer.findOne({ _id: id }).lean();
+          const row = await this.x.m.Customer.findOne({ _id: id }).select(RECORD).lean();
           if (!row) throw new AppError('NOT_FOUND', 'customer not found');
           current = row.doc;
           if (expectedVersion !== undefined && current.version !== expectedVersion)
@@ -135,33 +137,37 @@ export class MongoCustomers implements EngineCustomers {
   }
 
   /**
-   * One atomic updateOne, guarded by the version: the point pushed with the history trimmed to its newest points
-   * ($push with $each and a negative $slice), the counters and versions incremented, the rest set.
+   * One atomic updateOne, guarded by the version: the point pushed onto the history beside the record, trimmed to its
+   * newest points ($push with $each and a negative $slice), the counters and versions incremented, the rest set (the
+   * record's recentSentiment among them).
    */
   recordCustomerMessage(id: string, u: CustomerMessageUpdate): Promise<void> {
     return this.x.wrap(async () => {
-      const set: Record<string, unknown> = {
-        'doc.engagement.lastContactAt': u.at,
-        'doc.engagement.score': u.engagementScore,
-        'doc.lastSeenAt': u.at,
-      };
-      if (u.language !== undefined) set['doc.language'] = u.language;
-      if (u.reachScore !== undefined) set['doc.reach.score'] = u.reachScore;
-      if (u.segments !== undefined) Object.assign(set, { 'doc.segments': u.segments, segments: u.segments });
-      const res = await this.x.m.Customer.updateOne(
-        { _id: id, version: u.expectedVersion },
-        {
-          $push: { 'doc.sentiment': { $each: [u.point], $slice: -u.keepSentiment } },
-          $inc: { version: 1, 'doc.version': 1, 'doc.engagement.messages': 1, 'doc.engagement.conversations': u.newConversation ? 1 : 0 },
-          $set: set,
-        },
-      );
+      const res = await this.x.m.Customer.updateOne({ _id: id, version: u.expectedVersion }, customerMessageUpdate(u));
       if (res.matchedCount !== 1) {
         if (!(await this.x.m.Customer.exists({ _id: id }))) throw new AppError('NOT_FOUND', 'customer not found');
         throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
       }
       // Segments weigh in the dashboard's sentiment per segment, on the days of this customer's conversations.
       if (u.segments !== undefined) await this.x.markCustomerDays([id]);
+    });
+  }
+
+  /** The newest `limit` points, oldest first: the array's tail, sliced on the server. */
+  listSentiment(customerId: string, limit: number): Promise<SentimentPoint[]> {
+    return this.x.wrap(async () => {
+      const [row] = await this.x.m.Customer.aggregate<{ points: SentimentPoint[] }>([
+        { $match: { _id: customerId } },
+        { $project: { _id: 0, points: { $slice: [{ $ifNull: ['$sentiment', []] }, -limit] } } },
+      ]);
+      return row?.points ?? [];
+    });
+  }
+
+  replaceSentiment(customerId: string, points: readonly SentimentPoint[]): Promise<void> {
+    return this.x.wrap(async () => {
+      const res = await this.x.m.Customer.updateOne({ _id: customerId }, { $set: { sentiment: [...points] } });
+      if (res.matchedCount !== 1) throw new AppError('NOT_FOUND', 'customer not found');
     });
   }
 }

@@ -240,6 +240,8 @@ export class MongoEngine implements StoreEngine {
       const corpusAdditions = conversations.length
         ? (await this.m.CorpusAddition.deleteMany({ conversationId: t({ $in: conversations.map((c) => c._id) }) })).deletedCount
         : 0;
+      // Their sentiment history, kept beside the record (schema 11; the record's blanking leaves it).
+      await this.m.Customer.updateOne({ _id: customerId }, { $unset: { sentiment: 1 } });
       // Their conversations' dialog state (botbuilder's ConversationState keys): what they typed into a dialog.
       if (conversations.length)
         await this.m.BotState.deleteMany({ _id: t({ $in: conversations.map((c) => `${c.channelId}/conversations/${c.channelConversationId}`) }) });

@@ -17,7 +17,14 @@ export class MongoImport {
     const { m } = this.x;
     return this.x.wrap(async () => {
       if (batch.customers?.length) {
-        await m.Customer.bulkWrite(batch.customers.map((c) => ({ replaceOne: { filter: { _id: c.id }, replacement: customerDoc(c), upsert: true } })));
+        // The record and its fields set, not the document replaced: the sentiment history beside the record stays (as
+        // the embedded store's import leaves its customer_sentiment rows).
+        await m.Customer.bulkWrite(
+          batch.customers.map((c) => {
+            const { _id, ...fields } = customerDoc(c);
+            return { updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } };
+          }),
+        );
       }
       const channels = new Map<string, string>();
       // Days a replaced conversation counted in before; marked with the new ones once everything is written.

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import { AppError } from '../../core/errors';
 import type { CustomerDoc, MessageDoc, MongoModels } from '../../models/mongoSchemas';
 import type { CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
+import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../../models/records';
 import { corpusTextKey, suggestionPair } from '../recordBuilders';
 import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords, searchForm, searchPeriod } from '../searchText';
@@ -24,9 +25,11 @@ import { t } from './mongoContext';
  * of each customer's name (`nameWords`, searchText.ts), indexed, for the transcripts' customer filter; 9 — the
  * `quotas` collection (uses counted in a rolling window: codes sent per address) and its TTL index, built by
  * syncIndexes, nothing to move; 10 — each customer's visitor number (`visitorNumber`, models/visitorLabel.ts, from the
- * id, so the labels people saw stay), indexed, for the customer filter's "Visitor 4821".
+ * id, so the labels people saw stay), indexed, for the customer filter's "Visitor 4821"; 11 — each customer's
+ * sentiment history out of the record (`doc.sentiment` → the document's own `sentiment`, which reads of the record
+ * project away) and the record's `recentSentiment` (moveSentimentOutOfRecords).
  */
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {
@@ -54,6 +57,7 @@ export async function migrate(m: MongoModels): Promise<void> {
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
   await fillVisitorNumbers(m);
+  await moveSentimentOutOfRecords(m);
   await m.StoreMeta.updateOne({ _id: META_ID }, { $set: { version: Math.max(from, SCHEMA_VERSION), at: new Date().toISOString() } }, { upsert: true });
 }
 
@@ -188,4 +192,21 @@ async function fillVisitorNumbers(m: MongoModels): Promise<void> {
       { ordered: false },
     );
   }
+}
+
+/**
+ * Version 11: every record that still holds its sentiment history (`doc.sentiment`) has it moved beside the record
+ * (the document's `sentiment`, after any points already there: an instance of this release appended them meanwhile)
+ * and keeps the newest scores as `doc.recentSentiment`: one update pipeline, atomic per document. Run by every
+ * migration, like fillVisitorNumbers (records an instance of the previous release wrote meanwhile move the next time);
+ * rerunnable: a moved record holds no `doc.sentiment`, so the filter no longer matches it.
+ */
+async function moveSentimentOutOfRecords(m: MongoModels): Promise<void> {
+  const legacy = { $cond: [{ $isArray: '$doc.sentiment' }, '$doc.sentiment', []] };
+  const points = { $slice: [{ $concatArrays: [legacy, { $ifNull: ['$sentiment', []] }] }, -SENTIMENT_HISTORY_POINTS] };
+  await m.Customer.updateMany({ 'doc.sentiment': t({ $exists: true }) }, [
+    { $set: { sentiment: points } },
+    { $set: { 'doc.recentSentiment': { $slice: [{ $map: { input: '$sentiment', in: '$$this.score' } }, -RECENT_SENTIMENT_POINTS] } } },
+    { $unset: 'doc.sentiment' },
+  ]);
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors';
-import type { Customer, CustomerPatch } from '../../models/records';
+import type { Customer, CustomerPatch, SentimentPoint } from '../../models/records';
 import { mergeCustomer } from '../recordBuilders';
 import type { EngineCustomers } from '../storeEngine';
 import { visitorNumber } from '../../models/visitorLabel';
@@ -120,7 +120,7 @@ export class SqliteCustomers implements EngineCustomers {
       }
       const next = mergeCustomer(current, patch);
       this.gc.stmt('UPDATE customers SET version = ?, doc = ? WHERE id = ?').run(next.version, JSON.stringify(next), id);
-      // Most updates (sentiment, engagement) leave identities alone; rewrite the key tables only when they changed.
+      // Most updates (engagement, a rating) leave identities alone; rewrite the key tables only when they changed.
       if (next.identities !== current.identities || next.contacts !== current.contacts) {
         if (JSON.stringify([customerKeys(next), next.contacts]) !== JSON.stringify([customerKeys(current), current.contacts])) this.writeKeys(next);
       }
@@ -131,14 +131,15 @@ export class SqliteCustomers implements EngineCustomers {
   }
 
   /**
-   * One UPDATE of the document's few paths, guarded by the version: SQLite edits the stored JSON. (Measured: about the
-   * CPU of writing the whole document from JavaScript, since SQLite still rewrites the row; the gain is on MongoDB.)
-   * A history longer than it should be (an import) is trimmed by a second statement.
+   * One UPDATE of the document's few paths, guarded by the version (SQLite edits the stored JSON), then the point
+   * appended to the history's own table (schema 11) and the history trimmed to its newest `keepSentiment` points,
+   * in the same transaction: the document no longer carries the history, so neither the turn's read nor this write
+   * touches it.
    */
   recordCustomerMessage(id: string, u: CustomerMessageUpdate, options?: WriteOptions): Promise<void> {
     return this.gc.tx(() => {
       const paths = [
-        `'$.sentiment[#]', json(?)`,
+        `'$.recentSentiment', json(?)`,
         `'$.engagement.messages', json_extract(doc, '$.engagement.messages') + 1`,
         `'$.engagement.conversations', json_extract(doc, '$.engagement.conversations') + ?`,
         `'$.engagement.lastContactAt', ?`,
@@ -147,7 +148,7 @@ export class SqliteCustomers implements EngineCustomers {
         // The document carries its version too; `version` here is the row's value before this UPDATE.
         `'$.version', version + 1`,
       ];
-      const args: unknown[] = [JSON.stringify(u.point), u.newConversation ? 1 : 0, u.at, u.engagementScore, u.at];
+      const args: unknown[] = [JSON.stringify(u.recentSentiment), u.newConversation ? 1 : 0, u.at, u.engagementScore, u.at];
       const also = (path: string, value: unknown) => {
         paths.push(path);
         args.push(value);
@@ -155,27 +156,62 @@ export class SqliteCustomers implements EngineCustomers {
       if (u.language !== undefined) also(`'$.language', ?`, u.language);
       if (u.reachScore !== undefined) also(`'$.reach.score', ?`, u.reachScore);
       if (u.segments !== undefined) also(`'$.segments', json(?)`, JSON.stringify(u.segments));
-      const row = this.gc
-        .stmt(
-          `UPDATE customers SET version = version + 1, doc = json_set(
-             CASE WHEN json_array_length(doc, '$.sentiment') >= ? THEN json_remove(doc, '$.sentiment[0]') ELSE doc END, ${paths.join(', ')})
-           WHERE id = ? AND version = ? RETURNING json_array_length(doc, '$.sentiment') AS n`,
-        )
-        .get(u.keepSentiment, ...args, id, u.expectedVersion) as Row | undefined;
-      if (!row) {
+      const changed = this.gc
+        .stmt(`UPDATE customers SET version = version + 1, doc = json_set(doc, ${paths.join(', ')}) WHERE id = ? AND version = ?`)
+        .run(...args, id, u.expectedVersion).changes;
+      if (!changed) {
         const exists = this.gc.stmt('SELECT 1 FROM customers WHERE id = ?').get(id);
         if (!exists) throw new AppError('NOT_FOUND', 'customer not found');
         throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
       }
-      if ((row.n as number) > u.keepSentiment) {
-        this.gc
-          .stmt(
-            `UPDATE customers SET doc = json_set(doc, '$.sentiment', (SELECT json_group_array(json(value)) FROM
-               (SELECT value FROM json_each(customers.doc, '$.sentiment') ORDER BY key LIMIT -1 OFFSET ?))) WHERE id = ?`,
-          )
-          .run((row.n as number) - u.keepSentiment, id);
-      }
+      this.insertPoint(id, u.point);
+      this.trimSentiment(id, u.keepSentiment);
       if (u.segments) this.writeSegments({ id, segments: u.segments });
     }, options);
   }
+
+  listSentiment(customerId: string, limit: number): Promise<SentimentPoint[]> {
+    return promised(() => {
+      const rows = this.gc.run(
+        () =>
+          this.gc
+            .stmt('SELECT at, score, conversation_id FROM customer_sentiment WHERE customer_id = ? ORDER BY seq DESC LIMIT ?')
+            .all(customerId, limit) as Row[],
+      );
+      return rows.reverse().map(toPoint);
+    });
+  }
+
+  replaceSentiment(customerId: string, points: readonly SentimentPoint[]): Promise<void> {
+    return this.gc.tx(() => {
+      if (!this.gc.stmt('SELECT 1 FROM customers WHERE id = ?').get(customerId)) throw new AppError('NOT_FOUND', 'customer not found');
+      this.deleteSentiment(customerId);
+      for (const p of points) this.insertPoint(customerId, p);
+    });
+  }
+
+  /** Inside a transaction: the whole history of a customer gone (also privacy erasure's forgetCustomer). */
+  deleteSentiment(customerId: string): number {
+    return this.gc.stmt('DELETE FROM customer_sentiment WHERE customer_id = ?').run(customerId).changes;
+  }
+
+  private insertPoint(customerId: string, p: SentimentPoint): void {
+    this.gc
+      .stmt('INSERT INTO customer_sentiment (customer_id, at, score, conversation_id) VALUES (?, ?, ?, ?)')
+      .run(customerId, p.at, p.score, p.conversationId ?? null);
+  }
+
+  /** Keeps the newest `keep` points: the index walks the customer's points newest first and stops past `keep`. */
+  private trimSentiment(customerId: string, keep: number): void {
+    this.gc
+      .stmt(
+        `DELETE FROM customer_sentiment WHERE seq IN
+           (SELECT seq FROM customer_sentiment WHERE customer_id = ? ORDER BY seq DESC LIMIT -1 OFFSET ?)`,
+      )
+      .run(customerId, keep);
+  }
+}
+
+function toPoint(r: Row): SentimentPoint {
+  return { at: r.at as string, score: r.score as number, ...(r.conversation_id !== null ? { conversationId: r.conversation_id as string } : {}) };
 }

@@ -153,6 +153,8 @@ export class SqliteEngine implements StoreEngine {
       const corpusAdditions = gc
         .stmt('DELETE FROM corpus_additions WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)')
         .run(customerId).changes;
+      // Their sentiment history (its own table since schema 11; the record's blanking leaves it).
+      this.customers.deleteSentiment(customerId);
       // Their conversations' dialog state (botbuilder's ConversationState keys): what they typed into a dialog.
       gc.stmt(
         "DELETE FROM bot_state WHERE key IN (SELECT channel_id || '/conversations/' || channel_conversation_id FROM conversations WHERE customer_id = ?)",

@@ -1,7 +1,7 @@
 // Over 400 lines: every table and each schema version's step in one file, so how a file gets from any version to now reads in order.
 import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
-import { UNRECOGNIZED_INTENT } from '../../models/records';
+import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS, UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
 import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords, searchForm, searchPeriod } from '../searchText';
@@ -192,9 +192,10 @@ type Row = Record<string, unknown>;
  * search form, 4 leases and the webhook outbox, 5 attachments, 6 the week of each message in the full-text index
  * and the daily rollups of the dashboard, 7 each message's conversation stored in the full-text index, 8 the words
  * of each customer's name (the transcripts' customer filter), 9 quota uses (the rolling limit of codes per address),
- * 10 each customer's visitor number (the "Visitor 4821" label, models/visitorLabel.ts), indexed, for the same filter.
+ * 10 each customer's visitor number (the "Visitor 4821" label, models/visitorLabel.ts), indexed, for the same filter,
+ * 11 each customer's sentiment history in its own table (customer_sentiment), out of the customer document.
  */
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -254,6 +255,7 @@ export function applySchema(db: Database.Database): void {
   addReviewColumns(db);
   addCustomerNames(db);
   addVisitorNumbers(db);
+  moveSentimentOutOfCustomers(db);
   const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get() as { sql: string } | undefined;
   if (!fts?.sql.includes('contentless_delete') || !fts.sql.includes('period') || !fts.sql.includes('contentless_unindexed')) {
     // A new file, one from before the full-text index, or one whose index held raw texts, no weeks or no
@@ -379,6 +381,30 @@ function addVisitorNumbers(db: Database.Database): void {
     if (!ids.length) break;
     for (const id of ids) set.run(visitorNumber(id), id);
   }
+}
+
+/**
+ * Schema 11: the sentiment history in a table of its own, so the customer read of every bot turn no longer parses up
+ * to 200 points, and an append no longer rewrites the document. `seq` is the order the points came in (the order
+ * the document's array kept, and MongoDB's still keeps): the newest are the highest.
+ * A document that still holds `$.sentiment` (a file of version 10 or older, or a row an older process wrote since)
+ * has its points moved here, and keeps only the newest scores as `recentSentiment`; a moved document holds no
+ * `$.sentiment`, so running this again moves nothing twice.
+ */
+function moveSentimentOutOfCustomers(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS customer_sentiment (
+      seq INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, at TEXT NOT NULL, score REAL NOT NULL, conversation_id TEXT);
+    CREATE INDEX IF NOT EXISTS customer_sentiment_customer ON customer_sentiment(customer_id, seq);`);
+  const holding = "json_type(doc, '$.sentiment') = 'array'";
+  if (!db.prepare(`SELECT 1 FROM customers WHERE ${holding} LIMIT 1`).get()) return;
+  db.exec(`INSERT INTO customer_sentiment (customer_id, at, score, conversation_id)
+      SELECT c.id, json_extract(j.value, '$.at'), json_extract(j.value, '$.score'), json_extract(j.value, '$.conversationId')
+        FROM customers c, json_each(c.doc, '$.sentiment') j WHERE ${holding.replace('doc', 'c.doc')} ORDER BY c.id, j.key;
+    DELETE FROM customer_sentiment WHERE seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY customer_id ORDER BY seq DESC) AS r
+      FROM customer_sentiment) WHERE r > ${SENTIMENT_HISTORY_POINTS});
+    UPDATE customers SET doc = json_remove(json_set(doc, '$.recentSentiment', json((SELECT json_group_array(score ORDER BY seq) FROM
+        (SELECT score, seq FROM customer_sentiment s WHERE s.customer_id = customers.id ORDER BY seq DESC LIMIT ${RECENT_SENTIMENT_POINTS})))), '$.sentiment')
+      WHERE ${holding};`);
 }
 
 /** The bot-state keys an older version kept these records under. */

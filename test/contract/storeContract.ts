@@ -5,6 +5,9 @@ import type { FaultHook, FaultPoint } from '../../store/faults';
 import { visitorNumber } from '../../models/visitorLabel';
 import { buildConversation, buildCustomer, buildMessage, conversationFacts } from '../../store/recordBuilders';
 import type { ConversationStats, StatsQuery, Store } from '../../store/store';
+import { IdentityResolution } from '../../profile/identityResolution';
+import { PrivacyService } from '../../profile/privacyService';
+import { ProfileService } from '../../profile/profileService';
 
 /**
  * Long on purpose: this is the one contract both engines must pass, kept in one file (a describe block per
@@ -1800,17 +1803,24 @@ export function storeContract(
       expectedVersion: c.version,
       point: point(minute),
       keepSentiment: 200,
+      recentSentiment: [...c.recentSentiment, point(minute).score].slice(-5),
       at: at(minute),
       newConversation: false,
       engagementScore: 77,
       ...extra,
     });
+    /** A customer whose history holds these points (appended as messages would: the history is not part of the record). */
+    const withHistory = async (points: ReturnType<typeof point>[], extra: Partial<Customer> = {}) => {
+      const c = await someone(extra);
+      await store.replaceSentiment(c.id, points);
+      return c;
+    };
 
     test('stores what updateCustomer stores for the same change, and nothing else changes', async () => {
-      const a = await someone({ tags: ['t'], sentiment: [point(1, 0.5)], engagement: { conversations: 1, messages: 1, score: 10 } });
-      const b = await someone({ tags: ['t'], sentiment: [point(1, 0.5)], engagement: { conversations: 1, messages: 1, score: 10 } });
+      const a = await someone({ tags: ['t'], recentSentiment: [0.5], engagement: { conversations: 1, messages: 1, score: 10 } });
+      const b = await withHistory([point(1, 0.5)], { tags: ['t'], recentSentiment: [0.5], engagement: { conversations: 1, messages: 1, score: 10 } });
       const whole = await store.updateCustomer(a.id, {
-        sentiment: [...a.sentiment, point(2)],
+        recentSentiment: [0.5, point(2).score],
         engagement: { conversations: 2, messages: 2, lastContactAt: at(2), score: 77 },
         lastSeenAt: at(2),
         language: 'es',
@@ -1821,6 +1831,7 @@ export function storeContract(
       const small = (await store.getCustomer(b.id))!;
       expect({ ...small, id: a.id, identities: a.identities }).toEqual(whole);
       expect(small.version).toBe(b.version + 1);
+      expect(await store.listSentiment(b.id)).toEqual([point(1, 0.5), point(2)]);
     });
 
     test('leaves language, segments and the reach score alone when the write names none; counts a message, not a conversation', async () => {
@@ -1833,16 +1844,63 @@ export function storeContract(
         { followers: 10, score: 21 },
         { conversations: 0, messages: 1, lastContactAt: at(3), score: 77 },
       ]);
-      expect([after.lastSeenAt, after.sentiment]).toEqual([at(3), [point(3)]]);
+      expect([after.lastSeenAt, after.recentSentiment, await store.listSentiment(c.id)]).toEqual([at(3), [point(3).score], [point(3)]]);
     });
 
     test('the history keeps its newest points, also when it held more than it may (an import)', async () => {
-      const full = await someone({ sentiment: [point(1), point(2), point(3)] });
+      const full = await withHistory([point(1), point(2), point(3)]);
       await store.recordCustomerMessage(full.id, update(full, 4, { keepSentiment: 3 }));
-      expect((await store.getCustomer(full.id))!.sentiment.map((p) => p.at)).toEqual([at(2), at(3), at(4)]);
-      const over = await someone({ sentiment: [1, 2, 3, 4, 5].map((m) => point(m)) });
+      expect((await store.listSentiment(full.id)).map((p) => p.at)).toEqual([at(2), at(3), at(4)]);
+      const over = await withHistory([1, 2, 3, 4, 5].map((m) => point(m)));
       await store.recordCustomerMessage(over.id, update(over, 6, { keepSentiment: 2 }));
-      expect((await store.getCustomer(over.id))!.sentiment.map((p) => p.at)).toEqual([at(5), at(6)]);
+      expect((await store.listSentiment(over.id)).map((p) => p.at)).toEqual([at(5), at(6)]);
+    });
+
+    test('the history is not in the record: the record keeps only the newest scores it is given', async () => {
+      let c = await someone();
+      for (let minute = 1; minute <= 7; minute++) {
+        await store.recordCustomerMessage(c.id, {
+          ...update(c, minute),
+          point: point(minute, minute / 10),
+          recentSentiment: [...c.recentSentiment, minute / 10].slice(-5),
+        });
+        c = (await store.getCustomer(c.id))!;
+      }
+      expect(c.recentSentiment).toEqual([0.3, 0.4, 0.5, 0.6, 0.7]);
+      expect(Object.keys(c)).not.toContain('sentiment');
+      expect(await store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: c.identities[0].userId })).toEqual(c);
+      expect((await store.listSentiment(c.id)).map((p) => p.score)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+      expect((await store.listSentiment(c.id, 2)).map((p) => p.score)).toEqual([0.6, 0.7]);
+      const turn = await store.readTurn({
+        key: { kind: 'channel', channelId: 'test', userId: c.identities[0].userId },
+        channelId: 'test',
+        channelConversationId: uniq('none'),
+      });
+      expect(turn.customer).toEqual(c);
+    });
+
+    test('replaceSentiment sets the whole history; an unknown customer is NOT_FOUND; an unknown one has none to list', async () => {
+      const c = await withHistory([point(1), point(2)]);
+      await store.replaceSentiment(c.id, [point(3, 0.9)]);
+      expect(await store.listSentiment(c.id)).toEqual([point(3, 0.9)]);
+      await store.replaceSentiment(c.id, []);
+      expect(await store.listSentiment(c.id)).toEqual([]);
+      await expectCode(store.replaceSentiment('no-such-customer', [point(1)]), 'NOT_FOUND');
+      expect(await store.listSentiment('no-such-customer')).toEqual([]);
+      const bad = { $gt: '' } as unknown as string;
+      await expectCode(store.listSentiment(bad), 'STORE_INVALID_QUERY');
+      await expectCode(store.replaceSentiment(c.id, [{ at: bad, score: 0 }]), 'STORE_INVALID_QUERY');
+      await expectCode(store.listSentiment(c.id, 0), 'STORE_INVALID_QUERY');
+    });
+
+    test('an import of the record leaves its history; forgetCustomer (erasure) removes it', async () => {
+      const c = await withHistory([point(1), point(2)]);
+      await store.importRecords({ customers: [{ ...c, displayName: 'Imported' }] });
+      expect([(await store.getCustomer(c.id))!.displayName, (await store.listSentiment(c.id)).length]).toEqual(['Imported', 2]);
+      const other = await withHistory([point(1)]);
+      await store.forgetCustomer(c.id);
+      expect(await store.listSentiment(c.id)).toEqual([]);
+      expect(await store.listSentiment(other.id)).toEqual([point(1)]);
     });
 
     test('a stale version is STORE_ETAG_CONFLICT and changes nothing; an unknown customer NOT_FOUND', async () => {
@@ -1850,7 +1908,7 @@ export function storeContract(
       await store.updateCustomer(c.id, { displayName: 'Changed meanwhile' });
       await expectCode(store.recordCustomerMessage(c.id, update(c, 5)), 'STORE_ETAG_CONFLICT');
       const after = (await store.getCustomer(c.id))!;
-      expect([after.sentiment, after.engagement.messages, after.version]).toEqual([[], 0, c.version + 1]);
+      expect([after.recentSentiment, await store.listSentiment(c.id), after.engagement.messages, after.version]).toEqual([[], [], 0, c.version + 1]);
       await expectCode(store.recordCustomerMessage('no-such-customer', update(c, 5)), 'NOT_FOUND');
     });
 
@@ -1867,9 +1925,81 @@ export function storeContract(
       const bad = { $gt: '' } as unknown as string;
       await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { point: { at: bad, score: 0 } })), 'STORE_INVALID_QUERY');
       await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { language: bad })), 'STORE_INVALID_QUERY');
+      await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { recentSentiment: [bad] })), 'STORE_INVALID_QUERY');
+      await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { recentSentiment: [1, 1, 1, 1, 1, 1] })), 'STORE_INVALID_QUERY');
       await expectCode(store.recordCustomerMessage(c.id, update(c, 8, { segments: [bad] })), 'STORE_INVALID_QUERY');
       await expectCode(store.recordCustomerMessage(bad, update(c, 8)), 'STORE_INVALID_QUERY');
       expect((await store.getCustomer(c.id))!.version).toBe(c.version);
+    });
+  });
+
+  // ---- issue 19: the sentiment history apart from the record, carried by merges, undone, exported and erased ----
+  describe('the sentiment history follows the person through merge, undo, export and erasure', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 0, minute)).toISOString();
+    const services = () => {
+      const profiles = new ProfileService(store);
+      const identity = new IdentityResolution(store, profiles);
+      return { profiles, identity, privacy: new PrivacyService(store, profiles, identity) };
+    };
+    /** A customer who wrote at these minutes with these scores, counted as a bot turn counts them. */
+    const wrote = async (profiles: ProfileService, said: [number, number][]) => {
+      let c = await profiles.resolve({ channelId: 'test', userId: uniq('hist') });
+      for (const [minute, score] of said)
+        c = await profiles.recordMessage(c.id, { sentiment: score, conversationId: uniq('k'), at: at(minute), newConversation: false }, c);
+      return c;
+    };
+    const history = async (id: string) => (await store.listSentiment(id)).map((p) => [p.at, p.score]);
+
+    test('a merge joins both histories in time order into the survivor, its undo gives each its own back', async () => {
+      const { profiles, identity } = services();
+      const survivor = await wrote(profiles, [
+        [1, 0.1],
+        [3, 0.3],
+      ]);
+      const absorbed = await wrote(profiles, [
+        [2, -0.2],
+        [4, -0.4],
+      ]);
+      const merged = await identity.merge(absorbed.id, survivor.id, 'test');
+      expect(await history(survivor.id)).toEqual([
+        [at(1), 0.1],
+        [at(2), -0.2],
+        [at(3), 0.3],
+        [at(4), -0.4],
+      ]);
+      expect(merged.recentSentiment).toEqual([0.1, -0.2, 0.3, -0.4]);
+      const [mergeId] = await identity.mergesOf(survivor.id);
+      const undone = await identity.unmerge(mergeId);
+      expect([await history(survivor.id), await history(absorbed.id)]).toEqual([
+        [
+          [at(1), 0.1],
+          [at(3), 0.3],
+        ],
+        [
+          [at(2), -0.2],
+          [at(4), -0.4],
+        ],
+      ]);
+      expect([undone.survivor.recentSentiment, undone.absorbed.recentSentiment]).toEqual([
+        [0.1, 0.3],
+        [-0.2, -0.4],
+      ]);
+    });
+
+    test("the export shows the person's history; erasure removes it from every profile of the person", async () => {
+      const { profiles, identity, privacy } = services();
+      const survivor = await wrote(profiles, [[1, 0.5]]);
+      const absorbed = await wrote(profiles, [[2, -0.5]]);
+      const bystander = await wrote(profiles, [[3, 0.9]]);
+      await identity.merge(absorbed.id, survivor.id, 'test');
+      const exported = await privacy.export(survivor.id);
+      expect(exported.profile.sentiment.map((p) => [p.at, p.score])).toEqual([
+        [at(1), 0.5],
+        [at(2), -0.5],
+      ]);
+      await privacy.erase(survivor.id);
+      expect([await history(survivor.id), await history(absorbed.id), await history(bystander.id)]).toEqual([[], [], [[at(3), 0.9]]]);
+      expect([(await store.getCustomer(survivor.id))!.recentSentiment, (await store.getCustomer(absorbed.id))!.recentSentiment]).toEqual([[], []]);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import type { Message } from '../../models/records';
+import type { Message, SentimentPoint } from '../../models/records';
 import { messageActivity, post } from '../helpers/activities';
 import { ChannelServer } from '../helpers/channelServer';
 import { connect, connected, createStaff, nextEvent, online, request } from '../helpers/consoleClient';
@@ -115,9 +115,12 @@ describe('console gateway security', () => {
       // A chat the agent may not see answers like one that does not exist (PROTOCOL.md: ids cannot be probed).
       expect((await request(sx, 'message:send', { conversationId: c.id, text: 'hi', clientMessageId: 'x' })).error?.code).toBe('HANDOFF_NOT_FOUND');
       expect((await request(sx, 'message:send', { conversationId: 'no-such-id', text: 'hi', clientMessageId: 'x2' })).error?.code).toBe('HANDOFF_NOT_FOUND');
-      const read = await request<{ messages: Message[] }>(ss, 'conversation:join', { conversationId: c.id });
+      const read = await request<{ messages: Message[]; sentiment: SentimentPoint[] }>(ss, 'conversation:join', { conversationId: c.id });
       expect(read.ok).toBe(true);
       expect(read.data?.messages.some((m) => m.text === 'talk to a human')).toBe(true);
+      // The profile's chart: the customer's history, read apart from the record (one point per customer message).
+      expect(read.data?.sentiment).toEqual(await running.app.store.listSentiment(c.customerId));
+      expect(read.data?.sentiment.map((p) => p.conversationId)).toContain(c.id);
       expect((await request(ss, 'message:send', { conversationId: c.id, text: 'hi', clientMessageId: 'y' })).error?.code).toBe('HANDOFF_NOT_OWNER');
       // A whisper reaches the owning agent, never the customer, and is audited.
       const sentBefore = channel.texts('private-1').length;

@@ -53,9 +53,11 @@ describe('store round trips of a bot turn', () => {
     expect(calls.filter((c) => c === 'recordCustomerMessage')).toHaveLength(1);
     expect(calls.filter((c) => ['updateCustomer', 'getCustomer', 'findCustomerByKey'].includes(c))).toEqual([]);
     const after = (await running.app.store.findCustomerByKey({ kind: 'channel', channelId: 'test', userId: 'rt-small' }))!;
-    expect([after.version, after.sentiment.length, after.engagement.messages]).toEqual([
+    const history = await running.app.store.listSentiment(after.id);
+    expect([after.version, after.recentSentiment.length, history.length, after.engagement.messages]).toEqual([
       before.version + 1,
-      before.sentiment.length + 1,
+      before.recentSentiment.length + 1,
+      2,
       before.engagement.messages + 1,
     ]);
   });

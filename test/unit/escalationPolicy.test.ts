@@ -8,7 +8,7 @@ const customer = (over: Partial<Customer> = {}): Customer => ({
   contacts: [],
   preferences: {},
   consent: [],
-  sentiment: [],
+  recentSentiment: [],
   engagement: { conversations: 1, messages: 1, score: 0 },
   reach: { followers: 0, score: 0 },
   lifetimeValue: 0,

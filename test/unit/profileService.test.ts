@@ -19,10 +19,10 @@ describe('ProfileService.recordMessage with the profile the caller already read'
     const after = await profiles.recordMessage(read.id, message(0), read);
     expect(after.displayName).toBe('Ana María');
     expect(after.engagement.messages).toBe(1);
-    expect(after.sentiment).toHaveLength(1);
+    expect(after.recentSentiment).toEqual([-0.5]);
     const fresh = await profiles.recordMessage(read.id, message(1), after);
     expect(fresh.engagement.messages).toBe(2);
-    expect((await profiles.get(read.id)).sentiment.map((s) => s.at)).toEqual([message(0).at, message(1).at]);
+    expect((await store.listSentiment(read.id)).map((s) => s.at)).toEqual([message(0).at, message(1).at]);
   });
 
   it('returns exactly the profile it stored, derived fields included (segments, engagement score), and keeps 200 points', async () => {
@@ -31,9 +31,11 @@ describe('ProfileService.recordMessage with the profile the caller already read'
     for (let i = 0; i < 203; i++) c = await profiles.recordMessage(c.id, message(i), c);
     const stored = await profiles.get(c.id);
     expect(c).toEqual(stored);
-    expect([stored.sentiment.length, stored.sentiment[0].at, stored.engagement.messages, stored.engagement.conversations]).toEqual([
+    const history = await store.listSentiment(c.id);
+    expect([history.length, history[0].at, stored.recentSentiment, stored.engagement.messages, stored.engagement.conversations]).toEqual([
       200,
       message(3).at,
+      [-0.5, -0.5, -0.5, -0.5, -0.5],
       203,
       1,
     ]);

@@ -14,6 +14,7 @@ import {
   merges,
   pane,
   saveCustomer,
+  sentimentHistory,
   setConsent,
   staffNamesake,
   suggestions,
@@ -194,7 +195,7 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
         </button>
       </form>
       <h3 id="sentiment-title">{tr('sentimentTrend')}</h3>
-      <SentimentChart points={p.sentiment.slice(-30)} />
+      <SentimentChart points={sentimentHistory.value.get(p.id) ?? []} />
       <h3>{tr('pastConversations')}</h3>
       {past.length ? (
         <ul class="plain">

@@ -1,7 +1,7 @@
 import { textLength } from '../../../models/textLength';
 import { batch, computed, effect, signal, type Signal } from '@preact/signals';
 import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
-import type { Conversation, Customer, Message } from '../../../models/records';
+import type { Conversation, Customer, Message, SentimentPoint } from '../../../models/records';
 import type { InboxSettings } from '../../server/inboxProtocol';
 import type { ChatViewer } from '../../server/liveProtocol';
 import type { AgentView, ConversationView, QueueLeaveReason } from '../../server/protocol';
@@ -62,6 +62,8 @@ export const mineIds = signal<readonly string[]>([]);
 /** Supervisors: every open chat (inbox:all), refreshed when the board changes. */
 export const allIds = signal<readonly string[]>([]);
 export const customers = signal<ReadonlyMap<string, Customer>>(new Map());
+/** Each customer's newest sentiment points, as the chat's join read them (the history is not part of the record). */
+export const sentimentHistory = signal<ReadonlyMap<string, readonly SentimentPoint[]>>(new Map());
 export const history = signal<ReadonlyMap<string, PastConversation[]>>(new Map());
 export const agents = signal<readonly AgentView[]>([]);
 export const unread = signal<ReadonlyMap<string, number>>(new Map());
@@ -378,6 +380,7 @@ export async function loadChat(conversationId: string): Promise<boolean> {
     upsert([r.data.conversation]);
     merge(conversationId, r.data.messages);
     setIn(customers, r.data.conversation.customerId, r.data.customer);
+    setIn(sentimentHistory, r.data.customer.id, r.data.sentiment);
     setIn(history, conversationId, r.data.history);
   });
   return true;
