@@ -1986,6 +1986,37 @@ export function storeContract(
       ]);
     });
 
+    test('undoing a merge made before schema 11 restores the histories its snapshots held inside the records', async () => {
+      const { profiles, identity } = services();
+      const survivor = await wrote(profiles, [[1, 0.1]]);
+      const absorbed = await wrote(profiles, [[2, -0.2]]);
+      const legacy = (c: Customer, points: [number, number][]) => {
+        const { recentSentiment: _r, ...rest } = c;
+        return { ...rest, sentiment: points.map(([minute, score]) => ({ at: at(minute), score })) } as unknown as Customer;
+      };
+      const record = {
+        id: uniq('merge'),
+        survivor: legacy(survivor, [
+          [5, 0.5],
+          [6, 0.6],
+        ]),
+        absorbed: legacy(absorbed, [[7, -0.7]]),
+        movedConversations: [],
+        at: at(8),
+      };
+      await store.saveMerge(record);
+      const undone = await identity.unmerge(record.id);
+      expect([await history(survivor.id), await history(absorbed.id)]).toEqual([
+        [
+          [at(5), 0.5],
+          [at(6), 0.6],
+        ],
+        [[at(7), -0.7]],
+      ]);
+      expect([undone.survivor.recentSentiment, undone.absorbed.recentSentiment]).toEqual([[0.5, 0.6], [-0.7]]);
+      expect([undone.survivor, undone.absorbed].some((c) => 'sentiment' in c)).toBe(false);
+    });
+
     test("the export shows the person's history; erasure removes it from every profile of the person", async () => {
       const { profiles, identity, privacy } = services();
       const survivor = await wrote(profiles, [[1, 0.5]]);
