@@ -5,7 +5,7 @@ import { t } from '../locale/replies';
 import type { EscalationDecision, EscalationReason } from './escalationPolicy';
 import { QUEUED_WRITE_ATTEMPTS, type HandoffContext } from './handoffContext';
 import { sourcesOf } from './handoffStatus';
-import { formatWaitRange, handlingTimes, heldToWhatWasSaid, keepingPlacesTold, noticeOf, type QueueTicket } from './queueEstimate';
+import { formatWaitRange, handlingTimes, heldToWhatWasSaid, keepingPlacesTold, noticeOf, overdueNotice, type QueueTicket } from './queueEstimate';
 
 export { formatWait, formatWaitRange, type QueueTicket } from './queueEstimate';
 
@@ -99,10 +99,11 @@ export class HandoffRouting {
    * Records what the customer was told (on the chat as it is now: an offer made meanwhile stays, even between read and
    * write), kept to the time the notice before it promised while that stands (noticeOf).
    */
-  private async keepNotice(conversationId: string, said: QueueTicket, capacity: number, now: number): Promise<void> {
-    await this.ctx.updateQueued(conversationId, (fresh) => ({
-      queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: noticeOf(said, capacity, now, fresh.queueInfo?.lastNotice) },
-    }));
+  private async keepNotice(conversationId: string, said: QueueTicket, capacity: number, now: number, late = false): Promise<void> {
+    await this.ctx.updateQueued(conversationId, (fresh) => {
+      const notice = noticeOf(said, capacity, now, fresh.queueInfo?.lastNotice);
+      return { queueInfo: { ...(fresh.queueInfo ?? { offeredTo: [] }), lastNotice: late ? { ...notice, late } : notice } };
+    });
   }
 
   /** The fresh ticket, and the places agents online have in all (`capacity`: fewer later is a reason to say a longer wait). */
@@ -162,11 +163,16 @@ export class HandoffRouting {
     const queued = (await this.ctx.store.listConversations({ states: ['queued'], limit: 1000 })).filter((c) => !c.queueInfo?.awaySince);
     const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
     queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
+    // A chat its agent accepted and then let go (went offline or away) had reached the head already: it goes back
+    // there, ahead of the places told meanwhile (told while it was being served, they were a place behind it anyway).
+    const returned = queued.filter((c) => c.queueInfo?.returnedAt);
+    const waiting = queued.filter((c) => !c.queueInfo?.returnedAt);
     // A notice without a wait ("nobody is online") told no place.
-    return keepingPlacesTold(queued, (c) => {
-      const told = c.queueInfo?.lastNotice;
-      return told && told.waitSeconds >= 0 ? told.position : undefined;
+    const told = keepingPlacesTold(waiting, (c) => {
+      const notice = c.queueInfo?.lastNotice;
+      return notice && notice.waitSeconds >= 0 ? notice.position : undefined;
     });
+    return [...returned, ...told];
   }
 
   /**
@@ -238,18 +244,37 @@ export class HandoffRouting {
   async offerWaiting(now = Date.now()): Promise<string[]> {
     const offered: string[] = [];
     if (!(await this.anySlot())) return offered;
-    for (const c of await this.queue()) {
+    const queue = await this.queue();
+    for (const c of queue) {
       if (this.standingOffer(c, now)) continue;
       if (await this.offer(c.id, now)) offered.push(c.id);
     }
+    await this.tellAgentsBack(queue, now);
     return offered;
+  }
+
+  /**
+   * Customers told nobody was online hear, once, that someone is now, with their place and wait (not silence until an
+   * agent accepts). The sweep tells any this misses (an agent back with every slot taken).
+   */
+  private async tellAgentsBack(queue: readonly Conversation[], now: number): Promise<void> {
+    for (const q of queue) {
+      if (!q.queueInfo?.lastNotice || q.queueInfo.lastNotice.waitSeconds >= 0) continue;
+      const fresh = await this.ctx.store.getConversation(q.id);
+      if (fresh?.state !== 'queued' || !fresh.queueInfo?.lastNotice || fresh.queueInfo.lastNotice.waitSeconds >= 0) continue;
+      const { ticket, capacity } = await this.estimate(fresh, now);
+      if (ticket.agentsOnline === 0) return;
+      await this.keepNotice(fresh.id, ticket, capacity, now);
+      await this.ctx.tell(fresh, t(fresh.language, 'queueAgentsBack', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
+    }
   }
 
   /**
    * Offers a queued chat to the best agent (not the one it stands offered to); returns who, if anyone. A write landing
    * since the read (the customer seen, their place told) is read again; another offer meanwhile routed it already.
+   * `left`: agents found gone after being picked (not picked again in this call).
    */
-  async offer(conversationId: string, now = Date.now()): Promise<string | undefined> {
+  async offer(conversationId: string, now = Date.now(), left: readonly string[] = []): Promise<string | undefined> {
     let seen: string | undefined;
     for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
       const c = await this.ctx.store.getConversation(conversationId);
@@ -257,7 +282,7 @@ export class HandoffRouting {
       const standing = this.standingOffer(c, now);
       if (attempt > 0 && standing !== seen) return undefined;
       seen = standing;
-      const best = await this.pickAgent(c, standing ? [standing] : [], now);
+      const best = await this.pickAgent(c, standing ? [standing, ...left] : left, now);
       if (!best) return undefined;
       const next = await this.ctx.store.updateConversation(
         c.id,
@@ -265,6 +290,10 @@ export class HandoffRouting {
         { states: ['queued'], version: c.version },
       );
       if (next) {
+        // Picked as online, gone offline or away before the offer landed (their own withdrawal ran in between): an offer
+        // to someone who left would stand for its whole timeout, so it is withdrawn and the chat offered on.
+        if ((await this.ctx.store.getUser(best.id))?.presence !== 'online')
+          return (await this.withdrawOffer(next)) ? this.offer(conversationId, now, [...left, best.id]) : undefined;
         this.ctx.events.emit('conversation.offered', { conversation: next, agentId: best.id });
         return best.id;
       }
@@ -285,13 +314,31 @@ export class HandoffRouting {
     const free = Math.max(0, agent.capacity - (await this.ctx.store.countActiveChats(agentId)));
     const withdrawn: string[] = [];
     for (const q of standing.slice(free)) {
-      const { offeredAt: _withdrawn, ...info } = q.queueInfo ?? { offeredTo: [] };
-      const next = await this.ctx.store.updateConversation(q.id, { queueInfo: info }, { states: ['queued'], version: q.version });
-      if (!next) continue;
+      if (!(await this.withdrawOffer(q))) continue;
       withdrawn.push(q.id);
       await this.offer(q.id, now);
     }
     return withdrawn;
+  }
+
+  /**
+   * The agent went offline or away: every offer standing to them is withdrawn at once (no cool-down: they did not pass
+   * on it) and offered on, so no console counts down an offer its agent is not there to take. Returns those chats.
+   */
+  async withdrawOffers(agentId: string, now = Date.now()): Promise<string[]> {
+    const withdrawn: string[] = [];
+    for (const q of await this.queue()) {
+      if (this.standingOffer(q, now) !== agentId || !(await this.withdrawOffer(q))) continue;
+      withdrawn.push(q.id);
+      await this.offer(q.id, now);
+    }
+    return withdrawn;
+  }
+
+  /** No offer stands on the chat any more (compare-and-set on the version read); null when it changed meanwhile. */
+  private async withdrawOffer(q: Conversation): Promise<Conversation | null> {
+    const { offeredAt: _withdrawn, ...info } = q.queueInfo ?? { offeredTo: [] };
+    return this.ctx.store.updateConversation(q.id, { queueInfo: info }, { states: ['queued'], version: q.version });
   }
 
   /**
@@ -326,7 +373,15 @@ export class HandoffRouting {
     const at = now.getTime();
     // Trying every waiting chat is pointless while every agent's slots are taken by chats they hold.
     const slots = await this.anySlot();
-    for (const c of await this.queue()) {
+    const offerable = new Set((await this.offerableAgents()).map((a) => a.id));
+    for (let c of await this.queue()) {
+      // An offer standing to someone no longer offered chats (went offline or away by a way that did not withdraw it).
+      const gone = this.standingOffer(c, at);
+      if (gone && !offerable.has(gone)) {
+        const withdrawn = await this.withdrawOffer(c);
+        if (!withdrawn) continue;
+        c = withdrawn;
+      }
       const lapsedTo = c.queueInfo?.offeredAt && !this.standingOffer(c, at) ? c.queueInfo.offeredTo.at(-1) : undefined;
       if (lapsedTo) {
         // The offer timed out: the agent's slot is free again, they cool down like after a decline.
@@ -345,13 +400,18 @@ export class HandoffRouting {
       const { ticket: estimate, capacity } = await this.estimate(fresh, at);
       const last = fresh.queueInfo?.lastNotice;
       const ticket = heldToWhatWasSaid(estimate, last, capacity, at);
-      // Told again only when the place improved, or after a long quiet interval: a customer once got six "You are
-      // number 1" notices in 4 minutes, the estimate flipping between them as the queue's figures moved.
+      // Told again only when the place improved, after a long quiet interval, when someone is there after "nobody is
+      // online", or when the wait told ran out (overdueNotice): a customer once got six "You are number 1" notices in
+      // 4 minutes, the estimate flipping between them as the queue's figures moved; another heard nothing for 7
+      // minutes after "under 1 minute".
       const quiet = (this.ctx.options.queueNoticeQuietSeconds ?? 600) * 1000;
-      const moved = !last || ticket.position < last.position || at - Date.parse(last.at ?? fresh.queuedAt ?? fresh.updatedAt) >= quiet;
+      const back = last !== undefined && last.waitSeconds < 0;
+      const late = !back && overdueNotice(last, at);
+      const moved = !last || back || late || ticket.position < last.position || at - Date.parse(last.at ?? fresh.queuedAt ?? fresh.updatedAt) >= quiet;
       if (moved && ticket.agentsOnline > 0) {
-        await this.keepNotice(fresh.id, ticket, capacity, at);
-        await this.ctx.tell(fresh, t(fresh.language, 'queuePosition', { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
+        await this.keepNotice(fresh.id, ticket, capacity, at, late);
+        const key = back ? 'queueAgentsBack' : late ? 'queueOverdue' : 'queuePosition';
+        await this.ctx.tell(fresh, t(fresh.language, key, { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));
         notified.push(fresh.id);
       }
     }
@@ -371,7 +431,7 @@ export class HandoffRouting {
       if (next) out.push(next);
     }
     // Offers standing to them move on now, not after the offer timeout.
-    for (const q of await this.queue()) if (this.standingOffer(q, Date.now()) === agentId) await this.offer(q.id);
+    await this.withdrawOffers(agentId);
     return out;
   }
 
@@ -408,8 +468,9 @@ export class HandoffRouting {
       cause,
       from: ['agent'],
       expectedAgentId: c.agentId,
-      // It keeps the place it first queued at and goes one priority up: this customer has waited already.
-      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags, queueInfo: { offeredTo: [] } },
+      // It keeps the place it first queued at, goes one priority up and ahead of chats never taken (returnedAt): this
+      // customer reached the head of the queue once already and is never told a later place for it.
+      patch: { queuedAt: c.queuedAt ?? now, priority: c.priority + 1, tags, queueInfo: { offeredTo: [], returnedAt: now } },
       detail: { reason: cause, previousAgentId: c.agentId },
     });
     if (!r.ok) return null;

@@ -99,6 +99,9 @@ export class HandoffService {
   releaseAgentChats(agentId: string): Promise<Conversation[]> {
     return this.routing.releaseAgentChats(agentId);
   }
+  withdrawOffers(agentId: string): Promise<string[]> {
+    return this.routing.withdrawOffers(agentId);
+  }
 
   // Lifecycle: handoffLifecycle.ts
 

@@ -114,6 +114,22 @@ function promiseLeft(last: LastNotice | undefined, capacity: number, now: number
   return left > 0 ? left : undefined;
 }
 
+/** Seconds between two "it is taking longer than I said" notices while no agent takes the chat. */
+const LATE_NOTICE_INTERVAL_SECONDS = 180;
+
+/**
+ * Whether the wait told in `last` has run out without an agent (the customer has seen it pass), so they are told so
+ * with the place and wait now and what they can do, not left in silence; after such a notice, the next comes only
+ * when its own wait has run out too and at least LATE_NOTICE_INTERVAL_SECONDS later (offers lapsing one after another
+ * would otherwise say "under 1 minute" again every minute).
+ */
+export function overdueNotice(last: LastNotice | undefined, now: number): boolean {
+  const told = last?.at ? Date.parse(last.at) : NaN;
+  if (!last || !Number.isFinite(told) || last.waitSeconds < 0) return false;
+  const promised = (last.waitHigh ?? last.waitSeconds) * 1000;
+  return now - told >= (last.late ? Math.max(promised, LATE_NOTICE_INTERVAL_SECONDS * 1000) : promised);
+}
+
 /**
  * The notice to keep as what was told: the figures said, when, and the capacity they were said with. The top kept is
  * the one the customer read ("2 to 4 minutes": 4 minutes, not the 3 min 12 s it was rounded from), and never later

@@ -286,6 +286,14 @@ const REPLIES = {
     en: 'You are number {position} in the queue. Estimated wait: {wait}.',
     es: 'Eres el número {position} en la cola. Espera estimada: {wait}.',
   },
+  queueAgentsBack: {
+    en: 'Someone from our team is available now. You are number {position} in the queue. Estimated wait: {wait}.',
+    es: 'Ya hay alguien de nuestro equipo disponible. Eres el número {position} en la cola. Espera estimada: {wait}.',
+  },
+  queueOverdue: {
+    en: 'Sorry, this is taking longer than I said. You are number {position} in the queue; estimated wait now: {wait}. You can keep waiting here, or leave your message and we will answer it in this chat as soon as someone is free.',
+    es: 'Perdona, está tardando más de lo que te dije. Eres el número {position} en la cola; espera estimada ahora: {wait}. Puedes seguir esperando aquí, o dejar tu mensaje y te responderemos en este chat en cuanto alguien esté libre.',
+  },
   noAgentOnline: {
     en: 'No agent is online right now. Leave your message here and we will answer as soon as someone is back, or keep chatting with me.',
     es: 'Ahora no hay agentes conectados. Deja tu mensaje aquí y te responderemos en cuanto vuelvan, o sigue hablando conmigo.',

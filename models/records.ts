@@ -151,12 +151,14 @@ export interface Conversation {
     watching?: boolean;
     leftAt?: string;
     awaySince?: string;
+    /** When an agent who had accepted the chat let it go (offline, away): it is served ahead of chats never taken. */
+    returnedAt?: string;
     /**
      * What the customer was last told (handoff/queueEstimate.ts: later figures keep to it): `at` when (absent on
      * notices from before it was recorded), `waitHigh` the top of the range said, `capacity` the places agents online
-     * had then (fewer later is a reason to tell a longer wait).
+     * had then (fewer later is a reason to tell a longer wait), `late` when it said the wait told before had run out.
      */
-    lastNotice?: { position: number; waitSeconds: number; waitHigh?: number; capacity?: number; at?: string };
+    lastNotice?: { position: number; waitSeconds: number; waitHigh?: number; capacity?: number; at?: string; late?: boolean };
   };
   /** Every agent who has held the conversation, in order; kept by the store whenever agentId is set. */
   handledBy?: string[];

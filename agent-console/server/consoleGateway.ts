@@ -186,8 +186,10 @@ export class ConsoleGateway {
 
     this.on(socket, 'presence:set', async (user, p) => {
       const updated = await this.d.store.updateUser(user.id, { presence: p.presence });
-      // Offline hands the chats this agent holds back to the queue; online takes offers of what waits.
+      // Offline hands the chats this agent holds back to the queue (and their offers on); away withdraws their offers
+      // (their chats wait for them: the reply timeout moves them); online takes offers of what waits.
       if (p.presence === 'offline') await this.d.handoff.releaseAgentChats(user.id);
+      else if (p.presence === 'away') await this.d.handoff.withdrawOffers(user.id);
       else if (p.presence === 'online') await this.d.handoff.offerWaiting();
       // Coalesced: a burst of presence changes is one board snapshot a second, not one each.
       this.scheduleAgentsBroadcast();

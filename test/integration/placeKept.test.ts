@@ -64,7 +64,11 @@ describe('a place told to a queued customer', () => {
     await b.say('yes');
     expect(await b.conversation()).toMatchObject({ state: 'queued', handoffReason: 'policy_intent' });
     expect((await b.conversation()).priority).toBeGreaterThan((await a.conversation()).priority);
-    await handoff().releaseAgentChats(ben.id);
+    // An agent goes offline holding no chat: fewer agents is no reason for a later place.
+    const cleo = await createStaff(running.app, { name: 'Cleo', capacity: 1, languages: ['en'] });
+    await running.app.store.updateUser(cleo.id, { presence: 'online' });
+    await running.app.store.updateUser(cleo.id, { presence: 'offline' });
+    await handoff().releaseAgentChats(cleo.id);
     const reminder = await a.say('hello?? still waiting');
     expect(positions(reminder)).toEqual([4]);
     expect(await told(a)).toBe(4);
@@ -76,6 +80,13 @@ describe('a place told to a queued customer', () => {
       const word = q.queueInfo?.lastNotice?.position;
       if (word !== undefined) expect((await handoff().queue()).findIndex((x) => x.id === q.id) + 1).toBeLessThanOrEqual(word);
     }
+    // Ben goes offline holding a chat he had accepted: that customer had reached the head once and goes back there
+    // (outside26 M7: told "number 6" after "number 1"); the one exception, the others stand one place further.
+    const bens = (await running.app.store.listConversations({ agentId: ben.id, states: ['agent'], limit: 5 }))[0];
+    await running.app.store.updateUser(ben.id, { presence: 'offline' });
+    await handoff().releaseAgentChats(ben.id);
+    expect((await handoff().queue())[0].id).toBe(bens.id);
+    expect(await standing(b)).toBe(2);
   });
 
   test('two priority chats: the second stands right behind the chats whose word it would break; offers go in that order', async () => {
