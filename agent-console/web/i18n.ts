@@ -118,6 +118,7 @@ const STRINGS = {
   annotateHint: { en: 'A note for reviewers; the customer never sees it', es: 'Una nota para revisores; el cliente no la ve' },
   annotation: { en: 'annotation', es: 'anotación' },
   apply: { en: 'Apply', es: 'Aplicar' },
+  updatedAt: { en: 'Updated at', es: 'Actualizado a las' },
   conversationsTotal: { en: 'Conversations', es: 'Conversaciones' },
   containment: { en: 'Resolved by the bot', es: 'Resueltas por el bot' },
   containmentHint: { en: 'never handed to a person', es: 'sin pasar a una persona' },

@@ -94,6 +94,10 @@ describeBrowser('agent console in headless Chromium', () => {
 
     await alice.fill('#tags-input', 'late-delivery, <b>bold</b>');
     await alice.click('#tags-save');
+    // An empty note is nothing to add: the button waits for text instead of answering with an error banner.
+    expect(await alice.isDisabled('#note-save')).toBe(true);
+    await alice.fill('#note-input', '   ');
+    expect(await alice.isDisabled('#note-save')).toBe(true);
     await alice.fill('#note-input', 'Prefers email follow-up <script>x</script>');
     await alice.click('#note-save');
     await alice.locator('#notes', { hasText: 'Prefers email follow-up <script>x</script>' }).waitFor();

@@ -125,6 +125,20 @@ describeBrowser('supervisor pages in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  test('an open dashboard reads its figures again when the page comes back into view, for the range applied, not dates typed but not applied', async () => {
+    const page = await signIn();
+    await page.click('#tab-dashboard');
+    await page.locator('#d-updated', { hasText: 'Updated at' }).waitFor();
+    const before = Number(await page.textContent('#k-total .value'));
+    // Typed, not applied: a refresh must not use it (it would count nothing).
+    await page.fill('#d-from', '2099-01-01');
+    await post(running.url, messageActivity({ conversation: { id: `sup-late-${Math.random()}` }, from: { id: `late-${Math.random()}` } }));
+    await page.evaluate(`document.dispatchEvent(new Event('visibilitychange'))`);
+    await page.locator('#k-total .value', { hasText: new RegExp(`^${before + 1}$`) }).waitFor();
+    expect(await page.inputValue('#d-from')).toBe('2099-01-01');
+    expect(problems).toEqual([]);
+  });
+
   test('the Customer (name or id) filter finds the customer by part of the name, in any order, case or accents; another name finds nothing', async () => {
     const page = await signIn();
     await page.click('#tab-transcripts');

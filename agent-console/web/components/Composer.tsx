@@ -31,10 +31,12 @@ export function Composer({ c, mineNow }: { c: ConversationView; mineNow: boolean
   async function submit(): Promise<void> {
     if (mode === 'note') {
       const body = draft.note.value;
+      if (!body.trim()) return;
       if (await addNote(c.id, body)) draft.note.value = draft.note.value === body ? '' : draft.note.value;
       return;
     }
     const body = draft.reply.value;
+    if (!body.trim()) return;
     const ok = whisper ? await addNote(c.id, body, true) : await sendReply(c.id, body);
     // Only what was sent is cleared: text typed while the request ran stays.
     if (ok && draft.reply.value === body) draft.reply.value = '';

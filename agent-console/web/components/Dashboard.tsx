@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationStats, Percentiles } from '../../../store/store';
 import { decimal, duration, isolate } from '../format';
 import type { CorpusAddition as Addition } from '../../../models/records';
@@ -13,32 +13,54 @@ type Stats = Omit<ConversationStats, 'unrecognized'> & { unrecognized: (Conversa
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+/** How often an open dashboard reads its figures again while the page is visible: it is watched, not only opened. */
+const REFRESH_MS = 30_000;
+
 export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
   const [range, setRange] = useState({ from: day(new Date(Date.now() - 29 * 86_400_000)), to: day(new Date()), channel: '' });
   const [stats, setStats] = useState<Stats | undefined>(undefined);
   const [additions, setAdditions] = useState<Addition[]>([]);
   const [catalogue, setCatalogue] = useState<Catalogue[]>([]);
   const [model, setModel] = useState<ModelStatus>({ training: false, trainedWithAdditions: 0 });
-  const load = async () => {
+  const [updatedAt, setUpdatedAt] = useState<Date | undefined>(undefined);
+  // The range last applied: a refresh reads that one, never dates typed but not yet applied.
+  const applied = useRef(range);
+  const loading = useRef(false);
+  const load = async (next = applied.current) => {
+    if (loading.current) return;
+    loading.current = true;
+    applied.current = next;
     try {
-      const p = new URLSearchParams({ from: range.from, to: range.to });
-      if (range.channel) p.set('channel', range.channel);
+      const p = new URLSearchParams({ from: next.from, to: next.to });
+      if (next.channel) p.set('channel', next.channel);
       const [s, corpus] = await Promise.all([call<Stats>(`/api/stats?${p}`), call<CorpusResponse>('/api/nlu/corpus')]);
       setStats(s);
       setCatalogue(corpus.catalogue);
       setAdditions(corpus.additions);
       setModel(corpus.model);
+      setUpdatedAt(new Date());
     } catch (err) {
       fail(err);
+    } finally {
+      loading.current = false;
     }
   };
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    const refresh = () => document.visibilityState === 'visible' && void load();
+    const timer = setInterval(refresh, REFRESH_MS);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, []);
   const dateInput = (key: 'from' | 'to') => (
     <input id={`d-${key}`} type="date" value={range[key]} onChange={(e) => setRange({ ...range, [key]: e.currentTarget.value })} />
   );
   return (
     <div class="dashboard">
-      <form class="filters" onSubmit={(e) => (e.preventDefault(), void load())}>
+      <form class="filters" onSubmit={(e) => (e.preventDefault(), void load(range))}>
         <label>
           {tr('f_from')}
           {dateInput('from')}
@@ -53,6 +75,9 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
         </label>
         <p class="meta" id="d-zone">
           {tr('daysInUtc')}
+        </p>
+        <p class="meta" id="d-updated" aria-live="polite">
+          {updatedAt ? `${tr('updatedAt')} ${updatedAt.toLocaleTimeString()}` : ''}
         </p>
         <div class="actions">
           <button class="primary" type="submit" id="d-apply">

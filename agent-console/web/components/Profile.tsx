@@ -181,6 +181,7 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
         onSubmit={(e) => {
           e.preventDefault();
           const text = draft.profileNote.value;
+          if (!text.trim()) return;
           void saveCustomer({ customerId: p.id, addNote: text }).then((ok) => ok && draft.profileNote.value === text && (draft.profileNote.value = ''));
         }}
       >
@@ -190,7 +191,7 @@ function ProfileBody({ p, channelId, conversationId }: { p: Customer; channelId:
           value={draft.profileNote.value}
           onInput={(e) => (draft.profileNote.value = e.currentTarget.value)}
         />
-        <button id="note-save" type="submit">
+        <button id="note-save" type="submit" disabled={!draft.profileNote.value.trim()}>
           {tr('addNote')}
         </button>
       </form>
