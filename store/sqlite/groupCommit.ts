@@ -75,6 +75,8 @@ export class GroupCommit {
   private walFd: number | undefined;
   /** fsyncs under way; close() waits for them. */
   private syncing = new Set<Promise<void>>();
+  /** `syncing.size` in shared memory: the checkpointer's worker begins no checkpoint while an fsync runs. */
+  private readonly syncCount = new Int32Array(new SharedArrayBuffer(4));
   /**
    * Set when an fsync failed (or a transaction could not even be rolled back): what the disk holds is unknown, so
    * no write is acknowledged again; health() says `failed` and liveness fails, so the process is restarted.
@@ -145,7 +147,7 @@ export class GroupCommit {
     if (this.file !== ':memory:') {
       // Checkpoints happen off the event loop (see WalCheckpointer); SQLite's own only past about 80 MB of WAL.
       this.database.pragma('wal_autocheckpoint = 20000');
-      this.checkpointer = new WalCheckpointer(this.file);
+      this.checkpointer = new WalCheckpointer(this.file, { syncing: this.syncCount });
     }
   }
 
@@ -375,8 +377,13 @@ export class GroupCommit {
         this.fatal ??= err;
         reject(err);
       }),
-    ).finally(() => this.syncing.delete(p));
+    ).finally(() => {
+      this.syncing.delete(p);
+      Atomics.store(this.syncCount, 0, this.syncing.size);
+      Atomics.notify(this.syncCount, 0);
+    });
     this.syncing.add(p);
+    Atomics.store(this.syncCount, 0, this.syncing.size);
     return p;
   }
 

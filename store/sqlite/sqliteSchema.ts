@@ -104,20 +104,28 @@ const FTS_TABLE = `CREATE VIRTUAL TABLE messages_fts USING fts5(text, period, co
 const FTS_PERIODS = 'CREATE TABLE IF NOT EXISTS messages_fts_periods (period INTEGER PRIMARY KEY)';
 
 /**
- * The index is kept in bulk: a new or changed message only queues its rowid (a one-row insert), and indexing runs
- * every second and before every full-text query (sqliteReview.ts), so a search always sees every message. FTS5
- * writes a segment whenever a transaction or savepoint ends with terms in memory, which, per message, cost more
- * than the rest of the insert. Replaced on every start (older files have other triggers).
+ * The index is kept in bulk, never inside a customer's write: indexing runs every second and before every full-text
+ * query (sqliteReview.ts), so a search always sees every message. FTS5 writes a segment whenever a transaction or
+ * savepoint ends with terms in memory, which, per message, cost more than the rest of the insert. What waits:
+ *
+ * - a new message: every message whose rowid is past `messages_fts_mark.indexed_to` (schema 12). A message's insert
+ *   writes nothing for the index: until schema 11 it queued its rowid (a page of its own in every relayed message's
+ *   commit, about one in ten of its pages). Rowids only grow (max + 1), except after the newest messages are deleted:
+ *   then the mark comes down to the newest one left, so a rowid used again is past it;
+ * - a changed message (its text erased, moved by a merge): its rowid queued in messages_fts_pending, always at or
+ *   below the mark (past it, the message was never indexed and is read as it is when it is).
+ *
+ * Replaced on every start (older files have other triggers).
  */
+const FTS_MARK = `CREATE TABLE IF NOT EXISTS messages_fts_mark (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL)`;
 const FTS_TRIGGERS = `DROP TRIGGER IF EXISTS messages_ai; DROP TRIGGER IF EXISTS messages_ad; DROP TRIGGER IF EXISTS messages_au;
-CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;
 CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
   DELETE FROM messages_fts WHERE rowid = old.rowid;
-  DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid; END;
+  DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid;
+  UPDATE messages_fts_mark SET indexed_to = (SELECT COALESCE(MAX(rowid), 0) FROM messages) WHERE indexed_to > (SELECT COALESCE(MAX(rowid), 0) FROM messages); END;
 CREATE TRIGGER messages_au AFTER UPDATE OF text, conversation_id ON messages BEGIN
   DELETE FROM messages_fts WHERE rowid = old.rowid;
-  INSERT OR IGNORE INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;`;
+  INSERT OR IGNORE INTO messages_fts_pending(message_rowid) SELECT new.rowid WHERE new.rowid <= (SELECT indexed_to FROM messages_fts_mark); END;`;
 
 /**
  * Daily rollups of the dashboard's figures (sqliteRollups.ts), one row per day (UTC, the dashboard's day: the first
@@ -194,8 +202,9 @@ type Row = Record<string, unknown>;
  * of each customer's name (the transcripts' customer filter), 9 quota uses (the rolling limit of codes per address),
  * 10 each customer's visitor number (the "Visitor 4821" label, models/visitorLabel.ts), indexed, for the same filter,
  * 11 each customer's sentiment history in its own table (customer_sentiment), out of the customer document.
+ * 12 new messages wait for the full-text index past a mark instead of each in its queue (FTS_TRIGGERS).
  */
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -263,13 +272,15 @@ export function applySchema(db: Database.Database): void {
     // once: about 20 s for a million messages).
     db.transaction(() => {
       dropFullText(db);
-      db.exec(`${FTS_TABLE}; ${FTS_PERIODS}; DELETE FROM messages_fts_pending; DELETE FROM messages_fts_periods;`);
+      db.exec(`${FTS_TABLE}; ${FTS_PERIODS}; ${FTS_MARK}; DELETE FROM messages_fts_pending; DELETE FROM messages_fts_periods;`);
       db.exec(
         'INSERT INTO messages_fts(rowid, text, period, conversation_id) SELECT rowid, search_form(text), search_period(created_at), conversation_id FROM messages',
       );
       db.exec('INSERT OR IGNORE INTO messages_fts_periods(period) SELECT DISTINCT search_period(created_at) FROM messages');
+      db.exec('INSERT OR REPLACE INTO messages_fts_mark (id, indexed_to) SELECT 1, COALESCE(MAX(rowid), 0) FROM messages');
     })();
   }
+  addFullTextMark(db);
   db.exec(FTS_TRIGGERS);
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'stats_days'").get()) {
     // A file from before the rollups: every day that holds a record is dirty, recomputed in the background.
@@ -289,6 +300,16 @@ export function applySchema(db: Database.Database): void {
       String(SCHEMA_VERSION),
     );
   })();
+}
+
+/**
+ * Schema 12: the mark past which messages wait for the full-text index (FTS_TRIGGERS). A file from before it queued
+ * every message: what its queue holds stays there (indexed from it, at or below the mark), so the mark starts at the
+ * newest message. In the same transaction as the triggers that stop queueing inserts (migrateExclusively).
+ */
+function addFullTextMark(db: Database.Database): void {
+  db.exec(FTS_MARK);
+  db.exec('INSERT OR IGNORE INTO messages_fts_mark (id, indexed_to) SELECT 1, COALESCE(MAX(rowid), 0) FROM messages');
 }
 
 /** Columns added after the first release; a file made by an older version gets them filled from its documents. */

@@ -14,6 +14,11 @@ import { Worker } from 'node:worker_threads';
  * the -shm file (mxFrame − nBackfill, sqlite.org/walformat.html, native byte order) every `tickMs`, a 100-byte read; a
  * busy store is checkpointed as often as before (more, in smaller copies), a quiet one a few times less often, and
  * each page written many times in between is copied once.
+ *
+ * And not while a commit's fsync of the WAL runs (the group commit counts those in `syncing`, shared memory): a
+ * checkpoint begun then copies pages and fsyncs the database file on the disk that fsync needs, and its writers (a
+ * relayed message's push) wait for both. The worker waits for the count to fall to zero, at most `syncWaitMs`, and
+ * begins right after the fsync ended, as its writers are told.
  */
 const WORKER = `
 const fs = require('node:fs');
@@ -37,6 +42,7 @@ function wal() {
     return { frames: 0, waiting: -1 };
   }
 }
+const syncing = workerData.syncing ? new Int32Array(workerData.syncing) : undefined;
 let since;
 const timer = setInterval(() => {
   const now = Date.now();
@@ -47,6 +53,10 @@ const timer = setInterval(() => {
   // ends with nothing left, so the next commit restarts it before SQLite's own checkpoint does on the event loop.
   if (waiting < workerData.frames && now - since < workerData.maxAgeMs && frames < workerData.restartFrames) return;
   since = undefined;
+  if (syncing) {
+    const until = Date.now() + workerData.syncWaitMs;
+    for (let n; (n = Atomics.load(syncing, 0)) > 0 && Date.now() < until; ) Atomics.wait(syncing, 0, n, until - Date.now());
+  }
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
@@ -75,6 +85,13 @@ export interface CheckpointPolicy {
   restartFrames?: number;
   /** How often the worker looks, ms. */
   tickMs?: number;
+  /**
+   * The count of the writer's fsyncs under way (an Int32Array on shared memory, updated by GroupCommit): a checkpoint
+   * waits for it to be zero, at most `syncWaitMs`. Without it, checkpoints begin whenever they are due.
+   */
+  syncing?: Int32Array;
+  /** The longest a due checkpoint waits for the fsyncs under way to end, ms: a disk never idle is checkpointed anyway. */
+  syncWaitMs?: number;
 }
 
 export class WalCheckpointer {
@@ -83,10 +100,10 @@ export class WalCheckpointer {
   /** The last error the worker reported (the safety-net checkpoint covers for it); for diagnostics and tests. */
   lastError: string | undefined;
 
-  constructor(file: string, { frames = 4000, maxAgeMs = 2000, restartFrames = 10_000, tickMs = 100 }: CheckpointPolicy = {}) {
+  constructor(file: string, { frames = 4000, maxAgeMs = 2000, restartFrames = 10_000, tickMs = 100, syncing, syncWaitMs = 50 }: CheckpointPolicy = {}) {
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { file, frames, maxAgeMs, restartFrames, tickMs, driver: require.resolve('better-sqlite3') },
+      workerData: { file, frames, maxAgeMs, restartFrames, tickMs, syncing: syncing?.buffer, syncWaitMs, driver: require.resolve('better-sqlite3') },
     });
     this.worker.on('message', (m: { error?: string }) => {
       if (m.error) this.lastError = m.error;

@@ -389,3 +389,56 @@ test('a schema 9 file gains the visitor numbers of the labels already shown; the
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Up to schema 11 every new message queued its rowid for the full-text index in its own commit; from 12 new messages
+ * wait past a mark (sqliteSchema.ts FTS_TRIGGERS). A file whose queue still holds messages keeps them there: the step
+ * starts the mark at the newest message, and the queued ones and later ones are all found.
+ */
+test('schema 12: a schema 11 file keeps its queued messages, and a new message queues nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-migrate-'));
+  const file = path.join(dir, 'eleven.sqlite');
+  const fresh = new SqliteStore(file);
+  await fresh.init();
+  const customer = await fresh.createCustomer({});
+  const { conversation } = await fresh.getOrCreateConversation({
+    channelId: 'x',
+    channelConversationId: 'eleven',
+    customerId: customer.id,
+    reference: { channelId: 'x', serviceUrl: 'http://x', conversation: { id: 'eleven' } },
+  });
+  for (const text of ['an indexed parcel', 'a queued parcel'])
+    await fresh.appendMessage({ conversationId: conversation.id, role: 'customer', text, activityId: text });
+  await fresh.searchMessages('parcel');
+  await fresh.close();
+  // Back to schema 11: no mark, the insert trigger that queued each message, and the newest message still queued.
+  const old = new Database(file);
+  const queued = old.prepare("SELECT rowid FROM messages WHERE text = 'a queued parcel'").pluck().get() as number;
+  old.exec(`DROP TABLE messages_fts_mark; DROP TRIGGER messages_au;
+    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN INSERT INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;
+    CREATE TRIGGER messages_au AFTER UPDATE OF text, conversation_id ON messages BEGIN
+      DELETE FROM messages_fts WHERE rowid = old.rowid; INSERT OR IGNORE INTO messages_fts_pending(message_rowid) VALUES (new.rowid); END;
+    DELETE FROM messages_fts WHERE rowid = ${queued}; INSERT INTO messages_fts_pending(message_rowid) VALUES (${queued});
+    UPDATE store_meta SET value = '11' WHERE key = 'schema_version';`);
+  old.close();
+  try {
+    const refused = new SqliteStore(file, { migrateOnStart: false });
+    await expect(refused.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    const store = new SqliteStore(file, { upkeep: { everyMs: 3_600_000 } });
+    await store.init();
+    const count = (sql: string) => store.database.prepare(sql).pluck().get() as number;
+    expect(count('SELECT indexed_to FROM messages_fts_mark')).toBe(count('SELECT MAX(rowid) FROM messages'));
+    expect(count('SELECT COUNT(*) FROM messages_fts_pending')).toBe(1);
+    await store.appendMessage({ conversationId: conversation.id, role: 'customer', text: 'a new parcel', activityId: 'new' });
+    expect(count('SELECT COUNT(*) FROM messages_fts_pending')).toBe(1);
+    expect((await store.searchMessages('parcel')).map((h) => h.text).sort()).toEqual(['a new parcel', 'a queued parcel', 'an indexed parcel']);
+    expect(count('SELECT COUNT(*) FROM messages_fts_pending')).toBe(0);
+    expect(count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages_ai'")).toBe(0);
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
+    raw.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

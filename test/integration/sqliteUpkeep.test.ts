@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { INDEX_PERIODS_SQL, INDEX_QUEUED_SQL } from '../../store/sqlite/sqliteReview';
+import { INDEX_NEW_PERIODS_SQL, INDEX_NEW_SQL, INDEX_PERIODS_SQL, INDEX_QUEUED_SQL } from '../../store/sqlite/sqliteReview';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { searchPeriod } from '../../store/searchText';
 import { tempStoreFile } from '../helpers/storeFiles';
+
+const WAITING_SQL = `SELECT (SELECT COUNT(*) FROM messages_fts_pending)
+  + (SELECT COUNT(*) FROM messages WHERE rowid > (SELECT indexed_to FROM messages_fts_mark))`;
 
 /**
  * The embedded store's background upkeep (store/sqlite/sqliteUpkeep.ts): the search index and the dashboard's
@@ -26,7 +29,8 @@ describe('sqlite background upkeep', () => {
   });
 
   const count = (sql: string) => (store.database.prepare(sql).pluck().get() as number) ?? 0;
-  const pending = () => count('SELECT COUNT(*) FROM messages_fts_pending');
+  // Messages waiting for the index: the changed ones queued, the new ones past the mark (sqliteSchema.ts FTS_TRIGGERS).
+  const pending = () => count(WAITING_SQL);
   const dirty = () => store.database.prepare('SELECT day FROM stats_dirty_days').pluck().all() as string[];
 
   async function conversationWith(texts: string[]) {
@@ -65,6 +69,33 @@ describe('sqlite background upkeep', () => {
     expect(pending()).toBe(0);
     expect(count('SELECT COUNT(*) FROM messages_fts')).toBe(301);
     expect((await store.searchMessages('marmalade')).map((h) => h.text)).toEqual(['where is my marmalade']);
+  });
+
+  it("a new message's write queues nothing; a changed one is queued, and found by its new words only", async () => {
+    const conversation = await conversationWith(['my parcel is late', 'the parcel never came']);
+    expect(count('SELECT COUNT(*) FROM messages_fts_pending')).toBe(0);
+    expect(pending()).toBe(2);
+    while (store.upkeep.slice());
+    expect(pending()).toBe(0);
+    store.database.prepare("UPDATE messages SET text = 'my umbrella is late' WHERE conversation_id = ? AND seq = 1").run(conversation.id);
+    expect(count('SELECT COUNT(*) FROM messages_fts_pending')).toBe(1);
+    expect((await store.searchMessages('parcel')).map((h) => h.text)).toEqual(['the parcel never came']);
+    expect((await store.searchMessages('umbrella')).map((h) => h.text)).toEqual(['my umbrella is late']);
+    expect(pending()).toBe(0);
+  });
+
+  it('the newest messages deleted after they were indexed: a message that takes one of their rowids is indexed too', async () => {
+    await conversationWith(['a question about a refund']);
+    const gone = await conversationWith(['a question about an invoice', 'and another one']);
+    while (store.upkeep.slice());
+    const rowid = () => count('SELECT MAX(rowid) FROM messages');
+    const newest = rowid();
+    await store.deleteConversation(gone.id);
+    await conversationWith(['a question about a voucher']);
+    // SQLite gives a new row the newest rowid plus one: a rowid already indexed once, then deleted.
+    expect(rowid()).toBeLessThan(newest);
+    expect(pending()).toBe(1);
+    expect((await store.searchMessages('question')).map((h) => h.text).sort()).toEqual(['a question about a refund', 'a question about a voucher']);
   });
 
   it('what it indexed survives a reopen, and nothing is indexed twice', async () => {
@@ -129,6 +160,12 @@ describe('sqlite background upkeep', () => {
       ]);
     }
 
+    // New messages: a range of the table's own key past the mark.
+    for (const sql of [INDEX_NEW_SQL, INDEX_NEW_PERIODS_SQL]) {
+      const plan = (store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, Number.MAX_SAFE_INTEGER) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.filter((d) => /^(SCAN|SEARCH) /.test(d))).toEqual(['SEARCH messages USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)']);
+    }
+
     const weeks = () => store.database.prepare('SELECT period FROM messages_fts_periods ORDER BY period').pluck().all() as number[];
     const before = weeks();
     while (store.upkeep.slice());
@@ -163,7 +200,7 @@ describe('sqlite background upkeep and the fsyncs of commits', () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
-  const pending = () => store.database.prepare('SELECT COUNT(*) FROM messages_fts_pending').pluck().get() as number;
+  const pending = () => store.database.prepare(WAITING_SQL).pluck().get() as number;
   const ticks = (ms: number) => new Promise((r) => setTimeout(r, ms));
   async function until(done: () => boolean) {
     for (let i = 0; !done(); i++) {

@@ -122,3 +122,27 @@ test('a WAL that did not start over past restartFrames is copied back whatever w
   write(db, 1);
   expect(walFrames(file)).toBeLessThan(frames);
 });
+
+test("a due checkpoint waits while the writer's fsync runs, and begins once it ended", async () => {
+  const syncing = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(syncing, 0, 1);
+  const s = store({ frames: 50, maxAgeMs: 3_600_000, restartFrames: 1_000_000, tickMs: 5, syncing, syncWaitMs: 3_600_000 });
+  write(s.db, 100);
+  // Many ticks of the worker pass: the pages stay in the WAL while the count says an fsync runs.
+  await new Promise((r) => setTimeout(r, 300));
+  expect(waiting(s.file)).toBeGreaterThanOrEqual(100);
+  Atomics.store(syncing, 0, 0);
+  Atomics.notify(syncing, 0);
+  await until(() => waiting(s.file) === 0);
+  expect(waiting(s.file)).toBe(0);
+});
+
+test('a disk never idle is checkpointed anyway, after syncWaitMs', async () => {
+  const syncing = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(syncing, 0, 1);
+  const s = store({ frames: 50, maxAgeMs: 3_600_000, restartFrames: 1_000_000, tickMs: 5, syncing, syncWaitMs: 20 });
+  write(s.db, 100);
+  await until(() => waiting(s.file) === 0);
+  expect(waiting(s.file)).toBe(0);
+  Atomics.store(syncing, 0, 0);
+});
