@@ -161,6 +161,10 @@ const REPLIES = {
     es: 'Gracias, el equipo lo leerá. Podrás valorar la conversación cuando te haya atendido una persona.',
   },
   askNewContact: { en: 'Please type your new email address or phone number.', es: 'Escribe tu nuevo correo electrónico o número de teléfono.' },
+  askPhoneCountryCode: {
+    en: 'Which country is {number} in? Please type it with its country code, like +44 7700 900123.',
+    es: '¿De qué país es el {number}? Escríbelo con su prefijo, como +34 600 123 456.',
+  },
   retryContact: {
     en: 'I need an email address or a phone number with country code, like +34 600 000 000.',
     es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.',
