@@ -220,6 +220,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     },
     knowledge: loadKnowledge(config.knowledgeFile),
     recognizer,
+    defaultPhoneRegion: config.defaultPhoneRegion,
   });
   const bot = new SupportBot({
     store,

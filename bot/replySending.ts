@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { ActivityTypes, DeliveryModes, type Activity, type TurnContext } from 'botbuilder';
 import { turnInfo } from '../dialogs/turnInfo';
+import { NUMBERED_CHOICES } from '../models/offeredChoices';
 import type { Conversation, Message } from '../models/records';
 import { DEFERRED, type SupportBotDeps } from './turnIntake';
 
@@ -60,13 +61,26 @@ export async function endTurn(d: SupportBotDeps, context: TurnContext, conversat
   await d.conversationState.saveChanges(context);
 }
 
-/** What a stored bot message keeps besides its text: what it replied to, and its buttons (web chat shows them again). */
+/**
+ * What a stored bot message keeps besides its text: what it replied to, its buttons (web chat shows them again), and
+ * how many of them a number picks (models/offeredChoices.ts), which is taken off the activity: it is ours, not the channel's.
+ */
 function outgoingData(act: Partial<Activity>): Record<string, unknown> | undefined {
   const buttons = (act.suggestedActions?.actions ?? [])
     .filter((x) => typeof x.title === 'string' && (typeof x.value === 'string' || x.value === undefined))
     .map((x) => ({ title: String(x.title).slice(0, 200), value: String(x.value ?? x.title).slice(0, 200) }));
+  const channelData = act.channelData as Record<string, unknown> | undefined;
+  const numbered = channelData?.[NUMBERED_CHOICES];
+  if (channelData && NUMBERED_CHOICES in channelData) {
+    const { [NUMBERED_CHOICES]: _ours, ...rest } = channelData;
+    act.channelData = Object.keys(rest).length ? rest : undefined;
+  }
   if (!act.replyToId && buttons.length === 0) return undefined;
-  return { ...(act.replyToId ? { replyToId: act.replyToId } : {}), ...(buttons.length ? { suggestedActions: buttons } : {}) };
+  return {
+    ...(act.replyToId ? { replyToId: act.replyToId } : {}),
+    ...(buttons.length ? { suggestedActions: buttons } : {}),
+    ...(buttons.length && typeof numbered === 'number' ? { numberedChoices: numbered } : {}),
+  };
 }
 
 /** The buttons under "I did not understand": the three commonest goals. */

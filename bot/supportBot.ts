@@ -5,7 +5,7 @@ import { accompaniesFiles, fileReceived, mentionsMissingFile } from '../dialogs/
 import { findHumanRequest, refusesPerson } from '../dialogs/humanRequest';
 import { givenName, withoutName } from '../dialogs/givenName';
 import { takeName } from '../dialogs/takeName';
-import { clearLanguage, recognitionHint, replyLanguage, type Supported } from '../dialogs/languagePolicy';
+import { clearLanguage, recognitionHint, replyLanguage, supported, type Supported } from '../dialogs/languagePolicy';
 import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
@@ -17,6 +17,8 @@ import { answerConsentAsk, honourOptOut, optsOut, stopAsTold } from './consentTu
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
 import { failedBefore, markTurn, turnFailure, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
+import { SupportAdapter } from './supportAdapter';
+import { storeWebChatGreeting } from './webchat/webChatGreeting';
 import { attachmentMeta, currentConversation, DEFERRED, ingestConversation, startFollowUpConversation, type SupportBotDeps } from './turnIntake';
 
 // The turn's parts live beside it: intake (turnIntake.ts), replies (replySending.ts), queued and closed chats.
@@ -80,6 +82,8 @@ export class SupportBot {
     const { customer } = ingested;
     let conversation = ingested.conversation;
     let newConversation = ingested.created;
+    // The web chat page greeted with buttons before the conversation existed: stored first, as the customer saw it.
+    if (ingested.created && SupportAdapter.isOwnWebChat(a)) await storeWebChatGreeting(this.d.store, conversation, supported(a.locale) ?? 'en', DEFERRED);
     const activityId = typeof a.id === 'string' && a.id ? a.id : undefined;
 
     // A text of only invisible characters (zero-width space or joiner, BOM…) is an empty message, as it is from agents.

@@ -23,6 +23,7 @@ import { WebChatTokens, type ChatToken } from './webChatTokens';
 import { formatWatermark, parseWatermark, placeInChain } from './webChatWatermark';
 import type { WebChatTyping } from './webChatTyping';
 import { registerWebChatUpload, WEBCHAT_UPLOAD_PATH } from './webChatUpload';
+import { isPageGreeting, webChatGreetings } from './webchat/webChatGreeting';
 
 /**
  * The built-in web chat channel: a Direct Line 3.0–compatible subset (polling) that the official Web Chat
@@ -103,6 +104,8 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     const max = deps.maxMessageChars;
     return {
       maxMessageChars: max,
+      // Drawn by the page in its own language before any conversation exists; stored when the visitor first writes.
+      greetings: webChatGreetings(),
       say: {
         messageTooLong: reply(language, 'messageTooLong', { max: max.toLocaleString(language === 'es' ? 'es' : 'en') }),
         rateLimited: reply(language, 'sendRateLimited'),
@@ -282,7 +285,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
       let last = { n: from, seq: watermark };
       for (let n = from; n < convs.length && activities.length < 200; n++) {
         const messages = await store.listMessages(convs[n].id, { afterSeq: n === from ? watermark : 0, limit: 200 - activities.length });
-        activities.push(...messages.filter((m) => m.kind === 'message').map((m) => toActivity(m, t.userId, fileUrl)));
+        activities.push(...messages.filter((m) => m.kind === 'message' && !isPageGreeting(m)).map((m) => toActivity(m, t.userId, fileUrl)));
         if (messages.length) last = { n, seq: messages[messages.length - 1].seq };
         else if (n > from) last = { n, seq: 0 };
       }

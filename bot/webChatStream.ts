@@ -11,6 +11,7 @@ import { toActivity, type AttachmentUrl } from './webChatActivities';
 import { memoryUsedTokens, type UsedTokens } from '../cluster/sharedState';
 import { StreamTokens } from './webChatStreamTokens';
 import { formatWatermark } from './webChatWatermark';
+import { isPageGreeting } from './webchat/webChatGreeting';
 
 /**
  * Direct Line 3.0 streaming for the built-in web chat: the conversation start and reconnect answers carry a
@@ -353,7 +354,7 @@ export class WebChatStream implements WebChatStreamHook {
     let size = 0;
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i];
-      if (m.kind === 'message') {
+      if (m.kind === 'message' && !isPageGreeting(m)) {
         const a = JSON.stringify(toActivity(m, userId, this.attachmentUrl));
         parts.push(a);
         size += a.length + 1;

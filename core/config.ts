@@ -139,6 +139,11 @@ export interface Config {
   /** The company's name: no customer may go by it (profile/reservedNames.ts). */
   readonly companyName?: string;
   /**
+   * The country (ISO 3166-1 alpha-2) of a phone number a customer types without its country code when neither their
+   * profile nor the channel's locale names one (models/phoneNumbers.ts); absent: such a number is asked for again.
+   */
+  readonly defaultPhoneRegion?: string;
+  /**
    * Files: the largest accepted (upload, agent send, channel fetch), bytes; how long a signed link lives, seconds;
    * hosts channel attachments are fetched from besides the trusted service URLs (patterns as TRUSTED_SERVICE_URLS).
    */
@@ -322,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     consentAskHours: e.CONSENT_ASK_HOURS,
     companyName: e.COMPANY_NAME || undefined,
+    defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
     attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES, urlSeconds: e.ATTACHMENT_URL_SECONDS, hosts: list(e.ATTACHMENT_HOSTS) },
     trustProxy: e.TRUST_PROXY,
     shutdown: { delaySeconds: e.SHUTDOWN_DELAY_SECONDS, graceSeconds: e.SHUTDOWN_GRACE_SECONDS },

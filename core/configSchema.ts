@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { PHONE_REGIONS, phoneRegion } from '../models/phoneNumbers';
 
 /**
  * The environment's schema, one field per setting (README's settings table lists them), with the defaults and
@@ -174,6 +175,13 @@ export const EnvSchema = z.object({
     .max(30 * 24 * 3600)
     .default(DEFAULTS.WEBCHAT_SESSION_MAX_SECONDS),
   COMPANY_NAME: z.string().trim().max(120).optional(),
+  // The country of phone numbers typed without a country code, when neither the profile nor the channel's locale says.
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .trim()
+    .refine((v) => phoneRegion(v) !== undefined, `DEFAULT_PHONE_REGION is one of ${Object.keys(PHONE_REGIONS).join(', ')} (ISO 3166-1 alpha-2)`)
+    .transform((v) => phoneRegion(v)!)
+    .optional(),
   CONSENT_ASK_HOURS: z.coerce
     .number()
     .int()

@@ -2,6 +2,7 @@ import { MessageFactory } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { intentLabel, intentLabels } from '../locale/intentLabels';
 import { REPLY_LANGUAGES, t } from '../locale/replies';
+import { choiceByNumber, NUMBERED_CHOICES, normalizeAnswer as normalize } from '../models/offeredChoices';
 import { end } from './dialogResult';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
@@ -15,17 +16,6 @@ export interface ClarifyOptions {
 }
 
 const CHOICE_PROMPT = 'clarifyChoice';
-
-/** "the first one", "la segunda", "the 2nd": which button, by its place (the answer "Which one do you mean?" invites). */
-const ORDINALS: [RegExp, number][] = [
-  [/^(the )?(first|1st)( one)?( please)?$|^(el |la )?(primer|primero|primera|1º|1ª)( opcion)?$/, 0],
-  [/^(the )?(second|2nd)( one)?( please)?$|^(el |la )?(segundo|segunda|2º|2ª)( opcion)?$/, 1],
-  [/^(the )?(third|3rd)( one)?( please)?$|^(el |la )?(tercer|tercero|tercera|3º|3ª)( opcion)?$/, 2],
-];
-
-function ordinal(answer: string): number {
-  return ORDINALS.find(([re]) => re.test(answer))?.[1] ?? -1;
-}
 
 /** The intents about one order (the router's ORDER_DIALOGS take them; not imported, as that table imports this file). */
 const ORDER_INTENTS = new Set(['order.track', 'order.cancel', 'refund.request', 'refund.status', 'return.request']);
@@ -42,15 +32,6 @@ function orderIntentOf(options: string[]): string | undefined {
   if (about.length === 1) return about[0];
   if (about.length > 1 && about.every((i) => i.startsWith('refund.'))) return 'refund.request';
   return undefined;
-}
-
-function normalize(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }
 
 /**
@@ -72,13 +53,16 @@ export class ClarifyDialog extends ComponentDialog {
     const language = turnInfo(step.context).language;
     const { options } = step.options as ClarifyOptions;
     const buttons = [...options.map((o) => intentLabel(o, language)), t(language, 'noneOfThese')];
-    return step.prompt(CHOICE_PROMPT, { prompt: MessageFactory.suggestedActions(buttons, t(language, question)) });
+    const prompt = MessageFactory.suggestedActions(buttons, t(language, question));
+    // Its options (not "None of these") are taken by their number too: the transcript marks "2" as the second one.
+    prompt.channelData = { [NUMBERED_CHOICES]: options.length };
+    return step.prompt(CHOICE_PROMPT, { prompt });
   }
 
   private async read(step: WaterfallStepContext) {
     const o = step.options as ClarifyOptions;
     const answer = normalize(String(step.result ?? ''));
-    const index = /^[1-3]$/.test(answer) ? Number(answer) - 1 : ordinal(answer);
+    const index = choiceByNumber(answer, o.options.length);
     const picked =
       index >= 0 ? o.options[index] : o.options.find((intent) => intentLabels(intent).some((l) => normalize(l) === answer) || normalize(intent) === answer);
     // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still

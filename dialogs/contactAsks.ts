@@ -77,7 +77,8 @@ const FOLLOW_UP = new RegExp(
   `^\\s*(?<join>(?:and|also|plus|oh and|y|tambi[eé]n|adem[aá]s),? )?(?:${MY}) (?<fresh>new |nuevo |nueva )?(?:${EMAIL_WORD}|${PHONE_WORD})(?: (?:too|as well|also|tambi[eé]n))?(?: (?<link>to|is now|should be|now|ahora es|al|a|por)(?![${L}])| is| es|:)?`,
   'iu',
 );
-const CONTACT_VALUE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+|\+\d[\d\s().-]{6,18}\d/u;
+// A number with its country code or without ("07700 900123": the contact flow decides its country, or asks).
+const CONTACT_VALUE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+|\+\d[\d\s().-]{6,18}\d|\(?\d[\d\s().-]{5,18}\d/u;
 
 /**
  * Only at the message's start, and only when it says it is another or a new one ("and …", "my new …", "… to …"):

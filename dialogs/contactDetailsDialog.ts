@@ -1,4 +1,6 @@
+import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { decidePhoneRegion, nationalToE164 } from '../models/phoneNumbers';
 import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
 import { changeStance, clauses } from './changeScope';
@@ -9,13 +11,36 @@ import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 const PHONE_RE = /\+\d[\d\s().-]{6,18}\d/;
+/** A number as typed at home ("07700 900123", "(415) 555-0132"), or after "00" as dialled abroad: seven digits or more. */
+const LOCAL_PHONE_RE = /(?<![\p{L}\p{N}+@])\(?\d[\d\s().-]{5,18}\d(?![\p{L}\p{N}@])/u;
+const MIN_LOCAL_DIGITS = 7;
 
-export function extractContact(text: string): { type: 'email' | 'phone'; value: string } | undefined {
+export type Contact = { type: 'email' | 'phone'; value: string };
+/** A phone number typed without its country code, which no known country makes a number of (phoneNumbers.ts). */
+export type UnplacedPhone = { type: 'unplaced'; typed: string };
+
+/**
+ * The e-mail address or phone number in a text, a phone number made E.164: one typed without its country code is
+ * read as a number of `region` (decidePhoneRegion), and is unplaced when there is none or it is not one of its numbers.
+ */
+export function extractContact(text: string, region?: string): Contact | UnplacedPhone | undefined {
   const email = text.match(EMAIL_RE)?.[0];
   if (email) return { type: 'email', value: email.toLowerCase() };
   const phone = text.match(PHONE_RE)?.[0];
   if (phone) return { type: 'phone', value: `+${phone.replace(/\D/g, '')}` };
-  return undefined;
+  const local = text.match(LOCAL_PHONE_RE)?.[0].trim();
+  const digits = local?.replace(/\D/g, '') ?? '';
+  if (!local || digits.length < MIN_LOCAL_DIGITS) return undefined;
+  // "0044 7700 900123": the prefix dialled abroad from most countries, then the country code.
+  if (/^00[1-9]/.test(digits) && digits.length >= 10) return { type: 'phone', value: `+${digits.slice(2)}` };
+  const e164 = region ? nationalToE164(local, region) : undefined;
+  return e164 ? { type: 'phone', value: e164 } : { type: 'unplaced', typed: local };
+}
+
+/** The customer's country for a number typed without its country code (models/phoneNumbers.ts decidePhoneRegion). */
+function regionOf(context: TurnContext, defaultRegion: string | undefined): string | undefined {
+  const { customer } = turnInfo(context);
+  return decidePhoneRegion({ profileCountry: customer.attributes?.country, channelLocale: context.activity.locale, defaultRegion });
 }
 
 /** A message that is an e-mail address and nothing else ("ben@example.com", "<mailto:ben@example.com>."). */
@@ -39,13 +64,15 @@ export interface ContactDetailsOptions {
  * The contact a message gives as the customer's, not one it denies: "it's not ana@old.com any more, it's ana@new.com"
  * gives the second. Undefined when every contact in it is denied.
  */
-function contactIn(text: string): { type: 'email' | 'phone'; value: string } | undefined {
+function contactIn(text: string, region: string | undefined): Contact | UnplacedPhone | undefined {
   for (const clause of clauses(text)) {
-    const found = extractContact(clause);
+    const found = extractContact(clause, region);
     if (found && changeStance(clause, 'contact') !== 'negated') return found;
   }
   return undefined;
 }
+
+const placed = (c: Contact | UnplacedPhone | undefined): Contact | undefined => (c && c.type !== 'unplaced' ? c : undefined);
 
 /** Words that may name the saving after the yes ("yes, save it", "sí, guárdalo"). */
 const SAVE_WORDS = ['save', 'it', 'that', 'the', 'new', 'my', 'email', 'address', 'number', 'phone', 'guárdalo', 'guardalo', 'guarda', 'mi', 'nuevo', 'correo'];
@@ -64,12 +91,17 @@ function strictAnswer(step: WaterfallStepContext): 'yes' | 'no' | undefined {
 export class ContactDetailsDialog extends ComponentDialog {
   static readonly id = 'contactDetails';
 
-  constructor(private readonly profiles: ProfileActions) {
+  /** `defaultRegion`: the company's country for phone numbers typed without a country code (DEFAULT_PHONE_REGION). */
+  constructor(
+    private readonly profiles: ProfileActions,
+    private readonly o: { defaultRegion?: string } = {},
+  ) {
     super(ContactDetailsDialog.id);
     this.addDialog(
-      new TextPrompt('contact', (p) =>
-        Promise.resolve(!!extractContact(p.recognized.value ?? '') || refusesContact(p.recognized.value ?? '') || p.attemptCount >= 3),
-      ),
+      new TextPrompt('contact', (p) => {
+        const said = p.recognized.value ?? '';
+        return Promise.resolve(!!placed(extractContact(said, regionOf(p.context, this.o.defaultRegion))) || refusesContact(said) || p.attemptCount >= 3);
+      }),
     );
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
     this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s)]));
@@ -78,14 +110,20 @@ export class ContactDetailsDialog extends ComponentDialog {
 
   private async ask(step: WaterfallStepContext) {
     const { recognition, language } = turnInfo(step.context);
-    const given = (step.options as ContactDetailsOptions | undefined)?.askNew ? undefined : contactIn(recognition.text);
+    const given = (step.options as ContactDetailsOptions | undefined)?.askNew
+      ? undefined
+      : contactIn(recognition.text, regionOf(step.context, this.o.defaultRegion));
+    if (given?.type === 'unplaced') {
+      // "and my phone to 07700 900123" with no country known (or not one of its numbers): asked, never guessed.
+      return step.prompt('contact', { prompt: t(language, 'askPhoneCountryCode', { number: given.typed }), retryPrompt: t(language, 'retryContact') });
+    }
     if (given) return step.next(given.value);
     return step.prompt('contact', { prompt: t(language, 'askNewContact'), retryPrompt: t(language, 'retryContact') });
   }
 
   private async confirm(step: WaterfallStepContext) {
     const { language } = turnInfo(step.context);
-    const contact = contactIn(String(step.result ?? ''));
+    const contact = placed(contactIn(String(step.result ?? ''), regionOf(step.context, this.o.defaultRegion)));
     if (!contact && refusesContact(String(step.result ?? ''))) {
       // "I'd rather not give my email": respected, nothing stored, and the question is not asked again.
       await step.context.sendActivity(t(language, 'contactRefused'));

@@ -54,6 +54,8 @@ export interface MainDialogDeps {
   recognizer: Recognizer;
   /** When to answer, ask back or search; nlu/confidencePolicy.ts's calibrated default otherwise. */
   confidence?: ConfidencePolicy;
+  /** The company's country for phone numbers typed without a country code (DEFAULT_PHONE_REGION). */
+  defaultPhoneRegion?: string;
 }
 
 /**
@@ -82,7 +84,7 @@ export class MainDialog {
       new ReturnDialog(services.orders, this.proofs, acting),
       new PasswordResetDialog(services.orders),
       new FeedbackDialog(services.satisfaction),
-      new ContactDetailsDialog(services.profiles),
+      new ContactDetailsDialog(services.profiles, { defaultRegion: d.defaultPhoneRegion }),
       new ChangeConsentDialog(services.profiles),
       new DeleteAccountDialog(),
       new ClarifyDialog(),

@@ -160,7 +160,15 @@ const REPLIES = {
     en: 'Thank you, the team will read it. You can rate the chat once a person has helped you.',
     es: 'Gracias, el equipo lo leerá. Podrás valorar la conversación cuando te haya atendido una persona.',
   },
+  webChatGreeting: {
+    en: 'Hi! I am the support assistant. I can track your order, handle refunds and returns, help with your account, or get you a person. What do you need?',
+    es: '¡Hola! Soy el asistente de soporte. Puedo seguir tu pedido, gestionar reembolsos y devoluciones, ayudarte con tu cuenta o pasarte con una persona. ¿Qué necesitas?',
+  },
   askNewContact: { en: 'Please type your new email address or phone number.', es: 'Escribe tu nuevo correo electrónico o número de teléfono.' },
+  askPhoneCountryCode: {
+    en: 'Which country is {number} in? Please type it with its country code, like +44 7700 900123.',
+    es: '¿De qué país es el {number}? Escríbelo con su prefijo, como +34 600 123 456.',
+  },
   retryContact: {
     en: 'I need an email address or a phone number with country code, like +34 600 000 000.',
     es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.',

@@ -17,7 +17,11 @@ import type {
   TranscriptSummary,
 } from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
+import { UNRECOGNIZED_EXCEPT_MAX } from '../store/storeTypes';
 import { realRequests, type NotUnderstood } from './notUnderstood';
+
+/** How many times the not-understood list is ranked again without the lines that were no real requests. */
+const NOT_UNDERSTOOD_ROUNDS = 5;
 
 /** What GET /api/stats answers: the store's figures, the not-understood list judged by its transcripts. */
 export type ReviewFigures = Omit<ConversationStats, 'unrecognized'> & { unrecognized: NotUnderstood[] };
@@ -199,14 +203,32 @@ export class ReviewService {
    * questions, not survey comments), each with its detected language (review/notUnderstood.ts).
    */
   async figures(q: StatsQuery): Promise<ReviewFigures> {
-    const stats = await this.store.conversationStats(q);
-    const ids = [...new Set(stats.unrecognized.map((u) => u.conversationId))];
-    const messages = ids.length ? await this.store.listMessagesOf(ids) : [];
-    const unrecognized = realRequests(stats.unrecognized, messages);
+    // The store ranks the lines; whether one is a real request is read in its transcript. Lines that are not are
+    // left out of the store's ranking and it is asked again, so the list has its full length whenever that many real
+    // requests exist (it once cut first and filtered after, and came back short).
+    const left: { text: string; count: number }[] = [];
+    const messages = new Map<string, Message[]>();
+    let stats = await this.store.conversationStats(q);
+    let unrecognized: NotUnderstood[] = [];
+    for (let round = 0; ; round++) {
+      // Each transcript read once, whatever the round that needs it.
+      const ids = [...new Set(stats.unrecognized.map((u) => u.conversationId))];
+      const unread = ids.filter((id) => !messages.has(id));
+      for (const id of unread) messages.set(id, []);
+      for (const m of unread.length ? await this.store.listMessagesOf(unread) : []) messages.get(m.conversationId)?.push(m);
+      unrecognized = realRequests(
+        stats.unrecognized,
+        ids.flatMap((id) => messages.get(id) ?? []),
+      );
+      const kept = new Set(unrecognized.map((u) => `${u.conversationId}\u0000${u.text}`));
+      const answers = stats.unrecognized.filter((u) => !kept.has(`${u.conversationId}\u0000${u.text}`));
+      left.push(...answers);
+      if (answers.length === 0 || round === NOT_UNDERSTOOD_ROUNDS || left.length > UNRECOGNIZED_EXCEPT_MAX) break;
+      stats = await this.store.conversationStats({ ...q, unrecognizedExcept: left.map((u) => u.text) });
+    }
     // The intents chart's "none" bar counts what the list counts: answers to the bot's questions ("4" to the survey,
     // an e-mail asked for) left out of one are left out of the other (review 21: the two disagreed).
-    const kept = new Set(unrecognized.map((u) => `${u.conversationId}\u0000${u.text}`));
-    const answers = stats.unrecognized.filter((u) => !kept.has(`${u.conversationId}\u0000${u.text}`)).reduce((n, u) => n + u.count, 0);
+    const answers = left.reduce((n, u) => n + u.count, 0);
     const intents = stats.intents
       .map((i) => (i.intent === UNRECOGNIZED_INTENT ? { ...i, count: i.count - answers } : i))
       .filter((i) => i.count > 0)

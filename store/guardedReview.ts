@@ -18,7 +18,7 @@ import { visitorNumberQuery } from '../models/visitorLabel';
 import { namePrefixes, searchTerms } from './searchText';
 import type { EngineTranscriptFilter, Keyset } from './storeEngine';
 import { byConversationThenSeq, clampLimit, conversationOrder, decodeCursor, normalizeEmail, plain, plainNumber } from './storeGuards';
-import { MAX_PAGE } from './storeTypes';
+import { MAX_PAGE, UNRECOGNIZED_EXCEPT_MAX } from './storeTypes';
 import { GuardedRecords } from './guardedRecords';
 import type {
   AuditQuery,
@@ -48,6 +48,13 @@ export abstract class GuardedReview extends GuardedRecords {
     plain(query.from, 'from');
     plain(query.to, 'to');
     if (query.channelId !== undefined) plain(query.channelId, 'channelId');
+    if (query.unrecognizedExcept !== undefined) {
+      if (!Array.isArray(query.unrecognizedExcept) || query.unrecognizedExcept.length > UNRECOGNIZED_EXCEPT_MAX)
+        throw new AppError('STORE_INVALID_QUERY', `unrecognizedExcept is a list of at most ${UNRECOGNIZED_EXCEPT_MAX} texts`, {
+          details: { field: 'unrecognizedExcept' },
+        });
+      for (const text of query.unrecognizedExcept) plain(text, 'unrecognizedExcept');
+    }
     return this.engine.review.conversationStats(query);
   }
 

@@ -68,6 +68,25 @@ export interface StatsQuery {
   from: string;
   to: string;
   channelId?: string;
+  /**
+   * Not-understood lines to leave out, by their text as this query returns it: they are dropped before the
+   * UNRECOGNIZED_TOP most frequent are taken, so the list still has that many when that many others exist (the
+   * review service leaves out answers to the bot's own questions, review/notUnderstood.ts). At most UNRECOGNIZED_EXCEPT_MAX.
+   */
+  unrecognizedExcept?: readonly string[];
+}
+
+/** The most not-understood texts one stats query may leave out. */
+export const UNRECOGNIZED_EXCEPT_MAX = 500;
+
+/** The not-understood lines, most frequent first, without the ones left out, the first UNRECOGNIZED_TOP. */
+export function topUnrecognized<T extends { text: string; count: number }>(rows: Iterable<T>, except: readonly string[] = []): T[] {
+  const left = new Set(except);
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...rows]
+    .filter((u) => !left.has(u.text))
+    .sort((a, b) => b.count - a.count || byText(a.text, b.text))
+    .slice(0, UNRECOGNIZED_TOP);
 }
 
 export interface Percentiles {

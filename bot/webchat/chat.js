@@ -41,23 +41,20 @@
     }
   }
   localStorage.setItem(KEY, JSON.stringify(session));
-  // The page greets with what the bot can do; the buttons send their words as the customer's message.
-  // Shown by this page only (not stored), stamped with the session's start so it stays first after a reload.
-  const greeting = {
+  const settings = session.settings || {};
+  // The page greets with what the bot can do; the buttons send their words as the customer's message. The server
+  // gives the words (settings.greetings, per language) and stores the same message, buttons and all, as the
+  // conversation's first once the customer writes (so transcripts show it); it never sends it back to this page.
+  // Stamped with the session's start so it stays first after a reload.
+  const words = (settings.greetings || {})[es ? 'es' : 'en'];
+  const greeting = words && {
     type: 'message',
     id: 'greeting-' + session.conversationId,
     timestamp: session.startedAt || new Date().toISOString(),
     from: { id: 'bot', name: 'Support', role: 'bot' },
-    text: es
-      ? '¡Hola! Soy el asistente de soporte. Puedo seguir tu pedido, gestionar reembolsos y devoluciones, ayudarte con tu cuenta o pasarte con una persona. ¿Qué necesitas?'
-      : 'Hi! I am the support assistant. I can track your order, handle refunds and returns, help with your account, or get you a person. What do you need?',
-    suggestedActions: {
-      actions: (es ? ['Seguir mi pedido', 'Quiero un reembolso', 'Hablar con una persona'] : ['Track my order', 'I want a refund', 'Talk to a person']).map(
-        (title) => ({ type: 'imBack', title, value: title }),
-      ),
-    },
+    text: words.text,
+    suggestedActions: { actions: words.choices.map((title) => ({ type: 'imBack', title, value: title })) },
   };
-  const settings = session.settings || {};
   const say = settings.say || {};
   // A notice from this page (not stored): a refused send, said as a sentence in the customer's language. Text only:
   // Web Chat renders a message's text as text, never as markup.
@@ -105,7 +102,7 @@
   });
   /** What the page does once an action reached Web Chat's store. */
   function after(result, action, dispatch) {
-    if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') dispatch({ type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', payload: { activity: greeting } });
+    if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && greeting) dispatch({ type: 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', payload: { activity: greeting } });
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_PENDING' && action.meta) posted.set(action.meta.clientActivityID, action.payload.activity.type);
     if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED' && action.meta) posted.delete(action.meta.clientActivityID);
     // A refused send (too long, too fast, a refused file): the server's coded answer, said as a sentence. Its own

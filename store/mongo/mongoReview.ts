@@ -89,7 +89,7 @@ export class MongoReview implements EngineReview {
         parts.push(await this.rollups.read(whole, q.channelId));
         if (whole.end < q.to) parts.push(await this.rollups.figureRows(whole.end, q.to, q.channelId));
       } else parts.push(await this.rollups.figureRows(q.from, q.to, q.channelId));
-      const { n, ...figures } = summarize(parts);
+      const { n, ...figures } = summarize(parts, q.unrecognizedExcept);
       const counts = { waitMs: n.waiting, firstResponseMs: n.firstResponse, handleMs: n.handling };
       // Nearest rank, like the embedded store: per figure, the values alone (projected from the covering index)
       // sorted, skipped to the rank, one taken; a sort followed by a limit keeps only skip + 1 values in memory.

@@ -3,7 +3,7 @@ import { CONVERSATION_FACTS } from '../../models/mongoSchemas';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import { nextDay } from '../statsDays';
 import { averageSentiment } from '../storeGuards';
-import { UNRECOGNIZED_TOP, type ConversationStats } from '../storeTypes';
+import { topUnrecognized, type ConversationStats } from '../storeTypes';
 import { t, type MongoContext } from './mongoContext';
 
 /** Stale days a dashboard rebuilds before reading; the rest of its stale days are read from the records. */
@@ -257,7 +257,10 @@ function withDay(day: string, rows: Partial<FigureRows>): FigureRows {
 }
 
 /** Figures of disjoint parts merged into the dashboard's answer (the percentiles are the caller's). */
-export function summarize(parts: FigureRows[]): Omit<ConversationStats, 'times'> & { n: { waiting: number; firstResponse: number; handling: number } } {
+export function summarize(
+  parts: FigureRows[],
+  unrecognizedExcept?: readonly string[],
+): Omit<ConversationStats, 'times'> & { n: { waiting: number; firstResponse: number; handling: number } } {
   const all = <K extends (typeof KINDS)[number]>(k: K): FigureRows[K][number][] => parts.flatMap((p): FigureRows[K][number][] => p[k]);
   const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const add = <K>(rows: { key: K; count: number }[]) => {
@@ -304,7 +307,8 @@ export function summarize(parts: FigureRows[]): Omit<ConversationStats, 'times'>
     intents: add(all('intents'))
       .map(([intent, count]) => ({ intent, count }))
       .sort((a, b) => b.count - a.count || text(a.intent, b.intent)),
-    unrecognized: [...unrecognized.values()].sort((a, b) => b.count - a.count || text(a.text, b.text)).slice(0, UNRECOGNIZED_TOP),
+    // Left out by the merged line's text, as returned (the embedded store does the same): exactly the top of the rest.
+    unrecognized: topUnrecognized(unrecognized.values(), unrecognizedExcept),
     sentiment: [...sentiment.values()]
       .filter((s) => s.n > 0)
       .map((s) => ({ day: s.day, segment: s.segment, average: averageSentiment(s.sum, s.n) ?? 0, n: s.n }))

@@ -2,7 +2,7 @@ import type { Message } from '../../models/records';
 import { UNRECOGNIZED_INTENT } from '../../models/records';
 import type { EngineReview, EngineTranscriptFilter, Keyset } from '../storeEngine';
 import { averageSentiment, encodeCursor } from '../storeGuards';
-import { UNRECOGNIZED_TOP, rankIndex, type ConversationStats, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
+import { rankIndex, topUnrecognized, type ConversationStats, type Percentiles, type SearchHit, type StatsQuery, type TranscriptResults } from '../storeTypes';
 import { NAME_MATCH_LIMIT, SEARCH_PERIOD_MS, searchPeriod, type SearchTerms } from '../searchText';
 import { promised, type GroupCommit } from './groupCommit';
 import { intentCounts, wholeDays, type SqliteRollups } from './sqliteRollups';
@@ -169,7 +169,7 @@ export class SqliteReview implements EngineReview {
         parts.push(this.rollupFigures(whole, channel));
         if (whole.end < q.to) parts.push(this.recordFigures(whole.end, q.to, channel));
       } else parts.push(this.recordFigures(q.from, q.to, channel));
-      return this.merge(parts, q.from, q.to, channel);
+      return this.merge(parts, q.from, q.to, channel, q.unrecognizedExcept);
     });
   }
 
@@ -247,7 +247,7 @@ export class SqliteReview implements EngineReview {
   }
 
   /** Parts over disjoint days, merged into the figures (the same orders as one query over the whole range). */
-  private merge(parts: Figures[], from: string, to: string, channel: string | null): ConversationStats {
+  private merge(parts: Figures[], from: string, to: string, channel: string | null, unrecognizedExcept?: readonly string[]): ConversationStats {
     const add = <K>(maps: Map<K, number>[]) => {
       const out = new Map<K, number>();
       for (const m of maps) for (const [k, v] of m) out.set(k, (out.get(k) ?? 0) + v);
@@ -303,7 +303,8 @@ export class SqliteReview implements EngineReview {
       intents: add(parts.map((p) => p.intents as Map<string, number>))
         .map(([intent, count]) => ({ intent, count }))
         .sort((a, b) => b.count - a.count || byText(a.intent, b.intent)),
-      unrecognized: [...unrecognized.values()].sort((a, b) => b.count - a.count || byText(a.text, b.text)).slice(0, UNRECOGNIZED_TOP),
+      // Left out by the merged line's text, as returned: the same on every engine, whatever its case folding.
+      unrecognized: topUnrecognized(unrecognized.values(), unrecognizedExcept),
       sentiment: parts
         .flatMap((p) => p.sentiment)
         .map((r) => ({ day: r.day, segment: r.segment, average: averageSentiment(r.sum, r.n) ?? 0, n: r.n }))

@@ -8,6 +8,7 @@ import type { ConversationStats, StatsQuery, Store } from '../../store/store';
 import { IdentityResolution } from '../../profile/identityResolution';
 import { PrivacyService } from '../../profile/privacyService';
 import { ProfileService } from '../../profile/profileService';
+import { UNRECOGNIZED_TOP } from '../../store/storeTypes';
 
 /**
  * Long on purpose: this is the one contract both engines must pass, kept in one file (a describe block per
@@ -411,6 +412,50 @@ export function storeContract(
   });
 
   describe('search and dashboard figures', () => {
+    test('not-understood lines left out are dropped before the top is taken: exactly UNRECOGNIZED_TOP of the rest come back', async () => {
+      // A channel of its own: nothing else written by this suite is counted.
+      const channelId = uniq('nu');
+      const customer = await store.createCustomer({});
+      const { conversation: conv } = await store.getOrCreateConversation({
+        channelId,
+        channelConversationId: uniq('conv'),
+        customerId: customer.id,
+        reference: { channelId, serviceUrl: 'http://localhost', conversation: { id: 'c' } },
+      });
+      // 25 texts, the i-th said 26 - i times: the ranking is their order.
+      const texts = Array.from({ length: 25 }, (_, i) => `unknown thing ${String(i).padStart(2, '0')}`);
+      for (const [i, text] of texts.entries())
+        for (let n = 0; n < 26 - i; n++)
+          await store.appendMessage({ conversationId: conv.id, role: 'customer', text: n === 0 ? text.toUpperCase() : text, intent: 'none' });
+      const day = conv.createdAt.slice(0, 10);
+      const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+      // The whole day (from its rollup) and an instant range (from the records).
+      for (const range of [
+        { from: day, to: next },
+        { from: new Date(Date.parse(conv.createdAt) - 1000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() },
+      ]) {
+        const q = { ...range, channelId };
+        const all = (await store.conversationStats(q)).unrecognized;
+        expect(all).toHaveLength(UNRECOGNIZED_TOP);
+        // Each line's text as returned (the smallest of its spellings: the upper-case one).
+        expect(all.map((u) => [u.text, u.count])).toEqual(texts.slice(0, UNRECOGNIZED_TOP).map((t, i) => [t.toUpperCase(), 26 - i]));
+        const except = [all[0].text, all[3].text, all[7].text];
+        const rest = (await store.conversationStats({ ...q, unrecognizedExcept: except })).unrecognized;
+        expect(rest).toHaveLength(UNRECOGNIZED_TOP);
+        expect(rest.map((u) => u.text)).toEqual(
+          texts
+            .map((t) => t.toUpperCase())
+            .filter((t) => !except.includes(t))
+            .slice(0, UNRECOGNIZED_TOP),
+        );
+        // Fewer than the top left: all of them, no more.
+        expect((await store.conversationStats({ ...q, unrecognizedExcept: all.map((u) => u.text) })).unrecognized.map((u) => u.text)).toEqual(
+          texts.slice(UNRECOGNIZED_TOP).map((t) => t.toUpperCase()),
+        );
+      }
+      await expectCode(store.conversationStats({ from: day, to: next, unrecognizedExcept: [42 as unknown as string] }), 'STORE_INVALID_QUERY');
+    });
+
     test('full-text search finds a phrase a customer wrote; search syntax in the query is taken as words', async () => {
       const conv = await newConversation();
       await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'My blue umbrella arrived broken' });

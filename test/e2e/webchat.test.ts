@@ -42,11 +42,17 @@ describeBrowser('web chat in headless Chromium', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: artifact('webchat.png') });
+    // The page's own greeting, once: the stored copy is never sent back to it (Web Chat writes each message's text
+    // in its bubble and for screen readers, as it does the bot's question).
+    const shown = async (text: string | RegExp) => page.getByText(text).count();
+    expect(await shown('I can track your order, handle refunds and returns')).toBe(await shown(/e-mail address the order was placed with/));
     expect(errors).toEqual([]);
     const conv = (await running.app.store.listConversations({ limit: 50 })).find((c) => c.channelId === 'webchat');
     expect(conv?.reference.serviceUrl).toBe(`${running.url}/webchat/connector`);
     const stored = await running.app.store.listMessages(conv!.id);
     expect(stored.map((m) => [m.role, m.text.slice(0, 23)])).toEqual([
+      // The greeting the page showed, stored with its buttons once the customer wrote (and shown once, checked below).
+      ['bot', 'Hi! I am the support as'],
       ['customer', 'where is my order 12345'],
       ['bot', 'To show you order 12345'],
       ['customer', 'ana@example.com'],
