@@ -17,7 +17,7 @@ import type { SupportBot } from './supportBot';
 import { channelConversations, VERIFIED_IDENTITY } from './supportBot';
 import { verifySiteToken, type SiteIdentity, type SiteTokenRules } from '../auth/siteToken';
 import { registerWebChatBundle } from './webchat/webChatAssets';
-import { PostedActivity, toActivity, type AttachmentUrl } from './webChatActivities';
+import { parsePostedActivity, PostedActivity, toActivity, type AttachmentUrl } from './webChatActivities';
 import type { WebChatStreamHook } from './webChatStream';
 import { WebChatTokens, type ChatToken } from './webChatTokens';
 import { formatWatermark, parseWatermark, placeInChain } from './webChatWatermark';
@@ -237,7 +237,7 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     `${dl}/conversations/:conversationId/activities`,
     route(log, async (req, res) => {
       const t = await conversationOf(req);
-      const posted = parseOrThrow(PostedActivity, req.body, 'activity');
+      const posted = parsePostedActivity(req.body);
       // Files come only through the upload, which checks and keeps them: links a client names are dropped.
       const id = await receive(t, { ...posted, attachments: undefined }, req).catch((err: unknown) => {
         // A refused message carries the sentence the page shows the customer, in their language (as uploads do).

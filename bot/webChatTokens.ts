@@ -28,6 +28,9 @@ export interface TokenRetirement {
   now?: () => number;
 }
 
+/** Signed tokens kept by verify (about 300 bytes each); past this many the memory starts over. */
+const MAX_SIGNED = 20_000;
+
 export class WebChatTokens {
   private readonly retired: RetiredTokens;
   private readonly graceMs: number;
@@ -72,17 +75,33 @@ export class WebChatTokens {
     return `${body}.${this.sig(body)}`;
   }
 
+  /**
+   * Tokens whose signature was checked, by their text: a page sends the same token on every call for up to an hour,
+   * and the HMAC with the decoding was most of a message's token check. Only signed claims are kept (a forged token
+   * is checked afresh every time); the lifetime is checked on every call.
+   */
+  private readonly signed = new Map<string, ChatToken>();
+
   /** Signature and lifetime only: `check` also refuses a token a refresh retired. */
   verify(header: string | undefined, now = this.now()): ChatToken {
     const token = header?.replace(/^Bearer\s+/i, '') ?? '';
-    const [body, sig] = token.split('.');
-    if (!body || !sig) throw new AppError('AUTH_REQUIRED');
-    const a = Buffer.from(sig);
-    const b = Buffer.from(this.sig(body));
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('AUTH_INVALID');
-    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatToken;
-    if (typeof t.exp !== 'number' || typeof t.max !== 'number' || t.exp * 1000 <= now || t.max * 1000 <= now) throw new AppError('AUTH_EXPIRED');
-    return t;
+    let t = this.signed.get(token);
+    if (!t) {
+      const [body, sig] = token.split('.');
+      if (!body || !sig) throw new AppError('AUTH_REQUIRED');
+      const a = Buffer.from(sig);
+      const b = Buffer.from(this.sig(body));
+      if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('AUTH_INVALID');
+      t = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatToken;
+      if (this.signed.size >= MAX_SIGNED) this.signed.clear();
+      this.signed.set(token, t);
+    }
+    if (typeof t.exp !== 'number' || typeof t.max !== 'number' || t.exp * 1000 <= now || t.max * 1000 <= now) {
+      this.signed.delete(token);
+      throw new AppError('AUTH_EXPIRED');
+    }
+    // A copy: callers may build on the claims, the kept ones stay as signed.
+    return { ...t };
   }
 
   /**

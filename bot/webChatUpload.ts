@@ -2,14 +2,14 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type restify from 'restify';
 import type { z } from 'zod';
 import { AppError } from '../core/errors';
-import { discardRest, parseOrThrow, readMultipart, route } from '../core/http';
+import { discardRest, readMultipart, route } from '../core/http';
 import type { Logger } from '../core/logger';
 import { t as reply } from '../locale/replies';
 import { detectType, sanitizeFileName, sha256Hex } from '../models/attachmentContent';
 import { STORED_ATTACHMENT_PREFIX, type AttachmentRecord } from '../models/records';
 import type { Store } from '../store/store';
 import { channelConversations } from './supportBot';
-import { PostedActivity } from './webChatActivities';
+import { parsePostedActivity, PostedActivity } from './webChatActivities';
 import { WEBCHAT_CHANNEL } from './supportAdapter';
 import type { ChatToken } from './webChatTokens';
 
@@ -91,7 +91,7 @@ export function registerWebChatUpload(server: restify.Server, d: WebChatUploadDe
       } catch (err) {
         throw refuse('ATTACHMENT_INVALID', language, err);
       }
-      const posted = parseOrThrow(PostedActivity, json, 'activity');
+      const posted = parsePostedActivity(json);
       const lang = (posted.locale ?? language).slice(0, 2).toLowerCase();
       if (posted.type !== 'message') throw refuse('ATTACHMENT_INVALID', lang);
       const total = files.reduce((n, f) => n + f.data.length, 0);

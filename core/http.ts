@@ -52,6 +52,8 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /** Keys that reach an object's prototype when merged with Object.assign or a naive deep merge. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** A body in which one of PROTOTYPE_KEYS may stand as a key: written out, or with an escape (`"\\u005f_proto__"`). */
+const MAY_NAME_PROTOTYPE = /__proto__|constructor|prototype|\\/;
 
 /**
  * Request bodies are JSON or nothing: there is no multipart, form or text parsing anywhere (restify's body parser
@@ -106,10 +108,14 @@ export function bodyParser(log: Logger, maxBytes: number, options: { multipartRo
       if (text.trim() === '') return next();
       let prototypeKey = false;
       try {
-        req.body = JSON.parse(text, function (key: string, value: unknown) {
-          if (PROTOTYPE_KEYS.has(key)) prototypeKey = true;
-          return value;
-        }) as unknown;
+        // The reviver visits every value (about 2 % of a web chat message's CPU): only a body that can spell such a
+        // key, by name or through an escape, needs it; any other parses the same without.
+        req.body = MAY_NAME_PROTOTYPE.test(text)
+          ? (JSON.parse(text, function (key: string, value: unknown) {
+              if (PROTOTYPE_KEYS.has(key)) prototypeKey = true;
+              return value;
+            }) as unknown)
+          : (JSON.parse(text) as unknown);
       } catch {
         return fail(new AppError('VALIDATION_FAILED', 'The body is not valid JSON'));
       }

@@ -174,6 +174,11 @@ function explicitOptOut(w: readonly string[]): boolean {
   return !(/\bde baja\b/.test(joined) && w.some((x) => ACCOUNT_WORDS.has(x)) && !w.some((x) => MARKETING_WORDS.has(x)));
 }
 
+/** The message names news and offers ("newsletter", "publicidad", "your mailing list"). */
+function namesNews(w: readonly string[], joined: string): boolean {
+  return w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
+}
+
 /**
  * 'withdraw' when the message asks to stop news and offers: an opt-out word ("unsubscribe", "opt out", "darme de
  * baja"), or a stop or a negation together with what news and offers are called ("cancel my newsletter", "no more
@@ -183,7 +188,7 @@ function explicitOptOut(w: readonly string[]): boolean {
 export function readConsentWish(text: string): ConsentWish | undefined {
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
-  const names = w.some((x) => MARKETING_WORDS.has(x)) || /\b(mailing list|lista de correo|e-?mails? from you)\b/.test(joined);
+  const names = namesNews(w, joined);
   // Every stop in the message, each judged in its clause (changeScope.ts): one asked is a wish to stop; all of them
   // denied ("I never asked to unsubscribe", "no quiero darme de baja") or asked about ("why did my offers stop?") is not.
   const stop = changeStance(text, 'optOut');
@@ -236,8 +241,13 @@ export function soundsLikeStop(text: string): boolean {
  * something named as news and offers that the recognizer also reads as about consent. Never a guess.
  */
 export function withdrawsConsent(text: string, intents: readonly string[]): boolean {
+  // readConsentWish withdraws only on an opt-out in so many words or with news and offers named: every other message
+  // (most of those a held chat relays) is answered here without reading its clauses.
+  const w = words(text);
+  const optOut = explicitOptOut(w);
+  if (!optOut && !namesNews(w, ` ${w.join(' ')} `)) return false;
   if (readConsentWish(text) !== 'withdraw') return false;
-  return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+  return optOut || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
 }
 
 /**

@@ -37,12 +37,25 @@ export interface LanguageEvidence {
 
 /** The language a message is clearly written in, or undefined when it is too short or too mixed to tell. */
 export function clearLanguage(text: string): Supported | undefined {
+  // A turn reads the same text twice (the recognizer's hint, then the profile and the reply's language).
+  if (text === clearOf.text) return clearOf.language;
+  const language = readClearLanguage(text);
+  clearOf.text = text;
+  clearOf.language = language;
+  return language;
+}
+const clearOf: { text?: string; language?: Supported } = {};
+
+function readClearLanguage(text: string): Supported | undefined {
   const w = words(text);
-  const count = (l: Supported) => w.filter((x) => MARKERS[l].has(x)).length;
-  const en = count('en');
-  const es = count('es') + (SPANISH_ONLY.test(text) ? 1 : 0);
   // Long and clear: at least three words, two markers of one language, and at least three times as many as of the other.
   if (w.length < 3) return undefined;
+  let en = 0;
+  let es = SPANISH_ONLY.test(text) ? 1 : 0;
+  for (const x of w) {
+    if (MARKERS.en.has(x)) en++;
+    if (MARKERS.es.has(x)) es++;
+  }
   if (en >= 2 && en >= 3 * es) return 'en';
   if (es >= 2 && es >= 3 * en) return 'es';
   return undefined;

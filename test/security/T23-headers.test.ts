@@ -56,6 +56,8 @@ describe('T23 headers and CSRF', () => {
     for (const body of [
       '{"__proto__":{"admin":true},"email":"a@b.co","password":"x"}',
       '{"email":"a@b.co","password":"x","constructor":{"prototype":{"admin":true}}}',
+      // Spelled with escapes: JSON.parse reads it as the same key.
+      '{"\\u005f\\u005fproto\\u005f\\u005f":{"admin":true},"email":"a@b.co","password":"x"}',
     ]) {
       const r = await request(`${s.url}/api/auth/login`, { raw: body, headers: { 'content-type': 'application/json' } });
       expect(r.status).toBe(400);
