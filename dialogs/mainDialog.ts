@@ -17,7 +17,9 @@ import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
-import type { OrderProofs } from './orderDialog';
+import { extractOrderNumber, type OrderProofs } from './orderDialog';
+import { reportsAccountMisuse, reportsMissingParcel } from './reportedProblems';
+import { asksAboutSpam } from './spamQuestion';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { namesRefundOnly, RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
@@ -130,7 +132,36 @@ export class MainDialog {
 
   /** An active dialog or the router, whichever takes this message. */
   async run(context: TurnContext): Promise<RouteOutcome> {
-    return (await this.continueActive(context)) ?? this.route(context);
+    return (await this.reportedProblem(context)) ?? (await this.continueActive(context)) ?? this.route(context);
+  }
+
+  /**
+   * A problem reported in so many words (dialogs/reportedProblems.ts), whatever question is pending: an account used
+   * by someone else, a parcel shown delivered that never came. An apology and a person, never a guess at an intent
+   * (they were once offered "Track my order" and told "Order 67890 was delivered.").
+   */
+  private async reportedProblem(context: TurnContext): Promise<RouteOutcome | undefined> {
+    const { recognition: r, language } = turnInfo(context);
+    const misuse = reportsAccountMisuse(r.text);
+    const missing = !misuse && reportsMissingParcel(r.text);
+    if (!misuse && !missing) return undefined;
+    await this.lastQuestion(context);
+    await this.cancelAll(context);
+    const order = (entity(r, 'orderNumber')?.value as string | undefined) ?? extractOrderNumber(r.text);
+    const memory = await this.memory.get(context, {});
+    memory.topic = 'complaint';
+    memory.topicOrder = order;
+    if (misuse) {
+      await context.sendActivity(t(language, 'accountMisuseReported'));
+      return {
+        kind: 'escalate',
+        reason: 'policy_intent',
+        detail: `possible fraud: account misuse reported${order ? `, order ${order}` : ''}`,
+        priorityBoost: 5,
+      };
+    }
+    await context.sendActivity(t(language, order ? 'missingParcelOrder' : 'missingParcel', { order }));
+    return { kind: 'escalate', reason: 'policy_intent', detail: `parcel shown delivered but not received${order ? `, order ${order}` : ''}`, priorityBoost: 2 };
   }
 
   /**
@@ -246,6 +277,11 @@ export class MainDialog {
     // "how often do you send the newsletter?": answered, and consent stays as it is.
     if (asksMarketingFrequency(r.text)) {
       await context.sendActivity(t(language, 'marketingFrequency'));
+      return { kind: 'answered' };
+    }
+    // "are you going to spam me?": the consent rule, never the sign-up article about the spam folder.
+    if (asksAboutSpam(r.text)) {
+      await context.sendActivity(t(language, 'marketingOnlyWithYes'));
       return { kind: 'answered' };
     }
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
