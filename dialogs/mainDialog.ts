@@ -41,6 +41,9 @@ export type { RouteOutcome, RouterMemory };
 
 /** News and offers: never read again from the rest of a message that opted out. */
 const CONSENT_INTENTS = new Set(['consent.change', 'newsletter.subscribe']);
+/** "what now?", "now what?", "¿y ahora qué?": the customer asks what can be done next. */
+const ASKS_WHAT_NOW =
+  /(?<![\p{L}])(?:what now|now what|what next|what do i do now|what happens now|y ahora qu[eé]|qu[eé] hago ahora|ahora qu[eé])(?![\p{L}])/iu;
 /** Nothing to act on beside an opt-out ("unsubscribe me, thanks"): its confirmation is the answer. */
 const SMALL_TALK = new Set(['greeting', 'goodbye', 'thanks', 'help']);
 
@@ -216,6 +219,9 @@ export class MainDialog {
     const code = await codeAgain(context, () => this.createContext(context), this.proofs, this.d.services.verification);
     if (code) return code;
 
+    // "ok so what now?" after "You are back with the assistant": asks what can be done, no yes to anything (it once got
+    // "Great! What can I do for you?"): what the bot can do, as buttons.
+    if (ASKS_WHAT_NOW.test(r.text)) return this.runIntent(context, 'help');
     const yesNo = readYesNo(r.text);
     // "ok cancel it" right after an order's status reads as a yes naming its action (as it would at "Cancel order
     // 55555?"), but nothing was asked: the action the recognizer is sure of is the request.

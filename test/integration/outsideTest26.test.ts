@@ -75,6 +75,55 @@ describe('outside test 26: problems reported in so many words', () => {
     expect((await c.conversation()).state).toBe('bot');
   });
 
+  // M9: "I don't have the order number" at the order number question got "That does not look like an order number…".
+  test.each([
+    ['en-US', 'where is my order?', "I don't have the order number", /order confirmation e-mail/, 'Talk to a person'],
+    ['en-US', 'where is my package?', "sorry, I can't find it anywhere", /order confirmation e-mail/, 'Talk to a person'],
+    ['es-ES', '¿dónde está mi pedido?', 'no tengo el número de pedido', /correo de confirmación del pedido/, 'Hablar con una persona'],
+  ])('%s: %j then %j: where to find it and a person, never the same question again', async (locale, ask, missing, where, person) => {
+    const c = chat(locale);
+    await c.say(ask);
+    const turn = await c.say(missing);
+    expect(said(turn)).toMatch(where);
+    expect(turn.buttons).toContain(person);
+    expect(said(turn)).not.toMatch(/does not look like an order number|no parece un número de pedido|did not understand|no te he entendido/i);
+  });
+
+  test('a customer with a verified e-mail and no order number is shown their open orders to pick from', async () => {
+    const c = chat();
+    await c.say('hello');
+    const customer = await c.customer();
+    await running.app.services.profiles.update(customer.id, () => ({
+      contacts: [...customer.contacts, { type: 'email', value: 'ana@example.com', verified: true, source: 'import', addedAt: new Date().toISOString() }],
+    }));
+    await c.say('where is my order?');
+    const turn = await c.say("I can't find my order number");
+    expect(said(turn)).toMatch(/open orders: .*12345.*55555/);
+    expect(turn.buttons).toEqual(expect.arrayContaining(['12345', '55555']));
+    expect(said(await c.say('12345'))).toMatch(/12345 has shipped/);
+  });
+
+  // L2: "ok thx bye" at the password reset's e-mail question got "Please type a valid email address."
+  test('a goodbye at the password reset e-mail question ends it politely', async () => {
+    const c = chat();
+    expect(said(await c.say('I forgot my password'))).toMatch(/e-?mail/i);
+    const turn = await c.say('ok thx bye');
+    expect(said(turn)).toMatch(/Goodbye/);
+    expect(said(turn)).not.toMatch(/valid email/i);
+  });
+
+  // L12: "ok so what now?" got "Great! What can I do for you?".
+  test.each([
+    ['en-US', 'ok so what now?', /I can: track an order/],
+    ['es-ES', 'vale, ¿y ahora qué?', /Puedo: seguir un pedido/],
+  ])('%s %j: what the bot can do, not a yes', async (locale, text, help) => {
+    const c = chat(locale);
+    await c.say(locale === 'es-ES' ? 'hola' : 'hello');
+    const turn = await c.say(text);
+    expect(said(turn)).toMatch(help);
+    expect(said(turn)).not.toMatch(/Great!|¡Genial!/);
+  });
+
   // M13: "are you going to spam me?" got the sign-up article ("check your spam folder for the confirmation email").
   test.each([
     ['en-US', 'are you going to spam me?', /only to customers who said yes/],
