@@ -221,7 +221,8 @@ export class MainDialog {
 
     // "ok so what now?" after "You are back with the assistant": asks what can be done, no yes to anything (it once got
     // "Great! What can I do for you?"): what the bot can do, as buttons.
-    if (ASKS_WHAT_NOW.test(r.text)) return this.runIntent(context, 'help');
+    // Only when that is all it says: "ok, what now? where is order 12345" asks about the order.
+    if (ASKS_WHAT_NOW.test(r.text) && r.text.trim().split(/\s+/).length <= 6 && !entity(r, 'orderNumber')) return this.runIntent(context, 'help');
     const yesNo = readYesNo(r.text);
     // "ok cancel it" right after an order's status reads as a yes naming its action (as it would at "Cancel order
     // 55555?"), but nothing was asked: the action the recognizer is sure of is the request.
