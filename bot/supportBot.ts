@@ -279,7 +279,11 @@ export class SupportBot {
       return this.escalate(
         context,
         conversation,
-        { reason: outcome.reason, detail: outcome.detail, priorityBoost: (before?.priorityBoost ?? 0) + (outcome.reason === 'policy_intent' ? 2 : 0) },
+        {
+          reason: outcome.reason,
+          detail: outcome.detail,
+          priorityBoost: (before?.priorityBoost ?? 0) + (outcome.reason === 'policy_intent' ? 2 : 0) + (outcome.priorityBoost ?? 0),
+        },
         turnInfo(context).language,
       );
     }

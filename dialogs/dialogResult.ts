@@ -10,7 +10,11 @@ import { readYesNo, words, type YesNo } from './yesNo';
  * the chat to a person with the reason the agent reads.
  */
 export type RouteOutcome =
-  { kind: 'answered' } | { kind: 'neutral' } | { kind: 'not_understood' } | { kind: 'escalate'; reason: 'policy_intent' | 'customer_asked'; detail: string };
+  | { kind: 'answered' }
+  | { kind: 'neutral' }
+  | { kind: 'not_understood' }
+  /** `priorityBoost`: added to the queue priority beyond the reason's own (a reported account misuse comes first). */
+  | { kind: 'escalate'; reason: 'policy_intent' | 'customer_asked'; detail: string; priorityBoost?: number };
 
 /**
  * How a dialog ends. `reroute`: the answer to its question was not an answer but a new request, which the router

@@ -17,7 +17,9 @@ import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
-import type { OrderProofs } from './orderDialog';
+import { extractOrderNumber, type OrderProofs } from './orderDialog';
+import { reportsAccountMisuse, reportsMissingParcel } from './reportedProblems';
+import { asksAboutSpam } from './spamQuestion';
 import { PasswordResetDialog } from './passwordResetDialog';
 import { namesRefundOnly, RefundDialog, RefundStatusDialog } from './refundDialog';
 import { ReturnDialog } from './returnDialog';
@@ -39,6 +41,9 @@ export type { RouteOutcome, RouterMemory };
 
 /** News and offers: never read again from the rest of a message that opted out. */
 const CONSENT_INTENTS = new Set(['consent.change', 'newsletter.subscribe']);
+/** "what now?", "now what?", "¿y ahora qué?": the customer asks what can be done next. */
+const ASKS_WHAT_NOW =
+  /(?<![\p{L}])(?:what now|now what|what next|what do i do now|what happens now|y ahora qu[eé]|qu[eé] hago ahora|ahora qu[eé])(?![\p{L}])/iu;
 /** Nothing to act on beside an opt-out ("unsubscribe me, thanks"): its confirmation is the answer. */
 const SMALL_TALK = new Set(['greeting', 'goodbye', 'thanks', 'help']);
 
@@ -132,7 +137,36 @@ export class MainDialog {
 
   /** An active dialog or the router, whichever takes this message. */
   async run(context: TurnContext): Promise<RouteOutcome> {
-    return (await this.continueActive(context)) ?? this.route(context);
+    return (await this.reportedProblem(context)) ?? (await this.continueActive(context)) ?? this.route(context);
+  }
+
+  /**
+   * A problem reported in so many words (dialogs/reportedProblems.ts), whatever question is pending: an account used
+   * by someone else, a parcel shown delivered that never came. An apology and a person, never a guess at an intent
+   * (they were once offered "Track my order" and told "Order 67890 was delivered.").
+   */
+  private async reportedProblem(context: TurnContext): Promise<RouteOutcome | undefined> {
+    const { recognition: r, language } = turnInfo(context);
+    const misuse = reportsAccountMisuse(r.text);
+    const missing = !misuse && reportsMissingParcel(r.text);
+    if (!misuse && !missing) return undefined;
+    await this.lastQuestion(context);
+    await this.cancelAll(context);
+    const order = (entity(r, 'orderNumber')?.value as string | undefined) ?? extractOrderNumber(r.text);
+    const memory = await this.memory.get(context, {});
+    memory.topic = 'complaint';
+    memory.topicOrder = order;
+    if (misuse) {
+      await context.sendActivity(t(language, 'accountMisuseReported'));
+      return {
+        kind: 'escalate',
+        reason: 'policy_intent',
+        detail: `possible fraud: account misuse reported${order ? `, order ${order}` : ''}`,
+        priorityBoost: 5,
+      };
+    }
+    await context.sendActivity(t(language, order ? 'missingParcelOrder' : 'missingParcel', { order }));
+    return { kind: 'escalate', reason: 'policy_intent', detail: `parcel shown delivered but not received${order ? `, order ${order}` : ''}`, priorityBoost: 2 };
   }
 
   /**
@@ -187,6 +221,10 @@ export class MainDialog {
     const code = await codeAgain(context, () => this.createContext(context), this.proofs, this.d.services.verification);
     if (code) return code;
 
+    // "ok so what now?" after "You are back with the assistant": asks what can be done, no yes to anything (it once got
+    // "Great! What can I do for you?"): what the bot can do, as buttons.
+    // Only when that is all it says: "ok, what now? where is order 12345" asks about the order.
+    if (ASKS_WHAT_NOW.test(r.text) && r.text.trim().split(/\s+/).length <= 6 && !entity(r, 'orderNumber')) return this.runIntent(context, 'help');
     const yesNo = readYesNo(r.text);
     // "ok cancel it" right after an order's status reads as a yes naming its action (as it would at "Cancel order
     // 55555?"), but nothing was asked: the action the recognizer is sure of is the request.
@@ -248,6 +286,11 @@ export class MainDialog {
     // "how often do you send the newsletter?": answered, and consent stays as it is.
     if (asksMarketingFrequency(r.text)) {
       await context.sendActivity(t(language, 'marketingFrequency'));
+      return { kind: 'answered' };
+    }
+    // "are you going to spam me?": the consent rule, never the sign-up article about the spam folder.
+    if (asksAboutSpam(r.text)) {
+      await context.sendActivity(t(language, 'marketingOnlyWithYes'));
       return { kind: 'answered' };
     }
     if (decision.kind === 'answer') return this.runIntent(context, decision.intent);

@@ -1,4 +1,4 @@
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { ComponentDialog, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { CustomerIdentity, Order } from '../commerce/commerceBackend';
 import type { CodeChallenge, ContactVerification } from '../commerce/contactVerification';
@@ -11,6 +11,7 @@ import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT, yesNoActivity a
 import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
 import { refusesContact } from './contactRefusal';
+import { lacksOrderNumber } from './orderNumberMissing';
 import { readYesNo } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
@@ -31,6 +32,8 @@ export interface OrderDialogOptions {
   newCode?: boolean;
   /** At the code question: the customer said it has not come; say where it went and offer a new one. */
   offerNewCode?: boolean;
+  /** The customer had no order number and was shown their open orders: not listed again. */
+  openListed?: boolean;
 }
 
 /** Orders this conversation's visitor proved (order number with the e-mail on it), and wrong tries so far. */
@@ -107,7 +110,7 @@ export abstract class OrderDialog extends ComponentDialog {
       new TextPrompt(ORDER_PROMPT, (p: PromptValidatorContext<string>) => {
         const n = extractOrderNumber(p.recognized.value);
         // A bare "no" is the customer's answer (no number at hand, or not wanted), not a typo to ask again about.
-        if (n || readYesNo(p.recognized.value ?? '') === 'no') return Promise.resolve(true);
+        if (n || readYesNo(p.recognized.value ?? '') === 'no' || lacksOrderNumber(p.recognized.value ?? '')) return Promise.resolve(true);
         // An unclear answer is asked again once; the second ends the prompt and the customer is offered help. (A clear
         // other request never gets here: the router lets it leave the question, MainDialog.leavesQuestion.)
         return Promise.resolve(p.attemptCount >= 2);
@@ -161,6 +164,7 @@ export abstract class OrderDialog extends ComponentDialog {
       await step.context.sendActivity(t(language, 'orderNumberDeclined'));
       return end(step, { outcome: { kind: 'neutral' } });
     }
+    if (!number && lacksOrderNumber(String(step.result ?? ''))) return this.withoutNumber(step);
     if (!number) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
@@ -182,6 +186,29 @@ export abstract class OrderDialog extends ComponentDialog {
     }
     const ask = who.verifiedEmails.length > 0 ? 'askOrderEmailVerified' : 'askOrderEmail';
     return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }), retryPrompt: t(language, 'retryOrderEmail', { order: number }) });
+  }
+
+  /**
+   * No order number at hand: the customer's open orders when their e-mail is verified (picked as buttons, then asked
+   * for once more), else where the number is and a person who can look the order up. Never the same question again.
+   */
+  private async withoutNumber(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const language = turnInfo(step.context).language;
+    const who = await this.identity(step.context);
+    const listed = (step.options as OrderDialogOptions | undefined)?.openListed;
+    const open = who.verifiedEmails.length > 0 && !listed ? await this.orders.openOrdersFor(who) : [];
+    if (open.length > 0) {
+      const orders = open.map((o) => `${o.number} (${describeItems(o, language)})`).join(', ');
+      await step.context.sendActivity(
+        MessageFactory.suggestedActions(
+          open.map((o) => o.number),
+          t(language, 'orderNumberFromList', { orders }),
+        ),
+      );
+      return step.replaceDialog(this.id, { openListed: true } satisfies OrderDialogOptions);
+    }
+    await step.context.sendActivity(MessageFactory.suggestedActions([t(language, 'talkToPerson')], t(language, 'orderNumberMissing')));
+    return end(step, { outcome: { kind: 'neutral' } });
   }
 
   private async proveOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -5,6 +5,9 @@ import { answered, end } from './dialogResult';
 import { turnInfo } from './turnInfo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+/** Leaving the question in plain words (outside test 26, L2): "ok thx bye", "never mind", "da igual", "adiós". */
+const LEAVES =
+  /(?<![\p{L}])(?:bye|goodbye|see you|cya|never ?mind|forget it|no thanks|no thank you|adi[oó]s|hasta luego|chao|da igual|d[eé]jalo|olv[ií]dalo|no gracias)(?![\p{L}])/iu;
 
 /** Sends a reset link to the account email: the verified one on the profile, or one the customer types. */
 export class PasswordResetDialog extends ComponentDialog {
@@ -12,7 +15,9 @@ export class PasswordResetDialog extends ComponentDialog {
 
   constructor(private readonly shop: OrderService) {
     super(PasswordResetDialog.id);
-    this.addDialog(new TextPrompt('email', (p) => Promise.resolve(EMAIL_RE.test(p.recognized.value ?? '') || p.attemptCount >= 3)));
+    this.addDialog(
+      new TextPrompt('email', (p) => Promise.resolve(EMAIL_RE.test(p.recognized.value ?? '') || LEAVES.test(p.recognized.value ?? '') || p.attemptCount >= 3)),
+    );
     this.addDialog(new WaterfallDialog('main', [(s) => this.askEmail(s), (s) => this.send(s)]));
     this.initialDialogId = 'main';
   }
@@ -30,6 +35,11 @@ export class PasswordResetDialog extends ComponentDialog {
     const email = String(step.result ?? '')
       .match(EMAIL_RE)?.[0]
       ?.toLowerCase();
+    if (!email && LEAVES.test(String(step.result ?? ''))) {
+      // "ok thx bye" at the e-mail question: a way out in plain words, never "Please type a valid email address".
+      await step.context.sendActivity(t(language, 'goodbye'));
+      return answered(step);
+    }
     if (!email) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });

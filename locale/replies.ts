@@ -21,6 +21,14 @@ const REPLIES = {
     en: 'All right, I will leave it. Without the order number I cannot look the order up; it is in your order confirmation e-mail, so just type it here if you find it.',
     es: 'De acuerdo, lo dejamos. Sin el número de pedido no puedo buscar el pedido; está en el correo de confirmación del pedido, escríbelo aquí si lo encuentras.',
   },
+  orderNumberMissing: {
+    en: 'No problem. The order number (5 to 10 digits) is in the order confirmation e-mail we sent you; type it here if you find it. If you cannot, a person from our team can look the order up with you.',
+    es: 'No pasa nada. El número de pedido (de 5 a 10 cifras) está en el correo de confirmación del pedido; escríbelo aquí si lo encuentras. Si no, una persona de nuestro equipo puede buscar el pedido contigo.',
+  },
+  orderNumberFromList: {
+    en: 'No problem. These are your open orders: {orders}. Pick one, or type another number.',
+    es: 'No pasa nada. Estos son tus pedidos abiertos: {orders}. Elige uno o escribe otro número.',
+  },
   retryOrderNumber: {
     en: 'That does not look like an order number. Please type the 5 to 10 digits of your order number.',
     es: 'Eso no parece un número de pedido. Escribe las 5 a 10 cifras de tu número de pedido.',
@@ -552,6 +560,22 @@ const REPLIES = {
   marketingFrequency: {
     en: 'Our news and offers come at most once a week, and you can stop them at any time by saying "stop sending me offers".',
     es: 'Nuestras novedades y ofertas llegan como mucho una vez por semana, y puedes dejar de recibirlas cuando quieras diciendo "no quiero más ofertas".',
+  },
+  marketingOnlyWithYes: {
+    en: 'No. We send news and offers only to customers who said yes to them, at most once a week, and you can stop them at any time by saying "stop sending me offers". E-mails about your orders are not marketing.',
+    es: 'No. Solo enviamos novedades y ofertas a quien ha dicho que sí, como mucho una vez por semana, y puedes dejar de recibirlas cuando quieras diciendo "no quiero más ofertas". Los correos sobre tus pedidos no son publicidad.',
+  },
+  accountMisuseReported: {
+    en: 'I am sorry. An order or a login you did not make is a security matter, so a person from our team will look into it with you. To be safe, please change your password now (type "reset my password").',
+    es: 'Lo siento. Un pedido o un acceso que no has hecho tú es un asunto de seguridad, así que una persona de nuestro equipo lo revisará contigo. Por seguridad, cambia ya tu contraseña (escribe "restablecer mi contraseña").',
+  },
+  missingParcel: {
+    en: 'I am sorry your parcel has not reached you although it shows as delivered. That is a missing parcel, so a person from our team will open a claim with the carrier for you.',
+    es: 'Siento que tu paquete no te haya llegado aunque figure como entregado. Es un paquete perdido, así que una persona de nuestro equipo abrirá una reclamación con el transportista.',
+  },
+  missingParcelOrder: {
+    en: 'I am sorry order {order} has not reached you although it shows as delivered. That is a missing parcel, so a person from our team will open a claim with the carrier for you.',
+    es: 'Siento que el pedido {order} no te haya llegado aunque figure como entregado. Es un paquete perdido, así que una persona de nuestro equipo abrirá una reclamación con el transportista.',
   },
   requestWithOrder: { en: '{label}, order {order}', es: '{label}, pedido {order}' },
   attachmentForRequest: {
