@@ -4,7 +4,7 @@ import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
 import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
-import { readExplicitYes, type ExplicitAnswer } from './explicitYes';
+import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { asksMarketingFrequency } from './marketingQuestion';
 import { consentChannelId, readNamedChannel } from './consentChannel';
@@ -170,6 +170,11 @@ export class ChangeConsentDialog extends ComponentDialog {
       return this.decideChange(step, asked, explicit);
     }
     if (explicit === 'yes') return this.grant(step);
+    // "yes, and where is order 12345?": the yes counts, then the router answers the rest (it was once dropped).
+    if (yesAndMore(step)) {
+      await this.grant(step);
+      return end(step, { reroute: true });
+    }
     // "ok", "yeah whatever", "I guess", "sí, pero sin spam": an answer, but not the explicit yes a grant needs; ask
     // once more in so many words.
     if (explicit === 'unclear') return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel }));
@@ -226,6 +231,13 @@ export class ChangeConsentDialog extends ComponentDialog {
     if (answer === 'no') return this.refused(step, 'no');
     return this.unchanged(step, answer === undefined);
   }
+}
+
+/** "yes, and where is order 12345?", "sí, y ¿dónde está mi pedido?": a plain yes, then another request. */
+const YES_AND = /^\s*(yes|yeah|yep|sí|si)[\s,.!]+(?:and|also|y|además)\s+(\S.*)$/iu;
+function yesAndMore(step: WaterfallStepContext): boolean {
+  const m = typeof step.result === 'string' ? YES_AND.exec(step.result) : null;
+  return m !== null && readExplicitYes(m[1]) === 'yes' && readExplicitYes(m[2]) === undefined && !isHedged(m[2]);
 }
 
 /** The channel id the question named (set by start). */

@@ -49,6 +49,21 @@ describe('outside test 26: dialog flows', () => {
     });
   });
 
+  test.each([
+    // The tester's
+    ['en-US', 'sign me up for the newsletter', 'yes, and where is order 12345?', /To show you order 12345/],
+    // Ours
+    ['es-ES', 'apúntame al boletín', 'sí, y ¿dónde está mi pedido 12345?', /Para mostrarte el pedido 12345/],
+  ])('L6/L11 %s: %j, then %j: the yes grants, then the order question is answered', async (locale, ask, answer, order) => {
+    const chat = new Chat(running, { locale });
+    await chat.say(ask);
+    const turn = await chat.say(answer);
+    expect(said(turn)).toMatch(/Done: you will receive|Hecho: recibirás/);
+    expect(said(turn)).toMatch(order);
+    expect(said(turn)).not.toMatch(/changed nothing|no he cambiado nada/);
+    expect(ProfileService.consentFor(await chat.customer(), 'marketing', 'test')).toBe(true);
+  });
+
   describe('M2: taking back a request for a person', () => {
     test.each([
       // The tester's
