@@ -4,15 +4,18 @@ import { channelName } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { ProfileService } from '../profile/profileService';
 import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
-import { readExplicitYes, type ExplicitAnswer } from './explicitYes';
+import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { asksMarketingFrequency } from './marketingQuestion';
+import { consentChannelId, readNamedChannel } from './consentChannel';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
 export interface ChangeConsentOptions {
   /** What the customer's message asked for; undefined when it said neither (the dialog then asks about the current state). */
   wish?: ConsentWish;
+  /** The channel id asked about and granted on; when absent, the one the message names, else the chat's own. */
+  channel?: string;
 }
 
 /**
@@ -72,42 +75,47 @@ export class ChangeConsentDialog extends ComponentDialog {
   }
 
   private async start(step: WaterfallStepContext) {
-    const { customer, conversation, language } = turnInfo(step.context);
-    const wish = (step.options as ChangeConsentOptions | undefined)?.wish;
+    const { customer, conversation, language, recognition } = turnInfo(step.context);
+    const options = step.options as ChangeConsentOptions | undefined;
+    const wish = options?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
+    // "sí, quiero recibir ofertas por correo": asked about and granted by e-mail, not on this chat.
+    const consentChannel = options?.channel ?? consentChannelId(readNamedChannel(recognition.text), conversation.channelId);
+    (step.values as Record<string, string>).channel = consentChannel;
     if (wish === 'question') {
       await answerOptOutQuestion(step.context, { button: true });
       return answered(step);
     }
-    const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
+    const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
     // "I don't want to stop the newsletter", "why did my offers stop? I didn't unsubscribe": nothing changes; the
     // customer hears where they stand, and one not receiving is asked (an explicit yes grants, as below).
     if (wish === 'keep' && receiving) {
-      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(conversation.channelId, language) }));
+      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(consentChannel, language) }));
       return answered(step);
     }
     if (wish === 'keep') {
       (step.values as Record<string, string>).asked = 'grant';
-      return askYesNo(step, language, t(language, 'confirmMarketingRegrant', { channel: channelName(conversation.channelId, language) }));
+      return askYesNo(step, language, t(language, 'confirmMarketingRegrant', { channel: channelName(consentChannel, language) }));
     }
     // "no, stop" read as about consent by the recognizer: a stop is never answered with an offer of news.
     if (!wish && !receiving && soundsLikeStop(turnInfo(step.context).recognition.text)) {
       await step.context.sendActivity(whatToStop(language));
       return end(step, { outcome: { kind: 'neutral' } });
     }
-    const channel = channelName(conversation.channelId, language);
+    const channel = channelName(consentChannel, language);
     // Already receiving: the question says so, and asks whether to keep them. A "no" to it withdraws (a customer
     // once tapped "No" to "Do you want to receive news and offers?" and stayed subscribed on an earlier yes).
     (step.values as Record<string, string>).asked = !receiving ? 'grant' : wish ? 'keep' : 'stop';
     if (receiving && wish) return askYesNo(step, language, t(language, 'confirmMarketingKeep', { channel }));
     if (receiving) return askYesNo(step, language, t(language, 'confirmMarketingStop'));
-    return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelName(conversation.channelId, language) }));
+    return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel }));
   }
 
   private async grant(step: WaterfallStepContext) {
     const { customer, conversation, language } = turnInfo(step.context);
-    await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope: conversation.channelId });
-    await step.context.sendActivity(t(language, 'marketingGranted', { channel: channelName(conversation.channelId, language) }));
+    const scope = askedChannel(step);
+    await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope });
+    await step.context.sendActivity(t(language, 'marketingGranted', { channel: channelName(scope, language) }));
     return answered(step);
   }
 
@@ -128,7 +136,7 @@ export class ChangeConsentDialog extends ComponentDialog {
   private async frequencyAsked(step: WaterfallStepContext) {
     if (typeof step.result !== 'string' || !asksMarketingFrequency(step.result, true)) return undefined;
     await step.context.sendActivity(t(turnInfo(step.context).language, 'marketingFrequency'));
-    return step.replaceDialog('main', step.options);
+    return step.replaceDialog('main', { ...(step.options as ChangeConsentOptions | undefined), channel: askedChannel(step) });
   }
 
   /**
@@ -136,22 +144,23 @@ export class ChangeConsentDialog extends ComponentDialog {
    * a refusal). The question asked again is the dialog's last: a second question gets its answer and the dialog ends.
    */
   private async question(step: WaterfallStepContext, again: boolean) {
-    const { conversation, language } = turnInfo(step.context);
+    const { language } = turnInfo(step.context);
     await answerOptOutQuestion(step.context, { button: false });
     if (!again) return answered(step);
     const asked = (step.values as Record<string, string>).asked;
-    const channel = channelName(conversation.channelId, language);
     const key = asked === 'stop' ? 'confirmMarketingStop' : asked === 'keep' ? 'confirmMarketingKeep' : 'confirmMarketingGrant';
-    return askYesNo(step, language, t(language, key, { channel }));
+    return askYesNo(step, language, t(language, key, { channel: channelName(askedChannel(step), language) }));
   }
 
   private async decide(step: WaterfallStepContext) {
     const asksHowOften = await this.frequencyAsked(step);
     if (asksHowOften) return asksHowOften;
-    const { conversation, language } = turnInfo(step.context);
+    const { language } = turnInfo(step.context);
     const asked = (step.values as Record<string, string>).asked;
-    const channel = channelName(conversation.channelId, language);
+    const channel = channelName(askedChannel(step), language);
     if (asksQuestion(step)) return this.question(step, true);
+    const elsewhere = this.otherChannel(step);
+    if (elsewhere) return elsewhere;
     const explicit = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') {
       // "sí, pero no me mandéis spam" to "keep receiving them?": a yes with a condition is no answer either way (once
@@ -161,6 +170,11 @@ export class ChangeConsentDialog extends ComponentDialog {
       return this.decideChange(step, asked, explicit);
     }
     if (explicit === 'yes') return this.grant(step);
+    // "yes, and where is order 12345?": the yes counts, then the router answers the rest (it was once dropped).
+    if (yesAndMore(step)) {
+      await this.grant(step);
+      return end(step, { reroute: true });
+    }
     // "ok", "yeah whatever", "I guess", "sí, pero sin spam": an answer, but not the explicit yes a grant needs; ask
     // once more in so many words.
     if (explicit === 'unclear') return askYesNo(step, language, t(language, 'confirmMarketingGrantStrict', { channel }));
@@ -169,10 +183,10 @@ export class ChangeConsentDialog extends ComponentDialog {
 
   /** A clear answer to "Do you want to stop them?" or "keep receiving them?"; anything else changes nothing. */
   private async decideChange(step: WaterfallStepContext, asked: 'stop' | 'keep', answer: 'yes' | 'no' | 'unclear' | undefined) {
-    const { conversation, language } = turnInfo(step.context);
+    const { language } = turnInfo(step.context);
     if (answer === (asked === 'stop' ? 'yes' : 'no')) return this.withdraw(step);
     if (answer === 'yes') {
-      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(conversation.channelId, language) }));
+      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(askedChannel(step), language) }));
       return answered(step);
     }
     return this.unchanged(step, answer === undefined);
@@ -184,9 +198,23 @@ export class ChangeConsentDialog extends ComponentDialog {
    * against the answer they just gave.
    */
   private async refused(step: WaterfallStepContext, answer: 'yes' | 'no' | undefined) {
-    const { customer, conversation } = turnInfo(step.context);
-    if (answer === 'no' && ProfileService.consentFor(customer, 'marketing', conversation.channelId)) return this.withdraw(step);
+    const { customer } = turnInfo(step.context);
+    if (answer === 'no' && ProfileService.consentFor(customer, 'marketing', askedChannel(step))) return this.withdraw(step);
     return this.unchanged(step, answer === undefined);
+  }
+
+  /**
+   * "yes, by email" to a question about this chat: the customer chose another channel, so the question is asked again
+   * for that one; nothing is granted on a channel they did not choose.
+   */
+  private otherChannel(step: WaterfallStepContext) {
+    const asked = (step.values as Record<string, string>).asked;
+    if (typeof step.result !== 'string' || asked === 'stop') return undefined;
+    const named = readNamedChannel(step.result);
+    if (named === undefined) return undefined;
+    const channel = consentChannelId(named, turnInfo(step.context).conversation.channelId);
+    if (channel === askedChannel(step)) return undefined;
+    return step.replaceDialog('main', { ...(step.options as ChangeConsentOptions | undefined), channel });
   }
 
   /** The second asking: unclear again changes nothing and ends the question (the answer was to it, not a request). */
@@ -194,6 +222,8 @@ export class ChangeConsentDialog extends ComponentDialog {
     const asksHowOften = await this.frequencyAsked(step);
     if (asksHowOften) return asksHowOften;
     if (asksQuestion(step)) return this.question(step, false);
+    const elsewhere = this.otherChannel(step);
+    if (elsewhere) return elsewhere;
     const asked = (step.values as Record<string, string>).asked;
     const answer = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') return this.decideChange(step, asked, answer);
@@ -201,6 +231,18 @@ export class ChangeConsentDialog extends ComponentDialog {
     if (answer === 'no') return this.refused(step, 'no');
     return this.unchanged(step, answer === undefined);
   }
+}
+
+/** "yes, and where is order 12345?", "sí, y ¿dónde está mi pedido?": a plain yes, then another request. */
+const YES_AND = /^\s*(yes|yeah|yep|sí|si)[\s,.!]+(?:and|also|y|además)\s+(\S.*)$/iu;
+function yesAndMore(step: WaterfallStepContext): boolean {
+  const m = typeof step.result === 'string' ? YES_AND.exec(step.result) : null;
+  return m !== null && readExplicitYes(m[1]) === 'yes' && readExplicitYes(m[2]) === undefined && !isHedged(m[2]);
+}
+
+/** The channel id the question named (set by start). */
+function askedChannel(step: WaterfallStepContext): string {
+  return (step.values as Record<string, string>).channel ?? turnInfo(step.context).conversation.channelId;
 }
 
 /** Words naming what the grant question asks about, which may follow the yes ("sí, las ofertas", "yes, the news"). */

@@ -88,3 +88,14 @@ export function missesCodeAgain(text: string): boolean {
   const s = lower(text);
   return !OTHER_CODES.test(s) && CODE_WORD.test(s) && missesCode(text);
 }
+
+/**
+ * "actually never mind", "forget it", "cancel that", "olvídalo", "da igual": leaving the code question in so many words
+ * (outside test 26: "actually never mind" was answered "Please type the 6-digit code"). Ends it as a "no" does.
+ */
+const STOPS =
+  /^(?:(?:actually|no|oh|ok|okay|well|wait|bueno|vale|pues|no)[\s,.!]+)*(?:never ?mind|forget (?:it|that|about it)|cancel (?:that|it|this)|stop|olv[ií]d(?:alo|a eso|ate)|d[eé]jalo|da igual|no importa|d[eé]jalo estar)\b[\s,.!]*(?:thanks|thank you|gracias)?[\s.!]*$/;
+
+export function stopsCode(text: string): boolean {
+  return STOPS.test(lower(text).trim());
+}

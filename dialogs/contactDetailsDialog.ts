@@ -58,6 +58,24 @@ export interface ContactDetailsOptions {
   unasked?: boolean;
   /** The contact in the message is an old one ("+34 600 123 456 is not my number any more"): ask for the new one. */
   askNew?: boolean;
+  /** Asked for after a first change was settled ("and my phone number too"): the prompt names it. */
+  more?: 'email' | 'phone';
+}
+
+/**
+ * "and my phone number too" at "Save ana.new@example.com as your new e-mail address?": a second change added, not a
+ * no (it once dropped the first silently). Which contact it adds, or undefined when the answer adds none.
+ */
+const ADDS_START = /^\s*(?:(?:yes|yeah|sí|si)[\s,.!]+)?(?:and|also|plus|oh and|y|también|tambien|además|ademas)\b/iu;
+const ADDS_END = /\b(?:too|as well|also|también|tambien)\s*[.!]*$/iu;
+const PHONE_WORDS = /\b(?:phone|mobile|cell|number|tel[eé]fono|m[oó]vil|n[uú]mero)\b/iu;
+const EMAIL_WORDS = /\b(?:e-?mail|email address|correo)\b/iu;
+
+export function addsAnotherContact(text: string): 'email' | 'phone' | undefined {
+  if (!ADDS_START.test(text) && !ADDS_END.test(text)) return undefined;
+  if (PHONE_WORDS.test(text) && !EMAIL_WORDS.test(text)) return 'phone';
+  if (EMAIL_WORDS.test(text) && !PHONE_WORDS.test(text)) return 'email';
+  return undefined;
 }
 
 /**
@@ -110,15 +128,17 @@ export class ContactDetailsDialog extends ComponentDialog {
 
   private async ask(step: WaterfallStepContext) {
     const { recognition, language } = turnInfo(step.context);
-    const given = (step.options as ContactDetailsOptions | undefined)?.askNew
-      ? undefined
-      : contactIn(recognition.text, regionOf(step.context, this.o.defaultRegion));
+    const options = step.options as ContactDetailsOptions | undefined;
+    const given = options?.askNew ? undefined : contactIn(recognition.text, regionOf(step.context, this.o.defaultRegion));
     if (given?.type === 'unplaced') {
       // "and my phone to 07700 900123" with no country known (or not one of its numbers): asked, never guessed.
       return step.prompt('contact', { prompt: t(language, 'askPhoneCountryCode', { number: given.typed }), retryPrompt: t(language, 'retryContact') });
     }
     if (given) return step.next(given.value);
-    return step.prompt('contact', { prompt: t(language, 'askNewContact'), retryPrompt: t(language, 'retryContact') });
+    const prompt = options?.more
+      ? t(language, 'askMoreContact', { more: t(language, options.more === 'email' ? 'contactKindEmail' : 'contactKindPhone') })
+      : t(language, 'askNewContact');
+    return step.prompt('contact', { prompt, retryPrompt: t(language, 'retryContact') });
   }
 
   private async confirm(step: WaterfallStepContext) {
@@ -148,11 +168,19 @@ export class ContactDetailsDialog extends ComponentDialog {
 
   /** "ok", "vale", "yes but…": an answer, not the explicit yes a saved contact needs; asked once more in so many words. */
   private async recheckYes(step: WaterfallStepContext) {
-    const strict = strictAnswer(step);
-    if (strict || answerOf(step) === undefined) return step.next(step.result);
     const { language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
     const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
+    const more = typeof step.result === 'string' && !(step.options as ContactDetailsOptions | undefined)?.unasked ? addsAnotherContact(step.result) : undefined;
+    if (more) {
+      (step.values as Record<string, unknown>).more = more;
+      // "yes, and my phone too": the yes counts; anything else adding a change asks the first again, naming the second.
+      if (/^\s*(?:yes|yeah|yep|sí|si)\b/iu.test(step.result as string)) return step.next('yes');
+      const moreKind = t(language, more === 'email' ? 'contactKindEmail' : 'contactKindPhone');
+      return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }));
+    }
+    const strict = strictAnswer(step);
+    if (strict || answerOf(step) === undefined) return step.next(step.result);
     return askYesNo(step, language, t(language, 'confirmContactStrict', { contact: contact.value, kind }));
   }
 
@@ -162,6 +190,15 @@ export class ContactDetailsDialog extends ComponentDialog {
     // Only an explicit yes saves; a second vague answer ("ok" again) is a no.
     const answer = strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no');
     const unasked = (step.options as ContactDetailsOptions | undefined)?.unasked;
+    const more = (step.values as Record<string, 'email' | 'phone' | undefined>).more;
+    if (more && answer !== undefined) {
+      // A second change was asked for: the first settled as answered, then the second asked for.
+      if (answer === 'yes') {
+        await this.profiles.addContact(customer.id, contact, 'chat');
+        await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
+      } else await step.context.sendActivity(t(language, 'contactKept'));
+      return step.replaceDialog('main', { askNew: true, more });
+    }
     if (answer !== 'yes') {
       // Not a yes: nothing is stored. Anything but a no is a new request, which the router takes.
       if (answer === 'no' || !unasked) await step.context.sendActivity(t(language, unasked ? 'unaskedContactKept' : 'contactKept'));

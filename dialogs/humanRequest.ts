@@ -93,6 +93,12 @@ const WITHDRAW = [
   /\b(?:retirar|cancelar|anular|retira|cancela|anula)(?: mi| la)? solicitud\b/iu,
   /\bya no (?:necesito|hace falta|quiero)(?: (?:hablar con )?(?:una |un )?(?:persona|agente|humano))?\b/iu,
   /\b(?:olvídalo|olvidalo|déjalo|dejalo)\b/iu,
+  // Said right after asking for a person, "cancel that" and "forget it" take the request back (outside test 26:
+  // "actually cancel that, I found the answer" started an order cancellation); "cancel it, order 12345" names an order.
+  /^(?:(?:no|actually|wait|ok|okay|oh|sorry)[\s,.!]+)*(?:cancel|forget) (?:that|this|it)\b(?![^.!?]*\d{5})/i,
+  /\b(?:i )?(?:found|got|have) (?:the|my|an) answer\b|\bfigured it out\b|\byou can help me(?: instead)?\s*[.!]*$/i,
+  /^(?:(?:no|oye|espera|bueno|vale|perdona)[\s,.!]+)*(?:cancela|cancelad|olvida|olvidad) (?:eso|esto)\b/iu,
+  /\bya (?:encontré|encontre|he encontrado|tengo) (?:la|mi) respuesta\b|\bya lo (?:encontré|encontre|he encontrado|resolví|resolvi)\b|\bme puedes ayudar tú\s*[.!]*$|\bpuedes ayudarme tú\s*[.!]*$/iu,
 ];
 
 export function isWithdrawRequest(text: string): boolean {

@@ -6,7 +6,7 @@ import { maskEmail } from '../commerce/devCodeNotifier';
 import type { OrderService } from '../commerce/orderService';
 import { t, type ReplyKey } from '../locale/replies';
 import { OUT_OF_SCOPE } from '../nlu/recognizer';
-import { asksNewCode, missesCode, waitsForCode } from './codeQuestion';
+import { asksNewCode, missesCode, stopsCode, waitsForCode } from './codeQuestion';
 import { answerOf, askYesNo, end, SURE_ELSEWHERE, YES_NO_PROMPT, yesNoActivity as yesNoActivityOf } from './dialogResult';
 import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
@@ -97,7 +97,7 @@ export abstract class OrderDialog extends ComponentDialog {
       this.addDialog(
         new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
           const text = p.recognized.value ?? '';
-          if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || this.leavesCode(p.context, text)) return Promise.resolve(true);
+          if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || stopsCode(text) || this.leavesCode(p.context, text)) return Promise.resolve(true);
           // A new code asked for, or word that none came: answered at once (checkCode), never "type the code" again.
           if (asksNewCode(text) || missesCode(text) || waitsForCode(text)) return Promise.resolve(true);
           // "yes" to "Shall I send a new code?".
@@ -315,7 +315,7 @@ export abstract class OrderDialog extends ComponentDialog {
       // "reset my password" instead of the code: nothing changed, said so, and the request is the router's.
       if (this.leavesCode(step.context, text)) return end(step, { reroute: true });
       // Leaving the question, in so many words or not, is said so and is no message the bot failed to read.
-      return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'neutral' } });
+      return end(step, { outcome: { kind: readYesNo(text) === 'no' || stopsCode(text) ? 'answered' : 'neutral' } });
     }
     const challenge = state.challenge;
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };

@@ -7,7 +7,7 @@ function parts(text: string): string[] {
     .map((s) => s.trim().replace(/^(?:just|only|solo|sólo)\s+/iu, ''))
     .filter(Boolean);
 }
-const FILLER = /^(?:actually|ok|okay|well|oh|so|sorry|en realidad|bueno|vale|perdón|perdona|pues)[,.!]*$/iu;
+const FILLER = /^(?:actually|ok|okay|well|oh|so|sorry|no wait|wait|no|en realidad|bueno|vale|perdón|perdona|pues)[,.!]*$/iu;
 
 /**
  * What a message that withdraws the request for a person asks besides ("actually I don't need a person, just tell me

@@ -453,6 +453,11 @@ const REPLIES = {
   contactKindPhone: { en: 'phone number', es: 'número de teléfono' },
   confirmContact: { en: 'Save {contact} as your new {kind}?', es: '¿Guardo {contact} como tu nuevo {kind}?' },
   contactKept: { en: 'OK, I did not change your contact details.', es: 'De acuerdo, no he cambiado tus datos de contacto.' },
+  confirmContactThenMore: {
+    en: 'I will take your new {more} right after. First: save {contact} as your new {kind}?',
+    es: 'Enseguida te pido el nuevo {more}. Primero: ¿guardo {contact} como tu nuevo {kind}?',
+  },
+  askMoreContact: { en: 'Now please type your new {more}.', es: 'Ahora escribe tu nuevo {more}.' },
   confirmDeleteAccount: {
     en: 'Do you want to delete your account and your data? A person from our team will do it with you.',
     es: '¿Quieres borrar tu cuenta y tus datos? Una persona de nuestro equipo lo hará contigo.',
