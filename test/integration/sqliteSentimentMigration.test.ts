@@ -6,6 +6,7 @@ import type { SentimentPoint } from '../../models/records';
 import { averageRecentSentiment } from '../../profile/segments';
 import { runMigrate } from '../../store/migrateCli';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
+import { SCHEMA_VERSION } from '../../store/sqlite/sqliteSchema';
 
 /**
  * Schema 11 (issue 19): a version-10 file kept each customer's sentiment history in the customer document
@@ -102,7 +103,7 @@ test('the move runs once: reopening and `npm run migrate` again leave the histor
     await store.close();
   }
   const raw = new Database(file, { readonly: true });
-  expect((raw.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as { value: string }).value).toBe('11');
+  expect((raw.prepare("SELECT value FROM store_meta WHERE key = 'schema_version'").get() as { value: string }).value).toBe(String(SCHEMA_VERSION));
   raw.close();
 });
 

@@ -44,7 +44,8 @@ describe.each([
     const conv = (await s.app.store.findConversationByChannel('webchat', visitor.conversationId))!;
     expect(conv.reference.serviceUrl).toBe(`${'PUBLIC_URL' in env ? CREDENTIALS.PUBLIC_URL : s.url}/webchat/connector`);
     const stored = await s.app.store.listMessages(conv.id);
-    expect(stored.map((m) => m.role)).toEqual(['customer', 'bot']);
+    // The page's greeting first (stored with its buttons for transcripts), then the message and its answer.
+    expect(stored.map((m) => (m.data?.greeting ? 'greeting' : m.role))).toEqual(['greeting', 'customer', 'bot']);
   });
 
   test('after a Host attack, every bot and agent message of that chat stays in-process; none reaches the attacker', async () => {

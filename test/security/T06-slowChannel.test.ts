@@ -26,6 +26,8 @@ test('a hanging channel: the claim answers before its notice is delivered; a rep
     await until(async () => (await s.app.store.getConversation(conv.id))?.state === 'queued');
     const agent = await createStaff(s.app);
     socket = await online(s.app, s.url, agent);
+    // Told "nobody is online" at first, the customer hears once that someone is now: delivered before the channel hangs.
+    await channel.waitForText('slow-chan', /available now/);
     const events = async () => (await s.app.store.listMessages(conv.id)).filter((m) => m.kind === 'event' && m.data?.type === 'delivery_failed');
     const heardBefore = channel.received.length;
 
