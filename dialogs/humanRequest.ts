@@ -96,7 +96,9 @@ const WITHDRAW = [
   // Said right after asking for a person, "cancel that" and "forget it" take the request back (outside test 26:
   // "actually cancel that, I found the answer" started an order cancellation); "cancel it, order 12345" names an order.
   /^(?:(?:no|actually|wait|ok|okay|oh|sorry)[\s,.!]+)*(?:cancel|forget) (?:that|this|it)\b(?![^.!?]*\d{5})/i,
-  /\b(?:i )?(?:found|got|have) (?:the|my|an) answer\b|\bfigured it out\b|\byou can help me(?: instead)?\s*[.!]*$/i,
+  /\b(?:i )?(?:found|got|have) (?:the|my|an) answer\b|\bfigured it out\b/i,
+  // Only as the whole answer (after "no", "wait", "forget it"…): "I hope you can help me" still wants the person.
+  /^(?:(?:no|wait|actually|ok|okay|never mind|forget it)[\s,.!]+)*you can help me(?: instead)?\s*[.!]*$/i,
   /^(?:(?:no|oye|espera|bueno|vale|perdona)[\s,.!]+)*(?:cancela|cancelad|olvida|olvidad) (?:eso|esto)\b/iu,
   /\bya (?:encontré|encontre|he encontrado|tengo) (?:la|mi) respuesta\b|\bya lo (?:encontré|encontre|he encontrado|resolví|resolvi)\b|\bme puedes ayudar tú\s*[.!]*$|\bpuedes ayudarme tú\s*[.!]*$/iu,
 ];

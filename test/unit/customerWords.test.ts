@@ -192,9 +192,13 @@ describe('an explicit request for a person, wherever it stands', () => {
       "I don't need a person anymore",
       'Retirar mi solicitud',
       'ya no hace falta',
+      'no wait, forget it, you can help me',
+      'ok, you can help me instead',
     ])
       expect(isWithdrawRequest(text)).toBe(true);
-    for (const text of ['where is my order', 'I need a person']) expect(isWithdrawRequest(text)).toBe(false);
+    // Still wanting the person: "you can help me" inside a plea is not a change of mind.
+    for (const text of ['where is my order', 'I need a person', 'I hope you can help me', 'please, someone, I really hope you can help me'])
+      expect(isWithdrawRequest(text)).toBe(false);
   });
 });
 
