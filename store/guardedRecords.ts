@@ -21,6 +21,7 @@ import { MAX_PAGE } from './storeTypes';
 import type {
   AppendResult,
   ClaimResult,
+  ConversationHolder,
   ConversationQuery,
   CustomerMessageUpdate,
   IdentityKey,
@@ -157,6 +158,10 @@ export abstract class GuardedRecords {
 
   async getConversation(id: string): Promise<Conversation | null> {
     return this.engine.conversations.getConversation(plain(id, 'id'));
+  }
+
+  async getConversationHolder(id: string): Promise<ConversationHolder | null> {
+    return this.engine.conversations.getConversationHolder(plain(id, 'id'));
   }
 
   async findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null> {

@@ -27,6 +27,7 @@ import type {
   AppendResult,
   AuditQuery,
   ClaimResult,
+  ConversationHolder,
   ConversationQuery,
   ConversationStats,
   CustomerMessageUpdate,
@@ -129,6 +130,11 @@ export interface ConversationStore {
   /** Returns the conversation for this channel conversation, creating it atomically if absent. */
   getOrCreateConversation(input: NewConversation, options?: WriteOptions): Promise<{ conversation: Conversation; created: boolean }>;
   getConversation(id: string): Promise<Conversation | null>;
+  /**
+   * The conversation's state and holder as stored now, nothing else (null when absent): for a check made on every
+   * message, such as the console's push of a relayed one, where getConversation would read and parse the whole record.
+   */
+  getConversationHolder(id: string): Promise<ConversationHolder | null>;
   findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null>;
   listConversations(query: ConversationQuery): Promise<Conversation[]>;
   /** Deletes a conversation and its messages (retention); returns whether it existed. */

@@ -25,6 +25,7 @@ import type {
   AppendResult,
   AuditQuery,
   ClaimResult,
+  ConversationHolder,
   ConversationQuery,
   ConversationStats,
   CustomerMessageUpdate,
@@ -71,6 +72,7 @@ export interface EngineCustomers {
 export interface EngineConversations {
   getOrCreateConversation(input: NewConversation, options?: WriteOptions): Promise<{ conversation: Conversation; created: boolean }>;
   getConversation(id: string): Promise<Conversation | null>;
+  getConversationHolder(id: string): Promise<ConversationHolder | null>;
   findConversationByChannel(channelId: string, channelConversationId: string): Promise<Conversation | null>;
   listConversations(query: ConversationQuery & { limit: number }): Promise<Conversation[]>;
   deleteConversation(id: string): Promise<boolean>;

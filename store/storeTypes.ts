@@ -13,6 +13,12 @@ export interface AppendResult {
   created: boolean;
 }
 
+/**
+ * Who holds a conversation now (getConversationHolder): what the console's push of a new message checks (access
+ * policy canWatch reads only these), without reading and parsing the whole record.
+ */
+export type ConversationHolder = Pick<Conversation, 'id' | 'state' | 'agentId'>;
+
 export interface MessagePage {
   afterSeq?: number;
   limit?: number;

@@ -4,7 +4,7 @@ import type { Conversation, ConversationExpectation, ConversationPatch, NewConve
 import { buildConversation, conversationFacts, patchConversation } from '../recordBuilders';
 import type { ClaimInput, StateChange } from '../store';
 import type { EngineConversations } from '../storeEngine';
-import type { ClaimResult, ConversationQuery } from '../storeTypes';
+import type { ClaimResult, ConversationHolder, ConversationQuery } from '../storeTypes';
 import { isDuplicateKey, rollupMark, t, type MongoContext } from './mongoContext';
 
 type ConversationRow = Pick<ConversationDoc, 'doc' | 'lastSeq'>;
@@ -101,6 +101,14 @@ export class MongoConversations implements EngineConversations {
     return this.x.wrap(async () => {
       const row = await this.x.m.Conversation.findOne({ _id: id }).lean();
       return row ? toConversation(row) : null;
+    });
+  }
+
+  /** The two fields alone (a projection): the document's other fields are neither sent nor decoded. */
+  getConversationHolder(id: string): Promise<ConversationHolder | null> {
+    return this.x.wrap(async () => {
+      const row = await this.x.m.Conversation.findOne({ _id: id }).select({ state: 1, agentId: 1 }).lean();
+      return row ? { id, state: row.state, agentId: row.agentId ?? null } : null;
     });
   }
 

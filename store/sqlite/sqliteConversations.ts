@@ -3,7 +3,7 @@ import type { Conversation, ConversationExpectation, ConversationPatch, Message,
 import { buildConversation, buildMessage, conversationFacts, erasedMessage, patchConversation } from '../recordBuilders';
 import type { ClaimInput, StateChange } from '../store';
 import type { EngineConversations, EngineMessages } from '../storeEngine';
-import type { AppendResult, ClaimResult, ConversationQuery, WriteOptions } from '../storeTypes';
+import type { AppendResult, ClaimResult, ConversationHolder, ConversationQuery, WriteOptions } from '../storeTypes';
 import { noFaults, type FaultHook } from '../faults';
 import { promised, type GroupCommit } from './groupCommit';
 
@@ -119,6 +119,14 @@ export class SqliteConversations implements EngineConversations {
     return promised(() => {
       const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
       return row ? rowToConversation(row) : null;
+    });
+  }
+
+  /** Two columns of the row: no document to read or parse (the console's check of every relayed message). */
+  getConversationHolder(id: string): Promise<ConversationHolder | null> {
+    return promised(() => {
+      const row = this.gc.run(() => this.gc.stmt('SELECT state, agent_id FROM conversations WHERE id = ?').get(id) as Row | undefined);
+      return row ? { id, state: row.state as Conversation['state'], agentId: (row.agent_id as string | null) ?? null } : null;
     });
   }
 

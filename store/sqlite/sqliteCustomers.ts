@@ -164,8 +164,9 @@ export class SqliteCustomers implements EngineCustomers {
         if (!exists) throw new AppError('NOT_FOUND', 'customer not found');
         throw new AppError('STORE_ETAG_CONFLICT', 'customer changed since it was read');
       }
-      this.insertPoint(id, u.point);
-      this.trimSentiment(id, u.keepSentiment);
+      // A customer's points are distinct positive seqs up to the new one: with no more than `keep` of those, nothing to trim
+      // (most customers never reach it, and the trim walks every point they have).
+      if (this.insertPoint(id, u.point) > u.keepSentiment) this.trimSentiment(id, u.keepSentiment);
       if (u.segments) this.writeSegments({ id, segments: u.segments });
     }, options);
   }
@@ -195,20 +196,24 @@ export class SqliteCustomers implements EngineCustomers {
     return this.gc.stmt('DELETE FROM customer_sentiment WHERE customer_id = ?').run(customerId).changes;
   }
 
-  private insertPoint(customerId: string, p: SentimentPoint): void {
+  /** Next after the customer's newest point (schema 13: seq counts per customer, the key's second column); its seq. */
+  private insertPoint(customerId: string, p: SentimentPoint): number {
+    const newest = this.gc.stmt('SELECT MAX(seq) FROM customer_sentiment WHERE customer_id = ?').pluck().get(customerId) as number | null;
+    const seq = (newest ?? 0) + 1;
     this.gc
-      .stmt('INSERT INTO customer_sentiment (customer_id, at, score, conversation_id) VALUES (?, ?, ?, ?)')
-      .run(customerId, p.at, p.score, p.conversationId ?? null);
+      .stmt('INSERT INTO customer_sentiment (customer_id, seq, at, score, conversation_id) VALUES (?, ?, ?, ?, ?)')
+      .run(customerId, seq, p.at, p.score, p.conversationId ?? null);
+    return seq;
   }
 
-  /** Keeps the newest `keep` points: the index walks the customer's points newest first and stops past `keep`. */
+  /** Keeps the newest `keep` points: the key walks the customer's points newest first and stops past `keep`. */
   private trimSentiment(customerId: string, keep: number): void {
     this.gc
       .stmt(
-        `DELETE FROM customer_sentiment WHERE seq IN
-           (SELECT seq FROM customer_sentiment WHERE customer_id = ? ORDER BY seq DESC LIMIT -1 OFFSET ?)`,
+        `DELETE FROM customer_sentiment WHERE customer_id = ? AND seq <=
+           (SELECT seq FROM customer_sentiment WHERE customer_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       )
-      .run(customerId, keep);
+      .run(customerId, customerId, keep);
   }
 }
 

@@ -82,13 +82,16 @@ export class SqliteRollups {
       `INSERT INTO stats_satisfaction (day, channel_id, score, count) SELECT ?, channel_id, satisfaction, COUNT(*)
        FROM conversations WHERE ${CONVERSATION_DAY} AND satisfaction IS NOT NULL GROUP BY channel_id, satisfaction`,
     ).run(day, ...span);
+    // The running sentiment is in the rows, not in conversations_facts (schema 13): each row of the day is read once,
+    // for the whole and for the segments.
     gc.stmt(
       `INSERT INTO stats_sentiment (day, channel_id, segment, sum, n)
-       SELECT ?, channel_id, '*', SUM(sentiment_sum), SUM(sentiment_n) FROM conversations WHERE ${CONVERSATION_DAY} AND sentiment_n > 0 GROUP BY channel_id
+       WITH d AS MATERIALIZED (SELECT channel_id, customer_id, sentiment_sum, sentiment_n FROM conversations WHERE ${CONVERSATION_DAY} AND sentiment_n > 0)
+       SELECT ?, channel_id, '*', SUM(sentiment_sum), SUM(sentiment_n) FROM d GROUP BY channel_id
        UNION ALL
-       SELECT ?, c.channel_id, s.segment, SUM(c.sentiment_sum), SUM(c.sentiment_n) FROM conversations c JOIN customer_segments s ON s.customer_id = c.customer_id
-       WHERE c.created_at >= ? AND c.created_at < ? AND substr(c.created_at, 1, 10) = ? AND c.sentiment_n > 0 GROUP BY c.channel_id, s.segment`,
-    ).run(day, ...span, day, ...span);
+       SELECT ?, d.channel_id, s.segment, SUM(d.sentiment_sum), SUM(d.sentiment_n) FROM d JOIN customer_segments s ON s.customer_id = d.customer_id
+       GROUP BY d.channel_id, s.segment`,
+    ).run(...span, day, day);
     const messageDay = "role = 'customer' AND created_at >= ? AND created_at < ? AND substr(created_at, 1, 10) = ?";
     gc.stmt(
       `INSERT INTO stats_intents (day, channel_id, intent, count) SELECT ?, channelId, key, count FROM (${intentCounts('AND substr(m.created_at, 1, 10) = ?')})`,

@@ -203,8 +203,10 @@ type Row = Record<string, unknown>;
  * 10 each customer's visitor number (the "Visitor 4821" label, models/visitorLabel.ts), indexed, for the same filter,
  * 11 each customer's sentiment history in its own table (customer_sentiment), out of the customer document.
  * 12 new messages wait for the full-text index past a mark instead of each in its queue (FTS_TRIGGERS).
+ * 13 a relayed customer message writes fewer pages: each customer's sentiment points clustered by customer (one
+ * b-tree, no index beside it: clusterSentiment) and the running sentiment out of conversations_facts (FACTS_INDEX).
  */
-export const SCHEMA_VERSION = 12;
+export const SCHEMA_VERSION = 13;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -363,12 +365,24 @@ function addReviewColumns(db: Database.Database): void {
   // message changes it, and a turn would rewrite this entry too.
   db.exec(`DROP INDEX IF EXISTS conversations_stats; DROP INDEX IF EXISTS conversations_created;
     DROP INDEX IF EXISTS messages_customer_day; DROP INDEX IF EXISTS messages_customer_intent;
-    CREATE INDEX IF NOT EXISTS conversations_facts ON conversations(created_at, channel_id, state, handoff_reason, satisfaction, wait_ms, first_response_ms, handle_ms, sentiment_sum, sentiment_n, customer_id);
     DROP INDEX IF EXISTS conversations_keyset;
     CREATE INDEX IF NOT EXISTS conversations_review ON conversations(created_at, id, channel_id, state, handoff_reason, satisfaction, customer_id, tags, handled_by);
     CREATE INDEX IF NOT EXISTS messages_intent ON messages(intent, created_at, channel_id, conversation_id) WHERE role = 'customer';
     CREATE INDEX IF NOT EXISTS messages_unrecognized ON messages(created_at, channel_id, text, conversation_id) WHERE role = 'customer' AND intent = '${UNRECOGNIZED_INTENT}';`);
+  // Schema 13: until 12 the index also held sentiment_sum and sentiment_n, so every scored customer message rewrote
+  // this entry as well as the row (one page of about ten in a relayed message's commit).
+  const facts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'conversations_facts'").get() as { sql: string } | undefined;
+  if (facts?.sql.includes('sentiment_sum')) db.exec('DROP INDEX conversations_facts');
+  db.exec(FACTS_INDEX);
 }
+
+/**
+ * What the dashboard's figures read of a range of conversations, in the index alone. Not the running sentiment
+ * (sentiment_sum, sentiment_n): every scored customer message changes it, and its entry here would be rewritten with
+ * the row in the commit of every relayed message; the rollups read it from the rows of the conversations that have one.
+ */
+const FACTS_INDEX = `CREATE INDEX IF NOT EXISTS conversations_facts ON conversations(created_at, channel_id, state, handoff_reason, satisfaction, wait_ms,
+  first_response_ms, handle_ms, customer_id)`;
 
 /** Each word of each customer's name (searchText.ts nameWords), found by prefix on the key; filled for an older file. */
 function addCustomerNames(db: Database.Database): void {
@@ -409,23 +423,46 @@ function addVisitorNumbers(db: Database.Database): void {
  * to 200 points, and an append no longer rewrites the document. `seq` is the order the points came in (the order
  * the document's array kept, and MongoDB's still keeps): the newest are the highest.
  * A document that still holds `$.sentiment` (a file of version 10 or older, or a row an older process wrote since)
- * has its points moved here, and keeps only the newest scores as `recentSentiment`; a moved document holds no
- * `$.sentiment`, so running this again moves nothing twice.
+ * has its points moved here, after the customer's points already here, and keeps only the newest scores as
+ * `recentSentiment`; a moved document holds no `$.sentiment`, so running this again moves nothing twice.
  */
 function moveSentimentOutOfCustomers(db: Database.Database): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS customer_sentiment (
-      seq INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, at TEXT NOT NULL, score REAL NOT NULL, conversation_id TEXT);
-    CREATE INDEX IF NOT EXISTS customer_sentiment_customer ON customer_sentiment(customer_id, seq);`);
+  db.exec(SENTIMENT_TABLE);
+  clusterSentiment(db);
   const holding = "json_type(doc, '$.sentiment') = 'array'";
   if (!db.prepare(`SELECT 1 FROM customers WHERE ${holding} LIMIT 1`).get()) return;
-  db.exec(`INSERT INTO customer_sentiment (customer_id, at, score, conversation_id)
-      SELECT c.id, json_extract(j.value, '$.at'), json_extract(j.value, '$.score'), json_extract(j.value, '$.conversationId')
-        FROM customers c, json_each(c.doc, '$.sentiment') j WHERE ${holding.replace('doc', 'c.doc')} ORDER BY c.id, j.key;
-    DELETE FROM customer_sentiment WHERE seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY customer_id ORDER BY seq DESC) AS r
-      FROM customer_sentiment) WHERE r > ${SENTIMENT_HISTORY_POINTS});
+  // SQLite runs the SELECT to its end before inserting (it reads the table it inserts into), so every customer's
+  // points number on from the highest seq they had before this statement.
+  db.exec(`INSERT INTO customer_sentiment (customer_id, seq, at, score, conversation_id)
+      SELECT c.id, COALESCE((SELECT MAX(s.seq) FROM customer_sentiment s WHERE s.customer_id = c.id), 0) + row_number() OVER (PARTITION BY c.id ORDER BY j.key),
+        json_extract(j.value, '$.at'), json_extract(j.value, '$.score'), json_extract(j.value, '$.conversationId')
+        FROM customers c, json_each(c.doc, '$.sentiment') j WHERE ${holding.replace('doc', 'c.doc')};
+    DELETE FROM customer_sentiment WHERE (customer_id, seq) IN (SELECT customer_id, seq FROM (SELECT customer_id, seq,
+      row_number() OVER (PARTITION BY customer_id ORDER BY seq DESC) AS r FROM customer_sentiment) WHERE r > ${SENTIMENT_HISTORY_POINTS});
     UPDATE customers SET doc = json_remove(json_set(doc, '$.recentSentiment', json((SELECT json_group_array(score ORDER BY seq) FROM
         (SELECT score, seq FROM customer_sentiment s WHERE s.customer_id = customers.id ORDER BY seq DESC LIMIT ${RECENT_SENTIMENT_POINTS})))), '$.sentiment')
       WHERE ${holding};`);
+}
+
+/**
+ * Schema 13: the points clustered by customer, `seq` counted per customer (sqliteCustomers.ts insertPoint). Until 12
+ * the table was keyed by a global rowid with an index on (customer_id, seq) beside it: each point appended wrote a
+ * page of each (two of about ten pages in a relayed message's commit). A customer's history, read newest first, is now
+ * the few neighbouring pages of one b-tree.
+ */
+const SENTIMENT_TABLE = `CREATE TABLE IF NOT EXISTS customer_sentiment (
+  customer_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, score REAL NOT NULL, conversation_id TEXT,
+  PRIMARY KEY (customer_id, seq)) WITHOUT ROWID`;
+
+/** A file of version 11 or 12: its rowid table rebuilt clustered, each customer's points in the order they had. */
+function clusterSentiment(db: Database.Database): void {
+  const table = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'customer_sentiment'").get() as { sql: string };
+  if (table.sql.includes('WITHOUT ROWID')) return;
+  db.exec(`${SENTIMENT_TABLE.replace('customer_sentiment', 'customer_sentiment_clustered')};
+    INSERT INTO customer_sentiment_clustered (customer_id, seq, at, score, conversation_id)
+      SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY seq), at, score, conversation_id FROM customer_sentiment;
+    DROP TABLE customer_sentiment;
+    ALTER TABLE customer_sentiment_clustered RENAME TO customer_sentiment;`);
 }
 
 /** The bot-state keys an older version kept these records under. */

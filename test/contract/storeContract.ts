@@ -289,6 +289,22 @@ export function storeContract(
       expect((await store.listConversations({ states: ['queued'] })).map((c) => c.id)).toContain(queued.ok && queued.conversation.id);
     });
 
+    test('getConversationHolder reads the state and holder as getConversation does, and null for an unknown id', async () => {
+      const conv = await newConversation('queued');
+      const holder = async () => {
+        const c = (await store.getConversation(conv.id))!;
+        return { id: c.id, state: c.state, agentId: c.agentId };
+      };
+      expect(await store.getConversationHolder(conv.id)).toEqual({ id: conv.id, state: 'queued', agentId: null });
+      expect((await store.claimConversation({ conversationId: conv.id, agentId: 'holder-1', fromStates: ['queued'], maxActive: 5 })).ok).toBe(true);
+      await store.appendMessage({ conversationId: conv.id, role: 'customer', text: 'still there?', sentiment: -0.5, activityId: uniq('a') });
+      expect(await store.getConversationHolder(conv.id)).toEqual({ id: conv.id, state: 'agent', agentId: 'holder-1' });
+      expect(await store.getConversationHolder(conv.id)).toEqual(await holder());
+      await store.setConversationState({ conversationId: conv.id, to: 'closed', fromStates: ['agent'], expectedAgentId: 'holder-1' });
+      expect(await store.getConversationHolder(conv.id)).toEqual({ id: conv.id, state: 'closed', agentId: null });
+      expect(await store.getConversationHolder(uniq('absent'))).toBeNull();
+    });
+
     test('setConversationState applies only when state, owner and version are the expected ones, and leaves no owner', async () => {
       expect(await store.setConversationState({ conversationId: 'missing', to: 'queued', fromStates: ['bot'] })).toEqual({ ok: false, reason: 'not_found' });
       const conv = await newConversation('queued');
@@ -1899,6 +1915,26 @@ export function storeContract(
       const over = await withHistory([1, 2, 3, 4, 5].map((m) => point(m)));
       await store.recordCustomerMessage(over.id, update(over, 6, { keepSentiment: 2 }));
       expect((await store.listSentiment(over.id)).map((p) => p.at)).toEqual([at(5), at(6)]);
+    });
+
+    test("customers' histories written in turns stay apart, each in its order, each trimmed to its own newest points", async () => {
+      const customers = [await someone(), await someone(), await someone()];
+      const versions = customers.map((c) => c.version);
+      for (let minute = 1; minute <= 12; minute++)
+        for (const [i, c] of customers.entries()) {
+          // Each customer's points in turn with the others', as relayed messages of several chats arrive.
+          if (minute % (i + 1)) continue;
+          await store.recordCustomerMessage(c.id, { ...update({ ...c, version: versions[i] }, minute), point: point(minute, i / 10), keepSentiment: 4 });
+          versions[i]++;
+        }
+      expect((await store.listSentiment(customers[0].id)).map((p) => p.at)).toEqual([9, 10, 11, 12].map(at));
+      expect((await store.listSentiment(customers[1].id)).map((p) => p.at)).toEqual([6, 8, 10, 12].map(at));
+      expect(await store.listSentiment(customers[2].id)).toEqual([3, 6, 9, 12].map((m) => point(m, 0.2)));
+      expect((await store.listSentiment(customers[1].id, 2)).map((p) => p.at)).toEqual([10, 12].map(at));
+      // A history replaced (a merge) numbers on from nothing, and the next point still comes after it.
+      await store.replaceSentiment(customers[0].id, [point(1), point(2)]);
+      await store.recordCustomerMessage(customers[0].id, { ...update({ ...customers[0], version: versions[0] }, 13), keepSentiment: 4 });
+      expect((await store.listSentiment(customers[0].id)).map((p) => p.at)).toEqual([1, 2, 13].map(at));
     });
 
     test('the history is not in the record: the record keeps only the newest scores it is given', async () => {
