@@ -11,7 +11,8 @@ import { median, round } from './benchKit';
  * each with a history of HISTORY messages, and serves, one relay at a time as bench/relayBench.ts sends them, the
  * store calls of a held chat's customer message: the turn's read, the message (deferred), the profile's count
  * (deferred), sync, then the console push's read of the chat and the holder's presence. Alternating rounds of
- * RELAYS relays; per build: process CPU per relay, WAL pages per relay commit (the WAL-index header's mxFrame, read
+ * RELAYS relays; per build: process CPU per relay (every thread: the fsyncs, checkpoints and upkeep too), the median
+ * main-thread time inside the two writes (their statements; the commit comes later), WAL pages per relay commit (the WAL-index header's mxFrame, read
  * from the -shm file before the first write and after sync), and, with `--pages`, which b-trees those pages belong to
  * (the frames' page numbers looked up in dbstat).
  */
@@ -62,6 +63,8 @@ async function open(dist: string, dir: string, pages: boolean) {
   const shm = fs.openSync(`${file}-shm`, 'r');
   const buf = Buffer.alloc(48);
   const frames: number[] = [];
+  /** µs on the main thread inside the two writes (the statements, not the commit), per relay. */
+  const writes: number[] = [];
   let seen: number[] = [];
   let k = 0;
   const relay = async () => {
@@ -76,7 +79,9 @@ async function open(dist: string, dir: string, pages: boolean) {
     const before = walHeader(shm, buf);
     const deferred = { deferSync: true };
     const sentiment = round(((k * 37) % 200) / 100 - 1, 2);
-    const { message } = await store.appendMessage(
+    // The writes run synchronously inside the call (the group commit's open transaction): their main-thread time.
+    let t = performance.now();
+    const appended = store.appendMessage(
       {
         conversationId: conversation.id,
         role: 'customer',
@@ -92,8 +97,11 @@ async function open(dist: string, dir: string, pages: boolean) {
       },
       deferred,
     );
+    let writeMs = performance.now() - t;
+    const { message } = await appended;
     chat.recent = [...chat.recent, sentiment].slice(-5);
-    await store.recordCustomerMessage(
+    t = performance.now();
+    const counted = store.recordCustomerMessage(
       chat.customerId,
       {
         expectedVersion: chat.version,
@@ -106,6 +114,9 @@ async function open(dist: string, dir: string, pages: boolean) {
       },
       deferred,
     );
+    writeMs += performance.now() - t;
+    writes.push(writeMs * 1000);
+    await counted;
     chat.version++;
     await store.sync();
     const after = walHeader(shm, buf);
@@ -153,10 +164,11 @@ async function open(dist: string, dir: string, pages: boolean) {
     pushRead,
     round: async () => {
       frames.length = 0;
+      writes.length = 0;
       const cpu = process.cpuUsage();
       for (let i = 0; i < RELAYS; i++) await relay();
       const used = process.cpuUsage(cpu);
-      return { cpuUs: (used.user + used.system) / RELAYS, pages: frames.reduce((s, x) => s + x, 0) / frames.length };
+      return { cpuUs: (used.user + used.system) / RELAYS, writeUs: median(writes), pages: frames.reduce((s, x) => s + x, 0) / frames.length };
     },
     lastPages,
     close: async () => {
@@ -181,14 +193,16 @@ async function main(): Promise<void> {
     for (const x of builds) await x.round(); // JIT and caches warm before anything counts
     const cpu: number[][] = [[], []];
     const walPages: number[][] = [[], []];
+    const writeUs: number[][] = [[], []];
     for (let r = 0; r < rounds; r++) {
       for (const i of r % 2 ? [1, 0] : [0, 1]) {
         const got = await builds[i].round();
         cpu[i].push(got.cpuUs);
         walPages[i].push(got.pages);
+        writeUs[i].push(got.writeUs);
       }
       process.stdout.write(
-        `round ${r + 1}: A ${round(cpu[0][r], 1)} µs, ${round(walPages[0][r], 2)} pages; B ${round(cpu[1][r], 1)} µs, ${round(walPages[1][r], 2)} pages; B/A CPU ${round(cpu[1][r] / cpu[0][r], 3)}\n`,
+        `round ${r + 1}: A ${round(cpu[0][r], 1)} µs CPU, writes ${round(writeUs[0][r], 1)} µs, ${round(walPages[0][r], 2)} pages; B ${round(cpu[1][r], 1)} µs CPU, writes ${round(writeUs[1][r], 1)} µs, ${round(walPages[1][r], 2)} pages\n`,
       );
     }
     if (pages) for (const [i, x] of builds.entries()) process.stdout.write(`${'AB'[i]} last commit's pages: ${x.lastPages().join(', ')}\n`);
@@ -201,8 +215,8 @@ async function main(): Promise<void> {
     const ratios = cpu[0].map((x, i) => cpu[1][i] / x).sort((x, y) => x - y);
     process.stdout.write(
       `${JSON.stringify({
-        a: { dist: a, cpuPerRelayUs: round(median(cpu[0]), 1), pagesPerCommit: round(median(walPages[0]), 2) },
-        b: { dist: b, cpuPerRelayUs: round(median(cpu[1]), 1), pagesPerCommit: round(median(walPages[1]), 2) },
+        a: { dist: a, cpuPerRelayUs: round(median(cpu[0]), 1), writeUs: round(median(writeUs[0]), 1), pagesPerCommit: round(median(walPages[0]), 2) },
+        b: { dist: b, cpuPerRelayUs: round(median(cpu[1]), 1), writeUs: round(median(writeUs[1]), 1), pagesPerCommit: round(median(walPages[1]), 2) },
         cpuRatio: round(median(ratios), 3),
         spread: [round(ratios[0], 3), round(ratios[ratios.length - 1], 3)],
         loadAverage: os.loadavg().map((l) => round(l, 1)),
