@@ -273,16 +273,21 @@ export class SqliteMessages implements EngineMessages {
     private readonly faults: FaultHook = noFaults,
   ) {}
 
-  /** Inside a transaction (also used by the bulk import). */
-  insert(m: Message, channelId: string, upsert = false): void {
-    this.gc
+  /**
+   * Inside a transaction (also used by the bulk import, `upsert`); with `unlessStored`, nothing is inserted when the
+   * conversation already holds a message with this activity id. Returns the rows inserted.
+   */
+  insert(m: Message, channelId: string, upsert = false, unlessStored = false): number {
+    return this.gc
       .stmt(
         `INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, intent, sentiment, channel_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
           upsert
             ? ` ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, seq = excluded.seq, activity_id = excluded.activity_id, role = excluded.role,
                 kind = excluded.kind, text = excluded.text, created_at = excluded.created_at, intent = excluded.intent, sentiment = excluded.sentiment,
                 channel_id = excluded.channel_id, doc = excluded.doc`
-            : ''
+            : unlessStored
+              ? ' ON CONFLICT(conversation_id, activity_id) DO NOTHING'
+              : ''
         }`,
       )
       .run(
@@ -298,7 +303,7 @@ export class SqliteMessages implements EngineMessages {
         m.role === 'customer' ? (m.sentiment ?? null) : null,
         channelId,
         JSON.stringify(m),
-      );
+      ).changes;
   }
 
   appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult> {
@@ -307,7 +312,10 @@ export class SqliteMessages implements EngineMessages {
       // through a table of its results).
       const conv = this.gc.stmt('SELECT last_seq, channel_id FROM conversations WHERE id = ?').get(input.conversationId) as Row | undefined;
       if (!conv) throw new AppError('NOT_FOUND', 'conversation not found');
-      return this.stored(input) ?? this.insertNext(input, conv);
+      // A message with an activity id is inserted unless already stored, in one statement (the unique index checks it
+      // as it inserts): a channel's retry is rare, and a separate look-up first cost every append a statement.
+      if (input.activityId === undefined) return this.insertNext(input, conv)!;
+      return this.insertNext(input, conv, true) ?? this.stored(input)!;
     }, options);
   }
 
@@ -319,7 +327,7 @@ export class SqliteMessages implements EngineMessages {
       const stored = this.stored(input);
       if (stored) return stored;
       if (!expectationHolds(rowToConversation(row), expect)) return null;
-      return this.insertNext(input, row);
+      return this.insertNext(input, row)!;
     }, options);
   }
 
@@ -331,11 +339,14 @@ export class SqliteMessages implements EngineMessages {
     return existing ? { message: JSON.parse(existing.doc as string) as Message, created: false } : undefined;
   }
 
-  /** Inside the append's transaction: inserts at the next seq and advances the conversation's counters. */
-  private insertNext(input: NewMessage, conv: Row): AppendResult {
+  /**
+   * Inside the append's transaction: inserts at the next seq and advances the conversation's counters; with
+   * `unlessStored`, undefined when a message with the same activity id is stored (nothing written).
+   */
+  private insertNext(input: NewMessage, conv: Row, unlessStored = false): AppendResult | undefined {
     const seq = (conv.last_seq as number) + 1;
     const m = buildMessage(input, seq);
-    this.insert(m, conv.channel_id as string);
+    if (!this.insert(m, conv.channel_id as string, false, unlessStored)) return undefined;
     this.faults('message.afterInsert');
     const scored = m.role === 'customer' && typeof m.sentiment === 'number';
     this.gc
