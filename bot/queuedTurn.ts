@@ -4,6 +4,7 @@ import { takeName } from '../dialogs/takeName';
 import { findHumanRequest, isWithdrawRequest, refusesPerson } from '../dialogs/humanRequest';
 import { besideOptOut } from '../dialogs/marketingQuestion';
 import { besideWithdrawal } from '../dialogs/queuedParts';
+import { reportedProblem, type ReportedProblem } from '../dialogs/reportedProblems';
 import { turnInfo } from '../dialogs/turnInfo';
 import { asksAboutWait } from '../dialogs/waitQuestion';
 import { refusesContact } from '../dialogs/contactRefusal';
@@ -77,6 +78,10 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
   // customer is told the place was kept and how to give it up.
   const refusal = refusesPerson(text);
   if (refusal?.rest) await readRest(refusal.rest);
+  // "someone used my account", "it says delivered but I never got it" while waiting: answered as out of the queue (an
+  // apology, what to do), and the waiting chat made urgent, whatever else the message says ("…, I need a human").
+  const problem = reportedProblem(text);
+  if (problem) return reportedWhileQueued(d, context, conversation, problem);
   const memory = await d.mainDialog.memory.get(context, {});
   const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
   const replyEmail = memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email);
@@ -118,6 +123,26 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
     return remindQueued(d, context, conversation, profile, true);
   }
   return remindQueued(d, context, conversation, profile, false, asked);
+}
+
+/**
+ * A problem reported while queued: the dialogs' answer to it (an apology, what to do), then the chat's priority raised
+ * through the handoff service (a note for the agent, the queue's views told) and the customer told it is urgent. No
+ * place number with it: a number told now is a word the queue must keep, and the raise may be worth no place yet (places
+ * told to others hold); the sweep tells the place once it improves.
+ */
+async function reportedWhileQueued(d: SupportBotDeps, context: TurnContext, conversation: Conversation, problem: ReportedProblem): Promise<void> {
+  const outcome = await d.mainDialog.run(context);
+  const language = turnInfo(context).language;
+  if (outcome.kind !== 'escalate') return endTurn(d, context, conversation);
+  // The same priority the report gives a chat it sends to the queue (bot/supportBot.ts), added to what this one has.
+  const boost = (outcome.reason === 'policy_intent' ? 2 : 0) + (outcome.priorityBoost ?? 0);
+  const marked = await d.handoff.markUrgent(conversation.id, { reason: outcome.reason, detail: outcome.detail, priorityBoost: boost }, problem);
+  // Taken by an agent (or withdrawn) meanwhile: the agent reads the report in the chat.
+  if (!marked) return endTurn(d, context, conversation);
+  const withdraw = t(language, 'withdrawButton');
+  await context.sendActivity(MessageFactory.suggestedActions([withdraw], t(language, 'markedUrgent')));
+  return endTurn(d, context, marked.conversation);
 }
 
 /** "Your request for a person stands: number 2 in the queue…", with a button to withdraw it. */

@@ -4,10 +4,16 @@ import type { QuotaStore } from '../store/store';
 /**
  * Proving that a chat visitor controls an e-mail address: a one-time code sent there (the contact point on file,
  * never one the visitor types as the destination of their own choosing) and typed back in the chat. Codes are kept
- * only as an HMAC (a leaked conversation state does not give the code away), expire quickly, allow a few tries, and
- * sending is limited per address so the bot cannot be used to flood someone's mailbox: at most `codesPerHour` in any
- * 60 minutes, counted in the store (a rolling window every instance shares), not per clock hour, which let twice as
- * many through across an hour's turn.
+ * only as an HMAC (a leaked conversation state does not give the code away), expire quickly, and allow a few tries.
+ *
+ * Sending is limited twice, each in any 60 minutes, counted in the store (a rolling window every instance shares, not
+ * per clock hour, which let twice as many through across an hour's turn):
+ * - per conversation and address (`codesPerHour`): what one requester may have sent. An order number and the e-mail
+ *   on it are no secret, so a stranger can ask for the codes of someone's address; once one address had a single
+ *   count, a stranger's chat used it up and the real customer, in their own chat, was told to ask for a person.
+ * - per address (`addressCodesPerHour`, at least twice the first, by default four conversations' worth): the mailbox's
+ *   own limit, so the bot cannot be used to flood it, whichever chats ask.
+ * The requester's count is taken first: a chat past its own limit uses up nothing of the address's.
  */
 
 /** The outbound port: how a code reaches the customer. A company wires its mail service here (README, Notifier port). */
@@ -19,8 +25,10 @@ export interface VerificationSettings {
   codeLength: number;
   codeSeconds: number;
   maxAttempts: number;
-  /** Codes sent to one address in any 60 minutes, across conversations and instances. */
+  /** Codes one conversation may have sent to one address in any 60 minutes (across instances). */
   codesPerHour: number;
+  /** Codes sent to one address in any 60 minutes, whichever conversations asked; absent: max(20, 4 × codesPerHour). */
+  addressCodesPerHour?: number;
 }
 
 /** A pending challenge, as kept in the conversation's state (no code in it, only its keyed hash). */
@@ -68,14 +76,24 @@ export class ContactVerification {
     return createHmac('sha256', this.secret).update(`${salt}:${code}`).digest('hex');
   }
 
-  /** Sends a new code to the address; refused (nothing sent) when codesPerHour were sent to it in the last 60 minutes. */
-  async send(email: string, language: string): Promise<SendResult> {
+  private keyed(what: string): string {
+    return createHmac('sha256', this.secret).update(what).digest('base64url');
+  }
+
+  /**
+   * Sends a new code to the address for `requester` (the conversation asking); refused (nothing sent) when that
+   * conversation had codesPerHour sent to it, or the address addressCodesPerHour from any, in the last 60 minutes.
+   */
+  async send(email: string, language: string, requester: string): Promise<SendResult> {
     const to = email.trim().toLowerCase();
     const now = this.clock();
-    // Counted under the address's keyed hash (no address is kept in the count). A store that cannot answer fails
-    // the turn: nothing is sent.
-    const key = `verify-code:${createHmac('sha256', this.secret).update(`address:${to}`).digest('base64url')}`;
-    if (!(await this.quotas.takeQuota(key, this.settings.codesPerHour, WINDOW_MS, now))) return { ok: false, reason: 'rate_limited' };
+    // Counted under keyed hashes (no address is kept in the counts). A store that cannot answer fails the turn:
+    // nothing is sent.
+    const address = `verify-code:${this.keyed(`address:${to}`)}`;
+    const perRequester = `${address}:${this.keyed(`requester:${requester}`)}`;
+    const addressLimit = this.settings.addressCodesPerHour ?? Math.max(20, 4 * this.settings.codesPerHour);
+    if (!(await this.quotas.takeQuota(perRequester, this.settings.codesPerHour, WINDOW_MS, now))) return { ok: false, reason: 'rate_limited' };
+    if (!(await this.quotas.takeQuota(address, addressLimit, WINDOW_MS, now))) return { ok: false, reason: 'rate_limited' };
     let code = '';
     for (let i = 0; i < this.settings.codeLength; i++) code += String(randomInt(10));
     const salt = randomBytes(16).toString('hex');

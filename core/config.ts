@@ -71,7 +71,10 @@ export interface Config {
     readonly codeLength: number;
     readonly codeSeconds: number;
     readonly maxAttempts: number;
+    /** Codes one conversation may have sent to one address in any 60 minutes. */
     readonly codesPerHour: number;
+    /** Codes sent to one address in any 60 minutes, whichever conversations asked (the mailbox's own limit). */
+    readonly addressCodesPerHour: number;
     /** Development outbox the stand-in notifier appends codes to; absent: the server log only. */
     readonly outboxFile?: string;
   };
@@ -186,6 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = values as z.output<typeof EnvSchema>;
   /** A setting that is absent (and not merely invalid, which is reported already). */
   const missing = (name: keyof typeof e) => !e[name] && !failed.has(name);
+  // One conversation alone must not use up an address's codes: the real customer, in their own chat, still gets theirs.
+  if (e.VERIFY_ADDRESS_CODES_PER_HOUR !== undefined && e.VERIFY_ADDRESS_CODES_PER_HOUR < 2 * e.VERIFY_CODES_PER_HOUR)
+    problems.push('VERIFY_ADDRESS_CODES_PER_HOUR: must be at least twice VERIFY_CODES_PER_HOUR (one conversation must not use up an address)');
   if (e.NODE_ENV === 'production') {
     if (missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
     if (missing('MicrosoftAppPassword') && e.MicrosoftAppType !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword: required in production');
@@ -282,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       codeSeconds: e.VERIFY_CODE_SECONDS,
       maxAttempts: e.VERIFY_CODE_ATTEMPTS,
       codesPerHour: e.VERIFY_CODES_PER_HOUR,
+      addressCodesPerHour: e.VERIFY_ADDRESS_CODES_PER_HOUR ?? Math.max(20, 4 * e.VERIFY_CODES_PER_HOUR),
       outboxFile: e.VERIFY_OUTBOX_FILE,
     },
     siteTokenSecret: e.SITE_TOKEN_SECRET,

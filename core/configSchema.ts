@@ -139,6 +139,8 @@ export const EnvSchema = z.object({
   VERIFY_CODE_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
   VERIFY_CODE_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   VERIFY_CODES_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  // Absent: the larger of 20 and four conversations' worth (core/config.ts).
+  VERIFY_ADDRESS_CODES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).optional(),
   VERIFY_OUTBOX_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   REDIS_URL: z

@@ -282,7 +282,8 @@ export abstract class OrderDialog extends ComponentDialog {
     }
     if (live && !options.newCode) return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, 'askVerifyCodeAgain', vars), retryPrompt });
     // A first code, one after the last expired, or a new one asked for: the same per-address limit applies to each.
-    const sent = await v.send(email, language);
+    // Counted per conversation as well as per address: a stranger's chat cannot use up the real customer's codes.
+    const sent = await v.send(email, language, turnInfo(step.context).conversation.id);
     if (!sent.ok) {
       // Asked for a new one past the limit while the one sent still works: that one is still awaited.
       if (live) return step.prompt(VERIFY_CODE_PROMPT, { prompt: t(language, 'verifyCodeNoNew', vars), retryPrompt });

@@ -65,3 +65,11 @@ export function reportsMissingParcel(text: string): boolean {
   const t = fold(text);
   return SAID_DELIVERED.test(t) && NOT_HERE.test(t);
 }
+
+export type ReportedProblem = 'account_misuse' | 'missing_parcel';
+
+/** Which of these problems the text reports, if any (misuse first: an order never placed is no missing parcel). */
+export function reportedProblem(text: string): ReportedProblem | undefined {
+  if (reportsAccountMisuse(text)) return 'account_misuse';
+  return reportsMissingParcel(text) ? 'missing_parcel' : undefined;
+}

@@ -16,6 +16,7 @@ export type TransitionCause =
   | 'withdrawn' // queued → bot (the customer no longer wants a person)
   | 'customer_left' // queued → queued, marked gone: counts ahead of nobody
   | 'customer_back' // queued → queued, gone no more: resumes its place
+  | 'priority_raised' // queued → queued, a problem reported while waiting (fraud, a missing parcel): more urgent
   | 'closed' // agent → closed
   | 'reopened' // closed → bot (the customer wrote again, or a mention arrived)
   | 'external_started' // bot → external (Bot Framework handoff protocol)

@@ -74,6 +74,49 @@ export class HandoffRouting {
   }
 
   /**
+   * A problem reported while the chat waits (possible fraud, a parcel shown delivered that never came: `mark` names
+   * it) makes it more urgent: priority up by the decision's boost through a `queued → queued` transition (cause
+   * `priority_raised`, the reason and detail in its state event), a note in the transcript for whoever takes it, the
+   * queue's views told (`conversation.queued` again, as a reassignment to a skill group does), and an offer if a slot
+   * is free. Once per problem in a stint: reporting it again changes nothing. Places told to others hold: the queue
+   * lets a chat of higher priority overtake a told chat only as far as its slack (keepingPlacesTold). Null when the
+   * chat is no longer queued (taken or withdrawn meanwhile).
+   */
+  async markUrgent(conversationId: string, decision: EscalationDecision, mark: string): Promise<{ conversation: Conversation; raised: boolean } | null> {
+    for (let attempt = 0; attempt < QUEUED_WRITE_ATTEMPTS; attempt++) {
+      const c = await this.ctx.conversation(conversationId);
+      if (c.state !== 'queued') return null;
+      const info = c.queueInfo ?? { offeredTo: [] };
+      if (info.urgent?.includes(mark)) return { conversation: c, raised: false };
+      const r = await this.ctx.move({
+        conversationId,
+        to: 'queued',
+        cause: 'priority_raised',
+        from: ['queued'],
+        expectedVersion: c.version,
+        patch: { priority: c.priority + decision.priorityBoost, queueInfo: { ...info, urgent: [...(info.urgent ?? []), mark] } },
+        detail: { reason: decision.reason, detail: decision.detail, priority: { from: c.priority, to: c.priority + decision.priorityBoost } },
+      });
+      // Written meanwhile (an offer, the place told, the customer seen): read again.
+      if (!r.ok) continue;
+      const raised = r.conversation;
+      const { message } = await this.ctx.store.appendMessage({ conversationId, role: 'system', kind: 'note', text: decision.detail });
+      this.ctx.events.emit('message.created', { conversation: raised, message });
+      const { ticket } = await this.estimate(raised, Date.now());
+      this.ctx.events.emit('conversation.queued', {
+        conversation: raised,
+        reason: decision.reason,
+        detail: decision.detail,
+        position: ticket.position,
+        estimatedWaitSeconds: ticket.estimatedWaitSeconds,
+      });
+      if (!this.standingOffer(raised, Date.now())) await this.offer(raised.id);
+      return { conversation: (await this.ctx.store.getConversation(conversationId)) ?? raised, raised: true };
+    }
+    return null;
+  }
+
+  /**
    * Position and an honest wait, from the real queue: the chats ahead (and how long they have waited already), the
    * free capacity of the agents who can be offered this chat, and the handling times of recent chats. Never below what
    * the chats ahead have already waited (a queue that has not moved for them will not move faster for this one), nor
@@ -164,15 +207,18 @@ export class HandoffRouting {
     const asked = (c: Conversation) => c.queuedAt ?? c.createdAt;
     queued.sort((a, b) => b.priority - a.priority || asked(a).localeCompare(asked(b)) || a.id.localeCompare(b.id));
     // A chat its agent accepted and then let go (went offline or away) had reached the head already: it goes back
-    // there, ahead of the places told meanwhile (told while it was being served, they were a place behind it anyway).
+    // there, ahead of the places told to those who asked after it (a place behind it anyway), but never ahead of a
+    // place told to one who asked before it: a chat served out of turn (the older ones were cooling down for the free
+    // agent, who had passed on them) must not, when it returns, push back those it was behind.
     const returned = queued.filter((c) => c.queueInfo?.returnedAt);
-    const waiting = queued.filter((c) => !c.queueInfo?.returnedAt);
-    // A notice without a wait ("nobody is online") told no place.
-    const told = keepingPlacesTold(waiting, (c) => {
+    const ordered = [...returned, ...queued.filter((c) => !c.queueInfo?.returnedAt)];
+    return keepingPlacesTold(ordered, (c) => {
       const notice = c.queueInfo?.lastNotice;
-      return notice && notice.waitSeconds >= 0 ? notice.position : undefined;
+      // A notice without a wait ("nobody is online") told no place; a returned chat stands where it is put.
+      if (c.queueInfo?.returnedAt || !notice || notice.waitSeconds < 0) return undefined;
+      // One place of slack for each returned chat that asked for a person before this one did.
+      return notice.position + returned.filter((r) => asked(r) < asked(c)).length;
     });
-    return [...returned, ...told];
   }
 
   /**

@@ -53,6 +53,10 @@ export class HandoffService {
   withdraw(conversationId: string): Promise<Conversation | null> {
     return this.routing.withdraw(conversationId);
   }
+  /** A problem reported while queued (fraud, a missing parcel): priority up once per problem, a note for the agent. */
+  markUrgent(conversationId: string, decision: EscalationDecision, mark: string): Promise<{ conversation: Conversation; raised: boolean } | null> {
+    return this.routing.markUrgent(conversationId, decision, mark);
+  }
   ticket(c: Conversation, now = Date.now()): Promise<QueueTicket> {
     return this.routing.ticket(c, now);
   }

@@ -582,6 +582,10 @@ const REPLIES = {
     en: 'I am sorry order {order} has not reached you although it shows as delivered. That is a missing parcel, so a person from our team will open a claim with the carrier for you.',
     es: 'Siento que el pedido {order} no te haya llegado aunque figure como entregado. Es un paquete perdido, así que una persona de nuestro equipo abrirá una reclamación con el transportista.',
   },
+  markedUrgent: {
+    en: 'I have marked your request as urgent and left a note for the team about what you reported. Your request for a person stands, and urgent requests are served as early as the places already promised to others allow.',
+    es: 'He marcado tu solicitud como urgente y he dejado una nota al equipo sobre lo que nos cuentas. Tu solicitud de hablar con una persona sigue en pie, y las solicitudes urgentes se atienden tan pronto como lo permiten los puestos ya prometidos a otras personas.',
+  },
   requestWithOrder: { en: '{label}, order {order}', es: '{label}, pedido {order}' },
   attachmentForRequest: {
     en: 'Thanks, I received your file ({name}) and keep it with your request ({request}); the person who handles it will see it.',

@@ -153,6 +153,8 @@ export interface Conversation {
     awaySince?: string;
     /** When an agent who had accepted the chat let it go (offline, away): it is served ahead of chats never taken. */
     returnedAt?: string;
+    /** Problems reported while queued that raised its priority (handoff markUrgent), each once in this stint. */
+    urgent?: string[];
     /**
      * What the customer was last told (handoff/queueEstimate.ts: later figures keep to it): `at` when (absent on
      * notices from before it was recorded), `waitHigh` the top of the range said, `capacity` the places agents online

@@ -82,13 +82,16 @@ export class QueueFeed {
 
 /**
  * A queued chat as consoles hold it: of its routing only the standing offer (to whom, since when), which is what a
- * console shows, and since when its customer has gone, if they have. The offer history, who passed and the last position told to the customer are routing's own, and a
+ * console shows, since when its customer has gone, if they have, and the problems reported while waiting that made it urgent. The offer history, who passed and the last position told to the customer are routing's own, and a
  * re-offer or a position notice would otherwise send them again to every console.
  */
 export function queueEntry(c: ConversationView): ConversationView {
   if (!c.queueInfo) return c;
-  const { offeredTo, offeredAt, awaySince } = c.queueInfo;
-  return { ...c, queueInfo: { offeredTo: offeredTo.slice(-1), ...(offeredAt ? { offeredAt } : {}), ...(awaySince ? { awaySince } : {}) } };
+  const { offeredTo, offeredAt, awaySince, urgent } = c.queueInfo;
+  return {
+    ...c,
+    queueInfo: { offeredTo: offeredTo.slice(-1), ...(offeredAt ? { offeredAt } : {}), ...(awaySince ? { awaySince } : {}), ...(urgent ? { urgent } : {}) },
+  };
 }
 
 /**
