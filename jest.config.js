@@ -8,7 +8,13 @@ module.exports = {
   // in every worker, seconds of CPU on a fresh clone.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuildTransform.js' },
   // node-nlp requires xlsx at start for a reader never called here: loaded on first use instead (see the file).
-  moduleNameMapper: { '^xlsx$': '<rootDir>/test/lazyXlsx.js' },
+  // zxcvbn's language packs and its factory: once per worker instead of once per test file (see test/environment.js).
+  moduleNameMapper: {
+    '^xlsx$': '<rootDir>/test/lazyXlsx.js',
+    '^@zxcvbn-ts/core$': '<rootDir>/test/sharedZxcvbn/core.js',
+    '^@zxcvbn-ts/language-common$': '<rootDir>/test/sharedZxcvbn/languageCommon.js',
+    '^@zxcvbn-ts/language-en$': '<rootDir>/test/sharedZxcvbn/languageEn.js',
+  },
   testTimeout: 60000,
   maxWorkers: 2,
   // Says loudly when the MongoDB contract run is skipped (jest hides console output of all-skipped files).

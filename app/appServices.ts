@@ -183,7 +183,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
     config.session.secret,
     config.session.ttlSeconds,
     deps.clock ?? Date.now,
-    { passwordMinLength: config.passwordMinLength },
+    { passwordMinLength: config.passwordMinLength, passwordHashCost: config.passwordHashCost },
     shared.usedTokens,
   );
   auth.events.on('userCreated', (name: string) => staffNames.added(name));

@@ -73,7 +73,10 @@ export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (
   const config = loadConfig(env);
   const store = createStore(config.store);
   await store.init();
-  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, Date.now, { passwordMinLength: config.passwordMinLength });
+  const auth = new AuthService(store, config.session.secret, config.session.ttlSeconds, Date.now, {
+    passwordMinLength: config.passwordMinLength,
+    passwordHashCost: config.passwordHashCost,
+  });
   try {
     if (command === 'list') {
       for (const u of await store.listUsers())
@@ -103,7 +106,7 @@ export async function runUsersCli(argv: string[], env: NodeJS.ProcessEnv, out: (
         ...(o.skills !== undefined ? { skills: list(o.skills) ?? [] } : {}),
         ...(fields.languages ? { languages: fields.languages } : {}),
         ...(fields.capacity !== undefined ? { capacity: fields.capacity } : {}),
-        ...(o.password !== undefined ? { passwordHash: await hashPassword(o.password) } : {}),
+        ...(o.password !== undefined ? { passwordHash: await hashPassword(o.password, config.passwordHashCost) } : {}),
       };
       // A new password or role signs the account out everywhere: sessions from before it are void (AuthService.check).
       const signOut = o.password !== undefined || (fields.role !== undefined && fields.role !== u.role);

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors';
 import { publicUser, type PublicUser, type Session, type SignedIn, type User, type UserRole } from '../models/records';
 import type { Store } from '../store/store';
 import { checkPassword } from './passwordPolicy';
-import { hashPassword, verifyPassword } from './passwords';
+import { DEFAULT_HASH_COST, dummyHash, hashPassword, verifyPassword } from './passwords';
 
 export interface AuthContext {
   user: User;
@@ -33,6 +33,8 @@ interface Failures {
 export interface AuthPolicy {
   /** Minimum password length, characters (PASSWORD_MIN_LENGTH). */
   passwordMinLength: number;
+  /** log2 of scrypt's N for new hashes (PASSWORD_HASH_COST; below 15 only in tests). */
+  passwordHashCost?: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export class AuthService {
     }
     const user = await this.store.getUserByEmail(email);
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
-    const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+    const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, dummyHash(this.policy.passwordHashCost)), false);
     if (!user || !ok) {
       const count = (before?.count ?? 0) + 1;
       const delay = count > FREE_FAILURES ? Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (count - FREE_FAILURES - 1)) : 0;
@@ -224,7 +226,7 @@ export class AuthService {
       skills: input.skills ?? [],
       languages: input.languages ?? ['en'],
       capacity: input.capacity ?? 3,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(input.password, this.policy.passwordHashCost ?? DEFAULT_HASH_COST),
     });
     await this.store.appendAudit({ actorId, action: 'user.create', targetType: 'user', targetId: user.id, data: { role: user.role } });
     // Its name is reserved at once: no customer may go by it (profile/reservedNames.ts).
@@ -232,9 +234,6 @@ export class AuthService {
     return publicUser(user);
   }
 }
-
-// A valid scrypt hash of a random password, for constant-time failure on unknown emails.
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function requireRole(ctx: AuthContext, roles: readonly UserRole[]): void {
   if (!roles.includes(ctx.user.role)) throw new AppError('FORBIDDEN');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
-import { EnvSchema } from './configSchema';
+import { EnvSchema, PASSWORD_HASH_COST } from './configSchema';
 import { knowledgeFileProblem } from './configFiles';
 import { BOT_FRAMEWORK_SERVICE_URLS, LOCAL_SERVICE_URLS, isCleartextRemote, parseServiceUrlPattern } from './serviceUrls';
 
@@ -155,6 +155,8 @@ export interface Config {
   readonly trustProxy: number;
   readonly shutdown: { readonly delaySeconds: number; readonly graceSeconds: number };
   readonly passwordMinLength: number;
+  /** log2 of scrypt's N for new staff password hashes (auth/passwords.ts). */
+  readonly passwordHashCost: number;
   readonly rateLimits: {
     readonly conversationMessages: Rate;
     readonly ipMessages: Rate;
@@ -192,6 +194,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // One conversation alone must not use up an address's codes: the real customer, in their own chat, still gets theirs.
   if (e.VERIFY_ADDRESS_CODES_PER_HOUR !== undefined && e.VERIFY_ADDRESS_CODES_PER_HOUR < 2 * e.VERIFY_CODES_PER_HOUR)
     problems.push('VERIFY_ADDRESS_CODES_PER_HOUR: must be at least twice VERIFY_CODES_PER_HOUR (one conversation must not use up an address)');
+  // A cheaper hash is for test suites only, which create hundreds of accounts; anything else gets 2^15 or more.
+  if (e.NODE_ENV !== 'test' && e.PASSWORD_HASH_COST < PASSWORD_HASH_COST.min)
+    problems.push(`PASSWORD_HASH_COST: at least ${PASSWORD_HASH_COST.min} outside tests (NODE_ENV=test)`);
   if (e.NODE_ENV === 'production') {
     if (missing('MicrosoftAppId')) problems.push('MicrosoftAppId: required in production (unauthenticated activities are refused)');
     if (missing('MicrosoftAppPassword') && e.MicrosoftAppType !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword: required in production');
@@ -339,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     shutdown: { delaySeconds: e.SHUTDOWN_DELAY_SECONDS, graceSeconds: e.SHUTDOWN_GRACE_SECONDS },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    passwordHashCost: e.PASSWORD_HASH_COST,
     rateLimits: {
       conversationMessages: e.RATE_LIMIT_CONVERSATION_MESSAGES,
       ipMessages: e.RATE_LIMIT_IP_MESSAGES,

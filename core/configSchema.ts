@@ -7,6 +7,12 @@ import { PHONE_REGIONS, phoneRegion } from '../models/phoneNumbers';
  * their units. Only core/config.ts reads process.env and parses it with this; it also derives and checks what
  * depends on several settings at once.
  */
+/**
+ * log2 of scrypt's N for staff password hashes (auth/passwords.ts): 15 (32 MiB, ~100 ms a hash) by default and at
+ * least outside tests; a test suite, creating hundreds of accounts, may go down to 10 with NODE_ENV=test (core/config.ts).
+ */
+export const PASSWORD_HASH_COST = { default: 15, min: 15, minInTests: 10, max: 17 } as const;
+
 const DEFAULTS = {
   PORT: 3978,
   DATABASE_URL: path.join('data', 'crm.sqlite'),
@@ -36,6 +42,7 @@ const DEFAULTS = {
   SHUTDOWN_DELAY_SECONDS: 5, // after SIGTERM, /readyz answers 503 while requests are still served, seconds
   SHUTDOWN_GRACE_SECONDS: 25, // then requests already received get this long to finish, seconds
   PASSWORD_MIN_LENGTH: 12, // staff passwords, characters (and a strength estimate, see auth/passwordPolicy.ts)
+  PASSWORD_HASH_COST: PASSWORD_HASH_COST.default, // log2 of scrypt's N for staff password hashes
   WEBCHAT_TOKEN_SECONDS: 3600, // a web chat token's life; refreshed by the page, seconds
   WEBCHAT_SESSION_MAX_SECONDS: 24 * 3600, // no refresh extends a web chat session past this, seconds
   CONSENT_ASK_HOURS: 24, // a consent question staff had the bot ask is answerable this long, hours
@@ -211,6 +218,7 @@ export const EnvSchema = z.object({
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULTS.SHUTDOWN_DELAY_SECONDS),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(DEFAULTS.SHUTDOWN_GRACE_SECONDS),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(DEFAULTS.PASSWORD_MIN_LENGTH),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(PASSWORD_HASH_COST.minInTests).max(PASSWORD_HASH_COST.max).default(DEFAULTS.PASSWORD_HASH_COST),
   RATE_LIMIT_CONVERSATION_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_CONVERSATION_MESSAGES),
   RATE_LIMIT_IP_MESSAGES: rate.default(DEFAULTS.RATE_LIMIT_IP_MESSAGES),
   RATE_LIMIT_CONVERSATION_TYPING: rate.default(DEFAULTS.RATE_LIMIT_CONVERSATION_TYPING),

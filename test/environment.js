@@ -17,10 +17,41 @@ function workerRecognizer() {
   return recognizer;
 }
 
+// zxcvbn (auth/passwordPolicy.ts): its language packs, loaded once per worker, and its factory, built once per worker
+// for a given set of options. The test files get these through jest.config.js's moduleNameMapper (test/sharedZxcvbn).
+// A factory is reused only for options whose every part is the same object as the first's, so it is the factory the
+// product would have built; anything else gets a new one.
+let zxcvbn;
+const sameKeysAndValues = (a, b) => a === b || (!!a && !!b && Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => a[k] === b[k]));
+const sameOptions = (a, b) =>
+  Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => (k === 'dictionary' ? sameKeysAndValues(a[k], b[k]) : a[k] === b[k]));
+
+function workerZxcvbn() {
+  if (!zxcvbn) {
+    const real = require('@zxcvbn-ts/core');
+    const built = [];
+    // Returned from a constructor: `new ZxcvbnFactory(options)` in a test file gives the shared instance.
+    function ZxcvbnFactory(options = {}, customMatchers = {}) {
+      if (Object.keys(customMatchers).length > 0) return new real.ZxcvbnFactory(options, customMatchers);
+      let made = built.find((b) => sameOptions(b.options, options));
+      if (!made) built.push((made = { options: { ...options }, factory: new real.ZxcvbnFactory(options) }));
+      return made.factory;
+    }
+    ZxcvbnFactory.prototype = real.ZxcvbnFactory.prototype;
+    zxcvbn = {
+      core: { ...real, ZxcvbnFactory },
+      common: require('@zxcvbn-ts/language-common'),
+      en: require('@zxcvbn-ts/language-en'),
+    };
+  }
+  return zxcvbn;
+}
+
 class CrmTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.global.crmWorkerRecognizer = workerRecognizer;
+    this.global.crmWorkerZxcvbn = workerZxcvbn;
   }
 }
 

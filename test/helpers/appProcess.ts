@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sharedModelCache } from './sharedRecognizer';
+import { TEST_PASSWORD_HASH_COST } from './testHashCost';
 
 const REGISTER_TS = path.join(__dirname, '..', 'integration', 'helpers', 'registerTs.js');
 const MAIN = path.join(__dirname, '..', '..', 'app', 'main.ts');
@@ -33,7 +34,7 @@ export interface AppProcessOptions {
 
 /**
  * Starts an instance. Defaults: NODE_ENV=test, PORT=0, HOST=127.0.0.1, LOG_LEVEL=info, the tests' shared NLU model
- * cache, SHUTDOWN_DELAY_SECONDS=0; `env` overrides them (DATABASE_URL at least, for a shared store).
+ * cache, SHUTDOWN_DELAY_SECONDS=0, PASSWORD_HASH_COST=10; `env` overrides them (DATABASE_URL at least, for a shared store).
  */
 export async function startAppProcess(env: Record<string, string>, options: AppProcessOptions = {}): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '-r', REGISTER_TS, MAIN], {
@@ -45,6 +46,7 @@ export async function startAppProcess(env: Record<string, string>, options: AppP
       LOG_LEVEL: 'info',
       NLU_MODEL_CACHE: sharedModelCache(),
       SHUTDOWN_DELAY_SECONDS: '0',
+      PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

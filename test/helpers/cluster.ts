@@ -9,6 +9,7 @@ import type { UserRole } from '../../models/records';
 import { createStore } from '../../store/createStore';
 import { startAppProcess, type AppProcess } from './appProcess';
 import { sharedRecognizer } from './sharedRecognizer';
+import { TEST_PASSWORD_HASH_COST } from './testHashCost';
 
 /**
  * Several instances of the real service (app/main.ts in child processes) sharing one embedded store file and one
@@ -113,7 +114,7 @@ export async function startCluster(count: number, staff: StaffSpec[], env: Recor
   const config = loadConfig(base);
   const store = createStore(config.store);
   await store.init();
-  const auth = new AuthService(store, CLUSTER_SECRET, 3600, Date.now, { passwordMinLength: 12 });
+  const auth = new AuthService(store, CLUSTER_SECRET, 3600, Date.now, { passwordMinLength: 12, passwordHashCost: Number(TEST_PASSWORD_HASH_COST) });
   for (const s of staff)
     await auth.createUser({ email: s.email, name: s.email.split('@')[0], password: STAFF_PASSWORD, role: s.role ?? 'agent', capacity: s.capacity ?? 3 });
   await store.close();

@@ -6,6 +6,7 @@ import { buildApp, type App, type AppDeps } from '../../app/app';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { sharedRecognizer } from './sharedRecognizer';
+import { TEST_PASSWORD_HASH_COST } from './testHashCost';
 
 export interface RunningApp {
   app: App;
@@ -31,6 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}, deps: AppDe
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...env,
   });
   const app = await buildApp(config, createLogger(config.logLevel), { recognizer: await sharedRecognizer(), ...deps });
