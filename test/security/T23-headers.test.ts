@@ -40,7 +40,10 @@ describe('T23 headers and CSRF', () => {
     expect(r.headers['set-cookie']).toBeUndefined();
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
     expect(String(r.headers['content-type'])).toMatch(/^application\/json/);
-    if (path.startsWith('/v3/')) expect(r.headers).toMatchObject({ server: 'social-crm-bot', 'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    if (path.startsWith('/v3/')) {
+      expect(r.headers.server).toBe('social-crm-bot');
+      expect(String(r.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   test('impossible dates and prototype keys are refused with 400', async () => {
