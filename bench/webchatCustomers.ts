@@ -8,7 +8,7 @@ import { httpClient, onStdinLine, wallMs } from './benchHttp';
  * conversation start, a WebSocket to its streamUrl). Connects half, prints "half K", and on "more" the rest (the
  * server's memory is read at both points, so what it spends once is not counted per connection); then writes their
  * ids to a file and prints "connected N failures"; on
- * "go" each customer posts one message every intervalMs for `seconds` (evenly spread phases), its clientActivityID
+ * "go" each customer posts one message every intervalMs for `seconds` (evenly spread phases, on one fixed schedule), its clientActivityID
  * (the stored activity id the agent sees) starting with its send time `<wall ms>-` so the agent side can time the
  * delivery; then prints one JSON line with the post and stream-echo latencies; exits on "stop".
  *
@@ -127,15 +127,19 @@ async function main(): Promise<void> {
     const start = wallMs();
     const end = start + seconds * 1000;
     const inFlight: Promise<void>[] = [];
-    customers.forEach((c, i) => {
-      // Phases spread evenly over the interval, so the rate is count / interval from the first second.
-      const tick = () => {
-        if (wallMs() >= end) return;
-        inFlight.push(send(c));
-        setTimeout(tick, intervalMs);
-      };
-      setTimeout(tick, (i / customers.length) * intervalMs);
-    });
+    // One schedule for all: customer i's k-th message is due at start + (k + i / count) × interval, phases spread
+    // evenly, so the rate is count / interval from the first second. Due times are fixed in advance: a customer timer
+    // re-armed after each send (10,000 of them) drifted by this process's lateness, and the customers late together
+    // stayed together, in bursts the server met as queues.
+    const n = customers.length;
+    let j = 0;
+    const due = (k: number) => start + (Math.floor(k / n) + (k % n) / n) * intervalMs;
+    const tick = () => {
+      const now = wallMs();
+      for (; due(j) <= now && due(j) < end; j++) inFlight.push(send(customers[j % n]));
+      if (n && due(j) < end) setTimeout(tick, Math.max(1, due(j) - now));
+    };
+    tick();
     const report = async () => {
       // Answers still missing 20 s after the last send count as failures (the report must not wait for a backlog).
       await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 20_000))]);

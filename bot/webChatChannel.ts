@@ -5,7 +5,7 @@ import path from 'node:path';
 import type restify from 'restify';
 import { z } from 'zod';
 import { AppError, isAppError } from '../core/errors';
-import { clientAddress, parseOrThrow, route } from '../core/http';
+import { clientAddress, parseOrThrow, route, sendJson } from '../core/http';
 import type { RateLimits } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
 import type { AttachmentLinks } from '../models/attachmentContent';
@@ -74,7 +74,14 @@ export interface WebChatDeps {
   attachments: { links: AttachmentLinks; maxBytes: number };
 }
 
-export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps): void {
+/** The customers' messages: the one web chat route that every message takes (see `postActivity`). */
+export const WEBCHAT_POST_PATH = /^\/v3\/directline\/conversations\/([^/?#]+)\/activities$/;
+
+/**
+ * Registers the page and the Direct Line routes. Returns the route that posts a customer's activity (also served by
+ * restify under its path), for the app to serve ahead of restify's chain (app/appHttp.ts).
+ */
+export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps): { postActivity: restify.RequestHandler } {
   const { store, adapter, bot, tokens, log, limits } = deps;
   const client = (req: restify.Request) => clientAddress(req, deps.trustProxy);
 
@@ -233,23 +240,21 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
     return id;
   };
 
-  server.post(
-    `${dl}/conversations/:conversationId/activities`,
-    route(log, async (req, res) => {
-      const t = await conversationOf(req);
-      const posted = parsePostedActivity(req.body);
-      // Files come only through the upload, which checks and keeps them: links a client names are dropped.
-      const id = await receive(t, { ...posted, attachments: undefined }, req).catch((err: unknown) => {
-        // A refused message carries the sentence the page shows the customer, in their language (as uploads do).
-        if (posted.type !== 'message' || !isAppError(err) || (err.code !== 'MESSAGE_TOO_LONG' && err.code !== 'RATE_LIMITED')) throw err;
-        const key = err.code === 'MESSAGE_TOO_LONG' ? 'messageTooLong' : 'rateLimited';
-        const customerMessage = pageSettings(languageOf(posted.locale) || requestLanguage(req)).say[key];
-        throw new AppError(err.code, err.message, { cause: err.cause, details: { ...(err.details as object), customerMessage } });
-      });
-      deps.stream?.notify(t.conversationId);
-      res.json({ id });
-    }),
-  );
+  const postActivity = route(log, async (req, res) => {
+    const t = await conversationOf(req);
+    const posted = parsePostedActivity(req.body);
+    // Files come only through the upload, which checks and keeps them: links a client names are dropped.
+    const id = await receive(t, { ...posted, attachments: undefined }, req).catch((err: unknown) => {
+      // A refused message carries the sentence the page shows the customer, in their language (as uploads do).
+      if (posted.type !== 'message' || !isAppError(err) || (err.code !== 'MESSAGE_TOO_LONG' && err.code !== 'RATE_LIMITED')) throw err;
+      const key = err.code === 'MESSAGE_TOO_LONG' ? 'messageTooLong' : 'rateLimited';
+      const customerMessage = pageSettings(languageOf(posted.locale) || requestLanguage(req)).say[key];
+      throw new AppError(err.code, err.message, { cause: err.cause, details: { ...(err.details as object), customerMessage } });
+    });
+    deps.stream?.notify(t.conversationId, id);
+    sendJson(res, { id });
+  });
+  server.post(`${dl}/conversations/:conversationId/activities`, postActivity);
 
   registerWebChatUpload(server, {
     store,
@@ -295,4 +300,5 @@ export function registerWebChatChannel(server: restify.Server, deps: WebChatDeps
       res.json({ activities: typing ? [...activities, typing] : activities, watermark: formatWatermark(last.n, last.seq, convs[last.n].id) });
     }),
   );
+  return { postActivity };
 }

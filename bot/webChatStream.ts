@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Config } from '../core/config';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { Message } from '../models/records';
 import type { Store } from '../store/store';
 import { followUpId } from './supportBot';
 import { WEBCHAT_CHANNEL } from './supportAdapter';
@@ -51,8 +52,11 @@ const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/
 export interface WebChatStreamHook {
   /** The `streamUrl` for a conversation start or reconnect; `watermark` is the client's query value, if any. */
   streamUrl(baseUrl: string, token: { conversationId: string; userId: string; exp: number }, watermark: unknown): string;
-  /** A message was stored for this web chat conversation (channel conversation id). */
-  notify(conversationId: string): void;
+  /**
+   * A message was stored for this web chat conversation (channel conversation id); `posted`: the activity id of the
+   * customer's message whose post this news answers (see WebChatStream.stored).
+   */
+  notify(conversationId: string, posted?: string): void;
 }
 
 interface Connection {
@@ -78,6 +82,11 @@ interface Connection {
    */
   catchingUp: boolean;
   bucket: number;
+  /**
+   * The stream's conversation's newest message as stored and durable (told by `stored`), until a pump passes it: the
+   * news of its post writes it without reading it back from the store.
+   */
+  recent?: Message;
   /** Rejects the awaited frame write when the connection closes. */
   abort?: () => void;
 }
@@ -168,9 +177,22 @@ export class WebChatStream implements WebChatStreamHook {
     return `${baseUrl.replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(t.conversationId)}/stream?t=${token}`;
   }
 
-  notify(conversationId: string): void {
+  notify(conversationId: string, posted?: string): void {
     const set = this.byConversation.get(conversationId);
-    if (set) for (const c of set) void this.pump(c);
+    if (set) for (const c of set) void this.pump(c, posted);
+  }
+
+  /**
+   * A message of a web chat conversation is stored and durable (the handoff's `message.created`: a customer's message
+   * in a chat a person holds or that waits in the queue). The customer's post that stored it notifies with its
+   * activity id (`notify(id, posted)`); a stream that is just before it in the chain then writes it as it is, instead
+   * of reading the store after its watermark for the message it was just told. Any other news reads the store.
+   */
+  stored(conversation: { id: string; channelId: string; channelConversationId: string }, message: Message): void {
+    if (conversation.channelId !== WEBCHAT_CHANNEL) return;
+    // A follow-up conversation's channel id is the first one's with "#n" (followUpId); its streams are under the first.
+    const set = this.byConversation.get(conversation.channelConversationId.replace(/#\d+$/, ''));
+    if (set) for (const c of set) if (c.storeId === conversation.id && message.seq > c.watermark) c.recent = message;
   }
 
   /**
@@ -298,10 +320,23 @@ export class WebChatStream implements WebChatStreamHook {
   }
 
   /** One reader per connection; news while it reads makes it read again, so nothing stored is skipped. */
-  private async pump(c: Connection): Promise<void> {
+  private async pump(c: Connection, posted?: string): Promise<void> {
     if (c.pumping) return void (c.again = true);
     c.pumping = true;
     try {
+      // The news of a customer's post, and the stream just before that message: written as stored, with no read. The
+      // news is that message's own (its post's), so it tells of nothing else; any other message stored brings news of
+      // its own, which reads the store.
+      const told = c.recent;
+      if (posted !== undefined && told?.activityId === posted && told.seq === c.watermark + 1 && c.storeId && !c.catchingUp) {
+        c.recent = undefined;
+        for (const frame of this.frames([told], c.userId, c.followUp, c.storeId)) {
+          const full = this.write(c, frame);
+          if (full) await full;
+        }
+        c.watermark = told.seq;
+        if (!c.again) return;
+      }
       do {
         c.again = false;
         if (c.ws.readyState !== WebSocket.OPEN) return;
@@ -332,6 +367,7 @@ export class WebChatStream implements WebChatStreamHook {
           continue;
         }
         if (messages.length === PAGE || c.catchingUp) c.again = true;
+        if (c.recent && c.recent.seq <= messages[messages.length - 1].seq) c.recent = undefined;
         for (const frame of this.frames(messages, c.userId, c.followUp, c.storeId)) {
           const full = this.write(c, frame);
           if (full) await full;

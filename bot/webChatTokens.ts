@@ -28,8 +28,11 @@ export interface TokenRetirement {
   now?: () => number;
 }
 
-/** Signed tokens kept by verify (about 300 bytes each); past this many the memory starts over. */
-const MAX_SIGNED = 20_000;
+/**
+ * Signed tokens kept (about 300 bytes each; two a connected page: its session's and its Direct Line token); past
+ * this many the oldest kept goes.
+ */
+const MAX_SIGNED = 50_000;
 
 export class WebChatTokens {
   private readonly retired: RetiredTokens;
@@ -72,11 +75,21 @@ export class WebChatTokens {
     };
     if (t.verified) claims.verified = t.verified;
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    return `${body}.${this.sig(body)}`;
+    const token = `${body}.${this.sig(body)}`;
+    // Signed here: its first use need not check the signature again (a page's first message came with an HMAC).
+    this.keep(token, claims);
+    return token;
+  }
+
+  private keep(token: string, claims: ChatToken): void {
+    // The oldest kept goes first (a Map iterates in insertion order): clearing them all made every page's next call
+    // pay the HMAC at once.
+    if (this.signed.size >= MAX_SIGNED) this.signed.delete(this.signed.keys().next().value!);
+    this.signed.set(token, claims);
   }
 
   /**
-   * Tokens whose signature was checked, by their text: a page sends the same token on every call for up to an hour,
+   * Tokens signed here or whose signature was checked, by their text: a page sends the same token on every call for up to an hour,
    * and the HMAC with the decoding was most of a message's token check. Only signed claims are kept (a forged token
    * is checked afresh every time); the lifetime is checked on every call.
    */
@@ -93,8 +106,7 @@ export class WebChatTokens {
       const b = Buffer.from(this.sig(body));
       if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('AUTH_INVALID');
       t = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatToken;
-      if (this.signed.size >= MAX_SIGNED) this.signed.clear();
-      this.signed.set(token, t);
+      this.keep(token, t);
     }
     if (typeof t.exp !== 'number' || typeof t.max !== 'number' || t.exp * 1000 <= now || t.max * 1000 <= now) {
       this.signed.delete(token);

@@ -75,6 +75,41 @@ describe('web chat over a Direct Line stream', () => {
     }
   });
 
+  test("in a chat an agent holds, the customer's message is pushed back as it was stored, without reading it back from the store", async () => {
+    const s = await webChatSession(running.url);
+    const stream = await open(s);
+    await say(running.url, s, 'I want to talk to a human');
+    const agent = await createStaff(running.app, { name: 'Held Chat Agent' });
+    const socket = await online(running.app, running.url, agent);
+    const reads = jest.spyOn(running.app.store, 'listMessages');
+    try {
+      const c = (await running.app.store.findConversationByChannel('webchat', s.conversationId))!;
+      expect((await request(socket, 'conversation:claim', { conversationId: c.id })).ok).toBe(true);
+      expect((await request(socket, 'message:send', { conversationId: c.id, text: 'Hello, Mia here.', clientMessageId: 'h1' })).ok).toBe(true);
+      await stream.until(() => stream.texts().includes('Hello, Mia here.'), "the agent's message");
+      const storeId = c.id;
+      // The stream's reads of this chat (after its watermark, a page at a time); the agent's message was one of them.
+      const streamReads = () => reads.mock.calls.filter(([id, o]) => id === storeId && o?.limit !== undefined).length;
+      const before = streamReads();
+      for (const [i, text] of ['my parcel is late', 'it was due on monday', 'thanks for looking'].entries()) {
+        expect(await say(running.url, s, text, `held-${i}`)).toBe(200);
+        await stream.until(() => stream.activities.some((a) => a.channelData?.clientActivityID === `held-${i}`), `the echo of "${text}"`);
+      }
+      expect(streamReads()).toBe(before);
+      // What was pushed is what polling reads, with the same watermark after the last message.
+      const all = await polled(s);
+      expect(stream.activities.map((a) => a.id)).toEqual(all.map((a) => a.id));
+      const r = await fetch(`${running.url}/v3/directline/conversations/${s.conversationId}/activities?watermark=0`, {
+        headers: { authorization: `Bearer ${s.token}` },
+      });
+      expect(stream.watermark).toBe(((await r.json()) as { watermark: string }).watermark);
+    } finally {
+      reads.mockRestore();
+      socket.disconnect();
+      await stream.close();
+    }
+  });
+
   test('a stream dropped and resumed with its watermark, again and again while the customer writes, loses and repeats nothing', async () => {
     const s = await webChatSession(running.url);
     let stream = await open(s);

@@ -25,6 +25,8 @@ describe('T23 headers and CSRF', () => {
     ['POST', '/api/auth/login', undefined],
     ['POST', '/chat/session', undefined],
     ['GET', '/v3/directline/conversations/x/activities', undefined],
+    // A customer's message: served ahead of restify's chain (app/appHttp.ts), with the same headers.
+    ['POST', '/v3/directline/conversations/x/activities', undefined],
     ['GET', '/nope', undefined],
     ['GET', '/api/transcripts?from=2020-02-30', 'admin'],
   ])('%s %s answers with nosniff, no-store, no cookie and no CORS grant', async (method, path, who) => {
@@ -38,6 +40,10 @@ describe('T23 headers and CSRF', () => {
     expect(r.headers['set-cookie']).toBeUndefined();
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
     expect(String(r.headers['content-type'])).toMatch(/^application\/json/);
+    if (path.startsWith('/v3/')) {
+      expect(r.headers.server).toBe('social-crm-bot');
+      expect(String(r.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   test('impossible dates and prototype keys are refused with 400', async () => {

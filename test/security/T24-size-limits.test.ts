@@ -56,11 +56,14 @@ describe('T24 size limits on every intake path', () => {
     expect(r.body.error?.code).toBe('BODY_UNSUPPORTED_TYPE');
   });
 
-  test.each(['/chat/session', '/api/auth/login', '/api/mentions', '/api/messages'])('a JSON body over 256 KB to %s gets 413 BODY_TOO_LARGE', async (path) => {
-    const r = await request(`${s.url}${path}`, { body: { text: 'x'.repeat(300_000) }, headers: { 'x-api-key': KEY } });
-    expect(r.status).toBe(413);
-    expect(r.body.error?.code).toBe('BODY_TOO_LARGE');
-  });
+  test.each(['/chat/session', '/api/auth/login', '/api/mentions', '/api/messages', '/v3/directline/conversations/x/activities'])(
+    'a JSON body over 256 KB to %s gets 413 BODY_TOO_LARGE',
+    async (path) => {
+      const r = await request(`${s.url}${path}`, { body: { text: 'x'.repeat(300_000) }, headers: { 'x-api-key': KEY } });
+      expect(r.status).toBe(413);
+      expect(r.body.error?.code).toBe('BODY_TOO_LARGE');
+    },
+  );
 
   test('Bot Framework: a text one character over the limit is refused (413 MESSAGE_TOO_LONG) and stored nowhere; at the limit it is taken', async () => {
     const over = await post(s.url, messageActivity({ conversation: { id: 't24-bf-over' }, text: 'a'.repeat(LIMIT + 1) }));
