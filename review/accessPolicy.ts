@@ -25,7 +25,8 @@ export function canSee(actor: Actor, c: Conversation): boolean {
  * The live rule (console sockets): reviewers watch every chat; an agent the chats they own now, and the queue (any
  * agent may take a queued chat, so may look at it first). A socket receives a chat's events only while this holds.
  */
-export function canWatch(actor: Actor, c: Conversation): boolean {
+/** Reads only who holds the chat, so the console's push can check it without the whole record. */
+export function canWatch(actor: Actor, c: Pick<Conversation, 'state' | 'agentId'>): boolean {
   if (isReviewer(actor)) return true;
   return (c.state === 'agent' && c.agentId === actor.id) || c.state === 'queued';
 }

@@ -358,7 +358,8 @@ export class ConsoleGateway {
    */
   private push<E extends 'message:new' | 'typing'>(conversationId: string, owner: boolean, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
     this.serially(conversationId, async () => {
-      const c = await this.d.store.getConversation(conversationId);
+      // Who holds it is all the check reads: not the whole record, on every message of every watched chat.
+      const c = await this.d.store.getConversationHolder(conversationId);
       if (!c) return;
       const rooms = [convRoom(c.id)];
       if (owner && c.state === 'agent' && c.agentId) rooms.push(agentRoom(c.agentId));
@@ -371,7 +372,7 @@ export class ConsoleGateway {
   /** After a change of owner: sockets that may no longer watch the chat leave its room. */
   private evict(conversationId: string): void {
     this.serially(conversationId, async () => {
-      const c = await this.d.store.getConversation(conversationId);
+      const c = await this.d.store.getConversationHolder(conversationId);
       for (const s of await this.io.in(convRoom(conversationId)).fetchSockets()) if (!c || !canWatch(viewerOf(s.data), c)) s.leave(convRoom(conversationId));
     });
   }
