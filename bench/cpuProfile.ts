@@ -39,6 +39,11 @@ export interface ProfileSummary {
   areas: Record<string, number>;
   /** Self time by function (`name file:line`), highest first, at most `top`. */
   functions: [string, number][];
+  /**
+   * Inclusive time by function: every sample counts once for each function on its stack (a recursive one once), so a
+   * cost spread thin over many callees (botbuilder's accessors, a store call) shows at its caller. Highest first.
+   */
+  inclusive: [string, number][];
 }
 
 /** Frames whose whole subtree is the process starting (loading modules, the recognizer, the app), not a turn. */
@@ -56,7 +61,7 @@ function areaOf(url: string, functionName: string): string {
 /**
  * Where a profile's busy time went, without its start-up: self time by area and by function. `node
  * dist/bench/cpuProfile.js A.cpuprofile [B.cpuprofile]` prints it, two profiles (a build and the one before, from
- * `--bot-cpu-prof`) side by side as shares of their busy time.
+ * `--bot-cpu-prof`) side by side as shares of their busy time, by self time and by inclusive time.
  */
 export function summarizeCpuProfile(profile: CpuProfile, top = 30): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -75,21 +80,28 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 30): ProfileSumma
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const areas: Record<string, number> = {};
   const functions = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const nameOf = ({ functionName, url, lineNumber }: CpuProfile['nodes'][number]['callFrame']) =>
+    `${functionName || '(anonymous)'} ${url.replace(/^.*\/(dist|node_modules)\//, '')}:${lineNumber + 1}`;
   let busy = 0;
   for (const [id, micros] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const { functionName, url } = byId.get(id)!.callFrame;
     if (functionName === '(idle)' || inStartup(id)) continue;
     const ms = micros / 1000;
     busy += ms;
     const area = areaOf(url, functionName);
     areas[area] = (areas[area] ?? 0) + ms;
-    const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(dist|node_modules)\//, '')}:${lineNumber + 1}`;
+    const name = nameOf(byId.get(id)!.callFrame);
     functions.set(name, (functions.get(name) ?? 0) + ms);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) onStack.add(nameOf(byId.get(at)!.callFrame));
+    for (const f of onStack) inclusive.set(f, (inclusive.get(f) ?? 0) + ms);
   }
   return {
     busyMs: busy,
     areas,
     functions: [...functions].sort((a, b) => b[1] - a[1]).slice(0, top),
+    inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top),
   };
 }
 
@@ -111,5 +123,10 @@ if (require.main === module) {
   for (const [i, x] of s.entries()) {
     if (s.length > 1) process.stdout.write(`-- ${files[i]}\n`);
     for (const [name, ms] of x.functions) process.stdout.write(`${share(ms, x.busyMs)}  ${name}\n`);
+  }
+  process.stdout.write('\ninclusive time by function\n');
+  for (const [i, x] of s.entries()) {
+    if (s.length > 1) process.stdout.write(`-- ${files[i]}\n`);
+    for (const [name, ms] of x.inclusive) process.stdout.write(`${share(ms, x.busyMs)}  ${name}\n`);
   }
 }

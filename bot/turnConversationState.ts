@@ -1,4 +1,4 @@
-import { ConversationState, type Storage, type TurnContext } from 'botbuilder';
+import { ConversationState, type StatePropertyAccessor, type Storage, type TurnContext } from 'botbuilder';
 
 interface Cached {
   state: Record<string, unknown>;
@@ -8,8 +8,15 @@ interface Cached {
 
 /** The state as the store keeps it: JSON, without the eTag (botbuilder's calculateChangeHash leaves it out too). */
 function serialized(state: Record<string, unknown>): string {
-  const { eTag: _eTag, ...rest } = state;
-  return JSON.stringify(rest);
+  // JSON leaves out a property whose value is undefined: the eTag is hidden for the stringify, not copied around.
+  const eTag = state.eTag;
+  if (eTag === undefined) return JSON.stringify(state);
+  state.eTag = undefined;
+  try {
+    return JSON.stringify(state);
+  } finally {
+    state.eTag = eTag;
+  }
 }
 
 /**
@@ -60,7 +67,66 @@ export class TurnConversationState extends ConversationState {
     await this.storage.delete([await this.storageKey(context)]);
   }
 
+  /** The state loaded in this turn, or undefined before its load. */
   override get(context: TurnContext): Record<string, unknown> | undefined {
     return context.turnState.get<Cached | undefined>(this.cacheKey)?.state;
+  }
+
+  /**
+   * A property with upstream's contract (BotStatePropertyAccessor: get loads the state and stores a copy of the
+   * default when the property is missing; set and delete load it first) that reads a state already loaded in this
+   * turn without a load of its own: a bot turn reads its properties about seven times, and upstream's accessor
+   * builds a generator and two promises for each (1–2 % of a turn's CPU and 8 % of what it allocates).
+   */
+  override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
+    return new TurnStateProperty<T>(this, name);
+  }
+}
+
+class TurnStateProperty<T> implements StatePropertyAccessor<T> {
+  constructor(
+    readonly state: TurnConversationState,
+    readonly name: string,
+  ) {}
+
+  get(context: TurnContext): Promise<T | undefined>;
+  get(context: TurnContext, defaultValue: T): Promise<T>;
+  get(context: TurnContext, defaultValue?: T): Promise<T | undefined> {
+    const obj = this.state.get(context);
+    if (!obj) return this.state.load(context).then((loaded) => this.read(loaded, defaultValue));
+    try {
+      return Promise.resolve(this.read(obj, defaultValue));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  set(context: TurnContext, value: T): Promise<void> {
+    const obj = this.state.get(context);
+    if (!obj)
+      return this.state.load(context).then((loaded) => {
+        loaded[this.name] = value;
+      });
+    obj[this.name] = value;
+    return Promise.resolve();
+  }
+
+  delete(context: TurnContext): Promise<void> {
+    const obj = this.state.get(context);
+    if (!obj) return this.state.load(context).then((loaded) => this.remove(loaded));
+    this.remove(obj);
+    return Promise.resolve();
+  }
+
+  private read(obj: Record<string, unknown>, defaultValue: T | undefined): T | undefined {
+    if (!Object.prototype.hasOwnProperty.call(obj, this.name) && defaultValue !== undefined) {
+      // A copy, as upstream makes it: the default object is never shared between turns.
+      obj[this.name] = typeof defaultValue === 'object' ? (JSON.parse(JSON.stringify(defaultValue)) as T) : defaultValue;
+    }
+    return obj[this.name] as T | undefined;
+  }
+
+  private remove(obj: Record<string, unknown>): void {
+    if (Object.prototype.hasOwnProperty.call(obj, this.name)) delete obj[this.name];
   }
 }

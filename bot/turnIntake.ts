@@ -122,7 +122,6 @@ export async function ingestConversation(
   }
   if (verified?.name && !customer.displayName && (await d.profiles.nameAllowed(verified.name, read.staffNames)))
     customer = await d.profiles.update(customer.id, () => ({ displayName: verified.name }));
-  const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
   const got = read.conversation
     ? { conversation: read.conversation, created: false }
     : await d.store.getOrCreateConversation(
@@ -130,7 +129,7 @@ export async function ingestConversation(
           channelId: a.channelId,
           channelConversationId: a.conversation.id,
           customerId: customer.id,
-          reference,
+          reference: TurnContext.getConversationReference(a) as unknown as ChannelReference,
           // The channel's locale first, then the customer's explicit choice; otherwise settled by the first clear message.
           language: supported(a.locale) ?? supported(customer.preferences?.language as string | undefined),
         },
@@ -140,7 +139,9 @@ export async function ingestConversation(
   if (!got.created && conversation.state === 'closed') conversation = (await currentConversation(d.store, a.channelId, a.conversation.id)) ?? conversation;
   // The channel may move the conversation (new serviceUrl), but only a request that proves it comes from that
   // channel (a verified channel token, or the web chat endpoint for its own conversations) may say so.
-  if (!got.created && conversation.reference.serviceUrl !== reference.serviceUrl && provesChannel(context, conversation.reference)) {
+  // The reference is built only to be stored: its serviceUrl is the activity's.
+  if (!got.created && conversation.reference.serviceUrl !== a.serviceUrl && provesChannel(context, conversation.reference)) {
+    const reference = TurnContext.getConversationReference(a) as unknown as ChannelReference;
     const updated = await d.store.updateConversation(conversation.id, { reference });
     if (updated) return { customer, conversation: updated, created: false };
   }

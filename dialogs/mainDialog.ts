@@ -441,8 +441,9 @@ export class MainDialog {
 
 /** The question a dialog waits on: the dialog that asked, and its innermost prompt. */
 function pendingQuestion(dc: DialogContext): PendingQuestion {
+  // `child` builds a new DialogContext (with its memory scopes) on every read: read once per level.
   let inner = dc;
-  while (inner.child) inner = inner.child;
+  for (let next = dc.child; next; next = next.child) inner = next;
   return { dialog: dc.activeDialog?.id, prompt: inner.activeDialog?.id ?? '' };
 }
 

@@ -26,4 +26,15 @@ describe('summarizeCpuProfile: where a profile busy time went, start-up left out
     expect(s.functions[0]).toEqual(['insert store/sqlite/sqliteConversations.js:1', 3]);
     expect(s.functions.map(([name]) => name)).not.toContain('wrapSafe node:internal/modules/cjs/loader:1');
   });
+
+  test('inclusive time counts a sample for every function on its stack, start-up and idle left out', () => {
+    const s = summarizeCpuProfile(profile);
+    expect(Object.fromEntries(s.inclusive)).toEqual({
+      '(root) :1': 7,
+      'onMessage bot/supportBot.js:1': 5,
+      'insert store/sqlite/sqliteConversations.js:1': 3,
+      '(garbage collector) :1': 2,
+      'send botbuilder-core/lib/turnContext.js:1': 1,
+    });
+  });
 });

@@ -59,6 +59,32 @@ describe('TurnConversationState: botbuilder conversation state with a JSON chang
     expect(await counter.get(turn())).toBeUndefined();
   });
 
+  test("properties keep upstream's contract: a default is copied, and set or delete first load what is stored", async () => {
+    const memory = state.createProperty<{ topic?: string }>('memory');
+    const t = turn();
+    await counter.set(t, 7);
+    await state.saveChanges(t);
+    const fallback = { topic: 'none' };
+    // A fresh turn: set loads the stored state first, so the counter saved above stays beside the new property.
+    const next = turn();
+    const got = await memory.get(next, fallback);
+    got.topic = 'refund';
+    expect(fallback).toEqual({ topic: 'none' });
+    expect(await memory.get(next, fallback)).toBe(got);
+    await state.saveChanges(next);
+    const third = turn();
+    await memory.set(third, { topic: 'order' });
+    expect(state.get(third)).toMatchObject({ counter: 7, memory: { topic: 'order' } });
+    await memory.delete(third);
+    expect(await memory.get(third)).toBeUndefined();
+    expect(await counter.get(third)).toBe(7);
+    await state.saveChanges(third);
+    const last = turn();
+    await counter.delete(last);
+    expect(state.get(last)).not.toHaveProperty('counter');
+    expect(await memory.get(last)).toBeUndefined();
+  });
+
   test('a state never loaded in this turn is not saved', async () => {
     const before = storage.writes.length;
     await state.saveChanges(turn());
