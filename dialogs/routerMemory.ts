@@ -15,9 +15,15 @@ export interface RouterMemory {
   topicOrder?: string;
   /** Nobody could answer and the channel cannot reach the customer later: we asked for an e-mail to answer to. */
   replyEmailAsked?: boolean;
+  /**
+   * The bot's last message explained a change and offered to start it ("To go ahead, tap Cancel my order"): the
+   * intent that starts it. An order number typed next is the go-ahead for that order (unaskedChange.ts).
+   */
+  offeredChange?: string;
 }
 
 const ASKED = Symbol('crm.lastQuestion');
+const OFFERED = Symbol('crm.offeredChange');
 
 /**
  * What the bot's previous message asked, read once per turn (a question is answered by the next message only):
@@ -29,7 +35,21 @@ export async function lastQuestion(memory: StatePropertyAccessor<RouterMemory>, 
   const asked = kept.lastQuestion;
   delete kept.lastQuestion;
   context.turnState.set(ASKED, asked);
+  // The offer of a change is the previous message's too: taken out with it.
+  context.turnState.set(OFFERED, kept.offeredChange);
+  delete kept.offeredChange;
   return asked;
+}
+
+/** The change the bot's previous message offered to start (read after lastQuestion, which takes it out). */
+export function offeredChange(context: TurnContext): string | undefined {
+  return context.turnState.get<string | undefined>(OFFERED);
+}
+
+/** This turn's reply offers to start a change (the intent that starts it), for the next message only. */
+export async function offerChange(memory: StatePropertyAccessor<RouterMemory>, context: TurnContext, intent: string): Promise<void> {
+  await lastQuestion(memory, context);
+  (await memory.get(context, {})).offeredChange = intent;
 }
 
 /** The bot's last message asked "Anything else?" (read after this turn's own question, so it is not taken back). */
