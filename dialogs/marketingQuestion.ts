@@ -75,6 +75,7 @@ const RECEIVE = phrase(`get|receive|send|sign (?:me )?up|subscribe|recib${L}*|en
  */
 export function asksMarketingOn(text: string): NamedChannel | undefined {
   const t = text.toLowerCase().replace(/[’`´]/g, "'");
-  if (!isQuestion(t) || !OFFERS.test(t) || !RECEIVE.test(t) || OTHER.test(t) || OPT_OUT.test(t)) return undefined;
+  // "how many offer emails will I get?" asks how often (asksMarketingFrequency), not whether.
+  if (!isQuestion(t) || FREQUENCY.test(t) || !OFFERS.test(t) || !RECEIVE.test(t) || OTHER.test(t) || OPT_OUT.test(t)) return undefined;
   return readNamedChannel(t);
 }

@@ -62,6 +62,7 @@ describe('asksMarketingOn: a question about offers on a named channel', () => {
     'can I stop the offers by SMS?', // an opt-out question
     'can I get my invoice by email?', // not marketing
     'can I get order updates by SMS?',
+    'how many offer emails will I get a week?', // how often, answered as such
   ])('%j is not one', (text) => expect(asksMarketingOn(text)).toBeUndefined());
 });
 
