@@ -18,7 +18,7 @@ import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
-import { extractOrderNumber, VERIFY_CODE_PROMPT, type OrderProofs } from './orderDialog';
+import { extractOrderNumber, VERIFY_CODE_PROMPT, type OrderDialogOptions, type OrderProofs } from './orderDialog';
 import { reportsAccountMisuse, reportsMissingParcel } from './reportedProblems';
 import { asksAboutSpam } from './spamQuestion';
 import { PasswordResetDialog } from './passwordResetDialog';
@@ -239,7 +239,13 @@ export class MainDialog {
     // An order number right after the bot explained a change and offered it: the go-ahead for that order.
     const offered = offeredChange(context);
     const given = offered && orderNumberAnswer(r.text);
-    if (offered && given) return this.runIntent(context, offered, { orderNumber: given });
+    if (offered && given) return this.runIntent(context, offered.intent, { orderNumber: given });
+    // The e-mail on the order it named, typed next: that order's proof (never a contact to save).
+    const proof = offered?.order && onlyEmail(r.text);
+    if (offered?.order && proof) {
+      const dc = await this.createContext(context);
+      return this.outcomeOf(await dc.beginDialog(DIALOG_FOR_INTENT[offered.intent], { orderNumber: offered.order, email: proof } satisfies OrderDialogOptions));
+    }
 
     // "ok so what now?" after "You are back with the assistant": asks what can be done, no yes to anything (it once got
     // "Great! What can I do for you?"): what the bot can do, as buttons.
@@ -411,7 +417,7 @@ export class MainDialog {
           faq: (id, lang) => this.d.knowledge.answer(id, lang),
           runIntent: (next, order) => this.runIntent(context, next, { dc, orderNumber: order }),
           askNewContact: async () => this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, { askNew: true } satisfies ContactDetailsOptions)),
-          offer: (i) => offerChange(this.memory, context, i),
+          offer: (offered) => offerChange(this.memory, context, offered),
         });
       const result = await dc.beginDialog(dialogId, { orderNumber, wish });
       return this.outcomeOf(result);

@@ -41,6 +41,8 @@ export interface OrderDialogOptions {
   openListed?: boolean;
   /** Said when the item was bought instead of the number: the window it is in, and the number asked for again. */
   boughtAgo?: boolean;
+  /** The e-mail on the order, given already (typed right after the bot offered this change for that order). */
+  email?: string;
 }
 
 /** Orders this conversation's visitor proved (order number with the e-mail on it), and wrong tries so far. */
@@ -205,6 +207,8 @@ export abstract class OrderDialog extends ComponentDialog {
       await step.context.sendActivity(t(language, 'orderProofLimit'));
       return end(step, { outcome: { kind: 'answered' } });
     }
+    const email = (step.options as OrderDialogOptions | undefined)?.email;
+    if (email) return step.next(email);
     const ask = who.verifiedEmails.length > 0 ? 'askOrderEmailVerified' : 'askOrderEmail';
     return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }), retryPrompt: t(language, 'retryOrderEmail', { order: number }) });
   }

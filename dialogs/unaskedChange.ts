@@ -4,6 +4,7 @@ import type { Decision } from '../nlu/confidencePolicy';
 import type { Recognition } from '../nlu/recognizer';
 import { ACTION_OF_INTENT, changeStance, restOf, type ChangeAction, type ChangeStance } from './changeScope';
 import type { RouteOutcome } from './dialogResult';
+import type { OfferedChange } from './routerMemory';
 import { turnInfo } from './turnInfo';
 
 /**
@@ -48,8 +49,8 @@ export interface UnaskedDeps {
   runIntent: (intent: string, orderNumber: string | undefined) => Promise<RouteOutcome>;
   /** Starts the contact dialog asking for the new contact (the one in the message was said to be no longer theirs). */
   askNewContact: () => Promise<RouteOutcome>;
-  /** Remembers that this reply offered to start a change (the intent that starts it), for the next message. */
-  offer?: (intent: string) => Promise<void>;
+  /** Remembers that this reply offered to start a change (the intent that starts it, its order), for the next message. */
+  offer?: (offered: OfferedChange) => Promise<void>;
 }
 
 /** Where a question about the action is answered: the knowledge file's policy article (or a reply of our own). */
@@ -105,7 +106,7 @@ export async function answerUnasked(
       await context.sendActivity(MessageFactory.suggestedActions([label], offer));
       // "how do I cancel an order?" → the rules → "it's 55555": that order's change goes ahead (its proof and yes).
       const start = START_INTENT[u.action];
-      if (start) await d.offer?.(start);
+      if (start) await d.offer?.({ intent: start, order: orderNumber });
     }
     return { kind: 'answered' };
   }

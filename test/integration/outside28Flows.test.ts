@@ -18,6 +18,7 @@ const UNSURE_PAYMENT_ES = 'algo raro pasa con lo que compré';
 const UNSURE_CANCEL = 'how does cancelling actually work';
 const HOW_CANCEL = 'how would I go about cancelling an order?';
 const HOW_CANCEL_ES = '¿cómo se cancela un pedido?';
+const HOW_CANCEL_ONE = 'how does cancelling order 55555 work?';
 
 describe('outside test 26, left open: flows that lost the customer', () => {
   let running: RunningApp;
@@ -45,6 +46,7 @@ describe('outside test 26, left open: flows that lost the customer', () => {
       [UNSURE_CANCEL]: { intent: 'order.cancel', score: 0.5, alternatives: [{ intent: 'order.cancel', score: 0.5 }] },
       [HOW_CANCEL]: { intent: 'order.cancel', score: 0.97 },
       [HOW_CANCEL_ES]: { intent: 'order.cancel', score: 0.97, language: 'es' },
+      [HOW_CANCEL_ONE]: { intent: 'order.cancel', score: 0.97 },
     });
     running = await startTestApp({ DEMO_ACCOUNTS: 'true', VERIFY_OUTBOX_FILE: outbox.file, VERIFY_CODES_PER_HOUR: '1000' }, { recognizer });
   });
@@ -159,6 +161,17 @@ describe('outside test 26, left open: flows that lost the customer', () => {
       expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(/Cancel order 55555|Cancelo el pedido 55555/);
       // Nothing is cancelled without the yes: the demo order stays as it was for the other tests.
       expect(said(await chat.say('no'))).toMatch(/did not cancel order 55555|no he cancelado el pedido 55555/);
+    });
+
+    test('the e-mail typed right after the rules for one order is its proof, never a contact to save', async () => {
+      const chat = new Chat(running, { locale: 'en-US' });
+      expect(said(await chat.say(HOW_CANCEL_ONE))).toMatch(/To go ahead, tap or write "Cancel order 55555"/);
+      const proof = await chat.say('ana@example.com');
+      expect(said(proof)).toMatch(/Before I change anything on order 55555.*6-digit code/);
+      expect(said(proof)).not.toMatch(/contact e-mail|Shall I save/);
+      expect((await chat.customer()).contacts.map((c) => c.value)).not.toContain('ana@example.com');
+      expect(said(await chat.say(outbox.lastCode('ana@example.com')))).toMatch(/Cancel order 55555/);
+      expect(said(await chat.say('no'))).toMatch(/did not cancel order 55555/);
     });
 
     test('the offer lasts one message: a number two messages later is no go-ahead', async () => {
