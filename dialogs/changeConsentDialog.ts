@@ -6,7 +6,7 @@ import { ProfileService } from '../profile/profileService';
 import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
 import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
-import { asksMarketingFrequency } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn } from './marketingQuestion';
 import { consentChannelId, readNamedChannel } from './consentChannel';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
@@ -82,11 +82,18 @@ export class ChangeConsentDialog extends ComponentDialog {
     // "sí, quiero recibir ofertas por correo": asked about and granted by e-mail, not on this chat.
     const consentChannel = options?.channel ?? consentChannelId(readNamedChannel(recognition.text), conversation.channelId);
     (step.values as Record<string, string>).channel = consentChannel;
+    const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
+    // "can I get offers by SMS?": how it works on that channel, then the question; only a yes to it grants, there.
+    if (!receiving && !options?.channel && asksMarketingOn(recognition.text)) {
+      const channel = channelName(consentChannel, language);
+      await step.context.sendActivity(t(language, 'marketingChannelExplain', { channel }));
+      (step.values as Record<string, string>).asked = 'grant';
+      return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel }));
+    }
     if (wish === 'question') {
       await answerOptOutQuestion(step.context, { button: true });
       return answered(step);
     }
-    const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
     // "I don't want to stop the newsletter", "why did my offers stop? I didn't unsubscribe": nothing changes; the
     // customer hears where they stand, and one not receiving is asked (an explicit yes grants, as below).
     if (wish === 'keep' && receiving) {

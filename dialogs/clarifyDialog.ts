@@ -4,7 +4,9 @@ import { intentLabel, intentLabels } from '../locale/intentLabels';
 import { REPLY_LANGUAGES, t } from '../locale/replies';
 import { choiceByNumber, NUMBERED_CHOICES, normalizeAnswer as normalize } from '../models/offeredChoices';
 import { end } from './dialogResult';
+import { orderNumberAnswer } from './orderNumberAnswer';
 import { turnInfo } from './turnInfo';
+import { unaskedChange } from './unaskedChange';
 import { readYesNo } from './yesNo';
 
 export interface ClarifyOptions {
@@ -20,17 +22,16 @@ const CHOICE_PROMPT = 'clarifyChoice';
 /** The intents about one order (the router's ORDER_DIALOGS take them; not imported, as that table imports this file). */
 const ORDER_INTENTS = new Set(['order.track', 'order.cancel', 'refund.request', 'refund.status', 'return.request']);
 
-/** An answer that is an order number and nothing else (normalized: "#12345" is "12345"). */
-const onlyOrderNumber = (answer: string) => /^\d{5,10}$/.test(answer);
-
 /**
- * The intent an order number alone picks among the options: the only one about an order, or a refund when the options
- * are about refunds alone (the refund dialog says where one already asked for stands).
+ * The intent an order number picks among the options: the only one about an order, a refund when the options are
+ * about refunds alone (the refund dialog says where one already asked for stands), else the order's status (it shows
+ * the order and changes nothing), also when no option was about an order. Several changes and no status: asked which.
  */
 function orderIntentOf(options: string[]): string | undefined {
   const about = options.filter((i) => ORDER_INTENTS.has(i));
   if (about.length === 1) return about[0];
   if (about.length > 1 && about.every((i) => i.startsWith('refund.'))) return 'refund.request';
+  if (about.length === 0 || about.includes('order.track')) return 'order.track';
   return undefined;
 }
 
@@ -69,12 +70,16 @@ export class ClarifyDialog extends ComponentDialog {
     // confirms anything that changes something.
     const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
     const values = step.values as { askedWhich?: boolean; orderNumber?: string };
-    // An order number instead of a pick ("refund" → "Did you mean…" → "12345"): the request goes on with it.
-    const number = onlyOrderNumber(answer) ? answer : undefined;
+    // An order number instead of a pick ("refund" → "Did you mean…" → "12345", "es el 12345"): the request goes on
+    // with it.
+    const number = picked || only ? undefined : orderNumberAnswer(String(step.result ?? ''));
     const byNumber = number ? orderIntentOf(o.options) : undefined;
     const chosen = picked ?? only ?? byNumber;
     const orderNumber = number ?? values.orderNumber ?? o.orderNumber;
-    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber } });
+    // "how does cancelling work?" → "Cancel an order?" → "55555": the order given is the go-ahead, not the question
+    // again (its dialog still asks for the proof and an explicit yes).
+    const text = byNumber && number && unaskedChange(byNumber, o.text)?.stance === 'question' ? number : o.text;
+    if (chosen) return end(step, { pick: { intent: chosen, text, orderNumber } });
     // Several things to do with that order: asked which, once, keeping the number for the pick.
     if (number && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
       values.askedWhich = true;

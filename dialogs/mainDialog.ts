@@ -7,6 +7,7 @@ import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { codeAgain } from './codeAgain';
+import { answerBesideCode } from './codeAside';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
@@ -17,7 +18,7 @@ import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
 import type { KnowledgeBase } from './knowledge';
-import { extractOrderNumber, type OrderProofs } from './orderDialog';
+import { extractOrderNumber, VERIFY_CODE_PROMPT, type OrderDialogOptions, type OrderProofs } from './orderDialog';
 import { reportsAccountMisuse, reportsMissingParcel } from './reportedProblems';
 import { asksAboutSpam } from './spamQuestion';
 import { PasswordResetDialog } from './passwordResetDialog';
@@ -29,9 +30,11 @@ import { givenName } from './givenName';
 import { asksCallBack, asksContactOnFile, continuesContactChange, type ContactKind } from './contactAsks';
 import { letterlessName } from './letterlessName';
 import { maskContact } from '../profile/identityResolution';
-import { asksMarketingFrequency, besideOptOut } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketingQuestion';
+import { asksDataUse } from './privacyQuestion';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
-import { askedAnythingElse, lastQuestion, type RouterMemory } from './routerMemory';
+import { orderNumberAnswer } from './orderNumberAnswer';
+import { askedAnythingElse, lastQuestion, offerChange, offeredChange, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
 import { turnInfo } from './turnInfo';
@@ -188,6 +191,8 @@ export class MainDialog {
       else await dc.repromptDialog();
       return { kind: 'answered' };
     }
+    // "how long do refunds take?" while the code is awaited: answered, and the code still awaited (codeAside.ts).
+    if (pending.prompt === VERIFY_CODE_PROMPT && (await answerBesideCode(context, this.codeAsideDeps()))) return { kind: 'answered' };
     if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
@@ -206,6 +211,17 @@ export class MainDialog {
     return this.outcomeOf(result);
   }
 
+  private codeAsideDeps() {
+    const { knowledge, services } = this.d;
+    return {
+      decide: (r: Recognition) => this.decision(r),
+      faq: knowledge.answer.bind(knowledge),
+      search: (text: string, language: string) => knowledge.best(text, language)?.article.id,
+      proofs: this.proofs,
+      digits: services.verification.codeLength,
+    };
+  }
+
   private outcomeOf(result: DialogTurnResult): RouteOutcome {
     if (result.status === DialogTurnStatus.complete) return (result.result as DialogEnd | undefined)?.outcome ?? { kind: 'answered' };
     // A dialog that asks its next question has understood this message.
@@ -220,6 +236,16 @@ export class MainDialog {
     // "Send me a new code" after the code question closed: that change again, or word that no code is pending.
     const code = await codeAgain(context, () => this.createContext(context), this.proofs, this.d.services.verification);
     if (code) return code;
+    // An order number right after the bot explained a change and offered it: the go-ahead for that order.
+    const offered = offeredChange(context);
+    const given = offered && orderNumberAnswer(r.text);
+    if (offered && given) return this.runIntent(context, offered.intent, { orderNumber: given });
+    // The e-mail on the order it named, typed next: that order's proof (never a contact to save).
+    const proof = offered?.order && onlyEmail(r.text);
+    if (offered?.order && proof) {
+      const dc = await this.createContext(context);
+      return this.outcomeOf(await dc.beginDialog(DIALOG_FOR_INTENT[offered.intent], { orderNumber: offered.order, email: proof } satisfies OrderDialogOptions));
+    }
 
     // "ok so what now?" after "You are back with the assistant": asks what can be done, no yes to anything (it once got
     // "Great! What can I do for you?"): what the bot can do, as buttons.
@@ -257,6 +283,11 @@ export class MainDialog {
       info.recognition = await this.d.recognizer.recognize(letterless.rest, { language });
       return this.route(context);
     }
+    // "what do you do with my email address?": how the data is used, exported or erased; nothing changes.
+    if (asksDataUse(r.text)) {
+      await context.sendActivity(t(language, 'privacyDataUse'));
+      return { kind: 'answered' };
+    }
     // "what's my email on file?" asks what is kept, and changes nothing (it once asked for the new address).
     const onFile = asksContactOnFile(r.text);
     if (onFile) return this.answerContactOnFile(context, onFile);
@@ -283,6 +314,8 @@ export class MainDialog {
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.withdrawAndMore(context);
     // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
     if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
+    // "can I get offers by SMS?": explained and asked about on that channel (a yes grants; changeConsentDialog.ts).
+    if (asksMarketingOn(r.text)) return this.runIntent(context, 'newsletter.subscribe');
     // "how often do you send the newsletter?": answered, and consent stays as it is.
     if (asksMarketingFrequency(r.text)) {
       await context.sendActivity(t(language, 'marketingFrequency'));
@@ -384,6 +417,7 @@ export class MainDialog {
           faq: (id, lang) => this.d.knowledge.answer(id, lang),
           runIntent: (next, order) => this.runIntent(context, next, { dc, orderNumber: order }),
           askNewContact: async () => this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, { askNew: true } satisfies ContactDetailsOptions)),
+          offer: (offered) => offerChange(this.memory, context, offered),
         });
       const result = await dc.beginDialog(dialogId, { orderNumber, wish });
       return this.outcomeOf(result);

@@ -3,6 +3,9 @@
  * knows subscribing and opting out only, so "how often do you send it?" was read as a no to the consent question,
  * then as a return or delivery times; read here by its words, it is answered and never touches consent.
  */
+import { readNamedChannel, type NamedChannel } from './consentChannel';
+import { isQuestion } from './questionForm';
+
 const L = '\\p{L}';
 const phrase = (alternatives: string) => new RegExp(`(?<![${L}])(?:${alternatives})(?![${L}])`, 'u');
 
@@ -56,4 +59,23 @@ export function besideOptOut(text: string): string {
     .map((part) => part.replace(LEADING, '').trim().replace(WRAPPER, '').trim())
     .filter((part) => part.split(/\s+/).length >= 2 && !MARKETING.test(part.toLowerCase()) && !OPT_OUT.test(part.toLowerCase()))
     .join('. ');
+}
+
+/** What is sent to those who said yes, named narrowly ("e-mails" alone may be order e-mails). */
+const OFFERS = phrase(
+  'newsletters?|news|offers?|promo(?:tion)?(?:al|s)?|marketing|deals|discounts?|bolet[ií]n(?:es)?|novedades|ofertas|promociones|publicidad|descuentos',
+);
+/** Getting them: "can I get…", "do you send…", "¿puedo recibir…?", "¿me podéis mandar…?". */
+const RECEIVE = phrase(`get|receive|send|sign (?:me )?up|subscribe|recib${L}*|env[ií]${L}*|mand${L}*|apunt${L}*|suscrib${L}*`);
+
+/**
+ * "can I get offers by SMS?", "do you send promotions on WhatsApp?", "¿puedo recibir ofertas por SMS?": a question
+ * about receiving news and offers on a channel it names. The channel, to explain and ask about (consent is granted
+ * only on an explicit yes to that question); undefined otherwise.
+ */
+export function asksMarketingOn(text: string): NamedChannel | undefined {
+  const t = text.toLowerCase().replace(/[’`´]/g, "'");
+  // "how many offer emails will I get?" asks how often (asksMarketingFrequency), not whether.
+  if (!isQuestion(t) || FREQUENCY.test(t) || !OFFERS.test(t) || !RECEIVE.test(t) || OTHER.test(t) || OPT_OUT.test(t)) return undefined;
+  return readNamedChannel(t);
 }

@@ -12,6 +12,7 @@ import type { ContactLinking } from './dialogServices';
 import { turnInfo } from './turnInfo';
 import { refusesContact } from './contactRefusal';
 import { lacksOrderNumber } from './orderNumberMissing';
+import { purchaseAge } from './purchaseAge';
 import { readYesNo } from './yesNo';
 
 export const ORDER_PROMPT = 'orderNumberPrompt';
@@ -19,6 +20,10 @@ export const ORDER_EMAIL_PROMPT = 'orderEmailPrompt';
 export const VERIFY_CODE_PROMPT = 'verifyCodePrompt';
 const ORDER_RE = /#?\b(\d{5,10})\b/;
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+/** Days from delivery within which an item can be returned or refunded (dialogs/faq.json's return and refund articles). */
+export const RETURN_WINDOW_DAYS = 30;
+/** The dialogs whose order number may be answered with when the item was bought (the return window is theirs). */
+const WINDOW_INTENTS = new Set(['return.request', 'refund.request']);
 /** Wrong e-mails offered as proof in one conversation before the bot stops checking (each one is audited). */
 export const MAX_FAILED_PROOFS = 3;
 
@@ -34,6 +39,10 @@ export interface OrderDialogOptions {
   offerNewCode?: boolean;
   /** The customer had no order number and was shown their open orders: not listed again. */
   openListed?: boolean;
+  /** Said when the item was bought instead of the number: the window it is in, and the number asked for again. */
+  boughtAgo?: boolean;
+  /** The e-mail on the order, given already (typed right after the bot offered this change for that order). */
+  email?: string;
 }
 
 /** Orders this conversation's visitor proved (order number with the e-mail on it), and wrong tries so far. */
@@ -111,6 +120,8 @@ export abstract class OrderDialog extends ComponentDialog {
         const n = extractOrderNumber(p.recognized.value);
         // A bare "no" is the customer's answer (no number at hand, or not wanted), not a typo to ask again about.
         if (n || readYesNo(p.recognized.value ?? '') === 'no' || lacksOrderNumber(p.recognized.value ?? '')) return Promise.resolve(true);
+        // "I bought it 2 months ago" in a return or refund: the window it is in (checkOwnership), never a bad number.
+        if (this.readsWindow() && purchaseAge(p.recognized.value ?? '')) return Promise.resolve(true);
         // An unclear answer is asked again once; the second ends the prompt and the customer is offered help. (A clear
         // other request never gets here: the router lets it leave the question, MainDialog.leavesQuestion.)
         return Promise.resolve(p.attemptCount >= 2);
@@ -151,10 +162,19 @@ export abstract class OrderDialog extends ComponentDialog {
   }
 
   protected async askOrderNumber(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const given = (step.options as OrderDialogOptions | undefined)?.orderNumber;
+    const options = step.options as OrderDialogOptions | undefined;
+    const given = options?.orderNumber;
     if (given) return step.next(given);
-    const language = turnInfo(step.context).language;
-    return step.prompt(ORDER_PROMPT, { prompt: t(language, 'askOrderNumber'), retryPrompt: t(language, 'retryOrderNumber') });
+    const { language, recognition } = turnInfo(step.context);
+    // "I want to return a jacket I bought 2 months ago", or that said at this question: the window first.
+    const age = this.readsWindow() ? purchaseAge(recognition.text) : undefined;
+    const ask = age ? t(language, age.days <= RETURN_WINDOW_DAYS ? 'askOrderNumberInWindow' : 'askOrderNumberPastWindow', { said: age.said }) : undefined;
+    return step.prompt(ORDER_PROMPT, { prompt: ask ?? t(language, 'askOrderNumber'), retryPrompt: t(language, 'retryOrderNumber') });
+  }
+
+  /** Whether this dialog's request has a return window (a return, a refund). */
+  private readsWindow(): boolean {
+    return this.ownIntent !== undefined && WINDOW_INTENTS.has(this.ownIntent);
   }
 
   private async checkOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -165,6 +185,9 @@ export abstract class OrderDialog extends ComponentDialog {
       return end(step, { outcome: { kind: 'neutral' } });
     }
     if (!number && lacksOrderNumber(String(step.result ?? ''))) return this.withoutNumber(step);
+    // When it was bought, said at the question: the window it is in, and the number asked for again (once).
+    if (!number && this.readsWindow() && purchaseAge(String(step.result ?? '')) && !(step.options as OrderDialogOptions | undefined)?.boughtAgo)
+      return step.replaceDialog(this.id, { ...(step.options as OrderDialogOptions | undefined), boughtAgo: true } satisfies OrderDialogOptions);
     if (!number) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
@@ -184,6 +207,8 @@ export abstract class OrderDialog extends ComponentDialog {
       await step.context.sendActivity(t(language, 'orderProofLimit'));
       return end(step, { outcome: { kind: 'answered' } });
     }
+    const email = (step.options as OrderDialogOptions | undefined)?.email;
+    if (email) return step.next(email);
     const ask = who.verifiedEmails.length > 0 ? 'askOrderEmailVerified' : 'askOrderEmail';
     return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }), retryPrompt: t(language, 'retryOrderEmail', { order: number }) });
   }

@@ -1,5 +1,11 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 
+/** A change the bot explained and offered to start: the intent that starts it, and the order it named, if any. */
+export interface OfferedChange {
+  intent: string;
+  order?: string;
+}
+
 /** What the router remembers between turns besides the dialog stack. */
 export interface RouterMemory {
   /**
@@ -15,9 +21,16 @@ export interface RouterMemory {
   topicOrder?: string;
   /** Nobody could answer and the channel cannot reach the customer later: we asked for an e-mail to answer to. */
   replyEmailAsked?: boolean;
+  /**
+   * The bot's last message explained a change and offered to start it ("To go ahead, tap Cancel my order"): the
+   * intent that starts it, and the order it named. An order number typed next is the go-ahead for that order, and so
+   * is the e-mail on the order named (unaskedChange.ts).
+   */
+  offeredChange?: OfferedChange;
 }
 
 const ASKED = Symbol('crm.lastQuestion');
+const OFFERED = Symbol('crm.offeredChange');
 
 /**
  * What the bot's previous message asked, read once per turn (a question is answered by the next message only):
@@ -29,7 +42,21 @@ export async function lastQuestion(memory: StatePropertyAccessor<RouterMemory>, 
   const asked = kept.lastQuestion;
   delete kept.lastQuestion;
   context.turnState.set(ASKED, asked);
+  // The offer of a change is the previous message's too: taken out with it.
+  context.turnState.set(OFFERED, kept.offeredChange);
+  delete kept.offeredChange;
   return asked;
+}
+
+/** The change the bot's previous message offered to start (read after lastQuestion, which takes it out). */
+export function offeredChange(context: TurnContext): OfferedChange | undefined {
+  return context.turnState.get<OfferedChange | undefined>(OFFERED);
+}
+
+/** This turn's reply offers to start a change (the intent that starts it), for the next message only. */
+export async function offerChange(memory: StatePropertyAccessor<RouterMemory>, context: TurnContext, offered: OfferedChange): Promise<void> {
+  await lastQuestion(memory, context);
+  (await memory.get(context, {})).offeredChange = offered;
 }
 
 /** The bot's last message asked "Anything else?" (read after this turn's own question, so it is not taken back). */

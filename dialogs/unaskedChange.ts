@@ -4,6 +4,7 @@ import type { Decision } from '../nlu/confidencePolicy';
 import type { Recognition } from '../nlu/recognizer';
 import { ACTION_OF_INTENT, changeStance, restOf, type ChangeAction, type ChangeStance } from './changeScope';
 import type { RouteOutcome } from './dialogResult';
+import type { OfferedChange } from './routerMemory';
 import { turnInfo } from './turnInfo';
 
 /**
@@ -48,6 +49,8 @@ export interface UnaskedDeps {
   runIntent: (intent: string, orderNumber: string | undefined) => Promise<RouteOutcome>;
   /** Starts the contact dialog asking for the new contact (the one in the message was said to be no longer theirs). */
   askNewContact: () => Promise<RouteOutcome>;
+  /** Remembers that this reply offered to start a change (the intent that starts it, its order), for the next message. */
+  offer?: (offered: OfferedChange) => Promise<void>;
 }
 
 /** Where a question about the action is answered: the knowledge file's policy article (or a reply of our own). */
@@ -62,6 +65,8 @@ const POLICY: Record<ChangeAction, { faq?: string; reply?: ReplyKey }> = {
 /** What a customer asking how an order's change stands is shown. */
 const STATUS_INTENT: Partial<Record<ChangeAction, string>> = { cancel: 'order.track', return: 'order.track', refund: 'refund.status' };
 /** The button that starts the change, once the question is answered, and the reply that says nothing was done. */
+/** The intent that starts the change its button offers. */
+const START_INTENT: Partial<Record<ChangeAction, string>> = { cancel: 'order.cancel', return: 'return.request', refund: 'refund.request' };
 const START_BUTTON: Partial<Record<ChangeAction, [forOrder: ReplyKey, forAny: ReplyKey]>> = {
   cancel: ['startCancelButton', 'cancelOrderButton'],
   return: ['startReturnButton', 'startReturnAnyButton'],
@@ -99,6 +104,9 @@ export async function answerUnasked(
       const label = t(language, buttons[orderNumber ? 0 : 1], { order: orderNumber ?? '' });
       const offer = t(language, orderNumber ? 'startChangeOffer' : 'startChangeOfferAny', { order: orderNumber ?? '', button: label });
       await context.sendActivity(MessageFactory.suggestedActions([label], offer));
+      // "how do I cancel an order?" → the rules → "it's 55555": that order's change goes ahead (its proof and yes).
+      const start = START_INTENT[u.action];
+      if (start) await d.offer?.({ intent: start, order: orderNumber });
     }
     return { kind: 'answered' };
   }

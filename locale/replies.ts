@@ -361,6 +361,22 @@ const REPLIES = {
     en: 'Please type the {digits}-digit code I sent to {to}.',
     es: 'Escribe el código de {digits} cifras que envié a {to}.',
   },
+  askOrderNumberInWindow: {
+    en: 'Bought {said}: that is within our window, as returns and refunds are possible for 30 days from delivery. What is your order number? (5 to 10 digits)',
+    es: 'Comprado {said}: estás dentro del plazo, porque las devoluciones y los reembolsos son posibles durante 30 días desde la entrega. ¿Cuál es tu número de pedido? (de 5 a 10 cifras)',
+  },
+  askOrderNumberPastWindow: {
+    en: 'Returns and refunds are possible for 30 days from delivery, so an item bought {said} is most likely past that window. If it is faulty, our 2-year warranty covers it: we repair, replace or refund it. If it was delivered less than 30 days ago, or it is faulty, tell me the order number (5 to 10 digits) and I will check it.',
+    es: 'Las devoluciones y los reembolsos son posibles durante 30 días desde la entrega, así que un artículo comprado {said} seguramente está fuera de ese plazo. Si es defectuoso, lo cubre nuestra garantía de 2 años: lo reparamos, cambiamos o reembolsamos. Si se entregó hace menos de 30 días, o es defectuoso, dime el número de pedido (de 5 a 10 cifras) y lo compruebo.',
+  },
+  askVerifyCodeStill: {
+    en: 'I am still waiting for the {digits}-digit code I sent to {to} to go ahead with order {order}: type it here when you have it, or say "never mind" to stop.',
+    es: 'Sigo esperando el código de {digits} cifras que envié a {to} para seguir con el pedido {order}: escríbelo aquí cuando lo tengas, o di "déjalo" para no seguir.',
+  },
+  askVerifyCodeStillPlain: {
+    en: 'I am still waiting for the {digits}-digit code I sent you: type it here when you have it, or say "never mind" to stop.',
+    es: 'Sigo esperando el código de {digits} cifras que te envié: escríbelo aquí cuando lo tengas, o di "déjalo" para no seguir.',
+  },
   retryVerifyCode: {
     en: 'Please type the {digits}-digit code from the e-mail, or "no" to stop.',
     es: 'Escribe el código de {digits} cifras del correo, o "no" para dejarlo.',
@@ -565,6 +581,14 @@ const REPLIES = {
   marketingFrequency: {
     en: 'Our news and offers come at most once a week, and you can stop them at any time by saying "stop sending me offers".',
     es: 'Nuestras novedades y ofertas llegan como mucho una vez por semana, y puedes dejar de recibirlas cuando quieras diciendo "no quiero más ofertas".',
+  },
+  marketingChannelExplain: {
+    en: 'Yes: we can send our news and offers on {channel}, only to customers who said yes to them, at most once a week, and you can stop them at any time by saying "stop sending me offers". Nothing changes unless you say yes.',
+    es: 'Sí: podemos enviarte nuestras novedades y ofertas por {channel}, solo si dices que sí, como mucho una vez por semana, y puedes dejar de recibirlas cuando quieras diciendo "no quiero más ofertas". No cambia nada si no dices que sí.',
+  },
+  privacyDataUse: {
+    en: 'We use your e-mail address and your other details only to handle your orders and support chats (order updates, replies, one-time codes) and, only if you said yes, to send news and offers. We never sell them or share them for others\' marketing. You can ask for a copy of your data or have it erased at any time: a person from our team does it for you (say "delete my account" to erase it). Details: example.com/privacy. I have changed nothing.',
+    es: 'Usamos tu correo electrónico y tus demás datos solo para gestionar tus pedidos y chats de soporte (avisos de pedidos, respuestas, códigos de un solo uso) y, solo si dijiste que sí, para enviarte novedades y ofertas. Nunca los vendemos ni los cedemos para publicidad de otros. Puedes pedir una copia de tus datos o su borrado cuando quieras: lo hace una persona de nuestro equipo (di "borrar mi cuenta" para borrarlos). Detalles: example.com/privacy. No he cambiado nada.',
   },
   marketingOnlyWithYes: {
     en: 'No. We send news and offers only to customers who said yes to them, at most once a week, and you can stop them at any time by saying "stop sending me offers". E-mails about your orders are not marketing.',

@@ -242,17 +242,8 @@ describe('outside testers: consent answers, a told "stop", names, confirmations 
     ['es-ES', 'cancela mi pedido 55555', SHORT_REQUEST_ES, /sin el código no he cambiado el pedido 55555/, /correo electrónico de tu cuenta/],
     // A sentence naming another order (a tester, session 6): it was asked for the code again.
     ['en-US', 'I want to return order 67890', 'where is my order 24680?', /without the code I have not changed order 67890/, /24680/],
-    // A tester (session 22): a sentence the model reads as likely, not sure, was asked for the code again; a sure one
-    // left the question without saying that nothing changed.
-    ['en-US', 'cancel my order 55555', 'i dont need an agent, just tell me the refund policy', /without the code I have not changed order 55555/, /refund/i],
-    ['en-US', 'cancel my order 55555', 'what is your refund policy', /without the code I have not changed order 55555/, /refund/i],
-    [
-      'es-ES',
-      'cancela mi pedido 55555',
-      'no necesito un agente, solo dime la política de reembolsos',
-      /sin el código no he cambiado el pedido 55555/,
-      /reembolso/i,
-    ],
+    // A question at the code question ("what is your refund policy") is answered and the code still awaited now
+    // (outside test 26, M5): test/integration/outside28Flows.test.ts.
   ])('%s: the same at the one-time code question', async (locale, ask, request, kept, handled) => {
     const chat = new Chat(running, { serviceUrl: channel.url, locale });
     await chat.say(ask);
