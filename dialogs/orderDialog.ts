@@ -160,11 +160,12 @@ export abstract class OrderDialog extends ComponentDialog {
   private async checkOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const language = turnInfo(step.context).language;
     const number = extractOrderNumber(String(step.result ?? ''));
+    // "no lo sé" is no refusal: read before the "no" in it is.
+    if (!number && lacksOrderNumber(String(step.result ?? ''))) return this.withoutNumber(step);
     if (!number && readYesNo(String(step.result ?? '')) === 'no') {
       await step.context.sendActivity(t(language, 'orderNumberDeclined'));
       return end(step, { outcome: { kind: 'neutral' } });
     }
-    if (!number && lacksOrderNumber(String(step.result ?? ''))) return this.withoutNumber(step);
     if (!number) {
       // The turn pipeline says it did not understand (with suggestions, or the queued customer's version): once.
       return end(step, { outcome: { kind: 'not_understood' } });
