@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { isBareStop, withdrawsConsent } from '../dialogs/consentWish';
 import { readExplicitYes } from '../dialogs/explicitYes';
+import { noAddressReply } from '../dialogs/consentNoAddress';
+import { grantAddress } from '../profile/consentAddress';
 import { AppError } from '../core/errors';
 import type { HandoffService } from '../handoff/handoffService';
 import { channelName } from '../locale/intentLabels';
@@ -29,13 +31,16 @@ export async function askCustomerConsent(
   const chat = open.find((c) => c.channelId === channel) ?? open[0];
   if (!chat) throw new AppError('CONSENT_CUSTOMER_ONLY', 'the customer has no open chat to be asked in');
   await d.profiles.mayAskConsent(actor, customerId);
-  const language = chat.language ?? (await d.profiles.get(customerId)).language ?? 'en';
+  const customer = await d.profiles.get(customerId);
+  // No e-mail on file, no consent question about e-mail: checked before the customer is asked anything.
+  if (!grantAddress(customer, channel, chat.channelId)) throw new AppError('CONSENT_NO_ADDRESS', `the customer has no address for ${channel}`);
+  const language = chat.language ?? customer.language ?? 'en';
   const question = await d.handoff.tell(
     chat,
     t(language, 'staffAsksConsent', { purpose: t(language, `purpose_${purpose}`), channel: channelName(channel, language) }),
     { notice: 'consentAsk' },
   );
-  return d.profiles.askConsentByStaff(customerId, actor, purpose, channel, { conversationId: chat.id, seq: question.seq });
+  return d.profiles.askConsentByStaff(customerId, actor, purpose, channel, { conversationId: chat.id, seq: question.seq, channelId: chat.channelId });
 }
 
 /**
@@ -75,13 +80,19 @@ export async function answerConsentAsk(
     await context.sendActivity(again);
     return true;
   }
+  // The address asked about went from the profile since (a merge undone, a contact removed): the question ends, nothing granted.
+  const noAddress = answer === 'yes' ? noAddressReply(profile, ask.channel, conversation.channelId, language) : undefined;
   await d.profiles.answerConsentAsk(
     profile.id,
     ask,
-    answer === 'yes',
+    answer === 'yes' && !noAddress,
     conversation.channelId,
     typeof context.activity.id === 'string' ? context.activity.id : undefined,
   );
+  if (noAddress) {
+    await context.sendActivity(noAddress);
+    return true;
+  }
   const purpose = t(language, `purpose_${ask.purpose}`);
   await context.sendActivity(
     answer === 'yes' ? t(language, 'staffConsentGranted', { purpose, channel: channelName(ask.channel, language) }) : t(language, 'consentUnchanged'),

@@ -10,6 +10,7 @@ import { setTurnInfo, turnInfo } from '../dialogs/turnInfo';
 import { decideEscalation, offerPerson, type EscalationDecision } from '../handoff/escalationPolicy';
 import { formatWaitRange } from '../handoff/handoffService';
 import { t } from '../locale/replies';
+import { maskPaymentCards } from '../models/paymentCards';
 import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { answerClosed, readClosedReply, type ClosedReply } from './closedTurn';
@@ -87,7 +88,15 @@ export class SupportBot {
     const activityId = typeof a.id === 'string' && a.id ? a.id : undefined;
 
     // A text of only invisible characters (zero-width space or joiner, BOM…) is an empty message, as it is from agents.
-    const text = typeof a.text === 'string' && hasVisibleText(a.text) ? a.text : '';
+    // PCI: a card number is masked before the NLU, the store or any reply reads the text (models/paymentCards.ts); the
+    // store masks every other writer's text too (store/guardedRecords.ts).
+    const typed = maskPaymentCards(typeof a.text === 'string' && hasVisibleText(a.text) ? a.text : '');
+    const text = typed.text;
+    // The prompts and dialog state read the activity's own text: masked there too, and the customer told (tellCardHidden).
+    if (typed.cards) {
+      a.text = text;
+      context.turnState.set(CARDS_HIDDEN, true);
+    }
     const attachments = attachmentMeta(a);
     const hint = recognitionHint({
       conversation: conversation.language,
@@ -186,6 +195,7 @@ export class SupportBot {
       if (conversation.state === 'agent') await this.d.handoff.customerWroteToAgent(conversation, message);
       // A yes or no to the consent question the agent had the bot ask (bot/consentTurn.ts).
       storeOutgoing(this.d, context, () => conversation);
+      await tellCardHidden(context, conversation.language ?? recognition.language);
       if (await answerConsentAsk(this.d, context, conversation, profile, recognition, conversation.language ?? recognition.language, message)) return;
       if (await stopAsTold(this.d, context, conversation, profile, message, conversation.language ?? recognition.language)) return;
       // "Unsubscribe me" is honoured at once even while someone else holds the chat, and confirmed in the transcript.
@@ -205,6 +215,7 @@ export class SupportBot {
     const language = await this.settleLanguage(context, profile, current, unnamed, clear);
     if (language.conversation) current = language.conversation;
     setTurnInfo(context, { recognition, customer: profile, conversation: current, language: language.language });
+    await tellCardHidden(context, language.language);
     if (await answerConsentAsk(this.d, context, current, profile, recognition, language.language, message)) return endTurn(this.d, context, current);
     if (await stopAsTold(this.d, context, current, profile, message, language.language)) return endTurn(this.d, context, current);
     // Whatever the bot asked last turn is answered by this message or not at all.
@@ -417,3 +428,11 @@ export class SupportBot {
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
+
+/** Once for each message that had a card number in it: it was hidden, and none is ever needed here. */
+async function tellCardHidden(context: TurnContext, language: string): Promise<void> {
+  if (context.turnState.get(CARDS_HIDDEN) === true) await context.sendActivity(t(language, 'cardNumberHidden'));
+}
+
+/** Turn state key: the customer's message had a card number, masked before anything read it. */
+const CARDS_HIDDEN = Symbol('crm.cardsHidden');

@@ -40,6 +40,10 @@ export const ErrorCatalogue = {
   HANDOFF_ALREADY_CLAIMED: { status: 409, message: 'Another agent already took this conversation' },
   HANDOFF_NOT_OWNER: { status: 403, message: 'You do not own this conversation' },
   CONSENT_CUSTOMER_ONLY: { status: 409, message: 'Only the customer can grant consent: staff may withdraw it, or ask the customer' },
+  CONSENT_NO_ADDRESS: {
+    status: 409,
+    message: 'The customer has no contact point on file for this channel: add one (the customer gives it in chat) before asking for consent there',
+  },
   CUSTOMER_NOT_SERVED: { status: 403, message: 'Only the agent serving this customer, or a supervisor, may change their profile' },
   HANDOFF_TRANSFER_TO_SELF: { status: 409, message: 'You already hold this chat; transfer it to someone else or to a skill group' },
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },

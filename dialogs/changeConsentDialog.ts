@@ -8,6 +8,8 @@ import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { asksMarketingFrequency, asksMarketingOn } from './marketingQuestion';
 import { consentChannelId, readNamedChannel } from './consentChannel';
+import { noAddressReply } from './consentNoAddress';
+import { grantAddress } from '../profile/consentAddress';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
@@ -100,7 +102,7 @@ export class ChangeConsentDialog extends ComponentDialog {
       await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(consentChannel, language) }));
       return answered(step);
     }
-    if (wish === 'keep') {
+    if (wish === 'keep' && !noAddressReply(customer, consentChannel, conversation.channelId, language)) {
       (step.values as Record<string, string>).asked = 'grant';
       return askYesNo(step, language, t(language, 'confirmMarketingRegrant', { channel: channelName(consentChannel, language) }));
     }
@@ -108,6 +110,12 @@ export class ChangeConsentDialog extends ComponentDialog {
     if (!wish && !receiving && soundsLikeStop(turnInfo(step.context).recognition.text)) {
       await step.context.sendActivity(whatToStop(language));
       return end(step, { outcome: { kind: 'neutral' } });
+    }
+    // Not receiving there and no address to reach them at: nothing to ask, nothing recorded (consentNoAddress.ts).
+    const noAddress = receiving ? undefined : noAddressReply(customer, consentChannel, conversation.channelId, language);
+    if (noAddress) {
+      await step.context.sendActivity(noAddress);
+      return answered(step);
     }
     const channel = channelName(consentChannel, language);
     // Already receiving: the question says so, and asks whether to keep them. A "no" to it withdraws (a customer
@@ -121,7 +129,13 @@ export class ChangeConsentDialog extends ComponentDialog {
   private async grant(step: WaterfallStepContext) {
     const { customer, conversation, language } = turnInfo(step.context);
     const scope = askedChannel(step);
-    await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope });
+    // Asked only with an address to reach them at (start); recorded for that address, as the profile holds it now.
+    const where = grantAddress(customer, scope, conversation.channelId);
+    if (!where) {
+      await step.context.sendActivity(noAddressReply(customer, scope, conversation.channelId, language)!);
+      return answered(step);
+    }
+    await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope, address: where.address });
     await step.context.sendActivity(t(language, 'marketingGranted', { channel: channelName(scope, language) }));
     return answered(step);
   }

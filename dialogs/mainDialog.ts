@@ -26,6 +26,7 @@ import { namesRefundOnly, RefundDialog, RefundStatusDialog } from './refundDialo
 import { ReturnDialog } from './returnDialog';
 import { TrackOrderDialog, orderStatusText } from './trackOrderDialog';
 import { answerUnasked, unaskedChange } from './unaskedChange';
+import { namesContactChange } from './contactChangeWords';
 import { givenName } from './givenName';
 import { asksCallBack, asksContactOnFile, continuesContactChange, type ContactKind } from './contactAsks';
 import { letterlessName } from './letterlessName';
@@ -326,7 +327,9 @@ export class MainDialog {
       await context.sendActivity(t(language, 'marketingOnlyWithYes'));
       return { kind: 'answered' };
     }
-    if (decision.kind === 'answer') return this.runIntent(context, decision.intent);
+    // "i dont remember the number": read as a contact change for its "number", yet naming none (contactChangeWords.ts).
+    const eagerContact = decision.kind === 'answer' && decision.intent === 'contact.change' && !namesContactChange(r.text);
+    if (decision.kind === 'answer' && !eagerContact) return this.runIntent(context, decision.intent);
     // "refund" alone: split by the model between asking for one and where one stands; the refund dialog does both.
     if (namesRefundOnly(r.text)) return this.runIntent(context, 'refund.request');
     // Unsure, and most likely a change the message denies ("sorry, I don't want to cancel anything, where is 55555?"):

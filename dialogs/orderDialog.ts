@@ -180,11 +180,12 @@ export abstract class OrderDialog extends ComponentDialog {
   private async checkOwnership(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const language = turnInfo(step.context).language;
     const number = extractOrderNumber(String(step.result ?? ''));
+    // "no lo sé" is no refusal: read before the "no" in it is.
+    if (!number && lacksOrderNumber(String(step.result ?? ''))) return this.withoutNumber(step);
     if (!number && readYesNo(String(step.result ?? '')) === 'no') {
       await step.context.sendActivity(t(language, 'orderNumberDeclined'));
       return end(step, { outcome: { kind: 'neutral' } });
     }
-    if (!number && lacksOrderNumber(String(step.result ?? ''))) return this.withoutNumber(step);
     // When it was bought, said at the question: the window it is in, and the number asked for again (once).
     if (!number && this.readsWindow() && purchaseAge(String(step.result ?? '')) && !(step.options as OrderDialogOptions | undefined)?.boughtAgo)
       return step.replaceDialog(this.id, { ...(step.options as OrderDialogOptions | undefined), boughtAgo: true } satisfies OrderDialogOptions);

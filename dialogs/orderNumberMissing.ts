@@ -12,13 +12,14 @@ const MISSING = phrase([
   'no (?:order )?number',
   '(?:lost|deleted|misplaced|threw away|binned) (?:the|my|it|that)(?: order)?(?: number| confirmation| e-?mail| receipt)?',
   'where (?:do|can|would) i find (?:it|that|the (?:order )?number|my (?:order )?number)',
-  '(?:no idea|not sure|i forgot|forgot it|forgotten)',
+  // "forgot the number", "no clue", "dunno" (typed without apostrophes as often as with).
+  '(?:no idea|not sure|i forgot|forgot(?:ten)?(?: it| the| my| what)?|no clue|not a clue|dunno|idk)',
   // Spanish, folded without accents.
   'no (?:lo |la )?(?:tengo|se|recuerdo|encuentro|veo|me acuerdo|guarde|he guardado)(?: el| mi| ese| ningun)?(?: numero)?(?: de pedido)?',
   'no tengo (?:el |ningun |mi )?(?:numero|n[ºo]|pedido a mano)',
   '(?:he )?(?:perdido|borrado|tirado) (?:el|mi|ese|la)(?: numero| correo| confirmacion| factura)?',
   'donde (?:lo |la )?(?:encuentro|veo|miro|busco)',
-  '(?:ni idea|no estoy segur[oa]|se me ha olvidado|lo he olvidado|me olvide)',
+  '(?:ni idea|no estoy segur[oa]|se me ha olvidado|se me olvido|lo he olvidado|me olvide|olvide (?:el|mi)|no me acuerdo|no lo recuerdo)',
 ]);
 
 export function lacksOrderNumber(text: string): boolean {

@@ -2,6 +2,8 @@ import { decide, DEFAULT_CONFIDENCE, type ConfidencePolicy } from '../nlu/confid
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
 import { ACTION_OF_INTENT, changeStance } from './changeScope';
 import { withdrawsConsent } from './consentWish';
+import { namesContactChange } from './contactChangeWords';
+import { lacksOrderNumber } from './orderNumberMissing';
 import { CONTACT_PROMPTS, DIALOG_FOR_INTENT, FORM_PROMPTS, READS_OPT_OUTS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
 import { refusesContact } from './contactRefusal';
 import { readYesNo } from './yesNo';
@@ -45,6 +47,9 @@ export function leavesQuestion(q: PendingQuestion, recognition: Recognition, con
   const form = FORM_PROMPTS.get(q.prompt);
   if (form) {
     if (recognition.entities.some((e) => e.type === form)) return false;
+    // "i dont remember the number", "no me acuerdo del número": the order question's answer (the dialog offers what
+    // can be done without one), however sure the model is of a contact change or a password reset in it.
+    if (form === 'orderNumber' && lacksOrderNumber(recognition.text)) return false;
     // Whatever has not the answer's form and is clearly something else leaves: another intent the bot would answer
     // (not the one that asked: "I want to track my order" at its own prompt is asked again), or a message sure to be
     // out of scope ("what's the weather tomorrow"). A bare "no" is the prompt's to read.
@@ -52,6 +57,7 @@ export function leavesQuestion(q: PendingQuestion, recognition: Recognition, con
     // "where is order 12345" at "the e-mail order 67890 was placed with": the same kind of request, but a new one
     // (it names its own order), once read as a bad e-mail address in a loop.
     const ownOrder = form === 'email' && recognition.entities.some((e) => e.type === 'orderNumber');
+    if (d.kind === 'answer' && d.intent === 'contact.change' && !namesContactChange(recognition.text)) return false;
     if (d.kind === 'answer') return ownOrder || DIALOG_FOR_INTENT[d.intent] !== q.dialog;
     return recognition.intent === OUT_OF_SCOPE && recognition.score >= SURE_ELSEWHERE;
   }

@@ -228,6 +228,24 @@ const REPLIES = {
     en: 'Done: you will receive our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'Hecho: recibirás nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',
   },
+  // PCI: a card number a customer typed was masked before it was stored (models/paymentCards.ts).
+  cardNumberHidden: {
+    en: 'For your safety I hid the card number in your message: we never need card numbers in this chat, and nobody here will ask you for one.',
+    es: 'Por tu seguridad he ocultado el número de tarjeta de tu mensaje: nunca necesitamos números de tarjeta en este chat y nadie aquí te lo pedirá.',
+  },
+  // A grant on a channel the profile has no address for records nothing (profile/consentAddress.ts).
+  consentNoEmail: {
+    en: "I don't have an e-mail address for you yet, so I haven't signed you up. To add one, type your e-mail address here; once it is saved, ask me again for offers by e-mail.",
+    es: 'Todavía no tengo ningún correo electrónico tuyo, así que no te he apuntado. Para añadirlo, escríbelo aquí; cuando esté guardado, vuelve a pedirme las ofertas por correo.',
+  },
+  consentNoPhone: {
+    en: "I don't have a phone number for you yet, so I haven't signed you up on {channel}. To add one, type your number with its country code (for example +34 600 123 456); once it is saved, ask me again.",
+    es: 'Todavía no tengo ningún teléfono tuyo, así que no te he apuntado por {channel}. Para añadirlo, escribe tu número con el prefijo del país (por ejemplo +34 600 123 456); cuando esté guardado, vuelve a pedírmelo.',
+  },
+  consentNoChannel: {
+    en: "I can't reach you on {channel} yet, so I haven't signed you up there. If you like, I can send you our news and offers here in this chat instead: just ask.",
+    es: 'Todavía no puedo escribirte por {channel}, así que no te he apuntado ahí. Si quieres, puedo enviarte nuestras novedades y ofertas aquí en este chat: solo pídemelo.',
+  },
   notUnderstood: {
     en: 'Sorry, I did not understand. You can ask about orders, refunds, returns, your account, or type "agent".',
     es: 'Perdona, no te he entendido. Puedes preguntar por pedidos, reembolsos, devoluciones, tu cuenta, o escribir "agente".',

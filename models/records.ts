@@ -36,6 +36,12 @@ export interface ConsentEvent {
   source: string;
   /** How: 'chat', 'agent', 'form', 'import'. */
   method: string;
+  /**
+   * The contact point a grant was given for (an e-mail, a phone in E.164), on channels reached at one (e-mail, SMS,
+   * WhatsApp by phone): it counts for that address only (profile/consentAddress.ts). Absent on withdrawals, on grants
+   * for a chat or channel identity, and on grants recorded before it was kept (those keep their old meaning).
+   */
+  address?: string;
 }
 
 export interface SentimentPoint {

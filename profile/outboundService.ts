@@ -1,6 +1,7 @@
 import type { CustomerChannel } from '../handoff/handoffService';
 import type { ConsentPurpose, Conversation, Customer } from '../models/records';
 import type { AuditStore, ConversationStore, MessageStore } from '../store/store';
+import { contactTypeOf } from './consentAddress';
 import { ProfileService } from './profileService';
 
 export type OutboundRefusal = 'consent_withdrawn' | 'quiet_hours' | 'channel_window_closed' | 'no_channel' | 'erased';
@@ -29,6 +30,11 @@ export function localMinutes(at: Date, timeZone: string | undefined): number {
   } catch {
     return at.getUTCHours() * 60 + at.getUTCMinutes();
   }
+}
+
+/** Where a conversation on a contact-reached channel (e-mail, SMS, WhatsApp) writes to: its user's address. */
+function addressOf(target: Conversation): string | undefined {
+  return contactTypeOf(target.channelId) ? target.reference.user?.id : undefined;
 }
 
 export function inQuietHours(c: Customer, at: Date): boolean {
@@ -71,7 +77,8 @@ export class OutboundService {
     );
     const target: Conversation | undefined = conversations.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     if (!target) return refuse('no_channel', 'no conversation to write to');
-    if (!ProfileService.consentFor(c, input.purpose, target.channelId))
+    // A grant given for one address (an e-mail, a phone) counts for messages to that address only.
+    if (!ProfileService.consentFor(c, input.purpose, target.channelId, addressOf(target)))
       return refuse('consent_withdrawn', `no ${input.purpose} consent on ${target.channelId}`, target.id);
     if (input.purpose !== 'service' && inQuietHours(c, now)) return refuse('quiet_hours', `quiet hours in ${c.timeZone ?? 'UTC'}`, target.id);
     const window = SESSION_WINDOW_CHANNELS[target.channelId];

@@ -7,5 +7,10 @@ export interface ProfileActions {
   setName(customerId: string, name: string): Promise<unknown>;
   /** False for a name that passes for the bot, staff or the company (profile/reservedNames.ts). */
   nameAllowed(name: string): Promise<boolean>;
-  setConsent(customerId: string, purpose: ConsentPurpose, granted: boolean, where: { channel: string; method: string; scope?: string }): Promise<unknown>;
+  setConsent(
+    customerId: string,
+    purpose: ConsentPurpose,
+    granted: boolean,
+    where: { channel: string; method: string; scope?: string; address?: string },
+  ): Promise<unknown>;
 }

@@ -5,6 +5,7 @@ import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/rec
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
+import { eventApplies, grantAddress } from './consentAddress';
 import type { ProfileActions } from './profileActions';
 import { ReservedNames, withoutBidi } from './reservedNames';
 import { SegmentRuleBook } from './segmentRuleBook';
@@ -220,16 +221,20 @@ export class ProfileService implements ProfileActions {
     await this.update(customerId, (c) => ({ language, preferences: { ...c.preferences, language } }));
   }
 
-  /** Appends to the consent history; `scope` is one channel id or '*' for every channel (what a customer says in chat). */
+  /**
+   * Appends to the consent history; `scope` is one channel id or '*' for every channel (what a customer says in chat).
+   * `address`: the contact point a grant is given for (profile/consentAddress.ts grantAddress); never on a withdrawal.
+   */
   async setConsent(
     customerId: string,
     purpose: ConsentPurpose,
     granted: boolean,
-    where: { channel: string; method: string; scope?: string },
+    where: { channel: string; method: string; scope?: string; address?: string },
   ): Promise<Customer> {
     const at = new Date().toISOString();
+    const address = granted && where.address !== undefined ? { address: where.address } : {};
     return this.update(customerId, (c) => ({
-      consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method }],
+      consent: [...c.consent, { purpose, channel: where.scope ?? '*', granted, at, source: where.channel, method: where.method, ...address }],
     }));
   }
 
@@ -278,9 +283,13 @@ export class ProfileService implements ProfileActions {
     actor: Actor,
     purpose: ConsentPurpose,
     channel: string,
-    asked: { conversationId: string; seq: number },
+    asked: { conversationId: string; seq: number; channelId?: string },
   ): Promise<Customer> {
     await this.editableBy(actor, customerId);
+    // A grant on e-mail for a customer with no e-mail on file would promise mail that cannot arrive, and pass to
+    // whichever address is added later: refused before the customer is asked.
+    if (!grantAddress(await this.get(customerId), channel, asked.channelId))
+      throw new AppError('CONSENT_NO_ADDRESS', `the customer has no address for ${channel}`);
     const now = this.now();
     const ask: ConsentAsk = {
       purpose,
@@ -314,9 +323,12 @@ export class ProfileService implements ProfileActions {
     const customer = await this.update(customerId, (c) => {
       const attributes = { ...c.attributes };
       delete attributes.consentAsk;
+      // The address as it is now (the customer answers in the chat on `source`): gone since the question, nothing is granted.
+      const where = granted ? grantAddress(c, ask.channel, source) : undefined;
+      const address = where?.address !== undefined ? { address: where.address } : {};
       return {
         attributes,
-        consent: granted ? [...c.consent, { purpose: ask.purpose, channel: ask.channel, granted: true, at, source, method: 'chat' }] : c.consent,
+        consent: where ? [...c.consent, { purpose: ask.purpose, channel: ask.channel, granted: true, at, source, method: 'chat', ...address }] : c.consent,
       };
     });
     await this.store.appendAudit({
@@ -352,9 +364,14 @@ export class ProfileService implements ProfileActions {
     return customer;
   }
 
-  /** Current consent for a purpose on a channel: the latest event for that channel or '*'. Service messages default to granted. */
-  static consentFor(c: Customer, purpose: ConsentPurpose, channel: string): boolean {
-    const events = c.consent.filter((e) => e.purpose === purpose && (e.channel === channel || e.channel === '*'));
+  /**
+   * Current consent for a purpose on a channel: the latest event for that channel or '*'. Service messages default to
+   * granted. A grant recorded for an address counts only while the profile holds it, and only for that address when
+   * `address` names where the message goes; events without one (withdrawals, older grants) keep their meaning
+   * (profile/consentAddress.ts eventApplies).
+   */
+  static consentFor(c: Customer, purpose: ConsentPurpose, channel: string, address?: string): boolean {
+    const events = c.consent.filter((e) => e.purpose === purpose && (e.channel === channel || e.channel === '*') && eventApplies(e, c, address));
     const last = events[events.length - 1];
     return last ? last.granted : purpose === 'service';
   }

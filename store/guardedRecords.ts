@@ -13,6 +13,7 @@ import type {
   SentimentPoint,
 } from '../models/records';
 import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/records';
+import { maskPaymentCards } from '../models/paymentCards';
 import { buildCustomer } from './recordBuilders';
 import type { ClaimInput, StateChange } from './store';
 import type { StoreEngine } from './storeEngine';
@@ -230,14 +231,14 @@ export abstract class GuardedRecords {
   async appendMessage(input: NewMessage, options?: WriteOptions): Promise<AppendResult> {
     plain(input.conversationId, 'conversationId');
     if (input.activityId !== undefined) plain(input.activityId, 'activityId');
-    return this.engine.messages.appendMessage(input, options);
+    return this.engine.messages.appendMessage(withoutCards(input), options);
   }
 
   async appendMessageIf(input: NewMessage, expect: ConversationExpectation, options?: WriteOptions): Promise<AppendResult | null> {
     plain(input.conversationId, 'conversationId');
     if (input.activityId !== undefined) plain(input.activityId, 'activityId');
     validateExpectation(expect);
-    return this.engine.messages.appendMessageIf(input, expect, options);
+    return this.engine.messages.appendMessageIf(withoutCards(input), expect, options);
   }
 
   async listMessages(conversationId: string, page: MessagePage = {}): Promise<Message[]> {
@@ -264,6 +265,16 @@ export abstract class GuardedRecords {
     stateKeys.forEach((k) => plain(k, 'key'));
     return this.engine.turns.readTurn(key, input.channelId, input.channelConversationId, stateKeys, input.staffNames === true);
   }
+}
+
+/**
+ * PCI: every message enters the store here, whoever wrote it (customer, agent, bot, system), so a payment card number
+ * is masked to its last four digits before either engine, the search words, a console push or an export sees it
+ * (models/paymentCards.ts).
+ */
+function withoutCards(input: NewMessage): NewMessage {
+  const masked = maskPaymentCards(input.text);
+  return masked.cards ? { ...input, text: masked.text } : input;
 }
 
 /** A record's recentSentiment: at most RECENT_SENTIMENT_POINTS numbers. */

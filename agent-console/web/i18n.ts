@@ -349,6 +349,10 @@ const STRINGS = {
     en: 'Only the customer can grant consent: they are asked in their chat.',
     es: 'Solo el cliente puede dar su consentimiento: se le pregunta en su chat.',
   },
+  err_CONSENT_NO_ADDRESS: {
+    en: 'This customer has no address on file for that channel, so they cannot be asked for consent there. They can give one in their chat.',
+    es: 'Este cliente no tiene ninguna dirección para ese canal, así que no se le puede pedir consentimiento ahí. Puede darla en su chat.',
+  },
   err_CUSTOMER_NOT_SERVED: {
     en: 'Only the agent serving this customer, or a supervisor, may change their profile.',
     es: 'Solo el agente que atiende a este cliente, o un supervisor, puede cambiar su perfil.',

@@ -36,7 +36,8 @@ const TRANSCRIPTS: Record<string, { steps: Step[]; locale?: string }> = {
   'track order, a bare no to the number': {
     steps: [
       ['where is my order', /order number/],
-      ['no idea', /^(?!.*did not understand).*Without the order number/],
+      // A bare "no" (a "no idea" is a number not at hand, answered with where to find it: outside28Trust.test.ts).
+      ['no', /^(?!.*did not understand).*Without the order number/],
       ['thanks', /welcome/],
     ],
   },
