@@ -20,6 +20,9 @@ const CHOICE_PROMPT = 'clarifyChoice';
 /** The intents about one order (the router's ORDER_DIALOGS take them; not imported, as that table imports this file). */
 const ORDER_INTENTS = new Set(['order.track', 'order.cancel', 'refund.request', 'refund.status', 'return.request']);
 
+/** An answer that is an e-mail address and nothing else: the order's e-mail, when the options are about an order. */
+const onlyEmailAddress = (answer: string) => /^\s*([^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+)\s*$/.exec(answer)?.[1];
+
 /** An answer that is an order number and nothing else (normalized: "#12345" is "12345"). */
 const onlyOrderNumber = (answer: string) => /^\d{5,10}$/.test(answer);
 
@@ -68,17 +71,21 @@ export class ClarifyDialog extends ComponentDialog {
     // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still
     // confirms anything that changes something.
     const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
-    const values = step.values as { askedWhich?: boolean; orderNumber?: string };
+    const values = step.values as { askedWhich?: boolean; orderNumber?: string; email?: string };
+    // The order's e-mail instead of a pick ("where is my order 12345?" → "Did you mean: Track my order" → the e-mail,
+    // M4): the order flow goes on with it as the proof it asks for, never an offer to save it as a contact.
+    const email = onlyEmailAddress(String(step.result ?? '')) ?? values.email;
     // An order number instead of a pick ("refund" → "Did you mean…" → "12345"): the request goes on with it.
     const number = onlyOrderNumber(answer) ? answer : undefined;
-    const byNumber = number ? orderIntentOf(o.options) : undefined;
+    const byNumber = number || email ? orderIntentOf(o.options) : undefined;
     const chosen = picked ?? only ?? byNumber;
     const orderNumber = number ?? values.orderNumber ?? o.orderNumber;
-    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber } });
+    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber, email: orderNumber && ORDER_INTENTS.has(chosen) ? email : undefined } });
     // Several things to do with that order: asked which, once, keeping the number for the pick.
-    if (number && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
+    if ((number || email) && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
       values.askedWhich = true;
-      values.orderNumber = number;
+      values.orderNumber = number ?? values.orderNumber;
+      values.email = email;
       return this.ask(step, 'clarifyWhich');
     }
     // A yes to two or three suggestions says which of them no more than before: asked which, once, with the same

@@ -34,6 +34,8 @@ export interface OrderDialogOptions {
   offerNewCode?: boolean;
   /** The customer had no order number and was shown their open orders: not listed again. */
   openListed?: boolean;
+  /** The order's e-mail, typed before it was asked for (at a "Did you mean"): taken as the answer to that question. */
+  email?: string;
 }
 
 /** Orders this conversation's visitor proved (order number with the e-mail on it), and wrong tries so far. */
@@ -184,6 +186,8 @@ export abstract class OrderDialog extends ComponentDialog {
       await step.context.sendActivity(t(language, 'orderProofLimit'));
       return end(step, { outcome: { kind: 'answered' } });
     }
+    const typed = (step.options as OrderDialogOptions | undefined)?.email;
+    if (typed) return step.next(typed);
     const ask = who.verifiedEmails.length > 0 ? 'askOrderEmailVerified' : 'askOrderEmail';
     return step.prompt(ORDER_EMAIL_PROMPT, { prompt: t(language, ask, { order: number }), retryPrompt: t(language, 'retryOrderEmail', { order: number }) });
   }
