@@ -80,7 +80,7 @@ export class ClarifyDialog extends ComponentDialog {
     const byNumber = number || email ? orderIntentOf(o.options) : undefined;
     const chosen = picked ?? only ?? byNumber;
     const orderNumber = number ?? values.orderNumber ?? o.orderNumber;
-    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber, email: orderNumber && ORDER_INTENTS.has(chosen) ? email : undefined } });
+    if (chosen) return end(step, { pick: { intent: chosen, text: o.text, orderNumber, email: ORDER_INTENTS.has(chosen) ? email : undefined } });
     // Several things to do with that order: asked which, once, keeping the number for the pick.
     if ((number || email) && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
       values.askedWhich = true;
