@@ -22,6 +22,9 @@ const CHOICE_PROMPT = 'clarifyChoice';
 /** The intents about one order (the router's ORDER_DIALOGS take them; not imported, as that table imports this file). */
 const ORDER_INTENTS = new Set(['order.track', 'order.cancel', 'refund.request', 'refund.status', 'return.request']);
 
+/** An answer that is an e-mail address and nothing else: the order's e-mail, when the options are about an order. */
+const onlyEmailAddress = (answer: string) => /^\s*([^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+)\s*$/.exec(answer)?.[1];
+
 /**
  * The intent an order number picks among the options: the only one about an order, a refund when the options are
  * about refunds alone (the refund dialog says where one already asked for stands), else the order's status (it shows
@@ -69,21 +72,26 @@ export class ClarifyDialog extends ComponentDialog {
     // One suggestion ("Did you mean: Cancel an order | None of these"): a yes takes it. The intent's own dialog still
     // confirms anything that changes something.
     const only = o.options.length === 1 && readYesNo(answer) === 'yes' ? o.options[0] : undefined;
-    const values = step.values as { askedWhich?: boolean; orderNumber?: string };
+    const values = step.values as { askedWhich?: boolean; orderNumber?: string; email?: string };
     // An order number instead of a pick ("refund" → "Did you mean…" → "12345", "es el 12345"): the request goes on
     // with it.
     const number = picked || only ? undefined : orderNumberAnswer(String(step.result ?? ''));
-    const byNumber = number ? orderIntentOf(o.options) : undefined;
+    // The order's e-mail instead of a pick ("where is my order 12345?" → "Did you mean: Track my order" → the e-mail,
+    // M4): the order flow goes on with it as the proof it asks for, never an offer to save it as a contact.
+    const email = picked || only ? undefined : (onlyEmailAddress(String(step.result ?? '')) ?? values.email);
+    const aboutOrder = o.options.some((i) => ORDER_INTENTS.has(i));
+    const byNumber = number || (email && aboutOrder) ? orderIntentOf(o.options) : undefined;
     const chosen = picked ?? only ?? byNumber;
     const orderNumber = number ?? values.orderNumber ?? o.orderNumber;
     // "how does cancelling work?" → "Cancel an order?" → "55555": the order given is the go-ahead, not the question
     // again (its dialog still asks for the proof and an explicit yes).
     const text = byNumber && number && unaskedChange(byNumber, o.text)?.stance === 'question' ? number : o.text;
-    if (chosen) return end(step, { pick: { intent: chosen, text, orderNumber } });
+    if (chosen) return end(step, { pick: { intent: chosen, text, orderNumber, email: ORDER_INTENTS.has(chosen) ? email : undefined } });
     // Several things to do with that order: asked which, once, keeping the number for the pick.
-    if (number && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
+    if ((number || email) && !values.askedWhich && o.options.some((i) => ORDER_INTENTS.has(i))) {
       values.askedWhich = true;
-      values.orderNumber = number;
+      values.orderNumber = number ?? values.orderNumber;
+      values.email = email;
       return this.ask(step, 'clarifyWhich');
     }
     // A yes to two or three suggestions says which of them no more than before: asked which, once, with the same

@@ -23,7 +23,7 @@ export type RouteOutcome =
 export interface DialogEnd {
   outcome?: RouteOutcome;
   reroute?: boolean;
-  pick?: { intent: string; text: string; orderNumber?: string };
+  pick?: { intent: string; text: string; orderNumber?: string; email?: string };
 }
 
 export const end = (step: WaterfallStepContext, result: DialogEnd) => step.endDialog(result);

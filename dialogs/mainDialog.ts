@@ -35,7 +35,9 @@ import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketi
 import { asksDataUse } from './privacyQuestion';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { orderNumberAnswer } from './orderNumberAnswer';
-import { askedAnythingElse, lastQuestion, offerChange, offeredChange, type RouterMemory } from './routerMemory';
+import { asksDataCopy } from './dataAccessRequest';
+import { splitRequests } from './laterRequests';
+import { askedAnythingElse, dropLater, keepForLater, lastQuestion, offerChange, offeredChange, takeLater, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
 import { turnInfo } from './turnInfo';
@@ -88,7 +90,7 @@ export class MainDialog {
     const children: Dialog[] = [
       new TrackOrderDialog(services.orders, this.proofs),
       new CancelOrderDialog(services.orders, this.proofs, acting),
-      new RefundDialog(services.orders, this.proofs, acting),
+      new RefundDialog(services.orders, this.proofs, acting, (c, text) => keepForLater(this.memory, c, text)),
       new RefundStatusDialog(services.orders, this.proofs),
       new ReturnDialog(services.orders, this.proofs, acting),
       new PasswordResetDialog(services.orders),
@@ -141,7 +143,26 @@ export class MainDialog {
 
   /** An active dialog or the router, whichever takes this message. */
   async run(context: TurnContext): Promise<RouteOutcome> {
-    return (await this.reportedProblem(context)) ?? (await this.continueActive(context)) ?? this.route(context);
+    const outcome = (await this.reportedProblem(context)) ?? (await this.continueActive(context)) ?? (await this.route(context));
+    return this.takeUpLater(context, outcome);
+  }
+
+  /**
+   * A request kept for later (dialogs/laterRequests.ts), once nothing waits on the customer's answer: said, then
+   * routed as a message of its own. A person taking the chat reads all of it: kept requests are dropped then.
+   */
+  private async takeUpLater(context: TurnContext, outcome: RouteOutcome): Promise<RouteOutcome> {
+    if (outcome.kind === 'escalate') {
+      await dropLater(this.memory, context);
+      return outcome;
+    }
+    if (await this.hasActiveDialog(context)) return outcome;
+    const next = await takeLater(this.memory, context);
+    if (!next) return outcome;
+    const info = turnInfo(context);
+    await context.sendActivity(t(info.language, 'laterRequestNow', { request: next }));
+    info.recognition = await this.d.recognizer.recognize(next, { language: info.language });
+    return this.takeUpLater(context, await this.route(context));
   }
 
   /**
@@ -206,7 +227,7 @@ export class MainDialog {
       // The customer picked one of the clarifying question's options: act on it as if it had been understood.
       const info = turnInfo(context);
       info.recognition = { ...info.recognition, text: ended.pick.text, intent: ended.pick.intent, score: 1, alternatives: undefined };
-      return this.runIntent(context, ended.pick.intent, { dc, orderNumber: ended.pick.orderNumber });
+      return this.runIntent(context, ended.pick.intent, { dc, orderNumber: ended.pick.orderNumber, email: ended.pick.email });
     }
     if (ended?.reroute) return undefined;
     return this.outcomeOf(result);
@@ -294,6 +315,15 @@ export class MainDialog {
     if (onFile) return this.answerContactOnFile(context, onFile);
     // "and my phone to +44 7700 900123" after a change: another change, through its flow and its yes (never saved here).
     if (continuesContactChange(r.text)) return this.runIntent(context, 'contact.change');
+    // "can I get a copy of the data you hold on me?": a copy, made by staff; never an offer to delete the account.
+    if (asksDataCopy(r.text)) {
+      await context.sendActivity(t(language, 'dataCopyRequested'));
+      return {
+        kind: 'escalate',
+        reason: 'policy_intent',
+        detail: 'data access request: the customer asked for a copy of their data (GET /api/customers/:id/export)',
+      };
+    }
     // An e-mail address alone, unasked (first message, or typed at a "Did you mean"): no intent, and the FAQ search
     // once offered "Create an account". Thank them and offer to keep it as a contact, stored only after a yes.
     if (onlyEmail(r.text)) {
@@ -326,6 +356,17 @@ export class MainDialog {
     if (asksAboutSpam(r.text)) {
       await context.sendActivity(t(language, 'marketingOnlyWithYes'));
       return { kind: 'answered' };
+    }
+    // "return 67890 and also get a refund for 24680": the first request now, the second kept for when it is done.
+    const split = await splitRequests(
+      r.text,
+      (text) => this.d.recognizer.recognize(text, { language }),
+      (x) => this.decision(x),
+    );
+    if (split && (await keepForLater(this.memory, context, split.tail, true))) {
+      await context.sendActivity(t(language, 'laterRequestFirst', { request: split.tail }));
+      info.recognition = split.head;
+      return this.runIntent(context, split.intent);
     }
     // "i dont remember the number": read as a contact change for its "number", yet naming none (contactChangeWords.ts).
     const eagerContact = decision.kind === 'answer' && decision.intent === 'contact.change' && !namesContactChange(r.text);
@@ -399,7 +440,7 @@ export class MainDialog {
   }
 
   /** Acts on an intent the bot is sure of (or the customer picked). */
-  async runIntent(context: TurnContext, intent: string, o: { dc?: DialogContext; orderNumber?: string } = {}): Promise<RouteOutcome> {
+  async runIntent(context: TurnContext, intent: string, o: { dc?: DialogContext; orderNumber?: string; email?: string } = {}): Promise<RouteOutcome> {
     const { recognition: r, language } = turnInfo(context);
     (await this.memory.get(context, {})).topic = intent;
     const dialogId = DIALOG_FOR_INTENT[intent];
@@ -422,7 +463,7 @@ export class MainDialog {
           askNewContact: async () => this.outcomeOf(await dc.beginDialog(ContactDetailsDialog.id, { askNew: true } satisfies ContactDetailsOptions)),
           offer: (offered) => offerChange(this.memory, context, offered),
         });
-      const result = await dc.beginDialog(dialogId, { orderNumber, wish });
+      const result = await dc.beginDialog(dialogId, { orderNumber, wish, email: o.email });
       return this.outcomeOf(result);
     }
     const faq = this.d.knowledge.answer(intent, language) ?? (intent === 'return.request' ? this.d.knowledge.answer('return.policy', language) : undefined);

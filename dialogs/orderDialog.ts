@@ -41,7 +41,10 @@ export interface OrderDialogOptions {
   openListed?: boolean;
   /** Said when the item was bought instead of the number: the window it is in, and the number asked for again. */
   boughtAgo?: boolean;
-  /** The e-mail on the order, given already (typed right after the bot offered this change for that order). */
+  /**
+   * The e-mail on the order, given already: typed right after the bot offered this change for that order, or at a
+   * "Did you mean" before it was asked for. Taken as the answer to that question.
+   */
   email?: string;
 }
 

@@ -1,5 +1,5 @@
-import type { StatePropertyAccessor } from 'botbuilder';
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isOpenRefund } from '../commerce/commerceBackend';
 import type { OrderService } from '../commerce/orderService';
 import { t } from '../locale/replies';
@@ -7,8 +7,18 @@ import { answered, askYesNo, end } from './dialogResult';
 import { whyNotRefund } from '../commerce/orderRules';
 import { changePossible, REFUND_BLOCKED, refusalReply } from './orderChangeRefusals';
 import { describeItems, OrderDialog, type ActingDeps, type OrderProofs } from './orderDialog';
+import { asksSomethingElse, reasonIn } from './laterRequests';
 import { turnInfo } from './turnInfo';
 import { readYesNo, words } from './yesNo';
+
+/** Keeps a request the customer made at a prompt for when this one is done; false when it was kept already. */
+export type KeepForLater = (context: TurnContext, text: string) => Promise<boolean>;
+
+interface RefundOptions {
+  orderNumber?: string;
+  /** The reason the request itself named ("arrived broken"): only confirmed, never asked for again. */
+  givenReason?: string;
+}
 
 /**
  * Asks for a refund: order number, an order that shipped (one being prepared is cancelled instead, one cancelled was
@@ -18,10 +28,25 @@ import { readYesNo, words } from './yesNo';
 export class RefundDialog extends OrderDialog {
   static readonly id = 'refundRequest';
 
-  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps) {
+  constructor(orders: OrderService, proofs: StatePropertyAccessor<OrderProofs>, acting: ActingDeps, keep?: KeepForLater) {
     super(RefundDialog.id, orders, proofs, acting, 'refund.request');
-    // A bare "yes", "ok" or "no" is no reason (outside tester: "yes" was taken as one): asked again once.
-    this.addDialog(new TextPrompt('reason', (p) => Promise.resolve(!bareAnswer(p.recognized.value) || p.attemptCount >= 2)));
+    this.addDialog(
+      new TextPrompt('reason', async (p) => {
+        const text = p.recognized.value ?? '';
+        // "what about my email change?", "where is my other order?": no reason (once the refund's reason, H4). Kept
+        // for when the refund is done, said so, and the reason asked again.
+        if (asksSomethingElse(text)) {
+          const kept = keep ? await keep(p.context, text) : false;
+          const language = turnInfo(p.context).language;
+          // One message with the question again (the prompt sends no retry once something was said this turn).
+          const noted = t(language, kept ? 'laterRequestNoted' : 'laterRequestKept', { request: text.slice(0, 80) });
+          await p.context.sendActivity(`${noted} ${t(language, 'retryRefundReason')}`);
+          return false;
+        }
+        // A bare "yes", "ok" or "no" is no reason (outside tester: "yes" was taken as one): asked again once.
+        return !bareAnswer(text) || p.attemptCount >= 2;
+      }),
+    );
     this.addDialog(
       new WaterfallDialog('main', [
         ...this.orderSteps(),
@@ -34,6 +59,13 @@ export class RefundDialog extends OrderDialog {
       ]),
     );
     this.initialDialogId = 'main';
+  }
+
+  /** The reason the request named, read from the message that started the refund (the router's recognition). */
+  override async beginDialog(dc: DialogContext, options?: object): Promise<DialogTurnResult> {
+    const language = turnInfo(dc.context).language;
+    const givenReason = (options as RefundOptions | undefined)?.givenReason ?? reasonIn(turnInfo(dc.context).recognition.text, language);
+    return super.beginDialog(dc, { ...(options ?? {}), givenReason } satisfies RefundOptions);
   }
 
   private async askReason(step: WaterfallStepContext) {
@@ -52,6 +84,9 @@ export class RefundDialog extends OrderDialog {
       await step.context.sendActivity(t(language, `refundStatus_${open.value.status}`, { refund: open.value.id, order: order.number }));
       return answered(step);
     }
+    // "my order arrived broken, I want my money back": the reason is known, only the refund is confirmed.
+    const given = (step.options as RefundOptions | undefined)?.givenReason;
+    if (given) return step.next(given);
     return step.prompt('reason', { prompt: t(language, 'askRefundReason'), retryPrompt: t(language, 'retryRefundReason') });
   }
 
@@ -63,11 +98,9 @@ export class RefundDialog extends OrderDialog {
       return answered(step);
     }
     (step.values as Record<string, string>).reason = String(step.result ?? '').slice(0, 500);
-    return askYesNo(
-      step,
-      language,
-      t(language, 'confirmRefund', { amount: order.total, currency: order.currency, order: order.number, items: describeItems(order, language) }),
-    );
+    const confirm = t(language, 'confirmRefund', { amount: order.total, currency: order.currency, order: order.number, items: describeItems(order, language) });
+    const given = (step.options as RefundOptions | undefined)?.givenReason;
+    return askYesNo(step, language, given ? `${t(language, 'refundReasonGiven', { reason: given })} ${confirm}` : confirm);
   }
 
   private async request(step: WaterfallStepContext) {

@@ -27,6 +27,11 @@ export interface RouterMemory {
    * is the e-mail on the order named (unaskedChange.ts).
    */
   offeredChange?: OfferedChange;
+  /**
+   * Requests kept for when the one under way is done, oldest first (dialogs/laterRequests.ts): the second request of
+   * a message that made two, or one typed at a free-text prompt. Their words, routed as a message of their own.
+   */
+  later?: string[];
 }
 
 const ASKED = Symbol('crm.lastQuestion');
@@ -63,4 +68,55 @@ export async function offerChange(memory: StatePropertyAccessor<RouterMemory>, c
 export async function askedAnythingElse(memory: StatePropertyAccessor<RouterMemory>, context: TurnContext): Promise<void> {
   await lastQuestion(memory, context);
   (await memory.get(context, {})).lastQuestion = 'anythingElse';
+}
+
+/** Words that say nothing about which request it is. */
+const COMMON = new Set([
+  'what',
+  'about',
+  'also',
+  'please',
+  'with',
+  'that',
+  'this',
+  'your',
+  'have',
+  'want',
+  'need',
+  'could',
+  'would',
+  'change',
+  'order',
+  'qué',
+  'pasa',
+  'también',
+  'quiero',
+  'pedido',
+  'cambiar',
+]);
+const keyWords = (text: string) => new Set((text.toLowerCase().match(/\p{L}{4,}/gu) ?? []).filter((w) => !COMMON.has(w)));
+
+/**
+ * Keeps a request for when the one under way is done. False when one kept already is about the same thing ("what
+ * about my email change?" after "…also change my email to …"): a reminder, not a second request.
+ */
+export async function keepForLater(memory: StatePropertyAccessor<RouterMemory>, context: TurnContext, text: string, first = false): Promise<boolean> {
+  const kept = await memory.get(context, {});
+  const words = keyWords(text);
+  if ((kept.later ?? []).some((k) => [...keyWords(k)].some((w) => words.has(w)))) return false;
+  kept.later = first ? [text, ...(kept.later ?? [])] : [...(kept.later ?? []), text];
+  return true;
+}
+
+/** The oldest request kept for later, taken out of the memory. */
+export async function takeLater(memory: StatePropertyAccessor<RouterMemory>, context: TurnContext): Promise<string | undefined> {
+  const kept = await memory.get(context, {});
+  const next = kept.later?.shift();
+  if (kept.later?.length === 0) delete kept.later;
+  return next;
+}
+
+/** Requests kept for later are dropped (a person takes the conversation: they read all of it). */
+export async function dropLater(memory: StatePropertyAccessor<RouterMemory>, context: TurnContext): Promise<void> {
+  delete (await memory.get(context, {})).later;
 }

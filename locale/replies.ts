@@ -452,6 +452,27 @@ const REPLIES = {
     es: '¿Abro una devolución del pedido {order} ({items})? Recibirás una etiqueta de devolución.',
   },
   returnKept: { en: 'OK, I did not open a return for order {order}.', es: 'De acuerdo, no he abierto la devolución del pedido {order}.' },
+  dataCopyRequested: {
+    en: 'You can have a copy of all the personal data we hold about you: your profile, your contact details and consents, and every conversation with us, as one file. Our team prepares it and sends it to you once they have checked it is you. I have passed your request to them as a data access request; nothing is deleted.',
+    es: 'Puedes tener una copia de todos los datos personales que guardamos sobre ti: tu perfil, tus datos de contacto y consentimientos, y todas tus conversaciones con nosotros, en un solo archivo. Nuestro equipo la prepara y te la envía cuando haya comprobado que eres tú. Les he pasado tu petición como solicitud de acceso a tus datos; no se borra nada.',
+  },
+  refundReasonGiven: {
+    en: 'You told me: {reason}.',
+    es: 'Me has dicho: {reason}.',
+  },
+  laterRequestNoted: {
+    en: 'I have noted that ("{request}") and will take it up as soon as this is done.',
+    es: 'Lo he anotado ("{request}") y me ocupo en cuanto terminemos con esto.',
+  },
+  laterRequestKept: {
+    en: 'That one is noted already: I will take it up as soon as this is done.',
+    es: 'Eso ya lo tengo anotado: me ocupo en cuanto terminemos con esto.',
+  },
+  laterRequestFirst: {
+    en: 'I have also noted your other request ("{request}"): I will take it up right after this.',
+    es: 'También he anotado tu otra petición ("{request}"): me ocupo justo después de esto.',
+  },
+  laterRequestNow: { en: 'Now your other request: "{request}".', es: 'Ahora tu otra petición: "{request}".' },
   cancelPolicy: {
     en: 'An order can be cancelled until it ships; once it has shipped, you can return it when it arrives (returns are free within 30 days).',
     es: 'Un pedido se puede cancelar hasta que se envía; una vez enviado, puedes devolverlo cuando llegue (las devoluciones son gratis durante 30 días).',
