@@ -78,9 +78,11 @@ export class ClarifyDialog extends ComponentDialog {
     const number = picked || only ? undefined : orderNumberAnswer(String(step.result ?? ''));
     // The order's e-mail instead of a pick ("where is my order 12345?" → "Did you mean: Track my order" → the e-mail,
     // M4): the order flow goes on with it as the proof it asks for, never an offer to save it as a contact.
-    const email = picked || only ? undefined : (onlyEmailAddress(String(step.result ?? '')) ?? values.email);
-    const aboutOrder = o.options.some((i) => ORDER_INTENTS.has(i));
-    const byNumber = number || (email && aboutOrder) ? orderIntentOf(o.options) : undefined;
+    const email = (picked || only ? undefined : onlyEmailAddress(String(step.result ?? ''))) ?? values.email;
+    // An e-mail names no request: it picks only the one order option there is (several are asked which, below).
+    const orderOptions = o.options.filter((i) => ORDER_INTENTS.has(i));
+    const byEmail = email && orderOptions.length === 1 ? orderOptions[0] : undefined;
+    const byNumber = number ? orderIntentOf(o.options) : byEmail;
     const chosen = picked ?? only ?? byNumber;
     const orderNumber = number ?? values.orderNumber ?? o.orderNumber;
     // "how does cancelling work?" → "Cancel an order?" → "55555": the order given is the go-ahead, not the question

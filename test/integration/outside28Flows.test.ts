@@ -11,6 +11,8 @@ import { startTestApp, type RunningApp } from '../helpers/testApp';
  * bought, offers on a named channel, and what is done with the customer's data. Phrasings are ours; texts whose model
  * reading would vary with the corpus are scripted (a clarifying question, an explained cancellation).
  */
+/** Distinct phones: one contact point belongs to one customer. */
+let phonesGiven = 0;
 const said = (turn: Turn) => turn.replies.join(' | ');
 
 const UNSURE_ES = 'tengo una duda con mi paquete';
@@ -212,6 +214,19 @@ describe('outside test 26, left open: flows that lost the customer', () => {
       ['es-ES', '¿me podéis mandar las ofertas por whatsapp?', 'whatsapp', /por WhatsApp/],
     ])('%s %j: explained, asked, nothing granted until a yes, then on that channel only', async (locale, question, channel, named) => {
       const chat = new Chat(running, { locale });
+      // A grant on SMS or WhatsApp needs a phone on file (outside test 28, H2): this customer has one.
+      await chat.say(locale === 'es-ES' ? 'hola' : 'hello');
+      await running.app.store.updateCustomer((await chat.customer()).id, {
+        contacts: [
+          {
+            type: 'phone',
+            value: `+346001234${String(++phonesGiven).padStart(2, '0')}`,
+            verified: true,
+            source: 'signed_token',
+            addedAt: new Date().toISOString(),
+          },
+        ],
+      });
       const asked = await chat.say(question);
       expect(said(asked)).toMatch(/only to customers who said yes|solo si dices que sí/);
       expect(said(asked)).toMatch(named);
@@ -220,6 +235,13 @@ describe('outside test 26, left open: flows that lost the customer', () => {
       const c = await chat.customer();
       expect(ProfileService.consentFor(c, 'marketing', channel)).toBe(true);
       expect(ProfileService.consentFor(c, 'marketing', 'test')).toBe(false);
+    });
+
+    test('with no phone on file, a yes grants nothing on SMS (there is no address to send to)', async () => {
+      const chat = new Chat(running, { locale: 'en-US' });
+      await chat.say('can I get offers by SMS?');
+      await chat.say('yes');
+      expect(ProfileService.consentFor(await chat.customer(), 'marketing', 'sms')).toBe(false);
     });
 
     test('"no" to the question grants nothing', async () => {
