@@ -43,11 +43,11 @@ describe('T17 web chat stream URLs are single-use', () => {
 
   test('a replayed streamUrl is refused with 403 STREAM_TOKEN_USED and reads nothing; the reconnect resumes', async () => {
     const v = await webChatSession(s.url);
-    expect(await say(s.url, v, 'my card number is 4111 1111 1111 1111')).toBe(200);
+    expect(await say(s.url, v, 'my secret word is pelican-4711')).toBe(200);
     const started = await startConversation(s.url, v);
     const streamUrl = started.body.streamUrl!;
     const page = await StreamClient.open(streamUrl);
-    await page.until(() => page.texts().some((t) => t.includes('4111')), 'the chat so far');
+    await page.until(() => page.texts().some((t) => t.includes('pelican-4711')), 'the chat so far');
 
     // The same URL again, while the page's stream is open and after it closed: nothing opens, nothing is pushed.
     const replay = await attempt(streamUrl);
@@ -64,7 +64,7 @@ describe('T17 web chat stream URLs are single-use', () => {
     expect(again.body.streamUrl).not.toBe(streamUrl);
     const resumed = await StreamClient.open(again.body.streamUrl!);
     await resumed.until(() => resumed.texts().includes('and my address is 1 Main St'), 'the message after the watermark');
-    expect(resumed.texts().some((t) => t.includes('4111'))).toBe(false);
+    expect(resumed.texts().some((t) => t.includes('pelican-4711'))).toBe(false);
     await resumed.close();
   });
 

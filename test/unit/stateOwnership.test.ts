@@ -7,6 +7,10 @@ import path from 'node:path';
  */
 const ROOT = path.join(__dirname, '..', '..');
 const OWNERS = ['handoff', 'store'];
+/** Files that build fixtures in a bare store, never at run time of the product; each with why. */
+const FIXTURES: Record<string, string> = {
+  'bench/relayStore.ts': 'a store micro-bench: it holds 200 chats in a bare store of another build, with no handoff service',
+};
 const SKIP = ['node_modules', 'dist', 'data', 'test', 'coverage', 'test-artifacts', ...OWNERS];
 
 function sources(dir: string): string[] {
@@ -103,7 +107,10 @@ describe("only handoff/ and store/ write a conversation's state", () => {
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP.includes(e.name))
       .map((e) => e.name);
     expect(folders).toEqual(expect.arrayContaining(['bot', 'profile', 'review', 'api', 'agent-console', 'app', 'dialogs']));
-    const offences = folders.flatMap(sources).flatMap((file) => stateWrites(fs.readFileSync(path.join(ROOT, file), 'utf8')).map((w) => `${file}:${w}`));
+    const offences = folders
+      .flatMap(sources)
+      .filter((file) => !(file in FIXTURES))
+      .flatMap((file) => stateWrites(fs.readFileSync(path.join(ROOT, file), 'utf8')).map((w) => `${file}:${w}`));
     expect(offences).toEqual([]);
   });
 });
