@@ -4,6 +4,7 @@ import type { CustomerDoc, MessageDoc, MongoModels } from '../../models/mongoSch
 import type { CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../../models/records';
 import { corpusTextKey, suggestionPair } from '../recordBuilders';
+import { maskPaymentCards } from '../../models/paymentCards';
 import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords, searchForm, searchPeriod } from '../searchText';
 import { t } from './mongoContext';
@@ -27,9 +28,10 @@ import { t } from './mongoContext';
  * syncIndexes, nothing to move; 10 — each customer's visitor number (`visitorNumber`, models/visitorLabel.ts, from the
  * id, so the labels people saw stay), indexed, for the customer filter's "Visitor 4821"; 11 — each customer's
  * sentiment history out of the record (`doc.sentiment` → the document's own `sentiment`, which reads of the record
- * project away) and the record's `recentSentiment` (moveSentimentOutOfRecords).
+ * project away) and the record's `recentSentiment` (moveSentimentOutOfRecords); 12 — payment card numbers in messages
+ * stored before they were masked on the way in, masked in place (maskStoredCards).
  */
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 const META_ID = 'schema';
 
 export async function schemaVersion(m: MongoModels): Promise<number> {
@@ -53,6 +55,7 @@ export async function migrate(m: MongoModels): Promise<void> {
   if (from < 5) await toVersion5(m);
   if (from < 6) await toVersion6(m);
   if (from < 8) await toVersion8(m);
+  if (from < 12) await maskStoredCards(m);
   // Declared indexes are built and undeclared ones dropped (the old text index on `text` must go: a collection
   // may have only one text index). Idempotent; also run when the version is current, to repair a dropped index.
   for (const model of Object.values(m) as Model<unknown>[]) await model.syncIndexes();
@@ -209,4 +212,40 @@ async function moveSentimentOutOfRecords(m: MongoModels): Promise<void> {
     { $set: { 'doc.recentSentiment': { $slice: [{ $map: { input: '$sentiment', in: '$$this.score' } }, -RECENT_SENTIMENT_POINTS] } } },
     { $unset: 'doc.sentiment' },
   ]);
+}
+
+/**
+ * Version 12 (PCI): messages stored before card numbers were masked on the way in (store/guardedRecords.ts) have them
+ * masked in place: `text`, `doc.text` and the search form (`searchText`, what the text index holds), the same way
+ * (models/paymentCards.ts). In batches along _id, reading only the texts with 13 digits in a run (spaces or dashes
+ * between them), the only ones that can hold a card. Each write is conditional on the text it read (a message erased
+ * or changed meanwhile is left as it now is). Idempotent, so resumable: a masked text holds no card left to mask, and
+ * an interrupted run starts over at the next `npm run migrate` (the version is only recorded once it ends).
+ */
+const CARD_RUN = '\\d(?:[ -]?\\d){12}';
+
+async function maskStoredCards(m: MongoModels): Promise<void> {
+  for (let after = ''; ;) {
+    const rows = await m.Message.find({ _id: t({ $gt: after }), text: t({ $regex: CARD_RUN }) })
+      .sort({ _id: 1 })
+      .select({ text: 1, role: 1, createdAt: 1 })
+      .limit(1000)
+      .lean<Pick<MessageDoc, '_id' | 'text' | 'role' | 'createdAt'>[]>();
+    if (!rows.length) break;
+    // A customer's text counts among the dashboard's not-understood lines: its day is rebuilt (as toVersion6 marks).
+    const days = new Set(rows.filter((r) => r.role === 'customer' && maskPaymentCards(r.text ?? '').cards).map((r) => (r.createdAt ?? '').slice(0, 10)));
+    const writes = rows.flatMap((r) => {
+      const masked = maskPaymentCards(r.text ?? '');
+      if (!masked.cards) return [];
+      const set = { text: masked.text, 'doc.text': masked.text, searchText: searchForm(masked.text) };
+      return [{ updateOne: { filter: { _id: r._id, text: r.text }, update: { $set: set } } }];
+    });
+    if (writes.length) await m.Message.bulkWrite(writes, { ordered: false });
+    if (days.size)
+      await m.DayRollup.bulkWrite(
+        [...days].map((d) => ({ updateOne: { filter: { _id: d }, update: { $inc: { gen: 1 }, $set: { stale: true } }, upsert: true } })),
+        { ordered: false },
+      );
+    after = rows[rows.length - 1]._id;
+  }
 }

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, CorpusAddition, MergeRecord, MergeSuggestion } from '../../models/records';
 import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS, UNRECOGNIZED_INTENT } from '../../models/records';
 import { conversationFacts, corpusTextKey, suggestionPair } from '../recordBuilders';
+import { maskPaymentCards } from '../../models/paymentCards';
 import { visitorNumber } from '../../models/visitorLabel';
 import { nameWords, searchForm, searchPeriod } from '../searchText';
 
@@ -205,8 +206,9 @@ type Row = Record<string, unknown>;
  * 12 new messages wait for the full-text index past a mark instead of each in its queue (FTS_TRIGGERS).
  * 13 a relayed customer message writes fewer pages: each customer's sentiment points clustered by customer (one
  * b-tree, no index beside it: clusterSentiment) and the running sentiment out of conversations_facts (FACTS_INDEX).
+ * 14 payment card numbers in messages stored before they were masked on the way in are masked in place (maskStoredCards).
  */
-export const SCHEMA_VERSION = 13;
+export const SCHEMA_VERSION = 14;
 
 export function schemaVersion(db: Database.Database): number {
   const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
@@ -262,6 +264,7 @@ function dropFullText(db: Database.Database): void {
 
 export function applySchema(db: Database.Database): void {
   registerFunctions(db);
+  const from = schemaVersion(db);
   db.exec(SCHEMA);
   addReviewColumns(db);
   addCustomerNames(db);
@@ -284,6 +287,7 @@ export function applySchema(db: Database.Database): void {
   }
   addFullTextMark(db);
   db.exec(FTS_TRIGGERS);
+  if (from < 14) maskStoredCards(db);
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'stats_days'").get()) {
     // A file from before the rollups: every day that holds a record is dirty, recomputed in the background.
     db.transaction(() => {
@@ -312,6 +316,19 @@ export function applySchema(db: Database.Database): void {
 function addFullTextMark(db: Database.Database): void {
   db.exec(FTS_MARK);
   db.exec('INSERT OR IGNORE INTO messages_fts_mark (id, indexed_to) SELECT 1, COALESCE(MAX(rowid), 0) FROM messages');
+}
+
+/**
+ * Schema 14 (PCI): messages stored before card numbers were masked on the way in (store/guardedRecords.ts) have them
+ * masked in place, in the text column and the document, the same way (models/paymentCards.ts). After FTS_TRIGGERS:
+ * the update trigger takes each changed message out of the full-text index and queues it to be indexed again from
+ * the masked text, and the rollups' trigger marks its day to be recounted. Only runs from an older version (a scan of
+ * every message with four digits in a row); rerunnable, since a masked text has no card left to mask.
+ */
+function maskStoredCards(db: Database.Database): void {
+  db.function('mask_cards', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? maskPaymentCards(text).text : text));
+  db.exec(`UPDATE messages SET text = mask_cards(text), doc = json_set(doc, '$.text', mask_cards(text))
+    WHERE text GLOB '*[0-9][0-9][0-9][0-9]*' AND mask_cards(text) <> text`);
 }
 
 /** Columns added after the first release; a file made by an older version gets them filled from its documents. */
