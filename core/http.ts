@@ -108,6 +108,16 @@ export function bodyParser(log: Logger, maxBytes: number, options: { multipartRo
     req.on('error', (err) => {
       if (done) return;
       done = true;
+      // The client closed or reset the connection mid-body (Node's "aborted"): there is no one to answer and
+      // nothing to keep; not a fault of ours (it was logged as INTERNAL and answered 500 to a closed socket).
+      if (req.socket.destroyed || (err as { code?: string }).code === 'ECONNRESET') {
+        log.info(
+          { reqId: req.id?.(), path: req.path?.(), received: size, declared: Number.isNaN(declared) ? undefined : declared },
+          'request body cut off by the client',
+        );
+        req.destroy();
+        return next(false);
+      }
       next(err);
     });
     req.on('end', () => {
