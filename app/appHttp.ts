@@ -41,9 +41,17 @@ const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
  * Framework endpoint, the web chat channel and its stream, attachments, the REST API (api/, one file per resource)
  * and the home page. `draining` is read at request time (the drain exists once Socket.IO attached itself).
  */
+/** How long an idle keep-alive connection stays open (see buildHttp). */
+const KEEP_ALIVE_MS = 65_000;
+
 export function buildHttp(config: Config, log: Logger, parts: AppParts, draining: () => boolean) {
   const { store, shared, limits, adapter, bot, auth, events, teamsLinks, profiles, identity, outbound, privacy, mentions, review, corpus, recognizer } = parts;
   const server = restify.createServer({ name: 'social-crm-bot', handleUncaughtExceptions: false });
+  // Idle keep-alive connections stay open past the gaps clients leave between requests (LOW 1): with Node's 5 s
+  // default, a poll written on a pooled connection just as the server closed it was reset (ECONNRESET). Browsers
+  // keep idle connections for minutes and a Node agent without `timeout` until the server closes them; 65 s is past
+  // the 60 s idle timeout of common load balancers, so they close first. Draining ends idle ones at the grace period.
+  server.server.keepAliveTimeout = KEEP_ALIVE_MS;
   const httpsOnly = !!config.publicUrl?.startsWith('https://');
   server.pre((req, res, next) => {
     res.setHeader('x-request-id', req.id());
