@@ -327,8 +327,15 @@ function addFullTextMark(db: Database.Database): void {
  */
 function maskStoredCards(db: Database.Database): void {
   db.function('mask_cards', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? maskPaymentCards(text).text : text));
-  db.exec(`UPDATE messages SET text = mask_cards(text), doc = json_set(doc, '$.text', mask_cards(text))
-    WHERE text GLOB '*[0-9][0-9][0-9][0-9]*' AND mask_cards(text) <> text`);
+  const masked = db
+    .prepare(
+      `UPDATE messages SET text = mask_cards(text), doc = json_set(doc, '$.text', mask_cards(text))
+    WHERE text GLOB '*[0-9][0-9][0-9][0-9]*' AND mask_cards(text) <> text`,
+    )
+    .run().changes;
+  // The trigger left the old words in the full-text segments as tombstones: merging them drops the card numbers from
+  // the file too (as erasure does), not only from search answers.
+  if (masked > 0) db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')");
 }
 
 /** Columns added after the first release; a file made by an older version gets them filled from its documents. */

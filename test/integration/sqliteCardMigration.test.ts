@@ -57,6 +57,7 @@ test('a version-13 file with card numbers in its messages: refused, then `npm ru
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare("SELECT COUNT(*) AS n FROM messages WHERE text LIKE '%4111 1111%'").get()).toEqual({ n: 1 });
     raw.close();
+    expect(fs.readFileSync(file).toString('latin1')).toContain(CARDS[2]);
 
     const out: string[] = [];
     expect(await runMigrate({ NODE_ENV: 'test', DATABASE_URL: file, MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' }, (s) => out.push(s))).toBe(0);
@@ -93,6 +94,13 @@ test('a version-13 file with card numbers in its messages: refused, then `npm ru
       expect((JSON.parse(r.doc) as { text: string }).text).toBe(r.text);
       for (const card of CARDS) expect(digits(r.text)).not.toContain(digits(card));
     }
+    // Not in the file's bytes either: the full-text segments kept the old words as tombstones until merged.
+    const bytes = () =>
+      ['', '-wal']
+        .filter((suffix) => fs.existsSync(file + suffix))
+        .map((suffix) => fs.readFileSync(file + suffix).toString('latin1'))
+        .join('');
+    expect(bytes()).not.toContain(CARDS[2]);
     expect(out.join('')).toContain('up to date');
     // Again: nothing left to mask, the same texts.
     expect(await runMigrate({ NODE_ENV: 'test', DATABASE_URL: file, MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' }, () => undefined)).toBe(0);
