@@ -17,19 +17,7 @@ export interface BenchSink {
 
 export const log = createLogger('silent');
 
-export function round(n: number, d = 2): number {
-  return Math.round(n * 10 ** d) / 10 ** d;
-}
-
-function pct(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-export function summary(lat: number[]) {
-  const s = [...lat].sort((a, b) => a - b);
-  return { p50: round(pct(s, 50)), p95: round(pct(s, 95)), p99: round(pct(s, 99)), n: s.length };
-}
+export { round, summary } from './benchStats';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

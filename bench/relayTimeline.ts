@@ -1,4 +1,4 @@
-import { round, summary } from './benchKit';
+import { round, summary } from './benchStats';
 import type { Stamp } from './relayTrace';
 
 /**

@@ -1,7 +1,7 @@
 import { BENCH_USAGE, parseBenchArgs, SECTIONS } from '../../bench/benchArgs';
 import { parseGenerateArgs } from '../../bench/generateHistory';
 import { isUsageError, positiveNumber, UsageError } from '../../core/cliArgs';
-import { parseEvalArgs } from '../../nlu/evalCli';
+import { parseEvalArgs } from '../../nlu/evalArgs';
 
 /** The flag parsing of each CLI, in process; test/integration/cliUsage.test.ts runs them as the shell does. */
 const usageError = (fn: () => unknown) => {
