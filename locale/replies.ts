@@ -181,7 +181,41 @@ const REPLIES = {
     en: 'I need an email address or a phone number with country code, like +34 600 000 000.',
     es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.',
   },
-  contactSaved: { en: 'Saved {contact}. We will confirm it before using it.', es: 'He guardado {contact}. Lo confirmaremos antes de usarlo.' },
+  contactSaved: { en: 'Saved {contact} (not confirmed yet).', es: 'He guardado {contact} (aún sin confirmar).' },
+  // A contact typed in chat is confirmed by a one-time code sent to it (dialogs/contactDetailsDialog.ts).
+  contactSavedCode: {
+    en: 'Saved {contact}, not confirmed yet: I have sent a {digits}-digit code to it. Type the code here to confirm it (it is valid for {minutes} minutes), or say "later" to confirm it another time.',
+    es: 'He guardado {contact}, aún sin confirmar: le he enviado un código de {digits} cifras. Escríbelo aquí para confirmarlo (vale {minutes} minutos), o di "luego" para confirmarlo en otro momento.',
+  },
+  askContactCode: {
+    en: 'Please type the {digits}-digit code I sent to {contact}, or say "later" to confirm it another time.',
+    es: 'Escribe el código de {digits} cifras que envié a {contact}, o di "luego" para confirmarlo en otro momento.',
+  },
+  contactConfirmed: { en: 'Thank you: {contact} is confirmed.', es: 'Gracias: {contact} queda confirmado.' },
+  contactCodeLater: {
+    en: 'OK: {contact} is saved but not confirmed, and we will not use it until it is. To confirm it, tell me your new {kind} again and I will send a new code.',
+    es: 'De acuerdo: {contact} queda guardado pero sin confirmar, y no lo usaremos hasta que lo esté. Para confirmarlo, dime otra vez tu nuevo {kind} y te enviaré un código nuevo.',
+  },
+  contactCodeLeft: {
+    en: 'Your new contact details stay unconfirmed for now: tell me them again when you want a new code.',
+    es: 'Tus nuevos datos de contacto quedan sin confirmar por ahora: dímelos otra vez cuando quieras un código nuevo.',
+  },
+  contactCodeExpired: {
+    en: 'That code has expired: {contact} is saved but not confirmed. Tell me your new {kind} again and I will send a new code.',
+    es: 'Ese código ha caducado: {contact} queda guardado pero sin confirmar. Dime otra vez tu nuevo {kind} y te enviaré un código nuevo.',
+  },
+  contactCodeTooMany: {
+    en: 'Too many wrong codes: {contact} stays unconfirmed, and for your security I cannot send more codes in this chat. Type "agent" and a person will help you.',
+    es: 'Demasiados códigos incorrectos: {contact} queda sin confirmar y, por tu seguridad, no puedo enviar más códigos en este chat. Escribe "agente" y una persona te ayudará.',
+  },
+  contactCodeLimit: {
+    en: 'Saved {contact}, not confirmed yet: I cannot send a code to it right now, and we will not use it until it is confirmed. Tell me your new {kind} again in an hour and I will send one.',
+    es: 'He guardado {contact}, aún sin confirmar: ahora no puedo enviarle un código, y no lo usaremos hasta que esté confirmado. Dime otra vez tu nuevo {kind} dentro de una hora y te enviaré uno.',
+  },
+  contactCodeLocked: {
+    en: 'Saved {contact}, not confirmed yet: after too many wrong codes I cannot send more codes in this chat, so it stays unconfirmed. Type "agent" and a person will help you.',
+    es: 'He guardado {contact}, aún sin confirmar: tras demasiados códigos incorrectos no puedo enviar más códigos en este chat, así que queda sin confirmar. Escribe "agente" y una persona te ayudará.',
+  },
   unaskedContact: {
     en: 'Thanks! Shall I save {contact} as your contact e-mail address? And what can I help you with?',
     es: '¡Gracias! ¿Guardo {contact} como tu correo electrónico de contacto? ¿Y en qué te puedo ayudar?',
