@@ -181,6 +181,10 @@ const REPLIES = {
     en: 'I need an email address or a phone number with country code, like +34 600 000 000.',
     es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.',
   },
+  erasureDone: {
+    en: 'As you asked, we have erased your personal data. This chat has ended; if you write again, a new chat starts.',
+    es: 'Como pediste, hemos borrado tus datos personales. Este chat ha terminado; si vuelves a escribir, empezará un chat nuevo.',
+  },
   contactSaved: { en: 'Saved {contact} (not confirmed yet).', es: 'He guardado {contact} (aún sin confirmar).' },
   // A contact typed in chat is confirmed by a one-time code sent to it (dialogs/contactDetailsDialog.ts).
   contactSavedCode: {
