@@ -617,6 +617,10 @@ const REPLIES = {
   bareYes: { en: 'Great! What can I do for you?', es: '¡Genial! ¿Qué puedo hacer por ti?' },
   anythingElseNo: { en: 'All right. Thank you for chatting with us, have a nice day!', es: 'De acuerdo. Gracias por escribirnos, ¡que tengas un buen día!' },
   anythingElseYes: { en: 'Sure, what can I do for you?', es: 'Claro, ¿qué puedo hacer por ti?' },
+  queuedApology: {
+    en: 'I am sorry for the wait and the trouble, and I understand this is frustrating.',
+    es: 'Siento la espera y las molestias, y entiendo que es frustrante.',
+  },
   queuedReminder: {
     en: 'Your request for a person stands: you are number {position} in the queue (estimated wait: {wait}).',
     es: 'Tu solicitud de hablar con una persona sigue en pie: eres el número {position} en la cola (espera estimada: {wait}).',
