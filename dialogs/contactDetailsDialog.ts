@@ -8,7 +8,7 @@ import { changeStance, clauses } from './changeScope';
 import { refusesContact } from './contactRefusal';
 import { asksNewCode, missesCode, stopsCode, waitsForCode } from './codeQuestion';
 import { answered, answerOf, askYesNo, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
-import type { OrderProofs } from './orderDialog';
+import { CODE_LOCK_MS, lockCodes, lockedMinutes, type OrderProofs } from './orderDialog';
 import { readExplicitYes } from './explicitYes';
 import { turnInfo } from './turnInfo';
 import { readYesNo } from './yesNo';
@@ -251,8 +251,9 @@ export class ContactDetailsDialog extends ComponentDialog {
       return step.endDialog({});
     }
     const state = (await this.o.proofs?.get(step.context, { proofs: [], failed: 0 })) ?? { proofs: [], failed: 0 };
-    if (state.codeLocked) {
-      await step.context.sendActivity(t(language, 'contactCodeLocked', vars));
+    const lockMinutes = lockedMinutes(state, v.now());
+    if (lockMinutes !== undefined) {
+      await step.context.sendActivity(t(language, 'contactCodeLocked', { ...vars, lockMinutes }));
       return step.endDialog({});
     }
     const values = step.values as { challenge?: CodeChallenge };
@@ -300,9 +301,11 @@ export class ContactDetailsDialog extends ComponentDialog {
     }
     if (checked.result === 'too_many' && this.o.proofs) {
       const state = await this.o.proofs.get(step.context, { proofs: [], failed: 0 });
-      await this.o.proofs.set(step.context, { ...state, codeLocked: true });
+      await this.o.proofs.set(step.context, lockCodes(state, v.now()));
     }
-    await step.context.sendActivity(t(language, checked.result === 'too_many' ? 'contactCodeTooMany' : 'contactCodeExpired', vars));
+    await step.context.sendActivity(
+      t(language, checked.result === 'too_many' ? 'contactCodeTooMany' : 'contactCodeExpired', { ...vars, lockMinutes: CODE_LOCK_MS / 60_000 }),
+    );
     return step.endDialog({});
   }
 }

@@ -209,16 +209,16 @@ const REPLIES = {
     es: 'Ese código ha caducado: {contact} queda guardado pero sin confirmar. Dime otra vez tu nuevo {kind} y te enviaré un código nuevo.',
   },
   contactCodeTooMany: {
-    en: 'Too many wrong codes: {contact} stays unconfirmed, and for your security I cannot send more codes in this chat. Type "agent" and a person will help you.',
-    es: 'Demasiados códigos incorrectos: {contact} queda sin confirmar y, por tu seguridad, no puedo enviar más códigos en este chat. Escribe "agente" y una persona te ayudará.',
+    en: 'Too many wrong codes: {contact} stays unconfirmed, and for your security I cannot send or check codes in this chat for the next {lockMinutes} minutes. Type "agent" and a person will help you.',
+    es: 'Demasiados códigos incorrectos: {contact} queda sin confirmar y, por tu seguridad, no puedo enviar ni comprobar códigos en este chat durante los próximos {lockMinutes} minutos. Escribe "agente" y una persona te ayudará.',
   },
   contactCodeLimit: {
     en: 'Saved {contact}, not confirmed yet: I cannot send a code to it right now, and we will not use it until it is confirmed. Tell me your new {kind} again in an hour and I will send one.',
     es: 'He guardado {contact}, aún sin confirmar: ahora no puedo enviarle un código, y no lo usaremos hasta que esté confirmado. Dime otra vez tu nuevo {kind} dentro de una hora y te enviaré uno.',
   },
   contactCodeLocked: {
-    en: 'Saved {contact}, not confirmed yet: after too many wrong codes I cannot send more codes in this chat, so it stays unconfirmed. Type "agent" and a person will help you.',
-    es: 'He guardado {contact}, aún sin confirmar: tras demasiados códigos incorrectos no puedo enviar más códigos en este chat, así que queda sin confirmar. Escribe "agente" y una persona te ayudará.',
+    en: 'Saved {contact}, not confirmed yet: after too many wrong codes I cannot send codes in this chat for {lockMinutes} more minutes, so it stays unconfirmed. Type "agent" and a person will help you.',
+    es: 'He guardado {contact}, aún sin confirmar: tras demasiados códigos incorrectos no puedo enviar códigos en este chat durante {lockMinutes} minutos más, así que queda sin confirmar. Escribe "agente" y una persona te ayudará.',
   },
   unaskedContact: {
     en: 'Thanks! Shall I save {contact} as your contact e-mail address? And what can I help you with?',
@@ -458,8 +458,8 @@ const REPLIES = {
     es: 'Ese código ha caducado, así que no he cambiado el pedido {order}. Vuelve a pedirlo y te enviaré uno nuevo.',
   },
   verifyCodeTooMany: {
-    en: 'Too many wrong codes: I have not changed order {order}, and for your security I cannot send more codes in this chat. Type "agent" and a person will help you.',
-    es: 'Demasiados códigos incorrectos: no he cambiado el pedido {order} y, por tu seguridad, no puedo enviar más códigos en este chat. Escribe "agente" y una persona te ayudará.',
+    en: 'Too many wrong codes: I have not changed order {order}, and for your security I cannot send or check codes in this chat for the next {minutes} minutes. Type "agent" and a person will help you.',
+    es: 'Demasiados códigos incorrectos: no he cambiado el pedido {order} y, por tu seguridad, no puedo enviar ni comprobar códigos en este chat durante los próximos {minutes} minutos. Escribe "agente" y una persona te ayudará.',
   },
   verifyCodeStopped: {
     en: 'OK, without the code I have not changed order {order}.',
@@ -468,6 +468,10 @@ const REPLIES = {
   verifyCodeLimit: {
     en: 'I cannot send another code to that address right now, so I have not changed order {order}. Please try again later, or type "agent" and a person will help you.',
     es: 'Ahora no puedo enviar otro código a esa dirección, así que no he cambiado el pedido {order}. Inténtalo más tarde o escribe "agente" y una persona te ayudará.',
+  },
+  codeLockedOut: {
+    en: 'For your security I did not check that code: after too many wrong codes, codes are locked in this chat for {minutes} more minutes. Type "agent" and a person will help you now.',
+    es: 'Por tu seguridad no he comprobado ese código: tras demasiados códigos incorrectos, los códigos quedan bloqueados en este chat durante {minutes} minutos más. Escribe "agente" y una persona te ayudará ahora.',
   },
   codeNothingToResend: {
     en: 'There is no code waiting to be resent: I send a code only to check it is you before changing an order (cancelling it, a return or a refund). Tell me what you would like to do, and I will send a new code if it needs one.',
