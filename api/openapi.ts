@@ -174,7 +174,7 @@ export const OPENAPI = {
     '/api/stats': {
       get: {
         summary:
-          'Dashboard figures computed by the store: conversations per day and channel, containment, handoff reasons, ratings, waiting/first response/handling p50 and p90, intents, not-understood messages, sentiment per day and segment. A date alone covers that whole day.',
+          'Dashboard figures computed by the store: conversations per day and channel, containment, handoff reasons, ratings, waiting (chats a person took)/first response/handling p50 and p90, stillWaiting (chats still queued, measured to now: p50, p90, n, longest), intents, not-understood messages, sentiment per day and segment. A date alone covers that whole day.',
         parameters: [q('from', { type: 'string', format: 'date' }, true), q('to', { type: 'string', format: 'date' }, true), q('channel')],
         ...guarded('supervisor, admin'),
       },

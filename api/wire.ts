@@ -114,7 +114,8 @@ export type TranscriptResponse = Transcript;
 export interface MessageSearchResponse {
   hits: SearchHit[];
 }
-export type StatsResponse = ConversationStats;
+/** The store's figures, and the chats still waiting for a person measured to now (review/reviewService.ts). */
+export type StatsResponse = ConversationStats & { stillWaiting: { p50: number | null; p90: number | null; n: number; longest: number | null } };
 export interface TagsRequest {
   tags: string[];
 }

@@ -1,3 +1,4 @@
+import { t } from '../locale/replies';
 import type { Config } from '../core/config';
 import { RateLimits, type LimiterFactory } from '../core/rateLimits';
 import type { Logger } from '../core/logger';
@@ -162,7 +163,13 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
   const privacy = new PrivacyService(store, profiles, identity, {
     notify,
     corpus,
-    endConversation: (c, actorId) => closeForErasure(store, events, c, actorId),
+    // Told on their channel, sent only (never stored: nothing of theirs is written again), in their language.
+    endConversation: (c, actorId, language) =>
+      closeForErasure(store, events, c, actorId, (closed) =>
+        customerChannel
+          .send(closed, { kind: 'message', text: t(language ?? closed.language, 'erasureDone') })
+          .catch((err: unknown) => log.warn({ err, conversationId: closed.id }, 'telling the customer of their erasure failed')),
+      ),
     // The model was trained with what the erased person wrote: train it again without.
     onCorpusChanged: () => void recognizer.retrainNow((err) => log.error({ err }, 'retraining the recognizer after an erasure failed')),
   });
@@ -211,6 +218,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
         addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
         // Proven by a one-time code sent to it: the visitor holds the mailbox, so the profiles may be one person.
         linkVerifiedContact: async (id, contact, source) => void (await identity.applyVerifiedContact(id, contact, source)),
+        confirmContact: (id, contact) => profiles.confirmContact(id, contact),
         setLanguage: (id, language) => profiles.setLanguage(id, language),
         setName: (id, name) => profiles.setName(id, name),
         nameAllowed: (name) => profiles.nameAllowed(name),

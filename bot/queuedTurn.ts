@@ -154,12 +154,19 @@ async function remindQueued(
   emailJustGiven: boolean,
   asked: CardAction[] = [],
 ): Promise<void> {
-  const language = turnInfo(context).language;
+  const { language, recognition } = turnInfo(context);
   const ticket = await d.handoff.tellTicket(conversation);
-  const text =
+  const reminder =
     ticket.agentsOnline > 0
       ? t(language, 'queuedReminder', { position: ticket.position, wait: formatWaitRange(ticket, language) })
       : t(language, d.handoff.isOpen() ? 'offlineReminder' : 'outsideHoursReminder');
+  // An angry message while waiting (the escalation policy's threshold) is acknowledged once per stay in the queue:
+  // an apology, then the same honest place and wait; never on every message.
+  const memory = await d.mainDialog.memory.get(context, {});
+  const stay = conversation.queuedAt ?? conversation.id;
+  const upset = recognition.sentiment <= d.policy.negativeSentiment && memory.apologisedStay !== stay;
+  if (upset) memory.apologisedStay = stay;
+  const text = upset ? `${t(language, 'queuedApology')} ${reminder}` : reminder;
   const askEmail = !emailJustGiven && ticket.agentsOnline === 0;
   // With a question pending, the e-mail request goes first, so the last message carries the question's buttons.
   if (askEmail && asked.length > 0) await askReplyEmail(d, context, conversation, profile);

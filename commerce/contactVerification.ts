@@ -18,7 +18,8 @@ import type { QuotaStore } from '../store/store';
 
 /** The outbound port: how a code reaches the customer. A company wires its mail service here (README, Notifier port). */
 export interface CodeNotifier {
-  sendCode(message: { to: { type: 'email'; value: string }; code: string; language: string; minutes: number }): Promise<void>;
+  /** `to`: an e-mail address, or a phone number (E.164) when a customer confirms a new number typed in chat. */
+  sendCode(message: { to: { type: 'email' | 'phone'; value: string }; code: string; language: string; minutes: number }): Promise<void>;
 }
 
 export interface VerificationSettings {
@@ -33,6 +34,7 @@ export interface VerificationSettings {
 
 /** A pending challenge, as kept in the conversation's state (no code in it, only its keyed hash). */
 export interface CodeChallenge {
+  /** Where the code went: an e-mail address, or a phone number for a new one being confirmed. */
   email: string;
   salt: string;
   hash: string;
@@ -84,8 +86,9 @@ export class ContactVerification {
    * Sends a new code to the address for `requester` (the conversation asking); refused (nothing sent) when that
    * conversation had codesPerHour sent to it, or the address addressCodesPerHour from any, in the last 60 minutes.
    */
-  async send(email: string, language: string, requester: string): Promise<SendResult> {
-    const to = email.trim().toLowerCase();
+  async send(email: string | { type: 'email' | 'phone'; value: string }, language: string, requester: string): Promise<SendResult> {
+    const type = typeof email === 'string' ? 'email' : email.type;
+    const to = (typeof email === 'string' ? email : email.value).trim().toLowerCase();
     const now = this.clock();
     // Counted under keyed hashes (no address is kept in the counts). A store that cannot answer fails the turn:
     // nothing is sent.
@@ -97,7 +100,7 @@ export class ContactVerification {
     let code = '';
     for (let i = 0; i < this.settings.codeLength; i++) code += String(randomInt(10));
     const salt = randomBytes(16).toString('hex');
-    await this.notifier.sendCode({ to: { type: 'email', value: to }, code, language, minutes: this.minutes });
+    await this.notifier.sendCode({ to: { type, value: to }, code, language, minutes: this.minutes });
     return { ok: true, challenge: { email: to, salt, hash: this.digest(salt, code), expiresAt: now + this.settings.codeSeconds * 1000, attempts: 0 } };
   }
 

@@ -9,6 +9,16 @@ export function maskEmail(email: string): string {
   return `${local.slice(0, 1)}•••@${domain ?? ''}`;
 }
 
+/** "+447700900123" → "+44•••123": the country and last digits, enough to recognise the number. */
+export function maskPhone(phone: string): string {
+  return `${phone.slice(0, 3)}•••${phone.slice(-3)}`;
+}
+
+/** An address or number masked for a reply or a log line. */
+export function maskContact(to: { type: 'email' | 'phone'; value: string }): string {
+  return to.type === 'email' ? maskEmail(to.value) : maskPhone(to.value);
+}
+
 /**
  * The development stand-in for a mail service: no e-mail leaves the machine. Outside production it writes the
  * code to the server log and, with VERIFY_OUTBOX_FILE, appends it as a JSON line to that local outbox file, so the
@@ -23,7 +33,7 @@ export class DevCodeNotifier implements CodeNotifier {
 
   async sendCode(m: Parameters<CodeNotifier['sendCode']>[0]): Promise<void> {
     if (this.o.production) {
-      this.log.error({ to: maskEmail(m.to.value) }, 'verification code not sent: no mail service is wired (DevCodeNotifier in production)');
+      this.log.error({ to: maskContact(m.to) }, 'verification code not sent: no mail service is wired (DevCodeNotifier in production)');
       return;
     }
     this.log.info({ to: m.to.value, code: m.code, minutes: m.minutes }, 'verification code (development: not e-mailed)');

@@ -5,8 +5,11 @@ import { intentLabel } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { asksCodeAgain, missesCodeAgain } from './codeQuestion';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
-import type { OrderDialogOptions, OrderProofs } from './orderDialog';
+import { lockedMinutes, type OrderDialogOptions, type OrderProofs } from './orderDialog';
 import { turnInfo } from './turnInfo';
+
+/** What is left of a message that is only a code once its digits are taken out: "123 456", "my code is 123456". */
+const BARE_CODE = /^[\s.:,!-]*(?:(?:my|the|code|is|it's|it|here|c[oó]digo|mi|el|es)[\s.:,!-]*)*$/iu;
 
 /** How long a change asked for with a code stays pending after the question was last asked, ms. */
 export const PENDING_CODE_MS = 30 * 60_000;
@@ -27,6 +30,15 @@ export async function codeAgain(
 ): Promise<RouteOutcome | undefined> {
   const { recognition, language } = turnInfo(context);
   const text = recognition.text;
+  // A code typed while codes are locked out (too many wrong ones): never read as an order number or anything else;
+  // the customer is told it was not checked, and when the lock-out ends.
+  if (verification.codeIn(text) && BARE_CODE.test(text.replace(/\d/g, ''))) {
+    const minutes = lockedMinutes(await proofs.get(context, { proofs: [], failed: 0 }), verification.now());
+    if (minutes !== undefined) {
+      await context.sendActivity(t(language, 'codeLockedOut', { minutes }));
+      return { kind: 'answered' };
+    }
+  }
   // The words first: most messages are not about a code, and need no state read.
   if (!asksCodeAgain(text, true) && !missesCodeAgain(text)) return undefined;
   const state = await proofs.get(context, { proofs: [], failed: 0 });

@@ -1,13 +1,17 @@
-import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { CodeChallenge, ContactVerification } from '../commerce/contactVerification';
 import { decidePhoneRegion, nationalToE164 } from '../models/phoneNumbers';
 import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
 import { changeStance, clauses } from './changeScope';
 import { refusesContact } from './contactRefusal';
-import { answered, answerOf, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
+import { asksNewCode, missesCode, stopsCode, waitsForCode } from './codeQuestion';
+import { answered, answerOf, askYesNo, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
+import { CODE_LOCK_MS, lockCodes, lockedMinutes, type OrderProofs } from './orderDialog';
 import { readExplicitYes } from './explicitYes';
 import { turnInfo } from './turnInfo';
+import { readYesNo } from './yesNo';
 
 const EMAIL_RE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 const PHONE_RE = /\+\d[\d\s().-]{6,18}\d/;
@@ -109,10 +113,14 @@ function strictAnswer(step: WaterfallStepContext): 'yes' | 'no' | undefined {
 export class ContactDetailsDialog extends ComponentDialog {
   static readonly id = 'contactDetails';
 
-  /** `defaultRegion`: the company's country for phone numbers typed without a country code (DEFAULT_PHONE_REGION). */
+  /**
+   * `defaultRegion`: the company's country for phone numbers typed without a country code (DEFAULT_PHONE_REGION).
+   * `verification`: one-time codes, sent to a saved contact to confirm it (the order codes' limits and lock-out,
+   * kept in `proofs`, the conversation's order proofs).
+   */
   constructor(
     private readonly profiles: ProfileActions,
-    private readonly o: { defaultRegion?: string } = {},
+    private readonly o: { defaultRegion?: string; verification?: ContactVerification; proofs?: StatePropertyAccessor<OrderProofs> } = {},
   ) {
     super(ContactDetailsDialog.id);
     this.addDialog(
@@ -122,7 +130,11 @@ export class ContactDetailsDialog extends ComponentDialog {
       }),
     );
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
-    this.addDialog(new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s)]));
+    this.addDialog(new TextPrompt(CODE_PROMPT));
+    this.addDialog(
+      new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s), (s) => this.afterCode(s)]),
+    );
+    this.addDialog(new WaterfallDialog(CODE_DIALOG, [(s) => this.askCode(s), (s) => this.checkCode(s)]));
     this.initialDialogId = 'main';
   }
 
@@ -195,6 +207,7 @@ export class ContactDetailsDialog extends ComponentDialog {
       // A second change was asked for: the first settled as answered, then the second asked for.
       if (answer === 'yes') {
         await this.profiles.addContact(customer.id, contact, 'chat');
+        if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
         await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
       } else await step.context.sendActivity(t(language, 'contactKept'));
       return step.replaceDialog('main', { askNew: true, more });
@@ -205,8 +218,107 @@ export class ContactDetailsDialog extends ComponentDialog {
       return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
     await this.profiles.addContact(customer.id, contact, 'chat');
+    if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
     await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
     if (unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
     return answered(step);
   }
+
+  /** After the code question: a second change asked for, the unasked contact's "how can I help", or a new request. */
+  private async afterCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { language } = turnInfo(step.context);
+    const r = (step.result ?? {}) as DialogEnd;
+    if (r.reroute) return end(step, { reroute: true });
+    const more = (step.values as Record<string, 'email' | 'phone' | undefined>).more;
+    if (more) return step.replaceDialog('main', { askNew: true, more });
+    if ((step.options as ContactDetailsOptions | undefined)?.unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
+    return answered(step);
+  }
+
+  /**
+   * The saved contact's confirmation: a one-time code sent to it (the order codes' outbound port and per-hour limits),
+   * typed back here. Not in this chat after too many wrong codes (the order codes' lock-out, shared).
+   */
+  private async askCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { language, customer, conversation } = turnInfo(step.context);
+    const v = this.o.verification!;
+    const { contact, again } = step.options as CodeOptions;
+    const vars = { contact: contact.value, digits: v.codeLength, minutes: v.minutes, kind: kindOf(language, contact) };
+    const known = customer.contacts.find((c) => c.type === contact.type && c.value.toLowerCase() === contact.value);
+    if (known?.verified) {
+      // Saved again, already proven: nothing to confirm.
+      await step.context.sendActivity(t(language, 'contactConfirmed', vars));
+      return step.endDialog({});
+    }
+    const state = (await this.o.proofs?.get(step.context, { proofs: [], failed: 0 })) ?? { proofs: [], failed: 0 };
+    const lockMinutes = lockedMinutes(state, v.now());
+    if (lockMinutes !== undefined) {
+      await step.context.sendActivity(t(language, 'contactCodeLocked', { ...vars, lockMinutes }));
+      return step.endDialog({});
+    }
+    const values = step.values as { challenge?: CodeChallenge };
+    if (again && v.isLive(again)) {
+      values.challenge = again;
+      return step.prompt(CODE_PROMPT, { prompt: t(language, 'askContactCode', vars) });
+    }
+    const sent = await v.send(contact, language, conversation.id);
+    if (!sent.ok) {
+      await step.context.sendActivity(t(language, 'contactCodeLimit', vars));
+      return step.endDialog({});
+    }
+    values.challenge = sent.challenge;
+    return step.prompt(CODE_PROMPT, { prompt: t(language, 'contactSavedCode', vars) });
+  }
+
+  private async checkCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { language, customer } = turnInfo(step.context);
+    const v = this.o.verification!;
+    const { contact } = step.options as CodeOptions;
+    const vars = { contact: contact.value, digits: v.codeLength, minutes: v.minutes, kind: kindOf(language, contact) };
+    const text = String(step.result ?? '');
+    const code = v.codeIn(text);
+    const challenge = (step.values as { challenge?: CodeChallenge }).challenge;
+    if (!code) {
+      // "send it again", "it never came": a new code, within the per-hour limits.
+      if (asksNewCode(text) || missesCode(text)) return step.replaceDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
+      if (waitsForCode(text)) return step.replaceDialog(CODE_DIALOG, { contact, again: challenge } satisfies CodeOptions);
+      // "later", "no", "never mind", or a new request: the contact stays saved, unconfirmed, and said so.
+      const leaves = !LATER.test(text) && readYesNo(text) !== 'no' && !stopsCode(text);
+      // Left for a new request (which may be "what's my email on file?"): said without the address, then routed.
+      await step.context.sendActivity(t(language, leaves ? 'contactCodeLeft' : 'contactCodeLater', vars));
+      return step.endDialog(leaves ? ({ reroute: true } satisfies DialogEnd) : {});
+    }
+    const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
+    if (checked.result === 'ok') {
+      // Marked verified on this profile only: never moved to, or merged with, another profile that has it.
+      await this.profiles.confirmContact(customer.id, contact);
+      await step.context.sendActivity(t(language, 'contactConfirmed', vars));
+      return step.endDialog({});
+    }
+    if (checked.result === 'wrong') {
+      await step.context.sendActivity(t(language, 'verifyCodeWrong', { left: v.maxAttempts - checked.challenge.attempts }));
+      return step.replaceDialog(CODE_DIALOG, { contact, again: checked.challenge } satisfies CodeOptions);
+    }
+    if (checked.result === 'too_many' && this.o.proofs) {
+      const state = await this.o.proofs.get(step.context, { proofs: [], failed: 0 });
+      await this.o.proofs.set(step.context, lockCodes(state, v.now()));
+    }
+    await step.context.sendActivity(
+      t(language, checked.result === 'too_many' ? 'contactCodeTooMany' : 'contactCodeExpired', { ...vars, lockMinutes: CODE_LOCK_MS / 60_000 }),
+    );
+    return step.endDialog({});
+  }
 }
+
+const CODE_DIALOG = 'contactCode';
+const CODE_PROMPT = 'contactCodePrompt';
+/** "later", "skip", "not now", "luego", "más tarde": the confirmation put off. */
+const LATER = /\b(later|skip|not now|another time|luego|m[aá]s tarde|ahora no|otro momento)\b/iu;
+
+interface CodeOptions {
+  contact: Contact;
+  /** The challenge still awaited (a wrong code, or "let me check"): asked again, no new code sent. */
+  again?: CodeChallenge;
+}
+
+const kindOf = (language: string, c: Contact) => t(language, c.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');

@@ -95,7 +95,7 @@ export class MainDialog {
       new ReturnDialog(services.orders, this.proofs, acting),
       new PasswordResetDialog(services.orders),
       new FeedbackDialog(services.satisfaction),
-      new ContactDetailsDialog(services.profiles, { defaultRegion: d.defaultPhoneRegion }),
+      new ContactDetailsDialog(services.profiles, { defaultRegion: d.defaultPhoneRegion, verification: services.verification, proofs: this.proofs }),
       new ChangeConsentDialog(services.profiles),
       new DeleteAccountDialog(),
       new ClarifyDialog(),

@@ -58,13 +58,30 @@ export interface OrderProofs {
   verified?: string[];
   /** The code sent and not yet typed back (kept hashed). */
   challenge?: CodeChallenge;
-  /** Too many wrong codes: no more codes in this conversation. */
+  /** Too many wrong codes: no more codes in this conversation until codeLockedUntil (none: for good, as once kept). */
   codeLocked?: boolean;
+  /** When the lock-out ends, by the verification's clock (ms). */
+  codeLockedUntil?: number;
   /**
    * The change a code was last asked for and not yet proven (dialog and order, `at` by the verification's clock):
    * "send me a new code" after the code question closed starts it again (dialogs/codeQuestion.ts, codeAgain).
    */
   pendingCode?: PendingCode;
+}
+
+/** How long too many wrong codes lock codes out of a chat, ms: the codes' own per-hour window. */
+export const CODE_LOCK_MS = 60 * 60_000;
+
+/** Minutes left of the chat's lock-out (at least 1), or undefined when codes are not locked out now. */
+export function lockedMinutes(state: OrderProofs, now: number): number | undefined {
+  if (!state.codeLocked) return undefined;
+  if (state.codeLockedUntil === undefined) return Math.ceil(CODE_LOCK_MS / 60_000);
+  return now < state.codeLockedUntil ? Math.max(1, Math.ceil((state.codeLockedUntil - now) / 60_000)) : undefined;
+}
+
+/** The proofs with a lock-out starting now. */
+export function lockCodes(state: OrderProofs, now: number): OrderProofs {
+  return { ...state, codeLocked: true, codeLockedUntil: now + CODE_LOCK_MS };
 }
 
 export interface PendingCode {
@@ -291,8 +308,9 @@ export abstract class OrderDialog extends ComponentDialog {
     if (!this.acting || (email && who.verifiedEmails.includes(email))) return step.next(order);
     const language = turnInfo(step.context).language;
     const state = await this.proofState.get(step.context, { proofs: [], failed: 0 });
-    if (!email || state.codeLocked) {
-      await step.context.sendActivity(t(language, state.codeLocked ? 'orderProofLimit' : 'orderNotFound', { order: order.number }));
+    const locked = lockedMinutes(state, this.acting.verification.now());
+    if (!email || locked !== undefined) {
+      await step.context.sendActivity(t(language, locked !== undefined ? 'orderProofLimit' : 'orderNotFound', { order: order.number }));
       return end(step, { outcome: { kind: 'answered' } });
     }
     const v = this.acting.verification;
@@ -369,8 +387,8 @@ export abstract class OrderDialog extends ComponentDialog {
       return step.replaceDialog(this.id, { orderNumber: order.number });
     }
     const locked = checked.result === 'too_many';
-    await this.proofState.set(step.context, { ...state, challenge: undefined, codeLocked: state.codeLocked || locked });
-    await step.context.sendActivity(t(language, locked ? 'verifyCodeTooMany' : 'verifyCodeExpired', { order: order.number }));
+    await this.proofState.set(step.context, locked ? lockCodes({ ...state, challenge: undefined }, v.now()) : { ...state, challenge: undefined });
+    await step.context.sendActivity(t(language, locked ? 'verifyCodeTooMany' : 'verifyCodeExpired', { order: order.number, minutes: CODE_LOCK_MS / 60_000 }));
     return end(step, { outcome: { kind: 'answered' } });
   }
 

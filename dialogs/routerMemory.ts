@@ -32,6 +32,8 @@ export interface RouterMemory {
    * a message that made two, or one typed at a free-text prompt. Their words, routed as a message of their own.
    */
   later?: string[];
+  /** The stay in the queue (its queuedAt) whose customer was already apologised to for being upset (bot/queuedTurn.ts). */
+  apologisedStay?: string;
 }
 
 const ASKED = Symbol('crm.lastQuestion');

@@ -14,6 +14,8 @@ const QUEUE = phrase(
   [
     'queue|in line|the line|line up|my turn|(?:my|what|which) (?:place|position|spot)|position am i|place am i|ahead of me|in front of me|before me',
     'cola|fila|mi turno|(?:qu[eé]|mi) (?:posici[oó]n|lugar|puesto)|delante de m[ií]|antes que yo|por delante',
+    // "are you still there?", "is anyone there?" while waiting: the queue's status is the answer (outside test 29, LOW 4).
+    '(?:are|is) (?:you|anyone|anybody|someone|somebody|an agent|the agent) (?:still )?(?:there|here|around)|(?:anyone|anybody|someone|somebody) (?:still )?there|hay alguien|(?:sigue|sigues|est[aá]s?) (?:alguien )?ah[ií]',
   ].join('|'),
 );
 

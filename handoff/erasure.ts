@@ -6,10 +6,16 @@ import { transition } from './handoffStatus';
 /**
  * Erasure ends every open chat of the person before their data goes: a queued, offered or held chat of someone
  * erased must leave every queue and inbox at once (nobody may go on holding or answering what is being erased).
- * Closed without a survey and without telling the customer: their channel keys are erased next. Returns whether
- * the chat was open.
+ * Closed without a survey; `tell`, once closed, tells the customer on their channel (still known: their channel keys
+ * are erased next) that their data was erased and the chat ended. Returns whether the chat was open.
  */
-export async function closeForErasure(store: Store, events: HandoffEvents, c: Conversation, actorId?: string): Promise<boolean> {
+export async function closeForErasure(
+  store: Store,
+  events: HandoffEvents,
+  c: Conversation,
+  actorId?: string,
+  tell?: (c: Conversation) => Promise<void>,
+): Promise<boolean> {
   if (c.state === 'closed') return false;
   for (let attempt = 0; attempt < 3; attempt++) {
     const r = await transition(store, events, {
@@ -21,6 +27,7 @@ export async function closeForErasure(store: Store, events: HandoffEvents, c: Co
     });
     if (r.ok) {
       events.emit('conversation.closed', { conversation: r.conversation });
+      await tell?.(r.conversation);
       return true;
     }
     // Moved meanwhile (claimed, offered again): try again from where it is now, unless it is gone or closed.

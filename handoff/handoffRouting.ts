@@ -454,7 +454,10 @@ export class HandoffRouting {
       const back = last !== undefined && last.waitSeconds < 0;
       const late = !back && overdueNotice(last, at);
       const moved = !last || back || late || ticket.position < last.position || at - Date.parse(last.at ?? fresh.queuedAt ?? fresh.updatedAt) >= quiet;
-      if (moved && ticket.agentsOnline > 0) {
+      // Never told a place yet and offered to an agent now (a transfer or reassignment to a skill group): the customer
+      // was told they are passed on; a place number only once it waits with no offer (outside test 29, LOW 9).
+      const offeredNow = !last && !!this.standingOffer(fresh, at);
+      if (moved && ticket.agentsOnline > 0 && !offeredNow) {
         await this.keepNotice(fresh.id, ticket, capacity, at, late);
         const key = back ? 'queueAgentsBack' : late ? 'queueOverdue' : 'queuePosition';
         await this.ctx.tell(fresh, t(fresh.language, key, { position: ticket.position, wait: formatWaitRange(ticket, fresh.language) }));

@@ -181,7 +181,45 @@ const REPLIES = {
     en: 'I need an email address or a phone number with country code, like +34 600 000 000.',
     es: 'Necesito un correo electrónico o un teléfono con prefijo, como +34 600 000 000.',
   },
-  contactSaved: { en: 'Saved {contact}. We will confirm it before using it.', es: 'He guardado {contact}. Lo confirmaremos antes de usarlo.' },
+  erasureDone: {
+    en: 'As you asked, we have erased your personal data. This chat has ended; if you write again, a new chat starts.',
+    es: 'Como pediste, hemos borrado tus datos personales. Este chat ha terminado; si vuelves a escribir, empezará un chat nuevo.',
+  },
+  contactSaved: { en: 'Saved {contact} (not confirmed yet).', es: 'He guardado {contact} (aún sin confirmar).' },
+  // A contact typed in chat is confirmed by a one-time code sent to it (dialogs/contactDetailsDialog.ts).
+  contactSavedCode: {
+    en: 'Saved {contact}, not confirmed yet: I have sent a {digits}-digit code to it. Type the code here to confirm it (it is valid for {minutes} minutes), or say "later" to confirm it another time.',
+    es: 'He guardado {contact}, aún sin confirmar: le he enviado un código de {digits} cifras. Escríbelo aquí para confirmarlo (vale {minutes} minutos), o di "luego" para confirmarlo en otro momento.',
+  },
+  askContactCode: {
+    en: 'Please type the {digits}-digit code I sent to {contact}, or say "later" to confirm it another time.',
+    es: 'Escribe el código de {digits} cifras que envié a {contact}, o di "luego" para confirmarlo en otro momento.',
+  },
+  contactConfirmed: { en: 'Thank you: {contact} is confirmed.', es: 'Gracias: {contact} queda confirmado.' },
+  contactCodeLater: {
+    en: 'OK: {contact} is saved but not confirmed, and we will not use it until it is. To confirm it, tell me your new {kind} again and I will send a new code.',
+    es: 'De acuerdo: {contact} queda guardado pero sin confirmar, y no lo usaremos hasta que lo esté. Para confirmarlo, dime otra vez tu nuevo {kind} y te enviaré un código nuevo.',
+  },
+  contactCodeLeft: {
+    en: 'Your new contact details stay unconfirmed for now: tell me them again when you want a new code.',
+    es: 'Tus nuevos datos de contacto quedan sin confirmar por ahora: dímelos otra vez cuando quieras un código nuevo.',
+  },
+  contactCodeExpired: {
+    en: 'That code has expired: {contact} is saved but not confirmed. Tell me your new {kind} again and I will send a new code.',
+    es: 'Ese código ha caducado: {contact} queda guardado pero sin confirmar. Dime otra vez tu nuevo {kind} y te enviaré un código nuevo.',
+  },
+  contactCodeTooMany: {
+    en: 'Too many wrong codes: {contact} stays unconfirmed, and for your security I cannot send or check codes in this chat for the next {lockMinutes} minutes. Type "agent" and a person will help you.',
+    es: 'Demasiados códigos incorrectos: {contact} queda sin confirmar y, por tu seguridad, no puedo enviar ni comprobar códigos en este chat durante los próximos {lockMinutes} minutos. Escribe "agente" y una persona te ayudará.',
+  },
+  contactCodeLimit: {
+    en: 'Saved {contact}, not confirmed yet: I cannot send a code to it right now, and we will not use it until it is confirmed. Tell me your new {kind} again in an hour and I will send one.',
+    es: 'He guardado {contact}, aún sin confirmar: ahora no puedo enviarle un código, y no lo usaremos hasta que esté confirmado. Dime otra vez tu nuevo {kind} dentro de una hora y te enviaré uno.',
+  },
+  contactCodeLocked: {
+    en: 'Saved {contact}, not confirmed yet: after too many wrong codes I cannot send codes in this chat for {lockMinutes} more minutes, so it stays unconfirmed. Type "agent" and a person will help you.',
+    es: 'He guardado {contact}, aún sin confirmar: tras demasiados códigos incorrectos no puedo enviar códigos en este chat durante {lockMinutes} minutos más, así que queda sin confirmar. Escribe "agente" y una persona te ayudará.',
+  },
   unaskedContact: {
     en: 'Thanks! Shall I save {contact} as your contact e-mail address? And what can I help you with?',
     es: '¡Gracias! ¿Guardo {contact} como tu correo electrónico de contacto? ¿Y en qué te puedo ayudar?',
@@ -420,8 +458,8 @@ const REPLIES = {
     es: 'Ese código ha caducado, así que no he cambiado el pedido {order}. Vuelve a pedirlo y te enviaré uno nuevo.',
   },
   verifyCodeTooMany: {
-    en: 'Too many wrong codes: I have not changed order {order}, and for your security I cannot send more codes in this chat. Type "agent" and a person will help you.',
-    es: 'Demasiados códigos incorrectos: no he cambiado el pedido {order} y, por tu seguridad, no puedo enviar más códigos en este chat. Escribe "agente" y una persona te ayudará.',
+    en: 'Too many wrong codes: I have not changed order {order}, and for your security I cannot send or check codes in this chat for the next {minutes} minutes. Type "agent" and a person will help you.',
+    es: 'Demasiados códigos incorrectos: no he cambiado el pedido {order} y, por tu seguridad, no puedo enviar ni comprobar códigos en este chat durante los próximos {minutes} minutos. Escribe "agente" y una persona te ayudará.',
   },
   verifyCodeStopped: {
     en: 'OK, without the code I have not changed order {order}.',
@@ -430,6 +468,10 @@ const REPLIES = {
   verifyCodeLimit: {
     en: 'I cannot send another code to that address right now, so I have not changed order {order}. Please try again later, or type "agent" and a person will help you.',
     es: 'Ahora no puedo enviar otro código a esa dirección, así que no he cambiado el pedido {order}. Inténtalo más tarde o escribe "agente" y una persona te ayudará.',
+  },
+  codeLockedOut: {
+    en: 'For your security I did not check that code: after too many wrong codes, codes are locked in this chat for {minutes} more minutes. Type "agent" and a person will help you now.',
+    es: 'Por tu seguridad no he comprobado ese código: tras demasiados códigos incorrectos, los códigos quedan bloqueados en este chat durante {minutes} minutos más. Escribe "agente" y una persona te ayudará ahora.',
   },
   codeNothingToResend: {
     en: 'There is no code waiting to be resent: I send a code only to check it is you before changing an order (cancelling it, a return or a refund). Tell me what you would like to do, and I will send a new code if it needs one.',
@@ -579,6 +621,10 @@ const REPLIES = {
   bareYes: { en: 'Great! What can I do for you?', es: '¡Genial! ¿Qué puedo hacer por ti?' },
   anythingElseNo: { en: 'All right. Thank you for chatting with us, have a nice day!', es: 'De acuerdo. Gracias por escribirnos, ¡que tengas un buen día!' },
   anythingElseYes: { en: 'Sure, what can I do for you?', es: 'Claro, ¿qué puedo hacer por ti?' },
+  queuedApology: {
+    en: 'I am sorry for the wait and the trouble, and I understand this is frustrating.',
+    es: 'Siento la espera y las molestias, y entiendo que es frustrante.',
+  },
   queuedReminder: {
     en: 'Your request for a person stands: you are number {position} in the queue (estimated wait: {wait}).',
     es: 'Tu solicitud de hablar con una persona sigue en pie: eres el número {position} en la cola (espera estimada: {wait}).',

@@ -15,8 +15,11 @@ export interface PrivacyOptions {
   corpus?: CorpusEraser;
   /** Called when erasure removed corpus additions: the model trained with them is retrained without them. */
   onCorpusChanged?: () => void;
-  /** Ends an open chat of the person (queued, offered, held) before it is erased: handoff owns that change. */
-  endConversation?: (conversation: Conversation, actorId?: string) => Promise<unknown>;
+  /**
+   * Ends an open chat of the person (queued, offered, held) before it is erased: handoff owns that change. `language`:
+   * the person's, for telling them (in it) that their data was erased as they asked and the chat has ended.
+   */
+  endConversation?: (conversation: Conversation, actorId?: string, language?: string) => Promise<unknown>;
 }
 
 export interface ErasureReport {
@@ -87,7 +90,10 @@ export class PrivacyService {
     const texts: string[] = [];
     for (const c of conversations) for (const m of await this.store.listMessages(c.id)) if (m.role === 'customer' && m.text) texts.push(m.text);
     // Open chats leave every queue and inbox first, so nobody holds or answers what is being erased.
-    for (const c of conversations) if (c.state !== 'closed') await this.options.endConversation?.(c, actorId);
+    for (const c of conversations) {
+      const language = person.find((p) => p.id === c.customerId)?.language ?? c.language;
+      if (c.state !== 'closed') await this.options.endConversation?.(c, actorId, language);
+    }
     let messages = 0;
     for (const c of conversations) {
       await this.store.deleteState([dialogStateKey(c.channelId, c.channelConversationId)]);

@@ -209,6 +209,21 @@ export class ProfileService implements ProfileActions {
     });
   }
 
+  /**
+   * A contact point on this profile proven by a one-time code sent to it: marked verified here, and only here (no
+   * merge: another profile with the same address stays a suggestion for staff). False when it is not on the profile.
+   */
+  async confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }): Promise<boolean> {
+    const value = contact.value.toLowerCase();
+    let found = false;
+    await this.update(customerId, (c) => {
+      found = c.contacts.some((p) => p.type === contact.type && p.value.toLowerCase() === value);
+      if (!found) return {};
+      return { contacts: c.contacts.map((p) => (p.type === contact.type && p.value.toLowerCase() === value ? { ...p, verified: true } : p)) };
+    });
+    return found;
+  }
+
   /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */
   async setName(customerId: string, name: string): Promise<Customer> {
     if (!(await this.nameAllowed(name))) throw new AppError('VALIDATION_FAILED', 'that name is reserved');

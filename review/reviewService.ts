@@ -17,14 +17,28 @@ import type {
   TranscriptSummary,
 } from '../store/store';
 import { canSee, canWatch, isReviewer, type Actor } from './accessPolicy';
-import { UNRECOGNIZED_EXCEPT_MAX } from '../store/storeTypes';
+import { rankIndex, UNRECOGNIZED_EXCEPT_MAX } from '../store/storeTypes';
 import { realRequests, type NotUnderstood } from './notUnderstood';
 
 /** How many times the not-understood list is ranked again without the lines that were no real requests. */
 const NOT_UNDERSTOOD_ROUNDS = 5;
 
+/**
+ * Chats of the range still waiting for a person (queued, never yet held), each measured from when it first asked to
+ * now: beside times.waiting, which counts only chats a person took, so a long queue shows. Seconds.
+ */
+export interface StillWaiting {
+  p50: number | null;
+  p90: number | null;
+  n: number;
+  longest: number | null;
+}
+
 /** What GET /api/stats answers: the store's figures, the not-understood list judged by its transcripts. */
-export type ReviewFigures = Omit<ConversationStats, 'unrecognized'> & { unrecognized: NotUnderstood[] };
+export type ReviewFigures = Omit<ConversationStats, 'unrecognized'> & { unrecognized: NotUnderstood[]; stillWaiting: StillWaiting };
+
+/** At most this many waiting chats are measured (the queue's own views read as many). */
+const STILL_WAITING_MAX = 10_000;
 import { csvCell, csvLine } from '../core/csv';
 import { attachmentLine } from '../models/attachmentContent';
 
@@ -233,7 +247,21 @@ export class ReviewService {
       .map((i) => (i.intent === UNRECOGNIZED_INTENT ? { ...i, count: i.count - answers } : i))
       .filter((i) => i.count > 0)
       .sort((a, b) => b.count - a.count || (a.intent < b.intent ? -1 : a.intent > b.intent ? 1 : 0));
-    return { ...stats, intents, unrecognized };
+    return { ...stats, intents, unrecognized, stillWaiting: await this.stillWaiting(q) };
+  }
+
+  /** The range's chats still in the queue, measured to now (nearest-rank percentiles, as the store's figures). */
+  private async stillWaiting(q: StatsQuery, now = Date.now()): Promise<StillWaiting> {
+    const queued = await this.store.listConversations({ states: ['queued'], limit: STILL_WAITING_MAX });
+    const waits = queued
+      // Never held yet: a chat back in the queue after a person held it is in times.waiting already.
+      .filter((c) => !c.firstAssignedAt && c.createdAt >= q.from && c.createdAt < q.to && (q.channelId === undefined || c.channelId === q.channelId))
+      .map((c) => c.queuedAt)
+      .filter((at): at is string => !!at)
+      .map((at) => Math.max(0, Math.round((now - Date.parse(at)) / 1000)))
+      .sort((a, b) => a - b);
+    const at = (p: number) => (waits.length ? waits[rankIndex(waits.length, p)] : null);
+    return { p50: at(0.5), p90: at(0.9), n: waits.length, longest: waits.at(-1) ?? null };
   }
 
   /**

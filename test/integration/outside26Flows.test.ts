@@ -129,8 +129,10 @@ describe('outside test 26: dialog flows', () => {
       expect(said(again)).toContain(email);
       const saved = await chat.say(locale === 'en-US' ? 'yes' : 'sí');
       expect(said(saved)).toMatch(/Saved|He guardado/);
-      expect(said(saved)).toMatch(/type your new phone number|escribe tu nuevo número de teléfono/);
+      // The new address gets its confirmation code first (M3 of outside test 29); put off, the phone is asked for.
+      expect(said(saved)).toMatch(/sent a 6-digit code|enviado un código de 6 cifras/);
       expect(await contacts(chat)).toContain(email);
+      expect(said(await chat.say(locale === 'en-US' ? 'later' : 'luego'))).toMatch(/type your new phone number|escribe tu nuevo número de teléfono/);
       expect(said(await chat.say('+34 600 111 222'))).toMatch(/\+34600111222/);
       await chat.say(locale === 'en-US' ? 'yes' : 'sí');
       expect(await contacts(chat)).toEqual(expect.arrayContaining([email, '+34600111222']));
@@ -140,7 +142,8 @@ describe('outside test 26: dialog flows', () => {
       const chat = new Chat(running, { locale: 'en-US' });
       await chat.say('I need to change my email address to ben.new@example.com');
       const turn = await chat.say('yes, and my phone number too');
-      expect(said(turn)).toMatch(/Saved ben\.new@example\.com.*Now please type your new phone number/);
+      expect(said(turn)).toMatch(/Saved ben\.new@example\.com, not confirmed yet: I have sent a 6-digit code/);
+      expect(said(await chat.say('later'))).toMatch(/Now please type your new phone number/);
       expect((await chat.customer()).contacts.map((c) => c.value)).toContain('ben.new@example.com');
     });
   });

@@ -9,7 +9,11 @@ import { call } from './reviewShared';
 import { Charts } from './DashboardCharts';
 
 /** GET /api/stats: the store's figures; the not-understood lines carry their detected language (review/notUnderstood.ts). */
-type Stats = Omit<ConversationStats, 'unrecognized'> & { unrecognized: (ConversationStats['unrecognized'][number] & { language: string })[] };
+type Stats = Omit<ConversationStats, 'unrecognized'> & {
+  unrecognized: (ConversationStats['unrecognized'][number] & { language: string })[];
+  /** Chats still waiting for a person, measured to now (an older server: absent). */
+  stillWaiting?: { p50: number | null; p90: number | null; n: number; longest: number | null };
+};
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -93,7 +97,7 @@ export function Dashboard({ fail }: { fail: (e: unknown) => void }) {
   );
 }
 
-function Figures({ s }: { s: ConversationStats }) {
+function Figures({ s }: { s: Stats }) {
   const rated = s.satisfaction.reduce((n, r) => n + r.count, 0);
   const avgRating = rated ? decimal(s.satisfaction.reduce((n, r) => n + r.score * r.count, 0) / rated, 2) : '—';
   const pct = (n: number) => (s.total ? `${Math.round((n / s.total) * 1000) / 10} %` : '—');
@@ -113,6 +117,14 @@ function Figures({ s }: { s: ConversationStats }) {
         {tile('k-handoff', 'handoffRate', pct(s.total - s.botOnly))}
         {tile('k-rating', 'avgRating', avgRating, rated === 1 ? tr('oneRating') : tr('nRatings', { n: formatNumber(rated) }))}
         {tile('k-wait', 'waitTime', times(s.times.waiting), 'p50 / p90')}
+        {s.stillWaiting
+          ? tile(
+              'k-still-waiting',
+              'stillWaiting',
+              times(s.stillWaiting),
+              tr('stillWaitingHint', { n: formatNumber(s.stillWaiting.n), longest: duration(s.stillWaiting.longest) }),
+            )
+          : null}
         {tile('k-first', 'firstResponse', times(s.times.firstResponse), 'p50 / p90')}
         {tile('k-handling', 'handlingTime', times(s.times.handling), 'p50 / p90')}
       </div>
