@@ -24,12 +24,16 @@ const SERVICE = phrase(
   ].join('|'),
 );
 
+const OPTING_OUT = phrase(`unsubscrib${L}*|opt(?:ing|ed)? out|opting-out|de baja|desuscrib${L}*`);
+
 /**
  * "will I still get my order updates?", "¿seguiré recibiendo avisos de mi pedido?": whether service messages go on
  * (after an opt-out, most often). A question about them, never a request to track or to change consent.
  */
 export function asksServiceMessages(text: string): boolean {
   const t = norm(text);
+  // "if I unsubscribe, will I still get delivery updates?" asks about opting out: its how-to answers (consentWish.ts).
+  if (OPTING_OUT.test(t)) return false;
   return isQuestion(t) || /\b(?:wondering|wonder|pregunto|saber si)\b/u.test(t) ? STILL.test(t) && SERVICE.test(t) : false;
 }
 
