@@ -225,7 +225,10 @@ export class SupportBot {
     if (closedReply?.rated) await context.sendActivity(t(language.language, 'thanksFeedback'));
 
     if (empty) {
-      await context.sendActivity(t(language.language, 'emptyMessage'));
+      // At a question (an order number, an e-mail), the question stands: said briefly and asked again.
+      const asking = current.state !== 'queued' && (await this.d.mainDialog.hasActiveDialog(context));
+      await context.sendActivity(t(language.language, asking ? 'emptyAtQuestion' : 'emptyMessage'));
+      if (asking) await this.d.mainDialog.repromptActive(context);
       return endTurn(this.d, context, current);
     }
     if (attachments.length === 0 && mentionsMissingFile(text)) {
@@ -237,6 +240,8 @@ export class SupportBot {
       // A receipt sent during a refund is kept with the refund; otherwise the customer is asked what it is for.
       const kept = current.state !== 'queued' && (await this.d.mainDialog.fileForRequest(context, name));
       if (!kept) await context.sendActivity(fileReceived(language.language, name, current.state === 'queued'));
+      // A file alone is no answer to the question pending: it stands, asked again.
+      if (!kept && current.state !== 'queued') await this.d.mainDialog.repromptActive(context);
       return endTurn(this.d, context, current);
     }
     if (current.state === 'queued') return whileQueued(this.d, context, current, profile);

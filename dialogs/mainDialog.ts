@@ -33,6 +33,7 @@ import { letterlessName } from './letterlessName';
 import { maskContact } from '../profile/identityResolution';
 import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketingQuestion';
 import { asksDataUse } from './privacyQuestion';
+import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './customerWords29';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { orderNumberAnswer } from './orderNumberAnswer';
 import { asksDataCopy } from './dataAccessRequest';
@@ -215,6 +216,12 @@ export class MainDialog {
     }
     // "how long do refunds take?" while the code is awaited: answered, and the code still awaited (codeAside.ts).
     if (pending.prompt === VERIFY_CODE_PROMPT && (await answerBesideCode(context, this.codeAsideDeps()))) return { kind: 'answered' };
+    // "no, olvídalo" at "Did this answer your question?" or "Did you mean…": withdrawn, and nothing proposed.
+    if ((pending.dialog === FaqOfferDialog.id || pending.dialog === ClarifyDialog.id) && withdrawsRequest(recognition.text)) {
+      await dc.cancelAllDialogs();
+      await context.sendActivity(t(turnInfo(context).language, 'requestWithdrawn'));
+      return { kind: 'neutral' };
+    }
     if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
@@ -269,6 +276,8 @@ export class MainDialog {
       return this.outcomeOf(await dc.beginDialog(DIALOG_FOR_INTENT[offered.intent], { orderNumber: offered.order, email: proof } satisfies OrderDialogOptions));
     }
 
+    const byWords = await this.readWords(context, asked);
+    if (byWords) return byWords;
     // "ok so what now?" after "You are back with the assistant": asks what can be done, no yes to anything (it once got
     // "Great! What can I do for you?"): what the bot can do, as buttons.
     // Only when that is all it says: "ok, what now? where is order 12345" asks about the order.
@@ -393,6 +402,34 @@ export class MainDialog {
   }
 
   /**
+   * Outside test 28's readings (customerWords29.ts), before yes/no and the intent model: a request withdrawn, a
+   * question whether order updates go on, "when will it arrive?" about the order just shown, a double charge.
+   */
+  private async readWords(context: TurnContext, asked: RouterMemory['lastQuestion']): Promise<RouteOutcome | undefined> {
+    const { recognition: r, language } = turnInfo(context);
+    // "mejor no" at "Anything else?" closes the chat politely (route's yes/no reading).
+    if (asked !== 'anythingElse' && withdrawsRequest(r.text)) {
+      await context.sendActivity(t(language, 'requestWithdrawn'));
+      return { kind: 'neutral' };
+    }
+    if (asksServiceMessages(r.text)) {
+      await context.sendActivity(t(language, 'serviceMessagesContinue'));
+      return { kind: 'answered' };
+    }
+    const named = (entity(r, 'orderNumber')?.value as string | undefined) ?? extractOrderNumber(r.text);
+    const last = (await this.proofs.get(context, { proofs: [], failed: 0 })).last;
+    if (!named && last && asksWhenItArrives(r.text)) return this.runIntent(context, 'order.track', { orderNumber: last });
+    if (reportsDoubleCharge(r.text)) {
+      const memory = await this.memory.get(context, {});
+      memory.topic = 'payment.problem';
+      memory.topicOrder = named;
+      await context.sendActivity(t(language, named ? 'doubleChargeOrder' : 'doubleCharge', { order: named }));
+      return { kind: 'answered' };
+    }
+    return undefined;
+  }
+
+  /**
    * An opt-out, through the consent dialog as alone, then what else the message asks ("where is order 12345? also
    * stop the marketing emails": the order's part was once dropped): routed on its own words when the opt-out ended
    * its dialog (a question it asks comes first and the rest waits for the customer).
@@ -503,6 +540,13 @@ export class MainDialog {
     const request = memory.topicOrder ? t(language, 'requestWithOrder', { label, order: memory.topicOrder }) : label;
     await context.sendActivity(t(language, 'attachmentForRequest', { name, request }));
     if (await this.hasActiveDialog(context)) await (await this.createContext(context)).repromptDialog();
+    return true;
+  }
+
+  /** The question a dialog waits on, asked again (after an empty message or a bare file): false when none waits. */
+  async repromptActive(context: TurnContext): Promise<boolean> {
+    if (!(await this.hasActiveDialog(context))) return false;
+    await (await this.createContext(context)).repromptDialog();
     return true;
   }
 

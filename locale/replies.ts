@@ -619,6 +619,20 @@ const REPLIES = {
   faqGlad: { en: 'Glad it helped! Anything else?', es: '¡Me alegro de que te sirva! ¿Algo más?' },
   bareNo: { en: 'OK. If you need anything, just write.', es: 'De acuerdo. Si necesitas algo, escríbeme.' },
   bareYes: { en: 'Great! What can I do for you?', es: '¡Genial! ¿Qué puedo hacer por ti?' },
+  requestWithdrawn: { en: 'OK, I have left it there. If you need anything, just write.', es: 'De acuerdo, lo dejamos. Si necesitas algo, escríbeme.' },
+  serviceMessagesContinue: {
+    en: 'Yes: updates about your orders (confirmation, shipping, delivery), refunds and security codes are service messages and keep coming whatever you chose for marketing. Only news and offers depend on your consent. I have changed nothing.',
+    es: 'Sí: los avisos de tus pedidos (confirmación, envío, entrega), los reembolsos y los códigos de seguridad son mensajes de servicio y siguen llegando, elijas lo que elijas sobre publicidad. Solo las novedades y ofertas dependen de tu consentimiento. No he cambiado nada.',
+  },
+  doubleCharge: {
+    en: 'Sorry you were charged twice. A second charge is usually a payment held by your bank that is released within 5 days without you doing anything; if it is still there after that, tell me "agent" and we will refund it.',
+    es: 'Siento que te hayan cobrado dos veces. Un segundo cargo suele ser un pago retenido por tu banco que se libera en 5 días sin que hagas nada; si sigue ahí después, escribe "agente" y te lo devolvemos.',
+  },
+  doubleChargeOrder: {
+    en: 'Sorry you were charged twice for order {order}. A second charge is usually a payment held by your bank that is released within 5 days without you doing anything; if it is still there after that, tell me "agent" and we will refund it.',
+    es: 'Siento que te hayan cobrado dos veces el pedido {order}. Un segundo cargo suele ser un pago retenido por tu banco que se libera en 5 días sin que hagas nada; si sigue ahí después, escribe "agente" y te lo devolvemos.',
+  },
+  emptyAtQuestion: { en: 'I received an empty message.', es: 'He recibido un mensaje vacío.' },
   anythingElseNo: { en: 'All right. Thank you for chatting with us, have a nice day!', es: 'De acuerdo. Gracias por escribirnos, ¡que tengas un buen día!' },
   anythingElseYes: { en: 'Sure, what can I do for you?', es: 'Claro, ¿qué puedo hacer por ti?' },
   queuedApology: {

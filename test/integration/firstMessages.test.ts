@@ -35,9 +35,13 @@ describe('first messages the tester sent', () => {
     expect((await chat().say(text)).replies).toEqual([t('es', 'welcome')]);
   });
 
-  test.each(['me cobraron dos veces', 'pago rechazado'])('"%s" as a first message is answered in Spanish', async (text) => {
+  test.each([
+    // A double charge has its own answer (outside test 28), never the declined card's first.
+    ['me cobraron dos veces', t('es', 'doubleCharge')],
+    ['pago rechazado', kb.answer('payment.problem', 'es')],
+  ])('"%s" as a first message is answered in Spanish', async (text, answer) => {
     const turn = await chat().say(text);
-    expect(turn.replies).toEqual([kb.answer('payment.problem', 'es')]);
+    expect(turn.replies).toEqual([answer]);
   });
 
   test.each([
