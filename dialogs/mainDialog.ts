@@ -33,7 +33,7 @@ import { letterlessName } from './letterlessName';
 import { maskContact } from '../profile/identityResolution';
 import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketingQuestion';
 import { asksDataUse } from './privacyQuestion';
-import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './customerWords29';
+import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './followUpWords';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { orderNumberAnswer } from './orderNumberAnswer';
 import { asksDataCopy } from './dataAccessRequest';
@@ -402,7 +402,7 @@ export class MainDialog {
   }
 
   /**
-   * Outside test 28's readings (customerWords29.ts), before yes/no and the intent model: a request withdrawn, a
+   * Follow-up readings (followUpWords.ts), before yes/no and the intent model: a request withdrawn, a
    * question whether order updates go on, "when will it arrive?" about the order just shown, a double charge.
    */
   private async readWords(context: TurnContext, asked: RouterMemory['lastQuestion']): Promise<RouteOutcome | undefined> {
