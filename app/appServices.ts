@@ -226,7 +226,7 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
       },
       satisfaction: { record: recordSatisfaction },
     },
-    knowledge: loadKnowledge(config.knowledgeFile),
+    knowledge: loadKnowledge(config.knowledgeFile, config.handoff.businessHours),
     recognizer,
     defaultPhoneRegion: config.defaultPhoneRegion,
   });

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BusinessHours } from '../handoff/handoffContext';
+import { describeBusinessHours } from '../locale/businessHoursText';
 import { lang, type ReplyLanguage } from '../locale/replies';
 import { stem } from '../nlu/stemmer';
 
@@ -135,8 +137,11 @@ export class KnowledgeBase {
   }
 }
 
-/** The FAQ file; the source copy is used from dist/ too, so edits need no rebuild. */
-export function loadKnowledge(file?: string): KnowledgeBase {
+/**
+ * The FAQ file; the source copy is used from dist/ too, so edits need no rebuild. `{hours}` in an answer is when the
+ * team answers, from `BUSINESS_HOURS` (unset: always), so the FAQ never states hours the queue does not keep.
+ */
+export function loadKnowledge(file?: string, businessHours?: BusinessHours): KnowledgeBase {
   const candidates = file ? [file] : [path.join(__dirname, 'faq.json'), path.join(__dirname, '..', '..', 'dialogs', 'faq.json')];
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) return new KnowledgeBase([]);
@@ -149,7 +154,8 @@ export function loadKnowledge(file?: string): KnowledgeBase {
     const title = e.title && typeof e.title.en === 'string' && typeof e.title.es === 'string' ? { en: e.title.en, es: e.title.es } : undefined;
     const list = (x: unknown) => (Array.isArray(x) ? x.filter((k): k is string => typeof k === 'string') : []);
     const keywords = e.keywords ? { en: list(e.keywords.en), es: list(e.keywords.es) } : undefined;
-    articles.push({ id, answer: { en: e.en, es: e.es }, title, keywords });
+    const fill = (text: string, language: ReplyLanguage) => text.replaceAll('{hours}', describeBusinessHours(businessHours, language));
+    articles.push({ id, answer: { en: fill(e.en, 'en'), es: fill(e.es, 'es') }, title, keywords });
   }
   return new KnowledgeBase(articles);
 }

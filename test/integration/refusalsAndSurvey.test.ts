@@ -13,7 +13,8 @@ import type { RunningApp } from '../helpers/testApp';
 const said = (turn: Turn) => turn.replies.join(' | ');
 const QUEUED = /No agent is online|in the queue|no hay agentes conectados|en la cola/i;
 const ORDER_NUMBER = /What is your order number|Cuál es tu número de pedido/;
-const HOURS = /9:00 to 18:00|9:00 a 18:00/;
+// The contact article (its hours follow BUSINESS_HOURS: test/unit/businessHoursText.test.ts).
+const HOURS = /Our team answers in this chat|Nuestro equipo responde en este chat/;
 const THANKED = /Thank you for your feedback|Gracias por tu opinión/;
 const NOT_UNDERSTOOD = /did not understand|no te he entendido/i;
 
