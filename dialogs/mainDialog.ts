@@ -37,6 +37,7 @@ import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, 
 import { orderNumberAnswer } from './orderNumberAnswer';
 import { asksDataCopy } from './dataAccessRequest';
 import { splitRequests } from './laterRequests';
+import { splitContactChanges } from './contactPairs';
 import { askedAnythingElse, dropLater, keepForLater, lastQuestion, offerChange, offeredChange, takeLater, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
@@ -356,6 +357,13 @@ export class MainDialog {
     if (asksAboutSpam(r.text)) {
       await context.sendActivity(t(language, 'marketingOnlyWithYes'));
       return { kind: 'answered' };
+    }
+    // A new e-mail and a new phone in one message: the first asked now, the second kept (dialogs/contactPairs.ts).
+    const pair = likelyIntents(r, this.d.confidence).includes('contact.change') ? splitContactChanges(r.text, language) : undefined;
+    if (pair && (await keepForLater(this.memory, context, pair.tail, true))) {
+      await context.sendActivity(t(language, 'laterRequestFirst', { request: pair.tail }));
+      info.recognition = await this.d.recognizer.recognize(pair.head, { language });
+      return this.runIntent(context, 'contact.change');
     }
     // "return 67890 and also get a refund for 24680": the first request now, the second kept for when it is done.
     const split = await splitRequests(
