@@ -1,6 +1,6 @@
 import { MessageFactory, type ConversationState as BotConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
-import { intentLabel } from '../locale/intentLabels';
+import { channelName, intentLabel } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
 import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
@@ -8,7 +8,8 @@ import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { codeAgain } from './codeAgain';
 import { answerBesideCode } from './codeAside';
-import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
+import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentOptions } from './changeConsentDialog';
+import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
@@ -408,6 +409,13 @@ export class MainDialog {
   private async withdrawAndMore(context: TurnContext): Promise<RouteOutcome> {
     const info = turnInfo(context);
     const outcome = await this.runIntent(context, 'consent.change');
+    // "…por correo pero sí por sms": withdrawn everywhere, then that channel offered in so many words (channelStance.ts).
+    const kept = keptChannelAfterStop(info.recognition.text);
+    if (kept && !(await this.hasActiveDialog(context))) {
+      await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: channelName(kept, info.language) }));
+      const dc = await this.createContext(context);
+      return this.outcomeOf(await dc.beginDialog(ChangeConsentDialog.id, { channel: kept, offer: true } satisfies ChangeConsentOptions));
+    }
     const rest = besideOptOut(info.recognition.text);
     if (!rest || (await this.hasActiveDialog(context))) return outcome;
     const other = await this.d.recognizer.recognize(rest, { language: info.language });
