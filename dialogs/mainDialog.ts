@@ -39,6 +39,7 @@ import { orderNumberAnswer } from './orderNumberAnswer';
 import { asksDataCopy } from './dataAccessRequest';
 import { splitRequests } from './laterRequests';
 import { splitContactChanges } from './contactPairs';
+import { anotherOrderAtEmail } from './emailQuestionExits';
 import { askedAnythingElse, dropLater, keepForLater, lastQuestion, offerChange, offeredChange, takeLater, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
@@ -220,6 +221,9 @@ export class MainDialog {
     if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
+      // "what about 55555" at the e-mail on another order: the same request, for that order (emailQuestionExits.ts).
+      const other = anotherOrderAtEmail(pending, recognition, this.decision(recognition));
+      if (other) return this.runIntent(context, other.intent, { orderNumber: other.orderNumber });
       return undefined;
     }
     const result = await dc.continueDialog();
