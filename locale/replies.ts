@@ -753,6 +753,13 @@ export function understoodTemplates(): string[] {
     'attachmentReceived',
     'attachmentReceivedQueued',
     'attachmentForRequest',
+    // Handled by their own readers, never "not understood" (outside tester): a copy of one's data, a new code.
+    'dataCopyRequested',
+    'codeNothingToResend',
+    'verifyCodeResent',
+    'verifyCodeNoNew',
+    'verifyCodeLimit',
+    'verifyCodeTooMany',
   ];
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }
