@@ -38,6 +38,8 @@ export function registerBotEndpoint(server: restify.Server, d: BotEndpointDeps):
         );
       }
       const activity = parsed.data;
+      // Bot Framework channel ids are lower-case ("webchat", "msteams"): "WebChat" is the same channel, one series.
+      if (typeof activity.channelId === 'string') activity.channelId = activity.channelId.toLowerCase();
       if (typeof activity.text === 'string' && textLength(activity.text) > d.maxMessageChars) {
         throw new AppError('MESSAGE_TOO_LONG', messageTooLongMessage(d.maxMessageChars), { details: { maxChars: d.maxMessageChars } });
       }

@@ -3,6 +3,7 @@ import { t } from '../locale/replies';
 import { OUT_OF_SCOPE } from '../nlu/recognizer';
 import type { RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
+import { saysFarewell } from './farewellWords';
 import { turnInfo } from './turnInfo';
 
 /** What the intents answered without a dialog or an FAQ article need: the services, and how to ask "Anything else?". */
@@ -27,6 +28,8 @@ export async function answerBuiltIn(context: TurnContext, intent: string, d: Bui
       await d.askedAnythingElse(context);
       return { kind: 'answered' };
     case 'goodbye':
+      // "see" alone is no goodbye: only a farewell in words ends the chat (farewellWords.ts).
+      if (!saysFarewell(r.text)) return { kind: 'not_understood' };
       await context.sendActivity(t(language, 'goodbye'));
       return { kind: 'answered' };
     case 'help':

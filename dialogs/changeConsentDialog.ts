@@ -7,7 +7,8 @@ import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, typ
 import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
 import { asksMarketingFrequency, asksMarketingOn } from './marketingQuestion';
-import { consentChannelId, readNamedChannel } from './consentChannel';
+import { consentChannelId } from './consentChannel';
+import { readWantedChannel } from './channelStance';
 import { noAddressReply } from './consentNoAddress';
 import { grantAddress } from '../profile/consentAddress';
 import type { ProfileActions } from './dialogServices';
@@ -18,6 +19,8 @@ export interface ChangeConsentOptions {
   wish?: ConsentWish;
   /** The channel id asked about and granted on; when absent, the one the message names, else the chat's own. */
   channel?: string;
+  /** Offered after a withdrawal that said "but yes by SMS" (channelStance.ts): the grant question on `channel`, nothing else. */
+  offer?: boolean;
 }
 
 /**
@@ -82,9 +85,16 @@ export class ChangeConsentDialog extends ComponentDialog {
     const wish = options?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
     // "sí, quiero recibir ofertas por correo": asked about and granted by e-mail, not on this chat.
-    const consentChannel = options?.channel ?? consentChannelId(readNamedChannel(recognition.text), conversation.channelId);
+    const consentChannel = options?.channel ?? consentChannelId(readWantedChannel(recognition.text), conversation.channelId);
     (step.values as Record<string, string>).channel = consentChannel;
     const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
+    if (options?.offer && !receiving) {
+      const noAddress = noAddressReply(customer, consentChannel, conversation.channelId, language);
+      if (noAddress) await step.context.sendActivity(noAddress);
+      if (noAddress) return answered(step);
+      (step.values as Record<string, string>).asked = 'grant';
+      return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelName(consentChannel, language) }));
+    }
     // "can I get offers by SMS?": how it works on that channel, then the question; only a yes to it grants, there.
     if (!receiving && !options?.channel && asksMarketingOn(recognition.text)) {
       const channel = channelName(consentChannel, language);
@@ -231,7 +241,7 @@ export class ChangeConsentDialog extends ComponentDialog {
   private otherChannel(step: WaterfallStepContext) {
     const asked = (step.values as Record<string, string>).asked;
     if (typeof step.result !== 'string' || asked === 'stop') return undefined;
-    const named = readNamedChannel(step.result);
+    const named = readWantedChannel(step.result);
     if (named === undefined) return undefined;
     const channel = consentChannelId(named, turnInfo(step.context).conversation.channelId);
     if (channel === askedChannel(step)) return undefined;

@@ -1,6 +1,6 @@
 import { MessageFactory, type ConversationState as BotConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
-import { intentLabel } from '../locale/intentLabels';
+import { channelName, intentLabel } from '../locale/intentLabels';
 import { t } from '../locale/replies';
 import { decide, type ConfidencePolicy, type Decision } from '../nlu/confidencePolicy';
 import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
@@ -8,7 +8,8 @@ import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { codeAgain } from './codeAgain';
 import { answerBesideCode } from './codeAside';
-import { ChangeConsentDialog, whatToStop, withdrawMarketing } from './changeConsentDialog';
+import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentOptions } from './changeConsentDialog';
+import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
@@ -38,6 +39,8 @@ import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, 
 import { orderNumberAnswer } from './orderNumberAnswer';
 import { asksDataCopy } from './dataAccessRequest';
 import { splitRequests } from './laterRequests';
+import { splitContactChanges } from './contactPairs';
+import { anotherOrderAtEmail } from './emailQuestionExits';
 import { askedAnythingElse, dropLater, keepForLater, lastQuestion, offerChange, offeredChange, takeLater, type RouterMemory } from './routerMemory';
 import { DIALOG_FOR_INTENT, ORDER_DIALOGS } from './routingTables';
 import { takeName } from './takeName';
@@ -225,6 +228,9 @@ export class MainDialog {
     if (leavesQuestion(pending, recognition, this.d.confidence) || deniesPendingChange(pending, recognition.text)) {
       // A clear new request is no answer to what the bot asked: the question is dropped and the request routed.
       await dc.cancelAllDialogs();
+      // "what about 55555" at the e-mail on another order: the same request, for that order (emailQuestionExits.ts).
+      const other = anotherOrderAtEmail(pending, recognition, this.decision(recognition));
+      if (other) return this.runIntent(context, other.intent, { orderNumber: other.orderNumber });
       return undefined;
     }
     const result = await dc.continueDialog();
@@ -366,6 +372,13 @@ export class MainDialog {
       await context.sendActivity(t(language, 'marketingOnlyWithYes'));
       return { kind: 'answered' };
     }
+    // A new e-mail and a new phone in one message: the first asked now, the second kept (dialogs/contactPairs.ts).
+    const pair = likelyIntents(r, this.d.confidence).includes('contact.change') ? splitContactChanges(r.text, language) : undefined;
+    if (pair && (await keepForLater(this.memory, context, pair.tail, true))) {
+      await context.sendActivity(t(language, 'laterRequestFirst', { request: pair.tail }));
+      info.recognition = await this.d.recognizer.recognize(pair.head, { language });
+      return this.runIntent(context, 'contact.change');
+    }
     // "return 67890 and also get a refund for 24680": the first request now, the second kept for when it is done.
     const split = await splitRequests(
       r.text,
@@ -437,6 +450,13 @@ export class MainDialog {
   private async withdrawAndMore(context: TurnContext): Promise<RouteOutcome> {
     const info = turnInfo(context);
     const outcome = await this.runIntent(context, 'consent.change');
+    // "…por correo pero sí por sms": withdrawn everywhere, then that channel offered in so many words (channelStance.ts).
+    const kept = keptChannelAfterStop(info.recognition.text);
+    if (kept && !(await this.hasActiveDialog(context))) {
+      await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: channelName(kept, info.language) }));
+      const dc = await this.createContext(context);
+      return this.outcomeOf(await dc.beginDialog(ChangeConsentDialog.id, { channel: kept, offer: true } satisfies ChangeConsentOptions));
+    }
     const rest = besideOptOut(info.recognition.text);
     if (!rest || (await this.hasActiveDialog(context))) return outcome;
     const other = await this.d.recognizer.recognize(rest, { language: info.language });

@@ -271,7 +271,8 @@ export abstract class OrderDialog extends ComponentDialog {
     if (!email) {
       await step.context.sendActivity(t(language, 'orderNeedsEmail', { order: number }));
       // "no" is an answer; two unclear ones are not understood (the turn pipeline then offers help, once).
-      return end(step, { outcome: { kind: readYesNo(text) === 'no' ? 'answered' : 'not_understood' } });
+      // "I don't have the order number" says why: answered by the line above, never a second "did not understand".
+      return end(step, { outcome: { kind: readYesNo(text) === 'no' || lacksOrderNumber(text) ? 'answered' : 'not_understood' } });
     }
     const who = await this.identity(step.context);
     const r = await this.orders.prove(who, number, email, this.callContext(step.context));

@@ -4,6 +4,7 @@ import { ACTION_OF_INTENT, changeStance } from './changeScope';
 import { withdrawsConsent } from './consentWish';
 import { namesContactChange } from './contactChangeWords';
 import { lacksOrderNumber } from './orderNumberMissing';
+import { leavesEmailQuestion } from './emailQuestionExits';
 import { CONTACT_PROMPTS, DIALOG_FOR_INTENT, FORM_PROMPTS, READS_OPT_OUTS, SELF_JUDGING_PROMPTS, SURE_ELSEWHERE } from './routingTables';
 import { refusesContact } from './contactRefusal';
 import { readYesNo } from './yesNo';
@@ -57,6 +58,8 @@ export function leavesQuestion(q: PendingQuestion, recognition: Recognition, con
     // "where is order 12345" at "the e-mail order 67890 was placed with": the same kind of request, but a new one
     // (it names its own order), once read as a bad e-mail address in a loop.
     const ownOrder = form === 'email' && recognition.entities.some((e) => e.type === 'orderNumber');
+    // "what about 55555", "show me my orders": a new request, never a bad address (emailQuestionExits.ts).
+    if (form === 'email' && leavesEmailQuestion(recognition)) return true;
     if (d.kind === 'answer' && d.intent === 'contact.change' && !namesContactChange(recognition.text)) return false;
     if (d.kind === 'answer') return ownOrder || DIALOG_FOR_INTENT[d.intent] !== q.dialog;
     return recognition.intent === OUT_OF_SCOPE && recognition.score >= SURE_ELSEWHERE;

@@ -200,8 +200,8 @@ export class HandoffContext {
   /**
    * The chat, if this agent holds it. Not theirs, where they may see it (they held it, it is queued, they oversee it):
    * HANDOFF_REASSIGNED or HANDOFF_TAKEN_OVER when a supervisor last took it from them (read-only for them now, as
-   * their `conversation:released` said), HANDOFF_NOT_OWNER otherwise. A chat they may not see answers exactly like
-   * one that does not exist (ids cannot be probed).
+   * their `conversation:released` said), HANDOFF_NOT_OWNER where they may watch it (queued; supervisors). A chat
+   * they may not watch (given away, closed, never theirs) answers exactly like one that does not exist.
    */
   async owned(agentId: string, conversationId: string): Promise<Conversation> {
     const c = await this.conversation(conversationId);
@@ -212,6 +212,9 @@ export class HandoffContext {
     const lost = await this.lastLoss(c, agentId);
     if (lost === 'reassigned') throw new AppError('HANDOFF_REASSIGNED');
     if (lost === 'taken_over') throw new AppError('HANDOFF_TAKEN_OVER');
+    // The console's rule is the live one: a chat they held and gave away (or that was closed) is no longer theirs to
+    // watch, and must answer like a random id, not confirm that it exists.
+    if (!canWatch(actor, c)) throw new AppError('HANDOFF_NOT_FOUND');
     throw new AppError('HANDOFF_NOT_OWNER');
   }
 

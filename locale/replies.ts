@@ -240,6 +240,10 @@ const REPLIES = {
     en: 'Done: you will not receive offers from us any more. Service messages about your orders continue.',
     es: 'Hecho: ya no recibirás ofertas. Seguirás recibiendo los mensajes de servicio sobre tus pedidos.',
   },
+  marketingStillWanted: {
+    en: 'You said you would still like them by {channel}: I only send them there after a clear yes.',
+    es: 'Dices que por {channel} sí las quieres: solo te las envío por ahí con un sí claro.',
+  },
   marketingAlreadyOff: {
     en: 'Done: you will not receive offers from us any more. You were not on our list for news and offers, and I have noted that you do not want them.',
     es: 'Hecho: ya no recibirás ofertas. No estabas en nuestra lista de novedades y ofertas, y he anotado que no las quieres.',
@@ -809,6 +813,13 @@ export function understoodTemplates(): string[] {
     'attachmentReceived',
     'attachmentReceivedQueued',
     'attachmentForRequest',
+    // Handled by their own readers, never "not understood" (outside tester): a copy of one's data, a new code.
+    'dataCopyRequested',
+    'codeNothingToResend',
+    'verifyCodeResent',
+    'verifyCodeNoNew',
+    'verifyCodeLimit',
+    'verifyCodeTooMany',
   ];
   return keys.flatMap((k) => REPLY_LANGUAGES.map((l) => REPLIES[k][l]));
 }

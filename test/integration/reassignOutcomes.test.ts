@@ -114,10 +114,10 @@ describe('reassignment outcomes', () => {
     expect((await request(cal.socket, 'message:send', { conversationId: taken, text: 'hi', clientMessageId: 'o2' })).error?.code).toBe('HANDOFF_TAKEN_OVER');
     expect((await transcript(cal, taken)).status).toBe(200);
 
-    // Gave it away himself: the plain answer, as before.
+    // Gave it away himself: no longer his to watch, so it answers like a chat that does not exist.
     const given = await heldChat('outcome-given', dan);
     expect((await request(dan.socket, 'conversation:transfer', { conversationId: given, toAgentId: bob.id })).ok).toBe(true);
-    expect((await request(dan.socket, 'message:send', { conversationId: given, text: 'hi', clientMessageId: 'o3' })).error?.code).toBe('HANDOFF_NOT_OWNER');
+    expect((await request(dan.socket, 'message:send', { conversationId: given, text: 'hi', clientMessageId: 'o3' })).error?.code).toBe('HANDOFF_NOT_FOUND');
 
     // The chat comes back to Ann by a transfer: hers again, and what she does works.
     expect((await request(bob.socket, 'conversation:transfer', { conversationId: reassigned, toAgentId: ann.id })).ok).toBe(true);
