@@ -70,7 +70,7 @@ const RECEIVE = new RegExp(
 const DENY = new RegExp(`^(?:(?:please|thanks|por favor) )?(?:not|no|nor|never|without|ni|nunca|sin|menos)${E}`);
 /** Words that make a clause about news and offers even without a channel ("unsubscribe me", "no quiero publicidad"). */
 const NEWS = new RegExp(
-  `${B}(?:unsub\\w*|opt out|newsletters?|offers?|promo\\w*|marketing|news|deals|ads|advertising|spam|baja|desuscrib\\w*|boletin\\w*|ofertas?|publicidad|novedades|noticias|suscri\\w*)${E}`,
+  `${B}(?:unsub\\w*|opt out|mailing|lista de correos?|newsletters?|offers?|promo\\w*|marketing|news|deals|ads|advertising|spam|baja|desuscrib\\w*|boletin\\w*|ofertas?|publicidad|novedades|noticias|suscri\\w*)${E}`,
 );
 
 type Stance = 'stop' | 'receive' | 'keep' | 'deny';
@@ -95,9 +95,30 @@ function normalise(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/**
+ * E-mail as the name of what we send, not a channel chosen: "opt me out of your marketing emails", "sácame de vuestra
+ * lista de correo", "correos de publicidad". Such an opt-out is unqualified and applies everywhere, as always.
+ */
+const MARKETING_MAIL = new RegExp(
+  [
+    `${B}(?:marketing|promotional|promo|advertising|advert|offers?|deals?|newsletter|sales|spam|publicity)(?: e ?-?mails?| mails?| mailings?)${E}`,
+    `${B}mailing(?: list)?s?${E}`,
+    `${B}lista (?:de )?(?:correos?|mails?|e-?mails?)${E}`,
+    `${B}(?:correos?|e-?mails?|mails?) (?:de |con )?(?:publicidad|promociones|ofertas|marketing|propaganda|publicitarios|promocionales|comerciales)${E}`,
+    `${B}e-?mails? (?:with|of|about) (?:offers|promotions|deals)${E}`,
+  ].join('|'),
+  'g',
+);
+
 function channelsIn(part: string): ScopeChannel[] {
-  return CHANNELS.filter(([, re]) => re.test(part)).map(([c]) => c);
+  const named = part.replace(MARKETING_MAIL, ' ');
+  return CHANNELS.filter(([, re]) => re.test(named)).map(([c]) => c);
 }
+
+/** "how many offer emails will I get?", "¿cuándo llegan?": a question is no request to receive. */
+const QUESTION = new RegExp(
+  `\\?|^(?:how|what|when|why|which|who|where|can|could|do|does|is|are|will|would you|cuant\\w*|como|que|cuando|por que|donde|puedo|podeis|puedes|se puede)${E}`,
+);
 
 export function readConsentScope(text: string): ConsentScope {
   const parts = normalise(text)
@@ -139,5 +160,23 @@ export function scopeChannelId(c: ScopeChannel, chatChannelId: string): string {
  */
 export function optsInOnNamedChannels(text: string): boolean {
   const s = readConsentScope(text);
-  return s.wish === 'receive' && s.want.length > 0 && s.stop.length === 0;
+  const n = normalise(text).trim();
+  // "quiero cambiar mi correo": a contact, not offers; only a message naming news and offers is an opt-in.
+  return s.wish === 'receive' && s.want.length > 0 && s.stop.length === 0 && NEWS.test(n) && !QUESTION.test(n);
+}
+
+/**
+ * The channel ids an opt-out withdraws when it names channels ("stop texting me offers but keep the emails coming":
+ * ['sms']); undefined when it names none, and then it applies everywhere ('*'), as an unqualified opt-out always has.
+ */
+export function withdrawnChannels(text: string, chatChannelId: string): string[] | undefined {
+  const s = readConsentScope(text);
+  if (s.wish !== 'stop' || s.stop.length === 0) return undefined;
+  return [...new Set(s.stop.map((c) => scopeChannelId(c, chatChannelId)))];
+}
+
+/** "SMS and WhatsApp", "SMS y WhatsApp": channel names for a confirmation. */
+export function listChannels(names: readonly string[], language: string | undefined): string {
+  if (names.length < 2) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} ${language === 'es' ? 'y' : 'and'} ${names.at(-1)}`;
 }

@@ -16,6 +16,10 @@ describe('readConsentScope', () => {
     ['stop all offers', 'stop', [], [], []],
     ['dame de baja de la publicidad', 'stop', [], [], []],
     ['sign me up for offers by text message, not by e-mail', 'receive', [], ['sms'], ['email']],
+    // E-mail as the name of what we send: an unqualified opt-out, everywhere.
+    ['please opt me out of your marketing emails', 'stop', [], [], []],
+    ['por favor, sácame de vuestra lista de correo', 'stop', [], [], []],
+    ['dame de baja de todos los correos de publicidad', 'stop', [], [], []],
   ])('%j', (text, wish, stop, want, untouched) => {
     expect(readConsentScope(text)).toEqual({ wish, stop, want, untouched });
   });
@@ -25,5 +29,7 @@ describe('readConsentScope', () => {
     expect(optsInOnNamedChannels('quiero recibir promociones por whatsapp pero no por correo')).toBe(true);
     expect(optsInOnNamedChannels('no quiero recibir más publicidad por sms')).toBe(false);
     expect(optsInOnNamedChannels('I want offers')).toBe(false);
+    expect(optsInOnNamedChannels('quiero cambiar mi correo a ana@example.com')).toBe(false);
+    expect(optsInOnNamedChannels('how many offer emails will I get a week?')).toBe(false);
   });
 });
