@@ -1,7 +1,9 @@
 import type { Customer } from '../../models/records';
 import { ProfileService } from '../../profile/profileService';
 import { appWithChannel } from '../helpers/appWithChannel';
+import { messageActivity, post } from '../helpers/activities';
 import { Chat, type Turn } from '../helpers/chat';
+import { heldChat } from '../helpers/heldChat';
 
 /**
  * Outside tester (HIGH): a request to opt in or out on one channel became "stop all marketing", with no confirmation.
@@ -109,6 +111,26 @@ describe('marketing consent per channel (outside tester)', () => {
     const c = await chat.customer();
     expect(on(c, 'sms')).toBe(false);
     expect(on(c, 'webchat')).toBe(true);
+  });
+
+  test('while an agent holds the chat, "unsubscribe me from sms" withdraws SMS only and says so', async () => {
+    const held = await heldChat(t.running, t.channel, 'held-sms-only');
+    t.sockets.push(held.socket);
+    const id = held.conversation.customerId;
+    await t.running.app.services.profiles.setConsent(id, 'marketing', true, { channel: 'test', method: 'form', scope: '*' });
+    const activity = messageActivity({
+      conversation: { id: 'held-sms-only' },
+      from: { id: 'held-sms-only-user' },
+      text: 'unsubscribe me from sms',
+      serviceUrl: t.channel.url,
+      deliveryMode: undefined,
+    });
+    expect((await post(t.running.url, activity)).status).toBe(200);
+    const noted = await t.channel.waitForText('held-sms-only', /^Noted:/);
+    expect(String(noted.activity.text)).toMatch(/Noted: you will not receive news and offers from us on SMS any more; everything else/);
+    const c = await t.running.app.services.profiles.get(id);
+    expect(on(c, 'sms')).toBe(false);
+    expect(on(c, 'test')).toBe(true);
   });
 
   test.each([
