@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { isBareStop, withdrawsConsent } from '../dialogs/consentWish';
+import { listChannels, withdrawnChannels } from '../dialogs/consentScope';
 import { readExplicitYes } from '../dialogs/explicitYes';
 import { noAddressReply } from '../dialogs/consentNoAddress';
 import { grantAddress } from '../profile/consentAddress';
@@ -148,12 +149,24 @@ export function optsOut(r: Recognition): boolean {
 
 /**
  * Withdrawing consent is honoured at once whoever holds the chat: a person (the message still reaches them, and they
- * see this confirmation in the transcript), a contact centre, or the queue. Applies to every channel ('*'); a
+ * see this confirmation in the transcript), a contact centre, or the queue. Applies to every channel ('*') unless it
+ * names channels (then those only); a
  * customer never on the list gets their refusal recorded all the same.
  */
 export async function honourOptOut(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer, language: string): Promise<void> {
+  const held = conversation.state === 'agent' || conversation.state === 'external';
+  // "unsubscribe me from sms": the channels named, and only those (dialogs/consentScope.ts).
+  const only = withdrawnChannels(context.activity.text ?? '', conversation.channelId);
+  if (only) {
+    for (const id of only) await d.profiles.setConsent(profile.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: id });
+    const channels = listChannels(
+      only.map((id) => channelName(id, language)),
+      language,
+    );
+    await context.sendActivity(t(language, held ? 'marketingWithdrawnHeldOn' : 'marketingWithdrawnOn', { channels }));
+    return;
+  }
   const receiving = ProfileService.consentFor(profile, 'marketing', conversation.channelId);
   await d.profiles.setConsent(profile.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-  const held = conversation.state === 'agent' || conversation.state === 'external';
   await context.sendActivity(t(language, held ? 'marketingWithdrawnHeld' : receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
 }

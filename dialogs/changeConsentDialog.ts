@@ -11,6 +11,7 @@ import { consentChannelId } from './consentChannel';
 import { readWantedChannel } from './channelStance';
 import { noAddressReply } from './consentNoAddress';
 import { grantAddress } from '../profile/consentAddress';
+import { listChannels, readConsentScope, scopeChannelId, withdrawnChannels } from './consentScope';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
@@ -28,9 +29,20 @@ export interface ChangeConsentOptions {
  * ("unsubscribe me" typed at the order number prompt, mainDialog.ts).
  */
 export async function withdrawMarketing(context: TurnContext, profiles: ProfileActions): Promise<void> {
-  const { customer, conversation, language } = turnInfo(context);
+  const { customer, conversation, language, recognition } = turnInfo(context);
+  // "stop texting me offers but keep the emails coming": channels named are withdrawn, and only those (consentScope.ts).
+  const only = withdrawnChannels(recognition.text, conversation.channelId);
+  if (only) {
+    for (const id of only) await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: id });
+    const channels = listChannels(
+      only.map((id) => channelName(id, language)),
+      language,
+    );
+    await context.sendActivity(t(language, 'marketingWithdrawnOn', { channels }));
+    return;
+  }
   const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
-  // Withdrawal applies everywhere ('*'): stopping offers on one channel only is never what someone asking to stop means.
+  // Unqualified, a withdrawal applies everywhere ('*'): "stop sending me offers" means all of them.
   // Nothing to withdraw is still a refusal worth keeping: "take me off your list" from someone never on it.
   await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
   await context.sendActivity(t(language, receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
@@ -85,7 +97,11 @@ export class ChangeConsentDialog extends ComponentDialog {
     const wish = options?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
     // "sí, quiero recibir ofertas por correo": asked about and granted by e-mail, not on this chat.
-    const consentChannel = options?.channel ?? consentChannelId(readWantedChannel(recognition.text), conversation.channelId);
+    // "offers by SMS but not email": the channel wanted, never one denied (consentScope.ts, channelStance.ts).
+    const wanted = readConsentScope(recognition.text).want;
+    const named =
+      wanted.length > 0 ? scopeChannelId(wanted[0], conversation.channelId) : consentChannelId(readWantedChannel(recognition.text), conversation.channelId);
+    const consentChannel = options?.channel ?? named;
     (step.values as Record<string, string>).channel = consentChannel;
     const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
     if (options?.offer && !receiving) {

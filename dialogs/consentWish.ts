@@ -1,4 +1,5 @@
 import { changeStance, stanceOf, wordPattern } from './changeScope';
+import { optsInOnNamedChannels } from './consentScope';
 import { isHedged } from './explicitYes';
 import { words } from './yesNo';
 
@@ -196,6 +197,9 @@ export function readConsentWish(text: string): ConsentWish | undefined {
   // "can I unsubscribe?", "where can I unsubscribe?", "¿se puede dejar de recibir publicidad?": every stop in it is
   // asked about, none asked for (these once withdrew consent at once).
   if (stop === 'question') return names || explicitOptOut(w) ? 'question' : undefined;
+  // "I'd like offers by SMS but not email", "quiero promociones por whatsapp pero no por correo": wanting them on a
+  // channel is an opt-in, asked per channel; its "not" names a channel left out, never a withdrawal (consentScope.ts).
+  if (!explicitOptOut(w) && optsInOnNamedChannels(text)) return 'grant';
   // An explicit opt-out wins over a complaint in the same message ("I don't get why you send offers, unsubscribe me"):
   // withdrawing is always safe to honour at once.
   if (explicitOptOut(w)) return 'withdraw';

@@ -12,6 +12,7 @@ import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentO
 import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
+import { optsInOnNamedChannels } from './consentScope';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
@@ -361,7 +362,8 @@ export class MainDialog {
     // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
     if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
     // "can I get offers by SMS?": explained and asked about on that channel (a yes grants; changeConsentDialog.ts).
-    if (asksMarketingOn(r.text)) return this.runIntent(context, 'newsletter.subscribe');
+    // "I'd like offers by SMS but not email": an opt-in on that channel, whatever the model made of its "not".
+    if (asksMarketingOn(r.text) || optsInOnNamedChannels(r.text)) return this.runIntent(context, 'newsletter.subscribe');
     // "how often do you send the newsletter?": answered, and consent stays as it is.
     if (asksMarketingFrequency(r.text)) {
       await context.sendActivity(t(language, 'marketingFrequency'));

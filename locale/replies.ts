@@ -244,6 +244,11 @@ const REPLIES = {
     en: 'You said you would still like them by {channel}: I only send them there after a clear yes.',
     es: 'Dices que por {channel} sí las quieres: solo te las envío por ahí con un sí claro.',
   },
+  // A withdrawal that named channels applies to those only (dialogs/consentScope.ts).
+  marketingWithdrawnOn: {
+    en: 'Done: you will not receive offers from us on {channels} any more. Everything else stays as it was, and service messages about your orders continue.',
+    es: 'Hecho: ya no recibirás ofertas por {channels}. Todo lo demás sigue como estaba, y seguirás recibiendo los mensajes de servicio sobre tus pedidos.',
+  },
   marketingAlreadyOff: {
     en: 'Done: you will not receive offers from us any more. You were not on our list for news and offers, and I have noted that you do not want them.',
     es: 'Hecho: ya no recibirás ofertas. No estabas en nuestra lista de novedades y ofertas, y he anotado que no las quieres.',
@@ -251,6 +256,10 @@ const REPLIES = {
   marketingWithdrawnHeld: {
     en: 'Noted: you will not receive news and offers from us any more. The person helping you has your message too.',
     es: 'Anotado: ya no recibirás novedades ni ofertas. La persona que te atiende también ha recibido tu mensaje.',
+  },
+  marketingWithdrawnHeldOn: {
+    en: 'Noted: you will not receive news and offers from us on {channels} any more; everything else stays as it was. The person helping you has your message too.',
+    es: 'Anotado: ya no recibirás novedades ni ofertas por {channels}; todo lo demás sigue como estaba. La persona que te atiende también ha recibido tu mensaje.',
   },
   whatToStop: {
     en: 'What would you like me to stop? For example: "stop sending me offers", "cancel my order" or "never mind my request".',
@@ -806,6 +815,7 @@ export function understoodTemplates(): string[] {
     'languageSet',
     'marketingWithdrawn',
     'marketingAlreadyOff',
+    'marketingWithdrawnOn',
     'optOutHowTo',
     'optOutHowToNotReceiving',
     'consentStopped',
