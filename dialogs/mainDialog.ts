@@ -35,6 +35,7 @@ import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketi
 import { asksDataUse } from './privacyQuestion';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { orderNumberAnswer } from './orderNumberAnswer';
+import { answersPending } from './pendingAnswer';
 import { asksDataCopy } from './dataAccessRequest';
 import { splitRequests } from './laterRequests';
 import { askedAnythingElse, dropLater, keepForLater, lastQuestion, offerChange, offeredChange, takeLater, type RouterMemory } from './routerMemory';
@@ -128,6 +129,16 @@ export class MainDialog {
     // The same default DialogSet.createContext uses, so both read one state object.
     const state = await this.dialogState.get(context, { dialogStack: [] });
     return state.dialogStack.length > 0;
+  }
+
+  /**
+   * Whether the message answers the question the bot asked last turn (pendingAnswer.ts), read before the turn takes it:
+   * it is then stored without an intent. Reads the stored state only; nothing changes.
+   */
+  async answersQuestion(context: TurnContext, r: Recognition): Promise<boolean> {
+    const { lastQuestion: asked, offeredChange: offered, replyEmailAsked } = await this.memory.get(context, {});
+    const question = (await this.hasActiveDialog(context)) ? pendingQuestion(await this.createContext(context)) : undefined;
+    return answersPending({ question, lastQuestion: asked, offeredChange: offered, replyEmailAsked }, r, this.d.confidence);
   }
 
   async cancelAll(context: TurnContext): Promise<void> {
