@@ -137,8 +137,13 @@ export class MainDialog {
    */
   async answersQuestion(context: TurnContext, r: Recognition): Promise<boolean> {
     const { lastQuestion: asked, offeredChange: offered, replyEmailAsked } = await this.memory.get(context, {});
-    const question = (await this.hasActiveDialog(context)) ? pendingQuestion(await this.createContext(context)) : undefined;
+    const question = await this.pending(context);
     return answersPending({ question, lastQuestion: asked, offeredChange: offered, replyEmailAsked }, r, this.d.confidence);
+  }
+
+  /** The question a dialog waits on, if any (its dialog and innermost prompt). */
+  async pending(context: TurnContext): Promise<PendingQuestion | undefined> {
+    return (await this.hasActiveDialog(context)) ? pendingQuestion(await this.createContext(context)) : undefined;
   }
 
   async cancelAll(context: TurnContext): Promise<void> {

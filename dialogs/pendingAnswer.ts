@@ -4,6 +4,7 @@ import { onlyEmail } from './contactDetailsDialog';
 import { orderNumberAnswer } from './orderNumberAnswer';
 import { deniesPendingChange, leavesQuestion, type PendingQuestion } from './questionExits';
 import type { RouterMemory } from './routerMemory';
+import { CONTACT_PROMPTS, FORM_PROMPTS } from './routingTables';
 import { readYesNo } from './yesNo';
 
 /**
@@ -41,4 +42,9 @@ export function answersPending(p: Pending, r: Recognition, confidence?: Confiden
   if (p.lastQuestion === 'anythingElse') return readYesNo(text) !== undefined;
   if (p.offeredChange) return orderNumberAnswer(text) !== undefined || onlyEmail(text) !== undefined;
   return false;
+}
+
+/** The pending question asks for an e-mail address (the one on an order, a new contact). */
+export function asksForEmail(q: PendingQuestion | undefined): boolean {
+  return q !== undefined && (FORM_PROMPTS.get(q.prompt) === 'email' || CONTACT_PROMPTS.has(q.prompt));
 }
