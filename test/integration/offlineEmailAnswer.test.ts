@@ -42,6 +42,12 @@ describe('the e-mail to answer to, while nobody is online', () => {
     expect(said(email)).toMatch(/Thanks, we will answer to ana@example\.com\./);
     expect(said(email)).not.toMatch(/Which one do you mean|Did you mean/);
     expect((await chat.customer()).contacts.map((c) => c.value)).toContain('ana@example.com');
+    // Both were answers to the bot's question: stored without an intent (dialogs/pendingAnswer.ts).
+    const stored = (await running.app.store.listMessages((await chat.conversation()).id, { limit: 50 })).filter((m) => m.role === 'customer');
+    expect(stored.slice(1).map((m) => [m.text, m.intent])).toEqual([
+      ['12345', undefined],
+      ['ana@example.com', undefined],
+    ]);
   });
 
   test('an e-mail at a "Did you mean" asked after ours is our answer only: thanked, no "Which one do you mean?"', async () => {
