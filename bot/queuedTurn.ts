@@ -5,6 +5,8 @@ import { findHumanRequest, isWithdrawRequest, refusesPerson } from '../dialogs/h
 import { besideOptOut } from '../dialogs/marketingQuestion';
 import { besideWithdrawal } from '../dialogs/queuedParts';
 import { reportedProblem, type ReportedProblem } from '../dialogs/reportedProblems';
+import { orderNumberAnswer } from '../dialogs/orderNumberAnswer';
+import { asksForEmail } from '../dialogs/pendingAnswer';
 import { turnInfo } from '../dialogs/turnInfo';
 import { asksAboutWait } from '../dialogs/waitQuestion';
 import { refusesContact } from '../dialogs/contactRefusal';
@@ -85,15 +87,26 @@ export async function whileQueued(d: SupportBotDeps, context: TurnContext, queue
   const memory = await d.mainDialog.memory.get(context, {});
   const email = text.match(EMAIL_RE)?.[0]?.toLowerCase();
   const replyEmail = memory.replyEmailAsked && email && !profile.contacts.some((c) => c.type === 'email' && c.value === email);
-  // A dialog's own question (the e-mail on an order) was asked after ours: the e-mail answers it first.
+  // A dialog's own question for an e-mail (the one on an order) was asked after ours: the e-mail answers it first. Any
+  // other pending question ("Did you mean…?") is not asked of it: the address is ours, thanked, and nothing else.
   const dialogAsks = await d.mainDialog.hasActiveDialog(context);
-  if (replyEmail && !dialogAsks) {
+  if (replyEmail && !asksForEmail(await d.mainDialog.pending(context))) {
     await d.identity.applyUnverifiedContact(profile.id, { type: 'email', value: email }, 'chat');
     await context.sendActivity(t(language, 'emailForReplySaved', { email }));
     return remindQueued(d, context, conversation, profile, true);
   }
+  const replyEmailAsked = (await d.mainDialog.lastQuestion(context)) === 'replyEmail';
+  // An order number alone where we asked for an e-mail: noted for the team (the message reaches them), and the
+  // question stands; never a clarifying question about what to do with the order.
+  const order = replyEmailAsked && !email && !dialogAsks ? orderNumberAnswer(text) : undefined;
+  if (order) {
+    memory.lastQuestion = 'replyEmail';
+    memory.topicOrder = order;
+    await context.sendActivity(t(language, 'askEmailAfterOrderNoted', { order }));
+    return remindQueued(d, context, conversation, profile, true);
+  }
   // "I'd rather not give my email" right after we asked for one to answer to: respected, never asked again.
-  if ((await d.mainDialog.lastQuestion(context)) === 'replyEmail' && !email && refusesContact(text)) {
+  if (replyEmailAsked && !email && refusesContact(text)) {
     await context.sendActivity(t(language, 'replyEmailRefused'));
     return remindQueued(d, context, conversation, profile, true);
   }

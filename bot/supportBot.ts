@@ -115,6 +115,9 @@ export class SupportBot {
     const again = conversation.state === 'closed' && activityId ? await this.d.store.findMessageByActivity(conversation.id, activityId) : null;
     let closedReply: ClosedReply | undefined =
       conversation.state !== 'closed' ? undefined : again ? { kind: 'smalltalk' } : readClosedReply(this.d.mainDialog, conversation, text, recognition);
+    // The answer to the bot's own question ("yes", a code, an e-mail) is stored without the model's guess at an intent:
+    // the dashboard counts requests (dialogs/pendingAnswer.ts).
+    const answer = !held && conversation.state !== 'closed' && (await this.d.mainDialog.answersQuestion(context, recognition));
     const incoming = (conversationId: string): NewMessage => ({
       conversationId,
       role: 'customer',
@@ -123,8 +126,7 @@ export class SupportBot {
       text,
       attachments,
       activityId,
-      intent: recognition.intent,
-      score: round(recognition.score),
+      ...(answer ? {} : { intent: recognition.intent, score: round(recognition.score) }),
       sentiment: round(recognition.sentiment),
       language: recognition.language,
     });

@@ -1,3 +1,5 @@
+import { asksCallBackMexico } from './callBackMexico';
+
 /**
  * Messages about reaching the customer, read by their words before the intent model, which has no intent for them:
  * "can you call me later?" (read as a goodbye by "later"), "what's my email on file?" (read as a change of contact)
@@ -26,7 +28,7 @@ const DENIED_BEFORE = /(?:^|\s)(?:don't|dont|do not|never|no|not|nunca)(?:\s+\S+
 /** The customer asks us to phone them. */
 export function asksCallBack(text: string): boolean {
   const t = norm(text);
-  const m = CALL_BACK.exec(t);
+  const m = CALL_BACK.exec(t) ?? asksCallBackMexico(t);
   return !!m && !DENIED_BEFORE.test(t.slice(0, m.index));
 }
 

@@ -38,6 +38,7 @@ import { asksDataUse } from './privacyQuestion';
 import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './followUpWords';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
 import { orderNumberAnswer } from './orderNumberAnswer';
+import { answersPending } from './pendingAnswer';
 import { asksDataCopy } from './dataAccessRequest';
 import { splitRequests } from './laterRequests';
 import { splitContactChanges } from './contactPairs';
@@ -133,6 +134,21 @@ export class MainDialog {
     // The same default DialogSet.createContext uses, so both read one state object.
     const state = await this.dialogState.get(context, { dialogStack: [] });
     return state.dialogStack.length > 0;
+  }
+
+  /**
+   * Whether the message answers the question the bot asked last turn (pendingAnswer.ts), read before the turn takes it:
+   * it is then stored without an intent. Reads the stored state only; nothing changes.
+   */
+  async answersQuestion(context: TurnContext, r: Recognition): Promise<boolean> {
+    const { lastQuestion: asked, offeredChange: offered, replyEmailAsked } = await this.memory.get(context, {});
+    const question = await this.pending(context);
+    return answersPending({ question, lastQuestion: asked, offeredChange: offered, replyEmailAsked }, r, this.d.confidence);
+  }
+
+  /** The question a dialog waits on, if any (its dialog and innermost prompt). */
+  async pending(context: TurnContext): Promise<PendingQuestion | undefined> {
+    return (await this.hasActiveDialog(context)) ? pendingQuestion(await this.createContext(context)) : undefined;
   }
 
   async cancelAll(context: TurnContext): Promise<void> {

@@ -126,11 +126,14 @@ export abstract class OrderDialog extends ComponentDialog {
       this.addDialog(
         new TextPrompt(VERIFY_CODE_PROMPT, (p: PromptValidatorContext<string>) => {
           const text = p.recognized.value ?? '';
+          const offered = (p.options.validations as { offered?: boolean } | undefined)?.offered === true;
+          // "sí" with no code ends nothing (it once stopped the change at the second try): the code is asked for again.
+          if (!offered && readYesNo(text) === 'yes' && !acting.verification.codeIn(text)) return Promise.resolve(false);
           if (acting.verification.codeIn(text) || readYesNo(text) === 'no' || stopsCode(text) || this.leavesCode(p.context, text)) return Promise.resolve(true);
           // A new code asked for, or word that none came: answered at once (checkCode), never "type the code" again.
           if (asksNewCode(text) || missesCode(text) || waitsForCode(text)) return Promise.resolve(true);
           // "yes" to "Shall I send a new code?".
-          if ((p.options.validations as { offered?: boolean } | undefined)?.offered && readYesNo(text) === 'yes') return Promise.resolve(true);
+          if (offered && readYesNo(text) === 'yes') return Promise.resolve(true);
           return Promise.resolve(p.attemptCount >= 2);
         }),
       );

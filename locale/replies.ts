@@ -677,6 +677,10 @@ const REPLIES = {
     en: 'This chat cannot reach you later. What e-mail address should we answer to?',
     es: 'Este chat no puede contactarte más tarde. ¿A qué correo electrónico te respondemos?',
   },
+  askEmailAfterOrderNoted: {
+    en: 'Thanks, I have noted order {order} for the team. What e-mail address should we answer to?',
+    es: 'Gracias, he anotado el pedido {order} para el equipo. ¿A qué correo electrónico te respondemos?',
+  },
   emailForReplySaved: { en: 'Thanks, we will answer to {email}.', es: 'Gracias, te responderemos a {email}.' },
   replyEmailRefused: {
     en: 'No problem: no e-mail needed. Your messages are kept, and the team will answer here in this chat.',
