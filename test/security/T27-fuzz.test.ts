@@ -146,7 +146,8 @@ test('T27 1,000 generated activities: no crash, no 5xx, every 2xx message stored
       const a = c.activity!;
       const conversationId = (a.conversation as { id?: unknown } | undefined)?.id;
       if (a.type !== 'message' || typeof a.channelId !== 'string' || typeof conversationId !== 'string' || typeof a.id !== 'string') continue;
-      const conv = await s.app.store.findConversationByChannel(a.channelId, conversationId);
+      // Channel ids are stored lower-case, as Bot Framework spells them ("WebChat" is webchat: one series).
+      const conv = await s.app.store.findConversationByChannel(a.channelId.toLowerCase(), conversationId);
       const stored = conv ? await s.app.store.findMessageByActivity(conv.id, a.id) : null;
       if (r.status >= 200 && r.status < 300 && typeof a.text === 'string' && !stored)
         problems.push(`#${i} answered ${r.status} but not stored: ${c.body.slice(0, 300)}`);
