@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BusinessHours } from '../handoff/handoffContext';
-import { describeBusinessHours } from '../locale/businessHoursText';
+import { describeBusinessHours, type HoursSetting } from '../locale/businessHoursText';
 import { lang, type ReplyLanguage } from '../locale/replies';
 import { stem } from '../nlu/stemmer';
 
@@ -141,7 +140,7 @@ export class KnowledgeBase {
  * The FAQ file; the source copy is used from dist/ too, so edits need no rebuild. `{hours}` in an answer is when the
  * team answers, from `BUSINESS_HOURS` (unset: always), so the FAQ never states hours the queue does not keep.
  */
-export function loadKnowledge(file?: string, businessHours?: BusinessHours): KnowledgeBase {
+export function loadKnowledge(file?: string, businessHours?: HoursSetting): KnowledgeBase {
   const candidates = file ? [file] : [path.join(__dirname, 'faq.json'), path.join(__dirname, '..', '..', 'dialogs', 'faq.json')];
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) return new KnowledgeBase([]);

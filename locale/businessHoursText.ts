@@ -1,5 +1,12 @@
-import type { BusinessHours } from '../handoff/handoffContext';
 import type { ReplyLanguage } from './replies';
+
+/** `BUSINESS_HOURS` as the config reads it (the handoff's BusinessHours has this shape; locale sits below handoff). */
+export interface HoursSetting {
+  readonly days: readonly number[];
+  readonly open: string;
+  readonly close: string;
+  readonly timeZone: string;
+}
 
 const DAYS: Record<ReplyLanguage, string[]> = {
   en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
@@ -16,7 +23,7 @@ const time = (hhmm: string) => hhmm.replace(/^0(\d)/, '$1');
  * When the team answers, in words, from the `BUSINESS_HOURS` setting: "Monday to Friday, 9:00 to 18:00 (Europe/Madrid
  * time)"; without the setting agents are always there (README), so "at any time". Filled into the FAQ's `{hours}`.
  */
-export function describeBusinessHours(hours: BusinessHours | undefined, language: ReplyLanguage): string {
+export function describeBusinessHours(hours: HoursSetting | undefined, language: ReplyLanguage): string {
   if (!hours) return language === 'es' ? 'a cualquier hora' : 'at any time';
   const days = [...new Set(hours.days)].sort((a, b) => a - b);
   const names = DAYS[language];

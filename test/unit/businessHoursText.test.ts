@@ -1,7 +1,6 @@
 import { loadConfig } from '../../core/config';
-import type { BusinessHours } from '../../handoff/handoffContext';
 import { loadKnowledge } from '../../dialogs/knowledge';
-import { describeBusinessHours } from '../../locale/businessHoursText';
+import { describeBusinessHours, type HoursSetting } from '../../locale/businessHoursText';
 
 /**
  * An outside tester (session 28): the FAQ stated "Monday to Friday, 9:00 to 18:00 (CET)" while `BUSINESS_HOURS` was
@@ -22,7 +21,7 @@ describe('the FAQ tells the hours the queue keeps', () => {
     expect(kb.answer('kb.contact', 'es')).toContain('en este chat de lunes a viernes, de 9:00 a 18:00 (hora de Europe/Madrid), y');
   });
 
-  const hours = (days: number[], open: string, close: string): BusinessHours => ({ days, open, close, timeZone: 'UTC' });
+  const hours = (days: number[], open: string, close: string): HoursSetting => ({ days, open, close, timeZone: 'UTC' });
   test.each([
     [hours([1, 2, 3, 4, 5, 6, 7], '08:30', '20:00'), 'en', 'every day, 8:30 to 20:00 (UTC time)'],
     [hours([1, 3, 5], '10:00', '14:00'), 'en', 'Monday, Wednesday and Friday, 10:00 to 14:00 (UTC time)'],
