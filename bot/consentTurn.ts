@@ -3,7 +3,6 @@ import { isBareStop, withdrawsConsent } from '../dialogs/consentWish';
 import { listChannels, withdrawnChannels } from '../dialogs/consentScope';
 import { readExplicitYes } from '../dialogs/explicitYes';
 import { noAddressReply } from '../dialogs/consentNoAddress';
-import { grantAddress } from '../profile/consentAddress';
 import { AppError } from '../core/errors';
 import type { HandoffService } from '../handoff/handoffService';
 import { channelName } from '../locale/intentLabels';
@@ -33,8 +32,8 @@ export async function askCustomerConsent(
   if (!chat) throw new AppError('CONSENT_CUSTOMER_ONLY', 'the customer has no open chat to be asked in');
   await d.profiles.mayAskConsent(actor, customerId);
   const customer = await d.profiles.get(customerId);
-  // No e-mail on file, no consent question about e-mail: checked before the customer is asked anything.
-  if (!grantAddress(customer, channel, chat.channelId)) throw new AppError('CONSENT_NO_ADDRESS', `the customer has no address for ${channel}`);
+  // No confirmed e-mail on file, no consent question about e-mail: checked before the customer is asked anything.
+  ProfileService.refuseUnreachableGrant(customer, channel, chat.channelId);
   const language = chat.language ?? customer.language ?? 'en';
   const question = await d.handoff.tell(
     chat,
@@ -81,7 +80,8 @@ export async function answerConsentAsk(
     await context.sendActivity(again);
     return true;
   }
-  // The address asked about went from the profile since (a merge undone, a contact removed): the question ends, nothing granted.
+  // The address asked about went from the profile, or is no longer verified, since (a merge undone, a contact
+  // removed): the question ends, nothing granted.
   const noAddress = answer === 'yes' ? noAddressReply(profile, ask.channel, conversation.channelId, language) : undefined;
   await d.profiles.answerConsentAsk(
     profile.id,

@@ -44,6 +44,11 @@ export const ErrorCatalogue = {
     status: 409,
     message: 'The customer has no contact point on file for this channel: add one (the customer gives it in chat) before asking for consent there',
   },
+  CONSENT_UNVERIFIED_ADDRESS: {
+    status: 409,
+    message:
+      "The customer's contact point for this channel is not confirmed yet: the customer confirms it with the code the bot sends to it (they give it again in chat), then consent can be asked for there",
+  },
   CUSTOMER_NOT_SERVED: { status: 403, message: 'Only the agent serving this customer, or a supervisor, may change their profile' },
   HANDOFF_TRANSFER_TO_SELF: { status: 409, message: 'You already hold this chat; transfer it to someone else or to a skill group' },
   HANDOFF_AT_CAPACITY: { status: 409, message: 'You are at your maximum number of concurrent chats' },

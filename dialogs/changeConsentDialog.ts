@@ -112,9 +112,13 @@ export class ChangeConsentDialog extends ComponentDialog {
       return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelName(consentChannel, language) }));
     }
     // "can I get offers by SMS?": how it works on that channel, then the question; only a yes to it grants, there.
+    // With no confirmed number to send them to, what is missing instead of a question whose yes could grant nothing.
     if (!receiving && !options?.channel && asksMarketingOn(recognition.text)) {
       const channel = channelName(consentChannel, language);
       await step.context.sendActivity(t(language, 'marketingChannelExplain', { channel }));
+      const noAddress = noAddressReply(customer, consentChannel, conversation.channelId, language);
+      if (noAddress) await step.context.sendActivity(noAddress);
+      if (noAddress) return answered(step);
       (step.values as Record<string, string>).asked = 'grant';
       return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel }));
     }
@@ -137,7 +141,7 @@ export class ChangeConsentDialog extends ComponentDialog {
       await step.context.sendActivity(whatToStop(language));
       return end(step, { outcome: { kind: 'neutral' } });
     }
-    // Not receiving there and no address to reach them at: nothing to ask, nothing recorded (consentNoAddress.ts).
+    // Not receiving there and no confirmed address to reach them at: nothing to ask, nothing recorded (consentNoAddress.ts).
     const noAddress = receiving ? undefined : noAddressReply(customer, consentChannel, conversation.channelId, language);
     if (noAddress) {
       await step.context.sendActivity(noAddress);
@@ -155,7 +159,7 @@ export class ChangeConsentDialog extends ComponentDialog {
   private async grant(step: WaterfallStepContext) {
     const { customer, conversation, language } = turnInfo(step.context);
     const scope = askedChannel(step);
-    // Asked only with an address to reach them at (start); recorded for that address, as the profile holds it now.
+    // Asked only with a confirmed address to reach them at (start); recorded for that address, as the profile holds it now.
     const where = grantAddress(customer, scope, conversation.channelId);
     if (!where) {
       await step.context.sendActivity(noAddressReply(customer, scope, conversation.channelId, language)!);

@@ -293,6 +293,16 @@ const REPLIES = {
     en: "I don't have a phone number for you yet, so I haven't signed you up on {channel}. To add one, type your number with its country code (for example +34 600 123 456); once it is saved, ask me again.",
     es: 'Todavía no tengo ningún teléfono tuyo, así que no te he apuntado por {channel}. Para añadirlo, escribe tu número con el prefijo del país (por ejemplo +34 600 123 456); cuando esté guardado, vuelve a pedírmelo.',
   },
+  // Only unconfirmed contact points of that kind (typed in chat, perhaps someone else's): double opt-in, nothing
+  // recorded until one is confirmed by the code sent to it (dialogs/contactDetailsDialog.ts).
+  consentUnconfirmedEmail: {
+    en: 'Your e-mail address is not confirmed yet, so I haven\'t signed you up: we only send offers to an address confirmed as yours. To confirm it, type "my email is" and your address, and I will send a code to it; once you have typed the code here, ask me again for offers by e-mail.',
+    es: 'Tu correo electrónico aún no está confirmado, así que no te he apuntado: solo enviamos ofertas a una dirección confirmada como tuya. Para confirmarlo, escribe "mi correo es" y tu dirección, y te enviaré un código; cuando lo hayas escrito aquí, vuelve a pedirme las ofertas por correo.',
+  },
+  consentUnconfirmedPhone: {
+    en: 'Your phone number is not confirmed yet, so I haven\'t signed you up on {channel}: we only send offers to a number confirmed as yours. To confirm it, type "my phone number is" and your number with its country code, and I will send a code to it; once you have typed the code here, ask me again.',
+    es: 'Tu número de teléfono aún no está confirmado, así que no te he apuntado por {channel}: solo enviamos ofertas a un número confirmado como tuyo. Para confirmarlo, escribe "mi número de teléfono es" y tu número con el prefijo del país, y te enviaré un código; cuando lo hayas escrito aquí, vuelve a pedírmelo.',
+  },
   consentNoChannel: {
     en: "I can't reach you on {channel} yet, so I haven't signed you up there. If you like, I can send you our news and offers here in this chat instead: just ask.",
     es: 'Todavía no puedo escribirte por {channel}, así que no te he apuntado ahí. Si quieres, puedo enviarte nuestras novedades y ofertas aquí en este chat: solo pídemelo.',

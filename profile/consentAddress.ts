@@ -3,9 +3,11 @@ import type { ConsentEvent, ContactType, Customer } from '../models/records';
 /**
  * Where a consent grant can reach the customer. A grant on the chat the customer is in (or on a channel they have an
  * identity on) is reached through that identity. A grant on a channel reached at a contact point (e-mail, SMS,
- * WhatsApp by phone) needs that contact on the profile, and is recorded for that one address
- * (ConsentEvent.address): a contact added later, perhaps typed by someone else and unverified, never inherits it.
- * Pure functions of the profile, no framework imports.
+ * WhatsApp by phone) needs that contact on the profile, verified (confirmed by a code sent to it, or by an import or
+ * identity resolution): anyone can type someone else's address in a chat, and double opt-in is what keeps a stranger
+ * from signing that mailbox or phone up. It is recorded for that one address (ConsentEvent.address): a contact added
+ * later, perhaps typed by someone else and unverified, never inherits it. Pure functions of the profile, no framework
+ * imports.
  */
 
 /** The contact point each contact-reached channel writes to. */
@@ -15,20 +17,36 @@ export function contactTypeOf(channel: string): ContactType | undefined {
   return CONTACT_OF_CHANNEL[channel];
 }
 
+/** Whether a grant can be recorded, and for which address; if not, what is missing (grantReach). */
+export type GrantReach = { ok: true; address?: string } | { ok: false; missing: 'contact' | 'verified' };
+
 /**
- * What a grant on `channel` would be recorded for: `{}` when no contact point is needed (every channel '*', the chat
- * the customer is in, a channel they have an identity on), `{ address }` the contact it is given for (verified first,
- * then the newest), undefined when the profile has no way to reach them there (nothing may be granted).
+ * Whether a grant on `channel` can be recorded, and for what: `{ ok, address? }` with no address when none is needed
+ * (every channel '*', the chat the customer is in, a channel they have an identity on), else the verified contact it
+ * is given for (the newest of them). Not ok: `missing: 'contact'` when the profile has no contact point of that kind
+ * (or the channel is reached by none), `missing: 'verified'` when it has only unverified ones. The one place that
+ * decides; the bot, the consent dialog and the console's "Grant" all ask it.
+ */
+export function grantReach(c: Pick<Customer, 'contacts' | 'identities'>, channel: string, chatChannelId?: string): GrantReach {
+  if (channel === '*' || channel === chatChannelId) return { ok: true };
+  if (c.identities.some((i) => i.channelId === channel)) return { ok: true };
+  const type = contactTypeOf(channel);
+  if (!type) return { ok: false, missing: 'contact' };
+  const points = c.contacts.filter((p) => p.type === type);
+  if (points.length === 0) return { ok: false, missing: 'contact' };
+  const verified = points.filter((p) => p.verified).sort((a, b) => b.addedAt.localeCompare(a.addedAt));
+  if (verified.length === 0) return { ok: false, missing: 'verified' };
+  return { ok: true, address: verified[0].value };
+}
+
+/**
+ * What a grant on `channel` would be recorded for: `{}` when no contact point is needed, `{ address }` the verified
+ * contact it is given for, undefined when nothing may be granted there (grantReach says why).
  */
 export function grantAddress(c: Pick<Customer, 'contacts' | 'identities'>, channel: string, chatChannelId?: string): { address?: string } | undefined {
-  if (channel === '*' || channel === chatChannelId) return {};
-  if (c.identities.some((i) => i.channelId === channel)) return {};
-  const type = contactTypeOf(channel);
-  if (!type) return undefined;
-  const points = c.contacts.filter((p) => p.type === type);
-  if (points.length === 0) return undefined;
-  const best = [...points].sort((a, b) => Number(b.verified) - Number(a.verified) || b.addedAt.localeCompare(a.addedAt))[0];
-  return { address: best.value };
+  const reach = grantReach(c, channel, chatChannelId);
+  if (!reach.ok) return undefined;
+  return reach.address === undefined ? {} : { address: reach.address };
 }
 
 /** One address written two ways: e-mails case-blind, phone numbers by their digits ("+34 600…" and "34600…"). */

@@ -5,7 +5,7 @@ import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/rec
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
-import { eventApplies, grantAddress } from './consentAddress';
+import { eventApplies, grantAddress, grantReach } from './consentAddress';
 import type { ProfileActions } from './profileActions';
 import { ReservedNames, withoutBidi } from './reservedNames';
 import { SegmentRuleBook } from './segmentRuleBook';
@@ -301,10 +301,7 @@ export class ProfileService implements ProfileActions {
     asked: { conversationId: string; seq: number; channelId?: string },
   ): Promise<Customer> {
     await this.editableBy(actor, customerId);
-    // A grant on e-mail for a customer with no e-mail on file would promise mail that cannot arrive, and pass to
-    // whichever address is added later: refused before the customer is asked.
-    if (!grantAddress(await this.get(customerId), channel, asked.channelId))
-      throw new AppError('CONSENT_NO_ADDRESS', `the customer has no address for ${channel}`);
+    ProfileService.refuseUnreachableGrant(await this.get(customerId), channel, asked.channelId);
     const now = this.now();
     const ask: ConsentAsk = {
       purpose,
@@ -326,6 +323,19 @@ export class ProfileService implements ProfileActions {
     return customer;
   }
 
+  /**
+   * Refuses a consent question on a channel the grant could not be recorded for (grantReach): no contact point of
+   * that kind on file (CONSENT_NO_ADDRESS: mail that cannot arrive, and a grant that would pass to whichever address
+   * is added later) or only unconfirmed ones (CONSENT_UNVERIFIED_ADDRESS: perhaps typed by someone else). Checked
+   * before the customer is asked anything.
+   */
+  static refuseUnreachableGrant(c: Customer, channel: string, chatChannelId?: string): void {
+    const reach = grantReach(c, channel, chatChannelId);
+    if (reach.ok) return;
+    if (reach.missing === 'verified') throw new AppError('CONSENT_UNVERIFIED_ADDRESS', `the customer's address for ${channel} is not confirmed`);
+    throw new AppError('CONSENT_NO_ADDRESS', `the customer has no address for ${channel}`);
+  }
+
   /** The consent question staff asked this customer, unanswered and not expired at `now` (profile/consentAsk.ts). */
   static readonly consentAsk = pendingConsentAsk;
 
@@ -338,7 +348,8 @@ export class ProfileService implements ProfileActions {
     const customer = await this.update(customerId, (c) => {
       const attributes = { ...c.attributes };
       delete attributes.consentAsk;
-      // The address as it is now (the customer answers in the chat on `source`): gone since the question, nothing is granted.
+      // The address as it is now (the customer answers in the chat on `source`): gone or no longer verified since the
+      // question, nothing is granted.
       const where = granted ? grantAddress(c, ask.channel, source) : undefined;
       const address = where?.address !== undefined ? { address: where.address } : {};
       return {

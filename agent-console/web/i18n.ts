@@ -355,6 +355,10 @@ const STRINGS = {
     en: 'This customer has no address on file for that channel, so they cannot be asked for consent there. They can give one in their chat.',
     es: 'Este cliente no tiene ninguna dirección para ese canal, así que no se le puede pedir consentimiento ahí. Puede darla en su chat.',
   },
+  err_CONSENT_UNVERIFIED_ADDRESS: {
+    en: "This customer's address for that channel is not confirmed yet, so they cannot be asked for consent there. They confirm it in their chat with the code the bot sends to it.",
+    es: 'La dirección de este cliente para ese canal aún no está confirmada, así que no se le puede pedir consentimiento ahí. La confirma en su chat con el código que le envía el bot.',
+  },
   err_CUSTOMER_NOT_SERVED: {
     en: 'Only the agent serving this customer, or a supervisor, may change their profile.',
     es: 'Solo el agente que atiende a este cliente, o un supervisor, puede cambiar su perfil.',

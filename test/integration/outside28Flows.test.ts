@@ -237,16 +237,26 @@ describe('outside test 26, left open: flows that lost the customer', () => {
       expect(ProfileService.consentFor(c, 'marketing', 'test')).toBe(false);
     });
 
-    test('with no phone on file, a yes grants nothing on SMS (there is no address to send to)', async () => {
+    test('with no phone on file, explained and told there is no number, not asked; a yes grants nothing on SMS', async () => {
       const chat = new Chat(running, { locale: 'en-US' });
-      await chat.say('can I get offers by SMS?');
+      const told = said(await chat.say('can I get offers by SMS?'));
+      expect(told).toMatch(/only to customers who said yes/);
+      expect(told).toMatch(/don't have a phone number for you/);
+      expect(told).not.toMatch(/Do you want to receive/);
       await chat.say('yes');
       expect(ProfileService.consentFor(await chat.customer(), 'marketing', 'sms')).toBe(false);
     });
 
     test('"no" to the question grants nothing', async () => {
       const chat = new Chat(running, { locale: 'en-US' });
-      await chat.say('could I get your offers by text?');
+      // Asked only with a confirmed number to send them to (grantReach).
+      await chat.say('hello');
+      const at = new Date().toISOString();
+      const value = `+346001234${String(++phonesGiven).padStart(2, '0')}`;
+      await running.app.store.updateCustomer((await chat.customer()).id, {
+        contacts: [{ type: 'phone', value, verified: true, source: 'signed_token', addedAt: at }],
+      });
+      expect(said(await chat.say('could I get your offers by text?'))).toMatch(/Do you want to receive/);
       expect(said(await chat.say('no'))).toMatch(/changed nothing/);
       expect(ProfileService.consentFor(await chat.customer(), 'marketing', 'sms')).toBe(false);
     });

@@ -1,10 +1,13 @@
+import type { AppError } from '../../core/errors';
 import type { ConsentEvent, ContactPoint, Customer } from '../../models/records';
-import { grantAddress, sameAddress } from '../../profile/consentAddress';
+import { grantAddress, grantReach, sameAddress } from '../../profile/consentAddress';
 import { ProfileService } from '../../profile/profileService';
+import { noAddressReply } from '../../dialogs/consentNoAddress';
+import { REPLY_LANGUAGES, t } from '../../locale/replies';
 
 const at = '2026-01-01T00:00:00.000Z';
 const email = (value: string, verified = false, addedAt = at): ContactPoint => ({ type: 'email', value, verified, source: 'chat', addedAt });
-const phone = (value: string): ContactPoint => ({ type: 'phone', value, verified: false, source: 'chat', addedAt: at });
+const phone = (value: string, verified = false, addedAt = at): ContactPoint => ({ type: 'phone', value, verified, source: 'chat', addedAt });
 function customer(contacts: ContactPoint[], consent: ConsentEvent[] = [], identities: Customer['identities'] = []): Customer {
   return { contacts, consent, identities } as unknown as Customer;
 }
@@ -29,12 +32,71 @@ describe('where a consent grant reaches the customer (profile/consentAddress.ts)
     expect(grantAddress(c, '*', 'webchat')).toEqual({});
   });
 
-  test('the contact of that kind, verified first, then the newest; a channel identity needs none', () => {
-    const c = customer([email('old@example.com', false, '2025-01-01T00:00:00Z'), email('ok@example.com', true), phone('+34600000000')]);
+  test('only a verified contact of that kind, the newest of them; a channel identity needs none', () => {
+    const c = customer([
+      email('old@example.com', true, '2025-01-01T00:00:00Z'),
+      email('ok@example.com', true),
+      email('typed@example.com', false, '2026-06-01T00:00:00Z'),
+      phone('+34600000000', true),
+    ]);
     expect(grantAddress(c, 'email', 'webchat')).toEqual({ address: 'ok@example.com' });
     expect(grantAddress(c, 'sms', 'webchat')).toEqual({ address: '+34600000000' });
+    expect(grantAddress(c, 'whatsapp', 'webchat')).toEqual({ address: '+34600000000' });
     const onWhatsapp = customer([], [], [{ channelId: 'whatsapp', userId: '34600000000', verified: true, addedAt: at }]);
     expect(grantAddress(onWhatsapp, 'whatsapp', 'webchat')).toEqual({});
+  });
+
+  test('only unverified contacts of that kind: nothing to grant there, and grantReach says the contact is not verified', () => {
+    // A stranger typing someone else's e-mail or phone in a chat: double opt-in, the code sent to it comes first.
+    const c = customer([email('someone@example.com', false, '2026-06-01T00:00:00Z'), phone('+34611111111')]);
+    for (const channel of ['email', 'sms', 'whatsapp']) {
+      expect(grantAddress(c, channel, 'webchat')).toBeUndefined();
+      expect(grantReach(c, channel, 'webchat')).toEqual({ ok: false, missing: 'verified' });
+    }
+    expect(grantReach(customer([]), 'email', 'webchat')).toEqual({ ok: false, missing: 'contact' });
+    expect(grantReach(customer([]), 'telegram', 'webchat')).toEqual({ ok: false, missing: 'contact' });
+    // A phone verified, the e-mail not: SMS and WhatsApp may be granted, e-mail not.
+    const mixed = customer([email('someone@example.com'), phone('+34611111111', true)]);
+    expect(grantReach(mixed, 'sms', 'webchat')).toEqual({ ok: true, address: '+34611111111' });
+    expect(grantReach(mixed, 'email', 'webchat')).toEqual({ ok: false, missing: 'verified' });
+    // The chat itself, '*' and a channel with an identity need no contact point, verified or not.
+    expect(grantReach(c, 'webchat', 'webchat')).toEqual({ ok: true });
+    expect(grantReach(c, '*', 'webchat')).toEqual({ ok: true });
+    const onWhatsapp = customer([phone('+34611111111')], [], [{ channelId: 'whatsapp', userId: '34611111111', verified: true, addedAt: at }]);
+    expect(grantReach(onWhatsapp, 'whatsapp', 'webchat')).toEqual({ ok: true });
+  });
+
+  test('confirmed by the code sent to it (verified: true), the same contact can be granted', () => {
+    const typed = email('ana@example.com');
+    expect(grantAddress(customer([typed]), 'email', 'webchat')).toBeUndefined();
+    expect(grantAddress(customer([{ ...typed, verified: true }]), 'email', 'webchat')).toEqual({ address: 'ana@example.com' });
+  });
+
+  test('the console refuses a question it could not record: CONSENT_NO_ADDRESS, CONSENT_UNVERIFIED_ADDRESS', () => {
+    const refusal = (c: Customer, channel: string) => {
+      try {
+        ProfileService.refuseUnreachableGrant(c, channel, 'webchat');
+        return undefined;
+      } catch (err) {
+        return err as AppError;
+      }
+    };
+    expect(refusal(customer([]), 'email')).toMatchObject({ code: 'CONSENT_NO_ADDRESS', status: 409 });
+    expect(refusal(customer([email('x@example.com')]), 'email')).toMatchObject({ code: 'CONSENT_UNVERIFIED_ADDRESS', status: 409 });
+    expect(refusal(customer([email('x@example.com', true)]), 'email')).toBeUndefined();
+    expect(refusal(customer([]), 'webchat')).toBeUndefined();
+  });
+
+  test('the customer hears which is missing, in every reply language: no contact point, or one not confirmed yet', () => {
+    const full = (contacts: ContactPoint[]) => ({ ...customer(contacts), identities: [] }) as unknown as Customer;
+    for (const l of REPLY_LANGUAGES) {
+      expect(noAddressReply(full([]), 'email', 'webchat', l)).toBe(t(l, 'consentNoEmail', { channel: l === 'es' ? 'correo electrónico' : 'e-mail' }));
+      expect(noAddressReply(full([email('x@example.com')]), 'email', 'webchat', l)).toBe(
+        t(l, 'consentUnconfirmedEmail', { channel: l === 'es' ? 'correo electrónico' : 'e-mail' }),
+      );
+      expect(noAddressReply(full([phone('+34611111111')]), 'sms', 'webchat', l)).toBe(t(l, 'consentUnconfirmedPhone', { channel: 'SMS' }));
+      expect(noAddressReply(full([phone('+34611111111', true)]), 'whatsapp', 'webchat', l)).toBeUndefined();
+    }
   });
 
   test('addresses compare case-blind, phones by their digits', () => {
