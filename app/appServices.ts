@@ -218,7 +218,12 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
         addContact: async (id, contact, source) => void (await identity.applyUnverifiedContact(id, contact, source)),
         // Proven by a one-time code sent to it: the visitor holds the mailbox, so the profiles may be one person.
         linkVerifiedContact: async (id, contact, source) => void (await identity.applyVerifiedContact(id, contact, source)),
-        confirmContact: (id, contact) => profiles.confirmContact(id, contact),
+        // Held verified by another profile: nothing marked here, staff asked to look at the two.
+        confirmContact: async (id, contact) => {
+          const result = await profiles.confirmContact(id, contact);
+          if (result === 'held') await identity.provenElsewhere(id, contact);
+          return result;
+        },
         setLanguage: (id, language) => profiles.setLanguage(id, language),
         setName: (id, name) => profiles.setName(id, name),
         nameAllowed: (name) => profiles.nameAllowed(name),

@@ -291,8 +291,8 @@ export class ContactDetailsDialog extends ComponentDialog {
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
     if (checked.result === 'ok') {
       // Marked verified on this profile only: never moved to, or merged with, another profile that has it.
-      await this.profiles.confirmContact(customer.id, contact);
-      await step.context.sendActivity(t(language, 'contactConfirmed', vars));
+      const result = await this.profiles.confirmContact(customer.id, contact);
+      await step.context.sendActivity(t(language, CONFIRMED_REPLY[result], vars));
       return step.endDialog({});
     }
     if (checked.result === 'wrong') {
@@ -311,6 +311,8 @@ export class ContactDetailsDialog extends ComponentDialog {
 }
 
 const CODE_DIALOG = 'contactCode';
+/** A right code's answer: confirmed, the contact gone from the profile meanwhile, or held verified by another profile. */
+const CONFIRMED_REPLY = { confirmed: 'contactConfirmed', absent: 'contactConfirmAbsent', held: 'contactConfirmHeld' } as const;
 const CODE_PROMPT = 'contactCodePrompt';
 /** "later", "skip", "not now", "luego", "más tarde": the confirmation put off. */
 const LATER = /\b(later|skip|not now|another time|luego|m[aá]s tarde|ahora no|otro momento)\b/iu;

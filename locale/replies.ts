@@ -196,6 +196,14 @@ const REPLIES = {
     es: 'Escribe el código de {digits} cifras que envié a {contact}, o di "luego" para confirmarlo en otro momento.',
   },
   contactConfirmed: { en: 'Thank you: {contact} is confirmed.', es: 'Gracias: {contact} queda confirmado.' },
+  contactConfirmAbsent: {
+    en: 'That code is right, but {contact} is no longer on your profile, so nothing was confirmed. You can add it again whenever you like.',
+    es: 'El código es correcto, pero {contact} ya no está en tu perfil, así que no se confirmó nada. Puedes volver a añadirlo cuando quieras.',
+  },
+  contactConfirmHeld: {
+    en: 'That code is right. {contact} is already confirmed on another customer profile with us, so I have asked our team to check whether both are yours and join them; until then it stays unconfirmed here.',
+    es: 'El código es correcto. {contact} ya está confirmado en otro perfil de cliente, así que he pedido a nuestro equipo que compruebe si ambos son tuyos y los una; mientras tanto aquí sigue sin confirmar.',
+  },
   contactCodeLater: {
     en: 'OK: {contact} is saved but not confirmed, and we will not use it until it is. To confirm it, tell me your new {kind} again and I will send a new code.',
     es: 'De acuerdo: {contact} queda guardado pero sin confirmar, y no lo usaremos hasta que lo esté. Para confirmarlo, dime otra vez tu nuevo {kind} y te enviaré un código nuevo.',

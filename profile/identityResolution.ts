@@ -63,6 +63,18 @@ export class IdentityResolution {
     return made;
   }
 
+  /**
+   * A right code for a contact point another profile already has verified: not marked here (it is that profile's
+   * identity key), and staff are asked to look at the two (one open suggestion per pair: an earlier one stands).
+   */
+  async provenElsewhere(customerId: string, contact: { type: ContactType; value: string }): Promise<MergeSuggestion | undefined> {
+    const value = this.norm(contact.type, contact.value);
+    const owner = await this.store.findCustomerByKey(contact.type === 'email' ? { kind: 'email', value } : { kind: 'phone', value });
+    if (!owner || owner.id === customerId) return undefined;
+    const evidence = [`same ${contact.type} ${maskContact(value)} (verified on the other profile)`, `a code sent to it was typed back in chat`];
+    return this.addSuggestion({ customerId, candidateId: owner.id, score: 0.9, evidence });
+  }
+
   private addSuggestion(s: Omit<MergeSuggestion, 'id' | 'status' | 'createdAt'>): Promise<MergeSuggestion> {
     // The store keeps at most one open suggestion per pair and returns it when asked again.
     return this.store.addMergeSuggestion(s);

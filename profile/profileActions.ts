@@ -1,10 +1,16 @@
 import type { ConsentPurpose } from '../models/records';
 
+/** What a right code did to the contact it was sent to (ProfileActions.confirmContact). */
+export type ContactConfirmation = 'confirmed' | 'absent' | 'held';
+
 /** What dialogs may change on the customer's profile; implemented by ProfileService. */
 export interface ProfileActions {
   addContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, source: string): Promise<void>;
-  /** Marks a contact on this profile verified (a code sent to it was typed back); false when it is not there. */
-  confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }): Promise<boolean>;
+  /**
+   * Marks a contact on this profile verified (a code sent to it was typed back): 'absent' when it is not there, 'held'
+   * when another profile has it verified (then staff are asked to look at the two, nothing is marked here).
+   */
+  confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }): Promise<ContactConfirmation>;
   setLanguage(customerId: string, language: string): Promise<void>;
   setName(customerId: string, name: string): Promise<unknown>;
   /** False for a name that passes for the bot, staff or the company (profile/reservedNames.ts). */

@@ -6,7 +6,7 @@ import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../revi
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
 import { eventApplies, grantAddress, grantReach } from './consentAddress';
-import type { ProfileActions } from './profileActions';
+import type { ContactConfirmation, ProfileActions } from './profileActions';
 import { ReservedNames, withoutBidi } from './reservedNames';
 import { SegmentRuleBook } from './segmentRuleBook';
 import { engagementScore, evaluateSegments, reachScore, type SegmentRule } from './segments';
@@ -211,17 +211,23 @@ export class ProfileService implements ProfileActions {
 
   /**
    * A contact point on this profile proven by a one-time code sent to it: marked verified here, and only here (no
-   * merge: another profile with the same address stays a suggestion for staff). False when it is not on the profile.
+   * merge: another profile with the same address stays a suggestion for staff). 'absent' when it is no longer on the
+   * profile; 'held' when another profile already has it verified (a verified address is one customer's identity key).
    */
-  async confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }): Promise<boolean> {
+  async confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }): Promise<ContactConfirmation> {
     const value = contact.value.toLowerCase();
     let found = false;
-    await this.update(customerId, (c) => {
-      found = c.contacts.some((p) => p.type === contact.type && p.value.toLowerCase() === value);
-      if (!found) return {};
-      return { contacts: c.contacts.map((p) => (p.type === contact.type && p.value.toLowerCase() === value ? { ...p, verified: true } : p)) };
-    });
-    return found;
+    try {
+      await this.update(customerId, (c) => {
+        found = c.contacts.some((p) => p.type === contact.type && p.value.toLowerCase() === value);
+        if (!found) return {};
+        return { contacts: c.contacts.map((p) => (p.type === contact.type && p.value.toLowerCase() === value ? { ...p, verified: true } : p)) };
+      });
+    } catch (err) {
+      if (isAppError(err, 'STORE_CONFLICT')) return 'held';
+      throw err;
+    }
+    return found ? 'confirmed' : 'absent';
   }
 
   /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */

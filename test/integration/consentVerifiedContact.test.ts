@@ -119,7 +119,7 @@ describe('double opt-in: a marketing grant reached at a contact point needs it v
     expect((await request(held.socket, 'customer:consent', { ...grant, granted: false })).ok).toBe(true);
 
     // Confirmed (what the code flow records): the same Grant asks the customer, and their yes grants for that address.
-    expect(await profiles.confirmContact(customerId, { type: 'email', value: 'someone.else@example.com' })).toBe(true);
+    expect(await profiles.confirmContact(customerId, { type: 'email', value: 'someone.else@example.com' })).toBe('confirmed');
     const asked = await request<{ asked?: boolean }>(held.socket, 'customer:consent', grant);
     expect(asked.ok).toBe(true);
     expect(asked.data?.asked).toBe(true);

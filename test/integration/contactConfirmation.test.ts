@@ -97,4 +97,28 @@ describe('a contact changed in chat is confirmed by a code sent to it', () => {
     expect((await owner.customer()).id).not.toBe((await chat.customer()).id);
     expect((await owner.customer()).contacts.map((c) => c.value)).toEqual(['eve@example.com']);
   });
+
+  test('a right code for an address another profile has verified: said so, nothing marked here, staff asked to look (H5)', async () => {
+    const owner = new Chat(running, { locale: 'en-US' });
+    await owner.say('change my email to fay@example.com');
+    await owner.say('yes');
+    await owner.say(sent().at(-1)!.code);
+    expect(await contactOf(owner, 'fay@example.com')).toMatchObject({ verified: true });
+    const chat = new Chat(running, { locale: 'en-US' });
+    await chat.say('change my email to fay@example.com');
+    await chat.say('yes');
+    const answered = await chat.say(sent().at(-1)!.code);
+    // Was a 500 and silence: the verified address is the owner's unique identity key.
+    expect(answered.status).toBe(200);
+    expect(answered.replies).toEqual([t('en', 'contactConfirmHeld', vars('fay@example.com'))]);
+    expect(await contactOf(chat, 'fay@example.com')).toMatchObject({ verified: false });
+    expect(await contactOf(owner, 'fay@example.com')).toMatchObject({ verified: true });
+    const me = (await chat.customer()).id;
+    const them = (await owner.customer()).id;
+    expect(me).not.toBe(them);
+    const open = await running.app.store.listMergeSuggestions({ status: 'open', customerId: me });
+    expect(open.filter((s) => [s.customerId, s.candidateId].sort().join() === [me, them].sort().join())).toHaveLength(1);
+    // The chat goes on: the next message is answered as usual.
+    expect((await chat.say('thanks')).status).toBe(200);
+  });
 });
