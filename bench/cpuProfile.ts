@@ -33,7 +33,7 @@ export interface CpuProfile {
 }
 
 export interface ProfileSummary {
-  /** Sampled milliseconds counted (idle and the process's start left out). */
+  /** Sampled milliseconds counted (idle, the process's start and the profiler's own work left out). */
   busyMs: number;
   /** Self time by area: a folder of this project (`store/sqlite`, `bot`), a package (`botbuilder-core`), node's own, or GC. */
   areas: Record<string, number>;
@@ -48,6 +48,11 @@ export interface ProfileSummary {
 
 /** Frames whose whole subtree is the process starting (loading modules, the recognizer, the app), not a turn. */
 const STARTUP = new Set(['executeUserEntryPoint', 'trainRecognizer', 'appOn']);
+/**
+ * The inspector's own work in a profile taken from inside the process (bench/relayServer.ts): `Profiler.stop` building
+ * the profile is sampled too, a third of a relay round's samples, none of it the server's.
+ */
+const PROFILER = (f: { functionName: string; url: string }) => f.functionName === 'dispatch' && f.url === '';
 
 function areaOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
@@ -72,7 +77,8 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 30): ProfileSumma
     const known = startup.get(id);
     if (known !== undefined) return known;
     const up = parent.get(id);
-    const result = STARTUP.has(byId.get(id)!.callFrame.functionName) || (up !== undefined && inStartup(up));
+    const frame = byId.get(id)!.callFrame;
+    const result = STARTUP.has(frame.functionName) || PROFILER(frame) || (up !== undefined && inStartup(up));
     startup.set(id, result);
     return result;
   };

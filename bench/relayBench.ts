@@ -312,6 +312,8 @@ if (require.main === module) {
     // Each server with each channel client, in alternating rounds; named by the script, and the client when several.
     const servers = scripts.flatMap((script) => clients.map((client) => ({ script, client: client as ChannelClient })));
     const label = (s: (typeof servers)[number]) => (clients.length > 1 ? `${s.script} [${s.client}]` : s.script);
+    // The servers write their profiles into it, and a missing folder failed the run only after its first round.
+    if (values.profile) fs.mkdirSync(values.profile, { recursive: true });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-relay-'));
     try {
       if (values['model-cache']) fs.copyFileSync(values['model-cache'], path.join(dir, 'nlu.json'));

@@ -106,7 +106,11 @@ export async function ingestConversation(
   // the turn's own read, before anything is stored, so it costs no round trip).
   if (context.turnState.get(FROM_BOT_ENDPOINT) && read.conversation && SupportAdapter.isOwnWebChat(read.conversation.reference))
     throw new AppError('BOT_CHANNEL_FORBIDDEN');
-  if (stateKey) {
+  // A chat a person holds runs no dialog: its turn (relay, consent answers, opt-out) reads no dialog state, so the
+  // state is neither primed nor loaded (loading copies and serializes it, on every relayed message); anything that
+  // asks for it after all loads it then, in a read of its own. Primed and never read, it would stay in the storage.
+  const held = read.conversation?.state === 'agent' || read.conversation?.state === 'external';
+  if (stateKey && !held) {
     d.stateStorage!.prime(stateKey, read.state[stateKey]);
     await d.conversationState.load(context);
   }
