@@ -6,7 +6,7 @@ import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
 import { changeStance, clauses } from './changeScope';
 import { refusesContact } from './contactRefusal';
-import { asksNewCode, missesCode, stopsCode, waitsForCode } from './codeQuestion';
+import { asksNewCode, missesCode, promisesCode, stopsCode, waitsForCode } from './codeQuestion';
 import { answered, answerOf, askYesNo, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
 import { CODE_LOCK_MS, lockCodes, lockedMinutes, type OrderProofs } from './orderDialog';
 import { readExplicitYes } from './explicitYes';
@@ -281,7 +281,8 @@ export class ContactDetailsDialog extends ComponentDialog {
     if (!code) {
       // "send it again", "it never came": a new code, within the per-hour limits.
       if (asksNewCode(text) || missesCode(text)) return step.replaceDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
-      if (waitsForCode(text)) return step.replaceDialog(CODE_DIALOG, { contact, again: challenge } satisfies CodeOptions);
+      // "let me check", or "yes" / "got it" (they will type it): the same code awaited, asked for again.
+      if (waitsForCode(text) || promisesCode(text)) return step.replaceDialog(CODE_DIALOG, { contact, again: challenge } satisfies CodeOptions);
       // "later", "no", "never mind", or a new request: the contact stays saved, unconfirmed, and said so.
       const leaves = !LATER.test(text) && readYesNo(text) !== 'no' && !stopsCode(text);
       // Left for a new request (which may be "what's my email on file?"): said without the address, then routed.
