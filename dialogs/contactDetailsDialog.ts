@@ -207,7 +207,7 @@ export class ContactDetailsDialog extends ComponentDialog {
       // A second change was asked for: the first settled as answered, then the second asked for.
       if (answer === 'yes') {
         await this.profiles.addContact(customer.id, contact, 'chat');
-        if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
+        if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact, replaces: true } satisfies CodeOptions);
         await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
       } else await step.context.sendActivity(t(language, 'contactKept'));
       return step.replaceDialog('main', { askNew: true, more });
@@ -218,7 +218,8 @@ export class ContactDetailsDialog extends ComponentDialog {
       return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
     await this.profiles.addContact(customer.id, contact, 'chat');
-    if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
+    // A change ("change my email to …") replaces the old contact of its kind once confirmed; an unasked one adds.
+    if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact, replaces: !unasked } satisfies CodeOptions);
     await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
     if (unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
     return answered(step);
@@ -242,12 +243,13 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async askCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { language, customer, conversation } = turnInfo(step.context);
     const v = this.o.verification!;
-    const { contact, again } = step.options as CodeOptions;
+    const { contact, again, replaces } = step.options as CodeOptions;
     const vars = { contact: contact.value, digits: v.codeLength, minutes: v.minutes, kind: kindOf(language, contact) };
     const known = customer.contacts.find((c) => c.type === contact.type && c.value.toLowerCase() === contact.value);
     if (known?.verified) {
-      // Saved again, already proven: nothing to confirm.
-      await step.context.sendActivity(t(language, 'contactConfirmed', vars));
+      // Saved again, already proven: nothing to confirm, but as a change it still replaces the others of its kind.
+      const result = replaces ? await this.profiles.confirmContact(customer.id, contact, { replaces }) : 'confirmed';
+      await step.context.sendActivity(t(language, CONFIRMED_REPLY[result], vars));
       return step.endDialog({});
     }
     const state = (await this.o.proofs?.get(step.context, { proofs: [], failed: 0 })) ?? { proofs: [], failed: 0 };
@@ -273,16 +275,17 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async checkCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { language, customer } = turnInfo(step.context);
     const v = this.o.verification!;
-    const { contact } = step.options as CodeOptions;
+    const options = step.options as CodeOptions;
+    const { contact } = options;
     const vars = { contact: contact.value, digits: v.codeLength, minutes: v.minutes, kind: kindOf(language, contact) };
     const text = String(step.result ?? '');
     const code = v.codeIn(text);
     const challenge = (step.values as { challenge?: CodeChallenge }).challenge;
     if (!code) {
       // "send it again", "it never came": a new code, within the per-hour limits.
-      if (asksNewCode(text) || missesCode(text)) return step.replaceDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
+      if (asksNewCode(text) || missesCode(text)) return step.replaceDialog(CODE_DIALOG, { ...options, again: undefined } satisfies CodeOptions);
       // "let me check", or "yes" / "got it" (they will type it): the same code awaited, asked for again.
-      if (waitsForCode(text) || promisesCode(text)) return step.replaceDialog(CODE_DIALOG, { contact, again: challenge } satisfies CodeOptions);
+      if (waitsForCode(text) || promisesCode(text)) return step.replaceDialog(CODE_DIALOG, { ...options, again: challenge } satisfies CodeOptions);
       // "later", "no", "never mind", or a new request: the contact stays saved, unconfirmed, and said so.
       const leaves = !LATER.test(text) && readYesNo(text) !== 'no' && !stopsCode(text);
       // Left for a new request (which may be "what's my email on file?"): said without the address, then routed.
@@ -292,13 +295,14 @@ export class ContactDetailsDialog extends ComponentDialog {
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
     if (checked.result === 'ok') {
       // Marked verified on this profile only: never moved to, or merged with, another profile that has it.
-      const result = await this.profiles.confirmContact(customer.id, contact);
+      // A change replaces the old contact of its kind only now: a typo must never cost the customer the one that works.
+      const result = await this.profiles.confirmContact(customer.id, contact, { replaces: options.replaces });
       await step.context.sendActivity(t(language, CONFIRMED_REPLY[result], vars));
       return step.endDialog({});
     }
     if (checked.result === 'wrong') {
       await step.context.sendActivity(t(language, 'verifyCodeWrong', { left: v.maxAttempts - checked.challenge.attempts }));
-      return step.replaceDialog(CODE_DIALOG, { contact, again: checked.challenge } satisfies CodeOptions);
+      return step.replaceDialog(CODE_DIALOG, { ...options, again: checked.challenge } satisfies CodeOptions);
     }
     if (checked.result === 'too_many' && this.o.proofs) {
       const state = await this.o.proofs.get(step.context, { proofs: [], failed: 0 });
@@ -312,14 +316,24 @@ export class ContactDetailsDialog extends ComponentDialog {
 }
 
 const CODE_DIALOG = 'contactCode';
-/** A right code's answer: confirmed, the contact gone from the profile meanwhile, or held verified by another profile. */
-const CONFIRMED_REPLY = { confirmed: 'contactConfirmed', absent: 'contactConfirmAbsent', held: 'contactConfirmHeld' } as const;
+/**
+ * A right code's answer: confirmed (and replacing the old contact of its kind), the contact gone from the profile
+ * meanwhile, or held verified by another profile.
+ */
+const CONFIRMED_REPLY = {
+  confirmed: 'contactConfirmed',
+  replaced: 'contactConfirmedReplaced',
+  absent: 'contactConfirmAbsent',
+  held: 'contactConfirmHeld',
+} as const;
 const CODE_PROMPT = 'contactCodePrompt';
 /** "later", "skip", "not now", "luego", "más tarde": the confirmation put off. */
 const LATER = /\b(later|skip|not now|another time|luego|m[aá]s tarde|ahora no|otro momento)\b/iu;
 
 interface CodeOptions {
   contact: Contact;
+  /** A change ("change my email to …"): once confirmed, it replaces the other contacts of its kind. */
+  replaces?: boolean;
   /** The challenge still awaited (a wrong code, or "let me check"): asked again, no new code sent. */
   again?: CodeChallenge;
 }

@@ -196,6 +196,11 @@ const REPLIES = {
     es: 'Escribe el código de {digits} cifras que envié a {contact}, o di "luego" para confirmarlo en otro momento.',
   },
   contactConfirmed: { en: 'Thank you: {contact} is confirmed.', es: 'Gracias: {contact} queda confirmado.' },
+  // A change confirmed: the old contact of its kind is no longer used (profile/profileService.ts confirmContact).
+  contactConfirmedReplaced: {
+    en: 'Thank you: {contact} is confirmed and is now your {kind}; the previous one is no longer used.',
+    es: 'Gracias: {contact} queda confirmado y ahora es tu {kind}; el anterior ya no se usa.',
+  },
   contactConfirmAbsent: {
     en: 'That code is right, but {contact} is no longer on your profile, so nothing was confirmed. You can add it again whenever you like.',
     es: 'El código es correcto, pero {contact} ya no está en tu perfil, así que no se confirmó nada. Puedes volver a añadirlo cuando quieras.',

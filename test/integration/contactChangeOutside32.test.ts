@@ -1,4 +1,5 @@
 import { t } from '../../locale/replies';
+import { ProfileService } from '../../profile/profileService';
 import { Chat } from '../helpers/chat';
 import { CodeOutbox } from '../helpers/codeOutbox';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
@@ -35,5 +36,71 @@ describe('changing an e-mail or phone in chat (outside test 32)', () => {
     }
     expect((await chat.say(outbox.lastCode(address))).replies).toEqual([t(lang, 'contactConfirmed', vars(address, t(lang, 'contactKindEmail')))]);
     expect(await contactOf(chat, address)).toMatchObject({ verified: true });
+  });
+
+  // M4: "change my email to …" added the new address beside the old one. Once the new one is confirmed it replaces
+  // the old (never before: a typo must not cost the customer their only reachable address), and a grant given for
+  // the old address neither moves to the new one nor keeps being used.
+  test('a confirmed new e-mail replaces the old one; the old one stays until then; its offers grant does not move', async () => {
+    const chat = new Chat(running, { locale: 'en-US' });
+    await chat.sayAll(['my email is hal.old@example.com', 'yes']);
+    await chat.say(outbox.lastCode('hal.old@example.com'));
+    await chat.sayAll(['can you send me your offers by email?', 'yes']);
+    let c = await chat.customer();
+    expect(ProfileService.consentFor(c, 'marketing', 'email', 'hal.old@example.com')).toBe(true);
+
+    await chat.sayAll(['change my email to hal.new@example.com', 'yes']);
+    // Not confirmed yet: both kept, the old one still the one confirmed and granted.
+    c = await chat.customer();
+    expect(c.contacts.filter((p) => p.type === 'email').map((p) => [p.value, p.verified])).toEqual([
+      ['hal.old@example.com', true],
+      ['hal.new@example.com', false],
+    ]);
+    const done = await chat.say(outbox.lastCode('hal.new@example.com'));
+    expect(done.replies).toEqual([t('en', 'contactConfirmedReplaced', vars('hal.new@example.com'))]);
+    c = await chat.customer();
+    expect(c.contacts.filter((p) => p.type === 'email').map((p) => [p.value, p.verified])).toEqual([['hal.new@example.com', true]]);
+    expect(ProfileService.consentFor(c, 'marketing', 'email', 'hal.new@example.com')).toBe(false);
+    expect(ProfileService.consentFor(c, 'marketing', 'email')).toBe(false);
+    // History kept: the grant given for the old address is still in the record, and the replacement is audited.
+    expect(c.consent.filter((e) => e.granted && e.address === 'hal.old@example.com')).toHaveLength(1);
+    const audit = await running.app.store.listAudit({ targetId: c.id });
+    expect(audit.some((a) => a.action === 'customer.contact_replaced')).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain('hal.old@example.com');
+  });
+
+  test('a grant on SMS recorded before grants named an address lapses when the phone is replaced; one on every channel stays', async () => {
+    const chat = new Chat(running, { locale: 'en-US' });
+    await chat.sayAll(['my phone number is +44 7700 900301', 'yes']);
+    await chat.say(outbox.lastCode('+447700900301'));
+    const profiles = running.app.services.profiles;
+    const id = (await chat.customer()).id;
+    // As older records hold them: for the channel, no address (the phone the profile had then).
+    await profiles.setConsent(id, 'marketing', true, { channel: 'import', method: 'import', scope: 'sms' });
+    await profiles.setConsent(id, 'proactive', true, { channel: 'import', method: 'import', scope: '*' });
+    await chat.sayAll(['change my phone number to +44 7700 900302', 'yes']);
+    expect(ProfileService.consentFor(await chat.customer(), 'marketing', 'sms')).toBe(true);
+    await chat.say(outbox.lastCode('+447700900302'));
+    const c = await chat.customer();
+    expect(c.contacts.map((p) => p.value)).toEqual(['+447700900302']);
+    expect(ProfileService.consentFor(c, 'marketing', 'sms', '+447700900302')).toBe(false);
+    expect(c.consent.at(-1)).toMatchObject({ purpose: 'marketing', channel: 'sms', granted: false, method: 'contact_replaced' });
+    expect(ProfileService.consentFor(c, 'proactive', 'sms')).toBe(true);
+  });
+
+  test('"later" at the new address\'s code keeps the old one; a phone change leaves the e-mail alone', async () => {
+    const chat = new Chat(running, { locale: 'en-US' });
+    await chat.sayAll(['my email is ida.old@example.com', 'yes']);
+    await chat.say(outbox.lastCode('ida.old@example.com'));
+    await chat.sayAll(['change my email to ida.nwe@example.com', 'yes', 'later']);
+    let c = await chat.customer();
+    expect(c.contacts.filter((p) => p.type === 'email').map((p) => [p.value, p.verified])).toEqual([
+      ['ida.old@example.com', true],
+      ['ida.nwe@example.com', false],
+    ]);
+    await chat.sayAll(['change my phone number to +44 7700 900555', 'yes']);
+    await chat.say(outbox.lastCode('+447700900555'));
+    c = await chat.customer();
+    expect(c.contacts.map((p) => p.value)).toEqual(['ida.old@example.com', 'ida.nwe@example.com', '+447700900555']);
   });
 });
