@@ -7,7 +7,7 @@ import { t } from '../locale/replies';
 import { changeStance, clauses } from './changeScope';
 import { refusesContact } from './contactRefusal';
 import { asksNewCode, missesCode, promisesCode, stopsCode, waitsForCode } from './codeQuestion';
-import { answered, answerOf, askYesNo, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
+import { answered, answerOf, askYesNo, CONTACT_SAVE_PROMPT, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
 import { CODE_LOCK_MS, lockCodes, lockedMinutes, type OrderProofs } from './orderDialog';
 import { readExplicitYes } from './explicitYes';
 import { turnInfo } from './turnInfo';
@@ -130,6 +130,7 @@ export class ContactDetailsDialog extends ComponentDialog {
       }),
     );
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
+    this.addDialog(new TextPrompt(CONTACT_SAVE_PROMPT));
     this.addDialog(new TextPrompt(CODE_PROMPT));
     this.addDialog(
       new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s), (s) => this.afterCode(s)]),
@@ -175,7 +176,8 @@ export class ContactDetailsDialog extends ComponentDialog {
       return askYesNo(step, language, t(language, 'unaskedContact', { contact: contact.value }));
     }
     const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
-    return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }));
+    // Its own prompt: a question typed at it is answered beside it (contactSaveAside.ts), the change kept pending.
+    return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }), CONTACT_SAVE_PROMPT);
   }
 
   /** "ok", "vale", "yes but…": an answer, not the explicit yes a saved contact needs; asked once more in so many words. */
@@ -189,11 +191,12 @@ export class ContactDetailsDialog extends ComponentDialog {
       // "yes, and my phone too": the yes counts; anything else adding a change asks the first again, naming the second.
       if (/^\s*(?:yes|yeah|yep|sí|si)\b/iu.test(step.result as string)) return step.next('yes');
       const moreKind = t(language, more === 'email' ? 'contactKindEmail' : 'contactKindPhone');
-      return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }));
+      return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }), CONTACT_SAVE_PROMPT);
     }
     const strict = strictAnswer(step);
     if (strict || answerOf(step) === undefined) return step.next(step.result);
-    return askYesNo(step, language, t(language, 'confirmContactStrict', { contact: contact.value, kind }));
+    const prompt = (step.options as ContactDetailsOptions | undefined)?.unasked ? YES_NO_PROMPT : CONTACT_SAVE_PROMPT;
+    return askYesNo(step, language, t(language, 'confirmContactStrict', { contact: contact.value, kind }), prompt);
   }
 
   private async save(step: WaterfallStepContext) {

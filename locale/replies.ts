@@ -586,6 +586,15 @@ const REPLIES = {
   contactKindPhone: { en: 'phone number', es: 'número de teléfono' },
   confirmContact: { en: 'Save {contact} as your new {kind}?', es: '¿Guardo {contact} como tu nuevo {kind}?' },
   contactKept: { en: 'OK, I did not change your contact details.', es: 'De acuerdo, no he cambiado tus datos de contacto.' },
+  // A question at "Save …?" (dialogs/contactSaveAside.ts): answered, then the save question again.
+  contactWhyAsked: {
+    en: 'We use it only to reach you about your orders and requests, once you have confirmed it with a code we send to it. News and offers go to it only if you say yes to them, and you can remove it whenever you like.',
+    es: 'Solo lo usamos para contactarte sobre tus pedidos y consultas, cuando lo hayas confirmado con un código que le enviamos. Solo recibirá novedades y ofertas si dices que sí, y puedes quitarlo cuando quieras.',
+  },
+  contactQuestionAside: {
+    en: 'I cannot answer that here, sorry; ask me again once this is settled, or type "agent" for a person.',
+    es: 'Eso no te lo puedo responder aquí, lo siento; pregúntamelo cuando terminemos con esto, o escribe "agente" para hablar con una persona.',
+  },
   confirmContactThenMore: {
     en: 'I will take your new {more} right after. First: save {contact} as your new {kind}?',
     es: 'Enseguida te pido el nuevo {more}. Primero: ¿guardo {contact} como tu nuevo {kind}?',

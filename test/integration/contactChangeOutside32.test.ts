@@ -103,4 +103,21 @@ describe('changing an e-mail or phone in chat (outside test 32)', () => {
     c = await chat.customer();
     expect(c.contacts.map((p) => p.value)).toEqual(['ida.old@example.com', 'ida.nwe@example.com', '+447700900555']);
   });
+
+  // M9: a question at "Save …?" cancelled the change; it is answered and the question asked again.
+  test.each([
+    ['en-US', 'en', 'change my email to jo.new@example.com', 'will you send me spam?', 'marketingOnlyWithYes', 'yes'],
+    ['en-US', 'en', 'change my email to jo.new2@example.com', 'why do you need it?', 'contactWhyAsked', 'yes'],
+    ['es-ES', 'es', 'cambia mi correo a jo.nuevo@example.com', '¿para qué lo necesitáis?', 'contactWhyAsked', 'sí'],
+    ['es-ES', 'es', 'cambia mi correo a jo.nuevo2@example.com', '¿me vais a llenar de spam?', 'marketingOnlyWithYes', 'sí'],
+  ] as const)('%s (%s): "%s", then "%s": answered, "Save …?" asked again, and a yes saves it', async (locale, l, ask, question, answer, yes) => {
+    const chat = new Chat(running, { locale });
+    const address = /\S+@\S+/.exec(ask)![0];
+    const confirm = t(l, 'confirmContact', { contact: address, kind: t(l, 'contactKindEmail') });
+    expect((await chat.say(ask)).replies).toEqual([confirm]);
+    expect((await chat.say(question)).replies).toEqual([t(l, answer), confirm]);
+    expect(await contactOf(chat, address)).toBeUndefined();
+    expect((await chat.say(yes)).replies).toEqual([t(l, 'contactSavedCode', vars(address, t(l, 'contactKindEmail')))]);
+    expect(await contactOf(chat, address)).toMatchObject({ verified: false });
+  });
 });
