@@ -64,6 +64,8 @@ export interface ContactDetailsOptions {
   askNew?: boolean;
   /** Asked for after a first change was settled ("and my phone number too"): the prompt names it. */
   more?: 'email' | 'phone';
+  /** The answer that gave this contact at "Save …?", read instead of the message ("no, it's ana.b@example.com", M10). */
+  given?: string;
 }
 
 /**
@@ -142,7 +144,8 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async ask(step: WaterfallStepContext) {
     const { recognition, language } = turnInfo(step.context);
     const options = step.options as ContactDetailsOptions | undefined;
-    const given = options?.askNew ? undefined : contactIn(recognition.text, regionOf(step.context, this.o.defaultRegion));
+    const source = options?.given ?? (options?.askNew ? undefined : recognition.text);
+    const given = source === undefined ? undefined : contactIn(source, regionOf(step.context, this.o.defaultRegion));
     if (given?.type === 'unplaced') {
       // "and my phone to 07700 900123" with no country known (or not one of its numbers): asked, never guessed.
       return step.prompt('contact', { prompt: t(language, 'askPhoneCountryCode', { number: given.typed }), retryPrompt: t(language, 'retryContact') });
@@ -180,6 +183,18 @@ export class ContactDetailsDialog extends ComponentDialog {
     return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }), CONTACT_SAVE_PROMPT);
   }
 
+  /**
+   * "no, it's ana.b@example.com", "sorry I meant …" at "Save ana.v@…?": another contact of the same kind given instead
+   * (M10: it was ignored and the first dropped). The answer's text, to be asked about in its place.
+   */
+  private correctionIn(step: WaterfallStepContext): string | undefined {
+    if (typeof step.result !== 'string') return undefined;
+    const current = (step.values as Record<string, Contact>).contact;
+    const found = contactIn(step.result, regionOf(step.context, this.o.defaultRegion));
+    if (!found || (found.type === 'unplaced' ? 'phone' : found.type) !== current.type) return undefined;
+    return found.type !== 'unplaced' && found.value === current.value ? undefined : step.result;
+  }
+
   /** "ok", "vale", "yes but…": an answer, not the explicit yes a saved contact needs; asked once more in so many words. */
   private async recheckYes(step: WaterfallStepContext) {
     const { language } = turnInfo(step.context);
@@ -193,6 +208,8 @@ export class ContactDetailsDialog extends ComponentDialog {
       const moreKind = t(language, more === 'email' ? 'contactKindEmail' : 'contactKindPhone');
       return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }), CONTACT_SAVE_PROMPT);
     }
+    const fix = this.correctionIn(step);
+    if (fix) return step.replaceDialog('main', { ...(step.options as ContactDetailsOptions), askNew: undefined, given: fix } satisfies ContactDetailsOptions);
     const strict = strictAnswer(step);
     if (strict || answerOf(step) === undefined) return step.next(step.result);
     const prompt = (step.options as ContactDetailsOptions | undefined)?.unasked ? YES_NO_PROMPT : CONTACT_SAVE_PROMPT;
@@ -202,6 +219,9 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async save(step: WaterfallStepContext) {
     const { customer, language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
+    // Asked again in so many words: a correction is read here as at the first asking.
+    const fix = !(step.values as Record<string, unknown>).more ? this.correctionIn(step) : undefined;
+    if (fix) return step.replaceDialog('main', { ...(step.options as ContactDetailsOptions), askNew: undefined, given: fix } satisfies ContactDetailsOptions);
     // Only an explicit yes saves; a second vague answer ("ok" again) is a no.
     const answer = strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no');
     const unasked = (step.options as ContactDetailsOptions | undefined)?.unasked;

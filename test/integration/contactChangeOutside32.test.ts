@@ -120,4 +120,18 @@ describe('changing an e-mail or phone in chat (outside test 32)', () => {
     expect((await chat.say(yes)).replies).toEqual([t(l, 'contactSavedCode', vars(address, t(l, 'contactKindEmail')))]);
     expect(await contactOf(chat, address)).toMatchObject({ verified: false });
   });
+
+  // M10: a corrected address at "Save …?" was ignored; it is the one asked about now.
+  test.each([
+    ['en-US', 'en', 'change my email to ana.v@example.com', "no, it's ana.b@example.com", 'ana.b@example.com', 'yes', 'contactKindEmail'],
+    ['en-US', 'en', 'change my email to ana.w@example.com', 'sorry I meant ana.c@example.com', 'ana.c@example.com', 'yes', 'contactKindEmail'],
+    ['es-ES', 'es', 'cambia mi correo a luz.v@example.com', 'no, es luz.b@example.com', 'luz.b@example.com', 'sí', 'contactKindEmail'],
+    ['en-GB', 'en', 'change my phone number to +44 7700 900401', 'no sorry, it is +44 7700 900402', '+447700900402', 'yes', 'contactKindPhone'],
+  ] as const)('%s (%s): "%s", then "%s": the corrected one asked about and saved, never the first', async (locale, l, ask, fix, right, yes, kind) => {
+    const chat = new Chat(running, { locale });
+    await chat.say(ask);
+    expect((await chat.say(fix)).replies).toEqual([t(l, 'confirmContact', { contact: right, kind: t(l, kind) })]);
+    expect((await chat.say(yes)).replies).toEqual([t(l, 'contactSavedCode', vars(right, t(l, kind)))]);
+    expect((await chat.customer()).contacts.map((c) => c.value)).toEqual([right]);
+  });
 });
