@@ -64,7 +64,10 @@ export interface ContactDetailsOptions {
   askNew?: boolean;
   /** Asked for after a first change was settled ("and my phone number too"): the prompt names it. */
   more?: 'email' | 'phone';
-  /** The answer that gave this contact at "Save …?", read instead of the message ("no, it's ana.b@example.com", M10). */
+  /**
+   * The answer that gave this contact at an earlier question, read instead of the message: the second of "yes, and my
+   * phone too: +44 …" (M8), or a correction at "Save …?" ("no, it's ana.b@example.com", M10).
+   */
   given?: string;
 }
 
@@ -95,6 +98,9 @@ function contactIn(text: string, region: string | undefined): Contact | Unplaced
   }
   return undefined;
 }
+
+/** An answer that starts with a yes ("yes, and my phone too"). */
+const YES_START = /^\s*(?:yes|yeah|yep|sí|si)\b/iu;
 
 const placed = (c: Contact | UnplacedPhone | undefined): Contact | undefined => (c && c.type !== 'unplaced' ? c : undefined);
 
@@ -145,7 +151,9 @@ export class ContactDetailsDialog extends ComponentDialog {
     const { recognition, language } = turnInfo(step.context);
     const options = step.options as ContactDetailsOptions | undefined;
     const source = options?.given ?? (options?.askNew ? undefined : recognition.text);
-    const given = source === undefined ? undefined : contactIn(source, regionOf(step.context, this.o.defaultRegion));
+    // The second change of "yes, and my phone too: …" is read without the first's address.
+    const text = options?.given && options.more === 'phone' ? options.given.replace(new RegExp(EMAIL_RE, 'g'), ' ') : source;
+    const given = text === undefined ? undefined : contactIn(text, regionOf(step.context, this.o.defaultRegion));
     if (given?.type === 'unplaced') {
       // "and my phone to 07700 900123" with no country known (or not one of its numbers): asked, never guessed.
       return step.prompt('contact', { prompt: t(language, 'askPhoneCountryCode', { number: given.typed }), retryPrompt: t(language, 'retryContact') });
@@ -195,21 +203,37 @@ export class ContactDetailsDialog extends ComponentDialog {
     return found.type !== 'unplaced' && found.value === current.value ? undefined : step.result;
   }
 
+  /**
+   * "yes, and my phone too: +44 …": the yes, and a second change, whose contact, when the answer gives it, is asked
+   * about next instead of asked for (M8: it was lost). Recorded in the step's values; true when the answer adds one.
+   */
+  private addsMore(step: WaterfallStepContext): boolean {
+    const values = step.values as Record<string, unknown>;
+    const more = typeof step.result === 'string' && !(step.options as ContactDetailsOptions | undefined)?.unasked ? addsAnotherContact(step.result) : undefined;
+    if (!more) return false;
+    values.more = more;
+    const region = regionOf(step.context, this.o.defaultRegion);
+    const text = step.result as string;
+    const found = contactIn(more === 'phone' ? text.replace(new RegExp(EMAIL_RE, 'g'), ' ') : text, region);
+    if (found && (found.type === 'unplaced' ? 'phone' : found.type) === more) values.moreGiven = text;
+    return true;
+  }
+
   /** "ok", "vale", "yes but…": an answer, not the explicit yes a saved contact needs; asked once more in so many words. */
   private async recheckYes(step: WaterfallStepContext) {
     const { language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
     const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
-    const more = typeof step.result === 'string' && !(step.options as ContactDetailsOptions | undefined)?.unasked ? addsAnotherContact(step.result) : undefined;
-    if (more) {
-      (step.values as Record<string, unknown>).more = more;
+    const options = step.options as ContactDetailsOptions | undefined;
+    if (this.addsMore(step)) {
+      const more = (step.values as Record<string, 'email' | 'phone'>).more;
       // "yes, and my phone too": the yes counts; anything else adding a change asks the first again, naming the second.
-      if (/^\s*(?:yes|yeah|yep|sí|si)\b/iu.test(step.result as string)) return step.next('yes');
+      if (YES_START.test(step.result as string)) return step.next('yes');
       const moreKind = t(language, more === 'email' ? 'contactKindEmail' : 'contactKindPhone');
       return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }), CONTACT_SAVE_PROMPT);
     }
     const fix = this.correctionIn(step);
-    if (fix) return step.replaceDialog('main', { ...(step.options as ContactDetailsOptions), askNew: undefined, given: fix } satisfies ContactDetailsOptions);
+    if (fix) return step.replaceDialog('main', { ...options, askNew: undefined, given: fix } satisfies ContactDetailsOptions);
     const strict = strictAnswer(step);
     if (strict || answerOf(step) === undefined) return step.next(step.result);
     const prompt = (step.options as ContactDetailsOptions | undefined)?.unasked ? YES_NO_PROMPT : CONTACT_SAVE_PROMPT;
@@ -219,13 +243,16 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async save(step: WaterfallStepContext) {
     const { customer, language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
-    // Asked again in so many words: a correction is read here as at the first asking.
+    const options = step.options as ContactDetailsOptions | undefined;
+    // Asked again in so many words: a correction, or "yes, and my phone too: …", read here as at the first asking.
     const fix = !(step.values as Record<string, unknown>).more ? this.correctionIn(step) : undefined;
-    if (fix) return step.replaceDialog('main', { ...(step.options as ContactDetailsOptions), askNew: undefined, given: fix } satisfies ContactDetailsOptions);
+    if (fix) return step.replaceDialog('main', { ...options, askNew: undefined, given: fix } satisfies ContactDetailsOptions);
+    const addsNow = !(step.values as Record<string, unknown>).more && typeof step.result === 'string' && this.addsMore(step);
     // Only an explicit yes saves; a second vague answer ("ok" again) is a no.
-    const answer = strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no');
-    const unasked = (step.options as ContactDetailsOptions | undefined)?.unasked;
+    const answer = addsNow && YES_START.test(step.result) ? 'yes' : (strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no'));
+    const unasked = options?.unasked;
     const more = (step.values as Record<string, 'email' | 'phone' | undefined>).more;
+    const moreGiven = (step.values as Record<string, string | undefined>).moreGiven;
     if (more && answer !== undefined) {
       // A second change was asked for: the first settled as answered, then the second asked for.
       if (answer === 'yes') {
@@ -233,7 +260,7 @@ export class ContactDetailsDialog extends ComponentDialog {
         if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact, replaces: true } satisfies CodeOptions);
         await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
       } else await step.context.sendActivity(t(language, 'contactKept'));
-      return step.replaceDialog('main', { askNew: true, more });
+      return step.replaceDialog('main', { askNew: true, more, given: moreGiven } satisfies ContactDetailsOptions);
     }
     if (answer !== 'yes') {
       // Not a yes: nothing is stored. Anything but a no is a new request, which the router takes.
@@ -253,8 +280,8 @@ export class ContactDetailsDialog extends ComponentDialog {
     const { language } = turnInfo(step.context);
     const r = (step.result ?? {}) as DialogEnd;
     if (r.reroute) return end(step, { reroute: true });
-    const more = (step.values as Record<string, 'email' | 'phone' | undefined>).more;
-    if (more) return step.replaceDialog('main', { askNew: true, more });
+    const { more, moreGiven } = step.values as { more?: 'email' | 'phone'; moreGiven?: string };
+    if (more) return step.replaceDialog('main', { askNew: true, more, given: moreGiven } satisfies ContactDetailsOptions);
     if ((step.options as ContactDetailsOptions | undefined)?.unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
     return answered(step);
   }

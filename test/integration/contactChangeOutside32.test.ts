@@ -134,4 +134,26 @@ describe('changing an e-mail or phone in chat (outside test 32)', () => {
     expect((await chat.say(yes)).replies).toEqual([t(l, 'contactSavedCode', vars(right, t(l, kind)))]);
     expect((await chat.customer()).contacts.map((c) => c.value)).toEqual([right]);
   });
+
+  // M8: "yes, and my phone too: +44 …" (after "Save …?" was asked again) saved the e-mail and lost the phone.
+  test.each([
+    ['ok', 'yes, and my phone too: +44 7700 900123'],
+    [undefined, 'yes, and my phone too: +44 7700 900124'],
+    ['ok', 'yes and change my phone to +44 7700 900125 as well'],
+  ])('after %j, "%s": the e-mail saved and its code asked, then the phone asked about, not asked for', async (vague, answer) => {
+    const chat = new Chat(running, { locale: 'en-US' });
+    const n = Math.random().toString(36).slice(2, 8);
+    const email = `pat.${n}@example.com`;
+    const phone = `+${/\+([\d ]+)/.exec(answer)![1].replace(/\D/g, '')}`;
+    await chat.say(`change my email to ${email}`);
+    if (vague) await chat.say(vague);
+    expect((await chat.say(answer)).replies).toEqual([t('en', 'contactSavedCode', vars(email))]);
+    const confirmed = await chat.say(outbox.lastCode(email));
+    expect(confirmed.replies).toEqual([
+      t('en', 'contactConfirmed', vars(email)),
+      t('en', 'confirmContact', { contact: phone, kind: t('en', 'contactKindPhone') }),
+    ]);
+    expect((await chat.say('yes')).replies).toEqual([t('en', 'contactSavedCode', vars(phone, t('en', 'contactKindPhone')))]);
+    expect((await chat.customer()).contacts.map((c) => c.value)).toEqual([email, phone]);
+  });
 });
