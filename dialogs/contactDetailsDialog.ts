@@ -338,12 +338,22 @@ export class ContactDetailsDialog extends ComponentDialog {
       if (waitsForCode(text) || promisesCode(text)) return step.replaceDialog(CODE_DIALOG, { ...options, again: challenge } satisfies CodeOptions);
       // "later", "no", "never mind", or a new request: the contact stays saved, unconfirmed, and said so.
       const leaves = !LATER.test(text) && readYesNo(text) !== 'no' && !stopsCode(text);
+      // The code may still come: kept, so typed bare later it confirms this contact (contactCodeLate.ts).
+      if (challenge && this.o.proofs) {
+        const state = await this.o.proofs.get(step.context, { proofs: [], failed: 0 });
+        await this.o.proofs.set(step.context, { ...state, contactCode: { contact, challenge, replaces: options.replaces } });
+      }
       // Left for a new request (which may be "what's my email on file?"): said without the address, then routed.
       await step.context.sendActivity(t(language, leaves ? 'contactCodeLeft' : 'contactCodeLater', vars));
       return step.endDialog(leaves ? ({ reroute: true } satisfies DialogEnd) : {});
     }
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
     if (checked.result === 'ok') {
+      const state = await this.o.proofs?.get(step.context, { proofs: [], failed: 0 });
+      if (state?.contactCode) {
+        delete state.contactCode;
+        await this.o.proofs!.set(step.context, state);
+      }
       // Marked verified on this profile only: never moved to, or merged with, another profile that has it.
       // A change replaces the old contact of its kind only now: a typo must never cost the customer the one that works.
       const result = await this.profiles.confirmContact(customer.id, contact, { replaces: options.replaces });

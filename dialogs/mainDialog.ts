@@ -7,6 +7,7 @@ import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { codeAgain } from './codeAgain';
+import { lateContactCode } from './contactCodeLate';
 import { answerBesideCode } from './codeAside';
 import { contactSaveAside } from './contactSaveAside';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentOptions } from './changeConsentDialog';
@@ -308,6 +309,9 @@ export class MainDialog {
     const { recognition: r, language } = info;
     const asked = await this.lastQuestion(context);
     // "Send me a new code" after the code question closed: that change again, or word that no code is pending.
+    // The code of a new e-mail or phone typed after "later": that contact confirmed (contactCodeLate.ts).
+    const late = await lateContactCode(context, this.proofs, this.d.services.verification, this.d.services.profiles);
+    if (late) return late;
     const code = await codeAgain(context, () => this.createContext(context), this.proofs, this.d.services.verification);
     if (code) return code;
     // An order number right after the bot explained a change and offered it: the go-ahead for that order.

@@ -18,6 +18,7 @@ describe('changing an e-mail or phone in chat (outside test 32)', () => {
     await running.stop();
     outbox.remove();
   });
+  const said = (turn: { replies: string[] }) => turn.replies.join(' ');
   const vars = (contact: string, kind = 'e-mail address') => ({ contact, digits: 6, minutes: 10, kind });
   const contactOf = async (chat: Chat, value: string) => (await chat.customer()).contacts.find((c) => c.value === value);
 
@@ -155,5 +156,21 @@ describe('changing an e-mail or phone in chat (outside test 32)', () => {
     ]);
     expect((await chat.say('yes')).replies).toEqual([t('en', 'contactSavedCode', vars(phone, t('en', 'contactKindPhone')))]);
     expect((await chat.customer()).contacts.map((c) => c.value)).toEqual([email, phone]);
+  });
+
+  // M6: the code typed after "later" (it came a minute after) was read as an order number.
+  test.each([
+    ['later', (code: string) => code],
+    ['not now', (code: string) => `here is the code ${code}`],
+  ])('"%s" at the code question, then the code from the mail: that contact confirmed', async (later, typed) => {
+    const chat = new Chat(running, { locale: 'en-US' });
+    const n = Math.random().toString(36).slice(2, 8);
+    const email = `kit.${n}@example.com`;
+    await chat.sayAll([`change my email to ${email}`, 'yes', later]);
+    expect(await contactOf(chat, email)).toMatchObject({ verified: false });
+    expect((await chat.say(typed(outbox.lastCode(email)))).replies).toEqual([t('en', 'contactConfirmed', vars(email))]);
+    expect(await contactOf(chat, email)).toMatchObject({ verified: true });
+    // Once used, the same code confirms nothing more and is no order number either.
+    expect(said(await chat.say(outbox.lastCode(email)))).not.toMatch(/confirmed/);
   });
 });
