@@ -219,8 +219,8 @@ export async function buildServices(config: Config, log: Logger, deps: AppDeps) 
         // Proven by a one-time code sent to it: the visitor holds the mailbox, so the profiles may be one person.
         linkVerifiedContact: async (id, contact, source) => void (await identity.applyVerifiedContact(id, contact, source)),
         // Held verified by another profile: nothing marked here, staff asked to look at the two.
-        confirmContact: async (id, contact) => {
-          const result = await profiles.confirmContact(id, contact);
+        confirmContact: async (id, contact, o) => {
+          const result = await profiles.confirmContact(id, contact, o);
           if (result === 'held') await identity.provenElsewhere(id, contact);
           return result;
         },

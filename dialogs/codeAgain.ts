@@ -9,7 +9,7 @@ import { lockedMinutes, type OrderDialogOptions, type OrderProofs } from './orde
 import { turnInfo } from './turnInfo';
 
 /** What is left of a message that is only a code once its digits are taken out: "123 456", "my code is 123456". */
-const BARE_CODE = /^[\s.:,!-]*(?:(?:my|the|code|is|it's|it|here|c[oó]digo|mi|el|es)[\s.:,!-]*)*$/iu;
+export const BARE_CODE = /^[\s.:,!-]*(?:(?:my|the|code|is|it's|it|here|c[oó]digo|mi|el|es)[\s.:,!-]*)*$/iu;
 
 /** How long a change asked for with a code stays pending after the question was last asked, ms. */
 export const PENDING_CODE_MS = 30 * 60_000;

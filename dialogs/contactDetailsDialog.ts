@@ -6,8 +6,8 @@ import type { ProfileActions } from './dialogServices';
 import { t } from '../locale/replies';
 import { changeStance, clauses } from './changeScope';
 import { refusesContact } from './contactRefusal';
-import { asksNewCode, missesCode, stopsCode, waitsForCode } from './codeQuestion';
-import { answered, answerOf, askYesNo, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
+import { asksNewCode, missesCode, promisesCode, stopsCode, waitsForCode } from './codeQuestion';
+import { answered, answerOf, askYesNo, CONTACT_SAVE_PROMPT, end, YES_NO_PROMPT, type DialogEnd } from './dialogResult';
 import { CODE_LOCK_MS, lockCodes, lockedMinutes, type OrderProofs } from './orderDialog';
 import { readExplicitYes } from './explicitYes';
 import { turnInfo } from './turnInfo';
@@ -64,6 +64,11 @@ export interface ContactDetailsOptions {
   askNew?: boolean;
   /** Asked for after a first change was settled ("and my phone number too"): the prompt names it. */
   more?: 'email' | 'phone';
+  /**
+   * The answer that gave this contact at an earlier question, read instead of the message: the second of "yes, and my
+   * phone too: +44 …" (M8), or a correction at "Save …?" ("no, it's ana.b@example.com", M10).
+   */
+  given?: string;
 }
 
 /**
@@ -93,6 +98,9 @@ function contactIn(text: string, region: string | undefined): Contact | Unplaced
   }
   return undefined;
 }
+
+/** An answer that starts with a yes ("yes, and my phone too"). */
+const YES_START = /^\s*(?:yes|yeah|yep|sí|si)\b/iu;
 
 const placed = (c: Contact | UnplacedPhone | undefined): Contact | undefined => (c && c.type !== 'unplaced' ? c : undefined);
 
@@ -130,6 +138,7 @@ export class ContactDetailsDialog extends ComponentDialog {
       }),
     );
     this.addDialog(new TextPrompt(YES_NO_PROMPT));
+    this.addDialog(new TextPrompt(CONTACT_SAVE_PROMPT));
     this.addDialog(new TextPrompt(CODE_PROMPT));
     this.addDialog(
       new WaterfallDialog('main', [(s) => this.ask(s), (s) => this.confirm(s), (s) => this.recheckYes(s), (s) => this.save(s), (s) => this.afterCode(s)]),
@@ -141,7 +150,10 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async ask(step: WaterfallStepContext) {
     const { recognition, language } = turnInfo(step.context);
     const options = step.options as ContactDetailsOptions | undefined;
-    const given = options?.askNew ? undefined : contactIn(recognition.text, regionOf(step.context, this.o.defaultRegion));
+    const source = options?.given ?? (options?.askNew ? undefined : recognition.text);
+    // The second change of "yes, and my phone too: …" is read without the first's address.
+    const text = options?.given && options.more === 'phone' ? options.given.replace(new RegExp(EMAIL_RE, 'g'), ' ') : source;
+    const given = text === undefined ? undefined : contactIn(text, regionOf(step.context, this.o.defaultRegion));
     if (given?.type === 'unplaced') {
       // "and my phone to 07700 900123" with no country known (or not one of its numbers): asked, never guessed.
       return step.prompt('contact', { prompt: t(language, 'askPhoneCountryCode', { number: given.typed }), retryPrompt: t(language, 'retryContact') });
@@ -175,7 +187,36 @@ export class ContactDetailsDialog extends ComponentDialog {
       return askYesNo(step, language, t(language, 'unaskedContact', { contact: contact.value }));
     }
     const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
-    return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }));
+    // Its own prompt: a question typed at it is answered beside it (contactSaveAside.ts), the change kept pending.
+    return askYesNo(step, language, t(language, 'confirmContact', { contact: contact.value, kind }), CONTACT_SAVE_PROMPT);
+  }
+
+  /**
+   * "no, it's ana.b@example.com", "sorry I meant …" at "Save ana.v@…?": another contact of the same kind given instead
+   * (M10: it was ignored and the first dropped). The answer's text, to be asked about in its place.
+   */
+  private correctionIn(step: WaterfallStepContext): string | undefined {
+    if (typeof step.result !== 'string') return undefined;
+    const current = (step.values as Record<string, Contact>).contact;
+    const found = contactIn(step.result, regionOf(step.context, this.o.defaultRegion));
+    if (!found || (found.type === 'unplaced' ? 'phone' : found.type) !== current.type) return undefined;
+    return found.type !== 'unplaced' && found.value === current.value ? undefined : step.result;
+  }
+
+  /**
+   * "yes, and my phone too: +44 …": the yes, and a second change, whose contact, when the answer gives it, is asked
+   * about next instead of asked for (M8: it was lost). Recorded in the step's values; true when the answer adds one.
+   */
+  private addsMore(step: WaterfallStepContext): boolean {
+    const values = step.values as Record<string, unknown>;
+    const more = typeof step.result === 'string' && !(step.options as ContactDetailsOptions | undefined)?.unasked ? addsAnotherContact(step.result) : undefined;
+    if (!more) return false;
+    values.more = more;
+    const region = regionOf(step.context, this.o.defaultRegion);
+    const text = step.result as string;
+    const found = contactIn(more === 'phone' ? text.replace(new RegExp(EMAIL_RE, 'g'), ' ') : text, region);
+    if (found && (found.type === 'unplaced' ? 'phone' : found.type) === more) values.moreGiven = text;
+    return true;
   }
 
   /** "ok", "vale", "yes but…": an answer, not the explicit yes a saved contact needs; asked once more in so many words. */
@@ -183,34 +224,43 @@ export class ContactDetailsDialog extends ComponentDialog {
     const { language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
     const kind = t(language, contact.type === 'email' ? 'contactKindEmail' : 'contactKindPhone');
-    const more = typeof step.result === 'string' && !(step.options as ContactDetailsOptions | undefined)?.unasked ? addsAnotherContact(step.result) : undefined;
-    if (more) {
-      (step.values as Record<string, unknown>).more = more;
+    const options = step.options as ContactDetailsOptions | undefined;
+    if (this.addsMore(step)) {
+      const more = (step.values as Record<string, 'email' | 'phone'>).more;
       // "yes, and my phone too": the yes counts; anything else adding a change asks the first again, naming the second.
-      if (/^\s*(?:yes|yeah|yep|sí|si)\b/iu.test(step.result as string)) return step.next('yes');
+      if (YES_START.test(step.result as string)) return step.next('yes');
       const moreKind = t(language, more === 'email' ? 'contactKindEmail' : 'contactKindPhone');
-      return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }));
+      return askYesNo(step, language, t(language, 'confirmContactThenMore', { contact: contact.value, kind, more: moreKind }), CONTACT_SAVE_PROMPT);
     }
+    const fix = this.correctionIn(step);
+    if (fix) return step.replaceDialog('main', { ...options, askNew: undefined, given: fix } satisfies ContactDetailsOptions);
     const strict = strictAnswer(step);
     if (strict || answerOf(step) === undefined) return step.next(step.result);
-    return askYesNo(step, language, t(language, 'confirmContactStrict', { contact: contact.value, kind }));
+    const prompt = (step.options as ContactDetailsOptions | undefined)?.unasked ? YES_NO_PROMPT : CONTACT_SAVE_PROMPT;
+    return askYesNo(step, language, t(language, 'confirmContactStrict', { contact: contact.value, kind }), prompt);
   }
 
   private async save(step: WaterfallStepContext) {
     const { customer, language } = turnInfo(step.context);
     const contact = (step.values as Record<string, { type: 'email' | 'phone'; value: string }>).contact;
+    const options = step.options as ContactDetailsOptions | undefined;
+    // Asked again in so many words: a correction, or "yes, and my phone too: …", read here as at the first asking.
+    const fix = !(step.values as Record<string, unknown>).more ? this.correctionIn(step) : undefined;
+    if (fix) return step.replaceDialog('main', { ...options, askNew: undefined, given: fix } satisfies ContactDetailsOptions);
+    const addsNow = !(step.values as Record<string, unknown>).more && typeof step.result === 'string' && this.addsMore(step);
     // Only an explicit yes saves; a second vague answer ("ok" again) is a no.
-    const answer = strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no');
-    const unasked = (step.options as ContactDetailsOptions | undefined)?.unasked;
+    const answer = addsNow && YES_START.test(step.result) ? 'yes' : (strictAnswer(step) ?? (answerOf(step) === undefined ? undefined : 'no'));
+    const unasked = options?.unasked;
     const more = (step.values as Record<string, 'email' | 'phone' | undefined>).more;
+    const moreGiven = (step.values as Record<string, string | undefined>).moreGiven;
     if (more && answer !== undefined) {
       // A second change was asked for: the first settled as answered, then the second asked for.
       if (answer === 'yes') {
         await this.profiles.addContact(customer.id, contact, 'chat');
-        if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
+        if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact, replaces: true } satisfies CodeOptions);
         await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
       } else await step.context.sendActivity(t(language, 'contactKept'));
-      return step.replaceDialog('main', { askNew: true, more });
+      return step.replaceDialog('main', { askNew: true, more, given: moreGiven } satisfies ContactDetailsOptions);
     }
     if (answer !== 'yes') {
       // Not a yes: nothing is stored. Anything but a no is a new request, which the router takes.
@@ -218,7 +268,8 @@ export class ContactDetailsDialog extends ComponentDialog {
       return end(step, answer === 'no' ? { outcome: { kind: 'answered' } } : { reroute: true });
     }
     await this.profiles.addContact(customer.id, contact, 'chat');
-    if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
+    // A change ("change my email to …") replaces the old contact of its kind once confirmed; an unasked one adds.
+    if (this.o.verification) return step.beginDialog(CODE_DIALOG, { contact, replaces: !unasked } satisfies CodeOptions);
     await step.context.sendActivity(t(language, 'contactSaved', { contact: contact.value }));
     if (unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
     return answered(step);
@@ -229,8 +280,8 @@ export class ContactDetailsDialog extends ComponentDialog {
     const { language } = turnInfo(step.context);
     const r = (step.result ?? {}) as DialogEnd;
     if (r.reroute) return end(step, { reroute: true });
-    const more = (step.values as Record<string, 'email' | 'phone' | undefined>).more;
-    if (more) return step.replaceDialog('main', { askNew: true, more });
+    const { more, moreGiven } = step.values as { more?: 'email' | 'phone'; moreGiven?: string };
+    if (more) return step.replaceDialog('main', { askNew: true, more, given: moreGiven } satisfies ContactDetailsOptions);
     if ((step.options as ContactDetailsOptions | undefined)?.unasked) await step.context.sendActivity(t(language, 'howCanIHelp'));
     return answered(step);
   }
@@ -242,12 +293,13 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async askCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { language, customer, conversation } = turnInfo(step.context);
     const v = this.o.verification!;
-    const { contact, again } = step.options as CodeOptions;
+    const { contact, again, replaces } = step.options as CodeOptions;
     const vars = { contact: contact.value, digits: v.codeLength, minutes: v.minutes, kind: kindOf(language, contact) };
     const known = customer.contacts.find((c) => c.type === contact.type && c.value.toLowerCase() === contact.value);
     if (known?.verified) {
-      // Saved again, already proven: nothing to confirm.
-      await step.context.sendActivity(t(language, 'contactConfirmed', vars));
+      // Saved again, already proven: nothing to confirm, but as a change it still replaces the others of its kind.
+      const result = replaces ? await this.profiles.confirmContact(customer.id, contact, { replaces }) : 'confirmed';
+      await step.context.sendActivity(t(language, CONFIRMED_REPLY[result], vars));
       return step.endDialog({});
     }
     const state = (await this.o.proofs?.get(step.context, { proofs: [], failed: 0 })) ?? { proofs: [], failed: 0 };
@@ -273,31 +325,44 @@ export class ContactDetailsDialog extends ComponentDialog {
   private async checkCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { language, customer } = turnInfo(step.context);
     const v = this.o.verification!;
-    const { contact } = step.options as CodeOptions;
+    const options = step.options as CodeOptions;
+    const { contact } = options;
     const vars = { contact: contact.value, digits: v.codeLength, minutes: v.minutes, kind: kindOf(language, contact) };
     const text = String(step.result ?? '');
     const code = v.codeIn(text);
     const challenge = (step.values as { challenge?: CodeChallenge }).challenge;
     if (!code) {
       // "send it again", "it never came": a new code, within the per-hour limits.
-      if (asksNewCode(text) || missesCode(text)) return step.replaceDialog(CODE_DIALOG, { contact } satisfies CodeOptions);
-      if (waitsForCode(text)) return step.replaceDialog(CODE_DIALOG, { contact, again: challenge } satisfies CodeOptions);
+      if (asksNewCode(text) || missesCode(text)) return step.replaceDialog(CODE_DIALOG, { ...options, again: undefined } satisfies CodeOptions);
+      // "let me check", or "yes" / "got it" (they will type it): the same code awaited, asked for again.
+      if (waitsForCode(text) || promisesCode(text)) return step.replaceDialog(CODE_DIALOG, { ...options, again: challenge } satisfies CodeOptions);
       // "later", "no", "never mind", or a new request: the contact stays saved, unconfirmed, and said so.
       const leaves = !LATER.test(text) && readYesNo(text) !== 'no' && !stopsCode(text);
+      // The code may still come: kept, so typed bare later it confirms this contact (contactCodeLate.ts).
+      if (challenge && this.o.proofs) {
+        const state = await this.o.proofs.get(step.context, { proofs: [], failed: 0 });
+        await this.o.proofs.set(step.context, { ...state, contactCode: { contact, challenge, replaces: options.replaces } });
+      }
       // Left for a new request (which may be "what's my email on file?"): said without the address, then routed.
       await step.context.sendActivity(t(language, leaves ? 'contactCodeLeft' : 'contactCodeLater', vars));
       return step.endDialog(leaves ? ({ reroute: true } satisfies DialogEnd) : {});
     }
     const checked = challenge ? v.check(challenge, code) : { result: 'expired' as const, challenge: undefined };
     if (checked.result === 'ok') {
+      const state = await this.o.proofs?.get(step.context, { proofs: [], failed: 0 });
+      if (state?.contactCode) {
+        delete state.contactCode;
+        await this.o.proofs!.set(step.context, state);
+      }
       // Marked verified on this profile only: never moved to, or merged with, another profile that has it.
-      const result = await this.profiles.confirmContact(customer.id, contact);
+      // A change replaces the old contact of its kind only now: a typo must never cost the customer the one that works.
+      const result = await this.profiles.confirmContact(customer.id, contact, { replaces: options.replaces });
       await step.context.sendActivity(t(language, CONFIRMED_REPLY[result], vars));
       return step.endDialog({});
     }
     if (checked.result === 'wrong') {
       await step.context.sendActivity(t(language, 'verifyCodeWrong', { left: v.maxAttempts - checked.challenge.attempts }));
-      return step.replaceDialog(CODE_DIALOG, { contact, again: checked.challenge } satisfies CodeOptions);
+      return step.replaceDialog(CODE_DIALOG, { ...options, again: checked.challenge } satisfies CodeOptions);
     }
     if (checked.result === 'too_many' && this.o.proofs) {
       const state = await this.o.proofs.get(step.context, { proofs: [], failed: 0 });
@@ -311,14 +376,24 @@ export class ContactDetailsDialog extends ComponentDialog {
 }
 
 const CODE_DIALOG = 'contactCode';
-/** A right code's answer: confirmed, the contact gone from the profile meanwhile, or held verified by another profile. */
-const CONFIRMED_REPLY = { confirmed: 'contactConfirmed', absent: 'contactConfirmAbsent', held: 'contactConfirmHeld' } as const;
+/**
+ * A right code's answer: confirmed (and replacing the old contact of its kind), the contact gone from the profile
+ * meanwhile, or held verified by another profile.
+ */
+const CONFIRMED_REPLY = {
+  confirmed: 'contactConfirmed',
+  replaced: 'contactConfirmedReplaced',
+  absent: 'contactConfirmAbsent',
+  held: 'contactConfirmHeld',
+} as const;
 const CODE_PROMPT = 'contactCodePrompt';
 /** "later", "skip", "not now", "luego", "más tarde": the confirmation put off. */
 const LATER = /\b(later|skip|not now|another time|luego|m[aá]s tarde|ahora no|otro momento)\b/iu;
 
 interface CodeOptions {
   contact: Contact;
+  /** A change ("change my email to …"): once confirmed, it replaces the other contacts of its kind. */
+  replaces?: boolean;
   /** The challenge still awaited (a wrong code, or "let me check"): asked again, no new code sent. */
   again?: CodeChallenge;
 }

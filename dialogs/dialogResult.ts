@@ -39,8 +39,14 @@ export function yesNoActivity(language: string, text: string): Partial<Activity>
   return MessageFactory.suggestedActions([t(language, 'yesButton'), t(language, 'noButton')], text);
 }
 
-export function askYesNo(step: WaterfallStepContext, language: string, text: string) {
-  return step.prompt(YES_NO_PROMPT, { prompt: yesNoActivity(language, text) });
+/**
+ * The yes/no prompt of a contact change's "Save …?": a question typed there is answered beside it and the question
+ * asked again (dialogs/contactSaveAside.ts), where any other yes/no question reads it as no answer.
+ */
+export const CONTACT_SAVE_PROMPT = 'contactSave';
+
+export function askYesNo(step: WaterfallStepContext, language: string, text: string, prompt = YES_NO_PROMPT) {
+  return step.prompt(prompt, { prompt: yesNoActivity(language, text) });
 }
 
 /** Words that may name the change being confirmed after the yes ("yes, cancel it", "sí, cancélalo"). */

@@ -7,7 +7,9 @@ import { entity, type Recognition, type Recognizer } from '../nlu/recognizer';
 import { answerBuiltIn } from './builtInIntents';
 import { CancelOrderDialog } from './cancelOrderDialog';
 import { codeAgain } from './codeAgain';
+import { lateContactCode } from './contactCodeLate';
 import { answerBesideCode } from './codeAside';
+import { contactSaveAside } from './contactSaveAside';
 import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentOptions } from './changeConsentDialog';
 import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
@@ -15,7 +17,7 @@ import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from '
 import { optsInOnNamedChannels } from './consentScope';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
-import type { DialogEnd, RouteOutcome } from './dialogResult';
+import { CONTACT_SAVE_PROMPT, type DialogEnd, type RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
 import { FaqOfferDialog, type FaqOfferOptions } from './faqOfferDialog';
 import { FeedbackDialog } from './feedbackDialog';
@@ -236,6 +238,11 @@ export class MainDialog {
     }
     // "how long do refunds take?" while the code is awaited: answered, and the code still awaited (codeAside.ts).
     if (pending.prompt === VERIFY_CODE_PROMPT && (await answerBesideCode(context, this.codeAsideDeps()))) return { kind: 'answered' };
+    // "will you send me spam?" at "Save ana@example.com as your new e-mail address?": answered, the question again.
+    if (pending.prompt === CONTACT_SAVE_PROMPT && (await this.answerBesideSave(context))) {
+      await dc.repromptDialog();
+      return { kind: 'answered' };
+    }
     // "no, olvídalo" at "Did this answer your question?" or "Did you mean…": withdrawn, and nothing proposed.
     if ((pending.dialog === FaqOfferDialog.id || pending.dialog === ClarifyDialog.id) && withdrawsRequest(recognition.text)) {
       await dc.cancelAllDialogs();
@@ -263,6 +270,22 @@ export class MainDialog {
     return this.outcomeOf(result);
   }
 
+  /** A question at a contact change's "Save …?" answered (contactSaveAside.ts); false when it is none to answer there. */
+  private async answerBesideSave(context: TurnContext): Promise<boolean> {
+    const { recognition, language } = turnInfo(context);
+    const { knowledge } = this.d;
+    const aside = contactSaveAside(
+      recognition,
+      this.decision(recognition),
+      (id) => knowledge.answer(id, language) !== undefined,
+      (text) => knowledge.best(text, language)?.article.id,
+    );
+    const answer = aside && ('faq' in aside ? knowledge.answer(aside.faq, language) : t(language, aside.reply));
+    if (!answer) return false;
+    await context.sendActivity(answer);
+    return true;
+  }
+
   private codeAsideDeps() {
     const { knowledge, services } = this.d;
     return {
@@ -286,6 +309,9 @@ export class MainDialog {
     const { recognition: r, language } = info;
     const asked = await this.lastQuestion(context);
     // "Send me a new code" after the code question closed: that change again, or word that no code is pending.
+    // The code of a new e-mail or phone typed after "later": that contact confirmed (contactCodeLate.ts).
+    const late = await lateContactCode(context, this.proofs, this.d.services.verification, this.d.services.profiles);
+    if (late) return late;
     const code = await codeAgain(context, () => this.createContext(context), this.proofs, this.d.services.verification);
     if (code) return code;
     // An order number right after the bot explained a change and offered it: the go-ahead for that order.

@@ -67,6 +67,11 @@ export interface OrderProofs {
    * "send me a new code" after the code question closed starts it again (dialogs/codeQuestion.ts, codeAgain).
    */
   pendingCode?: PendingCode;
+  /**
+   * The code sent to a new e-mail or phone, still outstanding after its question closed ("later", a new request): typed
+   * bare while live, it confirms that contact (dialogs/contactCodeLate.ts).
+   */
+  contactCode?: { contact: { type: 'email' | 'phone'; value: string }; challenge: CodeChallenge; replaces?: boolean };
 }
 
 /** How long too many wrong codes lock codes out of a chat, ms: the codes' own per-hour window. */

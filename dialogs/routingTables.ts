@@ -3,7 +3,7 @@ import { ChangeConsentDialog } from './changeConsentDialog';
 import { ClarifyDialog } from './clarifyDialog';
 import { ContactDetailsDialog } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
-import { YES_NO_PROMPT } from './dialogResult';
+import { CONTACT_SAVE_PROMPT, YES_NO_PROMPT } from './dialogResult';
 import { FeedbackDialog } from './feedbackDialog';
 import { ORDER_EMAIL_PROMPT, ORDER_PROMPT, VERIFY_CODE_PROMPT } from './orderDialog';
 import { PasswordResetDialog } from './passwordResetDialog';
@@ -36,7 +36,7 @@ export const ORDER_DIALOGS = new Set([TrackOrderDialog.id, CancelOrderDialog.id,
  * comment), yes/no and the one-time code (the dialog says what it did not do, then the request is routed) and the
  * clarifying choice.
  */
-export const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, VERIFY_CODE_PROMPT, 'clarifyChoice']);
+export const SELF_JUDGING_PROMPTS = new Set(['reason', 'comment', YES_NO_PROMPT, CONTACT_SAVE_PROMPT, VERIFY_CODE_PROMPT, 'clarifyChoice']);
 /**
  * Prompts whose answer has a form, and the entity that is it: anything else the recognizer is sure of is another
  * request ("where is my order 55555" at the question for another order's e-mail).

@@ -9,6 +9,8 @@ const phrase = (alternatives: string[]) => new RegExp(`(?<![${L}])(?:${alternati
 
 const SPAM_QUESTION = phrase([
   '(?:are|will|would|r) (?:you|u|ya)(?: guys)? (?:going to |gonna |about to |start |going to start )?(?:spam|spamming|flood|flooding|bombard|bombarding|pester|pestering)(?:ing)? me',
+  // "will you send me spam?", "are you going to send me junk mail?" (outside test 32)
+  '(?:are|will|would|do|r) (?:you|u|ya)(?: guys)? (?:going to |gonna )?(?:send|sending|e-?mail|e-?mailing|text|texting) me (?:any |a lot of |lots of |loads of |tons of )?(?:spam|junk(?: mail| e-?mails)?|ads|adverts|advertising)',
   '(?:will|am|do|would|should) i (?:get|be getting|receive|start getting|end up getting|be) (?:any |a lot of |lots of |loads of |tons of |a ton of )?(?:spam|spammed|junk mail|junk e-?mails)',
   '(?:is|will) (?:this|that|it|the newsletter) (?:going to )?be (?:spam|spammy)',
   'do (?:you|u)(?: guys)? (?:send|spam)(?: out)?(?: any)? (?:spam|marketing|promotional|advertising|ads|promo)(?: e-?mails| mails| messages| texts| offers)?\\?',

@@ -196,6 +196,11 @@ const REPLIES = {
     es: 'Escribe el código de {digits} cifras que envié a {contact}, o di "luego" para confirmarlo en otro momento.',
   },
   contactConfirmed: { en: 'Thank you: {contact} is confirmed.', es: 'Gracias: {contact} queda confirmado.' },
+  // A change confirmed: the old contact of its kind is no longer used (profile/profileService.ts confirmContact).
+  contactConfirmedReplaced: {
+    en: 'Thank you: {contact} is confirmed and is now your {kind}; the previous one is no longer used.',
+    es: 'Gracias: {contact} queda confirmado y ahora es tu {kind}; el anterior ya no se usa.',
+  },
   contactConfirmAbsent: {
     en: 'That code is right, but {contact} is no longer on your profile, so nothing was confirmed. You can add it again whenever you like.',
     es: 'El código es correcto, pero {contact} ya no está en tu perfil, así que no se confirmó nada. Puedes volver a añadirlo cuando quieras.',
@@ -581,6 +586,15 @@ const REPLIES = {
   contactKindPhone: { en: 'phone number', es: 'número de teléfono' },
   confirmContact: { en: 'Save {contact} as your new {kind}?', es: '¿Guardo {contact} como tu nuevo {kind}?' },
   contactKept: { en: 'OK, I did not change your contact details.', es: 'De acuerdo, no he cambiado tus datos de contacto.' },
+  // A question at "Save …?" (dialogs/contactSaveAside.ts): answered, then the save question again.
+  contactWhyAsked: {
+    en: 'We use it only to reach you about your orders and requests, once you have confirmed it with a code we send to it. News and offers go to it only if you say yes to them, and you can remove it whenever you like.',
+    es: 'Solo lo usamos para contactarte sobre tus pedidos y consultas, cuando lo hayas confirmado con un código que le enviamos. Solo recibirá novedades y ofertas si dices que sí, y puedes quitarlo cuando quieras.',
+  },
+  contactQuestionAside: {
+    en: 'I cannot answer that here, sorry; ask me again once this is settled, or type "agent" for a person.',
+    es: 'Eso no te lo puedo responder aquí, lo siento; pregúntamelo cuando terminemos con esto, o escribe "agente" para hablar con una persona.',
+  },
   confirmContactThenMore: {
     en: 'I will take your new {more} right after. First: save {contact} as your new {kind}?',
     es: 'Enseguida te pido el nuevo {more}. Primero: ¿guardo {contact} como tu nuevo {kind}?',

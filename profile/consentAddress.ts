@@ -1,4 +1,4 @@
-import type { ConsentEvent, ContactType, Customer } from '../models/records';
+import type { ConsentEvent, ConsentPurpose, ContactType, Customer } from '../models/records';
 
 /**
  * Where a consent grant can reach the customer. A grant on the chat the customer is in (or on a channel they have an
@@ -69,4 +69,29 @@ export function eventApplies(e: ConsentEvent, c: Pick<Customer, 'contacts'>, add
   const given = e.address;
   if (!c.contacts.some((p) => sameAddress(p.value, given))) return false;
   return address === undefined || sameAddress(given, address);
+}
+
+/** Purposes a grant is needed for (service messages are allowed without one). */
+const GRANTED_PURPOSES: readonly ConsentPurpose[] = ['proactive', 'marketing'];
+
+/**
+ * The withdrawals a replaced contact point leaves behind (a changed e-mail or phone confirmed: profileService
+ * confirmContact). A grant recorded for the old address stops counting by itself once the profile no longer holds it
+ * (eventApplies); a grant recorded on that channel before addresses were kept was given for whatever address the
+ * profile had then, the old one, and would otherwise carry over to the new one unasked. Each such grant, where it is
+ * the one in force, lapses with a withdrawal on its channel (method 'contact_replaced'). A grant on every channel
+ * ('*') was given for no address and stays.
+ */
+export function lapsedByReplacement(c: Pick<Customer, 'consent' | 'contacts'>, type: ContactType, at: string): ConsentEvent[] {
+  const channels = Object.keys(CONTACT_OF_CHANNEL).filter((ch) => CONTACT_OF_CHANNEL[ch] === type);
+  const out: ConsentEvent[] = [];
+  for (const purpose of GRANTED_PURPOSES) {
+    for (const channel of channels) {
+      const last = c.consent.filter((e) => e.purpose === purpose && (e.channel === channel || e.channel === '*') && eventApplies(e, c)).at(-1);
+      if (last?.granted && last.channel === channel && last.address === undefined) {
+        out.push({ purpose, channel, granted: false, at, source: 'chat', method: 'contact_replaced' });
+      }
+    }
+  }
+  return out;
 }

@@ -1,11 +1,12 @@
 // Over 400 lines (405 before this branch): the profile's one write path (update, version checks) and its callers; a split by concern (staff edits, consent) is due.
 import { AppError, isAppError } from '../core/errors';
-import type { ConsentPurpose, Customer } from '../models/records';
+import type { ConsentEvent, ConsentPurpose, ContactPoint, Customer } from '../models/records';
 import { RECENT_SENTIMENT_POINTS, SENTIMENT_HISTORY_POINTS } from '../models/records';
 import { canEditCustomer, canSeeCustomer, isReviewer, type Actor } from '../review/accessPolicy';
 import { MAX_PAGE, type AuditStore, type ConversationStore, type CustomerStore, type SegmentRuleStore, type WriteOptions } from '../store/store';
 import { pendingConsentAsk, type ConsentAsk } from './consentAsk';
-import { eventApplies, grantAddress, grantReach } from './consentAddress';
+import { eventApplies, grantAddress, grantReach, lapsedByReplacement } from './consentAddress';
+import { maskContact } from './identityResolution';
 import type { ContactConfirmation, ProfileActions } from './profileActions';
 import { ReservedNames, withoutBidi } from './reservedNames';
 import { SegmentRuleBook } from './segmentRuleBook';
@@ -214,20 +215,43 @@ export class ProfileService implements ProfileActions {
    * merge: another profile with the same address stays a suggestion for staff). 'absent' when it is no longer on the
    * profile; 'held' when another profile already has it verified (a verified address is one customer's identity key).
    */
-  async confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }): Promise<ContactConfirmation> {
+  async confirmContact(
+    customerId: string,
+    contact: { type: 'email' | 'phone'; value: string },
+    o: { replaces?: boolean } = {},
+  ): Promise<ContactConfirmation> {
     const value = contact.value.toLowerCase();
+    const at = new Date().toISOString();
     let found = false;
+    let replaced: string[] = [];
+    let lapsed: ConsentEvent[] = [];
     try {
       await this.update(customerId, (c) => {
         found = c.contacts.some((p) => p.type === contact.type && p.value.toLowerCase() === value);
         if (!found) return {};
-        return { contacts: c.contacts.map((p) => (p.type === contact.type && p.value.toLowerCase() === value ? { ...p, verified: true } : p)) };
+        const mine = (p: ContactPoint) => p.type === contact.type && p.value.toLowerCase() === value;
+        // A change asked for ("change my email to …"): the new one replaces the others of its kind, now that it is
+        // proven (never before). Their grants lapse with them (consentAddress.ts lapsedByReplacement).
+        const gone = o.replaces ? c.contacts.filter((p) => p.type === contact.type && !mine(p)) : [];
+        replaced = gone.map((p) => p.value);
+        lapsed = gone.length ? lapsedByReplacement(c, contact.type, at) : [];
+        const contacts = c.contacts.filter((p) => !gone.includes(p)).map((p) => (mine(p) ? { ...p, verified: true } : p));
+        return lapsed.length ? { contacts, consent: [...c.consent, ...lapsed] } : { contacts };
       });
     } catch (err) {
       if (isAppError(err, 'STORE_CONFLICT')) return 'held';
       throw err;
     }
-    return found ? 'confirmed' : 'absent';
+    if (!found) return 'absent';
+    if (!replaced.length) return 'confirmed';
+    // The profile keeps only the current contacts; the audit log keeps what was replaced, masked (it outlives an erasure).
+    await this.store.appendAudit({
+      action: 'customer.contact_replaced',
+      targetType: 'customer',
+      targetId: customerId,
+      data: { type: contact.type, replaced: replaced.map(maskContact), by: maskContact(value), lapsed: lapsed.map((e) => `${e.purpose}:${e.channel}`) },
+    });
+    return 'replaced';
   }
 
   /** What the customer asks to be called ("call me Maria"); a reserved name is refused (ask nameAllowed first). */
