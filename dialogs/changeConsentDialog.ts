@@ -104,7 +104,12 @@ export class ChangeConsentDialog extends ComponentDialog {
     const consentChannel = options?.channel ?? named;
     (step.values as Record<string, string>).channel = consentChannel;
     const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
-    if (options?.offer && !receiving) {
+    // Offered beside a withdrawal, on a channel already receiving: said so, never "Do you want to stop them?".
+    if (options?.offer && receiving) {
+      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(consentChannel, language) }));
+      return answered(step);
+    }
+    if (options?.offer) {
       const noAddress = noAddressReply(customer, consentChannel, conversation.channelId, language);
       if (noAddress) await step.context.sendActivity(noAddress);
       if (noAddress) return answered(step);

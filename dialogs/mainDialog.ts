@@ -12,7 +12,7 @@ import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentO
 import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
-import { optsInOnNamedChannels } from './consentScope';
+import { optsInOnNamedChannels, wantedBesideStop } from './consentScope';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
@@ -468,8 +468,9 @@ export class MainDialog {
   private async withdrawAndMore(context: TurnContext): Promise<RouteOutcome> {
     const info = turnInfo(context);
     const outcome = await this.runIntent(context, 'consent.change');
-    // "…por correo pero sí por sms": withdrawn everywhere, then that channel offered in so many words (channelStance.ts).
-    const kept = keptChannelAfterStop(info.recognition.text);
+    // "…por correo pero sí por sms", "stop the SMS offers, send them on WhatsApp instead": the channel still wanted is
+    // offered in so many words (channelStance.ts, consentScope.ts), never withdrawn.
+    const kept = keptChannelAfterStop(info.recognition.text) ?? wantedBesideStop(info.recognition.text, info.conversation.channelId)[0];
     if (kept && !(await this.hasActiveDialog(context))) {
       await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: channelName(kept, info.language) }));
       const dc = await this.createContext(context);

@@ -1,0 +1,79 @@
+import type { Customer } from '../../models/records';
+import { ProfileService } from '../../profile/profileService';
+import { appWithChannel } from '../helpers/appWithChannel';
+import { Chat, type Turn } from '../helpers/chat';
+
+/**
+ * Outside tester, as a customer (wave 32): marketing consent changed on a guess. Each a new web chat conversation
+ * through /api/messages with real Bot Framework activities; consent read back from the stored profile.
+ */
+const said = (turn: Turn) => turn.replies.join(' | ');
+const on = (c: Customer, channel: string) => ProfileService.consentFor(c, 'marketing', channel);
+const withdrawn = (c: Customer) => c.consent.filter((e) => !e.granted).map((e) => e.channel);
+
+describe('outside tester 32: consent never changed on a guess', () => {
+  const t = appWithChannel();
+
+  let n = 0;
+  /** A web chat customer, with a verified phone when asked (SMS and WhatsApp reach them there). */
+  async function customer(locale: string, o: { phone?: boolean; grants?: string[] } = {}): Promise<Chat> {
+    n += 1;
+    const chat = new Chat(t.running, { locale, channelId: 'webchat' });
+    await chat.say(locale.startsWith('es') ? 'hola' : 'hi');
+    const id = (await chat.customer()).id;
+    const addedAt = new Date().toISOString();
+    if (o.phone)
+      await t.running.app.store.updateCustomer(id, {
+        contacts: [{ type: 'phone', value: `+34 600 320 ${100 + n}`, verified: true, source: 'signed_token', addedAt }],
+      });
+    for (const scope of o.grants ?? []) await t.running.app.services.profiles.setConsent(id, 'marketing', true, { channel: 'test', method: 'form', scope });
+    return chat;
+  }
+
+  describe('H2: "stop the SMS offers, send them on WhatsApp instead" withdraws SMS and asks to grant WhatsApp', () => {
+    test.each([
+      [
+        'en-US',
+        'stop the sms offers, send them on whatsapp instead',
+        /not receive offers from us on SMS any more/,
+        /on WhatsApp\?/,
+        'yes',
+        /Done: you will receive our news and offers on WhatsApp/,
+      ],
+      [
+        'es-ES',
+        'ya no me manden ofertas por sms, mejor por whatsapp',
+        /ya no recibirás ofertas por SMS\./,
+        /por WhatsApp\?/,
+        'sí',
+        /Hecho: recibirás nuestras novedades y ofertas por WhatsApp/,
+      ],
+    ])('%s %j, with a verified phone', async (locale, line, stopped, asked, yes, granted) => {
+      const chat = await customer(locale, { phone: true, grants: ['sms'] });
+      const reply = said(await chat.say(line));
+      expect(reply).toMatch(stopped);
+      expect(reply).not.toMatch(/WhatsApp any more|por SMS y WhatsApp/);
+      expect(reply).toMatch(asked);
+      let c = await chat.customer();
+      expect(withdrawn(c)).toEqual(['sms']);
+      expect(on(c, 'sms')).toBe(false);
+      expect(said(await chat.say(yes))).toMatch(granted);
+      c = await chat.customer();
+      expect(on(c, 'whatsapp')).toBe(true);
+      expect(on(c, 'sms')).toBe(false);
+    });
+
+    test.each([
+      ['en-US', 'stop the sms offers, send them on whatsapp instead', /don't have a phone number for you yet/],
+      ['es-ES', 'ya no me manden ofertas por sms, mejor por whatsapp', /Todavía no tengo ningún teléfono tuyo/],
+    ])('%s %j, with no phone: SMS withdrawn, WhatsApp explained, never withdrawn', async (locale, line, noPhone) => {
+      const chat = await customer(locale);
+      const reply = said(await chat.say(line));
+      expect(reply).toMatch(noPhone);
+      expect(reply).not.toMatch(/WhatsApp any more|por SMS y WhatsApp/);
+      const c = await chat.customer();
+      expect(withdrawn(c)).toEqual(['sms']);
+      expect(c.consent.filter((e) => e.granted)).toEqual([]);
+    });
+  });
+});
