@@ -11,7 +11,8 @@ import { consentChannelId } from './consentChannel';
 import { readWantedChannel } from './channelStance';
 import { noAddressReply } from './consentNoAddress';
 import { grantAddress } from '../profile/consentAddress';
-import { listChannels, readConsentScope, scopeChannelId, withdrawnChannels } from './consentScope';
+import { readConsentScope, scopeChannelId } from './consentScope';
+import { recordWithdrawal } from './consentWithdrawal';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
@@ -31,21 +32,9 @@ export interface ChangeConsentOptions {
 export async function withdrawMarketing(context: TurnContext, profiles: ProfileActions): Promise<void> {
   const { customer, conversation, language, recognition } = turnInfo(context);
   // "stop texting me offers but keep the emails coming": channels named are withdrawn, and only those (consentScope.ts).
-  const only = withdrawnChannels(recognition.text, conversation.channelId);
-  if (only) {
-    for (const id of only) await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: id });
-    const channels = listChannels(
-      only.map((id) => channelName(id, language)),
-      language,
-    );
-    await context.sendActivity(t(language, 'marketingWithdrawnOn', { channels }));
-    return;
-  }
-  const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
-  // Unqualified, a withdrawal applies everywhere ('*'): "stop sending me offers" means all of them.
-  // Nothing to withdraw is still a refusal worth keeping: "take me off your list" from someone never on it.
-  await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-  await context.sendActivity(t(language, receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
+  await context.sendActivity(
+    await recordWithdrawal(profiles, customer, { text: recognition.text, chatChannelId: conversation.channelId, language, held: false }),
+  );
 }
 
 /**

@@ -1,3 +1,5 @@
+import { WHATSAPP_WORDS } from './consentChannel';
+
 /**
  * Which channels a message about news and offers names, and what it wants for each (outside tester, H: one channel
  * became "stop all marketing"): "I'd like offers by SMS but not email" withdrew everywhere, "stop texting me offers
@@ -24,7 +26,7 @@ const E = '(?![a-z0-9])';
 const CHANNELS: readonly [ScopeChannel, RegExp][] = [
   ['email', new RegExp(`${B}(?:e ?-?mails?|emials?|emails?|emal|imeil|mails?|correos?(?: electronicos?)?|gmail)${E}`)],
   ['sms', new RegExp(`${B}(?:sms(?:'?s|es)?|texts?|texting|textos?|text messages?|mensajes? de texto|mensajitos?)${E}`)],
-  ['whatsapp', new RegExp(`${B}(?:whats? ?app?|watsh?app?|whatapp|wasap|wassap|guasap|wsp|wpp)${E}`)],
+  ['whatsapp', new RegExp(`${B}(?:${WHATSAPP_WORDS})${E}`)],
   ['telegram', new RegExp(`${B}telegra[mn]${E}`)],
   ['here', new RegExp(`${B}(?:here|this chat|in the chat|in chat|aqui|por aqui|este chat|el chat|en el chat)${E}`)],
 ];

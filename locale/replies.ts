@@ -249,6 +249,15 @@ const REPLIES = {
     en: 'Done: you will not receive offers from us on {channels} any more. Everything else stays as it was, and service messages about your orders continue.',
     es: 'Hecho: ya no recibirás ofertas por {channels}. Todo lo demás sigue como estaba, y seguirás recibiendo los mensajes de servicio sobre tus pedidos.',
   },
+  // A named channel that had no grant: said so, and only about that channel (dialogs/consentWithdrawal.ts).
+  marketingAlreadyOffOn: {
+    en: 'Done: you will not receive offers from us on {channels} any more. You were not receiving them there, and I have noted that you do not want them. Everything else stays as it was.',
+    es: 'Hecho: ya no recibirás ofertas por {channels}. No las recibías por ahí, y he anotado que no las quieres. Todo lo demás sigue como estaba.',
+  },
+  marketingAlsoOffOn: {
+    en: 'You were not receiving them on {channels}; I have noted that you do not want them there either.',
+    es: 'Por {channels} no las recibías; he anotado que tampoco las quieres por ahí.',
+  },
   marketingAlreadyOff: {
     en: 'Done: you will not receive offers from us any more. You were not on our list for news and offers, and I have noted that you do not want them.',
     es: 'Hecho: ya no recibirás ofertas. No estabas en nuestra lista de novedades y ofertas, y he anotado que no las quieres.',
@@ -830,6 +839,7 @@ export function understoodTemplates(): string[] {
     'marketingWithdrawn',
     'marketingAlreadyOff',
     'marketingWithdrawnOn',
+    'marketingAlreadyOffOn',
     'optOutHowTo',
     'optOutHowToNotReceiving',
     'consentStopped',

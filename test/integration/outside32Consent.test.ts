@@ -76,4 +76,39 @@ describe('outside tester 32: consent never changed on a guess', () => {
       expect(c.consent.filter((e) => e.granted)).toEqual([]);
     });
   });
+
+  describe('H3: "me quiero dar de baja del whats" withdraws WhatsApp only, and says what was true', () => {
+    test.each([
+      ['es-MX', 'me quiero dar de baja del whats'],
+      ['es-ES', 'ya no quiero ofertas por wasa'],
+      ['es-MX', 'no me manden promos por wpp'],
+      ['es-ES', 'dejad de mandarme publicidad por guasap'],
+      ['en-US', 'unsubscribe me from whatsap'],
+      ['en-US', 'stop the offers on watsapp'],
+    ])('%s %j, never on WhatsApp: only WhatsApp withdrawn, told they were not receiving offers there', async (locale, line) => {
+      const chat = await customer(locale, { grants: ['email'] });
+      const reply = said(await chat.say(line));
+      expect(reply).toMatch(/on WhatsApp any more\. You were not receiving them there|por WhatsApp\. No las recibías por ahí/);
+      expect(reply).not.toMatch(/our list|nuestra lista/);
+      const c = await chat.customer();
+      expect(withdrawn(c)).toEqual(['whatsapp']);
+      expect(on(c, 'email')).toBe(true);
+    });
+
+    test('receiving on WhatsApp: withdrawn there and said so; e-mail untouched', async () => {
+      const chat = await customer('es-MX', { grants: ['whatsapp', 'email'] });
+      expect(said(await chat.say('me quiero dar de baja del whats'))).toMatch(/Hecho: ya no recibirás ofertas por WhatsApp\. Todo lo demás sigue como estaba/);
+      const c = await chat.customer();
+      expect(on(c, 'whatsapp')).toBe(false);
+      expect(on(c, 'email')).toBe(true);
+    });
+
+    test('receiving by e-mail only, "unsubscribe me": withdrawn everywhere, never "you were not on our list"', async () => {
+      const chat = await customer('en-US', { grants: ['email'] });
+      const reply = said(await chat.say('unsubscribe me'));
+      expect(reply).toMatch(/Done: you will not receive offers from us any more/);
+      expect(reply).not.toMatch(/not on our list/);
+      expect(on(await chat.customer(), 'email')).toBe(false);
+    });
+  });
 });

@@ -16,6 +16,10 @@ describe('readConsentScope', () => {
     ['stop the sms offers, send them on whatsapp instead', 'stop', ['sms'], ['whatsapp'], []],
     ['ya no me manden ofertas por sms, mejor por whatsapp', 'stop', ['sms'], ['whatsapp'], []],
     ['no more emails please, text me instead', 'stop', ['email'], ['sms'], []],
+    // WhatsApp as it is written in chat (outside tester 32, H3).
+    ['me quiero dar de baja del whats', 'stop', ['whatsapp'], [], []],
+    ['ya no quiero ofertas por wasa ni por wpp', 'stop', ['whatsapp'], [], []],
+    ['whats the best way to unsubscribe', 'stop', [], [], []],
     ['unsubscribe me', 'stop', [], [], []],
     ['stop all offers', 'stop', [], [], []],
     ['dame de baja de la publicidad', 'stop', [], [], []],
