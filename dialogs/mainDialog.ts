@@ -33,7 +33,7 @@ import { givenName } from './givenName';
 import { asksCallBack, asksContactOnFile, continuesContactChange, type ContactKind } from './contactAsks';
 import { letterlessName } from './letterlessName';
 import { maskContact } from '../profile/identityResolution';
-import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn, besideOptOut, optOutPart } from './marketingQuestion';
 import { asksDataUse } from './privacyQuestion';
 import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './followUpWords';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
@@ -375,6 +375,10 @@ export class MainDialog {
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.withdrawAndMore(context);
+    // "where is my order 12345? and please stop the sms promos": the whole reads as the order to the recognizer, so the
+    // clause about news and offers is read on its own words (it was once dropped; an opt-out never is).
+    const optOut = optOutPart(r.text);
+    if (optOut && (await this.optsOutAlone(optOut, language))) return this.withdrawAndMore(context, optOut);
     // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
     if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
     // "can I get offers by SMS?": explained and asked about on that channel (a yes grants; changeConsentDialog.ts).
@@ -465,9 +469,13 @@ export class MainDialog {
    * stop the marketing emails": the order's part was once dropped): routed on its own words when the opt-out ended
    * its dialog (a question it asks comes first and the rest waits for the customer).
    */
-  private async withdrawAndMore(context: TurnContext): Promise<RouteOutcome> {
+  private async withdrawAndMore(context: TurnContext, part?: string): Promise<RouteOutcome> {
     const info = turnInfo(context);
+    // The consent dialog reads the opt-out's own clause when the message also asks something else.
+    const whole = info.recognition;
+    if (part) info.recognition = { ...whole, text: part };
     const outcome = await this.runIntent(context, 'consent.change');
+    info.recognition = whole;
     // "…por correo pero sí por sms", "stop the SMS offers, send them on WhatsApp instead": the channel still wanted is
     // offered in so many words (channelStance.ts, consentScope.ts), never withdrawn.
     const kept = keptChannelAfterStop(info.recognition.text) ?? wantedBesideStop(info.recognition.text, info.conversation.channelId)[0];
@@ -484,6 +492,14 @@ export class MainDialog {
     if (options.length === 0 || options.some((i) => CONSENT_INTENTS.has(i) || SMALL_TALK.has(i))) return outcome;
     info.recognition = other;
     return this.route(context);
+  }
+
+  /** A clause that withdraws read alone: an opt-out in so many words, or a stop of news and offers the recognizer agrees is about them. */
+  private async optsOutAlone(text: string, language: string): Promise<boolean> {
+    if (withdrawsConsent(text, [])) return true;
+    if (readConsentWish(text) !== 'withdraw') return false;
+    const alone = await this.d.recognizer.recognize(text, { language });
+    return likelyIntents(alone, this.d.confidence).some((i) => CONSENT_INTENTS.has(i));
   }
 
   /** No phone calls from this chat: a person here, or the contact options (the knowledge file's), as it stands. */

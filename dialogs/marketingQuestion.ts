@@ -53,13 +53,31 @@ const WRAPPER =
  * offers ("cancel order 12345 and unsubscribe me" keeps the cancel: it names neither). Empty when the opt-out is all it says.
  */
 export function besideOptOut(text: string): string {
+  return clauses(text)
+    .filter((part) => part.split(/\s+/).length >= 2 && !namesOptOut(part))
+    .join('. ');
+}
+
+/**
+ * The clauses of a longer message that speak of news and offers ("where is my order 12345? and please stop the sms
+ * promos" → "please stop the sms promos"), to be read on their own: the whole message reads as its other request to
+ * the recognizer, and the opt-out was once dropped (outside tester 32, H4). Undefined when no clause does, or all do.
+ */
+export function optOutPart(text: string): string | undefined {
+  const parts = clauses(text);
+  const about = parts.filter(namesOptOut);
+  return about.length > 0 && about.length < parts.length ? about.join('. ') : undefined;
+}
+
+function clauses(text: string): string[] {
   return text
     .split(/(?<=[.?!;])\s+|[¿¡]/u)
     .flatMap((s) => s.split(ANOTHER))
     .map((part) => part.replace(LEADING, '').trim().replace(WRAPPER, '').trim())
-    .filter((part) => part.split(/\s+/).length >= 2 && !MARKETING.test(part.toLowerCase()) && !OPT_OUT.test(part.toLowerCase()))
-    .join('. ');
+    .filter(Boolean);
 }
+
+const namesOptOut = (part: string) => MARKETING.test(part.toLowerCase()) || OPT_OUT.test(part.toLowerCase());
 
 /** What is sent to those who said yes, named narrowly ("e-mails" alone may be order e-mails). */
 const OFFERS = phrase(

@@ -111,4 +111,35 @@ describe('outside tester 32: consent never changed on a guess', () => {
       expect(on(await chat.customer(), 'email')).toBe(false);
     });
   });
+
+  describe('H4: an opt-out after another request is done, never dropped', () => {
+    test.each([
+      [
+        'en-US',
+        'where is my order 12345? and please stop the sms promos',
+        /not receive offers from us on SMS any more/,
+        /order 12345, please tell me the e-mail address/,
+      ],
+      [
+        'en-US',
+        'has order 12345 shipped yet? pls stop texting me promos',
+        /not receive offers from us on SMS any more/,
+        /order 12345, please tell me the e-mail address/,
+      ],
+      ['es-ES', '¿dónde está mi pedido 12345? y ya no me manden promos por sms', /ya no recibirás ofertas por SMS/, /pedido 12345, dime el correo electrónico/],
+    ])('%s %j: SMS withdrawn and the order tracked, never cancelled', async (locale, line, stopped, track) => {
+      const chat = await customer(locale, { phone: true, grants: ['sms', 'email'] });
+      const reply = said(await chat.say(line));
+      expect(reply).toMatch(stopped);
+      expect(reply).toMatch(track);
+      expect(reply).not.toMatch(/[Cc]ancel|[Cc]ancela/);
+      const c = await chat.customer();
+      expect(on(c, 'sms')).toBe(false);
+      expect(on(c, 'email')).toBe(true);
+      const order = said(await chat.say('ana@example.com'));
+      expect(order).toMatch(/12345/);
+      expect(order).toMatch(/shipped|enviado/i);
+      expect(order).not.toMatch(/[Cc]ancel/);
+    });
+  });
 });
