@@ -12,7 +12,7 @@ import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentO
 import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
-import { optsInOnNamedChannels, wantedBesideStop } from './consentScope';
+import { listChannels, optsInOnNamedChannels, wantedBesideStop } from './consentScope';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import type { DialogEnd, RouteOutcome } from './dialogResult';
@@ -478,11 +478,16 @@ export class MainDialog {
     info.recognition = whole;
     // "…por correo pero sí por sms", "stop the SMS offers, send them on WhatsApp instead": the channel still wanted is
     // offered in so many words (channelStance.ts, consentScope.ts), never withdrawn.
-    const kept = keptChannelAfterStop(info.recognition.text) ?? wantedBesideStop(info.recognition.text, info.conversation.channelId)[0];
+    const stance = keptChannelAfterStop(info.recognition.text);
+    const [kept, ...also] = stance ? [stance] : wantedBesideStop(info.recognition.text, info.conversation.channelId);
     if (kept && !(await this.hasActiveDialog(context))) {
-      await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: channelName(kept, info.language) }));
+      const names = listChannels(
+        [kept, ...also].map((id) => channelName(id, info.language)),
+        info.language,
+      );
+      await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: names }));
       const dc = await this.createContext(context);
-      return this.outcomeOf(await dc.beginDialog(ChangeConsentDialog.id, { channel: kept, offer: true } satisfies ChangeConsentOptions));
+      return this.outcomeOf(await dc.beginDialog(ChangeConsentDialog.id, { channel: kept, also, offer: true } satisfies ChangeConsentOptions));
     }
     const rest = besideOptOut(info.recognition.text);
     if (!rest || (await this.hasActiveDialog(context))) return outcome;

@@ -284,6 +284,11 @@ const REPLIES = {
   },
   stopOffersButton: { en: 'Stop sending me offers', es: 'Deja de enviarme ofertas' },
   cancelOrderButton: { en: 'Cancel my order', es: 'Cancela mi pedido' },
+  // Asked for on channels already receiving them (dialogs/changeConsentDialog.ts askMany).
+  marketingAlreadyOn: {
+    en: 'You already receive our news and offers on {channel}.',
+    es: 'Ya recibes nuestras novedades y ofertas por {channel}.',
+  },
   marketingGranted: {
     en: 'Done: you will receive our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'Hecho: recibirás nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',

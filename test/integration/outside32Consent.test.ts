@@ -142,4 +142,60 @@ describe('outside tester 32: consent never changed on a guess', () => {
       expect(order).not.toMatch(/[Cc]ancel/);
     });
   });
+
+  describe('M2: "send me offers by SMS and WhatsApp" asks about both', () => {
+    test.each([
+      ['en-US', 'send me offers by sms and whatsapp', /on SMS and WhatsApp\?/, 'yes', /Done: you will receive our news and offers on SMS and WhatsApp/],
+      [
+        'es-MX',
+        'quiero recibir promociones por sms y por whatsapp',
+        /por SMS y WhatsApp\?/,
+        'sí',
+        /Hecho: recibirás nuestras novedades y ofertas por SMS y WhatsApp/,
+      ],
+    ])('%s %j: one question naming both; a yes grants both', async (locale, line, asked, yes, granted) => {
+      const chat = await customer(locale, { phone: true });
+      expect(said(await chat.say(line))).toMatch(asked);
+      expect((await chat.customer()).consent).toEqual([]);
+      expect(said(await chat.say(yes))).toMatch(granted);
+      const c = await chat.customer();
+      expect(on(c, 'sms')).toBe(true);
+      expect(on(c, 'whatsapp')).toBe(true);
+      expect(on(c, 'email')).toBe(false);
+    });
+
+    test('"yes, by SMS" to the question naming both: SMS only', async () => {
+      const chat = await customer('en-US', { phone: true });
+      await chat.say('send me offers by sms and whatsapp');
+      const again = said(await chat.say('yes, by sms'));
+      expect(again).toMatch(/on SMS\?/);
+      expect(again).not.toMatch(/WhatsApp/);
+      expect(said(await chat.say('yes'))).toMatch(/Done: you will receive our news and offers on SMS\./);
+      const c = await chat.customer();
+      expect(on(c, 'sms')).toBe(true);
+      expect(on(c, 'whatsapp')).toBe(false);
+    });
+
+    test('a "no" grants neither', async () => {
+      const chat = await customer('en-US', { phone: true });
+      await chat.say('send me offers by sms and whatsapp');
+      await chat.say('no');
+      expect((await chat.customer()).consent.filter((e) => e.granted)).toEqual([]);
+    });
+
+    test('with no phone: told once for both channels, nothing asked or recorded', async () => {
+      const chat = await customer('en-US');
+      const turn = await chat.say('send me offers by sms and whatsapp');
+      expect(said(turn)).toMatch(/don't have a phone number for you yet, so I haven't signed you up on SMS and WhatsApp/);
+      expect(turn.replies).toHaveLength(1);
+      expect((await chat.customer()).consent).toEqual([]);
+    });
+
+    test('already receiving on SMS: said so, and only WhatsApp asked about', async () => {
+      const chat = await customer('en-US', { phone: true, grants: ['sms'] });
+      const reply = said(await chat.say('send me offers by sms and whatsapp'));
+      expect(reply).toMatch(/You already receive our news and offers on SMS\./);
+      expect(reply).toMatch(/from us on WhatsApp\?/);
+    });
+  });
 });
