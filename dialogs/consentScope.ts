@@ -1,4 +1,5 @@
 import { WHATSAPP_WORDS } from './consentChannel';
+import { spellOptOut } from './optOutTypos';
 
 /**
  * Which channels a message about news and offers names, and what it wants for each (outside tester, H: one channel
@@ -93,7 +94,7 @@ function stanceOf(part: string): Stance | undefined {
 
 /** Lower case, accents and curly quotes gone: "¿Podéis dejar de mandarme SMS?" → "podeis dejar de mandarme sms". */
 function normalise(text: string): string {
-  return text
+  return spellOptOut(text)
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

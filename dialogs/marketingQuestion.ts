@@ -4,6 +4,7 @@
  * then as a return or delivery times; read here by its words, it is answered and never touches consent.
  */
 import { readNamedChannel, type NamedChannel } from './consentChannel';
+import { spellOptOut } from './optOutTypos';
 import { isQuestion } from './questionForm';
 
 const L = '\\p{L}';
@@ -77,7 +78,7 @@ function clauses(text: string): string[] {
     .filter(Boolean);
 }
 
-const namesOptOut = (part: string) => MARKETING.test(part.toLowerCase()) || OPT_OUT.test(part.toLowerCase());
+const namesOptOut = (part: string) => MARKETING.test(part.toLowerCase()) || OPT_OUT.test(spellOptOut(part).toLowerCase());
 
 /** What is sent to those who said yes, named narrowly ("e-mails" alone may be order e-mails). */
 const OFFERS = phrase(

@@ -198,4 +198,31 @@ describe('outside tester 32: consent never changed on a guess', () => {
       expect(reply).toMatch(/from us on WhatsApp\?/);
     });
   });
+
+  describe('M3: a misspelled opt-out is an opt-out, never a grant', () => {
+    const GRANT_ASKED = /Do you want to receive|¿Quieres recibir|shall I send you|¿te envío/;
+    test.each([
+      ['en-US', 'unsubscirbe me frm ur emials', ['email']],
+      ['en-US', 'pls unsusbcribe me from the emails', ['email']],
+      ['en-US', 'unsubcribe me', ['*']],
+      ['es-ES', 'quiero desuscrbirme de los correos', ['email']],
+    ])('%s %j: withdrawn, no question that could grant', async (locale, line, channels) => {
+      const chat = await customer(locale, { grants: ['email'] });
+      const turn = await chat.say(line);
+      expect(said(turn)).toMatch(/you will not receive offers from us|ya no recibirás ofertas/);
+      expect(said(turn)).not.toMatch(GRANT_ASKED);
+      expect(turn.buttons).not.toContain('News and offers settings');
+      const c = await chat.customer();
+      expect(withdrawn(c)).toEqual(channels);
+      expect(on(c, 'email')).toBe(false);
+      expect(said(await chat.say('yes'))).not.toMatch(/Done: you will receive/);
+      expect((await chat.customer()).consent.filter((e) => e.granted && e.method === 'chat')).toEqual([]);
+    });
+
+    test('"I never asked to unsubscirbe": negated, nothing withdrawn', async () => {
+      const chat = await customer('en-US', { grants: ['email'] });
+      await chat.say('I never asked to unsubscirbe from the newsletter');
+      expect(withdrawn(await chat.customer())).toEqual([]);
+    });
+  });
 });
