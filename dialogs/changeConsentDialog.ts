@@ -6,7 +6,8 @@ import { ProfileService } from '../profile/profileService';
 import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
 import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
-import { asksMarketingFrequency, asksMarketingOn } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn, asksMarketingState } from './marketingQuestion';
+import { marketingStateText, receivesMarketingAnywhere } from './consentState';
 import { consentChannelId } from './consentChannel';
 import { readWantedChannel } from './channelStance';
 import { noAddressReplies, noAddressReply } from './consentNoAddress';
@@ -54,7 +55,8 @@ export function whatToStop(language: string): Partial<Activity> {
  */
 export async function answerOptOutQuestion(context: TurnContext, o: { button: boolean }): Promise<void> {
   const { customer, conversation, language } = turnInfo(context);
-  if (!ProfileService.consentFor(customer, 'marketing', conversation.channelId)) {
+  // "Nothing to stop" only when no channel receives them (it once looked at this chat alone).
+  if (!receivesMarketingAnywhere(customer, conversation.channelId)) {
     await context.sendActivity(t(language, 'optOutHowToNotReceiving'));
     return;
   }
@@ -87,6 +89,11 @@ export class ChangeConsentDialog extends ComponentDialog {
     const options = step.options as ChangeConsentOptions | undefined;
     const wish = options?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
+    // "what offers am I signed up for?" (picked from a clarifying question): where they stand, never a grant question.
+    if (!options?.channel && asksMarketingState(recognition.text)) {
+      await step.context.sendActivity(marketingStateText(customer, conversation.channelId, language));
+      return answered(step);
+    }
     // "sí, quiero recibir ofertas por correo": asked about and granted by e-mail, not on this chat.
     // "offers by SMS but not email": the channel wanted, never one denied (consentScope.ts, channelStance.ts).
     const wanted = [...new Set(readConsentScope(recognition.text).want.map((c) => scopeChannelId(c, conversation.channelId)))];

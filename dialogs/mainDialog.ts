@@ -33,7 +33,8 @@ import { givenName } from './givenName';
 import { asksCallBack, asksContactOnFile, continuesContactChange, type ContactKind } from './contactAsks';
 import { letterlessName } from './letterlessName';
 import { maskContact } from '../profile/identityResolution';
-import { asksMarketingFrequency, asksMarketingOn, besideOptOut, optOutPart } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn, asksMarketingState, besideOptOut, optOutPart } from './marketingQuestion';
+import { marketingStateText } from './consentState';
 import { asksDataUse } from './privacyQuestion';
 import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './followUpWords';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
@@ -379,6 +380,11 @@ export class MainDialog {
     // clause about news and offers is read on its own words (it was once dropped; an opt-out never is).
     const optOut = optOutPart(r.text);
     if (optOut && (await this.optsOutAlone(optOut, language))) return this.withdrawAndMore(context, optOut);
+    // "what offers am I signed up for?": where they stand on every channel, from the profile; nothing changes.
+    if (asksMarketingState(r.text)) {
+      await context.sendActivity(marketingStateText(info.customer, info.conversation.channelId, language));
+      return { kind: 'answered' };
+    }
     // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
     if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
     // "can I get offers by SMS?": explained and asked about on that channel (a yes grants; changeConsentDialog.ts).

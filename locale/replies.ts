@@ -284,6 +284,19 @@ const REPLIES = {
   },
   stopOffersButton: { en: 'Stop sending me offers', es: 'Deja de enviarme ofertas' },
   cancelOrderButton: { en: 'Cancel my order', es: 'Cancela mi pedido' },
+  // "what offers am I signed up for?": every channel, from the consent history (dialogs/consentState.ts).
+  marketingStateSome: {
+    en: 'You receive our news and offers on {on}. You do not receive them on {off}. Say "stop sending me offers" at any time, or ask me for them on another channel.',
+    es: 'Recibes nuestras novedades y ofertas por {on}. No las recibes por {off}. Di "deja de enviarme ofertas" cuando quieras, o pídemelas por otro canal.',
+  },
+  marketingStateAll: {
+    en: 'You receive our news and offers on {on}. Say "stop sending me offers" at any time.',
+    es: 'Recibes nuestras novedades y ofertas por {on}. Di "deja de enviarme ofertas" cuando quieras.',
+  },
+  marketingStateNone: {
+    en: 'You do not receive our news and offers on any channel ({off}). If you would like them, ask me, for example "send me offers by e-mail".',
+    es: 'No recibes nuestras novedades y ofertas por ningún canal ({off}). Si las quieres, pídemelas, por ejemplo "quiero recibir ofertas por correo".',
+  },
   // Asked for on channels already receiving them (dialogs/changeConsentDialog.ts askMany).
   marketingAlreadyOn: {
     en: 'You already receive our news and offers on {channel}.',
@@ -845,6 +858,9 @@ export function understoodTemplates(): string[] {
     'marketingAlreadyOff',
     'marketingWithdrawnOn',
     'marketingAlreadyOffOn',
+    'marketingStateSome',
+    'marketingStateAll',
+    'marketingStateNone',
     'optOutHowTo',
     'optOutHowToNotReceiving',
     'consentStopped',

@@ -225,4 +225,52 @@ describe('outside tester 32: consent never changed on a guess', () => {
       expect(withdrawn(await chat.customer())).toEqual([]);
     });
   });
+
+  describe('M1: "what offers am I signed up for?" answers for every channel, from the history', () => {
+    const ASKED = /Do you want to receive|¿Quieres recibir/;
+    test.each([
+      [
+        'en-US',
+        'what offers am I signed up for?',
+        ['email'],
+        /^You receive our news and offers on e-mail\. You do not receive them on SMS, WhatsApp and this web chat\./,
+      ],
+      [
+        'es-ES',
+        '¿a qué estoy suscrita?',
+        ['whatsapp'],
+        /^Recibes nuestras novedades y ofertas por WhatsApp\. No las recibes por correo electrónico, SMS y este chat web\./,
+      ],
+      [
+        'en-US',
+        'am I subscribed to your newsletter?',
+        [],
+        /^You do not receive our news and offers on any channel \(e-mail, SMS, WhatsApp and this web chat\)/,
+      ],
+      ['es-MX', '¿qué promociones recibo?', ['*'], /^Recibes nuestras novedades y ofertas por correo electrónico, SMS, WhatsApp y este chat web\./],
+    ])('%s %j (granted on %j)', async (locale, line, grants, state) => {
+      const chat = await customer(locale, { grants });
+      const before = (await chat.customer()).consent;
+      const turn = await chat.say(line);
+      expect(turn.replies).toHaveLength(1);
+      expect(said(turn)).toMatch(state);
+      expect(said(turn)).not.toMatch(ASKED);
+      expect((await chat.customer()).consent).toEqual(before);
+    });
+
+    test('a channel withdrawn after a grant everywhere is listed as not receiving', async () => {
+      const chat = await customer('en-US', { grants: ['*'] });
+      await chat.say('stop the sms offers');
+      expect(said(await chat.say('what am I signed up for?'))).toMatch(
+        /^You receive our news and offers on e-mail, WhatsApp and this web chat\. You do not receive them on SMS\./,
+      );
+    });
+
+    test('"can I unsubscribe?" from someone receiving only by e-mail: how to stop, never "nothing to stop"', async () => {
+      const chat = await customer('en-US', { grants: ['email'] });
+      const reply = said(await chat.say('can I unsubscribe?'));
+      expect(reply).toMatch(/You can stop our news and offers at any time/);
+      expect(reply).not.toMatch(/nothing to stop/);
+    });
+  });
 });
