@@ -273,4 +273,20 @@ describe('outside tester 32: consent never changed on a guess', () => {
       expect(reply).not.toMatch(/nothing to stop/);
     });
   });
+
+  describe('M12: Mexican Spanish yes ("simón", "sip", "ándale", "órale", "va") at yes/no questions, never a grant', () => {
+    test.each(['simón', 'Simon', 'sip', 'ándale', 'órale pues', 'va'])('%j to "¿Responde esto a tu pregunta?" is a yes', async (yes) => {
+      const chat = new Chat(t.running, { locale: 'es-MX' });
+      expect(said(await chat.say('¿a qué hora abrís?'))).toMatch(/Responde esto a tu pregunta/);
+      expect(said(await chat.say(yes))).toMatch(/Me alegro de que te sirva/);
+    });
+
+    test.each(['simón', 'sip', 'ándale', 'órale'])('%j to the consent question grants nothing: asked again in so many words', async (yes) => {
+      const chat = await customer('es-MX');
+      expect(said(await chat.say('quiero recibir ofertas'))).toMatch(/¿Quieres recibir nuestras novedades y ofertas/);
+      expect(said(await chat.say(yes))).toMatch(/Para estar seguros: ¿te envío novedades y ofertas por este chat web\? Responde sí o no/);
+      expect((await chat.customer()).consent).toEqual([]);
+      expect(said(await chat.say('sí'))).toMatch(/Hecho: recibirás nuestras novedades y ofertas por este chat web/);
+    });
+  });
 });
