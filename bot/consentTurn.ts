@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { isBareStop, withdrawsConsent } from '../dialogs/consentWish';
-import { listChannels, withdrawnChannels } from '../dialogs/consentScope';
+import { recordWithdrawal } from '../dialogs/consentWithdrawal';
 import { readExplicitYes } from '../dialogs/explicitYes';
 import { noAddressReply } from '../dialogs/consentNoAddress';
 import { AppError } from '../core/errors';
@@ -156,17 +156,7 @@ export function optsOut(r: Recognition): boolean {
 export async function honourOptOut(d: SupportBotDeps, context: TurnContext, conversation: Conversation, profile: Customer, language: string): Promise<void> {
   const held = conversation.state === 'agent' || conversation.state === 'external';
   // "unsubscribe me from sms": the channels named, and only those (dialogs/consentScope.ts).
-  const only = withdrawnChannels(context.activity.text ?? '', conversation.channelId);
-  if (only) {
-    for (const id of only) await d.profiles.setConsent(profile.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: id });
-    const channels = listChannels(
-      only.map((id) => channelName(id, language)),
-      language,
-    );
-    await context.sendActivity(t(language, held ? 'marketingWithdrawnHeldOn' : 'marketingWithdrawnOn', { channels }));
-    return;
-  }
-  const receiving = ProfileService.consentFor(profile, 'marketing', conversation.channelId);
-  await d.profiles.setConsent(profile.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-  await context.sendActivity(t(language, held ? 'marketingWithdrawnHeld' : receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
+  await context.sendActivity(
+    await recordWithdrawal(d.profiles, profile, { text: context.activity.text ?? '', chatChannelId: conversation.channelId, language, held }),
+  );
 }

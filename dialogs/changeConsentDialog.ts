@@ -6,12 +6,14 @@ import { ProfileService } from '../profile/profileService';
 import { readConsentWish, readReceiveWish, soundsLikeStop, withdrawsConsent, type ConsentWish } from './consentWish';
 import { isHedged, readExplicitYes, type ExplicitAnswer } from './explicitYes';
 import { answered, askYesNo, end, YES_NO_PROMPT } from './dialogResult';
-import { asksMarketingFrequency, asksMarketingOn } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn, asksMarketingState } from './marketingQuestion';
+import { marketingStateText, receivesMarketingAnywhere } from './consentState';
 import { consentChannelId } from './consentChannel';
 import { readWantedChannel } from './channelStance';
-import { noAddressReply } from './consentNoAddress';
+import { noAddressReplies, noAddressReply } from './consentNoAddress';
 import { grantAddress } from '../profile/consentAddress';
-import { listChannels, readConsentScope, scopeChannelId, withdrawnChannels } from './consentScope';
+import { listChannels, readConsentScope, scopeChannelId } from './consentScope';
+import { recordWithdrawal } from './consentWithdrawal';
 import type { ProfileActions } from './dialogServices';
 import { turnInfo } from './turnInfo';
 
@@ -22,6 +24,8 @@ export interface ChangeConsentOptions {
   channel?: string;
   /** Offered after a withdrawal that said "but yes by SMS" (channelStance.ts): the grant question on `channel`, nothing else. */
   offer?: boolean;
+  /** More channel ids asked about in the same question as `channel` ("offers by SMS and WhatsApp"). */
+  also?: string[];
 }
 
 /**
@@ -31,21 +35,9 @@ export interface ChangeConsentOptions {
 export async function withdrawMarketing(context: TurnContext, profiles: ProfileActions): Promise<void> {
   const { customer, conversation, language, recognition } = turnInfo(context);
   // "stop texting me offers but keep the emails coming": channels named are withdrawn, and only those (consentScope.ts).
-  const only = withdrawnChannels(recognition.text, conversation.channelId);
-  if (only) {
-    for (const id of only) await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: id });
-    const channels = listChannels(
-      only.map((id) => channelName(id, language)),
-      language,
-    );
-    await context.sendActivity(t(language, 'marketingWithdrawnOn', { channels }));
-    return;
-  }
-  const receiving = ProfileService.consentFor(customer, 'marketing', conversation.channelId);
-  // Unqualified, a withdrawal applies everywhere ('*'): "stop sending me offers" means all of them.
-  // Nothing to withdraw is still a refusal worth keeping: "take me off your list" from someone never on it.
-  await profiles.setConsent(customer.id, 'marketing', false, { channel: conversation.channelId, method: 'chat', scope: '*' });
-  await context.sendActivity(t(language, receiving ? 'marketingWithdrawn' : 'marketingAlreadyOff'));
+  await context.sendActivity(
+    await recordWithdrawal(profiles, customer, { text: recognition.text, chatChannelId: conversation.channelId, language, held: false }),
+  );
 }
 
 /**
@@ -63,7 +55,8 @@ export function whatToStop(language: string): Partial<Activity> {
  */
 export async function answerOptOutQuestion(context: TurnContext, o: { button: boolean }): Promise<void> {
   const { customer, conversation, language } = turnInfo(context);
-  if (!ProfileService.consentFor(customer, 'marketing', conversation.channelId)) {
+  // "Nothing to stop" only when no channel receives them (it once looked at this chat alone).
+  if (!receivesMarketingAnywhere(customer, conversation.channelId)) {
     await context.sendActivity(t(language, 'optOutHowToNotReceiving'));
     return;
   }
@@ -96,15 +89,26 @@ export class ChangeConsentDialog extends ComponentDialog {
     const options = step.options as ChangeConsentOptions | undefined;
     const wish = options?.wish;
     if (wish === 'withdraw') return this.withdraw(step);
+    // "what offers am I signed up for?" (picked from a clarifying question): where they stand, never a grant question.
+    if (!options?.channel && asksMarketingState(recognition.text)) {
+      await step.context.sendActivity(marketingStateText(customer, conversation.channelId, language));
+      return answered(step);
+    }
     // "sí, quiero recibir ofertas por correo": asked about and granted by e-mail, not on this chat.
     // "offers by SMS but not email": the channel wanted, never one denied (consentScope.ts, channelStance.ts).
-    const wanted = readConsentScope(recognition.text).want;
-    const named =
-      wanted.length > 0 ? scopeChannelId(wanted[0], conversation.channelId) : consentChannelId(readWantedChannel(recognition.text), conversation.channelId);
+    const wanted = [...new Set(readConsentScope(recognition.text).want.map((c) => scopeChannelId(c, conversation.channelId)))];
+    const named = wanted.length > 0 ? wanted[0] : consentChannelId(readWantedChannel(recognition.text), conversation.channelId);
     const consentChannel = options?.channel ?? named;
     (step.values as Record<string, string>).channel = consentChannel;
+    const many = options?.channel ? [options.channel, ...(options.also ?? [])] : wanted;
+    if (many.length > 1 && (options?.offer || wish === 'grant')) return this.askMany(step, many);
     const receiving = ProfileService.consentFor(customer, 'marketing', consentChannel);
-    if (options?.offer && !receiving) {
+    // Offered beside a withdrawal, on a channel already receiving: said so, never "Do you want to stop them?".
+    if (options?.offer && receiving) {
+      await step.context.sendActivity(t(language, 'marketingKept', { channel: channelName(consentChannel, language) }));
+      return answered(step);
+    }
+    if (options?.offer) {
       const noAddress = noAddressReply(customer, consentChannel, conversation.channelId, language);
       if (noAddress) await step.context.sendActivity(noAddress);
       if (noAddress) return answered(step);
@@ -156,17 +160,40 @@ export class ChangeConsentDialog extends ComponentDialog {
     return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel }));
   }
 
+  /**
+   * "send me offers by SMS and WhatsApp": one question naming every channel wanted that can be granted (only SMS was
+   * once asked about). Channels already receiving are said so; those with no confirmed address are explained, never
+   * asked about.
+   */
+  private async askMany(step: WaterfallStepContext, ids: readonly string[]) {
+    const { customer, conversation, language } = turnInfo(step.context);
+    const receiving = ids.filter((id) => ProfileService.consentFor(customer, 'marketing', id));
+    const unreachable = ids.filter((id) => !receiving.includes(id) && noAddressReply(customer, id, conversation.channelId, language) !== undefined);
+    const askable = ids.filter((id) => !receiving.includes(id) && !unreachable.includes(id));
+    if (receiving.length > 0) await step.context.sendActivity(t(language, 'marketingAlreadyOn', { channel: channelNames(receiving, language) }));
+    for (const reply of noAddressReplies(customer, unreachable, conversation.channelId, language)) await step.context.sendActivity(reply);
+    if (askable.length === 0) return answered(step);
+    const values = step.values as Record<string, unknown>;
+    values.channel = askable[0];
+    values.also = askable.slice(1);
+    values.asked = 'grant';
+    return askYesNo(step, language, t(language, 'confirmMarketingGrant', { channel: channelNames(askable, language) }));
+  }
+
   private async grant(step: WaterfallStepContext) {
     const { customer, conversation, language } = turnInfo(step.context);
-    const scope = askedChannel(step);
+    const scopes = [askedChannel(step), ...alsoAsked(step)];
     // Asked only with a confirmed address to reach them at (start); recorded for that address, as the profile holds it now.
-    const where = grantAddress(customer, scope, conversation.channelId);
-    if (!where) {
-      await step.context.sendActivity(noAddressReply(customer, scope, conversation.channelId, language)!);
-      return answered(step);
+    const granted: string[] = [];
+    for (const scope of scopes) {
+      const where = grantAddress(customer, scope, conversation.channelId);
+      if (!where) continue;
+      await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope, address: where.address });
+      granted.push(scope);
     }
-    await this.profiles.setConsent(customer.id, 'marketing', true, { channel: conversation.channelId, method: 'chat', scope, address: where.address });
-    await step.context.sendActivity(t(language, 'marketingGranted', { channel: channelName(scope, language) }));
+    if (granted.length > 0) await step.context.sendActivity(t(language, 'marketingGranted', { channel: channelNames(granted, language) }));
+    const missed = scopes.filter((s) => !granted.includes(s));
+    for (const reply of noAddressReplies(customer, missed, conversation.channelId, language)) await step.context.sendActivity(reply);
     return answered(step);
   }
 
@@ -187,7 +214,7 @@ export class ChangeConsentDialog extends ComponentDialog {
   private async frequencyAsked(step: WaterfallStepContext) {
     if (typeof step.result !== 'string' || !asksMarketingFrequency(step.result, true)) return undefined;
     await step.context.sendActivity(t(turnInfo(step.context).language, 'marketingFrequency'));
-    return step.replaceDialog('main', { ...(step.options as ChangeConsentOptions | undefined), channel: askedChannel(step) });
+    return step.replaceDialog('main', { ...(step.options as ChangeConsentOptions | undefined), channel: askedChannel(step), also: alsoAsked(step) });
   }
 
   /**
@@ -200,7 +227,7 @@ export class ChangeConsentDialog extends ComponentDialog {
     if (!again) return answered(step);
     const asked = (step.values as Record<string, string>).asked;
     const key = asked === 'stop' ? 'confirmMarketingStop' : asked === 'keep' ? 'confirmMarketingKeep' : 'confirmMarketingGrant';
-    return askYesNo(step, language, t(language, key, { channel: channelName(askedChannel(step), language) }));
+    return askYesNo(step, language, t(language, key, { channel: askedNames(step, language) }));
   }
 
   private async decide(step: WaterfallStepContext) {
@@ -208,10 +235,10 @@ export class ChangeConsentDialog extends ComponentDialog {
     if (asksHowOften) return asksHowOften;
     const { language } = turnInfo(step.context);
     const asked = (step.values as Record<string, string>).asked;
-    const channel = channelName(askedChannel(step), language);
     if (asksQuestion(step)) return this.question(step, true);
     const elsewhere = this.otherChannel(step);
     if (elsewhere) return elsewhere;
+    const channel = askedNames(step, language);
     const explicit = answerTo(step, asked);
     if (asked === 'stop' || asked === 'keep') {
       // "sí, pero no me mandéis spam" to "keep receiving them?": a yes with a condition is no answer either way (once
@@ -264,8 +291,14 @@ export class ChangeConsentDialog extends ComponentDialog {
     const named = readWantedChannel(step.result);
     if (named === undefined) return undefined;
     const channel = consentChannelId(named, turnInfo(step.context).conversation.channelId);
+    const also = alsoAsked(step);
+    // "yes, by SMS" to "…on SMS and WhatsApp?": the one named, and no other.
+    if (also.length > 0 && [askedChannel(step), ...also].includes(channel)) {
+      Object.assign(step.values, { channel, also: [] });
+      return undefined;
+    }
     if (channel === askedChannel(step)) return undefined;
-    return step.replaceDialog('main', { ...(step.options as ChangeConsentOptions | undefined), channel });
+    return step.replaceDialog('main', { ...(step.options as ChangeConsentOptions | undefined), channel, also: [] });
   }
 
   /** The second asking: unclear again changes nothing and ends the question (the answer was to it, not a request). */
@@ -294,6 +327,23 @@ function yesAndMore(step: WaterfallStepContext): boolean {
 /** The channel id the question named (set by start). */
 function askedChannel(step: WaterfallStepContext): string {
   return (step.values as Record<string, string>).channel ?? turnInfo(step.context).conversation.channelId;
+}
+
+/** More channel ids the same grant question named ("on SMS and WhatsApp?"). */
+function alsoAsked(step: WaterfallStepContext): string[] {
+  return ((step.values as Record<string, unknown>).also as string[] | undefined) ?? [];
+}
+
+/** "SMS and WhatsApp": every channel the question named. */
+function askedNames(step: WaterfallStepContext, language: string): string {
+  return channelNames([askedChannel(step), ...alsoAsked(step)], language);
+}
+
+function channelNames(ids: readonly string[], language: string): string {
+  return listChannels(
+    ids.map((id) => channelName(id, language)),
+    language,
+  );
 }
 
 /** Words naming what the grant question asks about, which may follow the yes ("sí, las ofertas", "yes, the news"). */

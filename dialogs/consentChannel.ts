@@ -5,11 +5,19 @@
  */
 export type NamedChannel = 'email' | 'sms' | 'whatsapp' | 'telegram' | 'here';
 
+/**
+ * WhatsApp as customers write it in chat (outside tester 32, H3): "whats", "wasap", "wasa", "wpp", "guasap", "whatsap",
+ * "watsapp". A bare "whats" is also "what's", so only after a word that makes it a place ("del whats", "on whats").
+ * Shared with consentScope.ts, so a withdrawal and a grant read the same names.
+ */
+export const WHATSAPP_WORDS =
+  'whats ?app?|wh?ats?h?app?|was+ap+|was+a|guas+ap+|wsp|wpp|(?<=(?:del|el|al|por|de|en|on|by|via|from|the|my|mi|your|tu|vuestro) )whats';
+
 const L = '\\p{L}\\p{N}';
 const CHANNEL_WORDS: readonly [NamedChannel, RegExp][] = [
   ['email', new RegExp(`(?<![${L}])(?:e-?mails?|mails?|correos?(?: electr[oó]nicos?)?|email address)(?![${L}])`, 'u')],
   ['sms', new RegExp(`(?<![${L}])(?:sms|texts?|text messages?|mensajes? de texto|sms's)(?![${L}])|(?<![${L}])text me(?![${L}])`, 'u')],
-  ['whatsapp', new RegExp(`(?<![${L}])(?:whats ?app|wasap|wassap|wsp)(?![${L}])`, 'u')],
+  ['whatsapp', new RegExp(`(?<![${L}])(?:${WHATSAPP_WORDS})(?![${L}])`, 'u')],
   ['telegram', new RegExp(`(?<![${L}])telegram(?![${L}])`, 'u')],
   ['here', new RegExp(`(?<![${L}])(?:here|this chat|in the chat|in chat|aqu[ií]|por aqu[ií]|este chat|el chat|en el chat)(?![${L}])`, 'u')],
 ];

@@ -1,7 +1,8 @@
 import { channelName } from '../locale/intentLabels';
-import { t } from '../locale/replies';
+import { t, type ReplyKey } from '../locale/replies';
 import { contactTypeOf, grantReach } from '../profile/consentAddress';
-import type { Customer } from '../models/records';
+import type { ContactType, Customer } from '../models/records';
+import { listChannels } from './consentScope';
 
 /**
  * "sign me up for offers by email" from a customer with no e-mail on file: nothing is recorded (a grant there would
@@ -11,11 +12,33 @@ import type { Customer } from '../models/records';
  * it). Undefined when the grant can be recorded (profile/consentAddress.ts grantReach decides).
  */
 export function noAddressReply(customer: Customer, channel: string, chatChannelId: string, language: string): string | undefined {
-  const reach = grantReach(customer, channel, chatChannelId);
-  if (reach.ok) return undefined;
-  const type = contactTypeOf(channel);
-  const vars = { channel: channelName(channel, language) };
-  if (reach.missing === 'verified' && type) return t(language, type === 'email' ? 'consentUnconfirmedEmail' : 'consentUnconfirmedPhone', vars);
-  const key = type === 'email' ? 'consentNoEmail' : type === 'phone' ? 'consentNoPhone' : 'consentNoChannel';
-  return t(language, key, vars);
+  return noAddressReplies(customer, [channel], chatChannelId, language)[0];
+}
+
+/**
+ * The same for several channels, one reply per kind of missing address ("no phone number for you yet … on SMS and
+ * WhatsApp", once, not once per channel). Empty when every one can be granted.
+ */
+export function noAddressReplies(customer: Customer, channels: readonly string[], chatChannelId: string, language: string): string[] {
+  const groups = new Map<ReplyKey, string[]>();
+  for (const channel of channels) {
+    const reach = grantReach(customer, channel, chatChannelId);
+    if (reach.ok) continue;
+    const key = replyFor(reach.missing, contactTypeOf(channel));
+    groups.set(key, [...(groups.get(key) ?? []), channel]);
+  }
+  return [...groups].map(([key, ids]) =>
+    t(language, key, {
+      channel: listChannels(
+        ids.map((id) => channelName(id, language)),
+        language,
+      ),
+    }),
+  );
+}
+
+function replyFor(missing: 'contact' | 'verified', type: ContactType | undefined): ReplyKey {
+  if (missing === 'verified' && type) return type === 'email' ? 'consentUnconfirmedEmail' : 'consentUnconfirmedPhone';
+  if (type === 'email') return 'consentNoEmail';
+  return type === 'phone' ? 'consentNoPhone' : 'consentNoChannel';
 }

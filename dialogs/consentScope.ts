@@ -1,3 +1,6 @@
+import { WHATSAPP_WORDS } from './consentChannel';
+import { spellOptOut } from './optOutTypos';
+
 /**
  * Which channels a message about news and offers names, and what it wants for each (outside tester, H: one channel
  * became "stop all marketing"): "I'd like offers by SMS but not email" withdrew everywhere, "stop texting me offers
@@ -24,7 +27,7 @@ const E = '(?![a-z0-9])';
 const CHANNELS: readonly [ScopeChannel, RegExp][] = [
   ['email', new RegExp(`${B}(?:e ?-?mails?|emials?|emails?|emal|imeil|mails?|correos?(?: electronicos?)?|gmail)${E}`)],
   ['sms', new RegExp(`${B}(?:sms(?:'?s|es)?|texts?|texting|textos?|text messages?|mensajes? de texto|mensajitos?)${E}`)],
-  ['whatsapp', new RegExp(`${B}(?:whats? ?app?|watsh?app?|whatapp|wasap|wassap|guasap|wsp|wpp)${E}`)],
+  ['whatsapp', new RegExp(`${B}(?:${WHATSAPP_WORDS})${E}`)],
   ['telegram', new RegExp(`${B}telegra[mn]${E}`)],
   ['here', new RegExp(`${B}(?:here|this chat|in the chat|in chat|aqui|por aqui|este chat|el chat|en el chat)${E}`)],
 ];
@@ -64,7 +67,12 @@ const KEEP = new RegExp(
   `${B}(?:keep|continue|still|everything else|all the rest|the rest|sigue\\w*|segui\\w*|continu\\w*|manten\\w*|todo lo demas|lo demas|el resto)${E}|^(?:yes|si) (?:by|on|via|through|to|por|en|al|a)${E}`,
 );
 const RECEIVE = new RegExp(
-  `${B}(?:i'?d like|id like|i would (?:like|love)|i want|i wanna|want to|receive|get|subscribe\\w*|sign (?:me )?up|send me|quiero|quisiera|me gustaria|recibir|suscrib\\w*|apunta\\w*|mandad?me|enviad?me)${E}`,
+  [
+    `${B}(?:i'?d like|id like|i would (?:like|love)|i want|i wanna|want to|receive|get|subscribe\\w*|sign (?:me )?up|send me|quiero|quisiera|me gustaria|recibir|suscrib\\w*|apunta\\w*|mandad?me|enviad?me)${E}`,
+    // "send them on WhatsApp instead", "mejor por whatsapp", "mándamelas por correo": the channel preferred after a
+    // stop is one wanted, never one more to withdraw (outside tester 32, H2).
+    `${B}(?:send (?:them|those|it)|(?:mand|envi)(?:a|e|en|ad)(?:me)?(?:las|los)|instead|rather|mejor(?! no)|prefiero|preferiria|en (?:vez|lugar|su lugar))${E}`,
+  ].join('|'),
 );
 /** A clause that only denies: "not email", "but not by SMS", "no por correo", "ni por whatsapp". */
 const DENY = new RegExp(`^(?:(?:please|thanks|por favor) )?(?:not|no|nor|never|without|ni|nunca|sin|menos)${E}`);
@@ -86,7 +94,7 @@ function stanceOf(part: string): Stance | undefined {
 
 /** Lower case, accents and curly quotes gone: "¿Podéis dejar de mandarme SMS?" → "podeis dejar de mandarme sms". */
 function normalise(text: string): string {
-  return text
+  return spellOptOut(text)
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -173,6 +181,16 @@ export function withdrawnChannels(text: string, chatChannelId: string): string[]
   const s = readConsentScope(text);
   if (s.wish !== 'stop' || s.stop.length === 0) return undefined;
   return [...new Set(s.stop.map((c) => scopeChannelId(c, chatChannelId)))];
+}
+
+/**
+ * The channel ids a withdrawal still wants ("stop the SMS offers, send them on WhatsApp instead": ['whatsapp']):
+ * offered back with the grant question, never withdrawn. Empty when the message stops nothing or wants nothing.
+ */
+export function wantedBesideStop(text: string, chatChannelId: string): string[] {
+  const s = readConsentScope(text);
+  if (s.wish !== 'stop') return [];
+  return [...new Set(s.want.map((c) => scopeChannelId(c, chatChannelId)))];
 }
 
 /** "SMS and WhatsApp", "SMS y WhatsApp": channel names for a confirmation. */

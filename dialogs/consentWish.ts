@@ -1,6 +1,7 @@
 import { changeStance, stanceOf, wordPattern } from './changeScope';
 import { optsInOnNamedChannels } from './consentScope';
 import { isHedged } from './explicitYes';
+import { spellOptOut } from './optOutTypos';
 import { words } from './yesNo';
 
 /**
@@ -169,7 +170,7 @@ const ACCOUNT_WORDS = new Set(['cuenta', 'perfil', 'account', 'profile', 'usuari
 
 /** An opt-out in so many words ("unsubscribe", "opt out", "darme de baja", "stop sending"), not of the account. */
 function explicitOptOut(w: readonly string[]): boolean {
-  if (w.some((x) => OPT_OUT_WORDS.has(x))) return true;
+  if (w.some((x) => OPT_OUT_WORDS.has(x) || /^(?:unsubscrib|desuscrib|desapunt)/.test(x))) return true;
   const joined = ` ${w.join(' ')} `;
   if (!OPT_OUT_RE.test(joined)) return false;
   return !(/\bde baja\b/.test(joined) && w.some((x) => ACCOUNT_WORDS.has(x)) && !w.some((x) => MARKETING_WORDS.has(x)));
@@ -187,6 +188,7 @@ function namesNews(w: readonly string[], joined: string): boolean {
  * it only asks to receive; undefined when it says neither (the dialog then asks which, and changes nothing unasked).
  */
 export function readConsentWish(text: string): ConsentWish | undefined {
+  text = spellOptOut(text);
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
   const names = namesNews(w, joined);
@@ -235,8 +237,9 @@ export function isBareStop(text: string): boolean {
 
 /** A stop or a refusal without a wish either way: never answered with an offer of news. */
 export function soundsLikeStop(text: string): boolean {
+  text = spellOptOut(text);
   const w = words(text);
-  return isBareStop(text) || w.some((x) => STOP_WORDS.has(x) || NEGATIONS.has(x));
+  return isBareStop(text) || explicitOptOut(w) || w.some((x) => STOP_WORDS.has(x) || NEGATIONS.has(x));
 }
 
 /**
@@ -245,6 +248,7 @@ export function soundsLikeStop(text: string): boolean {
  * something named as news and offers that the recognizer also reads as about consent. Never a guess.
  */
 export function withdrawsConsent(text: string, intents: readonly string[]): boolean {
+  text = spellOptOut(text);
   // readConsentWish withdraws only on an opt-out in so many words or with news and offers named: every other message
   // (most of those a held chat relays) is answered here without reading its clauses.
   const w = words(text);
@@ -260,6 +264,7 @@ export function withdrawsConsent(text: string, intents: readonly string[]): bool
  * when the recognizer reads the message as about them. Never a withdrawal.
  */
 export function asksAboutOptOut(text: string, intents: readonly string[]): boolean {
+  text = spellOptOut(text);
   if (readConsentWish(text) !== 'question') return false;
   return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
 }

@@ -48,7 +48,12 @@ const EXPLICIT_YES_PHRASES = [
   'si quiero',
 ];
 /** Acknowledgements that agree with nothing in particular: an answer, but not the yes a grant needs. */
-const SOFT_YES = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'vale', 'dale', 'venga', 'bueno', 'fine', 'alright', 'right', 'perfecto', '👍']);
+const SOFT_YES = new Set([
+  ...['ok', 'okay', 'okey', 'k', 'kk', 'vale', 'dale', 'venga', 'bueno', 'fine', 'alright', 'right', 'perfecto', '👍'],
+  // Mexican Spanish yeses (M12): answers, asked again in so many words before anything is granted ("va" stays out:
+  // it is "goes" as often as a yes).
+  ...['simón', 'simon', 'sip', 'ándale', 'andale', 'órale', 'orale'],
+]);
 const NEGATIONS = new Set(['no', 'not', "don't", 'dont', 'never', 'nunca', 'nada', 'ni', 'nope']);
 /** "claro que no", "of course not": a yes word that introduces a refusal. */
 const EMPHATIC_NO = /^(claro|por supuesto|desde luego|of course|definitely|absolutely|hell) (que )?(no|not|nunca)\b/;

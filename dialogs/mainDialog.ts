@@ -14,7 +14,7 @@ import { ChangeConsentDialog, whatToStop, withdrawMarketing, type ChangeConsentO
 import { keptChannelAfterStop } from './channelStance';
 import { ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { asksAboutOptOut, isBareStop, readConsentWish, withdrawsConsent } from './consentWish';
-import { optsInOnNamedChannels } from './consentScope';
+import { listChannels, optsInOnNamedChannels, wantedBesideStop } from './consentScope';
 import { ContactDetailsDialog, onlyEmail, type ContactDetailsOptions } from './contactDetailsDialog';
 import { DeleteAccountDialog } from './deleteAccountDialog';
 import { CONTACT_SAVE_PROMPT, type DialogEnd, type RouteOutcome } from './dialogResult';
@@ -35,7 +35,8 @@ import { givenName } from './givenName';
 import { asksCallBack, asksContactOnFile, continuesContactChange, type ContactKind } from './contactAsks';
 import { letterlessName } from './letterlessName';
 import { maskContact } from '../profile/identityResolution';
-import { asksMarketingFrequency, asksMarketingOn, besideOptOut } from './marketingQuestion';
+import { asksMarketingFrequency, asksMarketingOn, asksMarketingState, besideOptOut, optOutPart } from './marketingQuestion';
+import { marketingStateText } from './consentState';
 import { asksDataUse } from './privacyQuestion';
 import { asksServiceMessages, asksWhenItArrives, reportsDoubleCharge, withdrawsRequest } from './followUpWords';
 import { deniesPendingChange, leavesQuestion, likelyIntents, optsOutAtQuestion, type PendingQuestion } from './questionExits';
@@ -401,6 +402,15 @@ export class MainDialog {
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
     const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.withdrawAndMore(context);
+    // "where is my order 12345? and please stop the sms promos": the whole reads as the order to the recognizer, so the
+    // clause about news and offers is read on its own words (it was once dropped; an opt-out never is).
+    const optOut = optOutPart(r.text);
+    if (optOut && (await this.optsOutAlone(optOut, language))) return this.withdrawAndMore(context, optOut);
+    // "what offers am I signed up for?": where they stand on every channel, from the profile; nothing changes.
+    if (asksMarketingState(r.text)) {
+      await context.sendActivity(marketingStateText(info.customer, info.conversation.channelId, language));
+      return { kind: 'answered' };
+    }
     // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
     if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
     // "can I get offers by SMS?": explained and asked about on that channel (a yes grants; changeConsentDialog.ts).
@@ -491,15 +501,25 @@ export class MainDialog {
    * stop the marketing emails": the order's part was once dropped): routed on its own words when the opt-out ended
    * its dialog (a question it asks comes first and the rest waits for the customer).
    */
-  private async withdrawAndMore(context: TurnContext): Promise<RouteOutcome> {
+  private async withdrawAndMore(context: TurnContext, part?: string): Promise<RouteOutcome> {
     const info = turnInfo(context);
+    // The consent dialog reads the opt-out's own clause when the message also asks something else.
+    const whole = info.recognition;
+    if (part) info.recognition = { ...whole, text: part };
     const outcome = await this.runIntent(context, 'consent.change');
-    // "…por correo pero sí por sms": withdrawn everywhere, then that channel offered in so many words (channelStance.ts).
-    const kept = keptChannelAfterStop(info.recognition.text);
+    info.recognition = whole;
+    // "…por correo pero sí por sms", "stop the SMS offers, send them on WhatsApp instead": the channel still wanted is
+    // offered in so many words (channelStance.ts, consentScope.ts), never withdrawn.
+    const stance = keptChannelAfterStop(info.recognition.text);
+    const [kept, ...also] = stance ? [stance] : wantedBesideStop(info.recognition.text, info.conversation.channelId);
     if (kept && !(await this.hasActiveDialog(context))) {
-      await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: channelName(kept, info.language) }));
+      const names = listChannels(
+        [kept, ...also].map((id) => channelName(id, info.language)),
+        info.language,
+      );
+      await context.sendActivity(t(info.language, 'marketingStillWanted', { channel: names }));
       const dc = await this.createContext(context);
-      return this.outcomeOf(await dc.beginDialog(ChangeConsentDialog.id, { channel: kept, offer: true } satisfies ChangeConsentOptions));
+      return this.outcomeOf(await dc.beginDialog(ChangeConsentDialog.id, { channel: kept, also, offer: true } satisfies ChangeConsentOptions));
     }
     const rest = besideOptOut(info.recognition.text);
     if (!rest || (await this.hasActiveDialog(context))) return outcome;
@@ -509,6 +529,14 @@ export class MainDialog {
     if (options.length === 0 || options.some((i) => CONSENT_INTENTS.has(i) || SMALL_TALK.has(i))) return outcome;
     info.recognition = other;
     return this.route(context);
+  }
+
+  /** A clause that withdraws read alone: an opt-out in so many words, or a stop of news and offers the recognizer agrees is about them. */
+  private async optsOutAlone(text: string, language: string): Promise<boolean> {
+    if (withdrawsConsent(text, [])) return true;
+    if (readConsentWish(text) !== 'withdraw') return false;
+    const alone = await this.d.recognizer.recognize(text, { language });
+    return likelyIntents(alone, this.d.confidence).some((i) => CONSENT_INTENTS.has(i));
   }
 
   /** No phone calls from this chat: a person here, or the contact options (the knowledge file's), as it stands. */

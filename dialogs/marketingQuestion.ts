@@ -4,6 +4,7 @@
  * then as a return or delivery times; read here by its words, it is answered and never touches consent.
  */
 import { readNamedChannel, type NamedChannel } from './consentChannel';
+import { spellOptOut } from './optOutTypos';
 import { isQuestion } from './questionForm';
 
 const L = '\\p{L}';
@@ -53,13 +54,31 @@ const WRAPPER =
  * offers ("cancel order 12345 and unsubscribe me" keeps the cancel: it names neither). Empty when the opt-out is all it says.
  */
 export function besideOptOut(text: string): string {
+  return clauses(text)
+    .filter((part) => part.split(/\s+/).length >= 2 && !namesOptOut(part))
+    .join('. ');
+}
+
+/**
+ * The clauses of a longer message that speak of news and offers ("where is my order 12345? and please stop the sms
+ * promos" → "please stop the sms promos"), to be read on their own: the whole message reads as its other request to
+ * the recognizer, and the opt-out was once dropped (outside tester 32, H4). Undefined when no clause does, or all do.
+ */
+export function optOutPart(text: string): string | undefined {
+  const parts = clauses(text);
+  const about = parts.filter(namesOptOut);
+  return about.length > 0 && about.length < parts.length ? about.join('. ') : undefined;
+}
+
+function clauses(text: string): string[] {
   return text
     .split(/(?<=[.?!;])\s+|[¿¡]/u)
     .flatMap((s) => s.split(ANOTHER))
     .map((part) => part.replace(LEADING, '').trim().replace(WRAPPER, '').trim())
-    .filter((part) => part.split(/\s+/).length >= 2 && !MARKETING.test(part.toLowerCase()) && !OPT_OUT.test(part.toLowerCase()))
-    .join('. ');
+    .filter(Boolean);
 }
+
+const namesOptOut = (part: string) => MARKETING.test(part.toLowerCase()) || OPT_OUT.test(spellOptOut(part).toLowerCase());
 
 /** What is sent to those who said yes, named narrowly ("e-mails" alone may be order e-mails). */
 const OFFERS = phrase(
@@ -78,4 +97,29 @@ export function asksMarketingOn(text: string): NamedChannel | undefined {
   // "how many offer emails will I get?" asks how often (asksMarketingFrequency), not whether.
   if (!isQuestion(t) || FREQUENCY.test(t) || !OFFERS.test(t) || !RECEIVE.test(t) || OTHER.test(t) || OPT_OUT.test(t)) return undefined;
   return readNamedChannel(t);
+}
+
+/** Being signed up, asked about: "am I subscribed", "what am I signed up for", "¿estoy suscrito?", "¿qué ofertas recibo?". */
+const SIGNED_UP = phrase(
+  [
+    `signed up|subscribed|registered|opted[ -]in|on (?:your|the) (?:[\\p{L}-]+ )?list|(?:do|am) i (?:get|getting|receive|receiving)|my (?:marketing |consent )?(?:subscriptions?|preferences|consents?|settings)`,
+    `(?:estoy|sigo) (?:suscrit[oa]|apuntad[oa]|inscrit[oa]|dad[oa] de alta|en (?:vuestra|la|su|tu) lista)|(?:recibo|me llegan|me mand[aá]is|me env[ií]ais)|mis (?:suscripciones|preferencias)`,
+  ].join('|'),
+);
+/** What is asked about without naming offers: "what am I signed up for?", "¿a qué estoy suscrito?". */
+const SIGNED_UP_TO_WHAT = phrase(
+  `what am i (?:signed up|subscribed|registered) (?:for|to)|a qu[eé] estoy (?:suscrit|apuntad)[oa]s?|subscriptions|suscripciones|preferences|preferencias`,
+);
+/** "what offers do I get if I sign up?": about signing up, not where one stands. */
+const SUPPOSING = phrase(`if|si me|si te|si os`);
+
+/**
+ * "what offers am I signed up for?", "am I on your mailing list?", "¿estoy suscrito a vuestras ofertas?": where the
+ * customer stands on news and offers, asked (outside tester 32, M1: it was answered with a question about this chat).
+ * Answered channel by channel from the profile; nothing changes.
+ */
+export function asksMarketingState(text: string): boolean {
+  const t = text.toLowerCase().replace(/[’`´]/g, "'");
+  if (!(isQuestion(t) || /^am i(?![\p{L}])/u.test(t)) || !SIGNED_UP.test(t) || SUPPOSING.test(t) || OPT_OUT.test(spellOptOut(t)) || OTHER.test(t)) return false;
+  return OFFERS.test(t) || SIGNED_UP_TO_WHAT.test(t) || /(?<![\p{L}])(?:mailing list|lista de correo|newsletter|bolet[ií]n)(?![\p{L}])/u.test(t);
 }

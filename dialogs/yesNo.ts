@@ -37,8 +37,19 @@ const YES = new Set([
   'confirmo',
   'afirmativo',
   'perfecto',
+  // Mexican Spanish (outside tester 32, M12); "va" is also "goes" ("va bien"), so a yes only alone, like "y", "ya".
+  'simón',
+  'simon',
+  'sip',
+  'ándale',
+  'andale',
+  'órale',
+  'orale',
+  'va',
   '👍',
 ]);
+/** Yes words that are other words too ("y" and, "ya" already, "va" goes): a yes only on their own. */
+const YES_ALONE = new Set(['y', 'ya', 'va']);
 const YES_PHRASES = ['of course', 'go ahead', 'do it', 'please do', 'por supuesto', 'de acuerdo', 'hazlo', 'desde luego'];
 const NO = new Set([
   'no',
@@ -226,7 +237,7 @@ export function readYesNo(text: string | undefined): YesNo | undefined {
   const yesSet = YES;
   const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES.some((p) => joined.includes(` ${p} `));
   // "y" and "ya" are also Spanish "and" and "already" ("¿y puedo devolverlo?"): a yes only on their own.
-  const hasYes = (yesSet.has(w[0]) && !(w.length > 1 && (w[0] === 'y' || w[0] === 'ya'))) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
+  const hasYes = (yesSet.has(w[0]) && !(w.length > 1 && YES_ALONE.has(w[0]))) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
   // "sure, no problem" is not a refusal; everything else with a negation in it is not a yes.
   const noProblem = /\bno (problem|worries|problema)\b/.test(joined);
   if (hasYes && (!hasNo || noProblem)) {

@@ -262,6 +262,15 @@ const REPLIES = {
     en: 'Done: you will not receive offers from us on {channels} any more. Everything else stays as it was, and service messages about your orders continue.',
     es: 'Hecho: ya no recibirás ofertas por {channels}. Todo lo demás sigue como estaba, y seguirás recibiendo los mensajes de servicio sobre tus pedidos.',
   },
+  // A named channel that had no grant: said so, and only about that channel (dialogs/consentWithdrawal.ts).
+  marketingAlreadyOffOn: {
+    en: 'Done: you will not receive offers from us on {channels} any more. You were not receiving them there, and I have noted that you do not want them. Everything else stays as it was.',
+    es: 'Hecho: ya no recibirás ofertas por {channels}. No las recibías por ahí, y he anotado que no las quieres. Todo lo demás sigue como estaba.',
+  },
+  marketingAlsoOffOn: {
+    en: 'You were not receiving them on {channels}; I have noted that you do not want them there either.',
+    es: 'Por {channels} no las recibías; he anotado que tampoco las quieres por ahí.',
+  },
   marketingAlreadyOff: {
     en: 'Done: you will not receive offers from us any more. You were not on our list for news and offers, and I have noted that you do not want them.',
     es: 'Hecho: ya no recibirás ofertas. No estabas en nuestra lista de novedades y ofertas, y he anotado que no las quieres.',
@@ -288,6 +297,24 @@ const REPLIES = {
   },
   stopOffersButton: { en: 'Stop sending me offers', es: 'Deja de enviarme ofertas' },
   cancelOrderButton: { en: 'Cancel my order', es: 'Cancela mi pedido' },
+  // "what offers am I signed up for?": every channel, from the consent history (dialogs/consentState.ts).
+  marketingStateSome: {
+    en: 'You receive our news and offers on {on}. You do not receive them on {off}. Say "stop sending me offers" at any time, or ask me for them on another channel.',
+    es: 'Recibes nuestras novedades y ofertas por {on}. No las recibes por {off}. Di "deja de enviarme ofertas" cuando quieras, o pídemelas por otro canal.',
+  },
+  marketingStateAll: {
+    en: 'You receive our news and offers on {on}. Say "stop sending me offers" at any time.',
+    es: 'Recibes nuestras novedades y ofertas por {on}. Di "deja de enviarme ofertas" cuando quieras.',
+  },
+  marketingStateNone: {
+    en: 'You do not receive our news and offers on any channel ({off}). If you would like them, ask me, for example "send me offers by e-mail".',
+    es: 'No recibes nuestras novedades y ofertas por ningún canal ({off}). Si las quieres, pídemelas, por ejemplo "quiero recibir ofertas por correo".',
+  },
+  // Asked for on channels already receiving them (dialogs/changeConsentDialog.ts askMany).
+  marketingAlreadyOn: {
+    en: 'You already receive our news and offers on {channel}.',
+    es: 'Ya recibes nuestras novedades y ofertas por {channel}.',
+  },
   marketingGranted: {
     en: 'Done: you will receive our news and offers on {channel}. Say "stop sending me offers" at any time.',
     es: 'Hecho: recibirás nuestras novedades y ofertas por {channel}. Di "deja de enviarme ofertas" cuando quieras.',
@@ -852,6 +879,10 @@ export function understoodTemplates(): string[] {
     'marketingWithdrawn',
     'marketingAlreadyOff',
     'marketingWithdrawnOn',
+    'marketingAlreadyOffOn',
+    'marketingStateSome',
+    'marketingStateAll',
+    'marketingStateNone',
     'optOutHowTo',
     'optOutHowToNotReceiving',
     'consentStopped',

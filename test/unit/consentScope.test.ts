@@ -12,6 +12,14 @@ describe('readConsentScope', () => {
     ['No quiero recibir mas publicidad por SMS ni por correo', 'stop', ['email', 'sms'], [], []],
     ['stop sending me offers by emial and whatsap', 'stop', ['email', 'whatsapp'], [], []],
     ['ya no me mandéis ofertas por wasap, pero sí por sms', 'stop', ['whatsapp'], [], ['sms']],
+    // A channel preferred after a stop is wanted, not withdrawn (outside tester 32, H2).
+    ['stop the sms offers, send them on whatsapp instead', 'stop', ['sms'], ['whatsapp'], []],
+    ['ya no me manden ofertas por sms, mejor por whatsapp', 'stop', ['sms'], ['whatsapp'], []],
+    ['no more emails please, text me instead', 'stop', ['email'], ['sms'], []],
+    // WhatsApp as it is written in chat (outside tester 32, H3).
+    ['me quiero dar de baja del whats', 'stop', ['whatsapp'], [], []],
+    ['ya no quiero ofertas por wasa ni por wpp', 'stop', ['whatsapp'], [], []],
+    ['whats the best way to unsubscribe', 'stop', [], [], []],
     ['unsubscribe me', 'stop', [], [], []],
     ['stop all offers', 'stop', [], [], []],
     ['dame de baja de la publicidad', 'stop', [], [], []],

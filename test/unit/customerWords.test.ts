@@ -21,6 +21,14 @@ describe('yes and no, read by the prompt that asked', () => {
     ['por supuesto', 'yes'],
     ['sí, por favor', 'yes'],
     ['sure, no problem', 'yes'],
+    // Mexican Spanish (outside tester 32, M12); "va" is a yes only alone.
+    ['simón', 'yes'],
+    ['sip, gracias', 'yes'],
+    ['ándale pues', 'yes'],
+    ['órale', 'yes'],
+    ['va', 'yes'],
+    ['va mal', undefined],
+    ['va a llegar hoy?', undefined],
     ['no', 'no'],
     ['No.', 'no'],
     ['nope', 'no'],
@@ -49,7 +57,7 @@ describe('yes and no, read by the prompt that asked', () => {
   });
 
   test('an explicit yes for a grant is "yes" or "sí", not "ok", "vale" or a thumb', () => {
-    for (const soft of ['ok', 'okay', 'vale', 'dale', 'k', '👍']) expect(readExplicitYes(soft)).toBe('unclear');
+    for (const soft of ['ok', 'okay', 'vale', 'dale', 'k', '👍', 'simón', 'sip', 'ándale', 'órale']) expect(readExplicitYes(soft)).toBe('unclear');
     for (const yes of ['yes', 'yes please', 'sí', 'si', 'claro que sí', 'sure']) expect(readExplicitYes(yes)).toBe('yes');
   });
 });

@@ -1,5 +1,5 @@
 import { refusesContact } from '../../dialogs/contactRefusal';
-import { asksMarketingFrequency, besideOptOut } from '../../dialogs/marketingQuestion';
+import { asksMarketingFrequency, asksMarketingState, besideOptOut, optOutPart } from '../../dialogs/marketingQuestion';
 import { asksAboutWait } from '../../dialogs/waitQuestion';
 
 /** The word readers behind everydayPhrasings.test.ts, with the messages they must leave alone. */
@@ -51,4 +51,33 @@ describe('what a message asks beside an opt-out', () => {
     ['unsubscribe me from the newsletter', ''],
     ['stop sending me offers please', ''],
   ])('%s → "%s"', (text, rest) => expect(besideOptOut(text)).toBe(rest));
+});
+
+describe('the opt-out part of a message that asks something else (outside tester 32, H4)', () => {
+  test.each([
+    ['where is my order 12345? and please stop the sms promos', 'please stop the sms promos'],
+    ['¿dónde está mi pedido 12345? y ya no me manden promos por sms', 'ya no me manden promos por sms'],
+    ['has order 12345 shipped yet? pls stop texting me promos', 'pls stop texting me promos'],
+  ])('%s → "%s"', (text, part) => expect(optOutPart(text)).toBe(part));
+  test.each(['stop sending me offers please', 'where is order 12345?', 'cancel order 55555'])('none apart: %s', (text) =>
+    expect(optOutPart(text)).toBeUndefined(),
+  );
+});
+
+describe('where one stands on news and offers, asked (outside tester 32, M1)', () => {
+  test.each([
+    'what offers am I signed up for?',
+    'am i on your mailing list',
+    'what are my marketing preferences?',
+    '¿estoy suscrito a vuestras ofertas?',
+    '¿me llegan vuestras promociones por whatsapp?',
+  ])('read: %s', (text) => expect(asksMarketingState(text)).toBe(true));
+  test.each([
+    'what offers do I get if I sign up?',
+    'am I getting a refund?',
+    'can I get offers by SMS?',
+    'do I get order updates by email?',
+    'am I subscribed? unsubscribe me',
+    'I want offers',
+  ])('left alone: %s', (text) => expect(asksMarketingState(text)).toBe(false));
 });
