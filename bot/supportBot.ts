@@ -20,6 +20,7 @@ import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySendi
 import { failedBefore, markTurn, turnFailure, TURN_ANSWERED, TURN_FAILED } from './turnRetry';
 import { SupportAdapter } from './supportAdapter';
 import { storeWebChatGreeting } from './webchat/webChatGreeting';
+import { greetingName } from '../dialogs/greetingName';
 import { attachmentMeta, currentConversation, DEFERRED, ingestConversation, startFollowUpConversation, type SupportBotDeps } from './turnIntake';
 
 // The turn's parts live beside it: intake (turnIntake.ts), replies (replySending.ts), queued and closed chats.
@@ -410,7 +411,8 @@ export class SupportBot {
     if (conversation.lastSeq > 0 || conversation.state !== 'bot') return;
     storeOutgoing(this.d, context, () => conversation);
     const language = conversation.language ?? 'en';
-    await context.sendActivity(customer.displayName ? t(language, 'welcomeKnown', { name: customer.displayName.split(' ')[0] }) : t(language, 'welcome'));
+    const name = greetingName(customer.displayName);
+    await context.sendActivity(name ? t(language, 'welcomeKnown', { name }) : t(language, 'welcome'));
   }
 
   private async onTyping(context: TurnContext): Promise<void> {

@@ -4,6 +4,7 @@ import { OUT_OF_SCOPE } from '../nlu/recognizer';
 import type { RouteOutcome } from './dialogResult';
 import type { DialogServices } from './dialogServices';
 import { saysFarewell } from './farewellWords';
+import { greetingName } from './greetingName';
 import { turnInfo } from './turnInfo';
 
 /** What the intents answered without a dialog or an FAQ article need: the services, and how to ask "Anything else?". */
@@ -68,15 +69,15 @@ export async function answerBuiltIn(context: TurnContext, intent: string, d: Bui
 /** A welcome: by first name to a customer we know, with their open order when their e-mail is verified. */
 async function greeting(context: TurnContext, d: BuiltInDeps): Promise<string> {
   const { customer, language } = turnInfo(context);
-  const name = customer.displayName;
+  const name = greetingName(customer.displayName);
   if (!name) return t(language, 'welcome');
   const verifiedEmails = customer.contacts.filter((c) => c.type === 'email' && c.verified).map((c) => c.value);
   const open = verifiedEmails.length > 0 ? (await d.services.orders.openOrdersFor({ customerId: customer.id, verifiedEmails, proofs: [] }))[0] : undefined;
   if (open)
     return t(language, 'welcomeOpenOrder', {
-      name: name.split(' ')[0],
+      name,
       order: open.number,
       status: t(language, open.status === 'shipped' ? 'status_shipped' : 'status_processing'),
     });
-  return t(language, 'welcomeKnown', { name: name.split(' ')[0] });
+  return t(language, 'welcomeKnown', { name });
 }

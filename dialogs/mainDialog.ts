@@ -354,6 +354,12 @@ export class MainDialog {
       const rest = await takeName(context, this.d.services.profiles, named);
       if (!rest) return { kind: 'answered' };
       info.recognition = await this.d.recognizer.recognize(rest, { language });
+      // "hello team, my name is Tom": "Nice to meet you, Tom!" was the welcome; the hello needs no second one.
+      const beside = this.decision(info.recognition);
+      if (beside.kind === 'answer' && beside.intent === 'greeting') {
+        await context.sendActivity(t(language, 'howCanIHelp'));
+        return { kind: 'answered' };
+      }
       return this.route(context);
     }
     // "call me =1+1": a name all the same (once the opening hours, by "call"), refused: a name needs letters.

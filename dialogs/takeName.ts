@@ -12,7 +12,11 @@ import { turnInfo } from './turnInfo';
 export async function takeName(context: TurnContext, profiles: ProfileActions, named: GivenName): Promise<string | undefined> {
   const { language, customer } = turnInfo(context);
   const allowed = await profiles.nameAllowed(named.name);
-  if (allowed) await profiles.setName(customer.id, named.name);
+  if (allowed) {
+    await profiles.setName(customer.id, named.name);
+    // The rest of this turn says the new name ("my name is Tom, hello": never "Hi Robert!" from the channel's name).
+    turnInfo(context).customer = { ...customer, displayName: named.name };
+  }
   await context.sendActivity(allowed ? t(language, 'nameSet', { name: named.name }) : t(language, 'nameReserved'));
   return requestBeside(named);
 }
