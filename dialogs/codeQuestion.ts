@@ -51,7 +51,8 @@ const WAITS = [
 const lower = (text: string) => text.toLowerCase().replace(/[’`]/g, "'");
 
 /** "got it", "I have it", "ya lo tengo", "ya me llegó": the code is there, about to be typed. */
-const GOT_IT = /^(?:(?:ok|okay|yes|yeah|sí|si|vale)[\s,.!]+)?(?:i(?:'ve| have)? )?(?:got|have|received|see) it\b|^(?:(?:sí|si|vale)[\s,.!]+)?(?:ya )?(?:lo tengo|me (?:ha )?lleg[oó])\b/;
+const GOT_IT =
+  /^(?:(?:ok|okay|yes|yeah|sí|si|vale)[\s,.!]+)?(?:i(?:'ve| have)? )?(?:got|have|received|see) it\b|^(?:(?:sí|si|vale)[\s,.!]+)?(?:ya )?(?:lo tengo|me (?:ha )?lleg[oó])\b/;
 
 /** The customer asks for a new code to be sent. */
 export function asksNewCode(text: string): boolean {

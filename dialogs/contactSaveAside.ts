@@ -16,7 +16,8 @@ import { readYesNo } from './yesNo';
  */
 
 /** "why do you need it?", "what's it for?", "¿para qué lo necesitáis?", "¿por qué me lo pedís?". */
-const WHY = /(?<![\p{L}])(?:why(?: do| would| does)? (?:you|u|ya)|what(?:'s| is)? (?:it|that|this) for|what for|para qu[eé]|por qu[eé] (?:lo|la|me|te|os|necesit|quier|ped))(?![\p{L}])/iu;
+const WHY =
+  /(?<![\p{L}])(?:why(?: do| would| does)? (?:you|u|ya)|what(?:'s| is)? (?:it|that|this) for|what for|para qu[eé]|por qu[eé] (?:lo|la|me|te|os|necesit|quier|ped))(?![\p{L}])/iu;
 
 export type SaveAside = { reply: ReplyKey } | { faq: string };
 

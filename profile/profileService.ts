@@ -215,11 +215,7 @@ export class ProfileService implements ProfileActions {
    * merge: another profile with the same address stays a suggestion for staff). 'absent' when it is no longer on the
    * profile; 'held' when another profile already has it verified (a verified address is one customer's identity key).
    */
-  async confirmContact(
-    customerId: string,
-    contact: { type: 'email' | 'phone'; value: string },
-    o: { replaces?: boolean } = {},
-  ): Promise<ContactConfirmation> {
+  async confirmContact(customerId: string, contact: { type: 'email' | 'phone'; value: string }, o: { replaces?: boolean } = {}): Promise<ContactConfirmation> {
     const value = contact.value.toLowerCase();
     const at = new Date().toISOString();
     let found = false;
