@@ -11,6 +11,11 @@ import { endTurn } from './replySending';
 import type { SupportBotDeps } from './turnIntake';
 
 /** What a message to a closed conversation is: its survey answer, a polite close, or the start of something new. */
+/** A survey answer on a closed chat (a rating, more comment on it, a no thanks): the chat's rating, no request. */
+export function answersSurvey(reply: ClosedReply | undefined): boolean {
+  return reply?.kind === 'rating' || reply?.kind === 'remark' || reply?.kind === 'decline' || reply?.kind === 'retryRating';
+}
+
 export type ClosedReply =
   /**
    * `followUp`: the answer also asks for something new, rated on the closed chat, then handled in a new one: a person

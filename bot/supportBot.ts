@@ -13,7 +13,7 @@ import { t } from '../locale/replies';
 import { maskPaymentCards } from '../models/paymentCards';
 import type { AttachmentMeta, Conversation, Customer, Message, NewMessage } from '../models/records';
 import { OUT_OF_SCOPE, type Recognition } from '../nlu/recognizer';
-import { answerClosed, readClosedReply, type ClosedReply } from './closedTurn';
+import { answerClosed, answersSurvey, readClosedReply, type ClosedReply } from './closedTurn';
 import { answerConsentAsk, honourOptOut, optsOut, stopAsTold } from './consentTurn';
 import { askReplyEmail, whileQueued } from './queuedTurn';
 import { endTurn, shownToAgents, storeOutgoing, suggestions } from './replySending';
@@ -21,6 +21,9 @@ import { failedBefore, markTurn, turnFailure, TURN_ANSWERED, TURN_FAILED } from 
 import { SupportAdapter } from './supportAdapter';
 import { storeWebChatGreeting } from './webchat/webChatGreeting';
 import { greetingName } from '../dialogs/greetingName';
+import { readExplicitYes } from '../dialogs/explicitYes';
+import { answerShaped } from '../dialogs/pendingAnswer';
+import { pendingConsentAsk } from '../profile/consentAsk';
 import { attachmentMeta, currentConversation, DEFERRED, ingestConversation, startFollowUpConversation, type SupportBotDeps } from './turnIntake';
 
 // The turn's parts live beside it: intake (turnIntake.ts), replies (replySending.ts), queued and closed chats.
@@ -116,9 +119,16 @@ export class SupportBot {
     const again = conversation.state === 'closed' && activityId ? await this.d.store.findMessageByActivity(conversation.id, activityId) : null;
     let closedReply: ClosedReply | undefined =
       conversation.state !== 'closed' ? undefined : again ? { kind: 'smalltalk' } : readClosedReply(this.d.mainDialog, conversation, text, recognition);
-    // The answer to the bot's own question ("yes", a code, an e-mail) is stored without the model's guess at an intent:
-    // the dashboard counts requests (dialogs/pendingAnswer.ts).
-    const answer = !held && conversation.state !== 'closed' && (await this.d.mainDialog.answersQuestion(context, recognition));
+    // An answer is stored without the model's guess at an intent, so the dashboard counts requests
+    // (dialogs/pendingAnswer.ts): to the bot's own question ("yes", a code, an e-mail), to staff's consent question,
+    // to the survey ("4 good service" was once a complaint), or an agent's question in a held chat ("yes", "12345").
+    const consentAnswer = () => pendingConsentAsk(customer, this.d.profiles.now())?.conversationId === conversation.id && readExplicitYes(text) !== undefined;
+    let answer =
+      conversation.state === 'closed'
+        ? answersSurvey(closedReply)
+        : held
+          ? answerShaped(text ?? '') || consentAnswer()
+          : consentAnswer() || (await this.d.mainDialog.answersQuestion(context, recognition));
     const incoming = (conversationId: string): NewMessage => ({
       conversationId,
       role: 'customer',
@@ -138,6 +148,8 @@ export class SupportBot {
       await this.d.store.appendMessage(incoming(conversation.id), DEFERRED);
       await this.d.recordSatisfaction(conversation.id, closedReply.score, closedReply.comment);
       closedReply = { kind: 'new', rated: true };
+      // The new conversation's copy carries the request beside the rating: its intent counts.
+      answer = false;
     }
     if (closedReply?.kind === 'new') {
       conversation = await startFollowUpConversation(this.d, context, conversation);
