@@ -187,6 +187,18 @@ function namesNews(w: readonly string[], joined: string): boolean {
  * it only asks to receive; undefined when it says neither (the dialog then asks which, and changes nothing unasked).
  */
 export function readConsentWish(text: string): ConsentWish | undefined {
+  // The router, asksAboutOptOut and withdrawsConsent read the same message in one turn: its answer is kept (it depends
+  // on the text alone), as words() keeps the last text's words.
+  if (text === wishText) return wish;
+  wish = consentWishOf(text);
+  wishText = text;
+  return wish;
+}
+
+let wishText: string | undefined;
+let wish: ConsentWish | undefined;
+
+function consentWishOf(text: string): ConsentWish | undefined {
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
   const names = namesNews(w, joined);
