@@ -272,8 +272,13 @@ export function withdrawsConsent(text: string, intents: readonly string[]): bool
  * when the recognizer reads the message as about them. Never a withdrawal.
  */
 export function asksAboutOptOut(text: string, intents: readonly string[]): boolean {
+  // readConsentWish asks 'question' only of an opt-out in so many words or with news and offers named: every other
+  // message (nearly all the router sees) is answered here without reading its clauses, as withdrawsConsent does.
+  const w = words(text);
+  const optOut = explicitOptOut(w);
+  if (!optOut && !namesNews(w, ` ${w.join(' ')} `)) return false;
   if (readConsentWish(text) !== 'question') return false;
-  return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+  return optOut || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
 }
 
 /**
