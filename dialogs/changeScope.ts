@@ -96,7 +96,7 @@ const CLAUSE_END = /[.,;:!?)]+(?=\s|$)|[¿¡(\n]+|\s(?:but|just|only|so|because|
 /** The text's clauses, lower-cased, apostrophes made one kind. */
 export function clauses(text: string): string[] {
   return ` ${text.toLowerCase().replace(/[’`´]/g, "'")} `
-    .split(new RegExp(CLAUSE_END.source, 'gu'))
+    .split(CLAUSE_END)
     .map((c) => c.trim())
     .filter(Boolean);
 }

@@ -81,11 +81,14 @@ const NEWS = new RegExp(
   `${B}(?:unsub\\w*|opt out|mailing|lista de correos?|newsletters?|offers?|promo\\w*|marketing|news|deals|ads|advertising|spam|baja|desuscrib\\w*|boletin\\w*|ofertas?|publicidad|novedades|noticias|suscri\\w*)${E}`,
 );
 
+/** STOP as whole words: built once (it was built for every clause of every message read). */
+const STOP_WORD = new RegExp(`${B}(?:${STOP.source})${E}`);
+
 type Stance = 'stop' | 'receive' | 'keep' | 'deny';
 
 function stanceOf(part: string): Stance | undefined {
   if (KEEP_NOT_STOP.test(part)) return 'keep';
-  if (new RegExp(`${B}(?:${STOP.source})${E}`).test(part)) return 'stop';
+  if (STOP_WORD.test(part)) return 'stop';
   if (KEEP.test(part)) return 'keep';
   if (RECEIVE.test(part)) return 'receive';
   if (DENY.test(part)) return 'deny';
@@ -129,7 +132,12 @@ const QUESTION = new RegExp(
 );
 
 export function readConsentScope(text: string): ConsentScope {
-  const parts = normalise(text)
+  return scopeOf(normalise(text));
+}
+
+/** readConsentScope of a text already normalised. */
+function scopeOf(normalised: string): ConsentScope {
+  const parts = normalised
     .split(TURN)
     .map((p) => p?.trim())
     .filter((p): p is string => !!p);
@@ -167,11 +175,20 @@ export function scopeChannelId(c: ScopeChannel, chatChannelId: string): string {
  * withdrawal, whatever negation it carries.
  */
 export function optsInOnNamedChannels(text: string): boolean {
-  const s = readConsentScope(text);
-  const n = normalise(text).trim();
+  if (text === optInText) return optIn;
+  const normalised = normalise(text);
+  const s = scopeOf(normalised);
+  const n = normalised.trim();
   // "quiero cambiar mi correo": a contact, not offers; only a message naming news and offers is an opt-in.
-  return s.wish === 'receive' && s.want.length > 0 && s.stop.length === 0 && NEWS.test(n) && !QUESTION.test(n);
+  optIn = s.wish === 'receive' && s.want.length > 0 && s.stop.length === 0 && NEWS.test(n) && !QUESTION.test(n);
+  optInText = text;
+  return optIn;
 }
+
+// A turn's router asks this of the message itself and again through readConsentWish: the last text's answer is kept
+// (the answer depends on the text alone), as words() keeps the last text's words.
+let optInText: string | undefined;
+let optIn = false;
 
 /**
  * The channel ids an opt-out withdraws when it names channels ("stop texting me offers but keep the emails coming":

@@ -188,7 +188,18 @@ function namesNews(w: readonly string[], joined: string): boolean {
  * it only asks to receive; undefined when it says neither (the dialog then asks which, and changes nothing unasked).
  */
 export function readConsentWish(text: string): ConsentWish | undefined {
-  text = spellOptOut(text);
+  // The router, asksAboutOptOut and withdrawsConsent read the same message in one turn: its answer is kept (it depends
+  // on the text alone), as words() keeps the last text's words.
+  if (text === wishText) return wish;
+  wish = consentWishOf(spellOptOut(text));
+  wishText = text;
+  return wish;
+}
+
+let wishText: string | undefined;
+let wish: ConsentWish | undefined;
+
+function consentWishOf(text: string): ConsentWish | undefined {
   const w = words(text);
   const joined = ` ${w.join(' ')} `;
   const names = namesNews(w, joined);
@@ -265,8 +276,13 @@ export function withdrawsConsent(text: string, intents: readonly string[]): bool
  */
 export function asksAboutOptOut(text: string, intents: readonly string[]): boolean {
   text = spellOptOut(text);
+  // readConsentWish asks 'question' only of an opt-out in so many words or with news and offers named: every other
+  // message (nearly all the router sees) is answered here without reading its clauses, as withdrawsConsent does.
+  const w = words(text);
+  const optOut = explicitOptOut(w);
+  if (!optOut && !namesNews(w, ` ${w.join(' ')} `)) return false;
   if (readConsentWish(text) !== 'question') return false;
-  return explicitOptOut(words(text)) || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+  return optOut || intents.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
 }
 
 /**

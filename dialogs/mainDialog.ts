@@ -406,7 +406,9 @@ export class MainDialog {
       return { kind: 'neutral' };
     }
     // An opt-out in so many words ("quiero darme de baja", once read as deleting the account) needs no intent at all.
-    const aboutConsent = likelyIntents(r, this.d.confidence).some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
+    // The top intent and the likely ones, read three times below: r stays this turn's recognition down to there.
+    const likely = likelyIntents(r, this.d.confidence);
+    const aboutConsent = likely.some((i) => i === 'consent.change' || i === 'newsletter.subscribe');
     if ((aboutConsent && readConsentWish(r.text) === 'withdraw') || withdrawsConsent(r.text, [])) return this.withdrawAndMore(context);
     // "where is my order 12345? and please stop the sms promos": the whole reads as the order to the recognizer, so the
     // clause about news and offers is read on its own words (it was once dropped; an opt-out never is).
@@ -418,7 +420,7 @@ export class MainDialog {
       return { kind: 'answered' };
     }
     // "can I unsubscribe?", "what happens if I opt out?": a question about opting out is answered as one, never withdrawn.
-    if (asksAboutOptOut(r.text, likelyIntents(r, this.d.confidence))) return this.runIntent(context, 'consent.change');
+    if (asksAboutOptOut(r.text, likely)) return this.runIntent(context, 'consent.change');
     // "can I get offers by SMS?": explained and asked about on that channel (a yes grants; changeConsentDialog.ts).
     // "I'd like offers by SMS but not email": an opt-in on that channel, whatever the model made of its "not".
     if (asksMarketingOn(r.text) || optsInOnNamedChannels(r.text)) return this.runIntent(context, 'newsletter.subscribe');
@@ -433,7 +435,7 @@ export class MainDialog {
       return { kind: 'answered' };
     }
     // A new e-mail and a new phone in one message: the first asked now, the second kept (dialogs/contactPairs.ts).
-    const pair = likelyIntents(r, this.d.confidence).includes('contact.change') ? splitContactChanges(r.text, language) : undefined;
+    const pair = likely.includes('contact.change') ? splitContactChanges(r.text, language) : undefined;
     if (pair && (await keepForLater(this.memory, context, pair.tail, true))) {
       await context.sendActivity(t(language, 'laterRequestFirst', { request: pair.tail }));
       info.recognition = await this.d.recognizer.recognize(pair.head, { language });

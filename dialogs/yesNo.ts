@@ -231,22 +231,41 @@ export function words(text: string): readonly string[] {
  * explicit yes may act (consent, a change that cannot be taken back), read with dialogs/explicitYes.ts instead.
  */
 export function readYesNo(text: string | undefined): YesNo | undefined {
-  const w = words(text ?? '');
+  // A turn asks this of the same message in several places (the pending answer, the router, the prompts' validators):
+  // the last text's answer is kept, as words() keeps its words (the answer depends on the text alone).
+  const t = text ?? '';
+  if (t === yesNoText) return yesNo;
+  yesNo = yesNoOf(t);
+  yesNoText = t;
+  return yesNo;
+}
+
+let yesNoText: string | undefined;
+let yesNo: YesNo | undefined;
+
+/** The phrases as readYesNo looks for them (between spaces), and their words: made once, not per call. */
+const YES_PHRASES_PADDED = YES_PHRASES.map((p) => ` ${p} `);
+const NO_PHRASES_PADDED = NO_PHRASES.map((p) => ` ${p} `);
+const YES_PHRASE_WORDS = new Set(YES_PHRASES.flatMap((p) => p.split(' ')));
+const NO_PHRASE_WORDS = new Set(NO_PHRASES.flatMap((p) => p.split(' ')));
+
+function yesNoOf(text: string): YesNo | undefined {
+  const w = words(text);
   if (w.length === 0 || w.length > 7) return undefined;
   const joined = ` ${w.join(' ')} `;
   const yesSet = YES;
-  const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES.some((p) => joined.includes(` ${p} `));
+  const hasNo = w.some((x) => NO.has(x)) || NO_PHRASES_PADDED.some((p) => joined.includes(p));
   // "y" and "ya" are also Spanish "and" and "already" ("¿y puedo devolverlo?"): a yes only on their own.
-  const hasYes = (yesSet.has(w[0]) && !(w.length > 1 && YES_ALONE.has(w[0]))) || YES_PHRASES.some((p) => joined.startsWith(` ${p} `));
+  const hasYes = (yesSet.has(w[0]) && !(w.length > 1 && YES_ALONE.has(w[0]))) || YES_PHRASES_PADDED.some((p) => joined.startsWith(p));
   // "sure, no problem" is not a refusal; everything else with a negation in it is not a yes.
   const noProblem = /\bno (problem|worries|problema)\b/.test(joined);
   if (hasYes && (!hasNo || noProblem)) {
-    const rest = w.filter((x) => !yesSet.has(x) && !YES.has(x) && !FILLER.has(x) && !YES_PHRASES.some((p) => p.split(' ').includes(x)));
+    const rest = w.filter((x) => !yesSet.has(x) && !YES.has(x) && !FILLER.has(x) && !YES_PHRASE_WORDS.has(x));
     // "yes, cancel it", "sí, cancélalo": the confirmed action may be named again; more than that is a new request.
     return rest.length <= 2 ? 'yes' : undefined;
   }
   if (hasNo && !hasYes) {
-    const rest = w.filter((x) => !NO.has(x) && !FILLER.has(x) && !NO_PHRASES.some((p) => p.split(' ').includes(x)));
+    const rest = w.filter((x) => !NO.has(x) && !FILLER.has(x) && !NO_PHRASE_WORDS.has(x));
     return rest.length <= 2 && rest.every((x) => NO_TAIL.has(x)) ? 'no' : undefined;
   }
   return undefined;

@@ -9,6 +9,12 @@ import { promised, type GroupCommit } from './groupCommit';
 
 type Row = Record<string, unknown>;
 
+/**
+ * What rowToConversation reads of a row: a read that only builds the record asks for these two columns, not `*` (the
+ * indexed facts beside them are copies of the document's: about a third of the turn's conversation read).
+ */
+const RECORD_COLUMNS = 'doc, last_seq';
+
 export function rowToConversation(row: Row): Conversation {
   const doc = JSON.parse(row.doc as string) as Conversation;
   return { ...doc, lastSeq: row.last_seq as number };
@@ -117,7 +123,7 @@ export class SqliteConversations implements EngineConversations {
 
   getConversation(id: string): Promise<Conversation | null> {
     return promised(() => {
-      const row = this.gc.run(() => this.gc.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
+      const row = this.gc.run(() => this.gc.stmt(`SELECT ${RECORD_COLUMNS} FROM conversations WHERE id = ?`).get(id) as Row | undefined);
       return row ? rowToConversation(row) : null;
     });
   }
@@ -138,8 +144,9 @@ export class SqliteConversations implements EngineConversations {
   findConversationByChannelNow(channelId: string, channelConversationId: string): Conversation | null {
     const row = this.gc.run(
       () =>
-        this.gc.stmt('SELECT * FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?').get(channelId, channelConversationId) as
-          Row | undefined,
+        this.gc
+          .stmt(`SELECT ${RECORD_COLUMNS} FROM conversations WHERE channel_id = ? AND channel_conversation_id = ?`)
+          .get(channelId, channelConversationId) as Row | undefined,
     );
     return row ? rowToConversation(row) : null;
   }
@@ -266,6 +273,15 @@ export class SqliteConversations implements EngineConversations {
   }
 }
 
+// The message insert's three forms, written once: built by a template at each call, its text (some 300 characters)
+// was a new string to concatenate and hash for the statement cache, twice a turn.
+const INSERT_MESSAGE =
+  'INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, intent, sentiment, channel_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_MESSAGE_UNLESS_STORED = `${INSERT_MESSAGE} ON CONFLICT(conversation_id, activity_id) DO NOTHING`;
+const UPSERT_MESSAGE = `${INSERT_MESSAGE} ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, seq = excluded.seq, activity_id = excluded.activity_id, role = excluded.role,
+                kind = excluded.kind, text = excluded.text, created_at = excluded.created_at, intent = excluded.intent, sentiment = excluded.sentiment,
+                channel_id = excluded.channel_id, doc = excluded.doc`;
+
 /** Messages: appended in the conversation's transaction, which hands out the next sequence number. */
 export class SqliteMessages implements EngineMessages {
   constructor(
@@ -279,17 +295,7 @@ export class SqliteMessages implements EngineMessages {
    */
   insert(m: Message, channelId: string, upsert = false, unlessStored = false): number {
     return this.gc
-      .stmt(
-        `INSERT INTO messages (id, conversation_id, seq, activity_id, role, kind, text, created_at, intent, sentiment, channel_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
-          upsert
-            ? ` ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, seq = excluded.seq, activity_id = excluded.activity_id, role = excluded.role,
-                kind = excluded.kind, text = excluded.text, created_at = excluded.created_at, intent = excluded.intent, sentiment = excluded.sentiment,
-                channel_id = excluded.channel_id, doc = excluded.doc`
-            : unlessStored
-              ? ' ON CONFLICT(conversation_id, activity_id) DO NOTHING'
-              : ''
-        }`,
-      )
+      .stmt(upsert ? UPSERT_MESSAGE : unlessStored ? INSERT_MESSAGE_UNLESS_STORED : INSERT_MESSAGE)
       .run(
         m.id,
         m.conversationId,
