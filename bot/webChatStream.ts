@@ -356,6 +356,9 @@ export class WebChatStream implements WebChatStreamHook {
             c.storeId = next.id;
             c.watermark = 0;
             c.again = true;
+            // Its customer is here (a page reopened on the first chat's start comes this way): a gone follow-up
+            // chat was once left gone until they wrote.
+            this.tell('opened', next.id);
           } else if ((await this.d.store.findConversationByChannel(WEBCHAT_CHANNEL, followUpId(c.conversationId, c.followUp + 1)))?.id !== c.storeId) {
             // The conversation was erased while the chat was open (its channel key replaced): what the customer
             // writes next goes on in a new one, numbered from 1, which the stream follows from its start.

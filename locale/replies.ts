@@ -422,8 +422,9 @@ const REPLIES = {
     es: 'Eres el número {position} en la cola. Espera estimada: {wait}.',
   },
   queueAgentsBack: {
-    en: 'Someone from our team is available now. You are number {position} in the queue. Estimated wait: {wait}.',
-    es: 'Ya hay alguien de nuestro equipo disponible. Eres el número {position} en la cola. Espera estimada: {wait}.',
+    // "available now" beside a 20-minute wait read as a contradiction (outside32 M3): the news is that someone is back.
+    en: 'Someone from our team is back online. You are number {position} in the queue. Estimated wait: {wait}.',
+    es: 'Vuelve a haber alguien de nuestro equipo conectado. Eres el número {position} en la cola. Espera estimada: {wait}.',
   },
   queueOverdue: {
     en: 'Sorry, this is taking longer than I said. You are number {position} in the queue; estimated wait now: {wait}. You can keep waiting here, or leave your message and we will answer it in this chat as soon as someone is free.',

@@ -105,6 +105,40 @@ describe('queued customers who have gone', () => {
     socket.disconnect();
   });
 
+  test('a follow-up chat (after a close, "…#2") gone with its page is back when the page opens again (outside32 M4)', async () => {
+    const agent = await createStaff(running.app, { capacity: 1 });
+    const socket = await online(running.app, running.url, agent);
+    const s = await webChatSession(running.url);
+    let stream = await StreamClient.open((await startConversation(running.url, s)).body.streamUrl!);
+    expect(await say(running.url, s, 'I want to talk to a human')).toBe(200);
+    const first = await stored(s);
+    expect((await request(socket, 'conversation:claim', { conversationId: first.id })).ok).toBe(true);
+    expect((await request(socket, 'conversation:close', { conversationId: first.id })).ok).toBe(true);
+    // The agent's one place is taken: the follow-up waits in the queue.
+    await storedConversation(running.app.store, { state: 'agent', agentId: agent.id, assignedAt: new Date().toISOString() }, 'busy');
+    expect(await say(running.url, s, 'I want to talk to a human again please')).toBe(200);
+    const followUp = await until(
+      () => running.app.store.findConversationByChannel('webchat', `${s.conversationId}#2`),
+      (c) => c?.state === 'queued',
+    );
+    await stream.close();
+    const left = await until(
+      () => fresh(followUp!),
+      (c) => !!c.queueInfo?.leftAt,
+    );
+    expect((await running.app.services.handoff.sweep(new Date(Date.parse(left.queueInfo!.leftAt!) + 31_000))).gone).toEqual([followUp!.id]);
+    // The page opens again (Web Chat starts from the conversation's beginning): the stream follows to the follow-up,
+    // and its customer is back.
+    stream = await StreamClient.open((await startConversation(running.url, s)).body.streamUrl!);
+    await until(
+      () => fresh(followUp!),
+      (c) => !c.queueInfo?.awaySince,
+    );
+    expect(await causes(followUp!)).toEqual(expect.arrayContaining(['customer_left', 'customer_back']));
+    await stream.close();
+    socket.disconnect();
+  });
+
   test('a chat on a channel without streams whose customer has not written for QUEUE_IDLE_AWAY_SECONDS is gone too', async () => {
     const queuedAt = Date.now();
     const quiet = await storedConversation(running.app.store, { state: 'queued', queuedAt: new Date(queuedAt).toISOString() }, 'quiet');

@@ -138,10 +138,10 @@ describe('what a queued customer was told is kept', () => {
     const turn = await c.say('I need a human');
     expect(turn.replies.join('\n')).toMatch(/No agent is online/);
     const ann = await agentOnline('Ann');
-    const back = await channel.waitForText(c.conversationId, /available now/);
+    const back = await channel.waitForText(c.conversationId, /back online/);
     expect(place(String(back.activity.text))).toBe(1);
     await handoff().sweep(new Date());
     await request(ann.socket, 'presence:set', { presence: 'online' });
-    expect(channel.texts(c.conversationId).filter((t) => /available now/.test(t))).toHaveLength(1);
+    expect(channel.texts(c.conversationId).filter((t) => /back online/.test(t))).toHaveLength(1);
   });
 });

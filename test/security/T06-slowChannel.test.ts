@@ -27,7 +27,7 @@ test('a hanging channel: the claim answers before its notice is delivered; a rep
     const agent = await createStaff(s.app);
     socket = await online(s.app, s.url, agent);
     // Told "nobody is online" at first, the customer hears once that someone is now: delivered before the channel hangs.
-    await channel.waitForText('slow-chan', /available now/);
+    await channel.waitForText('slow-chan', /back online/);
     const events = async () => (await s.app.store.listMessages(conv.id)).filter((m) => m.kind === 'event' && m.data?.type === 'delivery_failed');
     const heardBefore = channel.received.length;
 
