@@ -31,7 +31,13 @@ export const ClientSchemas = {
   sync: z.object({ cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 cursors') }).strict(),
   'agents:list': z.object({}).strict(),
   'customer:consent': z
-    .object({ customerId: id, purpose: z.enum(['service', 'proactive', 'marketing']), channel: z.string().min(1).max(100), granted: z.boolean() })
+    .object({
+      customerId: id,
+      purpose: z.enum(['service', 'proactive', 'marketing']),
+      // A channel id ("email", "msteams", "twilio-sms") or "*": "<b>x</b>" was once answered "no address for <b>x</b>".
+      channel: z.string().regex(/^(?:\*|[A-Za-z0-9][A-Za-z0-9._-]{0,39})$/, 'a channel id (letters, digits, ".", "_", "-") or "*"'),
+      granted: z.boolean(),
+    })
     .strict(),
   'customer:update': z
     .object({ customerId: id, tags: z.array(z.string().trim().min(1).max(40)).max(50).optional(), addNote: z.string().trim().min(1).max(2000).optional() })

@@ -44,6 +44,11 @@ describe('T18 injection', () => {
     for (const payload of [{ conversationId: { $ne: null } }, { conversationId: ['a'] }]) {
       expect((await ask(socket, 'conversation:join', payload)).error?.code).toBe('VALIDATION_FAILED');
     }
+    // Markup or operators as a consent channel: refused as such, never read as a channel with no address.
+    for (const channel of ['<b>x</b>', '{"$ne":null}', 'e mail', '']) {
+      const consent = { customerId: 'someone', purpose: 'marketing', channel, granted: true };
+      expect((await ask(socket, 'customer:consent', consent)).error?.code).toBe('VALIDATION_FAILED');
+    }
     socket.disconnect();
   });
 
