@@ -1,5 +1,5 @@
 import { textLength } from '../../../models/textLength';
-import { batch, computed, effect, signal, type Signal } from '@preact/signals';
+import { batch, computed, effect, signal, untracked, type Signal } from '@preact/signals';
 import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
 import type { Conversation, Customer, Message, SentimentPoint } from '../../../models/records';
 import type { InboxSettings } from '../../server/inboxProtocol';
@@ -196,6 +196,32 @@ export function restoreDrafts(userId: string, mine: readonly string[]): void {
   });
 }
 
+/**
+ * A draft belongs to one holding of a chat. When the chat stops being this user's, what they had typed stays on screen
+ * read-only to copy (ChatPane's KeptDraft); when it is theirs again later (re-offered and accepted, transferred back),
+ * the composer starts empty: the old text left in the reply box was sent glued to the next reply (outside test, M6).
+ * Follows mineIds, which every path of a chat coming or going updates (pushes, accepts, reconnects).
+ */
+const heldOnce = new Set<string>();
+let heldBefore: ReadonlySet<string> = new Set();
+effect(() => {
+  const held = new Set(mineIds.value);
+  untracked(() =>
+    batch(() => {
+      for (const id of heldBefore) if (!held.has(id)) heldOnce.add(id);
+      for (const id of held) {
+        if (!heldOnce.delete(id)) continue;
+        const d = drafts.get(id);
+        if (!d) continue;
+        d.reply.value = '';
+        d.note.value = '';
+        d.mode.value = 'reply';
+      }
+    }),
+  );
+  heldBefore = held;
+});
+
 /** A chat closed, transferred or taken from this user: its kept draft goes (the read-only box still shows it). */
 export function forgetDraft(conversationId: string): void {
   toKeep.delete(conversationId);
@@ -212,6 +238,7 @@ export function dropDrafts(forget: boolean): void {
   keeping.forEach((stop) => stop());
   keeping.clear();
   drafts.clear();
+  heldOnce.clear();
 }
 
 export const isLead = computed(() => me.value !== undefined && me.value.role !== 'agent');
