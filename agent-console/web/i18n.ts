@@ -191,6 +191,7 @@ const STRINGS = {
   sla_warn: { en: 'due soon', es: 'vence pronto' },
   sla_breach: { en: 'overdue', es: 'vencido' },
   transferredBy: { en: 'Transferred to you by {name}', es: 'Te lo transfirió {name}' },
+  reassignedToYouBy: { en: 'Reassigned to you by {name}', es: 'Te lo reasignó {name}' },
   transferredToGroup: { en: 'Transferred by {name} to the group {skill}', es: 'Transferido por {name} al grupo {skill}' },
   noteFromTransfer: { en: 'Their note: {note}', es: 'Su nota: {note}' },
   takenOverBy: { en: 'Taken over by {name}', es: 'Lo tomó {name}' },

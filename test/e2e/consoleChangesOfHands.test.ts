@@ -4,9 +4,19 @@ import { messageActivity, post } from '../helpers/activities';
 import { describeBrowser, launch } from '../helpers/browser';
 import { ChannelServer } from '../helpers/channelServer';
 import { createStaff, online, request, type Staff } from '../helpers/consoleClient';
+import { heldChat } from '../helpers/heldChat';
 import { startTestApp, type RunningApp } from '../helpers/testApp';
 
 const PASSWORD = 'correct horse battery';
+
+/** Records the console's desktop notifications, permission granted. Runs in the page before the console's script. */
+const RECORD_NOTIFICATIONS = `
+  window.__notifications = [];
+  class RecordingNotification { constructor(title, o) { window.__notifications.push({ title, body: o && o.body }); } }
+  RecordingNotification.permission = 'granted';
+  RecordingNotification.requestPermission = () => Promise.resolve('granted');
+  window.Notification = RecordingNotification;
+`;
 
 /**
  * An outside tester (wave 32), as agents and supervisors: what an agent's console shows and keeps when a chat
@@ -34,6 +44,7 @@ describeBrowser('console: chats changing hands, in headless Chromium', () => {
   async function agent(email: string, name: string): Promise<{ page: Page; id: string }> {
     const user = await running.app.services.auth.createUser({ email, name, password: PASSWORD, role: 'agent', capacity: 3, languages: ['en'] });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+    await page.addInitScript(RECORD_NOTIFICATIONS);
     await page.goto(`${running.url}/console`);
     await page.fill('#email', email);
     await page.fill('#password', PASSWORD);
@@ -109,6 +120,30 @@ describeBrowser('console: chats changing hands, in headless Chromium', () => {
     await alex.page.locator(`#inbox-list [data-conversation="${id}"] .item-open`).click();
     expect(await alex.page.inputValue('#composer-text')).toBe('');
     expect(await storedDrafts(alex.page)).not.toContain('67890');
+    await offline(alex.page, alex.id);
+    await alex.page.context().close();
+  });
+
+  test('M1: a chat a supervisor reassigned to the agent says "Reassigned to you by" the supervisor, not "Transferred to you by" its former agent', async () => {
+    const alex = await agent('alex-m1@hands.test', 'Alex Mone');
+    const sam = await supervisor('Sam Supervisor');
+    const held = await heldChat(running, channel, 'hands-m1');
+    sockets.push(held.socket);
+    const id = held.conversation.id;
+    expect((await request(sam.socket, 'conversation:reassign', { conversationId: id, toAgentId: alex.id })).ok).toBe(true);
+    const row = alex.page.locator(`#inbox-list[data-view="mine"] [data-conversation="${id}"]`);
+    await row.locator('.tag', { hasText: 'Reassigned to you by Sam Supervisor' }).waitFor();
+    expect(await row.textContent()).not.toContain('Transferred');
+    await row.locator('.item-open').click();
+    await alex.page.locator('#transfer-banner', { hasText: 'Reassigned to you by Sam Supervisor' }).waitFor();
+    while (!(await alex.page.evaluate<{ title: string }[]>('window.__notifications')).some((n) => n.title === 'Reassigned to you by Sam Supervisor'))
+      await new Promise((r) => setTimeout(r, 25));
+    // A colleague's transfer still names the colleague.
+    const other = await heldChat(running, channel, 'hands-m1b');
+    sockets.push(other.socket);
+    expect((await request(other.socket, 'conversation:transfer', { conversationId: other.conversation.id, toAgentId: alex.id })).ok).toBe(true);
+    const name = (await running.app.store.getUser(other.agent.id))!.name;
+    await alex.page.locator(`#inbox-list [data-conversation="${other.conversation.id}"] .tag`, { hasText: `Transferred to you by ${name}` }).waitFor();
     await offline(alex.page, alex.id);
     await alex.page.context().close();
   });

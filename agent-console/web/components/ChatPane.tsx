@@ -39,6 +39,7 @@ import {
   takeover,
   transfer,
   transferOf,
+  cameFromLine,
   isUndelivered,
 } from '../state';
 import { Clocks, Countdown } from './Inbox';
@@ -140,7 +141,7 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
       ) : null}
       {transfer ? (
         <div class="banner" id="transfer-banner">
-          {tr('transferredBy', { name: agentName(transfer.fromAgentId) })}
+          {cameFromLine(transfer, agentName)}
           {transfer.note ? <div class="meta">{tr('noteFromTransfer', { note: transfer.note })}</div> : null}
         </div>
       ) : null}

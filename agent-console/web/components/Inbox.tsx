@@ -24,6 +24,7 @@ import {
   search,
   settings,
   transferOf,
+  cameFromLine,
   replyState,
   unansweredSince,
   unread,
@@ -114,9 +115,7 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
               {count}
             </span>
           ) : null}
-          {transfer ? (
-            <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span>
-          ) : null}
+          {transfer ? <span class="tag">{cameFromLine(transfer, (id) => agents.value.find((a) => a.id === id)?.name ?? tr('someone'))}</span> : null}
         </span>
         <span class="meta">
           {[

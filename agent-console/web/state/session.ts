@@ -38,6 +38,7 @@ import {
   call,
   act,
   loadChat,
+  refreshAgents,
   setSocket,
   restoreDrafts,
   forgetDraft,
@@ -45,7 +46,7 @@ import {
 } from './core';
 import { unreadTotal, claiming, onQueueDelta, setQueue, refreshAll } from './inbox';
 import { resetViewing } from './chat';
-import { transferOf } from './transcript';
+import { cameFromLine, transferOf } from './transcript';
 
 /**
  * Signing in and out, the connection (every push the console listens to), and what each (re)connect catches up on.
@@ -102,11 +103,15 @@ async function connect(): Promise<void> {
       setIn(releasedTo, conversation.id, undefined);
       setIn(reassignedBy, conversation.id, undefined);
     });
-    // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
+    // Claimed from this console: the agent is already looking at it. Otherwise it was transferred or reassigned here.
     if (!claimedHere)
-      void loadChat(conversation.id).then(() =>
-        notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), alertName(conversation)),
-      );
+      void loadChat(conversation.id).then(async () => {
+        const from = transferOf(conversation.id) ?? {};
+        // The notification is worded once: someone this console has not heard of yet (a supervisor) is looked up first.
+        const who = from.reassignedBy ?? from.fromAgentId;
+        if (who && !agents.value.some((a) => a.id === who)) await refreshAgents();
+        notify(cameFromLine(from, agentName), alertName(conversation));
+      });
   });
   s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
     batch(() => {
