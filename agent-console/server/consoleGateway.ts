@@ -417,6 +417,8 @@ export class ConsoleGateway {
             reason: RELEASE_REASON[cause] ?? 'transferred',
             ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}),
             ...(cause === 'reassigned' && actorId ? { reassignedBy: actorId } : {}),
+            ...(cause === 'reassigned' && conversation.agentId ? { reassignedTo: conversation.agentId } : {}),
+            ...(cause === 'reassigned' && !conversation.agentId && conversation.skill ? { reassignedToSkill: conversation.skill } : {}),
           });
         this.evict(conversation.id);
         // It left the queue: consoles watching the queue are told why (QUEUE_LEAVE_REASON), with the delta.

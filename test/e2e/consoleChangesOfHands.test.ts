@@ -77,8 +77,10 @@ describeBrowser('console: chats changing hands, in headless Chromium', () => {
     while ((await running.app.store.getConversation(found.id))?.state !== 'queued') await new Promise((r) => setTimeout(r, 20));
     return found.id;
   }
+  /** Accepts a queued chat from the console: under Offered when routing offered it to this agent, else Unassigned. */
   async function accept(page: Page, id: string): Promise<void> {
-    await page.click('#view-offered');
+    const row = page.locator(`#inbox-list [data-conversation="${id}"]`);
+    for (let i = 0; (await row.count()) === 0; i++) await page.click(i % 2 ? '#view-unassigned' : '#view-offered');
     await page.locator(`#inbox-list [data-conversation="${id}"] .item-open`).click();
     await page.click('#accept');
     await page.locator(`#inbox-list[data-view="mine"] [data-conversation="${id}"]`).waitFor();
@@ -144,6 +146,33 @@ describeBrowser('console: chats changing hands, in headless Chromium', () => {
     expect((await request(other.socket, 'conversation:transfer', { conversationId: other.conversation.id, toAgentId: alex.id })).ok).toBe(true);
     const name = (await running.app.store.getUser(other.agent.id))!.name;
     await alex.page.locator(`#inbox-list [data-conversation="${other.conversation.id}"] .tag`, { hasText: `Transferred to you by ${name}` }).waitFor();
+    await offline(alex.page, alex.id);
+    await alex.page.context().close();
+  });
+
+  test('M7: an agent who loses a chat they do not have open to a reassignment or a takeover reads a notice naming who and to whom', async () => {
+    const alex = await agent('alex-m7@hands.test', 'Alex Mseven');
+    const sam = await supervisor('Sam Lead');
+    const mallory = await queued('hands-m7a', 'Mallory Mint');
+    await accept(alex.page, mallory);
+    const other = await queued('hands-m7b', 'Otto Open');
+    await accept(alex.page, other);
+    const third = await queued('hands-m7c', 'Tina Third');
+    await accept(alex.page, third);
+    // Otto's chat is the open one; Mallory's and Tina's are only rows under Mine.
+    await alex.page.locator(`#inbox-list [data-conversation="${other}"] .item-open`).click();
+    await alex.page.locator('#chat-title', { hasText: 'Otto Open' }).waitFor();
+    const bea = await createStaff(running.app, { name: 'Bea Colleague' });
+    sockets.push(await online(running.app, running.url, bea));
+
+    expect((await request(sam.socket, 'conversation:reassign', { conversationId: mallory, toAgentId: bea.id })).ok).toBe(true);
+    await alex.page.locator(`#inbox-list[data-view="mine"] [data-conversation="${mallory}"]`).waitFor({ state: 'detached' });
+    await alex.page.locator(`#queue-notices [data-conversation="${mallory}"]`, { hasText: 'Mallory Mint: reassigned to Bea Colleague by Sam Lead' }).waitFor();
+
+    expect((await request(sam.socket, 'conversation:takeover', { conversationId: third })).ok).toBe(true);
+    await alex.page.locator(`#queue-notices [data-conversation="${third}"]`, { hasText: 'Tina Third: taken over by Sam Lead' }).waitFor();
+    // The open chat is untouched.
+    expect(await alex.page.locator('#chat-title').textContent()).toContain('Otto Open');
     await offline(alex.page, alex.id);
     await alex.page.context().close();
   });

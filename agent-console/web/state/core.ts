@@ -88,8 +88,23 @@ export const suggestions = signal<readonly Suggestion[]>([]);
 export const takenElsewhere = signal<ReadonlySet<string>>(new Set());
 /** Why those chats left, when the server said (queue:changed `reasons`): the chat's banner names it. */
 export const leftQueue = signal<ReadonlyMap<string, QueueLeaveReason>>(new Map());
-/** The latest leavings with a reason, newest first, for the queue's own notice line (each kept a minute). */
-export const queueNotices = signal<readonly { id: string; conversationId: string; label: string; reason: QueueLeaveReason }[]>([]);
+/**
+ * The notice line above the inbox, newest first (each kept a minute): queued chats that left with a reason, and chats
+ * of mine a supervisor moved (`released`: reassigned, taken over) or that went back to the queue while I was away,
+ * which would otherwise just vanish from Mine when not open. Staff are ids, named and worded when shown (current language).
+ */
+export type InboxNotice = { id: string; conversationId: string; label: string } & (
+  { reason: QueueLeaveReason; released?: undefined } | { released: 'reassigned' | 'taken_over' | 'requeued'; by?: string; toAgentId?: string; toSkill?: string }
+);
+export const queueNotices = signal<readonly InboxNotice[]>([]);
+const NOTICE_MS = 60_000;
+const NOTICES_KEPT = 3;
+/** Shows these notices (newest first) for a minute. */
+export function addNotices(list: readonly InboxNotice[]): void {
+  if (!list.length) return;
+  queueNotices.value = [...[...list].reverse(), ...queueNotices.value].slice(0, NOTICES_KEPT);
+  for (const n of list) setTimeout(() => (queueNotices.value = queueNotices.value.filter((m) => m.id !== n.id)), NOTICE_MS);
+}
 
 const messageSignals = new Map<string, Signal<readonly Message[]>>();
 let socket: ConsoleSocket | undefined;

@@ -32,6 +32,7 @@ import {
   agentName,
   upsert,
   guess,
+  addNotices,
   setIn,
   merge,
   cursors,
@@ -113,8 +114,22 @@ async function connect(): Promise<void> {
         notify(cameFromLine(from, agentName), alertName(conversation));
       });
   });
-  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
+  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead, reassignedTo, reassignedToSkill }) => {
+    const known = conversations.value.get(conversationId);
     batch(() => {
+      // Not of this agent's doing: said in the notice line, so a chat that was not open does not just vanish (M7).
+      if (known && (reason === 'reassigned' || reason === 'taken_over' || reason === 'requeued'))
+        addNotices([
+          {
+            id: `${conversationId}:${Date.now()}`,
+            conversationId,
+            label: alertName(known),
+            released: reason,
+            by: by ?? lead,
+            toAgentId: reassignedTo,
+            toSkill: reassignedToSkill,
+          },
+        ]);
       // Who took it this time (a close or return names nobody: an earlier takeover is not this release's story).
       setIn(releasedTo, conversationId, by);
       setIn(reassignedBy, conversationId, lead);
