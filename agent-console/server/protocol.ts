@@ -142,7 +142,7 @@ export interface ServerToClientEvents {
   'queue:changed': (p: QueueDelta) => void;
   /** A conversation this agent now owns (claimed, offered and taken, or transferred to them). */
   'conversation:assigned': (p: { conversation: ConversationView }) => void;
-  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over, its customer erased). */
+  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over, its customer erased, back to the queue as they went offline). */
   /** `takenOverBy`: the supervisor who took the chat (taken_over only): the released agent no longer sees its events. */
   /**
    * `reassignedBy`: the supervisor who moved the chat to someone else, and where to: `reassignedTo` (an agent) or
@@ -151,7 +151,7 @@ export interface ServerToClientEvents {
    */
   'conversation:released': (p: {
     conversationId: string;
-    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued';
+    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued' | 'offline';
     takenOverBy?: string;
     reassignedBy?: string;
     reassignedTo?: string;

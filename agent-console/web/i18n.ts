@@ -78,6 +78,9 @@ const STRINGS = {
   reason_dialog_decided: { en: 'transferred', es: 'transferido' },
   reason_social_mention: { en: 'social mention', es: 'mención social' },
   reason_none: { en: '—', es: '—' },
+  // Why a held chat went back to the queue (the timeline's state events; handoff's TransitionCause).
+  reason_agent_offline: { en: 'the agent went offline', es: 'el agente se desconectó' },
+  reason_agent_away: { en: 'the agent was away and had not answered', es: 'el agente estaba ausente y sin responder' },
   // Supervisor pages
   tabChats: { en: 'Chats', es: 'Chats' },
   tabTranscripts: { en: 'Transcripts', es: 'Transcripciones' },
@@ -199,6 +202,10 @@ const STRINGS = {
   chatReleased_requeued: {
     en: 'You were away and had not answered, so this chat went back to the queue for a colleague.',
     es: 'Estabas ausente y sin responder, así que este chat volvió a la cola para un compañero.',
+  },
+  chatReleased_offline: {
+    en: 'This chat went back to the queue because you went offline.',
+    es: 'Este chat volvió a la cola porque te desconectaste.',
   },
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
   keptDraft: {

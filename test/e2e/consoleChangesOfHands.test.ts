@@ -176,4 +176,19 @@ describeBrowser('console: chats changing hands, in headless Chromium', () => {
     await offline(alex.page, alex.id);
     await alex.page.context().close();
   });
+
+  test('LOW: an agent who goes offline reads that her chat went back to the queue because she did, and the timeline says why in words, not reason codes', async () => {
+    const olga = await agent('olga@hands.test', 'Olga Offline');
+    const id = await queued('hands-off', 'Pia Patient');
+    await accept(olga.page, id);
+    await offline(olga.page, olga.id);
+    await olga.page.locator('#released-banner', { hasText: 'This chat went back to the queue because you went offline.' }).waitFor();
+    expect(await olga.page.locator('#released-banner').textContent()).not.toContain('transferred');
+    // Back online, she opens the queued chat again: the change reads in words.
+    await olga.page.selectOption('#presence', 'online');
+    await olga.page.locator('#messages .msg.event', { hasText: 'with an agent → waiting (the agent went offline)' }).waitFor();
+    expect(await olga.page.locator('#messages').textContent()).not.toMatch(/reason_/);
+    await offline(olga.page, olga.id);
+    await olga.page.context().close();
+  });
 });

@@ -72,7 +72,9 @@ export const declined = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionSt
 /** Why a chat left this agent, for the banner in its view. */
 /** Who took over a chat this agent held (from the release itself: the agent no longer receives its events). */
 export const releasedTo = signal<ReadonlyMap<string, string>>(new Map());
-export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued'>>(new Map());
+export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued' | 'offline'>>(
+  new Map(),
+);
 /** The supervisor who reassigned a chat this agent held. */
 export const reassignedBy = signal<ReadonlyMap<string, string>>(new Map());
 /** Who has each chat open now (chat:viewers), this user included. */
