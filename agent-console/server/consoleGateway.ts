@@ -50,7 +50,9 @@ const SENTIMENT_CHART_POINTS = 30;
 const agentRoom = (id: string) => `agent:${id}`;
 const convRoom = (id: string) => `conv:${id}`;
 /** What an agent who lost a chat is told, by the cause of the change (PROTOCOL.md). */
-const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued'>> = {
+const RELEASE_REASON: Partial<
+  Record<TransitionCause, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued' | 'offline'>
+> = {
   transferred: 'transferred',
   reassigned: 'reassigned',
   requeued: 'transferred',
@@ -61,6 +63,8 @@ const RELEASE_REASON: Partial<Record<TransitionCause, 'transferred' | 'returned'
   erased: 'erased',
   // Away and silent past the reply timeout while a colleague could answer: back in the queue.
   agent_away: 'requeued',
+  // The holder went offline (presence, or a console closed past its grace): said as such, not as a transfer.
+  agent_offline: 'offline',
 };
 /** Why a chat left the queue, by the cause of the change (PROTOCOL.md, QueueLeaveReason). */
 const QUEUE_LEAVE_REASON: Partial<Record<TransitionCause, QueueLeaveReason>> = {
@@ -417,6 +421,8 @@ export class ConsoleGateway {
             reason: RELEASE_REASON[cause] ?? 'transferred',
             ...(cause === 'taken_over' && conversation.agentId ? { takenOverBy: conversation.agentId } : {}),
             ...(cause === 'reassigned' && actorId ? { reassignedBy: actorId } : {}),
+            ...(cause === 'reassigned' && conversation.agentId ? { reassignedTo: conversation.agentId } : {}),
+            ...(cause === 'reassigned' && !conversation.agentId && conversation.skill ? { reassignedToSkill: conversation.skill } : {}),
           });
         this.evict(conversation.id);
         // It left the queue: consoles watching the queue are told why (QUEUE_LEAVE_REASON), with the delta.

@@ -148,14 +148,20 @@ export interface ServerToClientEvents {
   'queue:changed': (p: QueueDelta) => void;
   /** A conversation this agent now owns (claimed, offered and taken, or transferred to them). */
   'conversation:assigned': (p: { conversation: ConversationView }) => void;
-  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over, its customer erased). */
+  /** A conversation this agent no longer owns (transferred away, returned, closed, taken over, its customer erased, back to the queue as they went offline). */
   /** `takenOverBy`: the supervisor who took the chat (taken_over only): the released agent no longer sees its events. */
-  /** `reassignedBy`: the supervisor who moved the chat to someone else (reassigned only). */
+  /**
+   * `reassignedBy`: the supervisor who moved the chat to someone else, and where to: `reassignedTo` (an agent) or
+   * `reassignedToSkill` (back to the queue for that group) (reassigned only): the console says so in its notice line,
+   * since a chat that is not open would otherwise just vanish from Mine.
+   */
   'conversation:released': (p: {
     conversationId: string;
-    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued';
+    reason: 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued' | 'offline';
     takenOverBy?: string;
     reassignedBy?: string;
+    reassignedTo?: string;
+    reassignedToSkill?: string;
   }) => void;
   'conversation:offered': (p: { conversation: ConversationView }) => void;
   /** Every stored message of a conversation the socket may see; `message.seq` orders and dedupes them. */

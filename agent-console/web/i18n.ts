@@ -78,6 +78,9 @@ const STRINGS = {
   reason_dialog_decided: { en: 'transferred', es: 'transferido' },
   reason_social_mention: { en: 'social mention', es: 'mención social' },
   reason_none: { en: '—', es: '—' },
+  // Why a held chat went back to the queue (the timeline's state events; handoff's TransitionCause).
+  reason_agent_offline: { en: 'the agent went offline', es: 'el agente se desconectó' },
+  reason_agent_away: { en: 'the agent was away and had not answered', es: 'el agente estaba ausente y sin responder' },
   // Supervisor pages
   tabChats: { en: 'Chats', es: 'Chats' },
   tabTranscripts: { en: 'Transcripts', es: 'Transcripciones' },
@@ -191,6 +194,7 @@ const STRINGS = {
   sla_warn: { en: 'due soon', es: 'vence pronto' },
   sla_breach: { en: 'overdue', es: 'vencido' },
   transferredBy: { en: 'Transferred to you by {name}', es: 'Te lo transfirió {name}' },
+  reassignedToYouBy: { en: 'Reassigned to you by {name}', es: 'Te lo reasignó {name}' },
   transferredToGroup: { en: 'Transferred by {name} to the group {skill}', es: 'Transferido por {name} al grupo {skill}' },
   noteFromTransfer: { en: 'Their note: {note}', es: 'Su nota: {note}' },
   takenOverBy: { en: 'Taken over by {name}', es: 'Lo tomó {name}' },
@@ -198,6 +202,10 @@ const STRINGS = {
   chatReleased_requeued: {
     en: 'You were away and had not answered, so this chat went back to the queue for a colleague.',
     es: 'Estabas ausente y sin responder, así que este chat volvió a la cola para un compañero.',
+  },
+  chatReleased_offline: {
+    en: 'This chat went back to the queue because you went offline.',
+    es: 'Este chat volvió a la cola porque te desconectaste.',
   },
   chatReleased_returned: { en: 'This chat went back to the bot.', es: 'Este chat volvió al bot.' },
   keptDraft: {
@@ -239,6 +247,14 @@ const STRINGS = {
   },
   leftQueueBecause: { en: 'This chat left the queue: {why}.', es: 'Este chat salió de la cola: {why}.' },
   leftQueueNotice: { en: '{name} left the queue: {why}', es: '{name} salió de la cola: {why}' },
+  releasedNotice_reassigned: { en: '{name}: reassigned to {to} by {by}', es: '{name}: {by} lo reasignó a {to}' },
+  releasedNotice_taken_over: { en: '{name}: taken over by {by}', es: '{name}: lo tomó {by}' },
+  releasedNotice_requeued: {
+    en: '{name}: back to the queue (you were away and a colleague could answer)',
+    es: '{name}: volvió a la cola (estabas ausente y un colega podía responder)',
+  },
+  skillGroupNamed: { en: 'the {skill} group', es: 'el grupo {skill}' },
+  someoneElse: { en: 'someone else', es: 'otra persona' },
   aQueuedChat: { en: 'A queued chat', es: 'Un chat en cola' },
   queueLeft_claimed: { en: 'a colleague took it', es: 'lo tomó un colega' },
   queueLeft_taken_over: { en: 'a supervisor took it over', es: 'un supervisor lo tomó' },

@@ -76,7 +76,8 @@ describe('chats of an agent who goes offline', () => {
     const { conv, id } = await heldChat(a);
     const released = nextEvent<{ conversationId: string; reason: string }>(a.socket, 'conversation:released', (p) => p.conversationId === id);
     expect((await request(a.socket, 'presence:set', { presence: 'offline' })).ok).toBe(true);
-    expect((await released).conversationId).toBe(id);
+    // Said as what happened (she went offline), not as a transfer.
+    expect(await released).toEqual({ conversationId: id, reason: 'offline' });
 
     const c = await running.app.store.getConversation(id);
     expect(c).toMatchObject({ state: 'queued', agentId: null });

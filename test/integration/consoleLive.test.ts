@@ -160,7 +160,7 @@ describe('console live collaboration', () => {
       toAgentId: bob.id,
     });
     expect(r.data?.conversation).toMatchObject({ state: 'agent', agentId: bob.id });
-    expect(await released).toEqual({ conversationId: id, reason: 'reassigned', reassignedBy: sue.id });
+    expect(await released).toEqual({ conversationId: id, reason: 'reassigned', reassignedBy: sue.id, reassignedTo: bob.id });
     expect((await assigned).conversation.id).toBe(id);
     await channel.waitForText('reassign-1', /Bob To from our team has joined the chat/);
 

@@ -3,7 +3,7 @@ import { offeredChoices, type OfferedChoice } from '../../../models/offeredChoic
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
 import { channelName, dateTime, decimal, isolate, timeOfDay } from '../format';
-import { tr, type Key } from '../i18n';
+import { tr, trMaybe, type Key } from '../i18n';
 import {
   agentName,
   agents,
@@ -39,6 +39,7 @@ import {
   takeover,
   transfer,
   transferOf,
+  cameFromLine,
   isUndelivered,
 } from '../state';
 import { Clocks, Countdown } from './Inbox';
@@ -140,7 +141,7 @@ function Banners({ c, offer, mineNow, gone }: { c: ConversationView; offer: bool
       ) : null}
       {transfer ? (
         <div class="banner" id="transfer-banner">
-          {tr('transferredBy', { name: agentName(transfer.fromAgentId) })}
+          {cameFromLine(transfer, agentName)}
           {transfer.note ? <div class="meta">{tr('noteFromTransfer', { note: transfer.note })}</div> : null}
         </div>
       ) : null}
@@ -303,7 +304,9 @@ function eventText(m: Message): string {
   // What the server writes in state and satisfaction events (ids, reasons and comments are strings).
   const d: Record<string, unknown> & { reason?: string; agentId?: string; toAgentId?: string; comment?: string } = m.data ?? {};
   if (d.type === 'state') {
-    const reason = d.reason ? ` (${tr(('reason_' + String(d.reason)) as Key)})` : '';
+    // A reason the console has no words for is left out: never a raw code in the timeline.
+    const worded = d.reason ? trMaybe('reason_' + String(d.reason)) : undefined;
+    const reason = worded ? ` (${worded})` : '';
     const who = d.takeover
       ? ` · ${tr('takenOverBy', { name: agentName(String(d.agentId)) })}`
       : d.toAgentId

@@ -24,6 +24,7 @@ import {
   search,
   settings,
   transferOf,
+  cameFromLine,
   replyState,
   unansweredSince,
   unread,
@@ -71,8 +72,14 @@ export function Inbox() {
       {/* Chats that left the queue with a reason (an erasure, a withdrawal, a colleague): said, not just gone. */}
       <ul id="queue-notices" class="queue-notices" aria-live="polite">
         {queueNotices.value.map((n) => (
-          <li key={n.id} class="meta" data-conversation={n.conversationId} data-reason={n.reason}>
-            {tr('leftQueueNotice', { name: n.label, why: tr(`queueLeft_${n.reason}`) })}
+          <li key={n.id} class="meta" data-conversation={n.conversationId} data-reason={n.released ?? n.reason}>
+            {n.released
+              ? tr(`releasedNotice_${n.released}`, {
+                  name: n.label,
+                  by: agentName(n.by),
+                  to: n.toAgentId ? agentName(n.toAgentId) : n.toSkill ? tr('skillGroupNamed', { skill: n.toSkill }) : tr('someoneElse'),
+                })
+              : tr('leftQueueNotice', { name: n.label, why: tr(`queueLeft_${n.reason}`) })}
           </li>
         ))}
       </ul>
@@ -114,9 +121,7 @@ const InboxItem = memo(function InboxItem({ c, pos, size }: { c: ConversationVie
               {count}
             </span>
           ) : null}
-          {transfer ? (
-            <span class="tag">{tr('transferredBy', { name: agents.value.find((a) => a.id === transfer.fromAgentId)?.name ?? tr('someone') })}</span>
-          ) : null}
+          {transfer ? <span class="tag">{cameFromLine(transfer, (id) => agents.value.find((a) => a.id === id)?.name ?? tr('someone'))}</span> : null}
         </span>
         <span class="meta">
           {[

@@ -1,5 +1,5 @@
 import { textLength } from '../../../models/textLength';
-import { batch, computed, effect, signal, type Signal } from '@preact/signals';
+import { batch, computed, effect, signal, untracked, type Signal } from '@preact/signals';
 import type { MergeSuggestionsResponse, PublicUser } from '../../../api/wire';
 import type { Conversation, Customer, Message, SentimentPoint } from '../../../models/records';
 import type { InboxSettings } from '../../server/inboxProtocol';
@@ -72,7 +72,9 @@ export const declined = signal<ReadonlySet<string>>(new Set(JSON.parse(sessionSt
 /** Why a chat left this agent, for the banner in its view. */
 /** Who took over a chat this agent held (from the release itself: the agent no longer receives its events). */
 export const releasedTo = signal<ReadonlyMap<string, string>>(new Map());
-export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued'>>(new Map());
+export const released = signal<ReadonlyMap<string, 'transferred' | 'returned' | 'closed' | 'taken_over' | 'reassigned' | 'erased' | 'requeued' | 'offline'>>(
+  new Map(),
+);
 /** The supervisor who reassigned a chat this agent held. */
 export const reassignedBy = signal<ReadonlyMap<string, string>>(new Map());
 /** Who has each chat open now (chat:viewers), this user included. */
@@ -88,8 +90,23 @@ export const suggestions = signal<readonly Suggestion[]>([]);
 export const takenElsewhere = signal<ReadonlySet<string>>(new Set());
 /** Why those chats left, when the server said (queue:changed `reasons`): the chat's banner names it. */
 export const leftQueue = signal<ReadonlyMap<string, QueueLeaveReason>>(new Map());
-/** The latest leavings with a reason, newest first, for the queue's own notice line (each kept a minute). */
-export const queueNotices = signal<readonly { id: string; conversationId: string; label: string; reason: QueueLeaveReason }[]>([]);
+/**
+ * The notice line above the inbox, newest first (each kept a minute): queued chats that left with a reason, and chats
+ * of mine a supervisor moved (`released`: reassigned, taken over) or that went back to the queue while I was away,
+ * which would otherwise just vanish from Mine when not open. Staff are ids, named and worded when shown (current language).
+ */
+export type InboxNotice = { id: string; conversationId: string; label: string } & (
+  { reason: QueueLeaveReason; released?: undefined } | { released: 'reassigned' | 'taken_over' | 'requeued'; by?: string; toAgentId?: string; toSkill?: string }
+);
+export const queueNotices = signal<readonly InboxNotice[]>([]);
+const NOTICE_MS = 60_000;
+const NOTICES_KEPT = 3;
+/** Shows these notices (newest first) for a minute. */
+export function addNotices(list: readonly InboxNotice[]): void {
+  if (!list.length) return;
+  queueNotices.value = [...[...list].reverse(), ...queueNotices.value].slice(0, NOTICES_KEPT);
+  for (const n of list) setTimeout(() => (queueNotices.value = queueNotices.value.filter((m) => m.id !== n.id)), NOTICE_MS);
+}
 
 const messageSignals = new Map<string, Signal<readonly Message[]>>();
 let socket: ConsoleSocket | undefined;
@@ -196,6 +213,32 @@ export function restoreDrafts(userId: string, mine: readonly string[]): void {
   });
 }
 
+/**
+ * A draft belongs to one holding of a chat. When the chat stops being this user's, what they had typed stays on screen
+ * read-only to copy (ChatPane's KeptDraft); when it is theirs again later (re-offered and accepted, transferred back),
+ * the composer starts empty: the old text left in the reply box was sent glued to the next reply (outside test, M6).
+ * Follows mineIds, which every path of a chat coming or going updates (pushes, accepts, reconnects).
+ */
+const heldOnce = new Set<string>();
+let heldBefore: ReadonlySet<string> = new Set();
+effect(() => {
+  const held = new Set(mineIds.value);
+  untracked(() =>
+    batch(() => {
+      for (const id of heldBefore) if (!held.has(id)) heldOnce.add(id);
+      for (const id of held) {
+        if (!heldOnce.delete(id)) continue;
+        const d = drafts.get(id);
+        if (!d) continue;
+        d.reply.value = '';
+        d.note.value = '';
+        d.mode.value = 'reply';
+      }
+    }),
+  );
+  heldBefore = held;
+});
+
 /** A chat closed, transferred or taken from this user: its kept draft goes (the read-only box still shows it). */
 export function forgetDraft(conversationId: string): void {
   toKeep.delete(conversationId);
@@ -212,6 +255,7 @@ export function dropDrafts(forget: boolean): void {
   keeping.forEach((stop) => stop());
   keeping.clear();
   drafts.clear();
+  heldOnce.clear();
 }
 
 export const isLead = computed(() => me.value !== undefined && me.value.role !== 'agent');

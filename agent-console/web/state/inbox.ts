@@ -18,7 +18,7 @@ import {
   declined,
   takenElsewhere,
   leftQueue,
-  queueNotices,
+  addNotices,
   isLead,
   alertName,
   displayName,
@@ -139,9 +139,6 @@ export function setQueue(snapshot: QueueSnapshot): void {
   );
 }
 
-const NOTICE_MS = 60_000;
-const NOTICES_KEPT = 3;
-
 function replaceQueue(
   entries: readonly ConversationView[],
   ids: readonly string[],
@@ -159,9 +156,8 @@ function replaceQueue(
     upsert(entries);
     queueIds.value = ids;
     for (const id of left) addTo(takenElsewhere, id);
-    if (said.length) queueNotices.value = [...said.reverse(), ...queueNotices.value].slice(0, NOTICES_KEPT);
+    addNotices(said);
   });
-  for (const n of said) setTimeout(() => (queueNotices.value = queueNotices.value.filter((m) => m.id !== n.id)), NOTICE_MS);
   if (isLead.value) {
     refreshAll();
     if (current.value && left.includes(current.value)) void loadChat(current.value);

@@ -32,12 +32,14 @@ import {
   agentName,
   upsert,
   guess,
+  addNotices,
   setIn,
   merge,
   cursors,
   call,
   act,
   loadChat,
+  refreshAgents,
   setSocket,
   restoreDrafts,
   forgetDraft,
@@ -45,7 +47,7 @@ import {
 } from './core';
 import { unreadTotal, claiming, onQueueDelta, setQueue, refreshAll } from './inbox';
 import { resetViewing } from './chat';
-import { transferOf } from './transcript';
+import { cameFromLine, transferOf } from './transcript';
 
 /**
  * Signing in and out, the connection (every push the console listens to), and what each (re)connect catches up on.
@@ -102,14 +104,32 @@ async function connect(): Promise<void> {
       setIn(releasedTo, conversation.id, undefined);
       setIn(reassignedBy, conversation.id, undefined);
     });
-    // Claimed from this console: the agent is already looking at it. Otherwise it was transferred here.
+    // Claimed from this console: the agent is already looking at it. Otherwise it was transferred or reassigned here.
     if (!claimedHere)
-      void loadChat(conversation.id).then(() =>
-        notify(tr('transferredBy', { name: agentName(transferOf(conversation.id)?.fromAgentId) }), alertName(conversation)),
-      );
+      void loadChat(conversation.id).then(async () => {
+        const from = transferOf(conversation.id) ?? {};
+        // The notification is worded once: someone this console has not heard of yet (a supervisor) is looked up first.
+        const who = from.reassignedBy ?? from.fromAgentId;
+        if (who && !agents.value.some((a) => a.id === who)) await refreshAgents();
+        notify(cameFromLine(from, agentName), alertName(conversation));
+      });
   });
-  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead }) => {
+  s.on('conversation:released', ({ conversationId, reason, takenOverBy: by, reassignedBy: lead, reassignedTo, reassignedToSkill }) => {
+    const known = conversations.value.get(conversationId);
     batch(() => {
+      // Not of this agent's doing: said in the notice line, so a chat that was not open does not just vanish (M7).
+      if (known && (reason === 'reassigned' || reason === 'taken_over' || reason === 'requeued'))
+        addNotices([
+          {
+            id: `${conversationId}:${Date.now()}`,
+            conversationId,
+            label: alertName(known),
+            released: reason,
+            by: by ?? lead,
+            toAgentId: reassignedTo,
+            toSkill: reassignedToSkill,
+          },
+        ]);
       // Who took it this time (a close or return names nobody: an earlier takeover is not this release's story).
       setIn(releasedTo, conversationId, by);
       setIn(reassignedBy, conversationId, lead);

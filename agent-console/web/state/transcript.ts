@@ -1,6 +1,6 @@
 import type { Message } from '../../../models/records';
 import type { ConversationView } from '../../server/protocol';
-import { locale } from '../i18n';
+import { locale, tr } from '../i18n';
 import { me, customers, releasedTo, undelivered, messagesOf } from './core';
 
 /**
@@ -8,20 +8,30 @@ import { me, customers, releasedTo, undelivered, messagesOf } from './core';
  */
 // ---- what the transcript says
 
-/** The transfer that brought this chat to me, if that is how it came: who sent it, and their note. */
-export function transferOf(conversationId: string): { fromAgentId?: string; note?: string } | undefined {
+/**
+ * How this chat came to me from someone, if that is how it came: a colleague's transfer (who sent it, and their note),
+ * or a supervisor's reassignment (`reassignedBy`: the supervisor, never the agent who held it before).
+ */
+export function transferOf(conversationId: string): { fromAgentId?: string; note?: string; reassignedBy?: string } | undefined {
   const msgs = messagesOf(conversationId).value;
   for (let i = msgs.length - 1; i >= 0; i--) {
     const m = msgs[i];
     if (m.kind !== 'event' || m.data?.type !== 'state') continue;
     // A state event's agent ids are strings (the server writes them).
     const data: Record<string, unknown> & { fromAgentId?: string } = m.data;
-    if (data.to !== 'agent') return undefined;
-    if (!data.fromAgentId || data.toAgentId !== me.value?.id) return undefined;
+    if (data.to !== 'agent' || data.toAgentId !== me.value?.id) return undefined;
+    // A reassignment names the supervisor who made it (the chat may have come from the queue: no previous agent).
+    if (data.cause === 'reassigned' && typeof data.reassignedBy === 'string') return { reassignedBy: data.reassignedBy };
+    if (!data.fromAgentId) return undefined;
     const note = msgs.slice(i + 1).find((n) => n.kind === 'note' && n.authorId === data.fromAgentId);
     return { fromAgentId: String(data.fromAgentId), note: note?.text };
   }
   return undefined;
+}
+
+/** The line that says how the chat came to me ("Transferred to you by Ann", "Reassigned to you by Sam"). */
+export function cameFromLine(t: { fromAgentId?: string; reassignedBy?: string }, name: (id: string | undefined) => string): string {
+  return t.reassignedBy ? tr('reassignedToYouBy', { name: name(t.reassignedBy) }) : tr('transferredBy', { name: name(t.fromAgentId) });
 }
 
 /** Who took the chat over, when a supervisor did after this agent held it. */
